@@ -1,0 +1,59 @@
+"""The `photo-station` command line: one sub-command module per capability.
+
+Each module in COMMAND_MODULES exposes `register(subparsers, common)`, adding its
+parsers with `parents=[common]` and `set_defaults(func=handler)`; a handler takes
+the parsed arguments and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from station.i18n import LANGS
+
+COMMAND_MODULES: list[str] = [
+]
+
+
+def _common_options() -> argparse.ArgumentParser:
+    # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", default=argparse.SUPPRESS,
+                        help="data folder (default: $PHOTO_STATION_HOME or the per-user data dir)")
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                        help="language of messages: zh (default) or en")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="photo-station",
+        description="毕业生图像采集工作站 / graduation photo capture station. "
+        "Without a command it opens the station window.",
+        parents=[common],
+    )
+    parser.add_argument("--demo", action="store_true",
+                        help="open the station with the bundled sample roster and a file-backed camera")
+    parser.add_argument("--camera", default=None,
+                        help="camera index, or a folder of images / a video file to play as the camera")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers, common)
+    parser.set_defaults(home=None, lang=None)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed sub-command; failures the user can act on are printed, not raised."""
+    from station.errors import StationError
+
+    try:
+        return int(args.func(args) or 0)
+    except StationError as exc:
+        print(exc.text.get(args.lang), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,39 @@
+"""The station's open resources for one process: data home, database, language."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from station.db import open_db
+from station.i18n import default_lang
+from station.paths import data_home, database_path
+
+
+@dataclass
+class Station:
+    home: Path
+    lang: str
+    _db: sqlite_utils.Database | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, home: str | Path | None = None, lang: str | None = None) -> "Station":
+        return cls(home=data_home(home), lang=lang or default_lang())
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "Station":
+        return cls.open(getattr(args, "home", None), getattr(args, "lang", None))
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            self._db = open_db(database_path(self.home))
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

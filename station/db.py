@@ -1,0 +1,92 @@
+"""The station's single SQLite database: WAL mode, forward-only migrations per component.
+
+Each component (roster, captures, outbox, ...) owns a named list of migration steps;
+the `schema_versions` table records how far each component has been migrated, so
+components evolve independently and a newer station upgrades an older database in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+Step = Callable[[sqlite_utils.Database], None]
+
+
+@dataclass(frozen=True)
+class Migrations:
+    component: str
+    steps: Sequence[Step]
+
+
+_REGISTRY: dict[str, Migrations] = {}
+
+
+def register(migrations: Migrations) -> Migrations:
+    """Declare a component's schema; applied by open_db in registration order."""
+    _REGISTRY[migrations.component] = migrations
+    return migrations
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """Open (creating if needed) the database and bring every registered component up to date."""
+    _import_schema_owners()
+    conn = sqlite_utils.Database(str(path)).conn
+    conn.execute("PRAGMA busy_timeout = 10000")
+    db = sqlite_utils.Database(conn)
+    if str(path) != ":memory:":
+        db.enable_wal()
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    migrate(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database, component: str) -> int:
+    row = db.execute(
+        "SELECT version FROM schema_versions WHERE component = ?", [component]
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending steps, one transaction per component, safe against a second process."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+    )
+    conn = db.conn
+    for migrations in _REGISTRY.values():
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = schema_version(db, migrations.component)
+            if current > len(migrations.steps):
+                raise RuntimeError(
+                    f"database schema for {migrations.component!r} is version {current}, "
+                    f"newer than this station knows ({len(migrations.steps)}); update the station"
+                )
+            for number, step in enumerate(migrations.steps[current:], start=current + 1):
+                step(db)  # steps use db.execute only, so they stay inside this transaction
+                conn.execute(
+                    "INSERT INTO schema_versions(component, version) VALUES (?, ?) "
+                    "ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+                    [migrations.component, number],
+                )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+# Modules that declare tables. Listed here so that opening the database always
+# creates the whole schema, whichever part of the station opened it first.
+SCHEMA_OWNERS: list[str] = ["station.roster.store", "station.captures"]
+
+
+def _import_schema_owners() -> None:
+    import importlib
+
+    for name in SCHEMA_OWNERS:
+        importlib.import_module(name)

@@ -1,0 +1,31 @@
+"""Bilingual text for everything the station says: Simplified Chinese first, English on request."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+LANGS = ("zh", "en")
+ENV_LANG = "PHOTO_STATION_LANG"
+
+
+def default_lang() -> str:
+    lang = os.environ.get(ENV_LANG, "zh").lower()[:2]
+    return lang if lang in LANGS else "zh"
+
+
+@dataclass(frozen=True)
+class Text:
+    """One message in both languages; format fields are filled with .format()."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str | None = None) -> str:
+        return self.en if (lang or default_lang()) == "en" else self.zh
+
+    def format(self, **fields: object) -> "Text":
+        return Text(self.zh.format(**fields), self.en.format(**fields))
+
+    def __str__(self) -> str:
+        return self.get()

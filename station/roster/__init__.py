@@ -1,0 +1,1 @@
+"""The school's list of expected graduates: import, validation, look-up."""

@@ -1,0 +1,93 @@
+"""Students and class time slots in the station database."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import sqlite_utils
+
+from station.db import Migrations, register
+
+
+@dataclass(frozen=True)
+class Student:
+    student_no: str
+    name: str
+    class_name: str
+    gender: str = ""
+    id_number: str = ""
+    id_type: str = ""
+    college: str = ""
+    major: str = ""
+    level: str = ""
+    capture_code: str | None = None
+    absent: bool = False
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Student":
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in row.items() if k in names}
+        values["absent"] = bool(values.get("absent"))
+        return cls(**values)
+
+    def to_row(self) -> dict:
+        return asdict(self)
+
+
+def _create_roster(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE students (
+            student_no   TEXT PRIMARY KEY,
+            name         TEXT NOT NULL,
+            class_name   TEXT NOT NULL,
+            gender       TEXT NOT NULL DEFAULT '',
+            id_number    TEXT NOT NULL DEFAULT '',
+            id_type      TEXT NOT NULL DEFAULT '',
+            college      TEXT NOT NULL DEFAULT '',
+            major        TEXT NOT NULL DEFAULT '',
+            level        TEXT NOT NULL DEFAULT '',
+            capture_code TEXT UNIQUE,
+            absent       INTEGER NOT NULL DEFAULT 0,
+            created_at   TEXT NOT NULL,
+            updated_at   TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX students_class ON students(class_name, student_no)")
+    db.execute("CREATE INDEX students_id_number ON students(id_number)")
+    db.execute(
+        """CREATE TABLE class_slots (
+            class_name TEXT PRIMARY KEY,
+            starts_at  TEXT NOT NULL,
+            ends_at    TEXT NOT NULL,
+            venue      TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+
+
+MIGRATIONS = register(Migrations("roster", [_create_roster]))
+
+
+def get_student(db: sqlite_utils.Database, student_no: str) -> Student | None:
+    found = find_by(db, "student_no", student_no)
+    return found[0] if found else None
+
+
+def find_by(db: sqlite_utils.Database, column: str, value: str) -> list[Student]:
+    """Students whose `column` (capture_code, student_no, id_number) equals value exactly."""
+    if column not in {"capture_code", "student_no", "id_number"}:
+        raise ValueError(column)
+    return [Student.from_row(r) for r in db.query(f"SELECT * FROM students WHERE {column} = ?", [value])]
+
+
+def students_of_class(db: sqlite_utils.Database, class_name: str) -> list[Student]:
+    rows = db.query("SELECT * FROM students WHERE class_name = ? ORDER BY student_no", [class_name])
+    return [Student.from_row(r) for r in rows]
+
+
+def class_names(db: sqlite_utils.Database) -> list[str]:
+    return [r["class_name"] for r in db.query("SELECT DISTINCT class_name FROM students ORDER BY class_name")]
+
+
+def set_absent(db: sqlite_utils.Database, student_no: str, absent: bool) -> None:
+    with db.conn:
+        db.execute("UPDATE students SET absent = ? WHERE student_no = ?", [int(absent), student_no])

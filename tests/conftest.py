@@ -1,0 +1,32 @@
+"""Shared fixtures: a fresh data home per test, and the shared datasets when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_FACES = ROOT.parent / "shared" / "datasets" / "faces"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty station data home, also exported as $PHOTO_STATION_HOME for sub-processes."""
+    path = tmp_path / "home"
+    path.mkdir()
+    monkeypatch.setenv("PHOTO_STATION_HOME", str(path))
+    monkeypatch.setenv("PHOTO_STATION_LANG", "zh")
+    return path
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    """../shared/datasets/faces; tests that need it skip cleanly where it is absent."""
+    if not SHARED_FACES.is_dir():
+        pytest.skip("../shared/datasets/faces is not present")
+    return SHARED_FACES

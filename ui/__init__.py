@@ -1,0 +1,1 @@
+"""Qt widgets of the station. No business rules live here: they are in `station`."""

@@ -1,0 +1,24 @@
+"""Entry point of `photo-station`: sub-commands run headless; no command opens the window.
+
+Qt is imported only when the window is wanted, so `photo-station check` and friends
+run on machines without a display.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from station.cli import build_parser, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is not None:
+        return run(args)
+    from ui.app import run_app
+
+    return run_app(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
