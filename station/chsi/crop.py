@@ -1,0 +1,189 @@
+"""Plan the CHSI crop from face landmarks: level the eyes, find the hair top, scale and frame.
+
+The planner works in "levelled" coordinates (the image rotated about the eye centre so the
+eyes are horizontal), picks a scale that puts face width and the hair-to-eye distance near
+the middle of their CHSI ranges, then slides the 480x640 window so the head is centred and
+the hair top and eye line sit inside their bands. It never pads with invented pixels: if the
+window would leave the camera frame, it refuses and says why. The result is one 2x3 affine
+matrix from source pixels to output pixels, so the crop is a single warp of the original.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from station.chsi.face_geometry import FaceGeometry
+from station.chsi.hair import HairTop, HairTopFinder
+from station.chsi.spec import SPEC, ChsiSpec
+from station.face.landmarks import Face
+from station.i18n import Text
+
+# Aim this many pixels inside every range, so re-measuring the output stays inside too.
+SAFETY_PX = 8.0
+# A head (cheeks, chin, hair top) closer than this share of the face width to the frame edge is cut.
+EDGE_MARGIN = 0.04
+
+REASONS: dict[str, Text] = {
+    "no_face": Text("未检测到人脸", "no face found"),
+    "several_faces": Text("画面中有多张人脸，请只保留一人", "several faces in view: only one person may be in the picture"),
+    "head_cut_off": Text("头部超出画面边缘，请站到画面中央", "the head is cut off by the frame edge: stand in the middle"),
+    "out_of_frame": Text("照片范围超出相机画面，请后退或站到中央", "the photo would reach beyond the camera frame: step back or to the centre"),
+    "face_too_small": Text("人脸太小，请靠近相机", "the face is too small: come closer to the camera"),
+    "proportions": Text("无法同时满足头顶、眼睛和脸宽的位置要求", "hair top, eye line and face width cannot all fit the CHSI ranges"),
+    "upside_down": Text("照片方向不正（侧转或倒置）", "the photo is sideways or upside down"),
+    "out_of_spec": Text("裁剪结果不符合学信网规格", "the cropped photo does not meet the CHSI spec"),
+}
+
+
+@dataclass(frozen=True)
+class CropRefusal:
+    reason: str
+    detail: str = ""
+
+    @property
+    def text(self) -> Text:
+        base = REASONS[self.reason]
+        return Text(f"{base.zh}（{self.detail}）", f"{base.en} ({self.detail})") if self.detail else base
+
+
+@dataclass(frozen=True)
+class CropPlan:
+    """Where the face lands in the 480x640 output, and the warp that puts it there."""
+
+    matrix: np.ndarray  # 2x3, source pixels -> output pixels
+    scale: float  # output pixels per source pixel
+    roll_deg: float  # roll of the face in the source, corrected by the plan
+    hair_top_y: float
+    eyes_y: float
+    face_width: float
+    centre_x: float
+    hair_from_segmentation: bool
+
+    def for_source_scaled(self, factor: float) -> "CropPlan":
+        """The same plan for a source `1/factor` times the size it was planned on (analysis copy -> original)."""
+        m = self.matrix @ np.diag([factor, factor, 1.0])
+        return CropPlan(m, self.scale * factor, self.roll_deg, self.hair_top_y, self.eyes_y,
+                        self.face_width, self.centre_x, self.hair_from_segmentation)
+
+
+def level_rotation(face: FaceGeometry) -> np.ndarray:
+    """2x3 rotation about the eye centre that makes the eye line horizontal, right eye on the left."""
+    return cv2.getRotationMatrix2D(face.eye_centre, face.roll_deg, 1.0)
+
+
+def _affine_inverse(m: np.ndarray) -> np.ndarray:
+    return cv2.invertAffineTransform(m)
+
+
+def _inside(points: np.ndarray, size: tuple[int, int], margin: float = 0.0) -> bool:
+    width, height = size
+    return bool(np.all(points[:, 0] >= -margin) and np.all(points[:, 0] <= width + margin)
+                and np.all(points[:, 1] >= -margin) and np.all(points[:, 1] <= height + margin))
+
+
+def _to_source(rotation: np.ndarray, points: np.ndarray) -> np.ndarray:
+    inv = _affine_inverse(rotation)
+    return points @ inv[:, :2].T + inv[:, 2]
+
+
+def plan_levelled(face: FaceGeometry, hair: HairTop, rotation: np.ndarray, source_size: tuple[int, int],
+                  roll_deg: float, spec: ChsiSpec = SPEC) -> CropPlan | CropRefusal:
+    """Plan on a face already in levelled coordinates (`rotation` maps source -> levelled)."""
+    margin = EDGE_MARGIN * face.face_width
+    head = np.array([face.right_cheek, face.left_cheek, face.chin, (face.centre_x, hair.y)], dtype=np.float64)
+    if hair.touches_edge or not _inside(_to_source(rotation, head), source_size, -margin):
+        return CropRefusal("head_cut_off")
+
+    width = face.face_width
+    rise = face.eye_centre[1] - hair.y  # hair top to eye line, source px
+    if width <= 1 or rise <= 1:
+        return CropRefusal("no_face")
+    m = SAFETY_PX
+    fw, hy, ey = spec.face_width, spec.hair_top_y, spec.eyes_y
+    rise_lo, rise_hi = (ey.low + m) - (hy.high - m), (ey.high - m) - (hy.low + m)
+    s_lo = max((fw.low + m) / width, rise_lo / rise)
+    s_hi = min((fw.high - m) / width, rise_hi / rise)
+    if s_lo > s_hi:
+        return CropRefusal("proportions", f"face {width:.0f}px, hair-to-eyes {rise:.0f}px")
+    if s_lo > spec.max_upscale:
+        return CropRefusal("face_too_small")
+    # Weighted least squares towards the middles of face width and hair-to-eyes distance.
+    w_half, r_half = (fw.high - fw.low) / 2, (rise_hi - rise_lo) / 2
+    target_rise = ey.middle - hy.middle
+    s_pref = ((width * fw.middle / w_half**2 + rise * target_rise / r_half**2)
+              / (width**2 / w_half**2 + rise**2 / r_half**2))
+    s_pref = float(np.clip(s_pref, s_lo, min(s_hi, spec.max_upscale)))
+
+    for scale, hair_y, offset in _candidates(s_pref, s_lo, min(s_hi, spec.max_upscale), rise, spec):
+        x0 = face.centre_x - (spec.width / 2 + offset) / scale
+        y0 = hair.y - hair_y / scale
+        corners = np.array([[x0, y0], [x0 + spec.width / scale, y0], [x0, y0 + spec.height / scale],
+                            [x0 + spec.width / scale, y0 + spec.height / scale]])
+        if not _inside(_to_source(rotation, corners), source_size):
+            continue
+        crop = np.array([[scale, 0.0, -scale * x0], [0.0, scale, -scale * y0], [0.0, 0.0, 1.0]])
+        matrix = (crop @ np.vstack([rotation, [0.0, 0.0, 1.0]]))[:2]
+        return CropPlan(
+            matrix=matrix, scale=scale, roll_deg=roll_deg, hair_top_y=hair_y,
+            eyes_y=hair_y + rise * scale, face_width=width * scale,
+            centre_x=spec.width / 2 + offset, hair_from_segmentation=hair.from_segmentation,
+        )
+    return CropRefusal("out_of_frame")
+
+
+def _candidates(s_pref: float, s_lo: float, s_hi: float, rise: float, spec: ChsiSpec):
+    """Scale, hair-top row and horizontal offset, best (closest to the middles) first."""
+    scales = sorted({s_pref, *np.linspace(s_lo, s_hi, 7)}, key=lambda s: abs(s - s_pref))
+    offsets = sorted(np.linspace(-spec.max_centre_offset_px + 2, spec.max_centre_offset_px - 2, 5), key=abs)
+    found = []
+    for scale in scales:
+        lo = max(spec.hair_top_y.low + SAFETY_PX, spec.eyes_y.low + SAFETY_PX - rise * scale)
+        hi = min(spec.hair_top_y.high - SAFETY_PX, spec.eyes_y.high - SAFETY_PX - rise * scale)
+        if lo > hi:
+            continue
+        mid = (lo + hi) / 2
+        rows = sorted(np.linspace(lo, hi, 5), key=lambda y: abs(y - mid))
+        found.extend(itertools.product([scale], rows, offsets))
+    return found
+
+
+class CropPlanner:
+    """Plans the CHSI crop for one face in a BGR image. Holds a segmentation graph: one per thread."""
+
+    def __init__(self, spec: ChsiSpec = SPEC) -> None:
+        self.spec = spec
+        self._hair = HairTopFinder()
+
+    def plan(self, bgr: np.ndarray, face: Face) -> CropPlan | CropRefusal:
+        geom = FaceGeometry.from_points(face.points)
+        rotation = level_rotation(geom)
+        height, width = bgr.shape[:2]
+        levelled = cv2.warpAffine(bgr, rotation, (width, height), flags=cv2.INTER_LINEAR)
+        valid = cv2.warpAffine(np.ones((height, width), np.uint8), rotation, (width, height),
+                               flags=cv2.INTER_NEAREST, borderValue=0)
+        upright = geom.transformed(rotation)
+        hair = self._hair.find(levelled, upright, valid)
+        return plan_levelled(upright, hair, rotation, (width, height), geom.roll_deg, self.spec)
+
+    def close(self) -> None:
+        self._hair.close()
+
+
+def apply_plan(bgr: np.ndarray, plan: CropPlan, spec: ChsiSpec = SPEC) -> np.ndarray:
+    """The 480x640 3-channel crop. Large reductions are pre-shrunk with area averaging (no aliasing)."""
+    if bgr.ndim == 2:
+        bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
+    elif bgr.shape[2] == 4:
+        bgr = cv2.cvtColor(bgr, cv2.COLOR_BGRA2BGR)
+    matrix = plan.matrix
+    if plan.scale < 0.7:
+        shrink = min(1.0, plan.scale * 1.4)
+        bgr = cv2.resize(bgr, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        matrix = matrix @ np.diag([1 / shrink, 1 / shrink, 1.0])
+    interp = cv2.INTER_CUBIC if plan.scale > 1 else cv2.INTER_LINEAR
+    return cv2.warpAffine(bgr, matrix, (spec.width, spec.height), flags=interp, borderMode=cv2.BORDER_REPLICATE)
+
