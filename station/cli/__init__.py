@@ -14,6 +14,10 @@ import sys
 from station.i18n import LANGS
 
 COMMAND_MODULES: list[str] = [
+    "station.cli.roster",
+    "station.cli.schedule",
+    "station.cli.lookup",
+    "station.cli.codes",
 ]
 
 

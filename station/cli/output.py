@@ -1,0 +1,18 @@
+"""Printing for the command line: JSON lines for machines, plain text for people."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def print_json(obj: object) -> None:
+    """One JSON object on one line, UTF-8 whatever the console code page (Windows cmd is often GBK)."""
+    line = json.dumps(obj, ensure_ascii=False) + "\n"
+    stream = sys.stdout
+    if hasattr(stream, "buffer"):
+        stream.flush()
+        stream.buffer.write(line.encode("utf-8"))
+        stream.buffer.flush()
+    else:
+        stream.write(line)

@@ -1,0 +1,61 @@
+"""`photo-station roster import FILE [--json]` and `roster list`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from station.cli.output import print_json
+from station.context import Station
+from station.i18n import Text
+from station.roster import store
+from station.roster.importer import import_roster
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    roster = subparsers.add_parser("roster", parents=[common], help="the list of expected graduates")
+    actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
+    importing = actions.add_parser("import", parents=[common], help="import the school's .xlsx or .csv roster")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--json", action="store_true", help="print one JSON object")
+    importing.set_defaults(func=_import)
+    listing = actions.add_parser("list", parents=[common], help="list the students of a class, or the classes")
+    listing.add_argument("--class", dest="class_name")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_list)
+
+
+def _import(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    report = import_roster(station.db, args.file)
+    if args.json:
+        print_json(report.to_json(station.lang))
+        return 0
+    summary = Text(
+        f"新增 {report.imported} 人，更新 {report.updated} 人，未变 {report.unchanged} 人，拒绝 {len(report.rejected)} 行",
+        f"{report.imported} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rows rejected",
+    )
+    print(summary.get(station.lang))
+    row_label = Text("第 {row} 行", "row {row}")
+    for rejected in report.rejected:
+        print(f"  {row_label.format(row=rejected.row).get(station.lang)} {rejected.student_no}: {rejected.reason.get(station.lang)}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    if not args.class_name:
+        names = store.class_names(station.db)
+        if args.json:
+            print_json({"classes": names})
+        else:
+            print("\n".join(names))
+        return 0
+    students = store.students_of_class(station.db, args.class_name)
+    if args.json:
+        print_json({"class": args.class_name, "students": [
+            {"student_no": s.student_no, "name": s.name} for s in students]})
+    else:
+        for s in students:
+            print(f"{s.student_no}\t{s.name}")
+    return 0

@@ -1,0 +1,34 @@
+"""A font with Chinese glyphs on Windows, macOS and Linux, for images and PDFs we draw."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from PIL import ImageFont
+
+_CANDIDATES = (
+    # Windows
+    r"C:\Windows\Fonts\msyh.ttc", r"C:\Windows\Fonts\msyh.ttf", r"C:\Windows\Fonts\simhei.ttf", r"C:\Windows\Fonts\simsun.ttc",
+    # macOS
+    "/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/STHeiti Medium.ttc", "/Library/Fonts/Arial Unicode.ttf",
+    # Linux (fonts-noto-cjk, fonts-wqy)
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+
+
+@functools.cache
+def cjk_font_path() -> Path | None:
+    windir = os.environ.get("WINDIR")
+    candidates = list(_CANDIDATES)
+    if windir:
+        candidates.insert(0, str(Path(windir) / "Fonts" / "msyh.ttc"))
+    return next((Path(c) for c in candidates if Path(c).is_file()), None)
+
+
+def cjk_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The CJK font at `size` px; Pillow's default font (no Chinese glyphs) when none is installed."""
+    path = cjk_font_path()
+    return ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)

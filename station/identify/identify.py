@@ -1,0 +1,79 @@
+"""The decision after a scan: who it is, and what the photographer must be told."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from station import captures
+from station.captures import CaptureStatus
+from station.i18n import Text
+from station.identify.decoders import Decoder, clean_payload, default_decoders
+from station.roster import schedule
+from station.roster.store import Student
+
+
+class Outcome(enum.Enum):
+    FOUND = "found"
+    ALREADY_CAPTURED = "already_captured"  # offer a retake
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Identification:
+    outcome: Outcome
+    message: Text
+    student: Student | None = None
+    matched_by: str = ""
+    status: CaptureStatus | None = None
+    warnings: list[Text] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.student is not None
+
+
+def identify(
+    db: sqlite_utils.Database,
+    raw: str,
+    now: dt.datetime | None = None,
+    decoders: list[Decoder] | None = None,
+) -> Identification:
+    payload = clean_payload(raw)
+    if payload is None:
+        return Identification(Outcome.UNKNOWN, Text("无法识别的码（内容为空或含有非法字符）",
+                                                    "Unreadable code (empty or malformed)"))
+    for decoder in decoders if decoders is not None else default_decoders():
+        found = decoder.match(db, payload)
+        if len(found) > 1:
+            return Identification(Outcome.UNKNOWN, Text(
+                f"“{_shown(payload)}”对应多名学生，请改用学号", f"'{_shown(payload)}' matches several students; use the student number"))
+        if found:
+            return _found(db, found[0], decoder.name, now or dt.datetime.now())
+    return Identification(Outcome.UNKNOWN, Text(
+        f"名单中没有“{_shown(payload)}”：请核对采集码，或输入学号", f"'{_shown(payload)}' is not in the roster: check the capture code or type the student number"))
+
+
+def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt.datetime) -> Identification:
+    status = captures.status(db, student.student_no)
+    warnings = []
+    slot = schedule.slot_of(db, student.class_name)
+    if slot is not None and not slot.contains(now):
+        warnings.append(Text(
+            f"{student.class_name} 的采集时段是 {slot.starts_at:%m-%d %H:%M}-{slot.ends_at:%H:%M}，不在当前时段，仍可拍摄",
+            f"{student.class_name} is scheduled {slot.starts_at:%m-%d %H:%M}-{slot.ends_at:%H:%M}, not now; capture is still allowed",
+        ))
+    if status.captured:
+        return Identification(Outcome.ALREADY_CAPTURED, Text(
+            f"{student.name} 已于 {status.last_captured_at[:16]} 拍摄过（{status.versions} 版），如需重拍请选择“重拍”",
+            f"{student.name} was already photographed at {status.last_captured_at[:16]} ({status.versions} version(s)); choose Retake to replace it",
+        ), student, matched_by, status, warnings)
+    return Identification(Outcome.FOUND, Text(f"{student.name}，请就位", f"{student.name}, please take your place"),
+                          student, matched_by, status, warnings)
+
+
+def _shown(payload: str) -> str:
+    return payload if len(payload) <= 40 else payload[:37] + "…"

@@ -1,0 +1,124 @@
+"""Capture time slots per class: the order the queue is called in, and who is "on time".
+
+Schools publish a timetable (附件：各学院具体采集时间), one line per class with a date and
+a time range; it is imported like the roster, or set slot by slot in the UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from station.errors import StationError
+from station.i18n import Text
+from station.roster.columns import find_header
+from station.roster.store import Student
+from station.roster.table import read_sheets
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "class_name": ("班级", "班级名称", "行政班", "class", "classname"),
+    "date": ("日期", "采集日期", "拍摄日期", "date"),
+    "start": ("开始时间", "开始", "start", "starttime", "from"),
+    "end": ("结束时间", "结束", "end", "endtime", "to"),
+    "slot": ("时间", "时间段", "采集时间", "拍摄时间", "time", "slot"),
+    "venue": ("地点", "采集地点", "拍摄地点", "venue", "place", "location"),
+}
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_TIME = re.compile(r"(\d{1,2})\s*[:：时]\s*(\d{2})")
+
+
+@dataclass(frozen=True)
+class Slot:
+    class_name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str = ""
+
+    def contains(self, moment: dt.datetime) -> bool:
+        return self.starts_at <= moment < self.ends_at
+
+
+@dataclass
+class ScheduleReport:
+    slots: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"slots": self.slots, "rejected": self.rejected}
+
+
+def parse_slot(class_name: str, text: str, venue: str = "") -> Slot:
+    """'2024-10-22 8:30-9:30', '2024年10月22日 8:30～9:30' and similar; ValueError when unreadable."""
+    date = _DATE.search(text)
+    times = _TIME.findall(text[date.end():] if date else text)
+    if not date or len(times) < 2:
+        raise ValueError(text)
+    day = dt.date(*(int(x) for x in date.groups()))
+    start, end = (dt.datetime.combine(day, dt.time(int(h), int(m))) for h, m in times[:2])
+    if end <= start:
+        raise ValueError(text)
+    return Slot(class_name, start, end, venue)
+
+
+def set_slot(db: sqlite_utils.Database, slot: Slot) -> None:
+    with db.conn:
+        db.execute(
+            "INSERT INTO class_slots(class_name, starts_at, ends_at, venue) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(class_name) DO UPDATE SET starts_at = excluded.starts_at, "
+            "ends_at = excluded.ends_at, venue = excluded.venue",
+            [slot.class_name, slot.starts_at.isoformat(sep=" "), slot.ends_at.isoformat(sep=" "), slot.venue],
+        )
+
+
+def slots(db: sqlite_utils.Database) -> list[Slot]:
+    return [
+        Slot(r["class_name"], dt.datetime.fromisoformat(r["starts_at"]), dt.datetime.fromisoformat(r["ends_at"]), r["venue"])
+        for r in db.query("SELECT * FROM class_slots ORDER BY starts_at, class_name")
+    ]
+
+
+def slot_of(db: sqlite_utils.Database, class_name: str) -> Slot | None:
+    return next((s for s in slots(db) if s.class_name == class_name), None)
+
+
+def current_slot(db: sqlite_utils.Database, moment: dt.datetime) -> Slot | None:
+    return next((s for s in slots(db) if s.contains(moment)), None)
+
+
+def ordered_students(db: sqlite_utils.Database) -> list[Student]:
+    """Queue order: class slot (classes without one last), then class, then student number."""
+    rows = db.query(
+        "SELECT s.* FROM students s LEFT JOIN class_slots c ON c.class_name = s.class_name "
+        "ORDER BY c.starts_at IS NULL, c.starts_at, s.class_name, s.student_no"
+    )
+    return [Student.from_row(r) for r in rows]
+
+
+def import_schedule(db: sqlite_utils.Database, path: Path | str) -> ScheduleReport:
+    report = ScheduleReport()
+    for sheet in read_sheets(Path(path)):
+        header = find_header(sheet, ALIASES, ("class_name",))
+        if header is None or not ({"slot"} <= header.columns.keys() or {"start", "end"} <= header.columns.keys()):
+            continue
+        for row_no, cells in sheet.rows[header.index + 1:]:
+            cell = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
+            if not any(cell.values()):
+                continue
+            text = " ".join(cell.get(f, "") for f in ("date", "slot", "start", "end"))
+            try:
+                if not cell["class_name"]:
+                    raise ValueError("class")
+                set_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")))
+                report.slots += 1
+            except ValueError:
+                report.rejected.append({
+                    "row": row_no, "class": cell.get("class_name", ""),
+                    "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}").get(),
+                })
+        return report
+    raise StationError(Text("时间表中找不到表头（需要 班级 与 日期/时间 列）",
+                            "No header row found: the schedule needs class (班级) and date/time (日期/时间) columns"))
