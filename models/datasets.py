@@ -6,6 +6,9 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 from station import MODELS_DIR, PROJECT_ROOT
 
 FACES_DIR = PROJECT_ROOT.parent / "shared" / "datasets" / "faces"
@@ -23,3 +26,9 @@ def load_labels(dataset: str) -> dict[str, dict[str, str]]:
     """labels.csv rows keyed by their `file` column."""
     with open(FACES_DIR / dataset / "labels.csv", newline="", encoding="utf-8") as fh:
         return {row["file"]: row for row in csv.DictReader(fh)}
+
+
+def load_mask(file: str) -> np.ndarray:
+    """celebamaskhq parsing mask (H, W) uint8 class ids for an `images/NAME.jpg` file (palette PNG)."""
+    name = Path(file).stem
+    return np.asarray(Image.open(FACES_DIR / "celebamaskhq" / "masks" / f"{name}.png"))

@@ -11,10 +11,9 @@ import json
 import random
 from collections import defaultdict
 
-import cv2
 import numpy as np
 
-from models.datasets import FACES_DIR, SPLITS_DIR, load_labels
+from models.datasets import FACES_DIR, SPLITS_DIR, load_labels, load_mask
 
 SEED = 20261124
 FRACTIONS = (0.70, 0.15, 0.15)  # train, val, test
@@ -49,9 +48,9 @@ def _celebahq_keys() -> dict[str, str]:
 def _celebamaskhq_keys() -> dict[str, str]:
     keys = {}
     for mask_path in sorted((FACES_DIR / "celebamaskhq" / "masks").glob("*.png")):
-        mask = cv2.imread(str(mask_path), cv2.IMREAD_GRAYSCALE)
-        present = "".join("1" if np.count_nonzero(mask == v) > 50 else "0" for v in MASK_STRATA.values())
-        keys[f"images/{mask_path.stem}.jpg"] = present
+        file = f"images/{mask_path.stem}.jpg"
+        mask = load_mask(file)
+        keys[file] = "".join("1" if np.count_nonzero(mask == v) > 50 else "0" for v in MASK_STRATA.values())
     return keys
 
 
