@@ -12,11 +12,12 @@ import unicodedata
 import zlib
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from collections.abc import Callable
 from typing import Protocol
 
 import sqlite_utils
 
-from station.roster import store
+from station.roster import idnumber, store
 from station.roster.store import Student
 
 SLIP_PREFIX = "PS1"
@@ -35,9 +36,10 @@ class ColumnDecoder:
 
     name: str
     column: str
+    normalize: Callable[[str], str] = str
 
     def match(self, db: sqlite_utils.Database, payload: str) -> list[Student]:
-        return store.find_by(db, self.column, payload)
+        return store.find_by(db, self.column, self.normalize(payload))
 
 
 def slip_payload(student_no: str) -> str:
@@ -67,7 +69,7 @@ def default_decoders() -> list[Decoder]:
         *plugins,
         ColumnDecoder("capture_code", "capture_code"),
         ColumnDecoder("student_no", "student_no"),
-        ColumnDecoder("id_number", "id_number"),
+        ColumnDecoder("id_number", "id_number", idnumber.normalize),
     ]
 
 

@@ -1,0 +1,146 @@
+"""Identification from every kind of input, against a real roster in a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.context import Station
+from station.identify.decoders import slip_payload
+from station.identify.frames import decode_frame
+from station.identify.identify import Outcome, identify
+from station.identify.slips import slip_pages
+from station.identify.wedge import WedgeDetector
+from station.roster import schedule
+from station.roster.importer import import_roster
+from station.roster.store import students_of_class
+from tests.cli import json_lines, run_cli
+from tests.identify.images import code128_image, held_up, qr_image
+
+ROSTER = (
+    "学号,姓名,性别,身份证号,班级,采集码\n"
+    "2021001,张三,男,11010519491231002X,软件2101,CJM-7F3A-0001\n"
+    "2021002,李四,女,,软件2101,CJM-7F3A-0002\n"
+    "2021101,王五,男,,软件2102,\n"
+)
+NOON = dt.datetime(2024, 10, 22, 9, 0)
+
+
+@pytest.fixture
+def station(home: Path, tmp_path: Path) -> Station:
+    path = tmp_path / "roster.csv"
+    path.write_bytes(ROSTER.encode("gbk"))
+    s = Station.open(home)
+    import_roster(s.db, path)
+    schedule.set_slot(s.db, schedule.parse_slot("软件2101", "2024-10-22 8:30-9:30"))
+    schedule.set_slot(s.db, schedule.parse_slot("软件2102", "2024-10-22 9:30-10:30"))
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("payload, student_no, via", [
+    ("CJM-7F3A-0001", "2021001", "capture_code"),
+    ("  CJM-7F3A-0002\n", "2021002", "capture_code"),
+    (slip_payload("2021101"), "2021101", "slip"),
+    ("2021002", "2021002", "student_no"),
+    ("11010519491231002x", "2021001", "id_number"),  # typed with a lower-case x
+])
+def test_codes_resolve_to_students(station: Station, payload: str, student_no: str, via: str) -> None:
+    found = identify(station.db, payload, NOON)
+    assert (found.outcome, found.student.student_no, found.matched_by) == (Outcome.FOUND, student_no, via)
+
+
+@pytest.mark.parametrize("payload", ["", "   ", "CJM-0000-9999", "\x00\x01binary", "PS1:2021001:00000000",
+                                     "x" * 5000, "'; DROP TABLE students; --", "PS1:::"])
+def test_unknown_and_malformed_payloads_are_unknown_never_errors(station: Station, payload: str) -> None:
+    found = identify(station.db, payload, NOON)
+    assert found.outcome is Outcome.UNKNOWN and found.student is None and found.message.zh
+
+
+def test_already_captured_offers_retake(station: Station) -> None:
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('2021001', 1, '2024-10-22T08:40:00')")
+    found = identify(station.db, "CJM-7F3A-0001", NOON)
+    assert found.outcome is Outcome.ALREADY_CAPTURED and "重拍" in found.message.zh
+
+
+def test_student_outside_the_current_slot_is_allowed_with_a_warning(station: Station) -> None:
+    on_time = identify(station.db, "2021002", NOON)
+    early = identify(station.db, "2021101", NOON)
+    assert on_time.outcome is Outcome.FOUND and on_time.warnings == []
+    assert early.outcome is Outcome.FOUND and "不在当前时段" in early.warnings[0].zh
+
+
+def test_queue_order_is_slot_then_student_number(station: Station) -> None:
+    schedule.set_slot(station.db, schedule.parse_slot("软件2102", "2024-10-22 7:30-8:30"))
+    assert [s.student_no for s in schedule.ordered_students(station.db)] == ["2021101", "2021001", "2021002"]
+
+
+@pytest.mark.parametrize("tilt, dark", [(0.0, False), (0.25, False), (0.15, True)])
+def test_qr_on_a_phone_held_at_an_angle_is_read_from_the_frame(station: Station, tilt: float, dark: bool) -> None:
+    frame = held_up(qr_image("CJM-7F3A-0002"), tilt=tilt, dark_mode=dark)
+    [text] = decode_frame(frame)
+    assert identify(station.db, text, NOON).student.name == "李四"
+
+
+def test_student_card_barcode_and_grey_frames(station: Station) -> None:
+    frame = held_up(code128_image("2021101"), tilt=0.1)
+    assert decode_frame(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)) == ["2021101"]
+
+
+def test_frames_without_codes_decode_to_nothing() -> None:
+    rng = np.random.default_rng(1)
+    for frame in (np.zeros((720, 1280, 3), np.uint8), rng.integers(0, 255, (480, 640, 3), dtype=np.uint8),
+                  np.full((10, 10), 255, np.uint8)):
+        assert decode_frame(frame) == []
+
+
+def test_printed_slips_decode_back_to_their_students(station: Station) -> None:
+    students = students_of_class(station.db, "软件2101")
+    [page] = slip_pages(students, "毕业图像采集码")
+    texts = decode_frame(cv2.cvtColor(np.array(page), cv2.COLOR_RGB2BGR))
+    assert sorted(identify(station.db, t, NOON).student.student_no for t in texts) == ["2021001", "2021002"]
+
+
+def test_wedge_scanner_burst_versus_typing() -> None:
+    wedge = WedgeDetector()
+    for i, ch in enumerate("CJM-7F3A-0001"):
+        wedge.key(ch, 1000 + i * 8)
+    scanned = wedge.enter(1000 + 13 * 8)
+    for i, ch in enumerate("2021001"):
+        wedge.key(ch, 5000 + i * 180)
+    typed = wedge.enter(5000 + 7 * 180)
+    assert (scanned.text, scanned.scanned) == ("CJM-7F3A-0001", True)
+    assert (typed.text, typed.scanned) == ("2021001", False)
+    assert wedge.enter(9000) is None
+
+
+def test_lookup_cli_masks_the_id_number(station: Station, home: Path) -> None:
+    result = run_cli("lookup", "CJM-7F3A-0001", "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    [info] = json_lines(result)
+    assert (info["student_no"], info["name"], info["class"], info["status"]) == ("2021001", "张三", "软件2101", "not_captured")
+    assert info["id_number"] == "110105********002X"
+    assert "11010519491231002X" not in result.stdout.decode()
+    plain = run_cli("lookup", "2021001", home=home).stdout.decode()
+    assert "110105********002X" in plain and "19491231" not in plain
+
+
+def test_lookup_cli_unknown_code_exits_1_with_reason(station: Station, home: Path) -> None:
+    result = run_cli("lookup", "NOPE-123", home=home)
+    assert result.returncode == 1 and "NOPE-123" in result.stderr.decode()
+    as_json = run_cli("lookup", "NOPE-123", "--json", home=home)
+    assert as_json.returncode == 1 and json_lines(as_json)[0]["error"] == "unknown_code"
+
+
+def test_codes_cli_writes_a_pdf_of_slips(station: Station, home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "slips.pdf"
+    result = run_cli("codes", "--class", "软件2101", "--out", str(out), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    assert out.read_bytes().startswith(b"%PDF")
+    missing = run_cli("codes", "--class", "不存在", "--out", str(out), home=home)
+    assert missing.returncode != 0 and "不存在" in missing.stderr.decode()
