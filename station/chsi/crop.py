@@ -18,6 +18,7 @@ import numpy as np
 
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import HairTop, HairTopFinder
+from station.chsi.image_io import as_bgr
 from station.chsi.spec import SPEC, ChsiSpec
 from station.face.landmarks import Face
 from station.i18n import Text
@@ -35,6 +36,7 @@ REASONS: dict[str, Text] = {
     "face_too_small": Text("人脸太小，请靠近相机", "the face is too small: come closer to the camera"),
     "proportions": Text("无法同时满足头顶、眼睛和脸宽的位置要求", "hair top, eye line and face width cannot all fit the CHSI ranges"),
     "upside_down": Text("照片方向不正（侧转或倒置）", "the photo is sideways or upside down"),
+    "jpeg_size": Text("无法在质量不低于60的前提下使照片大小落在20-40KB", "no JPEG quality of 60 or more lands between 20 and 40 KB"),
     "out_of_spec": Text("裁剪结果不符合学信网规格", "the cropped photo does not meet the CHSI spec"),
 }
 
@@ -156,7 +158,7 @@ class CropPlanner:
 
     def __init__(self, spec: ChsiSpec = SPEC) -> None:
         self.spec = spec
-        self._hair = HairTopFinder()
+        self.hair = HairTopFinder()
 
     def plan(self, bgr: np.ndarray, face: Face) -> CropPlan | CropRefusal:
         geom = FaceGeometry.from_points(face.points)
@@ -166,19 +168,16 @@ class CropPlanner:
         valid = cv2.warpAffine(np.ones((height, width), np.uint8), rotation, (width, height),
                                flags=cv2.INTER_NEAREST, borderValue=0)
         upright = geom.transformed(rotation)
-        hair = self._hair.find(levelled, upright, valid)
+        hair = self.hair.find(levelled, upright, valid)
         return plan_levelled(upright, hair, rotation, (width, height), geom.roll_deg, self.spec)
 
     def close(self) -> None:
-        self._hair.close()
+        self.hair.close()
 
 
 def apply_plan(bgr: np.ndarray, plan: CropPlan, spec: ChsiSpec = SPEC) -> np.ndarray:
     """The 480x640 3-channel crop. Large reductions are pre-shrunk with area averaging (no aliasing)."""
-    if bgr.ndim == 2:
-        bgr = cv2.cvtColor(bgr, cv2.COLOR_GRAY2BGR)
-    elif bgr.shape[2] == 4:
-        bgr = cv2.cvtColor(bgr, cv2.COLOR_BGRA2BGR)
+    bgr = as_bgr(bgr)
     matrix = plan.matrix
     if plan.scale < 0.7:
         shrink = min(1.0, plan.scale * 1.4)

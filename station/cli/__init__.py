@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "station.cli.schedule",
     "station.cli.lookup",
     "station.cli.codes",
+    "station.cli.crop",
 ]
 
 
