@@ -1,17 +1,40 @@
 """The register of captured photos: every version of every student's image, never deleted.
 
 A retake adds a version and supersedes the previous one; the history keeps time,
-operator and reason for each. Storage of the (encrypted) image files lives elsewhere;
-this table is what the roster, the queue screen and `lookup` read.
+operator and reason for each. `CaptureStore.save` is the one place an accepted photo
+enters the station: encrypted files (station.storage), this register and the upload
+job (station.upload.outbox) are written so that a crash at any point leaves either
+nothing accepted or everything needed for the photo to arrive exactly once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlite_utils
 
+from station.context import Station
 from station.db import Migrations, register
+from station.errors import StationError
+from station.i18n import Text
+from station.storage.atomic import ensure_free_space, write_atomic
+from station.storage.envelope import EnvelopeError, image_meta, open_with_station_key, seal
+from station.storage.station_key import StationKey, unlock_station_key
+from station.upload.link import load_link
+from station.upload.outbox import enqueue, write_transaction
+
+KINDS = ("chsi", "original")
+# Room kept free beyond the photo itself: SQLite's WAL, the OS, the next few captures.
+DEFAULT_RESERVE_BYTES = 200 * 2**20
+
+UNKNOWN_STUDENT = Text("名单中没有学号 {student_no}，照片未保存。", "Student number {student_no} is not on the roster; the photo was not saved.")
+EMPTY_IMAGE = Text("照片数据为空，未保存。", "The photo data is empty; nothing was saved.")
+NO_SUCH_VERSION = Text("学号 {student_no} 没有第 {version} 版照片。", "Student {student_no} has no photo version {version}.")
 
 
 @dataclass(frozen=True)
@@ -24,6 +47,7 @@ class CaptureVersion:
     reason: str  # why a retake replaced the previous version ('' for the first)
     override_reason: str  # why the shutter was released despite a failing check ('' if none)
     superseded_at: str | None
+    uid: str = ""  # the idempotency key of this image version, end to end
 
 
 @dataclass(frozen=True)
@@ -54,13 +78,20 @@ def _create_captures(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = register(Migrations("captures", [_create_captures]))
+def _add_encrypted_files(db: sqlite_utils.Database) -> None:
+    for column in ("uid", "chsi_file", "original_file", "chsi_sha256", "original_sha256"):
+        db.execute(f"ALTER TABLE captures ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE UNIQUE INDEX captures_uid ON captures(uid) WHERE uid != ''")
+
+
+MIGRATIONS = register(Migrations("captures", [_create_captures, _add_encrypted_files]))
+
+_VERSION_COLUMNS = "student_no, version, captured_at, operator, station_id, reason, override_reason, superseded_at, uid"
 
 
 def history(db: sqlite_utils.Database, student_no: str) -> list[CaptureVersion]:
     rows = db.query(
-        "SELECT student_no, version, captured_at, operator, station_id, reason, override_reason, superseded_at "
-        "FROM captures WHERE student_no = ? ORDER BY version",
+        f"SELECT {_VERSION_COLUMNS} FROM captures WHERE student_no = ? ORDER BY version",
         [student_no],
     )
     return [CaptureVersion(**r) for r in rows]
@@ -71,3 +102,115 @@ def status(db: sqlite_utils.Database, student_no: str) -> CaptureStatus:
         "SELECT COUNT(*), MAX(captured_at) FROM captures WHERE student_no = ?", [student_no]
     ).fetchone()
     return CaptureStatus(captured=row[0] > 0, versions=row[0], last_captured_at=row[1])
+
+
+@dataclass(frozen=True)
+class StoredCapture:
+    """A version with where its encrypted files are, as the uploader and the exporter need it."""
+
+    version: CaptureVersion
+    files: dict[str, Path]  # kind -> absolute path
+    sha256: dict[str, str]  # kind -> digest of the file as written
+
+
+def stored_capture(db: sqlite_utils.Database, home: Path, uid: str) -> StoredCapture | None:
+    row = db.execute(
+        f"SELECT {_VERSION_COLUMNS}, chsi_file, original_file, chsi_sha256, original_sha256 FROM captures WHERE uid = ?",
+        [uid],
+    ).fetchone()
+    if row is None:
+        return None
+    return StoredCapture(
+        version=CaptureVersion(*row[:9]),
+        files={"chsi": home / row[9], "original": home / row[10]},
+        sha256={"chsi": row[11], "original": row[12]},
+    )
+
+
+def envelope_meta(version: CaptureVersion, kind: str) -> dict[str, object]:
+    return image_meta(version.uid, kind, version.student_no, version.version, version.captured_at, version.station_id)
+
+
+class CaptureStore:
+    """The station-side entry point the capture screen calls when the operator accepts a photo."""
+
+    def __init__(self, station: Station, key: StationKey | None = None,
+                 reserve_bytes: int = DEFAULT_RESERVE_BYTES) -> None:
+        self.station = station
+        self._key = key
+        self.reserve_bytes = reserve_bytes
+
+    @property
+    def key(self) -> StationKey:
+        if self._key is None:
+            self._key = unlock_station_key(self.station.home)
+        return self._key
+
+    @property
+    def files_dir(self) -> Path:
+        return self.station.home / "captures"
+
+    def save(self, student_no: str, chsi_jpeg: bytes, original: bytes, operator: str,
+             reason: str = "", override_reason: str = "") -> CaptureVersion:
+        """Encrypt, write and register a new version, and queue its upload.
+
+        Once this returns the photo is accepted: it is on disk (encrypted, fsynced), in the
+        register and in the outbox, all committed together.
+        """
+        if not chsi_jpeg or not original:
+            raise StationError(EMPTY_IMAGE)
+        db = self.station.db
+        link = load_link(db)
+        server_key = link.server_key()
+        station_key = self.key.key
+        ensure_free_space(self.files_dir, 2 * (len(chsi_jpeg) + len(original)), self.reserve_bytes)
+        try:
+            with write_transaction(db):
+                return self._save_locked(db, link.station_id, server_key, station_key, student_no,
+                                         {"chsi": chsi_jpeg, "original": original}, operator, reason, override_reason)
+        except sqlite3.IntegrityError as exc:
+            raise StationError(UNKNOWN_STUDENT.format(student_no=student_no)) from exc
+
+    def _save_locked(self, db, station_id, server_key, station_key, student_no, images, operator, reason,
+                     override_reason) -> CaptureVersion:
+        if not db.execute("SELECT 1 FROM students WHERE student_no = ?", [student_no]).fetchone():
+            raise StationError(UNKNOWN_STUDENT.format(student_no=student_no))
+        last = db.execute("SELECT MAX(version) FROM captures WHERE student_no = ?", [student_no]).fetchone()[0]
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        version = CaptureVersion(student_no=student_no, version=(last or 0) + 1, captured_at=now, operator=operator,
+                                 station_id=station_id, reason=reason, override_reason=override_reason,
+                                 superseded_at=None, uid=uuid.uuid4().hex)
+        names, digests = {}, {}
+        for kind, data in images.items():
+            blob = seal(data, envelope_meta(version, kind), server_key, station_key)
+            path = self.files_dir / version.uid[:2] / f"{version.uid}.{kind}.pse"
+            # A crash after this write but before COMMIT leaves only an unregistered encrypted file.
+            write_atomic(path, blob)
+            names[kind] = path.relative_to(self.station.home).as_posix()
+            digests[kind] = hashlib.sha256(blob).hexdigest()
+        db.execute("UPDATE captures SET superseded_at = ? WHERE student_no = ? AND superseded_at IS NULL",
+                   [now, student_no])
+        db.execute(
+            "INSERT INTO captures(student_no, version, captured_at, operator, station_id, reason, override_reason, "
+            "uid, chsi_file, original_file, chsi_sha256, original_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [student_no, version.version, now, operator, station_id, reason, override_reason, version.uid,
+             names["chsi"], names["original"], digests["chsi"], digests["original"]],
+        )
+        enqueue(db, version.uid)
+        return version
+
+    def load_for_review(self, student_no: str, version: int, kind: str = "chsi") -> bytes:
+        """Decrypt one of this station's captures with the station key; damage raises EnvelopeError."""
+        db = self.station.db
+        row = db.execute("SELECT uid FROM captures WHERE student_no = ? AND version = ?", [student_no, version]).fetchone()
+        stored = stored_capture(db, self.station.home, row[0]) if row else None
+        if stored is None:
+            raise StationError(NO_SUCH_VERSION.format(student_no=student_no, version=version))
+        try:
+            blob = stored.files[kind].read_bytes()
+        except FileNotFoundError as exc:
+            raise EnvelopeError("file missing") from exc
+        meta, image = open_with_station_key(blob, self.key.key)
+        if meta != envelope_meta(stored.version, kind):
+            raise EnvelopeError("metadata does not match the register")
+        return image

@@ -1,0 +1,1 @@
+"""The receiving server (`photo-station-server`): collects every station's encrypted photos."""

@@ -1,0 +1,113 @@
+"""The server's data folder: its key pair, its settings, the metadata store and the blobs.
+
+`init` creates an X25519 key pair (the private key stays in this folder, readable by
+the owner only; it is the only thing that can open the photos), a registrar password
+for the web page, and `server.json` with where metadata lives (SQLite file by default,
+a PostgreSQL URL for a university with many stations) and where blobs go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import platformdirs
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.errors import StationError
+from station.i18n import Text
+from station.server.store import MetaStore
+from station.storage.atomic import write_atomic
+from station.storage.envelope import public_key_to_b64
+
+ENV_SERVER_HOME = "PHOTO_STATION_SERVER_HOME"
+NOT_INITIALISED = Text("服务器目录 {home} 尚未初始化，请先运行 photo-station-server init。",
+                       "The server folder {home} is not initialised; run photo-station-server init first.")
+ALREADY_INITIALISED = Text("服务器目录 {home} 已初始化，不会覆盖现有密钥。",
+                           "The server folder {home} is already initialised; its keys are not overwritten.")
+
+STATION_EXISTS = Text("工作站 {station_id} 已存在。", "Station {station_id} already exists.")
+
+
+def server_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    if explicit:
+        home = Path(explicit)
+    elif os.environ.get(ENV_SERVER_HOME):
+        home = Path(os.environ[ENV_SERVER_HOME])
+    else:
+        home = Path(platformdirs.user_data_dir("PhotoStationServer", appauthor=False))
+    return home.expanduser().resolve()
+
+
+def token_digest(token: str) -> str:
+    """Tokens are long random strings, so a plain digest is enough to store them safely."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class InitResult:
+    home: Path
+    public_key: str
+    registrar_password: str
+
+
+def init_server(home: Path, db_url: str | None = None) -> InitResult:
+    home.mkdir(parents=True, exist_ok=True)
+    if (home / "server.json").exists():
+        raise StationError(ALREADY_INITIALISED.format(home=home))
+    private = X25519PrivateKey.generate()
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    write_atomic(home / "server_private_key.pem", pem)
+    os.chmod(home / "server_private_key.pem", 0o600)  # owner only; on Windows keep the folder private
+    public = public_key_to_b64(private.public_key())
+    write_atomic(home / "server_public_key.txt", (public + "\n").encode())
+    password = secrets.token_urlsafe(12)
+    settings = {"db_url": db_url or "", "blobs_dir": "blobs", "registrar_password_sha256": token_digest(password)}
+    write_atomic(home / "server.json", json.dumps(settings, indent=2).encode())
+    ServerContext(home).store.create_schema()
+    return InitResult(home, public, password)
+
+
+class ServerContext:
+    """One server folder, opened."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        if not (home / "server.json").exists():
+            raise StationError(NOT_INITIALISED.format(home=home))
+        self.settings = json.loads((home / "server.json").read_text(encoding="utf-8"))
+
+    @cached_property
+    def store(self) -> MetaStore:
+        return MetaStore(self.settings.get("db_url") or str(self.home / "server.db"))
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.home / self.settings.get("blobs_dir", "blobs")
+
+    @cached_property
+    def private_key(self) -> X25519PrivateKey:
+        key = serialization.load_pem_private_key((self.home / "server_private_key.pem").read_bytes(), password=None)
+        assert isinstance(key, X25519PrivateKey)
+        return key
+
+    @property
+    def public_key(self) -> str:
+        return public_key_to_b64(self.private_key.public_key())
+
+    def add_station(self, station_id: str, name: str = "") -> str:
+        """Issue a station's token; only its digest is kept, so it is shown once."""
+        token = secrets.token_urlsafe(32)
+        if not self.store.add_station(station_id, name or station_id, token_digest(token)):
+            raise StationError(STATION_EXISTS.format(station_id=station_id))
+        return token
+
+    def registrar_password_ok(self, password: str) -> bool:
+        return secrets.compare_digest(token_digest(password), self.settings["registrar_password_sha256"])

@@ -1,0 +1,180 @@
+"""Server metadata: stations, received uploads, the roster. SQLite by default, PostgreSQL by URL.
+
+Queries are written once with `?` placeholders and portable SQL (ON CONFLICT ... DO
+NOTHING works in both); for PostgreSQL the placeholders become `%s`. A connection per
+operation keeps the web server's worker threads independent.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS stations (
+        station_id   TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        last_seen_at TEXT,
+        health       TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE IF NOT EXISTS uploads (
+        uid             TEXT PRIMARY KEY,
+        station_id      TEXT NOT NULL,
+        student_no      TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        captured_at     TEXT NOT NULL,
+        received_at     TEXT NOT NULL,
+        operator        TEXT NOT NULL,
+        reason          TEXT NOT NULL,
+        override_reason TEXT NOT NULL,
+        chsi_sha256     TEXT NOT NULL,
+        original_sha256 TEXT NOT NULL,
+        source          TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS uploads_student ON uploads(student_no, captured_at)",
+    "CREATE INDEX IF NOT EXISTS uploads_station ON uploads(station_id)",
+    """CREATE TABLE IF NOT EXISTS students (
+        student_no TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        class_name TEXT NOT NULL,
+        id_number  TEXT NOT NULL DEFAULT '',
+        gender     TEXT NOT NULL DEFAULT '',
+        college    TEXT NOT NULL DEFAULT '',
+        major      TEXT NOT NULL DEFAULT ''
+    )""",
+]
+
+UPLOAD_COLUMNS = ("uid", "station_id", "student_no", "version", "captured_at", "received_at", "operator", "reason",
+                  "override_reason", "chsi_sha256", "original_sha256", "source")
+STUDENT_COLUMNS = ("student_no", "name", "class_name", "id_number", "gender", "college", "major")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Upload:
+    uid: str
+    station_id: str
+    student_no: str
+    version: int
+    captured_at: str
+    received_at: str
+    operator: str
+    reason: str
+    override_reason: str
+    chsi_sha256: str
+    original_sha256: str
+    source: str  # "network" or "usb"
+
+
+class MetaStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_postgres = url.startswith(("postgresql://", "postgres://"))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A cursor inside one transaction; committed on success, rolled back on error."""
+        if self.is_postgres:
+            import psycopg  # the `postgres` extra
+
+            conn = psycopg.connect(self.url)
+        else:
+            conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        try:
+            yield conn.cursor()
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    def _sql(self, query: str) -> str:
+        return query.replace("?", "%s") if self.is_postgres else query
+
+    def run(self, cursor: Any, query: str, params: Sequence[object] = ()) -> Any:
+        cursor.execute(self._sql(query), tuple(params))
+        return cursor
+
+    def rows(self, query: str, params: Sequence[object] = ()) -> list[tuple]:
+        with self.transaction() as cur:
+            return list(self.run(cur, query, params).fetchall())
+
+    def create_schema(self) -> None:
+        with self.transaction() as cur:
+            for statement in SCHEMA:
+                self.run(cur, statement)
+
+    # --- stations ---------------------------------------------------------------
+    def add_station(self, station_id: str, name: str, token_sha256: str) -> bool:
+        with self.transaction() as cur:
+            return self.run(cur, "INSERT INTO stations(station_id, name, token_sha256, created_at) VALUES (?, ?, ?, ?) "
+                                 "ON CONFLICT DO NOTHING", [station_id, name, token_sha256, utc_now()]).rowcount == 1
+
+    def station_for_token(self, token_sha256: str) -> str | None:
+        found = self.rows("SELECT station_id FROM stations WHERE token_sha256 = ?", [token_sha256])
+        return found[0][0] if found else None
+
+    def record_health(self, station_id: str, health: str) -> None:
+        with self.transaction() as cur:
+            self.run(cur, "UPDATE stations SET last_seen_at = ?, health = ? WHERE station_id = ?",
+                     [utc_now(), health, station_id])
+
+    def stations(self) -> list[tuple[str, str, str | None, str]]:
+        return self.rows("SELECT station_id, name, last_seen_at, health FROM stations ORDER BY station_id")
+
+    # --- uploads ----------------------------------------------------------------
+    def get_upload(self, uid: str) -> Upload | None:
+        found = self.rows(f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM uploads WHERE uid = ?", [uid])
+        return Upload(*found[0]) if found else None
+
+    def insert_upload(self, upload: Upload) -> bool:
+        """True when stored now; False when the uid was already there (the caller compares)."""
+        columns = ", ".join(UPLOAD_COLUMNS)
+        marks = ", ".join("?" * len(UPLOAD_COLUMNS))
+        with self.transaction() as cur:
+            cursor = self.run(cur, f"INSERT INTO uploads({columns}) VALUES ({marks}) ON CONFLICT (uid) DO NOTHING",
+                              [getattr(upload, c) for c in UPLOAD_COLUMNS])
+            return cursor.rowcount == 1
+
+    def uids_of_station(self, station_id: str) -> list[str]:
+        return [r[0] for r in self.rows("SELECT uid FROM uploads WHERE station_id = ?", [station_id])]
+
+    def uploads(self) -> list[Upload]:
+        """Every upload, oldest capture first per student: the last one of a student is the registered image."""
+        rows = self.rows(f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM uploads ORDER BY student_no, captured_at, received_at")
+        return [Upload(*r) for r in rows]
+
+    def registered(self) -> dict[str, Upload]:
+        """The current image of each student: a retake's newer capture replaces the earlier ones."""
+        current: dict[str, Upload] = {}
+        for upload in self.uploads():
+            current[upload.student_no] = upload
+        return current
+
+    # --- roster -----------------------------------------------------------------
+    def upsert_students(self, students: Sequence[dict[str, str]]) -> int:
+        columns = ", ".join(STUDENT_COLUMNS)
+        marks = ", ".join("?" * len(STUDENT_COLUMNS))
+        updates = ", ".join(f"{c} = excluded.{c}" for c in STUDENT_COLUMNS[1:])
+        with self.transaction() as cur:
+            for student in students:
+                self.run(cur, f"INSERT INTO students({columns}) VALUES ({marks}) "
+                              f"ON CONFLICT (student_no) DO UPDATE SET {updates}",
+                         [student.get(c, "") or "" for c in STUDENT_COLUMNS])
+        return len(students)
+
+    def students(self) -> list[dict[str, str]]:
+        rows = self.rows(f"SELECT {', '.join(STUDENT_COLUMNS)} FROM students ORDER BY class_name, student_no")
+        return [dict(zip(STUDENT_COLUMNS, r)) for r in rows]

@@ -1,0 +1,59 @@
+"""Files that are either wholly written or not there at all, and a refusal before the disk fills."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from station.errors import StationError
+from station.i18n import Text
+
+DISK_FULL = Text(
+    "磁盘空间不足（剩余 {free_mb} MB，需要至少 {need_mb} MB），照片未保存；已保存的照片不受影响。请清理磁盘后重试。",
+    "Not enough disk space ({free_mb} MB free, at least {need_mb} MB needed); the photo was not saved. "
+    "Photos saved earlier are intact. Free some space and try again.",
+)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temporary file beside the target, fsync, rename: a crash leaves the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise disk_full_error(path.parent, len(data)) from exc
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; Windows cannot open directories and does not need it."""
+    if os.name == "nt":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_free_space(directory: Path, needed: int, reserve: int) -> None:
+    """Refuse, before writing anything, when `needed` bytes would eat into the reserve."""
+    directory.mkdir(parents=True, exist_ok=True)
+    if shutil.disk_usage(directory).free < needed + reserve:
+        raise disk_full_error(directory, needed + reserve)
+
+
+def disk_full_error(directory: Path, needed: int) -> StationError:
+    free = shutil.disk_usage(directory).free
+    return StationError(DISK_FULL.format(free_mb=free // 2**20, need_mb=max(1, needed // 2**20)), exit_code=3)

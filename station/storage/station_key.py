@@ -1,0 +1,140 @@
+"""The station key: opens the station's own copies of its captures for review.
+
+Where it lives, chosen once when the station is first set up and recorded (without
+the key) in `station_key.json` in the data home:
+- "keyring": a random 256-bit key in the OS credential store (Windows Credential
+  Manager, macOS Keychain, Secret Service). Preferred: nothing secret is on disk.
+- "passphrase": where no keyring backend exists (a headless Linux box, a locked-down
+  kiosk account), the key is derived from an operator passphrase with scrypt; the
+  file holds only the salt, the cost parameters and a check value that tells a wrong
+  passphrase from a damaged file. The passphrase comes from the caller (the UI asks
+  the operator) or from $PHOTO_STATION_PASSPHRASE for unattended runs.
+The key is never written beside the data in plain text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from station.errors import StationError
+from station.i18n import Text
+from station.storage.atomic import write_atomic
+
+ENV_PASSPHRASE = "PHOTO_STATION_PASSPHRASE"
+KEYRING_SERVICE = "photo-station"
+_CHECK = b"photo-station station key check"
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
+
+NEED_PASSPHRASE = Text(
+    "本机没有可用的系统密钥库，请输入操作员口令以解锁工作站密钥（或设置环境变量 PHOTO_STATION_PASSPHRASE）。",
+    "No OS keyring is available: enter the operator passphrase to unlock the station key "
+    "(or set PHOTO_STATION_PASSPHRASE).",
+)
+WRONG_PASSPHRASE = Text("操作员口令不正确。", "The operator passphrase is wrong.")
+KEYRING_LOST = Text(
+    "系统密钥库中找不到工作站密钥，无法查看本机已保存的照片（上传不受影响）。",
+    "The station key is missing from the OS keyring; saved photos cannot be shown here (uploads are unaffected).",
+)
+SHORT_PASSPHRASE = Text("操作员口令至少需要 8 个字符。", "The operator passphrase needs at least 8 characters.")
+
+
+@dataclass(frozen=True)
+class StationKey:
+    key: bytes
+    method: str  # "keyring" or "passphrase"
+
+
+def key_file(home: Path) -> Path:
+    return home / "station_key.json"
+
+
+def unlock_station_key(home: Path, passphrase: str | None = None) -> StationKey:
+    """Open the station key, creating it on first use with the best method this machine has."""
+    passphrase = passphrase or os.environ.get(ENV_PASSPHRASE) or None
+    path = key_file(home)
+    if not path.exists():
+        return _create(home, passphrase)
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record["method"] == "keyring":
+        stored = _keyring_get(record["account"])
+        if stored is None:
+            raise StationError(KEYRING_LOST)
+        return StationKey(base64.b64decode(stored), "keyring")
+    if passphrase is None:
+        raise StationError(NEED_PASSPHRASE)
+    key = _derive(passphrase, record)
+    try:
+        AESGCM(key).decrypt(base64.b64decode(record["check_nonce"]), base64.b64decode(record["check"]), None)
+    except InvalidTag as exc:
+        raise StationError(WRONG_PASSPHRASE) from exc
+    return StationKey(key, "passphrase")
+
+
+def _create(home: Path, passphrase: str | None) -> StationKey:
+    account = f"station-key-{secrets.token_hex(8)}"
+    key = AESGCM.generate_key(bit_length=256)
+    if passphrase is None and _keyring_set(account, base64.b64encode(key).decode()):
+        write_atomic(key_file(home), json.dumps({"method": "keyring", "account": account}).encode())
+        return StationKey(key, "keyring")
+    if passphrase is None:
+        raise StationError(NEED_PASSPHRASE)
+    if len(passphrase) < 8:
+        raise StationError(SHORT_PASSPHRASE)
+    record: dict[str, object] = {"method": "passphrase", "kdf": "scrypt", "salt": base64.b64encode(os.urandom(16)).decode(),
+                                 "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P}
+    key = _derive(passphrase, record)
+    nonce = os.urandom(12)
+    record["check_nonce"] = base64.b64encode(nonce).decode()
+    record["check"] = base64.b64encode(AESGCM(key).encrypt(nonce, _CHECK, None)).decode()
+    write_atomic(key_file(home), json.dumps(record).encode())
+    return StationKey(key, "passphrase")
+
+
+def _derive(passphrase: str, record: dict) -> bytes:
+    kdf = Scrypt(salt=base64.b64decode(record["salt"]), length=32, n=record["n"], r=record["r"], p=record["p"])
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def _usable_keyring():
+    """The OS keyring, or None where only the 'fail' / null backends exist (headless Linux CI)."""
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
+        return None
+    return keyring
+
+
+def _keyring_set(account: str, value: str) -> bool:
+    from keyring.errors import KeyringError
+
+    ring = _usable_keyring()
+    if ring is None:
+        return False
+    try:
+        ring.set_password(KEYRING_SERVICE, account, value)
+        return ring.get_password(KEYRING_SERVICE, account) == value
+    except KeyringError:
+        return False
+
+
+def _keyring_get(account: str) -> str | None:
+    from keyring.errors import KeyringError
+
+    ring = _usable_keyring()
+    if ring is None:
+        return None
+    try:
+        return ring.get_password(KEYRING_SERVICE, account)
+    except KeyringError:
+        return None

@@ -1,0 +1,1 @@
+"""Getting accepted photos to the school's server: outbox, uploader, reconciliation, queue health."""

@@ -1,0 +1,211 @@
+"""The uploader: a background thread that drains the outbox to the receiving server.
+
+Each job is verified before it leaves (digest recorded at save time, then a full
+authenticated decryption with the station key), so a damaged file is reported and
+never uploaded. What is sent is the server-only copy of each envelope. An unreachable
+server does not use up a job's attempts: the worker backs off (capped, jittered) and
+the queue drains by itself when the server is back. A periodic reconciliation asks the
+server what it holds and re-queues anything it lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import sqlite_utils
+
+from station.captures import stored_capture
+from station.db import open_db
+from station.i18n import Text
+from station.paths import database_path
+from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
+from station.storage.station_key import StationKey
+from station.upload.link import ServerLink, load_link
+from station.upload import outbox
+from station.upload.outbox import Job, RetryPolicy, utc_now
+
+UNREACHABLE = Text("无法连接服务器（{detail}），照片在本机排队，恢复后自动上传。",
+                   "The server cannot be reached ({detail}); photos wait here and go up by themselves when it is back.")
+NOT_LINKED = Text("尚未配置服务器地址或令牌，照片在本机排队。", "No server URL or token is set; photos wait here.")
+REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server refused the upload ({code}): {detail}")
+SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
+MISSING_RECORD = Text("登记记录缺失，无法上传。", "The capture record is missing; cannot upload.")
+AUTH_HEADER = "Authorization"
+
+
+@dataclass(frozen=True)
+class UploadSettings:
+    policy: RetryPolicy = RetryPolicy()
+    reconcile_every: float = 300.0  # seconds between "what do you hold?" checks
+    idle_wait: float = 5.0  # how often an idle worker looks for new jobs (save() also wakes it)
+    timeout: float = 30.0  # one HTTP request
+
+
+def auth_headers(token: str) -> dict[str, str]:
+    return {AUTH_HEADER: f"Bearer {token}"}
+
+
+def _refusal_detail(response: httpx.Response) -> Text:
+    try:
+        detail = response.json().get("detail")
+        return Text(detail["zh"], detail["en"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Text(response.text[:200], response.text[:200])
+
+
+class Uploader:
+    def __init__(self, home: Path, key: StationKey, settings: UploadSettings = UploadSettings()) -> None:
+        self.home = home
+        self.key = key
+        self.settings = settings
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._offline_streak = 0
+        self._next_reconcile = 0.0
+        self._db: sqlite_utils.Database | None = None
+
+    # --- lifecycle --------------------------------------------------------------
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="uploader", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Call after a save so the new photo goes up now, not at the next poll."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        self._db = open_db(database_path(self.home))
+        try:
+            outbox.recover_interrupted(self._db)
+            while not self._stop.is_set():
+                reachable = self.drain()
+                if reachable and time.monotonic() >= self._next_reconcile:
+                    self.reconcile()
+                self._wake.wait(self._pause())
+                self._wake.clear()
+        finally:
+            self._db.close()
+            self._db = None
+
+    def _pause(self) -> float:
+        if self._offline_streak:
+            return self.settings.policy.delay(self._offline_streak)
+        return self.settings.idle_wait
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        if self._db is None:  # used without the thread (CLI, tests): a connection of our own
+            self._db = open_db(database_path(self.home))
+            outbox.recover_interrupted(self._db)
+        return self._db
+
+    # --- work -------------------------------------------------------------------
+    def drain(self) -> bool:
+        """Send every due job; stop early when the server cannot be reached. Returns reachability."""
+        link = load_link(self.db)
+        if not link.can_upload:
+            outbox.record_status(self.db, error_zh=NOT_LINKED.zh, error_en=NOT_LINKED.en)
+            return False
+        with _client(link, self.settings.timeout) as client:
+            while not self._stop.is_set():
+                job = outbox.claim(self.db)
+                if job is None:
+                    return True
+                if not self._send(client, job):
+                    return False
+        return True
+
+    def _send(self, client: httpx.Client, job: Job) -> bool:
+        db = self.db
+        stored = stored_capture(db, self.home, job.capture_uid)
+        if stored is None:
+            outbox.fail(db, job, MISSING_RECORD)
+            return True
+        files: dict[str, bytes] = {}
+        try:
+            for kind, path in stored.files.items():
+                files[kind] = self._verified_server_copy(path, stored.sha256[kind])
+        except EnvelopeError as exc:
+            outbox.fail(db, job, exc.text)
+            return True
+        meta = {"uid": stored.version.uid, "student_no": stored.version.student_no, "version": stored.version.version,
+                "captured_at": stored.version.captured_at, "station_id": stored.version.station_id,
+                "operator": stored.version.operator, "reason": stored.version.reason,
+                "override_reason": stored.version.override_reason,
+                "sha256": {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()}}
+        try:
+            response = client.post("/api/v1/uploads", data={"meta": json.dumps(meta)},
+                                   files={kind: (f"{stored.version.uid}.{kind}.pse", data) for kind, data in files.items()})
+        except httpx.TransportError as exc:
+            self._went_offline(job, exc)
+            return False
+        self._reached()
+        if response.status_code in (200, 201):
+            outbox.mark_done(db, job)
+        elif 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+            detail, code = _refusal_detail(response), response.status_code
+            outbox.fail(db, job, Text(REFUSED.zh.format(code=code, detail=detail.zh),
+                                      REFUSED.en.format(code=code, detail=detail.en)))
+        else:
+            outbox.reschedule(db, job, SERVER_ERROR.format(code=response.status_code), self.settings.policy)
+        return True
+
+    def _verified_server_copy(self, path: Path, expected_sha256: str) -> bytes:
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise EnvelopeError("file missing") from exc
+        if hashlib.sha256(blob).hexdigest() != expected_sha256:
+            raise EnvelopeError("digest differs from the one recorded at save time")
+        open_with_station_key(blob, self.key.key)
+        return server_copy(blob)
+
+    def _went_offline(self, job: Job, exc: Exception) -> None:
+        self._offline_streak += 1
+        error = UNREACHABLE.format(detail=type(exc).__name__)
+        outbox.release(self.db, job, error, time.time())
+        outbox.record_status(self.db, server_reachable="0", error_zh=error.zh, error_en=error.en)
+
+    def _reached(self) -> None:
+        if self._offline_streak or outbox.get_status(self.db).get("server_reachable") != "1":
+            outbox.record_status(self.db, server_reachable="1", error_zh="", error_en="")
+        self._offline_streak = 0
+        outbox.record_status(self.db, last_contact_at=utc_now())
+
+    def reconcile(self) -> int:
+        """Ask the server which of our uploads it holds; re-queue what it lacks. Returns how many."""
+        self._next_reconcile = time.monotonic() + self.settings.reconcile_every
+        link = load_link(self.db)
+        if not link.can_upload:
+            return 0
+        try:
+            with _client(link, self.settings.timeout) as client:
+                response = client.get("/api/v1/holdings")
+                response.raise_for_status()
+                held = set(response.json()["uids"])
+                requeued = outbox.requeue(self.db, [u for u in outbox.done_uids(self.db) if u not in held])
+                client.post("/api/v1/heartbeat", json=outbox.queue_health(self.db).to_json())
+        except (httpx.HTTPError, ValueError, KeyError):
+            return 0
+        if requeued:
+            self.wake()
+        return requeued
+
+
+def _client(link: ServerLink, timeout: float) -> httpx.Client:
+    return httpx.Client(base_url=link.url, headers=auth_headers(link.token), timeout=timeout)

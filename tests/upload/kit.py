@@ -1,0 +1,88 @@
+"""What the storage, upload and server tests share: a real server on 127.0.0.1, linked stations."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import uvicorn
+
+from station.context import Station
+from station.server.app import create_app
+from station.server.home import ServerContext, init_server
+from station.storage.station_key import unlock_station_key
+from station.upload.link import save_link
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """uvicorn serving the real app in a thread; stop() and start() again on the same port."""
+
+    def __init__(self, server: ServerContext) -> None:
+        self.context = server
+        self.port = free_port()
+        self._uvicorn: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        config = uvicorn.Config(create_app(self.context), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off")
+        self._uvicorn = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._uvicorn.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._uvicorn.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        assert self._uvicorn is not None and self._thread is not None
+        self._uvicorn.should_exit = True
+        self._thread.join(10)
+
+
+def new_server(root: Path) -> ServerContext:
+    init_server(root / "server")
+    return ServerContext(root / "server")
+
+
+def add_students(station: Station, class_name: str, numbers: list[str]) -> None:
+    now = datetime.now(timezone.utc).isoformat()
+    with station.db.conn:
+        for no in numbers:
+            station.db.execute(
+                "INSERT INTO students(student_no, name, class_name, id_number, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [no, f"学生{no}", class_name, f"11010119990101{no[-4:]}", now, now])
+
+
+def linked_station(home: Path, server: ServerContext, url: str, token: str, station_id: str) -> Station:
+    station = Station.open(home)
+    save_link(station.db, station_id=station_id, url=url, token=token, public_key=server.public_key)
+    return station
+
+
+def station_key(home: Path):
+    return unlock_station_key(home, PASSPHRASE)
+
+
+def wait_until(predicate, timeout: float = 20.0, step: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
