@@ -15,6 +15,8 @@ os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ log off t
 
 import mediapipe as mp  # noqa: E402
 
+from station.face.frames import to_rgb  # noqa: E402
+
 
 @dataclass(frozen=True)
 class Face:
@@ -46,7 +48,7 @@ class FaceMesher:
 
     def detect(self, bgr: np.ndarray) -> list[Face]:
         """Faces in a BGR (or grey) uint8 image, largest first."""
-        rgb = _to_rgb(bgr)
+        rgb = to_rgb(bgr)
         height, width = rgb.shape[:2]
         result = self._mesh.process(rgb)
         faces = []
@@ -67,13 +69,3 @@ class FaceMesher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _to_rgb(image: np.ndarray) -> np.ndarray:
-    import cv2
-
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
-    if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)

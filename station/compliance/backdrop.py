@@ -1,0 +1,109 @@
+"""The scene around the student: an even blue backdrop, and clothes that stand out from it.
+
+Both read a `Scene`: a small copy of the frame with mediapipe's person mask, since colour
+statistics of a backdrop need no more than a few hundred pixels across.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from station.compliance import messages
+from station.compliance.policy import CheckPolicy
+from station.compliance.results import Finding
+from station.compliance.scoring import beyond
+from station.face.landmarks import Face
+from station.face.segmentation import PersonSegmenter
+
+SCENE_WIDTH = 320
+BACKDROP_BELOW = 0.2  # person probability under which a pixel is backdrop
+GRID = (8, 6)  # cells across, down for the evenness measure
+CELL_MIN_SHARE = 0.5  # a cell counts when at least this share of it is backdrop
+SHARE_SOFTNESS = 0.03
+UNEVEN_SOFTNESS = 3.0
+CLOTHES_SOFTNESS = 0.05
+# The chest area, in face heights below the chin and face widths either side of the face centre.
+CHEST_ROWS = (0.5, 1.1)
+CHEST_HALF_WIDTH = 0.6
+CHIN, FOREHEAD, RIGHT_CHEEK, LEFT_CHEEK = 152, 10, 234, 454
+
+
+@dataclass(frozen=True)
+class Scene:
+    bgr: np.ndarray  # at most SCENE_WIDTH wide
+    lab: np.ndarray  # float32 L* 0..100, a*, b* -128..127
+    backdrop: np.ndarray  # bool: not the person (edges eroded away)
+    scale: float  # scene pixels per frame pixel
+
+    @classmethod
+    def of(cls, bgr: np.ndarray, segmenter: PersonSegmenter) -> "Scene":
+        scale = min(1.0, SCENE_WIDTH / bgr.shape[1])
+        small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+        backdrop = (segmenter.mask(small) < BACKDROP_BELOW).astype(np.uint8)
+        backdrop = cv2.erode(backdrop, np.ones((5, 5), np.uint8)).astype(bool)
+        lab = cv2.cvtColor(small, cv2.COLOR_BGR2Lab).astype(np.float32)
+        lab[:, :, 0] *= 100.0 / 255.0
+        lab[:, :, 1:] -= 128.0
+        return cls(small, lab, backdrop, scale)
+
+    def backdrop_colour(self) -> np.ndarray | None:
+        """Median L*a*b* of the visible backdrop, None when none is visible."""
+        if not self.backdrop.any():
+            return None
+        return np.median(self.lab[self.backdrop], axis=0)
+
+
+def background(scene: Scene, policy: CheckPolicy) -> Finding:
+    """Blue enough everywhere, and no shadow or gradient across the backdrop."""
+    visible = float(scene.backdrop.mean())
+    if visible < policy["min_visible_share"]:
+        return Finding(1.0, messages.BACKDROP_HIDDEN)
+    hsv = cv2.cvtColor(scene.bgr, cv2.COLOR_BGR2HSV)[scene.backdrop].astype(np.float32)
+    blue = ((hsv[:, 0] >= policy["hue_min"]) & (hsv[:, 0] <= policy["hue_max"])
+            & (hsv[:, 1] >= policy["min_saturation"]) & (hsv[:, 2] >= policy["min_value"]))
+    scores = {
+        messages.BACKDROP_NOT_BLUE: beyond(policy["min_blue_share"] - float(blue.mean()), 0.0, SHARE_SOFTNESS),
+        messages.BACKDROP_UNEVEN: beyond(_unevenness(scene), policy["max_unevenness"], UNEVEN_SOFTNESS),
+    }
+    worst = max(scores, key=scores.__getitem__)
+    return Finding(scores[worst], worst)
+
+
+def _unevenness(scene: Scene) -> float:
+    """Spread of the backdrop's lightness between grid cells (a shadow makes some cells darker)."""
+    height, width = scene.backdrop.shape
+    cols, rows = GRID
+    medians = []
+    for r in range(rows):
+        for c in range(cols):
+            ys = slice(r * height // rows, (r + 1) * height // rows)
+            xs = slice(c * width // cols, (c + 1) * width // cols)
+            cell = scene.backdrop[ys, xs]
+            if cell.size and cell.mean() >= CELL_MIN_SHARE:
+                medians.append(float(np.median(scene.lab[ys, xs, 0][cell])))
+    return max(medians) - min(medians) if len(medians) >= 2 else 0.0
+
+
+def clothing_contrast(scene: Scene, face: Face, policy: CheckPolicy) -> Finding:
+    """Share of the chest area whose colour is close to the backdrop's; 0 when no chest is in view."""
+    ok = Finding(0.0, messages.INSTRUCTIONS["clothing_contrast"])
+    reference = scene.backdrop_colour()
+    if reference is None:
+        return ok
+    points = face.points[:, :2] * scene.scale
+    face_height = float(np.linalg.norm(points[CHIN] - points[FOREHEAD]))
+    face_width = float(np.linalg.norm(points[LEFT_CHEEK] - points[RIGHT_CHEEK]))
+    centre_x = float(points[RIGHT_CHEEK, 0] + points[LEFT_CHEEK, 0]) / 2
+    height, width = scene.backdrop.shape
+    y0 = int(np.clip(points[CHIN, 1] + CHEST_ROWS[0] * face_height, 0, height))
+    y1 = int(np.clip(points[CHIN, 1] + CHEST_ROWS[1] * face_height, 0, height))
+    x0 = int(np.clip(centre_x - CHEST_HALF_WIDTH * face_width, 0, width))
+    x1 = int(np.clip(centre_x + CHEST_HALF_WIDTH * face_width, 0, width))
+    if y1 - y0 < 2 or x1 - x0 < 2:
+        return ok
+    distance = np.linalg.norm(scene.lab[y0:y1, x0:x1] - reference, axis=2)
+    backdrop_like = float((distance < policy["min_delta_e"]).mean())
+    return Finding(beyond(backdrop_like, policy["max_backdrop_like"], CLOTHES_SOFTNESS), ok.problem)

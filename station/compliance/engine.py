@@ -1,0 +1,160 @@
+"""The compliance engine: every CHSI rule checked on one frame, with a verdict and instructions.
+
+Data flows camera -> analysis -> decision: `analyze` measures the frame (face mesh, face
+detector, person mask, crop plan, learned models), turns each measure into a Finding, then the
+policy decides. Consistent rules for what cannot be measured:
+- a check that needs a face, when no face was measured: state "no_face", score 1.0, not ok;
+- a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
+- a check the policy does not enforce is always ok (its score is still reported).
+face_count, exposure and background look at the whole frame and always run.
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+import station
+from station.chsi.crop import CropPlanner
+from station.chsi.face_geometry import FaceGeometry
+from station.chsi.hair import hair_top_from_landmarks
+from station.compliance import backdrop, framing, messages, photometry
+from station.compliance.policy import Policy
+from station.compliance.results import (
+    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, FaceModelResults,
+    Finding,
+)
+from station.face.detection import FaceDetector
+from station.face.frames import as_bgr
+from station.face.landmarks import Face, FaceMesher
+from station.face.pose import head_pose
+from station.face.segmentation import PersonSegmenter
+from station.i18n import Text
+
+if TYPE_CHECKING:
+    from station.compliance.learned import LearnedChecks
+
+log = logging.getLogger(__name__)
+
+# A face that moved less than this share of its width keeps its crop plan and learned scores.
+REUSE_TOLERANCE = 0.04
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """Why the learned checks cannot run."""
+
+    message: Text
+
+
+def load_learned(models_dir: pathlib.Path) -> "LearnedChecks | Unavailable":
+    """The trained models, or why they could not be loaded: a missing or corrupt models/
+    folder is a real situation at a kiosk and must not stop the other checks."""
+    try:
+        from station.compliance.learned import LearnedChecks
+
+        return LearnedChecks.load(models_dir)
+    except Exception as exc:  # onnxruntime, json and file errors share no base class
+        log.warning("learned checks unavailable: %s", exc)
+        if isinstance(exc, (FileNotFoundError, ImportError)) or "NO_SUCHFILE" in str(exc):
+            return Unavailable(messages.MODEL_MISSING)
+        return Unavailable(messages.MODEL_FAILED.format(error=str(exc)[:200]))
+
+
+class ComplianceEngine:
+    """Holds the mediapipe graphs and the models: one engine per thread, loaded once."""
+
+    def __init__(self, policy: Policy, learned: "LearnedChecks | Unavailable", video: bool = False) -> None:
+        self.policy = policy
+        self.learned = learned
+        self._mesher = FaceMesher(max_faces=3, video=video)
+        self._detector = FaceDetector()
+        self._segmenter = PersonSegmenter()
+        self._planner = CropPlanner()
+
+    @classmethod
+    def load(cls, policy: Policy | str | pathlib.Path | None = None,
+             models_dir: pathlib.Path = station.MODELS_DIR, video: bool = False) -> "ComplianceEngine":
+        """`video=True` tracks the face between frames (live preview); stills use the default."""
+        if not isinstance(policy, Policy):
+            policy = Policy.load(policy)
+        return cls(policy, load_learned(models_dir), video=video)
+
+    def analyze(self, image: np.ndarray, reuse: FaceModelResults | None = None) -> Analysis:
+        """Every check on one frame (grey, BGR or BGRA). `reuse`: the crop plan and learned scores
+        of an earlier frame, used when the face has not moved since (see LiveAnalyzer)."""
+        bgr = as_bgr(image)
+        meshes = self._mesher.detect(bgr)
+        faces = framing.count_faces(meshes, self._detector.detect(bgr))
+        face = meshes[0] if meshes else None
+        patch = photometry.FacePatch.cut(bgr, face) if face is not None else None
+        scene = backdrop.Scene.of(bgr, self._segmenter)
+        findings: dict[str, Finding] = {
+            "face_count": framing.face_count(faces),
+            "exposure": photometry.exposure(patch, photometry.frame_lightness(bgr), self.policy["exposure"]),
+            "background": backdrop.background(scene, self.policy["background"]),
+        }
+        pose, slow = None, None
+        if face is not None and patch is not None:
+            pose = head_pose(face.points)
+            if reuse is not None and reuse.still_hold_for(face.points, REUSE_TOLERANCE):
+                slow = reuse
+            else:
+                slow = FaceModelResults(self._planner.plan(bgr, face), self._learned_scores(bgr, face), face.points)
+            findings["face_position"] = framing.face_position(slow.plan)
+            findings["pose"] = framing.pose(pose, self.policy["pose"])
+            findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
+            findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
+            findings["blur"] = photometry.blur(patch, self.policy["blur"])
+            findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in slow.learned.items()})
+        checks = {check: self._decide(check, findings.get(check), faces, measured_face=slow is not None)
+                  for check in CHECK_IDS}
+        return Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
+                        face_models=slow)
+
+    def _learned_scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
+        if isinstance(self.learned, Unavailable):
+            return {}
+        try:
+            scores = self.learned.scores(bgr, face)
+        except Exception as exc:  # a model failing on one odd frame must not lose the other verdicts
+            log.warning("learned checks failed on a frame: %s", exc)
+            return {}
+        return {check: float(np.clip(scores[check], 0.0, 1.0)) for check in LEARNED_CHECK_IDS if check in scores}
+
+    def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool) -> CheckResult:
+        rule = self.policy[check]
+        if finding is not None:
+            ok = finding.score < rule.threshold or not rule.enforced
+            return CheckResult(round(finding.score, 4), ok, messages.PASSED if ok else finding.problem, MEASURED)
+        if measured_face:  # only a learned check can be missing when the face was measured
+            state = UNAVAILABLE
+            message = self.learned.message if isinstance(self.learned, Unavailable) else messages.MODEL_MISSING
+        else:
+            state, message = NO_FACE, messages.FACE_UNCLEAR if faces else messages.NO_FACE
+        return CheckResult(1.0, not rule.enforced, message if rule.enforced else messages.PASSED, state)
+
+    def close(self) -> None:
+        self._mesher.close()
+        self._detector.close()
+        self._segmenter.close()
+        self._planner.close()
+
+    def __enter__(self) -> "ComplianceEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _head_box(face: Face | None) -> tuple[float, float, float, float] | None:
+    """Cheek to cheek, and from the hair top (estimated from the landmarks) to the chin."""
+    if face is None:
+        return None
+    x, y, w, h = face.box
+    top = min(y, hair_top_from_landmarks(FaceGeometry.from_points(face.points)))
+    return (x, top, w, y + h - top)

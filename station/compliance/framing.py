@@ -1,0 +1,56 @@
+"""Who is in view and where: the face count, the CHSI framing and the head pose."""
+
+from __future__ import annotations
+
+from station.chsi.crop import REASONS, CropPlan, CropRefusal
+from station.chsi.spec import SPEC
+from station.compliance import messages
+from station.compliance.policy import CheckPolicy
+from station.compliance.results import Finding
+from station.compliance.scoring import beyond
+from station.face.detection import Detection
+from station.face.landmarks import Face
+from station.face.pose import HeadPose
+
+Box = tuple[float, float, float, float]
+
+
+def count_faces(meshes: list[Face], detections: list[Detection]) -> int:
+    """People in view: mesh faces plus detections no mesh face explains, ignoring faces that are
+    narrower than the spec's ratio of the main face (a poster or a passer-by far behind)."""
+    boxes = [face.box for face in meshes]
+    extra = [d.box for d in detections if not any(_centre_inside(d.box, box, grow=0.25) for box in boxes)]
+    widths = sorted((box[2] for box in boxes + extra), reverse=True)
+    if not widths:
+        return 0
+    return sum(1 for w in widths if w >= SPEC.second_face_min_ratio * widths[0])
+
+
+def _centre_inside(box: Box, outer: Box, grow: float) -> bool:
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    x, y, w, h = outer
+    return x - grow * w <= cx <= x + (1 + grow) * w and y - grow * h <= cy <= y + (1 + grow) * h
+
+
+def face_count(faces: int) -> Finding:
+    if faces == 0:
+        return Finding(1.0, messages.NO_FACE)
+    return Finding(0.0 if faces == 1 else 1.0, REASONS["several_faces"])
+
+
+def face_position(plan: CropPlan | CropRefusal) -> Finding:
+    """The CHSI crop either fits this frame (with the head inside every band) or it does not."""
+    if isinstance(plan, CropRefusal):
+        return Finding(1.0, plan.text)
+    return Finding(0.0, messages.INSTRUCTIONS["face_position"])
+
+
+def pose(head: HeadPose, policy: CheckPolicy) -> Finding:
+    soft = policy["softness_deg"]
+    scores = {
+        messages.TURN_YAW: beyond(abs(head.yaw), policy["max_yaw_deg"], soft),
+        messages.TURN_PITCH: beyond(abs(head.pitch), policy["max_pitch_deg"], soft),
+        messages.TURN_ROLL: beyond(abs(head.roll), policy["max_roll_deg"], soft),
+    }
+    worst = max(scores, key=scores.__getitem__)
+    return Finding(scores[worst], worst)

@@ -1,0 +1,64 @@
+"""What the station says for each check: short instructions a photographer can read out."""
+
+from __future__ import annotations
+
+from station.i18n import Text
+
+TITLES: dict[str, Text] = {
+    "face_count": Text("人脸数量", "face count"),
+    "face_position": Text("位置与大小", "position and size"),
+    "pose": Text("头部姿态", "head pose"),
+    "eyes_closed": Text("闭眼", "eyes closed"),
+    "mouth_open": Text("张嘴", "mouth open"),
+    "teeth": Text("露齿", "teeth showing"),
+    "glasses": Text("眼镜", "glasses"),
+    "hat": Text("帽子/头饰", "hat or head covering"),
+    "earrings": Text("耳环", "earrings"),
+    "necklace": Text("项链", "necklace"),
+    "ears_covered": Text("耳朵遮挡", "ears covered"),
+    "eyebrows_covered": Text("眉毛遮挡", "eyebrows covered"),
+    "background": Text("背景", "background"),
+    "clothing_contrast": Text("服装颜色", "clothing colour"),
+    "exposure": Text("曝光", "exposure"),
+    "lighting": Text("光线均匀", "even lighting"),
+    "blur": Text("清晰度", "sharpness"),
+}
+
+# The default instruction when a check fails; checks that know more say something more precise.
+INSTRUCTIONS: dict[str, Text] = {
+    "face_count": Text("画面中只能有一人", "only one person may be in the picture"),
+    "face_position": Text("请站到画面中央", "please stand in the middle of the picture"),
+    "pose": Text("请正对镜头", "please face the camera straight on"),
+    "eyes_closed": Text("请睁开眼睛", "please open your eyes"),
+    "mouth_open": Text("请闭上嘴巴", "please close your mouth"),
+    "teeth": Text("请闭上嘴巴，不要露出牙齿", "please close your mouth so your teeth do not show"),
+    "glasses": Text("请摘下眼镜", "please take off your glasses"),
+    "hat": Text("请摘下帽子或头饰", "please take off your hat or head covering"),
+    "earrings": Text("请摘下耳环", "please take off your earrings"),
+    "necklace": Text("请摘下项链", "please take off your necklace"),
+    "ears_covered": Text("请把头发拨到耳后，露出耳朵", "please tuck your hair behind your ears"),
+    "eyebrows_covered": Text("请把刘海拨开，露出眉毛", "please move your fringe away from your eyebrows"),
+    "background": Text("背景不是均匀的蓝色", "the background is not an even blue"),
+    "clothing_contrast": Text("衣服颜色与蓝色背景太接近，请换深色衣服",
+                              "your clothes are too close to the blue backdrop: please wear something darker"),
+    "exposure": Text("曝光不正常，请调整灯光", "the exposure is wrong: please adjust the lights"),
+    "lighting": Text("脸部一侧太暗，请调整灯光使两侧均匀", "one side of the face is too dark: please even out the lights"),
+    "blur": Text("照片模糊，请保持不动并重新对焦", "the picture is blurred: please hold still and refocus"),
+}
+
+PASSED = Text("通过", "OK")
+NO_FACE = Text("未检测到人脸，请正对镜头", "no face found: please face the camera")
+FACE_UNCLEAR = Text("看不清面部，请正对镜头并靠近一点", "the face cannot be measured: please face the camera and come closer")
+MODEL_MISSING = Text("此项检查的模型未安装（models/ 文件夹）", "the model for this check is not installed (models/ folder)")
+MODEL_FAILED = Text("检查模型无法运行：{error}", "the check models could not run: {error}")
+
+TOO_DARK = Text("光线太暗，请打开或调亮灯光", "too dark: please turn the lights up")
+TOO_BRIGHT = Text("曝光过度，请调暗灯光", "over-exposed: please turn the lights down")
+HIGHLIGHTS = Text("脸上有过亮的反光，请调整灯光角度", "bright glare on the face: please move the lights")
+BACKDROP_NOT_BLUE = Text("背景不是蓝色，请站到蓝色背景布前", "the background is not blue: please stand in front of the blue backdrop")
+BACKDROP_UNEVEN = Text("背景有阴影或明暗不均，请离背景远一点或调整灯光",
+                       "the backdrop has shadows or uneven light: step away from it or adjust the lights")
+BACKDROP_HIDDEN = Text("看不到背景，请后退一点", "the backdrop cannot be seen: please step back a little")
+TURN_YAW = Text("请正对镜头，不要左右转头", "please face the camera: do not turn your head to the side")
+TURN_PITCH = Text("请平视镜头，不要抬头或低头", "please look straight at the camera: do not tilt your head up or down")
+TURN_ROLL = Text("请把头摆正，不要歪头", "please hold your head upright: do not tilt it sideways")

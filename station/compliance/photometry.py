@@ -1,0 +1,108 @@
+"""Light and focus on the face: exposure, one-sided lighting and blur.
+
+All three read one `FacePatch`: the face cut from the full-resolution frame and resized to a
+fixed width, so every measure means the same on a 256 px dataset face and on a 1280x720 frame.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from station.compliance import messages
+from station.compliance.policy import CheckPolicy
+from station.compliance.results import Finding
+from station.compliance.scoring import beyond
+from station.face.landmarks import Face
+
+PATCH_WIDTH = 128
+# mediapipe face-mesh outline (FACEMESH_FACE_OVAL walked in order).
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
+             148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+# Cheek landmarks, subject's right then left, sampled for the lighting balance.
+RIGHT_CHEEK = (50, 205, 117, 123, 187)
+LEFT_CHEEK = (280, 425, 346, 352, 411)
+LIGHTNESS_SOFTNESS = 3.0  # L* units
+CLIP_SOFTNESS = 0.01
+SIDE_SOFTNESS = 3.0
+
+
+@dataclass(frozen=True)
+class FacePatch:
+    bgr: np.ndarray  # the face's bounding box at PATCH_WIDTH wide
+    lightness: np.ndarray  # L* 0..100, float32
+    inside: np.ndarray  # bool: inside the face outline
+    points: np.ndarray  # (478, 2) landmarks in patch pixels
+
+    @classmethod
+    def cut(cls, bgr: np.ndarray, face: Face) -> "FacePatch | None":
+        """None when the face box holds no pixels of the frame."""
+        height, width = bgr.shape[:2]
+        x, y, w, h = face.box
+        x0, y0 = max(0, int(math.floor(x))), max(0, int(math.floor(y)))
+        x1, y1 = min(width, int(math.ceil(x + w))), min(height, int(math.ceil(y + h)))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return None
+        scale = PATCH_WIDTH / (x1 - x0)
+        size = (PATCH_WIDTH, max(4, round((y1 - y0) * scale)))
+        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        patch = cv2.resize(bgr[y0:y1, x0:x1], size, interpolation=interp)
+        points = (face.points[:, :2] - (x0, y0)) * scale
+        inside = np.zeros(patch.shape[:2], np.uint8)
+        cv2.fillPoly(inside, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
+        lab_l = cv2.cvtColor(patch, cv2.COLOR_BGR2Lab)[:, :, 0].astype(np.float32) * (100.0 / 255.0)
+        return cls(patch, lab_l, inside.astype(bool), points)
+
+
+def frame_lightness(bgr: np.ndarray) -> float:
+    """Mean L* of a frame (a small copy is plenty)."""
+    small = cv2.resize(bgr, (64, 36), interpolation=cv2.INTER_AREA)
+    return float(cv2.cvtColor(small, cv2.COLOR_BGR2Lab)[:, :, 0].mean() * (100.0 / 255.0))
+
+
+def exposure(patch: FacePatch | None, frame_l: float, policy: CheckPolicy) -> Finding:
+    """Face too dark, too bright or clipped; without a face, the whole frame's brightness."""
+    if patch is None or not patch.inside.any():
+        lightness, clipped = frame_l, 0.0
+    else:
+        lightness = float(patch.lightness[patch.inside].mean())
+        clipped = float((patch.bgr[patch.inside].max(axis=1) >= 250).mean())
+    scores = {
+        messages.TOO_DARK: beyond(policy["min_face_lightness"] - lightness, 0.0, LIGHTNESS_SOFTNESS),
+        messages.TOO_BRIGHT: beyond(lightness - policy["max_face_lightness"], 0.0, LIGHTNESS_SOFTNESS),
+        messages.HIGHLIGHTS: beyond(clipped, policy["max_clipped_share"], CLIP_SOFTNESS),
+    }
+    worst = max(scores, key=scores.__getitem__)
+    return Finding(scores[worst], worst)
+
+
+def lighting(patch: FacePatch, policy: CheckPolicy) -> Finding:
+    """Median lightness of discs on each cheek; a large difference means light from one side."""
+    radius = max(2, round(PATCH_WIDTH * 0.06))
+    sides = []
+    for cheek in (RIGHT_CHEEK, LEFT_CHEEK):
+        disc = np.zeros(patch.inside.shape, np.uint8)
+        for i in cheek:
+            cv2.circle(disc, tuple(int(v) for v in np.round(patch.points[i])), radius, 1, -1)
+        values = patch.lightness[disc.astype(bool)]
+        sides.append(float(np.median(values)) if values.size else 0.0)
+    difference = abs(sides[0] - sides[1])
+    return Finding(beyond(difference, policy["max_side_difference"], SIDE_SOFTNESS),
+                   messages.INSTRUCTIONS["lighting"])
+
+
+def sharpness(patch: FacePatch) -> float:
+    """log variance of the Laplacian inside the face outline, at the patch's fixed scale."""
+    grey = cv2.cvtColor(patch.bgr, cv2.COLOR_BGR2GRAY)
+    lap = cv2.Laplacian(grey, cv2.CV_32F, ksize=3)
+    inner = cv2.erode(patch.inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    values = lap[inner] if inner.sum() > 50 else lap.ravel()
+    return math.log(float(values.var()) + 1.0)
+
+
+def blur(patch: FacePatch, policy: CheckPolicy) -> Finding:
+    return Finding(beyond(policy["min_sharpness"] - sharpness(patch), 0.0, policy["softness"]),
+                   messages.INSTRUCTIONS["blur"])

@@ -1,0 +1,74 @@
+"""The compliance policy: which rules are enforced, thresholds and limits, from a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station.compliance.results import CHECK_IDS
+from station.errors import StationError
+from station.i18n import Text
+
+DEFAULT_POLICY = Path(__file__).resolve().parent / "policy.toml"
+BAD_POLICY = Text("检查规则文件有误：{path}：{problem}", "the compliance policy file is invalid: {path}: {problem}")
+
+
+@dataclass(frozen=True)
+class CheckPolicy:
+    enforced: bool = True
+    threshold: float = 0.5
+    params: dict[str, float] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> float:
+        return self.params[name]
+
+
+@dataclass(frozen=True)
+class Policy:
+    checks: dict[str, CheckPolicy]
+    path: Path
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Policy":
+        """The default policy, or `path`; a broken or incomplete file raises StationError."""
+        path = Path(path) if path else DEFAULT_POLICY
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise StationError(BAD_POLICY.format(path=path, problem=exc)) from exc
+        unknown = sorted(set(doc) - set(CHECK_IDS))
+        missing = [check for check in CHECK_IDS if check not in doc]
+        if unknown or missing:
+            problem = f"unknown checks {unknown}" if unknown else f"missing checks {missing}"
+            raise StationError(BAD_POLICY.format(path=path, problem=problem))
+        policy = cls({check: _check_policy(path, check, doc[check]) for check in CHECK_IDS}, path)
+        if path.resolve() != DEFAULT_POLICY:
+            defaults = cls.load()
+            for check in CHECK_IDS:
+                absent = sorted(set(defaults[check].params) - set(policy[check].params))
+                if absent:
+                    raise StationError(BAD_POLICY.format(path=path, problem=f"[{check}] missing {absent}"))
+        return policy
+
+    def __getitem__(self, check: str) -> CheckPolicy:
+        return self.checks[check]
+
+
+def _check_policy(path: Path, check: str, table: object) -> CheckPolicy:
+    def bad(problem: str) -> StationError:
+        return StationError(BAD_POLICY.format(path=path, problem=f"[{check}] {problem}"))
+
+    if not isinstance(table, dict):
+        raise bad("must be a table")
+    enforced = table.get("enforced", True)
+    threshold = table.get("threshold", 0.5)
+    if not isinstance(enforced, bool):
+        raise bad("enforced must be true or false")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        raise bad("threshold must be a number from 0 to 1")
+    params = {k: v for k, v in table.items() if k not in ("enforced", "threshold")}
+    for name, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad(f"{name} must be a number")
+    return CheckPolicy(enforced, float(threshold), {k: float(v) for k, v in params.items()})

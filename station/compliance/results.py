@@ -1,0 +1,86 @@
+"""What the compliance engine says about one frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from station.chsi.crop import CropPlan, CropRefusal
+from station.face.landmarks import Face
+from station.face.pose import HeadPose
+from station.i18n import Text
+
+CHECK_IDS: tuple[str, ...] = (
+    "face_count", "face_position", "pose", "eyes_closed", "mouth_open", "teeth", "glasses", "hat",
+    "earrings", "necklace", "ears_covered", "eyebrows_covered", "background", "clothing_contrast",
+    "exposure", "lighting", "blur",
+)
+# Scored by the models this project trains (station.compliance.learned), not by geometry.
+LEARNED_CHECK_IDS: tuple[str, ...] = (
+    "eyes_closed", "mouth_open", "teeth", "glasses", "hat", "earrings", "necklace", "ears_covered",
+    "eyebrows_covered",
+)
+
+# Why a check has the result it has.
+MEASURED = "measured"
+NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, score=1.0
+UNAVAILABLE = "unavailable"  # its model is missing or failed: ok=False, score=1.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's raw answer: P(rule broken) and what to tell the student if it is."""
+
+    score: float
+    problem: Text
+
+
+@dataclass(frozen=True)
+class FaceModelResults:
+    """The expensive answers about one face (crop plan, learned scores): a live preview reuses
+    them while the face stays where it was measured."""
+
+    plan: CropPlan | CropRefusal
+    learned: dict[str, float]
+    points: np.ndarray  # the landmarks they were measured on
+
+    def still_hold_for(self, points: np.ndarray, tolerance: float) -> bool:
+        """No landmark moved more than `tolerance` face widths (cheek to cheek) since."""
+        width = float(np.linalg.norm(points[454, :2] - points[234, :2])) or 1.0
+        return float(np.abs(points[:, :2] - self.points[:, :2]).max()) <= tolerance * width
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    score: float  # probability the rule is broken, 0..1
+    ok: bool  # the rule holds, or the policy does not enforce it
+    message: Text  # the instruction to read out when not ok; a short "OK" otherwise
+    state: str = MEASURED
+
+
+@dataclass(frozen=True)
+class Analysis:
+    faces: int  # people in view (a face narrower than the spec's ratio of the main face is ignored)
+    face: Face | None  # the main face's mesh, None when no face was measured
+    head_box: tuple[float, float, float, float] | None  # x, y (hair top), width, height (to the chin)
+    pose: HeadPose | None
+    checks: dict[str, CheckResult]
+    face_models: FaceModelResults | None = None
+
+    @property
+    def crop(self) -> CropPlan | None:
+        """Where the CHSI crop goes in this frame, when it fits."""
+        plan = self.face_models.plan if self.face_models else None
+        return plan if isinstance(plan, CropPlan) else None
+
+    @property
+    def verdict(self) -> str:
+        if self.faces == 0:
+            return "no_face"
+        return "pass" if all(result.ok for result in self.checks.values()) else "fail"
+
+    @property
+    def problems(self) -> list[tuple[str, CheckResult]]:
+        """Failed checks in CHECK_IDS order: the first is what to fix first."""
+        return [(check, self.checks[check]) for check in CHECK_IDS if not self.checks[check].ok]

@@ -1,0 +1,27 @@
+"""Who is the person and what is the backdrop: mediapipe's selfie segmentation (bundled in its wheel)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+import mediapipe as mp  # noqa: E402
+
+from station.face.frames import to_rgb  # noqa: E402
+
+
+class PersonSegmenter:
+    """Not thread-safe: one per thread."""
+
+    def __init__(self) -> None:
+        self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+
+    def mask(self, bgr: np.ndarray) -> np.ndarray:
+        """Float32 0..1 (1 = person), the size of the image."""
+        return self._seg.process(to_rgb(bgr)).segmentation_mask
+
+    def close(self) -> None:
+        self._seg.close()
