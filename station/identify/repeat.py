@@ -1,0 +1,18 @@
+"""A code held in front of the camera is read many times a second; act on it once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RepeatFilter:
+    window_s: float = 5.0
+    _last: dict[str, float] = field(default_factory=dict)
+
+    def accept(self, payload: str, now: float) -> bool:
+        """True the first time a payload is seen, and again once it has been away for window_s."""
+        seen = self._last.get(payload)
+        self._last = {p: t for p, t in self._last.items() if now - t < self.window_s}
+        self._last[payload] = now
+        return seen is None or now - seen >= self.window_s

@@ -1,0 +1,50 @@
+"""Watching the live camera for capture codes, off the UI thread and at a modest rate.
+
+Decoding a 1280x720 frame takes a few milliseconds; a few attempts per second is
+plenty for a code held up to the lens and leaves the CPU to the preview and checks.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from station.camera.source import FrameSource
+from station.identify.frames import decode_frame
+from station.identify.repeat import RepeatFilter
+
+
+class CodeScanner:
+    def __init__(self, source: FrameSource, on_code: Callable[[str], None], rate_hz: float = 4.0) -> None:
+        self._source = source
+        self._on_code = on_code
+        self._interval = 1.0 / rate_hz
+        self._repeat = RepeatFilter()
+        self._stop = threading.Event()
+        self._paused = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="code scanner", daemon=True)
+
+    def start(self) -> "CodeScanner":
+        self._thread.start()
+        return self
+
+    def pause(self, paused: bool) -> None:
+        """Paused while a photo is being taken or reviewed: a code in view then means nothing."""
+        (self._paused.set if paused else self._paused.clear)()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2.0)
+
+    def _run(self) -> None:
+        last_id = 0
+        while not self._stop.is_set():
+            frame = self._source.wait_newer(last_id, timeout=0.5)
+            if frame is None or self._paused.is_set():
+                continue
+            last_id = frame.frame_id
+            for payload in decode_frame(frame.image):
+                if self._repeat.accept(payload, time.monotonic()):
+                    self._on_code(payload)
+            self._stop.wait(self._interval)

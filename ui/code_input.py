@@ -1,0 +1,38 @@
+"""The code field: typing and a keyboard-wedge scanner both land here; Enter submits."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit
+
+from station.i18n import Text
+from station.identify.wedge import WedgeDetector
+from ui.i18n import t
+
+PLACEHOLDER = Text("扫码枪扫描，或输入采集码/学号后按回车", "Scan, or type the capture code / student number and press Enter")
+
+
+class CodeInput(QLineEdit):
+    submitted = Signal(str, bool)  # text, came from a scanner
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("codeInput")
+        self.setPlaceholderText(t(PLACEHOLDER))
+        self._wedge = WedgeDetector()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        now_ms = time.monotonic() * 1000
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            entry = self._wedge.enter(now_ms)
+            text = self.text().strip()
+            self.clear()
+            if text:
+                self.submitted.emit(text, bool(entry and entry.scanned and entry.text == text))
+            return
+        super().keyPressEvent(event)
+        if event.text() and event.text().isprintable():
+            self._wedge.key(event.text(), now_ms)

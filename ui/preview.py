@@ -1,0 +1,60 @@
+"""The live picture: newest frame only, shrunk before colour conversion, painted at screen rate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from station.camera.preview import preview_rgb
+from station.camera.source import STATE_TEXT, CameraState, FrameSource
+from ui.i18n import t
+
+
+class PreviewWidget(QWidget):
+    def __init__(self, source: FrameSource, fps: int = 30) -> None:
+        super().__init__()
+        self.source = source
+        self.shown_frame_id = 0  # the frame on screen: what the shutter takes
+        self._image: QImage | None = None
+        self.setMinimumSize(480, 270)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._refresh)
+        self._timer.start(1000 // fps)
+
+    def _refresh(self) -> None:
+        frame = self.source.latest()
+        if frame is None or frame.frame_id == self.shown_frame_id:
+            if self.source.state is not CameraState.LIVE:
+                self.update()
+            return
+        rgb = preview_rgb(frame.image, self.width(), self.height())
+        height, width = rgb.shape[:2]
+        # QImage borrows the numpy buffer; keeping `rgb` referenced keeps it valid
+        self._image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format_RGB888)
+        self._rgb = rgb
+        self.shown_frame_id = frame.frame_id
+        self.update()
+
+    def image_rect(self) -> QRectF:
+        """Where the picture is drawn inside the widget (letter-boxed, centred)."""
+        if self._image is None:
+            return QRectF()
+        w, h = self._image.width(), self._image.height()
+        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+
+    def paintEvent(self, event: object) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#202124"))
+        if self._image is not None:
+            painter.drawImage(self.image_rect().topLeft(), self._image)
+        state = self.source.state
+        if state is not CameraState.LIVE:
+            painter.fillRect(self.rect(), QColor(0, 0, 0, 150))
+            painter.setPen(QColor("#ffcc80"))
+            font = QFont(self.font())
+            font.setPointSize(20)
+            painter.setFont(font)
+            painter.drawText(self.rect(), Qt.AlignCenter, t(STATE_TEXT[state]))
+        painter.end()

@@ -1,0 +1,66 @@
+"""The student the station believes is in front of it: name big, identifiers beside it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+
+from station.i18n import Text
+from station.identify.identify import Identification
+from station.roster.idnumber import mask
+from ui.i18n import t
+
+FIELDS = (
+    ("student_no", Text("学号", "Student no.")),
+    ("class_name", Text("班级", "Class")),
+    ("college", Text("学院", "College")),
+    ("major", Text("专业", "Major")),
+    ("id_number", Text("证件号", "ID number")),
+    ("status", Text("状态", "Status")),
+)
+CAPTURED = Text("已拍摄（{n} 版）", "captured ({n} version(s))")
+NOT_CAPTURED = Text("未拍摄", "not yet photographed")
+NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
+
+
+class StudentCard(QFrame):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        self.name = QLabel(t(NOBODY))
+        self.name.setObjectName("studentName")
+        self.name.setWordWrap(True)
+        layout.addWidget(self.name)
+        grid = QGridLayout()
+        self.values: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate(FIELDS):
+            caption = QLabel(t(label))
+            caption.setStyleSheet("color: #616161")
+            value = QLabel("—")
+            value.setObjectName(f"value_{key}")
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(value, row, 1)
+            self.values[key] = value
+        layout.addLayout(grid)
+
+    def show_identification(self, found: Identification) -> None:
+        student, status = found.student, found.status
+        if student is None or status is None:
+            self.clear()
+            return
+        self.name.setText(student.name)
+        shown = {
+            "student_no": student.student_no,
+            "class_name": student.class_name,
+            "college": student.college or "—",
+            "major": student.major or "—",
+            "id_number": mask(student.id_number) if student.id_number else "—",
+            "status": t(CAPTURED.format(n=status.versions)) if status.captured else t(NOT_CAPTURED),
+        }
+        for key, value in shown.items():
+            self.values[key].setText(value)
+
+    def clear(self) -> None:
+        self.name.setText(t(NOBODY))
+        for value in self.values.values():
+            value.setText("—")

@@ -1,0 +1,41 @@
+"""Fonts and colours: readable from two metres, Chinese glyphs on every OS."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from station.fonts import cjk_font_path
+
+# Preferred families per OS; the first one installed wins.
+CJK_FAMILIES = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
+
+OK = "#1b8a3a"
+BAD = "#c62828"
+WARN = "#b26a00"
+INFO = "#1565c0"
+MUTED = "#616161"
+
+STYLE = f"""
+QWidget {{ font-size: 15px; }}
+QLabel#title {{ font-size: 22px; font-weight: 600; }}
+QLabel#studentName {{ font-size: 34px; font-weight: 700; }}
+QLabel#message {{ font-size: 18px; padding: 8px; border-radius: 6px; }}
+QLabel#message[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
+QLabel#message[level="bad"] {{ background: #ffebee; color: {BAD}; }}
+QLabel#message[level="warn"] {{ background: #fff8e1; color: {WARN}; }}
+QLabel#message[level="info"] {{ background: #e3f2fd; color: {INFO}; }}
+QLineEdit#codeInput {{ font-size: 22px; padding: 6px; }}
+QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px; }}
+"""
+
+
+def apply_theme(app: QApplication) -> None:
+    families = set(QFontDatabase.families())
+    family = next((f for f in CJK_FAMILIES if f in families), None)
+    if family is None and (path := cjk_font_path()) is not None:
+        loaded = QFontDatabase.addApplicationFont(str(path))
+        family = next(iter(QFontDatabase.applicationFontFamilies(loaded)), None) if loaded >= 0 else None
+    if family:
+        app.setFont(QFont(family, 11))
+    app.setStyleSheet(STYLE)
