@@ -19,6 +19,7 @@ COMMAND_MODULES: list[str] = [
     "station.cli.lookup",
     "station.cli.codes",
     "station.cli.crop",
+    "station.cli.check",
 ]
 
 

@@ -29,7 +29,7 @@ from station.compliance.results import (
     Finding,
 )
 from station.face.detection import FaceDetector
-from station.face.frames import as_bgr
+from station.chsi.image_io import as_bgr
 from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
