@@ -16,12 +16,16 @@ from station.roster import schedule
 from ui.code_input import CodeInput
 from ui.i18n import t
 from ui.preview import PreviewWidget
+from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.student_card import StudentCard
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
 SLOT_NOW = Text("当前时段：{name}  {start:%H:%M}-{end:%H:%M}", "Now: {name}  {start:%H:%M}-{end:%H:%M}")
 NO_SLOT = Text("当前没有排定的班级", "No class scheduled now")
+MENU_ROSTER = Text("名单(&R)", "&Roster")
+IMPORT_ROSTER = Text("导入名单…", "Import roster…")
+SET_SLOTS = Text("班级采集时段…", "Class capture slots…")
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad"}
 
 
@@ -70,6 +74,9 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central.setLayout(body)
         self.setCentralWidget(central)
+        roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
+        roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.station, self))
+        roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
         self.camera_status = QLabel()
         self.statusBar().addWidget(self.camera_status)
 
@@ -103,6 +110,10 @@ class MainWindow(QMainWindow):
 
     def _camera_changed(self, change: StateChange) -> None:
         self.camera_status.setText(t(change.text))
+
+    def _edit_slots(self) -> None:
+        if ScheduleDialog(self.station, self).exec():
+            self._show_slot()
 
     def _show_slot(self) -> None:
         slot = schedule.current_slot(self.station.db, dt.datetime.now())
