@@ -65,6 +65,29 @@ class CropPlan:
     centre_x: float
     hair_from_segmentation: bool
 
+    def refined(self, face: FaceGeometry, hair: HairTop, spec: ChsiSpec = SPEC) -> "CropPlan":
+        """The plan corrected by what is measured on its own output.
+
+        The mesh and the segmentation see the enlarged output better than the camera frame,
+        so one round (level the eyes again, rescale the hair-to-eye distance to the plan's,
+        put the eye line and the face centre where the plan wanted them) lands the measured
+        values on the planned ones. The rescale never takes the face width out of its range.
+        """
+        rise = face.eye_centre[1] - hair.y
+        factor = (self.eyes_y - self.hair_top_y) / rise if rise > 1 else 1.0
+        width_lo, width_hi = spec.face_width.low + SAFETY_PX, spec.face_width.high - SAFETY_PX
+        factor = float(np.clip(factor, width_lo / face.face_width, width_hi / face.face_width))
+        ex, ey = face.eye_centre
+        turn = cv2.getRotationMatrix2D((ex, ey), face.roll_deg, factor)
+        # After the turn and rescale about the eye centre, move the eye centre to the planned row and
+        # the face centre to the planned column.
+        centre = turn @ np.array([face.centre_x, ey, 1.0])
+        turn[0, 2] += self.centre_x - centre[0]
+        turn[1, 2] += self.eyes_y - ey
+        matrix = (np.vstack([turn, [0.0, 0.0, 1.0]]) @ np.vstack([self.matrix, [0.0, 0.0, 1.0]]))[:2]
+        return CropPlan(matrix, self.scale * factor, self.roll_deg + face.roll_deg, self.hair_top_y,
+                        self.eyes_y, face.face_width * factor, self.centre_x, hair.from_segmentation)
+
     def for_source_scaled(self, factor: float) -> "CropPlan":
         """The same plan for a source `1/factor` times the size it was planned on (analysis copy -> original)."""
         m = self.matrix @ np.diag([factor, factor, 1.0])

@@ -13,6 +13,8 @@ import numpy as np
 
 RIGHT_IRIS = 468
 LEFT_IRIS = 473
+# Right/left landmark pairs across the eyes: iris centres, outer and inner eye corners.
+EYE_PAIRS = ((RIGHT_IRIS, LEFT_IRIS), (33, 263), (133, 362))
 RIGHT_CHEEK = 234
 LEFT_CHEEK = 454
 FOREHEAD = 10
@@ -30,6 +32,7 @@ class FaceGeometry:
     mouth: tuple[float, float]
     right_cheek: tuple[float, float]
     left_cheek: tuple[float, float]
+    eye_line: tuple[float, float]  # summed right-to-left vectors of EYE_PAIRS: a steadier roll than irises alone
 
     @classmethod
     def from_points(cls, points: np.ndarray) -> "FaceGeometry":
@@ -37,9 +40,11 @@ class FaceGeometry:
             return float(points[i, 0]), float(points[i, 1])
 
         mouth = (points[UPPER_LIP, :2] + points[LOWER_LIP, :2]) / 2
+        line = sum(points[left, :2] - points[right, :2] for right, left in EYE_PAIRS)
         return cls(
             right_eye=at(RIGHT_IRIS), left_eye=at(LEFT_IRIS), forehead=at(FOREHEAD), chin=at(CHIN),
             mouth=(float(mouth[0]), float(mouth[1])), right_cheek=at(RIGHT_CHEEK), left_cheek=at(LEFT_CHEEK),
+            eye_line=(float(line[0]), float(line[1])),
         )
 
     @property
@@ -49,9 +54,7 @@ class FaceGeometry:
     @property
     def roll_deg(self) -> float:
         """Angle of the eye line (right eye to left eye) from horizontal: 0 upright, ±180 upside down."""
-        dx = self.left_eye[0] - self.right_eye[0]
-        dy = self.left_eye[1] - self.right_eye[1]
-        return math.degrees(math.atan2(dy, dx))
+        return math.degrees(math.atan2(self.eye_line[1], self.eye_line[0]))
 
     @property
     def face_width(self) -> float:
@@ -77,5 +80,5 @@ class FaceGeometry:
         return FaceGeometry(
             right_eye=tf(self.right_eye), left_eye=tf(self.left_eye), forehead=tf(self.forehead),
             chin=tf(self.chin), mouth=tf(self.mouth), right_cheek=tf(self.right_cheek),
-            left_cheek=tf(self.left_cheek),
+            left_cheek=tf(self.left_cheek), eye_line=tuple(matrix[:, :2] @ np.array(self.eye_line)),
         )

@@ -9,6 +9,7 @@ quarter turns picked the upright one in 160 of 160 trials (40 CelebA-HQ faces x 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -19,6 +20,20 @@ import mediapipe as mp  # noqa: E402
 
 ANALYSIS_SIDE = 640  # detection runs on a copy this size: the detectors work at 128/192 px anyway
 QUARTER_TURNS = (0, 1, 2, 3)  # counter-clockwise quarter turns, as np.rot90's k
+PERSON_SCORE = 0.5  # a full-range detection this sure counts as a person in the picture
+
+
+Box = tuple[float, float, float, float]  # x, y, width, height as shares of the image size
+
+
+@dataclass(frozen=True)
+class Orientation:
+    turns: int  # np.rot90's k that brings the main face upright (0 when no face is seen)
+    boxes: list[Box]  # the faces found upright by the full-range detector, widest first
+
+    @property
+    def face_widths(self) -> list[float]:
+        return [box[2] for box in self.boxes]
 
 
 class UprightFinder:
@@ -29,21 +44,35 @@ class UprightFinder:
             mp.solutions.face_detection.FaceDetection(model_selection=k, min_detection_confidence=0.2) for k in (0, 1)
         ]
 
-    def score(self, bgr: np.ndarray) -> float:
+    def _detect(self, bgr: np.ndarray) -> tuple[float, list[Box]]:
+        """Summed best scores of both detectors, and the full-range detector's confident faces."""
         rgb = np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-        return sum(
-            max((d.score[0] for d in (det.process(rgb).detections or [])), default=0.0) for det in self._detectors
-        )
+        total, boxes = 0.0, []
+        for det in self._detectors:
+            found = det.process(rgb).detections or []
+            total += max((d.score[0] for d in found), default=0.0)
+            boxes = [_box(d.location_data.relative_bounding_box) for d in found if d.score[0] >= PERSON_SCORE]
+        return total, sorted(boxes, key=lambda b: b[2], reverse=True)
+
+    def orient(self, bgr: np.ndarray) -> Orientation:
+        small = _shrink(bgr, ANALYSIS_SIDE)
+        results = [self._detect(np.rot90(small, k)) for k in QUARTER_TURNS]
+        best = int(np.argmax([score for score, _ in results]))
+        if results[best][0] <= 0:
+            return Orientation(0, [])
+        return Orientation(best, results[best][1])
 
     def upright_turns(self, bgr: np.ndarray) -> int:
         """Quarter turns (np.rot90's k) that bring the main face upright; 0 when no face is seen at all."""
-        small = _shrink(bgr, ANALYSIS_SIDE)
-        scores = [self.score(np.rot90(small, k)) for k in QUARTER_TURNS]
-        return int(np.argmax(scores)) if max(scores) > 0 else 0
+        return self.orient(bgr).turns
 
     def close(self) -> None:
         for det in self._detectors:
             det.close()
+
+
+def _box(rel: object) -> Box:
+    return (float(rel.xmin), float(rel.ymin), float(rel.width), float(rel.height))
 
 
 def _shrink(image: np.ndarray, side: int) -> np.ndarray:

@@ -15,12 +15,13 @@ import numpy as np
 from station.chsi.crop import CropPlan, CropPlanner, CropRefusal, apply_plan
 from station.chsi.image_io import as_bgr
 from station.chsi.jpeg import encode_chsi_jpeg
-from station.chsi.orientation import UprightFinder
+from station.chsi.orientation import Box, UprightFinder
 from station.chsi.spec import SPEC, ChsiSpec
 from station.chsi.verify import ChsiMeasure, ChsiVerifier
 from station.face.landmarks import Face, FaceMesher
 
 ANALYSIS_SIDE = 1600  # landmarks and segmentation run on a copy no larger than this
+ROI_SCALE = 2.5  # side of the square searched around a detected face, in face-box sizes
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,33 @@ class ChsiResult:
         return self.jpeg is not None and self.refusal is None
 
 
-def several_faces(faces: list[Face], spec: ChsiSpec = SPEC) -> bool:
+def several_faces(widths: list[float], spec: ChsiSpec = SPEC) -> bool:
     """A second face big enough to be a person in the picture (not a tiny poster far behind)."""
-    if len(faces) < 2:
-        return False
-    return faces[1].box[2] >= spec.second_face_min_ratio * faces[0].box[2]
+    widths = sorted(widths, reverse=True)
+    return len(widths) >= 2 and widths[1] >= spec.second_face_min_ratio * widths[0]
+
+
+def mesh_in_box(mesher: FaceMesher, image: np.ndarray, box: Box) -> list[Face]:
+    """The mesh of a face too small for the mesh's own detector, run on a square around a detection.
+
+    The mesh's detector sees the whole frame at 128 px, so a face under ~15% of the frame width
+    (a kiosk student standing back, a 24 MP tethered photo) can go unseen.
+    """
+    height, width = image.shape[:2]
+    x, y, w, h = box[0] * width, box[1] * height, box[2] * width, box[3] * height
+    side = ROI_SCALE * max(w, h)
+    x0, y0 = int(max(0, x + w / 2 - side / 2)), int(max(0, y + h / 2 - side / 2))
+    x1, y1 = int(min(width, x0 + side)), int(min(height, y0 + side))
+    if x1 - x0 < 16 or y1 - y0 < 16:
+        return []
+    found = mesher.detect(np.ascontiguousarray(image[y0:y1, x0:x1]))[:1]
+    shifted = []
+    for face in found:
+        points = face.points.copy()
+        points[:, 0] += x0
+        points[:, 1] += y0
+        shifted.append(Face(points=points, image_size=(width, height)))
+    return shifted
 
 
 class ChsiPipeline:
@@ -56,21 +79,32 @@ class ChsiPipeline:
 
     def process(self, image: np.ndarray) -> ChsiResult:
         full = as_bgr(image)
-        turns = self._upright.upright_turns(full)
+        orientation = self._upright.orient(full)
+        turns = orientation.turns
         if turns:
             full = np.ascontiguousarray(np.rot90(full, turns))
         factor = min(1.0, ANALYSIS_SIDE / max(full.shape[:2]))
         analysis = full if factor == 1.0 else cv2.resize(full, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         faces = self._mesher.detect(analysis)
+        if not faces and orientation.boxes:
+            faces = mesh_in_box(self._mesher, analysis, orientation.boxes[0])
         if not faces:
             return ChsiResult(None, None, CropRefusal("no_face"), turns=turns)
-        if several_faces(faces, self.spec):
-            return ChsiResult(None, None, CropRefusal("several_faces", str(len(faces))), turns=turns)
+        # The mesh may miss a second person; the full-range detector does not.
+        mesh_widths = [f.box[2] for f in faces]
+        if several_faces(mesh_widths, self.spec) or several_faces(orientation.face_widths, self.spec):
+            count = max(len(faces), len(orientation.face_widths))
+            return ChsiResult(None, None, CropRefusal("several_faces", str(count)), turns=turns)
         plan = self._planner.plan(analysis, faces[0])
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         plan = plan.for_source_scaled(factor)
-        encoded = encode_chsi_jpeg(apply_plan(full, plan, self.spec), self.spec)
+        photo = apply_plan(full, plan, self.spec)
+        _, seen = self._verifier.measure_face(photo)
+        if seen is not None:
+            plan = plan.refined(*seen, self.spec)
+            photo = apply_plan(full, plan, self.spec)
+        encoded = encode_chsi_jpeg(photo, self.spec)
         if encoded is None:
             return ChsiResult(None, None, CropRefusal("jpeg_size"), plan, turns=turns)
         measure = self._verifier.verify(encoded.data)

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from station.chsi.face_geometry import FaceGeometry
-from station.chsi.hair import PERSON_THRESHOLD, HairTopFinder, hair_top_in_mask
+from station.chsi.hair import PERSON_THRESHOLD, HairTop, HairTopFinder, hair_top_in_mask
 from station.chsi.orientation import UprightFinder
 from station.chsi.spec import SPEC, ChsiSpec
 from station.face.landmarks import FaceMesher
@@ -102,19 +102,26 @@ class ChsiVerifier:
         self._hair = hair or HairTopFinder()
         self._upright = upright or UprightFinder()
 
+    def measure_face(self, bgr: np.ndarray) -> tuple[int, tuple[FaceGeometry, HairTop] | None]:
+        """Faces seen, and the face and hair top when there is exactly one."""
+        faces = self._mesher.detect(bgr)
+        if len(faces) != 1:
+            return len(faces), None
+        face = FaceGeometry.from_points(faces[0].points)
+        person = self._hair.person_mask(bgr) > PERSON_THRESHOLD
+        return 1, (face, hair_top_in_mask(person, face))
+
     def verify(self, data: bytes) -> ChsiMeasure:
         base = measure_file(data, self.spec)
         if "unreadable" in base.problems:
             return base
         bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
-        faces = self._mesher.detect(bgr)
+        count, found = self.measure_face(bgr)
         problems = list(base.problems)
-        if len(faces) != 1:
-            problems.append("no_face" if not faces else "several_faces")
-            return replace(base, faces=len(faces), problems=problems)
-        face = FaceGeometry.from_points(faces[0].points)
-        person = self._hair.person_mask(bgr) > PERSON_THRESHOLD
-        hair = hair_top_in_mask(person, face)
+        if found is None:
+            problems.append("no_face" if not count else "several_faces")
+            return replace(base, faces=count, problems=problems)
+        face, hair = found
         upright = (face.eye_centre[1] < face.mouth[1] < face.chin[1] and abs(face.roll_deg) < 45
                    and self._upright.upright_turns(bgr) == 0)
         spec = self.spec
