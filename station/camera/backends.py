@@ -1,0 +1,196 @@
+"""Where frames come from: the `Backend` protocol, a USB camera through OpenCV, and a file-backed camera.
+
+A backend is opened, read and closed by one capture thread only; `FrameSource` adds the
+threading, the newest-frame buffer and the watchdog on top. `open()` raises
+CameraUnavailable; `read()` returns None when the device or the files are gone.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from station.chsi.image_io import read_image
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v"}
+MAX_CACHED_IMAGES = 64  # a demo folder is decoded once; a bigger folder is decoded as it plays
+
+
+class CameraUnavailable(Exception):
+    """The camera cannot be opened now (unplugged, busy, folder missing); the watchdog retries."""
+
+
+class Backend(Protocol):
+    description: str
+
+    def open(self) -> None: ...
+
+    def read(self) -> np.ndarray | None: ...
+
+    def close(self) -> None: ...
+
+
+def default_api() -> int:
+    """The OS's own capture API: DirectShow on Windows (names, settings), V4L2 on Linux."""
+    if sys.platform.startswith("win"):
+        return cv2.CAP_DSHOW
+    if sys.platform == "darwin":
+        return cv2.CAP_AVFOUNDATION
+    return cv2.CAP_V4L2
+
+
+@dataclass
+class UsbSettings:
+    width: int = 1280
+    height: int = 720
+    fps: float = 30.0
+    lock_exposure: bool = False
+    exposure: float | None = None  # driver units (V4L2: 100 us steps; DirectShow: log2 seconds)
+    lock_white_balance: bool = False
+    white_balance_k: float | None = None
+
+
+@dataclass
+class UsbBackend:
+    """A camera by index through OpenCV. Settings the driver refuses are listed in `applied`."""
+
+    index: int
+    settings: UsbSettings = field(default_factory=UsbSettings)
+    api: int = field(default_factory=default_api)
+    applied: dict[str, bool] = field(default_factory=dict)
+    _cap: cv2.VideoCapture | None = field(default=None, repr=False)
+
+    @property
+    def description(self) -> str:
+        return f"usb:{self.index}"
+
+    def open(self) -> None:
+        cap = cv2.VideoCapture(self.index, self.api)
+        if not cap.isOpened():
+            cap.release()
+            raise CameraUnavailable(f"camera {self.index} cannot be opened")
+        s = self.settings
+        # MJPG lets USB 2 cameras deliver 1280x720 at full frame rate; BUFFERSIZE 1 keeps latency low.
+        self.applied = {
+            "fourcc": cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG")),
+            "width": cap.set(cv2.CAP_PROP_FRAME_WIDTH, s.width),
+            "height": cap.set(cv2.CAP_PROP_FRAME_HEIGHT, s.height),
+            "fps": cap.set(cv2.CAP_PROP_FPS, s.fps),
+            "buffersize": cap.set(cv2.CAP_PROP_BUFFERSIZE, 1),
+        }
+        if s.lock_exposure:
+            # V4L2 reads 1 as manual; DirectShow reads 0.25 as manual.
+            manual = 0.25 if self.api == getattr(cv2, "CAP_DSHOW", -1) else 1
+            self.applied["auto_exposure_off"] = cap.set(cv2.CAP_PROP_AUTO_EXPOSURE, manual)
+            if s.exposure is not None:
+                self.applied["exposure"] = cap.set(cv2.CAP_PROP_EXPOSURE, s.exposure)
+        if s.lock_white_balance:
+            self.applied["auto_wb_off"] = cap.set(cv2.CAP_PROP_AUTO_WB, 0)
+            if s.white_balance_k is not None:
+                self.applied["wb_temperature"] = cap.set(cv2.CAP_PROP_WB_TEMPERATURE, s.white_balance_k)
+        self._cap = cap
+
+    def read(self) -> np.ndarray | None:
+        if self._cap is None:
+            return None
+        ok, frame = self._cap.read()
+        return frame if ok and frame is not None and frame.size else None
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
+            self._cap = None
+
+
+class FileBackend:
+    """A folder of images or a video file, looped at a steady frame rate: demo mode and tests.
+
+    Frames are read-only arrays (a cached image is handed out many times without copying).
+    The folder or file vanishing reads as an unplugged camera.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], fps: float = 25.0, loop: bool = True) -> None:
+        self.path = Path(path)
+        self.fps = fps
+        self.loop = loop
+        self._files: list[Path] = []
+        self._cache: dict[int, np.ndarray] = {}
+        self._video: cv2.VideoCapture | None = None
+        self._position = 0
+        self._next_due = 0.0
+
+    @property
+    def description(self) -> str:
+        return f"file:{self.path}"
+
+    def open(self) -> None:
+        self._position = 0
+        self._cache.clear()
+        if self.path.is_dir():
+            self._files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            if not self._files:
+                raise CameraUnavailable(f"no images in {self.path}")
+        elif self.path.is_file() and self.path.suffix.lower() in VIDEO_SUFFIXES:
+            video = cv2.VideoCapture(str(self.path))
+            if not video.isOpened():
+                raise CameraUnavailable(f"cannot open video {self.path}")
+            self._video = video
+        elif self.path.is_file() and self.path.suffix.lower() in IMAGE_SUFFIXES:
+            self._files = [self.path]
+        else:
+            raise CameraUnavailable(f"{self.path} is neither an image folder nor a video")
+        self._next_due = time.monotonic()
+
+    def read(self) -> np.ndarray | None:
+        self._pace()
+        frame = self._read_video() if self._video is not None else self._read_image()
+        if frame is not None:
+            frame.flags.writeable = False
+        return frame
+
+    def _pace(self) -> None:
+        now = time.monotonic()
+        if self._next_due > now:
+            time.sleep(self._next_due - now)
+        # Schedule from the due time, not from now: a steady rate without drift; after a stall, restart.
+        self._next_due = max(self._next_due + 1.0 / self.fps, time.monotonic() - 1.0 / self.fps)
+
+    def _read_image(self) -> np.ndarray | None:
+        if not self.path.exists():
+            return None
+        if self._position >= len(self._files):
+            if not self.loop:
+                return None
+            self._position = 0
+        index = self._position
+        self._position += 1
+        cached = self._cache.get(index)
+        if cached is not None:
+            return cached
+        image = read_image(self._files[index])
+        if image is None:
+            return None
+        if len(self._cache) < MAX_CACHED_IMAGES:
+            self._cache[index] = image
+        return image
+
+    def _read_video(self) -> np.ndarray | None:
+        ok, frame = self._video.read()
+        if not ok and self.loop and self.path.exists():
+            self._video.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, frame = self._video.read()
+        return frame if ok else None
+
+    def close(self) -> None:
+        if self._video is not None:
+            self._video.release()
+            self._video = None
+        self._cache.clear()

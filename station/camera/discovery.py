@@ -1,0 +1,63 @@
+"""Which cameras are attached: indices for OpenCV, with names where the OS tells them cheaply.
+
+Linux lists capture devices and their names in /sys/class/video4linux. Windows and macOS
+give OpenCV no names, so indices are probed (opened and closed) and named by number.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+
+from station.camera.backends import default_api
+
+SYSFS = Path("/sys/class/video4linux")
+PROBE_INDICES = 6
+
+
+@dataclass(frozen=True)
+class CameraInfo:
+    index: int
+    name: str
+
+
+def list_cameras(probe: int = PROBE_INDICES) -> list[CameraInfo]:
+    if sys.platform.startswith("linux") and SYSFS.is_dir():
+        return linux_cameras(SYSFS)
+    return probed_cameras(probe)
+
+
+def linux_cameras(sysfs: Path) -> list[CameraInfo]:
+    """One entry per capture node: a webcam also exposes metadata nodes, whose `index` is not 0."""
+    found = []
+    for node in sysfs.iterdir():
+        match = re.fullmatch(r"video(\d+)", node.name)
+        if not match:
+            continue
+        if _read(node / "index", "0") != "0":
+            continue
+        found.append(CameraInfo(int(match.group(1)), _read(node / "name", node.name)))
+    return sorted(found, key=lambda c: c.index)
+
+
+def probed_cameras(count: int) -> list[CameraInfo]:
+    found = []
+    for index in range(count):
+        cap = cv2.VideoCapture(index, default_api())
+        try:
+            if cap.isOpened():
+                found.append(CameraInfo(index, f"Camera {index}"))
+        finally:
+            cap.release()
+    return found
+
+
+def _read(path: Path, default: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip() or default
+    except OSError:
+        return default

@@ -1,0 +1,234 @@
+"""The live camera: file back end playing and looping, newest-frame buffer, watchdog and reconnect."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.camera import CameraState, FrameSource, StateChange, backend_for, open_camera
+from station.camera.backends import CameraUnavailable, FileBackend, UsbBackend
+from station.camera.discovery import linux_cameras
+from station.camera.preview import preview_rgb
+
+FAST = dict(frozen_after=0.4, backoff_start=0.1, backoff_max=0.4, poll=0.02)
+
+
+def numbered_folder(folder: Path, count: int, size: tuple[int, int] = (64, 48)) -> Path:
+    """Images whose grey level tells which file they are (PNG: exact values)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        cv2.imwrite(str(folder / f"{i:02d}.png"), np.full((size[1], size[0], 3), 10 + 40 * i, np.uint8))
+    return folder
+
+
+def level(frame_image: np.ndarray) -> int:
+    return (int(frame_image[0, 0, 0]) - 10) // 40
+
+
+def collect(source: FrameSource, count: int, timeout: float = 5.0) -> list:
+    frames, last = [], 0
+    deadline = time.monotonic() + timeout
+    while len(frames) < count and time.monotonic() < deadline:
+        frame = source.wait_newer(last, 0.5)
+        if frame is not None:
+            frames.append(frame)
+            last = frame.frame_id
+    return frames
+
+
+def camera_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("camera")]
+
+
+def test_folder_camera_plays_in_order_and_loops(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 3)
+    with open_camera(str(folder), fps=50, **FAST) as source:
+        frames = collect(source, 8)
+    levels = [level(f.image) for f in frames]
+    assert len(levels) == 8
+    start = levels[0]
+    assert levels == [(start + i) % 3 for i in range(8)], levels
+    assert [f.frame_id for f in frames] == sorted({f.frame_id for f in frames})
+    assert not camera_threads()
+
+
+def test_video_camera_loops_at_a_steady_rate(tmp_path: Path) -> None:
+    video = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 48))
+    for i in range(4):
+        writer.write(np.full((48, 64, 3), 10 + 40 * i, np.uint8))
+    writer.release()
+    with open_camera(str(video), fps=40, **FAST) as source:
+        first = source.wait_newer(0, 3.0)
+        assert first is not None
+        time.sleep(0.5)
+        latest = source.latest()
+    produced = latest.frame_id - first.frame_id
+    elapsed = latest.timestamp - first.timestamp
+    assert produced > 8, "a 4-frame clip must keep playing: it loops"
+    assert 30 <= produced / elapsed <= 50, f"{produced / elapsed:.1f} fps, asked for 40"
+
+
+def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 2)
+    with open_camera(str(folder), fps=400, ring_size=4, **FAST) as source:
+        seen, held = [], []
+        for _ in range(10):
+            time.sleep(0.05)  # a consumer far slower than the producer
+            frame = source.latest()
+            held.append(source.buffered())
+            seen.append(frame.frame_id)
+            assert time.monotonic() - frame.timestamp < 0.05, "the newest frame is always fresh"
+    assert max(held) <= 4
+    gaps = np.diff(seen)
+    assert gaps.min() > 1, "frames in between are skipped, not queued"
+
+
+def test_frames_stay_addressable_by_id_until_they_age_out(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 3)
+    with open_camera(str(folder), fps=20, ring_size=3, **FAST) as source:
+        shown = source.wait_newer(0, 3.0)
+        assert source.get(shown.frame_id) is shown
+        assert source.get(shown.frame_id).image is shown.image  # the very pixels shown, not a later frame
+        collect(source, 5)
+        assert source.get(shown.frame_id) is None
+
+
+def test_frames_are_read_only_so_the_shown_frame_cannot_change(tmp_path: Path) -> None:
+    with open_camera(str(numbered_folder(tmp_path / "f", 1)), fps=20, **FAST) as source:
+        frame = source.wait_newer(0, 3.0)
+    with pytest.raises(ValueError):
+        frame.image[0, 0, 0] = 1
+
+
+def test_vanished_folder_is_a_disconnect_then_reconnects_with_backoff(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 2)
+    moved = tmp_path / "unplugged"
+    changes: list[StateChange] = []
+    source = open_camera(str(folder), fps=50, **FAST)
+    source.subscribe(changes.append)
+    with source:
+        before = source.wait_newer(0, 3.0)
+        folder.rename(moved)  # the "camera" is unplugged
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.DISCONNECTED and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert source.state is CameraState.DISCONNECTED
+        time.sleep(1.0)
+        assert source.backoff == pytest.approx(FAST["backoff_max"]), "failed attempts back off up to the cap"
+        assert source.get(before.frame_id) is not None or source.latest() is not None, "frames already taken stay"
+        moved.rename(folder)  # plugged back in
+        back = source.wait_newer(source.latest().frame_id, 3.0)
+        assert back is not None
+        deadline = time.monotonic() + 2
+        while source.state is not CameraState.LIVE and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert source.state is CameraState.LIVE
+    assert any(c.recovered for c in changes), [c.state for c in changes]
+    recovered = next(c for c in changes if c.recovered)
+    assert recovered.text.en == "the camera is back"
+    assert source.reconnects >= 1
+    assert not camera_threads()
+
+
+class StallingBackend(FileBackend):
+    """A real folder camera whose driver hangs after a few frames, as a frozen USB camera does."""
+
+    def __init__(self, path: Path, release: threading.Event, stall_after: int) -> None:
+        super().__init__(path, fps=50)
+        self.release = release
+        self.stall_after = stall_after
+        self.count = 0
+
+    def read(self) -> np.ndarray | None:
+        self.count += 1
+        if self.count > self.stall_after:
+            self.release.wait()  # hangs inside the "driver"
+        return super().read()
+
+
+def test_frozen_camera_is_shown_at_once_then_reopened(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 2)
+    release = threading.Event()
+    made: list[StallingBackend] = []
+
+    def factory() -> StallingBackend:
+        backend = StallingBackend(folder, release, stall_after=5 if not made else 10**9)
+        made.append(backend)
+        return backend
+
+    changes: list[StateChange] = []
+    source = FrameSource(factory, **FAST)
+    source.subscribe(changes.append)
+    try:
+        source.start()
+        assert source.wait_newer(0, 3.0) is not None
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.FROZEN and time.monotonic() < deadline:
+            time.sleep(0.01)
+        frozen_at = time.monotonic()
+        assert source.state is CameraState.FROZEN
+        last = source.latest()
+        assert frozen_at - last.timestamp < FAST["frozen_after"] + 0.25, "frozen is reported within the limit"
+        back = source.wait_newer(last.frame_id, 5.0)
+        assert back is not None and len(made) == 2, "a hung connection is abandoned and the camera reopened"
+        deadline = time.monotonic() + 2
+        while source.state is not CameraState.LIVE and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        source.stop()
+        release.set()
+    states = [c.state for c in changes]
+    assert states[:4] == [CameraState.LIVE, CameraState.FROZEN, CameraState.DISCONNECTED, CameraState.LIVE], states
+
+
+def test_camera_that_never_opens_reports_disconnected_and_stops_cleanly(tmp_path: Path) -> None:
+    with open_camera(str(tmp_path / "nothing-here"), **FAST) as source:
+        time.sleep(0.5)
+        assert source.state is CameraState.DISCONNECTED
+        assert source.latest() is None
+    assert source.state is CameraState.STOPPED
+    assert not camera_threads()
+
+
+def test_file_backend_refuses_an_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CameraUnavailable):
+        FileBackend(tmp_path / "empty").open()
+
+
+def test_choice_of_backend() -> None:
+    assert isinstance(backend_for("0"), UsbBackend)
+    assert isinstance(backend_for(2), UsbBackend)
+    assert isinstance(backend_for("assets/demo/kiosk"), FileBackend)
+
+
+def test_absent_usb_camera_cannot_be_opened() -> None:
+    with pytest.raises(CameraUnavailable):
+        UsbBackend(63).open()
+
+
+def test_preview_is_shrunk_then_converted_to_rgb() -> None:
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    frame[..., 0] = 200  # blue in BGR
+    preview = preview_rgb(frame, 640, 640)
+    assert preview.shape == (360, 640, 3)
+    assert preview[0, 0].tolist() == [0, 0, 200]
+    assert preview.flags.c_contiguous
+    small = preview_rgb(frame[:100, :100], 640, 640)
+    assert small.shape == (100, 100, 3) and small[0, 0, 2] == 200
+
+
+def test_linux_camera_names_from_sysfs(tmp_path: Path) -> None:
+    for node, name, index in [("video0", "HD Pro Webcam C920", "0"), ("video1", "HD Pro Webcam C920", "1"),
+                              ("video2", "Integrated Camera", "0")]:
+        (tmp_path / node).mkdir()
+        (tmp_path / node / "name").write_text(name + "\n")
+        (tmp_path / node / "index").write_text(index + "\n")
+    cameras = linux_cameras(tmp_path)
+    assert [(c.index, c.name) for c in cameras] == [(0, "HD Pro Webcam C920"), (2, "Integrated Camera")]
