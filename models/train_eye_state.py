@@ -1,0 +1,76 @@
+"""Trains eye_state.onnx: P(eye closed) from one aligned eye crop (the image-right eye is mirrored).
+
+Closed eyes: both eyes of every cew_closed face. Open eyes: both eyes of the celebahq, celebamaskhq and
+genki4k faces (GENKI's small in-the-wild faces keep resolution from telling the classes apart; the
+augmentation also blurs and shrinks crops of both classes). Threshold chosen on "val".
+Run: .venv/bin/python -m models.train_eye_state [--epochs N]   (a few minutes on 2 CPU cores)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from models.nets import Probabilities, SmallNet
+from models.training import Sample, export_onnx, fit, jitter, load_samples, photometric
+from station import MODELS_DIR
+from station.compliance.learned import EYE_MODEL, EYE_SIZE, eye_transforms, warp
+
+WIDTHS = (16, 32, 64)
+OPEN_SOURCES = ("celebahq", "celebamaskhq", "genki4k")
+OPEN_PER_SOURCE = 1400  # open faces per source in training; the closed ones are repeated to balance
+
+
+def constant(value: float):
+    def fill(file: str, image: np.ndarray, points: np.ndarray, labels: np.ndarray) -> None:
+        labels[0] = value
+    return fill
+
+
+def eye_items(part: str, limit: int | None) -> tuple[list[tuple[Sample, int]], list[tuple[Sample, int]]]:
+    """(closed, open) lists of (sample, eye index)."""
+    closed, _ = load_samples("cew_closed", part, constant(1.0), 1)
+    opened: list[Sample] = []
+    for dataset in OPEN_SOURCES:
+        got, _ = load_samples(dataset, part, constant(0.0), 1)
+        opened += got[:limit]
+    as_items = lambda samples: [(s, eye) for s in samples for eye in (0, 1)]  # noqa: E731
+    return as_items(closed), as_items(opened)
+
+
+def eye_crop(item: tuple[Sample, int], rng: np.random.Generator | None) -> np.ndarray:
+    sample, eye = item
+    matrix = eye_transforms(sample.points, EYE_SIZE)[eye]
+    if rng is None:
+        return warp(sample.image, matrix, EYE_SIZE)
+    return photometric(warp(sample.image, jitter(matrix, EYE_SIZE, rng), EYE_SIZE), rng)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    start = time.time()
+    closed, opened = eye_items("train", OPEN_PER_SOURCE)
+    train = closed * max(1, round(len(opened) / len(closed))) + opened
+    val_closed, val_opened = eye_items("val", None)
+    val = val_closed + val_opened
+    print(f"train {len(closed)} closed + {len(opened)} open eye crops; val {len(val_closed)} + {len(val_opened)}",
+          flush=True)
+    net = SmallNet(WIDTHS, 1, dropout=0.1)
+    report = fit(net, train, val, eye_crop, lambda item: item[0].labels, ["eyes_closed"], args.epochs)
+    export_onnx(Probabilities(net), MODELS_DIR / EYE_MODEL, EYE_SIZE, ["eyes_closed"],
+                {"val_thresholds": {"eyes_closed": report["eyes_closed"]["threshold"]}, "val": report,
+                 "epochs": args.epochs, "widths": list(WIDTHS)})
+    print(json.dumps(report, indent=1))
+    print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()

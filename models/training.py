@@ -1,0 +1,194 @@
+"""Shared pieces of the training scripts: samples with cached landmarks, augmentation, metrics, export.
+
+Crops are always cut by station.compliance.learned (the run-time code); augmentation only perturbs
+the alignment transform and the pixels, so what the models learn is what the station will show them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from models.cache_landmarks import load_landmarks
+from models.datasets import FACES_DIR, load_split
+
+
+@dataclass
+class Sample:
+    """One dataset image in memory with its face mesh points and its labels (NaN = unknown)."""
+
+    dataset: str
+    file: str
+    image: np.ndarray
+    points: np.ndarray
+    labels: np.ndarray
+
+
+def load_samples(dataset: str, part: str, label_fn, n_labels: int) -> tuple[list[Sample], int]:
+    """Samples of one split part; images without a cached face are skipped and counted."""
+    landmarks = load_landmarks(dataset)
+    samples, skipped = [], 0
+    for file in load_split(dataset)[part]:
+        if file not in landmarks:
+            skipped += 1
+            continue
+        image = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
+        labels = np.full(n_labels, np.nan, np.float32)
+        label_fn(file, image, landmarks[file], labels)
+        samples.append(Sample(dataset, file, image, landmarks[file], labels))
+    return samples, skipped
+
+
+def jitter(matrix: np.ndarray, size: int, rng: np.random.Generator, strength: float = 1.0) -> np.ndarray:
+    """The crop transform followed by a small random rotation, scale, shift and (half the time) a mirror."""
+    angle = rng.uniform(-10, 10) * strength
+    scale = np.exp(rng.uniform(-0.08, 0.08) * strength)
+    shift = rng.uniform(-0.04, 0.04, size=2) * size * strength
+    m = cv2.getRotationMatrix2D((size / 2, size / 2), angle, scale)
+    m[:, 2] += shift
+    if rng.random() < 0.5:
+        m = np.array([[-1, 0, size], [0, 1, 0]], np.float64) @ np.vstack([m, [0, 0, 1]])
+    return (np.vstack([m, [0, 0, 1]]) @ np.vstack([matrix, [0, 0, 1]]))[:2].astype(np.float32)
+
+
+def photometric(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Lighting, colour, sharpness and resolution changes a kiosk camera can produce."""
+    img = crop.astype(np.float32)
+    img = (img - img.mean()) * rng.uniform(0.7, 1.3) + img.mean() * rng.uniform(0.7, 1.3)
+    img *= rng.uniform(0.9, 1.1, size=3)  # white balance
+    if rng.random() < 0.15:
+        img[:] = img.mean(axis=2, keepdims=True)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    size = crop.shape[0]
+    if rng.random() < 0.3:
+        small = max(8, int(size * rng.uniform(0.35, 0.8)))
+        img = cv2.resize(cv2.resize(img, (small, small), interpolation=cv2.INTER_AREA), (size, size))
+    if rng.random() < 0.2:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 1.5))
+    if rng.random() < 0.3:
+        noise = rng.normal(0, rng.uniform(2, 8), img.shape)
+        img = np.clip(img + noise, 0, 255).astype(np.uint8)
+    return img
+
+
+def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve (Mann-Whitney, ties counted half)."""
+    labels = labels.astype(bool)
+    pos, neg = scores[labels], scores[~labels]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
+    ranks = np.empty(len(order))
+    values = np.concatenate([pos, neg])[order]
+    i = 0
+    while i < len(values):  # average ranks over ties
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def balanced_accuracy(labels: np.ndarray, scores: np.ndarray, threshold: float) -> float:
+    labels = labels.astype(bool)
+    predicted = scores >= threshold
+    return float((predicted[labels].mean() + (~predicted[~labels]).mean()) / 2)
+
+
+def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
+    """The threshold with the highest balanced accuracy (chosen on val, never on test)."""
+    candidates = np.unique(np.round(scores, 3))
+    accs = [balanced_accuracy(labels, scores, t) for t in candidates]
+    return float(candidates[int(np.argmax(accs))])
+
+
+def export_onnx(model, path: Path, size: int, outputs: list[str], extra: dict) -> None:
+    """ONNX file with input "crop" (N,3,size,size float BGR in [0,1]) and output "probs", plus a JSON sidecar."""
+    import torch
+
+    model.eval()
+    dummy = torch.zeros(1, 3, size, size)
+    torch.onnx.export(
+        model, dummy, str(path), input_names=["crop"], output_names=["probs"],
+        dynamic_axes={"crop": {0: "n"}, "probs": {0: "n"}}, opset_version=17, dynamo=False,
+    )
+    sidecar = {"outputs": outputs, "size": size, **extra}
+    path.with_suffix(".json").write_text(json.dumps(sidecar, indent=1) + "\n", encoding="utf-8")
+
+
+def predict(net, items: list, crop_fn, batch: int = 128) -> np.ndarray:
+    """Probabilities of the net on un-augmented crops, (len(items), n_heads)."""
+    import torch
+
+    from station.compliance.learned import to_input
+
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(items), batch):
+            crops = [crop_fn(item, None) for item in items[i : i + batch]]
+            out.append(torch.sigmoid(net(torch.from_numpy(to_input(crops)))).numpy())
+    return np.concatenate(out)
+
+
+def head_report(names: list[str], labels: np.ndarray, probs: np.ndarray, thresholds: dict | None = None) -> dict:
+    """Per head: AUC, and balanced accuracy at the given threshold (or the best one on these labels)."""
+    report = {}
+    for k, name in enumerate(names):
+        known = ~np.isnan(labels[:, k])
+        y, s = labels[known, k], probs[known, k]
+        if len(np.unique(y)) < 2:
+            continue
+        t = thresholds[name] if thresholds else best_threshold(y, s)
+        report[name] = {"auc": roc_auc(y, s), "balanced_accuracy": balanced_accuracy(y, s, t),
+                        "threshold": t, "n": int(known.sum()), "positives": int(y.sum())}
+    return report
+
+
+def fit(net, train_items: list, val_items: list, crop_fn, label_fn, names: list[str], epochs: int,
+        batch: int = 64, lr: float = 2e-3, seed: int = 0, log=print) -> dict:
+    """Trains with masked BCE (unknown labels are NaN), keeps the epoch with the best mean val AUC."""
+    import copy
+    import time
+
+    import torch
+
+    from station.compliance.learned import to_input
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    optimizer = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    steps = epochs * (len(train_items) // batch)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.15)
+    val_labels = np.stack([label_fn(item) for item in val_items])
+    best, best_state = -1.0, None
+    for epoch in range(epochs):
+        start, losses = time.time(), []
+        net.train()
+        order = rng.permutation(len(train_items))
+        for i in range(0, len(order) - batch + 1, batch):
+            chosen = [train_items[j] for j in order[i : i + batch]]
+            x = torch.from_numpy(to_input([crop_fn(item, rng) for item in chosen]))
+            y = torch.from_numpy(np.stack([label_fn(item) for item in chosen]))
+            known = ~torch.isnan(y)
+            logits = net(x)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[known], y[known])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            losses.append(loss.item())
+        report = head_report(names, val_labels, predict(net, val_items, crop_fn))
+        score = float(np.mean([r["auc"] for r in report.values()]))
+        log(f"epoch {epoch + 1}/{epochs} loss {np.mean(losses):.4f} val mean AUC {score:.4f} "
+            + " ".join(f"{n}={r['auc']:.3f}/{r['balanced_accuracy']:.3f}" for n, r in report.items())
+            + f" ({time.time() - start:.0f}s)")
+        if score > best:
+            best, best_state = score, copy.deepcopy(net.state_dict())
+    net.load_state_dict(best_state)
+    return head_report(names, val_labels, predict(net, val_items, crop_fn))
