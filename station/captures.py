@@ -22,7 +22,7 @@ from station.context import Station
 from station.db import Migrations, register
 from station.errors import StationError
 from station.i18n import Text
-from station.storage.atomic import ensure_free_space, write_atomic
+from station.storage.atomic import disk_full_error, ensure_free_space, write_atomic
 from station.storage.envelope import EnvelopeError, image_meta, open_with_station_key, seal
 from station.storage.station_key import StationKey, unlock_station_key
 from station.upload.link import load_link
@@ -170,6 +170,10 @@ class CaptureStore:
                                          {"chsi": chsi_jpeg, "original": original}, operator, reason, override_reason)
         except sqlite3.IntegrityError as exc:
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no)) from exc
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc):  # SQLITE_FULL: the disk filled between the check and the commit
+                raise disk_full_error(self.files_dir, len(chsi_jpeg) + len(original)) from exc
+            raise
 
     def _save_locked(self, db, station_id, server_key, station_key, student_no, images, operator, reason,
                      override_reason) -> CaptureVersion:
@@ -198,6 +202,22 @@ class CaptureStore:
         )
         enqueue(db, version.uid)
         return version
+
+    def recover(self) -> int:
+        """At start-up: remove what a crash during save() left (temporary files, files never registered).
+
+        Call before capturing starts; returns how many files were removed.
+        """
+        if not self.files_dir.exists():
+            return 0
+        registered = {r[0] for r in self.station.db.execute("SELECT uid FROM captures").fetchall()}
+        removed = 0
+        for path in self.files_dir.rglob("*"):
+            leftover = path.name.endswith(".tmp") or (path.suffix == ".pse" and path.name.split(".")[0] not in registered)
+            if path.is_file() and leftover:
+                path.unlink()
+                removed += 1
+        return removed
 
     def load_for_review(self, student_no: str, version: int, kind: str = "chsi") -> bytes:
         """Decrypt one of this station's captures with the station key; damage raises EnvelopeError."""

@@ -1,0 +1,113 @@
+"""Faults against a real server on 127.0.0.1: outage, wrong token, damaged files, lost uploads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import httpx
+
+from station.captures import CaptureStore, stored_capture
+from station.server.intake import read_blob
+from station.storage.envelope import server_copy
+from station.upload import outbox
+from station.upload.link import save_link
+from station.upload.outbox import RetryPolicy
+from station.upload.uploader import UploadSettings, Uploader, auth_headers
+from tests.upload.kit import wait_until
+
+FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.3, max_attempts=3), idle_wait=0.05, timeout=5,
+                      reconcile_every=0.5)
+
+
+def test_server_down_for_a_stretch_queue_grows_then_drains_by_itself(station, key, server):
+    store = CaptureStore(station, key)
+    uploader = Uploader(station.home, key, FAST)
+    uploader.start()
+    try:
+        store.save("20200001", b"before", b"o", operator="op")
+        assert wait_until(lambda: outbox.queue_health(station.db).done == 1)
+        server.stop()
+        photos = {}
+        for n in range(2, 6):
+            no = f"2020{n:04d}"
+            photos[no] = os.urandom(2000)
+            store.save(no, photos[no], b"o", operator="op")  # capturing goes on while the server is away
+            uploader.wake()
+        assert wait_until(lambda: outbox.queue_health(station.db).server_reachable is False)
+        health = outbox.queue_health(station.db)
+        assert health.waiting + health.sending == 4 and health.failed == []
+        assert "无法连接服务器" in health.last_error.zh
+        server.start()
+        assert wait_until(lambda: outbox.queue_health(station.db).done == 5, timeout=30)
+    finally:
+        uploader.stop()
+    held = server.context.store.registered()
+    assert all(read_blob(server.context, held[no], "chsi") == photo for no, photo in photos.items())
+    assert outbox.queue_health(station.db).server_reachable is True
+
+
+def test_a_wrong_token_fails_with_the_reason_and_a_manual_retry_sends_after_the_fix(station, key, server):
+    CaptureStore(station, key).save("20200001", b"c", b"o", operator="op")
+    good = station.db.execute("SELECT token FROM server_link").fetchone()[0]
+    save_link(station.db, token="not-the-token")
+    Uploader(station.home, key, FAST).drain()
+    failed = outbox.queue_health(station.db).failed
+    assert len(failed) == 1 and "401" in failed[0].reason.en and "令牌无效" in failed[0].reason.zh
+    assert server.context.store.uploads() == []
+    save_link(station.db, token=good)
+    assert outbox.retry_failed(station.db) == 1
+    Uploader(station.home, key, FAST).drain()
+    assert len(server.context.store.uploads()) == 1
+
+
+def test_a_corrupted_local_blob_is_never_uploaded(station, key, server):
+    version = CaptureStore(station, key).save("20200001", b"c" * 500, b"o", operator="op")
+    path = stored_capture(station.db, station.home, version.uid).files["chsi"]
+    path.write_bytes(path.read_bytes()[:-20])
+    Uploader(station.home, key, FAST).drain()
+    failed = outbox.queue_health(station.db).failed
+    assert len(failed) == 1 and "损坏" in failed[0].reason.zh
+    assert server.context.store.uploads() == []
+
+
+def test_the_server_refuses_blobs_damaged_in_transit_or_sealed_for_another_upload(station, key, server):
+    store = CaptureStore(station, key)
+    first, second = (store.save(no, b"c" * 500, b"o", operator="op") for no in ("20200001", "20200002"))
+    token = station.db.execute("SELECT token FROM server_link").fetchone()[0]
+
+    def post(version, files):
+        meta = {"uid": version.uid, "student_no": version.student_no, "version": version.version,
+                "captured_at": version.captured_at, "station_id": "S01",
+                "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
+        return httpx.post(f"{server.url}/api/v1/uploads", headers=auth_headers(token), data={"meta": json.dumps(meta)},
+                          files={k: (k, v) for k, v in files.items()})
+
+    def copies(version):
+        stored = stored_capture(station.db, station.home, version.uid)
+        return {k: server_copy(p.read_bytes()) for k, p in stored.files.items()}
+
+    damaged = copies(first)
+    damaged["chsi"] = damaged["chsi"][:-1] + bytes([damaged["chsi"][-1] ^ 1])
+    reply = post(first, damaged)
+    assert reply.status_code == 422 and "server key" in reply.json()["detail"]["en"]
+    reply = post(first, copies(second))  # a genuine file replayed under another photo's identity
+    assert reply.status_code == 422
+    assert server.context.store.uploads() == []
+    assert post(first, copies(first)).status_code == 201
+
+
+def test_reconciliation_requeues_what_the_server_lost(station, key, server):
+    store = CaptureStore(station, key)
+    versions = [store.save(f"2020{n:04d}", b"c%d" % n, b"o", operator="op") for n in (1, 2, 3)]
+    uploader = Uploader(station.home, key, FAST)
+    uploader.drain()
+    with server.context.store.transaction() as cur:
+        server.context.store.run(cur, "DELETE FROM uploads WHERE uid = ?", [versions[1].uid])
+    assert uploader.reconcile() == 1
+    assert outbox.queue_health(station.db).waiting == 1
+    uploader.drain()
+    assert {u.uid for u in server.context.store.uploads()} == {v.uid for v in versions}
+    health = json.loads(server.context.store.stations()[0][3])
+    assert health["done"] == 2  # the heartbeat the reconciliation sent
