@@ -21,6 +21,8 @@ from station.chsi.verify import ChsiMeasure, ChsiVerifier
 from station.face.landmarks import Face, FaceMesher
 
 ANALYSIS_SIDE = 1600  # landmarks and segmentation run on a copy no larger than this
+REFINE_ROUNDS = 2  # re-measure the output and correct the warp at most this often
+SETTLED_ROLL_DEG = 0.3  # a round that found less roll than this needs no further round
 ROI_SCALE = 2.5  # side of the square searched around a detected face, in face-box sizes
 
 
@@ -100,10 +102,14 @@ class ChsiPipeline:
             return ChsiResult(None, None, plan, turns=turns)
         plan = plan.for_source_scaled(factor)
         photo = apply_plan(full, plan, self.spec)
-        _, seen = self._verifier.measure_face(photo)
-        if seen is not None:
+        for _ in range(REFINE_ROUNDS):
+            _, seen = self._verifier.measure_face(photo)
+            if seen is None:
+                break
             plan = plan.refined(*seen, self.spec)
             photo = apply_plan(full, plan, self.spec)
+            if abs(seen[0].roll_deg) < SETTLED_ROLL_DEG:
+                break
         encoded = encode_chsi_jpeg(photo, self.spec)
         if encoded is None:
             return ChsiResult(None, None, CropRefusal("jpeg_size"), plan, turns=turns)

@@ -1,0 +1,54 @@
+"""`photo-station crop IMAGE... --out DIR --json`: the command-line contract, through the real console script."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PIL import Image
+
+from tests.chsi.images import KIOSK
+from tests.cli import json_lines, run_cli
+
+OK_KEYS = {"path", "out", "ok", "width", "height", "bytes", "hair_top_y", "eyes_y", "face_width", "roll"}
+
+
+def test_crop_command_contract(tmp_path: Path, home: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    good = inputs / "学生 照片.jpg"  # non-ASCII name with a space: read through np.fromfile
+    shutil.copy(KIOSK / "03_tilted.jpg", good)
+    black = inputs / "black.jpg"
+    shutil.copy(KIOSK / "06_black.jpg", black)
+    two = inputs / "two.jpg"
+    shutil.copy(KIOSK / "05_two_people.jpg", two)
+    broken = inputs / "broken.jpg"
+    broken.write_bytes(b"not a picture")
+    out = tmp_path / "输出"
+
+    result = run_cli("crop", str(good), str(black), str(two), str(broken), "--out", str(out), "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    records = json_lines(result)
+    assert [r["path"] for r in records] == [str(good), str(black), str(two), str(broken)]
+
+    ok = records[0]
+    assert ok["ok"] is True and OK_KEYS <= set(ok)
+    assert Path(ok["out"]) == out / "学生 照片.jpg" and Path(ok["out"]).is_file()
+    assert (ok["width"], ok["height"]) == (480, 640)
+    assert ok["bytes"] == Path(ok["out"]).stat().st_size and 20 * 1024 <= ok["bytes"] <= 40_000
+    assert 50 <= ok["hair_top_y"] <= 110 and 200 <= ok["eyes_y"] <= 300 and 180 <= ok["face_width"] <= 300
+    assert isinstance(ok["roll"], float) and abs(ok["roll"]) < 1.0
+    with Image.open(ok["out"]) as img:
+        assert img.size == (480, 640) and img.mode == "RGB" and round(img.info["dpi"][0]) == 300
+
+    reasons = [r.get("reason") for r in records[1:]]
+    assert reasons == ["no_face", "several_faces", "unreadable"]
+    for refused in records[1:]:
+        assert refused["ok"] is False and "out" not in refused
+    assert sorted(p.name for p in out.iterdir()) == ["学生 照片.jpg"], "refused images write no file"
+
+
+def test_crop_without_json_speaks_chinese_by_default(tmp_path: Path, home: Path) -> None:
+    result = run_cli("crop", str(KIOSK / "06_black.jpg"), "--out", str(tmp_path), home=home)
+    assert result.returncode == 0
+    assert "未检测到人脸" in result.stdout.decode("utf-8")

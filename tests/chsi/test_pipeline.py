@@ -1,0 +1,154 @@
+"""The CHSI photo from the real pipeline: format, geometry, orientation and refusals."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from station.chsi.face_geometry import FaceGeometry
+from station.chsi.jpeg import encode_chsi_jpeg, encode_jpeg
+from station.chsi.pipeline import ChsiPipeline, ChsiResult
+from station.chsi.spec import SPEC
+from station.chsi.verify import jpeg_segments, measure_file
+from station.face.landmarks import FaceMesher
+from tests.chsi.images import dataset_faces, demo_frame, on_canvas, rotated
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> ChsiPipeline:
+    with ChsiPipeline() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def mesher() -> FaceMesher:
+    with FaceMesher(max_faces=2) as m:
+        yield m
+
+
+def assert_chsi_photo(result: ChsiResult, mesher: FaceMesher) -> FaceGeometry:
+    """Checks the file itself, independently of the pipeline's own verifier, and returns the face on it."""
+    assert result.ok, result.refusal
+    data = result.jpeg
+    assert SPEC.min_bytes <= len(data) <= SPEC.max_bytes
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "JPEG" and img.size == (480, 640) and img.mode == "RGB"
+        assert tuple(round(v) for v in img.info["dpi"]) == (300, 300)
+        assert "exif" not in img.info and "icc_profile" not in img.info and "comment" not in img.info
+    assert b"Exif" not in data and b"ICC_PROFILE" not in data
+    assert jpeg_segments(data)[0] == "APP0:JFIF"
+    assert result.quality >= SPEC.min_jpeg_quality
+    photo = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    faces = mesher.detect(photo)
+    assert len(faces) == 1
+    face = FaceGeometry.from_points(faces[0].points)
+    assert 200 <= face.eye_centre[1] <= 300
+    assert 180 <= face.face_width <= 300
+    assert abs(face.roll_deg) < 1.0
+    assert face.eye_centre[1] < face.mouth[1] < face.chin[1], "upright: eyes above the mouth"
+    assert abs(face.centre_x - 240) <= SPEC.max_centre_offset_px
+    m = result.measure
+    assert m.ok and 50 <= m.hair_top_y <= 110 and m.hair_top_y < face.forehead[1]
+    return face
+
+
+@pytest.mark.parametrize("name", ["01_good", "02_good_shifted", "03_tilted"])
+def test_demo_frames_give_chsi_photos(pipeline: ChsiPipeline, mesher: FaceMesher, name: str) -> None:
+    assert_chsi_photo(pipeline.process(demo_frame(name)), mesher)
+
+
+def test_roll_of_8_degrees_is_corrected(pipeline: ChsiPipeline, mesher: FaceMesher) -> None:
+    frame = demo_frame("01_good")
+    base = FaceGeometry.from_points(mesher.detect(frame)[0].points).roll_deg
+    tilted = rotated(frame, 8)
+    assert abs(FaceGeometry.from_points(mesher.detect(tilted)[0].points).roll_deg - base) > 6
+    result = pipeline.process(tilted)
+    assert_chsi_photo(result, mesher)
+    assert abs(result.measure.roll) < 1.0
+
+
+@pytest.mark.parametrize("turn", [cv2.ROTATE_180, cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE])
+def test_sideways_or_upside_down_input_never_gives_a_sideways_photo(
+    pipeline: ChsiPipeline, mesher: FaceMesher, turn: int
+) -> None:
+    upright = pipeline.process(demo_frame("01_good"))
+    result = pipeline.process(cv2.rotate(demo_frame("01_good"), turn))
+    if not result.ok:
+        assert result.refusal.reason in {"upside_down", "out_of_spec", "no_face"}
+        return
+    assert_chsi_photo(result, mesher)
+    a = cv2.imdecode(np.frombuffer(upright.jpeg, np.uint8), cv2.IMREAD_GRAYSCALE).astype(np.float32)
+    b = cv2.imdecode(np.frombuffer(result.jpeg, np.uint8), cv2.IMREAD_GRAYSCALE).astype(np.float32)
+    assert np.corrcoef(a.ravel(), b.ravel())[0, 1] > 0.8, "the same upright photo as from the upright frame"
+
+
+@pytest.mark.parametrize(
+    ("image", "reason"),
+    [
+        (lambda: demo_frame("06_black"), "no_face"),
+        (lambda: np.full((720, 1280, 3), 128, np.uint8), "no_face"),
+        (lambda: demo_frame("05_two_people"), "several_faces"),
+        (lambda: demo_frame("01_good")[140:, :], "head_cut_off"),
+        (lambda: demo_frame("04_off_centre"), "out_of_frame"),
+    ],
+    ids=["black", "grey", "two_people", "head_cut", "off_centre"],
+)
+def test_refusals_have_a_reason_and_no_photo(pipeline: ChsiPipeline, image, reason: str) -> None:
+    result = pipeline.process(image())
+    assert not result.ok and result.jpeg is None
+    assert result.refusal.reason == reason
+    assert result.refusal.text.zh and result.refusal.text.en
+
+
+def test_grey_input_gives_24_bit_colour(pipeline: ChsiPipeline, mesher: FaceMesher) -> None:
+    grey = cv2.cvtColor(demo_frame("01_good"), cv2.COLOR_BGR2GRAY)
+    result = pipeline.process(grey)
+    assert_chsi_photo(result, mesher)
+    assert result.measure.channels == 3
+
+
+def test_quality_search_takes_the_highest_quality_that_fits() -> None:
+    photo = cv2.resize(demo_frame("01_good")[40:680, 400:880], (480, 640))
+    encoded = encode_chsi_jpeg(photo)
+    assert encoded is not None
+    assert SPEC.min_bytes <= len(encoded.data) <= SPEC.max_bytes
+    if encoded.quality < SPEC.max_jpeg_quality:
+        assert len(encode_jpeg(photo, encoded.quality + 1, encoded.subsampling)) > SPEC.max_bytes
+
+
+def test_noise_that_cannot_fit_40_kb_at_quality_60_is_refused() -> None:
+    noise = np.random.default_rng(1).integers(0, 256, (640, 480, 3), dtype=np.uint8)
+    assert len(encode_jpeg(noise, SPEC.min_jpeg_quality, 2)) > SPEC.max_bytes
+    assert encode_chsi_jpeg(noise) is None
+
+
+def test_verifier_flags_metadata_and_wrong_dpi(pipeline: ChsiPipeline) -> None:
+    good = pipeline.process(demo_frame("01_good")).jpeg
+    assert measure_file(good).ok
+    with Image.open(io.BytesIO(good)) as img:
+        exif = Image.Exif()
+        exif[0x0110] = "Camera"  # Model
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=80, exif=exif.tobytes(), dpi=(72, 72))
+    problems = measure_file(out.getvalue()).problems
+    assert "metadata" in problems and "dpi" in problems
+
+
+@pytest.mark.dataset
+def test_real_faces_rolled_8_degrees(pipeline: ChsiPipeline, mesher: FaceMesher, faces_dir: Path) -> None:
+    """CelebAMask-HQ faces on a large canvas, rolled by 8 degrees: most give photos, every photo is in spec."""
+    paths = dataset_faces(faces_dir, 10)
+    made, reasons = 0, []
+    for path in paths:
+        result = pipeline.process(rotated(on_canvas(cv2.imread(str(path))), 8))
+        if result.ok:
+            assert_chsi_photo(result, mesher)
+            made += 1
+        else:
+            reasons.append(result.refusal.reason)
+    assert made >= 7, reasons
