@@ -1,0 +1,53 @@
+"""One engine per test session (its mediapipe graphs take a second to build), and real test images."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station import MODELS_DIR
+from station.compliance import ComplianceEngine
+from station.compliance.engine import Unavailable
+
+
+@pytest.fixture(scope="session")
+def engine() -> ComplianceEngine:
+    with ComplianceEngine.load() as eng:
+        yield eng
+
+
+@pytest.fixture(scope="session")
+def models_installed(engine: ComplianceEngine) -> None:
+    if isinstance(engine.learned, Unavailable):
+        pytest.skip("the learned models are not installed in models/")
+
+
+def test_split(dataset: str) -> list[str]:
+    """The held-out "test" part of a dataset (models/splits), never used to tune anything."""
+    return json.loads((MODELS_DIR / "splits" / f"{dataset}.json").read_text(encoding="utf-8"))["test"]
+
+
+test_split.__test__ = False  # a helper, not a test
+
+
+def labelled(faces_dir: Path, dataset: str, column: str, value: str, count: int) -> list[np.ndarray]:
+    """The first `count` test-split images whose label `column` equals `value`."""
+    wanted = set(test_split(dataset))
+    with open(faces_dir / dataset / "labels.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["file"] in wanted and r[column] == value]
+    return [cv2.imread(str(faces_dir / dataset / r["file"])) for r in rows[:count]]
+
+
+def portrait_and_mask(faces_dir: Path, index: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A CelebAMask-HQ test portrait and its parsing mask (class per pixel)."""
+    from PIL import Image
+
+    file = test_split("celebamaskhq")[index]
+    image = cv2.imread(str(faces_dir / "celebamaskhq" / file))
+    mask = np.array(Image.open(faces_dir / "celebamaskhq" / "masks" / (Path(file).stem + ".png")))
+    return image, mask

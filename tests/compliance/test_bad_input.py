@@ -1,0 +1,94 @@
+"""Bad frames get a clear verdict and message, never an exception; every check id is always reported."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from station import ASSETS_DIR
+from station.compliance import CHECK_IDS, ComplianceEngine
+from station.compliance.messages import FACE_UNCLEAR, NO_FACE
+from station.compliance.results import NO_FACE as NO_FACE_STATE
+
+FACE_CHECKS = [c for c in CHECK_IDS if c not in ("face_count", "exposure", "background")]
+
+
+def _assert_complete(result) -> None:
+    assert list(result.checks) == list(CHECK_IDS)
+    for check in result.checks.values():
+        assert 0.0 <= check.score <= 1.0
+        assert check.message.zh and check.message.en
+
+
+@pytest.mark.parametrize(("name", "frame"), [
+    ("black", np.zeros((720, 1280, 3), np.uint8)),
+    ("white", np.full((720, 1280, 3), 255, np.uint8)),
+    ("grey 2-D", np.full((480, 640), 128, np.uint8)),
+    ("BGRA", np.zeros((100, 100, 4), np.uint8)),
+    ("noise", np.random.default_rng(0).integers(0, 256, (360, 640, 3), dtype=np.uint8)),
+    ("one pixel", np.zeros((1, 1, 3), np.uint8)),
+])
+def test_frames_without_a_face_say_no_face(engine: ComplianceEngine, name: str, frame: np.ndarray) -> None:
+    result = engine.analyze(frame)
+    _assert_complete(result)
+    assert result.verdict == "no_face" and result.faces == 0 and result.pose is None
+    for check in FACE_CHECKS:
+        assert result.checks[check].state == NO_FACE_STATE
+        assert not result.checks[check].ok and result.checks[check].score == 1.0
+        assert result.checks[check].message == NO_FACE
+    assert not result.checks["face_count"].ok
+
+
+def test_black_and_white_frames_fail_exposure(engine: ComplianceEngine) -> None:
+    assert "暗" in engine.analyze(np.zeros((720, 1280, 3), np.uint8)).checks["exposure"].message.zh
+    assert "曝光过度" in engine.analyze(np.full((720, 1280, 3), 255, np.uint8)).checks["exposure"].message.zh
+
+
+@pytest.mark.dataset
+def test_grey_photo_is_analysed_and_fails_the_backdrop(engine, faces_dir) -> None:
+    grey = cv2.imread(str(faces_dir / "celebahq" / "images" / "10003.jpg"), cv2.IMREAD_GRAYSCALE)
+    result = engine.analyze(grey)
+    _assert_complete(result)
+    assert result.faces == 1 and result.pose is not None
+    assert not result.checks["background"].ok
+
+
+@pytest.mark.dataset
+def test_tiny_face_asks_the_student_to_come_closer(engine, faces_dir) -> None:
+    portrait = cv2.imread(str(faces_dir / "celebahq" / "images" / "10003.jpg"))
+    frame = np.full((720, 1280, 3), (243, 191, 0), np.uint8)
+    frame[300:340, 620:660] = cv2.resize(portrait, (40, 40), interpolation=cv2.INTER_AREA)
+    result = engine.analyze(frame)
+    _assert_complete(result)
+    assert result.verdict in ("fail", "no_face")
+    position = result.checks["face_position"]
+    assert not position.ok
+    if result.faces:  # found by the detector: the message says what to do
+        assert position.message in (FACE_UNCLEAR,) or "靠近" in position.message.zh
+
+
+@pytest.mark.dataset
+def test_profile_fails(engine, faces_dir) -> None:
+    """A face turned far to the side: cut the portrait to one half and squeeze it, like a profile."""
+    portrait = cv2.imread(str(faces_dir / "celebahq" / "images" / "10003.jpg"))
+    profile = cv2.resize(portrait[:, 128:], (60, 256))
+    frame = np.full((720, 1280, 3), (243, 191, 0), np.uint8)
+    frame[200:456, 600:660] = profile
+    result = engine.analyze(frame)
+    _assert_complete(result)
+    assert result.verdict != "pass"
+
+
+def test_demo_frames_get_the_verdicts_their_readme_promises(engine: ComplianceEngine) -> None:
+    kiosk = ASSETS_DIR / "demo" / "kiosk"
+    if not kiosk.is_dir():
+        pytest.skip("demo frames absent")
+    good = engine.analyze(cv2.imread(str(kiosk / "01_good.jpg")))
+    assert all(good.checks[c].ok for c in ("face_count", "face_position", "pose", "background",
+                                             "clothing_contrast", "exposure", "lighting", "blur"))
+    assert not engine.analyze(cv2.imread(str(kiosk / "03_tilted.jpg"))).checks["pose"].ok
+    assert not engine.analyze(cv2.imread(str(kiosk / "04_off_centre.jpg"))).checks["face_position"].ok
+    two = engine.analyze(cv2.imread(str(kiosk / "05_two_people.jpg")))
+    assert two.faces == 2 and not two.checks["face_count"].ok
+    assert engine.analyze(cv2.imread(str(kiosk / "06_black.jpg"))).verdict == "no_face"

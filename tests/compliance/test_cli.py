@@ -1,0 +1,79 @@
+"""`photo-station check` as a user runs it: JSON lines per the contract, errors per file, the run goes on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+import pytest
+
+from station import ASSETS_DIR
+from station.compliance import CHECK_IDS
+from station.compliance.policy import DEFAULT_POLICY
+from tests.cli import json_lines, run_cli
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory) -> Path:
+    kiosk = ASSETS_DIR / "demo" / "kiosk"
+    if not kiosk.is_dir():
+        pytest.skip("demo frames absent")
+    folder = tmp_path_factory.mktemp("photos")
+    shutil.copy(kiosk / "01_good.jpg", folder / "good.JPG")
+    nested = folder / "班级" / "二班"
+    nested.mkdir(parents=True)
+    grey = cv2.imread(str(kiosk / "01_good.jpg"), cv2.IMREAD_GRAYSCALE)
+    ok, data = cv2.imencode(".png", grey)
+    (nested / "学生照片.png").write_bytes(data.tobytes())  # non-ASCII path, grey PNG
+    (nested / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    (nested / "notes.txt").write_text("not an image", encoding="utf-8")
+    return folder
+
+
+def test_json_lines_follow_the_contract(photos: Path, home: Path) -> None:
+    black = ASSETS_DIR / "demo" / "kiosk" / "06_black.jpg"
+    result = run_cli("check", str(photos), str(black), str(photos / "missing.jpg"), "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    lines = json_lines(result)
+    by_name = {Path(line["path"]).name: line for line in lines}
+    assert set(by_name) == {"good.JPG", "学生照片.png", "broken.jpg", "06_black.jpg", "missing.jpg"}
+    for name in ("good.JPG", "学生照片.png", "06_black.jpg"):
+        line = by_name[name]
+        assert list(line) == ["path", "faces", "verdict", "checks", "pose"]
+        assert list(line["checks"]) == list(CHECK_IDS)
+        for check in line["checks"].values():
+            assert set(check) == {"ok", "score"} and isinstance(check["ok"], bool) and 0 <= check["score"] <= 1
+    good = by_name["good.JPG"]
+    assert good["faces"] == 1 and good["verdict"] in ("pass", "fail")
+    assert set(good["pose"]) == {"yaw", "pitch", "roll"} and abs(good["pose"]["yaw"]) < 10
+    assert good["checks"]["background"]["ok"] and good["checks"]["face_position"]["ok"]
+    assert by_name["学生照片.png"]["faces"] == 1 and not by_name["学生照片.png"]["checks"]["background"]["ok"]
+    assert by_name["06_black.jpg"]["verdict"] == "no_face" and by_name["06_black.jpg"]["pose"] is None
+    assert set(by_name["broken.jpg"]) == {"path", "error"}
+    assert set(by_name["missing.jpg"]) == {"path", "error"}
+
+
+def test_policy_option_and_readable_table(photos: Path, home: Path, tmp_path: Path) -> None:
+    relaxed = tmp_path / "relaxed.toml"
+    relaxed.write_text(DEFAULT_POLICY.read_text(encoding="utf-8").replace(
+        "[background]\nenforced = true", "[background]\nenforced = false"), encoding="utf-8")
+    grey = next(photos.rglob("*.png"))
+    lines = json_lines(run_cli("check", str(grey), "--json", "--policy", str(relaxed), home=home))
+    assert lines[0]["checks"]["background"]["ok"]
+
+    table = run_cli("check", str(grey), home=home)
+    assert table.returncode == 0
+    text = table.stdout.decode("utf-8")
+    assert "背景" in text and "不合格" in text and "✗" in text
+    english = run_cli("check", str(grey), "--lang", "en", home=home).stdout.decode("utf-8")
+    assert "background" in english and "FAIL" in english
+
+
+def test_a_broken_policy_file_is_reported_not_raised(photos: Path, home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[glasses\n", encoding="utf-8")
+    result = run_cli("check", str(photos), "--policy", str(bad), home=home)
+    assert result.returncode != 0
+    assert "检查规则文件有误" in result.stderr.decode("utf-8")
+    assert "Traceback" not in result.stderr.decode("utf-8")

@@ -1,0 +1,91 @@
+"""The policy decides what fails; a missing or broken models/ folder gives a clear state, not a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station import ASSETS_DIR
+from station.compliance import CHECK_IDS, LEARNED_CHECK_IDS, ComplianceEngine, Policy
+from station.compliance.messages import MODEL_MISSING, PASSED
+from station.compliance.policy import DEFAULT_POLICY
+from station.compliance.results import UNAVAILABLE
+from station.errors import StationError
+
+
+def _policy_text(**changes: str) -> str:
+    """The default policy with `[check]` tables' lines replaced: changes = {"glasses": "enforced = false"}."""
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    for check, line in changes.items():
+        key = line.split("=")[0].strip()
+        head = text.index(f"[{check}]")
+        start = text.index(f"{key} =", head)
+        end = text.index("\n", start)
+        text = text[:start] + line + text[end:]
+    return text
+
+
+def _frame() -> np.ndarray:
+    path = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
+    if not path.is_file():
+        pytest.skip("demo frames absent")
+    return cv2.imread(str(path))
+
+
+def test_default_policy_enforces_everything_and_bans_glasses() -> None:
+    policy = Policy.load()
+    assert set(policy.checks) == set(CHECK_IDS)
+    assert all(policy[c].enforced for c in CHECK_IDS)
+    assert policy["glasses"].threshold <= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "not toml [",
+    "[glasses]\nenforced = true\n",  # the other checks are missing
+    _policy_text(glasses="threshold = 1.5"),
+    _policy_text(pose="enforced = 3"),
+    _policy_text(pose="max_yaw_deg = 'ten'"),
+    _policy_text(exposure="max_clipped_share = 0.03\n[unknown_check]\nenforced = true"),
+    _policy_text().replace("max_yaw_deg = 10.0", ""),
+])
+def test_broken_policy_files_give_a_bilingual_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(StationError) as err:
+        Policy.load(path)
+    assert "检查规则文件有误" in err.value.text.zh and "policy" in err.value.text.en
+
+
+def test_a_rule_not_enforced_never_fails_but_is_still_scored(tmp_path: Path) -> None:
+    path = tmp_path / "relaxed.toml"
+    path.write_text(_policy_text(background="enforced = false", pose="max_roll_deg = 1.0"), encoding="utf-8")
+    frame = np.full((720, 1280, 3), 128, np.uint8)  # grey: no face, not blue
+    with ComplianceEngine.load(path) as relaxed:
+        result = relaxed.analyze(frame)
+        assert result.checks["background"].ok and result.checks["background"].message == PASSED
+        assert result.checks["background"].score > 0.9
+        tilted = relaxed.analyze(_frame())  # about 3 degrees of natural roll
+        assert not tilted.checks["pose"].ok
+
+
+def test_missing_models_mark_learned_checks_unavailable(tmp_path: Path) -> None:
+    with ComplianceEngine.load(models_dir=tmp_path) as engine:
+        result = engine.analyze(_frame())
+    assert result.faces == 1
+    for check in LEARNED_CHECK_IDS:
+        assert result.checks[check].state == UNAVAILABLE
+        assert not result.checks[check].ok and result.checks[check].message == MODEL_MISSING
+    assert result.checks["face_position"].ok and result.verdict == "fail"
+
+
+def test_corrupt_models_say_they_cannot_run(tmp_path: Path) -> None:
+    for name in ("face_attributes.onnx", "eye_state.onnx"):
+        (tmp_path / name).write_bytes(b"not a model")
+        (tmp_path / name).with_suffix(".json").write_text('{"outputs": [], "size": 1}', encoding="utf-8")
+    with ComplianceEngine.load(models_dir=tmp_path) as engine:
+        check = engine.analyze(_frame()).checks["glasses"]
+    assert check.state == UNAVAILABLE and not check.ok
+    assert "模型" in check.message.zh
