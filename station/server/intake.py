@@ -9,6 +9,7 @@ it is kept, so a damaged or forged blob is refused, never stored as good.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from station.storage.atomic import write_atomic
 from station.storage.envelope import EnvelopeError, image_meta, open_with_server_key
 
 KINDS = ("chsi", "original")
+UID = re.compile(r"^[0-9a-f]{32}$")  # what CaptureStore makes (uuid4 hex); also keeps paths inside blobs/
 STORED, DUPLICATE = "stored", "duplicate"
 
 BAD_META = Text("上传信息不完整：{field}", "Upload metadata is incomplete: {field}")
@@ -60,6 +62,8 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
     """Keep the upload once; returns STORED or DUPLICATE, raises Refused."""
     meta = request.meta
     uid = str(_field(meta, "uid", str))
+    if not UID.match(uid):
+        raise Refused(422, BAD_META.format(field="uid"))
     claimed = _field(meta, "station_id", str)
     if claimed != station_id:
         raise Refused(403, WRONG_STATION.format(token_station=station_id, claimed=claimed))

@@ -18,6 +18,7 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +58,16 @@ def key_file(home: Path) -> Path:
     return home / "station_key.json"
 
 
-def unlock_station_key(home: Path, passphrase: str | None = None) -> StationKey:
-    """Open the station key, creating it on first use with the best method this machine has."""
+def unlock_station_key(home: Path, passphrase: str | None = None,
+                       ask: Callable[[Text], str] | None = None) -> StationKey:
+    """Open the station key, creating it on first use with the best method this machine has.
+
+    `ask` is how to get a passphrase from the operator when one is needed and none was
+    given (a dialog in the UI, getpass on the command line).
+    """
     passphrase = passphrase or os.environ.get(ENV_PASSPHRASE) or None
+    if passphrase is None and ask is not None and not _keyring_backed(home):
+        passphrase = ask(NEED_PASSPHRASE) or None
     path = key_file(home)
     if not path.exists():
         return _create(home, passphrase)
@@ -77,6 +85,14 @@ def unlock_station_key(home: Path, passphrase: str | None = None) -> StationKey:
     except InvalidTag as exc:
         raise StationError(WRONG_PASSPHRASE) from exc
     return StationKey(key, "passphrase")
+
+
+def _keyring_backed(home: Path) -> bool:
+    """Whether this station's key is (or, on first use, will be) in the OS keyring."""
+    path = key_file(home)
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))["method"] == "keyring"
+    return _usable_keyring() is not None
 
 
 def _create(home: Path, passphrase: str | None) -> StationKey:

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import sqlite_utils
 
-from station.captures import stored_capture
+from station.captures import StoredCapture, stored_capture
 from station.db import open_db
 from station.i18n import Text
 from station.paths import database_path
@@ -49,6 +49,30 @@ class UploadSettings:
 
 def auth_headers(token: str) -> dict[str, str]:
     return {AUTH_HEADER: f"Bearer {token}"}
+
+
+def verified_server_copies(stored: StoredCapture, key: StationKey) -> dict[str, bytes]:
+    """The server-only copy of each file, after checking it is exactly what save() wrote."""
+    copies = {}
+    for kind, path in stored.files.items():
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError as exc:
+            raise EnvelopeError("file missing") from exc
+        if hashlib.sha256(blob).hexdigest() != stored.sha256[kind]:
+            raise EnvelopeError("digest differs from the one recorded at save time")
+        open_with_station_key(blob, key.key)
+        copies[kind] = server_copy(blob)
+    return copies
+
+
+def upload_meta(stored: StoredCapture, files: dict[str, bytes]) -> dict[str, object]:
+    """What travels with the files, online or on a USB stick; the server checks it against the sealed metadata."""
+    version = stored.version
+    return {"uid": version.uid, "student_no": version.student_no, "version": version.version,
+            "captured_at": version.captured_at, "station_id": version.station_id, "operator": version.operator,
+            "reason": version.reason, "override_reason": version.override_reason,
+            "sha256": {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()}}
 
 
 def _refusal_detail(response: httpx.Response) -> Text:
@@ -136,18 +160,12 @@ class Uploader:
         if stored is None:
             outbox.fail(db, job, MISSING_RECORD)
             return True
-        files: dict[str, bytes] = {}
         try:
-            for kind, path in stored.files.items():
-                files[kind] = self._verified_server_copy(path, stored.sha256[kind])
+            files = verified_server_copies(stored, self.key)
         except EnvelopeError as exc:
             outbox.fail(db, job, exc.text)
             return True
-        meta = {"uid": stored.version.uid, "student_no": stored.version.student_no, "version": stored.version.version,
-                "captured_at": stored.version.captured_at, "station_id": stored.version.station_id,
-                "operator": stored.version.operator, "reason": stored.version.reason,
-                "override_reason": stored.version.override_reason,
-                "sha256": {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()}}
+        meta = upload_meta(stored, files)
         try:
             response = client.post("/api/v1/uploads", data={"meta": json.dumps(meta)},
                                    files={kind: (f"{stored.version.uid}.{kind}.pse", data) for kind, data in files.items()})
@@ -164,16 +182,6 @@ class Uploader:
         else:
             outbox.reschedule(db, job, SERVER_ERROR.format(code=response.status_code), self.settings.policy)
         return True
-
-    def _verified_server_copy(self, path: Path, expected_sha256: str) -> bytes:
-        try:
-            blob = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise EnvelopeError("file missing") from exc
-        if hashlib.sha256(blob).hexdigest() != expected_sha256:
-            raise EnvelopeError("digest differs from the one recorded at save time")
-        open_with_station_key(blob, self.key.key)
-        return server_copy(blob)
 
     def _went_offline(self, job: Job, exc: Exception) -> None:
         self._offline_streak += 1

@@ -1,0 +1,82 @@
+"""The hand-over batch for CHSI (学信网): each student's registered photo as a 480x640 JPEG,
+named by ID number (or student number), decrypted here with the server's private key."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from station.i18n import Text
+from station.server.home import ServerContext
+from station.server.intake import read_blob
+from station.storage.atomic import write_atomic
+from station.storage.envelope import EnvelopeError
+
+NAME_BY = ("id_number", "student_no")
+CHSI_SIZE = (480, 640)
+
+NOT_CHSI = Text("照片不是 480x640 的 JPEG（{detail}），未导出。", "The photo is not a 480x640 JPEG ({detail}); not exported.")
+DAMAGED = Text("服务器上的照片文件损坏（{what}），未导出。", "The photo file on the server is damaged ({what}); not exported.")
+NO_ID_NUMBER = Text("名单中没有身份证号，按学号命名。", "No ID number on the roster; named by student number.")
+OFF_ROSTER = Text("学号不在服务器名单中。", "The student number is not on the server's roster.")
+NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
+
+
+@dataclass
+class ExportReport:
+    written: int = 0
+    problems: list[tuple[str, Text]] = field(default_factory=list)  # student_no, what happened
+
+
+def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number") -> ExportReport:
+    roster = {s["student_no"]: s for s in server.store.students()}
+    report = ExportReport()
+    index_rows: list[list[str]] = []
+    used: set[str] = set()
+    for student_no, upload in sorted(server.store.registered().items()):
+        student = roster.get(student_no)
+        if student is None:
+            report.problems.append((student_no, OFF_ROSTER))
+        name = student_no
+        if name_by == "id_number":
+            if student and student["id_number"]:
+                name = student["id_number"]
+            else:
+                report.problems.append((student_no, NO_ID_NUMBER))
+        if name in used:
+            report.problems.append((student_no, NAME_TAKEN.format(name=name)))
+            continue
+        try:
+            jpeg = read_blob(server, upload, "chsi")
+        except (EnvelopeError, FileNotFoundError) as exc:
+            report.problems.append((student_no, DAMAGED.format(what=getattr(exc, "what", "missing"))))
+            continue
+        problem = _chsi_problem(jpeg)
+        if problem:
+            report.problems.append((student_no, NOT_CHSI.format(detail=problem)))
+            continue
+        write_atomic(target / f"{name}.jpg", jpeg)
+        used.add(name)
+        index_rows.append([student_no, student["name"] if student else "", student["class_name"] if student else "",
+                           f"{name}.jpg", upload.captured_at])
+        report.written += 1
+    out = io.StringIO()
+    csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *index_rows])
+    write_atomic(target / "index.csv", out.getvalue().encode("utf-8-sig"))
+    return report
+
+
+def _chsi_problem(jpeg: bytes) -> str:
+    try:
+        with Image.open(io.BytesIO(jpeg)) as image:
+            if image.format != "JPEG":
+                return f"format {image.format}"
+            if image.size != CHSI_SIZE:
+                return f"size {image.size[0]}x{image.size[1]}"
+    except (UnidentifiedImageError, OSError):
+        return "not an image"
+    return ""

@@ -1,0 +1,162 @@
+"""`photo-station-server`: the registrar's receiving server.
+
+  init                 create the key pair, the registrar password and the metadata store
+  add-station ID       issue a station's token (printed once, with the command to run on the station)
+  serve                run the HTTP server (station API + registrar pages)
+  import-roster FILE   load the school's roster file (same importer and rules as the stations)
+  import FOLDER...     import USB packages written by `photo-station export`
+  export-chsi --to DIR the CHSI hand-over batch: 480x640 JPEGs named by ID number
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from station.errors import StationError
+from station.i18n import LANGS, default_lang
+from station.server.home import ServerContext, init_server, server_home
+
+DEFAULT_PORT = 8420
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it.
+    common.add_argument("--home", default=argparse.SUPPRESS,
+                        help="server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages: zh (default) or en")
+    parser = argparse.ArgumentParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
+                                     parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("init", parents=[common], help="create the server's keys and store")
+    p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
+    p.set_defaults(func=_init)
+    p = sub.add_parser("add-station", parents=[common], help="issue a token for a station")
+    p.add_argument("station_id")
+    p.add_argument("--name", default="")
+    p.add_argument("--url", default=f"http://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
+    p.set_defaults(func=_add_station)
+    p = sub.add_parser("serve", parents=[common], help="run the server")
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.set_defaults(func=_serve)
+    p = sub.add_parser("import-roster", parents=[common], help="load the school's roster file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_import_roster)
+    p = sub.add_parser("import", parents=[common], help="import USB packages from `photo-station export`")
+    p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
+    p.set_defaults(func=_import)
+    p = sub.add_parser("export-chsi", parents=[common], help="write the CHSI hand-over batch")
+    p.add_argument("--to", required=True, type=Path)
+    p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
+    p.set_defaults(func=_export_chsi)
+    parser.set_defaults(home=None, lang=None)
+    return parser
+
+
+def _context(args: argparse.Namespace) -> ServerContext:
+    return ServerContext(server_home(args.home))
+
+
+def _init(args: argparse.Namespace) -> int:
+    result = init_server(server_home(args.home), args.db_url)
+    print(f"服务器目录 / server folder: {result.home}")
+    print(f"服务器公钥 / server public key (give to every station): {result.public_key}")
+    print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
+    print("下一步 / next: photo-station-server add-station <工作站编号> --url http://<本机地址>:8420")
+    return 0
+
+
+def _add_station(args: argparse.Namespace) -> int:
+    server = _context(args)
+    token = server.add_station(args.station_id, args.name)
+    print(f"工作站 / station {args.station_id} token: {token}")
+    print("在工作站上运行 / run on the station:")
+    print(f"  photo-station server-config --station-id {args.station_id} --url {args.url} "
+          f"--token {token} --public-key {server.public_key}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from station.server.app import create_app
+
+    uvicorn.run(create_app(_context(args)), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _import_roster(args: argparse.Namespace) -> int:
+    from station.db import open_db
+    from station.roster.importer import import_roster
+
+    server = _context(args)
+    with tempfile.TemporaryDirectory() as scratch:
+        db = open_db(Path(scratch) / "roster.db")
+        report = import_roster(db, args.file)
+        students = [dict(row) for row in db.query("SELECT * FROM students")]
+        db.close()
+    server.store.upsert_students(students)
+    lang = args.lang or default_lang()
+    print(f"导入 / imported {len(students)}; 拒绝 / rejected {len(report.rejected)}")
+    for rejected in report.rejected:
+        print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
+    return 0
+
+
+def _packages(folders: list[Path]) -> list[Path]:
+    from station.upload.package import MANIFEST
+
+    found = []
+    for folder in folders:
+        found += [folder] if (folder / MANIFEST).exists() else sorted(p.parent for p in folder.glob(f"*/{MANIFEST}"))
+    return found
+
+
+def _import(args: argparse.Namespace) -> int:
+    from station.server.usb_import import import_package
+
+    server = _context(args)
+    lang = args.lang or default_lang()
+    packages = _packages(args.folders)
+    refused = 0
+    for folder in packages:
+        report = import_package(server, folder)
+        print(f"{folder.name}: 新增 / stored {report.stored}, 重复 / duplicate {report.duplicate}, "
+              f"拒绝 / refused {len(report.refused)}")
+        for uid, reason in report.refused:
+            print(f"  {uid}: {reason.get(lang)}")
+        refused += len(report.refused)
+    if not packages:
+        print("没有找到导出包 / no package found", file=sys.stderr)
+        return 1
+    return 1 if refused else 0
+
+
+def _export_chsi(args: argparse.Namespace) -> int:
+    from station.server.chsi_export import export_chsi
+
+    report = export_chsi(_context(args), args.to, args.name_by)
+    lang = args.lang or default_lang()
+    print(f"已导出 / exported {report.written} → {args.to}")
+    for student_no, problem in report.problems:
+        print(f"  {student_no}: {problem.get(lang)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except StationError as exc:
+        print(exc.text.get(args.lang or default_lang()), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

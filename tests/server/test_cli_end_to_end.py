@@ -1,0 +1,101 @@
+"""The registrar's day with the real console scripts: init, add a station, serve, receive, report, hand over."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from openpyxl import load_workbook
+from PIL import Image
+
+from station.captures import CaptureStore
+from station.context import Station
+from station.roster.importer import import_roster
+from tests.upload.kit import PASSPHRASE, free_port, station_key, wait_until
+
+BIN = Path(sys.executable).parent
+ROSTER = """学号,姓名,班级,身份证号
+20210001,林晓雯,软件2101,110101200302111026
+20210002,陈浩然,软件2101,110101200203121050
+20210003,王思远,软件2101,110101200304131071
+20210004,赵雨桐,软件2102,11010120020514108X
+"""
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(BIN / args[0]), *args[1:]], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, **(env or {})})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def chsi_jpeg(shade: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (480, 640), (shade, 120, 200)).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
+    server_dir, port = tmp_path / "srv", free_port()
+    url = f"http://127.0.0.1:{port}"
+    init = run("photo-station-server", "--home", str(server_dir), "init").stdout
+    password = re.search(r"password: (\S+)", init).group(1)
+    added = run("photo-station-server", "--home", str(server_dir), "add-station", "S01", "--url", url).stdout
+    config_line = next(line for line in added.splitlines() if "server-config" in line)
+    run("photo-station", *shlex.split(config_line)[1:], "--home", str(home))
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert "imported 4" in run("photo-station-server", "--home", str(server_dir), "import-roster", str(roster)).stdout
+
+    serve = subprocess.Popen([str(BIN / "photo-station-server"), "--home", str(server_dir), "serve",
+                              "--host", "127.0.0.1", "--port", str(port)], stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: _up(url), timeout=30)
+        station = Station.open(home)
+        import_roster(station.db, roster)
+        store = CaptureStore(station, station_key(home))
+        photos = {"20210001": chsi_jpeg(10), "20210004": chsi_jpeg(30)}
+        store.save("20210001", chsi_jpeg(99), b"first original", operator="王老师")
+        for no, jpeg in photos.items():
+            store.save(no, jpeg, b"original", operator="王老师", reason="重拍：闭眼" if no == "20210001" else "")
+        station.close()
+        sent = run("photo-station", "queue", "--send", "--home", str(home), env={"PHOTO_STATION_PASSPHRASE": PASSPHRASE})
+        assert json.loads(sent.stdout)["done"] == 3
+
+        auth = ("registrar", password)
+        assert httpx.get(url + "/").status_code == 401
+        overview = httpx.get(url + "/", auth=auth).text
+        assert "软件2101" in overview and "未拍摄" in overview and "S01" in overview
+        page = httpx.get(url + "/classes/软件2101", auth=auth).text
+        missing_part = page.split("未拍摄名单")[1].split("重拍")[0]
+        assert "陈浩然" in missing_part and "王思远" in missing_part and "林晓雯" not in missing_part
+        assert "重拍：闭眼" in page.split("重拍（")[1]
+        csv_text = httpx.get(url + "/missing.csv", auth=auth).content.decode("utf-8-sig")
+        assert csv_text.splitlines()[0] == "班级,学号,姓名,身份证号" and len(csv_text.splitlines()) == 3
+        sheet = load_workbook(io.BytesIO(httpx.get(url + "/missing.xlsx?class_name=软件2101", auth=auth).content)).active
+        assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["20210002", "20210003"]
+    finally:
+        serve.terminate()
+        serve.wait(10)
+
+    out = tmp_path / "chsi"
+    run("photo-station-server", "--home", str(server_dir), "export-chsi", "--to", str(out))
+    assert (out / "110101200302111026.jpg").read_bytes() == photos["20210001"]  # the retake replaced the first
+    assert (out / "11010120020514108X.jpg").read_bytes() == photos["20210004"]
+    run("photo-station-server", "--home", str(server_dir), "export-chsi", "--to", str(out / "by_no"),
+        "--name-by", "student_no")
+    assert sorted(p.name for p in (out / "by_no").glob("*.jpg")) == ["20210001.jpg", "20210004.jpg"]
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.get(url + "/", timeout=1).status_code == 401
+    except httpx.TransportError:
+        return False
