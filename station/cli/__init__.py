@@ -20,6 +20,9 @@ COMMAND_MODULES: list[str] = [
     "station.cli.codes",
     "station.cli.crop",
     "station.cli.check",
+    "station.cli.server_config",
+    "station.cli.queue",
+    "station.cli.export",
 ]
 
 
