@@ -1,12 +1,13 @@
 """Renders the station's windows offscreen with the demo and saves PNGs (for the README and for review).
 
-Usage: .venv/bin/python scripts/screenshots.py [OUT_DIR]
+Usage: .venv/bin/python scripts/screenshots.py [OUT_DIR] [--lang zh|en]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -16,12 +17,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from station.camera import open_camera  # noqa: E402
+from station.capture.workflow import CaptureWorkflow, Shot  # noqa: E402
+from station.captures import CaptureStore  # noqa: E402
 from station.cli import build_parser  # noqa: E402
+from station.demo import DEMO_DIR  # noqa: E402
 from ui.app import open_station  # noqa: E402
 from ui.i18n import set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
-from station.camera import open_camera  # noqa: E402
 
 
 def pump(app: QApplication, seconds: float) -> None:
@@ -41,18 +45,35 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     apply_theme(app)
     with tempfile.TemporaryDirectory() as home:
-        args = build_parser().parse_args(["--demo", "--home", home, "--lang", options.lang])
-        station, camera = open_station(args)
+        frames = Path(home) / "frames"
+        frames.mkdir()
+        shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
+        args = build_parser().parse_args(["--demo", "--home", home, "--lang", options.lang, "--camera", str(frames)])
+        station, camera, key = open_station(args)
         source = open_camera(camera).start()
-        window = MainWindow(station, source, demo=True)
-        window.resize(1400, 820)
+        workflow = CaptureWorkflow(station, CaptureStore(station, key=key), "王摄影")
+        window = MainWindow(workflow, source, demo=True)
+        window.resize(1400, 860)
         window.show()
-        pump(app, 1.5)
         window.identify("DEMO0001")
-        pump(app, 0.5)
+        pump(app, 4.0)
         window.grab().save(str(options.out / f"main_{options.lang}.png"))
+        frame = window.preview.shown_frame
+        shot = workflow.shoot(frame, override_reason="演示")
+        if isinstance(shot, Shot):
+            window._show_review(shot)
+            window._show_step()
+            pump(app, 0.3)
+            window.grab().save(str(options.out / f"review_{options.lang}.png"))
+            window.accept()
+        window.identify("DEMO0002")
+        window.queue_window.resize(900, 640)
+        window.queue_window.show()
+        pump(app, 0.5)
+        window.queue_window.grab().save(str(options.out / f"queue_{options.lang}.png"))
         window.close()
         source.stop()
+        workflow.close()
         station.close()
     print(f"screenshots written to {options.out}")
     return 0

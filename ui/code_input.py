@@ -15,8 +15,16 @@ from ui.i18n import t
 PLACEHOLDER = Text("扫码枪扫描，或输入采集码/学号后按回车", "Scan, or type the capture code / student number and press Enter")
 
 
+SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and presenters send PageDown/F12
+
+
 class CodeInput(QLineEdit):
+    """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
+    Enter/Space/pedal release the shutter (or accept in review) and Esc retakes."""
+
     submitted = Signal(str, bool)  # text, came from a scanner
+    shutter = Signal()
+    escape = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,6 +40,15 @@ class CodeInput(QLineEdit):
             self.clear()
             if text:
                 self.submitted.emit(text, bool(entry and entry.scanned and entry.text == text))
+            else:
+                self.shutter.emit()
+            return
+        if event.key() in SHUTTER_KEYS:
+            self.shutter.emit()
+            return
+        if event.key() == Qt.Key_Escape:
+            self.clear()
+            self.escape.emit()
             return
         super().keyPressEvent(event)
         if event.text() and event.text().isprintable():

@@ -1,21 +1,38 @@
-"""The photographer's window: live picture on the left, who is in front of the camera on the right."""
+"""The photographer's window: live picture with the checks on the left, the student on the right.
+
+Everything is driven from the keyboard: scan or type a code, Enter/Space/pedal for the
+shutter, Enter to accept in review, Esc to retake. The rules of the flow live in
+station.capture.workflow; this window only shows its state and forwards commands.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+)
 
 from station.camera.source import FrameSource, StateChange
-from station.context import Station
+from station.capture.live_checks import LiveChecks, LiveResult
+from station.capture.queue_board import build_board, next_waiting
+from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused, Step
+from station.captures import status as capture_status
+from station.errors import StationError
 from station.i18n import Text
-from station.identify.identify import Identification, Outcome, identify
+from station.identify.identify import Outcome
 from station.identify.scanner import CodeScanner
 from station.roster import schedule
+from station.roster.store import set_absent
+from station.storage.envelope import EnvelopeError
+from station.upload import outbox
+from station.upload.uploader import Uploader
 from ui.code_input import CodeInput
 from ui.i18n import t
 from ui.preview import PreviewWidget
+from ui.queue_window import QueueWindow
+from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.student_card import StudentCard
 
@@ -26,100 +43,292 @@ NO_SLOT = Text("当前没有排定的班级", "No class scheduled now")
 MENU_ROSTER = Text("名单(&R)", "&Roster")
 IMPORT_ROSTER = Text("导入名单…", "Import roster…")
 SET_SLOTS = Text("班级采集时段…", "Class capture slots…")
+MENU_UPLOAD = Text("上传(&U)", "&Upload")
+RETRY_FAILED = Text("重试失败的上传", "Retry failed uploads")
+SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
+RETAKE = Text("重拍…", "Retake…")
+ABSENT = Text("标记缺席", "Mark absent")
+NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
+NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
+SAVED = Text("已保存 {name} 的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
+ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
+OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
+OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请填写原因（将被记录）：",
+                    "These checks fail:\n{problems}\n\nTo take the photo anyway, give a reason (it is recorded):")
+RETAKE_TITLE = Text("重拍原因", "Retake reason")
+RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
+RETAKE_REASONS = (Text("学生要求重拍", "the student asked"), Text("照片不清晰", "photo not sharp"),
+                  Text("照片不是本人", "wrong person"), Text("照片侧卧或倒立", "photo sideways or upside down"),
+                  Text("表情或着装不合要求", "expression or clothing not acceptable"))
+RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
+QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
+             "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
+OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (server not reachable; photos are safe on this laptop)")
+OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad"}
 
 
 class _Bridge(QObject):
-    """Carries callbacks from camera and scanner threads onto the UI thread."""
+    """Carries callbacks from camera, scanner and checks threads onto the UI thread."""
 
     code = Signal(str)
     camera = Signal(object)
+    live = Signal(object)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, station: Station, source: FrameSource, demo: bool = False) -> None:
+    def __init__(self, workflow: CaptureWorkflow, source: FrameSource, uploader: Uploader | None = None,
+                 demo: bool = False, live_checks: bool = True) -> None:
         super().__init__()
-        self.station = station
+        self.workflow = workflow
+        self.station = workflow.station
         self.source = source
+        self.uploader = uploader
+        self.live_result: LiveResult | None = None
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
-        self.identification: Identification | None = None
 
         self.preview = PreviewWidget(source)
+        self.review = ReviewPanel()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.preview)
+        self.pages.addWidget(self.review)
         self.code_input = CodeInput()
         self.card = StudentCard()
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.warnings = QLabel()
-        self.warnings.setObjectName("message")
-        self.warnings.setProperty("level", "warn")
-        self.warnings.setWordWrap(True)
-        self.warnings.hide()
+        self.retake_button = QPushButton(t(RETAKE))
+        self.message = self._message_label()
+        self.warnings = self._message_label("warn")
+        self.problems = self._message_label("bad")
+        self.shutter_button = QPushButton(t(SHUTTER))
+        self.shutter_button.setMinimumHeight(64)
+        self.next_label = QLabel()
+        self.absent_button = QPushButton(t(ABSENT))
         self.slot_label = QLabel()
         self.slot_label.setObjectName("title")
+        for button in (self.retake_button, self.shutter_button, self.absent_button):
+            button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
+        self._build_layout()
+        self._build_menus()
+        self.camera_status, self.queue_status = QLabel(), QLabel()
+        self.statusBar().addWidget(self.camera_status)
+        self.statusBar().addWidget(self.queue_status, 1)
+        self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=workflow.operator))))
+        self.queue_window = QueueWindow(self.station)
 
+        self._bridge = _Bridge()
+        self._bridge.code.connect(self.identify)
+        self._bridge.camera.connect(self._camera_changed)
+        self._bridge.live.connect(self._live)
+        source.subscribe(self._bridge.camera.emit)
+        self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
+        self.code_input.shutter.connect(self.shutter)
+        self.code_input.escape.connect(self.escape)
+        self.shutter_button.clicked.connect(self.shutter)
+        self.retake_button.clicked.connect(self.ask_retake)
+        self.absent_button.clicked.connect(self.mark_next_absent)
+        self.review.accepted.connect(self.accept)
+        self.review.retake.connect(self.escape)
+        self.scanner = CodeScanner(source, self._bridge.code.emit).start()
+        self.checks = LiveChecks(source, self._bridge.live.emit).start() if live_checks else None
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(2000)
+        self._tick()
+        self._show_step()
+
+    # -- layout ----------------------------------------------------------------------
+    def _message_label(self, level: str = "info") -> QLabel:
+        label = QLabel()
+        label.setObjectName("message")
+        label.setProperty("level", level)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def _build_layout(self) -> None:
         side = QVBoxLayout()
-        side.addWidget(self.slot_label)
-        side.addWidget(self.code_input)
-        side.addWidget(self.card)
-        side.addWidget(self.message)
-        side.addWidget(self.warnings)
+        for widget in (self.slot_label, self.code_input, self.card, self.retake_button, self.message,
+                       self.warnings, self.problems):
+            side.addWidget(widget)
         side.addStretch(1)
+        side.addWidget(self.shutter_button)
+        nxt = QHBoxLayout()
+        nxt.addWidget(self.next_label, 1)
+        nxt.addWidget(self.absent_button)
+        side.addLayout(nxt)
         panel = QWidget()
         panel.setLayout(side)
-        panel.setFixedWidth(430)
+        panel.setFixedWidth(440)
         body = QHBoxLayout()
-        body.addWidget(self.preview, 1)
+        body.addWidget(self.pages, 1)
         body.addWidget(panel)
         central = QWidget()
         central.setLayout(body)
         self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
         roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
         roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.station, self))
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
-        self.camera_status = QLabel()
-        self.statusBar().addWidget(self.camera_status)
+        upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
+        upload_menu.addAction(t(RETRY_FAILED), self.retry_failed_uploads)
 
-        self._bridge = _Bridge()
-        self._bridge.code.connect(lambda payload: self.identify(payload))
-        self._bridge.camera.connect(self._camera_changed)
-        source.subscribe(self._bridge.camera.emit)
-        self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
-        self.scanner = CodeScanner(source, self._bridge.code.emit).start()
-        self._slot_timer = QTimer(self)
-        self._slot_timer.timeout.connect(self._show_slot)
-        self._slot_timer.start(30_000)
-        self._show_slot()
-        self.code_input.setFocus()
-
-    def identify(self, payload: str) -> Identification:
-        found = identify(self.station.db, payload)
-        self.identification = found if found.ok else self.identification
+    # -- commands --------------------------------------------------------------------
+    def identify(self, payload: str) -> None:
+        try:
+            found = self.workflow.identify(payload)
+        except StationError as exc:
+            self._say(self.message, t(exc.text), "bad")
+            return
         if found.ok:
             self.card.show_identification(found)
-        self._say(found.message, LEVEL[found.outcome])
-        self.warnings.setText("\n".join(t(w) for w in found.warnings))
-        self.warnings.setVisible(bool(found.warnings))
-        return found
+            self.queue_window.follow(found.student.student_no)
+        self._say(self.message, t(found.message), LEVEL[found.outcome])
+        self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
+        self._show_step()
 
-    def _say(self, text: Text, level: str) -> None:
-        self.message.setText(t(text))
-        self.message.setProperty("level", level)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+    def shutter(self) -> None:
+        if self.workflow.step is Step.REVIEW:
+            self.accept()
+            return
+        frame = self.preview.shown_frame  # exactly the picture on screen
+        outcome = self.workflow.shoot(frame)
+        if isinstance(outcome, ShutterRefused) and outcome.can_override:
+            reason = self._ask_override(outcome)
+            if reason:
+                outcome = self.workflow.shoot(frame, override_reason=reason)
+        if isinstance(outcome, ShutterRefused):
+            self._say(self.message, t(outcome.message), "bad")
+        else:
+            self._show_review(outcome)
+        self._show_step()
+
+    def accept(self) -> None:
+        try:
+            version = self.workflow.accept()
+        except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
+            self._say(self.message, t(exc.text), "bad")
+            return
+        if self.uploader is not None:
+            self.uploader.wake()
+        student = self.review.values["name"].text()
+        self._say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
+        self._say(self.warnings, "", "warn")
+        self.card.clear()
+        self.queue_window.follow(None)
+        self._show_step()
+
+    def escape(self) -> None:
+        if self.workflow.step is Step.REVIEW:
+            self.workflow.reject()
+            self._show_step()
+
+    def ask_retake(self) -> None:
+        reason, ok = QInputDialog.getItem(self, t(RETAKE_TITLE), t(RETAKE_ASK), [t(r) for r in RETAKE_REASONS], 0, True)
+        if ok and reason.strip():
+            self.start_retake(reason)
+
+    def start_retake(self, reason: str) -> None:
+        try:
+            self.workflow.start_retake(reason)
+        except StationError as exc:
+            self._say(self.message, t(exc.text), "bad")
+            return
+        self._say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
+        self._show_step()
+
+    def mark_next_absent(self) -> None:
+        entry = next_waiting(build_board(self.station.db, dt.datetime.now(), self._current_no()))
+        if entry is not None:
+            set_absent(self.station.db, entry.student_no, True)
+            self.queue_window.refresh()
+            self._show_next()
+
+    def retry_failed_uploads(self) -> None:
+        outbox.retry_failed(self.station.db)
+        if self.uploader is not None:
+            self.uploader.wake()
+        self._tick()
+
+    # -- what the window shows -------------------------------------------------------
+    def _ask_override(self, refused: ShutterRefused) -> str:
+        problems = "\n".join("· " + t(p) for p in refused.problems)
+        reason, ok = QInputDialog.getText(self, t(OVERRIDE_TITLE), t(OVERRIDE_ASK.format(problems=problems)))
+        return reason.strip() if ok else ""
+
+    def _show_review(self, shot: Shot) -> None:
+        previous = None
+        status = capture_status(self.station.db, shot.student.student_no)
+        if status.captured:
+            try:
+                previous = self.workflow.store.load_for_review(shot.student.student_no, status.versions)
+            except (StationError, EnvelopeError):
+                previous = None  # a damaged older copy must not block the new photo
+        self.review.show_shot(shot, previous)
+
+    def _show_step(self) -> None:
+        step = self.workflow.step
+        self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
+        self.shutter_button.setEnabled(step is Step.LIVE and not self.workflow.needs_retake_reason)
+        found = self.workflow.identification
+        self.retake_button.setVisible(bool(found and found.outcome is Outcome.ALREADY_CAPTURED) and step is Step.LIVE)
+        self._show_problems()
+        self._show_next()
+        self.code_input.setFocus()
+
+    def _show_problems(self) -> None:
+        live = self.live_result
+        if self.workflow.step is not Step.LIVE or live is None:
+            self._say(self.problems, "", "bad")
+            return
+        problems = [t(check.message) for _, check in live.analysis.problems]
+        if problems:
+            self._say(self.problems, "\n".join("· " + p for p in problems), "bad")
+        else:
+            self._say(self.problems, t(ALL_PASS), "ok")
+
+    def _show_next(self) -> None:
+        entry = next_waiting(build_board(self.station.db, dt.datetime.now(), self._current_no()))
+        self.next_label.setText(t(NEXT.format(name=entry.name, no=entry.student_no)) if entry else t(NO_NEXT))
+        self.absent_button.setEnabled(entry is not None)
+
+    def _current_no(self) -> str | None:
+        student = self.workflow.student
+        return student.student_no if student else None
+
+    def _say(self, label: QLabel, text: str, level: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+        label.setProperty("level", level)
+        label.style().unpolish(label)
+        label.style().polish(label)
+
+    def _live(self, result: LiveResult) -> None:
+        self.live_result = result
+        self.preview.show_live(result if self.workflow.step is Step.LIVE else None)
+        self._show_problems()
 
     def _camera_changed(self, change: StateChange) -> None:
         self.camera_status.setText(t(change.text))
 
-    def _edit_slots(self) -> None:
-        if ScheduleDialog(self.station, self).exec():
-            self._show_slot()
-
-    def _show_slot(self) -> None:
+    def _tick(self) -> None:
         slot = schedule.current_slot(self.station.db, dt.datetime.now())
         self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at))
                                 if slot else t(NO_SLOT))
+        health = outbox.queue_health(self.station.db)
+        last = health.last_success_at[11:16] if health.last_success_at else "—"
+        text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
+        if health.server_reachable is False:
+            text += t(OFFLINE)
+        self.queue_status.setText(text)
+
+    def _edit_slots(self) -> None:
+        if ScheduleDialog(self.station, self).exec():
+            self._tick()
+            self.queue_window.refresh()
 
     def closeEvent(self, event: object) -> None:
         self.scanner.stop()
+        if self.checks is not None:
+            self.checks.stop()
+        self.queue_window.close()
         super().closeEvent(event)

@@ -7,16 +7,19 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from station.camera.preview import preview_rgb
-from station.camera.source import STATE_TEXT, CameraState, FrameSource
+from station.camera.source import STATE_TEXT, CameraState, Frame, FrameSource
+from station.capture.live_checks import LiveResult
 from ui.i18n import t
+from ui.overlay import paint_overlay
 
 
 class PreviewWidget(QWidget):
     def __init__(self, source: FrameSource, fps: int = 30) -> None:
         super().__init__()
         self.source = source
-        self.shown_frame_id = 0  # the frame on screen: what the shutter takes
+        self.shown_frame: Frame | None = None  # the frame on screen, held: exactly what the shutter takes
         self._image: QImage | None = None
+        self.live: LiveResult | None = None  # the newest compliance result, drawn over the picture
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._timer = QTimer(self)
@@ -25,7 +28,7 @@ class PreviewWidget(QWidget):
 
     def _refresh(self) -> None:
         frame = self.source.latest()
-        if frame is None or frame.frame_id == self.shown_frame_id:
+        if frame is None or frame is self.shown_frame:
             if self.source.state is not CameraState.LIVE:
                 self.update()
             return
@@ -34,7 +37,11 @@ class PreviewWidget(QWidget):
         # QImage borrows the numpy buffer; keeping `rgb` referenced keeps it valid
         self._image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format_RGB888)
         self._rgb = rgb
-        self.shown_frame_id = frame.frame_id
+        self.shown_frame = frame
+        self.update()
+
+    def show_live(self, result: LiveResult | None) -> None:
+        self.live = result
         self.update()
 
     def image_rect(self) -> QRectF:
@@ -49,6 +56,8 @@ class PreviewWidget(QWidget):
         painter.fillRect(self.rect(), QColor("#202124"))
         if self._image is not None:
             painter.drawImage(self.image_rect().topLeft(), self._image)
+            if self.live is not None:
+                paint_overlay(painter, self.live, self.image_rect())
         state = self.source.state
         if state is not CameraState.LIVE:
             painter.fillRect(self.rect(), QColor(0, 0, 0, 150))

@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="open the station with the bundled sample roster and a file-backed camera")
     parser.add_argument("--camera", default=None,
                         help="camera index, or a folder of images / a video file to play as the camera")
+    parser.add_argument("--operator", default=None, help="photographer's name (asked at start when not given)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers, common)

@@ -1,108 +1,153 @@
-"""The demo window, driven offscreen as a photographer would: scan, type, read the card."""
+"""The station window driven offscreen as a photographer would, with the file-backed camera."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
-from station.camera import open_camera
-from station.context import Station
-from station.demo import DEMO_DIR, prepare_demo
-from ui.main_window import MainWindow
+from station.demo import DEMO_DIR
+from station.identify.identify import Outcome
+from tests.ui.conftest import answer_next_dialog
 
 
-@pytest.fixture
-def station(home: Path) -> Station:
-    s = Station.open(home, "zh")
-    prepare_demo(s)
-    yield s
-    s.close()
-
-
-def make_window(qtbot, station: Station, frames: Path) -> MainWindow:
-    source = open_camera(str(frames), fps=20).start()
-    window = MainWindow(station, source, demo=True)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
-def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, station: Station, tmp_path: Path) -> None:
-    frames = tmp_path / "frames"
+def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_window, tmp_path: Path) -> None:
+    frames = tmp_path / "qr"
     frames.mkdir()
     shutil.copy(DEMO_DIR / "qr" / "DEMO0002.jpg", frames)
-    window = make_window(qtbot, station, frames)
-    try:
-        qtbot.waitUntil(lambda: window.card.name.text() == "陈浩然", timeout=10_000)
-        assert window.card.values["student_no"].text() == "2021010102"
-        assert window.card.values["id_number"].text() == "110101********1050"
-        assert window.message.property("level") == "ok"
-        assert window.preview.shown_frame_id > 0
-    finally:
-        window.close()
-        window.source.stop()
+    window = make_window(frames)
+    qtbot.waitUntil(lambda: window.card.name.text() == "陈浩然", timeout=10_000)
+    assert window.card.values["student_no"].text() == "2021010102"
+    assert window.card.values["id_number"].text() == "110101********1050"
+    assert window.message.property("level") == "ok"
+    assert window.shutter_button.isEnabled()
 
 
-def test_typing_a_student_number_and_enter(qtbot, station: Station) -> None:
-    window = make_window(qtbot, station, DEMO_DIR / "kiosk")
-    try:
-        qtbot.keyClicks(window.code_input, "2021010201")
-        qtbot.keyClick(window.code_input, Qt.Key_Return)
-        assert window.card.name.text() == "孙明轩"
-        assert window.code_input.text() == ""
-        assert "不在当前时段" in window.warnings.text()  # 演示2102 is scheduled for the next hour
-    finally:
-        window.close()
-        window.source.stop()
+def test_typing_a_student_number_and_enter(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    assert not window.shutter_button.isEnabled()  # nobody identified yet
+    qtbot.keyClicks(window.code_input, "2021010201")
+    qtbot.keyClick(window.code_input, Qt.Key_Return)
+    assert window.card.name.text() == "孙明轩"
+    assert window.code_input.text() == ""
+    assert "不在当前时段" in window.warnings.text()  # 演示2102 is scheduled for the next hour
 
 
-def test_unknown_code_keeps_the_current_student_and_says_why(qtbot, station: Station) -> None:
-    window = make_window(qtbot, station, DEMO_DIR / "kiosk")
-    try:
-        window.identify("DEMO0001")
-        window.identify("garbage\x07code")
-        window.identify("NOT-A-CODE")
-        assert window.card.name.text() == "林晓雯"
-        assert "NOT-A-CODE" in window.message.text() and window.message.property("level") == "bad"
-    finally:
-        window.close()
-        window.source.stop()
+def test_unknown_code_keeps_the_current_student_and_says_why(make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.identify("garbage\x07code")
+    window.identify("NOT-A-CODE")
+    assert window.card.name.text() == "林晓雯"
+    assert "NOT-A-CODE" in window.message.text() and window.message.property("level") == "bad"
 
 
-def test_import_report_dialog_lists_rejected_rows(qtbot, station: Station, tmp_path: Path) -> None:
-    from station.roster.importer import import_roster
-    from ui.roster_dialogs import ImportReportDialog
-
-    path = tmp_path / "r.csv"
-    path.write_bytes("学号,姓名,班级,身份证号\n2030001,甲,新班,110105194912310021\n2030002,乙,新班,\n".encode("gbk"))
-    dialog = ImportReportDialog(import_roster(station.db, path))
-    qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 0).text() == "2" and "校验位" in dialog.table.item(0, 2).text()
+def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames, live_checks=True)
+    window.identify("DEMO0001")
+    qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
+    analysis = window.live_result.analysis
+    assert analysis.faces == 1 and analysis.crop is not None  # the face guide has a place to go
+    shown = window.problems.text()
+    assert shown == "全部检查通过，可以拍照" or all(("· " + m.message.zh) in shown for _, m in analysis.problems)
 
 
-def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station: Station, monkeypatch) -> None:
-    import datetime as dt
+def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_window, frames: Path, station) -> None:
+    window = make_window(frames)
+    store = window.workflow.store
+    window.identify("DEMO0001")
+    answer_next_dialog("学生佩戴隐形眼镜")  # the override reason, asked only if a check fails
+    qtbot.keyClick(window.code_input, Qt.Key_Space)
+    assert window.pages.currentWidget() is window.review
+    assert window.review.values["name"].text() == "林晓雯"
+    assert window.review.photo.pixmap().size().toTuple() == (480, 640)
+    qtbot.keyClick(window.code_input, Qt.Key_Return)  # accept
+    assert window.pages.currentWidget() is window.preview and "第 1 版" in window.message.text()
+    [first] = station.db.query("SELECT * FROM captures WHERE student_no = '2021010101'")
+    assert first["operator"] == "测试摄影师" and first["superseded_at"] is None
+    stored = (station.home / first["chsi_file"]).read_bytes()
+    assert not stored.startswith(b"\xff\xd8") and b"JFIF" not in stored  # encrypted at rest
+    assert store.load_for_review("2021010101", 1)[:2] == b"\xff\xd8"
+    assert station.db.execute("SELECT state FROM outbox").fetchone()[0] == "pending"
 
-    from PySide6.QtCore import QDateTime
-    from PySide6.QtWidgets import QMessageBox
+    # the same student again: a retake needs a reason, and the earlier photo is kept
+    window.identify("DEMO0001")
+    assert window.workflow.identification.outcome is Outcome.ALREADY_CAPTURED
+    assert not window.shutter_button.isEnabled() and window.retake_button.isVisible()
+    answer_next_dialog("学生要求重拍")
+    window.ask_retake()
+    assert window.shutter_button.isEnabled()
+    answer_next_dialog("学生佩戴隐形眼镜")
+    window.shutter()
+    assert window.review.previous.isVisible()  # retake comparison with version 1
+    window.accept()
+    history = list(station.db.query("SELECT version, reason, superseded_at FROM captures ORDER BY version"))
+    assert [h["version"] for h in history] == [1, 2]
+    assert history[0]["superseded_at"] is not None and history[1]["reason"] == "学生要求重拍"
+    assert station.db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 2
 
-    from station.roster import schedule
-    from ui.roster_dialogs import ScheduleDialog
 
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))  # no modal box in a test
-    dialog = ScheduleDialog(station)
-    qtbot.addWidget(dialog)
-    row = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())].index("演示2102")
-    dialog.table.cellWidget(row, 1).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 14, 0)))
-    dialog.table.cellWidget(row, 2).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 13, 0)))
-    dialog.save()
-    assert warnings and "演示2102" in warnings[0]
-    dialog.table.cellWidget(row, 2).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 15, 0)))
-    dialog.save()
-    slot = schedule.slot_of(station.db, "演示2102")
-    assert (slot.starts_at, slot.ends_at) == (dt.datetime(2030, 1, 2, 14, 0), dt.datetime(2030, 1, 2, 15, 0))
+def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, frames: Path, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0003")
+    answer_next_dialog("测试")
+    window.shutter()
+    assert window.pages.currentWidget() is window.review
+    qtbot.keyClick(window.code_input, Qt.Key_Escape)
+    assert window.pages.currentWidget() is window.preview
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    assert window.shutter_button.isEnabled()  # the same student, ready again
+
+
+def test_cancelled_override_takes_no_photo(make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0004")
+    if window.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "pass":
+        return  # nothing to override on this frame
+    answer_next_dialog(None)
+    window.shutter()
+    assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
+
+
+def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_window, frames: Path, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0005")
+    answer_next_dialog("测试")
+    window.shutter()
+    hidden = frames.with_name("unplugged")
+    frames.rename(hidden)  # the folder vanishing reads as an unplugged camera
+    qtbot.waitUntil(lambda: "断开" in window.camera_status.text() or "停止" in window.camera_status.text(), timeout=10_000)
+    window.accept()  # the photo taken before the camera went away is saved
+    assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010105'").fetchone()[0] == 1
+    hidden.rename(frames)
+    qtbot.waitUntil(lambda: window.camera_status.text() == "相机已恢复", timeout=10_000)
+
+
+def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(make_window, frames: Path, station) -> None:
+    from station.captures import CaptureStore
+
+    store = CaptureStore(station, key=station.demo_key, reserve_bytes=1 << 60)  # "less free space than the reserve"
+    window = make_window(frames, store=store)
+    window.identify("DEMO0006")
+    answer_next_dialog("测试")
+    window.shutter()
+    window.accept()
+    assert window.pages.currentWidget() is window.review and window.message.property("level") == "bad"
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    store.reserve_bytes = 0  # space freed: the same photo is saved
+    window.accept()
+    assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010106'").fetchone()[0] == 1
+
+
+def test_queue_screen_follows_the_station(make_window, frames: Path) -> None:
+    window = make_window(frames)
+    queue = window.queue_window
+    window.identify("DEMO0002")
+    rows = [(queue.table.item(r, 1).text(), queue.table.item(r, 2).text(), queue.table.item(r, 3).text())
+            for r in range(queue.table.rowCount())]
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)  # class slot, then student number
+    assert rows[1] == ("2021010102", "陈*然", "正在拍摄")
+    assert all("110101" not in cell for row in rows for cell in row)  # never an ID number
+    window.mark_next_absent()  # 2021010101 has not come
+    assert queue.table.item(0, 3).text() == "缺席"

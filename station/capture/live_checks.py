@@ -1,0 +1,59 @@
+"""The compliance checks on the live picture, in their own thread, on the newest frame only.
+
+The preview never waits for them: when the checks are slower than the camera, frames
+are skipped, never queued, so what the overlay says is at most one analysis old.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from station.camera.source import FrameSource
+from station.compliance.engine import ComplianceEngine
+from station.compliance.live import LiveAnalyzer
+from station.compliance.results import Analysis
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    frame_id: int
+    image_size: tuple[int, int]  # (width, height) of the analysed frame
+    analysis: Analysis
+
+
+class LiveChecks:
+    def __init__(self, source: FrameSource, on_result: Callable[[LiveResult], None],
+                 engine_factory: Callable[[], ComplianceEngine] = lambda: ComplianceEngine.load(video=True),
+                 max_rate_hz: float = 12.0) -> None:
+        self._source = source
+        self._on_result = on_result
+        self._engine_factory = engine_factory
+        self._interval = 1.0 / max_rate_hz
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="live checks", daemon=True)
+
+    def start(self) -> "LiveChecks":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5.0)
+
+    def _run(self) -> None:
+        engine = self._engine_factory()  # mediapipe graphs belong to the thread that uses them
+        analyzer = LiveAnalyzer(engine)
+        last_id = 0
+        try:
+            while not self._stop.is_set():
+                frame = self._source.wait_newer(last_id, timeout=0.5)
+                if frame is None:
+                    continue
+                last_id = frame.frame_id
+                height, width = frame.image.shape[:2]
+                self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image)))
+                self._stop.wait(self._interval)
+        finally:
+            engine.close()

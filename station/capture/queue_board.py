@@ -1,0 +1,87 @@
+"""The queue screen's content: the current class and the next, in student-number order.
+
+It never carries ID numbers; names are masked when the station's setting says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from station.privacy import mask_name
+from station.roster import schedule
+from station.roster.store import Student, students_of_class
+
+
+class QueueState(enum.Enum):
+    WAITING = "waiting"
+    NOW = "now"
+    DONE = "done"
+    RETAKE = "retake"
+    ABSENT = "absent"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    student_no: str
+    name: str  # masked when asked
+    class_name: str
+    state: QueueState
+
+
+@dataclass(frozen=True)
+class QueueBoard:
+    current_class: str | None
+    next_class: str | None
+    entries: list[QueueEntry]
+
+
+def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None = None,
+                mask_names: bool = True) -> QueueBoard:
+    classes = _class_order(db)
+    current = _current_class(db, now, current_student, classes)
+    following = classes[classes.index(current) + 1] if current in classes and classes.index(current) + 1 < len(classes) else None
+    versions = dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
+    entries = [
+        QueueEntry(s.student_no, mask_name(s.name) if mask_names else s.name, s.class_name,
+                   _state(s, versions.get(s.student_no, 0), current_student))
+        for name in (current, following) if name
+        for s in students_of_class(db, name)
+    ]
+    return QueueBoard(current, following, entries)
+
+
+def _class_order(db: sqlite_utils.Database) -> list[str]:
+    """Classes in queue order (slot, then name), each once."""
+    return list(dict.fromkeys(s.class_name for s in schedule.ordered_students(db)))
+
+
+def _current_class(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None,
+                   classes: list[str]) -> str | None:
+    """The class being photographed: the student at the camera's, else the slot's, else the first."""
+    if current_student:
+        row = db.execute("SELECT class_name FROM students WHERE student_no = ?", [current_student]).fetchone()
+        if row:
+            return row[0]
+    slot = schedule.current_slot(db, now)
+    if slot is not None and slot.class_name in classes:
+        return slot.class_name
+    return classes[0] if classes else None
+
+
+def _state(student: Student, versions: int, current_student: str | None) -> QueueState:
+    if student.student_no == current_student:
+        return QueueState.NOW
+    if versions > 1:
+        return QueueState.RETAKE
+    if versions == 1:
+        return QueueState.DONE
+    return QueueState.ABSENT if student.absent else QueueState.WAITING
+
+
+def next_waiting(board: QueueBoard) -> QueueEntry | None:
+    """Whom to call next: the first student still waiting, current class first."""
+    return next((e for e in board.entries if e.state is QueueState.WAITING), None)

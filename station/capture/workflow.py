@@ -1,0 +1,156 @@
+"""The capture flow as a state machine, so every rule of it lives here and not in widgets.
+
+WAITING (nobody identified) -> LIVE (a student in front of the camera) -> REVIEW (a photo
+taken, student and photographer look at it together) -> accept: saved, back to WAITING;
+or reject: LIVE again at once. A student already photographed needs a retake reason
+before the shutter is allowed; a frame that fails the checks needs an override reason.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from station.camera.source import Frame
+from station.captures import CaptureStore, CaptureVersion
+from station.chsi.pipeline import ChsiPipeline, ChsiResult
+from station.compliance.engine import ComplianceEngine
+from station.compliance.results import Analysis
+from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.identify.identify import Identification, Outcome, identify
+from station.roster.store import Student
+
+ORIGINAL_QUALITY = 95  # the full-resolution original kept beside the CHSI photo
+
+
+class Step(enum.Enum):
+    WAITING = "waiting"
+    LIVE = "live"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A photo waiting for the photographer's and the student's confirmation."""
+
+    student: Student
+    frame_id: int
+    chsi_jpeg: bytes
+    original_jpeg: bytes
+    analysis: Analysis
+    override_reason: str
+    retake_reason: str
+
+
+@dataclass(frozen=True)
+class ShutterRefused:
+    message: Text
+    problems: list[Text]  # the failing checks' instructions; empty when the refusal is not about the checks
+
+    @property
+    def can_override(self) -> bool:
+        return bool(self.problems)
+
+
+NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")
+NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请选择“重拍”并填写原因",
+                    "This student already has a photo: choose Retake and give a reason")
+CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
+FRAME_GONE = Text("这一帧已过期，请再按一次快门", "That frame is no longer available; press the shutter again")
+NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
+FINISH_REVIEW = Text("请先确认（回车）或重拍（Esc）当前照片", "Confirm (Enter) or retake (Esc) the current photo first")
+
+
+class CaptureWorkflow:
+    """Not thread-safe: the UI thread drives it; the engine and pipeline here are its own."""
+
+    def __init__(self, station: Station, store: CaptureStore, operator: str,
+                 engine: ComplianceEngine | None = None, pipeline: ChsiPipeline | None = None) -> None:
+        self.station = station
+        self.store = store
+        self.operator = operator
+        self.engine = engine or ComplianceEngine.load()
+        self.pipeline = pipeline or ChsiPipeline()
+        self.step = Step.WAITING
+        self.identification: Identification | None = None
+        self.retake_reason = ""
+        self.shot: Shot | None = None
+
+    @property
+    def student(self) -> Student | None:
+        return self.identification.student if self.identification else None
+
+    @property
+    def needs_retake_reason(self) -> bool:
+        found = self.identification
+        return bool(found and found.outcome is Outcome.ALREADY_CAPTURED and not self.retake_reason)
+
+    def identify(self, payload: str) -> Identification:
+        """A new code; unknown codes leave the current student in place. Refused during review."""
+        if self.step is Step.REVIEW:
+            raise StationError(FINISH_REVIEW)
+        found = identify(self.station.db, payload)
+        if found.ok:
+            self.identification, self.retake_reason, self.step = found, "", Step.LIVE
+        return found
+
+    def start_retake(self, reason: str) -> None:
+        if self.student is None:
+            raise StationError(NOBODY)
+        if not reason.strip():
+            raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
+        self.retake_reason = reason.strip()
+
+    def shoot(self, frame: Frame | None, override_reason: str = "") -> Shot | ShutterRefused:
+        """Take exactly `frame` (the one on screen): checked again here, cropped, held for review."""
+        if self.step is Step.REVIEW:
+            return ShutterRefused(FINISH_REVIEW, [])
+        if self.student is None:
+            return ShutterRefused(NOBODY, [])
+        if self.needs_retake_reason:
+            return ShutterRefused(NEEDS_RETAKE, [])
+        if frame is None:
+            return ShutterRefused(FRAME_GONE, [])
+        analysis = self.engine.analyze(frame.image)
+        problems = [result.message for _, result in analysis.problems]
+        if problems and not override_reason.strip():
+            joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
+            return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems)
+        result: ChsiResult = self.pipeline.process(frame.image)
+        if not result.ok:
+            return ShutterRefused(result.refusal.text, [])
+        self.shot = Shot(self.student, frame.frame_id, result.jpeg, encode_original(frame.image), analysis,
+                         override_reason.strip(), self.retake_reason)
+        self.step = Step.REVIEW
+        return self.shot
+
+    def reject(self) -> None:
+        """Retake at once (Esc in review): the photo is dropped, the student stays."""
+        if self.step is Step.REVIEW:
+            self.shot, self.step = None, Step.LIVE
+
+    def accept(self) -> CaptureVersion:
+        """Saved, encrypted and queued; the station is ready for the next student."""
+        if self.step is not Step.REVIEW or self.shot is None:
+            raise StationError(NOT_IN_REVIEW)
+        shot = self.shot
+        version = self.store.save(shot.student.student_no, shot.chsi_jpeg, shot.original_jpeg, self.operator,
+                                  reason=shot.retake_reason, override_reason=shot.override_reason)
+        self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
+        return version
+
+    def close(self) -> None:
+        self.engine.close()
+        self.pipeline.close()
+
+
+def encode_original(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, ORIGINAL_QUALITY])
+    if not ok:
+        raise StationError(Text("无法编码原图", "Could not encode the original image"))
+    return data.tobytes()

@@ -1,0 +1,88 @@
+"""A demo station with a real capture workflow, shared models, and helpers to answer real dialogs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from station.camera import open_camera
+from station.capture.workflow import CaptureWorkflow
+from station.captures import CaptureStore
+from station.chsi.pipeline import ChsiPipeline
+from station.compliance.engine import ComplianceEngine
+from station.context import Station
+from station.demo import DEMO_DIR, prepare_demo
+from ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session")
+def engine() -> ComplianceEngine:
+    return ComplianceEngine.load()
+
+
+@pytest.fixture(scope="session")
+def pipeline() -> ChsiPipeline:
+    return ChsiPipeline()
+
+
+@pytest.fixture
+def station(home: Path):
+    s = Station.open(home, "zh")
+    s.demo_key = prepare_demo(s)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def frames(tmp_path: Path) -> Path:
+    """A camera folder showing a student in front of the backdrop."""
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", folder)
+    return folder
+
+
+@pytest.fixture
+def make_window(qtbot, station, engine, pipeline):
+    windows = []
+
+    def make(frames: Path, store: CaptureStore | None = None, live_checks: bool = False) -> MainWindow:
+        source = open_camera(str(frames), fps=20, frozen_after=0.5, backoff_start=0.1, backoff_max=0.3).start()
+        workflow = CaptureWorkflow(station, store or CaptureStore(station, key=station.demo_key), "测试摄影师",
+                                   engine=engine, pipeline=pipeline)
+        window = MainWindow(workflow, source, live_checks=live_checks)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=10_000)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+        window.source.stop()
+
+
+def answer_next_dialog(text: str | None, wait_ms: int = 3000) -> None:
+    """Fill in and accept (or, with None, cancel) the next modal input dialog, as a person would.
+    Gives up after wait_ms when no dialog opens (e.g. every check passed: no override asked)."""
+    tries = [wait_ms // 20]
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            tries[0] -= 1
+            if tries[0] > 0:
+                QTimer.singleShot(20, answer)
+            return
+        if text is None:
+            dialog.reject()
+        else:
+            dialog.setTextValue(text)
+            dialog.accept()
+
+    QTimer.singleShot(20, answer)

@@ -1,0 +1,38 @@
+"""Importing the roster and editing class slots from the window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import QMessageBox
+
+from station.roster import schedule
+from station.roster.importer import import_roster
+from ui.roster_dialogs import ImportReportDialog, ScheduleDialog
+
+
+def test_import_report_dialog_lists_rejected_rows(qtbot, station, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes("学号,姓名,班级,身份证号\n2030001,甲,新班,110105194912310021\n2030002,乙,新班,\n".encode("gbk"))
+    dialog = ImportReportDialog(import_roster(station.db, path))
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text() == "2" and "校验位" in dialog.table.item(0, 2).text()
+
+
+def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station, monkeypatch) -> None:
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))  # no modal box in a test
+    dialog = ScheduleDialog(station)
+    qtbot.addWidget(dialog)
+    row = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())].index("演示2102")
+    dialog.table.cellWidget(row, 1).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 14, 0)))
+    dialog.table.cellWidget(row, 2).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 13, 0)))
+    dialog.save()
+    assert warnings and "演示2102" in warnings[0]
+    dialog.table.cellWidget(row, 2).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 15, 0)))
+    dialog.save()
+    slot = schedule.slot_of(station.db, "演示2102")
+    assert (slot.starts_at, slot.ends_at) == (dt.datetime(2030, 1, 2, 14, 0), dt.datetime(2030, 1, 2, 15, 0))

@@ -1,0 +1,81 @@
+"""The second window, facing the queue: who is being photographed, who is next, who is done.
+
+Fullscreen on a second monitor when there is one. It shows no ID numbers, and names
+masked unless the station's setting says otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from station.capture.queue_board import QueueBoard, QueueState, build_board
+from station.context import Station
+from station.i18n import Text
+from ui.i18n import t
+
+TITLE = Text("拍摄队列", "Photo queue")
+HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {current}    Next class: {next}")
+NONE = Text("无", "none")
+COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "State"))
+STATES = {
+    QueueState.WAITING: (Text("等待", "waiting"), "#ffffff"),
+    QueueState.NOW: (Text("正在拍摄", "now"), "#fff59d"),
+    QueueState.DONE: (Text("已完成", "done"), "#c8e6c9"),
+    QueueState.RETAKE: (Text("已重拍", "retaken"), "#bbdefb"),
+    QueueState.ABSENT: (Text("缺席", "absent"), "#eeeeee"),
+}
+
+
+class QueueWindow(QWidget):
+    def __init__(self, station: Station, mask_names: bool = True) -> None:
+        super().__init__()
+        self.station = station
+        self.mask_names = mask_names
+        self.current_student: str | None = None
+        self.setWindowTitle(t(TITLE))
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 30px; font-weight: 700; padding: 12px")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([t(c) for c in COLUMNS])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setStyleSheet("font-size: 24px")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(5000)  # follows other stations' and the slot clock's changes too
+        self.board: QueueBoard | None = None
+        self.refresh()
+
+    def follow(self, student_no: str | None) -> None:
+        self.current_student = student_no
+        self.refresh()
+
+    def refresh(self) -> None:
+        board = build_board(self.station.db, dt.datetime.now(), self.current_student, self.mask_names)
+        self.board = board
+        self.heading.setText(t(HEADING.format(current=board.current_class or t(NONE), next=board.next_class or t(NONE))))
+        self.table.setRowCount(len(board.entries))
+        for row, entry in enumerate(board.entries):
+            label, colour = STATES[entry.state]
+            for column, value in enumerate((entry.class_name, entry.student_no, entry.name, t(label))):
+                item = QTableWidgetItem(value)
+                item.setBackground(QColor(colour))
+                item.setTextAlignment(Qt.AlignCenter)
+                self.table.setItem(row, column, item)
+
+    def show_on_second_screen(self) -> None:
+        screens = QGuiApplication.screens()
+        if len(screens) > 1:
+            self.setGeometry(screens[1].geometry())
+            self.showFullScreen()
+        else:
+            self.resize(900, 700)
+            self.show()

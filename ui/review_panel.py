@@ -1,0 +1,102 @@
+"""Review: the CHSI photo beside the student's details, so both people confirm it together.
+
+Shown full-size (480x640) so that a sideways or upside-down photo, or the wrong person,
+is obvious before anything is saved. Enter accepts, Esc retakes at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from station.capture.workflow import Shot
+from station.i18n import Text
+from station.roster.idnumber import mask
+from ui.i18n import t
+
+ASK = Text("请学生确认：是本人、照片端正、清晰", "Ask the student: is it you, upright and sharp?")
+ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
+RETAKE = Text("重拍（Esc）", "Retake (Esc)")
+PREVIOUS = Text("上一版照片", "Previous photo")
+OVERRIDE = Text("未通过检查，已填写原因：{reason}", "Taken despite failing checks: {reason}")
+RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
+DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")),
+           ("class_name", Text("班级", "Class")), ("id_number", Text("证件号", "ID number")))
+
+
+class ReviewPanel(QWidget):
+    accepted = Signal()
+    retake = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.photo = QLabel()
+        self.photo.setFixedSize(480, 640)
+        self.photo.setAlignment(Qt.AlignCenter)
+        self.photo.setStyleSheet("border: 1px solid #9e9e9e; background: #fafafa")
+        self.previous = QLabel()
+        self.previous.setFixedSize(240, 320)
+        self.previous.setAlignment(Qt.AlignCenter)
+        self.previous_caption = QLabel(t(PREVIOUS))
+        side = QVBoxLayout()
+        ask = QLabel(t(ASK))
+        ask.setObjectName("title")
+        ask.setWordWrap(True)
+        side.addWidget(ask)
+        grid = QGridLayout()
+        self.values: dict[str, QLabel] = {}
+        for row, (key, label) in enumerate(DETAILS):
+            grid.addWidget(QLabel(t(label)), row, 0)
+            value = QLabel()
+            value.setObjectName("studentName" if key == "name" else f"review_{key}")
+            grid.addWidget(value, row, 1)
+            self.values[key] = value
+        side.addLayout(grid)
+        self.notes = QLabel()
+        self.notes.setObjectName("message")
+        self.notes.setProperty("level", "warn")
+        self.notes.setWordWrap(True)
+        side.addWidget(self.notes)
+        side.addWidget(self.previous_caption)
+        side.addWidget(self.previous)
+        side.addStretch(1)
+        self.accept_button = QPushButton(t(ACCEPT))
+        self.retake_button = QPushButton(t(RETAKE))
+        for button in (self.accept_button, self.retake_button):
+            button.setMinimumHeight(56)
+            button.setFocusPolicy(Qt.NoFocus)  # Enter/Esc are handled by the window, never by a focused button
+        self.accept_button.setStyleSheet("font-size: 20px; background: #1b8a3a; color: white")
+        self.retake_button.setStyleSheet("font-size: 20px")
+        self.accept_button.clicked.connect(self.accepted)
+        self.retake_button.clicked.connect(self.retake)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.retake_button)
+        buttons.addWidget(self.accept_button)
+        side.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.photo)
+        layout.addSpacing(24)
+        layout.addLayout(side, 1)
+
+    def show_shot(self, shot: Shot, previous_jpeg: bytes | None = None) -> None:
+        pixmap = QPixmap()
+        pixmap.loadFromData(shot.chsi_jpeg, "JPEG")
+        self.photo.setPixmap(pixmap)
+        s = shot.student
+        shown = {"name": s.name, "student_no": s.student_no, "class_name": s.class_name,
+                 "id_number": mask(s.id_number) if s.id_number else "—"}
+        for key, value in shown.items():
+            self.values[key].setText(value)
+        notes = []
+        if shot.retake_reason:
+            notes.append(t(RETAKE_REASON.format(reason=shot.retake_reason)))
+        if shot.override_reason:
+            notes.append(t(OVERRIDE.format(reason=shot.override_reason)))
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        old = QPixmap()
+        if previous_jpeg and old.loadFromData(previous_jpeg, "JPEG"):
+            self.previous.setPixmap(old.scaled(240, 320, Qt.KeepAspectRatio, Qt.SmoothTransformation))
+        self.previous.setVisible(bool(previous_jpeg))
+        self.previous_caption.setVisible(bool(previous_jpeg))
