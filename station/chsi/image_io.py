@@ -1,10 +1,8 @@
-"""Reading and writing image files the portable way (non-ASCII Windows paths, atomic writes)."""
+"""Reading image files the portable way (non-ASCII Windows paths, EXIF orientation) and 24-bit colour."""
 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -20,9 +18,10 @@ def as_bgr(image: np.ndarray) -> np.ndarray:
 
 
 def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
-    """BGR image (EXIF orientation applied), or None when the file is missing or not an image.
+    """8-bit BGR image with its EXIF orientation applied, or None when missing or not an image.
 
     cv2.imread cannot open non-ASCII paths on Windows; decoding bytes read by numpy can.
+    IMREAD_COLOR also turns grey, 16-bit and alpha images into plain 24-bit colour.
     """
     try:
         raw = np.fromfile(str(path), dtype=np.uint8)
@@ -30,30 +29,4 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
         return None
     if raw.size == 0:
         return None
-    image = cv2.imdecode(raw, cv2.IMREAD_UNCHANGED)
-    if image is None:
-        return None
-    if image.dtype != np.uint8:
-        image = cv2.convertScaleAbs(image, alpha=255.0 / max(float(image.max()), 1.0))
-    image = as_bgr(image)
-    # IMREAD_UNCHANGED ignores EXIF orientation; re-decode as colour to get it applied.
-    if image.ndim == 3:
-        turned = cv2.imdecode(raw, cv2.IMREAD_COLOR)
-        if turned is not None:
-            image = turned
-    return image
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a photo."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return cv2.imdecode(raw, cv2.IMREAD_COLOR)

@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 from station.chsi.crop import CropRefusal
-from station.chsi.image_io import read_image, write_atomic
+from station.chsi.image_io import read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.i18n import Text
+from station.storage.atomic import write_atomic
 
 MSG_UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
 MSG_OK = Text("已生成 {out}（{bytes} 字节，质量 {quality}）", "wrote {out} ({bytes} bytes, quality {quality})")
