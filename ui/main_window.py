@@ -28,6 +28,10 @@ from station.roster.store import set_absent
 from station.storage.envelope import EnvelopeError
 from station.upload import outbox
 from station.upload.uploader import Uploader
+from station.camera import open_camera
+from station.camera.backends import UsbSettings
+from station.camera.discovery import list_cameras
+from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
 from ui.i18n import t
 from ui.preview import PreviewWidget
@@ -35,6 +39,7 @@ from ui.queue_window import QueueWindow
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.student_card import StudentCard
+from ui.upload_dialog import FailedUploadsDialog
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
@@ -44,7 +49,10 @@ MENU_ROSTER = Text("名单(&R)", "&Roster")
 IMPORT_ROSTER = Text("导入名单…", "Import roster…")
 SET_SLOTS = Text("班级采集时段…", "Class capture slots…")
 MENU_UPLOAD = Text("上传(&U)", "&Upload")
-RETRY_FAILED = Text("重试失败的上传", "Retry failed uploads")
+FAILED_UPLOADS = Text("失败的上传…", "Failed uploads…")
+MENU_STATION = Text("工作站(&S)", "&Station")
+CAMERA_SETTINGS = Text("相机设置…", "Camera…")
+FULL_NAMES = Text("队列屏显示全名", "Full names on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 RETAKE = Text("重拍…", "Retake…")
 ABSENT = Text("标记缺席", "Mark absent")
@@ -85,6 +93,7 @@ class MainWindow(QMainWindow):
         self.source = source
         self.uploader = uploader
         self.live_result: LiveResult | None = None
+        self.usb_settings = UsbSettings()
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(source)
@@ -170,7 +179,12 @@ class MainWindow(QMainWindow):
         roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.station, self))
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
-        upload_menu.addAction(t(RETRY_FAILED), self.retry_failed_uploads)
+        upload_menu.addAction(t(FAILED_UPLOADS), self.show_failed_uploads)
+        station_menu = self.menuBar().addMenu(t(MENU_STATION))
+        station_menu.addAction(t(CAMERA_SETTINGS), self.choose_camera)
+        self.full_names = station_menu.addAction(t(FULL_NAMES))
+        self.full_names.setCheckable(True)
+        self.full_names.toggled.connect(self._set_full_names)
 
     # -- commands --------------------------------------------------------------------
     def identify(self, payload: str) -> None:
@@ -243,11 +257,39 @@ class MainWindow(QMainWindow):
             self.queue_window.refresh()
             self._show_next()
 
+    def show_failed_uploads(self) -> None:
+        dialog = FailedUploadsDialog(outbox.queue_health(self.station.db), self)
+        if dialog.exec():
+            self.retry_failed_uploads()
+
     def retry_failed_uploads(self) -> None:
         outbox.retry_failed(self.station.db)
         if self.uploader is not None:
             self.uploader.wake()
         self._tick()
+
+    def choose_camera(self) -> None:
+        dialog = CameraDialog(list_cameras(), self.usb_settings, self)
+        if dialog.exec():
+            index, self.usb_settings = dialog.choice()
+            self.use_camera(open_camera(index, usb=self.usb_settings).start())
+
+    def use_camera(self, source: FrameSource) -> None:
+        """Swap the camera under the preview, the code scanner and the live checks."""
+        self.scanner.stop()
+        if self.checks is not None:
+            self.checks.stop()
+        old, self.source = self.source, source
+        old.stop()
+        self.preview.source = source
+        source.subscribe(self._bridge.camera.emit)
+        self.scanner = CodeScanner(source, self._bridge.code.emit).start()
+        if self.checks is not None:
+            self.checks = LiveChecks(source, self._bridge.live.emit).start()
+
+    def _set_full_names(self, full: bool) -> None:
+        self.queue_window.mask_names = not full
+        self.queue_window.refresh()
 
     # -- what the window shows -------------------------------------------------------
     def _ask_override(self, refused: ShutterRefused) -> str:

@@ -151,3 +151,61 @@ def test_queue_screen_follows_the_station(make_window, frames: Path) -> None:
     assert all("110101" not in cell for row in rows for cell in row)  # never an ID number
     window.mark_next_absent()  # 2021010101 has not come
     assert queue.table.item(0, 3).text() == "缺席"
+
+
+def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
+    from station.camera import open_camera
+
+    window = make_window(frames)
+    qr = tmp_path / "phone"
+    qr.mkdir()
+    shutil.copy(DEMO_DIR / "qr" / "DEMO0001.jpg", qr)
+    old = window.source
+    window.use_camera(open_camera(str(qr), fps=20).start())
+    qtbot.waitUntil(lambda: window.card.name.text() == "林晓雯", timeout=10_000)
+    assert old.state.value == "stopped" and window.preview.source is window.source
+
+
+def test_camera_dialog_offers_resolution_and_locks() -> None:
+    from station.camera.backends import UsbSettings
+    from station.camera.discovery import CameraInfo
+    from ui.camera_dialog import CameraDialog
+
+    dialog = CameraDialog([CameraInfo(0, "Integrated"), CameraInfo(2, "USB Camera")], UsbSettings())
+    dialog.camera.setCurrentIndex(1)
+    dialog.resolution.setCurrentIndex(1)
+    dialog.lock_exposure.setChecked(True)
+    index, settings = dialog.choice()
+    assert (index, settings.width, settings.height, settings.lock_exposure, settings.lock_white_balance) == (2, 1920, 1080, True, False)
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    no_camera = CameraDialog([], UsbSettings()).findChild(QDialogButtonBox)
+    assert not no_camera.button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
+
+
+def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(make_window, frames: Path, station) -> None:
+    from station.i18n import Text
+    from station.upload import outbox
+    from ui.upload_dialog import FailedUploadsDialog
+
+    window = make_window(frames)
+    window.identify("DEMO0007")
+    answer_next_dialog("测试")
+    window.shutter()
+    window.accept()
+    job = outbox.claim(station.db)
+    outbox.fail(station.db, job, Text("服务器拒绝：令牌无效", "server refused: bad token"))
+    health = outbox.queue_health(station.db)
+    dialog = FailedUploadsDialog(health)
+    assert dialog.table.item(0, 0).text() == "2021010107" and "令牌无效" in dialog.table.item(0, 3).text()
+    window._tick()
+    assert "失败 1" in window.queue_status.text()
+    window.retry_failed_uploads()
+    assert outbox.queue_health(station.db).failed == [] and "失败 0" in window.queue_status.text()
+
+
+def test_queue_screen_full_names_setting(make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.full_names.setChecked(True)
+    names = [window.queue_window.table.item(r, 2).text() for r in range(window.queue_window.table.rowCount())]
+    assert "林晓雯" in names and not any("*" in n for n in names)
