@@ -24,7 +24,8 @@ DEFAULT_PORT = 8420
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it.
+    # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it;
+    # no set_defaults for them: the parent's actions are shared with every sub-parser.
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages: zh (default) or en")
@@ -53,16 +54,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, type=Path)
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
     p.set_defaults(func=_export_chsi)
-    parser.set_defaults(home=None, lang=None)
     return parser
 
 
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or default_lang()
+
+
 def _context(args: argparse.Namespace) -> ServerContext:
-    return ServerContext(server_home(args.home))
+    return ServerContext(server_home(getattr(args, "home", None)))
 
 
 def _init(args: argparse.Namespace) -> int:
-    result = init_server(server_home(args.home), args.db_url)
+    result = init_server(server_home(getattr(args, "home", None)), args.db_url)
     print(f"服务器目录 / server folder: {result.home}")
     print(f"服务器公钥 / server public key (give to every station): {result.public_key}")
     print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
@@ -100,7 +104,7 @@ def _import_roster(args: argparse.Namespace) -> int:
         students = [dict(row) for row in db.query("SELECT * FROM students")]
         db.close()
     server.store.upsert_students(students)
-    lang = args.lang or default_lang()
+    lang = _lang(args)
     print(f"导入 / imported {len(students)}; 拒绝 / rejected {len(report.rejected)}")
     for rejected in report.rejected:
         print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
@@ -120,7 +124,7 @@ def _import(args: argparse.Namespace) -> int:
     from station.server.usb_import import import_package
 
     server = _context(args)
-    lang = args.lang or default_lang()
+    lang = _lang(args)
     packages = _packages(args.folders)
     refused = 0
     for folder in packages:
@@ -140,7 +144,7 @@ def _export_chsi(args: argparse.Namespace) -> int:
     from station.server.chsi_export import export_chsi
 
     report = export_chsi(_context(args), args.to, args.name_by)
-    lang = args.lang or default_lang()
+    lang = _lang(args)
     print(f"已导出 / exported {report.written} → {args.to}")
     for student_no, problem in report.problems:
         print(f"  {student_no}: {problem.get(lang)}")
@@ -152,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except StationError as exc:
-        print(exc.text.get(args.lang or default_lang()), file=sys.stderr)
+        print(exc.text.get(_lang(args)), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

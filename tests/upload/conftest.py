@@ -9,6 +9,12 @@ import pytest
 from tests.upload.kit import LiveServer, add_students, linked_station, new_server, station_key
 
 
+@pytest.fixture(autouse=True)
+def _no_default_server_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command that forgot --home must not touch the real per-user server folder."""
+    monkeypatch.setenv("PHOTO_STATION_SERVER_HOME", str(tmp_path / "default-server-home"))
+
+
 @pytest.fixture
 def server(tmp_path: Path):
     live = LiveServer(new_server(tmp_path))

@@ -1,0 +1,78 @@
+"""The offline route: `photo-station export --to DIR`, then `photo-station-server import`, exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from station.captures import CaptureStore
+from station.errors import StationError
+from station.server.intake import read_blob
+from station.server.usb_import import import_package
+from station.storage.envelope import EnvelopeError, open_with_station_key
+from station.upload import outbox
+from station.upload.package import MANIFEST, write_package
+from station.upload.uploader import Uploader
+from tests.upload.kit import PASSPHRASE
+
+BIN = Path(sys.executable).parent
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / args[0]), *args[1:]], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PHOTO_STATION_PASSPHRASE": PASSPHRASE})
+
+
+def test_usb_package_imports_exactly_once_alongside_the_network(station, key, server, tmp_path):
+    store = CaptureStore(station, key)
+    photos = {f"2020{n:04d}": os.urandom(3000) for n in (1, 2, 3)}
+    uids = {no: store.save(no, jpeg, b"orig", operator="op").uid for no, jpeg in photos.items()}
+    stick = tmp_path / "usb"
+    result = _cli("photo-station", "export", "--to", str(stick), "--home", str(station.home))
+    assert result.returncode == 0, result.stderr
+    package = next(stick.iterdir())
+    for path in package.iterdir():  # nothing on the stick opens without the server's private key
+        with pytest.raises(EnvelopeError):
+            open_with_station_key(path.read_bytes(), key.key)
+
+    imported = _cli("photo-station-server", "--home", str(server.context.home), "import", str(stick))
+    assert imported.returncode == 0 and "stored 3" in imported.stdout, imported.stdout + imported.stderr
+    again = import_package(server.context, package)
+    assert (again.stored, again.duplicate, again.refused) == (0, 3, [])
+    Uploader(station.home, key).drain()  # the network copy of the same photos is a duplicate too
+    assert outbox.queue_health(station.db).done == 3
+    uploads = server.context.store.uploads()
+    assert len(uploads) == 3 and {u.source for u in uploads} == {"usb"}
+    for upload in uploads:
+        assert upload.uid == uids[upload.student_no]
+        assert read_blob(server.context, upload, "chsi") == photos[upload.student_no]
+
+
+def test_a_tampered_or_incomplete_package_is_refused(station, key, server, tmp_path):
+    CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
+    report = write_package(station, key, tmp_path)
+    manifest = report.folder / MANIFEST
+    blob = bytearray(manifest.read_bytes())
+    blob[-5] ^= 1
+    manifest.write_bytes(bytes(blob))
+    with pytest.raises(StationError):
+        import_package(server.context, report.folder)
+    manifest.unlink()
+    with pytest.raises(StationError):
+        import_package(server.context, report.folder)
+
+    report = write_package(station, key, tmp_path / "second")
+    next(report.folder.glob("*.chsi.pse")).unlink()
+    result = import_package(server.context, report.folder)
+    assert result.stored == 0 and len(result.refused) == 1 and "缺少文件" in result.refused[0][1].zh
+    assert server.context.store.uploads() == []
+
+
+def test_an_empty_queue_has_nothing_to_export(station, key, tmp_path):
+    with pytest.raises(StationError) as info:
+        write_package(station, key, tmp_path)
+    assert "队列为空" in info.value.text.zh
