@@ -166,7 +166,7 @@ def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, fra
     assert old.state.value == "stopped" and window.preview.source is window.source
 
 
-def test_camera_dialog_offers_resolution_and_locks() -> None:
+def test_camera_dialog_offers_resolution_and_locks(qtbot) -> None:
     from station.camera.backends import UsbSettings
     from station.camera.discovery import CameraInfo
     from ui.camera_dialog import CameraDialog
