@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 os.environ.setdefault("GLOG_minloglevel", "2")
@@ -24,6 +25,10 @@ class Detection:
     score: float
 
 
+# The full-range model looks at 192x192 pixels: a copy this wide loses nothing and converts faster.
+DETECT_WIDTH = 640
+
+
 class FaceDetector:
     """Not thread-safe: one per thread."""
 
@@ -33,8 +38,11 @@ class FaceDetector:
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
         """Faces in a BGR (or grey) image, largest first."""
+        height, width = bgr.shape[:2]
+        if width > DETECT_WIDTH:
+            bgr = cv2.resize(bgr, (DETECT_WIDTH, max(1, round(height * DETECT_WIDTH / width))),
+                             interpolation=cv2.INTER_AREA)
         rgb = to_rgb(bgr)
-        height, width = rgb.shape[:2]
         found = []
         for det in self._detector.process(rgb).detections or []:
             rel = det.location_data.relative_bounding_box
