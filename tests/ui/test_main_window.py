@@ -179,8 +179,8 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot) -> None:
     assert (index, settings.width, settings.height, settings.lock_exposure, settings.lock_white_balance) == (2, 1920, 1080, True, False)
     from PySide6.QtWidgets import QDialogButtonBox
 
-    no_camera = CameraDialog([], UsbSettings()).findChild(QDialogButtonBox)
-    assert not no_camera.button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
+    empty = CameraDialog([], UsbSettings())
+    assert not empty.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
 
 
 def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(make_window, frames: Path, station) -> None:
