@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
@@ -10,11 +9,10 @@ import httpx
 
 from station.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
-from station.storage.envelope import server_copy
 from station.upload import outbox
 from station.upload.link import save_link
 from station.upload.outbox import RetryPolicy
-from station.upload.uploader import UploadSettings, Uploader, auth_headers
+from station.upload.uploader import UploadSettings, Uploader, auth_headers, upload_meta, verified_server_copies
 from tests.upload.kit import wait_until
 
 FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.3, max_attempts=3), idle_wait=0.05, timeout=5,
@@ -78,15 +76,12 @@ def test_the_server_refuses_blobs_damaged_in_transit_or_sealed_for_another_uploa
     token = station.db.execute("SELECT token FROM server_link").fetchone()[0]
 
     def post(version, files):
-        meta = {"uid": version.uid, "student_no": version.student_no, "version": version.version,
-                "captured_at": version.captured_at, "station_id": "S01",
-                "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
+        meta = upload_meta(stored_capture(station.db, station.home, version.uid), files)
         return httpx.post(f"{server.url}/api/v1/uploads", headers=auth_headers(token), data={"meta": json.dumps(meta)},
                           files={k: (k, v) for k, v in files.items()})
 
     def copies(version):
-        stored = stored_capture(station.db, station.home, version.uid)
-        return {k: server_copy(p.read_bytes()) for k, p in stored.files.items()}
+        return verified_server_copies(stored_capture(station.db, station.home, version.uid), key)
 
     damaged = copies(first)
     damaged["chsi"] = damaged["chsi"][:-1] + bytes([damaged["chsi"][-1] ^ 1])

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import httpx
 
 from station.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
-from station.storage.envelope import server_copy
 from station.upload import outbox
-from station.upload.uploader import UploadSettings, Uploader, auth_headers
+from station.upload.uploader import UploadSettings, Uploader, auth_headers, upload_meta, verified_server_copies
 from station.upload.outbox import RetryPolicy
 
 FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.2, max_attempts=3), idle_wait=0.05, timeout=5)
@@ -39,10 +39,8 @@ def test_a_replayed_upload_is_stored_once(station, key, server):
     version = CaptureStore(station, key).save("20200001", b"chsi", b"orig", operator="op")
     Uploader(station.home, key, FAST).drain()
     stored = stored_capture(station.db, station.home, version.uid)
-    files = {k: server_copy(p.read_bytes()) for k, p in stored.files.items()}
-    import hashlib, json
-    meta = {"uid": version.uid, "student_no": "20200001", "version": 1, "captured_at": version.captured_at,
-            "station_id": "S01", "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}}
+    files = verified_server_copies(stored, key)
+    meta = upload_meta(stored, files)
     token = station.db.execute("SELECT token FROM server_link").fetchone()[0]
     for _ in range(2):
         reply = httpx.post(f"{server.url}/api/v1/uploads", headers=auth_headers(token),

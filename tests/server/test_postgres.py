@@ -1,0 +1,84 @@
+"""The same upload path with metadata in a real PostgreSQL (started here; skipped where not installed).
+
+CI needs the Debian package `postgresql` (initdb, pg_ctl) and the `postgres` extra (psycopg).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from station.captures import CaptureStore
+from station.server.home import ServerContext, init_server
+from station.server.intake import read_blob
+from station.server.pages import missing_rows, school_state
+from station.upload.uploader import Uploader
+from tests.upload.kit import LiveServer, add_students, free_port, linked_station, station_key
+
+psycopg = pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    versions = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(versions[-1]) if versions else None
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL (initdb) is not installed")
+    # Not under pytest's tmp root: that is private to the test user, and as root we must hand
+    # the cluster to the postgres account (PostgreSQL refuses to run as root).
+    scratch = tempfile.TemporaryDirectory(prefix="photo-station-pg-")
+    data = Path(scratch.name) / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(scratch.name, "postgres")
+    port = free_port()
+    subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "station", "--no-sync"],
+                   check=True, capture_output=True)
+    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-w", "-l", str(data.parent / "log"), "-o",
+                    f"-p {port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
+                   check=True, capture_output=True)
+    yield f"postgresql://station@127.0.0.1:{port}/postgres"
+    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+    scratch.cleanup()
+
+
+def test_uploads_land_once_in_postgresql(pg_url, home, tmp_path):
+    init_server(tmp_path / "srv", db_url=pg_url)
+    context = ServerContext(tmp_path / "srv")
+    assert context.store.is_postgres
+    live = LiveServer(context)
+    live.start()
+    try:
+        station = linked_station(home, context, live.url, context.add_station("PG1"), "PG1")
+        add_students(station, "计科2001", ["20200001", "20200002"])
+        context.store.upsert_students([{"student_no": "20200001", "name": "甲", "class_name": "计科2001"},
+                                       {"student_no": "20200002", "name": "乙", "class_name": "计科2001"}])
+        key = station_key(home)
+        store = CaptureStore(station, key)
+        store.save("20200001", b"first", b"o", operator="op")
+        store.save("20200001", b"retake", b"o", operator="op", reason="闭眼")
+        uploader = Uploader(home, key)
+        uploader.drain()
+        assert uploader.reconcile() == 0
+        uploads = context.store.uploads()
+        assert [u.version for u in uploads] == [1, 2]
+        assert read_blob(context, context.store.registered()["20200001"], "chsi") == b"retake"
+        assert [r[1] for r in missing_rows(school_state(context.store), None)] == ["20200002"]
+        station.close()
+    finally:
+        live.stop()
