@@ -1,0 +1,54 @@
+"""The queue screen's content, from a real roster and schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from station.capture.queue_board import QueueState, build_board, next_waiting
+from station.context import Station
+from station.privacy import mask_name
+from station.roster import schedule
+from station.roster.importer import import_roster
+from station.roster.store import set_absent
+
+ROSTER = "学号,姓名,班级\n3,丙同学,B班\n1,甲,A班\n2,欧阳娜娜,A班\n4,丁,B班\n5,戊,C班\n"
+
+
+@pytest.fixture
+def station(home: Path, tmp_path: Path) -> Station:
+    path = tmp_path / "r.csv"
+    path.write_text(ROSTER, encoding="utf-8")
+    s = Station.open(home)
+    import_roster(s.db, path)
+    schedule.set_slot(s.db, schedule.parse_slot("B班", "2024-10-22 8:00-9:00"))
+    schedule.set_slot(s.db, schedule.parse_slot("A班", "2024-10-22 9:00-10:00"))
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("name, masked", [("甲", "甲"), ("张三", "张*"), ("张三丰", "张*丰"), ("欧阳娜娜", "欧**娜")])
+def test_mask_name(name: str, masked: str) -> None:
+    assert mask_name(name) == masked
+
+
+def test_board_is_the_slot_class_then_the_next_with_states(station: Station) -> None:
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('3', 1, 'x'), ('4', 1, 'x'), ('4', 2, 'y')")
+    board = build_board(station.db, dt.datetime(2024, 10, 22, 8, 30))
+    assert (board.current_class, board.next_class) == ("B班", "A班")
+    assert [(e.student_no, e.name, e.state) for e in board.entries] == [
+        ("3", "丙*学", QueueState.DONE), ("4", "丁", QueueState.RETAKE),
+        ("1", "甲", QueueState.WAITING), ("2", "欧**娜", QueueState.WAITING)]
+    assert next_waiting(board).student_no == "1"
+
+
+def test_the_student_at_the_camera_decides_the_class_and_absent_students_are_skipped(station: Station) -> None:
+    set_absent(station.db, "1", True)
+    board = build_board(station.db, dt.datetime(2024, 10, 22, 8, 30), current_student="2", mask_names=False)
+    assert (board.current_class, board.next_class) == ("A班", "C班")
+    states = {e.student_no: e.state for e in board.entries}
+    assert states == {"1": QueueState.ABSENT, "2": QueueState.NOW, "5": QueueState.WAITING}
+    assert next_waiting(board).student_no == "5"
