@@ -71,7 +71,8 @@ class ComplianceEngine:
     def __init__(self, policy: Policy, learned: "LearnedChecks | Unavailable", video: bool = False) -> None:
         self.policy = policy
         self.learned = learned
-        self._mesher = FaceMesher(max_faces=3, video=video)
+        # Tracking one face skips the mesh's own detector on a live feed; the full-range detector counts people.
+        self._mesher = FaceMesher(max_faces=1 if video else 3, video=video)
         self._detector = FaceDetector()
         self._segmenter = PersonSegmenter()
         self._planner = CropPlanner()
@@ -95,7 +96,7 @@ class ComplianceEngine:
         scene = backdrop.Scene.of(bgr, self._segmenter)
         findings: dict[str, Finding] = {
             "face_count": framing.face_count(faces),
-            "exposure": photometry.exposure(patch, photometry.frame_lightness(bgr), self.policy["exposure"]),
+            "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
             "background": backdrop.background(scene, self.policy["background"]),
         }
         pose, slow = None, None

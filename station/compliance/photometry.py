@@ -57,14 +57,8 @@ class FacePatch:
         return cls(patch, lab_l, inside.astype(bool), points)
 
 
-def frame_lightness(bgr: np.ndarray) -> float:
-    """Mean L* of a frame (a small copy is plenty)."""
-    small = cv2.resize(bgr, (64, 36), interpolation=cv2.INTER_AREA)
-    return float(cv2.cvtColor(small, cv2.COLOR_BGR2Lab)[:, :, 0].mean() * (100.0 / 255.0))
-
-
 def exposure(patch: FacePatch | None, frame_l: float, policy: CheckPolicy) -> Finding:
-    """Face too dark, too bright or clipped; without a face, the whole frame's brightness."""
+    """Face too dark, too bright or clipped; without a face, the whole frame's mean L* `frame_l`."""
     if patch is None or not patch.inside.any():
         lightness, clipped = frame_l, 0.0
     else:

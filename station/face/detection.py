@@ -41,7 +41,7 @@ class FaceDetector:
         height, width = bgr.shape[:2]
         if width > DETECT_WIDTH:
             bgr = cv2.resize(bgr, (DETECT_WIDTH, max(1, round(height * DETECT_WIDTH / width))),
-                             interpolation=cv2.INTER_AREA)
+                             interpolation=cv2.INTER_LINEAR)
         rgb = to_rgb(bgr)
         found = []
         for det in self._detector.process(rgb).detections or []:
