@@ -145,14 +145,19 @@ class Uploader:
         if not link.can_upload:
             outbox.record_status(self.db, error_zh=NOT_LINKED.zh, error_en=NOT_LINKED.en)
             return False
-        with _client(link, self.settings.timeout) as client:
+        with client_for(link, self.settings.timeout) as client:
             while not self._stop.is_set():
-                job = outbox.claim(self.db)
-                if job is None:
+                sent = self.send_next(client)
+                if sent is None:
                     return True
-                if not self._send(client, job):
+                if not sent:
                     return False
         return True
+
+    def send_next(self, client: httpx.Client) -> bool | None:
+        """Claim and send one due job: None when nothing is due, False when the server is unreachable."""
+        job = outbox.claim(self.db)
+        return None if job is None else self._send(client, job)
 
     def _send(self, client: httpx.Client, job: Job) -> bool:
         db = self.db
@@ -202,7 +207,7 @@ class Uploader:
         if not link.can_upload:
             return 0
         try:
-            with _client(link, self.settings.timeout) as client:
+            with client_for(link, self.settings.timeout) as client:
                 response = client.get("/api/v1/holdings")
                 response.raise_for_status()
                 held = set(response.json()["uids"])
@@ -215,5 +220,5 @@ class Uploader:
         return requeued
 
 
-def _client(link: ServerLink, timeout: float) -> httpx.Client:
+def client_for(link: ServerLink, timeout: float) -> httpx.Client:
     return httpx.Client(base_url=link.url, headers=auth_headers(link.token), timeout=timeout)
