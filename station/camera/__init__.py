@@ -14,13 +14,19 @@ from station.camera.source import CameraState, Frame, FrameSource, StateChange
 __all__ = ["CameraState", "Frame", "FrameSource", "StateChange", "open_camera", "backend_for"]
 
 
-def backend_for(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None) -> Backend:
+# A folder plays as a slideshow: each image stays this long (at the camera's frame rate).
+FOLDER_HOLD_S = 2.0
+
+
+def backend_for(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,
+                hold: float = FOLDER_HOLD_S) -> Backend:
     """An integer (or digits) is a USB camera index; anything else is a folder of images or a video file."""
     if isinstance(choice, int) or str(choice).strip().isdigit():
         return UsbBackend(int(choice), usb or UsbSettings())
-    return FileBackend(Path(choice), fps=fps)
+    return FileBackend(Path(choice), fps=fps, hold=hold)
 
 
-def open_camera(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None, **watchdog: float) -> FrameSource:
+def open_camera(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,
+                hold: float = FOLDER_HOLD_S, **watchdog: float) -> FrameSource:
     """A FrameSource (not started) opening a fresh backend on every (re)connect."""
-    return FrameSource(lambda: backend_for(choice, fps, usb), **watchdog)
+    return FrameSource(lambda: backend_for(choice, fps, usb, hold), **watchdog)

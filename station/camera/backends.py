@@ -117,14 +117,16 @@ class FileBackend:
     The folder or file vanishing reads as an unplugged camera.
     """
 
-    def __init__(self, path: str | os.PathLike[str], fps: float = 25.0, loop: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], fps: float = 25.0, loop: bool = True, hold: float = 0.0) -> None:
         self.path = Path(path)
         self.fps = fps
         self.loop = loop
+        # Seconds each image of a folder stays in view (repeated at `fps`); 0 shows each once.
+        self.repeats = max(1, round(hold * fps))
         self._files: list[Path] = []
         self._cache: dict[int, np.ndarray] = {}
         self._video: cv2.VideoCapture | None = None
-        self._position = 0
+        self._tick = 0
         self._next_due = 0.0
 
     @property
@@ -132,7 +134,7 @@ class FileBackend:
         return f"file:{self.path}"
 
     def open(self) -> None:
-        self._position = 0
+        self._tick = 0
         self._cache.clear()
         if self.path.is_dir():
             self._files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -166,12 +168,11 @@ class FileBackend:
     def _read_image(self) -> np.ndarray | None:
         if not self.path.exists():
             return None
-        if self._position >= len(self._files):
-            if not self.loop:
-                return None
-            self._position = 0
-        index = self._position
-        self._position += 1
+        shown = self._tick // self.repeats
+        self._tick += 1
+        if shown >= len(self._files) and not self.loop:
+            return None
+        index = shown % len(self._files)
         cached = self._cache.get(index)
         if cached is not None:
             return cached

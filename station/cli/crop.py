@@ -13,10 +13,12 @@ from pathlib import Path
 from station.chsi.crop import CropRefusal
 from station.chsi.image_io import read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
+from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import write_atomic
 
 MSG_UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
+MSG_WRITE_FAILED = Text("无法写入输出文件：{error}", "cannot write the output file: {error}")
 MSG_OK = Text("已生成 {out}（{bytes} 字节，质量 {quality}）", "wrote {out} ({bytes} bytes, quality {quality})")
 
 
@@ -45,7 +47,14 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path) -> dict[str, obj
     if not result.ok:
         return _refused(path, result)
     out = out_dir / f"{path.stem}.jpg"
-    write_atomic(out, result.jpeg)
+    try:
+        write_atomic(out, result.jpeg)
+    except StationError as exc:  # the disk is full
+        return {"path": str(path), "ok": False, "reason": "write_failed", "message": exc.text.en,
+                "message_zh": exc.text.zh}
+    except OSError as exc:
+        text = MSG_WRITE_FAILED.format(error=exc.strerror or exc)
+        return {"path": str(path), "ok": False, "reason": "write_failed", "message": text.en, "message_zh": text.zh}
     m = result.measure
     return {
         "path": str(path), "out": str(out), "ok": True, "width": m.width, "height": m.height, "bytes": m.bytes,

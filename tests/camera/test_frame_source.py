@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from station.camera.discovery import linux_cameras
 from station.camera.preview import preview_rgb
 
 FAST = dict(frozen_after=0.4, backoff_start=0.1, backoff_max=0.4, poll=0.02)
+EVERY_FRAME = dict(FAST, hold=0.0)  # a folder shows each image once per pass
 
 
 def numbered_folder(folder: Path, count: int, size: tuple[int, int] = (64, 48)) -> Path:
@@ -47,7 +49,7 @@ def camera_threads() -> list[str]:
 
 def test_folder_camera_plays_in_order_and_loops(tmp_path: Path) -> None:
     folder = numbered_folder(tmp_path / "frames", 3)
-    with open_camera(str(folder), fps=50, **FAST) as source:
+    with open_camera(str(folder), fps=50, **EVERY_FRAME) as source:
         frames = collect(source, 8)
     levels = [level(f.image) for f in frames]
     assert len(levels) == 8
@@ -55,6 +57,16 @@ def test_folder_camera_plays_in_order_and_loops(tmp_path: Path) -> None:
     assert levels == [(start + i) % 3 for i in range(8)], levels
     assert [f.frame_id for f in frames] == sorted({f.frame_id for f in frames})
     assert not camera_threads()
+
+
+def test_folder_slideshow_holds_each_image(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 2)
+    with open_camera(str(folder), fps=50, hold=0.1, **FAST) as source:
+        frames = collect(source, 16)
+    levels = [level(f.image) for f in frames]
+    runs = [len(list(group)) for _, group in itertools.groupby(levels)]
+    assert set(levels) == {0, 1}
+    assert all(run == 5 for run in runs[1:-1]), runs  # 0.1 s at 50 fps
 
 
 def test_video_camera_loops_at_a_steady_rate(tmp_path: Path) -> None:

@@ -52,3 +52,12 @@ def test_crop_without_json_speaks_chinese_by_default(tmp_path: Path, home: Path)
     result = run_cli("crop", str(KIOSK / "06_black.jpg"), "--out", str(tmp_path), home=home)
     assert result.returncode == 0
     assert "未检测到人脸" in result.stdout.decode("utf-8")
+
+
+def test_unwritable_output_is_reported_per_image(tmp_path: Path, home: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the output folder cannot be created under a file")
+    result = run_cli("crop", str(KIOSK / "01_good.jpg"), "--out", str(blocker / "out"), "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    [record] = json_lines(result)
+    assert record["ok"] is False and record["reason"] == "write_failed"
