@@ -1,0 +1,58 @@
+"""The station database: WAL, versioned components, forward-only migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from station.db import Migrations, migrate, open_db, register, schema_version
+
+
+def test_a_fresh_database_is_in_wal_mode_with_every_component_versioned(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "station.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    versions = dict(db.execute("SELECT component, version FROM schema_versions").fetchall())
+    assert versions["roster"] >= 1 and versions["captures"] >= 1
+    db.close()
+    again = open_db(tmp_path / "station.db")  # opening again migrates nothing and loses nothing
+    assert dict(again.execute("SELECT component, version FROM schema_versions").fetchall()) == versions
+
+
+def test_new_steps_apply_forward_and_a_newer_database_is_refused(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "station.db")
+    steps = [lambda d: d.execute("CREATE TABLE probe (x INTEGER)")]
+    register(Migrations("probe_component", steps))
+    try:
+        migrate(db)
+        assert schema_version(db, "probe_component") == 1
+        steps.append(lambda d: d.execute("ALTER TABLE probe ADD COLUMN y TEXT"))
+        migrate(db)
+        assert schema_version(db, "probe_component") == 2
+        assert [c[1] for c in db.execute("PRAGMA table_info(probe)")] == ["x", "y"]
+        steps.pop()
+        with pytest.raises(RuntimeError, match="newer than this station knows"):
+            migrate(db)
+    finally:
+        from station import db as db_module
+
+        db_module._REGISTRY.pop("probe_component")
+
+
+def test_a_failing_step_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "station.db")
+
+    def broken(d) -> None:
+        d.execute("CREATE TABLE half_done (x INTEGER)")
+        raise ValueError("boom")
+
+    register(Migrations("broken_component", [broken]))
+    try:
+        with pytest.raises(ValueError):
+            migrate(db)
+        assert schema_version(db, "broken_component") == 0
+        assert not db["half_done"].exists()
+    finally:
+        from station import db as db_module
+
+        db_module._REGISTRY.pop("broken_component")
