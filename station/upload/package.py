@@ -16,6 +16,7 @@ from pathlib import Path
 
 from station.captures import stored_capture
 from station.context import Station
+from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import ensure_free_space, write_atomic
 from station.storage.envelope import EnvelopeError, seal
@@ -23,7 +24,6 @@ from station.storage.station_key import StationKey
 from station.upload import outbox
 from station.upload.link import NOT_CONFIGURED, load_link
 from station.upload.uploader import upload_meta, verified_server_copies
-from station.errors import StationError
 
 MANIFEST = "manifest.pse"
 MANIFEST_KIND = "usb-manifest"

@@ -1,0 +1,39 @@
+"""The CHSI hand-over batch: only intact 480x640 JPEGs, named by ID number, problems named."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from station.captures import CaptureStore
+from station.server.chsi_export import export_chsi
+from station.upload.uploader import Uploader
+
+
+def _jpeg(size: tuple[int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (40, 90, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_export_names_by_id_number_and_reports_what_it_could_not_export(station, key, server, tmp_path):
+    good = _jpeg((480, 640))
+    store = CaptureStore(station, key)
+    store.save("20200001", good, b"o", operator="op")
+    store.save("20200002", _jpeg((640, 480)), b"o", operator="op")  # wrong size: never handed over
+    store.save("20200003", good, b"o", operator="op")
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"},
+        {"student_no": "20200002", "name": "乙", "class_name": "计科2001", "id_number": "110101199901010002"},
+        {"student_no": "20200003", "name": "丙", "class_name": "计科2001", "id_number": ""},
+    ])
+    report = export_chsi(server.context, tmp_path / "out")
+    assert report.written == 2
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.jpg")) == ["110101199901010001.jpg", "20200003.jpg"]
+    assert (tmp_path / "out" / "110101199901010001.jpg").read_bytes() == good
+    problems = {no: text.en for no, text in report.problems}
+    assert "640x480" in problems["20200002"] and "student number" in problems["20200003"]
+    index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert index[0].startswith("学号,姓名") and len(index) == 3
