@@ -73,8 +73,8 @@ def exposure(patch: FacePatch | None, frame_l: float, policy: CheckPolicy) -> Fi
     return Finding(scores[worst], worst)
 
 
-def lighting(patch: FacePatch, policy: CheckPolicy) -> Finding:
-    """Median lightness of discs on each cheek; a large difference means light from one side."""
+def side_difference(patch: FacePatch) -> float:
+    """L* difference between the median lightness of discs on each cheek."""
     radius = max(2, round(PATCH_WIDTH * 0.06))
     sides = []
     for cheek in (RIGHT_CHEEK, LEFT_CHEEK):
@@ -83,8 +83,12 @@ def lighting(patch: FacePatch, policy: CheckPolicy) -> Finding:
             cv2.circle(disc, tuple(int(v) for v in np.round(patch.points[i])), radius, 1, -1)
         values = patch.lightness[disc.astype(bool)]
         sides.append(float(np.median(values)) if values.size else 0.0)
-    difference = abs(sides[0] - sides[1])
-    return Finding(beyond(difference, policy["max_side_difference"], SIDE_SOFTNESS),
+    return abs(sides[0] - sides[1])
+
+
+def lighting(patch: FacePatch, policy: CheckPolicy) -> Finding:
+    """A large difference between the cheeks means light from one side."""
+    return Finding(beyond(side_difference(patch), policy["max_side_difference"], SIDE_SOFTNESS),
                    messages.INSTRUCTIONS["lighting"])
 
 
