@@ -80,6 +80,8 @@ class ChsiPipeline:
         self._verifier = ChsiVerifier(spec, mesher=self._mesher, hair=self._planner.hair, upright=self._upright)
 
     def process(self, image: np.ndarray) -> ChsiResult:
+        if image.size == 0:
+            return ChsiResult(None, None, CropRefusal("no_face"))
         full = as_bgr(image)
         orientation = self._upright.orient(full)
         turns = orientation.turns
