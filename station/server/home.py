@@ -27,11 +27,16 @@ from station.storage.atomic import write_atomic
 from station.storage.envelope import public_key_to_b64
 
 ENV_SERVER_HOME = "PHOTO_STATION_SERVER_HOME"
+# When set at `init`, the private key file is encrypted with it, and `serve`, `import` and
+# `export-chsi` need it again: a copied server disk alone then opens no photo.
+ENV_KEY_PASSPHRASE = "PHOTO_STATION_SERVER_KEY_PASSPHRASE"
 NOT_INITIALISED = Text("服务器目录 {home} 尚未初始化，请先运行 photo-station-server init。",
                        "The server folder {home} is not initialised; run photo-station-server init first.")
 ALREADY_INITIALISED = Text("服务器目录 {home} 已初始化，不会覆盖现有密钥。",
                            "The server folder {home} is already initialised; its keys are not overwritten.")
 
+KEY_LOCKED = Text("服务器私钥无法打开：请设置正确的 PHOTO_STATION_SERVER_KEY_PASSPHRASE。",
+                  "The server private key does not open: set the right PHOTO_STATION_SERVER_KEY_PASSPHRASE.")
 STATION_EXISTS = Text("工作站 {station_id} 已存在。", "Station {station_id} already exists.")
 
 
@@ -62,8 +67,10 @@ def init_server(home: Path, db_url: str | None = None) -> InitResult:
     if (home / "server.json").exists():
         raise StationError(ALREADY_INITIALISED.format(home=home))
     private = X25519PrivateKey.generate()
-    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    passphrase = os.environ.get(ENV_KEY_PASSPHRASE, "").encode("utf-8")
+    protection = (serialization.BestAvailableEncryption(passphrase) if passphrase
+                  else serialization.NoEncryption())
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection)
     write_atomic(home / "server_private_key.pem", pem)
     os.chmod(home / "server_private_key.pem", 0o600)  # owner only; on Windows keep the folder private
     public = public_key_to_b64(private.public_key())
@@ -94,7 +101,11 @@ class ServerContext:
 
     @cached_property
     def private_key(self) -> X25519PrivateKey:
-        key = serialization.load_pem_private_key((self.home / "server_private_key.pem").read_bytes(), password=None)
+        passphrase = os.environ.get(ENV_KEY_PASSPHRASE, "").encode("utf-8") or None
+        try:
+            key = serialization.load_pem_private_key((self.home / "server_private_key.pem").read_bytes(), passphrase)
+        except (TypeError, ValueError) as exc:
+            raise StationError(KEY_LOCKED) from exc
         assert isinstance(key, X25519PrivateKey)
         return key
 

@@ -42,7 +42,7 @@ AUTH_HEADER = "Authorization"
 @dataclass(frozen=True)
 class UploadSettings:
     policy: RetryPolicy = RetryPolicy()
-    reconcile_every: float = 300.0  # seconds between "what do you hold?" checks
+    reconcile_every: float = 120.0  # seconds between "what do you hold?" checks (also the registrar's health view)
     idle_wait: float = 5.0  # how often an idle worker looks for new jobs (save() also wakes it)
     timeout: float = 30.0  # one HTTP request
 

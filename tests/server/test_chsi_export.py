@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from station.captures import CaptureStore
+from station.errors import StationError
 from station.server.chsi_export import export_chsi
+from station.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server
+from station.server.intake import blob_path
 from station.upload.uploader import Uploader
 
 
@@ -37,3 +41,19 @@ def test_export_names_by_id_number_and_reports_what_it_could_not_export(station,
     assert "640x480" in problems["20200002"] and "student number" in problems["20200003"]
     index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
     assert index[0].startswith("学号,姓名") and len(index) == 3
+
+    registered = server.context.store.registered()["20200001"]
+    blob = blob_path(server.context, registered.uid, "chsi")
+    blob.write_bytes(blob.read_bytes()[:-1] + b"\0")  # damaged at rest on the server
+    again = export_chsi(server.context, tmp_path / "again")
+    assert again.written == 1 and "damaged" in dict((no, t.en) for no, t in again.problems)["20200001"]
+
+
+def test_a_passphrase_protected_server_key_opens_only_with_it(tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_KEY_PASSPHRASE, "registrar secret")
+    init_server(tmp_path / "srv")
+    assert b"ENCRYPTED" in (tmp_path / "srv" / "server_private_key.pem").read_bytes()
+    assert ServerContext(tmp_path / "srv").public_key
+    monkeypatch.setenv(ENV_KEY_PASSPHRASE, "wrong")
+    with pytest.raises(StationError):
+        ServerContext(tmp_path / "srv").private_key
