@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server re
 SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
 MISSING_RECORD = Text("登记记录缺失，无法上传。", "The capture record is missing; cannot upload.")
 AUTH_HEADER = "Authorization"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ def _refusal_detail(response: httpx.Response) -> Text:
 
 
 class Uploader:
+    """Drains the outbox. With start(), it owns its database connection on its own thread:
+    other threads then call only wake(), reconcile_soon() and stop(). Without start(),
+    drain() and reconcile() run on the caller's thread (CLI, tests, benchmark)."""
+
     def __init__(self, home: Path, key: StationKey, settings: UploadSettings = UploadSettings()) -> None:
         self.home = home
         self.key = key
@@ -112,14 +118,23 @@ class Uploader:
         """Call after a save so the new photo goes up now, not at the next poll."""
         self._wake.set()
 
+    def reconcile_soon(self) -> None:
+        """Ask the worker to check with the server at its next turn (the UI's "check now")."""
+        self._next_reconcile = 0.0
+        self._wake.set()
+
     def _run(self) -> None:
         self._db = open_db(database_path(self.home))
         try:
             outbox.recover_interrupted(self._db)
             while not self._stop.is_set():
-                reachable = self.drain()
-                if reachable and time.monotonic() >= self._next_reconcile:
-                    self.reconcile()
+                try:
+                    reachable = self.drain()
+                    if reachable and time.monotonic() >= self._next_reconcile:
+                        self.reconcile()
+                except Exception as exc:  # noqa: BLE001 - the worker must outlive any one bad moment
+                    self._offline_streak += 1
+                    logger.exception("upload worker: %s", exc)
                 self._wake.wait(self._pause())
                 self._wake.clear()
         finally:
