@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import logging
 import pathlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import cv2
 import numpy as np
 
 import station
 from station.chsi.crop import CropPlanner
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
+from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
 from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.policy import Policy
 from station.compliance.results import (
@@ -71,6 +73,7 @@ class ComplianceEngine:
     def __init__(self, policy: Policy, learned: "LearnedChecks | Unavailable", video: bool = False) -> None:
         self.policy = policy
         self.learned = learned
+        self.video = video
         # Tracking one face skips the mesh's own detector on a live feed; the full-range detector counts people.
         self._mesher = FaceMesher(max_faces=1 if video else 3, video=video)
         self._detector = FaceDetector()
@@ -89,8 +92,16 @@ class ComplianceEngine:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: the crop plan and learned scores
         of an earlier frame, used when the face has not moved since (see LiveAnalyzer)."""
         bgr = as_bgr(image)
+        factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
+        if factor < 1.0:  # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
+            bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         meshes = self._mesher.detect(bgr)
-        faces = framing.count_faces(meshes, self._detector.detect(bgr))
+        detections = self._detector.detect(bgr)
+        if not meshes and detections and not self.video:  # too small for the mesh's own detector
+            height, width = bgr.shape[:2]
+            x, y, w, h = detections[0].box
+            meshes = mesh_in_box(self._mesher, bgr, (x / width, y / height, w / width, h / height))
+        faces = framing.count_faces(meshes, detections)
         face = meshes[0] if meshes else None
         patch = photometry.FacePatch.cut(bgr, face) if face is not None else None
         scene = backdrop.Scene.of(bgr, self._segmenter)
@@ -114,8 +125,9 @@ class ComplianceEngine:
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in slow.learned.items()})
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=slow is not None)
                   for check in CHECK_IDS}
-        return Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
-                        face_models=slow)
+        analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
+                            face_models=slow)
+        return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def _learned_scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
         if isinstance(self.learned, Unavailable):
@@ -159,3 +171,12 @@ def _head_box(face: Face | None) -> tuple[float, float, float, float] | None:
     x, y, w, h = face.box
     top = min(y, hair_top_from_landmarks(FaceGeometry.from_points(face.points)))
     return (x, top, w, y + h - top)
+
+
+def _in_original_pixels(analysis: Analysis, factor: float) -> Analysis:
+    """An analysis of a copy shrunk by `factor`, with its geometry in the original image's pixels."""
+    if analysis.face is None:
+        return analysis
+    width, height = analysis.face.image_size
+    face = Face(points=analysis.face.points / factor, image_size=(round(width / factor), round(height / factor)))
+    return replace(analysis, face=face, head_box=_head_box(face), analysis_scale=factor)

@@ -62,17 +62,20 @@ class CheckResult:
 @dataclass(frozen=True)
 class Analysis:
     faces: int  # people in view (a face narrower than the spec's ratio of the main face is ignored)
-    face: Face | None  # the main face's mesh, None when no face was measured
+    face: Face | None  # the main face's mesh in the image's pixels, None when no face was measured
     head_box: tuple[float, float, float, float] | None  # x, y (hair top), width, height (to the chin)
     pose: HeadPose | None
     checks: dict[str, CheckResult]
-    face_models: FaceModelResults | None = None
+    face_models: FaceModelResults | None = None  # in the pixels of the copy that was measured
+    analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
 
     @property
     def crop(self) -> CropPlan | None:
-        """Where the CHSI crop goes in this frame, when it fits."""
+        """Where the CHSI crop goes in this image (its own pixels), when it fits."""
         plan = self.face_models.plan if self.face_models else None
-        return plan if isinstance(plan, CropPlan) else None
+        if not isinstance(plan, CropPlan):
+            return None
+        return plan if self.analysis_scale == 1.0 else plan.for_source_scaled(self.analysis_scale)
 
     @property
     def verdict(self) -> str:

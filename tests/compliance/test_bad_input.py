@@ -92,3 +92,22 @@ def test_demo_frames_get_the_verdicts_their_readme_promises(engine: ComplianceEn
     two = engine.analyze(cv2.imread(str(kiosk / "05_two_people.jpg")))
     assert two.faces == 2 and not two.checks["face_count"].ok
     assert engine.analyze(cv2.imread(str(kiosk / "06_black.jpg"))).verdict == "no_face"
+
+
+def test_large_still_with_a_small_face_is_measured_in_its_own_pixels(engine) -> None:
+    """A tethered camera's still: 4000x3000 with the face under 10% of the width."""
+    from station.chsi.crop import apply_plan
+
+    kiosk = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
+    if not kiosk.is_file():
+        pytest.skip("demo frames absent")
+    frame = cv2.imread(str(kiosk))
+    big = cv2.copyMakeBorder(cv2.resize(frame, (2560, 1440)), 780, 780, 720, 720, cv2.BORDER_REPLICATE)
+    result = engine.analyze(big)
+    assert result.faces == 1 and result.face is not None
+    assert result.face.image_size == (4000, 3000)
+    x, y, w, h = result.face.box
+    assert 1600 < x + w / 2 < 2400 and 1000 < y + h / 2 < 2000
+    assert result.checks["background"].ok
+    if result.crop is not None:
+        assert apply_plan(big, result.crop).shape == (640, 480, 3)
