@@ -34,6 +34,7 @@ from station.camera.discovery import list_cameras
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
 from ui.i18n import t
+from ui.overlay import problem_lines
 from ui.preview import PreviewWidget
 from ui.queue_window import QueueWindow
 from ui.review_panel import ReviewPanel
@@ -322,7 +323,7 @@ class MainWindow(QMainWindow):
         if self.workflow.step is not Step.LIVE or live is None:
             self._say(self.problems, "", "bad")
             return
-        problems = [t(check.message) for _, check in live.analysis.problems]
+        problems = problem_lines(live)
         if problems:
             self._say(self.problems, "\n".join("· " + p for p in problems), "bad")
         else:

@@ -37,17 +37,25 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
     if corners is not None:
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
         painter.drawPolygon(QPolygonF([QPointF(target.x() + x * scale, target.y() + y * scale) for x, y in corners]))
-    problems = [t(check.message) for _, check in result.analysis.problems][:MAX_LINES]
+    problems = problem_lines(result)[:MAX_LINES]
     if not problems:
         return
     font = QFont(painter.font())
     font.setPointSize(18)
     font.setBold(True)
     painter.setFont(font)
-    line = painter.fontMetrics().height() + 8
-    box = QRectF(target.x() + 16, target.y() + 16, target.width() * 0.6, line * len(problems) + 12)
+    metrics = painter.fontMetrics()
+    line = metrics.height() + 8
+    width = min(max(metrics.horizontalAdvance(p) for p in problems) + 24, target.width() - 32)
+    box = QRectF(target.x() + 16, target.y() + 16, width, line * len(problems) + 12)
     painter.fillRect(box, QColor(0, 0, 0, 150))
     painter.setPen(QColor("#ffffff"))
     for i, text in enumerate(problems):
-        painter.drawText(QRectF(box.x() + 12, box.y() + 6 + i * line, box.width() - 24, line),
-                         Qt.AlignVCenter | Qt.AlignLeft, text)
+        shown = metrics.elidedText(text, Qt.ElideRight, int(width - 24))
+        painter.drawText(QRectF(box.x() + 12, box.y() + 6 + i * line, width - 24, line),
+                         Qt.AlignVCenter | Qt.AlignLeft, shown)
+
+
+def problem_lines(result: LiveResult) -> list[str]:
+    """The instructions to read out, first things first, each once."""
+    return list(dict.fromkeys(t(check.message) for _, check in result.analysis.problems))
