@@ -48,7 +48,8 @@ def main() -> int:
         frames = Path(home) / "frames"
         frames.mkdir()
         shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
-        args = build_parser().parse_args(["--demo", "--home", home, "--lang", options.lang, "--camera", str(frames)])
+        argv = ["--demo", "--home", home, "--lang", options.lang, "--camera", str(frames)]
+        args = build_parser(argv).parse_args(argv)
         station, camera, key = open_station(args)
         source = open_camera(camera).start()
         workflow = CaptureWorkflow(station, CaptureStore(station, key=key), "王摄影")

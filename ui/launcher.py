@@ -12,7 +12,7 @@ from station.cli import build_parser, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     if args.command is not None:
         return run(args)
     from ui.app import run_app

@@ -1,8 +1,9 @@
 """The `photo-station` command line: one sub-command module per capability.
 
-Each module in COMMAND_MODULES exposes `register(subparsers, common)`, adding its
-parsers with `parents=[common]` and `set_defaults(func=handler)`; a handler takes
-the parsed arguments and returns the exit code.
+Each module in COMMANDS exposes `register(subparsers, common)`, adding the parser named
+by its key with `parents=[common]` and `set_defaults(func=handler)`; a handler takes the
+parsed arguments and returns the exit code. Only the module of the command being run is
+imported (all of them for --help), so `lookup` does not pay for mediapipe's start-up.
 """
 
 from __future__ import annotations
@@ -13,17 +14,17 @@ import sys
 
 from station.i18n import LANGS
 
-COMMAND_MODULES: list[str] = [
-    "station.cli.roster",
-    "station.cli.schedule",
-    "station.cli.lookup",
-    "station.cli.codes",
-    "station.cli.crop",
-    "station.cli.check",
-    "station.cli.server_config",
-    "station.cli.queue",
-    "station.cli.export",
-]
+COMMANDS: dict[str, str] = {
+    "roster": "station.cli.roster",
+    "schedule": "station.cli.schedule",
+    "lookup": "station.cli.lookup",
+    "codes": "station.cli.codes",
+    "crop": "station.cli.crop",
+    "check": "station.cli.check",
+    "server-config": "station.cli.server_config",
+    "queue": "station.cli.queue",
+    "export": "station.cli.export",
+}
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -36,7 +37,15 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: list[str]) -> list[str]:
+    """The module of the first command named in argv; every module when none is (for --help)."""
+    named = next((a for a in argv if a in COMMANDS), None)
+    if named is not None:
+        return [COMMANDS[named]]
+    return list(COMMANDS.values()) if any(a in ("-h", "--help") for a in argv) else []
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="photo-station",
@@ -50,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="camera index, or a folder of images / a video file to play as the camera")
     parser.add_argument("--operator", default=None, help="photographer's name (asked at start when not given)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for(sys.argv[1:] if argv is None else argv):
         importlib.import_module(name).register(subparsers, common)
     parser.set_defaults(home=None, lang=None)
     return parser
