@@ -1,5 +1,7 @@
 """`photo-station check PATH... [--json] [--policy FILE]`: every compliance check on image files.
 
+`photo-station check --calibrate-backdrop IMAGE` measures the station's backdrop colour first.
+
 Folders are searched recursively for .jpg/.jpeg/.png. With --json, one object per image per line:
 {"path", "faces", "verdict", "checks": {id: {"ok", "score"}}, "pose": {"yaw", "pitch", "roll"} or null};
 a file that cannot be read gives {"path", "error"} and the run goes on. Exit 0 once the run completes.
@@ -15,12 +17,18 @@ from pathlib import Path
 
 from station.chsi.image_io import read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine
+from station.compliance.calibration import BACKDROP_FILE, measure_backdrop
 from station.compliance.messages import TITLES
+from station.errors import StationError
 from station.i18n import Text
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 MSG_UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
+MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
+MSG_CALIBRATED = Text("已保存背景标定 {path}：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，亮度 ≥ {min_value:.0f}",
+                      "saved the backdrop calibration {path}: hue {hue_min:.0f}-{hue_max:.0f}, "
+                      "saturation >= {min_saturation:.0f}, brightness >= {min_value:.0f}")
 MSG_FAILED = Text("分析失败：{error}", "analysis failed: {error}")
 VERDICTS = {
     "pass": Text("合格", "PASS"),
@@ -34,14 +42,22 @@ POSE = Text("偏航 {yaw:+.1f}°  俯仰 {pitch:+.1f}°  侧倾 {roll:+.1f}°", 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("check", parents=[common],
                               help="check photos against every CHSI rule / 按学信网要求逐项检查照片")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="image files, or folders searched recursively")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="image files, or folders searched recursively")
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.add_argument("--policy", type=Path, default=None,
                    help="policy file (default: station/compliance/policy.toml)")
+    p.add_argument("--calibrate-backdrop", type=Path, metavar="IMAGE", default=None,
+                   help="measure the station's blue backdrop in IMAGE and save it to calibration/backdrop.toml")
     p.set_defaults(func=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if args.calibrate_backdrop is not None:
+        calibrate(args.calibrate_backdrop, args.lang)
+    if not args.paths:
+        if args.calibrate_backdrop is not None:
+            return 0
+        raise StationError(MSG_NO_PATHS)
     logging.getLogger("station.compliance").setLevel(logging.ERROR)  # the output says what is missing
     with ComplianceEngine.load(args.policy) as engine:
         for path in image_paths(args.paths):
@@ -52,6 +68,15 @@ def run_check(args: argparse.Namespace) -> int:
             else:
                 print(human(path, outcome, args.lang), flush=True)
     return 0
+
+
+def calibrate(image_path: Path, lang: str | None) -> None:
+    image = read_image(image_path)
+    if image is None:
+        raise StationError(MSG_UNREADABLE)
+    colour = measure_backdrop(image)
+    colour.save(BACKDROP_FILE)
+    print(MSG_CALIBRATED.format(path=BACKDROP_FILE, **colour.__dict__).get(lang), flush=True)
 
 
 def image_paths(names: list[str]) -> Iterator[Path]:

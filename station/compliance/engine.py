@@ -25,6 +25,7 @@ from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
 from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
 from station.compliance import backdrop, framing, messages, photometry
+from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.policy import Policy
 from station.compliance.results import (
     CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, FaceModelResults,
@@ -82,10 +83,15 @@ class ComplianceEngine:
 
     @classmethod
     def load(cls, policy: Policy | str | pathlib.Path | None = None,
-             models_dir: pathlib.Path = station.MODELS_DIR, video: bool = False) -> "ComplianceEngine":
-        """`video=True` tracks the face between frames (live preview); stills use the default."""
+             models_dir: pathlib.Path = station.MODELS_DIR, video: bool = False,
+             backdrop_file: pathlib.Path = BACKDROP_FILE) -> "ComplianceEngine":
+        """`video=True` tracks the face between frames (live preview); stills use the default.
+        A backdrop calibration (calibration/backdrop.toml), when present, sets the accepted blue."""
         if not isinstance(policy, Policy):
             policy = Policy.load(policy)
+        calibration = BackdropColour.load(backdrop_file)
+        if calibration is not None:
+            policy = calibration.applied_to(policy)
         return cls(policy, load_learned(models_dir), video=video)
 
     def analyze(self, image: np.ndarray, reuse: FaceModelResults | None = None) -> Analysis:

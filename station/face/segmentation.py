@@ -25,3 +25,9 @@ class PersonSegmenter:
 
     def close(self) -> None:
         self._seg.close()
+
+    def __enter__(self) -> "PersonSegmenter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

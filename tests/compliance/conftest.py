@@ -16,8 +16,10 @@ from station.compliance.engine import Unavailable
 
 
 @pytest.fixture(scope="session")
-def engine() -> ComplianceEngine:
-    with ComplianceEngine.load() as eng:
+def engine(tmp_path_factory) -> ComplianceEngine:
+    """The shipped policy, without this station's backdrop calibration (tests expect the CHSI blue)."""
+    uncalibrated = tmp_path_factory.mktemp("calibration") / "backdrop.toml"
+    with ComplianceEngine.load(backdrop_file=uncalibrated) as eng:
         yield eng
 
 

@@ -1,0 +1,56 @@
+"""Backdrop calibration: a station whose blue is outside the default range can measure and accept it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from station.compliance import ComplianceEngine
+from station.compliance.calibration import BackdropColour, measure_backdrop
+from station.compliance.scenes import backdrop
+from station.errors import StationError
+from tests.cli import run_cli
+
+
+def _violet_blue() -> np.ndarray:
+    """A deep violet-blue cloth: hue about 128 in OpenCV units, just outside the default 88-125."""
+    frame = backdrop("blue", np.random.default_rng(5)).astype(np.float32)
+    frame[:] = (200, 40, 70)
+    frame += np.random.default_rng(6).normal(0, 3, frame.shape)
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def test_calibration_widens_the_accepted_blue(tmp_path: Path) -> None:
+    frame = _violet_blue()
+    with ComplianceEngine.load(backdrop_file=tmp_path / "none.toml") as default:
+        assert not default.analyze(frame).checks["background"].ok
+    path = tmp_path / "backdrop.toml"
+    measure_backdrop(frame).save(path)
+    assert BackdropColour.load(path) is not None
+    with ComplianceEngine.load(backdrop_file=path) as calibrated:
+        assert calibrated.policy["background"]["hue_max"] > 128
+        assert calibrated.analyze(frame).checks["background"].ok
+        assert not calibrated.analyze(np.full((720, 1280, 3), 150, np.uint8)).checks["background"].ok
+
+
+def test_a_grey_picture_cannot_calibrate_and_a_broken_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(StationError) as err:
+        measure_backdrop(np.full((720, 1280, 3), 150, np.uint8))
+    assert "不是蓝色" in err.value.text.zh
+    broken = tmp_path / "backdrop.toml"
+    broken.write_text("hue_min = 'blue'\n", encoding="utf-8")
+    with pytest.raises(StationError):
+        ComplianceEngine.load(backdrop_file=broken)
+
+
+def test_cli_refuses_to_calibrate_on_a_grey_picture(tmp_path: Path, home: Path) -> None:
+    import cv2
+
+    grey = tmp_path / "grey.png"
+    cv2.imwrite(str(grey), np.full((360, 640, 3), 150, np.uint8))
+    result = run_cli("check", "--calibrate-backdrop", str(grey), home=home)
+    assert result.returncode == 2 and "不是蓝色" in result.stderr.decode("utf-8")
+    nothing = run_cli("check", home=home)
+    assert nothing.returncode == 2 and "请给出" in nothing.stderr.decode("utf-8")
