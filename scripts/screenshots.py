@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from station.camera import open_camera  # noqa: E402
 from station.capture.workflow import CaptureWorkflow, Shot  # noqa: E402
 from station.captures import CaptureStore  # noqa: E402
-from station.cli import build_parser  # noqa: E402
+from station.cli import parse_args  # noqa: E402
 from station.demo import DEMO_DIR  # noqa: E402
 from ui.app import open_station  # noqa: E402
 from ui.i18n import set_language  # noqa: E402
@@ -49,7 +49,7 @@ def main() -> int:
         frames.mkdir()
         shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
         argv = ["--demo", "--home", home, "--lang", options.lang, "--camera", str(frames)]
-        args = build_parser(argv).parse_args(argv)
+        args = parse_args(argv)
         station, camera, key = open_station(args)
         source = open_camera(camera).start()
         workflow = CaptureWorkflow(station, CaptureStore(station, key=key), "王摄影")

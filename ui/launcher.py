@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from station.cli import build_parser, run
+from station.cli import parse_args, run
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser(argv).parse_args(argv)
+    args = parse_args(argv)
     if args.command is not None:
         return run(args)
     from ui.app import run_app

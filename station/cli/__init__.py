@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
 
 def _common_options() -> argparse.ArgumentParser:
     # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it.
+    # The actions are shared with every sub-parser: never set_defaults() on them (parse_args fills them).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
                         help="data folder (default: $PHOTO_STATION_HOME or the per-user data dir)")
@@ -61,8 +62,16 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(sys.argv[1:] if argv is None else argv):
         importlib.import_module(name).register(subparsers, common)
-    parser.set_defaults(home=None, lang=None)
     return parser
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parsed arguments with --home and --lang always present (None when not given)."""
+    args = build_parser(argv).parse_args(argv)
+    for name in ("home", "lang"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    return args
 
 
 def run(args: argparse.Namespace) -> int:

@@ -162,3 +162,12 @@ def test_cli_refuses_an_unreadable_file_with_a_message(home: Path, tmp_path: Pat
     result = run_cli("roster", "import", str(tmp_path / "missing.xlsx"), "--json", home=home)
     assert result.returncode != 0
     assert "找不到文件" in result.stderr.decode("utf-8")
+
+
+def test_home_and_lang_work_before_or_after_the_command(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "r.csv", [HEADER_ZH, *GOOD], "utf-8")
+    before, after = tmp_path / "before", tmp_path / "after"
+    result = run_cli("--home", str(before), "--lang", "en", "roster", "import", str(path))
+    assert result.returncode == 0 and "3 added" in result.stdout.decode()
+    assert run_cli("roster", "import", str(path), "--home", str(after)).returncode == 0
+    assert (before / "station.db").exists() and (after / "station.db").exists()
