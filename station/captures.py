@@ -139,9 +139,6 @@ class CaptureStore:
         self.station = station
         self._key = key
         self.reserve_bytes = reserve_bytes
-        # WAL with synchronous=NORMAL survives a killed process but may lose the last commits on
-        # power loss; an accepted photo must survive both, so this connection syncs every commit.
-        station.db.execute("PRAGMA synchronous = FULL")
 
     @property
     def key(self) -> StationKey:

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import platformdirs
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.errors import StationError
 from station.i18n import Text
+from station.paths import resolve_home
 from station.server.store import MetaStore
 from station.storage.atomic import write_atomic
 from station.storage.envelope import public_key_to_b64
@@ -41,13 +41,7 @@ STATION_EXISTS = Text("工作站 {station_id} 已存在。", "Station {station_i
 
 
 def server_home(explicit: str | os.PathLike[str] | None = None) -> Path:
-    if explicit:
-        home = Path(explicit)
-    elif os.environ.get(ENV_SERVER_HOME):
-        home = Path(os.environ[ENV_SERVER_HOME])
-    else:
-        home = Path(platformdirs.user_data_dir("PhotoStationServer", appauthor=False))
-    return home.expanduser().resolve()
+    return resolve_home(explicit, ENV_SERVER_HOME, "PhotoStationServer")
 
 
 def token_digest(token: str) -> str:

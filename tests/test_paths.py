@@ -1,0 +1,24 @@
+"""Where data lives: --home beats $PHOTO_STATION_HOME beats the per-user folder."""
+
+from pathlib import Path
+
+import pytest
+
+from station.db import open_db
+from station.paths import data_home
+
+
+def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PHOTO_STATION_HOME", str(tmp_path / "env"))
+    assert data_home() == (tmp_path / "env").resolve() and (tmp_path / "env").is_dir()
+    assert data_home(tmp_path / "flag") == (tmp_path / "flag").resolve()
+    monkeypatch.delenv("PHOTO_STATION_HOME")
+    for var in ("XDG_DATA_HOME", "APPDATA", "LOCALAPPDATA"):  # keep the per-user folder inside tmp
+        monkeypatch.setenv(var, str(tmp_path / "user"))
+    default = data_home()
+    assert default.name == "PhotoStation" and default.is_dir()
+
+
+def test_every_commit_is_synced(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "station.db")
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
