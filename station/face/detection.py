@@ -1,7 +1,7 @@
-"""Face boxes from mediapipe's full-range face detector (bundled in its wheel).
+"""Face boxes from mediapipe's face detectors (bundled in its wheel), to count the people in view.
 
-The face mesh only finds faces its own short-range detector sees; counting people in view
-needs this detector too, which also finds small and distant faces.
+The face mesh only reports faces its own detector sees. The short-range detector is cheap and sees
+everyone near the camera; when it sees nobody, the full-range one looks for small, distant faces.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ import mediapipe as mp  # noqa: E402
 
 from station.face.frames import to_rgb  # noqa: E402
 
+# The detectors look at 128 or 192 px squares: a copy this wide loses nothing and converts faster.
+DETECT_WIDTH = 640
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -25,16 +28,12 @@ class Detection:
     score: float
 
 
-# The full-range model looks at 192x192 pixels: a copy this wide loses nothing and converts faster.
-DETECT_WIDTH = 640
-
-
 class FaceDetector:
     """Not thread-safe: one per thread."""
 
     def __init__(self, min_confidence: float = 0.5) -> None:
-        self._detector = mp.solutions.face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=min_confidence)
+        self._near, self._far = (mp.solutions.face_detection.FaceDetection(
+            model_selection=k, min_detection_confidence=min_confidence) for k in (0, 1))
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
         """Faces in a BGR (or grey) image, largest first."""
@@ -43,13 +42,15 @@ class FaceDetector:
             bgr = cv2.resize(bgr, (DETECT_WIDTH, max(1, round(height * DETECT_WIDTH / width))),
                              interpolation=cv2.INTER_LINEAR)
         rgb = to_rgb(bgr)
-        found = []
-        for det in self._detector.process(rgb).detections or []:
+        found = self._near.process(rgb).detections or self._far.process(rgb).detections or []
+        boxes = []
+        for det in found:
             rel = det.location_data.relative_bounding_box
             box = (rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height)
-            found.append(Detection(box=box, score=float(det.score[0])))
-        found.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
-        return found
+            boxes.append(Detection(box=box, score=float(det.score[0])))
+        boxes.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
+        return boxes
 
     def close(self) -> None:
-        self._detector.close()
+        self._near.close()
+        self._far.close()
