@@ -22,7 +22,7 @@ from station.upload.link import load_link, save_link
 
 DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_ROSTER = DEMO_DIR / "roster.csv"
-DEMO_FRAMES = DEMO_DIR / "kiosk"
+DEMO_FRAMES = DEMO_DIR  # kiosk/ frames, then qr/ phones showing DEMO0001 and DEMO0002
 SLOT_LENGTH = dt.timedelta(hours=1)
 DEMO_STATION_ID = "DEMO-01"
 # Demo data is invented and lives in its own folder: a fixed passphrase keeps the demo one click away.

@@ -111,7 +111,8 @@ class UsbBackend:
 
 
 class FileBackend:
-    """A folder of images or a video file, looped at a steady frame rate: demo mode and tests.
+    """A folder (and its sub-folders, in path order) of images or a video file, looped at a steady
+    frame rate: demo mode and tests.
 
     Frames are read-only arrays (a cached image is handed out many times without copying).
     The folder or file vanishing reads as an unplugged camera.
@@ -137,7 +138,7 @@ class FileBackend:
         self._tick = 0
         self._cache.clear()
         if self.path.is_dir():
-            self._files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            self._files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
             if not self._files:
                 raise CameraUnavailable(f"no images in {self.path}")
         elif self.path.is_file() and self.path.suffix.lower() in VIDEO_SUFFIXES:

@@ -1,0 +1,33 @@
+"""The file camera plays a folder tree in path order: the demo's kiosk frames, then its phones."""
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from station.camera.backends import FileBackend
+from station.demo import DEMO_FRAMES
+
+
+def test_sub_folders_play_in_path_order(tmp_path: Path) -> None:
+    for name, value in (("b/2.png", 20), ("a/1.png", 10), ("c.png", 30), ("a/notes.txt", 0)):
+        path = tmp_path / name
+        path.parent.mkdir(exist_ok=True)
+        if path.suffix == ".png":
+            cv2.imwrite(str(path), np.full((8, 8, 3), value, np.uint8))
+        else:
+            path.write_text("not an image")
+    camera = FileBackend(tmp_path, fps=1000)
+    camera.open()
+    assert [int(camera.read()[0, 0, 0]) for _ in range(4)] == [10, 20, 30, 10]
+    camera.close()
+
+
+def test_the_demo_camera_shows_the_phones_with_capture_codes() -> None:
+    from station.identify.frames import decode_frame
+
+    camera = FileBackend(DEMO_FRAMES, fps=1000)
+    camera.open()
+    codes = [code for _ in range(8) for code in decode_frame(camera.read())]
+    camera.close()
+    assert codes == ["DEMO0001", "DEMO0002"]
