@@ -28,7 +28,7 @@ from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, FaceModelResults,
+    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, PlannedCrop,
     Finding,
 )
 from station.face.detection import FaceDetector
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A face that moved less than this share of its width keeps its crop plan and learned scores.
+# A face that moved less than this share of its width keeps its crop plan.
 REUSE_TOLERANCE = 0.04
 
 
@@ -94,9 +94,9 @@ class ComplianceEngine:
             policy = calibration.applied_to(policy)
         return cls(policy, load_learned(models_dir), video=video)
 
-    def analyze(self, image: np.ndarray, reuse: FaceModelResults | None = None) -> Analysis:
-        """Every check on one frame (grey, BGR or BGRA). `reuse`: the crop plan and learned scores
-        of an earlier frame, used when the face has not moved since (see LiveAnalyzer)."""
+    def analyze(self, image: np.ndarray, reuse: PlannedCrop | None = None) -> Analysis:
+        """Every check on one frame (grey, BGR or BGRA). `reuse`: the crop planned on an earlier
+        frame, used when the face has not moved since (see LiveAnalyzer)."""
         bgr = as_bgr(image)
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
         if factor < 1.0:  # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
@@ -116,23 +116,24 @@ class ComplianceEngine:
             "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
             "background": backdrop.background(scene, self.policy["background"]),
         }
-        pose, slow = None, None
+        pose, planned = None, None
         if face is not None and patch is not None:
             pose = head_pose(face.points)
             if reuse is not None and reuse.still_hold_for(face.points, REUSE_TOLERANCE):
-                slow = reuse
+                planned = reuse
             else:
-                slow = FaceModelResults(self._planner.plan(bgr, face), self._learned_scores(bgr, face), face.points)
-            findings["face_position"] = framing.face_position(slow.plan)
+                planned = PlannedCrop(self._planner.plan(bgr, face), face.points)
+            findings["face_position"] = framing.face_position(planned.plan)
             findings["pose"] = framing.pose(pose, self.policy["pose"])
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
             findings["blur"] = photometry.blur(patch, self.policy["blur"])
-            findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in slow.learned.items()})
-        checks = {check: self._decide(check, findings.get(check), faces, measured_face=slow is not None)
+            learned = self._learned_scores(bgr, face)
+            findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.items()})
+        checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
-                            face_models=slow)
+                            planned=planned)
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def _learned_scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:

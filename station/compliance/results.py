@@ -37,13 +37,12 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class FaceModelResults:
-    """The expensive answers about one face (crop plan, learned scores): a live preview reuses
-    them while the face stays where it was measured."""
+class PlannedCrop:
+    """The CHSI crop planned for one face (the engine's most expensive step): a live preview
+    reuses it while the face stays where it was measured."""
 
     plan: CropPlan | CropRefusal
-    learned: dict[str, float]
-    points: np.ndarray  # the landmarks they were measured on
+    points: np.ndarray  # the landmarks it was planned on
 
     def still_hold_for(self, points: np.ndarray, tolerance: float) -> bool:
         """No landmark moved more than `tolerance` face widths (cheek to cheek) since."""
@@ -66,13 +65,13 @@ class Analysis:
     head_box: tuple[float, float, float, float] | None  # x, y (hair top), width, height (to the chin)
     pose: HeadPose | None
     checks: dict[str, CheckResult]
-    face_models: FaceModelResults | None = None  # in the pixels of the copy that was measured
+    planned: PlannedCrop | None = None  # in the pixels of the copy that was measured
     analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
 
     @property
     def crop(self) -> CropPlan | None:
         """Where the CHSI crop goes in this image (its own pixels), when it fits."""
-        plan = self.face_models.plan if self.face_models else None
+        plan = self.planned.plan if self.planned else None
         if not isinstance(plan, CropPlan):
             return None
         return plan if self.analysis_scale == 1.0 else plan.for_source_scaled(self.analysis_scale)

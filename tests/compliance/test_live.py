@@ -1,4 +1,4 @@
-"""The live analyser reuses the slow, face-only results while the face stays put, and only then."""
+"""The live analyser reuses the crop plan while the face stays put, and only then."""
 
 from __future__ import annotations
 
@@ -26,10 +26,10 @@ def test_still_face_reuses_then_refreshes_and_a_move_recomputes(frames) -> None:
         second = live.analyze(still)
         third = live.analyze(still)
         fourth = live.analyze(still)  # at most three frames in a row share one measurement
-        assert second.face_models is first.face_models and third.face_models is first.face_models
-        assert fourth.face_models is not first.face_models
+        assert second.planned is first.planned and third.planned is first.planned
+        assert fourth.planned is not first.planned
         assert second.checks["face_position"] == first.checks["face_position"]
         after_move = live.analyze(moved)
-        assert after_move.face_models is not fourth.face_models
+        assert after_move.planned is not fourth.planned
         assert not after_move.checks["face_position"].ok  # the stale "fits" answer is not reused
         assert live.analyze(np.zeros_like(still)).verdict == "no_face"
