@@ -6,7 +6,8 @@ policy decides. Consistent rules for what cannot be measured:
 - a check that needs a face, when no face was measured: state "no_face", score 1.0, not ok;
 - a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
 - a check the policy does not enforce is always ok (its score is still reported).
-face_count, exposure and background look at the whole frame and always run.
+face_count, exposure and background look at the whole frame and always run. The verdict is
+"no_face" when nobody is in view, else "pass" when every check is ok, else "fail".
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ import station
 from station.chsi.crop import CropPlanner
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
+from station.chsi.image_io import as_bgr
 from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
 from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, PlannedCrop,
-    Finding,
+    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, Finding, PlannedCrop,
 )
 from station.face.detection import FaceDetector
-from station.chsi.image_io import as_bgr
 from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
@@ -75,7 +75,7 @@ class ComplianceEngine:
         self.policy = policy
         self.learned = learned
         self.video = video
-        # Tracking one face skips the mesh's own detector on a live feed; the full-range detector counts people.
+        # Tracking one face skips the mesh's own detector on a live feed; the face detector counts people.
         self._mesher = FaceMesher(max_faces=1 if video else 3, video=video)
         self._detector = FaceDetector()
         self._segmenter = PersonSegmenter()
@@ -97,7 +97,7 @@ class ComplianceEngine:
     def analyze(self, image: np.ndarray, reuse: PlannedCrop | None = None) -> Analysis:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: the crop planned on an earlier
         frame, used when the face has not moved since (see LiveAnalyzer)."""
-        bgr = as_bgr(image)
+        bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
         if factor < 1.0:  # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
             bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)

@@ -28,6 +28,7 @@ def _assert_complete(result) -> None:
     ("BGRA", np.zeros((100, 100, 4), np.uint8)),
     ("noise", np.random.default_rng(0).integers(0, 256, (360, 640, 3), dtype=np.uint8)),
     ("one pixel", np.zeros((1, 1, 3), np.uint8)),
+    ("empty", np.zeros((0, 0, 3), np.uint8)),
 ])
 def test_frames_without_a_face_say_no_face(engine: ComplianceEngine, name: str, frame: np.ndarray) -> None:
     result = engine.analyze(frame)
