@@ -22,11 +22,16 @@ PATCH_WIDTH = 128
 # mediapipe face-mesh outline (FACEMESH_FACE_OVAL walked in order).
 FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
              148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
-# Cheek landmarks, subject's right then left, sampled for the lighting balance.
-RIGHT_CHEEK = (50, 205, 117, 123, 187)
-LEFT_CHEEK = (280, 425, 346, 352, 411)
+# Inner cheek landmarks (they stay on the skin when the head turns), subject's right then left.
+RIGHT_CHEEK = (36, 205, 101, 50)
+LEFT_CHEEK = (266, 425, 330, 280)
+# Second derivative along x, y and both diagonals.
+SECOND_DERIVATIVES = tuple(np.array(k, np.float32) for k in (
+    [[0, 0, 0], [1, -2, 1], [0, 0, 0]], [[0, 1, 0], [0, -2, 0], [0, 1, 0]],
+    [[1, 0, 0], [0, -2, 0], [0, 0, 1]], [[0, 0, 1], [0, -2, 0], [1, 0, 0]]))
 LIGHTNESS_SOFTNESS = 3.0  # L* units
 CLIP_SOFTNESS = 0.01
+GLARE_LEVEL = 245  # every channel this bright: white glare (one saturated channel is only warm skin)
 SIDE_SOFTNESS = 3.0
 
 
@@ -63,7 +68,7 @@ def exposure(patch: FacePatch | None, frame_l: float, policy: CheckPolicy) -> Fi
         lightness, clipped = frame_l, 0.0
     else:
         lightness = float(patch.lightness[patch.inside].mean())
-        clipped = float((patch.bgr[patch.inside].max(axis=1) >= 250).mean())
+        clipped = float((patch.bgr[patch.inside].min(axis=1) >= GLARE_LEVEL).mean())
     scores = {
         messages.TOO_DARK: beyond(policy["min_face_lightness"] - lightness, 0.0, LIGHTNESS_SOFTNESS),
         messages.TOO_BRIGHT: beyond(lightness - policy["max_face_lightness"], 0.0, LIGHTNESS_SOFTNESS),
@@ -81,7 +86,7 @@ def side_difference(patch: FacePatch) -> float:
         disc = np.zeros(patch.inside.shape, np.uint8)
         for i in cheek:
             cv2.circle(disc, tuple(int(v) for v in np.round(patch.points[i])), radius, 1, -1)
-        values = patch.lightness[disc.astype(bool)]
+        values = patch.lightness[disc.astype(bool) & patch.inside]
         sides.append(float(np.median(values)) if values.size else 0.0)
     return abs(sides[0] - sides[1])
 
@@ -93,12 +98,16 @@ def lighting(patch: FacePatch, policy: CheckPolicy) -> Finding:
 
 
 def sharpness(patch: FacePatch) -> float:
-    """log variance of the Laplacian inside the face outline, at the patch's fixed scale."""
-    grey = cv2.cvtColor(patch.bgr, cv2.COLOR_BGR2GRAY)
-    lap = cv2.Laplacian(grey, cv2.CV_32F, ksize=3)
+    """log variance of the second derivative inside the face outline, in its least sharp direction.
+
+    Defocus softens every direction; motion blurs one and leaves the others sharp, so the
+    weakest of four directions (0, 45, 90, 135 degrees) catches both, at the patch's fixed scale.
+    """
+    grey = cv2.cvtColor(patch.bgr, cv2.COLOR_BGR2GRAY).astype(np.float32)
     inner = cv2.erode(patch.inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    values = lap[inner] if inner.sum() > 50 else lap.ravel()
-    return math.log(float(values.var()) + 1.0)
+    if inner.sum() < 50:
+        inner = np.ones_like(inner)
+    return math.log(min(float(cv2.filter2D(grey, -1, k)[inner].var()) for k in SECOND_DERIVATIVES) + 1.0)
 
 
 def blur(patch: FacePatch, policy: CheckPolicy) -> Finding:
