@@ -33,12 +33,12 @@ def _import(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
     report = schedule.import_schedule(station.db, args.file)
     if args.json:
-        print_json(report.to_json())
+        print_json(report.to_json(station.lang))
     else:
         print(Text(f"导入 {report.slots} 个时段，拒绝 {len(report.rejected)} 行",
                    f"{report.slots} slots imported, {len(report.rejected)} rows rejected").get(station.lang))
         for r in report.rejected:
-            print(f"  {r['row']}: {r['reason']}")
+            print(f"  {r['row']}: {r['reason'].get(station.lang)}")
     return 0
 
 

@@ -12,13 +12,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "student_no": ("学号", "学生学号", "学籍号", "学生编号", "studentno", "studentnumber", "studentid", "student_no", "student_id"),
     "name": ("姓名", "学生姓名", "name", "studentname", "fullname"),
     "gender": ("性别", "gender", "sex"),
-    "id_number": ("身份证号", "身份证号码", "身份证", "证件号码", "证件号", "公民身份号码", "idnumber", "id_number", "idcard", "idno"),
+    "id_number": ("身份证号", "身份证号码", "身份证", "身份证件号", "身份证件号码", "证件号码", "证件号", "公民身份号码", "idnumber", "id_number", "idcard", "idno"),
     "id_type": ("证件类型", "idtype", "id_type"),
-    "college": ("学院", "院系", "院", "学院名称", "所在学院", "所在院系", "college", "school", "faculty", "department"),
+    "college": ("学院", "院系", "院", "系", "学院名称", "所在学院", "所属学院", "所在院系", "院系名称", "college", "school", "faculty", "department"),
     "major": ("专业", "专业名称", "所学专业", "major", "specialty", "speciality"),
-    "class_name": ("班级", "班级名称", "行政班", "行政班级", "所在班级", "class", "classname", "class_name"),
+    "class_name": ("班级", "班级名称", "班号", "行政班", "行政班级", "所在班级", "class", "classname", "class_name"),
     "level": ("层次", "培养层次", "学历层次", "level"),
-    "capture_code": ("采集码", "图像采集码", "capturecode", "capture_code"),
+    "capture_code": ("采集码", "图像采集码", "学信网采集码", "照片采集码", "capturecode", "capture_code"),
 }
 REQUIRED = ("student_no", "name", "class_name")
 _HEADER_SCAN_ROWS = 20

@@ -26,7 +26,7 @@ FIELD_NAMES = {
 }
 _STUDENT_NO = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _OTHER_DOCUMENT = re.compile(r"^[0-9A-Z]{5,20}$")
-_GENDERS = {"m": "男", "male": "男", "男": "男", "f": "女", "female": "女", "女": "女"}
+_GENDERS = {"m": "男", "male": "男", "男": "男", "男性": "男", "f": "女", "female": "女", "女": "女", "女性": "女"}
 
 
 @dataclass(frozen=True)

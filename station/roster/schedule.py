@@ -28,7 +28,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "venue": ("地点", "采集地点", "拍摄地点", "venue", "place", "location"),
 }
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_TIME = re.compile(r"(\d{1,2})\s*[:：时]\s*(\d{2})")
+_TIME = re.compile(r"(下午|晚上|pm|PM)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,11 @@ class Slot:
 @dataclass
 class ScheduleReport:
     slots: int = 0
-    rejected: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)  # row, class, reason (Text)
 
-    def to_json(self) -> dict:
-        return {"slots": self.slots, "rejected": self.rejected}
+    def to_json(self, lang: str | None = None) -> dict:
+        return {"slots": self.slots,
+                "rejected": [{**r, "reason": r["reason"].get(lang)} for r in self.rejected]}
 
 
 def parse_slot(class_name: str, text: str, venue: str = "") -> Slot:
@@ -58,7 +59,13 @@ def parse_slot(class_name: str, text: str, venue: str = "") -> Slot:
     if not date or len(times) < 2:
         raise ValueError(text)
     day = dt.date(*(int(x) for x in date.groups()))
-    start, end = (dt.datetime.combine(day, dt.time(int(h), int(m))) for h, m in times[:2])
+    afternoon = False  # "下午2:00-3:00": the mark before the first time covers both
+    clock = []
+    for mark, hour, minute in times[:2]:
+        afternoon = afternoon or bool(mark)
+        hour = int(hour) + 12 if afternoon and int(hour) < 12 else int(hour)
+        clock.append(dt.time(hour, int(minute)))
+    start, end = (dt.datetime.combine(day, moment) for moment in clock)
     if end <= start:
         raise ValueError(text)
     return Slot(class_name, start, end, venue)
@@ -117,7 +124,7 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str) -> ScheduleRepo
             except ValueError:
                 report.rejected.append({
                     "row": row_no, "class": cell.get("class_name", ""),
-                    "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}").get(),
+                    "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}"),
                 })
         return report
     raise StationError(Text("时间表中找不到表头（需要 班级 与 日期/时间 列）",

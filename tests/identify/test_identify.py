@@ -144,3 +144,33 @@ def test_codes_cli_writes_a_pdf_of_slips(station: Station, home: Path, tmp_path:
     assert out.read_bytes().startswith(b"%PDF")
     missing = run_cli("codes", "--class", "不存在", "--out", str(out), home=home)
     assert missing.returncode != 0 and "不存在" in missing.stderr.decode()
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("2024-10-22 8:30-9:30", (8, 30), (9, 30)),
+    ("2024年10月22日 8：30～9：30", (8, 30), (9, 30)),
+    ("2024/10/22 下午2:00-3:30", (14, 0), (15, 30)),
+    ("2024.10.22 13:00至14:00", (13, 0), (14, 0)),
+])
+def test_slot_texts_schools_write(text: str, start: tuple[int, int], end: tuple[int, int]) -> None:
+    slot = schedule.parse_slot("班", text)
+    assert (slot.starts_at.date(), slot.starts_at.time(), slot.ends_at.time()) == (
+        dt.date(2024, 10, 22), dt.time(*start), dt.time(*end))
+
+
+@pytest.mark.parametrize("text", ["明天上午", "2024-10-22", "2024-10-22 9:30-8:30", "2024-13-40 8:00-9:00"])
+def test_unreadable_slots_are_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        schedule.parse_slot("班", text)
+
+
+def test_schedule_import_cli(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "时间表.csv"
+    path.write_bytes("班级,日期,时间段,地点\n软件2101,2024-10-22,8:30-9:30,学术会堂\n坏班,明天,上午,\n".encode("gbk"))
+    result = run_cli("schedule", "import", str(path), "--json", "--lang", "en", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    [report] = json_lines(result)
+    assert report["slots"] == 1 and report["rejected"][0]["row"] == 3
+    assert report["rejected"][0]["reason"].startswith("Unreadable")
+    shown = run_cli("schedule", "show", home=home).stdout.decode()
+    assert "2024-10-22 08:30-09:30  软件2101  学术会堂" in shown
