@@ -77,7 +77,7 @@ class ComplianceEngine:
         self.video = video
         # Tracking one face skips the mesh's own detector on a live feed; the face detector counts people.
         self._mesher = FaceMesher(max_faces=1 if video else 3, video=video)
-        self._detector = FaceDetector()
+        self._detector = FaceDetector(thorough=not video)
         self._segmenter = PersonSegmenter()
         self._planner = CropPlanner()
 

@@ -8,28 +8,22 @@ from station.compliance import messages
 from station.compliance.policy import CheckPolicy
 from station.compliance.results import Finding
 from station.compliance.scoring import beyond
-from station.face.detection import Detection
+from station.face.detection import Detection, centre_inside
 from station.face.landmarks import Face
 from station.face.pose import HeadPose
-
-Box = tuple[float, float, float, float]
 
 
 def count_faces(meshes: list[Face], detections: list[Detection]) -> int:
     """People in view: mesh faces plus detections no mesh face explains, ignoring faces that are
     narrower than the spec's ratio of the main face (a poster or a passer-by far behind)."""
     boxes = [face.box for face in meshes]
-    extra = [d.box for d in detections if not any(_centre_inside(d.box, box, grow=0.25) for box in boxes)]
-    widths = sorted((box[2] for box in boxes + extra), reverse=True)
+    for detection in detections:  # largest first; overlapping detections of one face count once
+        if not any(centre_inside(detection.box, box, grow=0.25) for box in boxes):
+            boxes.append(detection.box)
+    widths = sorted((box[2] for box in boxes), reverse=True)
     if not widths:
         return 0
     return sum(1 for w in widths if w >= SPEC.second_face_min_ratio * widths[0])
-
-
-def _centre_inside(box: Box, outer: Box, grow: float) -> bool:
-    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-    x, y, w, h = outer
-    return x - grow * w <= cx <= x + (1 + grow) * w and y - grow * h <= cy <= y + (1 + grow) * h
 
 
 def face_count(faces: int) -> Finding:

@@ -22,16 +22,21 @@ from station.face.frames import to_rgb  # noqa: E402
 DETECT_WIDTH = 640
 
 
+Box = tuple[float, float, float, float]  # x, y, width, height in pixels
+
+
 @dataclass(frozen=True)
 class Detection:
-    box: tuple[float, float, float, float]  # x, y, width, height in pixels
+    box: Box
     score: float
 
 
 class FaceDetector:
-    """Not thread-safe: one per thread."""
+    """Not thread-safe: one per thread. `thorough` also runs the full-range detector when the
+    short-range one found someone (stills: a second, turned or distant face is not missed)."""
 
-    def __init__(self, min_confidence: float = 0.5) -> None:
+    def __init__(self, min_confidence: float = 0.5, thorough: bool = False) -> None:
+        self.thorough = thorough
         self._near, self._far = (mp.solutions.face_detection.FaceDetection(
             model_selection=k, min_detection_confidence=min_confidence) for k in (0, 1))
 
@@ -42,15 +47,28 @@ class FaceDetector:
             bgr = cv2.resize(bgr, (DETECT_WIDTH, max(1, round(height * DETECT_WIDTH / width))),
                              interpolation=cv2.INTER_LINEAR)
         rgb = to_rgb(bgr)
-        found = self._near.process(rgb).detections or self._far.process(rgb).detections or []
-        boxes = []
-        for det in found:
-            rel = det.location_data.relative_bounding_box
-            box = (rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height)
-            boxes.append(Detection(box=box, score=float(det.score[0])))
-        boxes.sort(key=lambda d: d.box[2] * d.box[3], reverse=True)
-        return boxes
+        found = _boxes(self._near.process(rgb).detections, width, height)
+        if self.thorough or not found:
+            found += [d for d in _boxes(self._far.process(rgb).detections, width, height)
+                      if not any(centre_inside(d.box, near.box) for near in found)]
+        return sorted(found, key=lambda d: d.box[2] * d.box[3], reverse=True)
 
     def close(self) -> None:
         self._near.close()
         self._far.close()
+
+
+def _boxes(detections: list | None, width: int, height: int) -> list[Detection]:
+    found = []
+    for det in detections or []:
+        rel = det.location_data.relative_bounding_box
+        box = (rel.xmin * width, rel.ymin * height, rel.width * width, rel.height * height)
+        found.append(Detection(box=box, score=float(det.score[0])))
+    return found
+
+
+def centre_inside(box: Box, outer: Box, grow: float = 0.0) -> bool:
+    """Whether `box`'s centre lies in `outer` grown by `grow` of its size on every side."""
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    x, y, w, h = outer
+    return x - grow * w <= cx <= x + (1 + grow) * w and y - grow * h <= cy <= y + (1 + grow) * h
