@@ -64,11 +64,13 @@ def main() -> None:
     print(f"train {len(closed)} closed + {len(opened)} open eye crops; val {len(val_closed)} + {len(val_opened)}",
           flush=True)
     net = SmallNet(WIDTHS, 1, dropout=0.1)
-    report = fit(net, train, val, eye_crop, lambda item: item[0].labels, ["eyes_closed"], args.epochs)
-    export_onnx(Probabilities(net), MODELS_DIR / EYE_MODEL, EYE_SIZE, ["eyes_closed"],
-                {"val_thresholds": {"eyes_closed": report["eyes_closed"]["threshold"]}, "val": report,
-                 "epochs": args.epochs, "widths": list(WIDTHS)})
-    print(json.dumps(report, indent=1))
+
+    def export(report: dict) -> None:
+        export_onnx(Probabilities(net), MODELS_DIR / EYE_MODEL, EYE_SIZE, ["eyes_closed"],
+                    {"val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
+
+    print(json.dumps(fit(net, train, val, eye_crop, lambda item: item[0].labels, ["eyes_closed"], args.epochs,
+                         on_best=export), indent=1))
     print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
 
 

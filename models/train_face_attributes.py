@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -24,7 +25,7 @@ from station.compliance.learned import (FACE_MODEL, FACE_SIZE, IRIS_IMAGE_LEFT, 
                                         warp)
 
 HEADS = ["glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "mouth_open", "teeth", "smile"]
-WIDTHS = (24, 48, 96, 160)
+WIDTHS = (16, 32, 64, 128)
 CELEBA_COLUMNS = {"glasses": "Eyeglasses", "hat": "Wearing_Hat", "earrings": "Wearing_Earrings",
                   "necklace": "Wearing_Necklace", "mouth_open": "Mouth_Slightly_Open",
                   "eyebrows_covered": "Bangs", "smile": "Smiling"}
@@ -81,7 +82,8 @@ def face_crop(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=16)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="folder for the ONNX file (default: models/)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     start = time.time()
@@ -91,11 +93,13 @@ def main() -> None:
     train += [s for s in train if s.dataset == "celebamaskhq"]
     print(f"train {len(train)} val {len(val)}; no face found: train {skipped_train} val {skipped_val}", flush=True)
     net = SmallNet(WIDTHS, len(HEADS))
-    report = fit(net, train, val, face_crop, lambda s: s.labels, HEADS, args.epochs)
-    thresholds = {name: r["threshold"] for name, r in report.items()}
-    export_onnx(Probabilities(net), MODELS_DIR / FACE_MODEL, FACE_SIZE, HEADS,
-                {"val_thresholds": thresholds, "val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
-    print(json.dumps(report, indent=1))
+
+    def export(report: dict) -> None:
+        export_onnx(Probabilities(net), args.out / FACE_MODEL, FACE_SIZE, HEADS,
+                    {"val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
+
+    print(json.dumps(fit(net, train, val, face_crop, lambda s: s.labels, HEADS, args.epochs, on_best=export),
+                     indent=1))
     print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
 
 

@@ -121,18 +121,28 @@ def export_onnx(model, path: Path, size: int, outputs: list[str], extra: dict) -
     path.with_suffix(".json").write_text(json.dumps(sidecar, indent=1) + "\n", encoding="utf-8")
 
 
+def forward(net, crops: list[np.ndarray]):
+    """Logits per item. An item may be several crops (K, H, W, 3): its logit is their maximum
+    (multiple-instance: a face wears earrings if either ear crop shows one)."""
+    import torch
+
+    batch = np.stack(crops)
+    per_item = batch.shape[1] if batch.ndim == 5 else 1
+    x = batch.reshape(-1, *batch.shape[-3:]).astype(np.float32).transpose(0, 3, 1, 2) / 255.0
+    logits = net(torch.from_numpy(x))
+    return logits.reshape(len(crops), per_item, -1).amax(dim=1)
+
+
 def predict(net, items: list, crop_fn, batch: int = 128) -> np.ndarray:
     """Probabilities of the net on un-augmented crops, (len(items), n_heads)."""
     import torch
-
-    from station.compliance.learned import to_input
 
     net.eval()
     out = []
     with torch.no_grad():
         for i in range(0, len(items), batch):
             crops = [crop_fn(item, None) for item in items[i : i + batch]]
-            out.append(torch.sigmoid(net(torch.from_numpy(to_input(crops)))).numpy())
+            out.append(torch.sigmoid(forward(net, crops)).numpy())
     return np.concatenate(out)
 
 
@@ -151,14 +161,15 @@ def head_report(names: list[str], labels: np.ndarray, probs: np.ndarray, thresho
 
 
 def fit(net, train_items: list, val_items: list, crop_fn, label_fn, names: list[str], epochs: int,
-        batch: int = 64, lr: float = 2e-3, seed: int = 0, log=print) -> dict:
-    """Trains with masked BCE (unknown labels are NaN), keeps the epoch with the best mean val AUC."""
+        batch: int = 64, lr: float = 2e-3, seed: int = 0, log=print, on_best=None) -> dict:
+    """Trains with masked BCE (unknown labels are NaN), keeps the epoch with the best mean val AUC.
+
+    `on_best(report)` runs at every new best epoch (the scripts export there, so a run cut short still ships).
+    """
     import copy
     import time
 
     import torch
-
-    from station.compliance.learned import to_input
 
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -173,10 +184,9 @@ def fit(net, train_items: list, val_items: list, crop_fn, label_fn, names: list[
         order = rng.permutation(len(train_items))
         for i in range(0, len(order) - batch + 1, batch):
             chosen = [train_items[j] for j in order[i : i + batch]]
-            x = torch.from_numpy(to_input([crop_fn(item, rng) for item in chosen]))
             y = torch.from_numpy(np.stack([label_fn(item) for item in chosen]))
             known = ~torch.isnan(y)
-            logits = net(x)
+            logits = forward(net, [crop_fn(item, rng) for item in chosen])
             loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[known], y[known])
             optimizer.zero_grad()
             loss.backward()
@@ -190,5 +200,7 @@ def fit(net, train_items: list, val_items: list, crop_fn, label_fn, names: list[
             + f" ({time.time() - start:.0f}s)")
         if score > best:
             best, best_state = score, copy.deepcopy(net.state_dict())
+            if on_best:
+                on_best(report)
     net.load_state_dict(best_state)
     return head_report(names, val_labels, predict(net, val_items, crop_fn))

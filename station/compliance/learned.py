@@ -1,10 +1,11 @@
 """The compliance checks that geometry cannot answer, scored by small models this project trains.
 
-Two ONNX models live in models/: `face_attributes.onnx` scores a face crop for glasses, hats,
+Three ONNX models live in models/: `face_attributes.onnx` scores a face crop for glasses, hats,
 earrings, necklaces, covered ears and brows, an open mouth and showing teeth; `eye_state.onnx`
-scores each eye crop for being closed. Both crops are cut by the alignment below from the face
-mesh landmarks, and the training scripts (models/train_*.py) cut their crops with this very code,
-so a 256x256 CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models.
+scores each eye crop for being closed; `earrings.onnx` looks closer at the ear lobes. Every crop
+is cut by the alignment below from the face mesh landmarks, and the training scripts
+(models/train_*.py) cut their crops with this very code, so a 256x256 CelebA-HQ portrait and a
+1280x720 kiosk frame look alike to the models. Each model card (models/*.md) has its figures.
 """
 
 from __future__ import annotations
@@ -31,12 +32,20 @@ FACE_SIZE = 112
 # Eye corners land here in the eye crop; the image-right eye is mirrored so both look like one eye.
 EYE_TEMPLATE = np.array([[0.15, 0.55], [0.85, 0.55]], np.float32)
 EYE_SIZE = 32
+# Earring crops: a square of EAR_SIDE (in face-crop units) beside each jaw-line point under the ear, the
+# image-right one mirrored; in the face crop's frame, offset outward and down from that point.
+JAW_UNDER_EAR = (132, 361)
+EAR_SIDE, EAR_OFFSET = 0.42, (-0.07, 0.0)
+EAR_SIZE = 48
 
 FACE_MODEL = "face_attributes.onnx"
 EYE_MODEL = "eye_state.onnx"
+EAR_MODEL = "earrings.onnx"
 
-# Outputs of the face model that are check ids; the others (smile, bangs) only help training.
+# Outputs of the face model that are check ids; the other (smile) only helps training.
 FACE_CHECKS = ("glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "mouth_open", "teeth")
+# `earrings` blends the face model's head with the ear-crop model; the weight was chosen on "val".
+EAR_MODEL_WEIGHT = 0.5
 
 
 def similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -68,6 +77,19 @@ def eye_transforms(points: np.ndarray, size: int = EYE_SIZE) -> list[np.ndarray]
     right = similarity(points[list(EYE_CORNERS[1]), :2], EYE_TEMPLATE * size)
     flip = np.array([[-1, 0, size], [0, 1, 0], [0, 0, 1]], np.float32)
     return [left, (flip @ np.vstack([right, [0, 0, 1]]))[:2]]
+
+
+def ear_transforms(points: np.ndarray, size: int = EAR_SIZE) -> list[np.ndarray]:
+    """Frame -> earring crop transforms, image-left side then image-right side mirrored."""
+    to_face = np.vstack([face_transform(points, 1), [0, 0, 1]]).astype(np.float64)
+    transforms = []
+    for point, side in zip(JAW_UNDER_EAR, (1, -1)):
+        x, y, _ = to_face @ [*points[point, :2], 1]
+        cx, cy = x + side * EAR_OFFSET[0], y + EAR_OFFSET[1]
+        scale = size / EAR_SIDE
+        crop = np.array([[side * scale, 0, size / 2 - side * scale * cx], [0, scale, size / 2 - scale * cy], [0, 0, 1]])
+        transforms.append((crop @ to_face)[:2].astype(np.float32))
+    return transforms
 
 
 def warp(bgr: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
@@ -147,6 +169,9 @@ class LearnedChecks:
         self._face_info = ModelInfo.read(face_path)
         self._eye = _session(eye_path)
         self._eye_info = ModelInfo.read(eye_path)
+        ear_path = models_dir / EAR_MODEL
+        self._ear = _session(ear_path)
+        self._ear_info = ModelInfo.read(ear_path)
 
     @classmethod
     def load(cls, models_dir: pathlib.Path = station.MODELS_DIR) -> "LearnedChecks":
@@ -166,9 +191,17 @@ class LearnedChecks:
         probs = self._eye.run(None, {"crop": to_input(crops)})[0][:, 0]
         return float(probs.mean())
 
+    def ear_earrings(self, bgr: np.ndarray, face: Face) -> float:
+        """P(earring) from the crops beside the ear lobes: the larger of the two sides."""
+        size = self._ear_info.size
+        crops = [warp(bgr, m, size) for m in ear_transforms(face.points, size)]
+        return float(self._ear.run(None, {"crop": to_input(crops)})[0].max())
+
     def scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
         """P(rule broken) in [0, 1] per check id in `check_ids`."""
         outputs = self.face_outputs(bgr, face)
         result = {check: outputs[check] for check in FACE_CHECKS}
+        result["earrings"] = (EAR_MODEL_WEIGHT * self.ear_earrings(bgr, face)
+                              + (1 - EAR_MODEL_WEIGHT) * outputs["earrings"])
         result["eyes_closed"] = self.eyes_closed(bgr, face)
         return result

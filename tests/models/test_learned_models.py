@@ -1,0 +1,115 @@
+"""The shipped learned checks: they load, score real faces sensibly, align alike at any frame size, never crash."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station import MODELS_DIR
+from station.compliance.learned import FACE_SIZE, LearnedChecks, face_transform, warp
+from station.face import Face, FaceMesher
+
+LEARNED_IDS = {"glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "teeth", "mouth_open",
+               "eyes_closed"}
+
+
+@pytest.fixture(scope="module")
+def checks() -> LearnedChecks:
+    return LearnedChecks.load()
+
+
+@pytest.fixture(scope="module")
+def mesher():
+    with FaceMesher(max_faces=1) as m:
+        yield m
+
+
+def _test_files(faces_dir: Path, dataset: str, column: str, value: str, count: int) -> list[Path]:
+    """The first `count` images of the held-out test split whose label `column` equals `value`."""
+    split = json.loads((MODELS_DIR / "splits" / f"{dataset}.json").read_text(encoding="utf-8"))
+    test = set(split["test"])
+    with open(faces_dir / dataset / "labels.csv", newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["file"] in test and r[column] == value]
+    return [faces_dir / dataset / r["file"] for r in rows[:count]]
+
+
+def _scores(checks: LearnedChecks, mesher: FaceMesher, paths: list[Path]) -> list[dict[str, float]]:
+    out = []
+    for path in paths:
+        bgr = cv2.imread(str(path))
+        faces = mesher.detect(bgr)
+        if faces:
+            out.append(checks.scores(bgr, faces[0]))
+    return out
+
+
+def test_models_load_and_score_every_learned_check(checks: LearnedChecks) -> None:
+    assert set(checks.check_ids) == LEARNED_IDS
+    for name in ("face_attributes", "eye_state", "earrings"):
+        assert (MODELS_DIR / f"{name}.onnx").stat().st_size < 3_000_000
+        assert (MODELS_DIR / f"{name}.md").is_file()
+
+
+def test_faces_off_the_frame_or_grey_give_scores_not_exceptions(checks: LearnedChecks) -> None:
+    points = np.zeros((478, 3), np.float32)
+    points[:, 0] = np.linspace(5000, 5100, 478)  # a face entirely outside a 640x480 frame
+    points[:, 1] = np.linspace(-900, -800, 478)[::-1]
+    for frame in (np.zeros((480, 640, 3), np.uint8), np.full((480, 640), 255, np.uint8)):
+        scores = checks.scores(frame, Face(points=points, image_size=(640, 480)))
+        assert set(scores) == LEARNED_IDS
+        assert all(0.0 <= v <= 1.0 for v in scores.values())
+
+
+@pytest.mark.dataset
+@pytest.mark.parametrize("check,column", [("glasses", "Eyeglasses"), ("hat", "Wearing_Hat")])
+def test_known_faces_score_on_the_right_side(checks, mesher, faces_dir, check: str, column: str) -> None:
+    threshold = json.loads((MODELS_DIR / "metrics.json").read_text(encoding="utf-8"))["thresholds"][check]
+    worn = [s[check] for s in _scores(checks, mesher, _test_files(faces_dir, "celebahq", column, "1", 6))]
+    bare = [s[check] for s in _scores(checks, mesher, _test_files(faces_dir, "celebahq", column, "0", 6))]
+    assert sum(v >= threshold for v in worn) >= 5, worn
+    assert sum(v < threshold for v in bare) >= 5, bare
+
+
+@pytest.mark.dataset
+def test_closed_eyes_score_above_open_eyes(checks, mesher, faces_dir) -> None:
+    closed = [s["eyes_closed"] for s in _scores(checks, mesher, _test_files(faces_dir, "cew_closed", "eyes_closed",
+                                                                                 "1", 8))]
+    opened = [s["eyes_closed"] for s in _scores(checks, mesher, _test_files(faces_dir, "celebahq", "Eyeglasses",
+                                                                                 "0", 8))]
+    assert len(closed) >= 6 and len(opened) >= 6
+    assert min(closed) > np.median(opened) and np.median(closed) > max(opened), (closed, opened)
+
+
+def _in_kiosk_frame(portrait: np.ndarray, scale: float, x0: int, y0: int) -> np.ndarray:
+    """The portrait resized by `scale` and pasted at (x0, y0) on a grey 1280x720 frame."""
+    small = cv2.resize(portrait, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    frame[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
+    return frame
+
+
+@pytest.mark.dataset
+def test_a_face_in_a_kiosk_frame_crops_like_the_tight_portrait(checks, mesher, faces_dir) -> None:
+    """A 256 px portrait placed small or large in a 1280x720 frame gives the same face crop and scores."""
+    portrait = cv2.imread(str(_test_files(faces_dir, "celebahq", "Eyeglasses", "1", 1)[0]))
+    tight = mesher.detect(portrait)[0]
+    reference = warp(portrait, face_transform(tight.points), FACE_SIZE).astype(np.float32)
+    inside = reference.sum(axis=2) > 0  # where the portrait had pixels (the frame shows grey beyond)
+
+    for scale, x0, y0 in ((0.5, 900, 500), (1.6, 300, 150)):
+        moved = tight.points.copy()
+        moved[:, :2] = moved[:, :2] * scale + [x0, y0]
+        crop = warp(_in_kiosk_frame(portrait, scale, x0, y0), face_transform(moved), FACE_SIZE).astype(np.float32)
+        assert np.abs(crop - reference)[inside].mean() < 5, scale
+
+    frame = _in_kiosk_frame(portrait, 1.6, 300, 150)
+    in_frame = mesher.detect(frame)[0]  # the kiosk's own landmarks, not the moved ones
+    redetected = warp(frame, face_transform(in_frame.points), FACE_SIZE).astype(np.float32)
+    assert np.abs(redetected - reference)[inside].mean() < 10  # another face differs by ~100
+    a, b = checks.scores(portrait, tight), checks.scores(frame, in_frame)
+    assert all(abs(a[k] - b[k]) < 0.15 for k in a), (a, b)
