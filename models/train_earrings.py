@@ -8,19 +8,15 @@ Run: .venv/bin/python -m models.train_earrings [--epochs N]   (about 15 min on 2
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
 import numpy as np
-import torch
-
 from models.datasets import load_labels
 from models.nets import Probabilities, SmallNet
 from models.train_face_attributes import HEADS, mask_labels
-from models.training import Sample, export_onnx, fit, jitter, load_samples, photometric
-from station import MODELS_DIR
-from station.compliance.learned import EAR_MODEL, EAR_SIZE, ear_transforms, warp
+from models.training import Sample, augmented_crop, export_onnx, fit, load_samples, training_args
+from station.compliance.learned import EAR_MODEL, EAR_SIZE, ear_transforms
 
 WIDTHS = (16, 32, 64, 96)
 
@@ -40,28 +36,19 @@ def load_part(part: str) -> list[Sample]:
 
 
 def ear_crops(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
-    crops = []
-    for matrix in ear_transforms(sample.points, EAR_SIZE):
-        if rng is None:
-            crops.append(warp(sample.image, matrix, EAR_SIZE))
-        else:
-            crops.append(photometric(warp(sample.image, jitter(matrix, EAR_SIZE, rng, 0.7), EAR_SIZE), rng))
-    return np.stack(crops)
+    return np.stack([augmented_crop(sample.image, matrix, EAR_SIZE, rng, strength=0.7)
+                     for matrix in ear_transforms(sample.points, EAR_SIZE)])
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = training_args(__doc__, epochs=40)
     start = time.time()
     train, val = load_part("train"), load_part("val")
     print(f"train {len(train)} faces, val {len(val)}", flush=True)
     net = SmallNet(WIDTHS, 1)
 
     def export(report: dict) -> None:
-        export_onnx(Probabilities(net), MODELS_DIR / EAR_MODEL, EAR_SIZE, ["earrings"],
+        export_onnx(Probabilities(net), args.out / EAR_MODEL, EAR_SIZE, ["earrings"],
                     {"val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
 
     print(json.dumps(fit(net, train, val, ear_crops, lambda s: s.labels, ["earrings"], args.epochs, on_best=export),

@@ -8,17 +8,13 @@ Run: .venv/bin/python -m models.train_eye_state [--epochs N]   (a few minutes on
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
 import numpy as np
-import torch
-
 from models.nets import Probabilities, SmallNet
-from models.training import Sample, export_onnx, fit, jitter, load_samples, photometric
-from station import MODELS_DIR
-from station.compliance.learned import EYE_MODEL, EYE_SIZE, eye_transforms, warp
+from models.training import Sample, augmented_crop, export_onnx, fit, load_samples, training_args
+from station.compliance.learned import EYE_MODEL, EYE_SIZE, eye_transforms
 
 WIDTHS = (16, 32, 64)
 OPEN_SOURCES = ("celebahq", "celebamaskhq", "genki4k")
@@ -44,18 +40,11 @@ def eye_items(part: str, limit: int | None) -> tuple[list[tuple[Sample, int]], l
 
 def eye_crop(item: tuple[Sample, int], rng: np.random.Generator | None) -> np.ndarray:
     sample, eye = item
-    matrix = eye_transforms(sample.points, EYE_SIZE)[eye]
-    if rng is None:
-        return warp(sample.image, matrix, EYE_SIZE)
-    return photometric(warp(sample.image, jitter(matrix, EYE_SIZE, rng), EYE_SIZE), rng)
+    return augmented_crop(sample.image, eye_transforms(sample.points, EYE_SIZE)[eye], EYE_SIZE, rng)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
+    args = training_args(__doc__, epochs=12)
     start = time.time()
     closed, opened = eye_items("train", OPEN_PER_SOURCE)
     train = closed * max(1, round(len(opened) / len(closed))) + opened
@@ -66,7 +55,7 @@ def main() -> None:
     net = SmallNet(WIDTHS, 1, dropout=0.1)
 
     def export(report: dict) -> None:
-        export_onnx(Probabilities(net), MODELS_DIR / EYE_MODEL, EYE_SIZE, ["eyes_closed"],
+        export_onnx(Probabilities(net), args.out / EYE_MODEL, EYE_SIZE, ["eyes_closed"],
                     {"val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
 
     print(json.dumps(fit(net, train, val, eye_crop, lambda item: item[0].labels, ["eyes_closed"], args.epochs,

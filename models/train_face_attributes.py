@@ -8,21 +8,15 @@ Run: .venv/bin/python -m models.train_face_attributes [--epochs N]   (about 25 m
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
-import torch
-
 from models.datasets import load_labels, load_mask
 from models.nets import Probabilities, SmallNet
-from models.training import Sample, export_onnx, fit, jitter, load_samples, photometric
-from station import MODELS_DIR
-from station.compliance.learned import (FACE_MODEL, FACE_SIZE, IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT, face_transform,
-                                        warp)
+from models.training import Sample, augmented_crop, export_onnx, fit, load_samples, training_args
+from station.compliance.learned import FACE_MODEL, FACE_SIZE, IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT, face_transform
 
 HEADS = ["glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "mouth_open", "teeth", "smile"]
 WIDTHS = (16, 32, 64, 128)
@@ -74,18 +68,11 @@ def load_part(part: str) -> tuple[list[Sample], dict[str, int]]:
 
 
 def face_crop(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
-    matrix = face_transform(sample.points, FACE_SIZE)
-    if rng is None:
-        return warp(sample.image, matrix, FACE_SIZE)
-    return photometric(warp(sample.image, jitter(matrix, FACE_SIZE, rng), FACE_SIZE), rng)
+    return augmented_crop(sample.image, face_transform(sample.points, FACE_SIZE), FACE_SIZE, rng)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="folder for the ONNX file (default: models/)")
-    args = parser.parse_args()
-    torch.set_num_threads(2)
+    args = training_args(__doc__, epochs=18)
     start = time.time()
     train, skipped_train = load_part("train")
     val, skipped_val = load_part("val")

@@ -6,6 +6,7 @@ the alignment transform and the pixels, so what the models learn is what the sta
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import numpy as np
 
 from models.cache_landmarks import load_landmarks
 from models.datasets import FACES_DIR, load_split
+from station import MODELS_DIR
 
 
 @dataclass
@@ -53,6 +55,29 @@ def jitter(matrix: np.ndarray, size: int, rng: np.random.Generator, strength: fl
     if rng.random() < 0.5:
         m = np.array([[-1, 0, size], [0, 1, 0]], np.float64) @ np.vstack([m, [0, 0, 1]])
     return (np.vstack([m, [0, 0, 1]]) @ np.vstack([matrix, [0, 0, 1]]))[:2].astype(np.float32)
+
+
+def augmented_crop(image: np.ndarray, matrix: np.ndarray, size: int, rng: np.random.Generator | None,
+                   strength: float = 1.0) -> np.ndarray:
+    """The run-time crop when `rng` is None, else a jittered, photometrically augmented one."""
+    from station.compliance.learned import warp
+
+    if rng is None:
+        return warp(image, matrix, size)
+    return photometric(warp(image, jitter(matrix, size, rng, strength), size), rng)
+
+
+def training_args(doc: str, epochs: int) -> argparse.Namespace:
+    """--epochs and --threads, which every training script takes; sets torch's thread count."""
+    import torch
+
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--epochs", type=int, default=epochs)
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads (the machine is shared)")
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="folder for the ONNX file (default: models/)")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    return args
 
 
 def photometric(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:

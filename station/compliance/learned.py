@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 import station
+from station.chsi.image_io import as_bgr
 from station.face import Face
 
 # Face mesh landmark ids: iris centres (image-left eye first), inner lips, eye corners.
@@ -120,15 +121,6 @@ def warp(bgr: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
         m[:, 0] /= fx
         m[:, 1] /= fy
     return cv2.warpAffine(roi, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-
-
-def as_bgr(image: np.ndarray) -> np.ndarray:
-    """3-channel uint8 BGR from a grey, BGR or BGRA frame."""
-    if image.ndim == 2:
-        return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
-    return image
 
 
 def to_input(crops: list[np.ndarray]) -> np.ndarray:
