@@ -110,7 +110,7 @@ def main() -> None:
         print(f"| {r['check']} | {r['dataset']} {r['label']} | {r['n']} ({r['positives']}) | {r['auc']:.3f} "
               f"| {r['balanced_accuracy']:.3f} @ {r['threshold']:.3f} |")
     print("thresholds (val):", json.dumps(thresholds))
-    print("time per face (both models, 1 thread):", timing)
+    print("time per face (all learned models, 1 thread each):", timing)
 
 
 if __name__ == "__main__":
