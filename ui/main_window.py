@@ -40,6 +40,7 @@ from ui.queue_window import QueueWindow
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.student_card import StudentCard
+from ui.student_picker import StudentPicker
 from ui.upload_dialog import FailedUploadsDialog
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
@@ -49,6 +50,7 @@ NO_SLOT = Text("当前没有排定的班级", "No class scheduled now")
 MENU_ROSTER = Text("名单(&R)", "&Roster")
 IMPORT_ROSTER = Text("导入名单…", "Import roster…")
 SET_SLOTS = Text("班级采集时段…", "Class capture slots…")
+PICK_STUDENT = Text("选择学生…", "Pick a student…")
 MENU_UPLOAD = Text("上传(&U)", "&Upload")
 FAILED_UPLOADS = Text("失败的上传…", "Failed uploads…")
 MENU_STATION = Text("工作站(&S)", "&Station")
@@ -179,6 +181,7 @@ class MainWindow(QMainWindow):
         roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
         roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.station, self))
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
+        roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
         upload_menu.addAction(t(FAILED_UPLOADS), self.show_failed_uploads)
         station_menu = self.menuBar().addMenu(t(MENU_STATION))
@@ -200,6 +203,11 @@ class MainWindow(QMainWindow):
         self._say(self.message, t(found.message), LEVEL[found.outcome])
         self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
         self._show_step()
+
+    def pick_student(self) -> None:
+        picker = StudentPicker(self.station, self)
+        if picker.exec() and picker.chosen:
+            self.identify(picker.chosen)
 
     def shutter(self) -> None:
         if self.workflow.step is Step.REVIEW:

@@ -209,3 +209,33 @@ def test_queue_screen_full_names_setting(make_window, frames: Path) -> None:
     window.full_names.setChecked(True)
     names = [window.queue_window.table.item(r, 2).text() for r in range(window.queue_window.table.rowCount())]
     assert "林晓雯" in names and not any("*" in n for n in names)
+
+
+def test_a_captured_student_picked_from_the_list_can_be_retaken(qtbot, make_window, frames: Path, station) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.student_picker import StudentPicker
+
+    window = make_window(frames)
+    window.identify("DEMO0008")
+    answer_next_dialog("测试")
+    window.shutter()
+    window.accept()
+
+    seen = []
+
+    def pick() -> None:  # as the photographer: type part of the name, press Enter
+        picker = QApplication.activeModalWidget()
+        if not isinstance(picker, StudentPicker):
+            QTimer.singleShot(20, pick)
+            return
+        picker.filter.setText("郑欣")  # 2021010108
+        seen.extend(picker.table.item(r, c).text() for r in range(picker.table.rowCount()) for c in (0, 3))
+        picker.filter.returnPressed.emit()
+
+    QTimer.singleShot(20, pick)
+    window.pick_student()
+    assert seen == ["2021010108", "1"]  # one match, already photographed once
+    assert window.card.name.text() == "郑欣然"
+    assert window.workflow.identification.outcome is Outcome.ALREADY_CAPTURED and window.retake_button.isVisible()
