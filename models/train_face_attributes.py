@@ -72,7 +72,7 @@ def face_crop(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
 
 
 def main() -> None:
-    args = training_args(__doc__, epochs=18)
+    args = training_args(__doc__, epochs=24)
     start = time.time()
     train, skipped_train = load_part("train")
     val, skipped_val = load_part("val")
