@@ -292,7 +292,9 @@ class MainWindow(QMainWindow):
         old.stop()
         self.preview.source = source
         source.subscribe(self._bridge.camera.emit)
-        self.scanner = CodeScanner(source, self._bridge.code.emit).start()
+        self.scanner = CodeScanner(source, self._bridge.code.emit)
+        self.scanner.pause(self.workflow.step is Step.REVIEW)
+        self.scanner.start()
         if self.checks is not None:
             self.checks = LiveChecks(source, self._bridge.live.emit).start()
 
@@ -319,6 +321,7 @@ class MainWindow(QMainWindow):
     def _show_step(self) -> None:
         step = self.workflow.step
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
+        self.scanner.pause(step is Step.REVIEW)
         self.shutter_button.setEnabled(step is Step.LIVE and not self.workflow.needs_retake_reason)
         found = self.workflow.identification
         self.retake_button.setVisible(bool(found and found.outcome is Outcome.ALREADY_CAPTURED) and step is Step.LIVE)

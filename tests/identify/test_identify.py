@@ -87,6 +87,14 @@ def test_qr_on_a_phone_held_at_an_angle_is_read_from_the_frame(station: Station,
     assert identify(station.db, text, NOON).student.name == "李四"
 
 
+def test_the_quick_pass_reads_a_plain_code_and_leaves_hard_ones_to_the_thorough_pass() -> None:
+    plain = held_up(qr_image("CJM-7F3A-0002"), tilt=0.0)
+    dark = held_up(qr_image("CJM-7F3A-0002"), tilt=0.15, dark_mode=True)
+    assert decode_frame(plain, thorough=False) == ["CJM-7F3A-0002"]
+    assert decode_frame(dark, thorough=False) == []
+    assert decode_frame(dark) == ["CJM-7F3A-0002"]
+
+
 def test_student_card_barcode_and_grey_frames(station: Station) -> None:
     frame = held_up(code128_image("2021101"), tilt=0.1)
     assert decode_frame(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)) == ["2021101"]

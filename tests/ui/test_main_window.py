@@ -239,3 +239,21 @@ def test_a_captured_student_picked_from_the_list_can_be_retaken(qtbot, make_wind
     assert seen == ["2021010108", "1"]  # one match, already photographed once
     assert window.card.name.text() == "郑欣然"
     assert window.workflow.identification.outcome is Outcome.ALREADY_CAPTURED and window.retake_button.isVisible()
+
+
+def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
+    from station.camera import open_camera
+
+    window = make_window(frames)
+    window.identify("DEMO0009")
+    answer_next_dialog("测试")
+    window.shutter()
+    before = window.message.text()
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    shutil.copy(DEMO_DIR / "qr" / "DEMO0001.jpg", phone)
+    window.use_camera(open_camera(str(phone), fps=20).start())  # the new camera's scanner is paused too
+    qtbot.wait(1500)
+    assert window.pages.currentWidget() is window.review and window.message.text() == before
+    window.escape()  # back to live: the code is read again
+    qtbot.waitUntil(lambda: window.card.name.text() == "林晓雯", timeout=10_000)
