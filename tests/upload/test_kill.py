@@ -35,15 +35,23 @@ def test_random_kills_during_save_and_upload_lose_nothing_and_duplicate_nothing(
     command = [sys.executable, str(DRIVER), str(home), str(TOTAL), str(log)]
     rng = random.Random(5)
     busy_kills = 0  # kills that landed while the station was saving or uploading
+    def progress() -> tuple[int, int]:
+        return len(logged(log)), len(server.context.store.uploads())
+
     for _ in range(KILLS):
-        progress = (len(logged(log)), len(server.context.store.uploads()))
+        before = progress()
         process = subprocess.Popen(command, env=env, cwd=ROOT)
-        time.sleep(rng.uniform(0.6, 1.8))  # start-up takes ~0.5-1.2 s; after that it saves and uploads
+        # Start-up time depends on the machine's load: wait until the driver is saving or uploading,
+        # then kill it at a random point of that work.
+        deadline = time.monotonic() + 60
+        while progress() == before and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.6))
         if process.poll() is not None:
             break
         process.send_signal(signal.SIGKILL)
         process.wait()
-        busy_kills += (len(logged(log)), len(server.context.store.uploads())) != progress
+        busy_kills += progress() != before
     assert busy_kills >= KILLS // 2
     assert subprocess.run(command, env=env, cwd=ROOT, timeout=120).returncode == 0
 
