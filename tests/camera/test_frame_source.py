@@ -83,7 +83,8 @@ def test_video_camera_loops_at_a_steady_rate(tmp_path: Path) -> None:
     produced = latest.frame_id - first.frame_id
     elapsed = latest.timestamp - first.timestamp
     assert produced > 8, "a 4-frame clip must keep playing: it loops"
-    assert 30 <= produced / elapsed <= 50, f"{produced / elapsed:.1f} fps, asked for 40"
+    # Paced, not free-running (the upper bound); the lower bound leaves room for a loaded CI machine.
+    assert 20 <= produced / elapsed <= 50, f"{produced / elapsed:.1f} fps, asked for 40"
 
 
 def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path) -> None:
@@ -95,7 +96,8 @@ def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path
             frame = source.latest()
             held.append(source.buffered())
             seen.append(frame.frame_id)
-            assert time.monotonic() - frame.timestamp < 0.05, "the newest frame is always fresh"
+            # A queue behind this slow consumer would hand out ever older frames; the newest is ms old.
+            assert time.monotonic() - frame.timestamp < 0.2, "the newest frame is always fresh"
     assert max(held) <= 4
     gaps = np.diff(seen)
     assert gaps.min() > 1, "frames in between are skipped, not queued"
@@ -186,7 +188,7 @@ def test_frozen_camera_is_shown_at_once_then_reopened(tmp_path: Path) -> None:
         frozen_at = time.monotonic()
         assert source.state is CameraState.FROZEN
         last = source.latest()
-        assert frozen_at - last.timestamp < FAST["frozen_after"] + 0.25, "frozen is reported within the limit"
+        assert frozen_at - last.timestamp < FAST["frozen_after"] + 0.75, "frozen is reported within the limit"
         back = source.wait_newer(last.frame_id, 5.0)
         assert back is not None and len(made) == 2, "a hung connection is abandoned and the camera reopened"
         deadline = time.monotonic() + 2
