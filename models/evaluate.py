@@ -1,14 +1,21 @@
-"""Chooses the shipped thresholds on "val" and measures the shipped models on "test", through the run-time code.
+"""Chooses the shipped blend and thresholds on "val" and measures the shipped models on "test", through the run-time code.
 
-Every figure comes from station.compliance.learned.LearnedChecks.scores on the cached face mesh points
-of the dataset images, i.e. exactly what the station computes for a face. Writes models/metrics.json
+Every figure comes from station.compliance.learned.LearnedChecks on the cached face mesh points of the
+dataset images, i.e. exactly what the station computes for a face. For each learned check it:
+1. scores val and test with every model that has an output of that name;
+2. picks the blend weights (steps of 0.25 over those outputs) with the best val AUC on the check's
+   reference labels (THRESHOLD_SOURCE), and on those scores the threshold with the best val balanced accuracy;
+3. measures the blended score on test.
+Writes models/blend.json, models/metrics.json and the thresholds in station/compliance/policy.toml,
 and prints the tables that the model cards carry.
 Run: .venv/bin/python -m models.evaluate
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import time
 from dataclasses import dataclass
 
@@ -20,22 +27,26 @@ from models.datasets import FACES_DIR, load_labels, load_split
 from models.train_face_attributes import CELEBA_COLUMNS, HEADS, mask_labels
 from models.training import balanced_accuracy, best_threshold, roc_auc
 from station import MODELS_DIR
-from station.compliance.learned import LearnedChecks
+from station.compliance.learned import BLEND_FILE, Blend, LearnedChecks
+from station.compliance.policy import DEFAULT_POLICY
+from station.compliance.results import LEARNED_CHECK_IDS
 from station.face import Face
 
-# (check id, dataset, label name) pairs measured; the first pair of each check chooses its threshold on val.
+# (check id, dataset, label name) pairs measured on test.
 CELEBA_CHECKS = [(check, "celebahq", column) for check, column in CELEBA_COLUMNS.items() if check != "smile"]
 MASK_CHECKS = [(check, "celebamaskhq", f"mask:{check}") for check in HEADS if check != "smile"]
+# The labels on "val" that choose each check's blend and threshold.
 THRESHOLD_SOURCE = {**{c: ("celebahq", l) for c, _, l in CELEBA_CHECKS},
                     "teeth": ("celebamaskhq", "mask:teeth"), "ears_covered": ("celebamaskhq", "mask:ears_covered"),
                     "eyes_closed": ("eyes", "closed")}
+WEIGHT_STEP = 0.25
 
 
 @dataclass
 class Scored:
-    """Scores of every image of one dataset part, with that image's labels."""
+    """Every model output ("model/output") on every image of one dataset part, with that image's labels."""
 
-    scores: dict[str, np.ndarray]
+    outputs: dict[str, np.ndarray]
     labels: dict[str, np.ndarray]
     seconds: list[float]
 
@@ -43,7 +54,7 @@ class Scored:
 def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
     landmarks = load_landmarks(dataset)
     rows = load_labels(dataset) if dataset != "celebamaskhq" else {}
-    scores: dict[str, list[float]] = {c: [] for c in checks.check_ids}
+    outputs: dict[str, list[float]] = {}
     labels: dict[str, list[float]] = {}
     seconds = []
     for file in load_split(dataset)[part]:
@@ -52,13 +63,14 @@ def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
         bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
         face = Face(points=landmarks[file], image_size=(bgr.shape[1], bgr.shape[0]))
         start = time.perf_counter()
-        got = checks.scores(bgr, face)
+        got = checks.outputs(bgr, face)
         seconds.append(time.perf_counter() - start)
-        for check, value in got.items():
-            scores[check].append(value)
+        for model, values in got.items():
+            for output, value in values.items():
+                outputs.setdefault(f"{model}/{output}", []).append(value)
         for name, value in _labels(dataset, file, bgr, face, rows).items():
             labels.setdefault(name, []).append(value)
-    return Scored({k: np.array(v) for k, v in scores.items()}, {k: np.array(v) for k, v in labels.items()}, seconds)
+    return Scored({k: np.array(v) for k, v in outputs.items()}, {k: np.array(v) for k, v in labels.items()}, seconds)
 
 
 def _labels(dataset: str, file: str, bgr: np.ndarray, face: Face, rows: dict) -> dict[str, float]:
@@ -74,43 +86,91 @@ def _labels(dataset: str, file: str, bgr: np.ndarray, face: Face, rows: dict) ->
 def eyes_set(parts: dict[str, Scored]) -> Scored:
     """Closed-eye faces (cew_closed) against the open-eye faces of the other three datasets."""
     names = ("cew_closed", "celebahq", "celebamaskhq", "genki4k")
-    return Scored({"eyes_closed": np.concatenate([parts[n].scores["eyes_closed"] for n in names])},
-                  {"closed": np.concatenate([np.full(len(parts[n].scores["eyes_closed"]), float(n == "cew_closed"))
+    keys = parts["cew_closed"].outputs
+    return Scored({k: np.concatenate([parts[n].outputs[k] for n in names]) for k in keys},
+                  {"closed": np.concatenate([np.full(len(parts[n].seconds), float(n == "cew_closed"))
                                              for n in names])}, [])
 
 
-def measure(scored: Scored, check: str, label: str, threshold: float) -> dict:
-    y, s = scored.labels[label], scored.scores[check]
+def blended(scored: Scored, weights: dict[str, float]) -> np.ndarray:
+    return sum(w * scored.outputs[k] for k, w in weights.items()) / sum(weights.values())
+
+
+def weight_grid(keys: list[str]) -> list[dict[str, float]]:
+    """Every weighting of `keys` in WEIGHT_STEP steps that sums to 1, equal weights first."""
+    steps = round(1 / WEIGHT_STEP)
+    grid = [dict(zip(keys, (n * WEIGHT_STEP for n in combo)))
+            for combo in itertools.product(range(steps + 1), repeat=len(keys)) if sum(combo) == steps]
+    return [dict.fromkeys(keys, 1 / len(keys))] + grid
+
+
+def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
+    """The weights with the best val AUC; outputs with zero weight are left out."""
+    keys = sorted(k for k in val.outputs if k.split("/")[1] == check)
+    y = val.labels[label]
+    best = max(weight_grid(keys), key=lambda w: roc_auc(y, blended(val, w)))
+    return {k: round(w, 4) for k, w in best.items() if w > 0}
+
+
+def measure(scored: Scored, weights: dict[str, float], label: str, threshold: float) -> dict:
+    y, s = scored.labels[label], blended(scored, weights)
     return {"auc": round(roc_auc(y, s), 4), "balanced_accuracy": round(balanced_accuracy(y, s, threshold), 4),
             "n": int(len(y)), "positives": int(y.sum())}
 
 
+def write_policy_thresholds(thresholds: dict[str, float]) -> None:
+    """Sets `threshold = ...` in each learned check's section of the shipped policy file."""
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    for check, value in thresholds.items():
+        text, count = re.subn(rf"(\[{check}\]\nenforced = \w+\nthreshold = )[0-9.]+", rf"\g<1>{value:g}", text)
+        if count != 1:
+            raise SystemExit(f"policy.toml: no threshold line for [{check}]")
+    DEFAULT_POLICY.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
-    checks = LearnedChecks.load(MODELS_DIR)
+    every = {check: {} for check in LEARNED_CHECK_IDS}
+    for path in sorted(MODELS_DIR.glob("*.onnx")):
+        outputs = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["outputs"]
+        for output in outputs:
+            if output in every:
+                every[output][f"{path.stem}/{output}"] = 1.0
+    checks = LearnedChecks(MODELS_DIR, Blend(every))
     datasets = ("celebahq", "celebamaskhq", "genki4k", "cew_closed")
     val = {d: score_part(checks, d, "val") for d in datasets}
     test = {d: score_part(checks, d, "test") for d in datasets}
     val["eyes"], test["eyes"] = eyes_set(val), eyes_set(test)
-    thresholds = {}
+    blend, thresholds = {}, {}
     for check, (dataset, label) in THRESHOLD_SOURCE.items():
-        thresholds[check] = best_threshold(val[dataset].labels[label], val[dataset].scores[check])
+        blend[check] = choose_blend(val[dataset], check, label)
+        thresholds[check] = best_threshold(val[dataset].labels[label], blended(val[dataset], blend[check]))
     pairs = [*CELEBA_CHECKS, *MASK_CHECKS, ("eyes_closed", "eyes", "closed"),
              ("teeth", "genki4k", "smile"), ("mouth_open", "genki4k", "smile"),
              ("teeth", "celebahq", "Smiling")]
     results = [{"check": c, "dataset": d, "label": l, "split": "test", "threshold": thresholds[c],
-                **measure(test[d], c, l, thresholds[c])} for c, d, l in pairs]
+                **measure(test[d], blend[c], l, thresholds[c])} for c, d, l in pairs]
+    singles = [{"output": k, "dataset": d, "label": l, "auc": round(roc_auc(test[d].labels[l], test[d].outputs[k]), 4)}
+               for c, d, l in pairs for k in every[c]]
     seconds = np.array(sum((test[d].seconds for d in datasets), []))
     timing = {"median_ms": round(float(np.median(seconds)) * 1000, 2),
               "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 2), "faces": int(len(seconds))}
-    doc = {"thresholds": thresholds, "test": results, "time_per_face": timing}
+    (MODELS_DIR / BLEND_FILE).write_text(json.dumps({"chosen_on": "val", "checks": blend}, indent=1) + "\n",
+                                         encoding="utf-8")
+    write_policy_thresholds(thresholds)
+    doc = {"thresholds": thresholds, "blend": blend, "test": results, "test_single_models": singles,
+           "time_per_face_all_models": timing}
     (MODELS_DIR / "metrics.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     print("| check | measured against | test n (positives) | AUC | balanced acc. @ threshold |")
     print("| --- | --- | --- | --- | --- |")
     for r in results:
         print(f"| {r['check']} | {r['dataset']} {r['label']} | {r['n']} ({r['positives']}) | {r['auc']:.3f} "
               f"| {r['balanced_accuracy']:.3f} @ {r['threshold']:.3f} |")
+    print("single models (test AUC):")
+    for r in singles:
+        print(f"  {r['output']} on {r['dataset']} {r['label']}: {r['auc']:.3f}")
+    print("blend (val):", json.dumps(blend))
     print("thresholds (val):", json.dumps(thresholds))
-    print("time per face (all learned models, 1 thread each):", timing)
+    print("time per face (every model, 1 thread each):", timing)
 
 
 if __name__ == "__main__":

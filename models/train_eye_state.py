@@ -14,7 +14,7 @@ import time
 import numpy as np
 from models.nets import Probabilities, SmallNet
 from models.training import Sample, augmented_crop, export_onnx, fit, load_samples, training_args
-from station.compliance.learned import EYE_MODEL, EYE_SIZE, eye_transforms
+from station.compliance.learned import EYE_SIZE, eye_transforms
 
 WIDTHS = (16, 32, 64)
 OPEN_SOURCES = ("celebahq", "celebamaskhq", "genki4k")
@@ -40,11 +40,11 @@ def eye_items(part: str, limit: int | None) -> tuple[list[tuple[Sample, int]], l
 
 def eye_crop(item: tuple[Sample, int], rng: np.random.Generator | None) -> np.ndarray:
     sample, eye = item
-    return augmented_crop(sample.image, eye_transforms(sample.points, EYE_SIZE)[eye], EYE_SIZE, rng)
+    return augmented_crop(sample, eye_transforms(sample.points, EYE_SIZE)[eye], EYE_SIZE, rng)
 
 
 def main() -> None:
-    args = training_args(__doc__, epochs=12)
+    args = training_args(__doc__, epochs=12, name="eye_state", backdrop=0.0)  # eyes show no backdrop
     start = time.time()
     closed, opened = eye_items("train", OPEN_PER_SOURCE)
     train = closed * max(1, round(len(opened) / len(closed))) + opened
@@ -55,11 +55,11 @@ def main() -> None:
     net = SmallNet(WIDTHS, 1, dropout=0.1)
 
     def export(report: dict) -> None:
-        export_onnx(Probabilities(net), args.out / EYE_MODEL, EYE_SIZE, ["eyes_closed"],
-                    {"val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
+        export_onnx(Probabilities(net), args.out / f"{args.name}.onnx", EYE_SIZE, "eyes", ["eyes_closed"],
+                    {"val": report, "epochs": args.epochs, "widths": list(WIDTHS), "seed": args.seed})
 
     print(json.dumps(fit(net, train, val, eye_crop, lambda item: item[0].labels, ["eyes_closed"], args.epochs,
-                         on_best=export), indent=1))
+                         seed=args.seed, on_best=export), indent=1))
     print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
 
 

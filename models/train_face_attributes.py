@@ -16,7 +16,7 @@ import numpy as np
 from models.datasets import load_labels, load_mask
 from models.nets import Probabilities, SmallNet
 from models.training import Sample, augmented_crop, export_onnx, fit, load_samples, training_args
-from station.compliance.learned import FACE_MODEL, FACE_SIZE, IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT, face_transform
+from station.compliance.learned import FACE_SIZE, IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT, face_transform
 
 HEADS = ["glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "mouth_open", "teeth", "smile"]
 WIDTHS = (16, 32, 64, 128)
@@ -67,12 +67,8 @@ def load_part(part: str) -> tuple[list[Sample], dict[str, int]]:
     return samples, skipped
 
 
-def face_crop(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
-    return augmented_crop(sample.image, face_transform(sample.points, FACE_SIZE), FACE_SIZE, rng)
-
-
 def main() -> None:
-    args = training_args(__doc__, epochs=24)
+    args = training_args(__doc__, epochs=24, name="face_attributes")
     start = time.time()
     train, skipped_train = load_part("train")
     val, skipped_val = load_part("val")
@@ -81,12 +77,16 @@ def main() -> None:
     print(f"train {len(train)} val {len(val)}; no face found: train {skipped_train} val {skipped_val}", flush=True)
     net = SmallNet(WIDTHS, len(HEADS))
 
-    def export(report: dict) -> None:
-        export_onnx(Probabilities(net), args.out / FACE_MODEL, FACE_SIZE, HEADS,
-                    {"val": report, "epochs": args.epochs, "widths": list(WIDTHS)})
+    def face_crop(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
+        return augmented_crop(sample, face_transform(sample.points, FACE_SIZE), FACE_SIZE, rng, backdrop=args.backdrop)
 
-    print(json.dumps(fit(net, train, val, face_crop, lambda s: s.labels, HEADS, args.epochs, on_best=export),
-                     indent=1))
+    def export(report: dict) -> None:
+        export_onnx(Probabilities(net), args.out / f"{args.name}.onnx", FACE_SIZE, "face", HEADS,
+                    {"val": report, "epochs": args.epochs, "widths": list(WIDTHS), "seed": args.seed,
+                     "backdrop": args.backdrop})
+
+    print(json.dumps(fit(net, train, val, face_crop, lambda s: s.labels, HEADS, args.epochs, seed=args.seed,
+                         on_best=export), indent=1))
     print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
 
 

@@ -15,66 +15,105 @@ import cv2
 import numpy as np
 
 from models.cache_landmarks import load_landmarks
-from models.datasets import FACES_DIR, load_split
+from models.datasets import FACES_DIR, load_mask, load_split
 from station import MODELS_DIR
+
+Size = tuple[int, int]  # width, height
 
 
 @dataclass
 class Sample:
-    """One dataset image in memory with its face mesh points and its labels (NaN = unknown)."""
+    """One dataset image in memory with its face mesh points, its person mask and its labels (NaN = unknown)."""
 
     dataset: str
     file: str
     image: np.ndarray
     points: np.ndarray
     labels: np.ndarray
+    person: np.ndarray  # uint8 0..255, 255 = the person (not the backdrop), the image's size
+
+
+def person_mask(dataset: str, file: str, image: np.ndarray, segmenter) -> np.ndarray:
+    """Who is the person: the parsing mask where there is one, else mediapipe's selfie segmentation."""
+    if dataset == "celebamaskhq":
+        mask = (load_mask(file) > 0).astype(np.uint8) * 255
+        return cv2.resize(mask, (image.shape[1], image.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return (segmenter.mask(image) * 255).astype(np.uint8)
 
 
 def load_samples(dataset: str, part: str, label_fn, n_labels: int) -> tuple[list[Sample], int]:
     """Samples of one split part; images without a cached face are skipped and counted."""
+    from station.face.segmentation import PersonSegmenter
+
     landmarks = load_landmarks(dataset)
     samples, skipped = [], 0
-    for file in load_split(dataset)[part]:
-        if file not in landmarks:
-            skipped += 1
-            continue
-        image = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
-        labels = np.full(n_labels, np.nan, np.float32)
-        label_fn(file, image, landmarks[file], labels)
-        samples.append(Sample(dataset, file, image, landmarks[file], labels))
+    with PersonSegmenter(portrait=True) as segmenter:
+        for file in load_split(dataset)[part]:
+            if file not in landmarks:
+                skipped += 1
+                continue
+            image = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
+            labels = np.full(n_labels, np.nan, np.float32)
+            label_fn(file, image, landmarks[file], labels)
+            samples.append(Sample(dataset, file, image, landmarks[file], labels,
+                                  person_mask(dataset, file, image, segmenter)))
     return samples, skipped
 
 
-def jitter(matrix: np.ndarray, size: int, rng: np.random.Generator, strength: float = 1.0) -> np.ndarray:
+def jitter(matrix: np.ndarray, size: Size, rng: np.random.Generator, strength: float = 1.0) -> np.ndarray:
     """The crop transform followed by a small random rotation, scale, shift and (half the time) a mirror."""
+    width, height = size
     angle = rng.uniform(-10, 10) * strength
     scale = np.exp(rng.uniform(-0.08, 0.08) * strength)
-    shift = rng.uniform(-0.04, 0.04, size=2) * size * strength
-    m = cv2.getRotationMatrix2D((size / 2, size / 2), angle, scale)
+    shift = rng.uniform(-0.04, 0.04, size=2) * width * strength
+    m = cv2.getRotationMatrix2D((width / 2, height / 2), angle, scale)
     m[:, 2] += shift
     if rng.random() < 0.5:
-        m = np.array([[-1, 0, size], [0, 1, 0]], np.float64) @ np.vstack([m, [0, 0, 1]])
+        m = np.array([[-1, 0, width], [0, 1, 0]], np.float64) @ np.vstack([m, [0, 0, 1]])
     return (np.vstack([m, [0, 0, 1]]) @ np.vstack([matrix, [0, 0, 1]]))[:2].astype(np.float32)
 
 
-def augmented_crop(image: np.ndarray, matrix: np.ndarray, size: int, rng: np.random.Generator | None,
-                   strength: float = 1.0) -> np.ndarray:
-    """The run-time crop when `rng` is None, else a jittered, photometrically augmented one."""
+def blue_backdrop(size: Size, rng: np.random.Generator) -> np.ndarray:
+    """A kiosk's blue backdrop: a random shade of certificate blue, unevenly lit, with sensor noise."""
+    width, height = size
+    hsv = np.uint8([[[rng.uniform(96, 114), rng.uniform(110, 255), rng.uniform(120, 250)]]])
+    colour = cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)[0, 0].astype(np.float32)
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    tilt = rng.uniform(-0.15, 0.15, 2)
+    light = 1 + tilt[0] * (xx / width - 0.5) + tilt[1] * (yy / height - 0.5)
+    frame = colour[None, None, :] * light[:, :, None] + rng.normal(0, rng.uniform(1, 4), (height, width, 3))
+    return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def augmented_crop(sample: Sample, matrix: np.ndarray, size: int | Size, rng: np.random.Generator | None,
+                   strength: float = 1.0, backdrop: float = 0.0) -> np.ndarray:
+    """The run-time crop when `rng` is None, else a jittered, photometrically augmented one, put on a
+    blue kiosk backdrop for a `backdrop` share of the crops (the training portraits have none)."""
     from station.compliance.learned import warp
 
+    size = (size, size) if isinstance(size, int) else size
     if rng is None:
-        return warp(image, matrix, size)
-    return photometric(warp(image, jitter(matrix, size, rng, strength), size), rng)
+        return warp(sample.image, matrix, size)
+    matrix = jitter(matrix, size, rng, strength)
+    crop = warp(sample.image, matrix, size)
+    if rng.random() < backdrop:
+        alpha = warp(cv2.cvtColor(sample.person, cv2.COLOR_GRAY2BGR), matrix, size).astype(np.float32) / 255
+        crop = (alpha * crop + (1 - alpha) * blue_backdrop(size, rng)).astype(np.uint8)
+    return photometric(crop, rng)
 
 
-def training_args(doc: str, epochs: int) -> argparse.Namespace:
-    """--epochs and --threads, which every training script takes; sets torch's thread count."""
+def training_args(doc: str, epochs: int, name: str, backdrop: float = 0.5) -> argparse.Namespace:
+    """The options every training script takes; sets torch's thread count."""
     import torch
 
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (the machine is shared)")
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="folder for the ONNX file (default: models/)")
+    parser.add_argument("--name", default=name, help=f"model file name without .onnx (default: {name})")
+    parser.add_argument("--seed", type=int, default=0, help="weights and augmentation seed (the split is fixed)")
+    parser.add_argument("--backdrop", type=float, default=backdrop,
+                        help=f"share of training crops put on a blue kiosk backdrop (default: {backdrop})")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     return args
@@ -88,10 +127,11 @@ def photometric(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if rng.random() < 0.15:
         img[:] = img.mean(axis=2, keepdims=True)
     img = np.clip(img, 0, 255).astype(np.uint8)
-    size = crop.shape[0]
+    height, width = crop.shape[:2]
     if rng.random() < 0.3:
-        small = max(8, int(size * rng.uniform(0.35, 0.8)))
-        img = cv2.resize(cv2.resize(img, (small, small), interpolation=cv2.INTER_AREA), (size, size))
+        shrink = rng.uniform(0.35, 0.8)
+        small = (max(8, int(width * shrink)), max(8, int(height * shrink)))
+        img = cv2.resize(cv2.resize(img, small, interpolation=cv2.INTER_AREA), (width, height))
     if rng.random() < 0.2:
         img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 1.5))
     if rng.random() < 0.3:
@@ -132,17 +172,19 @@ def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
     return float(candidates[int(np.argmax(accs))])
 
 
-def export_onnx(model, path: Path, size: int, outputs: list[str], extra: dict) -> None:
-    """ONNX file with input "crop" (N,3,size,size float BGR in [0,1]) and output "probs", plus a JSON sidecar."""
+def export_onnx(model, path: Path, size: int | Size, region: str, outputs: list[str], extra: dict) -> None:
+    """ONNX file with input "crop" (N,3,height,width float BGR in [0,1]) and output "probs", plus the JSON
+    sidecar station.compliance.learned.ModelInfo reads (outputs, size, region)."""
     import torch
 
     model.eval()
-    dummy = torch.zeros(1, 3, size, size)
+    width, height = (size, size) if isinstance(size, int) else size
+    dummy = torch.zeros(1, 3, height, width)
     torch.onnx.export(
         model, dummy, str(path), input_names=["crop"], output_names=["probs"],
         dynamic_axes={"crop": {0: "n"}, "probs": {0: "n"}}, opset_version=17, dynamo=False,
     )
-    sidecar = {"outputs": outputs, "size": size, **extra}
+    sidecar = {"outputs": outputs, "size": size, "region": region, **extra}
     path.with_suffix(".json").write_text(json.dumps(sidecar, indent=1) + "\n", encoding="utf-8")
 
 

@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from models.datasets import FACES_DIR, load_mask, load_split  # noqa: E402
+from models.train_face_attributes import HEADS, mask_labels  # noqa: E402  (the labels the models learnt)
 from models.training import balanced_accuracy, roc_auc  # noqa: E402
 from station.compliance import ComplianceEngine, LiveAnalyzer, scenes  # noqa: E402
 from station.compliance.results import MEASURED, Analysis  # noqa: E402
@@ -111,8 +112,6 @@ def celebahq(engine: ComplianceEngine, out: Collector, limit: int | None) -> int
 
 
 def celebamaskhq(engine: ComplianceEngine, out: Collector, limit: int | None) -> int:
-    from models.train_face_attributes import HEADS, mask_labels  # the labels the models were trained to
-
     no_face = 0
     for file in _test_files("celebamaskhq", limit):
         image = cv2.imread(str(FACES_DIR / "celebamaskhq" / file))
@@ -174,6 +173,13 @@ def scene_checks(engine: ComplianceEngine, out: Collector, count: int) -> None:
             continue
         for check in ("background", "clothing_contrast", "exposure", "lighting", "blur", "face_count"):
             out.add(check, "scenes", good, 0)
+        x0, y0, side = scenes.placement(good_frame.shape)
+        points = good.face.points.copy()  # back in the portrait's pixels, where its mask labels are measured
+        points[:, :2] = (points[:, :2] - [x0, y0]) * image.shape[1] / side
+        labels = np.full(len(HEADS), np.nan, np.float32)
+        mask_labels(file, image, points, labels)
+        for check in (c for c in HEADS if c in good.checks):  # learned checks on a kiosk frame
+            out.add(check, "scenes:mask", good, int(labels[HEADS.index(check)]))
         for kind in scenes.BACKDROPS[1:]:
             out.add("background", "scenes", engine.analyze(scenes.compose(image, mask, scenes.backdrop(kind, rng),
                                                                           seed=i)), 1)
@@ -250,7 +256,7 @@ def markdown(summary: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N test images per dataset")
-    parser.add_argument("--scenes", type=int, default=40, help="celebamaskhq test portraits to compose scenes from")
+    parser.add_argument("--scenes", type=int, default=150, help="celebamaskhq test portraits to compose scenes from")
     parser.add_argument("--frames", type=int, default=200, help="1280x720 frames to time")
     parser.add_argument("--json", type=Path, help="write the summary as JSON")
     parser.add_argument("--markdown", type=Path, help="write the summary as a markdown table")

@@ -30,7 +30,8 @@ from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, Finding, PlannedCrop,
+    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, Finding, LearnedScores,
+    PlannedCrop, Reuse, moved_at_most,
 )
 from station.face.detection import FaceDetector
 from station.face.landmarks import Face, FaceMesher
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 
 # A face that moved less than this share of its width keeps its crop plan.
 REUSE_TOLERANCE = 0.04
+# Learned scores describe the person, not where they stand: they carry over unless the face jumped this
+# far (another person, most likely).
+LEARNED_REUSE_TOLERANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,12 @@ class ComplianceEngine:
             policy = calibration.applied_to(policy)
         return cls(policy, load_learned(models_dir), video=video)
 
-    def analyze(self, image: np.ndarray, reuse: PlannedCrop | None = None) -> Analysis:
-        """Every check on one frame (grey, BGR or BGRA). `reuse`: the crop planned on an earlier
-        frame, used when the face has not moved since (see LiveAnalyzer)."""
+    def analyze(self, image: np.ndarray, reuse: Reuse | None = None) -> Analysis:
+        """Every check on one frame (grey, BGR or BGRA). `reuse`: what earlier frames measured (see
+        LiveAnalyzer). Their crop plan is used when the face has not moved since; their learned scores
+        when they are not due yet, or when the crop must be planned again on this frame (so the two
+        expensive steps fall on different frames) and it is still the same face."""
+        reuse = reuse or Reuse()
         bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
         if factor < 1.0:  # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
@@ -116,11 +123,11 @@ class ComplianceEngine:
             "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
             "background": backdrop.background(scene, self.policy["background"]),
         }
-        pose, planned = None, None
+        pose, planned, learned = None, None, None
         if face is not None and patch is not None:
             pose = head_pose(face.points)
-            if reuse is not None and reuse.still_hold_for(face.points, REUSE_TOLERANCE):
-                planned = reuse
+            if reuse.crop is not None and moved_at_most(reuse.crop.points, face.points, REUSE_TOLERANCE):
+                planned = reuse.crop
             else:
                 planned = PlannedCrop(self._planner.plan(bgr, face), face.points)
             findings["face_position"] = framing.face_position(planned.plan)
@@ -128,12 +135,16 @@ class ComplianceEngine:
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
             findings["blur"] = photometry.blur(patch, self.policy["blur"])
-            learned = self._learned_scores(bgr, face)
-            findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.items()})
+            learned = reuse.learned
+            may_wait = not reuse.learned_due or planned is not reuse.crop
+            if not (learned is not None and may_wait
+                    and moved_at_most(learned.points, face.points, LEARNED_REUSE_TOLERANCE)):
+                learned = LearnedScores(self._learned_scores(bgr, face), face.points)
+            findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
-                            planned=planned)
+                            planned=planned, learned=learned)
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def _learned_scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:

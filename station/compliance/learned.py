@@ -1,17 +1,20 @@
 """The compliance checks that geometry cannot answer, scored by small models this project trains.
 
-Three ONNX models live in models/: `face_attributes.onnx` scores a face crop for glasses, hats,
-earrings, necklaces, covered ears and brows, an open mouth and showing teeth; `eye_state.onnx`
-scores each eye crop for being closed; `earrings.onnx` looks closer at the ear lobes. Every crop
-is cut by the alignment below from the face mesh landmarks, and the training scripts
-(models/train_*.py) cut their crops with this very code, so a 256x256 CelebA-HQ portrait and a
-1280x720 kiosk frame look alike to the models. Each model card (models/*.md) has its figures.
+Every model in models/ scores one region of the face, cut from the face mesh landmarks: `face`
+(the whole head and the top of the chest, CelebA-HQ's framing), `eyes` (each eye), `ears` (beside
+each ear lobe) or `neck` (chin to collar). Its sidecar JSON names its outputs, its input size and
+its region. `models/blend.json` says which model outputs make each check's score and with what
+weights (chosen on the "val" split by models/evaluate.py): a check may average several models.
+The training scripts (models/train_*.py) cut their crops with this very code, so a 256x256
+CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models. Each model card
+(models/*.md) has its figures.
 """
 
 from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -38,15 +41,15 @@ EYE_SIZE = 32
 JAW_UNDER_EAR = (132, 361)
 EAR_SIDE, EAR_OFFSET = 0.42, (-0.07, 0.0)
 EAR_SIZE = 48
+# Necklace crop, in face-crop units: chin to the crop's bottom edge, where the celebamaskhq necklace
+# pixels lie (10th-90th percentile rows 0.79-0.97, columns 0.19-0.76). It stops at the face crop's
+# bottom edge because the training portraits end there.
+NECK_CENTRE, NECK_WIDTH = (0.5, 0.88), 0.72
+NECK_SIZE = (96, 32)
 
-FACE_MODEL = "face_attributes.onnx"
-EYE_MODEL = "eye_state.onnx"
-EAR_MODEL = "earrings.onnx"
+BLEND_FILE = "blend.json"
 
-# Outputs of the face model that are check ids; the other (smile) only helps training.
-FACE_CHECKS = ("glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "mouth_open", "teeth")
-# `earrings` blends the face model's head with the ear-crop model; the weight was chosen on "val".
-EAR_MODEL_WEIGHT = 0.5
+Size = tuple[int, int]  # width, height of a model's input
 
 
 def similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -80,35 +83,49 @@ def eye_transforms(points: np.ndarray, size: int = EYE_SIZE) -> list[np.ndarray]
     return [left, (flip @ np.vstack([right, [0, 0, 1]]))[:2]]
 
 
+def region_transform(points: np.ndarray, centre: tuple[float, float], width: float, size: Size,
+                     mirror: bool = False) -> np.ndarray:
+    """Frame -> crop transform for a box of `width` face-crop units centred at `centre` (face-crop units)."""
+    to_face = np.vstack([face_transform(points, 1), [0, 0, 1]]).astype(np.float64)
+    scale = size[0] / width
+    sx = -scale if mirror else scale
+    crop = np.array([[sx, 0, size[0] / 2 - sx * centre[0]], [0, scale, size[1] / 2 - scale * centre[1]], [0, 0, 1]])
+    return (crop @ to_face)[:2].astype(np.float32)
+
+
 def ear_transforms(points: np.ndarray, size: int = EAR_SIZE) -> list[np.ndarray]:
     """Frame -> earring crop transforms, image-left side then image-right side mirrored."""
     to_face = np.vstack([face_transform(points, 1), [0, 0, 1]]).astype(np.float64)
     transforms = []
     for point, side in zip(JAW_UNDER_EAR, (1, -1)):
         x, y, _ = to_face @ [*points[point, :2], 1]
-        cx, cy = x + side * EAR_OFFSET[0], y + EAR_OFFSET[1]
-        scale = size / EAR_SIDE
-        crop = np.array([[side * scale, 0, size / 2 - side * scale * cx], [0, scale, size / 2 - scale * cy], [0, 0, 1]])
-        transforms.append((crop @ to_face)[:2].astype(np.float32))
+        transforms.append(region_transform(points, (x + side * EAR_OFFSET[0], y + EAR_OFFSET[1]), EAR_SIDE,
+                                           (size, size), mirror=side < 0))
     return transforms
 
 
-def warp(bgr: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
-    """The size x size crop under `matrix`, zero outside the frame.
+def neck_transform(points: np.ndarray, size: Size = NECK_SIZE) -> np.ndarray:
+    """Frame -> necklace crop transform (chin to collar)."""
+    return region_transform(points, NECK_CENTRE, NECK_WIDTH, size)
+
+
+def warp(bgr: np.ndarray, matrix: np.ndarray, size: int | Size) -> np.ndarray:
+    """The crop of `size` (a side, or width and height) under `matrix`, zero outside the frame.
 
     Only the region the crop needs is touched, and a big downscale first goes through an area
     resize, so a small crop from a large frame is as smooth as one from a small portrait.
     """
     bgr = as_bgr(bgr)
+    out_w, out_h = (size, size) if isinstance(size, int) else size
     inverse = cv2.invertAffineTransform(matrix)
-    corners = np.array([[0, 0, 1], [size, 0, 1], [0, size, 1], [size, size, 1]], np.float32) @ inverse.T
+    corners = np.array([[0, 0, 1], [out_w, 0, 1], [0, out_h, 1], [out_w, out_h, 1]], np.float32) @ inverse.T
     height, width = bgr.shape[:2]
     x0, y0 = np.floor(corners.min(axis=0)).astype(int) - 1
     x1, y1 = np.ceil(corners.max(axis=0)).astype(int) + 1
     x0, y0 = max(x0, 0), max(y0, 0)
     x1, y1 = min(x1, width), min(y1, height)
     if x1 <= x0 or y1 <= y0:
-        return np.zeros((size, size, 3), np.uint8)
+        return np.zeros((out_h, out_w, 3), np.uint8)
     roi = bgr[y0:y1, x0:x1]
     m = matrix.astype(np.float64).copy()
     m[:, 2] += m[:, :2] @ np.array([x0, y0], np.float64)
@@ -120,7 +137,31 @@ def warp(bgr: np.ndarray, matrix: np.ndarray, size: int) -> np.ndarray:
         roi = cv2.resize(roi, (roi_w, roi_h), interpolation=cv2.INTER_AREA)
         m[:, 0] /= fx
         m[:, 1] /= fy
-    return cv2.warpAffine(roi, m, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return cv2.warpAffine(roi, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=0)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A part of the face a model looks at: its crops (one or a mirrored pair) and how their scores combine."""
+
+    transforms: Callable[[np.ndarray, Size], list[np.ndarray]]
+    combine: Callable[[np.ndarray], np.ndarray]  # (crops, outputs) -> (outputs,)
+
+
+REGIONS: dict[str, Region] = {
+    "face": Region(lambda points, size: [face_transform(points, size[0])], lambda p: p.max(axis=0)),
+    # both eyes must look closed: one squint does not fail a photo alone
+    "eyes": Region(lambda points, size: eye_transforms(points, size[0]), lambda p: p.mean(axis=0)),
+    # an earring on either side breaks the rule
+    "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0)),
+    "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0)),
+}
+
+
+def region_crops(bgr: np.ndarray, points: np.ndarray, region: str, size: Size) -> list[np.ndarray]:
+    """The crops a model of `region` sees for a face with these landmarks."""
+    return [warp(bgr, m, size) for m in REGIONS[region].transforms(points, size)]
 
 
 def to_input(crops: list[np.ndarray]) -> np.ndarray:
@@ -130,70 +171,80 @@ def to_input(crops: list[np.ndarray]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """What a model's sidecar JSON says: its output names and the size of its square input."""
+    """What a model's sidecar JSON says: its output names, its input size and the region it looks at."""
 
     outputs: tuple[str, ...]
-    size: int
+    size: Size
+    region: str
 
     @classmethod
     def read(cls, onnx_path: pathlib.Path) -> "ModelInfo":
         doc = json.loads(onnx_path.with_suffix(".json").read_text(encoding="utf-8"))
-        return cls(outputs=tuple(doc["outputs"]), size=int(doc["size"]))
+        size = doc["size"]
+        size = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
+        if doc["region"] not in REGIONS:
+            raise ValueError(f"{onnx_path.name}: unknown region {doc['region']!r}")
+        return cls(outputs=tuple(doc["outputs"]), size=size, region=doc["region"])
 
 
-def _session(path: pathlib.Path):
-    import onnxruntime as ort
+class RegionModel:
+    """One ONNX model and the region it scores."""
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    def __init__(self, path: pathlib.Path) -> None:
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self.info = ModelInfo.read(path)
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def outputs(self, bgr: np.ndarray, points: np.ndarray) -> dict[str, float]:
+        crops = region_crops(bgr, points, self.info.region, self.info.size)
+        probs = self._session.run(None, {"crop": to_input(crops)})[0]
+        return dict(zip(self.info.outputs, REGIONS[self.info.region].combine(probs).tolist()))
+
+
+@dataclass(frozen=True)
+class Blend:
+    """Per check, the model outputs ("model/output") whose weighted sum is its score (weights sum to 1)."""
+
+    checks: dict[str, dict[str, float]]
+
+    @classmethod
+    def read(cls, path: pathlib.Path) -> "Blend":
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return cls({check: {k: float(w) for k, w in weights.items()} for check, weights in doc["checks"].items()})
+
+    @property
+    def models(self) -> list[str]:
+        return sorted({key.split("/")[0] for weights in self.checks.values() for key in weights})
+
+    def scores(self, outputs: dict[str, dict[str, float]]) -> dict[str, float]:
+        """{model: {output: p}} -> {check: score}."""
+        result = {}
+        for check, weights in self.checks.items():
+            parts = [(w, outputs[key.split("/")[0]][key.split("/")[1]]) for key, w in weights.items()]
+            result[check] = sum(w * p for w, p in parts) / sum(w for w, _ in parts)
+        return result
 
 
 class LearnedChecks:
     """Loads the shipped ONNX models once; scores one face of a frame per call."""
 
-    check_ids: tuple[str, ...] = (*FACE_CHECKS, "eyes_closed")
-
-    def __init__(self, models_dir: pathlib.Path) -> None:
-        face_path, eye_path = models_dir / FACE_MODEL, models_dir / EYE_MODEL
-        self._face = _session(face_path)
-        self._face_info = ModelInfo.read(face_path)
-        self._eye = _session(eye_path)
-        self._eye_info = ModelInfo.read(eye_path)
-        ear_path = models_dir / EAR_MODEL
-        self._ear = _session(ear_path)
-        self._ear_info = ModelInfo.read(ear_path)
+    def __init__(self, models_dir: pathlib.Path, blend: Blend) -> None:
+        self.blend = blend
+        self.models = {name: RegionModel(models_dir / f"{name}.onnx") for name in blend.models}
+        self.check_ids: tuple[str, ...] = tuple(blend.checks)
 
     @classmethod
     def load(cls, models_dir: pathlib.Path = station.MODELS_DIR) -> "LearnedChecks":
-        return cls(models_dir)
+        return cls(models_dir, Blend.read(models_dir / BLEND_FILE))
 
-    def face_outputs(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
-        """Every output of the face model (check ids and helper heads) for this face."""
-        size = self._face_info.size
-        crop = warp(bgr, face_transform(face.points, size), size)
-        probs = self._face.run(None, {"crop": to_input([crop])})[0][0]
-        return {name: float(p) for name, p in zip(self._face_info.outputs, probs)}
-
-    def eyes_closed(self, bgr: np.ndarray, face: Face) -> float:
-        """P(eyes closed): the mean of both eyes, so one squint does not fail a photo alone."""
-        size = self._eye_info.size
-        crops = [warp(bgr, m, size) for m in eye_transforms(face.points, size)]
-        probs = self._eye.run(None, {"crop": to_input(crops)})[0][:, 0]
-        return float(probs.mean())
-
-    def ear_earrings(self, bgr: np.ndarray, face: Face) -> float:
-        """P(earring) from the crops beside the ear lobes: the larger of the two sides."""
-        size = self._ear_info.size
-        crops = [warp(bgr, m, size) for m in ear_transforms(face.points, size)]
-        return float(self._ear.run(None, {"crop": to_input(crops)})[0].max())
+    def outputs(self, bgr: np.ndarray, face: Face) -> dict[str, dict[str, float]]:
+        """Every output of every model for this face: {model: {output: p}}."""
+        return {name: model.outputs(bgr, face.points) for name, model in self.models.items()}
 
     def scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
         """P(rule broken) in [0, 1] per check id in `check_ids`."""
-        outputs = self.face_outputs(bgr, face)
-        result = {check: outputs[check] for check in FACE_CHECKS}
-        result["earrings"] = (EAR_MODEL_WEIGHT * self.ear_earrings(bgr, face)
-                              + (1 - EAR_MODEL_WEIGHT) * outputs["earrings"])
-        result["eyes_closed"] = self.eyes_closed(bgr, face)
-        return result
+        return self.blend.scores(self.outputs(bgr, face))

@@ -36,6 +36,12 @@ class Finding:
     problem: Text
 
 
+def moved_at_most(before: np.ndarray, now: np.ndarray, tolerance: float) -> bool:
+    """No landmark moved more than `tolerance` face widths (cheek to cheek) between the two meshes."""
+    width = float(np.linalg.norm(now[454, :2] - now[234, :2])) or 1.0
+    return float(np.abs(now[:, :2] - before[:, :2]).max()) <= tolerance * width
+
+
 @dataclass(frozen=True)
 class PlannedCrop:
     """The CHSI crop planned for one face (the engine's most expensive step): a live preview
@@ -44,10 +50,22 @@ class PlannedCrop:
     plan: CropPlan | CropRefusal
     points: np.ndarray  # the landmarks it was planned on
 
-    def still_hold_for(self, points: np.ndarray, tolerance: float) -> bool:
-        """No landmark moved more than `tolerance` face widths (cheek to cheek) since."""
-        width = float(np.linalg.norm(points[454, :2] - points[234, :2])) or 1.0
-        return float(np.abs(points[:, :2] - self.points[:, :2]).max()) <= tolerance * width
+
+@dataclass(frozen=True)
+class LearnedScores:
+    """The learned models' scores for one face: a live preview may show them for one more frame."""
+
+    scores: dict[str, float]
+    points: np.ndarray  # the landmarks they were measured on
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What a live preview carries over from earlier frames (see LiveAnalyzer)."""
+
+    crop: PlannedCrop | None = None
+    learned: LearnedScores | None = None
+    learned_due: bool = True  # False: `learned` is recent enough to show again
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,7 @@ class Analysis:
     pose: HeadPose | None
     checks: dict[str, CheckResult]
     planned: PlannedCrop | None = None  # in the pixels of the copy that was measured
+    learned: LearnedScores | None = None  # likewise
     analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
 
     @property

@@ -47,10 +47,9 @@ def compose(portrait: np.ndarray, mask: np.ndarray, ground: np.ndarray,
     """`portrait` (BGR) with its parsing `mask` pasted on `ground` (a frame-sized backdrop), over a
     torso dressed in `clothes` (BGR; default: the colour of the portrait's own clothes, else dark)."""
     height, width = ground.shape[:2]
-    side = PORTRAIT_SIDE
+    x0, y0, side = placement(ground.shape)
     face = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
     person = cv2.resize((mask > 0).astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST)
-    x0, y0 = (width - side) // 2, PORTRAIT_TOP
     frame = ground.copy()
     _draw_torso(frame, (x0 + side // 2, y0 + side), side, clothes or _clothes_colour(portrait, mask), seed)
     alpha = cv2.GaussianBlur(person.astype(np.float32), (5, 5), 0)[:, :, None]
@@ -58,6 +57,11 @@ def compose(portrait: np.ndarray, mask: np.ndarray, ground: np.ndarray,
     region = frame[y0:y0 + rows, x0:x0 + side].astype(np.float32)
     frame[y0:y0 + rows, x0:x0 + side] = (alpha[:rows] * face[:rows] + (1 - alpha[:rows]) * region).astype(np.uint8)
     return frame
+
+
+def placement(frame_shape: tuple[int, ...]) -> tuple[int, int, int]:
+    """Left, top and side of the portrait in a composed frame of this shape."""
+    return (frame_shape[1] - PORTRAIT_SIDE) // 2, PORTRAIT_TOP, PORTRAIT_SIDE
 
 
 def _clothes_colour(portrait: np.ndarray, mask: np.ndarray) -> tuple[int, int, int]:

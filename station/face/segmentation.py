@@ -1,6 +1,7 @@
 """Who is the person and what is the backdrop: mediapipe's selfie segmentation (bundled in its wheel).
 
-The landscape model (144x256 input) fits 16:9 camera frames and is the faster of the two.
+The landscape model (144x256 input) fits 16:9 camera frames and is the faster of the two; the
+general one (256x256) suits square portraits.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from station.face.frames import to_rgb  # noqa: E402
 class PersonSegmenter:
     """Not thread-safe: one per thread."""
 
-    def __init__(self) -> None:
-        self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=1)
+    def __init__(self, portrait: bool = False) -> None:
+        self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0 if portrait else 1)
 
     def mask(self, bgr: np.ndarray) -> np.ndarray:
         """Float32 0..1 (1 = person), the size of the image."""

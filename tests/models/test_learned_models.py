@@ -50,9 +50,24 @@ def _scores(checks: LearnedChecks, mesher: FaceMesher, paths: list[Path]) -> lis
 
 def test_models_load_and_score_every_learned_check(checks: LearnedChecks) -> None:
     assert set(checks.check_ids) == LEARNED_IDS
-    for name in ("face_attributes", "eye_state", "earrings"):
+    for name, model in checks.models.items():
         assert (MODELS_DIR / f"{name}.onnx").stat().st_size < 3_000_000
-        assert (MODELS_DIR / f"{name}.md").is_file()
+        assert (MODELS_DIR / f"{name}.md").is_file(), f"{name} has no model card"
+        title = (MODELS_DIR / f"{name}.md").read_text(encoding="utf-8").splitlines()[0]
+        assert f"{name}.onnx" in title, title
+    for check, weights in checks.blend.checks.items():
+        assert abs(sum(weights.values()) - 1) < 1e-6, check
+        assert all(key.split("/")[1] in checks.models[key.split("/")[0]].info.outputs for key in weights)
+
+
+def test_a_blend_naming_a_missing_model_fails_to_load(tmp_path: Path) -> None:
+    """The engine reports such a models/ folder as unavailable (tests/compliance) instead of scoring wrong."""
+    for path in MODELS_DIR.glob("eye_state.*"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "blend.json").write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 0.5,
+                                                                                  "gone/eyes_closed": 0.5}}}))
+    with pytest.raises(Exception, match="gone"):
+        LearnedChecks.load(tmp_path)
 
 
 def test_faces_off_the_frame_or_grey_give_scores_not_exceptions(checks: LearnedChecks) -> None:
