@@ -6,8 +6,8 @@ dataset images, i.e. exactly what the station computes for a face. For each lear
 2. picks the blend weights (steps of 0.25 over those outputs) with the best val AUC on the check's
    reference labels (THRESHOLD_SOURCE), and on those scores the threshold with the best val balanced accuracy;
 3. measures the blended score on test.
-Writes models/blend.json, models/metrics.json and the thresholds in station/compliance/policy.toml,
-and prints the tables that the model cards carry.
+Writes models/blend.json, models/metrics.json, models/metrics.md (the tables the model cards quote)
+and the thresholds in station/compliance/policy.toml.
 Run: .venv/bin/python -m models.evaluate
 """
 
@@ -160,17 +160,29 @@ def main() -> None:
     doc = {"thresholds": thresholds, "blend": blend, "test": results, "test_single_models": singles,
            "time_per_face_all_models": timing}
     (MODELS_DIR / "metrics.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    print("| check | measured against | test n (positives) | AUC | balanced acc. @ threshold |")
-    print("| --- | --- | --- | --- | --- |")
-    for r in results:
-        print(f"| {r['check']} | {r['dataset']} {r['label']} | {r['n']} ({r['positives']}) | {r['auc']:.3f} "
-              f"| {r['balanced_accuracy']:.3f} @ {r['threshold']:.3f} |")
-    print("single models (test AUC):")
-    for r in singles:
-        print(f"  {r['output']} on {r['dataset']} {r['label']}: {r['auc']:.3f}")
-    print("blend (val):", json.dumps(blend))
-    print("thresholds (val):", json.dumps(thresholds))
-    print("time per face (every model, 1 thread each):", timing)
+    text = report(doc)
+    (MODELS_DIR / "metrics.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def report(doc: dict) -> str:
+    """metrics.md: the tables the model cards and the README quote."""
+    lines = ["# Learned checks: measured on the test parts (written by `python -m models.evaluate`)", "",
+             "Blends and thresholds were chosen on the val parts; nothing here was used to choose anything.", "",
+             "| check | blend (model/output: weight) | measured against | test n (positives) | AUC "
+             "| balanced accuracy @ threshold |", "| --- | --- | --- | --- | --- | --- |"]
+    for r in doc["test"]:
+        blend = ", ".join(f"{k}: {w:g}" for k, w in doc["blend"][r["check"]].items())
+        lines.append(f"| `{r['check']}` | {blend} | {r['dataset']} `{r['label']}` | {r['n']} ({r['positives']}) "
+                     f"| {r['auc']:.3f} | {r['balanced_accuracy']:.3f} @ {r['threshold']:.3f} |")
+    lines += ["", "Each model output alone (test AUC):", "", "| model/output | measured against | AUC |",
+              "| --- | --- | --- |"]
+    lines += [f"| {r['output']} | {r['dataset']} `{r['label']}` | {r['auc']:.3f} |" for r in doc["test_single_models"]]
+    t = doc["time_per_face_all_models"]
+    lines += ["", f"Time per face for every model in models/ together (onnxruntime, 1 thread each, crops and "
+              f"mirrored views included), {t['faces']} test faces: median {t['median_ms']:.2f} ms, "
+              f"95th percentile {t['p95_ms']:.2f} ms.", ""]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from station.chsi.image_io import read_image
-from station.compliance import CHECK_IDS, Analysis, ComplianceEngine
+from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, measure_backdrop
 from station.compliance.messages import TITLES
 from station.errors import StationError
@@ -46,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.add_argument("--policy", type=Path, default=None,
                    help="policy file (default: station/compliance/policy.toml)")
+    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="images analysed at once, one engine each (default: 2, or 1 on a single core)")
     p.add_argument("--calibrate-backdrop", type=Path, metavar="IMAGE", default=None,
                    help="measure the station's blue backdrop in IMAGE and save it to calibration/backdrop.toml")
     p.set_defaults(func=run_check)
@@ -59,15 +64,34 @@ def run_check(args: argparse.Namespace) -> int:
             return 0
         raise StationError(MSG_NO_PATHS)
     logging.getLogger("station.compliance").setLevel(logging.ERROR)  # the output says what is missing
-    with ComplianceEngine.load(args.policy) as engine:
-        for path in image_paths(args.paths):
-            outcome = check_one(engine, path)
-            if args.json:
-                record = json_record(path, outcome)
-                print(json.dumps(record, ensure_ascii=False), flush=True)
-            else:
-                print(human(path, outcome, args.lang), flush=True)
+    policy = Policy.load(args.policy)  # a broken policy file stops the run before any image
+    for path, outcome in check_all(list(image_paths(args.paths)), policy, max(1, args.workers)):
+        if args.json:
+            print(json.dumps(json_record(path, outcome), ensure_ascii=False), flush=True)
+        else:
+            print(human(path, outcome, args.lang), flush=True)
     return 0
+
+
+def check_all(paths: list[Path], policy: Policy, workers: int) -> Iterator[tuple[Path, Analysis | Text]]:
+    """Outcomes in the order of `paths`. Each worker thread loads its own engine once (mediapipe graphs
+    belong to one thread); decoding, mediapipe and onnxruntime release the GIL, so two cores both work."""
+    local, engines, lock = threading.local(), [], threading.Lock()
+
+    def work(path: Path) -> Analysis | Text:
+        if not hasattr(local, "engine"):
+            local.engine = ComplianceEngine.load(policy)
+            with lock:
+                engines.append(local.engine)
+        return check_one(local.engine, path)
+
+    pool = ThreadPoolExecutor(max_workers=min(workers, max(1, len(paths))))
+    try:
+        yield from zip(paths, pool.map(work, paths))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # an interrupted run stops without finishing the batch
+        for engine in engines:
+            engine.close()
 
 
 def calibrate(image_path: Path, lang: str | None) -> None:

@@ -147,15 +147,19 @@ class Region:
 
     transforms: Callable[[np.ndarray, Size], list[np.ndarray]]
     combine: Callable[[np.ndarray], np.ndarray]  # (crops, outputs) -> (outputs,)
+    # A left-right symmetric crop is also scored mirrored and the two scores averaged: training mirrored
+    # half its crops, so both are views the model knows, and their mean is steadier (celebahq val: hat
+    # balanced accuracy +1 point). Eye and ear crops are already mirrored to one side: not these.
+    symmetric: bool = False
 
 
 REGIONS: dict[str, Region] = {
-    "face": Region(lambda points, size: [face_transform(points, size[0])], lambda p: p.max(axis=0)),
+    "face": Region(lambda points, size: [face_transform(points, size[0])], lambda p: p.max(axis=0), symmetric=True),
     # both eyes must look closed: one squint does not fail a photo alone
     "eyes": Region(lambda points, size: eye_transforms(points, size[0]), lambda p: p.mean(axis=0)),
     # an earring on either side breaks the rule
     "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0)),
-    "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0)),
+    "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), symmetric=True),
 }
 
 
@@ -200,9 +204,14 @@ class RegionModel:
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def outputs(self, bgr: np.ndarray, points: np.ndarray) -> dict[str, float]:
+        region = REGIONS[self.info.region]
         crops = region_crops(bgr, points, self.info.region, self.info.size)
+        if region.symmetric:
+            crops += [crop[:, ::-1] for crop in crops]
         probs = self._session.run(None, {"crop": to_input(crops)})[0]
-        return dict(zip(self.info.outputs, REGIONS[self.info.region].combine(probs).tolist()))
+        if region.symmetric:
+            probs = (probs[: len(probs) // 2] + probs[len(probs) // 2 :]) / 2
+        return dict(zip(self.info.outputs, region.combine(probs).tolist()))
 
 
 @dataclass(frozen=True)

@@ -77,3 +77,14 @@ def test_a_broken_policy_file_is_reported_not_raised(photos: Path, home: Path, t
     assert result.returncode != 0
     assert "检查规则文件有误" in result.stderr.decode("utf-8")
     assert "Traceback" not in result.stderr.decode("utf-8")
+
+
+def test_parallel_workers_give_the_same_lines_in_the_same_order(photos: Path, home: Path) -> None:
+    kiosk = ASSETS_DIR / "demo" / "kiosk"
+    args = ("check", str(photos), str(kiosk), str(photos / "missing.jpg"), "--json")
+    one, two = run_cli(*args, "--workers", "1", home=home), run_cli(*args, "--workers", "2", home=home)
+    assert one.returncode == two.returncode == 0, two.stderr.decode()
+    lines = json_lines(two)
+    assert [line["path"] for line in lines][-1].endswith("missing.jpg")  # paths in the order given
+    assert len(lines) == 3 + 6 + 1  # notes.txt is not an image
+    assert lines == json_lines(one)
