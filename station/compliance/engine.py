@@ -100,9 +100,10 @@ class ComplianceEngine:
 
     def analyze(self, image: np.ndarray, reuse: Reuse | None = None) -> Analysis:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: what earlier frames measured (see
-        LiveAnalyzer). Their crop plan is used when the face has not moved since; their learned scores
-        when they are not due yet, or when the crop must be planned again on this frame (so the two
-        expensive steps fall on different frames) and it is still the same face."""
+        LiveAnalyzer). Their crop plan is used when the face has not moved since; their learned outputs
+        are kept for the models not in `reuse.refresh`, and for all of them when the crop must be planned
+        again on this frame (so the two expensive steps fall on different frames), as long as it is
+        still the same face."""
         reuse = reuse or Reuse()
         bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
@@ -135,11 +136,7 @@ class ComplianceEngine:
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
             findings["blur"] = photometry.blur(patch, self.policy["blur"])
-            learned = reuse.learned
-            may_wait = not reuse.learned_due or planned is not reuse.crop
-            if not (learned is not None and may_wait
-                    and moved_at_most(learned.points, face.points, LEARNED_REUSE_TOLERANCE)):
-                learned = LearnedScores(self._learned_scores(bgr, face), face.points)
+            learned = self._learned(bgr, face, reuse, replanned=planned is not reuse.crop)
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
                   for check in CHECK_IDS}
@@ -147,15 +144,30 @@ class ComplianceEngine:
                             planned=planned, learned=learned)
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
-    def _learned_scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
+    def learned_groups(self) -> list[tuple[str, ...]]:
+        """The learned models in turns of similar cost, for a live preview to run one turn per frame."""
+        return [] if isinstance(self.learned, Unavailable) else self.learned.live_groups()
+
+    def _learned(self, bgr: np.ndarray, face: Face, reuse: Reuse, replanned: bool) -> LearnedScores:
         if isinstance(self.learned, Unavailable):
-            return {}
+            return LearnedScores({}, {}, face.points)
+        earlier = reuse.learned
+        same_face = earlier is not None and moved_at_most(earlier.points, face.points, LEARNED_REUSE_TOLERANCE)
+        if not same_face or reuse.refresh is None:
+            earlier, models = None, None
+        else:
+            models = () if replanned else reuse.refresh
+            if not models:
+                return replace(earlier, ran=())
         try:
-            scores = self.learned.scores(bgr, face)
+            fresh = self.learned.outputs(bgr, face, models)
+            outputs = {**(earlier.outputs if earlier else {}), **fresh}
+            scores = self.learned.blend.scores(outputs)
         except Exception as exc:  # a model failing on one odd frame must not lose the other verdicts
             log.warning("learned checks failed on a frame: %s", exc)
-            return {}
-        return {check: float(np.clip(scores[check], 0.0, 1.0)) for check in LEARNED_CHECK_IDS if check in scores}
+            return earlier or LearnedScores({}, {}, face.points)
+        scores = {c: float(np.clip(scores[c], 0.0, 1.0)) for c in LEARNED_CHECK_IDS if c in scores}
+        return LearnedScores(outputs, scores, face.points, tuple(fresh))
 
     def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool) -> CheckResult:
         rule = self.policy[check]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import pathlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -147,6 +147,7 @@ class Region:
 
     transforms: Callable[[np.ndarray, Size], list[np.ndarray]]
     combine: Callable[[np.ndarray], np.ndarray]  # (crops, outputs) -> (outputs,)
+    crops: int  # how many crops `transforms` gives
     # A left-right symmetric crop is also scored mirrored and the two scores averaged: training mirrored
     # half its crops, so both are views the model knows, and their mean is steadier (celebahq val: hat
     # balanced accuracy +1 point). Eye and ear crops are already mirrored to one side: not these.
@@ -154,12 +155,12 @@ class Region:
 
 
 REGIONS: dict[str, Region] = {
-    "face": Region(lambda points, size: [face_transform(points, size[0])], lambda p: p.max(axis=0), symmetric=True),
+    "face": Region(lambda points, size: [face_transform(points, size[0])], lambda p: p.max(axis=0), 1, True),
     # both eyes must look closed: one squint does not fail a photo alone
-    "eyes": Region(lambda points, size: eye_transforms(points, size[0]), lambda p: p.mean(axis=0)),
+    "eyes": Region(lambda points, size: eye_transforms(points, size[0]), lambda p: p.mean(axis=0), 2),
     # an earring on either side breaks the rule
-    "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0)),
-    "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), symmetric=True),
+    "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0), 2),
+    "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), 1, True),
 }
 
 
@@ -202,6 +203,12 @@ class RegionModel:
         options.inter_op_num_threads = 1
         self.info = ModelInfo.read(path)
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    @property
+    def cost(self) -> int:
+        """Input pixels per face: the models are alike, so their run time follows this."""
+        region = REGIONS[self.info.region]
+        return self.info.size[0] * self.info.size[1] * region.crops * (2 if region.symmetric else 1)
 
     def outputs(self, bgr: np.ndarray, points: np.ndarray) -> dict[str, float]:
         region = REGIONS[self.info.region]
@@ -250,9 +257,23 @@ class LearnedChecks:
     def load(cls, models_dir: pathlib.Path = station.MODELS_DIR) -> "LearnedChecks":
         return cls(models_dir, Blend.read(models_dir / BLEND_FILE))
 
-    def outputs(self, bgr: np.ndarray, face: Face) -> dict[str, dict[str, float]]:
-        """Every output of every model for this face: {model: {output: p}}."""
-        return {name: model.outputs(bgr, face.points) for name, model in self.models.items()}
+    def outputs(self, bgr: np.ndarray, face: Face, models: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
+        """Every output of these models (default: all) for this face: {model: {output: p}}."""
+        names = self.models if models is None else models
+        return {name: self.models[name].outputs(bgr, face.points) for name in names}
+
+    def live_groups(self) -> list[tuple[str, ...]]:
+        """The models in turns, none costlier than the costliest model alone (largest first, each into the
+        first turn it fits): a live preview runs one turn per frame, so every frame costs about the same."""
+        budget = max(model.cost for model in self.models.values())
+        groups: list[list[str]] = []
+        for name in sorted(self.models, key=lambda n: (-self.models[n].cost, n)):
+            cost = self.models[name].cost
+            group = next((g for g in groups if sum(self.models[n].cost for n in g) + cost <= budget), None)
+            if group is None:
+                groups.append(group := [])
+            group.append(name)
+        return [tuple(g) for g in groups]
 
     def scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
         """P(rule broken) in [0, 1] per check id in `check_ids`."""

@@ -53,10 +53,13 @@ class PlannedCrop:
 
 @dataclass(frozen=True)
 class LearnedScores:
-    """The learned models' scores for one face: a live preview may show them for one more frame."""
+    """Every learned model's outputs for one face ({model: {output: p}}), the check scores blended from
+    them, and which models ran on this frame (a live preview runs a few per frame, see LiveAnalyzer)."""
 
+    outputs: dict[str, dict[str, float]]
     scores: dict[str, float]
-    points: np.ndarray  # the landmarks they were measured on
+    points: np.ndarray  # the landmarks of the latest frame that ran a model
+    ran: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Reuse:
 
     crop: PlannedCrop | None = None
     learned: LearnedScores | None = None
-    learned_due: bool = True  # False: `learned` is recent enough to show again
+    refresh: tuple[str, ...] | None = None  # the learned models to run on this frame; None: all of them
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The live analyser reuses the crop plan while the face stays put, and the learned scores for one frame only."""
+"""The live analyser reuses the crop plan while the face stays put, and runs the learned models in turns."""
 
 from __future__ import annotations
 
@@ -35,20 +35,25 @@ def test_still_face_reuses_then_refreshes_and_a_move_recomputes(frames) -> None:
         assert live.analyze(np.zeros_like(still)).verdict == "no_face"
 
 
-def test_learned_scores_wait_one_frame_and_never_share_a_frame_with_a_new_plan(frames) -> None:
+def test_learned_models_take_turns_and_never_share_a_frame_with_a_new_plan(frames) -> None:
     still, moved = frames
     with ComplianceEngine.load(video=True) as engine:
-        live = LiveAnalyzer(engine, refresh_every=4, learned_every=2)
-        a = [live.analyze(still) for _ in range(6)]
-        plans = [x.planned for x in a]
-        learned = [x.learned for x in a]
-        assert plans[1] is plans[0] and plans[3] is plans[0] and plans[4] is not plans[3] and plans[5] is plans[4]
-        assert learned[1] is learned[0]  # shown a second time
-        assert learned[2] is not learned[1]  # then measured again
-        assert learned[3] is learned[2]
-        assert learned[4] is learned[3]  # frame 4 plans the crop again: the models wait
-        assert learned[5] is not learned[4]
-        for x in a:
-            assert all(x.checks[c].score == round(s, 4) for c, s in x.learned.scores.items())
-        jumped = live.analyze(moved)  # another place in the frame: a new face is scored at once
-        assert jumped.learned is not learned[5]
+        live = LiveAnalyzer(engine, refresh_every=5)
+        groups = live.groups
+        every = set(engine.learned.models)
+        assert len(groups) >= 2 and sorted(sum(groups, ())) == sorted(every)  # each model in exactly one turn
+        a = [live.analyze(still) for _ in range(7)]
+        ran = [x.learned.ran for x in a]
+        assert set(ran[0]) == every  # a new face: every model at once
+        assert ran[1] == groups[0] and ran[2] == groups[1 % len(groups)] and ran[3] == groups[2 % len(groups)]
+        assert a[5].planned is not a[4].planned and ran[5] == ()  # the crop is planned again: no model runs
+        assert ran[6] == groups[4 % len(groups)]  # and the turn it skipped comes next
+        for before, after in zip(a, a[1:]):
+            for model in every - set(after.learned.ran):
+                assert after.learned.outputs[model] == before.learned.outputs[model]
+            assert all(after.checks[c].score == round(s, 4) for c, s in after.learned.scores.items())
+        stills = engine.analyze(still)  # the shutter's frame: every model, no reuse
+        assert set(stills.learned.ran) == every
+        jumped = [live.analyze(moved) for _ in range(3)]  # the tracker may take a frame to find the face there
+        found = [x for x in jumped if x.learned is not None]
+        assert found and set(found[0].learned.ran) == every  # another place: every model at once
