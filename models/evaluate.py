@@ -3,8 +3,9 @@
 Every figure comes from station.compliance.learned.LearnedChecks on the cached face mesh points of the
 dataset images, i.e. exactly what the station computes for a face. For each learned check it:
 1. scores val and test with every model that has an output of that name;
-2. picks the blend weights (steps of 0.25 over those outputs) with the best val AUC on the check's
-   reference labels (THRESHOLD_SOURCE), and on those scores the threshold with the best val balanced accuracy;
+2. averages the runs of one training script with equal weights, picks the share between two scripts
+   (the face model and a close-up model, in steps of 0.25) with the best val AUC on the check's reference
+   labels (THRESHOLD_SOURCE), and on the blend the threshold with the best val balanced accuracy;
 3. measures the blended score on test.
 Writes models/blend.json, models/metrics.json, models/metrics.md (the tables the model cards quote)
 and the thresholds in station/compliance/policy.toml.
@@ -13,7 +14,6 @@ Run: .venv/bin/python -m models.evaluate
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import time
@@ -96,19 +96,32 @@ def blended(scored: Scored, weights: dict[str, float]) -> np.ndarray:
     return sum(w * scored.outputs[k] for k, w in weights.items()) / sum(weights.values())
 
 
-def weight_grid(keys: list[str]) -> list[dict[str, float]]:
-    """Every weighting of `keys` in WEIGHT_STEP steps that sums to 1, equal weights first."""
-    steps = round(1 / WEIGHT_STEP)
-    grid = [dict(zip(keys, (n * WEIGHT_STEP for n in combo)))
-            for combo in itertools.product(range(steps + 1), repeat=len(keys)) if sum(combo) == steps]
-    return [dict.fromkeys(keys, 1 / len(keys))] + grid
+def family(key: str) -> str:
+    """"face_attributes_2/glasses" -> "face_attributes": runs of one training script are one family."""
+    model = key.split("/")[0]
+    stem, _, suffix = model.rpartition("_")
+    return stem if suffix.isdigit() else model
 
 
 def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
-    """The weights with the best val AUC; outputs with zero weight are left out."""
+    """Each family's runs averaged with equal weights (a plain ensemble); between two families, the share
+    (in WEIGHT_STEP steps) with the best val AUC. Few choices, so val picks little noise."""
     keys = sorted(k for k in val.outputs if k.split("/")[1] == check)
+    families = sorted({family(k) for k in keys})
+    if len(families) > 2:
+        raise SystemExit(f"{check}: blending more than two model families is not supported")
     y = val.labels[label]
-    best = max(weight_grid(keys), key=lambda w: roc_auc(y, blended(val, w)))
+    steps = round(1 / WEIGHT_STEP)
+    shares = [(n * WEIGHT_STEP, 1 - n * WEIGHT_STEP) for n in range(steps + 1)] if len(families) == 2 else [(1.0,)]
+
+    def weights(share: tuple[float, ...]) -> dict[str, float]:
+        out = {}
+        for fam, part in zip(families, share):
+            members = [k for k in keys if family(k) == fam]
+            out.update({k: part / len(members) for k in members})
+        return out
+
+    best = max((weights(share) for share in shares), key=lambda w: roc_auc(y, blended(val, w)))
     return {k: round(w, 4) for k, w in best.items() if w > 0}
 
 
