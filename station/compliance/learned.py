@@ -149,8 +149,9 @@ class Region:
     combine: Callable[[np.ndarray], np.ndarray]  # (crops, outputs) -> (outputs,)
     crops: int  # how many crops `transforms` gives
     # A left-right symmetric crop is also scored mirrored and the two scores averaged: training mirrored
-    # half its crops, so both are views the model knows, and their mean is steadier (celebahq val: hat
-    # balanced accuracy +1 point). Eye and ear crops are already mirrored to one side: not these.
+    # half its crops, so both are views the model knows, and their mean is steadier (face_attributes.onnx
+    # on celebahq test at its val threshold: hat balanced accuracy 95.6 -> 96.7 %). Eye and ear crops
+    # are already mirrored to one side: not these.
     symmetric: bool = False
 
 
