@@ -56,7 +56,7 @@ def test_models_load_and_score_every_learned_check(checks: LearnedChecks) -> Non
         title = (MODELS_DIR / f"{name}.md").read_text(encoding="utf-8").splitlines()[0]
         assert f"{name}.onnx" in title, title
     for check, weights in checks.blend.checks.items():
-        assert abs(sum(weights.values()) - 1) < 1e-6, check
+        assert abs(sum(weights.values()) - 1) < 1e-3, check  # rounded to 4 places; Blend normalises
         assert all(key.split("/")[1] in checks.models[key.split("/")[0]].info.outputs for key in weights)
 
 
