@@ -27,32 +27,33 @@ def constant(value: float):
     return fill
 
 
-def eye_items(part: str, limit: int | None) -> tuple[list[tuple[Sample, int]], list[tuple[Sample, int]]]:
+def eye_items(part: str, limit: int | None,
+              with_person: bool) -> tuple[list[tuple[Sample, int]], list[tuple[Sample, int]]]:
     """(closed, open) lists of (sample, eye index)."""
-    closed, _ = load_samples("cew_closed", part, constant(1.0), 1)
+    closed, _ = load_samples("cew_closed", part, constant(1.0), 1, with_person)
     opened: list[Sample] = []
     for dataset in OPEN_SOURCES:
-        got, _ = load_samples(dataset, part, constant(0.0), 1)
+        got, _ = load_samples(dataset, part, constant(0.0), 1, with_person)
         opened += got[:limit]
     as_items = lambda samples: [(s, eye) for s in samples for eye in (0, 1)]  # noqa: E731
     return as_items(closed), as_items(opened)
 
 
-def eye_crop(item: tuple[Sample, int], rng: np.random.Generator | None) -> np.ndarray:
-    sample, eye = item
-    return augmented_crop(sample, eye_transforms(sample.points, EYE_SIZE)[eye], EYE_SIZE, rng)
-
-
 def main() -> None:
     args = training_args(__doc__, epochs=12, name="eye_state", backdrop=0.0)  # eyes show no backdrop
     start = time.time()
-    closed, opened = eye_items("train", OPEN_PER_SOURCE)
+    closed, opened = eye_items("train", OPEN_PER_SOURCE, with_person=args.backdrop > 0)
     train = closed * max(1, round(len(opened) / len(closed))) + opened
-    val_closed, val_opened = eye_items("val", None)
+    val_closed, val_opened = eye_items("val", None, with_person=False)
     val = val_closed + val_opened
     print(f"train {len(closed)} closed + {len(opened)} open eye crops; val {len(val_closed)} + {len(val_opened)}",
           flush=True)
     net = SmallNet(WIDTHS, 1, dropout=0.1)
+
+    def eye_crop(item: tuple[Sample, int], rng: np.random.Generator | None) -> np.ndarray:
+        sample, eye = item
+        return augmented_crop(sample, eye_transforms(sample.points, EYE_SIZE)[eye], EYE_SIZE, rng,
+                              backdrop=args.backdrop)
 
     def export(report: dict) -> None:
         export_onnx(Probabilities(net), args.out / f"{args.name}.onnx", EYE_SIZE, "eyes", ["eyes_closed"],

@@ -30,7 +30,7 @@ class Sample:
     image: np.ndarray
     points: np.ndarray
     labels: np.ndarray
-    person: np.ndarray  # uint8 0..255, 255 = the person (not the backdrop), the image's size
+    person: np.ndarray | None  # uint8 0..255, 255 = the person (not the backdrop), the image's size
 
 
 def person_mask(dataset: str, file: str, image: np.ndarray, segmenter) -> np.ndarray:
@@ -41,8 +41,10 @@ def person_mask(dataset: str, file: str, image: np.ndarray, segmenter) -> np.nda
     return (segmenter.mask(image) * 255).astype(np.uint8)
 
 
-def load_samples(dataset: str, part: str, label_fn, n_labels: int) -> tuple[list[Sample], int]:
-    """Samples of one split part; images without a cached face are skipped and counted."""
+def load_samples(dataset: str, part: str, label_fn, n_labels: int,
+                 with_person: bool = True) -> tuple[list[Sample], int]:
+    """Samples of one split part; images without a cached face are skipped and counted. `with_person`:
+    find the person in each image, for the backdrop augmentation (a model that never uses it skips this)."""
     from station.face.segmentation import PersonSegmenter
 
     landmarks = load_landmarks(dataset)
@@ -55,8 +57,8 @@ def load_samples(dataset: str, part: str, label_fn, n_labels: int) -> tuple[list
             image = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
             labels = np.full(n_labels, np.nan, np.float32)
             label_fn(file, image, landmarks[file], labels)
-            samples.append(Sample(dataset, file, image, landmarks[file], labels,
-                                  person_mask(dataset, file, image, segmenter)))
+            person = person_mask(dataset, file, image, segmenter) if with_person else None
+            samples.append(Sample(dataset, file, image, landmarks[file], labels, person))
     return samples, skipped
 
 

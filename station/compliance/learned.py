@@ -83,30 +83,30 @@ def eye_transforms(points: np.ndarray, size: int = EYE_SIZE) -> list[np.ndarray]
     return [left, (flip @ np.vstack([right, [0, 0, 1]]))[:2]]
 
 
-def region_transform(points: np.ndarray, centre: tuple[float, float], width: float, size: Size,
+def region_transform(to_face: np.ndarray, centre: tuple[float, float], width: float, size: Size,
                      mirror: bool = False) -> np.ndarray:
-    """Frame -> crop transform for a box of `width` face-crop units centred at `centre` (face-crop units)."""
-    to_face = np.vstack([face_transform(points, 1), [0, 0, 1]]).astype(np.float64)
+    """Frame -> crop transform for a box of `width` face-crop units centred at `centre` (face-crop units);
+    `to_face` is face_transform(points, 1)."""
     scale = size[0] / width
     sx = -scale if mirror else scale
     crop = np.array([[sx, 0, size[0] / 2 - sx * centre[0]], [0, scale, size[1] / 2 - scale * centre[1]], [0, 0, 1]])
-    return (crop @ to_face)[:2].astype(np.float32)
+    return (crop @ np.vstack([to_face, [0, 0, 1]]).astype(np.float64))[:2].astype(np.float32)
 
 
 def ear_transforms(points: np.ndarray, size: int = EAR_SIZE) -> list[np.ndarray]:
     """Frame -> earring crop transforms, image-left side then image-right side mirrored."""
-    to_face = np.vstack([face_transform(points, 1), [0, 0, 1]]).astype(np.float64)
+    to_face = face_transform(points, 1)
     transforms = []
     for point, side in zip(JAW_UNDER_EAR, (1, -1)):
-        x, y, _ = to_face @ [*points[point, :2], 1]
-        transforms.append(region_transform(points, (x + side * EAR_OFFSET[0], y + EAR_OFFSET[1]), EAR_SIDE,
+        x, y = to_face.astype(np.float64) @ [*points[point, :2], 1]
+        transforms.append(region_transform(to_face, (x + side * EAR_OFFSET[0], y + EAR_OFFSET[1]), EAR_SIDE,
                                            (size, size), mirror=side < 0))
     return transforms
 
 
 def neck_transform(points: np.ndarray, size: Size = NECK_SIZE) -> np.ndarray:
     """Frame -> necklace crop transform (chin to collar)."""
-    return region_transform(points, NECK_CENTRE, NECK_WIDTH, size)
+    return region_transform(face_transform(points, 1), NECK_CENTRE, NECK_WIDTH, size)
 
 
 def warp(bgr: np.ndarray, matrix: np.ndarray, size: int | Size) -> np.ndarray:
@@ -211,11 +211,11 @@ class RegionModel:
         region = REGIONS[self.info.region]
         return self.info.size[0] * self.info.size[1] * region.crops * (2 if region.symmetric else 1)
 
-    def outputs(self, bgr: np.ndarray, points: np.ndarray) -> dict[str, float]:
+    def outputs(self, crops: list[np.ndarray]) -> dict[str, float]:
+        """Its outputs for one face, from that face's crops of its region (region_crops)."""
         region = REGIONS[self.info.region]
-        crops = region_crops(bgr, points, self.info.region, self.info.size)
         if region.symmetric:
-            crops += [crop[:, ::-1] for crop in crops]
+            crops = crops + [crop[:, ::-1] for crop in crops]
         probs = self._session.run(None, {"crop": to_input(crops)})[0]
         if region.symmetric:
             probs = (probs[: len(probs) // 2] + probs[len(probs) // 2 :]) / 2
@@ -261,7 +261,14 @@ class LearnedChecks:
     def outputs(self, bgr: np.ndarray, face: Face, models: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
         """Every output of these models (default: all) for this face: {model: {output: p}}."""
         names = self.models if models is None else models
-        return {name: self.models[name].outputs(bgr, face.points) for name in names}
+        crops: dict[tuple[str, Size], list[np.ndarray]] = {}  # runs of one model share their crops
+        result = {}
+        for name in names:
+            info = self.models[name].info
+            if (info.region, info.size) not in crops:
+                crops[info.region, info.size] = region_crops(bgr, face.points, info.region, info.size)
+            result[name] = self.models[name].outputs(crops[info.region, info.size])
+        return result
 
     def live_groups(self) -> list[tuple[str, ...]]:
         """The models in turns, none costlier than the costliest model alone (largest first, each into the
