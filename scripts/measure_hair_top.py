@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GLOG_minloglevel", "2")
 
+from station.chsi.crop import hair_in_head_region  # noqa: E402
 from station.chsi.face_geometry import FaceGeometry  # noqa: E402
 from station.chsi.hair import HairTopFinder, hair_top_from_landmarks  # noqa: E402
 from station.face.landmarks import FaceMesher  # noqa: E402
@@ -39,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     names = json.loads((ROOT / "models" / "splits" / "celebamaskhq.json").read_text())[args.split][: args.count]
     mesher, finder = FaceMesher(), HairTopFinder()
-    ratios, seg_err, ratio_err, cut, fallback = [], [], [], 0, 0
+    ratios, seg_err, region_err, ratio_err, cut = [], [], [], [], 0
     for name in names:
         image = cv2.imread(str(DATA / name))
         mask = np.array(Image.open(DATA / "masks" / (Path(name).stem + ".png")))
@@ -60,15 +61,18 @@ def main() -> None:
         found = finder.find(padded, shifted)
         if found.from_segmentation:
             seg_err.append(found.y - PAD_TOP - top)
-        else:
-            fallback += 1
+        in_region = hair_in_head_region(finder, padded, shifted, np.eye(2, 3))
+        if in_region.from_segmentation:
+            region_err.append(in_region.y - PAD_TOP - top)
         ratio_err.append(hair_top_from_landmarks(face) - top)
-    r, s, e = np.array(ratios), np.array(seg_err), np.array(ratio_err)
+    r, e = np.array(ratios), np.array(ratio_err)
     print(f"celebamaskhq {args.split}[:{args.count}]: {len(r)} measured, {cut} skipped (head cut by the edge)")
     print(f"hair top above forehead / face height: median {np.median(r):.3f}, p10 {np.percentile(r, 10):.3f}, "
           f"p90 {np.percentile(r, 90):.3f}")
-    print(f"segmentation: {len(s)} answers, {fallback} fell back; error px median {np.median(s):+.1f}, "
-          f"mean abs {np.abs(s).mean():.1f}, p90 abs {np.percentile(np.abs(s), 90):.1f}")
+    for label, errors in (("segmentation, whole frame", seg_err), ("segmentation, head region (the planner)", region_err)):
+        s = np.array(errors)
+        print(f"{label}: {len(s)} answers, {len(r) - len(s)} fell back; error px median {np.median(s):+.1f}, "
+              f"mean abs {np.abs(s).mean():.1f}, p90 abs {np.percentile(np.abs(s), 90):.1f}")
     print(f"landmark ratio alone: mean abs error {np.abs(e).mean():.1f} px, p90 abs {np.percentile(np.abs(e), 90):.1f}")
 
 

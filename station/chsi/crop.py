@@ -11,13 +11,13 @@ matrix from source pixels to output pixels, so the crop is a single warp of the 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from station.chsi.face_geometry import FaceGeometry
-from station.chsi.hair import HairTop, HairTopFinder
+from station.chsi.hair import PLAUSIBLE_HAIR, HairTop, HairTopFinder
 from station.chsi.image_io import as_bgr
 from station.chsi.spec import SPEC, ChsiSpec
 from station.face.landmarks import Face
@@ -27,6 +27,10 @@ from station.i18n import Text
 SAFETY_PX = 8.0
 # A head (cheeks, chin, hair top) closer than this share of the face width to the frame edge is cut.
 EDGE_MARGIN = 0.04
+# The hair top is searched within this box around the levelled face: face widths either side of its
+# centre, face heights above the forehead landmark and below the chin.
+HEAD_REGION = (1.5, PLAUSIBLE_HAIR[1] + 0.3, 0.6)
+HEAD_REGION_SIDE = 384
 
 REASONS: dict[str, Text] = {
     "no_face": Text("未检测到人脸", "no face found"),
@@ -176,6 +180,38 @@ def _candidates(s_pref: float, s_lo: float, s_hi: float, rise: float, spec: Chsi
     return found
 
 
+def head_region(face: FaceGeometry, rotation: np.ndarray, source_size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """x, y, width, height (levelled pixels) of the box the hair top is looked for in: the levelled
+    frame's extent, cut to HEAD_REGION around the face. Its top lies above any plausible hair top
+    (PLAUSIBLE_HAIR), so a person reaching it is a frame edge or an implausible answer, as before."""
+    width, height = source_size
+    corners = np.array([[0, 0, 1], [width, 0, 1], [0, height, 1], [width, height, 1]], np.float64) @ rotation.T
+    half, above, below = (HEAD_REGION[0] * face.face_width, HEAD_REGION[1] * face.face_height,
+                          HEAD_REGION[2] * face.face_height)
+    x0 = max(corners[:, 0].min(), face.centre_x - half)
+    x1 = min(corners[:, 0].max(), face.centre_x + half)
+    y0 = max(corners[:, 1].min(), face.forehead[1] - above)
+    y1 = min(corners[:, 1].max(), face.chin[1] + below)
+    x0, y0 = int(np.floor(x0)), int(np.floor(y0))
+    return x0, y0, max(1, int(np.ceil(x1)) - x0), max(1, int(np.ceil(y1)) - y0)
+
+
+def hair_in_head_region(finder: HairTopFinder, bgr: np.ndarray, face: FaceGeometry, rotation: np.ndarray) -> HairTop:
+    """The hair top in levelled coordinates (`rotation`: source -> levelled). Only the head's surroundings
+    are levelled and segmented, at no more than HEAD_REGION_SIDE pixels (the segmentation model sees
+    256x256 anyway): a live frame re-plans its crop in a few ms, not tens."""
+    height, width = bgr.shape[:2]
+    x0, y0, roi_w, roi_h = head_region(face.transformed(rotation), rotation, (width, height))
+    shrink = min(1.0, HEAD_REGION_SIDE / max(roi_w, roi_h))
+    to_roi = shrink * rotation
+    to_roi[:, 2] -= (shrink * x0, shrink * y0)
+    size = (max(1, round(roi_w * shrink)), max(1, round(roi_h * shrink)))
+    region = cv2.warpAffine(bgr, to_roi, size, flags=cv2.INTER_LINEAR)
+    valid = cv2.warpAffine(np.ones((height, width), np.uint8), to_roi, size, flags=cv2.INTER_NEAREST, borderValue=0)
+    found = finder.find(region, face.transformed(to_roi), valid)
+    return replace(found, y=found.y / shrink + y0)
+
+
 class CropPlanner:
     """Plans the CHSI crop for one face in a BGR image. Holds a segmentation graph: one per thread."""
 
@@ -187,11 +223,8 @@ class CropPlanner:
         geom = FaceGeometry.from_points(face.points)
         rotation = level_rotation(geom)
         height, width = bgr.shape[:2]
-        levelled = cv2.warpAffine(bgr, rotation, (width, height), flags=cv2.INTER_LINEAR)
-        valid = cv2.warpAffine(np.ones((height, width), np.uint8), rotation, (width, height),
-                               flags=cv2.INTER_NEAREST, borderValue=0)
         upright = geom.transformed(rotation)
-        hair = self.hair.find(levelled, upright, valid)
+        hair = hair_in_head_region(self.hair, bgr, geom, rotation)
         return plan_levelled(upright, hair, rotation, (width, height), geom.roll_deg, self.spec)
 
     def close(self) -> None:

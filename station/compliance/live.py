@@ -1,6 +1,6 @@
 """The engine on a live preview: the two expensive steps are not repeated in full on every frame.
 
-- The CHSI crop plan (10-30 ms: it segments the full frame again) is reused while the landmarks stay
+- The CHSI crop plan (5-10 ms: it levels and segments the head region) is reused while the landmarks stay
   within the engine's motion tolerance of where it was planned, for at most `refresh_every` frames.
 - The learned models (about 22 ms for all nine) take turns: each frame runs one turn of them
   (ComplianceEngine.learned_groups, each turn about one face model's cost) and the check scores blend
