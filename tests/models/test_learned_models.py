@@ -10,8 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-from station import MODELS_DIR
-from station.compliance.learned import FACE_SIZE, LearnedChecks, face_transform, warp
+from station import ASSETS_DIR, MODELS_DIR
+from station.compliance.learned import (
+    FACE_SIZE, REGIONS, LearnedChecks, face_transform, region_crops, to_input, warp,
+)
 from station.face import Face, FaceMesher
 
 LEARNED_IDS = {"glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "teeth", "mouth_open",
@@ -128,3 +130,25 @@ def test_a_face_in_a_kiosk_frame_crops_like_the_tight_portrait(checks, mesher, f
     assert np.abs(redetected - reference)[inside].mean() < 10  # another face differs by ~100
     a, b = checks.scores(portrait, tight), checks.scores(frame, in_frame)
     assert all(abs(a[k] - b[k]) < 0.15 for k in a), (a, b)
+
+
+def test_symmetric_regions_average_the_crop_and_its_mirror(checks: LearnedChecks, mesher) -> None:
+    """Face and neck crops are scored as they are and mirrored, and the two averaged: a mirrored crop
+    therefore scores the same, and the score is the mean of the two raw model outputs."""
+    bgr = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
+    face = mesher.detect(bgr)[0]
+    seen = set()
+    for name, model in checks.models.items():
+        region = REGIONS[model.info.region]
+        if not region.symmetric or model.info.region in seen:
+            continue
+        seen.add(model.info.region)
+        crops = region_crops(bgr, face.points, model.info.region, model.info.size)
+        got = model.outputs(crops)
+        assert got == pytest.approx(model.outputs([c[:, ::-1] for c in crops]), abs=1e-5)
+        raw = model._session.run(None, {"crop": to_input(crops + [c[:, ::-1] for c in crops])})[0]
+        expected = region.combine((raw[: len(crops)] + raw[len(crops):]) / 2)
+        assert list(got.values()) == pytest.approx(expected.tolist(), abs=1e-5)
+        single = region.combine(raw[: len(crops)])
+        assert np.abs(single - expected).max() > 1e-4, "the mirrored view changes something on a real face"
+    assert seen == {"face", "neck"}
