@@ -49,6 +49,7 @@ class Scored:
     outputs: dict[str, np.ndarray]
     labels: dict[str, np.ndarray]
     seconds: list[float]
+    files: list[str]
 
 
 def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
@@ -56,10 +57,11 @@ def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
     rows = load_labels(dataset) if dataset != "celebamaskhq" else {}
     outputs: dict[str, list[float]] = {}
     labels: dict[str, list[float]] = {}
-    seconds = []
+    seconds, files = [], []
     for file in load_split(dataset)[part]:
         if file not in landmarks:
             continue
+        files.append(file)
         bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
         face = Face(points=landmarks[file], image_size=(bgr.shape[1], bgr.shape[0]))
         start = time.perf_counter()
@@ -70,7 +72,8 @@ def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
                 outputs.setdefault(f"{model}/{output}", []).append(value)
         for name, value in _labels(dataset, file, bgr, face, rows).items():
             labels.setdefault(name, []).append(value)
-    return Scored({k: np.array(v) for k, v in outputs.items()}, {k: np.array(v) for k, v in labels.items()}, seconds)
+    return Scored({k: np.array(v) for k, v in outputs.items()}, {k: np.array(v) for k, v in labels.items()}, seconds,
+                  files)
 
 
 def _labels(dataset: str, file: str, bgr: np.ndarray, face: Face, rows: dict) -> dict[str, float]:
@@ -89,7 +92,7 @@ def eyes_set(parts: dict[str, Scored]) -> Scored:
     keys = parts["cew_closed"].outputs
     return Scored({k: np.concatenate([parts[n].outputs[k] for n in names]) for k in keys},
                   {"closed": np.concatenate([np.full(len(parts[n].seconds), float(n == "cew_closed"))
-                                             for n in names])}, [])
+                                             for n in names])}, [], [])
 
 
 def blended(scored: Scored, weights: dict[str, float]) -> np.ndarray:
