@@ -2,10 +2,10 @@
 
 - The CHSI crop plan (5-10 ms: it levels and segments the head region) is reused while the landmarks stay
   within the engine's motion tolerance of where it was planned, for at most `refresh_every` frames.
-- The learned models (about 22 ms for all nine) take turns: each frame runs one turn of them
-  (ComplianceEngine.learned_groups, each turn about one face model's cost) and the check scores blend
-  the latest outputs of every model; with the shipped models a full round takes five frames (about
-  170 ms at 30 fps).
+- The learned models (about 17 ms for all eleven shipped ones, models/metrics.md) take turns: each frame
+  runs one turn of them (ComplianceEngine.learned_groups, each turn about one face model's cost) and the
+  check scores blend the latest outputs of every model; with the shipped models a full round takes seven
+  frames (about 230 ms at 30 fps).
   Their scores describe the person (glasses, a hat, an earring), which does not change between frames.
   No turn runs on a frame that plans the crop again. A new face is scored by every model at once.
 Everything else runs on every frame. The shutter's frame goes through ComplianceEngine.analyze, which
