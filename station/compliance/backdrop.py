@@ -39,11 +39,13 @@ class Scene:
     scale: float  # scene pixels per frame pixel
 
     @classmethod
-    def of(cls, bgr: np.ndarray, segmenter: PersonSegmenter) -> "Scene":
+    def of(cls, bgr: np.ndarray, segmenter: PersonSegmenter, backdrop: np.ndarray | None = None) -> "Scene":
+        """`backdrop`: an earlier frame's backdrop mask to use instead of segmenting this one (live preview)."""
         scale = min(1.0, SCENE_WIDTH / bgr.shape[1])
         small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
-        backdrop = (segmenter.mask(small) < BACKDROP_BELOW).astype(np.uint8)
-        backdrop = cv2.erode(backdrop, np.ones((5, 5), np.uint8)).astype(bool)
+        if backdrop is None or backdrop.shape != small.shape[:2]:
+            backdrop = (segmenter.mask(small) < BACKDROP_BELOW).astype(np.uint8)
+            backdrop = cv2.erode(backdrop, np.ones((5, 5), np.uint8)).astype(bool)
         lab = cv2.cvtColor(small, cv2.COLOR_BGR2Lab).astype(np.float32)
         lab[:, :, 0] *= 100.0 / 255.0
         lab[:, :, 1:] -= 128.0

@@ -31,7 +31,7 @@ from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.policy import Policy
 from station.compliance.results import (
     CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, Finding, LearnedScores,
-    PlannedCrop, Reuse, moved_at_most,
+    PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
 from station.face.detection import FaceDetector
 from station.face.landmarks import Face, FaceMesher
@@ -100,10 +100,10 @@ class ComplianceEngine:
 
     def analyze(self, image: np.ndarray, reuse: Reuse | None = None) -> Analysis:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: what earlier frames measured (see
-        LiveAnalyzer). Their crop plan is used when the face has not moved since; their learned outputs
-        are kept for the models not in `reuse.refresh`, and for all of them when the crop must be planned
-        again on this frame (so the two expensive steps fall on different frames), as long as it is
-        still the same face."""
+        LiveAnalyzer). Their crop plan is used when the face has not moved since. A live frame runs at most
+        one of the three expensive steps: planning the crop again, segmenting the person (when
+        `reuse.segment`), or its turn of learned models (`reuse.refresh`); the others' latest results are
+        reused, as long as it is still the same face in about the same place. A new face runs every model."""
         reuse = reuse or Reuse()
         bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
@@ -118,37 +118,45 @@ class ComplianceEngine:
         faces = framing.count_faces(meshes, detections)
         face = meshes[0] if meshes else None
         patch = photometry.FacePatch.cut(bgr, face) if face is not None else None
-        scene = backdrop.Scene.of(bgr, self._segmenter)
+        measured = face if patch is not None else None  # a face with pixels of the frame to measure
+        planned = None
+        if measured is not None:
+            if reuse.crop is not None and moved_at_most(reuse.crop.points, face.points, REUSE_TOLERANCE):
+                planned = reuse.crop
+            else:
+                planned = PlannedCrop(self._planner.plan(bgr, face), face.points)
+        replanned = planned is not None and planned is not reuse.crop
+        mask = _reusable_mask(reuse, measured, replanned)
+        scene = backdrop.Scene.of(bgr, self._segmenter, mask.backdrop if mask else None)
         findings: dict[str, Finding] = {
             "face_count": framing.face_count(faces),
             "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
             "background": backdrop.background(scene, self.policy["background"]),
         }
-        pose, planned, learned = None, None, None
-        if face is not None and patch is not None:
+        pose, learned, scene_mask = None, None, None
+        if planned is not None:
             pose = head_pose(face.points)
-            if reuse.crop is not None and moved_at_most(reuse.crop.points, face.points, REUSE_TOLERANCE):
-                planned = reuse.crop
-            else:
-                planned = PlannedCrop(self._planner.plan(bgr, face), face.points)
+            scene_mask = mask or SceneMask(scene.backdrop, face.points)
             findings["face_position"] = framing.face_position(planned.plan)
             findings["pose"] = framing.pose(pose, self.policy["pose"])
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
             findings["blur"] = photometry.blur(patch, self.policy["blur"])
-            learned = self._learned(bgr, face, reuse, replanned=planned is not reuse.crop)
+            segmented_live = mask is None and reuse.refresh is not None
+            learned = self._learned(bgr, face, reuse, busy=replanned or segmented_live)
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
-                            planned=planned, learned=learned)
+                            planned=planned, learned=learned, scene=scene_mask)
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def learned_groups(self) -> list[tuple[str, ...]]:
         """The learned models in turns of similar cost, for a live preview to run one turn per frame."""
         return [] if isinstance(self.learned, Unavailable) else self.learned.live_groups()
 
-    def _learned(self, bgr: np.ndarray, face: Face, reuse: Reuse, replanned: bool) -> LearnedScores:
+    def _learned(self, bgr: np.ndarray, face: Face, reuse: Reuse, busy: bool) -> LearnedScores:
+        """`busy`: this live frame already ran another expensive step, so no model runs unless the face is new."""
         if isinstance(self.learned, Unavailable):
             return LearnedScores({}, {}, face.points)
         earlier = reuse.learned
@@ -156,7 +164,7 @@ class ComplianceEngine:
         if not same_face or reuse.refresh is None:
             earlier, models = None, None
         else:
-            models = () if replanned else reuse.refresh
+            models = () if busy else reuse.refresh
             if not models:
                 return replace(earlier, ran=())
         try:
@@ -192,6 +200,15 @@ class ComplianceEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _reusable_mask(reuse: Reuse, face: Face | None, replanned: bool) -> SceneMask | None:
+    """The earlier backdrop mask, on a live frame that does not segment (its turn is the models', or the crop
+    is planned again), while the face stays within the crop plan's tolerance of where the mask was taken."""
+    mask = reuse.scene
+    if mask is None or face is None or (reuse.segment and not replanned):
+        return None
+    return mask if moved_at_most(mask.points, face.points, REUSE_TOLERANCE) else None
 
 
 def _head_box(face: Face | None) -> tuple[float, float, float, float] | None:

@@ -1,15 +1,18 @@
-"""The engine on a live preview: the two expensive steps are not repeated in full on every frame.
+"""The engine on a live preview: the three expensive steps are not repeated in full on every frame.
 
 - The CHSI crop plan (5-10 ms: it levels and segments the head region) is reused while the landmarks stay
   within the engine's motion tolerance of where it was planned, for at most `refresh_every` frames.
-- The learned models (about 17 ms for all eleven shipped ones, models/metrics.md) take turns: each frame
-  runs one turn of them (ComplianceEngine.learned_groups, each turn about one face model's cost) and the
-  check scores blend the latest outputs of every model; with the shipped models a full round takes seven
-  frames (about 230 ms at 30 fps).
-  Their scores describe the person (glasses, a hat, an earring), which does not change between frames.
-  No turn runs on a frame that plans the crop again. A new face is scored by every model at once.
-Everything else runs on every frame. The shutter's frame goes through ComplianceEngine.analyze, which
-measures everything afresh.
+- The person segmentation that finds the backdrop (about 5 ms) runs on every frame after one that reused
+  its mask (so about every other frame); the frames between reuse it while the face stays within the same
+  tolerance.
+- The learned models (about 17 ms for all eleven shipped ones, models/metrics.md) take turns on the
+  frames that do not segment: each runs one turn of them (ComplianceEngine.learned_groups, each turn
+  about one face model's cost) and the check scores blend the latest outputs of every model; with the
+  shipped models a full round takes fourteen frames (about half a second at 30 fps). Their scores describe
+  the person (glasses, a hat, an earring), which does not change between frames.
+A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
+at once. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
+shutter's frame goes through ComplianceEngine.analyze, which measures everything afresh.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class LiveAnalyzer:
         self._last: Analysis | None = None
         self._crop_age = 0
         self._turn = 0
+        self._mask_age = 0
 
     def analyze(self, frame: np.ndarray) -> Analysis:
         last = self._last
@@ -36,10 +40,13 @@ class LiveAnalyzer:
             crop=last.planned if last and self._crop_age < self.refresh_every - 1 else None,
             learned=last.learned if last else None,
             refresh=refresh,
+            scene=last.scene if last else None,
+            segment=self._mask_age >= 1,  # a mask serves two frames: the one it was taken on and the next
         )
         analysis = self.engine.analyze(frame, reuse=reuse)
         self._crop_age = self._crop_age + 1 if analysis.planned is not None and analysis.planned is reuse.crop else 0
-        if analysis.learned is not None and analysis.learned.ran == refresh:
+        self._mask_age = self._mask_age + 1 if analysis.scene is not None and analysis.scene is reuse.scene else 0
+        if refresh and analysis.learned is not None and analysis.learned.ran == refresh:
             self._turn += 1
         self._last = analysis
         return analysis

@@ -63,12 +63,23 @@ class LearnedScores:
 
 
 @dataclass(frozen=True)
+class SceneMask:
+    """Where the backdrop is in the scene (person segmentation, an expensive step): a live preview reuses
+    it on frames that run another expensive step, while the face stays where it was taken."""
+
+    backdrop: np.ndarray  # bool, at the scene's scale (station.compliance.backdrop.Scene)
+    points: np.ndarray  # the landmarks of the face in the frame it was taken on
+
+
+@dataclass(frozen=True)
 class Reuse:
     """What a live preview carries over from earlier frames (see LiveAnalyzer)."""
 
     crop: PlannedCrop | None = None
     learned: LearnedScores | None = None
     refresh: tuple[str, ...] | None = None  # the learned models to run on this frame; None: all of them
+    scene: SceneMask | None = None
+    segment: bool = True  # segment the person on this frame (unless the crop is planned again)
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ class Analysis:
     checks: dict[str, CheckResult]
     planned: PlannedCrop | None = None  # in the pixels of the copy that was measured
     learned: LearnedScores | None = None  # likewise
+    scene: SceneMask | None = None  # likewise; None when no face was measured
     analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
 
     @property
