@@ -31,7 +31,7 @@ from station.compliance.learned import LearnedChecks
 from station.compliance.policy import Policy
 
 REVIEWS_DIR = MODELS_DIR / "reviews"
-TILE, COLUMNS, ROWS = 128, 8, 6
+SHEET_WIDTH, SHEET_HEIGHT = 1024, 768  # about what one look takes in
 
 
 def _scored(check: str, split: str) -> tuple[list[str], np.ndarray, np.ndarray, float]:
@@ -47,7 +47,7 @@ def _review_path(check: str, split: str) -> Path:
     return REVIEWS_DIR / f"{check}_{split}.csv"
 
 
-def sheet(check: str, split: str, out: Path) -> None:
+def sheet(check: str, split: str, out: Path, tile: int) -> None:
     files, labels, scores, threshold = _scored(check, split)
     path = _review_path(check, split)
     done = _read_review(path)  # verdicts already written survive a new sheet (after retraining, say)
@@ -55,16 +55,17 @@ def sheet(check: str, split: str, out: Path) -> None:
     picked.sort(key=lambda i: (labels[i], -scores[i]))
     dataset = THRESHOLD_SOURCE[check][0]
     out.mkdir(parents=True, exist_ok=True)
-    per_sheet = COLUMNS * ROWS
+    columns = SHEET_WIDTH // tile
+    per_sheet = columns * (SHEET_HEIGHT // tile)
     for start in range(0, len(picked), per_sheet):
         tiles = []
         for number, i in enumerate(picked[start:start + per_sheet], start):
-            tile = cv2.resize(cv2.imread(str(FACES_DIR / dataset / files[i])), (TILE, TILE))
+            image = cv2.resize(cv2.imread(str(FACES_DIR / dataset / files[i])), (tile, tile))
             colour = (0, 255, 255) if labels[i] else (255, 255, 0)  # yellow: the label says positive
-            cv2.putText(tile, f"{number} {scores[i]:.2f}", (3, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.42, colour, 1)
-            tiles.append(tile)
-        tiles += [np.zeros_like(tiles[0])] * (-len(tiles) % COLUMNS)
-        rows = [np.hstack(tiles[r:r + COLUMNS]) for r in range(0, len(tiles), COLUMNS)]
+            cv2.putText(image, f"{number} {scores[i]:.2f}", (3, 13), cv2.FONT_HERSHEY_SIMPLEX, 0.42, colour, 1)
+            tiles.append(image)
+        tiles += [np.zeros_like(tiles[0])] * (-len(tiles) % columns)
+        rows = [np.hstack(tiles[r:r + columns]) for r in range(0, len(tiles), columns)]
         cv2.imwrite(str(out / f"{check}_{split}_{start // per_sheet + 1}.png"), np.vstack(rows))
     REVIEWS_DIR.mkdir(exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -104,9 +105,10 @@ def main() -> None:
     parser.add_argument("check", choices=sorted(THRESHOLD_SOURCE))
     parser.add_argument("--split", default="test", choices=["val", "test"])
     parser.add_argument("--out", type=Path, default=Path("review-sheets"), help="folder for the contact sheets")
+    parser.add_argument("--tile", type=int, default=128, help="side of one face on the sheets, px (earrings: 256)")
     args = parser.parse_args()
     if args.action == "sheet":
-        sheet(args.check, args.split, args.out)
+        sheet(args.check, args.split, args.out, args.tile)
     else:
         score(args.check, args.split)
 
