@@ -8,16 +8,12 @@ implausible (a busy background, a bald head that blends in) a landmark ratio sta
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from station.chsi.face_geometry import FaceGeometry
-
-os.environ.setdefault("GLOG_minloglevel", "2")
-
-import mediapipe as mp  # noqa: E402
+from station.face.segmentation import PersonSegmenter
 
 # Hair top above the forehead landmark, as a share of forehead-to-chin height; used when
 # segmentation gives no plausible answer. Median 0.40 (p10 0.33, p90 0.45) on 44 CelebAMask-HQ
@@ -44,14 +40,11 @@ class HairTopFinder:
     """Holds one segmentation graph; not thread-safe (one per thread)."""
 
     def __init__(self) -> None:
-        self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
+        self._segmenter = PersonSegmenter(portrait=True)  # head-and-shoulders crops, not 16:9 frames
 
     def person_mask(self, bgr: np.ndarray) -> np.ndarray:
         """Float mask 0..1 of the person, same size as the image."""
-        import cv2
-
-        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        return self._seg.process(rgb).segmentation_mask
+        return self._segmenter.mask(bgr)
 
     def find(self, upright_bgr: np.ndarray, face: FaceGeometry, valid: np.ndarray | None = None) -> HairTop:
         """Hair top in a roll-corrected image; `valid` marks pixels that came from the camera."""
@@ -61,7 +54,7 @@ class HairTopFinder:
         return hair_top_in_mask(mask, face, valid)
 
     def close(self) -> None:
-        self._seg.close()
+        self._segmenter.close()
 
 
 def hair_top_in_mask(person: np.ndarray, face: FaceGeometry, valid: np.ndarray | None = None) -> HairTop:
