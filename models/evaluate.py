@@ -138,7 +138,7 @@ def write_policy_thresholds(thresholds: dict[str, float]) -> None:
     """Sets `threshold = ...` in each learned check's section of the shipped policy file."""
     text = DEFAULT_POLICY.read_text(encoding="utf-8")
     for check, value in thresholds.items():
-        text, count = re.subn(rf"(\[{check}\]\nenforced = \w+\nthreshold = )[0-9.]+", rf"\g<1>{value:g}", text)
+        text, count = re.subn(rf"(\[{check}\]\nenforced = \w+\nthreshold = )[0-9.]+", rf"\g<1>{value:.3f}", text)
         if count != 1:
             raise SystemExit(f"policy.toml: no threshold line for [{check}]")
     DEFAULT_POLICY.write_text(text, encoding="utf-8")
