@@ -3,9 +3,10 @@
 Every figure comes from station.compliance.learned.LearnedChecks on the cached face mesh points of the
 dataset images, i.e. exactly what the station computes for a face. For each learned check it:
 1. scores val and test with every model that has an output of that name;
-2. averages the runs of one training script with equal weights, picks the share between two scripts
-   (the face model and a close-up model, in steps of 0.25) with the best val AUC on the check's reference
-   labels (THRESHOLD_SOURCE), and on the blend the threshold with the best val balanced accuracy;
+2. averages the runs of one family (a training script at one crop size) with equal weights, picks the
+   split between families (the face model and close-up models, in steps of 0.25) with the best val AUC
+   on the check's reference labels (THRESHOLD_SOURCE), and on the blend the threshold with the best val
+   balanced accuracy;
 3. measures the blended score on test.
 Writes models/blend.json, models/metrics.json, models/metrics.md (the tables the model cards quote)
 and the thresholds in station/compliance/policy.toml.
@@ -14,6 +15,7 @@ Run: .venv/bin/python -m models.evaluate
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -106,16 +108,19 @@ def family(key: str) -> str:
     return stem if suffix.isdigit() else model
 
 
+def shares(families: int, step: float = WEIGHT_STEP) -> list[tuple[float, ...]]:
+    """Every split of 1 between `families` in `step`s (a grid over the simplex): 5 for two, 15 for three."""
+    steps = round(1 / step)
+    return [tuple(n * step for n in split) for split in itertools.product(range(steps + 1), repeat=families)
+            if sum(split) == steps]
+
+
 def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
-    """Each family's runs averaged with equal weights (a plain ensemble); between two families, the share
+    """Each family's runs averaged with equal weights (a plain ensemble); between families, the split
     (in WEIGHT_STEP steps) with the best val AUC. Few choices, so val picks little noise."""
     keys = sorted(k for k in val.outputs if k.split("/")[1] == check)
     families = sorted({family(k) for k in keys})
-    if len(families) > 2:
-        raise SystemExit(f"{check}: blending more than two model families is not supported")
     y = val.labels[label]
-    steps = round(1 / WEIGHT_STEP)
-    shares = [(n * WEIGHT_STEP, 1 - n * WEIGHT_STEP) for n in range(steps + 1)] if len(families) == 2 else [(1.0,)]
 
     def weights(share: tuple[float, ...]) -> dict[str, float]:
         out = {}
@@ -124,7 +129,7 @@ def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
             out.update({k: part / len(members) for k in members})
         return out
 
-    best = max((weights(share) for share in shares), key=lambda w: roc_auc(y, blended(val, w)))
+    best = max((weights(share) for share in shares(len(families))), key=lambda w: roc_auc(y, blended(val, w)))
     return {k: round(w, 4) for k, w in best.items() if w > 0}
 
 

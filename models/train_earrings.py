@@ -10,7 +10,7 @@ from __future__ import annotations
 from models.train_region import RegionTask, run
 from station.compliance.learned import EAR_SIZE
 
-TASK = RegionTask("earrings", "ears", (EAR_SIZE, EAR_SIZE), "Wearing_Earrings", widths=(16, 32, 64, 96))
+TASK = RegionTask(("earrings",), "ears", (EAR_SIZE, EAR_SIZE), ("Wearing_Earrings",), widths=(16, 32, 64, 96))
 
 if __name__ == "__main__":
     run(TASK, __doc__, epochs=40, name="earrings")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from models.train_region import RegionTask, run
 from station.compliance.learned import NECK_SIZE
 
-TASK = RegionTask("necklace", "neck", NECK_SIZE, "Wearing_Necklace", widths=(16, 32, 64, 96))
+TASK = RegionTask(("necklace",), "neck", NECK_SIZE, ("Wearing_Necklace",), widths=(16, 32, 64, 96))
 
 if __name__ == "__main__":
     run(TASK, __doc__, epochs=40, name="necklace")

@@ -1,7 +1,7 @@
-"""Trains one single-check model on a close-up region of the face (ears, neck): the shared body of
-train_earrings and train_necklace.
+"""Trains a model on a close-up region of the face (ears, neck, brows): the shared body of
+train_earrings, train_necklace and train_brow_band.
 
-Labels are per face: a CelebA attribute on celebahq and the matching parsing-mask label on
+Labels are per face: CelebA attributes on celebahq and the matching parsing-mask labels on
 celebamaskhq (models/train_face_attributes.mask_labels). A region with a mirrored pair of crops
 (the ears) is trained multiple-instance: the face's logit is the larger of the two, as the station
 takes the larger score.
@@ -24,47 +24,61 @@ from station.compliance.learned import REGIONS
 
 @dataclass(frozen=True)
 class RegionTask:
-    check: str  # check id, also the model's single output
+    checks: tuple[str, ...]  # check ids, also the model's outputs
     region: str  # a key of station.compliance.learned.REGIONS
     size: Size
-    celeba_column: str
+    celeba_columns: tuple[str, ...]  # one per check
     widths: tuple[int, ...]
     strength: float = 0.7  # geometric augmentation: close-ups move more per degree than the whole face
 
 
 def load_part(task: RegionTask, part: str) -> list[Sample]:
     rows = load_labels("celebahq")
+    n = len(task.checks)
 
     def celeba(file: str, image: np.ndarray, points: np.ndarray, labels: np.ndarray) -> None:
-        labels[0] = float(rows[file][task.celeba_column])
+        labels[:] = [float(rows[file][column]) for column in task.celeba_columns]
 
     def masked(file: str, image: np.ndarray, points: np.ndarray, labels: np.ndarray) -> None:
         every = np.full(len(HEADS), np.nan, np.float32)
         mask_labels(file, image, points, every)
-        labels[0] = every[HEADS.index(task.check)]
+        labels[:] = [every[HEADS.index(check)] for check in task.checks]
 
-    return load_samples("celebahq", part, celeba, 1)[0] + load_samples("celebamaskhq", part, masked, 1)[0]
+    return load_samples("celebahq", part, celeba, n)[0] + load_samples("celebamaskhq", part, masked, n)[0]
+
+
+def _resolution_options(task: RegionTask):
+    """--size and --widths, so a sister run can look at the region in finer detail than the task's default."""
+    def add(parser) -> None:
+        parser.add_argument("--size", type=int, nargs=2, metavar=("W", "H"), default=list(task.size),
+                            help=f"crop size in pixels (default: {task.size[0]} {task.size[1]})")
+        parser.add_argument("--widths", type=int, nargs="+", default=list(task.widths),
+                            help=f"channels per stage (default: {' '.join(map(str, task.widths))})")
+    return add
 
 
 def run(task: RegionTask, doc: str, epochs: int, name: str) -> None:
-    args = training_args(doc, epochs=epochs, name=name)
+    args = training_args(doc, epochs=epochs, name=name, options=_resolution_options(task))
+    size, widths = tuple(args.size), tuple(args.widths)
     start = time.time()
     train, val = load_part(task, "train"), load_part(task, "val")
     print(f"train {len(train)} faces, val {len(val)}", flush=True)
     transforms = REGIONS[task.region].transforms
 
     def crops(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
-        return np.stack([augmented_crop(sample, matrix, task.size, rng, task.strength, args.backdrop)
-                         for matrix in transforms(sample.points, task.size)])
+        return np.stack([augmented_crop(sample, matrix, size, rng, task.strength, args.backdrop)
+                         for matrix in transforms(sample.points, size)])
 
-    net = SmallNet(task.widths, 1)
+    net = SmallNet(widths, len(task.checks))
+    # a square crop is written as one side, as the older sidecars are
+    shipped_size = size[0] if size[0] == size[1] else list(size)
 
     def export(report: dict) -> None:
-        export_onnx(Probabilities(net), args.out / f"{args.name}.onnx", task.size, task.region, [task.check],
-                    {"val": report, "epochs": args.epochs, "widths": list(task.widths), "seed": args.seed,
-                     "backdrop": args.backdrop})
+        export_onnx(Probabilities(net), args.out / f"{args.name}.onnx", shipped_size, task.region,
+                    list(task.checks), {"val": report, "epochs": args.epochs, "widths": list(widths),
+                                        "seed": args.seed, "backdrop": args.backdrop})
 
-    report = fit(net, train, val, crops, lambda s: s.labels, [task.check], args.epochs, seed=args.seed,
+    report = fit(net, train, val, crops, lambda s: s.labels, list(task.checks), args.epochs, seed=args.seed,
                  on_best=export)
     print(json.dumps(report, indent=1))
     print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)

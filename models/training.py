@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -104,8 +105,9 @@ def augmented_crop(sample: Sample, matrix: np.ndarray, size: int | Size, rng: np
     return photometric(crop, rng)
 
 
-def training_args(doc: str, epochs: int, name: str, backdrop: float = 0.5) -> argparse.Namespace:
-    """The options every training script takes; sets torch's thread count."""
+def training_args(doc: str, epochs: int, name: str, backdrop: float = 0.5,
+                  options: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
+    """The options every training script takes, plus a script's own `options`; sets torch's thread count."""
     import torch
 
     parser = argparse.ArgumentParser(description=doc)
@@ -116,6 +118,8 @@ def training_args(doc: str, epochs: int, name: str, backdrop: float = 0.5) -> ar
     parser.add_argument("--seed", type=int, default=0, help="weights and augmentation seed (the split is fixed)")
     parser.add_argument("--backdrop", type=float, default=backdrop,
                         help=f"share of training crops put on a blue kiosk backdrop (default: {backdrop})")
+    if options:
+        options(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     return args
