@@ -37,15 +37,20 @@ FACE_SIZE = 112
 EYE_TEMPLATE = np.array([[0.15, 0.55], [0.85, 0.55]], np.float32)
 EYE_SIZE = 32
 # Earring crops: a square of EAR_SIDE (in face-crop units) beside each jaw-line point under the ear, the
-# image-right one mirrored; in the face crop's frame, offset outward and down from that point.
+# image-right one mirrored; in the face crop's frame, offset outward and down from that point to the median
+# centre of the celebamaskhq train earrings (0.02 outward, 0.07 down), a little lower so long drops fit.
 JAW_UNDER_EAR = (132, 361)
-EAR_SIDE, EAR_OFFSET = 0.42, (-0.07, 0.0)
+EAR_SIDE, EAR_OFFSET = 0.42, (-0.02, 0.08)
 EAR_SIZE = 48
 # Necklace crop, in face-crop units: chin to the crop's bottom edge, where the celebamaskhq necklace
 # pixels lie (10th-90th percentile rows 0.79-0.97, columns 0.19-0.76). It stops at the face crop's
 # bottom edge because the training portraits end there.
 NECK_CENTRE, NECK_WIDTH = (0.5, 0.88), 0.72
 NECK_SIZE = (96, 32)
+# Brow band, in face-crop units: fringe to below the eyes, temple to temple, where glasses frames and
+# a fringe over the brows lie; at 1.7 times the face crop's resolution, for thin and rimless frames.
+BROW_CENTRE, BROW_WIDTH = (0.5, 0.47), 0.84
+BROW_SIZE = (160, 64)
 
 BLEND_FILE = "blend.json"
 
@@ -109,6 +114,11 @@ def neck_transform(points: np.ndarray, size: Size = NECK_SIZE) -> np.ndarray:
     return region_transform(face_transform(points, 1), NECK_CENTRE, NECK_WIDTH, size)
 
 
+def brow_transform(points: np.ndarray, size: Size = BROW_SIZE) -> np.ndarray:
+    """Frame -> brow band crop transform (fringe to below the eyes)."""
+    return region_transform(face_transform(points, 1), BROW_CENTRE, BROW_WIDTH, size)
+
+
 def warp(bgr: np.ndarray, matrix: np.ndarray, size: int | Size) -> np.ndarray:
     """The crop of `size` (a side, or width and height) under `matrix`, zero outside the frame.
 
@@ -162,6 +172,7 @@ REGIONS: dict[str, Region] = {
     # an earring on either side breaks the rule
     "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0), 2),
     "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), 1, True),
+    "brows": Region(lambda points, size: [brow_transform(points, size)], lambda p: p.max(axis=0), 1, True),
 }
 
 
