@@ -8,8 +8,8 @@
 - The learned models (about 27 ms for all seventeen shipped ones, models/metrics.md) take turns on the
   frames that do not segment: each runs one turn of them (ComplianceEngine.learned_groups, each turn
   about one face model's cost) and the check scores blend the latest outputs of every model; with the
-  shipped models (ten turns) a full round takes about twenty frames (two thirds of a second at 30 fps). Their scores describe
-  the person (glasses, a hat, an earring), which does not change between frames.
+  shipped models (ten turns) a full round takes about twenty frames (two thirds of a second at 30 fps).
+  Their scores describe the person (glasses, a hat, an earring), which does not change between frames.
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
 at once. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
 shutter's frame goes through ComplianceEngine.analyze, which measures everything afresh.
