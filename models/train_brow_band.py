@@ -3,7 +3,7 @@
 The whole-face crop draws a thin wire or rimless frame one pixel wide; this band sees it at 1.7 times
 that resolution, and sees where a fringe ends against the brows.
 Labels: CelebA Eyeglasses and Bangs on celebahq; glasses pixels and hidden brows in the celebamaskhq masks.
-Run: .venv/bin/python -m models.train_brow_band [--epochs N] [--threads 1]   (about 35 min on one CPU core)
+Run: .venv/bin/python -m models.train_brow_band [--epochs N] [--threads 1]   (about 12 min on one CPU core)
 """
 
 from __future__ import annotations
