@@ -5,10 +5,11 @@
 - The person segmentation that finds the backdrop (about 5 ms) runs on every frame after one that reused
   its mask (so about every other frame); the frames between reuse it while the face stays within the same
   tolerance.
-- The learned models (about 27 ms for all seventeen shipped ones, models/metrics.md) take turns on the
-  frames that do not segment: each runs one turn of them (ComplianceEngine.learned_groups, each turn
-  about one face model's cost) and the check scores blend the latest outputs of every model; with the
-  shipped models (ten turns) a full round takes about twenty frames (two thirds of a second at 30 fps).
+- The learned models (all of them together cost several times a face mesh: models/metrics.json,
+  `time_per_face_all_models`) take turns on the frames that do not segment: each runs one turn of them
+  (ComplianceEngine.learned_groups, each turn about one face model's cost) and the check scores blend the
+  latest outputs of every model; a full round takes about two frames per turn (the README gives the
+  shipped count).
   Their scores describe the person (glasses, a hat, an earring), which does not change between frames.
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
 at once. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
