@@ -134,8 +134,12 @@ def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
 
 
 def measure(scored: Scored, weights: dict[str, float], label: str, threshold: float) -> dict:
-    y, s = scored.labels[label], blended(scored, weights)
+    """AUC and balanced accuracy, plus the two error rates a kiosk feels: how often a compliant student is
+    told to fix something (false alarms among the label's negatives) and how often a broken rule passes."""
+    y, s = scored.labels[label].astype(bool), blended(scored, weights)
+    flagged = s >= threshold
     return {"auc": round(roc_auc(y, s), 4), "balanced_accuracy": round(balanced_accuracy(y, s, threshold), 4),
+            "false_alarm_rate": round(float(flagged[~y].mean()), 4), "miss_rate": round(float((~flagged[y]).mean()), 4),
             "n": int(len(y)), "positives": int(y.sum())}
 
 
@@ -191,11 +195,13 @@ def report(doc: dict) -> str:
     lines = ["# Learned checks: measured on the test parts (written by `python -m models.evaluate`)", "",
              "Blends and thresholds were chosen on the val parts; nothing here was used to choose anything.", "",
              "| check | blend (model/output: weight) | measured against | test n (positives) | AUC "
-             "| balanced accuracy @ threshold |", "| --- | --- | --- | --- | --- | --- |"]
+             "| balanced accuracy @ threshold | false alarms (of negatives) | misses (of positives) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in doc["test"]:
         blend = ", ".join(f"{k}: {w:g}" for k, w in doc["blend"][r["check"]].items())
         lines.append(f"| `{r['check']}` | {blend} | {r['dataset']} `{r['label']}` | {r['n']} ({r['positives']}) "
-                     f"| {r['auc']:.3f} | {r['balanced_accuracy']:.3f} @ {r['threshold']:.3f} |")
+                     f"| {r['auc']:.3f} | {r['balanced_accuracy']:.3f} @ {r['threshold']:.3f} "
+                     f"| {r['false_alarm_rate']:.1%} | {r['miss_rate']:.1%} |")
     lines += ["", "Each model output alone (test AUC):", "", "| model/output | measured against | AUC |",
               "| --- | --- | --- |"]
     lines += [f"| {r['output']} | {r['dataset']} `{r['label']}` | {r['auc']:.3f} |" for r in doc["test_single_models"]]
