@@ -27,7 +27,7 @@ import numpy as np
 from models.cache_landmarks import load_landmarks
 from models.datasets import FACES_DIR, load_labels, load_split
 from models.train_face_attributes import CELEBA_COLUMNS, HEADS, mask_labels
-from models.training import balanced_accuracy, best_threshold, roc_auc
+from models.training import balanced_accuracy, best_threshold, error_rates, roc_auc
 from station import MODELS_DIR
 from station.compliance.learned import BLEND_FILE, Blend, LearnedChecks
 from station.compliance.policy import DEFAULT_POLICY
@@ -134,12 +134,10 @@ def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
 
 
 def measure(scored: Scored, weights: dict[str, float], label: str, threshold: float) -> dict:
-    """AUC and balanced accuracy, plus the two error rates a kiosk feels: how often a compliant student is
-    told to fix something (false alarms among the label's negatives) and how often a broken rule passes."""
-    y, s = scored.labels[label].astype(bool), blended(scored, weights)
-    flagged = s >= threshold
+    y, s = scored.labels[label], blended(scored, weights)
+    false_alarms, misses = error_rates(y, s, threshold)
     return {"auc": round(roc_auc(y, s), 4), "balanced_accuracy": round(balanced_accuracy(y, s, threshold), 4),
-            "false_alarm_rate": round(float(flagged[~y].mean()), 4), "miss_rate": round(float((~flagged[y]).mean()), 4),
+            "false_alarm_rate": round(false_alarms, 4), "miss_rate": round(misses, 4),
             "n": int(len(y)), "positives": int(y.sum())}
 
 

@@ -171,6 +171,14 @@ def balanced_accuracy(labels: np.ndarray, scores: np.ndarray, threshold: float) 
     return float((predicted[labels].mean() + (~predicted[~labels]).mean()) / 2)
 
 
+def error_rates(labels: np.ndarray, scores: np.ndarray, threshold: float) -> tuple[float, float]:
+    """(false alarms, misses): how often a compliant student is told to fix something (flagged among the
+    label's negatives) and how often a broken rule passes (not flagged among its positives)."""
+    labels = labels.astype(bool)
+    flagged = scores >= threshold
+    return float(flagged[~labels].mean()), float((~flagged[labels]).mean())
+
+
 def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
     """The threshold with the highest balanced accuracy (chosen on val, never on test)."""
     candidates = np.unique(np.round(scores, 3))
