@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -165,18 +165,17 @@ def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
     return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
-def balanced_accuracy(labels: np.ndarray, scores: np.ndarray, threshold: float) -> float:
-    labels = labels.astype(bool)
-    predicted = scores >= threshold
-    return float((predicted[labels].mean() + (~predicted[~labels]).mean()) / 2)
-
-
 def error_rates(labels: np.ndarray, scores: np.ndarray, threshold: float) -> tuple[float, float]:
     """(false alarms, misses): how often a compliant student is told to fix something (flagged among the
     label's negatives) and how often a broken rule passes (not flagged among its positives)."""
     labels = labels.astype(bool)
     flagged = scores >= threshold
     return float(flagged[~labels].mean()), float((~flagged[labels]).mean())
+
+
+def balanced_accuracy(labels: np.ndarray, scores: np.ndarray, threshold: float) -> float:
+    false_alarms, misses = error_rates(labels, scores, threshold)
+    return 1 - (false_alarms + misses) / 2
 
 
 def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
