@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import tempfile
 from pathlib import Path
 
 import cv2
@@ -104,7 +105,9 @@ def main() -> None:
     parser.add_argument("action", choices=["sheet", "score"])
     parser.add_argument("check", choices=sorted(THRESHOLD_SOURCE))
     parser.add_argument("--split", default="test", choices=["val", "test"])
-    parser.add_argument("--out", type=Path, default=Path("review-sheets"), help="folder for the contact sheets")
+    # the sheets are dataset images: by default outside the project, which must never hold them
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "photo-station-review-sheets",
+                        help="folder for the contact sheets (default: in the system temp folder)")
     parser.add_argument("--tile", type=int, default=128, help="side of one face on the sheets, px (earrings: 256)")
     args = parser.parse_args()
     if args.action == "sheet":
