@@ -9,8 +9,8 @@
   `time_per_face_all_models`) take turns on the frames that do not segment: each runs one turn of them
   (ComplianceEngine.learned_groups, each turn about one face model's cost) and the check scores blend the
   latest outputs of every model; a full round takes about two frames per turn (the README gives the
-  shipped count).
-  Their scores describe the person (glasses, a hat, an earring), which does not change between frames.
+  shipped count). Their scores describe the person (glasses, a hat, an earring), which does not change
+  between frames.
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
 at once. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
 shutter's frame goes through ComplianceEngine.analyze, which measures everything afresh.
