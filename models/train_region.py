@@ -1,5 +1,5 @@
-"""Trains a model on a close-up region of the face (ears, neck, brows): the shared body of
-train_earrings, train_necklace and train_brow_band.
+"""Trains a model on a close-up region of the face (ears, neck, brows, jaw): the shared body of
+train_earrings, train_necklace, train_brow_band and train_jaw_band.
 
 Labels are per face: CelebA attributes on celebahq and the matching parsing-mask labels on
 celebamaskhq (models/train_face_attributes.mask_labels). A region with a mirrored pair of crops

@@ -51,6 +51,11 @@ NECK_SIZE = (96, 32)
 # a fringe over the brows lie; at 1.7 times the face crop's resolution, for thin and rimless frames.
 BROW_CENTRE, BROW_WIDTH = (0.5, 0.47), 0.84
 BROW_SIZE = (160, 64)
+# Jaw band, in face-crop units: both ear lobes, the jaw and the neck in one crop (x 0-1, y 0.52-1.02), where
+# 90 % of the celebamaskhq train earring pixels (x 0.09-0.91, y 0.55-0.98) and most necklace pixels lie. Unlike the
+# ear crops it sees both sides at once, and the hair and collar around them.
+JAW_BAND_CENTRE, JAW_BAND_WIDTH = (0.5, 0.77), 1.0
+JAW_BAND_SIZE = (160, 80)
 
 BLEND_FILE = "blend.json"
 
@@ -119,6 +124,11 @@ def brow_transform(points: np.ndarray, size: Size = BROW_SIZE) -> np.ndarray:
     return region_transform(face_transform(points, 1), BROW_CENTRE, BROW_WIDTH, size)
 
 
+def jaw_band_transform(points: np.ndarray, size: Size = JAW_BAND_SIZE) -> np.ndarray:
+    """Frame -> jaw band crop transform (ear lobes to collar)."""
+    return region_transform(face_transform(points, 1), JAW_BAND_CENTRE, JAW_BAND_WIDTH, size)
+
+
 def warp(bgr: np.ndarray, matrix: np.ndarray, size: int | Size) -> np.ndarray:
     """The crop of `size` (a side, or width and height) under `matrix`, zero outside the frame.
 
@@ -173,6 +183,7 @@ REGIONS: dict[str, Region] = {
     "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0), 2),
     "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), 1, True),
     "brows": Region(lambda points, size: [brow_transform(points, size)], lambda p: p.max(axis=0), 1, True),
+    "jaw": Region(lambda points, size: [jaw_band_transform(points, size)], lambda p: p.max(axis=0), 1, True),
 }
 
 
