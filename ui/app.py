@@ -16,7 +16,7 @@ from station.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
 from station.errors import StationError
 from station.storage.station_key import StationKey, unlock_station_key
 from station.upload.uploader import Uploader
-from ui.i18n import set_language, t
+from ui.i18n import install_qt_translations, set_language, t
 from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog
 from ui.theme import apply_theme
@@ -61,6 +61,7 @@ def sign_in(station: Station, operator: str | None, key: StationKey | None) -> t
 def run_app(args: argparse.Namespace) -> int:
     set_language(args.lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_qt_translations(app)
     apply_theme(app)
     station, camera, key = open_station(args)
     signed = sign_in(station, args.operator or (DEMO_OPERATOR if args.demo else None), key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
 from station.i18n import Text, default_lang
 
 _lang = default_lang()
@@ -18,3 +20,16 @@ def language() -> str:
 
 def t(text: Text) -> str:
     return text.get(_lang)
+
+
+def install_qt_translations(app: QCoreApplication) -> QTranslator | None:
+    """Qt's own words (OK, Cancel, the file dialog) in the window's language: Qt says them in English
+    unless given its translations, which the PySide6 wheel carries on every platform."""
+    if _lang != "zh":
+        return None
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        return None
+    app.installTranslator(translator)
+    return translator

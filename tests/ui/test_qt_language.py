@@ -1,0 +1,30 @@
+"""Qt's own buttons speak the window's language: a Chinese kiosk shows 确定 / 取消, not OK / Cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from ui.i18n import install_qt_translations, language, set_language
+
+
+def _ok_cancel() -> tuple[str, str]:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    return (box.button(QDialogButtonBox.StandardButton.Ok).text(),
+            box.button(QDialogButtonBox.StandardButton.Cancel).text())
+
+
+def test_chinese_windows_get_qt_translated_and_english_ones_do_not(qapp) -> None:
+    before = language()
+    try:
+        set_language("en")
+        assert install_qt_translations(qapp) is None
+        assert _ok_cancel() == ("OK", "Cancel")
+        set_language("zh")
+        translator = install_qt_translations(qapp)
+        assert translator is not None
+        try:
+            assert _ok_cancel() == ("确定", "取消")
+        finally:
+            qapp.removeTranslator(translator)
+    finally:
+        set_language(before)
