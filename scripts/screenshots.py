@@ -15,15 +15,16 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from station.camera import open_camera  # noqa: E402
-from station.capture.workflow import CaptureWorkflow, Shot  # noqa: E402
+from station.capture.workflow import CaptureWorkflow  # noqa: E402
 from station.captures import CaptureStore  # noqa: E402
 from station.cli import parse_args  # noqa: E402
 from station.demo import DEMO_DIR  # noqa: E402
 from ui.app import open_station  # noqa: E402
-from ui.i18n import set_language  # noqa: E402
+from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
 
@@ -35,6 +36,14 @@ def pump(app: QApplication, seconds: float) -> None:
         time.sleep(0.02)
 
 
+def grab_and_pick_first_reason(path: Path) -> None:
+    """Saves the open override dialog, then overrides with its first offered reason, as a photographer would."""
+    dialog = QApplication.activeModalWidget()
+    dialog.grab().save(str(path))
+    dialog.setTextValue(dialog.comboBoxItems()[0])
+    dialog.accept()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default="assets/screenshots", type=Path)
@@ -43,6 +52,7 @@ def main() -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     set_language(options.lang)
     app = QApplication(sys.argv[:1])
+    install_qt_translations(app)
     apply_theme(app)
     with tempfile.TemporaryDirectory() as home:
         frames = Path(home) / "frames"
@@ -59,11 +69,9 @@ def main() -> int:
         window.identify("DEMO0001")
         pump(app, 4.0)
         window.grab().save(str(options.out / f"main_{options.lang}.png"))
-        frame = window.preview.shown_frame
-        shot = workflow.shoot(frame, override_reason="演示")
-        if isinstance(shot, Shot):
-            window._show_review(shot)
-            window._show_step()
+        QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_{options.lang}.png"))
+        window.shutter()  # her smile fails the checks: the override dialog opens
+        if workflow.shot is not None:
             pump(app, 0.3)
             window.grab().save(str(options.out / f"review_{options.lang}.png"))
             window.accept()

@@ -64,13 +64,19 @@ NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
 SAVED = Text("已保存 {name} 的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
 ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
-OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请填写原因（将被记录）：",
-                    "These checks fail:\n{problems}\n\nTo take the photo anyway, give a reason (it is recorded):")
+OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请选择或填写原因（将被记录）：",
+                    "These checks fail:\n{problems}\n\nTo take the photo anyway, pick or type a reason (it is recorded):")
 RETAKE_TITLE = Text("重拍原因", "Retake reason")
 RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
 RETAKE_REASONS = (Text("学生要求重拍", "the student asked"), Text("照片不清晰", "photo not sharp"),
                   Text("照片不是本人", "wrong person"), Text("照片侧卧或倒立", "photo sideways or upside down"),
                   Text("表情或着装不合要求", "expression or clothing not acceptable"))
+# The reasons most overrides give, one pick away: the learned jewellery checks ask about many students who wear
+# none (models/metrics.md), and typing a sentence for each slows the queue. The box starts empty, so a
+# second press of the shutter key never overrides a check unseen.
+OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a false alarm"),
+                    Text("因医疗或宗教原因无法取下", "cannot be removed (medical or religious reasons)"),
+                    Text("学校已批准", "approved by the school"))
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
@@ -222,6 +228,8 @@ class MainWindow(QMainWindow):
         if isinstance(outcome, ShutterRefused):
             self._say(self.message, t(outcome.message), "bad")
         else:
+            if self.message.property("level") == "bad":
+                self._say(self.message, "", "")  # an earlier press's refusal no longer holds
             self._show_review(outcome)
         self._show_step()
 
@@ -305,8 +313,13 @@ class MainWindow(QMainWindow):
     # -- what the window shows -------------------------------------------------------
     def _ask_override(self, refused: ShutterRefused) -> str:
         problems = "\n".join("· " + t(p) for p in refused.problems)
-        reason, ok = QInputDialog.getText(self, t(OVERRIDE_TITLE), t(OVERRIDE_ASK.format(problems=problems)))
-        return reason.strip() if ok else ""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(t(OVERRIDE_TITLE))
+        dialog.setLabelText(t(OVERRIDE_ASK.format(problems=problems)))
+        dialog.setComboBoxItems([t(r) for r in OVERRIDE_REASONS])
+        dialog.setComboBoxEditable(True)
+        dialog.setTextValue("")
+        return dialog.textValue().strip() if dialog.exec() else ""
 
     def _show_review(self, shot: Shot) -> None:
         previous = None

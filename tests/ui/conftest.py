@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,8 @@ def make_window(qtbot, station, engine, pipeline):
         window.source.stop()
 
 
-def answer_next_dialog(text: str | None, wait_ms: int = 3000) -> None:
-    """Fill in and accept (or, with None, cancel) the next modal input dialog, as a person would.
+def on_next_dialog(act: Callable[[QInputDialog], None], wait_ms: int = 3000) -> None:
+    """Do `act` to the next modal input dialog when it opens, as a person would.
     Gives up after wait_ms when no dialog opens (e.g. every check passed: no override asked)."""
     tries = [wait_ms // 20]
 
@@ -79,10 +80,18 @@ def answer_next_dialog(text: str | None, wait_ms: int = 3000) -> None:
             if tries[0] > 0:
                 QTimer.singleShot(20, answer)
             return
+        act(dialog)
+
+    QTimer.singleShot(20, answer)
+
+
+def answer_next_dialog(text: str | None, wait_ms: int = 3000) -> None:
+    """Fill in and accept (or, with None, cancel) the next modal input dialog."""
+    def act(dialog: QInputDialog) -> None:
         if text is None:
             dialog.reject()
         else:
             dialog.setTextValue(text)
             dialog.accept()
 
-    QTimer.singleShot(20, answer)
+    on_next_dialog(act, wait_ms)

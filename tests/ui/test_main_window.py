@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from station.demo import DEMO_DIR
 from station.identify.identify import Outcome
-from tests.ui.conftest import answer_next_dialog
+from tests.ui.conftest import answer_next_dialog, on_next_dialog
+from ui.main_window import OVERRIDE_REASONS
 
 
 def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_window, tmp_path: Path) -> None:
@@ -108,6 +109,32 @@ def test_cancelled_override_takes_no_photo(make_window, frames: Path) -> None:
     answer_next_dialog(None)
     window.shutter()
     assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
+
+
+def test_override_reasons_are_one_pick_away_but_never_preselected(make_window, frames: Path, station) -> None:
+    """A false alarm is overridden by picking a common reason, which is recorded with the photo; the reason
+    box opens empty, so accepting it untouched (the shutter key pressed twice) takes no photo."""
+    window = make_window(frames)
+    window.identify("DEMO0006")
+    assert window.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "fail"  # her broad smile
+    seen = []
+
+    def untouched(dialog) -> None:
+        seen.append((dialog.comboBoxItems(), dialog.textValue()))
+        dialog.accept()
+
+    on_next_dialog(untouched)
+    window.shutter()
+    assert seen == [([r.zh for r in OVERRIDE_REASONS], "")]
+    assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
+
+    on_next_dialog(lambda dialog: (dialog.setTextValue(dialog.comboBoxItems()[0]), dialog.accept()))
+    window.shutter()
+    assert window.pages.currentWidget() is window.review
+    assert window.message.text() == ""  # the first press's refusal is not left beside the photo
+    window.accept()
+    [row] = station.db.query("SELECT override_reason FROM captures WHERE student_no = '2021010106'")
+    assert row["override_reason"] == OVERRIDE_REASONS[0].zh
 
 
 def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_window, frames: Path, station) -> None:
