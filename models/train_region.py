@@ -1,8 +1,9 @@
-"""Trains a model on a close-up region of the face (ears, neck, brows, jaw): the shared body of
-train_earrings, train_necklace, train_brow_band and train_jaw_band.
+"""Trains a model on a close-up region of the face (ear lobes, whole ears, neck, brows, jaw): the shared body
+of train_earrings, train_ear_box, train_necklace, train_brow_band and train_jaw_band.
 
 Labels are per face: CelebA attributes on celebahq and the matching parsing-mask labels on
-celebamaskhq (models/train_face_attributes.mask_labels). A region with a mirrored pair of crops
+celebamaskhq (models/train_face_attributes.mask_labels); a check CelebA does not label learns from the
+masks alone. A region with a mirrored pair of crops
 (the ears) is trained multiple-instance: the face's logit is the larger of the two, as the station
 takes the larger score.
 """
@@ -27,7 +28,7 @@ class RegionTask:
     checks: tuple[str, ...]  # check ids, also the model's outputs
     region: str  # a key of station.compliance.learned.REGIONS
     size: Size
-    celeba_columns: tuple[str, ...]  # one per check
+    celeba_columns: tuple[str, ...]  # one per check; none at all: only the parsing masks label it
     widths: tuple[int, ...]
     strength: float = 0.7  # geometric augmentation: close-ups move more per degree than the whole face
 
@@ -44,7 +45,8 @@ def load_part(task: RegionTask, part: str) -> list[Sample]:
         mask_labels(file, image, points, every)
         labels[:] = [every[HEADS.index(check)] for check in task.checks]
 
-    return load_samples("celebahq", part, celeba, n)[0] + load_samples("celebamaskhq", part, masked, n)[0]
+    celebahq = load_samples("celebahq", part, celeba, n)[0] if task.celeba_columns else []
+    return celebahq + load_samples("celebamaskhq", part, masked, n)[0]
 
 
 def _resolution_options(task: RegionTask):

@@ -42,6 +42,13 @@ EYE_SIZE = 32
 JAW_UNDER_EAR = (132, 361)
 EAR_SIDE, EAR_OFFSET = 0.42, (-0.02, 0.08)
 EAR_SIZE = 48
+# Ear box: a square of EAR_BOX_SIDE around each whole ear with the hair about it, the image-right one mirrored,
+# for "hair over the ears". Centred 0.03 outward from the face-oval landmark at ear height (234 / 454), where
+# the visible ear pixels of the celebamaskhq train faces centre (median 0.027 outward, 0.01-0.02 down; 94 % of
+# them within 0.08 above and 0.10 below).
+EAR_HEIGHT_OVAL = (234, 454)
+EAR_BOX_SIDE, EAR_BOX_OFFSET = 0.26, (-0.05, 0.01)
+EAR_BOX_SIZE = 64
 # Necklace crop, in face-crop units: chin to the crop's bottom edge, where the celebamaskhq necklace
 # pixels lie (10th-90th percentile rows 0.79-0.97, columns 0.19-0.76). It stops at the face crop's
 # bottom edge because the training portraits end there.
@@ -103,15 +110,27 @@ def region_transform(to_face: np.ndarray, centre: tuple[float, float], width: fl
     return (crop @ np.vstack([to_face, [0, 0, 1]]).astype(np.float64))[:2].astype(np.float32)
 
 
-def ear_transforms(points: np.ndarray, size: int = EAR_SIZE) -> list[np.ndarray]:
-    """Frame -> earring crop transforms, image-left side then image-right side mirrored."""
+def side_transforms(points: np.ndarray, anchors: tuple[int, int], offset: tuple[float, float], width: float,
+                    size: int) -> list[np.ndarray]:
+    """Frame -> a square crop beside each of two mirrored landmarks (image-left one first), `offset` from it in
+    face-crop units (negative x = outward); the image-right crop is mirrored so both look like the left."""
     to_face = face_transform(points, 1)
     transforms = []
-    for point, side in zip(JAW_UNDER_EAR, (1, -1)):
+    for point, side in zip(anchors, (1, -1)):
         x, y = to_face.astype(np.float64) @ [*points[point, :2], 1]
-        transforms.append(region_transform(to_face, (x + side * EAR_OFFSET[0], y + EAR_OFFSET[1]), EAR_SIDE,
-                                           (size, size), mirror=side < 0))
+        transforms.append(region_transform(to_face, (x + side * offset[0], y + offset[1]), width, (size, size),
+                                           mirror=side < 0))
     return transforms
+
+
+def ear_transforms(points: np.ndarray, size: int = EAR_SIZE) -> list[np.ndarray]:
+    """Frame -> earring crop transforms, image-left side then image-right side mirrored."""
+    return side_transforms(points, JAW_UNDER_EAR, EAR_OFFSET, EAR_SIDE, size)
+
+
+def ear_box_transforms(points: np.ndarray, size: int = EAR_BOX_SIZE) -> list[np.ndarray]:
+    """Frame -> whole-ear crop transforms, image-left side then image-right side mirrored."""
+    return side_transforms(points, EAR_HEIGHT_OVAL, EAR_BOX_OFFSET, EAR_BOX_SIDE, size)
 
 
 def neck_transform(points: np.ndarray, size: Size = NECK_SIZE) -> np.ndarray:
@@ -181,6 +200,8 @@ REGIONS: dict[str, Region] = {
     "eyes": Region(lambda points, size: eye_transforms(points, size[0]), lambda p: p.mean(axis=0), 2),
     # an earring on either side breaks the rule
     "ears": Region(lambda points, size: ear_transforms(points, size[0]), lambda p: p.max(axis=0), 2),
+    # hair over either ear breaks the rule
+    "ear_box": Region(lambda points, size: ear_box_transforms(points, size[0]), lambda p: p.max(axis=0), 2),
     "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), 1, True),
     "brows": Region(lambda points, size: [brow_transform(points, size)], lambda p: p.max(axis=0), 1, True),
     "jaw": Region(lambda points, size: [jaw_band_transform(points, size)], lambda p: p.max(axis=0), 1, True),
