@@ -43,9 +43,9 @@ JAW_UNDER_EAR = (132, 361)
 EAR_SIDE, EAR_OFFSET = 0.42, (-0.02, 0.08)
 EAR_SIZE = 48
 # Ear box: a square of EAR_BOX_SIDE around each whole ear with the hair about it, the image-right one mirrored,
-# for "hair over the ears". Centred 0.03 outward from the face-oval landmark at ear height (234 / 454), where
-# the visible ear pixels of the celebamaskhq train faces centre (median 0.027 outward, 0.01-0.02 down; 94 % of
-# them within 0.08 above and 0.10 below).
+# for "hair over the ears". The visible ear pixels of the celebamaskhq train faces centre 0.027 outward from and
+# 0.01-0.02 below the face-oval landmark at ear height (234 / 454), 94 % of them within 0.08 above and 0.10
+# below it; the box sits 0.05 outward and 0.01 down, so it also takes in the hair beyond the ear.
 EAR_HEIGHT_OVAL = (234, 454)
 EAR_BOX_SIDE, EAR_BOX_OFFSET = 0.26, (-0.05, 0.01)
 EAR_BOX_SIZE = 64
