@@ -58,4 +58,4 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
 
 def problem_lines(result: LiveResult) -> list[str]:
     """The instructions to read out, first things first, each once."""
-    return list(dict.fromkeys(t(check.message) for _, check in result.analysis.problems))
+    return [t(message) for message in result.analysis.instructions]

@@ -117,7 +117,7 @@ class CaptureWorkflow:
         if frame is None:
             return ShutterRefused(FRAME_GONE, [])
         analysis = self.engine.analyze(frame.image)
-        problems = [result.message for _, result in analysis.problems]
+        problems = analysis.instructions
         if problems and not override_reason.strip():
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
             return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems)

@@ -22,6 +22,10 @@ LEARNED_CHECK_IDS: tuple[str, ...] = (
     "eyebrows_covered",
 )
 
+# A failing check whose instruction another failing check's already gives: "close your mouth so your teeth do
+# not show" also says "close your mouth", and a student told both hears one thing twice.
+SAID_BY = {"mouth_open": "teeth"}
+
 # Why a check has the result it has.
 MEASURED = "measured"
 NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, score=1.0
@@ -120,3 +124,13 @@ class Analysis:
     def problems(self) -> list[tuple[str, CheckResult]]:
         """Failed checks in CHECK_IDS order: the first is what to fix first."""
         return [(check, self.checks[check]) for check in CHECK_IDS if not self.checks[check].ok]
+
+    @property
+    def instructions(self) -> list[Text]:
+        """What to tell the student, first things first, each thing once (SAID_BY)."""
+        failing = {check for check, _ in self.problems}
+        said: list[Text] = []
+        for check, result in self.problems:
+            if SAID_BY.get(check) not in failing and result.message not in said:
+                said.append(result.message)
+        return said
