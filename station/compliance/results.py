@@ -128,9 +128,10 @@ class Analysis:
     @property
     def instructions(self) -> list[Text]:
         """What to tell the student, first things first, each thing once (SAID_BY)."""
-        failing = {check for check, _ in self.problems}
+        problems = self.problems
+        failing = {check for check, _ in problems}
         said: list[Text] = []
-        for check, result in self.problems:
+        for check, result in problems:
             if SAID_BY.get(check) not in failing and result.message not in said:
                 said.append(result.message)
         return said

@@ -41,4 +41,3 @@ def test_composited_crops_keep_the_person_and_replace_the_rest() -> None:
     assert all(h < 10 or h > 170 for h in hues_inside)  # still the red person
     plain = augmented_crop(sample, identity, 100, None, backdrop=1.0)  # run time: never augmented
     assert (plain[:10, :10] == (0, 200, 0)).all()
-
