@@ -62,7 +62,10 @@ def _lang(args: argparse.Namespace) -> str:
 
 
 def _context(args: argparse.Namespace) -> ServerContext:
-    return ServerContext(server_home(getattr(args, "home", None)))
+    """The server folder with its store opened: a database that cannot be used is reported before any work."""
+    server = ServerContext(server_home(getattr(args, "home", None)))
+    server.store  # opening brings the schema up to date, or refuses a newer one
+    return server
 
 
 def _init(args: argparse.Namespace) -> int:

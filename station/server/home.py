@@ -72,7 +72,7 @@ def init_server(home: Path, db_url: str | None = None) -> InitResult:
     password = secrets.token_urlsafe(12)
     settings = {"db_url": db_url or "", "blobs_dir": "blobs", "registrar_password_sha256": token_digest(password)}
     write_atomic(home / "server.json", json.dumps(settings, indent=2).encode())
-    ServerContext(home).store.create_schema()
+    ServerContext(home).store  # opening the store creates the schema
     return InitResult(home, public, password)
 
 
@@ -87,7 +87,10 @@ class ServerContext:
 
     @cached_property
     def store(self) -> MetaStore:
-        return MetaStore(self.settings.get("db_url") or str(self.home / "server.db"))
+        """The metadata store, its schema brought up to this server's version on first use."""
+        store = MetaStore(self.settings.get("db_url") or str(self.home / "server.db"))
+        store.migrate()
+        return store
 
     @property
     def blobs_dir(self) -> Path:

@@ -14,41 +14,56 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS stations (
-        station_id   TEXT PRIMARY KEY,
-        name         TEXT NOT NULL,
-        token_sha256 TEXT NOT NULL UNIQUE,
-        created_at   TEXT NOT NULL,
-        last_seen_at TEXT,
-        health       TEXT NOT NULL DEFAULT ''
-    )""",
-    """CREATE TABLE IF NOT EXISTS uploads (
-        uid             TEXT PRIMARY KEY,
-        station_id      TEXT NOT NULL,
-        student_no      TEXT NOT NULL,
-        version         INTEGER NOT NULL,
-        captured_at     TEXT NOT NULL,
-        received_at     TEXT NOT NULL,
-        operator        TEXT NOT NULL,
-        reason          TEXT NOT NULL,
-        override_reason TEXT NOT NULL,
-        chsi_sha256     TEXT NOT NULL,
-        original_sha256 TEXT NOT NULL,
-        source          TEXT NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS uploads_student ON uploads(student_no, captured_at)",
-    "CREATE INDEX IF NOT EXISTS uploads_station ON uploads(station_id)",
-    """CREATE TABLE IF NOT EXISTS students (
-        student_no TEXT PRIMARY KEY,
-        name       TEXT NOT NULL,
-        class_name TEXT NOT NULL,
-        id_number  TEXT NOT NULL DEFAULT '',
-        gender     TEXT NOT NULL DEFAULT '',
-        college    TEXT NOT NULL DEFAULT '',
-        major      TEXT NOT NULL DEFAULT ''
-    )""",
-]
+from station.errors import StationError
+from station.i18n import Text
+
+# Forward-only schema steps: step N takes the database from version N-1 to N. A released step is never
+# edited; a change is a new step appended here, so an older server.db (or PostgreSQL database) upgrades in
+# place when the server opens it. Step 1 is the schema servers had before versions were recorded: its
+# IF NOT EXISTS makes it a no-op on such a database, which then simply becomes version 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE IF NOT EXISTS stations (
+            station_id   TEXT PRIMARY KEY,
+            name         TEXT NOT NULL,
+            token_sha256 TEXT NOT NULL UNIQUE,
+            created_at   TEXT NOT NULL,
+            last_seen_at TEXT,
+            health       TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE IF NOT EXISTS uploads (
+            uid             TEXT PRIMARY KEY,
+            station_id      TEXT NOT NULL,
+            student_no      TEXT NOT NULL,
+            version         INTEGER NOT NULL,
+            captured_at     TEXT NOT NULL,
+            received_at     TEXT NOT NULL,
+            operator        TEXT NOT NULL,
+            reason          TEXT NOT NULL,
+            override_reason TEXT NOT NULL,
+            chsi_sha256     TEXT NOT NULL,
+            original_sha256 TEXT NOT NULL,
+            source          TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS uploads_student ON uploads(student_no, captured_at)",
+        "CREATE INDEX IF NOT EXISTS uploads_station ON uploads(station_id)",
+        """CREATE TABLE IF NOT EXISTS students (
+            student_no TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            class_name TEXT NOT NULL,
+            id_number  TEXT NOT NULL DEFAULT '',
+            gender     TEXT NOT NULL DEFAULT '',
+            college    TEXT NOT NULL DEFAULT '',
+            major      TEXT NOT NULL DEFAULT ''
+        )""",
+    ),
+)
+
+NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
+                    "The server database schema is version {found}, newer than this server knows ({known}): "
+                    "update the server.")
+# Any constant key: PostgreSQL holds this lock until the migrating transaction ends.
+MIGRATION_LOCK = 20261124
 
 UPLOAD_COLUMNS = ("uid", "station_id", "student_no", "version", "captured_at", "received_at", "operator", "reason",
                   "override_reason", "chsi_sha256", "original_sha256", "source")
@@ -111,10 +126,27 @@ class MetaStore:
         with self.transaction() as cur:
             return list(self.run(cur, query, params).fetchall())
 
-    def create_schema(self) -> None:
+    def migrate(self) -> int:
+        """Apply the steps this database lacks, all in one transaction that a second server process starting
+        at the same moment waits for; returns the schema version. A newer database is refused, not touched."""
         with self.transaction() as cur:
-            for statement in SCHEMA:
-                self.run(cur, statement)
+            if self.is_postgres:
+                self.run(cur, "SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
+            else:
+                cur.execute("BEGIN IMMEDIATE")
+            self.run(cur, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            found = self.run(cur, "SELECT version FROM schema_version").fetchone()
+            current = found[0] if found else 0
+            if current > len(MIGRATIONS):
+                raise StationError(NEWER_SCHEMA.format(found=current, known=len(MIGRATIONS)))
+            for step in MIGRATIONS[current:]:
+                for statement in step:
+                    self.run(cur, statement)
+            if found is None:
+                self.run(cur, "INSERT INTO schema_version(version) VALUES (?)", [len(MIGRATIONS)])
+            else:
+                self.run(cur, "UPDATE schema_version SET version = ?", [len(MIGRATIONS)])
+            return len(MIGRATIONS)
 
     # --- stations ---------------------------------------------------------------
     def add_station(self, station_id: str, name: str, token_sha256: str) -> bool:

@@ -1,4 +1,4 @@
-"""The same upload path with metadata in a real PostgreSQL (started here; skipped where not installed).
+"""Uploads and schema upgrades with the metadata in a real PostgreSQL (started here; skipped where not installed).
 
 CI needs the Debian package `postgresql` (initdb, pg_ctl) and the `postgres` extra (psycopg).
 """
@@ -16,7 +16,10 @@ import pytest
 from station.captures import CaptureStore
 from station.server.home import ServerContext, init_server
 from station.server.intake import read_blob
+from station.server import store as store_module
 from station.server.pages import missing_rows, school_state
+from station.server.store import MIGRATIONS, MetaStore
+from tests.server.test_schema_migrations import migrate_together
 from station.upload.uploader import Uploader
 from tests.upload.kit import LiveServer, add_students, free_port, linked_station, station_key
 
@@ -82,3 +85,27 @@ def test_uploads_land_once_in_postgresql(pg_url, home, tmp_path):
         station.close()
     finally:
         live.stop()
+
+
+
+def fresh_database(pg_url: str, name: str) -> str:
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return pg_url.rsplit("/", 1)[0] + "/" + name
+
+
+def test_postgresql_schema_upgrades_in_place(pg_url, monkeypatch):
+    store = MetaStore(fresh_database(pg_url, "upgrade_test"))
+    assert store.migrate() == len(MIGRATIONS)
+    store.add_station("S01", "一号机", "digest")
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, ("ALTER TABLE stations ADD COLUMN note TEXT",)))
+    assert store.migrate() == len(MIGRATIONS) + 1
+    assert store.migrate() == len(MIGRATIONS) + 1
+    assert store.rows("SELECT station_id, note FROM stations") == [("S01", None)]
+    assert store.rows("SELECT version FROM schema_version") == [(len(MIGRATIONS) + 1,)]
+
+
+def test_postgresql_servers_starting_together_migrate_one_at_a_time(pg_url):
+    url = fresh_database(pg_url, "together_test")
+    assert migrate_together(url) == []
+    assert MetaStore(url).rows("SELECT version FROM schema_version") == [(len(MIGRATIONS),)]
