@@ -25,7 +25,9 @@ class Text:
         return self.en if (lang or default_lang()) == "en" else self.zh
 
     def format(self, **fields: object) -> "Text":
-        return Text(self.zh.format(**fields), self.en.format(**fields))
+        """A field that is a Text itself is filled in the matching language."""
+        return Text(self.zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in fields.items()}),
+                    self.en.format(**{k: v.en if isinstance(v, Text) else v for k, v in fields.items()}))
 
     def __str__(self) -> str:
         return self.get()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from station.cli.output import print_json
 from station.context import Station
+from station.errors import StationError
 from station.i18n import Text
 from station.roster import store
 from station.roster.importer import import_roster
@@ -27,7 +28,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _import(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
-    report = import_roster(station.db, args.file)
+    try:
+        report = import_roster(station.db, args.file)
+    except StationError as exc:
+        if args.json:  # scripts read stdout: say why there, too (the message also goes to stderr)
+            print_json({"error": "unreadable_roster", "message": exc.text.get(station.lang)})
+        raise
     if args.json:
         print_json(report.to_json(station.lang))
         return 0
@@ -36,9 +42,9 @@ def _import(args: argparse.Namespace) -> int:
         f"{report.imported} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rows rejected",
     )
     print(summary.get(station.lang))
-    row_label = Text("第 {row} 行", "row {row}")
     for rejected in report.rejected:
-        print(f"  {row_label.format(row=rejected.row).get(station.lang)} {rejected.student_no}: {rejected.reason.get(station.lang)}")
+        number = f" {rejected.student_no}" if rejected.student_no else ""
+        print(f"  {rejected.where().get(station.lang)}{number}: {rejected.reason.get(station.lang)}")
     return 0
 
 

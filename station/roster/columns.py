@@ -16,7 +16,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "id_type": ("证件类型", "idtype", "id_type"),
     "college": ("学院", "院系", "院", "系", "学院名称", "所在学院", "所属学院", "所在院系", "院系名称", "college", "school", "faculty", "department"),
     "major": ("专业", "专业名称", "所学专业", "major", "specialty", "speciality"),
-    "class_name": ("班级", "班级名称", "班号", "行政班", "行政班级", "所在班级", "class", "classname", "class_name"),
+    "class_name": ("班级", "班级名称", "班号", "行政班", "行政班级", "所在班级", "专业班级", "class", "classname", "class_name"),
     "level": ("层次", "培养层次", "学历层次", "level"),
     "capture_code": ("采集码", "图像采集码", "学信网采集码", "照片采集码", "capturecode", "capture_code"),
 }

@@ -26,7 +26,21 @@ FIELD_NAMES = {
 }
 _STUDENT_NO = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _OTHER_DOCUMENT = re.compile(r"^[0-9A-Z]{5,20}$")
-_GENDERS = {"m": "男", "male": "男", "男": "男", "男性": "男", "f": "女", "female": "女", "女": "女", "女性": "女"}
+# GB/T 2261.1 codes 1 and 2 too, as student information systems export them.
+_GENDERS = {"m": "男", "male": "男", "男": "男", "男性": "男", "1": "男",
+            "f": "女", "female": "女", "女": "女", "女性": "女", "2": "女"}
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$", re.I)
+_FLOAT_NUMBER = re.compile(r"^(\d+)\.0+$")  # 202101010042.0: a number that went through a float
+# A space between two Chinese characters is padding (李　四 lined up with three-character names), not part of the
+# name; between Latin letters (John Smith) it is kept.
+_SPACE_IN_CJK = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff·])\s+(?=[\u3400-\u9fff\uf900-\ufaff·])")
+_DUPLICATE_NUMBER = Text("学号与{where}重复", "Student number duplicates {where}")
+_DUPLICATE_CODE = Text("采集码与{where}重复", "Capture code duplicates {where}")
+_DUPLICATE_ID = Text("身份证号与{where}重复", "ID number duplicates {where}")
+_CODE_TAKEN = Text("采集码已属于学号 {holder} 的学生", "Capture code already belongs to student {holder}")
+_ID_TAKEN = Text("身份证号已属于学号 {holder} 的学生", "ID number already belongs to student {holder}")
+_CODE_IS_A_NUMBER = Text("采集码“{code}”是另一名学生的学号（采集码列可能错位了）",
+                         "Capture code '{code}' is another student's student number (is the column shifted?)")
 
 
 @dataclass(frozen=True)
@@ -34,9 +48,22 @@ class Rejected:
     row: int
     student_no: str
     reason: Text
+    sheet: str = ""  # named when the workbook has students on several sheets, as row numbers repeat
+
+    def where(self) -> Text:
+        return where(self.sheet, self.row)
 
     def to_json(self, lang: str | None = None) -> dict:
-        return {"row": self.row, "student_no": self.student_no, "reason": self.reason.get(lang)}
+        reason = self.reason.get(lang)
+        return {"row": self.row, "student_no": self.student_no,
+                "reason": f"{self.where().get(lang)}: {reason}" if self.sheet else reason}
+
+
+def where(sheet: str, row: int) -> Text:
+    """'第 3 行', or '工作表“计科2101”第 3 行' when the sheet must be named."""
+    if sheet:
+        return Text(f"工作表“{sheet}”第 {row} 行", f"sheet '{sheet}' row {row}")
+    return Text(f"第 {row} 行", f"row {row}")
 
 
 @dataclass
@@ -55,46 +82,61 @@ class ImportReport:
         }
 
 
+@dataclass(frozen=True)
+class Row:
+    """One student line of the file: where it is, and its cells by field."""
+
+    sheet: str
+    number: int
+    record: dict[str, str]
+
+
 def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime | None = None) -> ImportReport:
     """Read, validate and upsert; raises StationError only when the file cannot be used at all."""
-    path = Path(path)
-    records = list(_records(path))
-    report = ImportReport()
+    rows = _rows(Path(path))
+    several_sheets = len({row.sheet for row in rows}) > 1
     stamp = (now or dt.datetime.now()).isoformat(timespec="seconds")
-    seen_numbers: dict[str, int] = {}
-    seen_codes: dict[str, int] = {}
+    report = ImportReport()
+    problems = _row_problems(rows)
+    problems.update(_held_elsewhere(db, [row for row in rows if id(row) not in problems]))
     with db.conn:
-        for row_no, record in records:
-            problem = _problem(record) or _duplicate(record, row_no, seen_numbers, seen_codes) \
-                or _code_taken(db, record)
-            if problem:
-                report.rejected.append(Rejected(row_no, record.get("student_no", ""), problem))
+        accepted = [row for row in rows if id(row) not in problems]
+        _release_codes(db, accepted)
+        for row in rows:
+            if id(row) in problems:
+                report.rejected.append(Rejected(row.number, row.record.get("student_no", ""), problems[id(row)],
+                                                row.sheet if several_sheets else ""))
                 continue
-            outcome = _upsert(db, record, stamp)
+            outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
 
-def _records(path: Path):
-    sheets = read_sheets(path)
-    for sheet in sheets:
+def _rows(path: Path) -> list[Row]:
+    """The student lines of every sheet that has a header (one sheet per class is common)."""
+    rows, found_header = [], False
+    for sheet in read_sheets(path):
         header = find_header(sheet)
         if header is None:
             continue
+        found_header = True
         for row_no, cells in sheet.rows[header.index + 1:]:
-            if not any(cells):
-                continue
-            record = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
-            yield row_no, _normalized(record)
-        return
-    wanted = "、".join(ALIASES[f][0] for f in REQUIRED)
-    raise StationError(Text(f"名单中找不到表头（需要包含 {wanted} 列）",
-                            "No header row found: the roster needs student number (学号), name (姓名) and class (班级) columns"))
+            if any(cells):
+                record = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
+                rows.append(Row(sheet.name, row_no, _normalized(record)))
+    if not found_header:
+        wanted = "、".join(ALIASES[f][0] for f in REQUIRED)
+        raise StationError(Text(f"名单中找不到表头（需要包含 {wanted} 列）",
+                                "No header row found: the roster needs student number (学号), name (姓名) and class "
+                                "(班级) columns"))
+    return rows
 
 
 def _normalized(record: dict[str, str]) -> dict[str, str]:
     out = {k: re.sub(r"\s+", " ", v).strip() for k, v in record.items()}
-    out["student_no"] = out.get("student_no", "").replace(" ", "")
+    out["student_no"] = _FLOAT_NUMBER.sub(r"\1", out.get("student_no", "").replace(" ", ""))
+    if out.get("name"):
+        out["name"] = _SPACE_IN_CJK.sub("", out["name"])
     if out.get("id_number"):
         out["id_number"] = idnumber.normalize(out["id_number"])
     if out.get("gender"):
@@ -104,14 +146,41 @@ def _normalized(record: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _row_problems(rows: list[Row]) -> dict[int, Text]:
+    """Problems a row has on its own or against earlier rows of the file, by id(row)."""
+    problems: dict[int, Text] = {}
+    first: dict[tuple[str, str], Row] = {}  # (field, value) -> first row holding it
+    numbers = {row.record.get("student_no") for row in rows}
+    for row in rows:
+        record = row.record
+        problem = _problem(record)
+        for key, what in (("student_no", _DUPLICATE_NUMBER), ("capture_code", _DUPLICATE_CODE),
+                          ("id_number", _DUPLICATE_ID)):
+            if problem is None and record.get(key):
+                holder = first.setdefault((key, record[key]), row)
+                if holder is not row:
+                    problem = what.format(where=where(holder.sheet if holder.sheet != row.sheet else "",
+                                                      holder.number))
+        code = record.get("capture_code")
+        if problem is None and code and code != record["student_no"] and code in numbers:
+            problem = _CODE_IS_A_NUMBER.format(code=code)
+        if problem is not None:
+            problems[id(row)] = problem
+    return problems
+
+
 def _problem(record: dict[str, str]) -> Text | None:
     missing = [FIELD_NAMES[f] for f in REQUIRED if not record.get(f)]
     if missing:
         return Text("缺少必填项：" + "、".join(m.zh for m in missing),
                     "Missing required field: " + ", ".join(m.en for m in missing))
-    if not _STUDENT_NO.match(record["student_no"]):
-        return Text(f"学号“{record['student_no']}”格式不对（只能包含字母、数字、-、_）",
-                    f"Student number '{record['student_no']}' is malformed (letters, digits, - and _ only)")
+    number = record["student_no"]
+    if not _STUDENT_NO.match(number):
+        if _SCIENTIFIC.match(number):
+            return Text("学号被 Excel 存成了科学计数法，末几位已丢失，请把该列设为文本后重新导出",
+                        "Student number was stored by Excel in scientific notation; its last digits are lost")
+        return Text(f"学号“{number}”格式不对（只能包含字母、数字、-、_）",
+                    f"Student number '{number}' is malformed (letters, digits, - and _ only)")
     number = record.get("id_number", "")
     if number:
         if _is_resident_document(record.get("id_type", "")):
@@ -126,28 +195,51 @@ def _is_resident_document(id_type: str) -> bool:
     return not id_type or "身份证" in id_type or "居住证" in id_type or "resident" in id_type.lower()
 
 
-def _duplicate(record: dict[str, str], row_no: int, numbers: dict[str, int], codes: dict[str, int]) -> Text | None:
-    first = numbers.setdefault(record["student_no"], row_no)
-    if first != row_no:
-        return Text(f"学号与第 {first} 行重复", f"Student number duplicates row {first}")
+def _held_elsewhere(db: sqlite_utils.Database, rows: list[Row]) -> dict[int, Text]:
+    """Rows whose capture code, ID number or code-as-number belongs to a student already in the database.
+
+    A code or ID is free again when its holder is in this file with another value: a corrected file may swap
+    two codes, or move a column that was pasted one row off. Repeated until no rejection frees anything more.
+    """
+    problems: dict[int, Text] = {}
+    while True:
+        kept = {row.record["student_no"]: row.record for row in rows if id(row) not in problems}
+        found = {}
+        for row in rows:
+            if id(row) not in problems:
+                problem = _taken(db, row.record, kept)
+                if problem is not None:
+                    found[id(row)] = problem
+        if not found:
+            return problems
+        problems.update(found)
+
+
+def _taken(db: sqlite_utils.Database, record: dict[str, str], kept: dict[str, dict[str, str]]) -> Text | None:
+    number = record["student_no"]
+    for key, what in (("capture_code", _CODE_TAKEN), ("id_number", _ID_TAKEN)):
+        value = record.get(key)
+        if not value:
+            continue
+        for (holder,) in db.execute(f"SELECT student_no FROM students WHERE {key} = ? AND student_no != ?",
+                                    [value, number]).fetchall():
+            if holder not in kept or kept[holder].get(key) in ("", None, value):  # blank cells keep a value
+                return what.format(holder=holder)
     code = record.get("capture_code")
-    if code:
-        first = codes.setdefault(code, row_no)
-        if first != row_no:
-            return Text(f"采集码与第 {first} 行重复", f"Capture code duplicates row {first}")
+    if code and code != number and code not in kept and db.execute(
+            "SELECT 1 FROM students WHERE student_no = ?", [code]).fetchone():
+        return _CODE_IS_A_NUMBER.format(code=code)
     return None
 
 
-def _code_taken(db: sqlite_utils.Database, record: dict[str, str]) -> Text | None:
-    code = record.get("capture_code")
-    if not code:
-        return None
-    row = db.execute(
-        "SELECT student_no FROM students WHERE capture_code = ? AND student_no != ?", [code, record["student_no"]]
-    ).fetchone()
-    if row:
-        return Text(f"采集码已属于学号 {row[0]} 的学生", f"Capture code already belongs to student {row[0]}")
-    return None
+def _release_codes(db: sqlite_utils.Database, rows: list[Row]) -> None:
+    """Clear the old capture code of every student this file gives a new one, before any code is written,
+    so that two students can swap codes under the database's uniqueness rule."""
+    for row in rows:
+        code = row.record.get("capture_code")
+        if code:
+            db.execute("UPDATE students SET capture_code = NULL WHERE student_no = ? AND capture_code != ?",
+                       [row.record["student_no"], code])
 
 
 def _upsert(db: sqlite_utils.Database, record: dict[str, str], stamp: str) -> str:

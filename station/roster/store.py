@@ -72,11 +72,12 @@ def get_student(db: sqlite_utils.Database, student_no: str) -> Student | None:
     return found[0] if found else None
 
 
-def find_by(db: sqlite_utils.Database, column: str, value: str) -> list[Student]:
-    """Students whose `column` (capture_code, student_no, id_number) equals value exactly."""
+def find_by(db: sqlite_utils.Database, column: str, value: str, ignore_case: bool = False) -> list[Student]:
+    """Students whose `column` (capture_code, student_no, id_number) equals value, exactly or ignoring ASCII case."""
     if column not in {"capture_code", "student_no", "id_number"}:
         raise ValueError(column)
-    return [Student.from_row(r) for r in db.query(f"SELECT * FROM students WHERE {column} = ?", [value])]
+    collate = " COLLATE NOCASE" if ignore_case else ""
+    return [Student.from_row(r) for r in db.query(f"SELECT * FROM students WHERE {column} = ?{collate}", [value])]
 
 
 def students_of_class(db: sqlite_utils.Database, class_name: str) -> list[Student]:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
+
+
+DELIMITERS = ",\t;|"
 
 
 @dataclass(frozen=True)
@@ -26,23 +29,41 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
 
 
+OLD_EXCEL = Text("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV",
+                 "Old .xls files are not supported; save the workbook as .xlsx or CSV")
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what .xls (and .xls renamed to .xlsx) starts with
+# Characters that show as nothing but make "Z3" and "Z3<ZWSP>" differ: zero-width (non-)joiners and spaces,
+# the word joiner, soft hyphens and the byte-order marks left where UTF-8-BOM files were pasted together.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"))
+# Excel's ways of keeping a long number as text in a CSV: ="0123" and a leading apostrophe.
+_EXCEL_TEXT = re.compile(r'^="(.*)"$|^\'(.*)$', re.S)
+
+
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of a workbook, or the single table of a CSV/TSV file."""
+    if path.is_dir():
+        raise StationError(Text(f"{path} 是文件夹，请选择名单文件（.xlsx 或 .csv）",
+                                f"{path} is a folder; choose the roster file (.xlsx or .csv)"))
     if not path.is_file():
         raise StationError(Text(f"找不到文件：{path}", f"File not found: {path}"))
-    suffix = path.suffix.lower()
     try:
-        if suffix in {".xlsx", ".xlsm"}:
-            return _read_xlsx(path)
-        if suffix == ".xls":
-            raise StationError(Text("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV",
-                                    "Old .xls files are not supported; save the workbook as .xlsx or CSV"))
-        return [Sheet(path.name, _read_delimited(path.read_bytes()))]
+        data = path.read_bytes()
+        if not data.strip():
+            raise StationError(Text(f"名单文件 {path.name} 是空的", f"The roster file {path.name} is empty"))
+        if path.suffix.lower() == ".xls" or data.startswith(_OLE2_SIGNATURE):
+            raise StationError(OLD_EXCEL)
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            return _read_xlsx(io.BytesIO(data))
+        return [Sheet(path.name, _read_delimited(data))]
     except StationError:
         raise
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, csv.Error) as exc:
-        raise StationError(Text(f"无法读取名单文件 {path.name}：{exc}",
-                                f"Cannot read roster file {path.name}: {exc}")) from exc
+    except PermissionError as exc:  # Windows: Excel keeps the workbook it has open locked
+        raise StationError(Text(f"名单文件 {path.name} 被其他程序占用（例如正在 Excel 中打开），请关闭后重试",
+                                f"The roster file {path.name} is in use by another program (open in Excel?); "
+                                "close it and try again")) from exc
+    except Exception as exc:  # noqa: BLE001  a damaged file can fail anywhere inside openpyxl or the csv module
+        raise StationError(Text(f"无法读取名单文件 {path.name}（文件已损坏或不是表格）：{exc}",
+                                f"Cannot read roster file {path.name} (damaged or not a table): {exc}")) from exc
 
 
 def cell_text(value: object) -> str:
@@ -58,19 +79,25 @@ def cell_text(value: object) -> str:
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+    excel_text = _EXCEL_TEXT.match(text)
+    if excel_text:
+        text = (excel_text[1] if excel_text[1] is not None else excel_text[2]).strip()
+    return text
 
 
-def _read_xlsx(path: Path) -> list[Sheet]:
+def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    workbook = openpyxl.load_workbook(data, read_only=True, data_only=True)
     try:
-        return [
-            Sheet(ws.title, [(n, [cell_text(v) for v in row])
-                             for n, row in enumerate(ws.iter_rows(values_only=True), start=1)])
-            for ws in workbook.worksheets
-        ]
+        sheets = []
+        for ws in workbook.worksheets:
+            # Some export tools write a stale used range; read-only openpyxl would stop there and drop rows.
+            ws.reset_dimensions()
+            sheets.append(Sheet(ws.title, [(n, [cell_text(v) for v in row])
+                                           for n, row in enumerate(ws.iter_rows(values_only=True), start=1)]))
+        return sheets
     finally:
         workbook.close()
 
@@ -91,14 +118,15 @@ def decode_text(data: bytes) -> str:
 
 
 def _read_delimited(data: bytes) -> list[tuple[int, list[str]]]:
-    text = decode_text(data)
+    text = decode_text(data).rstrip("\x00")  # some tools pad the end of a file with NUL bytes
     if "\x00" in text:
         raise StationError(Text("这不是文本表格文件（CSV），请导出为 CSV 或 .xlsx",
                                 "This is not a text table (CSV); export the roster as CSV or .xlsx"))
     sample = text[:8192]
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+        reader = csv.reader(io.StringIO(text, newline=""), csv.Sniffer().sniff(sample, delimiters=DELIMITERS))
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        # The sniffer wants every line alike, but Excel leaves off trailing empty cells: take the commonest.
+        delimiter = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in sample.splitlines()[:20]))
+        reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     return [(n, [cell_text(c) for c in row]) for n, row in enumerate(reader, start=1)]

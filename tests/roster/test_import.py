@@ -75,7 +75,7 @@ def test_header_aliases_and_fullwidth_cells(station: Station, tmp_path: Path) ->
     report = import_roster(station.db, write_csv(tmp_path / "r.csv", rows, "gbk"))
     assert report.imported == 1
     s = store.get_student(station.db, "2021009")
-    assert (s.name, s.id_number, s.capture_code, s.college, s.level) == ("王 五", "11010519491231002X", "CJM0009", "计算机学院", "本科")
+    assert (s.name, s.id_number, s.capture_code, s.college, s.level) == ("王五", "11010519491231002X", "CJM0009", "计算机学院", "本科")
 
 
 def test_bad_rows_are_named_and_good_rows_still_land(station: Station, tmp_path: Path) -> None:

@@ -1,0 +1,160 @@
+"""Roster files as registrars' offices and their tools really produce them: one sheet per class, stale Excel
+ranges, ragged exports, Excel's text tricks, padded names, shifted columns and corrected re-imports."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from station.context import Station
+from station.errors import StationError
+from station.roster import store
+from station.roster.importer import import_roster
+from tests.cli import json_lines, run_cli
+from tests.roster.test_import import station, write_csv, write_xlsx  # noqa: F401  (fixture)
+
+HEADER = ["学号", "姓名", "班级", "身份证号", "采集码"]
+
+
+def names(station: Station) -> dict[str, str]:
+    return {r["student_no"]: r["name"] for r in station.db.query("SELECT student_no, name FROM students")}
+
+
+def test_every_class_sheet_of_a_workbook_is_imported(station: Station, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    template = wb.active
+    template.title = "模板"
+    template.append(HEADER)  # an empty template sheet first
+    first = wb.create_sheet("计科2101")
+    first.append(HEADER)
+    first.append(["2021001", "张三", "计科2101", "", "C1"])
+    second = wb.create_sheet("软工2101")
+    second.append(["软件工程2101班毕业生名单"])
+    second.append(HEADER)
+    second.append(["2021101", "李四", "软工2101", "", "C2"])
+    second.append(["2021001", "张三", "软工2101", "", ""])  # the same student on two sheets
+    wb.create_sheet("说明").append(["请按学号排序"])
+    wb.save(tmp_path / "名单.xlsx")
+    report = import_roster(station.db, tmp_path / "名单.xlsx")
+    assert (report.imported, names(station)) == (2, {"2021001": "张三", "2021101": "李四"})
+    [rejected] = report.rejected
+    assert (rejected.row, rejected.sheet) == (4, "软工2101")
+    assert rejected.to_json("zh")["reason"] == "工作表“软工2101”第 4 行: 学号与工作表“计科2101”第 2 行重复"
+
+
+def test_a_stale_used_range_in_the_workbook_loses_no_row_or_column(station: Station, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "r.xlsx", [HEADER, *[[f"202100{i}", f"学生{i}", "计科2101", "", f"C{i}"]
+                                                      for i in range(1, 4)]])
+    with zipfile.ZipFile(path) as source:  # what some export tools write: a used range smaller than the data
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:B2"', parts[sheet])
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    assert import_roster(station.db, path).imported == 3
+    assert store.get_student(station.db, "2021003").capture_code == "C3"
+
+
+@pytest.mark.parametrize("delimiter, encoding", [("\t", "utf-16"), (";", "utf-8"), ("\t", "gbk")])
+def test_ragged_exports_without_trailing_empty_cells(station: Station, tmp_path: Path, delimiter: str,
+                                                     encoding: str) -> None:
+    rows = [["学号", "姓名", "班级", "采集码"], ["T1", "张三", "班1"], ["T2", "李四", "班1", "K2"], ["T3", "王五", "班1"]]
+    report = import_roster(station.db, write_csv(tmp_path / "r.txt", rows, encoding, delimiter))
+    assert (report.imported, report.rejected) == (3, [])
+    assert store.get_student(station.db, "T2").capture_code == "K2"
+
+
+def test_excel_text_tricks_invisible_characters_and_float_numbers(station: Station, tmp_path: Path) -> None:
+    rows = [HEADER,
+            ['="2021001"', "张三", "计科2101", '="11010519491231002X"', ""],
+            ["2021002", "李四", "计科2101", "'110101200302111026", ""],
+            ["2021003\u200b", "\ufeff王五", "计科2101", "", ""],
+            ["202101010042.0", "赵六", "计科2101", "", ""],
+            ["2.02101E+11", "钱七", "计科2101", "", ""]]
+    report = import_roster(station.db, write_csv(tmp_path / "r.csv", rows, "utf-8"))
+    assert report.imported == 4
+    assert store.get_student(station.db, "2021001").id_number == "11010519491231002X"
+    assert store.get_student(station.db, "2021002").id_number == "110101200302111026"
+    assert store.get_student(station.db, "2021003").name == "王五"
+    assert store.get_student(station.db, "202101010042").name == "赵六"
+    [rejected] = report.rejected
+    assert rejected.row == 6 and "科学计数法" in rejected.reason.zh
+
+
+def test_padded_chinese_names_lose_the_padding_and_latin_names_keep_their_space(station: Station,
+                                                                                 tmp_path: Path) -> None:
+    rows = [["学号", "姓名", "专业班级", "性别"], ["1", "李　四　", "计科2101", "1"], ["2", "张\u00a0三丰", "计科2101", "2"],
+            ["3", "John  Smith", "计科2101", ""], ["4", "阿依古丽·买买提", "计科2101", ""]]
+    import_roster(station.db, write_csv(tmp_path / "r.csv", rows, "utf-8"))
+    assert names(station) == {"1": "李四", "2": "张三丰", "3": "John Smith", "4": "阿依古丽·买买提"}
+    assert (store.get_student(station.db, "1").gender, store.get_student(station.db, "2").gender) == ("男", "女")
+    assert store.get_student(station.db, "1").class_name == "计科2101"
+
+
+def test_a_capture_code_column_pasted_one_row_off_is_caught_and_can_be_corrected(station: Station,
+                                                                                 tmp_path: Path) -> None:
+    shifted = [HEADER, ["X001", "张三", "班1", "", "X002"], ["X002", "李四", "班1", "", ""]]
+    report = import_roster(station.db, write_csv(tmp_path / "v1.csv", shifted, "utf-8"))
+    assert [r.row for r in report.rejected] == [2] and "错位" in report.rejected[0].reason.zh
+    assert store.find_by(station.db, "capture_code", "X002") == []
+    codes = [HEADER, ["X001", "张三", "班1", "", "K1"], ["X002", "李四", "班1", "", "K2"]]
+    import_roster(station.db, write_csv(tmp_path / "v2.csv", codes, "utf-8"))
+    swapped = [HEADER, ["X001", "张三", "班1", "", "K2"], ["X002", "李四", "班1", "", "K1"]]
+    report = import_roster(station.db, write_csv(tmp_path / "v3.csv", swapped, "utf-8"))
+    assert (report.updated, report.rejected) == (2, [])
+    assert (store.get_student(station.db, "X001").capture_code, store.get_student(station.db, "X002").capture_code) \
+        == ("K2", "K1")
+
+
+def test_a_code_taken_by_a_student_who_keeps_it_is_still_refused(station: Station, tmp_path: Path) -> None:
+    import_roster(station.db, write_csv(tmp_path / "v1.csv", [HEADER, ["X001", "张三", "班1", "", "K1"]], "utf-8"))
+    # X001 is in the file with a blank code (blank never erases), so K1 stays X001's
+    rows = [HEADER, ["X001", "张三", "班1", "", ""], ["X002", "李四", "班1", "", "K1"]]
+    report = import_roster(station.db, write_csv(tmp_path / "v2.csv", rows, "utf-8"))
+    assert [(r.row, r.reason.zh) for r in report.rejected] == [(3, "采集码已属于学号 X001 的学生")]
+    assert store.get_student(station.db, "X001").capture_code == "K1"
+
+
+def test_one_id_number_on_two_students_is_refused(station: Station, tmp_path: Path) -> None:
+    rows = [HEADER, ["A1", "张三", "班1", "11010519491231002X", ""], ["A2", "李四", "班1", "11010519491231002X", ""]]
+    report = import_roster(station.db, write_csv(tmp_path / "v1.csv", rows, "utf-8"))
+    assert [(r.row, r.reason.zh) for r in report.rejected] == [(3, "身份证号与第 2 行重复")]
+    later = [HEADER, ["A3", "王五", "班1", "11010519491231002X", ""]]
+    report = import_roster(station.db, write_csv(tmp_path / "v2.csv", later, "utf-8"))
+    assert [r.reason.zh for r in report.rejected] == ["身份证号已属于学号 A1 的学生"]
+
+
+def test_files_that_are_not_rosters_say_what_they_are(station: Station, tmp_path: Path) -> None:
+    good = write_xlsx(tmp_path / "good.xlsx", [HEADER, ["1", "张三", "班1", "", ""]])
+    with zipfile.ZipFile(good) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]  # a damaged download
+    with zipfile.ZipFile(tmp_path / "damaged.xlsx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))  # .xls renamed
+    (tmp_path / "empty.csv").write_bytes(b"\r\n")
+    (tmp_path / "folder.csv").mkdir()
+    expected = {"damaged.xlsx": "已损坏", "old.xlsx": ".xls", "empty.csv": "是空的", "folder.csv": "文件夹"}
+    for name, words in expected.items():
+        with pytest.raises(StationError) as caught:
+            import_roster(station.db, tmp_path / name)
+        assert words in caught.value.text.zh, name
+
+
+def test_cli_reports_a_damaged_workbook_without_a_traceback(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(path, "w") as target:
+        target.writestr("[Content_Types].xml", b"<Types")
+        target.writestr("xl/workbook.xml", b"<notxml")
+    result = run_cli("roster", "import", str(path), "--json", home=home)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr.decode("utf-8") and "无法读取名单文件" in result.stderr.decode("utf-8")
+    [error] = json_lines(result)
+    assert error["error"] == "unreadable_roster" and "damaged.xlsx" in error["message"]
