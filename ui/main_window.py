@@ -82,7 +82,7 @@ QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · �
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
 OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (server not reachable; photos are safe on this laptop)")
 OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
-LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad"}
+LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
 
 class _Bridge(QObject):

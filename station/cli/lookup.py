@@ -8,7 +8,8 @@ import sys
 from station.cli.output import print_json
 from station.context import Station
 from station.i18n import Text
-from station.identify.identify import Identification, identify
+from station.identify.decoders import shown_code
+from station.identify.identify import Identification, Outcome, identify
 from station.roster.idnumber import mask
 
 
@@ -45,10 +46,13 @@ def student_json(found: Identification, lang: str) -> dict:
 
 def _lookup(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
-    found = identify(station.db, args.code)
+    # bytes that are not UTF-8 (a terminal in another locale) reach Python as lone surrogates; show them as �
+    code = args.code.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    found = identify(station.db, code)
     if not found.ok:
         if args.json:
-            print_json({"error": "unknown_code", "code": args.code, "message": found.message.get(station.lang)})
+            error = "ambiguous_code" if found.outcome is Outcome.AMBIGUOUS else "unknown_code"
+            print_json({"error": error, "code": shown_code(code), "message": found.message.get(station.lang)})
         else:
             print(found.message.get(station.lang), file=sys.stderr)
         return 1

@@ -39,7 +39,9 @@ class ColumnDecoder:
     normalize: Callable[[str], str] = str
 
     def match(self, db: sqlite_utils.Database, payload: str) -> list[Student]:
-        return store.find_by(db, self.column, self.normalize(payload))
+        value = self.normalize(payload)
+        # a scanner typing with Caps Lock on sends "cjm0001" for "CJM0001"
+        return store.find_by(db, self.column, value) or store.find_by(db, self.column, value, ignore_case=True)
 
 
 def slip_payload(student_no: str) -> str:
@@ -71,6 +73,13 @@ def default_decoders() -> list[Decoder]:
         ColumnDecoder("student_no", "student_no"),
         ColumnDecoder("id_number", "id_number", idnumber.normalize),
     ]
+
+
+def shown_code(payload: str) -> str:
+    """A code as it may be printed or shown: an ID number masked (first 6 and last 4), a long one cut short."""
+    if idnumber.looks_like_id(payload):
+        return idnumber.mask(idnumber.normalize(payload))
+    return payload if len(payload) <= 40 else payload[:37] + "…"
 
 
 def clean_payload(raw: str) -> str | None:

@@ -11,7 +11,7 @@ import sqlite_utils
 from station import captures
 from station.captures import CaptureStatus
 from station.i18n import Text
-from station.identify.decoders import Decoder, clean_payload, default_decoders
+from station.identify.decoders import Decoder, clean_payload, default_decoders, shown_code
 from station.roster import schedule
 from station.roster.store import Student
 
@@ -20,6 +20,7 @@ class Outcome(enum.Enum):
     FOUND = "found"
     ALREADY_CAPTURED = "already_captured"  # offer a retake
     UNKNOWN = "unknown"
+    AMBIGUOUS = "ambiguous"  # the code belongs to several students: ask for the student number
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,12 @@ def identify(
     for decoder in decoders if decoders is not None else default_decoders():
         found = decoder.match(db, payload)
         if len(found) > 1:
-            return Identification(Outcome.UNKNOWN, Text(
-                f"“{_shown(payload)}”对应多名学生，请改用学号", f"'{_shown(payload)}' matches several students; use the student number"))
+            return Identification(Outcome.AMBIGUOUS, Text(
+                f"“{shown_code(payload)}”对应多名学生，请改用学号", f"'{shown_code(payload)}' matches several students; use the student number"))
         if found:
             return _found(db, found[0], decoder.name, now or dt.datetime.now())
     return Identification(Outcome.UNKNOWN, Text(
-        f"名单中没有“{_shown(payload)}”：请核对采集码，或输入学号", f"'{_shown(payload)}' is not in the roster: check the capture code or type the student number"))
+        f"名单中没有“{shown_code(payload)}”：请核对采集码，或输入学号", f"'{shown_code(payload)}' is not in the roster: check the capture code or type the student number"))
 
 
 def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt.datetime) -> Identification:
@@ -73,7 +74,3 @@ def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt
         ), student, matched_by, status, warnings)
     return Identification(Outcome.FOUND, Text(f"{student.name}，请就位", f"{student.name}, please take your place"),
                           student, matched_by, status, warnings)
-
-
-def _shown(payload: str) -> str:
-    return payload if len(payload) <= 40 else payload[:37] + "…"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import cv2
@@ -182,3 +183,34 @@ def test_schedule_import_cli(home: Path, tmp_path: Path) -> None:
     assert report["rejected"][0]["reason"].startswith("Unreadable")
     shown = run_cli("schedule", "show", home=home).stdout.decode()
     assert "2024-10-22 08:30-09:30  软件2101  学术会堂" in shown
+
+
+def test_a_scanner_with_caps_lock_on_still_finds_the_student(station: Station) -> None:
+    found = identify(station.db, "cjm-7f3a-0001", NOON)
+    assert (found.outcome, found.student.student_no) == (Outcome.FOUND, "2021001")
+
+
+def test_an_id_number_that_matches_nobody_is_masked_in_every_message(station: Station, home: Path) -> None:
+    result = run_cli("lookup", "110101200302111026", "--json", home=home)
+    assert result.returncode == 1
+    [error] = json_lines(result)
+    assert error["error"] == "unknown_code" and error["code"] == "110101********1026"
+    assert "110101200302111026" not in result.stdout.decode() + result.stderr.decode()
+    assert "110101********1026" in identify(station.db, "110101200302111026", NOON).message.zh
+
+
+def test_a_code_held_by_two_students_is_ambiguous_not_unknown(station: Station, home: Path) -> None:
+    with station.db.conn:  # a roster from before duplicate ID numbers were refused at import
+        station.db.execute("UPDATE students SET id_number = '11010519491231002X' WHERE student_no = '2021002'")
+    assert identify(station.db, "11010519491231002X", NOON).outcome is Outcome.AMBIGUOUS
+    result = run_cli("lookup", "11010519491231002X", "--json", home=home)
+    assert result.returncode == 1
+    [error] = json_lines(result)
+    assert (error["error"], error["code"]) == ("ambiguous_code", "110105********002X")
+
+
+def test_bytes_that_are_not_utf8_are_an_unknown_code_not_a_crash(station: Station, home: Path) -> None:
+    result = run_cli("lookup", os.fsdecode(b"CJM\xff0001"), "--json", home=home)
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    [error] = json_lines(result)
+    assert error["error"] == "unknown_code" and error["code"] == "CJM\ufffd0001"
