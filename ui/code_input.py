@@ -20,10 +20,11 @@ SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and pr
 
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
-    Enter/Space/pedal release the shutter (or accept in review) and Esc retakes."""
+    Enter/Space/pedal release the shutter, Enter accepts in review and Esc retakes."""
 
     submitted = Signal(str, bool)  # text, came from a scanner
-    shutter = Signal()
+    enter = Signal()  # Enter on an empty field: the shutter, or accept in review
+    shutter = Signal()  # Space or a pedal: the shutter only
     escape = Signal()
 
     def __init__(self) -> None:
@@ -41,7 +42,7 @@ class CodeInput(QLineEdit):
             if text:
                 self.submitted.emit(text, bool(entry and entry.scanned and entry.text == text))
             else:
-                self.shutter.emit()
+                self.enter.emit()
             return
         if event.key() in SHUTTER_KEYS:
             self.shutter.emit()

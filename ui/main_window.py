@@ -8,19 +8,21 @@ station.capture.workflow; this window only shows its state and forwards commands
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from station.camera.source import FrameSource, StateChange
+from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveChecks, LiveResult
-from station.capture.queue_board import build_board, next_waiting
+from station.capture.queue_board import QueueEntry, build_board, next_waiting
 from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused, Step
 from station.captures import status as capture_status
 from station.errors import StationError
 from station.i18n import Text
+from station.localtime import local_time
 from station.identify.identify import Outcome
 from station.identify.scanner import CodeScanner
 from station.roster import schedule
@@ -61,6 +63,11 @@ RETAKE = Text("重拍…", "Retake…")
 ABSENT = Text("标记缺席", "Mark absent")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
+STILL_CURRENT = Text("当前学生仍是 {name}", "The current student is still {name}")
+ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 重拍",
+                         "Let the student look at the photo, then press Enter to accept or Esc to retake")
+# An Enter this soon after the photo appeared is the second half of a double press, not a decision.
+REVIEW_AT_LEAST = 0.8
 SAVED = Text("已保存 {name} 的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
 ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
@@ -102,6 +109,7 @@ class MainWindow(QMainWindow):
         self.source = source
         self.uploader = uploader
         self.live_result: LiveResult | None = None
+        self._review_since = 0.0
         self.usb_settings = UsbSettings()
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
@@ -127,6 +135,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self.camera_status, self.queue_status = QLabel(), QLabel()
+        self.camera_status.setObjectName("cameraState")  # always on, coloured: is the picture live?
+        self._show_camera(STATE_TEXT[source.state], source.state)
         self.statusBar().addWidget(self.camera_status)
         self.statusBar().addWidget(self.queue_status, 1)
         self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=workflow.operator))))
@@ -138,6 +148,7 @@ class MainWindow(QMainWindow):
         self._bridge.live.connect(self._live)
         source.subscribe(self._bridge.camera.emit)
         self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
+        self.code_input.enter.connect(self.enter)
         self.code_input.shutter.connect(self.shutter)
         self.code_input.escape.connect(self.escape)
         self.shutter_button.clicked.connect(self.shutter)
@@ -203,10 +214,13 @@ class MainWindow(QMainWindow):
         except StationError as exc:
             self._say(self.message, t(exc.text), "bad")
             return
+        message = t(found.message)
         if found.ok:
             self.card.show_identification(found)
             self.queue_window.follow(found.student.student_no)
-        self._say(self.message, t(found.message), LEVEL[found.outcome])
+        elif self.workflow.student is not None:  # nobody new: the shutter still photographs the student on the card
+            message += "\n" + t(STILL_CURRENT.format(name=self.workflow.student.name))
+        self._say(self.message, message, LEVEL[found.outcome])
         self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
         self._show_step()
 
@@ -215,16 +229,24 @@ class MainWindow(QMainWindow):
         if picker.exec() and picker.chosen:
             self.identify(picker.chosen)
 
-    def shutter(self) -> None:
-        if self.workflow.step is Step.REVIEW:
+    def enter(self) -> None:
+        """Enter: the shutter while live; in review, accept, unless it is the second half of a double press
+        that took the photo a moment ago (the student has not looked at it yet)."""
+        if self.workflow.step is not Step.REVIEW:
+            self.shutter()
+        elif time.monotonic() - self._review_since >= REVIEW_AT_LEAST:
             self.accept()
+
+    def shutter(self) -> None:
+        if self.workflow.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
+            self._say(self.message, t(ACCEPT_WITH_ENTER), "info")
             return
         frame = self.preview.shown_frame  # exactly the picture on screen
-        outcome = self.workflow.shoot(frame)
+        outcome = self.workflow.shoot(frame, self.source.state)
         if isinstance(outcome, ShutterRefused) and outcome.can_override:
             reason = self._ask_override(outcome)
             if reason:
-                outcome = self.workflow.shoot(frame, override_reason=reason)
+                outcome = self.workflow.shoot(frame, self.source.state, override_reason=reason)
         if isinstance(outcome, ShutterRefused):
             self._say(self.message, t(outcome.message), "bad")
         else:
@@ -268,7 +290,7 @@ class MainWindow(QMainWindow):
         self._show_step()
 
     def mark_next_absent(self) -> None:
-        entry = next_waiting(build_board(self.station.db, dt.datetime.now(), self._current_no()))
+        entry = self._next_waiting()
         if entry is not None:
             set_absent(self.station.db, entry.student_no, True)
             self.queue_window.refresh()
@@ -330,12 +352,14 @@ class MainWindow(QMainWindow):
             except (StationError, EnvelopeError):
                 previous = None  # a damaged older copy must not block the new photo
         self.review.show_shot(shot, previous)
+        self._review_since = time.monotonic()
 
     def _show_step(self) -> None:
         step = self.workflow.step
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
         self.scanner.pause(step is Step.REVIEW)
-        self.shutter_button.setEnabled(step is Step.LIVE and not self.workflow.needs_retake_reason)
+        self.shutter_button.setEnabled(step is Step.LIVE and not self.workflow.needs_retake_reason
+                                       and self.source.state is CameraState.LIVE)
         found = self.workflow.identification
         self.retake_button.setVisible(bool(found and found.outcome is Outcome.ALREADY_CAPTURED) and step is Step.LIVE)
         self._show_problems()
@@ -353,8 +377,12 @@ class MainWindow(QMainWindow):
         else:
             self._say(self.problems, t(ALL_PASS), "ok")
 
+    def _next_waiting(self) -> QueueEntry | None:
+        """Whom the photographer calls next, by full name (only the queue screen masks names)."""
+        return next_waiting(build_board(self.station.db, dt.datetime.now(), self._current_no(), mask_names=False))
+
     def _show_next(self) -> None:
-        entry = next_waiting(build_board(self.station.db, dt.datetime.now(), self._current_no()))
+        entry = self._next_waiting()
         self.next_label.setText(t(NEXT.format(name=entry.name, no=entry.student_no)) if entry else t(NO_NEXT))
         self.absent_button.setEnabled(entry is not None)
 
@@ -375,14 +403,22 @@ class MainWindow(QMainWindow):
         self._show_problems()
 
     def _camera_changed(self, change: StateChange) -> None:
-        self.camera_status.setText(t(change.text))
+        state = self.source.state  # a change may come late from a camera just swapped out: the current one decides
+        self._show_camera(change.text if change.state is state else STATE_TEXT[state], state)
+        if state is not CameraState.LIVE:  # the last results describe a picture that is no longer live
+            self.live_result = None
+            self.preview.show_live(None)
+        self._show_step()
+
+    def _show_camera(self, text: Text, state: CameraState) -> None:
+        self._say(self.camera_status, t(text), "ok" if state is CameraState.LIVE else "bad")
 
     def _tick(self) -> None:
         slot = schedule.current_slot(self.station.db, dt.datetime.now())
         self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at))
                                 if slot else t(NO_SLOT))
         health = outbox.queue_health(self.station.db)
-        last = health.last_success_at[11:16] if health.last_success_at else "—"
+        last = local_time(health.last_success_at, with_date=False) if health.last_success_at else "—"
         text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
         if health.server_reachable is False:
             text += t(OFFLINE)

@@ -1,7 +1,7 @@
 """The second window, facing the queue: who is being photographed, who is next, who is done.
 
-Fullscreen on a second monitor when there is one. It shows no ID numbers, and names
-masked unless the station's setting says otherwise.
+Fullscreen on a second monitor when there is one. It shows no ID numbers, and names and
+student numbers masked unless the station's setting says otherwise.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ class QueueWindow(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.NoSelection)  # a display, not a grid to click in
+        self.table.setFocusPolicy(Qt.NoFocus)
         self.table.setStyleSheet("font-size: 24px")
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -65,11 +67,14 @@ class QueueWindow(QWidget):
         self.table.setRowCount(len(board.entries))
         for row, entry in enumerate(board.entries):
             label, colour = STATES[entry.state]
-            for column, value in enumerate((entry.class_name, entry.student_no, entry.name, t(label))):
+            for column, value in enumerate((entry.class_name, entry.shown_no, entry.name, t(label))):
                 item = QTableWidgetItem(value)
                 item.setBackground(QColor(colour))
                 item.setTextAlignment(Qt.AlignCenter)
                 self.table.setItem(row, column, item)
+        now = next((row for row, entry in enumerate(board.entries) if entry.state is QueueState.NOW), None)
+        if now is not None:  # the student at the camera stays in view, however long the class list
+            self.table.scrollToItem(self.table.item(now, 0), QTableWidget.PositionAtCenter)
 
     def show_on_second_screen(self) -> None:
         screens = QGuiApplication.screens()

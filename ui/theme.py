@@ -10,9 +10,9 @@ from station.fonts import cjk_font_path
 # Preferred families per OS; the first one installed wins.
 CJK_FAMILIES = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
 
-OK = "#1b8a3a"
+OK = "#146c2e"
 BAD = "#c62828"
-WARN = "#b26a00"
+WARN = "#8a5200"
 INFO = "#1565c0"
 MUTED = "#616161"
 
@@ -25,6 +25,9 @@ QLabel#message[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#message[level="bad"] {{ background: #ffebee; color: {BAD}; }}
 QLabel#message[level="warn"] {{ background: #fff8e1; color: {WARN}; }}
 QLabel#message[level="info"] {{ background: #e3f2fd; color: {INFO}; }}
+QLabel#cameraState {{ font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
+QLabel#cameraState[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
+QLabel#cameraState[level="bad"] {{ background: {BAD}; color: white; }}
 QLineEdit#codeInput {{ font-size: 22px; padding: 6px; }}
 QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px; }}
 """

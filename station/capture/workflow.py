@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from station.camera.source import Frame
+from station.camera.source import STATE_TEXT, CameraState, Frame
 from station.captures import CaptureStore, CaptureVersion
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.compliance.engine import ComplianceEngine
@@ -61,7 +61,8 @@ NOBODY = Text("请先扫描采集码或输入学号", "Identify the student firs
 NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请选择“重拍”并填写原因",
                     "This student already has a photo: choose Retake and give a reason")
 CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
-FRAME_GONE = Text("这一帧已过期，请再按一次快门", "That frame is no longer available; press the shutter again")
+NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
+                       "The camera has no live picture ({state}); no photo can be taken: check the camera")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 FINISH_REVIEW = Text("请先确认（回车）或重拍（Esc）当前照片", "Confirm (Enter) or retake (Esc) the current photo first")
 
@@ -106,16 +107,18 @@ class CaptureWorkflow:
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
         self.retake_reason = reason.strip()
 
-    def shoot(self, frame: Frame | None, override_reason: str = "") -> Shot | ShutterRefused:
-        """Take exactly `frame` (the one on screen): checked again here, cropped, held for review."""
+    def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "") -> Shot | ShutterRefused:
+        """Take exactly `frame` (the one on screen) while the camera is live: checked again here, cropped, held
+        for review. A frozen or unplugged camera leaves its last picture on screen, which may show the student
+        before: that is never taken."""
         if self.step is Step.REVIEW:
             return ShutterRefused(FINISH_REVIEW, [])
         if self.student is None:
             return ShutterRefused(NOBODY, [])
         if self.needs_retake_reason:
             return ShutterRefused(NEEDS_RETAKE, [])
-        if frame is None:
-            return ShutterRefused(FRAME_GONE, [])
+        if frame is None or camera is not CameraState.LIVE:
+            return ShutterRefused(NO_LIVE_PICTURE.format(state=STATE_TEXT[camera]), [])
         analysis = self.engine.analyze(frame.image)
         problems = analysis.instructions
         if problems and not override_reason.strip():

@@ -11,6 +11,7 @@ import sqlite_utils
 from station import captures
 from station.captures import CaptureStatus
 from station.i18n import Text
+from station.localtime import local_time
 from station.identify.decoders import Decoder, clean_payload, default_decoders, shown_code
 from station.roster import schedule
 from station.roster.store import Student
@@ -45,7 +46,7 @@ def identify(
 ) -> Identification:
     payload = clean_payload(raw)
     if payload is None:
-        return Identification(Outcome.UNKNOWN, Text("无法识别的码（内容为空或含有非法字符）",
+        return Identification(Outcome.UNKNOWN, Text("无法识别的采集码（内容为空或含有非法字符）",
                                                     "Unreadable code (empty or malformed)"))
     for decoder in decoders if decoders is not None else default_decoders():
         found = decoder.match(db, payload)
@@ -69,8 +70,8 @@ def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt
         ))
     if status.captured:
         return Identification(Outcome.ALREADY_CAPTURED, Text(
-            f"{student.name} 已于 {status.last_captured_at[:16]} 拍摄过（{status.versions} 版），如需重拍请选择“重拍”",
-            f"{student.name} was already photographed at {status.last_captured_at[:16]} ({status.versions} version(s)); choose Retake to replace it",
+            f"{student.name} 已于 {local_time(status.last_captured_at)} 拍摄过（{status.versions} 版），如需重拍请选择“重拍”",
+            f"{student.name} was already photographed at {local_time(status.last_captured_at)} ({status.versions} version(s)); choose Retake to replace it",
         ), student, matched_by, status, warnings)
     return Identification(Outcome.FOUND, Text(f"{student.name}，请就位", f"{student.name}, please take your place"),
                           student, matched_by, status, warnings)

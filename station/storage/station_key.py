@@ -36,16 +36,16 @@ _CHECK = b"photo-station station key check"
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
 
 NEED_PASSPHRASE = Text(
-    "本机没有可用的系统密钥库，请输入操作员口令以解锁工作站密钥（或设置环境变量 PHOTO_STATION_PASSPHRASE）。",
-    "No OS keyring is available: enter the operator passphrase to unlock the station key "
+    "本机没有可用的系统密钥库，请输入工作站口令以解锁工作站密钥（或设置环境变量 PHOTO_STATION_PASSPHRASE）。",
+    "No OS keyring is available: enter the station passphrase to unlock the station key "
     "(or set PHOTO_STATION_PASSPHRASE).",
 )
-WRONG_PASSPHRASE = Text("操作员口令不正确。", "The operator passphrase is wrong.")
+WRONG_PASSPHRASE = Text("工作站口令不正确。", "The station passphrase is wrong.")
 KEYRING_LOST = Text(
     "系统密钥库中找不到工作站密钥，无法查看本机已保存的照片（上传不受影响）。",
     "The station key is missing from the OS keyring; saved photos cannot be shown here (uploads are unaffected).",
 )
-SHORT_PASSPHRASE = Text("操作员口令至少需要 8 个字符。", "The operator passphrase needs at least 8 characters.")
+SHORT_PASSPHRASE = Text("工作站口令至少需要 8 个字符。", "The station passphrase needs at least 8 characters.")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pytest
 
 from station.capture.queue_board import QueueState, build_board, next_waiting
 from station.context import Station
-from station.privacy import mask_name
+from station.privacy import mask_name, mask_student_no
 from station.roster import schedule
 from station.roster.importer import import_roster
 from station.roster.store import set_absent
@@ -29,9 +29,15 @@ def station(home: Path, tmp_path: Path) -> Station:
     s.close()
 
 
-@pytest.mark.parametrize("name, masked", [("甲", "甲"), ("张三", "张*"), ("张三丰", "张*丰"), ("欧阳娜娜", "欧**娜")])
+@pytest.mark.parametrize("name, masked", [("甲", "*"), ("张三", "张*"), ("张三丰", "张*丰"), ("欧阳娜娜", "欧**娜")])
 def test_mask_name(name: str, masked: str) -> None:
     assert mask_name(name) == masked
+
+
+@pytest.mark.parametrize("number, masked", [("2021010102", "2021****02"), ("20210102", "2021**02"),
+                                            ("S12345", "S***45"), ("1234", "1***"), ("7", "7")])
+def test_mask_student_no(number: str, masked: str) -> None:
+    assert mask_student_no(number) == masked
 
 
 def test_board_is_the_slot_class_then_the_next_with_states(station: Station) -> None:
@@ -40,8 +46,8 @@ def test_board_is_the_slot_class_then_the_next_with_states(station: Station) -> 
     board = build_board(station.db, dt.datetime(2024, 10, 22, 8, 30))
     assert (board.current_class, board.next_class) == ("B班", "A班")
     assert [(e.student_no, e.name, e.state) for e in board.entries] == [
-        ("3", "丙*学", QueueState.DONE), ("4", "丁", QueueState.RETAKE),
-        ("1", "甲", QueueState.WAITING), ("2", "欧**娜", QueueState.WAITING)]
+        ("3", "丙*学", QueueState.DONE), ("4", "*", QueueState.RETAKE),
+        ("1", "*", QueueState.WAITING), ("2", "欧**娜", QueueState.WAITING)]
     assert next_waiting(board).student_no == "1"
 
 

@@ -33,7 +33,7 @@ def test_a_wrong_passphrase_is_told_apart(home):
     unlock_station_key(home, "operator passphrase 1")
     with pytest.raises(StationError) as info:
         unlock_station_key(home, "operator passphrase 2")
-    assert info.value.text.en == "The operator passphrase is wrong."
+    assert info.value.text.en == "The station passphrase is wrong."
 
 
 def test_a_short_passphrase_is_refused(home):

@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from station.camera import open_camera
+from station.camera.source import CameraState
 from station.capture.workflow import CaptureWorkflow
 from station.captures import CaptureStore
 from station.chsi.pipeline import ChsiPipeline
@@ -59,7 +60,9 @@ def make_window(qtbot, station, engine, pipeline):
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
-        qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=10_000)
+        # a photographer starts once the picture is on screen and the camera is live
+        qtbot.waitUntil(lambda: window.preview.shown_frame is not None and window.source.state is CameraState.LIVE,
+                        timeout=10_000)
         return window
 
     yield make

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from station.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import answer_next_dialog, on_next_dialog
-from ui.main_window import OVERRIDE_REASONS
+from ui.main_window import OVERRIDE_REASONS, REVIEW_AT_LEAST
 
 
 def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_window, tmp_path: Path) -> None:
@@ -42,6 +42,7 @@ def test_unknown_code_keeps_the_current_student_and_says_why(make_window, frames
     window.identify("NOT-A-CODE")
     assert window.card.name.text() == "林晓雯"
     assert "NOT-A-CODE" in window.message.text() and window.message.property("level") == "bad"
+    assert "当前学生仍是 林晓雯" in window.message.text()  # the shutter would still photograph her
 
 
 def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_window, frames: Path) -> None:
@@ -63,7 +64,11 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert window.pages.currentWidget() is window.review
     assert window.review.values["name"].text() == "林晓雯"
     assert window.review.photo.pixmap().size().toTuple() == (480, 640)
-    qtbot.keyClick(window.code_input, Qt.Key_Return)  # accept
+    qtbot.keyClick(window.code_input, Qt.Key_Return)  # a double press: the student has not seen the photo yet
+    qtbot.keyClick(window.code_input, Qt.Key_Space)  # Space or a pedal never accepts
+    assert window.pages.currentWidget() is window.review and "回车确认" in window.message.text()
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    qtbot.keyClick(window.code_input, Qt.Key_Return)  # accept, after a look
     assert window.pages.currentWidget() is window.preview and "第 1 版" in window.message.text()
     [first] = station.db.query("SELECT * FROM captures WHERE student_no = '2021010101'")
     assert first["operator"] == "测试摄影师" and first["superseded_at"] is None
@@ -151,6 +156,24 @@ def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_win
     qtbot.waitUntil(lambda: window.camera_status.text() == "相机已恢复", timeout=10_000)
 
 
+def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, make_window, frames: Path,
+                                                                        station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0005")
+    assert window.shutter_button.isEnabled() and window.camera_status.property("level") == "ok"
+    hidden = frames.with_name("unplugged")
+    frames.rename(hidden)
+    qtbot.waitUntil(lambda: window.camera_status.property("level") == "bad", timeout=10_000)
+    assert window.preview.shown_frame is not None  # the last picture is still on screen...
+    assert not window.shutter_button.isEnabled()
+    window.shutter()  # ...and the shutter key does not take it
+    assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
+    assert window.live_result is None and not window.problems.isVisible()
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    hidden.rename(frames)
+    qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
+
+
 def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(make_window, frames: Path, station) -> None:
     from station.captures import CaptureStore
 
@@ -173,9 +196,11 @@ def test_queue_screen_follows_the_station(make_window, frames: Path) -> None:
     window.identify("DEMO0002")
     rows = [(queue.table.item(r, 1).text(), queue.table.item(r, 2).text(), queue.table.item(r, 3).text())
             for r in range(queue.table.rowCount())]
-    assert [r[0] for r in rows] == sorted(r[0] for r in rows)  # class slot, then student number
-    assert rows[1] == ("2021010102", "陈*然", "正在拍摄")
-    assert all("110101" not in cell for row in rows for cell in row)  # never an ID number
+    numbers = [e.student_no for e in queue.board.entries]
+    assert numbers == sorted(numbers)  # class slot, then student number
+    assert rows[1] == ("2021****02", "陈*然", "正在拍摄")  # masked for the people in the queue
+    assert all("110101" not in cell and "2021010102" not in cell for row in rows for cell in row)
+    assert window.next_label.text() == "下一位：林晓雯（2021010101）"  # the photographer calls full names
     window.mark_next_absent()  # 2021010101 has not come
     assert queue.table.item(0, 3).text() == "缺席"
 
@@ -284,3 +309,21 @@ def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Pat
     assert window.pages.currentWidget() is window.review and window.message.text() == before
     window.escape()  # back to live: the code is read again
     qtbot.waitUntil(lambda: window.card.name.text() == "林晓雯", timeout=10_000)
+
+
+def test_the_queue_screen_keeps_the_student_at_the_camera_in_view(qtbot, make_window, frames: Path, station,
+                                                                  tmp_path: Path) -> None:
+    from station.roster.importer import import_roster
+
+    roster = tmp_path / "big.csv"
+    roster.write_text("学号,姓名,班级\n" + "".join(f"2021099{i:03d},学生{i},演示2101\n" for i in range(80)),
+                      encoding="utf-8")
+    import_roster(station.db, roster)
+    window = make_window(frames)
+    queue = window.queue_window
+    queue.resize(900, 700)
+    queue.show()
+    window.identify("2021099075")
+    item = next(queue.table.item(r, 3) for r in range(queue.table.rowCount())
+                if queue.table.item(r, 3).text() == "正在拍摄")
+    assert queue.table.viewport().rect().contains(queue.table.visualItemRect(item))

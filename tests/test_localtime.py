@@ -1,0 +1,42 @@
+"""Stored UTC times read in the laptop's local time (China time at the kiosk)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from station.context import Station
+from station.identify.identify import identify
+from station.localtime import local_time
+from station.roster.importer import import_roster
+
+pytestmark = pytest.mark.skipif(not hasattr(time, "tzset"), reason="time zones are switched with tzset (POSIX)")
+
+
+@pytest.fixture
+def china_time(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_utc_becomes_the_local_date_and_time(china_time) -> None:
+    assert local_time("2026-11-24T16:51:03.120+00:00") == "11-25 00:51"
+    assert local_time("2026-11-24T16:51:03", with_date=False) == "00:51"  # stored without a zone: UTC too
+    assert local_time("not a time") == "not a time"
+
+
+def test_already_photographed_says_when_in_local_time(china_time, home: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("学号,姓名,班级\n2021001,张三,软件2101\n", encoding="utf-8")
+    station = Station.open(home)
+    import_roster(station.db, roster)
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) "
+                           "VALUES ('2021001', 1, '2026-11-24T16:51:03.120+00:00')")
+    assert "已于 11-25 00:51 拍摄过" in identify(station.db, "2021001").message.zh
+    station.close()
