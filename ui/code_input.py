@@ -12,7 +12,7 @@ from station.i18n import Text
 from station.identify.wedge import WedgeDetector
 from ui.i18n import t
 
-PLACEHOLDER = Text("扫码枪扫描，或输入采集码/学号后按回车", "Scan, or type the capture code / student number and press Enter")
+PLACEHOLDER = Text("扫码，或输入学号后回车", "Scan, or type a number + Enter")
 
 
 SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and presenters send PageDown/F12

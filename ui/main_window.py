@@ -12,7 +12,8 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout,
+    QWidget,
 )
 
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
@@ -125,11 +126,13 @@ class MainWindow(QMainWindow):
         self.warnings = self._message_label("warn")
         self.problems = self._message_label("bad")
         self.shutter_button = QPushButton(t(SHUTTER))
+        self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)
         self.next_label = QLabel()
         self.absent_button = QPushButton(t(ABSENT))
         self.slot_label = QLabel()
         self.slot_label.setObjectName("title")
+        self.slot_label.setWordWrap(True)  # a long class name must not push the time out of sight
         for button in (self.retake_button, self.shutter_button, self.absent_button):
             button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
         self._build_layout()
@@ -174,11 +177,24 @@ class MainWindow(QMainWindow):
         return label
 
     def _build_layout(self) -> None:
-        side = QVBoxLayout()
+        # The student and the messages scroll when a small laptop screen cannot hold them all; the shutter and
+        # the next student stay in place at the bottom.
+        upper = QVBoxLayout()
         for widget in (self.slot_label, self.code_input, self.card, self.retake_button, self.message,
                        self.warnings, self.problems):
-            side.addWidget(widget)
-        side.addStretch(1)
+            upper.addWidget(widget)
+        upper.addStretch(1)
+        content = QWidget()
+        content.setLayout(upper)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.NoFocus)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(scroll, 1)
         side.addWidget(self.shutter_button)
         nxt = QHBoxLayout()
         nxt.addWidget(self.next_label, 1)

@@ -1,12 +1,12 @@
 """Review: the CHSI photo beside the student's details, so both people confirm it together.
 
-Shown full-size (480x640) so that a sideways or upside-down photo, or the wrong person,
-is obvious before anything is saved. Enter accepts, Esc retakes at once.
+Shown full-size (480x640) where the screen allows, so that a sideways or upside-down photo,
+or the wrong person, is obvious before anything is saved. Enter accepts, Esc retakes at once.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -14,6 +14,7 @@ from station.capture.workflow import Shot
 from station.i18n import Text
 from station.roster.idnumber import mask
 from ui.i18n import t
+from ui.photo_view import PhotoView
 
 ASK = Text("请学生确认：是本人、照片端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
@@ -31,13 +32,9 @@ class ReviewPanel(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.photo = QLabel()
-        self.photo.setFixedSize(480, 640)
-        self.photo.setAlignment(Qt.AlignCenter)
-        self.photo.setStyleSheet("border: 1px solid #9e9e9e; background: #fafafa")
-        self.previous = QLabel()
-        self.previous.setFixedSize(240, 320)
-        self.previous.setAlignment(Qt.AlignCenter)
+        # full size (480x640) where the screen allows; on a 1366x768 laptop it scales down to fit
+        self.photo = PhotoView(QSize(480, 640), QSize(300, 400))
+        self.previous = PhotoView(QSize(240, 320), QSize(120, 160))
         self.previous_caption = QLabel(t(PREVIOUS))
         side = QVBoxLayout()
         ask = QLabel(t(ASK))
@@ -50,6 +47,7 @@ class ReviewPanel(QWidget):
             grid.addWidget(QLabel(t(label)), row, 0)
             value = QLabel()
             value.setObjectName("studentName" if key == "name" else f"review_{key}")
+            value.setWordWrap(True)  # a long name wraps instead of widening the window
             grid.addWidget(value, row, 1)
             self.values[key] = value
         side.addLayout(grid)
@@ -59,8 +57,8 @@ class ReviewPanel(QWidget):
         self.notes.setWordWrap(True)
         side.addWidget(self.notes)
         side.addWidget(self.previous_caption)
-        side.addWidget(self.previous)
-        side.addStretch(1)
+        side.addWidget(self.previous, 1)
+        side.addStretch(0)
         self.accept_button = QPushButton(t(ACCEPT))
         self.retake_button = QPushButton(t(RETAKE))
         for button in (self.accept_button, self.retake_button):
@@ -75,9 +73,9 @@ class ReviewPanel(QWidget):
         buttons.addWidget(self.accept_button)
         side.addLayout(buttons)
         layout = QHBoxLayout(self)
-        layout.addWidget(self.photo)
+        layout.addWidget(self.photo, 3)
         layout.addSpacing(24)
-        layout.addLayout(side, 1)
+        layout.addLayout(side, 2)
 
     def show_shot(self, shot: Shot, previous_jpeg: bytes | None = None) -> None:
         pixmap = QPixmap()
@@ -97,6 +95,6 @@ class ReviewPanel(QWidget):
         self.notes.setVisible(bool(notes))
         old = QPixmap()
         if previous_jpeg and old.loadFromData(previous_jpeg, "JPEG"):
-            self.previous.setPixmap(old.scaled(240, 320, Qt.KeepAspectRatio, Qt.SmoothTransformation))
+            self.previous.setPixmap(old)
         self.previous.setVisible(bool(previous_jpeg))
         self.previous_caption.setVisible(bool(previous_jpeg))

@@ -38,6 +38,7 @@ class StudentCard(QFrame):
             caption.setStyleSheet("color: #616161")
             value = QLabel("—")
             value.setObjectName(f"value_{key}")
+            value.setWordWrap(True)  # a long college or major name wraps inside the panel
             grid.addWidget(caption, row, 0)
             grid.addWidget(value, row, 1)
             self.values[key] = value

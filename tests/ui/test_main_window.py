@@ -87,6 +87,8 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     answer_next_dialog("学生佩戴隐形眼镜")
     window.shutter()
     assert window.review.previous.isVisible()  # retake comparison with version 1
+    # the fullest screen still fits a 1366x768 laptop with its taskbar, and a 1080p one at 150 % scaling
+    assert window.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().height() <= 640
     window.accept()
     history = list(station.db.query("SELECT version, reason, superseded_at FROM captures ORDER BY version"))
     assert [h["version"] for h in history] == [1, 2]
