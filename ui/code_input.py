@@ -20,12 +20,15 @@ SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and pr
 
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
-    Enter/Space/pedal release the shutter, Enter accepts in review and Esc retakes."""
+    Enter/Space/pedal release the shutter, Enter accepts in review, Esc retakes, F2 and F3 press the
+    retake and absent buttons."""
 
     submitted = Signal(str, bool)  # text, came from a scanner
     enter = Signal()  # Enter on an empty field: the shutter, or accept in review
     shutter = Signal()  # Space or a pedal: the shutter only
     escape = Signal()
+    retake = Signal()  # F2
+    absent = Signal()  # F3
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,6 +49,12 @@ class CodeInput(QLineEdit):
             return
         if event.key() in SHUTTER_KEYS:
             self.shutter.emit()
+            return
+        if event.key() == Qt.Key_F2:
+            self.retake.emit()
+            return
+        if event.key() == Qt.Key_F3:
+            self.absent.emit()
             return
         if event.key() == Qt.Key_Escape:
             self.clear()

@@ -60,8 +60,10 @@ MENU_STATION = Text("工作站(&S)", "&Station")
 CAMERA_SETTINGS = Text("相机设置…", "Camera…")
 FULL_NAMES = Text("队列屏显示全名", "Full names on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
-RETAKE = Text("重拍…", "Retake…")
-ABSENT = Text("标记缺席", "Mark absent")
+RETAKE = Text("为已拍学生重拍…（F2）", "Retake a taken photo… (F2)")
+ABSENT = Text("标记缺席（F3）", "Mark absent (F3)")
+MARKED_ABSENT = Text("已将 {name}（{no}）标为缺席；学生来了时扫码即可照常拍摄",
+                     "{name} ({no}) marked absent; scanning their code later still photographs them")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
 STILL_CURRENT = Text("当前学生仍是 {name}", "The current student is still {name}")
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self.camera_status, self.queue_status = QLabel(), QLabel()
+        self.queue_status.setObjectName("queueState")
         self.camera_status.setObjectName("cameraState")  # always on, coloured: is the picture live?
         self._show_camera(STATE_TEXT[source.state], source.state)
         self.statusBar().addWidget(self.camera_status)
@@ -157,6 +160,9 @@ class MainWindow(QMainWindow):
         self.shutter_button.clicked.connect(self.shutter)
         self.retake_button.clicked.connect(self.ask_retake)
         self.absent_button.clicked.connect(self.mark_next_absent)
+        # the keys do what the buttons do, and only when the buttons could be pressed
+        self.code_input.retake.connect(lambda: self._press(self.retake_button))
+        self.code_input.absent.connect(lambda: self._press(self.absent_button))
         self.review.accepted.connect(self.accept)
         self.review.retake.connect(self.escape)
         self.scanner = CodeScanner(source, self._bridge.code.emit).start()
@@ -224,6 +230,12 @@ class MainWindow(QMainWindow):
         self.full_names.toggled.connect(self._set_full_names)
 
     # -- commands --------------------------------------------------------------------
+    @staticmethod
+    def _press(button: QPushButton) -> None:
+        """A key standing for a button does nothing while the button is hidden or disabled."""
+        if button.isEnabled() and not button.isHidden():
+            button.click()
+
     def identify(self, payload: str) -> None:
         try:
             found = self.workflow.identify(payload)
@@ -309,6 +321,7 @@ class MainWindow(QMainWindow):
         entry = self._next_waiting()
         if entry is not None:
             set_absent(self.station.db, entry.student_no, True)
+            self._say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._show_next()
 
@@ -438,7 +451,7 @@ class MainWindow(QMainWindow):
         text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
         if health.server_reachable is False:
             text += t(OFFLINE)
-        self.queue_status.setText(text)
+        self._say(self.queue_status, text, "bad" if health.failed else "")  # a failed upload must be seen
 
     def _edit_slots(self) -> None:
         if ScheduleDialog(self.station, self).exec():

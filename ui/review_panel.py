@@ -18,9 +18,9 @@ from ui.photo_view import PhotoView
 
 ASK = Text("请学生确认：是本人、照片端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
-RETAKE = Text("重拍（Esc）", "Retake (Esc)")
+RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 PREVIOUS = Text("上一版照片", "Previous photo")
-OVERRIDE = Text("未通过检查，已填写原因：{reason}", "Taken despite failing checks: {reason}")
+OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
 DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")),
            ("class_name", Text("班级", "Class")), ("id_number", Text("证件号", "ID number")))
@@ -90,7 +90,8 @@ class ReviewPanel(QWidget):
         if shot.retake_reason:
             notes.append(t(RETAKE_REASON.format(reason=shot.retake_reason)))
         if shot.override_reason:
-            notes.append(t(OVERRIDE.format(reason=shot.override_reason)))
+            checks = "；".join(t(i) for i in shot.analysis.instructions)  # so both can look at those once more
+            notes.append(t(OVERRIDE.format(checks=checks, reason=shot.override_reason)))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         old = QPixmap()

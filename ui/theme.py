@@ -28,6 +28,7 @@ QLabel#message[level="info"] {{ background: #e3f2fd; color: {INFO}; }}
 QLabel#cameraState {{ font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
 QLabel#cameraState[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#cameraState[level="bad"] {{ background: {BAD}; color: white; }}
+QLabel#queueState[level="bad"] {{ background: {BAD}; color: white; font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
 QPushButton#shutter {{ font-size: 20px; font-weight: 600; background: {INFO}; color: white; border-radius: 6px; }}
 QPushButton#shutter:disabled {{ background: #e0e0e0; color: #9e9e9e; }}
 QLineEdit#codeInput {{ font-size: 22px; padding: 6px; }}
