@@ -64,7 +64,7 @@ CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
 NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
-FINISH_REVIEW = Text("请先确认（回车）或重拍（Esc）当前照片", "Confirm (Enter) or retake (Esc) the current photo first")
+FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
 
 
 class CaptureWorkflow:
