@@ -13,7 +13,6 @@ import hashlib
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
@@ -22,6 +21,7 @@ from station.context import Station
 from station.db import Migrations, register
 from station.errors import StationError
 from station.i18n import Text
+from station.localtime import Clock, system_clock
 from station.storage.atomic import disk_full_error, ensure_free_space, write_atomic
 from station.storage.envelope import EnvelopeError, image_meta, open_with_station_key, seal
 from station.storage.station_key import StationKey, unlock_station_key
@@ -135,10 +135,11 @@ class CaptureStore:
     """The station-side entry point the capture screen calls when the operator accepts a photo."""
 
     def __init__(self, station: Station, key: StationKey | None = None,
-                 reserve_bytes: int = DEFAULT_RESERVE_BYTES) -> None:
+                 reserve_bytes: int = DEFAULT_RESERVE_BYTES, clock: Clock = system_clock) -> None:
         self.station = station
         self._key = key
         self.reserve_bytes = reserve_bytes
+        self.clock = clock  # stamps captured_at; the server corrects it by the clock offset seen at upload
 
     @property
     def key(self) -> StationKey:
@@ -180,7 +181,7 @@ class CaptureStore:
         if not db.execute("SELECT 1 FROM students WHERE student_no = ?", [student_no]).fetchone():
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no))
         last = db.execute("SELECT MAX(version) FROM captures WHERE student_no = ?", [student_no]).fetchone()[0]
-        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        now = self.clock().isoformat(timespec="milliseconds")
         version = CaptureVersion(student_no=student_no, version=(last or 0) + 1, captured_at=now, operator=operator,
                                  station_id=station_id, reason=reason, override_reason=override_reason,
                                  superseded_at=None, uid=uuid.uuid4().hex)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
+
+Clock = Callable[[], datetime]  # the station's notion of now, timezone-aware
+
+
+def system_clock() -> datetime:
+    """The laptop's own clock, in UTC."""
+    return datetime.now(timezone.utc)
 
 
 def local_time(iso: str, with_date: bool = True) -> str:

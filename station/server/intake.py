@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from station.i18n import Text
@@ -73,11 +74,17 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
     for kind in KINDS:
         if hashlib.sha256(request.files[kind]).hexdigest() != digests.get(kind):
             raise Refused(422, DIGEST_MISMATCH.format(kind=kind))
+    received_at = utc_now()
     upload = Upload(uid=uid, station_id=station_id, student_no=str(_field(meta, "student_no", str)),
                     version=int(_field(meta, "version", int)), captured_at=str(_field(meta, "captured_at", str)),
-                    received_at=utc_now(), operator=str(meta.get("operator", "")), reason=str(meta.get("reason", "")),
+                    received_at=received_at, operator=str(meta.get("operator", "")), reason=str(meta.get("reason", "")),
                     override_reason=str(meta.get("override_reason", "")), chsi_sha256=digests["chsi"],
-                    original_sha256=digests["original"], source=source)
+                    original_sha256=digests["original"], source=source,
+                    clock_offset_ms=_clock_offset_ms(meta.get("sent_at"), received_at) if source == "network" else 0)
+    try:
+        datetime.fromisoformat(upload.captured_at)  # ordering retakes needs it to be a time
+    except ValueError as exc:
+        raise Refused(422, BAD_META.format(field="captured_at")) from exc
     existing = server.store.get_upload(uid)
     if existing is not None:
         return _same_or_conflict(existing, upload)
@@ -88,6 +95,18 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
     if server.store.insert_upload(upload):
         return STORED
     return _same_or_conflict(server.store.get_upload(uid), upload)
+
+
+def _clock_offset_ms(sent_at: object, received_at: str) -> int:
+    """Server clock minus the station's, from the time the station stamped on the request (0 when it sent none).
+    A USB package is carried for hours or days, so its export time says nothing about the station's clock."""
+    try:
+        sent = datetime.fromisoformat(str(sent_at))
+    except ValueError:
+        return 0
+    if sent.tzinfo is None:
+        return 0
+    return round((datetime.fromisoformat(received_at) - sent).total_seconds() * 1000)
 
 
 def _same_or_conflict(existing: Upload | None, upload: Upload) -> str:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from station.errors import StationError
@@ -57,6 +57,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             major      TEXT NOT NULL DEFAULT ''
         )""",
     ),
+    # 2: how far the sending station's clock was behind the server's (ms), to order retakes across stations
+    ("ALTER TABLE uploads ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -66,7 +68,7 @@ NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序
 MIGRATION_LOCK = 20261124
 
 UPLOAD_COLUMNS = ("uid", "station_id", "student_no", "version", "captured_at", "received_at", "operator", "reason",
-                  "override_reason", "chsi_sha256", "original_sha256", "source")
+                  "override_reason", "chsi_sha256", "original_sha256", "source", "clock_offset_ms")
 STUDENT_COLUMNS = ("student_no", "name", "class_name", "id_number", "gender", "college", "major")
 
 
@@ -88,6 +90,30 @@ class Upload:
     chsi_sha256: str
     original_sha256: str
     source: str  # "network" or "usb"
+    # server time minus the station's clock when it sent this (network uploads; 0 when unknown, e.g. USB)
+    clock_offset_ms: int = 0
+
+    @property
+    def captured_on_server_clock(self) -> datetime:
+        """captured_at as the server's clock would have said it: retakes from stations whose clocks disagree
+        are ordered by this."""
+        moment = datetime.fromisoformat(self.captured_at)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment + timedelta(milliseconds=self.clock_offset_ms)
+
+
+def in_capture_order(uploads: list[Upload]) -> list[Upload]:
+    """Per student, oldest capture first. Across stations, captures are compared on the server's clock; within
+    one station its own version numbers decide, since the measured clock offset jitters by the network's
+    milliseconds and must not swap two photos taken a moment apart."""
+    effective: dict[str, datetime] = {}
+    latest: dict[tuple[str, str], datetime] = {}
+    for upload in sorted(uploads, key=lambda u: (u.student_no, u.station_id, u.version)):
+        at = upload.captured_on_server_clock
+        previous = latest.get((upload.student_no, upload.station_id))
+        latest[upload.student_no, upload.station_id] = effective[upload.uid] = max(at, previous) if previous else at
+    return sorted(uploads, key=lambda u: (u.student_no, effective[u.uid], u.version, u.received_at))
 
 
 class MetaStore:
@@ -184,9 +210,9 @@ class MetaStore:
         return [r[0] for r in self.rows("SELECT uid FROM uploads WHERE station_id = ?", [station_id])]
 
     def uploads(self) -> list[Upload]:
-        """Every upload, oldest capture first per student: the last one of a student is the registered image."""
-        rows = self.rows(f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM uploads ORDER BY student_no, captured_at, received_at")
-        return [Upload(*r) for r in rows]
+        """Every upload, oldest capture first per student (on the server's clock): the last one of a student is
+        the registered image."""
+        return in_capture_order([Upload(*r) for r in self.rows(f"SELECT {', '.join(UPLOAD_COLUMNS)} FROM uploads")])
 
     def registered(self) -> dict[str, Upload]:
         """The current image of each student: a retake's newer capture replaces the earlier ones."""

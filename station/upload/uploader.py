@@ -24,6 +24,7 @@ import sqlite_utils
 from station.captures import StoredCapture, stored_capture
 from station.db import open_db
 from station.i18n import Text
+from station.localtime import Clock, system_clock
 from station.paths import database_path
 from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
 from station.storage.station_key import StationKey
@@ -90,10 +91,12 @@ class Uploader:
     other threads then call only wake(), reconcile_soon() and stop(). Without start(),
     drain() and reconcile() run on the caller's thread (CLI, tests, benchmark)."""
 
-    def __init__(self, home: Path, key: StationKey, settings: UploadSettings = UploadSettings()) -> None:
+    def __init__(self, home: Path, key: StationKey, settings: UploadSettings = UploadSettings(),
+                 clock: Clock = system_clock) -> None:
         self.home = home
         self.key = key
         self.settings = settings
+        self.clock = clock  # the same clock the capture times came from
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -185,7 +188,9 @@ class Uploader:
         except EnvelopeError as exc:
             outbox.fail(db, job, exc.text)
             return True
-        meta = upload_meta(stored, files)
+        # The station's clock at sending: the server compares it with its own to correct captured_at, so a
+        # laptop with a wrong clock or time zone cannot make an older photo look like the newest retake.
+        meta = {**upload_meta(stored, files), "sent_at": self.clock().isoformat(timespec="milliseconds")}
         try:
             response = client.post("/api/v1/uploads", data={"meta": json.dumps(meta)},
                                    files={kind: (f"{stored.version.uid}.{kind}.pse", data) for kind, data in files.items()})

@@ -31,12 +31,16 @@ def test_a_new_server_folder_is_at_the_newest_version(tmp_path):
 
 def test_a_database_from_before_versions_were_recorded_keeps_its_uploads(tmp_path):
     init_server(tmp_path / "srv")
-    ServerContext(tmp_path / "srv").store.insert_upload(an_upload("u1"))
-    with sqlite3.connect(tmp_path / "srv" / "server.db") as conn:  # what servers before schema versions left behind
-        conn.execute("DROP TABLE schema_version")
+    db = tmp_path / "srv" / "server.db"
+    db.unlink()
+    with sqlite3.connect(db) as conn:  # what servers before schema versions left behind: step 1, no version
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO uploads VALUES ('u1', 'S01', '20210001', 1, '2026-06-01T09:00:00.000+00:00', "
+                     "'2026-06-01T09:00:01.000+00:00', '王老师', '', '', ?, ?, 'network')", ["a" * 64, "b" * 64])
     store = ServerContext(tmp_path / "srv").store
-    assert versions(tmp_path / "srv" / "server.db") == [len(MIGRATIONS)]
-    assert [u.uid for u in store.uploads()] == ["u1"]
+    assert versions(db) == [len(MIGRATIONS)]
+    assert [(u.uid, u.clock_offset_ms) for u in store.uploads()] == [("u1", 0)]
 
 
 def test_an_appended_step_upgrades_an_existing_database_once(tmp_path, monkeypatch):
