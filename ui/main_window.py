@@ -75,7 +75,7 @@ SAVED = Text("已保存 {name} 的照片（第 {version} 版），已加入上�
 ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
 OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请选择或填写原因（将被记录）：",
-                    "These checks fail:\n{problems}\n\nTo take the photo anyway, pick or type a reason (it is recorded):")
+                    "The photo does not pass yet:\n{problems}\n\nTo take it anyway, pick or type a reason (it is recorded):")
 RETAKE_TITLE = Text("重拍原因", "Retake reason")
 RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
 RETAKE_REASONS = (Text("学生要求重拍", "the student asked"), Text("照片不清晰", "photo not sharp"),

@@ -22,11 +22,11 @@ HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {cu
 NONE = Text("无", "none")
 COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "State"))
 STATES = {
-    QueueState.WAITING: (Text("等待", "waiting"), "#ffffff"),
-    QueueState.NOW: (Text("正在拍摄", "now"), "#fff59d"),
-    QueueState.DONE: (Text("已完成", "done"), "#c8e6c9"),
-    QueueState.RETAKE: (Text("已重拍", "retaken"), "#bbdefb"),
-    QueueState.ABSENT: (Text("缺席", "absent"), "#eeeeee"),
+    QueueState.WAITING: (Text("等待", "Waiting"), "#ffffff"),
+    QueueState.NOW: (Text("正在拍摄", "Now"), "#fff59d"),
+    QueueState.DONE: (Text("已完成", "Done"), "#c8e6c9"),
+    QueueState.RETAKE: (Text("已重拍", "Retaken"), "#bbdefb"),
+    QueueState.ABSENT: (Text("缺席", "Absent"), "#eeeeee"),
 }
 
 
