@@ -278,8 +278,7 @@ class MainWindow(QMainWindow):
         if isinstance(outcome, ShutterRefused):
             self._say(self.message, t(outcome.message), "bad")
         else:
-            if self.message.property("level") == "bad":
-                self._say(self.message, "", "")  # an earlier press's refusal no longer holds
+            self._say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
             self._show_review(outcome)
         self._show_step()
 

@@ -65,6 +65,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     qtbot.keyClick(window.code_input, Qt.Key_Space)
     assert window.pages.currentWidget() is window.review
     assert window.review.values["name"].text() == "林晓雯"
+    assert window.message.text() == ""  # no "please take your place" beside the photo under review
     assert window.review.photo.pixmap().size().toTuple() == (480, 640)
     qtbot.keyClick(window.code_input, Qt.Key_Return)  # a double press: the student has not seen the photo yet
     qtbot.keyClick(window.code_input, Qt.Key_Space)  # Space or a pedal never accepts
