@@ -24,7 +24,7 @@ IMPORT_TITLE = Text("导入名单", "Import roster")
 SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
                "{imported} added, {updated} updated, {unchanged} unchanged, {rejected} rows rejected")
-HEADERS = (Text("行", "Row"), Text("学号", "Student no."), Text("原因", "Reason"))
+HEADERS = (Text("位置", "Where"), Text("学号", "Student no."), Text("原因", "Reason"))
 SLOT_HEADERS = (Text("班级", "Class"), Text("开始", "Start"), Text("结束", "End"))
 
 
@@ -41,7 +41,7 @@ class ImportReportDialog(QDialog):
         self.table.setHorizontalHeaderLabels([t(h) for h in HEADERS])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         for row, rejected in enumerate(report.rejected):
-            for column, value in enumerate((str(rejected.row), rejected.student_no, t(rejected.reason))):
+            for column, value in enumerate((t(rejected.where()), rejected.student_no, t(rejected.reason))):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.setVisible(bool(report.rejected))
         layout.addWidget(self.table)

@@ -19,7 +19,7 @@ def test_import_report_dialog_lists_rejected_rows(qtbot, station, tmp_path: Path
     dialog = ImportReportDialog(import_roster(station.db, path))
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 0).text() == "2" and "校验位" in dialog.table.item(0, 2).text()
+    assert dialog.table.item(0, 0).text() == "第 2 行" and "校验位" in dialog.table.item(0, 2).text()
 
 
 def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station, monkeypatch) -> None:
