@@ -426,6 +426,8 @@ class MainWindow(QMainWindow):
         label.style().polish(label)
 
     def _live(self, result: LiveResult) -> None:
+        if self.source.state is not CameraState.LIVE:  # a late result about the last picture before the loss
+            return
         self.live_result = result
         self.preview.show_live(result if self.workflow.step is Step.LIVE else None)
         self._show_problems()

@@ -166,12 +166,14 @@ def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_win
 
 def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, make_window, frames: Path,
                                                                         station) -> None:
-    window = make_window(frames)
+    window = make_window(frames, live_checks=True)
     window.identify("DEMO0005")
+    qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
     assert window.shutter_button.isEnabled() and window.camera_status.property("level") == "ok"
     hidden = frames.with_name("unplugged")
     frames.rename(hidden)
     qtbot.waitUntil(lambda: window.camera_status.property("level") == "bad", timeout=10_000)
+    qtbot.wait(1500)  # the checks still busy with the last picture must not bring its results back
     assert window.preview.shown_frame is not None  # the last picture is still on screen...
     assert not window.shutter_button.isEnabled()
     window.shutter()  # ...and the shutter key does not take it
