@@ -34,7 +34,7 @@ def student_json(found: Identification, lang: str) -> dict:
         "major": s.major,
         "level": s.level,
         "id_number": mask(s.id_number) if s.id_number else "",
-        "capture_code": s.capture_code or "",
+        "capture_code": shown_code(s.capture_code) if s.capture_code else "",  # an ID pasted as a code, masked
         "matched_by": found.matched_by,
         "status": status.code,
         "versions": status.versions,

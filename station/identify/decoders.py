@@ -8,6 +8,7 @@ group `photo_station.decoders` (an object with `name` and `match(db, payload)`).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from station.roster.store import Student
 
 SLIP_PREFIX = "PS1"
 MAX_PAYLOAD = 256
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn"}  # control, format (invisible), surrogate, private, unassigned
+_ID_LIKE = re.compile(r"\d(?:[\s-]?\d){13,}[\s-]?[\dXx]?")
 
 
 class Decoder(Protocol):
@@ -32,16 +35,15 @@ class Decoder(Protocol):
 
 @dataclass(frozen=True)
 class ColumnDecoder:
-    """Exact match of the payload against one roster column."""
+    """Match of the payload against one roster column: exactly, or ignoring ASCII case."""
 
     name: str
     column: str
     normalize: Callable[[str], str] = str
+    ignore_case: bool = False
 
     def match(self, db: sqlite_utils.Database, payload: str) -> list[Student]:
-        value = self.normalize(payload)
-        # a scanner typing with Caps Lock on sends "cjm0001" for "CJM0001"
-        return store.find_by(db, self.column, value) or store.find_by(db, self.column, value, ignore_case=True)
+        return store.find_by(db, self.column, self.normalize(payload), self.ignore_case)
 
 
 def slip_payload(student_no: str) -> str:
@@ -72,14 +74,19 @@ def default_decoders() -> list[Decoder]:
         ColumnDecoder("capture_code", "capture_code"),
         ColumnDecoder("student_no", "student_no"),
         ColumnDecoder("id_number", "id_number", idnumber.normalize),
+        # only when nothing matches exactly: a scanner typing with Caps Lock on sends "cjm0001" for "CJM0001"
+        ColumnDecoder("capture_code", "capture_code", ignore_case=True),
+        ColumnDecoder("student_no", "student_no", ignore_case=True),
     ]
 
 
 def shown_code(payload: str) -> str:
-    """A code as it may be printed or shown: an ID number masked (first 6 and last 4), a long one cut short."""
-    if idnumber.looks_like_id(payload):
-        return idnumber.mask(idnumber.normalize(payload))
-    return payload if len(payload) <= 40 else payload[:37] + "…"
+    """A code as it may be printed or shown: anything that may be an ID number (a run of 14 or more digits,
+    spaced or dashed, typed with one too many or too few) masked to its first 6 and last 4 characters,
+    invisible characters shown as �, a long payload cut short."""
+    shown = _ID_LIKE.sub(lambda m: idnumber.mask(re.sub(r"[\s-]", "", m[0])), payload)
+    shown = "".join("\ufffd" if unicodedata.category(c) in _UNPRINTABLE else c for c in shown)
+    return shown if len(shown) <= 40 else shown[:37] + "…"
 
 
 def clean_payload(raw: str) -> str | None:
@@ -87,6 +94,6 @@ def clean_payload(raw: str) -> str | None:
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text or len(text) > MAX_PAYLOAD:
         return None
-    if any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Cn"} for c in text):
+    if any(unicodedata.category(c) in _UNPRINTABLE for c in text):
         return None
     return text

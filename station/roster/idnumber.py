@@ -50,11 +50,6 @@ def resident_id_problem(number: str, today: dt.date | None = None) -> Text | Non
     return None
 
 
-def looks_like_id(text: str) -> bool:
-    """Shaped like a resident ID number (15 or 18 characters), whether or not it is valid."""
-    return bool(_RESIDENT.match(normalize(text)))
-
-
 def mask(number: str) -> str:
     """First 6 and last 4 characters kept, the rest starred: enough to tell people apart."""
     if len(number) <= 10:

@@ -33,14 +33,20 @@ _SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$", re.I)
 _FLOAT_NUMBER = re.compile(r"^(\d+)\.0+$")  # 202101010042.0: a number that went through a float
 # A space between two Chinese characters is padding (李　四 lined up with three-character names), not part of the
 # name; between Latin letters (John Smith) it is kept.
-_SPACE_IN_CJK = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff·])\s+(?=[\u3400-\u9fff\uf900-\ufaff·])")
+_CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff·・•"  # ideographs (extension B on too), name dots
+_SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 _DUPLICATE_NUMBER = Text("学号与{where}重复", "Student number duplicates {where}")
 _DUPLICATE_CODE = Text("采集码与{where}重复", "Capture code duplicates {where}")
-_DUPLICATE_ID = Text("身份证号与{where}重复", "ID number duplicates {where}")
+_DUPLICATE_ID = Text("证件号码与{where}重复", "ID number duplicates {where}")
 _CODE_TAKEN = Text("采集码已属于学号 {holder} 的学生", "Capture code already belongs to student {holder}")
-_ID_TAKEN = Text("身份证号已属于学号 {holder} 的学生", "ID number already belongs to student {holder}")
+_ID_TAKEN = Text("证件号码已属于学号 {holder} 的学生", "ID number already belongs to student {holder}")
 _CODE_IS_A_NUMBER = Text("采集码“{code}”是另一名学生的学号（采集码列可能错位了）",
                          "Capture code '{code}' is another student's student number (is the column shifted?)")
+_NUMBER_IS_A_CODE = Text("学号是学号 {holder} 的学生的采集码（采集码列可能错位了）",
+                         "The student number is student {holder}'s capture code (is a column shifted?)")
+_CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位了）",
+                      "The capture code is an ID number (is the column shifted?)")
+_EXAMPLE = Text("这是填写示例，未导入", "an example row of the template; not imported")
 
 
 @dataclass(frozen=True)
@@ -147,26 +153,35 @@ def _normalized(record: dict[str, str]) -> dict[str, str]:
 
 
 def _row_problems(rows: list[Row]) -> dict[int, Text]:
-    """Problems a row has on its own or against earlier rows of the file, by id(row)."""
+    """Problems a row has on its own or against earlier rows of the file, by id(row). Capture codes compare
+    ignoring case, as a scanner with Caps Lock on would read them."""
     problems: dict[int, Text] = {}
     first: dict[tuple[str, str], Row] = {}  # (field, value) -> first row holding it
-    numbers = {row.record.get("student_no") for row in rows}
+    numbers = {row.record.get("student_no", "").upper() for row in rows}
+    ids = {row.record.get("id_number") for row in rows} - {"", None}
     for row in rows:
         record = row.record
         problem = _problem(record)
         for key, what in (("student_no", _DUPLICATE_NUMBER), ("capture_code", _DUPLICATE_CODE),
                           ("id_number", _DUPLICATE_ID)):
             if problem is None and record.get(key):
-                holder = first.setdefault((key, record[key]), row)
+                holder = first.setdefault((key, _same(key, record[key])), row)
                 if holder is not row:
                     problem = what.format(where=where(holder.sheet if holder.sheet != row.sheet else "",
                                                       holder.number))
-        code = record.get("capture_code")
-        if problem is None and code and code != record["student_no"] and code in numbers:
-            problem = _CODE_IS_A_NUMBER.format(code=code)
+        code = record.get("capture_code", "").upper()
+        if problem is None and code and code != record["student_no"].upper() and code in numbers:
+            problem = _CODE_IS_A_NUMBER.format(code=record["capture_code"])
+        if problem is None and code and code in ids:
+            problem = _CODE_IS_AN_ID
         if problem is not None:
             problems[id(row)] = problem
     return problems
+
+
+def _same(key: str, value: str) -> str:
+    """What two values of `key` are compared as: ID numbers exactly, capture codes and student numbers ignoring case."""
+    return value if key == "id_number" else value.upper()
 
 
 def _problem(record: dict[str, str]) -> Text | None:
@@ -174,6 +189,8 @@ def _problem(record: dict[str, str]) -> Text | None:
     if missing:
         return Text("缺少必填项：" + "、".join(m.zh for m in missing),
                     "Missing required field: " + ", ".join(m.en for m in missing))
+    if any(word in record["name"].lower() for word in ("示例", "样例", "example")):
+        return _EXAMPLE  # a template's 张三（示例） row
     number = record["student_no"]
     if not _STUDENT_NO.match(number):
         if _SCIENTIFIC.match(number):
@@ -196,40 +213,76 @@ def _is_resident_document(id_type: str) -> bool:
 
 
 def _held_elsewhere(db: sqlite_utils.Database, rows: list[Row]) -> dict[int, Text]:
-    """Rows whose capture code, ID number or code-as-number belongs to a student already in the database.
+    """Rows that would take a capture code, ID number or student number from a student already in the database.
 
-    A code or ID is free again when its holder is in this file with another value: a corrected file may swap
-    two codes, or move a column that was pasted one row off. Repeated until no rejection frees anything more.
+    A value is free again when its holder is in this file with another one: a corrected file may swap two
+    codes, or move a column that was pasted one row off. A rejected row keeps its student's old values, so
+    the rows waiting on that student are looked at again (each row once per such rejection, not per round).
     """
+    known = _Known.read(db)
+    conflicts = {id(row): _holders(known, row.record) for row in rows}
+    kept = {row.record["student_no"]: row.record for row in rows}
+    waiting_on: dict[str, list[Row]] = {}
+    for row in rows:
+        for _, holder, _, _ in conflicts[id(row)]:
+            waiting_on.setdefault(holder, []).append(row)
     problems: dict[int, Text] = {}
-    while True:
-        kept = {row.record["student_no"]: row.record for row in rows if id(row) not in problems}
-        found = {}
-        for row in rows:
-            if id(row) not in problems:
-                problem = _taken(db, row.record, kept)
-                if problem is not None:
-                    found[id(row)] = problem
-        if not found:
-            return problems
-        problems.update(found)
-
-
-def _taken(db: sqlite_utils.Database, record: dict[str, str], kept: dict[str, dict[str, str]]) -> Text | None:
-    number = record["student_no"]
-    for key, what in (("capture_code", _CODE_TAKEN), ("id_number", _ID_TAKEN)):
-        value = record.get(key)
-        if not value:
+    todo = list(rows)
+    while todo:
+        row = todo.pop()
+        if id(row) in problems:
             continue
-        for (holder,) in db.execute(f"SELECT student_no FROM students WHERE {key} = ? AND student_no != ?",
-                                    [value, number]).fetchall():
-            if holder not in kept or kept[holder].get(key) in ("", None, value):  # blank cells keep a value
-                return what.format(holder=holder)
-    code = record.get("capture_code")
-    if code and code != number and code not in kept and db.execute(
-            "SELECT 1 FROM students WHERE student_no = ?", [code]).fetchone():
-        return _CODE_IS_A_NUMBER.format(code=code)
-    return None
+        for key, holder, value, problem in conflicts[id(row)]:
+            if _keeps(kept.get(holder), key, value):
+                problems[id(row)] = problem
+                kept.pop(row.record["student_no"], None)
+                todo.extend(waiting_on.get(row.record["student_no"], []))
+                break
+    return problems
+
+
+def _holders(known: "_Known", record: dict[str, str]) -> list[tuple[str, str, str, Text]]:
+    """(field, other student, value, why) for each student in the database holding a value this row would take."""
+    number, found = record["student_no"], []
+    for key, value, index, what in (("capture_code", record.get("capture_code"), known.codes, _CODE_TAKEN),
+                                    ("id_number", record.get("id_number"), known.ids, _ID_TAKEN),
+                                    ("capture_code", number, known.codes, _NUMBER_IS_A_CODE),
+                                    ("student_no", record.get("capture_code"), known.numbers, _CODE_IS_A_NUMBER)):
+        if value:
+            found += [(key, holder, value, what.format(holder=holder, code=value))
+                      for holder in index.get(_same(key, value), [])
+                      if holder != number]
+    return found
+
+
+@dataclass
+class _Known:
+    """The students already in the database, by capture code and student number (ignoring case) and by ID number:
+    read once, so checking a 30,000-row file against them takes seconds, not a query per row and field."""
+
+    codes: dict[str, list[str]]
+    ids: dict[str, list[str]]
+    numbers: dict[str, list[str]]
+
+    @classmethod
+    def read(cls, db: sqlite_utils.Database) -> "_Known":
+        known = cls({}, {}, {})
+        for number, code, id_number in db.execute("SELECT student_no, capture_code, id_number FROM students"):
+            known.numbers.setdefault(number.upper(), []).append(number)
+            if code:
+                known.codes.setdefault(code.upper(), []).append(number)
+            if id_number:
+                known.ids.setdefault(id_number, []).append(number)
+        return known
+
+
+def _keeps(holder: dict[str, str] | None, key: str, value: str) -> bool:
+    """Whether the holder keeps `value`: not in this file, a blank cell (blank never erases), the same value,
+    or a student number (never given up)."""
+    if holder is None or key == "student_no":
+        return True
+    new = holder.get(key) or ""
+    return not new or _same(key, new) == _same(key, value)
 
 
 def _release_codes(db: sqlite_utils.Database, rows: list[Row]) -> None:

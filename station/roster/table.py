@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,14 +30,15 @@ class Sheet:
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
 
 
-OLD_EXCEL = Text("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV",
-                 "Old .xls files are not supported; save the workbook as .xlsx or CSV")
-_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # what .xls (and .xls renamed to .xlsx) starts with
-# Characters that show as nothing but make "Z3" and "Z3<ZWSP>" differ: zero-width (non-)joiners and spaces,
-# the word joiner, soft hyphens and the byte-order marks left where UTF-8-BOM files were pasted together.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff"))
-# Excel's ways of keeping a long number as text in a CSV: ="0123" and a leading apostrophe.
-_EXCEL_TEXT = re.compile(r'^="(.*)"$|^\'(.*)$', re.S)
+OLD_EXCEL = Text("不支持旧版 .xls 文件或加了密码的工作簿，请在 Excel 中另存为 .xlsx（不设密码）或 CSV",
+                 "Old .xls files and password-protected workbooks are not supported; save as .xlsx (without a "
+                 "password) or CSV")
+# what .xls (and .xls renamed to .xlsx) starts with; Excel also wraps a password-protected .xlsx in it
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MISSING_SHEET = Text("工作簿已损坏：有工作表无法读取，请在 Excel 中打开后另存一份再导入",
+                      "The workbook is damaged: a sheet cannot be read; open it in Excel, save a copy and import that")
+# Excel's ways of keeping a long number as text in a CSV: ="0123", and an apostrophe before digits.
+_EXCEL_TEXT = re.compile(r'^="(.*)"$|^\'([\dXx\s-]+)$', re.S)
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -79,7 +81,9 @@ def cell_text(value: object) -> str:
         return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).strip()
+    # Format characters show as nothing but make "Z3" and "Z3<ZWSP>" differ: zero-width spaces and joiners,
+    # direction marks, soft hyphens, and the byte-order marks left where UTF-8-BOM files were pasted together.
+    text = "".join(c for c in unicodedata.normalize("NFKC", str(value)) if unicodedata.category(c) != "Cf").strip()
     excel_text = _EXCEL_TEXT.match(text)
     if excel_text:
         text = (excel_text[1] if excel_text[1] is not None else excel_text[2]).strip()
@@ -87,12 +91,20 @@ def cell_text(value: object) -> str:
 
 
 def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
+    """The visible sheets (a hidden one is an old list or a lookup table the registrar never sees)."""
     import openpyxl
 
     workbook = openpyxl.load_workbook(data, read_only=True, data_only=True)
     try:
+        with zipfile.ZipFile(data) as package:  # openpyxl silently skips a sheet whose part is missing
+            parts = [name for name in package.namelist() if name.endswith("/workbook.xml")]
+            listed = len(re.findall(rb"<(?:\w+:)?sheet\s", package.read(parts[0]))) if parts else 0
+        if listed > len(workbook.sheetnames):
+            raise StationError(_MISSING_SHEET)
         sheets = []
         for ws in workbook.worksheets:
+            if ws.sheet_state != "visible":
+                continue
             # Some export tools write a stale used range; read-only openpyxl would stop there and drop rows.
             ws.reset_dimensions()
             sheets.append(Sheet(ws.title, [(n, [cell_text(v) for v in row])

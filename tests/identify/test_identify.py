@@ -214,3 +214,19 @@ def test_bytes_that_are_not_utf8_are_an_unknown_code_not_a_crash(station: Statio
     assert result.returncode == 1 and b"Traceback" not in result.stderr
     [error] = json_lines(result)
     assert error["error"] == "unknown_code" and error["code"] == "CJM\ufffd0001"
+
+
+def test_an_exact_student_number_beats_a_capture_code_matched_ignoring_case(station: Station) -> None:
+    with station.db.conn:  # a database from before such codes were refused at import
+        station.db.execute("UPDATE students SET capture_code = 'X2021002' WHERE student_no = '2021001'")
+        station.db.execute("UPDATE students SET student_no = 'x2021002' WHERE student_no = '2021002'")
+    found = identify(station.db, "x2021002", NOON)
+    assert (found.student.name, found.matched_by) == ("李四", "student_no")
+
+
+def test_id_numbers_are_masked_however_they_were_typed(station: Station, home: Path) -> None:
+    for typed in ("110101200302111026\u200b", "110101-20030211-1026", "11010120030211102"):
+        result = run_cli("lookup", typed, "--json", home=home)
+        assert result.returncode == 1
+        [error] = json_lines(result)
+        assert error["code"].startswith("110101*") and "2003021" not in result.stdout.decode() + result.stderr.decode()

@@ -123,10 +123,10 @@ def test_a_code_taken_by_a_student_who_keeps_it_is_still_refused(station: Statio
 def test_one_id_number_on_two_students_is_refused(station: Station, tmp_path: Path) -> None:
     rows = [HEADER, ["A1", "张三", "班1", "11010519491231002X", ""], ["A2", "李四", "班1", "11010519491231002X", ""]]
     report = import_roster(station.db, write_csv(tmp_path / "v1.csv", rows, "utf-8"))
-    assert [(r.row, r.reason.zh) for r in report.rejected] == [(3, "身份证号与第 2 行重复")]
+    assert [(r.row, r.reason.zh) for r in report.rejected] == [(3, "证件号码与第 2 行重复")]
     later = [HEADER, ["A3", "王五", "班1", "11010519491231002X", ""]]
     report = import_roster(station.db, write_csv(tmp_path / "v2.csv", later, "utf-8"))
-    assert [r.reason.zh for r in report.rejected] == ["身份证号已属于学号 A1 的学生"]
+    assert [r.reason.zh for r in report.rejected] == ["证件号码已属于学号 A1 的学生"]
 
 
 def test_files_that_are_not_rosters_say_what_they_are(station: Station, tmp_path: Path) -> None:
@@ -158,3 +158,63 @@ def test_cli_reports_a_damaged_workbook_without_a_traceback(home: Path, tmp_path
     assert "Traceback" not in result.stderr.decode("utf-8") and "无法读取名单文件" in result.stderr.decode("utf-8")
     [error] = json_lines(result)
     assert error["error"] == "unreadable_roster" and "damaged.xlsx" in error["message"]
+
+
+def test_codes_and_numbers_that_a_caps_lock_scanner_would_confuse_are_refused(station: Station,
+                                                                              tmp_path: Path) -> None:
+    rows = [HEADER, ["S1", "甲", "班1", "", "s2"], ["S2", "乙", "班1", "", ""], ["D1", "丙", "班1", "", "K1"],
+            ["D7", "丁", "班1", "", "k1"]]
+    report = import_roster(station.db, write_csv(tmp_path / "a.csv", rows, "utf-8"))
+    assert [(r.row, r.reason.zh) for r in report.rejected] == [
+        (2, "采集码“s2”是另一名学生的学号（采集码列可能错位了）"), (5, "采集码与第 4 行重复")]
+    # one class at a time: the next file's student number is an earlier student's capture code
+    report = import_roster(station.db, write_csv(tmp_path / "b.csv", [HEADER, ["k1", "戊", "班2", "", ""]], "utf-8"))
+    assert [r.reason.zh for r in report.rejected] == ["学号是学号 D1 的学生的采集码（采集码列可能错位了）"]
+
+
+def test_an_id_number_in_the_capture_code_column_is_refused(station: Station, tmp_path: Path) -> None:
+    rows = [HEADER, ["Y1", "甲", "班1", "11010519491231002X", "11010519491231002X"]]
+    report = import_roster(station.db, write_csv(tmp_path / "a.csv", rows, "utf-8"))
+    assert [r.reason.zh for r in report.rejected] == ["采集码是一个证件号码（采集码列可能错位了）"]
+
+
+def test_template_examples_hidden_sheets_and_stray_marks(station: Station, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(HEADER)
+    sheet.append(["2021XXXXXXXX", "张三（示例）", "计科2101（示例）", "", ""])
+    sheet.append(["Z5\u200e", "𠮷　田", "计科2101", "", ""])
+    sheet.append(["Z6", "'t Hooft", "计科2101", "", ""])
+    old = wb.create_sheet("旧名单")
+    old.append(HEADER)
+    old.append(["V99", "已退学", "计科2101", "", ""])
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "r.xlsx")
+    report = import_roster(station.db, tmp_path / "r.xlsx")
+    assert names(station) == {"Z5": "𠮷田", "Z6": "'t Hooft"}
+    assert [(r.row, r.reason.zh) for r in report.rejected] == [(2, "这是填写示例，未导入")]
+
+
+def test_a_workbook_missing_a_sheet_is_refused_not_half_imported(station: Station, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(HEADER)
+    wb.active.append(["1", "甲", "班1", "", ""])
+    wb.create_sheet("班2").append(HEADER)
+    wb.save(tmp_path / "whole.xlsx")
+    with zipfile.ZipFile(tmp_path / "whole.xlsx") as source, zipfile.ZipFile(tmp_path / "half.xlsx", "w") as target:
+        for item in source.infolist():
+            if item.filename != "xl/worksheets/sheet2.xml":
+                target.writestr(item, source.read(item.filename))
+    with pytest.raises(StationError) as caught:
+        import_roster(station.db, tmp_path / "half.xlsx")
+    assert "已损坏" in caught.value.text.zh and names(station) == {}
+
+
+def test_cli_json_error_for_a_file_name_that_is_not_utf8(home: Path, tmp_path: Path) -> None:
+    import os
+
+    result = run_cli("roster", "import", os.fsdecode(os.fsencode(str(tmp_path)) + b"/missing\xff.csv"), "--json",
+                     home=home)
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    [error] = json_lines(result)
+    assert error["error"] == "unreadable_roster" and "missing\ufffd.csv" in error["message"]
