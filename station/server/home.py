@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +38,17 @@ ALREADY_INITIALISED = Text("服务器目录 {home} 已初始化，不会覆盖�
 
 KEY_LOCKED = Text("服务器私钥无法打开：请设置正确的 PHOTO_STATION_SERVER_KEY_PASSPHRASE。",
                   "The server private key does not open: set the right PHOTO_STATION_SERVER_KEY_PASSPHRASE.")
+DATABASE_UNAVAILABLE = Text("无法打开服务器数据库 {url}：{what}（PostgreSQL 是否已启动？文件是否被占用？）",
+                            "Cannot open the server database {url}: {what} (is PostgreSQL running? is the file in use?)")
 STATION_EXISTS = Text("工作站 {station_id} 已存在。", "Station {station_id} already exists.")
+
+
+def _postgres_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg  # the `postgres` extra
+    except ImportError:
+        return ()
+    return (psycopg.Error,)
 
 
 def server_home(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -88,8 +99,12 @@ class ServerContext:
     @cached_property
     def store(self) -> MetaStore:
         """The metadata store, its schema brought up to this server's version on first use."""
-        store = MetaStore(self.settings.get("db_url") or str(self.home / "server.db"))
-        store.migrate()
+        url = self.settings.get("db_url") or str(self.home / "server.db")
+        store = MetaStore(url)
+        try:
+            store.migrate()
+        except (sqlite3.Error, OSError) + _postgres_errors() as exc:
+            raise StationError(DATABASE_UNAVAILABLE.format(url=url, what=exc)) from exc
         return store
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from station.i18n import Text
@@ -23,6 +23,7 @@ from station.storage.envelope import EnvelopeError, image_meta, open_with_server
 KINDS = ("chsi", "original")
 UID = re.compile(r"^[0-9a-f]{32}$")  # what CaptureStore makes (uuid4 hex); also keeps paths inside blobs/
 STORED, DUPLICATE = "stored", "duplicate"
+MAX_CLOCK_OFFSET = timedelta(days=365 * 30)  # a clock fallen back to its BIOS date, not a typo'd year 9999
 
 BAD_META = Text("上传信息不完整：{field}", "Upload metadata is incomplete: {field}")
 WRONG_STATION = Text("令牌属于工作站 {token_station}，不能代表 {claimed} 上传。",
@@ -80,7 +81,8 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
                     received_at=received_at, operator=str(meta.get("operator", "")), reason=str(meta.get("reason", "")),
                     override_reason=str(meta.get("override_reason", "")), chsi_sha256=digests["chsi"],
                     original_sha256=digests["original"], source=source,
-                    clock_offset_ms=_clock_offset_ms(meta.get("sent_at"), received_at) if source == "network" else 0)
+                    clock_offset_ms=_clock_offset_ms(meta.get("sent_at"), received_at) if source == "network"
+                    else server.store.clock_offset_of(station_id))
     try:
         datetime.fromisoformat(upload.captured_at)  # ordering retakes needs it to be a time
     except ValueError as exc:
@@ -98,15 +100,17 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
 
 
 def _clock_offset_ms(sent_at: object, received_at: str) -> int:
-    """Server clock minus the station's, from the time the station stamped on the request (0 when it sent none).
-    A USB package is carried for hours or days, so its export time says nothing about the station's clock."""
+    """Server clock minus the station's, from the time the station stamped on the request (0 when it sent none,
+    or nonsense). A USB package is carried for days, so its export time says nothing about the station's clock:
+    it takes the offset of the station's newest network upload instead."""
     try:
         sent = datetime.fromisoformat(str(sent_at))
     except ValueError:
         return 0
     if sent.tzinfo is None:
         return 0
-    return round((datetime.fromisoformat(received_at) - sent).total_seconds() * 1000)
+    offset = datetime.fromisoformat(received_at) - sent
+    return round(offset.total_seconds() * 1000) if abs(offset) <= MAX_CLOCK_OFFSET else 0
 
 
 def _same_or_conflict(existing: Upload | None, upload: Upload) -> str:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from openpyxl import Workbook
 
+from station.localtime import local_time
 from station.server.store import MetaStore, Upload
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
@@ -90,6 +91,11 @@ def missing_xlsx(rows: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
+def _when(upload: Upload) -> str:
+    """When a photo was taken, on the server's clock (as retakes are ordered) and in the server's local time."""
+    return local_time(upload.captured_on_server_clock.isoformat())
+
+
 def _page(title: str, body: str) -> str:
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
@@ -123,11 +129,11 @@ def overview_page(state: SchoolState) -> str:
 
 
 def class_page(state: ClassState) -> str:
-    captured = [[escape(s["student_no"]), escape(s["name"]), escape(v[-1].captured_at), escape(v[-1].station_id),
+    captured = [[escape(s["student_no"]), escape(s["name"]), escape(_when(v[-1])), escape(v[-1].station_id),
                  str(len(v))] for s, v in state.captured]
     missing = [[escape(s["student_no"]), escape(s["name"])] for s in state.missing]
     retakes = [[escape(s["student_no"]), escape(s["name"]),
-                "<br>".join(escape(f"{u.captured_at} {u.station_id} {u.operator} {u.reason}") for u in v)]
+                "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.reason}") for u in v)]
                for s, v in state.retakes]
     link = quote(state.name)
     body = (f"<h2>已拍摄（{len(captured)}）</h2>" + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数"], captured)

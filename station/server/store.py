@@ -58,7 +58,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
     # 2: how far the sending station's clock was behind the server's (ms), to order retakes across stations
-    ("ALTER TABLE uploads ADD COLUMN clock_offset_ms INTEGER NOT NULL DEFAULT 0",),
+    # (BIGINT: a laptop whose clock fell back years is exactly the case, and PostgreSQL's INTEGER is 32-bit)
+    ("ALTER TABLE uploads ADD COLUMN clock_offset_ms BIGINT NOT NULL DEFAULT 0",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -100,7 +101,10 @@ class Upload:
         moment = datetime.fromisoformat(self.captured_at)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
-        return moment + timedelta(milliseconds=self.clock_offset_ms)
+        try:
+            return moment + timedelta(milliseconds=self.clock_offset_ms)
+        except OverflowError:  # a nonsense stamp must not stop the listing of every other photo
+            return moment
 
 
 def in_capture_order(uploads: list[Upload]) -> list[Upload]:
@@ -205,6 +209,13 @@ class MetaStore:
             cursor = self.run(cur, f"INSERT INTO uploads({columns}) VALUES ({marks}) ON CONFLICT (uid) DO NOTHING",
                               [getattr(upload, c) for c in UPLOAD_COLUMNS])
             return cursor.rowcount == 1
+
+    def clock_offset_of(self, station_id: str) -> int:
+        """The offset measured on the station's newest network upload (0 before any): what a USB package from it,
+        which carries no clock of its own, is corrected by."""
+        found = self.rows("SELECT clock_offset_ms FROM uploads WHERE station_id = ? AND source = 'network' "
+                          "ORDER BY received_at DESC LIMIT 1", [station_id])
+        return int(found[0][0]) if found else 0
 
     def uids_of_station(self, station_id: str) -> list[str]:
         return [r[0] for r in self.rows("SELECT uid FROM uploads WHERE station_id = ?", [station_id])]

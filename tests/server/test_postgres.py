@@ -109,3 +109,15 @@ def test_postgresql_servers_starting_together_migrate_one_at_a_time(pg_url):
     url = fresh_database(pg_url, "together_test")
     assert migrate_together(url) == []
     assert MetaStore(url).rows("SELECT version FROM schema_version") == [(len(MIGRATIONS),)]
+
+
+def test_postgresql_keeps_a_clock_offset_of_years(pg_url):
+    from dataclasses import replace
+
+    from tests.server.test_schema_migrations import an_upload
+
+    store = MetaStore(fresh_database(pg_url, "offset_test"))
+    store.migrate()
+    years = 7 * 365 * 24 * 3600 * 1000  # a laptop whose clock fell back to its BIOS date
+    assert store.insert_upload(replace(an_upload("u1"), clock_offset_ms=years))
+    assert store.get_upload("u1").clock_offset_ms == years

@@ -88,3 +88,10 @@ def migrate_together(url: str, servers: int = 4) -> list[BaseException]:
 def test_servers_starting_together_migrate_one_at_a_time(tmp_path):
     assert migrate_together(str(tmp_path / "server.db")) == []
     assert versions(tmp_path / "server.db") == [len(MIGRATIONS)]
+
+
+def test_a_database_that_cannot_be_reached_is_a_message_not_a_traceback(tmp_path, capsys):
+    code = server_main(["--home", str(tmp_path / "srv"), "--lang", "en", "init", "--db-url",
+                        "postgresql://station@127.0.0.1:1/postgres"])  # nothing listens on port 1
+    assert code != 0
+    assert "Cannot open the server database postgresql://station@127.0.0.1:1/postgres" in capsys.readouterr().err

@@ -52,3 +52,26 @@ def test_one_station_s_versions_keep_their_order_whatever_the_offset_jitter() ->
     ordered = in_capture_order([upload("x", 1, "2026-06-01T17:00:00+00:00", -8 * 3600 * 1000),
                                 upload("y", 1, "2026-06-01T09:30:00+00:00", 0, "S02")])
     assert [u.uid for u in ordered] == ["x", "y"]
+
+
+def test_a_usb_package_from_a_fast_station_is_corrected_by_its_last_network_offset(station, key, server,
+                                                                                   tmp_path: Path):
+    from station.server.usb_import import import_package
+    from station.upload.package import write_package
+
+    CaptureStore(station, key, clock=fast_clock).save("20200001", b"first", b"o", operator="甲")
+    Uploader(station.home, key, FAST, clock=fast_clock).drain()  # the server learns this station's offset
+    CaptureStore(station, key, clock=fast_clock).save("20200002", b"usb", b"o", operator="甲")
+    import_package(server.context, write_package(station, key, tmp_path).folder)
+    by_student = {u.student_no: u for u in server.context.store.uploads()}
+    assert by_student["20200002"].source == "usb"
+    assert abs(by_student["20200002"].clock_offset_ms - by_student["20200001"].clock_offset_ms) < 60_000
+
+
+def test_a_nonsense_station_clock_is_ignored_and_never_breaks_the_listing() -> None:
+    from station.server.intake import _clock_offset_ms
+
+    assert _clock_offset_ms("9999-12-31T00:00:00+00:00", "2026-06-01T09:00:00+00:00") == 0
+    assert _clock_offset_ms("2019-01-01T00:00:00+00:00", "2026-06-01T09:00:00+00:00") > 2**31  # BIOS date: kept
+    stray = Upload("z", "S9", "1", 1, "2026-06-01T09:00:00+00:00", "", "", "", "", "", "", "network", -10**17)
+    assert [u.uid for u in in_capture_order([stray])] == ["z"]
