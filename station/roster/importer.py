@@ -46,6 +46,8 @@ _NUMBER_IS_A_CODE = Text("学号是学号 {holder} 的学生的采集码（采�
                          "The student number is student {holder}'s capture code (is a column shifted?)")
 _CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位了）",
                       "The capture code is an ID number (is the column shifted?)")
+_NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大小写，请统一写法",
+                               "The student number differs only in letter case from student {holder}; write it alike")
 _EXAMPLE = Text("这是填写示例，未导入", "an example row of the template; not imported")
 
 
@@ -88,9 +90,9 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Row:
-    """One student line of the file: where it is, and its cells by field."""
+    """One student line of the file: where it is, and its cells by field (each row is its own key)."""
 
     sheet: str
     number: int
@@ -103,14 +105,17 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
     several_sheets = len({row.sheet for row in rows}) > 1
     stamp = (now or dt.datetime.now()).isoformat(timespec="seconds")
     report = ImportReport()
-    problems = _row_problems(rows)
-    problems.update(_held_elsewhere(db, [row for row in rows if id(row) not in problems]))
     with db.conn:
-        accepted = [row for row in rows if id(row) not in problems]
+        # checked and written in one write transaction: a second import at the same moment (the window and the
+        # command line) waits, instead of passing the same checks and then breaking a uniqueness rule
+        db.execute("BEGIN IMMEDIATE")
+        problems = _row_problems(rows)
+        problems.update(_held_elsewhere(db, [row for row in rows if row not in problems]))
+        accepted = [row for row in rows if row not in problems]
         _release_codes(db, accepted)
         for row in rows:
-            if id(row) in problems:
-                report.rejected.append(Rejected(row.number, row.record.get("student_no", ""), problems[id(row)],
+            if row in problems:
+                report.rejected.append(Rejected(row.number, row.record.get("student_no", ""), problems[row],
                                                 row.sheet if several_sheets else ""))
                 continue
             outcome = _upsert(db, row.record, stamp)
@@ -152,10 +157,10 @@ def _normalized(record: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _row_problems(rows: list[Row]) -> dict[int, Text]:
-    """Problems a row has on its own or against earlier rows of the file, by id(row). Capture codes compare
+def _row_problems(rows: list[Row]) -> dict[Row, Text]:
+    """Problems a row has on its own or against earlier rows of the file. Capture codes compare
     ignoring case, as a scanner with Caps Lock on would read them."""
-    problems: dict[int, Text] = {}
+    problems: dict[Row, Text] = {}
     first: dict[tuple[str, str], Row] = {}  # (field, value) -> first row holding it
     numbers = {row.record.get("student_no", "").upper() for row in rows}
     ids = {row.record.get("id_number") for row in rows} - {"", None}
@@ -175,7 +180,7 @@ def _row_problems(rows: list[Row]) -> dict[int, Text]:
         if problem is None and code and code in ids:
             problem = _CODE_IS_AN_ID
         if problem is not None:
-            problems[id(row)] = problem
+            problems[row] = problem
     return problems
 
 
@@ -212,7 +217,7 @@ def _is_resident_document(id_type: str) -> bool:
     return not id_type or "身份证" in id_type or "居住证" in id_type or "resident" in id_type.lower()
 
 
-def _held_elsewhere(db: sqlite_utils.Database, rows: list[Row]) -> dict[int, Text]:
+def _held_elsewhere(db: sqlite_utils.Database, rows: list[Row]) -> dict[Row, Text]:
     """Rows that would take a capture code, ID number or student number from a student already in the database.
 
     A value is free again when its holder is in this file with another one: a corrected file may swap two
@@ -220,21 +225,21 @@ def _held_elsewhere(db: sqlite_utils.Database, rows: list[Row]) -> dict[int, Tex
     the rows waiting on that student are looked at again (each row once per such rejection, not per round).
     """
     known = _Known.read(db)
-    conflicts = {id(row): _holders(known, row.record) for row in rows}
+    conflicts = {row: _holders(known, row.record) for row in rows}
     kept = {row.record["student_no"]: row.record for row in rows}
     waiting_on: dict[str, list[Row]] = {}
     for row in rows:
-        for _, holder, _, _ in conflicts[id(row)]:
+        for _, holder, _, _ in conflicts[row]:
             waiting_on.setdefault(holder, []).append(row)
-    problems: dict[int, Text] = {}
+    problems: dict[Row, Text] = {}
     todo = list(rows)
     while todo:
         row = todo.pop()
-        if id(row) in problems:
+        if row in problems:
             continue
-        for key, holder, value, problem in conflicts[id(row)]:
+        for key, holder, value, problem in conflicts[row]:
             if _keeps(kept.get(holder), key, value):
-                problems[id(row)] = problem
+                problems[row] = problem
                 kept.pop(row.record["student_no"], None)
                 todo.extend(waiting_on.get(row.record["student_no"], []))
                 break
@@ -247,7 +252,9 @@ def _holders(known: "_Known", record: dict[str, str]) -> list[tuple[str, str, st
     for key, value, index, what in (("capture_code", record.get("capture_code"), known.codes, _CODE_TAKEN),
                                     ("id_number", record.get("id_number"), known.ids, _ID_TAKEN),
                                     ("capture_code", number, known.codes, _NUMBER_IS_A_CODE),
-                                    ("student_no", record.get("capture_code"), known.numbers, _CODE_IS_A_NUMBER)):
+                                    ("student_no", record.get("capture_code"), known.numbers, _CODE_IS_A_NUMBER),
+                                    ("student_no", record.get("capture_code"), known.ids, _CODE_IS_AN_ID),
+                                    ("student_no", number, known.numbers, _NUMBER_DIFFERS_IN_CASE)):
         if value:
             found += [(key, holder, value, what.format(holder=holder, code=value))
                       for holder in index.get(_same(key, value), [])

@@ -218,3 +218,37 @@ def test_cli_json_error_for_a_file_name_that_is_not_utf8(home: Path, tmp_path: P
     assert result.returncode == 2 and b"Traceback" not in result.stderr
     [error] = json_lines(result)
     assert error["error"] == "unreadable_roster" and "missing\ufffd.csv" in error["message"]
+
+
+def test_a_student_number_written_in_another_case_is_not_a_second_student(station: Station, tmp_path: Path) -> None:
+    import_roster(station.db, write_csv(tmp_path / "a.csv", [HEADER, ["CS2021001", "张三", "班1", "", "K1"]], "utf-8"))
+    report = import_roster(station.db, write_csv(tmp_path / "b.csv", [HEADER, ["cs2021001", "张三", "班1", "", "K2"]],
+                                                 "utf-8"))
+    assert [r.reason.zh for r in report.rejected] == ["学号与已导入的学号 CS2021001 只差大小写，请统一写法"]
+    assert names(station) == {"CS2021001": "张三"}
+
+
+def test_two_imports_at_once_never_break_a_uniqueness_rule(station: Station, tmp_path: Path) -> None:
+    import threading
+
+    files = [write_csv(tmp_path / f"{side}.csv", [HEADER] + [[f"{side}{i:04d}", "某", "班1", "", f"K{i:04d}"]
+                                                            for i in range(1500)], "utf-8") for side in "AB"]
+    start, outcomes = threading.Barrier(2), []
+
+    def run(path: Path) -> None:
+        other = Station.open(station.home)  # a second window or the command line: its own connection
+        start.wait()
+        try:
+            outcomes.append(import_roster(other.db, path))
+        except Exception as exc:  # noqa: BLE001  (the test reports it)
+            outcomes.append(exc)
+        finally:
+            other.close()
+
+    threads = [threading.Thread(target=run, args=(path,)) for path in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(not isinstance(o, Exception) for o in outcomes), outcomes
+    assert sorted(o.imported for o in outcomes) == [0, 1500]  # whoever came second finds every code taken
