@@ -58,7 +58,7 @@ MENU_UPLOAD = Text("上传(&U)", "&Upload")
 FAILED_UPLOADS = Text("失败的上传…", "Failed uploads…")
 MENU_STATION = Text("工作站(&S)", "&Station")
 CAMERA_SETTINGS = Text("相机设置…", "Camera…")
-FULL_NAMES = Text("队列屏显示全名", "Full names on the queue screen")
+FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 RETAKE = Text("为已拍学生重拍…（F2）", "Retake a taken photo… (F2)")
 ABSENT = Text("标记缺席（F3）", "Mark absent (F3)")
@@ -386,8 +386,7 @@ class MainWindow(QMainWindow):
         step = self.workflow.step
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
         self.scanner.pause(step is Step.REVIEW)
-        self.shutter_button.setEnabled(step is Step.LIVE and not self.workflow.needs_retake_reason
-                                       and self.source.state is CameraState.LIVE)
+        self.shutter_button.setEnabled(self.workflow.can_shoot(self.source.state))
         found = self.workflow.identification
         self.retake_button.setVisible(bool(found and found.outcome is Outcome.ALREADY_CAPTURED) and step is Step.LIVE)
         self._show_problems()

@@ -28,8 +28,9 @@ class PhotoView(QWidget):
         return self._natural
 
     def photo_rect(self) -> QRect:
-        """Where the photo is drawn: centred, scaled to fit, never above its natural size."""
-        size = self._natural.scaled(self.size().boundedTo(self._natural), Qt.KeepAspectRatio)
+        """Where the photo is drawn: centred, in its own proportions, scaled to fit, never above its natural size."""
+        shape = self._natural if self._pixmap.isNull() else self._pixmap.size()
+        size = shape.scaled(self.size().boundedTo(self._natural), Qt.KeepAspectRatio)
         return QRect((self.width() - size.width()) // 2, (self.height() - size.height()) // 2,
                      size.width(), size.height())
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from station.capture.workflow import ShutterRefused
 from station.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import answer_next_dialog, on_next_dialog
@@ -91,8 +92,8 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     window.shutter()
     assert window.review.previous.isVisible()  # retake comparison with version 1
     shot = window.workflow.shot
-    if shot.override_reason:  # the review names the checks that were overridden, so both look at them again
-        assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
+    assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
+    assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
     # the fullest screen still fits a 1366x768 laptop with its taskbar, and a 1080p one at 150 % scaling
     assert window.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().height() <= 640
     window.accept()
@@ -173,6 +174,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     hidden = frames.with_name("unplugged")
     frames.rename(hidden)
     qtbot.waitUntil(lambda: window.camera_status.property("level") == "bad", timeout=10_000)
+    left_over = window.preview.shown_frame
     qtbot.wait(1500)  # the checks still busy with the last picture must not bring its results back
     assert window.preview.shown_frame is not None  # the last picture is still on screen...
     assert not window.shutter_button.isEnabled()
@@ -182,6 +184,9 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     hidden.rename(frames)
     qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
+    # back live, the picture left over from before the loss is still not taken
+    refused = window.workflow.shoot(left_over, window.source.state)
+    assert isinstance(refused, ShutterRefused) and "画面还没有更新" in refused.message.zh
 
 
 def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(make_window, frames: Path, station) -> None:
