@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
             self.checks.stop()
         old, self.source = self.source, source
         old.stop()
-        self.preview.source = source
+        self.preview.use_source(source)
         source.subscribe(self._bridge.camera.emit)
         self.scanner = CodeScanner(source, self._bridge.code.emit)
         self.scanner.pause(self.workflow.step is Step.REVIEW)
@@ -434,9 +434,10 @@ class MainWindow(QMainWindow):
     def _camera_changed(self, change: StateChange) -> None:
         state = self.source.state  # a change may come late from a camera just swapped out: the current one decides
         self._show_camera(change.text if change.state is state else STATE_TEXT[state], state)
-        if state is not CameraState.LIVE:  # the last results describe a picture that is no longer live
+        if state is not CameraState.LIVE:  # the last picture and its results are no longer the live scene
             self.live_result = None
             self.preview.show_live(None)
+            self.preview.camera_lost()
         self._show_step()
 
     def _show_camera(self, text: Text, state: CameraState) -> None:

@@ -18,6 +18,7 @@ class PreviewWidget(QWidget):
         super().__init__()
         self.source = source
         self.shown_frame: Frame | None = None  # the frame on screen, held: exactly what the shutter takes
+        self._lost_after = -1  # frames up to this id were shown before the camera was lost: never taken again
         self._image: QImage | None = None
         self.live: LiveResult | None = None  # the newest compliance result, drawn over the picture
         self.setMinimumSize(480, 270)
@@ -28,7 +29,7 @@ class PreviewWidget(QWidget):
 
     def _refresh(self) -> None:
         frame = self.source.latest()
-        if frame is None or frame is self.shown_frame:
+        if frame is None or frame is self.shown_frame or frame.frame_id <= self._lost_after:
             if self.source.state is not CameraState.LIVE:
                 self.update()
             return
@@ -39,6 +40,17 @@ class PreviewWidget(QWidget):
         self._rgb = rgb
         self.shown_frame = frame
         self.update()
+
+    def camera_lost(self) -> None:
+        """The last picture stays on screen, dimmed, but the shutter may no longer take it, nor adopt it again
+        when the camera comes back: it may show the student before."""
+        if self.shown_frame is not None:
+            self._lost_after = self.shown_frame.frame_id
+        self.shown_frame = None
+
+    def use_source(self, source: FrameSource) -> None:
+        """Another camera: its frames are numbered from the start again."""
+        self.source, self.shown_frame, self._lost_after = source, None, -1
 
     def show_live(self, result: LiveResult | None) -> None:
         self.live = result

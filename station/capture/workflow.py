@@ -9,7 +9,6 @@ before the shutter is allowed; a frame that fails the checks needs an override r
 from __future__ import annotations
 
 import enum
-import time
 from dataclasses import dataclass
 
 import cv2
@@ -65,9 +64,6 @@ CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
 NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
-# A picture on screen older than this is not the live scene (a camera that stalls is called frozen after 2 s):
-# it may still show the student before.
-FRAME_MAX_AGE = 1.0
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
 
@@ -120,7 +116,7 @@ class CaptureWorkflow:
     def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "") -> Shot | ShutterRefused:
         """Take exactly `frame` (the one on screen) while the camera is live: checked again here, cropped, held
         for review. A frozen or unplugged camera leaves its last picture on screen, which may show the student
-        before: that is never taken, nor is a picture left over from before the camera came back."""
+        before: that is never taken."""
         if self.step is Step.REVIEW:
             return ShutterRefused(FINISH_REVIEW, [])
         if self.student is None:
@@ -129,7 +125,7 @@ class CaptureWorkflow:
             return ShutterRefused(NEEDS_RETAKE, [])
         if camera is not CameraState.LIVE:
             return ShutterRefused(NO_LIVE_PICTURE.format(state=STATE_TEXT[camera]), [])
-        if frame is None or time.monotonic() - frame.timestamp > FRAME_MAX_AGE:
+        if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
         analysis = self.engine.analyze(frame.image)
         problems = analysis.instructions
