@@ -45,13 +45,25 @@ REASONS: dict[str, Text] = {
 }
 
 
+# "out_of_frame" with the edges the ideal crop crosses, as the picture on screen shows them (the camera's
+# picture is not mirrored: its left is the photographer's left).
+OUT_OF_FRAME_AT = Text("照片范围超出相机画面的{sides}边缘，请后退或站到中央",
+                       "the photo would reach beyond the {sides} edge of the camera frame: step back or to the centre")
+SIDES = {"left": Text("左", "left"), "right": Text("右", "right"), "top": Text("上", "top"),
+         "bottom": Text("下", "bottom")}
+
+
 @dataclass(frozen=True)
 class CropRefusal:
     reason: str
     detail: str = ""
+    sides: tuple[str, ...] = ()  # for "out_of_frame": which edges of the frame the crop would cross
 
     @property
     def text(self) -> Text:
+        if self.sides:
+            return OUT_OF_FRAME_AT.format(sides=Text("、".join(SIDES[s].zh for s in self.sides),
+                                                     " and ".join(SIDES[s].en for s in self.sides)))
         base = REASONS[self.reason]
         return Text(f"{base.zh}（{self.detail}）", f"{base.en} ({self.detail})") if self.detail else base
 
@@ -114,6 +126,14 @@ def _inside(points: np.ndarray, size: tuple[int, int], margin: float = 0.0) -> b
                 and np.all(points[:, 1] >= -margin) and np.all(points[:, 1] <= height + margin))
 
 
+def _crossed(points: np.ndarray, size: tuple[int, int]) -> tuple[str, ...]:
+    """The frame edges these points lie beyond."""
+    width, height = size
+    return tuple(side for side, out in (("left", points[:, 0].min() < 0), ("right", points[:, 0].max() > width),
+                                        ("top", points[:, 1].min() < 0), ("bottom", points[:, 1].max() > height))
+                 if out)
+
+
 def _to_source(rotation: np.ndarray, points: np.ndarray) -> np.ndarray:
     inv = _affine_inverse(rotation)
     return points @ inv[:, :2].T + inv[:, 2]
@@ -147,12 +167,14 @@ def plan_levelled(face: FaceGeometry, hair: HairTop, rotation: np.ndarray, sourc
               / (width**2 / w_half**2 + rise**2 / r_half**2))
     s_pref = float(np.clip(s_pref, s_lo, min(s_hi, spec.max_upscale)))
 
+    crossed: tuple[str, ...] = ()
     for scale, hair_y, offset in _candidates(s_pref, s_lo, min(s_hi, spec.max_upscale), rise, spec):
         x0 = face.centre_x - (spec.width / 2 + offset) / scale
         y0 = hair.y - hair_y / scale
         corners = np.array([[x0, y0], [x0 + spec.width / scale, y0], [x0, y0 + spec.height / scale],
                             [x0 + spec.width / scale, y0 + spec.height / scale]])
         if not _inside(_to_source(rotation, corners), source_size):
+            crossed = crossed or _crossed(_to_source(rotation, corners), source_size)  # the best candidate's
             continue
         crop = np.array([[scale, 0.0, -scale * x0], [0.0, scale, -scale * y0], [0.0, 0.0, 1.0]])
         matrix = (crop @ np.vstack([rotation, [0.0, 0.0, 1.0]]))[:2]
@@ -161,7 +183,7 @@ def plan_levelled(face: FaceGeometry, hair: HairTop, rotation: np.ndarray, sourc
             eyes_y=hair_y + rise * scale, face_width=width * scale,
             centre_x=spec.width / 2 + offset, hair_from_segmentation=hair.from_segmentation,
         )
-    return CropRefusal("out_of_frame")
+    return CropRefusal("out_of_frame", sides=crossed)
 
 
 def _candidates(s_pref: float, s_lo: float, s_hi: float, rise: float, spec: ChsiSpec):

@@ -152,3 +152,9 @@ def test_real_faces_rolled_8_degrees(pipeline: ChsiPipeline, mesher: FaceMesher,
         else:
             reasons.append(result.refusal.reason)
     assert made >= 7, reasons
+
+
+def test_a_crop_beyond_the_frame_says_which_edge(pipeline: ChsiPipeline) -> None:
+    refusal = pipeline.process(demo_frame("04_off_centre")).refusal  # she stands at the picture's left edge
+    assert refusal.reason == "out_of_frame" and "left" in refusal.sides
+    assert "左" in refusal.text.zh and "left" in refusal.text.en
