@@ -12,8 +12,7 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
@@ -41,6 +40,7 @@ from ui.overlay import problem_lines
 from ui.preview import PreviewWidget
 from ui.queue_window import QueueWindow
 from ui.review_panel import ReviewPanel
+from ui.scroll_column import scroll_column
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
@@ -183,32 +183,22 @@ class MainWindow(QMainWindow):
         return label
 
     def _build_layout(self) -> None:
-        # The student and the messages scroll when a small laptop screen cannot hold them all; the shutter and
-        # the next student stay in place at the bottom.
-        upper = QVBoxLayout()
-        for widget in (self.slot_label, self.code_input, self.card, self.retake_button, self.message,
-                       self.warnings, self.problems):
-            upper.addWidget(widget)
-        upper.addStretch(1)
-        content = QWidget()
-        content.setLayout(upper)
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setFocusPolicy(Qt.NoFocus)
+        # The student's card scrolls when a small laptop screen cannot hold everything; the code field, the
+        # messages, the shutter and the next student stay in view.
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(scroll, 1)
-        side.addWidget(self.shutter_button)
+        side.addWidget(self.slot_label)
+        side.addWidget(self.code_input)
+        side.addWidget(scroll_column(self.card, self.retake_button), 1)
+        for widget in (self.message, self.warnings, self.problems, self.shutter_button):
+            side.addWidget(widget)
         nxt = QHBoxLayout()
         nxt.addWidget(self.next_label, 1)
         nxt.addWidget(self.absent_button)
         side.addLayout(nxt)
         panel = QWidget()
         panel.setLayout(side)
-        panel.setFixedWidth(440)
+        panel.setFixedWidth(420)
         body = QHBoxLayout()
         body.addWidget(self.pages, 1)
         body.addWidget(panel)
@@ -300,6 +290,7 @@ class MainWindow(QMainWindow):
     def escape(self) -> None:
         if self.workflow.step is Step.REVIEW:
             self.workflow.reject()
+            self._say(self.message, "", "")  # the review's hints no longer apply
             self._show_step()
 
     def ask_retake(self) -> None:
@@ -434,6 +425,8 @@ class MainWindow(QMainWindow):
     def _camera_changed(self, change: StateChange) -> None:
         state = self.source.state  # a change may come late from a camera just swapped out: the current one decides
         self._show_camera(change.text if change.state is state else STATE_TEXT[state], state)
+        if change.recovered and self.message.property("level") == "bad":
+            self._say(self.message, "", "")  # a refusal from while the camera was away no longer holds
         if state is not CameraState.LIVE:  # the last picture and its results are no longer the live scene
             self.live_result = None
             self.preview.show_live(None)

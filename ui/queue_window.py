@@ -72,8 +72,13 @@ class QueueWindow(QWidget):
                 item.setBackground(QColor(colour))
                 item.setTextAlignment(Qt.AlignCenter)
                 self.table.setItem(row, column, item)
-        now = next((row for row, entry in enumerate(board.entries) if entry.state is QueueState.NOW), None)
-        if now is not None:  # the student at the camera stays in view, however long the class list
+        self._keep_current_in_view()
+        QTimer.singleShot(0, self._keep_current_in_view)  # again once rows just gained are laid out (a new class)
+
+    def _keep_current_in_view(self) -> None:
+        """The student at the camera stays in view, however long the class list."""
+        now = next((row for row, entry in enumerate(self.board.entries) if entry.state is QueueState.NOW), None)
+        if now is not None and self.table.item(now, 0) is not None:
             self.table.scrollToItem(self.table.item(now, 0), QTableWidget.PositionAtCenter)
 
     def show_on_second_screen(self) -> None:

@@ -15,6 +15,7 @@ from station.i18n import Text
 from station.roster.idnumber import mask
 from ui.i18n import t
 from ui.photo_view import PhotoView
+from ui.scroll_column import scroll_column
 
 ASK = Text("请学生确认：是本人、照片端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
@@ -33,14 +34,12 @@ class ReviewPanel(QWidget):
     def __init__(self) -> None:
         super().__init__()
         # full size (480x640) where the screen allows; on a 1366x768 laptop it scales down to fit
-        self.photo = PhotoView(QSize(480, 640), QSize(300, 400))
+        self.photo = PhotoView(QSize(480, 640), QSize(240, 320))
         self.previous = PhotoView(QSize(240, 320), QSize(120, 160))
         self.previous_caption = QLabel(t(PREVIOUS))
-        side = QVBoxLayout()
         ask = QLabel(t(ASK))
         ask.setObjectName("title")
         ask.setWordWrap(True)
-        side.addWidget(ask)
         grid = QGridLayout()
         self.values: dict[str, QLabel] = {}
         for row, (key, label) in enumerate(DETAILS):
@@ -50,15 +49,13 @@ class ReviewPanel(QWidget):
             value.setWordWrap(True)  # a long name wraps instead of widening the window
             grid.addWidget(value, row, 1)
             self.values[key] = value
-        side.addLayout(grid)
         self.notes = QLabel()
         self.notes.setObjectName("message")
         self.notes.setProperty("level", "warn")
         self.notes.setWordWrap(True)
-        side.addWidget(self.notes)
-        side.addWidget(self.previous_caption)
-        side.addWidget(self.previous, 1)
-        side.addStretch(0)
+        side = QVBoxLayout()
+        # the details scroll on a small screen; the two buttons stay in view
+        side.addWidget(scroll_column(ask, grid, self.notes, self.previous_caption, self.previous), 1)
         self.accept_button = QPushButton(t(ACCEPT))
         self.retake_button = QPushButton(t(RETAKE))
         for button in (self.accept_button, self.retake_button):
@@ -90,7 +87,7 @@ class ReviewPanel(QWidget):
         if shot.retake_reason:
             notes.append(t(RETAKE_REASON.format(reason=shot.retake_reason)))
         if shot.override_reason:
-            checks = "；".join(t(i) for i in shot.analysis.instructions)  # so both can look at those once more
+            checks = t(Text("；", "; ")).join(t(i) for i in shot.analysis.instructions)  # to look at once more
             notes.append(t(OVERRIDE.format(checks=checks, reason=shot.override_reason)))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))

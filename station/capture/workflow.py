@@ -58,8 +58,8 @@ class ShutterRefused:
 
 
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")
-NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请选择“重拍”并填写原因",
-                    "This student already has a photo: choose Retake and give a reason")
+NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请按 F2（为已拍学生重拍）并填写原因",
+                    "This student already has a photo: press F2 (retake) and give a reason")
 CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
 NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")

@@ -93,8 +93,9 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     shot = window.workflow.shot
     assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
     assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
-    # the fullest screen still fits a 1366x768 laptop with its taskbar, and a 1080p one at 150 % scaling
-    assert window.minimumSizeHint().width() <= 1280 and window.minimumSizeHint().height() <= 640
+    # the fullest screen still fits a 1366x768 laptop with its taskbar (at 125 % too: 1093 wide), and a 1080p
+    # one at 150 % scaling
+    assert window.minimumSizeHint().width() <= 1090 and window.minimumSizeHint().height() <= 640
     window.accept()
     history = list(station.db.query("SELECT version, reason, superseded_at FROM captures ORDER BY version"))
     assert [h["version"] for h in history] == [1, 2]
@@ -108,10 +109,12 @@ def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, 
     answer_next_dialog("测试")
     window.shutter()
     assert window.pages.currentWidget() is window.review
+    qtbot.keyClick(window.code_input, Qt.Key_Space)  # a hint about accepting with Enter...
     qtbot.keyClick(window.code_input, Qt.Key_Escape)
     assert window.pages.currentWidget() is window.preview
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     assert window.shutter_button.isEnabled()  # the same student, ready again
+    assert window.message.text() == ""  # ...is gone with the photo it was about
 
 
 def test_cancelled_override_takes_no_photo(make_window, frames: Path) -> None:
@@ -183,6 +186,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     hidden.rename(frames)
     qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
+    assert "相机没有实时画面" not in window.message.text()  # the refusal from while it was away is gone
     # back live, the picture left over from before the loss is never the one the shutter takes
     assert window.preview.shown_frame is not None and window.preview.shown_frame.frame_id > left_over.frame_id
 
