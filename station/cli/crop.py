@@ -10,7 +10,6 @@ import argparse
 import json
 from pathlib import Path
 
-from station.chsi.crop import CropRefusal
 from station.chsi.image_io import read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.errors import StationError

@@ -38,13 +38,6 @@ def write_xlsx(path: Path, rows: list[list[object]], title: str | None = None) -
     return path
 
 
-@pytest.fixture
-def station(home: Path) -> Station:
-    s = Station.open(home)
-    yield s
-    s.close()
-
-
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_in_every_encoding_chinese_excel_writes(station: Station, tmp_path: Path, encoding: str) -> None:
     path = write_csv(tmp_path / "roster.csv", [HEADER_ZH, *GOOD], encoding)

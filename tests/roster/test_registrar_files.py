@@ -15,7 +15,7 @@ from station.errors import StationError
 from station.roster import store
 from station.roster.importer import import_roster
 from tests.cli import json_lines, run_cli
-from tests.roster.test_import import station, write_csv, write_xlsx  # noqa: F401  (fixture)
+from tests.roster.test_import import write_csv, write_xlsx
 
 HEADER = ["学号", "姓名", "班级", "身份证号", "采集码"]
 
