@@ -67,8 +67,8 @@ MARKED_ABSENT = Text("已将 {name}（{no}）标为缺席；学生来了时扫�
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
 STILL_CURRENT = Text("当前学生仍是 {name}", "The current student is still {name}")
-ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 重拍",
-                         "Let the student look at the photo, then press Enter to accept or Esc to retake")
+ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
+                         "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
 # An Enter this soon after the photo appeared is the second half of a double press, not a decision.
 REVIEW_AT_LEAST = 0.8
 SAVED = Text("已保存 {name} 的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
@@ -409,6 +409,8 @@ class MainWindow(QMainWindow):
         return student.student_no if student else None
 
     def _say(self, label: QLabel, text: str, level: str) -> None:
+        if label.text() == text and label.property("level") == level:
+            return  # live results arrive many times a second: restyle only on a change
         label.setText(text)
         label.setVisible(bool(text))
         label.setProperty("level", level)

@@ -44,8 +44,9 @@ class PreviewWidget(QWidget):
     def camera_lost(self) -> None:
         """The last picture stays on screen, dimmed, but the shutter may no longer take it, nor adopt it again
         when the camera comes back: it may show the student before."""
-        if self.shown_frame is not None:
-            self._lost_after = self.shown_frame.frame_id
+        last = self.source.latest()  # the newest frame before the loss, shown or not yet
+        if last is not None:
+            self._lost_after = max(self._lost_after, last.frame_id)
         self.shown_frame = None
 
     def use_source(self, source: FrameSource) -> None:

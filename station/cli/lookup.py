@@ -46,8 +46,7 @@ def student_json(found: Identification, lang: str) -> dict:
 
 def _lookup(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
-    # bytes that are not UTF-8 (a terminal in another locale) reach Python as lone surrogates; show them as �
-    code = args.code.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    code = args.code  # bytes that are not UTF-8 arrive as lone surrogates: unreadable here, shown as � below
     found = identify(station.db, code)
     if not found.ok:
         if args.json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -120,14 +121,15 @@ class Analysis:
             return "no_face"
         return "pass" if all(result.ok for result in self.checks.values()) else "fail"
 
-    @property
+    @cached_property
     def problems(self) -> list[tuple[str, CheckResult]]:
         """Failed checks in CHECK_IDS order: the first is what to fix first."""
         return [(check, self.checks[check]) for check in CHECK_IDS if not self.checks[check].ok]
 
-    @property
+    @cached_property
     def instructions(self) -> list[Text]:
-        """What to tell the student, first things first, each thing once (SAID_BY)."""
+        """What to tell the student, first things first, each thing once (SAID_BY); read on every painted
+        frame, so worked out once per analysis."""
         problems = self.problems
         failing = {check for check, _ in problems}
         said: list[Text] = []
