@@ -37,3 +37,35 @@ class Probabilities(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self.net(x))
+
+
+class TrunkNet(nn.Module):
+    """A pretrained trunk (models/pretrained.py) with global average pooling and one sigmoid per head.
+
+    The trunk's layers up to `frozen` keep their pretrained weights and batch statistics: with a few
+    thousand faces, tuning its early, generic layers only adds noise (and time)."""
+
+    def __init__(self, trunk: nn.Module, channels: int, n_heads: int, frozen: str | None,
+                 dropout: float = 0.2) -> None:
+        super().__init__()
+        self.trunk = trunk
+        self.frozen = []
+        for name, module in trunk.layers.items():
+            if frozen is None:
+                break
+            self.frozen.append(module)
+            module.requires_grad_(False)
+            if name == frozen:
+                break
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(channels, n_heads))
+
+    def train(self, mode: bool = True) -> TrunkNet:
+        super().train(mode)
+        for module in self.frozen:
+            module.eval()
+        return self
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits of a BGR crop in [0, 1]; the trunk wants RGB in [-1, 1]."""
+        x = x.flip(1) * 2 - 1
+        return self.head(self.trunk(x).mean(dim=(2, 3)))
