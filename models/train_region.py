@@ -1,5 +1,5 @@
 """Trains a model on a close-up region of the face (ear lobes, whole ears, neck, brows, jaw): the shared body
-of train_earrings, train_ear_box, train_necklace, train_brow_band and train_jaw_band.
+of train_earrings, train_ear_box and train_brow_band (train_pretrained reuses its tasks and labels).
 
 Labels are per face: CelebA attributes on celebahq and the matching parsing-mask labels on
 celebamaskhq (models/train_face_attributes.mask_labels); a check CelebA does not label learns from the
