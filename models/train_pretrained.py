@@ -23,6 +23,8 @@ TASKS = {
     "necklace": RegionTask(("necklace",), "neck", (192, 64), ("Wearing_Necklace",), widths=()),
     "jaw": RegionTask(("earrings", "necklace"), "jaw", (192, 96), ("Wearing_Earrings", "Wearing_Necklace"),
                       widths=()),
+    "face": RegionTask(("earrings", "necklace"), "face", (128, 128), ("Wearing_Earrings", "Wearing_Necklace"),
+                       widths=()),
 }
 UNTIL, FROZEN = "block_13_expand_relu", "block_6_project_BN"
 
