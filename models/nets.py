@@ -49,14 +49,10 @@ class TrunkNet(nn.Module):
                  dropout: float = 0.2) -> None:
         super().__init__()
         self.trunk = trunk
-        self.frozen = []
-        for name, module in trunk.layers.items():
-            if frozen is None:
-                break
-            self.frozen.append(module)
+        names = list(trunk.layers)
+        self.frozen = [trunk.layers[n] for n in names[: names.index(frozen) + 1 if frozen else 0]]
+        for module in self.frozen:
             module.requires_grad_(False)
-            if name == frozen:
-                break
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(channels, n_heads))
 
     def train(self, mode: bool = True) -> TrunkNet:

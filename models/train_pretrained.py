@@ -7,24 +7,16 @@ Run, e.g.: .venv/bin/python -m models.train_pretrained --task earrings --size 96
 
 from __future__ import annotations
 
-import json
-import time
-
-import numpy as np
-
-from models.nets import Probabilities, TrunkNet
+from models.nets import TrunkNet
 from models.pretrained import mobilenet_trunk
-from models.train_region import RegionTask, load_part
-from models.training import Sample, augmented_crop, export_onnx, fit, training_args
-from station.compliance.learned import REGIONS
+from models.train_region import RegionTask, train_and_export
+from models.training import training_args
 
 TASKS = {
-    "earrings": RegionTask(("earrings",), "ears", (96, 96), ("Wearing_Earrings",), widths=()),
-    "necklace": RegionTask(("necklace",), "neck", (192, 64), ("Wearing_Necklace",), widths=()),
-    "jaw": RegionTask(("earrings", "necklace"), "jaw", (192, 96), ("Wearing_Earrings", "Wearing_Necklace"),
-                      widths=()),
-    "face": RegionTask(("earrings", "necklace"), "face", (128, 128), ("Wearing_Earrings", "Wearing_Necklace"),
-                       widths=()),
+    "earrings": RegionTask(("earrings",), "ears", (96, 96), ("Wearing_Earrings",)),
+    "necklace": RegionTask(("necklace",), "neck", (192, 64), ("Wearing_Necklace",)),
+    "jaw": RegionTask(("earrings", "necklace"), "jaw", (192, 96), ("Wearing_Earrings", "Wearing_Necklace")),
+    "face": RegionTask(("earrings", "necklace"), "face", (128, 128), ("Wearing_Earrings", "Wearing_Necklace")),
 }
 UNTIL, FROZEN = "block_13_expand_relu", "block_6_project_BN"
 
@@ -40,30 +32,11 @@ def options(parser) -> None:
 def main() -> None:
     args = training_args(__doc__, epochs=10, name="", options=options)
     task = TASKS[args.task]
-    size = tuple(args.size or task.size)
-    name = args.name or f"{args.task}_mnv2"
-    start = time.time()
-    train, val = load_part(task, "train"), load_part(task, "val")
-    print(f"train {len(train)} faces, val {len(val)}", flush=True)
-    transforms = REGIONS[task.region].transforms
-
-    def crops(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
-        return np.stack([augmented_crop(sample, matrix, size, rng, task.strength, args.backdrop)
-                         for matrix in transforms(sample.points, size)])
-
     trunk = mobilenet_trunk(args.until)
     net = TrunkNet(trunk, trunk.channels(), len(task.checks), args.frozen)
-    shipped_size = size[0] if size[0] == size[1] else list(size)
-
-    def export(report: dict) -> None:
-        export_onnx(Probabilities(net), args.out / f"{name}.onnx", shipped_size, task.region, list(task.checks),
-                    {"val": report, "epochs": args.epochs, "trunk": f"nsfwjs 4.3.0 MobileNetV2 to {args.until}",
-                     "frozen": args.frozen, "lr": args.lr, "seed": args.seed, "backdrop": args.backdrop})
-
-    report = fit(net, train, val, crops, lambda s: s.labels, list(task.checks), args.epochs, lr=args.lr,
-                 seed=args.seed, on_best=export)
-    print(json.dumps(report, indent=1))
-    print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
+    extra = {"trunk": f"nsfwjs 4.3.0 MobileNetV2 to {args.until}", "frozen": args.frozen, "lr": args.lr}
+    train_and_export(task, net, args, tuple(args.size or task.size), args.name or f"{args.task}_mnv2", extra,
+                     lr=args.lr)
 
 
 if __name__ == "__main__":

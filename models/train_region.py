@@ -29,7 +29,7 @@ class RegionTask:
     region: str  # a key of station.compliance.learned.REGIONS
     size: Size
     celeba_columns: tuple[str, ...]  # one per check; none at all: only the parsing masks label it
-    widths: tuple[int, ...]
+    widths: tuple[int, ...] = ()  # SmallNet's channels per stage; unused by train_pretrained
     strength: float = 0.7  # geometric augmentation: close-ups move more per degree than the whole face
 
 
@@ -61,7 +61,14 @@ def _resolution_options(task: RegionTask):
 
 def run(task: RegionTask, doc: str, epochs: int, name: str) -> None:
     args = training_args(doc, epochs=epochs, name=name, options=_resolution_options(task))
-    size, widths = tuple(args.size), tuple(args.widths)
+    widths = tuple(args.widths)
+    train_and_export(task, SmallNet(widths, len(task.checks)), args, tuple(args.size), args.name,
+                     {"widths": list(widths)})
+
+
+def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: dict, lr: float | None = None) -> None:
+    """Fits `net` on the task's crops of `size` and exports its best val epoch as `name`.onnx with its sidecar
+    (`extra` added to what every region model records); shared by this script and train_pretrained."""
     start = time.time()
     train, val = load_part(task, "train"), load_part(task, "val")
     print(f"train {len(train)} faces, val {len(val)}", flush=True)
@@ -71,16 +78,15 @@ def run(task: RegionTask, doc: str, epochs: int, name: str) -> None:
         return np.stack([augmented_crop(sample, matrix, size, rng, task.strength, args.backdrop)
                          for matrix in transforms(sample.points, size)])
 
-    net = SmallNet(widths, len(task.checks))
     # a square crop is written as one side, as the older sidecars are
     shipped_size = size[0] if size[0] == size[1] else list(size)
 
     def export(report: dict) -> None:
-        export_onnx(Probabilities(net), args.out / f"{args.name}.onnx", shipped_size, task.region,
-                    list(task.checks), {"val": report, "epochs": args.epochs, "widths": list(widths),
-                                        "seed": args.seed, "backdrop": args.backdrop})
+        export_onnx(Probabilities(net), args.out / f"{name}.onnx", shipped_size, task.region, list(task.checks),
+                    {"val": report, "epochs": args.epochs, **extra, "seed": args.seed, "backdrop": args.backdrop})
 
+    options = {} if lr is None else {"lr": lr}
     report = fit(net, train, val, crops, lambda s: s.labels, list(task.checks), args.epochs, seed=args.seed,
-                 on_best=export)
+                 on_best=export, **options)
     print(json.dumps(report, indent=1))
     print(f"done in {(time.time() - start) / 60:.1f} min", flush=True)
