@@ -17,6 +17,7 @@ import numpy as np
 
 from models.cache_landmarks import load_landmarks
 from models.datasets import FACES_DIR, load_mask, load_split
+from models.model_cost import record as record_macs
 from station import MODELS_DIR
 
 Size = tuple[int, int]  # width, height
@@ -187,7 +188,7 @@ def best_threshold(labels: np.ndarray, scores: np.ndarray) -> float:
 
 def export_onnx(model, path: Path, size: int | Size, region: str, outputs: list[str], extra: dict) -> None:
     """ONNX file with input "crop" (N,3,height,width float BGR in [0,1]) and output "probs", plus the JSON
-    sidecar station.compliance.learned.ModelInfo reads (outputs, size, region)."""
+    sidecar station.compliance.learned.ModelInfo reads (outputs, size, region, macs)."""
     import torch
 
     model.eval()
@@ -199,6 +200,7 @@ def export_onnx(model, path: Path, size: int | Size, region: str, outputs: list[
     )
     sidecar = {"outputs": outputs, "size": size, "region": region, **extra}
     path.with_suffix(".json").write_text(json.dumps(sidecar, indent=1) + "\n", encoding="utf-8")
+    record_macs(path)
 
 
 def forward(net, crops: list[np.ndarray]):

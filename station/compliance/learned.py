@@ -220,11 +220,13 @@ def to_input(crops: list[np.ndarray]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ModelInfo:
-    """What a model's sidecar JSON says: its output names, its input size and the region it looks at."""
+    """What a model's sidecar JSON says: its output names, its input size, the region it looks at and its
+    multiply-adds per crop (written at export by models/model_cost.py)."""
 
     outputs: tuple[str, ...]
     size: Size
     region: str
+    macs: int
 
     @classmethod
     def read(cls, onnx_path: pathlib.Path) -> "ModelInfo":
@@ -233,7 +235,7 @@ class ModelInfo:
         size = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
         if doc["region"] not in REGIONS:
             raise ValueError(f"{onnx_path.name}: unknown region {doc['region']!r}")
-        return cls(outputs=tuple(doc["outputs"]), size=size, region=doc["region"])
+        return cls(outputs=tuple(doc["outputs"]), size=size, region=doc["region"], macs=int(doc["macs"]))
 
 
 class RegionModel:
@@ -250,9 +252,10 @@ class RegionModel:
 
     @property
     def cost(self) -> int:
-        """Input pixels per face: the models are alike, so their run time follows this."""
+        """Multiply-adds per face, which its run time follows far better than its input pixels do: the
+        pretrained trunks do several times the small networks' work per pixel."""
         region = REGIONS[self.info.region]
-        return self.info.size[0] * self.info.size[1] * region.crops * (2 if region.symmetric else 1)
+        return self.info.macs * region.crops * (2 if region.symmetric else 1)
 
     def outputs(self, crops: list[np.ndarray]) -> dict[str, float]:
         """Its outputs for one face, from that face's crops of its region (region_crops)."""
