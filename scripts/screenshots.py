@@ -80,6 +80,9 @@ def main() -> int:
         window.queue_window.show()
         pump(app, 0.5)
         window.queue_window.grab().save(str(options.out / f"queue_{options.lang}.png"))
+        window.mark_next_absent()  # F3: the undo button appears beside the absent button
+        pump(app, 0.3)
+        window.grab().save(str(options.out / f"absent_{options.lang}.png"))
         window.close()
         source.stop()
         workflow.close()

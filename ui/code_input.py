@@ -21,7 +21,7 @@ SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and pr
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
     Enter/Space/pedal release the shutter, Enter accepts in review, Esc retakes, F2 and F3 press the
-    retake and absent buttons."""
+    retake and absent buttons, Shift+F3 takes back the last absent mark."""
 
     submitted = Signal(str, bool)  # text, came from a scanner
     enter = Signal()  # Enter on an empty field: the shutter, or accept in review
@@ -29,6 +29,7 @@ class CodeInput(QLineEdit):
     escape = Signal()
     retake = Signal()  # F2
     absent = Signal()  # F3
+    undo_absent = Signal()  # Shift+F3
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,7 +55,7 @@ class CodeInput(QLineEdit):
             self.retake.emit()
             return
         if event.key() == Qt.Key_F3:
-            self.absent.emit()
+            (self.undo_absent if event.modifiers() & Qt.ShiftModifier else self.absent).emit()
             return
         if event.key() == Qt.Key_Escape:
             self.clear()

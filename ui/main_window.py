@@ -64,6 +64,8 @@ RETAKE = Text("为已拍学生重拍…（F2）", "Retake a taken photo… (F2)"
 ABSENT = Text("标记缺席（F3）", "Mark absent (F3)")
 MARKED_ABSENT = Text("已将 {name}（{no}）标为缺席；学生来了时扫码即可照常拍摄",
                      "{name} ({no}) marked absent; scanning their code later still photographs them")
+UNDO_ABSENT = Text("撤销缺席（Shift+F3）", "Undo absent (Shift+F3)")
+ABSENT_UNDONE = Text("{name}（{no}）已回到排队名单", "{name} ({no}) is back in the queue")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
 STILL_CURRENT = Text("当前学生仍是 {name}", "The current student is still {name}")
@@ -132,10 +134,13 @@ class MainWindow(QMainWindow):
         self.shutter_button.setMinimumHeight(64)
         self.next_label = QLabel()
         self.absent_button = QPushButton(t(ABSENT))
+        self.undo_absent_button = QPushButton(t(UNDO_ABSENT))
+        self.undo_absent_button.hide()
+        self._marked_absent: list[QueueEntry] = []  # this session's marks, latest last: each can be taken back
         self.slot_label = QLabel()
         self.slot_label.setObjectName("title")
         self.slot_label.setWordWrap(True)  # a long class name must not push the time out of sight
-        for button in (self.retake_button, self.shutter_button, self.absent_button):
+        for button in (self.retake_button, self.shutter_button, self.absent_button, self.undo_absent_button):
             button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
         self._build_layout()
         self._build_menus()
@@ -160,9 +165,11 @@ class MainWindow(QMainWindow):
         self.shutter_button.clicked.connect(self.shutter)
         self.retake_button.clicked.connect(self.ask_retake)
         self.absent_button.clicked.connect(self.mark_next_absent)
+        self.undo_absent_button.clicked.connect(self.undo_absent)
         # the keys do what the buttons do, and only when the buttons could be pressed
         self.code_input.retake.connect(lambda: self._press(self.retake_button))
         self.code_input.absent.connect(lambda: self._press(self.absent_button))
+        self.code_input.undo_absent.connect(lambda: self._press(self.undo_absent_button))
         self.review.accepted.connect(self.accept)
         self.review.retake.connect(self.escape)
         self.scanner = CodeScanner(source, self._bridge.code.emit).start()
@@ -196,6 +203,10 @@ class MainWindow(QMainWindow):
         nxt.addWidget(self.next_label, 1)
         nxt.addWidget(self.absent_button)
         side.addLayout(nxt)
+        undo = QHBoxLayout()  # a row of its own, shown only after a mark, so the next name is never cut short
+        undo.addStretch(1)
+        undo.addWidget(self.undo_absent_button)
+        side.addLayout(undo)
         panel = QWidget()
         panel.setLayout(side)
         panel.setFixedWidth(420)
@@ -311,7 +322,17 @@ class MainWindow(QMainWindow):
         entry = self._next_waiting()
         if entry is not None:
             set_absent(self.station.db, entry.student_no, True)
+            self._marked_absent.append(entry)
             self._say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
+            self.queue_window.refresh()
+            self._show_next()
+
+    def undo_absent(self) -> None:
+        """A mistaken F3 (the student was there, or the wrong one was marked) is taken back, latest first."""
+        if self._marked_absent:
+            entry = self._marked_absent.pop()
+            set_absent(self.station.db, entry.student_no, False)
+            self._say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._show_next()
 
@@ -403,6 +424,7 @@ class MainWindow(QMainWindow):
         entry = self._next_waiting()
         self.next_label.setText(t(NEXT.format(name=entry.name, no=entry.student_no)) if entry else t(NO_NEXT))
         self.absent_button.setEnabled(entry is not None)
+        self.undo_absent_button.setVisible(bool(self._marked_absent))
 
     def _current_no(self) -> str | None:
         student = self.workflow.student

@@ -207,6 +207,10 @@ def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(make_window,
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010106'").fetchone()[0] == 1
 
 
+def station_absent(window, student_no: str) -> bool:
+    return bool(window.station.db.execute("SELECT absent FROM students WHERE student_no = ?", [student_no]).fetchone()[0])
+
+
 def test_queue_screen_follows_the_station(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
     queue = window.queue_window
@@ -220,6 +224,11 @@ def test_queue_screen_follows_the_station(qtbot, make_window, frames: Path) -> N
     assert window.next_label.text() == "下一位：林晓雯（2021010101）"  # the photographer calls full names
     qtbot.keyClick(window.code_input, Qt.Key_F3)  # 2021010101 has not come
     assert queue.table.item(0, 3).text() == "缺席" and "已将 林晓雯（2021010101）标为缺席" in window.message.text()
+    assert window.next_label.text() != "下一位：林晓雯（2021010101）" and window.undo_absent_button.isVisible()
+    qtbot.keyClick(window.code_input, Qt.Key_F3, Qt.ShiftModifier)  # she was there after all
+    assert queue.table.item(0, 3).text() != "缺席" and window.next_label.text() == "下一位：林晓雯（2021010101）"
+    assert not station_absent(window, "2021010101") and "林晓雯（2021010101）已回到排队名单" in window.message.text()
+    assert not window.undo_absent_button.isVisible()
 
 
 def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
