@@ -37,10 +37,11 @@ from station.face import Face
 # (check id, dataset, label name) pairs measured on test.
 CELEBA_CHECKS = [(check, "celebahq", column) for check, column in CELEBA_COLUMNS.items() if check != "smile"]
 MASK_CHECKS = [(check, "celebamaskhq", f"mask:{check}") for check in HEADS if check != "smile"]
-# The labels on "val" that choose each check's blend and threshold.
+# The labels on "val" that choose each check's blend and threshold. The CHSI rule is about the brows, and
+# CelebA's Bangs marks any fringe, also one that ends above them: the masks, which show the brows, decide.
 THRESHOLD_SOURCE = {**{c: ("celebahq", l) for c, _, l in CELEBA_CHECKS},
                     "teeth": ("celebamaskhq", "mask:teeth"), "ears_covered": ("celebamaskhq", "mask:ears_covered"),
-                    "eyes_closed": ("eyes", "closed")}
+                    "eyebrows_covered": ("celebamaskhq", "mask:eyebrows_covered"), "eyes_closed": ("eyes", "closed")}
 WEIGHT_STEP = 0.25
 
 

@@ -17,6 +17,9 @@ TASKS = {
     "necklace": RegionTask(("necklace",), "neck", (192, 64), ("Wearing_Necklace",)),
     "jaw": RegionTask(("earrings", "necklace"), "jaw", (192, 96), ("Wearing_Earrings", "Wearing_Necklace")),
     "face": RegionTask(("earrings", "necklace"), "face", (128, 128), ("Wearing_Earrings", "Wearing_Necklace")),
+    # CelebA's Bangs marks any fringe, also one that ends above the brows; the CHSI rule is about the brows, which
+    # only the parsing masks show, so this learns from them alone
+    "brows": RegionTask(("eyebrows_covered",), "brows", (240, 96), ()),
 }
 UNTIL, FROZEN = "block_13_expand_relu", "block_6_project_BN"
 

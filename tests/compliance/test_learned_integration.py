@@ -8,7 +8,7 @@ import pytest
 
 from station.compliance import LEARNED_CHECK_IDS
 from station.compliance.results import MEASURED
-from tests.compliance.conftest import labelled, test_split
+from tests.compliance.conftest import labelled, portrait_and_mask, test_split
 
 pytestmark = pytest.mark.dataset
 
@@ -50,3 +50,23 @@ def test_closed_eyes_score_higher_than_open_eyes(engine, models_installed, faces
     assert np.mean(closed) > np.mean(opened)
     assert max(closed) >= engine.policy["eyes_closed"].threshold
     assert min(opened) < engine.policy["eyes_closed"].threshold
+
+
+def test_hair_over_a_brow_fails_and_brows_in_plain_view_pass(engine, models_installed, faces_dir) -> None:
+    """The CHSI rule is about the brows themselves, read off the parsing masks: a brow under 50 px of a 512 px
+    portrait is hidden, both over 200 px with no hair just above them are in plain view."""
+    hidden, shown = [], []
+    for index in range(len(test_split("celebamaskhq"))):
+        image, mask = portrait_and_mask(faces_dir, index)
+        brows = [np.count_nonzero(mask == side) for side in (6, 7)]
+        ys, xs = np.nonzero((mask == 6) | (mask == 7))
+        fringe = len(ys) > 0 and np.mean(mask[max(0, ys.min() - 40) : ys.min(), xs.min() : xs.max() + 1] == 13) > 0.05
+        if min(brows) < 50:
+            hidden.append(image)
+        elif min(brows) > 200 and not fringe and len(shown) < 30:
+            shown.append(image)
+    hidden_ok = [engine.analyze(image).checks["eyebrows_covered"].ok for image in hidden]
+    shown_ok = [engine.analyze(image).checks["eyebrows_covered"].ok for image in shown]
+    assert len(hidden_ok) >= 8 and len(shown_ok) == 30
+    assert hidden_ok.count(False) >= 0.8 * len(hidden_ok), hidden_ok
+    assert shown_ok.count(True) >= 0.85 * len(shown_ok), shown_ok
