@@ -231,6 +231,10 @@ class ModelInfo:
     @classmethod
     def read(cls, onnx_path: pathlib.Path) -> "ModelInfo":
         doc = json.loads(onnx_path.with_suffix(".json").read_text(encoding="utf-8"))
+        missing = sorted({"outputs", "size", "region", "macs"} - set(doc))
+        if missing:  # e.g. a model exported before sidecars recorded multiply-adds
+            raise ValueError(f"{onnx_path.with_suffix('.json').name} lacks {', '.join(missing)}: "
+                             "export the model again, or run python -m models.model_cost")
         size = doc["size"]
         size = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
         if doc["region"] not in REGIONS:

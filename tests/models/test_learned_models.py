@@ -74,6 +74,17 @@ def test_a_blend_naming_a_missing_model_fails_to_load(tmp_path: Path) -> None:
         LearnedChecks.load(tmp_path)
 
 
+def test_a_sidecar_without_its_multiply_adds_fails_to_load_and_says_why(tmp_path: Path) -> None:
+    for path in MODELS_DIR.glob("eye_state.*"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    sidecar = json.loads((tmp_path / "eye_state.json").read_text(encoding="utf-8"))
+    del sidecar["macs"]
+    (tmp_path / "eye_state.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    (tmp_path / "blend.json").write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 1}}}))
+    with pytest.raises(ValueError, match="eye_state.json lacks macs"):
+        LearnedChecks.load(tmp_path)
+
+
 def test_faces_off_the_frame_or_grey_give_scores_not_exceptions(checks: LearnedChecks) -> None:
     points = np.zeros((478, 3), np.float32)
     points[:, 0] = np.linspace(5000, 5100, 478)  # a face entirely outside a 640x480 frame
