@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueEntry, build_board, next_waiting
-from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused, Step
+from station.capture.workflow import Blocked, CaptureWorkflow, Shot, ShutterRefused, Step
 from station.captures import status as capture_status
 from station.errors import StationError
 from station.i18n import Text
@@ -60,6 +60,12 @@ MENU_STATION = Text("工作站(&S)", "&Station")
 CAMERA_SETTINGS = Text("相机设置…", "Camera…")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
+SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
+    Blocked.REVIEW: SHUTTER,  # the review page has its own buttons
+    Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
+    Blocked.NEEDS_RETAKE: Text("已拍过：按 F2 重拍", "Already photographed: F2 to retake"),
+    Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
+}
 RETAKE = Text("为已拍学生重拍…（F2）", "Retake a taken photo… (F2)")
 ABSENT = Text("标记缺席（F3）", "Mark absent (F3)")
 MARKED_ABSENT = Text("已将 {name}（{no}）标为缺席；学生来了时扫码即可照常拍摄",
@@ -398,7 +404,9 @@ class MainWindow(QMainWindow):
         step = self.workflow.step
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
         self.scanner.pause(step is Step.REVIEW)
-        self.shutter_button.setEnabled(self.workflow.can_shoot(self.source.state))
+        blocked = self.workflow.shutter_blocked(self.source.state)
+        self.shutter_button.setEnabled(blocked is None)
+        self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         found = self.workflow.identification
         self.retake_button.setVisible(bool(found and found.outcome is Outcome.ALREADY_CAPTURED) and step is Step.LIVE)
         self._show_problems()

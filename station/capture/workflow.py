@@ -57,6 +57,15 @@ class ShutterRefused:
         return bool(self.problems)
 
 
+class Blocked(enum.Enum):
+    """Why the shutter is refused before any picture is looked at."""
+
+    REVIEW = "review"
+    NOBODY = "nobody"
+    NEEDS_RETAKE = "needs_retake"
+    NO_LIVE_PICTURE = "no_live_picture"
+
+
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")
 NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请按 F2（为已拍学生重拍）并填写原因",
                     "This student already has a photo: press F2 (retake) and give a reason")
@@ -108,23 +117,31 @@ class CaptureWorkflow:
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
         self.retake_reason = reason.strip()
 
+    def shutter_blocked(self, camera: CameraState) -> Blocked | None:
+        """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
+        since a message further up may already have been replaced by the time the photographer looks."""
+        if self.step is Step.REVIEW:
+            return Blocked.REVIEW
+        if self.student is None:
+            return Blocked.NOBODY
+        if self.needs_retake_reason:
+            return Blocked.NEEDS_RETAKE
+        if camera is not CameraState.LIVE:
+            return Blocked.NO_LIVE_PICTURE
+        return None
+
     def can_shoot(self, camera: CameraState) -> bool:
-        """Whether the shutter may be pressed now (the button shows this; shoot() gives the reason when not)."""
-        return (self.step is Step.LIVE and self.student is not None and not self.needs_retake_reason
-                and camera is CameraState.LIVE)
+        return self.shutter_blocked(camera) is None
 
     def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "") -> Shot | ShutterRefused:
         """Take exactly `frame` (the one on screen) while the camera is live: checked again here, cropped, held
         for review. A frozen or unplugged camera leaves its last picture on screen, which may show the student
         before: that is never taken."""
-        if self.step is Step.REVIEW:
-            return ShutterRefused(FINISH_REVIEW, [])
-        if self.student is None:
-            return ShutterRefused(NOBODY, [])
-        if self.needs_retake_reason:
-            return ShutterRefused(NEEDS_RETAKE, [])
-        if camera is not CameraState.LIVE:
-            return ShutterRefused(NO_LIVE_PICTURE.format(state=STATE_TEXT[camera]), [])
+        blocked = self.shutter_blocked(camera)
+        if blocked is not None:
+            reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.NOBODY: NOBODY, Blocked.NEEDS_RETAKE: NEEDS_RETAKE,
+                       Blocked.NO_LIVE_PICTURE: NO_LIVE_PICTURE.format(state=STATE_TEXT[camera])}
+            return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
         analysis = self.engine.analyze(frame.image)

@@ -28,6 +28,7 @@ def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_w
 def test_typing_a_student_number_and_enter(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
     assert not window.shutter_button.isEnabled()  # nobody identified yet
+    assert window.shutter_button.text() == "请先扫码或输入学号"
     qtbot.keyClicks(window.code_input, "2021010201")
     qtbot.keyClick(window.code_input, Qt.Key_Return)
     assert window.card.name.text() == "孙明轩"
@@ -84,6 +85,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     window.identify("DEMO0001")
     assert window.workflow.identification.outcome is Outcome.ALREADY_CAPTURED
     assert not window.shutter_button.isEnabled() and window.retake_button.isVisible()
+    assert window.shutter_button.text() == "已拍过：按 F2 重拍"  # says why, whatever the message above says now
     answer_next_dialog("学生要求重拍")
     qtbot.keyClick(window.code_input, Qt.Key_F2)
     assert window.shutter_button.isEnabled()
@@ -180,12 +182,14 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert window.preview.shown_frame is None
     qtbot.wait(1500)  # the checks still busy with the last picture must not bring its results back
     assert not window.shutter_button.isEnabled()  # the last picture is still on screen, dimmed...
+    assert window.shutter_button.text() == "相机没有画面，不能拍照"
     window.shutter()  # ...and the shutter key does not take it
     assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
     assert window.live_result is None and not window.problems.isVisible()
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     hidden.rename(frames)
     qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
+    assert window.shutter_button.text() == "拍照（空格 / 回车）"
     assert "相机没有实时画面" not in window.message.text()  # the refusal from while it was away is gone
     # back live, the picture left over from before the loss is never the one the shutter takes
     assert window.preview.shown_frame is not None and window.preview.shown_frame.frame_id > left_over.frame_id
