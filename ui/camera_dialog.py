@@ -19,13 +19,16 @@ RESOLUTIONS = ((1280, 720), (1920, 1080), (640, 480))
 
 
 class CameraDialog(QDialog):
-    def __init__(self, cameras: list[CameraInfo], current: UsbSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, cameras: list[CameraInfo], current: UsbSettings, current_index: int | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
         form = QFormLayout(self)
         self.camera = QComboBox()
         for info in cameras:
             self.camera.addItem(f"{info.index} — {info.name}", info.index)
+        # opened to change a setting, OK must keep the camera in use, not switch to the first one listed
+        self.camera.setCurrentIndex(max(0, self.camera.findData(current_index)))
         form.addRow(t(CAMERA), self.camera)
         if not cameras:
             form.addRow(QLabel(t(NONE_FOUND)))

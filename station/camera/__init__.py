@@ -29,4 +29,5 @@ def backend_for(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = 
 def open_camera(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,
                 hold: float = FOLDER_HOLD_S, **watchdog: float) -> FrameSource:
     """A FrameSource (not started) opening a fresh backend on every (re)connect."""
-    return FrameSource(lambda: backend_for(choice, fps, usb, hold), **watchdog)
+    usb_index = int(choice) if isinstance(choice, int) or str(choice).strip().isdigit() else None
+    return FrameSource(lambda: backend_for(choice, fps, usb, hold), usb_index=usb_index, **watchdog)

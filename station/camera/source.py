@@ -115,8 +115,10 @@ class FrameSource:
         backoff_max: float = 8.0,
         ring_size: int = 4,
         poll: float = 0.05,
+        usb_index: int | None = None,
     ) -> None:
         self._open_backend = open_backend
+        self.usb_index = usb_index  # which USB camera this is (None: a file or folder), for the camera dialog
         self.frozen_after = frozen_after
         self.backoff_start = backoff_start
         self.backoff_max = backoff_max

@@ -264,6 +264,14 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot) -> None:
     empty = CameraDialog([], UsbSettings())
     assert not empty.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
 
+    # opened to lock the exposure of camera 2 in use, OK keeps camera 2 (not the built-in webcam listed first)
+    in_use = CameraDialog([CameraInfo(0, "Integrated"), CameraInfo(2, "USB Camera")], UsbSettings(), current_index=2)
+    in_use.lock_exposure.setChecked(True)
+    assert in_use.choice()[0] == 2
+    from station.camera import open_camera
+
+    assert open_camera("2").usb_index == 2 and open_camera(str(DEMO_DIR / "kiosk")).usb_index is None
+
 
 def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(make_window, frames: Path, station) -> None:
     from station.i18n import Text
