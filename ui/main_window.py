@@ -311,8 +311,8 @@ class MainWindow(QMainWindow):
             self._show_step()
 
     def ask_retake(self) -> None:
-        reason, ok = QInputDialog.getItem(self, t(RETAKE_TITLE), t(RETAKE_ASK), [t(r) for r in RETAKE_REASONS], 0, True)
-        if ok and reason.strip():
+        reason = self._ask_reason(t(RETAKE_TITLE), t(RETAKE_ASK), RETAKE_REASONS)
+        if reason:
             self.start_retake(reason)
 
     def start_retake(self, reason: str) -> None:
@@ -381,10 +381,15 @@ class MainWindow(QMainWindow):
     # -- what the window shows -------------------------------------------------------
     def _ask_override(self, refused: ShutterRefused) -> str:
         problems = "\n".join("· " + t(p) for p in refused.problems)
+        return self._ask_reason(t(OVERRIDE_TITLE), t(OVERRIDE_ASK.format(problems=problems)), OVERRIDE_REASONS)
+
+    def _ask_reason(self, title: str, label: str, reasons: tuple[Text, ...]) -> str:
+        """The common reasons one pick away in an editable box that opens empty: a key pressed twice (F2 then
+        Enter, the shutter twice) never records a reason nobody chose. "" when cancelled or left empty."""
         dialog = QInputDialog(self)
-        dialog.setWindowTitle(t(OVERRIDE_TITLE))
-        dialog.setLabelText(t(OVERRIDE_ASK.format(problems=problems)))
-        dialog.setComboBoxItems([t(r) for r in OVERRIDE_REASONS])
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setComboBoxItems([t(r) for r in reasons])
         dialog.setComboBoxEditable(True)
         dialog.setTextValue("")
         return dialog.textValue().strip() if dialog.exec() else ""

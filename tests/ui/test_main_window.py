@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from station.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import answer_next_dialog, on_next_dialog
-from ui.main_window import OVERRIDE_REASONS, REVIEW_AT_LEAST
+from ui.main_window import OVERRIDE_REASONS, RETAKE_REASONS, REVIEW_AT_LEAST
 
 
 def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_window, tmp_path: Path) -> None:
@@ -153,6 +153,26 @@ def test_override_reasons_are_one_pick_away_but_never_preselected(make_window, f
     window.accept()
     [row] = station.db.query("SELECT override_reason FROM captures WHERE student_no = '2021010106'")
     assert row["override_reason"] == OVERRIDE_REASONS[0].zh
+
+
+def test_retake_reasons_are_offered_but_never_preselected(make_window, frames: Path) -> None:
+    """F2 then Enter must not record a retake reason nobody chose (the photo replaced would carry it)."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    answer_next_dialog("测试")
+    window.shutter()
+    window.accept()
+    window.identify("DEMO0001")  # photographed: a retake needs a reason
+    seen = []
+
+    def untouched(dialog) -> None:
+        seen.append((dialog.comboBoxItems(), dialog.textValue()))
+        dialog.accept()
+
+    on_next_dialog(untouched)
+    window.ask_retake()
+    assert seen == [([r.zh for r in RETAKE_REASONS], "")]
+    assert not window.shutter_button.isEnabled() and window.workflow.retake_reason == ""
 
 
 def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_window, frames: Path, station) -> None:
