@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
             return
         if self.uploader is not None:
             self.uploader.wake()
+        self._tick()  # the upload counter shows the new photo now, not at the next two-second tick
         student = self.review.values["name"].text()
         self._say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
         self._say(self.warnings, "", "warn")

@@ -80,6 +80,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert not stored.startswith(b"\xff\xd8") and b"JFIF" not in stored  # encrypted at rest
     assert store.load_for_review("2021010101", 1)[:2] == b"\xff\xd8"
     assert station.db.execute("SELECT state FROM outbox").fetchone()[0] == "pending"
+    assert window.queue_status.text().startswith("待上传 1")  # counted at once, beside "已加入上传队列"
 
     # the same student again: a retake needs a reason, and the earlier photo is kept
     window.identify("DEMO0001")
