@@ -40,15 +40,22 @@ class ImportReportDialog(QDialog):
         self.table = QTableWidget(len(report.rejected), 3)
         self.table.setHorizontalHeaderLabels([t(h) for h in HEADERS])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.verticalHeader().hide()  # its 1, 2, 3 beside "row 2" would read as a second row number
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setWordWrap(True)  # a reason says how to fix the row: all of it must show
         for row, rejected in enumerate(report.rejected):
             for column, value in enumerate((t(rejected.where()), rejected.student_no, t(rejected.reason))):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         self.table.setVisible(bool(report.rejected))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(640, 420 if report.rejected else 120)
+        # rows as tall as their wrapped reason at the width the column ends up with
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self.resize(820, 480 if report.rejected else 120)
 
 
 def import_roster_interactively(station: Station, parent: QWidget) -> ImportReport | None:

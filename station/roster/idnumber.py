@@ -30,7 +30,8 @@ def resident_id_problem(number: str, today: dt.date | None = None) -> Text | Non
     if not _RESIDENT.match(number):
         if re.fullmatch(r"\d+(\.\d+)?E\+?\d+", number):
             return Text("身份证号被 Excel 存成了科学计数法，末几位已丢失，请把该列设为文本后重新导出",
-                        "ID number was stored by Excel as a number in scientific notation; its last digits are lost")
+                        "ID number was stored by Excel as a number in scientific notation; its last digits are lost: "
+                        "set the column to text and export again")
         return Text("身份证号应为18位（末位可为X）或15位数字",
                     "ID number must have 18 characters (the last may be X) or 15 digits")
     if len(number) == 18:

@@ -48,7 +48,7 @@ _CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位
                       "The capture code is an ID number (is the column shifted?)")
 _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大小写，请统一写法",
                                "The student number differs only in letter case from student {holder}; write it alike")
-_EXAMPLE = Text("这是填写示例，未导入", "an example row of the template; not imported")
+_EXAMPLE = Text("这是填写示例，未导入", "An example row of the template; not imported")
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,8 @@ def _problem(record: dict[str, str]) -> Text | None:
     if not _STUDENT_NO.match(number):
         if _SCIENTIFIC.match(number):
             return Text("学号被 Excel 存成了科学计数法，末几位已丢失，请把该列设为文本后重新导出",
-                        "Student number was stored by Excel in scientific notation; its last digits are lost")
+                        "Student number was stored by Excel in scientific notation; its last digits are lost: "
+                        "set the column to text and export again")
         return Text(f"学号“{number}”格式不对（只能包含字母、数字、-、_）",
                     f"Student number '{number}' is malformed (letters, digits, - and _ only)")
     number = record.get("id_number", "")

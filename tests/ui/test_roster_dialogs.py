@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from station.roster import schedule
@@ -20,6 +20,23 @@ def test_import_report_dialog_lists_rejected_rows(qtbot, station, tmp_path: Path
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 0).text() == "第 2 行" and "校验位" in dialog.table.item(0, 2).text()
+
+
+def test_import_report_shows_each_reason_whole_and_read_only(qtbot, station, tmp_path: Path) -> None:
+    """A reason says how to fix the row (the Excel one ends with what to do): it is wrapped, never cut."""
+    path = tmp_path / "r.csv"
+    path.write_text("学号,姓名,班级\n2.02102E+09,甲,新班\n", encoding="utf-8")
+    dialog = ImportReportDialog(import_roster(station.db, path))
+    qtbot.addWidget(dialog)
+    dialog.resize(420, 300)  # narrower than the reason
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table, reason = dialog.table, dialog.table.item(0, 2).text()
+    assert reason.endswith("请把该列设为文本后重新导出")
+    width = table.columnWidth(2) - 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) - 2
+    needed = table.fontMetrics().boundingRect(0, 0, width, 10_000, Qt.TextWordWrap, reason).height()
+    assert table.rowHeight(0) >= needed > table.fontMetrics().height()  # wrapped onto more lines, all shown
+    assert table.verticalHeader().isHidden() and table.editTriggers() == table.EditTrigger.NoEditTriggers
 
 
 def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station, monkeypatch) -> None:
