@@ -18,16 +18,18 @@ __all__ = ["CameraState", "Frame", "FrameSource", "StateChange", "open_camera", 
 FOLDER_HOLD_S = 2.0
 
 
+def usb_index(choice: str | int) -> int | None:
+    """An integer (or digits) is a USB camera index; anything else (None here) is a folder or a video file."""
+    return int(choice) if isinstance(choice, int) or str(choice).strip().isdigit() else None
+
+
 def backend_for(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,
                 hold: float = FOLDER_HOLD_S) -> Backend:
-    """An integer (or digits) is a USB camera index; anything else is a folder of images or a video file."""
-    if isinstance(choice, int) or str(choice).strip().isdigit():
-        return UsbBackend(int(choice), usb or UsbSettings())
-    return FileBackend(Path(choice), fps=fps, hold=hold)
+    index = usb_index(choice)
+    return FileBackend(Path(choice), fps=fps, hold=hold) if index is None else UsbBackend(index, usb or UsbSettings())
 
 
 def open_camera(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,
                 hold: float = FOLDER_HOLD_S, **watchdog: float) -> FrameSource:
     """A FrameSource (not started) opening a fresh backend on every (re)connect."""
-    usb_index = int(choice) if isinstance(choice, int) or str(choice).strip().isdigit() else None
-    return FrameSource(lambda: backend_for(choice, fps, usb, hold), usb_index=usb_index, **watchdog)
+    return FrameSource(lambda: backend_for(choice, fps, usb, hold), usb_index=usb_index(choice), **watchdog)

@@ -130,9 +130,6 @@ class CaptureWorkflow:
             return Blocked.NO_LIVE_PICTURE
         return None
 
-    def can_shoot(self, camera: CameraState) -> bool:
-        return self.shutter_blocked(camera) is None
-
     def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "") -> Shot | ShutterRefused:
         """Take exactly `frame` (the one on screen) while the camera is live: checked again here, cropped, held
         for review. A frozen or unplugged camera leaves its last picture on screen, which may show the student

@@ -98,3 +98,12 @@ def answer_next_dialog(text: str | None, wait_ms: int = 3000) -> None:
             dialog.accept()
 
     on_next_dialog(act, wait_ms)
+
+
+def accept_next_dialog_untouched(seen: list[tuple[list[str], str]]) -> None:
+    """Accept the next input dialog as it opened (a key pressed twice), noting its offered items and its text."""
+    def act(dialog: QInputDialog) -> None:
+        seen.append((dialog.comboBoxItems(), dialog.textValue()))
+        dialog.accept()
+
+    on_next_dialog(act)

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from station.demo import DEMO_DIR
 from station.identify.identify import Outcome
-from tests.ui.conftest import answer_next_dialog, on_next_dialog
+from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog
 from ui.main_window import OVERRIDE_REASONS, RETAKE_REASONS, REVIEW_AT_LEAST
 
 
@@ -137,12 +137,7 @@ def test_override_reasons_are_one_pick_away_but_never_preselected(make_window, f
     window.identify("DEMO0006")
     assert window.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "fail"  # her broad smile
     seen = []
-
-    def untouched(dialog) -> None:
-        seen.append((dialog.comboBoxItems(), dialog.textValue()))
-        dialog.accept()
-
-    on_next_dialog(untouched)
+    accept_next_dialog_untouched(seen)
     window.shutter()
     assert seen == [([r.zh for r in OVERRIDE_REASONS], "")]
     assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
@@ -165,12 +160,7 @@ def test_retake_reasons_are_offered_but_never_preselected(make_window, frames: P
     window.accept()
     window.identify("DEMO0001")  # photographed: a retake needs a reason
     seen = []
-
-    def untouched(dialog) -> None:
-        seen.append((dialog.comboBoxItems(), dialog.textValue()))
-        dialog.accept()
-
-    on_next_dialog(untouched)
+    accept_next_dialog_untouched(seen)
     window.ask_retake()
     assert seen == [([r.zh for r in RETAKE_REASONS], "")]
     assert not window.shutter_button.isEnabled() and window.workflow.retake_reason == ""
