@@ -26,6 +26,8 @@ from station.demo import DEMO_DIR  # noqa: E402
 from ui.app import open_station  # noqa: E402
 from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.start_dialog import StartDialog  # noqa: E402
+from station.storage.station_key import PassphraseNeed  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
 
 
@@ -54,6 +56,12 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     install_qt_translations(app)
     apply_theme(app)
+    for need in (PassphraseNeed.SET, PassphraseNeed.UNLOCK):  # a laptop without an OS keyring
+        dialog = StartDialog("王摄影", need)
+        dialog.show()
+        pump(app, 0.2)
+        dialog.grab().save(str(options.out / f"start_{need.value}_{options.lang}.png"))
+        dialog.close()
     with tempfile.TemporaryDirectory() as home:
         frames = Path(home) / "frames"
         frames.mkdir()

@@ -14,7 +14,7 @@ from station.captures import CaptureStore
 from station.context import Station
 from station.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
 from station.errors import StationError
-from station.storage.station_key import StationKey, unlock_station_key
+from station.storage.station_key import PassphraseNeed, StationKey, passphrase_need, unlock_station_key
 from station.upload.uploader import Uploader
 from ui.i18n import install_qt_translations, set_language, t
 from ui.main_window import MainWindow
@@ -34,25 +34,28 @@ def open_station(args: argparse.Namespace) -> tuple[Station, str, StationKey | N
 
 
 def sign_in(station: Station, operator: str | None, key: StationKey | None) -> tuple[str, StationKey] | None:
-    """Ask for the photographer's name, and for the passphrase when the OS keyring cannot hold the key."""
+    """Ask for the photographer's name and, when neither the OS keyring nor $PHOTO_STATION_PASSPHRASE
+    opens the station key, for the passphrase. None when the photographer cancels."""
     settings = QSettings("PhotoStation", "station")
     problem = ""
+    if key is None:
+        try:
+            key = unlock_station_key(station.home)
+        except StationError as exc:  # needing a passphrase is the dialog's ordinary question, not an error
+            if passphrase_need(station.home) is PassphraseNeed.NONE:
+                problem = t(exc.text)
     while True:
-        if key is None:
-            try:
-                key = unlock_station_key(station.home)
-            except StationError as exc:
-                problem = problem or t(exc.text)
         if operator and key is not None:
             settings.setValue("operator", operator)
             return operator, key
-        dialog = StartDialog(operator or str(settings.value("operator", "")), key is None, problem)
+        need = PassphraseNeed.NONE if key is not None else passphrase_need(station.home)
+        dialog = StartDialog(operator or str(settings.value("operator", "")), need, problem)
         if dialog.exec() != QDialog.Accepted:
             return None
         operator = dialog.operator.text().strip()
         if key is None:
             try:
-                key = unlock_station_key(station.home, dialog.passphrase.text())
+                key = unlock_station_key(station.home, dialog.passphrase.text() or None)
                 problem = ""
             except StationError as exc:
                 problem = t(exc.text)

@@ -1,44 +1,86 @@
-"""Who is photographing today, and (where the OS has no keyring) the station passphrase."""
+"""Who is photographing today and, where the OS has no keyring, the station passphrase: chosen (typed twice)
+on first use, typed at every later start."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QWidget
 
 from station.i18n import Text
+from station.storage.station_key import PassphraseNeed, passphrase_problem
 from ui.i18n import t
 
 TITLE = Text("开始采集", "Start capturing")
 OPERATOR = Text("摄影师姓名", "Photographer")
 PASSPHRASE = Text("工作站口令", "Station passphrase")
-PASSPHRASE_HINT = Text("照片在本机加密保存，需要口令才能查看（首次使用时设定，至少 8 位）",
-                       "Photos are encrypted on this laptop; the passphrase unlocks them (set on first use, 8+ characters)")
+NEW_PASSPHRASE = Text("设定工作站口令", "New station passphrase")
+CONFIRM = Text("再次输入口令", "Type it again")
+HINTS = {
+    PassphraseNeed.SET: Text("照片在本机加密保存。本机第一次使用，请设定工作站口令（至少 8 位）：以后每次启动都要输入，"
+                             "忘记口令将无法在本机查看已保存的照片，请记下并妥善保管。",
+                             "Photos are stored encrypted on this laptop. This is its first use: choose a station "
+                             "passphrase (8 characters or more). It is asked at every start, and without it the "
+                             "saved photos cannot be viewed here, so write it down and keep it safe."),
+    PassphraseNeed.UNLOCK: Text("请输入本机第一次使用时设定的工作站口令。",
+                                "Enter the station passphrase chosen when this laptop was first used."),
+}
+NO_NAME = Text("请填写摄影师姓名：每张照片都会记录是谁拍的。", "Enter the photographer's name: it is recorded with every photo.")
+NO_PASSPHRASE = Text("请输入工作站口令。", "Enter the station passphrase.")
+WIDTH = 480  # of the wrapped texts: a fixed width lets Qt give them their full height
+MISMATCH = Text("两次输入的口令不一致，请重新输入。", "The two passphrases differ: type them again.")
 
 
 class StartDialog(QDialog):
-    def __init__(self, operator: str = "", ask_passphrase: bool = False, problem: str = "",
+    def __init__(self, operator: str = "", need: PassphraseNeed = PassphraseNeed.NONE, problem: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.need = need
         self.setWindowTitle(t(TITLE))
         form = QFormLayout(self)
+        form.setSizeConstraint(QLayout.SetFixedSize)  # as tall as the wrapped hint and error, never clipped
         self.operator = QLineEdit(operator)
         form.addRow(t(OPERATOR), self.operator)
         self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.Password)
-        if ask_passphrase:
-            form.addRow(t(PASSPHRASE), self.passphrase)
-            hint = QLabel(t(PASSPHRASE_HINT))
+        self.confirm = QLineEdit()
+        for field in (self.passphrase, self.confirm):
+            field.setEchoMode(QLineEdit.Password)
+        if need is not PassphraseNeed.NONE:
+            form.addRow(t(NEW_PASSPHRASE if need is PassphraseNeed.SET else PASSPHRASE), self.passphrase)
+            if need is PassphraseNeed.SET:
+                form.addRow(t(CONFIRM), self.confirm)
+            hint = QLabel(t(HINTS[need]))
             hint.setWordWrap(True)
+            hint.setFixedWidth(WIDTH)
             form.addRow(hint)
-        if problem:
-            error = QLabel(problem)
-            error.setStyleSheet("color: #c62828")
-            error.setWordWrap(True)
-            form.addRow(error)
+        self.error = QLabel(problem)
+        self.error.setObjectName("message")
+        self.error.setProperty("level", "bad")
+        self.error.setWordWrap(True)
+        self.error.setFixedWidth(WIDTH)
+        self.error.setVisible(bool(problem))
+        form.addRow(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.accepted.connect(self._accept_if_named)
+        self.buttons.accepted.connect(self._accept_if_complete)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        (self.passphrase if operator and need is not PassphraseNeed.NONE else self.operator).setFocus()
 
-    def _accept_if_named(self) -> None:
-        if self.operator.text().strip():
+    def _accept_if_complete(self) -> None:
+        problem = self._problem()
+        if problem is None:
             self.accept()
+            return
+        self.error.setText(t(problem))
+        self.error.show()
+
+    def _problem(self) -> Text | None:
+        if not self.operator.text().strip():
+            return NO_NAME
+        if self.need is PassphraseNeed.NONE:
+            return None
+        if not self.passphrase.text():
+            return NO_PASSPHRASE
+        if self.need is PassphraseNeed.UNLOCK:
+            return None
+        if self.passphrase.text() != self.confirm.text():
+            return MISMATCH
+        return passphrase_problem(self.passphrase.text())

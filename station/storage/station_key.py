@@ -20,6 +20,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -46,6 +47,28 @@ KEYRING_LOST = Text(
     "The station key is missing from the OS keyring; saved photos cannot be shown here (uploads are unaffected).",
 )
 SHORT_PASSPHRASE = Text("工作站口令至少需要 8 个字符。", "The station passphrase needs at least 8 characters.")
+
+
+MIN_PASSPHRASE = 8
+
+
+class PassphraseNeed(Enum):
+    """What the operator must type before the station opens."""
+
+    NONE = "none"  # the OS keyring holds (or will hold) the key
+    SET = "set"  # first use on a machine without a keyring: choose one, typed twice
+    UNLOCK = "unlock"  # the key was made from a passphrase: type it
+
+
+def passphrase_need(home: Path) -> PassphraseNeed:
+    if _keyring_backed(home):
+        return PassphraseNeed.NONE
+    return PassphraseNeed.UNLOCK if key_file(home).exists() else PassphraseNeed.SET
+
+
+def passphrase_problem(passphrase: str) -> Text | None:
+    """Why a new passphrase cannot be used; the dialog asks before the slow key derivation."""
+    return SHORT_PASSPHRASE if len(passphrase) < MIN_PASSPHRASE else None
 
 
 @dataclass(frozen=True)
@@ -103,8 +126,9 @@ def _create(home: Path, passphrase: str | None) -> StationKey:
         return StationKey(key, "keyring")
     if passphrase is None:
         raise StationError(NEED_PASSPHRASE)
-    if len(passphrase) < 8:
-        raise StationError(SHORT_PASSPHRASE)
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise StationError(problem)
     record: dict[str, object] = {"method": "passphrase", "kdf": "scrypt", "salt": base64.b64encode(os.urandom(16)).decode(),
                                  "n": _SCRYPT_N, "r": _SCRYPT_R, "p": _SCRYPT_P}
     key = _derive(passphrase, record)

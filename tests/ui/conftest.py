@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
 
 from station.camera import open_camera
 from station.camera.source import CameraState
@@ -71,14 +71,14 @@ def make_window(qtbot, station, engine, pipeline):
         window.source.stop()
 
 
-def on_next_dialog(act: Callable[[QInputDialog], None], wait_ms: int = 3000) -> None:
-    """Do `act` to the next modal input dialog when it opens, as a person would.
+def on_next_dialog(act: Callable[[QDialog], None], wait_ms: int = 3000, kind: type[QDialog] = QInputDialog) -> None:
+    """Do `act` to the next modal dialog of this kind when it opens, as a person would.
     Gives up after wait_ms when no dialog opens (e.g. every check passed: no override asked)."""
     tries = [wait_ms // 20]
 
     def answer() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
+        if not isinstance(dialog, kind):
             tries[0] -= 1
             if tries[0] > 0:
                 QTimer.singleShot(20, answer)
