@@ -23,12 +23,15 @@ from station.capture.workflow import CaptureWorkflow  # noqa: E402
 from station.captures import CaptureStore  # noqa: E402
 from station.cli import parse_args  # noqa: E402
 from station.demo import DEMO_DIR  # noqa: E402
+from station.i18n import Text  # noqa: E402
+from station.storage.station_key import PassphraseNeed  # noqa: E402
+from station.upload import outbox  # noqa: E402
 from ui.app import open_station  # noqa: E402
 from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.start_dialog import StartDialog  # noqa: E402
-from station.storage.station_key import PassphraseNeed  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
+from ui.upload_dialog import FailedUploadsDialog  # noqa: E402
 
 
 def pump(app: QApplication, seconds: float) -> None:
@@ -83,6 +86,16 @@ def main() -> int:
             pump(app, 0.3)
             window.grab().save(str(options.out / f"review_{options.lang}.png"))
             window.accept()
+            failed = outbox.claim(station.db)  # the server refused it: the status bar turns red
+            outbox.fail(station.db, failed, Text("服务器拒绝：令牌无效", "server refused: bad token"))
+            window._tick()
+            pump(app, 0.2)
+            window.grab().save(str(options.out / f"upload_failed_{options.lang}.png"))
+            dialog = FailedUploadsDialog(outbox.queue_health(station.db), window)
+            dialog.show()
+            pump(app, 0.2)
+            dialog.grab().save(str(options.out / f"failed_uploads_{options.lang}.png"))
+            dialog.close()
         window.identify("DEMO0002")
         window.queue_window.resize(900, 640)
         window.queue_window.show()

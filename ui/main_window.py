@@ -100,6 +100,8 @@ QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · �
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
 OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (server not reachable; photos are safe on this laptop)")
 OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
+SHOW_FAILED = Text("查看失败的上传…", "See failed uploads…")
+RETRIED = Text("已重新排队 {count} 张照片，正在重新上传", "{count} photos queued again; uploading")
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
 
@@ -155,7 +157,13 @@ class MainWindow(QMainWindow):
         self.camera_status.setObjectName("cameraState")  # always on, coloured: is the picture live?
         self._show_camera(STATE_TEXT[source.state], source.state)
         self.statusBar().addWidget(self.camera_status)
-        self.statusBar().addWidget(self.queue_status, 1)
+        self.statusBar().addWidget(self.queue_status)
+        self.failed_button = QPushButton(t(SHOW_FAILED))  # the red count says something failed; this opens it
+        self.failed_button.setFocusPolicy(Qt.NoFocus)
+        self.failed_button.clicked.connect(self.show_failed_uploads)
+        self.failed_button.hide()
+        self.statusBar().addWidget(self.failed_button)
+        self.statusBar().addWidget(QWidget(), 1)
         self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=workflow.operator))))
         self.queue_window = QueueWindow(self.station)
 
@@ -349,10 +357,11 @@ class MainWindow(QMainWindow):
             self.retry_failed_uploads()
 
     def retry_failed_uploads(self) -> None:
-        outbox.retry_failed(self.station.db)
+        count = outbox.retry_failed(self.station.db)
         if self.uploader is not None:
             self.uploader.wake()
         self._tick()
+        self._say(self.message, t(RETRIED.format(count=count)), "info")
 
     def choose_camera(self) -> None:
         dialog = CameraDialog(list_cameras(), self.usb_settings, self.source.usb_index, self)
@@ -484,6 +493,7 @@ class MainWindow(QMainWindow):
         if health.server_reachable is False:
             text += t(OFFLINE)
         self._say(self.queue_status, text, "bad" if health.failed else "")  # a failed upload must be seen
+        self.failed_button.setVisible(bool(health.failed))
 
     def _edit_slots(self) -> None:
         if ScheduleDialog(self.station, self).exec():

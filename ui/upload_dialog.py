@@ -1,16 +1,23 @@
-"""Uploads that gave up: which photo, how often it was tried, and why — with a retry."""
+"""Uploads that gave up: whose photo, how often it was tried, when and why — with a retry."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 from station.i18n import Text
+from station.localtime import local_time
 from station.upload.outbox import QueueHealth
 from ui.i18n import t
 
 TITLE = Text("失败的上传", "Failed uploads")
 NONE = Text("没有失败的上传。照片都已上传或在等待上传。", "No failed uploads: every photo is sent or waiting.")
-COLUMNS = (Text("学号", "Student no."), Text("版本", "Version"), Text("尝试次数", "Attempts"), Text("原因", "Reason"))
+EXPLAIN = Text("这些照片已安全保存在本机，但自动上传已停止重试。排除原因（如网络、服务器设置）后点“全部重试”。",
+               "These photos are safe on this laptop, but uploading them has stopped retrying. "
+               "Fix the cause (network, server settings), then press Retry all.")
+COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
+           Text("尝试次数", "Attempts"), Text("最后尝试", "Last tried"), Text("原因", "Reason"))
 RETRY = Text("全部重试", "Retry all")
 
 
@@ -19,14 +26,22 @@ class FailedUploadsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
         layout = QVBoxLayout(self)
-        if not health.failed:
-            layout.addWidget(QLabel(t(NONE)))
+        note = QLabel(t(EXPLAIN if health.failed else NONE))
+        note.setWordWrap(True)
+        layout.addWidget(note)
         self.table = QTableWidget(len(health.failed), len(COLUMNS))
         self.table.setHorizontalHeaderLabels([t(c) for c in COLUMNS])
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setWordWrap(True)
         for row, job in enumerate(health.failed):
-            for column, value in enumerate((job.student_no, str(job.version), str(job.attempts), t(job.reason))):
+            values = (job.class_name, job.student_no, job.name, str(job.version), str(job.attempts),
+                      local_time(job.updated_at), t(job.reason))
+            for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.Stretch)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.table.setVisible(bool(health.failed))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
@@ -35,4 +50,4 @@ class FailedUploadsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(700, 360 if health.failed else 120)
+        self.resize(900, 400 if health.failed else 140)

@@ -209,6 +209,8 @@ def get_status(db: sqlite_utils.Database) -> dict[str, str]:
 class FailedJob:
     job_id: int
     student_no: str
+    name: str  # "" when the student has since left the roster
+    class_name: str
     version: int
     attempts: int
     reason: Text
@@ -236,10 +238,11 @@ class QueueHealth:
 def queue_health(db: sqlite_utils.Database) -> QueueHealth:
     counts = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
     failed = [
-        FailedJob(r[0], r[1], r[2], r[3], Text(r[4], r[5]), r[6])
+        FailedJob(r[0], r[1], r[2] or "", r[3] or "", r[4], r[5], Text(r[6], r[7]), r[8])
         for r in db.execute(
-            "SELECT o.id, c.student_no, c.version, o.attempts, o.error_zh, o.error_en, o.updated_at "
-            "FROM outbox o JOIN captures c ON c.uid = o.capture_uid WHERE o.state = 'failed' ORDER BY o.id"
+            "SELECT o.id, c.student_no, s.name, s.class_name, c.version, o.attempts, o.error_zh, o.error_en, "
+            "o.updated_at FROM outbox o JOIN captures c ON c.uid = o.capture_uid "
+            "LEFT JOIN students s ON s.student_no = c.student_no WHERE o.state = 'failed' ORDER BY o.id"
         ).fetchall()
     ]
     status = get_status(db)

@@ -285,25 +285,39 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot) -> None:
 
 
 def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(make_window, frames: Path, station) -> None:
+    from PySide6.QtWidgets import QAbstractItemView
+
     from station.i18n import Text
     from station.upload import outbox
     from ui.upload_dialog import FailedUploadsDialog
 
     window = make_window(frames)
+    assert window.failed_button.isHidden()  # nothing failed: nothing to open
     window.identify("DEMO0007")
     answer_next_dialog("测试")
     window.shutter()
     window.accept()
     job = outbox.claim(station.db)
     outbox.fail(station.db, job, Text("服务器拒绝：令牌无效", "server refused: bad token"))
-    health = outbox.queue_health(station.db)
-    dialog = FailedUploadsDialog(health)
-    assert dialog.table.item(0, 0).text() == "2021010107" and "令牌无效" in dialog.table.item(0, 3).text()
     window._tick()
     assert "失败 1" in window.queue_status.text() and window.queue_status.property("level") == "bad"  # red
-    window.retry_failed_uploads()
+    assert window.failed_button.isVisible()  # the red count leads to the list, without hunting in the menus
+    seen: list[list[str]] = []
+
+    def read_and_retry(dialog: FailedUploadsDialog) -> None:
+        table = dialog.table
+        seen.append([table.item(0, c).text() for c in range(table.columnCount())])
+        seen.append([str(table.editTriggers() == QAbstractItemView.NoEditTriggers)])
+        dialog.retry.click()
+
+    on_next_dialog(read_and_retry, kind=FailedUploadsDialog)
+    window.failed_button.click()
+    row, read_only = seen
+    assert row[:4] == ["演示2101", "2021010107", "吴俊杰", "1"] and "令牌无效" in row[-1]  # whose photo, not only a number
+    assert read_only == ["True"]
     assert outbox.queue_health(station.db).failed == [] and "失败 0" in window.queue_status.text()
-    assert window.queue_status.property("level") == ""
+    assert window.queue_status.property("level") == "" and window.failed_button.isHidden()
+    assert window.message.text() == "已重新排队 1 张照片，正在重新上传"  # the retry says it did something
 
 
 def test_queue_screen_full_names_setting(make_window, frames: Path) -> None:
