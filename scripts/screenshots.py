@@ -29,6 +29,7 @@ from station.upload import outbox  # noqa: E402
 from ui.app import open_station  # noqa: E402
 from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.roster_dialogs import ScheduleDialog  # noqa: E402
 from ui.start_dialog import StartDialog  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
 from ui.upload_dialog import FailedUploadsDialog  # noqa: E402
@@ -77,6 +78,11 @@ def main() -> int:
         window = MainWindow(workflow, source, demo=True)
         window.resize(1400, 860)
         window.show()
+        slots = ScheduleDialog(station, window)
+        slots.show()
+        pump(app, 0.2)
+        slots.grab().save(str(options.out / f"slots_{options.lang}.png"))
+        slots.close()
         window.identify("DEMO0001")
         pump(app, 4.0)
         window.grab().save(str(options.out / f"main_{options.lang}.png"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -25,7 +25,11 @@ SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
                "{imported} added, {updated} updated, {unchanged} unchanged, {rejected} rows rejected")
 HEADERS = (Text("位置", "Where"), Text("学号", "Student no."), Text("原因", "Reason"))
-SLOT_HEADERS = (Text("班级", "Class"), Text("开始", "Start"), Text("结束", "End"))
+SLOT_HEADERS = (Text("班级（勾选＝已排定）", "Class (ticked: scheduled)"), Text("开始", "Start"), Text("结束", "End"))
+SCHEDULE_EXPLAIN = Text("勾选班级并设定它的采集时段；排队屏按时段顺序叫号，未排定的班级排在最后。",
+                        "Tick a class and set its capture slot; the queue screen calls classes in slot order, "
+                        "classes without a slot last.")
+END_BEFORE_START = Text("{name} 的结束时间必须晚于开始时间", "{name}: the end must be after the start")
 
 
 class ImportReportDialog(QDialog):
@@ -72,41 +76,68 @@ def import_roster_interactively(station: Station, parent: QWidget) -> ImportRepo
 
 
 class ScheduleDialog(QDialog):
-    """One line per class: start and end of its capture slot."""
+    """One line per imported class: ticked with its slot's start and end, or unticked when it has none.
+    Class names come from the roster and cannot be edited: a typo here would be a slot for nobody."""
 
     def __init__(self, station: Station, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.station = station
         self.setWindowTitle(t(SCHEDULE_TITLE))
         layout = QVBoxLayout(self)
+        explain = QLabel(t(SCHEDULE_EXPLAIN))
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
         names = class_names(station.db)
+        self.venues: dict[str, str] = {}  # an imported venue survives an edit of the times
         self.table = QTableWidget(len(names), 3)
         self.table.setHorizontalHeaderLabels([t(h) for h in SLOT_HEADERS])
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        start = dt.datetime.now().replace(minute=0, second=0, microsecond=0)
+        now = dt.datetime.now()
         for row, name in enumerate(names):
             slot = schedule.slot_of(station.db, name)
-            begins, ends = (slot.starts_at, slot.ends_at) if slot else (start, start + dt.timedelta(hours=1))
-            self.table.setItem(row, 0, QTableWidgetItem(name))
-            for column, moment in ((1, begins), (2, ends)):
+            self.venues[name] = slot.venue if slot else ""
+            shown = slot or schedule.suggested_slot(station.db, name, now)
+            item = QTableWidgetItem(name)
+            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if slot else Qt.Unchecked)
+            self.table.setItem(row, 0, item)
+            for column, moment in ((1, shown.starts_at), (2, shown.ends_at)):
                 editor = QDateTimeEdit(QDateTime(moment))
                 editor.setDisplayFormat("yyyy-MM-dd HH:mm")
+                editor.setCalendarPopup(True)
+                editor.setEnabled(slot is not None)
                 self.table.setCellWidget(row, column, editor)
+        self.table.itemChanged.connect(self._ticked)
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 400)
+        self.resize(620, 420)
+
+    def _ticked(self, item: QTableWidgetItem) -> None:
+        for column in (1, 2):
+            self.table.cellWidget(item.row(), column).setEnabled(item.checkState() == Qt.Checked)
 
     def save(self) -> None:
+        """All rows or none: a refused row leaves every slot as it was."""
+        chosen: list[schedule.Slot] = []
+        cleared: list[str] = []
         for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            name = item.text()
+            if item.checkState() != Qt.Checked:
+                cleared.append(name)
+                continue
             begins = self.table.cellWidget(row, 1).dateTime().toPython()
             ends = self.table.cellWidget(row, 2).dateTime().toPython()
             if ends <= begins:
-                QMessageBox.warning(self, t(SCHEDULE_TITLE), t(Text(
-                    f"{self.table.item(row, 0).text()} 的结束时间必须晚于开始时间",
-                    f"{self.table.item(row, 0).text()}: the end must be after the start")))
+                QMessageBox.warning(self, t(SCHEDULE_TITLE), t(END_BEFORE_START.format(name=name)))
                 return
-            schedule.set_slot(self.station.db, schedule.Slot(self.table.item(row, 0).text(), begins, ends))
+            chosen.append(schedule.Slot(name, begins, ends, self.venues[name]))
+        for slot in chosen:
+            schedule.set_slot(self.station.db, slot)
+        for name in cleared:
+            schedule.clear_slot(self.station.db, name)
         self.accept()

@@ -81,6 +81,19 @@ def set_slot(db: sqlite_utils.Database, slot: Slot) -> None:
         )
 
 
+def clear_slot(db: sqlite_utils.Database, class_name: str) -> None:
+    with db.conn:
+        db.execute("DELETE FROM class_slots WHERE class_name = ?", [class_name])
+
+
+def suggested_slot(db: sqlite_utils.Database, class_name: str, now: dt.datetime) -> Slot:
+    """Where a class without a slot would go: one hour after the last slot still to come, else from the next
+    whole hour. Only offered in the dialog; nothing is stored until the photographer ticks the class."""
+    next_hour = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
+    start = max([s.ends_at for s in slots(db) if s.ends_at > now] + [next_hour])
+    return Slot(class_name, start, start + dt.timedelta(hours=1))
+
+
 def slots(db: sqlite_utils.Database) -> list[Slot]:
     return [
         Slot(r["class_name"], dt.datetime.fromisoformat(r["starts_at"]), dt.datetime.fromisoformat(r["ends_at"]), r["venue"])

@@ -53,3 +53,49 @@ def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, 
     dialog.save()
     slot = schedule.slot_of(station.db, "演示2102")
     assert (slot.starts_at, slot.ends_at) == (dt.datetime(2030, 1, 2, 14, 0), dt.datetime(2030, 1, 2, 15, 0))
+
+
+def test_a_class_without_a_slot_stays_without_one_until_it_is_ticked(qtbot, station, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("学号,姓名,班级\n2030001,甲,新班\n", encoding="utf-8")
+    import_roster(station.db, path)
+    schedule.set_slot(station.db, schedule.Slot("演示2102", dt.datetime(2030, 1, 2, 14), dt.datetime(2030, 1, 2, 15),
+                                                "体育馆一楼"))
+    before = {s.class_name: s for s in schedule.slots(station.db)}
+
+    def open_dialog() -> tuple[ScheduleDialog, dict[str, int]]:
+        dialog = ScheduleDialog(station)
+        qtbot.addWidget(dialog)
+        return dialog, {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+
+    dialog, rows = open_dialog()
+    new = dialog.table.item(rows["新班"], 0)
+    assert new.checkState() == Qt.Unchecked and not dialog.table.cellWidget(rows["新班"], 1).isEnabled()
+    assert not new.flags() & Qt.ItemIsEditable  # a typo in a class name would be a slot for nobody
+    assert dialog.table.cellWidget(rows["新班"], 1).calendarPopup()
+    dialog.save()  # opened and saved without a change: nothing invented, nothing lost
+    assert {s.class_name: s for s in schedule.slots(station.db)} == before  # the venue too
+
+    dialog, rows = open_dialog()
+    dialog.table.item(rows["新班"], 0).setCheckState(Qt.Checked)
+    assert dialog.table.cellWidget(rows["新班"], 2).isEnabled()
+    dialog.table.cellWidget(rows["新班"], 1).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 16)))
+    dialog.table.cellWidget(rows["新班"], 2).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 17)))
+    dialog.table.item(rows["演示2102"], 0).setCheckState(Qt.Unchecked)
+    dialog.save()
+    assert schedule.slot_of(station.db, "新班").starts_at == dt.datetime(2030, 1, 2, 16)
+    assert schedule.slot_of(station.db, "演示2102") is None  # unticked: it goes to the end of the queue
+
+
+def test_a_refused_row_saves_no_row(qtbot, station, monkeypatch) -> None:
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: None)
+    before = schedule.slots(station.db)
+    dialog = ScheduleDialog(station)
+    qtbot.addWidget(dialog)
+    for row in range(dialog.table.rowCount()):
+        dialog.table.item(row, 0).setCheckState(Qt.Checked)
+        dialog.table.cellWidget(row, 1).setDateTime(QDateTime(dt.datetime(2031, 5, 1, 9 + row)))
+        dialog.table.cellWidget(row, 2).setDateTime(QDateTime(dt.datetime(2031, 5, 1, 10 + row)))
+    dialog.table.cellWidget(dialog.table.rowCount() - 1, 2).setDateTime(QDateTime(dt.datetime(2031, 5, 1, 8)))
+    dialog.save()
+    assert schedule.slots(station.db) == before
