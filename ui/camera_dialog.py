@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget,
+)
 
 from station.camera.backends import UsbSettings
 from station.camera.discovery import CameraInfo
@@ -14,24 +18,29 @@ CAMERA = Text("相机", "Camera")
 RESOLUTION = Text("分辨率", "Resolution")
 LOCK_EXPOSURE = Text("锁定曝光（避免学生衣服颜色改变亮度）", "Lock exposure (clothing must not change brightness)")
 LOCK_WB = Text("锁定白平衡（保持背景蓝色一致）", "Lock white balance (keeps the backdrop the same blue)")
-NONE_FOUND = Text("没有找到相机：请检查 USB 连接", "No camera found: check the USB cable")
+NONE_FOUND = Text("没有找到相机：请检查 USB 连接，插好后点“重新查找”", "No camera found: check the USB cable, then press Look again")
+RESCAN = Text("重新查找", "Look again")
 RESOLUTIONS = ((1280, 720), (1920, 1080), (640, 480))
 
 
 class CameraDialog(QDialog):
-    def __init__(self, cameras: list[CameraInfo], current: UsbSettings, current_index: int | None = None,
+    def __init__(self, find: Callable[[], list[CameraInfo]], current: UsbSettings, current_index: int | None = None,
                  parent: QWidget | None = None) -> None:
+        """`find` lists the attached cameras; it runs again when the photographer plugs one in and looks again."""
         super().__init__(parent)
+        self.find = find
         self.setWindowTitle(t(TITLE))
         form = QFormLayout(self)
         self.camera = QComboBox()
-        for info in cameras:
-            self.camera.addItem(f"{info.index} — {info.name}", info.index)
-        # opened to change a setting, OK must keep the camera in use, not switch to the first one listed
-        self.camera.setCurrentIndex(max(0, self.camera.findData(current_index)))
-        form.addRow(t(CAMERA), self.camera)
-        if not cameras:
-            form.addRow(QLabel(t(NONE_FOUND)))
+        self.rescan = QPushButton(t(RESCAN))
+        self.rescan.clicked.connect(self.look_again)
+        row = QHBoxLayout()
+        row.addWidget(self.camera, 1)
+        row.addWidget(self.rescan)
+        form.addRow(t(CAMERA), row)
+        self.none_found = QLabel(t(NONE_FOUND))
+        self.none_found.setWordWrap(True)
+        form.addRow(self.none_found)
         self.resolution = QComboBox()
         for width, height in RESOLUTIONS:
             self.resolution.addItem(f"{width} x {height}", (width, height))
@@ -43,11 +52,25 @@ class CameraDialog(QDialog):
         self.lock_wb.setChecked(current.lock_white_balance)
         form.addRow(self.lock_exposure)
         form.addRow(self.lock_wb)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.Ok).setEnabled(bool(cameras))
-        form.addRow(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self._list(current_index)
+
+    def look_again(self) -> None:
+        self._list(self.camera.currentData())
+
+    def _list(self, keep: int | None) -> None:
+        """Fill the camera list; opened to change a setting, OK must keep the camera in use (`keep`), not switch
+        to the first one listed."""
+        cameras = self.find()
+        self.camera.clear()
+        for info in cameras:
+            self.camera.addItem(f"{info.index} — {info.name}", info.index)
+        self.camera.setCurrentIndex(max(0, self.camera.findData(keep)))
+        self.none_found.setVisible(not cameras)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(cameras))  # nothing to choose: pick nothing
 
     def choice(self) -> tuple[int, UsbSettings]:
         width, height = self.resolution.currentData()

@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
         self._say(self.message, t(RETRIED.format(count=count)), "info")
 
     def choose_camera(self) -> None:
-        dialog = CameraDialog(list_cameras(), self.usb_settings, self.source.usb_index, self)
+        dialog = CameraDialog(list_cameras, self.usb_settings, self.source.usb_index, self)
         if dialog.exec():
             index, self.usb_settings = dialog.choice()
             self.use_camera(open_camera(index, usb=self.usb_settings).start())

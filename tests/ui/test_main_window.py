@@ -259,28 +259,50 @@ def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, fra
     assert old.state.value == "stopped" and window.preview.source is window.source
 
 
-def test_camera_dialog_offers_resolution_and_locks(qtbot) -> None:
+def plug_camera(sysfs: Path, index: int, name: str) -> None:
+    """What Linux shows in /sys/class/video4linux when a camera is plugged in."""
+    node = sysfs / f"video{index}"
+    node.mkdir(parents=True)
+    (node / "name").write_text(name + "\n")
+    (node / "index").write_text("0\n")
+
+
+def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from station.camera import open_camera
     from station.camera.backends import UsbSettings
-    from station.camera.discovery import CameraInfo
+    from station.camera.discovery import linux_cameras
     from ui.camera_dialog import CameraDialog
 
-    dialog = CameraDialog([CameraInfo(0, "Integrated"), CameraInfo(2, "USB Camera")], UsbSettings())
+    sysfs = tmp_path / "video4linux"
+    sysfs.mkdir()
+    find = lambda: linux_cameras(sysfs)  # noqa: E731
+
+    empty = CameraDialog(find, UsbSettings())
+    qtbot.addWidget(empty)
+    assert not empty.buttons.button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
+    assert empty.none_found.isVisibleTo(empty)
+    plug_camera(sysfs, 0, "Integrated")
+    plug_camera(sysfs, 2, "USB Camera")
+    empty.rescan.click()  # plugged in with the dialog open: look again, no restart
+    assert empty.camera.count() == 2 and empty.buttons.button(QDialogButtonBox.Ok).isEnabled()
+    assert not empty.none_found.isVisibleTo(empty)
+
+    dialog = CameraDialog(find, UsbSettings())
+    qtbot.addWidget(dialog)
     dialog.camera.setCurrentIndex(1)
     dialog.resolution.setCurrentIndex(1)
     dialog.lock_exposure.setChecked(True)
+    dialog.rescan.click()  # looking again keeps the chosen camera
     index, settings = dialog.choice()
     assert (index, settings.width, settings.height, settings.lock_exposure, settings.lock_white_balance) == (2, 1920, 1080, True, False)
-    from PySide6.QtWidgets import QDialogButtonBox
-
-    empty = CameraDialog([], UsbSettings())
-    assert not empty.findChild(QDialogButtonBox).button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
 
     # opened to lock the exposure of camera 2 in use, OK keeps camera 2 (not the built-in webcam listed first)
-    in_use = CameraDialog([CameraInfo(0, "Integrated"), CameraInfo(2, "USB Camera")], UsbSettings(), current_index=2)
+    in_use = CameraDialog(find, UsbSettings(), current_index=2)
+    qtbot.addWidget(in_use)
     in_use.lock_exposure.setChecked(True)
     assert in_use.choice()[0] == 2
-    from station.camera import open_camera
-
     assert open_camera("2").usb_index == 2 and open_camera(str(DEMO_DIR / "kiosk")).usb_index is None
 
 
