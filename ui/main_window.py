@@ -63,10 +63,9 @@ SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
     Blocked.REVIEW: SHUTTER,  # the review page has its own buttons
     Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
-    Blocked.NEEDS_RETAKE: Text("已拍过：按 F2 重拍", "Already photographed: F2 to retake"),
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
 }
-RETAKE = Text("为已拍学生重拍…（F2）", "Retake a taken photo… (F2)")
+RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
 ABSENT = Text("标记缺席（F3）", "Mark absent (F3)")
 MARKED_ABSENT = Text("已将 {name}（{no}）标为缺席；学生来了时扫码即可照常拍摄",
                      "{name} ({no}) marked absent; scanning their code later still photographs them")
@@ -134,6 +133,8 @@ class MainWindow(QMainWindow):
         self.code_input = CodeInput()
         self.card = StudentCard()
         self.retake_button = QPushButton(t(RETAKE))
+        self.retake_button.setObjectName("retake")  # stands in the shutter's place while only a retake can follow
+        self.retake_button.setMinimumHeight(64)
         self.message = self._message_label()
         self.warnings = self._message_label("warn")
         self.problems = self._message_label("bad")
@@ -210,8 +211,8 @@ class MainWindow(QMainWindow):
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
-        side.addWidget(scroll_column(self.card, self.retake_button), 1)
-        for widget in (self.message, self.warnings, self.problems, self.shutter_button):
+        side.addWidget(scroll_column(self.card), 1)
+        for widget in (self.message, self.warnings, self.problems, self.shutter_button, self.retake_button):
             side.addWidget(widget)
         nxt = QHBoxLayout()
         nxt.addWidget(self.next_label, 1)
@@ -420,10 +421,12 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
         self.scanner.pause(step is Step.REVIEW)
         blocked = self.workflow.shutter_blocked(self.source.state)
+        retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
+        self.shutter_button.setVisible(not retake)
+        self.retake_button.setVisible(retake)
         self.shutter_button.setEnabled(blocked is None)
-        self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
-        found = self.workflow.identification
-        self.retake_button.setVisible(bool(found and found.outcome is Outcome.ALREADY_CAPTURED) and step is Step.LIVE)
+        if not retake:
+            self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()
         self._show_next()
         self.code_input.setFocus()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from station.capture.workflow import Shot
 from station.i18n import Text
-from station.roster.idnumber import mask
 from ui.i18n import t
 from ui.photo_view import PhotoView
 from ui.scroll_column import scroll_column
@@ -23,8 +22,8 @@ RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 PREVIOUS = Text("上一版照片", "Previous photo")
 OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
-DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")),
-           ("class_name", Text("班级", "Class")), ("id_number", Text("证件号", "ID number")))
+# Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
+DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")))
 
 
 class ReviewPanel(QWidget):
@@ -54,8 +53,11 @@ class ReviewPanel(QWidget):
         self.notes.setProperty("level", "warn")
         self.notes.setWordWrap(True)
         side = QVBoxLayout()
-        # the details scroll on a small screen; the two buttons stay in view
-        side.addWidget(scroll_column(ask, grid, self.notes, self.previous_caption, self.previous), 1)
+        # the details scroll on a small screen; the previous photo shrinks to fit instead (a retake is judged by
+        # comparing the two faces, so it is never scrolled out of sight), and the two buttons stay in view
+        side.addWidget(scroll_column(ask, grid, self.notes), 3)
+        side.addWidget(self.previous_caption)
+        side.addWidget(self.previous, 2)
         self.accept_button = QPushButton(t(ACCEPT))
         self.retake_button = QPushButton(t(RETAKE))
         for button in (self.accept_button, self.retake_button):
@@ -79,10 +81,8 @@ class ReviewPanel(QWidget):
         pixmap.loadFromData(shot.chsi_jpeg, "JPEG")
         self.photo.setPixmap(pixmap)
         s = shot.student
-        shown = {"name": s.name, "student_no": s.student_no, "class_name": s.class_name,
-                 "id_number": mask(s.id_number) if s.id_number else "—"}
-        for key, value in shown.items():
-            self.values[key].setText(value)
+        self.values["name"].setText(s.name)
+        self.values["student_no"].setText(s.student_no)
         notes = []
         if shot.retake_reason:
             notes.append(t(RETAKE_REASON.format(reason=shot.retake_reason)))

@@ -32,6 +32,7 @@ class StudentCard(QFrame):
         self.name.setWordWrap(True)
         layout.addWidget(self.name)
         grid = QGridLayout()
+        grid.setVerticalSpacing(2)  # all six rows fit beside the messages on a 1280x720 laptop
         self.values: dict[str, QLabel] = {}
         for row, (key, label) in enumerate(FIELDS):
             caption = QLabel(t(label))

@@ -31,6 +31,7 @@ QLabel#cameraState[level="bad"] {{ background: {BAD}; color: white; }}
 QLabel#queueState[level="bad"] {{ background: {BAD}; color: white; font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
 QPushButton#shutter {{ font-size: 20px; font-weight: 600; background: {INFO}; color: white; border-radius: 6px; }}
 QPushButton#shutter:disabled {{ background: #e0e0e0; color: #9e9e9e; }}
+QPushButton#retake {{ font-size: 20px; font-weight: 600; background: #ef6c00; color: white; border-radius: 6px; }}
 QLineEdit#codeInput {{ font-size: 22px; padding: 6px; }}
 QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px; }}
 """
