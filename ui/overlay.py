@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
 from station.capture.live_checks import LiveResult
 from station.chsi.spec import SPEC
@@ -12,6 +14,11 @@ from ui.i18n import t
 from ui.theme import BAD, OK
 
 MAX_LINES = 4
+MARGIN = 16  # from the picture's edge and from the crop frame
+PAD = 12  # inside the dark box
+GAP = 6  # between two instructions
+SIZES = (18, 16, 14, 12)  # points: the largest that fits, unwrapped down to 14 before wrapped at 18
+MIN_SIDE = 200  # narrower than this beside the crop, the instructions go in the top left corner
 
 
 def crop_corners(result: LiveResult) -> np.ndarray | None:
@@ -25,6 +32,56 @@ def crop_corners(result: LiveResult) -> np.ndarray | None:
     return corners @ inverse.T
 
 
+@dataclass(frozen=True)
+class Instructions:
+    """Where the instructions go over the picture: a box beside the crop frame, never over the head."""
+
+    font: QFont
+    box: QRectF
+    lines: list[QRectF]  # one rect per instruction, wrapped onto as many lines as it needs
+
+
+def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None, base: QFont) -> Instructions:
+    """The wider free side of the picture left or right of the crop frame (where hair, ears and the crop line
+    are never hidden), each instruction on one line where a somewhat smaller font allows, else wrapped; the
+    font steps down until all fit. With no crop, or no side wide enough, the top left corner."""
+    area = target.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+    if crop is not None:
+        left = QRectF(area.left(), area.top(), crop.left() - MARGIN - area.left(), area.height())
+        right = QRectF(crop.right() + MARGIN, area.top(), area.right() - crop.right() - MARGIN, area.height())
+        side = max(left, right, key=lambda r: r.width())
+        if side.width() >= MIN_SIDE:
+            area = side
+    font = QFont(base)
+    font.setBold(True)
+    unwrapped = next((size for size in SIZES[:3] if _fits(font, size, problems, area, wrap=False)), None)
+    chosen = unwrapped or next((size for size in SIZES if _fits(font, size, problems, area, wrap=True)), SIZES[-1])
+    font.setPointSize(chosen)
+    width, heights = _measure(font, problems, area)
+    lines, y = [], area.top() + PAD
+    for height in heights:
+        lines.append(QRectF(area.left() + PAD, y, width - 2 * PAD, height))
+        y += height + GAP
+    return Instructions(font, QRectF(area.left(), area.top(), width, y - GAP + PAD - area.top()), lines)
+
+
+def _measure(font: QFont, problems: list[str], area: QRectF) -> tuple[float, list[float]]:
+    """The box width and each instruction's height when wrapped to fit the area."""
+    metrics = QFontMetricsF(font)
+    width = min(max(metrics.horizontalAdvance(p) for p in problems) + 2 * PAD, area.width())
+    heights = [metrics.boundingRect(QRectF(0, 0, width - 2 * PAD, 10_000), Qt.TextWordWrap, p).height()
+               for p in problems]
+    return width, heights
+
+
+def _fits(font: QFont, size: int, problems: list[str], area: QRectF, wrap: bool) -> bool:
+    font.setPointSize(size)
+    _, heights = _measure(font, problems, area)
+    one_line = QFontMetricsF(font).height()
+    return (sum(heights) + GAP * len(problems) + 2 * PAD <= area.height()
+            and (wrap or all(h <= one_line * 1.5 for h in heights)))
+
+
 def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None:
     """`target`: where the frame is drawn on the widget."""
     passed = result.analysis.verdict == "pass"
@@ -34,26 +91,21 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
     painter.drawRect(target.adjusted(3, 3, -3, -3))
     scale = target.width() / result.image_size[0]
     corners = crop_corners(result)
+    crop = None
     if corners is not None:
+        polygon = QPolygonF([QPointF(target.x() + x * scale, target.y() + y * scale) for x, y in corners])
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
-        painter.drawPolygon(QPolygonF([QPointF(target.x() + x * scale, target.y() + y * scale) for x, y in corners]))
+        painter.drawPolygon(polygon)
+        crop = polygon.boundingRect()
     problems = problem_lines(result)[:MAX_LINES]
     if not problems:
         return
-    font = QFont(painter.font())
-    font.setPointSize(18)
-    font.setBold(True)
-    painter.setFont(font)
-    metrics = painter.fontMetrics()
-    line = metrics.height() + 8
-    width = min(max(metrics.horizontalAdvance(p) for p in problems) + 24, target.width() - 32)
-    box = QRectF(target.x() + 16, target.y() + 16, width, line * len(problems) + 12)
-    painter.fillRect(box, QColor(0, 0, 0, 150))
+    placed = place_instructions(problems, target, crop, painter.font())
+    painter.setFont(placed.font)
+    painter.fillRect(placed.box, QColor(0, 0, 0, 150))
     painter.setPen(QColor("#ffffff"))
-    for i, text in enumerate(problems):
-        shown = metrics.elidedText(text, Qt.ElideRight, int(width - 24))
-        painter.drawText(QRectF(box.x() + 12, box.y() + 6 + i * line, width - 24, line),
-                         Qt.AlignVCenter | Qt.AlignLeft, shown)
+    for text, rect in zip(problems, placed.lines):
+        painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
 
 
 def problem_lines(result: LiveResult) -> list[str]:

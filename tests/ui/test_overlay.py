@@ -1,0 +1,41 @@
+"""The instructions drawn over the live picture stay off the head and the crop frame, and show whole."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from station.compliance.messages import INSTRUCTIONS
+from ui.overlay import MARGIN, place_instructions
+
+PICTURE = QRectF(0, 80, 836, 470)  # a 16:9 frame letter-boxed in the preview of a 1280x720 laptop
+CROP = QRectF(290, 90, 290, 380)  # the CHSI crop frame around a centred student
+
+
+def english(*checks: str) -> list[str]:
+    return [INSTRUCTIONS[c].en for c in checks]
+
+
+def test_long_instructions_go_beside_the_crop_frame_and_show_whole(qtbot) -> None:
+    problems = english("teeth", "eyebrows_covered", "hat", "earrings")
+    placed = place_instructions(problems, PICTURE, CROP, QFont())
+    assert not placed.box.intersects(CROP)  # hair, ears and the crop line stay in sight
+    assert PICTURE.contains(placed.box)
+    metrics = QFontMetricsF(placed.font)
+    for text, rect in zip(problems, placed.lines):
+        assert placed.box.contains(rect)
+        needed = metrics.boundingRect(QRectF(0, 0, rect.width(), 10_000), 0x1000, text)  # Qt.TextWordWrap
+        assert needed.height() <= rect.height() + 0.5  # every word drawn, none cut
+    assert all(a.bottom() <= b.top() for a, b in zip(placed.lines, placed.lines[1:]))  # no two overlap
+
+
+def test_the_side_with_more_room_is_used(qtbot) -> None:
+    off_right = QRectF(520, 90, 240, 380)  # the student stands right of centre
+    placed = place_instructions(english("teeth"), PICTURE, off_right, QFont())
+    assert placed.box.right() <= off_right.left() - MARGIN + 0.5
+
+
+def test_without_a_crop_or_room_beside_it_the_top_left_corner(qtbot) -> None:
+    for crop in (None, QRectF(100, 90, 640, 380)):  # no face planned yet; a student too close to the camera
+        placed = place_instructions(english("face_count"), PICTURE, crop, QFont())
+        assert (placed.box.left(), placed.box.top()) == (PICTURE.left() + MARGIN, PICTURE.top() + MARGIN)
