@@ -42,9 +42,12 @@ NEED_PASSPHRASE = Text(
     "(or set PHOTO_STATION_PASSPHRASE).",
 )
 WRONG_PASSPHRASE = Text("工作站口令不正确。", "The station passphrase is wrong.")
-KEYRING_LOST = Text(
-    "系统密钥库中找不到工作站密钥，无法查看本机已保存的照片（上传不受影响）。",
-    "The station key is missing from the OS keyring; saved photos cannot be shown here (uploads are unaffected).",
+KEYRING_LOST = Text(  # the usual cause: the station was started under another Windows account
+    "系统密钥库中找不到工作站密钥：本机已保存的照片既不能查看也不能上传。请用第一次使用本工作站时的系统账户登录后再启动；"
+    "照片文件仍在数据目录中，没有丢失。",
+    "The station key is missing from the OS keyring: the photos saved here can be neither shown nor uploaded. "
+    "Log in with the OS account that first used this station and start it again; the photo files are still in "
+    "the data folder, nothing is lost.",
 )
 SHORT_PASSPHRASE = Text("工作站口令至少需要 8 个字符。", "The station passphrase needs at least 8 characters.")
 
