@@ -36,7 +36,7 @@ from station.camera.discovery import list_cameras
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
 from ui.i18n import t
-from ui.overlay import problem_lines
+from ui.overlay import failed_titles
 from ui.preview import PreviewWidget
 from ui.queue_window import QueueWindow
 from ui.review_panel import ReviewPanel
@@ -61,24 +61,26 @@ CAMERA_SETTINGS = Text("相机设置…", "Camera…")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
-    Blocked.REVIEW: SHUTTER,  # the review page has its own buttons
+    Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept or reshoot the photo first"),
     Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
 }
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
-ABSENT = Text("标记缺席（F3）", "Mark absent (F3)")
-MARKED_ABSENT = Text("已将 {name}（{no}）标为缺席；学生来了时扫码即可照常拍摄",
-                     "{name} ({no}) marked absent; scanning their code later still photographs them")
+ABSENT = Text("下一位缺席（F3）", "Next is absent (F3)")
+MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码即可正常拍摄",
+                     "{name} ({no}) marked absent; if they arrive later, scan their code as usual")
 UNDO_ABSENT = Text("撤销缺席（Shift+F3）", "Undo absent (Shift+F3)")
 ABSENT_UNDONE = Text("{name}（{no}）已回到排队名单", "{name} ({no}) is back in the queue")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
-STILL_CURRENT = Text("当前学生仍是 {name}", "The current student is still {name}")
+STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {name}")
 ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
                          "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
 # An Enter this soon after the photo appeared is the second half of a double press, not a decision.
 REVIEW_AT_LEAST = 0.8
-SAVED = Text("已保存 {name} 的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
+SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
+NOT_PASSED = Text("未通过 {n} 项：{checks}", "{n} not passed: {checks}")
+LIST_SEP = Text("、", ", ")
 ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
 OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请选择或填写原因（将被记录）：",
@@ -436,9 +438,9 @@ class MainWindow(QMainWindow):
         if self.workflow.step is not Step.LIVE or live is None:
             self._say(self.problems, "", "bad")
             return
-        problems = problem_lines(live)
-        if problems:
-            self._say(self.problems, "\n".join("· " + p for p in problems), "bad")
+        failing = failed_titles(live)
+        if failing:  # the instructions themselves are on the picture, beside the student
+            self._say(self.problems, t(NOT_PASSED.format(n=len(failing), checks=t(LIST_SEP).join(failing))), "bad")
         else:
             self._say(self.problems, t(ALL_PASS), "ok")
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 
 from station.capture.live_checks import LiveResult
 from station.chsi.spec import SPEC
+from station.compliance.messages import TITLES
 from ui.i18n import t
 from ui.theme import BAD, OK
 
@@ -37,6 +38,7 @@ class Instructions:
     """Where the instructions go over the picture: a box beside the crop frame, never over the head."""
 
     font: QFont
+    texts: list[str]  # the instructions as drawn, with any line breaks chosen for them
     box: QRectF
     lines: list[QRectF]  # one rect per instruction, wrapped onto as many lines as it needs
 
@@ -55,6 +57,8 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
     font = QFont(base)
     font.setBold(True)
     unwrapped = next((size for size in SIZES[:3] if _fits(font, size, problems, area, wrap=False)), None)
+    if unwrapped is None:  # a Chinese instruction breaks after its comma, never in the middle of a phrase
+        problems = [p.replace("，", "，\n") for p in problems]
     chosen = unwrapped or next((size for size in SIZES if _fits(font, size, problems, area, wrap=True)), SIZES[-1])
     font.setPointSize(chosen)
     width, heights = _measure(font, problems, area)
@@ -62,13 +66,14 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
     for height in heights:
         lines.append(QRectF(area.left() + PAD, y, width - 2 * PAD, height))
         y += height + GAP
-    return Instructions(font, QRectF(area.left(), area.top(), width, y - GAP + PAD - area.top()), lines)
+    return Instructions(font, problems, QRectF(area.left(), area.top(), width, y - GAP + PAD - area.top()), lines)
 
 
 def _measure(font: QFont, problems: list[str], area: QRectF) -> tuple[float, list[float]]:
     """The box width and each instruction's height when wrapped to fit the area."""
     metrics = QFontMetricsF(font)
-    width = min(max(metrics.horizontalAdvance(p) for p in problems) + 2 * PAD, area.width())
+    longest = max(metrics.horizontalAdvance(line) for p in problems for line in p.split("\n"))
+    width = min(longest + 2 * PAD, area.width())
     heights = [metrics.boundingRect(QRectF(0, 0, width - 2 * PAD, 10_000), Qt.TextWordWrap, p).height()
                for p in problems]
     return width, heights
@@ -104,8 +109,13 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
     painter.setFont(placed.font)
     painter.fillRect(placed.box, QColor(0, 0, 0, 150))
     painter.setPen(QColor("#ffffff"))
-    for text, rect in zip(problems, placed.lines):
+    for text, rect in zip(placed.texts, placed.lines):
         painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
+
+
+def failed_titles(result: LiveResult) -> list[str]:
+    """The short names of the failing checks, for the side panel: what is wrong at a glance."""
+    return [t(TITLES[check]) for check, _ in result.analysis.problems]
 
 
 def problem_lines(result: LiveResult) -> list[str]:

@@ -20,7 +20,7 @@ STYLE = f"""
 QWidget {{ font-size: 15px; }}
 QLabel#title {{ font-size: 22px; font-weight: 600; }}
 QLabel#studentName {{ font-size: 34px; font-weight: 700; }}
-QLabel#message {{ font-size: 18px; padding: 8px; border-radius: 6px; }}
+QLabel#message {{ font-size: 17px; padding: 6px 8px; border-radius: 6px; }}
 QLabel#message[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#message[level="bad"] {{ background: #ffebee; color: {BAD}; }}
 QLabel#message[level="warn"] {{ background: #fff8e1; color: {WARN}; }}
@@ -28,7 +28,8 @@ QLabel#message[level="info"] {{ background: #e3f2fd; color: {INFO}; }}
 QLabel#cameraState {{ font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
 QLabel#cameraState[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#cameraState[level="bad"] {{ background: {BAD}; color: white; }}
-QLabel#queueState[level="bad"] {{ background: {BAD}; color: white; font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
+QLabel#queueState {{ font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
+QLabel#queueState[level="bad"] {{ background: {BAD}; color: white; }}
 QPushButton#shutter {{ font-size: 20px; font-weight: 600; background: {INFO}; color: white; border-radius: 6px; }}
 QPushButton#shutter:disabled {{ background: #e0e0e0; color: #9e9e9e; }}
 QPushButton#retake {{ font-size: 20px; font-weight: 600; background: #ef6c00; color: white; border-radius: 6px; }}

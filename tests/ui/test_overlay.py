@@ -22,7 +22,7 @@ def test_long_instructions_go_beside_the_crop_frame_and_show_whole(qtbot) -> Non
     assert not placed.box.intersects(CROP)  # hair, ears and the crop line stay in sight
     assert PICTURE.contains(placed.box)
     metrics = QFontMetricsF(placed.font)
-    for text, rect in zip(problems, placed.lines):
+    for text, rect in zip(placed.texts, placed.lines):
         assert placed.box.contains(rect)
         needed = metrics.boundingRect(QRectF(0, 0, rect.width(), 10_000), 0x1000, text)  # Qt.TextWordWrap
         assert needed.height() <= rect.height() + 0.5  # every word drawn, none cut
@@ -39,3 +39,15 @@ def test_without_a_crop_or_room_beside_it_the_top_left_corner(qtbot) -> None:
     for crop in (None, QRectF(100, 90, 640, 380)):  # no face planned yet; a student too close to the camera
         placed = place_instructions(english("face_count"), PICTURE, crop, QFont())
         assert (placed.box.left(), placed.box.top()) == (PICTURE.left() + MARGIN, PICTURE.top() + MARGIN)
+
+
+def test_chinese_breaks_after_its_comma_when_it_must_wrap(qtbot) -> None:
+    narrow = QRectF(0, 80, 560, 470)  # the preview on a 1280x720 laptop, the student a little right of centre
+    crop = QRectF(250, 90, 250, 380)
+    teeth = INSTRUCTIONS["teeth"].zh  # 请闭上嘴巴，不要露出牙齿
+    placed = place_instructions([teeth, INSTRUCTIONS["hat"].zh], narrow, crop, QFont())
+    assert placed.texts[0] == "请闭上嘴巴，\n不要露出牙齿"  # not 不要露 / 出牙齿
+    metrics = QFontMetricsF(placed.font)
+    assert all(metrics.horizontalAdvance(line) <= placed.lines[0].width() for line in placed.texts[0].split("\n"))
+    roomy = place_instructions([teeth], PICTURE, CROP, QFont())
+    assert roomy.texts == [teeth]  # one line where it fits
