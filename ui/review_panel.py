@@ -16,7 +16,7 @@ from ui.i18n import t
 from ui.photo_view import PhotoView
 from ui.scroll_column import scroll_column
 
-ASK = Text("请学生确认：是本人、照片端正、清晰", "Ask the student: is it you, upright and sharp?")
+ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 PREVIOUS = Text("上一版照片", "Previous photo")

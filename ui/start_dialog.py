@@ -15,12 +15,12 @@ PASSPHRASE = Text("工作站口令", "Station passphrase")
 NEW_PASSPHRASE = Text("设定工作站口令", "New station passphrase")
 CONFIRM = Text("再次输入口令", "Type it again")
 HINTS = {
-    PassphraseNeed.SET: Text("照片在本机加密保存。本机第一次使用，请设定工作站口令（至少 8 位）：以后每次启动都要输入，"
-                             "忘记口令将无法在本机查看已保存的照片，请记下并妥善保管。",
+    PassphraseNeed.SET: Text("照片在本机加密保存。本机首次使用，请设定工作站口令（至少 8 个字符）。以后每次启动都要输入；"
+                             "忘记口令将无法打开本工作站及其保存的照片，请记下并妥善保管。",
                              "Photos are stored encrypted on this laptop. This is its first use: choose a station "
-                             "passphrase (8 characters or more). It is asked at every start, and without it the "
-                             "saved photos cannot be viewed here, so write it down and keep it safe."),
-    PassphraseNeed.UNLOCK: Text("请输入本机第一次使用时设定的工作站口令。",
+                             "passphrase (8 characters or more). It is asked at every start, and without it neither "
+                             "this station nor the photos it saved can be opened, so write it down and keep it safe."),
+    PassphraseNeed.UNLOCK: Text("请输入本机首次使用时设定的工作站口令。",
                                 "Enter the station passphrase chosen when this laptop was first used."),
 }
 NO_NAME = Text("请填写摄影师姓名：每张照片都会记录是谁拍的。", "Enter the photographer's name: it is recorded with every photo.")

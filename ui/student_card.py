@@ -17,7 +17,7 @@ FIELDS = (
     ("id_number", Text("证件号", "ID number")),
     ("status", Text("状态", "Status")),
 )
-CAPTURED = Text("已拍摄（{n} 版）", "captured ({n} version(s))")
+CAPTURED = Text("已拍摄（{n} 版）", "photographed (versions: {n})")
 NOT_CAPTURED = Text("未拍摄", "not yet photographed")
 NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
 

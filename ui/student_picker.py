@@ -32,6 +32,7 @@ class StudentPicker(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.verticalHeader().hide()  # its 1, 2, 3 beside the student numbers would read as data
         self.table.cellDoubleClicked.connect(lambda row, _column: self._pick(row))
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)

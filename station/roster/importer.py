@@ -136,8 +136,8 @@ def _rows(path: Path) -> list[Row]:
                 record = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
                 rows.append(Row(sheet.name, row_no, _normalized(record)))
     if not found_header:
-        wanted = "、".join(ALIASES[f][0] for f in REQUIRED)
-        raise StationError(Text(f"名单中找不到表头（需要包含 {wanted} 列）",
+        wanted = "".join(f"“{ALIASES[f][0]}”" for f in REQUIRED)
+        raise StationError(Text(f"名单中找不到表头：表头需包含{wanted}这几列",
                                 "No header row found: the roster needs student number (学号), name (姓名) and class "
                                 "(班级) columns"))
     return rows

@@ -140,5 +140,5 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str) -> ScheduleRepo
                     "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}"),
                 })
         return report
-    raise StationError(Text("时间表中找不到表头（需要 班级 与 日期/时间 列）",
+    raise StationError(Text("时间表中找不到表头：表头需包含“班级”和“日期”“时间”列",
                             "No header row found: the schedule needs class (班级) and date/time (日期/时间) columns"))
