@@ -8,6 +8,7 @@ operation keeps the web server's worker threads independent.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,6 +121,24 @@ def in_capture_order(uploads: list[Upload]) -> list[Upload]:
     return sorted(uploads, key=lambda u: (u.student_no, effective[u.uid], u.version, u.received_at))
 
 
+SQLITE_PATIENCE = 30.0  # seconds a server waits for another one's lock before giving up
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (it stays so). Servers opening a new database at the same moment can meet
+    "database is locked" on the switch itself, which SQLite's busy timeout does not wait out: retried here."""
+    deadline = time.monotonic() + SQLITE_PATIENCE
+    delay = 0.005
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 class MetaStore:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -133,8 +152,8 @@ class MetaStore:
 
             conn = psycopg.connect(self.url)
         else:
-            conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30)
-            conn.execute("PRAGMA journal_mode = WAL")
+            conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=SQLITE_PATIENCE)
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
         try:
             yield conn.cursor()
