@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -69,6 +70,15 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
     return Instructions(font, problems, QRectF(area.left(), area.top(), width, y - GAP + PAD - area.top()), lines)
 
 
+@lru_cache(maxsize=8)
+def _placed(problems: tuple[str, ...], target: tuple[float, ...], crop: tuple[float, ...] | None,
+            font: str) -> Instructions:
+    """place_instructions for the painter, worked out once per new result, not on every painted frame."""
+    base = QFont()
+    base.fromString(font)
+    return place_instructions(list(problems), QRectF(*target), QRectF(*crop) if crop else None, base)
+
+
 def _measure(font: QFont, problems: list[str], area: QRectF) -> tuple[float, list[float]]:
     """The box width and each instruction's height when wrapped to fit the area."""
     metrics = QFontMetricsF(font)
@@ -105,7 +115,7 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
     problems = problem_lines(result)[:MAX_LINES]
     if not problems:
         return
-    placed = place_instructions(problems, target, crop, painter.font())
+    placed = _placed(tuple(problems), target.getRect(), crop.getRect() if crop else None, painter.font().toString())
     painter.setFont(placed.font)
     painter.fillRect(placed.box, QColor(0, 0, 0, 150))
     painter.setPen(QColor("#ffffff"))
