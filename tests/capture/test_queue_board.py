@@ -9,7 +9,7 @@ import pytest
 
 from station.capture.queue_board import QueueState, build_board, next_waiting
 from station.context import Station
-from station.privacy import mask_name, mask_student_no
+from station.privacy import mask_name, mask_student_no, mask_student_nos
 from station.roster import schedule
 from station.roster.importer import import_roster
 from station.roster.store import set_absent
@@ -38,6 +38,29 @@ def test_mask_name(name: str, masked: str) -> None:
                                             ("S12345", "S***45"), ("1234", "1***"), ("7", "7")])
 def test_mask_student_no(number: str, masked: str) -> None:
     assert mask_student_no(number) == masked
+
+
+def test_numbers_that_would_look_alike_show_more_of_their_end() -> None:
+    shown = mask_student_nos(["2021010102", "2021020102", "2021010103", "2021010215", "1234", "1235", "S12345"])
+    assert shown == {"2021010102": "2021*10102", "2021020102": "2021*20102", "2021010103": "2021****03",
+                     "2021010215": "2021****15", "1234": "1**4", "1235": "1**5", "S12345": "S***45"}
+    assert len(set(shown.values())) == len(shown)
+
+
+def test_the_queue_screen_never_shows_two_students_of_a_class_under_one_number(home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"  # a class merged from two majors: the numbers differ only in the middle
+    path.write_text("学号,姓名,班级\n2021010102,张三,合班\n2021020102,李四,合班\n2021010103,王五,合班\n"
+                    "2021030102,赵六,别班\n", encoding="utf-8")
+    s = Station.open(home)
+    try:
+        import_roster(s.db, path)
+        board = build_board(s.db, dt.datetime(2024, 10, 22, 8, 30))
+    finally:
+        s.close()
+    shown = {e.student_no: e.shown_no for e in board.entries}
+    assert {board.current_class, board.next_class} == {"合班", "别班"}
+    assert shown["2021010103"] == "2021****03" and shown["2021030102"] == "2021****02"  # alone in its class
+    assert shown["2021010102"] != shown["2021020102"]
 
 
 def test_board_is_the_slot_class_then_the_next_with_states(station: Station) -> None:
