@@ -10,6 +10,7 @@ nothing accepted or everything needed for the photo to arrive exactly once.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import uuid
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from station.storage.envelope import EnvelopeError, image_meta, open_with_statio
 from station.storage.station_key import StationKey, unlock_station_key
 from station.upload.link import load_link
 from station.upload.outbox import enqueue, write_transaction
+
+log = logging.getLogger(__name__)
 
 KINDS = ("chsi", "original")
 # Room kept free beyond the photo itself: SQLite's WAL, the OS, the next few captures.
@@ -167,14 +170,18 @@ class CaptureStore:
         ensure_free_space(self.files_dir, 2 * (len(chsi_jpeg) + len(original)), self.reserve_bytes)
         try:
             with write_transaction(db):
-                return self._save_locked(db, link.station_id, server_key, station_key, student_no,
-                                         {"chsi": chsi_jpeg, "original": original}, operator, reason, override_reason)
+                version = self._save_locked(db, link.station_id, server_key, station_key, student_no,
+                                            {"chsi": chsi_jpeg, "original": original}, operator, reason,
+                                            override_reason)
         except sqlite3.IntegrityError as exc:
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no)) from exc
         except sqlite3.OperationalError as exc:
             if "full" in str(exc):  # SQLITE_FULL: the disk filled between the check and the commit
                 raise disk_full_error(self.files_dir, len(chsi_jpeg) + len(original)) from exc
             raise
+        log.info("saved %s version %d (%s) by %s%s", student_no, version.version, version.uid, operator,
+                 ", checks overridden" if override_reason else "")
+        return version
 
     def _save_locked(self, db, station_id, server_key, station_key, student_no, images, operator, reason,
                      override_reason) -> CaptureVersion:

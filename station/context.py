@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
+from filelock import FileLock
 
 from station.db import open_db
 from station.i18n import default_lang
+from station.instance import hold_station
 from station.paths import data_home, database_path
 
 
@@ -18,6 +20,7 @@ class Station:
     home: Path
     lang: str
     _db: sqlite_utils.Database | None = field(default=None, repr=False)
+    _lock: FileLock | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, home: str | Path | None = None, lang: str | None = None) -> "Station":
@@ -33,7 +36,15 @@ class Station:
             self._db = open_db(database_path(self.home))
         return self._db
 
+    def claim(self) -> None:
+        """Make this process the data home's only station (the window's; commands share the home)."""
+        if self._lock is None:
+            self._lock = hold_station(self.home)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None

@@ -7,13 +7,28 @@ components evolve independently and a newer station upgrades an older database i
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
+from station.errors import StationError
+from station.i18n import Text
+
 Step = Callable[[sqlite_utils.Database], None]
+
+NEWER_SCHEMA = Text(
+    "数据库（{component}）是更新版本的工作站写的（第 {current} 版，本程序只认识到第 {known} 版）：请先更新本工作站程序。",
+    "The database ({component}) was written by a newer station (version {current}; this one knows up to "
+    "{known}): update this station first.",
+)
+UNUSABLE = Text(
+    "无法打开工作站数据库 {path}：{reason}。已拍照片的文件仍在数据目录中；请把整个数据目录复制保存后联系技术支持。",
+    "Cannot open the station database {path}: {reason}. The photo files are still in the data folder; copy the "
+    "whole folder somewhere safe and contact support.",
+)
 
 
 @dataclass(frozen=True)
@@ -32,8 +47,18 @@ def register(migrations: Migrations) -> Migrations:
 
 
 def open_db(path: Path | str) -> sqlite_utils.Database:
-    """Open (creating if needed) the database and bring every registered component up to date."""
+    """Open (creating if needed) the database and bring every registered component up to date.
+
+    A damaged or foreign file, or one locked past the busy timeout, is a StationError that names it.
+    """
     _import_schema_owners()
+    try:
+        return _open(path)
+    except sqlite3.DatabaseError as exc:
+        raise StationError(UNUSABLE.format(path=path, reason=exc)) from exc
+
+
+def _open(path: Path | str) -> sqlite_utils.Database:
     conn = sqlite_utils.Database(str(path)).conn
     conn.execute("PRAGMA busy_timeout = 10000")
     db = sqlite_utils.Database(conn)
@@ -64,10 +89,8 @@ def migrate(db: sqlite_utils.Database) -> None:
         try:
             current = schema_version(db, migrations.component)
             if current > len(migrations.steps):
-                raise RuntimeError(
-                    f"database schema for {migrations.component!r} is version {current}, "
-                    f"newer than this station knows ({len(migrations.steps)}); update the station"
-                )
+                raise StationError(NEWER_SCHEMA.format(component=migrations.component, current=current,
+                                                       known=len(migrations.steps)))
             for number, step in enumerate(migrations.steps[current:], start=current + 1):
                 step(db)  # steps use db.execute only, so they stay inside this transaction
                 conn.execute(

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import platformdirs
 
+from station.errors import StationError
+from station.i18n import Text
+
 ENV_HOME = "PHOTO_STATION_HOME"
+HOME_UNUSABLE = Text(  # e.g. --home on a USB drive that is no longer plugged in
+    "无法使用数据目录 {home}：{reason}。请检查该磁盘是否已连接、是否可写，或用 --home 指定另一个目录。",
+    "Cannot use the data folder {home}: {reason}. Check that its drive is connected and writable, or choose "
+    "another with --home.",
+)
 
 
 def resolve_home(explicit: str | os.PathLike[str] | None, env_var: str, app_name: str) -> Path:
@@ -24,7 +32,10 @@ def resolve_home(explicit: str | os.PathLike[str] | None, env_var: str, app_name
 def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The station's data home (--home, then $PHOTO_STATION_HOME), created when missing."""
     home = resolve_home(explicit, ENV_HOME, "PhotoStation")
-    home.mkdir(parents=True, exist_ok=True)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StationError(HOME_UNUSABLE.format(home=home, reason=exc.strerror or exc)) from exc
     return home
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from station.db import Migrations, migrate, open_db, register, schema_version
+from station.errors import StationError
+from tests.cli import run_cli
 
 
 def test_a_fresh_database_is_in_wal_mode_with_every_component_versioned(tmp_path: Path) -> None:
@@ -31,7 +33,7 @@ def test_new_steps_apply_forward_and_a_newer_database_is_refused(tmp_path: Path)
         assert schema_version(db, "probe_component") == 2
         assert [c[1] for c in db.execute("PRAGMA table_info(probe)")] == ["x", "y"]
         steps.pop()
-        with pytest.raises(RuntimeError, match="newer than this station knows"):
+        with pytest.raises(StationError, match="newer station"):
             migrate(db)
     finally:
         from station import db as db_module
@@ -56,3 +58,15 @@ def test_a_failing_step_leaves_the_database_as_it_was(tmp_path: Path) -> None:
         from station import db as db_module
 
         db_module._REGISTRY.pop("broken_component")
+
+
+def test_a_damaged_database_is_named_in_a_message_not_a_traceback(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "station.db").write_bytes(b"this is not a database, whatever the name says" * 100)
+    with pytest.raises(StationError, match="station.db"):
+        open_db(home / "station.db")
+    result = run_cli("--lang", "zh", "lookup", "2021010101", home=home)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and "无法打开工作站数据库" in err and "station.db" in err
+    assert "Traceback" not in err

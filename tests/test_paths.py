@@ -6,6 +6,7 @@ import pytest
 
 from station.db import open_db
 from station.paths import data_home
+from tests.cli import run_cli
 
 
 def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -22,3 +23,12 @@ def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_every_commit_is_synced(tmp_path: Path) -> None:
     db = open_db(tmp_path / "station.db")
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_a_home_that_cannot_be_made_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "usb"  # a file where the folder should be: refused even to root, unlike permissions
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run_cli("--lang", "en", "lookup", "2021010101", home=blocker / "PhotoStation")
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and "Cannot use the data folder" in err and "usb" in err
+    assert "Traceback" not in err

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from station.camera import open_camera
 from station.capture.workflow import CaptureWorkflow
@@ -14,23 +15,34 @@ from station.captures import CaptureStore
 from station.context import Station
 from station.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
 from station.errors import StationError
+from station.i18n import Text
+from station.logs import log_file, log_to_file
 from station.storage.station_key import PassphraseNeed, StationKey, passphrase_need, unlock_station_key
 from station.upload.uploader import Uploader
+from ui.error_report import report_program_errors
 from ui.i18n import install_qt_translations, set_language, t
 from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog
 from ui.theme import apply_theme
 
 DEMO_OPERATOR = "演示摄影师"
+CANNOT_START = Text("工作站无法启动", "The station cannot start")
+log = logging.getLogger("station.app")
 
 
 def open_station(args: argparse.Namespace) -> tuple[Station, str, StationKey | None]:
-    """The station, the camera choice and (demo only) the station key."""
-    if args.demo:
-        station = Station.open(demo_home(args.home), args.lang)
-        key = prepare_demo(station)
-        return station, args.camera or str(DEMO_FRAMES), key
-    return Station.from_args(args), args.camera or "0", None
+    """The station (this process its only window), the camera choice and (demo only) the station key."""
+    station = Station.open(demo_home(args.home), args.lang) if args.demo else Station.from_args(args)
+    try:
+        station.claim()
+        log_to_file(station.home)
+        log.info("station starting: home %s, demo %s", station.home, bool(args.demo))
+        if args.demo:
+            return station, args.camera or str(DEMO_FRAMES), prepare_demo(station)
+        return station, args.camera or "0", None
+    except BaseException:
+        station.close()
+        raise
 
 
 def sign_in(station: Station, operator: str | None, key: StationKey | None) -> tuple[str, StationKey] | None:
@@ -66,9 +78,15 @@ def run_app(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_qt_translations(app)
     apply_theme(app)
-    station, camera, key = open_station(args)
+    try:
+        station, camera, key = open_station(args)
+    except StationError as exc:  # already running, a data folder or database that cannot be used
+        QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
+        return exc.exit_code
+    report_program_errors(log_file(station.home))
     signed = sign_in(station, args.operator or (DEMO_OPERATOR if args.demo else None), key)
     if signed is None:
+        station.close()
         return 1
     operator, key = signed
     store = CaptureStore(station, key=key)

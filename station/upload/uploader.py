@@ -200,8 +200,10 @@ class Uploader:
         self._reached()
         if response.status_code in (200, 201):
             outbox.mark_done(db, job)
+            logger.info("uploaded %s", job.capture_uid)
         elif 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             detail, code = _refusal_detail(response), response.status_code
+            logger.warning("upload of %s refused (%d): %s", job.capture_uid, code, detail.en)
             outbox.fail(db, job, Text(REFUSED.zh.format(code=code, detail=detail.zh),
                                       REFUSED.en.format(code=code, detail=detail.en)))
         else:
