@@ -36,6 +36,18 @@ class CodeInput(QLineEdit):
         self.setObjectName("codeInput")
         self.setPlaceholderText(t(PLACEHOLDER))
         self._wedge = WedgeDetector()
+        # Codes are digits and Latin letters. With a Chinese input method on (the usual state of a Chinese
+        # Windows laptop), a scanner's keystrokes would be taken as pinyin and its digits would pick
+        # candidates: the field refuses input methods, so keys arrive as keys.
+        self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText)
+
+    def inputMethodQuery(self, query: Qt.InputMethodQuery) -> object:
+        # QLineEdit answers ImEnabled from its own state, ignoring the attribute; the platform's input
+        # context asks exactly this before it composes.
+        if query == Qt.InputMethodQuery.ImEnabled:
+            return False
+        return super().inputMethodQuery(query)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         now_ms = time.monotonic() * 1000
