@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from station.camera import open_camera  # noqa: E402
 from station.capture.workflow import CaptureWorkflow  # noqa: E402
@@ -48,6 +48,12 @@ def grab_and_pick_first_reason(path: Path) -> None:
     dialog.grab().save(str(path))
     dialog.setTextValue(dialog.comboBoxItems()[0])
     dialog.accept()
+
+
+def grab_and_close_anyway(path: Path) -> None:
+    box = QApplication.activeModalWidget()
+    box.grab().save(str(path))
+    next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click()
 
 
 def main() -> int:
@@ -110,7 +116,8 @@ def main() -> int:
         window.mark_next_absent()  # F3: the undo button appears beside the absent button
         pump(app, 0.3)
         window.grab().save(str(options.out / f"absent_{options.lang}.png"))
-        window.close()
+        QTimer.singleShot(300, lambda: grab_and_close_anyway(options.out / f"closing_{options.lang}.png"))
+        window.close()  # photos still waiting for the server: the station asks first
         source.stop()
         workflow.close()
         station.close()

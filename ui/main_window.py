@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget,
+    QVBoxLayout, QWidget,
 )
 
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
@@ -29,6 +32,7 @@ from station.roster import schedule
 from station.roster.store import set_absent
 from station.storage.envelope import EnvelopeError
 from station.upload import outbox
+from station.upload.package import write_package
 from station.upload.uploader import Uploader
 from station.camera import open_camera
 from station.camera.backends import UsbSettings
@@ -56,6 +60,10 @@ SET_SLOTS = Text("班级采集时段…", "Class capture slots…")
 PICK_STUDENT = Text("选择学生…", "Pick a student…")
 MENU_UPLOAD = Text("上传(&U)", "&Upload")
 FAILED_UPLOADS = Text("失败的上传…", "Failed uploads…")
+EXPORT_USB = Text("导出到U盘…", "Export to USB stick…")
+EXPORT_PICK = Text("选择U盘（或要导出到的文件夹）", "Choose the USB stick (or a folder to export to)")
+CLOSE_TITLE = Text("关闭工作站？", "Close the station?")
+CLOSE_ANYWAY = Text("仍然关闭", "Close anyway")
 MENU_STATION = Text("工作站(&S)", "&Station")
 CAMERA_SETTINGS = Text("相机设置…", "Camera…")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
@@ -241,6 +249,7 @@ class MainWindow(QMainWindow):
         roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
         upload_menu.addAction(t(FAILED_UPLOADS), self.show_failed_uploads)
+        upload_menu.addAction(t(EXPORT_USB), self.export_to_usb)
         station_menu = self.menuBar().addMenu(t(MENU_STATION))
         station_menu.addAction(t(CAMERA_SETTINGS), self.choose_camera)
         self.full_names = station_menu.addAction(t(FULL_NAMES))
@@ -365,6 +374,18 @@ class MainWindow(QMainWindow):
             self.uploader.wake()
         self._tick()
         self._say(self.message, t(RETRIED.format(count=count)), "info")
+
+    def export_to_usb(self) -> None:
+        """The offline route, for a day when the network is down: the queue written to a stick."""
+        folder = QFileDialog.getExistingDirectory(self, t(EXPORT_PICK))
+        if not folder:
+            return
+        try:
+            report = write_package(self.station, self.workflow.store.key, Path(folder))
+        except StationError as exc:
+            QMessageBox.warning(self, t(EXPORT_USB), t(exc.text))
+            return
+        QMessageBox.information(self, t(EXPORT_USB), t(report.summary()))
 
     def choose_camera(self) -> None:
         dialog = CameraDialog(list_cameras, self.usb_settings, self.source.usb_index, self)
@@ -505,9 +526,21 @@ class MainWindow(QMainWindow):
             self._tick()
             self.queue_window.refresh()
 
-    def closeEvent(self, event: object) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
+        warnings = self.workflow.closing_warnings()
+        if warnings and not self._close_anyway(warnings):
+            event.ignore()
+            return
         self.scanner.stop()
         if self.checks is not None:
             self.checks.stop()
         self.queue_window.close()
         super().closeEvent(event)
+
+    def _close_anyway(self, warnings: list[Text]) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, t(CLOSE_TITLE), "\n\n".join(t(w) for w in warnings),
+                          QMessageBox.StandardButton.Cancel, self)
+        close = box.addButton(t(CLOSE_ANYWAY), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter keeps the station open
+        box.exec()
+        return box.clickedButton() is close

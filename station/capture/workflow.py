@@ -24,6 +24,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify
 from station.roster.store import Student
+from station.upload.outbox import queue_health
 
 ORIGINAL_QUALITY = 95  # the full-resolution original kept beside the CHSI photo
 
@@ -75,6 +76,20 @@ NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：�
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
+CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，这张照片会被丢弃。",
+                         "{name}'s photo has not been accepted yet: closing now drops it.")
+CLOSING_UNSENT = Text(
+    "还有 {n} 张照片没有上传到服务器。它们已加密保存在本机，不会丢失：下次启动工作站会继续上传；"
+    "如需今天交给学校，请先用“上传 → 导出到U盘…”。",
+    "Photos not yet on the server: {n}. They are saved, encrypted, on this laptop and will not be lost: the "
+    "station goes on uploading at its next start; to hand them over today, use Upload → Export to USB stick… "
+    "first.",
+)
+CLOSING_FAILED = Text(
+    "有 {n} 张照片上传失败，不会自动重传：请在“上传 → 失败的上传…”中查看原因。照片已加密保存在本机。",
+    "Uploads that gave up and will not be retried by themselves: {n}; see Upload → Failed uploads… for why. "
+    "The photos are saved, encrypted, on this laptop.",
+)
 
 
 class CaptureWorkflow:
@@ -168,6 +183,19 @@ class CaptureWorkflow:
                                   reason=shot.retake_reason, override_reason=shot.override_reason)
         self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
         return version
+
+    def closing_warnings(self) -> list[Text]:
+        """What the photographer must know before the station is closed: a photo that closing would drop,
+        and photos still waiting for the server (safe, but not yet handed over)."""
+        warnings = []
+        if self.step is Step.REVIEW and self.shot is not None:
+            warnings.append(CLOSING_IN_REVIEW.format(name=self.shot.student.name))
+        health = queue_health(self.station.db)
+        if health.waiting + health.sending:
+            warnings.append(CLOSING_UNSENT.format(n=health.waiting + health.sending))
+        if health.failed:
+            warnings.append(CLOSING_FAILED.format(n=len(health.failed)))
+        return warnings
 
     def close(self) -> None:
         self.engine.close()

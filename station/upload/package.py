@@ -28,6 +28,17 @@ from station.upload.uploader import upload_meta, verified_server_copies
 MANIFEST = "manifest.pse"
 MANIFEST_KIND = "usb-manifest"
 NOTHING_TO_EXPORT = Text("上传队列为空，没有需要导出的照片。", "The upload queue is empty; nothing to export.")
+EXPORTED = Text(
+    "已把 {n} 张照片导出到\n{folder}\n请把U盘交给学校管理员在服务器上导入。照片仍留在本机的上传队列里，"
+    "联网后会继续上传（服务器不会重复登记）。",
+    "Photos exported: {n}, to\n{folder}\nGive the stick to the school's administrator to import on the "
+    "server. The photos stay in this laptop's upload queue and go on uploading once online (the server never "
+    "registers one twice).",
+)
+DAMAGED = Text("{n} 张照片已损坏，没有导出：{which}", "Damaged, so not exported: {which}")
+WRITE_FAILED = Text("无法写入 {target}：{reason}。请检查U盘是否插好、是否已满，然后再试。",
+                    "Cannot write to {target}: {reason}. Check that the stick is plugged in and not full, "
+                    "then try again.")
 
 
 @dataclass
@@ -36,13 +47,33 @@ class PackageReport:
     exported: int = 0
     damaged: list[tuple[str, int, Text]] = field(default_factory=list)  # student_no, version, reason
 
+    def summary(self) -> Text:
+        """What the photographer is told once the package is written."""
+        said = EXPORTED.format(n=self.exported, folder=self.folder)
+        if not self.damaged:
+            return said
+        which = ", ".join(f"{no} v{version}" for no, version, _ in self.damaged)
+        damaged = DAMAGED.format(n=len(self.damaged), which=which)
+        return Text(f"{said.zh}\n\n{damaged.zh}", f"{said.en}\n\n{damaged.en}")
+
 
 def manifest_meta(station_id: str, package_id: str) -> dict[str, object]:
     return {"kind": MANIFEST_KIND, "station_id": station_id, "package_id": package_id}
 
 
 def write_package(station: Station, key: StationKey, target: Path, include_sent: bool = False) -> PackageReport:
-    """Write every waiting or failed upload (or, with include_sent, every capture) under `target`."""
+    """Write every waiting or failed upload (or, with include_sent, every capture) under `target`.
+
+    A stick pulled out or refusing writes is a StationError that names it; what was written before holds
+    no manifest, so the server never sees half a package.
+    """
+    try:
+        return _write_package(station, key, target, include_sent)
+    except OSError as exc:
+        raise StationError(WRITE_FAILED.format(target=target, reason=exc.strerror or exc)) from exc
+
+
+def _write_package(station: Station, key: StationKey, target: Path, include_sent: bool) -> PackageReport:
     db = station.db
     link = load_link(db)
     if not (link.can_encrypt and link.token):

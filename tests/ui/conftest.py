@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from station.camera import open_camera
 from station.camera.source import CameraState
@@ -57,7 +57,6 @@ def make_window(qtbot, station, engine, pipeline):
         workflow = CaptureWorkflow(station, store or CaptureStore(station, key=station.demo_key), "测试摄影师",
                                    engine=engine, pipeline=pipeline)
         window = MainWindow(workflow, source, live_checks=live_checks)
-        qtbot.addWidget(window)
         window.show()
         windows.append(window)
         # a photographer starts once the picture is on screen and the camera is live
@@ -67,8 +66,17 @@ def make_window(qtbot, station, engine, pipeline):
 
     yield make
     for window in windows:
-        window.close()
+        close_anyway(window)
         window.source.stop()
+
+
+def close_anyway(window: MainWindow) -> None:
+    """Close the window as a photographer ending the day would: past its warnings, when it has any."""
+    if window.isVisible() and window.workflow.closing_warnings():
+        on_next_dialog(lambda box: next(b for b in box.buttons()
+                                        if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click(),
+                       kind=QMessageBox)
+    window.close()
 
 
 def on_next_dialog(act: Callable[[QDialog], None], wait_ms: int = 3000, kind: type[QDialog] = QInputDialog) -> None:
