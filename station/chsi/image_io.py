@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import os
+import stat
+import warnings
 
 import cv2
 import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from station.i18n import Text
+
+# 120 megapixels: above any camera a station would be tethered to (the largest full-frame bodies give about
+# 60), far below a decompression bomb (a 400 kB PNG that decodes to 20000x20000 takes 1.2 GB).
+MAX_PIXELS = 120_000_000
+UNREADABLE = Text("无法读取图像文件（不是图像、已损坏，或超过 1.2 亿像素）",
+                  "cannot read the image file (not an image, damaged, or over 120 megapixels)")
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
@@ -24,9 +36,25 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
     IMREAD_COLOR also turns grey, 16-bit and alpha images into plain 24-bit colour.
     """
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a folder, or a pipe that would never end
+            return None
         raw = np.fromfile(str(path), dtype=np.uint8)
     except OSError:
         return None
-    if raw.size == 0:
+    if raw.size == 0 or _too_many_pixels(raw):
         return None
     return cv2.imdecode(raw, cv2.IMREAD_COLOR)
+
+
+def _too_many_pixels(raw: np.ndarray) -> bool:
+    """From the header alone (Pillow reads no pixels to open): more than MAX_PIXELS would be decoded."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw.tobytes())) as probe:
+                width, height = probe.size
+    except Image.DecompressionBombError:
+        return True
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False  # a format Pillow does not know: OpenCV decides
+    return width * height > MAX_PIXELS

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from station.chsi.image_io import read_image
+from station.chsi.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, measure_backdrop
 from station.compliance.messages import TITLES
@@ -26,7 +26,6 @@ from station.errors import StationError
 from station.i18n import Text
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
-MSG_UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
 MSG_CALIBRATED = Text("已保存背景标定 {path}：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，亮度 ≥ {min_value:.0f}",

@@ -2,6 +2,8 @@
 
 Useful for photos from a tethered camera. Writes DIR/<stem>.jpg for every image that meets
 the spec; a refused image gets a reason and no file. Exit 0 once the run completes.
+An output never replaces one of the run's own inputs or an earlier output of the run (two
+cameras' IMG_0001.jpg, or --out the input's own folder): it becomes <stem>-2.jpg, -3, ...
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ import argparse
 import json
 from pathlib import Path
 
-from station.chsi.image_io import read_image
+from station.chsi.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import write_atomic
 
-MSG_UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
 MSG_WRITE_FAILED = Text("无法写入输出文件：{error}", "cannot write the output file: {error}")
 MSG_OK = Text("已生成 {out}（{bytes} 字节，质量 {quality}）", "wrote {out} ({bytes} bytes, quality {quality})")
 
@@ -31,21 +32,24 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_crop(args: argparse.Namespace) -> int:
+    taken = {Path(name).resolve() for name in args.images}
     with ChsiPipeline() as pipeline:
         for name in args.images:
-            record = crop_one(pipeline, Path(name), args.out)
+            record = crop_one(pipeline, Path(name), args.out, taken)
             print(json.dumps(record, ensure_ascii=False) if args.json else _human(record, args.lang), flush=True)
     return 0
 
 
-def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path) -> dict[str, object]:
+def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]) -> dict[str, object]:
+    """Crop one image into out_dir; `taken` holds the paths this run must not write over, and grows."""
     image = read_image(path)
     if image is None:
         return {"path": str(path), "ok": False, "reason": "unreadable", "message": MSG_UNREADABLE.en}
     result = pipeline.process(image)
     if not result.ok:
         return _refused(path, result)
-    out = out_dir / f"{path.stem}.jpg"
+    out = free_name(out_dir, path.stem, taken)
+    taken.add(out.resolve())
     try:
         write_atomic(out, result.jpeg)
     except StationError as exc:  # the disk is full
@@ -60,6 +64,13 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path) -> dict[str, obj
         "hair_top_y": round(m.hair_top_y), "eyes_y": round(m.eyes_y), "face_width": round(m.face_width),
         "roll": round(m.roll, 2), "quality": result.quality,
     }
+
+
+def free_name(out_dir: Path, stem: str, taken: set[Path]) -> Path:
+    out, number = out_dir / f"{stem}.jpg", 2
+    while out.resolve() in taken:
+        out, number = out_dir / f"{stem}-{number}.jpg", number + 1
+    return out
 
 
 def _refused(path: Path, result: ChsiResult) -> dict[str, object]:

@@ -61,3 +61,21 @@ def test_unwritable_output_is_reported_per_image(tmp_path: Path, home: Path) -> 
     assert result.returncode == 0, result.stderr.decode()
     [record] = json_lines(result)
     assert record["ok"] is False and record["reason"] == "write_failed"
+
+
+def test_crop_never_writes_over_its_own_inputs_or_outputs(tmp_path: Path, home: Path) -> None:
+    camera_a, camera_b = tmp_path / "a", tmp_path / "b"
+    camera_a.mkdir()
+    camera_b.mkdir()
+    shutil.copy(KIOSK / "01_good.jpg", camera_a / "IMG_0001.jpg")  # two cameras' files, one name
+    shutil.copy(KIOSK / "02_good_shifted.jpg", camera_b / "IMG_0001.jpg")
+    original = (camera_a / "IMG_0001.jpg").read_bytes()
+
+    result = run_cli("crop", str(camera_a / "IMG_0001.jpg"), str(camera_b / "IMG_0001.jpg"),
+                     "--out", str(camera_a), "--json", home=home)  # --out the input's own folder
+    assert result.returncode == 0, result.stderr.decode()
+    first, second = json_lines(result)
+    assert first["ok"] and second["ok"]
+    assert Path(first["out"]) == camera_a / "IMG_0001-2.jpg" and Path(second["out"]) == camera_a / "IMG_0001-3.jpg"
+    assert (camera_a / "IMG_0001.jpg").read_bytes() == original  # the full-resolution original is untouched
+    assert Image.open(first["out"]).size == Image.open(second["out"]).size == (480, 640)

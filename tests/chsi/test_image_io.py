@@ -1,0 +1,45 @@
+"""Reading image files: what is not a usable picture is None, at once, whatever it claims to be."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from station.chsi.image_io import MAX_PIXELS, read_image
+from tests.chsi.images import KIOSK
+
+
+def png_of_zeros(path: Path, width: int, height: int) -> None:
+    """A valid grey PNG of the given size whose rows compress to almost nothing: a decompression bomb."""
+    packer = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.png"
+    png_of_zeros(bomb, 12_000, 12_000)  # 144 MP: about 0.2 MB on disk, 430 MB once decoded
+    assert 12_000 * 12_000 > MAX_PIXELS and bomb.stat().st_size < 1_000_000
+    assert read_image(bomb) is None
+    small = tmp_path / "small.png"
+    png_of_zeros(small, 640, 480)
+    assert read_image(small).shape == (480, 640, 3)  # the same kind of file, of a sane size, reads
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_or_a_folder_is_not_waited_on(tmp_path: Path) -> None:
+    pipe = tmp_path / "photo.jpg"
+    os.mkfifo(pipe)  # reading it would block until a writer came: forever
+    assert read_image(pipe) is None
+    assert read_image(tmp_path) is None
+    assert read_image(KIOSK / "01_good.jpg").shape == (720, 1280, 3)
