@@ -22,7 +22,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def ask_passphrase(prompt: Text) -> str:
-    return getpass.getpass(prompt.get() + " ")
+    """The passphrase typed at the terminal; none when there is no terminal to type at (a scheduled task)."""
+    try:
+        return getpass.getpass(prompt.get() + " ")
+    except EOFError:
+        return ""
 
 
 def cli_station_key(station: Station) -> StationKey:

@@ -49,6 +49,13 @@ KEYRING_LOST = Text(  # the usual cause: the station was started under another W
     "Log in with the OS account that first used this station and start it again; the photo files are still in "
     "the data folder, nothing is lost.",
 )
+KEY_FILE_DAMAGED = Text(
+    "工作站密钥记录 {path} 已损坏，无法解锁本机保存的照片。请从备份恢复这个文件，不要删除它（删除后本机已拍的照片将无法查看"
+    "和上传）；照片文件本身没有丢失。",
+    "The station key record {path} is damaged, so the photos saved here cannot be opened. Restore this file from "
+    "a backup and do not delete it (without it the photos taken here can be neither shown nor uploaded); the "
+    "photo files themselves are not lost.",
+)
 SHORT_PASSPHRASE = Text("工作站口令至少需要 8 个字符。", "The station passphrase needs at least 8 characters.")
 
 
@@ -97,7 +104,7 @@ def unlock_station_key(home: Path, passphrase: str | None = None,
     path = key_file(home)
     if not path.exists():
         return _create(home, passphrase)
-    record = json.loads(path.read_text(encoding="utf-8"))
+    record = _read_record(path)
     if record["method"] == "keyring":
         stored = _keyring_get(record["account"])
         if stored is None:
@@ -105,11 +112,13 @@ def unlock_station_key(home: Path, passphrase: str | None = None,
         return StationKey(base64.b64decode(stored), "keyring")
     if passphrase is None:
         raise StationError(NEED_PASSPHRASE)
-    key = _derive(passphrase, record)
     try:
+        key = _derive(passphrase, record)
         AESGCM(key).decrypt(base64.b64decode(record["check_nonce"]), base64.b64decode(record["check"]), None)
     except InvalidTag as exc:
         raise StationError(WRONG_PASSPHRASE) from exc
+    except ValueError as exc:  # bad base64, scrypt costs or nonce length: the record, not the passphrase
+        raise StationError(KEY_FILE_DAMAGED.format(path=path)) from exc
     return StationKey(key, "passphrase")
 
 
@@ -117,8 +126,24 @@ def _keyring_backed(home: Path) -> bool:
     """Whether this station's key is (or, on first use, will be) in the OS keyring."""
     path = key_file(home)
     if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))["method"] == "keyring"
+        return _read_record(path)["method"] == "keyring"
     return _usable_keyring() is not None
+
+
+_FIELDS = {"keyring": {"account": str},
+           "passphrase": {"salt": str, "n": int, "r": int, "p": int, "check_nonce": str, "check": str}}
+
+
+def _read_record(path: Path) -> dict:
+    """station_key.json as written by _create, or a StationError naming it (truncated, edited, not a file)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        fields = _FIELDS[record["method"]]
+        if all(isinstance(record[name], kind) for name, kind in fields.items()):
+            return record
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    raise StationError(KEY_FILE_DAMAGED.format(path=path))
 
 
 def _create(home: Path, passphrase: str | None) -> StationKey:
@@ -144,7 +169,8 @@ def _create(home: Path, passphrase: str | None) -> StationKey:
 
 def _derive(passphrase: str, record: dict) -> bytes:
     kdf = Scrypt(salt=base64.b64decode(record["salt"]), length=32, n=record["n"], r=record["r"], p=record["p"])
-    return kdf.derive(passphrase.encode("utf-8"))
+    # surrogateescape: a passphrase from an environment that is not UTF-8 still gives the same bytes each time
+    return kdf.derive(passphrase.encode("utf-8", "surrogateescape"))
 
 
 def _usable_keyring():

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import keyring
 import pytest
@@ -82,3 +86,37 @@ def _memory_keyring() -> KeyringBackend:
             self.items.pop((service, username), None)
 
     return MemoryKeyring()
+
+
+@pytest.mark.parametrize("damage", [
+    b"", b"[1, 2]", b'{"method": "passphrase"}', b"\xff\xfe\x00garbage", b'{"method": "keyring"}',
+    b'{"method": "passphrase", "salt": "!!", "n": 3, "r": 8, "p": 1, "check_nonce": "AA==", "check": "AA=="}',
+])
+def test_a_damaged_key_record_is_named_not_a_traceback(home, damage: bytes):
+    unlock_station_key(home, "correct horse battery")
+    key_file(home).write_bytes(damage)
+    with pytest.raises(StationError) as info:
+        unlock_station_key(home, "correct horse battery")
+    assert "station_key.json" in info.value.text.zh and "已损坏" in info.value.text.zh
+
+
+def test_a_key_record_that_is_a_folder_is_named(home):
+    key_file(home).mkdir()
+    with pytest.raises(StationError, match="damaged"):
+        unlock_station_key(home, "correct horse battery")
+
+
+def test_the_command_line_without_a_terminal_says_a_passphrase_is_needed(home, tmp_path):
+    unlock_station_key(home, "correct horse battery")
+    result = subprocess.run([str(Path(sys.executable).parent / "photo-station"), "--lang", "en", "--home", str(home),
+                             "export", "--to", str(tmp_path / "stick")], stdin=subprocess.DEVNULL,
+                            start_new_session=True,  # no controlling terminal either, as under a scheduler
+                            capture_output=True, text=True, timeout=60,
+                            env={k: v for k, v in os.environ.items() if k != ENV_PASSPHRASE})
+    assert result.returncode == 2 and "enter the station passphrase" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_passphrase_from_an_environment_that_is_not_utf8_opens_the_same_key(home):
+    odd = "\udcff\udcfe-not-utf8-bytes"  # how Python hands over undecodable bytes from the environment
+    assert unlock_station_key(home, odd).key == unlock_station_key(home, odd).key
