@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from station.cli.output import print_json
@@ -10,7 +11,13 @@ from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.roster import schedule
+from station.roster.store import class_names
 
+NO_CLASS = Text("请给出班级名称", "Give the class name")
+SET = Text("已设置 {name} 的采集时段：{start}-{end}", "Slot of {name} set: {start}-{end}")
+NOT_IN_ROSTER = Text("注意：名单中还没有班级“{name}”；时段已保存，导入包含该班级的名单后生效。",
+                     "Note: the roster has no class '{name}' yet; the slot is kept and applies once a roster "
+                     "with that class is imported.")
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("schedule", parents=[common], help="capture time slots per class")
@@ -44,12 +51,19 @@ def _import(args: argparse.Namespace) -> int:
 
 def _set(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
+    class_name = args.class_name.strip()
+    if not class_name:
+        raise StationError(NO_CLASS)
     try:
-        slot = schedule.parse_slot(args.class_name, args.slot, args.venue)
+        slot = schedule.parse_slot(class_name, args.slot, args.venue)
     except ValueError:
         raise StationError(Text(f"无法识别时间段：{args.slot}（例：2024-10-22 8:30-9:30）",
                                 f"Unreadable slot: {args.slot} (e.g. 2024-10-22 8:30-9:30)"))
     schedule.set_slot(station.db, slot)
+    said = SET.format(name=class_name, start=f"{slot.starts_at:%Y-%m-%d %H:%M}", end=f"{slot.ends_at:%H:%M}")
+    print(said.get(station.lang))
+    if class_name not in class_names(station.db):  # a timetable may come before the roster: kept, but said
+        print(NOT_IN_ROSTER.format(name=class_name).get(station.lang), file=sys.stderr)
     return 0
 
 

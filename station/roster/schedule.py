@@ -27,6 +27,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "slot": ("时间", "时间段", "采集时间", "拍摄时间", "time", "slot"),
     "venue": ("地点", "采集地点", "拍摄地点", "venue", "place", "location"),
 }
+YEARS = (2000, 2099)
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TIME = re.compile(r"(下午|晚上|pm|PM)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})")
 
@@ -59,6 +60,8 @@ def parse_slot(class_name: str, text: str, venue: str = "") -> Slot:
     if not date or len(times) < 2:
         raise ValueError(text)
     day = dt.date(*(int(x) for x in date.groups()))
+    if not YEARS[0] <= day.year <= YEARS[1]:  # "99999-10-22" or a typo of the century is no capture day
+        raise ValueError(text)
     afternoon = False  # "下午2:00-3:00": the mark before the first time covers both
     clock = []
     for mark, hour, minute in times[:2]:
@@ -90,7 +93,7 @@ def suggested_slot(db: sqlite_utils.Database, class_name: str, now: dt.datetime)
     """Where a class without a slot would go: one hour after the last slot still to come, else from the next
     whole hour. Only offered in the dialog; nothing is stored until the photographer ticks the class."""
     next_hour = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(hours=1)
-    start = max([s.ends_at for s in slots(db) if s.ends_at > now] + [next_hour])
+    start = max([s.ends_at for s in slots(db) if now < s.ends_at <= dt.datetime(YEARS[1], 12, 31)] + [next_hour])
     return Slot(class_name, start, start + dt.timedelta(hours=1))
 
 

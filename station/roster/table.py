@@ -77,8 +77,8 @@ def cell_text(value: object) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return f"{value:.15G}"  # large numbers lost digits in Excel: keep the E notation visible
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.datetime):  # Excel keeps a date as a datetime at midnight: a date it is
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     # Format characters show as nothing but make "Z3" and "Z3<ZWSP>" differ: zero-width spaces and joiners,

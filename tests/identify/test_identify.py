@@ -8,6 +8,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import openpyxl
 import pytest
 
 from station.context import Station
@@ -167,7 +168,8 @@ def test_slot_texts_schools_write(text: str, start: tuple[int, int], end: tuple[
         dt.date(2024, 10, 22), dt.time(*start), dt.time(*end))
 
 
-@pytest.mark.parametrize("text", ["明天上午", "2024-10-22", "2024-10-22 9:30-8:30", "2024-13-40 8:00-9:00"])
+@pytest.mark.parametrize("text", ["明天上午", "2024-10-22", "2024-10-22 9:30-8:30", "2024-13-40 8:00-9:00",
+                                  "9999-12-31 23:00-23:59", "1024-10-22 8:30-9:30"])
 def test_unreadable_slots_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         schedule.parse_slot("班", text)
@@ -183,6 +185,26 @@ def test_schedule_import_cli(home: Path, tmp_path: Path) -> None:
     assert report["rejected"][0]["reason"].startswith("Unreadable")
     shown = run_cli("schedule", "show", home=home).stdout.decode()
     assert "2024-10-22 08:30-09:30  软件2101  学术会堂" in shown
+
+
+def test_a_timetable_workbook_with_real_date_and_time_cells(home: Path, tmp_path: Path) -> None:
+    """Excel stores a date as a datetime at midnight and a time as a time: neither may become a slot's time."""
+    book = openpyxl.Workbook()
+    book.active.append(["班级", "日期", "开始时间", "结束时间"])
+    book.active.append(["软件2101", dt.datetime(2024, 10, 22), dt.time(8, 30), dt.time(9, 30)])
+    book.active.append(["软件2102", dt.date(2024, 10, 23), dt.time(14, 0), dt.time(15, 0)])
+    book.save(tmp_path / "时间表.xlsx")
+    assert run_cli("schedule", "import", str(tmp_path / "时间表.xlsx"), home=home).returncode == 0
+    shown = run_cli("schedule", "show", home=home).stdout.decode()
+    assert "2024-10-22 08:30-09:30  软件2101" in shown and "2024-10-23 14:00-15:00  软件2102" in shown
+
+
+def test_setting_a_slot_says_what_was_set_and_names_a_class_the_roster_lacks(home: Path) -> None:
+    done = run_cli("--lang", "en", "schedule", "set", "没有这个班", "2024-10-22 8:30-9:30", home=home)
+    assert done.returncode == 0 and "Slot of 没有这个班 set: 2024-10-22 08:30-09:30" in done.stdout.decode()
+    assert "the roster has no class '没有这个班' yet" in done.stderr.decode()
+    blank = run_cli("--lang", "en", "schedule", "set", " ", "2024-10-22 8:30-9:30", home=home)
+    assert blank.returncode == 2 and "Give the class name" in blank.stderr.decode()
 
 
 def test_a_scanner_with_caps_lock_on_still_finds_the_student(station: Station) -> None:
@@ -230,3 +252,9 @@ def test_id_numbers_are_masked_however_they_were_typed(station: Station, home: P
         assert result.returncode == 1
         [error] = json_lines(result)
         assert error["code"].startswith("110101*") and "2003021" not in result.stdout.decode() + result.stderr.decode()
+
+
+def test_a_slot_stored_at_the_end_of_time_does_not_break_the_suggestion(station: Station) -> None:
+    schedule.set_slot(station.db, schedule.Slot("软件2101", dt.datetime(9999, 12, 31, 23), dt.datetime(9999, 12, 31, 23, 59)))
+    suggested = schedule.suggested_slot(station.db, "软件2102", dt.datetime(2024, 10, 22, 8, 10))
+    assert suggested.starts_at.date() == dt.date(2024, 10, 22)  # after the slots of the day, not after 9999
