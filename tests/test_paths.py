@@ -32,3 +32,8 @@ def test_a_home_that_cannot_be_made_is_a_message_not_a_traceback(tmp_path: Path)
     err = result.stderr.decode("utf-8")
     assert result.returncode == 2 and "Cannot use the data folder" in err and "usb" in err
     assert "Traceback" not in err
+
+
+def test_an_empty_home_is_refused_not_taken_for_the_real_data_folder(home: Path) -> None:  # env set: safe unfixed
+    result = run_cli("--lang", "en", "--home", "", "lookup", "2021010101")
+    assert result.returncode == 2 and "--home names no folder" in result.stderr.decode()
