@@ -202,8 +202,8 @@ def _problem(record: dict[str, str]) -> Text | None:
             return Text("学号被 Excel 存成了科学计数法，末几位已丢失，请把该列设为文本后重新导出",
                         "Student number was stored by Excel in scientific notation; its last digits are lost: "
                         "set the column to text and export again")
-        return Text(f"学号“{number}”格式不对（只能包含字母、数字、-、_）",
-                    f"Student number '{number}' is malformed (letters, digits, - and _ only)")
+        return Text(f"学号“{number}”格式不对（1 到 32 个字符，只能包含字母、数字、-、_）",
+                    f"Student number '{number}' is malformed (1 to 32 characters: letters, digits, - and _ only)")
     number = record.get("id_number", "")
     if number:
         if _is_resident_document(record.get("id_type", "")):

@@ -83,7 +83,10 @@ def cell_text(value: object) -> str:
         return value.isoformat()
     # Format characters show as nothing but make "Z3" and "Z3<ZWSP>" differ: zero-width spaces and joiners,
     # direction marks, soft hyphens, and the byte-order marks left where UTF-8-BOM files were pasted together.
-    text = "".join(c for c in unicodedata.normalize("NFKC", str(value)) if unicodedata.category(c) != "Cf").strip()
+    # Control characters (a line break typed with Alt+Enter, a stray bell or escape) become spaces: they would
+    # otherwise reach the terminal and the screens raw.
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in unicodedata.normalize("NFKC", str(value))
+                   if unicodedata.category(c) != "Cf").strip()
     excel_text = _EXCEL_TEXT.match(text)
     if excel_text:
         text = (excel_text[1] if excel_text[1] is not None else excel_text[2]).strip()

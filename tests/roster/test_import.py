@@ -71,6 +71,14 @@ def test_header_aliases_and_fullwidth_cells(station: Station, tmp_path: Path) ->
     assert (s.name, s.id_number, s.capture_code, s.college, s.level) == ("王五", "11010519491231002X", "CJM0009", "计算机学院", "本科")
 
 
+def test_control_characters_never_reach_the_roster(station: Station, tmp_path: Path) -> None:
+    rows = [["学号", "姓名", "班级", "专业"], ["2021010", "赵\x07六\x1b[31m", "软件2101", '"软件\n工程"']]  # Alt+Enter, quoted
+    assert import_roster(station.db, write_csv(tmp_path / "r.csv", rows, "utf-8")).imported == 1
+    s = store.get_student(station.db, "2021010")
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in s.name + s.major)
+    assert s.name.startswith("赵") and "六" in s.name and s.major == "软件 工程"
+
+
 def test_bad_rows_are_named_and_good_rows_still_land(station: Station, tmp_path: Path) -> None:
     rows = [HEADER_ZH, *GOOD,
             ["2021004", "", "男", "", "", "", "软件2101", "", ""],                 # row 5: no name
