@@ -11,6 +11,7 @@ from station.errors import StationError
 from station.i18n import Text
 
 ENV_HOME = "PHOTO_STATION_HOME"
+NOT_A_FOLDER = Text("{path} 是文件而不是文件夹", "{path} is a file, not a folder")
 EMPTY_HOME = Text("--home 给出的数据目录是空的：请写出目录路径，或去掉 --home 使用默认目录。",
                   "--home names no folder: give a path, or leave --home out for the default folder.")
 HOME_UNUSABLE = Text(  # e.g. --home on a USB drive that is no longer plugged in

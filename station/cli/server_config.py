@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 from pathlib import Path
 
 from station.cli.output import print_json
 from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.storage.envelope import public_key_from_b64
 from station.upload.link import load_link, save_link
+
+BAD_PUBLIC_KEY = Text(
+    "“{value}”既不是有效的服务器公钥（base64 编码的 X25519 公钥），也不是可读取的公钥文件（{reason}）。"
+    "请使用 photo-station-server init 打印的公钥或 server_public_key.txt 文件。",
+    "'{value}' is neither a valid server public key (base64 X25519) nor a readable key file ({reason}). "
+    "Use the key printed by photo-station-server init, or its server_public_key.txt file.",
+)
+NO_SUCH_FILE = Text("没有这个文件", "no such file")
+NOT_A_FILE = Text("不是普通文件", "not a regular file")
+NOT_A_KEY_FILE = Text("文件内容不是公钥", "the file does not hold a key")
+MAX_KEY_FILE = 4096  # server_public_key.txt is 45 bytes; more is some other file
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -23,11 +38,49 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _server_config(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
-    public_key = args.public_key
-    if public_key and Path(public_key).is_file():
-        public_key = Path(public_key).read_text(encoding="utf-8")
+    public_key = _public_key(args.public_key) if args.public_key else args.public_key
     changes = {"station_id": args.station_id, "url": args.url, "token": args.token, "public_key": public_key}
     link = save_link(station.db, **changes) if any(v is not None for v in changes.values()) else load_link(station.db)
     print_json({"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
                 "public_key": link.public_key, "updated_at": link.updated_at})
     return 0
+
+
+def _public_key(value: str) -> str:
+    """The key itself, or the key held in the file it names; tried as a key first, as a key is no file name."""
+    if _is_key(value):
+        return value
+    path = Path(value)
+    try:
+        if not path.is_file():  # a folder, a device or a pipe (which would block) is no key file
+            raise _bad_key(value, NOT_A_FILE if path.exists() else NO_SUCH_FILE)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_KEY_FILE + 1)
+    except (OSError, ValueError) as exc:  # a name too long, no permission
+        raise _bad_key(value, Text(str(exc.strerror or exc), str(exc.strerror or exc))) from exc
+    text = _decode(data) if len(data) <= MAX_KEY_FILE else None
+    if text is None or not _is_key(text):
+        raise _bad_key(value, NOT_A_KEY_FILE)
+    return text.strip()
+
+
+def _decode(data: bytes) -> str | None:
+    """UTF-8, or UTF-16 with its byte-order mark (Windows Notepad's "Unicode"); None for anything else."""
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_key(text: str) -> bool:
+    try:
+        public_key_from_b64(text)
+    except StationError:
+        return False
+    return True
+
+
+def _bad_key(value: str, reason: Text) -> StationError:
+    shown = value if len(value) <= 60 else value[:60] + "…"
+    return StationError(BAD_PUBLIC_KEY.format(value=shown, reason=reason))

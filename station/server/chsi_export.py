@@ -10,7 +10,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from station.errors import StationError
 from station.i18n import Text
+from station.paths import NOT_A_FOLDER
 from station.server.home import ServerContext
 from station.server.intake import read_blob
 from station.storage.atomic import write_atomic
@@ -23,6 +25,8 @@ NOT_CHSI = Text("照片不是 480x640 的 JPEG（{detail}），未导出。", "T
 DAMAGED = Text("服务器上的照片文件损坏（{what}），未导出。", "The photo file on the server is damaged ({what}); not exported.")
 NO_ID_NUMBER = Text("名单中没有身份证号，按学号命名。", "No ID number on the roster; named by student number.")
 OFF_ROSTER = Text("学号不在服务器名单中。", "The student number is not on the server's roster.")
+WRITE_FAILED = Text("无法写入导出目录 {target}：{reason}。请换一个目录再试。",
+                    "Cannot write to the export folder {target}: {reason}. Choose another folder and try again.")
 NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
 
 
@@ -33,6 +37,7 @@ class ExportReport:
 
 
 def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number") -> ExportReport:
+    _make_target(target)  # before decrypting anything
     roster = {s["student_no"]: s for s in server.store.students()}
     report = ExportReport()
     index_rows: list[list[str]] = []
@@ -59,15 +64,37 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number")
         if problem:
             report.problems.append((student_no, NOT_CHSI.format(detail=problem)))
             continue
-        write_atomic(target / f"{name}.jpg", jpeg)
+        _write(target, f"{name}.jpg", jpeg)
         used.add(name)
         index_rows.append([student_no, student["name"] if student else "", student["class_name"] if student else "",
                            f"{name}.jpg", upload.captured_at])
         report.written += 1
     out = io.StringIO()
     csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *index_rows])
-    write_atomic(target / "index.csv", out.getvalue().encode("utf-8-sig"))
+    _write(target, "index.csv", out.getvalue().encode("utf-8-sig"))
     return report
+
+
+def _make_target(target: Path) -> None:
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_failed(target, exc) from exc
+
+
+def _write(target: Path, name: str, data: bytes) -> None:
+    """A full disk is already a StationError (write_atomic); any other refusal to write names the folder."""
+    try:
+        write_atomic(target / name, data)
+    except OSError as exc:
+        raise _write_failed(target, exc) from exc
+
+
+def _write_failed(target: Path, exc: OSError) -> StationError:
+    if isinstance(exc, FileExistsError):  # mkdir met a file where a folder of the path should be
+        return StationError(WRITE_FAILED.format(target=target, reason=NOT_A_FOLDER.format(path=exc.filename)))
+    reason = str(exc.strerror or exc)
+    return StationError(WRITE_FAILED.format(target=target, reason=Text(reason, reason)))
 
 
 def _chsi_problem(jpeg: bytes) -> str:

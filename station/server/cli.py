@@ -16,10 +16,12 @@ import tempfile
 from pathlib import Path
 
 from station.errors import StationError
-from station.i18n import LANGS, default_lang
+from station.i18n import LANGS, Text, default_lang
 from station.server.home import ServerContext, init_server, server_home
 
 DEFAULT_PORT = 8420
+BAD_PORT = Text("端口必须是 1–65535 之间的整数：{value}", "the port must be a whole number from 1 to 65535: {value}")
+PACKAGE_REFUSED = Text("{folder}：整个导出包被拒绝：{reason}", "{folder}: the whole package was refused: {reason}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_add_station)
     p = sub.add_parser("serve", parents=[common], help="run the server")
     p.add_argument("--host", default="0.0.0.0")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"1-65535 (default {DEFAULT_PORT})")
     p.set_defaults(func=_serve)
     p = sub.add_parser("import-roster", parents=[common], help="load the school's roster file")
     p.add_argument("file", type=Path)
@@ -55,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
     p.set_defaults(func=_export_chsi)
     return parser
+
+
+def _port(value: str) -> int:
+    """Checked here: uvicorn would fail with a traceback (OverflowError) on a port out of range."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        text = BAD_PORT.format(value=value)
+        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
+    return port
 
 
 def _lang(args: argparse.Namespace) -> str:
@@ -124,22 +138,29 @@ def _packages(folders: list[Path]) -> list[Path]:
 
 
 def _import(args: argparse.Namespace) -> int:
+    """Every package is tried: a damaged one is named with its reason, and the good ones still go in."""
     from station.server.usb_import import import_package
 
     server = _context(args)
     lang = _lang(args)
     packages = _packages(args.folders)
+    if not packages:
+        print("没有找到导出包 / no package found", file=sys.stderr)
+        return 1
+    server.private_key  # a wrong passphrase is said once, not once per package
     refused = 0
     for folder in packages:
-        report = import_package(server, folder)
+        try:
+            report = import_package(server, folder)
+        except StationError as exc:
+            print(PACKAGE_REFUSED.format(folder=folder, reason=exc.text).get(lang), file=sys.stderr)
+            refused += 1
+            continue
         print(f"{folder.name}: 新增 / stored {report.stored}, 重复 / duplicate {report.duplicate}, "
               f"拒绝 / refused {len(report.refused)}")
         for uid, reason in report.refused:
             print(f"  {uid}: {reason.get(lang)}")
         refused += len(report.refused)
-    if not packages:
-        print("没有找到导出包 / no package found", file=sys.stderr)
-        return 1
     return 1 if refused else 0
 
 

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.errors import StationError
 from station.i18n import Text
-from station.paths import resolve_home
+from station.paths import HOME_UNUSABLE, NOT_A_FOLDER, resolve_home
 from station.server.store import MetaStore
 from station.storage.atomic import write_atomic
 from station.storage.envelope import public_key_to_b64
@@ -41,6 +41,8 @@ KEY_LOCKED = Text("服务器私钥无法打开：请设置正确的 PHOTO_STATIO
 DATABASE_UNAVAILABLE = Text("无法打开服务器数据库 {url}：{what}（PostgreSQL 是否已启动？文件是否被占用？）",
                             "Cannot open the server database {url}: {what} (is PostgreSQL running? is the file in use?)")
 STATION_EXISTS = Text("工作站 {station_id} 已存在。", "Station {station_id} already exists.")
+BAD_STATION_ID = Text("工作站编号“{station_id}”无效：须为 1–64 个可见字符，不含空格。",
+                      "The station id '{station_id}' is not valid: it must be 1-64 visible characters, without spaces.")
 
 
 def _postgres_errors() -> tuple[type[Exception], ...]:
@@ -60,6 +62,11 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def valid_station_id(station_id: str) -> bool:
+    """Visible characters only: the id is typed into server-config, which strips spaces, and shown on pages."""
+    return 0 < len(station_id) <= 64 and all(ch.isprintable() and not ch.isspace() for ch in station_id)
+
+
 @dataclass(frozen=True)
 class InitResult:
     home: Path
@@ -68,9 +75,18 @@ class InitResult:
 
 
 def init_server(home: Path, db_url: str | None = None) -> InitResult:
-    home.mkdir(parents=True, exist_ok=True)
-    if (home / "server.json").exists():
-        raise StationError(ALREADY_INITIALISED.format(home=home))
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if (home / "server.json").exists():
+            raise StationError(ALREADY_INITIALISED.format(home=home))
+        return _init_server(home, db_url)
+    except FileExistsError as exc:  # --home naming a file
+        raise StationError(HOME_UNUSABLE.format(home=home, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
+    except OSError as exc:  # a read-only or missing drive
+        raise StationError(HOME_UNUSABLE.format(home=home, reason=exc.strerror or exc)) from exc
+
+
+def _init_server(home: Path, db_url: str | None) -> InitResult:
     private = X25519PrivateKey.generate()
     passphrase = os.environ.get(ENV_KEY_PASSPHRASE, "").encode("utf-8")
     protection = (serialization.BestAvailableEncryption(passphrase) if passphrase
@@ -127,6 +143,8 @@ class ServerContext:
 
     def add_station(self, station_id: str, name: str = "") -> str:
         """Issue a station's token; only its digest is kept, so it is shown once."""
+        if not valid_station_id(station_id):
+            raise StationError(BAD_STATION_ID.format(station_id=station_id))
         token = secrets.token_urlsafe(32)
         if not self.store.add_station(station_id, name or station_id, token_digest(token)):
             raise StationError(STATION_EXISTS.format(station_id=station_id))

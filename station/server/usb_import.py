@@ -18,6 +18,7 @@ BAD_MANIFEST = Text("导出包清单无法解开或已被篡改：{what}", "The 
 UNKNOWN_STATION = Text("导出包中的工作站令牌无效。", "The station token in the package is not valid.")
 BAD_UID = Text("导出包中有无效的照片编号。", "The package holds an invalid upload id.")
 MISSING_FILE = Text("导出包缺少文件 {name}。", "The package lacks the file {name}.")
+UNREADABLE = Text("无法读取导出包中的 {name}：{reason}", "Cannot read {name} in the package: {reason}")
 
 
 @dataclass
@@ -33,16 +34,21 @@ def import_package(server: ServerContext, folder: Path) -> ImportReport:
         blob = (folder / MANIFEST).read_bytes()
     except FileNotFoundError as exc:
         raise StationError(NO_MANIFEST.format(folder=folder)) from exc
+    except OSError as exc:  # a folder named manifest.pse, an unreadable stick
+        raise StationError(UNREADABLE.format(name=MANIFEST, reason=exc.strerror or exc)) from exc
     try:
         sealed, plain = open_with_server_key(blob, server.private_key)
         manifest = json.loads(plain)
     except (EnvelopeError, ValueError) as exc:
         raise StationError(BAD_MANIFEST.format(what=getattr(exc, "what", "JSON"))) from exc
+    uploads = manifest.get("uploads", []) if isinstance(manifest, dict) else None
+    if not isinstance(uploads, list) or not all(isinstance(meta, dict) for meta in uploads):
+        raise StationError(BAD_MANIFEST.format(what="JSON"))  # anyone with the public key can seal one
     station_id = server.store.station_for_token(token_digest(str(manifest.get("token", ""))))
     if station_id is None or sealed.get("kind") != MANIFEST_KIND or sealed.get("station_id") != station_id:
         raise StationError(UNKNOWN_STATION)
     report = ImportReport(station_id=station_id)
-    for meta in manifest.get("uploads", []):
+    for meta in uploads:
         uid = str(meta.get("uid", ""))
         try:
             if not UID.match(uid):
@@ -62,3 +68,5 @@ def _read(folder: Path, name: str) -> bytes:
         return (folder / name).read_bytes()
     except FileNotFoundError as exc:
         raise Refused(422, MISSING_FILE.format(name=name)) from exc
+    except OSError as exc:
+        raise Refused(422, UNREADABLE.format(name=name, reason=exc.strerror or exc)) from exc

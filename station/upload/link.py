@@ -6,9 +6,12 @@ the public key is public and the token only lets a station add photos under its 
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
+import httpx
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
@@ -22,6 +25,17 @@ NOT_CONFIGURED = Text(
     "The server public key and station id are not set, so photos cannot be encrypted. "
     "Run photo-station server-config with the values from the registrar.",
 )
+BAD_URL = Text("服务器地址无效（{why}）：{url}\n应为 http://主机[:端口][/路径]，例如 http://192.168.1.10:8420。",
+               "The server URL is not valid ({why}): {url}\nIt should be http://host[:port][/path], "
+               "e.g. http://192.168.1.10:8420.")
+URL_TOO_LONG = Text("超过 {limit} 个字符", "longer than {limit} characters")
+URL_WRONG_SHAPE = Text("不是 http(s)://主机[:端口][/路径] 的形式", "not of the form http(s)://host[:port][/path]")
+URL_BAD_HOST = Text("主机名 {host} 无效", "the host name {host} is not valid")
+URL_BAD_PORT = Text("端口必须在 1–65535 之间", "the port must be from 1 to 65535")
+MAX_URL_LENGTH = 2000
+# No user, query or fragment: the uploader appends /api/v1/... to whatever is kept here.
+_URL_SHAPE = re.compile(r"(?i:https?)://(?P<host>\[[0-9A-Fa-f:.]+\]|[^/:?#@\[\]\s]+)(?::(?P<port>[0-9]{1,5}))?(?:/[^?#\s]*)?")
+_LABEL = re.compile(r"[A-Za-z0-9_-]{1,63}")
 
 
 @dataclass(frozen=True)
@@ -40,10 +54,51 @@ class ServerLink:
     def can_upload(self) -> bool:
         return bool(self.url and self.token)
 
+    @property
+    def url_problem(self) -> Text | None:
+        """Why the stored URL cannot be used (a database from before URLs were checked), or None."""
+        return problem_with_url(self.url) if self.url else None
+
     def server_key(self) -> X25519PublicKey:
         if not self.can_encrypt:
             raise StationError(NOT_CONFIGURED)
         return public_key_from_b64(self.public_key)
+
+
+def problem_with_url(url: str) -> Text | None:
+    """Why httpx would refuse this URL mid-upload, or None: checked when it is set, not when photos wait."""
+    if len(url) > MAX_URL_LENGTH:
+        return _bad_url(url, URL_TOO_LONG.format(limit=MAX_URL_LENGTH))
+    shape = _URL_SHAPE.fullmatch(url)
+    if shape is None:
+        return _bad_url(url, URL_WRONG_SHAPE)
+    if shape["port"] is not None and not 1 <= int(shape["port"]) <= 65535:
+        return _bad_url(url, URL_BAD_PORT)
+    try:
+        parsed = httpx.URL(url)
+        parsed.host  # decodes every xn-- label, so a malformed one raises here and not mid-upload
+        host = parsed.raw_host.decode("ascii")  # the international name IDNA-encoded
+    except (httpx.InvalidURL, ValueError):  # idna.IDNAError is a ValueError
+        return _bad_url(url, URL_BAD_HOST.format(host=shape["host"]))
+    if not _host_ok(host):
+        return _bad_url(url, URL_BAD_HOST.format(host=shape["host"]))
+    return None
+
+
+def _host_ok(host: str) -> bool:
+    """An IP address, or a DNS name the resolver accepts (labels of 1-63 characters, 253 in all)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    return len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
+
+
+def _bad_url(url: str, why: Text) -> Text:
+    shown = url if len(url) <= 100 else url[:100] + "…"
+    return BAD_URL.format(why=why, url=shown)
 
 
 def _create_link(db: sqlite_utils.Database) -> None:
@@ -74,6 +129,9 @@ def save_link(db: sqlite_utils.Database, **changes: str) -> ServerLink:
         public_key_from_b64(changes["public_key"])
     if changes.get("url"):
         changes["url"] = changes["url"].rstrip("/")
+        problem = problem_with_url(changes["url"])
+        if problem is not None:
+            raise StationError(problem)
     link = replace(load_link(db), **changes, updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     with db.conn:
         db.execute(

@@ -163,6 +163,10 @@ class Uploader:
         if not link.can_upload:
             outbox.record_status(self.db, error_zh=NOT_LINKED.zh, error_en=NOT_LINKED.en)
             return False
+        problem = link.url_problem  # a URL kept before URLs were checked: httpx would raise mid-drain
+        if problem is not None:
+            outbox.record_status(self.db, error_zh=problem.zh, error_en=problem.en)
+            return False
         with client_for(link, self.settings.timeout) as client:
             while not self._stop.is_set():
                 sent = self.send_next(client)
@@ -226,7 +230,7 @@ class Uploader:
         """Ask the server which of our uploads it holds; re-queue what it lacks. Returns how many."""
         self._next_reconcile = time.monotonic() + self.settings.reconcile_every
         link = load_link(self.db)
-        if not link.can_upload:
+        if not link.can_upload or link.url_problem is not None:
             return 0
         try:
             with client_for(link, self.settings.timeout) as client:

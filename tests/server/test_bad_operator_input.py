@@ -1,0 +1,129 @@
+"""Bad values typed by an operator get a clear bilingual message and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.captures import CaptureStore
+from station.storage.envelope import public_key_to_b64
+from station.upload import outbox
+from station.upload.package import MANIFEST, write_package
+from tests.cli import json_lines, run_cli
+from tests.upload.kit import PASSPHRASE, new_server
+
+BIN = Path(sys.executable).parent
+BAD_URLS = ["http://[::1", "http://xn--invalid-.example", "http://" + "a" * 70_000, "localhost:8420",
+            "http://host:99999", "http://user:pw@host/", "ftp://host"]
+
+
+def _server_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "photo-station-server"), "--lang", "en", *args], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PHOTO_STATION_PASSPHRASE": PASSPHRASE})
+
+
+def _refused(result: subprocess.CompletedProcess, *words: str, code: int = 2) -> str:
+    stderr = result.stderr if isinstance(result.stderr, str) else result.stderr.decode()
+    assert result.returncode == code and "Traceback" not in stderr, stderr
+    for word in words:
+        assert word in stderr, stderr
+    return stderr
+
+
+# --- photo-station server-config ------------------------------------------------------------------
+
+def test_a_public_key_that_is_neither_key_nor_key_file_is_refused(home: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "program"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)))
+    for value, reason in [("A" * 400, "File name too long"), (str(binary), "does not hold a key"),
+                          (str(tmp_path), "not a regular file"), (str(tmp_path / "none.txt"), "no such file")]:
+        _refused(run_cli("--lang", "en", "server-config", "--public-key", value, home=home),
+                 "neither a valid server public key", reason)
+    assert json_lines(run_cli("server-config", home=home))[0]["public_key"] == ""
+
+
+def test_a_key_file_saved_as_utf16_by_notepad_is_read(home: Path, tmp_path: Path) -> None:
+    key = public_key_to_b64(X25519PrivateKey.generate().public_key())
+    saved = tmp_path / "server_public_key.txt"
+    saved.write_text(key + "\r\n", encoding="utf-16")
+    result = run_cli("server-config", "--public-key", str(saved), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json_lines(result)[0]["public_key"] == key
+
+
+@pytest.mark.parametrize("url", BAD_URLS, ids=lambda url: url[:30])
+def test_server_config_refuses_a_url_the_uploader_cannot_use(home: Path, url: str) -> None:
+    _refused(run_cli("--lang", "en", "server-config", "--url", url, home=home), "The server URL is not valid")
+    assert json_lines(run_cli("server-config", home=home))[0]["url"] == ""
+
+
+def test_server_config_keeps_a_good_url(home: Path) -> None:
+    result = run_cli("server-config", "--url", "https://bücher.example:8443/photos/", home=home)
+    assert result.returncode == 0 and json_lines(result)[0]["url"] == "https://bücher.example:8443/photos"
+
+
+@pytest.mark.parametrize("url", BAD_URLS[:3], ids=lambda url: url[:30])
+def test_a_bad_url_kept_by_an_older_version_is_reported_not_raised(station, key, home: Path, url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
+    with station.db.conn:  # as a database from before URLs were checked holds it
+        station.db.execute("UPDATE server_link SET url = ?", [url])
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", PASSPHRASE)
+    result = run_cli("--lang", "en", "queue", "--send", "--reconcile", home=home)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    shown = json_lines(result)[0]
+    assert shown["waiting"] == 1 and "The server URL is not valid" in shown["last_error"]
+
+
+# --- photo-station-server -------------------------------------------------------------------------
+
+def test_init_on_a_file_is_refused(tmp_path: Path) -> None:
+    a_file = tmp_path / "server"
+    a_file.write_text("not a folder")
+    _refused(_server_cli("--home", str(a_file), "init"), str(a_file), "is a file, not a folder")
+    _refused(_server_cli("--home", str(a_file / "sub"), "init"), str(a_file / "sub"))
+
+
+def test_export_chsi_to_a_file_is_refused(tmp_path: Path) -> None:
+    server = new_server(tmp_path)
+    a_file = tmp_path / "batch"
+    a_file.write_text("not a folder")
+    for target in (a_file, a_file / "sub"):
+        _refused(_server_cli("--home", str(server.home), "export-chsi", "--to", str(target)), str(target))
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "0", "http"])
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path, port: str) -> None:
+    _refused(_server_cli("--home", str(tmp_path), "serve", "--port", port), "from 1 to 65535", port)
+
+
+@pytest.mark.parametrize("station_id", ["", "   ", "S 01"])
+def test_add_station_refuses_a_blank_id(tmp_path: Path, station_id: str) -> None:
+    server = new_server(tmp_path)
+    _refused(_server_cli("--home", str(server.home), "add-station", station_id), "station id", "is not valid")
+    assert server.store.rows("SELECT station_id FROM stations", []) == []
+
+
+def test_import_tries_every_package_and_names_the_damaged_ones(station, key, server, tmp_path: Path) -> None:
+    CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
+    tampered, broken, good = (write_package(station, key, tmp_path / name).folder for name in ("a", "b", "c"))
+    blob = bytearray((tampered / MANIFEST).read_bytes())
+    blob[-5] ^= 1
+    (tampered / MANIFEST).write_bytes(bytes(blob))
+    (broken / MANIFEST).unlink()
+    (broken / MANIFEST).mkdir()  # read_bytes() would raise IsADirectoryError
+    result = _server_cli("--home", str(server.context.home), "import", str(tampered), str(broken), str(good))
+    stderr = _refused(result, str(tampered), str(broken), "altered", "Cannot read manifest.pse", code=1)
+    assert "stored 1" in result.stdout, result.stdout + stderr
+    assert [u.student_no for u in server.context.store.uploads()] == ["20200001"]
+    shutil.rmtree(tampered)
+    shutil.rmtree(broken)
+    again = _server_cli("--home", str(server.context.home), "import", str(good))
+    assert again.returncode == 0 and "duplicate 1" in again.stdout
+    assert outbox.queue_health(station.db).waiting == 1  # the station still sends it online, as before
