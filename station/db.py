@@ -75,7 +75,11 @@ def schema_version(db: sqlite_utils.Database, component: str) -> int:
     row = db.execute(
         "SELECT version FROM schema_versions WHERE component = ?", [component]
     ).fetchone()
-    return row[0] if row else 0
+    if row is None:
+        return 0
+    if not isinstance(row[0], int):  # an edited database: said as damaged, not a TypeError in the comparison
+        raise sqlite3.DatabaseError(f"schema_versions holds {row[0]!r} for {component}")
+    return row[0]
 
 
 def migrate(db: sqlite_utils.Database) -> None:

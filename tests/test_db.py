@@ -70,3 +70,9 @@ def test_a_damaged_database_is_named_in_a_message_not_a_traceback(tmp_path: Path
     err = result.stderr.decode("utf-8")
     assert result.returncode == 2 and "无法打开工作站数据库" in err and "station.db" in err
     assert "Traceback" not in err
+
+
+def test_an_edited_schema_version_is_a_damaged_database(tmp_path: Path) -> None:
+    open_db(tmp_path / "station.db").execute("UPDATE schema_versions SET version = 'two' WHERE component = 'roster'")
+    with pytest.raises(StationError, match="schema_versions"):
+        open_db(tmp_path / "station.db")
