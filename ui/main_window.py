@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
         if isinstance(outcome, ShutterRefused) and outcome.can_override:
             reason = self._ask_override(outcome)
             if reason:
-                outcome = self.workflow.shoot(frame, self.source.state, override_reason=reason)
+                outcome = self.workflow.shoot(frame, self.source.state, override_reason=reason,
+                                              for_student=outcome.student_no)
         if isinstance(outcome, ShutterRefused):
             self._say(self.message, t(outcome.message), "bad")
         else:
@@ -332,13 +333,14 @@ class MainWindow(QMainWindow):
             self._show_step()
 
     def ask_retake(self) -> None:
+        student = self.workflow.student
         reason = self._ask_reason(t(RETAKE_TITLE), t(RETAKE_ASK), RETAKE_REASONS)
         if reason:
-            self.start_retake(reason)
+            self.start_retake(reason, student.student_no if student else None)
 
-    def start_retake(self, reason: str) -> None:
+    def start_retake(self, reason: str, for_student: str | None = None) -> None:
         try:
-            self.workflow.start_retake(reason)
+            self.workflow.start_retake(reason, for_student)
         except StationError as exc:
             self._say(self.message, t(exc.text), "bad")
             return

@@ -52,6 +52,7 @@ class Shot:
 class ShutterRefused:
     message: Text
     problems: list[Text]  # the failing checks' instructions; empty when the refusal is not about the checks
+    student_no: str | None = None  # whose frame was refused: an override holds for this student only
 
     @property
     def can_override(self) -> bool:
@@ -76,6 +77,9 @@ NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：�
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
+STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
+                       "Another student was scanned while the reason was being entered; nothing was taken: check the "
+                       "student on the card and press the shutter again")
 CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，这张照片会被丢弃。",
                          "{name}'s photo has not been accepted yet: closing now drops it.")
 CLOSING_UNSENT = Text(
@@ -125,9 +129,12 @@ class CaptureWorkflow:
             self.identification, self.retake_reason, self.step = found, "", Step.LIVE
         return found
 
-    def start_retake(self, reason: str) -> None:
+    def start_retake(self, reason: str, for_student: str | None = None) -> None:
+        """`for_student`: whom the reason was typed for (a scan may have changed the student meanwhile)."""
         if self.student is None:
             raise StationError(NOBODY)
+        if for_student is not None and self.student.student_no != for_student:
+            raise StationError(STUDENT_CHANGED)
         if not reason.strip():
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
         self.retake_reason = reason.strip()
@@ -145,10 +152,14 @@ class CaptureWorkflow:
             return Blocked.NO_LIVE_PICTURE
         return None
 
-    def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "") -> Shot | ShutterRefused:
+    def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "",
+              for_student: str | None = None) -> Shot | ShutterRefused:
         """Take exactly `frame` (the one on screen) while the camera is live: checked again here, cropped, held
         for review. A frozen or unplugged camera leaves its last picture on screen, which may show the student
-        before: that is never taken."""
+        before: that is never taken. `for_student` is whom an override was given for: a code scanned while the
+        reason was being typed changed the student, and the frame shows the one before."""
+        if for_student is not None and (self.student is None or self.student.student_no != for_student):
+            return ShutterRefused(STUDENT_CHANGED, [])
         blocked = self.shutter_blocked(camera)
         if blocked is not None:
             reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.NOBODY: NOBODY, Blocked.NEEDS_RETAKE: NEEDS_RETAKE,
@@ -160,7 +171,8 @@ class CaptureWorkflow:
         problems = analysis.instructions
         if problems and not override_reason.strip():
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
-            return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems)
+            return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems,
+                                  self.student.student_no)
         result: ChsiResult = self.pipeline.process(frame.image)
         if not result.ok:
             return ShutterRefused(result.refusal.text, [])
