@@ -36,6 +36,9 @@ KINDS = ("chsi", "original")
 DEFAULT_RESERVE_BYTES = 200 * 2**20
 
 UNKNOWN_STUDENT = Text("名单中没有学号 {student_no}，照片未保存。", "Student number {student_no} is not on the roster; the photo was not saved.")
+CANNOT_WRITE = Text("无法把照片写入 {folder}：{reason}。照片仍在确认界面，没有保存：请检查磁盘后再按回车。",
+                    "Cannot write the photo to {folder}: {reason}. The photo is still in review, not saved: check the "
+                    "disk, then press Enter again.")
 EMPTY_IMAGE = Text("照片数据为空，未保存。", "The photo data is empty; nothing was saved.")
 NO_SUCH_VERSION = Text("学号 {student_no} 没有第 {version} 版照片。", "Student {student_no} has no photo version {version}.")
 
@@ -167,8 +170,8 @@ class CaptureStore:
         link = load_link(db)
         server_key = link.server_key()
         station_key = self.key.key
-        ensure_free_space(self.files_dir, 2 * (len(chsi_jpeg) + len(original)), self.reserve_bytes)
         try:
+            ensure_free_space(self.files_dir, 2 * (len(chsi_jpeg) + len(original)), self.reserve_bytes)
             with write_transaction(db):
                 version = self._save_locked(db, link.station_id, server_key, station_key, student_no,
                                             {"chsi": chsi_jpeg, "original": original}, operator, reason,
@@ -179,6 +182,8 @@ class CaptureStore:
             if "full" in str(exc):  # SQLITE_FULL: the disk filled between the check and the commit
                 raise disk_full_error(self.files_dir, len(chsi_jpeg) + len(original)) from exc
             raise
+        except OSError as exc:  # a read-only or failing disk, a file where the photo folder should be
+            raise StationError(CANNOT_WRITE.format(folder=self.files_dir, reason=exc.strerror or exc)) from exc
         log.info("saved %s version %d (%s) by %s%s", student_no, version.version, version.uid, operator,
                  ", checks overridden" if override_reason else "")
         return version

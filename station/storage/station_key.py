@@ -117,7 +117,7 @@ def unlock_station_key(home: Path, passphrase: str | None = None,
         AESGCM(key).decrypt(base64.b64decode(record["check_nonce"]), base64.b64decode(record["check"]), None)
     except InvalidTag as exc:
         raise StationError(WRONG_PASSPHRASE) from exc
-    except ValueError as exc:  # bad base64, scrypt costs or nonce length: the record, not the passphrase
+    except (ValueError, MemoryError, OverflowError) as exc:  # bad base64, nonce or scrypt costs: the record
         raise StationError(KEY_FILE_DAMAGED.format(path=path)) from exc
     return StationKey(key, "passphrase")
 

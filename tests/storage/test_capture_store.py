@@ -79,6 +79,16 @@ def test_a_nearly_full_disk_refuses_before_writing_and_keeps_earlier_photos(stat
     assert CaptureStore(station, key).load_for_review("20200001", 1) == JPEG
 
 
+def test_a_photo_folder_that_cannot_be_written_is_a_message_and_nothing_is_registered(station, key):
+    blocked = CaptureStore(station, key)
+    blocked.files_dir.parent.mkdir(parents=True, exist_ok=True)
+    blocked.files_dir.write_text("a file where the photo folder should be")  # refused even to root
+    with pytest.raises(StationError) as info:
+        blocked.save("20200001", JPEG, b"orig", operator="op")
+    assert "无法把照片写入" in info.value.text.zh and "still in review" in info.value.text.en
+    assert history(station.db, "20200001") == []
+
+
 def test_unknown_student_and_empty_image_are_refused_clearly(station, key):
     store = CaptureStore(station, key)
     with pytest.raises(StationError) as info:

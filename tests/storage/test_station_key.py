@@ -91,6 +91,8 @@ def _memory_keyring() -> KeyringBackend:
 @pytest.mark.parametrize("damage", [
     b"", b"[1, 2]", b'{"method": "passphrase"}', b"\xff\xfe\x00garbage", b'{"method": "keyring"}',
     b'{"method": "passphrase", "salt": "!!", "n": 3, "r": 8, "p": 1, "check_nonce": "AA==", "check": "AA=="}',
+    b'{"method": "passphrase", "salt": "AAAAAAAAAAAAAAAAAAAAAA==", "n": 32768, "r": 8, "p": 2147483648, '
+    b'"check_nonce": "AAAAAAAAAAAAAAAA", "check": "AA=="}',  # a cost no memory holds
 ])
 def test_a_damaged_key_record_is_named_not_a_traceback(home, damage: bytes):
     unlock_station_key(home, "correct horse battery")
