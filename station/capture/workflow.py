@@ -80,6 +80,9 @@ FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "
 STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
                        "Another student was scanned while the reason was being entered; nothing was taken: check the "
                        "student on the card and press the shutter again")
+RETAKE_STUDENT_CHANGED = Text("填写重拍原因期间扫描了另一名学生，重拍没有开始：请核对当前学生，需要重拍时再按 F2",
+                              "Another student was scanned while the retake reason was being entered; no retake was "
+                              "started: check the student on the card, and press F2 again if they need one")
 CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，这张照片会被丢弃。",
                          "{name}'s photo has not been accepted yet: closing now drops it.")
 CLOSING_UNSENT = Text(
@@ -134,7 +137,7 @@ class CaptureWorkflow:
         if self.student is None:
             raise StationError(NOBODY)
         if for_student is not None and self.student.student_no != for_student:
-            raise StationError(STUDENT_CHANGED)
+            raise StationError(RETAKE_STUDENT_CHANGED)
         if not reason.strip():
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
         self.retake_reason = reason.strip()

@@ -40,4 +40,4 @@ def test_a_retake_reason_typed_while_another_student_was_scanned_is_not_theirs(q
     scan_then_answer(window, "DEMO0002", "学生要求重拍")
     window.ask_retake()  # F2 for 林晓雯
     assert window.workflow.student.name == "陈浩然" and window.workflow.retake_reason == ""
-    assert "扫描了另一名学生" in window.message.text()
+    assert "重拍没有开始" in window.message.text() and "F2" in window.message.text()
