@@ -7,20 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from station.context import Station
-from station.roster.importer import import_roster
 from tests.cli import run_cli
+from tests.roster_kit import station_with_roster
 
 ROSTER = "学号,姓名,班级\n2021001,张三,演示2101\n2021002,李四,演示2101\n"
 
 
 @pytest.fixture
 def roster_home(home: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "roster.csv"
-    path.write_text(ROSTER, encoding="utf-8")
-    station = Station.open(home)
-    import_roster(station.db, path)
-    station.close()
+    station_with_roster(home, tmp_path, ROSTER.encode("utf-8")).close()
     return home
 
 

@@ -11,18 +11,15 @@ from station.capture.queue_board import QueueState, build_board, next_waiting
 from station.context import Station
 from station.privacy import mask_name, mask_student_no, mask_student_nos
 from station.roster import schedule
-from station.roster.importer import import_roster
 from station.roster.store import set_absent
+from tests.roster_kit import station_with_roster
 
 ROSTER = "学号,姓名,班级\n3,丙同学,B班\n1,甲,A班\n2,欧阳娜娜,A班\n4,丁,B班\n5,戊,C班\n"
 
 
 @pytest.fixture
 def station(home: Path, tmp_path: Path) -> Station:
-    path = tmp_path / "r.csv"
-    path.write_text(ROSTER, encoding="utf-8")
-    s = Station.open(home)
-    import_roster(s.db, path)
+    s = station_with_roster(home, tmp_path, ROSTER.encode("utf-8"))
     schedule.set_slot(s.db, schedule.parse_slot("B班", "2024-10-22 8:00-9:00"))
     schedule.set_slot(s.db, schedule.parse_slot("A班", "2024-10-22 9:00-10:00"))
     yield s
@@ -48,12 +45,10 @@ def test_numbers_that_would_look_alike_show_more_of_their_end() -> None:
 
 
 def test_the_queue_screen_never_shows_two_students_of_a_class_under_one_number(home: Path, tmp_path: Path) -> None:
-    path = tmp_path / "r.csv"  # a class merged from two majors: the numbers differ only in the middle
-    path.write_text("学号,姓名,班级\n2021010102,张三,合班\n2021020102,李四,合班\n2021010103,王五,合班\n"
-                    "2021030102,赵六,别班\n", encoding="utf-8")
-    s = Station.open(home)
+    roster = ("学号,姓名,班级\n2021010102,张三,合班\n2021020102,李四,合班\n2021010103,王五,合班\n"  # a class merged
+              "2021030102,赵六,别班\n")  # from two majors: the numbers differ only in the middle
+    s = station_with_roster(home, tmp_path, roster.encode("utf-8"))
     try:
-        import_roster(s.db, path)
         board = build_board(s.db, dt.datetime(2024, 10, 22, 8, 30))
     finally:
         s.close()

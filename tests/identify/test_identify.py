@@ -18,10 +18,10 @@ from station.identify.identify import Outcome, identify
 from station.identify.slips import slip_pages
 from station.identify.wedge import WedgeDetector
 from station.roster import schedule
-from station.roster.importer import import_roster
 from station.roster.store import students_of_class
 from tests.cli import json_lines, run_cli
 from tests.identify.images import code128_image, held_up, qr_image
+from tests.roster_kit import station_with_roster
 
 ROSTER = (
     "学号,姓名,性别,身份证号,班级,采集码\n"
@@ -34,10 +34,7 @@ NOON = dt.datetime(2024, 10, 22, 9, 0)
 
 @pytest.fixture
 def station(home: Path, tmp_path: Path) -> Station:
-    path = tmp_path / "roster.csv"
-    path.write_bytes(ROSTER.encode("gbk"))
-    s = Station.open(home)
-    import_roster(s.db, path)
+    s = station_with_roster(home, tmp_path, ROSTER.encode("gbk"))
     schedule.set_slot(s.db, schedule.parse_slot("软件2101", "2024-10-22 8:30-9:30"))
     schedule.set_slot(s.db, schedule.parse_slot("软件2102", "2024-10-22 9:30-10:30"))
     yield s
