@@ -4,9 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System libraries: zbar for pyzbar, GL/EGL/xkb for Qt, CJK fonts for Chinese text.
+# System libraries: zbar for pyzbar, CJK fonts for Chinese text, and what Qt's xcb platform plugin links
+# against. That list comes from `ldd` on PySide6's plugins/platforms/libqxcb.so and the Qt libraries it loads
+# (each library mapped to its package with `dpkg -S`), not from trial: a desktop missing libxcb-icccm4 or
+# libxcb-keysyms1 aborted the window at start. The check after the install below says if a Qt update needs more.
 # Windows and macOS wheels bundle what they need; on Debian/Ubuntu we install it.
-SYSTEM_PACKAGES="libzbar0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libxcb-cursor0 fonts-noto-cjk"
+SYSTEM_PACKAGES="libzbar0 fonts-noto-cjk libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3
+  libx11-6 libx11-xcb1 libxcb1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
+  libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1"
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $SYSTEM_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
@@ -31,3 +37,13 @@ extras="${1:-}"
 target="."; [ -n "$extras" ] && target=".[$extras]"
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
+
+# The window needs every library of Qt's xcb plugin: name any the system still lacks, with the fix.
+plugin=$(.venv/bin/python -c 'import PySide6, pathlib; print(pathlib.Path(PySide6.__file__).parent / "Qt/plugins/platforms/libqxcb.so")')
+if [ -f "$plugin" ] && command -v ldd >/dev/null 2>&1; then
+  missing_libs=$(ldd "$plugin" | awk '/not found/ {print $1}' | sort -u | tr '\n' ' ')
+  if [ -n "$missing_libs" ]; then
+    echo "warning: Qt's xcb display plugin cannot find: $missing_libs" >&2
+    echo "         install the packages that provide them (apt-file search NAME), or the window will not open" >&2
+  fi
+fi

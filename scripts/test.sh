@@ -2,11 +2,18 @@
 # Installs everything (with the test tools), then runs the whole test suite offscreen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The server's PostgreSQL path is tested against a real cluster the test starts itself.
-if command -v apt-get >/dev/null 2>&1 && ! dpkg -s postgresql >/dev/null 2>&1; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+# What only the tests need: a real PostgreSQL cluster for the server's PostgreSQL path (the test starts it),
+# Xvfb for the first-run test that opens the demo on a real X display (the xcb platform, not offscreen),
+# and Chromium for the registrar page rendered in a real browser.
+TEST_PACKAGES="postgresql xvfb chromium"
+if command -v apt-get >/dev/null 2>&1; then
+  missing=""
+  for p in $TEST_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+  fi
 fi
 bash scripts/setup.sh dev,postgres
 export QT_QPA_PLATFORM=offscreen

@@ -22,11 +22,17 @@ from station.upload.uploader import Uploader
 from ui.error_report import report_program_errors
 from ui.i18n import install_qt_translations, set_language, t
 from ui.main_window import MainWindow
+from ui.qt_env import drop_opencv_qt_paths, xcb_plugin_problem
 from ui.start_dialog import StartDialog
 from ui.theme import apply_theme
 
 DEMO_OPERATOR = "演示摄影师"
 CANNOT_START = Text("工作站无法启动", "The station cannot start")
+NO_XCB = Text(
+    "无法打开工作站窗口：Qt 的 xcb 显示插件缺少系统库（{problem}）。\n请运行 bash scripts/setup.sh 安装所需的系统库后重试。",
+    "The station window cannot open: Qt's xcb display plugin is missing a system library ({problem}).\n"
+    "Run bash scripts/setup.sh to install the system libraries it needs, then try again.",
+)
 log = logging.getLogger("station.app")
 
 
@@ -75,6 +81,11 @@ def sign_in(station: Station, operator: str | None, key: StationKey | None) -> t
 
 def run_app(args: argparse.Namespace) -> int:
     set_language(args.lang)
+    drop_opencv_qt_paths()
+    problem = xcb_plugin_problem()
+    if problem is not None:  # QApplication() would abort the process with a misleading message
+        print(t(NO_XCB.format(problem=problem)), file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_qt_translations(app)
     apply_theme(app)
@@ -97,9 +108,7 @@ def run_app(args: argparse.Namespace) -> int:
     source = open_camera(camera).start()
     workflow = CaptureWorkflow(station, store, operator)
     window = MainWindow(workflow, source, uploader, demo=args.demo)
-    window.resize(1400, 860)
-    window.show()
-    window.queue_window.show_on_second_screen()
+    window.show_with_queue()
     try:
         return app.exec()
     finally:

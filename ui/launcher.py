@@ -9,9 +9,11 @@ from __future__ import annotations
 import sys
 
 from station.cli import parse_args, run
+from station.native_log import quiet_native_logs
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_native_logs()
     args = parse_args(argv)
     if args.command is not None:
         return run(args)

@@ -111,6 +111,7 @@ OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (s
 OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
 SHOW_FAILED = Text("查看失败的上传…", "See failed uploads…")
 RETRIED = Text("已重新排队 {count} 张照片，正在重新上传", "{count} photos queued again; uploading")
+COMFORTABLE_SIZE = (1400, 860)
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
 
@@ -206,6 +207,18 @@ class MainWindow(QMainWindow):
         self._show_step()
 
     # -- layout ----------------------------------------------------------------------
+    def show_with_queue(self) -> None:
+        """Maximised on a laptop screen smaller than the window's comfortable size; the queue window beside,
+        behind or on a second screen; the keyboard here, in the code field."""
+        free = self.screen().availableGeometry()
+        if free.width() < COMFORTABLE_SIZE[0] or free.height() < COMFORTABLE_SIZE[1]:
+            self.showMaximized()
+        else:
+            self.resize(*COMFORTABLE_SIZE)
+            self.show()
+        self.queue_window.show_beside(self)
+        self.code_input.setFocus()
+
     def _message_label(self, level: str = "info") -> QLabel:
         label = QLabel()
         label.setObjectName("message")

@@ -18,6 +18,7 @@ from station.i18n import Text
 from ui.i18n import t
 
 TITLE = Text("拍摄队列", "Photo queue")
+MIN_SIDE_WIDTH = 480  # narrower than this beside the main window, the queue goes behind it instead
 HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {current}    Next class: {next}")
 NONE = Text("无", "none")
 COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "State"))
@@ -81,11 +82,24 @@ class QueueWindow(QWidget):
         if now is not None and self.table.item(now, 0) is not None:
             self.table.scrollToItem(self.table.item(now, 0), QTableWidget.PositionAtCenter)
 
-    def show_on_second_screen(self) -> None:
-        screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            self.setGeometry(screens[1].geometry())
+    def show_beside(self, main: QWidget) -> None:
+        """Fullscreen on a screen other than the main window's when there is one; on a single screen beside the
+        main window where there is room, else behind it: never over the preview and the student card. The main
+        window keeps the keyboard, since a handheld scanner types into whichever window has it."""
+        self.setAttribute(Qt.WA_ShowWithoutActivating)
+        home = main.screen()
+        others = [screen for screen in QGuiApplication.screens() if screen is not home]
+        if others:
+            self.setGeometry(others[0].geometry())
             self.showFullScreen()
         else:
-            self.resize(900, 700)
+            free, frame = home.availableGeometry(), main.frameGeometry()
+            room = free.right() - frame.right()
+            if room >= MIN_SIDE_WIDTH:
+                self.setGeometry(frame.right() + 1, frame.top(), min(room, 900), frame.height())
+            else:
+                self.setGeometry(main.geometry())
             self.show()
+            self.lower()
+        main.raise_()
+        main.activateWindow()

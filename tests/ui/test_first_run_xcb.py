@@ -1,0 +1,120 @@
+"""The README's first command as a new user meets it: the demo on a real X display (Xvfb, Qt's xcb
+platform, not offscreen), seen through the X server itself.
+
+The offscreen platform the other tests use cannot notice a missing xcb library (the window then
+aborted at start on a fresh desktop), OpenCV's Qt paths leaking into PySide6, a queue window opened
+over the main one, or the keyboard going to the wrong window (a handheld scanner types into it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.cli import SCRIPT
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("Xvfb") is None,
+                                reason="needs Linux and Xvfb (scripts/test.sh installs it)")
+Xlib = pytest.importorskip("Xlib")
+from Xlib import X, display as xdisplay  # noqa: E402
+
+MAIN_TITLE = "毕业生图像采集工作站"
+QUEUE_TITLE = "拍摄队列"
+SCREEN = (1600, 1000)
+
+
+@pytest.fixture
+def x_display():
+    """A fresh Xvfb server; yields its display name (":N")."""
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
+                               "-nolisten", "tcp"], pass_fds=(write,), stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _top_windows(conn) -> dict[str, tuple]:
+    """Mapped top-level windows by title, with their geometry, in stacking order (bottom first)."""
+    found = {}
+    for order, window in enumerate(conn.screen().root.query_tree().children):
+        attrs = window.get_attributes()
+        if attrs.map_state != X.IsViewable:
+            continue
+        name = window.get_full_property(conn.intern_atom("_NET_WM_NAME"), conn.intern_atom("UTF8_STRING"))
+        title = name.value.decode("utf-8") if name else ""
+        geometry = window.get_geometry()
+        found[title] = (window, geometry.x, geometry.y, geometry.width, geometry.height, order)
+    return found
+
+
+def _screenshot(conn) -> np.ndarray:
+    root = conn.screen().root
+    raw = root.get_image(0, 0, SCREEN[0], SCREEN[1], X.ZPixmap, 0xFFFFFFFF)
+    pixels = np.frombuffer(raw.data, dtype=np.uint8).reshape(SCREEN[1], SCREEN[0], 4)
+    return pixels[:, :, 2::-1].copy()  # BGRX -> RGB
+
+
+def _overlap(a: tuple, b: tuple) -> int:
+    ax, ay, aw, ah = a[1:5]
+    bx, by, bw, bh = b[1:5]
+    return max(0, min(ax + aw, bx + bw) - max(ax, bx)) * max(0, min(ay + ah, by + bh) - max(ay, by))
+
+
+def test_demo_opens_on_a_real_x_display(x_display: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}  # Qt picks its platform as for a user
+    env.update(DISPLAY=x_display, PHOTO_STATION_LANG="zh")
+    env.pop("GLOG_minloglevel", None)
+    stderr = tmp_path / "stderr.txt"
+    with stderr.open("wb") as err:
+        station = subprocess.Popen([str(SCRIPT), "--demo", "--home", str(tmp_path / "demo")], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+    conn = xdisplay.Display(x_display)
+    try:
+        deadline, windows = time.monotonic() + 90, {}
+        while time.monotonic() < deadline and station.poll() is None:
+            windows = _top_windows(conn)
+            if any(MAIN_TITLE in title for title in windows) and QUEUE_TITLE in windows:
+                break
+            time.sleep(0.5)
+        assert station.poll() is None, f"the station exited with {station.returncode}: {stderr.read_text()}"
+        main = next(w for title, w in windows.items() if MAIN_TITLE in title)
+        queue = windows[QUEUE_TITLE]
+        time.sleep(6)  # the file camera's frames and the live checks reach the screen
+
+        shot = _screenshot(conn)
+        Image.fromarray(shot).save(tmp_path / "screen.png")  # kept with pytest's temporary files, to look at
+        x, y, w, h = main[1:5]
+        window = shot[y:y + h, x:x + w].astype(int)
+        assert w >= 1000 and h >= 600, f"the station window is {w}x{h}"
+        assert len(np.unique(window.reshape(-1, 3) // 16, axis=0)) > 200, "the window shows almost nothing"
+        preview = window[h // 4: 3 * h // 4, w // 10: w // 2]
+        assert preview.std() > 20, "the live picture is blank"
+
+        # The queue window never covers the main one: beside it, or below it in the stacking order.
+        assert _overlap(main, queue) == 0 or main[5] > queue[5], (main[1:], queue[1:])
+        # The keyboard (and so a handheld scanner) goes to the main window.
+        focus = conn.get_input_focus().focus
+        focus_top = focus
+        while focus_top and focus_top.query_tree().parent != conn.screen().root:
+            focus_top = focus_top.query_tree().parent
+        assert focus_top == main[0], "the keyboard focus is not on the station window"
+    finally:
+        station.terminate()
+        station.wait(20)
+        conn.close()
+    console = stderr.read_text("utf-8", "replace")
+    assert "gl_context" not in console and "I0000" not in console, console[:2000]
