@@ -13,6 +13,9 @@ from station.db import open_db
 from station.i18n import default_lang
 from station.instance import hold_station
 from station.paths import data_home, database_path
+from station.storage.atomic import write_atomic
+
+OPERATOR_FILE = "operator.txt"
 
 
 @dataclass
@@ -35,6 +38,21 @@ class Station:
         if self._db is None:
             self._db = open_db(database_path(self.home))
         return self._db
+
+    @property
+    def last_operator(self) -> str:
+        """The name the start dialog offers: the last photographer of this data home (the demo has its own
+        home, so its invented photographer never reaches a real station's dialog)."""
+        try:
+            return (self.home / OPERATOR_FILE).read_text("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+    def remember_operator(self, name: str) -> None:
+        try:
+            write_atomic(self.home / OPERATOR_FILE, name.strip().encode("utf-8"))
+        except OSError:
+            pass  # only a convenience for the next start
 
     def claim(self) -> None:
         """Make this process the data home's only station (the window's; commands share the home)."""

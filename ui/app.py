@@ -6,7 +6,6 @@ import argparse
 import logging
 import sys
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from station.camera import open_camera
@@ -54,7 +53,6 @@ def open_station(args: argparse.Namespace) -> tuple[Station, str, StationKey | N
 def sign_in(station: Station, operator: str | None, key: StationKey | None) -> tuple[str, StationKey] | None:
     """Ask for the photographer's name and, when neither the OS keyring nor $PHOTO_STATION_PASSPHRASE
     opens the station key, for the passphrase. None when the photographer cancels."""
-    settings = QSettings("PhotoStation", "station")
     problem = ""
     if key is None:
         try:
@@ -64,10 +62,10 @@ def sign_in(station: Station, operator: str | None, key: StationKey | None) -> t
                 problem = t(exc.text)
     while True:
         if operator and key is not None:
-            settings.setValue("operator", operator)
+            station.remember_operator(operator)
             return operator, key
         need = PassphraseNeed.NONE if key is not None else passphrase_need(station.home)
-        dialog = StartDialog(operator or str(settings.value("operator", "")), need, problem)
+        dialog = StartDialog(operator or station.last_operator, need, problem)
         if dialog.exec() != QDialog.Accepted:
             return None
         operator = dialog.operator.text().strip()

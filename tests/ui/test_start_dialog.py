@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox
 
 from station.context import Station
@@ -19,7 +18,6 @@ from ui.start_dialog import StartDialog
 @pytest.fixture
 def fresh(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv(ENV_PASSPHRASE, raising=False)
-    QSettings.setPath(QSettings.NativeFormat, QSettings.UserScope, str(tmp_path / "settings"))
     station = Station.open(home, "zh")
     yield station
     station.close()
@@ -102,3 +100,18 @@ def test_cancel_opens_nothing(qtbot, fresh: Station) -> None:
     answer_start_dialogs(lambda d, _: d.reject())
     assert sign_in(fresh, "王老师", None) is None
     assert not key_file(fresh.home).exists()
+
+
+def test_the_demo_photographer_never_reaches_the_real_stations_dialog(qtbot, fresh: Station, tmp_path: Path) -> None:
+    from station.demo import demo_home, prepare_demo
+    from ui.app import DEMO_OPERATOR
+
+    demo = Station.open(demo_home(tmp_path / "demo"), "zh")
+    try:
+        assert sign_in(demo, DEMO_OPERATOR, prepare_demo(demo)) is not None
+    finally:
+        demo.close()
+    seen: list[str] = []
+    answer_start_dialogs(lambda d, _: (seen.append(d.operator.text()), d.reject()))
+    sign_in(fresh, None, None)
+    assert seen == [""]
