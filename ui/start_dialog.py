@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QWidget
 
 from station.i18n import Text
-from station.storage.station_key import PassphraseNeed, passphrase_problem
+from station.storage.station_key import MISMATCH, PassphraseNeed, passphrase_problem
 from ui.i18n import t
 
 TITLE = Text("开始采集", "Start capturing")
@@ -26,7 +26,6 @@ HINTS = {
 NO_NAME = Text("请填写摄影师姓名：每张照片都会记录是谁拍的。", "Enter the photographer's name: it is recorded with every photo.")
 NO_PASSPHRASE = Text("请输入工作站口令。", "Enter the station passphrase.")
 WIDTH = 480  # of the wrapped texts: a fixed width lets Qt give them their full height
-MISMATCH = Text("两次输入的口令不一致，请重新输入。", "The two passphrases differ: type them again.")
 
 
 class StartDialog(QDialog):

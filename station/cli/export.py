@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from station.cli.output import print_json
-from station.cli.queue import cli_station_key
+from station.cli.passphrase import cli_station_key
 from station.context import Station
 from station.upload.package import write_package
 

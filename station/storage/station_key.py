@@ -56,6 +56,7 @@ KEY_FILE_DAMAGED = Text(
     "a backup and do not delete it (without it the photos taken here can be neither shown nor uploaded); the "
     "photo files themselves are not lost.",
 )
+MISMATCH = Text("两次输入的口令不一致，请重新输入。", "The two passphrases differ: type them again.")
 SHORT_PASSPHRASE = Text("工作站口令至少需要 8 个字符。", "The station passphrase needs at least 8 characters.")
 
 

@@ -75,7 +75,7 @@ def test_a_bad_url_kept_by_an_older_version_is_reported_not_raised(station, key,
     with station.db.conn:  # as a database from before URLs were checked holds it
         station.db.execute("UPDATE server_link SET url = ?", [url])
     monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", PASSPHRASE)
-    result = run_cli("--lang", "en", "queue", "--send", "--reconcile", home=home)
+    result = run_cli("--lang", "en", "queue", "--send", "--reconcile", "--json", home=home)
     assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
     shown = json_lines(result)[0]
     assert shown["waiting"] == 1 and "The server URL is not valid" in shown["last_error"]

@@ -66,7 +66,7 @@ def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
         for no, jpeg in photos.items():
             store.save(no, jpeg, b"original", operator="王老师", reason="重拍：闭眼" if no == "20210001" else "")
         station.close()
-        sent = run("photo-station", "queue", "--send", "--home", str(home), env={"PHOTO_STATION_PASSPHRASE": PASSPHRASE})
+        sent = run("photo-station", "queue", "--send", "--json", "--home", str(home), env={"PHOTO_STATION_PASSPHRASE": PASSPHRASE})
         assert json.loads(sent.stdout)["done"] == 3
 
         auth = ("registrar", password)
