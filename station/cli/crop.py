@@ -1,7 +1,8 @@
 """`photo-station crop IMAGE... --out DIR [--json]`: the shutter's CHSI pipeline on still images.
 
 Useful for photos from a tethered camera. Writes DIR/<stem>.jpg for every image that meets
-the spec; a refused image gets a reason and no file. Exit 0 once the run completes.
+the spec; a refused image gets a reason and no file, and the run goes on. Exit 0 when every image was
+written, 1 when any was refused or could not be read or written (a script can tell).
 An output never replaces one of the run's own inputs or an earlier output of the run (two
 cameras' IMG_0001.jpg, or --out the input's own folder): it becomes <stem>-2.jpg, -3, ...
 """
@@ -19,6 +20,7 @@ from station.i18n import Text
 from station.storage.atomic import write_atomic
 
 MSG_WRITE_FAILED = Text("无法写入输出文件：{error}", "cannot write the output file: {error}")
+MSG_REFUSED = Text("{refused} / {total} 张照片没有生成", "{refused} of {total} images were not cropped")
 MSG_OK = Text("已生成 {out}（{bytes} 字节，质量 {quality}）", "wrote {out} ({bytes} bytes, quality {quality})")
 
 
@@ -33,11 +35,15 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run_crop(args: argparse.Namespace) -> int:
     taken = {Path(name).resolve() for name in args.images}
+    refused = 0
     with ChsiPipeline() as pipeline:
         for name in args.images:
             record = crop_one(pipeline, Path(name), args.out, taken)
+            refused += not record["ok"]
             print(json.dumps(record, ensure_ascii=False) if args.json else _human(record, args.lang), flush=True)
-    return 0
+    if refused and not args.json:
+        print(MSG_REFUSED.format(refused=refused, total=len(args.images)).get(args.lang), flush=True)
+    return 1 if refused else 0
 
 
 def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]) -> dict[str, object]:

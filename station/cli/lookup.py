@@ -10,7 +10,12 @@ from station.context import Station
 from station.i18n import Text
 from station.identify.decoders import shown_code
 from station.identify.identify import Identification, Outcome, identify
+from station.localtime import local_time
 from station.roster.idnumber import mask
+
+NOT_CAPTURED = Text("{name}（{no}，{class_name}）：尚未拍摄", "{name} ({no}, {class_name}): not photographed yet")
+CAPTURED = Text("{name}（{no}，{class_name}）：已拍摄 {versions} 版，最近一次 {when}",
+                "{name} ({no}, {class_name}): photographed, {versions} version(s), the last at {when}")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -39,9 +44,19 @@ def student_json(found: Identification, lang: str) -> dict:
         "status": status.code,
         "versions": status.versions,
         "last_captured_at": status.last_captured_at,
-        "message": found.message.get(lang),
+        "message": found_message(found).get(lang),
         "warnings": [w.get(lang) for w in found.warnings],
     }
+
+
+def found_message(found: Identification) -> Text:
+    """What the lookup found, in one line (the kiosk's own message tells the photographer what to do next)."""
+    s, status = found.student, found.status
+    assert s is not None and status is not None
+    if not status.captured:
+        return NOT_CAPTURED.format(name=s.name, no=s.student_no, class_name=s.class_name)
+    return CAPTURED.format(name=s.name, no=s.student_no, class_name=s.class_name, versions=status.versions,
+                           when=local_time(status.last_captured_at))
 
 
 def _lookup(args: argparse.Namespace) -> int:
@@ -67,7 +82,7 @@ def _lookup(args: argparse.Namespace) -> int:
         print(f"{label.get(station.lang)}: {info[key]}")
     status = Text("已拍摄", "captured") if found.status and found.status.captured else Text("未拍摄", "not captured")
     print(f"{Text('状态', 'Status').get(station.lang)}: {status.get(station.lang)}")
-    print(found.message.get(station.lang))
+    print(info["message"])
     for warning in found.warnings:
         print(warning.get(station.lang))
     return 0

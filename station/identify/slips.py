@@ -1,4 +1,5 @@
-"""Printable QR slips (采集码条) for schools that issue their own codes: A4, 2 x 5 per page."""
+"""Printable QR slips (采集码条) for schools that issue their own codes: A4, 2 x 5 per page, each class starting
+on a page of its own headed by its name, so a monitor can be handed their class's pages."""
 
 from __future__ import annotations
 
@@ -26,8 +27,12 @@ IS_A_FOLDER = Text("这是一个文件夹，请给出 PDF 文件名", "it is a f
 
 
 def slip_pages(students: list[Student], title: str) -> list[Image.Image]:
-    per_page = COLUMNS * ROWS
-    return [_page(students[i:i + per_page], title) for i in range(0, len(students), per_page)]
+    """Pages for the students in the order given; a new class starts a new page."""
+    per_page, pages = COLUMNS * ROWS, []
+    for class_name in dict.fromkeys(s.class_name for s in students):
+        members = [s for s in students if s.class_name == class_name]
+        pages += [_page(members[i:i + per_page], title, class_name) for i in range(0, len(members), per_page)]
+    return pages
 
 
 def write_slips_pdf(students: list[Student], out: Path, title: str) -> int:
@@ -60,9 +65,10 @@ def _write(out: Path, data: bytes) -> None:
             raise
 
 
-def _page(students: list[Student], title: str) -> Image.Image:
+def _page(students: list[Student], title: str, class_name: str) -> Image.Image:
     page = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(page)
+    draw.text((MARGIN, MARGIN // 2), class_name, font=cjk_font(34), fill="black", anchor="lm")
     cell_w = (PAGE[0] - 2 * MARGIN) // COLUMNS
     cell_h = (PAGE[1] - 2 * MARGIN) // ROWS
     big, small = cjk_font(44), cjk_font(30)

@@ -27,7 +27,7 @@ def test_crop_command_contract(tmp_path: Path, home: Path) -> None:
     out = tmp_path / "输出"
 
     result = run_cli("crop", str(good), str(black), str(two), str(broken), "--out", str(out), "--json", home=home)
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 1, result.stderr.decode()  # some were refused: a script can tell
     records = json_lines(result)
     assert [r["path"] for r in records] == [str(good), str(black), str(two), str(broken)]
 
@@ -50,15 +50,15 @@ def test_crop_command_contract(tmp_path: Path, home: Path) -> None:
 
 def test_crop_without_json_speaks_chinese_by_default(tmp_path: Path, home: Path) -> None:
     result = run_cli("crop", str(KIOSK / "06_black.jpg"), "--out", str(tmp_path), home=home)
-    assert result.returncode == 0
-    assert "未检测到人脸" in result.stdout.decode("utf-8")
+    assert result.returncode == 1
+    assert "未检测到人脸" in result.stdout.decode("utf-8") and "1 / 1 张照片没有生成" in result.stdout.decode("utf-8")
 
 
 def test_unwritable_output_is_reported_per_image(tmp_path: Path, home: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("the output folder cannot be created under a file")
     result = run_cli("crop", str(KIOSK / "01_good.jpg"), "--out", str(blocker / "out"), "--json", home=home)
-    assert result.returncode == 0, result.stderr.decode()
+    assert result.returncode == 1, result.stderr.decode()
     [record] = json_lines(result)
     assert record["ok"] is False and record["reason"] == "write_failed"
 

@@ -132,8 +132,10 @@ def test_lookup_cli_masks_the_id_number(station: Station, home: Path) -> None:
     [info] = json_lines(result)
     assert (info["student_no"], info["name"], info["class"], info["status"]) == ("2021001", "张三", "软件2101", "not_captured")
     assert info["id_number"] == "110105********002X"
+    assert info["message"] == "张三（2021001，软件2101）：尚未拍摄"  # what was found, not a kiosk instruction
     assert "11010519491231002X" not in result.stdout.decode()
     plain = run_cli("lookup", "2021001", home=home).stdout.decode()
+    assert "请就位" not in plain and "F2" not in plain
     assert "110105********002X" in plain and "19491231" not in plain
 
 
