@@ -25,6 +25,13 @@ FIELD_NAMES = {
     "class_name": Text("班级", "class"),
 }
 _STUDENT_NO = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
+
+
+def valid_student_no(number: str) -> bool:
+    """The roster's character rule for a student number; the receiving server checks uploads against it too."""
+    return bool(_STUDENT_NO.match(number))
+
+
 _OTHER_DOCUMENT = re.compile(r"^[0-9A-Z]{5,20}$")
 # GB/T 2261.1 codes 1 and 2 too, as student information systems export them.
 _GENDERS = {"m": "男", "male": "男", "男": "男", "男性": "男", "1": "男",
@@ -197,7 +204,7 @@ def _problem(record: dict[str, str]) -> Text | None:
     if any(word in record["name"].lower() for word in ("示例", "样例", "example")):
         return _EXAMPLE  # a template's 张三（示例） row
     number = record["student_no"]
-    if not _STUDENT_NO.match(number):
+    if not valid_student_no(number):
         if _SCIENTIFIC.match(number):
             return Text("学号被 Excel 存成了科学计数法，末几位已丢失，请把该列设为文本后重新导出",
                         "Student number was stored by Excel in scientific notation; its last digits are lost: "

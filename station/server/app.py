@@ -17,18 +17,44 @@ from station.i18n import Text
 from station.server import pages
 from station.server.home import ServerContext, token_digest
 from station.server.intake import STORED, Refused, UploadRequest, accept
+from station.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
 
 BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
+BAD_META_JSON = Text("上传信息不是有效的 JSON 对象。", "Upload metadata is not a JSON object.")
+BAD_HEALTH = Text("队列状态不是有效的 JSON 对象。", "The queue health is not a JSON object.")
 REGISTRAR = "registrar"
+HEALTH_COUNTS = ("waiting", "sending", "done", "failed")
+HEALTH_TIMES = ("last_success_at",)
 
 
-def create_app(server: ServerContext) -> FastAPI:
+def _refusal(status: int, text: Text) -> JSONResponse:
+    return JSONResponse({"detail": {"zh": text.zh, "en": text.en}}, status)
+
+
+def station_health(raw: dict) -> dict:
+    """What the registrar's page shows of a heartbeat: known counts and times only, never a station's free text."""
+    health: dict[str, object] = {}
+    for name in HEALTH_COUNTS:
+        value = raw.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9:
+            health[name] = value
+    for name in HEALTH_TIMES:
+        value = raw.get(name)
+        if isinstance(value, str) and len(value) <= 64:
+            health[name] = value
+    if isinstance(raw.get("server_reachable"), bool):
+        health["server_reachable"] = raw["server_reachable"]
+    return health
+
+
+def create_app(server: ServerContext) -> ASGIApp:
+    """The FastAPI app inside the request size limits."""
     app = FastAPI(title="photo-station-server", docs_url=None, redoc_url=None, openapi_url=None)
     basic = HTTPBasic(realm="photo-station registrar")
 
     def station_id(request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        found = server.store.station_for_token(token_digest(token)) if scheme.lower() == "bearer" and token else None
+        found = server.store.contact(token_digest(token)) if scheme.lower() == "bearer" and token else None
         if found is None:
             raise HTTPException(401, detail={"zh": BAD_TOKEN.zh, "en": BAD_TOKEN.en})
         return found
@@ -42,15 +68,14 @@ def create_app(server: ServerContext) -> FastAPI:
     def upload(meta: str = Form(...), chsi: UploadFile = File(...), original: UploadFile = File(...),
                station: str = Depends(station_id)) -> JSONResponse:
         try:
-            parsed = json.loads(meta)
-            if not isinstance(parsed, dict):
-                raise ValueError("meta")
+            parsed = json_object(meta, META_LIMIT)
+        except ValueError:
+            return _refusal(422, BAD_META_JSON)
+        try:
             outcome = accept(server, station, UploadRequest(parsed, {"chsi": chsi.file.read(),
                                                                      "original": original.file.read()}), "network")
-        except ValueError:
-            return JSONResponse({"detail": {"zh": "上传信息不是有效的 JSON。", "en": "Upload metadata is not JSON."}}, 422)
         except Refused as exc:
-            return JSONResponse({"detail": {"zh": exc.text.zh, "en": exc.text.en}}, exc.status)
+            return _refusal(exc.status, exc.text)
         return JSONResponse({"status": outcome}, 201 if outcome == STORED else 200)
 
     @app.get("/api/v1/holdings")
@@ -58,10 +83,13 @@ def create_app(server: ServerContext) -> FastAPI:
         return {"station_id": station, "uids": server.store.uids_of_station(station)}
 
     @app.post("/api/v1/heartbeat")
-    async def heartbeat(request: Request, station: str = Depends(station_id)) -> dict:
-        health = await request.json()
-        server.store.record_health(station, json.dumps(health if isinstance(health, dict) else {}))
-        return {"ok": True}
+    async def heartbeat(request: Request, station: str = Depends(station_id)) -> Response:
+        try:
+            health = station_health(json_object(await request.body(), OTHER_LIMIT))
+        except ValueError:
+            return _refusal(422, BAD_HEALTH)
+        server.store.record_health(station, json.dumps(health))
+        return JSONResponse({"ok": True})
 
     @app.get("/", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def overview() -> str:
@@ -87,4 +115,4 @@ def create_app(server: ServerContext) -> FastAPI:
                             headers={"Content-Disposition": 'attachment; filename="missing.xlsx"'})
         raise HTTPException(404)
 
-    return app
+    return BodyLimit(app)

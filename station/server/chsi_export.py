@@ -15,6 +15,7 @@ from station.i18n import Text
 from station.paths import NOT_A_FOLDER
 from station.server.home import ServerContext
 from station.server.intake import read_blob
+from station.server.safe_names import UNSAFE_NAME, file_in
 from station.storage.atomic import write_atomic
 from station.storage.envelope import EnvelopeError
 
@@ -24,7 +25,9 @@ CHSI_SIZE = (480, 640)
 NOT_CHSI = Text("照片不是 480x640 的 JPEG（{detail}），未导出。", "The photo is not a 480x640 JPEG ({detail}); not exported.")
 DAMAGED = Text("服务器上的照片文件损坏（{what}），未导出。", "The photo file on the server is damaged ({what}); not exported.")
 NO_ID_NUMBER = Text("名单中没有身份证号，按学号命名。", "No ID number on the roster; named by student number.")
-OFF_ROSTER = Text("学号不在服务器名单中。", "The student number is not on the server's roster.")
+OFF_ROSTER = Text("学号不在服务器名单中：照片保留在服务器上，未导出；导入完整名单后再导出。",
+                  "The student number is not on the server's roster: the photo is kept on the server, not exported; "
+                  "import the full roster and export again.")
 WRITE_FAILED = Text("无法写入导出目录 {target}：{reason}。请换一个目录再试。",
                     "Cannot write to the export folder {target}: {reason}. Choose another folder and try again.")
 NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
@@ -44,16 +47,22 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number")
     used: set[str] = set()
     for student_no, upload in sorted(server.store.registered().items()):
         student = roster.get(student_no)
-        if student is None:
+        if student is None:  # held as an unknown student: nothing of it reaches the file system
             report.problems.append((student_no, OFF_ROSTER))
+            continue
         name = student_no
         if name_by == "id_number":
-            if student and student["id_number"]:
+            if student["id_number"]:
                 name = student["id_number"]
             else:
                 report.problems.append((student_no, NO_ID_NUMBER))
         if name in used:
             report.problems.append((student_no, NAME_TAKEN.format(name=name)))
+            continue
+        try:
+            path = file_in(target, name, ".jpg")
+        except ValueError:
+            report.problems.append((student_no, UNSAFE_NAME.format(name=name)))
             continue
         try:
             jpeg = read_blob(server, upload, "chsi")
@@ -64,14 +73,13 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number")
         if problem:
             report.problems.append((student_no, NOT_CHSI.format(detail=problem)))
             continue
-        _write(target, f"{name}.jpg", jpeg)
+        _write(target, path, jpeg)
         used.add(name)
-        index_rows.append([student_no, student["name"] if student else "", student["class_name"] if student else "",
-                           f"{name}.jpg", upload.captured_at])
+        index_rows.append([student_no, student["name"], student["class_name"], path.name, upload.captured_at])
         report.written += 1
     out = io.StringIO()
     csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *index_rows])
-    _write(target, "index.csv", out.getvalue().encode("utf-8-sig"))
+    _write(target, target / "index.csv", out.getvalue().encode("utf-8-sig"))
     return report
 
 
@@ -82,10 +90,10 @@ def _make_target(target: Path) -> None:
         raise _write_failed(target, exc) from exc
 
 
-def _write(target: Path, name: str, data: bytes) -> None:
+def _write(target: Path, path: Path, data: bytes) -> None:
     """A full disk is already a StationError (write_atomic); any other refusal to write names the folder."""
     try:
-        write_atomic(target / name, data)
+        write_atomic(path, data)
     except OSError as exc:
         raise _write_failed(target, exc) from exc
 

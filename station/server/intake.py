@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from station.i18n import Text
+from station.roster.importer import valid_student_no
 from station.server.home import ServerContext
 from station.server.store import Upload, utc_now
 from station.storage.atomic import write_atomic
@@ -22,10 +23,16 @@ from station.storage.envelope import EnvelopeError, image_meta, open_with_server
 
 KINDS = ("chsi", "original")
 UID = re.compile(r"^[0-9a-f]{32}$")  # what CaptureStore makes (uuid4 hex); also keeps paths inside blobs/
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MAX_VERSION = 100_000  # retakes of one student; a bigger number is not a station's
+MAX_TEXT = 1000  # operator, reasons: a sentence, not a file
 STORED, DUPLICATE = "stored", "duplicate"
 MAX_CLOCK_OFFSET = timedelta(days=365 * 30)  # a clock fallen back to its BIOS date, not a typo'd year 9999
 
-BAD_META = Text("上传信息不完整：{field}", "Upload metadata is incomplete: {field}")
+BAD_META = Text("上传信息不完整或无效：{field}", "Upload metadata is incomplete or not valid: {field}")
+BAD_STUDENT_NO = Text("学号“{student_no}”不符合名单规则（1 到 32 个字符，只能包含字母、数字、-、_），拒绝接收。",
+                      "The student number '{student_no}' breaks the roster's rule (1 to 32 letters, digits, - or _); "
+                      "refused.")
 WRONG_STATION = Text("令牌属于工作站 {token_station}，不能代表 {claimed} 上传。",
                      "The token belongs to station {token_station}; it cannot upload for {claimed}.")
 DIGEST_MISMATCH = Text("{kind} 文件在传输中损坏（校验值不符）。", "The {kind} file was damaged in transfer (digest mismatch).")
@@ -53,50 +60,82 @@ def blob_path(server: ServerContext, uid: str, kind: str) -> Path:
     return server.blobs_dir / uid[:2] / f"{uid}.{kind}.pse"
 
 
-def _field(meta: dict, name: str, kind: type) -> object:
-    value = meta.get(name)
-    if not isinstance(value, kind) or (kind is str and not value):
+def _text(meta: dict, name: str, limit: int, required: bool = True) -> str:
+    value = meta.get(name, None if required else "")
+    if not isinstance(value, str) or (required and not value) or len(value) > limit:
         raise Refused(422, BAD_META.format(field=name))
     return value
 
 
-def accept(server: ServerContext, station_id: str, request: UploadRequest, source: str) -> str:
-    """Keep the upload once; returns STORED or DUPLICATE, raises Refused."""
+def _shown(value: str) -> str:
+    """A refused value as it can be said back: a lone surrogate from a crafted request would not encode."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _version(meta: dict) -> int:
+    value = meta.get("version")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_VERSION:
+        raise Refused(422, BAD_META.format(field="version"))
+    return value
+
+
+def _time(meta: dict, name: str) -> str:
+    """An ISO time (ordering retakes needs it to be one)."""
+    value = _text(meta, name, 64)
+    try:
+        datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise Refused(422, BAD_META.format(field=name)) from exc
+    return value
+
+
+def _digests(meta: dict, files: dict[str, bytes]) -> dict[str, str]:
+    digests = meta.get("sha256")
+    if (not isinstance(digests, dict) or set(digests) != set(KINDS) or set(files) != set(KINDS)
+            or not all(isinstance(d, str) and SHA256.match(d) for d in digests.values())):
+        raise Refused(422, BAD_META.format(field="sha256"))
+    for kind in KINDS:
+        if hashlib.sha256(files[kind]).hexdigest() != digests[kind]:
+            raise Refused(422, DIGEST_MISMATCH.format(kind=kind))
+    return digests
+
+
+def _checked_upload(station_id: str, request: UploadRequest, source: str) -> Upload:
+    """Every field checked at the door, before anything touches the store or the disk (clock offset still 0)."""
     meta = request.meta
-    uid = str(_field(meta, "uid", str))
+    uid = _text(meta, "uid", 32)
     if not UID.match(uid):
         raise Refused(422, BAD_META.format(field="uid"))
-    claimed = _field(meta, "station_id", str)
+    claimed = _text(meta, "station_id", 64)
     if claimed != station_id:
-        raise Refused(403, WRONG_STATION.format(token_station=station_id, claimed=claimed))
-    digests = meta.get("sha256")
-    if not isinstance(digests, dict) or set(request.files) != set(KINDS):
-        raise Refused(422, BAD_META.format(field="files"))
-    for kind in KINDS:
-        if hashlib.sha256(request.files[kind]).hexdigest() != digests.get(kind):
-            raise Refused(422, DIGEST_MISMATCH.format(kind=kind))
-    received_at = utc_now()
-    upload = Upload(uid=uid, station_id=station_id, student_no=str(_field(meta, "student_no", str)),
-                    version=int(_field(meta, "version", int)), captured_at=str(_field(meta, "captured_at", str)),
-                    received_at=received_at, operator=str(meta.get("operator", "")), reason=str(meta.get("reason", "")),
-                    override_reason=str(meta.get("override_reason", "")), chsi_sha256=digests["chsi"],
-                    original_sha256=digests["original"], source=source,
-                    clock_offset_ms=_clock_offset_ms(meta.get("sent_at"), received_at) if source == "network"
-                    else server.store.clock_offset_of(station_id))
-    try:
-        datetime.fromisoformat(upload.captured_at)  # ordering retakes needs it to be a time
-    except ValueError as exc:
-        raise Refused(422, BAD_META.format(field="captured_at")) from exc
-    existing = server.store.get_upload(uid)
+        raise Refused(403, WRONG_STATION.format(token_station=station_id, claimed=_shown(claimed)))
+    student_no = _text(meta, "student_no", 64)
+    if not valid_student_no(student_no):
+        raise Refused(422, BAD_STUDENT_NO.format(student_no=_shown(student_no)))
+    digests = _digests(meta, request.files)
+    return Upload(uid=uid, station_id=station_id, student_no=student_no, version=_version(meta),
+                  captured_at=_time(meta, "captured_at"), received_at=utc_now(),
+                  operator=_text(meta, "operator", MAX_TEXT, required=False),
+                  reason=_text(meta, "reason", MAX_TEXT, required=False),
+                  override_reason=_text(meta, "override_reason", MAX_TEXT, required=False),
+                  chsi_sha256=digests["chsi"], original_sha256=digests["original"], source=source)
+
+
+def accept(server: ServerContext, station_id: str, request: UploadRequest, source: str) -> str:
+    """Keep the upload once; returns STORED or DUPLICATE, raises Refused."""
+    upload = _checked_upload(station_id, request, source)
+    upload = replace(upload, clock_offset_ms=_clock_offset_ms(request.meta.get("sent_at"), upload.received_at)
+                     if source == "network" else server.store.clock_offset_of(station_id))
+    existing = server.store.get_upload(upload.uid)
     if existing is not None:
         return _same_or_conflict(existing, upload)
     for kind in KINDS:
         _check_sealed(server, upload, kind, request.files[kind])
     for kind in KINDS:
-        write_atomic(blob_path(server, uid, kind), request.files[kind])
+        write_atomic(blob_path(server, upload.uid, kind), request.files[kind])
     if server.store.insert_upload(upload):
         return STORED
-    return _same_or_conflict(server.store.get_upload(uid), upload)
+    return _same_or_conflict(server.store.get_upload(upload.uid), upload)
 
 
 def _clock_offset_ms(sent_at: object, received_at: str) -> int:

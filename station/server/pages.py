@@ -114,10 +114,11 @@ def overview_page(state: SchoolState) -> str:
     class_rows = [[f'<a href="/classes/{quote(c.name)}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), f'<span class="bad">{len(c.missing)}</span>', str(len(c.retakes))]
                   for c in state.classes.values()]
-    station_rows = [[escape(s.station_id), escape(s.name), escape(s.last_seen_at or "—"),
-                     str(s.health.get("waiting", "—")), str(s.health.get("sending", "—")),
-                     f'<span class="bad">{s.health.get("failed", "—")}</span>',
-                     escape(str(s.health.get("last_success_at") or "—"))] for s in state.stations]
+    station_rows = [[escape(s.station_id), escape(s.name), escape(local_time(s.last_seen_at) if s.last_seen_at else "—"),
+                     escape(str(s.health.get("waiting", "—"))), escape(str(s.health.get("sending", "—"))),
+                     f'<span class="bad">{escape(str(s.health.get("failed", "—")))}</span>',
+                     escape(local_time(str(s.health["last_success_at"])) if s.health.get("last_success_at") else "—")]
+                    for s in state.stations]
     body = ("<h2>各班采集情况</h2>"
             + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows)
             + '<p>未拍摄名单导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a></p>'

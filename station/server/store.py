@@ -122,6 +122,7 @@ def in_capture_order(uploads: list[Upload]) -> list[Upload]:
 
 
 SQLITE_PATIENCE = 30.0  # seconds a server waits for another one's lock before giving up
+CONTACT_RESOLUTION = timedelta(seconds=10)  # how stale a station's "last contact" may be on the registrar's page
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:
@@ -206,6 +207,21 @@ class MetaStore:
     def station_for_token(self, token_sha256: str) -> str | None:
         found = self.rows("SELECT station_id FROM stations WHERE token_sha256 = ?", [token_sha256])
         return found[0][0] if found else None
+
+    def contact(self, token_sha256: str) -> str | None:
+        """The station holding this token, its last contact brought up to now: every request a station makes
+        counts (an upload too, not only the heartbeat). Written at most every CONTACT_RESOLUTION, so a busy
+        station's uploads do not each add a write."""
+        now = datetime.now(timezone.utc)
+        with self.transaction() as cur:
+            found = self.run(cur, "SELECT station_id, last_seen_at FROM stations WHERE token_sha256 = ?",
+                             [token_sha256]).fetchone()
+            if found is None:
+                return None
+            if found[1] is None or found[1] < (now - CONTACT_RESOLUTION).isoformat(timespec="milliseconds"):
+                self.run(cur, "UPDATE stations SET last_seen_at = ? WHERE station_id = ?",
+                         [now.isoformat(timespec="milliseconds"), found[0]])
+            return found[0]
 
     def record_health(self, station_id: str, health: str) -> None:
         with self.transaction() as cur:

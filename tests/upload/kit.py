@@ -8,6 +8,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import httpx
 import uvicorn
 
 from station.context import Station
@@ -48,6 +49,11 @@ class LiveServer:
         while not self._uvicorn.started:
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.02)
+
+    def client(self, token: str | None = None, **kwargs) -> httpx.Client:
+        """A client of this server, as a station (with its token) or anyone else."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, **kwargs)
 
     def stop(self) -> None:
         assert self._uvicorn is not None and self._thread is not None
