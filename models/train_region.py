@@ -18,7 +18,7 @@ import numpy as np
 
 from models.datasets import load_labels
 from models.nets import Probabilities, SmallNet
-from models.train_face_attributes import HEADS, mask_labels
+from models.labels import HEADS, mask_labels
 from models.training import Sample, Size, augmented_crop, export_onnx, fit, load_samples, training_args
 from station.compliance.learned import REGIONS
 

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from models.datasets import FACES_DIR, load_mask, load_split  # noqa: E402
-from models.train_face_attributes import HEADS, mask_labels  # noqa: E402  (the labels the models learnt)
+from models.labels import HEADS, mask_labels  # noqa: E402  (the labels the models learnt)
 from models.training import balanced_accuracy, roc_auc  # noqa: E402
 from station.compliance import ComplianceEngine, LiveAnalyzer, scenes  # noqa: E402
 from station.compliance.results import MEASURED, Analysis  # noqa: E402
@@ -77,7 +77,7 @@ class Collector:
         rows = []
         for (check, source), (scores, labels) in self.data.items():
             s, y = np.array(scores), np.array(labels)
-            threshold = self.engine.policy[check].threshold
+            threshold = self.engine.policy[check].block
             both = 0 < y.sum() < len(y)
             missing = self.unmeasured.get((check, source), 0)
             rows.append(Row(check, source, len(y), int(y.sum()), roc_auc(y, s) if both else math.nan,
@@ -85,7 +85,7 @@ class Collector:
                             f"{missing} not measured" if missing else ""))
         for (check, source), missing in self.unmeasured.items():
             if (check, source) not in self.data:
-                rows.append(Row(check, source, 0, 0, math.nan, math.nan, self.engine.policy[check].threshold,
+                rows.append(Row(check, source, 0, 0, math.nan, math.nan, self.engine.policy[check].block,
                                 f"not measured on {missing} images (model not installed?)"))
         return sorted(rows, key=lambda r: (r.check, r.measured_on))
 

@@ -3,7 +3,10 @@
 `photo-station check --calibrate-backdrop IMAGE` measures the station's backdrop colour first.
 
 Folders are searched recursively for .jpg/.jpeg/.png. With --json, one object per image per line:
-{"path", "faces", "verdict", "checks": {id: {"ok", "score"}}, "pose": {"yaw", "pitch", "roll"} or null};
+{"path", "faces", "verdict", "checks": {id: {"ok", "level", "score"}}, "questions": [id...],
+"pose": {"yaw", "pitch", "roll"} or null}: `ok` is false only for a blocking failure, `level` is
+"pass" | "look" | "fail". Without --json, each image's blocking failures and questions with their score
+and thresholds, and what passed;
 a file that cannot be read gives {"path", "error"} and the run goes on. Exit 0 once the run completes.
 """
 
@@ -22,6 +25,7 @@ from station.chsi.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, measure_backdrop
 from station.compliance.messages import TITLES
+from station.compliance.results import MEASURED, NO_FACE, PASS
 from station.errors import StationError
 from station.i18n import Text
 
@@ -38,6 +42,12 @@ VERDICTS = {
     "no_face": Text("未检测到人脸", "NO FACE"),
 }
 FACES = Text("人脸数 {faces}", "{faces} face(s)")
+MARKS = {"fail": "✗", "look": "?"}
+BLOCKS_AT = Text("（≥ {block:.2f} 不通过）", " (fails at {block:.2f})")
+ASKS_AT = Text("（≥ {look:.2f} 请目视确认，≥ {block:.2f} 不通过）", " (asks at {look:.2f}, fails at {block:.2f})")
+PASSED_LIST = Text("通过：{checks}", "passed: {checks}")
+NOT_CHECKED = Text("需要人脸，未检查：{checks}", "need a face, not checked: {checks}")
+LIST_SEP = Text("、", ", ")
 POSE = Text("偏航 {yaw:+.1f}°  俯仰 {pitch:+.1f}°  侧倾 {roll:+.1f}°", "yaw {yaw:+.1f}°  pitch {pitch:+.1f}°  roll {roll:+.1f}°")
 
 
@@ -68,7 +78,7 @@ def run_check(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(json_record(path, outcome), ensure_ascii=False), flush=True)
         else:
-            print(human(path, outcome, args.lang), flush=True)
+            print(human(path, outcome, policy, args.lang), flush=True)
     return 0
 
 
@@ -133,23 +143,34 @@ def json_record(path: Path, outcome: Analysis | Text) -> dict[str, object]:
         "path": str(path),
         "faces": outcome.faces,
         "verdict": outcome.verdict,
-        "checks": {c: {"ok": r.ok, "score": round(r.score, 4)} for c, r in outcome.checks.items()},
+        "checks": {c: {"ok": r.ok, "level": r.level, "score": round(r.score, 4)} for c, r in outcome.checks.items()},
+        "questions": [check for check, _ in outcome.questions],
         "pose": None if pose is None else {
             "yaw": round(pose.yaw, 1), "pitch": round(pose.pitch, 1), "roll": round(pose.roll, 1)},
     }
 
 
-def human(path: Path, outcome: Analysis | Text, lang: str | None) -> str:
-    """A readable block per image: verdict, pose, then one line per check."""
+def human(path: Path, outcome: Analysis | Text, policy: Policy, lang: str | None) -> str:
+    """A readable block per image: verdict and pose, then each blocking failure and each question with its
+    score against its thresholds (Analysis.on_screen: without a face, that there is none), then what passed."""
     if isinstance(outcome, Text):
         return f"{path}: {outcome.get(lang)}"
     lines = [f"{path}: {VERDICTS[outcome.verdict].get(lang)}  ({FACES.format(faces=outcome.faces).get(lang)})"]
     if outcome.pose is not None:
         pose = outcome.pose
         lines.append("  " + POSE.format(yaw=pose.yaw, pitch=pose.pitch, roll=pose.roll).get(lang))
-    width = max(len(TITLES[c].get(lang)) for c in CHECK_IDS)
-    for check in CHECK_IDS:
-        result = outcome.checks[check]
-        mark = "✓" if result.ok else "✗"
-        lines.append(f"  {mark} {TITLES[check].get(lang):<{width}}  {result.score:.2f}  {result.message.get(lang)}")
+    shown = outcome.on_screen
+    for check, result in shown:
+        rule = policy[check]
+        limits = (Text("", "") if result.state != MEASURED else BLOCKS_AT if rule.look == rule.block else ASKS_AT)
+        lines.append(f"  {MARKS[result.level]} {TITLES[check].get(lang)} {result.score:.2f}"
+                     f"{limits.format(look=rule.look, block=rule.block).get(lang)}  {result.message.get(lang)}")
+    listed = {check for check, _ in shown}
+    sep = LIST_SEP.get(lang)
+    passed = [TITLES[c].get(lang) for c in CHECK_IDS if c not in listed and outcome.checks[c].level == PASS]
+    unmeasured = [TITLES[c].get(lang) for c in CHECK_IDS if c not in listed and outcome.checks[c].state == NO_FACE]
+    if passed:
+        lines.append("  " + PASSED_LIST.format(checks=sep.join(passed)).get(lang))
+    if unmeasured:
+        lines.append("  " + NOT_CHECKED.format(checks=sep.join(unmeasured)).get(lang))
     return "\n".join(lines)

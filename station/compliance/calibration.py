@@ -16,7 +16,7 @@ import numpy as np
 
 from station import CALIBRATION_DIR
 from station.compliance.backdrop import Scene
-from station.compliance.policy import CheckPolicy, Policy
+from station.compliance.policy import Policy
 from station.errors import StationError
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
@@ -56,8 +56,7 @@ class BackdropColour:
     def applied_to(self, policy: Policy) -> Policy:
         background = policy["background"]
         params = {**background.params, **self.__dict__}
-        return replace(policy, checks={**policy.checks, "background": CheckPolicy(
-            background.enforced, background.threshold, params)})
+        return replace(policy, checks={**policy.checks, "background": replace(background, params=params)})
 
 
 def measure_backdrop(bgr: np.ndarray, min_visible_share: float = 0.1) -> BackdropColour:

@@ -6,8 +6,9 @@ policy decides. Consistent rules for what cannot be measured:
 - a check that needs a face, when no face was measured: state "no_face", score 1.0, not ok;
 - a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
 - a check the policy does not enforce is always ok (its score is still reported).
-face_count, exposure and background look at the whole frame and always run. The verdict is
-"no_face" when nobody is in view, else "pass" when every check is ok, else "fail".
+face_count, exposure and background look at the whole frame and always run. Each check's level (pass,
+look, fail) comes from the policy's two thresholds. The verdict is "no_face" when nobody is in view, else
+"fail" when a check blocks, else "pass" (questions for the photographer may remain: Analysis.questions).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, LEARNED_CHECK_IDS, MEASURED, NO_FACE, UNAVAILABLE, Analysis, CheckResult, Finding, LearnedScores,
+    CHECK_IDS, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, PASS, UNAVAILABLE, Analysis, CheckResult, Finding, LearnedScores,
     PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
 from station.face.detection import FaceDetector
@@ -180,14 +181,16 @@ class ComplianceEngine:
     def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool) -> CheckResult:
         rule = self.policy[check]
         if finding is not None:
-            ok = finding.score < rule.threshold or not rule.enforced
-            return CheckResult(round(finding.score, 4), ok, messages.PASSED if ok else finding.problem, MEASURED)
+            level = rule.level(finding.score)
+            message = {PASS: messages.PASSED, FAIL: finding.problem}.get(level) or _question(check)
+            return CheckResult(round(finding.score, 4), level, message, MEASURED)
         if measured_face:  # only a learned check can be missing when the face was measured
             state = UNAVAILABLE
             message = self.learned.message if isinstance(self.learned, Unavailable) else messages.MODEL_MISSING
         else:
             state, message = NO_FACE, messages.FACE_UNCLEAR if faces else messages.NO_FACE
-        return CheckResult(1.0, not rule.enforced, message if rule.enforced else messages.PASSED, state)
+        level = FAIL if rule.enforced else PASS
+        return CheckResult(1.0, level, message if rule.enforced else messages.PASSED, state)
 
     def close(self) -> None:
         self._mesher.close()
@@ -200,6 +203,10 @@ class ComplianceEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _question(check: str) -> Text:
+    return messages.QUESTION.format(title=messages.TITLES[check])
 
 
 def _reusable_mask(reuse: Reuse, face: Face | None, replanned: bool) -> SceneMask | None:

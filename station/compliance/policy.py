@@ -1,4 +1,4 @@
-"""The compliance policy: which rules are enforced, thresholds and limits, from a TOML file."""
+"""The compliance policy: which rules are enforced, their two thresholds (look, block) and limits, from a TOML file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from station.compliance.results import CHECK_IDS
+from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS
 from station.errors import StationError
 from station.i18n import Text
 
@@ -16,12 +16,21 @@ BAD_POLICY = Text("检查规则文件有误：{path}：{problem}", "the complian
 
 @dataclass(frozen=True)
 class CheckPolicy:
+    """From `look` on, the photographer is asked to look; from `block` on, the shutter needs a reason."""
+
     enforced: bool = True
-    threshold: float = 0.5
+    block: float = 0.5
+    look: float = 0.5
     params: dict[str, float] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> float:
         return self.params[name]
+
+    def level(self, score: float) -> str:
+        """PASS, LOOK or FAIL for a score; a rule not enforced always passes."""
+        if not self.enforced or score < self.look:
+            return PASS
+        return FAIL if score >= self.block else LOOK
 
 
 @dataclass(frozen=True)
@@ -61,14 +70,20 @@ def _check_policy(path: Path, check: str, table: object) -> CheckPolicy:
 
     if not isinstance(table, dict):
         raise bad("must be a table")
+    if "threshold" in table:  # a policy file written before the question band
+        raise bad("'threshold' is now 'block' (and 'look' below it asks the photographer to look)")
     enforced = table.get("enforced", True)
-    threshold = table.get("threshold", 0.5)
+    block = table.get("block", 0.5)
+    look = table.get("look", block)
     if not isinstance(enforced, bool):
         raise bad("enforced must be true or false")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        raise bad("threshold must be a number from 0 to 1")
-    params = {k: v for k, v in table.items() if k not in ("enforced", "threshold")}
+    for name, value in (("block", block), ("look", look)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise bad(f"{name} must be a number from 0 to 1")
+    if look > block:
+        raise bad("look must not be above block")
+    params = {k: v for k, v in table.items() if k not in ("enforced", "block", "look")}
     for name, value in params.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise bad(f"{name} must be a number")
-    return CheckPolicy(enforced, float(threshold), {k: float(v) for k, v in params.items()})
+    return CheckPolicy(enforced, float(block), float(look), {k: float(v) for k, v in params.items()})

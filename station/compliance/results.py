@@ -27,6 +27,10 @@ LEARNED_CHECK_IDS: tuple[str, ...] = (
 # not show" also says "close your mouth", and a student told both hears one thing twice.
 SAID_BY = {"mouth_open": "teeth"}
 
+# A check's three answers: it holds; ask the photographer to look (the shutter stays free); it blocks the
+# shutter (a photo needs a recorded reason). policy.toml explains the two thresholds between them.
+PASS, LOOK, FAIL = "pass", "look", "fail"
+
 # Why a check has the result it has.
 MEASURED = "measured"
 NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, score=1.0
@@ -90,9 +94,14 @@ class Reuse:
 @dataclass(frozen=True)
 class CheckResult:
     score: float  # probability the rule is broken, 0..1
-    ok: bool  # the rule holds, or the policy does not enforce it
-    message: Text  # the instruction to read out when not ok; a short "OK" otherwise
+    level: str  # PASS, LOOK or FAIL (a rule the policy does not enforce always passes)
+    message: Text  # FAIL: the instruction to read out; LOOK: the question for the photographer; else a short "OK"
     state: str = MEASURED
+
+    @property
+    def ok(self) -> bool:
+        """Nothing blocks the shutter: the rule holds, or only asks the photographer to look."""
+        return self.level != FAIL
 
 
 @dataclass(frozen=True)
@@ -122,9 +131,30 @@ class Analysis:
         return "pass" if all(result.ok for result in self.checks.values()) else "fail"
 
     @cached_property
+    def on_screen(self) -> list[tuple[str, CheckResult]]:
+        """The one list a screen shows (side panel, override box, live picture): the blocking failures, then the
+        questions for the photographer, each in CHECK_IDS order. Without a measured face the checks that need
+        one are not listed one by one: nobody in view is face_count's failure, a face that cannot be measured
+        is said once; checks of the whole frame (background, exposure) still show when they apply."""
+        shown = [(check, self.checks[check]) for check in CHECK_IDS if self.checks[check].level != PASS]
+        need_face = [(check, result) for check, result in shown if result.state == NO_FACE]
+        if need_face:
+            shown = [(check, result) for check, result in shown if result.state != NO_FACE]
+            if self.faces:  # someone is there, but their face could not be measured
+                shown.append(need_face[0])
+        order = {check: i for i, check in enumerate(CHECK_IDS)}
+        return sorted(shown, key=lambda item: (item[1].level != FAIL, order[item[0]]))
+
+    @cached_property
     def problems(self) -> list[tuple[str, CheckResult]]:
-        """Failed checks in CHECK_IDS order: the first is what to fix first."""
-        return [(check, self.checks[check]) for check in CHECK_IDS if not self.checks[check].ok]
+        """The blocking failures of `on_screen`: the first is what to fix first."""
+        return [(check, result) for check, result in self.on_screen if result.level == FAIL]
+
+    @cached_property
+    def questions(self) -> list[tuple[str, CheckResult]]:
+        """The questions of `on_screen` (rules to look at; the shutter stays free): a photo records the ones on
+        screen when it was taken."""
+        return [(check, result) for check, result in self.on_screen if result.level == LOOK]
 
     @cached_property
     def instructions(self) -> list[Text]:

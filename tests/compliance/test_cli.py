@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,10 +41,12 @@ def test_json_lines_follow_the_contract(photos: Path, home: Path) -> None:
     assert set(by_name) == {"good.JPG", "学生照片.png", "broken.jpg", "06_black.jpg", "missing.jpg"}
     for name in ("good.JPG", "学生照片.png", "06_black.jpg"):
         line = by_name[name]
-        assert list(line) == ["path", "faces", "verdict", "checks", "pose"]
+        assert list(line) == ["path", "faces", "verdict", "checks", "questions", "pose"]
         assert list(line["checks"]) == list(CHECK_IDS)
         for check in line["checks"].values():
-            assert set(check) == {"ok", "score"} and isinstance(check["ok"], bool) and 0 <= check["score"] <= 1
+            assert set(check) == {"ok", "level", "score"} and 0 <= check["score"] <= 1
+            assert check["level"] in ("pass", "look", "fail") and check["ok"] == (check["level"] != "fail")
+        assert line["questions"] == [c for c, v in line["checks"].items() if v["level"] == "look"]
     good = by_name["good.JPG"]
     assert good["faces"] == 1 and good["verdict"] in ("pass", "fail")
     assert set(good["pose"]) == {"yaw", "pitch", "roll"} and abs(good["pose"]["yaw"]) < 10
@@ -68,6 +71,25 @@ def test_policy_option_and_readable_table(photos: Path, home: Path, tmp_path: Pa
     assert "背景" in text and "不合格" in text and "✗" in text
     english = run_cli("check", str(grey), "--lang", "en", home=home).stdout.decode("utf-8")
     assert "background" in english and "FAIL" in english
+
+
+def test_readable_output_gives_each_failure_and_question_its_score_and_thresholds(home: Path, tmp_path: Path) -> None:
+    kiosk = ASSETS_DIR / "demo" / "kiosk"
+    asking = tmp_path / "asking.toml"  # teeth becomes a question: look from 0.0, block only at 1.0
+    asking.write_text(re.sub(r"(\[teeth\]\nenforced = true\n)look = [0-9.]+(.*)\nblock = [0-9.]+",
+                             r"\g<1>look = 0.0\g<2>\nblock = 1.0", DEFAULT_POLICY.read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    result = run_cli("check", str(kiosk / "01_good.jpg"), str(kiosk / "06_black.jpg"), "--policy", str(asking),
+                     home=home)
+    text = result.stdout.decode("utf-8")
+    good, black = (part.splitlines() for part in text.split(str(kiosk / "06_black.jpg")))
+    mouth = next(line for line in good if "张嘴" in line)
+    assert re.search(r"✗ 张嘴 1\.00（≥ 0\.\d\d 不通过）  请闭上嘴巴$", mouth), mouth
+    teeth = next(line for line in good if "露齿" in line)
+    assert re.search(r"\? 露齿 0\.\d\d（≥ 0\.00 请目视确认，≥ 1\.00 不通过）  露齿？请目视确认$", teeth), teeth
+    assert good[-1].startswith("  通过：人脸数量、位置与大小")
+    assert [line.split()[1] for line in black if "✗" in line] == ["人脸数量", "背景", "曝光"]  # not seventeen faults
+    assert black[-1].startswith("  需要人脸，未检查：位置与大小")
 
 
 def test_a_broken_policy_file_is_reported_not_raised(photos: Path, home: Path, tmp_path: Path) -> None:

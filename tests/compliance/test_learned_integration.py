@@ -21,7 +21,8 @@ def test_engine_scores_are_the_models_scores(engine, models_installed, faces_dir
         got = result.checks[check]
         assert got.state == MEASURED
         assert got.score == pytest.approx(direct[check], abs=1e-3)
-        assert got.ok == (got.score < engine.policy[check].threshold)
+        assert got.level == engine.policy[check].level(got.score)
+        assert got.ok == (got.score < engine.policy[check].block)
 
 
 @pytest.mark.parametrize(("check", "column"), [("glasses", "Eyeglasses"), ("hat", "Wearing_Hat")])
@@ -32,8 +33,8 @@ def test_faces_with_the_item_score_higher_than_faces_without(engine, models_inst
 
     with_item, without = scores("1"), scores("0")
     assert np.mean(with_item) > np.mean(without)
-    assert max(with_item) >= engine.policy[check].threshold  # it fires on a face that breaks the rule
-    assert min(without) < engine.policy[check].threshold  # and passes one that keeps it
+    assert max(with_item) >= engine.policy[check].block  # it fires on a face that breaks the rule
+    assert min(without) < engine.policy[check].block  # and passes one that keeps it
 
 
 def test_closed_eyes_score_higher_than_open_eyes(engine, models_installed, faces_dir) -> None:
@@ -48,8 +49,8 @@ def test_closed_eyes_score_higher_than_open_eyes(engine, models_installed, faces
               for img in labelled(faces_dir, "genki4k", "smile", "0", 8)]
     assert len(closed) >= 5
     assert np.mean(closed) > np.mean(opened)
-    assert max(closed) >= engine.policy["eyes_closed"].threshold
-    assert min(opened) < engine.policy["eyes_closed"].threshold
+    assert max(closed) >= engine.policy["eyes_closed"].block
+    assert min(opened) < engine.policy["eyes_closed"].block
 
 
 def test_hair_over_a_brow_fails_and_brows_in_plain_view_pass(engine, models_installed, faces_dir) -> None:

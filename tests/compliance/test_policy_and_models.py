@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import cv2
@@ -39,13 +40,15 @@ def test_default_policy_enforces_everything_and_bans_glasses() -> None:
     policy = Policy.load()
     assert set(policy.checks) == set(CHECK_IDS)
     assert all(policy[c].enforced for c in CHECK_IDS)
-    assert policy["glasses"].threshold <= 0.5
+    assert policy["glasses"].look <= policy["glasses"].block <= 0.5
 
 
 @pytest.mark.parametrize("text", [
     "not toml [",
     "[glasses]\nenforced = true\n",  # the other checks are missing
-    _policy_text(glasses="threshold = 1.5"),
+    _policy_text(glasses="block = 1.5"),
+    _policy_text(glasses="look = 0.9"),  # above block
+    _policy_text(glasses="block = 0.5\nthreshold = 0.5"),  # the key before the question band
     _policy_text(pose="enforced = 3"),
     _policy_text(pose="max_yaw_deg = 'ten'"),
     _policy_text(exposure="max_clipped_share = 0.03\n[unknown_check]\nenforced = true"),
@@ -89,3 +92,19 @@ def test_corrupt_models_say_they_cannot_run(tmp_path: Path) -> None:
         check = engine.analyze(_frame()).checks["glasses"]
     assert check.state == UNAVAILABLE and not check.ok
     assert "模型" in check.message.zh
+
+
+def test_between_look_and_block_the_photographer_is_asked_and_the_shutter_stays_free(tmp_path: Path) -> None:
+    path = tmp_path / "asking.toml"
+    text = _policy_text(teeth="look = 0.0", mouth_open="look = 0.0")
+    for check in ("teeth", "mouth_open"):
+        text = re.sub(rf"(\[{check}\][^\[]*?)block = [0-9.]+", r"\g<1>block = 1.0", text)
+    path.write_text(text, encoding="utf-8")
+    with ComplianceEngine.load(path) as asking:
+        result = asking.analyze(_frame())  # the demo student smiles with her teeth showing
+    for check in ("teeth", "mouth_open"):
+        got = result.checks[check]
+        assert got.level == "look" and got.ok and got.score < 1.0
+        assert "请目视确认" in got.message.zh and "check by eye" in got.message.en
+    assert {"teeth", "mouth_open"} <= {c for c, _ in result.questions}
+    assert not {"teeth", "mouth_open"} & {c for c, _ in result.problems}

@@ -20,3 +20,22 @@ def test_false_alarms_count_negatives_flagged_and_misses_count_positives_passed(
 def test_balanced_accuracy_is_the_mean_of_the_two_hit_rates() -> None:
     assert balanced_accuracy(LABELS, SCORES, threshold=0.5) == pytest.approx((0.5 + 2 / 3) / 2)
     assert balanced_accuracy(LABELS, SCORES, threshold=0.75) == pytest.approx((1.0 + 2 / 3) / 2)
+
+
+def test_look_and_block_follow_the_written_rule() -> None:
+    """Block where at most 0.5 % of faces keeping the rule are blocked; look where at most the miss target of
+    faces breaking it get neither answer; never look above block."""
+    from models.evaluate import BLOCK_BUDGET, choose_levels, level_shares
+
+    rng = np.random.default_rng(0)
+    scores = np.concatenate([rng.uniform(0.0, 0.6, 1000), rng.uniform(0.2, 1.0, 400)])
+    labels = np.concatenate([np.zeros(1000), np.ones(400)])
+    levels = choose_levels(labels, scores, miss_target=0.10)
+    shares = level_shares(labels, scores, levels)
+    assert shares["ok_block"] <= BLOCK_BUDGET and (scores[:1000] >= levels.block - 0.002).mean() > BLOCK_BUDGET
+    assert shares["bad_pass"] <= 0.10 and shares["bad_pass"] > 0.09  # the highest look that meets the target
+    assert levels.look < levels.block and shares["ok_look"] > 0.5  # overlapping scores: many faces asked
+    strict = choose_levels(labels, scores, miss_target=0.0)
+    assert strict.look <= scores[1000:].min()
+    no_target = choose_levels(labels, scores, miss_target=None)  # necklace: at most 3 % of compliant faces asked
+    assert level_shares(labels, scores, no_target)["ok_look"] + level_shares(labels, scores, no_target)["ok_block"] <= 0.03
