@@ -184,8 +184,8 @@ class CaptureStore:
             raise
         except OSError as exc:  # a read-only or failing disk, a file where the photo folder should be
             raise StationError(CANNOT_WRITE.format(folder=self.files_dir, reason=exc.strerror or exc)) from exc
-        log.info("saved %s version %d (%s) by %s%s", student_no, version.version, version.uid, operator,
-                 ", checks overridden" if override_reason else "")
+        log.info("saved %s version %d (%s) by %s%s%s", student_no, version.version, version.uid, operator,
+                 f"; retake: {reason}" if reason else "", f"; checks overridden: {override_reason}" if override_reason else "")
         return version
 
     def _save_locked(self, db, station_id, server_key, station_key, student_no, images, operator, reason,

@@ -108,7 +108,9 @@ def run_app(args: argparse.Namespace) -> int:
     window = MainWindow(workflow, source, uploader, demo=args.demo)
     window.show_with_queue()
     try:
-        return app.exec()
+        code = app.exec()
+        log.info("station stopped (exit code %d)", code)
+        return code
     finally:
         source.stop()
         uploader.stop()

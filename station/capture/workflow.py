@@ -9,6 +9,7 @@ before the shutter is allowed; a frame that fails the checks needs an override r
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
 
 import cv2
@@ -27,6 +28,7 @@ from station.roster.store import Student
 from station.upload.outbox import queue_health
 
 ORIGINAL_QUALITY = 95  # the full-resolution original kept beside the CHSI photo
+log = logging.getLogger(__name__)
 
 
 class Step(enum.Enum):
@@ -141,6 +143,7 @@ class CaptureWorkflow:
         if not reason.strip():
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
         self.retake_reason = reason.strip()
+        log.info("retake started for %s by %s: %s", self.student.student_no, self.operator, self.retake_reason)
 
     def shutter_blocked(self, camera: CameraState) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
@@ -176,6 +179,9 @@ class CaptureWorkflow:
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
             return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems,
                                   self.student.student_no)
+        if problems:
+            log.info("checks overridden for %s by %s (%s): %s", self.student.student_no, self.operator,
+                     ", ".join(check for check, _ in analysis.problems), override_reason.strip())
         result: ChsiResult = self.pipeline.process(frame.image)
         if not result.ok:
             return ShutterRefused(result.refusal.text, [])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, fields
 
 import sqlite_utils
 
 from station.db import Migrations, register
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,4 @@ def class_names(db: sqlite_utils.Database) -> list[str]:
 def set_absent(db: sqlite_utils.Database, student_no: str, absent: bool) -> None:
     with db.conn:
         db.execute("UPDATE students SET absent = ? WHERE student_no = ?", [int(absent), student_no])
+    log.info("%s %s", "marked absent:" if absent else "absent mark taken back:", student_no)

@@ -10,6 +10,7 @@ after a crash stores it once.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from station.db import Migrations, register
 from station.i18n import Text
 
 PENDING, SENDING, DONE, FAILED = "pending", "sending", "done", "failed"
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
@@ -148,6 +150,8 @@ def fail(db: sqlite_utils.Database, job: Job, error: Text) -> None:
 
 
 def _set_state(db: sqlite_utils.Database, job_id: int, state: str, error: Text, retry_at: float, attempts: int) -> None:
+    if state == FAILED:  # it will not retry by itself: the log says so, for whoever looks after a bad day
+        log.warning("upload job %d gave up after %d attempt(s): %s", job_id, attempts, error.en)
     with write_transaction(db):
         db.execute(
             "UPDATE outbox SET state = ?, error_zh = ?, error_en = ?, next_attempt_at = ?, attempts = ?, updated_at = ? "

@@ -68,6 +68,15 @@ def _screenshot(conn) -> np.ndarray:
     return pixels[:, :, 2::-1].copy()  # BGRX -> RGB
 
 
+def _close(conn, window) -> None:
+    """WM_DELETE_WINDOW, the message a window manager sends when the close button is pressed."""
+    from Xlib.protocol import event
+
+    protocols, delete = conn.intern_atom("WM_PROTOCOLS"), conn.intern_atom("WM_DELETE_WINDOW")
+    window.send_event(event.ClientMessage(window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])))
+    conn.flush()
+
+
 def _overlap(a: tuple, b: tuple) -> int:
     ax, ay, aw, ah = a[1:5]
     bx, by, bw, bh = b[1:5]
@@ -112,9 +121,14 @@ def test_demo_opens_on_a_real_x_display(x_display: str, tmp_path: Path) -> None:
         while focus_top and focus_top.query_tree().parent != conn.screen().root:
             focus_top = focus_top.query_tree().parent
         assert focus_top == main[0], "the keyboard focus is not on the station window"
+
+        _close(conn, main[0])  # as the window's close button does; nothing is unsent, so nothing is asked
+        assert station.wait(30) == 0
     finally:
         station.terminate()
         station.wait(20)
         conn.close()
+    log = (tmp_path / "demo" / "logs" / "station.log").read_text("utf-8")
+    assert "station starting" in log and "station stopped (exit code 0)" in log
     console = stderr.read_text("utf-8", "replace")
     assert "gl_context" not in console and "I0000" not in console, console[:2000]
