@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget,
+    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -32,13 +31,14 @@ from station.roster import schedule
 from station.roster.store import set_absent
 from station.storage.envelope import EnvelopeError
 from station.upload import outbox
-from station.upload.package import write_package
+from station.upload.package import NOTHING_TO_EXPORT, write_package
 from station.upload.uploader import Uploader
 from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.discovery import list_cameras
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
+from ui.folder_dialog import choose_folder
 from ui.i18n import t
 from ui.overlay import failed_titles
 from ui.preview import PreviewWidget
@@ -392,11 +392,14 @@ class MainWindow(QMainWindow):
 
     def export_to_usb(self) -> None:
         """The offline route, for a day when the network is down: the queue written to a stick."""
-        folder = QFileDialog.getExistingDirectory(self, t(EXPORT_PICK))
-        if not folder:
+        if not outbox.unsent_uids(self.station.db):  # said before a folder is asked for
+            QMessageBox.information(self, t(EXPORT_USB), t(NOTHING_TO_EXPORT))
+            return
+        folder = choose_folder(self, t(EXPORT_PICK))
+        if folder is None:
             return
         try:
-            report = write_package(self.station, self.workflow.store.key, Path(folder))
+            report = write_package(self.station, self.workflow.store.key, folder)
         except StationError as exc:
             QMessageBox.warning(self, t(EXPORT_USB), t(exc.text))
             return

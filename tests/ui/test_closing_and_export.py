@@ -41,6 +41,7 @@ def export_to(window, folder: Path) -> list[str]:
     seen: list[str] = []
 
     def pick(dialog: QFileDialog) -> None:
+        seen.append(dialog.labelText(QFileDialog.DialogLabel.LookIn))  # Qt's own dialog, in Chinese throughout
         dialog.setDirectory(str(folder))
         dialog.accept()
         on_next_dialog(lambda box: (seen.append(box.text()), box.accept()), wait_ms=20_000, kind=QMessageBox)
@@ -75,13 +76,18 @@ def test_the_upload_queue_goes_to_a_usb_stick_from_the_menu(qtbot, make_window, 
     seen = export_to(window, stick)
     [package] = list(stick.iterdir())
     assert (package / MANIFEST).is_file() and len(list(package.glob("*.pse"))) == 3  # photo, original, manifest
-    assert seen and "已把 1 张照片导出到" in seen[0] and str(package) in seen[0]
+    assert seen[0] == "查找范围："
+    assert "已把 1 张照片导出到" in seen[1] and str(package) in seen[1]
 
 
-def test_exporting_with_nothing_queued_says_so(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
+def test_exporting_with_nothing_queued_says_so_before_asking_for_a_folder(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
-    seen = export_to(window, tmp_path)
-    assert seen == ["上传队列为空，没有需要导出的照片。"]
+    asked: list[str] = []
+    seen: list[str] = []
+    on_next_dialog(lambda dialog: (asked.append("folder"), dialog.reject()), kind=QFileDialog)
+    on_next_dialog(lambda box: (seen.append(box.text()), box.accept()), kind=QMessageBox)
+    window.export_to_usb()
+    assert seen == ["上传队列为空，没有需要导出的照片。"] and asked == []
 
 
 def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_window, frames: Path) -> None:
