@@ -1,4 +1,5 @@
-"""Drawing the compliance result over the live picture: where the CHSI crop falls, and what is wrong."""
+"""Drawing the compliance result over the live picture: where the CHSI crop falls, what is wrong, and where the
+photographer is asked to look (a rule's region outlined with its short question)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 from station.capture.live_checks import LiveResult
 from station.chsi.spec import SPEC
 from station.compliance.messages import TITLES
+from station.compliance.regions import rule_regions
 from ui.i18n import t
 from ui.theme import BAD, OK
 
@@ -21,6 +23,7 @@ PAD = 12  # inside the dark box
 GAP = 6  # between two instructions
 SIZES = (18, 16, 14, 12)  # points: the largest that fits, unwrapped down to 14 before wrapped at 18
 MIN_SIDE = 200  # narrower than this beside the crop, the instructions go in the top left corner
+LOOK = QColor(255, 179, 0)  # amber: a question for the photographer, not a fault
 
 
 def crop_corners(result: LiveResult) -> np.ndarray | None:
@@ -100,7 +103,7 @@ def _fits(font: QFont, size: int, problems: list[str], area: QRectF, wrap: bool)
 def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None:
     """`target`: where the frame is drawn on the widget."""
     passed = result.analysis.verdict == "pass"
-    colour = QColor(OK if passed else BAD)
+    colour = (LOOK if result.analysis.questions else QColor(OK)) if passed else QColor(BAD)
     painter.setRenderHint(QPainter.Antialiasing)
     painter.setPen(QPen(colour, 6))
     painter.drawRect(target.adjusted(3, 3, -3, -3))
@@ -112,6 +115,7 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
         painter.drawPolygon(polygon)
         crop = polygon.boundingRect()
+    paint_questions(painter, result, target, scale)
     problems = problem_lines(result)[:MAX_LINES]
     if not problems:
         return
@@ -121,6 +125,29 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
     painter.setPen(QColor("#ffffff"))
     for text, rect in zip(placed.texts, placed.lines):
         painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
+
+
+def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale: float) -> None:
+    """Each question's region outlined in amber, its short question above the first box."""
+    face = result.analysis.face
+    if face is None:
+        return
+    painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
+    metrics = QFontMetricsF(painter.font())
+    for check, question in result.analysis.questions:
+        boxes = [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
+                 for x, y, w, h in rule_regions(check, face)]
+        if not boxes:
+            continue
+        painter.setPen(QPen(LOOK, 3, Qt.DashLine))
+        for box in boxes:
+            painter.drawRoundedRect(box, 6, 6)
+        text = t(question.message)
+        label = QRectF(boxes[0].left(), boxes[0].top() - metrics.height() - 6, metrics.horizontalAdvance(text) + 10,
+                       metrics.height() + 4)
+        painter.fillRect(label, QColor(0, 0, 0, 170))
+        painter.setPen(LOOK)
+        painter.drawText(label, Qt.AlignCenter, text)
 
 
 def failed_titles(result: LiveResult) -> list[str]:

@@ -51,3 +51,35 @@ def test_chinese_breaks_after_its_comma_when_it_must_wrap(qtbot) -> None:
     assert all(metrics.horizontalAdvance(line) <= placed.lines[0].width() for line in placed.texts[0].split("\n"))
     roomy = place_instructions([teeth], PICTURE, CROP, QFont())
     assert roomy.texts == [teeth]  # one line where it fits
+
+
+def test_a_question_outlines_its_region_in_amber_and_a_pass_stays_green(qtbot) -> None:
+    import cv2
+    import numpy as np
+    from PySide6.QtGui import QImage, QPainter
+
+    from station import ASSETS_DIR
+    from station.capture.live_checks import LiveResult
+    from station.compliance import ComplianceEngine
+    from station.compliance.messages import QUESTION, TITLES
+    from station.compliance.regions import rule_regions
+    from station.compliance.results import LOOK, CheckResult
+    from ui.overlay import paint_overlay
+
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
+    with ComplianceEngine.load() as engine:
+        analysis = engine.analyze(frame)
+    asked = CheckResult(0.4, LOOK, QUESTION.format(title=TITLES["earrings"]))
+    cases = {"asked": {**analysis.checks, "earrings": asked}, "quiet": analysis.checks}
+    size = (frame.shape[1], frame.shape[0])
+    for name, checks in cases.items():
+        image = QImage(*size, QImage.Format_RGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        result = LiveResult(1, size, type(analysis)(**{**analysis.__dict__, "checks": checks}))
+        paint_overlay(painter, result, QRectF(0, 0, *size))
+        painter.end()
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4)
+        amber = (pixels[:, :, 2] == 255) & (pixels[:, :, 1] == 179) & (pixels[:, :, 0] == 0)  # BGRA
+        x, y, w, h = (round(v) for v in rule_regions("earrings", analysis.face)[0])
+        assert amber[y - 3:y + h + 3, x - 3:x + w + 3].any() == (name == "asked"), name

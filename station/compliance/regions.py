@@ -1,0 +1,53 @@
+"""Where on the picture a learned rule looks: the boxes outlined with a question for the photographer.
+
+A question ("earrings?") is only useful when the photographer knows where to look, so each learned rule
+names its region of the face (ear lobes, neck, brow line, mouth, eyes, above the forehead), worked out
+from the face mesh landmarks in the picture's pixels. Rules about the whole frame have no region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from station.face.landmarks import Face
+
+Box = tuple[float, float, float, float]  # x, y, width, height in the image's pixels
+
+CHEEK_RIGHT, CHEEK_LEFT = 234, 454  # the subject's right cheek edge is on the image's left
+FOREHEAD, CHIN, NOSE_TIP = 10, 152, 1
+BROWS = (70, 63, 105, 66, 107, 336, 296, 334, 293, 300)
+EYES = (33, 133, 159, 145, 362, 263, 386, 374)
+MOUTH = (61, 291, 0, 17)
+
+
+def _around(points: np.ndarray, pad_x: float, pad_y: float) -> Box:
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    return (float(x0 - pad_x), float(y0 - pad_y), float(x1 - x0 + 2 * pad_x), float(y1 - y0 + 2 * pad_y))
+
+
+def rule_regions(check: str, face: Face) -> list[Box]:
+    """The boxes to outline for `check` on this face (one per ear for the ear rules); [] for frame rules."""
+    xy = face.points[:, :2]
+    width = float(np.linalg.norm(xy[CHEEK_LEFT] - xy[CHEEK_RIGHT])) or 1.0
+    right, left, chin = xy[CHEEK_RIGHT], xy[CHEEK_LEFT], xy[CHIN]
+    brow_y = float(xy[list(BROWS), 1].min())
+    if check in ("mouth_open", "teeth"):
+        return [_around(xy[list(MOUTH)], 0.08 * width, 0.08 * width)]
+    if check == "eyebrows_covered":
+        return [_around(xy[list(BROWS)], 0.08 * width, 0.1 * width)]
+    if check in ("glasses", "eyes_closed"):
+        pad = 0.14 if check == "glasses" else 0.06
+        return [_around(xy[list(EYES)], pad * width, pad * width)]
+    if check == "hat":
+        top = float(xy[FOREHEAD, 1]) - 0.6 * width
+        return [(float(right[0]) - 0.1 * width, top, 1.2 * width, brow_y - top)]
+    if check == "necklace":
+        return [(float(right[0]), float(chin[1]) + 0.05 * width, width, 0.65 * width)]
+    if check in ("earrings", "ears_covered"):
+        # ears_covered: the whole ear, from eye level; earrings: the lobe, from the nose tip down
+        top = float(xy[list(EYES), 1].mean()) - 0.1 * width if check == "ears_covered" else float(xy[NOSE_TIP, 1])
+        height = 0.45 * width if check == "ears_covered" else 0.4 * width
+        side = 0.22 * width
+        return [(float(right[0]) - side, top, side + 0.05 * width, height),
+                (float(left[0]) - 0.05 * width, top, side + 0.05 * width, height)]
+    return []
