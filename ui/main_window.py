@@ -11,7 +11,7 @@ import datetime as dt
 import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget,
     QVBoxLayout, QWidget,
@@ -39,6 +39,7 @@ from station.camera.discovery import list_cameras
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
 from ui.folder_dialog import choose_folder
+from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.overlay import failed_titles
 from ui.preview import PreviewWidget
@@ -66,6 +67,9 @@ CLOSE_TITLE = Text("关闭工作站？", "Close the station?")
 CLOSE_ANYWAY = Text("仍然关闭", "Close anyway")
 MENU_STATION = Text("工作站(&S)", "&Station")
 CAMERA_SETTINGS = Text("相机设置…", "Camera…")
+QUIT = Text("退出", "Quit")
+MENU_HELP = Text("帮助(&H)", "&Help")
+KEYBOARD_HELP = Text("键盘操作…", "Keyboard…")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
@@ -178,6 +182,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(QWidget(), 1)
         self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=workflow.operator))))
         self.queue_window = QueueWindow(self.station)
+        self.help_window = HelpWindow(self)
 
         self._bridge = _Bridge()
         self._bridge.code.connect(self.identify)
@@ -268,6 +273,10 @@ class MainWindow(QMainWindow):
         self.full_names = station_menu.addAction(t(FULL_NAMES))
         self.full_names.setCheckable(True)
         self.full_names.toggled.connect(self._set_full_names)
+        station_menu.addSeparator()
+        station_menu.addAction(t(QUIT), QKeySequence("Ctrl+Q"), self.close)  # the close warnings still apply
+        help_menu = self.menuBar().addMenu(t(MENU_HELP))
+        help_menu.addAction(t(KEYBOARD_HELP), QKeySequence("F1"), self.show_keyboard_help)
 
     # -- commands --------------------------------------------------------------------
     @staticmethod
@@ -426,6 +435,10 @@ class MainWindow(QMainWindow):
         if self.checks is not None:
             self.checks = LiveChecks(source, self._bridge.live.emit).start()
 
+    def show_keyboard_help(self) -> None:
+        self.help_window.show()
+        self.help_window.raise_()
+
     def _set_full_names(self, full: bool) -> None:
         self.queue_window.mask_names = not full
         self.queue_window.refresh()
@@ -553,6 +566,7 @@ class MainWindow(QMainWindow):
         if self.checks is not None:
             self.checks.stop()
         self.queue_window.close()
+        self.help_window.close()
         super().closeEvent(event)
 
     def _close_anyway(self, warnings: list[Text]) -> bool:

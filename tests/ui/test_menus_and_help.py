@@ -1,0 +1,32 @@
+"""A photographer's first look at the menus: a way to quit (Ctrl+Q, with the usual close warnings), and the
+keyboard's keys in a window that can stay open beside the station (F1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+
+
+def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    assert "帮助(&H)" in [a.text() for a in window.menuBar().actions()]
+    qtbot.keyClick(window.code_input, Qt.Key_F1)
+    help_window = window.help_window
+    assert help_window.isVisible() and help_window.windowTitle() == "键盘操作"
+    keys = [help_window.table.item(row, 0).text() for row in range(help_window.table.rowCount())]
+    for key in ("空格 / 回车", "Esc", "F2", "F3", "Shift+F3", "PageDown / F12"):
+        assert key in keys
+    qtbot.keyClicks(window.code_input, "2021")  # a scanner still types into the code field
+    assert window.code_input.text() == "2021"
+
+
+def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    quit_action = next(a for menu_action in window.menuBar().actions() if menu_action.menu()
+                       for a in menu_action.menu().actions() if a.text() == "退出")
+    assert quit_action.shortcut().toString() == "Ctrl+Q"
+    qtbot.keyClick(window.code_input, Qt.Key_Q, Qt.ControlModifier)
+    assert not window.isVisible()  # nothing in review or unsent: nothing to warn about

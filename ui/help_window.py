@@ -1,0 +1,50 @@
+"""The keyboard at the kiosk, in a small window a photographer can keep open beside the station."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from station.i18n import Text
+from ui.i18n import t
+
+TITLE = Text("键盘操作", "Keyboard")
+INTRO = Text("光标始终停在扫码框中：手持扫码枪扫码、或输入学号后回车即可识别学生。",
+             "The cursor stays in the code field: scan with a handheld scanner, or type a number and press Enter.")
+COLUMNS = (Text("按键", "Key"), Text("作用", "What it does"))
+KEYS = (
+    (Text("空格 / 回车", "Space / Enter"), Text("拍照（实时画面时）", "Take the photo (while the picture is live)")),
+    (Text("PageDown / F12", "PageDown / F12"), Text("脚踏开关：拍照", "Foot pedal: take the photo")),
+    (Text("回车", "Enter"), Text("确认保存（照片出现 0.8 秒后，先让学生看清）",
+                                 "Accept the photo (from 0.8 s after it appears: let the student look first)")),
+    (Text("Esc", "Esc"), Text("放弃这张，立即再拍一张", "Drop this photo and shoot again at once")),
+    (Text("F2", "F2"), Text("已拍过的学生：重拍（需填写原因）", "A student photographed before: retake (give a reason)")),
+    (Text("F3", "F3"), Text("把下一位标为缺席", "Mark the next student absent")),
+    (Text("Shift+F3", "Shift+F3"), Text("撤销上一次缺席标记", "Take back the last absent mark")),
+    (Text("F1", "F1"), Text("显示本窗口", "Show this window")),
+    (Text("Ctrl+Q", "Ctrl+Q"), Text("退出工作站", "Quit the station")),
+)
+
+
+class HelpWindow(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Tool)  # stays beside the station, never takes the keyboard from it
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setWindowTitle(t(TITLE))
+        intro = QLabel(t(INTRO))
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(KEYS), len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([t(c) for c in COLUMNS])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.NoSelection)
+        self.table.setFocusPolicy(Qt.NoFocus)
+        for row, (key, what) in enumerate(KEYS):
+            self.table.setItem(row, 0, QTableWidgetItem(t(key)))
+            self.table.setItem(row, 1, QTableWidgetItem(t(what)))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        self.resize(560, 420)
