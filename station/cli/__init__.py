@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "roster": "station.cli.roster",
     "schedule": "station.cli.schedule",
     "lookup": "station.cli.lookup",
+    "idcard": "station.cli.idcard",
     "codes": "station.cli.codes",
     "crop": "station.cli.crop",
     "check": "station.cli.check",

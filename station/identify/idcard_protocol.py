@@ -1,0 +1,152 @@
+"""The SAM protocol that resident ID card chip readers (神思, 华视, 精伦 ...) speak over a serial port.
+
+Host frames: preamble AA AA AA 96 69, a 2-byte big-endian length of everything after it, command,
+parameter, data, checksum (XOR of the length bytes and everything after them up to the checksum).
+Replies carry the same preamble and length, three status bytes 00 00 SW3, data and checksum.
+Only what identification needs is parsed out of the card text: name, gender, birth date, ID number;
+address, issuing authority and the photo are dropped where they are read.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from functools import reduce
+from typing import Protocol
+
+PREAMBLE = bytes([0xAA, 0xAA, 0xAA, 0x96, 0x69])
+TEXT_BYTES = 256
+PHOTO_BYTES = 1024
+MAX_REPLY = 4096  # the longest real reply (text, photo and fingerprints) is about 2.3 kB
+
+
+class Command(enum.Enum):
+    SAM_ID = (0x12, 0xFF)
+    FIND_CARD = (0x20, 0x01)
+    SELECT_CARD = (0x20, 0x02)
+    READ_TEXT_PHOTO = (0x30, 0x01)
+
+
+class Status(enum.IntEnum):
+    """SW3 of a reply; any other value is a reader error."""
+
+    SUCCESS = 0x90
+    CARD_FOUND = 0x9F
+    NO_CARD = 0x80
+    SELECT_FAILED = 0x81
+
+
+class FrameError(Exception):
+    """A reply that is cut short, does not start with the preamble, or fails its checksum: read it again."""
+
+
+class ByteStream(Protocol):
+    def read(self, size: int = 1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CardText:
+    """The fields of the card's text block the station may use; nothing else is kept."""
+
+    name: str
+    gender: str  # 男 / 女 / "" (GB/T 2261 code 1 / 2)
+    birth_date: str  # YYYYMMDD
+    id_number: str
+
+
+def checksum(body: bytes) -> int:
+    return reduce(lambda a, b: a ^ b, body, 0)
+
+
+def _frame(payload: bytes) -> bytes:
+    body = (len(payload) + 1).to_bytes(2, "big") + payload
+    return PREAMBLE + body + bytes([checksum(body)])
+
+
+def encode_command(command: Command, data: bytes = b"") -> bytes:
+    return _frame(bytes(command.value) + data)
+
+
+def encode_reply(status: int, data: bytes = b"") -> bytes:
+    """What a reader sends (the simulated reader of the tests and the benchmark speaks through this)."""
+    return _frame(bytes([0x00, 0x00, status]) + data)
+
+
+def read_frame(stream: ByteStream) -> bytes:
+    """The payload of the next frame on `stream` (status or command bytes onward, checksum removed).
+
+    Raises FrameError on silence (the stream's timeout), a cut-short frame or a wrong checksum.
+    """
+    head = stream.read(len(PREAMBLE))
+    if head != PREAMBLE:
+        raise FrameError("no reply" if not head else f"bad preamble {head.hex()}")
+    size = stream.read(2)
+    if len(size) < 2:
+        raise FrameError("reply cut short in its length")
+    length = int.from_bytes(size, "big")
+    if not 3 <= length <= MAX_REPLY:
+        raise FrameError(f"implausible length {length}")
+    rest = stream.read(length)
+    if len(rest) < length:
+        raise FrameError(f"reply cut short: {len(rest)} of {length} bytes")
+    if checksum(size + rest[:-1]) != rest[-1]:
+        raise FrameError("checksum mismatch")
+    return rest[:-1]
+
+
+def decode_reply(payload: bytes) -> Reply:
+    if len(payload) < 3 or payload[:2] != b"\x00\x00":
+        raise FrameError(f"bad status bytes {payload[:3].hex()}")
+    return Reply(payload[2], payload[3:])
+
+
+def card_block(text: bytes, photo: bytes) -> bytes:
+    """The data of a read-text-and-photo reply: the two lengths, then the text and the photo."""
+    return len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big") + text + photo
+
+
+_FIELDS = (("name", 15), ("gender", 1), ("nation", 2), ("birth", 8), ("address", 35), ("id_number", 18),
+           ("authority", 15), ("valid_from", 8), ("valid_to", 8), ("reserved", 18))
+_GENDERS = {"1": "男", "2": "女"}
+
+
+def encode_card_text(name: str, gender_code: str, birth: str, id_number: str, address: str = "",
+                     authority: str = "", valid: tuple[str, str] = ("", "")) -> bytes:
+    """The 256-byte UTF-16LE text block of a card, space padded (for the simulated reader)."""
+    values = {"name": name, "gender": gender_code, "nation": "01", "birth": birth, "address": address,
+              "id_number": id_number, "authority": authority, "valid_from": valid[0], "valid_to": valid[1],
+              "reserved": ""}
+    text = "".join(values[key][:width].ljust(width) for key, width in _FIELDS)
+    return text.encode("utf-16-le")
+
+
+def parse_card(data: bytes) -> CardText:
+    """Name, gender, birth date and ID number out of a read-text-and-photo reply's data."""
+    if len(data) < 4:
+        raise FrameError("card data cut short")
+    text_len = int.from_bytes(data[:2], "big")
+    if len(data) < 4 + text_len:
+        raise FrameError(f"card text of {text_len} bytes, {len(data) - 4} sent")
+    return parse_card_text(data[4:4 + text_len])
+
+
+def parse_card_text(text_bytes: bytes) -> CardText:
+    """The fields of the UTF-16LE text block (also what vendor DLLs write to wz.txt)."""
+    if len(text_bytes) < 2 * sum(width for _, width in _FIELDS):
+        raise FrameError(f"card text of {len(text_bytes)} bytes")
+    try:
+        text = text_bytes.decode("utf-16-le")
+    except UnicodeDecodeError as exc:
+        raise FrameError("card text is not UTF-16") from exc
+    fields, start = {}, 0
+    for key, width in _FIELDS:
+        fields[key] = text[start:start + width].strip()
+        start += width
+    return CardText(name=fields["name"], gender=_GENDERS.get(fields["gender"], ""),
+                    birth_date=fields["birth"], id_number=fields["id_number"].upper())
