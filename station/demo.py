@@ -49,7 +49,8 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
         init_server(server)
         context = ServerContext(server)
         token = context.add_station(DEMO_STATION_ID, "演示工作站")
-        save_link(station.db, station_id=DEMO_STATION_ID, public_key=context.public_key, token=token)
+        save_link(station.db, station_id=DEMO_STATION_ID, public_key=context.public_key, token=token,
+                  cert_sha256=context.cert_sha256)
     start = (now or dt.datetime.now()).replace(second=0, microsecond=0)
     for i, name in enumerate(class_names(station.db)):
         begins = start + i * SLOT_LENGTH
@@ -59,7 +60,8 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
 
 class DemoServer:
     """The demo's receiving server on loopback, in a thread of the station process, so uploads
-    really drain and the registrar's page can be opened during a demo."""
+    really drain and the registrar's page can be opened during a demo. HTTPS with the demo server's own
+    certificate, pinned by the station like any other (a demo folder from before HTTPS is re-pinned here)."""
 
     def __init__(self, station: Station) -> None:
         import socket
@@ -71,12 +73,14 @@ class DemoServer:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(ServerContext(demo_server_home(station))), host="127.0.0.1",
-                                port=self.port, log_level="warning")
+        self.url = f"https://127.0.0.1:{self.port}"
+        context = ServerContext(demo_server_home(station))
+        cert, key = context.tls_files()
+        config = uvicorn.Config(create_app(context), host="127.0.0.1", port=self.port, log_level="warning",
+                                ssl_certfile=str(cert), ssl_keyfile=str(key))
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="demo server", daemon=True)
-        save_link(station.db, url=self.url)
+        save_link(station.db, url=self.url, cert_sha256=context.cert_sha256)
 
     def start(self) -> "DemoServer":
         self._thread.start()

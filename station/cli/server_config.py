@@ -29,20 +29,23 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser("server-config", parents=[common],
                               help="set or show the server URL, station id, token and server public key")
     p.add_argument("--station-id", default=None)
-    p.add_argument("--url", default=None, help="e.g. http://192.168.1.10:8420")
+    p.add_argument("--url", default=None, help="e.g. https://192.168.1.10:8420")
     p.add_argument("--token", default=None, help="from `photo-station-server add-station`")
     p.add_argument("--public-key", default=None,
                    help="the server public key (base64) or a file holding it (server_public_key.txt)")
+    p.add_argument("--server-cert-sha256", default=None,
+                   help="the SHA-256 fingerprint of the server's TLS certificate (printed by add-station)")
     p.set_defaults(func=_server_config)
 
 
 def _server_config(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
     public_key = _public_key(args.public_key) if args.public_key else args.public_key
-    changes = {"station_id": args.station_id, "url": args.url, "token": args.token, "public_key": public_key}
+    changes = {"station_id": args.station_id, "url": args.url, "token": args.token, "public_key": public_key,
+               "cert_sha256": args.server_cert_sha256}
     link = save_link(station.db, **changes) if any(v is not None for v in changes.values()) else load_link(station.db)
     print_json({"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
-                "public_key": link.public_key, "updated_at": link.updated_at})
+                "public_key": link.public_key, "server_cert_sha256": link.cert_sha256, "updated_at": link.updated_at})
     return 0
 
 

@@ -15,7 +15,7 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from station.i18n import Text
 from station.server import pages
-from station.server.home import ServerContext, token_digest
+from station.server.home import ServerContext, server_home, token_digest
 from station.server.intake import STORED, Refused, UploadRequest, accept
 from station.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
 
@@ -116,3 +116,8 @@ def create_app(server: ServerContext) -> ASGIApp:
         raise HTTPException(404)
 
     return BodyLimit(app)
+
+
+def app_from_environment() -> ASGIApp:
+    """For `serve --workers N`: each worker process opens the server folder named in its environment."""
+    return create_app(ServerContext(server_home()))

@@ -1,8 +1,8 @@
 """`photo-station-server`: the registrar's receiving server.
 
-  init                 create the key pair, the registrar password and the metadata store
+  init                 create the key pair, the TLS certificate, the registrar password and the metadata store
   add-station ID       issue a station's token (printed once, with the command to run on the station)
-  serve                run the HTTP server (station API + registrar pages)
+  serve                run the HTTPS server (station API + registrar pages)
   import-roster FILE   load the school's roster file (same importer and rules as the stations)
   import FOLDER...     import USB packages written by `photo-station export`
   export-chsi --to DIR the CHSI hand-over batch: 480x640 JPEGs named by ID number
@@ -11,16 +11,29 @@
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
 import tempfile
 from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
-from station.server.home import ServerContext, init_server, server_home
+from station.server.home import ENV_SERVER_HOME, SchoolCertificate, ServerContext, init_server, server_home
 
 DEFAULT_PORT = 8420
+SHUTDOWN_WAIT = 5  # seconds open requests get to finish when the server is stopped
 BAD_PORT = Text("端口必须是 1–65535 之间的整数：{value}", "the port must be a whole number from 1 to 65535: {value}")
+BAD_WORKERS = Text("进程数必须是 1–64 之间的整数：{value}", "the number of workers must be a whole number from 1 to 64: {value}")
+CERT_WITHOUT_KEY = Text("--cert 和 --key 须一起给出。", "--cert and --key go together.")
+PAGE_AT = Text("登记页面：{urls}", "Registrar page: {urls}")
+SIGN_IN = Text("登录：用户名 registrar，密码为 init 时打印的密码。",
+               "Sign in as 'registrar' with the password printed by init.")
+CERT_NOTE = Text("浏览器会提示证书不受信任（自签名证书）：核对证书 SHA-256 指纹为 {fingerprint} 后继续。",
+                 "The browser warns that the certificate is not trusted (self-signed): check that its SHA-256 "
+                 "fingerprint is {fingerprint}, then go on.")
+PLAIN_HTTP_NOTE = Text("注意：以明文 HTTP 提供服务，仅限在提供 HTTPS 的反向代理之后使用。",
+                       "Note: serving plain HTTP, only for use behind a reverse proxy that speaks HTTPS.")
 PACKAGE_REFUSED = Text("{folder}：整个导出包被拒绝：{reason}", "{folder}: the whole package was refused: {reason}")
 
 
@@ -34,17 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
                                      parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("init", parents=[common], help="create the server's keys and store")
+    p = sub.add_parser("init", parents=[common], help="create the server's keys, TLS certificate and store")
     p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
+    p.add_argument("--cert", type=Path, default=None, help="the school's TLS certificate (PEM; default: self-signed)")
+    p.add_argument("--key", type=Path, default=None, help="the private key of --cert (PEM, not encrypted)")
     p.set_defaults(func=_init)
     p = sub.add_parser("add-station", parents=[common], help="issue a token for a station")
     p.add_argument("station_id")
     p.add_argument("--name", default="")
-    p.add_argument("--url", default=f"http://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
+    p.add_argument("--url", default=f"https://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
     p.set_defaults(func=_add_station)
-    p = sub.add_parser("serve", parents=[common], help="run the server")
+    p = sub.add_parser("serve", parents=[common], help="run the server (HTTPS)")
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"1-65535 (default {DEFAULT_PORT})")
+    p.add_argument("--workers", type=_workers, default=1, help="server processes (use PostgreSQL for more than one)")
+    p.add_argument("--plain-http", action="store_true",
+                   help="serve plain HTTP, only behind a reverse proxy that speaks HTTPS to the stations")
     p.set_defaults(func=_serve)
     p = sub.add_parser("import-roster", parents=[common], help="load the school's roster file")
     p.add_argument("file", type=Path)
@@ -71,6 +89,17 @@ def _port(value: str) -> int:
     return port
 
 
+def _workers(value: str) -> int:
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= 64:
+        text = BAD_WORKERS.format(value=value)
+        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
+    return workers
+
+
 def _lang(args: argparse.Namespace) -> str:
     return getattr(args, "lang", None) or default_lang()
 
@@ -83,11 +112,15 @@ def _context(args: argparse.Namespace) -> ServerContext:
 
 
 def _init(args: argparse.Namespace) -> int:
-    result = init_server(server_home(getattr(args, "home", None)), args.db_url)
+    if (args.cert is None) != (args.key is None):
+        raise StationError(CERT_WITHOUT_KEY)
+    school = SchoolCertificate(args.cert, args.key) if args.cert else None
+    result = init_server(server_home(getattr(args, "home", None)), args.db_url, school)
     print(f"服务器目录 / server folder: {result.home}")
     print(f"服务器公钥 / server public key (give to every station): {result.public_key}")
+    print(f"证书指纹 / TLS certificate SHA-256 (stations pin it): {result.cert_sha256}")
     print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
-    print("下一步 / next: photo-station-server add-station <工作站编号> --url http://<本机地址>:8420")
+    print(f"下一步 / next: photo-station-server add-station <工作站编号> --url https://<本机地址>:{DEFAULT_PORT}")
     return 0
 
 
@@ -97,17 +130,55 @@ def _add_station(args: argparse.Namespace) -> int:
     print(f"工作站 / station {args.station_id} token: {token}")
     print("在工作站上运行 / run on the station:")
     print(f"  photo-station server-config --station-id {args.station_id} --url {args.url} "
-          f"--token {token} --public-key {server.public_key}")
+          f"--token {token} --public-key {server.public_key} --server-cert-sha256 {server.cert_sha256}")
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Several workers are processes that each build the app from the server folder (named in the environment)."""
     import uvicorn
 
     from station.server.app import create_app
 
-    uvicorn.run(create_app(_context(args)), host=args.host, port=args.port, log_level="info")
+    server = _context(args)
+    tls: dict[str, str] = {}
+    if not args.plain_http:
+        cert, key = server.tls_files()
+        tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+    scheme = "http" if args.plain_http else "https"
+    lang = _lang(args)
+    urls = "  ".join(f"{scheme}://{_url_host(host)}:{args.port}/" for host in page_hosts(args.host))
+    note = PLAIN_HTTP_NOTE if args.plain_http else CERT_NOTE.format(fingerprint=_as_browsers_show(server.cert_sha256))
+    print(PAGE_AT.format(urls=urls).get(lang), SIGN_IN.get(lang), note.get(lang), sep="\n", flush=True)
+    # A station's kept-alive connection must not hold a stopping server forever (it retries on its own).
+    options = {"host": args.host, "port": args.port, "log_level": "info", "timeout_graceful_shutdown": SHUTDOWN_WAIT,
+               **tls}
+    if args.workers == 1:
+        uvicorn.run(create_app(server), **options)
+    else:
+        os.environ[ENV_SERVER_HOME] = str(server.home)
+        uvicorn.run("station.server.app:app_from_environment", factory=True, workers=args.workers, **options)
     return 0
+
+
+def page_hosts(host: str) -> list[str]:
+    """Where the registrar's browser can reach a server listening on `host`: for every interface, this machine's
+    own addresses (as far as its name resolves) and then 127.0.0.1."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    try:
+        found = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        found = []
+    return [a for a in dict.fromkeys(found) if not a.startswith("127.")] + ["127.0.0.1"]
+
+
+def _as_browsers_show(fingerprint: str) -> str:
+    return ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def _import_roster(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import HOME_UNUSABLE, NOT_A_FOLDER, resolve_home
+from station.server import tls
 from station.server.store import MetaStore
 from station.storage.atomic import write_atomic
 from station.storage.envelope import public_key_to_b64
@@ -72,21 +73,34 @@ class InitResult:
     home: Path
     public_key: str
     registrar_password: str
+    cert_sha256: str
 
 
-def init_server(home: Path, db_url: str | None = None) -> InitResult:
+@dataclass(frozen=True)
+class SchoolCertificate:
+    """The school's own TLS certificate and key, instead of a self-signed one."""
+
+    cert: Path
+    key: Path
+
+
+def init_server(home: Path, db_url: str | None = None, school_cert: SchoolCertificate | None = None) -> InitResult:
     try:
         home.mkdir(parents=True, exist_ok=True)
         if (home / "server.json").exists():
             raise StationError(ALREADY_INITIALISED.format(home=home))
-        return _init_server(home, db_url)
+        return _init_server(home, db_url, school_cert)
     except FileExistsError as exc:  # --home naming a file
         raise StationError(HOME_UNUSABLE.format(home=home, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
     except OSError as exc:  # a read-only or missing drive
         raise StationError(HOME_UNUSABLE.format(home=home, reason=exc.strerror or exc)) from exc
 
 
-def _init_server(home: Path, db_url: str | None) -> InitResult:
+def _init_server(home: Path, db_url: str | None, school_cert: SchoolCertificate | None) -> InitResult:
+    if school_cert is None:
+        tls.make_certificate(home)
+    else:
+        tls.take_certificate(home, school_cert.cert, school_cert.key)  # checked before anything else is made
     private = X25519PrivateKey.generate()
     passphrase = os.environ.get(ENV_KEY_PASSPHRASE, "").encode("utf-8")
     protection = (serialization.BestAvailableEncryption(passphrase) if passphrase
@@ -100,7 +114,7 @@ def _init_server(home: Path, db_url: str | None) -> InitResult:
     settings = {"db_url": db_url or "", "blobs_dir": "blobs", "registrar_password_sha256": token_digest(password)}
     write_atomic(home / "server.json", json.dumps(settings, indent=2).encode())
     ServerContext(home).store  # opening the store creates the schema
-    return InitResult(home, public, password)
+    return InitResult(home, public, password, tls.certificate_fingerprint(home))
 
 
 class ServerContext:
@@ -136,6 +150,19 @@ class ServerContext:
             raise StationError(KEY_LOCKED) from exc
         assert isinstance(key, X25519PrivateKey)
         return key
+
+    def tls_files(self) -> tuple[Path, Path]:
+        """Certificate and key for HTTPS; a folder made before servers spoke HTTPS gets a self-signed pair now."""
+        cert, key = self.home / tls.CERT_FILE, self.home / tls.KEY_FILE
+        if not (cert.exists() and key.exists()):
+            tls.make_certificate(self.home)
+        return cert, key
+
+    @property
+    def cert_sha256(self) -> str:
+        """What stations pin (printed by add-station)."""
+        self.tls_files()
+        return tls.certificate_fingerprint(self.home)
 
     @property
     def public_key(self) -> str:

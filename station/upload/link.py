@@ -1,4 +1,4 @@
-"""The station's link to the receiving server: URL, station id, token, server public key.
+"""The station's link to the receiving server: URL, station id, token, server public key, pinned certificate.
 
 Kept in the station database (one row) so the UI can show it and the CLI can set it;
 the public key is public and the token only lets a station add photos under its own id.
@@ -19,15 +19,29 @@ from station.db import Migrations, register
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.envelope import public_key_from_b64
+from station.upload.pinning import normalized_fingerprint
 
 NOT_CONFIGURED = Text(
     "尚未配置服务器公钥和工作站编号，无法加密保存照片。请运行 photo-station server-config（由学校管理员提供参数）。",
     "The server public key and station id are not set, so photos cannot be encrypted. "
     "Run photo-station server-config with the values from the registrar.",
 )
-BAD_URL = Text("服务器地址无效（{why}）：{url}\n应为 http://主机[:端口][/路径]，例如 http://192.168.1.10:8420。",
-               "The server URL is not valid ({why}): {url}\nIt should be http://host[:port][/path], "
-               "e.g. http://192.168.1.10:8420.")
+BAD_URL = Text("服务器地址无效（{why}）：{url}\n应为 https://主机[:端口][/路径]，例如 https://192.168.1.10:8420。",
+               "The server URL is not valid ({why}): {url}\nIt should be https://host[:port][/path], "
+               "e.g. https://192.168.1.10:8420.")
+PLAIN_HTTP = Text("服务器地址 {url} 是明文 http://：工作站令牌会在网络上明文传输，因此不再使用。"
+                  "请运行 photo-station-server add-station 打印的新设置（https:// 地址和证书指纹）。照片在本机排队。",
+                  "The server URL {url} is plain http://: the station token would cross the network in the clear, "
+                  "so it is no longer used. Run the new settings printed by photo-station-server add-station "
+                  "(an https:// URL and the certificate fingerprint). Photos wait here.")
+NOT_PINNED = Text("尚未设置服务器证书指纹（--server-cert-sha256，由 photo-station-server add-station 打印）："
+                  "无法确认服务器身份，不会发送令牌。照片在本机排队。",
+                  "The server certificate fingerprint is not set (--server-cert-sha256, printed by "
+                  "photo-station-server add-station): the server cannot be told from another, so the token is not "
+                  "sent. Photos wait here.")
+BAD_FINGERPRINT = Text("证书指纹无效：应为 64 位十六进制数（SHA-256），由 photo-station-server add-station 打印：{value}",
+                       "The certificate fingerprint is not valid: it is 64 hexadecimal digits (SHA-256), printed by "
+                       "photo-station-server add-station: {value}")
 URL_TOO_LONG = Text("超过 {limit} 个字符", "longer than {limit} characters")
 URL_WRONG_SHAPE = Text("不是 http(s)://主机[:端口][/路径] 的形式", "not of the form http(s)://host[:port][/path]")
 URL_BAD_HOST = Text("主机名 {host} 无效", "the host name {host} is not valid")
@@ -45,6 +59,7 @@ class ServerLink:
     token: str = ""
     public_key: str = ""  # base64 of the raw X25519 public key
     updated_at: str = ""
+    cert_sha256: str = ""  # the server's TLS certificate, pinned
 
     @property
     def can_encrypt(self) -> bool:
@@ -55,9 +70,17 @@ class ServerLink:
         return bool(self.url and self.token)
 
     @property
-    def url_problem(self) -> Text | None:
-        """Why the stored URL cannot be used (a database from before URLs were checked), or None."""
-        return problem_with_url(self.url) if self.url else None
+    def upload_problem(self) -> Text | None:
+        """Why the token may not be sent to the stored URL, or None: a URL from before URLs were checked, a plain
+        http:// one kept by an older version, or no pinned certificate."""
+        if not self.url:
+            return None
+        problem = problem_with_url(self.url)
+        if problem is None and not self.url.lower().startswith("https://"):
+            return PLAIN_HTTP.format(url=self.url)
+        if problem is None and not self.cert_sha256:
+            return NOT_PINNED
+        return problem
 
     def server_key(self) -> X25519PublicKey:
         if not self.can_encrypt:
@@ -101,6 +124,10 @@ def _bad_url(url: str, why: Text) -> Text:
     return BAD_URL.format(why=why, url=shown)
 
 
+def _add_cert_pin(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE server_link ADD COLUMN cert_sha256 TEXT NOT NULL DEFAULT ''")
+
+
 def _create_link(db: sqlite_utils.Database) -> None:
     db.execute(
         """CREATE TABLE server_link (
@@ -114,11 +141,12 @@ def _create_link(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = register(Migrations("server_link", [_create_link]))
+MIGRATIONS = register(Migrations("server_link", [_create_link, _add_cert_pin]))
+_COLUMNS = ("station_id", "url", "token", "public_key", "updated_at", "cert_sha256")
 
 
 def load_link(db: sqlite_utils.Database) -> ServerLink:
-    row = db.execute("SELECT station_id, url, token, public_key, updated_at FROM server_link WHERE id = 1").fetchone()
+    row = db.execute(f"SELECT {', '.join(_COLUMNS)} FROM server_link WHERE id = 1").fetchone()
     return ServerLink(*row) if row else ServerLink()
 
 
@@ -132,12 +160,17 @@ def save_link(db: sqlite_utils.Database, **changes: str) -> ServerLink:
         problem = problem_with_url(changes["url"])
         if problem is not None:
             raise StationError(problem)
+        if not changes["url"].lower().startswith("https://"):
+            raise StationError(PLAIN_HTTP.format(url=changes["url"]))
+    if changes.get("cert_sha256"):
+        pin = normalized_fingerprint(changes["cert_sha256"])
+        if pin is None:
+            raise StationError(BAD_FINGERPRINT.format(value=changes["cert_sha256"][:100]))
+        changes["cert_sha256"] = pin
     link = replace(load_link(db), **changes, updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    marks = ", ".join("?" * len(_COLUMNS))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
     with db.conn:
-        db.execute(
-            "INSERT INTO server_link(id, station_id, url, token, public_key, updated_at) VALUES (1, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET station_id = excluded.station_id, url = excluded.url, "
-            "token = excluded.token, public_key = excluded.public_key, updated_at = excluded.updated_at",
-            [link.station_id, link.url, link.token, link.public_key, link.updated_at],
-        )
+        db.execute(f"INSERT INTO server_link(id, {', '.join(_COLUMNS)}) VALUES (1, {marks}) "
+                   f"ON CONFLICT(id) DO UPDATE SET {updates}", [getattr(link, c) for c in _COLUMNS])
     return link

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -29,11 +30,17 @@ from station.paths import database_path
 from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
 from station.storage.station_key import StationKey
 from station.upload.link import ServerLink, load_link
+from station.upload.pinning import pinned_context
 from station.upload import outbox
 from station.upload.outbox import Job, RetryPolicy, utc_now
 
 UNREACHABLE = Text("无法连接服务器（{detail}），照片在本机排队，恢复后自动上传。",
                    "The server cannot be reached ({detail}); photos wait here and go up by themselves when it is back.")
+WRONG_CERTIFICATE = Text("服务器证书与设置的指纹不符：可能是另一台机器在此地址应答，或服务器已重新初始化。令牌未发送，照片在本机排队；"
+                         "请向管理员核对证书指纹。",
+                         "The server's certificate does not match the pinned fingerprint: another machine may be answering "
+                         "at this address, or the server was set up again. The token was not sent; photos wait here. "
+                         "Check the fingerprint with the registrar.")
 NOT_LINKED = Text("尚未配置服务器地址或令牌，照片在本机排队。", "No server URL or token is set; photos wait here.")
 REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server refused the upload ({code}): {detail}")
 SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
@@ -163,7 +170,7 @@ class Uploader:
         if not link.can_upload:
             outbox.record_status(self.db, error_zh=NOT_LINKED.zh, error_en=NOT_LINKED.en)
             return False
-        problem = link.url_problem  # a URL kept before URLs were checked: httpx would raise mid-drain
+        problem = link.upload_problem  # an old or plain-http URL, no pinned certificate: the token stays here
         if problem is not None:
             outbox.record_status(self.db, error_zh=problem.zh, error_en=problem.en)
             return False
@@ -216,7 +223,7 @@ class Uploader:
 
     def _went_offline(self, job: Job, exc: Exception) -> None:
         self._offline_streak += 1
-        error = UNREACHABLE.format(detail=type(exc).__name__)
+        error = WRONG_CERTIFICATE if _wrong_certificate(exc) else UNREACHABLE.format(detail=type(exc).__name__)
         outbox.release(self.db, job, error, time.time())
         outbox.record_status(self.db, server_reachable="0", error_zh=error.zh, error_en=error.en)
 
@@ -230,7 +237,7 @@ class Uploader:
         """Ask the server which of our uploads it holds; re-queue what it lacks. Returns how many."""
         self._next_reconcile = time.monotonic() + self.settings.reconcile_every
         link = load_link(self.db)
-        if not link.can_upload or link.url_problem is not None:
+        if not link.can_upload or link.upload_problem is not None:
             return 0
         try:
             with client_for(link, self.settings.timeout) as client:
@@ -246,5 +253,17 @@ class Uploader:
         return requeued
 
 
+def _wrong_certificate(exc: BaseException | None) -> bool:
+    """Whether a transport error is the pin refusing the server (httpx wraps the ssl error in its own)."""
+    while exc is not None:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def client_for(link: ServerLink, timeout: float) -> httpx.Client:
-    return httpx.Client(base_url=link.url, headers=auth_headers(link.token), timeout=timeout)
+    """A client that speaks only to the server whose certificate the link pins (call after upload_problem is None);
+    no proxy from the environment, so the handshake is with the server itself."""
+    return httpx.Client(base_url=link.url, headers=auth_headers(link.token), timeout=timeout, trust_env=False,
+                        verify=pinned_context(link.cert_sha256))

@@ -18,6 +18,7 @@ from PIL import Image
 from station.captures import CaptureStore
 from station.context import Station
 from station.roster.importer import import_roster
+from station.upload.pinning import pinned_context
 from tests.upload.kit import PASSPHRASE, free_port, station_key, wait_until
 
 BIN = Path(sys.executable).parent
@@ -44,20 +45,24 @@ def chsi_jpeg(shade: int) -> bytes:
 
 def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
     server_dir, port = tmp_path / "srv", free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"https://127.0.0.1:{port}"
     init = run("photo-station-server", "--home", str(server_dir), "init").stdout
     password = re.search(r"password: (\S+)", init).group(1)
     added = run("photo-station-server", "--home", str(server_dir), "add-station", "S01", "--url", url).stdout
     config_line = next(line for line in added.splitlines() if "server-config" in line)
+    web = httpx.Client(verify=pinned_context(re.search(r"--server-cert-sha256 (\S+)", added).group(1)))
     run("photo-station", *shlex.split(config_line)[1:], "--home", str(home))
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
     assert "imported 4" in run("photo-station-server", "--home", str(server_dir), "import-roster", str(roster)).stdout
 
     serve = subprocess.Popen([str(BIN / "photo-station-server"), "--home", str(server_dir), "serve",
-                              "--host", "127.0.0.1", "--port", str(port)], stderr=subprocess.DEVNULL)
+                              "--host", "127.0.0.1", "--port", str(port), "--lang", "en"],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        assert wait_until(lambda: _up(url), timeout=30)
+        assert wait_until(lambda: _up(web, url), timeout=30)
+        said = [serve.stdout.readline() for _ in range(3)]
+        assert said[0].strip() == f"Registrar page: {url}/" and "'registrar'" in said[1] and "fingerprint" in said[2]
         station = Station.open(home)
         import_roster(station.db, roster)
         store = CaptureStore(station, station_key(home))
@@ -70,18 +75,19 @@ def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
         assert json.loads(sent.stdout)["done"] == 3
 
         auth = ("registrar", password)
-        assert httpx.get(url + "/").status_code == 401
-        overview = httpx.get(url + "/", auth=auth).text
+        assert web.get(url + "/").status_code == 401
+        overview = web.get(url + "/", auth=auth).text
         assert "软件2101" in overview and "未拍摄" in overview and "S01" in overview
-        page = httpx.get(url + "/classes/软件2101", auth=auth).text
+        page = web.get(url + "/classes/软件2101", auth=auth).text
         missing_part = page.split("未拍摄名单")[1].split("重拍")[0]
         assert "陈浩然" in missing_part and "王思远" in missing_part and "林晓雯" not in missing_part
         assert "重拍：闭眼" in page.split("重拍（")[1]
-        csv_text = httpx.get(url + "/missing.csv", auth=auth).content.decode("utf-8-sig")
+        csv_text = web.get(url + "/missing.csv", auth=auth).content.decode("utf-8-sig")
         assert csv_text.splitlines()[0] == "班级,学号,姓名,身份证号" and len(csv_text.splitlines()) == 3
-        sheet = load_workbook(io.BytesIO(httpx.get(url + "/missing.xlsx?class_name=软件2101", auth=auth).content)).active
+        sheet = load_workbook(io.BytesIO(web.get(url + "/missing.xlsx?class_name=软件2101", auth=auth).content)).active
         assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["20210002", "20210003"]
     finally:
+        web.close()
         serve.terminate()
         serve.wait(10)
 
@@ -94,8 +100,8 @@ def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
     assert sorted(p.name for p in (out / "by_no").glob("*.jpg")) == ["20210001.jpg", "20210004.jpg"]
 
 
-def _up(url: str) -> bool:
+def _up(web: httpx.Client, url: str) -> bool:
     try:
-        return httpx.get(url + "/", timeout=1).status_code == 401
+        return web.get(url + "/", timeout=1).status_code == 401
     except httpx.TransportError:
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from datetime import datetime, timezone
@@ -16,6 +17,7 @@ from station.server.app import create_app
 from station.server.home import ServerContext, init_server
 from station.storage.station_key import unlock_station_key
 from station.upload.link import save_link
+from station.upload.pinning import pinned_context
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -27,7 +29,8 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """uvicorn serving the real app in a thread; stop() and start() again on the same port."""
+    """uvicorn serving the real app over HTTPS (the server's own certificate) in a thread; stop() and start()
+    again on the same port."""
 
     def __init__(self, server: ServerContext) -> None:
         self.context = server
@@ -37,11 +40,12 @@ class LiveServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        cert, key = self.context.tls_files()
         config = uvicorn.Config(create_app(self.context), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
+                                lifespan="off", ssl_certfile=str(cert), ssl_keyfile=str(key))
         self._uvicorn = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._uvicorn.run, daemon=True)
         self._thread.start()
@@ -53,7 +57,12 @@ class LiveServer:
     def client(self, token: str | None = None, **kwargs) -> httpx.Client:
         """A client of this server, as a station (with its token) or anyone else."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.Client(base_url=self.url, headers=headers, **kwargs)
+        return httpx.Client(base_url=self.url, headers=headers, verify=pinned_context(self.context.cert_sha256), **kwargs)
+
+    def raw_socket(self) -> ssl.SSLSocket:
+        """A TLS connection to the server for hand-written HTTP."""
+        plain = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        return pinned_context(self.context.cert_sha256).wrap_socket(plain)
 
     def stop(self) -> None:
         assert self._uvicorn is not None and self._thread is not None
@@ -77,7 +86,8 @@ def add_students(station: Station, class_name: str, numbers: list[str]) -> None:
 
 def linked_station(home: Path, server: ServerContext, url: str, token: str, station_id: str) -> Station:
     station = Station.open(home)
-    save_link(station.db, station_id=station_id, url=url, token=token, public_key=server.public_key)
+    save_link(station.db, station_id=station_id, url=url, token=token, public_key=server.public_key,
+              cert_sha256=server.cert_sha256)
     return station
 
 

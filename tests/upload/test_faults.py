@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 
-import httpx
-
 from station.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
 from station.upload import outbox
 from station.upload.link import save_link
 from station.upload.outbox import RetryPolicy
-from station.upload.uploader import UploadSettings, Uploader, auth_headers, upload_meta, verified_server_copies
+from station.upload.uploader import UploadSettings, Uploader, upload_meta, verified_server_copies
 from tests.upload.kit import wait_until
 
 FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.3, max_attempts=3), idle_wait=0.05, timeout=5,
@@ -77,8 +75,9 @@ def test_the_server_refuses_blobs_damaged_in_transit_or_sealed_for_another_uploa
 
     def post(version, files):
         meta = upload_meta(stored_capture(station.db, station.home, version.uid), files)
-        return httpx.post(f"{server.url}/api/v1/uploads", headers=auth_headers(token), data={"meta": json.dumps(meta)},
-                          files={k: (k, v) for k, v in files.items()})
+        with server.client(token) as client:
+            return client.post("/api/v1/uploads", data={"meta": json.dumps(meta)},
+                               files={k: (k, v) for k, v in files.items()})
 
     def copies(version):
         return verified_server_copies(stored_capture(station.db, station.home, version.uid), key)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-import httpx
-
 from station.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
 from station.upload import outbox
-from station.upload.uploader import UploadSettings, Uploader, auth_headers, upload_meta, verified_server_copies
+from station.upload.uploader import UploadSettings, Uploader, upload_meta, verified_server_copies
 from station.upload.outbox import RetryPolicy
 
 FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.2, max_attempts=3), idle_wait=0.05, timeout=5)
@@ -43,7 +41,8 @@ def test_a_replayed_upload_is_stored_once(station, key, server):
     meta = upload_meta(stored, files)
     token = station.db.execute("SELECT token FROM server_link").fetchone()[0]
     for _ in range(2):
-        reply = httpx.post(f"{server.url}/api/v1/uploads", headers=auth_headers(token),
-                           data={"meta": json.dumps(meta)}, files={k: (k, v) for k, v in files.items()})
+        with server.client(token) as client:
+            reply = client.post("/api/v1/uploads", data={"meta": json.dumps(meta)},
+                                files={k: (k, v) for k, v in files.items()})
         assert reply.status_code == 200 and reply.json()["status"] == "duplicate"
     assert len(server.context.store.uploads()) == 1

@@ -1,0 +1,43 @@
+"""The demo's own server on 127.0.0.1 speaks HTTPS and the demo station pins it: photos really arrive."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from station.captures import CaptureStore
+from station.context import Station
+from station.demo import DemoServer, demo_server_home, prepare_demo
+from station.server.home import ServerContext
+from station.upload.link import load_link
+from station.upload.uploader import Uploader
+
+
+@pytest.mark.parametrize("older_folder", [False, True])
+def test_a_demo_photo_reaches_the_demo_server_over_pinned_https(home: Path, older_folder: bool):
+    station = Station.open(home, "zh")
+    try:
+        key = prepare_demo(station)
+        if older_folder:  # a demo folder from before HTTPS: a plain URL kept, no pin
+            with station.db.conn:
+                station.db.execute("UPDATE server_link SET url = 'http://127.0.0.1:1', cert_sha256 = ''")
+        server = DemoServer(station).start()
+        try:
+            link = load_link(station.db)
+            assert link.url.startswith("https://127.0.0.1:") and link.upload_problem is None
+            number = station.db.execute("SELECT student_no FROM students ORDER BY student_no").fetchone()[0]
+            CaptureStore(station, key).save(number, b"c" * 100, b"o", operator="demo")
+            uploader = Uploader(station.home, key)
+            for _ in range(100):  # the thread's server may take a moment to listen
+                if uploader.drain() and not uploader.db.execute(
+                        "SELECT 1 FROM outbox WHERE state != 'done'").fetchone():
+                    break
+                time.sleep(0.1)
+            received = ServerContext(demo_server_home(station)).store.uploads()
+            assert [u.student_no for u in received] == [number]
+        finally:
+            server.stop()
+    finally:
+        station.close()
