@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "server-config": "station.cli.server_config",
     "queue": "station.cli.queue",
     "export": "station.cli.export",
+    "verify": "station.cli.verify",
 }
 
 

@@ -20,6 +20,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     importing.add_argument("file", type=Path)
     importing.add_argument("--json", action="store_true", help="print one JSON object")
     importing.set_defaults(func=_import)
+    photos = actions.add_parser("photos", parents=[common],
+                                help="import reference photos (folder or zip; file names are student or ID numbers)")
+    photos.add_argument("path", type=Path)
+    photos.add_argument("--json", action="store_true", help="print one JSON object")
+    photos.set_defaults(func=_photos)
     listing = actions.add_parser("list", parents=[common], help="list the students of a class, or the classes")
     listing.add_argument("--class", dest="class_name")
     listing.add_argument("--json", action="store_true")
@@ -46,6 +51,12 @@ def _import(args: argparse.Namespace) -> int:
         number = f" {rejected.student_no}" if rejected.student_no else ""
         print(f"  {rejected.where().get(station.lang)}{number}: {rejected.reason.get(station.lang)}")
     return 0
+
+
+def _photos(args: argparse.Namespace) -> int:
+    from station.cli.reference_photos import import_photos  # OpenCV and the face models only for this command
+
+    return import_photos(args)
 
 
 def _list(args: argparse.Namespace) -> int:

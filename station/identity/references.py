@@ -1,0 +1,192 @@
+"""Each student's reference photo (the school's enrolment or ID photo) and its cached face embedding.
+
+Reference photos are biometric data: the image and its embedding are sealed like captures
+(station.storage.envelope: a fresh AES-256-GCM key, wrapped for the server and with the station key) and never
+stored in the clear. `import_reference_photos` takes a folder or a zip whose file names are student numbers or
+ID numbers; every photo is checked (readable, exactly one face, big enough) and each refusal comes back with
+its reason, like the roster import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sqlite_utils
+
+from station.chsi.image_io import read_image
+from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.identity.embedder import FaceEmbedder
+from station.identity.files import Unusable, embed_image
+from station.identity.reference_store import FOLDER
+from station.identity.verify import MODEL_ID
+from station.localtime import system_clock
+from station.roster import store
+from station.storage.atomic import write_atomic
+from station.storage.envelope import seal
+from station.upload.link import load_link
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
+MIN_FACE_WIDTH = 80  # px: SFace looks at 112 px crops; a smaller face is upscaled guesswork
+OTHER_FACE_RATIO = 0.3  # a face at least this wide (relative to the main one) is a second person, as in face_count
+MAX_ENTRY_BYTES = 30 * 2**20  # a zip entry bigger than this is no ID photo (and may be a zip bomb)
+
+UNREADABLE_SOURCE = Text("无法读取参考照片 {path}：不是文件夹或 zip 文件", "cannot read reference photos from {path}: not a folder or a zip file")
+NO_STUDENT = Text("文件名不是名单中任何学生的学号或证件号", "the file name is no student number or ID number on the roster")
+SEVERAL_STUDENTS = Text("文件名同时对应多名学生：{students}", "the file name matches several students: {students}")
+DUPLICATE = Text("学号 {student_no} 已有另一张照片（{first}），保留先出现的", "student {student_no} already has a photo in this import ({first}); the first is kept")
+SEVERAL_FACES = Text("照片中有 {count} 张人脸，参考照片只能有本人", "{count} faces in the photo: a reference photo shows the student alone")
+TOO_SMALL = Text("人脸太小（宽 {width} 像素，至少需要 {minimum} 像素）", "the face is too small ({width} px wide, at least {minimum} px needed)")
+TOO_BIG = Text("文件过大（超过 30 MB）", "the file is too big (over 30 MB)")
+UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
+
+
+
+
+@dataclass(frozen=True)
+class Refused:
+    file: str
+    reason: Text
+    code: str
+    student_no: str = ""
+
+    def to_json(self, lang: str | None = None) -> dict:
+        return {"file": self.file, "student_no": self.student_no, "code": self.code, "reason": self.reason.get(lang)}
+
+
+@dataclass
+class ReferenceReport:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Refused] = field(default_factory=list)
+
+    def to_json(self, lang: str | None = None) -> dict:
+        return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": [r.to_json(lang) for r in self.rejected]}
+
+
+def _entries(path: Path) -> Iterator[tuple[str, bytes | None]]:
+    """(name as the user sees it, the file's bytes or None when too big) for every image in a folder or zip."""
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()):
+            name = file.relative_to(path).as_posix()
+            yield name, (file.read_bytes() if file.stat().st_size <= MAX_ENTRY_BYTES else None)
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise StationError(UNREADABLE_SOURCE.format(path=path)) from exc
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or Path(info.filename).suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            if info.file_size > MAX_ENTRY_BYTES:
+                yield info.filename, None
+                continue
+            try:
+                yield info.filename, archive.read(info)
+            except (OSError, zipfile.BadZipFile, RuntimeError):  # damaged or encrypted entry
+                yield info.filename, b""
+
+
+def _decode(data: bytes, suffix: str, scratch: Path) -> np.ndarray | None:
+    """Decoded through read_image (its pixel-count guard and EXIF orientation) via a scratch file."""
+    probe = scratch / f"entry{suffix}"
+    probe.write_bytes(data)
+    return read_image(probe)
+
+
+def match_student(db: sqlite_utils.Database, name: str) -> list[str]:
+    """Student numbers whose student number or ID number is the file's name (ID numbers ignoring x/X)."""
+    stem = Path(name).stem.strip()
+    found = {s.student_no for s in store.find_by(db, "student_no", stem)}
+    found |= {s.student_no for s in store.find_by(db, "id_number", stem, ignore_case=True)}
+    return sorted(found)
+
+
+def check_photo(embedder: FaceEmbedder, image: np.ndarray | None) -> np.ndarray | Unusable:
+    """The embedding of a usable reference photo: readable, exactly one face, big enough."""
+    outcome = embed_image(embedder, image)
+    if isinstance(outcome, Unusable):
+        return outcome
+    x, y, width, height = outcome.box
+    others = [f for f in embedder.faces(image)[1:] if f.width >= OTHER_FACE_RATIO * width]
+    if others:
+        return Unusable("several_faces", SEVERAL_FACES.format(count=len(others) + 1))
+    if width < MIN_FACE_WIDTH:
+        return Unusable("too_small", TOO_SMALL.format(width=round(width), minimum=MIN_FACE_WIDTH))
+    return outcome.vector
+
+
+def import_reference_photos(station: Station, source: Path, station_key: bytes,
+                            embedder: FaceEmbedder | None = None) -> ReferenceReport:
+    """Check, seal and register every reference photo in `source` (folder or zip)."""
+    if not source.exists() or not (source.is_dir() or zipfile.is_zipfile(source)):
+        raise StationError(UNREADABLE_SOURCE.format(path=source))
+    db = station.db
+    server_key = load_link(db).server_key()  # photos are sealed for the server too, as captures are
+    embedder = embedder or FaceEmbedder()
+    report, seen = ReferenceReport(), {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, data in _entries(source):
+            students = match_student(db, name)
+            if not students:
+                report.rejected.append(Refused(name, NO_STUDENT, "no_student"))
+                continue
+            if len(students) > 1:
+                report.rejected.append(Refused(name, SEVERAL_STUDENTS.format(students=", ".join(students)),
+                                               "several_students"))
+                continue
+            student_no = students[0]
+            if student_no in seen:
+                report.rejected.append(Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]),
+                                               "duplicate", student_no))
+                continue
+            seen[student_no] = name
+            if not data:
+                reason = (TOO_BIG, "too_big") if data is None else (UNREADABLE, "unreadable")
+                report.rejected.append(Refused(name, reason[0], reason[1], student_no))
+                continue
+            outcome = check_photo(embedder, _decode(data, Path(name).suffix.lower(), Path(scratch)))
+            if isinstance(outcome, Unusable):
+                report.rejected.append(Refused(name, outcome.text, outcome.code, student_no))
+                continue
+            _store(station, report, student_no, name, data, outcome, server_key, station_key)
+    return report
+
+
+def _store(station: Station, report: ReferenceReport, student_no: str, name: str, data: bytes, vector: np.ndarray,
+           server_key, station_key: bytes) -> None:
+    db = station.db
+    digest = hashlib.sha256(data).hexdigest()
+    old = db.execute("SELECT sha256, file, model FROM reference_photos WHERE student_no = ?", [student_no]).fetchone()
+    if old is not None and old[0] == digest and old[2] == MODEL_ID:
+        report.unchanged += 1
+        return
+    uid = uuid.uuid4().hex
+    meta = {"uid": uid, "kind": "reference", "student_no": student_no}
+    relative = f"{FOLDER}/{uid[:2]}/{uid}.reference.pse"
+    write_atomic(station.home / relative, seal(data, meta, server_key, station_key))
+    embedding = seal(vector.astype(np.float32).tobytes(), {**meta, "kind": "embedding", "model": MODEL_ID},
+                     server_key, station_key)
+    now = system_clock().isoformat(timespec="milliseconds")
+    with db.conn:
+        db.execute("INSERT INTO reference_photos(student_no, uid, file, source, sha256, model, embedding, imported_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(student_no) DO UPDATE SET uid = excluded.uid, "
+                   "file = excluded.file, source = excluded.source, sha256 = excluded.sha256, model = excluded.model, "
+                   "embedding = excluded.embedding, imported_at = excluded.imported_at",
+                   [student_no, uid, relative, name, digest, MODEL_ID, embedding, now])
+    if old is None:
+        report.imported += 1
+    else:
+        report.updated += 1
+        (station.home / old[1]).unlink(missing_ok=True)

@@ -1,0 +1,115 @@
+"""Reference photos from a folder or a zip: matched by file name, checked, sealed, embedded, found again."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import cv2
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.chsi.image_io import read_image
+from station.identity.embedder import FaceEmbedder
+from station.identity.reference_store import reference_gallery, reference_photo
+from station.identity.references import import_reference_photos
+from station.identity.verify import best_match
+from station.roster.idnumber import check_digit
+from station.storage.envelope import public_key_to_b64
+from station.storage.station_key import unlock_station_key
+from station.upload.link import save_link
+from tests.cli import SCRIPT
+from tests.identity.faces import photos_of, shrunk, side_by_side
+from tests.roster_kit import station_with_roster
+
+PASSPHRASE = "correct horse battery staple"
+ID_B = "11010519491231002" + check_digit("11010519491231002")
+ROSTER = ("学号,姓名,班级,身份证号\n"
+          "2021001,林晓雯,计科2101,\n"
+          f"2021002,陈浩然,计科2101,{ID_B}\n"
+          "2021003,王芳,计科2101,\n"
+          "2021004,李强,计科2101,\n").encode("utf-8")
+PEOPLE = {"2021001": "Colin_Powell", "2021002": "Ariel_Sharon", "2021003": "Alan_Greenspan"}
+
+
+@pytest.fixture(scope="module")
+def embedder() -> FaceEmbedder:
+    return FaceEmbedder()
+
+
+@pytest.fixture
+def station(tmp_path: Path):
+    station = station_with_roster(tmp_path / "home", tmp_path, ROSTER)
+    save_link(station.db, station_id="st1", public_key=public_key_to_b64(X25519PrivateKey.generate().public_key()))
+    yield station
+    station.close()
+
+
+def _folder(faces_dir: Path, folder: Path) -> Path:
+    folder.mkdir()
+    first = {no: photos_of(faces_dir, person)[0] for no, person in PEOPLE.items()}
+    (folder / "2021001.jpg").write_bytes(first["2021001"].read_bytes())
+    (folder / f"{ID_B.lower()}.JPG").write_bytes(first["2021002"].read_bytes())  # by ID number, x/X either way
+    cv2.imwrite(str(folder / "2021003.png"), side_by_side(first["2021003"], first["2021001"]))
+    cv2.imwrite(str(folder / "2021004.jpg"), shrunk(first["2021003"], 120))  # a thumbnail: the face is tiny
+    (folder / "sub").mkdir()
+    (folder / "sub" / "2021001.jpeg").write_bytes(photos_of(faces_dir, "Colin_Powell")[1].read_bytes())
+    (folder / "9999999.jpg").write_bytes(first["2021001"].read_bytes())
+    return folder
+
+
+def test_folder_import_checks_each_photo_and_seals_what_it_keeps(faces_dir: Path, tmp_path: Path, station,
+                                                                   embedder: FaceEmbedder) -> None:
+    source = _folder(faces_dir, tmp_path / "photos")
+    key = unlock_station_key(station.home, PASSPHRASE).key
+    report = import_reference_photos(station, source, key, embedder)
+    codes = {r.file: r.code for r in report.rejected}
+    assert report.imported == 2
+    assert codes == {"2021003.png": "several_faces", "2021004.jpg": codes["2021004.jpg"], "9999999.jpg": "no_student",
+                     "sub/2021001.jpeg": "duplicate"}
+    assert codes["2021004.jpg"] in {"too_small", "no_face"}
+    assert all(r.reason.zh and r.reason.en for r in report.rejected)
+
+    original = (source / "2021001.jpg").read_bytes()
+    stored = list((station.home / "references").rglob("*.pse"))
+    assert len(stored) == 2 and all(original[:64] not in p.read_bytes() for p in stored)
+    assert reference_photo(station, "2021001", key) == original
+    assert reference_photo(station, "2021003", key) is None
+
+    gallery = reference_gallery(station.db, key)
+    assert sorted(gallery.keys) == ["2021001", "2021002"]
+    later = embedder.embed(read_image(photos_of(faces_dir, "Colin_Powell")[2])).vector
+    assert best_match(later, gallery).key == "2021001"
+
+    again = import_reference_photos(station, source, key, embedder)
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_cli_imports_a_zip_and_says_why_it_refuses(faces_dir: Path, tmp_path: Path, station) -> None:
+    source = _folder(faces_dir, tmp_path / "photos")
+    archive = tmp_path / "photos.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(source).as_posix())
+        zf.writestr("2021002_notes.txt", "not a photo")
+    env = {**os.environ, "PHOTO_STATION_PASSPHRASE": PASSPHRASE}
+    home = str(station.home)
+    station.close()
+    result = subprocess.run([str(SCRIPT), "roster", "photos", str(archive), "--json", "--home", home],
+                            capture_output=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert report["imported"] == 2 and len(report["rejected"]) == 4
+    several = next(r for r in report["rejected"] if r["file"] == "2021003.png")
+    assert several["student_no"] == "2021003" and "人脸" in several["reason"]
+
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 this is no zip")
+    refused = subprocess.run([str(SCRIPT), "roster", "photos", str(broken), "--json", "--home", home],
+                             capture_output=True, timeout=120, env=env)
+    assert refused.returncode == 2 and json.loads(refused.stdout)["error"] == "unreadable_photos"
+    assert b"Traceback" not in refused.stderr
