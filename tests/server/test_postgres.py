@@ -5,23 +5,29 @@ CI needs the Debian package `postgresql` (initdb, pg_ctl) and the `postgres` ext
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
-from station.captures import CaptureStore
+from station.captures import CaptureStore, stored_capture
 from station.server.home import ServerContext, init_server
 from station.server.intake import read_blob
 from station.server import store as store_module
 from station.server.pages import missing_rows, school_state
 from station.server.store import MIGRATIONS, MetaStore
 from tests.server.test_schema_migrations import migrate_together
-from station.upload.uploader import Uploader
-from tests.upload.kit import LiveServer, add_students, free_port, linked_station, station_key
+from station.upload.link import load_link
+from station.upload.pinning import pinned_context
+from station.upload.uploader import Uploader, upload_meta, verified_server_copies
+from tests.upload.kit import LiveServer, add_students, free_port, linked_station, station_key, wait_until
 
 psycopg = pytest.importorskip("psycopg", reason="the postgres extra (psycopg) is not installed")
 
@@ -121,3 +127,61 @@ def test_postgresql_keeps_a_clock_offset_of_years(pg_url):
     years = 7 * 365 * 24 * 3600 * 1000  # a laptop whose clock fell back to its BIOS date
     assert store.insert_upload(replace(an_upload("u1"), clock_offset_ms=years))
     assert store.get_upload("u1").clock_offset_ms == years
+
+
+def test_two_server_processes_on_one_postgresql_register_every_photo_once(pg_url, tmp_path):
+    """Three stations photograph the same three students one after another; every photo is sent to both servers at
+    once, twice (one of them runs two workers). Each is stored once, and the newest capture is the registered one."""
+    init_server(tmp_path / "srv", db_url=fresh_database(pg_url, "two_servers"))
+    context = ServerContext(tmp_path / "srv")
+    numbers = ["20200001", "20200002", "20200003"]
+    sends = []
+    for n in range(3):
+        home = tmp_path / f"station{n}"
+        home.mkdir()
+        station = linked_station(home, context, "https://127.0.0.1:1", context.add_station(f"T{n}"), f"T{n}")
+        add_students(station, "计科2001", numbers)
+        key = station_key(home)
+        for number in numbers:
+            version = CaptureStore(station, key).save(number, f"{n}{number}".encode(), b"o", operator="op")
+            stored = stored_capture(station.db, home, version.uid)
+            files = verified_server_copies(stored, key)
+            sends.append((load_link(station.db).token, json.dumps(upload_meta(stored, files)), files))
+        station.close()
+    servers = [_serve(context, ["--workers", "2"]), _serve(context, [])]
+    try:
+        clients = [httpx.Client(base_url=url, verify=pinned_context(context.cert_sha256), timeout=60) for _, url in servers]
+        assert all(wait_until(lambda c=c: _answers(c), timeout=60) for c in clients)
+
+        def post(job):
+            client, (token, meta, files) = job
+            return client.post("/api/v1/uploads", headers={"Authorization": f"Bearer {token}"}, data={"meta": meta},
+                               files={k: (k, v) for k, v in files.items()}).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(post, [(c, s) for s in sends for c in clients * 2]))
+        for client in clients:
+            client.close()
+    finally:
+        for process, _ in servers:
+            process.terminate()
+            process.wait(20)
+    assert sorted(codes) == [200] * (3 * len(sends)) + [201] * len(sends)
+    assert len({u.uid for u in context.store.uploads()}) == len(context.store.uploads()) == 9
+    registered = context.store.registered()
+    assert {no: read_blob(context, registered[no], "chsi") for no in numbers} == {no: f"2{no}".encode() for no in numbers}
+
+
+def _serve(context: ServerContext, extra: list[str]) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([str(Path(sys.executable).parent / "photo-station-server"), "--home", str(context.home),
+                                "serve", "--host", "127.0.0.1", "--port", str(port), *extra],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return process, f"https://127.0.0.1:{port}"
+
+
+def _answers(client: httpx.Client) -> bool:
+    try:
+        return client.get("/").status_code == 401
+    except httpx.TransportError:
+        return False
