@@ -8,8 +8,8 @@ longest on the card, which keeps a frame within a second on two cores.
 
 A number is accepted only when it is exactly 18 characters (digits, last may be X) standing alone,
 its GB 11643 check digit and birth date are right, every one of its characters was read with at
-least MIN_CHAR_CONFIDENCE, and its line is at least MIN_LINE_HEIGHT_PX tall in a 1280-wide frame
-(a card held up on purpose, not one lying in the background).
+least MIN_CHAR_CONFIDENCE, and its 18 characters span at least MIN_NUMBER_WIDTH_PX of a 1280-wide
+frame (a card held up on purpose, not one further back: on a real card the number spans a fixed share of it).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.roster.idnumber import resident_id_problem
 
 # Chosen on the validation split of scripts/benchmark_idcard.py by the rule written there.
-MIN_CHAR_CONFIDENCE = 0.80
-MIN_LINE_HEIGHT_PX = 10.0  # at 1280 px frame width; scaled with the frame
+MIN_CHAR_CONFIDENCE = 0.6
+MIN_NUMBER_WIDTH_PX = 145  # at 1280 px frame width, scaled with the frame
 DET_SIDE = 736  # the detector's longer side: a 380 px card's number line is still ~12 px tall there
 _DET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _DET_STD = np.array([0.229, 0.224, 0.225], np.float32)
@@ -46,7 +46,7 @@ _NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 class NumberRead:
     number: str
     confidence: float  # the least certain of its 18 characters
-    line_height: float  # of the detected line in the frame's pixels (about twice the digits' height)
+    width: float  # from its first to its last character, in the frame's pixels: how near the card is
 
 
 def _model_dir() -> Path:
@@ -71,19 +71,21 @@ class CardOcr:
         """18-character number-like runs read on the frame's long text lines, longest line first, with their
         confidence (not yet validated). Lines too small to be a card held up are not read; reading stops at
         the first valid number read with at least `stop_at` (the recogniser costs ~0.1 s a line)."""
-        min_height = MIN_LINE_HEIGHT_PX * frame.shape[1] / 1280
+        min_width = MIN_NUMBER_WIDTH_PX * frame.shape[1] / 1280
         with self._lock:
             reads = []
             for (centre, (bw, bh), angle) in self._lines(frame):
-                if bh < min_height:
+                if bw < min_width:  # the whole line is narrower than a number held up would be
                     continue
                 strip = _straighten(frame, (centre, (bw, bh * _STRIP_HEIGHT), angle))
-                text, probs = self._recognise(strip)
-                if not _NUMBER.search(text) and sum(c.isdigit() for c in text) >= 12:
+                line = self._recognise(strip)
+                if not _NUMBER.search(line.text) and sum(c.isdigit() for c in line.text) >= 12:
                     # digits squeezed together lose a repeated "11" to CTC: widen the strip and read again
-                    text, probs = self._recognise(strip, stretch=1.5)
-                for match in _NUMBER.finditer(text):
-                    reads.append(NumberRead(match[0].upper(), float(min(probs[match.start():match.end()])), bh))
+                    line = self._recognise(strip, stretch=1.5)
+                for match in _NUMBER.finditer(line.text):
+                    start, end = match.start(), match.end() - 1
+                    span = (line.steps[end] - line.steps[start] + 1) / line.length * bw
+                    reads.append(NumberRead(match[0].upper(), min(line.probs[start:end + 1]), span))
                 if any(r.confidence >= stop_at and resident_id_problem(r.number) is None for r in reads):
                     break
             return reads
@@ -116,23 +118,36 @@ class CardOcr:
         boxes.sort(key=lambda b: b[1][0] / b[1][1], reverse=True)
         return boxes[:_MAX_LINES]
 
-    def _recognise(self, strip: np.ndarray, stretch: float = 1.0) -> tuple[str, list[float]]:
-        """CTC decoding keeping each character's probability."""
+    def _recognise(self, strip: np.ndarray, stretch: float = 1.0) -> "_Line":
+        """CTC decoding keeping each character's probability and time step."""
         h, w = strip.shape[:2]
         width = max(_REC_HEIGHT, math.ceil(_REC_HEIGHT * w / h * stretch))
         image = cv2.resize(strip, (width, _REC_HEIGHT)).astype(np.float32) / 255.0
         tensor = ((image - 0.5) / 0.5).transpose(2, 0, 1)[None]
         out = self._rec.run(None, {self._rec.get_inputs()[0].name: tensor})[0][0]
         best, probs = out.argmax(axis=1), out.max(axis=1)
-        text, confs, previous = [], [], 0
-        for index, p in zip(best, probs):
+        line, previous = _Line([], [], [], len(best)), 0
+        for step, (index, p) in enumerate(zip(best, probs)):
             if index != 0 and index != previous:
-                text.append(self._chars[index] if index < len(self._chars) else "")
-                confs.append(float(p))
-            elif index != 0 and confs:
-                confs[-1] = max(confs[-1], float(p))
+                line.chars.append(self._chars[index] if index < len(self._chars) else "")
+                line.probs.append(float(p))
+                line.steps.append(step)
+            elif index != 0 and line.probs:
+                line.probs[-1] = max(line.probs[-1], float(p))
             previous = index
-        return "".join(text), confs
+        return line
+
+
+@dataclass
+class _Line:
+    chars: list[str]
+    probs: list[float]
+    steps: list[int]  # the recogniser's time step of each character (8 px of the 48 px high strip)
+    length: int  # time steps in all
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
 
 
 def _straighten(frame: np.ndarray, box: tuple[tuple[float, float], tuple[float, float], float]) -> np.ndarray:
@@ -151,10 +166,10 @@ def _straighten(frame: np.ndarray, box: tuple[tuple[float, float], tuple[float, 
 
 
 def accepted_number(reads: list[NumberRead], frame_width: int, min_confidence: float = MIN_CHAR_CONFIDENCE,
-                    min_height_px: float = MIN_LINE_HEIGHT_PX) -> str | None:
+                    min_width_px: float = MIN_NUMBER_WIDTH_PX) -> str | None:
     """The one valid, confident, large enough number in the frame; None when there is none or two differ."""
-    min_height = min_height_px * frame_width / 1280
-    numbers = {r.number for r in reads if r.confidence >= min_confidence and r.line_height >= min_height
+    min_width = min_width_px * frame_width / 1280
+    numbers = {r.number for r in reads if r.confidence >= min_confidence and r.width >= min_width
                and resident_id_problem(r.number) is None}
     return numbers.pop() if len(numbers) == 1 else None
 
