@@ -110,6 +110,11 @@ def status(db: sqlite_utils.Database, student_no: str) -> CaptureStatus:
     return CaptureStatus(captured=row[0] > 0, versions=row[0], last_captured_at=row[1])
 
 
+def version_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Versions taken so far, per student photographed (a student missing here has none)."""
+    return dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
+
+
 @dataclass(frozen=True)
 class StoredCapture:
     """A version with where its encrypted files are, as the uploader and the exporter need it."""

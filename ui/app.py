@@ -1,4 +1,5 @@
-"""Starting the window: language, fonts, data home (the demo's own), keys, camera, uploader."""
+"""Starting the window: language, fonts, Qt's environment, then the station (the demo's own), the sign-in
+dialog and the capture session (station.capture.startup holds the rules of each)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,12 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from station.camera import open_camera
-from station.capture.workflow import CaptureWorkflow
-from station.captures import CaptureStore
-from station.context import Station
-from station.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
+from station.capture.session import SessionListener
+from station.capture.startup import Opened, SignIn, open_station, start_session
 from station.errors import StationError
 from station.i18n import Text
-from station.logs import log_file, log_to_file
-from station.storage.station_key import PassphraseNeed, StationKey, passphrase_need, unlock_station_key
-from station.upload.uploader import Uploader
+from station.logs import log_file
+from ui import tasks
 from ui.error_report import report_program_errors
 from ui.i18n import install_qt_translations, set_language, t
 from ui.main_window import MainWindow
@@ -25,7 +22,6 @@ from ui.qt_env import drop_opencv_qt_paths, xcb_plugin_problem
 from ui.start_dialog import StartDialog
 from ui.theme import apply_theme
 
-DEMO_OPERATOR = "演示摄影师"
 CANNOT_START = Text("工作站无法启动", "The station cannot start")
 NO_XCB = Text(
     "无法打开工作站窗口：Qt 的 xcb 显示插件缺少系统库（{problem}）。\n请运行 bash scripts/setup.sh 安装所需的系统库后重试。",
@@ -35,46 +31,18 @@ NO_XCB = Text(
 log = logging.getLogger("station.app")
 
 
-def open_station(args: argparse.Namespace) -> tuple[Station, str, StationKey | None]:
-    """The station (this process its only window), the camera choice and (demo only) the station key."""
-    station = Station.open(demo_home(args.home), args.lang) if args.demo else Station.from_args(args)
-    try:
-        station.claim()
-        log_to_file(station.home)
-        log.info("station starting: home %s, demo %s", station.home, bool(args.demo))
-        if args.demo:
-            return station, args.camera or str(DEMO_FRAMES), prepare_demo(station)
-        return station, args.camera or "0", None
-    except BaseException:
-        station.close()
-        raise
-
-
-def sign_in(station: Station, operator: str | None, key: StationKey | None) -> tuple[str, StationKey] | None:
-    """Ask for the photographer's name and, when neither the OS keyring nor $PHOTO_STATION_PASSPHRASE
-    opens the station key, for the passphrase. None when the photographer cancels."""
-    problem = ""
-    if key is None:
-        try:
-            key = unlock_station_key(station.home)
-        except StationError as exc:  # needing a passphrase is the dialog's ordinary question, not an error
-            if passphrase_need(station.home) is PassphraseNeed.NONE:
-                problem = t(exc.text)
-    while True:
-        if operator and key is not None:
-            station.remember_operator(operator)
-            return operator, key
-        need = PassphraseNeed.NONE if key is not None else passphrase_need(station.home)
-        dialog = StartDialog(operator or station.last_operator, need, problem)
+def sign_in(opened: Opened, operator: str | None) -> SignIn | None:
+    """Ask for the photographer's name and, when the station key needs it, the passphrase, until both are
+    good. None when the photographer cancels."""
+    signing = SignIn(opened, operator)
+    while not signing.done:
+        dialog = StartDialog(signing.suggested_operator, signing.need, t(signing.problem) if signing.problem else "")
         if dialog.exec() != QDialog.Accepted:
             return None
-        operator = dialog.operator.text().strip()
-        if key is None:
-            try:
-                key = unlock_station_key(station.home, dialog.passphrase.text() or None)
-                problem = ""
-            except StationError as exc:
-                problem = t(exc.text)
+        signing.answer(dialog.operator.text(), dialog.passphrase.text())
+    if signing.operator:
+        opened.station.remember_operator(signing.operator)
+    return signing
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -85,36 +53,26 @@ def run_app(args: argparse.Namespace) -> int:
         print(t(NO_XCB.format(problem=problem)), file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    tasks.install()
     install_qt_translations(app)
     apply_theme(app)
     try:
-        station, camera, key = open_station(args)
+        opened = open_station(args)
     except StationError as exc:  # already running, a data folder or database that cannot be used
         QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
         return exc.exit_code
-    report_program_errors(log_file(station.home))
-    signed = sign_in(station, args.operator or (DEMO_OPERATOR if args.demo else None), key)
+    report_program_errors(log_file(opened.station.home))
+    signed = sign_in(opened, args.operator)
     if signed is None:
-        station.close()
+        opened.close()
         return 1
-    operator, key = signed
-    store = CaptureStore(station, key=key)
-    store.recover()
-    server = DemoServer(station).start() if args.demo else None
-    uploader = Uploader(station.home, key)
-    uploader.start()
-    source = open_camera(camera).start()
-    workflow = CaptureWorkflow(station, store, operator)
-    window = MainWindow(workflow, source, uploader, demo=args.demo)
+    session = start_session(opened, signed, SessionListener(), tasks.to_main)
+    window = MainWindow(session, demo=opened.demo)
     window.show_with_queue()
     try:
         code = app.exec()
         log.info("station stopped (exit code %d)", code)
         return code
     finally:
-        source.stop()
-        uploader.stop()
-        if server is not None:
-            server.stop()
-        workflow.close()
-        station.close()
+        session.close()
+        opened.close()

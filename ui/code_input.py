@@ -21,7 +21,8 @@ SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and pr
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
     Enter/Space/pedal release the shutter, Enter accepts in review, Esc retakes, F2 and F3 press the
-    retake and absent buttons, Shift+F3 takes back the last absent mark."""
+    retake and absent buttons, Shift+F3 takes back the last absent mark, F4 switches to the student whose
+    code the camera saw held up."""
 
     submitted = Signal(str, bool)  # text, came from a scanner
     enter = Signal()  # Enter on an empty field: the shutter, or accept in review
@@ -30,6 +31,7 @@ class CodeInput(QLineEdit):
     retake = Signal()  # F2
     absent = Signal()  # F3
     undo_absent = Signal()  # Shift+F3
+    switch = Signal()  # F4: switch to the student whose code the camera saw held up
 
     def __init__(self) -> None:
         super().__init__()
@@ -65,6 +67,9 @@ class CodeInput(QLineEdit):
             return
         if event.key() == Qt.Key_F2:
             self.retake.emit()
+            return
+        if event.key() == Qt.Key_F4:
+            self.switch.emit()
             return
         if event.key() == Qt.Key_F3:
             (self.undo_absent if event.modifiers() & Qt.ShiftModifier else self.absent).emit()

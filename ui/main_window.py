@@ -1,54 +1,44 @@
 """The photographer's window: live picture with the checks on the left, the student on the right.
 
-Everything is driven from the keyboard: scan or type a code, Enter/Space/pedal for the
-shutter, Enter to accept in review, Esc to retake. The rules of the flow live in
-station.capture.workflow; this window only shows its state and forwards commands.
+Everything is driven from the keyboard: scan or type a code, Enter/Space/pedal for the shutter, Enter to
+accept in review, Esc to retake. The capture session (station.capture.session) owns the flow and its rules;
+this window shows its state, forwards keys and runs the shutter's work off the UI thread (ui.tasks).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
+from station.camera.discovery import list_cameras
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
-from station.capture.live_checks import LiveChecks, LiveResult
-from station.capture.queue_board import QueueEntry, build_board, next_waiting
-from station.capture.workflow import Blocked, CaptureWorkflow, Shot, ShutterRefused, Step
-from station.captures import status as capture_status
+from station.capture.live_checks import LiveResult
+from station.capture.session import CaptureSession, SessionListener, Status
+from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, ShutterRequest, Step
+from station.compliance.results import Analysis
 from station.errors import StationError
 from station.i18n import Text
+from station.identify.identify import Identification, Outcome
 from station.localtime import local_time
-from station.identify.identify import Outcome
-from station.identify.scanner import CodeScanner
-from station.roster import schedule
-from station.roster.store import set_absent
-from station.storage.envelope import EnvelopeError
-from station.upload import outbox
-from station.upload.package import NOTHING_TO_EXPORT, write_package
-from station.upload.uploader import Uploader
-from station.camera import open_camera
-from station.camera.backends import UsbSettings
-from station.camera.discovery import list_cameras
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
 from ui.folder_dialog import choose_folder
 from ui.help_window import HelpWindow
 from ui.i18n import t
-from ui.overlay import failed_titles
+from ui.overlay import failed_titles, question_titles
 from ui.preview import PreviewWidget
 from ui.queue_window import QueueWindow
 from ui.review_panel import ReviewPanel
-from ui.scroll_column import scroll_column
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
+from ui.scroll_column import scroll_column
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
+from ui.tasks import run_task
 from ui.upload_dialog import FailedUploadsDialog
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
@@ -73,6 +63,7 @@ KEYBOARD_HELP = Text("键盘操作…", "Keyboard…")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
+    Blocked.BUSY: Text("正在处理照片…", "Processing the photo…"),
     Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept or reshoot the photo first"),
     Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
@@ -92,6 +83,7 @@ ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按
 REVIEW_AT_LEAST = 0.8
 SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
 NOT_PASSED = Text("未通过 {n} 项：{checks}", "{n} not passed: {checks}")
+TO_LOOK = Text("请目视确认 {n} 项：{checks}", "{n} to check by eye: {checks}")
 LIST_SEP = Text("、", ", ")
 ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
@@ -119,28 +111,18 @@ COMFORTABLE_SIZE = (1400, 860)
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
 
-class _Bridge(QObject):
-    """Carries callbacks from camera, scanner and checks threads onto the UI thread."""
-
-    code = Signal(str)
-    camera = Signal(object)
-    live = Signal(object)
-
 
 class MainWindow(QMainWindow):
-    def __init__(self, workflow: CaptureWorkflow, source: FrameSource, uploader: Uploader | None = None,
-                 demo: bool = False, live_checks: bool = True) -> None:
+    def __init__(self, session: CaptureSession, demo: bool = False) -> None:
         super().__init__()
-        self.workflow = workflow
-        self.station = workflow.station
-        self.source = source
-        self.uploader = uploader
+        self.session = session
         self.live_result: LiveResult | None = None
+        self._refused: Analysis | None = None  # the shutter's analysis while its override box is open
+        self.shooting = False  # a shutter press is being measured or answered
         self._review_since = 0.0
-        self.usb_settings = UsbSettings()
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
-        self.preview = PreviewWidget(source)
+        self.preview = PreviewWidget(session.source)
         self.review = ReviewPanel()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.preview)
@@ -153,6 +135,7 @@ class MainWindow(QMainWindow):
         self.message = self._message_label()
         self.warnings = self._message_label("warn")
         self.problems = self._message_label("bad")
+        self.questions = self._message_label("warn")
         self.shutter_button = QPushButton(t(SHUTTER))
         self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)
@@ -160,7 +143,6 @@ class MainWindow(QMainWindow):
         self.absent_button = QPushButton(t(ABSENT))
         self.undo_absent_button = QPushButton(t(UNDO_ABSENT))
         self.undo_absent_button.hide()
-        self._marked_absent: list[QueueEntry] = []  # this session's marks, latest last: each can be taken back
         self.slot_label = QLabel()
         self.slot_label.setObjectName("title")
         self.slot_label.setWordWrap(True)  # a long class name must not push the time out of sight
@@ -171,7 +153,6 @@ class MainWindow(QMainWindow):
         self.camera_status, self.queue_status = QLabel(), QLabel()
         self.queue_status.setObjectName("queueState")
         self.camera_status.setObjectName("cameraState")  # always on, coloured: is the picture live?
-        self._show_camera(STATE_TEXT[source.state], source.state)
         self.statusBar().addWidget(self.camera_status)
         self.statusBar().addWidget(self.queue_status)
         self.failed_button = QPushButton(t(SHOW_FAILED))  # the red count says something failed; this opens it
@@ -180,19 +161,15 @@ class MainWindow(QMainWindow):
         self.failed_button.hide()
         self.statusBar().addWidget(self.failed_button)
         self.statusBar().addWidget(QWidget(), 1)
-        self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=workflow.operator))))
-        self.queue_window = QueueWindow(self.station)
+        self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=session.operator))))
+        self.queue_window = QueueWindow(session.queue_board)
         self.help_window = HelpWindow(self)
 
-        self._bridge = _Bridge()
-        self._bridge.code.connect(self.identify)
-        self._bridge.camera.connect(self._camera_changed)
-        self._bridge.live.connect(self._live)
-        source.subscribe(self._bridge.camera.emit)
         self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
         self.code_input.enter.connect(self.enter)
         self.code_input.shutter.connect(self.shutter)
         self.code_input.escape.connect(self.escape)
+        self.code_input.switch.connect(self.accept_offer)
         self.shutter_button.clicked.connect(self.shutter)
         self.retake_button.clicked.connect(self.ask_retake)
         self.absent_button.clicked.connect(self.mark_next_absent)
@@ -203,8 +180,10 @@ class MainWindow(QMainWindow):
         self.code_input.undo_absent.connect(lambda: self._press(self.undo_absent_button))
         self.review.accepted.connect(self.accept)
         self.review.retake.connect(self.escape)
-        self.scanner = CodeScanner(source, self._bridge.code.emit).start()
-        self.checks = LiveChecks(source, self._bridge.live.emit).start() if live_checks else None
+        session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
+                                           offered=self._offered, unknown=self._unknown)
+        session.start()  # listening first, then reading the camera's state: no change falls between the two
+        self._show_camera(STATE_TEXT[session.source.state], session.source.state)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(2000)
@@ -240,7 +219,8 @@ class MainWindow(QMainWindow):
         side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
         side.addWidget(scroll_column(self.card), 1)
-        for widget in (self.message, self.warnings, self.problems, self.shutter_button, self.retake_button):
+        for widget in (self.message, self.warnings, self.problems, self.questions, self.shutter_button,
+                       self.retake_button):
             side.addWidget(widget)
         nxt = QHBoxLayout()
         nxt.addWidget(self.next_label, 1)
@@ -262,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
-        roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.station, self))
+        roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.session.station, self))
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
         roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
@@ -286,45 +266,85 @@ class MainWindow(QMainWindow):
             button.click()
 
     def identify(self, payload: str) -> None:
+        """A code typed, picked or scanned with a handheld scanner."""
         try:
-            found = self.workflow.identify(payload)
+            found = self.session.identify(payload)
         except StationError as exc:
             self._say(self.message, t(exc.text), "bad")
             return
-        message = t(found.message)
         if found.ok:
-            self.card.show_identification(found)
-            self.queue_window.follow(found.student.student_no)
-        elif self.workflow.student is not None:  # nobody new: the shutter still photographs the student on the card
-            message += "\n" + t(STILL_CURRENT.format(name=self.workflow.student.name))
-        self._say(self.message, message, LEVEL[found.outcome])
+            self._identified(found)
+        else:
+            self._unknown(found)
+
+    def _identified(self, found: Identification) -> None:
+        self.card.show_identification(found)
+        self.queue_window.follow(found.student.student_no)
+        self._say(self.message, t(found.message), LEVEL[found.outcome])
         self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
         self._show_step()
 
+    def _unknown(self, found: Identification) -> None:
+        message = t(found.message)
+        if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
+            message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
+        self._say(self.message, message, LEVEL[found.outcome])
+
+    def _offered(self, found: Identification, text: Text) -> None:
+        self._say(self.message, t(text), "warn")
+
+    def accept_offer(self) -> None:
+        """F4: the student whose code the camera saw held up is the one being photographed."""
+        if self.session.offer is None:
+            return
+        try:
+            self._identified(self.session.accept_offer())
+        except StationError as exc:
+            self._say(self.message, t(exc.text), "bad")
+
     def pick_student(self) -> None:
-        picker = StudentPicker(self.station, self)
+        picker = StudentPicker(self.session.roster_rows(), self)
         if picker.exec() and picker.chosen:
             self.identify(picker.chosen)
 
     def enter(self) -> None:
         """Enter: the shutter while live; in review, accept, unless it is the second half of a double press
         that took the photo a moment ago (the student has not looked at it yet)."""
-        if self.workflow.step is not Step.REVIEW:
+        if self.session.step is not Step.REVIEW:
             self.shutter()
         elif time.monotonic() - self._review_since >= REVIEW_AT_LEAST:
             self.accept()
 
     def shutter(self) -> None:
-        if self.workflow.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
+        """Exactly the picture on screen, measured once off the UI thread while the preview goes on."""
+        if self.session.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
             self._say(self.message, t(ACCEPT_WITH_ENTER), "info")
             return
-        frame = self.preview.shown_frame  # exactly the picture on screen
-        outcome = self.workflow.shoot(frame, self.source.state)
+        request = self.session.press(self.preview.shown_frame)
+        if isinstance(request, ShutterRefused):
+            if self.session.shutter_blocked() is not Blocked.BUSY:
+                self._say(self.message, t(request.message), "bad")
+            self._show_step()
+            return
+        self.shooting = True
+        self._show_step()  # the shutter greys out, saying it is working
+        run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))
+
+    def _measured(self, measured: Measured) -> None:
+        try:
+            self._take(measured)
+        finally:
+            self.shooting = False
+
+    def _take(self, measured: Measured) -> None:
+        outcome = self.session.take(measured)
         if isinstance(outcome, ShutterRefused) and outcome.can_override:
+            self._refused = measured.analysis  # the side panel names what the box names, from the same analysis
+            self._show_problems()
             reason = self._ask_override(outcome)
+            self._refused = None
             if reason:
-                outcome = self.workflow.shoot(frame, self.source.state, override_reason=reason,
-                                              for_student=outcome.student_no)
+                outcome = self.session.take(measured, override_reason=reason)
         if isinstance(outcome, ShutterRefused):
             self._say(self.message, t(outcome.message), "bad")
         else:
@@ -332,14 +352,18 @@ class MainWindow(QMainWindow):
             self._show_review(outcome)
         self._show_step()
 
+    def _measure_failed(self, request: ShutterRequest, exc: BaseException) -> None:
+        self.shooting = False
+        self.session.release(request)
+        self._show_step()
+        raise exc  # to the error reporter: logged, shown once; the station goes on
+
     def accept(self) -> None:
         try:
-            version = self.workflow.accept()
+            version = self.session.accept()
         except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
             self._say(self.message, t(exc.text), "bad")
             return
-        if self.uploader is not None:
-            self.uploader.wake()
         self._tick()  # the upload counter shows the new photo now, not at the next two-second tick
         student = self.review.values["name"].text()
         self._say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
@@ -349,20 +373,20 @@ class MainWindow(QMainWindow):
         self._show_step()
 
     def escape(self) -> None:
-        if self.workflow.step is Step.REVIEW:
-            self.workflow.reject()
+        if self.session.step is Step.REVIEW:
+            self.session.reshoot()
             self._say(self.message, "", "")  # the review's hints no longer apply
             self._show_step()
 
     def ask_retake(self) -> None:
-        student = self.workflow.student
+        student = self.session.student
         reason = self._ask_reason(t(RETAKE_TITLE), t(RETAKE_ASK), RETAKE_REASONS)
         if reason:
             self.start_retake(reason, student.student_no if student else None)
 
     def start_retake(self, reason: str, for_student: str | None = None) -> None:
         try:
-            self.workflow.start_retake(reason, for_student)
+            self.session.start_retake(reason, for_student)
         except StationError as exc:
             self._say(self.message, t(exc.text), "bad")
             return
@@ -370,77 +394,61 @@ class MainWindow(QMainWindow):
         self._show_step()
 
     def mark_next_absent(self) -> None:
-        entry = self._next_waiting()
+        entry = self.session.mark_next_absent()
         if entry is not None:
-            set_absent(self.station.db, entry.student_no, True)
-            self._marked_absent.append(entry)
             self._say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
-            self._show_next()
+            self._tick()
 
     def undo_absent(self) -> None:
-        """A mistaken F3 (the student was there, or the wrong one was marked) is taken back, latest first."""
-        if self._marked_absent:
-            entry = self._marked_absent.pop()
-            set_absent(self.station.db, entry.student_no, False)
+        entry = self.session.undo_absent()
+        if entry is not None:
             self._say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
-            self._show_next()
+            self._tick()
 
     def show_failed_uploads(self) -> None:
-        dialog = FailedUploadsDialog(outbox.queue_health(self.station.db), self)
+        dialog = FailedUploadsDialog(self.session.queue_health(), self)
         if dialog.exec():
             self.retry_failed_uploads()
 
     def retry_failed_uploads(self) -> None:
-        count = outbox.retry_failed(self.station.db)
-        if self.uploader is not None:
-            self.uploader.wake()
+        count = self.session.retry_failed_uploads()
         self._tick()
         self._say(self.message, t(RETRIED.format(count=count)), "info")
 
     def export_to_usb(self) -> None:
         """The offline route, for a day when the network is down: the queue written to a stick."""
-        if not outbox.unsent_uids(self.station.db):  # said before a folder is asked for
-            QMessageBox.information(self, t(EXPORT_USB), t(NOTHING_TO_EXPORT))
+        try:
+            self.session.check_export()  # an empty queue is said before a folder is asked for
+        except StationError as exc:
+            QMessageBox.information(self, t(EXPORT_USB), t(exc.text))
             return
         folder = choose_folder(self, t(EXPORT_PICK))
         if folder is None:
             return
         try:
-            report = write_package(self.station, self.workflow.store.key, folder)
+            report = self.session.export_to(folder)
         except StationError as exc:
             QMessageBox.warning(self, t(EXPORT_USB), t(exc.text))
             return
         QMessageBox.information(self, t(EXPORT_USB), t(report.summary()))
 
     def choose_camera(self) -> None:
-        dialog = CameraDialog(list_cameras, self.usb_settings, self.source.usb_index, self)
+        dialog = CameraDialog(list_cameras, self.session.usb_settings, self.session.source.usb_index, self)
         if dialog.exec():
-            index, self.usb_settings = dialog.choice()
-            self.use_camera(open_camera(index, usb=self.usb_settings).start())
+            self.use_camera(self.session.open_usb_camera(*dialog.choice()))
 
     def use_camera(self, source: FrameSource) -> None:
-        """Swap the camera under the preview, the code scanner and the live checks."""
-        self.scanner.stop()
-        if self.checks is not None:
-            self.checks.stop()
-        old, self.source = self.source, source
-        old.stop()
-        self.preview.use_source(source)
-        source.subscribe(self._bridge.camera.emit)
-        self.scanner = CodeScanner(source, self._bridge.code.emit)
-        self.scanner.pause(self.workflow.step is Step.REVIEW)
-        self.scanner.start()
-        if self.checks is not None:
-            self.checks = LiveChecks(source, self._bridge.live.emit).start()
+        """Show, scan and check `source` in place of the camera in use."""
+        self.preview.use_source(self.session.use_camera(source))
 
     def show_keyboard_help(self) -> None:
         self.help_window.show()
         self.help_window.raise_()
 
     def _set_full_names(self, full: bool) -> None:
-        self.queue_window.mask_names = not full
+        self.session.mask_names = not full
         self.queue_window.refresh()
 
     # -- what the window shows -------------------------------------------------------
@@ -460,21 +468,13 @@ class MainWindow(QMainWindow):
         return dialog.textValue().strip() if dialog.exec() else ""
 
     def _show_review(self, shot: Shot) -> None:
-        previous = None
-        status = capture_status(self.station.db, shot.student.student_no)
-        if status.captured:
-            try:
-                previous = self.workflow.store.load_for_review(shot.student.student_no, status.versions)
-            except (StationError, EnvelopeError):
-                previous = None  # a damaged older copy must not block the new photo
-        self.review.show_shot(shot, previous)
+        self.review.show_shot(shot, self.session.previous_photo(shot))
         self._review_since = time.monotonic()
 
     def _show_step(self) -> None:
-        step = self.workflow.step
+        step = self.session.step
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
-        self.scanner.pause(step is Step.REVIEW)
-        blocked = self.workflow.shutter_blocked(self.source.state)
+        blocked = self.session.shutter_blocked()
         retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
         self.shutter_button.setVisible(not retake)
         self.retake_button.setVisible(retake)
@@ -482,33 +482,37 @@ class MainWindow(QMainWindow):
         if not retake:
             self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()
-        self._show_next()
         self.code_input.setFocus()
 
     def _show_problems(self) -> None:
-        live = self.live_result
-        if self.workflow.step is not Step.LIVE or live is None:
+        analysis = self._refused or (self.live_result.analysis if self.live_result else None)
+        if self.session.step is not Step.LIVE or analysis is None:
             self._say(self.problems, "", "bad")
+            self._say(self.questions, "", "warn")
             return
-        failing = failed_titles(live)
+        failing, looks = failed_titles(analysis), question_titles(analysis)
         if failing:  # the instructions themselves are on the picture, beside the student
             self._say(self.problems, t(NOT_PASSED.format(n=len(failing), checks=t(LIST_SEP).join(failing))), "bad")
         else:
-            self._say(self.problems, t(ALL_PASS), "ok")
+            self._say(self.problems, "" if looks else t(ALL_PASS), "ok")
+        self._say(self.questions, t(TO_LOOK.format(n=len(looks), checks=t(LIST_SEP).join(looks))) if looks else "",
+                  "warn")
 
-    def _next_waiting(self) -> QueueEntry | None:
-        """Whom the photographer calls next, by full name (only the queue screen masks names)."""
-        return next_waiting(build_board(self.station.db, dt.datetime.now(), self._current_no(), mask_names=False))
-
-    def _show_next(self) -> None:
-        entry = self._next_waiting()
+    def _show_status(self, status: Status) -> None:
+        slot = status.slot
+        self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at))
+                                if slot else t(NO_SLOT))
+        health = status.queue
+        last = local_time(health.last_success_at, with_date=False) if health.last_success_at else "—"
+        text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
+        if health.server_reachable is False:
+            text += t(OFFLINE)
+        self._say(self.queue_status, text, "bad" if health.failed else "")  # a failed upload must be seen
+        self.failed_button.setVisible(bool(health.failed))
+        entry = status.next_waiting
         self.next_label.setText(t(NEXT.format(name=entry.name, no=entry.student_no)) if entry else t(NO_NEXT))
         self.absent_button.setEnabled(entry is not None)
-        self.undo_absent_button.setVisible(bool(self._marked_absent))
-
-    def _current_no(self) -> str | None:
-        student = self.workflow.student
-        return student.student_no if student else None
+        self.undo_absent_button.setVisible(status.can_undo_absent)
 
     def _say(self, label: QLabel, text: str, level: str) -> None:
         if label.text() == text and label.property("level") == level:
@@ -520,14 +524,12 @@ class MainWindow(QMainWindow):
         label.style().polish(label)
 
     def _live(self, result: LiveResult) -> None:
-        if self.source.state is not CameraState.LIVE:  # a late result about the last picture before the loss
-            return
         self.live_result = result
-        self.preview.show_live(result if self.workflow.step is Step.LIVE else None)
+        self.preview.show_live(result if self.session.step is Step.LIVE else None)
         self._show_problems()
 
     def _camera_changed(self, change: StateChange) -> None:
-        state = self.source.state  # a change may come late from a camera just swapped out: the current one decides
+        state = self.session.source.state  # a change may come late: the current state decides
         self._show_camera(change.text if change.state is state else STATE_TEXT[state], state)
         if change.recovered and self.message.property("level") == "bad":
             self._say(self.message, "", "")  # a refusal from while the camera was away no longer holds
@@ -541,30 +543,18 @@ class MainWindow(QMainWindow):
         self._say(self.camera_status, t(text), "ok" if state is CameraState.LIVE else "bad")
 
     def _tick(self) -> None:
-        slot = schedule.current_slot(self.station.db, dt.datetime.now())
-        self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at))
-                                if slot else t(NO_SLOT))
-        health = outbox.queue_health(self.station.db)
-        last = local_time(health.last_success_at, with_date=False) if health.last_success_at else "—"
-        text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
-        if health.server_reachable is False:
-            text += t(OFFLINE)
-        self._say(self.queue_status, text, "bad" if health.failed else "")  # a failed upload must be seen
-        self.failed_button.setVisible(bool(health.failed))
+        self._show_status(self.session.status())
 
     def _edit_slots(self) -> None:
-        if ScheduleDialog(self.station, self).exec():
+        if ScheduleDialog(self.session.station, self).exec():
             self._tick()
             self.queue_window.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        warnings = self.workflow.closing_warnings()
+        warnings = self.session.closing_warnings()
         if warnings and not self._close_anyway(warnings):
             event.ignore()
             return
-        self.scanner.stop()
-        if self.checks is not None:
-            self.checks.stop()
         self.queue_window.close()
         self.help_window.close()
         super().closeEvent(event)

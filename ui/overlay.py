@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 from station.capture.live_checks import LiveResult
 from station.chsi.spec import SPEC
 from station.compliance.messages import TITLES
+from station.compliance.results import Analysis
 from station.compliance.regions import rule_regions
 from ui.i18n import t
 from ui.theme import BAD, OK
@@ -150,9 +151,14 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
         painter.drawText(label, Qt.AlignCenter, text)
 
 
-def failed_titles(result: LiveResult) -> list[str]:
+def failed_titles(analysis: Analysis) -> list[str]:
     """The short names of the failing checks, for the side panel: what is wrong at a glance."""
-    return [t(TITLES[check]) for check, _ in result.analysis.problems]
+    return [t(TITLES[check]) for check, _ in analysis.problems]
+
+
+def question_titles(analysis: Analysis) -> list[str]:
+    """The short names of the rules the photographer is asked to look at (the shutter stays free)."""
+    return [t(TITLES[check]) for check, _ in analysis.questions]
 
 
 def problem_lines(result: LiveResult) -> list[str]:

@@ -6,14 +6,13 @@ student numbers masked unless the station's setting says otherwise.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from station.capture.queue_board import QueueBoard, QueueState, build_board
-from station.context import Station
+from station.capture.queue_board import QueueBoard, QueueState
 from station.i18n import Text
 from ui.i18n import t
 
@@ -32,11 +31,10 @@ STATES = {
 
 
 class QueueWindow(QWidget):
-    def __init__(self, station: Station, mask_names: bool = True) -> None:
+    def __init__(self, board: Callable[[], QueueBoard]) -> None:
+        """`board`: the queue as it stands (the capture session's), asked again at every refresh."""
         super().__init__()
-        self.station = station
-        self.mask_names = mask_names
-        self.current_student: str | None = None
+        self._board = board
         self.setWindowTitle(t(TITLE))
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 30px; font-weight: 700; padding: 12px")
@@ -58,11 +56,11 @@ class QueueWindow(QWidget):
         self.refresh()
 
     def follow(self, student_no: str | None) -> None:
-        self.current_student = student_no
+        """The student at the camera changed: show it now, not at the next refresh."""
         self.refresh()
 
     def refresh(self) -> None:
-        board = build_board(self.station.db, dt.datetime.now(), self.current_student, self.mask_names)
+        board = self._board()
         self.board = board
         self.heading.setText(t(HEADING.format(current=board.current_class or t(NONE), next=board.next_class or t(NONE))))
         self.table.setRowCount(len(board.entries))

@@ -16,7 +16,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.roster import schedule
 from station.roster.importer import ImportReport, import_roster
-from station.roster.store import class_names
+from station.capture.queue_board import class_order
 from ui.i18n import t
 
 TABLES = Text("名单文件 (*.xlsx *.xlsm *.csv *.txt)", "Roster files (*.xlsx *.xlsm *.csv *.txt)")
@@ -87,7 +87,7 @@ class ScheduleDialog(QDialog):
         explain = QLabel(t(SCHEDULE_EXPLAIN))
         explain.setWordWrap(True)
         layout.addWidget(explain)
-        names = class_names(station.db)
+        names = class_order(station.db)
         self.venues: dict[str, str] = {}  # an imported venue survives an edit of the times
         self.table = QTableWidget(len(names), 3)
         self.table.setHorizontalHeaderLabels([t(h) for h in SLOT_HEADERS])

@@ -5,9 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from station.context import Station
+from station.capture.session import RosterRow
 from station.i18n import Text
-from station.roster.schedule import ordered_students
 from ui.i18n import t
 
 TITLE = Text("选择学生", "Pick a student")
@@ -16,13 +15,11 @@ COLUMNS = (Text("学号", "Student no."), Text("姓名", "Name"), Text("班级",
 
 
 class StudentPicker(QDialog):
-    def __init__(self, station: Station, parent: QWidget | None = None) -> None:
+    def __init__(self, roster: list[RosterRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
         self.chosen: str | None = None
-        versions = dict(station.db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
-        self.rows = [(s.student_no, s.name, s.class_name, str(versions.get(s.student_no, 0)))
-                     for s in ordered_students(station.db)]
+        self.rows = [(r.student.student_no, r.student.name, r.student.class_name, str(r.versions)) for r in roster]
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(t(FILTER))
         self.filter.textChanged.connect(self._show)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
 
 from station.i18n import Text
 from station.localtime import local_time
-from station.upload.outbox import QueueHealth
+from station.capture.session import QueueHealth
 from ui.i18n import t
 
 TITLE = Text("失败的上传", "Failed uploads")

@@ -42,7 +42,7 @@ class QueueBoard:
 
 def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None = None,
                 mask_names: bool = True) -> QueueBoard:
-    classes = _class_order(db)
+    classes = class_order(db)
     current = _current_class(db, now, current_student, classes)
     following = classes[classes.index(current) + 1] if current in classes and classes.index(current) + 1 < len(classes) else None
     versions = dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
@@ -57,8 +57,9 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
     return QueueBoard(current, following, entries)
 
 
-def _class_order(db: sqlite_utils.Database) -> list[str]:
-    """Classes in queue order (slot, then name), each once."""
+def class_order(db: sqlite_utils.Database) -> list[str]:
+    """Every class of the roster, each once, in the order they are called (by slot, then name; classes
+    without a slot last)."""
     return list(dict.fromkeys(s.class_name for s in schedule.ordered_students(db)))
 
 

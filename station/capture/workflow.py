@@ -17,6 +17,7 @@ import numpy as np
 
 from station.camera.source import STATE_TEXT, CameraState, Frame
 from station.captures import CaptureStore, CaptureVersion
+from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import Analysis
@@ -28,6 +29,7 @@ from station.roster.store import Student
 from station.upload.outbox import queue_health
 
 ORIGINAL_QUALITY = 95  # the full-resolution original kept beside the CHSI photo
+UPRIGHT_ROLL_DEG = 30.0  # a face rolled more than this may be a sideways camera: the pipeline looks for upright
 log = logging.getLogger(__name__)
 
 
@@ -35,6 +37,25 @@ class Step(enum.Enum):
     WAITING = "waiting"
     LIVE = "live"
     REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class ShutterRequest:
+    """A shutter press that passed the immediate checks: exactly the frame on screen, for this student."""
+
+    student_no: str
+    frame: Frame
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The shutter's one measurement of its frame: every check, and the CHSI photo planned from the same face,
+    landmarks and crop plan. An override takes this again; nothing is measured twice."""
+
+    request: ShutterRequest
+    analysis: Analysis
+    chsi: ChsiResult
+    original_jpeg: bytes
 
 
 @dataclass(frozen=True)
@@ -49,22 +70,29 @@ class Shot:
     override_reason: str
     retake_reason: str
 
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The checks that asked the photographer to look when the photo was taken (recorded with it)."""
+        return tuple(check for check, _ in self.analysis.questions)
+
 
 @dataclass(frozen=True)
 class ShutterRefused:
     message: Text
     problems: list[Text]  # the failing checks' instructions; empty when the refusal is not about the checks
     student_no: str | None = None  # whose frame was refused: an override holds for this student only
+    measured: Measured | None = None  # what was measured, for an override to take without measuring again
 
     @property
     def can_override(self) -> bool:
-        return bool(self.problems)
+        return bool(self.problems) and self.measured is not None
 
 
 class Blocked(enum.Enum):
     """Why the shutter is refused before any picture is looked at."""
 
     REVIEW = "review"
+    BUSY = "busy"  # the last press is still being measured
     NOBODY = "nobody"
     NEEDS_RETAKE = "needs_retake"
     NO_LIVE_PICTURE = "no_live_picture"
@@ -76,6 +104,7 @@ NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请按 F2 或点“�
 CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
 NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")
+BUSY = Text("正在处理上一张，请稍候", "Still processing the last press: a moment")
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
@@ -115,6 +144,8 @@ class CaptureWorkflow:
         self.identification: Identification | None = None
         self.retake_reason = ""
         self.shot: Shot | None = None
+        self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
+        self.last_saved: str | None = None  # the student just saved, until another is identified
 
     @property
     def student(self) -> Student | None:
@@ -126,13 +157,24 @@ class CaptureWorkflow:
         return bool(found and found.outcome is Outcome.ALREADY_CAPTURED and not self.retake_reason)
 
     def identify(self, payload: str) -> Identification:
-        """A new code; unknown codes leave the current student in place. Refused during review."""
+        """A code typed or scanned on purpose: it becomes the current student at once; unknown codes leave the
+        current student in place. Refused during review."""
+        found = self.lookup(payload)
+        if found.ok:
+            self.select(found)
+        return found
+
+    def lookup(self, payload: str) -> Identification:
+        """Whom a code names, changing nothing (a code the camera saw may not switch the student by itself)."""
         if self.step is Step.REVIEW:
             raise StationError(FINISH_REVIEW)
-        found = identify(self.station.db, payload)
-        if found.ok:
-            self.identification, self.retake_reason, self.step = found, "", Step.LIVE
-        return found
+        return identify(self.station.db, payload)
+
+    def select(self, found: Identification) -> None:
+        if self.step is Step.REVIEW:
+            raise StationError(FINISH_REVIEW)
+        self.identification, self.retake_reason, self.step = found, "", Step.LIVE
+        self.last_saved = None  # the confirmation of the last save has been read: a new student is here
 
     def start_retake(self, reason: str, for_student: str | None = None) -> None:
         """`for_student`: whom the reason was typed for (a scan may have changed the student meanwhile)."""
@@ -150,6 +192,8 @@ class CaptureWorkflow:
         since a message further up may already have been replaced by the time the photographer looks."""
         if self.step is Step.REVIEW:
             return Blocked.REVIEW
+        if self.pressed is not None:
+            return Blocked.BUSY
         if self.student is None:
             return Blocked.NOBODY
         if self.needs_retake_reason:
@@ -158,35 +202,55 @@ class CaptureWorkflow:
             return Blocked.NO_LIVE_PICTURE
         return None
 
-    def shoot(self, frame: Frame | None, camera: CameraState, override_reason: str = "",
-              for_student: str | None = None) -> Shot | ShutterRefused:
-        """Take exactly `frame` (the one on screen) while the camera is live: checked again here, cropped, held
-        for review. A frozen or unplugged camera leaves its last picture on screen, which may show the student
-        before: that is never taken. `for_student` is whom an override was given for: a code scanned while the
-        reason was being typed changed the student, and the frame shows the one before."""
-        if for_student is not None and (self.student is None or self.student.student_no != for_student):
-            return ShutterRefused(STUDENT_CHANGED, [])
+    def press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
+        """The shutter on exactly `frame` (the one on screen), while the camera is live. A frozen or unplugged
+        camera leaves its last picture on screen, which may show the student before: that is never taken.
+        The request is then measured (`measure`, off the UI thread) and taken (`take`)."""
         blocked = self.shutter_blocked(camera)
         if blocked is not None:
-            reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.NOBODY: NOBODY, Blocked.NEEDS_RETAKE: NEEDS_RETAKE,
+            reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.BUSY: BUSY, Blocked.NOBODY: NOBODY,
+                       Blocked.NEEDS_RETAKE: NEEDS_RETAKE,
                        Blocked.NO_LIVE_PICTURE: NO_LIVE_PICTURE.format(state=STATE_TEXT[camera])}
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
-        analysis = self.engine.analyze(frame.image)
+        self.pressed = ShutterRequest(self.student.student_no, frame)
+        return self.pressed
+
+    def measure(self, request: ShutterRequest) -> Measured:
+        """Every check and the CHSI photo, from one measurement of the frame. Changes no state: it runs on the
+        shutter's worker thread (the only user of this workflow's engine and pipeline) while the preview goes on."""
+        image = request.frame.image
+        analysis = self.engine.analyze(image)
+        chsi = self.pipeline.process(image, planned=upright_plan(analysis))
+        return Measured(request, analysis, chsi, encode_original(image))
+
+    def release(self, request: ShutterRequest) -> None:
+        if self.pressed is request:
+            self.pressed = None
+
+    def take(self, measured: Measured, override_reason: str = "") -> Shot | ShutterRefused:
+        """Hold the measured frame for review, or say why not. A frame failing a check needs a reason; the
+        override holds only for the student whose frame it is (a code scanned while the reason was typed, or
+        while the frame was measured, changed the student, and the frame shows the one before)."""
+        self.release(measured.request)
+        if self.student is None or self.student.student_no != measured.request.student_no:
+            return ShutterRefused(STUDENT_CHANGED, [])
+        if self.step is Step.REVIEW:
+            return ShutterRefused(FINISH_REVIEW, [])
+        analysis = measured.analysis
         problems = analysis.instructions
         if problems and not override_reason.strip():
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
             return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems,
-                                  self.student.student_no)
+                                  self.student.student_no, measured)
+        if not measured.chsi.ok:
+            return ShutterRefused(measured.chsi.refusal.text, [])
         if problems:
             log.info("checks overridden for %s by %s (%s): %s", self.student.student_no, self.operator,
                      ", ".join(check for check, _ in analysis.problems), override_reason.strip())
-        result: ChsiResult = self.pipeline.process(frame.image)
-        if not result.ok:
-            return ShutterRefused(result.refusal.text, [])
-        self.shot = Shot(self.student, frame.frame_id, result.jpeg, encode_original(frame.image), analysis,
-                         override_reason.strip(), self.retake_reason)
+        self.shot = Shot(self.student, measured.request.frame.frame_id, measured.chsi.jpeg, measured.original_jpeg,
+                         analysis, override_reason.strip(), self.retake_reason)
         self.step = Step.REVIEW
         return self.shot
 
@@ -194,6 +258,7 @@ class CaptureWorkflow:
         """Retake at once (Esc in review): the photo is dropped, the student stays."""
         if self.step is Step.REVIEW:
             self.shot, self.step = None, Step.LIVE
+            log.info("photo of %s dropped in review: shooting again", self.student.student_no)
 
     def accept(self) -> CaptureVersion:
         """Saved, encrypted and queued; the station is ready for the next student."""
@@ -203,6 +268,7 @@ class CaptureWorkflow:
         version = self.store.save(shot.student.student_no, shot.chsi_jpeg, shot.original_jpeg, self.operator,
                                   reason=shot.retake_reason, override_reason=shot.override_reason)
         self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
+        self.last_saved = shot.student.student_no
         return version
 
     def closing_warnings(self) -> list[Text]:
@@ -221,6 +287,15 @@ class CaptureWorkflow:
     def close(self) -> None:
         self.engine.close()
         self.pipeline.close()
+
+
+def upright_plan(analysis: Analysis) -> CropPlan | None:
+    """The analysis's crop plan, when the CHSI pipeline may start from it: one person, a face the mesh measured
+    upright (a camera mounted sideways shows a head rolled near 90 degrees; the pipeline's own upright search
+    handles that), and a plan that fits."""
+    if analysis.faces != 1 or analysis.pose is None or abs(analysis.pose.roll) > UPRIGHT_ROLL_DEG:
+        return None
+    return analysis.crop
 
 
 def encode_original(image: np.ndarray) -> bytes:

@@ -79,9 +79,14 @@ class ChsiPipeline:
         self._upright = UprightFinder()
         self._verifier = ChsiVerifier(spec, mesher=self._mesher, hair=self._planner.hair, upright=self._upright)
 
-    def process(self, image: np.ndarray) -> ChsiResult:
+    def process(self, image: np.ndarray, planned: CropPlan | None = None) -> ChsiResult:
+        """The CHSI photo of `image`. `planned`: the crop already planned on this very frame, upright and with
+        one person in it, in its own pixels (the shutter's compliance analysis measured it a moment ago):
+        the pipeline then goes straight to the warp, and the output is measured and verified as always."""
         if image.size == 0:
             return ChsiResult(None, None, CropRefusal("no_face"))
+        if planned is not None:
+            return self._finish(as_bgr(image), planned, 0)
         full = as_bgr(image)
         orientation = self._upright.orient(full)
         turns = orientation.turns
@@ -102,7 +107,10 @@ class ChsiPipeline:
         plan = self._planner.plan(analysis, faces[0])
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
-        plan = plan.for_source_scaled(factor)
+        return self._finish(full, plan.for_source_scaled(factor), turns)
+
+    def _finish(self, full: np.ndarray, plan: CropPlan, turns: int) -> ChsiResult:
+        """Warp, refine against the measured output, encode within the size limits, verify."""
         photo = apply_plan(full, plan, self.spec)
         for _ in range(REFINE_ROUNDS):
             _, seen = self._verifier.measure_face(photo)

@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable
 
 from station.camera.source import FrameSource
-from station.identify.frames import decode_frame
+from station.identify.frames import SeenCode, decode_codes
 from station.identify.repeat import RepeatFilter
 
 
 class CodeScanner:
-    def __init__(self, source: FrameSource, on_code: Callable[[str], None], rate_hz: float = 3.0,
+    def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None], rate_hz: float = 3.0,
                  thorough_every: int = 6) -> None:
         self._source = source
         self._on_code = on_code
@@ -50,7 +50,7 @@ class CodeScanner:
             last_id = frame.frame_id
             thorough = attempts % self._thorough_every == 0
             attempts += 1
-            for payload in decode_frame(frame.image, thorough):
-                if self._repeat.accept(payload, time.monotonic()):
-                    self._on_code(payload)
+            for code in decode_codes(frame.image, thorough):
+                if self._repeat.accept(code.text, time.monotonic()):
+                    self._on_code(code)
             self._stop.wait(self._interval)

@@ -102,6 +102,10 @@ def create_app(server: ServerContext) -> ASGIApp:
             raise HTTPException(404)
         return pages.class_page(state.classes[class_name])
 
+    @app.get("/missing", response_class=HTMLResponse, dependencies=[Depends(registrar)])
+    def missing_list() -> str:
+        return pages.missing_page(pages.school_state(server.store))
+
     @app.get("/missing.{fmt}", dependencies=[Depends(registrar)])
     def missing(fmt: str, class_name: str | None = None) -> Response:
         state = pages.school_state(server.store)

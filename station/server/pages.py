@@ -121,12 +121,20 @@ def overview_page(state: SchoolState) -> str:
                     for s in state.stations]
     body = ("<h2>各班采集情况</h2>"
             + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows)
-            + '<p>未拍摄名单导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a></p>'
+            + '<p><a href="/missing">未拍摄名单</a>（导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a>）</p>'
             + "<h2>工作站上传队列</h2>"
             + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows))
     if state.off_roster:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
     return _page("毕业生图像采集 — 汇总", body)
+
+
+def missing_page(state: SchoolState) -> str:
+    """Everyone not yet photographed, class by class: the list the registrar calls students back with."""
+    rows = [[escape(c), escape(no), escape(name)] for c, no, name, _ in missing_rows(state, None)]
+    body = (f"<p>共 {len(rows)} 人未拍摄。导出：<a href=\"/missing.csv\">CSV</a> · <a href=\"/missing.xlsx\">XLSX</a></p>"
+            + _table(["班级", "学号", "姓名"], rows) + '<p><a href="/">返回汇总</a></p>')
+    return _page("未拍摄名单", body)
 
 
 def class_page(state: ClassState) -> str:

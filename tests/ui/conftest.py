@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from station.camera import open_camera
 from station.camera.source import CameraState
+from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow
 from station.captures import CaptureStore
 from station.chsi.pipeline import ChsiPipeline
 from station.compliance.engine import ComplianceEngine
 from station.context import Station
 from station.demo import DEMO_DIR, prepare_demo
+from ui import tasks
 from ui.main_window import MainWindow
 
 
@@ -53,26 +55,37 @@ def make_window(qtbot, station, engine, pipeline):
     windows = []
 
     def make(frames: Path, store: CaptureStore | None = None, live_checks: bool = False) -> MainWindow:
+        tasks.install()
         source = open_camera(str(frames), fps=20, frozen_after=0.5, backoff_start=0.1, backoff_max=0.3).start()
-        workflow = CaptureWorkflow(station, store or CaptureStore(station, key=station.demo_key), "测试摄影师",
-                                   engine=engine, pipeline=pipeline)
-        window = MainWindow(workflow, source, live_checks=live_checks)
+        store = store or CaptureStore(station, key=station.demo_key)
+        workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+        session = CaptureSession(station, store, "测试摄影师", source, post=tasks.to_main, live_checks=live_checks,
+                                 workflow=workflow)
+        window = MainWindow(session)
         window.show()
         windows.append(window)
         # a photographer starts once the picture is on screen and the camera is live
-        qtbot.waitUntil(lambda: window.preview.shown_frame is not None and window.source.state is CameraState.LIVE,
+        qtbot.waitUntil(lambda: window.preview.shown_frame is not None and session.source.state is CameraState.LIVE,
                         timeout=10_000)
         return window
 
     yield make
     for window in windows:
         close_anyway(window)
-        window.source.stop()
+        window.session.stop_watching()  # the engine and pipeline are shared by the whole test run
+        window.session.source.stop()
+
+
+def shoot(qtbot, window: MainWindow) -> None:
+    """The shutter, as a photographer presses it; returns once its work is done (review, a refusal, or a reason
+    box answered by a dialog helper set up before)."""
+    window.shutter()
+    qtbot.waitUntil(lambda: not window.shooting, timeout=30_000)
 
 
 def close_anyway(window: MainWindow) -> None:
     """Close the window as a photographer ending the day would: past its warnings, when it has any."""
-    if window.isVisible() and window.workflow.closing_warnings():
+    if window.isVisible() and window.session.closing_warnings():
         on_next_dialog(lambda box: next(b for b in box.buttons()
                                         if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole).click(),
                        kind=QMessageBox)

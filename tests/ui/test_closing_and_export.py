@@ -10,15 +10,15 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from station.i18n import Text
 from station.upload import outbox
 from station.upload.package import MANIFEST
-from tests.ui.conftest import answer_next_dialog, on_next_dialog
+from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
 from ui.main_window import REVIEW_AT_LEAST
 
 
 def photograph(qtbot, window, code: str, accept: bool = True) -> None:
     window.identify(code)
     answer_next_dialog("已目视确认，系统误报")  # the override reason, asked only if a check fails
-    window.shutter()
-    assert window.workflow.shot is not None
+    shoot(qtbot, window)
+    assert window.session.workflow.shot is not None
     if accept:
         qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
         window.accept()
@@ -57,7 +57,7 @@ def test_closing_warns_of_a_photo_in_review_and_of_photos_not_yet_uploaded(qtbot
     seen: list[str] = []
     answer_box("cancel", seen)
     window.close()
-    assert window.isVisible() and window.workflow.shot is not None  # kept open, the photo still in review
+    assert window.isVisible() and window.session.workflow.shot is not None  # kept open, the photo still in review
     assert "林晓雯的照片还没有确认保存" in seen[0] and "丢弃" in seen[0]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     window.accept()
@@ -94,7 +94,7 @@ def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_
     window = make_window(frames)
     photograph(qtbot, window, "DEMO0001")
     photograph(qtbot, window, "DEMO0002")
-    db = window.station.db
+    db = window.session.station.db
     outbox.fail(db, outbox.claim(db), Text("服务器拒收", "refused"))  # one of the two gave up
     seen: list[str] = []
     answer_box("cancel", seen)

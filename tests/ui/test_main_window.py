@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from station.compliance.messages import TITLES
 from station.demo import DEMO_DIR
 from station.identify.identify import Outcome
-from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog
+from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog, shoot
 from ui.main_window import OVERRIDE_REASONS, RETAKE_REASONS, REVIEW_AT_LEAST
 
 
@@ -53,19 +53,27 @@ def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_windo
     qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
     analysis = window.live_result.analysis
     assert analysis.faces == 1 and analysis.crop is not None  # the face guide has a place to go
-    shown = window.problems.text()
+    shown, asked = window.problems.text(), window.questions.text()
     failing = "、".join(TITLES[check].zh for check, _ in analysis.problems)
-    assert shown == "全部检查通过，可以拍照" or shown == f"未通过 {len(analysis.problems)} 项：{failing}"
+    looks = "、".join(TITLES[check].zh for check, _ in analysis.questions)
+    if analysis.problems:
+        assert shown == f"未通过 {len(analysis.problems)} 项：{failing}"
+    else:
+        assert shown == ("" if analysis.questions else "全部检查通过，可以拍照")
+    assert asked == (f"请目视确认 {len(analysis.questions)} 项：{looks}" if analysis.questions else "")
 
 
 def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_window, frames: Path, station) -> None:
     window = make_window(frames)
-    store = window.workflow.store
+    store = window.session.workflow.store
     window.identify("DEMO0001")
     qtbot.keyClick(window.code_input, Qt.Key_F2)  # not photographed yet: no retake to start
-    assert window.workflow.retake_reason == ""
+    assert window.session.workflow.retake_reason == ""
     answer_next_dialog("学生佩戴隐形眼镜")  # the override reason, asked only if a check fails
     qtbot.keyClick(window.code_input, Qt.Key_Space)
+    assert window.shooting and window.pages.currentWidget() is window.preview  # measured off the UI thread
+    assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "正在处理照片…"
+    qtbot.waitUntil(lambda: not window.shooting, timeout=30_000)
     assert window.pages.currentWidget() is window.review
     assert window.review.values["name"].text() == "林晓雯"
     assert window.message.text() == ""  # no "please take your place" beside the photo under review
@@ -86,7 +94,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
 
     # the same student again: a retake needs a reason, and the earlier photo is kept
     window.identify("DEMO0001")
-    assert window.workflow.identification.outcome is Outcome.ALREADY_CAPTURED
+    assert window.session.workflow.identification.outcome is Outcome.ALREADY_CAPTURED
     # the only way on is a retake: its button stands where the shutter was, whatever the message above says now
     assert window.retake_button.isVisible() and not window.shutter_button.isVisible()
     window.resize(1280, 650)  # a 1280x720 laptop's window: the button is in sight
@@ -97,9 +105,9 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert window.shutter_button.isEnabled() and window.shutter_button.isVisible()
     assert not window.retake_button.isVisible()
     answer_next_dialog("学生佩戴隐形眼镜")
-    window.shutter()
+    shoot(qtbot, window)
     assert window.review.previous.isVisible()  # retake comparison with version 1
-    shot = window.workflow.shot
+    shot = window.session.workflow.shot
     assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
     assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
     # the fullest screen still fits a 1366x768 laptop with its taskbar (at 125 % too: 1093 wide), and a 1080p
@@ -116,7 +124,7 @@ def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, 
     window = make_window(frames)
     window.identify("DEMO0003")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     assert window.pages.currentWidget() is window.review
     qtbot.keyClick(window.code_input, Qt.Key_Space)  # a hint about accepting with Enter...
     qtbot.keyClick(window.code_input, Qt.Key_Escape)
@@ -126,30 +134,30 @@ def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, 
     assert window.message.text() == ""  # ...is gone with the photo it was about
 
 
-def test_cancelled_override_takes_no_photo(make_window, frames: Path) -> None:
+def test_cancelled_override_takes_no_photo(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
     window.identify("DEMO0004")
-    if window.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "pass":
+    if window.session.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "pass":
         return  # nothing to override on this frame
     answer_next_dialog(None)
-    window.shutter()
+    shoot(qtbot, window)
     assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
 
 
-def test_override_reasons_are_one_pick_away_but_never_preselected(make_window, frames: Path, station) -> None:
+def test_override_reasons_are_one_pick_away_but_never_preselected(qtbot, make_window, frames: Path, station) -> None:
     """A false alarm is overridden by picking a common reason, which is recorded with the photo; the reason
     box opens empty, so accepting it untouched (the shutter key pressed twice) takes no photo."""
     window = make_window(frames)
     window.identify("DEMO0006")
-    assert window.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "fail"  # her broad smile
+    assert window.session.workflow.engine.analyze(window.preview.shown_frame.image).verdict == "fail"  # her broad smile
     seen = []
     accept_next_dialog_untouched(seen)
-    window.shutter()
+    shoot(qtbot, window)
     assert seen == [([r.zh for r in OVERRIDE_REASONS], "")]
     assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
 
     on_next_dialog(lambda dialog: (dialog.setTextValue(dialog.comboBoxItems()[0]), dialog.accept()))
-    window.shutter()
+    shoot(qtbot, window)
     assert window.pages.currentWidget() is window.review
     assert window.message.text() == ""  # the first press's refusal is not left beside the photo
     window.accept()
@@ -157,26 +165,26 @@ def test_override_reasons_are_one_pick_away_but_never_preselected(make_window, f
     assert row["override_reason"] == OVERRIDE_REASONS[0].zh
 
 
-def test_retake_reasons_are_offered_but_never_preselected(make_window, frames: Path) -> None:
+def test_retake_reasons_are_offered_but_never_preselected(qtbot, make_window, frames: Path) -> None:
     """F2 then Enter must not record a retake reason nobody chose (the photo replaced would carry it)."""
     window = make_window(frames)
     window.identify("DEMO0001")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     window.accept()
     window.identify("DEMO0001")  # photographed: a retake needs a reason
     seen = []
     accept_next_dialog_untouched(seen)
     window.ask_retake()
     assert seen == [([r.zh for r in RETAKE_REASONS], "")]
-    assert not window.shutter_button.isEnabled() and window.workflow.retake_reason == ""
+    assert not window.shutter_button.isEnabled() and window.session.workflow.retake_reason == ""
 
 
 def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_window, frames: Path, station) -> None:
     window = make_window(frames)
     window.identify("DEMO0005")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     hidden = frames.with_name("unplugged")
     frames.rename(hidden)  # the folder vanishing reads as an unplugged camera
     qtbot.waitUntil(lambda: "断开" in window.camera_status.text() or "停止" in window.camera_status.text(), timeout=10_000)
@@ -195,12 +203,12 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     hidden = frames.with_name("unplugged")
     frames.rename(hidden)
     qtbot.waitUntil(lambda: window.camera_status.property("level") == "bad", timeout=10_000)
-    left_over = window.source.latest()  # the last picture before the loss
+    left_over = window.session.source.latest()  # the last picture before the loss
     assert window.preview.shown_frame is None
     qtbot.wait(1500)  # the checks still busy with the last picture must not bring its results back
     assert not window.shutter_button.isEnabled()  # the last picture is still on screen, dimmed...
     assert window.shutter_button.text() == "相机没有画面，不能拍照"
-    window.shutter()  # ...and the shutter key does not take it
+    shoot(qtbot, window)  # ...and the shutter key does not take it
     assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
     assert window.live_result is None and not window.problems.isVisible()
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
@@ -212,14 +220,14 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert window.preview.shown_frame is not None and window.preview.shown_frame.frame_id > left_over.frame_id
 
 
-def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(make_window, frames: Path, station) -> None:
+def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(qtbot, make_window, frames: Path, station) -> None:
     from station.captures import CaptureStore
 
     store = CaptureStore(station, key=station.demo_key, reserve_bytes=1 << 60)  # "less free space than the reserve"
     window = make_window(frames, store=store)
     window.identify("DEMO0006")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     window.accept()
     assert window.pages.currentWidget() is window.review and window.message.property("level") == "bad"
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
@@ -229,7 +237,7 @@ def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(make_window,
 
 
 def station_absent(window, student_no: str) -> bool:
-    return bool(window.station.db.execute("SELECT absent FROM students WHERE student_no = ?", [student_no]).fetchone()[0])
+    return bool(window.session.station.db.execute("SELECT absent FROM students WHERE student_no = ?", [student_no]).fetchone()[0])
 
 
 def test_queue_screen_follows_the_station(qtbot, make_window, frames: Path) -> None:
@@ -259,10 +267,10 @@ def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, fra
     qr = tmp_path / "phone"
     qr.mkdir()
     shutil.copy(DEMO_DIR / "qr" / "DEMO0001.jpg", qr)
-    old = window.source
+    old = window.session.source
     window.use_camera(open_camera(str(qr), fps=20).start())
     qtbot.waitUntil(lambda: window.card.name.text() == "林晓雯", timeout=10_000)
-    assert old.state.value == "stopped" and window.preview.source is window.source
+    assert old.state.value == "stopped" and window.preview.source is window.session.source
 
 
 def plug_camera(sysfs: Path, index: int, name: str) -> None:
@@ -312,7 +320,7 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> Non
     assert open_camera("2").usb_index == 2 and open_camera(str(DEMO_DIR / "kiosk")).usb_index is None
 
 
-def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(make_window, frames: Path, station) -> None:
+def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(qtbot, make_window, frames: Path, station) -> None:
     from PySide6.QtWidgets import QAbstractItemView
 
     from station.i18n import Text
@@ -323,7 +331,7 @@ def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(make_win
     assert window.failed_button.isHidden()  # nothing failed: nothing to open
     window.identify("DEMO0007")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     window.accept()
     job = outbox.claim(station.db)
     outbox.fail(station.db, job, Text("服务器拒绝：令牌无效", "server refused: bad token"))
@@ -364,7 +372,7 @@ def test_a_captured_student_picked_from_the_list_can_be_retaken(qtbot, make_wind
     window = make_window(frames)
     window.identify("DEMO0008")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     window.accept()
 
     seen = []
@@ -382,7 +390,7 @@ def test_a_captured_student_picked_from_the_list_can_be_retaken(qtbot, make_wind
     window.pick_student()
     assert seen == ["2021010108", "1"]  # one match, already photographed once
     assert window.card.name.text() == "郑欣然"
-    assert window.workflow.identification.outcome is Outcome.ALREADY_CAPTURED and window.retake_button.isVisible()
+    assert window.session.workflow.identification.outcome is Outcome.ALREADY_CAPTURED and window.retake_button.isVisible()
 
 
 def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
@@ -391,7 +399,7 @@ def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Pat
     window = make_window(frames)
     window.identify("DEMO0009")
     answer_next_dialog("测试")
-    window.shutter()
+    shoot(qtbot, window)
     before = window.message.text()
     phone = tmp_path / "phone"
     phone.mkdir()
@@ -399,8 +407,11 @@ def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Pat
     window.use_camera(open_camera(str(phone), fps=20).start())  # the new camera's scanner is paused too
     qtbot.wait(1500)
     assert window.pages.currentWidget() is window.review and window.message.text() == before
-    window.escape()  # back to live: the code is read again
-    qtbot.waitUntil(lambda: window.card.name.text() == "林晓雯", timeout=10_000)
+    window.escape()  # back to live: the code held up is read again, and asks to switch rather than switching
+    qtbot.waitUntil(lambda: "按 F4 切换" in window.message.text(), timeout=10_000)
+    assert "林晓雯" in window.message.text() and window.card.name.text() != "林晓雯"
+    qtbot.keyClick(window.code_input, Qt.Key_F4)
+    assert window.card.name.text() == "林晓雯"
 
 
 def test_the_queue_screen_keeps_the_student_at_the_camera_in_view(qtbot, make_window, frames: Path, station,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog
 
-from tests.ui.conftest import on_next_dialog
+from tests.ui.conftest import on_next_dialog, shoot
 from tests.ui.test_closing_and_export import photograph
 
 
@@ -25,10 +25,10 @@ def test_an_override_typed_while_another_student_was_scanned_takes_nothing(qtbot
     window = make_window(frames)
     window.identify("DEMO0001")  # 林晓雯; the demo frame fails checks, so the shutter asks for a reason
     scan_then_answer(window, "DEMO0002", "已目视确认，系统误报")
-    window.shutter()
-    assert window.workflow.shot is None  # 林晓雯's frame is not held for 陈浩然
+    shoot(qtbot, window)
+    assert window.session.workflow.shot is None  # 林晓雯's frame is not held for 陈浩然
     assert window.card.name.text() == "陈浩然" and "扫描了另一名学生" in window.message.text()
-    assert window.station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    assert window.session.station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
 
 
 def test_a_retake_reason_typed_while_another_student_was_scanned_is_not_theirs(qtbot, make_window,
@@ -39,5 +39,5 @@ def test_a_retake_reason_typed_while_another_student_was_scanned_is_not_theirs(q
     window.identify("DEMO0001")
     scan_then_answer(window, "DEMO0002", "学生要求重拍")
     window.ask_retake()  # F2 for 林晓雯
-    assert window.workflow.student.name == "陈浩然" and window.workflow.retake_reason == ""
+    assert window.session.workflow.student.name == "陈浩然" and window.session.workflow.retake_reason == ""
     assert "重拍没有开始" in window.message.text() and "F2" in window.message.text()

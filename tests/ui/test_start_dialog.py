@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from station.context import Station
 from station.storage.station_key import ENV_PASSPHRASE, key_file
 from tests.ui.conftest import on_next_dialog
-from ui.app import sign_in
+from station.capture.startup import Opened
+from ui.app import sign_in as sign_in_dialogs
 from ui.start_dialog import StartDialog
 
 
@@ -21,6 +22,12 @@ def fresh(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     station = Station.open(home, "zh")
     yield station
     station.close()
+
+
+def sign_in(station: Station, operator: str | None, key=None, demo: bool = False):
+    """(operator, station key) once the start dialogs are answered; None when cancelled."""
+    signed = sign_in_dialogs(Opened(station, "0", demo, key), operator)
+    return None if signed is None else (signed.operator, signed.key)
 
 
 def answer_start_dialogs(*steps) -> list[dict[str, object]]:
@@ -104,11 +111,10 @@ def test_cancel_opens_nothing(qtbot, fresh: Station) -> None:
 
 def test_the_demo_photographer_never_reaches_the_real_stations_dialog(qtbot, fresh: Station, tmp_path: Path) -> None:
     from station.demo import demo_home, prepare_demo
-    from ui.app import DEMO_OPERATOR
 
     demo = Station.open(demo_home(tmp_path / "demo"), "zh")
     try:
-        assert sign_in(demo, DEMO_OPERATOR, prepare_demo(demo)) is not None
+        assert sign_in(demo, None, prepare_demo(demo), demo=True)[0] == "演示摄影师"
     finally:
         demo.close()
     seen: list[str] = []

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from station.i18n import Text
 from station.logs import log_to_file
 from station.upload import outbox
-from tests.ui.conftest import answer_next_dialog
+from tests.ui.conftest import answer_next_dialog, shoot
 from ui.main_window import REVIEW_AT_LEAST
 
 
@@ -30,7 +30,7 @@ def test_the_days_actions_reach_the_log(qtbot, make_window, frames: Path, statio
     window = make_window(frames)
     window.identify("DEMO0001")
     answer_next_dialog("学生佩戴隐形眼镜")  # the demo frame fails checks (her smile)
-    window.shutter()
+    shoot(qtbot, window)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     window.accept()
     window.identify("DEMO0001")

@@ -1,0 +1,38 @@
+"""Screenshots of the registrar's pages, rendered by headless Chromium over HTTPS, for the README.
+
+  .venv/bin/python scripts/registrar_screenshots.py   # writes assets/screenshots/registrar_*_zh.png
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.server.browser import render  # noqa: E402
+from tests.server.registrar_day import registrar_day  # noqa: E402
+
+OUT = ROOT / "assets" / "screenshots"
+PAGES = {"registrar_overview_zh.png": ("/", (1000, 560)), "registrar_class_zh.png": ("/classes/软件2101", (1000, 820)),
+         "registrar_missing_zh.png": ("/missing", (1000, 470))}
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="registrar-shots-") as scratch:
+        root = Path(scratch)
+        (root / "home").mkdir()
+        day = registrar_day(root, root / "home")
+        try:
+            for name, (path, size) in PAGES.items():
+                render(day.url(path), day.cert_file, OUT / name, size)
+                print(OUT / name)
+        finally:
+            day.server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

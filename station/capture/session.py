@@ -1,0 +1,354 @@
+"""The capture session: the one owner of a station's flow, from camera to upload queue.
+
+It holds the camera, the live checks, the code scanner, the workflow (the state machine of one student),
+the encrypted capture store and the uploader, and offers a window (or a command) everything it can do:
+identify, shoot (press, measure off the UI thread, take), override, accept, reshoot, retake, mark and
+undo absent, retry failed uploads, export to USB, and a status snapshot. A window only shows what the
+session says and forwards keys; it holds no rule.
+
+Threads: the camera, the live checks and the code scanner run on threads of their own. Whatever they
+report reaches the session's listeners through `post`, which runs a call on the thread that drives the
+session (a window passes its UI thread's poster). `measure` is the one command meant for a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station.camera import open_camera
+from station.camera.backends import UsbSettings
+from station.camera.source import CameraState, Frame, FrameSource, StateChange
+from station.capture.live_checks import LiveChecks, LiveResult
+from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
+from station.capture.workflow import (
+    Blocked, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, Step,
+)
+from station.captures import CaptureStore, CaptureVersion, status as capture_status, version_counts
+from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.identify.frames import SeenCode
+from station.identify.identify import Identification
+from station.identify.scanner import CodeScanner
+from station.roster import schedule
+from station.roster.schedule import Slot
+from station.roster.store import Student, set_absent
+from station.storage.envelope import EnvelopeError
+from station.upload import outbox
+from station.upload.outbox import QueueHealth
+from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
+from station.upload.uploader import Uploader
+
+__all__ = ["CaptureSession", "QueueHealth", "RosterRow", "SessionListener", "Status", "CallQueue"]
+log = logging.getLogger(__name__)
+
+# A code held up to the camera spans about an eighth of a 1280-px frame (the demo's phones: 162 px); a phone
+# in the queue behind the student, a twentieth or less. Narrower than this, a code is background.
+HELD_UP_SHARE = 0.06
+OFFER_SWITCH = Text("摄像头看到另一名学生的采集码：{name}（{no}）。确认是这名学生在拍照时按 F4 切换；当前学生仍是{current}",
+                    "The camera sees another student's code: {name} ({no}). Press F4 to switch to them if they are the "
+                    "one being photographed; the current student is still {current}")
+NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
+
+
+class CallQueue:
+    """The poster of a session driven from a thread with no event loop (a command, a test): the camera's,
+    the scanner's and the live checks' reports wait here until that thread runs them (the station database,
+    like mediapipe's graphs, belongs to the thread that opened it)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+
+    def __call__(self, call: Callable[[], None]) -> None:
+        self._calls.put(call)
+
+    def run_pending(self, wait: float = 0.0) -> int:
+        """Run what has arrived (waiting up to `wait` seconds for the first); returns how many ran."""
+        ran = 0
+        try:
+            call = self._calls.get(timeout=wait) if wait > 0 else self._calls.get_nowait()
+            while True:
+                call()
+                ran += 1
+                call = self._calls.get_nowait()
+        except queue.Empty:
+            return ran
+
+
+def _ignore(*_: object) -> None:
+    pass
+
+
+@dataclass
+class SessionListener:
+    """What a window wants to hear; each call arrives through the session's `post`."""
+
+    live: Callable[[LiveResult], None] = _ignore
+    camera: Callable[[StateChange], None] = _ignore
+    identified: Callable[[Identification], None] = _ignore  # a code the camera saw made this student current
+    offered: Callable[[Identification, Text], None] = _ignore  # a code held up asks to switch students
+    unknown: Callable[[Identification], None] = _ignore  # a code held up that names nobody
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the status bar and the side panel show, in one read."""
+
+    camera: CameraState
+    queue: QueueHealth
+    slot: Slot | None
+    next_waiting: QueueEntry | None
+    can_undo_absent: bool
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A student as the picker lists them: whom to pick for a retake when they carry no code."""
+
+    student: Student
+    versions: int
+
+
+@dataclass
+class CaptureSession:
+    station: Station
+    store: CaptureStore
+    operator: str
+    source: FrameSource
+    uploader: Uploader | None = None
+    listener: SessionListener = field(default_factory=SessionListener)
+    post: Callable[[Callable[[], None]], None] = field(default_factory=CallQueue)
+    live_checks: bool = True
+    scan_codes: bool = True
+    workflow: CaptureWorkflow | None = None
+    mask_names: bool = True  # on the queue screen
+    _checks: LiveChecks | None = field(default=None, init=False, repr=False)
+    _scanner: CodeScanner | None = field(default=None, init=False, repr=False)
+    _offer: Identification | None = field(default=None, init=False, repr=False)
+    _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
+    usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
+
+    def __post_init__(self) -> None:
+        if self.workflow is None:
+            self.workflow = CaptureWorkflow(self.station, self.store, self.operator)
+
+    # -- threads -------------------------------------------------------------------------------------
+    def start(self) -> "CaptureSession":
+        """Start watching the camera: its state, the codes shown to it, the live checks."""
+        self._watch(self.source)
+        return self
+
+    def _watch(self, source: FrameSource) -> None:
+        source.subscribe(lambda change: self.post(lambda: self._camera_changed(source, change)))
+        if self.scan_codes:
+            self._scanner = CodeScanner(source, lambda code: self.post(lambda: self.camera_code(code)))
+            self._scanner.pause(self.workflow.step is Step.REVIEW)
+            self._scanner.start()
+        if self.live_checks:
+            self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result))).start()
+
+    def stop_watching(self) -> None:
+        """The camera's scanner and live checks stop (the camera itself and the workflow stay)."""
+        self._unwatch()
+
+    def _unwatch(self) -> None:
+        if self._scanner is not None:
+            self._scanner.stop()
+        if self._checks is not None:
+            self._checks.stop()
+        self._scanner = self._checks = None
+
+    def open_usb_camera(self, index: int, settings: UsbSettings) -> FrameSource:
+        """The camera dialog's choice, in place of the camera in use."""
+        self.usb_settings = settings
+        return self.use_camera(open_camera(index, usb=settings).start())
+
+    def use_camera(self, source: FrameSource) -> FrameSource:
+        """Swap the camera under the scanner and the live checks."""
+        self._unwatch()
+        old, self.source = self.source, source
+        old.stop()
+        self._watch(source)
+        return source
+
+    def _camera_changed(self, source: FrameSource, change: StateChange) -> None:
+        if source is self.source:  # a late word from a camera just swapped out says nothing now
+            self.listener.camera(change)
+
+    def _live(self, source: FrameSource, result: LiveResult) -> None:
+        if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
+            self.listener.live(result)
+
+    # -- who is in front of the camera ---------------------------------------------------------------
+    @property
+    def step(self) -> Step:
+        return self.workflow.step
+
+    @property
+    def student(self):
+        return self.workflow.student
+
+    def identify(self, payload: str) -> Identification:
+        """A code typed, picked or scanned with a handheld scanner: a deliberate act, so it switches at once."""
+        self._offer = None
+        return self.workflow.identify(payload)
+
+    def camera_code(self, code: SeenCode) -> None:
+        """A code the camera saw. It identifies a student only while nobody is at the camera; while someone
+        is, a code held up close asks to switch (F4), and one in the background of the picture is ignored.
+        The student just saved, whose code is still in view, is not identified again."""
+        workflow = self.workflow
+        if workflow.step is Step.REVIEW or workflow.pressed is not None:
+            return
+        current = workflow.student
+        if current is None:
+            found = workflow.lookup(code.text)
+            if found.ok and found.student.student_no == workflow.last_saved:
+                return  # the save stays confirmed on screen until someone else is identified
+            if found.ok:
+                workflow.select(found)
+                self.listener.identified(found)
+            elif code.width_share >= HELD_UP_SHARE:
+                self.listener.unknown(found)
+            return
+        if code.width_share < HELD_UP_SHARE:
+            return  # a code in the background: the next student's phone in the queue
+        found = workflow.lookup(code.text)
+        if not found.ok:
+            self.listener.unknown(found)
+        elif found.student.student_no != current.student_no:
+            self._offer = found
+            self.listener.offered(found, OFFER_SWITCH.format(name=found.student.name, no=found.student.student_no,
+                                                              current=current.name))
+
+    def accept_offer(self) -> Identification:
+        """F4: the student whose code was held up is the one at the camera."""
+        offer, self._offer = self._offer, None
+        if offer is None:
+            raise StationError(NO_OFFER)
+        return self.workflow.identify(offer.student.student_no)
+
+    @property
+    def offer(self) -> Identification | None:
+        return self._offer
+
+    # -- the shutter ---------------------------------------------------------------------------------
+    def shutter_blocked(self) -> Blocked | None:
+        return self.workflow.shutter_blocked(self.source.state)
+
+    def press(self, frame: Frame | None) -> ShutterRequest | ShutterRefused:
+        self._offer = None  # the student being photographed is the one on the card
+        request = self.workflow.press(frame, self.source.state)
+        if isinstance(request, ShutterRequest) and self._scanner is not None:
+            self._scanner.pause(True)
+        return request
+
+    def measure(self, request: ShutterRequest) -> Measured:
+        """The shutter's work: run it on a worker thread, then `take` its result on the session's thread."""
+        return self.workflow.measure(request)
+
+    def release(self, request: ShutterRequest) -> None:
+        """The measurement failed (a program error, reported): the shutter is free again."""
+        self.workflow.release(request)
+        self._pause_scanner()
+
+    def take(self, measured: Measured, override_reason: str = "") -> Shot | ShutterRefused:
+        outcome = self.workflow.take(measured, override_reason)
+        self._pause_scanner()
+        return outcome
+
+    def previous_photo(self, shot: Shot) -> bytes | None:
+        """The registered photo a retake replaces, for review beside the new one (None: none, or damaged)."""
+        status = capture_status(self.station.db, shot.student.student_no)
+        if not status.captured:
+            return None
+        try:
+            return self.store.load_for_review(shot.student.student_no, status.versions)
+        except (StationError, EnvelopeError):
+            return None  # a damaged older copy must not block the new photo
+
+    def accept(self) -> CaptureVersion:
+        version = self.workflow.accept()
+        self._pause_scanner()
+        if self.uploader is not None:
+            self.uploader.wake()
+        return version
+
+    def reshoot(self) -> None:
+        self.workflow.reject()
+        self._pause_scanner()
+
+    def start_retake(self, reason: str, for_student: str | None = None) -> None:
+        self.workflow.start_retake(reason, for_student)
+
+    def _pause_scanner(self) -> None:
+        if self._scanner is not None:
+            self._scanner.pause(self.workflow.step is Step.REVIEW)
+
+    # -- the queue of students -----------------------------------------------------------------------
+    def queue_board(self, now: dt.datetime | None = None, mask_names: bool | None = None) -> QueueBoard:
+        current = self.workflow.student
+        return build_board(self.station.db, now or dt.datetime.now(), current.student_no if current else None,
+                           self.mask_names if mask_names is None else mask_names)
+
+    def next_waiting(self) -> QueueEntry | None:
+        """Whom the photographer calls next, by full name (only the queue screen masks names)."""
+        return next_waiting(self.queue_board(mask_names=False))
+
+    def roster_rows(self) -> list[RosterRow]:
+        versions = version_counts(self.station.db)
+        return [RosterRow(s, versions.get(s.student_no, 0)) for s in schedule.ordered_students(self.station.db)]
+
+    def mark_next_absent(self) -> QueueEntry | None:
+        entry = self.next_waiting()
+        if entry is not None:
+            set_absent(self.station.db, entry.student_no, True)
+            self._marked_absent.append(entry)
+        return entry
+
+    def undo_absent(self) -> QueueEntry | None:
+        """A mistaken F3 (the student was there, or the wrong one was marked) is taken back, latest first."""
+        if not self._marked_absent:
+            return None
+        entry = self._marked_absent.pop()
+        set_absent(self.station.db, entry.student_no, False)
+        return entry
+
+    # -- uploads -------------------------------------------------------------------------------------
+    def queue_health(self) -> QueueHealth:
+        return outbox.queue_health(self.station.db)
+
+    def retry_failed_uploads(self) -> int:
+        count = outbox.retry_failed(self.station.db)
+        if self.uploader is not None:
+            self.uploader.wake()
+        return count
+
+    def check_export(self) -> None:
+        """Raises when there is nothing to export, before anyone is asked for a folder."""
+        if not outbox.unsent_uids(self.station.db):
+            raise StationError(NOTHING_TO_EXPORT, exit_code=1)
+
+    def export_to(self, folder: Path) -> PackageReport:
+        """The offline route, for a day when the network is down: the queue written to a stick."""
+        return write_package(self.station, self.store.key, folder)
+
+    # -- at a glance, and at the end -----------------------------------------------------------------
+    def status(self, now: dt.datetime | None = None) -> Status:
+        return Status(self.source.state, self.queue_health(), schedule.current_slot(self.station.db, now or dt.datetime.now()),
+                      self.next_waiting(), bool(self._marked_absent))
+
+    def closing_warnings(self) -> list[Text]:
+        return self.workflow.closing_warnings()
+
+    def close(self) -> None:
+        self._unwatch()
+        self.source.stop()
+        if self.uploader is not None:
+            self.uploader.stop()
+        self.workflow.close()

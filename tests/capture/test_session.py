@@ -1,0 +1,179 @@
+"""The capture session without a window: codes the camera sees are taken only on purpose, a save stays confirmed
+while the student's code is still in view, and a shutter press is measured once (an override measures nothing
+again)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.camera import open_camera
+from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListener
+from station.capture.workflow import CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan
+from station.captures import CaptureStore
+from station.chsi.pipeline import ChsiPipeline
+from station.compliance.engine import ComplianceEngine
+from station.context import Station
+from station.demo import DEMO_DIR, prepare_demo
+from station.identify.frames import SeenCode, decode_codes
+from tests.identify.images import qr_image
+
+KIOSK = DEMO_DIR / "kiosk" / "01_good.jpg"
+
+
+@pytest.fixture(scope="module")
+def engine() -> ComplianceEngine:
+    return ComplianceEngine.load()
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> ChsiPipeline:
+    return ChsiPipeline()
+
+
+@pytest.fixture
+def station(home: Path):
+    s = Station.open(home, "zh")
+    s.demo_key = prepare_demo(s)
+    yield s
+    s.close()
+
+
+def frame_with_code(payload: str, width_px: int, at: tuple[int, int]) -> np.ndarray:
+    """The kiosk frame (a student on the backdrop) with a QR code `width_px` wide pasted at `at`."""
+    scene = cv2.imread(str(KIOSK))
+    code = cv2.resize(qr_image(payload), (width_px, width_px), interpolation=cv2.INTER_NEAREST)
+    x, y = at
+    scene[y:y + width_px, x:x + width_px] = code
+    return scene
+
+
+class Heard:
+    def __init__(self) -> None:
+        self.identified: list[str] = []
+        self.offered: list[str] = []
+
+    def listener(self) -> SessionListener:
+        return SessionListener(identified=lambda found: self.identified.append(found.student.student_no),
+                               offered=lambda found, _text: self.offered.append(found.student.student_no))
+
+
+def session_on(station: Station, frames: Path, engine, pipeline, heard: Heard) -> CaptureSession:
+    source = open_camera(str(frames), fps=15).start()
+    store = CaptureStore(station, key=station.demo_key)
+    workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+    return CaptureSession(station, store, "测试摄影师", source, listener=heard.listener(), live_checks=False,
+                          workflow=workflow).start()
+
+
+def wait_for(session: CaptureSession, condition, timeout: float = 15.0) -> bool:
+    """Run the session's reports on this thread (as a window's event loop would) until `condition` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        session.post.run_pending(0.05)
+        if condition():
+            return True
+    return False
+
+
+def test_the_size_rule_tells_a_code_held_up_from_one_in_the_background() -> None:
+    [near] = decode_codes(frame_with_code("DEMO0002", 170, (40, 60)))
+    [far] = decode_codes(frame_with_code("DEMO0002", 60, (40, 60)))
+    assert near.width_share >= HELD_UP_SHARE > far.width_share
+
+
+def test_a_code_behind_the_current_student_never_switches_them(station, engine, pipeline, tmp_path: Path) -> None:
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    cv2.imwrite(str(frames / "a.png"), frame_with_code("DEMO0002", 60, (1100, 40)))  # a phone in the queue behind
+    heard = Heard()
+    session = session_on(station, frames, engine, pipeline, heard)
+    try:
+        session.identify("DEMO0001")  # typed: at once
+        wait_for(session, lambda: False, timeout=2.5)  # the scanner has read the background code several times
+        assert session.student.student_no == "2021010101" and heard.offered == [] and heard.identified == []
+    finally:
+        session.stop_watching()
+        session.source.stop()
+
+
+def test_a_code_held_up_asks_to_switch_and_switches_only_on_the_key(station, engine, pipeline, tmp_path: Path) -> None:
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    cv2.imwrite(str(frames / "a.png"), frame_with_code("DEMO0002", 170, (40, 60)))
+    heard = Heard()
+    session = session_on(station, frames, engine, pipeline, heard)
+    try:
+        session.identify("DEMO0001")
+        assert wait_for(session, lambda: heard.offered == ["2021010102"])
+        assert session.student.student_no == "2021010101"  # still the student on the card
+        assert session.accept_offer().student.student_no == "2021010102"
+        assert session.student.student_no == "2021010102"
+    finally:
+        session.stop_watching()
+        session.source.stop()
+
+
+def test_with_nobody_at_the_camera_a_code_identifies_at_once_but_not_the_student_just_saved(
+        station, engine, pipeline, tmp_path: Path) -> None:
+    from station.camera.source import CameraState, Frame
+
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(DEMO_DIR / "qr" / "DEMO0001.jpg", frames)
+    heard = Heard()
+    session = session_on(station, frames, engine, pipeline, heard)
+    try:
+        assert wait_for(session, lambda: heard.identified == ["2021010101"])  # nobody was there: at once
+        session.stop_watching()
+        request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
+        refused = session.take(session.measure(request))
+        session.take(refused.measured, override_reason="已目视确认，系统误报")
+        session.accept()
+        held_up = SeenCode("DEMO0001", 0.13)  # her phone, still held up after the save
+        session.camera_code(held_up)
+        assert session.student is None and heard.identified == ["2021010101"]  # the save stays confirmed
+        session.identify("DEMO0003")
+        session.camera_code(SeenCode("DEMO0002", 0.13))  # someone is at the camera: a code held up only asks
+        assert heard.offered == ["2021010102"] and session.student.student_no == "2021010103"
+    finally:
+        session.stop_watching()
+        session.source.stop()
+
+
+def test_one_measurement_per_press_and_an_override_measures_nothing_again(station, engine, pipeline) -> None:
+    store = CaptureStore(station, key=station.demo_key)
+    workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+    workflow.identify("DEMO0001")
+    from station.camera.source import CameraState, Frame
+
+    image = cv2.imread(str(KIOSK))
+    request = workflow.press(Frame(7, time.monotonic(), image), CameraState.LIVE)
+    assert isinstance(request, ShutterRequest)
+    assert workflow.press(Frame(8, time.monotonic(), image), CameraState.LIVE).message.zh.startswith("正在处理")
+    measured = workflow.measure(request)
+    assert isinstance(measured, Measured) and measured.chsi.ok
+    assert upright_plan(measured.analysis) is not None  # the pipeline started from the analysis's own crop plan
+    refused = workflow.take(measured)
+    assert isinstance(refused, ShutterRefused) and refused.can_override  # her broad smile
+    assert refused.measured is measured
+    shot = workflow.take(refused.measured, override_reason="已目视确认，系统误报")
+    assert isinstance(shot, Shot) and shot.analysis is measured.analysis and shot.chsi_jpeg == measured.chsi.jpeg
+
+
+def test_a_frame_measured_for_one_student_is_never_taken_for_another(station, engine, pipeline) -> None:
+    from station.camera.source import CameraState, Frame
+
+    workflow = CaptureWorkflow(station, CaptureStore(station, key=station.demo_key), "测试摄影师", engine=engine,
+                               pipeline=pipeline)
+    workflow.identify("DEMO0001")
+    request = workflow.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))), CameraState.LIVE)
+    measured = workflow.measure(request)
+    workflow.identify("DEMO0002")  # scanned while the frame was being measured
+    refused = workflow.take(measured, override_reason="已目视确认，系统误报")
+    assert isinstance(refused, ShutterRefused) and "另一名学生" in refused.message.zh and workflow.shot is None

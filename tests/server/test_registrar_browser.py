@@ -1,0 +1,37 @@
+"""The registrar's pages rendered by headless Chromium over HTTPS: class page, missing list, queue health."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from tests.server.browser import chromium, render
+from tests.server.registrar_day import registrar_day
+
+pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (scripts/test.sh installs it)")
+
+
+@pytest.fixture
+def day(tmp_path, home):
+    day = registrar_day(tmp_path, home)
+    yield day
+    day.server.stop()
+
+
+def test_the_overview_shows_each_class_and_the_station_s_queue_and_last_contact(day, tmp_path):
+    shot = tmp_path / "overview.png"
+    dom = render(day.url("/"), day.cert_file, shot)
+    classes = dom.split("各班采集情况")[1].split("</table>")[0]
+    assert "软件2101</a></td><td>5</td><td>2</td><td><span class=\"bad\">3</span></td><td>1</td>" in classes
+    station = dom.split("<td>S01</td>")[1].split("</tr>")[0].split("</td><td>")
+    assert station[0] == "<td>一号机位" and "—" not in station[1]  # last contact
+    assert station[2:4] == ["0", "0"]  # waiting, sending
+    with Image.open(shot) as image:
+        assert image.size == (1100, 800) and len(image.convert("L").getcolors(256)) > 10  # text, not a blank page
+
+
+def test_the_class_page_lists_who_is_missing_and_the_retake(day):
+    dom = render(day.url("/classes/软件2101"), day.cert_file)
+    missing = dom.split("未拍摄名单（3）")[1].split("重拍（")[0]
+    assert [name in missing for name in ("陈浩然", "赵雨桐", "周子涵", "林晓雯")] == [True, True, True, False]
+    assert "闭眼" in dom.split("重拍（1）")[1]
