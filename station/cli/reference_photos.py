@@ -1,4 +1,7 @@
-"""`photo-station roster photos PATH [--json]`: each student's reference photo from a folder or a zip.
+"""`photo-station roster photos PATH [--json] [--roster FILE]`: each student's reference photo from a folder or zip.
+
+A file belongs to the student whose student number or ID number is its name, or whom the roster's 照片 column
+(`--roster`: the school's .xlsx/.csv with 学号 and 照片 columns) names it for.
 
 With --json one object: {"imported", "updated", "unchanged", "rejected": [{"file", "student_no", "code",
 "reason"}]}. Exit 0 when the folder or zip was read (refused photos are in the report); exit 2 when it cannot
@@ -15,13 +18,14 @@ from station.cli.passphrase import cli_station_key
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
-from station.identity.references import import_reference_photos
+from station.identity.references import check_source, import_reference_photos
 
 
 def import_photos(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
     try:
-        report = import_reference_photos(station, args.path, cli_station_key(station).key)
+        check_source(args.path)
+        report = import_reference_photos(station, args.path, cli_station_key(station).key, roster=args.roster)
     except StationError as exc:
         if args.json:
             print_json({"error": "unreadable_photos", "message": exc.text.get(station.lang)})

@@ -24,6 +24,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                 help="import reference photos (folder or zip; file names are student or ID numbers)")
     photos.add_argument("path", type=Path)
     photos.add_argument("--json", action="store_true", help="print one JSON object")
+    photos.add_argument("--roster", type=Path, default=None,
+                        help="a roster file whose 照片 column names each student's photo file")
     photos.set_defaults(func=_photos)
     listing = actions.add_parser("list", parents=[common], help="list the students of a class, or the classes")
     listing.add_argument("--class", dest="class_name")

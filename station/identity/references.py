@@ -30,6 +30,8 @@ from station.identity.reference_store import FOLDER
 from station.identity.verify import MODEL_ID
 from station.localtime import system_clock
 from station.roster import store
+from station.roster.columns import ALIASES, find_header
+from station.roster.table import cell_text, read_sheets
 from station.storage.atomic import write_atomic
 from station.storage.envelope import seal
 from station.upload.link import load_link
@@ -105,8 +107,37 @@ def _decode(data: bytes, suffix: str, scratch: Path) -> np.ndarray | None:
     return read_image(probe)
 
 
-def match_student(db: sqlite_utils.Database, name: str) -> list[str]:
-    """Student numbers whose student number or ID number is the file's name (ID numbers ignoring x/X)."""
+PHOTO_ALIASES = {"student_no": ALIASES["student_no"], "photo": ("照片", "照片文件", "照片文件名", "相片", "photo", "photofile")}
+NO_PHOTO_COLUMN = Text("名单 {path} 中没有“学号”和“照片”两列", "the roster {path} has no 学号 (student number) and 照片 (photo) columns")
+
+
+def photo_column(roster: Path) -> dict[str, str]:
+    """{photo file name, lower case, with and without its extension: student number} from a roster's 照片 column."""
+    names: dict[str, str] = {}
+    found_header = False
+    for sheet in read_sheets(roster):
+        header = find_header(sheet, PHOTO_ALIASES, ("student_no", "photo"))
+        if header is None:
+            continue
+        found_header = True
+        for _, cells in sheet.rows[header.index + 1:]:
+            number, photo = (cell_text(cells[header.columns[f]]) if header.columns[f] < len(cells) else ""
+                             for f in ("student_no", "photo"))
+            if number and photo:
+                base = Path(photo.replace("\\", "/")).name.lower()
+                names[base] = names[Path(base).stem] = number
+    if not found_header:
+        raise StationError(NO_PHOTO_COLUMN.format(path=roster))
+    return names
+
+
+def match_student(db: sqlite_utils.Database, name: str, photo_names: dict[str, str] | None = None) -> list[str]:
+    """Student numbers the file belongs to: named in the roster's 照片 column, else whose student number or
+    ID number (ignoring x/X) is the file's name."""
+    base = Path(name).name.lower()
+    listed = (photo_names or {}).get(base) or (photo_names or {}).get(Path(base).stem)
+    if listed:
+        return [listed] if store.get_student(db, listed) else []
     stem = Path(name).stem.strip()
     found = {s.student_no for s in store.find_by(db, "student_no", stem)}
     found |= {s.student_no for s in store.find_by(db, "id_number", stem, ignore_case=True)}
@@ -127,18 +158,25 @@ def check_photo(embedder: FaceEmbedder, image: np.ndarray | None) -> np.ndarray 
     return outcome.vector
 
 
-def import_reference_photos(station: Station, source: Path, station_key: bytes,
-                            embedder: FaceEmbedder | None = None) -> ReferenceReport:
-    """Check, seal and register every reference photo in `source` (folder or zip)."""
+def check_source(source: Path) -> None:
+    """Refuse what is neither a folder nor a zip before anything else is asked (a passphrase, the models)."""
     if not source.exists() or not (source.is_dir() or zipfile.is_zipfile(source)):
         raise StationError(UNREADABLE_SOURCE.format(path=source))
+
+
+def import_reference_photos(station: Station, source: Path, station_key: bytes,
+                            embedder: FaceEmbedder | None = None, roster: Path | None = None) -> ReferenceReport:
+    """Check, seal and register every reference photo in `source` (folder or zip); `roster` is a roster file
+    whose 照片 column names each student's photo file."""
+    check_source(source)
+    photo_names = photo_column(roster) if roster is not None else None
     db = station.db
     server_key = load_link(db).server_key()  # photos are sealed for the server too, as captures are
     embedder = embedder or FaceEmbedder()
     report, seen = ReferenceReport(), {}
     with tempfile.TemporaryDirectory() as scratch:
         for name, data in _entries(source):
-            students = match_student(db, name)
+            students = match_student(db, name, photo_names)
             if not students:
                 report.rejected.append(Refused(name, NO_STUDENT, "no_student"))
                 continue

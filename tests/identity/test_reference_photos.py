@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.chsi.image_io import read_image
+from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
 from station.identity.reference_store import reference_gallery, reference_photo
 from station.identity.references import import_reference_photos
@@ -89,12 +90,11 @@ def test_folder_import_checks_each_photo_and_seals_what_it_keeps(faces_dir: Path
 
 
 def test_cli_imports_a_zip_and_says_why_it_refuses(faces_dir: Path, tmp_path: Path, station) -> None:
-    source = _folder(faces_dir, tmp_path / "photos")
     archive = tmp_path / "photos.zip"
+    first, other = photos_of(faces_dir, "Alan_Greenspan")[0], photos_of(faces_dir, "Colin_Powell")[0]
     with zipfile.ZipFile(archive, "w") as zf:
-        for path in sorted(source.rglob("*")):
-            if path.is_file():
-                zf.write(path, path.relative_to(source).as_posix())
+        zf.write(other, "class/2021001.jpg")
+        zf.writestr("2021003.png", cv2.imencode(".png", side_by_side(first, other))[1].tobytes())
         zf.writestr("2021002_notes.txt", "not a photo")
     env = {**os.environ, "PHOTO_STATION_PASSPHRASE": PASSPHRASE}
     home = str(station.home)
@@ -103,9 +103,9 @@ def test_cli_imports_a_zip_and_says_why_it_refuses(faces_dir: Path, tmp_path: Pa
                             capture_output=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr.decode()
     report = json.loads(result.stdout)
-    assert report["imported"] == 2 and len(report["rejected"]) == 4
-    several = next(r for r in report["rejected"] if r["file"] == "2021003.png")
-    assert several["student_no"] == "2021003" and "人脸" in several["reason"]
+    assert report["imported"] == 1 and len(report["rejected"]) == 1
+    several = report["rejected"][0]
+    assert several["file"] == "2021003.png" and several["student_no"] == "2021003" and "人脸" in several["reason"]
 
     broken = tmp_path / "broken.zip"
     broken.write_bytes(b"PK\x03\x04 this is no zip")
@@ -113,3 +113,20 @@ def test_cli_imports_a_zip_and_says_why_it_refuses(faces_dir: Path, tmp_path: Pa
                              capture_output=True, timeout=120, env=env)
     assert refused.returncode == 2 and json.loads(refused.stdout)["error"] == "unreadable_photos"
     assert b"Traceback" not in refused.stderr
+
+
+def test_a_roster_photo_column_names_the_files(faces_dir: Path, tmp_path: Path, station,
+                                               embedder: FaceEmbedder) -> None:
+    source = tmp_path / "photos"
+    source.mkdir()
+    (source / "Wang Fang.JPG").write_bytes(photos_of(faces_dir, "Alan_Greenspan")[0].read_bytes())
+    listing = tmp_path / "photo_roster.csv"
+    listing.write_text("学号,姓名,照片\n2021003,王芳,photos\\wang fang.jpg\n", encoding="utf-8")
+    key = unlock_station_key(station.home, PASSPHRASE).key
+    report = import_reference_photos(station, source, key, embedder, roster=listing)
+    assert (report.imported, report.rejected) == (1, [])
+    assert reference_gallery(station.db, key).keys == ("2021003",)
+    no_column = tmp_path / "plain.csv"
+    no_column.write_text("学号,姓名\n2021003,王芳\n", encoding="utf-8")
+    with pytest.raises(StationError):
+        import_reference_photos(station, source, key, embedder, roster=no_column)
