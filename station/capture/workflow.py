@@ -242,8 +242,10 @@ class CaptureWorkflow:
         problems = analysis.instructions
         if problems and not override_reason.strip():
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
-            return ShutterRefused(Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en), problems,
-                                  self.student.student_no, measured)
+            message = Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en)
+            if not measured.chsi.ok:  # no photo can be made of this frame (nobody in it...): nothing to override
+                return ShutterRefused(message, [])
+            return ShutterRefused(message, problems, self.student.student_no, measured)
         if not measured.chsi.ok:
             return ShutterRefused(measured.chsi.refusal.text, [])
         if problems:

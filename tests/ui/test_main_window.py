@@ -430,3 +430,35 @@ def test_the_queue_screen_keeps_the_student_at_the_camera_in_view(qtbot, make_wi
     item = next(queue.table.item(r, 3) for r in range(queue.table.rowCount())
                 if queue.table.item(r, 3).text() == "正在拍摄")
     assert queue.table.viewport().rect().contains(queue.table.visualItemRect(item))
+
+
+def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames, live_checks=True)
+    window.identify("DEMO0001")
+    qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
+    seen: dict[str, str] = {}
+
+    def look(dialog) -> None:
+        seen["panel"], seen["box"] = window.problems.text(), dialog.labelText()
+        dialog.reject()
+
+    on_next_dialog(look)
+    shoot(qtbot, window)
+    refused = window.session.workflow  # nothing taken
+    assert refused.shot is None and seen, "the demo frame fails checks: the box must ask"
+    listed = [line for line in seen["box"].splitlines() if line.startswith("· ")]
+    assert seen["panel"].startswith(f"未通过 {len(listed)} 项：")  # one analysis, the shutter's, behind both
+
+
+def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_window, tmp_path: Path) -> None:
+    dark = tmp_path / "dark"
+    dark.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "06_black.jpg", dark)
+    window = make_window(dark)
+    window.identify("DEMO0001")
+    asked: list[str] = []
+    on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()))
+    shoot(qtbot, window)
+    assert asked == [] and window.pages.currentWidget() is window.preview
+    message = window.message.text()
+    assert "人脸" in message and "眼镜" not in message and "耳环" not in message and message.count("；") <= 2
