@@ -8,6 +8,7 @@ operation keeps the web server's worker threads independent.
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -122,6 +123,9 @@ def in_capture_order(uploads: list[Upload]) -> list[Upload]:
 
 
 SQLITE_PATIENCE = 30.0  # seconds a server waits for another one's lock before giving up
+# Per server process: a request holds one for a few milliseconds; four workers stay well under PostgreSQL's
+# default max_connections (100) with room for several servers.
+POSTGRES_CONNECTIONS = 8
 CONTACT_RESOLUTION = timedelta(seconds=10)  # how stale a station's "last contact" may be on the registrar's page
 
 
@@ -144,18 +148,19 @@ class MetaStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_postgres = url.startswith(("postgresql://", "postgres://"))
+        self._postgres_pool: Any = None
+        self._pool_lock = threading.Lock()
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A cursor inside one transaction; committed on success, rolled back on error."""
         if self.is_postgres:
-            import psycopg  # the `postgres` extra
-
-            conn = psycopg.connect(self.url)
-        else:
-            conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=SQLITE_PATIENCE)
-            _use_wal(conn)
-            conn.execute("PRAGMA synchronous = FULL")
+            with self._pool().connection() as pooled:  # commits when the block ends, rolls back on an error
+                yield pooled.cursor()
+            return
+        conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=SQLITE_PATIENCE)
+        _use_wal(conn)
+        conn.execute("PRAGMA synchronous = FULL")
         try:
             yield conn.cursor()
             conn.commit()
@@ -164,6 +169,19 @@ class MetaStore:
             raise
         finally:
             conn.close()
+
+    def _pool(self) -> Any:
+        """PostgreSQL connections kept open for this process: a new connection is a new server process on the
+        PostgreSQL side, which cost more than the upload itself when every query opened one."""
+        with self._pool_lock:
+            if self._postgres_pool is None:
+                import psycopg  # the `postgres` extra
+                from psycopg_pool import ConnectionPool
+
+                psycopg.connect(self.url).close()  # a server that is down is said now, not after the pool's wait
+                self._postgres_pool = ConnectionPool(self.url, min_size=1, max_size=POSTGRES_CONNECTIONS, open=True,
+                                                     timeout=SQLITE_PATIENCE)
+            return self._postgres_pool
 
     def _sql(self, query: str) -> str:
         return query.replace("?", "%s") if self.is_postgres else query
