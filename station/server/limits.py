@@ -15,7 +15,7 @@ UPLOAD_LIMIT = 20 * 2**20
 OTHER_LIMIT = 64 * 2**10  # heartbeats, page requests: a few hundred bytes
 META_LIMIT = 16 * 2**10  # an upload's metadata: a few hundred bytes of JSON
 
-TOO_LARGE = Text("请求过大（上限 {limit} MB）。", "The request is too large (limit {limit} MB).")
+TOO_LARGE = Text("请求过大（上限 {limit}）。", "The request is too large (limit {limit}).")
 BAD_LENGTH = Text("Content-Length 无效。", "The Content-Length is not valid.")
 
 Scope = MutableMapping[str, Any]
@@ -64,7 +64,7 @@ class BodyLimit:
                 await _refuse(send, 400, BAD_LENGTH)
                 return
             if int(declared) > limit:
-                await _refuse(send, 413, TOO_LARGE.format(limit=limit // 2**20 or 1))
+                await _refuse(send, 413, TOO_LARGE.format(limit=_size(limit)))
                 return
         received = 0
         answered = refused = False
@@ -76,7 +76,7 @@ class BodyLimit:
             if received > limit and not refused:
                 refused = True
                 if not answered:
-                    await _refuse(send, 413, TOO_LARGE.format(limit=limit // 2**20 or 1))
+                    await _refuse(send, 413, TOO_LARGE.format(limit=_size(limit)))
             if refused:
                 raise _TooLarge
             return message
@@ -92,6 +92,10 @@ class BodyLimit:
         except Exception:
             if not refused:
                 raise
+
+
+def _size(limit: int) -> str:
+    return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
 
 
 async def _refuse(send: Send, status: int, text: Text) -> None:
