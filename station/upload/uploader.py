@@ -27,6 +27,7 @@ from station.db import open_db
 from station.i18n import Text
 from station.localtime import Clock, system_clock
 from station.paths import database_path
+from station.server.limits import UPLOAD_LIMIT
 from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
 from station.storage.station_key import StationKey
 from station.upload.link import ServerLink, load_link
@@ -41,6 +42,10 @@ WRONG_CERTIFICATE = Text("服务器证书与设置的指纹不符：可能是另
                          "The server's certificate does not match the pinned fingerprint: another machine may be answering "
                          "at this address, or the server was set up again. The token was not sent; photos wait here. "
                          "Check the fingerprint with the registrar.")
+TOO_LARGE = Text("照片文件超过服务器的上传上限（{mb} MB），无法上传：请用 U 盘导出或联系管理员。",
+                 "The photo's files exceed the server's upload limit ({mb} MB) and cannot be uploaded: export them to "
+                 "a USB stick or contact the registrar.")
+UPLOAD_OVERHEAD = 64 * 2**10  # the form's metadata and part headers
 NOT_LINKED = Text("尚未配置服务器地址或令牌，照片在本机排队。", "No server URL or token is set; photos wait here.")
 REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server refused the upload ({code}): {detail}")
 SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
@@ -198,6 +203,9 @@ class Uploader:
             files = verified_server_copies(stored, self.key)
         except EnvelopeError as exc:
             outbox.fail(db, job, exc.text)
+            return True
+        if sum(len(data) for data in files.values()) > UPLOAD_LIMIT - UPLOAD_OVERHEAD:  # the server's 413 would come
+            outbox.fail(db, job, TOO_LARGE.format(mb=UPLOAD_LIMIT // 2**20))  # as a broken pipe, and retry forever
             return True
         # The station's clock at sending: the server compares it with its own to correct captured_at, so a
         # laptop with a wrong clock or time zone cannot make an older photo look like the newest retake.

@@ -105,3 +105,13 @@ def test_reconciliation_requeues_what_the_server_lost(station, key, server):
     assert {u.uid for u in server.context.store.uploads()} == {v.uid for v in versions}
     health = json.loads(server.context.store.stations()[0][3])
     assert health["done"] == 2  # the heartbeat the reconciliation sent
+
+
+def test_a_photo_over_the_server_s_limit_fails_with_its_reason_instead_of_retrying(station, key, server):
+    from station.server.limits import UPLOAD_LIMIT
+
+    CaptureStore(station, key).save("20200001", b"c" * 100, os.urandom(UPLOAD_LIMIT), operator="op")
+    assert Uploader(station.home, key, FAST).drain() is True
+    health = outbox.queue_health(station.db)
+    assert len(health.failed) == 1 and "upload limit (20 MB)" in health.failed[0].reason.en
+    assert server.context.store.uploads() == []
