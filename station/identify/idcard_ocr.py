@@ -26,6 +26,7 @@ import numpy as np
 import onnxruntime as ort
 import sqlite_utils
 
+from station.chsi.image_io import as_bgr
 from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.roster.idnumber import resident_id_problem
 
@@ -71,6 +72,9 @@ class CardOcr:
         """18-character number-like runs read on the frame's long text lines, longest line first, with their
         confidence (not yet validated). Lines too small to be a card held up are not read; reading stops at
         the first valid number read with at least `stop_at` (the recogniser costs ~0.1 s a line)."""
+        if frame.size == 0:
+            return []
+        frame = as_bgr(frame)
         min_width = MIN_NUMBER_WIDTH_PX * frame.shape[1] / 1280
         with self._lock:
             reads = []
@@ -103,9 +107,10 @@ class CardOcr:
             (cx, cy), (bw, bh), angle = cv2.minAreaRect(contour)
             if min(bw, bh) < 3:
                 continue
-            mask = np.zeros(prob.shape, np.uint8)
-            cv2.drawContours(mask, [contour], -1, 1, -1)
-            if cv2.mean(prob, mask)[0] < 0.6:
+            x, y, rw, rh = cv2.boundingRect(contour)
+            mask = np.zeros((rh, rw), np.uint8)
+            cv2.drawContours(mask, [contour - [x, y]], -1, 1, -1)
+            if cv2.mean(prob[y:y + rh, x:x + rw], mask)[0] < 0.6:  # DB's box score: the mean inside the region
                 continue
             grow = bw * bh * 1.5 / (2 * (bw + bh))  # the detector's shrunk text kernel grown back (DB unclip)
             bw, bh = bw + 2 * grow, bh + 2 * grow

@@ -153,3 +153,13 @@ def test_cli_read_prints_the_card_and_exits_by_outcome(station: Station, home: P
         assert done.returncode == 1 and json_lines(done)[0]["error"] == "no_card"
     done = run_cli("idcard", "read", "--port", str(tmp_path / "unplugged"), home=home)
     assert done.returncode == 2 and done.stderr.strip() and b"Traceback" not in done.stderr
+
+
+def test_vendor_dll_that_cannot_be_loaded_is_a_reader_error(tmp_path: Path) -> None:
+    """The termb.dll route itself is untested (no such reader here); a DLL that is missing, or any DLL off
+    Windows, is a reader error (exit 2), never a traceback."""
+    from station.identify.idcard_termb import TermbReader
+
+    with pytest.raises(ReaderError) as error:
+        TermbReader(tmp_path / "termb.dll")
+    assert error.value.exit_code == 2 and "termb.dll" in error.value.text.zh
