@@ -179,7 +179,13 @@ def accepted_number(reads: list[NumberRead], frame_width: int, min_confidence: f
     return numbers.pop() if len(numbers) == 1 else None
 
 
+def read_number(frame: np.ndarray, ocr: CardOcr) -> str | None:
+    """The ID number of the card held up in the frame, or None: the slow half (~0.5 s), for a worker thread."""
+    return accepted_number(ocr.read_numbers(frame), frame.shape[1]) if frame.size else None
+
+
 def read_card_from_frame(frame: np.ndarray, db: sqlite_utils.Database, ocr: CardOcr) -> CardRead | None:
-    """The card held up in a BGR frame matched to the roster, or None when no number was read confidently."""
-    number = accepted_number(ocr.read_numbers(frame), frame.shape[1])
+    """The card held up in a BGR frame matched to the roster, or None when no number was read confidently.
+    (A window reads the number on a worker thread with `read_number` and matches it on the database's thread.)"""
+    number = read_number(frame, ocr)
     return None if number is None else match_card(db, CardSource.CAMERA, number)

@@ -4,6 +4,7 @@ read by the station's pyserial reader and matched against a real roster."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from station.identify.idcard_protocol import (
     Command, FrameError, Status, decode_reply, encode_command, encode_reply, parse_card, read_frame,
 )
 from station.identify.idcard_reader import ChipReader, ReaderError, read_chip_card
+from station.identify.idcard_watch import ChipWatcher
 from station.roster.idnumber import check_digit
 from tests.cli import json_lines, run_cli
 from tests.identify.sam_simulator import SimCard, SimulatedReader
@@ -144,10 +146,6 @@ def test_cli_read_prints_the_card_and_exits_by_outcome(station: Station, home: P
         assert json_lines(done) == [{"student_no": "2021001", "id_number": ZHANG[:6] + "********" + ZHANG[-4:],
                                      "name": "张三"}]
         assert ZHANG.encode() not in done.stdout + done.stderr
-        sim.card = SimCard("赵六", "2", STRANGER)
-        done = run_cli("idcard", "read", "--port", sim.port, "--json", home=home)
-        assert done.returncode == 0 and json_lines(done)[0]["student_no"] is None
-        assert json_lines(done)[0]["name"] == "赵六"
         sim.card = None
         done = run_cli("idcard", "read", "--port", sim.port, "--json", home=home)
         assert done.returncode == 1 and json_lines(done)[0]["error"] == "no_card"
@@ -163,3 +161,31 @@ def test_vendor_dll_that_cannot_be_loaded_is_a_reader_error(tmp_path: Path) -> N
     with pytest.raises(ReaderError) as error:
         TermbReader(tmp_path / "termb.dll")
     assert error.value.exit_code == 2 and "termb.dll" in error.value.text.zh
+
+
+def test_watcher_reports_a_card_once_and_survives_an_unplugged_reader() -> None:
+    cards, states = [], []
+    target = {}
+
+    def wait_for(condition, timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.05)
+        return condition()
+
+    with SimulatedReader(SimCard("张三", "1", ZHANG)) as first:
+        target["port"] = first.port
+        watcher = ChipWatcher(lambda: ChipReader(target["port"], 0.2), cards.append,
+                              lambda text, ok: states.append(ok), interval_s=0.05, max_backoff_s=0.2).start()
+        try:
+            assert wait_for(lambda: len(cards) == 1)
+            time.sleep(0.5)  # the card rests on the reader: read again and again, reported once
+            assert [c.id_number for c in cards] == [ZHANG] and len(first.commands) > 6
+            first.unplug()
+            assert wait_for(lambda: False in states)
+            with SimulatedReader(SimCard("李四", "2", LI)) as second:  # plugged in again (a new port)
+                target["port"] = second.port
+                assert wait_for(lambda: len(cards) == 2)
+                assert cards[1].name == "李四" and states[0] is True and states[-1] is True
+        finally:
+            watcher.stop()
