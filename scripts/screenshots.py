@@ -19,14 +19,15 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from station.camera import open_camera  # noqa: E402
-from station.capture.workflow import CaptureWorkflow  # noqa: E402
+from station.capture.session import CaptureSession  # noqa: E402
+from station.capture.startup import PassphraseNeed, open_station  # noqa: E402
 from station.captures import CaptureStore  # noqa: E402
 from station.cli import parse_args  # noqa: E402
 from station.demo import DEMO_DIR  # noqa: E402
 from station.i18n import Text  # noqa: E402
-from station.storage.station_key import PassphraseNeed  # noqa: E402
+from station.identify.frames import SeenCode  # noqa: E402
 from station.upload import outbox  # noqa: E402
-from ui.app import open_station  # noqa: E402
+from ui import tasks  # noqa: E402
 from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.roster_dialogs import ScheduleDialog  # noqa: E402
@@ -43,8 +44,12 @@ def pump(app: QApplication, seconds: float) -> None:
 
 
 def grab_and_pick_first_reason(path: Path) -> None:
-    """Saves the open override dialog, then overrides with its first offered reason, as a photographer would."""
+    """Saves the override dialog once it is open, then overrides with its first offered reason, as a
+    photographer would (the shutter's work runs off the UI thread first)."""
     dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        QTimer.singleShot(200, lambda: grab_and_pick_first_reason(path))
+        return
     dialog.grab().save(str(path))
     dialog.setTextValue(dialog.comboBoxItems()[0])
     dialog.accept()
@@ -64,6 +69,7 @@ def main() -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     set_language(options.lang)
     app = QApplication(sys.argv[:1])
+    tasks.install()
     install_qt_translations(app)
     apply_theme(app)
     for need in (PassphraseNeed.SET, PassphraseNeed.UNLOCK):  # a laptop without an OS keyring
@@ -78,10 +84,12 @@ def main() -> int:
         shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
         argv = ["--demo", "--home", home, "--lang", options.lang, "--camera", str(frames)]
         args = parse_args(argv)
-        station, camera, key = open_station(args)
-        source = open_camera(camera).start()
-        workflow = CaptureWorkflow(station, CaptureStore(station, key=key), "王摄影")
-        window = MainWindow(workflow, source, demo=True)
+        opened = open_station(args)
+        station = opened.station
+        # no uploader: the photo stays queued, so the screens can show a waiting and a failed upload
+        session = CaptureSession(station, CaptureStore(station, key=opened.key), "王摄影",
+                                 open_camera(opened.camera).start(), post=tasks.to_main)
+        window = MainWindow(session, demo=True)
         window.resize(1400, 860)
         window.show()
         slots = ScheduleDialog(station, window)
@@ -94,7 +102,9 @@ def main() -> int:
         window.grab().save(str(options.out / f"main_{options.lang}.png"))
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_{options.lang}.png"))
         window.shutter()  # her smile fails the checks: the override dialog opens
-        if workflow.shot is not None:
+        while window.shooting:
+            pump(app, 0.1)
+        if session.workflow.shot is not None:
             pump(app, 0.3)
             window.grab().save(str(options.out / f"review_{options.lang}.png"))
             window.accept()
@@ -108,6 +118,14 @@ def main() -> int:
             pump(app, 0.2)
             dialog.grab().save(str(options.out / f"failed_uploads_{options.lang}.png"))
             dialog.close()
+        window.identify("DEMO0003")
+        session.camera_code(SeenCode("DEMO0002", 0.13))  # the next student's phone held up: asks, F4 switches
+        pump(app, 0.5)
+        window.grab().save(str(options.out / f"switch_offer_{options.lang}.png"))
+        window.show_keyboard_help()
+        pump(app, 0.3)
+        window.help_window.grab().save(str(options.out / f"help_{options.lang}.png"))
+        window.help_window.close()
         window.identify("DEMO0002")
         window.queue_window.resize(900, 640)
         window.queue_window.show()
@@ -118,9 +136,8 @@ def main() -> int:
         window.grab().save(str(options.out / f"absent_{options.lang}.png"))
         QTimer.singleShot(300, lambda: grab_and_close_anyway(options.out / f"closing_{options.lang}.png"))
         window.close()  # photos still waiting for the server: the station asks first
-        source.stop()
-        workflow.close()
-        station.close()
+        session.close()
+        opened.close()
     print(f"screenshots written to {options.out}")
     return 0
 
