@@ -24,6 +24,7 @@ from station.roster.idnumber import resident_id_problem
 
 BAUD = 115200
 RETRIES = 3
+READ_TIMEOUT_S = 2.0
 EXIT_NO_CARD = 1
 EXIT_READER_ERROR = 2
 
@@ -65,6 +66,7 @@ class ChipReader:
 
     def __init__(self, port: str, timeout_s: float = 0.5) -> None:
         self.port = port
+        self._timeout = timeout_s
         try:
             self._serial = serial.Serial(port, BAUD, timeout=timeout_s, write_timeout=timeout_s)
         except (*_PORT_ERRORS, ValueError) as exc:
@@ -145,6 +147,9 @@ class ChipReader:
         for _ in range(RETRIES):
             try:
                 self._serial.reset_input_buffer()  # the rest of a garbled reply must not start the next one
+                # the card's text and photo come over the radio first: readers take up to about a second
+                self._serial.timeout = max(self._timeout, READ_TIMEOUT_S) if command is Command.READ_TEXT_PHOTO \
+                    else self._timeout
                 self._serial.write(encode_command(command))
                 return decode_reply(read_frame(self._serial))
             except FrameError as exc:

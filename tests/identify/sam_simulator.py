@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import select
 import threading
+import time
 import tty
 from dataclasses import dataclass
 
@@ -50,9 +51,10 @@ class _MasterStream:
 
 
 class SimulatedReader:
-    def __init__(self, card: SimCard | None = None, garble: int = 0) -> None:
+    def __init__(self, card: SimCard | None = None, garble: int = 0, read_delay_s: float = 0.0) -> None:
         self.card = card
         self.garble = garble  # how many of the next replies arrive with one byte flipped
+        self.read_delay_s = read_delay_s  # a real reader reads the card over the radio before it answers
         self.commands: list[Command] = []
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave)
@@ -84,6 +86,8 @@ class SimulatedReader:
             command = Command(tuple(payload[:2]))
             self.commands.append(command)
             reply = self._answer(command)
+            if command is Command.READ_TEXT_PHOTO:
+                time.sleep(self.read_delay_s)
             if self.garble > 0:
                 self.garble -= 1
                 reply = reply[:-2] + bytes([reply[-2] ^ 0x5A]) + reply[-1:]

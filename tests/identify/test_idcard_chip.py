@@ -92,6 +92,13 @@ def test_card_not_in_roster_names_the_name_read_and_masks_the_number(station: St
     assert STRANGER not in found.message.zh and found.masked_id in found.message.zh
 
 
+def test_a_reader_slow_to_read_the_card_is_waited_for(station: Station) -> None:
+    with SimulatedReader(SimCard("张三", "1", ZHANG), read_delay_s=0.8) as sim, ChipReader(sim.port, 0.3) as reader:
+        found = read_chip_card(reader, station.db)
+    assert found is not None and found.student_no == "2021001"
+    assert sim.commands.count(Command.READ_TEXT_PHOTO) == 1  # not timed out and asked again
+
+
 def test_no_card_on_the_reader(station: Station) -> None:
     with SimulatedReader(None) as sim, ChipReader(sim.port) as reader:
         assert read_chip_card(reader, station.db) is None
