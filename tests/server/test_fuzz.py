@@ -1,19 +1,21 @@
 """Fuzz: a fixed number of malformed requests against the real server on 127.0.0.1.
 
 Every request is answered below 500, nothing is stored, and the server still serves a good request
-afterwards. Seeded, so a failure can be replayed; it stops after REQUESTS requests."""
+afterwards. Each client is seeded, so a failure can be replayed; it stops after REQUESTS requests."""
 
 from __future__ import annotations
 
 import json
 import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from tests.server import crafted
 
 REQUESTS = 1000
+CLIENTS = 4
 JUNK_VALUES = [None, True, 0, -1, 2**70, 1.5, float("nan"), "", "x" * 5000, [], {}, [1, [2]], {"a": {"b": 1}},
                "../../etc/passwd", "..\\..\\x", "\ud800", "\x00", "名字", "1" * 33]
 FIELDS = ["uid", "student_no", "version", "captured_at", "station_id", "operator", "reason", "override_reason",
@@ -72,15 +74,22 @@ def _other(rng: random.Random, client: httpx.Client) -> httpx.Response:
     return client.get("/api/v1/holdings", headers={"authorization": rng.choice(["", "Bearer ?", "Token x"])})
 
 
-def test_a_thousand_malformed_requests_get_no_5xx_and_leave_nothing_behind(server):
-    token = server.context.add_station("F01", "fuzz")
-    rng = random.Random(22)
+def _send_share(server, token: str, seed: int, count: int) -> dict[int, int]:
+    rng = random.Random(seed)
     statuses: dict[int, int] = {}
     with server.client(token, timeout=30) as client:
-        for n in range(REQUESTS):
+        for n in range(count):
             answer = _upload(rng, client, "F01") if n % 3 else _other(rng, client)
             statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
-            assert answer.status_code < 500, (n, answer.status_code, answer.text[:300])
-        assert sum(statuses.values()) == REQUESTS
-        assert server.context.store.uploads() == [] and crafted.stored_files(server.context.blobs_dir) == []
+            assert answer.status_code < 500, (seed, n, answer.status_code, answer.text[:300])
+    return statuses
+
+
+def test_a_thousand_malformed_requests_get_no_5xx_and_leave_nothing_behind(server):
+    token = server.context.add_station("F01", "fuzz")
+    with ThreadPoolExecutor(CLIENTS) as pool:  # several clients at once, as stations are; each with its own seed
+        shares = list(pool.map(lambda seed: _send_share(server, token, seed, REQUESTS // CLIENTS), range(CLIENTS)))
+    assert sum(sum(statuses.values()) for statuses in shares) == REQUESTS
+    assert server.context.store.uploads() == [] and crafted.stored_files(server.context.blobs_dir) == []
+    with server.client(token) as client:
         assert client.get("/api/v1/holdings").json() == {"station_id": "F01", "uids": []}
