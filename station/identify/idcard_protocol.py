@@ -15,7 +15,7 @@ from functools import reduce
 from typing import Protocol
 
 PREAMBLE = bytes([0xAA, 0xAA, 0xAA, 0x96, 0x69])
-TEXT_BYTES = 256
+TEXT_BYTES = 256  # 128 UTF-16 characters: the fields below
 PHOTO_BYTES = 1024
 MAX_REPLY = 4096  # the longest real reply (text, photo and fingerprints) is about 2.3 kB
 
@@ -138,7 +138,7 @@ def parse_card(data: bytes) -> CardText:
 
 def parse_card_text(text_bytes: bytes) -> CardText:
     """The fields of the UTF-16LE text block (also what vendor DLLs write to wz.txt)."""
-    if len(text_bytes) < 2 * sum(width for _, width in _FIELDS):
+    if len(text_bytes) < TEXT_BYTES:
         raise FrameError(f"card text of {len(text_bytes)} bytes")
     try:
         text = text_bytes.decode("utf-16-le")
