@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "idcard": "station.cli.idcard",
     "codes": "station.cli.codes",
     "crop": "station.cli.crop",
+    "capture": "station.cli.capture",
     "check": "station.cli.check",
     "server-config": "station.cli.server_config",
     "queue": "station.cli.queue",

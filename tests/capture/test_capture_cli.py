@@ -1,0 +1,75 @@
+"""`photo-station capture`: a tethered camera's still through the station's own flow and rules, from the
+command line, read back from the real register."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from station.captures import CaptureStore
+from station.context import Station
+from station.demo import DEMO_DIR, DEMO_PASSPHRASE, prepare_demo
+from tests.cli import SCRIPT, json_lines
+
+GOOD = DEMO_DIR / "kiosk" / "01_good.jpg"  # her broad smile fails mouth_open
+
+
+@pytest.fixture
+def demo_home(home: Path) -> Path:
+    station = Station.open(home, "zh")
+    prepare_demo(station)
+    station.close()
+    return home
+
+
+def capture(home: Path, *args: str) -> tuple[int, dict]:
+    env = {**os.environ, "PHOTO_STATION_PASSPHRASE": DEMO_PASSPHRASE}
+    result = subprocess.run([str(SCRIPT), "capture", *args, "--json", "--home", str(home)], capture_output=True,
+                            timeout=180, env=env)
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    return result.returncode, json_lines(result)[0]
+
+
+def test_a_tethered_still_goes_through_the_same_rules_as_the_shutter(demo_home: Path, tmp_path: Path) -> None:
+    code, refused = capture(demo_home, str(GOOD), "--student", "2021010101")
+    assert code == 1 and refused["ok"] is False and refused["reason"] == "checks_failed"
+    assert "mouth_open" in refused["failed"] and refused["verdict"] == "fail"
+
+    code, saved = capture(demo_home, str(GOOD), "--student", "2021010101", "--reason", "已目视确认，系统误报",
+                          "--operator", "影楼王老师")
+    assert code == 0 and saved["ok"] is True and saved["version"] == 1 and saved["student_no"] == "2021010101"
+
+    code, again = capture(demo_home, str(GOOD), "--student", "DEMO0001", "--reason", "已目视确认，系统误报")
+    assert code == 1 and again["reason"] == "already_captured"
+    code, retaken = capture(demo_home, str(GOOD), "--student", "DEMO0001", "--reason", "已目视确认，系统误报",
+                            "--retake", "学生要求重拍")
+    assert code == 0 and retaken["version"] == 2
+
+    station = Station.open(demo_home, "zh")
+    try:
+        rows = list(station.db.query("SELECT version, operator, reason, override_reason FROM captures ORDER BY version"))
+        assert [(r["version"], r["operator"]) for r in rows] == [(1, "影楼王老师"), (2, "影楼王老师")]
+        assert rows[1]["reason"] == "学生要求重拍" and rows[0]["override_reason"] == "已目视确认，系统误报"
+        assert station.db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 2  # both queued for upload
+        from station.storage.station_key import unlock_station_key
+
+        photo = CaptureStore(station, unlock_station_key(demo_home, DEMO_PASSPHRASE)).load_for_review("2021010101", 2)
+        assert photo[:2] == b"\xff\xd8"  # the CHSI JPEG, decrypted back
+    finally:
+        station.close()
+
+
+def test_nobody_in_the_picture_unknown_students_and_bad_files_are_refused(demo_home: Path, tmp_path: Path) -> None:
+    code, black = capture(demo_home, str(DEMO_DIR / "kiosk" / "06_black.jpg"), "--student", "2021010102",
+                          "--reason", "测试")
+    assert code == 1 and black["ok"] is False and black["reason"] == "no_face"
+    code, nobody = capture(demo_home, str(GOOD), "--student", "NOT-A-STUDENT")
+    assert code == 1 and nobody["reason"] == "unknown_student"
+    broken = tmp_path / "IMG_0001.jpg"
+    broken.write_bytes(b"half a jpeg")
+    code, unreadable = capture(demo_home, str(broken), "--student", "2021010102")
+    assert code == 1 and unreadable["reason"] == "unreadable"
