@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -237,7 +238,8 @@ def main() -> None:
                for c, d, l in pairs for k in every[c]]
     seconds = np.array(sum((test[d].seconds for d in datasets), []))
     timing = {"median_ms": round(float(np.median(seconds)) * 1000, 2),
-              "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 2), "faces": int(len(seconds))}
+              "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 2), "faces": int(len(seconds)),
+              "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
     (MODELS_DIR / BLEND_FILE).write_text(json.dumps({"chosen_on": "val", "checks": blend}, indent=1) + "\n",
                                          encoding="utf-8")
     write_policy_levels(levels)
@@ -257,6 +259,12 @@ def report(doc: dict) -> str:
              "Blends and the two thresholds (look, block) were chosen on the val parts by the rule written in "
              "station/compliance/policy.toml; nothing here was used to choose anything. Shares are of the test "
              "faces keeping the rule (label 0) and breaking it (label 1): pass / look (asked) / block.", "",
+             f"The rule, written before any of these figures: block = the lowest val score at which at most "
+             f"{BLOCK_BUDGET:.1%} of the val faces keeping the rule are blocked; look = the highest val score (at most "
+             f"block) at which at most the miss target of the val faces breaking it get neither answer ("
+             + ", ".join(f"{c} {v:.0%}" for c, v in MISS_TARGET.items()) + f"); necklace, whose labels do not say "
+             f"what is seen, has no miss target: look where at most {LOOK_BUDGET_WITHOUT_TARGET:.0%} of val faces "
+             "without one are asked.", "",
              "| check | measured against | test n (positives) | AUC | look / block | keeping it: pass / look / block "
              "| breaking it: pass / look / block |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -266,7 +274,9 @@ def report(doc: dict) -> str:
                      f"| {r['ok_pass']:.1%} / {r['ok_look']:.1%} / {r['ok_block']:.1%} "
                      f"| {r['bad_pass']:.1%} / {r['bad_look']:.1%} / {r['bad_block']:.1%} |")
     lines += ["", "celebahq faces whose labels break none of the rules (no glasses, hat, earrings, necklace, open "
-              "mouth, smile or fringe), every learned rule together:", "",
+              "mouth, smile or fringe), every learned rule together, ears_covered included (CelebA does not say whether hair "
+              "covers the ears, and most of these faces' hair does; scripts/benchmark_trust.py also gives the figure "
+              "without it):", "",
               "| part | faces | any block | any question (no block) |", "| --- | --- | --- | --- |"]
     lines += [f"| {part} | {r['faces']} | {r['any_block']:.1%} | {r['any_look_no_block']:.1%} |"
               for part, r in doc["compliant_celebahq"].items()]
@@ -278,7 +288,8 @@ def report(doc: dict) -> str:
     t = doc["time_per_face_all_models"]
     lines += ["", f"Time per face for every model in models/ together (onnxruntime, 1 thread each, crops and "
               f"mirrored views included), {t['faces']} test faces: median {t['median_ms']:.2f} ms, "
-              f"95th percentile {t['p95_ms']:.2f} ms.", ""]
+              f"95th percentile {t['p95_ms']:.2f} ms; load average {t.get('load_average')} on {os.cpu_count()} cores "
+              "(a shared machine: wall time under load).", ""]
     return "\n".join(lines)
 
 

@@ -53,7 +53,7 @@ def test_closed_eyes_score_higher_than_open_eyes(engine, models_installed, faces
     assert min(opened) < engine.policy["eyes_closed"].block
 
 
-def test_hair_over_a_brow_fails_and_brows_in_plain_view_pass(engine, models_installed, faces_dir) -> None:
+def test_hair_over_a_brow_is_caught_and_brows_in_plain_view_pass(engine, models_installed, faces_dir) -> None:
     """The CHSI rule is about the brows themselves, read off the parsing masks: a brow under 50 px of a 512 px
     portrait is hidden, both over 200 px with no hair just above them are in plain view."""
     hidden, shown = [], []
@@ -66,8 +66,9 @@ def test_hair_over_a_brow_fails_and_brows_in_plain_view_pass(engine, models_inst
             hidden.append(image)
         elif min(brows) > 200 and not fringe and len(shown) < 30:
             shown.append(image)
-    hidden_ok = [engine.analyze(image).checks["eyebrows_covered"].ok for image in hidden]
-    shown_ok = [engine.analyze(image).checks["eyebrows_covered"].ok for image in shown]
-    assert len(hidden_ok) >= 8 and len(shown_ok) == 30
-    assert hidden_ok.count(False) >= 0.8 * len(hidden_ok), hidden_ok
-    assert shown_ok.count(True) >= 0.85 * len(shown_ok), shown_ok
+    hidden_levels = [engine.analyze(image).checks["eyebrows_covered"].level for image in hidden]
+    shown_levels = [engine.analyze(image).checks["eyebrows_covered"].level for image in shown]
+    assert len(hidden_levels) >= 8 and len(shown_levels) == 30
+    assert hidden_levels.count("pass") <= 0.2 * len(hidden_levels), hidden_levels  # blocked, or asked about
+    assert shown_levels.count("fail") <= 0.05 * len(shown_levels), shown_levels  # never blocked
+    assert shown_levels.count("pass") >= 0.85 * len(shown_levels), shown_levels

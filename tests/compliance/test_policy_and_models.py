@@ -22,7 +22,7 @@ def _policy_text(**changes: str) -> str:
     text = DEFAULT_POLICY.read_text(encoding="utf-8")
     for check, line in changes.items():
         key = line.split("=")[0].strip()
-        head = text.index(f"[{check}]")
+        head = text.index(f"\n[{check}]\n")
         start = text.index(f"{key} =", head)
         end = text.index("\n", start)
         text = text[:start] + line + text[end:]
@@ -108,3 +108,11 @@ def test_between_look_and_block_the_photographer_is_asked_and_the_shutter_stays_
         assert "请目视确认" in got.message.zh and "check by eye" in got.message.en
     assert {"teeth", "mouth_open"} <= {c for c, _ in result.questions}
     assert not {"teeth", "mouth_open"} & {c for c, _ in result.problems}
+
+
+def test_three_answers_from_two_thresholds() -> None:
+    rule = Policy.load()["hat"]
+    assert 0 < rule.look < rule.block < 1  # the shipped learned rules have a question band
+    assert [rule.level(s) for s in (rule.look - 0.001, rule.look, rule.block - 0.001, rule.block)] == \
+        ["pass", "look", "look", "fail"]
+    assert Policy.load()["pose"].look == Policy.load()["pose"].block  # a table without `look` has no band
