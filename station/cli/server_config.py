@@ -22,6 +22,18 @@ BAD_PUBLIC_KEY = Text(
 NO_SUCH_FILE = Text("没有这个文件", "no such file")
 NOT_A_FILE = Text("不是普通文件", "not a regular file")
 NOT_A_KEY_FILE = Text("文件内容不是公钥", "the file does not hold a key")
+SAVED = Text("已保存服务器连接设置。", "The server link is saved.")
+LABELS = {"station_id": Text("工作站编号", "Station id"), "url": Text("服务器地址", "Server URL"),
+          "token": Text("令牌", "Token"), "public_key": Text("服务器公钥", "Server public key"),
+          "server_cert_sha256": Text("服务器证书指纹（SHA-256）", "Server certificate (SHA-256)"),
+          "updated_at": Text("最后修改", "Last changed")}
+NOT_SET = Text("未设置", "not set")
+TOKEN_SET = Text("已设置", "set")
+LINE = Text("{label}：{value}", "{label}: {value}")
+READY = Text("设置完整：照片会加密后上传到这台服务器。", "Complete: photos are encrypted and uploaded to this server.")
+INCOMPLETE = Text("设置不完整：请运行学校管理员给出的 photo-station server-config 命令（由 photo-station-server add-station 打印）。",
+                  "Incomplete: run the photo-station server-config line the registrar gives you "
+                  "(printed by photo-station-server add-station).")
 MAX_KEY_FILE = 4096  # server_public_key.txt is 45 bytes; more is some other file
 
 
@@ -35,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="the server public key (base64) or a file holding it (server_public_key.txt)")
     p.add_argument("--server-cert-sha256", default=None,
                    help="the SHA-256 fingerprint of the server's TLS certificate (printed by add-station)")
+    p.add_argument("--json", action="store_true", help="print the link as one JSON object")
     p.set_defaults(func=_server_config)
 
 
@@ -43,9 +56,21 @@ def _server_config(args: argparse.Namespace) -> int:
     public_key = _public_key(args.public_key) if args.public_key else args.public_key
     changes = {"station_id": args.station_id, "url": args.url, "token": args.token, "public_key": public_key,
                "cert_sha256": args.server_cert_sha256}
-    link = save_link(station.db, **changes) if any(v is not None for v in changes.values()) else load_link(station.db)
-    print_json({"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
-                "public_key": link.public_key, "server_cert_sha256": link.cert_sha256, "updated_at": link.updated_at})
+    changed = any(v is not None for v in changes.values())
+    link = save_link(station.db, **changes) if changed else load_link(station.db)
+    shown = {"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
+             "public_key": link.public_key, "server_cert_sha256": link.cert_sha256, "updated_at": link.updated_at}
+    if args.json:
+        print_json(shown)
+        return 0
+    lang = station.lang
+    if changed:
+        print(SAVED.get(lang))
+    shown["token"] = TOKEN_SET.get(lang) if link.token else ""  # the token itself is never printed
+    for key, label in LABELS.items():
+        print(LINE.format(label=label.get(lang), value=shown[key] or NOT_SET.get(lang)).get(lang))
+    problem = link.upload_problem if link.can_upload else None
+    print((problem or (READY if link.can_upload else INCOMPLETE)).get(lang))
     return 0
 
 

@@ -45,14 +45,14 @@ def test_a_public_key_that_is_neither_key_nor_key_file_is_refused(home: Path, tm
                           (str(tmp_path), "not a regular file"), (str(tmp_path / "none.txt"), "no such file")]:
         _refused(run_cli("--lang", "en", "server-config", "--public-key", value, home=home),
                  "neither a valid server public key", reason)
-    assert json_lines(run_cli("server-config", home=home))[0]["public_key"] == ""
+    assert json_lines(run_cli("server-config", "--json", home=home))[0]["public_key"] == ""
 
 
 def test_a_key_file_saved_as_utf16_by_notepad_is_read(home: Path, tmp_path: Path) -> None:
     key = public_key_to_b64(X25519PrivateKey.generate().public_key())
     saved = tmp_path / "server_public_key.txt"
     saved.write_text(key + "\r\n", encoding="utf-16")
-    result = run_cli("server-config", "--public-key", str(saved), home=home)
+    result = run_cli("server-config", "--public-key", str(saved), "--json", home=home)
     assert result.returncode == 0, result.stderr.decode()
     assert json_lines(result)[0]["public_key"] == key
 
@@ -60,11 +60,11 @@ def test_a_key_file_saved_as_utf16_by_notepad_is_read(home: Path, tmp_path: Path
 @pytest.mark.parametrize("url", BAD_URLS, ids=lambda url: url[:30])
 def test_server_config_refuses_a_url_the_uploader_cannot_use(home: Path, url: str) -> None:
     _refused(run_cli("--lang", "en", "server-config", "--url", url, home=home), "The server URL is not valid")
-    assert json_lines(run_cli("server-config", home=home))[0]["url"] == ""
+    assert json_lines(run_cli("server-config", "--json", home=home))[0]["url"] == ""
 
 
 def test_server_config_keeps_a_good_url(home: Path) -> None:
-    result = run_cli("server-config", "--url", "https://bücher.example:8443/photos/", home=home)
+    result = run_cli("server-config", "--url", "https://bücher.example:8443/photos/", "--json", home=home)
     assert result.returncode == 0 and json_lines(result)[0]["url"] == "https://bücher.example:8443/photos"
 
 
@@ -127,3 +127,13 @@ def test_import_tries_every_package_and_names_the_damaged_ones(station, key, ser
     again = _server_cli("--home", str(server.context.home), "import", str(good))
     assert again.returncode == 0 and "duplicate 1" in again.stdout
     assert outbox.queue_health(station.db).waiting == 1  # the station still sends it online, as before
+
+
+def test_server_config_speaks_to_a_person_by_default(home: Path) -> None:
+    empty = run_cli("server-config", home=home).stdout.decode()
+    assert "工作站编号：未设置" in empty and "设置不完整" in empty and "{" not in empty
+    key = public_key_to_b64(X25519PrivateKey.generate().public_key())
+    saved = run_cli("server-config", "--station-id", "S01", "--url", "https://192.168.1.10:8420", "--token", "t0k",
+                    "--public-key", key, "--server-cert-sha256", "ab" * 32, home=home).stdout.decode()
+    assert "已保存服务器连接设置" in saved and "服务器地址：https://192.168.1.10:8420" in saved
+    assert "令牌：已设置" in saved and "设置完整" in saved and "t0k" not in saved  # the token itself is never printed

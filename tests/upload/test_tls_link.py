@@ -98,5 +98,5 @@ def test_server_config_refuses_plain_http_and_a_bad_fingerprint_and_takes_a_copi
     assert bad.returncode == 2 and b"64 hexadecimal digits" in bad.stderr
     pin = "AA:" * 31 + "0F"
     kept = run_cli("server-config", "--url", "https://192.168.1.10:8420", "--server-cert-sha256", f"sha256:{pin}",
-                   home=home)
+                   "--json", home=home)
     assert json_lines(kept)[0]["server_cert_sha256"] == "aa" * 31 + "0f"
