@@ -35,9 +35,9 @@ from station.captures import CaptureStore  # noqa: E402
 from station.context import Station  # noqa: E402
 from station.server.home import ServerContext, init_server  # noqa: E402
 from station.storage.station_key import unlock_station_key  # noqa: E402
-from station.upload import outbox  # noqa: E402
-from station.upload.link import load_link, save_link  # noqa: E402
-from station.upload.pinning import pinned_context  # noqa: E402
+from station.storage import outbox  # noqa: E402
+from station.storage.server_link import load_link, save_link  # noqa: E402
+from station.pinning import pinned_context  # noqa: E402
 from station.upload.uploader import Uploader, client_for  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"

@@ -26,7 +26,7 @@ from station.cli import parse_args  # noqa: E402
 from station.demo import DEMO_DIR  # noqa: E402
 from station.i18n import Text  # noqa: E402
 from station.identify.frames import SeenCode  # noqa: E402
-from station.upload import outbox  # noqa: E402
+from station.storage import outbox  # noqa: E402
 from ui import tasks  # noqa: E402
 from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402

@@ -3,7 +3,7 @@
 A retake adds a version and supersedes the previous one; the history keeps time,
 operator and reason for each. `CaptureStore.save` is the one place an accepted photo
 enters the station: encrypted files (station.storage), this register and the upload
-job (station.upload.outbox) are written so that a crash at any point leaves either
+job (station.storage.outbox) are written so that a crash at any point leaves either
 nothing accepted or everything needed for the photo to arrive exactly once.
 """
 
@@ -26,8 +26,8 @@ from station.localtime import Clock, system_clock
 from station.storage.atomic import disk_full_error, ensure_free_space, write_atomic
 from station.storage.envelope import EnvelopeError, image_meta, open_with_station_key, seal
 from station.storage.station_key import StationKey, unlock_station_key
-from station.upload.link import load_link
-from station.upload.outbox import enqueue, write_transaction
+from station.storage.server_link import load_link
+from station.storage.outbox import enqueue, write_transaction
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from station.roster.importer import import_roster
 from station.roster.store import class_names
 from station.server.home import ServerContext, init_server
 from station.storage.station_key import StationKey, unlock_station_key
-from station.upload.link import load_link, save_link
+from station.storage.server_link import load_link, save_link
 
 DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_ROSTER = DEMO_DIR / "roster.csv"

@@ -39,8 +39,8 @@ from station.roster import schedule
 from station.roster.schedule import Slot
 from station.roster.store import Student, set_absent
 from station.storage.envelope import EnvelopeError
-from station.upload import outbox
-from station.upload.outbox import QueueHealth
+from station.storage import outbox
+from station.storage.outbox import QueueHealth
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.uploader import Uploader
 

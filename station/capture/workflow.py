@@ -26,7 +26,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify
 from station.roster.store import Student
-from station.upload.outbox import queue_health
+from station.storage.outbox import queue_health
 
 ORIGINAL_QUALITY = 95  # the full-resolution original kept beside the CHSI photo
 UPRIGHT_ROLL_DEG = 30.0  # a face rolled more than this may be a sideways camera: the pipeline looks for upright

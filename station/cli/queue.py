@@ -12,8 +12,8 @@ from station.cli.passphrase import cli_station_key
 from station.context import Station
 from station.i18n import Text
 from station.localtime import local_time
-from station.upload import outbox
-from station.upload.outbox import QueueHealth
+from station.storage import outbox
+from station.storage.outbox import QueueHealth
 from station.upload.uploader import Uploader
 
 SUMMARY = Text("上传队列：待上传 {waiting} · 上传中 {sending} · 已上传 {done} · 失败 {failed}",

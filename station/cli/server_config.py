@@ -11,7 +11,7 @@ from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.envelope import public_key_from_b64
-from station.upload.link import load_link, save_link
+from station.storage.server_link import load_link, save_link
 
 BAD_PUBLIC_KEY = Text(
     "“{value}”既不是有效的服务器公钥（base64 编码的 X25519 公钥），也不是可读取的公钥文件（{reason}）。"

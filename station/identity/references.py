@@ -34,7 +34,7 @@ from station.roster.columns import ALIASES, find_header
 from station.roster.table import cell_text, read_sheets
 from station.storage.atomic import write_atomic
 from station.storage.envelope import seal
-from station.upload.link import load_link
+from station.storage.server_link import load_link
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
 MIN_FACE_WIDTH = 80  # px: SFace looks at 112 px crops; a smaller face is upscaled guesswork

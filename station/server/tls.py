@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import write_atomic
-from station.upload.pinning import fingerprint_of
+from station.pinning import fingerprint_of
 
 CERT_FILE, KEY_FILE = "tls_cert.pem", "tls_key.pem"
 VALIDITY = timedelta(days=10 * 365)  # pinned, so expiry protects nothing; a capture season must never hit it

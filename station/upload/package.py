@@ -21,8 +21,8 @@ from station.i18n import Text
 from station.storage.atomic import ensure_free_space, write_atomic
 from station.storage.envelope import EnvelopeError, seal
 from station.storage.station_key import StationKey
-from station.upload import outbox
-from station.upload.link import NOT_CONFIGURED, load_link
+from station.storage import outbox
+from station.storage.server_link import NOT_CONFIGURED, load_link
 from station.upload.uploader import upload_meta, verified_server_copies
 
 MANIFEST = "manifest.pse"

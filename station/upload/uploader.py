@@ -30,10 +30,10 @@ from station.paths import database_path
 from station.server.limits import UPLOAD_LIMIT
 from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
 from station.storage.station_key import StationKey
-from station.upload.link import ServerLink, load_link
-from station.upload.pinning import pinned_context
-from station.upload import outbox
-from station.upload.outbox import Job, RetryPolicy, utc_now
+from station.storage.server_link import ServerLink, load_link
+from station.pinning import pinned_context
+from station.storage import outbox
+from station.storage.outbox import Job, RetryPolicy, utc_now
 
 UNREACHABLE = Text("无法连接服务器（{detail}），照片在本机排队，恢复后自动上传。",
                    "The server cannot be reached ({detail}); photos wait here and go up by themselves when it is back.")

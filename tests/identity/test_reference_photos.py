@@ -21,7 +21,7 @@ from station.identity.verify import best_match
 from station.roster.idnumber import check_digit
 from station.storage.envelope import public_key_to_b64
 from station.storage.station_key import unlock_station_key
-from station.upload.link import save_link
+from station.storage.server_link import save_link
 from tests.cli import SCRIPT
 from tests.identity.faces import photos_of, shrunk, side_by_side
 from tests.roster_kit import station_with_roster

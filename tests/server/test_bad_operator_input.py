@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.captures import CaptureStore
 from station.storage.envelope import public_key_to_b64
-from station.upload import outbox
+from station.storage import outbox
 from station.upload.package import MANIFEST, write_package
 from tests.cli import json_lines, run_cli
 from tests.upload.kit import PASSPHRASE, new_server

@@ -18,7 +18,7 @@ from PIL import Image
 from station.captures import CaptureStore
 from station.context import Station
 from station.roster.importer import import_roster
-from station.upload.pinning import pinned_context
+from station.pinning import pinned_context
 from tests.upload.kit import PASSPHRASE, free_port, station_key, wait_until
 
 BIN = Path(sys.executable).parent

@@ -24,8 +24,8 @@ from station.server import store as store_module
 from station.server.pages import missing_rows, school_state
 from station.server.store import MIGRATIONS, MetaStore
 from tests.server.test_schema_migrations import migrate_together
-from station.upload.link import load_link
-from station.upload.pinning import pinned_context
+from station.storage.server_link import load_link
+from station.pinning import pinned_context
 from station.upload.uploader import Uploader, upload_meta, verified_server_copies
 from tests.upload.kit import LiveServer, add_students, free_port, linked_station, station_key, wait_until
 

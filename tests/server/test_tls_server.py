@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 
 from station.server.home import ServerContext
 from station.server.tls import CERT_FILE, KEY_FILE
-from station.upload.pinning import fingerprint_of, pinned_context
+from station.pinning import fingerprint_of, pinned_context
 from tests.upload.kit import free_port, new_server, wait_until
 
 BIN = Path(sys.executable).parent

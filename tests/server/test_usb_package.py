@@ -14,7 +14,7 @@ from station.errors import StationError
 from station.server.intake import read_blob
 from station.server.usb_import import import_package
 from station.storage.envelope import EnvelopeError, open_with_station_key
-from station.upload import outbox
+from station.storage import outbox
 from station.upload.package import MANIFEST, write_package
 from station.upload.uploader import Uploader
 from tests.upload.kit import PASSPHRASE

@@ -10,7 +10,7 @@ import pytest
 from station.captures import CaptureStore, history, stored_capture
 from station.errors import StationError
 from station.storage.envelope import EnvelopeError
-from station.upload import outbox
+from station.storage import outbox
 
 JPEG = b"\xff\xd8\xff\xe0" + os.urandom(4000)
 

@@ -115,7 +115,7 @@ def test_the_command_line_without_a_terminal_says_a_passphrase_is_needed(home, t
                             start_new_session=True,  # no controlling terminal either, as under a scheduler
                             capture_output=True, text=True, timeout=60,
                             env={k: v for k, v in os.environ.items() if k != ENV_PASSPHRASE})
-    assert result.returncode == 2 and "enter the station passphrase" in result.stderr
+    assert result.returncode == 2 and "The station passphrase is needed" in result.stderr
     assert "Traceback" not in result.stderr
 
 

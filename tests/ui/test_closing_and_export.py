@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from station.i18n import Text
-from station.upload import outbox
+from station.storage import outbox
 from station.upload.package import MANIFEST
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
 from ui.main_window import REVIEW_AT_LEAST

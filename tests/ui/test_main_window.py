@@ -324,7 +324,7 @@ def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(qtbot, m
     from PySide6.QtWidgets import QAbstractItemView
 
     from station.i18n import Text
-    from station.upload import outbox
+    from station.storage import outbox
     from ui.upload_dialog import FailedUploadsDialog
 
     window = make_window(frames)

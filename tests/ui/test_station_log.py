@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from station.i18n import Text
 from station.logs import log_to_file
-from station.upload import outbox
+from station.storage import outbox
 from tests.ui.conftest import answer_next_dialog, shoot
 from ui.main_window import REVIEW_AT_LEAST
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from station.captures import CaptureStore
 from station.context import Station
 from station.storage.station_key import unlock_station_key
-from station.upload import outbox
-from station.upload.outbox import RetryPolicy
+from station.storage import outbox
+from station.storage.outbox import RetryPolicy
 from station.upload.uploader import UploadSettings, Uploader
 
 STUDENTS = [f"2020{n:04d}" for n in range(1, 11)]

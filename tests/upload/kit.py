@@ -16,8 +16,8 @@ from station.context import Station
 from station.server.app import create_app
 from station.server.home import ServerContext, init_server
 from station.storage.station_key import unlock_station_key
-from station.upload.link import save_link
-from station.upload.pinning import pinned_context
+from station.storage.server_link import save_link
+from station.pinning import pinned_context
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -11,7 +11,7 @@ from station.captures import CaptureStore
 from station.context import Station
 from station.demo import DemoServer, demo_server_home, prepare_demo
 from station.server.home import ServerContext
-from station.upload.link import load_link
+from station.storage.server_link import load_link
 from station.upload.uploader import Uploader
 
 

@@ -7,9 +7,9 @@ import os
 
 from station.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
-from station.upload import outbox
-from station.upload.link import save_link
-from station.upload.outbox import RetryPolicy
+from station.storage import outbox
+from station.storage.server_link import save_link
+from station.storage.outbox import RetryPolicy
 from station.upload.uploader import UploadSettings, Uploader, upload_meta, verified_server_copies
 from tests.upload.kit import wait_until
 

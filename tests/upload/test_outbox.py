@@ -8,8 +8,8 @@ from station.captures import CaptureStore
 from station.db import open_db
 from station.i18n import Text
 from station.paths import database_path
-from station.upload import outbox
-from station.upload.outbox import FAILED, PENDING, RetryPolicy
+from station.storage import outbox
+from station.storage.outbox import FAILED, PENDING, RetryPolicy
 
 ERR = Text("服务器出错", "server error")
 

@@ -10,8 +10,8 @@ import pytest
 
 from station.captures import CaptureStore
 from station.server.home import token_digest
-from station.upload import outbox
-from station.upload.link import load_link, save_link
+from station.storage import outbox
+from station.storage.server_link import load_link, save_link
 from station.upload.uploader import Uploader
 from tests.cli import json_lines, run_cli
 from tests.upload.kit import PASSPHRASE, LiveServer, new_server

@@ -7,9 +7,9 @@ import os
 
 from station.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
-from station.upload import outbox
+from station.storage import outbox
 from station.upload.uploader import UploadSettings, Uploader, upload_meta, verified_server_copies
-from station.upload.outbox import RetryPolicy
+from station.storage.outbox import RetryPolicy
 
 FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.2, max_attempts=3), idle_wait=0.05, timeout=5)
 

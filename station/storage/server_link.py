@@ -19,7 +19,7 @@ from station.db import Migrations, register
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.envelope import public_key_from_b64
-from station.upload.pinning import normalized_fingerprint
+from station.pinning import normalized_fingerprint
 
 NOT_CONFIGURED = Text(
     "尚未配置服务器公钥和工作站编号，无法加密保存照片。请运行 photo-station server-config（由学校管理员提供参数）。",
