@@ -23,6 +23,7 @@ from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, Sh
 from station.compliance.results import Analysis
 from station.errors import StationError
 from station.i18n import Text
+from station.identify.idcard_match import CardRead
 from station.identify.identify import Identification, Outcome
 from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
@@ -150,11 +151,14 @@ class MainWindow(QMainWindow):
             button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
         self._build_layout()
         self._build_menus()
-        self.camera_status, self.queue_status = QLabel(), QLabel()
+        self.camera_status, self.queue_status, self.reader_status = QLabel(), QLabel(), QLabel()
+        self.reader_status.setObjectName("cameraState")  # the ID-card reader, when one is set up: green or red
+        self.reader_status.hide()
         self.queue_status.setObjectName("queueState")
         self.camera_status.setObjectName("cameraState")  # always on, coloured: is the picture live?
         self.statusBar().addWidget(self.camera_status)
         self.statusBar().addWidget(self.queue_status)
+        self.statusBar().addWidget(self.reader_status)
         self.failed_button = QPushButton(t(SHOW_FAILED))  # the red count says something failed; this opens it
         self.failed_button.setFocusPolicy(Qt.NoFocus)
         self.failed_button.clicked.connect(self.show_failed_uploads)
@@ -181,7 +185,8 @@ class MainWindow(QMainWindow):
         self.review.accepted.connect(self.accept)
         self.review.retake.connect(self.escape)
         session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
-                                           offered=self._offered, unknown=self._unknown)
+                                           offered=self._offered, unknown=self._unknown, card=self._card,
+                                           reader=self._reader)
         session.start()  # listening first, then reading the camera's state: no change falls between the two
         self._show_camera(STATE_TEXT[session.source.state], session.source.state)
         self._timer = QTimer(self)
@@ -289,6 +294,20 @@ class MainWindow(QMainWindow):
         if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
             message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
         self._say(self.message, message, LEVEL[found.outcome])
+
+    def _card(self, read: CardRead) -> None:
+        """An ID card on the chip reader: its student, as for a scanned code; a name on the chip that is not the
+        roster's is said beside the card."""
+        if not read.identification.ok:
+            self._unknown(read.identification)
+            return
+        self._identified(read.identification)
+        if read.name_mismatch is not None:
+            shown = "\n".join(filter(None, (self.warnings.text(), t(read.name_mismatch))))
+            self._say(self.warnings, shown, "warn")
+
+    def _reader(self, text: Text, ok: bool) -> None:
+        self._say(self.reader_status, t(text), "ok" if ok else "bad")
 
     def _offered(self, found: Identification, text: Text) -> None:
         self._say(self.message, t(text), "warn")

@@ -33,6 +33,10 @@ from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.identify.frames import SeenCode
+from station.identify.idcard_match import CardRead, CardSource, match_card
+from station.identify.idcard_protocol import CardText
+from station.identify.idcard_reader import CardPoller
+from station.identify.idcard_watch import ChipWatcher
 from station.identify.identify import Identification
 from station.identify.scanner import CodeScanner
 from station.roster import schedule
@@ -93,6 +97,8 @@ class SessionListener:
     identified: Callable[[Identification], None] = _ignore  # a code the camera saw made this student current
     offered: Callable[[Identification, Text], None] = _ignore  # a code held up asks to switch students
     unknown: Callable[[Identification], None] = _ignore  # a code held up that names nobody
+    card: Callable[[CardRead], None] = _ignore  # an ID card laid on the chip reader, looked up (and made current)
+    reader: Callable[[Text, bool], None] = _ignore  # the chip reader came (True) or went (False)
 
 
 @dataclass(frozen=True)
@@ -127,8 +133,10 @@ class CaptureSession:
     scan_codes: bool = True
     workflow: CaptureWorkflow | None = None
     mask_names: bool = True  # on the queue screen
+    card_reader: Callable[[], CardPoller] | None = None  # opens the ID-card chip reader, when there is one
     _checks: LiveChecks | None = field(default=None, init=False, repr=False)
     _scanner: CodeScanner | None = field(default=None, init=False, repr=False)
+    _chip: ChipWatcher | None = field(default=None, init=False, repr=False)
     _offer: Identification | None = field(default=None, init=False, repr=False)
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
@@ -139,9 +147,21 @@ class CaptureSession:
 
     # -- threads -------------------------------------------------------------------------------------
     def start(self) -> "CaptureSession":
-        """Start watching the camera: its state, the codes shown to it, the live checks."""
+        """Start watching the camera (its state, the codes shown to it, the live checks) and the chip reader."""
         self._watch(self.source)
+        if self.card_reader is not None:
+            self.start_card_reader()
         return self
+
+    def start_card_reader(self) -> None:
+        self.stop_card_reader()
+        self._chip = ChipWatcher(self.card_reader, lambda card: self.post(lambda: self.card_laid(card)),
+                                 lambda text, ok: self.post(lambda: self.listener.reader(text, ok))).start()
+
+    def stop_card_reader(self) -> None:
+        if self._chip is not None:
+            self._chip.stop()
+            self._chip = None
 
     def _watch(self, source: FrameSource) -> None:
         source.subscribe(lambda change: self.post(lambda: self._camera_changed(source, change)))
@@ -225,6 +245,17 @@ class CaptureSession:
             self._offer = found
             self.listener.offered(found, OFFER_SWITCH.format(name=found.student.name, no=found.student.student_no,
                                                               current=current.name))
+
+    def card_laid(self, card: CardText) -> None:
+        """An ID card laid on the chip reader is as deliberate as a scanned code: its student becomes current at
+        once (the name on the chip is compared with the roster's). Ignored while a photo is in review."""
+        if self.workflow.step is Step.REVIEW or self.workflow.pressed is not None:
+            return
+        read = match_card(self.station.db, CardSource.CHIP, card.id_number, card.name)
+        if read.identification.ok:
+            self._offer = None
+            self.workflow.select(read.identification)
+        self.listener.card(read)
 
     def accept_offer(self) -> Identification:
         """F4: the student whose code was held up is the one at the camera."""
@@ -348,6 +379,7 @@ class CaptureSession:
 
     def close(self) -> None:
         self._unwatch()
+        self.stop_card_reader()
         self.source.stop()
         if self.uploader is not None:
             self.uploader.stop()

@@ -15,6 +15,7 @@ from station.context import Station
 from station.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
 from station.errors import StationError
 from station.i18n import Text
+from station.identify.idcard_reader import ChipReader
 from station.logs import log_to_file
 from station.storage.station_key import (
     MISMATCH, PassphraseNeed, StationKey, passphrase_need, passphrase_problem, unlock_station_key,
@@ -35,6 +36,7 @@ class Opened:
     demo: bool
     key: StationKey | None = None
     demo_server: DemoServer | None = None
+    idcard_reader: str | None = None  # a serial port, or "auto"
 
     def close(self) -> None:
         if self.demo_server is not None:
@@ -48,9 +50,10 @@ def open_station(args: argparse.Namespace) -> Opened:
         station.claim()
         log_to_file(station.home)
         log.info("station starting: home %s, demo %s", station.home, bool(args.demo))
+        reader = getattr(args, "idcard_reader", None)
         if args.demo:
-            return Opened(station, args.camera or str(DEMO_FRAMES), True, prepare_demo(station))
-        return Opened(station, args.camera or "0", False)
+            return Opened(station, args.camera or str(DEMO_FRAMES), True, prepare_demo(station), idcard_reader=reader)
+        return Opened(station, args.camera or "0", False, idcard_reader=reader)
     except BaseException:
         station.close()
         raise
@@ -105,5 +108,14 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
         opened.demo_server = DemoServer(station).start()
     uploader = Uploader(station.home, sign_in.key)
     uploader.start()
-    return CaptureSession(station, store, sign_in.operator, open_camera(opened.camera).start(), uploader,
-                          listener, post)
+    session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera).start(), uploader,
+                             listener, post)
+    if opened.idcard_reader:
+        session.card_reader = chip_reader(opened.idcard_reader)
+    return session
+
+
+def chip_reader(port: str) -> Callable[[], ChipReader]:
+    """How the session opens the ID-card reader: the port given, or the first port whose device answers the
+    reader's SAM-id command ("auto")."""
+    return ChipReader.find if port == "auto" else lambda: ChipReader(port)
