@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from station.i18n import Text
@@ -21,7 +22,8 @@ KEYS = (
     (Text("F2", "F2"), Text("已拍过的学生：重拍（需填写原因）", "A student photographed before: retake (give a reason)")),
     (Text("F3", "F3"), Text("把下一位标为缺席", "Mark the next student absent")),
     (Text("Shift+F3", "Shift+F3"), Text("撤销上一次缺席标记", "Take back the last absent mark")),
-    (Text("F1", "F1"), Text("显示本窗口", "Show this window")),
+    (Text("F4", "F4"), Text("摄像头看到另一名学生的采集码时：切换到该学生", "The camera saw another student's code held up: switch to them")),
+    (Text("F1", "F1"), Text("显示本窗口（Esc 关闭）", "Show this window (Esc closes it)")),
     (Text("Ctrl+Q", "Ctrl+Q"), Text("退出工作站", "Quit the station")),
 )
 
@@ -47,4 +49,10 @@ class HelpWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table)
-        self.resize(560, 420)
+        self.resize(560, 460)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:  # a window manager's close button may not be there (a bare kiosk)
+            self.close()
+            return
+        super().keyPressEvent(event)

@@ -6,6 +6,7 @@ run on machines without a display.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from station.cli import parse_args, run
@@ -14,6 +15,8 @@ from station.native_log import quiet_native_logs
 
 def main(argv: list[str] | None = None) -> int:
     quiet_native_logs()
+    # OpenCV warns on the console for every camera index it probes (the camera dialog lists them): errors only
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
     args = parse_args(argv)
     if args.command is not None:
         return run(args)

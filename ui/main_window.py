@@ -28,7 +28,7 @@ from station.identify.identify import Identification, Outcome
 from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
-from ui.folder_dialog import choose_folder
+from ui.file_dialogs import choose_folder
 from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.overlay import failed_titles, question_titles
@@ -68,6 +68,7 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept or reshoot the photo first"),
     Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
+    Blocked.NOT_LINKED: Text("未配置服务器，照片无法保存", "No server set up: photos cannot be saved"),
 }
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
 ABSENT = Text("下一位缺席（F3）", "Next is absent (F3)")
@@ -77,6 +78,7 @@ UNDO_ABSENT = Text("撤销缺席（Shift+F3）", "Undo absent (Shift+F3)")
 ABSENT_UNDONE = Text("{name}（{no}）已回到排队名单", "{name} ({no}) is back in the queue")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
+EMPTY_ROSTER = Text("名单是空的：请先导入名单（名单 → 导入名单…）", "The roster is empty: import it first (Roster → Import roster…)")
 STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {name}")
 ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
                          "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
@@ -104,6 +106,9 @@ OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a fa
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
+NOT_LINKED = Text("未配置服务器：照片无法加密保存。请运行学校管理员给出的 photo-station server-config 命令",
+                  "No server set up: photos cannot be sealed and saved. Run the photo-station server-config line the "
+                  "registrar gives you")
 OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (server not reachable; photos are safe on this laptop)")
 OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
 SHOW_FAILED = Text("查看失败的上传…", "See failed uploads…")
@@ -247,7 +252,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
-        roster_menu.addAction(t(IMPORT_ROSTER), lambda: import_roster_interactively(self.session.station, self))
+        roster_menu.addAction(t(IMPORT_ROSTER), self.import_roster)
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
         roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
@@ -291,6 +296,8 @@ class MainWindow(QMainWindow):
 
     def _unknown(self, found: Identification) -> None:
         message = t(found.message)
+        if not self.session.has_roster():
+            message += "\n" + t(EMPTY_ROSTER)
         if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
             message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
         self._say(self.message, message, LEVEL[found.outcome])
@@ -320,6 +327,12 @@ class MainWindow(QMainWindow):
             self._identified(self.session.accept_offer())
         except StationError as exc:
             self._say(self.message, t(exc.text), "bad")
+
+    def import_roster(self) -> None:
+        if import_roster_interactively(self.session.station, self) is not None:
+            self._say(self.message, "", "")  # an "unknown code" from before the import no longer holds
+            self._tick()
+            self.queue_window.refresh()
 
     def pick_student(self) -> None:
         picker = StudentPicker(self.session.roster_rows(), self)
@@ -526,10 +539,15 @@ class MainWindow(QMainWindow):
         text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
         if health.server_reachable is False:
             text += t(OFFLINE)
-        self._say(self.queue_status, text, "bad" if health.failed else "")  # a failed upload must be seen
+        if not status.linked:  # said from the start, not first when a photo cannot be saved
+            text = t(NOT_LINKED)
+        self._say(self.queue_status, text, "bad" if health.failed or not status.linked else "")  # must be seen
         self.failed_button.setVisible(bool(health.failed))
         entry = status.next_waiting
-        self.next_label.setText(t(NEXT.format(name=entry.name, no=entry.student_no)) if entry else t(NO_NEXT))
+        if entry is not None:
+            self.next_label.setText(t(NEXT.format(name=entry.name, no=entry.student_no)))
+        else:
+            self.next_label.setText(t(NO_NEXT if status.has_roster else EMPTY_ROSTER))
         self.absent_button.setEnabled(entry is not None)
         self.undo_absent_button.setVisible(status.can_undo_absent)
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
-    QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QMessageBox,
+    QDateTimeEdit, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -17,6 +16,7 @@ from station.i18n import Text
 from station.roster import schedule
 from station.roster.importer import ImportReport, import_roster
 from station.capture.queue_board import class_order
+from ui.file_dialogs import choose_file
 from ui.i18n import t
 
 TABLES = Text("名单文件 (*.xlsx *.xlsm *.csv *.txt)", "Roster files (*.xlsx *.xlsm *.csv *.txt)")
@@ -63,11 +63,11 @@ class ImportReportDialog(QDialog):
 
 
 def import_roster_interactively(station: Station, parent: QWidget) -> ImportReport | None:
-    path, _ = QFileDialog.getOpenFileName(parent, t(IMPORT_TITLE), "", t(TABLES))
-    if not path:
+    path = choose_file(parent, t(IMPORT_TITLE), t(TABLES))
+    if path is None:
         return None
     try:
-        report = import_roster(station.db, Path(path))
+        report = import_roster(station.db, path)
     except StationError as exc:
         QMessageBox.warning(parent, t(IMPORT_TITLE), t(exc.text))
         return None

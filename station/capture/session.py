@@ -41,8 +41,9 @@ from station.identify.identify import Identification
 from station.identify.scanner import CodeScanner
 from station.roster import schedule
 from station.roster.schedule import Slot
-from station.roster.store import Student, set_absent
+from station.roster.store import Student, class_names, set_absent
 from station.storage.envelope import EnvelopeError
+from station.storage.server_link import load_link
 from station.storage import outbox
 from station.storage.outbox import QueueHealth
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
@@ -110,6 +111,8 @@ class Status:
     slot: Slot | None
     next_waiting: QueueEntry | None
     can_undo_absent: bool
+    linked: bool  # the server's key is set: photos can be sealed and saved
+    has_roster: bool
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,9 @@ class CaptureSession:
         """Whom the photographer calls next, by full name (only the queue screen masks names)."""
         return next_waiting(self.queue_board(mask_names=False))
 
+    def has_roster(self) -> bool:
+        return bool(class_names(self.station.db))
+
     def roster_rows(self) -> list[RosterRow]:
         versions = version_counts(self.station.db)
         return [RosterRow(s, versions.get(s.student_no, 0)) for s in schedule.ordered_students(self.station.db)]
@@ -372,7 +378,8 @@ class CaptureSession:
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:
         return Status(self.source.state, self.queue_health(), schedule.current_slot(self.station.db, now or dt.datetime.now()),
-                      self.next_waiting(), bool(self._marked_absent))
+                      self.next_waiting(), bool(self._marked_absent), load_link(self.station.db).can_encrypt,
+                      self.has_roster())
 
     def closing_warnings(self) -> list[Text]:
         return self.workflow.closing_warnings()

@@ -26,6 +26,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify
 from station.roster.store import Student
+from station.storage.server_link import NOT_CONFIGURED, load_link
 from station.storage.outbox import queue_health
 
 ORIGINAL_QUALITY = 95  # the full-resolution original kept beside the CHSI photo
@@ -96,6 +97,7 @@ class Blocked(enum.Enum):
     NOBODY = "nobody"
     NEEDS_RETAKE = "needs_retake"
     NO_LIVE_PICTURE = "no_live_picture"
+    NOT_LINKED = "not_linked"  # no server key to seal photos with: nothing could be saved
 
 
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")
@@ -200,6 +202,8 @@ class CaptureWorkflow:
             return Blocked.NEEDS_RETAKE
         if camera is not CameraState.LIVE:
             return Blocked.NO_LIVE_PICTURE
+        if not load_link(self.station.db).can_encrypt:  # said before a photo is taken, not when it is saved
+            return Blocked.NOT_LINKED
         return None
 
     def press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
@@ -209,7 +213,7 @@ class CaptureWorkflow:
         blocked = self.shutter_blocked(camera)
         if blocked is not None:
             reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.BUSY: BUSY, Blocked.NOBODY: NOBODY,
-                       Blocked.NEEDS_RETAKE: NEEDS_RETAKE,
+                       Blocked.NEEDS_RETAKE: NEEDS_RETAKE, Blocked.NOT_LINKED: NOT_CONFIGURED,
                        Blocked.NO_LIVE_PICTURE: NO_LIVE_PICTURE.format(state=STATE_TEXT[camera])}
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet

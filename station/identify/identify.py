@@ -70,7 +70,7 @@ def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt
         ))
     if status.captured:
         return Identification(Outcome.ALREADY_CAPTURED, Text(
-            f"{student.name}已于 {local_time(status.last_captured_at)} 拍摄过（{status.versions} 版），如需重拍请按 F2 或点“重拍”",
+            f"{student.name}已于 {local_time(status.last_captured_at)} 拍摄过（{status.versions} 版），如需重拍请按 F2（“已拍过：重拍…”）",
             f"{student.name} was already photographed at {local_time(status.last_captured_at)} (versions so far: {status.versions}); press F2 (retake) to replace it",
         ), student, matched_by, status, warnings)
     return Identification(Outcome.FOUND, Text(f"{student.name}，请就位", f"{student.name}, please take your place"),

@@ -462,3 +462,14 @@ def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_
     assert asked == [] and window.pages.currentWidget() is window.preview
     message = window.message.text()
     assert "人脸" in message and "眼镜" not in message and "耳环" not in message and message.count("；") <= 2
+
+
+def test_a_station_without_its_server_key_says_so_before_any_photo(qtbot, make_window, frames: Path, station) -> None:
+    with station.db.conn:  # a new laptop whose server-config line was never run
+        station.db.execute("UPDATE server_link SET public_key = ''")
+    window = make_window(frames)
+    assert "未配置服务器" in window.queue_status.text() and window.queue_status.property("level") == "bad"
+    window.identify("DEMO0001")
+    assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "未配置服务器，照片无法保存"
+    shoot(qtbot, window)  # the key does not take a photo that could not be saved
+    assert window.pages.currentWidget() is window.preview and "server-config" in window.message.text()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from station.demo import DEMO_DIR
 from station.roster import schedule
 from station.roster.importer import import_roster
 from ui.roster_dialogs import ImportReportDialog, ScheduleDialog
@@ -99,3 +101,46 @@ def test_a_refused_row_saves_no_row(qtbot, station, monkeypatch) -> None:
     dialog.table.cellWidget(dialog.table.rowCount() - 1, 2).setDateTime(QDateTime(dt.datetime(2031, 5, 1, 8)))
     dialog.save()
     assert schedule.slots(station.db) == before
+
+
+def test_an_empty_station_says_to_import_the_roster_and_the_import_clears_the_old_error(qtbot, home: Path,
+                                                                                         tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from station.camera import open_camera
+    from station.capture.session import CaptureSession
+    from station.captures import CaptureStore
+    from station.context import Station
+    from station.storage.station_key import unlock_station_key
+    from tests.ui.conftest import on_next_dialog
+    from ui import tasks
+    from ui.main_window import MainWindow
+
+    tasks.install()
+    fresh = Station.open(home, "zh")
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
+    session = CaptureSession(fresh, CaptureStore(fresh, unlock_station_key(home, "kiosk-pass-1")), "测试",
+                             open_camera(str(frames)).start(), post=tasks.to_main, live_checks=False, scan_codes=False)
+    window = MainWindow(session)
+    try:
+        assert window.next_label.text().startswith("名单是空的")  # not "everyone in this class is done"
+        window.identify("2021010101")
+        assert "请先导入名单" in window.message.text()
+        seen: list[str] = []
+
+        def pick(dialog: QFileDialog) -> None:
+            seen.append(dialog.labelText(QFileDialog.DialogLabel.FileType))
+            dialog.selectFile(str(DEMO_DIR / "roster.csv"))
+            dialog.accept()
+            on_next_dialog(lambda report: report.accept(), kind=ImportReportDialog)
+
+        on_next_dialog(pick, kind=QFileDialog)
+        window.import_roster()
+        assert seen == ["类型："] and window.message.text() == ""
+        assert window.next_label.text().startswith("下一位：")
+    finally:
+        window.close()
+        session.close()
+        fresh.close()
