@@ -3,7 +3,8 @@
 Whether two photos show the same person. The pairs file is a CSV with columns `a,b` (image paths; a relative
 path is taken from the current folder, or else from the CSV's folder). With --json one line per pair:
 {"a", "b", "score", "same"} (score: cosine similarity, higher is more alike; same: the verdict at the shipped
-threshold), or {"a", "b", "error"} when an image cannot be read or has no single main face; the run goes on.
+threshold), or {"a", "b", "error"} when an image is missing, cannot be read or shows no face (of several faces the largest
+is compared); the run goes on.
 Without --json, one line per pair with the three-level verdict (same / uncertain / different).
 
 Exit codes: 0 the run completed (whatever the verdicts; per-pair errors are in the output);
