@@ -73,7 +73,7 @@ class Baseline:
 class Station:
     """The station's embedder; None when no single main face is found."""
 
-    def __init__(self, flip: bool = True) -> None:
+    def __init__(self, flip: bool = False) -> None:
         from station.identity.embedder import FaceEmbedder
 
         self._embedder = FaceEmbedder(flip=flip)
@@ -92,7 +92,7 @@ _model: Callable[[np.ndarray], np.ndarray | None] | None = None
 
 def _start(name: str) -> None:
     global _model
-    _model = {"baseline": Baseline, "station": Station, "station-noflip": lambda: Station(flip=False)}[name]()
+    _model = {"baseline": Baseline, "station": Station, "station-flip": lambda: Station(flip=True)}[name]()
 
 
 def _embed(path: Path) -> tuple[np.ndarray | None, float]:
@@ -162,7 +162,7 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=None,
                         help="folder (outside the project) keeping each model's embeddings between runs")
     parser.add_argument("--models", default="baseline,station",
-                        help="comma-separated: baseline, station, station-noflip (the station's without the flip)")
+                        help="comma-separated: baseline, station, station-flip (the station's with a test-time flip)")
     args = parser.parse_args()
     if args.choose and args.split != "dev":
         parser.error("thresholds are chosen on the dev people only")

@@ -6,9 +6,10 @@ They run through OpenCV's own FaceDetectorYN / FaceRecognizerSF. What the baseli
 - a face YuNet misses at the image's size is looked for again at twice the size (small, low-resolution faces),
   and with a lower score threshold before the image is declared faceless;
 - big images are searched at most DETECT_SIDE px wide, the crop still taken from the full-resolution image;
-- the largest face is embedded (reference photos check separately that there is only one);
-- the embedding is the mean of the face's and its mirror image's (test-time flip), unit length, so the cosine
-  similarity of two embeddings is their dot product.
+- like the baseline, the largest face is embedded (reference photos check separately that there is only one);
+- the embedding is unit length, so the cosine similarity of two embeddings is their dot product. A test-time
+  flip (`flip=True`: the mean of the face's and its mirror image's) did not earn its doubled time on dev
+  (TAR at FAR 0.1 % 97.83 % against 97.77 %, EER 1.41 % against 1.45 %: the model card's flip rule).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class FaceEmbedding:
 class FaceEmbedder:
     """Loads the models once; not thread-safe (one per thread or worker)."""
 
-    def __init__(self, folder: Path = FOLDER, flip: bool = True) -> None:
+    def __init__(self, folder: Path = FOLDER, flip: bool = False) -> None:
         self.flip = flip
         self._detectors = [cv2.FaceDetectorYN.create(str(folder / DETECTOR_FILE), "", (320, 320), threshold, 0.3, 5000)
                            for threshold in SCORE_THRESHOLDS]
@@ -111,7 +112,7 @@ class FaceEmbedder:
         return FaceEmbedding(vector=self.embed_face(bgr, main), box=main.box, faces=len(found))
 
     def embed_face(self, bgr: np.ndarray, face: FoundFace) -> np.ndarray:
-        """The flip-averaged unit embedding of one found face."""
+        """The unit embedding of one found face (averaged with its mirror image when `flip`)."""
         crop = self._recogniser.alignCrop(bgr, face.row)
         total = np.zeros(EMBEDDING_SIZE, np.float32)
         views = (crop, np.ascontiguousarray(cv2.flip(crop, 1))) if self.flip else (crop,)
