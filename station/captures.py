@@ -90,7 +90,14 @@ def _add_encrypted_files(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX captures_uid ON captures(uid) WHERE uid != ''")
 
 
-MIGRATIONS = register(Migrations("captures", [_create_captures, _add_encrypted_files]))
+def _add_review_record(db: sqlite_utils.Database) -> None:
+    """What the review showed: the identity comparison (JSON, with any reason) and the checks that asked the
+    photographer to look (comma-separated ids)."""
+    for column in ("identity", "questions"):
+        db.execute(f"ALTER TABLE captures ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS = register(Migrations("captures", [_create_captures, _add_encrypted_files, _add_review_record]))
 
 _VERSION_COLUMNS = "student_no, version, captured_at, operator, station_id, reason, override_reason, superseded_at, uid"
 
@@ -163,7 +170,7 @@ class CaptureStore:
         return self.station.home / "captures"
 
     def save(self, student_no: str, chsi_jpeg: bytes, original: bytes, operator: str,
-             reason: str = "", override_reason: str = "") -> CaptureVersion:
+             reason: str = "", override_reason: str = "", identity: str = "", questions: str = "") -> CaptureVersion:
         """Encrypt, write and register a new version, and queue its upload.
 
         Once this returns the photo is accepted: it is on disk (encrypted, fsynced), in the
@@ -180,7 +187,7 @@ class CaptureStore:
             with write_transaction(db):
                 version = self._save_locked(db, link.station_id, server_key, station_key, student_no,
                                             {"chsi": chsi_jpeg, "original": original}, operator, reason,
-                                            override_reason)
+                                            override_reason, identity, questions)
         except sqlite3.IntegrityError as exc:
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no)) from exc
         except sqlite3.OperationalError as exc:
@@ -194,7 +201,7 @@ class CaptureStore:
         return version
 
     def _save_locked(self, db, station_id, server_key, station_key, student_no, images, operator, reason,
-                     override_reason) -> CaptureVersion:
+                     override_reason, identity, questions) -> CaptureVersion:
         if not db.execute("SELECT 1 FROM students WHERE student_no = ?", [student_no]).fetchone():
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no))
         last = db.execute("SELECT MAX(version) FROM captures WHERE student_no = ?", [student_no]).fetchone()[0]
@@ -214,9 +221,10 @@ class CaptureStore:
                    [now, student_no])
         db.execute(
             "INSERT INTO captures(student_no, version, captured_at, operator, station_id, reason, override_reason, "
-            "uid, chsi_file, original_file, chsi_sha256, original_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "uid, chsi_file, original_file, chsi_sha256, original_sha256, identity, questions) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [student_no, version.version, now, operator, station_id, reason, override_reason, version.uid,
-             names["chsi"], names["original"], digests["chsi"], digests["original"]],
+             names["chsi"], names["original"], digests["chsi"], digests["original"], identity, questions],
         )
         enqueue(db, version.uid)
         return version

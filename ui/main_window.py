@@ -103,6 +103,12 @@ RETAKE_REASONS = (Text("学生要求重拍", "the student asked"), Text("照片�
 OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a false alarm"),
                     Text("因医疗或宗教原因无法取下", "cannot be removed (medical or religious reasons)"),
                     Text("学校已批准", "approved by the school"))
+IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
+IDENTITY_ASK = Text("照片中的人与学籍照片（或上一版照片）不是同一人。\n请核对证件：确是本人才保存，并填写原因（将被记录）：",
+                    "The face is not the person of the enrolment (or previous) photo.\nCheck their ID: save only if "
+                    "it really is them, and give the reason (recorded):")
+IDENTITY_REASONS = (Text("已核对身份证，确是本人", "ID card checked: it is them"),
+                    Text("学籍照片有误，已报学校", "the enrolment photo is wrong; reported to the school"))
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
@@ -391,8 +397,13 @@ class MainWindow(QMainWindow):
         raise exc  # to the error reporter: logged, shown once; the station goes on
 
     def accept(self) -> None:
+        identity_reason = ""
+        if self.session.needs_identity_reason:  # another person's face: said, and the reason recorded
+            identity_reason = self._ask_reason(t(IDENTITY_TITLE), t(IDENTITY_ASK), IDENTITY_REASONS)
+            if not identity_reason:
+                return
         try:
-            version = self.session.accept()
+            version = self.session.accept(identity_reason)
         except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
             self._say(self.message, t(exc.text), "bad")
             return
@@ -500,7 +511,7 @@ class MainWindow(QMainWindow):
         return dialog.textValue().strip() if dialog.exec() else ""
 
     def _show_review(self, shot: Shot) -> None:
-        self.review.show_shot(shot, self.session.previous_photo(shot))
+        self.review.show_shot(shot, self.session.previous_photo(shot.student.student_no))
         self._review_since = time.monotonic()
 
     def _show_step(self) -> None:

@@ -20,6 +20,8 @@ ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 PREVIOUS = Text("上一版照片", "Previous photo")
+REFERENCE = Text("学籍照片", "Enrolment photo")
+LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
 OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
 # Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
@@ -52,10 +54,13 @@ class ReviewPanel(QWidget):
         self.notes.setObjectName("message")
         self.notes.setProperty("level", "warn")
         self.notes.setWordWrap(True)
+        self.identity = QLabel()  # the new face against the enrolment photo and the photo it replaces
+        self.identity.setObjectName("message")
+        self.identity.setWordWrap(True)
         side = QVBoxLayout()
         # the details scroll on a small screen; the previous photo shrinks to fit instead (a retake is judged by
         # comparing the two faces, so it is never scrolled out of sight), and the two buttons stay in view
-        side.addWidget(scroll_column(ask, grid, self.notes), 3)
+        side.addWidget(scroll_column(ask, grid, self.identity, self.notes), 3)
         side.addWidget(self.previous_caption)
         side.addWidget(self.previous, 2)
         self.accept_button = QPushButton(t(ACCEPT))
@@ -91,8 +96,23 @@ class ReviewPanel(QWidget):
             notes.append(t(OVERRIDE.format(checks=checks, reason=shot.override_reason)))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
+        self._show_identity(shot)
+        # beside the new photo: the enrolment photo when there is one (is it this person?), else the one replaced
+        reference = next((check.photo for check in shot.identity if check.against == "reference" and check.photo), None)
+        beside = reference or previous_jpeg
         old = QPixmap()
-        if previous_jpeg and old.loadFromData(previous_jpeg, "JPEG"):
+        shown = bool(beside) and old.loadFromData(beside, None)
+        if shown:
             self.previous.setPixmap(old)
-        self.previous.setVisible(bool(previous_jpeg))
-        self.previous_caption.setVisible(bool(previous_jpeg))
+        self.previous_caption.setText(t(REFERENCE if reference else PREVIOUS))
+        self.previous.setVisible(shown)
+        self.previous_caption.setVisible(shown)
+
+    def _show_identity(self, shot: Shot) -> None:
+        levels = [check.level for check in shot.identity]
+        worst = next((level for level in ("different", "uncertain", "unmeasured", "same") if level in levels), None)
+        self.identity.setText("\n".join(t(check.said) for check in shot.identity))
+        self.identity.setProperty("level", LEVEL.get(worst, "info"))
+        self.identity.style().unpolish(self.identity)
+        self.identity.style().polish(self.identity)
+        self.identity.setVisible(bool(shot.identity))

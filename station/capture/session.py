@@ -23,6 +23,7 @@ from pathlib import Path
 from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
+from station.capture.identity_check import Evidence, gather, needs_reason
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
 from station.capture.workflow import (
@@ -277,7 +278,9 @@ class CaptureSession:
 
     def press(self, frame: Frame | None) -> ShutterRequest | ShutterRefused:
         self._offer = None  # the student being photographed is the one on the card
-        request = self.workflow.press(frame, self.source.state)
+        blocked = self.workflow.shutter_blocked(self.source.state)
+        evidence = self._evidence() if blocked is None and frame is not None else Evidence()
+        request = self.workflow.press(frame, self.source.state, evidence)
         if isinstance(request, ShutterRequest) and self._scanner is not None:
             self._scanner.pause(True)
         return request
@@ -296,18 +299,36 @@ class CaptureSession:
         self._pause_scanner()
         return outcome
 
-    def previous_photo(self, shot: Shot) -> bytes | None:
+    def previous_photo(self, student_no: str) -> bytes | None:
         """The registered photo a retake replaces, for review beside the new one (None: none, or damaged)."""
-        status = capture_status(self.station.db, shot.student.student_no)
+        status = capture_status(self.station.db, student_no)
         if not status.captured:
             return None
         try:
-            return self.store.load_for_review(shot.student.student_no, status.versions)
+            return self.store.load_for_review(student_no, status.versions)
         except (StationError, EnvelopeError):
             return None  # a damaged older copy must not block the new photo
 
-    def accept(self) -> CaptureVersion:
-        version = self.workflow.accept()
+    @property
+    def needs_identity_reason(self) -> bool:
+        """The photo in review shows another person's face: it is saved only with a recorded reason."""
+        shot = self.workflow.shot
+        return self.workflow.step is Step.REVIEW and shot is not None and needs_reason(shot.identity)
+
+    def _evidence(self) -> Evidence:
+        """What the new face will be compared with; a reference that cannot be read compares with nothing."""
+        student = self.workflow.student
+        if student is None:
+            return Evidence()
+        previous = self.previous_photo(student.student_no)
+        try:
+            return gather(self.station, self.store.key.key, student.student_no, previous)
+        except (StationError, EnvelopeError, OSError, ValueError) as exc:
+            log.warning("reference photo of %s not usable: %s", student.student_no, exc)
+            return Evidence(previous_photo=previous)
+
+    def accept(self, identity_reason: str = "") -> CaptureVersion:
+        version = self.workflow.accept(identity_reason)
         self._pause_scanner()
         if self.uploader is not None:
             self.uploader.wake()

@@ -17,6 +17,7 @@ import numpy as np
 
 from station.camera.source import STATE_TEXT, CameraState, Frame
 from station.captures import CaptureStore, CaptureVersion
+from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, needs_reason, recorded
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.compliance.engine import ComplianceEngine
@@ -42,10 +43,12 @@ class Step(enum.Enum):
 
 @dataclass(frozen=True)
 class ShutterRequest:
-    """A shutter press that passed the immediate checks: exactly the frame on screen, for this student."""
+    """A shutter press that passed the immediate checks: exactly the frame on screen, for this student, and what
+    the student's face is to be compared with."""
 
     student_no: str
     frame: Frame
+    evidence: Evidence = Evidence()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Measured:
     analysis: Analysis
     chsi: ChsiResult
     original_jpeg: bytes
+    identity: tuple[IdentityCheck, ...] = ()  # the new face against the reference photo and the photo it replaces
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Shot:
     analysis: Analysis
     override_reason: str
     retake_reason: str
+    identity: tuple[IdentityCheck, ...] = ()
 
     @property
     def questions(self) -> tuple[str, ...]:
@@ -108,6 +113,9 @@ NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：�
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")
 BUSY = Text("正在处理上一张，请稍候", "Still processing the last press: a moment")
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
+NOT_THE_SAME_PERSON = Text("照片中的人与学籍照片（或上一版照片）不是同一人：确认是本人时请填写原因后再保存",
+                           "The face is not the person of the enrolment (or previous) photo: give a reason to save it "
+                           "if it really is them")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
 STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
@@ -148,6 +156,7 @@ class CaptureWorkflow:
         self.shot: Shot | None = None
         self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
         self.last_saved: str | None = None  # the student just saved, until another is identified
+        self.identity = IdentityChecker()  # used on the shutter's worker thread only
 
     @property
     def student(self) -> Student | None:
@@ -206,7 +215,7 @@ class CaptureWorkflow:
             return Blocked.NOT_LINKED
         return None
 
-    def press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
+    def press(self, frame: Frame | None, camera: CameraState, evidence: Evidence = Evidence()) -> ShutterRequest | ShutterRefused:
         """The shutter on exactly `frame` (the one on screen), while the camera is live. A frozen or unplugged
         camera leaves its last picture on screen, which may show the student before: that is never taken.
         The request is then measured (`measure`, off the UI thread) and taken (`take`)."""
@@ -218,7 +227,7 @@ class CaptureWorkflow:
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
-        self.pressed = ShutterRequest(self.student.student_no, frame)
+        self.pressed = ShutterRequest(self.student.student_no, frame, evidence)
         return self.pressed
 
     def measure(self, request: ShutterRequest) -> Measured:
@@ -227,7 +236,8 @@ class CaptureWorkflow:
         image = request.frame.image
         analysis = self.engine.analyze(image)
         chsi = self.pipeline.process(image, planned=upright_plan(analysis))
-        return Measured(request, analysis, chsi, encode_original(image))
+        identity = self.identity.check(request.evidence, chsi.jpeg)
+        return Measured(request, analysis, chsi, encode_original(image), identity)
 
     def release(self, request: ShutterRequest) -> None:
         if self.pressed is request:
@@ -256,7 +266,7 @@ class CaptureWorkflow:
             log.info("checks overridden for %s by %s (%s): %s", self.student.student_no, self.operator,
                      ", ".join(check for check, _ in analysis.problems), override_reason.strip())
         self.shot = Shot(self.student, measured.request.frame.frame_id, measured.chsi.jpeg, measured.original_jpeg,
-                         analysis, override_reason.strip(), self.retake_reason)
+                         analysis, override_reason.strip(), self.retake_reason, measured.identity)
         self.step = Step.REVIEW
         return self.shot
 
@@ -266,13 +276,21 @@ class CaptureWorkflow:
             self.shot, self.step = None, Step.LIVE
             log.info("photo of %s dropped in review: shooting again", self.student.student_no)
 
-    def accept(self) -> CaptureVersion:
-        """Saved, encrypted and queued; the station is ready for the next student."""
+    def accept(self, identity_reason: str = "") -> CaptureVersion:
+        """Saved, encrypted and queued; the station is ready for the next student. A face that is another
+        person's is saved only with `identity_reason` (recorded with the photo)."""
         if self.step is not Step.REVIEW or self.shot is None:
             raise StationError(NOT_IN_REVIEW)
         shot = self.shot
+        if needs_reason(shot.identity) and not identity_reason.strip():
+            raise StationError(NOT_THE_SAME_PERSON)
+        if identity_reason.strip():
+            log.info("identity check overridden for %s by %s: %s", shot.student.student_no, self.operator,
+                     identity_reason.strip())
         version = self.store.save(shot.student.student_no, shot.chsi_jpeg, shot.original_jpeg, self.operator,
-                                  reason=shot.retake_reason, override_reason=shot.override_reason)
+                                  reason=shot.retake_reason, override_reason=shot.override_reason,
+                                  identity=recorded(shot.identity, identity_reason.strip()),
+                                  questions=",".join(shot.questions))
         self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
         self.last_saved = shot.student.student_no
         return version

@@ -55,3 +55,15 @@ def reference_gallery(db: sqlite_utils.Database, station_key: bytes) -> Gallery:
         if meta.get("uid") == uid and meta.get("student_no") == student_no:
             items.append((student_no, np.frombuffer(raw, np.float32)))
     return Gallery.build(items)
+
+
+def reference_embedding(db: sqlite_utils.Database, student_no: str, station_key: bytes) -> np.ndarray | None:
+    """One student's cached reference embedding (of the current model), or None when there is none."""
+    row = db.execute("SELECT uid, embedding FROM reference_photos WHERE student_no = ? AND model = ?",
+                     [student_no, MODEL_ID]).fetchone()
+    if row is None:
+        return None
+    meta, raw = open_with_station_key(row[1], station_key)
+    if meta.get("uid") != row[0] or meta.get("student_no") != student_no:
+        return None  # a record that does not match its own row is not this student's face
+    return np.frombuffer(raw, np.float32)

@@ -1,0 +1,64 @@
+"""At review the new face is compared with the student's enrolment photo: the same person is said and shown; a
+different person is not saved without a recorded reason (the "照片不是我本人" the station exists to prevent)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from PySide6.QtWidgets import QInputDialog
+
+from station.demo import DEMO_DIR
+from station.identity.references import import_reference_photos
+from tests.identity.faces import photos_of
+from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from ui.main_window import REVIEW_AT_LEAST
+
+OVERRIDE = "已目视确认，系统误报"  # the demo frame fails her smile
+
+
+def with_references(station, tmp_path: Path, photos: dict[str, Path]) -> None:
+    folder = tmp_path / "references"
+    folder.mkdir()
+    for student_no, photo in photos.items():
+        shutil.copy(photo, folder / f"{student_no}.jpg")
+    report = import_reference_photos(station, folder, station.demo_key.key)
+    assert report.imported == len(photos), report.to_json()
+
+
+def test_the_same_person_is_said_and_the_enrolment_photo_shown(qtbot, make_window, frames: Path, station,
+                                                                tmp_path: Path) -> None:
+    with_references(station, tmp_path, {"2021010101": DEMO_DIR / "kiosk" / "02_good_shifted.jpg"})
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    assert window.pages.currentWidget() is window.review
+    assert window.review.identity.text() == "与学籍照片为同一人" and window.review.identity.property("level") == "ok"
+    assert window.review.previous.isVisible() and window.review.previous_caption.text() == "学籍照片"
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    window.accept()
+    [row] = station.db.query("SELECT identity, questions FROM captures")
+    [check] = json.loads(row["identity"])["checks"]
+    assert check["against"] == "reference" and check["level"] == "same" and check["score"] > 0.5
+
+
+def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, frames: Path, station,
+                                                           tmp_path: Path, faces_dir: Path) -> None:
+    with_references(station, tmp_path, {"2021010102": photos_of(faces_dir, "Colin_Powell")[0]})
+    window = make_window(frames)
+    window.identify("DEMO0002")  # 陈浩然's card, but the astronaut stands at the camera
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    assert "不是同一人" in window.review.identity.text() and window.review.identity.property("level") == "bad"
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    on_next_dialog(lambda dialog: dialog.reject(), kind=QInputDialog)
+    window.accept()  # the box asks for a reason; cancelled: nothing saved, still in review
+    assert window.pages.currentWidget() is window.review
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    answer_next_dialog("已核对身份证，确是本人")
+    window.accept()
+    [row] = station.db.query("SELECT identity FROM captures WHERE student_no = '2021010102'")
+    recorded = json.loads(row["identity"])
+    assert recorded["reason"] == "已核对身份证，确是本人" and recorded["checks"][0]["level"] == "different"
