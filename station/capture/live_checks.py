@@ -32,11 +32,17 @@ class LiveChecks:
         self._engine_factory = engine_factory
         self._interval = 1.0 / max_rate_hz
         self._stop = threading.Event()
+        self._paused = threading.Event()
         self._thread = threading.Thread(target=self._run, name="live checks", daemon=True)
 
     def start(self) -> "LiveChecks":
         self._thread.start()
         return self
+
+    def pause(self, paused: bool) -> None:
+        """Paused while the shutter measures its frame: that analysis replaces the live one, and on two cores
+        the live checks would take the core it needs."""
+        (self._paused.set if paused else self._paused.clear)()
 
     def stop(self) -> None:
         self._stop.set()
@@ -49,7 +55,7 @@ class LiveChecks:
         try:
             while not self._stop.is_set():
                 frame = self._source.wait_newer(last_id, timeout=0.5)
-                if frame is None:
+                if frame is None or self._paused.is_set():
                     continue
                 last_id = frame.frame_id
                 height, width = frame.image.shape[:2]

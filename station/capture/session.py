@@ -281,8 +281,8 @@ class CaptureSession:
         blocked = self.workflow.shutter_blocked(self.source.state)
         evidence = self._evidence() if blocked is None and frame is not None else Evidence()
         request = self.workflow.press(frame, self.source.state, evidence)
-        if isinstance(request, ShutterRequest) and self._scanner is not None:
-            self._scanner.pause(True)
+        if isinstance(request, ShutterRequest):
+            self._pause_watching(True)
         return request
 
     def measure(self, request: ShutterRequest) -> Measured:
@@ -342,8 +342,14 @@ class CaptureSession:
         self.workflow.start_retake(reason, for_student)
 
     def _pause_scanner(self) -> None:
+        """After the shutter's work: the live checks go on; the scanner rests while a photo is in review."""
+        self._pause_watching(False)
+
+    def _pause_watching(self, measuring: bool) -> None:
         if self._scanner is not None:
-            self._scanner.pause(self.workflow.step is Step.REVIEW)
+            self._scanner.pause(measuring or self.workflow.step is Step.REVIEW)
+        if self._checks is not None:
+            self._checks.pause(measuring)
 
     # -- the queue of students -----------------------------------------------------------------------
     def queue_board(self, now: dt.datetime | None = None, mask_names: bool | None = None) -> QueueBoard:
