@@ -30,3 +30,30 @@ def faces_dir() -> Path:
     if not SHARED_FACES.is_dir():
         pytest.skip("../shared/datasets/faces is not present")
     return SHARED_FACES
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """The compliance engine, loaded once for the whole run (its models take seconds to load)."""
+    from station.compliance.engine import ComplianceEngine
+
+    return ComplianceEngine.load()
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from station.chsi.pipeline import ChsiPipeline
+
+    return ChsiPipeline()
+
+
+@pytest.fixture
+def demo_station(home: Path):
+    """A station holding the demo roster, paired with a demo server's key (so photos can be sealed)."""
+    from station.context import Station
+    from station.demo import prepare_demo
+
+    station = Station.open(home, "zh")
+    station.demo_key = prepare_demo(station)
+    yield station
+    station.close()

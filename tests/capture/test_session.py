@@ -16,32 +16,17 @@ from station.camera import open_camera
 from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListener
 from station.capture.workflow import CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan
 from station.captures import CaptureStore
-from station.chsi.pipeline import ChsiPipeline
-from station.compliance.engine import ComplianceEngine
 from station.context import Station
-from station.demo import DEMO_DIR, prepare_demo
+from station.demo import DEMO_DIR
 from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
 
 KIOSK = DEMO_DIR / "kiosk" / "01_good.jpg"
 
 
-@pytest.fixture(scope="module")
-def engine() -> ComplianceEngine:
-    return ComplianceEngine.load()
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> ChsiPipeline:
-    return ChsiPipeline()
-
-
 @pytest.fixture
-def station(home: Path):
-    s = Station.open(home, "zh")
-    s.demo_key = prepare_demo(s)
-    yield s
-    s.close()
+def station(demo_station):
+    return demo_station
 
 
 def frame_with_code(payload: str, width_px: int, at: tuple[int, int]) -> np.ndarray:

@@ -15,30 +15,14 @@ from station.camera.source import CameraState
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow
 from station.captures import CaptureStore
-from station.chsi.pipeline import ChsiPipeline
-from station.compliance.engine import ComplianceEngine
-from station.context import Station
-from station.demo import DEMO_DIR, prepare_demo
+from station.demo import DEMO_DIR
 from ui import tasks
 from ui.main_window import MainWindow
 
 
-@pytest.fixture(scope="session")
-def engine() -> ComplianceEngine:
-    return ComplianceEngine.load()
-
-
-@pytest.fixture(scope="session")
-def pipeline() -> ChsiPipeline:
-    return ChsiPipeline()
-
-
 @pytest.fixture
-def station(home: Path):
-    s = Station.open(home, "zh")
-    s.demo_key = prepare_demo(s)
-    yield s
-    s.close()
+def station(demo_station):
+    return demo_station
 
 
 @pytest.fixture
