@@ -31,7 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from station.captures import CaptureStore  # noqa: E402
+from station.storage.captures import CaptureStore  # noqa: E402
 from station.context import Station  # noqa: E402
 from station.server.home import ServerContext, init_server  # noqa: E402
 from station.storage.station_key import unlock_station_key  # noqa: E402

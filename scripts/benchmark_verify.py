@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from station.chsi.image_io import read_image  # noqa: E402
+from station.image_io import read_image  # noqa: E402
 from station.identity import verify  # noqa: E402
 
 LFW = ROOT.parent / "shared" / "datasets" / "faces" / "lfw_identities"

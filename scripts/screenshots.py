@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from station.camera import open_camera  # noqa: E402
 from station.capture.session import CaptureSession  # noqa: E402
 from station.capture.startup import PassphraseNeed, open_station  # noqa: E402
-from station.captures import CaptureStore  # noqa: E402
+from station.storage.captures import CaptureStore  # noqa: E402
 from station.cli import parse_args  # noqa: E402
 from station.demo import DEMO_DIR  # noqa: E402
 from station.i18n import Text  # noqa: E402

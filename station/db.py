@@ -110,7 +110,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 # Modules that declare tables. Listed here so that opening the database always
 # creates the whole schema, whichever part of the station opened it first.
-SCHEMA_OWNERS: list[str] = ["station.roster.store", "station.captures", "station.storage.server_link", "station.storage.outbox",
+SCHEMA_OWNERS: list[str] = ["station.roster.store", "station.storage.captures", "station.storage.server_link", "station.storage.outbox",
                              "station.identity.reference_store"]
 
 

@@ -17,7 +17,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from station.chsi.image_io import read_image
+from station.image_io import read_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v"}

@@ -29,7 +29,7 @@ from station.capture.queue_board import QueueBoard, QueueEntry, build_board, nex
 from station.capture.workflow import (
     Blocked, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
-from station.captures import CaptureStore, CaptureVersion, status as capture_status, version_counts
+from station.storage.captures import CaptureStore, CaptureVersion, status as capture_status, version_counts
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text

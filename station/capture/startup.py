@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from station.camera import open_camera
 from station.capture.session import CaptureSession, SessionListener
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
 from station.errors import StationError

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from station.camera.source import STATE_TEXT, CameraState, Frame
-from station.captures import CaptureStore, CaptureVersion
+from station.storage.captures import CaptureStore, CaptureVersion
 from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, needs_reason, recorded
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult

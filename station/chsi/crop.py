@@ -18,7 +18,7 @@ import numpy as np
 
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import PLAUSIBLE_HAIR, HairTop, HairTopFinder
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.chsi.spec import SPEC, ChsiSpec
 from station.face.landmarks import Face
 from station.i18n import Text

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.chsi.spec import SPEC, ChsiSpec
 
 # Chroma subsampling tried in order: 4:2:0 is what viewers expect; 4:4:4 adds bytes for

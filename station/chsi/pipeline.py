@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from station.chsi.crop import CropPlan, CropPlanner, CropRefusal, apply_plan
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.chsi.jpeg import encode_chsi_jpeg
 from station.chsi.orientation import Box, UprightFinder
 from station.chsi.spec import SPEC, ChsiSpec

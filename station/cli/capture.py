@@ -15,8 +15,8 @@ from pathlib import Path
 
 from station.camera.source import CameraState, Frame
 from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused
-from station.captures import CaptureStore
-from station.chsi.image_io import UNREADABLE, read_image
+from station.storage.captures import CaptureStore
+from station.image_io import UNREADABLE, read_image
 from station.cli.output import print_json
 from station.cli.passphrase import cli_station_key
 from station.context import Station

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from station.chsi.image_io import UNREADABLE as MSG_UNREADABLE, read_image
+from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, measure_backdrop
 from station.compliance.messages import TITLES

@@ -13,7 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
-from station.chsi.image_io import UNREADABLE as MSG_UNREADABLE, read_image
+from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.errors import StationError
 from station.i18n import Text

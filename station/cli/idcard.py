@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from station.chsi.image_io import UNREADABLE, read_image
+from station.image_io import UNREADABLE, read_image
 from station.cli.output import print_json
 from station.context import Station
 from station.i18n import Text

@@ -25,7 +25,7 @@ import station
 from station.chsi.crop import CropPlanner
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
 from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour

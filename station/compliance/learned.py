@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 import station
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.face import Face
 
 # Face mesh landmark ids: iris centres (image-left eye first), inner lips, eye corners.

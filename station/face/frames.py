@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 
 
 def to_rgb(image: np.ndarray) -> np.ndarray:

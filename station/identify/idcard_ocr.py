@@ -26,7 +26,7 @@ import numpy as np
 import onnxruntime as ort
 import sqlite_utils
 
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.roster.idnumber import resident_id_problem
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from station import captures
-from station.captures import CaptureStatus
+from station.storage import captures
+from station.storage.captures import CaptureStatus
 from station.i18n import Text
 from station.localtime import local_time
 from station.identify.decoders import Decoder, clean_payload, default_decoders, shown_code

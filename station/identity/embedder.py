@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from station import MODELS_DIR
-from station.chsi.image_io import as_bgr
+from station.image_io import as_bgr
 from station.i18n import Text
 from station.identity.verify import MODEL_ID  # noqa: F401  (the model these embeddings are from)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from station.chsi.image_io import UNREADABLE, read_image
+from station.image_io import UNREADABLE, read_image
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding, FaceProblem
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from station.chsi.image_io import read_image
+from station.image_io import read_image
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text

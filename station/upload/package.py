@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from station.captures import stored_capture
+from station.storage.captures import stored_capture
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text

@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import sqlite_utils
 
-from station.captures import StoredCapture, stored_capture
+from station.storage.captures import StoredCapture, stored_capture
 from station.db import open_db
 from station.i18n import Text
 from station.localtime import Clock, system_clock

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.demo import DEMO_DIR, DEMO_PASSPHRASE, prepare_demo
 from tests.cli import SCRIPT, json_lines

@@ -15,7 +15,7 @@ import pytest
 from station.camera import open_camera
 from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListener
 from station.capture.workflow import CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.demo import DEMO_DIR
 from station.identify.frames import SeenCode, decode_codes

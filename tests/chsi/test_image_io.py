@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from station.chsi.image_io import MAX_PIXELS, read_image
+from station.image_io import MAX_PIXELS, read_image
 from tests.chsi.images import KIOSK
 
 

@@ -12,7 +12,7 @@ import cv2
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from station.chsi.image_io import read_image
+from station.image_io import read_image
 from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
 from station.identity.reference_store import reference_gallery, reference_photo

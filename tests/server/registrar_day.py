@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.roster.importer import import_roster
 from station.server.home import ServerContext, init_server

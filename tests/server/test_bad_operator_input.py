@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.storage.envelope import public_key_to_b64
 from station.storage import outbox
 from station.upload.package import MANIFEST, write_package

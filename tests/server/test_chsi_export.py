@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.errors import StationError
 from station.server.chsi_export import export_chsi
 from station.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server

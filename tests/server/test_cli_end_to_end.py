@@ -15,7 +15,7 @@ import httpx
 from openpyxl import load_workbook
 from PIL import Image
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.roster.importer import import_roster
 from station.pinning import pinned_context

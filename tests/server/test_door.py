@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.server.chsi_export import export_chsi
 from station.server.limits import UPLOAD_LIMIT
 from station.server.pages import overview_page, school_state

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from station.captures import CaptureStore, stored_capture
+from station.storage.captures import CaptureStore, stored_capture
 from station.server.home import ServerContext, init_server
 from station.server.intake import read_blob
 from station.server import store as store_module

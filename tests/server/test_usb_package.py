@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.errors import StationError
 from station.server.intake import read_blob
 from station.server.usb_import import import_package

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from station.captures import CaptureStore, history, stored_capture
+from station.storage.captures import CaptureStore, history, stored_capture
 from station.errors import StationError
 from station.storage.envelope import EnvelopeError
 from station.storage import outbox

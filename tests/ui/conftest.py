@@ -14,7 +14,7 @@ from station.camera import open_camera
 from station.camera.source import CameraState
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.demo import DEMO_DIR
 from ui import tasks
 from ui.main_window import MainWindow

@@ -221,7 +221,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
 
 
 def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(qtbot, make_window, frames: Path, station) -> None:
-    from station.captures import CaptureStore
+    from station.storage.captures import CaptureStore
 
     store = CaptureStore(station, key=station.demo_key, reserve_bytes=1 << 60)  # "less free space than the reserve"
     window = make_window(frames, store=store)

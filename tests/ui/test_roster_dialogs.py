@@ -106,7 +106,7 @@ def test_a_refused_row_saves_no_row(qtbot, station, monkeypatch) -> None:
 def test_an_empty_station_says_to_import_the_roster(qtbot, home: Path, tmp_path: Path) -> None:
     from station.camera import open_camera
     from station.capture.session import CaptureSession
-    from station.captures import CaptureStore
+    from station.storage.captures import CaptureStore
     from station.context import Station
     from station.storage.station_key import unlock_station_key
     from ui import tasks

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.storage.station_key import unlock_station_key
 from station.storage import outbox

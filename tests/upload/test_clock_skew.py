@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.server.intake import read_blob
 from station.server.store import Upload, in_capture_order
 from station.upload.uploader import Uploader

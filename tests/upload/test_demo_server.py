@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.context import Station
 from station.demo import DemoServer, demo_server_home, prepare_demo
 from station.server.home import ServerContext

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.db import open_db
 from station.i18n import Text
 from station.paths import database_path

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from station.captures import CaptureStore
+from station.storage.captures import CaptureStore
 from station.server.home import token_digest
 from station.storage import outbox
 from station.storage.server_link import load_link, save_link

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from station.captures import CaptureStore, stored_capture
+from station.storage.captures import CaptureStore, stored_capture
 from station.server.intake import read_blob
 from station.storage import outbox
 from station.upload.uploader import UploadSettings, Uploader, upload_meta, verified_server_copies
