@@ -45,6 +45,10 @@ BAD_FINGERPRINT = Text("证书指纹无效：应为 64 位十六进制数（SHA-
 URL_TOO_LONG = Text("超过 {limit} 个字符", "longer than {limit} characters")
 URL_WRONG_SHAPE = Text("不是 http(s)://主机[:端口][/路径] 的形式", "not of the form http(s)://host[:port][/path]")
 URL_BAD_HOST = Text("主机名 {host} 无效", "the host name {host} is not valid")
+URL_PLACEHOLDER = Text("SERVER 只是占位：请换成服务器电脑的地址（IP 或主机名），如 https://192.168.1.10:8420",
+                       "SERVER is a placeholder: put the server computer's address (IP or host name) in its place, "
+                       "e.g. https://192.168.1.10:8420")
+PLACEHOLDER_HOST = "server"  # what `photo-station-server add-station` prints when it was given no --url
 URL_BAD_PORT = Text("端口必须在 1–65535 之间", "the port must be from 1 to 65535")
 MAX_URL_LENGTH = 2000
 # No user, query or fragment: the uploader appends /api/v1/... to whatever is kept here.
@@ -105,6 +109,8 @@ def problem_with_url(url: str) -> Text | None:
         return _bad_url(url, URL_BAD_HOST.format(host=shape["host"]))
     if not _host_ok(host):
         return _bad_url(url, URL_BAD_HOST.format(host=shape["host"]))
+    if host.lower() == PLACEHOLDER_HOST:  # pasted as printed: "complete", and never able to upload
+        return _bad_url(url, URL_PLACEHOLDER)
     return None
 
 

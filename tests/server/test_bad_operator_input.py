@@ -137,3 +137,9 @@ def test_server_config_speaks_to_a_person_by_default(home: Path) -> None:
                     "--public-key", key, "--server-cert-sha256", "ab" * 32, home=home).stdout.decode()
     assert "已保存服务器连接设置" in saved and "服务器地址：https://192.168.1.10:8420" in saved
     assert "令牌：已设置" in saved and "设置完整" in saved and "t0k" not in saved  # the token itself is never printed
+
+
+def test_the_placeholder_address_add_station_prints_without_url_is_refused(home: Path) -> None:
+    result = run_cli("server-config", "--url", "https://SERVER:8420", home=home)
+    assert result.returncode == 2 and "SERVER 只是占位" in result.stderr.decode()
+    assert json_lines(run_cli("server-config", "--json", home=home))[0]["url"] == ""
