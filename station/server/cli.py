@@ -77,27 +77,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _whole_number(value: str, low: int, high: int, message: Text) -> int:
+    """An argparse type: a whole number in [low, high], else both languages' message (not a traceback)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        text = message.format(value=value)
+        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
+    return number
+
+
 def _port(value: str) -> int:
     """Checked here: uvicorn would fail with a traceback (OverflowError) on a port out of range."""
-    try:
-        port = int(value)
-    except ValueError:
-        port = 0
-    if not 1 <= port <= 65535:
-        text = BAD_PORT.format(value=value)
-        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
-    return port
+    return _whole_number(value, 1, 65535, BAD_PORT)
 
 
 def _workers(value: str) -> int:
-    try:
-        workers = int(value)
-    except ValueError:
-        workers = 0
-    if not 1 <= workers <= 64:
-        text = BAD_WORKERS.format(value=value)
-        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
-    return workers
+    return _whole_number(value, 1, 64, BAD_WORKERS)
 
 
 def _lang(args: argparse.Namespace) -> str:
