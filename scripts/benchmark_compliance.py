@@ -4,10 +4,10 @@ Every figure goes through ComplianceEngine.analyze on the image (its own face me
 thresholds), never through cached landmarks:
 - celebahq test: AUC and balanced accuracy at the shipped threshold for glasses, hat, earrings,
   necklace, mouth_open, eyebrows_covered (Bangs) and blur (Blurry);
-- celebamaskhq test: the same against labels read off the parsing masks (models/train_face_attributes);
+- celebamaskhq test: the same against labels read off the parsing masks (training/train_face_attributes);
 - genki4k test: head-pose error in degrees, and teeth / mouth_open against the smile label;
 - cew_closed test (closed eyes) against genki4k test faces (open eyes): eyes_closed;
-- kiosk scenes composed from celebamaskhq test portraits (station.compliance.scenes): background,
+- kiosk scenes composed from celebamaskhq test portraits (training.kiosk_scenes): background,
   clothing_contrast, exposure, lighting, blur, face_count, on rule-breaking and good versions;
 - time per 1280x720 frame (median, 95th percentile) for the live analyser and for stills, and peak memory.
 Run: .venv/bin/python scripts/benchmark_compliance.py [--limit N] [--scenes N] [--json OUT] [--markdown OUT]
@@ -32,10 +32,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models.datasets import FACES_DIR, load_mask, load_split  # noqa: E402
-from models.labels import HEADS, mask_labels  # noqa: E402  (the labels the models learnt)
-from models.training import balanced_accuracy, roc_auc  # noqa: E402
-from station.compliance import ComplianceEngine, LiveAnalyzer, scenes  # noqa: E402
+from training.datasets import FACES_DIR, load_mask, load_split  # noqa: E402
+from training.labels import HEADS, mask_labels  # noqa: E402  (the labels the models learnt)
+from training.training import balanced_accuracy, roc_auc  # noqa: E402
+from station.compliance import ComplianceEngine, LiveAnalyzer  # noqa: E402
+from training import kiosk_scenes as scenes  # noqa: E402
 from station.compliance.results import MEASURED, Analysis  # noqa: E402
 
 CELEBA_COLUMNS = {"glasses": "Eyeglasses", "hat": "Wearing_Hat", "earrings": "Wearing_Earrings",

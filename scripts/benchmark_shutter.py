@@ -35,7 +35,7 @@ from station.capture.session import CaptureSession  # noqa: E402
 from station.capture.workflow import Shot, Step, encode_original  # noqa: E402
 from station.storage.captures import CaptureStore  # noqa: E402
 from station.context import Station  # noqa: E402
-from station.demo import DEMO_DIR, prepare_demo  # noqa: E402
+from station.adapters.demo import DEMO_DIR, prepare_demo  # noqa: E402
 from ui import tasks  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 

@@ -1,13 +1,13 @@
 """How far a photographer can trust the verdicts: per rule, pass / look / block on faces that keep it and on
 faces that break it, and how many compliant students see any block or any question.
 
-Everything goes through `photo-station check`'s own code (station.cli.check.check_all: the shipped policy,
+Everything goes through `photo-station check`'s own code (station.adapters.cli.check.check_all: the shipped policy,
 models and engine, two workers), on parts of ../shared that training and threshold choice never saw:
 - celebahq test: the CelebA labels (teeth against Smiling, eyebrows_covered against Bangs, blur against Blurry);
   "compliant" = no glasses, hat, earrings, necklace, open mouth, smile or fringe (the issue's definition);
-- celebamaskhq test: labels read off the parsing masks (what can be seen; models/labels.py);
+- celebamaskhq test: labels read off the parsing masks (what can be seen; training/labels.py);
 - kiosk scenes: those celebamaskhq test portraits composed on the blue backdrop in a 1280x720 frame
-  (station.compliance.scenes), and the compliant ones again with another test portrait's necklace pasted on
+  (training.kiosk_scenes), and the compliant ones again with another test portrait's necklace pasted on
   (the necklace's mask pixels, at the same place: CelebA-HQ portraits are aligned; donors from the val and test
   parts only, never from training images).
 "Compliant" on the mask sets: no glasses, hat, earrings, necklace, open mouth, teeth or hidden brows in the mask
@@ -33,11 +33,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from models.datasets import FACES_DIR, load_labels, load_mask, load_split  # noqa: E402
-from models.labels import CELEBA_COLUMNS, HEADS, mask_labels  # noqa: E402
-from models.training import roc_auc  # noqa: E402
-from station.cli.check import check_all  # noqa: E402
-from station.compliance import LEARNED_CHECK_IDS, Analysis, Policy, scenes  # noqa: E402
+from training.datasets import FACES_DIR, load_labels, load_mask, load_split  # noqa: E402
+from training.labels import CELEBA_COLUMNS, HEADS, mask_labels  # noqa: E402
+from training.training import roc_auc  # noqa: E402
+from station.adapters.cli.check import check_all  # noqa: E402
+from station.compliance import LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
+from training import kiosk_scenes as scenes  # noqa: E402
 from station.compliance.results import FAIL, LOOK, MEASURED  # noqa: E402
 
 CELEBA_LABELS = {**{c: col for c, col in CELEBA_COLUMNS.items() if c != "smile"}, "teeth": "Smiling", "blur": "Blurry"}

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from station.storage.captures import CaptureStore  # noqa: E402
 from station.context import Station  # noqa: E402
-from station.server.home import ServerContext, init_server  # noqa: E402
+from station.adapters.server.home import ServerContext, init_server  # noqa: E402
 from station.storage.station_key import unlock_station_key  # noqa: E402
 from station.storage import outbox  # noqa: E402
 from station.storage.server_link import load_link, save_link  # noqa: E402
@@ -107,7 +107,7 @@ def run(homes: list[Path], workers: int, server_dir: Path) -> tuple[list[float],
     server = ServerContext(server_dir)
     for n, home in enumerate(homes):
         relink(home, url, server.add_station(f"S{n:02d}"), server.cert_sha256)
-    serve = subprocess.Popen([sys.executable, "-m", "station.server.cli", "--home", str(server_dir), "serve",
+    serve = subprocess.Popen([sys.executable, "-m", "station.adapters.server.cli", "--home", str(server_dir), "serve",
                               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)], cwd=ROOT,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -1,6 +1,6 @@
 """Face verification measured on LFW people the thresholds never saw, for the baseline and the station's model.
 
-The people of ../shared/datasets/faces/lfw_identities are split by identity in models/face_verify/lfw_split.csv
+The people of ../shared/datasets/faces/lfw_identities are split by identity in training/splits/lfw_identities.csv
 (never one person on both sides). Every pair of images of one person is a genuine pair, every pair of images of
 two people an impostor pair. A pair with a face that was not found counts as rejected (a false reject when
 genuine). Prints, per model: faces not found, EER, TAR at FAR 0.1 %, FAR and FRR at its threshold, ms per image

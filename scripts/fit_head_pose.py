@@ -17,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from station import MODELS_DIR  # noqa: E402
+from training.datasets import SPLITS_DIR  # noqa: E402
 from station.face import FaceMesher  # noqa: E402
 from station.face.pose import raw_angles  # noqa: E402
 
@@ -25,7 +25,7 @@ GENKI = ROOT.parent / "shared" / "datasets" / "faces" / "genki4k"
 
 
 def main() -> None:
-    train = json.loads((MODELS_DIR / "splits" / "genki4k.json").read_text(encoding="utf-8"))["train"]
+    train = json.loads((SPLITS_DIR / "genki4k.json").read_text(encoding="utf-8"))["train"]
     with open(GENKI / "labels.csv", newline="", encoding="utf-8") as fh:
         labels = {r["file"]: r for r in csv.DictReader(fh)}
     raw, truth = [], []

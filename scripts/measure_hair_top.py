@@ -2,7 +2,7 @@
 
 Truth is the top row of skin/hair/hat in the parsing mask, in a band above the face centre;
 images whose head touches the top edge have no truth and are skipped. Reads the shared
-dataset in place (../shared/datasets/faces) and the recorded split in models/splits.
+dataset in place (../shared/datasets/faces) and the recorded split in training/splits.
 
     .venv/bin/python scripts/measure_hair_top.py [--split train] [--count 200]
 """

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from station.camera import open_camera  # noqa: E402
 from station.capture.session import CaptureSession  # noqa: E402
-from station.capture.startup import PassphraseNeed, open_station  # noqa: E402
+from station.adapters.startup import PassphraseNeed, open_station  # noqa: E402
 from station.storage.captures import CaptureStore  # noqa: E402
-from station.cli import parse_args  # noqa: E402
-from station.demo import DEMO_DIR  # noqa: E402
+from station.adapters.cli import parse_args  # noqa: E402
+from station.adapters.demo import DEMO_DIR  # noqa: E402
 from station.i18n import Text  # noqa: E402
 from station.identify.frames import SeenCode  # noqa: E402
 from station.storage import outbox  # noqa: E402

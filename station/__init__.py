@@ -3,6 +3,5 @@
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = PROJECT_ROOT / "models"
 ASSETS_DIR = PROJECT_ROOT / "assets"
 CALIBRATION_DIR = PROJECT_ROOT / "calibration"

@@ -51,7 +51,7 @@ def pipeline():
 def demo_station(home: Path):
     """A station holding the demo roster, paired with a demo server's key (so photos can be sealed)."""
     from station.context import Station
-    from station.demo import prepare_demo
+    from station.adapters.demo import prepare_demo
 
     station = Station.open(home, "zh")
     station.demo_key = prepare_demo(station)

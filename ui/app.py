@@ -1,5 +1,5 @@
 """Starting the window: language, fonts, Qt's environment, then the station (the demo's own), the sign-in
-dialog and the capture session (station.capture.startup holds the rules of each)."""
+dialog and the capture session (station.adapters.startup holds the rules of each)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from station.capture.session import SessionListener
-from station.capture.startup import Opened, SignIn, open_station, start_session
+from station.adapters.startup import Opened, SignIn, open_station, start_session
 from station.errors import StationError
 from station.i18n import Text
 from station.logs import log_file

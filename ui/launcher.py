@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from station.cli import parse_args, run
+from station.adapters.cli import parse_args, run
 from station.native_log import quiet_native_logs
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QWidget
 
 from station.i18n import Text
-from station.capture.startup import MISMATCH, PassphraseNeed, passphrase_problem
+from station.adapters.startup import MISMATCH, PassphraseNeed, passphrase_problem
 from ui.i18n import t
 
 TITLE = Text("开始采集", "Start capturing")

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-import station
 from station.chsi.crop import CropPlanner
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
@@ -39,6 +38,7 @@ from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
+from station.models import MODELS_DIR
 
 if TYPE_CHECKING:
     from station.compliance.learned import LearnedChecks
@@ -60,7 +60,7 @@ class Unavailable:
 
 
 def load_learned(models_dir: pathlib.Path) -> "LearnedChecks | Unavailable":
-    """The trained models, or why they could not be loaded: a missing or corrupt models/
+    """The trained models, or why they could not be loaded: a missing or corrupt station/models/
     folder is a real situation at a kiosk and must not stop the other checks."""
     try:
         from station.compliance.learned import LearnedChecks
@@ -88,7 +88,7 @@ class ComplianceEngine:
 
     @classmethod
     def load(cls, policy: Policy | str | pathlib.Path | None = None,
-             models_dir: pathlib.Path = station.MODELS_DIR, video: bool = False,
+             models_dir: pathlib.Path = MODELS_DIR, video: bool = False,
              backdrop_file: pathlib.Path = BACKDROP_FILE) -> "ComplianceEngine":
         """`video=True` tracks the face between frames (live preview); stills use the default.
         A backdrop calibration (calibration/backdrop.toml), when present, sets the accepted blue."""

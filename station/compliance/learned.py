@@ -1,13 +1,13 @@
 """The compliance checks that geometry cannot answer, scored by small models this project trains.
 
-Every model in models/ scores one region of the face, cut from the face mesh landmarks: `face`
+Every model in station/models/ scores one region of the face, cut from the face mesh landmarks: `face`
 (the whole head and the top of the chest, CelebA-HQ's framing), `eyes` (each eye), `ears` (beside
 each ear lobe) or `neck` (chin to collar). Its sidecar JSON names its outputs, its input size and
-its region. `models/blend.json` says which model outputs make each check's score and with what
-weights (chosen on the "val" split by models/evaluate.py): a check may average several models.
-The training scripts (models/train_*.py) cut their crops with this very code, so a 256x256
+its region. `station/models/manifest.json` says which model outputs make each check's score and with what
+weights (chosen on the "val" split by training/evaluate.py): a check may average several models.
+The training scripts (training/train_*.py) cut their crops with this very code, so a 256x256
 CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models. Each model card
-(models/*.md) has its figures.
+(station/models/<family>/*.md) has its figures.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-import station
 from station.image_io import as_bgr
 from station.face import Face
+from station.models import MANIFEST, MODELS_DIR, model_path
 
 # Face mesh landmark ids: iris centres (image-left eye first), inner lips, eye corners.
 IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT = 468, 473
@@ -63,8 +63,6 @@ BROW_SIZE = (160, 64)
 # ear crops it sees both sides at once, and the hair and collar around them.
 JAW_BAND_CENTRE, JAW_BAND_WIDTH = (0.5, 0.77), 1.0
 JAW_BAND_SIZE = (160, 80)
-
-BLEND_FILE = "blend.json"
 
 Size = tuple[int, int]  # width, height of a model's input
 
@@ -221,7 +219,7 @@ def to_input(crops: list[np.ndarray]) -> np.ndarray:
 @dataclass(frozen=True)
 class ModelInfo:
     """What a model's sidecar JSON says: its output names, its input size, the region it looks at and its
-    multiply-adds per crop (written at export by models/model_cost.py)."""
+    multiply-adds per crop (written at export by training/model_cost.py)."""
 
     outputs: tuple[str, ...]
     size: Size
@@ -234,7 +232,7 @@ class ModelInfo:
         missing = sorted({"outputs", "size", "region", "macs"} - set(doc))
         if missing:  # e.g. a model exported before sidecars recorded multiply-adds
             raise ValueError(f"{onnx_path.with_suffix('.json').name} lacks {', '.join(missing)}: "
-                             "export the model again, or run python -m models.model_cost")
+                             "export the model again, or run python -m training.model_cost")
         size = doc["size"]
         size = (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
         if doc["region"] not in REGIONS:
@@ -301,12 +299,12 @@ class LearnedChecks:
 
     def __init__(self, models_dir: pathlib.Path, blend: Blend) -> None:
         self.blend = blend
-        self.models = {name: RegionModel(models_dir / f"{name}.onnx") for name in blend.models}
+        self.models = {name: RegionModel(model_path(name, models_dir)) for name in blend.models}
         self.check_ids: tuple[str, ...] = tuple(blend.checks)
 
     @classmethod
-    def load(cls, models_dir: pathlib.Path = station.MODELS_DIR) -> "LearnedChecks":
-        return cls(models_dir, Blend.read(models_dir / BLEND_FILE))
+    def load(cls, models_dir: pathlib.Path = MODELS_DIR) -> "LearnedChecks":
+        return cls(models_dir, Blend.read(models_dir / MANIFEST))
 
     def outputs(self, bgr: np.ndarray, face: Face, models: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
         """Every output of these models (default: all) for this face: {model: {output: p}}."""

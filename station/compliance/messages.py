@@ -35,7 +35,7 @@ INSTRUCTIONS: dict[str, Text] = {
     "glasses": Text("请摘下眼镜", "please take off your glasses"),
     "hat": Text("请摘下帽子或头饰", "please take off your hat or head covering"),
     "earrings": Text("请摘下耳环", "please take off your earrings"),
-    # worded for a false alarm too: the check is weak (models/necklace_mnv2.md, models/retired/necklace.md),
+    # worded for a false alarm too: the check is weak (station/models/necklace_mnv2/necklace_mnv2.md, training/retired/necklace.md),
     # so a bare neck must not puzzle anyone
     "necklace": Text("如戴有项链，请摘下或放进衣领内",
                      "if you wear a necklace, take it off or tuck it under your collar"),
@@ -54,7 +54,7 @@ PASSED = Text("通过", "OK")
 QUESTION = Text("{title}？请目视确认", "{title}? please check by eye")
 NO_FACE = Text("未检测到人脸，请正对镜头", "no face found: please face the camera")
 FACE_UNCLEAR = Text("看不清面部，请正对镜头并靠近一点", "the face cannot be measured: please face the camera and come closer")
-MODEL_MISSING = Text("此项检查的模型未安装（models/ 文件夹）", "the model for this check is not installed (models/ folder)")
+MODEL_MISSING = Text("此项检查的模型未安装（station/models/ 文件夹）", "the model for this check is not installed (station/models/ folder)")
 MODEL_FAILED = Text("检查模型无法运行：{error}", "the check models could not run: {error}")
 
 TOO_DARK = Text("光线太暗，请打开或调亮灯光", "too dark: please turn the lights up")

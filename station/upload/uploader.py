@@ -27,7 +27,7 @@ from station.db import open_db
 from station.i18n import Text
 from station.localtime import Clock, system_clock
 from station.paths import database_path
-from station.server.limits import UPLOAD_LIMIT
+from station.upload.limits import UPLOAD_LIMIT
 from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
 from station.storage.station_key import StationKey
 from station.storage.server_link import ServerLink, load_link

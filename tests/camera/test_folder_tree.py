@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 from station.camera.backends import FileBackend
-from station.demo import DEMO_FRAMES
+from station.adapters.demo import DEMO_FRAMES
 
 
 def test_sub_folders_play_in_path_order(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from station.storage.captures import CaptureStore
 from station.context import Station
-from station.demo import DEMO_DIR, DEMO_PASSPHRASE, prepare_demo
+from station.adapters.demo import DEMO_DIR, DEMO_PASSPHRASE, prepare_demo
 from tests.cli import SCRIPT, json_lines
 
 GOOD = DEMO_DIR / "kiosk" / "01_good.jpg"  # her broad smile fails mouth_open

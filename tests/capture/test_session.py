@@ -17,7 +17,7 @@ from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListen
 from station.capture.workflow import CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan
 from station.storage.captures import CaptureStore
 from station.context import Station
-from station.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR
 from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
 

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from station import MODELS_DIR
+from training.datasets import SPLITS_DIR
 from station.compliance import ComplianceEngine
 from station.compliance.engine import Unavailable
 
@@ -25,13 +25,13 @@ def engine(tmp_path_factory) -> ComplianceEngine:
 
 @pytest.fixture(scope="session")
 def models_installed(engine: ComplianceEngine) -> None:
-    """The trained models ship in models/: without them the install is broken, which must fail, not skip."""
+    """The trained models ship in station/models/: without them the install is broken, which must fail, not skip."""
     assert not isinstance(engine.learned, Unavailable), engine.learned
 
 
 def test_split(dataset: str) -> list[str]:
-    """The held-out "test" part of a dataset (models/splits), never used to tune anything."""
-    return json.loads((MODELS_DIR / "splits" / f"{dataset}.json").read_text(encoding="utf-8"))["test"]
+    """The held-out "test" part of a dataset (training/splits), never used to tune anything."""
+    return json.loads((SPLITS_DIR / f"{dataset}.json").read_text(encoding="utf-8"))["test"]
 
 
 test_split.__test__ = False  # a helper, not a test

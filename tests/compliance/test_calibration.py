@@ -9,7 +9,7 @@ import pytest
 
 from station.compliance import ComplianceEngine
 from station.compliance.calibration import BackdropColour, measure_backdrop
-from station.compliance.scenes import backdrop
+from training.kiosk_scenes import backdrop
 from station.errors import StationError
 from tests.cli import run_cli
 

@@ -1,6 +1,6 @@
 """Each measured check fails on a real image that breaks its rule and passes on one that keeps it.
 
-Kiosk frames are composed from CelebAMask-HQ test portraits on a backdrop (station.compliance.scenes);
+Kiosk frames are composed from CelebAMask-HQ test portraits on a backdrop (training.kiosk_scenes);
 nothing is written to disk.
 """
 
@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from station.compliance import CHECK_IDS, ComplianceEngine, scenes
+from station.compliance import CHECK_IDS, ComplianceEngine
+from training import kiosk_scenes as scenes
 from station.compliance.messages import BACKDROP_NOT_BLUE, BACKDROP_UNEVEN, HIGHLIGHTS, TOO_BRIGHT, TOO_DARK
 from tests.compliance.conftest import portrait_and_mask
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.cli import json_lines, run_cli
 from tests.identity.faces import photos_of
 
-# Two people of the dev side of models/face_verify/lfw_split.csv, with several photos each.
+# Two people of the dev side of training/splits/lfw_identities.csv, with several photos each.
 PERSON_A = "Colin_Powell"
 PERSON_B = "Ariel_Sharon"
 

@@ -10,7 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from station import ASSETS_DIR, MODELS_DIR
+from station import ASSETS_DIR
+from station.models import MANIFEST, MODELS_DIR, model_path, read_manifest, region_model_files
+from training.datasets import SPLITS_DIR
 from station.compliance.learned import (
     EAR_BOX_SIZE, EAR_SIZE, FACE_SIZE, JAW_BAND_SIZE, REGIONS, LearnedChecks, face_transform, region_crops, to_input,
     warp,
@@ -36,7 +38,7 @@ def mesher():
 
 def _test_files(faces_dir: Path, dataset: str, column: str, value: str, count: int) -> list[Path]:
     """The first `count` images of the held-out test split whose label `column` equals `value`."""
-    split = json.loads((MODELS_DIR / "splits" / f"{dataset}.json").read_text(encoding="utf-8"))
+    split = json.loads((SPLITS_DIR / f"{dataset}.json").read_text(encoding="utf-8"))
     test = set(split["test"])
     with open(faces_dir / dataset / "labels.csv", newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["file"] in test and r[column] == value]
@@ -56,32 +58,49 @@ def _scores(checks: LearnedChecks, mesher: FaceMesher, paths: list[Path]) -> lis
 def test_models_load_and_score_every_learned_check(checks: LearnedChecks) -> None:
     assert set(checks.check_ids) == LEARNED_IDS
     for name, model in checks.models.items():
-        assert (MODELS_DIR / f"{name}.onnx").stat().st_size < 3_000_000
-        assert (MODELS_DIR / f"{name}.md").is_file(), f"{name} has no model card"
-        title = (MODELS_DIR / f"{name}.md").read_text(encoding="utf-8").splitlines()[0]
+        assert model_path(name).stat().st_size < 3_000_000
+        assert model_path(name).with_suffix(".md").is_file(), f"{name} has no model card"
+        title = model_path(name).with_suffix(".md").read_text(encoding="utf-8").splitlines()[0]
         assert f"{name}.onnx" in title, title
     for check, weights in checks.blend.checks.items():
         assert abs(sum(weights.values()) - 1) < 1e-3, check  # rounded to 4 places; Blend normalises
         assert all(key.split("/")[1] in checks.models[key.split("/")[0]].info.outputs for key in weights)
 
 
+def _copy_eye_state(models_dir: Path) -> Path:
+    """The eye-state model's files in a models folder of a test's own, laid out as the shipped one."""
+    folder = models_dir / "eye_state"
+    folder.mkdir()
+    for path in (MODELS_DIR / "eye_state").glob("eye_state.*"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+def test_the_manifest_lists_every_shipped_file_and_nothing_else() -> None:
+    """One manifest says what ships: every file in station/models is in it, and every file it names is there."""
+    ships = read_manifest()["ships"]
+    listed = {model_path(name) for family, names in ships.items() if family != "face_verify" for name in names}
+    assert listed == set(region_model_files())
+    for name in ships["face_verify"]:
+        assert (MODELS_DIR / "face_verify" / f"{name}.onnx").is_file(), name
+    assert not list(MODELS_DIR.glob("*.onnx")), "a model outside its family's folder"
+
+
 def test_a_blend_naming_a_missing_model_fails_to_load(tmp_path: Path) -> None:
-    """The engine reports such a models/ folder as unavailable (tests/compliance) instead of scoring wrong."""
-    for path in MODELS_DIR.glob("eye_state.*"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "blend.json").write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 0.5,
+    """The engine reports such a station/models/ folder as unavailable (tests/compliance) instead of scoring wrong."""
+    _copy_eye_state(tmp_path)
+    (tmp_path / MANIFEST).write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 0.5,
                                                                                   "gone/eyes_closed": 0.5}}}))
     with pytest.raises(Exception, match="gone"):
         LearnedChecks.load(tmp_path)
 
 
 def test_a_sidecar_without_its_multiply_adds_fails_to_load_and_says_why(tmp_path: Path) -> None:
-    for path in MODELS_DIR.glob("eye_state.*"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    sidecar = json.loads((tmp_path / "eye_state.json").read_text(encoding="utf-8"))
+    sidecar_path = _copy_eye_state(tmp_path) / "eye_state.json"
+    sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
     del sidecar["macs"]
-    (tmp_path / "eye_state.json").write_text(json.dumps(sidecar), encoding="utf-8")
-    (tmp_path / "blend.json").write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 1}}}))
+    sidecar_path.write_text(json.dumps(sidecar), encoding="utf-8")
+    (tmp_path / MANIFEST).write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 1}}}))
     with pytest.raises(ValueError, match="eye_state.json lacks macs"):
         LearnedChecks.load(tmp_path)
 
@@ -178,7 +197,7 @@ def test_symmetric_regions_average_the_crop_and_its_mirror(checks: LearnedChecks
 def test_crops_hold_what_their_models_look_for(mesher, faces_dir, region, size, mask_classes, least) -> None:
     """The crops of a close-up model cover what it judges: most earring (necklace, ear) pixels of the
     celebamaskhq test faces that show them fall inside (the placements were measured on the train part)."""
-    from models.datasets import load_mask, load_split
+    from training.datasets import load_mask, load_split
 
     inside = total = 0
     for file in load_split("celebamaskhq")["test"]:

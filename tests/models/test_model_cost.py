@@ -10,8 +10,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from models.model_cost import onnx_macs
-from station import MODELS_DIR
+from training.model_cost import onnx_macs
+from station.models import model_path
 from station.compliance.learned import REGIONS, LearnedChecks
 
 
@@ -46,8 +46,8 @@ def test_multiply_adds_count_every_convolution_and_product(tmp_path: Path) -> No
 def test_every_shipped_sidecar_records_its_models_multiply_adds() -> None:
     checks = LearnedChecks.load()
     for name, model in checks.models.items():
-        recorded = json.loads((MODELS_DIR / f"{name}.json").read_text(encoding="utf-8"))["macs"]
-        assert recorded == onnx_macs(MODELS_DIR / f"{name}.onnx", model.info.size), name
+        recorded = json.loads(model_path(name).with_suffix(".json").read_text(encoding="utf-8"))["macs"]
+        assert recorded == onnx_macs(model_path(name), model.info.size), name
 
 
 def test_live_turns_are_packed_by_multiply_adds() -> None:

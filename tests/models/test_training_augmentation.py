@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from models.training import Sample, augmented_crop, blue_backdrop
+from training.training import Sample, augmented_crop, blue_backdrop
 from station.compliance.policy import Policy
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.training import balanced_accuracy, error_rates
+from training.training import balanced_accuracy, error_rates
 
 LABELS = np.array([0, 0, 0, 0, 1, 1, 1], float)
 SCORES = np.array([0.1, 0.3, 0.6, 0.7, 0.2, 0.8, 0.9])
@@ -25,7 +25,7 @@ def test_balanced_accuracy_is_the_mean_of_the_two_hit_rates() -> None:
 def test_look_and_block_follow_the_written_rule() -> None:
     """Block where at most 0.5 % of faces keeping the rule are blocked; look where at most the miss target of
     faces breaking it get neither answer; never look above block."""
-    from models.evaluate import BLOCK_BUDGET, choose_levels, level_shares
+    from training.evaluate import BLOCK_BUDGET, choose_levels, level_shares
 
     rng = np.random.default_rng(0)
     scores = np.concatenate([rng.uniform(0.0, 0.6, 1000), rng.uniform(0.2, 1.0, 400)])

@@ -11,7 +11,7 @@ from PIL import Image
 from station.storage.captures import CaptureStore
 from station.context import Station
 from station.roster.importer import import_roster
-from station.server.home import ServerContext, init_server
+from station.adapters.server.home import ServerContext, init_server
 from station.upload.uploader import Uploader
 from tests.upload.kit import LiveServer, linked_station, station_key
 

@@ -9,9 +9,9 @@ from PIL import Image
 
 from station.storage.captures import CaptureStore
 from station.errors import StationError
-from station.server.chsi_export import export_chsi
-from station.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server
-from station.server.intake import blob_path
+from station.adapters.server.chsi_export import export_chsi
+from station.adapters.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server
+from station.adapters.server.intake import blob_path
 from station.upload.uploader import Uploader
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from station.storage.captures import CaptureStore
-from station.server.chsi_export import export_chsi
-from station.server.limits import UPLOAD_LIMIT
-from station.server.pages import overview_page, school_state
-from station.server.safe_names import safe_stem
+from station.adapters.server.chsi_export import export_chsi
+from station.adapters.server.limits import UPLOAD_LIMIT
+from station.adapters.server.pages import overview_page, school_state
+from station.adapters.server.safe_names import safe_stem
 from station.upload.uploader import Uploader
 from tests.server import crafted
 from tests.server.test_chsi_export import _jpeg

@@ -18,11 +18,11 @@ import httpx
 import pytest
 
 from station.storage.captures import CaptureStore, stored_capture
-from station.server.home import ServerContext, init_server
-from station.server.intake import read_blob
-from station.server import store as store_module
-from station.server.pages import missing_rows, school_state
-from station.server.store import MIGRATIONS, MetaStore
+from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.intake import read_blob
+from station.adapters.server import store as store_module
+from station.adapters.server.pages import missing_rows, school_state
+from station.adapters.server.store import MIGRATIONS, MetaStore
 from tests.server.test_schema_migrations import migrate_together
 from station.storage.server_link import load_link
 from station.pinning import pinned_context

@@ -6,10 +6,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from station.server import store as store_module
-from station.server.cli import main as server_main
-from station.server.home import ServerContext, init_server
-from station.server.store import MIGRATIONS, MetaStore, Upload
+from station.adapters.server import store as store_module
+from station.adapters.server.cli import main as server_main
+from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.store import MIGRATIONS, MetaStore, Upload
 
 ADD_NOTE = ("ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
 

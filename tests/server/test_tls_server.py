@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from station.server.home import ServerContext
-from station.server.tls import CERT_FILE, KEY_FILE
+from station.adapters.server.home import ServerContext
+from station.adapters.server.tls import CERT_FILE, KEY_FILE
 from station.pinning import fingerprint_of, pinned_context
 from tests.upload.kit import free_port, new_server, wait_until
 

@@ -11,8 +11,8 @@ import pytest
 
 from station.storage.captures import CaptureStore
 from station.errors import StationError
-from station.server.intake import read_blob
-from station.server.usb_import import import_package
+from station.adapters.server.intake import read_blob
+from station.adapters.server.usb_import import import_package
 from station.storage.envelope import EnvelopeError, open_with_station_key
 from station.storage import outbox
 from station.upload.package import MANIFEST, write_package

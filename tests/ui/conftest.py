@@ -15,7 +15,7 @@ from station.camera.source import CameraState
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow
 from station.storage.captures import CaptureStore
-from station.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR
 from ui import tasks
 from ui.main_window import MainWindow
 

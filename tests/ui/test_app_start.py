@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from station.cli import parse_args
+from station.adapters.cli import parse_args
 from station.context import Station
 from station.logs import log_file, log_to_file
 from tests.ui.conftest import on_next_dialog

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog
 
-from station.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot

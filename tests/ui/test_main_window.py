@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from station.compliance.messages import TITLES
-from station.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog, shoot
 from ui.main_window import OVERRIDE_REASONS, RETAKE_REASONS, REVIEW_AT_LEAST

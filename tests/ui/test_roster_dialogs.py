@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from station.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR
 from station.roster import schedule
 from station.roster.importer import import_roster
 from ui.roster_dialogs import ImportReportDialog, ScheduleDialog

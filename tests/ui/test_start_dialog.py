@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from station.context import Station
 from station.storage.station_key import ENV_PASSPHRASE, key_file
 from tests.ui.conftest import on_next_dialog
-from station.capture.startup import Opened
+from station.adapters.startup import Opened
 from ui.app import sign_in as sign_in_dialogs
 from ui.start_dialog import StartDialog
 
@@ -110,7 +110,7 @@ def test_cancel_opens_nothing(qtbot, fresh: Station) -> None:
 
 
 def test_the_demo_photographer_never_reaches_the_real_stations_dialog(qtbot, fresh: Station, tmp_path: Path) -> None:
-    from station.demo import demo_home, prepare_demo
+    from station.adapters.demo import demo_home, prepare_demo
 
     demo = Station.open(demo_home(tmp_path / "demo"), "zh")
     try:

@@ -13,8 +13,8 @@ import httpx
 import uvicorn
 
 from station.context import Station
-from station.server.app import create_app
-from station.server.home import ServerContext, init_server
+from station.adapters.server.app import create_app
+from station.adapters.server.home import ServerContext, init_server
 from station.storage.station_key import unlock_station_key
 from station.storage.server_link import save_link
 from station.pinning import pinned_context

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from station.storage.captures import CaptureStore
-from station.server.intake import read_blob
-from station.server.store import Upload, in_capture_order
+from station.adapters.server.intake import read_blob
+from station.adapters.server.store import Upload, in_capture_order
 from station.upload.uploader import Uploader
 from tests.upload.kit import add_students, linked_station, station_key
 from tests.upload.test_upload_roundtrip import FAST
@@ -56,7 +56,7 @@ def test_one_station_s_versions_keep_their_order_whatever_the_offset_jitter() ->
 
 def test_a_usb_package_from_a_fast_station_is_corrected_by_its_last_network_offset(station, key, server,
                                                                                    tmp_path: Path):
-    from station.server.usb_import import import_package
+    from station.adapters.server.usb_import import import_package
     from station.upload.package import write_package
 
     CaptureStore(station, key, clock=fast_clock).save("20200001", b"first", b"o", operator="甲")
@@ -69,7 +69,7 @@ def test_a_usb_package_from_a_fast_station_is_corrected_by_its_last_network_offs
 
 
 def test_a_nonsense_station_clock_is_ignored_and_never_breaks_the_listing() -> None:
-    from station.server.intake import _clock_offset_ms
+    from station.adapters.server.intake import _clock_offset_ms
 
     assert _clock_offset_ms("9999-12-31T00:00:00+00:00", "2026-06-01T09:00:00+00:00") == 0
     assert _clock_offset_ms("2019-01-01T00:00:00+00:00", "2026-06-01T09:00:00+00:00") > 2**31  # BIOS date: kept

@@ -9,8 +9,8 @@ import pytest
 
 from station.storage.captures import CaptureStore
 from station.context import Station
-from station.demo import DemoServer, demo_server_home, prepare_demo
-from station.server.home import ServerContext
+from station.adapters.demo import DemoServer, demo_server_home, prepare_demo
+from station.adapters.server.home import ServerContext
 from station.storage.server_link import load_link
 from station.upload.uploader import Uploader
 

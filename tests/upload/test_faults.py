@@ -6,7 +6,7 @@ import json
 import os
 
 from station.storage.captures import CaptureStore, stored_capture
-from station.server.intake import read_blob
+from station.adapters.server.intake import read_blob
 from station.storage import outbox
 from station.storage.server_link import save_link
 from station.storage.outbox import RetryPolicy
@@ -108,7 +108,7 @@ def test_reconciliation_requeues_what_the_server_lost(station, key, server):
 
 
 def test_a_photo_over_the_server_s_limit_fails_with_its_reason_instead_of_retrying(station, key, server):
-    from station.server.limits import UPLOAD_LIMIT
+    from station.adapters.server.limits import UPLOAD_LIMIT
 
     CaptureStore(station, key).save("20200001", b"c" * 100, os.urandom(UPLOAD_LIMIT), operator="op")
     assert Uploader(station.home, key, FAST).drain() is True

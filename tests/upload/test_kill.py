@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from station.server.intake import read_blob
+from station.adapters.server.intake import read_blob
 from station.storage import outbox
 from tests.upload.kill_driver import logged, photo_bytes
 from tests.upload.kit import PASSPHRASE, add_students, linked_station

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from station.storage.captures import CaptureStore
-from station.server.home import token_digest
+from station.adapters.server.home import token_digest
 from station.storage import outbox
 from station.storage.server_link import load_link, save_link
 from station.upload.uploader import Uploader

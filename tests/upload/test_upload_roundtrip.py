@@ -6,7 +6,7 @@ import json
 import os
 
 from station.storage.captures import CaptureStore, stored_capture
-from station.server.intake import read_blob
+from station.adapters.server.intake import read_blob
 from station.storage import outbox
 from station.upload.uploader import UploadSettings, Uploader, upload_meta, verified_server_copies
 from station.storage.outbox import RetryPolicy

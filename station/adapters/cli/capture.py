@@ -1,0 +1,95 @@
+"""`photo-station capture IMAGE --student NO [--reason TEXT] [--retake REASON] [--json]`: one still (a tethered
+camera's JPEG) through the station's own capture flow: the same checks, CHSI pipeline, encryption, register and
+upload queue as the window's shutter, with the same rules: a failing photo needs --reason, a student already
+photographed needs --retake REASON.
+
+Prints {"student_no", "version", "ok": true, "verdict", "failed": [...], "questions": [...]} when the photo was
+saved, else {"ok": false, "reason", "message", ...}; exit 0 when saved, 1 when refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from station.camera.source import CameraState, Frame
+from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused
+from station.storage.captures import CaptureStore
+from station.image_io import UNREADABLE, read_image
+from station.adapters.cli.output import print_json
+from station.adapters.cli.passphrase import cli_station_key
+from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.identify.identify import Outcome
+
+SAVED = Text("已保存{name}（{no}）的照片，第 {version} 版，已加入上传队列", "Saved {name}'s ({no}) photo, version {version}; queued for upload")
+NEEDS_RETAKE = Text("{name}（{no}）已拍摄过：如需重拍，请用 --retake 给出原因", "{name} ({no}) already has a photo: give --retake REASON to replace it")
+COMMAND_LINE = "命令行"  # the operator recorded when none is named and the station has never had one
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = subparsers.add_parser("capture", parents=[common],
+                              help="save one still (e.g. a tethered camera's) as a student's photo, through every check")
+    p.add_argument("image", type=Path)
+    p.add_argument("--student", required=True, help="the student's number (or capture code)")
+    p.add_argument("--reason", default="", help="override reason, required when a check fails")
+    p.add_argument("--retake", default="", metavar="REASON", help="retake reason, required for a student already photographed")
+    p.add_argument("--operator", default=None, help="photographer recorded with the photo (default: the last one)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_capture)
+
+
+def _capture(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    image = read_image(args.image)
+    if image is None:
+        return _say(args, {"ok": False, "reason": "unreadable", "path": str(args.image)}, UNREADABLE)
+    if args.operator:
+        station.remember_operator(args.operator)  # the studio's photographer, for the next still too
+    workflow = CaptureWorkflow(station, CaptureStore(station, cli_station_key(station)),
+                               args.operator or station.last_operator or COMMAND_LINE)
+    try:
+        return _through_the_flow(args, workflow, image)
+    finally:
+        workflow.close()
+
+
+def _through_the_flow(args: argparse.Namespace, workflow: CaptureWorkflow, image) -> int:
+    found = workflow.identify(args.student)
+    if not found.ok:
+        return _say(args, {"ok": False, "reason": "unknown_student"}, found.message)
+    student = found.student
+    if found.outcome is Outcome.ALREADY_CAPTURED:
+        if not args.retake.strip():
+            return _say(args, {"ok": False, "reason": "already_captured", "student_no": student.student_no},
+                        NEEDS_RETAKE.format(name=student.name, no=student.student_no))
+        workflow.start_retake(args.retake)
+    request = workflow.press(Frame(0, time.monotonic(), image), CameraState.LIVE)
+    if isinstance(request, ShutterRefused):
+        return _say(args, {"ok": False, "reason": "refused"}, request.message)
+    measured = workflow.measure(request)
+    outcome = workflow.take(measured, override_reason=args.reason)
+    analysis = measured.analysis
+    checks = {"verdict": analysis.verdict, "failed": [c for c, _ in analysis.problems],
+              "questions": [c for c, _ in analysis.questions]}
+    if isinstance(outcome, ShutterRefused):
+        reason = "checks_failed" if outcome.can_override else (measured.chsi.refusal.reason if measured.chsi.refusal
+                                                                 else "refused")
+        return _say(args, {"ok": False, "reason": reason, "student_no": student.student_no, **checks}, outcome.message)
+    assert isinstance(outcome, Shot)
+    try:
+        version = workflow.accept()
+    except StationError as exc:  # a full disk: nothing was saved
+        return _say(args, {"ok": False, "reason": "not_saved", "student_no": student.student_no, **checks}, exc.text)
+    saved = {"student_no": student.student_no, "version": version.version, "ok": True, **checks}
+    return _say(args, saved, SAVED.format(name=student.name, no=student.student_no, version=version.version))
+
+
+def _say(args: argparse.Namespace, record: dict[str, object], message: Text) -> int:
+    if args.json:
+        print_json({**record, "message": message.get(args.lang)})
+    else:
+        print(message.get(args.lang))
+    return 0 if record["ok"] else 1

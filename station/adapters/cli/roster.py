@@ -1,0 +1,80 @@
+"""`photo-station roster import FILE [--json]` and `roster list`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from station.adapters.cli.output import print_json
+from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.roster import store
+from station.roster.importer import import_roster
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    roster = subparsers.add_parser("roster", parents=[common], help="the list of expected graduates")
+    actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
+    importing = actions.add_parser("import", parents=[common], help="import the school's .xlsx or .csv roster")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--json", action="store_true", help="print one JSON object")
+    importing.set_defaults(func=_import)
+    photos = actions.add_parser("photos", parents=[common],
+                                help="import reference photos (folder or zip; file names are student or ID numbers)")
+    photos.add_argument("path", type=Path)
+    photos.add_argument("--json", action="store_true", help="print one JSON object")
+    photos.add_argument("--roster", type=Path, default=None,
+                        help="a roster file whose 照片 column names each student's photo file")
+    photos.set_defaults(func=_photos)
+    listing = actions.add_parser("list", parents=[common], help="list the students of a class, or the classes")
+    listing.add_argument("--class", dest="class_name")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=_list)
+
+
+def _import(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    try:
+        report = import_roster(station.db, args.file)
+    except StationError as exc:
+        if args.json:  # scripts read stdout: say why there, too (the message also goes to stderr)
+            print_json({"error": "unreadable_roster", "message": exc.text.get(station.lang)})
+        raise
+    if args.json:
+        print_json(report.to_json(station.lang))
+        return 0
+    summary = Text(
+        f"新增 {report.imported} 人，更新 {report.updated} 人，未变 {report.unchanged} 人，拒绝 {len(report.rejected)} 行",
+        f"{report.imported} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rows rejected",
+    )
+    print(summary.get(station.lang))
+    for rejected in report.rejected:
+        number = f" {rejected.student_no}" if rejected.student_no else ""
+        print(f"  {rejected.where().get(station.lang)}{number}: {rejected.reason.get(station.lang)}")
+    return 0
+
+
+def _photos(args: argparse.Namespace) -> int:
+    from station.adapters.cli.reference_photos import import_photos  # OpenCV and the face models only for this command
+
+    return import_photos(args)
+
+
+def _list(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    if not args.class_name:
+        names = store.class_names(station.db)
+        if args.json:
+            print_json({"classes": names})
+        else:
+            print("\n".join(names))
+        return 0
+    students = store.students_of_class(station.db, args.class_name)
+    if args.json:
+        print_json({"class": args.class_name, "students": [
+            {"student_no": s.student_no, "name": s.name} for s in students]})
+    else:
+        for s in students:
+            print(f"{s.student_no}\t{s.name}")
+    return 0

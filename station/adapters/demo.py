@@ -1,0 +1,91 @@
+"""Demo mode: the real station with a sample roster (invented people) and a file-backed camera.
+
+The demo keeps its own data home, so trying it out on a photographer's laptop never
+mixes sample students into a real capture day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from station import ASSETS_DIR
+from station.context import Station
+from station.paths import data_home
+from station.roster import schedule
+from station.roster.importer import import_roster
+from station.roster.store import class_names
+from station.adapters.server.home import ServerContext, init_server
+from station.storage.station_key import StationKey, unlock_station_key
+from station.storage.server_link import load_link, save_link
+
+DEMO_DIR = ASSETS_DIR / "demo"
+DEMO_ROSTER = DEMO_DIR / "roster.csv"
+DEMO_FRAMES = DEMO_DIR  # kiosk/ frames, then qr/ phones showing DEMO0001 and DEMO0002
+SLOT_LENGTH = dt.timedelta(hours=1)
+DEMO_STATION_ID = "DEMO-01"
+# Demo data is invented and lives in its own folder: a fixed passphrase keeps the demo one click away.
+DEMO_PASSPHRASE = "demo-station-passphrase"
+
+
+def demo_home(explicit: str | Path | None = None) -> Path:
+    """--home when given, else a `demo` folder beside the real data."""
+    if explicit:
+        return data_home(explicit)
+    return data_home(data_home() / "demo")
+
+
+def demo_server_home(station: Station) -> Path:
+    return station.home / "server"
+
+
+def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey:
+    """Load the sample roster, give its classes back-to-back slots starting now, and pair the
+    station with a receiving server of its own (in the demo folder). Returns the station key."""
+    import_roster(station.db, DEMO_ROSTER)
+    if not load_link(station.db).can_encrypt:
+        server = demo_server_home(station)
+        init_server(server)
+        context = ServerContext(server)
+        token = context.add_station(DEMO_STATION_ID, "演示工作站")
+        save_link(station.db, station_id=DEMO_STATION_ID, public_key=context.public_key, token=token,
+                  cert_sha256=context.cert_sha256)
+    start = (now or dt.datetime.now()).replace(second=0, microsecond=0)
+    for i, name in enumerate(class_names(station.db)):
+        begins = start + i * SLOT_LENGTH
+        schedule.set_slot(station.db, schedule.Slot(name, begins, begins + SLOT_LENGTH, "演示会场"))
+    return unlock_station_key(station.home, DEMO_PASSPHRASE)
+
+
+class DemoServer:
+    """The demo's receiving server on loopback, in a thread of the station process, so uploads
+    really drain and the registrar's page can be opened during a demo. HTTPS with the demo server's own
+    certificate, pinned by the station like any other (a demo folder from before HTTPS is re-pinned here)."""
+
+    def __init__(self, station: Station) -> None:
+        import socket
+
+        import uvicorn
+
+        from station.adapters.server.app import create_app
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"https://127.0.0.1:{self.port}"
+        context = ServerContext(demo_server_home(station))
+        cert, key = context.tls_files()
+        config = uvicorn.Config(create_app(context), host="127.0.0.1", port=self.port, log_level="warning",
+                                ssl_certfile=str(cert), ssl_keyfile=str(key))
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="demo server", daemon=True)
+        save_link(station.db, url=self.url, cert_sha256=context.cert_sha256)
+
+    def start(self) -> "DemoServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(5.0)

@@ -1,0 +1,127 @@
+"""The HTTP face of the receiving server: the station API and the registrar's pages.
+
+Stations authenticate with `Authorization: Bearer <token>` (issued by `add-station`);
+the registrar's pages use HTTP Basic with the password printed by `init`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from station.i18n import Text
+from station.adapters.server import pages
+from station.adapters.server.home import ServerContext, server_home, token_digest
+from station.adapters.server.intake import STORED, Refused, UploadRequest, accept
+from station.adapters.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
+
+BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
+BAD_META_JSON = Text("上传信息不是有效的 JSON 对象。", "Upload metadata is not a JSON object.")
+BAD_HEALTH = Text("队列状态不是有效的 JSON 对象。", "The queue health is not a JSON object.")
+REGISTRAR = "registrar"
+HEALTH_COUNTS = ("waiting", "sending", "done", "failed")
+HEALTH_TIMES = ("last_success_at",)
+
+
+def _refusal(status: int, text: Text) -> JSONResponse:
+    return JSONResponse({"detail": {"zh": text.zh, "en": text.en}}, status)
+
+
+def station_health(raw: dict) -> dict:
+    """What the registrar's page shows of a heartbeat: known counts and times only, never a station's free text."""
+    health: dict[str, object] = {}
+    for name in HEALTH_COUNTS:
+        value = raw.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9:
+            health[name] = value
+    for name in HEALTH_TIMES:
+        value = raw.get(name)
+        if isinstance(value, str) and len(value) <= 64:
+            health[name] = value
+    if isinstance(raw.get("server_reachable"), bool):
+        health["server_reachable"] = raw["server_reachable"]
+    return health
+
+
+def create_app(server: ServerContext) -> ASGIApp:
+    """The FastAPI app inside the request size limits."""
+    app = FastAPI(title="photo-station-server", docs_url=None, redoc_url=None, openapi_url=None)
+    basic = HTTPBasic(realm="photo-station registrar")
+
+    def station_id(request: Request) -> str:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        found = server.store.contact(token_digest(token)) if scheme.lower() == "bearer" and token else None
+        if found is None:
+            raise HTTPException(401, detail={"zh": BAD_TOKEN.zh, "en": BAD_TOKEN.en})
+        return found
+
+    def registrar(credentials: HTTPBasicCredentials = Depends(basic)) -> None:
+        if not (secrets.compare_digest(credentials.username, REGISTRAR)
+                and server.registrar_password_ok(credentials.password)):
+            raise HTTPException(401, headers={"WWW-Authenticate": "Basic"})
+
+    @app.post("/api/v1/uploads")
+    def upload(meta: str = Form(...), chsi: UploadFile = File(...), original: UploadFile = File(...),
+               station: str = Depends(station_id)) -> JSONResponse:
+        try:
+            parsed = json_object(meta, META_LIMIT)
+        except ValueError:
+            return _refusal(422, BAD_META_JSON)
+        try:
+            outcome = accept(server, station, UploadRequest(parsed, {"chsi": chsi.file.read(),
+                                                                     "original": original.file.read()}), "network")
+        except Refused as exc:
+            return _refusal(exc.status, exc.text)
+        return JSONResponse({"status": outcome}, 201 if outcome == STORED else 200)
+
+    @app.get("/api/v1/holdings")
+    def holdings(station: str = Depends(station_id)) -> dict:
+        return {"station_id": station, "uids": server.store.uids_of_station(station)}
+
+    @app.post("/api/v1/heartbeat")
+    async def heartbeat(request: Request, station: str = Depends(station_id)) -> Response:
+        try:
+            health = station_health(json_object(await request.body(), OTHER_LIMIT))
+        except ValueError:
+            return _refusal(422, BAD_HEALTH)
+        server.store.record_health(station, json.dumps(health))
+        return JSONResponse({"ok": True})
+
+    @app.get("/", response_class=HTMLResponse, dependencies=[Depends(registrar)])
+    def overview() -> str:
+        return pages.overview_page(pages.school_state(server.store))
+
+    @app.get("/classes/{class_name}", response_class=HTMLResponse, dependencies=[Depends(registrar)])
+    def class_page(class_name: str) -> str:
+        state = pages.school_state(server.store)
+        if class_name not in state.classes:
+            raise HTTPException(404)
+        return pages.class_page(state.classes[class_name])
+
+    @app.get("/missing", response_class=HTMLResponse, dependencies=[Depends(registrar)])
+    def missing_list() -> str:
+        return pages.missing_page(pages.school_state(server.store))
+
+    @app.get("/missing.{fmt}", dependencies=[Depends(registrar)])
+    def missing(fmt: str, class_name: str | None = None) -> Response:
+        state = pages.school_state(server.store)
+        rows = pages.missing_rows(state, class_name)
+        if fmt == "csv":
+            return Response(pages.missing_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="missing.csv"'})
+        if fmt == "xlsx":
+            return Response(pages.missing_xlsx(rows),
+                            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            headers={"Content-Disposition": 'attachment; filename="missing.xlsx"'})
+        raise HTTPException(404)
+
+    return BodyLimit(app)
+
+
+def app_from_environment() -> ASGIApp:
+    """For `serve --workers N`: each worker process opens the server folder named in its environment."""
+    return create_app(ServerContext(server_home()))

@@ -1,0 +1,117 @@
+"""The hand-over batch for CHSI (学信网): each student's registered photo as a 480x640 JPEG,
+named by ID number (or student number), decrypted here with the server's private key."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from station.errors import StationError
+from station.i18n import Text
+from station.paths import NOT_A_FOLDER
+from station.adapters.server.home import ServerContext
+from station.adapters.server.intake import read_blob
+from station.adapters.server.safe_names import UNSAFE_NAME, file_in
+from station.storage.atomic import write_atomic
+from station.storage.envelope import EnvelopeError
+
+NAME_BY = ("id_number", "student_no")
+CHSI_SIZE = (480, 640)
+
+NOT_CHSI = Text("照片不是 480x640 的 JPEG（{detail}），未导出。", "The photo is not a 480x640 JPEG ({detail}); not exported.")
+DAMAGED = Text("服务器上的照片文件损坏（{what}），未导出。", "The photo file on the server is damaged ({what}); not exported.")
+NO_ID_NUMBER = Text("名单中没有身份证号，按学号命名。", "No ID number on the roster; named by student number.")
+OFF_ROSTER = Text("学号不在服务器名单中：照片保留在服务器上，未导出；导入完整名单后再导出。",
+                  "The student number is not on the server's roster: the photo is kept on the server, not exported; "
+                  "import the full roster and export again.")
+WRITE_FAILED = Text("无法写入导出目录 {target}：{reason}。请换一个目录再试。",
+                    "Cannot write to the export folder {target}: {reason}. Choose another folder and try again.")
+NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
+
+
+@dataclass
+class ExportReport:
+    written: int = 0
+    problems: list[tuple[str, Text]] = field(default_factory=list)  # student_no, what happened
+
+
+def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number") -> ExportReport:
+    _make_target(target)  # before decrypting anything
+    roster = {s["student_no"]: s for s in server.store.students()}
+    report = ExportReport()
+    index_rows: list[list[str]] = []
+    used: set[str] = set()
+    for student_no, upload in sorted(server.store.registered().items()):
+        student = roster.get(student_no)
+        if student is None:  # held as an unknown student: nothing of it reaches the file system
+            report.problems.append((student_no, OFF_ROSTER))
+            continue
+        name = student_no
+        if name_by == "id_number":
+            if student["id_number"]:
+                name = student["id_number"]
+            else:
+                report.problems.append((student_no, NO_ID_NUMBER))
+        if name in used:
+            report.problems.append((student_no, NAME_TAKEN.format(name=name)))
+            continue
+        try:
+            path = file_in(target, name, ".jpg")
+        except ValueError:
+            report.problems.append((student_no, UNSAFE_NAME.format(name=name)))
+            continue
+        try:
+            jpeg = read_blob(server, upload, "chsi")
+        except (EnvelopeError, FileNotFoundError) as exc:
+            report.problems.append((student_no, DAMAGED.format(what=getattr(exc, "what", "missing"))))
+            continue
+        problem = _chsi_problem(jpeg)
+        if problem:
+            report.problems.append((student_no, NOT_CHSI.format(detail=problem)))
+            continue
+        _write(target, path, jpeg)
+        used.add(name)
+        index_rows.append([student_no, student["name"], student["class_name"], path.name, upload.captured_at])
+        report.written += 1
+    out = io.StringIO()
+    csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *index_rows])
+    _write(target, target / "index.csv", out.getvalue().encode("utf-8-sig"))
+    return report
+
+
+def _make_target(target: Path) -> None:
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_failed(target, exc) from exc
+
+
+def _write(target: Path, path: Path, data: bytes) -> None:
+    """A full disk is already a StationError (write_atomic); any other refusal to write names the folder."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise _write_failed(target, exc) from exc
+
+
+def _write_failed(target: Path, exc: OSError) -> StationError:
+    if isinstance(exc, FileExistsError):  # mkdir met a file where a folder of the path should be
+        return StationError(WRITE_FAILED.format(target=target, reason=NOT_A_FOLDER.format(path=exc.filename)))
+    reason = str(exc.strerror or exc)
+    return StationError(WRITE_FAILED.format(target=target, reason=Text(reason, reason)))
+
+
+def _chsi_problem(jpeg: bytes) -> str:
+    try:
+        with Image.open(io.BytesIO(jpeg)) as image:
+            if image.format != "JPEG":
+                return f"format {image.format}"
+            if image.size != CHSI_SIZE:
+                return f"size {image.size[0]}x{image.size[1]}"
+    except (UnidentifiedImageError, OSError):
+        return "not an image"
+    return ""

@@ -1,0 +1,259 @@
+"""`photo-station-server`: the registrar's receiving server.
+
+  init                 create the key pair, the TLS certificate, the registrar password and the metadata store
+  add-station ID       issue a station's token (printed once, with the command to run on the station)
+  serve                run the HTTPS server (station API + registrar pages)
+  import-roster FILE   load the school's roster file (same importer and rules as the stations)
+  import FOLDER...     import USB packages written by `photo-station export`
+  export-chsi --to DIR the CHSI hand-over batch: 480x640 JPEGs named by ID number
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+from station.errors import StationError
+from station.i18n import LANGS, Text, default_lang
+from station.adapters.server.home import ENV_SERVER_HOME, SchoolCertificate, ServerContext, init_server, server_home
+
+DEFAULT_PORT = 8420
+SHUTDOWN_WAIT = 5  # seconds open requests get to finish when the server is stopped
+BAD_PORT = Text("端口必须是 1–65535 之间的整数：{value}", "the port must be a whole number from 1 to 65535: {value}")
+BAD_WORKERS = Text("进程数必须是 1–64 之间的整数：{value}", "the number of workers must be a whole number from 1 to 64: {value}")
+CERT_WITHOUT_KEY = Text("--cert 和 --key 须一起给出。", "--cert and --key go together.")
+PAGE_AT = Text("登记页面：{urls}", "Registrar page: {urls}")
+SIGN_IN = Text("登录：用户名 registrar，密码为 init 时打印的密码。",
+               "Sign in as 'registrar' with the password printed by init.")
+CERT_NOTE = Text("浏览器会提示证书不受信任（自签名证书）：核对证书 SHA-256 指纹为 {fingerprint} 后继续。",
+                 "The browser warns that the certificate is not trusted (self-signed): check that its SHA-256 "
+                 "fingerprint is {fingerprint}, then go on.")
+PLAIN_HTTP_NOTE = Text("注意：以明文 HTTP 提供服务，仅限在提供 HTTPS 的反向代理之后使用。",
+                       "Note: serving plain HTTP, only for use behind a reverse proxy that speaks HTTPS.")
+PACKAGE_REFUSED = Text("{folder}：整个导出包被拒绝：{reason}", "{folder}: the whole package was refused: {reason}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it;
+    # no set_defaults for them: the parent's actions are shared with every sub-parser.
+    common.add_argument("--home", default=argparse.SUPPRESS,
+                        help="server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages: zh (default) or en")
+    parser = argparse.ArgumentParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
+                                     parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("init", parents=[common], help="create the server's keys, TLS certificate and store")
+    p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
+    p.add_argument("--cert", type=Path, default=None, help="the school's TLS certificate (PEM; default: self-signed)")
+    p.add_argument("--key", type=Path, default=None, help="the private key of --cert (PEM, not encrypted)")
+    p.set_defaults(func=_init)
+    p = sub.add_parser("add-station", parents=[common], help="issue a token for a station")
+    p.add_argument("station_id")
+    p.add_argument("--name", default="")
+    p.add_argument("--url", default=f"https://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
+    p.set_defaults(func=_add_station)
+    p = sub.add_parser("serve", parents=[common], help="run the server (HTTPS)")
+    p.add_argument("--host", default="0.0.0.0")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"1-65535 (default {DEFAULT_PORT})")
+    p.add_argument("--workers", type=_workers, default=1, help="server processes (use PostgreSQL for more than one)")
+    p.add_argument("--plain-http", action="store_true",
+                   help="serve plain HTTP, only behind a reverse proxy that speaks HTTPS to the stations")
+    p.set_defaults(func=_serve)
+    p = sub.add_parser("import-roster", parents=[common], help="load the school's roster file")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=_import_roster)
+    p = sub.add_parser("import", parents=[common], help="import USB packages from `photo-station export`")
+    p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
+    p.set_defaults(func=_import)
+    p = sub.add_parser("export-chsi", parents=[common], help="write the CHSI hand-over batch")
+    p.add_argument("--to", required=True, type=Path)
+    p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
+    p.set_defaults(func=_export_chsi)
+    return parser
+
+
+def _whole_number(value: str, low: int, high: int, message: Text) -> int:
+    """An argparse type: a whole number in [low, high], else both languages' message (not a traceback)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        text = message.format(value=value)
+        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
+    return number
+
+
+def _port(value: str) -> int:
+    """Checked here: uvicorn would fail with a traceback (OverflowError) on a port out of range."""
+    return _whole_number(value, 1, 65535, BAD_PORT)
+
+
+def _workers(value: str) -> int:
+    return _whole_number(value, 1, 64, BAD_WORKERS)
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or default_lang()
+
+
+def _context(args: argparse.Namespace) -> ServerContext:
+    """The server folder with its store opened: a database that cannot be used is reported before any work."""
+    server = ServerContext(server_home(getattr(args, "home", None)))
+    server.store  # opening brings the schema up to date, or refuses a newer one
+    return server
+
+
+def _init(args: argparse.Namespace) -> int:
+    if (args.cert is None) != (args.key is None):
+        raise StationError(CERT_WITHOUT_KEY)
+    school = SchoolCertificate(args.cert, args.key) if args.cert else None
+    result = init_server(server_home(getattr(args, "home", None)), args.db_url, school)
+    print(f"服务器目录 / server folder: {result.home}")
+    print(f"服务器公钥 / server public key (give to every station): {result.public_key}")
+    print(f"证书指纹 / TLS certificate SHA-256 (stations pin it): {result.cert_sha256}")
+    print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
+    print(f"下一步 / next: photo-station-server add-station <工作站编号> --url https://<本机地址>:{DEFAULT_PORT}")
+    return 0
+
+
+def _add_station(args: argparse.Namespace) -> int:
+    server = _context(args)
+    token = server.add_station(args.station_id, args.name)
+    print(f"工作站 / station {args.station_id} token: {token}")
+    print("在工作站上运行 / run on the station:")
+    print(f"  photo-station server-config --station-id {args.station_id} --url {args.url} "
+          f"--token {token} --public-key {server.public_key} --server-cert-sha256 {server.cert_sha256}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Several workers are processes that each build the app from the server folder (named in the environment)."""
+    import uvicorn
+
+    from station.adapters.server.app import create_app
+
+    server = _context(args)
+    tls: dict[str, str] = {}
+    if not args.plain_http:
+        cert, key = server.tls_files()
+        tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
+    scheme = "http" if args.plain_http else "https"
+    lang = _lang(args)
+    urls = "  ".join(f"{scheme}://{_url_host(host)}:{args.port}/" for host in page_hosts(args.host))
+    note = PLAIN_HTTP_NOTE if args.plain_http else CERT_NOTE.format(fingerprint=_as_browsers_show(server.cert_sha256))
+    print(PAGE_AT.format(urls=urls).get(lang), SIGN_IN.get(lang), note.get(lang), sep="\n", flush=True)
+    # A station's kept-alive connection must not hold a stopping server forever (it retries on its own).
+    options = {"host": args.host, "port": args.port, "log_level": "info", "timeout_graceful_shutdown": SHUTDOWN_WAIT,
+               **tls}
+    if args.workers == 1:
+        uvicorn.run(create_app(server), **options)
+    else:
+        os.environ[ENV_SERVER_HOME] = str(server.home)
+        uvicorn.run("station.adapters.server.app:app_from_environment", factory=True, workers=args.workers, **options)
+    return 0
+
+
+def page_hosts(host: str) -> list[str]:
+    """Where the registrar's browser can reach a server listening on `host`: for every interface, this machine's
+    own addresses (as far as its name resolves) and then 127.0.0.1."""
+    if host not in ("0.0.0.0", "::", ""):
+        return [host]
+    try:
+        found = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        found = []
+    return [a for a in dict.fromkeys(found) if not a.startswith("127.")] + ["127.0.0.1"]
+
+
+def _as_browsers_show(fingerprint: str) -> str:
+    return ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _import_roster(args: argparse.Namespace) -> int:
+    from station.db import open_db
+    from station.roster.importer import import_roster
+
+    server = _context(args)
+    with tempfile.TemporaryDirectory() as scratch:
+        db = open_db(Path(scratch) / "roster.db")
+        report = import_roster(db, args.file)
+        students = [dict(row) for row in db.query("SELECT * FROM students")]
+        db.close()
+    server.store.upsert_students(students)
+    lang = _lang(args)
+    print(f"导入 / imported {len(students)}; 拒绝 / rejected {len(report.rejected)}")
+    for rejected in report.rejected:
+        print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
+    return 0
+
+
+def _packages(folders: list[Path]) -> list[Path]:
+    from station.upload.package import MANIFEST
+
+    found = []
+    for folder in folders:
+        found += [folder] if (folder / MANIFEST).exists() else sorted(p.parent for p in folder.glob(f"*/{MANIFEST}"))
+    return found
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Every package is tried: a damaged one is named with its reason, and the good ones still go in."""
+    from station.adapters.server.usb_import import import_package
+
+    server = _context(args)
+    lang = _lang(args)
+    packages = _packages(args.folders)
+    if not packages:
+        print("没有找到导出包 / no package found", file=sys.stderr)
+        return 1
+    server.private_key  # a wrong passphrase is said once, not once per package
+    refused = 0
+    for folder in packages:
+        try:
+            report = import_package(server, folder)
+        except StationError as exc:
+            print(PACKAGE_REFUSED.format(folder=folder, reason=exc.text).get(lang), file=sys.stderr)
+            refused += 1
+            continue
+        print(f"{folder.name}: 新增 / stored {report.stored}, 重复 / duplicate {report.duplicate}, "
+              f"拒绝 / refused {len(report.refused)}")
+        for uid, reason in report.refused:
+            print(f"  {uid}: {reason.get(lang)}")
+        refused += len(report.refused)
+    return 1 if refused else 0
+
+
+def _export_chsi(args: argparse.Namespace) -> int:
+    from station.adapters.server.chsi_export import export_chsi
+
+    report = export_chsi(_context(args), args.to, args.name_by)
+    lang = _lang(args)
+    print(f"已导出 / exported {report.written} → {args.to}")
+    for student_no, problem in report.problems:
+        print(f"  {student_no}: {problem.get(lang)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except StationError as exc:
+        print(exc.text.get(_lang(args)), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

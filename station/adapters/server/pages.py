@@ -1,0 +1,154 @@
+"""The registrar's view: per class who is captured, who is missing (未拍摄名单), retakes,
+and each station's queue health; the missing list as CSV or XLSX. Plain server-rendered HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import quote
+
+from openpyxl import Workbook
+
+from station.localtime import local_time
+from station.adapters.server.store import MetaStore, Upload
+
+MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
+
+
+@dataclass
+class ClassState:
+    name: str
+    students: list[dict[str, str]] = field(default_factory=list)
+    captured: list[tuple[dict[str, str], list[Upload]]] = field(default_factory=list)
+    missing: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def retakes(self) -> list[tuple[dict[str, str], list[Upload]]]:
+        return [(s, versions) for s, versions in self.captured if len(versions) > 1]
+
+
+@dataclass(frozen=True)
+class StationHealth:
+    station_id: str
+    name: str
+    last_seen_at: str | None
+    health: dict
+
+
+@dataclass
+class SchoolState:
+    classes: dict[str, ClassState]
+    stations: list[StationHealth]
+    off_roster: list[Upload]  # uploads for student numbers the server's roster does not know
+
+
+def school_state(store: MetaStore) -> SchoolState:
+    by_student: dict[str, list[Upload]] = {}
+    for upload in store.uploads():
+        by_student.setdefault(upload.student_no, []).append(upload)
+    classes: dict[str, ClassState] = {}
+    known = set()
+    for student in store.students():
+        known.add(student["student_no"])
+        state = classes.setdefault(student["class_name"], ClassState(student["class_name"]))
+        state.students.append(student)
+        versions = by_student.get(student["student_no"])
+        if versions:
+            state.captured.append((student, versions))
+        else:
+            state.missing.append(student)
+    stations = [StationHealth(sid, name, seen, json.loads(health) if health else {})
+                for sid, name, seen, health in store.stations()]
+    off_roster = [u for no, ups in by_student.items() if no not in known for u in ups]
+    return SchoolState(classes, stations, off_roster)
+
+
+def missing_rows(state: SchoolState, class_name: str | None) -> list[list[str]]:
+    return [[c.name, s["student_no"], s["name"], s["id_number"]]
+            for c in state.classes.values() if class_name in (None, c.name) for s in c.missing]
+
+
+def missing_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(MISSING_HEADER)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel on Windows read the Chinese
+
+
+def missing_xlsx(rows: list[list[str]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "未拍摄名单"
+    sheet.append(MISSING_HEADER)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _when(upload: Upload) -> str:
+    """When a photo was taken, on the server's clock (as retakes are ordered) and in the server's local time."""
+    return local_time(upload.captured_on_server_clock.isoformat())
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
+            "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:4px 8px}"
+            ".bad{color:#b00}</style></head>"
+            f"<body><h1>{escape(title)}</h1>{body}</body></html>")
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def overview_page(state: SchoolState) -> str:
+    class_rows = [[f'<a href="/classes/{quote(c.name)}">{escape(c.name)}</a>', str(len(c.students)),
+                   str(len(c.captured)), f'<span class="bad">{len(c.missing)}</span>', str(len(c.retakes))]
+                  for c in state.classes.values()]
+    station_rows = [[escape(s.station_id), escape(s.name), escape(local_time(s.last_seen_at) if s.last_seen_at else "—"),
+                     escape(str(s.health.get("waiting", "—"))), escape(str(s.health.get("sending", "—"))),
+                     f'<span class="bad">{escape(str(s.health.get("failed", "—")))}</span>',
+                     escape(local_time(str(s.health["last_success_at"])) if s.health.get("last_success_at") else "—")]
+                    for s in state.stations]
+    body = ("<h2>各班采集情况</h2>"
+            + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows)
+            + '<p><a href="/missing">未拍摄名单</a>（导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a>）</p>'
+            + "<h2>工作站上传队列</h2>"
+            + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows))
+    if state.off_roster:
+        body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
+    return _page("毕业生图像采集 — 汇总", body)
+
+
+def missing_page(state: SchoolState) -> str:
+    """Everyone not yet photographed, class by class: the list the registrar calls students back with."""
+    rows = [[escape(c), escape(no), escape(name)] for c, no, name, _ in missing_rows(state, None)]
+    body = (f"<p>共 {len(rows)} 人未拍摄。导出：<a href=\"/missing.csv\">CSV</a> · <a href=\"/missing.xlsx\">XLSX</a></p>"
+            + _table(["班级", "学号", "姓名"], rows) + '<p><a href="/">返回汇总</a></p>')
+    return _page("未拍摄名单", body)
+
+
+def class_page(state: ClassState) -> str:
+    captured = [[escape(s["student_no"]), escape(s["name"]), escape(_when(v[-1])), escape(v[-1].station_id),
+                 str(len(v))] for s, v in state.captured]
+    missing = [[escape(s["student_no"]), escape(s["name"])] for s in state.missing]
+    retakes = [[escape(s["student_no"]), escape(s["name"]),
+                "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.reason}") for u in v)]
+               for s, v in state.retakes]
+    link = quote(state.name)
+    body = (f"<h2>已拍摄（{len(captured)}）</h2>" + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数"], captured)
+            + f"<h2>未拍摄名单（{len(missing)}）</h2>" + _table(["学号", "姓名"], missing)
+            + f'<p>导出：<a href="/missing.csv?class_name={link}">CSV</a> · '
+              f'<a href="/missing.xlsx?class_name={link}">XLSX</a></p>'
+            + f"<h2>重拍（{len(retakes)}）</h2>" + _table(["学号", "姓名", "历次拍摄（时间 工作站 操作员 原因）"], retakes)
+            + '<p><a href="/">返回汇总</a></p>')
+    return _page(f"{state.name} 班采集情况", body)

@@ -1,0 +1,72 @@
+"""Importing a station's USB package with the same exactly-once rules as an online upload."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from station.errors import StationError
+from station.i18n import Text
+from station.adapters.server.home import ServerContext, token_digest
+from station.adapters.server.intake import DUPLICATE, KINDS, STORED, UID, Refused, UploadRequest, accept
+from station.storage.envelope import EnvelopeError, open_with_server_key
+from station.upload.package import MANIFEST, MANIFEST_KIND
+
+NO_MANIFEST = Text("{folder} 不是完整的导出包（缺少 manifest.pse）。", "{folder} is not a complete package (no manifest.pse).")
+BAD_MANIFEST = Text("导出包清单无法解开或已被篡改：{what}", "The package manifest does not open or was altered: {what}")
+UNKNOWN_STATION = Text("导出包中的工作站令牌无效。", "The station token in the package is not valid.")
+BAD_UID = Text("导出包中有无效的照片编号。", "The package holds an invalid upload id.")
+MISSING_FILE = Text("导出包缺少文件 {name}。", "The package lacks the file {name}.")
+UNREADABLE = Text("无法读取导出包中的 {name}：{reason}", "Cannot read {name} in the package: {reason}")
+
+
+@dataclass
+class ImportReport:
+    station_id: str = ""
+    stored: int = 0
+    duplicate: int = 0
+    refused: list[tuple[str, Text]] = field(default_factory=list)  # uid, reason
+
+
+def import_package(server: ServerContext, folder: Path) -> ImportReport:
+    try:
+        blob = (folder / MANIFEST).read_bytes()
+    except FileNotFoundError as exc:
+        raise StationError(NO_MANIFEST.format(folder=folder)) from exc
+    except OSError as exc:  # a folder named manifest.pse, an unreadable stick
+        raise StationError(UNREADABLE.format(name=MANIFEST, reason=exc.strerror or exc)) from exc
+    try:
+        sealed, plain = open_with_server_key(blob, server.private_key)
+        manifest = json.loads(plain)
+    except (EnvelopeError, ValueError) as exc:
+        raise StationError(BAD_MANIFEST.format(what=getattr(exc, "what", "JSON"))) from exc
+    uploads = manifest.get("uploads", []) if isinstance(manifest, dict) else None
+    if not isinstance(uploads, list) or not all(isinstance(meta, dict) for meta in uploads):
+        raise StationError(BAD_MANIFEST.format(what="JSON"))  # anyone with the public key can seal one
+    station_id = server.store.station_for_token(token_digest(str(manifest.get("token", ""))))
+    if station_id is None or sealed.get("kind") != MANIFEST_KIND or sealed.get("station_id") != station_id:
+        raise StationError(UNKNOWN_STATION)
+    report = ImportReport(station_id=station_id)
+    for meta in uploads:
+        uid = str(meta.get("uid", ""))
+        try:
+            if not UID.match(uid):
+                raise Refused(422, BAD_UID)
+            files = {kind: _read(folder, f"{uid}.{kind}.pse") for kind in KINDS}
+            outcome = accept(server, station_id, UploadRequest(meta, files), "usb")
+        except Refused as exc:
+            report.refused.append((uid, exc.text))
+            continue
+        report.stored += outcome == STORED
+        report.duplicate += outcome == DUPLICATE
+    return report
+
+
+def _read(folder: Path, name: str) -> bytes:
+    try:
+        return (folder / name).read_bytes()
+    except FileNotFoundError as exc:
+        raise Refused(422, MISSING_FILE.format(name=name)) from exc
+    except OSError as exc:
+        raise Refused(422, UNREADABLE.format(name=name, reason=exc.strerror or exc)) from exc

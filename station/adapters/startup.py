@@ -1,0 +1,121 @@
+"""Opening a station for the window: its data home (the demo's own), the photographer's sign-in and the
+capture session with everything it owns. The window asks the questions; the rules are here."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from station.camera import open_camera
+from station.capture.session import CaptureSession, SessionListener
+from station.storage.captures import CaptureStore
+from station.context import Station
+from station.adapters.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
+from station.errors import StationError
+from station.i18n import Text
+from station.identify.idcard_reader import ChipReader
+from station.logs import log_to_file
+from station.storage.station_key import (
+    MISMATCH, PassphraseNeed, StationKey, passphrase_need, passphrase_problem, unlock_station_key,
+)
+from station.upload.uploader import Uploader
+
+__all__ = ["MISMATCH", "PassphraseNeed", "Opened", "SignIn", "open_station", "start_session", "passphrase_problem"]
+DEMO_OPERATOR = "演示摄影师"
+log = logging.getLogger("station.app")
+
+
+@dataclass
+class Opened:
+    """A station this process holds (its only window), the camera to open, and for the demo its operator and key."""
+
+    station: Station
+    camera: str
+    demo: bool
+    key: StationKey | None = None
+    demo_server: DemoServer | None = None
+    idcard_reader: str | None = None  # a serial port, or "auto"
+
+    def close(self) -> None:
+        if self.demo_server is not None:
+            self.demo_server.stop()
+        self.station.close()
+
+
+def open_station(args: argparse.Namespace) -> Opened:
+    station = Station.open(demo_home(args.home), args.lang) if args.demo else Station.from_args(args)
+    try:
+        station.claim()
+        log_to_file(station.home)
+        log.info("station starting: home %s, demo %s", station.home, bool(args.demo))
+        reader = getattr(args, "idcard_reader", None)
+        if args.demo:
+            return Opened(station, args.camera or str(DEMO_FRAMES), True, prepare_demo(station), idcard_reader=reader)
+        return Opened(station, args.camera or "0", False, idcard_reader=reader)
+    except BaseException:
+        station.close()
+        raise
+
+
+class SignIn:
+    """Who photographs today and, where neither the OS keyring nor $PHOTO_STATION_PASSPHRASE opens the station
+    key, the passphrase: chosen and typed twice on the laptop's first use, typed once afterwards."""
+
+    def __init__(self, opened: Opened, operator: str | None) -> None:
+        self.opened = opened
+        self.operator = operator or (DEMO_OPERATOR if opened.demo else None)
+        self.key = opened.key
+        self.problem: Text | None = None
+        if self.key is None:
+            try:
+                self.key = unlock_station_key(opened.station.home)
+            except StationError as exc:  # needing a passphrase is the dialog's ordinary question, not an error
+                if passphrase_need(opened.station.home) is PassphraseNeed.NONE:
+                    self.problem = exc.text
+
+    @property
+    def done(self) -> bool:
+        return bool(self.operator) and self.key is not None
+
+    @property
+    def need(self) -> PassphraseNeed:
+        return PassphraseNeed.NONE if self.key is not None else passphrase_need(self.opened.station.home)
+
+    @property
+    def suggested_operator(self) -> str:
+        return self.operator or self.opened.station.last_operator
+
+    def answer(self, operator: str, passphrase: str) -> None:
+        self.operator = operator.strip()
+        if self.key is None:
+            try:
+                self.key = unlock_station_key(self.opened.station.home, passphrase or None)
+                self.problem = None
+            except StationError as exc:
+                self.problem = exc.text
+
+
+def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
+                  post: Callable[[Callable[[], None]], None]) -> CaptureSession:
+    """The capture session with its store (photos saved before a crash recovered), uploader and camera; for the
+    demo, its own receiving server on loopback. The caller starts it once it listens (`CaptureSession.start`)."""
+    station = opened.station
+    store = CaptureStore(station, key=sign_in.key)
+    store.recover()
+    if opened.demo:
+        opened.demo_server = DemoServer(station).start()
+    uploader = Uploader(station.home, sign_in.key)
+    uploader.start()
+    session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera).start(), uploader,
+                             listener, post)
+    if opened.idcard_reader:
+        session.card_reader = chip_reader(opened.idcard_reader)
+    return session
+
+
+def chip_reader(port: str) -> Callable[[], ChipReader]:
+    """How the session opens the ID-card reader: the port given, or the first port whose device answers the
+    reader's SAM-id command ("auto")."""
+    return ChipReader.find if port == "auto" else lambda: ChipReader(port)

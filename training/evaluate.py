@@ -1,0 +1,296 @@
+"""Chooses the shipped blend and thresholds on "val" and measures the shipped models on "test", through the run-time code.
+
+Every figure comes from station.compliance.learned.LearnedChecks on the cached face mesh points of the
+dataset images, i.e. exactly what the station computes for a face. For each learned check it:
+1. scores val and test with every model that has an output of that name;
+2. averages the runs of one family (a training script at one crop size) with equal weights, picks the
+   split between families (the face model and close-up models, in steps of 0.25) with the best val AUC
+   on the check's reference labels (THRESHOLD_SOURCE), and on the blend the two thresholds (`look`,
+   `block`) by the rule written in policy.toml (choose_levels: a false-alarm budget for block, a miss target
+   for look);
+3. measures the blended score on test: AUC, and the pass / look / block shares of the faces that keep
+   the rule and of those that break it.
+Writes station/models/manifest.json, station/models/metrics.json, station/models/metrics.md (the tables the model cards quote)
+and the thresholds in station/compliance/policy.toml.
+Run: .venv/bin/python -m training.evaluate
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from training.cache_landmarks import load_landmarks
+from training.datasets import FACES_DIR, load_labels, load_split
+from training.labels import CELEBA_COLUMNS, HEADS, mask_labels
+from training.training import roc_auc
+from station.models import MODELS_DIR, read_manifest, region_model_files, write_manifest
+from station.compliance.learned import Blend, LearnedChecks
+from station.compliance.policy import DEFAULT_POLICY
+from station.compliance.results import LEARNED_CHECK_IDS
+from station.face import Face
+
+# (check id, dataset, label name) pairs measured on test.
+CELEBA_CHECKS = [(check, "celebahq", column) for check, column in CELEBA_COLUMNS.items() if check != "smile"]
+MASK_CHECKS = [(check, "celebamaskhq", f"mask:{check}") for check in HEADS if check != "smile"]
+# The labels on "val" that choose each check's blend and threshold. The CHSI rule is about the brows, and
+# CelebA's Bangs marks any fringe, also one that ends above them: the masks, which show the brows, decide.
+THRESHOLD_SOURCE = {**{c: ("celebahq", l) for c, _, l in CELEBA_CHECKS},
+                    "teeth": ("celebamaskhq", "mask:teeth"), "ears_covered": ("celebamaskhq", "mask:ears_covered"),
+                    "eyebrows_covered": ("celebamaskhq", "mask:eyebrows_covered"), "eyes_closed": ("eyes", "closed")}
+WEIGHT_STEP = 0.25
+# celebahq labels of a face that keeps every rule the issue counts (the "compliant" faces of the budgets).
+COMPLIANT_MEANS_NOT = ("Eyeglasses", "Wearing_Hat", "Wearing_Earrings", "Wearing_Necklace", "Mouth_Slightly_Open",
+                       "Smiling", "Bangs")
+# The rule in policy.toml: block where at most BLOCK_BUDGET of the val faces keeping the rule are blocked;
+# look where at most MISS_TARGET of those breaking it get neither a block nor a question.
+BLOCK_BUDGET = 0.005
+MISS_TARGET = {"glasses": 0.03, "hat": 0.03, "eyes_closed": 0.03, "earrings": 0.10, "mouth_open": 0.10,
+               "teeth": 0.10, "ears_covered": 0.10, "eyebrows_covered": 0.10}
+LOOK_BUDGET_WITHOUT_TARGET = 0.03  # necklace: labels that do not say what is seen set no miss target
+
+
+@dataclass(frozen=True)
+class Levels:
+    """A learned rule's two thresholds: from `look` the photographer is asked, from `block` the shutter needs a reason."""
+
+    look: float
+    block: float
+
+
+def choose_levels(labels: np.ndarray, scores: np.ndarray, miss_target: float | None) -> Levels:
+    """The rule in policy.toml, on val only. Candidates are the val scores (to 0.001) and 1.0."""
+    labels = labels.astype(bool)
+    candidates = np.unique(np.append(np.round(scores, 3), 1.0))
+    false_alarms = np.array([(scores[~labels] >= t).mean() for t in candidates])
+    misses = np.array([(scores[labels] < t).mean() for t in candidates])
+    block = float(candidates[np.argmax(false_alarms <= BLOCK_BUDGET)])  # false alarms fall as t rises
+    if miss_target is None:
+        look = float(candidates[np.argmax(false_alarms <= LOOK_BUDGET_WITHOUT_TARGET)])
+    else:
+        look = float(candidates[(misses <= miss_target) & (candidates <= block)].max())
+    return Levels(min(look, block), block)
+
+
+def level_shares(labels: np.ndarray, scores: np.ndarray, levels: Levels) -> dict[str, float]:
+    """Shares of the faces keeping the rule (ok_) and breaking it (bad_) that pass, are looked at, are blocked."""
+    labels = labels.astype(bool)
+    out = {}
+    for name, part in (("ok", scores[~labels]), ("bad", scores[labels])):
+        block = part >= levels.block
+        look = (part >= levels.look) & ~block
+        out.update({f"{name}_pass": float((~block & ~look).mean()) if len(part) else float("nan"),
+                    f"{name}_look": float(look.mean()) if len(part) else float("nan"),
+                    f"{name}_block": float(block.mean()) if len(part) else float("nan")})
+    return {k: round(v, 4) for k, v in out.items()}
+
+
+@dataclass
+class Scored:
+    """Every model output ("model/output") on every image of one dataset part, with that image's labels."""
+
+    outputs: dict[str, np.ndarray]
+    labels: dict[str, np.ndarray]
+    seconds: list[float]
+    files: list[str]
+
+
+def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
+    landmarks = load_landmarks(dataset)
+    rows = load_labels(dataset) if dataset != "celebamaskhq" else {}
+    outputs: dict[str, list[float]] = {}
+    labels: dict[str, list[float]] = {}
+    seconds, files = [], []
+    for file in load_split(dataset)[part]:
+        if file not in landmarks:
+            continue
+        files.append(file)
+        bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
+        face = Face(points=landmarks[file], image_size=(bgr.shape[1], bgr.shape[0]))
+        start = time.perf_counter()
+        got = checks.outputs(bgr, face)
+        seconds.append(time.perf_counter() - start)
+        for model, values in got.items():
+            for output, value in values.items():
+                outputs.setdefault(f"{model}/{output}", []).append(value)
+        for name, value in _labels(dataset, file, bgr, face, rows).items():
+            labels.setdefault(name, []).append(value)
+    return Scored({k: np.array(v) for k, v in outputs.items()}, {k: np.array(v) for k, v in labels.items()}, seconds,
+                  files)
+
+
+def _labels(dataset: str, file: str, bgr: np.ndarray, face: Face, rows: dict) -> dict[str, float]:
+    if dataset == "celebamaskhq":
+        values = np.full(len(HEADS), np.nan, np.float32)
+        mask_labels(file, bgr, face.points, values)
+        return {f"mask:{head}": float(v) for head, v in zip(HEADS, values)}
+    if dataset == "genki4k":
+        return {"smile": float(rows[file]["smile"])}
+    return {column: float(rows[file][column]) for column in rows[file] if column != "file"}
+
+
+def eyes_set(parts: dict[str, Scored]) -> Scored:
+    """Closed-eye faces (cew_closed) against the open-eye faces of the other three datasets."""
+    names = ("cew_closed", "celebahq", "celebamaskhq", "genki4k")
+    keys = parts["cew_closed"].outputs
+    return Scored({k: np.concatenate([parts[n].outputs[k] for n in names]) for k in keys},
+                  {"closed": np.concatenate([np.full(len(parts[n].seconds), float(n == "cew_closed"))
+                                             for n in names])}, [], [])
+
+
+def blended(scored: Scored, weights: dict[str, float]) -> np.ndarray:
+    return sum(w * scored.outputs[k] for k, w in weights.items()) / sum(weights.values())
+
+
+def family(key: str) -> str:
+    """"face_attributes_2/glasses" -> "face_attributes": runs of one training script are one family."""
+    model = key.split("/")[0]
+    stem, _, suffix = model.rpartition("_")
+    return stem if suffix.isdigit() else model
+
+
+def shares(families: int, step: float = WEIGHT_STEP) -> list[tuple[float, ...]]:
+    """Every split of 1 between `families` in `step`s (a grid over the simplex): 5 for two, 15 for three."""
+    steps = round(1 / step)
+    return [tuple(n * step for n in split) for split in itertools.product(range(steps + 1), repeat=families)
+            if sum(split) == steps]
+
+
+def choose_blend(val: Scored, check: str, label: str) -> dict[str, float]:
+    """Each family's runs averaged with equal weights (a plain ensemble); between families, the split
+    (in WEIGHT_STEP steps) with the best val AUC. Few choices, so val picks little noise."""
+    keys = sorted(k for k in val.outputs if k.split("/")[1] == check)
+    families = sorted({family(k) for k in keys})
+    y = val.labels[label]
+
+    def weights(share: tuple[float, ...]) -> dict[str, float]:
+        out = {}
+        for fam, part in zip(families, share):
+            members = [k for k in keys if family(k) == fam]
+            out.update({k: part / len(members) for k in members})
+        return out
+
+    best = max((weights(share) for share in shares(len(families))), key=lambda w: roc_auc(y, blended(val, w)))
+    return {k: round(w, 4) for k, w in best.items() if w > 0}
+
+
+def measure(scored: Scored, weights: dict[str, float], label: str, levels: Levels) -> dict:
+    y, s = scored.labels[label], blended(scored, weights)
+    return {"auc": round(roc_auc(y, s), 4), **level_shares(y, s, levels), "n": int(len(y)), "positives": int(y.sum())}
+
+
+def compliant_rates(scored: Scored, blend: dict[str, dict[str, float]], levels: dict[str, Levels]) -> dict:
+    """On celebahq faces whose labels break no rule: the share with any block and with any question."""
+    keep = ~np.any([scored.labels[c] > 0 for c in COMPLIANT_MEANS_NOT], axis=0)
+    block = np.zeros(int(keep.sum()), bool)
+    look = np.zeros_like(block)
+    for check, weights in blend.items():
+        s = blended(scored, weights)[keep]
+        block |= s >= levels[check].block
+        look |= (s >= levels[check].look) & (s < levels[check].block)
+    return {"faces": int(keep.sum()), "any_block": round(float(block.mean()), 4),
+            "any_look_no_block": round(float((look & ~block).mean()), 4),
+            "any_look": round(float(look.mean()), 4)}
+
+
+def write_policy_levels(levels: dict[str, Levels]) -> None:
+    """Sets `look = ...` and `block = ...` in each learned check's section of the shipped policy file."""
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    for check, value in levels.items():
+        text, count = re.subn(rf"(\[{check}\]\nenforced = \w+\nlook = )[0-9.]+(.*\nblock = )[0-9.]+",
+                              rf"\g<1>{value.look:.3f}\g<2>{value.block:.3f}", text)
+        if count != 1:
+            raise SystemExit(f"policy.toml: no look/block lines for [{check}]")
+    DEFAULT_POLICY.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    every = {check: {} for check in LEARNED_CHECK_IDS}
+    for path in region_model_files():
+        outputs = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["outputs"]
+        for output in outputs:
+            if output in every:
+                every[output][f"{path.stem}/{output}"] = 1.0
+    checks = LearnedChecks(MODELS_DIR, Blend(every))
+    datasets = ("celebahq", "celebamaskhq", "genki4k", "cew_closed")
+    val = {d: score_part(checks, d, "val") for d in datasets}
+    test = {d: score_part(checks, d, "test") for d in datasets}
+    val["eyes"], test["eyes"] = eyes_set(val), eyes_set(test)
+    blend, levels = {}, {}
+    for check, (dataset, label) in THRESHOLD_SOURCE.items():
+        blend[check] = choose_blend(val[dataset], check, label)
+        levels[check] = choose_levels(val[dataset].labels[label], blended(val[dataset], blend[check]),
+                                      MISS_TARGET.get(check))
+    thresholds = {c: {"look": v.look, "block": v.block} for c, v in levels.items()}
+    pairs = [*CELEBA_CHECKS, *MASK_CHECKS, ("eyes_closed", "eyes", "closed"),
+             ("teeth", "genki4k", "smile"), ("mouth_open", "genki4k", "smile"),
+             ("teeth", "celebahq", "Smiling")]
+    results = [{"check": c, "dataset": d, "label": l, "split": "test", **thresholds[c],
+                **measure(test[d], blend[c], l, levels[c])} for c, d, l in pairs]
+    singles = [{"output": k, "dataset": d, "label": l, "auc": round(roc_auc(test[d].labels[l], test[d].outputs[k]), 4)}
+               for c, d, l in pairs for k in every[c]]
+    seconds = np.array(sum((test[d].seconds for d in datasets), []))
+    timing = {"median_ms": round(float(np.median(seconds)) * 1000, 2),
+              "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 2), "faces": int(len(seconds)),
+              "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
+    write_manifest({**read_manifest(), "chosen_on": "val", "checks": blend})
+    write_policy_levels(levels)
+    doc = {"thresholds": thresholds, "blend": blend, "test": results, "test_single_models": singles,
+           "compliant_celebahq": {part: compliant_rates(scored["celebahq"], blend, levels)
+                                  for part, scored in (("val", val), ("test", test))},
+           "time_per_face_all_models": timing}
+    (MODELS_DIR / "metrics.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    text = report(doc)
+    (MODELS_DIR / "metrics.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+def report(doc: dict) -> str:
+    """metrics.md: the tables the model cards and the README quote."""
+    lines = ["# Learned checks: measured on the test parts (written by `python -m training.evaluate`)", "",
+             "Blends and the two thresholds (look, block) were chosen on the val parts by the rule written in "
+             "station/compliance/policy.toml; nothing here was used to choose anything. Shares are of the test "
+             "faces keeping the rule (label 0) and breaking it (label 1): pass / look (asked) / block.", "",
+             f"The rule, written before any of these figures: block = the lowest val score at which at most "
+             f"{BLOCK_BUDGET:.1%} of the val faces keeping the rule are blocked; look = the highest val score (at most "
+             f"block) at which at most the miss target of the val faces breaking it get neither answer ("
+             + ", ".join(f"{c} {v:.0%}" for c, v in MISS_TARGET.items()) + f"); necklace, whose labels do not say "
+             f"what is seen, has no miss target: look where at most {LOOK_BUDGET_WITHOUT_TARGET:.0%} of val faces "
+             "without one are asked.", "",
+             "| check | measured against | test n (positives) | AUC | look / block | keeping it: pass / look / block "
+             "| breaking it: pass / look / block |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in doc["test"]:
+        lines.append(f"| `{r['check']}` | {r['dataset']} `{r['label']}` | {r['n']} ({r['positives']}) "
+                     f"| {r['auc']:.3f} | {r['look']:.3f} / {r['block']:.3f} "
+                     f"| {r['ok_pass']:.1%} / {r['ok_look']:.1%} / {r['ok_block']:.1%} "
+                     f"| {r['bad_pass']:.1%} / {r['bad_look']:.1%} / {r['bad_block']:.1%} |")
+    lines += ["", "celebahq faces whose labels break none of the rules (no glasses, hat, earrings, necklace, open "
+              "mouth, smile or fringe), every learned rule together, ears_covered included (CelebA does not say whether hair "
+              "covers the ears, and most of these faces' hair does; scripts/benchmark_trust.py also gives the figure "
+              "without it):", "",
+              "| part | faces | any block | any question (no block) |", "| --- | --- | --- | --- |"]
+    lines += [f"| {part} | {r['faces']} | {r['any_block']:.1%} | {r['any_look_no_block']:.1%} |"
+              for part, r in doc["compliant_celebahq"].items()]
+    lines += ["", "Blends (model/output: weight), chosen on val:", ""]
+    lines += [f"- `{c}`: " + ", ".join(f"{k}: {w:g}" for k, w in b.items()) for c, b in doc["blend"].items()]
+    lines += ["", "Each model output alone (test AUC):", "", "| model/output | measured against | AUC |",
+              "| --- | --- | --- |"]
+    lines += [f"| {r['output']} | {r['dataset']} `{r['label']}` | {r['auc']:.3f} |" for r in doc["test_single_models"]]
+    t = doc["time_per_face_all_models"]
+    lines += ["", f"Time per face for every model in models/ together (onnxruntime, 1 thread each, crops and "
+              f"mirrored views included), {t['faces']} test faces: median {t['median_ms']:.2f} ms, "
+              f"95th percentile {t['p95_ms']:.2f} ms; load average {t.get('load_average')} on {os.cpu_count()} cores "
+              "(a shared machine: wall time under load).", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Trains a region model on the ImageNet-trained MobileNetV2 trunk of training/pretrained.py (fine-tuned).
+
+Same regions, labels, split, augmentation and multiple-instance rule as training/train_region.py; only the
+network differs, so evaluate.py treats each (region, size) as a family of its own and val decides its weight.
+Run, e.g.: .venv/bin/python -m training.train_pretrained --task earrings --size 96 96 --name earrings_mnv2
+"""
+
+from __future__ import annotations
+
+from training.nets import TrunkNet
+from training.pretrained import mobilenet_trunk
+from training.train_region import RegionTask, train_and_export
+from training.training import training_args
+
+TASKS = {
+    "earrings": RegionTask(("earrings",), "ears", (96, 96), ("Wearing_Earrings",)),
+    "necklace": RegionTask(("necklace",), "neck", (192, 64), ("Wearing_Necklace",)),
+    "jaw": RegionTask(("earrings", "necklace"), "jaw", (192, 96), ("Wearing_Earrings", "Wearing_Necklace")),
+    "face": RegionTask(("earrings", "necklace"), "face", (128, 128), ("Wearing_Earrings", "Wearing_Necklace")),
+    # CelebA's Bangs marks any fringe, also one that ends above the brows; the CHSI rule is about the brows, which
+    # only the parsing masks show, so this learns from them alone
+    "brows": RegionTask(("eyebrows_covered",), "brows", (240, 96), ()),
+}
+UNTIL, FROZEN = "block_13_expand_relu", "block_6_project_BN"
+
+
+def options(parser) -> None:
+    parser.add_argument("--task", choices=sorted(TASKS), required=True)
+    parser.add_argument("--size", type=int, nargs=2, metavar=("W", "H"), help="crop size (default: the task's)")
+    parser.add_argument("--until", default=UNTIL, help=f"last trunk layer (default: {UNTIL})")
+    parser.add_argument("--frozen", default=FROZEN, help=f"last layer kept as pretrained (default: {FROZEN})")
+    parser.add_argument("--lr", type=float, default=5e-4)
+
+
+def main() -> None:
+    args = training_args(__doc__, epochs=10, name="", options=options)
+    task = TASKS[args.task]
+    trunk = mobilenet_trunk(args.until)
+    net = TrunkNet(trunk, trunk.channels(), len(task.checks), args.frozen)
+    extra = {"trunk": f"nsfwjs 4.3.0 MobileNetV2 to {args.until}", "frozen": args.frozen, "lr": args.lr}
+    train_and_export(task, net, args, tuple(args.size or task.size), args.name or f"{args.task}_mnv2", extra,
+                     lr=args.lr)
+
+
+if __name__ == "__main__":
+    main()
