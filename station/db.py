@@ -8,7 +8,8 @@ components evolve independently and a newer station upgrades an older database i
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,6 +83,23 @@ def schema_version(db: sqlite_utils.Database, component: str) -> int:
     return row[0]
 
 
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """Writes that stand or fall together, holding the write lock from the first read (so two processes never
+    both read the same last row and append after it). Inside a transaction already open, it joins that one."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending steps, one transaction per component, safe against a second process."""
     db.execute(
@@ -111,7 +129,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 # Modules that declare tables. Listed here so that opening the database always
 # creates the whole schema, whichever part of the station opened it first.
 SCHEMA_OWNERS: list[str] = ["station.roster.store", "station.storage.captures", "station.storage.server_link", "station.storage.outbox",
-                             "station.identity.reference_store"]
+                             "station.identity.reference_store", "station.audit.trail"]
 
 
 def _import_schema_owners() -> None:

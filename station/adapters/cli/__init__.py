@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "queue": "station.adapters.cli.queue",
     "export": "station.adapters.cli.export",
     "verify": "station.adapters.cli.verify",
+    "audit": "station.adapters.cli.audit",
 }
 
 

@@ -1,0 +1,67 @@
+"""Tables written for people to open in Excel or WPS: .xlsx (one sheet each) or .csv (the first only).
+
+The fee report and the audit export share it; a file is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from station.errors import StationError
+from station.i18n import Text
+from station.storage.atomic import write_atomic
+
+Cell = str | int | float | None
+NOT_A_TABLE = Text("不支持的文件类型 {name}：请以 .xlsx 或 .csv 结尾", "Unsupported file type {name}: end it in .xlsx or .csv")
+CANNOT_WRITE = Text("无法写入 {path}：{reason}", "Cannot write {path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+
+
+def check_table_path(path: Path, csv_allowed: bool = True) -> None:
+    """Said before any work is done: a name that is neither .xlsx nor (where allowed) .csv."""
+    suffixes = (".xlsx", ".csv") if csv_allowed else (".xlsx",)
+    if path.suffix.lower() not in suffixes:
+        raise StationError(NOT_A_TABLE.format(name=path.name))
+
+
+def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
+    check_table_path(path)
+    data = _csv(sheets[0]) if path.suffix.lower() == ".csv" else _xlsx(sheets)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise StationError(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
+
+
+def _csv(sheet: Sheet) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(sheet.header)
+    writer.writerows(sheet.rows)
+    return out.getvalue().encode("utf-8-sig")  # with the BOM, Excel reads the Chinese as UTF-8
+
+
+def _xlsx(sheets: Sequence[Sheet]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        page = book.create_sheet(sheet.title[:31])  # Excel's limit on a sheet name
+        page.append(list(sheet.header))
+        for row in sheet.rows:
+            page.append(list(row))
+        page.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
