@@ -129,7 +129,8 @@ def migrate(db: sqlite_utils.Database) -> None:
 # Modules that declare tables. Listed here so that opening the database always
 # creates the whole schema, whichever part of the station opened it first.
 SCHEMA_OWNERS: list[str] = ["station.roster.store", "station.storage.captures", "station.storage.server_link", "station.storage.outbox",
-                             "station.identity.reference_store", "station.audit.trail"]
+                             "station.identity.reference_store", "station.audit.trail",
+                             "station.fees.settings", "station.fees.ledger"]
 
 
 def _import_schema_owners() -> None:

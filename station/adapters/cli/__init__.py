@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "export": "station.adapters.cli.export",
     "verify": "station.adapters.cli.verify",
     "audit": "station.adapters.cli.audit",
+    "fees": "station.adapters.cli.fees",
 }
 
 

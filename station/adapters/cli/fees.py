@@ -1,0 +1,168 @@
+"""`photo-station fees pay | refund | report | settings`: the capture day's fees from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from station.adapters.cli.output import print_json
+from station.audit.trail import Action, AuditTrail, default_operator
+from station.context import Station
+from station.errors import StationError
+from station.fees.amounts import parse_yuan, yuan
+from station.fees.ledger import LedgerEntry, Method, pay, pay_class, refund
+from station.fees.report import write_fee_report
+from station.fees.settings import change_settings, load_settings
+from station.i18n import Text
+from station.roster.store import get_student
+
+WHO = Text("请给出一个学号或 --class 班级（只能二选一）", "Give one student number or --class CLASS (not both)")
+BAD_DAY = Text("日期无效：{day}（应为 YYYY-MM-DD 或 today）", "Not a date: {day} (YYYY-MM-DD or today)")
+RECORDED = Text("{kind}：{name}（{no}，{class_name}）{method} {amount} 元{reason}",
+                "{kind}: {name} ({no}, {class_name}) {method} {amount} yuan{reason}")
+KIND = {"payment": Text("已缴费", "Paid"), "refund": Text("已退费", "Refunded")}
+SKIPPED = Text("已缴费，跳过：{nos}", "Paid already, skipped: {nos}")
+CLASS_TOTAL = Text("{class_name} 班集体缴费：{n} 人，共 {amount} 元", "Class {class_name} paid together: {n} students, "
+                   "{amount} yuan in all")
+REPORT = Text("已写出缴费报表 {path}：{n} 人，合计 {amount} 元（已扣除退费）",
+              "Fee report written to {path}: {n} students, {amount} yuan in all (refunds deducted)")
+SETTINGS = Text("每套价格 {price} 元；拍照前须缴费：{before}", "Price per set: {price} yuan; payment before the shutter: {before}")
+ON_OFF = {True: Text("是", "on"), False: Text("否", "off")}
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser("fees", parents=[common], help="fees: record payments, refunds, the report, the price")
+    actions = parser.add_subparsers(dest="fees_action", metavar="ACTION", required=True)
+    paying = actions.add_parser("pay", parents=[common], help="record a payment for a student or a whole class")
+    paying.add_argument("student_no", nargs="?", help="the student who pays")
+    paying.add_argument("--class", dest="class_name", help="every student of this class not yet paid, at once")
+    paying.add_argument("--method", required=True, choices=[m.value for m in Method])
+    paying.add_argument("--amount", help="yuan per student (default: the price per set; free: 0)")
+    paying.add_argument("--reason", default="", help="why a set is free (required with --method free)")
+    _operator_and_json(paying)
+    paying.set_defaults(func=_pay)
+    refunding = actions.add_parser("refund", parents=[common], help="take a student's payment back (a new entry)")
+    refunding.add_argument("student_no")
+    refunding.add_argument("--reason", required=True)
+    _operator_and_json(refunding)
+    refunding.set_defaults(func=_refund)
+    reporting = actions.add_parser("report", parents=[common], help="totals per class and method, and every payment")
+    reporting.add_argument("--day", help="YYYY-MM-DD or today (default: every day)")
+    reporting.add_argument("--class", dest="class_name")
+    reporting.add_argument("--out", required=True, type=Path, help="FILE.xlsx")
+    reporting.add_argument("--operator", default=None, help="who writes the report (recorded in the audit trail)")
+    reporting.set_defaults(func=_report)
+    setting = actions.add_parser("settings", parents=[common], help="show or change the price and the payment rule")
+    setting.add_argument("--price", help="yuan per set")
+    setting.add_argument("--pay-before-shutter", choices=["on", "off"])
+    _operator_and_json(setting)
+    setting.set_defaults(func=_settings)
+
+
+def _operator_and_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--operator", default=None, help="who records it (default: the station's last photographer)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _trail(station: Station, args: argparse.Namespace) -> AuditTrail:
+    return AuditTrail(station, (args.operator or "").strip() or default_operator(station))
+
+
+def _answer(args: argparse.Namespace, work) -> int:
+    """Run `work`; with --json a refusal is a JSON line too ({"ok": false, "message"}), else said on stderr."""
+    try:
+        return work()
+    except StationError as exc:
+        if not getattr(args, "json", False):
+            raise
+        print_json({"ok": False, "message": exc.text.get(args.lang)})
+        return exc.exit_code
+
+
+def _pay(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+
+    def work() -> int:
+        if bool(args.student_no) == bool(args.class_name):
+            raise StationError(WHO)
+        method = Method(args.method)
+        amount = parse_yuan(args.amount) if args.amount is not None else None
+        trail = _trail(station, args)
+        if args.student_no:
+            written, skipped = [pay(trail, args.student_no, method, amount, args.reason)], []
+        else:
+            done = pay_class(trail, args.class_name, method, amount, args.reason)
+            written, skipped = done.entries, done.already_paid
+        _print(station, args, written, skipped)
+        return 0
+
+    return _answer(args, work)
+
+
+def _refund(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    return _answer(args, lambda: _print(station, args, [refund(_trail(station, args), args.student_no, args.reason)], []))
+
+
+def _print(station: Station, args: argparse.Namespace, written: list[LedgerEntry], skipped: list[str]) -> int:
+    names = {e.student_no: get_student(station.db, e.student_no).name for e in written}
+    if args.json:
+        print_json({"ok": True, "entries": [_entry_json(e, names[e.student_no]) for e in written],
+                    "already_paid": skipped, "total_fen": sum(e.amount_fen for e in written)})
+        return 0
+    for e in written:
+        reason = f"（{e.reason}）" if e.reason else ""
+        print(RECORDED.format(kind=KIND[e.kind], name=names[e.student_no], no=e.student_no, class_name=e.class_name,
+                              method=e.method.label, amount=yuan(e.amount_fen), reason=reason).get(args.lang))
+    if len(written) > 1:
+        print(CLASS_TOTAL.format(class_name=written[0].class_name, n=len(written),
+                                 amount=yuan(sum(e.amount_fen for e in written))).get(args.lang))
+    if skipped:
+        print(SKIPPED.format(nos=", ".join(skipped)).get(args.lang))
+    return 0
+
+
+def _entry_json(e: LedgerEntry, name: str) -> dict:
+    return {"id": e.id, "at": e.at, "student_no": e.student_no, "name": name, "class": e.class_name, "kind": e.kind,
+            "method": e.method.value, "amount_fen": e.amount_fen, "amount_yuan": yuan(e.amount_fen),
+            "reason": e.reason, "operator": e.operator, "batch": e.batch, "refunds": e.refunds}
+
+
+def _report(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+    day = _day(args.day)
+    sums = write_fee_report(station.db, args.out, day, args.class_name, args.lang)
+    _trail(station, args).record(Action.EXPORT, what="fee_report", path=str(args.out), day=day or "",
+                                 class_name=args.class_name or "")
+    print(REPORT.format(path=args.out, n=sums[-1].students, amount=yuan(sums[-1].amount_fen)).get(args.lang))
+    return 0
+
+
+def _day(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text.strip().lower() == "today":
+        return dt.date.today().isoformat()
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise StationError(BAD_DAY.format(day=text[:40])) from None
+
+
+def _settings(args: argparse.Namespace) -> int:
+    station = Station.from_args(args)
+
+    def work() -> int:
+        price = parse_yuan(args.price) if args.price is not None else None
+        before = None if args.pay_before_shutter is None else args.pay_before_shutter == "on"
+        settings = change_settings(_trail(station, args), price, before) if (price, before) != (None, None) \
+            else load_settings(station.db)
+        if args.json:
+            print_json({"ok": True, **settings.as_json()})
+        else:
+            print(SETTINGS.format(price=yuan(settings.price_fen), before=ON_OFF[settings.pay_before_shutter])
+                  .get(args.lang))
+        return 0
+
+    return _answer(args, work)
