@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import ImageFont
@@ -32,3 +33,25 @@ def cjk_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """The CJK font at `size` px; Pillow's default font (no Chinese glyphs) when none is installed."""
     path = cjk_font_path()
     return ImageFont.truetype(str(path), size) if path else ImageFont.load_default(size)
+
+
+@dataclass(frozen=True)
+class FontFace:
+    path: Path
+    index: int  # which font of a collection (.ttc): Noto's holds Japanese, Korean, Simplified... in one file
+
+
+@functools.cache
+def cjk_font_face() -> FontFace | None:
+    """The CJK font for PDFs, with the Simplified Chinese face of a collection (its glyphs for 骨, 直, 写 are the
+    mainland's); None when no CJK font is installed."""
+    path = cjk_font_path()
+    if path is None:
+        return None
+    if path.suffix.lower() != ".ttc":
+        return FontFace(path, 0)
+    from fontTools.ttLib import TTCollection
+
+    names = [font["name"].getDebugName(1) or "" for font in TTCollection(str(path), lazy=True).fonts]
+    simplified = [i for i, name in enumerate(names) if name.endswith(" SC") and "Mono" not in name]
+    return FontFace(path, simplified[0] if simplified else 0)

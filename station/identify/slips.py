@@ -9,10 +9,8 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw
 
-from station.errors import StationError
+from station.documents.output_file import write_output_file
 from station.fonts import cjk_font
-from station.i18n import Text
-from station.paths import NOT_A_FOLDER
 from station.identify.decoders import slip_payload
 from station.roster.store import Student
 
@@ -20,10 +18,6 @@ DPI = 200
 PAGE = (1654, 2339)  # A4 at 200 dpi
 COLUMNS, ROWS = 2, 5
 MARGIN = 80
-
-WRITE_FAILED = Text("无法写入 {out}：{reason}。请换一个文件名或位置再试。",
-                    "Cannot write {out}: {reason}. Choose another file name or place and try again.")
-IS_A_FOLDER = Text("这是一个文件夹，请给出 PDF 文件名", "it is a folder; give a PDF file name")
 
 
 def slip_pages(students: list[Student], title: str) -> list[Image.Image]:
@@ -40,29 +34,8 @@ def write_slips_pdf(students: list[Student], out: Path, title: str) -> int:
     pages = slip_pages(students, title)
     pdf = io.BytesIO()
     pages[0].save(pdf, "PDF", save_all=True, append_images=pages[1:], resolution=DPI)
-    try:
-        _write(out, pdf.getvalue())
-    except IsADirectoryError as exc:
-        raise StationError(WRITE_FAILED.format(out=out, reason=IS_A_FOLDER)) from exc
-    except FileExistsError as exc:  # mkdir met a file where a folder of the path should be
-        raise StationError(WRITE_FAILED.format(out=out, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
-    except OSError as exc:  # no such drive, no permission, disk full
-        reason = str(exc.strerror or exc)
-        raise StationError(WRITE_FAILED.format(out=out, reason=Text(reason, reason))) from exc
+    write_output_file(out, pdf.getvalue())
     return len(pages)
-
-
-def _write(out: Path, data: bytes) -> None:
-    """A PDF cut short (disk full) is removed, so no half set of slips gets printed."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as handle:
-        try:
-            handle.write(data)
-            handle.flush()
-        except OSError:
-            if out.is_file():  # opened for writing, so already emptied: ours to remove
-                out.unlink()
-            raise
 
 
 def _page(students: list[Student], title: str, class_name: str) -> Image.Image:

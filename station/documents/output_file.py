@@ -1,0 +1,39 @@
+"""Writing a file the user asked for (a PDF to print, a report): a path that cannot be written is a message that
+names it, and a file cut short (disk full) is removed, so nobody prints half a class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from station.errors import StationError
+from station.i18n import Text
+from station.paths import NOT_A_FOLDER
+
+WRITE_FAILED = Text("无法写入 {out}：{reason}。请换一个文件名或位置再试。",
+                    "Cannot write {out}: {reason}. Choose another file name or place and try again.")
+IS_A_FOLDER = Text("这是一个文件夹，请给出文件名", "it is a folder; give a file name")
+
+
+def write_output_file(out: Path, data: bytes) -> None:
+    """Write `data` to `out` (creating its folder) or raise a StationError naming `out` and why."""
+    try:
+        _write(out, data)
+    except IsADirectoryError as exc:
+        raise StationError(WRITE_FAILED.format(out=out, reason=IS_A_FOLDER)) from exc
+    except FileExistsError as exc:  # mkdir met a file where a folder of the path should be
+        raise StationError(WRITE_FAILED.format(out=out, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
+    except OSError as exc:  # no such drive, no permission, disk full
+        reason = str(exc.strerror or exc)
+        raise StationError(WRITE_FAILED.format(out=out, reason=Text(reason, reason))) from exc
+
+
+def _write(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as handle:
+        try:
+            handle.write(data)
+            handle.flush()
+        except OSError:
+            if out.is_file():  # opened for writing, so already emptied: ours to remove
+                out.unlink()
+            raise
