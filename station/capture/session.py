@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import queue
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station.camera import open_camera
@@ -322,15 +322,10 @@ class CaptureSession:
             return Evidence()
         previous = self.previous_photo(student.student_no)
         try:
-            evidence = gather(self.station, self.store.key.key, student.student_no, previous)
+            return gather(self.station, self.store.key.key, student.student_no, previous)
         except (StationError, EnvelopeError, OSError, ValueError) as exc:
             log.warning("reference photo of %s not usable: %s", student.student_no, exc)
-            evidence = Evidence(previous_photo=previous, student_no=student.student_no)
-        try:
-            return replace(evidence, faces=self.workflow.face_gallery())
-        except (StationError, EnvelopeError, OSError, ValueError) as exc:
-            log.warning("the station's faces could not be read for swap checks: %s", exc)
-            return evidence
+            return Evidence(previous_photo=previous)
 
     def accept(self, identity_reason: str = "") -> CaptureVersion:
         version = self.workflow.accept(identity_reason)
