@@ -135,6 +135,7 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
         return
     painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
     metrics = QFontMetricsF(painter.font())
+    taken: list[QRectF] = []
     for check, question in result.analysis.questions:
         boxes = [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
                  for x, y, w, h in rule_regions(check, face)]
@@ -144,11 +145,30 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
         for box in boxes:
             painter.drawRoundedRect(box, 6, 6)
         text = t(question.message)
-        label = QRectF(boxes[0].left(), boxes[0].top() - metrics.height() - 6, metrics.horizontalAdvance(text) + 10,
-                       metrics.height() + 4)
+        label = place_label(boxes[0], (metrics.horizontalAdvance(text) + 10, metrics.height() + 4), target, taken)
+        taken.append(label)
         painter.fillRect(label, QColor(0, 0, 0, 170))
         painter.setPen(LOOK)
         painter.drawText(label, Qt.AlignCenter, text)
+
+
+def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: list[QRectF]) -> QRectF:
+    """Where a question's label goes: just above its region (below it at the picture's top edge), inside the
+    picture, and clear of the labels already placed: ear lobes and the neck sit close together, and a label
+    cut off at the edge or written over another cannot be read at a glance."""
+    width, height = min(size[0], target.width()), size[1]
+    x = min(max(box.left(), target.left()), target.right() - width)
+    y = box.top() - height - 4
+    if y < target.top():
+        y = box.bottom() + 4
+    label = QRectF(x, y, width, height)
+    for _ in range(len(taken) * 2):
+        clash = next((other for other in taken if other.intersects(label)), None)
+        if clash is None:
+            break
+        label.moveTop(clash.bottom() + 2)
+    label.moveTop(min(max(label.top(), target.top()), target.bottom() - height))
+    return label
 
 
 def failed_titles(analysis: Analysis) -> list[str]:

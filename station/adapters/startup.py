@@ -7,8 +7,10 @@ import argparse
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from station.camera import open_camera
+from station.camera.tether import tether_folder
 from station.capture.session import CaptureSession, SessionListener
 from station.storage.captures import CaptureStore
 from station.context import Station
@@ -37,6 +39,7 @@ class Opened:
     key: StationKey | None = None
     demo_server: DemoServer | None = None
     idcard_reader: str | None = None  # a serial port, or "auto"
+    tether: Path | None = None  # a tethered camera's folder (--tether)
 
     def close(self) -> None:
         if self.demo_server is not None:
@@ -51,9 +54,11 @@ def open_station(args: argparse.Namespace) -> Opened:
         log_to_file(station.home)
         log.info("station starting: home %s, demo %s", station.home, bool(args.demo))
         reader = getattr(args, "idcard_reader", None)
+        tether = tether_folder(args.tether) if getattr(args, "tether", None) else None
         if args.demo:
-            return Opened(station, args.camera or str(DEMO_FRAMES), True, prepare_demo(station), idcard_reader=reader)
-        return Opened(station, args.camera or "0", False, idcard_reader=reader)
+            return Opened(station, args.camera or str(DEMO_FRAMES), True, prepare_demo(station), idcard_reader=reader,
+                          tether=tether)
+        return Opened(station, args.camera or "0", False, idcard_reader=reader, tether=tether)
     except BaseException:
         station.close()
         raise
@@ -112,6 +117,7 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
                              listener, post)
     if opened.idcard_reader:
         session.card_reader = chip_reader(opened.idcard_reader)
+    session.tether = opened.tether
     return session
 
 

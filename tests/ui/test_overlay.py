@@ -83,3 +83,20 @@ def test_a_question_outlines_its_region_in_amber_and_a_pass_stays_green(qtbot) -
         amber = (pixels[:, :, 2] == 255) & (pixels[:, :, 1] == 179) & (pixels[:, :, 0] == 0)  # BGRA
         x, y, w, h = (round(v) for v in rule_regions("earrings", analysis.face)[0])
         assert amber[y - 3:y + h + 3, x - 3:x + w + 3].any() == (name == "asked"), name
+
+
+def test_question_labels_stay_inside_the_picture_and_clear_of_each_other(qtbot) -> None:
+    """Both ear lobes and the neck sit close: their labels were written over each other and, for a lobe at
+    the picture's edge, cut off."""
+    from ui.overlay import place_label
+
+    left_lobe = QRectF(PICTURE.left() + 2, PICTURE.top() + 5, 40, 40)  # at the top-left edge of the picture
+    right_lobe = QRectF(PICTURE.right() - 30, 300, 40, 40)  # running past the right edge
+    neck = QRectF(PICTURE.right() - 60, 302, 120, 60)  # just beside the right lobe
+    taken: list[QRectF] = []
+    for box in (left_lobe, right_lobe, neck, neck):
+        label = place_label(box, (150, 24), PICTURE, taken)
+        assert PICTURE.contains(label)
+        assert not any(label.intersects(other) for other in taken)
+        taken.append(label)
+    assert taken[0].top() >= left_lobe.bottom()  # no room above: below its region
