@@ -7,7 +7,7 @@ dataset images, i.e. exactly what the station computes for a face. For each lear
    split between families (the face model and close-up models, in steps of 0.25) with the best val AUC
    on the check's reference labels (THRESHOLD_SOURCE), and on the blend the two thresholds (`look`,
    `block`) by the rule written in policy.toml (choose_levels: a false-alarm budget for block, a miss target
-   for look);
+   for look; then within_allowance: the rules share one question budget, which wins over the miss targets);
 3. measures the blended score on test: AUC, and the pass / look / block shares of the faces that keep
    the rule and of those that break it.
 Writes station/models/manifest.json, station/models/metrics.json, station/models/metrics.md (the tables the model cards quote)
@@ -55,6 +55,11 @@ BLOCK_BUDGET = 0.005
 MISS_TARGET = {"glasses": 0.03, "hat": 0.03, "eyes_closed": 0.03, "earrings": 0.10, "mouth_open": 0.10,
                "teeth": 0.10, "ears_covered": 0.10, "eyebrows_covered": 0.10}
 LOOK_BUDGET_WITHOUT_TARGET = 0.03  # necklace: labels that do not say what is seen set no miss target
+# The question budget: the rules a compliant student can be asked about share QUESTION_BUDGET of the val faces keeping
+# them (the union of the questions cannot exceed their sum; the issue's 15 %, less a point for val-to-test drift).
+# ears_covered (outside the issue's "compliant") and necklace (not enforced) do not take part.
+QUESTION_BUDGET = 0.14
+QUESTION_RULES = ("glasses", "hat", "earrings", "mouth_open", "teeth", "eyebrows_covered", "eyes_closed")
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,38 @@ def choose_levels(labels: np.ndarray, scores: np.ndarray, miss_target: float | N
     else:
         look = float(candidates[(misses <= miss_target) & (candidates <= block)].max())
     return Levels(min(look, block), block)
+
+
+def asked(labels: np.ndarray, scores: np.ndarray, levels: Levels) -> float:
+    """Share of the faces keeping the rule that are asked (look, not block)."""
+    keep = scores[~labels.astype(bool)]
+    return float(((keep >= levels.look) & (keep < levels.block)).mean())
+
+
+def allowances(needs: dict[str, float], budget: float = QUESTION_BUDGET) -> dict[str, float]:
+    """Max-min fair split of `budget`: a rule whose miss target needs less than an equal share gets what it needs;
+    the rules that need more share what is left equally."""
+    left, open_, out = budget, dict(needs), {}
+    while open_:
+        share = left / len(open_)
+        small = {c: n for c, n in open_.items() if n <= share}
+        if not small:
+            return {**out, **{c: share for c in open_}}
+        for check, need in small.items():
+            out[check], left = need, left - need
+            del open_[check]
+    return out
+
+
+def within_allowance(labels: np.ndarray, scores: np.ndarray, levels: Levels, allowance: float) -> Levels:
+    """`levels` with look raised, if need be, to the lowest val score at which at most `allowance` of the faces
+    keeping the rule are asked: where the miss target and the question budget conflict, the budget wins (a
+    question a photographer learns to ignore is worse than none)."""
+    keep = scores[~labels.astype(bool)]
+    candidates = np.unique(np.append(np.round(scores, 3), levels.block))
+    candidates = candidates[(candidates >= levels.look) & (candidates <= levels.block)]
+    shares = np.array([((keep >= t) & (keep < levels.block)).mean() for t in candidates])
+    return Levels(float(candidates[np.argmax(shares <= allowance)]), levels.block)  # shares fall as t rises
 
 
 def level_shares(labels: np.ndarray, scores: np.ndarray, levels: Levels) -> dict[str, float]:
@@ -228,6 +265,10 @@ def main() -> None:
         blend[check] = choose_blend(val[dataset], check, label)
         levels[check] = choose_levels(val[dataset].labels[label], blended(val[dataset], blend[check]),
                                       MISS_TARGET.get(check))
+    on_val = {c: (val[d].labels[l], blended(val[d], blend[c])) for c, (d, l) in THRESHOLD_SOURCE.items()}
+    needs = {c: asked(*on_val[c], levels[c]) for c in QUESTION_RULES}
+    allowed = allowances(needs)
+    levels.update({c: within_allowance(*on_val[c], levels[c], allowed[c]) for c in QUESTION_RULES})
     thresholds = {c: {"look": v.look, "block": v.block} for c, v in levels.items()}
     pairs = [*CELEBA_CHECKS, *MASK_CHECKS, ("eyes_closed", "eyes", "closed"),
              ("teeth", "genki4k", "smile"), ("mouth_open", "genki4k", "smile"),
@@ -242,7 +283,9 @@ def main() -> None:
               "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
     write_manifest({**read_manifest(), "chosen_on": "val", "checks": blend})
     write_policy_levels(levels)
-    doc = {"thresholds": thresholds, "blend": blend, "test": results, "test_single_models": singles,
+    doc = {"thresholds": thresholds,
+           "question_allowances": {c: (round(needs[c], 4), round(allowed[c], 4)) for c in QUESTION_RULES},
+           "blend": blend, "test": results, "test_single_models": singles,
            "compliant_celebahq": {part: compliant_rates(scored["celebahq"], blend, levels)
                                   for part, scored in (("val", val), ("test", test))},
            "time_per_face_all_models": timing}
@@ -263,7 +306,13 @@ def report(doc: dict) -> str:
              f"block) at which at most the miss target of the val faces breaking it get neither answer ("
              + ", ".join(f"{c} {v:.0%}" for c, v in MISS_TARGET.items()) + f"); necklace, whose labels do not say "
              f"what is seen, has no miss target: look where at most {LOOK_BUDGET_WITHOUT_TARGET:.0%} of val faces "
-             "without one are asked.", "",
+             f"without one are asked. Then the question budget: {', '.join(QUESTION_RULES)} share "
+             f"{QUESTION_BUDGET:.0%} of the val faces keeping them (max-min fair: a rule needing less than an equal "
+             "share keeps its miss-target look); a rule whose miss-target look asks more than its allowance has its "
+             "look raised to the allowance, and its miss target is given up. Allowances on val (asked at the "
+             "miss-target look -> allowed): "
+             + ", ".join(f"{c} {need:.1%} -> {allowed:.1%}" for c, (need, allowed) in doc["question_allowances"].items())
+             + ".", "",
              "| check | measured against | test n (positives) | AUC | look / block | keeping it: pass / look / block "
              "| breaking it: pass / look / block |",
              "| --- | --- | --- | --- | --- | --- | --- |"]

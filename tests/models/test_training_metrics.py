@@ -39,3 +39,23 @@ def test_look_and_block_follow_the_written_rule() -> None:
     assert strict.look <= scores[1000:].min()
     no_target = choose_levels(labels, scores, miss_target=None)  # necklace: at most 3 % of compliant faces asked
     assert level_shares(labels, scores, no_target)["ok_look"] + level_shares(labels, scores, no_target)["ok_block"] <= 0.03
+
+
+def test_the_question_budget_is_shared_fairly_and_caps_each_rule() -> None:
+    """Rules whose miss target needs less than an equal share keep their need and the others share the rest; a rule
+    over its allowance has its look raised until it asks no more than that (its miss target gives way), and block
+    never moves."""
+    from training.evaluate import allowances, asked, choose_levels, within_allowance
+
+    shares = allowances({"a": 0.01, "b": 0.30, "c": 0.03, "d": 0.20}, budget=0.14)
+    assert shares["a"] == 0.01 and shares["c"] == 0.03 and shares["b"] == shares["d"] == pytest.approx(0.05)
+    assert allowances({"a": 0.01, "b": 0.02}, budget=0.14) == {"a": 0.01, "b": 0.02}
+    rng = np.random.default_rng(0)
+    scores = np.concatenate([rng.uniform(0.0, 0.6, 1000), rng.uniform(0.2, 1.0, 400)])
+    labels = np.concatenate([np.zeros(1000), np.ones(400)])
+    levels = choose_levels(labels, scores, miss_target=0.10)
+    assert asked(labels, scores, levels) > 0.5
+    capped = within_allowance(labels, scores, levels, 0.05)
+    assert 0.04 < asked(labels, scores, capped) <= 0.05
+    assert capped.block == levels.block and capped.look > levels.look
+    assert within_allowance(labels, scores, levels, 1.0) == levels
