@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         self.review.retake.connect(self.escape)
         session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
                                            offered=self._offered, unknown=self._unknown, card=self._card,
-                                           reader=self._reader)
+                                           reader=self._reader, tethered=self._tethered, set_aside=self._set_aside)
         session.start()  # listening first, then reading the camera's state: no change falls between the two
         self._show_camera(STATE_TEXT[session.source.state], session.source.state)
         self._timer = QTimer(self)
@@ -364,6 +364,18 @@ class MainWindow(QMainWindow):
                 self._say(self.message, t(request.message), "bad")
             self._show_step()
             return
+        self._measure(request)
+
+    def _tethered(self, request: ShutterRequest) -> None:
+        """A tethered camera's photo pressed the shutter (the session checked whose it is): the same work."""
+        self._say(self.message, "", "")
+        self._measure(request)
+
+    def _set_aside(self, text: Text) -> None:
+        """A tethered camera's photo that was filed to nobody: where it went, and why."""
+        self._say(self.message, t(text), "warn")
+
+    def _measure(self, request: ShutterRequest) -> None:
         self.shooting = True
         self._show_step()  # the shutter greys out, saying it is working
         run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import queue
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
+from station.camera.tether import TetheredFile, TetherWatcher, set_aside
 from station.capture.identity_check import Evidence, gather, needs_reason
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
@@ -60,6 +62,13 @@ OFFER_SWITCH = Text("摄像头看到另一名学生的采集码：{name}（{no}�
                     "The camera sees another student's code: {name} ({no}). Press F4 to switch to them if they are the "
                     "one being photographed; the current student is still {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
+UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
+SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生（{reason}），已移到 {path}",
+                 "The tethered camera's photo {name} was not filed to anyone ({reason}); it was moved to {path}")
+NOT_MOVED = Text("相机传来的照片 {name} 没有归入任何学生（{reason}），仍留在 {folder}（无法移动：{error}）",
+                 "The tethered camera's photo {name} was not filed to anyone ({reason}); it stays in {folder} "
+                 "(it could not be moved: {error})")
+NOT_A_JPEG = Text("文件不完整或已损坏", "the file is incomplete or damaged")
 
 
 class CallQueue:
@@ -101,6 +110,8 @@ class SessionListener:
     unknown: Callable[[Identification], None] = _ignore  # a code held up that names nobody
     card: Callable[[CardRead], None] = _ignore  # an ID card laid on the chip reader, looked up (and made current)
     reader: Callable[[Text, bool], None] = _ignore  # the chip reader came (True) or went (False)
+    tethered: Callable[[ShutterRequest], None] = _ignore  # a tethered camera's photo pressed the shutter: measure it
+    set_aside: Callable[[Text], None] = _ignore  # a tethered camera's photo that could not be filed, and where it is
 
 
 @dataclass(frozen=True)
@@ -138,9 +149,12 @@ class CaptureSession:
     workflow: CaptureWorkflow | None = None
     mask_names: bool = True  # on the queue screen
     card_reader: Callable[[], CardPoller] | None = None  # opens the ID-card chip reader, when there is one
+    tether: Path | None = None  # a tethered camera's folder: each new JPEG there is a shutter frame
     _checks: LiveChecks | None = field(default=None, init=False, repr=False)
     _scanner: CodeScanner | None = field(default=None, init=False, repr=False)
     _chip: ChipWatcher | None = field(default=None, init=False, repr=False)
+    _tether: TetherWatcher | None = field(default=None, init=False, repr=False)
+    _tethered_frames: int = field(default=0, init=False, repr=False)
     _offer: Identification | None = field(default=None, init=False, repr=False)
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
@@ -155,6 +169,8 @@ class CaptureSession:
         self._watch(self.source)
         if self.card_reader is not None:
             self.start_card_reader()
+        if self.tether is not None:
+            self.watch_tether(self.tether)
         return self
 
     def start_card_reader(self) -> None:
@@ -277,13 +293,52 @@ class CaptureSession:
         return self.workflow.shutter_blocked(self.source.state)
 
     def press(self, frame: Frame | None) -> ShutterRequest | ShutterRefused:
+        return self._press(frame, self.source.state)
+
+    def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
         self._offer = None  # the student being photographed is the one on the card
-        blocked = self.workflow.shutter_blocked(self.source.state)
+        blocked = self.workflow.shutter_blocked(camera)
         evidence = self._evidence() if blocked is None and frame is not None else Evidence()
-        request = self.workflow.press(frame, self.source.state, evidence)
+        request = self.workflow.press(frame, camera, evidence)
         if isinstance(request, ShutterRequest):
             self._pause_watching(True)
         return request
+
+    # -- a tethered camera -----------------------------------------------------------------------------
+    def watch_tether(self, folder: Path) -> None:
+        """Watch a tethered camera's folder (its files from before are earlier shots, left alone)."""
+        self.stop_tether()
+        self._tether = TetherWatcher(folder, lambda file: self.post(lambda: self.tethered_frame(file))).start()
+
+    def stop_tether(self) -> None:
+        if self._tether is not None:
+            self._tether.stop()
+            self._tether = None
+
+    def tethered_frame(self, file: TetheredFile) -> ShutterRequest | Text:
+        """A tethered camera's new photo is the shutter's frame for the student on the card: `listener.tethered`
+        gets the request to measure off the UI thread and take, as for the shutter. The live picture stays the
+        webcam's, whose state does not matter here. A photo that cannot be filed (nobody identified, a photo in
+        review, a retake without its reason, a damaged file) is never filed to a guess: it is moved to
+        tether-unfiled/ in the data home and `listener.set_aside` names it."""
+        if file.image is None:
+            return self._set_aside(file.path, NOT_A_JPEG)
+        self._tethered_frames += 1  # numbered below zero: never one of the webcam's frame numbers
+        request = self._press(Frame(-self._tethered_frames, time.monotonic(), file.image), CameraState.LIVE)
+        if isinstance(request, ShutterRefused):
+            return self._set_aside(file.path, request.message)
+        log.info("tethered photo %s taken for %s", file.path.name, request.student_no)
+        self.listener.tethered(request)
+        return request
+
+    def _set_aside(self, path: Path, reason: Text) -> Text:
+        try:
+            text = SET_ASIDE.format(name=path.name, reason=reason, path=set_aside(path, self.station.home / UNFILED_DIR))
+        except OSError as exc:  # e.g. the tether software still holds it open (Windows): it stays, named
+            text = NOT_MOVED.format(name=path.name, reason=reason, folder=path.parent, error=exc.strerror or exc)
+        log.warning("%s", text.en)
+        self.listener.set_aside(text)
+        return text
 
     def measure(self, request: ShutterRequest) -> Measured:
         """The shutter's work: run it on a worker thread, then `take` its result on the session's thread."""
@@ -414,6 +469,7 @@ class CaptureSession:
     def close(self) -> None:
         self._unwatch()
         self.stop_card_reader()
+        self.stop_tether()
         self.source.stop()
         if self.uploader is not None:
             self.uploader.stop()

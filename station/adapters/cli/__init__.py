@@ -67,6 +67,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--operator", default=None, help="photographer's name (asked at start when not given)")
     parser.add_argument("--idcard-reader", default=None, metavar="PORT",
                         help="a resident-ID-card chip reader on this serial port (COM3, /dev/ttyUSB0), or 'auto' to find it")
+    parser.add_argument("--tether", default=None, metavar="DIR",
+                        help="a tethered camera's folder (EOS Utility, digiCamControl, gphoto2): each new JPEG there is "
+                             "the shutter frame for the student on the card")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(sys.argv[1:] if argv is None else argv):
         importlib.import_module(name).register(subparsers, common)
