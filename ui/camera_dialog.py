@@ -19,6 +19,10 @@ RESOLUTION = Text("分辨率", "Resolution")
 LOCK_EXPOSURE = Text("锁定曝光（避免学生衣服颜色改变亮度）", "Lock exposure (clothing must not change brightness)")
 LOCK_WB = Text("锁定白平衡（保持背景蓝色一致）", "Lock white balance (keeps the backdrop the same blue)")
 NONE_FOUND = Text("没有找到相机：请检查 USB 连接，插好后点“重新查找”", "No camera found: check the USB cable, then press Look again")
+NONE_FOUND_FILE = Text("没有找到 USB 相机。现在的画面来自照片文件（演示或文件相机），会继续使用；插上相机后点“重新查找”即可切换。",
+                       "No USB camera found. The picture now comes from image files (the demo or a file camera) and "
+                       "stays so; plug a camera in and press Look again to switch.")
+IN_USE_FILE = Text("现在使用：照片文件（演示或文件相机）", "In use: image files (the demo or a file camera)")
 RESCAN = Text("重新查找", "Look again")
 RESOLUTIONS = ((1280, 720), (1920, 1080), (640, 480))
 
@@ -26,7 +30,8 @@ RESOLUTIONS = ((1280, 720), (1920, 1080), (640, 480))
 class CameraDialog(QDialog):
     def __init__(self, find: Callable[[], list[CameraInfo]], current: UsbSettings, current_index: int | None = None,
                  parent: QWidget | None = None) -> None:
-        """`find` lists the attached cameras; it runs again when the photographer plugs one in and looks again."""
+        """`find` lists the attached cameras; it runs again when the photographer plugs one in and looks again.
+        `current_index`: the USB camera in use, None when the picture comes from files (the demo)."""
         super().__init__(parent)
         self.find = find
         self.setWindowTitle(t(TITLE))
@@ -38,9 +43,11 @@ class CameraDialog(QDialog):
         row.addWidget(self.camera, 1)
         row.addWidget(self.rescan)
         form.addRow(t(CAMERA), row)
-        self.none_found = QLabel(t(NONE_FOUND))
+        self.none_found = QLabel(t(NONE_FOUND if current_index is not None else NONE_FOUND_FILE))
         self.none_found.setWordWrap(True)
         form.addRow(self.none_found)
+        if current_index is None:  # the demo's or a folder's pictures: say what is in use, not only what is missing
+            form.insertRow(0, QLabel(t(IN_USE_FILE)))
         self.resolution = QComboBox()
         for width, height in RESOLUTIONS:
             self.resolution.addItem(f"{width} x {height}", (width, height))

@@ -297,6 +297,9 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> Non
     qtbot.addWidget(empty)
     assert not empty.buttons.button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
     assert empty.none_found.isVisibleTo(empty)
+    # the demo's pictures come from files: the dialog says they go on, not that the station has no camera
+    assert "照片文件" in empty.none_found.text() and "会继续使用" in empty.none_found.text()
+    assert CameraDialog(find, UsbSettings(), current_index=0).none_found.text().startswith("没有找到相机")
     plug_camera(sysfs, 0, "Integrated")
     plug_camera(sysfs, 2, "USB Camera")
     empty.rescan.click()  # plugged in with the dialog open: look again, no restart
