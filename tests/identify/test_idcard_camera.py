@@ -50,7 +50,9 @@ def cards() -> dict[str, HeldCard]:
         "large": held_card(rng, width=680, id_number=LI, name="李四"),
         "thumb": held_card(rng, width=560, id_number=WANG, name="王五", thumb=True),
         "stranger": held_card(rng, width=520, id_number=STRANGER, name="赵六"),
-        "background": held_card(rng, width=250, id_number=WANG, name="王五"),
+        # a card further back that the OCR reads when the size rule is off (most at this size it does not see at all)
+        "background": held_card(random.Random(4), width=250, id_number=WANG, name="王五"),
+        "renamed": held_card(rng, width=520, id_number=ZHANG, name="张叁"),  # the card's name is not the roster's
     }
 
 
@@ -67,6 +69,15 @@ def test_a_card_held_up_selects_its_student(station: Station, ocr: CardOcr, card
     found = read_card_from_frame(cards[which].frame, station.db, ocr)
     assert found is not None and found.source is CardSource.CAMERA
     assert found.student_no == student_no and found.id_number == cards[which].id_number
+
+
+def test_the_name_beside_the_number_is_read_and_compared_with_the_roster(
+        station: Station, ocr: CardOcr, cards: dict[str, HeldCard]) -> None:
+    same = read_card_from_frame(cards["large"].frame, station.db, ocr)
+    assert same.name_read == "李四" and same.name_mismatch is None
+    renamed = read_card_from_frame(cards["renamed"].frame, station.db, ocr)
+    assert renamed.student_no == "2021001" and renamed.name_read == "张叁"  # the number decides who it is
+    assert "张叁" in renamed.name_mismatch.zh and "张三" in renamed.name_mismatch.zh
 
 
 def test_a_number_one_digit_from_a_classmate_never_selects_the_classmate(
@@ -107,13 +118,17 @@ def test_cli_reads_images(station: Station, home: Path, tmp_path: Path, cards: d
     assert ZHANG.encode() not in done.stdout
 
 
+def _seen(number: str, confidence: float, width: float) -> NumberRead:
+    return NumberRead(number, confidence, ((100.0, 400.0), (100.0 + width, 400.0)))
+
+
 def test_only_one_valid_confident_near_number_is_accepted() -> None:
-    good = NumberRead(ZHANG, 0.99, 300.0)
-    wrong_check = NumberRead(ZHANG[:17] + ("1" if ZHANG[17] != "1" else "2"), 0.99, 300.0)
+    good = _seen(ZHANG, 0.99, 300.0)
+    wrong_check = _seen(ZHANG[:17] + ("1" if ZHANG[17] != "1" else "2"), 0.99, 300.0)
     assert accepted_number([good], 1280) == ZHANG
     assert accepted_number([wrong_check], 1280) is None
-    assert accepted_number([NumberRead(ZHANG, 0.3, 300.0)], 1280) is None  # a digit read unsure
-    assert accepted_number([NumberRead(ZHANG, 0.99, 100.0)], 1280) is None  # a card far behind
-    assert accepted_number([NumberRead(ZHANG, 0.99, 100.0)], 640) == ZHANG  # the same card in a 640 px frame
-    assert accepted_number([good, NumberRead(LI, 0.99, 300.0)], 1280) is None  # two cards: neither
+    assert accepted_number([_seen(ZHANG, 0.3, 300.0)], 1280) is None  # a digit read unsure
+    assert accepted_number([_seen(ZHANG, 0.99, 100.0)], 1280) is None  # a card far behind
+    assert accepted_number([_seen(ZHANG, 0.99, 100.0)], 640) == ZHANG  # the same card in a 640 px frame
+    assert accepted_number([good, _seen(LI, 0.99, 300.0)], 1280) is None  # two cards: neither
     assert accepted_number([good, wrong_check], 1280) == ZHANG
