@@ -69,6 +69,7 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
     Blocked.NOT_LINKED: Text("未配置服务器，照片无法保存", "No server set up: photos cannot be saved"),
+    Blocked.UNPAID: Text("未缴费：请先登记缴费（F6）", "Not paid: record the payment first (F6)"),
 }
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
 ABSENT = Text("下一位缺席（F3）", "Next is absent (F3)")

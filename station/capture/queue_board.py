@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from station.fees.ledger import paid_students
 from station.privacy import mask_name, mask_student_nos
 from station.roster import schedule
 from station.roster.store import Student, students_of_class
@@ -31,6 +32,7 @@ class QueueEntry:
     shown_no: str  # as the queue screen may show it: masked with the name, never two alike in a class
     class_name: str
     state: QueueState
+    paid: bool = True  # the fee: the queue screen marks who has not paid yet
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,14 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
     current = _current_class(db, now, current_student, classes)
     following = classes[classes.index(current) + 1] if current in classes and classes.index(current) + 1 < len(classes) else None
     versions = dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
+    paid = paid_students(db)
     entries = []
     for class_name in (current, following):
         students = students_of_class(db, class_name) if class_name else []
         numbers = mask_student_nos(s.student_no for s in students) if mask_names else {}
         entries += [QueueEntry(s.student_no, mask_name(s.name) if mask_names else s.name,
                                numbers.get(s.student_no, s.student_no), s.class_name,
-                               _state(s, versions.get(s.student_no, 0), current_student))
+                               _state(s, versions.get(s.student_no, 0), current_student), s.student_no in paid)
                     for s in students]
     return QueueBoard(current, following, entries)
 

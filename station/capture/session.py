@@ -18,9 +18,10 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from station.audit.trail import Action
 from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
@@ -34,6 +35,9 @@ from station.capture.workflow import (
 from station.storage.captures import CaptureStore, CaptureVersion, status as capture_status, version_counts
 from station.context import Station
 from station.errors import StationError
+from station.fees.amounts import parse_yuan, yuan
+from station.fees.ledger import FeeStatus, LedgerEntry, Method, fee_status, pay
+from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.frames import SeenCode
 from station.identify.idcard_match import CardRead, CardSource, match_card
@@ -61,6 +65,10 @@ HELD_UP_SHARE = 0.06
 OFFER_SWITCH = Text("摄像头看到另一名学生的采集码：{name}（{no}）。确认是这名学生在拍照时按 F4 切换；当前学生仍是{current}",
                     "The camera sees another student's code: {name} ({no}). Press F4 to switch to them if they are the "
                     "one being photographed; the current student is still {current}")
+NOBODY_TO_PAY = Text("请先扫描采集码或输入学号，再登记缴费", "Identify the student first, then record the payment")
+PAYER_CHANGED = Text("登记缴费期间扫描了另一名学生，没有登记：请核对当前学生后重新登记",
+                     "Another student was scanned while the payment was entered; nothing was recorded: check the "
+                     "student on the card and record it again")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
 SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生（{reason}），已移到 {path}",
@@ -165,7 +173,9 @@ class CaptureSession:
 
     # -- threads -------------------------------------------------------------------------------------
     def start(self) -> "CaptureSession":
-        """Start watching the camera (its state, the codes shown to it, the live checks) and the chip reader."""
+        """Start watching the camera (its state, the codes shown to it, the live checks) and the chip reader.
+        The photographer named at the start is signed in from here on (in the audit trail)."""
+        self.workflow.audit.record(Action.SIGN_IN)
         self._watch(self.source)
         if self.card_reader is not None:
             self.start_card_reader()
@@ -206,6 +216,7 @@ class CaptureSession:
     def open_usb_camera(self, index: int, settings: UsbSettings) -> FrameSource:
         """The camera dialog's choice, in place of the camera in use."""
         self.usb_settings = settings
+        self.workflow.audit.record(Action.SETTINGS, setting="camera", index=index, **asdict(settings))
         return self.use_camera(open_camera(index, usb=settings).start())
 
     def use_camera(self, source: FrameSource) -> FrameSource:
@@ -428,6 +439,7 @@ class CaptureSession:
         if entry is not None:
             set_absent(self.station.db, entry.student_no, True)
             self._marked_absent.append(entry)
+            self.workflow.audit.record(Action.ABSENT, entry.student_no)
         return entry
 
     def undo_absent(self) -> QueueEntry | None:
@@ -436,6 +448,7 @@ class CaptureSession:
             return None
         entry = self._marked_absent.pop()
         set_absent(self.station.db, entry.student_no, False)
+        self.workflow.audit.record(Action.ABSENT_UNDO, entry.student_no)
         return entry
 
     # -- uploads -------------------------------------------------------------------------------------
@@ -455,7 +468,28 @@ class CaptureSession:
 
     def export_to(self, folder: Path) -> PackageReport:
         """The offline route, for a day when the network is down: the queue written to a stick."""
-        return write_package(self.station, self.store.key, folder)
+        report = write_package(self.station, self.store.key, folder)
+        self.workflow.audit.record(Action.EXPORT, what="usb", folder=str(report.folder), photos=report.exported)
+        return report
+
+    # -- fees ----------------------------------------------------------------------------------------
+    def fee_status(self, student_no: str) -> FeeStatus:
+        return fee_status(self.station.db, student_no)
+
+    def fee_price(self) -> str:
+        """The price of one set, in yuan: what the payment dialog offers."""
+        return yuan(load_settings(self.station.db).price_fen)
+
+    def record_payment(self, for_student: str, method: Method, amount: str, reason: str = "") -> LedgerEntry:
+        """The student on the card pays (the dialog's amount is yuan as typed). `for_student`: whom the dialog was
+        opened for; a student scanned meanwhile is not charged in their place."""
+        student = self.workflow.student
+        if student is None:
+            raise StationError(NOBODY_TO_PAY)
+        if student.student_no != for_student:
+            raise StationError(PAYER_CHANGED)
+        return pay(self.workflow.audit, student.student_no, method,
+                   None if method is Method.FREE and not amount.strip() else parse_yuan(amount), reason)
 
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:
@@ -467,6 +501,7 @@ class CaptureSession:
         return self.workflow.closing_warnings()
 
     def close(self) -> None:
+        self.workflow.audit.record(Action.SIGN_OUT)
         self._unwatch()
         self.stop_card_reader()
         self.stop_tether()

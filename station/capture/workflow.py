@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from station.camera.source import STATE_TEXT, CameraState, Frame
+from station.audit.trail import Action, AuditTrail
 from station.storage.captures import CaptureStore, CaptureVersion
 from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, needs_reason, recorded
 from station.chsi.crop import CropPlan
@@ -24,6 +25,9 @@ from station.compliance.engine import ComplianceEngine
 from station.compliance.results import Analysis
 from station.context import Station
 from station.errors import StationError
+from station.fees.amounts import yuan
+from station.fees.ledger import payment_required
+from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify
 from station.roster.store import Student
@@ -103,6 +107,7 @@ class Blocked(enum.Enum):
     NEEDS_RETAKE = "needs_retake"
     NO_LIVE_PICTURE = "no_live_picture"
     NOT_LINKED = "not_linked"  # no server key to seal photos with: nothing could be saved
+    UNPAID = "unpaid"  # the school takes payment before the shutter, and this student has not paid
 
 
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")
@@ -111,6 +116,9 @@ NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请按 F2 或点“�
 CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
 NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")
+UNPAID = Text("{name}尚未缴费（每套 {price} 元）：本校要求先缴费再拍照，请先登记缴费（F6）",
+              "{name} has not paid (a set is {price} yuan): this school takes payment before the photo; record "
+              "the payment first (F6)")
 BUSY = Text("正在处理上一张，请稍候", "Still processing the last press: a moment")
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
 NOT_THE_SAME_PERSON = Text("照片中的人与学籍照片（或上一版照片）不是同一人：确认是本人时请填写原因后再保存",
@@ -157,6 +165,7 @@ class CaptureWorkflow:
         self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
         self.last_saved: str | None = None  # the student just saved, until another is identified
         self.identity = IdentityChecker()  # used on the shutter's worker thread only
+        self.audit = AuditTrail(station, operator)
 
     @property
     def student(self) -> Student | None:
@@ -186,6 +195,8 @@ class CaptureWorkflow:
             raise StationError(FINISH_REVIEW)
         self.identification, self.retake_reason, self.step = found, "", Step.LIVE
         self.last_saved = None  # the confirmation of the last save has been read: a new student is here
+        self.audit.record(Action.IDENTIFY, found.student.student_no, outcome=found.outcome.value,
+                          matched_by=found.matched_by)
 
     def start_retake(self, reason: str, for_student: str | None = None) -> None:
         """`for_student`: whom the reason was typed for (a scan may have changed the student meanwhile)."""
@@ -197,6 +208,7 @@ class CaptureWorkflow:
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
         self.retake_reason = reason.strip()
         log.info("retake started for %s by %s: %s", self.student.student_no, self.operator, self.retake_reason)
+        self.audit.record(Action.RETAKE, self.student.student_no, reason=self.retake_reason)
 
     def shutter_blocked(self, camera: CameraState) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
@@ -209,6 +221,8 @@ class CaptureWorkflow:
             return Blocked.NOBODY
         if self.needs_retake_reason:
             return Blocked.NEEDS_RETAKE
+        if payment_required(self.station.db, self.student.student_no):
+            return Blocked.UNPAID
         if camera is not CameraState.LIVE:
             return Blocked.NO_LIVE_PICTURE
         if not load_link(self.station.db).can_encrypt:  # said before a photo is taken, not when it is saved
@@ -224,6 +238,9 @@ class CaptureWorkflow:
             reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.BUSY: BUSY, Blocked.NOBODY: NOBODY,
                        Blocked.NEEDS_RETAKE: NEEDS_RETAKE, Blocked.NOT_LINKED: NOT_CONFIGURED,
                        Blocked.NO_LIVE_PICTURE: NO_LIVE_PICTURE.format(state=STATE_TEXT[camera])}
+            if blocked is Blocked.UNPAID:
+                reasons[blocked] = UNPAID.format(name=self.student.name,
+                                                 price=yuan(load_settings(self.station.db).price_fen))
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
@@ -254,6 +271,12 @@ class CaptureWorkflow:
             return ShutterRefused(FINISH_REVIEW, [])
         analysis = measured.analysis
         problems = analysis.instructions
+        failed = [check for check, _ in analysis.problems]
+        if override_reason.strip() and problems:
+            self.audit.record(Action.OVERRIDE, self.student.student_no, reason=override_reason.strip(), checks=failed)
+        else:
+            self.audit.record(Action.SHUTTER, self.student.student_no, frame_id=measured.request.frame.frame_id,
+                              failed=failed, photo=measured.chsi.ok)
         if problems and not override_reason.strip():
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
             message = Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en)
@@ -275,6 +298,7 @@ class CaptureWorkflow:
         if self.step is Step.REVIEW:
             self.shot, self.step = None, Step.LIVE
             log.info("photo of %s dropped in review: shooting again", self.student.student_no)
+            self.audit.record(Action.RESHOOT, self.student.student_no)
 
     def accept(self, identity_reason: str = "") -> CaptureVersion:
         """Saved, encrypted and queued; the station is ready for the next student. A face that is another
@@ -293,6 +317,9 @@ class CaptureWorkflow:
                                   questions=",".join(shot.questions))
         self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
         self.last_saved = shot.student.student_no
+        self.audit.record(Action.ACCEPT, shot.student.student_no, version=version.version, uid=version.uid,
+                          override_reason=shot.override_reason, retake_reason=shot.retake_reason,
+                          identity_reason=identity_reason.strip())
         return version
 
     def closing_warnings(self) -> list[Text]:
