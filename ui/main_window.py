@@ -392,8 +392,14 @@ class MainWindow(QMainWindow):
         if isinstance(outcome, ShutterRefused) and outcome.can_override:
             self._refused = measured.analysis  # the side panel names what the box names, from the same analysis
             self._show_problems()
-            reason = self._ask_override(outcome)
-            self._refused = None
+            frame = measured.request.frame
+            height, width = frame.image.shape[:2]
+            self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis))
+            try:
+                reason = self._ask_override(outcome)
+            finally:
+                self._refused = None
+                self.preview.let_go()
             if reason:
                 outcome = self.session.take(measured, override_reason=reason)
         if isinstance(outcome, ShutterRefused):

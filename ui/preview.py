@@ -21,6 +21,7 @@ class PreviewWidget(QWidget):
         self._lost_after = -1  # frames up to this id were shown before the camera was lost: never taken again
         self._image: QImage | None = None
         self.live: LiveResult | None = None  # the newest compliance result, drawn over the picture
+        self._held: LiveResult | None = None  # a refused frame kept on screen while its override is decided
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._timer = QTimer(self)
@@ -28,18 +29,23 @@ class PreviewWidget(QWidget):
         self._timer.start(1000 // fps)
 
     def _refresh(self) -> None:
+        if self._held is not None:
+            return
         frame = self.source.latest()
         if frame is None or frame is self.shown_frame or frame.frame_id <= self._lost_after:
             if self.source.state is not CameraState.LIVE:
                 self.update()
             return
+        self._show(frame)
+        self.update()
+
+    def _show(self, frame: Frame) -> None:
         rgb = preview_rgb(frame.image, self.width(), self.height())
         height, width = rgb.shape[:2]
         # QImage borrows the numpy buffer; keeping `rgb` referenced keeps it valid
         self._image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format_RGB888)
         self._rgb = rgb
         self.shown_frame = frame
-        self.update()
 
     def camera_lost(self) -> None:
         """The last picture stays on screen, dimmed, but the shutter may no longer take it, nor adopt it again
@@ -54,8 +60,20 @@ class PreviewWidget(QWidget):
         self.source, self.shown_frame, self._lost_after = source, None, -1
 
     def show_live(self, result: LiveResult | None) -> None:
-        self.live = result
+        if self._held is None:
+            self.live = result
+            self.update()
+
+    def hold(self, frame: Frame, result: LiveResult) -> None:
+        """Keep `frame` on screen with `result` drawn over it (the shutter's refused frame and its findings) until
+        `let_go`: the photographer judges the override on the picture the box is about, not on the live one."""
+        self._show(frame)
+        self._held = self.live = result
         self.update()
+
+    def let_go(self) -> None:
+        self._held = self.live = None
+        self._refresh()
 
     def image_rect(self) -> QRectF:
         """Where the picture is drawn inside the widget (letter-boxed, centred)."""

@@ -443,12 +443,19 @@ def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_wi
 
     def look(dialog) -> None:
         seen["panel"], seen["box"] = window.problems.text(), dialog.labelText()
+        held = window.preview.shown_frame.frame_id
+        qtbot.wait(300)  # the camera runs on at 30 fps behind the box
+        # the picture the box is about stays on screen, with the shutter's own findings over it
+        seen["held"] = window.preview.shown_frame.frame_id == held and window.preview.live.analysis is window._refused
         dialog.reject()
 
     on_next_dialog(look)
     shoot(qtbot, window)
     refused = window.session.workflow  # nothing taken
     assert refused.shot is None and seen, "the demo frame fails checks: the box must ask"
+    assert seen["held"]
+    after = window.preview.shown_frame.frame_id
+    qtbot.waitUntil(lambda: window.preview.shown_frame.frame_id != after, timeout=5_000)  # live again
     listed = [line for line in seen["box"].splitlines() if line.startswith("· ")]
     assert seen["panel"].startswith(f"未通过 {len(listed)} 项：")  # one analysis, the shutter's, behind both
 
