@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -105,3 +106,19 @@ def _up(web: httpx.Client, url: str) -> bool:
         return web.get(url + "/", timeout=1).status_code == 401
     except httpx.TransportError:
         return False
+
+
+def _default_route() -> bool:
+    """Linux's routing table has a default route (a network the registrar's browser could come from)."""
+    table = Path("/proc/net/route")
+    return table.is_file() and any(line.split()[1] == "00000000" for line in table.read_text().splitlines()[1:])
+
+
+@pytest.mark.skipif(not _default_route(), reason="no network route on this machine")
+def test_serve_on_every_interface_names_an_address_another_machine_can_type() -> None:
+    """A laptop whose name resolves only to 127.0.1.1 showed the registrar 127.0.0.1 alone."""
+    from station.adapters.server.cli import page_hosts
+
+    hosts = page_hosts("0.0.0.0")
+    assert hosts[-1] == "127.0.0.1" and any(not h.startswith("127.") for h in hosts[:-1]), hosts
+    assert page_hosts("10.1.2.3") == ["10.1.2.3"]

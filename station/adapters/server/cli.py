@@ -164,11 +164,24 @@ def page_hosts(host: str) -> list[str]:
     own addresses (as far as its name resolves) and then 127.0.0.1."""
     if host not in ("0.0.0.0", "::", ""):
         return [host]
+    found = [_routed_address()]
     try:
-        found = socket.gethostbyname_ex(socket.gethostname())[2]
+        found += socket.gethostbyname_ex(socket.gethostname())[2]
     except OSError:
-        found = []
-    return [a for a in dict.fromkeys(found) if not a.startswith("127.")] + ["127.0.0.1"]
+        pass
+    return [a for a in dict.fromkeys(found) if a and not a.startswith("127.")] + ["127.0.0.1"]
+
+
+def _routed_address() -> str:
+    """The address this machine sends from on its network: many laptops' names resolve only to 127.0.1.1, so
+    the name alone gave the registrar nothing to type. A UDP socket's connect only picks the route: nothing is
+    sent (192.0.2.1 is the documentation network). Works the same on Windows."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            return probe.getsockname()[0]
+    except OSError:  # no network at all: only 127.0.0.1 is left to show
+        return ""
 
 
 def _as_browsers_show(fingerprint: str) -> str:
