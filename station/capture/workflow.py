@@ -164,6 +164,7 @@ class CaptureWorkflow:
         self.shot: Shot | None = None
         self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
         self.last_saved: str | None = None  # the student just saved, until another is identified
+        self.identified_at = ""  # when the current student was identified (UTC, ISO 8601)
         self.identity = IdentityChecker()  # used on the shutter's worker thread only
         self.audit = AuditTrail(station, operator)
 
@@ -194,6 +195,7 @@ class CaptureWorkflow:
         if self.step is Step.REVIEW:
             raise StationError(FINISH_REVIEW)
         self.identification, self.retake_reason, self.step = found, "", Step.LIVE
+        self.identified_at = self.store.clock().isoformat(timespec="milliseconds")  # for the day report's timing
         self.last_saved = None  # the confirmation of the last save has been read: a new student is here
         self.audit.record(Action.IDENTIFY, found.student.student_no, outcome=found.outcome.value,
                           matched_by=found.matched_by)
@@ -314,7 +316,7 @@ class CaptureWorkflow:
         version = self.store.save(shot.student.student_no, shot.chsi_jpeg, shot.original_jpeg, self.operator,
                                   reason=shot.retake_reason, override_reason=shot.override_reason,
                                   identity=recorded(shot.identity, identity_reason.strip()),
-                                  questions=",".join(shot.questions))
+                                  questions=",".join(shot.questions), identified_at=self.identified_at)
         self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
         self.last_saved = shot.student.student_no
         self.audit.record(Action.ACCEPT, shot.student.student_no, version=version.version, uid=version.uid,

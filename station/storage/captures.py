@@ -97,7 +97,14 @@ def _add_review_record(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE captures ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
-MIGRATIONS = register(Migrations("captures", [_create_captures, _add_encrypted_files, _add_review_record]))
+def _add_identified_at(db: sqlite_utils.Database) -> None:
+    """When the student was identified at the camera, for the day report's time from identification to photo
+    ('' when unknown: photos from before this column, or a tethered camera's file given on the command line)."""
+    db.execute("ALTER TABLE captures ADD COLUMN identified_at TEXT NOT NULL DEFAULT ''")
+
+
+MIGRATIONS = register(Migrations("captures", [_create_captures, _add_encrypted_files, _add_review_record,
+                                              _add_identified_at]))
 
 _VERSION_COLUMNS = "student_no, version, captured_at, operator, station_id, reason, override_reason, superseded_at, uid"
 
@@ -170,7 +177,8 @@ class CaptureStore:
         return self.station.home / "captures"
 
     def save(self, student_no: str, chsi_jpeg: bytes, original: bytes, operator: str,
-             reason: str = "", override_reason: str = "", identity: str = "", questions: str = "") -> CaptureVersion:
+             reason: str = "", override_reason: str = "", identity: str = "", questions: str = "",
+             identified_at: str = "") -> CaptureVersion:
         """Encrypt, write and register a new version, and queue its upload.
 
         Once this returns the photo is accepted: it is on disk (encrypted, fsynced), in the
@@ -187,7 +195,7 @@ class CaptureStore:
             with write_transaction(db):
                 version = self._save_locked(db, link.station_id, server_key, station_key, student_no,
                                             {"chsi": chsi_jpeg, "original": original}, operator, reason,
-                                            override_reason, identity, questions)
+                                            override_reason, identity, questions, identified_at)
         except sqlite3.IntegrityError as exc:
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no)) from exc
         except sqlite3.OperationalError as exc:
@@ -201,7 +209,7 @@ class CaptureStore:
         return version
 
     def _save_locked(self, db, station_id, server_key, station_key, student_no, images, operator, reason,
-                     override_reason, identity, questions) -> CaptureVersion:
+                     override_reason, identity, questions, identified_at) -> CaptureVersion:
         if not db.execute("SELECT 1 FROM students WHERE student_no = ?", [student_no]).fetchone():
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no))
         last = db.execute("SELECT MAX(version) FROM captures WHERE student_no = ?", [student_no]).fetchone()[0]
@@ -221,10 +229,11 @@ class CaptureStore:
                    [now, student_no])
         db.execute(
             "INSERT INTO captures(student_no, version, captured_at, operator, station_id, reason, override_reason, "
-            "uid, chsi_file, original_file, chsi_sha256, original_sha256, identity, questions) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "uid, chsi_file, original_file, chsi_sha256, original_sha256, identity, questions, identified_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [student_no, version.version, now, operator, station_id, reason, override_reason, version.uid,
-             names["chsi"], names["original"], digests["chsi"], digests["original"], identity, questions],
+             names["chsi"], names["original"], digests["chsi"], digests["original"], identity, questions,
+             identified_at],
         )
         enqueue(db, version.uid)
         return version

@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "idcard": "station.adapters.cli.idcard",
     "codes": "station.adapters.cli.codes",
     "print-sheet": "station.adapters.cli.print_sheet",
+    "report": "station.adapters.cli.report",
     "crop": "station.adapters.cli.crop",
     "capture": "station.adapters.cli.capture",
     "check": "station.adapters.cli.check",

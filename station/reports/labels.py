@@ -1,0 +1,44 @@
+"""The words of the reports, shared by the xlsx and the PDF so both say the same."""
+
+from __future__ import annotations
+
+from station.i18n import Text
+
+TITLE = Text("采集日报 {day}", "Capture day report {day}")
+TITLE_CLASS = Text("采集日报 {day} · {class_name}", "Capture day report {day} · {class_name}")
+CLASSES = Text("班级汇总", "Classes")
+MISSING = Text("未拍摄名单", "Not yet photographed")
+OVERRIDES = Text("例外与重拍", "Overrides and retakes")
+IDENTITIES = Text("身份核验", "Identity checks")
+DAY = Text("当日统计", "The day")
+
+CLASS_HEAD = (Text("班级", "Class"), Text("人数", "Students"), Text("已拍摄", "Photographed"), Text("重拍", "Retaken"),
+              Text("缺席", "Absent"), Text("未拍摄", "Not yet"), Text("已缴费人数", "Paid"),
+              Text("费用合计（元）", "Fees (yuan)"))
+TOTAL = Text("合计", "Total")
+MISSING_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "Status"))
+ABSENT = Text("缺席", "absent")
+WAITING = Text("未拍摄", "not yet")
+OVERRIDE_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
+                  Text("时间", "Time"), Text("摄影师", "Photographer"), Text("类型", "Kind"), Text("原因", "Reason"))
+KINDS = {"checks": Text("检查未通过仍拍摄", "failing check overridden"),
+         "identity": Text("身份核验不符仍保存", "identity mismatch accepted"),
+         "retake": Text("重拍", "retake")}
+IDENTITY_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
+                 Text("时间", "Time"), Text("比对对象", "Compared with"), Text("结论", "Verdict"), Text("分数", "Score"),
+                 Text("原因", "Reason"))
+AGAINST = {"reference": Text("学籍照片", "enrolment photo"), "previous": Text("上一版照片", "previous photo")}
+LEVELS = {"same": Text("同一人", "same person"), "uncertain": Text("不能确定", "uncertain"),
+          "different": Text("不是同一人", "different person"), "unmeasured": Text("未能比对", "not compared")}
+HOUR_HEAD = Text("时段", "Hour")
+PER_HOUR = Text("每小时拍摄人数（按工作站）", "Students photographed per hour, per station")
+PHOTOS_TODAY = Text("当日确认照片 {photos} 张（{students} 名学生）", "{photos} photo(s) accepted on the day ({students} students)")
+MEDIAN = Text("从识别学生到照片确认的中位时间：{seconds} 秒（{n} 张有识别时间的照片）",
+              "Median time from identification to accepted photo: {seconds} s ({n} photos with an identification time)")
+NO_MEDIAN = Text("从识别到确认的中位时间：当日没有记录识别时间的照片。",
+                 "Median time from identification to accepted photo: no photo of the day has an identification time.")
+NONE = Text("无", "none")
+
+
+def hour_label(hour: int) -> str:
+    return f"{hour:02d}:00-{hour + 1:02d}:00"
