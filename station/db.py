@@ -130,7 +130,7 @@ def migrate(db: sqlite_utils.Database) -> None:
 # creates the whole schema, whichever part of the station opened it first.
 SCHEMA_OWNERS: list[str] = ["station.roster.store", "station.storage.captures", "station.storage.server_link", "station.storage.outbox",
                              "station.identity.reference_store", "station.audit.trail",
-                             "station.fees.settings", "station.fees.ledger"]
+                             "station.fees.settings", "station.fees.ledger", "station.identity.capture_faces"]
 
 
 def _import_schema_owners() -> None:

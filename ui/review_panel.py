@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from station.capture.identity_check import beside
 from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
@@ -20,7 +21,6 @@ ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 PREVIOUS = Text("上一版照片", "Previous photo")
-REFERENCE = Text("学籍照片", "Enrolment photo")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
 OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
@@ -97,14 +97,15 @@ class ReviewPanel(QWidget):
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_identity(shot)
-        # beside the new photo: the enrolment photo when there is one (is it this person?), else the one replaced
-        reference = next((check.photo for check in shot.identity if check.against == "reference" and check.photo), None)
-        beside = reference or previous_jpeg
+        # beside the new photo: another student's whose face this is (a swap), else the enrolment photo when there is
+        # one (is it this person?), else the one replaced
+        other = beside(shot.identity)
+        photo, caption = other if other else (previous_jpeg, PREVIOUS)
         old = QPixmap()
-        shown = bool(beside) and old.loadFromData(beside, None)
+        shown = bool(photo) and old.loadFromData(photo, None)
         if shown:
             self.previous.setPixmap(old)
-        self.previous_caption.setText(t(REFERENCE if reference else PREVIOUS))
+        self.previous_caption.setText(t(caption))
         self.previous.setVisible(shown)
         self.previous_caption.setVisible(shown)
 

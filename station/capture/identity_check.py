@@ -1,27 +1,35 @@
 """Is the face in the new photo this student's? Compared at the shutter with the student's reference photo (the
-school's enrolment or ID photo, `photo-station roster photos`) and, for a retake, with the photo it replaces.
+school's enrolment or ID photo, `photo-station roster photos`), for a retake with the photo it replaces, and with
+every other student's reference photo and capture at this station (a swap: station.identity.swaps).
 
 The verdicts are station.identity's: same person, uncertain (the photographer should look), different person
 (the photo is not accepted without a recorded reason). What the comparison needs from the database and the
 station key is gathered on the session's thread when the shutter is pressed (`gather`); the faces are measured
-on the shutter's worker thread (`IdentityChecker`), with the rest of the shutter's work.
+on the shutter's worker thread (`IdentityChecker`), with the rest of the shutter's work; the other student a
+swapped face belongs to is named, and their photo read, back on the session's thread (`named`). The new face's
+embedding is computed once, here, and kept with the capture when it is accepted.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from station.context import Station
+from station.errors import StationError
 from station.i18n import Text
+from station.identity.capture_faces import current_face
 from station.identity.embedder import FaceEmbedder, FaceProblem
 from station.identity.reference_store import reference_embedding, reference_photo
+from station.identity.swaps import CAPTURE, FaceGallery, Suspect, find_swap
 from station.identity.verify import Verdict, compare
+from station.roster.store import get_student
 
-REFERENCE, PREVIOUS = "reference", "previous"
+REFERENCE, PREVIOUS, SWAP = "reference", "previous", "swap"
 UNMEASURED = "unmeasured"
 SAID = {
     (REFERENCE, "same"): Text("与学籍照片为同一人", "Same person as the enrolment photo"),
@@ -33,6 +41,12 @@ SAID = {
     (PREVIOUS, "different"): Text("与上一版照片不是同一人！", "Not the person of the previous photo!"),
     (PREVIOUS, UNMEASURED): Text("无法与上一版照片比对", "Could not compare with the previous photo"),
 }
+SWAP_SAID = {  # by where the other student's face comes from
+    CAPTURE: Text("这张脸已作为{name}（{no}）拍摄过！", "This face was already photographed as {name} ({no})!"),
+    REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
+}
+SWAP_CAPTION = Text("{name}（{no}）的照片", "{name} ({no})")
+REFERENCE_CAPTION = Text("学籍照片", "Enrolment photo")
 
 
 @dataclass(frozen=True)
@@ -42,13 +56,18 @@ class Evidence:
     reference: np.ndarray | None = None  # the reference photo's cached embedding
     reference_photo: bytes | None = None  # shown beside the new photo
     previous_photo: bytes | None = None  # the registered photo a retake replaces
+    previous_face: np.ndarray | None = None  # its cached embedding (None: embedded from the photo at the shutter)
+    student_no: str = ""  # whom the photo is for
+    faces: FaceGallery | None = None  # every reference photo and capture at this station, for swaps
 
 
 @dataclass(frozen=True)
 class IdentityCheck:
-    against: str  # REFERENCE or PREVIOUS
-    photo: bytes  # what the new photo was compared with
+    against: str  # REFERENCE, PREVIOUS or SWAP
+    photo: bytes  # what the new photo was compared with (for a swap: read on the session's thread, `named`)
     verdict: Verdict | None  # None: no single face could be measured in one of the two
+    suspect: Suspect | None = None  # a swap: the other student's stored face
+    name: str = ""  # a swap: the other student's name
 
     @property
     def level(self) -> str:
@@ -56,17 +75,68 @@ class IdentityCheck:
 
     @property
     def said(self) -> Text:
+        if self.suspect is not None:
+            face = self.suspect.face
+            return SWAP_SAID[face.source].format(name=self.name or face.student_no, no=face.student_no)
         return SAID[(self.against, self.level)]
 
     def to_json(self) -> dict[str, object]:
-        return {"against": self.against, "level": self.level,
-                "score": round(self.verdict.score, 4) if self.verdict else None}
+        recorded = {"against": self.against, "level": self.level,
+                    "score": round(self.verdict.score, 4) if self.verdict else None}
+        if self.suspect is not None:
+            face = self.suspect.face
+            recorded.update(student_no=face.student_no, source=face.source, uid=face.ref,
+                            own_score=None if self.suspect.own_score is None else round(self.suspect.own_score, 4))
+        return recorded
+
+
+@dataclass(frozen=True)
+class IdentityResult:
+    checks: tuple[IdentityCheck, ...] = ()
+    face: np.ndarray | None = None  # the new photo's embedding, kept with the capture once accepted
 
 
 def gather(station: Station, station_key: bytes, student_no: str, previous_photo: bytes | None) -> Evidence:
     embedding = reference_embedding(station.db, student_no, station_key)
     shown = reference_photo(station, student_no, station_key) if embedding is not None else None
-    return Evidence(embedding, shown, previous_photo)
+    previous_face = current_face(station.db, student_no, station_key) if previous_photo is not None else None
+    return Evidence(embedding, shown, previous_photo, previous_face, student_no)
+
+
+def named(checks: tuple[IdentityCheck, ...], station: Station, station_key: bytes,
+          capture_photo: Callable[[str], bytes | None]) -> tuple[IdentityCheck, ...]:
+    """The swap checks with the other student's name and photo (their reference photo, or their capture read by
+    `capture_photo(uid)`), on the session's thread, which owns the database."""
+    shown = []
+    for check in checks:
+        if check.suspect is not None:
+            face = check.suspect.face
+            student = get_student(station.db, face.student_no)
+            photo = capture_photo(face.ref) if face.source == CAPTURE else _reference(station, face.student_no,
+                                                                                       station_key)
+            check = replace(check, photo=photo or b"", name=student.name if student else "")
+        shown.append(check)
+    return tuple(shown)
+
+
+def _reference(station: Station, student_no: str, station_key: bytes) -> bytes | None:
+    try:
+        return reference_photo(station, student_no, station_key)
+    except (OSError, ValueError, StationError):
+        return None  # a damaged reference photo: the swap is still said, without the picture
+
+
+def beside(checks: tuple[IdentityCheck, ...]) -> tuple[bytes, Text] | None:
+    """The photo review shows beside the new one, and its caption: the other student's for a swap (both faces side
+    by side), else the enrolment photo; None: neither (a retake then shows the photo it replaces)."""
+    for check in checks:
+        if check.suspect is not None and check.photo:
+            face = check.suspect.face
+            return check.photo, SWAP_CAPTION.format(name=check.name or face.student_no, no=face.student_no)
+    for check in checks:
+        if check.against == REFERENCE and check.photo:
+            return check.photo, REFERENCE_CAPTION
+    return None
 
 
 class IdentityChecker:
@@ -75,19 +145,22 @@ class IdentityChecker:
     def __init__(self) -> None:
         self._embedder: FaceEmbedder | None = None
 
-    def check(self, evidence: Evidence, photo_jpeg: bytes | None) -> tuple[IdentityCheck, ...]:
-        if photo_jpeg is None or (evidence.reference is None and evidence.previous_photo is None):
-            return ()
-        new = self._embed(photo_jpeg)
+    def check(self, evidence: Evidence, photo_jpeg: bytes | None) -> IdentityResult:
+        if photo_jpeg is None:
+            return IdentityResult()
+        new = self._embed(photo_jpeg)  # always: the capture joins the day's gallery once accepted
         checks = []
         if evidence.reference is not None:
             verdict = compare(new, evidence.reference) if new is not None else None
             checks.append(IdentityCheck(REFERENCE, evidence.reference_photo or b"", verdict))
         if evidence.previous_photo is not None:
-            old = self._embed(evidence.previous_photo)
+            old = evidence.previous_face if evidence.previous_face is not None else self._embed(evidence.previous_photo)
             verdict = compare(new, old) if new is not None and old is not None else None
             checks.append(IdentityCheck(PREVIOUS, evidence.previous_photo, verdict))
-        return tuple(checks)
+        suspect = find_swap(new, evidence.faces, evidence.student_no) if new is not None and evidence.faces else None
+        if suspect is not None:
+            checks.append(IdentityCheck(SWAP, b"", Verdict(suspect.score, "different"), suspect))
+        return IdentityResult(tuple(checks), new)
 
     def _embed(self, jpeg: bytes) -> np.ndarray | None:
         image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
@@ -102,7 +175,8 @@ class IdentityChecker:
 
 
 def needs_reason(checks: tuple[IdentityCheck, ...]) -> bool:
-    """A photo whose face is another person's is accepted only with a recorded reason."""
+    """A photo whose face is another person's (or another student's: a swap) is accepted only with a recorded
+    reason."""
     return any(check.level == "different" for check in checks)
 
 

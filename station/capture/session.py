@@ -18,7 +18,7 @@ import logging
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from station.audit.trail import Action
@@ -388,10 +388,15 @@ class CaptureSession:
             return Evidence()
         previous = self.previous_photo(student.student_no)
         try:
-            return gather(self.station, self.store.key.key, student.student_no, previous)
+            evidence = gather(self.station, self.store.key.key, student.student_no, previous)
         except (StationError, EnvelopeError, OSError, ValueError) as exc:
             log.warning("reference photo of %s not usable: %s", student.student_no, exc)
-            return Evidence(previous_photo=previous)
+            evidence = Evidence(previous_photo=previous, student_no=student.student_no)
+        try:
+            return replace(evidence, faces=self.workflow.face_gallery())
+        except (StationError, EnvelopeError, OSError, ValueError) as exc:
+            log.warning("the station's faces could not be read for swap checks: %s", exc)
+            return evidence
 
     def accept(self, identity_reason: str = "") -> CaptureVersion:
         version = self.workflow.accept(identity_reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import sqlite3
 from dataclasses import dataclass
 
 import cv2
@@ -18,7 +19,7 @@ import numpy as np
 from station.camera.source import STATE_TEXT, CameraState, Frame
 from station.audit.trail import Action, AuditTrail
 from station.storage.captures import CaptureStore, CaptureVersion
-from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, needs_reason, recorded
+from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, named, needs_reason, recorded
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.compliance.engine import ComplianceEngine
@@ -30,6 +31,8 @@ from station.fees.ledger import payment_required
 from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify
+from station.identity.capture_faces import gallery_stamp, remember_face, station_gallery
+from station.identity.swaps import CAPTURE, FaceGallery, StoredFace
 from station.roster.store import Student
 from station.storage.server_link import NOT_CONFIGURED, load_link
 from station.storage.outbox import queue_health
@@ -65,6 +68,7 @@ class Measured:
     chsi: ChsiResult
     original_jpeg: bytes
     identity: tuple[IdentityCheck, ...] = ()  # the new face against the reference photo and the photo it replaces
+    face: np.ndarray | None = None  # the new face's embedding
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Shot:
     override_reason: str
     retake_reason: str
     identity: tuple[IdentityCheck, ...] = ()
+    face: np.ndarray | None = None  # kept with the capture, for the swaps of the rest of the day
 
     @property
     def questions(self) -> tuple[str, ...]:
@@ -166,6 +171,7 @@ class CaptureWorkflow:
         self.last_saved: str | None = None  # the student just saved, until another is identified
         self.identified_at = ""  # when the current student was identified (UTC, ISO 8601)
         self.identity = IdentityChecker()  # used on the shutter's worker thread only
+        self._faces: tuple[tuple, FaceGallery] | None = None  # the station's face gallery, with the stamp it was read at
         self.audit = AuditTrail(station, operator)
 
     @property
@@ -256,7 +262,7 @@ class CaptureWorkflow:
         analysis = self.engine.analyze(image)
         chsi = self.pipeline.process(image, planned=upright_plan(analysis))
         identity = self.identity.check(request.evidence, chsi.jpeg)
-        return Measured(request, analysis, chsi, encode_original(image), identity)
+        return Measured(request, analysis, chsi, encode_original(image), identity.checks, identity.face)
 
     def release(self, request: ShutterRequest) -> None:
         if self.pressed is request:
@@ -290,8 +296,9 @@ class CaptureWorkflow:
         if problems:
             log.info("checks overridden for %s by %s (%s): %s", self.student.student_no, self.operator,
                      ", ".join(check for check, _ in analysis.problems), override_reason.strip())
+        identity = named(measured.identity, self.station, self.store.key.key, self._capture_photo)
         self.shot = Shot(self.student, measured.request.frame.frame_id, measured.chsi.jpeg, measured.original_jpeg,
-                         analysis, override_reason.strip(), self.retake_reason, measured.identity)
+                         analysis, override_reason.strip(), self.retake_reason, identity, measured.face)
         self.step = Step.REVIEW
         return self.shot
 
@@ -322,7 +329,37 @@ class CaptureWorkflow:
         self.audit.record(Action.ACCEPT, shot.student.student_no, version=version.version, uid=version.uid,
                           override_reason=shot.override_reason, retake_reason=shot.retake_reason,
                           identity_reason=identity_reason.strip())
+        if shot.face is not None:
+            self._remember(version, shot.face)
         return version
+
+    def face_gallery(self) -> FaceGallery:
+        """Every reference photo and current capture at this station, decrypted once and kept in memory (grown at
+        each save, read again when reference photos were imported meanwhile). On the session's thread."""
+        stamp = gallery_stamp(self.station.db)
+        if self._faces is None or self._faces[0] != stamp:
+            self._faces = (stamp, station_gallery(self.station.db, self.store.key.key))
+        return self._faces[1]
+
+    def _remember(self, version: CaptureVersion, face: np.ndarray) -> None:
+        """The accepted capture's face joins the gallery; the photo is saved already, so a failure here only costs
+        this face's part in later comparisons (logged)."""
+        try:
+            remember_face(self.station.db, version.uid, version.student_no, face, self.store.key.key)
+        except (StationError, OSError, sqlite3.Error) as exc:
+            log.warning("face of %s v%d not kept for swap checks: %s", version.student_no, version.version, exc)
+            return
+        if self._faces is not None:
+            stamp, faces = self._faces
+            self._faces = (stamp, faces.with_face(StoredFace(version.student_no, CAPTURE, version.uid), face))
+
+    def _capture_photo(self, uid: str) -> bytes | None:
+        """A capture of this station by uid, for review beside a face it matches (None: gone or damaged)."""
+        row = self.station.db.execute("SELECT student_no, version FROM captures WHERE uid = ?", [uid]).fetchone()
+        try:
+            return self.store.load_for_review(row[0], row[1]) if row else None
+        except (StationError, OSError):
+            return None
 
     def closing_warnings(self) -> list[Text]:
         """What the photographer must know before the station is closed: a photo that closing would drop,

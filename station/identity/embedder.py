@@ -23,12 +23,11 @@ import numpy as np
 from station.models import MODELS_DIR
 from station.image_io import as_bgr
 from station.i18n import Text
-from station.identity.verify import MODEL_ID  # noqa: F401  (the model these embeddings are from)
+from station.identity.verify import EMBEDDING_SIZE, MODEL_ID  # noqa: F401  (MODEL_ID: the model these embeddings are from)
 
 FOLDER = MODELS_DIR / "face_verify"
 DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"
 RECOGNISER_FILE = "face_recognition_sface_2021dec_int8bq.onnx"
-EMBEDDING_SIZE = 128
 DETECT_SIDE = 1280  # the longest side YuNet searches
 SCORE_THRESHOLDS = (0.9, 0.6)  # OpenCV's default first; the lower one only when nothing was found
 SMALL_IMAGE_SIDE = 640  # images smaller than this are also searched at twice their size

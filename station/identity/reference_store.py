@@ -46,15 +46,20 @@ def reference_photo(station: Station, student_no: str, station_key: bytes) -> by
     return image
 
 
-def reference_gallery(db: sqlite_utils.Database, station_key: bytes) -> Gallery:
-    """Every student's cached reference embedding (of the current model) as one searchable matrix."""
+def reference_embeddings(db: sqlite_utils.Database, station_key: bytes) -> list[tuple[str, np.ndarray]]:
+    """Every student's cached reference embedding (of the current model), by student number."""
     items = []
     for student_no, uid, blob in db.execute(
             "SELECT student_no, uid, embedding FROM reference_photos WHERE model = ? ORDER BY student_no", [MODEL_ID]):
         meta, raw = open_with_station_key(blob, station_key)
         if meta.get("uid") == uid and meta.get("student_no") == student_no:
             items.append((student_no, np.frombuffer(raw, np.float32)))
-    return Gallery.build(items)
+    return items
+
+
+def reference_gallery(db: sqlite_utils.Database, station_key: bytes) -> Gallery:
+    """Every student's cached reference embedding as one searchable matrix."""
+    return Gallery.build(reference_embeddings(db, station_key))
 
 
 def reference_embedding(db: sqlite_utils.Database, student_no: str, station_key: bytes) -> np.ndarray | None:

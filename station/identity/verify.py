@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MODEL_ID = "sface_2021dec_int8bq"  # the embedder these thresholds belong to; cached embeddings carry it
+EMBEDDING_SIZE = 128  # its vectors' length
 # The rule on 2,299 dev images (13,887 genuine, 2,627,664 impostor pairs), largest face, no flip (model card)
 SAME_THRESHOLD = 0.3855
 DIFFERENT_THRESHOLD = 0.2994
@@ -61,7 +62,7 @@ class Gallery:
     @classmethod
     def build(cls, items: Sequence[tuple[str, np.ndarray]]) -> "Gallery":
         if not items:
-            return cls((), np.zeros((0, 0), np.float32), np.array([], dtype=str))
+            return cls((), np.zeros((0, EMBEDDING_SIZE), np.float32), np.array([], dtype=str))
         keys, vectors = zip(*items)
         return cls(tuple(keys), np.ascontiguousarray(np.stack(vectors).astype(np.float32)), np.asarray(keys))
 

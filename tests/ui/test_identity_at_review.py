@@ -1,5 +1,6 @@
 """At review the new face is compared with the student's enrolment photo: the same person is said and shown; a
-different person is not saved without a recorded reason (the "照片不是我本人" the station exists to prevent)."""
+different person is not saved without a recorded reason (the "照片不是我本人" the station exists to prevent); a face
+already photographed as another student is said with that student's photo beside the new one."""
 
 from __future__ import annotations
 
@@ -62,3 +63,23 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
     [row] = station.db.query("SELECT identity FROM captures WHERE student_no = '2021010102'")
     recorded = json.loads(row["identity"])
     assert recorded["reason"] == "已核对身份证，确是本人" and recorded["checks"][0]["level"] == "different"
+
+
+def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(qtbot, make_window, frames: Path,
+                                                                               station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    window.accept()
+    window.identify("DEMO0003")  # 王思远's code, 林晓雯 at the camera again
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    assert window.review.identity.text() == "这张脸已作为林晓雯（2021010101）拍摄过！"
+    assert window.review.identity.property("level") == "bad"
+    assert window.review.previous.isVisible() and window.review.previous_caption.text() == "林晓雯（2021010101）的照片"
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    on_next_dialog(lambda dialog: dialog.reject(), kind=QInputDialog)
+    window.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
+    assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010103'").fetchone()[0] == 0

@@ -1,0 +1,96 @@
+"""Swaps across the day: every new face is compared with every capture and reference photo at the station; a face
+that is another student's (better than its own, and at least as the same person) is stopped at review with both
+photos, and saved only with a recorded reason. Real frames through the real shutter, real encrypted store."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+
+from station.adapters.demo import DEMO_DIR
+from station.camera import open_camera
+from station.camera.source import CameraState, Frame
+from station.capture.identity_check import beside
+from station.capture.session import CaptureSession
+from station.capture.workflow import CaptureWorkflow, Shot
+from station.errors import StationError
+from station.identity.capture_faces import station_gallery
+from station.identity.references import import_reference_photos
+from station.storage.captures import CaptureStore
+
+OVERRIDE = "已目视确认，系统误报"  # the demo frames fail her smile
+KIOSK = DEMO_DIR / "kiosk"
+
+
+@pytest.fixture
+def session(demo_station, engine, pipeline):
+    source = open_camera(str(KIOSK), fps=15).start()
+    store = CaptureStore(demo_station, key=demo_station.demo_key)
+    workflow = CaptureWorkflow(demo_station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+    session = CaptureSession(demo_station, store, "测试摄影师", source, live_checks=False, scan_codes=False,
+                             workflow=workflow).start()
+    deadline = time.monotonic() + 15
+    while source.state is not CameraState.LIVE and time.monotonic() < deadline:
+        session.post.run_pending(0.05)
+    yield session
+    session.source.stop()
+
+
+def shoot(session: CaptureSession, code: str, frame: str, retake: str = "") -> Shot:
+    session.identify(code)
+    if retake:
+        session.start_retake(retake)
+    request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK / frame))))
+    refused = session.take(session.measure(request))
+    shot = session.take(refused.measured, override_reason=OVERRIDE)
+    assert isinstance(shot, Shot), shot
+    return shot
+
+
+def test_a_face_already_photographed_as_another_student_is_stopped_with_both_photos(session) -> None:
+    first = shoot(session, "DEMO0001", "01_good.jpg")
+    assert not first.identity and first.face is not None  # nothing to compare with yet; the face is kept
+    saved = session.accept()
+    shot = shoot(session, "DEMO0002", "02_good_shifted.jpg")  # 陈浩然's card, 林晓雯 at the camera again
+    [swap] = [check for check in shot.identity if check.against == "swap"]
+    assert swap.said.zh == "这张脸已作为林晓雯（2021010101）拍摄过！"
+    assert swap.suspect.face.ref == saved.uid and swap.level == "different"
+    photo, caption = beside(shot.identity)
+    assert photo == session.store.load_for_review("2021010101", 1) and caption.zh == "林晓雯（2021010101）的照片"
+    assert session.needs_identity_reason
+    with pytest.raises(StationError):
+        session.accept()
+    session.accept("双胞胎，已核对身份证")
+    row = session.station.db.execute("SELECT identity FROM captures WHERE student_no = '2021010102'").fetchone()
+    recorded = json.loads(row[0])
+    assert recorded["reason"] == "双胞胎，已核对身份证"
+    assert recorded["checks"][0]["student_no"] == "2021010101" and recorded["checks"][0]["uid"] == saved.uid
+
+
+def test_a_retake_of_the_same_student_is_no_swap_and_the_gallery_keeps_only_current_faces(session) -> None:
+    shoot(session, "DEMO0001", "01_good.jpg")
+    first = session.accept()
+    shot = shoot(session, "DEMO0001", "02_good_shifted.jpg", retake="闭眼")
+    assert [check.against for check in shot.identity] == ["previous"]  # compared with her own cached face only
+    assert shot.identity[0].level == "same"
+    second = session.accept()
+    faces = station_gallery(session.station.db, session.store.key.key)
+    assert [(f.student_no, f.ref) for f in faces.faces] == [("2021010101", second.uid)]  # v1 is superseded
+    assert second.uid != first.uid
+
+
+def test_a_face_on_another_students_enrolment_photo_is_stopped(session, tmp_path: Path) -> None:
+    folder = tmp_path / "references"
+    folder.mkdir()
+    shutil.copy(KIOSK / "01_good.jpg", folder / "2021010103.jpg")  # 王思远's enrolment photo shows 林晓雯's face
+    station = session.station
+    assert import_reference_photos(station, folder, station.demo_key.key).imported == 1
+    shot = shoot(session, "DEMO0001", "02_good_shifted.jpg")
+    [swap] = shot.identity
+    assert swap.said.zh == "这张脸是王思远（2021010103）学籍照片上的人！"
+    assert beside(shot.identity)[0] == (folder / "2021010103.jpg").read_bytes()
