@@ -33,15 +33,54 @@ COMMANDS: dict[str, str] = {
     "fees": "station.adapters.cli.fees",
 }
 
+# The command list in Chinese first (the photographers' and registrars' language); a command's own help follows.
+SUMMARIES_ZH: dict[str, str] = {
+    "roster": "学生名单：导入、参考照片、按班级列出",
+    "schedule": "各班拍摄时段",
+    "lookup": "按采集码、回执、学号或身份证号查找学生",
+    "idcard": "用居民身份证识别学生（读卡器或照片）",
+    "codes": "打印各班学生的二维码回执",
+    "print-sheet": "打印 2 寸照片（每人 8 张）的 PDF",
+    "report": "当天与各班的报表（已拍、缺席、未拍名单、人工放行、每小时人数）",
+    "crop": "把照片裁剪为学信网格式（480x640）",
+    "capture": "把一张照片（如联机相机拍的）经全部检查后存为学生照片",
+    "check": "按学信网要求逐项检查照片",
+    "server-config": "设置或查看服务器地址、工作站编号、令牌和服务器公钥",
+    "queue": "上传队列：查看、重试失败的上传、立即发送",
+    "export": "把上传队列导出到文件夹（U盘），供服务器导入",
+    "verify": "比对两张照片是否为同一人",
+    "profiles": "输出规格（照片尺寸、文件大小、头部位置）：列出或选择",
+    "audit": "操作记录：校验哈希链或导出",
+    "fees": "收费：登记缴费、退款、报表、价格",
+}
+
+
+class _ChineseFirst:
+    """The sub-parsers as the command modules see them: each command's help is put after its Chinese summary."""
+
+    def __init__(self, subparsers: argparse._SubParsersAction) -> None:
+        self._subparsers = subparsers
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        zh = SUMMARIES_ZH.get(name)
+        english = " / ".join(part for part in str(kwargs.get("help", "")).split(" / ") if not _has_chinese(part))
+        if zh:
+            kwargs["help"] = f"{zh} / {english}" if english else zh
+        return self._subparsers.add_parser(name, **kwargs)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
 
 def _common_options() -> argparse.ArgumentParser:
     # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it.
     # The actions are shared with every sub-parser: never set_defaults() on them (parse_args fills them).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
-                        help="data folder (default: $PHOTO_STATION_HOME or the per-user data dir)")
+                        help="数据文件夹 / data folder (default: $PHOTO_STATION_HOME or the per-user data dir)")
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                        help="language of messages: zh (default) or en")
+                        help="提示语言 / language of messages: zh (default) or en")
     return common
 
 
@@ -57,23 +96,27 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="photo-station",
-        description="毕业生图像采集工作站 / graduation photo capture station. "
-        "Without a command it opens the station window.",
+        description="毕业生图像采集工作站：不带命令时打开工作站窗口。 / Graduation photo capture station: "
+        "without a command it opens the station window.",
         parents=[common],
     )
     parser.add_argument("--demo", action="store_true",
-                        help="open the station with the bundled sample roster and a file-backed camera")
+                        help="演示模式：示例名单和示例照片 / open the station with the bundled sample roster and a "
+                             "file-backed camera")
     parser.add_argument("--camera", default=None,
-                        help="camera index, or a folder of images / a video file to play as the camera")
-    parser.add_argument("--operator", default=None, help="photographer's name (asked at start when not given)")
+                        help="相机编号，或当作相机播放的图片文件夹或视频 / camera index, or a folder of images or a "
+                             "video file to play as the camera")
+    parser.add_argument("--operator", default=None, help="摄影师姓名（未给出时启动时询问） / photographer's name (asked at start when not given)")
     parser.add_argument("--idcard-reader", default=None, metavar="PORT",
-                        help="a resident-ID-card chip reader on this serial port (COM3, /dev/ttyUSB0), or 'auto' to find it")
+                        help="身份证读卡器的串口（COM3、/dev/ttyUSB0），auto 为自动查找 / a resident-ID-card chip reader on "
+                             "this serial port, or 'auto' to find it")
     parser.add_argument("--tether", default=None, metavar="DIR",
-                        help="a tethered camera's folder (EOS Utility, digiCamControl, gphoto2): each new JPEG there is "
-                             "the shutter frame for the student on the card")
+                        help="联机相机的文件夹（EOS Utility、digiCamControl、gphoto2）：每张新 JPEG 即当前学生的照片 / "
+                             "a tethered camera's folder: each new JPEG there is the shutter frame for the student on "
+                             "the card")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _modules_for(sys.argv[1:] if argv is None else argv):
-        importlib.import_module(name).register(subparsers, common)
+        importlib.import_module(name).register(_ChineseFirst(subparsers), common)
     return parser
 
 

@@ -1,0 +1,16 @@
+"""`photo-station --help` speaks the station's language first: every command's summary in Chinese."""
+
+from __future__ import annotations
+
+import re
+
+from station.adapters.cli import COMMANDS, build_parser
+
+
+def test_every_command_is_summarised_in_chinese_first() -> None:
+    text = build_parser(["--help"]).format_help()
+    lines = {m.group(1): m.group(2) for m in re.finditer(r"^    ([a-z-]+)\s+(.+)$", text, re.MULTILINE)}
+    assert set(lines) == set(COMMANDS)
+    for name, summary in lines.items():
+        assert re.match(r"[\u4e00-\u9fff]", summary), f"{name}: {summary}"  # Chinese first, English after
+    assert text.count("毕业生图像采集工作站") == 1 and "演示模式" in text
