@@ -25,6 +25,7 @@ LABELS = {
 
 
 FOLDER_NAME = Text("文件夹：", "Folder:")
+SAVE = Text("保存", "Save")
 
 
 def _dialog(parent: QWidget | None, title: str) -> QFileDialog:
@@ -54,4 +55,18 @@ def choose_file(parent: QWidget | None, title: str, name_filter: str) -> Path | 
     dialog = _dialog(parent, title)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setNameFilter(name_filter)
+    return _chosen(dialog)
+
+
+def choose_save_file(parent: QWidget | None, title: str, name_filter: str, suggested: Path) -> Path | None:
+    """A file to write (a print sheet, a report), starting from `suggested`; its ending is kept when the name
+    typed has none."""
+    dialog = _dialog(parent, title)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setNameFilter(name_filter)
+    dialog.setDirectory(str(suggested.parent))
+    dialog.selectFile(suggested.name)
+    dialog.setDefaultSuffix(suggested.suffix.lstrip("."))
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, t(SAVE))
     return _chosen(dialog)

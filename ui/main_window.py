@@ -33,7 +33,9 @@ from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.overlay import failed_titles, question_titles
 from ui.preview import PreviewWidget
+from ui.print_dialog import print_interactively
 from ui.queue_window import QueueWindow
+from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.scroll_column import scroll_column
@@ -56,6 +58,9 @@ EXPORT_USB = Text("导出到U盘…", "Export to USB stick…")
 EXPORT_PICK = Text("选择U盘（或要导出到的文件夹）", "Choose the USB stick (or a folder to export to)")
 CLOSE_TITLE = Text("关闭工作站？", "Close the station?")
 CLOSE_ANYWAY = Text("仍然关闭", "Close anyway")
+MENU_REPORTS = Text("报表(&B)", "Re&ports")
+PRINT_PHOTOS = Text("打印照片（2寸×8张）…", "Print photos (2-inch x 8)…")
+DAY_REPORT = Text("日报与班级报表…", "Day and class report…")
 MENU_STATION = Text("工作站(&S)", "&Station")
 CAMERA_SETTINGS = Text("相机设置…", "Camera…")
 QUIT = Text("退出", "Quit")
@@ -265,6 +270,9 @@ class MainWindow(QMainWindow):
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
         upload_menu.addAction(t(FAILED_UPLOADS), self.show_failed_uploads)
         upload_menu.addAction(t(EXPORT_USB), self.export_to_usb)
+        reports_menu = self.menuBar().addMenu(t(MENU_REPORTS))
+        reports_menu.addAction(t(PRINT_PHOTOS), QKeySequence("Ctrl+P"), self.print_photos)
+        reports_menu.addAction(t(DAY_REPORT), self.write_report)
         station_menu = self.menuBar().addMenu(t(MENU_STATION))
         station_menu.addAction(t(CAMERA_SETTINGS), self.choose_camera)
         self.full_names = station_menu.addAction(t(FULL_NAMES))
@@ -495,6 +503,14 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, t(EXPORT_USB), t(exc.text))
             return
         QMessageBox.information(self, t(EXPORT_USB), t(report.summary()))
+
+    def print_photos(self) -> None:
+        """2-inch prints of the student at the camera (or just saved) or of a class, as a PDF to print."""
+        print_interactively(self.session, self)
+
+    def write_report(self) -> None:
+        """The day and class report (who is still missing, overrides, photos per hour) as .xlsx or .pdf."""
+        report_interactively(self.session, self)
 
     def choose_camera(self) -> None:
         dialog = CameraDialog(list_cameras, self.session.usb_settings, self.session.source.usb_index, self)

@@ -48,7 +48,10 @@ from station.identify.identify import Identification
 from station.identify.scanner import CodeScanner
 from station.roster import schedule
 from station.roster.schedule import Slot
-from station.roster.store import Student, class_names, set_absent
+from station.printing.sheet import PrintSheet, write_print_sheet
+from station.reports.day_report import DayReport
+from station.reports.write import write_report
+from station.roster.store import Student, class_names, get_student, set_absent
 from station.storage.envelope import EnvelopeError
 from station.storage.server_link import load_link
 from station.storage import outbox
@@ -438,6 +441,22 @@ class CaptureSession:
     def roster_rows(self) -> list[RosterRow]:
         versions = version_counts(self.station.db)
         return [RosterRow(s, versions.get(s.student_no, 0)) for s in schedule.ordered_students(self.station.db)]
+
+    # -- print sheets and the day report (issue 23): station.printing and station.reports write the files ---------
+    def class_names(self) -> list[str]:
+        return class_names(self.station.db)
+
+    def printable_student(self) -> Student | None:
+        """Whom a print is for: the student at the camera, else the one just saved."""
+        if self.workflow.student is not None:
+            return self.workflow.student
+        return get_student(self.station.db, self.workflow.last_saved) if self.workflow.last_saved else None
+
+    def print_sheet(self, out: Path, layout: str, class_name: str | None, student_nos: list[str]) -> PrintSheet:
+        return write_print_sheet(self.store, out, layout, class_name, student_nos)
+
+    def write_report(self, out: Path, day: dt.date, class_name: str | None) -> DayReport:
+        return write_report(self.station.db, out, self.station.lang, day, class_name)
 
     def mark_next_absent(self) -> QueueEntry | None:
         entry = self.next_waiting()

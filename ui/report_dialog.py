@@ -1,0 +1,88 @@
+"""报表: the day and class report for a day and one class or all, as a workbook or a PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QMessageBox, QVBoxLayout, QWidget,
+)
+
+from station.capture.session import CaptureSession
+from station.errors import StationError
+from station.i18n import Text
+from ui.i18n import t
+from ui.output_file_row import NO_FILE, OutputFileRow, tell_written
+
+TITLE = Text("日报与班级报表", "Day and class report")
+DAY = Text("日期：", "Day:")
+CLASS = Text("班级：", "Class:")
+ALL_CLASSES = Text("全部班级", "All classes")
+FORMAT = Text("格式：", "Format:")
+FORMATS = ((".xlsx", Text("Excel 表格 (.xlsx)", "Excel workbook (.xlsx)")), (".pdf", Text("PDF (.pdf)", "PDF (.pdf)")))
+FILE = Text("保存为：", "Save as:")
+FILTER = Text("报表 (*.xlsx *.pdf)", "Reports (*.xlsx *.pdf)")
+WRITTEN = Text("已生成 {out}：{classes} 个班级，未拍摄 {missing} 人；当日确认照片 {photos} 张。",
+               "{out} written: {classes} class(es), {missing} not yet photographed; {photos} photo(s) on the day.")
+
+
+class ReportDialog(QDialog):
+    def __init__(self, classes: list[str], today: dt.date, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(t(TITLE))
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.classes = QComboBox()
+        self.classes.addItem(t(ALL_CLASSES), None)
+        for name in classes:
+            self.classes.addItem(name, name)
+        self.format = QComboBox()
+        for suffix, text in FORMATS:
+            self.format.addItem(t(text), suffix)
+        self.file = OutputFileRow(folder / f"采集日报_{today.isoformat()}.xlsx", TITLE, FILTER)
+        self.format.currentIndexChanged.connect(lambda _index: self.file.set_suffix(self.format.currentData()))
+        form = QFormLayout()
+        form.addRow(t(DAY), self.day)
+        form.addRow(t(CLASS), self.classes)
+        form.addRow(t(FORMAT), self.format)
+        form.addRow(t(FILE), self.file)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, 0)
+
+    @property
+    def chosen_day(self) -> dt.date:
+        return self.day.date().toPython()
+
+    @property
+    def class_name(self) -> str | None:
+        return self.classes.currentData()
+
+
+def report_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
+    dialog = ReportDialog(session.class_names(), dt.date.today(), Path.home(), parent)
+    if not dialog.exec():
+        return
+    out = dialog.file.chosen()
+    if out is None:
+        QMessageBox.warning(parent, t(TITLE), t(NO_FILE))
+        return
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        report = session.write_report(out, dialog.chosen_day, dialog.class_name)
+    except StationError as exc:
+        QMessageBox.warning(parent, t(TITLE), t(exc.text))
+        return
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    missing = sum(len(c.missing) for c in report.classes)
+    tell_written(parent, t(TITLE), t(WRITTEN.format(out=out, classes=len(report.classes), missing=missing,
+                                                   photos=report.photos)), out)
