@@ -22,6 +22,8 @@ from station.storage.captures import CaptureStore, CaptureVersion
 from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, named, needs_reason, recorded
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
+from station.chsi.profiles import selected_spec
+from station.chsi.spec import SPEC
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import Analysis
 from station.context import Station
@@ -162,7 +164,7 @@ class CaptureWorkflow:
         self.store = store
         self.operator = operator
         self.engine = engine or ComplianceEngine.load()
-        self.pipeline = pipeline or ChsiPipeline()
+        self.pipeline = pipeline or ChsiPipeline(selected_spec(station.home))  # the station's output profile
         self.step = Step.WAITING
         self.identification: Identification | None = None
         self.retake_reason = ""
@@ -260,7 +262,8 @@ class CaptureWorkflow:
         shutter's worker thread (the only user of this workflow's engine and pipeline) while the preview goes on."""
         image = request.frame.image
         analysis = self.engine.analyze(image)
-        chsi = self.pipeline.process(image, planned=upright_plan(analysis))
+        # the checks plan the CHSI crop: a photo made by another output profile plans its own
+        chsi = self.pipeline.process(image, planned=upright_plan(analysis) if self.pipeline.spec == SPEC else None)
         identity = self.identity.check(request.evidence, chsi.jpeg)
         return Measured(request, analysis, chsi, encode_original(image), identity.checks, identity.face)
 

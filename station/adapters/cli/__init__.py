@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "queue": "station.adapters.cli.queue",
     "export": "station.adapters.cli.export",
     "verify": "station.adapters.cli.verify",
+    "profiles": "station.adapters.cli.profiles",
     "audit": "station.adapters.cli.audit",
     "fees": "station.adapters.cli.fees",
 }

@@ -1,6 +1,7 @@
 """`photo-station crop IMAGE... --out DIR [--json]`: the shutter's CHSI pipeline on still images.
 
-Useful for photos from a tethered camera. Writes DIR/<stem>.jpg for every image that meets
+Useful for photos from a tethered camera. Made by the station's output profile (`photo-station profiles`).
+Writes DIR/<stem>.jpg for every image that meets
 the spec; a refused image gets a reason and no file, and the run goes on. Exit 0 when every image was
 written, 1 when any was refused or could not be read or written (a script can tell).
 An output never replaces one of the run's own inputs or an earlier output of the run (two
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
+from station.chsi.profiles import selected_spec
+from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import write_atomic
@@ -36,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_crop(args: argparse.Namespace) -> int:
     taken = {Path(name).resolve() for name in args.images}
     refused = 0
-    with ChsiPipeline() as pipeline:
+    with ChsiPipeline(selected_spec(Station.from_args(args).home)) as pipeline:  # the station's output profile
         for name in args.images:
             record = crop_one(pipeline, Path(name), args.out, taken)
             refused += not record["ok"]
