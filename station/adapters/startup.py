@@ -17,6 +17,7 @@ from station.context import Station
 from station.adapters.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
 from station.errors import StationError
 from station.i18n import Text
+from station.identify.idcard_ocr import CardOcr
 from station.identify.idcard_reader import ChipReader
 from station.logs import log_to_file
 from station.storage.station_key import (
@@ -115,10 +116,17 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
     uploader.start()
     session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera).start(), uploader,
                              listener, post)
+    session.card_ocr = card_ocr  # ID cards held up to the camera, read on a thread of their own
     if opened.idcard_reader:
         session.card_reader = chip_reader(opened.idcard_reader)
     session.tether = opened.tether
     return session
+
+
+def card_ocr() -> CardOcr:
+    """The OCR of ID cards held up to the camera, on one thread: the other core stays with the preview and the
+    live checks (the models load on the card scanner's thread, not while the window opens)."""
+    return CardOcr(threads=1)
 
 
 def chip_reader(port: str) -> Callable[[], ChipReader]:

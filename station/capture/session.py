@@ -6,8 +6,8 @@ identify, shoot (press, measure off the UI thread, take), override, accept, resh
 undo absent, retry failed uploads, export to USB, and a status snapshot. A window only shows what the
 session says and forwards keys; it holds no rule.
 
-Threads: the camera, the live checks and the code scanner run on threads of their own. Whatever they
-report reaches the session's listeners through `post`, which runs a call on the thread that drives the
+Threads: the camera, the live checks, the code scanner and the ID-card scanner run on threads of their own.
+Whatever they report reaches the session's listeners through `post`, which runs a call on the thread that drives the
 session (a window passes its UI thread's poster). `measure` is the one command meant for a worker thread.
 """
 
@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.audit.trail import Action
 from station.camera import open_camera
@@ -41,6 +42,7 @@ from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.frames import SeenCode
 from station.identify.idcard_match import CardRead, CardSource, match_card
+from station.identify.idcard_scanner import CardScanner
 from station.identify.idcard_protocol import CardText
 from station.identify.idcard_reader import CardPoller
 from station.identify.idcard_watch import ChipWatcher
@@ -59,6 +61,9 @@ from station.storage.outbox import QueueHealth
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.uploader import Uploader
 
+if TYPE_CHECKING:  # onnxruntime loads only where ID cards are read
+    from station.identify.idcard_ocr import CardOcr, CardSight
+
 __all__ = ["CaptureSession", "QueueHealth", "RosterRow", "SessionListener", "Status", "CallQueue"]
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,9 @@ NOBODY_TO_PAY = Text("请先扫描采集码或输入学号，再登记缴费", "
 PAYER_CHANGED = Text("登记缴费期间扫描了另一名学生，没有登记：请核对当前学生后重新登记",
                      "Another student was scanned while the payment was entered; nothing was recorded: check the "
                      "student on the card and record it again")
+OFFER_SWITCH_CARD = Text("摄像头看到另一名学生的身份证：{name}（{no}）。确认是这名学生在拍照时按 F4 切换；当前学生仍是{current}",
+                         "The camera sees another student's ID card: {name} ({no}). Press F4 to switch to them if they "
+                         "are the one being photographed; the current student is still {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
 SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生（{reason}），已移到 {path}",
@@ -119,7 +127,7 @@ class SessionListener:
     identified: Callable[[Identification], None] = _ignore  # a code the camera saw made this student current
     offered: Callable[[Identification, Text], None] = _ignore  # a code held up asks to switch students
     unknown: Callable[[Identification], None] = _ignore  # a code held up that names nobody
-    card: Callable[[CardRead], None] = _ignore  # an ID card laid on the chip reader, looked up (and made current)
+    card: Callable[[CardRead], None] = _ignore  # an ID card on the chip reader or held up, looked up (made current when found)
     reader: Callable[[Text, bool], None] = _ignore  # the chip reader came (True) or went (False)
     tethered: Callable[[ShutterRequest], None] = _ignore  # a tethered camera's photo pressed the shutter: measure it
     set_aside: Callable[[Text], None] = _ignore  # a tethered camera's photo that could not be filed, and where it is
@@ -160,9 +168,11 @@ class CaptureSession:
     workflow: CaptureWorkflow | None = None
     mask_names: bool = True  # on the queue screen
     card_reader: Callable[[], CardPoller] | None = None  # opens the ID-card chip reader, when there is one
+    card_ocr: Callable[[], CardOcr] | None = None  # loads the OCR that reads ID cards held up to the camera, when wanted
     tether: Path | None = None  # a tethered camera's folder: each new JPEG there is a shutter frame
     _checks: LiveChecks | None = field(default=None, init=False, repr=False)
     _scanner: CodeScanner | None = field(default=None, init=False, repr=False)
+    _cards: CardScanner | None = field(default=None, init=False, repr=False)
     _chip: ChipWatcher | None = field(default=None, init=False, repr=False)
     _tether: TetherWatcher | None = field(default=None, init=False, repr=False)
     _tethered_frames: int = field(default=0, init=False, repr=False)
@@ -202,6 +212,10 @@ class CaptureSession:
             self._scanner = CodeScanner(source, lambda code: self.post(lambda: self.camera_code(code)))
             self._scanner.pause(self.workflow.step is Step.REVIEW)
             self._scanner.start()
+        if self.card_ocr is not None:
+            self._cards = CardScanner(source, lambda sight: self.post(lambda: self.camera_card(sight)), self.card_ocr)
+            self._cards.pause(self.workflow.step is Step.REVIEW)
+            self._cards.start()
         if self.live_checks:
             self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result))).start()
 
@@ -210,11 +224,10 @@ class CaptureSession:
         self._unwatch()
 
     def _unwatch(self) -> None:
-        if self._scanner is not None:
-            self._scanner.stop()
-        if self._checks is not None:
-            self._checks.stop()
-        self._scanner = self._checks = None
+        for watcher in (self._scanner, self._cards, self._checks):
+            if watcher is not None:
+                watcher.stop()
+        self._scanner = self._cards = self._checks = None
 
     def open_usb_camera(self, index: int, settings: UsbSettings) -> FrameSource:
         """The camera dialog's choice, in place of the camera in use."""
@@ -291,12 +304,35 @@ class CaptureSession:
             self.workflow.select(read.identification)
         self.listener.card(read)
 
+    def camera_card(self, sight: CardSight) -> None:
+        """An ID card held up to the camera, read (number and name) on the card scanner's thread: it follows the
+        rule of codes the camera sees (the OCR reads only a card held up close; one further back is never read),
+        so it identifies at once only while nobody is at the camera, and otherwise asks to switch (F4). A number
+        not in the roster is said, with the name read; a name read that is not the roster's is said beside the card."""
+        workflow = self.workflow
+        if workflow.step is Step.REVIEW or workflow.pressed is not None:
+            return
+        read = match_card(self.station.db, CardSource.CAMERA, sight.id_number, sight.name)
+        found, current = read.identification, workflow.student
+        if found.ok and found.student.student_no == (current.student_no if current else workflow.last_saved):
+            return  # the student at the camera, or the one just saved, still holding their card up
+        if current is None or not found.ok:
+            if found.ok:
+                workflow.select(found)
+            self.listener.card(read)
+            return
+        self._offer = replace(found, warnings=[*found.warnings, *filter(None, [read.name_mismatch])])
+        self.listener.offered(self._offer, OFFER_SWITCH_CARD.format(name=found.student.name, no=found.student.student_no,
+                                                                    current=current.name))
+
     def accept_offer(self) -> Identification:
-        """F4: the student whose code was held up is the one at the camera."""
+        """F4: the student whose code or card was held up is the one at the camera (what was said about the card
+        held up, such as a name unlike the roster's, is said again)."""
         offer, self._offer = self._offer, None
         if offer is None:
             raise StationError(NO_OFFER)
-        return self.workflow.identify(offer.student.student_no)
+        found = self.workflow.identify(offer.student.student_no)
+        return replace(found, warnings=[*found.warnings, *(w for w in offer.warnings if w not in found.warnings)])
 
     @property
     def offer(self) -> Identification | None:
@@ -420,8 +456,9 @@ class CaptureSession:
         self._pause_watching(False)
 
     def _pause_watching(self, measuring: bool) -> None:
-        if self._scanner is not None:
-            self._scanner.pause(measuring or self.workflow.step is Step.REVIEW)
+        for scanner in (self._scanner, self._cards):
+            if scanner is not None:
+                scanner.pause(measuring or self.workflow.step is Step.REVIEW)
         if self._checks is not None:
             self._checks.pause(measuring)
 

@@ -10,47 +10,63 @@ from __future__ import annotations
 
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
-from station.camera.source import FrameSource
+from station.camera.source import Frame, FrameSource
 from station.identify.frames import SeenCode, decode_codes
 from station.identify.repeat import RepeatFilter
 
 
-class CodeScanner:
-    def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None], rate_hz: float = 3.0,
-                 thorough_every: int = 6) -> None:
+class FrameWatcher(ABC):
+    """A thread that looks at the camera's newest frame at most `rate_hz` times a second (resting between looks,
+    never at every frame) and not while paused; what it looks for is the subclass's `_look`."""
+
+    def __init__(self, source: FrameSource, rate_hz: float, name: str) -> None:
         self._source = source
-        self._on_code = on_code
         self._interval = 1.0 / rate_hz
-        self._thorough_every = thorough_every
-        self._repeat = RepeatFilter()
         self._stop = threading.Event()
         self._paused = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="code scanner", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
-    def start(self) -> "CodeScanner":
+    def start(self):
         self._thread.start()
         return self
 
     def pause(self, paused: bool) -> None:
-        """Paused while a photo is being taken or reviewed: a code in view then means nothing."""
+        """Paused while a photo is being taken or reviewed: what is held up then means nothing."""
         (self._paused.set if paused else self._paused.clear)()
 
-    def stop(self) -> None:
+    def stop(self, wait_s: float = 2.0) -> None:
         self._stop.set()
-        self._thread.join(2.0)
+        self._thread.join(wait_s)
 
     def _run(self) -> None:
-        last_id = attempts = 0
+        last_id = 0
         while not self._stop.is_set():
             frame = self._source.wait_newer(last_id, timeout=0.5)
             if frame is None or self._paused.is_set():
                 continue
             last_id = frame.frame_id
-            thorough = attempts % self._thorough_every == 0
-            attempts += 1
-            for code in decode_codes(frame.image, thorough):
-                if self._repeat.accept(code.text, time.monotonic()):
-                    self._on_code(code)
+            self._look(frame)
             self._stop.wait(self._interval)
+
+    @abstractmethod
+    def _look(self, frame: Frame) -> None: ...
+
+
+class CodeScanner(FrameWatcher):
+    def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None], rate_hz: float = 3.0,
+                 thorough_every: int = 6) -> None:
+        super().__init__(source, rate_hz, "code scanner")
+        self._on_code = on_code
+        self._thorough_every = thorough_every
+        self._attempts = 0
+        self._repeat = RepeatFilter()
+
+    def _look(self, frame: Frame) -> None:
+        thorough = self._attempts % self._thorough_every == 0
+        self._attempts += 1
+        for code in decode_codes(frame.image, thorough):
+            if self._repeat.accept(code.text, time.monotonic()):
+                self._on_code(code)

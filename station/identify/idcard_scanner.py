@@ -1,0 +1,42 @@
+"""Watching the live camera for a resident ID card held up to it, on a thread of its own at a low rate.
+
+Reading a card costs a few tenths of a CPU-second (idcard_ocr), so the scanner looks at about one frame a
+second, never at every frame, and rests while a photo is taken or reviewed; a frame with no long text line
+large enough to be a card held up costs only the detector's small look (~0.05 CPU-s). The OCR's models load
+on this thread at its first look, so the window opens without waiting for them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from station.camera.source import Frame, FrameSource
+from station.identify.repeat import RepeatFilter
+from station.identify.scanner import FrameWatcher
+
+if TYPE_CHECKING:
+    from station.identify.idcard_ocr import CardOcr, CardSight
+
+
+class CardScanner(FrameWatcher):
+    """`on_card(sight)` once per card held up (again only after it was away for the repeat window)."""
+
+    def __init__(self, source: FrameSource, on_card: Callable[["CardSight"], None], make_ocr: Callable[[], "CardOcr"],
+                 rate_hz: float = 1.0) -> None:
+        super().__init__(source, rate_hz, "ID card scanner")
+        self._on_card = on_card
+        self._make_ocr = make_ocr
+        self._ocr: CardOcr | None = None
+        self._repeat = RepeatFilter()
+
+    def stop(self, wait_s: float = 5.0) -> None:
+        super().stop(wait_s)  # a card being read finishes its frame first
+
+    def _look(self, frame: Frame) -> None:
+        if self._ocr is None:
+            self._ocr = self._make_ocr()
+        sight = self._ocr.read_card(frame.image)
+        if sight is not None and self._repeat.accept(sight.id_number, time.monotonic()):
+            self._on_card(sight)
