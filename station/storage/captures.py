@@ -98,8 +98,8 @@ def _add_review_record(db: sqlite_utils.Database) -> None:
 
 
 def _add_identified_at(db: sqlite_utils.Database) -> None:
-    """When the student was identified at the camera, for the day report's time from identification to photo
-    ('' when unknown: photos from before this column, or a tethered camera's file given on the command line)."""
+    """When the student was identified (at the camera, or by `capture IMAGE --student` just before its checks), for
+    the day report's time from identification to photo ('' for photos taken before this column existed)."""
     db.execute("ALTER TABLE captures ADD COLUMN identified_at TEXT NOT NULL DEFAULT ''")
 
 
