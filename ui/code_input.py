@@ -22,7 +22,7 @@ class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
     Enter/Space/pedal release the shutter, Enter accepts in review, Esc retakes, F2 and F3 press the
     retake and absent buttons, Shift+F3 takes back the last absent mark, F4 switches to the student whose
-    code the camera saw held up."""
+    code the camera saw held up, F6 records the student's payment."""
 
     submitted = Signal(str, bool)  # text, came from a scanner
     enter = Signal()  # Enter on an empty field: the shutter, or accept in review
@@ -32,6 +32,7 @@ class CodeInput(QLineEdit):
     absent = Signal()  # F3
     undo_absent = Signal()  # Shift+F3
     switch = Signal()  # F4: switch to the student whose code the camera saw held up
+    pay = Signal()  # F6: record the student's payment
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,6 +71,9 @@ class CodeInput(QLineEdit):
             return
         if event.key() == Qt.Key_F4:
             self.switch.emit()
+            return
+        if event.key() == Qt.Key_F6:
+            self.pay.emit()
             return
         if event.key() == Qt.Key_F3:
             (self.undo_absent if event.modifiers() & Qt.ShiftModifier else self.absent).emit()

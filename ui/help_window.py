@@ -23,6 +23,7 @@ KEYS = (
     (Text("F3", "F3"), Text("把下一位标为缺席", "Mark the next student absent")),
     (Text("Shift+F3", "Shift+F3"), Text("撤销上一次缺席标记", "Take back the last absent mark")),
     (Text("F4", "F4"), Text("摄像头看到另一名学生的采集码时：切换到该学生", "The camera saw another student's code held up: switch to them")),
+    (Text("F6", "F6"), Text("登记当前学生的缴费（现金、微信、支付宝或免费）", "Record the current student's payment (cash, WeChat, Alipay or free)")),
     (Text("F1", "F1"), Text("显示本窗口（Esc 关闭）", "Show this window (Esc closes it)")),
     (Text("Ctrl+Q", "Ctrl+Q"), Text("退出工作站", "Quit the station")),
 )

@@ -32,6 +32,7 @@ from ui.file_dialogs import choose_folder
 from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.overlay import failed_titles, question_titles
+from ui.payment_dialog import PaymentDialog
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
 from ui.queue_window import QueueWindow
@@ -76,6 +77,8 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.NOT_LINKED: Text("未配置服务器，照片无法保存", "No server set up: photos cannot be saved"),
     Blocked.UNPAID: Text("未缴费：请先登记缴费（F6）", "Not paid: record the payment first (F6)"),
 }
+PAY = Text("登记缴费…（F6）", "Record payment… (F6)")
+PAYMENT_RECORDED = Text("已登记{name}的缴费：{payment}", "Payment recorded for {name}: {payment}")
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
 ABSENT = Text("下一位缺席（F3）", "Next is absent (F3)")
 MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码即可正常拍摄",
@@ -161,10 +164,12 @@ class MainWindow(QMainWindow):
         self.absent_button = QPushButton(t(ABSENT))
         self.undo_absent_button = QPushButton(t(UNDO_ABSENT))
         self.undo_absent_button.hide()
+        self.pay_button = QPushButton(t(PAY))
         self.slot_label = QLabel()
         self.slot_label.setObjectName("title")
         self.slot_label.setWordWrap(True)  # a long class name must not push the time out of sight
-        for button in (self.retake_button, self.shutter_button, self.absent_button, self.undo_absent_button):
+        for button in (self.retake_button, self.shutter_button, self.absent_button, self.undo_absent_button,
+                       self.pay_button):
             button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
         self._build_layout()
         self._build_menus()
@@ -195,6 +200,8 @@ class MainWindow(QMainWindow):
         self.retake_button.clicked.connect(self.ask_retake)
         self.absent_button.clicked.connect(self.mark_next_absent)
         self.undo_absent_button.clicked.connect(self.undo_absent)
+        self.pay_button.clicked.connect(self.record_payment)
+        self.code_input.pay.connect(lambda: self._press(self.pay_button))
         # the keys do what the buttons do, and only when the buttons could be pressed
         self.code_input.retake.connect(lambda: self._press(self.retake_button))
         self.code_input.absent.connect(lambda: self._press(self.absent_button))
@@ -241,6 +248,7 @@ class MainWindow(QMainWindow):
         side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
         side.addWidget(scroll_column(self.card), 1)
+        side.addWidget(self.pay_button)
         for widget in (self.message, self.warnings, self.problems, self.questions, self.shutter_button,
                        self.retake_button):
             side.addWidget(widget)
@@ -304,6 +312,7 @@ class MainWindow(QMainWindow):
 
     def _identified(self, found: Identification) -> None:
         self.card.show_identification(found)
+        self._show_fee()
         self.queue_window.follow(found.student.student_no)
         self._say(self.message, t(found.message), LEVEL[found.outcome])
         self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
@@ -463,6 +472,28 @@ class MainWindow(QMainWindow):
         self._say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
         self._show_step()
 
+    def record_payment(self) -> None:
+        """F6: the student on the card pays; the dialog forwards to the session, which says what it refuses."""
+        student = self.session.student
+        if student is None:
+            return
+        recorded = []
+        dialog = PaymentDialog(student.name, student.student_no, self.session.fee_price(),
+                               lambda method, amount, reason: recorded.append(
+                                   self.session.record_payment(student.student_no, method, amount, reason)), self)
+        if dialog.exec() and recorded:
+            status = self.session.fee_status(student.student_no)
+            self._say(self.message, t(PAYMENT_RECORDED.format(name=student.name, payment=status.describe())), "ok")
+            self._show_fee()
+            self.queue_window.refresh()
+            self._show_step()
+
+    def _show_fee(self) -> None:
+        student = self.session.student
+        if student is not None:
+            status = self.session.fee_status(student.student_no)
+            self.card.show_fee(status.describe(), status.paid)
+
     def mark_next_absent(self) -> None:
         entry = self.session.mark_next_absent()
         if entry is not None:
@@ -557,6 +588,7 @@ class MainWindow(QMainWindow):
         self.shutter_button.setVisible(not retake)
         self.retake_button.setVisible(retake)
         self.shutter_button.setEnabled(blocked is None)
+        self.pay_button.setEnabled(self.session.student is not None)
         if not retake:
             self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()

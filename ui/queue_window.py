@@ -15,12 +15,15 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 from station.capture.queue_board import QueueBoard, QueueState
 from station.i18n import Text
 from ui.i18n import t
+from ui.theme import BAD
 
 TITLE = Text("拍摄队列", "Photo queue")
 MIN_SIDE_WIDTH = 480  # narrower than this beside the main window, the queue goes behind it instead
 HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {current}    Next class: {next}")
 NONE = Text("无", "none")
-COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "State"))
+COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "State"),
+           Text("缴费", "Fee"))
+FEE = {True: Text("已缴", "paid"), False: Text("未缴", "not paid")}
 STATES = {
     QueueState.WAITING: (Text("等待", "Waiting"), "#ffffff"),
     QueueState.NOW: (Text("正在拍摄", "Now"), "#fff59d"),
@@ -66,9 +69,11 @@ class QueueWindow(QWidget):
         self.table.setRowCount(len(board.entries))
         for row, entry in enumerate(board.entries):
             label, colour = STATES[entry.state]
-            for column, value in enumerate((entry.class_name, entry.shown_no, entry.name, t(label))):
+            for column, value in enumerate((entry.class_name, entry.shown_no, entry.name, t(label), t(FEE[entry.paid]))):
                 item = QTableWidgetItem(value)
                 item.setBackground(QColor(colour))
+                if column == len(COLUMNS) - 1 and not entry.paid:
+                    item.setForeground(QColor(BAD))
                 item.setTextAlignment(Qt.AlignCenter)
                 self.table.setItem(row, column, item)
         self._keep_current_in_view()

@@ -8,6 +8,7 @@ from station.i18n import Text
 from station.identify.identify import Identification
 from station.roster.idnumber import mask
 from ui.i18n import t
+from ui.theme import BAD, OK
 
 FIELDS = (
     ("student_no", Text("学号", "Student no.")),
@@ -16,9 +17,11 @@ FIELDS = (
     ("major", Text("专业", "Major")),
     ("id_number", Text("证件号", "ID number")),
     ("status", Text("状态", "Status")),
+    ("fee", Text("缴费", "Fee")),
 )
 CAPTURED = Text("已拍摄（{n} 版）", "photographed (versions: {n})")
 NOT_CAPTURED = Text("未拍摄", "not yet photographed")
+PAY_KEY = Text("{fee}（F6 登记）", "{fee} (F6 to record)")
 NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
 
 
@@ -32,7 +35,7 @@ class StudentCard(QFrame):
         self.name.setWordWrap(True)
         layout.addWidget(self.name)
         grid = QGridLayout()
-        grid.setVerticalSpacing(2)  # all six rows fit beside the messages on a 1280x720 laptop
+        grid.setVerticalSpacing(2)  # all seven rows fit beside the messages on a 1280x720 laptop
         self.values: dict[str, QLabel] = {}
         for row, (key, label) in enumerate(FIELDS):
             caption = QLabel(t(label))
@@ -62,7 +65,14 @@ class StudentCard(QFrame):
         for key, value in shown.items():
             self.values[key].setText(value)
 
+    def show_fee(self, fee: Text, paid: bool) -> None:
+        """Paid (green) or not paid (red, with the key that records it), as the capture session says."""
+        value = self.values["fee"]
+        value.setText(t(fee) if paid else t(PAY_KEY.format(fee=fee)))
+        value.setStyleSheet(f"color: {OK if paid else BAD}; font-weight: 600")
+
     def clear(self) -> None:
         self.name.setText(t(NOBODY))
         for value in self.values.values():
             value.setText("—")
+            value.setStyleSheet("")

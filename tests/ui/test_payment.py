@@ -1,0 +1,91 @@
+"""Fees in the window: the card shows paid / not paid, F6 opens the payment dialog (method, amount preset to the
+price, a reason for a free set), the queue screen marks who has not paid, and a school that takes payment before
+the shutter sees the shutter say so until the payment is recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPainter
+
+from station.audit.trail import AuditTrail, entries
+from station.fees.ledger import Method
+from station.fees.settings import change_settings
+from tests.ui.conftest import on_next_dialog
+from ui.payment_dialog import PaymentDialog
+
+SHOTS = Path("/tmp/fees")
+
+
+def screenshot(window, dialog: PaymentDialog, name: str) -> None:
+    """The window with the dialog drawn where it stands over it, as the photographer sees them."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(window.mapFromGlobal(dialog.mapToGlobal(QPoint(0, 0))), dialog.grab())
+    painter.end()
+    picture.save(str(SHOTS / name))
+
+
+def queue_fee(window, student_no: str) -> str:
+    board = window.queue_window.board
+    row = next(i for i, e in enumerate(board.entries) if e.student_no == student_no)
+    return window.queue_window.table.item(row, 4).text()
+
+
+def test_f6_records_a_payment_from_the_card(qtbot, make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    assert window.card.values["fee"].text() == "未缴费（F6 登记）"
+    assert queue_fee(window, "2021010101") == "未缴"
+    seen = {}
+
+    def pay_by_wechat(dialog: PaymentDialog) -> None:
+        seen["amount"] = dialog.amount.text()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        qtbot.keyClick(dialog.amount, Qt.Key_2, Qt.AltModifier)  # Alt+2: WeChat, from the amount field
+        screenshot(window, dialog, "payment_dialog_zh.png")
+        dialog.submit()
+
+    on_next_dialog(pay_by_wechat, kind=PaymentDialog)
+    qtbot.keyClick(window.code_input, Qt.Key_F6)
+    assert seen["amount"] == "20.00"  # preset to the price per set
+    assert window.card.values["fee"].text().startswith("已缴费（微信 20.00 元")
+    assert queue_fee(window, "2021010101") == "已缴"
+    assert window.message.text().startswith("已登记林晓雯的缴费")
+    [payment] = [e for e in entries(station.db) if e.action == "payment"]
+    assert payment.operator == "测试摄影师" and payment.detail["method"] == "wechat"
+
+
+def test_a_free_set_needs_a_reason_said_in_the_dialog(qtbot, make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0002")
+    said = []
+
+    def free_without_then_with_reason(dialog: PaymentDialog) -> None:
+        dialog.choose(Method.FREE)
+        dialog.submit()
+        said.append((dialog.isVisible(), dialog.error.text()))
+        screenshot(window, dialog, "payment_free_refused_zh.png")
+        dialog.reason.setText("家庭经济困难，学校减免")
+        dialog.submit()
+
+    on_next_dialog(free_without_then_with_reason, kind=PaymentDialog)
+    window.pay_button.click()
+    assert said == [(True, "免费需要填写原因（如：家庭经济困难，学校减免）")]
+    assert window.card.values["fee"].text().startswith("已缴费（免费：家庭经济困难")
+
+
+def test_payment_before_the_shutter_greys_the_shutter_until_paid(qtbot, make_window, frames, station) -> None:
+    change_settings(AuditTrail(station, "管理员"), pay_before_shutter=True)
+    window = make_window(frames)
+    window.identify("DEMO0003")
+    assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "未缴费：请先登记缴费（F6）"
+    window.shutter()  # a key pressed anyway
+    assert "尚未缴费" in window.message.text()
+    on_next_dialog(lambda dialog: dialog.submit(), kind=PaymentDialog)  # cash at the price, as preset
+    qtbot.keyClick(window.code_input, Qt.Key_F6)
+    assert window.shutter_button.isEnabled()
+    window.queue_window.grab().save(str(SHOTS / "queue_fees_zh.png"))
