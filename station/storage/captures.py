@@ -136,11 +136,13 @@ class StoredCapture:
     version: CaptureVersion
     files: dict[str, Path]  # kind -> absolute path
     sha256: dict[str, str]  # kind -> digest of the file as written
+    identity: str = ""  # the identity comparison recorded at review (JSON), sent with the photo
 
 
 def stored_capture(db: sqlite_utils.Database, home: Path, uid: str) -> StoredCapture | None:
     row = db.execute(
-        f"SELECT {_VERSION_COLUMNS}, chsi_file, original_file, chsi_sha256, original_sha256 FROM captures WHERE uid = ?",
+        f"SELECT {_VERSION_COLUMNS}, chsi_file, original_file, chsi_sha256, original_sha256, identity FROM captures "
+        "WHERE uid = ?",
         [uid],
     ).fetchone()
     if row is None:
@@ -149,6 +151,7 @@ def stored_capture(db: sqlite_utils.Database, home: Path, uid: str) -> StoredCap
         version=CaptureVersion(*row[:9]),
         files={"chsi": home / row[9], "original": home / row[10]},
         sha256={"chsi": row[11], "original": row[12]},
+        identity=row[13],
     )
 
 

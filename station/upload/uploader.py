@@ -86,7 +86,7 @@ def upload_meta(stored: StoredCapture, files: dict[str, bytes]) -> dict[str, obj
     version = stored.version
     return {"uid": version.uid, "student_no": version.student_no, "version": version.version,
             "captured_at": version.captured_at, "station_id": version.station_id, "operator": version.operator,
-            "reason": version.reason, "override_reason": version.override_reason,
+            "reason": version.reason, "override_reason": version.override_reason, "identity": stored.identity,
             "sha256": {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()}}
 
 

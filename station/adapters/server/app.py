@@ -14,9 +14,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from station.i18n import Text
+from station.storage.envelope import EnvelopeError
 from station.adapters.server import pages
 from station.adapters.server.home import ServerContext, server_home, token_digest
-from station.adapters.server.intake import STORED, Refused, UploadRequest, accept
+from station.adapters.server.intake import STORED, UID, Refused, UploadRequest, accept, read_blob
 from station.adapters.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
 
 BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
@@ -101,6 +102,24 @@ def create_app(server: ServerContext) -> ASGIApp:
         if class_name not in state.classes:
             raise HTTPException(404)
         return pages.class_page(state.classes[class_name])
+
+    @app.get("/identity", response_class=HTMLResponse, dependencies=[Depends(registrar)])
+    def identity() -> str:
+        return pages.identity_page(server.store)
+
+    @app.get("/photos/{uid}.jpg", dependencies=[Depends(registrar)])
+    def photo(uid: str) -> Response:
+        """A capture's thumbnail for the registrar's pages (biometric: never cached by the browser)."""
+        upload = server.store.get_upload(uid) if UID.match(uid) else None
+        if upload is None:
+            raise HTTPException(404)
+        try:
+            small = pages.thumbnail(read_blob(server, upload, "chsi"))
+        except (EnvelopeError, OSError):
+            small = None
+        if small is None:
+            raise HTTPException(404)
+        return Response(small, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
     @app.get("/missing", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def missing_list() -> str:

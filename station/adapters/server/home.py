@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -27,6 +28,9 @@ from station.adapters.server import tls
 from station.adapters.server.store import MetaStore
 from station.storage.atomic import write_atomic
 from station.storage.envelope import public_key_to_b64
+
+if TYPE_CHECKING:
+    from station.adapters.server.faces import ServerFaces
 
 ENV_SERVER_HOME = "PHOTO_STATION_SERVER_HOME"
 # When set at `init`, the private key file is encrypted with it, and `serve`, `import` and
@@ -150,6 +154,13 @@ class ServerContext:
             raise StationError(KEY_LOCKED) from exc
         assert isinstance(key, X25519PrivateKey)
         return key
+
+    @cached_property
+    def faces(self) -> ServerFaces:
+        """The swap check across stations (loads the face models at the first capture it measures)."""
+        from station.adapters.server.faces import ServerFaces  # OpenCV only where captures are received
+
+        return ServerFaces(self.store, self.private_key)
 
     def tls_files(self) -> tuple[Path, Path]:
         """Certificate and key for HTTPS; a folder made before servers spoke HTTPS gets a self-signed pair now."""

@@ -9,6 +9,8 @@ it is kept, so a damaged or forged blob is refused, never stored as good.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -19,6 +21,8 @@ from station.roster.importer import valid_student_no
 from station.adapters.server.home import ServerContext
 from station.adapters.server.store import Upload, utc_now
 from station.storage.atomic import write_atomic
+from station.identity.swaps import CAPTURE, REFERENCE
+from station.identity.verify import LEVELS
 from station.storage.envelope import EnvelopeError, image_meta, open_with_server_key
 
 KINDS = ("chsi", "original")
@@ -28,6 +32,10 @@ MAX_VERSION = 100_000  # retakes of one student; a bigger number is not a statio
 MAX_TEXT = 1000  # operator, reasons: a sentence, not a file
 STORED, DUPLICATE = "stored", "duplicate"
 MAX_CLOCK_OFFSET = timedelta(days=365 * 30)  # a clock fallen back to its BIOS date, not a typo'd year 9999
+MAX_IDENTITY = 4000  # the station's identity record: a few checks and a reason
+CHECK_LEVELS = (*LEVELS, "unmeasured")
+CHECK_AGAINST = ("reference", "previous", "swap")
+log = logging.getLogger(__name__)
 
 BAD_META = Text("上传信息不完整或无效：{field}", "Upload metadata is incomplete or not valid: {field}")
 BAD_STUDENT_NO = Text("学号“{student_no}”不符合名单规则（1 到 32 个字符，只能包含字母、数字、-、_），拒绝接收。",
@@ -118,7 +126,45 @@ def _checked_upload(station_id: str, request: UploadRequest, source: str) -> Upl
                   operator=_text(meta, "operator", MAX_TEXT, required=False),
                   reason=_text(meta, "reason", MAX_TEXT, required=False),
                   override_reason=_text(meta, "override_reason", MAX_TEXT, required=False),
-                  chsi_sha256=digests["chsi"], original_sha256=digests["original"], source=source)
+                  chsi_sha256=digests["chsi"], original_sha256=digests["original"], source=source,
+                  identity=_identity(meta))
+
+
+def _score(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1.0 <= value <= 1.0:
+        raise Refused(422, BAD_META.format(field="identity"))
+    return float(value)
+
+
+def _identity(meta: dict) -> str:
+    """The station's identity record (station.capture.identity_check.recorded), kept only as known fields with
+    checked values: the registrar's page shows it."""
+    raw = _text(meta, "identity", MAX_IDENTITY, required=False)
+    if not raw:
+        return ""
+    bad = Refused(422, BAD_META.format(field="identity"))
+    try:
+        parsed = json.loads(raw)
+    except ValueError as exc:
+        raise bad from exc
+    checks, reason = (parsed.get("checks"), parsed.get("reason", "")) if isinstance(parsed, dict) else (None, None)
+    if not isinstance(checks, list) or not isinstance(reason, str) or len(reason) > MAX_TEXT:
+        raise bad
+    kept = []
+    for check in checks:
+        if not isinstance(check, dict) or check.get("against") not in CHECK_AGAINST or check.get("level") not in CHECK_LEVELS:
+            raise bad
+        item = {"against": check["against"], "level": check["level"], "score": _score(check.get("score"))}
+        if check["against"] == "swap":
+            other, source, uid = check.get("student_no"), check.get("source"), check.get("uid", "")
+            if (not isinstance(other, str) or not valid_student_no(other) or source not in (CAPTURE, REFERENCE)
+                    or not isinstance(uid, str) or (uid and not UID.match(uid))):
+                raise bad
+            item.update(student_no=other, source=source, uid=uid, own_score=_score(check.get("own_score")))
+        kept.append(item)
+    return json.dumps({"checks": kept, "reason": reason}, ensure_ascii=False)
 
 
 def accept(server: ServerContext, station_id: str, request: UploadRequest, source: str) -> str:
@@ -129,13 +175,21 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
     existing = server.store.get_upload(upload.uid)
     if existing is not None:
         return _same_or_conflict(existing, upload)
-    for kind in KINDS:
-        _check_sealed(server, upload, kind, request.files[kind])
+    opened = {kind: _check_sealed(server, upload, kind, request.files[kind]) for kind in KINDS}
     for kind in KINDS:
         write_atomic(blob_path(server, upload.uid, kind), request.files[kind])
     if server.store.insert_upload(upload):
+        _measure_face(server, upload, opened["chsi"])
         return STORED
     return _same_or_conflict(server.store.get_upload(upload.uid), upload)
+
+
+def _measure_face(server: ServerContext, upload: Upload, chsi_jpeg: bytes) -> None:
+    """The swap check across stations; the photo is stored already, so a failure here is logged, never refused."""
+    try:
+        server.faces.check(upload, chsi_jpeg)
+    except Exception:  # noqa: BLE001 - a face check must never cost a photo its place on the server
+        log.exception("face of upload %s not measured", upload.uid)
 
 
 def _clock_offset_ms(sent_at: object, received_at: str) -> int:
@@ -158,13 +212,15 @@ def _same_or_conflict(existing: Upload | None, upload: Upload) -> str:
     raise Refused(409, CONFLICT.format(uid=upload.uid))
 
 
-def _check_sealed(server: ServerContext, upload: Upload, kind: str, blob: bytes) -> None:
+def _check_sealed(server: ServerContext, upload: Upload, kind: str, blob: bytes) -> bytes:
+    """The file's image, once it opens with the server key and carries this upload's metadata."""
     try:
-        sealed, _ = open_with_server_key(blob, server.private_key)
+        sealed, image = open_with_server_key(blob, server.private_key)
     except EnvelopeError as exc:
         raise Refused(422, UNREADABLE.format(kind=kind, what=exc.what)) from exc
     if sealed != image_meta(upload.uid, kind, upload.student_no, upload.version, upload.captured_at, upload.station_id):
         raise Refused(422, META_MISMATCH.format(kind=kind))
+    return image
 
 
 def read_blob(server: ServerContext, upload: Upload, kind: str) -> bytes:

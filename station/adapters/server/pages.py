@@ -1,5 +1,6 @@
 """The registrar's view: per class who is captured, who is missing (未拍摄名单), retakes,
-and each station's queue health; the missing list as CSV or XLSX. Plain server-rendered HTML."""
+each station's queue health, and the captures whose identity is in doubt (身份核验); the missing list as CSV or
+XLSX. Plain server-rendered HTML; photos only as thumbnails through the registrar's own authenticated route."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
+import cv2
+import numpy as np
 from openpyxl import Workbook
 
 from station.localtime import local_time
-from station.adapters.server.store import MetaStore, Upload
+from station.adapters.server.store import MetaStore, Upload, UploadFace
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
+THUMB_WIDTH = 120  # px: the registrar compares two faces, not checks the photo
 
 
 @dataclass
@@ -110,6 +114,79 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A capture whose identity is in doubt: the station's verdict, or the server's swap check."""
+
+    upload: Upload
+    said: str  # what was found, in words
+    reason: str  # the photographer's recorded reason ('' when none)
+    other_uid: str = ""  # the capture on this server the face also matches ('' when none held here)
+
+
+AGAINST = {"reference": "与学籍照片", "previous": "与上一版照片"}
+LEVEL_SAID = {"same": "为同一人", "uncertain": "不能确定", "different": "不是同一人", "unmeasured": "未能比对"}
+DOUBTFUL = ("uncertain", "different")
+
+
+def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
+    """(the stations' verdicts that are uncertain or different, swaps included; the server's suspected swaps)."""
+    uploads = {u.uid: u for u in store.uploads()}
+    names = {s["student_no"]: s["name"] for s in store.students()}
+    stations = []
+    for upload in uploads.values():
+        record = json.loads(upload.identity) if upload.identity else {"checks": []}
+        for check in record["checks"]:
+            if check["level"] not in DOUBTFUL:
+                continue
+            if check["against"] == "swap":
+                other = check["student_no"]
+                what = "学籍照片" if check["source"] == "reference" else "照片"
+                said = f"这张脸与{names.get(other, '')}（{other}）的{what}为同一人"
+            else:
+                said = AGAINST[check["against"]] + LEVEL_SAID[check["level"]]
+            score = "" if check["score"] is None else f"（{check['score']:.2f}）"
+            stations.append(Doubt(upload, said + score, record["reason"],
+                                  check.get("uid", "") if check.get("uid") in uploads else ""))
+    server = [Doubt(uploads[f.uid], f"这张脸与{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的照片为同一人"
+                                    f"（{f.score:.2f}）", "", f.suspect_uid)
+              for f in store.faces() if f.suspect_uid and f.uid in uploads]
+    return stations, server
+
+
+def thumbnail(jpeg: bytes) -> bytes | None:
+    """The CHSI photo THUMB_WIDTH wide (None: it does not decode)."""
+    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return None
+    height = round(image.shape[0] * THUMB_WIDTH / image.shape[1])
+    ok, data = cv2.imencode(".jpg", cv2.resize(image, (THUMB_WIDTH, height), interpolation=cv2.INTER_AREA),
+                            [cv2.IMWRITE_JPEG_QUALITY, 85])
+    return data.tobytes() if ok else None
+
+
+def _thumb(uid: str) -> str:
+    return f'<img src="/photos/{quote(uid)}.jpg" width="{THUMB_WIDTH}" alt="">' if uid else "—"
+
+
+def identity_page(store: MetaStore) -> str:
+    """Every capture a station found uncertain or another person's, and every swap the server suspects, each with
+    the photo and (where this server holds it) the other student's photo."""
+    stations, server = identity_doubts(store)
+    names = {s["student_no"]: s["name"] for s in store.students()}
+
+    def rows(doubts: list[Doubt]) -> list[list[str]]:
+        return [[escape(d.upload.student_no), escape(names.get(d.upload.student_no, "")), escape(d.upload.station_id),
+                 escape(_when(d.upload)), _thumb(d.upload.uid), f'<span class="bad">{escape(d.said)}</span>',
+                 _thumb(d.other_uid), escape(d.reason or "—")] for d in doubts]
+
+    header = ["学号", "姓名", "工作站", "拍摄时间", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
+    body = (f"<h2>工作站比对：身份不确定或不是本人（{len(stations)}）</h2>" + _table(header, rows(stations))
+            + f"<h2>服务器比对：疑似与其他学生互换（{len(server)}）</h2>" + _table(header, rows(server))
+            + '<p><a href="/">返回汇总</a></p>')
+    return _page("身份核验", body)
+
+
 def overview_page(state: SchoolState) -> str:
     class_rows = [[f'<a href="/classes/{quote(c.name)}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), f'<span class="bad">{len(c.missing)}</span>', str(len(c.retakes))]
@@ -126,6 +203,7 @@ def overview_page(state: SchoolState) -> str:
             + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows))
     if state.off_roster:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
+    body += '<p><a href="/identity">身份核验</a>（身份不确定、不是本人、疑似互换的照片）</p>'
     return _page("毕业生图像采集 — 汇总", body)
 
 

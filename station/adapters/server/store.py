@@ -62,6 +62,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 2: how far the sending station's clock was behind the server's (ms), to order retakes across stations
     # (BIGINT: a laptop whose clock fell back years is exactly the case, and PostgreSQL's INTEGER is 32-bit)
     ("ALTER TABLE uploads ADD COLUMN clock_offset_ms BIGINT NOT NULL DEFAULT 0",),
+    # 3: the station's identity verdict (JSON: the checks, their scores, any reason), and each capture's face as
+    # the server measured it (sealed to the server's own key, base64) with the other student it matches best when
+    # that is a suspected swap
+    ("ALTER TABLE uploads ADD COLUMN identity TEXT NOT NULL DEFAULT ''",
+     """CREATE TABLE IF NOT EXISTS upload_faces (
+            uid                TEXT PRIMARY KEY,
+            student_no         TEXT NOT NULL,
+            embedding          TEXT NOT NULL,
+            suspect_uid        TEXT NOT NULL DEFAULT '',
+            suspect_student_no TEXT NOT NULL DEFAULT '',
+            score              DOUBLE PRECISION
+        )"""),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -71,7 +83,7 @@ NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序
 MIGRATION_LOCK = 20261124
 
 UPLOAD_COLUMNS = ("uid", "station_id", "student_no", "version", "captured_at", "received_at", "operator", "reason",
-                  "override_reason", "chsi_sha256", "original_sha256", "source", "clock_offset_ms")
+                  "override_reason", "chsi_sha256", "original_sha256", "source", "clock_offset_ms", "identity")
 STUDENT_COLUMNS = ("student_no", "name", "class_name", "id_number", "gender", "college", "major")
 
 
@@ -95,6 +107,7 @@ class Upload:
     source: str  # "network" or "usb"
     # server time minus the station's clock when it sent this (network uploads; 0 when unknown, e.g. USB)
     clock_offset_ms: int = 0
+    identity: str = ""  # the station's comparison of the face (station.capture.identity_check.recorded), checked
 
     @property
     def captured_on_server_clock(self) -> datetime:
@@ -120,6 +133,16 @@ def in_capture_order(uploads: list[Upload]) -> list[Upload]:
         previous = latest.get((upload.student_no, upload.station_id))
         latest[upload.student_no, upload.station_id] = effective[upload.uid] = max(at, previous) if previous else at
     return sorted(uploads, key=lambda u: (u.student_no, effective[u.uid], u.version, u.received_at))
+
+
+@dataclass(frozen=True)
+class UploadFace:
+    uid: str
+    student_no: str
+    embedding: str  # base64 of the sealed float32 vector
+    suspect_uid: str = ""  # another student's capture this face matches better than its own ('' when none)
+    suspect_student_no: str = ""
+    score: float | None = None
 
 
 SQLITE_PATIENCE = 30.0  # seconds a server waits for another one's lock before giving up
@@ -284,6 +307,18 @@ class MetaStore:
         for upload in self.uploads():
             current[upload.student_no] = upload
         return current
+
+    # --- faces ------------------------------------------------------------------
+    def insert_face(self, face: "UploadFace") -> None:
+        with self.transaction() as cur:
+            self.run(cur, "INSERT INTO upload_faces(uid, student_no, embedding, suspect_uid, suspect_student_no, score) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
+                     [face.uid, face.student_no, face.embedding, face.suspect_uid, face.suspect_student_no, face.score])
+
+    def faces(self) -> list["UploadFace"]:
+        """Every capture's face measured so far."""
+        rows = self.rows("SELECT uid, student_no, embedding, suspect_uid, suspect_student_no, score FROM upload_faces")
+        return [UploadFace(*r) for r in rows]
 
     # --- roster -----------------------------------------------------------------
     def upsert_students(self, students: Sequence[dict[str, str]]) -> int:

@@ -1,0 +1,90 @@
+"""The server's swap check: each incoming capture's face against every other student's capture, from every station.
+
+A station compares a new face with what it holds itself (station.identity.swaps); the server holds every station's
+captures, so the same rule here catches a face photographed as one student at one station and as another student
+at another. Each face is embedded once, when its upload is stored, and kept sealed to the server's own key; each
+server process keeps the opened vectors in memory. A capture whose face cannot be measured is stored all the same
+(the registrar's page then has no server verdict for it).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+
+import cv2
+import numpy as np
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.adapters.server.store import MetaStore, Upload, UploadFace
+from station.identity.embedder import FaceEmbedder, FaceProblem
+from station.identity.swaps import CAPTURE, FaceGallery, StoredFace, find_swap
+from station.identity.verify import MODEL_ID
+from station.storage.envelope import EnvelopeError, open_with_server_key, seal
+
+log = logging.getLogger(__name__)
+
+
+def _meta(uid: str, student_no: str) -> dict[str, object]:
+    return {"uid": uid, "kind": "embedding", "student_no": student_no, "model": MODEL_ID}
+
+
+class ServerFaces:
+    """One per server process; thread-safe (the web server's worker threads share it)."""
+
+    def __init__(self, store: MetaStore, private_key: X25519PrivateKey) -> None:
+        self._store = store
+        self._key = private_key
+        self._lock = threading.Lock()
+        self._embedder: FaceEmbedder | None = None
+        self._opened: dict[str, np.ndarray] = {}  # uid -> vector, read once per process
+
+    def check(self, upload: Upload, chsi_jpeg: bytes) -> UploadFace | None:
+        """Embed the new capture, look for a swap, keep both; None when no face could be measured."""
+        with self._lock:
+            vector = self._embed(chsi_jpeg)
+            if vector is None:
+                return None
+            suspect = find_swap(vector, self._gallery(upload), upload.student_no)
+            sealed = seal(vector.tobytes(), _meta(upload.uid, upload.student_no), self._key.public_key(), None)
+            face = UploadFace(upload.uid, upload.student_no, base64.b64encode(sealed).decode("ascii"),
+                              suspect.face.ref if suspect else "", suspect.face.student_no if suspect else "",
+                              round(suspect.score, 4) if suspect else None)
+            self._store.insert_face(face)
+            self._opened[upload.uid] = vector
+            return face
+
+    def _embed(self, jpeg: bytes) -> np.ndarray | None:
+        image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        if image is None:
+            return None
+        if self._embedder is None:
+            self._embedder = FaceEmbedder()
+        try:
+            return self._embedder.embed(image).vector
+        except FaceProblem:
+            return None
+
+    def _gallery(self, upload: Upload) -> FaceGallery:
+        """Every earlier capture of the student (their own faces) and every other student's registered capture."""
+        registered = {u.uid for u in self._store.registered().values()}
+        items = []
+        for face in self._store.faces():
+            if face.uid == upload.uid or (face.student_no != upload.student_no and face.uid not in registered):
+                continue
+            vector = self._vector(face)
+            if vector is not None:
+                items.append((StoredFace(face.student_no, CAPTURE, face.uid), vector))
+        return FaceGallery.build(items)
+
+    def _vector(self, face: UploadFace) -> np.ndarray | None:
+        if face.uid not in self._opened:
+            try:
+                meta, raw = open_with_server_key(base64.b64decode(face.embedding), self._key)
+            except (EnvelopeError, ValueError):
+                return None
+            if meta != _meta(face.uid, face.student_no):
+                return None
+            self._opened[face.uid] = np.frombuffer(raw, np.float32)
+        return self._opened[face.uid]

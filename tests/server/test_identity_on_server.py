@@ -1,0 +1,95 @@
+"""The identity verdict travels with the photo, and the server compares each capture with every other station's: a
+face photographed as one student at station S01 and as another at S02 is listed as a suspected swap, with both
+photos, on the registrar's page (thumbnails through its authenticated route). A real server on 127.0.0.1, real
+photos through the real CHSI pipeline, real uploads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import httpx
+import numpy as np
+import pytest
+
+from station.adapters.demo import DEMO_DIR
+from station.adapters.server.home import ServerContext, init_server
+from station.pinning import pinned_context
+from station.storage.captures import CaptureStore
+from station.upload.uploader import Uploader
+from tests.server import crafted
+from tests.upload.kit import LiveServer, add_students, linked_station, station_key
+
+DIFFERENT = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.05}],
+                        "reason": "已核对身份证，确是本人"}, ensure_ascii=False)
+
+
+@pytest.fixture
+def day(tmp_path: Path):
+    password = init_server(tmp_path / "srv").registrar_password
+    server = LiveServer(ServerContext(tmp_path / "srv"))
+    server.start()
+    server.context.store.upsert_students([{"student_no": f"2020000{n}", "name": f"学生{n}", "class_name": "计科2001"}
+                                          for n in range(1, 4)])
+    yield server, password, tmp_path
+    server.stop()
+
+
+def station_at(root: Path, server: LiveServer, station_id: str):
+    station = linked_station(root / station_id, server.context, server.url, server.context.add_station(station_id),
+                             station_id)
+    add_students(station, "计科2001", ["20200001", "20200002", "20200003"])
+    return station, station_key(root / station_id)
+
+
+def registrar(server: LiveServer, password: str | None) -> httpx.Client:
+    return httpx.Client(base_url=server.url, auth=("registrar", password) if password else None,
+                        verify=pinned_context(server.context.cert_sha256))
+
+
+def test_a_face_registered_as_another_student_at_another_station_is_listed_with_both_photos(day, pipeline) -> None:
+    server, password, root = day
+    first, second = (pipeline.process(cv2.imread(str(DEMO_DIR / "kiosk" / name))).jpeg
+                     for name in ("01_good.jpg", "02_good_shifted.jpg"))
+    s01, key01 = station_at(root, server, "S01")
+    s02, key02 = station_at(root, server, "S02")
+    theirs = CaptureStore(s01, key01).save("20200001", first, b"o", operator="op")
+    Uploader(s01.home, key01).drain()
+    doubted = CaptureStore(s01, key01).save("20200003", first, b"o", operator="op", identity=DIFFERENT)
+    Uploader(s01.home, key01).drain()
+    swapped = CaptureStore(s02, key02).save("20200002", second, b"o", operator="op")
+    Uploader(s02.home, key02).drain()
+    faces = {f.uid: f for f in server.context.store.faces()}
+    assert faces[swapped.uid].suspect_uid == theirs.uid and faces[swapped.uid].score > 0.5
+    assert faces[theirs.uid].suspect_uid == ""  # the first capture of that face had nobody to match
+    assert json.loads(server.context.store.get_upload(doubted.uid).identity)["reason"] == "已核对身份证，确是本人"
+    with registrar(server, password) as client:
+        page = client.get("/identity").text
+        stations, suspects = page.split("服务器比对")
+        assert doubted.uid in stations and "与学籍照片不是同一人（0.05）" in stations and "已核对身份证" in stations
+        row = suspects.split(f"/photos/{swapped.uid}.jpg")[1].split("</tr>")[0]
+        assert f"/photos/{theirs.uid}.jpg" in row and "学生1（20200001）" in row  # both photos side by side
+        thumb = client.get(f"/photos/{swapped.uid}.jpg")
+        assert thumb.headers["content-type"] == "image/jpeg" and thumb.headers["cache-control"] == "no-store"
+        assert cv2.imdecode(np.frombuffer(thumb.content, np.uint8), cv2.IMREAD_COLOR).shape[1] == 120
+        assert client.get("/photos/" + "0" * 32 + ".jpg").status_code == 404
+        assert "身份核验" in client.get("/").text
+    with registrar(server, None) as client:
+        assert client.get(f"/photos/{swapped.uid}.jpg").status_code == 401
+        assert client.get("/identity").status_code == 401
+    s01.close()
+    s02.close()
+
+
+@pytest.mark.parametrize("identity", ["not json", json.dumps([1]), json.dumps({"checks": [{"against": "x"}]}),
+                                      json.dumps({"checks": [{"against": "swap", "level": "different", "score": 2}]}),
+                                      json.dumps({"checks": [], "reason": "x" * 5000})])
+def test_a_malformed_identity_record_is_a_422(day, identity: str) -> None:
+    server, *_ = day
+    token = server.context.add_station("S09")
+    blobs = crafted.files()
+    meta = {**crafted.meta("S09", "20200001", blobs), "identity": identity}
+    with server.client(token) as client:
+        response = client.post("/api/v1/uploads", **crafted.multipart(json.dumps(meta), blobs))
+    assert response.status_code == 422 and "identity" in response.json()["detail"]["en"]
