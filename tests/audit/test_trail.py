@@ -104,3 +104,13 @@ def test_the_log_exports_to_csv_and_xlsx_with_its_hashes(station: Station, home:
         export_audit(station.db, tmp_path / "audit.pdf")
     assert main(["audit", "--export", str(tmp_path / "audit.txt"), "--home", str(home)]) == 2
     assert "xlsx" in capsys.readouterr().err
+
+
+def test_a_change_of_the_server_link_is_recorded_without_the_token(station: Station, home: Path, capsys) -> None:
+    assert main(["server-config", "--station-id", "ST-07", "--token", "s3cret-token", "--home", str(home)]) == 0
+    [entry] = entries(station.db)
+    assert (entry.action, entry.station_id, entry.detail) == ("settings", "ST-07",
+                                                              {"setting": "server_link", "changed": ["station_id", "token"]})
+    assert "s3cret" not in json.dumps(entry.detail)
+    assert main(["server-config", "--home", str(home)]) == 0  # only shown: nothing recorded
+    assert len(entries(station.db)) == 1

@@ -7,6 +7,7 @@ import codecs
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
+from station.audit.trail import Action, AuditTrail, default_operator
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -58,6 +59,9 @@ def _server_config(args: argparse.Namespace) -> int:
                "cert_sha256": args.server_cert_sha256}
     changed = any(v is not None for v in changes.values())
     link = save_link(station.db, **changes) if changed else load_link(station.db)
+    if changed:  # which settings changed, never the token itself
+        AuditTrail(station, default_operator(station)).record(
+            Action.SETTINGS, setting="server_link", changed=sorted(k for k, v in changes.items() if v is not None))
     shown = {"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
              "public_key": link.public_key, "server_cert_sha256": link.cert_sha256, "updated_at": link.updated_at}
     if args.json:
