@@ -33,7 +33,8 @@ class Layout:
 
 
 LAYOUTS = {
-    # 6-inch photo paper (152 x 102 mm) in landscape: 6 mm side margins (the left one carries the name), 2 mm top and bottom.
+    # 6-inch photo paper (152 x 102 mm) in landscape: 6 mm side margins (the left one carries the name), 2 mm top
+    # and bottom.
     "6inch": Layout("6inch", 152.0, 102.0, ((6.0, 2.0),)),
     # A4 landscape: two sets across (6 + 140 + 5 + 140 + 6) and two down (5 + 98 + 4 + 98 + 5).
     "a4": Layout("a4", 297.0, 210.0, ((6.0, 5.0), (151.0, 5.0), (6.0, 107.0), (151.0, 107.0))),

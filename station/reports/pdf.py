@@ -26,7 +26,7 @@ def report_pdf(report: DayReport, lang: str) -> bytes:
     document.set_text_size(15)
     document.cell(text=document.drawable(title(report, lang)), new_x="LMARGIN", new_y="NEXT")
     _heading(document, labels.CLASSES.get(lang))
-    _table(document, labels.CLASS_HEAD, [[*row[:-1], yuan(row[-1])] for row in class_rows(report)], lang)
+    _table(document, labels.CLASS_HEAD, [[*row[:-1], yuan(row[-1])] for row in class_rows(report, lang)], lang)
     _heading(document, labels.DAY.get(lang))
     _line(document, labels.PHOTOS_TODAY.format(photos=report.photos, students=report.students).get(lang))
     median = (labels.MEDIAN.format(seconds=round(report.median_to_photo_s), n=report.timed_photos)

@@ -44,24 +44,26 @@ def _sheet(sheet: Worksheet, name: Text, head: tuple[Text, ...], lang: str) -> N
 
 def _classes(sheet: Worksheet, report: DayReport, lang: str) -> None:
     _sheet(sheet, labels.CLASSES, labels.CLASS_HEAD, lang)
-    for row in class_rows(report):
+    for row in class_rows(report, lang):
         sheet.append([*row[:-1], row[-1] / 100])
-    if len(report.classes) > 1:
-        sums = [sum(column) for column in zip(*(row[1:] for row in class_rows(report)))]
-        sheet.append([labels.TOTAL.get(lang), *sums[:-1], sums[-1] / 100])
 
 
-def class_rows(report: DayReport) -> list[tuple[str, int, int, int, int, int, int, int]]:
-    """Per class: name, students, photographed, retaken, absent, not yet, paid students, fees in fen."""
-    return [(c.class_name, c.students, c.photographed, c.retaken, c.absent, c.waiting, c.fees.paid_students,
+def class_rows(report: DayReport, lang: str) -> list[tuple[str, int, int, int, int, int, int, int]]:
+    """Per class: name, students, photographed, retaken, absent, not yet, paid students, fees in fen; then the
+    total when there are several classes."""
+    rows = [(c.class_name, c.students, c.photographed, c.retaken, c.absent, c.waiting, c.fees.paid_students,
              c.fees.total_fen) for c in report.classes]
+    if len(rows) > 1:
+        rows.append((labels.TOTAL.get(lang), *(sum(column) for column in zip(*(row[1:] for row in rows)))))
+    return rows
 
 
 def _missing(sheet: Worksheet, report: DayReport, lang: str) -> None:
     _sheet(sheet, labels.MISSING, labels.MISSING_HEAD, lang)
     for c in report.classes:
         for m in c.missing:
-            sheet.append([c.class_name, m.person.student_no, m.person.name, (labels.ABSENT if m.absent else labels.WAITING).get(lang)])
+            status = labels.ABSENT if m.absent else labels.WAITING
+            sheet.append([c.class_name, m.person.student_no, m.person.name, status.get(lang)])
 
 
 def _overrides(sheet: Worksheet, report: DayReport, lang: str) -> None:

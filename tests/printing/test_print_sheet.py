@@ -37,7 +37,8 @@ def test_six_inch_paper_holds_one_student_eight_times_at_true_two_inch_size(stor
         assert photo.dpi >= 300
         assert 0 <= photo.x and photo.x + photo.w <= page.w and 0 <= photo.y and photo.y + photo.h <= page.h
     assert not any(_overlaps(a, b) for i, a in enumerate(page.images) for b in page.images[i + 1:])
-    assert sorted({round(p.x) for p in page.images}) == [6, 41, 76, 111] and sorted({round(p.y) for p in page.images}) == [2, 51]
+    assert sorted({round(p.x) for p in page.images}) == [6, 41, 76, 111]
+    assert sorted({round(p.y) for p in page.images}) == [2, 51]
     assert len(page.lines) == 5 * 2 + 3 * 2  # a mark at both ends of every cutting line: 5 down, 3 across
     for x1, y1, x2, y2 in page.lines:  # no cut mark runs into a photo
         assert not any(p.x + 0.01 < max(x1, x2) and min(x1, x2) < p.x + p.w - 0.01 and
@@ -88,7 +89,8 @@ def test_a4_holds_four_students_a_page_and_everyone_not_printed_is_named(store, 
 def test_nobody_printable_is_a_message_and_no_file(store, tmp_path: Path) -> None:
     out = tmp_path / "none.pdf"
     with pytest.raises(StationError) as info:
-        write_print_sheet(store, out, "6inch", student_nos=["2099999999", students_of_class(store.station.db, CLASS)[0].student_no])
+        first = students_of_class(store.station.db, CLASS)[0]
+        write_print_sheet(store, out, "6inch", student_nos=["2099999999", first.student_no])
     assert "2099999999 名单中没有这个学号" in info.value.text.zh and "还没有已确认的照片" in info.value.text.zh
     assert not out.exists()
     with pytest.raises(StationError) as info:

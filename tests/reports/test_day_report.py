@@ -40,8 +40,8 @@ def save_at(station, moment: dt.datetime, student_no: str, identified: dt.dateti
 @pytest.fixture
 def day(demo_station):
     """Class 演示2101 (8 students): 3 photographed (one retaken after an identity mismatch, one overridden), one
-    marked absent, 2 paid (a third paid and was refunded); class 演示2102 (4): 1 photographed, the day before. The last photo of the day is another
-    station's (S02)."""
+    marked absent, 2 paid (a third paid and was refunded); class 演示2102 (4): 1 photographed, the day before.
+    The last photo of the day is another station's (S02)."""
     station = demo_station
     a = students_of_class(station.db, "演示2101")
     b = students_of_class(station.db, "演示2102")
@@ -113,8 +113,8 @@ def test_one_class_and_the_pdf(day, tmp_path: Path) -> None:
     pages = measure_pdf(out)
     assert all((round(p.w), round(p.h)) == (210, 297) for p in pages)
     text = "".join(p.text for p in pages).replace("\r", "")
-    for expected in ("采集日报 2026-06-01", "班级汇总", "未拍摄名单", a[3].name, b[3].student_no, "已目视确认，系统误报",
-                     "不是同一人", "75 秒", "10:00-11:00", "S02", "40.00"):
+    for expected in ("采集日报 2026-06-01", "班级汇总", "演示2101 8 3 1 1 4 2 40.00", "合计 12 4 1 1 7 2 40.00", "未拍摄名单",
+                     a[3].name, b[3].student_no, "已目视确认，系统误报", "不是同一人", "75 秒", "10:00-11:00", "S02"):
         assert expected in text, expected
     assert len(pages[0].images) == 0 and any(p.text for p in pages)
 

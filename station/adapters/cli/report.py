@@ -42,7 +42,8 @@ def report_json(report: DayReport, out: Path) -> dict:
     return {
         "out": str(out), "day": report.day.isoformat(), "photos": report.photos, "students": report.students,
         "median_to_photo_s": report.median_to_photo_s, "timed_photos": report.timed_photos,
-        "per_hour": {station: {f"{h:02d}": n for h, n in sorted(hours.items())} for station, hours in report.per_hour.items()},
+        "per_hour": {station: {f"{h:02d}": n for h, n in sorted(hours.items())}
+                     for station, hours in report.per_hour.items()},
         "classes": [{"class": c.class_name, "students": c.students, "photographed": c.photographed, "retaken": c.retaken,
                      "absent": c.absent, "not_yet": c.waiting,
                      "missing": [{"student_no": m.person.student_no, "name": m.person.name, "absent": m.absent}
