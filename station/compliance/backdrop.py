@@ -25,6 +25,11 @@ CELL_MIN_SHARE = 0.5  # a cell counts when at least this share of it is backdrop
 SHARE_SOFTNESS = 0.03
 UNEVEN_SOFTNESS = 3.0
 CLOTHES_SOFTNESS = 0.05
+# backdrop_drift: the calibration's backdrop L*a*b* (params set by station.compliance.calibration), and the
+# highest score the check gives: it asks the photographer to look and never blocks (a backdrop no longer blue
+# or even is the background check's to block).
+DRIFT_REFERENCE = ("reference_l", "reference_a", "reference_b")
+DRIFT_LOOK_ONLY = 0.99
 # The chest area, in face heights below the chin and face widths either side of the face centre.
 CHEST_ROWS = (0.5, 1.1)
 CHEST_HALF_WIDTH = 0.6
@@ -72,6 +77,19 @@ def background(scene: Scene, policy: CheckPolicy) -> Finding:
     }
     worst = max(scores, key=scores.__getitem__)
     return Finding(scores[worst], worst)
+
+
+def drift(scene: Scene, policy: CheckPolicy) -> Finding:
+    """How far the backdrop's colour moved from the morning's calibration (a lamp failed, the sun moved): CIE76
+    distance against `max_delta_e`. Passes when the station was calibrated without it or no backdrop is visible."""
+    ok = Finding(0.0, messages.INSTRUCTIONS["backdrop_drift"])
+    reference = [policy.params.get(name) for name in DRIFT_REFERENCE]
+    colour = scene.backdrop_colour()
+    if None in reference or colour is None:
+        return ok
+    distance = float(np.linalg.norm(colour - np.array(reference, np.float32)))
+    limit = policy["max_delta_e"]
+    return Finding(min(DRIFT_LOOK_ONLY, beyond(distance, limit, limit / 4)), ok.problem)
 
 
 def _unevenness(scene: Scene) -> float:

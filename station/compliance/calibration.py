@@ -2,7 +2,9 @@
 
 Backdrop cloths and lamps differ from school to school; a frame of the backdrop (with or without a
 student in front) gives the hue, saturation and brightness range the background check then accepts.
-The result lives in calibration/backdrop.toml and overrides the colour limits of [background].
+The result lives in calibration/backdrop.toml and overrides the colour limits of [background]; it also keeps the
+backdrop's colour in the light of the calibration (the morning's), which the live backdrop_drift check compares
+the backdrop with during the day.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import cv2
 import numpy as np
 
 from station import CALIBRATION_DIR
-from station.compliance.backdrop import Scene
-from station.compliance.policy import Policy
+from station.compliance.backdrop import DRIFT_REFERENCE, Scene
+from station.compliance.policy import CheckPolicy, Policy
 from station.errors import StationError
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
@@ -26,6 +28,8 @@ HUE_MARGIN = 6.0  # OpenCV hue units added either side of the measured range
 FLOOR_SHARE = 0.7  # saturation and brightness may fall to this share of the measured 1st percentile
 NOT_BLUE = Text("标定失败：画面中的背景不是蓝色", "calibration failed: the backdrop in this picture is not blue")
 TOO_LITTLE = Text("标定失败：画面中看不到足够的背景", "calibration failed: too little backdrop is visible")
+COLOUR_RANGE = ("hue_min", "hue_max", "min_saturation", "min_value")
+REFERENCE = ("lightness", "green_red", "blue_yellow")
 BAD_FILE = Text("背景标定文件有误：{path}", "the backdrop calibration file is invalid: {path}")
 
 
@@ -35,11 +39,17 @@ class BackdropColour:
     hue_max: float
     min_saturation: float
     min_value: float
+    # The backdrop's median L*a*b* in the light it was calibrated in (the morning's): the backdrop_drift check asks
+    # the photographer to look when the live backdrop moves away from it. None in a file from before it was kept.
+    lightness: float | None = None
+    green_red: float | None = None
+    blue_yellow: float | None = None
 
     def save(self, path: Path = BACKDROP_FILE) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lines = ["# Measured by `photo-station check --calibrate-backdrop IMAGE`; overrides [background] in the policy."]
-        lines += [f"{name} = {value:.1f}" for name, value in self.__dict__.items()]
+        lines = ["# Measured by `photo-station check --calibrate-backdrop IMAGE`; overrides [background] in the policy",
+                 "# and is the light [backdrop_drift] compares the live backdrop with."]
+        lines += [f"{name} = {value:.1f}" for name, value in self.__dict__.items() if value is not None]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     @classmethod
@@ -49,14 +59,29 @@ class BackdropColour:
             return None
         try:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
-            return cls(**{name: float(doc[name]) for name in cls.__dataclass_fields__})
+            colour = cls(**{name: float(doc[name]) for name in COLOUR_RANGE},
+                         **{name: float(doc[name]) for name in REFERENCE if name in doc})
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
             raise StationError(BAD_FILE.format(path=path)) from exc
+        if colour.reference is None and any(name in doc for name in REFERENCE):
+            raise StationError(BAD_FILE.format(path=path))
+        return colour
+
+    @property
+    def reference(self) -> tuple[float, float, float] | None:
+        """The calibrated backdrop's L*a*b*, None when this calibration did not keep it."""
+        values = (self.lightness, self.green_red, self.blue_yellow)
+        return None if None in values else values
 
     def applied_to(self, policy: Policy) -> Policy:
-        background = policy["background"]
-        params = {**background.params, **self.__dict__}
-        return replace(policy, checks={**policy.checks, "background": replace(background, params=params)})
+        checks = {**policy.checks, "background": _with_params(policy["background"], {n: getattr(self, n) for n in COLOUR_RANGE})}
+        if self.reference is not None:
+            checks["backdrop_drift"] = _with_params(policy["backdrop_drift"], dict(zip(DRIFT_REFERENCE, self.reference)))
+        return replace(policy, checks=checks)
+
+
+def _with_params(check: CheckPolicy, params: dict[str, float]) -> CheckPolicy:
+    return replace(check, params={**check.params, **params})
 
 
 def measure_backdrop(bgr: np.ndarray, min_visible_share: float = 0.1) -> BackdropColour:
@@ -73,4 +98,5 @@ def measure_backdrop(bgr: np.ndarray, min_visible_share: float = 0.1) -> Backdro
         hue_min=float(hue_lo - HUE_MARGIN), hue_max=float(hue_hi + HUE_MARGIN),
         min_saturation=float(np.percentile(hsv[:, 1], 1) * FLOOR_SHARE),
         min_value=float(np.percentile(hsv[:, 2], 1) * FLOOR_SHARE),
+        **dict(zip(REFERENCE, (float(v) for v in scene.backdrop_colour()))),
     )

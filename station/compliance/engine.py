@@ -133,6 +133,7 @@ class ComplianceEngine:
             "face_count": framing.face_count(faces),
             "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
             "background": backdrop.background(scene, self.policy["background"]),
+            "backdrop_drift": backdrop.drift(scene, self.policy["backdrop_drift"]),
         }
         pose, learned, scene_mask = None, None, None
         if planned is not None:

@@ -18,6 +18,7 @@ TITLES: dict[str, Text] = {
     "ears_covered": Text("耳朵遮挡", "ears covered"),
     "eyebrows_covered": Text("眉毛遮挡", "eyebrows covered"),
     "background": Text("背景", "background"),
+    "backdrop_drift": Text("背景光线与早上标定时不同", "backdrop light changed since the morning's calibration"),
     "clothing_contrast": Text("服装颜色", "clothing colour"),
     "exposure": Text("曝光", "exposure"),
     "lighting": Text("光线均匀", "even lighting"),
@@ -42,6 +43,9 @@ INSTRUCTIONS: dict[str, Text] = {
     "ears_covered": Text("请把头发拨到耳后，露出耳朵", "please tuck your hair behind your ears"),
     "eyebrows_covered": Text("请把刘海拨开，露出眉毛", "please move your fringe away from your eyebrows"),
     "background": Text("背景不是均匀的蓝色", "the background is not an even blue"),
+    "backdrop_drift": Text("背景光线与早上标定时不同：请检查灯光（灯是否坏了、是否有阳光照进来）",
+                           "the light on the backdrop has changed since the morning's calibration: check the lamps "
+                           "(one failed? sunlight?)"),
     "clothing_contrast": Text("衣服颜色与蓝色背景太接近，请换深色衣服",
                               "your clothes are too close to the blue backdrop: please wear something darker"),
     "exposure": Text("曝光不正常，请调整灯光", "the exposure is wrong: please adjust the lights"),
