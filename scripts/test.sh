@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything (with the test tools), then runs the whole test suite offscreen.
+# Installs everything (with the test tools), builds the frozen one-folder program, then runs the whole test suite
+# offscreen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # What only the tests need: a real PostgreSQL cluster for the server's PostgreSQL path (the test starts it),
@@ -16,5 +17,8 @@ if command -v apt-get >/dev/null 2>&1; then
   fi
 fi
 bash scripts/setup.sh dev,postgres
+# The frozen one-folder build (the Windows laptops' program, built here for Linux): a build that fails stops the
+# run; tests/packaging then runs the folder's commands and opens its demo window.
+bash scripts/build_installer.sh
 export QT_QPA_PLATFORM=offscreen
 exec .venv/bin/python -m pytest "$@"
