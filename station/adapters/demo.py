@@ -23,6 +23,8 @@ from station.storage.server_link import load_link, save_link
 DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_ROSTER = DEMO_DIR / "roster.csv"
 DEMO_FRAMES = DEMO_DIR  # kiosk/ frames, then qr/ phones showing DEMO0001 and DEMO0002
+# 林晓雯's and 赵雨桐's enrolment photos (outside the camera's folder: they are no camera frames)
+DEMO_REFERENCES = ASSETS_DIR / "demo_references"
 SLOT_LENGTH = dt.timedelta(hours=1)
 DEMO_STATION_ID = "DEMO-01"
 # Demo data is invented and lives in its own folder: a fixed passphrase keeps the demo one click away.
@@ -56,6 +58,15 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
         begins = start + i * SLOT_LENGTH
         schedule.set_slot(station.db, schedule.Slot(name, begins, begins + SLOT_LENGTH, "演示会场"))
     return unlock_station_key(station.home, DEMO_PASSPHRASE)
+
+
+def import_demo_references(station: Station, key: StationKey) -> None:
+    """The demo students' enrolment photos, once (the face models load only then): 林晓雯's face is the one the
+    demo camera shows, so photographing her is a clean match and photographing anyone else with it is a caught swap."""
+    if station.db.execute("SELECT 1 FROM reference_photos LIMIT 1").fetchone() is None:
+        from station.identity.references import import_reference_photos  # OpenCV's face models: only here
+
+        import_reference_photos(station, DEMO_REFERENCES, key.key)
 
 
 class DemoServer:

@@ -14,7 +14,7 @@ from station.camera.tether import tether_folder
 from station.capture.session import CaptureSession, SessionListener
 from station.storage.captures import CaptureStore
 from station.context import Station
-from station.adapters.demo import DEMO_FRAMES, DemoServer, demo_home, prepare_demo
+from station.adapters.demo import DEMO_FRAMES, DemoServer, demo_home, import_demo_references, prepare_demo
 from station.errors import StationError
 from station.i18n import Text
 from station.identify.idcard_ocr import CardOcr
@@ -112,6 +112,7 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
     store.recover()
     if opened.demo:
         opened.demo_server = DemoServer(station).start()
+        import_demo_references(station, sign_in.key)
     uploader = Uploader(station.home, sign_in.key)
     uploader.start()
     session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera).start(), uploader,

@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from station.adapters.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR, import_demo_references
 from station.camera import open_camera
 from station.camera.source import CameraState, Frame
 from station.capture.identity_check import beside
@@ -94,3 +94,16 @@ def test_a_face_on_another_students_enrolment_photo_is_stopped(session, tmp_path
     [swap] = shot.identity
     assert swap.said.zh == "这张脸是王思远（2021010103）学籍照片上的人！"
     assert beside(shot.identity)[0] == (folder / "2021010103.jpg").read_bytes()
+
+
+def test_the_demo_day_a_clean_match_then_a_caught_swap(session) -> None:
+    station = session.station
+    import_demo_references(station, station.demo_key)
+    import_demo_references(station, station.demo_key)  # a second demo start imports nothing again
+    assert station.db.execute("SELECT COUNT(*) FROM reference_photos").fetchone()[0] == 2
+    clean = shoot(session, "DEMO0001", "01_good.jpg")
+    assert [(c.against, c.level) for c in clean.identity] == [("reference", "same")]
+    session.accept()
+    caught = shoot(session, "DEMO0004", "02_good_shifted.jpg")  # 赵雨桐's code, 林晓雯's face
+    assert [(c.against, c.level) for c in caught.identity] == [("reference", "different"), ("swap", "different")]
+    assert caught.identity[1].said.zh == "这张脸已作为林晓雯（2021010101）拍摄过！"

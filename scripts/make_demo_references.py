@@ -1,0 +1,71 @@
+"""Build assets/demo_references/: the demo students' enrolment photos (学籍照片), for the identity checks.
+
+Two public-domain faces, each cropped to an ID-photo frame (358x441) around the face YuNet finds:
+- 2021010101 (林晓雯): NASA's portrait of Eileen Collins, from the demo's own camera frame
+  (assets/demo/kiosk/02_good_shifted.jpg, built by make_demo_assets.py): the same photograph the demo camera
+  shows, so her "same person" verdict is an easy one;
+- 2021010104 (赵雨桐): the official U.S. Navy portrait of Grace Hopper as shipped in matplotlib's wheel
+  (mpl-data/sample_data/grace_hopper.jpg): a work of the U.S. federal government, public domain.
+matplotlib is not a dependency: pass the JPEG with --hopper, or have matplotlib installed.
+
+    .venv/bin/python scripts/make_demo_references.py [--hopper PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from station.identity.embedder import FaceEmbedder  # noqa: E402
+
+OUT = ROOT / "assets" / "demo_references"
+SIZE = (358, 441)  # the CHSI register's own enrolment photo size
+FACE_SHARE = 0.5  # the face's share of the photo's width, as in an ID photo
+JPEG_QUALITY = 90
+
+
+def id_photo(image: np.ndarray, embedder: FaceEmbedder) -> np.ndarray:
+    """The image cropped around its face to an ID photo's frame and size."""
+    x, y, w, h = embedder.faces(image)[0].box
+    width = w / FACE_SHARE
+    height = width * SIZE[1] / SIZE[0]
+    left, top = x + w / 2 - width / 2, y + h * 0.45 - height / 2
+    m = np.float32([[SIZE[0] / width, 0, -left * SIZE[0] / width], [0, SIZE[1] / height, -top * SIZE[1] / height]])
+    return cv2.warpAffine(image, m, SIZE, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+
+
+def hopper_path(given: str | None) -> str:
+    if given:
+        return given
+    from matplotlib import cbook  # type: ignore[import-not-found]
+
+    return str(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hopper", help="path to matplotlib's mpl-data/sample_data/grace_hopper.jpg")
+    args = parser.parse_args()
+    embedder = FaceEmbedder()
+    sources = {"2021010101": str(ROOT / "assets" / "demo" / "kiosk" / "02_good_shifted.jpg"),
+               "2021010104": hopper_path(args.hopper)}
+    OUT.mkdir(parents=True, exist_ok=True)
+    for student_no, source in sources.items():
+        image = cv2.imread(source)
+        if image is None:
+            raise SystemExit(f"cannot read {source}")
+        ok, data = cv2.imencode(".jpg", id_photo(image, embedder), [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        assert ok
+        (OUT / f"{student_no}.jpg").write_bytes(data.tobytes())
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
