@@ -69,10 +69,11 @@ class IdentityVerdict:
     person: Person
     version: int
     at: dt.datetime
-    against: str  # reference (enrolment photo) | previous (the photo a retake replaced)
+    against: str  # reference (enrolment photo) | previous (the photo a retake replaced) | swap (another student's)
     level: str  # same | uncertain | different | unmeasured
     score: float | None
     reason: str  # why a photo of "another person" was accepted all the same
+    other_student: str = ""  # for a swap: the student whose photo shows this face
 
 
 @dataclass(frozen=True)
@@ -183,5 +184,5 @@ def _identities(captures: list[dict]) -> list[IdentityVerdict]:
             score = check.get("score")
             found.append(IdentityVerdict(row["person"], row["version"], row["at"], str(check.get("against", "")),
                                          str(check.get("level", "")), float(score) if score is not None else None,
-                                         str(recorded.get("reason") or "")))
+                                         str(recorded.get("reason") or ""), str(check.get("student_no") or "")))
     return found

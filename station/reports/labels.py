@@ -27,9 +27,11 @@ KINDS = {"checks": Text("检查未通过仍拍摄", "failing check overridden"),
 IDENTITY_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
                  Text("时间", "Time"), Text("比对对象", "Compared with"), Text("结论", "Verdict"), Text("分数", "Score"),
                  Text("原因", "Reason"))
-AGAINST = {"reference": Text("学籍照片", "enrolment photo"), "previous": Text("上一版照片", "previous photo")}
+AGAINST = {"reference": Text("学籍照片", "enrolment photo"), "previous": Text("上一版照片", "previous photo"),
+           "swap": Text("{other} 的照片", "{other}'s photo")}
 LEVELS = {"same": Text("同一人", "same person"), "uncertain": Text("不能确定", "uncertain"),
           "different": Text("不是同一人", "different person"), "unmeasured": Text("未能比对", "not compared")}
+SWAP_LEVEL = Text("同一张脸：疑似冒名", "the same face: a suspected swap")
 HOUR_HEAD = Text("时段", "Hour")
 PER_HOUR = Text("每小时拍摄人数（按工作站）", "Students photographed per hour, per station")
 PHOTOS_TODAY = Text("当日确认照片 {photos} 张（{students} 名学生）", "{photos} photo(s) accepted on the day ({students} students)")
@@ -42,3 +44,10 @@ NONE = Text("无", "none")
 
 def hour_label(hour: int) -> str:
     return f"{hour:02d}:00-{hour + 1:02d}:00"
+
+
+def identity_words(against: str, level: str, other_student: str) -> tuple[Text, Text]:
+    """What a recorded identity check was compared with, and its verdict, in words (an unknown code as it is)."""
+    if against == "swap":  # the new face matched another student's photo
+        return AGAINST["swap"].format(other=other_student), SWAP_LEVEL
+    return AGAINST.get(against, Text(against, against)), LEVELS.get(level, Text(level, level))

@@ -45,8 +45,7 @@ def report_pdf(report: DayReport, lang: str) -> bytes:
     _heading(document, labels.IDENTITIES.get(lang))
     _table(document, labels.IDENTITY_HEAD,
            [[v.person.class_name, v.person.student_no, v.person.name, v.version, v.at.strftime("%m-%d %H:%M"),
-             labels.AGAINST.get(v.against, Text(v.against, v.against)).get(lang),
-             labels.LEVELS.get(v.level, Text(v.level, v.level)).get(lang),
+             *(words.get(lang) for words in labels.identity_words(v.against, v.level, v.other_student)),
              "" if v.score is None else f"{v.score:.3f}", v.reason] for v in report.identities], lang,
            (14, 16, 10, 6, 14, 12, 12, 8, 38))
     return document.to_bytes()

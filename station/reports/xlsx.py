@@ -77,8 +77,8 @@ def _identities(sheet: Worksheet, report: DayReport, lang: str) -> None:
     _sheet(sheet, labels.IDENTITIES, labels.IDENTITY_HEAD, lang)
     for v in report.identities:
         sheet.append([v.person.class_name, v.person.student_no, v.person.name, v.version, v.at.strftime("%Y-%m-%d %H:%M"),
-                      labels.AGAINST.get(v.against, Text(v.against, v.against)).get(lang),
-                      labels.LEVELS.get(v.level, Text(v.level, v.level)).get(lang), v.score, v.reason])
+                      *(words.get(lang) for words in labels.identity_words(v.against, v.level, v.other_student)),
+                      v.score, v.reason])
 
 
 def _day(sheet: Worksheet, report: DayReport, lang: str) -> None:

@@ -22,7 +22,9 @@ from tests.printing.pdf_measure import measure_pdf
 CHINA = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2026, 6, 1)
 JPEG = b"\xff\xd8\xff\xe0" + bytes(2000)  # the report reads the register, never the image
-IDENTITY = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.12}],
+IDENTITY = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.12},
+                                  {"against": "swap", "level": "different", "score": 0.71, "student_no": "2021010201",
+                                   "source": "capture", "uid": "f" * 32, "own_score": 0.12}],
                        "reason": "已核对身份证，确是本人"}, ensure_ascii=False)
 
 
@@ -86,8 +88,10 @@ def test_the_workbook_says_per_class_who_is_done_absent_still_missing_and_what_w
         (a[1].student_no, 2, "身份核验不符仍保存", "已核对身份证，确是本人"),
         (a[1].student_no, 2, "重拍", "闭眼")]
     assert overrides[0][4] == "2026-06-01 09:12"  # local time
-    assert rows(book["身份核验"])[1:] == [("演示2101", a[1].student_no, a[1].name, 2, "2026-06-01 10:20", "学籍照片",
-                                          "不是同一人", 0.12, "已核对身份证，确是本人")]
+    assert rows(book["身份核验"])[1:] == [
+        ("演示2101", a[1].student_no, a[1].name, 2, "2026-06-01 10:20", "学籍照片", "不是同一人", 0.12, "已核对身份证，确是本人"),
+        ("演示2101", a[1].student_no, a[1].name, 2, "2026-06-01 10:20", "2021010201 的照片", "同一张脸：疑似冒名", 0.71,
+         "已核对身份证，确是本人")]
     assert report.photos == 4 and report.median_to_photo_s == 75.0 and report.timed_photos == 4
 
 
@@ -114,7 +118,7 @@ def test_one_class_and_the_pdf(day, tmp_path: Path) -> None:
     assert all((round(p.w), round(p.h)) == (210, 297) for p in pages)
     text = "".join(p.text for p in pages).replace("\r", "")
     for expected in ("采集日报 2026-06-01", "班级汇总", "演示2101 8 3 1 1 4 2 40.00", "合计 12 4 1 1 7 2 40.00", "未拍摄名单",
-                     a[3].name, b[3].student_no, "已目视确认，系统误报", "不是同一人", "75 秒", "10:00-11:00", "S02"):
+                     a[3].name, b[3].student_no, "已目视确认，系统误报", "不是同一人", "疑似冒名", "75 秒", "10:00-11:00", "S02"):
         assert expected in text, expected
     assert len(pages[0].images) == 0 and any(p.text for p in pages)
 
