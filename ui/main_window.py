@@ -128,6 +128,7 @@ OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (s
 OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
 SHOW_FAILED = Text("查看失败的上传…", "See failed uploads…")
 RETRIED = Text("已重新排队 {count} 张照片，正在重新上传", "{count} photos queued again; uploading")
+TETHER_FOLDER = Text("联机相机：{path}", "Tethered camera: {path}")
 COMFORTABLE_SIZE = (1400, 860)
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
@@ -181,6 +182,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.camera_status)
         self.statusBar().addWidget(self.queue_status)
         self.statusBar().addWidget(self.reader_status)
+        if session.tether is not None:  # where the studio camera's shots are expected, in sight all day
+            self.statusBar().addWidget(QLabel(t(TETHER_FOLDER.format(path=session.tether))))
         self.failed_button = QPushButton(t(SHOW_FAILED))  # the red count says something failed; this opens it
         self.failed_button.setFocusPolicy(Qt.NoFocus)
         self.failed_button.clicked.connect(self.show_failed_uploads)

@@ -82,10 +82,10 @@ OFFER_SWITCH_CARD = Text("摄像头看到另一名学生的身份证：{name}（
                          "are the one being photographed; the current student is still {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
-SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生（{reason}），已移到 {path}",
-                 "The tethered camera's photo {name} was not filed to anyone ({reason}); it was moved to {path}")
-NOT_MOVED = Text("相机传来的照片 {name} 没有归入任何学生（{reason}），仍留在 {folder}（无法移动：{error}）",
-                 "The tethered camera's photo {name} was not filed to anyone ({reason}); it stays in {folder} "
+SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生：{reason}。照片已移到 {path}",
+                 "The tethered camera's photo {name} was not filed to anyone: {reason}. It was moved to {path}")
+NOT_MOVED = Text("相机传来的照片 {name} 没有归入任何学生：{reason}。照片仍在 {folder}（无法移动：{error}）",
+                 "The tethered camera's photo {name} was not filed to anyone: {reason}. It stays in {folder} "
                  "(it could not be moved: {error})")
 NOT_A_JPEG = Text("文件不完整或已损坏", "the file is incomplete or damaged")
 
