@@ -1,0 +1,59 @@
+"""The capture session's rules for a tethered camera's photo, without a window: it is the shutter's frame only for
+the student on the card, and one that cannot be filed (damaged, or a retake with no reason yet) is moved aside and
+named, never filed to a guess."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+
+from station.camera import open_camera
+from station.camera.tether import TetheredFile
+from station.capture.session import UNFILED_DIR, CaptureSession, SessionListener
+from station.capture.workflow import CaptureWorkflow, ShutterRequest
+from station.adapters.demo import DEMO_DIR
+from station.storage.captures import CaptureStore
+
+KIOSK = DEMO_DIR / "kiosk" / "01_good.jpg"
+
+
+def session_with(station, engine, pipeline, heard: list) -> CaptureSession:
+    store = CaptureStore(station, key=station.demo_key)
+    workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+    listener = SessionListener(tethered=lambda request: heard.append(request), set_aside=lambda text: heard.append(text))
+    return CaptureSession(station, store, "测试摄影师", open_camera(str(KIOSK.parent)), listener=listener,
+                          live_checks=False, scan_codes=False, workflow=workflow)
+
+
+def dropped(folder: Path, name: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_bytes(KIOSK.read_bytes())
+    return path
+
+
+def test_a_damaged_file_or_a_retake_without_its_reason_is_moved_aside(demo_station, engine, pipeline,
+                                                                       tmp_path: Path) -> None:
+    heard: list = []
+    session = session_with(demo_station, engine, pipeline, heard)
+    unfiled = demo_station.home / UNFILED_DIR
+    session.identify("DEMO0001")
+    text = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0001.JPG"), None))
+    assert heard == [text] and "文件不完整或已损坏" in text.zh and (unfiled / "IMG_0001.JPG").is_file()
+
+    request = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0002.JPG"), cv2.imread(str(KIOSK))))
+    assert isinstance(request, ShutterRequest) and heard[-1] is request and request.student_no == "2021010101"
+    assert request.frame.frame_id < 0 and request.frame.timestamp <= time.monotonic()
+    session.take(session.measure(request), override_reason="已目视确认，系统误报")
+    session.accept()
+
+    session.identify("DEMO0001")  # photographed now: a retake needs its reason before any frame is taken
+    text = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0003.JPG"), cv2.imread(str(KIOSK))))
+    assert "已拍摄过" in text.zh and (unfiled / "IMG_0003.JPG").is_file()
+    session.start_retake("学生要求重拍")
+    assert isinstance(session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0004.JPG"),
+                                                          cv2.imread(str(KIOSK)))), ShutterRequest)
+    assert sorted(p.name for p in unfiled.iterdir()) == ["IMG_0001.JPG", "IMG_0003.JPG"]
+    session.source.stop()
