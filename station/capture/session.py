@@ -50,9 +50,6 @@ from station.identify.identify import Identification
 from station.identify.scanner import CodeScanner
 from station.roster import schedule
 from station.roster.schedule import Slot
-from station.printing.sheet import PrintSheet, write_print_sheet
-from station.reports.day_report import DayReport
-from station.reports.write import write_report
 from station.roster.store import Student, class_names, get_student, set_absent
 from station.storage.envelope import EnvelopeError
 from station.storage.server_link import load_link
@@ -63,6 +60,8 @@ from station.upload.uploader import Uploader
 
 if TYPE_CHECKING:  # onnxruntime loads only where ID cards are read
     from station.identify.idcard_ocr import CardOcr, CardSight
+    from station.printing.sheet import PrintSheet  # fpdf2 (2 s to import here) loads only when a file is written
+    from station.reports.day_report import DayReport
 
 __all__ = ["CaptureSession", "QueueHealth", "RosterRow", "SessionListener", "Status", "CallQueue"]
 log = logging.getLogger(__name__)
@@ -490,10 +489,14 @@ class CaptureSession:
         return get_student(self.station.db, self.workflow.last_saved) if self.workflow.last_saved else None
 
     def print_sheet(self, out: Path, layout: str, class_name: str | None, student_nos: list[str]) -> PrintSheet:
+        from station.printing.sheet import write_print_sheet
+
         return write_print_sheet(self.store, out, layout, class_name, student_nos)
 
     def write_report(self, out: Path, day: dt.date, class_name: str | None) -> DayReport:
-        return write_report(self.station.db, out, self.station.lang, day, class_name)
+        from station.reports.write import write_report as write
+
+        return write(self.station.db, out, self.station.lang, day, class_name)
 
     def mark_next_absent(self) -> QueueEntry | None:
         entry = self.next_waiting()
