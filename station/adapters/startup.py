@@ -11,6 +11,7 @@ from pathlib import Path
 
 from station.camera import open_camera
 from station.camera.tether import tether_folder
+from station.chsi.profiles import load_profiles
 from station.capture.session import CaptureSession, SessionListener
 from station.storage.captures import CaptureStore
 from station.context import Station
@@ -54,6 +55,7 @@ def open_station(args: argparse.Namespace) -> Opened:
         station.claim()
         log_to_file(station.home)
         log.info("station starting: home %s, demo %s", station.home, bool(args.demo))
+        load_profiles(station.home)  # a school's broken output profile file is said at start, not at the shutter
         reader = getattr(args, "idcard_reader", None)
         tether = tether_folder(args.tether) if getattr(args, "tether", None) else None
         if args.demo:

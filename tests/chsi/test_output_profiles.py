@@ -91,3 +91,14 @@ def test_a_broken_profile_file_or_an_unknown_name_is_said_not_raised(home: Path)
     path.write_text('selected = "nope"\n', encoding="utf-8")
     with pytest.raises(StationError):
         load_profiles(home)
+
+
+def test_the_window_says_a_broken_profile_file_at_start(home: Path) -> None:
+    from station.adapters.startup import open_station
+
+    (home / STATION_PROFILES).write_text('selected = "school"\n', encoding="utf-8")  # a profile never written
+    with pytest.raises(StationError) as err:
+        open_station(parse_args(["--home", str(home)]))
+    assert "school" in err.value.text.zh
+    (home / STATION_PROFILES).write_text('selected = "chsi"\n', encoding="utf-8")
+    open_station(parse_args(["--home", str(home)])).close()  # fixed: it starts (the refused start held nothing)
