@@ -113,9 +113,6 @@ OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a fa
                     Text("因医疗或宗教原因无法取下", "cannot be removed (medical or religious reasons)"),
                     Text("学校已批准", "approved by the school"))
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
-IDENTITY_ASK = Text("照片中的人与学籍照片（或上一版照片）不是同一人。\n请核对证件：确是本人才保存，并填写原因（将被记录）：",
-                    "The face is not the person of the enrolment (or previous) photo.\nCheck their ID: save only if "
-                    "it really is them, and give the reason (recorded):")
 IDENTITY_REASONS = (Text("已核对身份证，确是本人", "ID card checked: it is them"),
                     Text("学籍照片有误，已报学校", "the enrolment photo is wrong; reported to the school"))
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
@@ -438,7 +435,7 @@ class MainWindow(QMainWindow):
     def accept(self) -> None:
         identity_reason = ""
         if self.session.needs_identity_reason:  # another person's face: said, and the reason recorded
-            identity_reason = self._ask_reason(t(IDENTITY_TITLE), t(IDENTITY_ASK), IDENTITY_REASONS)
+            identity_reason = self._ask_reason(t(IDENTITY_TITLE), t(self.session.identity_question), IDENTITY_REASONS)
             if not identity_reason:
                 return
         try:

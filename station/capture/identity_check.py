@@ -46,6 +46,11 @@ SWAP_SAID = {  # by where the other student's face comes from
     REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
 }
 SWAP_CAPTION = Text("{name}（{no}）的照片", "{name} ({no})")
+DIFFERENT_ASK = Text("照片中的人与学籍照片（或上一版照片）不是同一人。\n请核对证件：确是本人才保存，并填写原因（将被记录）：",
+                     "The face is not the person of the enrolment (or previous) photo.\nCheck their ID: save only if "
+                     "it really is them, and give the reason (recorded):")
+SWAP_ASK = Text("{said}\n请核对证件：确是本人（例如双胞胎）才保存，并填写原因（将被记录）：",
+                "{said}\nCheck their ID: save only if it really is them (twins, say), and give the reason (recorded):")
 REFERENCE_CAPTION = Text("学籍照片", "Enrolment photo")
 
 
@@ -172,6 +177,13 @@ class IdentityChecker:
             return self._embedder.embed(image).vector
         except FaceProblem:
             return None
+
+
+def reason_question(checks: tuple[IdentityCheck, ...]) -> Text:
+    """What the photographer is asked before a photo of another person's face is saved: a swap names the other
+    student."""
+    swap = next((check for check in checks if check.suspect is not None), None)
+    return SWAP_ASK.format(said=swap.said) if swap else DIFFERENT_ASK
 
 
 def needs_reason(checks: tuple[IdentityCheck, ...]) -> bool:

@@ -27,7 +27,7 @@ from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
 from station.camera.tether import TetheredFile, TetherWatcher, set_aside
-from station.capture.identity_check import Evidence, gather, needs_reason
+from station.capture.identity_check import Evidence, gather, needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
 from station.capture.workflow import (
@@ -418,6 +418,12 @@ class CaptureSession:
         """The photo in review shows another person's face: it is saved only with a recorded reason."""
         shot = self.workflow.shot
         return self.workflow.step is Step.REVIEW and shot is not None and needs_reason(shot.identity)
+
+    @property
+    def identity_question(self) -> Text:
+        """The reason box's question for the photo in review (a swap names the other student)."""
+        shot = self.workflow.shot
+        return reason_question(shot.identity if shot is not None else ())
 
     def _evidence(self) -> Evidence:
         """What the new face will be compared with; a reference that cannot be read compares with nothing."""

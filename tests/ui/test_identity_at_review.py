@@ -80,6 +80,8 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     assert window.review.identity.property("level") == "bad"
     assert window.review.previous.isVisible() and window.review.previous_caption.text() == "林晓雯（2021010101）的照片"
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    on_next_dialog(lambda dialog: dialog.reject(), kind=QInputDialog)
+    asked = []
+    on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()), kind=QInputDialog)
     window.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
+    assert asked and asked[0].startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010103'").fetchone()[0] == 0
