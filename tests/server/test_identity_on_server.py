@@ -82,14 +82,17 @@ def test_a_face_registered_as_another_student_at_another_station_is_listed_with_
     s02.close()
 
 
-@pytest.mark.parametrize("identity", ["not json", json.dumps([1]), json.dumps({"checks": [{"against": "x"}]}),
-                                      json.dumps({"checks": [{"against": "swap", "level": "different", "score": 2}]}),
-                                      json.dumps({"checks": [], "reason": "x" * 5000})])
-def test_a_malformed_identity_record_is_a_422(day, identity: str) -> None:
+BAD_RECORDS = ["not json", json.dumps([1]), json.dumps({"checks": [{"against": "x"}]}),
+               json.dumps({"checks": [{"against": "swap", "level": "different", "score": 2}]}),
+               json.dumps({"checks": [], "reason": "x" * 5000})]
+
+
+def test_a_malformed_identity_record_is_a_422(day) -> None:
     server, *_ = day
     token = server.context.add_station("S09")
-    blobs = crafted.files()
-    meta = {**crafted.meta("S09", "20200001", blobs), "identity": identity}
     with server.client(token) as client:
-        response = client.post("/api/v1/uploads", **crafted.multipart(json.dumps(meta), blobs))
-    assert response.status_code == 422 and "identity" in response.json()["detail"]["en"]
+        for identity in BAD_RECORDS:
+            blobs = crafted.files()
+            meta = {**crafted.meta("S09", "20200001", blobs), "identity": identity}
+            response = client.post("/api/v1/uploads", **crafted.multipart(json.dumps(meta), blobs))
+            assert response.status_code == 422 and "identity" in response.json()["detail"]["en"], identity
