@@ -155,9 +155,10 @@ class AuditTrail:
         return append(db, self.operator, station_id(db), action, student_no, detail, self.clock)
 
 
-def entries(db: sqlite_utils.Database) -> list[Entry]:
-    """The whole log, oldest first (a damaged detail is kept as its text)."""
-    return [_entry(row) for row in db.execute(f"SELECT {', '.join(_COLUMNS)} FROM audit_log ORDER BY seq")]
+def entries(db: sqlite_utils.Database, after: int = 0, limit: int = -1) -> list[Entry]:
+    """The log, oldest first, from entry `after + 1` on, at most `limit` (a damaged detail is kept as its text)."""
+    return [_entry(row) for row in db.execute(f"SELECT {', '.join(_COLUMNS)} FROM audit_log WHERE seq > ? "
+                                              "ORDER BY seq LIMIT ?", [after, limit])]
 
 
 def _entry(row: tuple) -> Entry:

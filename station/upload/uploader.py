@@ -16,12 +16,13 @@ import logging
 import ssl
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
 import sqlite_utils
 
+from station.audit.trail import entries as audit_entries
 from station.storage.captures import StoredCapture, stored_capture
 from station.db import open_db
 from station.i18n import Text
@@ -51,6 +52,7 @@ REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server re
 SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
 MISSING_RECORD = Text("登记记录缺失，无法上传。", "The capture record is missing; cannot upload.")
 AUTH_HEADER = "Authorization"
+AUDIT_BATCH = 50  # entries per request: well inside the server's limit for requests other than photos
 logger = logging.getLogger(__name__)
 
 
@@ -254,11 +256,34 @@ class Uploader:
                 held = set(response.json()["uids"])
                 requeued = outbox.requeue(self.db, [u for u in outbox.done_uids(self.db) if u not in held])
                 client.post("/api/v1/heartbeat", json=outbox.queue_health(self.db).to_json())
+                self._send_audit(client)
         except (httpx.HTTPError, ValueError, KeyError):
             return 0
         if requeued:
             self.wake()
         return requeued
+
+
+    def _send_audit(self, client: httpx.Client) -> None:
+        """The audit log follows the photos: the entries the server does not hold yet, in order, in batches.
+        A server that refuses them (409: the log here no longer continues its copy) is logged and asked again at
+        the next reconciliation; its copy stays as it was. A failure here never holds up the photos' own work."""
+        try:
+            self._send_audit_entries(client)
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            logger.warning("audit log not sent: %s", exc)
+
+    def _send_audit_entries(self, client: httpx.Client) -> None:
+        response = client.get("/api/v1/audit/head")
+        response.raise_for_status()
+        held = int(response.json()["seq"])
+        while batch := audit_entries(self.db, after=held, limit=AUDIT_BATCH):
+            response = client.post("/api/v1/audit", json={"entries": [asdict(e) for e in batch]})
+            if response.status_code == 409:
+                logger.warning("the server refused the audit log after entry %d: %s", held, response.text[:300])
+                break
+            response.raise_for_status()
+            held = int(response.json()["seq"])
 
 
 def _wrong_certificate(exc: BaseException | None) -> bool:

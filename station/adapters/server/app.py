@@ -15,13 +15,14 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from station.i18n import Text
 from station.storage.envelope import EnvelopeError
-from station.adapters.server import pages
+from station.adapters.server import audit_intake, pages
 from station.adapters.server.home import ServerContext, server_home, token_digest
 from station.adapters.server.intake import STORED, UID, Refused, UploadRequest, accept, read_blob
 from station.adapters.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
 
 BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
 BAD_META_JSON = Text("上传信息不是有效的 JSON 对象。", "Upload metadata is not a JSON object.")
+BAD_AUDIT = Text("审计记录不是有效的 JSON 对象。", "The audit entries are not a JSON object.")
 BAD_HEALTH = Text("队列状态不是有效的 JSON 对象。", "The queue health is not a JSON object.")
 REGISTRAR = "registrar"
 HEALTH_COUNTS = ("waiting", "sending", "done", "failed")
@@ -91,6 +92,23 @@ def create_app(server: ServerContext) -> ASGIApp:
             return _refusal(422, BAD_HEALTH)
         server.store.record_health(station, json.dumps(health))
         return JSONResponse({"ok": True})
+
+    @app.get("/api/v1/audit/head")
+    def audit_head(station: str = Depends(station_id)) -> dict:
+        seq, sha256 = audit_intake.head(server.store, station)
+        return {"seq": seq, "sha256": sha256}
+
+    @app.post("/api/v1/audit")
+    async def audit(request: Request, station: str = Depends(station_id)) -> Response:
+        """The station's audit entries the server does not hold yet, continuing its chain."""
+        try:
+            raw = json_object(await request.body(), OTHER_LIMIT)
+        except ValueError:
+            return _refusal(422, BAD_AUDIT)
+        try:
+            return JSONResponse({"seq": audit_intake.accept_audit(server.store, station, raw)})
+        except Refused as exc:
+            return _refusal(exc.status, exc.text)
 
     @app.get("/", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def overview() -> str:

@@ -74,6 +74,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             suspect_student_no TEXT NOT NULL DEFAULT '',
             score              DOUBLE PRECISION
         )"""),
+    # 4: each station's audit log as it sent it (the entry's canonical JSON, which its sha256 covers)
+    ("""CREATE TABLE IF NOT EXISTS audit_entries (
+            station_id  TEXT NOT NULL,
+            seq         BIGINT NOT NULL,
+            entry       TEXT NOT NULL,
+            sha256      TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (station_id, seq)
+        )""",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -268,6 +277,23 @@ class MetaStore:
         with self.transaction() as cur:
             self.run(cur, "UPDATE stations SET last_seen_at = ?, health = ? WHERE station_id = ?",
                      [utc_now(), health, station_id])
+
+    # --- audit logs -------------------------------------------------------------
+    def audit_head(self, station_id: str) -> tuple[int, str] | None:
+        found = self.rows("SELECT seq, sha256 FROM audit_entries WHERE station_id = ? ORDER BY seq DESC LIMIT 1",
+                          [station_id])
+        return (found[0][0], found[0][1]) if found else None
+
+    def add_audit(self, station_id: str, entries: list[tuple[int, str, str]]) -> None:
+        """(seq, canonical JSON, sha256) rows, all or none."""
+        with self.transaction() as cur:
+            for seq, entry, sha256 in entries:
+                self.run(cur, "INSERT INTO audit_entries(station_id, seq, entry, sha256, received_at) "
+                              "VALUES (?, ?, ?, ?, ?)", [station_id, seq, entry, sha256, utc_now()])
+
+    def audit_entries(self, station_id: str) -> list[str]:
+        return [row[0] for row in self.rows("SELECT entry FROM audit_entries WHERE station_id = ? ORDER BY seq",
+                                            [station_id])]
 
     def stations(self) -> list[tuple[str, str, str | None, str]]:
         return self.rows("SELECT station_id, name, last_seen_at, health FROM stations ORDER BY station_id")

@@ -1,0 +1,67 @@
+"""The audit log follows the photos to a real receiving server on 127.0.0.1: in batches, continuing the chain the
+server holds; a log rewritten on the laptop (every hash recomputed, so --verify there passes) no longer continues
+the server's copy and is refused, and the server's copy stays as it was sent."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from station.audit.trail import Action, AuditTrail, entries, verify
+from station.upload.uploader import AUDIT_BATCH, UploadSettings, Uploader
+from station.storage.outbox import RetryPolicy
+
+FAST = UploadSettings(policy=RetryPolicy(base=0.05, cap=0.2, max_attempts=3), idle_wait=0.05, timeout=5)
+
+
+def test_the_log_reaches_the_server_and_a_rewritten_one_is_refused(station, server, key, home) -> None:
+    trail = AuditTrail(station, "摄影师甲")
+    for n in range(AUDIT_BATCH + 7):  # more than one batch
+        trail.record(Action.IDENTIFY, f"2020{n % 5 + 1:04d}", n=n)
+    uploader = Uploader(station.home, key, FAST)
+    uploader.reconcile()
+    store = server.context.store
+    log = entries(station.db)
+    assert store.audit_head("S01") == (len(log), log[-1].sha256)
+    assert [json.loads(e)["seq"] for e in store.audit_entries("S01")] == list(range(1, len(log) + 1))
+    assert json.loads(store.audit_entries("S01")[2])["operator"] == "摄影师甲"
+
+    trail.record(Action.ABSENT, "20200003")
+    uploader.reconcile()  # only the new entry goes
+    assert store.audit_head("S01")[0] == len(log) + 1
+
+    # the whole log rewritten on the laptop from entry 3 on, every hash recomputed: it verifies there...
+    sent = entries(station.db)
+    forged = []
+    previous = sent[1].sha256
+    for entry in sent[2:]:
+        detail = {"n": -1} if entry.seq == 3 else entry.detail
+        fake = type(entry)(**{**entry.__dict__, "detail": detail, "prev_sha256": previous, "sha256": ""})
+        fake = type(entry)(**{**fake.__dict__, "sha256": fake.digest()})
+        forged.append(fake)
+        previous = fake.sha256
+    with sqlite3.connect(home / "station.db") as conn:
+        for fake in forged:
+            conn.execute("UPDATE audit_log SET detail = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
+                         [json.dumps(fake.detail), fake.prev_sha256, fake.sha256, fake.seq])
+        conn.execute("UPDATE audit_head SET sha256 = ?", [previous])
+    assert verify(station.db).ok
+    trail.record(Action.SIGN_OUT)
+    uploader.reconcile()  # ...but its next entry does not continue the server's copy
+    assert store.audit_head("S01")[0] == len(log) + 1
+    assert json.loads(store.audit_entries("S01")[2])["detail"] == {"n": 2}  # as it was sent
+
+
+def test_the_server_refuses_entries_that_do_not_hold_together(station, server) -> None:
+    client = server.client(server.context.add_station("S02", "二号"))
+    assert client.get("/api/v1/audit/head").json() == {"seq": 0, "sha256": "0" * 64}
+    for body in (b"[]", b"{}", json.dumps({"entries": [{"seq": 1}]}).encode(), b"\xff"):
+        assert client.post("/api/v1/audit", content=body).status_code == 422
+    AuditTrail(station, "x").record(Action.SIGN_IN)
+    [entry] = entries(station.db)
+    wrong_hash = {**entry.__dict__, "operator": "y"}
+    assert client.post("/api/v1/audit", json={"entries": [wrong_hash]}).status_code == 422
+    second = {**entry.__dict__, "seq": 2}
+    assert client.post("/api/v1/audit", json={"entries": [second]}).status_code in (409, 422)
+    assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).json() == {"seq": 1}
+    assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).status_code == 409  # held already
