@@ -1,12 +1,17 @@
-"""The frozen folder's demo window on a real X display (Xvfb, Qt's xcb platform from the folder): it opens, shows
-the live picture, closes from its close button and stops cleanly, as on a photographer's laptop."""
+"""The frozen folder's demo window on a real X display (Xvfb, Qt's xcb platform from the folder): it opens with the
+demo's enrolment photos imported, shows the live picture, closes from its close button and stops cleanly, as on a
+photographer's laptop."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import time
+from contextlib import closing
 from pathlib import Path
 
+from station.adapters.demo import DEMO_REFERENCES
+from station.paths import database_path
 from tests.packaging.frozen import PROGRAM, needs_frozen_build
 from tests.packaging.test_frozen_build import FROZEN_ENV
 # The first-run test's X server and window helpers; importing it skips this module where python-xlib is missing.
@@ -55,3 +60,6 @@ def test_the_frozen_demo_opens_and_stops_cleanly(x_display: str, tmp_path: Path)
     assert "station starting" in log and "station stopped (exit code 0)" in log, log
     console = stderr.read_text("utf-8", "replace")
     assert "Traceback" not in console and "Traceback" not in log, console + log
+    references = len(list(DEMO_REFERENCES.glob("*.jpg")))  # the demo's enrolment photos, imported from the folder
+    with closing(sqlite3.connect(database_path(tmp_path / "demo"))) as db:
+        assert db.execute("SELECT COUNT(*) FROM reference_photos").fetchone()[0] == references > 0
