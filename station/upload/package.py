@@ -10,10 +10,11 @@ The manifest is written last, so a stick pulled out half-way holds no package at
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from station.audit.trail import entries as audit_entries
 from station.storage.captures import stored_capture
 from station.context import Station
 from station.errors import StationError
@@ -98,7 +99,8 @@ def _write_package(station: Station, key: StationKey, target: Path, include_sent
             write_atomic(folder / f"{uid}.{kind}.pse", data)
         entries.append(upload_meta(stored, files))
     manifest = {"package_id": package_id, "station_id": link.station_id, "token": link.token,
-                "created_at": stamp, "uploads": entries}
+                "created_at": stamp, "uploads": entries,
+                "audit": [asdict(entry) for entry in audit_entries(db)]}  # the whole log: the server keeps what is new
     sealed = seal(json.dumps(manifest).encode("utf-8"), manifest_meta(link.station_id, package_id),
                   link.server_key(), station_key=None)
     write_atomic(folder / MANIFEST, sealed)

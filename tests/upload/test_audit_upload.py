@@ -1,13 +1,16 @@
 """The audit log follows the photos to a real receiving server on 127.0.0.1: in batches, continuing the chain the
 server holds; a log rewritten on the laptop (every hash recomputed, so --verify there passes) no longer continues
-the server's copy and is refused, and the server's copy stays as it was sent."""
+the server's copy and is refused, and the server's copy stays as it was sent. A USB package carries the log the same way."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 
+from station.adapters.server.usb_import import import_package
 from station.audit.trail import Action, AuditTrail, entries, verify
+from station.storage.captures import CaptureStore
+from station.upload.package import write_package
 from station.upload.uploader import AUDIT_BATCH, UploadSettings, Uploader
 from station.storage.outbox import RetryPolicy
 
@@ -65,3 +68,35 @@ def test_the_server_refuses_entries_that_do_not_hold_together(station, server) -
     assert client.post("/api/v1/audit", json={"entries": [second]}).status_code in (409, 422)
     assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).json() == {"seq": 1}
     assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).status_code == 409  # held already
+
+
+def forge_from(home, station, seq: int) -> None:
+    """Rewrite the laptop's log from entry `seq` on with every hash recomputed (it still verifies there)."""
+    previous = entries(station.db)[seq - 2].sha256
+    with sqlite3.connect(home / "station.db") as conn:
+        for entry in entries(station.db)[seq - 1:]:
+            fake = type(entry)(**{**entry.__dict__, "operator": "别人", "prev_sha256": previous, "sha256": ""})
+            previous = fake.digest()
+            conn.execute("UPDATE audit_log SET operator = ?, prev_sha256 = ?, sha256 = ? WHERE seq = ?",
+                         [fake.operator, fake.prev_sha256, previous, fake.seq])
+        conn.execute("UPDATE audit_head SET sha256 = ?", [previous])
+    assert verify(station.db).ok
+
+
+def test_a_usb_package_carries_the_log_and_the_server_keeps_what_continues_its_copy(station, server, key, home,
+                                                                                      tmp_path) -> None:
+    store = CaptureStore(station, key)
+    trail = AuditTrail(station, "摄影师甲")
+    for n in range(3):
+        trail.record(Action.IDENTIFY, "20200001", n=n)
+    store.save("20200001", b"chsi-1", b"orig", operator="摄影师甲")
+    report = import_package(server.context, write_package(station, key, tmp_path / "usb1").folder)
+    assert (report.stored, report.audit_held, report.audit_refused) == (1, 3, None)
+    assert server.context.store.audit_head("S01") == (3, entries(station.db)[-1].sha256)
+
+    trail.record(Action.ABSENT, "20200002")
+    forge_from(home, station, 2)
+    store.save("20200002", b"chsi-2", b"orig", operator="摄影师甲")
+    report = import_package(server.context, write_package(station, key, tmp_path / "usb2").folder)
+    assert report.stored == 1 and report.audit_refused is not None  # the photo is kept; the rewritten log is not
+    assert "改写" in report.audit_refused.zh and server.context.store.audit_head("S01")[0] == 3

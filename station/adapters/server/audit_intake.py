@@ -34,13 +34,26 @@ def accept_audit(store: MetaStore, station_id: str, raw: dict) -> int:
     batch = raw.get("entries")
     if not isinstance(batch, list) or not 0 < len(batch) <= MAX_BATCH:
         raise Refused(422, BAD_BATCH)
-    entries = [_entry(item) for item in batch]
+    return _continue(store, station_id, [_entry(item) for item in batch])
+
+
+def import_audit(store: MetaStore, station_id: str, items: object) -> int:
+    """A USB package carries the station's whole log (offline, it cannot know what the server holds): the
+    entries after the server's copy must continue it; those before are its copy already."""
+    if not isinstance(items, list):
+        raise Refused(422, BAD_BATCH)
+    held = head(store, station_id)[0]
+    return _continue(store, station_id, [entry for entry in map(_entry, items) if entry.seq > held])
+
+
+def _continue(store: MetaStore, station_id: str, entries: list[Entry]) -> int:
     seq, sha = head(store, station_id)
     for entry in entries:
         if entry.seq != seq + 1 or entry.prev_sha256 != sha:
             raise Refused(409, CHAIN_DIFFERS.format(seq=seq))
         seq, sha = entry.seq, entry.sha256
-    store.add_audit(station_id, [(e.seq, e.canonical().decode("utf-8"), e.sha256) for e in entries])
+    if entries:
+        store.add_audit(station_id, [(e.seq, e.canonical().decode("utf-8"), e.sha256) for e in entries])
     return seq
 
 

@@ -243,6 +243,9 @@ def _import(args: argparse.Namespace) -> int:
         for uid, reason in report.refused:
             print(f"  {uid}: {reason.get(lang)}")
         refused += len(report.refused)
+        print(f"  审计日志 / audit log: {report.audit_held}" if report.audit_refused is None
+              else f"  审计日志 / audit log: {report.audit_refused.get(lang)}")
+        refused += report.audit_refused is not None
     return 1 if refused else 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
+from station.adapters.server.audit_intake import import_audit
 from station.adapters.server.home import ServerContext, token_digest
 from station.adapters.server.intake import DUPLICATE, KINDS, STORED, UID, Refused, UploadRequest, accept
 from station.storage.envelope import EnvelopeError, open_with_server_key
@@ -27,6 +28,8 @@ class ImportReport:
     stored: int = 0
     duplicate: int = 0
     refused: list[tuple[str, Text]] = field(default_factory=list)  # uid, reason
+    audit_held: int = 0  # the number of the last audit entry the server holds for the station, after the import
+    audit_refused: Text | None = None  # why the package's audit log was not kept (the photos are, regardless)
 
 
 def import_package(server: ServerContext, folder: Path) -> ImportReport:
@@ -60,6 +63,10 @@ def import_package(server: ServerContext, folder: Path) -> ImportReport:
             continue
         report.stored += outcome == STORED
         report.duplicate += outcome == DUPLICATE
+    try:
+        report.audit_held = import_audit(server.store, station_id, manifest.get("audit", []))
+    except Refused as exc:
+        report.audit_refused = exc.text
     return report
 
 
