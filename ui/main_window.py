@@ -22,6 +22,7 @@ from station.capture.session import CaptureSession, SessionListener, Status
 from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, ShutterRequest, Step
 from station.compliance.results import Analysis
 from station.errors import StationError
+from station.fees.amounts import yuan
 from station.i18n import Text
 from station.identify.idcard_match import CardRead
 from station.identify.identify import Identification, Outcome
@@ -32,7 +33,7 @@ from ui.file_dialogs import choose_folder
 from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.overlay import failed_titles, question_titles
-from ui.payment_dialog import PaymentDialog
+from ui.payment_dialog import CLASS, STUDENT, PaymentDialog
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
 from ui.queue_window import QueueWindow
@@ -78,7 +79,12 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.UNPAID: Text("未缴费：请先登记缴费（F6）", "Not paid: record the payment first (F6)"),
 }
 PAY = Text("登记缴费…（F6）", "Record payment… (F6)")
-PAYMENT_RECORDED = Text("已登记{name}的缴费：{payment}", "Payment recorded for {name}: {payment}")
+PAYMENT_RECORDED = Text("已登记：{name}{payment}", "Recorded: {name} {payment}")
+CLASS_PAYMENT = Text("班级集体缴费…", "Class pays together…")
+PICK_CLASS = Text("哪个班集体缴费？", "Which class pays together?")
+CLASS_PAID = Text("已登记 {name} 班集体缴费：{n} 人，共 {amount} 元{skipped}",
+                  "Recorded for class {name}: {n} students, {amount} yuan in all{skipped}")
+ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; the {n} who had paid already were left as they were")
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
 ABSENT = Text("下一位缺席（F3）", "Next is absent (F3)")
 MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码即可正常拍摄",
@@ -275,6 +281,7 @@ class MainWindow(QMainWindow):
         roster_menu.addAction(t(IMPORT_ROSTER), self.import_roster)
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
         roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
+        roster_menu.addAction(t(CLASS_PAYMENT), self.record_class_payment)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
         upload_menu.addAction(t(FAILED_UPLOADS), self.show_failed_uploads)
         upload_menu.addAction(t(EXPORT_USB), self.export_to_usb)
@@ -478,12 +485,41 @@ class MainWindow(QMainWindow):
         if student is None:
             return
         recorded = []
-        dialog = PaymentDialog(student.name, student.student_no, self.session.fee_price(),
+        dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), self.session.fee_price(),
                                lambda method, amount, reason: recorded.append(
                                    self.session.record_payment(student.student_no, method, amount, reason)), self)
         if dialog.exec() and recorded:
             status = self.session.fee_status(student.student_no)
             self._say(self.message, t(PAYMENT_RECORDED.format(name=student.name, payment=status.describe())), "ok")
+            self._show_fee()
+            self.queue_window.refresh()
+            self._show_step()
+
+    def record_class_payment(self) -> None:
+        """名单 → 班级集体缴费: the class monitor pays for everyone in the class not yet paid, one receipt later."""
+        classes = self.session.classes()
+        if not classes:
+            self._say(self.message, t(EMPTY_ROSTER), "bad")
+            return
+        picker = QInputDialog(self)
+        picker.setWindowTitle(t(CLASS_PAYMENT))
+        picker.setLabelText(t(PICK_CLASS))
+        picker.setComboBoxItems(classes)
+        current = self.session.student
+        if current is not None:
+            picker.setTextValue(current.class_name)
+        if not picker.exec():
+            return
+        class_name = picker.textValue()
+        done = []
+        dialog = PaymentDialog(CLASS.format(name=class_name), self.session.fee_price(),
+                               lambda method, amount, reason: done.append(
+                                   self.session.record_class_payment(class_name, method, amount, reason)), self)
+        if dialog.exec() and done:
+            paid = done[0]
+            skipped = ALREADY_PAID.format(n=len(paid.already_paid)) if paid.already_paid else Text("", "")
+            self._say(self.message, t(CLASS_PAID.format(name=class_name, n=len(paid.entries), skipped=skipped,
+                                                        amount=yuan(sum(e.amount_fen for e in paid.entries)))), "ok")
             self._show_fee()
             self.queue_window.refresh()
             self._show_step()

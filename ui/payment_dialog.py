@@ -18,7 +18,8 @@ from ui.i18n import t
 from ui.theme import BAD
 
 TITLE = Text("登记缴费", "Record a payment")
-WHO = Text("{name}（{no}）", "{name} ({no})")
+STUDENT = Text("{name}（{no}）", "{name} ({no})")
+CLASS = Text("{name} 班集体缴费：每名未缴费的学生", "Class {name} paying together: each student not yet paid")
 METHOD = Text("方式（Alt+1–4）", "Method (Alt+1–4)")
 AMOUNT = Text("金额（元）", "Amount (yuan)")
 REASON = Text("原因", "Reason")
@@ -28,14 +29,14 @@ CANCEL = Text("取消（Esc）", "Cancel (Esc)")
 
 
 class PaymentDialog(QDialog):
-    def __init__(self, name: str, student_no: str, price: str, record: Callable[[Method, str, str], None],
-                 parent=None) -> None:
-        """`record(method, amount, reason)`: the session's; raises StationError to refuse."""
+    def __init__(self, heading: Text, price: str, record: Callable[[Method, str, str], None], parent=None) -> None:
+        """`heading`: who pays (STUDENT or CLASS); `record(method, amount, reason)`: the session's, raising
+        StationError to refuse."""
         super().__init__(parent)
         self._record = record
         self._price = price
         self.setWindowTitle(t(TITLE))
-        who = QLabel(t(WHO.format(name=name, no=student_no)))
+        who = QLabel(t(heading))
         who.setObjectName("title")
         self.methods = QButtonGroup(self)
         row = QHBoxLayout()

@@ -37,7 +37,7 @@ from station.storage.captures import CaptureStore, CaptureVersion, status as cap
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import parse_yuan, yuan
-from station.fees.ledger import FeeStatus, LedgerEntry, Method, fee_status, pay
+from station.fees.ledger import ClassPayment, FeeStatus, LedgerEntry, Method, fee_status, pay, pay_class
 from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.frames import SeenCode
@@ -111,6 +111,11 @@ class CallQueue:
                 call = self._calls.get_nowait()
         except queue.Empty:
             return ran
+
+
+def _amount(method: Method, typed: str) -> int | None:
+    """The dialog's amount in fen; a free set's empty field is no amount."""
+    return None if method is Method.FREE and not typed.strip() else parse_yuan(typed)
 
 
 def _ignore(*_: object) -> None:
@@ -558,8 +563,14 @@ class CaptureSession:
             raise StationError(NOBODY_TO_PAY)
         if student.student_no != for_student:
             raise StationError(PAYER_CHANGED)
-        return pay(self.workflow.audit, student.student_no, method,
-                   None if method is Method.FREE and not amount.strip() else parse_yuan(amount), reason)
+        return pay(self.workflow.audit, student.student_no, method, _amount(method, amount), reason)
+
+    def record_class_payment(self, class_name: str, method: Method, amount: str, reason: str = "") -> ClassPayment:
+        """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""
+        return pay_class(self.workflow.audit, class_name, method, _amount(method, amount), reason)
+
+    def classes(self) -> list[str]:
+        return class_names(self.station.db)
 
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:

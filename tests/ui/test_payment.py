@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QInputDialog
 
 from station.audit.trail import AuditTrail, entries
 from station.fees.ledger import Method
@@ -54,7 +55,7 @@ def test_f6_records_a_payment_from_the_card(qtbot, make_window, frames, station)
     assert seen["amount"] == "20.00"  # preset to the price per set
     assert window.card.values["fee"].text().startswith("已缴费（微信 20.00 元")
     assert queue_fee(window, "2021010101") == "已缴"
-    assert window.message.text().startswith("已登记林晓雯的缴费")
+    assert window.message.text().startswith("已登记：林晓雯已缴费（微信 20.00 元")
     [payment] = [e for e in entries(station.db) if e.action == "payment"]
     assert payment.operator == "测试摄影师" and payment.detail["method"] == "wechat"
 
@@ -89,3 +90,35 @@ def test_payment_before_the_shutter_greys_the_shutter_until_paid(qtbot, make_win
     qtbot.keyClick(window.code_input, Qt.Key_F6)
     assert window.shutter_button.isEnabled()
     window.queue_window.grab().save(str(SHOTS / "queue_fees_zh.png"))
+
+
+def test_a_class_pays_together_from_the_roster_menu(qtbot, make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    # the student at the camera paid on their own before the monitor came
+    on_next_dialog(lambda dialog: dialog.submit(), kind=PaymentDialog)
+    qtbot.keyClick(window.code_input, Qt.Key_F6)
+    seen = {}
+
+    def pick_class(dialog: QInputDialog) -> None:
+        seen["offered"], seen["preset"] = dialog.comboBoxItems(), dialog.textValue()
+        dialog.accept()
+
+    def pay_by_alipay(dialog: PaymentDialog) -> None:
+        dialog.choose(Method.ALIPAY)
+        screenshot(window, dialog, "class_payment_zh.png")
+        dialog.submit()
+
+    on_next_dialog(pick_class)
+    on_next_dialog(pay_by_alipay, kind=PaymentDialog, wait_ms=40_000)
+    menu_action(window, "班级集体缴费…").trigger()
+    assert seen == {"offered": ["演示2101", "演示2102"], "preset": "演示2101"}  # the class at the camera first
+    assert window.message.text() == "已登记 演示2101 班集体缴费：7 人，共 140.00 元；已缴费的 1 人未重复登记"
+    assert all(queue_fee(window, e.student_no) == "已缴" for e in window.queue_window.board.entries
+               if e.class_name == "演示2101")
+    assert {e.detail["method"] for e in entries(station.db) if e.action == "payment"} == {"cash", "alipay"}
+
+
+def menu_action(window, text: str):
+    return next(a for menu in window.menuBar().actions() if menu.menu() for a in menu.menu().actions()
+                if a.text() == text)
