@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 from station.adapters.server.usb_import import import_package
-from station.audit.trail import Action, AuditTrail, entries, verify
+from station.audit.trail import Action, AuditTrail, Entry, entries, verify
 from station.storage.captures import CaptureStore
 from station.upload.package import write_package
 from station.upload.uploader import AUDIT_BATCH, UploadSettings, Uploader
@@ -56,18 +56,19 @@ def test_the_log_reaches_the_server_and_a_rewritten_one_is_refused(station, serv
 
 
 def test_the_server_refuses_entries_that_do_not_hold_together(station, server) -> None:
-    client = server.client(server.context.add_station("S02", "二号"))
-    assert client.get("/api/v1/audit/head").json() == {"seq": 0, "sha256": "0" * 64}
-    for body in (b"[]", b"{}", json.dumps({"entries": [{"seq": 1}]}).encode(), b"\xff"):
-        assert client.post("/api/v1/audit", content=body).status_code == 422
-    AuditTrail(station, "x").record(Action.SIGN_IN)
-    [entry] = entries(station.db)
-    wrong_hash = {**entry.__dict__, "operator": "y"}
-    assert client.post("/api/v1/audit", json={"entries": [wrong_hash]}).status_code == 422
-    second = {**entry.__dict__, "seq": 2}
-    assert client.post("/api/v1/audit", json={"entries": [second]}).status_code in (409, 422)
-    assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).json() == {"seq": 1}
-    assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).status_code == 409  # held already
+    with server.client(server.context.add_station("S02", "二号")) as client:  # closed: the server stops at once
+        assert client.get("/api/v1/audit/head").json() == {"seq": 0, "sha256": "0" * 64}
+        for body in (b"[]", b"{}", json.dumps({"entries": [{"seq": 1}]}).encode(), b"\xff"):
+            assert client.post("/api/v1/audit", content=body).status_code == 422
+        AuditTrail(station, "x").record(Action.SIGN_IN)
+        [entry] = entries(station.db)
+        wrong_hash = {**entry.__dict__, "operator": "y"}
+        assert client.post("/api/v1/audit", json={"entries": [wrong_hash]}).status_code == 422
+        gap = Entry(**{**entry.__dict__, "seq": 2, "sha256": ""})  # hashed right, but the server holds no entry 1
+        gap = Entry(**{**gap.__dict__, "sha256": gap.digest()})
+        assert client.post("/api/v1/audit", json={"entries": [gap.__dict__]}).status_code == 409
+        assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).json() == {"seq": 1}
+        assert client.post("/api/v1/audit", json={"entries": [entry.__dict__]}).status_code == 409  # held already
 
 
 def forge_from(home, station, seq: int) -> None:
