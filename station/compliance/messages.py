@@ -36,7 +36,7 @@ INSTRUCTIONS: dict[str, Text] = {
     "glasses": Text("请摘下眼镜", "please take off your glasses"),
     "hat": Text("请摘下帽子或头饰", "please take off your hat or head covering"),
     "earrings": Text("请摘下耳环", "please take off your earrings"),
-    # worded for a false alarm too: the check is weak (station/models/necklace_mnv2/necklace_mnv2.md, training/retired/necklace.md),
+    # worded for a false alarm too: the check is weak (training/retired/necklace_mnv2.md, training/retired/necklace.md),
     # so a bare neck must not puzzle anyone
     "necklace": Text("如戴有项链，请摘下或放进衣领内",
                      "if you wear a necklace, take it off or tuck it under your collar"),

@@ -11,7 +11,7 @@ from station.compliance import CHECK_IDS, ComplianceEngine
 from station.compliance.messages import FACE_UNCLEAR, NO_FACE
 from station.compliance.results import NO_FACE as NO_FACE_STATE
 
-FACE_CHECKS = [c for c in CHECK_IDS if c not in ("face_count", "exposure", "background", "backdrop_drift")]
+FACE_CHECKS = [c for c in CHECK_IDS if c not in ("face_count", "exposure", "background")]
 
 
 def _assert_complete(result) -> None:
@@ -35,9 +35,11 @@ def test_frames_without_a_face_say_no_face(engine: ComplianceEngine, name: str, 
     _assert_complete(result)
     assert result.verdict == "no_face" and result.faces == 0 and result.pose is None
     for check in FACE_CHECKS:
-        assert result.checks[check].state == NO_FACE_STATE
-        assert not result.checks[check].ok and result.checks[check].score == 1.0
-        assert result.checks[check].message == NO_FACE
+        assert result.checks[check].state == NO_FACE_STATE and result.checks[check].score == 1.0
+        if engine.policy[check].enforced:
+            assert not result.checks[check].ok and result.checks[check].message == NO_FACE
+        else:  # the shipped policy leaves the necklace unenforced: such a rule never fails
+            assert result.checks[check].ok
     assert not result.checks["face_count"].ok
 
 

@@ -36,10 +36,11 @@ def _frame() -> np.ndarray:
     return cv2.imread(str(path))
 
 
-def test_default_policy_enforces_everything_and_bans_glasses() -> None:
+def test_default_policy_enforces_everything_but_the_necklace_and_bans_glasses() -> None:
+    """The necklace check is measured and shown but not enforced: no model sees visible necklaces (policy.toml)."""
     policy = Policy.load()
     assert set(policy.checks) == set(CHECK_IDS)
-    assert all(policy[c].enforced for c in CHECK_IDS)
+    assert [c for c in CHECK_IDS if not policy[c].enforced] == ["necklace"]
     assert policy["glasses"].look <= policy["glasses"].block <= 0.5
 
 
@@ -80,7 +81,10 @@ def test_missing_models_mark_learned_checks_unavailable(tmp_path: Path) -> None:
     assert result.faces == 1
     for check in LEARNED_CHECK_IDS:
         assert result.checks[check].state == UNAVAILABLE
-        assert not result.checks[check].ok and result.checks[check].message == MODEL_MISSING
+        if engine.policy[check].enforced:
+            assert not result.checks[check].ok and result.checks[check].message == MODEL_MISSING
+        else:  # the shipped policy leaves the necklace unenforced: such a rule never fails
+            assert result.checks[check].ok
     assert result.checks["face_position"].ok and result.verdict == "fail"
 
 
