@@ -30,6 +30,7 @@ from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
 from ui.code_input import CodeInput
 from ui.file_dialogs import choose_folder
+from ui.focus_return import FocusReturn
 from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.overlay import failed_titles, question_titles
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=session.operator))))
         self.queue_window = QueueWindow(session.queue_board)
         self.help_window = HelpWindow(self)
+        FocusReturn(self)  # a kiosk without a window manager: the keyboard comes back when a dialog closes
 
         self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
         self.code_input.enter.connect(self.enter)

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.w
                                 reason="needs Linux and Xvfb (scripts/test.sh installs it)")
 Xlib = pytest.importorskip("Xlib")
 from Xlib import X, display as xdisplay  # noqa: E402
+from Xlib.error import XError  # noqa: E402
 
 MAIN_TITLE = "毕业生图像采集工作站"
 QUEUE_TITLE = "拍摄队列"
@@ -51,12 +52,15 @@ def _top_windows(conn) -> dict[str, tuple]:
     """Mapped top-level windows by title, with their geometry, in stacking order (bottom first)."""
     found = {}
     for order, window in enumerate(conn.screen().root.query_tree().children):
-        attrs = window.get_attributes()
-        if attrs.map_state != X.IsViewable:
+        try:
+            attrs = window.get_attributes()
+            if attrs.map_state != X.IsViewable:
+                continue
+            name = window.get_full_property(conn.intern_atom("_NET_WM_NAME"), conn.intern_atom("UTF8_STRING"))
+            geometry = window.get_geometry()
+        except XError:  # closed while being looked at (a dialog going away)
             continue
-        name = window.get_full_property(conn.intern_atom("_NET_WM_NAME"), conn.intern_atom("UTF8_STRING"))
         title = name.value.decode("utf-8") if name else ""
-        geometry = window.get_geometry()
         found[title] = (window, geometry.x, geometry.y, geometry.width, geometry.height, order)
     return found
 
@@ -75,6 +79,35 @@ def _close(conn, window) -> None:
     protocols, delete = conn.intern_atom("WM_PROTOCOLS"), conn.intern_atom("WM_DELETE_WINDOW")
     window.send_event(event.ClientMessage(window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0])))
     conn.flush()
+
+
+def _press(conn, *keys: str) -> None:
+    """Keys pressed together and let go, through the X server (XTEST), as a keyboard types them."""
+    from Xlib import XK
+    from Xlib.ext import xtest
+
+    codes = [conn.keysym_to_keycode(XK.string_to_keysym(key)) for key in keys]
+    for code in codes:
+        xtest.fake_input(conn, X.KeyPress, code)
+    for code in reversed(codes):
+        xtest.fake_input(conn, X.KeyRelease, code)
+    conn.sync()
+
+
+def _focused_top(conn):
+    focus = conn.get_input_focus().focus
+    while not isinstance(focus, int) and focus and focus.query_tree().parent != conn.screen().root:
+        focus = focus.query_tree().parent
+    return focus
+
+
+def _wait_for(condition, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def _overlap(a: tuple, b: tuple) -> int:
@@ -100,9 +133,10 @@ def test_demo_opens_on_a_real_x_display(x_display: str, tmp_path: Path) -> None:
                 break
             time.sleep(0.5)
         assert station.poll() is None, f"the station exited with {station.returncode}: {stderr.read_text()}"
+        time.sleep(6)  # the file camera's frames and the live checks reach the screen
+        windows = _top_windows(conn)  # as they are now: at first sight the main window may not be raised yet
         main = next(w for title, w in windows.items() if MAIN_TITLE in title)
         queue = windows[QUEUE_TITLE]
-        time.sleep(6)  # the file camera's frames and the live checks reach the screen
 
         shot = _screenshot(conn)
         Image.fromarray(shot).save(tmp_path / "screen.png")  # kept with pytest's temporary files, to look at
@@ -121,6 +155,17 @@ def test_demo_opens_on_a_real_x_display(x_display: str, tmp_path: Path) -> None:
         while focus_top and focus_top.query_tree().parent != conn.screen().root:
             focus_top = focus_top.query_tree().parent
         assert focus_top == main[0], "the keyboard focus is not on the station window"
+
+        # No window manager here, as on a bare kiosk session: when a dialog closes, the keyboard must come back
+        # to the station window (it went to nobody: F1, the menus and the scanner then typed into nothing).
+        before = set(_top_windows(conn))
+        _press(conn, "Control_L", "p")  # the print dialog
+        assert _wait_for(lambda: set(_top_windows(conn)) - before), "Ctrl+P opened no dialog"
+        _press(conn, "Escape")
+        assert _wait_for(lambda: set(_top_windows(conn)) == before), "Esc did not close the dialog"
+        assert _wait_for(lambda: _focused_top(conn) == main[0]), "the keyboard did not come back to the window"
+        _press(conn, "F1")
+        assert _wait_for(lambda: "键盘操作" in _top_windows(conn)), "F1 after a dialog showed no keyboard help"
 
         _close(conn, main[0])  # as the window's close button does; nothing is unsent, so nothing is asked
         assert station.wait(30) == 0
