@@ -70,7 +70,8 @@ def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
         photos = {"20210001": chsi_jpeg(10), "20210004": chsi_jpeg(30)}
         store.save("20210001", chsi_jpeg(99), b"first original", operator="王老师")
         for no, jpeg in photos.items():
-            store.save(no, jpeg, b"original", operator="王老师", reason="重拍：闭眼" if no == "20210001" else "")
+            store.save(no, jpeg, b"original", operator="王老师", reason="重拍：闭眼" if no == "20210001" else "",
+                       override_reason="已目视确认，系统误报" if no == "20210001" else "")
         station.close()
         sent = run("photo-station", "queue", "--send", "--json", "--home", str(home), env={"PHOTO_STATION_PASSPHRASE": PASSPHRASE})
         assert json.loads(sent.stdout)["done"] == 3
@@ -83,6 +84,8 @@ def test_registrar_day_end_to_end(tmp_path: Path, home: Path):
         missing_part = page.split("未拍摄名单")[1].split("重拍")[0]
         assert "陈浩然" in missing_part and "王思远" in missing_part and "林晓雯" not in missing_part
         assert "重拍：闭眼" in page.split("重拍（")[1]
+        overridden = page.split("人工放行（1）")[1]  # saved although a check failed: the registrar spot-checks them
+        assert "已目视确认，系统误报" in overridden and "S01 王老师" in overridden
         csv_text = web.get(url + "/missing.csv", auth=auth).content.decode("utf-8-sig")
         assert csv_text.splitlines()[0] == "班级,学号,姓名,身份证号" and len(csv_text.splitlines()) == 3
         sheet = load_workbook(io.BytesIO(web.get(url + "/missing.xlsx?class_name=软件2101", auth=auth).content)).active

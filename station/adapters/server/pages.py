@@ -222,11 +222,17 @@ def class_page(state: ClassState) -> str:
     retakes = [[escape(s["student_no"]), escape(s["name"]),
                 "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.reason}") for u in v)]
                for s, v in state.retakes]
+    overrides = [[escape(s["student_no"]), escape(s["name"]),
+                  "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.override_reason}")
+                              for u in v if u.override_reason)]
+                 for s, v in state.captured if any(u.override_reason for u in v)]
     link = quote(state.name)
     body = (f"<h2>已拍摄（{len(captured)}）</h2>" + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数"], captured)
             + f"<h2>未拍摄名单（{len(missing)}）</h2>" + _table(["学号", "姓名"], missing)
             + f'<p>导出：<a href="/missing.csv?class_name={link}">CSV</a> · '
               f'<a href="/missing.xlsx?class_name={link}">XLSX</a></p>'
             + f"<h2>重拍（{len(retakes)}）</h2>" + _table(["学号", "姓名", "历次拍摄（时间 工作站 操作员 原因）"], retakes)
+            + f"<h2>人工放行（{len(overrides)}）</h2><p>检查未通过、摄影师确认后保存的照片：请抽查。</p>"
+            + _table(["学号", "姓名", "时间 工作站 操作员 放行原因"], overrides)
             + '<p><a href="/">返回汇总</a></p>')
     return _page(f"{state.name} 班采集情况", body)
