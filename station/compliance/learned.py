@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import pathlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -301,22 +302,43 @@ class LearnedChecks:
         self.blend = blend
         self.models = {name: RegionModel(model_path(name, models_dir)) for name in blend.models}
         self.check_ids: tuple[str, ...] = tuple(blend.checks)
+        self._pool: ThreadPoolExecutor | None = None  # the second thread for a whole face's models, made at first use
 
     @classmethod
     def load(cls, models_dir: pathlib.Path = MODELS_DIR) -> "LearnedChecks":
         return cls(models_dir, Blend.read(models_dir / MANIFEST))
 
     def outputs(self, bgr: np.ndarray, face: Face, models: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
-        """Every output of these models (default: all) for this face: {model: {output: p}}."""
-        names = self.models if models is None else models
+        """Every output of these models (default: all) for this face: {model: {output: p}}. All of them (a
+        shutter's frame, a new face) run as two halves of equal cost on two threads: onnxruntime lets go of the
+        interpreter while it computes, so the second core shortens the shutter's wait."""
+        names = list(self.models if models is None else models)
         crops: dict[tuple[str, Size], list[np.ndarray]] = {}  # runs of one model share their crops
-        result = {}
         for name in names:
             info = self.models[name].info
             if (info.region, info.size) not in crops:
                 crops[info.region, info.size] = region_crops(bgr, face.points, info.region, info.size)
-            result[name] = self.models[name].outputs(crops[info.region, info.size])
-        return result
+
+        def run(part: list[str]) -> dict[str, dict[str, float]]:
+            return {n: self.models[n].outputs(crops[self.models[n].info.region, self.models[n].info.size]) for n in part}
+
+        if models is not None or len(names) < 2:
+            return run(names)
+        first, second = self._halves(names)
+        other = self._helper().submit(run, second)
+        return {**run(first), **other.result()}
+
+    def _halves(self, names: list[str]) -> tuple[list[str], list[str]]:
+        """Two lists of about equal cost (the costliest first, each to the lighter list)."""
+        halves: tuple[list[str], list[str]] = ([], [])
+        for name in sorted(names, key=lambda n: -self.models[n].cost):
+            min(halves, key=lambda h: sum(self.models[n].cost for n in h)).append(name)
+        return halves
+
+    def _helper(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="learned-models")
+        return self._pool
 
     def live_groups(self) -> list[tuple[str, ...]]:
         """The models in turns, none costlier than the costliest model alone (largest first, each into the

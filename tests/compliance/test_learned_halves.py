@@ -1,0 +1,22 @@
+"""A whole face's models run as two halves on two threads: the same scores as one after another."""
+
+from __future__ import annotations
+
+import cv2
+
+from station import ASSETS_DIR
+from station.face.landmarks import FaceMesher
+
+
+def test_two_halves_give_the_scores_of_one_run(engine) -> None:
+    learned = engine.learned
+    bgr = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
+    with FaceMesher(max_faces=1) as mesher:
+        face = mesher.detect(bgr)[0]
+    together = learned.outputs(bgr, face)  # every model: two threads
+    one_by_one = learned.outputs(bgr, face, list(learned.models))
+    assert together.keys() == one_by_one.keys() == set(learned.models)
+    assert together == one_by_one
+    first, second = learned._halves(list(learned.models))
+    costs = [sum(learned.models[n].cost for n in half) for half in (first, second)]
+    assert first and second and max(costs) <= 1.6 * min(costs)  # about equal halves, or the wait is the larger
