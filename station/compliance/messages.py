@@ -17,6 +17,7 @@ TITLES: dict[str, Text] = {
     "necklace": Text("项链", "necklace"),
     "ears_covered": Text("耳朵遮挡", "ears covered"),
     "eyebrows_covered": Text("眉毛遮挡", "eyebrows covered"),
+    "makeup": Text("浓妆", "heavy makeup"),
     "background": Text("背景", "background"),
     "backdrop_drift": Text("背景光线与早上标定时不同", "backdrop light changed since the morning's calibration"),
     "clothing_contrast": Text("服装颜色", "clothing colour"),
@@ -42,6 +43,7 @@ INSTRUCTIONS: dict[str, Text] = {
                      "if you wear a necklace, take it off or tuck it under your collar"),
     "ears_covered": Text("请把头发拨到耳后，露出耳朵", "please tuck your hair behind your ears"),
     "eyebrows_covered": Text("请把刘海拨开，露出眉毛", "please move your fringe away from your eyebrows"),
+    "makeup": Text("请卸去浓妆", "please remove heavy makeup"),
     "background": Text("背景不是均匀的蓝色", "the background is not an even blue"),
     "backdrop_drift": Text("背景光线与早上标定时不同：请检查灯光（灯是否坏了、是否有阳光照进来）",
                            "the light on the backdrop has changed since the morning's calibration: check the lamps "

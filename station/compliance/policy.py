@@ -27,10 +27,11 @@ class CheckPolicy:
         return self.params[name]
 
     def level(self, score: float) -> str:
-        """PASS, LOOK or FAIL for a score; a rule not enforced always passes."""
+        """PASS, LOOK or FAIL for a score; a rule not enforced always passes, and `block = 1.0` never blocks (a
+        look-only rule: a model's probability can round to exactly 1)."""
         if not self.enforced or score < self.look:
             return PASS
-        return FAIL if score >= self.block else LOOK
+        return FAIL if score >= self.block and self.block < 1.0 else LOOK
 
 
 @dataclass(frozen=True)

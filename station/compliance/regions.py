@@ -1,8 +1,8 @@
 """Where on the picture a learned rule looks: the boxes outlined with a question for the photographer.
 
 A question ("earrings?") is only useful when the photographer knows where to look, so each learned rule
-names its region of the face (ear lobes, neck, brow line, mouth, eyes, above the forehead), worked out
-from the face mesh landmarks in the picture's pixels. Rules about the whole frame have no region.
+names its region of the face (ear lobes, neck, brow line, mouth, eyes, above the forehead, the whole face), worked
+out from the face mesh landmarks in the picture's pixels. Rules about the whole frame have no region.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ def rule_regions(check: str, face: Face) -> list[Box]:
     if check in ("glasses", "eyes_closed"):
         pad = 0.14 if check == "glasses" else 0.06
         return [_around(xy[list(EYES)], pad * width, pad * width)]
+    if check == "makeup":  # the whole face
+        return [_around(xy, 0.03 * width, 0.03 * width)]
     if check == "hat":
         top = float(xy[FOREHEAD, 1]) - 0.6 * width
         return [(float(right[0]) - 0.1 * width, top, 1.2 * width, brow_y - top)]

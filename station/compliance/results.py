@@ -14,13 +14,13 @@ from station.i18n import Text
 
 CHECK_IDS: tuple[str, ...] = (
     "face_count", "face_position", "pose", "eyes_closed", "mouth_open", "teeth", "glasses", "hat",
-    "earrings", "necklace", "ears_covered", "eyebrows_covered", "background", "backdrop_drift", "clothing_contrast",
-    "exposure", "lighting", "blur",
+    "earrings", "necklace", "ears_covered", "eyebrows_covered", "makeup", "background", "backdrop_drift",
+    "clothing_contrast", "exposure", "lighting", "blur",
 )
 # Scored by the models this project trains (station.compliance.learned), not by geometry.
 LEARNED_CHECK_IDS: tuple[str, ...] = (
     "eyes_closed", "mouth_open", "teeth", "glasses", "hat", "earrings", "necklace", "ears_covered",
-    "eyebrows_covered",
+    "eyebrows_covered", "makeup",
 )
 
 # A failing check whose instruction another failing check's already gives: "close your mouth so your teeth do

@@ -27,7 +27,10 @@ def read_manifest(models_dir: Path = MODELS_DIR) -> dict:
 
 
 def write_manifest(doc: dict, models_dir: Path = MODELS_DIR) -> None:
-    """Writes the manifest with its list of shipped files made from the blend and the fixed (non-blend) files."""
+    """Writes the manifest with its list of shipped files made from the blend and the fixed (non-blend) files.
+    The checks under "chosen_apart" (their look chosen by their own benchmark, not by training/evaluate.py) are
+    always part of the blend, so a run of evaluate.py that rewrites "checks" keeps them."""
+    doc = {**doc, "checks": {**doc["checks"], **doc.get("chosen_apart", {})}}
     shipped = sorted({key.split("/")[0] for weights in doc["checks"].values() for key in weights})
     files = {fam: sorted(n for n in shipped if family(n) == fam) for fam in sorted({family(n) for n in shipped})}
     doc = {**doc, "ships": {**files, **doc.get("fixed", {})}}

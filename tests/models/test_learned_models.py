@@ -22,7 +22,7 @@ from station.face import Face, FaceMesher
 
 EARRING_CLASS, NECKLACE_CLASS, EAR_CLASSES = 15, 16, (8, 9)  # in the celebamaskhq parsing masks
 LEARNED_IDS = {"glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "teeth", "mouth_open",
-               "eyes_closed"}
+               "eyes_closed", "makeup"}
 
 
 @pytest.fixture(scope="module")
