@@ -27,13 +27,13 @@ from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
 from station.camera.tether import TetheredFile, TetherWatcher, set_aside
-from station.capture.identity_check import Evidence, gather, needs_reason, reason_question
+from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
 from station.capture.workflow import (
     Blocked, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
-from station.storage.captures import CaptureStore, CaptureVersion, status as capture_status, version_counts
+from station.storage.captures import CaptureStore, CaptureVersion, version_counts
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import parse_yuan, yuan
@@ -51,7 +51,6 @@ from station.identify.scanner import CodeScanner
 from station.roster import schedule
 from station.roster.schedule import Slot
 from station.roster.store import Student, class_names, get_student, set_absent
-from station.storage.envelope import EnvelopeError
 from station.storage.server_link import load_link
 from station.storage import outbox
 from station.storage.outbox import QueueHealth
@@ -351,9 +350,7 @@ class CaptureSession:
 
     def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
         self._offer = None  # the student being photographed is the one on the card
-        blocked = self.workflow.shutter_blocked(camera)
-        evidence = self._evidence() if blocked is None and frame is not None else Evidence()
-        request = self.workflow.press(frame, camera, evidence)
+        request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
             self._pause_watching(True)
         return request
@@ -410,13 +407,7 @@ class CaptureSession:
 
     def previous_photo(self, student_no: str) -> bytes | None:
         """The registered photo a retake replaces, for review beside the new one (None: none, or damaged)."""
-        status = capture_status(self.station.db, student_no)
-        if not status.captured:
-            return None
-        try:
-            return self.store.load_for_review(student_no, status.versions)
-        except (StationError, EnvelopeError):
-            return None  # a damaged older copy must not block the new photo
+        return self.workflow.previous_photo(student_no)
 
     @property
     def needs_identity_reason(self) -> bool:
@@ -429,23 +420,6 @@ class CaptureSession:
         """The reason box's question for the photo in review (a swap names the other student)."""
         shot = self.workflow.shot
         return reason_question(shot.identity if shot is not None else ())
-
-    def _evidence(self) -> Evidence:
-        """What the new face will be compared with; a reference that cannot be read compares with nothing."""
-        student = self.workflow.student
-        if student is None:
-            return Evidence()
-        previous = self.previous_photo(student.student_no)
-        try:
-            evidence = gather(self.station, self.store.key.key, student.student_no, previous)
-        except (StationError, EnvelopeError, OSError, ValueError) as exc:
-            log.warning("reference photo of %s not usable: %s", student.student_no, exc)
-            evidence = Evidence(previous_photo=previous, student_no=student.student_no)
-        try:
-            return replace(evidence, faces=self.workflow.face_gallery())
-        except (StationError, EnvelopeError, OSError, ValueError) as exc:
-            log.warning("the station's faces could not be read for swap checks: %s", exc)
-            return evidence
 
     def accept(self, identity_reason: str = "") -> CaptureVersion:
         version = self.workflow.accept(identity_reason)

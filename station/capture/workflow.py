@@ -11,15 +11,18 @@ from __future__ import annotations
 import enum
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
 from station.camera.source import STATE_TEXT, CameraState, Frame
 from station.audit.trail import Action, AuditTrail
-from station.storage.captures import CaptureStore, CaptureVersion
-from station.capture.identity_check import Evidence, IdentityCheck, IdentityChecker, named, needs_reason, recorded
+from station.storage.captures import CaptureStore, CaptureVersion, status as capture_status
+from station.storage.envelope import EnvelopeError
+from station.capture.identity_check import (
+    Evidence, IdentityCheck, IdentityChecker, gather, named, needs_reason, recorded,
+)
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
@@ -239,10 +242,12 @@ class CaptureWorkflow:
             return Blocked.NOT_LINKED
         return None
 
-    def press(self, frame: Frame | None, camera: CameraState, evidence: Evidence = Evidence()) -> ShutterRequest | ShutterRefused:
+    def press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
         """The shutter on exactly `frame` (the one on screen), while the camera is live. A frozen or unplugged
         camera leaves its last picture on screen, which may show the student before: that is never taken.
-        The request is then measured (`measure`, off the UI thread) and taken (`take`)."""
+        The request carries what the new face will be compared with (read here, on the thread that owns the
+        database), and is then measured (`measure`, off the UI thread) and taken (`take`). The window, a tethered
+        camera and `photo-station capture` all press here, so none of them files a face unverified."""
         blocked = self.shutter_blocked(camera)
         if blocked is not None:
             reasons = {Blocked.REVIEW: FINISH_REVIEW, Blocked.BUSY: BUSY, Blocked.NOBODY: NOBODY,
@@ -254,8 +259,33 @@ class CaptureWorkflow:
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
-        self.pressed = ShutterRequest(self.student.student_no, frame, evidence)
+        self.pressed = ShutterRequest(self.student.student_no, frame, self._evidence())
         return self.pressed
+
+    def previous_photo(self, student_no: str) -> bytes | None:
+        """The registered photo a retake replaces, for review beside the new one (None: none, or damaged)."""
+        status = capture_status(self.station.db, student_no)
+        if not status.captured:
+            return None
+        try:
+            return self.store.load_for_review(student_no, status.versions)
+        except (StationError, EnvelopeError):
+            return None  # a damaged older copy must not block the new photo
+
+    def _evidence(self) -> Evidence:
+        """What the new face will be compared with; a reference that cannot be read compares with nothing."""
+        student_no = self.student.student_no
+        previous = self.previous_photo(student_no)
+        try:
+            evidence = gather(self.station, self.store.key.key, student_no, previous)
+        except (StationError, EnvelopeError, OSError, ValueError) as exc:
+            log.warning("reference photo of %s not usable: %s", student_no, exc)
+            evidence = Evidence(previous_photo=previous, student_no=student_no)
+        try:
+            return replace(evidence, faces=self.face_gallery())
+        except (StationError, EnvelopeError, OSError, ValueError) as exc:
+            log.warning("the station's faces could not be read for swap checks: %s", exc)
+            return evidence
 
     def measure(self, request: ShutterRequest) -> Measured:
         """Every check and the CHSI photo, from one measurement of the frame. Changes no state: it runs on the

@@ -49,12 +49,21 @@ def test_a_tethered_still_goes_through_the_same_rules_as_the_shutter(demo_home: 
                             "--retake", "学生要求重拍")
     assert code == 0 and retaken["version"] == 2
 
+    # her face again, for a classmate: the command line verifies the face as the window does (a swap)
+    code, swap = capture(demo_home, str(GOOD), "--student", "DEMO0002", "--reason", "已目视确认，系统误报")
+    assert code == 1 and swap["reason"] == "not_the_same_person"
+    assert any(check["against"] == "swap" for check in swap["identity"]), swap
+    code, kept = capture(demo_home, str(GOOD), "--student", "DEMO0002", "--reason", "已目视确认，系统误报",
+                         "--identity-reason", "双胞胎，已核对身份证")
+    assert code == 0 and kept["ok"] is True
+
     station = Station.open(demo_home, "zh")
     try:
-        rows = list(station.db.query("SELECT version, operator, reason, override_reason FROM captures ORDER BY version"))
+        rows = list(station.db.query("SELECT version, operator, reason, override_reason FROM captures "
+                                     "WHERE student_no = '2021010101' ORDER BY version"))
         assert [(r["version"], r["operator"]) for r in rows] == [(1, "影楼王老师"), (2, "影楼王老师")]
         assert rows[1]["reason"] == "学生要求重拍" and rows[0]["override_reason"] == "已目视确认，系统误报"
-        assert station.db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 2  # both queued for upload
+        assert station.db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 3  # all queued for upload
         from station.storage.station_key import unlock_station_key
 
         photo = CaptureStore(station, unlock_station_key(demo_home, DEMO_PASSPHRASE)).load_for_review("2021010101", 2)

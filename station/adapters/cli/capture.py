@@ -1,7 +1,8 @@
 """`photo-station capture IMAGE --student NO [--reason TEXT] [--retake REASON] [--json]`: one still (a tethered
 camera's JPEG) through the station's own capture flow: the same checks, CHSI pipeline, encryption, register and
 upload queue as the window's shutter, with the same rules: a failing photo needs --reason, a student already
-photographed needs --retake REASON.
+photographed needs --retake REASON, and a face that is not the student's (against the reference photo, the photo
+a retake replaces, or another student's face at this station) needs --identity-reason.
 
 Prints {"student_no", "version", "ok": true, "verdict", "failed": [...], "questions": [...]} when the photo was
 saved, else {"ok": false, "reason", "message", ...}; exit 0 when saved, 1 when refused.
@@ -14,7 +15,8 @@ import time
 from pathlib import Path
 
 from station.camera.source import CameraState, Frame
-from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused
+from station.capture.identity_check import needs_reason
+from station.capture.workflow import NOT_THE_SAME_PERSON, CaptureWorkflow, Shot, ShutterRefused
 from station.storage.captures import CaptureStore
 from station.image_io import UNREADABLE, read_image
 from station.adapters.cli.output import print_json
@@ -36,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--student", required=True, help="the student's number (or capture code)")
     p.add_argument("--reason", default="", help="override reason, required when a check fails")
     p.add_argument("--retake", default="", metavar="REASON", help="retake reason, required for a student already photographed")
+    p.add_argument("--identity-reason", default="", metavar="TEXT",
+                   help="reason to save a face the station finds is another person's (recorded with the photo)")
     p.add_argument("--operator", default=None, help="photographer recorded with the photo (default: the last one)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_capture)
@@ -79,8 +83,13 @@ def _through_the_flow(args: argparse.Namespace, workflow: CaptureWorkflow, image
                                                                  else "refused")
         return _say(args, {"ok": False, "reason": reason, "student_no": student.student_no, **checks}, outcome.message)
     assert isinstance(outcome, Shot)
+    if needs_reason(outcome.identity) and not args.identity_reason.strip():
+        identity = [{"against": c.against, "level": c.level, "score": c.verdict.score if c.verdict else None}
+                    for c in outcome.identity]
+        return _say(args, {"ok": False, "reason": "not_the_same_person", "student_no": student.student_no,
+                           "identity": identity, **checks}, NOT_THE_SAME_PERSON)
     try:
-        version = workflow.accept()
+        version = workflow.accept(args.identity_reason)
     except StationError as exc:  # a full disk: nothing was saved
         return _say(args, {"ok": False, "reason": "not_saved", "student_no": student.student_no, **checks}, exc.text)
     saved = {"student_no": student.student_no, "version": version.version, "ok": True, **checks}
