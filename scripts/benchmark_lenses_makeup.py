@@ -1,0 +1,214 @@
+"""Measures the `makeup` and `coloured_lenses` checks on faces training never saw, and chooses their `look` on val.
+
+- makeup: celebahq val / test against CelebA's `Heavy_Makeup`: AUC on every face and on women only (CelebA never
+  marks a man), and the pass / look / fail shares of heavy-makeup faces, of the rest (light or no makeup) and of
+  the "compliant" faces of the trust budget (training/evaluate.COMPLIANT_MEANS_NOT, and no heavy makeup).
+- coloured_lenses (only with --models-dir holding such a model: none ships yet, see the README): celebahq +
+  celebamaskhq val / test, every face clean and once per lens colour with a lens
+  painted by training/paint_lenses.py (a fixed seed per face and colour): AUC of painted against real eyes, against
+  the real light-eyed faces only (paint_lenses.light_eyed) and per colour, and the shares.
+  Both score through the run-time code (LearnedChecks) on the cached face mesh points (training/cache_landmarks).
+- kiosk scenes (the shipped models and policy): test portraits painted or not, composed on the blue backdrop of a
+  1280x720 frame (training/kiosk_scenes; celebahq portraits with their person segmentation), through
+  ComplianceEngine.analyze (its own face mesh, models and the shipped policy), at the frame's scale (iris about
+  19 px) and shrunk to 960x540 (iris about 14 px).
+The rule for `look`, written before any test figure was seen: the lowest val score at which at most LOOK_BUDGET
+(1 %) of the val faces that keep the rule would be asked (makeup: `Heavy_Makeup` = 0; coloured_lenses: the real,
+unpainted eyes), so neither check adds more than about one point to the compliant students who see a question;
+`block` stays 1.0 (never): the notices forbid both, but a model trained on painted lenses and on CelebA's
+labels must not hold a student's photo alone.
+Run: .venv/bin/python scripts/benchmark_lenses_makeup.py [--parts makeup lenses kiosk] [--scenes N] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from station.compliance import ComplianceEngine  # noqa: E402
+from station.compliance.learned import Blend, LearnedChecks  # noqa: E402
+from station.compliance.policy import Policy  # noqa: E402
+from station.face import Face  # noqa: E402
+from station.face.segmentation import PersonSegmenter  # noqa: E402
+from station.models import MODELS_DIR, read_manifest  # noqa: E402
+from training import kiosk_scenes as scenes  # noqa: E402
+from training.cache_landmarks import load_landmarks  # noqa: E402
+from training.datasets import FACES_DIR, load_labels, load_mask, load_split  # noqa: E402
+from training.evaluate import COMPLIANT_MEANS_NOT  # noqa: E402
+from training.paint_lenses import COLOURS, iris_colour, light_eyed, paint, random_lens  # noqa: E402
+from training.training import roc_auc  # noqa: E402
+
+CHECKS = ("makeup", "coloured_lenses")
+LOOK_BUDGET = 0.01
+LENS_DATASETS = ("celebahq", "celebamaskhq")
+
+
+def choose_look(keep: np.ndarray) -> float:
+    """The rule above: the lowest candidate (val scores to 0.001, and 1.0) asking at most LOOK_BUDGET of `keep`."""
+    candidates = np.unique(np.append(np.round(keep, 3), 1.0))
+    asked = np.array([(keep >= t).mean() for t in candidates])
+    return float(candidates[np.argmax(asked <= LOOK_BUDGET)])
+
+
+def shares(scores: np.ndarray, look: float, block: float) -> dict[str, float]:
+    return {"n": int(len(scores)), "pass": round(float((scores < look).mean()), 4),
+            "look": round(float(((scores >= look) & (scores < block)).mean()), 4),
+            "fail": round(float((scores >= block).mean()), 4)}
+
+
+def learned(models_dir: Path) -> LearnedChecks:
+    checks = read_manifest(models_dir)["checks"]
+    return LearnedChecks(models_dir, Blend({c: checks[c] for c in CHECKS if c in checks}))
+
+
+def makeup_scores(checks: LearnedChecks, part: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    landmarks, rows = load_landmarks("celebahq"), load_labels("celebahq")
+    scores, labels = [], {}
+    for file in load_split("celebahq")[part]:
+        if file not in landmarks:
+            continue
+        bgr = cv2.imread(str(FACES_DIR / "celebahq" / file), cv2.IMREAD_COLOR)
+        scores.append(checks.scores(bgr, Face(landmarks[file], (bgr.shape[1], bgr.shape[0])))["makeup"])
+        for column, value in rows[file].items():
+            if column != "file":
+                labels.setdefault(column, []).append(float(value))
+    return np.array(scores), {k: np.array(v) > 0 for k, v in labels.items()}
+
+
+def lens_scores(checks: LearnedChecks, part: str) -> dict[str, np.ndarray]:
+    """Per face: the clean score, whether its real eyes are light, and its score with each colour painted."""
+    out: dict[str, list] = {"clean": [], "light": [], **{c: [] for c in COLOURS}}
+    for d, dataset in enumerate(LENS_DATASETS):
+        landmarks = load_landmarks(dataset)
+        for i, file in enumerate(load_split(dataset)[part]):
+            if file not in landmarks:
+                continue
+            bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
+            points = landmarks[file]
+            face = Face(points, (bgr.shape[1], bgr.shape[0]))
+            out["clean"].append(checks.scores(bgr, face)["coloured_lenses"])
+            out["light"].append(light_eyed(iris_colour(bgr, points)))
+            for k, colour in enumerate(COLOURS):
+                lens = random_lens(np.random.default_rng([d, i, k]), colour)
+                out[colour].append(checks.scores(paint(bgr, points, lens), face)["coloured_lenses"])
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def makeup_figures(checks: LearnedChecks, look: float | None) -> dict:
+    """Figures on val and test at `look` (None: chosen here on val by the rule)."""
+    scored = {part: makeup_scores(checks, part) for part in ("val", "test")}
+    chosen = choose_look(scored["val"][0][~scored["val"][1]["Heavy_Makeup"]])
+    look = chosen if look is None else look
+    doc: dict = {"look_chosen_on_val": chosen, "look_used": look}
+    for part, (s, lab) in scored.items():
+        heavy, woman = lab["Heavy_Makeup"], ~lab["Male"]
+        compliant = ~np.any([lab[c] for c in COMPLIANT_MEANS_NOT], axis=0) & ~heavy
+        doc[part] = {"auc_all": round(roc_auc(heavy, s), 4), "auc_women": round(roc_auc(heavy[woman], s[woman]), 4),
+                     "heavy_makeup": shares(s[heavy], look, 1.0),
+                     "no_heavy_makeup_women": shares(s[~heavy & woman], look, 1.0),
+                     "men": shares(s[~woman], look, 1.0), "compliant": shares(s[compliant], look, 1.0)}
+    return doc
+
+
+def lens_figures(checks: LearnedChecks, look: float | None) -> dict:
+    """Figures on val and test at `look` (None: chosen here on val by the rule)."""
+    scored = {part: lens_scores(checks, part) for part in ("val", "test")}
+    chosen = choose_look(scored["val"]["clean"])
+    look = chosen if look is None else look
+    doc: dict = {"look_chosen_on_val": chosen, "look_used": look}
+    for part, sc in scored.items():
+        clean, light = sc["clean"], sc["light"]
+        painted = np.concatenate([sc[c] for c in COLOURS])
+        doc[part] = {"faces": int(len(clean)), "light_eyed": int(light.sum()), "auc_all": auc(painted, clean),
+                     "auc_vs_light_eyes": auc(painted, clean[light]), "auc_vs_dark_eyes": auc(painted, clean[~light]),
+                     "auc_per_colour": {c: auc(sc[c], clean) for c in COLOURS},
+                     "real_eyes": shares(clean, look, 1.0), "real_light_eyes": shares(clean[light], look, 1.0),
+                     "painted": {c: shares(sc[c], look, 1.0) for c in COLOURS}}
+    return doc
+
+
+def auc(positives: np.ndarray, negatives: np.ndarray) -> float:
+    labels = np.r_[np.ones(len(positives)), np.zeros(len(negatives))]
+    return round(roc_auc(labels, np.r_[positives, negatives]), 4)
+
+
+def kiosk(count: int) -> dict:
+    """The whole engine on composed 1280x720 frames: lenses on celebamaskhq test, makeup on celebahq test."""
+    rng = np.random.default_rng(11)
+    found: dict[str, list] = {}
+    with ComplianceEngine.load() as engine, PersonSegmenter(portrait=True) as segmenter:
+        def run(key: str, frame: np.ndarray, check: str) -> None:
+            small = cv2.resize(frame, (960, 540), interpolation=cv2.INTER_AREA)
+            for scale, shrunk in (("720p", frame), ("540p", small)):
+                result = engine.analyze(shrunk).checks[check]
+                found.setdefault(f"{key}_{scale}", []).append((result.score, result.level, result.state))
+
+        landmarks = load_landmarks("celebamaskhq")
+        lens_files = [f for f in load_split("celebamaskhq")["test"] if f in landmarks][:count]
+        for i, file in enumerate(lens_files if "coloured_lenses" in engine.policy.checks else []):
+            bgr, mask = cv2.imread(str(FACES_DIR / "celebamaskhq" / file)), load_mask(file)
+            ground = scenes.backdrop("blue", rng)
+            lens = random_lens(np.random.default_rng([7, i]))
+            run("lenses_clean", scenes.compose(bgr, mask, ground, seed=i), "coloured_lenses")
+            run("lenses_painted", scenes.compose(paint(bgr, landmarks[file], lens), mask, ground, seed=i),
+                "coloured_lenses")
+        landmarks, rows = load_landmarks("celebahq"), load_labels("celebahq")
+        for i, file in enumerate([f for f in load_split("celebahq")["test"] if f in landmarks][:count]):
+            bgr = cv2.imread(str(FACES_DIR / "celebahq" / file))
+            person = (segmenter.mask(bgr) > 0.5).astype(np.uint8)
+            heavy = rows[file]["Heavy_Makeup"] == "1"
+            run("makeup_heavy" if heavy else "makeup_not_heavy",
+                scenes.compose(bgr, person, scenes.backdrop("blue", rng), seed=i), "makeup")
+    doc = {}
+    for key, got in found.items():
+        measured = [g for g in got if g[2] == "measured"]
+        levels = [g[1] for g in measured]
+        doc[key] = {"frames": len(got), "measured": len(measured),
+                    **{lv: round(levels.count(lv) / max(len(levels), 1), 4) for lv in ("pass", "look", "fail")}}
+    for check, pos, neg in (("coloured_lenses", "lenses_painted", "lenses_clean"),
+                            ("makeup", "makeup_heavy", "makeup_not_heavy")):
+        for scale in ("720p", "540p") if f"{pos}_720p" in found else ():
+            p = [g[0] for g in found.get(f"{pos}_{scale}", []) if g[2] == "measured"]
+            n = [g[0] for g in found.get(f"{neg}_{scale}", []) if g[2] == "measured"]
+            doc[f"{check}_auc_{scale}"] = round(roc_auc(np.r_[np.ones(len(p)), np.zeros(len(n))], np.r_[p, n]), 4)
+    return doc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", type=Path, default=MODELS_DIR)
+    parts = ("makeup", "lenses", "kiosk")
+    parser.add_argument("--parts", nargs="+", choices=parts, default=list(parts))
+    parser.add_argument("--scenes", type=int, default=60, help="test portraits per kiosk set")
+    parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    args = parser.parse_args()
+    started = time.time()
+    policy = Policy.load()
+    shipped = {c: policy[c].look for c in CHECKS} if all(c in policy.checks for c in CHECKS) else {}
+    checks = learned(args.models_dir)
+    doc: dict = {}
+    if "makeup" in args.parts:
+        doc["makeup"] = makeup_figures(checks, shipped.get("makeup"))
+    if "lenses" in args.parts:
+        doc["coloured_lenses"] = lens_figures(checks, shipped.get("coloured_lenses"))
+    if "kiosk" in args.parts:
+        doc["kiosk"] = kiosk(args.scenes)
+    doc["seconds"] = round(time.time() - started)
+    doc["load_average"] = round(os.getloadavg()[0], 1)
+    print(json.dumps(doc, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
