@@ -3,11 +3,11 @@
 - makeup: celebahq val / test against CelebA's `Heavy_Makeup`: AUC on every face and on women only (CelebA never
   marks a man), and the pass / look / fail shares of heavy-makeup faces, of the rest (light or no makeup) and of
   the "compliant" faces of the trust budget (training/evaluate.COMPLIANT_MEANS_NOT, and no heavy makeup).
-- coloured_lenses (only with --models-dir holding such a model: none ships yet, see the README): celebahq +
-  celebamaskhq val / test, every face clean and once per lens colour with a lens
+- coloured_lenses (station/compliance/irises.py): celebahq + celebamaskhq val / test, every face clean and once per lens colour with a lens
   painted by training/paint_lenses.py (a fixed seed per face and colour): AUC of painted against real eyes, against
   the real light-eyed faces only (paint_lenses.light_eyed) and per colour, and the shares.
-  Both score through the run-time code (LearnedChecks) on the cached face mesh points (training/cache_landmarks).
+  Both score through the run-time code (LearnedChecks, LensModel) on the cached face mesh points
+  (training/cache_landmarks): the painted faces keep the clean face's points.
 - kiosk scenes (the shipped models and policy): test portraits painted or not, composed on the blue backdrop of a
   1280x720 frame (training/kiosk_scenes; celebahq portraits with their person segmentation), through
   ComplianceEngine.analyze (its own face mesh, models and the shipped policy), at the frame's scale (iris about
@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from station.compliance import ComplianceEngine  # noqa: E402
+from station.compliance.irises import LensModel  # noqa: E402
 from station.compliance.learned import Blend, LearnedChecks  # noqa: E402
 from station.compliance.policy import Policy  # noqa: E402
 from station.face import Face  # noqa: E402
@@ -85,7 +86,7 @@ def makeup_scores(checks: LearnedChecks, part: str) -> tuple[np.ndarray, dict[st
     return np.array(scores), {k: np.array(v) > 0 for k, v in labels.items()}
 
 
-def lens_scores(checks: LearnedChecks, part: str) -> dict[str, np.ndarray]:
+def lens_scores(model: LensModel, part: str) -> dict[str, np.ndarray]:
     """Per face: the clean score, whether its real eyes are light, and its score with each colour painted."""
     out: dict[str, list] = {"clean": [], "light": [], **{c: [] for c in COLOURS}}
     for d, dataset in enumerate(LENS_DATASETS):
@@ -95,12 +96,11 @@ def lens_scores(checks: LearnedChecks, part: str) -> dict[str, np.ndarray]:
                 continue
             bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
             points = landmarks[file]
-            face = Face(points, (bgr.shape[1], bgr.shape[0]))
-            out["clean"].append(checks.scores(bgr, face)["coloured_lenses"])
+            out["clean"].append(model.score(bgr, points))
             out["light"].append(light_eyed(iris_colour(bgr, points)))
             for k, colour in enumerate(COLOURS):
                 lens = random_lens(np.random.default_rng([d, i, k]), colour)
-                out[colour].append(checks.scores(paint(bgr, points, lens), face)["coloured_lenses"])
+                out[colour].append(model.score(paint(bgr, points, lens), points))
     return {k: np.array(v) for k, v in out.items()}
 
 
@@ -120,9 +120,9 @@ def makeup_figures(checks: LearnedChecks, look: float | None) -> dict:
     return doc
 
 
-def lens_figures(checks: LearnedChecks, look: float | None) -> dict:
+def lens_figures(model: LensModel, look: float | None) -> dict:
     """Figures on val and test at `look` (None: chosen here on val by the rule)."""
-    scored = {part: lens_scores(checks, part) for part in ("val", "test")}
+    scored = {part: lens_scores(model, part) for part in ("val", "test")}
     chosen = choose_look(scored["val"]["clean"])
     look = chosen if look is None else look
     doc: dict = {"look_chosen_on_val": chosen, "look_used": look}
@@ -195,12 +195,11 @@ def main() -> None:
     started = time.time()
     policy = Policy.load()
     shipped = {c: policy[c].look for c in CHECKS} if all(c in policy.checks for c in CHECKS) else {}
-    checks = learned(args.models_dir)
     doc: dict = {}
     if "makeup" in args.parts:
-        doc["makeup"] = makeup_figures(checks, shipped.get("makeup"))
+        doc["makeup"] = makeup_figures(learned(args.models_dir), shipped.get("makeup"))
     if "lenses" in args.parts:
-        doc["coloured_lenses"] = lens_figures(checks, shipped.get("coloured_lenses"))
+        doc["coloured_lenses"] = lens_figures(LensModel.load(args.models_dir), shipped.get("coloured_lenses"))
     if "kiosk" in args.parts:
         doc["kiosk"] = kiosk(args.scenes)
     doc["seconds"] = round(time.time() - started)

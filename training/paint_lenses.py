@@ -14,10 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-# Face mesh ids: per eye (image-left first), the iris centre, its four edge points and the eyelid contour.
-IRISES = ((468, (469, 470, 471, 472)), (473, (474, 475, 476, 477)))
-EYELIDS = ((33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246),
-           (362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398))
+from station.compliance.irises import eye_opening, iris_circle
+
 # Colour families of lenses sold in China, as OpenCV HSV ranges (hue 0-180): (hue, saturation, value).
 COLOURS: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = {
     "grey": ((0, 180), (0, 35), (120, 200)),
@@ -27,7 +25,6 @@ COLOURS: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, 
     "brown": ((6, 16), (120, 220), (55, 120)),
     "black": ((0, 180), (0, 60), (10, 45)),  # the "big eye" ring: dark and wide
 }
-SUPERSAMPLE = 4  # the eye opening and the lens edge are drawn this much finer, then averaged down
 
 
 @dataclass(frozen=True)
@@ -53,22 +50,6 @@ def random_lens(rng: np.random.Generator, colour: str | None = None) -> Lens:
                 opacity=rng.uniform(0.35, 0.7), pupil=rng.uniform(0.3, 0.45),
                 limbal=rng.uniform(0.25, 0.45) if big else rng.uniform(0.08, 0.25),
                 streaks=int(rng.integers(12, 40)), seed=int(rng.integers(1 << 30)))
-
-
-def iris_circle(points: np.ndarray, eye: int) -> tuple[np.ndarray, float]:
-    """The iris centre (x, y) and radius in pixels of eye 0 (image-left) or 1."""
-    centre, edge = IRISES[eye]
-    c = points[centre, :2].astype(np.float64)
-    return c, float(np.linalg.norm(points[list(edge), :2] - c, axis=1).mean())
-
-
-def eye_opening(points: np.ndarray, eye: int, box: tuple[int, int, int, int]) -> np.ndarray:
-    """Share of each pixel of `box` (x0, y0, x1, y1) inside the eyelid contour, 0..1 float32."""
-    x0, y0, x1, y1 = box
-    contour = (points[list(EYELIDS[eye]), :2] - [x0, y0]) * SUPERSAMPLE
-    fine = np.zeros(((y1 - y0) * SUPERSAMPLE, (x1 - x0) * SUPERSAMPLE), np.uint8)
-    cv2.fillPoly(fine, [np.round(contour).astype(np.int32)], 255)
-    return cv2.resize(fine, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
 
 
 def paint(image: np.ndarray, points: np.ndarray, lens: Lens) -> np.ndarray:

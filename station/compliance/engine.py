@@ -28,6 +28,7 @@ from station.image_io import as_bgr
 from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
 from station.compliance import backdrop, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
+from station.compliance.irises import LensModel
 from station.compliance.policy import Policy
 from station.compliance.results import (
     CHECK_IDS, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, PASS, UNAVAILABLE, Analysis, CheckResult, Finding, LearnedScores,
@@ -76,9 +77,12 @@ def load_learned(models_dir: pathlib.Path) -> "LearnedChecks | Unavailable":
 class ComplianceEngine:
     """Holds the mediapipe graphs and the models: one engine per thread, loaded once."""
 
-    def __init__(self, policy: Policy, learned: "LearnedChecks | Unavailable", video: bool = False) -> None:
+    def __init__(self, policy: Policy, learned: "LearnedChecks | Unavailable", video: bool = False,
+                 lenses: LensModel | None = None) -> None:
+        """`lenses`: the coloured-lens measure's weights (None: that check is unavailable)."""
         self.policy = policy
         self.learned = learned
+        self.lenses = lenses
         self.video = video
         # Tracking one face skips the mesh's own detector on a live feed; the face detector counts people.
         self._mesher = FaceMesher(max_faces=1 if video else 3, video=video)
@@ -97,7 +101,7 @@ class ComplianceEngine:
         calibration = BackdropColour.load(backdrop_file)
         if calibration is not None:
             policy = calibration.applied_to(policy)
-        return cls(policy, load_learned(models_dir), video=video)
+        return cls(policy, load_learned(models_dir), video=video, lenses=LensModel.load(models_dir))
 
     def analyze(self, image: np.ndarray, reuse: Reuse | None = None) -> Analysis:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: what earlier frames measured (see
@@ -144,6 +148,9 @@ class ComplianceEngine:
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
             findings["blur"] = photometry.blur(patch, self.policy["blur"])
+            if self.lenses is not None:
+                findings["coloured_lenses"] = Finding(self.lenses.score(bgr, face.points),
+                                                      messages.INSTRUCTIONS["coloured_lenses"])
             segmented_live = mask is None and reuse.refresh is not None
             learned = self._learned(bgr, face, reuse, busy=replanned or segmented_live)
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})

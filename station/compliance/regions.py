@@ -1,14 +1,15 @@
 """Where on the picture a learned rule looks: the boxes outlined with a question for the photographer.
 
 A question ("earrings?") is only useful when the photographer knows where to look, so each learned rule
-names its region of the face (ear lobes, neck, brow line, mouth, eyes, above the forehead, the whole face), worked
-out from the face mesh landmarks in the picture's pixels. Rules about the whole frame have no region.
+names its region of the face (ear lobes, neck, brow line, mouth, eyes, irises, above the forehead, the whole
+face), worked out from the face mesh landmarks in the picture's pixels. Rules about the whole frame have no region.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from station.compliance.irises import iris_circle
 from station.face.landmarks import Face
 
 Box = tuple[float, float, float, float]  # x, y, width, height in the image's pixels
@@ -38,6 +39,9 @@ def rule_regions(check: str, face: Face) -> list[Box]:
     if check in ("glasses", "eyes_closed"):
         pad = 0.14 if check == "glasses" else 0.06
         return [_around(xy[list(EYES)], pad * width, pad * width)]
+    if check == "coloured_lenses":  # each iris, with room for a lens a little larger than it
+        circles = [iris_circle(face.points, eye) for eye in (0, 1)]
+        return [_around(centre[None], 2 * radius, 2 * radius) for centre, radius in circles]
     if check == "makeup":  # the whole face
         return [_around(xy, 0.03 * width, 0.03 * width)]
     if check == "hat":

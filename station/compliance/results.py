@@ -14,7 +14,8 @@ from station.i18n import Text
 
 CHECK_IDS: tuple[str, ...] = (
     "face_count", "face_position", "pose", "eyes_closed", "mouth_open", "teeth", "glasses", "hat",
-    "earrings", "necklace", "ears_covered", "eyebrows_covered", "makeup", "background", "backdrop_drift",
+    "earrings", "necklace", "ears_covered", "eyebrows_covered", "coloured_lenses", "makeup",
+    "background", "backdrop_drift",
     "clothing_contrast", "exposure", "lighting", "blur",
 )
 # Scored by the models this project trains (station.compliance.learned), not by geometry.

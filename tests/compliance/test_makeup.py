@@ -46,7 +46,7 @@ def test_by_default_it_never_blocks_and_a_school_can_make_it(heavy, engine: Comp
                           DEFAULT_POLICY.read_text(encoding="utf-8"))
     assert count == 1
     strict.write_text(text, encoding="utf-8")
-    with ComplianceEngine(Policy.load(strict), engine.learned) as school:
+    with ComplianceEngine(Policy.load(strict), engine.learned, lenses=engine.lenses) as school:
         makeup = school.analyze(heavy).checks["makeup"]
     assert makeup.level == FAIL and not makeup.ok and makeup.message.zh == "请卸去浓妆"
 
