@@ -16,14 +16,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-import cv2
 import numpy as np
 
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.identity.capture_faces import current_face
-from station.identity.embedder import FaceEmbedder, FaceProblem
+from station.identity.embedder import JpegFaces
 from station.identity.reference_store import reference_embedding, reference_photo
 from station.identity.swaps import CAPTURE, FaceGallery, Suspect, find_swap
 from station.identity.verify import Verdict, compare
@@ -148,7 +147,7 @@ class IdentityChecker:
     """Loads the face models on first use, on the thread that uses them (the shutter's worker)."""
 
     def __init__(self) -> None:
-        self._embedder: FaceEmbedder | None = None
+        self._embed = JpegFaces().vector
 
     def check(self, evidence: Evidence, photo_jpeg: bytes | None) -> IdentityResult:
         if photo_jpeg is None:
@@ -167,16 +166,6 @@ class IdentityChecker:
             checks.append(IdentityCheck(SWAP, b"", Verdict(suspect.score, "different"), suspect))
         return IdentityResult(tuple(checks), new)
 
-    def _embed(self, jpeg: bytes) -> np.ndarray | None:
-        image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-        if image is None:
-            return None
-        if self._embedder is None:
-            self._embedder = FaceEmbedder()
-        try:
-            return self._embedder.embed(image).vector
-        except FaceProblem:
-            return None
 
 
 def reason_question(checks: tuple[IdentityCheck, ...]) -> Text:

@@ -119,3 +119,22 @@ class FaceEmbedder:
             vector = self._recogniser.feature(view).ravel()
             total += vector / np.linalg.norm(vector)
         return (total / np.linalg.norm(total)).astype(np.float32)
+
+
+class JpegFaces:
+    """A JPEG's face vector, or None when it cannot be read or shows no single face; the models load at first use,
+    on the thread that uses them (the shutter's worker, a server request)."""
+
+    def __init__(self) -> None:
+        self._embedder: FaceEmbedder | None = None
+
+    def vector(self, jpeg: bytes) -> np.ndarray | None:
+        image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        if image is None:
+            return None
+        if self._embedder is None:
+            self._embedder = FaceEmbedder()
+        try:
+            return self._embedder.embed(image).vector
+        except FaceProblem:
+            return None

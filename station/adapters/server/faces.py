@@ -13,12 +13,11 @@ import base64
 import logging
 import threading
 
-import cv2
 import numpy as np
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.adapters.server.store import MetaStore, Upload, UploadFace
-from station.identity.embedder import FaceEmbedder, FaceProblem
+from station.identity.embedder import JpegFaces
 from station.identity.swaps import CAPTURE, FaceGallery, StoredFace, find_swap
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, seal
@@ -37,7 +36,7 @@ class ServerFaces:
         self._store = store
         self._key = private_key
         self._lock = threading.Lock()
-        self._embedder: FaceEmbedder | None = None
+        self._embed = JpegFaces().vector
         self._opened: dict[str, np.ndarray] = {}  # uid -> vector, read once per process
 
     def check(self, upload: Upload, chsi_jpeg: bytes) -> UploadFace | None:
@@ -55,16 +54,6 @@ class ServerFaces:
             self._opened[upload.uid] = vector
             return face
 
-    def _embed(self, jpeg: bytes) -> np.ndarray | None:
-        image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
-        if image is None:
-            return None
-        if self._embedder is None:
-            self._embedder = FaceEmbedder()
-        try:
-            return self._embedder.embed(image).vector
-        except FaceProblem:
-            return None
 
     def _gallery(self, upload: Upload) -> FaceGallery:
         """Every earlier capture of the student (their own faces) and every other student's registered capture."""
