@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from station.camera import open_camera  # noqa: E402
@@ -78,10 +79,16 @@ def before(window: MainWindow) -> None:
 
 
 def after(window: MainWindow, app: QApplication) -> None:
+    """The press as the running window meets it: Qt's own event loop, which sleeps until an event comes (a loop
+    polling processEvents every millisecond would take the interpreter from the shutter's thread a thousand times
+    a second, which the station never does)."""
+    loop = QEventLoop()
+    watch = QTimer()
+    watch.timeout.connect(lambda: None if window.shooting else loop.quit())
+    watch.start(10)
     window.shutter()
-    while window.shooting:
-        app.processEvents()
-        time.sleep(0.001)
+    loop.exec()
+    watch.stop()
 
 
 def main() -> int:
