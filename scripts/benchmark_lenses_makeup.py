@@ -41,7 +41,7 @@ from station.compliance.learned import Blend, LearnedChecks  # noqa: E402
 from station.compliance.policy import Policy  # noqa: E402
 from station.face import Face  # noqa: E402
 from station.face.segmentation import PersonSegmenter  # noqa: E402
-from station.models import MODELS_DIR, read_manifest  # noqa: E402
+from models import MODELS_DIR, read_manifest  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
 from training.cache_landmarks import load_landmarks  # noqa: E402
 from training.datasets import FACES_DIR, load_labels, load_mask, load_split  # noqa: E402

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 # Frozen (packaging/photo_station.spec), PyInstaller sets each module's __file__ under its bundle folder, where the
-# spec lays out assets/, calibration/ and station/models/ as here: the same rule finds them.
+# spec lays out assets/, calibration/ and models/ as here: the same rule finds them.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ASSETS_DIR = PROJECT_ROOT / "assets"
 CALIBRATION_DIR = PROJECT_ROOT / "calibration"

@@ -10,7 +10,7 @@ dataset images, i.e. exactly what the station computes for a face. For each lear
    for look; then within_allowance: the rules share one question budget, which wins over the miss targets);
 3. measures the blended score on test: AUC, and the pass / look / block shares of the faces that keep
    the rule and of those that break it.
-Writes station/models/manifest.json, station/models/metrics.json, station/models/metrics.md (the tables the model cards quote)
+Writes models/manifest.json, models/metrics.json, models/metrics.md (the tables the model cards quote)
 and the thresholds in station/compliance/policy.toml.
 Run: .venv/bin/python -m training.evaluate
 """
@@ -31,7 +31,7 @@ from training.cache_landmarks import load_landmarks
 from training.datasets import FACES_DIR, load_labels, load_split
 from training.labels import CELEBA_COLUMNS, HEADS, mask_labels
 from training.training import roc_auc
-from station.models import MODELS_DIR, read_manifest, region_model_files, write_manifest
+from models import MODELS_DIR, read_manifest, region_model_files, write_manifest
 from station.compliance.learned import Blend, LearnedChecks
 from station.compliance.policy import DEFAULT_POLICY
 from station.compliance.results import LEARNED_CHECK_IDS

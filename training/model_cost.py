@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from station.models import region_model_files
+from models import region_model_files
 
 
 def onnx_macs(path: Path, size: tuple[int, int]) -> int:

@@ -1,4 +1,4 @@
-"""Fits station/models/coloured_lenses/coloured_lenses.json: the logistic regression of station/compliance/irises.py.
+"""Fits models/coloured_lenses/coloured_lenses.json: the logistic regression of station/compliance/irises.py.
 
 No labelled set of lens wearers exists: every face of celebahq and celebamaskhq in a split part is measured clean
 (label 0) and with a random lens painted by training/paint_lenses.py (label 1), on its cached face mesh points.
@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from station.compliance.irises import LENS_FILE, features
-from station.models import MODELS_DIR
+from models import MODELS_DIR
 from training.cache_landmarks import load_landmarks
 from training.datasets import FACES_DIR, load_split
 from training.linear_head import fit_head

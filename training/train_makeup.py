@@ -1,7 +1,7 @@
 """Trains makeup.onnx: P(heavy makeup), a new output head on the shipped face_attributes trunk.
 
 CelebA-HQ's `Heavy_Makeup` labels 4,193 train faces: too few to train a face network of its own on a shared CPU
-in reasonable time, and the face_attributes trunk (station/models/face_attributes/) already describes the face crop.
+in reasonable time, and the face_attributes trunk (models/face_attributes/) already describes the face crop.
 So its convolutions stay as they are (training/linear_head.py): a logistic regression on its pooled features (the
 last stage, 128 channels, and the one before, 64) of the train faces, each as cut (with its mirror averaged in)
 and in AUGMENTED jittered, relit copies, and a copy of the trunk's ONNX graph whose output is that head.
@@ -19,7 +19,7 @@ import numpy as np
 import onnx
 
 from station.compliance.learned import FACE_SIZE, face_transform, to_input
-from station.models import model_path
+from models import model_path
 from training.cache_landmarks import CACHE_DIR
 from training.datasets import load_labels
 from training.model_cost import record as record_macs

@@ -18,7 +18,7 @@ import numpy as np
 from training.cache_landmarks import load_landmarks
 from training.datasets import FACES_DIR, load_mask, load_split
 from training.model_cost import record as record_macs
-from station.models import model_path
+from models import model_path
 
 Size = tuple[int, int]  # width, height
 
@@ -114,7 +114,7 @@ def training_args(doc: str, epochs: int, name: str, backdrop: float = 0.5,
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (the machine is shared)")
-    parser.add_argument("--out", type=Path, help="folder for the ONNX file (default: its family's in station/models/)")
+    parser.add_argument("--out", type=Path, help="folder for the ONNX file (default: its family's in models/)")
     parser.add_argument("--name", default=name, help=f"model file name without .onnx (default: {name})")
     parser.add_argument("--seed", type=int, default=0, help="weights and augmentation seed (the split is fixed)")
     parser.add_argument("--backdrop", type=float, default=backdrop,

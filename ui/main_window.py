@@ -114,7 +114,7 @@ RETAKE_REASONS = (Text("学生要求重拍", "the student asked"), Text("照片�
                   Text("照片不是本人", "wrong person"), Text("照片侧卧或倒立", "photo sideways or upside down"),
                   Text("表情或着装不合要求", "expression or clothing not acceptable"))
 # The reasons most overrides give, one pick away: the learned jewellery checks ask about many students who wear
-# none (station/models/metrics.md), and typing a sentence for each slows the queue. The box starts empty, so a
+# none (models/metrics.md), and typing a sentence for each slows the queue. The box starts empty, so a
 # second press of the shutter key never overrides a check unseen.
 OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a false alarm"),
                     Text("因医疗或宗教原因无法取下", "cannot be removed (medical or religious reasons)"),

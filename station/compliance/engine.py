@@ -39,7 +39,7 @@ from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
-from station.models import MODELS_DIR
+from models import MODELS_DIR
 
 if TYPE_CHECKING:
     from station.compliance.learned import LearnedChecks
@@ -61,7 +61,7 @@ class Unavailable:
 
 
 def load_learned(models_dir: pathlib.Path) -> "LearnedChecks | Unavailable":
-    """The trained models, or why they could not be loaded: a missing or corrupt station/models/
+    """The trained models, or why they could not be loaded: a missing or corrupt models/
     folder is a real situation at a kiosk and must not stop the other checks."""
     try:
         from station.compliance.learned import LearnedChecks

@@ -5,7 +5,7 @@ A printed lens changes the colour and lightness of the iris ring, evens out its 
 saturation (median, spread) of the inner iris ring (0.4-0.75 of its radius), of the outer ring (0.75-1.05) and of
 the white around it (1.05-1.5), and the lightness steps between them; the two eyes averaged. A logistic regression
 fitted on faces with lenses painted on them against the same faces without (training/train_coloured_lenses.py,
-its weights in station/models/coloured_lenses/coloured_lenses.json) turns them into P(coloured lenses).
+its weights in models/coloured_lenses/coloured_lenses.json) turns them into P(coloured lenses).
 """
 
 from __future__ import annotations

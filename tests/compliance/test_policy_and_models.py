@@ -1,4 +1,4 @@
-"""The policy decides what fails; a missing or broken station/models/ folder gives a clear state, not a crash."""
+"""The policy decides what fails; a missing or broken models/ folder gives a clear state, not a crash."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from station import ASSETS_DIR
-from station.models import MANIFEST, MODELS_DIR, model_path, read_manifest, region_model_files
+from models import MANIFEST, MODELS_DIR, model_path, read_manifest, region_model_files
 from training.datasets import SPLITS_DIR
 from station.compliance.learned import (
     EAR_BOX_SIZE, EAR_SIZE, FACE_SIZE, JAW_BAND_SIZE, REGIONS, LearnedChecks, face_transform, region_crops, to_input,
@@ -77,7 +77,7 @@ def _copy_eye_state(models_dir: Path) -> Path:
 
 
 def test_the_manifest_lists_every_shipped_file_and_nothing_else() -> None:
-    """One manifest says what ships: every file in station/models is in it, and every file it names is there."""
+    """One manifest says what ships: every file in models is in it, and every file it names is there."""
     ships = read_manifest()["ships"]
     listed = {model_path(name) for family, names in ships.items() if family != "face_verify" for name in names}
     assert listed == set(region_model_files())
@@ -87,7 +87,7 @@ def test_the_manifest_lists_every_shipped_file_and_nothing_else() -> None:
 
 
 def test_a_blend_naming_a_missing_model_fails_to_load(tmp_path: Path) -> None:
-    """The engine reports such a station/models/ folder as unavailable (tests/compliance) instead of scoring wrong."""
+    """The engine reports such a models/ folder as unavailable (tests/compliance) instead of scoring wrong."""
     _copy_eye_state(tmp_path)
     (tmp_path / MANIFEST).write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 0.5,
                                                                                   "gone/eyes_closed": 0.5}}}))

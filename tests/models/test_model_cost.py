@@ -11,7 +11,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 from training.model_cost import onnx_macs
-from station.models import model_path
+from models import model_path
 from station.compliance.learned import REGIONS, LearnedChecks
 
 
