@@ -148,17 +148,22 @@ class ComplianceEngine:
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
             findings["blur"] = photometry.blur(patch, self.policy["blur"])
-            if self.lenses is not None:
-                findings["coloured_lenses"] = Finding(self.lenses.score(bgr, face.points),
-                                                      messages.INSTRUCTIONS["coloured_lenses"])
             segmented_live = mask is None and reuse.refresh is not None
-            learned = self._learned(bgr, face, reuse, busy=replanned or segmented_live)
+            learned = self._with_lenses(bgr, face, self._learned(bgr, face, reuse, busy=replanned or segmented_live))
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
                             planned=planned, learned=learned, scene=scene_mask)
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
+
+    def _with_lenses(self, bgr: np.ndarray, face: Face, learned: LearnedScores) -> LearnedScores:
+        """The coloured-lens score beside the learned ones, measured with them: on a still, a new face, or a live
+        frame whose turn of models ran; other live frames keep the last score (the measure costs several ms, too
+        much for every frame of the live loop)."""
+        if self.lenses is None or ("coloured_lenses" in learned.scores and not learned.ran):
+            return learned
+        return replace(learned, scores={**learned.scores, "coloured_lenses": self.lenses.score(bgr, face.points)})
 
     def learned_groups(self) -> list[tuple[str, ...]]:
         """The learned models in turns of similar cost, for a live preview to run one turn per frame."""

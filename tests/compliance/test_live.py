@@ -62,6 +62,10 @@ def test_each_live_frame_runs_at_most_one_expensive_step_and_every_model_gets_it
             for check in ("background", "clothing_contrast", "exposure"):  # a reused mask measures alike
                 assert after.checks[check].ok == a[0].checks[check].ok, check  # (the tracked mesh jitters a little)
                 assert abs(after.checks[check].score - a[0].checks[check].score) < 0.01, check
+        # the coloured-lens measure (several ms) runs with the models' turns, not on every live frame
+        idle = [(before, after) for before, after in zip(a, a[1:]) if not after.learned.ran]
+        assert idle and all(after.learned.scores["coloured_lenses"] == before.learned.scores["coloured_lenses"]
+                            for before, after in idle)
         stills = engine.analyze(still)  # the shutter's frame: every model, no reuse
         assert set(stills.learned.ran) == every
         jumped = [live.analyze(moved) for _ in range(3)]  # the tracker may take a frame to find the face there
