@@ -32,7 +32,8 @@ class LiveChecks:
         self._engine_factory = engine_factory
         self._interval = 1.0 / max_rate_hz
         self._stop = threading.Event()
-        self._paused = threading.Event()
+        self._running = threading.Event()  # cleared while paused
+        self._running.set()
         self._thread = threading.Thread(target=self._run, name="live checks", daemon=True)
 
     def start(self) -> "LiveChecks":
@@ -42,7 +43,7 @@ class LiveChecks:
     def pause(self, paused: bool) -> None:
         """Paused while the shutter measures its frame: that analysis replaces the live one, and on two cores
         the live checks would take the core it needs."""
-        (self._paused.set if paused else self._paused.clear)()
+        (self._running.clear if paused else self._running.set)()
 
     def stop(self) -> None:
         self._stop.set()
@@ -54,8 +55,10 @@ class LiveChecks:
         last_id = 0
         try:
             while not self._stop.is_set():
+                if not self._running.wait(0.5):  # paused: asleep, not spinning on a frame it will not look at
+                    continue
                 frame = self._source.wait_newer(last_id, timeout=0.5)
-                if frame is None or self._paused.is_set():
+                if frame is None or not self._running.is_set():
                     continue
                 last_id = frame.frame_id
                 height, width = frame.image.shape[:2]

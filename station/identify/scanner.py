@@ -26,7 +26,8 @@ class FrameWatcher(ABC):
         self._source = source
         self._interval = 1.0 / rate_hz
         self._stop = threading.Event()
-        self._paused = threading.Event()
+        self._running = threading.Event()  # cleared while paused
+        self._running.set()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self):
@@ -35,7 +36,7 @@ class FrameWatcher(ABC):
 
     def pause(self, paused: bool) -> None:
         """Paused while a photo is being taken or reviewed: what is held up then means nothing."""
-        (self._paused.set if paused else self._paused.clear)()
+        (self._running.clear if paused else self._running.set)()
 
     def stop(self, wait_s: float = 2.0) -> None:
         self._stop.set()
@@ -44,8 +45,10 @@ class FrameWatcher(ABC):
     def _run(self) -> None:
         last_id = 0
         while not self._stop.is_set():
+            if not self._running.wait(0.5):  # paused: asleep, not spinning on a frame it will not look at
+                continue
             frame = self._source.wait_newer(last_id, timeout=0.5)
-            if frame is None or self._paused.is_set():
+            if frame is None or not self._running.is_set():
                 continue
             last_id = frame.frame_id
             self._look(frame)
