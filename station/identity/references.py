@@ -13,7 +13,7 @@ import hashlib
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +51,6 @@ TOO_BIG = Text("文件过大（超过 30 MB）", "the file is too big (over 30 M
 UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
 
 
-
-
 @dataclass(frozen=True)
 class Refused:
     file: str
@@ -76,7 +74,7 @@ class ReferenceReport:
                 "rejected": [r.to_json(lang) for r in self.rejected]}
 
 
-def _entries(path: Path) -> Iterator[tuple[str, bytes | None]]:
+def source_entries(path: Path) -> Iterator[tuple[str, bytes | None]]:
     """(name as the user sees it, the file's bytes or None when too big) for every image in a folder or zip."""
     if path.is_dir():
         for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()):
@@ -170,41 +168,67 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
     whose 照片 column names each student's photo file."""
     check_source(source)
     photo_names = photo_column(roster) if roster is not None else None
-    db = station.db
-    server_key = load_link(db).server_key()  # photos are sealed for the server too, as captures are
-    embedder = embedder or FaceEmbedder()
-    report, seen = ReferenceReport(), {}
+    return import_entries(station, source_entries(source), station_key, embedder, photo_names)
+
+
+def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]], station_key: bytes,
+                   embedder: FaceEmbedder | None = None, photo_names: dict[str, str] | None = None) -> ReferenceReport:
+    """Check, seal and register reference photos given as (file name, bytes) wherever they come from: a folder,
+    a zip, or the receiving server (named by student number)."""
+    server_key = load_link(station.db).server_key()  # photos are sealed for the server too, as captures are
+    report = ReferenceReport()
+    for outcome in checked_entries(station.db, entries, embedder or FaceEmbedder(), photo_names):
+        if isinstance(outcome, Refused):
+            report.rejected.append(outcome)
+        else:
+            _store(station, report, outcome, server_key, station_key)
+    return report
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A photo that passed every check, with its face's embedding."""
+
+    student_no: str
+    file: str
+    data: bytes
+    vector: np.ndarray
+
+
+def checked_entries(db: sqlite_utils.Database, entries: Iterable[tuple[str, bytes | None]], embedder: FaceEmbedder,
+                    photo_names: dict[str, str] | None = None) -> Iterator[Checked | Refused]:
+    """Each entry matched to one student of `db`'s roster and checked (readable, one face, big enough): the
+    station's import and the receiving server's use the same rules."""
+    seen: dict[str, str] = {}
     with tempfile.TemporaryDirectory() as scratch:
-        for name, data in _entries(source):
+        for name, data in entries:
             students = match_student(db, name, photo_names)
             if not students:
-                report.rejected.append(Refused(name, NO_STUDENT, "no_student"))
+                yield Refused(name, NO_STUDENT, "no_student")
                 continue
             if len(students) > 1:
-                report.rejected.append(Refused(name, SEVERAL_STUDENTS.format(students=", ".join(students)),
-                                               "several_students"))
+                yield Refused(name, SEVERAL_STUDENTS.format(students=", ".join(students)), "several_students")
                 continue
             student_no = students[0]
             if student_no in seen:
-                report.rejected.append(Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]),
-                                               "duplicate", student_no))
+                yield Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]), "duplicate",
+                              student_no)
                 continue
             seen[student_no] = name
             if not data:
                 reason = (TOO_BIG, "too_big") if data is None else (UNREADABLE, "unreadable")
-                report.rejected.append(Refused(name, reason[0], reason[1], student_no))
+                yield Refused(name, reason[0], reason[1], student_no)
                 continue
             outcome = check_photo(embedder, _decode(data, Path(name).suffix.lower(), Path(scratch)))
             if isinstance(outcome, Unusable):
-                report.rejected.append(Refused(name, outcome.text, outcome.code, student_no))
+                yield Refused(name, outcome.text, outcome.code, student_no)
                 continue
-            _store(station, report, student_no, name, data, outcome, server_key, station_key)
-    return report
+            yield Checked(student_no, name, data, outcome)
 
 
-def _store(station: Station, report: ReferenceReport, student_no: str, name: str, data: bytes, vector: np.ndarray,
-           server_key, station_key: bytes) -> None:
+def _store(station: Station, report: ReferenceReport, photo: Checked, server_key, station_key: bytes) -> None:
     db = station.db
+    student_no, name, data, vector = photo.student_no, photo.file, photo.data, photo.vector
     digest = hashlib.sha256(data).hexdigest()
     old = db.execute("SELECT sha256, file, model FROM reference_photos WHERE student_no = ?", [student_no]).fetchone()
     if old is not None and old[0] == digest and old[2] == MODEL_ID:

@@ -22,7 +22,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     importing.set_defaults(func=_import)
     photos = actions.add_parser("photos", parents=[common],
                                 help="import reference photos (folder or zip; file names are student or ID numbers)")
-    photos.add_argument("path", type=Path)
+    photos.add_argument("path", type=Path, nargs="?", help="a folder or zip (or --from-server)")
+    photos.add_argument("--from-server", action="store_true",
+                        help="fetch the photos the receiving server holds (photo-station-server import-references)")
     photos.add_argument("--json", action="store_true", help="print one JSON object")
     photos.add_argument("--roster", type=Path, default=None,
                         help="a roster file whose 照片 column names each student's photo file")

@@ -12,10 +12,12 @@ import secrets
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from starlette.concurrency import run_in_threadpool
 
+from station.errors import StationError
 from station.i18n import Text
-from station.storage.envelope import EnvelopeError
-from station.adapters.server import audit_intake, pages
+from station.storage.envelope import EnvelopeError, public_key_from_b64
+from station.adapters.server import audit_intake, pages, references
 from station.adapters.server.home import ServerContext, server_home, token_digest
 from station.adapters.server.intake import STORED, UID, Refused, UploadRequest, accept, read_blob
 from station.adapters.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
@@ -24,6 +26,9 @@ BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
 BAD_META_JSON = Text("上传信息不是有效的 JSON 对象。", "Upload metadata is not a JSON object.")
 BAD_AUDIT = Text("审计记录不是有效的 JSON 对象。", "The audit entries are not a JSON object.")
 BAD_HEALTH = Text("队列状态不是有效的 JSON 对象。", "The queue health is not a JSON object.")
+BAD_REFERENCE_ASK = Text("参考照片请求须为 JSON 对象：public_key（X25519，base64）与 student_nos（学号列表）。",
+                         "A reference photo request is a JSON object: public_key (X25519, base64) and student_nos "
+                         "(a list of student numbers).")
 REGISTRAR = "registrar"
 HEALTH_COUNTS = ("waiting", "sending", "done", "failed")
 HEALTH_TIMES = ("last_success_at",)
@@ -92,6 +97,25 @@ def create_app(server: ServerContext) -> ASGIApp:
             return _refusal(422, BAD_HEALTH)
         server.store.record_health(station, json.dumps(health))
         return JSONResponse({"ok": True})
+
+    @app.get("/api/v1/references")
+    def reference_list(station: str = Depends(station_id)) -> dict:
+        """Which reference photos the server holds: student number and the photo's SHA-256."""
+        return {"references": [{"student_no": h.student_no, "sha256": h.sha256} for h in references.held(server)]}
+
+    @app.post("/api/v1/references")
+    async def reference_photos(request: Request, station: str = Depends(station_id)) -> Response:
+        """Up to references.BATCH photos, each sealed for the key the station sent with this request."""
+        try:
+            raw = json_object(await request.body(), OTHER_LIMIT)
+            wanted, key = raw.get("student_nos"), raw.get("public_key")
+            if not (isinstance(wanted, list) and all(isinstance(n, str) for n in wanted) and isinstance(key, str)):
+                raise ValueError("shape")
+            public_key_from_b64(key)
+        except (ValueError, StationError):
+            return _refusal(422, BAD_REFERENCE_ASK)
+        photos = await run_in_threadpool(lambda: list(references.sealed_for_station(server, wanted, key)))
+        return JSONResponse({"references": photos})
 
     @app.get("/api/v1/audit/head")
     def audit_head(station: str = Depends(station_id)) -> dict:

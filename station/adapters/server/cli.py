@@ -4,6 +4,7 @@
   add-station ID       issue a station's token (printed once, with the command to run on the station)
   serve                run the HTTPS server (station API + registrar pages)
   import-roster FILE   load the school's roster file (same importer and rules as the stations)
+  import-references PATH  reference photos (folder or zip), checked as on a station, kept sealed, handed to stations
   import FOLDER...     import USB packages written by `photo-station export`
   export-chsi --to DIR the CHSI hand-over batch: 480x640 JPEGs named by ID number
 """
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
@@ -67,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-roster", parents=[common], help="load the school's roster file")
     p.add_argument("file", type=Path)
     p.set_defaults(func=_import_roster)
+    p = sub.add_parser("import-references", parents=[common],
+                       help="import reference photos (folder or zip; file names are student or ID numbers) for stations")
+    p.add_argument("path", type=Path)
+    p.add_argument("--roster", type=Path, default=None,
+                   help="a roster file whose 照片 column names each student's photo file")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_import_references)
     p = sub.add_parser("import", parents=[common], help="import USB packages from `photo-station export`")
     p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
     p.set_defaults(func=_import)
@@ -207,6 +216,23 @@ def _import_roster(args: argparse.Namespace) -> int:
     print(f"导入 / imported {len(students)}; 拒绝 / rejected {len(report.rejected)}")
     for rejected in report.rejected:
         print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
+    return 0
+
+
+def _import_references(args: argparse.Namespace) -> int:
+    """The same report as a station's `roster photos`; stations fetch the photos with `roster photos --from-server`."""
+    from station.adapters.server.references import import_references
+
+    report = import_references(_context(args), args.path, args.roster)
+    lang = _lang(args)
+    if args.json:
+        print(json.dumps(report.to_json(lang), ensure_ascii=False))
+        return 0
+    print(f"新增 / added {report.imported}; 更新 / updated {report.updated}; 未变 / unchanged {report.unchanged}; "
+          f"拒绝 / refused {len(report.rejected)}")
+    for refused in report.rejected:
+        number = f" ({refused.student_no})" if refused.student_no else ""
+        print(f"  {refused.file}{number}: {refused.reason.get(lang)}")
     return 0
 
 

@@ -1,0 +1,75 @@
+"""The reference photos the receiving server holds, fetched by a station (`photo-station roster photos
+--from-server`) and imported through the same checks as photos from a folder (station.identity.references).
+
+The station asks which photos the server holds and fetches only those it lacks or holds in another version
+(by SHA-256), a batch at a time; each batch is sealed by the server for an X25519 key pair made for that request
+and dropped after it, so the photos cross the network (inside the pinned TLS connection) readable by this request
+alone. The token and the pinned certificate are the uploader's (station.upload.uploader.client_for).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterator
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.context import Station
+from station.errors import StationError
+from station.i18n import Text
+from station.identity.embedder import FaceEmbedder
+from station.identity.references import IMAGE_SUFFIXES, ReferenceReport, import_entries
+from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
+from station.storage.server_link import load_link
+from station.upload.uploader import NOT_LINKED, client_for
+
+BATCH = 20  # photos asked for at once: the server's own cap (station.adapters.server.references.BATCH)
+TIMEOUT = 60.0  # seconds for one request (a batch is a few MB)
+
+UNREACHABLE = Text("无法从服务器取得参考照片：{reason}", "cannot fetch the reference photos from the server: {reason}")
+
+
+def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedder | None = None,
+                     timeout: float = TIMEOUT) -> ReferenceReport:
+    """Import the server's reference photos this station lacks; those it holds already count as unchanged."""
+    link = load_link(station.db)
+    problem = link.upload_problem or (None if link.can_upload else NOT_LINKED)
+    if problem is not None:
+        raise StationError(problem)
+    have = dict(station.db.execute("SELECT student_no, sha256 FROM reference_photos").fetchall())
+    try:
+        with client_for(link, timeout) as client:
+            listed = _json(client.get("/api/v1/references"))["references"]
+            wanted = [r["student_no"] for r in listed if have.get(r["student_no"]) != r["sha256"]]
+            report = import_entries(station, _photos(client, wanted), station_key, embedder)
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        raise StationError(UNREACHABLE.format(reason=exc)) from exc
+    report.unchanged += len(listed) - len(wanted)
+    return report
+
+
+def _json(response: httpx.Response) -> dict:
+    response.raise_for_status()
+    return response.json()
+
+
+def _photos(client: httpx.Client, wanted: list[str]) -> Iterator[tuple[str, bytes]]:
+    """(file name, photo) of each student asked for, opened with this batch's key; a photo whose sealed metadata
+    or digest does not match what was asked is not used."""
+    for start in range(0, len(wanted), BATCH):
+        key = X25519PrivateKey.generate()
+        asked = wanted[start:start + BATCH]
+        answer = _json(client.post("/api/v1/references",
+                                   json={"public_key": public_key_to_b64(key.public_key()), "student_nos": asked}))
+        for item in answer["references"]:
+            try:
+                meta, photo = open_with_server_key(base64.b64decode(item["photo"]), key)
+            except (EnvelopeError, ValueError):
+                continue
+            student_no = meta.get("student_no")
+            if student_no not in asked or meta.get("sha256") != hashlib.sha256(photo).hexdigest():
+                continue
+            suffix = meta.get("suffix")
+            yield f"{student_no}{suffix if suffix in IMAGE_SUFFIXES else '.jpg'}", photo

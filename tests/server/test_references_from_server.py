@@ -1,0 +1,123 @@
+"""The receiving server holds the reference photos and hands them to each station (issue 21, item 2): the registrar
+imports them on the server with the station's checks, they lie sealed at rest, and a station fetches the ones it
+lacks, sealed for its request, and imports them through the same checks as `roster photos`. A real server on
+127.0.0.1, the demo's real reference photos."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.adapters.server import cli as server_cli
+from station.adapters.server.home import ServerContext, init_server
+from station.identity.embedder import FaceEmbedder
+from station.identity.reference_store import reference_embedding, reference_photo
+from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
+from station.upload.references import fetch_references
+from tests.cli import SCRIPT
+from tests.upload.kit import PASSPHRASE, LiveServer, add_students, linked_station, station_key
+
+REFERENCES = Path(__file__).resolve().parents[2] / "assets" / "demo_references"
+LIN, ZHAO, NOBODY = "2021010101", "2021010104", "2021010105"
+
+
+@pytest.fixture(scope="module")
+def embedder() -> FaceEmbedder:
+    return FaceEmbedder()
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    init_server(tmp_path / "srv")
+    live = LiveServer(ServerContext(tmp_path / "srv"))
+    live.start()
+    live.context.store.upsert_students([{"student_no": no, "name": f"学生{no}", "class_name": "计科2101"}
+                                        for no in (LIN, ZHAO, NOBODY)])
+    yield live
+    live.stop()
+
+
+def _photos(folder: Path) -> Path:
+    folder.mkdir()
+    for no in (LIN, ZHAO):
+        shutil.copy(REFERENCES / f"{no}.jpg", folder / f"{no}.jpg")
+    (folder / f"{NOBODY}.jpg").write_bytes((REFERENCES / f"{LIN}.jpg").read_bytes()[:300])  # cut short: unreadable
+    shutil.copy(REFERENCES / f"{LIN}.jpg", folder / "2099000001.jpg")  # nobody on the roster
+    return folder
+
+
+def test_the_registrar_imports_photos_on_the_server_and_a_station_fetches_the_ones_it_lacks(
+        server, tmp_path, embedder, capsys) -> None:
+    folder = _photos(tmp_path / "photos")
+    home = tmp_path / "srv"
+    assert server_cli.main(["import-references", str(folder), "--home", str(home), "--lang", "en"]) == 0
+    said = capsys.readouterr().out
+    assert "added 2" in said and "refused 2" in said and "2099000001.jpg" in said, said
+
+    stored = sorted((home / "references").glob("*.pse"))
+    assert len(stored) == 2
+    for path in stored:  # sealed at rest: neither the picture nor the student number in the clear
+        blob = path.read_bytes()
+        assert LIN not in path.name and ZHAO not in path.name
+        assert (REFERENCES / f"{LIN}.jpg").read_bytes()[600:700] not in blob
+    assert server_cli.main(["import-references", str(folder), "--home", str(home), "--json"]) == 0
+    assert '"unchanged": 2' in capsys.readouterr().out
+
+    station = linked_station(tmp_path / "S01", server.context, server.url, server.context.add_station("S01"), "S01")
+    add_students(station, "计科2101", [LIN, NOBODY])  # this station's roster lacks 2021010104
+    key = station_key(tmp_path / "S01").key
+    report = fetch_references(station, key, embedder)
+    assert (report.imported, report.unchanged) == (1, 0)
+    assert [(r.file, r.code) for r in report.rejected] == [(f"{ZHAO}.jpg", "no_student")]
+    assert reference_photo(station, LIN, key) == (REFERENCES / f"{LIN}.jpg").read_bytes()
+    assert reference_embedding(station.db, LIN, key) is not None
+
+    again = fetch_references(station, key, embedder)  # only what the station lacks is fetched
+    assert (again.imported, again.updated, again.unchanged) == (0, 0, 1)
+    station.close()
+
+
+def test_photos_leave_the_server_sealed_for_the_asking_request_alone(server, tmp_path, embedder) -> None:
+    from station.adapters.server.references import import_references
+
+    import_references(server.context, _photos(tmp_path / "photos"), embedder=embedder)
+    token = server.context.add_station("S02")
+    asking = X25519PrivateKey.generate()
+    with server.client(token) as client:
+        listed = client.get("/api/v1/references").json()["references"]
+        assert sorted(r["student_no"] for r in listed) == [LIN, ZHAO]
+        answer = client.post("/api/v1/references", json={"public_key": public_key_to_b64(asking.public_key()),
+                                                         "student_nos": [ZHAO, NOBODY]})
+        assert client.post("/api/v1/references", json={"public_key": "not a key", "student_nos": []}).status_code == 422
+    (item,) = answer.json()["references"]
+    blob = base64.b64decode(item["photo"])
+    meta, photo = open_with_server_key(blob, asking)
+    assert meta["student_no"] == ZHAO and photo == (REFERENCES / f"{ZHAO}.jpg").read_bytes()
+    for other in (server.context.private_key, X25519PrivateKey.generate()):
+        with pytest.raises(EnvelopeError):
+            open_with_server_key(blob, other)
+    with server.client() as anyone:
+        assert anyone.get("/api/v1/references").status_code == 401
+
+
+def test_photo_station_roster_photos_from_server(server, tmp_path, embedder) -> None:
+    from station.adapters.server.references import import_references
+
+    import_references(server.context, _photos(tmp_path / "photos"), embedder=embedder)
+    station = linked_station(tmp_path / "S03", server.context, server.url, server.context.add_station("S03"), "S03")
+    add_students(station, "计科2101", [LIN, ZHAO])
+    station.close()
+    env = {**os.environ, "PHOTO_STATION_PASSPHRASE": PASSPHRASE}
+    command = [str(SCRIPT), "roster", "photos", "--json", "--home", str(tmp_path / "S03")]
+    result = subprocess.run([*command, "--from-server"], capture_output=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(result.stdout) == {"imported": 2, "updated": 0, "unchanged": 0, "rejected": []}
+    neither = subprocess.run(command, capture_output=True, timeout=120, env=env)
+    assert neither.returncode == 2 and json.loads(neither.stdout)["error"] == "unreadable_photos"
