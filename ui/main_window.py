@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
                                            offered=self._offered, unknown=self._unknown, card=self._card,
                                            reader=self._reader, tethered=self._tethered, set_aside=self._set_aside)
         session.start()  # listening first, then reading the camera's state: no change falls between the two
+        run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
         self._show_camera(STATE_TEXT[session.source.state], session.source.state)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)

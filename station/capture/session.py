@@ -31,7 +31,7 @@ from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
 from station.capture.workflow import (
-    Blocked, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, Step,
+    Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
 from station.storage.captures import CaptureStore, CaptureVersion, version_counts
 from station.context import Station
@@ -394,6 +394,14 @@ class CaptureSession:
     def measure(self, request: ShutterRequest) -> Measured:
         """The shutter's work: run it on a worker thread, then `take` its result on the session's thread."""
         return self.workflow.measure(request)
+
+    def load_faces(self) -> LoadedFaces | None:
+        """Meant for a worker thread at start-up, like `measure`: the station's faces decrypted for the swap checks,
+        so the first press does not wait for them; then `adopt_faces` on the session's thread."""
+        return self.workflow.load_faces()
+
+    def adopt_faces(self, loaded: LoadedFaces | None) -> None:
+        self.workflow.adopt_faces(loaded)
 
     def release(self, request: ShutterRequest) -> None:
         """The measurement failed (a program error, reported): the shutter is free again."""

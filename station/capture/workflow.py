@@ -108,6 +108,14 @@ class ShutterRefused:
         return bool(self.problems) and self.measured is not None
 
 
+@dataclass(frozen=True)
+class LoadedFaces:
+    """The station's face gallery read off the session's thread (CaptureWorkflow.load_faces)."""
+
+    stamp: tuple  # gallery_stamp when the read began
+    gallery: FaceGallery
+
+
 class Blocked(enum.Enum):
     """Why the shutter is refused before any picture is looked at."""
 
@@ -368,11 +376,32 @@ class CaptureWorkflow:
 
     def face_gallery(self) -> FaceGallery:
         """Every reference photo and current capture at this station, decrypted once and kept in memory (grown at
-        each save, read again when reference photos were imported meanwhile). On the session's thread."""
+        each save, read again when reference photos were imported meanwhile). On the session's thread; the window
+        has it read at start-up off that thread (`load_faces`), so the first press does not wait for it."""
         stamp = gallery_stamp(self.station.db)
         if self._faces is None or self._faces[0] != stamp:
             self._faces = (stamp, station_gallery(self.station.db, self.store.key.key))
         return self._faces[1]
+
+    def load_faces(self) -> LoadedFaces | None:
+        """The face gallery read and decrypted (about 2 s per 10,000 faces) on the calling thread, through a
+        database connection of its own; `adopt_faces` takes it on the session's thread. None when it cannot be
+        read (logged): the first press then tries again, and says why."""
+        reader = Station(self.station.home, self.station.lang)
+        try:
+            stamp = gallery_stamp(reader.db)  # read first: an import meanwhile makes the next press read again
+            return LoadedFaces(stamp, station_gallery(reader.db, self.store.key.key))
+        except (StationError, EnvelopeError, OSError, ValueError, sqlite3.Error) as exc:
+            log.warning("the station's faces could not be read ahead of the first press: %s", exc)
+            return None
+        finally:
+            reader.close()
+
+    def adopt_faces(self, loaded: LoadedFaces | None) -> None:
+        """Keep a gallery read off the session's thread, unless a press read one meanwhile (every save follows a
+        press, so a gallery kept already is the newer)."""
+        if loaded is not None and self._faces is None:
+            self._faces = (loaded.stamp, loaded.gallery)
 
     def _remember(self, version: CaptureVersion, face: np.ndarray) -> None:
         """The accepted capture's face joins the gallery; the photo is saved already, so a failure here only costs

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog
 
 from station.adapters.demo import DEMO_DIR
+from station.capture import workflow
+from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
@@ -85,3 +88,24 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     window.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
     assert asked and asked[0].startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010103'").fetchone()[0] == 0
+
+
+def test_the_days_faces_are_decrypted_at_start_up_off_the_ui_thread(qtbot, make_window, frames: Path, station,
+                                                                    tmp_path: Path, monkeypatch) -> None:
+    """The first shutter press does not wait for the day's gallery (about 2 s per 10,000 faces): the window has it
+    read at start-up on the worker thread, and the press uses it."""
+    with_references(station, tmp_path, {"2021010101": DEMO_DIR / "kiosk" / "02_good_shifted.jpg"})
+    readers: list[threading.Thread] = []
+
+    def read(db, key):
+        readers.append(threading.current_thread())
+        return station_gallery(db, key)
+
+    monkeypatch.setattr(workflow, "station_gallery", read)
+    window = make_window(frames)
+    qtbot.waitUntil(lambda: window.session.workflow._faces is not None, timeout=10_000)
+    window.identify("DEMO0001")
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    assert window.review.identity.text() == "与学籍照片为同一人"
+    assert len(readers) == 1 and readers[0] is not threading.main_thread()
