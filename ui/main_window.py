@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(session.source)
+        self.preview.scene_changed.connect(self._show_problems)  # the previous picture's findings are dropped
         self.review = ReviewPanel()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.preview)
@@ -421,7 +422,7 @@ class MainWindow(QMainWindow):
             self._show_problems()
             frame = measured.request.frame
             height, width = frame.image.shape[:2]
-            self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis))
+            self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis, frame.scene))
             try:
                 reason = self._ask_override(outcome)
             finally:
@@ -634,7 +635,8 @@ class MainWindow(QMainWindow):
         self.code_input.setFocus()
 
     def _show_problems(self) -> None:
-        analysis = self._refused or (self.live_result.analysis if self.live_result else None)
+        shown = self.preview.findings()  # the side panel names what the picture shows, from the same scene
+        analysis = self._refused or (shown.analysis if shown is not None else None)
         if self.session.step is not Step.LIVE or analysis is None:
             self._say(self.problems, "", "bad")
             self._say(self.questions, "", "warn")

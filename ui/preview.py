@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -14,13 +14,15 @@ from ui.overlay import paint_overlay
 
 
 class PreviewWidget(QWidget):
+    scene_changed = Signal()  # the picture on screen shows another view: the findings on screen were dropped
+
     def __init__(self, source: FrameSource, fps: int = 30) -> None:
         super().__init__()
         self.source = source
         self.shown_frame: Frame | None = None  # the frame on screen, held: exactly what the shutter takes
         self._lost_after = -1  # frames up to this id were shown before the camera was lost: never taken again
         self._image: QImage | None = None
-        self.live: LiveResult | None = None  # the newest compliance result, drawn over the picture
+        self.live: LiveResult | None = None  # the newest compliance result, drawn over its own scene only
         self._held: LiveResult | None = None  # a refused frame kept on screen while its override is decided
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
@@ -40,12 +42,15 @@ class PreviewWidget(QWidget):
         self.update()
 
     def _show(self, frame: Frame) -> None:
+        jumped = self.shown_frame is not None and frame.scene != self.shown_frame.scene
         rgb = preview_rgb(frame.image, self.width(), self.height())
         height, width = rgb.shape[:2]
         # QImage borrows the numpy buffer; keeping `rgb` referenced keeps it valid
         self._image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format_RGB888)
         self._rgb = rgb
         self.shown_frame = frame
+        if jumped and self._held is None:
+            self.scene_changed.emit()
 
     def camera_lost(self) -> None:
         """The last picture stays on screen, dimmed, but the shutter may no longer take it, nor adopt it again
@@ -56,8 +61,9 @@ class PreviewWidget(QWidget):
         self.shown_frame = None
 
     def use_source(self, source: FrameSource) -> None:
-        """Another camera: its frames are numbered from the start again."""
-        self.source, self.shown_frame, self._lost_after = source, None, -1
+        """Another camera: its frames and scenes are numbered from the start again, and the old camera's
+        findings say nothing about its picture."""
+        self.source, self.shown_frame, self._lost_after, self.live = source, None, -1, None
 
     def show_live(self, result: LiveResult | None) -> None:
         if self._held is None:
@@ -70,6 +76,16 @@ class PreviewWidget(QWidget):
         self._show(frame)
         self._held = self.live = result
         self.update()
+
+    def findings(self) -> LiveResult | None:
+        """What is drawn over the picture: the held frame's own findings, or the newest live ones only when they
+        were measured on the scene on screen. When the picture jumps (a file camera's next image, a camera
+        back after a loss) the previous scene's face box, outlines and questions are not drawn over the new
+        one: nothing is, until the new picture's own findings arrive."""
+        if self._held is not None:
+            return self._held
+        live, shown = self.live, self.shown_frame
+        return live if live is not None and shown is not None and live.scene == shown.scene else None
 
     def let_go(self) -> None:
         self._held = self.live = None
@@ -87,8 +103,9 @@ class PreviewWidget(QWidget):
         painter.fillRect(self.rect(), QColor("#202124"))
         if self._image is not None:
             painter.drawImage(self.image_rect().topLeft(), self._image)
-            if self.live is not None:
-                paint_overlay(painter, self.live, self.image_rect())
+            findings = self.findings()
+            if findings is not None:
+                paint_overlay(painter, findings, self.image_rect())
         state = self.source.state
         if state is not CameraState.LIVE:
             painter.fillRect(self.rect(), QColor(0, 0, 0, 150))

@@ -30,6 +30,9 @@ class CameraUnavailable(Exception):
 
 class Backend(Protocol):
     description: str
+    # Which view the last frame read shows: it changes only where the picture jumps (a file camera's next
+    # image), never along a camera's continuous video.
+    scene: int
 
     def open(self) -> None: ...
 
@@ -71,6 +74,10 @@ class UsbBackend:
     @property
     def description(self) -> str:
         return f"usb:{self.index}"
+
+    @property
+    def scene(self) -> int:
+        return 0  # one continuous view for as long as the camera stays open
 
     def open(self) -> None:
         cap = cv2.VideoCapture(self.index, self.api)
@@ -128,14 +135,22 @@ class FileBackend:
         self._cache: dict[int, np.ndarray] = {}
         self._video: cv2.VideoCapture | None = None
         self._tick = 0
+        self._loops = 0  # a video file played from its start again
         self._next_due = 0.0
 
     @property
     def description(self) -> str:
         return f"file:{self.path}"
 
+    @property
+    def scene(self) -> int:
+        """A folder: which image is shown; a video: how often it started again."""
+        if self._video is not None:
+            return self._loops
+        return (self._tick - 1) // self.repeats % len(self._files)
+
     def open(self) -> None:
-        self._tick = 0
+        self._tick = self._loops = 0
         self._cache.clear()
         if self.path.is_dir():
             self._files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
@@ -188,6 +203,7 @@ class FileBackend:
         ok, frame = self._video.read()
         if not ok and self.loop and self.path.exists():
             self._video.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            self._loops += 1
             ok, frame = self._video.read()
         return frame if ok else None
 

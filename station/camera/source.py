@@ -46,6 +46,9 @@ class Frame:
     frame_id: int
     timestamp: float  # time.monotonic() when the frame arrived
     image: np.ndarray  # full-resolution BGR; treat as read-only
+    # Frames of one scene show the same view (one connection's continuous video, one image of a file camera):
+    # findings measured on one of them may be drawn over another, never over a frame of another scene.
+    scene: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class StateChange:
 class _Connection:
     """One opened backend and the thread reading it; abandoned (not joined) if the read hangs."""
 
-    def __init__(self, backend: Backend, publish: Callable[["_Connection", np.ndarray], None]) -> None:
+    def __init__(self, backend: Backend, publish: Callable[["_Connection", np.ndarray, int], None]) -> None:
         self.backend = backend
         self.opened = threading.Event()
         self.ended = threading.Event()
@@ -88,7 +91,7 @@ class _Connection:
                     self.error = "no frame from the device"
                     break
                 if not self._stop.is_set():
-                    self._publish(self, image)
+                    self._publish(self, image, self.backend.scene)
         except CameraUnavailable as exc:
             self.error = str(exc)
         except Exception as exc:  # noqa: BLE001 - a driver fault must not kill the station; retry instead
@@ -127,6 +130,8 @@ class FrameSource:
         self._ring: collections.deque[Frame] = collections.deque(maxlen=ring_size)
         self._latest: Frame | None = None
         self._next_id = 1
+        self._scene = 0
+        self._scene_of: tuple[_Connection, int] | None = None  # the connection and backend view of that scene
         self._last_frame_at = 0.0
         self._connection: _Connection | None = None
         self._connected_at = 0.0
@@ -205,12 +210,15 @@ class FrameSource:
         self.stop()
 
     # -- internals -----------------------------------------------------------------------
-    def _publish(self, connection: _Connection, image: np.ndarray) -> None:
+    def _publish(self, connection: _Connection, image: np.ndarray, view: int) -> None:
         now = time.monotonic()
         with self._lock:
             if connection is not self._connection:
                 return  # a dropped connection's late frame
-            frame = Frame(self._next_id, now, image)
+            if self._scene_of != (connection, view):  # a reconnected camera or a file camera's next image
+                self._scene_of = (connection, view)
+                self._scene += 1
+            frame = Frame(self._next_id, now, image, self._scene)
             self._next_id += 1
             self._latest = frame
             self._ring.append(frame)

@@ -21,6 +21,7 @@ class LiveResult:
     frame_id: int
     image_size: tuple[int, int]  # (width, height) of the analysed frame
     analysis: Analysis
+    scene: int = 0  # the analysed frame's scene: drawn only over frames of the same scene
 
 
 class LiveChecks:
@@ -62,7 +63,7 @@ class LiveChecks:
                     continue
                 last_id = frame.frame_id
                 height, width = frame.image.shape[:2]
-                self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image)))
+                self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image), frame.scene))
                 self._stop.wait(self._interval)
         finally:
             engine.close()

@@ -1,0 +1,67 @@
+"""Findings are drawn only over the picture they were measured on: when a file camera jumps to its next image,
+the previous image's face box, crop frame and instructions vanish until the new image's own arrive."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+
+from station.adapters.demo import DEMO_DIR
+from station.camera.backends import FileBackend
+from station.capture.live_checks import LiveResult
+from ui.theme import BAD, OK
+
+KIOSK = DEMO_DIR / "kiosk"
+
+
+def border_coloured(window) -> bool:
+    """Whether the overlay's frame (red, green or amber, 6 px inside the picture) is on screen."""
+    rect = window.preview.image_rect()
+    pixel = window.preview.grab().toImage().pixelColor(int(rect.center().x()), int(rect.top()) + 3)
+    r, g, b = pixel.red(), pixel.green(), pixel.blue()  # on the frame's top edge, mid-picture
+    colours = [(int(c[1:3], 16), int(c[3:5], 16), int(c[5:7], 16)) for c in (BAD, OK)] + [(255, 179, 0)]
+    return any(abs(r - cr) + abs(g - cg) + abs(b - cb) < 30 for cr, cg, cb in colours)
+
+
+def test_a_jump_to_the_next_picture_drops_the_last_findings(qtbot, make_window, engine, tmp_path: Path) -> None:
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    for name in ("01_good.jpg", "05_two_people.jpg"):  # the demo camera: one picture, then another
+        shutil.copy(KIOSK / name, folder)
+    window = make_window(folder)
+    window.identify("DEMO0001")
+    frame = window.preview.shown_frame
+    result = LiveResult(frame.frame_id, (frame.image.shape[1], frame.image.shape[0]), engine.analyze(frame.image),
+                        frame.scene)
+    window._live(result)
+    assert window.preview.findings() is result and border_coloured(window)
+    assert window.problems.isVisible() or window.questions.isVisible()  # the side panel names them
+    first = frame.scene
+    with qtbot.waitSignal(window.preview.scene_changed, timeout=10_000):
+        pass  # the camera moves on to the second picture
+    assert window.preview.shown_frame.scene != first
+    window.preview.repaint()
+    assert window.preview.findings() is None and not border_coloured(window)
+    assert not window.problems.isVisible() and not window.questions.isVisible()
+    window._live(result)  # a late result about the first picture still says nothing about this one
+    assert window.preview.findings() is None and not window.problems.isVisible()
+    shown = window.preview.shown_frame
+    second = LiveResult(shown.frame_id, result.image_size, engine.analyze(shown.image), shown.scene)
+    window._live(second)  # the new picture's own findings
+    window.preview.repaint()
+    assert window.preview.findings() is second and border_coloured(window) and window.problems.isVisible()
+
+
+def test_scenes_follow_the_file_cameras_pictures_not_its_repeats(tmp_path: Path) -> None:
+    for name in ("01_good.jpg", "03_tilted.jpg"):
+        cv2.imwrite(str(tmp_path / name), cv2.imread(str(KIOSK / name)))
+    backend = FileBackend(tmp_path, fps=1000, hold=0.003)  # each picture 3 frames
+    backend.open()
+    seen = []
+    for _ in range(9):
+        backend.read()
+        seen.append(backend.scene)
+    backend.close()
+    assert seen == [0, 0, 0, 1, 1, 1, 0, 0, 0]
