@@ -1,21 +1,30 @@
-"""The output file of a print sheet or report: a path to read and edit, and 浏览… for the system's save dialog."""
+"""The output file of a print sheet or report: a path to read and edit, 浏览… for the system's save dialog, and
+the dialog that has the station write it off the UI thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QWidget,
+)
 
+from station.errors import StationError
 from station.i18n import Text
 from ui.file_dialogs import choose_save_file
 from ui.i18n import t
+from ui.tasks import run_task
 
 BROWSE = Text("浏览…", "Browse…")
 OPEN = Text("打开（可从中打印）", "Open (print from there)")
 CLOSE = Text("关闭", "Close")
 NO_FILE = Text("请填写要保存的文件名", "Give the name of the file to write")
+WRITING = Text("正在生成 {name}，请稍候…", "Writing {name}, please wait…")
+FAILED = Text("没有生成文件：程序出错，详情已写入日志", "Nothing was written: a program error (details in the log)")
 
 
 class OutputFileRow(QWidget):
@@ -55,3 +64,72 @@ def tell_written(parent: QWidget | None, title: str, text: str, path: Path) -> N
     box.exec()
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class WritingDialog(QDialog):
+    """A dialog whose OK has the station write a file. The writing runs off the UI thread (ui.tasks; the live
+    picture goes on), the dialog says it is working and rests its buttons meanwhile, an error is said inside the
+    dialog, which stays open to change the choice, and once written the dialog closes with `written` set."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.written: Any = None
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.write)
+        self.buttons.rejected.connect(self.reject)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # moving: how long a class takes is not known ahead
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.status = QLabel()
+        self.status.setObjectName("message")
+        self.status.setWordWrap(True)
+        self.status.hide()
+
+    def work(self, out: Path) -> Callable[[], Any]:
+        """The station's job for the choices made (run on the worker thread)."""
+        raise NotImplementedError
+
+    @property
+    def writing(self) -> bool:
+        return self.busy.isVisible()
+
+    def write(self) -> None:
+        out = self.file.chosen()
+        if out is None:
+            self._say(t(NO_FILE), "bad")
+            return
+        job = self.work(out)
+        self._working(True)
+        self._say(t(WRITING.format(name=out.name)), "info")
+        run_task(job, self._done, self._failed)
+
+    def reject(self) -> None:
+        if not self.writing:  # a file half written cannot be called back: Esc waits for it
+            super().reject()
+
+    def _done(self, written: Any) -> None:
+        self._working(False)
+        self.written = written
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._working(False)
+        if isinstance(exc, StationError):  # nobody printable, a path that cannot be written: change and retry
+            self._say(t(exc.text), "bad")
+            return
+        self._say(t(FAILED), "bad")
+        raise exc  # to the error reporter: logged with its details
+
+    def _working(self, working: bool) -> None:
+        self.busy.setVisible(working)
+        for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if child not in (self.busy, self.status):
+                child.setEnabled(not working)
+
+    def _say(self, text: str, level: str) -> None:
+        self.status.setText(text)
+        self.status.setProperty("level", level)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setVisible(bool(text))

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QMessageBox, QRadioButton, QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup, QComboBox, QFormLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from station.capture.session import CaptureSession
-from station.errors import StationError
 from station.i18n import Text
 from ui.i18n import t
-from ui.output_file_row import NO_FILE, OutputFileRow, tell_written
+from ui.output_file_row import OutputFileRow, WritingDialog, tell_written
+
+if TYPE_CHECKING:  # fpdf2 and openpyxl load only when a file is written
+    from station.printing.sheet import PrintSheet
 
 TITLE = Text("打印照片（2寸×8张）", "Print photos (2-inch x 8)")
 FOR_STUDENT = Text("当前学生：{name}（{no}）", "Current student: {name} ({no})")
@@ -32,14 +31,16 @@ HINT = Text("打印时请选“实际大小 / 100%”，不要“适合页面”
             "Print at actual size / 100 %, not 'fit to page', for 35 x 49 mm photos.")
 
 
-class PrintDialog(QDialog):
-    """`current`: (student number, name) of the student at the camera or just saved, or None."""
+class PrintDialog(WritingDialog):
+    """`current`: (student number, name) of the student at the camera or just saved, or None; `write_sheet`:
+    the station's print_sheet (out, layout, class, student numbers), run off the UI thread."""
 
     def __init__(self, classes: list[str], current: tuple[str, str] | None, folder: Path,
+                 write_sheet: Callable[[Path, str, str | None, list[str]], PrintSheet],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
-        self.current = current
+        self.current, self.write_sheet = current, write_sheet
         self.student = QRadioButton(t(FOR_STUDENT.format(no=current[0], name=current[1]) if current else NO_STUDENT))
         self.student.setEnabled(current is not None)
         self.whole_class = QRadioButton(t(FOR_CLASS))
@@ -62,16 +63,19 @@ class PrintDialog(QDialog):
         form.addRow(self.whole_class, self.classes)
         form.addRow(t(PAPER), self.paper)
         form.addRow(t(FILE), self.file)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         hint = QLabel(t(HINT))
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        layout.addWidget(buttons)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
         self.resize(620, 0)
+
+    def work(self, out: Path) -> Callable[[], PrintSheet]:
+        layout, class_name, student_nos = self.layout_name, self.class_name, self.student_nos
+        return lambda: self.write_sheet(out, layout, class_name, student_nos)
 
     def _suggest_name(self) -> None:
         chosen = self.file.chosen()
@@ -93,24 +97,13 @@ class PrintDialog(QDialog):
 
 
 def print_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
-    """The dialog, then the PDF written by the station, then what was printed and who was not (with why)."""
+    """The dialog (the station writes the PDF off the UI thread), then what was printed and who was not (with why)."""
     current = session.printable_student()
     dialog = PrintDialog(session.class_names(), (current.student_no, current.name) if current else None,
-                         Path.home(), parent)
+                         Path.home(), session.print_sheet, parent)
     if not dialog.exec():
         return
-    out = dialog.file.chosen()
-    if out is None:
-        QMessageBox.warning(parent, t(TITLE), t(NO_FILE))
-        return
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a class takes a few seconds
-    try:
-        sheet = session.print_sheet(out, dialog.layout_name, dialog.class_name, dialog.student_nos)
-    except StationError as exc:
-        QMessageBox.warning(parent, t(TITLE), t(exc.text))
-        return
-    finally:
-        QGuiApplication.restoreOverrideCursor()
+    sheet, out = dialog.written, dialog.file.chosen()
     lines = [t(PRINTED.format(out=out, n=len(sheet.printed), pages=sheet.pages))]
     lines += [t(NOT_PRINTED.format(no=m.student_no, name=m.name, reason=m.reason)) for m in sheet.missing]
     tell_written(parent, t(TITLE), "\n".join(lines), out)

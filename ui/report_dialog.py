@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QMessageBox, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QVBoxLayout, QWidget
 
 from station.capture.session import CaptureSession
-from station.errors import StationError
 from station.i18n import Text
 from ui.i18n import t
-from ui.output_file_row import NO_FILE, OutputFileRow, tell_written
+from ui.output_file_row import OutputFileRow, WritingDialog, tell_written
+
+if TYPE_CHECKING:  # fpdf2 and openpyxl load only when a file is written
+    from station.reports.day_report import DayReport
 
 TITLE = Text("日报与班级报表", "Day and class report")
 DAY = Text("日期：", "Day:")
@@ -29,10 +30,14 @@ WRITTEN = Text("已生成 {out}：{classes} 个班级，未拍摄 {missing} 人�
                "{out} written: {classes} class(es), {missing} not yet photographed; {photos} photo(s) on the day.")
 
 
-class ReportDialog(QDialog):
-    def __init__(self, classes: list[str], today: dt.date, folder: Path, parent: QWidget | None = None) -> None:
+class ReportDialog(WritingDialog):
+    """`write`: the station's write_report (out, day, class), run off the UI thread."""
+
+    def __init__(self, classes: list[str], today: dt.date, folder: Path,
+                 write_report: Callable[[Path, dt.date, str | None], DayReport], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
+        self.write_report = write_report
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
@@ -50,13 +55,16 @@ class ReportDialog(QDialog):
         form.addRow(t(CLASS), self.classes)
         form.addRow(t(FORMAT), self.format)
         form.addRow(t(FILE), self.file)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
         self.resize(560, 0)
+
+    def work(self, out: Path) -> Callable[[], DayReport]:
+        day, class_name = self.chosen_day, self.class_name
+        return lambda: self.write_report(out, day, class_name)
 
     @property
     def chosen_day(self) -> dt.date:
@@ -68,21 +76,11 @@ class ReportDialog(QDialog):
 
 
 def report_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
-    dialog = ReportDialog(session.class_names(), dt.date.today(), Path.home(), parent)
+    """The dialog (the station writes the file off the UI thread), then what was written."""
+    dialog = ReportDialog(session.class_names(), dt.date.today(), Path.home(), session.write_report, parent)
     if not dialog.exec():
         return
-    out = dialog.file.chosen()
-    if out is None:
-        QMessageBox.warning(parent, t(TITLE), t(NO_FILE))
-        return
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        report = session.write_report(out, dialog.chosen_day, dialog.class_name)
-    except StationError as exc:
-        QMessageBox.warning(parent, t(TITLE), t(exc.text))
-        return
-    finally:
-        QGuiApplication.restoreOverrideCursor()
+    report, out = dialog.written, dialog.file.chosen()
     missing = sum(len(c.missing) for c in report.classes)
     tell_written(parent, t(TITLE), t(WRITTEN.format(out=out, classes=len(report.classes), missing=missing,
                                                    photos=report.photos)), out)

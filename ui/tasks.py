@@ -59,7 +59,7 @@ def run_task(work: Callable[[], T], done: Callable[[T], None],
         try:
             result = work()
         except Exception as exc:  # noqa: BLE001 - handed to the UI thread, where it is reported
-            to_main(lambda: _fail(exc, failed))
+            to_main(lambda error=exc: _fail(error, failed))  # bound now: `exc` is unset when the block ends
             return
         to_main(lambda: done(result))
 

@@ -1,12 +1,14 @@
-"""报表 → 打印照片 and 报表 → 日报与班级报表 in the window: the dialog, the file written by the station, and the
-box that says what was written (its 打开 hands the file to the system's viewer; here it is closed)."""
+"""报表 → 打印照片 and 报表 → 日报与班级报表 in the window: the dialog, the file written by the station off the UI
+thread while the dialog says it is working, an error said inside the dialog, and the box that says what was written
+(its 打开 hands the file to the system's viewer; here it is closed)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from openpyxl import load_workbook
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from tests.printing.pdf_measure import measure_pdf
 from tests.ui.conftest import on_next_dialog
@@ -15,12 +17,20 @@ from ui.print_dialog import PrintDialog
 from ui.report_dialog import ReportDialog
 
 
-def answer(kind, fill, seen: list[str]) -> None:
-    """Fill in the next dialog of `kind` and accept it; then note the box that follows and close it."""
+def press_ok(dialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def answer(kind, fill, seen: list[str], while_writing: list[tuple[bool, bool, str]] | None = None) -> None:
+    """Fill in the next dialog of `kind` and press OK; note what it shows right after (still writing, OK resting,
+    its status line), then the box that follows, and close that."""
     def act(dialog) -> None:
         fill(dialog)
         on_next_dialog(lambda box: (seen.append(box.text()), box.reject()), kind=QMessageBox)
-        dialog.accept()
+        press_ok(dialog)
+        if while_writing is not None:
+            ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            while_writing.append((dialog.writing, ok.isEnabled(), dialog.status.text()))
 
     on_next_dialog(act, kind=kind)
 
@@ -35,9 +45,12 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
         offered.append(dialog.student.text())
         dialog.file.path.setText(str(tmp_path / "photos.pdf"))
 
-    answer(PrintDialog, fill_print, seen)
+    working: list[tuple[bool, bool, str]] = []
+    answer(PrintDialog, fill_print, seen, working)
     window.print_photos()
     assert offered == ["当前学生：林晓雯（2021010101）"]  # the student just saved, preselected
+    # OK returned at once: the PDF was written on the worker thread while the dialog said so, its OK resting
+    assert working == [(True, False, "正在生成 photos.pdf，请稍候…")]
     [page] = measure_pdf(tmp_path / "photos.pdf")
     assert len(page.images) == 8 and round(page.w) == 152
     assert "1 名学生，1 页" in seen[0]
@@ -54,3 +67,23 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
     assert book["班级汇总"]["A2"].value == "演示2101" and book["班级汇总"]["C2"].value == 1
     assert "中位时间" in book["当日统计"]["A3"].value and "1 张有识别时间" in book["当日统计"]["A3"].value
     assert "未拍摄 7 人" in seen[1]
+
+
+def test_an_error_is_said_in_the_dialog_which_stays_open(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
+    window = make_window(frames)
+    said: list[tuple[str, str, bool]] = []
+
+    def act(dialog: PrintDialog) -> None:
+        dialog.whole_class.setChecked(True)
+        dialog.classes.setCurrentIndex(dialog.classes.findText("演示2101"))  # nobody photographed yet
+        dialog.file.path.setText(str(tmp_path / "class.pdf"))
+        press_ok(dialog)
+        qtbot.waitUntil(lambda: not dialog.writing, timeout=20_000)
+        said.append((dialog.status.text(), dialog.status.property("level"), dialog.isVisible()))
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the way back, by keyboard
+
+    on_next_dialog(act, kind=PrintDialog)
+    window.print_photos()
+    [(text, level, open_)] = said
+    assert text.startswith("没有可打印的照片") and level == "bad" and open_
+    assert not (tmp_path / "class.pdf").exists()
