@@ -1,8 +1,8 @@
 ; Inno Setup 6 script (UNTESTED: no Windows machine was available to this project): wraps the folder that
 ; scripts\build_installer.ps1 builds (dist\photo-station\) into one PhotoStationSetup-<version>.exe in dist\.
 ; Build the folder first, then: iscc packaging\photo_station.iss
-; Installs for the current user only (no administrator rights), into a folder the user can write: the backdrop
-; calibration (`photo-station check --calibrate-backdrop`) is saved inside it, under _internal\calibration\.
+; Installs for the current user only (no administrator rights). The station writes nothing into this folder: the
+; backdrop calibration is kept in its data folder (%LOCALAPPDATA%\PhotoStation\calibration\).
 #define AppVersion "0.1.0"
 
 [Setup]

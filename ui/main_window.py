@@ -42,6 +42,7 @@ from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.scroll_column import scroll_column
+from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_profile, profile_entry
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
 from ui.tasks import run_task
@@ -294,6 +295,10 @@ class MainWindow(QMainWindow):
         reports_menu.addAction(t(DAY_REPORT), self.write_report)
         station_menu = self.menuBar().addMenu(t(MENU_STATION))
         station_menu.addAction(t(CAMERA_SETTINGS), self.choose_camera)
+        self.profile_action = station_menu.addAction("", self.choose_profile)
+        self.calibrate_action = station_menu.addAction("", self.calibrate_backdrop)
+        station_menu.aboutToShow.connect(self._name_settings)  # each entry names the current choice
+        self._name_settings()
         self.full_names = station_menu.addAction(t(FULL_NAMES))
         self.full_names.setCheckable(True)
         self.full_names.toggled.connect(self._set_full_names)
@@ -587,6 +592,24 @@ class MainWindow(QMainWindow):
         dialog = CameraDialog(list_cameras, self.session.usb_settings, self.session.source.usb_index, self)
         if dialog.exec():
             self.use_camera(self.session.open_usb_camera(*dialog.choice()))
+
+    def choose_profile(self) -> None:
+        try:
+            said = choose_profile(self.session, self)
+        except StationError as exc:
+            self._say(self.message, t(exc.text), "bad")
+            return
+        if said:
+            self._say(self.message, said, "ok")
+        self._name_settings()
+
+    def calibrate_backdrop(self) -> None:
+        calibrate_backdrop(self.session, lambda: self.preview.shown_frame, self,
+                           lambda text, level: (self._say(self.message, text, level), self._name_settings()))
+
+    def _name_settings(self) -> None:
+        self.profile_action.setText(profile_entry(self.session.profiles()))
+        self.calibrate_action.setText(calibrate_entry(self.session.backdrop_calibrated_at()))
 
     def use_camera(self, source: FrameSource) -> None:
         """Show, scan and check `source` in place of the camera in use."""

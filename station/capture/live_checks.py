@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from station.camera.source import FrameSource
+from station.compliance.calibration import BackdropColour
 from station.compliance.engine import ComplianceEngine
 from station.compliance.live import LiveAnalyzer
 from station.compliance.results import Analysis
@@ -35,6 +36,7 @@ class LiveChecks:
         self._stop = threading.Event()
         self._running = threading.Event()  # cleared while paused
         self._running.set()
+        self._calibration: BackdropColour | None = None  # a backdrop calibration made while running
         self._thread = threading.Thread(target=self._run, name="live checks", daemon=True)
 
     def start(self) -> "LiveChecks":
@@ -46,6 +48,10 @@ class LiveChecks:
         the live checks would take the core it needs."""
         (self._running.clear if paused else self._running.set)()
 
+    def calibrated(self, colour: BackdropColour) -> None:
+        """A new backdrop calibration: the live engine (this thread's own) takes it before its next frame."""
+        self._calibration = colour
+
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(5.0)
@@ -53,7 +59,7 @@ class LiveChecks:
     def _run(self) -> None:
         engine = self._engine_factory()  # mediapipe graphs belong to the thread that uses them
         analyzer = LiveAnalyzer(engine)
-        last_id = 0
+        last_id, applied = 0, None
         try:
             while not self._stop.is_set():
                 if not self._running.wait(0.5):  # paused: asleep, not spinning on a frame it will not look at
@@ -61,6 +67,9 @@ class LiveChecks:
                 frame = self._source.wait_newer(last_id, timeout=0.5)
                 if frame is None or not self._running.is_set():
                     continue
+                if self._calibration is not applied:
+                    applied = self._calibration
+                    engine.policy = applied.applied_to(engine.policy)
                 last_id = frame.frame_id
                 height, width = frame.image.shape[:2]
                 self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image), frame.scene))

@@ -31,6 +31,10 @@ from station.camera.tether import TetheredFile, TetherWatcher, set_aside
 from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
+from station.chsi.pipeline import ChsiPipeline
+from station.chsi.profiles import OutputProfile, Profiles, load_profiles, select_profile
+from station.compliance.calibration import BackdropColour, backdrop_file, measure_backdrop
+from station.compliance.engine import ComplianceEngine
 from station.capture.workflow import (
     Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
@@ -80,6 +84,8 @@ OFFER_SWITCH_CARD = Text("摄像头看到另一名学生的身份证：{name}（
                          "The camera sees another student's ID card: {name} ({no}). Press F4 to switch to them if they "
                          "are the one being photographed; the current student is still {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
+PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
+                    "A photo is being taken or reviewed: accept or reshoot it first, then change the output profile")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
 SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生：{reason}。照片已移到 {path}",
                  "The tethered camera's photo {name} was not filed to anyone: {reason}. It was moved to {path}")
@@ -221,7 +227,9 @@ class CaptureSession:
             self._cards.pause(self.workflow.step is Step.REVIEW)
             self._cards.start()
         if self.live_checks:
-            self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result))).start()
+            backdrop = backdrop_file(self.station.home)
+            self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result)),
+                                      lambda: ComplianceEngine.load(video=True, backdrop_file=backdrop)).start()
 
     def stop_watching(self) -> None:
         """The camera's scanner and live checks stop (the camera itself and the workflow stay)."""
@@ -454,6 +462,44 @@ class CaptureSession:
                 scanner.pause(measuring or self.workflow.step is Step.REVIEW)
         if self._checks is not None:
             self._checks.pause(measuring)
+
+    # -- station settings: the output profile and the backdrop calibration --------------------------------------
+    def profiles(self) -> Profiles:
+        return load_profiles(self.station.home)
+
+    def select_profile(self, name: str) -> OutputProfile:
+        """The station's photos are made by profile `name` from the next shutter on (kept in the data folder). Not
+        while a photo is being taken or in review: it was made by the profile before."""
+        if self.workflow.step is Step.REVIEW or self.workflow.pressed is not None:
+            raise StationError(PROFILE_BUSY)
+        chosen = select_profile(self.station.home, name)
+        if chosen.spec != self.workflow.pipeline.spec:
+            old, self.workflow.pipeline = self.workflow.pipeline, ChsiPipeline(chosen.spec)
+            old.close()
+        self.workflow.audit.record(Action.SETTINGS, setting="profile", name=name)
+        return chosen
+
+    def backdrop_calibrated_at(self) -> dt.datetime | None:
+        """When the backdrop was last calibrated (the file's time), None when never."""
+        path = backdrop_file(self.station.home)
+        return dt.datetime.fromtimestamp(path.stat().st_mtime) if path.is_file() else None
+
+    @staticmethod
+    def measure_backdrop(frame: Frame) -> BackdropColour:
+        """Meant for a worker thread (a second or so): the backdrop's colour in `frame`, the live picture on
+        screen (a student in front is left out); raises StationError when too little blue backdrop shows."""
+        return measure_backdrop(frame.image)
+
+    def use_calibration(self, colour: BackdropColour) -> Path:
+        """Save the measured backdrop in the data folder; the shutter's and the live checks use it from their next
+        frame on. Returns where it was saved."""
+        path = backdrop_file(self.station.home)
+        colour.save(path)
+        self.workflow.engine.policy = colour.applied_to(self.workflow.engine.policy)
+        if self._checks is not None:
+            self._checks.calibrated(colour)
+        self.workflow.audit.record(Action.SETTINGS, setting="backdrop_calibration", **colour.__dict__)
+        return path
 
     # -- the queue of students -----------------------------------------------------------------------
     def queue_board(self, now: dt.datetime | None = None, mask_names: bool | None = None) -> QueueBoard:

@@ -27,6 +27,7 @@ from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
 from station.chsi.spec import SPEC
+from station.compliance.calibration import backdrop_file
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import Analysis
 from station.context import Station
@@ -174,7 +175,7 @@ class CaptureWorkflow:
         self.station = station
         self.store = store
         self.operator = operator
-        self.engine = engine or ComplianceEngine.load()
+        self.engine = engine or ComplianceEngine.load(backdrop_file=backdrop_file(station.home))
         self.pipeline = pipeline or ChsiPipeline(selected_spec(station.home))  # the station's output profile
         self.step = Step.WAITING
         self.identification: Identification | None = None

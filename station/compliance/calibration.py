@@ -2,13 +2,16 @@
 
 Backdrop cloths and lamps differ from school to school; a frame of the backdrop (with or without a
 student in front) gives the hue, saturation and brightness range the background check then accepts.
-The result lives in calibration/backdrop.toml and overrides the colour limits of [background]; it also keeps the
+The result lives in the station's data folder (calibration/backdrop.toml there: the program folder may be
+read-only, and an update replaces it) and overrides the colour limits of [background]; it also keeps the
 backdrop's colour in the light of the calibration (the morning's), which the live backdrop_drift check compares
 the backdrop with during the day.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +26,11 @@ from station.errors import StationError
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
 
+# Where versions before session 14 kept it, in the program folder: read by an engine loaded without a station
+# (scripts, tests) and copied once into a station's data folder that has none (backdrop_file).
 BACKDROP_FILE = CALIBRATION_DIR / "backdrop.toml"
+STATION_BACKDROP = Path("calibration") / "backdrop.toml"  # in the station's data folder
+log = logging.getLogger(__name__)
 HUE_MARGIN = 6.0  # OpenCV hue units added either side of the measured range
 FLOOR_SHARE = 0.7  # saturation and brightness may fall to this share of the measured 1st percentile
 NOT_BLUE = Text("标定失败：画面中的背景不是蓝色", "calibration failed: the backdrop in this picture is not blue")
@@ -45,10 +52,10 @@ class BackdropColour:
     green_red: float | None = None
     blue_yellow: float | None = None
 
-    def save(self, path: Path = BACKDROP_FILE) -> None:
+    def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        lines = ["# Measured by `photo-station check --calibrate-backdrop IMAGE`; overrides [background] in the policy",
-                 "# and is the light [backdrop_drift] compares the live backdrop with."]
+        lines = ["# Measured by 工作站 → 背景颜色标定 or `photo-station check --calibrate-backdrop IMAGE`; overrides",
+                 "# [background] in the policy and is the light [backdrop_drift] compares the live backdrop with."]
         lines += [f"{name} = {value:.1f}" for name, value in self.__dict__.items() if value is not None]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -78,6 +85,21 @@ class BackdropColour:
         if self.reference is not None:
             checks["backdrop_drift"] = _with_params(policy["backdrop_drift"], dict(zip(DRIFT_REFERENCE, self.reference)))
         return replace(policy, checks=checks)
+
+
+def backdrop_file(home: Path) -> Path:
+    """The station's calibration file, in its data folder. A calibration an earlier version left in the program
+    folder is copied there the first time (read once from there: an installed station keeps its calibration)."""
+    path = home / STATION_BACKDROP
+    if not path.exists() and BACKDROP_FILE.is_file():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(BACKDROP_FILE, path)
+            log.info("backdrop calibration %s copied to %s", BACKDROP_FILE, path)
+        except OSError as exc:  # the data folder cannot be written: said when the station opens it
+            log.warning("backdrop calibration %s not copied to %s: %s", BACKDROP_FILE, path, exc)
+            return BACKDROP_FILE
+    return path
 
 
 def _with_params(check: CheckPolicy, params: dict[str, float]) -> CheckPolicy:

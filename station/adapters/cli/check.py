@@ -1,6 +1,7 @@
 """`photo-station check PATH... [--json] [--policy FILE]`: every compliance check on image files.
 
-`photo-station check --calibrate-backdrop IMAGE` measures the station's backdrop colour first.
+`photo-station check --calibrate-backdrop IMAGE` measures the station's backdrop colour first (saved in its data
+folder, as 工作站 → 背景颜色标定 does in the window); the checks use the station's calibration.
 
 Folders are searched recursively for .jpg/.jpeg/.png. With --json, one object per image per line:
 {"path", "faces", "verdict", "checks": {id: {"ok", "level", "score"}}, "questions": [id...],
@@ -23,9 +24,10 @@ from pathlib import Path
 
 from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
-from station.compliance.calibration import BACKDROP_FILE, measure_backdrop
+from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
 from station.compliance.results import MEASURED, NO_FACE, PASS
+from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 
@@ -61,20 +63,22 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="images analysed at once, one engine each (default: 2, or 1 on a single core)")
     p.add_argument("--calibrate-backdrop", type=Path, metavar="IMAGE", default=None,
-                   help="measure the station's blue backdrop in IMAGE and save it to calibration/backdrop.toml")
+                   help="measure the station's blue backdrop in IMAGE and save it in the data folder "
+                        "(calibration/backdrop.toml)")
     p.set_defaults(func=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
+    backdrop = backdrop_file(Station.from_args(args).home)
     if args.calibrate_backdrop is not None:
-        calibrate(args.calibrate_backdrop, args.lang)
+        calibrate(args.calibrate_backdrop, backdrop, args.lang)
     if not args.paths:
         if args.calibrate_backdrop is not None:
             return 0
         raise StationError(MSG_NO_PATHS)
     logging.getLogger("station.compliance").setLevel(logging.ERROR)  # the output says what is missing
     policy = Policy.load(args.policy)  # a broken policy file stops the run before any image
-    for path, outcome in check_all(list(image_paths(args.paths)), policy, max(1, args.workers)):
+    for path, outcome in check_all(list(image_paths(args.paths)), policy, max(1, args.workers), backdrop):
         if args.json:
             print(json.dumps(json_record(path, outcome), ensure_ascii=False), flush=True)
         else:
@@ -82,14 +86,15 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_all(paths: list[Path], policy: Policy, workers: int) -> Iterator[tuple[Path, Analysis | Text]]:
+def check_all(paths: list[Path], policy: Policy, workers: int,
+              backdrop: Path = BACKDROP_FILE) -> Iterator[tuple[Path, Analysis | Text]]:
     """Outcomes in the order of `paths`. Each worker thread loads its own engine once (mediapipe graphs
     belong to one thread); decoding, mediapipe and onnxruntime release the GIL, so two cores both work."""
     local, engines, lock = threading.local(), [], threading.Lock()
 
     def work(path: Path) -> Analysis | Text:
         if not hasattr(local, "engine"):
-            local.engine = ComplianceEngine.load(policy)
+            local.engine = ComplianceEngine.load(policy, backdrop_file=backdrop)
             with lock:
                 engines.append(local.engine)
         return check_one(local.engine, path)
@@ -103,13 +108,13 @@ def check_all(paths: list[Path], policy: Policy, workers: int) -> Iterator[tuple
             engine.close()
 
 
-def calibrate(image_path: Path, lang: str | None) -> None:
+def calibrate(image_path: Path, out: Path, lang: str | None) -> None:
     image = read_image(image_path)
     if image is None:
         raise StationError(MSG_UNREADABLE)
     colour = measure_backdrop(image)
-    colour.save(BACKDROP_FILE)
-    print(MSG_CALIBRATED.format(path=BACKDROP_FILE, **colour.__dict__).get(lang), flush=True)
+    colour.save(out)
+    print(MSG_CALIBRATED.format(path=out, **colour.__dict__).get(lang), flush=True)
 
 
 def image_paths(names: list[str]) -> Iterator[Path]:
