@@ -28,7 +28,7 @@ from station.db import open_db
 from station.i18n import Text
 from station.localtime import Clock, system_clock
 from station.paths import database_path
-from station.upload.limits import UPLOAD_LIMIT
+from station.upload.limits import DUPLICATE, STORED, UPLOAD_LIMIT
 from station.storage.envelope import EnvelopeError, open_with_station_key, server_copy
 from station.storage.station_key import StationKey
 from station.storage.server_link import ServerLink, load_link
@@ -50,6 +50,9 @@ UPLOAD_OVERHEAD = 64 * 2**10  # the form's metadata and part headers
 NOT_LINKED = Text("尚未配置服务器地址或令牌，照片在本机排队。", "No server URL or token is set; photos wait here.")
 REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server refused the upload ({code}): {detail}")
 SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
+NOT_HELD = Text("该地址的应答不是接收服务器的确认（{code}：{detail}），照片仍在本机排队，稍后重试；请向管理员核对服务器地址。",
+                "The answer at this address is not the receiving server's receipt ({code}: {detail}); the photo stays "
+                "queued here and is tried again. Check the server address with the registrar.")
 MISSING_RECORD = Text("登记记录缺失，无法上传。", "The capture record is missing; cannot upload.")
 AUTH_HEADER = "Authorization"
 AUDIT_BATCH = 50  # entries per request: well inside the server's limit for requests other than photos
@@ -90,6 +93,14 @@ def upload_meta(stored: StoredCapture, files: dict[str, bytes]) -> dict[str, obj
             "captured_at": version.captured_at, "station_id": version.station_id, "operator": version.operator,
             "reason": version.reason, "override_reason": version.override_reason, "identity": stored.identity,
             "sha256": {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()}}
+
+
+def _held(response: httpx.Response) -> bool:
+    """Whether the answer is the server's receipt for the photo: {"status": "stored" | "duplicate"}."""
+    try:
+        return response.json().get("status") in (STORED, DUPLICATE)
+    except (ValueError, AttributeError):
+        return False
 
 
 def _refusal_detail(response: httpx.Response) -> Text:
@@ -219,9 +230,15 @@ class Uploader:
             self._went_offline(job, exc)
             return False
         self._reached()
-        if response.status_code in (200, 201):
+        if response.status_code in (200, 201) and _held(response):
             outbox.mark_done(db, job)
             logger.info("uploaded %s", job.capture_uid)
+        elif response.status_code in (200, 201):  # something else answers at the address: not sent, try again
+            logger.warning("upload of %s answered %d without a receipt: %r", job.capture_uid, response.status_code,
+                           response.text[:200])
+            error = NOT_HELD.format(code=response.status_code, detail=response.text[:80])
+            outbox.reschedule(db, job, error, self.settings.policy)
+            outbox.record_status(db, error_zh=error.zh, error_en=error.en)
         elif 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             detail, code = _refusal_detail(response), response.status_code
             logger.warning("upload of %s refused (%d): %s", job.capture_uid, code, detail.en)

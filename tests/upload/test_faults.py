@@ -115,3 +115,44 @@ def test_a_photo_over_the_server_s_limit_fails_with_its_reason_instead_of_retryi
     health = outbox.queue_health(station.db)
     assert len(health.failed) == 1 and "upload limit (20 MB)" in health.failed[0].reason.en
     assert server.context.store.uploads() == []
+
+
+async def _proxy_page(scope, receive, send) -> None:
+    """Whatever answers at the server's address when the server itself is not behind it (a reverse proxy's
+    default page): 200 to everything, and not the receiving server's receipt."""
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+    await send({"type": "http.response.body", "body": b"<html>Welcome to nginx!</html>"})
+
+
+def test_a_200_that_is_not_the_server_s_receipt_leaves_the_photo_queued(station, key, server):
+    import threading
+
+    import uvicorn
+
+    store = CaptureStore(station, key)
+    store.save("20200001", b"c", b"o", operator="op")
+    server.stop()
+    cert, tls_key = server.context.tls_files()
+    stranger = uvicorn.Server(uvicorn.Config(_proxy_page, host="127.0.0.1", port=server.port, log_level="warning",
+                                             lifespan="off", ssl_certfile=str(cert), ssl_keyfile=str(tls_key)))
+    thread = threading.Thread(target=stranger.run, daemon=True)
+    thread.start()
+    assert wait_until(lambda: stranger.started, timeout=10)
+    try:
+        Uploader(station.home, key, FAST).drain()
+    finally:
+        stranger.should_exit = True
+        thread.join(10)
+    health = outbox.queue_health(station.db)
+    assert health.done == 0 and health.waiting == 1
+    assert "不是接收服务器的确认" in health.last_error.zh
+    server.start()
+    outbox.retry_failed(station.db)
+    with station.db.conn:  # its retry is due now, not after the backoff
+        station.db.execute("UPDATE outbox SET next_attempt_at = 0")
+    Uploader(station.home, key, FAST).drain()
+    assert outbox.queue_health(station.db).done == 1 and len(server.context.store.uploads()) == 1

@@ -24,13 +24,13 @@ from station.storage.atomic import write_atomic
 from station.identity.swaps import CAPTURE, REFERENCE
 from station.identity.verify import LEVELS
 from station.storage.envelope import EnvelopeError, image_meta, open_with_server_key
+from station.upload.limits import DUPLICATE, STORED
 
 KINDS = ("chsi", "original")
 UID = re.compile(r"^[0-9a-f]{32}$")  # what CaptureStore makes (uuid4 hex); also keeps paths inside blobs/
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_VERSION = 100_000  # retakes of one student; a bigger number is not a station's
 MAX_TEXT = 1000  # operator, reasons: a sentence, not a file
-STORED, DUPLICATE = "stored", "duplicate"
 MAX_CLOCK_OFFSET = timedelta(days=365 * 30)  # a clock fallen back to its BIOS date, not a typo'd year 9999
 MAX_IDENTITY = 4000  # the station's identity record: a few checks and a reason
 CHECK_LEVELS = (*LEVELS, "unmeasured")
