@@ -4,8 +4,8 @@ Anki's `QueryOp`).
 `to_main(call)` runs `call` on the UI thread, from any thread: the camera's, the scanner's, the live checks'.
 `run_task(work, done)` runs `work` on the station's worker thread and then `done(result)` on the UI thread;
 an error in `work` reaches the UI thread's error reporter (logged, shown once), or `failed` when given.
-One worker thread, so tasks run in the order they were started: the shutter's engine and pipeline are used
-by that thread alone.
+One worker thread, so tasks run in the order they were started: the shutter's engine is used by that thread
+alone (its CHSI photo is made beside it, on the capture workflow's photo thread).
 """
 
 from __future__ import annotations

@@ -1,0 +1,28 @@
+"""The preview goes on while the shutter's work runs: counted in frames the preview painted, not in time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import answer_next_dialog
+
+
+def test_the_preview_keeps_painting_new_frames_while_a_press_is_measured(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    painted: list[int] = []
+    paint = window.preview.paintEvent
+
+    def counted(event: object) -> None:
+        paint(event)
+        if window.shooting and window.preview.shown_frame is not None:
+            painted.append(window.preview.shown_frame.frame_id)
+
+    window.preview.paintEvent = counted
+    window.identify("DEMO0001")
+    answer_next_dialog("已目视确认，系统误报")  # her smile asks for an override reason
+    window.shutter()
+    qtbot.waitUntil(lambda: not window.shooting, timeout=30_000)
+    assert window.pages.currentWidget() is window.review
+    # the press takes a few hundred ms at least: a 20 fps camera gives several new frames, all painted while the
+    # shutter's work runs off the UI thread (work on the UI thread would leave one frame on screen throughout)
+    assert len(set(painted)) >= 3, painted
