@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import numpy as np
 from station.errors import StationError
 from station.i18n import Text
 from station.image_io import read_image
+from station.watcher import Watcher
 
 JPEG_SUFFIXES = (".jpg", ".jpeg")
 POLL_S = 0.3
@@ -80,27 +80,18 @@ def whole_jpeg(path: Path) -> bool:
     return start == JPEG_START and tail.endswith(JPEG_END)
 
 
-class TetherWatcher:
+class TetherWatcher(Watcher):
     """Polls `folder` every `interval_s` on a thread of its own; `on_file(TetheredFile)` once per new complete
     file (a name written again with new contents counts as new)."""
 
     def __init__(self, folder: Path, on_file: Callable[[TetheredFile], None], interval_s: float = POLL_S,
                  give_up_s: float = GIVE_UP_S) -> None:
+        super().__init__("tether folder")
         self.folder = Path(folder)
         self._on_file = on_file
         self._interval, self._give_up = interval_s, give_up_s
         self._done: dict[str, _Signature] = _candidates(self.folder)  # earlier shots: never filed again
         self._pending: dict[str, tuple[_Signature, float]] = {}  # name: last signature, since when unchanged
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="tether folder", daemon=True)
-
-    def start(self) -> "TetherWatcher":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5.0)
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):

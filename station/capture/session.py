@@ -61,6 +61,7 @@ from station.storage import outbox
 from station.storage.outbox import QueueHealth
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.uploader import Uploader
+from station.watcher import Running
 
 if TYPE_CHECKING:  # onnxruntime loads only where ID cards are read
     from station.identify.idcard_ocr import CardOcr, CardSight
@@ -183,8 +184,8 @@ class CaptureSession:
     _checks: LiveChecks | None = field(default=None, init=False, repr=False)
     _scanner: CodeScanner | None = field(default=None, init=False, repr=False)
     _cards: CardScanner | None = field(default=None, init=False, repr=False)
-    _chip: ChipWatcher | None = field(default=None, init=False, repr=False)
-    _tether: TetherWatcher | None = field(default=None, init=False, repr=False)
+    _chip: Running = field(default_factory=Running, init=False, repr=False)  # the chip reader's watcher
+    _tether: Running = field(default_factory=Running, init=False, repr=False)  # the tether folder's
     _tethered_frames: int = field(default=0, init=False, repr=False)
     _offer: Identification | None = field(default=None, init=False, repr=False)
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
@@ -207,14 +208,11 @@ class CaptureSession:
         return self
 
     def start_card_reader(self) -> None:
-        self.stop_card_reader()
-        self._chip = ChipWatcher(self.card_reader, lambda card: self.post(lambda: self.card_laid(card)),
-                                 lambda text, ok: self.post(lambda: self.listener.reader(text, ok))).start()
+        self._chip.replace(ChipWatcher(self.card_reader, lambda card: self.post(lambda: self.card_laid(card)),
+                                       lambda text, ok: self.post(lambda: self.listener.reader(text, ok))))
 
     def stop_card_reader(self) -> None:
-        if self._chip is not None:
-            self._chip.stop()
-            self._chip = None
+        self._chip.replace(None)
 
     def _watch(self, source: FrameSource) -> None:
         source.subscribe(lambda change: self.post(lambda: self._camera_changed(source, change)))
@@ -367,13 +365,10 @@ class CaptureSession:
     # -- a tethered camera -----------------------------------------------------------------------------
     def watch_tether(self, folder: Path) -> None:
         """Watch a tethered camera's folder (its files from before are earlier shots, left alone)."""
-        self.stop_tether()
-        self._tether = TetherWatcher(folder, lambda file: self.post(lambda: self.tethered_frame(file))).start()
+        self._tether.replace(TetherWatcher(folder, lambda file: self.post(lambda: self.tethered_frame(file))))
 
     def stop_tether(self) -> None:
-        if self._tether is not None:
-            self._tether.stop()
-            self._tether = None
+        self._tether.replace(None)
 
     def tethered_frame(self, file: TetheredFile) -> ShutterRequest | Text:
         """A tethered camera's new photo is the shutter's frame for the student on the card: `listener.tethered`

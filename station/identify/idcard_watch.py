@@ -7,7 +7,6 @@ to the thread that opened it.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
@@ -15,30 +14,22 @@ from station.i18n import Text
 from station.identify.idcard_protocol import CardText
 from station.identify.idcard_reader import CardPoller, ReaderError
 from station.identify.repeat import RepeatFilter
+from station.watcher import Watcher
 
 MSG_READY = Text("身份证阅读器已就绪", "ID card reader ready")
 
 
-class ChipWatcher:
+class ChipWatcher(Watcher):
     """Polls `open_reader()`'s reader every `interval_s`; `on_card(card)` once per card laid on it (again only
     after it was away for the repeat window), `on_state(text, ok)` when the reader comes or goes."""
 
     def __init__(self, open_reader: Callable[[], CardPoller], on_card: Callable[[CardText], None],
                  on_state: Callable[[Text, bool], None], interval_s: float = 0.3, max_backoff_s: float = 5.0) -> None:
+        super().__init__("ID card reader")
         self._open_reader = open_reader
         self._on_card, self._on_state = on_card, on_state
         self._interval, self._max_backoff = interval_s, max_backoff_s
         self._repeat = RepeatFilter(window_s=3.0)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="ID card reader", daemon=True)
-
-    def start(self) -> "ChipWatcher":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5.0)
 
     def _run(self) -> None:
         backoff = self._interval

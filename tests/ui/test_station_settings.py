@@ -14,28 +14,15 @@ from station.chsi.profiles import STATION_PROFILES
 from station.compliance import calibration
 from station.compliance.calibration import BackdropColour, backdrop_file
 from station.storage.captures import CaptureStore
+from tests.chsi.test_output_profiles import SCHOOL
 from tests.ui.conftest import close_anyway, on_next_dialog
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.station_settings import ProfileDialog
 
-SMALL = """
-[profiles.small]
-label_zh = "小尺寸（360×480）"
-label_en = "small (360x480)"
-width = 360
-height = 480
-min_bytes = 0
-max_bytes = 30000
-hair_top_y = [37.5, 82.5]
-eyes_y = [150, 225]
-face_width = [135, 225]
-max_centre_offset_px = 9.0
-"""
-
 
 def test_the_output_profile_is_chosen_in_the_window(qtbot, station, engine, frames: Path) -> None:
-    (station.home / STATION_PROFILES).write_text(SMALL, encoding="utf-8")  # a school's own profile beside CHSI
+    (station.home / STATION_PROFILES).write_text(SCHOOL, encoding="utf-8")  # a school's own profiles beside CHSI
     tasks.install()
     source = open_camera(str(frames), fps=20).start()
     store = CaptureStore(station, key=station.demo_key)
@@ -44,7 +31,7 @@ def test_the_output_profile_is_chosen_in_the_window(qtbot, station, engine, fram
                                        workflow=workflow))
     window.show()
     try:
-        assert window.profile_action.text() == "输出规格：学信网学历照片（480×640，20–40 KB）…"
+        assert window.profile_action.text() == "输出规格：本校通知：16K以下、640*480…"
         offered: list[list[str]] = []
 
         def pick_small(dialog: ProfileDialog) -> None:
@@ -54,7 +41,7 @@ def test_the_output_profile_is_chosen_in_the_window(qtbot, station, engine, fram
 
         on_next_dialog(pick_small, kind=ProfileDialog)
         window.choose_profile()
-        assert offered == [["chsi"]]  # the current one checked
+        assert offered == [["school16k"]]  # the current one checked
         assert window.message.text() == "已选用输出规格：小尺寸（360×480）"
         assert window.profile_action.text() == "输出规格：小尺寸（360×480）…"
         assert workflow.pipeline.spec.width == 360  # the next shutter makes the school's file

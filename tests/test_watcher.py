@@ -1,0 +1,26 @@
+"""At most one watcher of a kind runs: a tethered camera's folder watched again, or the chip reader reopened, stops
+the one before first (two threads filing the same photo, or polling one serial port, would each report it)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from station.camera.tether import TetherWatcher
+from station.watcher import Running
+
+
+def watching() -> int:
+    return sum(thread.name == "tether folder" and thread.is_alive() for thread in threading.enumerate())
+
+
+def test_a_new_watcher_replaces_the_running_one_and_none_stops_it(tmp_path: Path) -> None:
+    running = Running()
+    first = TetherWatcher(tmp_path, lambda file: None, interval_s=0.05)
+    running.replace(first)
+    assert running.watcher is first and watching() == 1
+    second = TetherWatcher(tmp_path, lambda file: None, interval_s=0.05)
+    running.replace(second)
+    assert running.watcher is second and watching() == 1 and not first._thread.is_alive()
+    running.replace(None)
+    assert running.watcher is None and watching() == 0
