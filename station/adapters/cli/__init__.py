@@ -134,6 +134,7 @@ def run(args: argparse.Namespace) -> int:
     """Run a parsed sub-command; failures the user can act on are printed, not raised."""
     from station.errors import StationError
 
+    _replace_what_the_console_cannot_show()
     try:
         return int(args.func(args) or 0)
     except StationError as exc:
@@ -141,3 +142,12 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+
+
+def _replace_what_the_console_cannot_show() -> None:
+    """People's text goes out in the console's encoding: GBK where a Chinese Windows redirects it to a file or a
+    pipe. A character GBK lacks (the ✗ of `check`, a rare name, a path) is printed as ? instead of ending the
+    run with a traceback half-way through a folder. JSON lines are UTF-8 bytes whatever the encoding (output.py)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")

@@ -8,13 +8,13 @@ Folders are searched recursively for .jpg/.jpeg/.png. With --json, one object pe
 "pose": {"yaw", "pitch", "roll"} or null}: `ok` is false only for a blocking failure, `level` is
 "pass" | "look" | "fail". Without --json, each image's blocking failures and questions with their score
 and thresholds, and what passed;
-a file that cannot be read gives {"path", "error"} and the run goes on. Exit 0 once the run completes.
+a file that cannot be read, or a folder holding no image, gives {"path", "error"} and the run goes on. Exit 0 once
+the run completes.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import threading
@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from station.adapters.cli.output import print_json
 from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
@@ -34,6 +35,7 @@ from station.i18n import Text
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
+MSG_NO_IMAGES = Text("文件夹中没有 .jpg/.jpeg/.png 图像", "no .jpg/.jpeg/.png images in this folder")
 MSG_CALIBRATED = Text("已保存背景标定 {path}：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，亮度 ≥ {min_value:.0f}",
                       "saved the backdrop calibration {path}: hue {hue_min:.0f}-{hue_max:.0f}, "
                       "saturation >= {min_saturation:.0f}, brightness >= {min_value:.0f}")
@@ -80,7 +82,7 @@ def run_check(args: argparse.Namespace) -> int:
     policy = Policy.load(args.policy)  # a broken policy file stops the run before any image
     for path, outcome in check_all(list(image_paths(args.paths)), policy, max(1, args.workers), backdrop):
         if args.json:
-            print(json.dumps(json_record(path, outcome), ensure_ascii=False), flush=True)
+            print_json(json_record(path, outcome))
         else:
             print(human(path, outcome, policy, args.lang), flush=True)
     return 0
@@ -118,11 +120,12 @@ def calibrate(image_path: Path, out: Path, lang: str | None) -> None:
 
 
 def image_paths(names: list[str]) -> Iterator[Path]:
-    """Files as given (whatever their suffix), folders expanded to their images, sorted."""
+    """Files as given (whatever their suffix), folders expanded to their images, sorted; a folder without images
+    stays itself, so the output says so instead of skipping it in silence."""
     for name in names:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()) or [path]
         else:
             yield path
 
@@ -131,6 +134,8 @@ def check_one(engine: ComplianceEngine, path: Path) -> Analysis | Text:
     """The analysis, or why the file could not be checked."""
     if not path.exists():
         return MSG_MISSING
+    if path.is_dir():
+        return MSG_NO_IMAGES
     image = read_image(path)
     if image is None:
         return MSG_UNREADABLE

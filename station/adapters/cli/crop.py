@@ -11,9 +11,9 @@ cameras' IMG_0001.jpg, or --out the input's own folder): it becomes <stem>-2.jpg
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from station.adapters.cli.output import print_json
 from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
@@ -43,7 +43,10 @@ def run_crop(args: argparse.Namespace) -> int:
         for name in args.images:
             record = crop_one(pipeline, Path(name), args.out, taken)
             refused += not record["ok"]
-            print(json.dumps(record, ensure_ascii=False) if args.json else _human(record, args.lang), flush=True)
+            if args.json:
+                print_json(record)
+            else:
+                print(_human(record, args.lang), flush=True)
     if refused and not args.json:
         print(MSG_REFUSED.format(refused=refused, total=len(args.images)).get(args.lang), flush=True)
     return 1 if refused else 0

@@ -1,0 +1,46 @@
+"""`photo-station` against a hostile user: a console that is not UTF-8, a folder with nothing to check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from tests.cli import SCRIPT, json_lines, run_cli
+
+
+def _black_png(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.zeros((8, 8, 3), np.uint8))
+    return path
+
+
+def test_a_gbk_console_gets_the_readable_table_and_utf8_json_without_a_traceback(home: Path, tmp_path: Path) -> None:
+    """A Chinese Windows writes a redirected console in GBK, which has no ✗: the table is printed with ? instead
+    of a traceback after the first image, and the JSON lines stay UTF-8 (Chinese paths intact)."""
+    image = _black_png(tmp_path / "照片" / "学生 1.png")
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    table = subprocess.run([str(SCRIPT), "check", str(image), "--home", str(home)], capture_output=True, env=env,
+                           timeout=120)
+    assert table.returncode == 0 and b"Traceback" not in table.stderr, table.stderr.decode("gbk", "replace")
+    text = table.stdout.decode("gbk")
+    assert "未检测到人脸" in text and "? 人脸数量" in text
+    lines = subprocess.run([str(SCRIPT), "check", "--json", str(image), "--home", str(home)], capture_output=True,
+                           env=env, timeout=120)
+    assert [line["path"] for line in json_lines(lines)] == [str(image)]
+
+
+def test_a_folder_without_images_is_a_line_with_an_error_not_silence(home: Path, tmp_path: Path) -> None:
+    empty, named_like_a_photo = tmp_path / "空文件夹", tmp_path / "folder.jpg"
+    empty.mkdir()
+    named_like_a_photo.mkdir()
+    (empty / "notes.txt").write_text("no photos here", encoding="utf-8")
+    result = run_cli("check", "--json", str(empty), str(named_like_a_photo), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json_lines(result) == [{"path": str(empty), "error": "no .jpg/.jpeg/.png images in this folder"},
+                                  {"path": str(named_like_a_photo), "error": "no .jpg/.jpeg/.png images in this folder"}]
+    said = run_cli("check", str(empty), home=home).stdout.decode()
+    assert said.strip() == f"{empty}: 文件夹中没有 .jpg/.jpeg/.png 图像"
