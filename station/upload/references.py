@@ -21,6 +21,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder
 from station.identity.references import IMAGE_SUFFIXES, ReferenceReport, import_entries
+from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
 from station.storage.server_link import load_link
 from station.upload.uploader import NOT_LINKED, client_for
@@ -38,7 +39,8 @@ def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedde
     problem = link.upload_problem or (None if link.can_upload else NOT_LINKED)
     if problem is not None:
         raise StationError(problem)
-    have = dict(station.db.execute("SELECT student_no, sha256 FROM reference_photos").fetchall())
+    have = dict(station.db.execute("SELECT student_no, sha256 FROM reference_photos WHERE model = ?",
+                                   [MODEL_ID]).fetchall())  # one embedded by an older model is fetched again
     try:
         with client_for(link, timeout) as client:
             listed = _json(client.get("/api/v1/references"))["references"]
