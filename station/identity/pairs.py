@@ -6,6 +6,7 @@ OpenCV's DNN releases the GIL, so two threads keep two cores busy; each thread l
 from __future__ import annotations
 
 import csv
+import io
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,9 +18,12 @@ from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding
 from station.identity.files import Unusable, embed_file
 from station.identity.verify import Verdict, compare
+from station.roster.table import decode_text
 
 UNREADABLE_PAIRS = Text("无法读取比对清单 {path}：{reason}", "cannot read the pairs file {path}: {reason}")
-NO_COLUMNS = Text("比对清单需要 a 和 b 两列（第一行为表头）", "the pairs file needs columns a and b (a header row)")
+NO_COLUMNS = Text("比对清单需要 a 和 b 两列：第一行为表头 a,b，或不要表头，每行前两列即两张照片的路径",
+                  "the pairs file needs columns a and b: a header row a,b, or no header and two image paths a row")
+DELIMITERS = ",\t;"  # Excel saves CSV with commas, or semicolons where the comma is the decimal mark; "text" is tabs
 NO_PATH = Text("这一行没有给出路径", "this row gives no path")
 
 Pair = tuple[str, Path | None, str, Path | None]  # a as written, a's path, b as written, b's path
@@ -38,34 +42,34 @@ class PairResult:
         return compare(self.a.vector, self.b.vector)
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnicodeDecodeError("utf-8", raw, 0, 1, "neither UTF-8 nor GB18030")
-
-
 def read_pairs(path: Path) -> list[Pair]:
     """The pairs of a CSV with columns a,b; a relative path is found from the current folder, else the CSV's."""
     try:
-        text = _decode(path.read_bytes())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=getattr(exc, "strerror", None) or exc)) from exc
-    rows = list(csv.reader(text.splitlines()))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc.strerror or exc)) from exc
+    text = decode_text(raw)  # UTF-8, GBK or Excel's UTF-16 "Unicode text", as rosters are read
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(DELIMITERS, key=first.count)
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
-    if "a" not in header or "b" not in header:
+    if "a" in header and "b" in header:
+        ia, ib, data = header.index("a"), header.index("b"), rows[1:]
+    elif len(header) >= 2 and all(_is_image_path(cell.strip(), path.parent) for cell in rows[0][:2]):
+        ia, ib, data = 0, 1, rows  # no header: the first row is already a pair
+    else:
         raise StationError(NO_COLUMNS)
-    ia, ib = header.index("a"), header.index("b")
     pairs = []
-    for row in rows[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
+    for row in data:
         names = [row[i].strip() if i < len(row) else "" for i in (ia, ib)]
         paths = [_locate(name, path.parent) if name else None for name in names]
         pairs.append((names[0], paths[0], names[1], paths[1]))
     return pairs
+
+
+def _is_image_path(name: str, folder: Path) -> bool:
+    """Whether a cell of the first row names a file (x.jpg, one that exists) rather than a column (a header)."""
+    return bool(name) and (Path(name).suffix != "" or _locate(name, folder).is_file())
 
 
 def _locate(name: str, folder: Path) -> Path:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from station.identity.pairs import read_pairs
 from tests.cli import json_lines, run_cli
 from tests.identity.faces import photos_of
 
@@ -52,3 +55,30 @@ def test_a_blank_image_has_no_face(tmp_path: Path, faces_dir: Path) -> None:
     result = run_cli("verify", str(blank), str(photos_of(faces_dir, PERSON_A)[0]), "--json")
     assert result.returncode == 0
     assert json_lines(result)[0]["error"].startswith("a: no_face")
+
+
+def test_a_pairs_file_saved_by_excel_without_a_header(tmp_path: Path) -> None:
+    """No header, a BOM, Windows line ends, an empty row, Chinese folders with spaces, a third column."""
+    from station import ASSETS_DIR
+
+    folder = tmp_path / "学生 照片"
+    folder.mkdir()
+    live, enrolled = folder / "现场 1.jpg", folder / "学籍 1.jpg"
+    live.write_bytes((ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg").read_bytes())
+    enrolled.write_bytes((ASSETS_DIR / "demo_references" / "2021010101.jpg").read_bytes())
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes(f"\ufeff{live},{enrolled},1\r\n\r\n学生 照片/现场 1.jpg,学生 照片/gone.jpg,0\r\n".encode("utf-8"))
+    result = run_cli("verify", "--pairs", str(pairs), "--json")
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    same, missing = json_lines(result)
+    assert same["a"] == str(live) and same["same"] is True
+    assert missing["a"] == "学生 照片/现场 1.jpg" and missing["error"].startswith("b: missing")
+
+
+@pytest.mark.parametrize("saved", [b"a\tb\nx 1.jpg\t\xd5\xd5.jpg\n", "a\tb\nx 1.jpg\t照.jpg\n".encode("utf-16"),
+                                   b"x 1.jpg;\xe7\x85\xa7.jpg\n"])
+def test_tab_and_semicolon_separated_pairs_files(tmp_path: Path, saved: bytes) -> None:
+    """Tab-separated text in GBK or as Excel's "Unicode text" (UTF-16), and a comma-decimal locale's semicolons."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes(saved)
+    assert [(a, b) for a, _, b, _ in read_pairs(pairs)] == [("x 1.jpg", "照.jpg")]

@@ -1,6 +1,7 @@
 """`photo-station verify A B [--json]` and `photo-station verify --pairs PAIRS.csv [--json]`.
 
-Whether two photos show the same person. The pairs file is a CSV with columns `a,b` (image paths; a relative
+Whether two photos show the same person. The pairs file is a CSV with columns `a,b`, or without a header its first
+two columns (image paths; comma, tab or semicolon separated; a relative
 path is taken from the current folder, or else from the CSV's folder). With --json one line per pair:
 {"a", "b", "score", "same"} (score: cosine similarity, higher is more alike; same: the verdict at the shipped
 threshold), or {"a", "b", "error"} when an image is missing, cannot be read or shows no face (of several faces the largest
