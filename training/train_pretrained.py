@@ -17,6 +17,7 @@ TASKS = {
     "necklace": RegionTask(("necklace",), "neck", (192, 64), ("Wearing_Necklace",)),
     "jaw": RegionTask(("earrings", "necklace"), "jaw", (192, 96), ("Wearing_Earrings", "Wearing_Necklace")),
     "face": RegionTask(("earrings", "necklace"), "face", (128, 128), ("Wearing_Earrings", "Wearing_Necklace")),
+    "hat": RegionTask(("hat",), "face", (128, 128), ("Wearing_Hat",)),
     # CelebA's Bangs marks any fringe, also one that ends above the brows; the CHSI rule is about the brows, which
     # only the parsing masks show, so this learns from them alone
     "brows": RegionTask(("eyebrows_covered",), "brows", (240, 96), ()),
@@ -30,6 +31,9 @@ def options(parser) -> None:
     parser.add_argument("--until", default=UNTIL, help=f"last trunk layer (default: {UNTIL})")
     parser.add_argument("--frozen", default=FROZEN, help=f"last layer kept as pretrained (default: {FROZEN})")
     parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--paste", type=float, default=0.0,
+                        help="share of the train faces without earrings (hat) added again wearing pasted ones "
+                             "(training/paste.py; tasks with an earrings or hat check)")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import numpy as np
 
 from training.datasets import load_labels
 from training.nets import Probabilities, SmallNet
+from training.paste import MASK_VALUES, Recipient, load_donors, paste, recipients
 from training.labels import HEADS, mask_labels
 from training.training import Sample, Size, augmented_crop, export_onnx, fit, load_samples, training_args
 from station.compliance.learned import REGIONS
@@ -71,10 +72,18 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
     (`extra` added to what every region model records); shared by this script and train_pretrained."""
     start = time.time()
     train, val = load_part(task, "train"), load_part(task, "val")
-    print(f"train {len(train)} faces, val {len(val)}", flush=True)
+    share = getattr(args, "paste", 0.0)
+    pasted = next((c for c in task.checks if c in MASK_VALUES), None) if share else None
+    donors = load_donors(pasted, task.region, size) if pasted else []
+    if pasted:  # copy-paste: more train items, clean faces dressed with what celebamaskhq train masks show
+        train = train + recipients(train, task.checks.index(pasted), share, np.random.default_rng(args.seed))
+    print(f"train {len(train)} items, val {len(val)}; {len(donors)} donor faces", flush=True)
     transforms = REGIONS[task.region].transforms
 
-    def crops(sample: Sample, rng: np.random.Generator | None) -> np.ndarray:
+    def crops(item: Sample | Recipient, rng: np.random.Generator | None) -> np.ndarray:
+        sample = item
+        if isinstance(item, Recipient):
+            sample = paste(item.sample, donors[rng.integers(len(donors))], task.region, size, rng)
         return np.stack([augmented_crop(sample, matrix, size, rng, task.strength, args.backdrop)
                          for matrix in transforms(sample.points, size)])
 
@@ -83,7 +92,8 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
 
     def export(report: dict) -> None:
         export_onnx(Probabilities(net), args.out / f"{name}.onnx", shipped_size, task.region, list(task.checks),
-                    {"val": report, "epochs": args.epochs, **extra, "seed": args.seed, "backdrop": args.backdrop})
+                    {"val": report, "epochs": args.epochs, **extra, "seed": args.seed, "backdrop": args.backdrop,
+                     **({"paste": share, "pasted": pasted} if pasted else {})})
 
     options = {} if lr is None else {"lr": lr}
     report = fit(net, train, val, crops, lambda s: s.labels, list(task.checks), args.epochs, seed=args.seed,
