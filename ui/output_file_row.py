@@ -133,3 +133,4 @@ class WritingDialog(QDialog):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.status.setVisible(bool(text))
+        self.adjustSize()  # a long refusal (a class nobody printable in) is read whole, not cut at the bottom

@@ -116,20 +116,24 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
         painter.drawPolygon(polygon)
         crop = polygon.boundingRect()
-    paint_questions(painter, result, target, scale)
     problems = problem_lines(result)[:MAX_LINES]
-    if not problems:
-        return
-    placed = _placed(tuple(problems), target.getRect(), crop.getRect() if crop else None, painter.font().toString())
-    painter.setFont(placed.font)
-    painter.fillRect(placed.box, QColor(0, 0, 0, 150))
-    painter.setPen(QColor("#ffffff"))
-    for text, rect in zip(placed.texts, placed.lines):
-        painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
+    box = None
+    if problems:
+        base = painter.font().toString()
+        placed = _placed(tuple(problems), target.getRect(), crop.getRect() if crop else None, base)
+        painter.setFont(placed.font)
+        painter.fillRect(placed.box, QColor(0, 0, 0, 150))
+        painter.setPen(QColor("#ffffff"))
+        for text, rect in zip(placed.texts, placed.lines):
+            painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
+        box = placed.box
+    paint_questions(painter, result, target, scale, box)
 
 
-def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale: float) -> None:
-    """Each question's region outlined in amber, its short question above the first box."""
+def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale: float,
+                    instructions: QRectF | None = None) -> None:
+    """Each question's region outlined in amber, its short question above the first box, beside (never under)
+    the instructions' box."""
     face = result.analysis.face
     if face is None:
         return
@@ -145,24 +149,32 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
         for box in boxes:
             painter.drawRoundedRect(box, 6, 6)
         text = t(question.message)
-        label = place_label(boxes[0], (metrics.horizontalAdvance(text) + 10, metrics.height() + 4), target, taken)
+        label = place_label(boxes[0], (metrics.horizontalAdvance(text) + 10, metrics.height() + 4), target, taken,
+                            instructions)
         taken.append(label)
         painter.fillRect(label, QColor(0, 0, 0, 170))
         painter.setPen(LOOK)
         painter.drawText(label, Qt.AlignCenter, text)
 
 
-def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: list[QRectF]) -> QRectF:
+def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: list[QRectF],
+                avoid: QRectF | None = None) -> QRectF:
     """Where a question's label goes: just above its region (below it at the picture's top edge), inside the
-    picture, and clear of the labels already placed: ear lobes and the neck sit close together, and a label
-    cut off at the edge or written over another cannot be read at a glance."""
+    picture, clear of the labels already placed (ear lobes and the neck sit close together, and a label cut off
+    at the edge or written over another cannot be read at a glance) and beside `avoid`, the instructions' box (a
+    long English question ran under it)."""
     width, height = min(size[0], target.width()), size[1]
     x = min(max(box.left(), target.left()), target.right() - width)
     y = box.top() - height - 4
     if y < target.top():
         y = box.bottom() + 4
     label = QRectF(x, y, width, height)
-    for _ in range(len(taken) * 2):
+    for _ in range(len(taken) * 2 + 1):
+        if avoid is not None and label.intersects(avoid):  # to the side of the box with more room
+            if avoid.left() - target.left() >= target.right() - avoid.right():
+                label.moveLeft(max(target.left(), avoid.left() - 4 - width))
+            else:
+                label.moveLeft(min(avoid.right() + 4, target.right() - width))
         clash = next((other for other in taken if other.intersects(label)), None)
         if clash is None:
             break

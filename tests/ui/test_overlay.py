@@ -100,3 +100,18 @@ def test_question_labels_stay_inside_the_picture_and_clear_of_each_other(qtbot) 
         assert not any(label.intersects(other) for other in taken)
         taken.append(label)
     assert taken[0].top() >= left_lobe.bottom()  # no room above: below its region
+
+
+def test_question_labels_stay_clear_of_the_instructions(qtbot) -> None:
+    """A long English question ("hat or head covering? please check by eye") ran under the instructions' box
+    beside the crop frame, where neither could be read."""
+    from ui.overlay import place_label
+
+    instructions = QRectF(588, 96, 232, 340)  # right of the crop frame, as on a 1280x720 laptop
+    regions = (QRectF(352, 170, 150, 105), QRectF(338, 275, 30, 55), QRectF(390, 325, 75, 40))  # hat, ear, mouth
+    taken: list[QRectF] = []
+    for region in regions:
+        label = place_label(region, (360, 24), PICTURE, taken, instructions)
+        assert PICTURE.contains(label) and not label.intersects(instructions)
+        assert not any(label.intersects(other) for other in taken)
+        taken.append(label)
