@@ -12,15 +12,23 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import cv2
+import httpx
+import numpy as np
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from station.adapters.demo import DEMO_DIR
 from station.adapters.server import cli as server_cli
 from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.references import import_references
 from station.identity.embedder import FaceEmbedder
 from station.identity.reference_store import reference_embedding, reference_photo
+from station.pinning import pinned_context
+from station.storage.captures import CaptureStore
 from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
 from station.upload.references import fetch_references
+from station.upload.uploader import Uploader
 from tests.cli import SCRIPT
 from tests.upload.kit import PASSPHRASE, LiveServer, add_students, linked_station, station_key
 
@@ -35,8 +43,9 @@ def embedder() -> FaceEmbedder:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    init_server(tmp_path / "srv")
+    password = init_server(tmp_path / "srv").registrar_password
     live = LiveServer(ServerContext(tmp_path / "srv"))
+    live.password = password
     live.start()
     live.context.store.upsert_students([{"student_no": no, "name": f"学生{no}", "class_name": "计科2101"}
                                         for no in (LIN, ZHAO, NOBODY)])
@@ -62,7 +71,7 @@ def test_the_registrar_imports_photos_on_the_server_and_a_station_fetches_the_on
     assert "added 2" in said and "refused 2" in said and "2099000001.jpg" in said, said
 
     stored = sorted((home / "references").glob("*.pse"))
-    assert len(stored) == 2
+    assert len(stored) == 4  # each photo and its face's embedding
     for path in stored:  # sealed at rest: neither the picture nor the student number in the clear
         blob = path.read_bytes()
         assert LIN not in path.name and ZHAO not in path.name
@@ -85,8 +94,6 @@ def test_the_registrar_imports_photos_on_the_server_and_a_station_fetches_the_on
 
 
 def test_photos_leave_the_server_sealed_for_the_asking_request_alone(server, tmp_path, embedder) -> None:
-    from station.adapters.server.references import import_references
-
     import_references(server.context, _photos(tmp_path / "photos"), embedder=embedder)
     token = server.context.add_station("S02")
     asking = X25519PrivateKey.generate()
@@ -108,8 +115,6 @@ def test_photos_leave_the_server_sealed_for_the_asking_request_alone(server, tmp
 
 
 def test_photo_station_roster_photos_from_server(server, tmp_path, embedder) -> None:
-    from station.adapters.server.references import import_references
-
     import_references(server.context, _photos(tmp_path / "photos"), embedder=embedder)
     station = linked_station(tmp_path / "S03", server.context, server.url, server.context.add_station("S03"), "S03")
     add_students(station, "计科2101", [LIN, ZHAO])
@@ -121,3 +126,35 @@ def test_photo_station_roster_photos_from_server(server, tmp_path, embedder) -> 
     assert json.loads(result.stdout) == {"imported": 2, "updated": 0, "unchanged": 0, "rejected": []}
     neither = subprocess.run(command, capture_output=True, timeout=120, env=env)
     assert neither.returncode == 2 and json.loads(neither.stdout)["error"] == "unreadable_photos"
+
+
+def test_the_server_finds_a_capture_whose_face_is_another_students_reference_photo(server, tmp_path, embedder,
+                                                                                   pipeline) -> None:
+    """林晓雯 stands at the camera with 赵雨桐's code: the server, holding both reference photos, lists the capture
+    with 林晓雯's reference photo beside it. Her own capture afterwards matches that capture better than her own
+    reference photo: the rule names the capture then."""
+    import_references(server.context, _photos(tmp_path / "photos"), embedder=embedder)
+    station = linked_station(tmp_path / "S04", server.context, server.url, server.context.add_station("S04"), "S04")
+    add_students(station, "计科2101", [LIN, ZHAO])
+    key = station_key(tmp_path / "S04")
+    her_face = pipeline.process(cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))).jpeg
+    swapped = CaptureStore(station, key).save(ZHAO, her_face, b"o", operator="op")
+    Uploader(station.home, key).drain()
+    hers = CaptureStore(station, key).save(LIN, her_face, b"o", operator="op")
+    Uploader(station.home, key).drain()
+    faces = {f.uid: f for f in server.context.store.faces()}
+    assert (faces[swapped.uid].suspect_student_no, faces[swapped.uid].suspect_uid) == (LIN, "")
+    assert faces[swapped.uid].score > 0.5
+    assert (faces[hers.uid].suspect_student_no, faces[hers.uid].suspect_uid) == (ZHAO, swapped.uid)
+    with httpx.Client(base_url=server.url, auth=("registrar", server.password),
+                      verify=pinned_context(server.context.cert_sha256)) as client:
+        suspects = client.get("/identity").text.split("服务器比对")[1]
+        row = suspects.split(f"/photos/{swapped.uid}.jpg")[1].split("</tr>")[0]
+        assert f"/references/{LIN}.jpg" in row and f"（{LIN}）的学籍照片为同一人" in row
+        thumb = client.get(f"/references/{LIN}.jpg")
+        assert thumb.headers["content-type"] == "image/jpeg" and thumb.headers["cache-control"] == "no-store"
+        assert cv2.imdecode(np.frombuffer(thumb.content, np.uint8), cv2.IMREAD_COLOR) is not None
+        assert client.get(f"/references/{NOBODY}.jpg").status_code == 404
+    with server.client() as anyone:
+        assert anyone.get(f"/references/{LIN}.jpg").status_code == 401
+    station.close()

@@ -163,6 +163,15 @@ def create_app(server: ServerContext) -> ASGIApp:
             raise HTTPException(404)
         return Response(small, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
+    @app.get("/references/{student_no}.jpg", dependencies=[Depends(registrar)])
+    def reference_thumbnail(student_no: str) -> Response:
+        """A reference photo's thumbnail, beside a capture whose face is that student's (never cached)."""
+        photo = references.held_photo(server, student_no)
+        small = pages.thumbnail(photo) if photo is not None else None
+        if small is None:
+            raise HTTPException(404)
+        return Response(small, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
+
     @app.get("/missing", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def missing_list() -> str:
         return pages.missing_page(pages.school_state(server.store))

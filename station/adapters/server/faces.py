@@ -1,8 +1,9 @@
-"""The server's swap check: each incoming capture's face against every other student's capture, from every station.
+"""The server's swap check: each incoming capture's face against every other student's capture, from every station,
+and every reference photo the server holds.
 
 A station compares a new face with what it holds itself (station.identity.swaps); the server holds every station's
 captures, so the same rule here catches a face photographed as one student at one station and as another student
-at another. Each face is embedded once, when its upload is stored, and kept sealed to the server's own key; each
+at another, or the face of another student's reference photo (station.adapters.server.references). Each face is embedded once, when its upload is stored, and kept sealed to the server's own key; each
 server process keeps the opened vectors in memory. A capture whose face cannot be measured is stored all the same
 (the registrar's page then has no server verdict for it).
 """
@@ -12,13 +13,15 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+from pathlib import Path
 
 import numpy as np
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from station.adapters.server.references import folder_stamp, reference_faces
 from station.adapters.server.store import MetaStore, Upload, UploadFace
 from station.identity.embedder import JpegFaces
-from station.identity.swaps import CAPTURE, FaceGallery, StoredFace, find_swap
+from station.identity.swaps import CAPTURE, REFERENCE, FaceGallery, StoredFace, find_swap
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, seal
 
@@ -32,9 +35,11 @@ def _meta(uid: str, student_no: str) -> dict[str, object]:
 class ServerFaces:
     """One per server process; thread-safe (the web server's worker threads share it)."""
 
-    def __init__(self, store: MetaStore, private_key: X25519PrivateKey) -> None:
+    def __init__(self, store: MetaStore, private_key: X25519PrivateKey, home: Path) -> None:
         self._store = store
         self._key = private_key
+        self._home = home
+        self._references: tuple[int, list[tuple[str, np.ndarray]]] | None = None  # folder stamp, faces
         self._lock = threading.Lock()
         self._embed = JpegFaces().vector
         self._opened: dict[str, np.ndarray] = {}  # uid -> vector, read once per process
@@ -49,16 +54,17 @@ class ServerFaces:
             sealed = seal(vector.tobytes(), _meta(upload.uid, upload.student_no), self._key.public_key(), None)
             face = UploadFace(upload.uid, upload.student_no, base64.b64encode(sealed).decode("ascii"),
                               suspect.face.ref if suspect else "", suspect.face.student_no if suspect else "",
-                              round(suspect.score, 4) if suspect else None)
+                              round(suspect.score, 4) if suspect else None)  # a reference photo has no uid
             self._store.insert_face(face)
             self._opened[upload.uid] = vector
             return face
 
 
     def _gallery(self, upload: Upload) -> FaceGallery:
-        """Every earlier capture of the student (their own faces) and every other student's registered capture."""
+        """Every earlier capture of the student (their own faces), every other student's registered capture, and
+        every reference photo held here (the student's own among their own faces)."""
         registered = {u.uid for u in self._store.registered().values()}
-        items = []
+        items = [(StoredFace(no, REFERENCE), vector) for no, vector in self._reference_faces()]
         for face in self._store.faces():
             if face.uid == upload.uid or (face.student_no != upload.student_no and face.uid not in registered):
                 continue
@@ -66,6 +72,13 @@ class ServerFaces:
             if vector is not None:
                 items.append((StoredFace(face.student_no, CAPTURE, face.uid), vector))
         return FaceGallery.build(items)
+
+    def _reference_faces(self) -> list[tuple[str, np.ndarray]]:
+        """Opened once per process, and again when reference photos were imported meanwhile."""
+        stamp = folder_stamp(self._home)
+        if self._references is None or self._references[0] != stamp:
+            self._references = (stamp, reference_faces(self._home, self._key))
+        return self._references[1]
 
     def _vector(self, face: UploadFace) -> np.ndarray | None:
         if face.uid not in self._opened:

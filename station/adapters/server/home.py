@@ -160,7 +160,7 @@ class ServerContext:
         """The swap check across stations (loads the face models at the first capture it measures)."""
         from station.adapters.server.faces import ServerFaces  # OpenCV only where captures are received
 
-        return ServerFaces(self.store, self.private_key)
+        return ServerFaces(self.store, self.private_key, self.home)
 
     def tls_files(self) -> tuple[Path, Path]:
         """Certificate and key for HTTPS; a folder made before servers spoke HTTPS gets a self-signed pair now."""

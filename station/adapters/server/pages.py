@@ -122,6 +122,7 @@ class Doubt:
     said: str  # what was found, in words
     reason: str  # the photographer's recorded reason ('' when none)
     other_uid: str = ""  # the capture on this server the face also matches ('' when none held here)
+    other_reference: str = ""  # or the student whose reference photo (held here) it matches
 
 
 AGAINST = {"reference": "与学籍照片", "previous": "与上一版照片"}
@@ -147,10 +148,15 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
                 said = AGAINST[check["against"]] + LEVEL_SAID[check["level"]]
             score = "" if check["score"] is None else f"（{check['score']:.2f}）"
             stations.append(Doubt(upload, said + score, record["reason"],
-                                  check.get("uid", "") if check.get("uid") in uploads else ""))
-    server = [Doubt(uploads[f.uid], f"这张脸与{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的照片为同一人"
-                                    f"（{f.score:.2f}）", "", f.suspect_uid)
-              for f in store.faces() if f.suspect_uid and f.uid in uploads]
+                                  check.get("uid", "") if check.get("uid") in uploads else "",
+                                  check["student_no"] if check.get("source") == "reference" else ""))
+    server = []
+    for f in store.faces():  # a suspect without a uid is another student's reference photo
+        if f.suspect_student_no and f.uid in uploads:
+            what = "照片" if f.suspect_uid else "学籍照片"
+            server.append(Doubt(uploads[f.uid], f"这张脸与{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的"
+                                                f"{what}为同一人（{f.score:.2f}）", "", f.suspect_uid,
+                                "" if f.suspect_uid else f.suspect_student_no))
     return stations, server
 
 
@@ -169,6 +175,14 @@ def _thumb(uid: str) -> str:
     return f'<img src="/photos/{quote(uid)}.jpg" width="{THUMB_WIDTH}" alt="">' if uid else "—"
 
 
+def _other(doubt: Doubt) -> str:
+    """The other student's photo: their capture, else their reference photo (the route answers 404 when this server
+    holds none)."""
+    if doubt.other_uid or not doubt.other_reference:
+        return _thumb(doubt.other_uid)
+    return f'<img src="/references/{quote(doubt.other_reference)}.jpg" width="{THUMB_WIDTH}" alt="">'
+
+
 def identity_page(store: MetaStore) -> str:
     """Every capture a station found uncertain or another person's, and every swap the server suspects, each with
     the photo and (where this server holds it) the other student's photo."""
@@ -178,7 +192,7 @@ def identity_page(store: MetaStore) -> str:
     def rows(doubts: list[Doubt]) -> list[list[str]]:
         return [[escape(d.upload.student_no), escape(names.get(d.upload.student_no, "")), escape(d.upload.station_id),
                  escape(_when(d.upload)), _thumb(d.upload.uid), f'<span class="bad">{escape(d.said)}</span>',
-                 _thumb(d.other_uid), escape(d.reason or "—")] for d in doubts]
+                 _other(d), escape(d.reason or "—")] for d in doubts]
 
     header = ["学号", "姓名", "工作站", "拍摄时间", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
     body = (f"<h2>工作站比对：身份不确定或不是本人（{len(stations)}）</h2>" + _table(header, rows(stations))

@@ -8,6 +8,8 @@ number, so neither the picture nor the number lies in the clear. A station asks 
 (student number and SHA-256 of the photo), then fetches the ones it lacks in small batches, each photo sealed
 again for a key pair the station made for that request alone: only that station's request can open them. The
 station imports them through the same checks as `photo-station roster photos` (station.upload.references).
+Each photo's face embedding is kept beside it, sealed the same way, for the server's own swap check
+(station.adapters.server.faces); the registrar's identity page shows the photo beside a capture of that face.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
 from station.adapters.server.home import ServerContext
 from station.db import open_db
 from station.identity.embedder import FaceEmbedder
@@ -26,14 +31,16 @@ from station.identity.references import (Refused, ReferenceReport, check_source,
                                          source_entries)
 from station.localtime import system_clock
 from station.storage.atomic import write_atomic
+from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, parse, public_key_from_b64, seal
 
 FOLDER = "references"
 BATCH = 20  # photos per fetch: an ID photo is tens of kB, so a batch stays a few MB
 
 
-def _path(server: ServerContext, student_no: str) -> Path:
-    return server.home / FOLDER / f"{hashlib.sha256(student_no.encode('utf-8')).hexdigest()[:40]}.reference.pse"
+def _path(home: Path, student_no: str, kind: str = "reference") -> Path:
+    """The student's photo (kind "reference") or its face's embedding (kind "embedding")."""
+    return home / FOLDER / f"{hashlib.sha256(student_no.encode('utf-8')).hexdigest()[:40]}.{kind}.pse"
 
 
 def _meta(student_no: str, sha256: str) -> dict[str, object]:
@@ -55,7 +62,7 @@ def held(server: ServerContext) -> list[Held]:
         except (OSError, EnvelopeError):
             continue
         student_no, sha256 = meta.get("student_no"), meta.get("sha256")
-        if isinstance(student_no, str) and isinstance(sha256, str) and path == _path(server, student_no):
+        if isinstance(student_no, str) and isinstance(sha256, str) and path == _path(server.home, student_no):
             found.append(Held(student_no, sha256))
     return found
 
@@ -84,13 +91,16 @@ def import_references(server: ServerContext, source: Path, roster: Path | None =
                     report.rejected.append(outcome)
                     continue
                 digest = hashlib.sha256(outcome.data).hexdigest()
-                path = _path(server, outcome.student_no)
+                path, embedding = _path(server.home, outcome.student_no), _path(server.home, outcome.student_no,
+                                                                                "embedding")
                 old = _held_digest(path)
-                if old == digest:
+                if old == digest and _held_digest(embedding, MODEL_ID) == digest:
                     report.unchanged += 1
                     continue
                 meta = {**_meta(outcome.student_no, digest), "file": Path(outcome.file).name}
                 write_atomic(path, seal(outcome.data, meta, public_key, None))
+                write_atomic(embedding, seal(outcome.vector.astype(np.float32).tobytes(),
+                                             _embedding_meta(outcome.student_no, digest), public_key, None))
                 if old is None:
                     report.imported += 1
                 else:
@@ -100,11 +110,55 @@ def import_references(server: ServerContext, source: Path, roster: Path | None =
     return report
 
 
-def _held_digest(path: Path) -> str | None:
+def _held_digest(path: Path, model: str | None = None) -> str | None:
+    """The SHA-256 of the photo a file holds (or whose face it holds, from `model`), None when it is not there."""
     try:
-        return parse(path.read_bytes()).meta.get("sha256")
+        meta = parse(path.read_bytes()).meta
     except (OSError, EnvelopeError):
         return None
+    return meta.get("sha256") if model is None or meta.get("model") == model else None
+
+
+def _embedding_meta(student_no: str, sha256: str) -> dict[str, object]:
+    return {"kind": "embedding", "student_no": student_no, "sha256": sha256, "model": MODEL_ID}
+
+
+def folder_stamp(home: Path) -> int:
+    """Changes whenever a reference photo is imported (a file renamed into the folder): faces are read again."""
+    try:
+        return (home / FOLDER).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def reference_faces(home: Path, private_key: X25519PrivateKey) -> list[tuple[str, np.ndarray]]:
+    """Every held reference photo's face embedding (of the current model), by student number, for the server's
+    swap check."""
+    faces = []
+    for path in sorted((home / FOLDER).glob("*.embedding.pse")):
+        try:
+            meta, raw = open_with_server_key(path.read_bytes(), private_key)
+        except (OSError, EnvelopeError):
+            continue
+        student_no = meta.get("student_no")
+        if (isinstance(student_no, str) and path == _path(home, student_no, "embedding")
+                and meta == _embedding_meta(student_no, str(meta.get("sha256")))):
+            faces.append((student_no, np.frombuffer(raw, np.float32)))
+    return faces
+
+
+def _opened(server: ServerContext, student_no: str) -> tuple[dict[str, object], bytes] | None:
+    try:
+        meta, photo = open_with_server_key(_path(server.home, student_no).read_bytes(), server.private_key)
+    except (OSError, EnvelopeError):
+        return None
+    return (meta, photo) if meta.get("student_no") == student_no else None
+
+
+def held_photo(server: ServerContext, student_no: str) -> bytes | None:
+    """The student's reference photo as imported, or None when the server holds none (or a damaged one)."""
+    opened = _opened(server, student_no)
+    return opened[1] if opened else None
 
 
 def sealed_for_station(server: ServerContext, student_nos: list[str], station_key_b64: str) -> Iterator[dict]:
@@ -112,13 +166,10 @@ def sealed_for_station(server: ServerContext, student_nos: list[str], station_ke
     station sent with its request; a student the server holds no photo for is left out."""
     recipient = public_key_from_b64(station_key_b64)
     for student_no in student_nos[:BATCH]:
-        path = _path(server, student_no)
-        try:
-            meta, photo = open_with_server_key(path.read_bytes(), server.private_key)
-        except (OSError, EnvelopeError):
+        opened = _opened(server, student_no)
+        if opened is None:
             continue
-        if meta.get("student_no") != student_no:
-            continue
+        meta, photo = opened
         sha256 = hashlib.sha256(photo).hexdigest()
         suffix = Path(str(meta.get("file", ""))).suffix.lower() or ".jpg"
         sealed = seal(photo, {**_meta(student_no, sha256), "suffix": suffix}, recipient, None)

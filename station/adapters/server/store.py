@@ -150,7 +150,7 @@ class UploadFace:
     student_no: str
     embedding: str  # base64 of the sealed float32 vector
     suspect_uid: str = ""  # another student's capture this face matches better than its own ('' when none)
-    suspect_student_no: str = ""
+    suspect_student_no: str = ""  # whose face it is; without suspect_uid: their reference photo
     score: float | None = None
 
 
