@@ -44,3 +44,15 @@ def test_a_folder_without_images_is_a_line_with_an_error_not_silence(home: Path,
                                   {"path": str(named_like_a_photo), "error": "no .jpg/.jpeg/.png images in this folder"}]
     said = run_cli("check", str(empty), home=home).stdout.decode()
     assert said.strip() == f"{empty}: 文件夹中没有 .jpg/.jpeg/.png 图像"
+
+
+def test_with_json_a_command_that_cannot_run_says_why_on_stdout_once(home: Path, tmp_path: Path) -> None:
+    """A script reads stdout: an error is one JSON object there (and the message on stderr), never an empty line;
+    the commands with a named error keep it, exactly once."""
+    report = run_cli("report", "--out", str(tmp_path / "报表.txt"), "--json", home=home)
+    assert report.returncode == 2 and b"Traceback" not in report.stderr
+    assert json_lines(report) == [{"error": "failed", "message": report.stderr.decode().strip()}]
+    assert "报表文件名须以 .xlsx 或 .pdf 结尾" in report.stderr.decode()
+    roster = run_cli("roster", "import", str(tmp_path), "--json", home=home)
+    assert roster.returncode == 2
+    assert [line["error"] for line in json_lines(roster)] == ["unreadable_roster"]

@@ -131,13 +131,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run a parsed sub-command; failures the user can act on are printed, not raised."""
+    """Run a parsed sub-command; failures the user can act on are printed, not raised (with --json also on stdout:
+    {"error": code, "message"}, so a script never reads an empty line)."""
+    from station.adapters.cli.output import print_json
     from station.errors import StationError
 
     _replace_what_the_console_cannot_show()
     try:
         return int(args.func(args) or 0)
     except StationError as exc:
+        if getattr(args, "json", False):  # scripts read stdout: the reason is there too, as one JSON object
+            print_json({"error": exc.code, "message": exc.text.get(args.lang)})
         print(exc.text.get(args.lang), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

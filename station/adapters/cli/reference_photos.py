@@ -39,9 +39,7 @@ def import_photos(args: argparse.Namespace) -> int:
             check_source(args.path)
             report = import_reference_photos(station, args.path, cli_station_key(station).key, roster=args.roster)
     except StationError as exc:
-        if args.json:
-            print_json({"error": "unreadable_photos", "message": exc.text.get(station.lang)})
-        raise
+        raise StationError(exc.text, exc.exit_code, code="unreadable_photos") from exc
     if args.json:
         print_json(report.to_json(station.lang))
         return 0

@@ -40,9 +40,7 @@ def _import(args: argparse.Namespace) -> int:
     try:
         report = import_roster(station.db, args.file)
     except StationError as exc:
-        if args.json:  # scripts read stdout: say why there, too (the message also goes to stderr)
-            print_json({"error": "unreadable_roster", "message": exc.text.get(station.lang)})
-        raise
+        raise StationError(exc.text, exc.exit_code, code="unreadable_roster") from exc
     if args.json:
         print_json(report.to_json(station.lang))
         return 0

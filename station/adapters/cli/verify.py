@@ -58,9 +58,7 @@ def run_verify(args: argparse.Namespace) -> int:
         try:
             pairs = read_pairs(args.pairs)
         except StationError as exc:
-            if args.json:
-                print_json({"error": "unreadable_pairs", "message": exc.text.get(args.lang)})
-            raise
+            raise StationError(exc.text, exc.exit_code, code="unreadable_pairs") from exc
     else:
         pairs = [(args.images[0], Path(args.images[0]), args.images[1], Path(args.images[1]))]
     for result in verify_pairs(pairs, max(1, args.workers)):
