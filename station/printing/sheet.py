@@ -93,12 +93,25 @@ def write_print_sheet(store: CaptureStore, out: Path, layout: str = "6inch", cla
             photos.append((student, jpeg))
             printed.append(Printed(student.student_no, student.name, student.class_name, version, dpi))
     if not photos:
-        said = Text("；".join(f"{m.student_no} {m.reason.zh}" for m in missing),
-                    "; ".join(f"{m.student_no} {m.reason.en}" for m in missing))
-        raise StationError(NOTHING_TO_PRINT.format(reasons=said), exit_code=1)
+        raise StationError(NOTHING_TO_PRINT.format(reasons=_grouped(missing)), exit_code=1)
     document = _render(photos, LAYOUTS[layout], TITLE.get(store.station.lang))
     write_output_file(out, document.to_bytes())
     return PrintSheet(layout, document.page, printed, missing)
+
+
+def _grouped(missing: list[NotPrinted], named: int = 3) -> Text:
+    """Who could not be printed, by reason, the first few numbers of each named: a class nobody in it photographed
+    yet is one short line in a message box, not forty."""
+    by_reason: dict[str, list[NotPrinted]] = {}
+    for m in missing:
+        by_reason.setdefault(m.code, []).append(m)
+    zh, en = [], []
+    for group in by_reason.values():
+        numbers = [m.student_no for m in group[:named]]
+        more = len(group) > named
+        zh.append(f"{group[0].reason.zh}：{'、'.join(numbers)}" + (f" 等 {len(group)} 人" if more else ""))
+        en.append(f"{group[0].reason.en}: {', '.join(numbers)}" + (f" and {len(group) - named} more" if more else ""))
+    return Text("；".join(zh), "; ".join(en))
 
 
 def _registered_photo(store: CaptureStore, student: Student) -> tuple[int, bytes, float] | NotPrinted:
