@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,15 @@ def demo_station(home: Path):
     station.demo_key = prepare_demo(station)
     yield station
     station.close()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """A real 3 MiB file system (tmpfs), where the kernel itself answers ENOSPC; needs root."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)

@@ -56,3 +56,21 @@ def test_with_json_a_command_that_cannot_run_says_why_on_stdout_once(home: Path,
     roster = run_cli("roster", "import", str(tmp_path), "--json", home=home)
     assert roster.returncode == 2
     assert [line["error"] for line in json_lines(roster)] == ["unreadable_roster"]
+
+
+def test_a_full_disk_names_the_file_not_written_and_does_not_say_a_photo_was_lost(home: Path, tiny_disk: Path) -> None:
+    """A fees report or an audit export onto a full stick: the refusal names that file; "照片未保存" (the shutter's
+    message) would tell the registrar a photo was lost when every photo is safe on the laptop."""
+    with open(tiny_disk / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 65536)
+                filler.flush()
+        except OSError:
+            pass
+    out = tiny_disk / "收费.xlsx"
+    result = run_cli("fees", "report", "--out", str(out), home=home)
+    said = result.stderr.decode()
+    assert result.returncode == 3 and "Traceback" not in said, said
+    assert "磁盘空间不足" in said and f"{out} 没有写入" in said and "照片未保存" not in said
+    assert not out.exists()

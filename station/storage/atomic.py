@@ -16,6 +16,11 @@ DISK_FULL = Text(
     "Not enough disk space ({free_mb} MB free, at least {need_mb} MB needed); the photo was not saved. "
     "Photos saved earlier are intact. Free some space and try again.",
 )
+DISK_FULL_FILE = Text(
+    "磁盘空间不足（剩余 {free_mb} MB，需要至少 {need_mb} MB），{path} 没有写入；已保存的照片不受影响。请清理磁盘或换一个位置后重试。",
+    "Not enough disk space ({free_mb} MB free, at least {need_mb} MB needed); {path} was not written. "
+    "Photos saved earlier are intact. Free some space or choose another place and try again.",
+)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -31,7 +36,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise disk_full_error(path.parent, len(data)) from exc
+            raise disk_full_error(path.parent, len(data), path) from exc
         raise
     _fsync_directory(path.parent)
 
@@ -47,13 +52,18 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def ensure_free_space(directory: Path, needed: int, reserve: int) -> None:
+def ensure_free_space(directory: Path, needed: int, reserve: int, target: Path | None = None) -> None:
     """Refuse, before writing anything, when `needed` bytes would eat into the reserve."""
     directory.mkdir(parents=True, exist_ok=True)
     if shutil.disk_usage(directory).free < needed + reserve:
-        raise disk_full_error(directory, needed + reserve)
+        raise disk_full_error(directory, needed + reserve, target)
 
 
-def disk_full_error(directory: Path, needed: int) -> StationError:
-    free = shutil.disk_usage(directory).free
-    return StationError(DISK_FULL.format(free_mb=free // 2**20, need_mb=max(1, needed // 2**20)), exit_code=3)
+def disk_full_error(directory: Path, needed: int, target: Path | None = None) -> StationError:
+    """The refusal names `target`, the file or folder not written (a report, a USB package); without one it is the
+    photo at the shutter. Telling a registrar whose stick is full that "the photo was not saved" would alarm them
+    about photos that are safe on the laptop."""
+    free, need = shutil.disk_usage(directory).free // 2**20, max(1, needed // 2**20)
+    text = DISK_FULL.format(free_mb=free, need_mb=need) if target is None else DISK_FULL_FILE.format(
+        free_mb=free, need_mb=need, path=target)
+    return StationError(text, exit_code=3)

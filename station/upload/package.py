@@ -94,7 +94,7 @@ def _write_package(station: Station, key: StationKey, target: Path, include_sent
         except EnvelopeError as exc:
             report.damaged.append((stored.version.student_no, stored.version.version, exc.text))
             continue
-        ensure_free_space(folder, sum(map(len, files.values())), 0)
+        ensure_free_space(folder, sum(map(len, files.values())), 0, target=folder)
         for kind, data in files.items():
             write_atomic(folder / f"{uid}.{kind}.pse", data)
         entries.append(upload_meta(stored, files))

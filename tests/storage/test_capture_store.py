@@ -111,20 +111,6 @@ def test_saving_needs_the_server_key(home, key):
     bare.close()
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path):
-    """A real 3 MiB file system (tmpfs), where the kernel itself answers ENOSPC; needs root."""
-    import subprocess
-
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)], capture_output=True).returncode:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
 def test_a_disk_that_really_fills_up_refuses_cleanly_and_keeps_earlier_photos(tiny_disk, server):
     from station.context import Station
     from tests.upload.kit import add_students, linked_station, station_key
