@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +55,16 @@ class Station:
             write_atomic(self.home / OPERATOR_FILE, name.strip().encode("utf-8"))
         except OSError:
             pass  # only a convenience for the next start
+
+    @contextmanager
+    def for_this_thread(self) -> Iterator["Station"]:
+        """The same data home opened again for the calling thread (a SQLite connection belongs to the thread that
+        opened it: a worker reading or writing beside the window), closed afterwards."""
+        station = Station(self.home, self.lang)
+        try:
+            yield station
+        finally:
+            station.close()
 
     def claim(self) -> None:
         """Make this process the data home's only station (the window's; commands share the home)."""

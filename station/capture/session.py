@@ -17,8 +17,7 @@ import datetime as dt
 import logging
 import queue
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -527,25 +526,15 @@ class CaptureSession:
         """Meant for a worker thread, like `measure`: a class's photos are decrypted and laid out for seconds."""
         from station.printing.sheet import write_print_sheet
 
-        with self._reading() as station:
+        with self.station.for_this_thread() as station:
             return write_print_sheet(CaptureStore(station, key=self.store.key), out, layout, class_name, student_nos)
 
     def write_report(self, out: Path, day: dt.date, class_name: str | None) -> DayReport:
         """Meant for a worker thread, like `print_sheet`."""
         from station.reports.write import write_report as write
 
-        with self._reading() as station:
+        with self.station.for_this_thread() as station:
             return write(station.db, out, station.lang, day, class_name)
-
-    @contextmanager
-    def _reading(self) -> Iterator[Station]:
-        """The station's database opened again for the thread that calls (a SQLite connection belongs to the
-        thread that opened it), closed afterwards."""
-        station = Station(self.station.home, self.station.lang)
-        try:
-            yield station
-        finally:
-            station.close()
 
     def mark_next_absent(self) -> QueueEntry | None:
         entry = self.next_waiting()

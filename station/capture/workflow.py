@@ -406,15 +406,13 @@ class CaptureWorkflow:
         """The face gallery read and decrypted (10,000 envelopes: 0.15 CPU-s, 0.5 s on a busy machine) on the
         calling thread, through a database connection of its own; `adopt_faces` takes it on the session's thread.
         None when it cannot be read (logged): the first press then tries again, and says why."""
-        reader = Station(self.station.home, self.station.lang)
         try:
-            stamp = gallery_stamp(reader.db)  # read first: an import meanwhile makes the next press read again
-            return LoadedFaces(stamp, station_gallery(reader.db, self.store.key.key))
+            with self.station.for_this_thread() as reader:
+                stamp = gallery_stamp(reader.db)  # read first: an import meanwhile makes the next press read again
+                return LoadedFaces(stamp, station_gallery(reader.db, self.store.key.key))
         except (StationError, EnvelopeError, OSError, ValueError, sqlite3.Error) as exc:
             log.warning("the station's faces could not be read ahead of the first press: %s", exc)
             return None
-        finally:
-            reader.close()
 
     def adopt_faces(self, loaded: LoadedFaces | None) -> None:
         """Keep a gallery read off the session's thread, unless a press read one meanwhile (every save follows a
