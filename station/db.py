@@ -31,6 +31,13 @@ UNUSABLE = Text(
     "whole folder somewhere safe and contact support.",
 )
 
+BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another's to end before the database is said to be busy
+BUSY = Text(
+    "工作站数据库 {path} 正被另一个程序占用（工作站窗口或另一条命令正在写入）：请稍后再试。数据没有改动。",
+    "The station database {path} is busy (the station window or another command is writing to it): try again in "
+    "a moment. Nothing was changed.",
+)
+
 
 @dataclass(frozen=True)
 class Migrations:
@@ -56,12 +63,14 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
     try:
         return _open(path)
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # held past the busy timeout
+            raise StationError(BUSY.format(path=path)) from exc
         raise StationError(UNUSABLE.format(path=path, reason=exc)) from exc
 
 
 def _open(path: Path | str) -> sqlite_utils.Database:
     conn = sqlite_utils.Database(str(path)).conn
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db = sqlite_utils.Database(conn)
     if str(path) != ":memory:":
         db.enable_wal()

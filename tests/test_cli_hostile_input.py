@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -74,3 +75,45 @@ def test_a_full_disk_names_the_file_not_written_and_does_not_say_a_photo_was_los
     assert result.returncode == 3 and "Traceback" not in said, said
     assert "磁盘空间不足" in said and f"{out} 没有写入" in said and "照片未保存" not in said
     assert not out.exists()
+
+
+def test_a_database_held_by_another_program_is_busy_not_damaged(home: Path, monkeypatch, capsys) -> None:
+    """Past the busy timeout the command says the database is busy and to try again, not that it cannot be
+    opened and the whole data folder must go to support."""
+    import sqlite3
+
+    import station.db
+    from station.context import Station
+    from station.adapters.cli import parse_args, run
+    from station.paths import database_path
+
+    Station.open(home).close()
+    holder = sqlite3.connect(database_path(home), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # the window, or another command, in the middle of a long write
+    monkeypatch.setattr(station.db, "BUSY_TIMEOUT_MS", 100)
+    try:
+        code = run(parse_args(["lookup", "DEMO0001", "--json", "--home", str(home)]))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    out, err = capsys.readouterr()
+    assert code == 2 and "正被另一个程序占用" in err and "联系技术支持" not in err
+    assert [json.loads(line) for line in out.splitlines()] == [{"error": "failed", "message": err.strip()}]
+
+
+def test_ctrl_c_in_a_long_check_stops_it_with_whole_lines_and_says_so(home: Path, tmp_path: Path) -> None:
+    import signal
+
+    folder = tmp_path / "班级"
+    for n in range(40):
+        _black_png(folder / f"{n:02d}.png")
+    run = subprocess.Popen([str(SCRIPT), "check", "--json", str(folder), "--home", str(home)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    first = run.stdout.readline()  # the run is under way
+    run.send_signal(signal.SIGINT)
+    rest, err = run.communicate(timeout=60)
+    assert run.returncode == 130 and b"Traceback" not in err, err.decode()
+    assert "已中断" in err.decode()
+    lines = [json.loads(line) for line in (first + rest).decode().splitlines()]
+    assert 1 <= len(lines) < 40 and all(line["verdict"] == "no_face" for line in lines)

@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from station.i18n import LANGS
+from station.i18n import LANGS, Text
 
 COMMANDS: dict[str, str] = {
     "roster": "station.adapters.cli.roster",
@@ -54,6 +54,8 @@ SUMMARIES_ZH: dict[str, str] = {
     "audit": "操作记录：校验哈希链或导出",
     "fees": "收费：登记缴费、退款、报表、价格",
 }
+
+INTERRUPTED = Text("已中断（Ctrl+C）", "interrupted (Ctrl+C)")
 
 
 class _ChineseFirst:
@@ -144,7 +146,8 @@ def run(args: argparse.Namespace) -> int:
             print_json({"error": exc.code, "message": exc.text.get(args.lang)})
         print(exc.text.get(args.lang), file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C: what was printed stands (whole lines), and the user is told it stopped
+        print(INTERRUPTED.get(args.lang), file=sys.stderr)
         return 130
 
 

@@ -37,8 +37,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _import(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
+    db = station.db  # a data folder that cannot be used is not an unreadable roster
     try:
-        report = import_roster(station.db, args.file)
+        report = import_roster(db, args.file)
     except StationError as exc:
         raise StationError(exc.text, exc.exit_code, code="unreadable_roster") from exc
     if args.json:
