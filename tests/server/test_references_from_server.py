@@ -20,8 +20,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.adapters.demo import DEMO_DIR
 from station.adapters.server import cli as server_cli
-from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.home import ENV_KEY_PASSPHRASE, PUBLIC_KEY_FILE, ServerContext, init_server
 from station.adapters.server.references import import_references
+from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
 from station.identity.reference_store import reference_embedding, reference_photo
 from station.pinning import pinned_context
@@ -158,3 +159,32 @@ def test_the_server_finds_a_capture_whose_face_is_another_students_reference_pho
     with server.client() as anyone:
         assert anyone.get(f"/references/{LIN}.jpg").status_code == 401
     station.close()
+
+
+def test_import_references_seals_for_the_public_key_file_without_the_key_passphrase(tmp_path, monkeypatch,
+                                                                                    capsys) -> None:
+    """The registrar imports the photos without PHOTO_STATION_SERVER_KEY_PASSPHRASE: sealing needs the server's
+    public key only, read from server_public_key.txt. A public key file that does not belong to the private key is
+    said wherever the private key is opened, before anything more is sealed for it."""
+    home = tmp_path / "srv"
+    monkeypatch.setenv(ENV_KEY_PASSPHRASE, "registrar secret")
+    init_server(home)
+    ServerContext(home).store.upsert_students([{"student_no": LIN, "name": "林晓雯", "class_name": "计科2101"}])
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    shutil.copy(REFERENCES / f"{LIN}.jpg", folder / f"{LIN}.jpg")
+    monkeypatch.delenv(ENV_KEY_PASSPHRASE)
+    assert server_cli.main(["import-references", str(folder), "--home", str(home), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["imported"] == 1
+    with pytest.raises(StationError):  # the private key itself stays locked without it
+        ServerContext(home).private_key
+
+    monkeypatch.setenv(ENV_KEY_PASSPHRASE, "registrar secret")
+    private = ServerContext(home).private_key
+    for path in (home / "references").glob("*.pse"):
+        meta, _ = open_with_server_key(path.read_bytes(), private)
+        assert meta["student_no"] == LIN
+    (home / PUBLIC_KEY_FILE).write_text(public_key_to_b64(X25519PrivateKey.generate().public_key()) + "\n")
+    with pytest.raises(StationError) as mismatch:
+        ServerContext(home).private_key
+    assert "server_public_key.txt" in mismatch.value.text.en

@@ -27,7 +27,7 @@ from station.paths import HOME_UNUSABLE, NOT_A_FOLDER, resolve_home
 from station.adapters.server import tls
 from station.adapters.server.store import MetaStore
 from station.storage.atomic import write_atomic
-from station.storage.envelope import public_key_to_b64
+from station.storage.envelope import public_key_from_b64, public_key_to_b64
 
 if TYPE_CHECKING:
     from station.adapters.server.faces import ServerFaces
@@ -36,11 +36,15 @@ ENV_SERVER_HOME = "PHOTO_STATION_SERVER_HOME"
 # When set at `init`, the private key file is encrypted with it, and `serve`, `import` and
 # `export-chsi` need it again: a copied server disk alone then opens no photo.
 ENV_KEY_PASSPHRASE = "PHOTO_STATION_SERVER_KEY_PASSPHRASE"
+PRIVATE_KEY_FILE, PUBLIC_KEY_FILE = "server_private_key.pem", "server_public_key.txt"
 NOT_INITIALISED = Text("服务器目录 {home} 尚未初始化，请先运行 photo-station-server init。",
                        "The server folder {home} is not initialised; run photo-station-server init first.")
 ALREADY_INITIALISED = Text("服务器目录 {home} 已初始化，不会覆盖现有密钥。",
                            "The server folder {home} is already initialised; its keys are not overwritten.")
 
+KEY_MISMATCH = Text("{home} 中的 server_public_key.txt 与服务器私钥不配对：按它加密的照片将无法打开。请从备份恢复这两个文件。",
+                    "server_public_key.txt in {home} does not belong to the server private key: photos sealed for it "
+                    "could not be opened. Restore both files from the backup.")
 KEY_LOCKED = Text("服务器私钥无法打开：请设置正确的 PHOTO_STATION_SERVER_KEY_PASSPHRASE。",
                   "The server private key does not open: set the right PHOTO_STATION_SERVER_KEY_PASSPHRASE.")
 DATABASE_UNAVAILABLE = Text("无法打开服务器数据库 {url}：{what}（PostgreSQL 是否已启动？文件是否被占用？）",
@@ -110,10 +114,10 @@ def _init_server(home: Path, db_url: str | None, school_cert: SchoolCertificate 
     protection = (serialization.BestAvailableEncryption(passphrase) if passphrase
                   else serialization.NoEncryption())
     pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, protection)
-    write_atomic(home / "server_private_key.pem", pem)
-    os.chmod(home / "server_private_key.pem", 0o600)  # owner only; on Windows keep the folder private
+    write_atomic(home / PRIVATE_KEY_FILE, pem)
+    os.chmod(home / PRIVATE_KEY_FILE, 0o600)  # owner only; on Windows keep the folder private
     public = public_key_to_b64(private.public_key())
-    write_atomic(home / "server_public_key.txt", (public + "\n").encode())
+    write_atomic(home / PUBLIC_KEY_FILE, (public + "\n").encode())
     password = secrets.token_urlsafe(12)
     settings = {"db_url": db_url or "", "blobs_dir": "blobs", "registrar_password_sha256": token_digest(password)}
     write_atomic(home / "server.json", json.dumps(settings, indent=2).encode())
@@ -149,10 +153,13 @@ class ServerContext:
     def private_key(self) -> X25519PrivateKey:
         passphrase = os.environ.get(ENV_KEY_PASSPHRASE, "").encode("utf-8") or None
         try:
-            key = serialization.load_pem_private_key((self.home / "server_private_key.pem").read_bytes(), passphrase)
+            key = serialization.load_pem_private_key((self.home / PRIVATE_KEY_FILE).read_bytes(), passphrase)
         except (TypeError, ValueError) as exc:
             raise StationError(KEY_LOCKED) from exc
         assert isinstance(key, X25519PrivateKey)
+        written = self._written_public_key()
+        if written is not None and public_key_from_b64(written) != key.public_key():
+            raise StationError(KEY_MISMATCH.format(home=self.home))
         return key
 
     @cached_property
@@ -175,9 +182,22 @@ class ServerContext:
         self.tls_files()
         return tls.certificate_fingerprint(self.home)
 
-    @property
+    @cached_property
     def public_key(self) -> str:
-        return public_key_to_b64(self.private_key.public_key())
+        """What stations and imports seal for, read from server_public_key.txt, so sealing (add-station,
+        import-references) needs no passphrase; a folder without that file derives it from the private key. The
+        file is checked against the private key wherever that is opened (serve, import, export-chsi)."""
+        written = self._written_public_key()
+        if written is None:
+            return public_key_to_b64(self.private_key.public_key())
+        public_key_from_b64(written)  # a damaged file is said here, not handed to stations
+        return written
+
+    def _written_public_key(self) -> str | None:
+        try:
+            return (self.home / PUBLIC_KEY_FILE).read_text("utf-8", errors="replace").strip()
+        except OSError:
+            return None
 
     def add_station(self, station_id: str, name: str = "") -> str:
         """Issue a station's token; only its digest is kept, so it is shown once."""
