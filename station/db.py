@@ -7,6 +7,7 @@ components evolve independently and a newer station upgrades an older database i
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ import sqlite_utils
 
 from station.errors import StationError
 from station.i18n import Text
+from station.storage.atomic import disk_full_error
 
 Step = Callable[[sqlite_utils.Database], None]
 
@@ -63,9 +65,19 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
     try:
         return _open(path)
     except sqlite3.DatabaseError as exc:
-        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # held past the busy timeout
+        cause = getattr(exc, "sqlite_errorname", "")
+        if cause in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # held past the busy timeout
             raise StationError(BUSY.format(path=path)) from exc
+        if cause == "SQLITE_FULL" or _nearly_full(Path(path).parent):  # SQLite says I/O error when the WAL cannot grow
+            raise disk_full_error(Path(path).parent, 0, Path(path)) from exc
         raise StationError(UNUSABLE.format(path=path, reason=exc)) from exc
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 2**20
+    except OSError:
+        return False
 
 
 def _open(path: Path | str) -> sqlite_utils.Database:

@@ -59,16 +59,20 @@ def test_with_json_a_command_that_cannot_run_says_why_on_stdout_once(home: Path,
     assert [line["error"] for line in json_lines(roster)] == ["unreadable_roster"]
 
 
-def test_a_full_disk_names_the_file_not_written_and_does_not_say_a_photo_was_lost(home: Path, tiny_disk: Path) -> None:
-    """A fees report or an audit export onto a full stick: the refusal names that file; "照片未保存" (the shutter's
-    message) would tell the registrar a photo was lost when every photo is safe on the laptop."""
-    with open(tiny_disk / "filler", "wb") as filler:
+def _fill(disk: Path) -> None:
+    with open(disk / "filler", "wb") as filler:
         try:
             while True:
                 filler.write(b"\0" * 65536)
                 filler.flush()
         except OSError:
             pass
+
+
+def test_a_full_disk_names_the_file_not_written_and_does_not_say_a_photo_was_lost(home: Path, tiny_disk: Path) -> None:
+    """A fees report or an audit export onto a full stick: the refusal names that file; "照片未保存" (the shutter's
+    message) would tell the registrar a photo was lost when every photo is safe on the laptop."""
+    _fill(tiny_disk)
     out = tiny_disk / "收费.xlsx"
     result = run_cli("fees", "report", "--out", str(out), home=home)
     said = result.stderr.decode()
@@ -117,3 +121,16 @@ def test_ctrl_c_in_a_long_check_stops_it_with_whole_lines_and_says_so(home: Path
     assert "已中断" in err.decode()
     lines = [json.loads(line) for line in (first + rest).decode().splitlines()]
     assert 1 <= len(lines) < 40 and all(line["verdict"] == "no_face" for line in lines)
+
+
+def test_a_data_folder_on_a_full_disk_is_said_to_be_full_not_damaged(tiny_disk: Path) -> None:
+    """SQLite answers "disk I/O error" when its journal cannot grow: that is a full disk, not a database for support."""
+    from station.context import Station
+
+    home = tiny_disk / "home"
+    Station.open(home).close()
+    _fill(tiny_disk)
+    result = run_cli("roster", "import", "名单.csv", "--json", home=home)
+    said = result.stderr.decode()
+    assert result.returncode == 3 and "Traceback" not in said, said
+    assert "磁盘空间不足" in said and "station.db 没有写入" in said and "联系技术支持" not in said
