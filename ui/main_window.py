@@ -38,6 +38,7 @@ from ui.payment_dialog import CLASS, STUDENT, PaymentDialog
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
 from ui.queue_window import QueueWindow
+from ui.reference_dialogs import FROM_FOLDER, FROM_SERVER, FROM_ZIP, import_references_interactively
 from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
@@ -284,6 +285,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
         roster_menu.addAction(t(IMPORT_ROSTER), self.import_roster)
+        roster_menu.addAction(t(FROM_FOLDER), lambda: import_references_interactively(self.session, "folder", self))
+        roster_menu.addAction(t(FROM_ZIP), lambda: import_references_interactively(self.session, "zip", self))
+        roster_menu.addAction(t(FROM_SERVER), lambda: import_references_interactively(self.session, "server", self))
         roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
         roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
         roster_menu.addAction(t(CLASS_PAYMENT), self.record_class_payment)

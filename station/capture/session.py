@@ -52,6 +52,7 @@ from station.identify.idcard_reader import CardPoller
 from station.identify.idcard_watch import ChipWatcher
 from station.identify.identify import Identification
 from station.identify.scanner import CodeScanner
+from station.identity.references import Progress, ReferenceReport, import_reference_photos
 from station.roster import schedule
 from station.roster.schedule import Slot
 from station.roster.store import Student, class_names, get_student, set_absent
@@ -59,6 +60,7 @@ from station.storage.server_link import load_link
 from station.storage import outbox
 from station.storage.outbox import QueueHealth
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
+from station.upload.references import fetch_references
 from station.upload.uploader import Uploader
 from station.watcher import Running
 
@@ -504,6 +506,15 @@ class CaptureSession:
     def next_waiting(self) -> QueueEntry | None:
         """Whom the photographer calls next, by full name (only the queue screen masks names)."""
         return next_waiting(self.queue_board(mask_names=False))
+
+    def import_references(self, source: Path | None, progress: Progress | None = None) -> ReferenceReport:
+        """Meant for a worker thread, like `print_sheet`: reference photos from a folder or zip (`source`), or the
+        ones the receiving server holds that this station lacks (None), checked and sealed as by `photo-station
+        roster photos`. The next press reads the face gallery again (its stamp changed)."""
+        with self.station.for_this_thread() as station:
+            if source is None:
+                return fetch_references(station, self.store.key.key, progress=progress)
+            return import_reference_photos(station, source, self.store.key.key, progress=progress)
 
     def has_roster(self) -> bool:
         return bool(class_names(self.station.db))

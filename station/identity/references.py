@@ -13,7 +13,7 @@ import hashlib
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,26 +162,34 @@ def check_source(source: Path) -> None:
         raise StationError(UNREADABLE_SOURCE.format(path=source))
 
 
+Progress = Callable[[int], None]  # hears how many photos were checked so far (a window's progress line)
+
+
 def import_reference_photos(station: Station, source: Path, station_key: bytes,
-                            embedder: FaceEmbedder | None = None, roster: Path | None = None) -> ReferenceReport:
+                            embedder: FaceEmbedder | None = None, roster: Path | None = None,
+                            progress: Progress | None = None) -> ReferenceReport:
     """Check, seal and register every reference photo in `source` (folder or zip); `roster` is a roster file
     whose 照片 column names each student's photo file."""
     check_source(source)
     photo_names = photo_column(roster) if roster is not None else None
-    return import_entries(station, source_entries(source), station_key, embedder, photo_names)
+    return import_entries(station, source_entries(source), station_key, embedder, photo_names, progress)
 
 
 def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]], station_key: bytes,
-                   embedder: FaceEmbedder | None = None, photo_names: dict[str, str] | None = None) -> ReferenceReport:
+                   embedder: FaceEmbedder | None = None, photo_names: dict[str, str] | None = None,
+                   progress: Progress | None = None) -> ReferenceReport:
     """Check, seal and register reference photos given as (file name, bytes) wherever they come from: a folder,
     a zip, or the receiving server (named by student number)."""
     server_key = load_link(station.db).server_key()  # photos are sealed for the server too, as captures are
     report = ReferenceReport()
-    for outcome in checked_entries(station.db, entries, embedder or FaceEmbedder(), photo_names):
+    outcomes = checked_entries(station.db, entries, embedder or FaceEmbedder(), photo_names)
+    for checked, outcome in enumerate(outcomes, 1):
         if isinstance(outcome, Refused):
             report.rejected.append(outcome)
         else:
             _store(station, report, outcome, server_key, station_key)
+        if progress is not None:
+            progress(checked)
     return report
 
 

@@ -20,7 +20,7 @@ from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder
-from station.identity.references import IMAGE_SUFFIXES, ReferenceReport, import_entries
+from station.identity.references import IMAGE_SUFFIXES, Progress, ReferenceReport, import_entries
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
 from station.storage.server_link import load_link
@@ -33,7 +33,7 @@ UNREACHABLE = Text("无法从服务器取得参考照片：{reason}", "cannot fe
 
 
 def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedder | None = None,
-                     timeout: float = TIMEOUT) -> ReferenceReport:
+                     timeout: float = TIMEOUT, progress: Progress | None = None) -> ReferenceReport:
     """Import the server's reference photos this station lacks; those it holds already count as unchanged."""
     link = load_link(station.db)
     problem = link.upload_problem or (None if link.can_upload else NOT_LINKED)
@@ -45,7 +45,7 @@ def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedde
         with client_for(link, timeout) as client:
             listed = _json(client.get("/api/v1/references"))["references"]
             wanted = [r["student_no"] for r in listed if have.get(r["student_no"]) != r["sha256"]]
-            report = import_entries(station, _photos(client, wanted), station_key, embedder)
+            report = import_entries(station, _photos(client, wanted), station_key, embedder, progress=progress)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         raise StationError(UNREACHABLE.format(reason=exc)) from exc
     report.unchanged += len(listed) - len(wanted)

@@ -1,0 +1,141 @@
+"""名单 → 导入参考照片（文件夹 / 压缩包）and 从服务器获取参考照片 in the window: the capture session imports the demo's
+real enrolment photos off the UI thread while the dialog says it is working (and cannot be closed), then says what
+was imported, updated, unchanged, and every refused photo with its problem in a word; the server route fetches from
+a real receiving server on 127.0.0.1, and an unreachable one is said in the dialog."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import cv2
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QFileDialog
+
+from station.adapters.demo import DEMO_REFERENCES, demo_server_home
+from station.adapters.server.home import ServerContext
+from station.adapters.server.references import import_references
+from station.storage.server_link import save_link
+from tests.ui.conftest import on_next_dialog
+from tests.upload.kit import LiveServer
+from ui.reference_dialogs import ReferenceImportDialog
+
+LIN, ZHAO = "2021010101", "2021010104"  # 林晓雯 and 赵雨桐 of the demo roster, with the demo's enrolment photos
+
+
+def trigger(window, text: str) -> None:
+    next(a for menu in window.menuBar().actions() for a in menu.menu().actions() if a.text() == text).trigger()
+
+
+def pick(path: Path) -> None:
+    """Choose `path` in the next file dialog (a folder or a zip), as the photographer would."""
+    def act(dialog: QFileDialog) -> None:
+        if path.is_dir():
+            dialog.setDirectory(str(path))
+        else:
+            dialog.selectFile(str(path))
+        dialog.accept()
+
+    on_next_dialog(act, kind=QFileDialog)
+
+
+def read_when_done(seen: list[dict]) -> None:
+    """Wait for the next import dialog to finish (Esc is tried while it works), note what it says, close it."""
+    def act(dialog: ReferenceImportDialog, tried: list[bool]) -> None:
+        if dialog.working:
+            if not tried:
+                dialog.reject()
+                tried.append(dialog.isVisible())
+            QTimer.singleShot(50, lambda: act(dialog, tried))
+            return
+        rows = [tuple(dialog.table.item(r, c).text() for c in range(3)) for r in range(dialog.table.rowCount())]
+        seen.append({"status": dialog.status.text(), "level": dialog.status.property("level"), "rows": rows,
+                     "table": dialog.table.isVisible(), "stayed_open_while_working": tried})
+        dialog.reject()
+
+    on_next_dialog(lambda dialog: act(dialog, []), kind=ReferenceImportDialog, wait_ms=60_000)
+
+
+def photos_folder(folder: Path) -> Path:
+    folder.mkdir()
+    for no in (LIN, ZHAO):
+        (folder / f"{no}.jpg").write_bytes((DEMO_REFERENCES / f"{no}.jpg").read_bytes())
+    (folder / "2021010102.jpg").write_bytes((DEMO_REFERENCES / f"{LIN}.jpg").read_bytes()[:300])  # cut short
+    (folder / "2099000001.jpg").write_bytes((DEMO_REFERENCES / f"{ZHAO}.jpg").read_bytes())  # nobody on the roster
+    return folder
+
+
+def held(station) -> dict[str, str]:
+    return dict(station.db.execute("SELECT student_no, sha256 FROM reference_photos").fetchall())
+
+
+def test_reference_photos_from_a_folder(qtbot, make_window, frames: Path, station, tmp_path: Path) -> None:
+    window = make_window(frames)
+    seen: list[dict] = []
+    pick(photos_folder(tmp_path / "学籍照片"))
+    read_when_done(seen)
+    trigger(window, "导入参考照片（文件夹）…")
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    [said] = seen
+    assert said["stayed_open_while_working"] == [True]
+    assert said["status"] == ("新增 2 张，更新 0 张，未变 0 张，拒绝 2 张\n拒绝原因：不在名单 1 张，无法读取 1 张\n"
+                              "下次拍照时即与新的参考照片比对。")
+    assert said["level"] == "warn" and said["table"]
+    assert said["rows"] == [("2099000001.jpg", "—", "不在名单"), ("2021010102.jpg", "2021010102", "无法读取")]
+    assert sorted(held(station)) == [LIN, ZHAO]
+
+
+def test_reference_photos_from_a_zip_update_what_changed(qtbot, make_window, frames: Path, station,
+                                                        tmp_path: Path) -> None:
+    window = make_window(frames)
+    checked: list[int] = []
+    first = window.session.import_references(DEMO_REFERENCES, checked.append)  # as the demo does at its start
+    assert (first.imported, checked) == (2, [1, 2])
+    before = held(station)
+    archive = tmp_path / "photos.zip"
+    ok, reencoded = cv2.imencode(".jpg", cv2.imread(str(DEMO_REFERENCES / f"{ZHAO}.jpg")), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(DEMO_REFERENCES / f"{LIN}.jpg", f"照片/{LIN}.jpg")
+        zipped.writestr(f"照片/{ZHAO}.jpg", reencoded.tobytes())  # the school sent a new copy of hers
+    seen: list[dict] = []
+    pick(archive)
+    read_when_done(seen)
+    trigger(window, "导入参考照片（压缩包）…")
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    assert seen[0]["status"] == "新增 0 张，更新 1 张，未变 1 张，拒绝 0 张\n下次拍照时即与新的参考照片比对。"
+    assert seen[0]["level"] == "ok" and not seen[0]["table"]
+    after = held(station)
+    assert after[LIN] == before[LIN] and after[ZHAO] != before[ZHAO]
+
+
+@pytest.fixture
+def demo_server(station):
+    """The demo station's own receiving server, served on 127.0.0.1 and holding both enrolment photos."""
+    context = ServerContext(demo_server_home(station))
+    context.store.upsert_students([{"student_no": no, "name": f"学生{no}", "class_name": "演示2101"}
+                                   for no in (LIN, ZHAO)])
+    import_references(context, DEMO_REFERENCES)
+    live = LiveServer(context)
+    live.start()
+    save_link(station.db, url=live.url, cert_sha256=context.cert_sha256)
+    yield live
+    live.stop()
+
+
+def test_reference_photos_from_the_server_then_the_server_gone(qtbot, make_window, frames: Path, station,
+                                                               demo_server) -> None:
+    window = make_window(frames)
+    seen: list[dict] = []
+    read_when_done(seen)
+    trigger(window, "从服务器获取参考照片")
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    assert seen[0]["status"] == "新增 2 张，更新 0 张，未变 0 张，拒绝 0 张\n下次拍照时即与新的参考照片比对。"
+    assert sorted(held(station)) == [LIN, ZHAO]
+
+    demo_server.stop()
+    read_when_done(seen)
+    trigger(window, "从服务器获取参考照片")
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=60_000)
+    assert seen[1]["status"].startswith("无法从服务器取得参考照片：") and seen[1]["level"] == "bad"
+    assert not seen[1]["table"]
