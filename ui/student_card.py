@@ -30,7 +30,7 @@ class StudentCard(QFrame):
         super().__init__()
         self.setObjectName("card")
         layout = QVBoxLayout(self)
-        self.name = QLabel(t(NOBODY))
+        self.name = QLabel()
         self.name.setObjectName("studentName")
         self.name.setWordWrap(True)
         layout.addWidget(self.name)
@@ -47,13 +47,14 @@ class StudentCard(QFrame):
             grid.addWidget(value, row, 1)
             self.values[key] = value
         layout.addLayout(grid)
+        self.clear()
 
     def show_identification(self, found: Identification) -> None:
         student, status = found.student, found.status
         if student is None or status is None:
             self.clear()
             return
-        self.name.setText(student.name)
+        self._show_name(student.name, nobody=False)
         shown = {
             "student_no": student.student_no,
             "class_name": student.class_name,
@@ -72,7 +73,15 @@ class StudentCard(QFrame):
         value.setStyleSheet(f"color: {OK if paid else BAD}; font-weight: 600")
 
     def clear(self) -> None:
-        self.name.setText(t(NOBODY))
+        self._show_name(t(NOBODY), nobody=True)
         for value in self.values.values():
             value.setText("—")
             value.setStyleSheet("")
+
+    def _show_name(self, text: str, nobody: bool) -> None:
+        """A name big; the prompt for nobody smaller and grey (in English it took three lines at the name's size
+        and pushed the fee out of a 1280x720 laptop's panel)."""
+        self.name.setText(text)
+        self.name.setProperty("nobody", nobody)
+        self.name.style().unpolish(self.name)
+        self.name.style().polish(self.name)

@@ -20,6 +20,7 @@ STYLE = f"""
 QWidget {{ font-size: 15px; }}
 QLabel#title {{ font-size: 22px; font-weight: 600; }}
 QLabel#studentName {{ font-size: 34px; font-weight: 700; }}
+QLabel#studentName[nobody="true"] {{ font-size: 22px; font-weight: 600; color: {MUTED}; }}
 QLabel#message {{ font-size: 17px; padding: 6px 8px; border-radius: 6px; }}
 QLabel#message[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#message[level="bad"] {{ background: #ffebee; color: {BAD}; }}

@@ -1,0 +1,30 @@
+"""The student card: a name big, and the prompt for nobody small enough that all seven rows stay in a 1280x720
+laptop's panel (in English it took three lines at the name's size and pushed the fee out of sight)."""
+
+from __future__ import annotations
+
+from station.identify.identify import identify
+from ui.i18n import language, set_language
+from ui.student_card import StudentCard
+from ui.theme import STYLE
+
+
+def test_the_prompt_for_nobody_is_smaller_than_a_name(qtbot, station) -> None:
+    before = language()
+    set_language("en")
+    try:
+        card = StudentCard()
+        card.setStyleSheet(STYLE)
+        card.setFixedWidth(400)  # the side panel's width less its margins
+        qtbot.addWidget(card)
+        card.show()
+        prompt_height = card.sizeHint().height()
+        assert card.name.text() == "Scan the capture code or type the student number"
+        assert card.name.fontInfo().pixelSize() == 22
+        card.show_identification(identify(station.db, "DEMO0001"))
+        assert card.name.text() == "林晓雯" and card.name.fontInfo().pixelSize() == 34
+        assert prompt_height <= card.sizeHint().height()  # nobody takes no more room than a student
+        card.clear()
+        assert card.name.fontInfo().pixelSize() == 22
+    finally:
+        set_language(before)
