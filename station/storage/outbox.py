@@ -126,7 +126,7 @@ def mark_done(db: sqlite_utils.Database, job: Job) -> None:
             "UPDATE outbox SET state = 'done', done_at = ?, updated_at = ?, error_zh = '', error_en = '' WHERE id = ?",
             [now, now, job.id],
         )
-        _put_status(db, last_success_at=now)
+        _put_status(db, last_success_at=now, error_zh="", error_en="")  # a photo went up: an earlier error is over
 
 
 def release(db: sqlite_utils.Database, job: Job, error: Text, retry_at: float) -> None:

@@ -49,7 +49,8 @@ TOO_LARGE = Text("照片文件超过服务器的上传上限（{mb} MB），无�
 UPLOAD_OVERHEAD = 64 * 2**10  # the form's metadata and part headers
 NOT_LINKED = Text("尚未配置服务器地址或令牌，照片在本机排队。", "No server URL or token is set; photos wait here.")
 REFUSED = Text("服务器拒绝了上传（{code}）：{detail}", "The server refused the upload ({code}): {detail}")
-SERVER_ERROR = Text("服务器出错（{code}），稍后重试。", "Server error ({code}); will retry.")
+SERVER_ERROR = Text("服务器出错（{code}）{detail}，照片仍在本机排队，稍后重试。",
+                    "Server error ({code}){detail}; the photo stays queued here and is tried again.")
 NOT_HELD = Text("该地址的应答不是接收服务器的确认（{code}：{detail}），照片仍在本机排队，稍后重试；请向管理员核对服务器地址。",
                 "The answer at this address is not the receiving server's receipt ({code}: {detail}); the photo stays "
                 "queued here and is tried again. Check the server address with the registrar.")
@@ -245,7 +246,11 @@ class Uploader:
             outbox.fail(db, job, Text(REFUSED.zh.format(code=code, detail=detail.zh),
                                       REFUSED.en.format(code=code, detail=detail.en)))
         else:
-            outbox.reschedule(db, job, SERVER_ERROR.format(code=response.status_code), self.settings.policy)
+            detail = _refusal_detail(response) if response.status_code == 507 else Text("", "")  # its disk is full
+            error = SERVER_ERROR.format(code=response.status_code, detail=Text(detail.zh and f"：{detail.zh}",
+                                                                               detail.en and f": {detail.en}"))
+            outbox.reschedule(db, job, error, self.settings.policy)
+            outbox.record_status(db, error_zh=error.zh, error_en=error.en)
         return True
 
     def _went_offline(self, job: Job, exc: Exception) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 
 from station.storage.captures import CaptureStore, stored_capture
 from station.adapters.server.intake import read_blob
@@ -156,3 +157,32 @@ def test_a_200_that_is_not_the_server_s_receipt_leaves_the_photo_queued(station,
         station.db.execute("UPDATE outbox SET next_attempt_at = 0")
     Uploader(station.home, key, FAST).drain()
     assert outbox.queue_health(station.db).done == 1 and len(server.context.store.uploads()) == 1
+
+
+def test_a_server_whose_disk_is_full_keeps_nothing_half_and_the_photo_waits_with_the_reason(home, tiny_disk):
+    """507 with the server's own words (磁盘空间不足), not a 500 and a traceback in its log; once space is freed,
+    the same photo goes up."""
+    from tests.upload.kit import LiveServer, add_students, linked_station, new_server, station_key
+
+    server = LiveServer(new_server(tiny_disk))
+    server.start()
+    try:
+        station = linked_station(home, server.context, server.url, server.context.add_station("S01"), "S01")
+        add_students(station, "计科2001", ["20200001"])
+        key = station_key(home)
+        filler = tiny_disk / "filler"
+        filler.write_bytes(b"\0" * (shutil.disk_usage(tiny_disk).free - 200_000))
+        CaptureStore(station, key).save("20200001", b"c", os.urandom(400_000), operator="op")
+        Uploader(station.home, key, FAST).drain()
+        health = outbox.queue_health(station.db)
+        assert health.done == 0 and health.waiting == 1 and server.context.store.uploads() == []
+        assert "507" in health.last_error.zh and "磁盘空间不足" in health.last_error.zh
+        filler.unlink()
+        with station.db.conn:  # its retry is due now, not after the backoff
+            station.db.execute("UPDATE outbox SET next_attempt_at = 0")
+        Uploader(station.home, key, FAST).drain()
+        health = outbox.queue_health(station.db)
+        assert health.done == 1 and health.last_error is None and len(server.context.store.uploads()) == 1
+        station.close()
+    finally:
+        server.stop()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from station.errors import StationError
 from station.i18n import Text
 from station.roster.importer import valid_student_no
 from station.adapters.server.home import ServerContext
@@ -176,8 +177,12 @@ def accept(server: ServerContext, station_id: str, request: UploadRequest, sourc
     if existing is not None:
         return _same_or_conflict(existing, upload)
     opened = {kind: _check_sealed(server, upload, kind, request.files[kind]) for kind in KINDS}
-    for kind in KINDS:
-        write_atomic(blob_path(server, upload.uid, kind), request.files[kind])
+    try:
+        for kind in KINDS:
+            write_atomic(blob_path(server, upload.uid, kind), request.files[kind])
+    except StationError as exc:  # the server's disk is full: 507, and the station keeps the photo and tries again
+        log.error("upload %s from %s not kept: %s", upload.uid, station_id, exc.text.en)
+        raise Refused(507, exc.text) from exc
     if server.store.insert_upload(upload):
         _measure_face(server, upload, opened["chsi"])
         return STORED
