@@ -42,6 +42,7 @@ OTHER_FACE_RATIO = 0.3  # a face at least this wide (relative to the main one) i
 MAX_ENTRY_BYTES = 30 * 2**20  # a zip entry bigger than this is no ID photo (and may be a zip bomb)
 
 UNREADABLE_SOURCE = Text("无法读取参考照片 {path}：不是文件夹或 zip 文件", "cannot read reference photos from {path}: not a folder or a zip file")
+NO_PHOTOS = Text("{path} 中没有照片（.jpg、.jpeg、.png、.bmp）", "no photos (.jpg, .jpeg, .png, .bmp) in {path}")
 NO_STUDENT = Text("文件名不是名单中任何学生的学号或证件号", "the file name is no student number or ID number on the roster")
 SEVERAL_STUDENTS = Text("文件名同时对应多名学生：{students}", "the file name matches several students: {students}")
 DUPLICATE = Text("学号 {student_no} 已有另一张照片（{first}），保留先出现的", "student {student_no} already has a photo in this import ({first}); the first is kept")
@@ -172,7 +173,10 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
     whose 照片 column names each student's photo file."""
     check_source(source)
     photo_names = photo_column(roster) if roster is not None else None
-    return import_entries(station, source_entries(source), station_key, embedder, photo_names, progress)
+    report = import_entries(station, source_entries(source), station_key, embedder, photo_names, progress)
+    if not (report.imported or report.updated or report.unchanged or report.rejected):  # not "0 added" as if all went well
+        raise StationError(NO_PHOTOS.format(path=source))
+    return report
 
 
 def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]], station_key: bytes,

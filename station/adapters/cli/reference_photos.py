@@ -7,8 +7,8 @@ the same checks.
 
 With --json one object: {"imported", "updated", "unchanged", "rejected": [{"file", "student_no", "code",
 "reason"}]}. Exit 0 when the folder or zip was read (refused photos are in the report); exit 2 when it cannot
-be read at all, the server cannot be reached, or photos cannot be sealed yet (no station key, no server key), with
---json also {"error": "unreadable_photos", "message"} on stdout.
+be read at all or holds no photo, the server cannot be reached, or photos cannot be sealed yet (no station key, no
+server key), with --json also {"error": "unreadable_photos", "message"} on stdout.
 """
 
 from __future__ import annotations
