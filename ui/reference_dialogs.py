@@ -171,4 +171,7 @@ def import_references_interactively(session: CaptureSession, kind: str,
     dialog = ReferenceImportDialog(session, source, parent)
     dialog.start()
     dialog.exec()
-    return dialog.report
+    report = dialog.report
+    if report is not None and (report.imported or report.updated):  # not decrypted at the next press, on this thread
+        run_task(session.load_faces, session.adopt_faces)
+    return report

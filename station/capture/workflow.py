@@ -116,6 +116,7 @@ class LoadedFaces:
 
     stamp: tuple  # gallery_stamp when the read began
     gallery: FaceGallery
+    remembered: int  # faces the workflow had added to its gallery by then (CaptureWorkflow.adopt_faces)
 
 
 class Blocked(enum.Enum):
@@ -188,6 +189,7 @@ class CaptureWorkflow:
         self.identity = IdentityChecker()  # used on the shutter's photo thread only, like the pipeline
         self._photos: ThreadPoolExecutor | None = None  # the shutter's photo thread, made at the first press
         self._faces: tuple[tuple, FaceGallery] | None = None  # the station's face gallery, with the stamp it was read at
+        self._remembered = 0  # faces of accepted photos added to the gallery in memory, ever
         self.audit = AuditTrail(station, operator)
 
     @property
@@ -406,19 +408,22 @@ class CaptureWorkflow:
         """The face gallery read and decrypted (10,000 envelopes: 0.15 CPU-s, 0.5 s on a busy machine) on the
         calling thread, through a database connection of its own; `adopt_faces` takes it on the session's thread.
         None when it cannot be read (logged): the first press then tries again, and says why."""
+        remembered = self._remembered  # before the read: a face saved from here on may be missing from it
         try:
             with self.station.for_this_thread() as reader:
                 stamp = gallery_stamp(reader.db)  # read first: an import meanwhile makes the next press read again
-                return LoadedFaces(stamp, station_gallery(reader.db, self.store.key.key))
+                return LoadedFaces(stamp, station_gallery(reader.db, self.store.key.key), remembered)
         except (StationError, EnvelopeError, OSError, ValueError, sqlite3.Error) as exc:
             log.warning("the station's faces could not be read ahead of the first press: %s", exc)
             return None
 
     def adopt_faces(self, loaded: LoadedFaces | None) -> None:
-        """Keep a gallery read off the session's thread, unless a press read one meanwhile (every save follows a
-        press, so a gallery kept already is the newer)."""
-        if loaded is not None and self._faces is None:
-            self._faces = (loaded.stamp, loaded.gallery)
+        """Keep a gallery read off the session's thread in place of none, or of one read before reference photos
+        were imported (another stamp), unless a face was saved since the read began (the one kept has it)."""
+        if loaded is None or (self._faces is not None and (self._faces[0] == loaded.stamp
+                                                           or self._remembered != loaded.remembered)):
+            return
+        self._faces = (loaded.stamp, loaded.gallery)
 
     def _remember(self, version: CaptureVersion, face: np.ndarray) -> None:
         """The accepted capture's face joins the gallery; the photo is saved already, so a failure here only costs
@@ -428,6 +433,7 @@ class CaptureWorkflow:
         except (StationError, OSError, sqlite3.Error) as exc:
             log.warning("face of %s v%d not kept for swap checks: %s", version.student_no, version.version, exc)
             return
+        self._remembered += 1
         if self._faces is not None:
             stamp, faces = self._faces
             self._faces = (stamp, faces.with_face(StoredFace(version.student_no, CAPTURE, version.uid), face))

@@ -5,6 +5,7 @@ a real receiving server on 127.0.0.1, and an unreachable one is said in the dial
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from pathlib import Path
 
@@ -16,9 +17,14 @@ from PySide6.QtWidgets import QFileDialog
 from station.adapters.demo import DEMO_REFERENCES, demo_server_home
 from station.adapters.server.home import ServerContext
 from station.adapters.server.references import import_references
+from station.capture import workflow
+from station.identity.capture_faces import gallery_stamp, station_gallery
+from station.identity.swaps import CAPTURE, REFERENCE
 from station.storage.server_link import save_link
 from tests.ui.conftest import on_next_dialog
+from tests.ui.test_closing_and_export import photograph
 from tests.upload.kit import LiveServer
+from ui.main_window import REVIEW_AT_LEAST
 from ui.reference_dialogs import ReferenceImportDialog
 
 LIN, ZHAO = "2021010101", "2021010104"  # 林晓雯 and 赵雨桐 of the demo roster, with the demo's enrolment photos
@@ -70,8 +76,18 @@ def held(station) -> dict[str, str]:
     return dict(station.db.execute("SELECT student_no, sha256 FROM reference_photos").fetchall())
 
 
-def test_reference_photos_from_a_folder(qtbot, make_window, frames: Path, station, tmp_path: Path) -> None:
+def test_reference_photos_from_a_folder(qtbot, make_window, frames: Path, station, tmp_path: Path,
+                                       monkeypatch) -> None:
+    """The face gallery the swap checks use is read again with the new photos, off the UI thread, right after."""
+    readers: list[threading.Thread] = []
+
+    def read(db, key):
+        readers.append(threading.current_thread())
+        return station_gallery(db, key)
+
+    monkeypatch.setattr(workflow, "station_gallery", read)
     window = make_window(frames)
+    qtbot.waitUntil(lambda: window.session.workflow._faces is not None, timeout=10_000)  # read at start-up: empty
     seen: list[dict] = []
     pick(photos_folder(tmp_path / "学籍照片"))
     read_when_done(seen)
@@ -84,6 +100,9 @@ def test_reference_photos_from_a_folder(qtbot, make_window, frames: Path, statio
     assert said["level"] == "warn" and said["table"]
     assert said["rows"] == [("2099000001.jpg", "—", "不在名单"), ("2021010102.jpg", "2021010102", "无法读取")]
     assert sorted(held(station)) == [LIN, ZHAO]
+    qtbot.waitUntil(lambda: window.session.workflow._faces[0] == gallery_stamp(station.db), timeout=10_000)
+    assert len(window.session.workflow._faces[1]) == 2
+    assert len(readers) == 2 and threading.main_thread() not in readers
 
 
 def test_reference_photos_from_a_zip_update_what_changed(qtbot, make_window, frames: Path, station,
@@ -139,3 +158,19 @@ def test_reference_photos_from_the_server_then_the_server_gone(qtbot, make_windo
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=60_000)
     assert seen[1]["status"].startswith("无法从服务器取得参考照片：") and seen[1]["level"] == "bad"
     assert not seen[1]["table"]
+
+
+def test_a_face_saved_while_the_gallery_was_read_again_is_kept(qtbot, make_window, frames: Path) -> None:
+    """Reference photos imported while a photo is in review: the gallery read again after the import began before
+    that photo was saved, so it lacks the saved face; the one kept in memory has it and stays."""
+    window = make_window(frames)
+    session = window.session
+    photograph(qtbot, window, "DEMO0001", accept=False)  # the press read the gallery: no reference photos yet
+    session.import_references(DEMO_REFERENCES)
+    loaded = session.load_faces()
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    window.accept()
+    session.adopt_faces(loaded)
+    assert [f.source for f in session.workflow._faces[1].faces] == [CAPTURE]
+    session.adopt_faces(session.load_faces())  # read after the save: it has both photos and the face
+    assert sorted(f.source for f in session.workflow._faces[1].faces) == sorted([CAPTURE, REFERENCE, REFERENCE])
