@@ -138,7 +138,8 @@ def create_app(server: ServerContext) -> ASGIApp:
     def overview() -> str:
         return pages.overview_page(pages.school_state(server.store))
 
-    @app.get("/classes/{class_name}", response_class=HTMLResponse, dependencies=[Depends(registrar)])
+    # :path, so a class named 2021级/软件1班 (its "/" sent as %2F, which the router sees decoded) has its page too
+    @app.get("/classes/{class_name:path}", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def class_page(class_name: str) -> str:
         state = pages.school_state(server.store)
         if class_name not in state.classes:

@@ -202,7 +202,7 @@ def identity_page(store: MetaStore) -> str:
 
 
 def overview_page(state: SchoolState) -> str:
-    class_rows = [[f'<a href="/classes/{quote(c.name)}">{escape(c.name)}</a>', str(len(c.students)),
+    class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), f'<span class="bad">{len(c.missing)}</span>', str(len(c.retakes))]
                   for c in state.classes.values()]
     station_rows = [[escape(s.station_id), escape(s.name), escape(local_time(s.last_seen_at) if s.last_seen_at else "—"),
@@ -240,7 +240,7 @@ def class_page(state: ClassState) -> str:
                   "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.override_reason}")
                               for u in v if u.override_reason)]
                  for s, v in state.captured if any(u.override_reason for u in v)]
-    link = quote(state.name)
+    link = quote(state.name, safe="")
     body = (f"<h2>已拍摄（{len(captured)}）</h2>" + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数"], captured)
             + f"<h2>未拍摄名单（{len(missing)}）</h2>" + _table(["学号", "姓名"], missing)
             + f'<p>导出：<a href="/missing.csv?class_name={link}">CSV</a> · '
