@@ -31,6 +31,18 @@ def with_references(station, tmp_path: Path, photos: dict[str, Path]) -> None:
     assert report.imported == len(photos), report.to_json()
 
 
+def gallery_readers(monkeypatch) -> list[threading.Thread]:
+    """The thread of each read of the station's face gallery (the real read), from now on."""
+    readers: list[threading.Thread] = []
+
+    def read(db, key):
+        readers.append(threading.current_thread())
+        return station_gallery(db, key)
+
+    monkeypatch.setattr(workflow, "station_gallery", read)
+    return readers
+
+
 def test_the_same_person_is_said_and_the_enrolment_photo_shown(qtbot, make_window, frames: Path, station,
                                                                 tmp_path: Path) -> None:
     with_references(station, tmp_path, {"2021010101": DEMO_DIR / "kiosk" / "02_good_shifted.jpg"})
@@ -95,13 +107,7 @@ def test_the_days_faces_are_decrypted_at_start_up_off_the_ui_thread(qtbot, make_
     """The first shutter press does not wait for the day's gallery (about 2 s per 10,000 faces): the window has it
     read at start-up on the worker thread, and the press uses it."""
     with_references(station, tmp_path, {"2021010101": DEMO_DIR / "kiosk" / "02_good_shifted.jpg"})
-    readers: list[threading.Thread] = []
-
-    def read(db, key):
-        readers.append(threading.current_thread())
-        return station_gallery(db, key)
-
-    monkeypatch.setattr(workflow, "station_gallery", read)
+    readers = gallery_readers(monkeypatch)
     window = make_window(frames)
     qtbot.waitUntil(lambda: window.session.workflow._faces is not None, timeout=10_000)
     window.identify("DEMO0001")

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QFileDialog
 from station.adapters.demo import DEMO_REFERENCES, demo_server_home
 from station.adapters.server.home import ServerContext
 from station.adapters.server.references import import_references
-from station.capture import workflow
-from station.identity.capture_faces import gallery_stamp, station_gallery
+from station.identity.capture_faces import gallery_stamp
 from station.identity.swaps import CAPTURE, REFERENCE
 from station.storage.server_link import save_link
 from tests.ui.conftest import on_next_dialog
 from tests.ui.test_closing_and_export import photograph
+from tests.ui.test_identity_at_review import gallery_readers
 from tests.upload.kit import LiveServer
 from ui.main_window import REVIEW_AT_LEAST
 from ui.reference_dialogs import ReferenceImportDialog
@@ -79,13 +79,7 @@ def held(station) -> dict[str, str]:
 def test_reference_photos_from_a_folder(qtbot, make_window, frames: Path, station, tmp_path: Path,
                                        monkeypatch) -> None:
     """The face gallery the swap checks use is read again with the new photos, off the UI thread, right after."""
-    readers: list[threading.Thread] = []
-
-    def read(db, key):
-        readers.append(threading.current_thread())
-        return station_gallery(db, key)
-
-    monkeypatch.setattr(workflow, "station_gallery", read)
+    readers = gallery_readers(monkeypatch)
     window = make_window(frames)
     qtbot.waitUntil(lambda: window.session.workflow._faces is not None, timeout=10_000)  # read at start-up: empty
     seen: list[dict] = []
