@@ -134,3 +134,27 @@ def test_a_data_folder_on_a_full_disk_is_said_to_be_full_not_damaged(tiny_disk: 
     said = result.stderr.decode()
     assert result.returncode == 3 and "Traceback" not in said, said
     assert "磁盘空间不足" in said and "station.db 没有写入" in said and "联系技术支持" not in said
+
+
+FORMULAS = ["=1+2", '=HYPERLINK("http://x.cn","点我")', "=cmd|' /C calc'!A0", "@SUM(1)"]
+
+
+def test_names_that_look_like_formulas_stay_text_in_the_reports_people_open(home: Path, tmp_path: Path) -> None:
+    """A roster name or an operator typed as =HYPERLINK(...) or the =cmd|... trick is shown as that text in the day
+    report and the audit export, never run by Excel or WPS."""
+    from openpyxl import load_workbook
+
+    roster = tmp_path / "名单.csv"
+    rows = "".join(f'20217700{n},"{name.replace(chr(34), chr(34) * 2)}",公式班\n' for n, name in enumerate(FORMULAS))
+    roster.write_text("学号,姓名,班级\n" + rows, encoding="utf-8")
+    assert run_cli("roster", "import", str(roster), home=home).returncode == 0
+    assert run_cli("fees", "pay", "202177000", "--method", "cash", "--operator", "=1+2", home=home).returncode == 0
+    report, audit = tmp_path / "报表.xlsx", tmp_path / "审计.csv"
+    assert run_cli("report", "--out", str(report), home=home).returncode == 0
+    assert run_cli("audit", "--export", str(audit), home=home).returncode == 0
+    book = load_workbook(report)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert set(FORMULAS) <= {c.value for c in cells}
+    exported = audit.read_text(encoding="utf-8-sig")
+    assert ",'=1+2," in exported and ",=1+2," not in exported

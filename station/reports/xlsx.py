@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from station.i18n import Text
 from station.reports import labels
 from station.reports.day_report import DayReport
+from station.spreadsheet import add_row
 
 
 def report_xlsx(report: DayReport, lang: str) -> bytes:
@@ -45,7 +46,7 @@ def _sheet(sheet: Worksheet, name: Text, head: tuple[Text, ...], lang: str) -> N
 def _classes(sheet: Worksheet, report: DayReport, lang: str) -> None:
     _sheet(sheet, labels.CLASSES, labels.CLASS_HEAD, lang)
     for row in class_rows(report, lang):
-        sheet.append([*row[:-1], row[-1] / 100])
+        add_row(sheet, [*row[:-1], row[-1] / 100])
 
 
 def class_rows(report: DayReport, lang: str) -> list[tuple[str, int, int, int, int, int, int, int]]:
@@ -63,27 +64,28 @@ def _missing(sheet: Worksheet, report: DayReport, lang: str) -> None:
     for c in report.classes:
         for m in c.missing:
             status = labels.ABSENT if m.absent else labels.WAITING
-            sheet.append([c.class_name, m.person.student_no, m.person.name, status.get(lang)])
+            add_row(sheet, [c.class_name, m.person.student_no, m.person.name, status.get(lang)])
 
 
 def _overrides(sheet: Worksheet, report: DayReport, lang: str) -> None:
     _sheet(sheet, labels.OVERRIDES, labels.OVERRIDE_HEAD, lang)
     for e in report.overrides:
-        sheet.append([e.person.class_name, e.person.student_no, e.person.name, e.version, e.at.strftime("%Y-%m-%d %H:%M"),
-                      e.operator, labels.KINDS[e.kind].get(lang), e.reason])
+        add_row(sheet, [e.person.class_name, e.person.student_no, e.person.name, e.version,
+                        e.at.strftime("%Y-%m-%d %H:%M"), e.operator, labels.KINDS[e.kind].get(lang), e.reason])
 
 
 def _identities(sheet: Worksheet, report: DayReport, lang: str) -> None:
     _sheet(sheet, labels.IDENTITIES, labels.IDENTITY_HEAD, lang)
     for v in report.identities:
-        sheet.append([v.person.class_name, v.person.student_no, v.person.name, v.version, v.at.strftime("%Y-%m-%d %H:%M"),
-                      *(words.get(lang) for words in labels.identity_words(v.against, v.level, v.other_student)),
-                      v.score, v.reason])
+        add_row(sheet, [v.person.class_name, v.person.student_no, v.person.name, v.version,
+                        v.at.strftime("%Y-%m-%d %H:%M"),
+                        *(words.get(lang) for words in labels.identity_words(v.against, v.level, v.other_student)),
+                        v.score, v.reason])
 
 
 def _day(sheet: Worksheet, report: DayReport, lang: str) -> None:
     sheet.title = labels.DAY.get(lang)
-    sheet.append([title(report, lang)])
+    add_row(sheet, [title(report, lang)])
     sheet.append([labels.PHOTOS_TODAY.format(photos=report.photos, students=report.students).get(lang)])
     median = (labels.MEDIAN.format(seconds=round(report.median_to_photo_s), n=report.timed_photos)
               if report.median_to_photo_s is not None else labels.NO_MEDIAN)
@@ -92,7 +94,7 @@ def _day(sheet: Worksheet, report: DayReport, lang: str) -> None:
     stations = sorted(report.per_hour)
     hours = sorted({h for counts in report.per_hour.values() for h in counts})
     first = sheet.max_row + 1
-    sheet.append([labels.HOUR_HEAD.get(lang), *stations])
+    add_row(sheet, [labels.HOUR_HEAD.get(lang), *stations])
     for hour in hours:
         sheet.append([labels.hour_label(hour), *(report.per_hour[s][hour] for s in stations)])
     sheet.column_dimensions["A"].width = 14

@@ -1,4 +1,5 @@
-"""Class names as schools write them reach their registrar pages: a slash, a hash, HTML-like text."""
+"""Names as schools write them on the registrar's pages: a class with a slash, a hash or HTML-like text has its
+page; a name Excel would run as a formula stays text in the exports."""
 
 from __future__ import annotations
 
@@ -32,3 +33,24 @@ def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> No
             assert web.get("/classes/不存在的班").status_code == 404
     finally:
         server.stop()
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_missing_list_exports(tmp_path: Path) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    password = init_server(tmp_path / "srv").registrar_password
+    server = LiveServer(ServerContext(tmp_path / "srv"))
+    server.context.store.upsert_students([{"student_no": "20210101", "name": "=HYPERLINK(\"http://x.cn\",\"点我\")",
+                                           "class_name": "软件2101", "id_number": ""}])
+    server.start()
+    try:
+        with server.client(auth=("registrar", password)) as web:
+            listed = web.get("/missing.csv").content.decode("utf-8-sig")
+            sheet = load_workbook(io.BytesIO(web.get("/missing.xlsx").content)).active
+    finally:
+        server.stop()
+    assert "\"'=HYPERLINK(" in listed and ",\"=HYPERLINK(" not in listed
+    name = sheet["C2"]
+    assert name.value == "=HYPERLINK(\"http://x.cn\",\"点我\")" and name.data_type == "s"

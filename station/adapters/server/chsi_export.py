@@ -18,6 +18,7 @@ from station.adapters.server.intake import read_blob
 from station.adapters.server.safe_names import UNSAFE_NAME, file_in
 from station.storage.atomic import write_atomic
 from station.storage.envelope import EnvelopeError
+from station.spreadsheet import csv_rows
 
 NAME_BY = ("id_number", "student_no")
 CHSI_SIZE = (480, 640)
@@ -78,7 +79,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number")
         index_rows.append([student_no, student["name"], student["class_name"], path.name, upload.captured_at])
         report.written += 1
     out = io.StringIO()
-    csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *index_rows])
+    csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *csv_rows(index_rows)])
     _write(target, target / "index.csv", out.getvalue().encode("utf-8-sig"))
     return report
 

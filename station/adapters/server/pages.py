@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from station.localtime import local_time
 from station.adapters.server.store import MetaStore, Upload, UploadFace
+from station.spreadsheet import add_row, csv_rows
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
 THUMB_WIDTH = 120  # px: the registrar compares two faces, not checks the photo
@@ -79,7 +80,7 @@ def missing_csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(MISSING_HEADER)
-    writer.writerows(rows)
+    writer.writerows(csv_rows(rows))
     return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel on Windows read the Chinese
 
 
@@ -89,7 +90,7 @@ def missing_xlsx(rows: list[list[str]]) -> bytes:
     sheet.title = "未拍摄名单"
     sheet.append(MISSING_HEADER)
     for row in rows:
-        sheet.append(row)
+        add_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
