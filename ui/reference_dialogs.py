@@ -3,11 +3,13 @@ the capture session off the UI thread (the same checks as `photo-station roster 
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from station.capture.session import CaptureSession
@@ -27,7 +29,12 @@ PICK_FOLDER = Text("选择参考照片所在的文件夹（文件名为学号或
 ZIP_FILTER = Text("压缩包 (*.zip)", "Zip files (*.zip)")
 WORKING = Text("正在导入参考照片，请稍候…", "Importing the reference photos, please wait…")
 FETCHING = Text("正在从服务器获取参考照片，请稍候…", "Fetching the reference photos from the server, please wait…")
-CHECKED = Text("已检查 {n} 张", "{n} checked")
+CHECKED = Text("已检查 {n} 张", " {n} checked")
+STOP = Text("停止", "Stop")
+STOPPING = Text("正在停止：当前这张照片检查完即停…", "Stopping after the photo being checked…")
+STOPPED = Text("已按要求停止，其余照片没有检查；再次导入时已导入的照片算作未变。",
+               "Stopped as asked: the other photos were not checked; import again to go on (those imported count as "
+               "unchanged).")
 SUMMARY = Text("新增 {imported} 张，更新 {updated} 张，未变 {unchanged} 张，拒绝 {refused} 张",
                "{imported} added, {updated} updated, {unchanged} unchanged, {refused} refused")
 REFUSED_BY = Text("拒绝原因：{counts}", "Refused: {counts}")
@@ -57,13 +64,16 @@ def code_word(code: str) -> str:
 class ReferenceImportDialog(QDialog):
     """Starts the import at once and says how far it got; then the counts, and every refused photo with its
     problem in a word and the reason in full, so the registrar can fix the files. It closes only once the import
-    is over (each photo is kept as it is checked, so the count said is what was imported)."""
+    is over (each photo is kept as it is checked, so the count said is what was imported); 停止 ends it after the
+    photo being checked."""
 
     def __init__(self, session: CaptureSession, source: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE if source is not None else FROM_SERVER))
         self.session, self.source = session, source
         self.report: ReferenceReport | None = None
+        self.working = False
+        self._stop = threading.Event()
         layout = QVBoxLayout(self)
         self.status = QLabel(t(WORKING if source is not None else FETCHING))
         self.status.setObjectName("message")
@@ -84,16 +94,24 @@ class ReferenceImportDialog(QDialog):
         layout.addWidget(self.table)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.rejected.connect(self.reject)
-        self.buttons.setEnabled(False)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setEnabled(False)
+        self.stop_button = QPushButton(t(STOP))
+        self.stop_button.setAutoDefault(False)  # a scanner's Enter typed into the dialog does not stop the import
+        self.stop_button.clicked.connect(self.stop)
+        self.buttons.addButton(self.stop_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(self.buttons)
         self.resize(560, 0)
 
-    @property
-    def working(self) -> bool:
-        return self.busy.isVisible()
-
     def start(self) -> None:
-        run_task(lambda: self.session.import_references(self.source, self._progress), self._done, self._failed)
+        self.working = True
+        run_task(lambda: self.session.import_references(self.source, self._progress, self._stop), self._done,
+                 self._failed)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.stop_button.setEnabled(False)
+        self.status.setText(t(STOPPING))
 
     def _progress(self, n: int) -> None:
         """On the worker thread: the count goes to the UI thread."""
@@ -104,7 +122,7 @@ class ReferenceImportDialog(QDialog):
             super().reject()
 
     def _checked(self, n: int) -> None:
-        if self.working:
+        if self.working and not self._stop.is_set():
             self.status.setText(f"{t(WORKING if self.source is not None else FETCHING)}{t(CHECKED.format(n=n))}")
 
     def _done(self, report: ReferenceReport) -> None:
@@ -116,9 +134,11 @@ class ReferenceImportDialog(QDialog):
         if counts:
             lines.append(t(REFUSED_BY.format(counts=t(LIST_SEP).join(
                 t(COUNT.format(word=code_word(code), n=n)) for code, n in sorted(counts.items(), key=lambda i: _order(i[0]))))))
+        if report.stopped:
+            lines.append(t(STOPPED))
         if report.imported or report.updated:
             lines.append(t(NEXT_PRESS))
-        self._say("\n".join(lines), "warn" if report.rejected else "ok")
+        self._say("\n".join(lines), "warn" if report.rejected or report.stopped else "ok")
         self._list(report)
 
     def _failed(self, exc: BaseException) -> None:
@@ -130,8 +150,10 @@ class ReferenceImportDialog(QDialog):
         raise exc  # to the error reporter: logged with its details
 
     def _finished(self) -> None:
+        self.working = False
         self.busy.hide()
-        self.buttons.setEnabled(True)
+        self.stop_button.hide()
+        self.close_button.setEnabled(True)
 
     def _list(self, report: ReferenceReport) -> None:
         refused = sorted(report.rejected, key=lambda r: (_order(r.code), r.file))

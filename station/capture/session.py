@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -507,14 +508,16 @@ class CaptureSession:
         """Whom the photographer calls next, by full name (only the queue screen masks names)."""
         return next_waiting(self.queue_board(mask_names=False))
 
-    def import_references(self, source: Path | None, progress: Progress | None = None) -> ReferenceReport:
+    def import_references(self, source: Path | None, progress: Progress | None = None,
+                          stop: threading.Event | None = None) -> ReferenceReport:
         """Meant for a worker thread, like `print_sheet`: reference photos from a folder or zip (`source`), or the
         ones the receiving server holds that this station lacks (None), checked and sealed as by `photo-station
-        roster photos`. The next press reads the face gallery again (its stamp changed)."""
+        roster photos` (`stop` set: the import ends after the photo being checked). The next press reads the face
+        gallery again (its stamp changed)."""
         with self.station.for_this_thread() as station:
             if source is None:
-                return fetch_references(station, self.store.key.key, progress=progress)
-            return import_reference_photos(station, source, self.store.key.key, progress=progress)
+                return fetch_references(station, self.store.key.key, progress=progress, stop=stop)
+            return import_reference_photos(station, source, self.store.key.key, progress=progress, stop=stop)
 
     def has_roster(self) -> bool:
         return bool(class_names(self.station.db))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -69,6 +70,7 @@ class ReferenceReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Refused] = field(default_factory=list)
+    stopped: bool = False  # asked to stop before every photo was checked (the window's 停止)
 
     def to_json(self, lang: str | None = None) -> dict:
         return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
@@ -168,12 +170,12 @@ Progress = Callable[[int], None]  # hears how many photos were checked so far (a
 
 def import_reference_photos(station: Station, source: Path, station_key: bytes,
                             embedder: FaceEmbedder | None = None, roster: Path | None = None,
-                            progress: Progress | None = None) -> ReferenceReport:
+                            progress: Progress | None = None, stop: threading.Event | None = None) -> ReferenceReport:
     """Check, seal and register every reference photo in `source` (folder or zip); `roster` is a roster file
     whose 照片 column names each student's photo file."""
     check_source(source)
     photo_names = photo_column(roster) if roster is not None else None
-    report = import_entries(station, source_entries(source), station_key, embedder, photo_names, progress)
+    report = import_entries(station, source_entries(source), station_key, embedder, photo_names, progress, stop)
     if not (report.imported or report.updated or report.unchanged or report.rejected):  # not "0 added" as if all went well
         raise StationError(NO_PHOTOS.format(path=source))
     return report
@@ -181,9 +183,10 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
 
 def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]], station_key: bytes,
                    embedder: FaceEmbedder | None = None, photo_names: dict[str, str] | None = None,
-                   progress: Progress | None = None) -> ReferenceReport:
+                   progress: Progress | None = None, stop: threading.Event | None = None) -> ReferenceReport:
     """Check, seal and register reference photos given as (file name, bytes) wherever they come from: a folder,
-    a zip, or the receiving server (named by student number)."""
+    a zip, or the receiving server (named by student number). `stop` set: no photo after the one being checked
+    (each is kept as it is checked)."""
     server_key = load_link(station.db).server_key()  # photos are sealed for the server too, as captures are
     report = ReferenceReport()
     outcomes = checked_entries(station.db, entries, embedder or FaceEmbedder(), photo_names)
@@ -194,6 +197,9 @@ def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]]
             _store(station, report, outcome, server_key, station_key)
         if progress is not None:
             progress(checked)
+        if stop is not None and stop.is_set():
+            report.stopped = True
+            break
     return report
 
 

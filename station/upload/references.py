@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -33,7 +34,8 @@ UNREACHABLE = Text("无法从服务器取得参考照片：{reason}", "cannot fe
 
 
 def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedder | None = None,
-                     timeout: float = TIMEOUT, progress: Progress | None = None) -> ReferenceReport:
+                     timeout: float = TIMEOUT, progress: Progress | None = None,
+                     stop: threading.Event | None = None) -> ReferenceReport:
     """Import the server's reference photos this station lacks; those it holds already count as unchanged."""
     link = load_link(station.db)
     problem = link.upload_problem or (None if link.can_upload else NOT_LINKED)
@@ -45,7 +47,8 @@ def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedde
         with client_for(link, timeout) as client:
             listed = _json(client.get("/api/v1/references"))["references"]
             wanted = [r["student_no"] for r in listed if have.get(r["student_no"]) != r["sha256"]]
-            report = import_entries(station, _photos(client, wanted), station_key, embedder, progress=progress)
+            report = import_entries(station, _photos(client, wanted), station_key, embedder, progress=progress,
+                                    stop=stop)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         raise StationError(UNREACHABLE.format(reason=exc)) from exc
     report.unchanged += len(listed) - len(wanted)

@@ -46,13 +46,16 @@ def pick(path: Path) -> None:
     on_next_dialog(act, kind=QFileDialog)
 
 
-def read_when_done(seen: list[dict]) -> None:
-    """Wait for the next import dialog to finish (Esc is tried while it works), note what it says, close it."""
+def read_when_done(seen: list[dict], stop: bool = False) -> None:
+    """Wait for the next import dialog to finish (Esc is tried while it works, and 停止 when `stop`), note what it
+    says, close it."""
     def act(dialog: ReferenceImportDialog, tried: list[bool]) -> None:
         if dialog.working:
             if not tried:
                 dialog.reject()
-                tried.append(dialog.isVisible())
+                tried.append(dialog.isVisible() and not dialog.close_button.isEnabled())
+                if stop:
+                    dialog.stop_button.click()
             QTimer.singleShot(50, lambda: act(dialog, tried))
             return
         rows = [tuple(dialog.table.item(r, c).text() for c in range(3)) for r in range(dialog.table.rowCount())]
@@ -103,8 +106,11 @@ def test_reference_photos_from_a_zip_update_what_changed(qtbot, make_window, fra
                                                         tmp_path: Path) -> None:
     window = make_window(frames)
     checked: list[int] = []
-    first = window.session.import_references(DEMO_REFERENCES, checked.append)  # as the demo does at its start
-    assert (first.imported, checked) == (2, [1, 2])
+    stop = threading.Event()
+    first = window.session.import_references(DEMO_REFERENCES, lambda n: (checked.append(n), stop.set()), stop)
+    assert (first.imported, first.stopped, checked) == (1, True, [1])  # stopped after the photo being checked
+    rest = window.session.import_references(DEMO_REFERENCES, checked.append)  # as the demo does at its start
+    assert (rest.imported, rest.unchanged, rest.stopped, checked) == (1, 1, False, [1, 1, 2])
     before = held(station)
     archive = tmp_path / "photos.zip"
     ok, reencoded = cv2.imencode(".jpg", cv2.imread(str(DEMO_REFERENCES / f"{ZHAO}.jpg")), [cv2.IMWRITE_JPEG_QUALITY, 80])
@@ -120,6 +126,26 @@ def test_reference_photos_from_a_zip_update_what_changed(qtbot, make_window, fra
     assert seen[0]["level"] == "ok" and not seen[0]["table"]
     after = held(station)
     assert after[LIN] == before[LIN] and after[ZHAO] != before[ZHAO]
+
+
+def test_stop_ends_an_import_after_the_photo_being_checked(qtbot, make_window, frames: Path, station,
+                                                           tmp_path: Path) -> None:
+    window = make_window(frames)
+    folder = tmp_path / "学籍照片"
+    folder.mkdir()
+    numbers = [no for (no,) in station.db.execute("SELECT student_no FROM students ORDER BY student_no LIMIT 6")]
+    for i, no in enumerate(numbers):
+        (folder / f"{no}.jpg").write_bytes((DEMO_REFERENCES / f"{(LIN, ZHAO)[i % 2]}.jpg").read_bytes())
+    seen: list[dict] = []
+    pick(folder)
+    read_when_done(seen, stop=True)
+    trigger(window, "导入参考照片（文件夹）…")
+    qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
+    kept = len(held(station))
+    assert 1 <= kept < len(numbers)  # stopped long before the sixth: the face models were still loading
+    assert seen[0]["status"] == (f"新增 {kept} 张，更新 0 张，未变 0 张，拒绝 0 张\n"
+                                 "已按要求停止，其余照片没有检查；再次导入时已导入的照片算作未变。\n下次拍照时即与新的参考照片比对。")
+    assert seen[0]["level"] == "warn"
 
 
 @pytest.fixture
