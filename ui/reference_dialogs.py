@@ -132,8 +132,8 @@ class ReferenceImportDialog(QDialog):
                                   refused=len(report.rejected)))]
         counts = Counter(r.code for r in report.rejected)
         if counts:
-            lines.append(t(REFUSED_BY.format(counts=t(LIST_SEP).join(
-                t(COUNT.format(word=code_word(code), n=n)) for code, n in sorted(counts.items(), key=lambda i: _order(i[0]))))))
+            said = (t(COUNT.format(word=code_word(code), n=counts[code])) for code in sorted(counts, key=_order))
+            lines.append(t(REFUSED_BY.format(counts=t(LIST_SEP).join(said))))
         if report.stopped:
             lines.append(t(STOPPED))
         if report.imported or report.updated:

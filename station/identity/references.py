@@ -176,7 +176,8 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
     check_source(source)
     photo_names = photo_column(roster) if roster is not None else None
     report = import_entries(station, source_entries(source), station_key, embedder, photo_names, progress, stop)
-    if not (report.imported or report.updated or report.unchanged or report.rejected):  # not "0 added" as if all went well
+    if not (report.imported or report.updated or report.unchanged or report.rejected or report.stopped):
+        # not "0 added" as if all went well
         raise StationError(NO_PHOTOS.format(path=source))
     return report
 
@@ -189,6 +190,8 @@ def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]]
     (each is kept as it is checked)."""
     server_key = load_link(station.db).server_key()  # photos are sealed for the server too, as captures are
     report = ReferenceReport()
+    if stop is not None:
+        entries = _until(stop, entries, report)
     outcomes = checked_entries(station.db, entries, embedder or FaceEmbedder(), photo_names)
     for checked, outcome in enumerate(outcomes, 1):
         if isinstance(outcome, Refused):
@@ -197,10 +200,17 @@ def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]]
             _store(station, report, outcome, server_key, station_key)
         if progress is not None:
             progress(checked)
-        if stop is not None and stop.is_set():
-            report.stopped = True
-            break
     return report
+
+
+def _until(stop: threading.Event, entries: Iterable[tuple[str, bytes | None]],
+           report: ReferenceReport) -> Iterator[tuple[str, bytes | None]]:
+    """The entries until `stop` is set; the report says when some were left."""
+    for entry in entries:
+        if stop.is_set():
+            report.stopped = True
+            return
+        yield entry
 
 
 @dataclass(frozen=True)
