@@ -104,6 +104,18 @@ def _held(response: httpx.Response) -> bool:
         return False
 
 
+def _answer(response: httpx.Response, key: str, kind: type) -> object:
+    """`key` of the server's JSON object, of type `kind`. An error status raises httpx's error; a proxy's page, a
+    list or a value of another type is a ValueError like JSON that does not parse, so a stranger answering at the
+    address is "no answer", never a traceback."""
+    response.raise_for_status()
+    body = response.json()
+    value = body.get(key) if isinstance(body, dict) else None
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError(f"not the receiving server's answer ({key}): {response.text[:80]!r}")
+    return value
+
+
 def _refusal_detail(response: httpx.Response) -> Text:
     try:
         detail = response.json().get("detail")
@@ -274,8 +286,7 @@ class Uploader:
         try:
             with client_for(link, self.settings.timeout) as client:
                 response = client.get("/api/v1/holdings")
-                response.raise_for_status()
-                held = set(response.json()["uids"])
+                held = {uid for uid in _answer(response, "uids", list) if isinstance(uid, str)}
                 requeued = outbox.requeue(self.db, [u for u in outbox.done_uids(self.db) if u not in held])
                 client.post("/api/v1/heartbeat", json=outbox.queue_health(self.db).to_json())
                 self._send_audit(client)
@@ -297,15 +308,13 @@ class Uploader:
 
     def _send_audit_entries(self, client: httpx.Client) -> None:
         response = client.get("/api/v1/audit/head")
-        response.raise_for_status()
-        held = int(response.json()["seq"])
+        held = _answer(response, "seq", int)
         while batch := audit_entries(self.db, after=held, limit=AUDIT_BATCH):
             response = client.post("/api/v1/audit", json={"entries": [asdict(e) for e in batch]})
             if response.status_code == 409:
                 logger.warning("the server refused the audit log after entry %d: %s", held, response.text[:300])
                 break
-            response.raise_for_status()
-            held = int(response.json()["seq"])
+            held = _answer(response, "seq", int)
 
 
 def _wrong_certificate(exc: BaseException | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from contextlib import contextmanager
 
 from station.storage.captures import CaptureStore, stored_capture
 from station.adapters.server.intake import read_blob
@@ -118,36 +119,45 @@ def test_a_photo_over_the_server_s_limit_fails_with_its_reason_instead_of_retryi
     assert server.context.store.uploads() == []
 
 
-async def _proxy_page(scope, receive, send) -> None:
-    """Whatever answers at the server's address when the server itself is not behind it (a reverse proxy's
-    default page): 200 to everything, and not the receiving server's receipt."""
-    if scope["type"] != "http":
-        return
-    while (await receive()).get("more_body"):
-        pass
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
-    await send({"type": "http.response.body", "body": b"<html>Welcome to nginx!</html>"})
+def _answering(body: bytes, content_type: bytes):
+    """An ASGI app that answers 200 and `body` to everything: whatever answers at the server's address when the
+    server itself is not behind it (a reverse proxy's default page, another service)."""
+    async def app(scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", content_type)]})
+        await send({"type": "http.response.body", "body": body})
+    return app
 
 
-def test_a_200_that_is_not_the_server_s_receipt_leaves_the_photo_queued(station, key, server):
+@contextmanager
+def _stranger_at(server, app):
+    """`app` at the stopped server's address, with its certificate (so the pin holds): a misrouted proxy."""
     import threading
 
     import uvicorn
 
-    store = CaptureStore(station, key)
-    store.save("20200001", b"c", b"o", operator="op")
     server.stop()
     cert, tls_key = server.context.tls_files()
-    stranger = uvicorn.Server(uvicorn.Config(_proxy_page, host="127.0.0.1", port=server.port, log_level="warning",
+    stranger = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=server.port, log_level="warning",
                                              lifespan="off", ssl_certfile=str(cert), ssl_keyfile=str(tls_key)))
     thread = threading.Thread(target=stranger.run, daemon=True)
     thread.start()
     assert wait_until(lambda: stranger.started, timeout=10)
     try:
-        Uploader(station.home, key, FAST).drain()
+        yield
     finally:
         stranger.should_exit = True
         thread.join(10)
+
+
+def test_a_200_that_is_not_the_server_s_receipt_leaves_the_photo_queued(station, key, server):
+    store = CaptureStore(station, key)
+    store.save("20200001", b"c", b"o", operator="op")
+    with _stranger_at(server, _answering(b"<html>Welcome to nginx!</html>", b"text/html")):
+        Uploader(station.home, key, FAST).drain()
     health = outbox.queue_health(station.db)
     assert health.done == 0 and health.waiting == 1
     assert "不是接收服务器的确认" in health.last_error.zh
@@ -157,6 +167,23 @@ def test_a_200_that_is_not_the_server_s_receipt_leaves_the_photo_queued(station,
         station.db.execute("UPDATE outbox SET next_attempt_at = 0")
     Uploader(station.home, key, FAST).drain()
     assert outbox.queue_health(station.db).done == 1 and len(server.context.store.uploads()) == 1
+
+
+def test_reconciling_with_a_stranger_that_answers_json_of_another_shape_is_no_answer(station, key, server,
+                                                                                       monkeypatch):
+    """queue --reconcile: a list where the server's {"uids": [...]} belongs ended the command with a TypeError."""
+    from tests.cli import run_cli
+    from tests.upload.kit import PASSPHRASE
+
+    CaptureStore(station, key).save("20200001", b"c", b"o", operator="op")
+    Uploader(station.home, key, FAST).drain()
+    home = station.home
+    station.close()
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", PASSPHRASE)
+    with _stranger_at(server, _answering(b"[1, 2, 3]", b"application/json")):
+        result = run_cli("queue", "--reconcile", "--json", home=home)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    assert json.loads(result.stdout)["done"] == 1  # nothing re-queued on a stranger's word
 
 
 def test_a_server_whose_disk_is_full_keeps_nothing_half_and_the_photo_waits_with_the_reason(home, tiny_disk):
