@@ -41,14 +41,20 @@ def header_key(header_cell: str) -> str:
 def find_header(
     sheet: Sheet, aliases: dict[str, tuple[str, ...]] = ALIASES, required: tuple[str, ...] = REQUIRED
 ) -> Header | None:
-    """The first of the top rows naming all required fields (titles above it are skipped)."""
+    """The first of the top rows naming all required fields (titles above it are skipped). A header of two rows
+    counts too: 学号 and 姓名 merged down over both, 班级 and 性别 under a merged 基本信息 (the row above names a
+    field where the row itself has nothing that names one)."""
     lookup = {header_key(alias): field for field, names in aliases.items() for alias in names}
+    above: list[str] = []
     for index, (row_no, cells) in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
         columns: dict[str, int] = {}
-        for position, cell in enumerate(cells):
-            field = lookup.get(header_key(cell))
+        for position in range(max(len(cells), len(above))):
+            field = lookup.get(header_key(cells[position])) if position < len(cells) else None
+            if field is None and position < len(above):
+                field = lookup.get(header_key(above[position]))
             if field and field not in columns:
                 columns[field] = position
         if all(f in columns for f in required):
             return Header(row_no, index, columns)
+        above = cells
     return None

@@ -252,3 +252,24 @@ def test_two_imports_at_once_never_break_a_uniqueness_rule(station: Station, tmp
         thread.join()
     assert all(not isinstance(o, Exception) for o in outcomes), outcomes
     assert sorted(o.imported for o in outcomes) == [0, 1500]  # whoever came second finds every code taken
+
+
+def test_a_two_row_header_with_merged_cells_is_read(home: Path, tmp_path: Path) -> None:
+    """学号 and 姓名 merged down over two header rows, 性别 and 班级 under a merged 基本信息, a merged title above."""
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    sheet.append(["2021届毕业生名单"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["学号", "姓名", "基本信息", None])
+    sheet.append([None, None, "性别", "班级"])
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:B3")
+    sheet.merge_cells("C2:D2")
+    sheet.append(["2021001", "张三", "男", "计科2101"])
+    path = tmp_path / "名单.xlsx"
+    wb.save(path)
+    result = run_cli("roster", "import", str(path), "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    assert json_lines(result) == [{"imported": 1, "updated": 0, "unchanged": 0, "rejected": []}]
+    found = json_lines(run_cli("lookup", "2021001", "--json", home=home))[0]
+    assert (found["name"], found["gender"], found["class"]) == ("张三", "男", "计科2101")
