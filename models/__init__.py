@@ -38,6 +38,6 @@ def write_manifest(doc: dict, models_dir: Path = MODELS_DIR) -> None:
 
 
 def region_model_files(models_dir: Path = MODELS_DIR) -> list[Path]:
-    """Every region model on disk (the face-verification files excepted: they have no sidecar)."""
+    """Every region model on disk (the fixed files excepted: face verification and the lens network, no sidecar)."""
     fixed = set(read_manifest(models_dir).get("fixed", {}))
     return sorted(p for p in models_dir.glob("*/*.onnx") if p.parent.name not in fixed)

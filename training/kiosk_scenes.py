@@ -46,12 +46,20 @@ def compose(portrait: np.ndarray, mask: np.ndarray, ground: np.ndarray,
             clothes: tuple[int, int, int] | None = None, seed: int = 0) -> np.ndarray:
     """`portrait` (BGR) with its parsing `mask` pasted on `ground` (a frame-sized backdrop), over a
     torso dressed in `clothes` (BGR; default: the colour of the portrait's own clothes, else dark)."""
-    height, width = ground.shape[:2]
     x0, y0, side = placement(ground.shape)
-    face = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
-    person = cv2.resize((mask > 0).astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST)
     frame = ground.copy()
     _draw_torso(frame, (x0 + side // 2, y0 + side), side, clothes or _clothes_colour(portrait, mask), seed)
+    return paste(portrait, mask, frame)
+
+
+def paste(portrait: np.ndarray, mask: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """`portrait`'s person (non-zero `mask`) pasted at its placement on a copy of `frame` (the backdrop and torso
+    already drawn: a caller composing many portraits on one scene draws them once)."""
+    height = frame.shape[0]
+    x0, y0, side = placement(frame.shape)
+    face = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
+    person = cv2.resize((mask > 0).astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST)
+    frame = frame.copy()
     alpha = cv2.GaussianBlur(person.astype(np.float32), (5, 5), 0)[:, :, None]
     rows = min(side, height - y0)
     region = frame[y0:y0 + rows, x0:x0 + side].astype(np.float32)

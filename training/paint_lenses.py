@@ -4,7 +4,8 @@ No labelled set of lens wearers exists, so this makes one: on a face with the st
 gives an iris centre and four iris-edge points per eye), each eye gets a printed lens: a colour (grey, blue, green,
 hazel, brown, or the black "big eye" ring), a radial streak pattern with a darker limbal ring, a clear pupil zone,
 35-70 % opacity, a radius 1.0-1.35 times the iris's, clipped to the eye opening (the eyelid contour of the mesh)
-and with the corneal highlight left showing through. Training only: the station never paints anything.
+and with the corneal highlight left showing through. A painted portrait can then be composed into a kiosk frame
+(KioskFrames) and meshed again there, as the station would see it. Training only: the station never paints anything.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import cv2
 import numpy as np
 
 from station.compliance.irises import eye_opening, iris_circle
+from station.face import FaceMesher
+from training import kiosk_scenes as scenes
+from training.datasets import load_mask
 
 # Colour families of lenses sold in China, as OpenCV HSV ranges (hue 0-180): (hue, saturation, value).
 COLOURS: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float, float]]] = {
@@ -114,3 +118,34 @@ def light_eyed(lab: np.ndarray) -> bool:
     leans blue or green (b* + a*/2 <= 1). Chosen by eye on montages of the train part (about 20 in 24 picked faces
     show light eyes; brown eyes sit at b* 5-15); 7 % of the celebahq + celebamaskhq faces."""
     return bool(lab[0] >= 25 and lab[2] + lab[1] / 2 <= 1)
+
+
+def person(dataset: str, file: str, image: np.ndarray) -> np.ndarray:
+    """The person mask to compose a portrait with: celebamaskhq's parsing mask, else the whole square portrait
+    (only the eyes are measured in these frames)."""
+    return load_mask(file) if dataset == "celebamaskhq" else np.ones(image.shape[:2], np.uint8)
+
+
+class KioskFrames:
+    """Portraits composed on one blue kiosk scene (backdrop and a dark jacket drawn once: drawing them costs
+    half a second a frame), the frame then shrunk as a smaller camera frame would be."""
+
+    SHRINK = (0.72, 1.0)  # 1280x720 down to about 920x520: an iris about 14-19 px wide
+
+    def __init__(self) -> None:
+        blank = np.zeros((8, 8, 3), np.uint8)
+        self.scene = scenes.compose(blank, blank[:, :, 0], scenes.backdrop("blue", np.random.default_rng(5)),
+                                    clothes=(60, 45, 40))
+
+    @classmethod
+    def shrink(cls, rng: np.random.Generator) -> float:
+        return float(rng.uniform(*cls.SHRINK))
+
+    def measured(self, mesher: FaceMesher, portrait: np.ndarray, mask: np.ndarray, shrink: float
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The kiosk frame and the mesh points the station's face mesh finds in it, or None (no face found)."""
+        frame = scenes.paste(portrait, mask, self.scene)
+        if shrink < 0.999:
+            frame = cv2.resize(frame, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        faces = mesher.detect(frame)
+        return (frame, faces[0].points) if faces else None

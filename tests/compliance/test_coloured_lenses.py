@@ -1,6 +1,7 @@
 """The coloured_lenses (美瞳) check on a real face: a lens painted on it is asked about and the clean face passes,
-by default it never blocks and a school's policy can make it, the question outlines both irises, `check --json`
-carries it with its level, and a station without its weights says the check is unavailable."""
+as a portrait and in a 1280x720 kiosk frame; by default it never blocks and a school's policy can make it, the question
+outlines both irises, `check --json` carries it with its level, and a station without its network says the check is
+unavailable."""
 
 from __future__ import annotations
 
@@ -12,16 +13,17 @@ import numpy as np
 import pytest
 
 from station.compliance import ComplianceEngine
-from station.compliance.irises import LensModel, iris_circle
+from station.compliance.irises import LENS_FILE, PATCH, LensModel, eye_patches, iris_circle
 from station.compliance.policy import DEFAULT_POLICY, Policy
 from station.compliance.regions import rule_regions
 from station.compliance.results import FAIL, LOOK, PASS, UNAVAILABLE
 from tests.cli import json_lines, run_cli
-from tests.compliance.conftest import test_split
+from tests.compliance.conftest import portrait_and_mask, test_split
+from training import kiosk_scenes as scenes
 from training.paint_lenses import paint, random_lens
 
-# A celebamaskhq test portrait (512 px: an iris about 23 px wide, as at a kiosk) with dark eyes, and a blue lens of a
-# fixed print painted on it (scores 0.12 clean, 0.97 painted when chosen; look is 0.867).
+# A celebamaskhq test portrait (512 px: an iris about 23 px wide) with dark eyes, and a blue lens of a fixed print
+# painted on it (scores 0.02 clean, 0.94 painted as a portrait, 0.02 and 0.99 in a kiosk frame; look is 0.736).
 PORTRAIT = 3
 LENS_SEED = 3
 
@@ -40,6 +42,28 @@ def test_a_painted_lens_is_asked_about_and_the_clean_face_passes(clean_and_paint
     lens = painted.checks["coloured_lenses"]
     assert lens.level == LOOK and lens.ok and lens.message.zh == "美瞳？请目视确认"
     assert ("coloured_lenses", lens) in painted.questions
+
+
+def test_at_kiosk_scale_a_painted_lens_is_asked_about_and_the_clean_face_passes(faces_dir: Path, clean_and_painted,
+                                                                                 engine) -> None:
+    """The portraits composed into a 1280x720 kiosk frame (iris about 19 px), the face mesh found again there."""
+    _, mask = portrait_and_mask(faces_dir, PORTRAIT)
+    clean, painted = (engine.analyze(scenes.compose(image, mask, scenes.backdrop("blue", np.random.default_rng(0))))
+                      for image in clean_and_painted)
+    assert 2 * iris_circle(clean.face.points, 0)[1] < 22
+    assert clean.checks["coloured_lenses"].level == PASS
+    assert painted.checks["coloured_lenses"].level == LOOK
+
+
+def test_an_eye_patch_is_the_same_at_any_frame_scale(faces_dir: Path, clean_and_painted, engine) -> None:
+    """The network sees each iris centred at a fixed radius: the portrait halved gives nearly the same patches,
+    much nearer than another person's eyes are."""
+    image = clean_and_painted[0]
+    half = cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    other = cv2.imread(str(faces_dir / "celebamaskhq" / test_split("celebamaskhq")[PORTRAIT + 1]))
+    full, small, someone = (eye_patches(im, engine.analyze(im).face.points) for im in (image, half, other))
+    assert full.shape == (2, 4, PATCH, PATCH) and full[:, 3, PATCH // 2, PATCH // 2].min() > 0.9  # iris inside the lids
+    assert np.abs(full - small).mean() < 0.3 * np.abs(full - someone).mean()
 
 
 def test_by_default_it_never_blocks_and_a_school_can_make_it(clean_and_painted, engine, tmp_path: Path) -> None:
@@ -70,13 +94,14 @@ def test_check_json_carries_it_with_its_level(clean_and_painted, home: Path, tmp
     assert result.returncode == 0, result.stderr.decode()
     (line,) = json_lines(result)
     lens = line["checks"]["coloured_lenses"]
-    assert lens["level"] == LOOK and lens["ok"] and lens["score"] > 0.867 and "coloured_lenses" in line["questions"]
+    look = Policy.load()["coloured_lenses"].look
+    assert lens["level"] == LOOK and lens["ok"] and lens["score"] > look and "coloured_lenses" in line["questions"]
 
 
 def test_without_its_weights_the_check_is_unavailable(clean_and_painted, engine, tmp_path: Path) -> None:
-    (tmp_path / "coloured_lenses").mkdir()
-    broken = tmp_path / "coloured_lenses" / "coloured_lenses.json"
-    broken.write_text('{"weights": [1, 2], "bias": 0}', encoding="utf-8")
+    broken = tmp_path / LENS_FILE
+    broken.parent.mkdir()
+    broken.write_bytes(b"not an onnx graph")
     assert LensModel.load(tmp_path) is None and LensModel.load(tmp_path / "absent") is None
     with ComplianceEngine(engine.policy, engine.learned, lenses=None) as bare:
         lens = bare.analyze(clean_and_painted[0]).checks["coloured_lenses"]
