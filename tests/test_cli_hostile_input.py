@@ -60,12 +60,11 @@ def test_with_json_a_command_that_cannot_run_says_why_on_stdout_once(home: Path,
 
 
 def _fill(disk: Path) -> None:
-    with open(disk / "filler", "wb") as filler:
+    with open(disk / "filler", "wb", buffering=0) as filler:  # unbuffered: closing has nothing left to write
         try:
-            while True:
-                filler.write(b"\0" * 65536)
-                filler.flush()
-        except OSError:
+            while filler.write(b"\0" * 4096):
+                pass
+        except OSError:  # ENOSPC: the disk is full
             pass
 
 
@@ -158,3 +157,27 @@ def test_names_that_look_like_formulas_stay_text_in_the_reports_people_open(home
     assert set(FORMULAS) <= {c.value for c in cells}
     exported = audit.read_text(encoding="utf-8-sig")
     assert ",'=1+2," in exported and ",=1+2," not in exported
+
+
+def _calibrate(home: Path):
+    from station import ASSETS_DIR
+
+    return run_cli("check", "--calibrate-backdrop", str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"), home=home)
+
+
+def test_a_backdrop_calibration_that_cannot_be_saved_is_said(home: Path) -> None:
+    (home / "calibration").write_text("a file where the calibration folder goes", encoding="utf-8")
+    result = _calibrate(home)
+    said = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in said and "无法保存背景标定" in said, said
+
+
+def test_a_backdrop_calibration_on_a_full_disk_keeps_the_morning_s_whole(tiny_disk: Path) -> None:
+    home = tiny_disk / "home"
+    assert _calibrate(home).returncode == 0
+    morning = (home / "calibration" / "backdrop.toml").read_bytes()
+    _fill(tiny_disk)
+    result = _calibrate(home)
+    said = result.stderr.decode()
+    assert result.returncode == 3 and "Traceback" not in said and "磁盘空间不足" in said, said
+    assert (home / "calibration" / "backdrop.toml").read_bytes() == morning

@@ -25,6 +25,7 @@ from station.compliance.policy import CheckPolicy, Policy
 from station.errors import StationError
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
+from station.storage.atomic import write_atomic
 
 # Where versions before session 14 kept it, in the program folder: read by an engine loaded without a station
 # (scripts, tests) and copied once into a station's data folder that has none (backdrop_file).
@@ -37,6 +38,7 @@ NOT_BLUE = Text("标定失败：画面中的背景不是蓝色", "calibration fa
 TOO_LITTLE = Text("标定失败：画面中看不到足够的背景", "calibration failed: too little backdrop is visible")
 COLOUR_RANGE = ("hue_min", "hue_max", "min_saturation", "min_value")
 REFERENCE = ("lightness", "green_red", "blue_yellow")
+CANNOT_SAVE = Text("无法保存背景标定 {path}：{reason}", "cannot save the backdrop calibration {path}: {reason}")
 BAD_FILE = Text("背景标定文件有误：{path}", "the backdrop calibration file is invalid: {path}")
 
 
@@ -53,11 +55,14 @@ class BackdropColour:
     blue_yellow: float | None = None
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Written whole or not at all (a full disk leaves the morning's calibration, not half a file)."""
         lines = ["# Measured by 工作站 → 背景颜色标定 or `photo-station check --calibrate-backdrop IMAGE`; overrides",
                  "# [background] in the policy and is the light [backdrop_drift] compares the live backdrop with."]
         lines += [f"{name} = {value:.1f}" for name, value in self.__dict__.items() if value is not None]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        except OSError as exc:  # a file where the calibration folder should be, a read-only data folder
+            raise StationError(CANNOT_SAVE.format(path=path, reason=exc.strerror or exc)) from exc
 
     @classmethod
     def load(cls, path: Path = BACKDROP_FILE) -> "BackdropColour | None":
