@@ -60,9 +60,14 @@ def make_window(qtbot, station, engine, pipeline):
         window.session.source.stop()
 
 
-def shoot(qtbot, window: MainWindow) -> None:
+def shoot(qtbot, window: MainWindow, wait_live: bool = True) -> None:
     """The shutter, as a photographer presses it; returns once its work is done (review, a refusal, or a reason
-    box answered by a dialog helper set up before)."""
+    box answered by a dialog helper set up before). Like a photographer, it presses once the picture on screen is
+    live: on a loaded machine the file camera can pause long enough to count as frozen, and then the shutter is
+    rightly refused (`wait_live=False`: press at once, e.g. to see the refusal)."""
+    if wait_live:
+        qtbot.waitUntil(lambda: window.session.source.state is CameraState.LIVE and window.preview.shown_frame is not None,
+                        timeout=30_000)
     window.shutter()
     qtbot.waitUntil(lambda: not window.shooting, timeout=30_000)
 

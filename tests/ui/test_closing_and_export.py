@@ -18,7 +18,7 @@ def photograph(qtbot, window, code: str, accept: bool = True) -> None:
     window.identify(code)
     answer_next_dialog("已目视确认，系统误报")  # the override reason, asked only if a check fails
     shoot(qtbot, window)
-    assert window.session.workflow.shot is not None
+    assert window.session.workflow.shot is not None, window.message.text()
     if accept:
         qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
         if window.session.needs_identity_reason:  # the demo camera's one face, photographed for a second student

@@ -208,7 +208,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     qtbot.wait(1500)  # the checks still busy with the last picture must not bring its results back
     assert not window.shutter_button.isEnabled()  # the last picture is still on screen, dimmed...
     assert window.shutter_button.text() == "相机没有画面，不能拍照"
-    shoot(qtbot, window)  # ...and the shutter key does not take it
+    shoot(qtbot, window, wait_live=False)  # ...and the shutter key does not take it
     assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
     assert window.live_result is None and not window.problems.isVisible()
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
