@@ -11,27 +11,31 @@ dataset images, i.e. exactly what the station computes for a face. For each lear
 3. measures the blended score on test: AUC, and the pass / look / block shares of the faces that keep
    the rule and of those that break it.
 Writes models/manifest.json, models/metrics.json, models/metrics.md (the tables the model cards quote)
-and the thresholds in station/compliance/policy.toml.
+and the thresholds in station/compliance/policy.toml. Each model's outputs on each dataset part are kept in the
+training cache (outside the repo), keyed by the model file's digest, so a run after one new model scores only
+that model; the time per face is measured apart, every model together on the same test faces.
 Run: .venv/bin/python -m training.evaluate
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
 
-from training.cache_landmarks import load_landmarks
+from training.cache_landmarks import CACHE_DIR, load_landmarks
 from training.datasets import FACES_DIR, load_labels, load_split
 from training.labels import CELEBA_COLUMNS, HEADS, mask_labels
 from training.training import roc_auc
-from models import MODELS_DIR, read_manifest, region_model_files, write_manifest
+from models import MODELS_DIR, model_path, read_manifest, region_model_files, write_manifest
 from station.compliance.learned import Blend, LearnedChecks
 from station.compliance.policy import DEFAULT_POLICY
 from station.compliance.results import LEARNED_CHECK_IDS
@@ -135,32 +139,65 @@ class Scored:
 
     outputs: dict[str, np.ndarray]
     labels: dict[str, np.ndarray]
-    seconds: list[float]
     files: list[str]
 
 
-def score_part(checks: LearnedChecks, dataset: str, part: str) -> Scored:
+OUTPUTS_CACHE = CACHE_DIR / "outputs"
+TIMED_FACES = 300  # test faces (the first of each dataset in turn) timed with every model together
+
+
+def _cache_file(model: str, dataset: str, part: str, models_dir: Path) -> Path:
+    digest = hashlib.sha256(model_path(model, models_dir).read_bytes()).hexdigest()[:16]
+    return OUTPUTS_CACHE / f"{model}-{digest}-{dataset}-{part}.npz"
+
+
+def _faces(dataset: str, part: str):
+    """(file, image, face) for every image of the part with cached landmarks."""
     landmarks = load_landmarks(dataset)
-    rows = load_labels(dataset) if dataset != "celebamaskhq" else {}
-    outputs: dict[str, list[float]] = {}
-    labels: dict[str, list[float]] = {}
-    seconds, files = [], []
     for file in load_split(dataset)[part]:
-        if file not in landmarks:
-            continue
+        if file in landmarks:
+            bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
+            yield file, bgr, Face(points=landmarks[file], image_size=(bgr.shape[1], bgr.shape[0]))
+
+
+def score_part(checks: LearnedChecks, dataset: str, part: str, models_dir: Path = MODELS_DIR) -> Scored:
+    """Scores of every model of `checks` (loaded from `models_dir`), those of unchanged model files read from the
+    outputs cache."""
+    rows = load_labels(dataset) if dataset != "celebamaskhq" else {}
+    outputs: dict[str, np.ndarray] = {}
+    for model in checks.models:
+        path = _cache_file(model, dataset, part, models_dir)
+        if path.exists():
+            with np.load(path) as cached:
+                outputs.update({f"{model}/{k}": cached[k] for k in cached.files})
+    todo = [m for m in checks.models if not _cache_file(m, dataset, part, models_dir).exists()]
+    fresh: dict[str, list[float]] = {}
+    labels: dict[str, list[float]] = {}
+    files = []
+    for file, bgr, face in _faces(dataset, part):
         files.append(file)
-        bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
-        face = Face(points=landmarks[file], image_size=(bgr.shape[1], bgr.shape[0]))
-        start = time.perf_counter()
-        got = checks.outputs(bgr, face)
-        seconds.append(time.perf_counter() - start)
-        for model, values in got.items():
+        for model, values in (checks.outputs(bgr, face, todo) if todo else {}).items():
             for output, value in values.items():
-                outputs.setdefault(f"{model}/{output}", []).append(value)
+                fresh.setdefault(f"{model}/{output}", []).append(value)
         for name, value in _labels(dataset, file, bgr, face, rows).items():
             labels.setdefault(name, []).append(value)
-    return Scored({k: np.array(v) for k, v in outputs.items()}, {k: np.array(v) for k, v in labels.items()}, seconds,
-                  files)
+    OUTPUTS_CACHE.mkdir(parents=True, exist_ok=True)
+    for model in todo:
+        mine = {k.split("/")[1]: np.array(v) for k, v in fresh.items() if k.split("/")[0] == model}
+        np.savez(_cache_file(model, dataset, part, models_dir), **mine)
+        outputs.update({f"{model}/{k}": v for k, v in mine.items()})
+    return Scored(outputs, {k: np.array(v) for k, v in labels.items()}, files)
+
+
+def time_faces(checks: LearnedChecks, datasets: tuple[str, ...], count: int = TIMED_FACES) -> list[float]:
+    """Seconds per face for every model together (as a still is scored) on `count` test faces."""
+    faces = [f for d in datasets for f in itertools.islice(_faces(d, "test"), count // len(datasets))]
+    seconds = []
+    for _, bgr, face in faces:
+        start = time.perf_counter()
+        checks.outputs(bgr, face)
+        seconds.append(time.perf_counter() - start)
+    return seconds
 
 
 def _labels(dataset: str, file: str, bgr: np.ndarray, face: Face, rows: dict) -> dict[str, float]:
@@ -178,8 +215,8 @@ def eyes_set(parts: dict[str, Scored]) -> Scored:
     names = ("cew_closed", "celebahq", "celebamaskhq", "genki4k")
     keys = parts["cew_closed"].outputs
     return Scored({k: np.concatenate([parts[n].outputs[k] for n in names]) for k in keys},
-                  {"closed": np.concatenate([np.full(len(parts[n].seconds), float(n == "cew_closed"))
-                                             for n in names])}, [], [])
+                  {"closed": np.concatenate([np.full(len(parts[n].files), float(n == "cew_closed"))
+                                             for n in names])}, [])
 
 
 def blended(scored: Scored, weights: dict[str, float]) -> np.ndarray:
@@ -277,7 +314,7 @@ def main() -> None:
                 **measure(test[d], blend[c], l, levels[c])} for c, d, l in pairs]
     singles = [{"output": k, "dataset": d, "label": l, "auc": round(roc_auc(test[d].labels[l], test[d].outputs[k]), 4)}
                for c, d, l in pairs for k in every[c]]
-    seconds = np.array(sum((test[d].seconds for d in datasets), []))
+    seconds = np.array(time_faces(checks, datasets))
     timing = {"median_ms": round(float(np.median(seconds)) * 1000, 2),
               "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 2), "faces": int(len(seconds)),
               "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
@@ -335,7 +372,7 @@ def report(doc: dict) -> str:
     lines += [f"| {r['output']} | {r['dataset']} `{r['label']}` | {r['auc']:.3f} |" for r in doc["test_single_models"]]
     t = doc["time_per_face_all_models"]
     lines += ["", f"Time per face for every model in models/ together (onnxruntime, 1 thread each, crops and "
-              f"mirrored views included), {t['faces']} test faces: median {t['median_ms']:.2f} ms, "
+              f"mirrored views included, a still's two threads), {t['faces']} test faces: median {t['median_ms']:.2f} ms, "
               f"95th percentile {t['p95_ms']:.2f} ms; load average {t.get('load_average')} on {os.cpu_count()} cores "
               "(a shared machine: wall time under load).", ""]
     return "\n".join(lines)
