@@ -103,7 +103,11 @@ def calibrate_backdrop(session: CaptureSession, shown: Callable[[], Frame | None
     say(t(MEASURING), "info")
 
     def measured(colour: BackdropColour) -> None:
-        path = session.use_calibration(colour)
+        try:
+            path = session.use_calibration(colour)
+        except StationError as exc:  # a full disk or a blocked folder: the morning's calibration is kept
+            say(t(exc.text), "bad")
+            return
         say(t(CALIBRATED.format(path=path, **colour.__dict__)), "ok")
 
     def failed(exc: BaseException) -> None:

@@ -73,6 +73,20 @@ def test_the_backdrop_is_calibrated_from_the_live_picture(qtbot, make_window, fr
         engine.policy = before
 
 
+def test_a_calibration_that_cannot_be_saved_is_said_and_changes_nothing(qtbot, make_window, frames: Path, station,
+                                                                          engine, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(calibration, "BACKDROP_FILE", tmp_path / "none.toml")
+    (station.home / "calibration").write_text("not a folder")  # where the calibration folder should be
+    window = make_window(frames)
+    before = engine.policy
+    on_next_dialog(lambda box: box.button(QMessageBox.StandardButton.Ok).click(), kind=QMessageBox)
+    window.calibrate_backdrop()
+    qtbot.waitUntil(lambda: window.message.property("level") == "bad", timeout=20_000)
+    assert window.message.text().startswith("无法保存背景标定")
+    assert engine.policy is before  # the shutter's checks keep what they had
+    assert window.calibrate_action.text() == "背景颜色标定（未标定）…"
+
+
 def test_a_calibration_left_in_the_program_folder_is_kept(tmp_path: Path, monkeypatch) -> None:
     legacy = tmp_path / "program" / "calibration" / "backdrop.toml"
     legacy.parent.mkdir(parents=True)
