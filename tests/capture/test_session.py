@@ -116,6 +116,8 @@ def test_with_nobody_at_the_camera_a_code_identifies_at_once_but_not_the_student
     try:
         assert wait_for(session, lambda: heard.identified == ["2021010101"])  # nobody was there: at once
         session.stop_watching()
+        # pressed on a live camera, as a photographer would (under load a file camera can pause long enough to freeze)
+        assert wait_for(session, lambda: session.source.state is CameraState.LIVE)
         request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
         refused = session.take(session.measure(request))
         session.take(refused.measured, override_reason="已目视确认，系统误报")

@@ -34,17 +34,24 @@ def session(demo_station, engine, pipeline):
     workflow = CaptureWorkflow(demo_station, store, "测试摄影师", engine=engine, pipeline=pipeline)
     session = CaptureSession(demo_station, store, "测试摄影师", source, live_checks=False, scan_codes=False,
                              workflow=workflow).start()
-    deadline = time.monotonic() + 15
-    while source.state is not CameraState.LIVE and time.monotonic() < deadline:
-        session.post.run_pending(0.05)
+    wait_live(session)
     yield session
     session.source.stop()
+
+
+def wait_live(session: CaptureSession) -> None:
+    """Until the camera is live: the shutter is pressed on a live camera, and under load a file camera can pause
+    long enough to count as frozen."""
+    deadline = time.monotonic() + 15
+    while session.source.state is not CameraState.LIVE and time.monotonic() < deadline:
+        session.post.run_pending(0.05)
 
 
 def shoot(session: CaptureSession, code: str, frame: str, retake: str = "") -> Shot:
     session.identify(code)
     if retake:
         session.start_retake(retake)
+    wait_live(session)
     request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK / frame))))
     refused = session.take(session.measure(request))
     shot = session.take(refused.measured, override_reason=OVERRIDE)
