@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.conftest import answer_next_dialog
+from tests.ui.conftest import answer_next_dialog, shoot
 
 
 def test_the_preview_keeps_painting_new_frames_while_a_press_is_measured(qtbot, make_window, frames: Path) -> None:
@@ -20,8 +20,7 @@ def test_the_preview_keeps_painting_new_frames_while_a_press_is_measured(qtbot, 
     window.preview.paintEvent = counted
     window.identify("DEMO0001")
     answer_next_dialog("已目视确认，系统误报")  # her smile asks for an override reason
-    window.shutter()
-    qtbot.waitUntil(lambda: not window.shooting, timeout=30_000)
+    shoot(qtbot, window)  # on a live picture, and back once the press's work is done
     assert window.pages.currentWidget() is window.review
     # the press takes a few hundred ms at least: a 20 fps camera gives several new frames, all painted while the
     # shutter's work runs off the UI thread (work on the UI thread would leave one frame on screen throughout)
