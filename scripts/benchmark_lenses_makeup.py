@@ -19,7 +19,10 @@ The rule for `look`, written before any test figure was seen: the lowest val sco
 (1 %) of the val faces that keep the rule would be asked (makeup: `Heavy_Makeup` = 0; coloured_lenses: the real,
 unpainted eyes; since the lens check meets both portraits and kiosk frames, the rule is applied to each and the
 higher of the two kept, fixed before the kiosk-frame test figures were seen), so neither check adds more than about
-one point to the compliant students who see a question;
+one point to the compliant students who see a question. Session 14 added, for both checks, the same rule on the
+whole engine's own kiosk scenes of val faces (--choose-on-scenes), the highest look kept: the test scenes and
+scripts/benchmark_trust.py had shown the portrait-chosen looks asking 10-28 % of faces that keep the rule, so the
+test figures printed since were seen once before this amendment;
 `block` stays 1.0 (never): the notices forbid both, but a model trained on painted lenses and on CelebA's
 labels must not hold a student's photo alone.
 Run: .venv/bin/python scripts/benchmark_lenses_makeup.py [--parts makeup lenses kiosk] [--scenes N] [--json OUT]
@@ -181,6 +184,27 @@ def auc(positives: np.ndarray, negatives: np.ndarray) -> float:
     return round(roc_auc(labels, np.r_[positives, negatives]), 4)
 
 
+def engine_scene_keep_scores(check: str, part: str, count: int) -> np.ndarray:
+    """The whole engine's `check` scores on `part` faces that keep the rule, composed as the kiosk scenes below
+    (1280x720 and 960x540): the frames the station's own mesh and crops meet, for the third look. Lenses: clean
+    celebamaskhq faces (their parsing masks); makeup: celebahq faces without Heavy_Makeup (person segmentation)."""
+    rng = np.random.default_rng(13)
+    dataset = "celebamaskhq" if check == "coloured_lenses" else "celebahq"
+    landmarks, rows, scores = load_landmarks(dataset), load_labels("celebahq"), []
+    files = [f for f in load_split(dataset)[part] if f in landmarks
+             and (dataset != "celebahq" or rows[f]["Heavy_Makeup"] != "1")][:count]
+    with ComplianceEngine.load() as engine, PersonSegmenter(portrait=True) as segmenter:
+        for i, file in enumerate(files):
+            bgr = cv2.imread(str(FACES_DIR / dataset / file))
+            mask = load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(bgr) > 0.5).astype(np.uint8)
+            frame = scenes.compose(bgr, mask, scenes.backdrop("blue", rng), seed=i)
+            for shrunk in (frame, cv2.resize(frame, (960, 540), interpolation=cv2.INTER_AREA)):
+                result = engine.analyze(shrunk).checks[check]
+                if result.state == "measured":
+                    scores.append(result.score)
+    return np.array(scores)
+
+
 def kiosk(count: int) -> dict:
     """The whole engine on composed 1280x720 frames: lenses on celebamaskhq test, makeup on celebahq test."""
     rng = np.random.default_rng(11)
@@ -230,10 +254,17 @@ def main() -> None:
     parser.add_argument("--parts", nargs="+", choices=parts, default=list(parts))
     parser.add_argument("--scenes", type=int, default=60, help="test portraits per kiosk set")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
+    parser.add_argument("--choose-on-scenes", action="store_true",
+                        help="only the third look of each check: the rule on the engine's own val kiosk scenes")
     parser.add_argument("--choose", action="store_true",
                         help="figures at the look chosen on val by the rule, not the policy's (after retraining)")
     args = parser.parse_args()
     started = time.time()
+    if args.choose_on_scenes:
+        for check in CHECKS:
+            keep = engine_scene_keep_scores(check, "val", 150)
+            print(json.dumps({"check": check, "val_scene_frames": len(keep), "look_chosen_on_val_scenes": choose_look(keep)}))
+        return
     policy = Policy.load()
     shipped = {c: policy[c].look for c in CHECKS} if all(c in policy.checks for c in CHECKS) else {}
     shipped = {} if args.choose else shipped
