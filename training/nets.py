@@ -29,9 +29,9 @@ class SmallNet(nn.Module):
 
 
 class Probabilities(nn.Module):
-    """What ships: crop in [0, 1] -> P(rule broken) per head."""
+    """What ships: crop in [0, 1] -> P(rule broken) per head (any net giving logits: SmallNet, the lens net)."""
 
-    def __init__(self, net: SmallNet) -> None:
+    def __init__(self, net: nn.Module) -> None:
         super().__init__()
         self.net = net
 

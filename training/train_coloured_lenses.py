@@ -30,6 +30,7 @@ from station.compliance.irises import LENS_FILE, PATCH, eye_patches
 from station.face import FaceMesher
 from training.cache_landmarks import load_landmarks
 from training.datasets import FACES_DIR, load_split
+from training.nets import Probabilities
 from training.paint_lenses import COLOURS, KioskFrames, paint, person, random_lens
 from training.training import roc_auc
 
@@ -53,17 +54,6 @@ class LensNet(nn.Module):
         f = self.body(x.reshape(n * 2, *x.shape[2:]))
         f = torch.cat([f.mean((2, 3)), f.amax((2, 3))], 1).reshape(n, 2, -1).mean(1)
         return self.head(f)[:, 0]
-
-
-class Probabilities(nn.Module):
-    """What ships: patches -> P(coloured lenses) per face."""
-
-    def __init__(self, net: LensNet) -> None:
-        super().__init__()
-        self.net = net
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.net(x))
 
 
 def lenses(d: int, i: int, part: str, rng: np.random.Generator) -> list:
