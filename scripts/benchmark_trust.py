@@ -24,7 +24,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -41,13 +41,14 @@ from station.compliance import LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
 from station.compliance.results import FAIL, LOOK, MEASURED  # noqa: E402
 
-CELEBA_LABELS = {**{c: col for c, col in CELEBA_COLUMNS.items() if c != "smile"}, "teeth": "Smiling", "blur": "Blurry"}
+CELEBA_LABELS = {**{c: col for c, col in CELEBA_COLUMNS.items() if c != "smile"}, "teeth": "Smiling", "blur": "Blurry",
+                 "makeup": "Heavy_Makeup"}
 COMPLIANT_COLUMNS = ("Eyeglasses", "Wearing_Hat", "Wearing_Earrings", "Wearing_Necklace", "Mouth_Slightly_Open",
                      "Smiling", "Bangs")
 MASK_RULES = ("glasses", "hat", "earrings", "necklace", "mouth_open", "teeth", "eyebrows_covered")
 NECKLACE = 16  # CelebAMask-HQ class
 MIN_NECKLACE_PIXELS = 400  # of a 512x512 portrait: a chain that shows in the frame (never training images)
-FACE_RULES = LEARNED_CHECK_IDS
+FACE_RULES = (*LEARNED_CHECK_IDS, "coloured_lenses")  # the learned rules, and the lens check of the irises
 NO_EARS = tuple(c for c in FACE_RULES if c != "ears_covered")
 
 
@@ -107,6 +108,15 @@ def per_rule(source: Source) -> list[dict]:
                 row[f"{name}_{level}"] = levels.count(level) / len(levels) if levels else float("nan")
         rows.append(row)
     return rows
+
+
+def without_heavy_makeup(source: Source) -> Source | None:
+    """The source with its heavy-makeup faces no longer counted compliant (where CelebA labels makeup): the issue's
+    definition of compliant predates the makeup rule of the notices (严禁化浓妆), which the station now asks about."""
+    if not any("makeup" in f.labels for f in source.faces):
+        return None
+    faces = [replace(f, compliant=f.compliant and not f.labels.get("makeup")) for f in source.faces]
+    return Source(f"{source.name}, no Heavy_Makeup either", faces, source.no_face, source.seconds, source.images)
 
 
 def any_rates(source: Source, rules: tuple[str, ...]) -> dict:
@@ -190,7 +200,7 @@ def report(sources: list[Source]) -> str:
               "ears_covered (the issue's definition of compliant leaves the ears out), with it, and over every check:",
               "", "| measured on | compliant faces | face rules but ears_covered | face rules | every check |",
               "| --- | --- | --- | --- | --- |"]
-    for source in sources:
+    for source in [*sources, *filter(None, map(without_heavy_makeup, sources))]:
         every = tuple({c for f in source.faces for c in f.levels})
         cells = [any_rates(source, rules) for rules in (NO_EARS, FACE_RULES, every)]
         lines.append(f"| {source.name} | {cells[0]['compliant']} | "
