@@ -35,8 +35,16 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 extras="${1:-}"
 target="."; [ -n "$extras" ] && target=".[$extras]"
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"
+# pip's and the build backend's chatter (setuptools' generic editable-install notice, index warnings) goes to a
+# log a person can read; on a failure the whole log is shown, then the error stops the script.
+log=.venv/install.log
+echo "checking the install in ./.venv (the first time installs everything: several minutes; details in $log)"
+if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+       .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "the install failed: the messages above (also in $log) say why" >&2
+  exit 1
+fi
 
 # The window needs every library of Qt's xcb plugin: name any the system still lacks, with the fix.
 plugin=$(.venv/bin/python -c 'import PySide6, pathlib; print(pathlib.Path(PySide6.__file__).parent / "Qt/plugins/platforms/libqxcb.so")')
