@@ -50,17 +50,26 @@ def pick(path: Path) -> None:
     on_next_dialog(act, kind=QFileDialog)
 
 
-def read_when_done(seen: list[dict], stop: Callable[[], None] | None = None) -> None:
-    """Wait for the next import dialog to finish (Esc is tried while it works; with `stop`, 停止 is pressed, then
-    `stop()` called), note what it says, close it."""
+def hold_worker() -> threading.Event:
+    """The window's one worker held busy until the event is set: an import started meanwhile waits behind it, so
+    the dialog is surely seen working (on a quiet machine a few photos were imported before its first look)."""
+    gate = threading.Event()
+    tasks.run_task(lambda: gate.wait(20), lambda _: None)
+    return gate
+
+
+def read_when_done(seen: list[dict], stop: bool = False, release: Callable[[], None] | None = None) -> None:
+    """Wait for the next import dialog to finish (Esc is tried while it works, and 停止 when `stop`; then
+    `release()`, e.g. of hold_worker), note what it says, close it."""
     def act(dialog: ReferenceImportDialog, tried: list[bool]) -> None:
         if dialog.working:
             if not tried:
                 dialog.reject()
                 tried.append(dialog.isVisible() and not dialog.close_button.isEnabled())
-                if stop is not None:
+                if stop:
                     dialog.stop_button.click()
-                    stop()
+                if release is not None:
+                    release()
             QTimer.singleShot(50, lambda: act(dialog, tried))
             return
         rows = [tuple(dialog.table.item(r, c).text() for c in range(3)) for r in range(dialog.table.rowCount())]
@@ -92,7 +101,7 @@ def test_reference_photos_from_a_folder(qtbot, make_window, frames: Path, statio
     qtbot.waitUntil(lambda: window.session.workflow._faces is not None, timeout=10_000)  # read at start-up: empty
     seen: list[dict] = []
     pick(photos_folder(tmp_path / "学籍照片"))
-    read_when_done(seen)
+    read_when_done(seen, release=hold_worker().set)
     trigger(window, "导入参考照片（文件夹）…")
     qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
     [said] = seen
@@ -142,8 +151,7 @@ def test_stop_ends_an_import_before_the_next_photo(qtbot, make_window, frames: P
     """停止 pressed while the window's worker is still busy (here held until then, so that the press surely comes
     before the first photo: on a fast machine six photos took less than the dialog's first look) checks none."""
     window = make_window(frames)
-    gate = threading.Event()
-    tasks.run_task(lambda: gate.wait(20), lambda _: None)  # the import queues behind this on the one worker
+    gate = hold_worker()
     folder = tmp_path / "学籍照片"
     folder.mkdir()
     numbers = [no for (no,) in station.db.execute("SELECT student_no FROM students ORDER BY student_no LIMIT 6")]
@@ -151,7 +159,7 @@ def test_stop_ends_an_import_before_the_next_photo(qtbot, make_window, frames: P
         (folder / f"{no}.jpg").write_bytes((DEMO_REFERENCES / f"{(LIN, ZHAO)[i % 2]}.jpg").read_bytes())
     seen: list[dict] = []
     pick(folder)
-    read_when_done(seen, stop=gate.set)
+    read_when_done(seen, stop=True, release=gate.set)
     trigger(window, "导入参考照片（文件夹）…")
     qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
     assert held(station) == {}
