@@ -1,14 +1,17 @@
 """Build assets/demo_references/: the demo students' enrolment photos (学籍照片), for the identity checks.
 
-Two public-domain faces, each cropped to an ID-photo frame (358x441) around the face YuNet finds:
+Public-domain faces, each cropped to an ID-photo frame (358x441) around the face YuNet finds:
 - 2021010101 (林晓雯): NASA's portrait of Eileen Collins, from the demo's own camera frame
   (assets/demo/kiosk/02_good_shifted.jpg, built by make_demo_assets.py): the same photograph the demo camera
   shows, so her "same person" verdict is an easy one;
 - 2021010104 (赵雨桐): the official U.S. Navy portrait of Grace Hopper as shipped in matplotlib's wheel
   (mpl-data/sample_data/grace_hopper.jpg): a work of the U.S. federal government, public domain.
+- the students of scripts/demo_faces.py (陈浩然, 王思远): official White House photographs (public domain) from
+  face_recognition's test images, passed with --faces DIR; 陈浩然's is another photograph than the one the demo
+  camera shows him in.
 matplotlib is not a dependency: pass the JPEG with --hopper, or have matplotlib installed.
 
-    .venv/bin/python scripts/make_demo_references.py [--hopper PATH]
+    .venv/bin/python scripts/make_demo_references.py [--hopper PATH] --faces DIR
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.demo_faces import FACES  # noqa: E402
 from station.identity.embedder import FaceEmbedder  # noqa: E402
 
 OUT = ROOT / "assets" / "demo_references"
@@ -52,10 +56,12 @@ def hopper_path(given: str | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hopper", help="path to matplotlib's mpl-data/sample_data/grace_hopper.jpg")
+    parser.add_argument("--faces", required=True, help="folder holding the photos scripts/demo_faces.py names")
     args = parser.parse_args()
     embedder = FaceEmbedder()
     sources = {"2021010101": str(ROOT / "assets" / "demo" / "kiosk" / "02_good_shifted.jpg"),
-               "2021010104": hopper_path(args.hopper)}
+               "2021010104": hopper_path(args.hopper),
+               **{face.student_no: str(Path(args.faces) / face.reference) for face in FACES}}
     OUT.mkdir(parents=True, exist_ok=True)
     for student_no, source in sources.items():
         image = cv2.imread(source)

@@ -22,8 +22,9 @@ from station.storage.server_link import load_link, save_link
 
 DEMO_DIR = ASSETS_DIR / "demo"
 DEMO_ROSTER = DEMO_DIR / "roster.csv"
-DEMO_FRAMES = DEMO_DIR  # kiosk/ frames, then qr/ phones showing DEMO0001 and DEMO0002
-# 林晓雯's and 赵雨桐's enrolment photos (outside the camera's folder: they are no camera frames)
+# kiosk/ frames, qr/ phones showing DEMO0001 and DEMO0002, then students/: 陈浩然 and 王思远 each hold up their phone
+DEMO_FRAMES = DEMO_DIR
+# 林晓雯's, 陈浩然's, 王思远's and 赵雨桐's enrolment photos (outside the camera's folder: they are no camera frames)
 DEMO_REFERENCES = ASSETS_DIR / "demo_references"
 SLOT_LENGTH = dt.timedelta(hours=1)
 DEMO_STATION_ID = "DEMO-01"
@@ -61,8 +62,9 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
 
 
 def import_demo_references(station: Station, key: StationKey) -> None:
-    """The demo students' enrolment photos, once (the face models load only then): 林晓雯's face is the one the
-    demo camera shows, so photographing her is a clean match and photographing anyone else with it is a caught swap."""
+    """The demo students' enrolment photos, once (the face models load only then): 林晓雯, 陈浩然 and 王思远 are
+    the faces the demo camera shows, so photographing each is a clean match; 赵雨桐 never comes to the camera, so
+    photographing her with 林晓雯's frames is a caught swap."""
     if station.db.execute("SELECT 1 FROM reference_photos LIMIT 1").fetchone() is None:
         from station.identity.references import import_reference_photos  # OpenCV's face models: only here
 
