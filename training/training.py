@@ -17,6 +17,7 @@ import numpy as np
 
 from training.cache_landmarks import load_landmarks
 from training.datasets import FACES_DIR, load_mask, load_split
+from training.fold_pads import fold_file as fold_pads
 from training.model_cost import record as record_macs
 from models import model_path
 
@@ -199,6 +200,7 @@ def export_onnx(model, path: Path, size: int | Size, region: str, outputs: list[
         model, dummy, str(path), input_names=["crop"], output_names=["probs"],
         dynamic_axes={"crop": {0: "n"}, "probs": {0: "n"}}, opset_version=17, dynamo=False,
     )
+    fold_pads(path)  # the pretrained trunk's Keras padding, folded into its convolutions: same outputs, faster
     sidecar = {"outputs": outputs, "size": size, "region": region, **extra}
     path.with_suffix(".json").write_text(json.dumps(sidecar, indent=1) + "\n", encoding="utf-8")
     record_macs(path)
