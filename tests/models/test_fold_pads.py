@@ -70,4 +70,5 @@ def test_no_shipped_model_pads_before_a_convolution(path: Path) -> None:
     """export_onnx folds them; a Pad kept costs the pretrained trunk a third of its time."""
     model = onnx.load(str(path))
     readers = {name: node.op_type for node in model.graph.node for name in node.input}
-    assert not [n.name for n in model.graph.node if n.op_type == "Pad" and readers.get(n.output[0]) == "Conv"]
+    kept = [n.name for n in model.graph.node if n.op_type == "Pad" and readers.get(n.output[0]) == "Conv"]
+    assert not kept, f"{path.name}: run python -m training.fold_pads (exported before export_onnx folded)"
