@@ -217,6 +217,14 @@ def to_input(crops: list[np.ndarray]) -> np.ndarray:
     return np.stack(crops).astype(np.float32).transpose(0, 3, 1, 2) / 255.0
 
 
+def model_input(region: str, crops: list[np.ndarray]) -> np.ndarray:
+    """What a model of `region` is given for one face's crops of it: their mirrored copies follow for a symmetric
+    region. Made once per face for all the models of a region and size (six look at the 112 px face crop)."""
+    if REGIONS[region].symmetric:
+        crops = crops + [crop[:, ::-1] for crop in crops]
+    return to_input(crops)
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """What a model's sidecar JSON says: its output names, its input size, the region it looks at and its
@@ -262,10 +270,12 @@ class RegionModel:
 
     def outputs(self, crops: list[np.ndarray]) -> dict[str, float]:
         """Its outputs for one face, from that face's crops of its region (region_crops)."""
+        return self.scored(model_input(self.info.region, crops))
+
+    def scored(self, batch: np.ndarray) -> dict[str, float]:
+        """Its outputs for one face, from model_input of that face's crops."""
         region = REGIONS[self.info.region]
-        if region.symmetric:
-            crops = crops + [crop[:, ::-1] for crop in crops]
-        probs = self._session.run(None, {"crop": to_input(crops)})[0]
+        probs = self._session.run(None, {"crop": batch})[0]
         if region.symmetric:
             probs = (probs[: len(probs) // 2] + probs[len(probs) // 2 :]) / 2
         return dict(zip(self.info.outputs, region.combine(probs).tolist()))
@@ -313,14 +323,15 @@ class LearnedChecks:
         shutter's frame, a new face) run as two halves of equal cost on two threads: onnxruntime lets go of the
         interpreter while it computes, so the second core shortens the shutter's wait."""
         names = list(self.models if models is None else models)
-        crops: dict[tuple[str, Size], list[np.ndarray]] = {}  # runs of one model share their crops
+        inputs: dict[tuple[str, Size], np.ndarray] = {}  # models of one region and size share their input
         for name in names:
             info = self.models[name].info
-            if (info.region, info.size) not in crops:
-                crops[info.region, info.size] = region_crops(bgr, face.points, info.region, info.size)
+            if (info.region, info.size) not in inputs:
+                inputs[info.region, info.size] = model_input(info.region, region_crops(bgr, face.points, info.region,
+                                                                                       info.size))
 
         def run(part: list[str]) -> dict[str, dict[str, float]]:
-            return {n: self.models[n].outputs(crops[self.models[n].info.region, self.models[n].info.size]) for n in part}
+            return {n: self.models[n].scored(inputs[self.models[n].info.region, self.models[n].info.size]) for n in part}
 
         if models is not None or len(names) < 2:
             return run(names)
