@@ -50,15 +50,19 @@ def p95(values: list[float]) -> float:
 
 
 class PaintClock:
-    """The times the preview painted a frame."""
+    """The times the preview painted a new camera frame (a repaint of the same frame, for new findings, is no
+    frame to the eye and is not counted)."""
 
     def __init__(self, window: MainWindow) -> None:
         self.times: list[float] = []
         original = window.preview.paintEvent
+        last: list[object] = [None]
 
         def painted(event: object) -> None:
             original(event)
-            self.times.append(time.perf_counter())
+            if window.preview.shown_frame is not last[0]:
+                last[0] = window.preview.shown_frame
+                self.times.append(time.perf_counter())
 
         window.preview.paintEvent = painted
 

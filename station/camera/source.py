@@ -107,7 +107,8 @@ class _Connection:
 
 
 class FrameSource:
-    """Thread-safe newest-frame source. Poll `latest()`, wait with `wait_newer()`, take `get(id)`."""
+    """Thread-safe newest-frame source. Poll `latest()`, wait with `wait_newer()`, be told with
+    `subscribe_frames()`, take `get(id)`."""
 
     def __init__(
         self,
@@ -138,6 +139,7 @@ class FrameSource:
         self._state = CameraState.CONNECTING
         self._state_since = time.monotonic()
         self._listeners: list[Callable[[StateChange], None]] = []
+        self._frame_listeners: list[Callable[[Frame], None]] = []
         self._stop = threading.Event()
         self._supervisor: threading.Thread | None = None
         self.reconnects = 0
@@ -184,6 +186,13 @@ class FrameSource:
         with self._lock:
             self._listeners.append(listener)
 
+    def subscribe_frames(self, listener: Callable[[Frame], None]) -> None:
+        """Called with each new frame, from the camera's thread, once it is published; it must return at once. A preview
+        that is told, rather than looking on a timer, shows a frame as soon as it lands: looking at twice the
+        camera's rate still showed some frames up to half a frame late, a 50 ms pause in a 30 fps picture."""
+        with self._lock:
+            self._frame_listeners.append(listener)
+
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> "FrameSource":
         self._supervisor = threading.Thread(target=self._supervise, name="camera watchdog", daemon=True)
@@ -224,6 +233,9 @@ class FrameSource:
             self._ring.append(frame)
             self._last_frame_at = now
             self._lock.notify_all()
+            listeners = list(self._frame_listeners)
+        for listener in listeners:
+            listener(frame)
 
     def _supervise(self) -> None:
         next_attempt = 0.0

@@ -103,6 +103,16 @@ def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path
     assert gaps.min() > 1, "frames in between are skipped, not queued"
 
 
+def test_frame_listeners_are_told_of_each_frame_once_it_is_the_newest(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 3)
+    told: list[int] = []
+    with open_camera(str(folder), fps=50, **EVERY_FRAME) as source:
+        source.subscribe_frames(lambda frame: told.append(frame.frame_id))
+        seen = collect(source, 6)
+    assert {frame.frame_id for frame in seen} <= set(told), "every frame a consumer got was told"
+    assert len(told) == len(set(told)), "each frame is told once"
+
+
 def test_frames_stay_addressable_by_id_until_they_age_out(tmp_path: Path) -> None:
     folder = numbered_folder(tmp_path / "frames", 3)
     with open_camera(str(folder), fps=20, ring_size=3, **FAST) as source:

@@ -25,3 +25,11 @@ def test_the_preview_keeps_painting_new_frames_while_a_press_is_measured(qtbot, 
     # the press takes a few hundred ms at least: a 20 fps camera gives several new frames, all painted while the
     # shutter's work runs off the UI thread (work on the UI thread would leave one frame on screen throughout)
     assert len(set(painted)) >= 3, painted
+
+
+def test_the_preview_shows_frames_as_the_camera_tells_it_not_on_a_timer(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.preview._timer.stop()  # only the camera's word is left to bring frames to the screen
+    qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=5000)
+    first = window.preview.shown_frame.frame_id
+    qtbot.waitUntil(lambda: window.preview.shown_frame.frame_id >= first + 3, timeout=5000)
