@@ -49,6 +49,7 @@ class Action(enum.Enum):
     REFUND = "refund"
     EXPORT = "export"
     SETTINGS = "settings"
+    REFERENCES = "references"  # reference photos imported: biometric data taken in, by whom and from where
 
 
 @dataclass(frozen=True)

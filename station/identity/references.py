@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
+from station.audit.trail import Action, AuditTrail, default_operator
 from station.image_io import read_image
 from station.context import Station
 from station.errors import StationError
@@ -75,6 +76,12 @@ class ReferenceReport:
     def to_json(self, lang: str | None = None) -> dict:
         return {"imported": self.imported, "updated": self.updated, "unchanged": self.unchanged,
                 "rejected": [r.to_json(lang) for r in self.rejected]}
+
+    def audit(self, station: Station, source: str) -> None:
+        """Reference photos are biometric data: the trail keeps who took them in, from where, and how many."""
+        AuditTrail(station, default_operator(station)).record(
+            Action.REFERENCES, source=source, imported=self.imported, updated=self.updated,
+            unchanged=self.unchanged, rejected=len(self.rejected), stopped=self.stopped)
 
 
 def source_entries(path: Path) -> Iterator[tuple[str, bytes | None]]:
@@ -179,6 +186,7 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
     if not (report.imported or report.updated or report.unchanged or report.rejected or report.stopped):
         # not "0 added" as if all went well
         raise StationError(NO_PHOTOS.format(path=source))
+    report.audit(station, str(source))
     return report
 
 

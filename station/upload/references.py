@@ -52,6 +52,7 @@ def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedde
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         raise StationError(UNREACHABLE.format(reason=exc)) from exc
     report.unchanged += len(listed) - len(wanted)
+    report.audit(station, "server")
     return report
 
 

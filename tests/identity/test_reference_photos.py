@@ -12,6 +12,7 @@ import cv2
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from station.audit.trail import entries as audit_entries
 from station.image_io import read_image
 from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
@@ -87,6 +88,10 @@ def test_folder_import_checks_each_photo_and_seals_what_it_keeps(faces_dir: Path
 
     again = import_reference_photos(station, source, key, embedder)
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 2)
+    trail = [e for e in audit_entries(station.db) if e.action == "references"]  # biometric data taken in: kept
+    assert [e.detail for e in trail] == [
+        {"source": str(source), "imported": 2, "updated": 0, "unchanged": 0, "rejected": 4, "stopped": False},
+        {"source": str(source), "imported": 0, "updated": 0, "unchanged": 2, "rejected": 4, "stopped": False}]
 
 
 def test_cli_imports_a_zip_and_says_why_it_refuses(faces_dir: Path, tmp_path: Path, station) -> None:

@@ -22,6 +22,7 @@ from station.adapters.demo import DEMO_DIR
 from station.adapters.server import cli as server_cli
 from station.adapters.server.home import ENV_KEY_PASSPHRASE, PUBLIC_KEY_FILE, ServerContext, init_server
 from station.adapters.server.references import import_references
+from station.audit.trail import entries as audit_entries
 from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
 from station.identity.reference_store import reference_embedding, reference_photo
@@ -91,6 +92,8 @@ def test_the_registrar_imports_photos_on_the_server_and_a_station_fetches_the_on
 
     again = fetch_references(station, key, embedder)  # only what the station lacks is fetched
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 1)
+    assert [(e.detail["source"], e.detail["imported"], e.detail["unchanged"]) for e in audit_entries(station.db)
+            if e.action == "references"] == [("server", 1, 0), ("server", 0, 1)]
     station.close()
 
 
