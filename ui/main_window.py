@@ -12,7 +12,8 @@ import time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout,
+    QWidget,
 )
 
 from station.camera.discovery import list_cameras
@@ -641,6 +642,9 @@ class MainWindow(QMainWindow):
         dialog.setComboBoxItems([t(r) for r in reasons])
         dialog.setComboBoxEditable(True)
         dialog.setTextValue("")
+        # The list itself starts on no reason, not on the first one with its text cleared: otherwise the
+        # first Down arrow skips the first (most common) reason and Up picks nothing.
+        dialog.findChild(QComboBox).setCurrentIndex(-1)
         return dialog.textValue().strip() if dialog.exec() else ""
 
     def _show_review(self, shot: Shot) -> None:
