@@ -133,4 +133,8 @@ class WritingDialog(QDialog):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.status.setVisible(bool(text))
-        self.adjustSize()  # a long refusal (a class nobody printable in) is read whole, not cut at the bottom
+        # A long refusal (a class nobody printable in) is read whole, not cut at the bottom: the dialog grows
+        # taller at its width. adjustSize() would also narrow it to the wrapped text's width, clipping the paper
+        # choice and the file path beside it.
+        needed = self.layout().totalHeightForWidth(self.width())  # -1: nothing in it wraps
+        self.resize(self.width(), max(self.height(), needed if needed >= 0 else self.sizeHint().height()))

@@ -72,18 +72,26 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
 def test_an_error_is_said_in_the_dialog_which_stays_open(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
     window = make_window(frames)
     said: list[tuple[str, str, bool]] = []
+    sizes: list[tuple[int, int, bool, bool]] = []
 
     def act(dialog: PrintDialog) -> None:
         dialog.whole_class.setChecked(True)
         dialog.classes.setCurrentIndex(dialog.classes.findText("演示2101"))  # nobody photographed yet
         dialog.file.path.setText(str(tmp_path / "class.pdf"))
+        before = dialog.width()
         press_ok(dialog)
         qtbot.waitUntil(lambda: not dialog.writing, timeout=20_000)
         said.append((dialog.status.text(), dialog.status.property("level"), dialog.isVisible()))
+        status = dialog.status
+        sizes.append((before, dialog.width(), status.height() >= status.heightForWidth(status.width()),
+                      dialog.paper.width() >= dialog.paper.sizeHint().width()))
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the way back, by keyboard
 
     on_next_dialog(act, kind=PrintDialog)
     window.print_photos()
     [(text, level, open_)] = said
     assert text.startswith("没有可打印的照片") and level == "bad" and open_
+    # the refusal is read whole, and the choices above it keep their width (the paper's name is not clipped)
+    [(before, after, read_whole, paper_unclipped)] = sizes
+    assert after == before and read_whole and paper_unclipped
     assert not (tmp_path / "class.pdf").exists()
