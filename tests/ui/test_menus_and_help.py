@@ -18,6 +18,9 @@ def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot
     keys = [help_window.table.item(row, 0).text() for row in range(help_window.table.rowCount())]
     for key in ("空格 / 回车", "Esc", "F2", "F3", "Shift+F3", "PageDown / F12"):
         assert key in keys
+    shortcuts = {a.shortcut().toString() for menu_action in window.menuBar().actions() if menu_action.menu()
+                 for a in menu_action.menu().actions() if not a.shortcut().isEmpty()}
+    assert shortcuts >= {"Ctrl+P", "Ctrl+Q", "F1"} and shortcuts <= set(keys)  # every menu key is in the list
     qtbot.keyClicks(window.code_input, "2021")  # a scanner still types into the code field
     assert window.code_input.text() == "2021"
 
