@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 class PhotoView(QWidget):
     """Shows a pixmap scaled to fit (aspect ratio kept), at most its natural size."""
 
-    def __init__(self, natural: QSize, smallest: QSize) -> None:
+    def __init__(self, natural: QSize, smallest: QSize, top: bool = False) -> None:
         super().__init__()
         self._pixmap = QPixmap()
         self._natural = natural
+        self._top = top  # drawn at the top of its space (under its caption), not in the middle
         self.setMinimumSize(smallest)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
@@ -31,8 +32,8 @@ class PhotoView(QWidget):
         """Where the photo is drawn: centred, in its own proportions, scaled to fit, never above its natural size."""
         shape = self._natural if self._pixmap.isNull() else self._pixmap.size()
         size = shape.scaled(self.size().boundedTo(self._natural), Qt.KeepAspectRatio)
-        return QRect((self.width() - size.width()) // 2, (self.height() - size.height()) // 2,
-                     size.width(), size.height())
+        top = 0 if self._top else (self.height() - size.height()) // 2
+        return QRect((self.width() - size.width()) // 2, top, size.width(), size.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

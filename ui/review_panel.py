@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station.capture.identity_check import beside
+from station.capture.identity_check import PREVIOUS_CAPTION, beside
 from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
@@ -20,7 +20,6 @@ from ui.scroll_column import scroll_column
 ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
-PREVIOUS = Text("上一版照片", "Previous photo")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
 OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
@@ -36,8 +35,9 @@ class ReviewPanel(QWidget):
         super().__init__()
         # full size (480x640) where the screen allows; on a 1366x768 laptop it scales down to fit
         self.photo = PhotoView(QSize(480, 640), QSize(240, 320))
-        self.previous = PhotoView(QSize(240, 320), QSize(120, 160))
-        self.previous_caption = QLabel(t(PREVIOUS))
+        # beside it, up to two photos it is judged against (a swap's other student, the enrolment photo, the photo
+        # a retake replaces), each under its caption
+        self.beside = [(QLabel(), PhotoView(QSize(240, 320), QSize(120, 160), top=True)) for _ in range(2)]
         ask = QLabel(t(ASK))
         ask.setObjectName("title")
         ask.setWordWrap(True)
@@ -61,8 +61,13 @@ class ReviewPanel(QWidget):
         # the details scroll on a small screen; the previous photo shrinks to fit instead (a retake is judged by
         # comparing the two faces, so it is never scrolled out of sight), and the two buttons stay in view
         side.addWidget(scroll_column(ask, grid, self.identity, self.notes), 3)
-        side.addWidget(self.previous_caption)
-        side.addWidget(self.previous, 2)
+        photos = QGridLayout()  # captions in one row, photos in the next: the two photos start level
+        for column, (caption, photo) in enumerate(self.beside):
+            caption.setWordWrap(True)
+            photos.addWidget(caption, 0, column, Qt.AlignBottom)
+            photos.addWidget(photo, 1, column)
+        photos.setRowStretch(1, 1)
+        side.addLayout(photos, 2)
         self.accept_button = QPushButton(t(ACCEPT))
         self.retake_button = QPushButton(t(RETAKE))
         for button in (self.accept_button, self.retake_button):
@@ -97,17 +102,20 @@ class ReviewPanel(QWidget):
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_identity(shot)
-        # beside the new photo: another student's whose face this is (a swap), else the enrolment photo when there is
-        # one (is it this person?), else the one replaced
-        other = beside(shot.identity)
-        photo, caption = other if other else (previous_jpeg, PREVIOUS)
-        old = QPixmap()
-        shown = bool(photo) and old.loadFromData(photo, None)
-        if shown:
-            self.previous.setPixmap(old)
-        self.previous_caption.setText(t(caption))
-        self.previous.setVisible(shown)
-        self.previous_caption.setVisible(shown)
+        # nothing measured (no face in the new photo): a retake still shows the photo it replaces
+        compared = beside(shot.identity) or ([(previous_jpeg, PREVIOUS_CAPTION)] if previous_jpeg else [])
+        for index, (caption, view) in enumerate(self.beside):
+            pixmap = QPixmap()
+            shown = index < len(compared) and pixmap.loadFromData(compared[index][0], None)
+            if shown:
+                view.setPixmap(pixmap)
+                caption.setText(t(compared[index][1]))
+            view.setVisible(shown)
+            caption.setVisible(shown)
+
+    def beside_shown(self) -> list[str]:
+        """The captions of the photos shown beside the new one, in order."""
+        return [caption.text() for caption, view in self.beside if view.isVisible()]
 
     def _show_identity(self, shot: Shot) -> None:
         levels = [check.level for check in shot.identity]

@@ -51,6 +51,7 @@ DIFFERENT_ASK = Text("照片中的人与学籍照片（或上一版照片）不�
 SWAP_ASK = Text("{said}\n请核对证件：确是本人（例如双胞胎）才保存，并填写原因（将被记录）：",
                 "{said}\nCheck their ID: save only if it really is them (twins, say), and give the reason (recorded):")
 REFERENCE_CAPTION = Text("学籍照片", "Enrolment photo")
+PREVIOUS_CAPTION = Text("上一版照片", "Previous photo")
 
 
 @dataclass(frozen=True)
@@ -130,17 +131,19 @@ def _reference(station: Station, student_no: str, station_key: bytes) -> bytes |
         return None  # a damaged reference photo: the swap is still said, without the picture
 
 
-def beside(checks: tuple[IdentityCheck, ...]) -> tuple[bytes, Text] | None:
-    """The photo review shows beside the new one, and its caption: the other student's for a swap (both faces side
-    by side), else the enrolment photo; None: neither (a retake then shows the photo it replaces)."""
-    for check in checks:
-        if check.suspect is not None and check.photo:
+def beside(checks: tuple[IdentityCheck, ...], room: int = 2) -> list[tuple[bytes, Text]]:
+    """The photos review shows beside the new one, with their captions, most telling first, at most `room`: the other
+    student's for a swap (their face beside this one), the student's own enrolment photo (is it this person?), the
+    photo a retake replaces."""
+    order = {SWAP: 0, REFERENCE: 1, PREVIOUS: 2}
+    shown = []
+    for check in sorted((c for c in checks if c.photo), key=lambda c: order[c.against]):
+        if check.suspect is not None:
             face = check.suspect.face
-            return check.photo, SWAP_CAPTION.format(name=check.name or face.student_no, no=face.student_no)
-    for check in checks:
-        if check.against == REFERENCE and check.photo:
-            return check.photo, REFERENCE_CAPTION
-    return None
+            shown.append((check.photo, SWAP_CAPTION.format(name=check.name or face.student_no, no=face.student_no)))
+        else:
+            shown.append((check.photo, REFERENCE_CAPTION if check.against == REFERENCE else PREVIOUS_CAPTION))
+    return shown[:room]
 
 
 class IdentityChecker:

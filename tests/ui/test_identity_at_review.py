@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog
 
-from station.adapters.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture import workflow
 from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
@@ -52,7 +52,7 @@ def test_the_same_person_is_said_and_the_enrolment_photo_shown(qtbot, make_windo
     shoot(qtbot, window)
     assert window.pages.currentWidget() is window.review
     assert window.review.identity.text() == "与学籍照片为同一人" and window.review.identity.property("level") == "ok"
-    assert window.review.previous.isVisible() and window.review.previous_caption.text() == "学籍照片"
+    assert window.review.beside_shown() == ["学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     window.accept()
     [row] = station.db.query("SELECT identity, questions FROM captures")
@@ -68,6 +68,7 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
     answer_next_dialog(OVERRIDE)
     shoot(qtbot, window)
     assert "不是同一人" in window.review.identity.text() and window.review.identity.property("level") == "bad"
+    assert window.review.beside_shown() == ["学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     on_next_dialog(lambda dialog: dialog.reject(), kind=QInputDialog)
     window.accept()  # the box asks for a reason; cancelled: nothing saved, still in review
@@ -81,7 +82,8 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
 
 
 def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(qtbot, make_window, frames: Path,
-                                                                               station) -> None:
+                                                                               station, tmp_path: Path) -> None:
+    with_references(station, tmp_path, {"2021010103": DEMO_REFERENCES / "2021010103.jpg"})  # 王思远's own
     window = make_window(frames)
     window.identify("DEMO0001")
     answer_next_dialog(OVERRIDE)
@@ -91,9 +93,10 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     window.identify("DEMO0003")  # 王思远's code, 林晓雯 at the camera again
     answer_next_dialog(OVERRIDE)
     shoot(qtbot, window)
-    assert window.review.identity.text() == "这张脸已作为林晓雯（2021010101）拍摄过！"
+    assert window.review.identity.text() == "与学籍照片不是同一人！\n这张脸已作为林晓雯（2021010101）拍摄过！"
     assert window.review.identity.property("level") == "bad"
-    assert window.review.previous.isVisible() and window.review.previous_caption.text() == "林晓雯（2021010101）的照片"
+    # her photo beside the new one, and his own enrolment photo: both people are in sight
+    assert window.review.beside_shown() == ["林晓雯（2021010101）的照片", "学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     asked = []
     on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()), kind=QInputDialog)
