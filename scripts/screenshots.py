@@ -23,7 +23,7 @@ from station.capture.session import CaptureSession  # noqa: E402
 from station.adapters.startup import PassphraseNeed, open_station  # noqa: E402
 from station.storage.captures import CaptureStore  # noqa: E402
 from station.adapters.cli import parse_args  # noqa: E402
-from station.adapters.demo import DEMO_DIR  # noqa: E402
+from station.adapters.demo import DEMO_DIR, import_demo_references  # noqa: E402
 from station.i18n import Text  # noqa: E402
 from station.identify.frames import SeenCode  # noqa: E402
 from station.storage import outbox  # noqa: E402
@@ -86,6 +86,7 @@ def main() -> int:
         args = parse_args(argv)
         opened = open_station(args)
         station = opened.station
+        import_demo_references(station, opened.key)  # as the demo does: review shows each verdict beside them
         # no uploader: the photo stays queued, so the screens can show a waiting and a failed upload
         session = CaptureSession(station, CaptureStore(station, key=opened.key), "王摄影",
                                  open_camera(opened.camera).start(), post=tasks.to_main)
@@ -118,6 +119,16 @@ def main() -> int:
             pump(app, 0.2)
             dialog.grab().save(str(options.out / f"failed_uploads_{options.lang}.png"))
             dialog.close()
+        window.identify("DEMO0004")  # 赵雨桐, photographed with 林晓雯's face: the swap the demo shows on purpose
+        pump(app, 0.5)
+        QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png"))
+        window.shutter()
+        while window.shooting:
+            pump(app, 0.1)
+        pump(app, 0.3)
+        window.grab().save(str(options.out / f"review_swap_{options.lang}.png"))
+        window.escape()  # not saved: photographed again
+        pump(app, 0.3)
         window.identify("DEMO0003")
         session.camera_code(SeenCode("DEMO0002", 0.13))  # the next student's phone held up: asks, F4 switches
         pump(app, 0.5)
