@@ -45,7 +45,7 @@ def test_the_question_budget_is_shared_fairly_and_caps_each_rule() -> None:
     """Rules whose miss target needs less than an equal share keep their need and the others share the rest; a rule
     over its allowance has its look raised until it asks no more than that (its miss target gives way), and block
     never moves."""
-    from training.evaluate import allowances, asked, choose_levels, within_allowance
+    from training.evaluate import Levels, allowances, asked, choose_levels, within_allowance
 
     shares = allowances({"a": 0.01, "b": 0.30, "c": 0.03, "d": 0.20}, budget=0.14)
     assert shares["a"] == 0.01 and shares["c"] == 0.03 and shares["b"] == shares["d"] == pytest.approx(0.05)
@@ -59,3 +59,27 @@ def test_the_question_budget_is_shared_fairly_and_caps_each_rule() -> None:
     assert 0.04 < asked(labels, scores, capped) <= 0.05
     assert capped.block == levels.block and capped.look > levels.look
     assert within_allowance(labels, scores, levels, 1.0) == levels
+    apart = Levels(0.3, 1.0)  # a look chosen elsewhere, between two val scores, asking within the allowance stays
+    assert within_allowance(np.zeros(2), np.array([0.1, 0.5]), apart, 0.5) == apart
+
+
+def test_the_union_of_questions_on_compliant_faces_is_held_to_the_budget_by_the_biggest_asker_first() -> None:
+    """On every set the rules together ask at most the budget of its compliant faces (a face blocked by one rule is
+    not counted as asked); the rule asking the most gives way first, a rule within budget keeps its look, and
+    block never moves."""
+    from training.evaluate import Levels, any_question, within_union
+
+    rng = np.random.default_rng(1)
+    levels = {"a": Levels(0.5, 0.9), "b": Levels(0.5, 1.0), "c": Levels(0.9, 0.95)}
+    portraits = {"a": rng.uniform(0.0, 0.6, 100), "b": rng.uniform(0.0, 0.55, 100), "c": np.zeros(100)}
+    scenes = {"a": rng.uniform(0.0, 0.52, 50), "b": rng.uniform(0.0, 0.8, 50), "c": np.zeros(50)}
+    sets = {"portraits": portraits, "scenes": scenes}
+    assert any_question(portraits, levels) > 0.14 and any_question(scenes, levels) > 0.14
+    held = within_union(sets, levels, budget=0.14)
+    assert all(any_question(s, held) <= 0.14 for s in sets.values())
+    assert held["b"].look > levels["b"].look and held["c"] == levels["c"]
+    assert all(held[r].block == levels[r].block for r in levels)
+    one_less = {**held, "b": Levels(round(held["b"].look - 0.001, 3), 1.0)}  # the smallest raise that holds
+    assert max(any_question(s, one_less) for s in sets.values()) > 0.14 or held["b"] == levels["b"]
+    blocked = {"a": np.array([0.95, 0.6]), "b": np.array([0.7, 0.1]), "c": np.zeros(2)}
+    assert any_question(blocked, levels) == 0.5  # the first face is blocked by a: its question from b is not counted
