@@ -23,6 +23,8 @@ one point to the compliant students who see a question. Session 14 added, for bo
 whole engine's own kiosk scenes of val faces (--choose-on-scenes), the highest look kept: the test scenes and
 scripts/benchmark_trust.py had shown the portrait-chosen looks asking 10-28 % of faces that keep the rule, so the
 test figures printed since were seen once before this amendment;
+since session 15 the look this rule chooses is where training/evaluate.py's question budget starts (LOOK_ONLY
+there), which may raise it and writes it to policy.toml;
 `block` stays 1.0 (never): the notices forbid both, but a model trained on painted lenses and on CelebA's
 labels must not hold a student's photo alone.
 Run: .venv/bin/python scripts/benchmark_lenses_makeup.py [--parts makeup lenses kiosk] [--scenes N] [--json OUT]
