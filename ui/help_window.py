@@ -50,10 +50,14 @@ class HelpWindow(QWidget):
             self.table.setItem(row, 1, QTableWidgetItem(t(what)))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        # A long line (the English ones) wraps onto a taller row instead of ending in "…"
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table)
-        self.resize(560, 460)
+        self.resize(600, 560)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:  # a window manager's close button may not be there (a bare kiosk)

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
 
+from ui.help_window import HelpWindow
+from ui.i18n import language, set_language
+from ui.theme import apply_theme
 
 
 def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot, make_window, frames: Path) -> None:
@@ -33,3 +38,29 @@ def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Pat
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     qtbot.keyClick(window.code_input, Qt.Key_Q, Qt.ControlModifier)
     assert not window.isVisible()  # nothing in review or unsent: nothing to warn about
+
+
+def test_every_key_is_read_whole_in_english_too(qtbot) -> None:
+    """No line of the key list ends in "…": a long one (English, in the station's own font size) wraps onto a
+    taller row."""
+    app, before = QApplication.instance(), (language(), QApplication.instance().styleSheet(), QApplication.font())
+    set_language("en")
+    apply_theme(app)
+    try:
+        help_window = HelpWindow()
+        qtbot.addWidget(help_window)
+        help_window.show()
+        qtbot.waitExposed(help_window)
+        table = help_window.table
+        metrics = QFontMetrics(table.font())
+        cut = []
+        for row in range(table.rowCount()):
+            text = table.item(row, 1).text()
+            room = QRect(0, 0, table.columnWidth(1) - 8, 10_000)  # the cell's text margins
+            if metrics.boundingRect(room, Qt.TextWordWrap, text).height() > table.rowHeight(row):
+                cut.append(text)
+    finally:
+        set_language(before[0])
+        app.setStyleSheet(before[1])
+        app.setFont(before[2])
+    assert table.item(2, 1).text().startswith("Accept the photo") and not cut
