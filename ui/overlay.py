@@ -133,27 +133,28 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
 def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale: float,
                     instructions: QRectF | None = None) -> None:
     """Each question's region outlined in amber, its short question above the first box, beside (never under)
-    the instructions' box."""
+    the instructions' box. Every outline is drawn before any label: an ear lobe's outline beside the mouth ran
+    through the mouth's question."""
     face = result.analysis.face
     if face is None:
         return
     painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
     metrics = QFontMetricsF(painter.font())
-    taken: list[QRectF] = []
+    painter.setPen(QPen(LOOK, 3, Qt.DashLine))
+    labels: list[tuple[QRectF, str]] = []
     for check, question in result.analysis.questions:
         boxes = [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
                  for x, y, w, h in rule_regions(check, face)]
         if not boxes:
             continue
-        painter.setPen(QPen(LOOK, 3, Qt.DashLine))
         for box in boxes:
             painter.drawRoundedRect(box, 6, 6)
         text = t(question.message)
-        label = place_label(boxes[0], (metrics.horizontalAdvance(text) + 10, metrics.height() + 4), target, taken,
-                            instructions)
-        taken.append(label)
+        size = (metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
+        labels.append((place_label(boxes[0], size, target, [label for label, _ in labels], instructions), text))
+    painter.setPen(LOOK)
+    for label, text in labels:
         painter.fillRect(label, QColor(0, 0, 0, 170))
-        painter.setPen(LOOK)
         painter.drawText(label, Qt.AlignCenter, text)
 
 

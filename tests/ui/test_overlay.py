@@ -115,3 +115,43 @@ def test_question_labels_stay_clear_of_the_instructions(qtbot) -> None:
         assert PICTURE.contains(label) and not label.intersects(instructions)
         assert not any(label.intersects(other) for other in taken)
         taken.append(label)
+
+
+def test_question_labels_lie_over_every_outline(qtbot) -> None:
+    """Ear lobes sit beside the mouth: an ear's outline, drawn after the mouth's question, ran through its text.
+    Every outline is drawn first, so no outline shows through the top edge of any label."""
+    import cv2
+    import numpy as np
+    from PySide6.QtGui import QImage, QPainter
+
+    from station import ASSETS_DIR
+    from station.capture.live_checks import LiveResult
+    from station.compliance import ComplianceEngine
+    from station.compliance.messages import QUESTION, TITLES
+    from station.compliance.regions import rule_regions
+    from station.compliance.results import LOOK, CheckResult
+    from ui.overlay import paint_overlay
+
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
+    with ComplianceEngine.load() as engine:
+        analysis = engine.analyze(frame)
+    asked = {check: CheckResult(0.4, LOOK, QUESTION.format(title=TITLES[check])) for check in ("ears_covered", "teeth")}
+    analysis = type(analysis)(**{**analysis.__dict__, "checks": {**analysis.checks, **asked}})
+    size = (frame.shape[1], frame.shape[0])
+    shown = (round(PICTURE.width()), round(PICTURE.height()))  # the picture shrinks on a laptop; the labels do not
+    image = QImage(*shown, QImage.Format_RGB32)
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    paint_overlay(painter, LiveResult(1, size, analysis), QRectF(0, 0, *shown))
+    painter.end()
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(shown[1], shown[0], 4)
+    # a label's background (black at 170/255) leaves a third of the red beneath it: 85 over white and over amber
+    under_label = (np.abs(pixels[:, :, 2].astype(int) - 85) <= 3).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(under_label)
+    labels = [QRectF(x, y, w, h) for x, y, w, h, area in stats[1:count] if area > 300 and w > 60]
+    scale = shown[0] / size[0]
+    outlines = [QRectF(*(v * scale for v in region)) for check in asked for region in rule_regions(check, analysis.face)]
+    # they do cross here (found whole only when no outline is drawn over a label: one would cut it in two)
+    assert any(label.intersects(outline) for label in labels for outline in outlines)
+    amber = (pixels[:, :, 2] == 255) & (pixels[:, :, 1] == 179) & (pixels[:, :, 0] == 0)  # BGRA
+    assert not any(amber[int(label.top()) + 1, int(label.left()):int(label.right())].any() for label in labels)
