@@ -141,6 +141,11 @@ LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN:
 
 
 
+def title(entry: Text) -> str:
+    """A menu entry's words as the title of the box it opens, without the entry's "…"."""
+    return t(entry).removesuffix("…")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, session: CaptureSession, demo: bool = False) -> None:
         super().__init__()
@@ -516,7 +521,7 @@ class MainWindow(QMainWindow):
             self._say(self.message, t(EMPTY_ROSTER), "bad")
             return
         picker = QInputDialog(self)
-        picker.setWindowTitle(t(CLASS_PAYMENT))
+        picker.setWindowTitle(title(CLASS_PAYMENT))
         picker.setLabelText(t(PICK_CLASS))
         picker.setComboBoxItems(classes)
         current = self.session.student
@@ -573,7 +578,7 @@ class MainWindow(QMainWindow):
         try:
             self.session.check_export()  # an empty queue is said before a folder is asked for
         except StationError as exc:
-            QMessageBox.information(self, t(EXPORT_USB), t(exc.text))
+            QMessageBox.information(self, title(EXPORT_USB), t(exc.text))
             return
         folder = choose_folder(self, t(EXPORT_PICK))
         if folder is None:
@@ -581,9 +586,9 @@ class MainWindow(QMainWindow):
         try:
             report = self.session.export_to(folder)
         except StationError as exc:
-            QMessageBox.warning(self, t(EXPORT_USB), t(exc.text))
+            QMessageBox.warning(self, title(EXPORT_USB), t(exc.text))
             return
-        QMessageBox.information(self, t(EXPORT_USB), t(report.summary()))
+        QMessageBox.information(self, title(EXPORT_USB), t(report.summary()))
 
     def print_photos(self) -> None:
         """2-inch prints of the student at the camera (or just saved) or of a class, as a PDF to print."""

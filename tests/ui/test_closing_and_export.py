@@ -88,9 +88,9 @@ def test_exporting_with_nothing_queued_says_so_before_asking_for_a_folder(qtbot,
     asked: list[str] = []
     seen: list[str] = []
     on_next_dialog(lambda dialog: (asked.append("folder"), dialog.reject()), kind=QFileDialog)
-    on_next_dialog(lambda box: (seen.append(box.text()), box.accept()), kind=QMessageBox)
+    on_next_dialog(lambda box: (seen.extend((box.windowTitle(), box.text())), box.accept()), kind=QMessageBox)
     window.export_to_usb()
-    assert seen == ["上传队列为空，没有需要导出的照片。"] and asked == []
+    assert seen == ["导出到U盘", "上传队列为空，没有需要导出的照片。"] and asked == []  # the title without the menu's …
 
 
 def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_window, frames: Path) -> None:
