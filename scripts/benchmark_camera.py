@@ -25,7 +25,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from station.camera import open_camera  # noqa: E402
-from station.camera.preview import preview_rgb  # noqa: E402
+from station.camera.preview import preview_bgrx  # noqa: E402
 
 PREVIEW_BOX = (960, 540)
 SCREEN_HZ = 60
@@ -47,13 +47,13 @@ def make_checker():
     return "station.compliance LiveAnalyzer", live.analyze, engine.close
 
 
-def to_qimage(rgb):
+def to_qimage(pixels):
     try:
         from PySide6.QtGui import QImage
     except ImportError:
-        return rgb
-    h, w = rgb.shape[:2]
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888)
+        return pixels
+    h, w = pixels.shape[:2]
+    return QImage(pixels.data, w, h, 4 * w, QImage.Format.Format_RGB32)
 
 
 def main() -> None:
@@ -104,7 +104,7 @@ def main() -> None:
             frame = source.latest()
             if frame is not None and frame.frame_id != last_id:
                 last_id = frame.frame_id
-                to_qimage(preview_rgb(frame.image, *PREVIEW_BOX))
+                to_qimage(preview_bgrx(frame.image, *PREVIEW_BOX))
                 now = time.monotonic()
                 delays.append(now - frame.timestamp)
                 shown_at.append(now)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from station.camera.preview import preview_rgb
+from station.camera.preview import preview_bgrx
 from station.camera.source import STATE_TEXT, CameraState, Frame, FrameSource
 from station.capture.live_checks import LiveResult
 from ui.i18n import t
@@ -62,11 +62,11 @@ class PreviewWidget(QWidget):
 
     def _show(self, frame: Frame) -> None:
         jumped = self.shown_frame is not None and frame.scene != self.shown_frame.scene
-        rgb = preview_rgb(frame.image, self.width(), self.height())
-        height, width = rgb.shape[:2]
-        # QImage borrows the numpy buffer; keeping `rgb` referenced keeps it valid
-        self._image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format_RGB888)
-        self._rgb = rgb
+        pixels = preview_bgrx(frame.image, self.width(), self.height())
+        height, width = pixels.shape[:2]
+        # QImage borrows the numpy buffer; keeping `pixels` referenced keeps it valid
+        self._image = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format_RGB32)
+        self._pixels = pixels
         self.shown_frame = frame
         if jumped and self._held is None:
             self.scene_changed.emit()

@@ -1,7 +1,7 @@
 """Cameras without Qt: USB (OpenCV) and file-backed sources, newest frame only, with a watchdog.
 
 `open_camera("0")` or `open_camera("assets/demo/frames")` gives a FrameSource (call
-start()/stop() or use it as a context manager); `preview_rgb` makes the screen image.
+start()/stop() or use it as a context manager); `preview_bgrx` makes the screen image.
 """
 
 from __future__ import annotations

@@ -450,15 +450,16 @@ class CaptureSession:
         self.workflow.start_retake(reason, for_student)
 
     def _pause_scanner(self) -> None:
-        """After the shutter's work: the live checks go on; the scanner rests while a photo is in review."""
+        """After the shutter's work: the scanners and the live checks rest while a photo is in review."""
         self._pause_watching(False)
 
     def _pause_watching(self, measuring: bool) -> None:
-        for scanner in (self._scanner, self._cards):
-            if scanner is not None:
-                scanner.pause(measuring or self.workflow.step is Step.REVIEW)
-        if self._checks is not None:
-            self._checks.pause(measuring)
+        """While the shutter measures, and while its photo is in review: the live picture is not on screen then, and
+        the live checks started again at the review would take the interpreter from the window as it shows it."""
+        resting = measuring or self.workflow.step is Step.REVIEW
+        for watcher in (self._scanner, self._cards, self._checks):
+            if watcher is not None:
+                watcher.pause(resting)
 
     # -- station settings: the output profile and the backdrop calibration --------------------------------------
     def profiles(self) -> Profiles:

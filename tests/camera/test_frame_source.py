@@ -14,7 +14,7 @@ import pytest
 from station.camera import CameraState, FrameSource, StateChange, backend_for, open_camera
 from station.camera.backends import CameraUnavailable, FileBackend, UsbBackend
 from station.camera.discovery import linux_cameras
-from station.camera.preview import preview_rgb
+from station.camera.preview import preview_bgrx
 
 FAST = dict(frozen_after=0.4, backoff_start=0.1, backoff_max=0.4, poll=0.02)
 EVERY_FRAME = dict(FAST, hold=0.0)  # a folder shows each image once per pass
@@ -106,8 +106,9 @@ def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path
 def test_frame_listeners_are_told_of_each_frame_once_it_is_the_newest(tmp_path: Path) -> None:
     folder = numbered_folder(tmp_path / "frames", 3)
     told: list[int] = []
-    with open_camera(str(folder), fps=50, **EVERY_FRAME) as source:
-        source.subscribe_frames(lambda frame: told.append(frame.frame_id))
+    source = open_camera(str(folder), fps=50, **EVERY_FRAME)
+    source.subscribe_frames(lambda frame: told.append(frame.frame_id))  # before the first frame
+    with source:
         seen = collect(source, 6)
     assert {frame.frame_id for frame in seen} <= set(told), "every frame a consumer got was told"
     assert len(told) == len(set(told)), "each frame is told once"
@@ -237,15 +238,15 @@ def test_absent_usb_camera_cannot_be_opened() -> None:
         UsbBackend(63).open()
 
 
-def test_preview_is_shrunk_then_converted_to_rgb() -> None:
+def test_preview_is_shrunk_then_laid_out_as_the_screens_32_bit_pixels() -> None:
     frame = np.zeros((720, 1280, 3), np.uint8)
     frame[..., 0] = 200  # blue in BGR
-    preview = preview_rgb(frame, 640, 640)
-    assert preview.shape == (360, 640, 3)
-    assert preview[0, 0].tolist() == [0, 0, 200]
+    preview = preview_bgrx(frame, 640, 640)
+    assert preview.shape == (360, 640, 4)
+    assert preview[0, 0].tolist() == [200, 0, 0, 255]  # blue, green, red, opaque: Qt's RGB32 in memory
     assert preview.flags.c_contiguous
-    small = preview_rgb(frame[:100, :100], 640, 640)
-    assert small.shape == (100, 100, 3) and small[0, 0, 2] == 200
+    small = preview_bgrx(frame[:100, :100], 640, 640)
+    assert small.shape == (100, 100, 4) and small[0, 0, 0] == 200
 
 
 def test_linux_camera_names_from_sysfs(tmp_path: Path) -> None:

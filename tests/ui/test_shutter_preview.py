@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint
+
 from tests.ui.conftest import answer_next_dialog, shoot
 
 
@@ -33,3 +35,14 @@ def test_the_preview_shows_frames_as_the_camera_tells_it_not_on_a_timer(qtbot, m
     qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=5000)
     first = window.preview.shown_frame.frame_id
     qtbot.waitUntil(lambda: window.preview.shown_frame.frame_id >= first + 3, timeout=5000)
+
+
+def test_the_preview_shows_the_cameras_colours(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=5000)
+    window.preview.repaint()
+    shown = window.preview.grab().toImage()
+    corner = window.preview.image_rect().topLeft().toPoint() + QPoint(10, 10)  # the blue backdrop
+    frame_blue, _, frame_red = window.preview.shown_frame.image[10, 10].tolist()
+    colour = shown.pixelColor(corner)
+    assert frame_blue > frame_red + 60 and colour.blue() > colour.red() + 60, (colour.name(), frame_blue, frame_red)
