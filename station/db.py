@@ -121,6 +121,23 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
+@contextmanager
+def without_flush(db: sqlite_utils.Database) -> Iterator[None]:
+    """Commits that do not wait for the disk (WAL with synchronous NORMAL): they survive the process being killed,
+    and the next ordinary commit (FULL, e.g. a photo accepted) flushes them with its own. For what the UI thread
+    writes at a shutter press or a scan, where a flush can take tens of ms on a busy or slow disk. Inside an open
+    transaction the level cannot change: that transaction's commit decides."""
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA synchronous = FULL")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply pending steps, one transaction per component, safe against a second process."""
     db.execute(

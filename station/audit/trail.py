@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from station.db import Migrations, register, write_transaction
+from station.db import Migrations, register, without_flush, write_transaction
 from station.i18n import Text
 from station.localtime import Clock, system_clock
 from station.storage.server_link import load_link
@@ -142,9 +142,12 @@ class AuditTrail:
 
     def record(self, action: Action, student_no: str = "", **detail: object) -> Entry | None:
         """Append an entry after the operator's action is done. A database that refuses the write (locked past
-        its timeout, a full disk) is logged and the station goes on: a photo is never lost for its audit line."""
+        its timeout, a full disk) is logged and the station goes on: a photo is never lost for its audit line.
+        The line does not wait for the disk (it survives the station being killed; the next photo's commit
+        flushes it): the shutter and a scan record from the UI thread, which must not pause on a disk flush."""
         try:
-            return self.write(action, student_no, **detail)
+            with without_flush(self.station.db):
+                return self.write(action, student_no, **detail)
         except sqlite3.Error:
             log.exception("audit entry %s for %s not written", action.value, student_no)
             return None

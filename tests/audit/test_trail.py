@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -114,3 +116,21 @@ def test_a_change_of_the_server_link_is_recorded_without_the_token(station: Stat
     assert "s3cret" not in json.dumps(entry.detail)
     assert main(["server-config", "--home", str(home)]) == 0  # only shown: nothing recorded
     assert len(entries(station.db)) == 1
+
+
+def test_a_recorded_line_survives_the_station_dying_at_once_and_full_flushes_stay_the_rule(home: Path) -> None:
+    """Audit lines are written without waiting for the disk (the shutter records from the UI thread); a process
+    that dies right after still leaves them, chained, and every other commit still waits for the disk."""
+    script = ("import os, sys; from pathlib import Path; from station.context import Station; "
+              "from station.audit.trail import Action, AuditTrail; "
+              "s = Station.open(Path(sys.argv[1]), 'zh'); t = AuditTrail(s, '摄影师甲'); "
+              "[t.record(Action.SHUTTER, '2024001', frame_id=i) for i in range(3)]; "
+              "assert s.db.execute('PRAGMA synchronous').fetchone()[0] == 2; os._exit(9)")
+    died = subprocess.run([sys.executable, "-c", script, str(home)], capture_output=True, text=True)
+    assert died.returncode == 9, died.stderr
+    station = Station.open(home, "zh")
+    try:
+        assert [e.detail["frame_id"] for e in entries(station.db)] == [0, 1, 2]
+        assert verify(station.db).ok
+    finally:
+        station.close()
