@@ -93,7 +93,8 @@ class PreviewWidget(QWidget):
     def hold(self, frame: Frame, result: LiveResult) -> None:
         """Keep `frame` on screen with `result` drawn over it (the shutter's refused frame and its findings) until
         `let_go`: the photographer judges the override on the picture the box is about, not on the live one."""
-        self._show(frame)
+        if frame is not self.shown_frame:  # it usually still is: the shutter takes the frame on screen
+            self._show(frame)
         self._held = self.live = result
         self.update()
 
