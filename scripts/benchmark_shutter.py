@@ -162,7 +162,8 @@ def main() -> int:
           f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
     for name, (took, gaps) in results.items():
         print(f"{name:6s}  shutter to review: median {statistics.median(took) * 1000:6.1f} ms, p95 {p95(took) * 1000:6.1f} ms"
-              f"   longest preview gap: median {statistics.median(gaps) * 1000:6.1f} ms, max {max(gaps) * 1000:6.1f} ms")
+              f"   longest preview gap: median {statistics.median(gaps) * 1000:6.1f} ms, max {max(gaps) * 1000:6.1f} ms"
+              f" (presses with a gap over 50 ms: {sum(g > 0.05 for g in gaps)} of {len(gaps)})")
     return 0
 
 
