@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # What only the tests need: a real PostgreSQL cluster for the server's PostgreSQL path (the test starts it),
 # Xvfb for the first-run test that opens the demo on a real X display (the xcb platform, not offscreen),
-# and Chromium for the registrar page rendered in a real browser.
-TEST_PACKAGES="postgresql xvfb chromium"
+# openbox for the same under a kiosk window manager, and Chromium for the registrar page rendered in a real browser.
+TEST_PACKAGES="postgresql xvfb openbox chromium"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
   for p in $TEST_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
