@@ -29,7 +29,7 @@ PICK_FOLDER = Text("选择参考照片所在的文件夹（文件名为学号或
 ZIP_FILTER = Text("压缩包 (*.zip)", "Zip files (*.zip)")
 WORKING = Text("正在导入参考照片，请稍候…", "Importing the reference photos, please wait…")
 FETCHING = Text("正在从服务器获取参考照片，请稍候…", "Fetching the reference photos from the server, please wait…")
-CHECKED = Text("已检查 {n} 张", " {n} checked")
+CHECKED = Text("已检查 {n} / {total} 张", " {n} of {total} checked")
 STOP = Text("停止", "Stop")
 STOPPING = Text("正在停止：当前这张照片检查完即停…", "Stopping after the photo being checked…")
 STOPPED = Text("已按要求停止，其余照片没有检查；再次导入时已导入的照片算作未变。",
@@ -80,7 +80,7 @@ class ReferenceImportDialog(QDialog):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.busy = QProgressBar()
-        self.busy.setRange(0, 0)  # how many photos a folder holds is not counted ahead
+        self.busy.setRange(0, 0)  # working, until the first photo says how many there are
         self.busy.setTextVisible(False)
         layout.addWidget(self.busy)
         self.table = QTableWidget(0, len(HEADERS))
@@ -113,17 +113,21 @@ class ReferenceImportDialog(QDialog):
         self.stop_button.setEnabled(False)
         self.status.setText(t(STOPPING))
 
-    def _progress(self, n: int) -> None:
+    def _progress(self, n: int, total: int | None) -> None:
         """On the worker thread: the count goes to the UI thread."""
-        to_main(lambda: self._checked(n))
+        to_main(lambda: self._checked(n, total))
 
     def reject(self) -> None:
         if not self.working:  # photos are being sealed and registered: Esc waits for the end
             super().reject()
 
-    def _checked(self, n: int) -> None:
+    def _checked(self, n: int, total: int | None) -> None:
         if self.working and not self._stop.is_set():
-            self.status.setText(f"{t(WORKING if self.source is not None else FETCHING)}{t(CHECKED.format(n=n))}")
+            self.status.setText(f"{t(WORKING if self.source is not None else FETCHING)}"
+                                f"{t(CHECKED.format(n=n, total=total if total is not None else '?'))}")
+            if total:
+                self.busy.setRange(0, total)
+                self.busy.setValue(n)
 
     def _done(self, report: ReferenceReport) -> None:
         self.report = report

@@ -84,21 +84,47 @@ class ReferenceReport:
             unchanged=self.unchanged, rejected=len(self.rejected), stopped=self.stopped)
 
 
-def source_entries(path: Path) -> Iterator[tuple[str, bytes | None]]:
-    """(name as the user sees it, the file's bytes or None when too big) for every image in a folder or zip."""
+Entry = tuple[str, bytes | None]  # (name as the user sees it, the photo's bytes; None: too big, b"": unreadable)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Photos read one at a time, counted before the first is read: a window says "n of total" as it goes."""
+
+    total: int
+    entries: Iterator[Entry]
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[Entry]:
+        return self.entries
+
+
+def source_entries(path: Path) -> Counted:
+    """Every image in a folder or zip, in name order."""
     if path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()):
-            name = file.relative_to(path).as_posix()
-            yield name, (file.read_bytes() if file.stat().st_size <= MAX_ENTRY_BYTES else None)
-        return
+        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        return Counted(len(files), _folder_entries(path, files))
     try:
-        archive = zipfile.ZipFile(path)
+        with zipfile.ZipFile(path) as archive:
+            infos = sorted((i for i in archive.infolist()
+                            if not i.is_dir() and Path(i.filename).suffix.lower() in IMAGE_SUFFIXES),
+                           key=lambda i: i.filename)
     except (OSError, zipfile.BadZipFile) as exc:
         raise StationError(UNREADABLE_SOURCE.format(path=path)) from exc
-    with archive:
-        for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if info.is_dir() or Path(info.filename).suffix.lower() not in IMAGE_SUFFIXES:
-                continue
+    return Counted(len(infos), _zip_entries(path, infos))
+
+
+def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
+    for file in files:
+        name = file.relative_to(folder).as_posix()
+        yield name, (file.read_bytes() if file.stat().st_size <= MAX_ENTRY_BYTES else None)
+
+
+def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:
+    with zipfile.ZipFile(path) as archive:
+        for info in infos:
             if info.file_size > MAX_ENTRY_BYTES:
                 yield info.filename, None
                 continue
@@ -172,7 +198,8 @@ def check_source(source: Path) -> None:
         raise StationError(UNREADABLE_SOURCE.format(path=source))
 
 
-Progress = Callable[[int], None]  # hears how many photos were checked so far (a window's progress line)
+# hears how many photos were checked so far, and of how many (None: not known ahead)
+Progress = Callable[[int, int | None], None]
 
 
 def import_reference_photos(station: Station, source: Path, station_key: bytes,
@@ -190,7 +217,7 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
     return report
 
 
-def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]], station_key: bytes,
+def import_entries(station: Station, entries: Iterable[Entry], station_key: bytes,
                    embedder: FaceEmbedder | None = None, photo_names: dict[str, str] | None = None,
                    progress: Progress | None = None, stop: threading.Event | None = None) -> ReferenceReport:
     """Check, seal and register reference photos given as (file name, bytes) wherever they come from: a folder,
@@ -198,6 +225,7 @@ def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]]
     (each is kept as it is checked)."""
     server_key = load_link(station.db).server_key()  # photos are sealed for the server too, as captures are
     report = ReferenceReport()
+    total = len(entries) if isinstance(entries, Counted) else None
     if stop is not None:
         entries = _until(stop, entries, report)
     outcomes = checked_entries(station.db, entries, embedder or FaceEmbedder(), photo_names)
@@ -207,12 +235,11 @@ def import_entries(station: Station, entries: Iterable[tuple[str, bytes | None]]
         else:
             _store(station, report, outcome, server_key, station_key)
         if progress is not None:
-            progress(checked)
+            progress(checked, total)
     return report
 
 
-def _until(stop: threading.Event, entries: Iterable[tuple[str, bytes | None]],
-           report: ReferenceReport) -> Iterator[tuple[str, bytes | None]]:
+def _until(stop: threading.Event, entries: Iterable[Entry], report: ReferenceReport) -> Iterator[Entry]:
     """The entries until `stop` is set; the report says when some were left."""
     for entry in entries:
         if stop.is_set():
@@ -231,7 +258,7 @@ class Checked:
     vector: np.ndarray
 
 
-def checked_entries(db: sqlite_utils.Database, entries: Iterable[tuple[str, bytes | None]], embedder: FaceEmbedder,
+def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedder: FaceEmbedder,
                     photo_names: dict[str, str] | None = None) -> Iterator[Checked | Refused]:
     """Each entry matched to one student of `db`'s roster and checked (readable, one face, big enough): the
     station's import and the receiving server's use the same rules."""

@@ -21,7 +21,7 @@ from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder
-from station.identity.references import IMAGE_SUFFIXES, Progress, ReferenceReport, import_entries
+from station.identity.references import IMAGE_SUFFIXES, Counted, Progress, ReferenceReport, import_entries
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
 from station.storage.server_link import load_link
@@ -47,8 +47,8 @@ def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedde
         with client_for(link, timeout) as client:
             listed = _json(client.get("/api/v1/references"))["references"]
             wanted = [r["student_no"] for r in listed if have.get(r["student_no"]) != r["sha256"]]
-            report = import_entries(station, _photos(client, wanted), station_key, embedder, progress=progress,
-                                    stop=stop)
+            report = import_entries(station, Counted(len(wanted), _photos(client, wanted)), station_key, embedder,
+                                    progress=progress, stop=stop)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         raise StationError(UNREACHABLE.format(reason=exc)) from exc
     report.unchanged += len(listed) - len(wanted)

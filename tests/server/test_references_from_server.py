@@ -84,8 +84,10 @@ def test_the_registrar_imports_photos_on_the_server_and_a_station_fetches_the_on
     station = linked_station(tmp_path / "S01", server.context, server.url, server.context.add_station("S01"), "S01")
     add_students(station, "计科2101", [LIN, NOBODY])  # this station's roster lacks 2021010104
     key = station_key(tmp_path / "S01").key
-    report = fetch_references(station, key, embedder)
+    told: list[tuple[int, int | None]] = []
+    report = fetch_references(station, key, embedder, progress=lambda n, total: told.append((n, total)))
     assert (report.imported, report.unchanged) == (1, 0)
+    assert told == [(1, 2), (2, 2)]  # the server's two photos this station lacks, counted before the first is read
     assert [(r.file, r.code) for r in report.rejected] == [(f"{ZHAO}.jpg", "no_student")]
     assert reference_photo(station, LIN, key) == (REFERENCES / f"{LIN}.jpg").read_bytes()
     assert reference_embedding(station.db, LIN, key) is not None

@@ -122,13 +122,15 @@ def test_reference_photos_from_a_zip_update_what_changed(qtbot, make_window, fra
     checked: list[int] = []
     stop = threading.Event()
     stop.set()  # 停止 pressed while the face models loaded: nothing checked, which is not "no photos there"
-    none = window.session.import_references(DEMO_REFERENCES, checked.append, stop)
+    none = window.session.import_references(DEMO_REFERENCES, lambda n, total: checked.append(n), stop)
     assert (none.imported, none.stopped, checked) == (0, True, [])
     stop.clear()
-    first = window.session.import_references(DEMO_REFERENCES, lambda n: (checked.append(n), stop.set()), stop)
+    first = window.session.import_references(DEMO_REFERENCES, lambda n, total: (checked.append(n), stop.set()), stop)
     assert (first.imported, first.stopped, checked) == (1, True, [1])  # stopped after the photo being checked
-    rest = window.session.import_references(DEMO_REFERENCES, checked.append)  # as the demo does at its start
+    totals: list[int | None] = []
+    rest = window.session.import_references(DEMO_REFERENCES, lambda n, total: (checked.append(n), totals.append(total)))
     assert (rest.imported, rest.unchanged, rest.stopped, checked) == (3, 1, False, [1, 1, 2, 3, 4])  # 4 in the demo
+    assert totals == [4, 4, 4, 4]  # counted before the first is read: the dialog says "n / 4"
     before = held(station)
     archive = tmp_path / "photos.zip"
     ok, reencoded = cv2.imencode(".jpg", cv2.imread(str(DEMO_REFERENCES / f"{ZHAO}.jpg")), [cv2.IMWRITE_JPEG_QUALITY, 80])
