@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         self.retake_button.setMinimumHeight(64)
         self.message = self._message_label()
         self.warnings = self._message_label("warn")
+        # a code held up while someone else is at the camera: asked on a line of its own (F4), so what was said of
+        # the student at the camera (take your place, photographed before, unpaid) stays in sight beside it
+        self.offer = self._message_label("warn")
         self.problems = self._message_label("bad")
         self.questions = self._message_label("warn")
         self.shutter_button = QPushButton(t(SHUTTER))
@@ -267,7 +270,7 @@ class MainWindow(QMainWindow):
         side.addWidget(self.code_input)
         side.addWidget(scroll_column(self.card), 1)
         side.addWidget(self.pay_button)
-        for widget in (self.message, self.warnings, self.problems, self.questions, self.shutter_button,
+        for widget in (self.offer, self.message, self.warnings, self.problems, self.questions, self.shutter_button,
                        self.retake_button):
             side.addWidget(widget)
         nxt = QHBoxLayout()
@@ -367,7 +370,7 @@ class MainWindow(QMainWindow):
         self._say(self.reader_status, t(text), "ok" if ok else "bad")
 
     def _offered(self, found: Identification, text: Text) -> None:
-        self._say(self.message, t(text), "warn")
+        self._say(self.offer, t(text), "warn")
 
     def accept_offer(self) -> None:
         """F4: the student whose code the camera saw held up is the one being photographed."""
@@ -665,6 +668,8 @@ class MainWindow(QMainWindow):
         self.retake_button.setVisible(retake)
         self.shutter_button.setEnabled(blocked is None)
         self.pay_button.setEnabled(self.session.student is not None)
+        if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
+            self._say(self.offer, "", "warn")
         if not retake:
             self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()

@@ -45,9 +45,11 @@ def test_while_a_student_is_at_the_camera_the_card_asks_and_f4_switches(qtbot, m
     window.identify("DEMO0001")
     card_camera(window, ocr, tmp_path / "card", CHEN, "陈皓然", 600, 2)  # the card's name is not the roster's
     qtbot.waitUntil(lambda: window.session.offer is not None, timeout=20_000)
-    assert "F4" in window.message.text() and window.card.name.text() == "林晓雯"
+    assert "F4" in window.offer.text() and window.card.name.text() == "林晓雯"
+    assert "林晓雯" in window.message.text()  # what was said of her stays in sight beside the question
     window.accept_offer()
     assert window.card.name.text() == "陈浩然" and "陈皓然" in window.warnings.text()
+    assert window.offer.text() == ""  # taken: the question is gone
 
 
 def test_a_card_one_digit_from_a_students_selects_nobody(qtbot, make_window, frames: Path, ocr, tmp_path: Path) -> None:
