@@ -5,7 +5,7 @@ Two ways of working the same press, in this tree:
   the demo student's smile, analysed again for the override, then the CHSI pipeline measuring the face and
   planning the crop once more;
 - "after": what the window does now: the press measured once, off the UI thread (ui.tasks.run_task), the CHSI
-  photo made on a second thread from the analysis's own crop plan while the checks run, the override taking the
+  photo made from the analysis's own crop plan after the checks, on the same thread, the override taking the
   same measurement.
 The demo student (assets/demo/kiosk/01_good.jpg) is in front of a 30 fps file camera; the override box is
 answered at once, so the figures are the station's own time. Prints median and p95 of shutter-to-review (until

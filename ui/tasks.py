@@ -5,7 +5,7 @@ Anki's `QueryOp`).
 `run_task(work, done)` runs `work` on the station's worker thread and then `done(result)` on the UI thread;
 an error in `work` reaches the UI thread's error reporter (logged, shown once), or `failed` when given.
 One worker thread, so tasks run in the order they were started: the shutter's engine is used by that thread
-alone (its CHSI photo is made beside it, on the capture workflow's photo thread).
+alone (its CHSI photo too, made after the checks: the preview keeps a core while a press is worked).
 """
 
 from __future__ import annotations

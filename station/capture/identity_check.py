@@ -5,7 +5,7 @@ every other student's reference photo and capture at this station (a swap: stati
 The verdicts are station.identity's: same person, uncertain (the photographer should look), different person
 (the photo is not accepted without a recorded reason). What the comparison needs from the database and the
 station key is gathered on the session's thread when the shutter is pressed (`gather`); the faces are measured
-on the shutter's photo thread (`IdentityChecker`), once the CHSI photo is made; the other student a
+on the shutter's worker thread (`IdentityChecker`), once the CHSI photo is made; the other student a
 swapped face belongs to is named, and their photo read, back on the session's thread (`named`). The new face's
 embedding is computed once, here, and kept with the capture when it is accepted.
 """
@@ -147,7 +147,7 @@ def beside(checks: tuple[IdentityCheck, ...], room: int = 2) -> list[tuple[bytes
 
 
 class IdentityChecker:
-    """Loads the face models on first use, on the thread that uses them (the shutter's photo thread)."""
+    """Loads the face models on first use, on the thread that uses them (the shutter's worker thread)."""
 
     def __init__(self) -> None:
         self._embed = JpegFaces().vector

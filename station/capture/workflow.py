@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import logging
 import sqlite3
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 import cv2
@@ -22,7 +21,7 @@ from station.audit.trail import Action, AuditTrail
 from station.storage.captures import CaptureStore, CaptureVersion, status as capture_status
 from station.storage.envelope import EnvelopeError
 from station.capture.identity_check import (
-    Evidence, IdentityCheck, IdentityChecker, IdentityResult, gather, named, needs_reason, recorded,
+    Evidence, IdentityCheck, IdentityChecker, gather, named, needs_reason, recorded,
 )
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
@@ -186,8 +185,7 @@ class CaptureWorkflow:
         self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
         self.last_saved: str | None = None  # the student just saved, until another is identified
         self.identified_at = ""  # when the current student was identified (UTC, ISO 8601)
-        self.identity = IdentityChecker()  # used on the shutter's photo thread only, like the pipeline
-        self._photos: ThreadPoolExecutor | None = None  # the shutter's photo thread, made at the first press
+        self.identity = IdentityChecker()  # used on the shutter's worker thread only, like the engine and pipeline
         self._faces: tuple[tuple, FaceGallery] | None = None  # the station's face gallery, with the stamp it was read at
         self._remembered = 0  # faces of accepted photos added to the gallery in memory, ever
         self.audit = AuditTrail(station, operator)
@@ -303,28 +301,16 @@ class CaptureWorkflow:
     def measure(self, request: ShutterRequest) -> Measured:
         """Every check and the CHSI photo, from one measurement of the frame. Changes no state: it runs on the
         shutter's worker thread (the only user of this workflow's engine) while the preview goes on. The CHSI
-        photo and its face check start on the photo thread as soon as the analysis has planned the crop, and run
-        beside the costlier checks (the models let go of the interpreter while they compute: two cores work)."""
+        photo is made from the analysis's crop plan, after it, on the same thread, so that a core stays with the
+        preview (made beside the checks on a thread of its own it came 20 ms sooner, but the preview then paused
+        over 50 ms in 1-2 presses of 10: `scripts/benchmark_shutter.py`)."""
         image = request.frame.image
-        photo: list[Future[tuple[ChsiResult, IdentityResult]]] = []
-
-        def located(found: Analysis) -> None:
-            # the checks plan the CHSI crop: a photo made by another output profile plans its own
-            planned = upright_plan(found) if self.pipeline.spec == SPEC else None
-            photo.append(self._photo_thread().submit(self._photo, request, planned))
-
-        analysis = self.engine.analyze(image, located=located)
-        chsi, identity = photo[0].result()
+        analysis = self.engine.analyze(image)
+        # the checks plan the CHSI crop: a photo made by another output profile plans its own
+        planned = upright_plan(analysis) if self.pipeline.spec == SPEC else None
+        chsi = self.pipeline.process(image, planned=planned)
+        identity = self.identity.check(request.evidence, chsi.jpeg)
         return Measured(request, analysis, chsi, encode_original(image), identity.checks, identity.face)
-
-    def _photo(self, request: ShutterRequest, planned: CropPlan | None) -> tuple[ChsiResult, IdentityResult]:
-        chsi = self.pipeline.process(request.frame.image, planned=planned)
-        return chsi, self.identity.check(request.evidence, chsi.jpeg)
-
-    def _photo_thread(self) -> ThreadPoolExecutor:
-        if self._photos is None:
-            self._photos = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shutter-photo")
-        return self._photos
 
     def release(self, request: ShutterRequest) -> None:
         if self.pressed is request:
@@ -460,8 +446,6 @@ class CaptureWorkflow:
         return warnings
 
     def close(self) -> None:
-        if self._photos is not None:
-            self._photos.shutdown()
         self.engine.close()
         self.pipeline.close()
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import pathlib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -104,16 +103,12 @@ class ComplianceEngine:
             policy = calibration.applied_to(policy)
         return cls(policy, load_learned(models_dir), video=video, lenses=LensModel.load(models_dir))
 
-    def analyze(self, image: np.ndarray, reuse: Reuse | None = None,
-                located: Callable[[Analysis], None] | None = None) -> Analysis:
+    def analyze(self, image: np.ndarray, reuse: Reuse | None = None) -> Analysis:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: what earlier frames measured (see
         LiveAnalyzer). Their crop plan is used when the face has not moved since. A live frame runs at most
         one of the three expensive steps: planning the crop again, segmenting the person (when
         `reuse.segment`), or its turn of learned models (`reuse.refresh`); the others' latest results are
-        reused, as long as it is still the same face in about the same place. A new face runs every model.
-        `located`: called once, as soon as the faces are counted and the crop planned, with that much of the
-        analysis (faces, face, pose, crop plan; no checks yet): the shutter starts its CHSI photo from it while
-        the checks go on."""
+        reused, as long as it is still the same face in about the same place. A new face runs every model."""
         reuse = reuse or Reuse()
         bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
@@ -137,9 +132,6 @@ class ComplianceEngine:
                 planned = PlannedCrop(self._planner.plan(bgr, face), face.points)
         replanned = planned is not None and planned is not reuse.crop
         pose = head_pose(face.points) if planned is not None else None
-        if located is not None:
-            early = Analysis(faces=faces, face=face, head_box=None, pose=pose, checks={}, planned=planned)
-            located(early if factor == 1.0 else _in_original_pixels(early, factor))
         mask = _reusable_mask(reuse, measured, replanned)
         scene = backdrop.Scene.of(bgr, self._segmenter, mask.backdrop if mask else None)
         findings: dict[str, Finding] = {
