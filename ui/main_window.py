@@ -7,8 +7,6 @@ this window shows its state, forwards keys and runs the shutter's work off the U
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 from station.camera.discovery import list_cameras
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveResult
+from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.session import CaptureSession, SessionListener, Status
 from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, ShutterRequest, Step
 from station.compliance.results import Analysis
@@ -101,8 +100,6 @@ EMPTY_ROSTER = Text("名单是空的：请先导入名单（名单 → 导入名
 STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {name}")
 ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
                          "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
-# An Enter this soon after the photo appeared is the second half of a double press, not a decision.
-REVIEW_AT_LEAST = 0.8
 SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
 NOT_PASSED = Text("未通过 {n} 项：{checks}", "{n} not passed: {checks}")
 TO_LOOK = Text("请目视确认 {n} 项：{checks}", "{n} to check by eye: {checks}")
@@ -113,18 +110,7 @@ OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，�
                     "The photo does not pass yet:\n{problems}\n\nTo take it anyway, pick or type a reason (it is recorded):")
 RETAKE_TITLE = Text("重拍原因", "Retake reason")
 RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
-RETAKE_REASONS = (Text("学生要求重拍", "the student asked"), Text("照片不清晰", "photo not sharp"),
-                  Text("照片不是本人", "wrong person"), Text("照片侧卧或倒立", "photo sideways or upside down"),
-                  Text("表情或着装不合要求", "expression or clothing not acceptable"))
-# The reasons most overrides give, one pick away: the learned jewellery checks ask about many students who wear
-# none (models/metrics.md), and typing a sentence for each slows the queue. The box starts empty, so a
-# second press of the shutter key never overrides a check unseen.
-OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a false alarm"),
-                    Text("因医疗或宗教原因无法取下", "cannot be removed (medical or religious reasons)"),
-                    Text("学校已批准", "approved by the school"))
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
-IDENTITY_REASONS = (Text("已核对身份证，确是本人", "ID card checked: it is them"),
-                    Text("学籍照片有误，已报学校", "the enrolment photo is wrong; reported to the school"))
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
@@ -153,7 +139,6 @@ class MainWindow(QMainWindow):
         self.live_result: LiveResult | None = None
         self._refused: Analysis | None = None  # the shutter's analysis while its override box is open
         self.shooting = False  # a shutter press is being measured or answered
-        self._review_since = 0.0
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(session.source)
@@ -397,7 +382,7 @@ class MainWindow(QMainWindow):
         that took the photo a moment ago (the student has not looked at it yet)."""
         if self.session.step is not Step.REVIEW:
             self.shutter()
-        elif time.monotonic() - self._review_since >= REVIEW_AT_LEAST:
+        elif self.session.review_settled():
             self.accept()
 
     def shutter(self) -> None:
@@ -657,7 +642,6 @@ class MainWindow(QMainWindow):
 
     def _show_review(self, shot: Shot) -> None:
         self.review.show_shot(shot, self.session.previous_photo(shot.student.student_no))
-        self._review_since = time.monotonic()
 
     def _show_step(self) -> None:
         step = self.session.step

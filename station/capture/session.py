@@ -36,7 +36,7 @@ from station.chsi.profiles import OutputProfile, Profiles, load_profiles, select
 from station.compliance.calibration import BackdropColour, backdrop_file, measure_backdrop
 from station.compliance.engine import ComplianceEngine
 from station.capture.workflow import (
-    Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
+    REVIEW_AT_LEAST, Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
 from station.storage.captures import CaptureStore, CaptureVersion, version_counts
 from station.context import Station
@@ -422,6 +422,12 @@ class CaptureSession:
     def previous_photo(self, student_no: str) -> bytes | None:
         """The registered photo a retake replaces, for review beside the new one (None: none, or damaged)."""
         return self.workflow.previous_photo(student_no)
+
+    def review_settled(self) -> bool:
+        """The photo in review has been on screen long enough for an Enter to be a decision (REVIEW_AT_LEAST), not
+        the second half of the double press that took it."""
+        workflow = self.workflow
+        return workflow.step is Step.REVIEW and time.monotonic() - workflow.in_review_since >= REVIEW_AT_LEAST
 
     @property
     def needs_identity_reason(self) -> bool:

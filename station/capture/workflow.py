@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass, replace
 
 import cv2
@@ -145,6 +146,9 @@ NOT_THE_SAME_PERSON = Text("照片中的人与学籍照片（或上一版照片�
                            "The face is not the person of the enrolment (or previous) photo: give a reason to save it "
                            "if it really is them")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
+# An accept this soon after the photo appeared is the second half of a double press, not a decision: the student
+# has not looked at it yet.
+REVIEW_AT_LEAST = 0.8
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
 STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
                        "Another student was scanned while the reason was being entered; nothing was taken: check the "
@@ -182,6 +186,7 @@ class CaptureWorkflow:
         self.identification: Identification | None = None
         self.retake_reason = ""
         self.shot: Shot | None = None
+        self.in_review_since = 0.0  # when the photo in review appeared (time.monotonic)
         self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
         self.last_saved: str | None = None  # the student just saved, until another is identified
         self.identified_at = ""  # when the current student was identified (UTC, ISO 8601)
@@ -348,6 +353,7 @@ class CaptureWorkflow:
         self.shot = Shot(self.student, measured.request.frame.frame_id, measured.chsi.jpeg, measured.original_jpeg,
                          analysis, override_reason.strip(), self.retake_reason, identity, measured.face)
         self.step = Step.REVIEW
+        self.in_review_since = time.monotonic()
         return self.shot
 
     def reject(self) -> None:

@@ -11,7 +11,7 @@ from station.i18n import Text
 from station.storage import outbox
 from station.upload.package import MANIFEST
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
-from ui.main_window import REVIEW_AT_LEAST
+from station.capture.workflow import REVIEW_AT_LEAST
 
 
 def photograph(qtbot, window, code: str, accept: bool = True) -> None:

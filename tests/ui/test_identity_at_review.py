@@ -17,7 +17,7 @@ from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
-from ui.main_window import REVIEW_AT_LEAST
+from station.capture.workflow import REVIEW_AT_LEAST
 
 OVERRIDE = "已目视确认，系统误报"  # the demo frame fails her smile
 

@@ -11,7 +11,8 @@ from station.compliance.messages import TITLES
 from station.adapters.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog, shoot
-from ui.main_window import OVERRIDE_REASONS, RETAKE_REASONS, REVIEW_AT_LEAST
+from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
+from station.capture.workflow import REVIEW_AT_LEAST
 
 
 def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_window, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from tests.ui.conftest import on_next_dialog
-from ui.main_window import OVERRIDE_REASONS, RETAKE_REASONS
+from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
 
 
 def test_down_arrow_picks_the_first_reason_and_up_picks_none(qtbot, make_window, frames: Path) -> None:

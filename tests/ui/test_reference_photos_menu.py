@@ -26,7 +26,7 @@ from tests.ui.test_closing_and_export import photograph
 from tests.ui.test_identity_at_review import gallery_readers
 from tests.upload.kit import LiveServer
 from ui import tasks
-from ui.main_window import REVIEW_AT_LEAST
+from station.capture.workflow import REVIEW_AT_LEAST
 from ui.reference_dialogs import ReferenceImportDialog
 
 LIN, ZHAO = "2021010101", "2021010104"  # 林晓雯 and 赵雨桐 of the demo roster, with the demo's enrolment photos

@@ -13,7 +13,7 @@ from station.i18n import Text
 from station.logs import log_to_file
 from station.storage import outbox
 from tests.ui.conftest import answer_next_dialog, shoot
-from ui.main_window import REVIEW_AT_LEAST
+from station.capture.workflow import REVIEW_AT_LEAST
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from station.adapters.demo import DEMO_DIR
 from station.capture.session import UNFILED_DIR
 from station.capture.workflow import Step
 from tests.ui.conftest import answer_next_dialog
-from ui.main_window import REVIEW_AT_LEAST
+from station.capture.workflow import REVIEW_AT_LEAST
 
 JPEG = (DEMO_DIR / "kiosk" / "01_good.jpg").read_bytes()
 
