@@ -100,7 +100,8 @@ def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path
             assert time.monotonic() - frame.timestamp < 0.2, "the newest frame is always fresh"
     assert max(held) <= 4
     gaps = np.diff(seen)
-    assert gaps.min() > 1, "frames in between are skipped, not queued"
+    # a queue would hand out the next frame each time (gaps of 1); a starved producer may add none in one wait
+    assert np.median(gaps) > 1, ("frames in between are skipped, not queued", gaps)
 
 
 def test_frame_listeners_are_told_of_each_frame_once_it_is_the_newest(tmp_path: Path) -> None:
