@@ -267,7 +267,7 @@ class Uploader:
 
     def _went_offline(self, job: Job, exc: Exception) -> None:
         self._offline_streak += 1
-        error = WRONG_CERTIFICATE if _wrong_certificate(exc) else UNREACHABLE.format(detail=type(exc).__name__)
+        error = WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=type(exc).__name__)
         outbox.release(self.db, job, error, time.time())
         outbox.record_status(self.db, server_reachable="0", error_zh=error.zh, error_en=error.en)
 
@@ -317,7 +317,7 @@ class Uploader:
             held = _answer(response, "seq", int)
 
 
-def _wrong_certificate(exc: BaseException | None) -> bool:
+def wrong_certificate(exc: BaseException | None) -> bool:
     """Whether a transport error is the pin refusing the server (httpx wraps the ssl error in its own)."""
     while exc is not None:
         if isinstance(exc, ssl.SSLCertVerificationError):

@@ -99,6 +99,22 @@ def test_the_registrar_imports_photos_on_the_server_and_a_station_fetches_the_on
     station.close()
 
 
+def test_a_server_that_does_not_answer_or_refuses_is_said_in_words_the_photographer_can_act_on(server, tmp_path,
+                                                                                              embedder) -> None:
+    down = linked_station(tmp_path / "S05", server.context, "https://127.0.0.1:9", "token", "S05")  # nothing listens
+    wrong = linked_station(tmp_path / "S06", server.context, server.url, "not-the-token", "S06")
+    said = []
+    for station, home in ((down, "S05"), (wrong, "S06")):
+        with pytest.raises(StationError) as refused:
+            fetch_references(station, station_key(tmp_path / home).key, embedder, timeout=5)
+        said.append(refused.value.text)
+        assert "fetch_references" not in refused.value.text.en and "Errno" not in refused.value.text.zh
+        station.close()
+    assert said[0].zh.startswith("无法从服务器取得参考照片：服务器没有应答（ConnectError）")
+    assert said[1].zh == "无法从服务器取得参考照片：服务器拒绝了请求（HTTP 401），请向管理员核对令牌"
+    assert "HTTP 401" in said[1].en and "check the token" in said[1].en
+
+
 def test_photos_leave_the_server_sealed_for_the_asking_request_alone(server, tmp_path, embedder) -> None:
     import_references(server.context, _photos(tmp_path / "photos"), embedder=embedder)
     token = server.context.add_station("S02")
