@@ -101,20 +101,21 @@ def fresh_database(pg_url: str, name: str) -> str:
 
 
 def test_postgresql_schema_upgrades_in_place(pg_url, monkeypatch):
-    store = MetaStore(fresh_database(pg_url, "upgrade_test"))
-    assert store.migrate() == len(MIGRATIONS)
-    store.add_station("S01", "一号机", "digest")
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, ("ALTER TABLE stations ADD COLUMN note TEXT",)))
-    assert store.migrate() == len(MIGRATIONS) + 1
-    assert store.migrate() == len(MIGRATIONS) + 1
-    assert store.rows("SELECT station_id, note FROM stations") == [("S01", None)]
-    assert store.rows("SELECT version FROM schema_version") == [(len(MIGRATIONS) + 1,)]
+    with MetaStore(fresh_database(pg_url, "upgrade_test")) as store:
+        assert store.migrate() == len(MIGRATIONS)
+        store.add_station("S01", "一号机", "digest")
+        monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, ("ALTER TABLE stations ADD COLUMN note TEXT",)))
+        assert store.migrate() == len(MIGRATIONS) + 1
+        assert store.migrate() == len(MIGRATIONS) + 1
+        assert store.rows("SELECT station_id, note FROM stations") == [("S01", None)]
+        assert store.rows("SELECT version FROM schema_version") == [(len(MIGRATIONS) + 1,)]
 
 
 def test_postgresql_servers_starting_together_migrate_one_at_a_time(pg_url):
     url = fresh_database(pg_url, "together_test")
     assert migrate_together(url) == []
-    assert MetaStore(url).rows("SELECT version FROM schema_version") == [(len(MIGRATIONS),)]
+    with MetaStore(url) as store:
+        assert store.rows("SELECT version FROM schema_version") == [(len(MIGRATIONS),)]
 
 
 def test_postgresql_keeps_a_clock_offset_of_years(pg_url):
@@ -122,11 +123,11 @@ def test_postgresql_keeps_a_clock_offset_of_years(pg_url):
 
     from tests.server.test_schema_migrations import an_upload
 
-    store = MetaStore(fresh_database(pg_url, "offset_test"))
-    store.migrate()
     years = 7 * 365 * 24 * 3600 * 1000  # a laptop whose clock fell back to its BIOS date
-    assert store.insert_upload(replace(an_upload("u1"), clock_offset_ms=years))
-    assert store.get_upload("u1").clock_offset_ms == years
+    with MetaStore(fresh_database(pg_url, "offset_test")) as store:
+        store.migrate()
+        assert store.insert_upload(replace(an_upload("u1"), clock_offset_ms=years))
+        assert store.get_upload("u1").clock_offset_ms == years
 
 
 def test_two_server_processes_on_one_postgresql_register_every_photo_once(pg_url, tmp_path):

@@ -73,7 +73,8 @@ def migrate_together(url: str, servers: int = 4) -> list[BaseException]:
     def open_store() -> None:
         start.wait()
         try:
-            MetaStore(url).migrate()
+            with MetaStore(url) as store:
+                store.migrate()
         except BaseException as exc:  # noqa: BLE001  (returned to the test)
             failures.append(exc)
 

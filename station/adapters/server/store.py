@@ -215,6 +215,20 @@ class MetaStore:
                                                      timeout=SQLITE_PATIENCE)
             return self._postgres_pool
 
+    def close(self) -> None:
+        """Let go of the PostgreSQL connections: a server process keeps them for its life; a command or a test that
+        is done with the store closes it (a pool left to the garbage collector fails to join its own threads)."""
+        with self._pool_lock:
+            pool, self._postgres_pool = self._postgres_pool, None
+        if pool is not None:
+            pool.close()
+
+    def __enter__(self) -> "MetaStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _sql(self, query: str) -> str:
         return query.replace("?", "%s") if self.is_postgres else query
 
