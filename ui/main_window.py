@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
         return dialog.textValue().strip() if dialog.exec() else ""
 
     def _show_review(self, shot: Shot) -> None:
-        self.review.show_shot(shot, self.session.previous_photo(shot.student.student_no))
+        self.review.show_shot(shot)
 
     def _show_step(self) -> None:
         step = self.session.step

@@ -16,10 +16,13 @@ from ui.overlay import paint_overlay
 from ui.tasks import to_main
 
 
+STATE_REPAINT_MS = 250
+
+
 class PreviewWidget(QWidget):
     scene_changed = Signal()  # the picture on screen shows another view: the findings on screen were dropped
 
-    def __init__(self, source: FrameSource, fps: int = 30) -> None:
+    def __init__(self, source: FrameSource) -> None:
         super().__init__()
         self.source = source
         self.shown_frame: Frame | None = None  # the frame on screen, held: exactly what the shutter takes
@@ -32,10 +35,10 @@ class PreviewWidget(QWidget):
         self._told = threading.Event()  # a new frame was posted to the UI thread and not yet shown
         self._listen(source)
         # A frame is shown when the camera says it landed; the timer only keeps a lost or frozen camera's dimmed
-        # picture and its state painted, when no frame comes to say so.
+        # picture and its state painted, when no frame comes to say so: not a hot path
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._refresh)
-        self._timer.start(1000 // fps)
+        self._timer.start(STATE_REPAINT_MS)
 
     def _listen(self, source: FrameSource) -> None:
         def landed(_frame: Frame) -> None:  # on the camera's thread: one post at a time, however fast frames come

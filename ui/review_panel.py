@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station.capture.identity_check import PREVIOUS_CAPTION, beside
+from station.capture.identity_check import beside
 from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
@@ -86,7 +86,7 @@ class ReviewPanel(QWidget):
         layout.addSpacing(24)
         layout.addLayout(side, 2)
 
-    def show_shot(self, shot: Shot, previous_jpeg: bytes | None = None) -> None:
+    def show_shot(self, shot: Shot) -> None:
         pixmap = QPixmap()
         pixmap.loadFromData(shot.chsi_jpeg, "JPEG")
         self.photo.setPixmap(pixmap)
@@ -102,8 +102,8 @@ class ReviewPanel(QWidget):
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_identity(shot)
-        # nothing measured (no face in the new photo): a retake still shows the photo it replaces
-        compared = beside(shot.identity) or ([(previous_jpeg, PREVIOUS_CAPTION)] if previous_jpeg else [])
+        # the photos the new face was compared with, read at the press (a retake's previous photo among them)
+        compared = beside(shot.identity)
         for index, (caption, view) in enumerate(self.beside):
             pixmap = QPixmap()
             shown = index < len(compared) and pixmap.loadFromData(compared[index][0], None)

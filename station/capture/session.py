@@ -419,10 +419,6 @@ class CaptureSession:
         self._pause_scanner()
         return outcome
 
-    def previous_photo(self, student_no: str) -> bytes | None:
-        """The registered photo a retake replaces, for review beside the new one (None: none, or damaged)."""
-        return self.workflow.previous_photo(student_no)
-
     def review_settled(self) -> bool:
         """The photo in review has been on screen long enough for an Enter to be a decision (REVIEW_AT_LEAST), not
         the second half of the double press that took it."""
