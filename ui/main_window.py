@@ -214,7 +214,8 @@ class MainWindow(QMainWindow):
         self.review.accepted.connect(self.accept)
         self.review.retake.connect(self.escape)
         session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
-                                           offered=self._offered, unknown=self._unknown, card=self._card,
+                                           offered=self._offered, withdrawn=self._offer_withdrawn,
+                                           unknown=self._unknown, card=self._card,
                                            reader=self._reader, tethered=self._tethered, set_aside=self._set_aside)
         session.start()  # listening first, then reading the camera's state: no change falls between the two
         run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
@@ -356,6 +357,9 @@ class MainWindow(QMainWindow):
 
     def _offered(self, found: Identification, text: Text) -> None:
         self._say(self.offer, t(text), "warn")
+
+    def _offer_withdrawn(self) -> None:
+        self._say(self.offer, "", "warn")
 
     def accept_offer(self) -> None:
         """F4: the student whose code the camera saw held up is the one being photographed."""

@@ -139,6 +139,7 @@ class SessionListener:
     camera: Callable[[StateChange], None] = _ignore
     identified: Callable[[Identification], None] = _ignore  # a code the camera saw made this student current
     offered: Callable[[Identification, Text], None] = _ignore  # a code held up asks to switch students
+    withdrawn: Callable[[], None] = _ignore  # that code or card has left the picture: the question is over
     unknown: Callable[[Identification], None] = _ignore  # a code held up that names nobody
     card: Callable[[CardRead], None] = _ignore  # an ID card on the chip reader or held up, looked up (made current when found)
     reader: Callable[[Text, bool], None] = _ignore  # the chip reader came (True) or went (False)
@@ -190,6 +191,7 @@ class CaptureSession:
     _tether: Running = field(default_factory=Running, init=False, repr=False)  # the tether folder's
     _tethered_frames: int = field(default=0, init=False, repr=False)
     _offer: Identification | None = field(default=None, init=False, repr=False)
+    _offer_key: str = field(default="", init=False, repr=False)  # the code or ID number that made the offer
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
 
@@ -219,11 +221,13 @@ class CaptureSession:
     def _watch(self, source: FrameSource) -> None:
         source.subscribe(lambda change: self.post(lambda: self._camera_changed(source, change)))
         if self.scan_codes:
-            self._scanner = CodeScanner(source, lambda code: self.post(lambda: self.camera_code(code)))
+            self._scanner = CodeScanner(source, lambda code: self.post(lambda: self.camera_code(code)),
+                                        lambda text: self.post(lambda: self.code_gone(text)))
             self._scanner.pause(self.workflow.step is Step.REVIEW)
             self._scanner.start()
         if self.card_ocr is not None:
-            self._cards = CardScanner(source, lambda sight: self.post(lambda: self.camera_card(sight)), self.card_ocr)
+            self._cards = CardScanner(source, lambda sight: self.post(lambda: self.camera_card(sight)), self.card_ocr,
+                                      lambda number: self.post(lambda: self.code_gone(number)))
             self._cards.pause(self.workflow.step is Step.REVIEW)
             self._cards.start()
         if self.live_checks:
@@ -240,6 +244,7 @@ class CaptureSession:
             if watcher is not None:
                 watcher.stop()
         self._scanner = self._cards = self._checks = None
+        self.code_gone(self._offer_key)  # no scanner is left to see that code go: its question ends here
 
     def open_usb_camera(self, index: int, settings: UsbSettings) -> FrameSource:
         """The camera dialog's choice, in place of the camera in use."""
@@ -301,7 +306,7 @@ class CaptureSession:
         if not found.ok:
             self.listener.unknown(found)
         elif found.student.student_no != current.student_no:
-            self._offer = found
+            self._offer, self._offer_key = found, code.text
             self.listener.offered(found, OFFER_SWITCH.format(name=found.student.name, no=found.student.student_no,
                                                               current=current.name))
 
@@ -334,8 +339,16 @@ class CaptureSession:
             self.listener.card(read)
             return
         self._offer = replace(found, warnings=[*found.warnings, *filter(None, [read.name_mismatch])])
+        self._offer_key = sight.id_number
         self.listener.offered(self._offer, OFFER_SWITCH_CARD.format(name=found.student.name, no=found.student.student_no,
                                                                     current=current.name))
+
+    def code_gone(self, key: str) -> None:
+        """A code or card held up has been out of the picture for the scanner's repeat window: the question it asked
+        is withdrawn, so F4 can no longer switch to a student who has walked away (held up again, it asks again)."""
+        if self._offer is not None and key == self._offer_key:
+            self._offer = None
+            self.listener.withdrawn()
 
     def accept_offer(self) -> Identification:
         """F4: the student whose code or card was held up is the one at the camera (what was said about the card

@@ -21,12 +21,13 @@ if TYPE_CHECKING:
 
 
 class CardScanner(FrameWatcher):
-    """`on_card(sight)` once per card held up (again only after it was away for the repeat window)."""
+    """`on_card(sight)` once per card held up (again only after it was away for the repeat window); `on_gone(number)`
+    once it has been out of sight that long."""
 
     def __init__(self, source: FrameSource, on_card: Callable[["CardSight"], None], make_ocr: Callable[[], "CardOcr"],
-                 rate_hz: float = 1.0) -> None:
+                 on_gone: Callable[[str], None] = lambda _number: None, rate_hz: float = 1.0) -> None:
         super().__init__(source, rate_hz, "ID card scanner")
-        self._on_card = on_card
+        self._on_card, self._on_gone = on_card, on_gone
         self._make_ocr = make_ocr
         self._ocr: CardOcr | None = None
         self._repeat = RepeatFilter()
@@ -38,5 +39,8 @@ class CardScanner(FrameWatcher):
         if self._ocr is None:
             self._ocr = self._make_ocr()
         sight = self._ocr.read_card(frame.image)
-        if sight is not None and self._repeat.accept(sight.id_number, time.monotonic()):
+        now = time.monotonic()
+        if sight is not None and self._repeat.accept(sight.id_number, now):
             self._on_card(sight)
+        for number in self._repeat.gone(now):
+            self._on_gone(number)

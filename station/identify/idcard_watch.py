@@ -52,6 +52,7 @@ class ChipWatcher(Watcher):
 
     def _watch(self, reader: CardPoller) -> None:
         while not self._stop.wait(self._interval):
-            card = reader.poll()
-            if card is not None and self._repeat.accept(card.id_number, time.monotonic()):
+            card, now = reader.poll(), time.monotonic()
+            if card is not None and self._repeat.accept(card.id_number, now):
                 self._on_card(card)
+            self._repeat.gone(now)  # a card taken off the reader is forgotten once away for the window

@@ -1,4 +1,4 @@
-"""A code held in front of the camera is read many times a second; act on it once."""
+"""A code held in front of the camera is read many times a second: act on it once, and know when it has gone."""
 
 from __future__ import annotations
 
@@ -13,6 +13,12 @@ class RepeatFilter:
     def accept(self, payload: str, now: float) -> bool:
         """True the first time a payload is seen, and again once it has been away for window_s."""
         seen = self._last.get(payload)
-        self._last = {p: t for p, t in self._last.items() if now - t < self.window_s}
         self._last[payload] = now
         return seen is None or now - seen >= self.window_s
+
+    def gone(self, now: float) -> list[str]:
+        """The payloads not seen for window_s: they have left the picture (shown again, `accept` takes them again)."""
+        away = [payload for payload, seen in self._last.items() if now - seen >= self.window_s]
+        for payload in away:
+            del self._last[payload]
+        return away

@@ -59,17 +59,24 @@ class FrameWatcher(ABC):
 
 
 class CodeScanner(FrameWatcher):
-    def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None], rate_hz: float = 3.0,
-                 thorough_every: int = 6) -> None:
+    """`on_code(code)` once per code held up (again only after it was away for `away_s`); `on_gone(text)` once it
+    has been out of sight that long (the phone put away: what it asked for is over)."""
+
+    def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None],
+                 on_gone: Callable[[str], None] = lambda _text: None, rate_hz: float = 3.0, thorough_every: int = 6,
+                 away_s: float = 5.0) -> None:
         super().__init__(source, rate_hz, "code scanner")
-        self._on_code = on_code
-        self._thorough_every = thorough_every
+        self._on_code, self._on_gone = on_code, on_gone
+        self._thorough_every = thorough_every  # a phone at an angle may be read only by these: away_s spans several
         self._attempts = 0
-        self._repeat = RepeatFilter()
+        self._repeat = RepeatFilter(window_s=away_s)
 
     def _look(self, frame: Frame) -> None:
         thorough = self._attempts % self._thorough_every == 0
         self._attempts += 1
+        now = time.monotonic()
         for code in decode_codes(frame.image, thorough):
-            if self._repeat.accept(code.text, time.monotonic()):
+            if self._repeat.accept(code.text, now):
                 self._on_code(code)
+        for text in self._repeat.gone(now):
+            self._on_gone(text)

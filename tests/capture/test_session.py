@@ -17,6 +17,7 @@ from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListen
 from station.capture.workflow import CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan
 from station.storage.captures import CaptureStore
 from station.context import Station
+from station.errors import StationError
 from station.adapters.demo import DEMO_DIR
 from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
@@ -164,3 +165,28 @@ def test_a_frame_measured_for_one_student_is_never_taken_for_another(station, en
     workflow.identify("DEMO0002")  # scanned while the frame was being measured
     refused = workflow.take(measured, override_reason="已目视确认，系统误报")
     assert isinstance(refused, ShutterRefused) and "另一名学生" in refused.message.zh and workflow.shot is None
+
+
+def test_a_phone_put_away_withdraws_its_question(station, engine, pipeline, tmp_path: Path) -> None:
+    """The next student holds a phone up, then puts it away: F4 must no longer switch to someone who has walked
+    off (the stale question stood on screen for the rest of the current student's turn)."""
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    cv2.imwrite(str(frames / "a.png"), frame_with_code("DEMO0002", 170, (40, 60)))
+    heard = Heard()
+    withdrawn: list[bool] = []
+    session = session_on(station, frames, engine, pipeline, heard)
+    session.listener.withdrawn = lambda: withdrawn.append(True)
+    try:
+        session.identify("DEMO0001")
+        assert wait_for(session, lambda: heard.offered == ["2021010102"])
+        session.code_gone("DEMO0009")  # another code leaving the picture does not end this question
+        assert session.offer is not None and withdrawn == []
+        session.code_gone("DEMO0002")
+        assert session.offer is None and withdrawn == [True]
+        with pytest.raises(StationError):
+            session.accept_offer()
+        assert session.student.student_no == "2021010101"
+    finally:
+        session.stop_watching()
+        session.source.stop()

@@ -418,6 +418,23 @@ def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Pat
     assert window.card.name.text() == "林晓雯" and window.offer.text() == ""
 
 
+def test_a_question_to_switch_ends_with_the_camera_that_saw_the_code(qtbot, make_window, frames: Path,
+                                                                     tmp_path: Path) -> None:
+    from station.camera import open_camera
+
+    window = make_window(frames)
+    window.identify("DEMO0009")
+    phone = tmp_path / "phone"
+    phone.mkdir()
+    shutil.copy(DEMO_DIR / "qr" / "DEMO0001.jpg", phone)
+    window.use_camera(open_camera(str(phone), fps=20).start())
+    qtbot.waitUntil(lambda: "按 F4 切换" in window.offer.text(), timeout=10_000)
+    window.use_camera(open_camera(str(frames), fps=20).start())  # another camera: it never saw that phone
+    assert window.offer.text() == "" and window.session.offer is None
+    qtbot.keyClick(window.code_input, Qt.Key_F4)
+    assert window.card.name.text() == "孙明轩"  # F4 switches to nobody
+
+
 def test_the_queue_screen_keeps_the_student_at_the_camera_in_view(qtbot, make_window, frames: Path, station,
                                                                   tmp_path: Path) -> None:
     from station.roster.importer import import_roster
