@@ -39,12 +39,17 @@ def face_position(plan: CropPlan | CropRefusal) -> Finding:
     return Finding(0.0, messages.INSTRUCTIONS["face_position"])
 
 
+# a logistic of softness s is 0.881 at 2 s above its limit: the policy's block, one measuring error above the limit
+ERROR_IN_SOFTNESSES = 2.0
+
+
 def pose(head: HeadPose, policy: CheckPolicy) -> Finding:
-    soft = policy["softness_deg"]
+    """Each angle against its limit, its score's softness set by how far the estimate can be off (the policy's
+    errors), so that the question band above each limit is as wide as that angle's error."""
     scores = {
-        messages.TURN_YAW: beyond(abs(head.yaw), policy["max_yaw_deg"], soft),
-        messages.TURN_PITCH: beyond(abs(head.pitch), policy["max_pitch_deg"], soft),
-        messages.TURN_ROLL: beyond(abs(head.roll), policy["max_roll_deg"], soft),
+        message: beyond(abs(angle), policy[f"max_{name}_deg"], policy[f"error_{name}_deg"] / ERROR_IN_SOFTNESSES)
+        for name, angle, message in (("yaw", head.yaw, messages.TURN_YAW), ("pitch", head.pitch, messages.TURN_PITCH),
+                                     ("roll", head.roll, messages.TURN_ROLL))
     }
     worst = max(scores, key=scores.__getitem__)
     return Finding(scores[worst], worst)

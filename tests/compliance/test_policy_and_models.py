@@ -119,4 +119,4 @@ def test_three_answers_from_two_thresholds() -> None:
     assert 0 < rule.look < rule.block < 1  # the shipped learned rules have a question band
     assert [rule.level(s) for s in (rule.look - 0.001, rule.look, rule.block - 0.001, rule.block)] == \
         ["pass", "look", "look", "fail"]
-    assert Policy.load()["pose"].look == Policy.load()["pose"].block  # a table without `look` has no band
+    assert Policy.load()["background"].look == Policy.load()["background"].block  # a table without `look` has no band
