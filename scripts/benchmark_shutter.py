@@ -40,6 +40,7 @@ from station.storage.captures import CaptureStore  # noqa: E402
 from station.context import Station  # noqa: E402
 from station.adapters.demo import DEMO_DIR, prepare_demo  # noqa: E402
 from ui import tasks  # noqa: E402
+from ui.app import freeze_startup_objects  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
 REASON = "已目视确认，系统误报"
@@ -127,6 +128,7 @@ def main() -> int:
         window._ask_override = lambda refused: REASON
         window.resize(1400, 860)
         window.show()
+        freeze_startup_objects()  # as the station's window does once it is up
         clock = PaintClock(window)
         window.identify("DEMO0001")
         settle = time.perf_counter() + 8  # the live checks' engine loads; the models' first runs
