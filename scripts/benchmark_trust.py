@@ -50,6 +50,9 @@ NECKLACE = 16  # CelebAMask-HQ class
 MIN_NECKLACE_PIXELS = 400  # of a 512x512 portrait: a chain that shows in the frame (never training images)
 FACE_RULES = (*LEARNED_CHECK_IDS, "coloured_lenses")  # the learned rules, and the lens check of the irises
 NO_EARS = tuple(c for c in FACE_RULES if c != "ears_covered")
+# Checks that send the photographer to the same place: a face breaking one of them that another one asks about or
+# blocks is not let through (teeth showing in an open mouth are caught by 请闭上嘴巴 as much as by 露齿).
+SAME_PLACE = {"teeth": ("teeth", "mouth_open"), "mouth_open": ("teeth", "mouth_open")}
 
 
 @dataclass
@@ -106,6 +109,10 @@ def per_rule(source: Source) -> list[dict]:
             levels = [f.levels[check] for f, k in zip(faces, keep) if k]
             for level in ("pass", LOOK, FAIL):
                 row[f"{name}_{level}"] = levels.count(level) / len(levels) if levels else float("nan")
+        if check in SAME_PLACE:
+            bad = [f for f, k in zip(faces, y == 1) if k]
+            passed = [all(f.levels.get(c, "pass") == "pass" for c in SAME_PLACE[check]) for f in bad]
+            row["bad_pass_place"] = sum(passed) / len(passed) if passed else float("nan")
         rows.append(row)
     return rows
 
@@ -196,6 +203,12 @@ def report(sources: list[Source]) -> str:
             lines.append(f"| {source.name} | `{r['check']}` | {r['n']} ({r['positives']}) | {auc} "
                          f"| {pct(r['ok_pass'])} / {pct(r['ok_look'])} / {pct(r['ok_fail'])} "
                          f"| {pct(r['bad_pass'])} / {pct(r['bad_look'])} / {pct(r['bad_fail'])} |")
+    lines += ["", "Faces breaking a rule that no check of the same place (" + "; ".join(
+        f"{c}: {' + '.join(p)}" for c, p in SAME_PLACE.items()) + ") asks about or blocks:", ""]
+    for source in sources:
+        shares = [f"{r['check']} {pct(r['bad_pass_place'])}" for r in per_rule(source) if "bad_pass_place" in r]
+        if shares:
+            lines.append(f"- {source.name}: " + ", ".join(shares))
     lines += ["", "Compliant faces (see above): any block / any question without a block, over the face rules without "
               "ears_covered (the issue's definition of compliant leaves the ears out), with it, and over every check:",
               "", "| measured on | compliant faces | face rules but ears_covered | face rules | every check |",
