@@ -72,7 +72,8 @@ class LiveChecks:
                     engine.policy = applied.applied_to(engine.policy)
                 last_id = frame.frame_id
                 height, width = frame.image.shape[:2]
-                self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image), frame.scene))
+                self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image, frame.scene),
+                                           frame.scene))
                 self._stop.wait(self._interval)
         finally:
             engine.close()

@@ -12,7 +12,8 @@
   shipped count). Their scores describe the person (glasses, a hat, an earring), which does not change
   between frames.
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
-at once. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
+at once, and so is the first frame of another scene (the camera reconnected, a file camera's next picture):
+nothing measured on one view is carried onto another, even with a face in about the same place. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
 shutter's frame goes through ComplianceEngine.analyze, which measures everything afresh.
 """
 
@@ -33,9 +34,12 @@ class LiveAnalyzer:
         self._crop_age = 0
         self._turn = 0
         self._mask_age = 0
+        self._scene: int | None = None
 
-    def analyze(self, frame: np.ndarray) -> Analysis:
-        last = self._last
+    def analyze(self, frame: np.ndarray, scene: int = 0) -> Analysis:
+        """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew."""
+        last = self._last if scene == self._scene else None
+        self._scene = scene
         refresh = self.groups[self._turn % len(self.groups)] if self.groups else ()
         reuse = Reuse(
             crop=last.planned if last and self._crop_age < self.refresh_every - 1 else None,

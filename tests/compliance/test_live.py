@@ -72,3 +72,17 @@ def test_each_live_frame_runs_at_most_one_expensive_step_and_every_model_gets_it
         found = [x for x in jumped if x.learned is not None]
         assert found and set(found[0].learned.ran) == every  # another place: every model at once
         assert found[0].scene is not a[-1].scene  # and its own backdrop mask
+
+
+def test_another_scene_is_measured_anew_even_with_a_face_in_the_same_place(frames) -> None:
+    """The demo's file camera shows one student, then the next in about the same place: the first student's open
+    mouth was carried onto the next one's live picture until the models' turns came round."""
+    still, _ = frames
+    with ComplianceEngine.load(video=True) as engine:
+        live = LiveAnalyzer(engine, refresh_every=30)
+        every = set(engine.learned.models)
+        before = [live.analyze(still, scene=4) for _ in range(3)]
+        assert not before[-1].learned.ran or set(before[-1].learned.ran) != every  # one scene: turns
+        after = live.analyze(still, scene=5)
+        assert set(after.learned.ran) == every  # another scene: every model, a crop planned, a mask of its own
+        assert after.planned is not before[-1].planned and after.scene is not before[-1].scene
