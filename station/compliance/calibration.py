@@ -34,6 +34,11 @@ STATION_BACKDROP = Path("calibration") / "backdrop.toml"  # in the station's dat
 log = logging.getLogger(__name__)
 HUE_MARGIN = 6.0  # OpenCV hue units added either side of the measured range
 FLOOR_SHARE = 0.7  # saturation and brightness may fall to this share of the measured 1st percentile
+# The backdrop's 1st-99th percentile hues may span at most this (OpenCV units, 2 degrees each), wider than the
+# policy's whole default range (88-125): a blue backdrop spans 1-9 even shadowed, with a gradient, at a fifth of its
+# light (training.kiosk_scenes, measured). A red backdrop (hues at both ends of the circle, 2 and 178, averaging a
+# "blue" 90) or a frame that is mostly not backdrop would otherwise calibrate a range that accepts every colour.
+MAX_HUE_SPREAD = 40.0
 NOT_BLUE = Text("标定失败：画面中的背景不是蓝色", "calibration failed: the backdrop in this picture is not blue")
 TOO_LITTLE = Text("标定失败：画面中看不到足够的背景", "calibration failed: too little backdrop is visible")
 COLOUR_RANGE = ("hue_min", "hue_max", "min_saturation", "min_value")
@@ -118,8 +123,8 @@ def measure_backdrop(bgr: np.ndarray, min_visible_share: float = 0.1) -> Backdro
     if scene.backdrop.mean() < min_visible_share:
         raise StationError(TOO_LITTLE)
     hsv = cv2.cvtColor(scene.bgr, cv2.COLOR_BGR2HSV)[scene.backdrop].astype(np.float32)
-    hue_lo, hue_hi = np.percentile(hsv[:, 0], [1, 99])
-    if not 80 <= (hue_lo + hue_hi) / 2 <= 135:  # OpenCV hue: cyan-blue to blue-violet
+    hue_lo, hue_median, hue_hi = np.percentile(hsv[:, 0], [1, 50, 99])
+    if not 80 <= hue_median <= 135 or hue_hi - hue_lo > MAX_HUE_SPREAD:  # OpenCV hue: cyan-blue to blue-violet
         raise StationError(NOT_BLUE)
     return BackdropColour(
         hue_min=float(hue_lo - HUE_MARGIN), hue_max=float(hue_hi + HUE_MARGIN),

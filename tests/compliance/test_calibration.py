@@ -54,3 +54,25 @@ def test_cli_refuses_to_calibrate_on_a_grey_picture(tmp_path: Path, home: Path) 
     assert result.returncode == 2 and "不是蓝色" in result.stderr.decode("utf-8")
     nothing = run_cli("check", home=home)
     assert nothing.returncode == 2 and "请给出" in nothing.stderr.decode("utf-8")
+
+
+def _hues(hues: np.ndarray) -> np.ndarray:
+    """A saturated, bright frame of the given OpenCV hues (a cloth in good light)."""
+    import cv2
+
+    hsv = np.stack([hues, np.full_like(hues, 200), np.full_like(hues, 200)], axis=-1).astype(np.uint8)
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)
+
+
+def test_a_red_backdrop_or_a_frame_of_every_colour_does_not_calibrate_as_blue() -> None:
+    """Red's hues lie at both ends of the circle (2 and 178) and averaged a "blue" 90: the calibration was saved as
+    hue -6 to 185, after which the background check let any colour pass. A frame of every hue did the same."""
+    rng = np.random.default_rng(0)
+    red = _hues(rng.integers(-4, 5, (360, 640)) % 180)
+    rainbow = _hues(np.tile(np.arange(640) * 180 // 640, (360, 1)))
+    for frame in (red, rainbow):
+        with pytest.raises(StationError) as err:
+            measure_backdrop(frame)
+        assert "不是蓝色" in err.value.text.zh
+    blue = measure_backdrop(_hues(100 + rng.integers(-2, 3, (360, 640))))
+    assert 90 <= blue.hue_min < blue.hue_max <= 110
