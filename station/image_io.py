@@ -9,15 +9,19 @@ import warnings
 
 import cv2
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from station.i18n import Text
+from station.paths import exists
 
 # 120 megapixels: above any camera a station would be tethered to (the largest full-frame bodies give about
 # 60), far below a decompression bomb (a 400 kB PNG that decodes to 20000x20000 takes 1.2 GB).
 MAX_PIXELS = 120_000_000
 UNREADABLE = Text("无法读取图像文件（不是图像、已损坏，或超过 1.2 亿像素）",
                   "cannot read the image file (not an image, damaged, or over 120 megapixels)")
+MISSING = Text("文件不存在", "no such file")
+# What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
@@ -33,17 +37,34 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
     """8-bit BGR image with its EXIF orientation applied, or None when missing or not an image.
 
     cv2.imread cannot open non-ASCII paths on Windows; decoding bytes read by numpy can.
-    IMREAD_COLOR also turns grey, 16-bit and alpha images into plain 24-bit colour.
+    IMREAD_COLOR also turns grey, 16-bit and alpha images into plain 24-bit colour. What OpenCV cannot
+    decode (a GIF) is given to Pillow, which refuses a truncated file as OpenCV does.
     """
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):  # a folder, or a pipe that would never end
             return None
         raw = np.fromfile(str(path), dtype=np.uint8)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in a name read from a file
         return None
     if raw.size == 0 or _too_many_pixels(raw):
         return None
-    return cv2.imdecode(raw, cv2.IMREAD_COLOR)
+    image = cv2.imdecode(raw, cv2.IMREAD_COLOR)
+    return image if image is not None else _decoded_by_pillow(raw)
+
+
+def why_unreadable(path: str | os.PathLike[str]) -> Text:
+    """What to tell the user when read_image gave None: the file is not there, or it is not an image it can read."""
+    return UNREADABLE if exists(path) else MISSING
+
+
+def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:
+    """The first frame, upright as its EXIF says, or None when Pillow cannot read it either."""
+    try:
+        with Image.open(io.BytesIO(raw.tobytes())) as opened:
+            rgb = ImageOps.exif_transpose(opened).convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
 def _too_many_pixels(raw: np.ndarray) -> bool:

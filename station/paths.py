@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -34,7 +35,7 @@ def resolve_home(explicit: str | os.PathLike[str] | None, env_var: str, app_name
         home = Path(os.environ[env_var])
     else:
         home = Path(platformdirs.user_data_dir(app_name, appauthor=False))
-    return home.expanduser().resolve()
+    return real_path(home.expanduser())
 
 
 def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -49,3 +50,34 @@ def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def database_path(home: Path) -> Path:
     return home / "station.db"
+
+
+# A path someone typed or a CSV cell named is looked at with these, not pathlib's exists()/is_file()/is_dir()/resolve():
+# on Python 3.11 those raise on a name longer than the file system allows, a NUL byte and (resolve) a symlink loop,
+# where the user should hear "no such file".
+
+
+def real_path(path: str | os.PathLike[str]) -> Path:
+    """The absolute path with links followed as far as they go (a symlink loop is left as it is, not raised)."""
+    return Path(os.path.realpath(path))
+
+
+def _mode(path: str | os.PathLike[str]) -> int | None:
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):  # missing, a loop, a name too long, a NUL byte
+        return None
+
+
+def exists(path: str | os.PathLike[str]) -> bool:
+    return _mode(path) is not None
+
+
+def is_file(path: str | os.PathLike[str]) -> bool:
+    mode = _mode(path)
+    return mode is not None and stat.S_ISREG(mode)
+
+
+def is_dir(path: str | os.PathLike[str]) -> bool:
+    mode = _mode(path)
+    return mode is not None and stat.S_ISDIR(mode)

@@ -34,6 +34,9 @@ def test_a_gbk_console_gets_the_readable_table_and_utf8_json_without_a_traceback
     assert [line["path"] for line in json_lines(lines)] == [str(image)]
 
 
+NO_IMAGES = "no images in this folder (.jpg, .png, .bmp, .webp, .tif, .gif)"
+
+
 def test_a_folder_without_images_is_a_line_with_an_error_not_silence(home: Path, tmp_path: Path) -> None:
     empty, named_like_a_photo = tmp_path / "空文件夹", tmp_path / "folder.jpg"
     empty.mkdir()
@@ -41,10 +44,10 @@ def test_a_folder_without_images_is_a_line_with_an_error_not_silence(home: Path,
     (empty / "notes.txt").write_text("no photos here", encoding="utf-8")
     result = run_cli("check", "--json", str(empty), str(named_like_a_photo), home=home)
     assert result.returncode == 0, result.stderr.decode()
-    assert json_lines(result) == [{"path": str(empty), "error": "no .jpg/.jpeg/.png images in this folder"},
-                                  {"path": str(named_like_a_photo), "error": "no .jpg/.jpeg/.png images in this folder"}]
+    assert json_lines(result) == [{"path": str(empty), "error": NO_IMAGES},
+                                  {"path": str(named_like_a_photo), "error": NO_IMAGES}]
     said = run_cli("check", str(empty), home=home).stdout.decode()
-    assert said.strip() == f"{empty}: 文件夹中没有 .jpg/.jpeg/.png 图像"
+    assert said.strip() == f"{empty}: 文件夹中没有图像（.jpg、.png、.bmp、.webp、.tif、.gif）"
 
 
 def test_with_json_a_command_that_cannot_run_says_why_on_stdout_once(home: Path, tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from station.image_io import UNREADABLE, read_image
+from station.image_io import MISSING, UNREADABLE, read_image
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding, FaceProblem
-
-MISSING = Text("文件不存在", "no such file")
+from station.paths import exists, is_file
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,6 @@ def embed_image(embedder: FaceEmbedder, image: np.ndarray | None) -> FaceEmbeddi
 
 
 def embed_file(embedder: FaceEmbedder, path: Path) -> FaceEmbedding | Unusable:
-    if not path.is_file():
-        return Unusable("missing", MISSING) if not path.exists() else Unusable("unreadable", UNREADABLE)
+    if not is_file(path):
+        return Unusable("missing", MISSING) if not exists(path) else Unusable("unreadable", UNREADABLE)
     return embed_image(embedder, read_image(path))

@@ -18,6 +18,7 @@ from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding
 from station.identity.files import Unusable, embed_file
 from station.identity.verify import Verdict, compare
+from station.paths import exists, is_file
 from station.roster.table import decode_text
 
 UNREADABLE_PAIRS = Text("无法读取比对清单 {path}：{reason}", "cannot read the pairs file {path}: {reason}")
@@ -69,15 +70,15 @@ def read_pairs(path: Path) -> list[Pair]:
 
 def _is_image_path(name: str, folder: Path) -> bool:
     """Whether a cell of the first row names a file (x.jpg, one that exists) rather than a column (a header)."""
-    return bool(name) and (Path(name).suffix != "" or _locate(name, folder).is_file())
+    return bool(name) and (Path(name).suffix != "" or is_file(_locate(name, folder)))
 
 
 def _locate(name: str, folder: Path) -> Path:
     given = Path(name)
-    if given.is_absolute() or given.exists():
+    if given.is_absolute() or exists(given):
         return given
     beside = folder / given
-    return beside if beside.exists() else given
+    return beside if exists(beside) else given
 
 
 def verify_pairs(pairs: list[Pair], workers: int = 2) -> Iterator[PairResult]:

@@ -31,6 +31,7 @@ from station.identity.files import Unusable, embed_image
 from station.identity.reference_store import FOLDER
 from station.identity.verify import MODEL_ID
 from station.localtime import system_clock
+from station.paths import is_dir, is_file
 from station.roster import store
 from station.roster.columns import ALIASES, find_header
 from station.roster.table import cell_text, read_sheets
@@ -194,7 +195,7 @@ def check_photo(embedder: FaceEmbedder, image: np.ndarray | None) -> np.ndarray 
 
 def check_source(source: Path) -> None:
     """Refuse what is neither a folder nor a zip before anything else is asked (a passphrase, the models)."""
-    if not source.exists() or not (source.is_dir() or zipfile.is_zipfile(source)):
+    if not (is_dir(source) or (is_file(source) and zipfile.is_zipfile(source))):
         raise StationError(UNREADABLE_SOURCE.format(path=source))
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
+from station.paths import is_dir, is_file
 
 
 DELIMITERS = ",\t;|"
@@ -43,10 +44,10 @@ _EXCEL_TEXT = re.compile(r'^="(.*)"$|^\'([\dXx\s-]+)$', re.S)
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of a workbook, or the single table of a CSV/TSV file."""
-    if path.is_dir():
+    if is_dir(path):
         raise StationError(Text(f"{path} 是文件夹，请选择名单文件（.xlsx 或 .csv）",
                                 f"{path} is a folder; choose the roster file (.xlsx or .csv)"))
-    if not path.is_file():
+    if not is_file(path):
         raise StationError(Text(f"找不到文件：{path}", f"File not found: {path}"))
     try:
         data = path.read_bytes()

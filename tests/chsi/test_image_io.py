@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from station.image_io import MAX_PIXELS, read_image
 from tests.chsi.images import KIOSK
@@ -43,3 +44,17 @@ def test_a_named_pipe_or_a_folder_is_not_waited_on(tmp_path: Path) -> None:
     assert read_image(pipe) is None
     assert read_image(tmp_path) is None
     assert read_image(KIOSK / "01_good.jpg").shape == (720, 1280, 3)
+
+
+def test_a_gif_is_read_and_a_truncated_jpeg_still_is_not(tmp_path: Path) -> None:
+    """OpenCV has no GIF decoder: Pillow reads it (first frame, 24-bit). The fallback must not turn a JPEG cut off
+    half-way (a copy interrupted) into a half-grey picture: Pillow refuses it too."""
+    good = KIOSK / "01_good.jpg"
+    gif = tmp_path / "photo.gif"
+    Image.open(good).save(gif)
+    assert read_image(gif).shape == (720, 1280, 3)
+    truncated = tmp_path / "cut.jpg"
+    data = good.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    assert read_image(truncated) is None
+    assert read_image(tmp_path / "name\x00with a NUL.jpg") is None  # a path read from a file, never raised

@@ -18,7 +18,7 @@ from station.camera.source import CameraState, Frame
 from station.capture.identity_check import needs_reason
 from station.capture.workflow import NOT_THE_SAME_PERSON, CaptureWorkflow, Shot, ShutterRefused
 from station.storage.captures import CaptureStore
-from station.image_io import UNREADABLE, read_image
+from station.image_io import read_image, why_unreadable
 from station.adapters.cli.output import print_json
 from station.adapters.cli.passphrase import cli_station_key
 from station.context import Station
@@ -49,7 +49,7 @@ def _capture(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
     image = read_image(args.image)
     if image is None:
-        return _say(args, {"ok": False, "reason": "unreadable", "path": str(args.image)}, UNREADABLE)
+        return _say(args, {"ok": False, "reason": "unreadable", "path": str(args.image)}, why_unreadable(args.image))
     if args.operator:
         station.remember_operator(args.operator)  # the studio's photographer, for the next still too
     workflow = CaptureWorkflow(station, CaptureStore(station, cli_station_key(station)),

@@ -3,7 +3,7 @@
 `photo-station check --calibrate-backdrop IMAGE` measures the station's backdrop colour first (saved in its data
 folder, as 工作站 → 背景颜色标定 does in the window); the checks use the station's calibration.
 
-Folders are searched recursively for .jpg/.jpeg/.png. With --json, one object per image per line:
+Folders are searched recursively for images (.jpg, .png, .bmp, .webp, .tif, .gif). With --json, one object per image per line:
 {"path", "faces", "verdict", "checks": {id: {"ok", "level", "score"}}, "questions": [id...],
 "pose": {"yaw", "pitch", "roll"} or null}: `ok` is false only for a blocking failure, `level` is
 "pass" | "look" | "fail". Without --json, each image's blocking failures and questions with their score
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
-from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
+from station.image_io import IMAGE_SUFFIXES, UNREADABLE as MSG_UNREADABLE, read_image
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
@@ -31,11 +31,12 @@ from station.compliance.results import MEASURED, NO_FACE, PASS
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
+from station.paths import exists, is_dir, is_file
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
-MSG_NO_IMAGES = Text("文件夹中没有 .jpg/.jpeg/.png 图像", "no .jpg/.jpeg/.png images in this folder")
+MSG_NO_IMAGES = Text("文件夹中没有图像（.jpg、.png、.bmp、.webp、.tif、.gif）",
+                     "no images in this folder (.jpg, .png, .bmp, .webp, .tif, .gif)")
 MSG_CALIBRATED = Text("已保存背景标定 {path}：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，亮度 ≥ {min_value:.0f}",
                       "saved the backdrop calibration {path}: hue {hue_min:.0f}-{hue_max:.0f}, "
                       "saturation >= {min_saturation:.0f}, brightness >= {min_value:.0f}")
@@ -124,17 +125,17 @@ def image_paths(names: list[str]) -> Iterator[Path]:
     stays itself, so the output says so instead of skipping it in silence."""
     for name in names:
         path = Path(name)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()) or [path]
+        if is_dir(path):
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and is_file(p)) or [path]
         else:
             yield path
 
 
 def check_one(engine: ComplianceEngine, path: Path) -> Analysis | Text:
     """The analysis, or why the file could not be checked."""
-    if not path.exists():
+    if not exists(path):
         return MSG_MISSING
-    if path.is_dir():
+    if is_dir(path):
         return MSG_NO_IMAGES
     image = read_image(path)
     if image is None:

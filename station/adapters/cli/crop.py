@@ -14,12 +14,13 @@ import argparse
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
-from station.image_io import UNREADABLE as MSG_UNREADABLE, read_image
+from station.image_io import read_image, why_unreadable
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
+from station.paths import real_path
 from station.storage.atomic import write_atomic
 
 MSG_WRITE_FAILED = Text("无法写入输出文件：{error}", "cannot write the output file: {error}")
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_crop(args: argparse.Namespace) -> int:
-    taken = {Path(name).resolve() for name in args.images}
+    taken = {real_path(name) for name in args.images}
     refused = 0
     with ChsiPipeline(selected_spec(Station.from_args(args).home)) as pipeline:  # the station's output profile
         for name in args.images:
@@ -56,12 +57,13 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]
     """Crop one image into out_dir; `taken` holds the paths this run must not write over, and grows."""
     image = read_image(path)
     if image is None:
-        return {"path": str(path), "ok": False, "reason": "unreadable", "message": MSG_UNREADABLE.en}
+        text = why_unreadable(path)
+        return {"path": str(path), "ok": False, "reason": "unreadable", "message": text.en, "message_zh": text.zh}
     result = pipeline.process(image)
     if not result.ok:
         return _refused(path, result)
     out = free_name(out_dir, path.stem, taken)
-    taken.add(out.resolve())
+    taken.add(real_path(out))
     try:
         write_atomic(out, result.jpeg)
     except StationError as exc:  # the disk is full
@@ -80,7 +82,7 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]
 
 def free_name(out_dir: Path, stem: str, taken: set[Path]) -> Path:
     out, number = out_dir / f"{stem}.jpg", 2
-    while out.resolve() in taken:
+    while real_path(out) in taken:
         out, number = out_dir / f"{stem}-{number}.jpg", number + 1
     return out
 
@@ -94,5 +96,5 @@ def _refused(path: Path, result: ChsiResult) -> dict[str, object]:
 def _human(record: dict[str, object], lang: str | None) -> str:
     if record["ok"]:
         return f"{record['path']}: " + MSG_OK.format(**record).get(lang)
-    text = Text(str(record.get("message_zh", MSG_UNREADABLE.zh)), str(record["message"]))
+    text = Text(str(record["message_zh"]), str(record["message"]))
     return f"{record['path']}: {text.get(lang)}"

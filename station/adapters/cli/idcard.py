@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from station.image_io import UNREADABLE, read_image
+from station.image_io import read_image, why_unreadable
 from station.adapters.cli.output import print_json
 from station.context import Station
 from station.i18n import Text
@@ -21,7 +21,6 @@ from station.identify.idcard_match import CardRead, CardSource, match_card
 MSG_NO_CARD = Text("阅读器上没有身份证", "no ID card on the reader")
 MSG_NO_NUMBER = Text("没有读到可信的身份证号（请把证件正面对准镜头，勿遮挡号码）",
                      "no ID number read with confidence (hold the card's face to the camera, number uncovered)")
-MSG_MISSING = Text("文件不存在", "no such file")
 LABELS = {"name": Text("证件姓名", "Name on card"), "id_number": Text("身份证号", "ID number"),
           "student_no": Text("学号", "Student no.")}
 
@@ -50,7 +49,7 @@ def _idcard(args: argparse.Namespace) -> int:
         path = Path(name)
         image = read_image(path)
         if image is None:
-            _print_none(args, station.lang, {"path": name}, "unreadable_image", MSG_MISSING if not path.exists() else UNREADABLE)
+            _print_none(args, station.lang, {"path": name}, "unreadable_image", why_unreadable(path))
             continue
         found = read_card_from_frame(image, station.db, ocr)
         if found is None:

@@ -1,0 +1,91 @@
+"""Odd files through the real commands: photos as phones and other programs save them, and names the file system
+refuses. Each gets its line (or its message) and the run goes on; none ends in a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from station import ASSETS_DIR
+from tests.cli import json_lines, run_cli
+
+GOOD = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
+# Stored pixels turned so that the EXIF orientation (3: 180 degrees, 6: 90 clockwise, 8: 90 anticlockwise) puts
+# them upright again, as a phone held sideways or upside down saves them.
+STORED_FOR = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+TOO_LONG = "x" * 300 + ".jpg"  # longer than a file name may be (255 bytes on ext4 and NTFS)
+
+
+def _phone_photos(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    upright = Image.open(GOOD).convert("RGB")
+    paths = []
+    for orientation, turn in STORED_FOR.items():
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        paths.append(folder / f"exif{orientation}.jpg")
+        upright.transpose(turn).save(paths[-1], exif=exif)
+    for suffix in (".gif", ".webp", ".bmp"):
+        paths.append(folder / f"saved{suffix}")
+        upright.save(paths[-1])
+    return sorted(paths)
+
+
+def test_photos_turned_by_exif_or_saved_as_gif_webp_bmp_are_checked_upright(home: Path, tmp_path: Path) -> None:
+    """A phone photo is judged as the user sees it (the face found upright, not sideways), and a folder's .gif,
+    .webp and .bmp are checked like its .jpg (before, a folder showed only .jpg/.png and a .gif was "not an
+    image")."""
+    folder = tmp_path / "手机 照片"
+    paths = _phone_photos(folder)
+    result = run_cli("check", "--json", str(folder), home=home)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr.decode()
+    lines = json_lines(result)
+    assert [line["path"] for line in lines] == [str(p) for p in paths]
+    for line in lines:
+        assert line["faces"] == 1 and abs(line["pose"]["roll"]) < 8, line
+
+
+def _loop(tmp_path: Path) -> Path:
+    loop = tmp_path / "loop.jpg"
+    try:
+        os.symlink(tmp_path / "loop2.jpg", loop)
+        os.symlink(loop, tmp_path / "loop2.jpg")
+    except OSError:  # Windows without the symlink privilege
+        pytest.skip("cannot make symbolic links here")
+    return loop
+
+
+def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_check_and_crop(home: Path, tmp_path: Path) -> None:
+    """pathlib's exists() raised on a name too long and resolve() on a symlink loop (Python 3.11): `check` and
+    `crop` ended in a traceback before the photos after them; now each is its own line and the good photo is done."""
+    loop = _loop(tmp_path)
+    names = [TOO_LONG, str(loop), str(GOOD)]
+    checked = run_cli("check", "--json", *names, home=home)
+    assert checked.returncode == 0 and b"Traceback" not in checked.stderr, checked.stderr.decode()
+    assert [line.get("error") for line in json_lines(checked)] == ["no such file or folder"] * 2 + [None]
+    cropped = run_cli("crop", "--json", *names, "--out", str(tmp_path / "out"), home=home)
+    assert cropped.returncode == 1 and b"Traceback" not in cropped.stderr, cropped.stderr.decode()
+    lines = json_lines(cropped)
+    assert [(line["ok"], line.get("message")) for line in lines[:2]] == [(False, "no such file")] * 2
+    assert lines[2]["ok"] and Path(lines[2]["out"]).is_file()
+
+
+def test_a_name_too_long_is_a_missing_file_to_rosters_references_idcard_and_verify(home: Path, tmp_path: Path) -> None:
+    roster = run_cli("roster", "import", TOO_LONG, "--json", home=home)
+    assert roster.returncode == 2 and json_lines(roster)[0]["error"] == "unreadable_roster", roster.stderr.decode()
+    photos = run_cli("roster", "photos", TOO_LONG, "--json", home=home)
+    assert photos.returncode == 2 and json_lines(photos)[0]["error"] == "unreadable_photos", photos.stderr.decode()
+    card = run_cli("idcard", TOO_LONG, "--json", home=home)
+    assert card.returncode == 0 and json_lines(card)[0]["message"] == "文件不存在", card.stderr.decode()
+    pairs = tmp_path / "pairs.csv"  # no header, a first cell no file can have: the header guess must not raise
+    pairs.write_text(f"{'y' * 300},{GOOD}\n{GOOD},{TOO_LONG}\n", encoding="utf-8")
+    verified = run_cli("verify", "--pairs", str(pairs), "--json", home=home)
+    assert verified.returncode == 2 and b"Traceback" not in verified.stderr, verified.stderr.decode()
+    assert json_lines(verified)[0]["error"] == "unreadable_pairs"
+    pairs.write_text(f"a,b\n{GOOD},{TOO_LONG}\n{GOOD},{GOOD}\n", encoding="utf-8")
+    verified = run_cli("verify", "--pairs", str(pairs), "--json", home=home)
+    assert verified.returncode == 0 and b"Traceback" not in verified.stderr, verified.stderr.decode()
+    assert [line.get("error") for line in json_lines(verified)] == ["b: missing: no such file", None]
