@@ -71,7 +71,7 @@ def test_bad_input_is_said_never_a_traceback(roster_home: Path, tmp_path: Path, 
                  ["pay", "9999", "--method", "cash"], ["refund", "2024001", "--reason", "无"],
                  ["settings", "--price", "-1"]):
         code, said = fees(home, capsys, *args)
-        assert code == 2 and said["ok"] is False and said["message"], args
+        assert code == 2 and said["ok"] is False and said["error"] == "failed" and said["message"], args
     assert main(["fees", "report", "--day", "昨天", "--out", str(tmp_path / "r.xlsx"), "--home", str(home)]) == 2
     assert main(["fees", "report", "--out", str(tmp_path / "r.csv"), "--home", str(home)]) == 2
     assert "日期无效" in capsys.readouterr().err

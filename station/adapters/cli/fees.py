@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
@@ -70,13 +71,15 @@ def _trail(station: Station, args: argparse.Namespace) -> AuditTrail:
 
 
 def _answer(args: argparse.Namespace, work) -> int:
-    """Run `work`; with --json a refusal is a JSON line too ({"ok": false, "message"}), else said on stderr."""
+    """Run `work`; with --json a refusal is also a JSON line, {"ok": false, "error", "message"} (the "error" every
+    command's --json refusal has, README), and the message is said on stderr either way."""
     try:
         return work()
     except StationError as exc:
         if not getattr(args, "json", False):
             raise
-        print_json({"ok": False, "message": exc.text.get(args.lang)})
+        print_json({"ok": False, "error": exc.code, "message": exc.text.get(args.lang)})
+        print(exc.text.get(args.lang), file=sys.stderr)
         return exc.exit_code
 
 
