@@ -20,6 +20,7 @@ MAX_PIXELS = 120_000_000
 UNREADABLE = Text("无法读取图像文件（不是图像、已损坏，或超过 1.2 亿像素）",
                   "cannot read the image file (not an image, damaged, or over 120 megapixels)")
 MISSING = Text("文件不存在", "no such file")
+NO_PERMISSION = Text("没有读取该文件的权限", "no permission to read the file")
 # What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 
@@ -53,8 +54,10 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
 
 
 def why_unreadable(path: str | os.PathLike[str]) -> Text:
-    """What to tell the user when read_image gave None: the file is not there, or it is not an image it can read."""
-    return UNREADABLE if exists(path) else MISSING
+    """What to tell the user when read_image gave None: the file is not there, may not be read, or is not an image."""
+    if not exists(path):
+        return MISSING
+    return UNREADABLE if os.access(path, os.R_OK) else NO_PERMISSION
 
 
 def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:

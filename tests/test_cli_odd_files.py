@@ -4,13 +4,15 @@ refuses. Each gets its line (or its message) and the run goes on; none ends in a
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from station import ASSETS_DIR
-from tests.cli import json_lines, run_cli
+from tests.cli import SCRIPT, json_lines, run_cli
 
 GOOD = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
 # Stored pixels turned so that the EXIF orientation (3: 180 degrees, 6: 90 clockwise, 8: 90 anticlockwise) puts
@@ -58,28 +60,34 @@ def _loop(tmp_path: Path) -> Path:
     return loop
 
 
-def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_check_and_crop(home: Path, tmp_path: Path) -> None:
-    """pathlib's exists() raised on a name too long and resolve() on a symlink loop (Python 3.11): `check` and
-    `crop` ended in a traceback before the photos after them; now each is its own line and the good photo is done."""
-    loop = _loop(tmp_path)
-    names = [TOO_LONG, str(loop), str(GOOD)]
-    checked = run_cli("check", "--json", *names, home=home)
+def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_check(home: Path, tmp_path: Path) -> None:
+    """pathlib's exists() raised on a name too long (Python 3.11): `check` ended in a traceback before the photos
+    after it; now each is its own line and the good photo is checked."""
+    checked = run_cli("check", "--json", TOO_LONG, str(_loop(tmp_path)), str(GOOD), home=home)
     assert checked.returncode == 0 and b"Traceback" not in checked.stderr, checked.stderr.decode()
     assert [line.get("error") for line in json_lines(checked)] == ["no such file or folder"] * 2 + [None]
-    cropped = run_cli("crop", "--json", *names, "--out", str(tmp_path / "out"), home=home)
+
+
+def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_crop(home: Path, tmp_path: Path) -> None:
+    """resolve() raised on a symlink loop (Python 3.11): `crop` ended in a traceback before any photo."""
+    cropped = run_cli("crop", "--json", TOO_LONG, str(_loop(tmp_path)), str(GOOD), "--out", str(tmp_path / "out"),
+                      home=home)
     assert cropped.returncode == 1 and b"Traceback" not in cropped.stderr, cropped.stderr.decode()
     lines = json_lines(cropped)
     assert [(line["ok"], line.get("message")) for line in lines[:2]] == [(False, "no such file")] * 2
     assert lines[2]["ok"] and Path(lines[2]["out"]).is_file()
 
 
-def test_a_name_too_long_is_a_missing_file_to_rosters_references_idcard_and_verify(home: Path, tmp_path: Path) -> None:
+def test_a_name_too_long_is_a_missing_file_to_roster_import_photos_and_idcard(home: Path) -> None:
     roster = run_cli("roster", "import", TOO_LONG, "--json", home=home)
     assert roster.returncode == 2 and json_lines(roster)[0]["error"] == "unreadable_roster", roster.stderr.decode()
     photos = run_cli("roster", "photos", TOO_LONG, "--json", home=home)
     assert photos.returncode == 2 and json_lines(photos)[0]["error"] == "unreadable_photos", photos.stderr.decode()
     card = run_cli("idcard", TOO_LONG, "--json", home=home)
     assert card.returncode == 0 and json_lines(card)[0]["message"] == "文件不存在", card.stderr.decode()
+
+
+def test_a_name_too_long_in_a_pairs_file_is_a_missing_image_or_no_header(home: Path, tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"  # no header, a first cell no file can have: the header guess must not raise
     pairs.write_text(f"{'y' * 300},{GOOD}\n{GOOD},{TOO_LONG}\n", encoding="utf-8")
     verified = run_cli("verify", "--pairs", str(pairs), "--json", home=home)
@@ -89,3 +97,35 @@ def test_a_name_too_long_is_a_missing_file_to_rosters_references_idcard_and_veri
     verified = run_cli("verify", "--pairs", str(pairs), "--json", home=home)
     assert verified.returncode == 0 and b"Traceback" not in verified.stderr, verified.stderr.decode()
     assert [line.get("error") for line in json_lines(verified)] == ["b: missing: no such file", None]
+
+
+def _as_a_user() -> list[str]:
+    """What makes chmod 000 bind: nothing for a user; for root, setpriv dropping its power to read anything."""
+    if os.name != "posix":
+        pytest.skip("file modes are POSIX")
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("root without setpriv reads every file")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_a_file_that_may_not_be_read_is_said_so_not_called_damaged(home: Path, tmp_path: Path) -> None:
+    """A photo copied from another account's folder: "not an image, damaged" sent the user to the wrong fix, and a
+    roster was said to be open in Excel on a system without Excel's locks."""
+    photo, roster = tmp_path / "locked.jpg", tmp_path / "名单.csv"
+    shutil.copyfile(GOOD, photo)
+    roster.write_text("学号,姓名,班级\n2021010101,林晓雯,演示2101\n", encoding="utf-8")
+    photo.chmod(0)
+    roster.chmod(0)
+    prefix = _as_a_user()
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([*prefix, str(SCRIPT), *args, "--home", str(home)], capture_output=True, timeout=120)
+
+    checked = run("check", "--json", str(photo), str(GOOD))
+    assert checked.returncode == 0 and b"Traceback" not in checked.stderr, checked.stderr.decode()
+    assert [line.get("error") for line in json_lines(checked)] == ["no permission to read the file", None]
+    imported = run("roster", "import", str(roster), "--json")
+    assert imported.returncode == 2 and "没有读取权限" in json_lines(imported)[0]["message"], imported.stderr.decode()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from station.image_io import MISSING, UNREADABLE, read_image
+from station.image_io import MISSING, UNREADABLE, read_image, why_unreadable
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding, FaceProblem
 from station.paths import exists, is_file
@@ -32,4 +32,7 @@ def embed_image(embedder: FaceEmbedder, image: np.ndarray | None) -> FaceEmbeddi
 def embed_file(embedder: FaceEmbedder, path: Path) -> FaceEmbedding | Unusable:
     if not is_file(path):
         return Unusable("missing", MISSING) if not exists(path) else Unusable("unreadable", UNREADABLE)
-    return embed_image(embedder, read_image(path))
+    image = read_image(path)
+    if image is None:
+        return Unusable("unreadable", why_unreadable(path))
+    return embed_image(embedder, image)

@@ -60,10 +60,10 @@ def read_sheets(path: Path) -> list[Sheet]:
         return [Sheet(path.name, _read_delimited(data))]
     except StationError:
         raise
-    except PermissionError as exc:  # Windows: Excel keeps the workbook it has open locked
-        raise StationError(Text(f"名单文件 {path.name} 被其他程序占用（例如正在 Excel 中打开），请关闭后重试",
-                                f"The roster file {path.name} is in use by another program (open in Excel?); "
-                                "close it and try again")) from exc
+    except PermissionError as exc:  # Windows: Excel keeps the workbook it has open locked; elsewhere: permissions
+        raise StationError(Text(f"名单文件 {path.name} 被其他程序占用（例如正在 Excel 中打开）或没有读取权限，请关闭后重试",
+                                f"The roster file {path.name} is in use by another program (open in Excel?) or "
+                                "may not be read; close it and try again")) from exc
     except Exception as exc:  # noqa: BLE001  a damaged file can fail anywhere inside openpyxl or the csv module
         raise StationError(Text(f"无法读取名单文件 {path.name}（文件已损坏或不是表格）：{exc}",
                                 f"Cannot read roster file {path.name} (damaged or not a table): {exc}")) from exc

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
-from station.image_io import IMAGE_SUFFIXES, UNREADABLE as MSG_UNREADABLE, read_image
+from station.image_io import IMAGE_SUFFIXES, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
@@ -114,7 +114,7 @@ def check_all(paths: list[Path], policy: Policy, workers: int,
 def calibrate(image_path: Path, out: Path, lang: str | None) -> None:
     image = read_image(image_path)
     if image is None:
-        raise StationError(MSG_UNREADABLE)
+        raise StationError(why_unreadable(image_path))
     colour = measure_backdrop(image)
     colour.save(out)
     print(MSG_CALIBRATED.format(path=out, **colour.__dict__).get(lang), flush=True)
@@ -139,7 +139,7 @@ def check_one(engine: ComplianceEngine, path: Path) -> Analysis | Text:
         return MSG_NO_IMAGES
     image = read_image(path)
     if image is None:
-        return MSG_UNREADABLE
+        return why_unreadable(path)
     try:
         return engine.analyze(image)
     except Exception as exc:  # one odd image must not end a batch run
