@@ -129,6 +129,17 @@ def test_import_tries_every_package_and_names_the_damaged_ones(station, key, ser
     assert outbox.queue_health(station.db).waiting == 1  # the station still sends it online, as before
 
 
+def test_import_of_a_name_too_long_or_a_link_loop_is_no_package_not_a_traceback(tmp_path: Path) -> None:
+    loop = tmp_path / "usb"
+    try:
+        os.symlink(loop, loop)
+    except OSError:  # Windows without the symlink privilege: the long name alone
+        loop = tmp_path / "missing"
+    result = _server_cli("--home", str(new_server(tmp_path).home), "import", "x" * 300, str(loop))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "no package found" in result.stderr
+
+
 def test_server_config_speaks_to_a_person_by_default(home: Path) -> None:
     empty = run_cli("server-config", home=home).stdout.decode()
     assert "工作站编号：未设置" in empty and "设置不完整" in empty and "{" not in empty

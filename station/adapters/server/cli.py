@@ -21,6 +21,7 @@ from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
+from station.paths import exists, is_dir
 from station.adapters.server.home import ENV_SERVER_HOME, SchoolCertificate, ServerContext, init_server, server_home
 
 DEFAULT_PORT = 8420
@@ -240,8 +241,11 @@ def _packages(folders: list[Path]) -> list[Path]:
     from station.upload.package import MANIFEST
 
     found = []
-    for folder in folders:
-        found += [folder] if (folder / MANIFEST).exists() else sorted(p.parent for p in folder.glob(f"*/{MANIFEST}"))
+    for folder in folders:  # a name too long or a link loop is no package, never a traceback (station.paths)
+        if exists(folder / MANIFEST):
+            found.append(folder)
+        elif is_dir(folder):
+            found += sorted(p.parent for p in folder.glob(f"*/{MANIFEST}"))
     return found
 
 
