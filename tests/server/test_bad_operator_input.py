@@ -140,6 +140,12 @@ def test_import_of_a_name_too_long_or_a_link_loop_is_no_package_not_a_traceback(
     assert "no package found" in result.stderr
 
 
+def test_a_server_folder_named_too_long_is_not_initialised_not_a_traceback(tmp_path: Path) -> None:
+    result = _server_cli("--home", str(tmp_path / ("x" * 300)), "import-roster", str(tmp_path / "名单.csv"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "is not initialised" in result.stderr
+
+
 def test_server_config_speaks_to_a_person_by_default(home: Path) -> None:
     empty = run_cli("server-config", home=home).stdout.decode()
     assert "工作站编号：未设置" in empty and "设置不完整" in empty and "{" not in empty

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.errors import StationError
 from station.i18n import Text
-from station.paths import HOME_UNUSABLE, NOT_A_FOLDER, resolve_home
+from station.paths import HOME_UNUSABLE, NOT_A_FOLDER, exists, resolve_home
 from station.adapters.server import tls
 from station.adapters.server.store import MetaStore
 from station.storage.atomic import write_atomic
@@ -130,7 +130,7 @@ class ServerContext:
 
     def __init__(self, home: Path) -> None:
         self.home = home
-        if not (home / "server.json").exists():
+        if not exists(home / "server.json"):  # a home named too long is not initialised, not a traceback
             raise StationError(NOT_INITIALISED.format(home=home))
         self.settings = json.loads((home / "server.json").read_text(encoding="utf-8"))
 
