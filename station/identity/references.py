@@ -10,6 +10,7 @@ its reason, like the roster import.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 import threading
 import uuid
@@ -118,9 +119,16 @@ def source_entries(path: Path) -> Counted:
 
 
 def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
+    """A file that may not be read, or is gone since the folder was listed, is an unreadable entry (b""); a name
+    in bytes the system's encoding lacks (a stick written elsewhere) is shown with U+FFFD, as the database and the
+    report take only real text."""
     for file in files:
-        name = file.relative_to(folder).as_posix()
-        yield name, (file.read_bytes() if file.stat().st_size <= MAX_ENTRY_BYTES else None)
+        name = os.fsencode(file.relative_to(folder).as_posix()).decode("utf-8", "replace")
+        try:
+            data = file.read_bytes() if file.stat().st_size <= MAX_ENTRY_BYTES else None
+        except OSError:
+            data = b""
+        yield name, data
 
 
 def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:

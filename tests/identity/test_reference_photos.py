@@ -154,3 +154,29 @@ def test_a_zip_or_folder_without_photos_is_refused_not_reported_as_nothing_to_do
         assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
         assert json.loads(result.stdout) == {"error": "unreadable_photos",
                                              "message": f"{source} 中没有照片（.jpg、.jpeg、.png、.bmp）"}
+
+
+def test_a_photo_gone_since_listing_or_named_in_foreign_bytes_is_one_refusal_not_the_end(tmp_path: Path, station,
+                                                                                          embedder: FaceEmbedder) -> None:
+    """A stick pulled or a file removed while the folder is imported raised out of the whole import (the same for a
+    file that may not be read); a name in bytes that are not UTF-8 (a stick written on another system) reached
+    SQLite as lone surrogates and raised there. Each is now its own refusal and the other photos go in."""
+    from station import ASSETS_DIR
+    from station.identity.references import import_entries, source_entries
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for number in ("2021001", "2021002"):
+        (folder / f"{number}.jpg").write_bytes((ASSETS_DIR / "demo_references" / "2021010101.jpg").read_bytes())
+    foreign = os.fsdecode(b"caf\xe9.jpg")
+    try:
+        (folder / foreign).write_bytes(b"")
+    except (OSError, UnicodeEncodeError):  # a file system that takes only UTF-8 names
+        foreign = None
+    entries = source_entries(folder)
+    (folder / "2021002.jpg").unlink()
+    report = import_entries(station, entries, unlock_station_key(station.home, PASSPHRASE).key, embedder)
+    assert report.imported == 1
+    codes = {r.file: r.code for r in report.rejected}
+    assert codes.pop("2021002.jpg") == "unreadable"
+    assert codes == ({} if foreign is None else {"caf\ufffd.jpg": "no_student"})
