@@ -14,6 +14,15 @@ def default_lang() -> str:
     return lang if lang in LANGS else "zh"
 
 
+def real_text(text: str) -> str:
+    """`text` with its lone surrogates as U+FFFD: a file name or argument in bytes that were not UTF-8 reaches Python
+    as surrogates, which UTF-8 output, SQLite and the audit's hash refuse to encode."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte (from JSON's \ud800, say)
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 @dataclass(frozen=True)
 class Text:
     """One message in both languages; format fields are filled with .format()."""

@@ -129,3 +129,25 @@ def test_a_file_that_may_not_be_read_is_said_so_not_called_damaged(home: Path, t
     assert [line.get("error") for line in json_lines(checked)] == ["no permission to read the file", None]
     imported = run("roster", "import", str(roster), "--json")
     assert imported.returncode == 2 and "没有读取权限" in json_lines(imported)[0]["message"], imported.stderr.decode()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows passes arguments as UTF-16: never bytes that are not text")
+def test_arguments_and_file_names_in_bytes_that_are_not_utf8_are_kept_with_a_replacement_mark(home: Path,
+                                                                                              tmp_path: Path) -> None:
+    """A console whose bytes are not UTF-8 (a GBK terminal on Linux, a stick written elsewhere): an operator typed
+    there ended `fees pay` in a traceback (the operator file), and an export named so ended `audit --export` in one
+    (the audit entry's hash). The text gets U+FFFD, the chain stays intact."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("学号,姓名,班级\n2021010101,林晓雯,演示2101\n", encoding="utf-8")
+    assert run_cli("roster", "import", str(roster), home=home).returncode == 0
+
+    def run(*args: str | bytes) -> subprocess.CompletedProcess:
+        return subprocess.run([str(SCRIPT), *args, "--home", str(home)], capture_output=True, timeout=120)
+
+    paid = run("fees", "pay", "2021010101", "--method", "cash", "--operator", b"op\xe9", "--json")
+    assert paid.returncode == 0 and b"Traceback" not in paid.stderr, paid.stderr.decode()
+    exported = run("audit", "--export", os.fsencode(tmp_path) + b"/audit\xe9.csv")
+    assert exported.returncode == 0 and b"Traceback" not in exported.stderr, exported.stderr.decode()
+    verified = run("audit", "--verify", "--json")
+    assert verified.returncode == 0 and json_lines(verified)[0]["ok"] is True
+    assert "op\ufffd" in (tmp_path / os.fsdecode(b"audit\xe9.csv")).read_text(encoding="utf-8-sig")

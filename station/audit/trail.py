@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from station.db import Migrations, register, without_flush, write_transaction
-from station.i18n import Text
+from station.i18n import Text, real_text
 from station.localtime import Clock, system_clock
 from station.storage.server_link import load_link
 
@@ -103,8 +103,9 @@ def append(db: sqlite_utils.Database, operator: str, station_id: str, action: Ac
     conn = db.conn
     with write_transaction(db):
         head = conn.execute("SELECT seq, sha256 FROM audit_head WHERE id = 1").fetchone() or (0, GENESIS)
-        entry = Entry(head[0] + 1, clock().isoformat(timespec="milliseconds"), station_id, operator, action.value,
-                      student_no, json.loads(_json(detail or {})), head[1])  # as it will read back
+        entry = Entry(head[0] + 1, clock().isoformat(timespec="milliseconds"), real_text(station_id),
+                      real_text(operator), action.value, real_text(student_no), json.loads(_json(detail or {})),
+                      head[1])  # as it will read back
         entry = Entry(**{**asdict(entry), "sha256": entry.digest()})
         conn.execute(f"INSERT INTO audit_log({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                      [*(getattr(entry, c) for c in _COLUMNS[:6]), _json(entry.detail), entry.prev_sha256,
@@ -116,7 +117,8 @@ def append(db: sqlite_utils.Database, operator: str, station_id: str, action: Ac
 
 
 def _json(detail: dict) -> str:
-    return json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    """A path in the detail that was not UTF-8 (an export to such a folder) is kept with U+FFFD, never raised."""
+    return real_text(json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str))
 
 
 def station_id(db: sqlite_utils.Database) -> str:

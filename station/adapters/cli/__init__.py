@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from station.i18n import LANGS, Text
+from station.i18n import LANGS, Text, real_text
 
 COMMANDS: dict[str, str] = {
     "roster": "station.adapters.cli.roster",
@@ -123,12 +123,26 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+# Arguments that name files or devices, kept as given: a name in bytes that are not UTF-8 still opens its file.
+FILE_ARGUMENTS = frozenset({"home", "paths", "images", "targets", "public_key", "port", "camera", "tether",
+                            "idcard_reader"})
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """Parsed arguments with --home and --lang always present (None when not given)."""
+    """Parsed arguments with --home and --lang always present (None when not given). Text that is not a file name
+    (an operator, a reason, a class) typed in a console whose bytes are not UTF-8 reaches Python as lone
+    surrogates, which SQLite and every file write refuse: it gets U+FFFD in their place."""
     args = build_parser(argv).parse_args(argv)
     for name in ("home", "lang"):
         if not hasattr(args, name):
             setattr(args, name, None)
+    for name, value in vars(args).items():
+        if name in FILE_ARGUMENTS:
+            continue
+        if isinstance(value, str):
+            setattr(args, name, real_text(value))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            setattr(args, name, [real_text(v) for v in value])
     return args
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
+from station.i18n import real_text
+
 
 def print_json(obj: object) -> None:
     """One JSON object on one line, UTF-8 whatever the console code page (Windows cmd is often GBK)."""
-    line = json.dumps(obj, ensure_ascii=False) + "\n"
-    # a path or argument that was not UTF-8 reaches Python as lone surrogates: print those bytes as U+FFFD
-    line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    line = real_text(json.dumps(obj, ensure_ascii=False) + "\n")  # a path that was not UTF-8: U+FFFD
     stream = sys.stdout
     if hasattr(stream, "buffer"):
         stream.flush()
