@@ -151,3 +151,20 @@ def test_arguments_and_file_names_in_bytes_that_are_not_utf8_are_kept_with_a_rep
     verified = run("audit", "--verify", "--json")
     assert verified.returncode == 0 and json_lines(verified)[0]["ok"] is True
     assert "op\ufffd" in (tmp_path / os.fsdecode(b"audit\xe9.csv")).read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a closed pipe is EPIPE on POSIX; Windows reports it otherwise")
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(home: Path, tmp_path: Path) -> None:
+    """`photo-station roster list --class C | head -1`: the reader closes the pipe, and the next write ended the
+    command in a BrokenPipeError traceback; it now stops at once, silently, with 141 as SIGPIPE would give."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("学号,姓名,班级\n" + "".join(f"20500{n:05d},学生{n},大班\n" for n in range(6000)),
+                      encoding="utf-8")
+    assert run_cli("roster", "import", str(roster), home=home).returncode == 0
+    listing = subprocess.Popen([str(SCRIPT), "roster", "list", "--class", "大班", "--home", str(home)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert listing.stdout.readline().startswith(b"20500")
+    listing.stdout.close()  # far more than a pipe's 64 KiB is still to come
+    assert listing.wait(timeout=60) == 141
+    said = listing.stderr.read().decode()
+    assert "Traceback" not in said and "Exception ignored" not in said, said

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from station.i18n import LANGS, Text, real_text
@@ -56,6 +57,7 @@ SUMMARIES_ZH: dict[str, str] = {
 }
 
 INTERRUPTED = Text("已中断（Ctrl+C）", "interrupted (Ctrl+C)")
+BROKEN_PIPE = 141  # as a Unix tool stopped by SIGPIPE exits
 
 
 class _ChineseFirst:
@@ -163,6 +165,17 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # Ctrl+C: what was printed stands (whole lines), and the user is told it stopped
         print(INTERRUPTED.get(args.lang), file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): the rest is not wanted, and no traceback says so
+        _stdout_to_nowhere()
+        return BROKEN_PIPE
+
+
+def _stdout_to_nowhere() -> None:
+    """Point stdout at the null device, so the interpreter's own flush at exit does not fail on the closed pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real descriptor behind stdout (tests capture it): nothing will flush there
+        pass
 
 
 def _replace_what_the_console_cannot_show() -> None:
