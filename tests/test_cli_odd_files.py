@@ -168,3 +168,20 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(home: Path, tm
     assert listing.wait(timeout=60) == 141
     said = listing.stderr.read().decode()
     assert "Traceback" not in said and "Exception ignored" not in said, said
+
+
+def test_an_output_folder_that_is_a_file_or_empty_is_refused_before_anything_is_written(home: Path,
+                                                                                        tmp_path: Path) -> None:
+    """`crop --out photo.jpg` said "File exists" for every image; `--out ""` or `export --to ""` (an unset variable
+    in a script) wrote the crops, or the sealed USB package, into whatever folder the script ran in."""
+    a_file = tmp_path / "photo.jpg"
+    a_file.write_bytes(GOOD.read_bytes())
+    onto_file = run_cli("crop", str(GOOD), "--out", str(a_file), "--json", home=home)
+    assert onto_file.returncode == 2 and json_lines(onto_file) == [
+        {"error": "failed", "message": f"{a_file} 是文件而不是文件夹"}]
+    assert a_file.read_bytes() == GOOD.read_bytes()
+    for args in (("crop", str(GOOD), "--out", ""), ("export", "--to", "")):
+        empty = subprocess.run([str(SCRIPT), *args, "--home", str(home)], capture_output=True, timeout=60,
+                               cwd=tmp_path)
+        assert empty.returncode == 2 and "the folder is empty" in empty.stderr.decode(), args
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "photo.jpg"]

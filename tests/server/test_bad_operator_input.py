@@ -96,6 +96,7 @@ def test_export_chsi_to_a_file_is_refused(tmp_path: Path) -> None:
     a_file.write_text("not a folder")
     for target in (a_file, a_file / "sub"):
         _refused(_server_cli("--home", str(server.home), "export-chsi", "--to", str(target)), str(target))
+    _refused(_server_cli("--home", str(server.home), "export-chsi", "--to", ""), "the folder is empty")  # not cwd
 
 
 @pytest.mark.parametrize("port", ["99999", "-1", "0", "http"])

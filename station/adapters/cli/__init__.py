@@ -12,6 +12,7 @@ import argparse
 import importlib
 import os
 import sys
+from pathlib import Path
 
 from station.i18n import LANGS, Text, real_text
 
@@ -58,6 +59,8 @@ SUMMARIES_ZH: dict[str, str] = {
 
 INTERRUPTED = Text("已中断（Ctrl+C）", "interrupted (Ctrl+C)")
 BROKEN_PIPE = 141  # as a Unix tool stopped by SIGPIPE exits
+EMPTY_FOLDER = Text("文件夹参数是空的：请写出文件夹路径（当前文件夹请写 .）",
+                    "the folder is empty: give its path (. for the current folder)")
 
 
 class _ChineseFirst:
@@ -87,6 +90,14 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
                         help="提示语言 / language of messages: zh (default) or en")
     return common
+
+
+def folder_argument(text: str) -> Path:
+    """The type of an argument naming an output folder: an empty one (an unset variable in a script) is refused,
+    never taken for the current folder, where a USB export or the crops would land unseen."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{EMPTY_FOLDER.zh} / {EMPTY_FOLDER.en}")
+    return Path(text)
 
 
 def _modules_for(argv: list[str]) -> list[str]:

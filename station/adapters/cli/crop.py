@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.adapters.cli import folder_argument
 from station.adapters.cli.output import print_json
 from station.image_io import read_image, why_unreadable
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
@@ -20,7 +21,7 @@ from station.chsi.profiles import selected_spec
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
-from station.paths import real_path
+from station.paths import NOT_A_FOLDER, exists, is_dir, real_path
 from station.storage.atomic import write_atomic
 
 MSG_WRITE_FAILED = Text("无法写入输出文件：{error}", "cannot write the output file: {error}")
@@ -32,12 +33,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser("crop", parents=[common],
                               help="make CHSI 480x640 photos from still images / 将照片裁剪为学信网格式")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="input photos")
-    p.add_argument("--out", required=True, type=Path, help="output folder: DIR/<stem>.jpg")
+    p.add_argument("--out", required=True, type=folder_argument, help="output folder: DIR/<stem>.jpg")
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.set_defaults(func=run_crop)
 
 
 def run_crop(args: argparse.Namespace) -> int:
+    if exists(args.out) and not is_dir(args.out):  # said once, not as "File exists" for every image
+        raise StationError(NOT_A_FOLDER.format(path=args.out))
     taken = {real_path(name) for name in args.images}
     refused = 0
     with ChsiPipeline(selected_spec(Station.from_args(args).home)) as pipeline:  # the station's output profile

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from station.adapters.cli import folder_argument
 from station.adapters.cli.output import print_json
 from station.adapters.cli.passphrase import cli_station_key
 from station.context import Station
@@ -14,7 +14,7 @@ from station.upload.package import write_package
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("export", parents=[common],
                               help="write the upload queue to a folder (USB stick) for `photo-station-server import`")
-    p.add_argument("--to", required=True, type=Path, help="target folder, e.g. the USB stick")
+    p.add_argument("--to", required=True, type=folder_argument, help="target folder, e.g. the USB stick")
     p.add_argument("--all", action="store_true", help="also photos already uploaded (the server skips duplicates)")
     p.set_defaults(func=_export)
 

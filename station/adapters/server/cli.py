@@ -19,6 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from station.adapters.cli import folder_argument
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
 from station.paths import exists, is_dir
@@ -81,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
     p.set_defaults(func=_import)
     p = sub.add_parser("export-chsi", parents=[common], help="write the CHSI hand-over batch")
-    p.add_argument("--to", required=True, type=Path)
+    p.add_argument("--to", required=True, type=folder_argument)
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
     p.set_defaults(func=_export_chsi)
     return parser
