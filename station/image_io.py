@@ -47,6 +47,13 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
         raw = np.fromfile(str(path), dtype=np.uint8)
     except (OSError, ValueError):  # ValueError: a NUL byte in a name read from a file
         return None
+    return decode_image(raw)
+
+
+def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
+    """An encoded image in memory (an upload, a zip entry) as read_image reads a file: 8-bit BGR, upright, or None
+    when it is no image or would decode to more than MAX_PIXELS (a 20 MB upload can hold a JPEG of gigabytes)."""
+    raw = np.frombuffer(data, np.uint8) if isinstance(data, bytes) else data
     if raw.size == 0 or _too_many_pixels(raw):
         return None
     image = cv2.imdecode(raw, cv2.IMREAD_COLOR)

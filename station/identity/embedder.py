@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from models import MODELS_DIR
-from station.image_io import as_bgr
+from station.image_io import as_bgr, decode_image
 from station.i18n import Text
 from station.identity.verify import EMBEDDING_SIZE, MODEL_ID  # noqa: F401  (MODEL_ID: the model these embeddings are from)
 
@@ -129,7 +129,7 @@ class JpegFaces:
         self._embedder: FaceEmbedder | None = None
 
     def vector(self, jpeg: bytes) -> np.ndarray | None:
-        image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+        image = decode_image(jpeg)
         if image is None:
             return None
         if self._embedder is None:

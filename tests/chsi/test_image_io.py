@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from station.image_io import MAX_PIXELS, read_image
+from station.image_io import MAX_PIXELS, decode_image, read_image
 from tests.chsi.images import KIOSK
 
 
@@ -58,3 +58,16 @@ def test_a_gif_is_read_and_a_truncated_jpeg_still_is_not(tmp_path: Path) -> None
     truncated.write_bytes(data[: len(data) // 2])
     assert read_image(truncated) is None
     assert read_image(tmp_path / "name\x00with a NUL.jpg") is None  # a path read from a file, never raised
+
+
+def test_an_upload_that_would_decode_to_gigabytes_is_not_decoded_on_the_server(tmp_path: Path) -> None:
+    """A station's upload is bounded to 20 MB, not in pixels: its CHSI photo is now decoded for the face check and
+    the registrar's thumbnails through the same pixel guard as files (a few kB of PNG here, 430 MB decoded)."""
+    from station.adapters.server.pages import thumbnail
+    from station.identity.embedder import JpegFaces
+
+    bomb = tmp_path / "bomb.png"
+    png_of_zeros(bomb, 12_000, 12_000)
+    data = bomb.read_bytes()
+    assert decode_image(data) is None and thumbnail(data) is None and JpegFaces().vector(data) is None
+    assert thumbnail((KIOSK / "01_good.jpg").read_bytes()) is not None

@@ -12,9 +12,9 @@ from html import escape
 from urllib.parse import quote
 
 import cv2
-import numpy as np
 from openpyxl import Workbook
 
+from station.image_io import decode_image
 from station.localtime import local_time
 from station.adapters.server.store import MetaStore, Upload, UploadFace
 from station.spreadsheet import add_row, csv_rows
@@ -163,7 +163,7 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
 
 def thumbnail(jpeg: bytes) -> bytes | None:
     """The CHSI photo THUMB_WIDTH wide (None: it does not decode)."""
-    image = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
+    image = decode_image(jpeg)  # a station's upload, bounded in pixels as well as bytes
     if image is None:
         return None
     height = round(image.shape[0] * THUMB_WIDTH / image.shape[1])
