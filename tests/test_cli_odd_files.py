@@ -114,19 +114,22 @@ def _as_a_user() -> list[str]:
 def test_a_file_that_may_not_be_read_is_said_so_not_called_damaged(home: Path, tmp_path: Path) -> None:
     """A photo copied from another account's folder: "not an image, damaged" sent the user to the wrong fix, and a
     roster was said to be open in Excel on a system without Excel's locks."""
-    photo, roster = tmp_path / "locked.jpg", tmp_path / "名单.csv"
+    photo, roster, folder = tmp_path / "locked.jpg", tmp_path / "名单.csv", tmp_path / "locked"
     shutil.copyfile(GOOD, photo)
     roster.write_text("学号,姓名,班级\n2021010101,林晓雯,演示2101\n", encoding="utf-8")
-    photo.chmod(0)
-    roster.chmod(0)
+    folder.mkdir()
+    shutil.copyfile(GOOD, folder / "photo.jpg")
+    for locked in (photo, roster, folder):
+        locked.chmod(0)
     prefix = _as_a_user()
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*prefix, str(SCRIPT), *args, "--home", str(home)], capture_output=True, timeout=120)
 
-    checked = run("check", "--json", str(photo), str(GOOD))
+    checked = run("check", "--json", str(photo), str(folder), str(GOOD))
     assert checked.returncode == 0 and b"Traceback" not in checked.stderr, checked.stderr.decode()
-    assert [line.get("error") for line in json_lines(checked)] == ["no permission to read the file", None]
+    assert [line.get("error") for line in json_lines(checked)] == [
+        "no permission to read the file", "no permission to open this folder", None]
     imported = run("roster", "import", str(roster), "--json")
     assert imported.returncode == 2 and "没有读取权限" in json_lines(imported)[0]["message"], imported.stderr.decode()
 

@@ -37,6 +37,7 @@ MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
 MSG_NO_IMAGES = Text("文件夹中没有图像（.jpg、.png、.bmp、.webp、.tif、.gif）",
                      "no images in this folder (.jpg, .png, .bmp, .webp, .tif, .gif)")
+MSG_NO_ACCESS = Text("没有打开该文件夹的权限", "no permission to open this folder")
 MSG_CALIBRATED = Text("已保存背景标定 {path}：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，亮度 ≥ {min_value:.0f}",
                       "saved the backdrop calibration {path}: hue {hue_min:.0f}-{hue_max:.0f}, "
                       "saturation >= {min_saturation:.0f}, brightness >= {min_value:.0f}")
@@ -135,8 +136,8 @@ def check_one(engine: ComplianceEngine, path: Path) -> Analysis | Text:
     """The analysis, or why the file could not be checked."""
     if not exists(path):
         return MSG_MISSING
-    if is_dir(path):
-        return MSG_NO_IMAGES
+    if is_dir(path):  # a folder it may not open looked empty to the search
+        return MSG_NO_IMAGES if os.access(path, os.R_OK | os.X_OK) else MSG_NO_ACCESS
     image = read_image(path)
     if image is None:
         return why_unreadable(path)
