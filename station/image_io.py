@@ -21,8 +21,16 @@ UNREADABLE = Text("无法读取图像文件（不是图像、已损坏，或超�
                   "cannot read the image file (not an image, damaged, or over 120 megapixels)")
 MISSING = Text("文件不存在", "no such file")
 NO_PERMISSION = Text("没有读取该文件的权限", "no permission to read the file")
+HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出为 JPEG，"
+            "或在手机“设置 → 相机 → 格式”中选“兼容性最佳”后重拍",
+            "cannot read HEIC (an iPhone's default format): export the photo as JPEG, or choose Settings → "
+            "Camera → Formats → Most Compatible")
 # What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+# What it does not (no HEVC decoder is shipped: its codecs are GPL or patent-encumbered), named so a folder of
+# iPhone photos is not "no images" and each says why.
+HEIF_SUFFIXES = (".heic", ".heif")
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
@@ -61,10 +69,23 @@ def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
 
 
 def why_unreadable(path: str | os.PathLike[str]) -> Text:
-    """What to tell the user when read_image gave None: the file is not there, may not be read, or is not an image."""
+    """What to tell the user when read_image gave None: the file is not there, may not be read, is an iPhone's
+    HEIC, or is not an image it can read."""
     if not exists(path):
         return MISSING
-    return UNREADABLE if os.access(path, os.R_OK) else NO_PERMISSION
+    if not os.access(path, os.R_OK):
+        return NO_PERMISSION
+    return HEIF if _is_heif(path) else UNREADABLE
+
+
+def _is_heif(path: str | os.PathLike[str]) -> bool:
+    """An ISO media file of a HEIF brand: bytes 4-8 'ftyp', 8-12 the brand."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(12)
+    except OSError:
+        return False
+    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
 
 
 def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:

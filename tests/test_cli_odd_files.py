@@ -188,3 +188,15 @@ def test_an_output_folder_that_is_a_file_or_empty_is_refused_before_anything_is_
                                cwd=tmp_path)
         assert empty.returncode == 2 and "the folder is empty" in empty.stderr.decode(), args
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "photo.jpg"]
+
+
+def test_an_iphone_heic_photo_is_named_as_such_alone_or_in_a_folder(home: Path, tmp_path: Path) -> None:
+    """An iPhone saves HEIC by default: a folder of them was "no images in this folder" and one given by name
+    "not an image, damaged"; each is now a line saying to export it as JPEG."""
+    folder = tmp_path / "iPhone"
+    folder.mkdir()
+    (folder / "IMG_0001.HEIC").write_bytes(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + bytes(200))
+    result = run_cli("check", "--json", str(folder), "--lang", "en", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    [line] = json_lines(result)
+    assert line["path"] == str(folder / "IMG_0001.HEIC") and "HEIC" in line["error"] and "JPEG" in line["error"]

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
-from station.image_io import IMAGE_SUFFIXES, read_image, why_unreadable
+from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
@@ -33,6 +33,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.paths import exists, is_dir, is_file
 
+FOLDER_SUFFIXES = IMAGE_SUFFIXES + HEIF_SUFFIXES  # an iPhone's .heic is listed, to say it cannot be read
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
 MSG_NO_IMAGES = Text("文件夹中没有图像（.jpg、.png、.bmp、.webp、.tif、.gif）",
@@ -127,7 +128,7 @@ def image_paths(names: list[str]) -> Iterator[Path]:
     for name in names:
         path = Path(name)
         if is_dir(path):
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and is_file(p)) or [path]
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and is_file(p)) or [path]
         else:
             yield path
 
