@@ -200,3 +200,23 @@ def test_an_iphone_heic_photo_is_named_as_such_alone_or_in_a_folder(home: Path, 
     assert result.returncode == 0, result.stderr.decode()
     [line] = json_lines(result)
     assert line["path"] == str(folder / "IMG_0001.HEIC") and "HEIC" in line["error"] and "JPEG" in line["error"]
+
+
+def test_a_photo_saved_turned_without_exif_is_checked_as_its_chsi_photo_stands(home: Path, tmp_path: Path) -> None:
+    """A camera held sideways that writes no EXIF orientation: the face mesh fits the turned face as if it stood
+    (roll 90: "do not tilt your head"; upside down: "face the camera") while crop turns the photo upright. check now
+    looks at a photo without a face or failing the pose check turned, and keeps the turn when the face then stands;
+    a real tilted head (03_tilted) is reported as it is."""
+    upright = Image.open(GOOD).convert("RGB")
+    paths = []
+    for name, turn in (("sideways.jpg", Image.Transpose.ROTATE_270), ("upside_down.jpg", Image.Transpose.ROTATE_180)):
+        paths.append(tmp_path / name)
+        upright.transpose(turn).save(paths[-1])  # no EXIF: the pixels themselves lie turned
+    tilted = GOOD.with_name("03_tilted.jpg")
+    result = run_cli("check", "--json", *map(str, paths), str(tilted), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    lines = json_lines(result)
+    assert [line.get("turned") for line in lines] == [90, 180, None]
+    assert [line["checks"]["pose"]["level"] for line in lines] == ["pass", "pass", "fail"]
+    said = run_cli("check", str(paths[0]), home=home).stdout.decode()
+    assert "已逆时针转 90° 后检查" in said

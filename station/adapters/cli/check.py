@@ -20,14 +20,18 @@ import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from station.adapters.cli.output import print_json
 from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
-from station.compliance.results import MEASURED, NO_FACE, PASS
+from station.compliance.results import FAIL, MEASURED, NO_FACE, PASS
+from station.chsi.orientation import UprightFinder
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -55,6 +59,9 @@ ASKS_AT = Text("（≥ {look:.2f} 请目视确认，≥ {block:.2f} 不通过）
 PASSED_LIST = Text("通过：{checks}", "passed: {checks}")
 NOT_CHECKED = Text("需要人脸，未检查：{checks}", "need a face, not checked: {checks}")
 LIST_SEP = Text("、", ", ")
+TURNED = Text("照片是横放或倒置的：已逆时针转 {degrees}° 后检查（生成的学信网照片同样会转正）",
+              "the photo is sideways or upside down: checked turned {degrees}° anticlockwise (as the CHSI photo made "
+              "from it is)")
 POSE = Text("偏航 {yaw:+.1f}°  俯仰 {pitch:+.1f}°  侧倾 {roll:+.1f}°", "yaw {yaw:+.1f}°  pitch {pitch:+.1f}°  roll {roll:+.1f}°")
 
 
@@ -71,6 +78,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="measure the station's blue backdrop in IMAGE and save it in the data folder "
                         "(calibration/backdrop.toml)")
     p.set_defaults(func=run_check)
+
+
+@dataclass(frozen=True)
+class Turned:
+    """A photo saved sideways or upside down without an EXIF orientation, checked after the quarter turn that makes
+    its face stand: the CHSI pipeline turns it the same way, so this is the photo the checks are about."""
+
+    analysis: Analysis
+    degrees: int  # anticlockwise
+
+
+Outcome = Analysis | Turned | Text
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -92,17 +111,18 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def check_all(paths: list[Path], policy: Policy, workers: int,
-              backdrop: Path = BACKDROP_FILE) -> Iterator[tuple[Path, Analysis | Text]]:
+              backdrop: Path = BACKDROP_FILE) -> Iterator[tuple[Path, Outcome]]:
     """Outcomes in the order of `paths`. Each worker thread loads its own engine once (mediapipe graphs
     belong to one thread); decoding, mediapipe and onnxruntime release the GIL, so two cores both work."""
     local, engines, lock = threading.local(), [], threading.Lock()
 
-    def work(path: Path) -> Analysis | Text:
+    def work(path: Path) -> Outcome:
         if not hasattr(local, "engine"):
             local.engine = ComplianceEngine.load(policy, backdrop_file=backdrop)
+            local.upright = UprightFinder()
             with lock:
-                engines.append(local.engine)
-        return check_one(local.engine, path)
+                engines.extend((local.engine, local.upright))  # each closed when the run ends
+        return check_one(local.engine, path, local.upright)
 
     pool = ThreadPoolExecutor(max_workers=min(workers, max(1, len(paths))))
     try:
@@ -128,13 +148,15 @@ def image_paths(names: list[str]) -> Iterator[Path]:
     for name in names:
         path = Path(name)
         if is_dir(path):
-            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and is_file(p)) or [path]
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and is_file(p))
+            yield from found or [path]
         else:
             yield path
 
 
-def check_one(engine: ComplianceEngine, path: Path) -> Analysis | Text:
-    """The analysis, or why the file could not be checked."""
+def check_one(engine: ComplianceEngine, path: Path, upright: UprightFinder | None = None) -> Outcome:
+    """The analysis (of the photo turned upright, given `upright`, when it was saved turned), or why the file
+    could not be checked."""
     if not exists(path):
         return MSG_MISSING
     if is_dir(path):  # a folder it may not open looked empty to the search
@@ -143,14 +165,32 @@ def check_one(engine: ComplianceEngine, path: Path) -> Analysis | Text:
     if image is None:
         return why_unreadable(path)
     try:
-        return engine.analyze(image)
+        analysis = engine.analyze(image)
+        return analysis if upright is None else _standing(engine, upright, image, analysis)
     except Exception as exc:  # one odd image must not end a batch run
         return MSG_FAILED.format(error=exc)
 
 
-def json_record(path: Path, outcome: Analysis | Text) -> dict[str, object]:
+def _standing(engine: ComplianceEngine, upright: UprightFinder, image: np.ndarray, analysis: Analysis) -> Outcome:
+    """Only a photo without a face, or whose head pose fails, is looked at turned (the face mesh fits a turned face
+    as if it stood: roll 90 sideways, a yaw upside down); the turn is kept only when the face then passes the pose
+    check, so an upright photo of a tilted or turned head is reported as it is."""
+    if analysis.faces and analysis.checks["pose"].level != FAIL:
+        return analysis
+    turns = upright.orient(image).turns
+    if not turns:
+        return analysis
+    turned = engine.analyze(np.ascontiguousarray(np.rot90(image, turns)))
+    if not turned.faces or turned.checks["pose"].level == FAIL:
+        return analysis
+    return Turned(turned, 90 * turns)
+
+
+def json_record(path: Path, outcome: Outcome) -> dict[str, object]:
     if isinstance(outcome, Text):
         return {"path": str(path), "error": outcome.en}
+    if isinstance(outcome, Turned):
+        return {**json_record(path, outcome.analysis), "turned": outcome.degrees}
     pose = outcome.pose
     return {
         "path": str(path),
@@ -163,11 +203,15 @@ def json_record(path: Path, outcome: Analysis | Text) -> dict[str, object]:
     }
 
 
-def human(path: Path, outcome: Analysis | Text, policy: Policy, lang: str | None) -> str:
+def human(path: Path, outcome: Outcome, policy: Policy, lang: str | None) -> str:
     """A readable block per image: verdict and pose, then each blocking failure and each question with its
     score against its thresholds (Analysis.on_screen: without a face, that there is none), then what passed."""
     if isinstance(outcome, Text):
         return f"{path}: {outcome.get(lang)}"
+    if isinstance(outcome, Turned):
+        first, _, rest = human(path, outcome.analysis, policy, lang).partition("\n")
+        said = "  " + TURNED.format(degrees=outcome.degrees).get(lang)
+        return "\n".join(line for line in (first, said, rest) if line)
     lines = [f"{path}: {VERDICTS[outcome.verdict].get(lang)}  ({FACES.format(faces=outcome.faces).get(lang)})"]
     if outcome.pose is not None:
         pose = outcome.pose
