@@ -12,7 +12,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from station.i18n import Text
-from station.paths import exists
+from station.paths import exists, is_dir
 
 # 120 megapixels: above any camera a station would be tethered to (the largest full-frame bodies give about
 # 60), far below a decompression bomb (a 400 kB PNG that decodes to 20000x20000 takes 1.2 GB).
@@ -21,6 +21,7 @@ UNREADABLE = Text("无法读取图像文件（不是图像、已损坏，或超�
                   "cannot read the image file (not an image, damaged, or over 120 megapixels)")
 MISSING = Text("文件不存在", "no such file")
 NO_PERMISSION = Text("没有读取该文件的权限", "no permission to read the file")
+A_FOLDER = Text("这是文件夹，不是图像文件", "this is a folder, not an image file")
 HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出为 JPEG，"
             "或在手机“设置 → 相机 → 格式”中选“兼容性最佳”后重拍",
             "cannot read HEIC (an iPhone's default format): export the photo as JPEG, or choose Settings → "
@@ -69,10 +70,12 @@ def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
 
 
 def why_unreadable(path: str | os.PathLike[str]) -> Text:
-    """What to tell the user when read_image gave None: the file is not there, may not be read, is an iPhone's
-    HEIC, or is not an image it can read."""
+    """What to tell the user when read_image gave None: the file is not there, is a folder, may not be read, is an
+    iPhone's HEIC, or is not an image it can read."""
     if not exists(path):
         return MISSING
+    if is_dir(path):
+        return A_FOLDER
     if not os.access(path, os.R_OK):
         return NO_PERMISSION
     return HEIF if _is_heif(path) else UNREADABLE

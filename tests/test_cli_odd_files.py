@@ -83,8 +83,9 @@ def test_a_name_too_long_is_a_missing_file_to_roster_import_photos_and_idcard(ho
     assert roster.returncode == 2 and json_lines(roster)[0]["error"] == "unreadable_roster", roster.stderr.decode()
     photos = run_cli("roster", "photos", TOO_LONG, "--json", home=home)
     assert photos.returncode == 2 and json_lines(photos)[0]["error"] == "unreadable_photos", photos.stderr.decode()
-    card = run_cli("idcard", TOO_LONG, "--json", home=home)
-    assert card.returncode == 0 and json_lines(card)[0]["message"] == "文件不存在", card.stderr.decode()
+    card = run_cli("idcard", TOO_LONG, str(ASSETS_DIR), "--json", home=home)
+    assert card.returncode == 0, card.stderr.decode()
+    assert [line["message"] for line in json_lines(card)] == ["文件不存在", "这是文件夹，不是图像文件"]
 
 
 def test_a_name_too_long_in_a_pairs_file_is_a_missing_image_or_no_header(home: Path, tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import numpy as np
 from station.image_io import MISSING, UNREADABLE, read_image, why_unreadable
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding, FaceProblem
-from station.paths import exists, is_file
 
 
 @dataclass(frozen=True)
@@ -30,9 +29,8 @@ def embed_image(embedder: FaceEmbedder, image: np.ndarray | None) -> FaceEmbeddi
 
 
 def embed_file(embedder: FaceEmbedder, path: Path) -> FaceEmbedding | Unusable:
-    if not is_file(path):
-        return Unusable("missing", MISSING) if not exists(path) else Unusable("unreadable", UNREADABLE)
     image = read_image(path)
     if image is None:
-        return Unusable("unreadable", why_unreadable(path))
+        text = why_unreadable(path)
+        return Unusable("missing" if text is MISSING else "unreadable", text)
     return embed_image(embedder, image)
