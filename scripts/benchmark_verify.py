@@ -112,15 +112,21 @@ def embed_all(name: str, paths: list[Path], workers: int) -> tuple[np.ndarray, n
     return matrix, found, [ms for _, ms in results]
 
 
-def pair_scores(matrix: np.ndarray, found: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Scores of every genuine and every impostor pair (i < j); a missing face scores -inf."""
-    scores = matrix @ matrix.T
+def pair_scores(matrix: np.ndarray, found: np.ndarray, labels: list[str], other: np.ndarray | None = None,
+                other_found: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of every genuine and every impostor pair (i < j); a missing face scores -inf. With `other` (the
+    same images in another condition, row for row), image i of `matrix` against image j of `other`, every i != j
+    (a photo is never paired with a version of itself)."""
+    if other is None:
+        other, other_found = matrix, found
+    scores = matrix @ other.T
     scores[~found, :] = -np.inf
-    scores[:, ~found] = -np.inf
+    scores[:, ~other_found] = -np.inf
     ids = np.unique(labels, return_inverse=True)[1]
-    upper = np.triu(np.ones_like(scores, dtype=bool), k=1)
+    ones = np.ones_like(scores, dtype=bool)
+    pairs = np.triu(ones, k=1) if other is matrix else ~np.eye(len(ids), dtype=bool)
     same = ids[:, None] == ids[None, :]
-    return scores[upper & same], scores[upper & ~same]
+    return scores[pairs & same], scores[pairs & ~same]
 
 
 def threshold_at_far(impostor: np.ndarray, far: float) -> float:
@@ -139,6 +145,20 @@ def eer(genuine: np.ndarray, impostor: np.ndarray) -> float:
     frr = np.searchsorted(genuine, candidates, side="left") / len(genuine)
     best = int(np.argmin(np.abs(far - frr)))
     return float((far[best] + frr[best]) / 2)
+
+
+def print_figures(genuine: np.ndarray, impostor: np.ndarray, same_t: float, different: bool) -> None:
+    """EER, TAR at FAR 0.1 %, FAR and FRR at `same_t`, and (`different`) the share of each kind of pair on the
+    wrong side of the station's "different" threshold."""
+    tar_t = threshold_at_far(impostor, 0.001)
+    print(f"  EER {100 * eer(genuine, impostor):.2f} %   TAR at FAR 0.1 % {100 * (genuine >= tar_t).mean():.2f} %")
+    print(f"  at threshold {same_t:.4f}: FAR {100 * (impostor >= same_t).mean():.3f} %  "
+          f"FRR {100 * (genuine < same_t).mean():.2f} %")
+    if different:
+        diff_t = verify.DIFFERENT_THRESHOLD
+        print(f"  'different' below {diff_t:.4f}: genuine pairs called different "
+              f"{100 * (genuine < diff_t).mean():.2f} %, impostor pairs not called different "
+              f"{100 * (impostor >= diff_t).mean():.2f} %")
 
 
 def gallery_ms(repeats: int = 200) -> tuple[float, float, float]:
@@ -221,18 +241,10 @@ def main() -> int:
         if args.choose and name != "baseline":
             print(f"  {name}, rule on dev: SAME_THRESHOLD = {threshold_at_far(impostor, SAME_FAR):.4f}  "
                   f"DIFFERENT_THRESHOLD = {threshold_at_far(impostor, DIFFERENT_FAR):.4f}")
-        tar_t = threshold_at_far(impostor, 0.001)
         per_image = statistics.median(times)
         print(f"{name}: {len(genuine)} genuine / {len(impostor)} impostor pairs; faces not found {int((~found).sum())}"
               f" of {len(found)}")
-        print(f"  EER {100 * eer(genuine, impostor):.2f} %   TAR at FAR 0.1 % {100 * (genuine >= tar_t).mean():.2f} %")
-        print(f"  at threshold {same_t:.4f}: FAR {100 * (impostor >= same_t).mean():.3f} %  "
-              f"FRR {100 * (genuine < same_t).mean():.2f} %")
-        if name.startswith("station"):
-            diff_t = verify.DIFFERENT_THRESHOLD
-            print(f"  'different' below {diff_t:.4f}: genuine pairs called different "
-                  f"{100 * (genuine < diff_t).mean():.2f} %, impostor pairs not called different "
-                  f"{100 * (impostor >= diff_t).mean():.2f} %")
+        print_figures(genuine, impostor, same_t, different=name.startswith("station"))
         print(f"  ms per image (median, detection + embedding) {per_image:.1f}; per comparison {2 * per_image:.1f}")
         if name == "station":
             detect, embed, detect_cpu, embed_cpu = stage_ms(paths[:200])

@@ -35,14 +35,19 @@ FACE_SHARE = 0.5  # the face's share of the photo's width, as in an ID photo
 JPEG_QUALITY = 90
 
 
-def id_photo(image: np.ndarray, embedder: FaceEmbedder) -> np.ndarray:
-    """The image cropped around its face to an ID photo's frame and size."""
-    x, y, w, h = embedder.faces(image)[0].box
+def id_photo(image: np.ndarray, embedder: FaceEmbedder, size: tuple[int, int] = SIZE) -> np.ndarray:
+    """The image cropped around the face YuNet finds to an ID photo's frame and size."""
+    return id_frame(image, embedder.faces(image)[0].box, size)
+
+
+def id_frame(image: np.ndarray, face: tuple[float, float, float, float], size: tuple[int, int] = SIZE) -> np.ndarray:
+    """The image cropped to an ID photo's frame around the face box (x, y, w, h), at `size` (width, height)."""
+    x, y, w, h = face
     width = w / FACE_SHARE
-    height = width * SIZE[1] / SIZE[0]
+    height = width * size[1] / size[0]
     left, top = x + w / 2 - width / 2, y + h * 0.45 - height / 2
-    m = np.float32([[SIZE[0] / width, 0, -left * SIZE[0] / width], [0, SIZE[1] / height, -top * SIZE[1] / height]])
-    return cv2.warpAffine(image, m, SIZE, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    m = np.float32([[size[0] / width, 0, -left * size[0] / width], [0, size[1] / height, -top * size[1] / height]])
+    return cv2.warpAffine(image, m, size, flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
 
 
 def hopper_path(given: str | None) -> str:
