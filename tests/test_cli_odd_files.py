@@ -221,3 +221,16 @@ def test_a_photo_saved_turned_without_exif_is_checked_as_its_chsi_photo_stands(h
     assert [line["checks"]["pose"]["level"] for line in lines] == ["pass", "pass", "fail"]
     said = run_cli("check", str(paths[0]), home=home).stdout.decode()
     assert "已逆时针转 90° 后检查" in said
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device every write to fails ENOSPC")
+def test_output_redirected_to_a_full_disk_is_said_with_exit_3(home: Path) -> None:
+    """`photo-station profiles --json > out.json` on a full disk ended in an OSError traceback (or Python's own
+    "Exception ignored" at exit, exit 120): it is now the README's full-disk exit 3 with a message."""
+    for args in (("profiles", "--json"), ("profiles",)):
+        with open("/dev/full", "wb") as full:
+            result = subprocess.run([str(SCRIPT), *args, "--home", str(home)], stdout=full, stderr=subprocess.PIPE,
+                                    timeout=60)
+        said = result.stderr.decode()
+        assert result.returncode == 3 and "磁盘空间不足" in said, said
+        assert "Traceback" not in said and "Exception ignored" not in said, said

@@ -9,6 +9,7 @@ imported (all of them for --help), so `lookup` does not pay for mediapipe's star
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -59,6 +60,9 @@ SUMMARIES_ZH: dict[str, str] = {
 
 INTERRUPTED = Text("已中断（Ctrl+C）", "interrupted (Ctrl+C)")
 BROKEN_PIPE = 141  # as a Unix tool stopped by SIGPIPE exits
+DISK_FULL = Text("磁盘空间不足，命令没有做完（输出没有写完）：请清理磁盘后重试",
+                 "the disk is full: the command did not finish (its output is incomplete); free some space and retry")
+DISK_FULL_EXIT = 3  # as a StationError for a full disk
 EMPTY_FOLDER = Text("文件夹参数是空的：请写出文件夹路径（当前文件夹请写 .）",
                     "the folder is empty: give its path (. for the current folder)")
 
@@ -167,7 +171,9 @@ def run(args: argparse.Namespace) -> int:
 
     _replace_what_the_console_cannot_show()
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, where a closed pipe or a full disk is said, not in the interpreter's exit
+        return code
     except StationError as exc:
         if getattr(args, "json", False):  # scripts read stdout: the reason is there too, as one JSON object
             print_json({"error": exc.code, "message": exc.text.get(args.lang)})
@@ -179,6 +185,11 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): the rest is not wanted, and no traceback says so
         _stdout_to_nowhere()
         return BROKEN_PIPE
+    except OSError as exc:  # what the commands write themselves is said where it fails; this is the output
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):  # (`> results.jsonl` on a full disk)
+            raise
+        print(DISK_FULL.get(args.lang), file=sys.stderr)
+        return DISK_FULL_EXIT
 
 
 def _stdout_to_nowhere() -> None:
