@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,7 @@ def _check_policy(path: Path, check: str, table: object) -> CheckPolicy:
     if look > block:
         raise bad("look must not be above block")
     params = {k: v for k, v in table.items() if k not in ("enforced", "block", "look")}
-    for name, value in params.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise bad(f"{name} must be a number")
+    for name, value in params.items():  # TOML allows inf and nan: a limit of inf checks nothing, nan fails everyone
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise bad(f"{name} must be a finite number")
     return CheckPolicy(enforced, float(block), float(look), {k: float(v) for k, v in params.items()})
