@@ -88,4 +88,6 @@ def _check_policy(path: Path, check: str, table: object) -> CheckPolicy:
     for name, value in params.items():  # TOML allows inf and nan: a limit of inf checks nothing, nan fails everyone
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise bad(f"{name} must be a finite number")
+        if value < 0:  # every limit is a size, an angle, a share or a colour distance: below 0 fails every face
+            raise bad(f"{name} must not be negative")
     return CheckPolicy(enforced, float(block), float(look), {k: float(v) for k, v in params.items()})

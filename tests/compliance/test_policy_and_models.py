@@ -54,6 +54,7 @@ def test_default_policy_enforces_everything_but_the_necklace_and_bans_glasses() 
     _policy_text(pose="max_yaw_deg = 'ten'"),
     _policy_text(pose="max_yaw_deg = inf"),  # valid TOML: the yaw limit would check nothing
     _policy_text(pose="max_yaw_deg = nan"),
+    _policy_text(pose="max_yaw_deg = -5.0"),  # every face would fail the pose check
     _policy_text(exposure="max_clipped_share = 0.03\n[unknown_check]\nenforced = true"),
     _policy_text().replace("max_yaw_deg = 10.0", ""),
 ])
