@@ -77,7 +77,9 @@ def test_a_face_registered_as_another_student_at_another_station_is_listed_with_
         assert "身份核验" in client.get("/").text
     with registrar(server, None) as client:
         assert client.get(f"/photos/{swapped.uid}.jpg").status_code == 401
-        assert client.get("/identity").status_code == 401
+        refused = client.get("/identity")  # no password: said in both languages, the browser asked for one
+        assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic realm=")
+        assert refused.json()["detail"]["zh"] == "请输入教务处的用户名和密码。" and "registrar" in refused.json()["detail"]["en"]
     s01.close()
     s02.close()
 

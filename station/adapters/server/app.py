@@ -23,6 +23,7 @@ from station.adapters.server.intake import STORED, UID, Refused, UploadRequest, 
 from station.adapters.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
 
 BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
+REGISTRAR_ONLY = Text("请输入教务处的用户名和密码。", "The registrar's user name and password are needed.")
 BAD_META_JSON = Text("上传信息不是有效的 JSON 对象。", "Upload metadata is not a JSON object.")
 BAD_AUDIT = Text("审计记录不是有效的 JSON 对象。", "The audit entries are not a JSON object.")
 BAD_HEALTH = Text("队列状态不是有效的 JSON 对象。", "The queue health is not a JSON object.")
@@ -54,10 +55,13 @@ def station_health(raw: dict) -> dict:
     return health
 
 
+REALM = "photo-station registrar"
+
+
 def create_app(server: ServerContext) -> ASGIApp:
     """The FastAPI app inside the request size limits."""
     app = FastAPI(title="photo-station-server", docs_url=None, redoc_url=None, openapi_url=None)
-    basic = HTTPBasic(realm="photo-station registrar")
+    basic = HTTPBasic(realm=REALM, auto_error=False)  # refused below, in both languages
 
     def station_id(request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -66,10 +70,11 @@ def create_app(server: ServerContext) -> ASGIApp:
             raise HTTPException(401, detail={"zh": BAD_TOKEN.zh, "en": BAD_TOKEN.en})
         return found
 
-    def registrar(credentials: HTTPBasicCredentials = Depends(basic)) -> None:
-        if not (secrets.compare_digest(credentials.username, REGISTRAR)
-                and server.registrar_password_ok(credentials.password)):
-            raise HTTPException(401, headers={"WWW-Authenticate": "Basic"})
+    def registrar(credentials: HTTPBasicCredentials | None = Depends(basic)) -> None:
+        if credentials is None or not (secrets.compare_digest(credentials.username, REGISTRAR)
+                                       and server.registrar_password_ok(credentials.password)):
+            raise HTTPException(401, detail={"zh": REGISTRAR_ONLY.zh, "en": REGISTRAR_ONLY.en},
+                                headers={"WWW-Authenticate": f'Basic realm="{REALM}"'})
 
     @app.post("/api/v1/uploads")
     def upload(meta: str = Form(...), chsi: UploadFile = File(...), original: UploadFile = File(...),
