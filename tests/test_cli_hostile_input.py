@@ -184,3 +184,16 @@ def test_a_backdrop_calibration_on_a_full_disk_keeps_the_morning_s_whole(tiny_di
     said = result.stderr.decode()
     assert result.returncode == 3 and "Traceback" not in said and "磁盘空间不足" in said, said
     assert (home / "calibration" / "backdrop.toml").read_bytes() == morning
+
+
+def test_a_number_of_workers_no_machine_has_is_refused_before_any_model_loads(home: Path, tmp_path: Path) -> None:
+    """Each worker of check and verify loads its own models (a few hundred MB): --workers 100, a typo or a number
+    meant for a server, would fill the memory on a folder of photos; 0 or a word is no number of workers."""
+    image = _black_png(tmp_path / "a.png")
+    for command in (["check", str(image)], ["verify", str(image), str(image)]):
+        for bad in ("100", "0", "two"):
+            refused = run_cli(*command, "--workers", bad, home=home)
+            said = refused.stderr.decode("utf-8")
+            assert refused.returncode == 2 and refused.stdout == b"", said
+            assert "1–16" in said and "from 1 to 16" in said and "Traceback" not in said
+    assert run_cli("check", str(image), "--workers", "16", home=home).returncode == 0

@@ -63,6 +63,8 @@ BROKEN_PIPE = 141  # as a Unix tool stopped by SIGPIPE exits
 DISK_FULL = Text("磁盘空间不足，命令没有做完（输出没有写完）：请清理磁盘后重试",
                  "the disk is full: the command did not finish (its output is incomplete); free some space and retry")
 DISK_FULL_EXIT = 3  # as a StationError for a full disk
+MAX_WORKERS = 16
+BAD_WORKERS = Text("--workers 必须是 1–16 之间的整数：{value}", "--workers must be a whole number from 1 to 16: {value}")
 EMPTY_FOLDER = Text("文件夹参数是空的：请写出文件夹路径（当前文件夹请写 .）",
                     "the folder is empty: give its path (. for the current folder)")
 
@@ -94,6 +96,24 @@ def _common_options() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
                         help="提示语言 / language of messages: zh (default) or en")
     return common
+
+
+def whole_number(value: str, low: int, high: int, message: Text) -> int:
+    """An argparse type: a whole number in [low, high], else both languages' message (not a traceback)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        text = message.format(value=value)
+        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
+    return number
+
+
+def workers_argument(value: str) -> int:
+    """--workers of check and verify: each worker loads its own models (a few hundred MB), so a number meant for
+    another machine, or a typo of 100, is refused rather than filling the memory."""
+    return whole_number(value, 1, MAX_WORKERS, BAD_WORKERS)
 
 
 def folder_argument(text: str) -> Path:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from station.adapters.cli import workers_argument
 from station.adapters.cli.output import print_json
 from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
@@ -72,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.add_argument("--policy", type=Path, default=None,
                    help="policy file (default: station/compliance/policy.toml)")
-    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+    p.add_argument("--workers", type=workers_argument, default=min(2, os.cpu_count() or 1),
                    help="images analysed at once, one engine each (default: 2, or 1 on a single core)")
     p.add_argument("--calibrate-backdrop", type=Path, metavar="IMAGE", default=None,
                    help="measure the station's blue backdrop in IMAGE and save it in the data folder "

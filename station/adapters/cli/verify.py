@@ -19,6 +19,7 @@ import argparse
 import os
 from pathlib import Path
 
+from station.adapters.cli import workers_argument
 from station.adapters.cli.output import print_json
 from station.errors import StationError
 from station.i18n import Text
@@ -46,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("images", nargs="*", metavar="IMAGE", help="two image files A B")
     p.add_argument("--pairs", type=Path, default=None, help="CSV with columns a,b: one pair of image paths a row")
     p.add_argument("--json", action="store_true", help="one JSON object per pair, one per line")
-    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+    p.add_argument("--workers", type=workers_argument, default=min(2, os.cpu_count() or 1),
                    help="images embedded at once (default: 2, or 1 on a single core)")
     p.set_defaults(func=run_verify)
 

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from station.adapters.cli import folder_argument
+from station.adapters.cli import folder_argument, whole_number
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
 from station.paths import exists, is_dir
@@ -88,25 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _whole_number(value: str, low: int, high: int, message: Text) -> int:
-    """An argparse type: a whole number in [low, high], else both languages' message (not a traceback)."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = low - 1
-    if not low <= number <= high:
-        text = message.format(value=value)
-        raise argparse.ArgumentTypeError(f"{text.zh} / {text.en}")
-    return number
-
-
 def _port(value: str) -> int:
     """Checked here: uvicorn would fail with a traceback (OverflowError) on a port out of range."""
-    return _whole_number(value, 1, 65535, BAD_PORT)
+    return whole_number(value, 1, 65535, BAD_PORT)
 
 
 def _workers(value: str) -> int:
-    return _whole_number(value, 1, 64, BAD_WORKERS)
+    return whole_number(value, 1, 64, BAD_WORKERS)
 
 
 def _lang(args: argparse.Namespace) -> str:
