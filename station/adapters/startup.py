@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.camera import open_camera
+from station.camera.backends import UsbSettings
 from station.camera.tether import tether_folder
 from station.chsi.profiles import load_profiles
+from station.capture.camera_choice import saved_camera
 from station.capture.session import CaptureSession, SessionListener
 from station.storage.captures import CaptureStore
 from station.context import Station
@@ -42,6 +44,7 @@ class Opened:
     demo_server: DemoServer | None = None
     idcard_reader: str | None = None  # a serial port, or "auto"
     tether: Path | None = None  # a tethered camera's folder (--tether)
+    usb: UsbSettings | None = None  # the USB camera's settings as last chosen (None: the defaults)
 
     def close(self) -> None:
         if self.demo_server is not None:
@@ -61,7 +64,11 @@ def open_station(args: argparse.Namespace) -> Opened:
         if args.demo:
             return Opened(station, args.camera or str(DEMO_FRAMES), True, prepare_demo(station), idcard_reader=reader,
                           tether=tether)
-        return Opened(station, args.camera or "0", False, idcard_reader=reader, tether=tether)
+        if args.camera is not None:
+            return Opened(station, args.camera, False, idcard_reader=reader, tether=tether)
+        chosen = saved_camera(station.home)  # the camera dialog's last choice, else camera 0
+        return Opened(station, str(chosen.index) if chosen else "0", False, idcard_reader=reader, tether=tether,
+                      usb=chosen.settings if chosen else None)
     except BaseException:
         station.close()
         raise
@@ -117,8 +124,9 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
         import_demo_references(station, sign_in.key)
     uploader = Uploader(station.home, sign_in.key)
     uploader.start()
-    session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera).start(), uploader,
-                             listener, post)
+    session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera, usb=opened.usb).start(),
+                             uploader, listener, post)
+    session.usb_settings = opened.usb or session.usb_settings  # what the camera dialog shows as in use
     session.card_ocr = card_ocr  # ID cards held up to the camera, read on a thread of their own
     if opened.idcard_reader:
         session.card_reader = chip_reader(opened.idcard_reader)

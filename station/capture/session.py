@@ -28,6 +28,7 @@ from station.camera import open_camera
 from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
 from station.camera.tether import TetheredFile, TetherWatcher, set_aside
+from station.capture.camera_choice import CameraChoice, save_camera
 from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
@@ -247,8 +248,9 @@ class CaptureSession:
         self.code_gone(self._offer_key)  # no scanner is left to see that code go: its question ends here
 
     def open_usb_camera(self, index: int, settings: UsbSettings) -> FrameSource:
-        """The camera dialog's choice, in place of the camera in use."""
+        """The camera dialog's choice, in place of the camera in use, and the one the next start opens."""
         self.usb_settings = settings
+        save_camera(self.station.home, CameraChoice(index, settings))
         self.workflow.audit.record(Action.SETTINGS, setting="camera", index=index, **asdict(settings))
         return self.use_camera(open_camera(index, usb=settings).start())
 
