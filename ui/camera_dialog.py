@@ -1,4 +1,4 @@
-"""Choosing the camera: attached devices by index and name, resolution, locked exposure/white balance."""
+"""Choosing the camera: attached devices by index and name, resolution, which way up, locked exposure/white balance."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ NONE_FOUND_FILE = Text("没有找到 USB 相机。现在的画面来自照片文
 IN_USE_FILE = Text("现在使用：照片文件（演示或文件相机）", "In use: image files (the demo or a file camera)")
 RESCAN = Text("重新查找", "Look again")
 RESOLUTIONS = ((1280, 720), (1920, 1080), (640, 480))
+ROTATION = Text("画面旋转", "Turn the picture")
+ROTATION_HINT = Text("相机侧放（竖拍）或倒装时，选择使画面中的人站正的方向",
+                     "For a camera mounted on its side (portrait) or upside down: the turn that makes the person stand "
+                     "upright")
+TURNS = {0: Text("不旋转", "no turn"), 90: Text("顺时针 90°", "90° clockwise"),
+         270: Text("逆时针 90°", "90° anticlockwise"), 180: Text("180°", "180°")}
 
 
 class CameraDialog(QDialog):
@@ -53,6 +59,14 @@ class CameraDialog(QDialog):
             self.resolution.addItem(f"{width} x {height}", (width, height))
         self.resolution.setCurrentIndex(max(0, self.resolution.findData((current.width, current.height))))
         form.addRow(t(RESOLUTION), self.resolution)
+        self.rotation = QComboBox()
+        for degrees, label in TURNS.items():
+            self.rotation.addItem(t(label), degrees)
+        self.rotation.setCurrentIndex(max(0, self.rotation.findData(current.rotation)))
+        form.addRow(t(ROTATION), self.rotation)
+        hint = QLabel(t(ROTATION_HINT))
+        hint.setWordWrap(True)
+        form.addRow("", hint)
         self.lock_exposure = QCheckBox(t(LOCK_EXPOSURE))
         self.lock_exposure.setChecked(current.lock_exposure)
         self.lock_wb = QCheckBox(t(LOCK_WB))
@@ -83,4 +97,5 @@ class CameraDialog(QDialog):
         width, height = self.resolution.currentData()
         return self.camera.currentData(), UsbSettings(width=width, height=height,
                                                       lock_exposure=self.lock_exposure.isChecked(),
-                                                      lock_white_balance=self.lock_wb.isChecked())
+                                                      lock_white_balance=self.lock_wb.isChecked(),
+                                                      rotation=self.rotation.currentData())

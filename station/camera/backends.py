@@ -50,6 +50,11 @@ def default_api() -> int:
     return cv2.CAP_V4L2
 
 
+# A camera mounted on its side (for a tall picture of head and shoulders) or upside down: its frames are turned
+# clockwise by this many degrees before anyone sees them, so the preview, the checks and the photo stand upright.
+ROTATIONS = {0: None, 90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
 @dataclass
 class UsbSettings:
     width: int = 1280
@@ -59,6 +64,13 @@ class UsbSettings:
     exposure: float | None = None  # driver units (V4L2: 100 us steps; DirectShow: log2 seconds)
     lock_white_balance: bool = False
     white_balance_k: float | None = None
+    rotation: int = 0  # degrees clockwise, one of ROTATIONS
+
+
+def turned(frame: np.ndarray, rotation: int) -> np.ndarray:
+    """The frame as the mounted camera's subject stands (`rotation` degrees clockwise)."""
+    code = ROTATIONS[rotation]
+    return frame if code is None else cv2.rotate(frame, code)
 
 
 @dataclass
@@ -109,7 +121,7 @@ class UsbBackend:
         if self._cap is None:
             return None
         ok, frame = self._cap.read()
-        return frame if ok and frame is not None and frame.size else None
+        return turned(frame, self.settings.rotation) if ok and frame is not None and frame.size else None
 
     def close(self) -> None:
         if self._cap is not None:

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from station.camera.backends import UsbSettings
+from station.camera.backends import ROTATIONS, UsbSettings
 from station.storage.atomic import write_atomic
 
 CAMERA_FILE = "camera.json"
@@ -61,7 +61,14 @@ def _settings(doc: dict) -> UsbSettings:
         exposure=_number(doc.get("exposure"), "exposure", optional=True),
         lock_white_balance=_flag(doc.get("lock_white_balance", d.lock_white_balance), "lock_white_balance"),
         white_balance_k=_number(doc.get("white_balance_k"), "white_balance_k", optional=True),
+        rotation=_rotation(doc.get("rotation", d.rotation)),
     )
+
+
+def _rotation(value: object) -> int:
+    if isinstance(value, bool) or value not in ROTATIONS:
+        raise ValueError(f"rotation must be one of {sorted(ROTATIONS)}")
+    return int(value)
 
 
 def _whole(value: object, name: str, low: int, high: int) -> int:

@@ -4,14 +4,18 @@ the kiosk's USB camera (with its resolution and locked exposure) had to be chose
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from station.adapters.cli import parse_args
+from station.adapters.demo import DEMO_DIR
 from station.adapters.startup import open_station
 from station.camera import open_camera
-from station.camera.backends import UsbSettings
+from station.camera.backends import ROTATIONS, UsbSettings, turned
 from station.capture.camera_choice import CAMERA_FILE, CameraChoice, save_camera, saved_camera
 from station.capture.session import CaptureSession
 from station.storage.captures import CaptureStore
@@ -65,3 +69,18 @@ def test_what_is_kept_is_read_back_as_it_was(tmp_path: Path) -> None:
     assert saved_camera(tmp_path) == choice
     assert json.loads((tmp_path / CAMERA_FILE).read_text(encoding="utf-8"))["index"] == 1
     assert saved_camera(tmp_path / "nowhere") is None
+
+
+def test_a_camera_mounted_on_its_side_is_turned_before_the_checks_see_it(engine) -> None:
+    upright = cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))
+    sideways = np.ascontiguousarray(np.rot90(upright))  # what a camera lying on its side gives
+    assert engine.analyze(sideways).checks["pose"].level == "fail"  # the mesh fits her as if she lay: roll ~90
+    fixed = turned(sideways, 90)
+    assert np.array_equal(fixed, upright) and engine.analyze(fixed).checks["pose"].level == "pass"
+    assert [turned(turned(upright, r), (360 - r) % 360).shape for r in ROTATIONS] == [upright.shape] * 4
+    chosen = CameraChoice(1, UsbSettings(rotation=270))
+    with tempfile.TemporaryDirectory() as folder:
+        save_camera(Path(folder), chosen)
+        assert saved_camera(Path(folder)) == chosen
+        (Path(folder) / CAMERA_FILE).write_text('{"index": 1, "rotation": 45}', encoding="utf-8")
+        assert saved_camera(Path(folder)) is None

@@ -312,9 +312,11 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> Non
     dialog.camera.setCurrentIndex(1)
     dialog.resolution.setCurrentIndex(1)
     dialog.lock_exposure.setChecked(True)
+    dialog.rotation.setCurrentIndex(dialog.rotation.findData(270))  # mounted on its side for a tall picture
     dialog.rescan.click()  # looking again keeps the chosen camera
     index, settings = dialog.choice()
     assert (index, settings.width, settings.height, settings.lock_exposure, settings.lock_white_balance) == (2, 1920, 1080, True, False)
+    assert settings.rotation == 270 and CameraDialog(find, settings).rotation.currentData() == 270  # shown as in use
 
     # opened to lock the exposure of camera 2 in use, OK keeps camera 2 (not the built-in webcam listed first)
     in_use = CameraDialog(find, UsbSettings(), current_index=2)
