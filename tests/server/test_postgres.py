@@ -91,6 +91,7 @@ def test_uploads_land_once_in_postgresql(pg_url, home, tmp_path):
         station.close()
     finally:
         live.stop()
+        context.store.close()
 
 
 

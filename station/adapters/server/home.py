@@ -121,7 +121,7 @@ def _init_server(home: Path, db_url: str | None, school_cert: SchoolCertificate 
     password = secrets.token_urlsafe(12)
     settings = {"db_url": db_url or "", "blobs_dir": "blobs", "registrar_password_sha256": token_digest(password)}
     write_atomic(home / "server.json", json.dumps(settings, indent=2).encode())
-    ServerContext(home).store  # opening the store creates the schema
+    ServerContext(home).store.close()  # opening the store creates the schema; its connections are let go at once
     return InitResult(home, public, password, tls.certificate_fingerprint(home))
 
 
