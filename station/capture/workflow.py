@@ -31,6 +31,7 @@ from station.chsi.spec import SPEC
 from station.compliance.calibration import backdrop_file
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import Analysis
+from station.compliance.standing import standing
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import yuan
@@ -309,8 +310,13 @@ class CaptureWorkflow:
         photo is made from the analysis's crop plan, after it, on the same thread, so that a core stays with the
         preview (made beside the checks on a thread of its own it came 20 ms sooner, but the preview then paused
         over 50 ms in 1-2 presses of 10: `scripts/benchmark_shutter.py`)."""
-        image = request.frame.image
-        analysis = self.engine.analyze(image)
+        # a frame that arrived turned (a tethered camera held sideways, no EXIF orientation) is measured, kept and
+        # made into the CHSI photo as it stands
+        found = standing(self.engine, self.pipeline.upright_turns, request.frame.image,
+                         self.engine.analyze(request.frame.image))
+        image, analysis = found.image, found.analysis
+        if found.turns:
+            log.info("the frame for %s arrived turned: measured turned %d degrees", request.student_no, found.degrees)
         # the checks plan the CHSI crop: a photo made by another output profile plans its own
         planned = upright_plan(analysis) if self.pipeline.spec == SPEC else None
         chsi = self.pipeline.process(image, planned=planned)

@@ -109,6 +109,10 @@ class ChsiPipeline:
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan.for_source_scaled(factor), turns)
 
+    def upright_turns(self, image: np.ndarray) -> int:
+        """np.rot90's k that makes the main face of `image` stand (0 when it does, or when no face is seen)."""
+        return self._upright.upright_turns(as_bgr(image))
+
     def _finish(self, full: np.ndarray, plan: CropPlan, turns: int) -> ChsiResult:
         """Warp, refine against the measured output, encode within the size limits, verify."""
         photo = apply_plan(full, plan, self.spec)

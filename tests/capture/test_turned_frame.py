@@ -1,0 +1,42 @@
+"""A frame that arrives turned (a tethered camera held sideways that wrote no EXIF orientation) is measured, kept
+and made into the CHSI photo as it stands: the checks no longer read the lying face as a head tilted by 90 degrees
+(请把头摆正 on every photo, each needing an override), and an upright frame of a turned head is never turned."""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from station.adapters.demo import DEMO_DIR
+from station.camera.source import CameraState, Frame
+from station.capture.workflow import CaptureWorkflow, Measured
+from station.storage.captures import CaptureStore
+
+UPRIGHT = DEMO_DIR / "students" / "DEMO0003_2_good.jpg"  # 王思远: passes every check as he stands
+
+
+def measured(workflow: CaptureWorkflow, image: np.ndarray) -> Measured:
+    request = workflow.press(Frame(1, time.monotonic(), image), CameraState.LIVE)
+    try:
+        return workflow.measure(request)
+    finally:
+        workflow.release(request)
+
+
+def test_a_sideways_frame_is_checked_and_kept_as_it_stands(demo_station, engine, pipeline) -> None:
+    workflow = CaptureWorkflow(demo_station, CaptureStore(demo_station, key=demo_station.demo_key), "测试摄影师",
+                               engine=engine, pipeline=pipeline)
+    workflow.identify("DEMO0003")
+    upright = cv2.imread(str(UPRIGHT))
+    lying = np.ascontiguousarray(np.rot90(upright, -1))  # the camera on its side: the frame turned clockwise
+    assert engine.analyze(lying).checks["pose"].level == "fail"  # as it lies: a head tilted by 90 degrees
+    found = measured(workflow, lying)
+    assert found.analysis.checks["pose"].level != "fail" and found.analysis.verdict == "pass"
+    assert found.chsi.ok
+    kept = cv2.imdecode(np.frombuffer(found.original_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert kept.shape[:2] == upright.shape[:2]  # the original is kept standing too, as the CHSI photo is
+    plain = measured(workflow, upright)  # an upright frame is measured as it is
+    assert plain.analysis.checks["pose"].level != "fail"
+    assert cv2.imdecode(np.frombuffer(plain.original_jpeg, np.uint8), cv2.IMREAD_COLOR).shape[:2] == upright.shape[:2]
