@@ -7,6 +7,7 @@ statistics of a backdrop need no more than a few hundred pixels across.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -56,8 +57,10 @@ class Scene:
         lab[:, :, 1:] -= 128.0
         return cls(small, lab, backdrop, scale)
 
+    @cached_property
     def backdrop_colour(self) -> np.ndarray | None:
-        """Median L*a*b* of the visible backdrop, None when none is visible."""
+        """Median L*a*b* of the visible backdrop, None when none is visible (read by drift and clothing_contrast:
+        measured once a frame)."""
         if not self.backdrop.any():
             return None
         return np.median(self.lab[self.backdrop][::5], axis=0)  # every 5th pixel is plenty for a median
@@ -84,7 +87,7 @@ def drift(scene: Scene, policy: CheckPolicy) -> Finding:
     distance against `max_delta_e`. Passes when the station was calibrated without it or no backdrop is visible."""
     ok = Finding(0.0, messages.INSTRUCTIONS["backdrop_drift"])
     reference = [policy.params.get(name) for name in DRIFT_REFERENCE]
-    colour = scene.backdrop_colour()
+    colour = scene.backdrop_colour
     if None in reference or colour is None:
         return ok
     distance = float(np.linalg.norm(colour - np.array(reference, np.float32)))
@@ -106,7 +109,7 @@ def _unevenness(scene: Scene) -> float:
 def clothing_contrast(scene: Scene, face: Face, policy: CheckPolicy) -> Finding:
     """Share of the chest area whose colour is close to the backdrop's; 0 when no chest is in view."""
     ok = Finding(0.0, messages.INSTRUCTIONS["clothing_contrast"])
-    reference = scene.backdrop_colour()
+    reference = scene.backdrop_colour
     if reference is None:
         return ok
     points = face.points[:, :2] * scene.scale

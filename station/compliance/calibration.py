@@ -130,5 +130,5 @@ def measure_backdrop(bgr: np.ndarray, min_visible_share: float = 0.1) -> Backdro
         hue_min=float(hue_lo - HUE_MARGIN), hue_max=float(hue_hi + HUE_MARGIN),
         min_saturation=float(np.percentile(hsv[:, 1], 1) * FLOOR_SHARE),
         min_value=float(np.percentile(hsv[:, 2], 1) * FLOOR_SHARE),
-        **dict(zip(REFERENCE, (float(v) for v in scene.backdrop_colour()))),
+        **dict(zip(REFERENCE, (float(v) for v in scene.backdrop_colour))),
     )
