@@ -20,8 +20,8 @@ LOCK_EXPOSURE = Text("锁定曝光（避免学生衣服颜色改变亮度）", "
 LOCK_WB = Text("锁定白平衡（保持背景蓝色一致）", "Lock white balance (keeps the backdrop the same blue)")
 NONE_FOUND = Text("没有找到相机：请检查 USB 连接，插好后点“重新查找”", "No camera found: check the USB cable, then press Look again")
 NONE_FOUND_FILE = Text("没有找到 USB 相机。现在的画面来自照片文件（演示或文件相机），会继续使用；插上相机后点“重新查找”即可切换。",
-                       "No USB camera found. The picture now comes from image files (the demo or a file camera) and "
-                       "stays so; plug a camera in and press Look again to switch.")
+                       "No USB camera found. The picture comes from image files (the demo or a file camera) and keeps "
+                       "doing so; plug a camera in and press Look again to switch.")
 IN_USE_FILE = Text("现在使用：照片文件（演示或文件相机）", "In use: image files (the demo or a file camera)")
 RESCAN = Text("重新查找", "Look again")
 RESOLUTIONS = ((1280, 720), (1920, 1080), (640, 480))
@@ -91,7 +91,10 @@ class CameraDialog(QDialog):
             self.camera.addItem(f"{info.index} — {info.name}", info.index)
         self.camera.setCurrentIndex(max(0, self.camera.findData(keep)))
         self.none_found.setVisible(not cameras)
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(cameras))  # nothing to choose: pick nothing
+        # nothing to choose: pick nothing, and the USB camera's settings (which OK could not keep) stay greyed out
+        for widget in (self.buttons.button(QDialogButtonBox.Ok), self.resolution, self.rotation, self.lock_exposure,
+                       self.lock_wb):
+            widget.setEnabled(bool(cameras))
 
     def choice(self) -> tuple[int, UsbSettings]:
         width, height = self.resolution.currentData()

@@ -332,6 +332,7 @@ class MainWindow(QMainWindow):
         self._say(self.message, t(found.message), LEVEL[found.outcome])
         self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
         self._show_step()
+        self._tick()  # 下一位 at once: it named the student now at the camera until the next two-second tick
 
     def _unknown(self, found: Identification) -> None:
         message = t(found.message)

@@ -237,6 +237,13 @@ def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(qtbot, make_
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010106'").fetchone()[0] == 1
 
 
+def test_next_never_names_the_student_just_identified(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    assert window.next_label.text() == "下一位：林晓雯（2021010101）"
+    window.identify("DEMO0001")  # she comes first: the photographer now calls the one after her, not her again
+    assert window.next_label.text() == "下一位：陈浩然（2021010102）"
+
+
 def station_absent(window, student_no: str) -> bool:
     return bool(window.session.station.db.execute("SELECT absent FROM students WHERE student_no = ?", [student_no]).fetchone()[0])
 
@@ -298,6 +305,7 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> Non
     qtbot.addWidget(empty)
     assert not empty.buttons.button(QDialogButtonBox.Ok).isEnabled()  # nothing to choose: say so, pick nothing
     assert empty.none_found.isVisibleTo(empty)
+    assert not empty.rotation.isEnabled() and not empty.resolution.isEnabled()  # USB settings OK could not keep
     # the demo's pictures come from files: the dialog says they go on, not that the station has no camera
     assert "照片文件" in empty.none_found.text() and "会继续使用" in empty.none_found.text()
     assert CameraDialog(find, UsbSettings(), current_index=0).none_found.text().startswith("没有找到相机")
@@ -306,6 +314,7 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> Non
     empty.rescan.click()  # plugged in with the dialog open: look again, no restart
     assert empty.camera.count() == 2 and empty.buttons.button(QDialogButtonBox.Ok).isEnabled()
     assert not empty.none_found.isVisibleTo(empty)
+    assert empty.rotation.isEnabled() and empty.lock_exposure.isEnabled()
 
     dialog = CameraDialog(find, UsbSettings())
     qtbot.addWidget(dialog)
