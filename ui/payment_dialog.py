@@ -23,7 +23,7 @@ CLASS = Text("{name} 班集体缴费：每名未缴费的学生", "Class {name} 
 METHOD = Text("方式（Alt+1–4）", "Method (Alt+1–4)")
 AMOUNT = Text("金额（元）", "Amount (yuan)")
 REASON = Text("原因", "Reason")
-REASON_HINT = Text("免费时必填，如：学校减免", "required for a free set, e.g. waived by the school")
+REASON_HINT = Text("免费时必填，如：学校减免", "required if free, e.g. school waiver")
 RECORD = Text("登记（回车）", "Record (Enter)")
 CANCEL = Text("取消（Esc）", "Cancel (Esc)")
 

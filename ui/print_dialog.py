@@ -25,6 +25,7 @@ LAYOUTS = (("6inch", Text("6寸相纸（152×102 毫米），每人一张", "6-i
            ("a4", Text("A4 纸，每页 4 人", "A4, four students per page")))
 FILE = Text("保存为：", "Save as:")
 PDF_FILTER = Text("PDF 文件 (*.pdf)", "PDF files (*.pdf)")
+FILE_STEM = Text("证件照", "photos")  # the suggested file's name, in the window's language
 PRINTED = Text("已生成 {out}：{n} 名学生，{pages} 页。", "{out} written: {n} student(s), {pages} page(s).")
 NOT_PRINTED = Text("未打印 {no} {name}：{reason}", "Not printed {no} {name}: {reason}")
 HINT = Text("打印时请选“实际大小 / 100%”，不要“适合页面”，照片才是 35×49 毫米。",
@@ -81,7 +82,7 @@ class PrintDialog(WritingDialog):
         chosen = self.file.chosen()
         who = self.current[0] if self.student.isChecked() and self.current else self.classes.currentText()
         if chosen is not None and who:
-            self.file.path.setText(str(chosen.with_name(f"证件照_{who}.pdf")))
+            self.file.path.setText(str(chosen.with_name(f"{t(FILE_STEM)}_{who}.pdf")))
 
     @property
     def class_name(self) -> str | None:

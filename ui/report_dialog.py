@@ -26,6 +26,7 @@ FORMAT = Text("格式：", "Format:")
 FORMATS = ((".xlsx", Text("Excel 表格 (.xlsx)", "Excel workbook (.xlsx)")), (".pdf", Text("PDF (.pdf)", "PDF (.pdf)")))
 FILE = Text("保存为：", "Save as:")
 FILTER = Text("报表 (*.xlsx *.pdf)", "Reports (*.xlsx *.pdf)")
+FILE_STEM = Text("采集日报", "day_report")  # the suggested file's name, in the window's language
 WRITTEN = Text("已生成 {out}：{classes} 个班级，未拍摄 {missing} 人；当日确认照片 {photos} 张。",
                "{out} written: {classes} class(es), {missing} not yet photographed; {photos} photo(s) on the day.")
 
@@ -48,7 +49,7 @@ class ReportDialog(WritingDialog):
         self.format = QComboBox()
         for suffix, text in FORMATS:
             self.format.addItem(t(text), suffix)
-        self.file = OutputFileRow(folder / f"采集日报_{today.isoformat()}.xlsx", TITLE, FILTER)
+        self.file = OutputFileRow(folder / f"{t(FILE_STEM)}_{today.isoformat()}.xlsx", TITLE, FILTER)
         self.format.currentIndexChanged.connect(lambda _index: self.file.set_suffix(self.format.currentData()))
         form = QFormLayout()
         form.addRow(t(DAY), self.day)

@@ -95,3 +95,28 @@ def test_an_error_is_said_in_the_dialog_which_stays_open(qtbot, make_window, fra
     [(before, after, read_whole, paper_unclipped)] = sizes
     assert after == before and read_whole and paper_unclipped
     assert not (tmp_path / "class.pdf").exists()
+
+
+def test_the_suggested_file_names_speak_the_windows_language(qtbot, tmp_path: Path) -> None:
+    """In English the files offered are photos_… and day_report_…, in Chinese 证件照_… and 采集日报_…"""
+    import datetime as dt
+
+    from ui.i18n import language, set_language
+
+    def names() -> tuple[str, str]:
+        printing = PrintDialog(["计科2101"], ("2021010101", "林晓雯"), tmp_path, lambda *args: None)
+        report = ReportDialog(["计科2101"], dt.date(2025, 5, 20), tmp_path, lambda *args: None)
+        qtbot.addWidget(printing)
+        qtbot.addWidget(report)
+        return Path(printing.file.path.text()).name, Path(report.file.path.text()).name
+
+    before = language()
+    try:
+        set_language("en")
+        english = names()
+        set_language("zh")
+        chinese = names()
+    finally:
+        set_language(before)
+    assert english == ("photos_2021010101.pdf", "day_report_2025-05-20.xlsx")
+    assert chinese == ("证件照_2021010101.pdf", "采集日报_2025-05-20.xlsx")
