@@ -221,3 +221,13 @@ def test_crops_hold_what_their_models_look_for(mesher, faces_dir, region, size, 
         inside, total = inside + covered.sum(), total + len(pixels)
     assert total > 1000  # test necklaces are few: 4 faces, about 1,000 pixels
     assert inside / total > least
+
+
+def test_the_models_input_is_the_crops_scaled_to_one_laid_out_nchw_in_memory() -> None:
+    """onnxruntime copies an input that is not C-contiguous at every run: the input all the models of a region share
+    is made contiguous once, with the same values (every score unchanged)."""
+    crops = [np.random.default_rng(seed).integers(0, 256, (5, 7, 3), dtype=np.uint8) for seed in (1, 2)]
+    batch = to_input(crops)
+    assert batch.flags.c_contiguous and batch.dtype == np.float32 and batch.shape == (2, 3, 5, 7)
+    assert np.array_equal(batch, np.stack(crops).astype(np.float32).transpose(0, 3, 1, 2) / 255.0)
+    assert batch.max() <= 1.0 and np.allclose(batch[1, 2] * 255.0, crops[1][:, :, 2])  # channel 2 stays plane 2
