@@ -101,8 +101,8 @@ STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {
 ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
                          "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
 SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
-NOT_PASSED = Text("未通过 {n} 项：{checks}", "{n} not passed: {checks}")
-TO_LOOK = Text("请目视确认 {n} 项：{checks}", "{n} to check by eye: {checks}")
+NOT_PASSED = Text("未通过 {n} 项：{checks}", "Failing ({n}): {checks}")
+TO_LOOK = Text("请目视确认 {n} 项：{checks}", "Check by eye ({n}): {checks}")
 LIST_SEP = Text("、", ", ")
 ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
