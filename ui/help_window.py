@@ -27,7 +27,7 @@ KEYS = (
     (Text("F6", "F6"), Text("登记当前学生的缴费（现金、微信、支付宝或免费）", "Record the current student's payment (cash, WeChat, Alipay or free)")),
     (Text("Ctrl+P", "Ctrl+P"), Text("打印当前学生或刚保存学生的证件照（2寸×8张）",
                                     "Print the current or just-saved student's photos (2-inch x 8)")),
-    (Text("F1", "F1"), Text("显示本窗口（Esc 关闭）", "Show this window (Esc closes it)")),
+    (Text("F1", "F1"), Text("显示本窗口（再按 F1 关闭）", "Show this window (F1 again hides it)")),
     (Text("Ctrl+Q", "Ctrl+Q"), Text("退出工作站", "Quit the station")),
 )
 

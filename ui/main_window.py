@@ -619,6 +619,11 @@ class MainWindow(QMainWindow):
         self.preview.use_source(self.session.use_camera(source))
 
     def show_keyboard_help(self) -> None:
+        """F1 shows the keys, F1 again hides them: the window never has the keyboard, so an Esc meant to close it
+        would reach the station (in review: drop the photo)."""
+        if self.help_window.isVisible():
+            self.help_window.close()
+            return
         self.help_window.show()
         self.help_window.raise_()
 

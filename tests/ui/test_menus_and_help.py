@@ -28,6 +28,8 @@ def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot
     assert shortcuts >= {"Ctrl+P", "Ctrl+Q", "F1"} and shortcuts <= set(keys)  # every menu key is in the list
     qtbot.keyClicks(window.code_input, "2021")  # a scanner still types into the code field
     assert window.code_input.text() == "2021"
+    qtbot.keyClick(window.code_input, Qt.Key_F1)  # F1 again hides it: an Esc would reach the station, not the list
+    assert not help_window.isVisible() and window.code_input.hasFocus()
 
 
 def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Path) -> None:
