@@ -431,6 +431,8 @@ class CaptureSession:
 
     def take(self, measured: Measured, override_reason: str = "") -> Shot | ShutterRefused:
         outcome = self.workflow.take(measured, override_reason)
+        if isinstance(outcome, Shot):  # a code held up while the override reason was typed asked to switch: in
+            self._offer = None  # review, as at the press, the student photographed is the one on the card
         self._pause_scanner()
         return outcome
 

@@ -134,6 +134,30 @@ def test_with_nobody_at_the_camera_a_code_identifies_at_once_but_not_the_student
         session.source.stop()
 
 
+def test_a_question_asked_while_the_override_reason_is_typed_ends_at_review(
+        station, engine, pipeline, tmp_path: Path) -> None:
+    """The next student's phone held up while the override box is open asks to switch; once the photo is in review
+    the question is over (F4 is refused there), as it is at the press: the photo is the card's student's."""
+    from station.camera.source import Frame
+
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(KIOSK, frames)
+    heard = Heard()
+    session = session_on(station, frames, engine, pipeline, heard)
+    try:
+        session.stop_watching()
+        session.identify("DEMO0001")
+        request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
+        refused = session.take(session.measure(request))
+        session.camera_code(SeenCode("DEMO0002", 0.13))  # held up while the reason is typed: it asks
+        assert heard.offered == ["2021010102"] and session.offer is not None
+        assert isinstance(session.take(refused.measured, override_reason="已目视确认，系统误报"), Shot)
+        assert session.offer is None and session.student.student_no == "2021010101"
+    finally:
+        session.source.stop()
+
+
 def test_one_measurement_per_press_and_an_override_measures_nothing_again(station, engine, pipeline) -> None:
     store = CaptureStore(station, key=station.demo_key)
     workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
