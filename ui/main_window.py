@@ -405,7 +405,6 @@ class MainWindow(QMainWindow):
 
     def _tethered(self, request: ShutterRequest) -> None:
         """A tethered camera's photo pressed the shutter (the session checked whose it is): the same work."""
-        self._say(self.message, "", "")
         self._measure(request)
 
     def _set_aside(self, text: Text) -> None:
@@ -413,6 +412,7 @@ class MainWindow(QMainWindow):
         self._say(self.message, t(text), "warn")
 
     def _measure(self, request: ShutterRequest) -> None:
+        self._say(self.message, "", "")  # an earlier press's refusal is not this one's: this press says its own
         self.shooting = True
         self._show_step()  # the shutter greys out, saying it is working
         run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))

@@ -503,6 +503,25 @@ def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_
     assert "人脸" in message and "眼镜" not in message and "耳环" not in message and message.count("；") <= 2
 
 
+def test_a_refusal_is_not_left_beside_the_next_press(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
+    """The black frame's refusal (no face) stays said until the next press, whose override box it must not stand
+    beside: seen on a real display, an out-of-frame refusal stood beside the next frame's 仍要拍摄？"""
+    from station.camera import open_camera
+
+    dark = tmp_path / "dark"
+    dark.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "06_black.jpg", dark)
+    window = make_window(dark)
+    window.identify("DEMO0001")
+    shoot(qtbot, window)
+    assert "人脸" in window.message.text()
+    window.use_camera(open_camera(str(frames), fps=20).start())  # the lens cap off: her smiling frames
+    beside: list[str] = []
+    on_next_dialog(lambda dialog: (beside.append(window.message.text()), dialog.reject()))
+    shoot(qtbot, window)
+    assert beside == [""]
+
+
 def test_a_station_without_its_server_key_says_so_before_any_photo(qtbot, make_window, frames: Path, station) -> None:
     with station.db.conn:  # a new laptop whose server-config line was never run
         station.db.execute("UPDATE server_link SET public_key = ''")
