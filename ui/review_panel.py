@@ -14,6 +14,7 @@ from station.capture.identity_check import beside
 from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
+from ui.overlay import question_titles
 from ui.photo_view import PhotoView
 from ui.scroll_column import scroll_column
 
@@ -23,6 +24,8 @@ RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
 OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
+LOOKED = Text("拍摄时请目视确认：{checks}（请在照片上再看一眼）",
+              "Checked by eye when taken: {checks} (look at the photo once more)")
 # Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
 DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")))
 
@@ -99,6 +102,9 @@ class ReviewPanel(QWidget):
         if shot.override_reason:
             checks = t(Text("；", "; ")).join(t(i) for i in shot.analysis.instructions)  # to look at once more
             notes.append(t(OVERRIDE.format(checks=checks, reason=shot.override_reason)))
+        asked = question_titles(shot.analysis)  # the questions on screen at the press, recorded with the photo
+        if asked:
+            notes.append(t(LOOKED.format(checks=t(Text("、", ", ")).join(asked))))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self._show_identity(shot)
