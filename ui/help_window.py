@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from station.i18n import Text
@@ -58,6 +58,18 @@ class HelpWindow(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.table)
         self.resize(600, 560)
+
+    def place_beside(self, anchor: QWidget) -> None:
+        """To the right of the station's window where the screen has room, else against the screen's right edge:
+        always wholly on the screen (opened at Qt's default place it reached below a 1000 px screen's edge)."""
+        screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        border = self.frameGeometry().size() - self.size()  # the window manager's frame, known once shown
+        outer = (self.size() + border).boundedTo(screen.size())
+        frame = anchor.frameGeometry()
+        x = frame.right() + 1 if frame.right() + outer.width() < screen.right() else screen.right() + 1 - outer.width()
+        y = min(max(frame.top(), screen.top()), screen.bottom() + 1 - outer.height())
+        self.resize(outer - border)
+        self.move(max(x, screen.left()), y)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:  # a window manager's close button may not be there (a bare kiosk)

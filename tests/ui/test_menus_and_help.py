@@ -20,6 +20,8 @@ def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot
     qtbot.keyClick(window.code_input, Qt.Key_F1)
     help_window = window.help_window
     assert help_window.isVisible() and help_window.windowTitle() == "键盘操作"
+    screen = window.screen().availableGeometry()  # wholly on the screen, wherever the station's window stands
+    assert screen.contains(help_window.frameGeometry()), (screen, help_window.frameGeometry())
     keys = [help_window.table.item(row, 0).text() for row in range(help_window.table.rowCount())]
     for key in ("空格 / 回车", "Esc", "F2", "F3", "Shift+F3", "PageDown / F12"):
         assert key in keys
