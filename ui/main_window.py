@@ -127,6 +127,9 @@ LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN:
 
 
 
+TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and margins beside a dialog's title
+
+
 def title(entry: Text) -> str:
     """A menu entry's words as the title of the box it opens, without the entry's "…"."""
     return t(entry).removesuffix("…")
@@ -520,6 +523,9 @@ class MainWindow(QMainWindow):
         current = self.session.student
         if current is not None:
             picker.setTextValue(current.class_name)
+        # the box is as narrow as a class name: its title ("Class p…gether") needs room beside the frame's buttons
+        wide = picker.fontMetrics().horizontalAdvance(picker.windowTitle()) + TITLE_BAR_BUTTONS_PX
+        picker.resize(max(wide, picker.sizeHint().width()), picker.sizeHint().height())
         if not picker.exec():
             return
         class_name = picker.textValue()

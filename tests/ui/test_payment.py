@@ -102,6 +102,8 @@ def test_a_class_pays_together_from_the_roster_menu(qtbot, make_window, frames, 
 
     def pick_class(dialog: QInputDialog) -> None:
         seen["offered"], seen["preset"] = dialog.comboBoxItems(), dialog.textValue()
+        title_room = dialog.width() - dialog.fontMetrics().horizontalAdvance(dialog.windowTitle())
+        seen["title_fits"] = title_room >= 160  # beside a window manager's buttons ("Class p…gether" in English)
         dialog.accept()
 
     def pay_by_alipay(dialog: PaymentDialog) -> None:
@@ -112,7 +114,7 @@ def test_a_class_pays_together_from_the_roster_menu(qtbot, make_window, frames, 
     on_next_dialog(pick_class)
     on_next_dialog(pay_by_alipay, kind=PaymentDialog, wait_ms=40_000)
     menu_action(window, "班级集体缴费…").trigger()
-    assert seen == {"offered": ["演示2101", "演示2102"], "preset": "演示2101"}  # the class at the camera first
+    assert seen == {"offered": ["演示2101", "演示2102"], "preset": "演示2101", "title_fits": True}  # the class at the camera first
     assert window.message.text() == "已登记 演示2101 班集体缴费：7 人，共 140.00 元；已缴费的 1 人未重复登记"
     assert all(queue_fee(window, e.student_no) == "已缴" for e in window.queue_window.board.entries
                if e.class_name == "演示2101")
