@@ -39,8 +39,17 @@ target="."; [ -n "$extras" ] && target=".[$extras]"
 # log a person can read; on a failure the whole log is shown, then the error stops the script.
 log=.venv/install.log
 echo "checking the install in ./.venv (the first time installs everything: several minutes; details in $log)"
-if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
-       .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1; then
+{ .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1 &
+installing=$!
+# a first install is silent for minutes: say every half minute that it is still going, so it is not taken for a hang
+waited=0
+while kill -0 "$installing" 2>/dev/null; do
+  sleep 1
+  waited=$((waited + 1))
+  if [ $((waited % 30)) -eq 0 ]; then echo "  still installing ($((waited / 60)) min $((waited % 60)) s so far)"; fi
+done
+if ! wait "$installing"; then
   cat "$log" >&2
   echo "the install failed: the messages above (also in $log) say why" >&2
   exit 1
