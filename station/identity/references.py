@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 import uuid
 import zipfile
@@ -23,7 +22,7 @@ import numpy as np
 import sqlite_utils
 
 from station.audit.trail import Action, AuditTrail, default_operator
-from station.image_io import read_image
+from station.image_io import decode_image
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -143,13 +142,6 @@ def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:
                 yield info.filename, archive.read(info)
             except (OSError, zipfile.BadZipFile, RuntimeError):  # damaged or encrypted entry
                 yield info.filename, b""
-
-
-def _decode(data: bytes, suffix: str, scratch: Path) -> np.ndarray | None:
-    """Decoded through read_image (its pixel-count guard and EXIF orientation) via a scratch file."""
-    probe = scratch / f"entry{suffix}"
-    probe.write_bytes(data)
-    return read_image(probe)
 
 
 PHOTO_ALIASES = {"student_no": ALIASES["student_no"], "photo": ("照片", "照片文件", "照片文件名", "相片", "photo", "photofile")}
@@ -274,30 +266,29 @@ def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedde
     """Each entry matched to one student of `db`'s roster and checked (readable, one face, big enough): the
     station's import and the receiving server's use the same rules."""
     seen: dict[str, str] = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        for name, data in entries:
-            students = match_student(db, name, photo_names)
-            if not students:
-                yield Refused(name, NO_STUDENT, "no_student")
-                continue
-            if len(students) > 1:
-                yield Refused(name, SEVERAL_STUDENTS.format(students=", ".join(students)), "several_students")
-                continue
-            student_no = students[0]
-            if student_no in seen:
-                yield Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]), "duplicate",
-                              student_no)
-                continue
-            seen[student_no] = name
-            if not data:
-                reason = (TOO_BIG, "too_big") if data is None else (UNREADABLE, "unreadable")
-                yield Refused(name, reason[0], reason[1], student_no)
-                continue
-            outcome = check_photo(embedder, _decode(data, Path(name).suffix.lower(), Path(scratch)))
-            if isinstance(outcome, Unusable):
-                yield Refused(name, outcome.text, outcome.code, student_no)
-                continue
-            yield Checked(student_no, name, data, outcome)
+    for name, data in entries:
+        students = match_student(db, name, photo_names)
+        if not students:
+            yield Refused(name, NO_STUDENT, "no_student")
+            continue
+        if len(students) > 1:
+            yield Refused(name, SEVERAL_STUDENTS.format(students=", ".join(students)), "several_students")
+            continue
+        student_no = students[0]
+        if student_no in seen:
+            yield Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]), "duplicate",
+                          student_no)
+            continue
+        seen[student_no] = name
+        if not data:
+            reason = (TOO_BIG, "too_big") if data is None else (UNREADABLE, "unreadable")
+            yield Refused(name, reason[0], reason[1], student_no)
+            continue
+        outcome = check_photo(embedder, decode_image(data))
+        if isinstance(outcome, Unusable):
+            yield Refused(name, outcome.text, outcome.code, student_no)
+            continue
+        yield Checked(student_no, name, data, outcome)
 
 
 def _store(station: Station, report: ReferenceReport, photo: Checked, server_key, station_key: bytes) -> None:
