@@ -13,8 +13,9 @@
   between frames.
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
 at once, and so is the first frame of another scene (the camera reconnected, a file camera's next picture):
-nothing measured on one view is carried onto another, even with a face in about the same place. Everything else (face mesh, detector, colour and light measures) runs on every frame. The
-shutter's frame goes through ComplianceEngine.analyze, which measures everything afresh.
+nothing measured on one view is carried onto another, even with a face in about the same place. Everything
+else (face mesh, detector, colour and light measures) runs on every frame. The shutter's frame goes through
+ComplianceEngine.analyze, which measures everything afresh.
 """
 
 from __future__ import annotations

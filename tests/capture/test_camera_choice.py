@@ -15,7 +15,7 @@ from station.adapters.cli import parse_args
 from station.adapters.demo import DEMO_DIR
 from station.adapters.startup import open_station
 from station.camera import open_camera
-from station.camera.backends import ROTATIONS, UsbSettings, turned
+from station.camera.backends import ROTATIONS, UsbBackend, UsbSettings, turned
 from station.capture.camera_choice import CAMERA_FILE, CameraChoice, save_camera, saved_camera
 from station.capture.session import CaptureSession
 from station.storage.captures import CaptureStore
@@ -71,6 +71,16 @@ def test_what_is_kept_is_read_back_as_it_was(tmp_path: Path) -> None:
     assert saved_camera(tmp_path / "nowhere") is None
 
 
+class DeviceGiving:
+    """cv2.VideoCapture's read() of a device showing one picture."""
+
+    def __init__(self, frame: np.ndarray) -> None:
+        self.frame = frame
+
+    def read(self) -> tuple[bool, np.ndarray]:
+        return True, self.frame.copy()
+
+
 def test_a_camera_mounted_on_its_side_is_turned_before_the_checks_see_it(engine) -> None:
     upright = cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))
     sideways = np.ascontiguousarray(np.rot90(upright))  # what a camera lying on its side gives
@@ -78,6 +88,9 @@ def test_a_camera_mounted_on_its_side_is_turned_before_the_checks_see_it(engine)
     fixed = turned(sideways, 90)
     assert np.array_equal(fixed, upright) and engine.analyze(fixed).checks["pose"].level == "pass"
     assert [turned(turned(upright, r), (360 - r) % 360).shape for r in ROTATIONS] == [upright.shape] * 4
+    on_its_side = UsbBackend(0, UsbSettings(rotation=90))
+    on_its_side._cap = DeviceGiving(sideways)  # no USB camera here: the device's read is the one stand-in
+    assert np.array_equal(on_its_side.read(), upright)  # what the preview, the checks and the photo get
     chosen = CameraChoice(1, UsbSettings(rotation=270))
     with tempfile.TemporaryDirectory() as folder:
         save_camera(Path(folder), chosen)

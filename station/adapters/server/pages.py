@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from station.image_io import decode_image
 from station.localtime import local_time
-from station.adapters.server.store import MetaStore, Upload, UploadFace
+from station.adapters.server.store import MetaStore, Upload
 from station.spreadsheet import add_row, csv_rows
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
