@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,11 @@ ROSTER = """学号,姓名,班级,身份证号
 """
 
 
+# the station could not tell 刘一鸣's face from his enrolment photo, and the photographer said why it took it
+UNCERTAIN = json.dumps({"checks": [{"against": "reference", "level": "uncertain", "score": 0.34}],
+                        "reason": "学籍照片是高中时拍的，已核对学生证"}, ensure_ascii=False)
+
+
 @dataclass
 class RegistrarDay:
     server: LiveServer
@@ -46,8 +52,8 @@ def _jpeg(shade: int) -> bytes:
 
 
 def registrar_day(root: Path, station_home: Path) -> RegistrarDay:
-    """Two classes on the roster, three students photographed (one retaken) by station S01, which has reported
-    its queue; the server is started and must be stopped by the caller."""
+    """Two classes on the roster, three students photographed (one retaken, one whose identity the station could not
+    confirm) by station S01, which has reported its queue; the server is started and must be stopped by the caller."""
     password = init_server(root / "srv").registrar_password
     server = LiveServer(ServerContext(root / "srv"))
     server.start()
@@ -64,7 +70,7 @@ def registrar_day(root: Path, station_home: Path) -> RegistrarDay:
     store.save("20210101", _jpeg(10), b"o", operator="王老师")
     store.save("20210101", _jpeg(20), b"o", operator="王老师", reason="闭眼")
     store.save("20210103", _jpeg(30), b"o", operator="王老师")
-    store.save("20210201", _jpeg(40), b"o", operator="王老师")
+    store.save("20210201", _jpeg(40), b"o", operator="王老师", identity=UNCERTAIN)
     uploader = Uploader(station_home, key)
     uploader.drain()
     uploader.reconcile()  # its heartbeat: the queue health the overview shows

@@ -6,6 +6,7 @@ photos through the real CHSI pipeline, real uploads."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import cv2
@@ -13,8 +14,9 @@ import httpx
 import numpy as np
 import pytest
 
-from station.adapters.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.references import import_references
 from station.pinning import pinned_context
 from station.storage.captures import CaptureStore
 from station.upload.uploader import Uploader
@@ -74,7 +76,8 @@ def test_a_face_registered_as_another_student_at_another_station_is_listed_with_
         assert thumb.headers["content-type"] == "image/jpeg" and thumb.headers["cache-control"] == "no-store"
         assert cv2.imdecode(np.frombuffer(thumb.content, np.uint8), cv2.IMREAD_COLOR).shape[1] == 120
         assert client.get("/photos/" + "0" * 32 + ".jpg").status_code == 404
-        assert "身份核验" in client.get("/").text
+        overview = client.get("/").text  # the overview says there is something to look at, and how much
+        assert 'href="/identity">身份核验</a>：2 张照片待核对' in overview
     with registrar(server, None) as client:
         assert client.get(f"/photos/{swapped.uid}.jpg").status_code == 401
         refused = client.get("/identity")  # no password: said in both languages, the browser asked for one
@@ -84,13 +87,34 @@ def test_a_face_registered_as_another_student_at_another_station_is_listed_with_
     s02.close()
 
 
+def test_an_uncertain_capture_is_shown_beside_the_reference_photo_the_server_holds(day, tmp_path) -> None:
+    server, password, root = day
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(DEMO_REFERENCES / "2021010101.jpg", photos / "20200001.jpg")
+    assert import_references(server.context, photos).imported == 1
+    station, key = station_at(root, server, "S01")
+    store, photo = CaptureStore(station, key), cv2.imencode(".jpg", np.full((640, 480, 3), 200, np.uint8))[1].tobytes()
+    held = store.save("20200001", photo, b"o", operator="op", identity=DIFFERENT)
+    without = store.save("20200002", photo, b"o", operator="op", identity=DIFFERENT)
+    Uploader(station.home, key).drain()
+    with registrar(server, password) as client:
+        page = client.get("/identity").text
+        row = page.split(f"/photos/{held.uid}.jpg")[1].split("</tr>")[0]
+        assert '<img src="/references/20200001.jpg"' in row  # the photo it was compared with, beside it
+        assert client.get("/references/20200001.jpg").headers["content-type"] == "image/jpeg"
+        row = page.split(f"/photos/{without.uid}.jpg")[1].split("</tr>")[0]
+        assert "/references/" not in row and "<td>—</td>" in row  # none held here: no broken picture
+    station.close()
+
+
 BAD_RECORDS = ["not json", json.dumps([1]), json.dumps({"checks": [{"against": "x"}]}),
                json.dumps({"checks": [{"against": "swap", "level": "different", "score": 2}]}),
                json.dumps({"checks": [], "reason": "x" * 5000})]
 
 
 def test_a_malformed_identity_record_is_a_422(day) -> None:
-    server, *_ = day
+    server, password, _ = day
     token = server.context.add_station("S09")
     with server.client(token) as client:
         for identity in BAD_RECORDS:
@@ -98,3 +122,5 @@ def test_a_malformed_identity_record_is_a_422(day) -> None:
             meta = {**crafted.meta("S09", "20200001", blobs), "identity": identity}
             response = client.post("/api/v1/uploads", **crafted.multipart(json.dumps(meta), blobs))
             assert response.status_code == 422 and "identity" in response.json()["detail"]["en"], identity
+    with registrar(server, password) as registrar_client:  # nothing refused is listed as in doubt
+        assert "身份核验</a>：没有待核对的照片" in registrar_client.get("/").text

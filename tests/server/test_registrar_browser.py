@@ -26,6 +26,7 @@ def test_the_overview_shows_each_class_and_the_station_s_queue_and_last_contact(
     station = dom.split("<td>S01</td>")[1].split("</tr>")[0].split("</td><td>")
     assert station[0] == "<td>一号机位" and "—" not in station[1]  # last contact
     assert station[2:4] == ["0", "0"]  # waiting, sending
+    assert "身份核验</a>：1 张照片待核对" in dom  # 刘一鸣's uncertain verdict: the overview says to look
     with Image.open(shot) as image:
         assert image.size == (1100, 800) and len(image.convert("L").getcolors(256)) > 10  # text, not a blank page
 

@@ -141,7 +141,7 @@ def create_app(server: ServerContext) -> ASGIApp:
 
     @app.get("/", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def overview() -> str:
-        return pages.overview_page(pages.school_state(server.store))
+        return pages.overview_page(pages.school_state(server.store), pages.doubted_photos(server.store))
 
     # :path, so a class named 2021级/软件1班 (its "/" sent as %2F, which the router sees decoded) has its page too
     @app.get("/classes/{class_name:path}", response_class=HTMLResponse, dependencies=[Depends(registrar)])
@@ -153,7 +153,7 @@ def create_app(server: ServerContext) -> ASGIApp:
 
     @app.get("/identity", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def identity() -> str:
-        return pages.identity_page(server.store)
+        return pages.identity_page(server.store, lambda student_no: references.holds(server, student_no))
 
     @app.get("/photos/{uid}.jpg", dependencies=[Depends(registrar)])
     def photo(uid: str) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
@@ -148,9 +149,10 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
             else:
                 said = AGAINST[check["against"]] + LEVEL_SAID[check["level"]]
             score = "" if check["score"] is None else f"（{check['score']:.2f}）"
+            reference = upload.student_no if check["against"] == "reference" else (
+                check["student_no"] if check.get("source") == "reference" else "")  # the student's own, or another's
             stations.append(Doubt(upload, said + score, record["reason"],
-                                  check.get("uid", "") if check.get("uid") in uploads else "",
-                                  check["student_no"] if check.get("source") == "reference" else ""))
+                                  check.get("uid", "") if check.get("uid") in uploads else "", reference))
     server = []
     for f in store.faces():  # a suspect without a uid is another student's reference photo
         if f.suspect_student_no and f.uid in uploads:
@@ -176,24 +178,31 @@ def _thumb(uid: str) -> str:
     return f'<img src="/photos/{quote(uid)}.jpg" width="{THUMB_WIDTH}" alt="">' if uid else "—"
 
 
-def _other(doubt: Doubt) -> str:
-    """The other student's photo: their capture, else their reference photo (the route answers 404 when this server
-    holds none)."""
-    if doubt.other_uid or not doubt.other_reference:
+def _other(doubt: Doubt, has_reference: Callable[[str], bool]) -> str:
+    """The photo the face was compared with: the other student's capture, else the reference photo (the student's
+    own, or the other student's) when this server holds it."""
+    if doubt.other_uid or not (doubt.other_reference and has_reference(doubt.other_reference)):
         return _thumb(doubt.other_uid)
     return f'<img src="/references/{quote(doubt.other_reference)}.jpg" width="{THUMB_WIDTH}" alt="">'
 
 
-def identity_page(store: MetaStore) -> str:
+def doubted_photos(store: MetaStore) -> int:
+    """How many photos the identity page lists (a photo doubted by its station and by the server counts once)."""
+    stations, server = identity_doubts(store)
+    return len({d.upload.uid for d in stations + server})
+
+
+def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str:
     """Every capture a station found uncertain or another person's, and every swap the server suspects, each with
-    the photo and (where this server holds it) the other student's photo."""
+    the photo and (where this server holds it) the photo it was compared with. `has_reference(student_no)`: does
+    this server hold that student's reference photo."""
     stations, server = identity_doubts(store)
     names = {s["student_no"]: s["name"] for s in store.students()}
 
     def rows(doubts: list[Doubt]) -> list[list[str]]:
         return [[escape(d.upload.student_no), escape(names.get(d.upload.student_no, "")), escape(d.upload.station_id),
                  escape(_when(d.upload)), _thumb(d.upload.uid), f'<span class="bad">{escape(d.said)}</span>',
-                 _other(d), escape(d.reason or "—")] for d in doubts]
+                 _other(d, has_reference), escape(d.reason or "—")] for d in doubts]
 
     header = ["学号", "姓名", "工作站", "拍摄时间", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
     body = (f"<h2>工作站比对：身份不确定或不是本人（{len(stations)}）</h2>" + _table(header, rows(stations))
@@ -202,7 +211,8 @@ def identity_page(store: MetaStore) -> str:
     return _page("身份核验", body)
 
 
-def overview_page(state: SchoolState) -> str:
+def overview_page(state: SchoolState, doubts: int = 0) -> str:
+    """`doubts`: how many photos the identity page lists, said on the overview so the registrar knows to look."""
     class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), f'<span class="bad">{len(c.missing)}</span>', str(len(c.retakes))]
                   for c in state.classes.values()]
@@ -218,7 +228,11 @@ def overview_page(state: SchoolState) -> str:
             + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows))
     if state.off_roster:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
-    body += '<p><a href="/identity">身份核验</a>（身份不确定、不是本人、疑似互换的照片）</p>'
+    if doubts:
+        body += (f'<p class="bad"><a href="/identity">身份核验</a>：{doubts} 张照片待核对'
+                 '（身份不确定、不是本人或疑似与其他学生互换）</p>')
+    else:
+        body += '<p><a href="/identity">身份核验</a>：没有待核对的照片（身份不确定、不是本人、疑似互换）</p>'
     return _page("毕业生图像采集 — 汇总", body)
 
 

@@ -30,6 +30,7 @@ from station.identity.embedder import FaceEmbedder
 from station.identity.references import (Refused, ReferenceReport, check_source, checked_entries, photo_column,
                                          source_entries)
 from station.localtime import system_clock
+from station.paths import is_file
 from station.storage.atomic import write_atomic
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, parse, public_key_from_b64, seal
@@ -65,6 +66,11 @@ def held(server: ServerContext) -> list[Held]:
         if isinstance(student_no, str) and isinstance(sha256, str) and path == _path(server.home, student_no):
             found.append(Held(student_no, sha256))
     return found
+
+
+def holds(server: ServerContext, student_no: str) -> bool:
+    """Whether the server holds this student's reference photo (one file looked at, for a page that shows it)."""
+    return is_file(_path(server.home, student_no))
 
 
 def _scratch_roster(server: ServerContext, folder: Path):
