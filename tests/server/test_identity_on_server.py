@@ -26,6 +26,9 @@ from tests.upload.kit import LiveServer, add_students, linked_station, station_k
 DIFFERENT = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.05}],
                         "reason": "已核对身份证，确是本人"}, ensure_ascii=False)
 
+NOT_PREVIOUS = json.dumps({"checks": [{"against": "previous", "level": "different", "score": 0.1}],
+                           "reason": "换了发型"}, ensure_ascii=False)
+
 
 @pytest.fixture
 def day(tmp_path: Path):
@@ -87,7 +90,7 @@ def test_a_face_registered_as_another_student_at_another_station_is_listed_with_
     s02.close()
 
 
-def test_an_uncertain_capture_is_shown_beside_the_reference_photo_the_server_holds(day, tmp_path) -> None:
+def test_a_doubted_capture_is_shown_beside_the_photo_it_was_compared_with(day, tmp_path) -> None:
     server, password, root = day
     photos = tmp_path / "photos"
     photos.mkdir()
@@ -97,6 +100,8 @@ def test_an_uncertain_capture_is_shown_beside_the_reference_photo_the_server_hol
     store, photo = CaptureStore(station, key), cv2.imencode(".jpg", np.full((640, 480, 3), 200, np.uint8))[1].tobytes()
     held = store.save("20200001", photo, b"o", operator="op", identity=DIFFERENT)
     without = store.save("20200002", photo, b"o", operator="op", identity=DIFFERENT)
+    first = store.save("20200003", photo, b"o", operator="op")
+    retake = store.save("20200003", photo, b"o", operator="op", reason="闭眼", identity=NOT_PREVIOUS)
     Uploader(station.home, key).drain()
     with registrar(server, password) as client:
         page = client.get("/identity").text
@@ -105,6 +110,8 @@ def test_an_uncertain_capture_is_shown_beside_the_reference_photo_the_server_hol
         assert client.get("/references/20200001.jpg").headers["content-type"] == "image/jpeg"
         row = page.split(f"/photos/{without.uid}.jpg")[1].split("</tr>")[0]
         assert "/references/" not in row and "<td>—</td>" in row  # none held here: no broken picture
+        row = page.split(f"/photos/{retake.uid}.jpg")[1].split("</tr>")[0]
+        assert "与上一版照片不是同一人" in row and f"/photos/{first.uid}.jpg" in row  # the photo the retake replaces
     station.close()
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
@@ -132,6 +133,15 @@ LEVEL_SAID = {"same": "为同一人", "uncertain": "不能确定", "different": 
 DOUBTFUL = ("uncertain", "different")
 
 
+def _replaced(uploads: Iterable[Upload], retake: Upload) -> str:
+    """The uid of the student's newest capture before this retake (the photo its face was compared with), or ''."""
+    def order(u: Upload) -> tuple[datetime, int]:
+        return u.captured_on_server_clock, u.version  # the version parts two captures in one millisecond
+
+    earlier = [u for u in uploads if u.student_no == retake.student_no and order(u) < order(retake)]
+    return max(earlier, key=order).uid if earlier else ""
+
+
 def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
     """(the stations' verdicts that are uncertain or different, swaps included; the server's suspected swaps)."""
     uploads = {u.uid: u for u in store.uploads()}
@@ -151,8 +161,10 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
             score = "" if check["score"] is None else f"（{check['score']:.2f}）"
             reference = upload.student_no if check["against"] == "reference" else (
                 check["student_no"] if check.get("source") == "reference" else "")  # the student's own, or another's
-            stations.append(Doubt(upload, said + score, record["reason"],
-                                  check.get("uid", "") if check.get("uid") in uploads else "", reference))
+            other = check.get("uid", "") if check.get("uid") in uploads else ""
+            if check["against"] == "previous":
+                other = _replaced(uploads.values(), upload)
+            stations.append(Doubt(upload, said + score, record["reason"], other, reference))
     server = []
     for f in store.faces():  # a suspect without a uid is another student's reference photo
         if f.suspect_student_no and f.uid in uploads:
