@@ -56,6 +56,11 @@ _CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位
 _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大小写，请统一写法",
                                "The student number differs only in letter case from student {holder}; write it alike")
 _EXAMPLE = Text("这是填写示例，未导入", "An example row of the template; not imported")
+_UNCALCULATED = Text("单元格 {cells} 是未计算的公式：请在 Excel 或 WPS 中打开文件并保存后再导入",
+                     "Cell {cells}: a formula never calculated; open the file in Excel or WPS, save it, then import it")
+_ALL_UNCALCULATED = Text("名单的每一行都有未计算的公式（如单元格 {cells}）：请在 Excel 或 WPS 中打开文件并保存后再导入",
+                         "Every row of the roster has a formula never calculated (cell {cells}, for one): open the "
+                         "file in Excel or WPS, save it, then import it")
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,7 @@ class Row:
     sheet: str
     number: int
     record: dict[str, str]
+    uncalculated: tuple[str, ...] = ()  # its cells that a formula should fill but hold no result ("C5")
 
 
 def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime | None = None) -> ImportReport:
@@ -131,23 +137,37 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
 
 
 def _rows(path: Path) -> list[Row]:
-    """The student lines of every sheet that has a header (one sheet per class is common)."""
-    rows, found_header = [], False
+    """The student lines of every sheet that has a header (one sheet per class is common). A file whose every
+    line (or header) has a formula never calculated is refused whole: it was written by a script, not saved."""
+    rows, found_header, first_formula = [], False, ""
     for sheet in read_sheets(path):
+        if sheet.uncalculated and not first_formula:
+            first_formula = next(iter(sheet.uncalculated[min(sheet.uncalculated)].values()))
         header = find_header(sheet)
         if header is None:
             continue
         found_header = True
+        used = set(header.columns.values())
         for row_no, cells in sheet.rows[header.index + 1:]:
-            if any(cells):
+            formulas = tuple(cell for column, cell in sorted(sheet.uncalculated.get(row_no, {}).items())
+                             if column in used)
+            if any(cells) or formulas:
                 record = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
-                rows.append(Row(sheet.name, row_no, _normalized(record)))
+                rows.append(Row(sheet.name, row_no, _normalized(record), formulas))
+    if rows and all(row.uncalculated for row in rows):
+        raise StationError(_ALL_UNCALCULATED.format(cells=_cells(rows[0].uncalculated)))
+    if not found_header and first_formula:  # the header itself made by formulas
+        raise StationError(_UNCALCULATED.format(cells=_cells([first_formula])))
     if not found_header:
         wanted = "".join(f"“{ALIASES[f][0]}”" for f in REQUIRED)
         raise StationError(Text(f"名单中找不到表头：表头需包含{wanted}这几列",
                                 "No header row found: the roster needs student number (学号), name (姓名) and class "
                                 "(班级) columns"))
     return rows
+
+
+def _cells(names: tuple[str, ...] | list[str]) -> Text:
+    return Text("、".join(names), ", ".join(names))
 
 
 def _normalized(record: dict[str, str]) -> dict[str, str]:
@@ -173,7 +193,8 @@ def _row_problems(rows: list[Row]) -> dict[Row, Text]:
     ids = {row.record.get("id_number") for row in rows} - {"", None}
     for row in rows:
         record = row.record
-        problem = _problem(record)
+        # said instead of a missing field: the cells are empty only because nothing calculated their formulas
+        problem = _UNCALCULATED.format(cells=_cells(row.uncalculated)) if row.uncalculated else _problem(record)
         for key, what in (("student_no", _DUPLICATE_NUMBER), ("capture_code", _DUPLICATE_CODE),
                           ("id_number", _DUPLICATE_ID)):
             if problem is None and record.get(key):

@@ -14,12 +14,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import is_dir, is_file
+from station.roster.uncalculated import Uncalculated, sheet_parts, uncalculated_cells
 
 
 DELIMITERS = ",\t;|"
@@ -29,6 +30,7 @@ DELIMITERS = ",\t;|"
 class Sheet:
     name: str
     rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells)
+    uncalculated: Uncalculated = field(default_factory=dict)  # formula cells read as empty: no result was stored
 
 
 OLD_EXCEL = Text("不支持旧版 .xls 文件或加了密码的工作簿，请在 Excel 中另存为 .xlsx（不设密码）或 CSV",
@@ -103,16 +105,18 @@ def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
         with zipfile.ZipFile(data) as package:  # openpyxl silently skips a sheet whose part is missing
             parts = [name for name in package.namelist() if name.endswith("/workbook.xml")]
             listed = len(re.findall(rb"<(?:\w+:)?sheet\s", package.read(parts[0]))) if parts else 0
-        if listed > len(workbook.sheetnames):
-            raise StationError(_MISSING_SHEET)
-        sheets = []
-        for ws in workbook.worksheets:
-            if ws.sheet_state != "visible":
-                continue
-            # Some export tools write a stale used range; read-only openpyxl would stop there and drop rows.
-            ws.reset_dimensions()
-            sheets.append(Sheet(ws.title, [(n, [cell_text(v) for v in row])
-                                           for n, row in enumerate(ws.iter_rows(values_only=True), start=1)]))
+            if listed > len(workbook.sheetnames):
+                raise StationError(_MISSING_SHEET)
+            sheets = []
+            cells = sheet_parts(package, parts[0]) if parts else {}
+            for ws in workbook.worksheets:
+                if ws.sheet_state != "visible":
+                    continue
+                # Some export tools write a stale used range; read-only openpyxl would stop there and drop rows.
+                ws.reset_dimensions()
+                rows = [(n, [cell_text(v) for v in row]) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
+                uncalculated = uncalculated_cells(package.read(cells[ws.title])) if ws.title in cells else {}
+                sheets.append(Sheet(ws.title, rows, uncalculated))
         return sheets
     finally:
         workbook.close()
