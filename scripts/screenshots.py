@@ -130,7 +130,7 @@ def main() -> int:
         window.escape()  # not saved: photographed again
         pump(app, 0.3)
         window.identify("DEMO0003")
-        session.camera_code(SeenCode("DEMO0002", 0.13))  # the next student's phone held up: asks, F4 switches
+        session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))  # the next student's phone held up: asks
         pump(app, 0.5)
         window.grab().save(str(options.out / f"switch_offer_{options.lang}.png"))
         window.show_keyboard_help()

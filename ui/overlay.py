@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 from station.capture.live_checks import LiveResult
 from station.chsi.spec import SPEC
 from station.compliance.messages import TITLES
-from station.compliance.results import Analysis
-from station.compliance.regions import rule_regions
+from station.compliance.results import FAIL, Analysis
+from station.compliance.regions import check_regions
 from ui.i18n import t
 from ui.theme import BAD, OK
 
@@ -30,12 +30,7 @@ LOOK = QColor(255, 179, 0)  # amber: a question for the photographer, not a faul
 def crop_corners(result: LiveResult) -> np.ndarray | None:
     """The CHSI 480x640 output's corners in frame pixels (the inverse of the crop warp)."""
     plan = result.analysis.crop
-    if plan is None:
-        return None
-    inverse = np.linalg.inv(np.vstack([plan.matrix, [0, 0, 1]]))[:2]
-    w, h = SPEC.width, SPEC.height
-    corners = np.array([[0, 0, 1], [w, 0, 1], [w, h, 1], [0, h, 1]], dtype=np.float64)
-    return corners @ inverse.T
+    return None if plan is None else plan.corners(SPEC)
 
 
 @dataclass(frozen=True)
@@ -116,6 +111,10 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
         painter.drawPolygon(polygon)
         crop = polygon.boundingRect()
+    if result.analysis.checks["code_in_photo"].level == FAIL:  # the phone to move out of the photo, where it is
+        painter.setPen(QPen(QColor(BAD), 4))
+        for x, y, w, h in check_regions("code_in_photo", result.analysis):
+            painter.drawRoundedRect(QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale), 6, 6)
     problems = problem_lines(result)[:MAX_LINES]
     box = None
     if problems:
@@ -135,16 +134,13 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
     """Each question's region outlined in amber, its short question above the first box, beside (never under)
     the instructions' box. Every outline is drawn before any label: an ear lobe's outline beside the mouth ran
     through the mouth's question."""
-    face = result.analysis.face
-    if face is None:
-        return
     painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
     metrics = QFontMetricsF(painter.font())
     painter.setPen(QPen(LOOK, 3, Qt.DashLine))
     labels: list[tuple[QRectF, str]] = []
     for check, question in result.analysis.questions:
         boxes = [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
-                 for x, y, w, h in rule_regions(check, face)]
+                 for x, y, w, h in check_regions(check, result.analysis)]
         if not boxes:
             continue
         for box in boxes:

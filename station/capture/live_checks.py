@@ -10,11 +10,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from station.camera.source import FrameSource
+from station.camera.source import Frame, FrameSource
 from station.compliance.calibration import BackdropColour
 from station.compliance.engine import ComplianceEngine
 from station.compliance.live import LiveAnalyzer
 from station.compliance.results import Analysis
+from station.identify.frames import SeenCode, Sighting
+
+# The code scanner looks about three times a second: a look older than this, or of another scene, says nothing about
+# the frame being checked (the scanner rested, or the view changed).
+SIGHTING_FRESH_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,11 @@ class LiveResult:
 class LiveChecks:
     def __init__(self, source: FrameSource, on_result: Callable[[LiveResult], None],
                  engine_factory: Callable[[], ComplianceEngine] = lambda: ComplianceEngine.load(video=True),
-                 max_rate_hz: float = 12.0) -> None:
+                 max_rate_hz: float = 12.0, sighting: Callable[[], Sighting | None] = lambda: None) -> None:
+        """`sighting`: the code scanner's latest look (CodeScanner.latest), whose codes' boxes tell a phone in the
+        photo; without a scanner the live picture does not look for codes (the shutter still does)."""
         self._source = source
+        self._sighting = sighting
         self._on_result = on_result
         self._engine_factory = engine_factory
         self._interval = 1.0 / max_rate_hz
@@ -56,6 +64,12 @@ class LiveChecks:
         self._stop.set()
         self._thread.join(5.0)
 
+    def _codes(self, frame: Frame) -> tuple[SeenCode, ...]:
+        seen = self._sighting()
+        if seen is None or seen.scene != frame.scene or abs(frame.timestamp - seen.timestamp) > SIGHTING_FRESH_S:
+            return ()
+        return seen.codes
+
     def _run(self) -> None:
         engine = self._engine_factory()  # mediapipe graphs belong to the thread that uses them
         analyzer = LiveAnalyzer(engine)
@@ -72,8 +86,8 @@ class LiveChecks:
                     engine.policy = applied.applied_to(engine.policy)
                 last_id = frame.frame_id
                 height, width = frame.image.shape[:2]
-                self._on_result(LiveResult(frame.frame_id, (width, height), analyzer.analyze(frame.image, frame.scene),
-                                           frame.scene))
+                analysis = analyzer.analyze(frame.image, frame.scene, self._codes(frame))
+                self._on_result(LiveResult(frame.frame_id, (width, height), analysis, frame.scene))
                 self._stop.wait(self._interval)
         finally:
             engine.close()

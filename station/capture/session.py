@@ -233,8 +233,10 @@ class CaptureSession:
             self._cards.start()
         if self.live_checks:
             backdrop = backdrop_file(self.station.home)
+            scanner = self._scanner
             self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result)),
-                                      lambda: ComplianceEngine.load(video=True, backdrop_file=backdrop)).start()
+                                      lambda: ComplianceEngine.load(video=True, backdrop_file=backdrop),
+                                      sighting=(lambda: scanner.latest) if scanner else lambda: None).start()
 
     def stop_watching(self) -> None:
         """The camera's scanner and live checks stop (the camera itself and the workflow stay)."""

@@ -104,6 +104,12 @@ class CropPlan:
         return CropPlan(matrix, self.scale * factor, self.roll_deg + face.roll_deg, self.hair_top_y,
                         self.eyes_y, face.face_width * factor, self.centre_x, hair.from_segmentation)
 
+    def corners(self, spec: ChsiSpec = SPEC) -> np.ndarray:
+        """The photo's four corners in the source's pixels, clockwise from its top left: what the crop keeps."""
+        inverse = cv2.invertAffineTransform(self.matrix)
+        w, h = spec.width, spec.height
+        return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) @ inverse[:, :2].T + inverse[:, 2]
+
     def for_source_scaled(self, factor: float) -> "CropPlan":
         """The same plan for a source `1/factor` times the size it was planned on (analysis copy -> original)."""
         m = self.matrix @ np.diag([factor, factor, 1.0])

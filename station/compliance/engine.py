@@ -26,7 +26,7 @@ from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
 from station.image_io import as_bgr
 from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
-from station.compliance import backdrop, framing, messages, photometry
+from station.compliance import backdrop, codes, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.irises import LensModel
 from station.compliance.policy import Policy
@@ -140,10 +140,12 @@ class ComplianceEngine:
             "background": backdrop.background(scene, self.policy["background"]),
             "backdrop_drift": backdrop.drift(scene, self.policy["backdrop_drift"]),
         }
-        learned, scene_mask = None, None
+        learned, scene_mask, in_photo = None, None, None
         if planned is not None:
             scene_mask = mask or SceneMask(scene.backdrop, face.points)
             findings["face_position"] = framing.face_position(planned.plan)
+            in_photo = codes.code_in_photo(bgr, planned.plan, self.policy["code_in_photo"], reuse.codes, factor)
+            findings["code_in_photo"] = in_photo.finding
             findings["pose"] = framing.pose(pose, self.policy["pose"])
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
@@ -154,7 +156,8 @@ class ComplianceEngine:
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
-                            planned=planned, learned=learned, scene=scene_mask)
+                            planned=planned, learned=learned, scene=scene_mask,
+                            code_boxes=in_photo.boxes if in_photo else ())
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def _with_lenses(self, bgr: np.ndarray, face: Face, learned: LearnedScores) -> LearnedScores:
@@ -246,4 +249,5 @@ def _in_original_pixels(analysis: Analysis, factor: float) -> Analysis:
         return analysis
     width, height = analysis.face.image_size
     face = Face(points=analysis.face.points / factor, image_size=(round(width / factor), round(height / factor)))
-    return replace(analysis, face=face, head_box=_head_box(face), analysis_scale=factor)
+    boxes = tuple(tuple(value / factor for value in box) for box in analysis.code_boxes)
+    return replace(analysis, face=face, head_box=_head_box(face), analysis_scale=factor, code_boxes=boxes)

@@ -14,7 +14,8 @@
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
 at once, and so is the first frame of another scene (the camera reconnected, a file camera's next picture):
 nothing measured on one view is carried onto another, even with a face in about the same place. Everything
-else (face mesh, detector, colour and light measures) runs on every frame. The shutter's frame goes through
+else (face mesh, detector, colour and light measures) runs on every frame. Codes in the photo are not read here: the
+code scanner's latest look gives them (LiveChecks). The shutter's frame goes through
 ComplianceEngine.analyze, which measures everything afresh.
 """
 
@@ -24,6 +25,7 @@ import numpy as np
 
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import Analysis, Reuse
+from station.identify.frames import SeenCode
 
 
 class LiveAnalyzer:
@@ -37,8 +39,9 @@ class LiveAnalyzer:
         self._mask_age = 0
         self._scene: int | None = None
 
-    def analyze(self, frame: np.ndarray, scene: int = 0) -> Analysis:
-        """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew."""
+    def analyze(self, frame: np.ndarray, scene: int = 0, codes: tuple[SeenCode, ...] = ()) -> Analysis:
+        """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew.
+        `codes`: what the code scanner read in a recent frame of this scene (a live frame is never read twice)."""
         last = self._last if scene == self._scene else None
         self._scene = scene
         refresh = self.groups[self._turn % len(self.groups)] if self.groups else ()
@@ -48,6 +51,7 @@ class LiveAnalyzer:
             refresh=refresh,
             scene=last.scene if last else None,
             segment=self._mask_age >= 1,  # a mask serves two frames: the one it was taken on and the next
+            codes=codes,
         )
         analysis = self.engine.analyze(frame, reuse=reuse)
         self._crop_age = self._crop_age + 1 if analysis.planned is not None and analysis.planned is reuse.crop else 0

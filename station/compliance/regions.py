@@ -2,7 +2,8 @@
 
 A question ("earrings?") is only useful when the photographer knows where to look, so each learned rule
 names its region of the face (ear lobes, neck, brow line, mouth, eyes, irises, above the forehead, the whole
-face), worked out from the face mesh landmarks in the picture's pixels. Rules about the whole frame have no region.
+face), worked out from the face mesh landmarks in the picture's pixels; a phone in the photo is the code's own box.
+Rules about the whole frame have no region.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from station.compliance.irises import iris_circle
+from station.compliance.results import Analysis
 from station.face.landmarks import Face
-
-Box = tuple[float, float, float, float]  # x, y, width, height in the image's pixels
+from station.identify.frames import Box  # x, y, width, height in the image's pixels
 
 CHEEK_RIGHT, CHEEK_LEFT = 234, 454  # the subject's right cheek edge is on the image's left
 FOREHEAD, CHIN, NOSE_TIP = 10, 152, 1
@@ -24,6 +25,15 @@ MOUTH = (61, 291, 0, 17)
 def _around(points: np.ndarray, pad_x: float, pad_y: float) -> Box:
     (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
     return (float(x0 - pad_x), float(y0 - pad_y), float(x1 - x0 + 2 * pad_x), float(y1 - y0 + 2 * pad_y))
+
+
+def check_regions(check: str, analysis: Analysis) -> list[Box]:
+    """Where to look for `check` on the analysed picture: the face's region of a learned rule, around the codes' own
+    boxes for code_in_photo (a phone is not where the face is; the outline is drawn clear of the code)."""
+    if check == "code_in_photo":
+        return [_around(np.array([[x, y], [x + w, y + h]]), 0.2 * max(w, h), 0.2 * max(w, h))
+                for x, y, w, h in analysis.code_boxes]
+    return rule_regions(check, analysis.face) if analysis.face is not None else []
 
 
 def rule_regions(check: str, face: Face) -> list[Box]:

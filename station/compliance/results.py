@@ -11,9 +11,10 @@ from station.chsi.crop import CropPlan, CropRefusal
 from station.face.landmarks import Face
 from station.face.pose import HeadPose
 from station.i18n import Text
+from station.identify.frames import Box, SeenCode
 
 CHECK_IDS: tuple[str, ...] = (
-    "face_count", "face_position", "pose", "eyes_closed", "mouth_open", "teeth", "glasses", "hat",
+    "face_count", "face_position", "code_in_photo", "pose", "eyes_closed", "mouth_open", "teeth", "glasses", "hat",
     "earrings", "necklace", "ears_covered", "eyebrows_covered", "coloured_lenses", "makeup",
     "background", "backdrop_drift",
     "clothing_contrast", "exposure", "lighting", "blur",
@@ -90,6 +91,9 @@ class Reuse:
     refresh: tuple[str, ...] | None = None  # the learned models to run on this frame; None: all of them
     scene: SceneMask | None = None
     segment: bool = True  # segment the person on this frame (unless the crop is planned again)
+    # the codes the code scanner read in a recent frame of this scene (boxes in the frame's pixels): a live frame is
+    # not read twice; None: the engine reads the codes around the crop itself (a still, the shutter)
+    codes: tuple[SeenCode, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class Analysis:
     learned: LearnedScores | None = None  # likewise
     scene: SceneMask | None = None  # likewise; None when no face was measured
     analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
+    code_boxes: tuple[Box, ...] = ()  # codes in or near the photo (code_in_photo), in the image's pixels
 
     @property
     def crop(self) -> CropPlan | None:

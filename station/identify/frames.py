@@ -20,13 +20,28 @@ _SYMBOLS = [
 _MAX_SIDE = 1280
 
 
+Box = tuple[float, float, float, float]  # x, y, width, height in the frame's pixels
+
+
 @dataclass(frozen=True)
 class SeenCode:
-    """A code in a camera frame, and how much of the frame's width it spans: a code held up to the camera
-    is large, one on a phone in the queue behind the student is small."""
+    """A code in a camera frame, how much of the frame's width it spans (a code held up to the camera is large,
+    one on a phone in the queue behind the student is small) and where it is (a code inside the part of the frame
+    the CHSI photo keeps is a phone in the photo: station/compliance/codes.py)."""
 
     text: str
     width_share: float
+    box: Box
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """What one look of the code scanner read in one frame (most often nothing): the live checks take the codes'
+    boxes from here instead of reading the frame a second time."""
+
+    scene: int  # the frame's Frame.scene
+    timestamp: float  # the frame's Frame.timestamp (time.monotonic())
+    codes: tuple[SeenCode, ...]
 
 
 def decode_frame(image: np.ndarray, thorough: bool = True) -> list[str]:
@@ -40,58 +55,69 @@ def decode_codes(image: np.ndarray, thorough: bool = True) -> list[SeenCode]:
     `thorough=False` is one plain zbar pass (~30 ms at 1280x720): the live scanner's common
     case, since most frames show no code; the variants cost six times that.
     """
-    gray = _gray(image)
-    for variant in _variants(gray) if thorough else (gray,):
-        codes = _zbar(variant)
+    gray, scale = _gray(image)
+    for variant, enlarged in _variants(gray) if thorough else ((gray, 1.0),):
+        codes = _zbar(variant, scale * enlarged)
         if codes:
             return codes
-    return _opencv_qr(gray) if thorough else []
+    return _opencv_qr(gray, scale) if thorough else []
 
 
-def _gray(image: np.ndarray) -> np.ndarray:
+def _gray(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """The frame in grey, at most _MAX_SIDE, and its size against the frame's."""
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
     scale = _MAX_SIDE / max(image.shape[:2])
     if scale < 1:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    return image
+        return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), scale
+    return image, 1.0
 
 
 def _variants(gray: np.ndarray):
-    yield gray
+    """The variants to read, each with its size against `gray`."""
+    yield gray, 1.0
     clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(gray)
-    yield clahe
-    yield cv2.adaptiveThreshold(clahe, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5)
-    yield 255 - gray  # dark-mode phone screens show light modules on black
+    yield clahe, 1.0
+    yield cv2.adaptiveThreshold(clahe, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 5), 1.0
+    yield 255 - gray, 1.0  # dark-mode phone screens show light modules on black
     if max(gray.shape) < 900:
-        yield cv2.resize(clahe, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        yield cv2.resize(clahe, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 2.0
 
 
-def _zbar(gray: np.ndarray) -> list[SeenCode]:
-    codes: dict[str, float] = {}
+def _zbar(gray: np.ndarray, scale: float) -> list[SeenCode]:
+    """`scale`: `gray`'s size against the frame's, whose pixels the boxes are given in."""
+    codes: dict[str, SeenCode] = {}
     for symbol in pyzbar.decode(gray, symbols=_SYMBOLS):
-        text = _text(symbol.data)
-        codes[text] = max(codes.get(text, 0.0), symbol.rect.width / gray.shape[1])
+        left, top, width, height = symbol.rect
+        _keep_largest(codes, SeenCode(_text(symbol.data), width / gray.shape[1],
+                                      (left / scale, top / scale, width / scale, height / scale)))
     return _largest_first(codes)
 
 
-def _opencv_qr(gray: np.ndarray) -> list[SeenCode]:
+def _opencv_qr(gray: np.ndarray, scale: float) -> list[SeenCode]:
     try:
         ok, texts, points, _ = cv2.QRCodeDetector().detectAndDecodeMulti(gray)
     except cv2.error:
         return []
     if not ok:
         return []
-    codes: dict[str, float] = {}
+    codes: dict[str, SeenCode] = {}
     for text, corners in zip(texts, points):
         if text:
-            width = float(np.ptp(np.asarray(corners)[:, 0]))
-            codes[text] = max(codes.get(text, 0.0), width / gray.shape[1])
+            (left, top), (right, bottom) = np.asarray(corners).min(axis=0), np.asarray(corners).max(axis=0)
+            box = (float(left) / scale, float(top) / scale, float(right - left) / scale, float(bottom - top) / scale)
+            _keep_largest(codes, SeenCode(text, float(right - left) / gray.shape[1], box))
     return _largest_first(codes)
 
 
-def _largest_first(codes: dict[str, float]) -> list[SeenCode]:
-    return [SeenCode(text, share) for text, share in sorted(codes.items(), key=lambda item: -item[1])]
+def _keep_largest(codes: dict[str, SeenCode], code: SeenCode) -> None:
+    """One sighting per text: the largest (the same code read twice in one frame is one phone)."""
+    if code.text not in codes or code.width_share > codes[code.text].width_share:
+        codes[code.text] = code
+
+
+def _largest_first(codes: dict[str, SeenCode]) -> list[SeenCode]:
+    return sorted(codes.values(), key=lambda code: -code.width_share)
 
 
 def _text(data: bytes) -> str:

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from station.camera.source import Frame, FrameSource
-from station.identify.frames import SeenCode, decode_codes
+from station.identify.frames import SeenCode, Sighting, decode_codes
 from station.identify.repeat import RepeatFilter
 
 
@@ -60,7 +60,8 @@ class FrameWatcher(ABC):
 
 class CodeScanner(FrameWatcher):
     """`on_code(code)` once per code held up (again only after it was away for `away_s`); `on_gone(text)` once it
-    has been out of sight that long (the phone put away: what it asked for is over)."""
+    has been out of sight that long (the phone put away: what it asked for is over). `latest`: what its latest look
+    read, with the codes' boxes, for the live checks (a phone in the photo), read from their thread."""
 
     def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None],
                  on_gone: Callable[[str], None] = lambda _text: None, rate_hz: float = 3.0, thorough_every: int = 6,
@@ -70,12 +71,15 @@ class CodeScanner(FrameWatcher):
         self._thorough_every = thorough_every  # a phone at an angle may be read only by these: away_s spans several
         self._attempts = 0
         self._repeat = RepeatFilter(window_s=away_s)
+        self.latest: Sighting | None = None
 
     def _look(self, frame: Frame) -> None:
         thorough = self._attempts % self._thorough_every == 0
         self._attempts += 1
         now = time.monotonic()
-        for code in decode_codes(frame.image, thorough):
+        codes = decode_codes(frame.image, thorough)
+        self.latest = Sighting(frame.scene, frame.timestamp, tuple(codes))
+        for code in codes:
             if self._repeat.accept(code.text, now):
                 self._on_code(code)
         for text in self._repeat.gone(now):

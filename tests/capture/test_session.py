@@ -23,6 +23,7 @@ from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
 
 KIOSK = DEMO_DIR / "kiosk" / "01_good.jpg"
+HELD_UP_BOX = (40.0, 60.0, 166.0, 166.0)  # a phone held up to the camera beside the student, outside the photo
 
 
 @pytest.fixture
@@ -123,11 +124,11 @@ def test_with_nobody_at_the_camera_a_code_identifies_at_once_but_not_the_student
         refused = session.take(session.measure(request))
         session.take(refused.measured, override_reason="已目视确认，系统误报")
         session.accept()
-        held_up = SeenCode("DEMO0001", 0.13)  # her phone, still held up after the save
+        held_up = SeenCode("DEMO0001", 0.13, HELD_UP_BOX)  # her phone, still held up after the save
         session.camera_code(held_up)
         assert session.student is None and heard.identified == ["2021010101"]  # the save stays confirmed
         session.identify("DEMO0003")
-        session.camera_code(SeenCode("DEMO0002", 0.13))  # someone is at the camera: a code held up only asks
+        session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # someone is at the camera: a code held up asks
         assert heard.offered == ["2021010102"] and session.student.student_no == "2021010103"
     finally:
         session.stop_watching()
@@ -150,7 +151,7 @@ def test_a_question_asked_while_the_override_reason_is_typed_ends_at_review(
         session.identify("DEMO0001")
         request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
         refused = session.take(session.measure(request))
-        session.camera_code(SeenCode("DEMO0002", 0.13))  # held up while the reason is typed: it asks
+        session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up while the reason is typed: it asks
         assert heard.offered == ["2021010102"] and session.offer is not None
         assert isinstance(session.take(refused.measured, override_reason="已目视确认，系统误报"), Shot)
         assert session.offer is None and session.student.student_no == "2021010101"

@@ -155,3 +155,35 @@ def test_question_labels_lie_over_every_outline(qtbot) -> None:
     assert any(label.intersects(outline) for label in labels for outline in outlines)
     amber = (pixels[:, :, 2] == 255) & (pixels[:, :, 1] == 179) & (pixels[:, :, 0] == 0)  # BGRA
     assert not any(amber[int(label.top()) + 1, int(label.left()):int(label.right())].any() for label in labels)
+
+
+def test_a_phone_in_the_photo_is_outlined_in_red_and_one_near_it_in_amber(qtbot, engine) -> None:
+    import numpy as np
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from station.capture.live_checks import LiveResult
+    from station.compliance.regions import check_regions
+    from tests.compliance.test_code_in_photo import FAR_OUTSIDE, INSIDE, JUST_OUTSIDE, clean_frame_with
+    from ui.overlay import LOOK, paint_overlay
+    from ui.theme import BAD
+
+    red, amber = QColor(BAD), LOOK
+    for place, colour in ((INSIDE, red), (JUST_OUTSIDE, amber), (FAR_OUTSIDE, None)):
+        frame = clean_frame_with(place)
+        analysis = engine.analyze(frame)
+        size = (frame.shape[1], frame.shape[0])
+        image = QImage(*size, QImage.Format_RGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        paint_overlay(painter, LiveResult(1, size, analysis), QRectF(0, 0, *size))
+        painter.end()
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4)
+        (left, top), code_px = place
+        around = pixels[top - 10:top + code_px + 40, left - 10:left + code_px + 30]
+        for wanted in (red, amber):
+            drawn = ((around[:, :, 2] == wanted.red()) & (around[:, :, 1] == wanted.green())
+                     & (around[:, :, 0] == wanted.blue())).any()
+            assert drawn == (wanted == colour), (place, wanted.name())
+        if colour is not None:
+            [(x, y, w, h)] = check_regions("code_in_photo", analysis)
+            assert x < left + code_px / 8 + 4 and x + w > left + code_px  # drawn around the code, clear of it

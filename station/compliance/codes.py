@@ -1,0 +1,77 @@
+"""A phone in the photo: the next student's capture code held up beside or behind the one being photographed.
+
+At the kiosk the next student often shows their 采集码 early. The station rightly does not switch students for a code
+that small (the capture session's size rule), but the phone can still stand inside the part of the frame the CHSI
+crop keeps, and a certificate photo with a phone in it is one the student will report. A code the station's own
+decoders read (station/identify/frames.py) whose box reaches into the crop, even partly, is in the photo: that is
+certain, so it blocks. A code just outside the crop is most likely on a phone that reaches in (the phone is larger
+than its code): the photographer is asked to look. A code anywhere else is how the next student identifies: it passes.
+A code the decoders cannot read (too small, angled, glare) is not seen here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from station.chsi.crop import CropPlan, CropRefusal
+from station.compliance import messages
+from station.compliance.policy import CheckPolicy
+from station.compliance.results import Finding
+from station.identify.frames import Box, SeenCode, decode_codes
+
+IN_PHOTO = 1.0  # a code inside the crop, even partly: it will be in the photo
+NEAR_PHOTO = 0.6  # a code within the phone's reach of the crop: the phone showing it probably reaches in
+# A still (the shutter, `check`) is read around the crop, this share of the crop's width beyond each side, so that a
+# code half inside is read whole; one plain zbar pass (the scanner's fallbacks cost six times that).
+READ_BEYOND = 0.5
+
+
+@dataclass(frozen=True)
+class CodesInPhoto:
+    finding: Finding
+    boxes: tuple[Box, ...]  # the boxes of the codes that gave its score (x, y, width, height), outlined on screen
+
+
+def code_in_photo(bgr: np.ndarray, plan: CropPlan | CropRefusal, policy: CheckPolicy,
+                  told: Sequence[SeenCode] | None = None, factor: float = 1.0) -> CodesInPhoto:
+    """The codes in or near the photo `plan` makes of `bgr` (the pixels everything is measured and given in).
+    `told`: what the code scanner read in a recent frame of this scene (the live checks), in the pixels of a frame
+    `bgr` is a copy of, `factor` times its size; None: the codes are read here, around the crop (a still)."""
+    if not isinstance(plan, CropPlan):  # no photo can be framed: face_position says why
+        return CodesInPhoto(Finding(0.0, messages.INSTRUCTIONS["code_in_photo"]), ())
+    corners = plan.corners().astype(np.float32)
+    if told is None:
+        boxes = read_around(bgr, corners)
+    else:
+        boxes = [tuple(value * factor for value in code.box) for code in told]
+    reach = policy["phone_reach"]
+    scored = [(IN_PHOTO if _overlaps(box, corners, 0.0) else NEAR_PHOTO if _overlaps(box, corners, reach) else 0.0,
+               box) for box in boxes]
+    score = max((score for score, _ in scored), default=0.0)
+    shown = tuple(box for s, box in scored if s == score and score > 0)
+    return CodesInPhoto(Finding(score, messages.INSTRUCTIONS["code_in_photo"]), shown)
+
+
+def read_around(bgr: np.ndarray, corners: np.ndarray) -> list[Box]:
+    """The boxes, in `bgr`'s pixels, of the codes read in the crop (`corners`) and READ_BEYOND around it."""
+    height, width = bgr.shape[:2]
+    beyond = READ_BEYOND * float(np.linalg.norm(corners[1] - corners[0]))
+    x0, y0 = (max(0, int(v - beyond)) for v in corners.min(axis=0))
+    x1, y1 = min(width, int(corners[:, 0].max() + beyond) + 1), min(height, int(corners[:, 1].max() + beyond) + 1)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return []
+    return [(x + x0, y + y0, w, h) for x, y, w, h in (code.box for code in decode_codes(bgr[y0:y1, x0:x1], False))]
+
+
+def _overlaps(box: Box, corners: np.ndarray, grow: float) -> bool:
+    """Does `box`, grown by `grow` times its longer side on every side, share any area with the crop?"""
+    x, y, w, h = box
+    w, h = max(w, 1.0), max(h, 1.0)  # a linear barcode's box may be a line
+    pad = grow * max(w, h)
+    rect = np.float32([[x - pad, y - pad], [x + w + pad, y - pad], [x + w + pad, y + h + pad], [x - pad, y + h + pad]])
+    area, _ = cv2.intersectConvexConvex(rect, corners)
+    return area > 0
