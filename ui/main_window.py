@@ -28,12 +28,12 @@ from station.identify.idcard_match import CardRead
 from station.identify.identify import Identification, Outcome
 from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
+from ui.check_board import CheckBoard
 from ui.code_input import CodeInput
 from ui.file_dialogs import choose_folder
 from ui.focus_return import FocusReturn
 from ui.help_window import HelpWindow
 from ui.i18n import t
-from ui.overlay import failed_titles, question_titles
 from ui.payment_dialog import CLASS, STUDENT, PaymentDialog
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
@@ -47,6 +47,7 @@ from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_prof
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
 from ui.tasks import run_task
+from ui.theme import say
 from ui.upload_dialog import FailedUploadsDialog
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
@@ -101,10 +102,6 @@ STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {
 ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
                          "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
 SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
-NOT_PASSED = Text("未通过 {n} 项：{checks}", "Failing ({n}): {checks}")
-TO_LOOK = Text("请目视确认 {n} 项：{checks}", "Check by eye ({n}): {checks}")
-LIST_SEP = Text("、", ", ")
-ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
 OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
 OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请选择或填写原因（将被记录）：",
                     "The photo does not pass yet:\n{problems}\n\nTo take it anyway, pick or type a reason (it is recorded):")
@@ -160,8 +157,7 @@ class MainWindow(QMainWindow):
         # a code held up while someone else is at the camera: asked on a line of its own (F4), so what was said of
         # the student at the camera (take your place, photographed before, unpaid) stays in sight beside it
         self.offer = self._message_label("warn")
-        self.problems = self._message_label("bad")
-        self.questions = self._message_label("warn")
+        self.check_board = CheckBoard()
         self.shutter_button = QPushButton(t(SHUTTER))
         self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)
@@ -259,7 +255,9 @@ class MainWindow(QMainWindow):
         side.addWidget(self.code_input)
         side.addWidget(scroll_column(self.card), 1)
         side.addWidget(self.pay_button)
-        for widget in (self.offer, self.message, self.warnings, self.problems, self.questions, self.shutter_button,
+        # the check board sits on the shutter, below the messages that come and go: the card's scroll area gives up
+        # a message's height, so the board and the shutter stay where they are (until the card is at its smallest)
+        for widget in (self.offer, self.message, self.warnings, self.check_board, self.shutter_button,
                        self.retake_button):
             side.addWidget(widget)
         nxt = QHBoxLayout()
@@ -321,7 +319,7 @@ class MainWindow(QMainWindow):
         try:
             found = self.session.identify(payload)
         except StationError as exc:
-            self._say(self.message, t(exc.text), "bad")
+            say(self.message, t(exc.text), "bad")
             return
         if found.ok:
             self._identified(found)
@@ -332,8 +330,8 @@ class MainWindow(QMainWindow):
         self.card.show_identification(found)
         self._show_fee()
         self.queue_window.follow(found.student.student_no)
-        self._say(self.message, t(found.message), LEVEL[found.outcome])
-        self._say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
+        say(self.message, t(found.message), LEVEL[found.outcome])
+        say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
         self._show_step()
         self._tick()  # 下一位 at once: it named the student now at the camera until the next two-second tick
 
@@ -343,7 +341,7 @@ class MainWindow(QMainWindow):
             message += "\n" + t(EMPTY_ROSTER)
         if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
             message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
-        self._say(self.message, message, LEVEL[found.outcome])
+        say(self.message, message, LEVEL[found.outcome])
 
     def _card(self, read: CardRead) -> None:
         """An ID card on the chip reader: its student, as for a scanned code; a name on the chip that is not the
@@ -354,16 +352,16 @@ class MainWindow(QMainWindow):
         self._identified(read.identification)
         if read.name_mismatch is not None:
             shown = "\n".join(filter(None, (self.warnings.text(), t(read.name_mismatch))))
-            self._say(self.warnings, shown, "warn")
+            say(self.warnings, shown, "warn")
 
     def _reader(self, text: Text, ok: bool) -> None:
-        self._say(self.reader_status, t(text), "ok" if ok else "bad")
+        say(self.reader_status, t(text), "ok" if ok else "bad")
 
     def _offered(self, found: Identification, text: Text) -> None:
-        self._say(self.offer, t(text), "warn")
+        say(self.offer, t(text), "warn")
 
     def _offer_withdrawn(self) -> None:
-        self._say(self.offer, "", "warn")
+        say(self.offer, "", "warn")
 
     def accept_offer(self) -> None:
         """F4: the student whose code the camera saw held up is the one being photographed."""
@@ -372,11 +370,11 @@ class MainWindow(QMainWindow):
         try:
             self._identified(self.session.accept_offer())
         except StationError as exc:
-            self._say(self.message, t(exc.text), "bad")
+            say(self.message, t(exc.text), "bad")
 
     def import_roster(self) -> None:
         if import_roster_interactively(self.session.station, self) is not None:
-            self._say(self.message, "", "")  # an "unknown code" from before the import no longer holds
+            say(self.message, "", "")  # an "unknown code" from before the import no longer holds
             self._tick()
             self.queue_window.refresh()
 
@@ -396,12 +394,12 @@ class MainWindow(QMainWindow):
     def shutter(self) -> None:
         """Exactly the picture on screen, measured once off the UI thread while the preview goes on."""
         if self.session.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
-            self._say(self.message, t(ACCEPT_WITH_ENTER), "info")
+            say(self.message, t(ACCEPT_WITH_ENTER), "info")
             return
         request = self.session.press(self.preview.shown_frame)
         if isinstance(request, ShutterRefused):
             if self.session.shutter_blocked() is not Blocked.BUSY:
-                self._say(self.message, t(request.message), "bad")
+                say(self.message, t(request.message), "bad")
             self._show_step()
             return
         self._measure(request)
@@ -412,10 +410,10 @@ class MainWindow(QMainWindow):
 
     def _set_aside(self, text: Text) -> None:
         """A tethered camera's photo that was filed to nobody: where it went, and why."""
-        self._say(self.message, t(text), "warn")
+        say(self.message, t(text), "warn")
 
     def _measure(self, request: ShutterRequest) -> None:
-        self._say(self.message, "", "")  # an earlier press's refusal is not this one's: this press says its own
+        say(self.message, "", "")  # an earlier press's refusal is not this one's: this press says its own
         self.shooting = True
         self._show_step()  # the shutter greys out, saying it is working
         run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))
@@ -442,9 +440,9 @@ class MainWindow(QMainWindow):
             if reason:
                 outcome = self.session.take(measured, override_reason=reason)
         if isinstance(outcome, ShutterRefused):
-            self._say(self.message, t(outcome.message), "bad")
+            say(self.message, t(outcome.message), "bad")
         else:
-            self._say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
+            say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
             self._show_review(outcome)
         self._show_step()
 
@@ -463,12 +461,12 @@ class MainWindow(QMainWindow):
         try:
             version = self.session.accept(identity_reason)
         except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
-            self._say(self.message, t(exc.text), "bad")
+            say(self.message, t(exc.text), "bad")
             return
         self._tick()  # the upload counter shows the new photo now, not at the next two-second tick
         student = self.review.values["name"].text()
-        self._say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
-        self._say(self.warnings, "", "warn")
+        say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
+        say(self.warnings, "", "warn")
         self.card.clear()
         self.queue_window.follow(None)
         self._show_step()
@@ -476,7 +474,7 @@ class MainWindow(QMainWindow):
     def escape(self) -> None:
         if self.session.step is Step.REVIEW:
             self.session.reshoot()
-            self._say(self.message, "", "")  # the review's hints no longer apply
+            say(self.message, "", "")  # the review's hints no longer apply
             self._show_step()
 
     def ask_retake(self) -> None:
@@ -489,9 +487,9 @@ class MainWindow(QMainWindow):
         try:
             self.session.start_retake(reason, for_student)
         except StationError as exc:
-            self._say(self.message, t(exc.text), "bad")
+            say(self.message, t(exc.text), "bad")
             return
-        self._say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
+        say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
         self._show_step()
 
     def record_payment(self) -> None:
@@ -505,7 +503,7 @@ class MainWindow(QMainWindow):
                                    self.session.record_payment(student.student_no, method, amount, reason)), self)
         if dialog.exec() and recorded:
             status = self.session.fee_status(student.student_no)
-            self._say(self.message, t(PAYMENT_RECORDED.format(name=student.name, payment=status.describe())), "ok")
+            say(self.message, t(PAYMENT_RECORDED.format(name=student.name, payment=status.describe())), "ok")
             self._show_fee()
             self.queue_window.refresh()
             self._show_step()
@@ -514,7 +512,7 @@ class MainWindow(QMainWindow):
         """名单 → 班级集体缴费: the class monitor pays for everyone in the class not yet paid, one receipt later."""
         classes = self.session.classes()
         if not classes:
-            self._say(self.message, t(EMPTY_ROSTER), "bad")
+            say(self.message, t(EMPTY_ROSTER), "bad")
             return
         picker = QInputDialog(self)
         picker.setWindowTitle(title(CLASS_PAYMENT))
@@ -536,7 +534,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and done:
             paid = done[0]
             skipped = ALREADY_PAID.format(n=len(paid.already_paid)) if paid.already_paid else Text("", "")
-            self._say(self.message, t(CLASS_PAID.format(name=class_name, n=len(paid.entries), skipped=skipped,
+            say(self.message, t(CLASS_PAID.format(name=class_name, n=len(paid.entries), skipped=skipped,
                                                         amount=yuan(sum(e.amount_fen for e in paid.entries)))), "ok")
             self._show_fee()
             self.queue_window.refresh()
@@ -551,14 +549,14 @@ class MainWindow(QMainWindow):
     def mark_next_absent(self) -> None:
         entry = self.session.mark_next_absent()
         if entry is not None:
-            self._say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
+            say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
 
     def undo_absent(self) -> None:
         entry = self.session.undo_absent()
         if entry is not None:
-            self._say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
+            say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
 
@@ -570,7 +568,7 @@ class MainWindow(QMainWindow):
     def retry_failed_uploads(self) -> None:
         count = self.session.retry_failed_uploads()
         self._tick()
-        self._say(self.message, t(RETRIED.format(count=count)), "info")
+        say(self.message, t(RETRIED.format(count=count)), "info")
 
     def export_to_usb(self) -> None:
         """The offline route, for a day when the network is down: the queue written to a stick."""
@@ -606,15 +604,15 @@ class MainWindow(QMainWindow):
         try:
             said = choose_profile(self.session, self)
         except StationError as exc:
-            self._say(self.message, t(exc.text), "bad")
+            say(self.message, t(exc.text), "bad")
             return
         if said:
-            self._say(self.message, said, "ok")
+            say(self.message, said, "ok")
         self._name_settings()
 
     def calibrate_backdrop(self) -> None:
         calibrate_backdrop(self.session, lambda: self.preview.shown_frame, self,
-                           lambda text, level: (self._say(self.message, text, level), self._name_settings()))
+                           lambda text, level: (say(self.message, text, level), self._name_settings()))
 
     def _name_settings(self) -> None:
         self.profile_action.setText(profile_entry(self.session.profiles()))
@@ -670,7 +668,7 @@ class MainWindow(QMainWindow):
         self.shutter_button.setEnabled(blocked is None)
         self.pay_button.setEnabled(self.session.student is not None)
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
-            self._say(self.offer, "", "warn")
+            say(self.offer, "", "warn")
         if not retake:
             self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()
@@ -679,17 +677,8 @@ class MainWindow(QMainWindow):
     def _show_problems(self) -> None:
         shown = self.preview.findings()  # the side panel names what the picture shows, from the same scene
         analysis = self._refused or (shown.analysis if shown is not None else None)
-        if self.session.step is not Step.LIVE or analysis is None:
-            self._say(self.problems, "", "bad")
-            self._say(self.questions, "", "warn")
-            return
-        failing, looks = failed_titles(analysis), question_titles(analysis)
-        if failing:  # the instructions themselves are on the picture, beside the student
-            self._say(self.problems, t(NOT_PASSED.format(n=len(failing), checks=t(LIST_SEP).join(failing))), "bad")
-        else:
-            self._say(self.problems, "" if looks else t(ALL_PASS), "ok")
-        self._say(self.questions, t(TO_LOOK.format(n=len(looks), checks=t(LIST_SEP).join(looks))) if looks else "",
-                  "warn")
+        # the instructions themselves are on the picture, beside the student
+        self.check_board.show_analysis(analysis if self.session.step is Step.LIVE else None)
 
     def _show_status(self, status: Status) -> None:
         slot = status.slot
@@ -702,7 +691,7 @@ class MainWindow(QMainWindow):
             text += t(OFFLINE)
         if not status.linked:  # said from the start, not first when a photo cannot be saved
             text = t(NOT_LINKED)
-        self._say(self.queue_status, text, "bad" if health.failed or not status.linked else "")  # must be seen
+        say(self.queue_status, text, "bad" if health.failed or not status.linked else "")  # must be seen
         self.failed_button.setVisible(bool(health.failed))
         entry = status.next_waiting
         if entry is not None:
@@ -711,15 +700,6 @@ class MainWindow(QMainWindow):
             self.next_label.setText(t(NO_NEXT if status.has_roster else EMPTY_ROSTER))
         self.absent_button.setEnabled(entry is not None)
         self.undo_absent_button.setVisible(status.can_undo_absent)
-
-    def _say(self, label: QLabel, text: str, level: str) -> None:
-        if label.text() == text and label.property("level") == level:
-            return  # live results arrive many times a second: restyle only on a change
-        label.setText(text)
-        label.setVisible(bool(text))
-        label.setProperty("level", level)
-        label.style().unpolish(label)
-        label.style().polish(label)
 
     def _live(self, result: LiveResult) -> None:
         self.live_result = result
@@ -730,7 +710,7 @@ class MainWindow(QMainWindow):
         state = self.session.source.state  # a change may come late: the current state decides
         self._show_camera(change.text if change.state is state else STATE_TEXT[state], state)
         if change.recovered and self.message.property("level") == "bad":
-            self._say(self.message, "", "")  # a refusal from while the camera was away no longer holds
+            say(self.message, "", "")  # a refusal from while the camera was away no longer holds
         if state is not CameraState.LIVE:  # the last picture and its results are no longer the live scene
             self.live_result = None
             self.preview.show_live(None)
@@ -738,7 +718,7 @@ class MainWindow(QMainWindow):
         self._show_step()
 
     def _show_camera(self, text: Text, state: CameraState) -> None:
-        self._say(self.camera_status, t(text), "ok" if state is CameraState.LIVE else "bad")
+        say(self.camera_status, t(text), "ok" if state is CameraState.LIVE else "bad")
 
     def _tick(self) -> None:
         self._show_status(self.session.status())

@@ -180,11 +180,6 @@ def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: l
     return label
 
 
-def failed_titles(analysis: Analysis) -> list[str]:
-    """The short names of the failing checks, for the side panel: what is wrong at a glance."""
-    return [t(TITLES[check]) for check, _ in analysis.problems]
-
-
 def question_titles(analysis: Analysis) -> list[str]:
     """The short names of the rules the photographer is asked to look at (the shutter stays free)."""
     return [t(TITLES[check]) for check, _ in analysis.questions]

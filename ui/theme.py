@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from station.fonts import cjk_font_path
 
@@ -26,6 +26,11 @@ QLabel#message[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#message[level="bad"] {{ background: #ffebee; color: {BAD}; }}
 QLabel#message[level="warn"] {{ background: #fff8e1; color: {WARN}; }}
 QLabel#message[level="info"] {{ background: #e3f2fd; color: {INFO}; }}
+QLabel#checkChip {{ font-size: 13px; padding: 1px 5px; border-radius: 4px; }}
+QLabel#checkChip[level="ok"] {{ background: #f1f8f2; color: {OK}; }}
+QLabel#checkChip[level="bad"] {{ background: {BAD}; color: white; font-weight: 600; }}
+QLabel#checkChip[level="warn"] {{ background: #ffb300; color: black; font-weight: 600; }}
+QLabel#checkChip[level="idle"] {{ background: #f5f5f5; color: #9e9e9e; }}
 QLabel#cameraState {{ font-weight: 600; padding: 2px 8px; border-radius: 4px; }}
 QLabel#cameraState[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
 QLabel#cameraState[level="bad"] {{ background: {BAD}; color: white; }}
@@ -37,6 +42,18 @@ QPushButton#retake {{ font-size: 20px; font-weight: 600; background: #ef6c00; co
 QLineEdit#codeInput {{ font-size: 22px; padding: 6px; }}
 QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px; }}
 """
+
+
+def say(label: QLabel, text: str, level: str) -> None:
+    """A label's text and its style level (the colours above), shown while it has text. Live results arrive many
+    times a second: restyled only on a change."""
+    if label.text() == text and label.property("level") == level:
+        return
+    label.setText(text)
+    label.setVisible(bool(text))
+    label.setProperty("level", level)
+    label.style().unpolish(label)
+    label.style().polish(label)
 
 
 def apply_theme(app: QApplication) -> None:

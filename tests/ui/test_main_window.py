@@ -54,14 +54,16 @@ def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_windo
     qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
     analysis = window.live_result.analysis
     assert analysis.faces == 1 and analysis.crop is not None  # the face guide has a place to go
-    shown, asked = window.problems.text(), window.questions.text()
-    failing = "、".join(TITLES[check].zh for check, _ in analysis.problems)
-    looks = "、".join(TITLES[check].zh for check, _ in analysis.questions)
+    board = window.check_board
+    shown, asked = board.problems.text(), board.questions.text()
     if analysis.problems:
-        assert shown == f"未通过 {len(analysis.problems)} 项：{failing}"
+        assert shown == f"未通过 {len(analysis.problems)} 项"
     else:
         assert shown == ("" if analysis.questions else "全部检查通过，可以拍照")
-    assert asked == (f"请目视确认 {len(analysis.questions)} 项：{looks}" if analysis.questions else "")
+    assert asked == (f"请目视确认 {len(analysis.questions)} 项" if analysis.questions else "")
+    marked = {level: {c for c, chip in board.chips.items() if chip.property("level") == level} for level in ("bad", "warn")}
+    assert marked == {"bad": {c for c, _ in analysis.problems}, "warn": {c for c, _ in analysis.questions}}
+    assert all(board.chips[c].full_text == f"✗ {TITLES[c].zh}" for c, _ in analysis.problems)
 
 
 def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_window, frames: Path, station) -> None:
@@ -212,7 +214,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert window.shutter_button.text() == "相机没有画面，不能拍照"
     shoot(qtbot, window, wait_live=False)  # ...and the shutter key does not take it
     assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
-    assert window.live_result is None and not window.problems.isVisible()
+    assert window.live_result is None and not window.check_board.problems.isVisible()
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     hidden.rename(frames)
     qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
@@ -469,10 +471,12 @@ def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_wi
     window = make_window(frames, live_checks=True)
     window.identify("DEMO0001")
     qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
-    seen: dict[str, str] = {}
+    seen: dict[str, object] = {}
 
     def look(dialog) -> None:
-        seen["panel"], seen["box"] = window.problems.text(), dialog.labelText()
+        board = window.check_board
+        seen["panel"], seen["box"] = board.problems.text(), dialog.labelText()
+        seen["red"] = sum(chip.property("level") == "bad" for chip in board.chips.values())
         held = window.preview.shown_frame.frame_id
         qtbot.wait(300)  # the camera runs on at 30 fps behind the box
         # the picture the box is about stays on screen, with the shutter's own findings over it
@@ -487,7 +491,8 @@ def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_wi
     after = window.preview.shown_frame.frame_id
     qtbot.waitUntil(lambda: window.preview.shown_frame.frame_id != after, timeout=5_000)  # live again
     listed = [line for line in seen["box"].splitlines() if line.startswith("· ")]
-    assert seen["panel"].startswith(f"未通过 {len(listed)} 项：")  # one analysis, the shutter's, behind both
+    # one analysis, the shutter's, behind both
+    assert seen["panel"] == f"未通过 {len(listed)} 项" and seen["red"] == len(listed)
 
 
 def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_window, tmp_path: Path) -> None:

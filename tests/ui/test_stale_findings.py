@@ -31,27 +31,29 @@ def test_a_jump_to_the_next_picture_drops_the_last_findings(qtbot, make_window, 
     for name in ("01_good.jpg", "05_two_people.jpg"):  # the demo camera: one picture, then another
         shutil.copy(KIOSK / name, folder)
     window = make_window(folder)
+    board = window.check_board  # the side panel's summary of the checks
     window.identify("DEMO0001")
     frame = window.preview.shown_frame
     result = LiveResult(frame.frame_id, (frame.image.shape[1], frame.image.shape[0]), engine.analyze(frame.image),
                         frame.scene)
     window._live(result)
     assert window.preview.findings() is result and border_coloured(window)
-    assert window.problems.isVisible() or window.questions.isVisible()  # the side panel names them
+    assert board.problems.isVisible() or board.questions.isVisible()  # the side panel names them
     first = frame.scene
     with qtbot.waitSignal(window.preview.scene_changed, timeout=10_000):
         pass  # the camera moves on to the second picture
     assert window.preview.shown_frame.scene != first
     window.preview.repaint()
     assert window.preview.findings() is None and not border_coloured(window)
-    assert not window.problems.isVisible() and not window.questions.isVisible()
+    assert not board.problems.isVisible() and not board.questions.isVisible()
+    assert {chip.property("level") for chip in board.chips.values()} == {"idle"}  # no check is said of it
     window._live(result)  # a late result about the first picture still says nothing about this one
-    assert window.preview.findings() is None and not window.problems.isVisible()
+    assert window.preview.findings() is None and not board.problems.isVisible()
     shown = window.preview.shown_frame
     second = LiveResult(shown.frame_id, result.image_size, engine.analyze(shown.image), shown.scene)
     window._live(second)  # the new picture's own findings
     window.preview.repaint()
-    assert window.preview.findings() is second and border_coloured(window) and window.problems.isVisible()
+    assert window.preview.findings() is second and border_coloured(window) and board.problems.isVisible()
 
 
 def test_scenes_follow_the_file_cameras_pictures_not_its_repeats(tmp_path: Path) -> None:

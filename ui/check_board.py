@@ -1,0 +1,109 @@
+"""The live checks beside the picture, each in a place of its own: a photographer's eye that learned where 耳环 is
+finds it there on every frame, whatever else comes and goes. Only colours and marks change; the summary line above
+the grid keeps its row while empty, so nothing below it (the shutter) moves either."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from station.compliance.messages import TITLES
+from station.compliance.results import CHECK_IDS, FAIL, LOOK, NO_FACE, Analysis
+from station.i18n import Text
+from ui.i18n import t
+from ui.theme import say
+
+COLUMNS = 3
+NOT_PASSED = Text("未通过 {n} 项", "Failing: {n}")
+TO_LOOK = Text("请目视确认 {n} 项", "Check by eye: {n}")
+ALL_PASS = Text("全部检查通过，可以拍照", "All checks pass: ready")
+# a check's answer as a mark and a style level: colour is not the only sign
+MARKS = {FAIL: ("✗", "bad"), LOOK: ("?", "warn")}
+PASSED, UNMEASURED = ("✓", "ok"), ("–", "idle")
+
+
+def _kept_when_hidden(label: QLabel) -> QLabel:
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    policy.setHorizontalPolicy(QSizePolicy.Ignored)  # the text never widens the panel; the grid has the names
+    label.setSizePolicy(policy)
+    label.hide()
+    return label
+
+
+class Chip(QLabel):
+    """One check's mark and name, cut short with … where its cell is too narrow (the full name is its tooltip)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setObjectName("checkChip")
+        self.setToolTip(title)
+        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.full_text = ""
+
+    def show_result(self, text: str, level: str) -> None:
+        if (text, level) != (self.full_text, self.property("level")):
+            self.full_text = text
+            say(self, text, level)  # restyled first: a failing check's bold name is measured bold
+            self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, self.contentsRect().width()))
+
+
+class CheckBoard(QWidget):
+    """Every check of CHECK_IDS (the station's display order) as a chip in a fixed grid, and one summary line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems = _kept_when_hidden(QLabel())
+        self.problems.setObjectName("message")
+        self.questions = _kept_when_hidden(QLabel())
+        self.questions.setObjectName("message")
+        summary = QHBoxLayout()
+        summary.setContentsMargins(0, 0, 0, 0)
+        summary.addWidget(self.problems, 3)
+        summary.addWidget(self.questions, 2)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(2)
+        self.chips: dict[str, Chip] = {}
+        for index, check in enumerate(CHECK_IDS):
+            chip = Chip(t(TITLES[check]))
+            grid.addWidget(chip, index // COLUMNS, index % COLUMNS)
+            self.chips[check] = chip
+        for column in range(COLUMNS):
+            grid.setColumnStretch(column, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(summary)
+        layout.addLayout(grid)
+        self.show_analysis(None)
+
+    def show_analysis(self, analysis: Analysis | None) -> None:
+        """None: nothing measured on the picture on screen (another step, a new picture, no camera)."""
+        listed = dict(analysis.on_screen) if analysis is not None else {}  # as the override box lists them
+        for check, chip in self.chips.items():
+            result = analysis.checks.get(check) if analysis is not None else None
+            if check in listed:
+                mark, level = MARKS[listed[check].level]
+            elif result is None or result.state == NO_FACE:
+                mark, level = UNMEASURED
+            else:
+                mark, level = PASSED
+            chip.show_result(f"{mark} {t(TITLES[check])}", level)
+        if analysis is None:
+            say(self.problems, "", "bad")
+            say(self.questions, "", "warn")
+            return
+        failing, looks = len(analysis.problems), len(analysis.questions)
+        if failing:
+            say(self.problems, t(NOT_PASSED.format(n=failing)), "bad")
+        else:
+            say(self.problems, "" if looks else t(ALL_PASS), "ok")
+        say(self.questions, t(TO_LOOK.format(n=looks)) if looks else "", "warn")
