@@ -58,7 +58,8 @@ _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大�
 _EXAMPLE = Text("这是填写示例，未导入", "An example row of the template; not imported")
 _UNCALCULATED = Text("单元格 {cells} 是未计算的公式：请在 Excel 或 WPS 中打开文件并保存后再导入",
                      "Cell {cells}: a formula never calculated; open the file in Excel or WPS, save it, then import it")
-_ALL_UNCALCULATED = Text("名单的每一行都有未计算的公式（如单元格 {cells}）：请在 Excel 或 WPS 中打开文件并保存后再导入",
+_ALL_UNCALCULATED = Text("名单的每一行都有未计算的公式（如单元格 {cells}）：请在 Excel 或 WPS 中打开文件并保存后再"
+                         "导入",
                          "Every row of the roster has a formula never calculated (cell {cells}, for one): open the "
                          "file in Excel or WPS, save it, then import it")
 
@@ -149,11 +150,11 @@ def _rows(path: Path) -> list[Row]:
         found_header = True
         used = set(header.columns.values())
         for row_no, cells in sheet.rows[header.index + 1:]:
-            formulas = tuple(cell for column, cell in sorted(sheet.uncalculated.get(row_no, {}).items())
-                             if column in used)
-            if any(cells) or formulas:
-                record = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
-                rows.append(Row(sheet.name, row_no, _normalized(record), formulas))
+            unread = {column: name for column, name in sheet.uncalculated.get(row_no, {}).items() if column in used}
+            if any(cells) or unread:
+                record = {f: (cells[i] if i < len(cells) and i not in unread else "")  # XlsxWriter's 0 is no value
+                          for f, i in header.columns.items()}
+                rows.append(Row(sheet.name, row_no, _normalized(record), tuple(unread[c] for c in sorted(unread))))
     if rows and all(row.uncalculated for row in rows):
         raise StationError(_ALL_UNCALCULATED.format(cells=_cells(rows[0].uncalculated)))
     if not found_header and first_formula:  # the header itself made by formulas

@@ -20,7 +20,7 @@ from pathlib import Path
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import is_dir, is_file
-from station.roster.uncalculated import Uncalculated, sheet_parts, uncalculated_cells
+from station.roster.uncalculated import Uncalculated, placeholder_results, sheet_parts, uncalculated_cells
 
 
 DELIMITERS = ",\t;|"
@@ -109,13 +109,15 @@ def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
                 raise StationError(_MISSING_SHEET)
             sheets = []
             cells = sheet_parts(package, parts[0]) if parts else {}
+            placeholders = placeholder_results(package.read(parts[0])) if parts else False
             for ws in workbook.worksheets:
                 if ws.sheet_state != "visible":
                     continue
                 # Some export tools write a stale used range; read-only openpyxl would stop there and drop rows.
                 ws.reset_dimensions()
                 rows = [(n, [cell_text(v) for v in row]) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
-                uncalculated = uncalculated_cells(package.read(cells[ws.title])) if ws.title in cells else {}
+                uncalculated = (uncalculated_cells(package.read(cells[ws.title]), placeholders) if ws.title in cells
+                                else {})
                 sheets.append(Sheet(ws.title, rows, uncalculated))
         return sheets
     finally:
