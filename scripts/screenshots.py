@@ -1,6 +1,7 @@
 """Renders the station's windows offscreen with the demo and saves PNGs (for the README and for review).
 
-Usage: .venv/bin/python scripts/screenshots.py [OUT_DIR] [--lang zh|en]
+Usage: .venv/bin/python scripts/screenshots.py [OUT_DIR] [--lang zh|en] [--size 1366x700]
+(the README's are 1400x860; a laptop's maximised window is about 1366x700 or 1280x680)
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", nargs="?", default="assets/screenshots", type=Path)
     parser.add_argument("--lang", default="zh")
+    parser.add_argument("--size", default="1400x860", help="the station window's width x height")
     options = parser.parse_args()
     options.out.mkdir(parents=True, exist_ok=True)
     set_language(options.lang)
@@ -91,7 +93,7 @@ def main() -> int:
         session = CaptureSession(station, CaptureStore(station, key=opened.key), "王摄影",
                                  open_camera(opened.camera).start(), post=tasks.to_main)
         window = MainWindow(session, demo=True)
-        window.resize(1400, 860)
+        window.resize(*(int(n) for n in options.size.split("x")))
         window.show()
         slots = ScheduleDialog(station, window)
         slots.show()

@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         # messages, the shutter and the next student stay in view.
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(4)
         side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
         side.addWidget(scroll_column(self.card), 1)

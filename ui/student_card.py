@@ -1,26 +1,28 @@
-"""The student the station believes is in front of it: name big, identifiers beside it."""
+"""The student the station believes is in front of it: name big, identifiers beside it, two to a row so the whole
+card stays in sight above the checks on a 1280x720 laptop."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from station.i18n import Text
 from station.identify.identify import Identification
 from station.roster.idnumber import mask
 from ui.i18n import t
-from ui.theme import BAD, OK
+from ui.theme import BAD, MUTED, OK
 
-FIELDS = (
-    ("student_no", Text("学号", "Student no.")),
-    ("class_name", Text("班级", "Class")),
-    ("college", Text("学院", "College")),
-    ("major", Text("专业", "Major")),
-    ("id_number", Text("证件号", "ID number")),
-    ("status", Text("状态", "Status")),
-    ("fee", Text("缴费", "Fee")),
+# caption and value pairs, two to a row, what a photographer looks at first on top (whose turn, the ID number to
+# compare with the card, paid or not): a long college or major wraps in the last row and moves nothing above it
+ROWS: tuple[tuple[tuple[str, Text], ...], ...] = (
+    (("student_no", Text("学号", "No.")), ("class_name", Text("班级", "Class"))),
+    (("id_number", Text("证件号", "ID")), ("status", Text("状态", "Status"))),
+    (("fee", Text("缴费", "Fee")),),  # a row of its own: 已缴费（微信 20.00 元，…） is long
+    (("college", Text("学院", "College")), ("major", Text("专业", "Major"))),
 )
-CAPTURED = Text("已拍摄（{n} 版）", "photographed (versions: {n})")
-NOT_CAPTURED = Text("未拍摄", "not yet photographed")
+NUMBERS = ("student_no", "id_number")
+CAPTURED = Text("已拍摄（{n} 版）", "photographed ×{n}")
+NOT_CAPTURED = Text("未拍摄", "not photographed")
 PAY_KEY = Text("{fee}（F6 登记）", "{fee} (F6 to record)")
 NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
 
@@ -30,22 +32,29 @@ class StudentCard(QFrame):
         super().__init__()
         self.setObjectName("card")
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 4, 10, 4)
+        layout.setSpacing(2)
         self.name = QLabel()
         self.name.setObjectName("studentName")
         self.name.setWordWrap(True)
         layout.addWidget(self.name)
         grid = QGridLayout()
-        grid.setVerticalSpacing(2)  # all seven rows fit beside the messages on a 1280x720 laptop
+        grid.setVerticalSpacing(2)
+        grid.setHorizontalSpacing(6)
         self.values: dict[str, QLabel] = {}
-        for row, (key, label) in enumerate(FIELDS):
-            caption = QLabel(t(label))
-            caption.setStyleSheet("color: #616161")
-            value = QLabel("—")
-            value.setObjectName(f"value_{key}")
-            value.setWordWrap(True)  # a long college or major name wraps inside the panel
-            grid.addWidget(caption, row, 0)
-            grid.addWidget(value, row, 1)
-            self.values[key] = value
+        for row, pairs in enumerate(ROWS):
+            for column, (key, label) in enumerate(pairs):
+                caption = QLabel(t(label))
+                caption.setStyleSheet(f"color: {MUTED}")
+                value = QLabel("—")
+                value.setObjectName(f"value_{key}")
+                # a long college or major name wraps inside its half of the card; a number is never cut or broken
+                value.setWordWrap(key not in NUMBERS)
+                grid.addWidget(caption, row, 2 * column, Qt.AlignTop)
+                grid.addWidget(value, row, 2 * column + 1, 1, 3 if len(pairs) == 1 else 1, Qt.AlignTop)
+                self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         layout.addLayout(grid)
         self.clear()
 

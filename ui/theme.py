@@ -22,9 +22,10 @@ QLabel#title {{ font-size: 22px; font-weight: 600; }}
 QLabel#studentName {{ font-size: 34px; font-weight: 700; }}
 QLabel#studentName[nobody="true"] {{ font-size: 22px; font-weight: 600; color: {MUTED}; }}
 QLabel#message {{ font-size: 17px; padding: 6px 8px; border-radius: 6px; }}
-QLabel#message[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
-QLabel#message[level="bad"] {{ background: #ffebee; color: {BAD}; }}
-QLabel#message[level="warn"] {{ background: #fff8e1; color: {WARN}; }}
+QLabel#checkSummary {{ font-size: 15px; padding: 1px 6px; border-radius: 6px; }}
+QLabel#message[level="ok"], QLabel#checkSummary[level="ok"] {{ background: #e8f5e9; color: {OK}; }}
+QLabel#message[level="bad"], QLabel#checkSummary[level="bad"] {{ background: #ffebee; color: {BAD}; }}
+QLabel#message[level="warn"], QLabel#checkSummary[level="warn"] {{ background: #fff8e1; color: {WARN}; }}
 QLabel#message[level="info"] {{ background: #e3f2fd; color: {INFO}; }}
 QLabel#checkChip {{ font-size: 13px; padding: 1px 5px; border-radius: 4px; }}
 QLabel#checkChip[level="ok"] {{ background: #f1f8f2; color: {OK}; }}

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from station.compliance.messages import TITLES
 from station.adapters.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog, shoot
 from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.workflow import REVIEW_AT_LEAST
+from ui.check_board import CHIP_TITLES
 
 
 def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_window, tmp_path: Path) -> None:
@@ -59,11 +59,11 @@ def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_windo
     if analysis.problems:
         assert shown == f"未通过 {len(analysis.problems)} 项"
     else:
-        assert shown == ("" if analysis.questions else "全部检查通过，可以拍照")
+        assert shown == ("" if analysis.questions else "全部通过，可以拍照")
     assert asked == (f"请目视确认 {len(analysis.questions)} 项" if analysis.questions else "")
     marked = {level: {c for c, chip in board.chips.items() if chip.property("level") == level} for level in ("bad", "warn")}
     assert marked == {"bad": {c for c, _ in analysis.problems}, "warn": {c for c, _ in analysis.questions}}
-    assert all(board.chips[c].full_text == f"✗ {TITLES[c].zh}" for c, _ in analysis.problems)
+    assert all(board.chips[c].full_text == f"✗ {CHIP_TITLES[c].zh}" for c, _ in analysis.problems)
 
 
 def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_window, frames: Path, station) -> None:

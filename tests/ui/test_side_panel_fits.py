@@ -1,0 +1,87 @@
+"""The side panel whole on a photographer's laptop (1366x768, or 1920x1080 at 150 % scaling: 1280x720, less the
+taskbar): the student card without scrolling (whose turn, the ID number to compare with the card, paid or not),
+every check's name uncut, the shutter and the next student in the window."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+
+from station.compliance.messages import TITLES
+from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS, Analysis, CheckResult
+from station.roster.importer import import_roster
+from ui.i18n import language, set_language
+from ui.theme import apply_theme
+
+SIZES = ((1366, 700), (1280, 680))
+# 林晓雯 again, with a college and a major as long as real ones get: both wrap in their half of the card
+LONG_NAMES = ("学号,姓名,性别,身份证号,学院,专业名称,班级,层次,采集码\n"
+              "2021010101,林晓雯,女,110101200302111026,计算机科学与技术学院（软件学院）,"
+              "计算机科学与技术（中外合作办学）,演示2101,本科,DEMO0001\n")
+
+
+@pytest.fixture(params=["zh", "en"])
+def themed(request) -> Iterator[str]:
+    """The station's own fonts and style, as run_app sets them, in each language; the test run's own after."""
+    app = QApplication.instance()
+    before = (language(), app.styleSheet(), QApplication.font())
+    set_language(request.param)
+    apply_theme(app)
+    yield request.param
+    set_language(before[0])
+    app.setStyleSheet(before[1])
+    app.setFont(before[2])
+
+
+def place(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def enclosing_scroll(widget: QWidget) -> QScrollArea:
+    parent = widget.parentWidget()
+    while not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+def fits(label: QLabel) -> bool:
+    return label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+
+
+def answered(levels: dict[str, str]) -> Analysis:
+    """A face measured with these answers (the board reads only the answers)."""
+    return Analysis(1, None, None, None, {check: CheckResult(0.5, level, TITLES[check])
+                                          for check, level in levels.items()})
+
+
+def test_the_whole_card_and_the_shutter_fit_a_laptop_window(qtbot, themed, make_window, frames: Path,
+                                                             station, tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(LONG_NAMES, encoding="utf-8")
+    assert import_roster(station.db, roster).updated == 1
+    window = make_window(frames)
+    window.identify("DEMO0001")  # not photographed, not paid: the fee in red
+    board = window.check_board
+    scroll = enclosing_scroll(window.card)
+    for width, height in SIZES:
+        window.resize(width, height)
+        qtbot.wait(50)  # the layouts settle
+        assert window.size().toTuple() == (width, height)  # no minimum size made the window taller than the screen
+        assert window.card.values["college"].text().startswith("计算机科学与技术学院")
+        assert window.card.values["id_number"].text() == "110101********1026"
+        assert scroll.verticalScrollBar().maximum() == 0, (width, height, themed)  # nothing below the fold
+        assert not scroll.verticalScrollBar().isVisible()
+        inside = window.rect().adjusted(0, 0, 0, -window.statusBar().height())
+        for widget in (window.shutter_button, window.next_label, window.absent_button):
+            assert inside.contains(place(widget, window)), (widget, width, height)
+        assert window.shutter_button.height() >= 64
+    # every name bold (failing), all passing (the longest summary), two two-digit counts side by side
+    mixed = {check: (LOOK, FAIL)[index % 2] for index, check in enumerate(CHECK_IDS)}
+    for levels in (dict.fromkeys(CHECK_IDS, FAIL), dict.fromkeys(CHECK_IDS, PASS), mixed):
+        board.show_analysis(answered(levels))
+        assert [chip.full_text for chip in board.chips.values() if chip.text() != chip.full_text] == []
+        assert fits(board.problems) and fits(board.questions), (board.problems.text(), board.questions.text())
