@@ -42,28 +42,47 @@ class Policy:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "Policy":
-        """The default policy, or `path`; a broken or incomplete file raises StationError."""
+        """The shipped policy, or a school's file over it: the school's file gives only what it changes (`[glasses]
+        enforced = false`), every check and key it leaves out keeps the shipped value. So a file written before a
+        new check or a retrained model's thresholds keeps working and never carries stale thresholds it did not
+        mean to set. A broken file, an unknown check or an unknown key (a typo would change nothing) raises
+        StationError."""
+        shipped = _read(DEFAULT_POLICY)
+        missing = [check for check in CHECK_IDS if check not in shipped]
+        if missing:
+            raise StationError(BAD_POLICY.format(path=DEFAULT_POLICY, problem=f"missing checks {missing}"))
         path = Path(path) if path else DEFAULT_POLICY
-        try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise StationError(BAD_POLICY.format(path=path, problem=exc)) from exc
-        unknown = sorted(set(doc) - set(CHECK_IDS))
-        missing = [check for check in CHECK_IDS if check not in doc]
-        if unknown or missing:
-            problem = f"unknown checks {unknown}" if unknown else f"missing checks {missing}"
-            raise StationError(BAD_POLICY.format(path=path, problem=problem))
-        policy = cls({check: _check_policy(path, check, doc[check]) for check in CHECK_IDS}, path)
-        if path.resolve() != DEFAULT_POLICY:
-            defaults = cls.load()
-            for check in CHECK_IDS:
-                absent = sorted(set(defaults[check].params) - set(policy[check].params))
-                if absent:
-                    raise StationError(BAD_POLICY.format(path=path, problem=f"[{check}] missing {absent}"))
-        return policy
+        school = _read(path) if path.resolve() != DEFAULT_POLICY else {}
+        unknown = sorted(set(school) - set(CHECK_IDS))
+        if unknown:
+            raise StationError(BAD_POLICY.format(path=path, problem=f"unknown checks {unknown}"))
+        checks = {}
+        for check in CHECK_IDS:
+            given = school.get(check, {})
+            if not isinstance(given, dict):
+                raise StationError(BAD_POLICY.format(path=path, problem=f"[{check}] must be a table"))
+            typos = sorted(set(given) - set(shipped[check]) - {"enforced", "block", "look", "threshold"})
+            if typos:
+                raise StationError(BAD_POLICY.format(path=path, problem=f"[{check}] unknown keys {typos}"))
+            table = {**shipped[check], **given}
+            if "block" in given and "look" not in given and "look" in table and _number(given["block"]):
+                table["look"] = min(table["look"], given["block"])  # a stricter block keeps the question band below it
+            checks[check] = _check_policy(path, check, table)
+        return cls(checks, path)
 
     def __getitem__(self, check: str) -> CheckPolicy:
         return self.checks[check]
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise StationError(BAD_POLICY.format(path=path, problem=exc)) from exc
 
 
 def _check_policy(path: Path, check: str, table: object) -> CheckPolicy:
@@ -80,13 +99,13 @@ def _check_policy(path: Path, check: str, table: object) -> CheckPolicy:
     if not isinstance(enforced, bool):
         raise bad("enforced must be true or false")
     for name, value in (("block", block), ("look", look)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        if not _number(value) or not 0 <= value <= 1:
             raise bad(f"{name} must be a number from 0 to 1")
     if look > block:
         raise bad("look must not be above block")
     params = {k: v for k, v in table.items() if k not in ("enforced", "block", "look")}
     for name, value in params.items():  # TOML allows inf and nan: a limit of inf checks nothing, nan fails everyone
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if not _number(value) or not math.isfinite(value):
             raise bad(f"{name} must be a finite number")
         if value < 0:  # every limit is a size, an angle, a share or a colour distance: below 0 fails every face
             raise bad(f"{name} must not be negative")

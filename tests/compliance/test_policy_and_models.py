@@ -46,7 +46,10 @@ def test_default_policy_enforces_everything_but_the_necklace_and_bans_glasses() 
 
 @pytest.mark.parametrize("text", [
     "not toml [",
-    "[glasses]\nenforced = true\n",  # the other checks are missing
+    "[glasses]\nenforce = false\n",  # a typo would change nothing in silence
+    "[glases]\nenforced = false\n",
+    "glasses = 1\n",
+    "[glasses]\nthreshold = 0.5\n",  # the key before the question band
     _policy_text(glasses="block = 1.5"),
     _policy_text(glasses="look = 0.9"),  # above block
     _policy_text(glasses="block = 0.5\nthreshold = 0.5"),  # the key before the question band
@@ -56,7 +59,6 @@ def test_default_policy_enforces_everything_but_the_necklace_and_bans_glasses() 
     _policy_text(pose="max_yaw_deg = nan"),
     _policy_text(pose="max_yaw_deg = -5.0"),  # every face would fail the pose check
     _policy_text(exposure="max_clipped_share = 0.03\n[unknown_check]\nenforced = true"),
-    _policy_text().replace("max_yaw_deg = 10.0", ""),
 ])
 def test_broken_policy_files_give_a_bilingual_error(tmp_path: Path, text: str) -> None:
     path = tmp_path / "policy.toml"
@@ -64,6 +66,21 @@ def test_broken_policy_files_give_a_bilingual_error(tmp_path: Path, text: str) -
     with pytest.raises(StationError) as err:
         Policy.load(path)
     assert "检查规则文件有误" in err.value.text.zh and "policy" in err.value.text.en
+
+
+def test_a_school_file_gives_only_what_it_changes_and_keeps_the_shipped_rest(tmp_path: Path) -> None:
+    """A file written before a new check or a model's new thresholds keeps working, without stale values."""
+    shipped = Policy.load()
+    path = tmp_path / "school.toml"
+    path.write_text("[glasses]\nenforced = false\n\n[pose]\nmax_yaw_deg = 12.0\n\n[hat]\nblock = 0.1\n",
+                    encoding="utf-8")
+    school = Policy.load(path)
+    assert not school["glasses"].enforced and school["glasses"].block == shipped["glasses"].block
+    assert school["pose"]["max_yaw_deg"] == 12.0 and school["pose"]["max_roll_deg"] == shipped["pose"]["max_roll_deg"]
+    assert school["hat"].block == 0.1 and school["hat"].look == min(shipped["hat"].look, 0.1)  # the band stays below
+    for check in CHECK_IDS:  # every check left out is the shipped one
+        if check not in ("glasses", "pose", "hat"):
+            assert school[check] == shipped[check], check
 
 
 def test_a_rule_not_enforced_never_fails_but_is_still_scored(tmp_path: Path) -> None:
