@@ -16,6 +16,23 @@ def english(*checks: str) -> list[str]:
     return [INSTRUCTIONS[c].en for c in checks]
 
 
+def painted(analysis, size: tuple[int, int], shown: tuple[int, int] | None = None, fill: int = 0):
+    """The overlay of `analysis` (a frame of `size`) painted over a plain `shown`-sized picture: its BGRA pixels."""
+    import numpy as np
+    from PySide6.QtGui import QImage, QPainter
+
+    from station.capture.live_checks import LiveResult
+    from ui.overlay import paint_overlay
+
+    shown = shown or size
+    image = QImage(*shown, QImage.Format_RGB32)
+    image.fill(fill)
+    painter = QPainter(image)
+    paint_overlay(painter, LiveResult(1, size, analysis), QRectF(0, 0, *shown))
+    painter.end()
+    return np.frombuffer(image.constBits(), np.uint8).reshape(shown[1], shown[0], 4).copy()
+
+
 def test_long_instructions_go_beside_the_crop_frame_and_show_whole(qtbot) -> None:
     problems = english("teeth", "eyebrows_covered", "hat", "earrings")
     placed = place_instructions(problems, PICTURE, CROP, QFont())
@@ -55,16 +72,12 @@ def test_chinese_breaks_after_its_comma_when_it_must_wrap(qtbot) -> None:
 
 def test_a_question_outlines_its_region_in_amber_and_a_pass_stays_green(qtbot) -> None:
     import cv2
-    import numpy as np
-    from PySide6.QtGui import QImage, QPainter
 
     from station import ASSETS_DIR
-    from station.capture.live_checks import LiveResult
     from station.compliance import ComplianceEngine
     from station.compliance.messages import QUESTION, TITLES
     from station.compliance.regions import rule_regions
     from station.compliance.results import LOOK, CheckResult
-    from ui.overlay import paint_overlay
 
     frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
     with ComplianceEngine.load() as engine:
@@ -73,13 +86,7 @@ def test_a_question_outlines_its_region_in_amber_and_a_pass_stays_green(qtbot) -
     cases = {"asked": {**analysis.checks, "earrings": asked}, "quiet": analysis.checks}
     size = (frame.shape[1], frame.shape[0])
     for name, checks in cases.items():
-        image = QImage(*size, QImage.Format_RGB32)
-        image.fill(0)
-        painter = QPainter(image)
-        result = LiveResult(1, size, type(analysis)(**{**analysis.__dict__, "checks": checks}))
-        paint_overlay(painter, result, QRectF(0, 0, *size))
-        painter.end()
-        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4)
+        pixels = painted(type(analysis)(**{**analysis.__dict__, "checks": checks}), size)
         amber = (pixels[:, :, 2] == 255) & (pixels[:, :, 1] == 179) & (pixels[:, :, 0] == 0)  # BGRA
         x, y, w, h = (round(v) for v in rule_regions("earrings", analysis.face)[0])
         assert amber[y - 3:y + h + 3, x - 3:x + w + 3].any() == (name == "asked"), name
@@ -122,15 +129,12 @@ def test_question_labels_lie_over_every_outline(qtbot) -> None:
     Every outline is drawn first, so no outline shows through the top edge of any label."""
     import cv2
     import numpy as np
-    from PySide6.QtGui import QImage, QPainter
 
     from station import ASSETS_DIR
-    from station.capture.live_checks import LiveResult
     from station.compliance import ComplianceEngine
     from station.compliance.messages import QUESTION, TITLES
     from station.compliance.regions import rule_regions
     from station.compliance.results import LOOK, CheckResult
-    from ui.overlay import paint_overlay
 
     frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
     with ComplianceEngine.load() as engine:
@@ -139,12 +143,7 @@ def test_question_labels_lie_over_every_outline(qtbot) -> None:
     analysis = type(analysis)(**{**analysis.__dict__, "checks": {**analysis.checks, **asked}})
     size = (frame.shape[1], frame.shape[0])
     shown = (round(PICTURE.width()), round(PICTURE.height()))  # the picture shrinks on a laptop; the labels do not
-    image = QImage(*shown, QImage.Format_RGB32)
-    image.fill(0xFFFFFF)
-    painter = QPainter(image)
-    paint_overlay(painter, LiveResult(1, size, analysis), QRectF(0, 0, *shown))
-    painter.end()
-    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(shown[1], shown[0], 4)
+    pixels = painted(analysis, size, shown, 0xFFFFFF)
     # a label's background (black at 170/255) leaves a third of the red beneath it: 85 over white and over amber
     under_label = (np.abs(pixels[:, :, 2].astype(int) - 85) <= 3).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(under_label)
@@ -158,13 +157,11 @@ def test_question_labels_lie_over_every_outline(qtbot) -> None:
 
 
 def test_a_phone_in_the_photo_is_outlined_in_red_and_one_near_it_in_amber(qtbot, engine) -> None:
-    import numpy as np
-    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtGui import QColor
 
-    from station.capture.live_checks import LiveResult
     from station.compliance.regions import check_regions
     from tests.compliance.test_code_in_photo import FAR_OUTSIDE, INSIDE, JUST_OUTSIDE, clean_frame_with
-    from ui.overlay import LOOK, paint_overlay
+    from ui.overlay import LOOK
     from ui.theme import BAD
 
     red, amber = QColor(BAD), LOOK
@@ -172,12 +169,7 @@ def test_a_phone_in_the_photo_is_outlined_in_red_and_one_near_it_in_amber(qtbot,
         frame = clean_frame_with(place)
         analysis = engine.analyze(frame)
         size = (frame.shape[1], frame.shape[0])
-        image = QImage(*size, QImage.Format_RGB32)
-        image.fill(0)
-        painter = QPainter(image)
-        paint_overlay(painter, LiveResult(1, size, analysis), QRectF(0, 0, *size))
-        painter.end()
-        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(size[1], size[0], 4)
+        pixels = painted(analysis, size)
         (left, top), code_px = place
         around = pixels[top - 10:top + code_px + 40, left - 10:left + code_px + 30]
         for wanted in (red, amber):
