@@ -28,6 +28,13 @@ class PhotoView(QWidget):
     def sizeHint(self) -> QSize:
         return self._natural
 
+    def hasHeightForWidth(self) -> bool:
+        return self._top  # a photo under its caption takes no more height than its width can show
+
+    def heightForWidth(self, width: int) -> int:
+        natural = self._natural
+        return max(self.minimumHeight(), min(natural.height(), width * natural.height() // natural.width()))
+
     def photo_rect(self) -> QRect:
         """Where the photo is drawn: centred, in its own proportions, scaled to fit, never above its natural size."""
         shape = self._natural if self._pixmap.isNull() else self._pixmap.size()

@@ -61,16 +61,20 @@ class ReviewPanel(QWidget):
         self.identity.setObjectName("message")
         self.identity.setWordWrap(True)
         side = QVBoxLayout()
-        # the details scroll on a small screen; the previous photo shrinks to fit instead (a retake is judged by
-        # comparing the two faces, so it is never scrolled out of sight), and the two buttons stay in view
-        side.addWidget(scroll_column(ask, grid, self.identity, self.notes), 3)
+        # whose photo it is and the identity verdict never scroll (a swap's 不是同一人 once scrolled out of sight on a
+        # 1366x700 window); the notes under them scroll on a small screen; the photos beside shrink to fit instead (a
+        # retake is judged by comparing the two faces, so they are never scrolled away); the two buttons stay in view
+        side.addWidget(ask)
+        side.addLayout(grid)
+        side.addWidget(self.identity)
+        side.addWidget(scroll_column(self.notes), 1)
         photos = QGridLayout()  # captions in one row, photos in the next: the two photos start level
         for column, (caption, photo) in enumerate(self.beside):
             caption.setWordWrap(True)
             photos.addWidget(caption, 0, column, Qt.AlignBottom)
             photos.addWidget(photo, 1, column)
         photos.setRowStretch(1, 1)
-        side.addLayout(photos, 2)
+        side.addLayout(photos)
         self.accept_button = QPushButton(t(ACCEPT))
         self.retake_button = QPushButton(t(RETAKE))
         for button in (self.accept_button, self.retake_button):

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog
+import pytest
+
+from PySide6.QtWidgets import QApplication, QInputDialog, QScrollArea, QWidget
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture import workflow
@@ -17,9 +20,25 @@ from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from tests.ui.test_side_panel_fits import SIZES, place
+from ui.theme import apply_theme
 from station.capture.workflow import REVIEW_AT_LEAST
 
 OVERRIDE = "已目视确认，系统误报"  # the demo frame fails her smile
+
+
+def scrolled(widget: QWidget) -> bool:
+    """Inside a scrolling area."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent is not None
+
+
+def in_sight(widget: QWidget, window: QWidget) -> bool:
+    """Wholly shown: inside the window and not cut by any scrolling area it sits in."""
+    shown = widget.visibleRegion().boundingRect()
+    return widget.isVisible() and shown.size() == widget.size() and window.rect().contains(place(widget, window))
 
 
 def with_references(station, tmp_path: Path, photos: dict[str, Path]) -> None:
@@ -81,8 +100,20 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
     assert recorded["reason"] == "已核对身份证，确是本人" and recorded["checks"][0]["level"] == "different"
 
 
-def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(qtbot, make_window, frames: Path,
-                                                                               station, tmp_path: Path) -> None:
+@pytest.fixture
+def station_theme() -> Iterator[None]:
+    """The station's own fonts and style, as run_app sets them before the window is made; the test run's own after."""
+    app = QApplication.instance()
+    before = (app.styleSheet(), QApplication.font())
+    apply_theme(app)
+    yield
+    app.setStyleSheet(before[0])
+    app.setFont(before[1])
+
+
+def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(qtbot, station_theme, make_window,
+                                                                               frames: Path, station,
+                                                                               tmp_path: Path) -> None:
     with_references(station, tmp_path, {"2021010103": DEMO_REFERENCES / "2021010103.jpg"})  # 王思远's own
     window = make_window(frames)
     window.identify("DEMO0001")
@@ -97,6 +128,15 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     assert window.review.identity.property("level") == "bad"
     # her photo beside the new one, and his own enrolment photo: both people are in sight
     assert window.review.beside_shown() == ["林晓雯（2021010101）的照片", "学籍照片"]
+    for width, height in SIZES:  # on a laptop's window: the verdict, whose photo it is, both faces in sight
+        window.resize(width, height)
+        qtbot.wait(50)
+        review = window.review
+        for widget in (review.identity, review.values["name"], *(view for _, view in review.beside)):
+            assert in_sight(widget, window), (widget, width, height)
+        assert not scrolled(review.identity)  # however long the notes, the verdict never scrolls away
+        photos = [view.photo_rect().translated(place(view, window).topLeft()) for _, view in review.beside]
+        assert all(rect.bottom() < place(review.accept_button, window).top() for rect in photos)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     asked = []
     on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()), kind=QInputDialog)
