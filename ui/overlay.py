@@ -45,8 +45,9 @@ class Instructions:
 
 def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None, base: QFont) -> Instructions:
     """The wider free side of the picture left or right of the crop frame (where hair, ears and the crop line
-    are never hidden), each instruction on one line where a somewhat smaller font allows, else wrapped; the
-    font steps down until all fit. With no crop, or no side wide enough, the top left corner."""
+    are never hidden), each instruction on one line where a somewhat smaller font allows, else wrapped (Chinese
+    after its comma, in a font as small as that needs, before anywhere else); the font steps down until all fit.
+    With no crop, or no side wide enough, the top left corner."""
     area = target.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
     if crop is not None:
         left = QRectF(area.left(), area.top(), crop.left() - MARGIN - area.left(), area.height())
@@ -56,10 +57,12 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
             area = side
     font = QFont(base)
     font.setBold(True)
-    unwrapped = next((size for size in SIZES[:3] if _fits(font, size, problems, area, wrap=False)), None)
-    if unwrapped is None:  # a Chinese instruction breaks after its comma, never in the middle of a phrase
+    chosen = next((size for size in SIZES[:3] if _fits(font, size, problems, area, wrap=False)), None)
+    if chosen is None and any("，" in p for p in problems):
+        # a Chinese instruction breaks after its comma, never in the middle of a phrase: a smaller font first
         problems = [p.replace("，", "，\n") for p in problems]
-    chosen = unwrapped or next((size for size in SIZES if _fits(font, size, problems, area, wrap=True)), SIZES[-1])
+        chosen = next((size for size in SIZES if _fits(font, size, problems, area, wrap=False)), None)
+    chosen = chosen or next((size for size in SIZES if _fits(font, size, problems, area, wrap=True)), SIZES[-1])
     font.setPointSize(chosen)
     width, heights = _measure(font, problems, area)
     lines, y = [], area.top() + PAD
@@ -91,9 +94,11 @@ def _measure(font: QFont, problems: list[str], area: QRectF) -> tuple[float, lis
 def _fits(font: QFont, size: int, problems: list[str], area: QRectF, wrap: bool) -> bool:
     font.setPointSize(size)
     _, heights = _measure(font, problems, area)
-    one_line = QFontMetricsF(font).height()
-    return (sum(heights) + GAP * len(problems) + 2 * PAD <= area.height()
-            and (wrap or all(h <= one_line * 1.5 for h in heights)))
+    if sum(heights) + GAP * len(problems) + 2 * PAD > area.height():
+        return False
+    metrics = QFontMetricsF(font)  # unwrapped: no line broken but where the text itself breaks it
+    return wrap or all(h <= metrics.boundingRect(QRectF(0, 0, 100_000, 10_000), Qt.TextWordWrap, p).height() + 0.5
+                       for p, h in zip(problems, heights))
 
 
 def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None:

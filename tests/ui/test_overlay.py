@@ -179,3 +179,14 @@ def test_a_phone_in_the_photo_is_outlined_in_red_and_one_near_it_in_amber(qtbot,
         if colour is not None:
             [(x, y, w, h)] = check_regions("code_in_photo", analysis)
             assert x < left + code_px / 8 + 4 and x + w > left + code_px  # drawn around the code, clear of it
+
+def test_a_chinese_phrase_too_long_for_its_line_takes_a_smaller_font_rather_than_break(qtbot) -> None:
+    # seen on a 1366x768 display: 画面中有手机/二维 / 码， / 请移出画面 beside the crop frame, at 18 pt
+    crop = QRectF(290, 90, 330, 380)  # the room right of the crop: narrower than 画面中有手机/二维码， at 18 pt
+    problems = [INSTRUCTIONS["code_in_photo"].zh, INSTRUCTIONS["lighting"].zh]
+    placed = place_instructions(problems, PICTURE, crop, QFont())
+    assert placed.texts[0] == "画面中有手机/二维码，\n请移出画面"
+    metrics = QFontMetricsF(placed.font)
+    for text, rect in zip(placed.texts, placed.lines):
+        assert all(metrics.horizontalAdvance(line) <= rect.width() for line in text.split("\n"))
+        assert metrics.boundingRect(QRectF(0, 0, rect.width(), 10_000), 0x1000, text).height() <= rect.height() + 0.5
