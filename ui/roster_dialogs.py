@@ -23,7 +23,7 @@ TABLES = Text("名单文件 (*.xlsx *.xlsm *.csv *.txt)", "Roster files (*.xlsx 
 IMPORT_TITLE = Text("导入名单", "Import roster")
 SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
-               "{imported} added, {updated} updated, {unchanged} unchanged, {rejected} rows rejected")
+               "{imported} added, {updated} updated, {unchanged} unchanged, rows rejected: {rejected}")
 HEADERS = (Text("位置", "Where"), Text("学号", "Student no."), Text("原因", "Reason"))
 SLOT_HEADERS = (Text("班级（勾选即已排定）", "Class (ticked: scheduled)"), Text("开始", "Start"), Text("结束", "End"))
 SCHEDULE_EXPLAIN = Text("勾选班级并设定它的采集时段；排队屏按时段顺序叫号，未排定的班级排在最后。",

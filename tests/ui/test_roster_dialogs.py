@@ -41,6 +41,25 @@ def test_import_report_shows_each_reason_whole_and_read_only(qtbot, station, tmp
     assert table.verticalHeader().isHidden() and table.editTriggers() == table.EditTrigger.NoEditTriggers
 
 
+def test_the_english_summary_reads_right_for_one_rejected_row(qtbot, station, tmp_path: Path) -> None:
+    """Seen on the walk: "0 added, 0 updated, 3 unchanged, 1 rows rejected"."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.i18n import language, set_language
+
+    path = tmp_path / "r.csv"
+    path.write_text("学号,姓名,班级\n2.02102E+09,甲,新班\n", encoding="utf-8")
+    before = language()
+    try:
+        set_language("en")
+        dialog = ImportReportDialog(import_roster(station.db, path))
+    finally:
+        set_language(before)
+    qtbot.addWidget(dialog)
+    summary = dialog.findChildren(QLabel)[0].text()
+    assert summary == "0 added, 0 updated, 0 unchanged, rows rejected: 1"
+
+
 def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station, monkeypatch) -> None:
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))  # no modal box in a test
