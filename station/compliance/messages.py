@@ -32,7 +32,7 @@ TITLES: dict[str, Text] = {
 INSTRUCTIONS: dict[str, Text] = {
     "face_count": Text("画面中只能有一人", "only one person may be in the picture"),
     "face_position": Text("请站到画面中央", "please stand in the middle of the picture"),
-    "code_in_photo": Text("画面中有手机/二维码，请移出画面", "A phone or code is in the photo: move it out of the picture"),
+    "code_in_photo": Text("画面中有手机/二维码，请移出画面", "a phone or code is in the photo: move it out of the picture"),
     "pose": Text("请正对镜头", "please face the camera straight on"),
     "eyes_closed": Text("请睁开眼睛", "please open your eyes"),
     "mouth_open": Text("请闭上嘴巴", "please close your mouth"),

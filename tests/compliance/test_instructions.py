@@ -60,3 +60,9 @@ def test_without_a_face_the_screen_says_so_once_not_seventeen_faults() -> None:
     assert [c for c, _ in _without_face(0).on_screen] == ["face_count"]
     unclear = _without_face(1)  # someone is there, the face could not be measured: said once
     assert len(unclear.on_screen) == 1 and unclear.on_screen[0][1].state == NO_FACE_STATE
+
+
+def test_every_english_instruction_reads_as_the_others_do_inside_a_list_or_sentence() -> None:
+    """They are listed one to a line and joined into 'Taken despite failing checks: …': seen on the walk, only the
+    phone's began with a capital ("A phone or code is in the photo…" under "please close your mouth")."""
+    assert [c for c, text in INSTRUCTIONS.items() if not text.en[:1].islower()] == []
