@@ -76,7 +76,12 @@ def run_app(args: argparse.Namespace) -> int:
     if signed is None:
         opened.close()
         return 1
-    session = start_session(opened, signed, SessionListener(), tasks.to_main)
+    try:
+        session = start_session(opened, signed, SessionListener(), tasks.to_main)
+    except StationError as exc:  # the school's policy file in the data folder is broken: said, nothing started
+        QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
+        opened.close()
+        return exc.exit_code
     window = MainWindow(session, demo=opened.demo)
     window.show_with_queue()
     freeze_startup_objects()

@@ -36,6 +36,7 @@ from station.chsi.pipeline import ChsiPipeline
 from station.chsi.profiles import OutputProfile, Profiles, load_profiles, select_profile
 from station.compliance.calibration import BackdropColour, backdrop_file, measure_backdrop
 from station.compliance.engine import ComplianceEngine
+from station.compliance.policy import Policy
 from station.capture.workflow import (
     REVIEW_AT_LEAST, Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
@@ -232,10 +233,10 @@ class CaptureSession:
             self._cards.pause(self.workflow.step is Step.REVIEW)
             self._cards.start()
         if self.live_checks:
-            backdrop = backdrop_file(self.station.home)
+            backdrop, policy = backdrop_file(self.station.home), Policy.for_station(self.station.home)
             scanner = self._scanner
             self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result)),
-                                      lambda: ComplianceEngine.load(video=True, backdrop_file=backdrop),
+                                      lambda: ComplianceEngine.load(policy, video=True, backdrop_file=backdrop),
                                       sighting=(lambda: scanner.latest) if scanner else lambda: None).start()
 
     def stop_watching(self) -> None:

@@ -30,6 +30,7 @@ from station.chsi.profiles import selected_spec
 from station.chsi.spec import SPEC
 from station.compliance.calibration import backdrop_file
 from station.compliance.engine import ComplianceEngine
+from station.compliance.policy import Policy
 from station.compliance.results import Analysis
 from station.compliance.standing import standing
 from station.context import Station
@@ -181,7 +182,8 @@ class CaptureWorkflow:
         self.station = station
         self.store = store
         self.operator = operator
-        self.engine = engine or ComplianceEngine.load(backdrop_file=backdrop_file(station.home))
+        self.engine = engine or ComplianceEngine.load(Policy.for_station(station.home),
+                                                      backdrop_file=backdrop_file(station.home))
         self.pipeline = pipeline or ChsiPipeline(selected_spec(station.home))  # the station's output profile
         self.step = Step.WAITING
         self.identification: Identification | None = None

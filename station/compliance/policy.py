@@ -10,8 +10,10 @@ from pathlib import Path
 from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS
 from station.errors import StationError
 from station.i18n import Text
+from station.paths import is_file
 
 DEFAULT_POLICY = Path(__file__).resolve().parent / "policy.toml"
+STATION_POLICY = "policy.toml"  # a school's own rules, in the station's data folder, over the shipped ones
 BAD_POLICY = Text("检查规则文件有误：{path}：{problem}", "the compliance policy file is invalid: {path}: {problem}")
 
 
@@ -69,6 +71,13 @@ class Policy:
                 table["look"] = min(table["look"], given["block"])  # a stricter block keeps the question band below it
             checks[check] = _check_policy(path, check, table)
         return cls(checks, path)
+
+    @classmethod
+    def for_station(cls, home: Path) -> "Policy":
+        """The rules a station's window, `check` and `capture` apply: the school's file in the station's data folder
+        (`policy.toml`, only what the school changes) over the shipped policy, or the shipped policy alone."""
+        school = home / STATION_POLICY
+        return cls.load(school if is_file(school) else None)
 
     def __getitem__(self, check: str) -> CheckPolicy:
         return self.checks[check]

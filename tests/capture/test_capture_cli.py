@@ -82,3 +82,21 @@ def test_nobody_in_the_picture_unknown_students_and_bad_files_are_refused(demo_h
     broken.write_bytes(b"half a jpeg")
     code, unreadable = capture(demo_home, str(broken), "--student", "2021010102")
     assert code == 1 and unreadable["reason"] == "unreadable"
+
+
+def test_the_school_s_own_rules_in_the_data_folder_apply_to_the_shutter_and_check(demo_home: Path) -> None:
+    """A school that does not mind a broad smile says so once in the station's data folder (policy.toml, only what
+    it changes): the same frame is then taken without an override, and `check` agrees, with no --policy."""
+    (demo_home / "policy.toml").write_text("[mouth_open]\nenforced = false\n\n[teeth]\nenforced = false\n",
+                                           encoding="utf-8")
+    result = subprocess.run([str(SCRIPT), "check", str(GOOD), "--json", "--home", str(demo_home)],
+                            capture_output=True, timeout=180)
+    [checked] = json_lines(result)
+    assert checked["checks"]["mouth_open"]["level"] == "pass" and checked["checks"]["mouth_open"]["score"] > 0.5
+    code, saved = capture(demo_home, str(GOOD), "--student", "2021010101")  # no reason needed now
+    assert code == 0 and saved["ok"] is True, saved
+    (demo_home / "policy.toml").write_text("[mouth_open]\nenforce = false\n", encoding="utf-8")  # a typo
+    result = subprocess.run([str(SCRIPT), "check", str(GOOD), "--json", "--home", str(demo_home)],
+                            capture_output=True, timeout=180)
+    assert result.returncode != 0 and "enforce" in result.stderr.decode("utf-8")
+    assert b"Traceback" not in result.stderr

@@ -142,3 +142,16 @@ def test_the_real_start_up_moves_what_it_made_out_of_the_garbage_collectors_reac
         gc.unfreeze()
     assert (code, up) == (0, [1])
     assert frozen > 50_000
+
+
+def test_a_broken_school_policy_in_the_data_folder_is_a_message_not_a_crash(
+        app_as_started, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")
+    (home / "policy.toml").write_text("[glasses]\nenforce = false\n", encoding="utf-8")  # a typo: refused
+    on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)
+    code, seen = refusal_of(["--home", str(home), "--operator", "王老师", "--camera", str(frames)])
+    assert code != 0 and len(seen) == 1
+    assert "检查规则文件有误" in seen[0] and "enforce" in seen[0] and str(home) in seen[0]

@@ -72,7 +72,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p.add_argument("paths", nargs="*", metavar="PATH", help="image files, or folders searched recursively")
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.add_argument("--policy", type=Path, default=None,
-                   help="policy file (default: station/compliance/policy.toml)")
+                   help="a school's policy file, only what it changes (default: policy.toml in the data folder "
+                        "if there is one, over the shipped station/compliance/policy.toml)")
     p.add_argument("--workers", type=workers_argument, default=min(2, os.cpu_count() or 1),
                    help="images analysed at once, one engine each (default: 2, or 1 on a single core)")
     p.add_argument("--calibrate-backdrop", type=Path, metavar="IMAGE", default=None,
@@ -87,7 +88,8 @@ Outcome = Analysis | Standing | Text
 
 
 def run_check(args: argparse.Namespace) -> int:
-    backdrop = backdrop_file(Station.from_args(args).home)
+    home = Station.from_args(args).home
+    backdrop = backdrop_file(home)
     if args.calibrate_backdrop is not None:
         calibrate(args.calibrate_backdrop, backdrop, args.lang)
     if not args.paths:
@@ -95,7 +97,8 @@ def run_check(args: argparse.Namespace) -> int:
             return 0
         raise StationError(MSG_NO_PATHS)
     logging.getLogger("station.compliance").setLevel(logging.ERROR)  # the output says what is missing
-    policy = Policy.load(args.policy)  # a broken policy file stops the run before any image
+    # a broken policy file stops the run before any image; without --policy, the station's own rules
+    policy = Policy.load(args.policy) if args.policy else Policy.for_station(home)
     for path, outcome in check_all(list(image_paths(args.paths)), policy, max(1, args.workers), backdrop):
         if args.json:
             print_json(json_record(path, outcome))
