@@ -14,7 +14,7 @@ from station.capture.live_checks import LiveResult
 from station.capture.session import CaptureSession, SessionListener
 from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused, ShutterRequest
 from station.compliance.messages import INSTRUCTIONS
-from station.compliance.results import FAIL
+from station.compliance.results import FAIL, PASS
 from station.context import Station
 from station.storage.captures import CaptureStore
 from tests.capture.test_session import wait_for
@@ -87,6 +87,24 @@ def test_the_live_picture_shows_the_phone_the_code_scanner_read(demo_station, en
         [(x, y, _, _)] = seen.code_boxes
         (left, top), _ = INSIDE
         assert left < x < left + 20 and top < y < top + 30  # the code's own box, to outline on the picture
+    finally:
+        session.stop_watching()
+        session.source.stop()
+
+
+def test_the_live_checks_follow_the_school_s_own_rules(demo_station, engine, pipeline, tmp_path: Path) -> None:
+    """The live picture's checks read the school's policy.toml in the data folder, as the shutter does: a school
+    that lets a phone be in the photo (here, to test it) sees the code measured and passed."""
+    (demo_station.home / "policy.toml").write_text("[code_in_photo]\nenforced = false\n", encoding="utf-8")
+    results: list[LiveResult] = []
+    session = session_on(demo_station, camera_showing(tmp_path, INSIDE), engine, pipeline,
+                         SessionListener(live=results.append), live_checks=True)
+    try:
+        session.identify("DEMO0003")
+        assert wait_for(session, lambda: any(r.analysis.checks["code_in_photo"].score == 1.0 for r in results),
+                        timeout=20.0)
+        seen = next(r.analysis for r in results if r.analysis.checks["code_in_photo"].score == 1.0)
+        assert seen.checks["code_in_photo"].level == PASS and seen.checks["code_in_photo"].ok
     finally:
         session.stop_watching()
         session.source.stop()
