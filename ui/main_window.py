@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.live_result: LiveResult | None = None
         self._refused: Analysis | None = None  # the shutter's analysis while its override box is open
+        # a closed override box's line (照片不符合要求：…) and the checks it named: it holds while the picture fails one
+        self._refusal: tuple[str, frozenset[str]] | None = None
         self.shooting = False  # a shutter press is being measured or answered
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
@@ -442,6 +444,8 @@ class MainWindow(QMainWindow):
                 outcome = self.session.take(measured, override_reason=reason)
         if isinstance(outcome, ShutterRefused):
             say(self.message, t(outcome.message), "bad")
+            if outcome.can_override:
+                self._refusal = (self.message.text(), frozenset(check for check, _ in measured.analysis.problems))
         else:
             say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
             self._show_review(outcome)
@@ -680,6 +684,13 @@ class MainWindow(QMainWindow):
         analysis = self._refused or (shown.analysis if shown is not None else None)
         # the instructions themselves are on the picture, beside the student
         self.check_board.show_analysis(analysis if self.session.step is Step.LIVE else None)
+        if self._refusal is not None and self._refused is None and shown is not None:
+            said, named = self._refusal
+            if self.message.text() != said:  # something else was said since
+                self._refusal = None
+            elif not named & {check for check, _ in shown.analysis.problems}:  # fixed, or another picture
+                say(self.message, "", "")
+                self._refusal = None
 
     def _show_status(self, status: Status) -> None:
         slot = status.slot

@@ -67,3 +67,29 @@ def test_scenes_follow_the_file_cameras_pictures_not_its_repeats(tmp_path: Path)
         seen.append(backend.scene)
     backend.close()
     assert seen == [0, 0, 0, 1, 1, 1, 0, 0, 0]
+
+
+def test_a_cancelled_press_says_why_only_while_the_picture_still_fails_it(qtbot, make_window, tmp_path: Path) -> None:
+    """Seen on the walk: after the override box was cancelled, 照片不符合要求：…（脸上有过亮的反光…）stayed in red beside
+    picture after picture that had no such fault, until the next press."""
+    from tests.ui.conftest import answer_next_dialog, shoot
+
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    shutil.copy(KIOSK / "01_good.jpg", folder)  # her smile fails the mouth
+    shutil.copy(DEMO_DIR / "students" / "DEMO0003_2_good.jpg", folder)  # fails nothing (the head pose is asked)
+    hers = cv2.imread(str(KIOSK / "01_good.jpg"))
+
+    def smiling() -> bool:
+        return window.preview.shown_frame.image.shape == hers.shape and (window.preview.shown_frame.image == hers).all()
+
+    window = make_window(folder, live_checks=True)
+    window.identify("DEMO0004")
+    qtbot.waitUntil(lambda: not smiling(), timeout=5_000)
+    qtbot.waitUntil(smiling, timeout=5_000)  # 2 s of her picture from now
+    answer_next_dialog(None)
+    shoot(qtbot, window)
+    refusal = window.message.text()
+    assert refusal.startswith("照片不符合要求") and window.message.property("level") == "bad"
+    qtbot.waitUntil(lambda: window.message.text() != refusal, timeout=8_000)
+    assert not smiling() and not window.preview.findings().analysis.problems
