@@ -57,8 +57,10 @@ class ImportReportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.Ok)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        # rows as tall as their wrapped reason at the width the column ends up with
-        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        # rows as tall as their wrapped reason at the width the column ends up with: measured once the resize is
+        # done (measured in the signal itself, a row kept the height of the column's narrower width before)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents(),
+                                                            Qt.QueuedConnection)
         self.resize(820, 480 if report.rejected else 120)
 
 

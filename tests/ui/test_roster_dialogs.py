@@ -37,8 +37,22 @@ def test_import_report_shows_each_reason_whole_and_read_only(qtbot, station, tmp
     assert reason.endswith("请把该列设为文本后重新导出")
     width = table.columnWidth(2) - 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) - 2
     needed = table.fontMetrics().boundingRect(0, 0, width, 10_000, Qt.TextWordWrap, reason).height()
-    assert table.rowHeight(0) >= needed > table.fontMetrics().height()  # wrapped onto more lines, all shown
+    assert needed > table.fontMetrics().height()  # wrapped onto more lines
+    qtbot.waitUntil(lambda: table.rowHeight(0) >= needed, timeout=1_000)  # all shown, once the columns settled
     assert table.verticalHeader().isHidden() and table.editTriggers() == table.EditTrigger.NoEditTriggers
+
+
+def test_a_reason_that_fits_on_one_line_takes_one_line(qtbot, station, tmp_path: Path) -> None:
+    """Seen on the walk: a one-line reason in a row about five lines tall, sized while its column was still narrow."""
+    path = tmp_path / "r.csv"
+    path.write_text("学号,姓名,班级\n2.02102E+09,甲,新班\n", encoding="utf-8")
+    dialog = ImportReportDialog(import_roster(station.db, path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table, reason = dialog.table, dialog.table.item(0, 2).text()
+    assert table.fontMetrics().horizontalAdvance(reason) < table.columnWidth(2) - 20  # one line at this width
+    qtbot.waitUntil(lambda: table.rowHeight(0) < 2 * table.fontMetrics().height(), timeout=1_000)
 
 
 def test_the_english_summary_reads_right_for_one_rejected_row(qtbot, station, tmp_path: Path) -> None:
