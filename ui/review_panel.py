@@ -7,7 +7,7 @@ or the wrong person, is obvious before anything is saved. Enter accepts, Esc ret
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.capture.identity_check import beside
@@ -26,6 +26,8 @@ OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
 LOOKED = Text("拍摄时请目视确认：{checks}（请在照片上再看一眼）",
               "Checked by eye when taken: {checks} (look at the photo once more)")
+NOTES_SHOWN = 3  # lines of notes always in sight (the reasons and questions to look at once more)
+NOTES_PADDING = 12  # the message box's own padding (ui/theme.py: 6 px above and below its lines)
 # Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
 DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")))
 
@@ -67,7 +69,8 @@ class ReviewPanel(QWidget):
         side.addWidget(ask)
         side.addLayout(grid)
         side.addWidget(self.identity)
-        side.addWidget(scroll_column(self.notes), 1)
+        self.notes_area = scroll_column(self.notes)
+        side.addWidget(self.notes_area, 1)
         photos = QGridLayout()  # captions in one row, photos in the next: the two photos start level
         for column, (caption, photo) in enumerate(self.beside):
             caption.setWordWrap(True)
@@ -111,6 +114,7 @@ class ReviewPanel(QWidget):
             notes.append(t(LOOKED.format(checks=t(Text("、", ", ")).join(asked))))
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
+        self._fit_notes()
         self._show_identity(shot)
         # the photos the new face was compared with, read at the press (a retake's previous photo among them)
         compared = beside(shot.identity)
@@ -122,6 +126,16 @@ class ReviewPanel(QWidget):
                 caption.setText(t(compared[index][1]))
             view.setVisible(shown)
             caption.setVisible(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_notes()
+
+    def _fit_notes(self) -> None:
+        """The notes wholly shown up to NOTES_SHOWN lines, the photos beside shrinking for them; longer notes scroll."""
+        lines = self.notes.fontMetrics().lineSpacing() * NOTES_SHOWN + NOTES_PADDING
+        needed = self.notes.heightForWidth(self.notes_area.viewport().width()) if self.notes.isVisibleTo(self) else 0
+        self.notes_area.setMinimumHeight(min(max(needed, 0), lines))
 
     def beside_shown(self) -> list[str]:
         """The captions of the photos shown beside the new one, in order."""

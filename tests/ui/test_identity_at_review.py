@@ -135,6 +135,8 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
         for widget in (review.identity, review.values["name"], *(view for _, view in review.beside)):
             assert in_sight(widget, window), (widget, width, height)
         assert not scrolled(review.identity)  # however long the notes, the verdict never scrolls away
+        # the override's reason and the questions to look at once more: three lines always shown, the photos shrink
+        assert review.notes_area.viewport().height() >= 3 * review.notes.fontMetrics().lineSpacing()
         photos = [view.photo_rect().translated(place(view, window).topLeft()) for _, view in review.beside]
         assert all(rect.bottom() < place(review.accept_button, window).top() for rect in photos)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
