@@ -78,16 +78,15 @@ log = logging.getLogger(__name__)
 # A code held up to the camera spans about an eighth of a 1280-px frame (the demo's phones: 162 px); a phone
 # in the queue behind the student, a twentieth or less. Narrower than this, a code is background.
 HELD_UP_SHARE = 0.06
-OFFER_SWITCH = Text("摄像头看到另一名学生的采集码：{name}（{no}）。确认是这名学生在拍照时按 F4 切换；当前学生仍是{current}",
-                    "The camera sees another student's code: {name} ({no}). Press F4 to switch to them if they are the "
-                    "one being photographed; the current student is still {current}")
+# two lines of the side panel: a third hid the fee on the student card of a 1366x768 laptop (seen on a real display)
+OFFER_SWITCH = Text("镜头里有{name}（{no}）的采集码：拍此人请按 F4 切换；当前学生仍是{current}",
+                    "{name} ({no})'s code is in view: F4 switches to them; still photographing {current}")
 NOBODY_TO_PAY = Text("请先扫描采集码或输入学号，再登记缴费", "Identify the student first, then record the payment")
 PAYER_CHANGED = Text("登记缴费期间扫描了另一名学生，没有登记：请核对当前学生后重新登记",
                      "Another student was scanned while the payment was entered; nothing was recorded: check the "
                      "student on the card and record it again")
-OFFER_SWITCH_CARD = Text("摄像头看到另一名学生的身份证：{name}（{no}）。确认是这名学生在拍照时按 F4 切换；当前学生仍是{current}",
-                         "The camera sees another student's ID card: {name} ({no}). Press F4 to switch to them if they "
-                         "are the one being photographed; the current student is still {current}")
+OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
+                         "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
                     "A photo is being taken or reviewed: accept or reshoot it first, then change the output profile")

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 
 from station.compliance.messages import TITLES
+from station.identify.frames import SeenCode
 from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS, Analysis, CheckResult
 from station.roster.importer import import_roster
 from ui.i18n import language, set_language
@@ -79,6 +80,14 @@ def test_the_whole_card_and_the_shutter_fit_a_laptop_window(qtbot, themed, make_
         for widget in (window.shutter_button, window.next_label, window.absent_button):
             assert inside.contains(place(widget, window)), (widget, width, height)
         assert window.shutter_button.height() >= 64
+    # the next student's phone held up: the F4 question takes two lines, and the fee is still in sight
+    window.session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))
+    qtbot.waitUntil(lambda: "F4" in window.offer.text())
+    for width, height in SIZES:
+        window.resize(width, height)
+        qtbot.wait(50)
+        fee = window.card.values["fee"]
+        assert fee.visibleRegion().boundingRect().size() == fee.size(), (width, height, themed)
     # every name bold (failing), all passing (the longest summary), two two-digit counts side by side
     mixed = {check: (LOOK, FAIL)[index % 2] for index, check in enumerate(CHECK_IDS)}
     for levels in (dict.fromkeys(CHECK_IDS, FAIL), dict.fromkeys(CHECK_IDS, PASS), mixed):
