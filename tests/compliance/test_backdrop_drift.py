@@ -57,7 +57,7 @@ def test_the_same_light_passes_and_a_failed_lamp_or_warmer_light_asks_to_look(ca
         drift = analysis.checks["backdrop_drift"]
         assert drift.level == LOOK, drift  # a question: the shutter stays free
         assert ("backdrop_drift", drift) in analysis.questions
-        assert drift.message.zh == "背景光线与早上标定时不同？请目视确认"
+        assert drift.message.zh == "背景光线变化？请目视确认"
         assert analysis.checks["background"].ok  # still blue and even: only the drift check speaks
 
 
