@@ -47,7 +47,7 @@ def _import(args: argparse.Namespace) -> int:
         return 0
     summary = Text(
         f"新增 {report.imported} 人，更新 {report.updated} 人，未变 {report.unchanged} 人，拒绝 {len(report.rejected)} 行",
-        f"{report.imported} added, {report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rows rejected",
+        f"{report.imported} added, {report.updated} updated, {report.unchanged} unchanged, rows rejected: {len(report.rejected)}",
     )
     print(summary.get(station.lang))
     for rejected in report.rejected:

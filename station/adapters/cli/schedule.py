@@ -43,7 +43,7 @@ def _import(args: argparse.Namespace) -> int:
         print_json(report.to_json(station.lang))
     else:
         print(Text(f"导入 {report.slots} 个时段，拒绝 {len(report.rejected)} 行",
-                   f"{report.slots} slots imported, {len(report.rejected)} rows rejected").get(station.lang))
+                   f"{report.slots} slots imported, rows rejected: {len(report.rejected)}").get(station.lang))
         for r in report.rejected:
             print(f"  {r['row']}: {r['reason'].get(station.lang)}")
     return 0
