@@ -9,7 +9,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from station.compliance.messages import TITLES
-from station.compliance.results import CHECK_IDS, FAIL, LOOK, NO_FACE, Analysis
+from station.compliance.results import CHECK_IDS, FAIL, LOOK, Analysis
 from station.i18n import Text
 from ui.i18n import t
 from ui.theme import say
@@ -123,7 +123,7 @@ class CheckBoard(QWidget):
             result = analysis.checks.get(check) if analysis is not None else None
             if check in listed:
                 mark, level = MARKS[listed[check].level]
-            elif result is None or result.state == NO_FACE:
+            elif result is None or result.unmeasured:
                 mark, level = UNMEASURED
             else:
                 mark, level = PASSED

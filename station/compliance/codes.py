@@ -32,7 +32,7 @@ READ_BEYOND = 0.5
 
 @dataclass(frozen=True)
 class CodesInPhoto:
-    finding: Finding
+    finding: Finding | None  # None: no photo can be framed, so there is no photo to look in
     boxes: tuple[Box, ...]  # the boxes of the codes that gave its score (x, y, width, height), outlined on screen
 
 
@@ -41,8 +41,8 @@ def code_in_photo(bgr: np.ndarray, plan: CropPlan | CropRefusal, policy: CheckPo
     """The codes in or near the photo `plan` makes of `bgr` (the pixels everything is measured and given in).
     `told`: what the code scanner read in a recent frame of this scene (the live checks), in the pixels of a frame
     `bgr` is a copy of, `factor` times its size; None: the codes are read here, around the crop (a still)."""
-    if not isinstance(plan, CropPlan):  # no photo can be framed: face_position says why
-        return CodesInPhoto(Finding(0.0, messages.INSTRUCTIONS["code_in_photo"]), ())
+    if not isinstance(plan, CropPlan):  # no photo can be framed: face_position says why, nothing is looked at here
+        return CodesInPhoto(None, ())
     corners = plan.corners().astype(np.float32)
     if told is None:
         boxes = read_around(bgr, corners)

@@ -31,8 +31,8 @@ from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.irises import LensModel
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, PASS, UNAVAILABLE, Analysis, CheckResult, Finding, LearnedScores,
-    PlannedCrop, Reuse, SceneMask, moved_at_most,
+    CHECK_IDS, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
+    LearnedScores, PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
 from station.face.detection import FaceDetector
 from station.face.landmarks import Face, FaceMesher
@@ -51,6 +51,8 @@ REUSE_TOLERANCE = 0.04
 # Learned scores describe the person, not where they stand: they carry over unless the face jumped this
 # far (another person, most likely).
 LEARNED_REUSE_TOLERANCE = 0.5
+# Checks that look inside the CHSI photo: without a photo that can be framed there is nothing to look in.
+FRAMED_CHECKS = ("code_in_photo",)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,8 @@ class ComplianceEngine:
             scene_mask = mask or SceneMask(scene.backdrop, face.points)
             findings["face_position"] = framing.face_position(planned.plan)
             in_photo = codes.code_in_photo(bgr, planned.plan, self.policy["code_in_photo"], reuse.codes, factor)
-            findings["code_in_photo"] = in_photo.finding
+            if in_photo.finding is not None:
+                findings["code_in_photo"] = in_photo.finding
             findings["pose"] = framing.pose(pose, self.policy["pose"])
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
@@ -200,6 +203,8 @@ class ComplianceEngine:
             level = rule.level(finding.score)
             message = {PASS: messages.PASSED, FAIL: finding.problem}.get(level) or _question(check)
             return CheckResult(round(finding.score, 4), level, message, MEASURED)
+        if check in FRAMED_CHECKS and measured_face:  # no photo could be framed: face_position blocks, saying why
+            return CheckResult(0.0, PASS, messages.PASSED, NOT_FRAMED)
         if measured_face:  # only a learned check can be missing when the face was measured
             state = UNAVAILABLE
             message = self.learned.message if isinstance(self.learned, Unavailable) else messages.MODEL_MISSING

@@ -37,6 +37,7 @@ PASS, LOOK, FAIL = "pass", "look", "fail"
 MEASURED = "measured"
 NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, score=1.0
 UNAVAILABLE = "unavailable"  # its model is missing or failed: ok=False, score=1.0
+NOT_FRAMED = "not_framed"  # it looks inside the CHSI photo and none can be framed (face_position says why): passes
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ class CheckResult:
     def ok(self) -> bool:
         """Nothing blocks the shutter: the rule holds, or only asks the photographer to look."""
         return self.level != FAIL
+
+    @property
+    def unmeasured(self) -> bool:
+        """Nothing was looked at: no face, or no photo that could be framed (a screen shows –, not ✓)."""
+        return self.state in (NO_FACE, NOT_FRAMED)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from station.adapters.demo import DEMO_DIR
 from station.compliance import ComplianceEngine
 from station.compliance.messages import INSTRUCTIONS
 from station.compliance.regions import check_regions
-from station.compliance.results import FAIL, LOOK, PASS, Reuse
+from station.compliance.results import FAIL, LOOK, NOT_FRAMED, PASS, Reuse
 from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
 
@@ -108,3 +108,13 @@ def test_a_live_frame_takes_the_scanners_codes_and_reads_none_itself(engine: Com
     assert told.checks["code_in_photo"].level == FAIL and told.code_boxes == (seen.box,)
     elsewhere = SeenCode("DEMO0002", 0.04, (1150.0, 60.0, 50.0, 50.0))
     assert engine.analyze(clean, Reuse(codes=(elsewhere,))).checks["code_in_photo"].level == PASS
+
+
+def test_without_a_photo_to_frame_nothing_is_looked_at_and_the_screen_says_so(engine: ComplianceEngine) -> None:
+    """Off centre, no CHSI photo can be framed: face_position blocks, and the phone check is not measured (shown –,
+    not ✓: it was never looked at), never a failure of its own."""
+    analysis = engine.analyze(cv2.imread(str(DEMO_DIR / "kiosk" / "04_off_centre.jpg")))
+    assert analysis.checks["face_position"].level == FAIL
+    result = analysis.checks["code_in_photo"]
+    assert result.level == PASS and result.state == NOT_FRAMED and result.unmeasured and result.score == 0.0
+    assert "code_in_photo" not in dict(analysis.on_screen)

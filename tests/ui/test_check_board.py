@@ -49,3 +49,19 @@ def test_checks_keep_their_places_as_questions_come_and_go(qtbot, make_window, f
     assert seen[0]["summary"].height() > 0 and seen[0]["earrings"].width() > 0
     for later in seen[1:]:
         assert later == seen[0]  # no chip, nor the summary, nor the shutter moved or changed size
+
+
+def test_a_check_that_was_not_looked_at_is_shown_as_such(qtbot, make_window, frames: Path, engine) -> None:
+    """Off centre no CHSI photo can be framed: the phone check looked at nothing, and its chip says – (not ✓, which a
+    photographer would read as "no phone in the photo")."""
+    import cv2
+
+    from station.adapters.demo import DEMO_DIR
+
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    image = cv2.imread(str(DEMO_DIR / "kiosk" / "04_off_centre.jpg"))
+    window.check_board.show_analysis(engine.analyze(image))
+    chip = window.check_board.chips["code_in_photo"]
+    assert chip.property("level") == "idle" and chip.text().startswith("–")
+    assert window.check_board.chips["face_position"].property("level") == "bad"

@@ -30,7 +30,7 @@ from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, read_image, why_unre
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
-from station.compliance.results import MEASURED, NO_FACE, PASS
+from station.compliance.results import MEASURED, NO_FACE, NOT_FRAMED, PASS
 from station.compliance.standing import Standing, standing
 from station.chsi.orientation import UprightFinder
 from station.context import Station
@@ -59,6 +59,7 @@ BLOCKS_AT = Text("（≥ {block:.2f} 不通过）", " (fails at {block:.2f})")
 ASKS_AT = Text("（≥ {look:.2f} 请目视确认，≥ {block:.2f} 不通过）", " (asks at {look:.2f}, fails at {block:.2f})")
 PASSED_LIST = Text("通过：{checks}", "passed: {checks}")
 NOT_CHECKED = Text("需要人脸，未检查：{checks}", "need a face, not checked: {checks}")
+NOT_FRAMED_LIST = Text("照片无法取景，未检查：{checks}", "no photo can be framed, not checked: {checks}")
 LIST_SEP = Text("、", ", ")
 TURNED = Text("照片是横放或倒置的：已逆时针转 {degrees}° 后检查（生成的学信网照片同样会转正）",
               "the photo is sideways or upside down: checked turned {degrees}° anticlockwise (as the CHSI photo made "
@@ -211,10 +212,11 @@ def human(path: Path, outcome: Outcome, policy: Policy, lang: str | None) -> str
                      f"{limits.format(look=rule.look, block=rule.block).get(lang)}  {result.message.get(lang)}")
     listed = {check for check, _ in shown}
     sep = LIST_SEP.get(lang)
-    passed = [TITLES[c].get(lang) for c in CHECK_IDS if c not in listed and outcome.checks[c].level == PASS]
-    unmeasured = [TITLES[c].get(lang) for c in CHECK_IDS if c not in listed and outcome.checks[c].state == NO_FACE]
-    if passed:
-        lines.append("  " + PASSED_LIST.format(checks=sep.join(passed)).get(lang))
-    if unmeasured:
-        lines.append("  " + NOT_CHECKED.format(checks=sep.join(unmeasured)).get(lang))
+    left = [c for c in CHECK_IDS if c not in listed]
+    for said, checks in ((PASSED_LIST, [c for c in left if outcome.checks[c].level == PASS
+                                        and not outcome.checks[c].unmeasured]),
+                         (NOT_CHECKED, [c for c in left if outcome.checks[c].state == NO_FACE]),
+                         (NOT_FRAMED_LIST, [c for c in left if outcome.checks[c].state == NOT_FRAMED])):
+        if checks:
+            lines.append("  " + said.format(checks=sep.join(TITLES[c].get(lang) for c in checks)).get(lang))
     return "\n".join(lines)
