@@ -27,7 +27,6 @@ RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
 LOOKED = Text("拍摄时请目视确认：{checks}（请在照片上再看一眼）",
               "Checked by eye when taken: {checks} (look at the photo once more)")
 NOTES_SHOWN = 3  # lines of notes always in sight (the reasons and questions to look at once more)
-NOTES_PADDING = 12  # the message box's own padding (ui/theme.py: 6 px above and below its lines)
 # Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
 DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")))
 
@@ -133,7 +132,8 @@ class ReviewPanel(QWidget):
 
     def _fit_notes(self) -> None:
         """The notes wholly shown up to NOTES_SHOWN lines, the photos beside shrinking for them; longer notes scroll."""
-        lines = self.notes.fontMetrics().lineSpacing() * NOTES_SHOWN + NOTES_PADDING
+        margins = self.notes.contentsMargins()  # the message box's own padding (ui/theme.py)
+        lines = self.notes.fontMetrics().lineSpacing() * NOTES_SHOWN + margins.top() + margins.bottom()
         needed = self.notes.heightForWidth(self.notes_area.viewport().width()) if self.notes.isVisibleTo(self) else 0
         self.notes_area.setMinimumHeight(min(max(needed, 0), lines))
 
