@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture import workflow
@@ -20,19 +20,11 @@ from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
-from tests.ui.test_side_panel_fits import SIZES, place
+from tests.ui.test_side_panel_fits import SIZES, enclosing_scroll, place
 from ui.theme import apply_theme
 from station.capture.workflow import REVIEW_AT_LEAST
 
 OVERRIDE = "已目视确认，系统误报"  # the demo frame fails her smile
-
-
-def scrolled(widget: QWidget) -> bool:
-    """Inside a scrolling area."""
-    parent = widget.parentWidget()
-    while parent is not None and not isinstance(parent, QScrollArea):
-        parent = parent.parentWidget()
-    return parent is not None
 
 
 def in_sight(widget: QWidget, window: QWidget) -> bool:
@@ -134,7 +126,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
         review = window.review
         for widget in (review.identity, review.values["name"], *(view for _, view in review.beside)):
             assert in_sight(widget, window), (widget, width, height)
-        assert not scrolled(review.identity)  # however long the notes, the verdict never scrolls away
+        assert enclosing_scroll(review.identity) is None  # however long the notes, the verdict never scrolls away
         # the override's reason and the questions to look at once more: three lines always shown, the photos shrink
         assert review.notes_area.viewport().height() >= 3 * review.notes.fontMetrics().lineSpacing()
         photos = [view.photo_rect().translated(place(view, window).topLeft()) for _, view in review.beside]

@@ -42,9 +42,10 @@ def place(widget: QWidget, window: QWidget) -> QRect:
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
-def enclosing_scroll(widget: QWidget) -> QScrollArea:
+def enclosing_scroll(widget: QWidget) -> QScrollArea | None:
+    """The scrolling area the widget sits in (None: it never scrolls)."""
     parent = widget.parentWidget()
-    while not isinstance(parent, QScrollArea):
+    while parent is not None and not isinstance(parent, QScrollArea):
         parent = parent.parentWidget()
     return parent
 
