@@ -6,19 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QWidget
-
 from station.capture.live_checks import LiveResult
 from station.compliance.messages import QUESTION, TITLES
 from station.compliance.results import LOOK, PASS, Analysis, CheckResult
+from tests.ui.test_side_panel_fits import place  # where a widget is in the window (a chip's own geometry is its board's)
 
 ASKED = ("earrings", "necklace")
-
-
-def place(widget: QWidget, window: QWidget) -> QRect:
-    """Where the widget is in the window (a chip's own geometry is relative to its board)."""
-    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
 def asking(analysis: Analysis, questions: tuple[str, ...]) -> Analysis:
