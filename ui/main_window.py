@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QSizePolicy, QWidget,
 )
 
 from station.camera.discovery import list_cameras
@@ -249,28 +249,28 @@ class MainWindow(QMainWindow):
         return label
 
     def _build_layout(self) -> None:
-        # The student's card scrolls when a small laptop screen cannot hold everything; the code field, the
-        # messages, the shutter and the next student stay in view.
+        # The student's card (name, numbers, status, fee) is always whole in sight on a small laptop screen: the
+        # messages that come and go (the F4 question, what was said, warnings) share the room left between it and
+        # the check board, and scroll there when they pile up. The board, the shutter and the next student stay put.
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(4)
         side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
-        side.addWidget(scroll_column(self.card), 1)
-        side.addWidget(self.pay_button)
-        # the check board sits on the shutter, below the messages that come and go: the card's scroll area gives up
-        # a message's height, so the board and the shutter stay where they are (until the card is at its smallest)
-        for widget in (self.offer, self.message, self.warnings, self.check_board, self.shutter_button,
-                       self.retake_button):
+        self.card.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        side.addWidget(self.card)
+        buttons = QHBoxLayout()  # undo beside the fee's button, shown only after a mark: no row of its own to take
+        buttons.addWidget(self.pay_button, 1)
+        buttons.addWidget(self.undo_absent_button, 1)
+        side.addLayout(buttons)
+        self.message_area = scroll_column(self.offer, self.message, self.warnings)  # the question on top
+        side.addWidget(self.message_area, 1)
+        for widget in (self.check_board, self.shutter_button, self.retake_button):
             side.addWidget(widget)
         nxt = QHBoxLayout()
         nxt.addWidget(self.next_label, 1)
         nxt.addWidget(self.absent_button)
         side.addLayout(nxt)
-        undo = QHBoxLayout()  # a row of its own, shown only after a mark, so the next name is never cut short
-        undo.addStretch(1)
-        undo.addWidget(self.undo_absent_button)
-        side.addLayout(undo)
         panel = QWidget()
         panel.setLayout(side)
         panel.setFixedWidth(420)
@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
     def _identified(self, found: Identification) -> None:
         self.card.show_identification(found)
         self._show_fee()
-        self.queue_window.follow(found.student.student_no)
+        self.queue_window.refresh()  # the student at the camera now, not at the next five-second refresh
         say(self.message, t(found.message), LEVEL[found.outcome])
         say(self.warnings, "\n".join(t(w) for w in found.warnings), "warn")
         self._show_step()
@@ -473,7 +473,7 @@ class MainWindow(QMainWindow):
         say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
         say(self.warnings, "", "warn")
         self.card.clear()
-        self.queue_window.follow(None)
+        self.queue_window.refresh()
         self._show_step()
 
     def escape(self) -> None:
@@ -515,7 +515,7 @@ class MainWindow(QMainWindow):
 
     def record_class_payment(self) -> None:
         """名单 → 班级集体缴费: the class monitor pays for everyone in the class not yet paid, one receipt later."""
-        classes = self.session.classes()
+        classes = self.session.class_names()
         if not classes:
             say(self.message, t(EMPTY_ROSTER), "bad")
             return

@@ -58,10 +58,6 @@ class QueueWindow(QWidget):
         self.board: QueueBoard | None = None
         self.refresh()
 
-    def follow(self, student_no: str | None) -> None:
-        """The student at the camera changed: show it now, not at the next refresh."""
-        self.refresh()
-
     def refresh(self) -> None:
         board = self._board()
         self.board = board

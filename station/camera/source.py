@@ -137,7 +137,6 @@ class FrameSource:
         self._connection: _Connection | None = None
         self._connected_at = 0.0
         self._state = CameraState.CONNECTING
-        self._state_since = time.monotonic()
         self._listeners: list[Callable[[StateChange], None]] = []
         self._frame_listeners: list[Callable[[Frame], None]] = []
         self._stop = threading.Event()
@@ -170,11 +169,6 @@ class FrameSource:
     def state(self) -> CameraState:
         with self._lock:
             return self._state
-
-    @property
-    def state_since(self) -> float:
-        with self._lock:
-            return self._state_since
 
     def buffered(self) -> int:
         """Frames held (the ring): bounded by `ring_size`, whatever the consumer does."""
@@ -288,7 +282,6 @@ class FrameSource:
                 return
             change = StateChange(state, time.monotonic(), self._state, detail)
             self._state = state
-            self._state_since = change.at
             listeners = list(self._listeners)
         for listener in listeners:
             listener(change)

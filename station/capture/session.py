@@ -632,9 +632,6 @@ class CaptureSession:
         """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""
         return pay_class(self.workflow.audit, class_name, method, _amount(method, amount), reason)
 
-    def classes(self) -> list[str]:
-        return class_names(self.station.db)
-
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:
         return Status(self.source.state, self.queue_health(), schedule.current_slot(self.station.db, now or dt.datetime.now()),

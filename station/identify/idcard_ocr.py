@@ -309,12 +309,6 @@ def accepted_number(reads: list[NumberRead], frame_width: int, min_confidence: f
     return numbers.pop() if len(numbers) == 1 else None
 
 
-def read_number(frame: np.ndarray, ocr: CardOcr) -> str | None:
-    """The ID number of the card held up in the frame, or None."""
-    sight = ocr.read_card(frame)
-    return sight.id_number if sight else None
-
-
 def read_card_from_frame(frame: np.ndarray, db: sqlite_utils.Database, ocr: CardOcr) -> CardRead | None:
     """The card held up in a BGR frame matched to the roster (the name read compared with the roster's), or None
     when no number was read confidently. (A window reads the card on a worker thread with `CardOcr.read_card` and

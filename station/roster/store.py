@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 import sqlite_utils
 
@@ -32,9 +32,6 @@ class Student:
         values = {k: v for k, v in row.items() if k in names}
         values["absent"] = bool(values.get("absent"))
         return cls(**values)
-
-    def to_row(self) -> dict:
-        return asdict(self)
 
 
 def _create_roster(db: sqlite_utils.Database) -> None:

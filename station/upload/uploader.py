@@ -126,7 +126,7 @@ def _refusal_detail(response: httpx.Response) -> Text:
 
 class Uploader:
     """Drains the outbox. With start(), it owns its database connection on its own thread:
-    other threads then call only wake(), reconcile_soon() and stop(). Without start(),
+    other threads then call only wake() and stop(). Without start(),
     drain() and reconcile() run on the caller's thread (CLI, tests, benchmark)."""
 
     def __init__(self, home: Path, key: StationKey, settings: UploadSettings = UploadSettings(),
@@ -157,11 +157,6 @@ class Uploader:
 
     def wake(self) -> None:
         """Call after a save so the new photo goes up now, not at the next poll."""
-        self._wake.set()
-
-    def reconcile_soon(self) -> None:
-        """Ask the worker to check with the server at its next turn (the UI's "check now")."""
-        self._next_reconcile = 0.0
         self._wake.set()
 
     def _run(self) -> None:
