@@ -55,6 +55,9 @@ _CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位
                       "The capture code is an ID number (is the column shifted?)")
 _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大小写，请统一写法",
                                "The student number differs only in letter case from student {holder}; write it alike")
+# A line with none of these names nobody: a template's numbered blank lines (序号 only), or a class merged down
+# past the last student. It is passed over, not refused.
+_NAMES_SOMEONE = ("student_no", "name", "id_number", "capture_code")
 _EXAMPLE = Text("这是填写示例，未导入", "An example row of the template; not imported")
 _UNCALCULATED = Text("单元格 {cells} 是未计算的公式：请在 Excel 或 WPS 中打开文件并保存后再导入",
                      "Cell {cells}: a formula never calculated; open the file in Excel or WPS, save it, then import it")
@@ -151,9 +154,9 @@ def _rows(path: Path) -> list[Row]:
         used = set(header.columns.values())
         for row_no, cells in sheet.rows[header.index + 1:]:
             unread = {column: name for column, name in sheet.uncalculated.get(row_no, {}).items() if column in used}
-            if any(cells) or unread:
-                record = {f: (cells[i] if i < len(cells) and i not in unread else "")  # XlsxWriter's 0 is no value
-                          for f, i in header.columns.items()}
+            record = {f: (cells[i] if i < len(cells) and i not in unread else "")  # XlsxWriter's 0 is no value
+                      for f, i in header.columns.items()}
+            if any(record.get(f) for f in _NAMES_SOMEONE) or unread:
                 rows.append(Row(sheet.name, row_no, _normalized(record), tuple(unread[c] for c in sorted(unread))))
     if rows and all(row.uncalculated for row in rows):
         raise StationError(_ALL_UNCALCULATED.format(cells=_cells(rows[0].uncalculated)))

@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils.cell import column_index_from_string
+
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import is_dir, is_file
@@ -42,6 +44,8 @@ _MISSING_SHEET = Text("工作簿已损坏：有工作表无法读取，请在 Ex
                       "The workbook is damaged: a sheet cannot be read; open it in Excel, save a copy and import that")
 # Excel's ways of keeping a long number as text in a CSV: ="0123", and an apostrophe before digits.
 _EXCEL_TEXT = re.compile(r'^="(.*)"$|^\'([\dXx\s-]+)$', re.S)
+_ZEROS = re.compile(r"0{2,}")  # a number format of zeros only: the digits Excel pads a whole number to
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -115,13 +119,42 @@ def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
                     continue
                 # Some export tools write a stale used range; read-only openpyxl would stop there and drop rows.
                 ws.reset_dimensions()
-                rows = [(n, [cell_text(v) for v in row]) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
-                uncalculated = (uncalculated_cells(package.read(cells[ws.title]), placeholders) if ws.title in cells
-                                else {})
+                rows = [(n, [cell_text(_as_shown(c)) for c in row]) for n, row in enumerate(ws.iter_rows(), 1)]
+                part = package.read(cells[ws.title]) if ws.title in cells else b""
+                _fill_merged_down(rows, part)
+                uncalculated = uncalculated_cells(part, placeholders) if part else {}
                 sheets.append(Sheet(ws.title, rows, uncalculated))
         return sheets
     finally:
         workbook.close()
+
+
+def _as_shown(cell: object) -> object:
+    """A whole number in a cell formatted 0000000 as Excel shows it, leading zeros kept: a student number typed
+    as 0210101 into a number column is stored as 210101 and shown again as 0210101 by that format."""
+    value = getattr(cell, "value", None)
+    zeros = getattr(cell, "number_format", "")
+    if (isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
+            and 0 <= value < 1e15 and _ZEROS.fullmatch(zeros)):
+        return str(int(value)).zfill(len(zeros))
+    return value
+
+
+def _fill_merged_down(rows: list[tuple[int, list[str]]], sheet_xml: bytes) -> None:
+    """A cell merged down over several rows (one 班级 for a whole class) gives its text to every row it covers, as
+    Excel shows it; openpyxl reads it in the top row only. Merges across columns (a title) are left as they are."""
+    by_number = {number: cells for number, cells in rows}
+    for first_column, first, last_column, last in _MERGE.findall(sheet_xml):
+        column = column_index_from_string(first_column.decode()) - 1
+        top = by_number.get(int(first), [])
+        value = top[column] if column < len(top) else ""
+        if first_column != last_column or not value:
+            continue
+        for number in range(int(first) + 1, int(last) + 1):
+            cells = by_number.get(number)
+            if cells is not None:
+                cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = value
 
 
 def decode_text(data: bytes) -> str:
