@@ -463,14 +463,14 @@ class MainWindow(QMainWindow):
             identity_reason = self._ask_reason(t(IDENTITY_TITLE), t(self.session.identity_question), IDENTITY_REASONS)
             if not identity_reason:
                 return
+        student = self.session.student  # whose photo is in review (the session forgets them once it is saved)
         try:
             version = self.session.accept(identity_reason)
         except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
             say(self.message, t(exc.text), "bad")
             return
         self._tick()  # the upload counter shows the new photo now, not at the next two-second tick
-        student = self.review.values["name"].text()
-        say(self.message, t(SAVED.format(name=student, version=version.version)), "ok")
+        say(self.message, t(SAVED.format(name=student.name, version=version.version)), "ok")
         say(self.warnings, "", "warn")
         self.card.clear()
         self.queue_window.refresh()
@@ -540,7 +540,7 @@ class MainWindow(QMainWindow):
             paid = done[0]
             skipped = ALREADY_PAID.format(n=len(paid.already_paid)) if paid.already_paid else Text("", "")
             say(self.message, t(CLASS_PAID.format(name=class_name, n=len(paid.entries), skipped=skipped,
-                                                        amount=yuan(sum(e.amount_fen for e in paid.entries)))), "ok")
+                                                        amount=yuan(paid.total_fen))), "ok")
             self._show_fee()
             self.queue_window.refresh()
             self._show_step()

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station.capture.identity_check import beside
+from station.capture.identity_check import beside, worst_level
 from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
@@ -142,8 +142,7 @@ class ReviewPanel(QWidget):
         return [caption.text() for caption, view in self.beside if view.isVisible()]
 
     def _show_identity(self, shot: Shot) -> None:
-        levels = [check.level for check in shot.identity]
-        worst = next((level for level in ("different", "uncertain", "unmeasured", "same") if level in levels), None)
+        worst = worst_level(shot.identity)
         self.identity.setText("\n".join(t(check.said) for check in shot.identity))
         self.identity.setProperty("level", LEVEL.get(worst, "info"))
         self.identity.style().unpolish(self.identity)

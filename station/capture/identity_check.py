@@ -184,6 +184,17 @@ def needs_reason(checks: tuple[IdentityCheck, ...]) -> bool:
     return any(check.level == "different" for check in checks)
 
 
+# the verdicts from the one that matters most to the one that matters least: "could not compare" is worth a look,
+# but less than a face that may be someone else's
+SEVERITY = ("different", "uncertain", UNMEASURED, "same")
+
+
+def worst_level(checks: tuple[IdentityCheck, ...]) -> str | None:
+    """The level the review's identity verdict is shown at: its most serious check's (None: nothing compared)."""
+    levels = {check.level for check in checks}
+    return next((level for level in SEVERITY if level in levels), None)
+
+
 def recorded(checks: tuple[IdentityCheck, ...], reason: str) -> str:
     """What the register keeps of the comparison (JSON; '' when nothing was compared)."""
     if not checks:

@@ -102,6 +102,11 @@ class ClassPayment:
     entries: list[LedgerEntry]
     already_paid: list[str]  # student numbers skipped
 
+    @property
+    def total_fen(self) -> int:
+        """What the class monitor hands over: the sum of the entries written."""
+        return sum(entry.amount_fen for entry in self.entries)
+
 
 def _create_ledger(db: sqlite_utils.Database) -> None:
     db.execute(

@@ -79,6 +79,7 @@ def test_a_class_pays_at_once_skipping_who_paid_already(station: Station, trail:
     pay(trail, "2024002", Method.ALIPAY)
     done = pay_class(trail, "计科2401", Method.CASH, 1500)
     assert [e.student_no for e in done.entries] == ["2024001", "2024003"] and done.already_paid == ["2024002"]
+    assert done.total_fen == 3000  # two students at 15 yuan: the one who paid already is not charged again
     assert len({e.batch for e in done.entries}) == 1 and done.entries[0].batch
     assert paid_students(station.db) == {"2024001", "2024002", "2024003"}
     with pytest.raises(StationError):
