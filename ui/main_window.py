@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
             say(self.message, t(exc.text), "bad")
 
     def import_roster(self) -> None:
-        if import_roster_interactively(self.session.station, self) is not None:
+        if import_roster_interactively(self.session, self) is not None:
             say(self.message, "", "")  # an "unknown code" from before the import no longer holds
             self._tick()
             self.queue_window.refresh()
@@ -736,7 +736,7 @@ class MainWindow(QMainWindow):
         self._show_status(self.session.status())
 
     def _edit_slots(self) -> None:
-        if ScheduleDialog(self.session.station, self).exec():
+        if ScheduleDialog(self.session.class_slots(), self.session.save_slots, self).exec():
             self._tick()
             self.queue_window.refresh()
 

@@ -44,7 +44,7 @@ class QueueBoard:
 
 def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None = None,
                 mask_names: bool = True) -> QueueBoard:
-    classes = class_order(db)
+    classes = schedule.class_order(db)
     current = _current_class(db, now, current_student, classes)
     following = classes[classes.index(current) + 1] if current in classes and classes.index(current) + 1 < len(classes) else None
     versions = dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
@@ -58,12 +58,6 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
                                _state(s, versions.get(s.student_no, 0), current_student), s.student_no in paid)
                     for s in students]
     return QueueBoard(current, following, entries)
-
-
-def class_order(db: sqlite_utils.Database) -> list[str]:
-    """Every class of the roster, each once, in the order they are called (by slot, then name; classes
-    without a slot last)."""
-    return list(dict.fromkeys(s.class_name for s in schedule.ordered_students(db)))
 
 
 def _current_class(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.db import write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.roster.columns import find_header
@@ -28,6 +29,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "venue": ("地点", "采集地点", "拍摄地点", "venue", "place", "location"),
 }
 YEARS = (2000, 2099)
+END_BEFORE_START = Text("{name} 的结束时间必须晚于开始时间", "{name}: the end must be after the start")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TIME = re.compile(r"(下午|晚上|pm|PM)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})")
 
@@ -74,19 +76,53 @@ def parse_slot(class_name: str, text: str, venue: str = "") -> Slot:
     return Slot(class_name, start, end, venue)
 
 
+@dataclass(frozen=True)
+class ClassSlot:
+    """A class of the roster as the slot editor lists it: its slot, or none (called last), and the times offered."""
+
+    class_name: str
+    slot: Slot | None
+    offered: Slot  # its slot, else where a new one would go (`suggested_slot`)
+
+
 def set_slot(db: sqlite_utils.Database, slot: Slot) -> None:
     with db.conn:
-        db.execute(
-            "INSERT INTO class_slots(class_name, starts_at, ends_at, venue) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(class_name) DO UPDATE SET starts_at = excluded.starts_at, "
-            "ends_at = excluded.ends_at, venue = excluded.venue",
-            [slot.class_name, slot.starts_at.isoformat(sep=" "), slot.ends_at.isoformat(sep=" "), slot.venue],
-        )
+        _put_slot(db, slot)
 
 
-def clear_slot(db: sqlite_utils.Database, class_name: str) -> None:
-    with db.conn:
-        db.execute("DELETE FROM class_slots WHERE class_name = ?", [class_name])
+def _put_slot(db: sqlite_utils.Database, slot: Slot) -> None:
+    db.execute(
+        "INSERT INTO class_slots(class_name, starts_at, ends_at, venue) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(class_name) DO UPDATE SET starts_at = excluded.starts_at, "
+        "ends_at = excluded.ends_at, venue = excluded.venue",
+        [slot.class_name, slot.starts_at.isoformat(sep=" "), slot.ends_at.isoformat(sep=" "), slot.venue],
+    )
+
+
+def save_slots(db: sqlite_utils.Database, chosen: list[Slot], cleared: list[str]) -> None:
+    """The slot editor's table saved: `chosen` set, the classes `cleared` left without one. All or none: a slot that
+    ends before it starts is refused (StationError naming its class) and nothing changes."""
+    wrong = next((slot for slot in chosen if slot.ends_at <= slot.starts_at), None)
+    if wrong is not None:
+        raise StationError(END_BEFORE_START.format(name=wrong.class_name))
+    with write_transaction(db):
+        for slot in chosen:
+            _put_slot(db, slot)
+        for name in cleared:
+            db.execute("DELETE FROM class_slots WHERE class_name = ?", [name])
+
+
+def class_order(db: sqlite_utils.Database) -> list[str]:
+    """Every class of the roster, each once, in the order they are called (by slot, then name; classes
+    without a slot last)."""
+    return list(dict.fromkeys(s.class_name for s in ordered_students(db)))
+
+
+def class_slots(db: sqlite_utils.Database, now: dt.datetime) -> list[ClassSlot]:
+    """Every class in calling order with its slot, for the slot editor."""
+    kept = {slot.class_name: slot for slot in slots(db)}
+    return [ClassSlot(name, kept.get(name), kept.get(name) or suggested_slot(db, name, now))
+            for name in class_order(db)]
 
 
 def suggested_slot(db: sqlite_utils.Database, class_name: str, now: dt.datetime) -> Slot:

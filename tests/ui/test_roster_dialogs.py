@@ -15,6 +15,12 @@ from station.roster.importer import import_roster
 from ui.roster_dialogs import ImportReportDialog, ScheduleDialog
 
 
+def slot_editor(station) -> ScheduleDialog:
+    """The dialog as the window opens it: the session's class_slots and save_slots, on the test's station."""
+    return ScheduleDialog(schedule.class_slots(station.db, dt.datetime.now()),
+                          lambda chosen, cleared: schedule.save_slots(station.db, chosen, cleared))
+
+
 def test_import_report_dialog_lists_rejected_rows(qtbot, station, tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_bytes("学号,姓名,班级,身份证号\n2030001,甲,新班,110105194912310021\n2030002,乙,新班,\n".encode("gbk"))
@@ -77,7 +83,7 @@ def test_the_english_summary_reads_right_for_one_rejected_row(qtbot, station, tm
 def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station, monkeypatch) -> None:
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: warnings.append(a[2]))  # no modal box in a test
-    dialog = ScheduleDialog(station)
+    dialog = slot_editor(station)
     qtbot.addWidget(dialog)
     row = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())].index("演示2102")
     dialog.table.cellWidget(row, 1).setDateTime(QDateTime(dt.datetime(2030, 1, 2, 14, 0)))
@@ -99,7 +105,7 @@ def test_a_class_without_a_slot_stays_without_one_until_it_is_ticked(qtbot, stat
     before = {s.class_name: s for s in schedule.slots(station.db)}
 
     def open_dialog() -> tuple[ScheduleDialog, dict[str, int]]:
-        dialog = ScheduleDialog(station)
+        dialog = slot_editor(station)
         qtbot.addWidget(dialog)
         return dialog, {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
 
@@ -125,7 +131,7 @@ def test_a_class_without_a_slot_stays_without_one_until_it_is_ticked(qtbot, stat
 def test_a_refused_row_saves_no_row(qtbot, station, monkeypatch) -> None:
     monkeypatch.setattr(QMessageBox, "warning", lambda *a: None)
     before = schedule.slots(station.db)
-    dialog = ScheduleDialog(station)
+    dialog = slot_editor(station)
     qtbot.addWidget(dialog)
     for row in range(dialog.table.rowCount()):
         dialog.table.item(row, 0).setCheckState(Qt.Checked)
