@@ -67,11 +67,18 @@ def read_around(bgr: np.ndarray, corners: np.ndarray) -> list[Box]:
     return [(x + x0, y + y0, w, h) for x, y, w, h in (code.box for code in decode_codes(bgr[y0:y1, x0:x1], False))]
 
 
-def _overlaps(box: Box, corners: np.ndarray, grow: float) -> bool:
-    """Does `box`, grown by `grow` times its longer side on every side, share any area with the crop?"""
+def phone_around(box: Box, reach: float) -> Box:
+    """Where the phone showing the code in `box` may be: the box grown by `reach` times its longer side on every
+    side (a phone is larger than the code it shows)."""
     x, y, w, h = box
     w, h = max(w, 1.0), max(h, 1.0)  # a linear barcode's box may be a line
-    pad = grow * max(w, h)
-    rect = np.float32([[x - pad, y - pad], [x + w + pad, y - pad], [x + w + pad, y + h + pad], [x - pad, y + h + pad]])
+    pad = reach * max(w, h)
+    return x - pad, y - pad, w + 2 * pad, h + 2 * pad
+
+
+def _overlaps(box: Box, corners: np.ndarray, grow: float) -> bool:
+    """Does `box`, grown by `grow` times its longer side on every side, share any area with the crop?"""
+    x, y, w, h = phone_around(box, grow)
+    rect = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
     area, _ = cv2.intersectConvexConvex(rect, corners)
     return area > 0

@@ -5,7 +5,8 @@ detector, person mask, crop plan, learned models), turns each measure into a Fin
 policy decides. Consistent rules for what cannot be measured:
 - a check that needs a face, when no face was measured: state "no_face", score 1.0, not ok;
 - a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
-- a check the policy does not enforce is always ok (its score is still reported).
+- a check the policy does not enforce is always ok (its score is still reported);
+- a check of the face's light with a phone over the face (code_in_photo blocks): state "covered", ok.
 face_count, exposure and background look at the whole frame and always run. Each check's level (pass,
 look, fail) comes from the policy's two thresholds. The verdict is "no_face" when nobody is in view, else
 "fail" when a check blocks, else "pass" (questions for the photographer may remain: Analysis.questions).
@@ -31,7 +32,7 @@ from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.irises import LensModel
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
+    CHECK_IDS, COVERED, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
     LearnedScores, PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
 from station.face.detection import FaceDetector
@@ -53,6 +54,12 @@ REUSE_TOLERANCE = 0.04
 LEARNED_REUSE_TOLERANCE = 0.5
 # Checks that look inside the CHSI photo: without a photo that can be framed there is nothing to look in.
 FRAMED_CHECKS = ("code_in_photo",)
+# Checks that read the light on the face. A phone held over the face (the next student's code shown in front of the
+# one photographed) puts a white screen where the face's light is read: "glare on the face", "one side too dark".
+# code_in_photo blocks that photo anyway and says why; these say nothing until the phone moves.
+FACE_LIGHT_CHECKS = ("exposure", "lighting", "blur")
+# The share of the face's pixels that the phone around a code may cover before the face's light is not read.
+PHONE_OVER_FACE = 0.05
 
 
 @dataclass(frozen=True)
@@ -142,21 +149,24 @@ class ComplianceEngine:
             "background": backdrop.background(scene, self.policy["background"]),
             "backdrop_drift": backdrop.drift(scene, self.policy["backdrop_drift"]),
         }
-        learned, scene_mask, in_photo = None, None, None
+        learned, scene_mask, in_photo, covered = None, None, None, False
         if planned is not None:
             scene_mask = mask or SceneMask(scene.backdrop, face.points)
             findings["face_position"] = framing.face_position(planned.plan)
             in_photo = codes.code_in_photo(bgr, planned.plan, self.policy["code_in_photo"], reuse.codes, factor)
             if in_photo.finding is not None:
                 findings["code_in_photo"] = in_photo.finding
+            covered = self._phone_over_face(patch, in_photo)
             findings["pose"] = framing.pose(pose, self.policy["pose"])
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
-            findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
-            findings["blur"] = photometry.blur(patch, self.policy["blur"])
+            if not covered:
+                findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
+                findings["blur"] = photometry.blur(patch, self.policy["blur"])
             segmented_live = mask is None and reuse.refresh is not None
             learned = self._with_lenses(bgr, face, self._learned(bgr, face, reuse, busy=replanned or segmented_live))
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
-        checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None)
+        checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None,
+                                      covered=covered and check in FACE_LIGHT_CHECKS)
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
                             planned=planned, learned=learned, scene=scene_mask,
@@ -197,8 +207,19 @@ class ComplianceEngine:
         scores = {c: float(np.clip(scores[c], 0.0, 1.0)) for c in LEARNED_CHECK_IDS if c in scores}
         return LearnedScores(outputs, scores, face.points, tuple(fresh))
 
-    def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool) -> CheckResult:
+    def _phone_over_face(self, patch: photometry.FacePatch, in_photo: codes.CodesInPhoto) -> bool:
+        """A phone whose code blocks the photo covers some of the face (where the phone may be: phone_reach)."""
+        rule = self.policy["code_in_photo"]
+        if in_photo.finding is None or rule.level(in_photo.finding.score) != FAIL:
+            return False
+        phones = [codes.phone_around(box, rule["phone_reach"]) for box in in_photo.boxes]
+        return patch.covered_share(phones) >= PHONE_OVER_FACE
+
+    def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool,
+                covered: bool) -> CheckResult:
         rule = self.policy[check]
+        if covered:  # a phone over the face: code_in_photo blocks, saying why
+            return CheckResult(0.0, PASS, messages.PASSED, COVERED)
         if finding is not None:
             level = rule.level(finding.score)
             message = {PASS: messages.PASSED, FAIL: finding.problem}.get(level) or _question(check)

@@ -7,6 +7,7 @@ fixed width, so every measure means the same on a 256 px dataset face and on a 1
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -17,6 +18,7 @@ from station.compliance.policy import CheckPolicy
 from station.compliance.results import Finding
 from station.compliance.scoring import beyond
 from station.face.landmarks import Face
+from station.identify.frames import Box
 
 PATCH_WIDTH = 128
 # mediapipe face-mesh outline (FACEMESH_FACE_OVAL walked in order).
@@ -41,6 +43,8 @@ class FacePatch:
     lightness: np.ndarray  # L* 0..100, float32
     inside: np.ndarray  # bool: inside the face outline
     points: np.ndarray  # (478, 2) landmarks in patch pixels
+    origin: tuple[int, int]  # the frame pixel at the patch's top left
+    scale: float  # patch pixels per frame pixel
 
     @classmethod
     def cut(cls, bgr: np.ndarray, face: Face) -> "FacePatch | None":
@@ -59,7 +63,17 @@ class FacePatch:
         inside = np.zeros(patch.shape[:2], np.uint8)
         cv2.fillPoly(inside, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
         lab_l = cv2.cvtColor(patch, cv2.COLOR_BGR2Lab)[:, :, 0].astype(np.float32) * (100.0 / 255.0)
-        return cls(patch, lab_l, inside.astype(bool), points)
+        return cls(patch, lab_l, inside.astype(bool), points, (x0, y0), scale)
+
+    def covered_share(self, boxes: Sequence[Box]) -> float:
+        """The share of the face's pixels inside any of `boxes` (x, y, width, height in frame pixels)."""
+        covered = np.zeros(self.inside.shape, bool)
+        for x, y, w, h in boxes:
+            x0, y0 = (max(0, int((v - o) * self.scale)) for v, o in ((x, self.origin[0]), (y, self.origin[1])))
+            x1 = max(0, int(math.ceil((x + w - self.origin[0]) * self.scale)))
+            y1 = max(0, int(math.ceil((y + h - self.origin[1]) * self.scale)))
+            covered[y0:y1, x0:x1] = True
+        return float((covered & self.inside).sum()) / max(1, int(self.inside.sum()))
 
 
 def exposure(patch: FacePatch | None, frame_l: float, policy: CheckPolicy) -> Finding:

@@ -38,6 +38,7 @@ MEASURED = "measured"
 NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, score=1.0
 UNAVAILABLE = "unavailable"  # its model is missing or failed: ok=False, score=1.0
 NOT_FRAMED = "not_framed"  # it looks inside the CHSI photo and none can be framed (face_position says why): passes
+COVERED = "covered"  # it reads the face's light and a phone covers part of the face (code_in_photo blocks): passes
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ class CheckResult:
 
     @property
     def unmeasured(self) -> bool:
-        """Nothing was looked at: no face, or no photo that could be framed (a screen shows –, not ✓)."""
-        return self.state in (NO_FACE, NOT_FRAMED)
+        """Nothing was looked at: no face, no photo that could be framed, or a phone over the face (a screen shows
+        –, not ✓)."""
+        return self.state in (NO_FACE, NOT_FRAMED, COVERED)
 
 
 @dataclass(frozen=True)

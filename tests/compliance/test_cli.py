@@ -111,3 +111,12 @@ def test_parallel_workers_give_the_same_lines_in_the_same_order(photos: Path, ho
     assert [line["path"] for line in lines][-1].endswith("missing.jpg")  # paths in the order given
     assert len(lines) == 3 + 6 + 1  # notes.txt is not an image
     assert lines == json_lines(one)
+
+
+def test_a_phone_over_the_face_is_one_fault_not_three(home: Path) -> None:
+    """The demo's frame of 林晓雯 with the next student's phone over her cheek: the phone blocks; the face's light,
+    under the phone's white screen, is said not to be checked rather than failed as glare and a dark side."""
+    phone = ASSETS_DIR / "demo" / "qr" / "DEMO0002.jpg"
+    lines = run_cli("check", str(phone), home=home).stdout.decode("utf-8").splitlines()
+    assert [line.split()[1] for line in lines if "✗" in line] == ["手机/二维码入镜"]
+    assert lines[-1] == "  手机挡住了脸，未检查：曝光、光线均匀、清晰度"

@@ -10,7 +10,8 @@ from station.adapters.demo import DEMO_DIR
 from station.compliance import ComplianceEngine
 from station.compliance.messages import INSTRUCTIONS
 from station.compliance.regions import check_regions
-from station.compliance.results import FAIL, LOOK, NOT_FRAMED, PASS, Reuse
+from station.compliance import photometry
+from station.compliance.results import COVERED, FAIL, LOOK, MEASURED, NOT_FRAMED, PASS, Reuse
 from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
 
@@ -118,3 +119,23 @@ def test_without_a_photo_to_frame_nothing_is_looked_at_and_the_screen_says_so(en
     result = analysis.checks["code_in_photo"]
     assert result.level == PASS and result.state == NOT_FRAMED and result.unmeasured and result.score == 0.0
     assert "code_in_photo" not in dict(analysis.on_screen)
+
+
+OVER_FACE = ((530, 250), 90)  # the next student's phone held up in front of his cheek and jaw
+
+
+def test_a_phone_over_the_face_is_not_read_as_the_faces_light(engine: ComplianceEngine) -> None:
+    """The phone's white screen on his cheek once read as glare and a dark side (曝光, 光线均匀) besides the phone
+    itself: the photographer was told of three faults where there is one. The phone blocks, and says why."""
+    frame = clean_frame_with(OVER_FACE)
+    analysis = engine.analyze(frame)
+    assert analysis.checks["code_in_photo"].level == FAIL
+    for check in ("exposure", "lighting", "blur"):
+        result = analysis.checks[check]
+        assert result.state == COVERED and result.unmeasured and result.level == PASS, check
+    on_screen = [check for check, _ in analysis.on_screen]
+    assert on_screen[0] == "code_in_photo" and not {"exposure", "lighting", "blur"} & set(on_screen)
+    patch = photometry.FacePatch.cut(frame, analysis.face)  # read anyway, the screen is light on the face
+    assert photometry.exposure(patch, 50.0, engine.policy["exposure"]).score >= engine.policy["exposure"].block
+    clean = engine.analyze(cv2.imread(str(CLEAN)))
+    assert all(clean.checks[check].state == MEASURED for check in ("exposure", "lighting", "blur"))

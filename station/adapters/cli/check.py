@@ -30,7 +30,7 @@ from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, read_image, why_unre
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
-from station.compliance.results import MEASURED, NO_FACE, NOT_FRAMED, PASS
+from station.compliance.results import COVERED, MEASURED, NO_FACE, NOT_FRAMED, PASS
 from station.compliance.standing import Standing, standing
 from station.chsi.orientation import UprightFinder
 from station.context import Station
@@ -60,6 +60,7 @@ ASKS_AT = Text("（≥ {look:.2f} 请目视确认，≥ {block:.2f} 不通过）
 PASSED_LIST = Text("通过：{checks}", "passed: {checks}")
 NOT_CHECKED = Text("需要人脸，未检查：{checks}", "need a face, not checked: {checks}")
 NOT_FRAMED_LIST = Text("照片无法取景，未检查：{checks}", "no photo can be framed, not checked: {checks}")
+COVERED_LIST = Text("手机挡住了脸，未检查：{checks}", "a phone covers the face, not checked: {checks}")
 LIST_SEP = Text("、", ", ")
 TURNED = Text("照片是横放或倒置的：已逆时针转 {degrees}° 后检查（生成的学信网照片同样会转正）",
               "the photo is sideways or upside down: checked turned {degrees}° anticlockwise (as the CHSI photo made "
@@ -216,7 +217,8 @@ def human(path: Path, outcome: Outcome, policy: Policy, lang: str | None) -> str
     for said, checks in ((PASSED_LIST, [c for c in left if outcome.checks[c].level == PASS
                                         and not outcome.checks[c].unmeasured]),
                          (NOT_CHECKED, [c for c in left if outcome.checks[c].state == NO_FACE]),
-                         (NOT_FRAMED_LIST, [c for c in left if outcome.checks[c].state == NOT_FRAMED])):
+                         (NOT_FRAMED_LIST, [c for c in left if outcome.checks[c].state == NOT_FRAMED]),
+                         (COVERED_LIST, [c for c in left if outcome.checks[c].state == COVERED])):
         if checks:
             lines.append("  " + said.format(checks=sep.join(TITLES[c].get(lang) for c in checks)).get(lang))
     return "\n".join(lines)
