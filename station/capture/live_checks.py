@@ -6,10 +6,10 @@ are skipped, never queued, so what the overlay says is at most one analysis old.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from station.camera.frame_watcher import FrameWatcher
 from station.camera.source import Frame, FrameSource
 from station.compliance.calibration import BackdropColour
 from station.compliance.engine import ComplianceEngine
@@ -30,39 +30,27 @@ class LiveResult:
     scene: int = 0  # the analysed frame's scene: drawn only over frames of the same scene
 
 
-class LiveChecks:
+class LiveChecks(FrameWatcher):
+    """The compliance engine on the newest frame, at most `max_rate_hz` times a second; the engine is made and closed
+    on this thread (mediapipe's graphs belong to the thread that uses them)."""
+
     def __init__(self, source: FrameSource, on_result: Callable[[LiveResult], None],
                  engine_factory: Callable[[], ComplianceEngine] = lambda: ComplianceEngine.load(video=True),
                  max_rate_hz: float = 12.0, sighting: Callable[[], Sighting | None] = lambda: None) -> None:
         """`sighting`: the code scanner's latest look (CodeScanner.latest), whose codes' boxes tell a phone in the
         photo; without a scanner the live picture does not look for codes (the shutter still does)."""
-        self._source = source
+        super().__init__(source, max_rate_hz, "live checks")
         self._sighting = sighting
         self._on_result = on_result
         self._engine_factory = engine_factory
-        self._interval = 1.0 / max_rate_hz
-        self._stop = threading.Event()
-        self._running = threading.Event()  # cleared while paused
-        self._running.set()
+        self._engine: ComplianceEngine | None = None
+        self._analyzer: LiveAnalyzer | None = None
         self._calibration: BackdropColour | None = None  # a backdrop calibration made while running
-        self._thread = threading.Thread(target=self._run, name="live checks", daemon=True)
-
-    def start(self) -> "LiveChecks":
-        self._thread.start()
-        return self
-
-    def pause(self, paused: bool) -> None:
-        """Paused while the shutter measures its frame: that analysis replaces the live one, and on two cores
-        the live checks would take the core it needs."""
-        (self._running.clear if paused else self._running.set)()
+        self._applied: BackdropColour | None = None  # the one the engine has taken
 
     def calibrated(self, colour: BackdropColour) -> None:
         """A new backdrop calibration: the live engine (this thread's own) takes it before its next frame."""
         self._calibration = colour
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5.0)
 
     def _codes(self, frame: Frame) -> tuple[SeenCode, ...]:
         seen = self._sighting()
@@ -70,24 +58,18 @@ class LiveChecks:
             return ()
         return seen.codes
 
-    def _run(self) -> None:
-        engine = self._engine_factory()  # mediapipe graphs belong to the thread that uses them
-        analyzer = LiveAnalyzer(engine)
-        last_id, applied = 0, None
-        try:
-            while not self._stop.is_set():
-                if not self._running.wait(0.5):  # paused: asleep, not spinning on a frame it will not look at
-                    continue
-                frame = self._source.wait_newer(last_id, timeout=0.5)
-                if frame is None or not self._running.is_set():
-                    continue
-                if self._calibration is not applied:
-                    applied = self._calibration
-                    engine.policy = applied.applied_to(engine.policy)
-                last_id = frame.frame_id
-                height, width = frame.image.shape[:2]
-                analysis = analyzer.analyze(frame.image, frame.scene, self._codes(frame))
-                self._on_result(LiveResult(frame.frame_id, (width, height), analysis, frame.scene))
-                self._stop.wait(self._interval)
-        finally:
-            engine.close()
+    def _prepare(self) -> None:
+        self._engine = self._engine_factory()
+        self._analyzer = LiveAnalyzer(self._engine)
+
+    def _look(self, frame: Frame) -> None:
+        if self._calibration is not self._applied:
+            self._applied = self._calibration
+            self._engine.policy = self._applied.applied_to(self._engine.policy)
+        height, width = frame.image.shape[:2]
+        analysis = self._analyzer.analyze(frame.image, frame.scene, self._codes(frame))
+        self._on_result(LiveResult(frame.frame_id, (width, height), analysis, frame.scene))
+
+    def _finish(self) -> None:
+        if self._engine is not None:
+            self._engine.close()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from station.camera.source import Frame, FrameSource
 from station.identify.repeat import RepeatFilter
-from station.identify.scanner import FrameWatcher
+from station.camera.frame_watcher import FrameWatcher
 
 if TYPE_CHECKING:
     from station.identify.idcard_ocr import CardOcr, CardSight
@@ -31,9 +31,6 @@ class CardScanner(FrameWatcher):
         self._make_ocr = make_ocr
         self._ocr: CardOcr | None = None
         self._repeat = RepeatFilter()
-
-    def stop(self, wait_s: float = 5.0) -> None:
-        super().stop(wait_s)  # a card being read finishes its frame first
 
     def _look(self, frame: Frame) -> None:
         if self._ocr is None:

@@ -8,54 +8,13 @@ CPU to the preview and the compliance checks.
 
 from __future__ import annotations
 
-import threading
 import time
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 
+from station.camera.frame_watcher import FrameWatcher
 from station.camera.source import Frame, FrameSource
 from station.identify.frames import SeenCode, Sighting, decode_codes
 from station.identify.repeat import RepeatFilter
-
-
-class FrameWatcher(ABC):
-    """A thread that looks at the camera's newest frame at most `rate_hz` times a second (resting between looks,
-    never at every frame) and not while paused; what it looks for is the subclass's `_look`."""
-
-    def __init__(self, source: FrameSource, rate_hz: float, name: str) -> None:
-        self._source = source
-        self._interval = 1.0 / rate_hz
-        self._stop = threading.Event()
-        self._running = threading.Event()  # cleared while paused
-        self._running.set()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def pause(self, paused: bool) -> None:
-        """Paused while a photo is being taken or reviewed: what is held up then means nothing."""
-        (self._running.clear if paused else self._running.set)()
-
-    def stop(self, wait_s: float = 2.0) -> None:
-        self._stop.set()
-        self._thread.join(wait_s)
-
-    def _run(self) -> None:
-        last_id = 0
-        while not self._stop.is_set():
-            if not self._running.wait(0.5):  # paused: asleep, not spinning on a frame it will not look at
-                continue
-            frame = self._source.wait_newer(last_id, timeout=0.5)
-            if frame is None or not self._running.is_set():
-                continue
-            last_id = frame.frame_id
-            self._look(frame)
-            self._stop.wait(self._interval)
-
-    @abstractmethod
-    def _look(self, frame: Frame) -> None: ...
 
 
 class CodeScanner(FrameWatcher):
