@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.context import Station
-from station.db import Migrations, register
+from station.db import Migrations, register, write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.localtime import Clock, system_clock
@@ -27,7 +27,7 @@ from station.storage.atomic import disk_full_error, ensure_free_space, write_ato
 from station.storage.envelope import EnvelopeError, image_meta, open_with_station_key, seal
 from station.storage.station_key import StationKey, unlock_station_key
 from station.storage.server_link import load_link
-from station.storage.outbox import enqueue, write_transaction
+from station.storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,12 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlite_utils
 
-from station.db import Migrations, register
+from station.db import Migrations, register, write_transaction
 from station.i18n import Text
 
 PENDING, SENDING, DONE, FAILED = "pending", "sending", "done", "failed"
@@ -29,21 +27,6 @@ log = logging.getLogger(__name__)
 
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-@contextmanager
-def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT: takes the write lock up front, all or nothing."""
-    conn = db.conn
-    if conn.in_transaction:
-        conn.commit()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def _create_outbox(db: sqlite_utils.Database) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from station.storage.captures import CaptureStore
-from station.db import open_db
+from station.db import open_db, write_transaction
 from station.i18n import Text
 from station.paths import database_path
 from station.storage import outbox
@@ -79,3 +79,20 @@ def test_a_scheduled_retry_waits_for_its_time(station, key):
     outbox.reschedule(station.db, job, ERR, RetryPolicy(base=100, cap=100))
     assert outbox.claim(station.db) is None
     assert outbox.claim(station.db, now=10**12) is not None
+
+
+def test_an_outbox_change_inside_a_larger_transaction_stands_or_falls_with_it(station, key):
+    """The outbox writes with the station's one write_transaction: inside one already open it joins it (its own copy
+    committed the outer transaction half-way, so a failure after it could no longer take back what came before)."""
+    _fill(station, key, 1)
+    db = station.db
+    job = outbox.claim(db)
+    try:
+        with write_transaction(db):
+            db.execute("UPDATE outbox SET error_en = 'written before' WHERE id = ?", [job.id])
+            outbox.release(db, job, ERR, retry_at=0)
+            raise RuntimeError("the larger change fails after the outbox's part")
+    except RuntimeError:
+        pass
+    state, error_en = db.execute("SELECT state, error_en FROM outbox WHERE id = ?", [job.id]).fetchone()
+    assert (state, error_en) == ("sending", "")  # neither the write before nor the release was kept
