@@ -18,6 +18,7 @@ from station.i18n import Text
 from ui.file_dialogs import choose_save_file
 from ui.i18n import t
 from ui.tasks import run_task
+from ui.theme import say
 
 BROWSE = Text("浏览…", "Browse…")
 OPEN = Text("打开（可从中打印）", "Open (print from there)")
@@ -128,11 +129,7 @@ class WritingDialog(QDialog):
                 child.setEnabled(not working)
 
     def _say(self, text: str, level: str) -> None:
-        self.status.setText(text)
-        self.status.setProperty("level", level)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
-        self.status.setVisible(bool(text))
+        say(self.status, text, level)
         # A long refusal (a class nobody printable in) is read whole, not cut at the bottom: the dialog grows
         # taller at its width. adjustSize() would also narrow it to the wrapped text's width, clipping the paper
         # choice and the file path beside it.

@@ -19,6 +19,7 @@ from station.identity.references import ReferenceReport
 from ui.file_dialogs import choose_file, choose_folder
 from ui.i18n import t
 from ui.tasks import run_task, to_main
+from ui.theme import say
 
 FROM_FOLDER = Text("导入参考照片（文件夹）…", "Import reference photos (folder)…")
 FROM_ZIP = Text("导入参考照片（压缩包）…", "Import reference photos (zip)…")
@@ -142,15 +143,15 @@ class ReferenceImportDialog(QDialog):
             lines.append(t(STOPPED))
         if report.imported or report.updated:
             lines.append(t(NEXT_PRESS))
-        self._say("\n".join(lines), "warn" if report.rejected or report.stopped else "ok")
+        say(self.status, "\n".join(lines), "warn" if report.rejected or report.stopped else "ok")
         self._list(report)
 
     def _failed(self, exc: BaseException) -> None:
         self._finished()
         if isinstance(exc, StationError):  # not a folder or zip, no server link, the server unreachable
-            self._say(t(exc.text), "bad")
+            say(self.status, t(exc.text), "bad")
             return
-        self._say(t(FAILED), "bad")
+        say(self.status, t(FAILED), "bad")
         raise exc  # to the error reporter: logged with its details
 
     def _finished(self) -> None:
@@ -170,12 +171,6 @@ class ReferenceImportDialog(QDialog):
         self.table.setVisible(bool(refused))
         if refused:
             self.resize(max(self.width(), 860), 460)
-
-    def _say(self, text: str, level: str) -> None:
-        self.status.setText(text)
-        self.status.setProperty("level", level)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
 
 
 def _order(code: str) -> int:

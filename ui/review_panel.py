@@ -17,6 +17,7 @@ from ui.i18n import t
 from ui.overlay import question_titles
 from ui.photo_view import PhotoView
 from ui.scroll_column import scroll_column
+from ui.theme import say
 
 ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
@@ -142,9 +143,5 @@ class ReviewPanel(QWidget):
         return [caption.text() for caption, view in self.beside if view.isVisible()]
 
     def _show_identity(self, shot: Shot) -> None:
-        worst = worst_level(shot.identity)
-        self.identity.setText("\n".join(t(check.said) for check in shot.identity))
-        self.identity.setProperty("level", LEVEL.get(worst, "info"))
-        self.identity.style().unpolish(self.identity)
-        self.identity.style().polish(self.identity)
-        self.identity.setVisible(bool(shot.identity))
+        said = "\n".join(t(check.said) for check in shot.identity)  # nothing compared: no line
+        say(self.identity, said, LEVEL.get(worst_level(shot.identity), "info"))
