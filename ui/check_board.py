@@ -4,13 +4,12 @@ the chips keeps its place while empty, so nothing below it (the shutter) moves e
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from station.compliance.messages import TITLES
 from station.compliance.results import CHECK_IDS, FAIL, LOOK, Analysis
 from station.i18n import Text
+from ui.elided_label import ElidedLabel
 from ui.i18n import t
 from ui.theme import say
 
@@ -59,7 +58,7 @@ def _kept_when_hidden(label: QLabel) -> QLabel:
     return label
 
 
-class Chip(QLabel):
+class Chip(ElidedLabel):
     """One check's mark and short name, cut with … only where a font is wider than planned (the full name is its
     tooltip)."""
 
@@ -67,21 +66,11 @@ class Chip(QLabel):
         super().__init__()
         self.setObjectName("checkChip")
         self.setToolTip(title)
-        self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.full_text = ""
 
     def show_result(self, text: str, level: str) -> None:
         if (text, level) != (self.full_text, self.property("level")):
-            self.full_text = text
             say(self, text, level)  # restyled first: a failing check's bold name is measured bold
-            self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.ElideRight, self.contentsRect().width()))
+            self.show_text(text)
 
 
 class CheckBoard(QWidget):

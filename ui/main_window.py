@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout,
-    QWidget,
+    QSizePolicy, QWidget,
 )
 
 from station.camera.discovery import list_cameras
@@ -249,28 +249,30 @@ class MainWindow(QMainWindow):
         return label
 
     def _build_layout(self) -> None:
-        # The student's card scrolls when a small laptop screen cannot hold everything; the code field, the
-        # messages, the shutter and the next student stay in view.
+        # The student's card (name, numbers, status, fee) is always whole in sight on a small laptop screen: the
+        # messages that come and go (the F4 question, what was said, warnings) share the room left between it and
+        # the check board, and scroll there when they pile up. The board, the shutter and the next student stay put.
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(4)
         side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
-        side.addWidget(scroll_column(self.card), 1)
-        side.addWidget(self.pay_button)
-        # the check board sits on the shutter, below the messages that come and go: the card's scroll area gives up
-        # a message's height, so the board and the shutter stay where they are (until the card is at its smallest)
-        for widget in (self.offer, self.message, self.warnings, self.check_board, self.shutter_button,
-                       self.retake_button):
+        self.card.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        side.addWidget(self.card)
+        buttons = QHBoxLayout()  # undo beside the fee's button, shown only after a mark: no row of its own to take
+        buttons.addWidget(self.pay_button, 1)
+        buttons.addWidget(self.undo_absent_button, 1)
+        side.addLayout(buttons)
+        self.message_area = scroll_column(self.offer, self.message, self.warnings)  # the question on top
+        # no minimum of its own: on a screen shorter still, it gives way before the window grows past the screen
+        self.message_area.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
+        side.addWidget(self.message_area, 1)
+        for widget in (self.check_board, self.shutter_button, self.retake_button):
             side.addWidget(widget)
         nxt = QHBoxLayout()
         nxt.addWidget(self.next_label, 1)
         nxt.addWidget(self.absent_button)
         side.addLayout(nxt)
-        undo = QHBoxLayout()  # a row of its own, shown only after a mark, so the next name is never cut short
-        undo.addStretch(1)
-        undo.addWidget(self.undo_absent_button)
-        side.addLayout(undo)
         panel = QWidget()
         panel.setLayout(side)
         panel.setFixedWidth(420)

@@ -1,5 +1,5 @@
 """A column of widgets that scrolls when a small laptop screen cannot hold it, so what stays outside it (the
-shutter, the review buttons, the messages) is always in view."""
+student card, the shutter, the review buttons) is always in view."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The student the station believes is in front of it: name big, identifiers beside it, two to a row so the whole
-card stays in sight above the checks on a 1280x720 laptop."""
+card stays in sight above the checks on a 1280x720 laptop. A long college or major is cut with … rather than
+wrapped: the card keeps its height whatever the messages below it say (they scroll in their own area)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 from station.i18n import Text
 from station.identify.identify import Identification
 from station.roster.idnumber import mask
+from ui.elided_label import ElidedLabel
 from ui.i18n import t
 from ui.theme import BAD, MUTED, OK
 
 # caption and value pairs, two to a row, what a photographer looks at first on top (whose turn, the ID number to
-# compare with the card, paid or not): a long college or major wraps in the last row and moves nothing above it
+# compare with the card, paid or not); a long college or major is cut with … in the last row (whole in its tooltip)
 ROWS: tuple[tuple[tuple[str, Text], ...], ...] = (
     (("student_no", Text("学号", "No.")), ("class_name", Text("班级", "Class"))),
     (("id_number", Text("证件号", "ID")), ("status", Text("状态", "Status"))),
@@ -21,6 +23,7 @@ ROWS: tuple[tuple[tuple[str, Text], ...], ...] = (
     (("college", Text("学院", "College")), ("major", Text("专业", "Major"))),
 )
 NUMBERS = ("student_no", "id_number")
+ONE_LINE = ("college", "major")
 CAPTURED = Text("已拍摄（{n} 版）", "photographed ×{n}")
 NOT_CAPTURED = Text("未拍摄", "not photographed")
 PAY_KEY = Text("{fee}（F6 登记）", "{fee} (F6 to record)")
@@ -46,10 +49,10 @@ class StudentCard(QFrame):
             for column, (key, label) in enumerate(pairs):
                 caption = QLabel(t(label))
                 caption.setStyleSheet(f"color: {MUTED}")
-                value = QLabel("—")
+                value = ElidedLabel() if key in ONE_LINE else QLabel()
                 value.setObjectName(f"value_{key}")
-                # a long college or major name wraps inside its half of the card; a number is never cut or broken
-                value.setWordWrap(key not in NUMBERS)
+                # a status or fee wraps inside its part of the card; a number is never cut or broken
+                value.setWordWrap(key not in NUMBERS + ONE_LINE)
                 grid.addWidget(caption, row, 2 * column, Qt.AlignTop)
                 grid.addWidget(value, row, 2 * column + 1, 1, 3 if len(pairs) == 1 else 1, Qt.AlignTop)
                 self.values[key] = value
@@ -73,7 +76,7 @@ class StudentCard(QFrame):
             "status": t(CAPTURED.format(n=status.versions)) if status.captured else t(NOT_CAPTURED),
         }
         for key, value in shown.items():
-            self.values[key].setText(value)
+            self._show(key, value)
 
     def show_fee(self, fee: Text, paid: bool) -> None:
         """Paid (green) or not paid (red, with the key that records it), as the capture session says."""
@@ -83,9 +86,17 @@ class StudentCard(QFrame):
 
     def clear(self) -> None:
         self._show_name(t(NOBODY), nobody=True)
-        for value in self.values.values():
-            value.setText("—")
+        for key, value in self.values.items():
+            self._show(key, "—")
             value.setStyleSheet("")
+
+    def _show(self, key: str, text: str) -> None:
+        value = self.values[key]
+        if isinstance(value, ElidedLabel):
+            value.show_text(text)
+            value.setToolTip(text)
+        else:
+            value.setText(text)
 
     def _show_name(self, text: str, nobody: bool) -> None:
         """A name big; the prompt for nobody smaller and grey (in English it took three lines at the name's size
