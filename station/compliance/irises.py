@@ -15,6 +15,8 @@ import pathlib
 import cv2
 import numpy as np
 
+from station.compliance.onnx_session import one_thread_session
+
 # Face mesh ids: per eye (image-left first), the iris centre, its four edge points and the eyelid contour.
 IRISES = ((468, (469, 470, 471, 472)), (473, (474, 475, 476, 477)))
 EYELIDS = ((33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246),
@@ -62,12 +64,7 @@ class LensModel:
     """The network over `eye_patches`, as training/train_coloured_lenses.py exported it."""
 
     def __init__(self, path: pathlib.Path) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = one_thread_session(path)
 
     @classmethod
     def load(cls, models_dir: pathlib.Path) -> "LensModel | None":

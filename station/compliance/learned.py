@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from station.compliance.onnx_session import one_thread_session
 from station.image_io import as_bgr
 from station.face import Face
 from models import MANIFEST, MODELS_DIR, model_path
@@ -254,13 +255,8 @@ class RegionModel:
     """One ONNX model and the region it scores."""
 
     def __init__(self, path: pathlib.Path) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
-        options.inter_op_num_threads = 1
         self.info = ModelInfo.read(path)
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = one_thread_session(path)
 
     @property
     def cost(self) -> int:
