@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -32,6 +32,25 @@ KEYS = (
 )
 
 
+SIZE = QSize(600, 560)  # the list whole in both languages, the window's inside
+
+
+def frame_margins(window: QWidget) -> QMargins:
+    """The window manager's frame around a window: zero without one (a bare kiosk) and until it has framed it."""
+    frame, inside = window.frameGeometry(), window.geometry()
+    return QMargins(inside.left() - frame.left(), inside.top() - frame.top(), frame.right() - inside.right(),
+                    frame.bottom() - inside.bottom())
+
+
+def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins) -> QRect:
+    """The frame, title bar included, of a window whose inside is `size` and frame `margins`, to the right of the
+    `anchor` frame where `screen` has room, else against its right edge, shrunk to fit it: wholly on the screen."""
+    outer = size.grownBy(margins).boundedTo(screen.size())
+    x = anchor.right() + 1 if anchor.right() + outer.width() < screen.right() else screen.right() + 1 - outer.width()
+    y = min(max(anchor.top(), screen.top()), screen.bottom() + 1 - outer.height())
+    return QRect(QPoint(max(x, screen.left()), y), outer)
+
+
 class HelpWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Tool)  # stays beside the station, never takes the keyboard from it
@@ -57,19 +76,21 @@ class HelpWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table)
-        self.resize(600, 560)
+        self.resize(SIZE)
 
-    def place_beside(self, anchor: QWidget) -> None:
+    def show_beside(self, anchor: QWidget) -> None:
         """To the right of the station's window where the screen has room, else against the screen's right edge:
-        always wholly on the screen (opened at Qt's default place it reached below a 1000 px screen's edge)."""
+        always wholly on the screen, title bar included. Placed before it is shown: a window manager then puts the
+        frame itself there (moved once shown, openbox took the place for the window's inside, before it had framed
+        the window, and its title bar stood above the screen's top)."""
         screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
-        border = self.frameGeometry().size() - self.size()  # the window manager's frame, known once shown
-        outer = (self.size() + border).boundedTo(screen.size())
-        frame = anchor.frameGeometry()
-        x = frame.right() + 1 if frame.right() + outer.width() < screen.right() else screen.right() + 1 - outer.width()
-        y = min(max(frame.top(), screen.top()), screen.bottom() + 1 - outer.height())
-        self.resize(outer - border)
-        self.move(max(x, screen.left()), y)
+        margins = frame_margins(self)
+        if margins.isNull():  # never framed yet: the station's own frame is the best guess at this one's
+            margins = frame_margins(anchor)
+        frame = beside(anchor.frameGeometry(), screen, SIZE, margins)
+        self.resize(frame.size().shrunkBy(margins))
+        self.move(frame.topLeft())  # a window's position is its frame's
+        self.show()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:  # a window manager's close button may not be there (a bare kiosk)

@@ -635,8 +635,7 @@ class MainWindow(QMainWindow):
         if self.help_window.isVisible():
             self.help_window.close()
             return
-        self.help_window.show()
-        self.help_window.place_beside(self)  # once shown, its frame's size is known
+        self.help_window.show_beside(self)
         self.help_window.raise_()
 
     def _set_full_names(self, full: bool) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QMargins, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from ui.help_window import HelpWindow
+from ui.help_window import SIZE, HelpWindow, beside, frame_margins
 from ui.i18n import language, set_language
 from ui.theme import apply_theme
 
@@ -68,3 +68,29 @@ def test_every_key_is_read_whole_in_english_too(qtbot) -> None:
         app.setStyleSheet(before[1])
         app.setFont(before[2])
     assert table.item(2, 1).text().startswith("Accept the photo") and not cut
+
+
+def test_the_key_list_is_placed_by_its_frame_title_bar_included(qtbot) -> None:
+    """Under a window manager the list's frame, title bar included, is wholly on the screen (openbox on a 1366x768
+    laptop: a 20 px title bar, 1 px sides, a 5 px bottom handle; the list was placed by its inside and its title bar
+    stood above the screen's top, with its close button)."""
+    openbox = QMargins(1, 20, 1, 5)
+    laptop = QRect(0, 0, 1366, 768)
+    frame = beside(laptop, laptop, SIZE, openbox)  # beside a maximised station: against the screen's right edge
+    assert laptop.contains(frame) and frame.top() == 0 and frame.right() == laptop.right()
+    assert frame.marginsRemoved(openbox).size() == SIZE  # the inside whole, the title bar above it on the screen
+    assert beside(QRect(9, 20, 702, 525), laptop, SIZE, openbox).topLeft() == QPoint(711, 20)  # room to the right
+    short = QRect(0, 30, 1366, 560)  # a short screen below a top panel: the frame shrinks to it, the inside more
+    frame = beside(laptop, short, SIZE, openbox)
+    assert frame == short.adjusted(1366 - 602, 0, 0, 0) and frame.marginsRemoved(openbox).height() == 560 - 25
+    # the real window (offscreen: Qt's own 2 px frame, the station's the same): where it was asked to be
+    anchor = HelpWindow()  # any window will do as the station's
+    qtbot.addWidget(anchor)
+    anchor.setGeometry(0, 0, 1000, 700)
+    anchor.show()
+    shown = HelpWindow()
+    qtbot.addWidget(shown)
+    shown.show_beside(anchor)
+    screen = anchor.screen().availableGeometry()
+    assert shown.isVisible() and screen.contains(shown.frameGeometry())
+    assert shown.frameGeometry() == beside(anchor.frameGeometry(), screen, SIZE, frame_margins(shown))
