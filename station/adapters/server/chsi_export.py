@@ -20,7 +20,6 @@ from station.storage.atomic import write_atomic
 from station.storage.envelope import EnvelopeError
 from station.spreadsheet import csv_rows
 
-NAME_BY = ("id_number", "student_no")
 CHSI_SIZE = (480, 640)
 
 NOT_CHSI = Text("照片不是 480x640 的 JPEG（{detail}），未导出。", "The photo is not a 480x640 JPEG ({detail}); not exported.")
