@@ -24,7 +24,9 @@ IMPORT_TITLE = Text("导入名单", "Import roster")
 SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
                "{imported} added, {updated} updated, {unchanged} unchanged, rows rejected: {rejected}")
-HEADERS = (Text("位置", "Where"), Text("学号", "Student no."), Text("原因", "Reason"))
+# who the row is (its number, when readable, and name), so the photographer knows whom to ask; the reason last, wide
+HEADERS = (Text("位置", "Where"), Text("学号", "Student no."), Text("姓名", "Name"), Text("原因", "Reason"))
+REASON = len(HEADERS) - 1
 SLOT_HEADERS = (Text("班级（勾选即已排定）", "Class (ticked: scheduled)"), Text("开始", "Start"), Text("结束", "End"))
 SCHEDULE_EXPLAIN = Text("勾选班级并设定它的采集时段；排队屏按时段顺序叫号，未排定的班级排在最后。",
                         "Tick a class and set its capture slot; the queue screen calls classes in slot order, "
@@ -40,17 +42,18 @@ class ImportReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(t(SUMMARY.format(imported=report.imported, updated=report.updated,
                                                  unchanged=report.unchanged, rejected=len(report.rejected)))))
-        self.table = QTableWidget(len(report.rejected), 3)
+        self.table = QTableWidget(len(report.rejected), len(HEADERS))
         self.table.setHorizontalHeaderLabels([t(h) for h in HEADERS])
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(REASON, QHeaderView.Stretch)
         self.table.verticalHeader().hide()  # its 1, 2, 3 beside "row 2" would read as a second row number
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setWordWrap(True)  # a reason says how to fix the row: all of it must show
         for row, rejected in enumerate(report.rejected):
-            for column, value in enumerate((t(rejected.where()), rejected.student_no, t(rejected.reason))):
+            for column, value in enumerate((t(rejected.where()), rejected.student_no, rejected.name,
+                                            t(rejected.reason))):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(REASON, QHeaderView.Stretch)
         self.table.setVisible(bool(report.rejected))
         layout.addWidget(self.table)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok)

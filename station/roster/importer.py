@@ -73,13 +73,14 @@ class Rejected:
     student_no: str
     reason: Text
     sheet: str = ""  # named when the workbook has students on several sheets, as row numbers repeat
+    name: str = ""  # whom the row is about, as the file spells it: a row without a readable number is still someone
 
     def where(self) -> Text:
         return where(self.sheet, self.row)
 
     def to_json(self, lang: str | None = None) -> dict:
         reason = self.reason.get(lang)
-        return {"row": self.row, "student_no": self.student_no,
+        return {"row": self.row, "student_no": self.student_no, "name": self.name,
                 "reason": f"{self.where().get(lang)}: {reason}" if self.sheet else reason}
 
 
@@ -133,7 +134,7 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
         for row in rows:
             if row in problems:
                 report.rejected.append(Rejected(row.number, row.record.get("student_no", ""), problems[row],
-                                                row.sheet if several_sheets else ""))
+                                                row.sheet if several_sheets else "", row.record.get("name", "")))
                 continue
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)

@@ -154,11 +154,13 @@ def test_cli_json_contract(home: Path, tmp_path: Path) -> None:
     [report] = json_lines(result)
     assert set(report) == {"imported", "updated", "unchanged", "rejected"}
     assert (report["imported"], report["updated"], report["unchanged"]) == (3, 0, 0)
-    assert report["rejected"] == [{"row": 5, "student_no": "2021005", "reason": "身份证号校验位错误（可能有数字录错）"}]
+    assert report["rejected"] == [{"row": 5, "student_no": "2021005", "name": "赵六",
+                                   "reason": "身份证号校验位错误（可能有数字录错）"}]
     again = json_lines(run_cli("roster", "import", str(path), "--json", home=home))[0]
     assert (again["imported"], again["unchanged"]) == (0, 3)
     said = run_cli("roster", "import", str(path), "--lang", "en", home=home).stdout.decode("utf-8")
     assert said.splitlines()[0] == "0 added, 0 updated, 3 unchanged, rows rejected: 1"  # not "1 rows rejected"
+    assert said.splitlines()[1] == "  row 5 2021005 赵六: ID number check digit is wrong (a digit was probably mistyped)"
 
 
 def test_cli_refuses_an_unreadable_file_with_a_message(home: Path, tmp_path: Path) -> None:

@@ -82,10 +82,11 @@ def test_formulas_a_script_wrote_are_refused_by_cell(home: Path, tmp_path: Path,
     assert result.returncode == 0, result.stderr.decode()
     [report] = json_lines(result)
     assert report["rejected"] == [
-        {"row": 3, "student_no": "", "reason": f"单元格 A3 是未计算的公式：{SAVE}"},  # XlsxWriter's 0 is no number
-        {"row": 4, "student_no": "2021003", "reason": f"单元格 B4 是未计算的公式：{SAVE}"},
-        {"row": 5, "student_no": "2021004", "reason": f"单元格 D5 是未计算的公式：{SAVE}"},
-        {"row": 6, "student_no": "2021005", "reason": f"单元格 D6 是未计算的公式：{SAVE}"},
+        # XlsxWriter's 0 is no number: the name says who the row is
+        {"row": 3, "student_no": "", "name": "李四", "reason": f"单元格 A3 是未计算的公式：{SAVE}"},
+        {"row": 4, "student_no": "2021003", "name": "", "reason": f"单元格 B4 是未计算的公式：{SAVE}"},
+        {"row": 5, "student_no": "2021004", "name": "赵六", "reason": f"单元格 D5 是未计算的公式：{SAVE}"},
+        {"row": 6, "student_no": "2021005", "name": "钱七", "reason": f"单元格 D6 是未计算的公式：{SAVE}"},
     ]
     assert report["imported"] == 1  # row 2: its formula is in a column the roster does not read
     english = json_lines(run_cli("--lang", "en", "roster", "import", str(path), "--json", home=home))[0]

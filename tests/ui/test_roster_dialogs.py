@@ -6,13 +6,16 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from station.adapters.demo import DEMO_DIR
 from station.roster import schedule
 from station.roster.importer import import_roster
-from ui.roster_dialogs import ImportReportDialog, ScheduleDialog
+from tests.roster.test_uncalculated_formulas import write_roster
+from ui.i18n import language, set_language
+from ui.roster_dialogs import REASON, ImportReportDialog, ScheduleDialog
 
 
 def slot_editor(station) -> ScheduleDialog:
@@ -27,7 +30,7 @@ def test_import_report_dialog_lists_rejected_rows(qtbot, station, tmp_path: Path
     dialog = ImportReportDialog(import_roster(station.db, path))
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 0).text() == "第 2 行" and "校验位" in dialog.table.item(0, 2).text()
+    assert dialog.table.item(0, 0).text() == "第 2 行" and "校验位" in dialog.table.item(0, REASON).text()
 
 
 def test_import_report_shows_each_reason_whole_and_read_only(qtbot, station, tmp_path: Path) -> None:
@@ -39,9 +42,9 @@ def test_import_report_shows_each_reason_whole_and_read_only(qtbot, station, tmp
     dialog.resize(420, 300)  # narrower than the reason
     dialog.show()
     qtbot.waitExposed(dialog)
-    table, reason = dialog.table, dialog.table.item(0, 2).text()
+    table, reason = dialog.table, dialog.table.item(0, REASON).text()
     assert reason.endswith("请把该列设为文本后重新导出")
-    width = table.columnWidth(2) - 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) - 2
+    width = table.columnWidth(REASON) - 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) - 2
     needed = table.fontMetrics().boundingRect(0, 0, width, 10_000, Qt.TextWordWrap, reason).height()
     assert needed > table.fontMetrics().height()  # wrapped onto more lines
     qtbot.waitUntil(lambda: table.rowHeight(0) >= needed, timeout=1_000)  # all shown, once the columns settled
@@ -56,8 +59,8 @@ def test_a_reason_that_fits_on_one_line_takes_one_line(qtbot, station, tmp_path:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
-    table, reason = dialog.table, dialog.table.item(0, 2).text()
-    assert table.fontMetrics().horizontalAdvance(reason) < table.columnWidth(2) - 20  # one line at this width
+    table, reason = dialog.table, dialog.table.item(0, REASON).text()
+    assert table.fontMetrics().horizontalAdvance(reason) < table.columnWidth(REASON) - 20  # one line at this width
     qtbot.waitUntil(lambda: table.rowHeight(0) < 2 * table.fontMetrics().height(), timeout=1_000)
 
 
@@ -78,6 +81,35 @@ def test_the_english_summary_reads_right_for_one_rejected_row(qtbot, station, tm
     qtbot.addWidget(dialog)
     summary = dialog.findChildren(QLabel)[0].text()
     assert summary == "0 added, 0 updated, 0 unchanged, rows rejected: 1"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_row_says_whose_it_is(qtbot, station, tmp_path: Path, lang: str) -> None:
+    """Seen on the walk: a row refused for its 学号 (a formula Excel never calculated) showed only 第 5 行 and the
+    reason; nothing said it was 赵雨桐's. The name is read from the row itself, in a workbook as openpyxl writes it."""
+    path = write_roster(tmp_path / "名单.xlsx", [
+        ["2030001", "甲", "新班", "", ""],
+        ['=TEXT(2030002,"0")', "赵雨桐", "新班", "", ""],  # no 学号 to show: the name is all that says who it is
+        ["2030003", "欧阳晓雯", "新班", '=UPPER("cjm3")', ""],
+    ])
+    before = language()
+    try:
+        set_language(lang)
+        dialog = ImportReportDialog(import_roster(station.db, path))
+    finally:
+        set_language(before)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    headers = [table.horizontalHeaderItem(column).text() for column in range(table.columnCount())]
+    assert headers[1:] == (["学号", "姓名", "原因"] if lang == "zh" else ["Student no.", "Name", "Reason"])
+    shown = [[table.item(row, column).text() for column in range(REASON)] for row in range(table.rowCount())]
+    assert shown == ([["第 3 行", "", "赵雨桐"], ["第 4 行", "2030003", "欧阳晓雯"]] if lang == "zh"
+                     else [["row 3", "", "赵雨桐"], ["row 4", "2030003", "欧阳晓雯"]])
+    name_width = max(table.fontMetrics().horizontalAdvance(text) for text in ("赵雨桐", "欧阳晓雯", headers[2]))
+    assert table.columnWidth(2) > name_width  # the name whole, never cut
+    assert table.item(0, REASON).text().startswith(("单元格 A3", "Cell A3"))
 
 
 def test_schedule_dialog_saves_slots_and_refuses_an_end_before_the_start(qtbot, station, monkeypatch) -> None:

@@ -51,8 +51,8 @@ def _import(args: argparse.Namespace) -> int:
     )
     print(summary.get(station.lang))
     for rejected in report.rejected:
-        number = f" {rejected.student_no}" if rejected.student_no else ""
-        print(f"  {rejected.where().get(station.lang)}{number}: {rejected.reason.get(station.lang)}")
+        who = "".join(f" {part}" for part in (rejected.student_no, rejected.name) if part)
+        print(f"  {rejected.where().get(station.lang)}{who}: {rejected.reason.get(station.lang)}")
     return 0
 
 
