@@ -47,3 +47,11 @@ def test_a_table_is_saved_whole_or_not_at_all(classes: Station) -> None:
     assert schedule.slots(classes.db) == before  # neither the good slot nor the clearing
     schedule.save_slots(classes.db, [good], ["计科02"])
     assert schedule.slots(classes.db) == [good]
+
+
+def test_the_calling_order_of_classes_is_the_students_order(classes: Station) -> None:
+    """class_order asks the database for the classes alone: the same order as walking every student in queue order."""
+    schedule.set_slot(classes.db, Slot("计科03", dt.datetime(2030, 1, 2, 8), dt.datetime(2030, 1, 2, 9)))
+    schedule.set_slot(classes.db, Slot("没有学生的班", dt.datetime(2030, 1, 2, 7), dt.datetime(2030, 1, 2, 8)))
+    walked = list(dict.fromkeys(s.class_name for s in schedule.ordered_students(classes.db)))
+    assert schedule.class_order(classes.db) == walked == ["计科03", "计科02", "计科01"]
