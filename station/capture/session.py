@@ -279,7 +279,8 @@ class CaptureSession:
         return self.workflow.step
 
     @property
-    def student(self):
+    def student(self) -> Student | None:
+        """The student on the card: whom the shutter photographs (in review, whose photo it is)."""
         return self.workflow.student
 
     def identify(self, payload: str) -> Identification:
