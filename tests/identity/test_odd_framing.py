@@ -1,0 +1,80 @@
+"""Faces framed as people hand them in: a head filling an ID photo, a photo lying on its side, a small face in a big
+photo. Each must be found and compared as the upright, ordinary photo of the same person is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.identity.embedder import FaceEmbedder
+from station.identity.references import check_photo
+from station.identity.verify import SAME_THRESHOLD
+from tests.cli import json_lines, run_cli
+from tests.identity.faces import photos_of
+
+PEOPLE = ("Colin_Powell", "Ariel_Sharon", "Alan_Greenspan", "Hugo_Chavez", "Jean_Chretien", "Tony_Blair")
+
+
+@pytest.fixture(scope="module")
+def embedder() -> FaceEmbedder:
+    return FaceEmbedder()
+
+
+def close_up(embedder: FaceEmbedder, photo: Path) -> np.ndarray:
+    """The head cut out tight (the face box and a sixth of it around, 3:4) and enlarged to 1200x1600, as an
+    enrolment photo scanned at high resolution shows it."""
+    image = cv2.imread(str(photo))
+    x, y, width, _ = embedder.embed(image).box
+    centre_x, centre_y, half = x + width / 2, y + width / 2, width * 0.65
+    top, left = max(0, round(centre_y - half * 4 / 3)), max(0, round(centre_x - half))
+    head = image[top:round(centre_y + half * 4 / 3), left:round(centre_x + half)]
+    return cv2.resize(head, (1200, 1600), interpolation=cv2.INTER_CUBIC)
+
+
+def small_in_big(photo: Path) -> np.ndarray:
+    """The photo shrunk so its face is about 40 px wide, in a 3000x4000 frame (a phone photo taken from afar): 13 px
+    at the 1280 px YuNet first searches, too small for it."""
+    canvas = np.full((4000, 3000, 3), (200, 120, 60), np.uint8)
+    canvas[1800:1900, 1400:1500] = cv2.resize(cv2.imread(str(photo)), (100, 100), interpolation=cv2.INTER_AREA)
+    return canvas
+
+
+def test_a_head_filling_the_frame_is_one_face_the_same_person(faces_dir: Path, embedder: FaceEmbedder) -> None:
+    for person in PEOPLE:
+        first, second = photos_of(faces_dir, person)[:2]
+        close = close_up(embedder, first)
+        found = embedder.faces(close)
+        assert found and not [f for f in found[1:] if f.width >= 0.3 * found[0].width], person
+        assert 700 < found[0].width < 1200, person  # the head itself, in the image's pixels
+        reference = check_photo(embedder, close)  # a reference photo: exactly one face, big enough
+        assert isinstance(reference, np.ndarray), (person, reference)
+        assert float(reference @ embedder.embed(cv2.imread(str(second))).vector) >= SAME_THRESHOLD, person
+
+
+def test_a_photo_saved_on_its_side_or_upside_down_is_compared_upright(faces_dir: Path,
+                                                                       embedder: FaceEmbedder) -> None:
+    for person in PEOPLE[:2]:
+        first, second = photos_of(faces_dir, person)[:2]
+        other = embedder.embed(cv2.imread(str(second))).vector
+        upright = embedder.embed(cv2.imread(str(first))).vector
+        for turns in (1, 2, 3):
+            turned = embedder.embed(np.ascontiguousarray(np.rot90(cv2.imread(str(first)), turns))).vector
+            assert float(turned @ upright) > 0.95 and float(turned @ other) >= SAME_THRESHOLD, (person, turns)
+
+
+def test_verify_finds_a_close_up_a_turned_photo_and_a_small_face(faces_dir: Path, embedder: FaceEmbedder,
+                                                                  home: Path, tmp_path: Path) -> None:
+    first, second = photos_of(faces_dir, "Colin_Powell")[:2]
+    cv2.imwrite(str(tmp_path / "证件照 特写.jpg"), close_up(embedder, first))
+    cv2.imwrite(str(tmp_path / "侧卧.jpg"), np.rot90(cv2.imread(str(first))))  # no EXIF orientation to help
+    cv2.imwrite(str(tmp_path / "远景.jpg"), small_in_big(first))
+    (tmp_path / "pairs.csv").write_text("a,b\n" + "".join(f"{name},{second}\n" for name in
+                                                        ("证件照 特写.jpg", "侧卧.jpg", "远景.jpg")), encoding="utf-8")
+
+    run = run_cli("verify", "--pairs", str(tmp_path / "pairs.csv"), "--json", home=home)
+
+    lines = json_lines(run)
+    assert run.returncode == 0 and [line.get("same") for line in lines] == [True, True, True], lines
