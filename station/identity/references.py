@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
 import uuid
 import zipfile
@@ -113,7 +114,7 @@ def source_entries(path: Path) -> Counted:
         with zipfile.ZipFile(path) as archive:
             infos = sorted((i for i in archive.infolist()
                             if not i.is_dir() and Path(i.filename).suffix.lower() in IMAGE_SUFFIXES),
-                           key=lambda i: i.filename)
+                           key=_zip_name)
     except (OSError, zipfile.BadZipFile) as exc:
         raise StationError(UNREADABLE_SOURCE.format(path=path)) from exc
     return Counted(len(infos), _zip_entries(path, infos))
@@ -136,12 +137,30 @@ def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:
     with zipfile.ZipFile(path) as archive:
         for info in infos:
             if info.file_size > MAX_ENTRY_BYTES:
-                yield info.filename, None
+                yield _zip_name(info), None
                 continue
             try:
-                yield info.filename, archive.read(info)
+                yield _zip_name(info), archive.read(info)
             except (OSError, zipfile.BadZipFile, RuntimeError):  # damaged or encrypted entry
-                yield info.filename, b""
+                yield _zip_name(info), b""
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """An entry's name as its writer meant it. Without the UTF-8 flag the zip format says code page 437, which is
+    how zipfile reads it; but Windows' 发送到 → 压缩文件夹 and Chinese zip tools write the system's GBK there, and
+    macOS UTF-8: 张三.jpg would read ╒┼╚².jpg and match no 照片 column."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:  # zipfile was told another encoding
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
 
 
 PHOTO_ALIASES = {"student_no": ALIASES["student_no"], "photo": ("照片", "照片文件", "照片文件名", "相片", "photo", "photofile")}
@@ -168,17 +187,41 @@ def photo_column(roster: Path) -> dict[str, str]:
     return names
 
 
+_NUMBER = re.compile(r"[0-9A-Za-z]+")
+_SEPARATORS = re.compile(r"[\s_\-.,，、()（）\[\]【】]+")
+
+
 def match_student(db: sqlite_utils.Database, name: str, photo_names: dict[str, str] | None = None) -> list[str]:
     """Student numbers the file belongs to: named in the roster's 照片 column, else whose student number or
-    ID number (ignoring x/X) is the file's name."""
+    ID number (ignoring x/X) is the file's name, or is in it beside the student's name."""
     base = Path(name).name.lower()
     listed = (photo_names or {}).get(base) or (photo_names or {}).get(Path(base).stem)
     if listed:
         return [listed] if store.get_student(db, listed) else []
     stem = Path(name).stem.strip()
-    found = {s.student_no for s in store.find_by(db, "student_no", stem)}
-    found |= {s.student_no for s in store.find_by(db, "id_number", stem, ignore_case=True)}
-    return sorted(found)
+    return sorted(_numbered(db, stem) or _numbered_and_named(db, stem))
+
+
+def _numbered(db: sqlite_utils.Database, number: str) -> set[str]:
+    found = {s.student_no for s in store.find_by(db, "student_no", number)}
+    return found | {s.student_no for s in store.find_by(db, "id_number", number, ignore_case=True)}
+
+
+def _name_of(db: sqlite_utils.Database, student_no: str) -> str:
+    student = store.get_student(db, student_no)
+    return _SEPARATORS.sub("", student.name) if student else ""
+
+
+def _numbered_and_named(db: sqlite_utils.Database, stem: str) -> set[str]:
+    """学号_姓名.jpg, 姓名 学号.jpg, 2021001张三.jpg (how schools and photo studios name them): a student's number
+    or ID number in the name, and beside it nothing else or that student's own name. Another name beside the
+    number matches nobody: the file may be misnamed, and a wrong reference photo is worse than none."""
+    for number in _NUMBER.findall(stem):
+        rest = _SEPARATORS.sub("", stem.replace(number, "", 1))
+        found = {no for no in _numbered(db, number) if not rest or rest == _name_of(db, no)}
+        if found:
+            return found
+    return set()
 
 
 def check_photo(embedder: FaceEmbedder, image: np.ndarray | None) -> np.ndarray | Unusable:

@@ -1,0 +1,72 @@
+"""Reference photos named as schools and zip tools name them: 学号_姓名.jpg, and Chinese names in a zip made on
+Windows (GBK, without the UTF-8 flag)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from station.identity.embedder import FaceEmbedder
+from station.identity.references import import_reference_photos
+from station.storage.envelope import public_key_to_b64
+from station.storage.server_link import save_link
+from station.storage.station_key import unlock_station_key
+from tests.identity.faces import photos_of
+from tests.roster_kit import station_with_roster
+
+PASSPHRASE = "correct horse battery staple"
+ROSTER = "学号,姓名,班级\n2021001,林晓雯,计科2101\n2021002,陈浩然,计科2101\n2021003,王芳,计科2101\n".encode()
+
+
+class _WindowsName(zipfile.ZipInfo):
+    """An entry named in GBK without the UTF-8 flag, as Windows' 压缩文件夹 and Chinese zip tools write it."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+@pytest.fixture
+def station(tmp_path: Path):
+    station = station_with_roster(tmp_path / "home", tmp_path, ROSTER)
+    save_link(station.db, station_id="st1", public_key=public_key_to_b64(X25519PrivateKey.generate().public_key()))
+    yield station
+    station.close()
+
+
+@pytest.fixture(scope="module")
+def embedder() -> FaceEmbedder:
+    return FaceEmbedder()
+
+
+def test_a_number_beside_the_student_s_own_name_finds_the_student(faces_dir: Path, tmp_path: Path, station,
+                                                                   embedder: FaceEmbedder) -> None:
+    folder = tmp_path / "photos"
+    (folder / "计科2101").mkdir(parents=True)
+    photo = photos_of(faces_dir, "Colin_Powell")[0].read_bytes()
+    (folder / "计科2101" / "2021001_林晓雯.jpg").write_bytes(photo)
+    (folder / "计科2101" / "陈浩然 2021002.jpg").write_bytes(photos_of(faces_dir, "Ariel_Sharon")[0].read_bytes())
+    (folder / "计科2101" / "2021003_李强.jpg").write_bytes(photo)  # 王芳's number, another name: misnamed
+
+    report = import_reference_photos(station, folder, unlock_station_key(station.home, PASSPHRASE).key, embedder)
+
+    assert report.imported == 2
+    assert [(r.file, r.code) for r in report.rejected] == [("计科2101/2021003_李强.jpg", "no_student")]
+
+
+def test_chinese_names_in_a_zip_made_on_windows_are_read_as_written(faces_dir: Path, tmp_path: Path, station,
+                                                                    embedder: FaceEmbedder) -> None:
+    archive = tmp_path / "参考照片.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr(_WindowsName("照片/林晓雯.jpg"), photos_of(faces_dir, "Colin_Powell")[0].read_bytes())
+        out.writestr(_WindowsName("照片/无名氏.jpg"), photos_of(faces_dir, "Ariel_Sharon")[0].read_bytes())
+    roster = tmp_path / "照片名单.csv"
+    roster.write_bytes("学号,照片\n2021001,林晓雯.jpg\n".encode("gbk"))
+
+    report = import_reference_photos(station, archive, unlock_station_key(station.home, PASSPHRASE).key, embedder,
+                                     roster=roster)
+
+    assert report.imported == 1
+    assert [(r.file, r.code) for r in report.rejected] == [("照片/无名氏.jpg", "no_student")]
