@@ -22,7 +22,6 @@ from station.capture.session import CaptureSession, SessionListener, Status
 from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, ShutterRequest, Step
 from station.compliance.results import Analysis
 from station.errors import StationError
-from station.fees.amounts import yuan
 from station.i18n import Text
 from station.identify.idcard_match import CardRead
 from station.identify.identify import Identification, Outcome
@@ -30,11 +29,10 @@ from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
 from ui.check_board import CheckBoard
 from ui.code_input import CodeInput
-from ui.file_dialogs import choose_folder
 from ui.focus_return import FocusReturn
 from ui.help_window import HelpWindow
 from ui.i18n import t
-from ui.payment_dialog import CLASS, STUDENT, PaymentDialog
+from ui.payment_dialog import pay_for_class_interactively, pay_interactively
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
 from ui.queue_window import QueueWindow
@@ -48,7 +46,7 @@ from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
 from ui.tasks import run_task
 from ui.theme import say
-from ui.upload_dialog import FailedUploadsDialog
+from ui.upload_dialog import FailedUploadsDialog, export_interactively
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
@@ -61,7 +59,6 @@ PICK_STUDENT = Text("选择学生…", "Pick a student…")
 MENU_UPLOAD = Text("上传(&U)", "&Upload")
 FAILED_UPLOADS = Text("失败的上传…", "Failed uploads…")
 EXPORT_USB = Text("导出到U盘…", "Export to USB stick…")
-EXPORT_PICK = Text("选择U盘（或要导出到的文件夹）", "Choose the USB stick (or a folder to export to)")
 CLOSE_TITLE = Text("关闭工作站？", "Close the station?")
 CLOSE_ANYWAY = Text("仍然关闭", "Close anyway")
 MENU_REPORTS = Text("报表(&B)", "Re&ports")
@@ -83,12 +80,7 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.UNPAID: Text("未缴费：请先登记缴费（F6）", "Not paid: record the payment first (F6)"),
 }
 PAY = Text("登记缴费…（F6）", "Record payment… (F6)")
-PAYMENT_RECORDED = Text("已登记：{name}{payment}", "Recorded: {name} {payment}")
 CLASS_PAYMENT = Text("班级集体缴费…", "Class pays together…")
-PICK_CLASS = Text("哪个班集体缴费？", "Which class pays together?")
-CLASS_PAID = Text("已登记 {name} 班集体缴费：{n} 人，共 {amount} 元{skipped}",
-                  "Recorded for class {name}: {n} students, {amount} yuan in all{skipped}")
-ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; the {n} who had paid already were left as they were")
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
 ABSENT = Text("下一位缺席（F3）", "Next is absent (F3)")
 MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码即可正常拍摄",
@@ -122,9 +114,6 @@ TETHER_FOLDER = Text("联机相机：{path}", "Tethered camera: {path}")
 COMFORTABLE_SIZE = (1400, 860)
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
-
-
-TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and margins beside a dialog's title
 
 
 def title(entry: Text) -> str:
@@ -500,20 +489,8 @@ class MainWindow(QMainWindow):
         self._show_step()
 
     def record_payment(self) -> None:
-        """F6: the student on the card pays; the dialog forwards to the session, which says what it refuses."""
-        student = self.session.student
-        if student is None:
-            return
-        recorded = []
-        dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), self.session.fee_price(),
-                               lambda method, amount, reason: recorded.append(
-                                   self.session.record_payment(student.student_no, method, amount, reason)), self)
-        if dialog.exec() and recorded:
-            status = self.session.fee_status(student.student_no)
-            say(self.message, t(PAYMENT_RECORDED.format(name=student.name, payment=status.describe())), "ok")
-            self._show_fee()
-            self.queue_window.refresh()
-            self._show_step()
+        """F6: the student on the card pays."""
+        self._paid(pay_interactively(self.session, self))
 
     def record_class_payment(self) -> None:
         """名单 → 班级集体缴费: the class monitor pays for everyone in the class not yet paid, one receipt later."""
@@ -521,28 +498,13 @@ class MainWindow(QMainWindow):
         if not classes:
             say(self.message, t(EMPTY_ROSTER), "bad")
             return
-        picker = QInputDialog(self)
-        picker.setWindowTitle(title(CLASS_PAYMENT))
-        picker.setLabelText(t(PICK_CLASS))
-        picker.setComboBoxItems(classes)
-        current = self.session.student
-        if current is not None:
-            picker.setTextValue(current.class_name)
-        # the box is as narrow as a class name: its title ("Class p…gether") needs room beside the frame's buttons
-        wide = picker.fontMetrics().horizontalAdvance(picker.windowTitle()) + TITLE_BAR_BUTTONS_PX
-        picker.resize(max(wide, picker.sizeHint().width()), picker.sizeHint().height())
-        if not picker.exec():
-            return
-        class_name = picker.textValue()
-        done = []
-        dialog = PaymentDialog(CLASS.format(name=class_name), self.session.fee_price(),
-                               lambda method, amount, reason: done.append(
-                                   self.session.record_class_payment(class_name, method, amount, reason)), self)
-        if dialog.exec() and done:
-            paid = done[0]
-            skipped = ALREADY_PAID.format(n=len(paid.already_paid)) if paid.already_paid else Text("", "")
-            say(self.message, t(CLASS_PAID.format(name=class_name, n=len(paid.entries), skipped=skipped,
-                                                        amount=yuan(paid.total_fen))), "ok")
+        self._paid(pay_for_class_interactively(self.session, classes, title(CLASS_PAYMENT), self))
+
+    def _paid(self, said: str) -> None:
+        """A payment was recorded (`said` says it; '' when none was): the card's fee, the queue screen and a shutter
+        that waited for it follow."""
+        if said:
+            say(self.message, said, "ok")
             self._show_fee()
             self.queue_window.refresh()
             self._show_step()
@@ -579,20 +541,7 @@ class MainWindow(QMainWindow):
 
     def export_to_usb(self) -> None:
         """The offline route, for a day when the network is down: the queue written to a stick."""
-        try:
-            self.session.check_export()  # an empty queue is said before a folder is asked for
-        except StationError as exc:
-            QMessageBox.information(self, title(EXPORT_USB), t(exc.text))
-            return
-        folder = choose_folder(self, t(EXPORT_PICK))
-        if folder is None:
-            return
-        try:
-            report = self.session.export_to(folder)
-        except StationError as exc:
-            QMessageBox.warning(self, title(EXPORT_USB), t(exc.text))
-            return
-        QMessageBox.information(self, title(EXPORT_USB), t(report.summary()))
+        export_interactively(self.session, title(EXPORT_USB), self)
 
     def print_photos(self) -> None:
         """2-inch prints of the student at the camera (or just saved) or of a class, as a PDF to print."""

@@ -8,10 +8,13 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout,
+    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QRadioButton,
+    QVBoxLayout, QWidget,
 )
 
+from station.capture.session import CaptureSession
 from station.errors import StationError
+from station.fees.amounts import yuan
 from station.fees.ledger import Method
 from station.i18n import Text
 from ui.i18n import t
@@ -26,6 +29,12 @@ REASON = Text("原因", "Reason")
 REASON_HINT = Text("免费时必填，如：学校减免", "required if free, e.g. school waiver")
 RECORD = Text("登记（回车）", "Record (Enter)")
 CANCEL = Text("取消（Esc）", "Cancel (Esc)")
+RECORDED = Text("已登记：{name}{payment}", "Recorded: {name} {payment}")
+PICK_CLASS = Text("哪个班集体缴费？", "Which class pays together?")
+CLASS_PAID = Text("已登记 {name} 班集体缴费：{n} 人，共 {amount} 元{skipped}",
+                  "Recorded for class {name}: {n} students, {amount} yuan in all{skipped}")
+ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; the {n} who had paid already were left as they were")
+TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and margins beside a dialog's title
 
 
 class PaymentDialog(QDialog):
@@ -95,3 +104,45 @@ class PaymentDialog(QDialog):
             self.error.show()
             return
         self.accept()
+
+
+def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
+    """F6: the student on the card pays. What to say once it is recorded; '' when nobody is on the card or the
+    dialog was cancelled."""
+    student = session.student
+    if student is None:
+        return ""
+    recorded = []
+    dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), session.fee_price(),
+                           lambda method, amount, reason: recorded.append(
+                               session.record_payment(student.student_no, method, amount, reason)), parent)
+    if not (dialog.exec() and recorded):
+        return ""
+    return t(RECORDED.format(name=student.name, payment=session.fee_status(student.student_no).describe()))
+
+
+def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget) -> str:
+    """Which of `classes` pays together (the class at the camera offered first), then its payment for everyone in it
+    not yet paid. What to say once it is recorded; '' when cancelled."""
+    picker = QInputDialog(parent)
+    picker.setWindowTitle(title)
+    picker.setLabelText(t(PICK_CLASS))
+    picker.setComboBoxItems(classes)
+    current = session.student
+    if current is not None:
+        picker.setTextValue(current.class_name)
+    # the box is as narrow as a class name: its title ("Class p…gether") needs room beside the frame's buttons
+    wide = picker.fontMetrics().horizontalAdvance(picker.windowTitle()) + TITLE_BAR_BUTTONS_PX
+    picker.resize(max(wide, picker.sizeHint().width()), picker.sizeHint().height())
+    if not picker.exec():
+        return ""
+    class_name = picker.textValue()
+    done = []
+    dialog = PaymentDialog(CLASS.format(name=class_name), session.fee_price(),
+                           lambda method, amount, reason: done.append(
+                               session.record_class_payment(class_name, method, amount, reason)), parent)
+    if not (dialog.exec() and done):
+        return ""
+    paid = done[0]
+    skipped = ALREADY_PAID.format(n=len(paid.already_paid)) if paid.already_paid else Text("", "")
+    return t(CLASS_PAID.format(name=class_name, n=len(paid.entries), skipped=skipped, amount=yuan(paid.total_fen)))

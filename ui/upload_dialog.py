@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from station.capture.session import CaptureSession, QueueHealth
+from station.errors import StationError
 from station.i18n import Text
 from station.localtime import local_time
-from station.capture.session import QueueHealth
+from ui.file_dialogs import choose_folder
 from ui.i18n import t
 
 TITLE = Text("失败的上传", "Failed uploads")
@@ -19,6 +21,7 @@ EXPLAIN = Text("这些照片已安全保存在本机，但自动上传已停止�
 COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
            Text("尝试次数", "Attempts"), Text("最后尝试", "Last tried"), Text("原因", "Reason"))
 RETRY = Text("全部重试", "Retry all")
+EXPORT_PICK = Text("选择U盘（或要导出到的文件夹）", "Choose the USB stick (or a folder to export to)")
 
 
 class FailedUploadsDialog(QDialog):
@@ -51,3 +54,22 @@ class FailedUploadsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(900, 400 if health.failed else 140)
+
+
+def export_interactively(session: CaptureSession, title: str, parent: QWidget) -> None:
+    """上传 → 导出到U盘: the queue written to a stick the photographer picks, then what was written. An empty queue is
+    said before a folder is asked for."""
+    try:
+        session.check_export()
+    except StationError as exc:
+        QMessageBox.information(parent, title, t(exc.text))
+        return
+    folder = choose_folder(parent, t(EXPORT_PICK))
+    if folder is None:
+        return
+    try:
+        report = session.export_to(folder)
+    except StationError as exc:
+        QMessageBox.warning(parent, title, t(exc.text))
+        return
+    QMessageBox.information(parent, title, t(report.summary()))
