@@ -21,6 +21,7 @@ UNREADABLE = Text("无法读取图像文件（不是图像、已损坏，或超�
                   "cannot read the image file (not an image, damaged, or over 120 megapixels)")
 MISSING = Text("文件不存在", "no such file")
 NO_PERMISSION = Text("没有读取该文件的权限", "no permission to read the file")
+EMPTY = Text("文件是空的（0 字节），可能没有拷贝完整", "the file is empty (0 bytes): it may not have been copied whole")
 A_FOLDER = Text("这是文件夹，不是图像文件", "this is a folder, not an image file")
 HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出为 JPEG，"
             "或在手机“设置 → 相机 → 格式”中选“兼容性最佳”后重拍",
@@ -70,15 +71,24 @@ def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
 
 
 def why_unreadable(path: str | os.PathLike[str]) -> Text:
-    """What to tell the user when read_image gave None: the file is not there, is a folder, may not be read, is an
-    iPhone's HEIC, or is not an image it can read."""
+    """What to tell the user when read_image gave None: the file is not there, is a folder, may not be read, is
+    empty, is an iPhone's HEIC, or is not an image it can read."""
     if not exists(path):
         return MISSING
     if is_dir(path):
         return A_FOLDER
     if not os.access(path, os.R_OK):
         return NO_PERMISSION
+    if _is_empty(path):
+        return EMPTY
     return HEIF if _is_heif(path) else UNREADABLE
+
+
+def _is_empty(path: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.getsize(path) == 0
+    except OSError:  # gone since
+        return False
 
 
 def _is_heif(path: str | os.PathLike[str]) -> bool:
