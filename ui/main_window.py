@@ -588,7 +588,7 @@ class MainWindow(QMainWindow):
         self.help_window.raise_()
 
     def _set_full_names(self, full: bool) -> None:
-        self.session.mask_names = not full
+        self.session.show_full_names(full)
         self.queue_window.refresh()
 
     # -- what the window shows -------------------------------------------------------

@@ -553,8 +553,17 @@ class CaptureSession:
         return schedule.class_slots(self.station.db, now or dt.datetime.now())
 
     def save_slots(self, chosen: list[Slot], cleared: list[str]) -> None:
-        """The slot editor's table: all of it or, when a slot ends before it starts (StationError), none."""
+        """The slot editor's table: all of it or, when a slot ends before it starts (StationError), none. Recorded in
+        the audit trail: the slots decide who is called and who counts as on time."""
         schedule.save_slots(self.station.db, chosen, cleared)
+        self.workflow.audit.record(Action.SETTINGS, setting="class_slots", cleared=cleared, slots={
+            s.class_name: f"{s.starts_at:%Y-%m-%d %H:%M}/{s.ends_at:%Y-%m-%d %H:%M}" for s in chosen})
+
+    def show_full_names(self, full: bool) -> None:
+        """The queue screen shows whole names and student numbers (True) or masked ones: a privacy choice, recorded
+        in the audit trail like the station's other settings."""
+        self.mask_names = not full
+        self.workflow.audit.record(Action.SETTINGS, setting="queue_full_names", full=full)
 
     def has_roster(self) -> bool:
         return bool(class_names(self.station.db))
