@@ -29,6 +29,8 @@ HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出�
             "Camera → Formats → Most Compatible")
 # What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+# The first bytes of PNG, WebP (RIFF) and TIFF (both byte orders): the formats that carry transparency.
+_MAY_HAVE_ALPHA = (b"\x89PNG", b"RIFF", b"II*\x00", b"MM\x00*")
 # What it does not (no HEVC decoder is shipped: its codecs are GPL or patent-encumbered), named so a folder of
 # iPhone photos is not "no images" and each says why.
 HEIF_SUFFIXES = (".heic", ".heif")
@@ -67,7 +69,21 @@ def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
     if raw.size == 0 or _too_many_pixels(raw):
         return None
     image = cv2.imdecode(raw, cv2.IMREAD_COLOR)
-    return image if image is not None else _decoded_by_pillow(raw)
+    if image is None:
+        return _decoded_by_pillow(raw)
+    return _on_white(raw, image) if raw[:4].tobytes() in _MAY_HAVE_ALPHA else image
+
+
+def _on_white(raw: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """A transparent background as a viewer or a print shows it, on white, and not the colour stored under it,
+    which IMREAD_COLOR keeps and which is whatever the program that cut the photo out left there (often black)."""
+    full = cv2.imdecode(raw, cv2.IMREAD_UNCHANGED)
+    if full is None or full.ndim != 3 or full.shape[2] != 4 or full.shape[:2] != colour.shape[:2]:
+        return colour
+    alpha = full[:, :, 3:].astype(np.float32) / np.iinfo(full.dtype).max
+    if alpha.min() == 1.0:
+        return colour
+    return (colour * alpha + 255.0 * (1.0 - alpha)).round().astype(np.uint8)
 
 
 def why_unreadable(path: str | os.PathLike[str]) -> Text:

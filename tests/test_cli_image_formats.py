@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from station import ASSETS_DIR
+from station.image_io import read_image
 from tests.cli import json_lines, run_cli
 
 GOOD = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
@@ -47,3 +48,21 @@ def test_an_empty_file_is_said_to_be_empty_by_check_crop_and_verify(home: Path, 
     assert checked == [{"path": str(empty), "error": said}]
     assert cropped[0]["reason"] == "unreadable" and cropped[0]["message"] == said
     assert verified == [{"a": str(empty), "b": str(GOOD), "error": f"a: unreadable: {said}"}]
+
+
+def test_a_transparent_background_is_white_as_a_viewer_shows_it_whatever_is_stored_under_it(tmp_path: Path) -> None:
+    frame = np.asarray(Image.open(GOOD).convert("RGB"))
+    cut_out = np.dstack([frame, np.zeros(frame.shape[:2], np.uint8)])
+    cut_out[200:500, 400:800, 3] = 255  # the head stays; around it nothing, stored black as cut-out tools leave it
+    cut_out[cut_out[:, :, 3] == 0, :3] = 0
+    paths = []
+    for suffix in (".png", ".webp", ".tif"):
+        paths.append(tmp_path / f"cut_out{suffix}")
+        Image.fromarray(cut_out).save(paths[-1], **({"lossless": True} if suffix == ".webp" else {}))
+    paths.append(tmp_path / "deep.png")
+    cv2.imwrite(str(paths[-1]), cv2.cvtColor(cut_out, cv2.COLOR_RGBA2BGRA).astype(np.uint16) * 257)
+
+    for path in paths:
+        image = read_image(path)
+        assert image[:200].min() == 255 and image[600:].min() == 255, path  # white where transparent
+        assert np.abs(image[200:500, 400:800].astype(int) - frame[200:500, 400:800, ::-1]).max() <= 1, path
