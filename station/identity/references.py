@@ -23,7 +23,7 @@ import numpy as np
 import sqlite_utils
 
 from station.audit.trail import Action, AuditTrail, default_operator
-from station.image_io import decode_image
+from station.image_io import IMAGE_SUFFIXES, decode_image  # a scanner's TIFF, a phone's WebP too
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -40,7 +40,6 @@ from station.storage.atomic import write_atomic
 from station.storage.envelope import seal
 from station.storage.server_link import load_link
 
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
 # px: the ID card chip photo (102x126) shows a face about 50 px wide; on the ID-like proxy's dev people such a
 # reference, even shrunk to 80 % (faces about 41 px), verified nearly as well as a 358x441 scan (model card)
 MIN_FACE_WIDTH = 40
@@ -48,7 +47,8 @@ OTHER_FACE_RATIO = 0.3  # a face at least this wide (relative to the main one) i
 MAX_ENTRY_BYTES = 30 * 2**20  # a zip entry bigger than this is no ID photo (and may be a zip bomb)
 
 UNREADABLE_SOURCE = Text("无法读取参考照片 {path}：不是文件夹或 zip 文件", "cannot read reference photos from {path}: not a folder or a zip file")
-NO_PHOTOS = Text("{path} 中没有照片（.jpg、.jpeg、.png、.bmp）", "no photos (.jpg, .jpeg, .png, .bmp) in {path}")
+NO_PHOTOS = Text("{path} 中没有照片（" + "、".join(IMAGE_SUFFIXES) + "）",
+                 "no photos (" + ", ".join(IMAGE_SUFFIXES) + ") in {path}")
 NO_STUDENT = Text("文件名不是名单中任何学生的学号或证件号", "the file name is no student number or ID number on the roster")
 SEVERAL_STUDENTS = Text("文件名同时对应多名学生：{students}", "the file name matches several students: {students}")
 DUPLICATE = Text("学号 {student_no} 已有另一张照片（{first}），保留先出现的", "student {student_no} already has a photo in this import ({first}); the first is kept")

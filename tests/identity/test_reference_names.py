@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.identity.embedder import FaceEmbedder
@@ -70,3 +71,15 @@ def test_chinese_names_in_a_zip_made_on_windows_are_read_as_written(faces_dir: P
 
     assert report.imported == 1
     assert [(r.file, r.code) for r in report.rejected] == [("照片/无名氏.jpg", "no_student")]
+
+
+def test_a_scanner_s_tiff_and_a_phone_s_webp_are_reference_photos_too(faces_dir: Path, tmp_path: Path, station,
+                                                                      embedder: FaceEmbedder) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.open(photos_of(faces_dir, "Colin_Powell")[0]).save(folder / "2021001.tif")
+    Image.open(photos_of(faces_dir, "Ariel_Sharon")[0]).save(folder / "2021002.webp")
+
+    report = import_reference_photos(station, folder, unlock_station_key(station.home, PASSPHRASE).key, embedder)
+
+    assert (report.imported, report.rejected) == (2, [])

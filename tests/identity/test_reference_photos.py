@@ -138,22 +138,22 @@ def test_a_roster_photo_column_names_the_files(faces_dir: Path, tmp_path: Path, 
 
 
 def test_a_zip_or_folder_without_photos_is_refused_not_reported_as_nothing_to_do(tmp_path: Path, station) -> None:
-    """A zip of scanned PDFs, or a folder of TIFFs: exit 2 and why, not "0 added, 0 refused" and exit 0."""
+    """A zip of scanned PDFs, or a folder of Word files: exit 2 and why, not "0 added, 0 refused" and exit 0."""
     junk = tmp_path / "照片.zip"
     with zipfile.ZipFile(junk, "w") as zf:
         zf.writestr("2021001.pdf", "%PDF-1.4 not a photo")
-    tiffs = tmp_path / "tiffs"
-    tiffs.mkdir()
-    (tiffs / "2021001.tif").write_bytes(b"II*\0")
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "2021001.docx").write_bytes(b"PK\3\4")
     env = {**os.environ, "PHOTO_STATION_PASSPHRASE": PASSPHRASE}
     home = str(station.home)
     station.close()
-    for source in (junk, tiffs):
+    for source in (junk, documents):
         result = subprocess.run([str(SCRIPT), "roster", "photos", str(source), "--json", "--home", home],
                                 capture_output=True, timeout=120, env=env)
         assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
         assert json.loads(result.stdout) == {"error": "unreadable_photos",
-                                             "message": f"{source} 中没有照片（.jpg、.jpeg、.png、.bmp）"}
+                                             "message": f"{source} 中没有照片（.jpg、.jpeg、.png、.bmp、.webp、.tif、.tiff、.gif）"}
 
 
 def test_a_photo_gone_since_listing_or_named_in_foreign_bytes_is_one_refusal_not_the_end(tmp_path: Path, station,
