@@ -22,6 +22,7 @@ from openpyxl.utils.cell import column_index_from_string
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import is_dir, is_file
+from station.roster.web_table import web_table_rows
 from station.roster.uncalculated import Uncalculated, placeholder_results, sheet_parts, uncalculated_cells
 
 
@@ -40,6 +41,11 @@ OLD_EXCEL = Text("不支持旧版 .xls 文件或加了密码的工作簿，请�
                  "password) or CSV")
 # what .xls (and .xls renamed to .xlsx) starts with; Excel also wraps a password-protected .xlsx in it
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_SIGNATURE = b"PK\x03\x04"  # what .xlsx is
+_WEB_PAGE = re.compile(rb"(?:\xef\xbb\xbf)?\s*<(?:!doctype html|html|table|\?xml|meta|head|body)", re.I)
+NO_WEB_TABLE = Text("这个名单文件其实是网页或 XML 表格，其中没有可读的表格：请用 Excel 或 WPS 打开，另存为 .xlsx 或 CSV 后再导入",
+                    "This roster file is really a web page or an XML table, with no table that can be read: open it "
+                    "in Excel or WPS and save it as .xlsx or CSV, then import that")
 _MISSING_SHEET = Text("工作簿已损坏：有工作表无法读取，请在 Excel 中打开后另存一份再导入",
                       "The workbook is damaged: a sheet cannot be read; open it in Excel, save a copy and import that")
 # Excel's ways of keeping a long number as text in a CSV: ="0123", and an apostrophe before digits.
@@ -59,10 +65,16 @@ def read_sheets(path: Path) -> list[Sheet]:
         data = path.read_bytes()
         if not data.strip():
             raise StationError(Text(f"名单文件 {path.name} 是空的", f"The roster file {path.name} is empty"))
-        if path.suffix.lower() == ".xls" or data.startswith(_OLE2_SIGNATURE):
+        # What the bytes are decides, not the name: a workbook renamed .csv, a CSV renamed .xlsx, and the ".xls" a
+        # registry system exports that is really text or a web page are all common.
+        if data.startswith(_OLE2_SIGNATURE):
             raise StationError(OLD_EXCEL)
-        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        if data.startswith(_ZIP_SIGNATURE) or (path.suffix.lower() in {".xlsx", ".xlsm"} and not _is_text(data)):
             return _read_xlsx(io.BytesIO(data))
+        if _WEB_PAGE.match(data):
+            return [_read_web_page(path.name, data)]
+        if path.suffix.lower() == ".xls" and not _is_text(data):
+            raise StationError(OLD_EXCEL)
         return [Sheet(path.name, _read_delimited(data))]
     except StationError:
         raise
@@ -73,6 +85,19 @@ def read_sheets(path: Path) -> list[Sheet]:
     except Exception as exc:  # noqa: BLE001  a damaged file can fail anywhere inside openpyxl or the csv module
         raise StationError(Text(f"无法读取名单文件 {path.name}（文件已损坏或不是表格）：{exc}",
                                 f"Cannot read roster file {path.name} (damaged or not a table): {exc}")) from exc
+
+
+def _read_web_page(name: str, data: bytes) -> Sheet:
+    """The first table of an HTML file (Excel 2003's XML spreadsheets have none: they are refused)."""
+    rows = web_table_rows(decode_text(data))
+    if not any(any(cells) for cells in rows):
+        raise StationError(NO_WEB_TABLE)
+    return Sheet(name, [(n, [cell_text(c) for c in cells]) for n, cells in enumerate(rows, start=1)])
+
+
+def _is_text(data: bytes) -> bool:
+    """Text has no NUL bytes (except UTF-16, which starts with its byte-order mark)."""
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" not in data[:4096]
 
 
 def cell_text(value: object) -> str:

@@ -62,3 +62,36 @@ def test_a_template_s_numbered_blank_lines_are_passed_over_not_refused(station: 
 
     assert report.imported == 1
     assert [(r.row, r.student_no) for r in report.rejected] == [(41, "")]
+
+
+WEB_PAGE_XLS = """<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>
+<table border=1><tr><td colspan=3>2025届毕业生名单</td></tr>
+<tr><th>学号</th><th>姓名</th><th>班级</th></tr>
+<tr><td style="mso-number-format:'\\@'">0210101105</td><td>钱&nbsp;七</td><td rowspan=2>计科2101</td></tr>
+<tr><td>2021030102</td><td>孙八<br></td></tr>
+</table></body></html>"""
+
+
+def test_a_registry_system_s_xls_that_is_a_web_page_or_text_is_read(station: Station, tmp_path: Path) -> None:
+    (tmp_path / "教务导出.xls").write_bytes(WEB_PAGE_XLS.encode("gbk"))
+    (tmp_path / "制表符.xls").write_bytes("学号\t姓名\t班级\r\n2021030103\t吴十\t网络2101\r\n".encode("gbk"))
+
+    first = import_roster(station.db, tmp_path / "教务导出.xls")
+    second = import_roster(station.db, tmp_path / "制表符.xls")
+
+    assert (first.imported, first.rejected, second.imported) == (2, [], 1)
+    students = [store.get_student(station.db, no) for no in ("0210101105", "2021030102", "2021030103")]
+    assert [(s.name, s.class_name) for s in students] == [("钱七", "计科2101"), ("孙八", "计科2101"), ("吴十", "网络2101")]
+
+
+def test_a_workbook_named_csv_and_a_csv_named_xlsx_are_read_for_what_they_are(station: Station,
+                                                                               tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["学号", "姓名", "班级"])
+    book.active.append(["2021001", "张三", "计科2101"])
+    book.save(tmp_path / "名单.csv")
+    (tmp_path / "名单.xlsx").write_bytes("学号,姓名,班级\r\n2021002,李四,计科2101\r\n".encode("gbk"))
+
+    assert import_roster(station.db, tmp_path / "名单.csv").imported == 1
+    assert import_roster(station.db, tmp_path / "名单.xlsx").imported == 1
