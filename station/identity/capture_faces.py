@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sqlite_utils
 
-from station.db import Migrations, register
+from station.db import Migrations, register, write_transaction
 from station.identity.reference_store import reference_embeddings
 from station.identity.swaps import CAPTURE, REFERENCE, FaceGallery, StoredFace
 from station.identity.verify import MODEL_ID
@@ -42,7 +42,7 @@ def remember_face(db: sqlite_utils.Database, uid: str, student_no: str, vector: 
     """Keep a just-saved capture's embedding (sealed) for the comparisons of the rest of the day."""
     sealed = seal(np.asarray(vector, np.float32).tobytes(), _meta(uid, student_no), load_link(db).server_key(),
                   station_key)
-    with db.conn:
+    with write_transaction(db):
         db.execute("INSERT OR REPLACE INTO capture_faces(uid, student_no, model, embedding) VALUES (?, ?, ?, ?)",
                    [uid, student_no, MODEL_ID, sealed])
 

@@ -25,6 +25,7 @@ import sqlite_utils
 from station.audit.trail import Action, AuditTrail, default_operator
 from station.image_io import IMAGE_SUFFIXES, decode_image  # a scanner's TIFF, a phone's WebP too
 from station.context import Station
+from station.db import write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder
@@ -349,7 +350,7 @@ def _store(station: Station, report: ReferenceReport, photo: Checked, server_key
     embedding = seal(vector.astype(np.float32).tobytes(), {**meta, "kind": "embedding", "model": MODEL_ID},
                      server_key, station_key)
     now = system_clock().isoformat(timespec="milliseconds")
-    with db.conn:
+    with write_transaction(db):
         db.execute("INSERT INTO reference_photos(student_no, uid, file, source, sha256, model, embedding, imported_at) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(student_no) DO UPDATE SET uid = excluded.uid, "
                    "file = excluded.file, source = excluded.source, sha256 = excluded.sha256, model = excluded.model, "

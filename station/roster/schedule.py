@@ -86,7 +86,7 @@ class ClassSlot:
 
 
 def set_slot(db: sqlite_utils.Database, slot: Slot) -> None:
-    with db.conn:
+    with write_transaction(db):
         _put_slot(db, slot)
 
 

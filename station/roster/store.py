@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 
 import sqlite_utils
 
-from station.db import Migrations, register
+from station.db import Migrations, register, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,6 @@ def class_names(db: sqlite_utils.Database) -> list[str]:
 
 
 def set_absent(db: sqlite_utils.Database, student_no: str, absent: bool) -> None:
-    with db.conn:
+    with write_transaction(db):
         db.execute("UPDATE students SET absent = ? WHERE student_no = ?", [int(absent), student_no])
     log.info("%s %s", "marked absent:" if absent else "absent mark taken back:", student_no)

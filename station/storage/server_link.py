@@ -15,7 +15,7 @@ import httpx
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from station.db import Migrations, register
+from station.db import Migrations, register, write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.envelope import public_key_from_b64
@@ -176,7 +176,7 @@ def save_link(db: sqlite_utils.Database, **changes: str) -> ServerLink:
     link = replace(load_link(db), **changes, updated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     marks = ", ".join("?" * len(_COLUMNS))
     updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS)
-    with db.conn:
+    with write_transaction(db):
         db.execute(f"INSERT INTO server_link(id, {', '.join(_COLUMNS)}) VALUES (1, {marks}) "
                    f"ON CONFLICT(id) DO UPDATE SET {updates}", [getattr(link, c) for c in _COLUMNS])
     return link
