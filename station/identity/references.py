@@ -109,16 +109,23 @@ class Counted:
 def source_entries(path: Path) -> Counted:
     """Every image in a folder or zip, in name order."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        files = sorted(p for p in path.rglob("*") if _is_photo_name(p.relative_to(path).as_posix()) and p.is_file())
         return Counted(len(files), _folder_entries(path, files))
     try:
         with zipfile.ZipFile(path) as archive:
             infos = sorted((i for i in archive.infolist()
-                            if not i.is_dir() and Path(i.filename).suffix.lower() in IMAGE_SUFFIXES),
+                            if not i.is_dir() and _is_photo_name(_zip_name(i))),
                            key=_zip_name)
     except (OSError, zipfile.BadZipFile) as exc:
         raise StationError(UNREADABLE_SOURCE.format(path=path)) from exc
     return Counted(len(infos), _zip_entries(path, infos))
+
+
+def _is_photo_name(name: str) -> bool:
+    """A photo's suffix, and not the ._2021001.jpg a Mac writes beside each file on a USB stick or into a zip's
+    __MACOSX folder (Finder metadata, no picture, named after the photo it belongs to)."""
+    path = Path(name)
+    return path.suffix.lower() in IMAGE_SUFFIXES and not path.name.startswith("._") and "__MACOSX" not in path.parts
 
 
 def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
@@ -319,11 +326,10 @@ def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedde
             yield Refused(name, SEVERAL_STUDENTS.format(students=", ".join(students)), "several_students")
             continue
         student_no = students[0]
-        if student_no in seen:
+        if student_no in seen:  # the first photo kept; one refused does not keep a second, usable one out
             yield Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]), "duplicate",
                           student_no)
             continue
-        seen[student_no] = name
         if not data:
             reason = (TOO_BIG, "too_big") if data is None else (UNREADABLE, "unreadable")
             yield Refused(name, reason[0], reason[1], student_no)
@@ -332,6 +338,7 @@ def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedde
         if isinstance(outcome, Unusable):
             yield Refused(name, outcome.text, outcome.code, student_no)
             continue
+        seen[student_no] = name
         yield Checked(student_no, name, data, outcome)
 
 

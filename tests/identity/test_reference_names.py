@@ -83,3 +83,26 @@ def test_a_scanner_s_tiff_and_a_phone_s_webp_are_reference_photos_too(faces_dir:
     report = import_reference_photos(station, folder, unlock_station_key(station.home, PASSPHRASE).key, embedder)
 
     assert (report.imported, report.rejected) == (2, [])
+
+
+def test_a_mac_s_metadata_files_are_no_photos_and_a_damaged_first_photo_keeps_no_good_one_out(
+        faces_dir: Path, tmp_path: Path, station, embedder: FaceEmbedder) -> None:
+    folder = tmp_path / "photos"
+    (folder / "sub").mkdir(parents=True)
+    apple_double = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        "
+    (folder / "2021001.jpg").write_bytes(photos_of(faces_dir, "Colin_Powell")[0].read_bytes())
+    (folder / "._2021001.jpg").write_bytes(apple_double)  # beside each file a Mac copied onto a USB stick
+    (folder / "2021002.jpg").write_bytes(b"\xff\xd8\xff\xe0 cut short")  # copied half-way
+    (folder / "sub" / "2021002.jpg").write_bytes(photos_of(faces_dir, "Ariel_Sharon")[0].read_bytes())
+    archive = tmp_path / "mac.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("__MACOSX/photos/._2021003.jpg", apple_double)  # sorts before photos/
+        out.writestr("photos/2021003.jpg", photos_of(faces_dir, "Alan_Greenspan")[0].read_bytes())
+    key = unlock_station_key(station.home, PASSPHRASE).key
+
+    from_folder = import_reference_photos(station, folder, key, embedder)
+    from_zip = import_reference_photos(station, archive, key, embedder)
+
+    assert from_folder.imported == 2 and [(r.file, r.code) for r in from_folder.rejected] == [("2021002.jpg",
+                                                                                              "unreadable")]
+    assert (from_zip.imported, from_zip.rejected) == (1, [])
