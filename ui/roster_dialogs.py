@@ -19,7 +19,7 @@ from station.roster.schedule import ClassSlot, Slot
 from ui.file_dialogs import choose_file
 from ui.i18n import t
 
-TABLES = Text("名单文件 (*.xlsx *.xlsm *.csv *.txt)", "Roster files (*.xlsx *.xlsm *.csv *.txt)")
+TABLES = Text("名单文件 (*.xlsx *.xlsm *.xls *.csv *.txt)", "Roster files (*.xlsx *.xlsm *.xls *.csv *.txt)")
 IMPORT_TITLE = Text("导入名单", "Import roster")
 SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
