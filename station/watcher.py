@@ -1,5 +1,5 @@
-"""The threads that watch something for the station (a tethered camera's folder, the ID-card chip reader): one
-way to start and stop them, and at most one of each kind running."""
+"""The threads that watch something for the station (a tethered camera's folder, the ID-card chip reader, the live
+picture, the upload queue): one way to start and stop them, and at most one of each kind running."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ class Watcher:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Asks the thread to end and waits for it (a few seconds at most: a hung device is left as a daemon)."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """Asks the thread to end and waits for it (`timeout` seconds at most: a hung device is left as a daemon)."""
         self._stop.set()
-        self._thread.join(5.0)
+        self._thread.join(timeout)
 
     def _run(self) -> None:
         raise NotImplementedError

@@ -35,6 +35,7 @@ from station.storage.server_link import ServerLink, load_link
 from station.pinning import pinned_context
 from station.storage import outbox
 from station.storage.outbox import Job, RetryPolicy, utc_now
+from station.watcher import Watcher
 
 UNREACHABLE = Text("无法连接服务器（{detail}），照片在本机排队，恢复后自动上传。",
                    "The server cannot be reached ({detail}); photos wait here and go up by themselves when it is back.")
@@ -124,36 +125,30 @@ def _refusal_detail(response: httpx.Response) -> Text:
         return Text(response.text[:200], response.text[:200])
 
 
-class Uploader:
+class Uploader(Watcher):
     """Drains the outbox. With start(), it owns its database connection on its own thread:
     other threads then call only wake() and stop(). Without start(),
     drain() and reconcile() run on the caller's thread (CLI, tests, benchmark)."""
 
     def __init__(self, home: Path, key: StationKey, settings: UploadSettings = UploadSettings(),
                  clock: Clock = system_clock) -> None:
+        super().__init__("uploader")
         self.home = home
         self.key = key
         self.settings = settings
         self.clock = clock  # the same clock the capture times came from
         self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._offline_streak = 0
         self._next_reconcile = 0.0
         self._db: sqlite_utils.Database | None = None
 
     # --- lifecycle --------------------------------------------------------------
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="uploader", daemon=True)
-        self._thread.start()
-
     def stop(self, timeout: float = 10.0) -> None:
+        """Wakes the worker from its rest (up to five minutes of backoff) and gives an upload under way more time to end
+        than other watchers get; a job cut off stays `sending` and goes back to pending at the next start."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        super().stop(timeout)
 
     def wake(self) -> None:
         """Call after a save so the new photo goes up now, not at the next poll."""
