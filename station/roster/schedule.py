@@ -168,21 +168,22 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str) -> ScheduleRepo
         header = find_header(sheet, ALIASES, ("class_name",))
         if header is None or not ({"slot"} <= header.columns.keys() or {"start", "end"} <= header.columns.keys()):
             continue
-        for row_no, cells in sheet.rows[header.index + 1:]:
-            cell = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
-            if not any(cell.values()):
-                continue
-            text = " ".join(cell.get(f, "") for f in ("date", "slot", "start", "end"))
-            try:
-                if not cell["class_name"]:
-                    raise ValueError("class")
-                set_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")))
-                report.slots += 1
-            except ValueError:
-                report.rejected.append({
-                    "row": row_no, "class": cell.get("class_name", ""),
-                    "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}"),
-                })
+        with write_transaction(db):  # the timetable whole or not at all: a write failing part-way keeps none
+            for row_no, cells in sheet.rows[header.index + 1:]:
+                cell = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
+                if not any(cell.values()):
+                    continue
+                text = " ".join(cell.get(f, "") for f in ("date", "slot", "start", "end"))
+                try:
+                    if not cell["class_name"]:
+                        raise ValueError("class")
+                    set_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")))
+                    report.slots += 1
+                except ValueError:
+                    report.rejected.append({
+                        "row": row_no, "class": cell.get("class_name", ""),
+                        "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}"),
+                    })
         return report
     raise StationError(Text("时间表中找不到表头：表头需包含“班级”和“日期”“时间”列",
                             "No header row found: the schedule needs class (班级) and date/time (日期/时间) columns"))

@@ -4,6 +4,7 @@ it starts, and every class of the roster is offered in calling order with its sl
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,20 @@ def test_the_calling_order_of_classes_is_the_students_order(classes: Station) ->
     schedule.set_slot(classes.db, Slot("没有学生的班", dt.datetime(2030, 1, 2, 7), dt.datetime(2030, 1, 2, 8)))
     walked = list(dict.fromkeys(s.class_name for s in schedule.ordered_students(classes.db)))
     assert schedule.class_order(classes.db) == walked == ["计科03", "计科02", "计科01"]
+
+
+def test_a_timetable_is_imported_whole_or_not_at_all(classes: Station, tmp_path: Path) -> None:
+    """Each row's slot joins the import's one transaction (set_slot inside it): a write that fails on the third row
+    keeps none of the rows before it. The failure is a real SQLite refusal, raised by a trigger on that class."""
+    before = schedule.slots(classes.db)
+    timetable = tmp_path / "时间表.csv"
+    timetable.write_text("班级,日期,时间段,地点\n计科01,2030-01-03,8:30-9:30,体育馆\n计科02,2030-01-03,9:30-10:30,体育馆\n"
+                         "计科03,2030-01-03,10:30-11:30,体育馆\n", encoding="utf-8")
+    classes.db.execute("CREATE TRIGGER refuse_third BEFORE INSERT ON class_slots WHEN NEW.class_name = '计科03' "
+                       "BEGIN SELECT RAISE(ABORT, 'the disk failed on the third row'); END")
+    with pytest.raises(sqlite3.IntegrityError):
+        schedule.import_schedule(classes.db, timetable)
+    assert schedule.slots(classes.db) == before
+    classes.db.execute("DROP TRIGGER refuse_third")
+    assert schedule.import_schedule(classes.db, timetable).slots == 3
+    assert [s.class_name for s in schedule.slots(classes.db)] == ["计科01", "计科02", "计科03"]
