@@ -35,10 +35,9 @@ from station.adapters.cli.check import check_all  # noqa: E402
 from station.compliance import Analysis, ComplianceEngine, Policy  # noqa: E402
 from station.compliance.codes import code_in_photo  # noqa: E402
 from station.compliance.results import FAIL, LOOK, PASS  # noqa: E402
-from station.face.segmentation import PersonSegmenter  # noqa: E402
 from station.identify.frames import SeenCode  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
-from training.datasets import FACES_DIR, load_mask, load_split  # noqa: E402
+from training.datasets import FACES_DIR, load_split  # noqa: E402
 
 CHECK = "code_in_photo"
 SMALL_PX = 60  # the catches are given for codes narrower than this (of 40-90 px) and the others
@@ -122,21 +121,6 @@ def ms(values: list[float]) -> str:
     return f"median {np.median(values):.2f} ms, p95 {np.percentile(values, 95):.2f} ms (n={len(values)})"
 
 
-def kiosk_scenes(folder: Path, limit: int, rng: np.random.Generator) -> list[Path]:
-    """celebamaskhq test portraits (their parsing masks) and celebahq test portraits (cut out by the station's person
-    segmenter, as the demo frames were), each on the blue backdrop in a 1280x720 frame."""
-    portraits = [("celebamaskhq", f) for f in load_split("celebamaskhq")["test"][:limit]]
-    portraits += [("celebahq", f) for f in load_split("celebahq")["test"][:limit]]
-    paths = []
-    with PersonSegmenter(portrait=True) as segmenter:
-        for i, (dataset, file) in enumerate(portraits):
-            image = cv2.imread(str(FACES_DIR / dataset / file))
-            mask = load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(image) > 0.5).astype(np.uint8)
-            paths.append(folder / f"{i:04d}.png")
-            cv2.imwrite(str(paths[-1]), scenes.compose(image, mask, scenes.backdrop("blue", rng), seed=i))
-    return paths
-
-
 def catches_and_cost(paths: list[Path], policy: Policy, rng: np.random.Generator) -> None:
     """Each scene whose crop is planned, again with a phone inside the crop and with one beyond its reach."""
     reach = policy[CHECK]["phone_reach"]
@@ -196,7 +180,7 @@ def main() -> None:
           flush=True)
     rng = np.random.default_rng(20261205)
     with tempfile.TemporaryDirectory() as tmp:
-        paths = kiosk_scenes(Path(tmp), args.limit, rng)
+        paths = scenes.write_test_scenes(Path(tmp), args.limit, rng)
         outcomes = check_all(paths, policy, workers=2)
         print(f"kiosk scenes of celebamaskhq and celebahq test, `check` ({len(paths)}):", levels(outcomes), flush=True)
         catches_and_cost(paths, policy, rng)

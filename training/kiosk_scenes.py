@@ -8,8 +8,13 @@ portrait's clothes colour (or a chosen one). Nothing here is stored; the benchma
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
+
+from station.face.segmentation import PersonSegmenter
+from training.datasets import FACES_DIR, load_mask, load_split
 
 FRAME_SIZE = (1280, 720)  # width, height
 PORTRAIT_SIDE = 420  # the portrait's side in the frame: face about 170-200 px wide, like a kiosk
@@ -112,3 +117,19 @@ def darken_side(frame: np.ndarray, x_split: float, factor: float = 0.45) -> np.n
     ramp = np.clip((np.arange(frame.shape[1]) - (x_split - 20)) / 40.0, 0, 1)
     out *= (factor + (1 - factor) * ramp)[None, :, None]
     return out.astype(np.uint8)
+
+
+def write_test_scenes(folder: Path, limit: int, rng: np.random.Generator) -> list[Path]:
+    """celebamaskhq test portraits (their parsing masks) and celebahq test portraits (cut out by the station's person
+    segmenter, as the demo frames were), each on the blue backdrop in a 1280x720 frame, written into `folder` (outside
+    the project: the benchmarks give a temporary one) as NNNN.png."""
+    portraits = [("celebamaskhq", f) for f in load_split("celebamaskhq")["test"][:limit]]
+    portraits += [("celebahq", f) for f in load_split("celebahq")["test"][:limit]]
+    paths = []
+    with PersonSegmenter(portrait=True) as segmenter:
+        for i, (dataset, file) in enumerate(portraits):
+            image = cv2.imread(str(FACES_DIR / dataset / file))
+            mask = load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(image) > 0.5).astype(np.uint8)
+            paths.append(folder / f"{i:04d}.png")
+            cv2.imwrite(str(paths[-1]), compose(image, mask, backdrop("blue", rng), seed=i))
+    return paths

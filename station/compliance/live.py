@@ -17,19 +17,59 @@ nothing measured on one view is carried onto another, even with a face in about 
 else (face mesh, detector, colour and light measures) runs on every frame. Codes in the photo are not read here: the
 code scanner's latest look gives them (LiveChecks). The shutter's frame goes through
 ComplianceEngine.analyze, which measures everything afresh.
+
+What the preview shows is held steady: a check's level (pass, look, fail) changes only once the new level has come
+out of HOLD analyses in a row. A score at a threshold otherwise blinks: 王思远's head turn, measured 9.8-10.3° frame
+to frame against the 10° limit, switched the chip between ✓ and ? 22 times in 50 analyses of a still picture with a
+webcam's noise and two pixels of jitter. A new scene or another face starts afresh; the shutter's still is never held.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from station.compliance.engine import ComplianceEngine
-from station.compliance.results import Analysis, Reuse
+from dataclasses import replace
+
+from station.compliance.engine import LEARNED_REUSE_TOLERANCE, ComplianceEngine
+from station.compliance.results import Analysis, CheckResult, Reuse, moved_at_most
 from station.identify.frames import SeenCode
+
+HOLD = 3  # analyses in a row (a quarter of a second at the live checks' 12 a second)
+
+
+class SteadyLevels:
+    """Each check's result as last shown, replaced when the check's level changes for HOLD analyses in a row (a
+    result of the same level replaces it at once: its score and message stay current)."""
+
+    def __init__(self, hold: int = HOLD) -> None:
+        self.hold = hold
+        self._shown: dict[str, CheckResult] = {}
+        self._coming: dict[str, tuple[str, int]] = {}  # check -> (a level other than the shown one, analyses in a row)
+
+    def reset(self) -> None:
+        self._shown.clear()
+        self._coming.clear()
+
+    def steady(self, checks: dict[str, CheckResult]) -> dict[str, CheckResult]:
+        for check, result in checks.items():
+            shown = self._shown.get(check)
+            if shown is None or shown.level == result.level:
+                self._shown[check] = result
+                self._coming.pop(check, None)
+                continue
+            level, count = self._coming.get(check, (result.level, 0))
+            count = count + 1 if level == result.level else 1
+            if count >= self.hold:
+                self._shown[check] = result
+                self._coming.pop(check, None)
+            else:
+                self._coming[check] = (result.level, count)
+        return {check: self._shown[check] for check in checks}
 
 
 class LiveAnalyzer:
-    def __init__(self, engine: ComplianceEngine, refresh_every: int = 30) -> None:
+    def __init__(self, engine: ComplianceEngine, refresh_every: int = 30, hold: int = HOLD) -> None:
+        """`hold`: analyses in a row a new level must come out of before it is shown (1: each analysis as it is)."""
         self.engine = engine
         self.refresh_every = refresh_every
         self.groups = engine.learned_groups()
@@ -38,6 +78,7 @@ class LiveAnalyzer:
         self._turn = 0
         self._mask_age = 0
         self._scene: int | None = None
+        self._levels = SteadyLevels(hold)
 
     def analyze(self, frame: np.ndarray, scene: int = 0, codes: tuple[SeenCode, ...] = ()) -> Analysis:
         """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew.
@@ -58,5 +99,15 @@ class LiveAnalyzer:
         self._mask_age = self._mask_age + 1 if analysis.scene is not None and analysis.scene is reuse.scene else 0
         if refresh and analysis.learned is not None and analysis.learned.ran == refresh:
             self._turn += 1
+        if last is None or _another_face(last, analysis):
+            self._levels.reset()
         self._last = analysis
-        return analysis
+        return replace(analysis, checks=self._levels.steady(analysis.checks))
+
+
+def _another_face(before: Analysis, now: Analysis) -> bool:
+    """Someone (else) at the camera, measured afresh as the engine does: a face where there was none, or one that
+    jumped as far as the learned scores' own rule for another person."""
+    if now.face is None:
+        return False
+    return before.face is None or not moved_at_most(before.face.points, now.face.points, LEARNED_REUSE_TOLERANCE)
