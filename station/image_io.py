@@ -6,6 +6,7 @@ import io
 import os
 import stat
 import warnings
+from pathlib import PurePath
 
 import cv2
 import numpy as np
@@ -35,6 +36,12 @@ _MAY_HAVE_ALPHA = (b"\x89PNG", b"RIFF", b"II*\x00", b"MM\x00*")
 # iPhone photos is not "no images" and each says why.
 HEIF_SUFFIXES = (".heic", ".heif")
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+
+
+def mac_metadata(path: PurePath) -> bool:
+    """The ._IMG_0001.jpg a Mac writes beside each file it copies to a USB stick, and a zip's __MACOSX folder: Finder
+    metadata named after a photo, holding no picture. Commands that look through folders pass them over."""
+    return path.name.startswith("._") or "__MACOSX" in path.parts
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:

@@ -66,3 +66,15 @@ def test_a_transparent_background_is_white_as_a_viewer_shows_it_whatever_is_stor
         image = read_image(path)
         assert image[:200].min() == 255 and image[600:].min() == 255, path  # white where transparent
         assert np.abs(image[200:500, 400:800].astype(int) - frame[200:500, 400:800, ::-1]).max() <= 1, path
+
+
+def test_a_mac_s_metadata_files_in_a_folder_are_passed_over(home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "U盘"
+    (folder / "__MACOSX").mkdir(parents=True)
+    (folder / "IMG_0001.jpg").write_bytes(GOOD.read_bytes())
+    (folder / "._IMG_0001.jpg").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        ")
+    (folder / "__MACOSX" / "IMG_0002.jpg").write_bytes(b"\x00\x05\x16\x07")
+
+    lines = json_lines(run_cli("check", str(folder), "--json", home=home))
+
+    assert [line["path"] for line in lines] == [str(folder / "IMG_0001.jpg")] and "error" not in lines[0]

@@ -23,7 +23,7 @@ import numpy as np
 import sqlite_utils
 
 from station.audit.trail import Action, AuditTrail, default_operator
-from station.image_io import IMAGE_SUFFIXES, decode_image  # a scanner's TIFF, a phone's WebP too
+from station.image_io import IMAGE_SUFFIXES, decode_image, mac_metadata  # a scanner's TIFF, a phone's WebP too
 from station.context import Station
 from station.db import write_transaction
 from station.errors import StationError
@@ -122,10 +122,8 @@ def source_entries(path: Path) -> Counted:
 
 
 def _is_photo_name(name: str) -> bool:
-    """A photo's suffix, and not the ._2021001.jpg a Mac writes beside each file on a USB stick or into a zip's
-    __MACOSX folder (Finder metadata, no picture, named after the photo it belongs to)."""
-    path = Path(name)
-    return path.suffix.lower() in IMAGE_SUFFIXES and not path.name.startswith("._") and "__MACOSX" not in path.parts
+    """A photo's suffix, and not a Mac's ._2021001.jpg (which would claim student 2021001 by its name)."""
+    return Path(name).suffix.lower() in IMAGE_SUFFIXES and not mac_metadata(Path(name))
 
 
 def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:

@@ -26,7 +26,7 @@ import numpy as np
 
 from station.adapters.cli import workers_argument
 from station.adapters.cli.output import print_json
-from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, read_image, why_unreadable
+from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, mac_metadata, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
@@ -147,7 +147,8 @@ def image_paths(names: list[str]) -> Iterator[Path]:
     for name in names:
         path = Path(name)
         if is_dir(path):
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FOLDER_SUFFIXES and is_file(p))
+            found = sorted(p for p in path.rglob("*")
+                           if p.suffix.lower() in FOLDER_SUFFIXES and not mac_metadata(p) and is_file(p))
             yield from found or [path]
         else:
             yield path
