@@ -37,6 +37,7 @@ SMALL_IMAGE_SIDE = 640  # images smaller than this are also searched at twice th
 PAD_RATIO = 0.25  # the border around the image for a face that fills it, a share of its longest side
 PADDED_SIDE = 640  # the longest side of that framed image as searched
 FINE_SIDE = 2 * DETECT_SIDE  # a big image with no face found is searched again this long
+PROBE_SIDE = 640  # a photo's quarter turns are first probed this long
 
 NO_FACE = Text("图像中找不到人脸", "no face found in the image")
 
@@ -92,12 +93,20 @@ class FaceEmbedder:
         stood up again, 180 degrees 95 %."""
         bgr = as_bgr(bgr)
         found = self._found(bgr)
-        if found and found[0].score >= SCORE_THRESHOLDS[0]:
+        best = found[0].score if found else 0.0
+        if best >= SCORE_THRESHOLDS[0]:
             return found
-        for turns in (1, 2, 3):  # without the slow search of a big photo at FINE_SIDE: a turned face is not small
+        # Each turn is first probed cheaply (one look at PROBE_SIDE px, the lower threshold), so that a photo with
+        # no face at all costs three small looks more, not three searches; a turn is searched in full (without the
+        # look at FINE_SIDE: a turned face is not small) only when its probe beats the face found as it lies.
+        small = _scaled(bgr, min(1.0, PROBE_SIDE / max(bgr.shape[:2])))
+        for turns in (1, 2, 3):
+            probe = self._search(self._detectors[-1], _View(np.ascontiguousarray(np.rot90(small, turns)), 1.0))
+            if not probe or probe[0].score <= best:
+                continue
             turned = self._found(np.ascontiguousarray(np.rot90(bgr, turns)), fine=False)
-            if turned and (not found or turned[0].score > found[0].score):
-                found = [FoundFace(_unturned(face.row, turns, bgr.shape)) for face in turned]
+            if turned and turned[0].score > best:
+                found, best = [FoundFace(_unturned(face.row, turns, bgr.shape)) for face in turned], turned[0].score
         return found
 
     def _found(self, bgr: np.ndarray, fine: bool = True) -> list[FoundFace]:
@@ -106,12 +115,8 @@ class FaceEmbedder:
                 found = self._search(detector, view)
                 if found:
                     return found
-        big = _fine_view(bgr) if fine else None  # the slowest search, only for an image with no face found at all
-        for detector in self._detectors if big is not None else ():
-            found = self._search(detector, big)
-            if found:
-                return found
-        return []
+        big = _fine_view(bgr) if fine else None  # the slowest look, only for an image with no face found at all,
+        return self._search(self._detectors[-1], big) if big is not None else []  # and at the lower threshold only
 
     @staticmethod
     def _search(detector: cv2.FaceDetectorYN, view: "_View") -> list[FoundFace]:
