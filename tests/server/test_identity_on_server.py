@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -16,6 +17,8 @@ import pytest
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.pages import identity_doubts
+from station.adapters.server.store import Upload
 from station.adapters.server.references import import_references
 from station.pinning import pinned_context
 from station.storage.captures import CaptureStore
@@ -131,3 +134,21 @@ def test_a_malformed_identity_record_is_a_422(day) -> None:
             assert response.status_code == 422 and "identity" in response.json()["detail"]["en"], identity
     with registrar(server, password) as registrar_client:  # nothing refused is listed as in doubt
         assert "身份核验</a>：没有待核对的照片" in registrar_client.get("/").text
+
+
+def test_a_retake_is_shown_beside_the_photo_it_replaces_whatever_the_clocks_measured(tmp_path) -> None:
+    """Each upload measures the station's clock offset anew, off by the network's milliseconds: a retake taken a
+    moment after the first photo once came out before it on the server's clock (CI, a loaded machine), and the
+    page showed a dash instead of the photo it replaces. One station's own versions decide between its captures."""
+    init_server(tmp_path / "srv")
+    store = ServerContext(tmp_path / "srv").store
+    first = Upload("first", "S01", "20200003", 1, "2026-06-01T09:00:00.000+00:00", "2026-06-01T09:00:01.000+00:00",
+                   "op", "", "", "a" * 64, "b" * 64, "network", clock_offset_ms=40)
+    retake = replace(first, uid="retake", version=2, captured_at="2026-06-01T09:00:00.020+00:00",
+                     received_at="2026-06-01T09:00:01.100+00:00", reason="闭眼", clock_offset_ms=5,
+                     identity=NOT_PREVIOUS)
+    assert retake.captured_on_server_clock < first.captured_on_server_clock  # the jitter this test is about
+    assert store.insert_upload(first) and store.insert_upload(retake)
+    stations, _ = identity_doubts(store)
+    [doubt] = stations
+    assert doubt.upload.uid == "retake" and doubt.other_uid == "first"

@@ -9,7 +9,6 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from html import escape
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ from openpyxl import Workbook
 
 from station.image_io import decode_image
 from station.localtime import local_time
-from station.adapters.server.store import MetaStore, Upload
+from station.adapters.server.store import MetaStore, Upload, in_capture_order
 from station.spreadsheet import add_row, csv_rows
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
@@ -134,12 +133,12 @@ DOUBTFUL = ("uncertain", "different")
 
 
 def _replaced(uploads: Iterable[Upload], retake: Upload) -> str:
-    """The uid of the student's newest capture before this retake (the photo its face was compared with), or ''."""
-    def order(u: Upload) -> tuple[datetime, int]:
-        return u.captured_on_server_clock, u.version  # the version parts two captures in one millisecond
-
-    earlier = [u for u in uploads if u.student_no == retake.student_no and order(u) < order(retake)]
-    return max(earlier, key=order).uid if earlier else ""
+    """The uid of the student's newest capture before this retake (the photo its face was compared with), or '', in
+    the store's capture order (one station's own versions decide between its captures: two uploads' measured clock
+    offsets differ by the network's milliseconds, which once put a retake before the photo it replaces)."""
+    own = [u.uid for u in in_capture_order([u for u in uploads if u.student_no == retake.student_no])]
+    at = own.index(retake.uid)
+    return own[at - 1] if at else ""
 
 
 def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
