@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.identity.embedder import FaceEmbedder
 from station.identity.references import import_reference_photos
-from station.storage.envelope import public_key_to_b64
-from station.storage.server_link import save_link
 from station.storage.station_key import unlock_station_key
 from tests.identity.faces import photos_of
-from tests.roster_kit import station_with_roster
+from tests.roster_kit import linked_station_with_roster
 
 PASSPHRASE = "correct horse battery staple"
 ROSTER = "学号,姓名,班级\n2021001,林晓雯,计科2101\n2021002,陈浩然,计科2101\n2021003,王芳,计科2101\n".encode()
@@ -31,8 +28,7 @@ class _WindowsName(zipfile.ZipInfo):
 
 @pytest.fixture
 def station(tmp_path: Path):
-    station = station_with_roster(tmp_path / "home", tmp_path, ROSTER)
-    save_link(station.db, station_id="st1", public_key=public_key_to_b64(X25519PrivateKey.generate().public_key()))
+    station = linked_station_with_roster(tmp_path / "home", tmp_path, ROSTER)
     yield station
     station.close()
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import cv2
 import pytest
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.audit.trail import entries as audit_entries
 from station.image_io import read_image
@@ -20,12 +19,10 @@ from station.identity.reference_store import reference_gallery, reference_photo
 from station.identity.references import import_reference_photos
 from station.identity.verify import best_match, compare
 from station.roster.idnumber import check_digit
-from station.storage.envelope import public_key_to_b64
 from station.storage.station_key import unlock_station_key
-from station.storage.server_link import save_link
 from tests.cli import SCRIPT
 from tests.identity.faces import photos_of, shrunk, side_by_side
-from tests.roster_kit import station_with_roster
+from tests.roster_kit import linked_station_with_roster
 
 PASSPHRASE = "correct horse battery staple"
 ID_B = "11010519491231002" + check_digit("11010519491231002")
@@ -44,8 +41,7 @@ def embedder() -> FaceEmbedder:
 
 @pytest.fixture
 def station(tmp_path: Path):
-    station = station_with_roster(tmp_path / "home", tmp_path, ROSTER)
-    save_link(station.db, station_id="st1", public_key=public_key_to_b64(X25519PrivateKey.generate().public_key()))
+    station = linked_station_with_roster(tmp_path / "home", tmp_path, ROSTER)
     yield station
     station.close()
 
