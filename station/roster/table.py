@@ -1,7 +1,7 @@
 """Reading the school's roster file into rows of text cells, whatever produced it.
 
 Chinese Excel writes CSV in GBK, newer tools in UTF-8 (often with a BOM), and
-"Unicode text" exports are UTF-16 with tabs; .xlsx workbooks are read with openpyxl.
+"Unicode text" exports are UTF-16 with tabs; .xlsx workbooks are read with openpyxl, old .xls ones with xlrd.
 Cells come back as NFKC-normalised, stripped text so full-width digits and spaces
 typed in Chinese input methods compare equal to their ASCII forms.
 """
@@ -16,17 +16,28 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl.utils.cell import column_index_from_string
 
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import is_dir, is_file
+from station.roster.old_excel import read_xls
 from station.roster.web_table import web_table_rows
 from station.roster.uncalculated import Uncalculated, placeholder_results, sheet_parts, uncalculated_cells
 
 
 DELIMITERS = ",\t;|"
+
+
+class Merge(NamedTuple):
+    """A merged range: columns from 0, rows numbered as the user sees them, both ends included."""
+
+    first_column: int
+    first_row: int
+    last_column: int
+    last_row: int
 
 
 @dataclass(frozen=True)
@@ -36,9 +47,6 @@ class Sheet:
     uncalculated: Uncalculated = field(default_factory=dict)  # formula cells read as empty: no result was stored
 
 
-OLD_EXCEL = Text("不支持旧版 .xls 文件或加了密码的工作簿，请在 Excel 中另存为 .xlsx（不设密码）或 CSV",
-                 "Old .xls files and password-protected workbooks are not supported; save as .xlsx (without a "
-                 "password) or CSV")
 # what .xls (and .xls renamed to .xlsx) starts with; Excel also wraps a password-protected .xlsx in it
 _OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_SIGNATURE = b"PK\x03\x04"  # what .xlsx is
@@ -68,13 +76,13 @@ def read_sheets(path: Path) -> list[Sheet]:
         # What the bytes are decides, not the name: a workbook renamed .csv, a CSV renamed .xlsx, and the ".xls" a
         # registry system exports that is really text or a web page are all common.
         if data.startswith(_OLE2_SIGNATURE):
-            raise StationError(OLD_EXCEL)
+            return _read_xls(data)
         if data.startswith(_ZIP_SIGNATURE) or (path.suffix.lower() in {".xlsx", ".xlsm"} and not _is_text(data)):
             return _read_xlsx(io.BytesIO(data))
         if _WEB_PAGE.match(data):
             return [_read_web_page(path.name, data)]
-        if path.suffix.lower() == ".xls" and not _is_text(data):
-            raise StationError(OLD_EXCEL)
+        if path.suffix.lower() == ".xls" and not _is_text(data):  # Excel 2 to 4's .xls have no OLE2 wrapper
+            return _read_xls(data)
         return [Sheet(path.name, _read_delimited(data))]
     except StationError:
         raise
@@ -146,7 +154,7 @@ def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
                 ws.reset_dimensions()
                 rows = [(n, [cell_text(_as_shown(c)) for c in row]) for n, row in enumerate(ws.iter_rows(), 1)]
                 part = package.read(cells[ws.title]) if ws.title in cells else b""
-                _fill_merged_down(rows, part)
+                fill_merged_down(rows, _xml_merges(part))
                 uncalculated = uncalculated_cells(part, placeholders) if part else {}
                 sheets.append(Sheet(ws.title, rows, uncalculated))
         return sheets
@@ -154,28 +162,45 @@ def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
         workbook.close()
 
 
+def _read_xls(data: bytes) -> list[Sheet]:
+    sheets = []
+    for sheet in read_xls(data):
+        rows = [(n, [cell_text(as_shown(value, number_format)) for value, number_format in cells])
+                for n, cells in enumerate(sheet.cells, start=1)]
+        fill_merged_down(rows, [Merge(left, top + 1, right, bottom + 1) for top, bottom, left, right in sheet.merges])
+        sheets.append(Sheet(sheet.name, rows))
+    return sheets
+
+
 def _as_shown(cell: object) -> object:
+    return as_shown(getattr(cell, "value", None), getattr(cell, "number_format", ""))
+
+
+def as_shown(value: object, number_format: str) -> object:
     """A whole number in a cell formatted 0000000 as Excel shows it, leading zeros kept: a student number typed
     as 0210101 into a number column is stored as 210101 and shown again as 0210101 by that format."""
-    value = getattr(cell, "value", None)
-    zeros = getattr(cell, "number_format", "")
     if (isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer()
-            and 0 <= value < 1e15 and _ZEROS.fullmatch(zeros)):
-        return str(int(value)).zfill(len(zeros))
+            and 0 <= value < 1e15 and _ZEROS.fullmatch(number_format or "")):
+        return str(int(value)).zfill(len(number_format))
     return value
 
 
-def _fill_merged_down(rows: list[tuple[int, list[str]]], sheet_xml: bytes) -> None:
+def _xml_merges(sheet_xml: bytes) -> list[Merge]:
+    return [Merge(column_index_from_string(left.decode()) - 1, int(top), column_index_from_string(right.decode()) - 1,
+                  int(bottom)) for left, top, right, bottom in _MERGE.findall(sheet_xml)]
+
+
+def fill_merged_down(rows: list[tuple[int, list[str]]], merges: list[Merge]) -> None:
     """A cell merged down over several rows (one 班级 for a whole class) gives its text to every row it covers, as
-    Excel shows it; openpyxl reads it in the top row only. Merges across columns (a title) are left as they are."""
+    Excel shows it; openpyxl and xlrd read it in the top row only. Merges across columns (a title) are left as they
+    are."""
     by_number = {number: cells for number, cells in rows}
-    for first_column, first, last_column, last in _MERGE.findall(sheet_xml):
-        column = column_index_from_string(first_column.decode()) - 1
-        top = by_number.get(int(first), [])
+    for column, first, last_column, last in merges:
+        top = by_number.get(first, [])
         value = top[column] if column < len(top) else ""
-        if first_column != last_column or not value:
+        if column != last_column or not value:
             continue
-        for number in range(int(first) + 1, int(last) + 1):
+        for number in range(first + 1, last + 1):
             cells = by_number.get(number)
             if cells is not None:
                 cells.extend([""] * (column + 1 - len(cells)))
