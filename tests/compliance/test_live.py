@@ -110,7 +110,7 @@ def test_a_level_shown_changes_only_once_the_new_one_held() -> None:
 
 def test_a_head_turn_at_the_limit_does_not_blink_on_a_webcams_noise() -> None:
     """王思远's head turn is at the 10° limit: with a webcam's noise and 2 px of jitter the raw pose level switched
-    22 times in 50 analyses of this still picture; what the preview shows must not blink."""
+    22 times in 50 analyses of this still picture (14 in the 30 here); what the preview shows must not blink."""
     still = cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg"))
     changes = {}
     with ComplianceEngine.load(video=True) as engine:
@@ -118,11 +118,12 @@ def test_a_head_turn_at_the_limit_does_not_blink_on_a_webcams_noise() -> None:
             rng = np.random.default_rng(0)
             live = LiveAnalyzer(engine, hold=hold)
             shown = []
-            for _ in range(60):
+            for _ in range(40):
                 dx, dy = rng.integers(-2, 3, 2)
                 frame = cv2.warpAffine(still, np.float32([[1, 0, dx], [0, 1, dy]]), still.shape[1::-1],
                                        borderMode=cv2.BORDER_REPLICATE)
                 noisy = np.clip(frame + rng.normal(0, 3, frame.shape), 0, 255).astype(np.uint8)
                 shown.append(live.analyze(noisy).checks["pose"].level)
             changes[hold] = sum(a != b for a, b in zip(shown[10:], shown[11:]))
-    assert changes[1] >= 10 and changes[HOLD] <= 2, changes  # the raw levels do blink here; the shown ones not
+    assert changes[1] >= 6 and changes[HOLD] <= 1, changes
+    print(changes)  # the raw levels do blink here; the shown ones not
