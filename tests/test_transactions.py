@@ -17,6 +17,7 @@ from station.db import write_transaction
 from station.identity.capture_faces import remember_face
 from station.identity.references import Checked, ReferenceReport, _store
 from station.roster import schedule
+from station.roster.importer import import_roster
 from station.roster.store import class_names, set_absent
 from station.storage.captures import CaptureStore
 from station.storage.server_link import load_link, save_link
@@ -33,7 +34,7 @@ class LaterStepFailed(Exception):
 def _rows(station: Station) -> dict[str, list[tuple]]:
     db = station.db
     return {table: db.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() for table in TABLES} | {
-        "students": db.execute("SELECT student_no, absent FROM students ORDER BY student_no").fetchall(),
+        "students": db.execute("SELECT student_no, absent, class_name FROM students ORDER BY student_no").fetchall(),
         "server_link": db.execute("SELECT * FROM server_link").fetchall()}
 
 
@@ -73,14 +74,23 @@ def _reference(station: Station) -> None:
            load_link(station.db).server_key(), station.demo_key.key)
 
 
+def _roster(station: Station) -> None:
+    """A new student and a changed class, with the import's audit entry."""
+    path = station.home / "名单.csv"
+    first = schedule.ordered_students(station.db)[0]
+    path.write_text(f"学号,姓名,班级\n2099000001,新同学,新班\n{first.student_no},{first.name},另一个班\n",
+                    encoding="utf-8")
+    import_roster(station.db, path, audit=AuditTrail(station, "摄影师甲"))
+
+
 def _face(station: Station) -> None:
     version = CaptureStore(station, key=station.demo_key).save(schedule.ordered_students(station.db)[0].student_no,
                                                                JPEG, b"original", operator="摄影师甲")
     remember_face(station.db, version.uid, version.student_no, FACE, station.demo_key.key)
 
 
-@pytest.mark.parametrize("write", [_absent, _slot, _link, _reference, _face],
-                         ids=["absent", "class slot", "server link", "reference photo", "capture face"])
+@pytest.mark.parametrize("write", [_absent, _slot, _link, _reference, _face, _roster],
+                         ids=["absent", "class slot", "server link", "reference photo", "capture face", "roster"])
 def test_each_writer_joins_the_change_open_around_it(demo_station, write: Callable[[Station], None]):
     station = demo_station
     before = _rows(station)

@@ -50,6 +50,7 @@ class Action(enum.Enum):
     EXPORT = "export"
     SETTINGS = "settings"
     REFERENCES = "references"  # reference photos imported: biometric data taken in, by whom and from where
+    ROSTER = "roster"  # the roster imported: who may be photographed, from which file, by whom
 
 
 @dataclass(frozen=True)

@@ -545,8 +545,8 @@ class CaptureSession:
 
     def import_roster(self, path: Path) -> ImportReport:
         """名单 → 导入名单: the file's rows checked and imported, each rejected row with its reason (a few tenths of a
-        second for 3,000 students, on the session's thread)."""
-        return import_roster(self.station.db, path)
+        second for 3,000 students, on the session's thread), recorded in the audit trail as the operator's."""
+        return import_roster(self.station.db, path, audit=self.workflow.audit)
 
     def class_slots(self, now: dt.datetime | None = None) -> list[ClassSlot]:
         """Every class in calling order with its capture slot, for the slot editor."""

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.audit.trail import Action, AuditTrail
+from station.db import write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.roster import idnumber
@@ -58,6 +60,9 @@ _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大�
 # A line with none of these names nobody: a template's numbered blank lines (序号 only), or a class merged down
 # past the last student. It is passed over, not refused.
 _NAMES_SOMEONE = ("student_no", "name", "id_number", "capture_code")
+_NO_STUDENTS = Text("名单文件 {file} 只有表头，没有学生行，未导入任何学生：请确认选对了文件",
+                    "The roster file {file} has a header but no student rows; nothing was imported: is it the right "
+                    "file?")
 _EXAMPLE = Text("这是填写示例，未导入", "An example row of the template; not imported")
 _UNCALCULATED = Text("单元格 {cells} 是未计算的公式：请在 Excel 或 WPS 中打开文件并保存后再导入",
                      "Cell {cells}: a formula never calculated; open the file in Excel or WPS, save it, then import it")
@@ -117,16 +122,19 @@ class Row:
     uncalculated: tuple[str, ...] = ()  # its cells that a formula should fill but hold no result ("C5")
 
 
-def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime | None = None) -> ImportReport:
-    """Read, validate and upsert; raises StationError only when the file cannot be used at all."""
-    rows = _rows(Path(path))
+def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime | None = None,
+                  audit: AuditTrail | None = None) -> ImportReport:
+    """Read, validate and upsert; raises StationError only when the file cannot be used at all (no student rows
+    included). Given the operator's `audit` trail (on this database), the import is recorded in it: file name and
+    counts, written with the students, so no roster change is ever missing from the chain."""
+    path = Path(path)
+    rows = _rows(path)
     several_sheets = len({row.sheet for row in rows}) > 1
     stamp = (now or dt.datetime.now()).isoformat(timespec="seconds")
     report = ImportReport()
-    with db.conn:
-        # checked and written in one write transaction: a second import at the same moment (the window and the
+    with write_transaction(db):
+        # checked and written holding the write lock: a second import at the same moment (the window and the
         # command line) waits, instead of passing the same checks and then breaking a uniqueness rule
-        db.execute("BEGIN IMMEDIATE")
         problems = _row_problems(rows)
         problems.update(_held_elsewhere(db, [row for row in rows if row not in problems]))
         accepted = [row for row in rows if row not in problems]
@@ -138,6 +146,9 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
                 continue
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
+        if audit is not None:
+            audit.write(Action.ROSTER, file=path.name, imported=report.imported, updated=report.updated,
+                        unchanged=report.unchanged, rejected=len(report.rejected))
     return report
 
 
@@ -168,6 +179,8 @@ def _rows(path: Path) -> list[Row]:
         raise StationError(Text(f"名单中找不到表头：表头需包含{wanted}这几列",
                                 "No header row found: the roster needs student number (学号), name (姓名) and class "
                                 "(班级) columns"))
+    if not rows:  # a blank template, or the wrong sheet saved: said, not "0 added"
+        raise StationError(_NO_STUDENTS.format(file=path.name))
     return rows
 
 

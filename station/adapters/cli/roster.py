@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
+from station.audit.trail import AuditTrail, default_operator
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -39,7 +40,7 @@ def _import(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
     db = station.db  # a data folder that cannot be used is not an unreadable roster
     try:
-        report = import_roster(db, args.file)
+        report = import_roster(db, args.file, audit=AuditTrail(station, default_operator(station)))
     except StationError as exc:
         raise StationError(exc.text, exc.exit_code, code="unreadable_roster") from exc
     if args.json:
