@@ -17,7 +17,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from station.image_io import read_image
+from station.image_io import mac_metadata, read_image
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v"}
@@ -165,7 +165,9 @@ class FileBackend:
         self._tick = self._loops = 0
         self._cache.clear()
         if self.path.is_dir():
-            self._files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+            # a folder copied from a Mac holds a ._name.jpg of Finder metadata beside each photo: no picture
+            self._files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES
+                                 and not mac_metadata(p.relative_to(self.path)))
             if not self._files:
                 raise CameraUnavailable(f"no images in {self.path}")
         elif self.path.is_file() and self.path.suffix.lower() in VIDEO_SUFFIXES:

@@ -24,6 +24,21 @@ def test_sub_folders_play_in_path_order(tmp_path: Path) -> None:
     camera.close()
 
 
+def test_a_mac_s_finder_files_are_not_frames(tmp_path: Path) -> None:
+    """A folder copied from a Mac: ._1.png beside 1.png and a __MACOSX folder hold no picture; shown, each was a
+    dropped frame (a camera that stutters, then counts as frozen)."""
+    cv2.imwrite(str(tmp_path / "1.png"), np.full((8, 8, 3), 10, np.uint8))
+    appledouble = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(4000)
+    (tmp_path / "._1.png").write_bytes(appledouble)
+    (tmp_path / "__MACOSX").mkdir()
+    (tmp_path / "__MACOSX" / "._1.png").write_bytes(appledouble)
+    camera = FileBackend(tmp_path, fps=1000)
+    camera.open()
+    frames = [camera.read() for _ in range(3)]
+    camera.close()
+    assert [None if f is None else int(f[0, 0, 0]) for f in frames] == [10, 10, 10]
+
+
 def test_the_demo_camera_shows_the_phones_with_capture_codes() -> None:
     from station.identify.frames import decode_frame
 
