@@ -17,7 +17,7 @@ from station.roster.importer import import_roster
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     roster = subparsers.add_parser("roster", parents=[common], help="the list of expected graduates")
     actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
-    importing = actions.add_parser("import", parents=[common], help="import the school's .xlsx or .csv roster")
+    importing = actions.add_parser("import", parents=[common], help="import the school's .xlsx, .xls or .csv roster")
     importing.add_argument("file", type=Path)
     importing.add_argument("--json", action="store_true", help="print one JSON object")
     importing.set_defaults(func=_import)
