@@ -23,7 +23,6 @@ from openpyxl.utils.cell import column_index_from_string
 from station.errors import StationError
 from station.i18n import Text
 from station.paths import is_dir, is_file
-from station.roster.old_excel import read_xls
 from station.roster.web_table import web_table_rows
 from station.roster.uncalculated import Uncalculated, placeholder_results, sheet_parts, uncalculated_cells
 
@@ -163,6 +162,8 @@ def _read_xlsx(data: io.BytesIO) -> list[Sheet]:
 
 
 def _read_xls(data: bytes) -> list[Sheet]:
+    from station.roster.old_excel import read_xls  # xlrd loaded for an .xls only, as openpyxl for an .xlsx
+
     sheets = []
     for sheet in read_xls(data):
         rows = [(n, [cell_text(as_shown(value, number_format)) for value, number_format in cells])
