@@ -556,8 +556,8 @@ class CaptureSession:
         """The slot editor's table: all of it or, when a slot ends before it starts (StationError), none. Recorded in
         the audit trail: the slots decide who is called and who counts as on time."""
         schedule.save_slots(self.station.db, chosen, cleared)
-        self.workflow.audit.record(Action.SETTINGS, setting="class_slots", cleared=cleared, slots={
-            s.class_name: f"{s.starts_at:%Y-%m-%d %H:%M}/{s.ends_at:%Y-%m-%d %H:%M}" for s in chosen})
+        self.workflow.audit.record(Action.SETTINGS, setting="class_slots", cleared=cleared,
+                                   slots={s.class_name: schedule.slot_text(s) for s in chosen})
 
     def show_full_names(self, full: bool) -> None:
         """The queue screen shows whole names and student numbers (True) or masked ones: a privacy choice, recorded

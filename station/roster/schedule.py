@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from station.audit.trail import Action, AuditTrail
 from station.db import write_transaction
 from station.errors import StationError
 from station.i18n import Text
@@ -85,9 +86,18 @@ class ClassSlot:
     offered: Slot  # its slot, else where a new one would go (`suggested_slot`)
 
 
-def set_slot(db: sqlite_utils.Database, slot: Slot) -> None:
+def set_slot(db: sqlite_utils.Database, slot: Slot, audit: AuditTrail | None = None) -> None:
+    """Given the operator's `audit` trail, the slot is recorded in it with the slot, as the slot editor's are: the
+    slots decide who is called and who counts as on time."""
     with write_transaction(db):
         _put_slot(db, slot)
+        if audit is not None:
+            audit.write(Action.SETTINGS, setting="class_slots", slots={slot.class_name: slot_text(slot)})
+
+
+def slot_text(slot: Slot) -> str:
+    """How the audit trail writes a slot: start/end."""
+    return f"{slot.starts_at:%Y-%m-%d %H:%M}/{slot.ends_at:%Y-%m-%d %H:%M}"
 
 
 def _put_slot(db: sqlite_utils.Database, slot: Slot) -> None:
@@ -162,7 +172,9 @@ def ordered_students(db: sqlite_utils.Database) -> list[Student]:
     return [Student.from_row(r) for r in rows]
 
 
-def import_schedule(db: sqlite_utils.Database, path: Path | str) -> ScheduleReport:
+def import_schedule(db: sqlite_utils.Database, path: Path | str, audit: AuditTrail | None = None) -> ScheduleReport:
+    """The first sheet with a timetable header, whole or not at all; given the operator's `audit` trail, recorded in
+    it with the slots (file name, the slots written, rows refused)."""
     report = ScheduleReport()
     for sheet in read_sheets(Path(path)):
         header = find_header(sheet, ALIASES, ("class_name",))
@@ -184,6 +196,9 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str) -> ScheduleRepo
                         "row": row_no, "class": cell.get("class_name", ""),
                         "reason": Text(f"无法识别班级或时间：{text.strip()}", f"Unreadable class or time: {text.strip()}"),
                     })
+            if audit is not None:
+                audit.write(Action.SETTINGS, setting="class_slots", file=Path(path).name, slots=report.slots,
+                            rejected=len(report.rejected))
         return report
     raise StationError(Text("时间表中找不到表头：表头需包含“班级”和“日期”“时间”列",
                             "No header row found: the schedule needs class (班级) and date/time (日期/时间) columns"))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
+from station.audit.trail import AuditTrail, default_operator
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -38,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _import(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
-    report = schedule.import_schedule(station.db, args.file)
+    report = schedule.import_schedule(station.db, args.file, audit=AuditTrail(station, default_operator(station)))
     if args.json:
         print_json(report.to_json(station.lang))
     else:
@@ -59,7 +60,7 @@ def _set(args: argparse.Namespace) -> int:
     except ValueError:
         raise StationError(Text(f"无法识别时间段：{args.slot}（例：2024-10-22 8:30-9:30）",
                                 f"Unreadable slot: {args.slot} (e.g. 2024-10-22 8:30-9:30)"))
-    schedule.set_slot(station.db, slot)
+    schedule.set_slot(station.db, slot, audit=AuditTrail(station, default_operator(station)))
     said = SET.format(name=class_name, start=f"{slot.starts_at:%Y-%m-%d %H:%M}", end=f"{slot.ends_at:%H:%M}")
     print(said.get(station.lang))
     if class_name not in class_names(station.db):  # a timetable may come before the roster: kept, but said
