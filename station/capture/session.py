@@ -6,7 +6,8 @@ identify, shoot (press, measure off the UI thread, take), override, accept, resh
 undo absent, retry failed uploads, export to USB, and a status snapshot. A window only shows what the
 session says and forwards keys; it holds no rule.
 
-Threads: the camera, the live checks, the code scanner and the ID-card scanner run on threads of their own.
+Threads: the camera, the live checks, the live identity line, the code scanner and the ID-card scanner run on
+threads of their own.
 Whatever they report reaches the session's listeners through `post`, which runs a call on the thread that drives the
 session (a window passes its UI thread's poster). `measure` is the one command meant for a worker thread.
 """
@@ -31,6 +32,7 @@ from station.camera.tether import TetheredFile, TetherWatcher, set_aside
 from station.capture.camera_choice import CameraChoice, save_camera
 from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
+from station.capture.live_identity import LiveIdentity, LiveIdentityWatcher
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
 from station.chsi.pipeline import ChsiPipeline
 from station.chsi.profiles import OutputProfile, Profiles, load_profiles, select_profile
@@ -55,6 +57,7 @@ from station.identify.idcard_reader import CardPoller
 from station.identify.idcard_watch import ChipWatcher
 from station.identify.identify import Identification
 from station.identify.scanner import CodeScanner
+from station.identity.reference_store import reference_embedding
 from station.identity.references import Progress, ReferenceReport, import_reference_photos
 from station.roster import schedule
 from station.roster.importer import ImportReport, import_roster
@@ -62,6 +65,7 @@ from station.roster.schedule import ClassSlot, Slot
 from station.roster.store import Student, class_names, get_student, set_absent
 from station.storage.server_link import load_link
 from station.storage import outbox
+from station.storage.envelope import EnvelopeError
 from station.storage.outbox import QueueHealth
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.references import fetch_references
@@ -147,6 +151,7 @@ class SessionListener:
     reader: Callable[[Text, bool], None] = _ignore  # the chip reader came (True) or went (False)
     tethered: Callable[[ShutterRequest], None] = _ignore  # a tethered camera's photo pressed the shutter: measure it
     set_aside: Callable[[Text], None] = _ignore  # a tethered camera's photo that could not be filed, and where it is
+    identity: Callable[[LiveIdentity], None] = _ignore  # the face at the camera against the current student's reference
 
 
 @dataclass(frozen=True)
@@ -181,6 +186,7 @@ class CaptureSession:
     post: Callable[[Callable[[], None]], None] = field(default_factory=CallQueue)
     live_checks: bool = True
     scan_codes: bool = True
+    live_identity: bool = True  # the face at the camera compared with the current student's reference, once a second
     workflow: CaptureWorkflow | None = None
     mask_names: bool = True  # on the queue screen
     card_reader: Callable[[], CardPoller] | None = None  # opens the ID-card chip reader, when there is one
@@ -189,6 +195,7 @@ class CaptureSession:
     _checks: LiveChecks | None = field(default=None, init=False, repr=False)
     _scanner: CodeScanner | None = field(default=None, init=False, repr=False)
     _cards: CardScanner | None = field(default=None, init=False, repr=False)
+    _identity: LiveIdentityWatcher | None = field(default=None, init=False, repr=False)
     _chip: Running = field(default_factory=Running, init=False, repr=False)  # the chip reader's watcher
     _tether: Running = field(default_factory=Running, init=False, repr=False)  # the tether folder's
     _tethered_frames: int = field(default=0, init=False, repr=False)
@@ -238,16 +245,23 @@ class CaptureSession:
             self._checks = LiveChecks(source, lambda result: self.post(lambda: self._live(source, result)),
                                       lambda: ComplianceEngine.load(policy, video=True, backdrop_file=backdrop),
                                       sighting=(lambda: scanner.latest) if scanner else lambda: None).start()
+        if self.live_identity:
+            watcher = LiveIdentityWatcher(source, self._compared_student,
+                                          lambda no: self.post(lambda: self._give_reference(watcher, no)),
+                                          lambda seen: self.post(lambda: self._identity_seen(source, seen)))
+            self._identity = watcher
+            watcher.pause(self.workflow.step is Step.REVIEW)
+            watcher.start()
 
     def stop_watching(self) -> None:
         """The camera's scanner and live checks stop (the camera itself and the workflow stay)."""
         self._unwatch()
 
     def _unwatch(self) -> None:
-        for watcher in (self._scanner, self._cards, self._checks):
+        for watcher in (self._scanner, self._cards, self._checks, self._identity):
             if watcher is not None:
                 watcher.stop()
-        self._scanner = self._cards = self._checks = None
+        self._scanner = self._cards = self._checks = self._identity = None
         self.code_gone(self._offer_key)  # no scanner is left to see that code go: its question ends here
 
     def open_usb_camera(self, index: int, settings: UsbSettings) -> FrameSource:
@@ -272,6 +286,29 @@ class CaptureSession:
     def _live(self, source: FrameSource, result: LiveResult) -> None:
         if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
             self.listener.live(result)
+
+    def _compared_student(self) -> str | None:
+        """Whose reference the live face is compared with (read on the live identity's thread): the student on the
+        card while the picture is live; nobody while the shutter is worked or a photo is in review."""
+        workflow = self.workflow
+        student = workflow.student
+        if workflow.step is not Step.LIVE or workflow.pressed is not None or student is None:
+            return None
+        return student.student_no
+
+    def _give_reference(self, watcher: LiveIdentityWatcher, student_no: str) -> None:
+        """The student's cached reference embedding, read here (the session's thread owns the database) once per
+        student; one that cannot be read is no reference (the shutter's check says so too)."""
+        try:
+            embedding = reference_embedding(self.station.db, student_no, self.store.key.key)
+        except (StationError, EnvelopeError, OSError, ValueError) as exc:
+            log.warning("reference photo of %s not usable for the live comparison: %s", student_no, exc)
+            embedding = None
+        watcher.reference(student_no, embedding)
+
+    def _identity_seen(self, source: FrameSource, seen: LiveIdentity) -> None:
+        if source is self.source and self._compared_student() == seen.student_no:  # still that student, live
+            self.listener.identity(seen)
 
     # -- who is in front of the camera ---------------------------------------------------------------
     @property
@@ -480,7 +517,7 @@ class CaptureSession:
         """While the shutter measures, and while its photo is in review: the live picture is not on screen then, and
         the live checks started again at the review would take the interpreter from the window as it shows it."""
         resting = measuring or self.workflow.step is Step.REVIEW
-        for watcher in (self._scanner, self._cards, self._checks):
+        for watcher in (self._scanner, self._cards, self._checks, self._identity):
             if watcher is not None:
                 watcher.pause(resting)
 
