@@ -18,6 +18,7 @@ from station.camera.discovery import list_cameras
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveResult
 from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
+from station.capture.live_identity import LiveIdentity
 from station.capture.session import CaptureSession, SessionListener, Status
 from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, ShutterRequest, Step
 from station.compliance.results import Analysis
@@ -206,7 +207,8 @@ class MainWindow(QMainWindow):
         session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
                                            offered=self._offered, withdrawn=self._offer_withdrawn,
                                            unknown=self._unknown, card=self._card,
-                                           reader=self._reader, tethered=self._tethered, set_aside=self._set_aside)
+                                           reader=self._reader, tethered=self._tethered, set_aside=self._set_aside,
+                                           identity=self._live_identity)
         session.start()  # listening first, then reading the camera's state: no change falls between the two
         run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
         self._show_camera(STATE_TEXT[session.source.state], session.source.state)
@@ -667,6 +669,9 @@ class MainWindow(QMainWindow):
         self.live_result = result
         self.preview.show_live(result if self.session.step is Step.LIVE else None)
         self._show_problems()
+
+    def _live_identity(self, seen: LiveIdentity) -> None:
+        self.card.show_identity(seen.said, seen.level)
 
     def _camera_changed(self, change: StateChange) -> None:
         state = self.session.source.state  # a change may come late: the current state decides

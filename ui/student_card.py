@@ -5,14 +5,14 @@ wrapped: the card keeps its height whatever the messages below it say (they scro
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from station.i18n import Text
 from station.identify.identify import Identification
 from station.roster.idnumber import mask
 from ui.elided_label import ElidedLabel
 from ui.i18n import t
-from ui.theme import BAD, MUTED, OK
+from ui.theme import BAD, MUTED, OK, WARN
 
 # caption and value pairs, two to a row, what a photographer looks at first on top (whose turn, the ID number to
 # compare with the card, paid or not); a long college or major is cut with … in the last row (whole in its tooltip)
@@ -28,6 +28,9 @@ CAPTURED = Text("已拍摄（{n} 版）", "photographed ×{n}")
 NOT_CAPTURED = Text("未拍摄", "not photographed")
 PAY_KEY = Text("{fee}（F6 登记）", "{fee} (F6 to record)")
 NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
+# a face that may be someone else's in bold; no enrolment photo, no face in view: muted
+IDENTITY_STYLE = {"same": f"color: {OK}", "uncertain": f"color: {WARN}; font-weight: 600",
+                  "different": f"color: {BAD}; font-weight: 600"}
 
 
 class StudentCard(QFrame):
@@ -40,7 +43,16 @@ class StudentCard(QFrame):
         self.name = QLabel()
         self.name.setObjectName("studentName")
         self.name.setWordWrap(True)
-        layout.addWidget(self.name)
+        # the live identity line beside the name, where a short name leaves room: no row of its own, which took
+        # the F4 question's second line on a 1280x680 window
+        self.identity = ElidedLabel()
+        self.identity.setObjectName("liveIdentity")
+        self.identity.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.name)
+        top.addWidget(self.identity, 1)
+        layout.addLayout(top)
         grid = QGridLayout()
         grid.setVerticalSpacing(2)
         grid.setHorizontalSpacing(6)
@@ -77,6 +89,17 @@ class StudentCard(QFrame):
         }
         for key, value in shown.items():
             self._show(key, value)
+        self._show_identity("", "")  # until the live comparison speaks about this student
+        self.identity.show()
+
+    def show_identity(self, said: Text, level: str) -> None:
+        """The live comparison of the face at the camera with the student's enrolment photo, as the session says."""
+        self._show_identity(t(said), IDENTITY_STYLE.get(level, f"color: {MUTED}"))
+
+    def _show_identity(self, text: str, style: str) -> None:
+        self.identity.show_text(text)
+        self.identity.setToolTip(text)
+        self.identity.setStyleSheet(style)
 
     def show_fee(self, fee: Text, paid: bool) -> None:
         """Paid (green) or not paid (red, with the key that records it), as the capture session says."""
@@ -86,6 +109,7 @@ class StudentCard(QFrame):
 
     def clear(self) -> None:
         self._show_name(t(NOBODY), nobody=True)
+        self.identity.hide()  # the prompt takes the whole line
         for key, value in self.values.items():
             self._show(key, "—")
             value.setStyleSheet("")
