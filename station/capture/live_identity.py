@@ -61,6 +61,7 @@ class LiveIdentityWatcher(FrameWatcher):
         self._reference: tuple[str, np.ndarray | None] | None = None  # (student number, embedding or None)
         self._arrived = threading.Event()
         self._student: str | None = None
+        self._scene: int | None = None
         self._steady = SteadyLevels(HOLD)
         self._embedder: FaceEmbedder | None = None
 
@@ -71,6 +72,9 @@ class LiveIdentityWatcher(FrameWatcher):
 
     def _look(self, frame: Frame) -> None:
         student_no = self._current()
+        if frame.scene != self._scene:  # another view (a reconnected camera, a file camera's next picture): afresh,
+            self._scene = frame.scene  # or the last view's "not the same person" stays on a new face for two looks
+            self._steady.reset()
         if student_no != self._student:  # a new student starts afresh
             self._student = student_no
             self._steady.reset()

@@ -9,13 +9,17 @@ import shutil
 import time
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
-from station.adapters.demo import DEMO_DIR, import_demo_references
+from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES, import_demo_references
 from station.camera import open_camera
-from station.capture.live_identity import LiveIdentity
+from station.camera.source import Frame
+from station.capture.live_identity import LiveIdentity, LiveIdentityWatcher
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow, ShutterRequest
+from station.identity.embedder import FaceEmbedder
 from station.storage.captures import CaptureStore
 
 heard: list[LiveIdentity] = []  # what the session told its listener, in order
@@ -94,3 +98,17 @@ def test_no_face_at_the_camera_is_said(session: CaptureSession, tmp_path: Path) 
     session.use_camera(open_camera(str(dark), fps=10).start())
     line = line_for(session, "DEMO0002")
     assert line.level == "no_face" and line.said.zh == "未检测到人脸"
+
+
+def test_another_view_is_judged_afresh_not_held_from_the_last_one() -> None:
+    """The demo's file camera shows 陈浩然, then 林晓雯 while she is on the card: her own face must not stay
+    "not the same person" for two looks (a level holds two looks in a row only within one view)."""
+    her = FaceEmbedder().glance(cv2.imread(str(DEMO_REFERENCES / "2021010101.jpg")))
+    said: list[LiveIdentity] = []
+    watcher = LiveIdentityWatcher(open_camera(str(DEMO_DIR / "kiosk")), lambda: "2021010101",
+                                  lambda no: watcher.reference(no, her), said.append)
+    chen = cv2.imread(str(DEMO_DIR / "students" / "DEMO0002_2_good.jpg"))
+    lin = cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))
+    for frame_id, (image, scene) in enumerate([(chen, 0), (chen, 0), (lin, 1)]):
+        watcher._look(Frame(frame_id, 0.0, np.ascontiguousarray(image), scene))  # noqa: SLF001 - one look at a time
+    assert [s.level for s in said] == ["different", "different", "same"]
