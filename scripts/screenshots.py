@@ -91,7 +91,7 @@ def main() -> int:
         import_demo_references(station, opened.key)  # as the demo does: review shows each verdict beside them
         # no uploader: the photo stays queued, so the screens can show a waiting and a failed upload
         session = CaptureSession(station, CaptureStore(station, key=opened.key), "王摄影",
-                                 open_camera(opened.camera).start(), post=tasks.to_main)
+                                 open_camera(opened.camera).start(), post=tasks.to_main, live_identity=True)
         window = MainWindow(session, demo=True)
         window.resize(*(int(n) for n in options.size.split("x")))
         window.show()

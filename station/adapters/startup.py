@@ -125,7 +125,7 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
     uploader = Uploader(station.home, sign_in.key)
     uploader.start()
     session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera, usb=opened.usb).start(),
-                             uploader, listener, post)
+                             uploader, listener, post, live_identity=True)
     session.usb_settings = opened.usb or session.usb_settings  # what the camera dialog shows as in use
     session.card_ocr = card_ocr  # ID cards held up to the camera, read on a thread of their own
     if opened.idcard_reader:

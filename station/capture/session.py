@@ -186,7 +186,9 @@ class CaptureSession:
     post: Callable[[Callable[[], None]], None] = field(default_factory=CallQueue)
     live_checks: bool = True
     scan_codes: bool = True
-    live_identity: bool = True  # the face at the camera compared with the current student's reference, once a second
+    live_identity: bool = False  # the face at the camera compared with the current student's reference, once a second
+    # (the station turns it on, station/adapters/startup.py; off by default, as a session a test leaves running would
+    # otherwise go on comparing faces on its thread)
     workflow: CaptureWorkflow | None = None
     mask_names: bool = True  # on the queue screen
     card_reader: Callable[[], CardPoller] | None = None  # opens the ID-card chip reader, when there is one

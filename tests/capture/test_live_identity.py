@@ -36,7 +36,7 @@ def session(demo_station, engine, pipeline, tmp_path: Path):
     store = CaptureStore(demo_station, key=demo_station.demo_key)
     workflow = CaptureWorkflow(demo_station, store, "测试摄影师", engine=engine, pipeline=pipeline)
     session = CaptureSession(demo_station, store, "测试摄影师", open_camera(str(frames), fps=10).start(),
-                             live_checks=False, scan_codes=False, workflow=workflow)
+                             live_checks=False, scan_codes=False, live_identity=True, workflow=workflow)
     session.listener.identity = heard.append
     heard.clear()
     session.start()

@@ -38,13 +38,14 @@ def frames(tmp_path: Path) -> Path:
 def make_window(qtbot, station, engine, pipeline):
     windows = []
 
-    def make(frames: Path, store: CaptureStore | None = None, live_checks: bool = False) -> MainWindow:
+    def make(frames: Path, store: CaptureStore | None = None, live_checks: bool = False,
+             live_identity: bool = False) -> MainWindow:
         tasks.install()
         source = open_camera(str(frames), fps=20, frozen_after=0.5, backoff_start=0.1, backoff_max=0.3).start()
         store = store or CaptureStore(station, key=station.demo_key)
         workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
         session = CaptureSession(station, store, "测试摄影师", source, post=tasks.to_main, live_checks=live_checks,
-                                 workflow=workflow)
+                                 live_identity=live_identity, workflow=workflow)
         window = MainWindow(session)
         window.show()
         windows.append(window)

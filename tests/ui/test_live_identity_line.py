@@ -16,7 +16,7 @@ from ui.theme import BAD, MUTED, OK
 def test_the_card_says_whether_the_face_is_the_students(qtbot, themed, make_window, frames: Path,  # noqa: F811
                                                         station) -> None:
     import_demo_references(station, station.demo_key)
-    window = make_window(frames)  # 林晓雯 at the camera
+    window = make_window(frames, live_identity=True)  # 林晓雯 at the camera
     window.resize(1366, 700)
     line = window.card.identity
     for code, level, colour in (("DEMO0001", "same", OK), ("DEMO0004", "different", BAD),
