@@ -23,12 +23,14 @@ from station.identity.embedder import FaceEmbedder
 from station.identity.verify import compare
 
 NO_REFERENCE, NO_FACE = "no_reference", "no_face"  # beside station.identity.verify's LEVELS
+QUIET = "quiet"  # nothing to say: no live face is being compared (the shutter, a review, the camera away)
 SAID = {
     "same": Text("与学籍照片一致", "Matches the enrolment photo"),
     "uncertain": Text("与学籍照片不能确定是同一人", "Not sure: check their ID"),
     "different": Text("与学籍照片不是同一人！", "Not the enrolment photo's person!"),
     NO_REFERENCE: Text("无学籍照片", "No enrolment photo"),
     NO_FACE: Text("未检测到人脸", "No face in view"),
+    QUIET: Text("", ""),
 }
 RATE_HZ = 1.0  # one embedding a second (YuNet + SFace on the newest frame)
 HOLD = 2  # looks in a row a new level must come out of before it is shown (a blink or a turned head says nothing)
@@ -38,7 +40,7 @@ REFERENCE_WAIT_S = 0.5  # how long a look waits for the session's thread to read
 @dataclass(frozen=True)
 class LiveIdentity:
     student_no: str  # whose reference the face was compared with
-    level: str  # "same", "uncertain", "different", NO_REFERENCE or NO_FACE
+    level: str  # "same", "uncertain", "different", NO_REFERENCE, NO_FACE or QUIET
     score: float | None = None
 
     @property
@@ -60,6 +62,7 @@ class LiveIdentityWatcher(FrameWatcher):
         self._on_result = on_result
         self._reference: tuple[str, np.ndarray | None] | None = None  # (student number, embedding or None)
         self._arrived = threading.Event()
+        self._afresh = threading.Event()
         self._student: str | None = None
         self._scene: int | None = None
         self._steady = SteadyLevels(HOLD)
@@ -70,8 +73,16 @@ class LiveIdentityWatcher(FrameWatcher):
         self._reference = (student_no, embedding)
         self._arrived.set()
 
+    def afresh(self) -> None:
+        """From any thread: the next look reads the student's reference again and holds nothing from before (their
+        reference photo was just imported; the line fell quiet for a shutter, a review or a lost camera)."""
+        self._afresh.set()
+
     def _look(self, frame: Frame) -> None:
         student_no = self._current()
+        if self._afresh.is_set():
+            self._afresh.clear()
+            self._student = None
         if frame.scene != self._scene:  # another view (a reconnected camera, a file camera's next picture): afresh,
             self._scene = frame.scene  # or the last view's "not the same person" stays on a new face for two looks
             self._steady.reset()

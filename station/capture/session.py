@@ -32,7 +32,7 @@ from station.camera.tether import TetheredFile, TetherWatcher, set_aside
 from station.capture.camera_choice import CameraChoice, save_camera
 from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
-from station.capture.live_identity import LiveIdentity, LiveIdentityWatcher
+from station.capture.live_identity import QUIET, LiveIdentity, LiveIdentityWatcher
 from station.capture.queue_board import QueueBoard, QueueEntry, build_board, next_waiting
 from station.chsi.pipeline import ChsiPipeline
 from station.chsi.profiles import OutputProfile, Profiles, load_profiles, select_profile
@@ -284,6 +284,8 @@ class CaptureSession:
     def _camera_changed(self, source: FrameSource, change: StateChange) -> None:
         if source is self.source:  # a late word from a camera just swapped out says nothing now
             self.listener.camera(change)
+            if source.state is not CameraState.LIVE:
+                self._quiet_identity()
 
     def _live(self, source: FrameSource, result: LiveResult) -> None:
         if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
@@ -309,8 +311,19 @@ class CaptureSession:
         watcher.reference(student_no, embedding)
 
     def _identity_seen(self, source: FrameSource, seen: LiveIdentity) -> None:
-        if source is self.source and self._compared_student() == seen.student_no:  # still that student, live
+        live = source is self.source and source.state is CameraState.LIVE
+        if live and self._compared_student() == seen.student_no:  # still that student, live
             self.listener.identity(seen)
+
+    def _quiet_identity(self) -> None:
+        """The live identity line speaks of a live face only: it falls quiet when none is being compared (the
+        shutter, a review, the camera away), where its last word would read as a verdict on the photo; it starts
+        afresh when the picture is live again."""
+        student = self.workflow.student
+        if self._identity is None or student is None:
+            return
+        self._identity.afresh()
+        self.listener.identity(LiveIdentity(student.student_no, QUIET))
 
     # -- who is in front of the camera ---------------------------------------------------------------
     @property
@@ -522,6 +535,8 @@ class CaptureSession:
         for watcher in (self._scanner, self._cards, self._checks, self._identity):
             if watcher is not None:
                 watcher.pause(resting)
+        if resting:
+            self._quiet_identity()
 
     # -- station settings: the output profile and the backdrop calibration --------------------------------------
     def profiles(self) -> Profiles:
@@ -576,11 +591,15 @@ class CaptureSession:
         """Meant for a worker thread, like `print_sheet`: reference photos from a folder or zip (`source`), or the
         ones the receiving server holds that this station lacks (None), checked and sealed as by `photo-station
         roster photos` (`stop` set: the import ends after the photo being checked). The next press reads the face
-        gallery again (its stamp changed)."""
-        with self.station.for_this_thread() as station:
-            if source is None:
-                return fetch_references(station, self.store.key.key, progress=progress, stop=stop)
-            return import_reference_photos(station, source, self.store.key.key, progress=progress, stop=stop)
+        gallery again (its stamp changed), and the live identity line reads the current student's reference again."""
+        try:
+            with self.station.for_this_thread() as station:
+                if source is None:
+                    return fetch_references(station, self.store.key.key, progress=progress, stop=stop)
+                return import_reference_photos(station, source, self.store.key.key, progress=progress, stop=stop)
+        finally:
+            if self._identity is not None:  # the student on the card may have just got their reference photo
+                self._identity.afresh()
 
     def import_roster(self, path: Path) -> ImportReport:
         """名单 → 导入名单: the file's rows checked and imported, each rejected row with its reason (a few tenths of a

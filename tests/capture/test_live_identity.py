@@ -1,7 +1,8 @@
 """The live identity line: while a student is at the camera, the face there is compared with their enrolment photo
 about once a second (real demo frames, the real session and its thread, the real face models and encrypted
 reference photos). 陈浩然's own frames match his enrolment photo and are not 林晓雯's; a student with no enrolment
-photo is said to have none. It never switches the student."""
+photo is said to have none. It falls quiet while no live face is compared, reads a reference imported meanwhile, and
+never switches the student."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES, import_demo_references
 from station.camera import open_camera
-from station.camera.source import Frame
+from station.camera.source import CameraState, Frame
 from station.capture.live_identity import LiveIdentity, LiveIdentityWatcher
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow, ShutterRequest
@@ -25,24 +26,46 @@ from station.storage.captures import CaptureStore
 heard: list[LiveIdentity] = []  # what the session told its listener, in order
 
 
-@pytest.fixture
-def session(demo_station, engine, pipeline, tmp_path: Path):
-    """The camera shows 陈浩然 alone (his two good frames); the demo's enrolment photos are imported."""
+def start_session(station, engine, pipeline, tmp_path: Path, references: bool = True) -> CaptureSession:
+    """The camera shows 陈浩然 alone (his two good frames), from a folder that can be unplugged (renamed)."""
     frames = tmp_path / "chen"
     frames.mkdir()
     for name in ("DEMO0002_2_good.jpg", "DEMO0002_3_good_shifted.jpg"):
         shutil.copy(DEMO_DIR / "students" / name, frames / name)
-    import_demo_references(demo_station, demo_station.demo_key)
-    store = CaptureStore(demo_station, key=demo_station.demo_key)
-    workflow = CaptureWorkflow(demo_station, store, "测试摄影师", engine=engine, pipeline=pipeline)
-    session = CaptureSession(demo_station, store, "测试摄影师", open_camera(str(frames), fps=10).start(),
-                             live_checks=False, scan_codes=False, live_identity=True, workflow=workflow)
+    if references:
+        import_demo_references(station, station.demo_key)
+    store = CaptureStore(station, key=station.demo_key)
+    workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+    camera = open_camera(str(frames), fps=10, frozen_after=0.4, backoff_start=0.1, backoff_max=0.4, poll=0.02)
+    session = CaptureSession(station, store, "测试摄影师", camera.start(), live_checks=False, scan_codes=False,
+                             live_identity=True, workflow=workflow)
     session.listener.identity = heard.append
     heard.clear()
-    session.start()
+    return session.start()
+
+
+@pytest.fixture
+def session(demo_station, engine, pipeline, tmp_path: Path):
+    """The demo's enrolment photos imported."""
+    session = start_session(demo_station, engine, pipeline, tmp_path)
     yield session
     session.stop_watching()
     session.source.stop()
+
+
+@pytest.fixture
+def bare_session(demo_station, engine, pipeline, tmp_path: Path):
+    """No enrolment photo imported yet."""
+    session = start_session(demo_station, engine, pipeline, tmp_path, references=False)
+    yield session
+    session.stop_watching()
+    session.source.stop()
+
+
+def run_for(session: CaptureSession, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        session.post.run_pending(0.1)
 
 
 def line_for(session: CaptureSession, code: str) -> LiveIdentity:
@@ -71,23 +94,46 @@ def test_a_student_without_an_enrolment_photo_is_said_to_have_none(session: Capt
     assert line.level == "no_reference" and line.said.zh == "无学籍照片" and line.score is None
 
 
-def test_nothing_is_said_while_the_shutter_is_worked(session: CaptureSession) -> None:
+def test_the_line_falls_quiet_while_the_shutter_is_worked(session: CaptureSession) -> None:
+    """Its last word would read as a verdict on the photo: the shutter's own comparison is the one to read."""
     line_for(session, "DEMO0002")
+    heard.clear()
     request = session.press(session.source.latest())  # the shutter's work needs the cores: the comparison rests
     assert isinstance(request, ShutterRequest)
+    run_for(session, 2.5)
+    assert [seen.level for seen in heard] == ["quiet"] and heard[0].said.zh == ""
     heard.clear()
-    deadline = time.monotonic() + 2.5
-    while time.monotonic() < deadline:
-        session.post.run_pending(0.1)
-    assert heard == []
     session.release(request)
     assert line_for(session, "DEMO0002").level == "same"  # and speaks again once the shutter is free
 
 
-def test_nothing_is_said_while_nobody_is_on_the_card(session: CaptureSession) -> None:
-    deadline = time.monotonic() + 2.5  # two looks and more
-    while time.monotonic() < deadline:
+def test_the_line_falls_quiet_while_the_camera_is_away(session: CaptureSession, tmp_path: Path) -> None:
+    line_for(session, "DEMO0002")
+    heard.clear()
+    (tmp_path / "chen").rename(tmp_path / "unplugged")
+    run_for(session, 2.0)
+    assert session.source.state is not CameraState.LIVE
+    assert [seen.level for seen in heard] == ["quiet"]  # said once, and nothing about a face no longer seen
+    (tmp_path / "unplugged").rename(tmp_path / "chen")  # plugged back in: it speaks again
+    deadline = time.monotonic() + 8
+    while not any(seen.level == "same" for seen in heard) and time.monotonic() < deadline:
         session.post.run_pending(0.1)
+    assert heard[-1].level == "same"
+
+
+def test_a_reference_imported_for_the_student_on_the_card_is_used_at_once(bare_session: CaptureSession) -> None:
+    assert line_for(bare_session, "DEMO0002").level == "no_reference"
+    heard.clear()
+    bare_session.import_references(DEMO_REFERENCES)  # while 陈浩然 stays on the card
+    deadline = time.monotonic() + 8
+    while not any(seen.level == "same" for seen in heard) and time.monotonic() < deadline:
+        bare_session.post.run_pending(0.1)
+    assert any(seen.level == "same" for seen in heard)
+    assert bare_session.student.student_no == "2021010102"
+
+
+def test_nothing_is_said_while_nobody_is_on_the_card(session: CaptureSession) -> None:
+    run_for(session, 2.5)  # two looks and more
     assert heard == []
 
 
