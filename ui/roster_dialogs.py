@@ -1,5 +1,5 @@
 """Importing the roster and setting class slots from the window (the capture session does both, with the same code
-as the CLI)."""
+as the CLI; the import off the UI thread)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
-    QDateTimeEdit, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox,
+    QDateTimeEdit, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QProgressBar,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,9 +18,11 @@ from station.roster.importer import ImportReport
 from station.roster.schedule import ClassSlot, Slot
 from ui.file_dialogs import choose_file
 from ui.i18n import t
+from ui.tasks import run_task
 
 TABLES = Text("名单文件 (*.xlsx *.xlsm *.xls *.csv *.txt)", "Roster files (*.xlsx *.xlsm *.xls *.csv *.txt)")
 IMPORT_TITLE = Text("导入名单", "Import roster")
+WORKING = Text("正在导入名单，请稍候…", "Importing the roster, please wait…")
 SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
                "{imported} added, {updated} updated, {unchanged} unchanged, rows rejected: {rejected}")
@@ -34,20 +36,48 @@ SCHEDULE_EXPLAIN = Text("勾选班级并设定它的采集时段；排队屏按�
 
 
 class ImportReportDialog(QDialog):
-    """What was imported, and every rejected row with its reason, so the registrar can fix the file."""
+    """What was imported, and every rejected row with its reason, so the registrar can fix the file. Opened before
+    the report exists (`report` None), it says the import is under way until `show_report`; it cannot be closed
+    meanwhile."""
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
+    def __init__(self, report: ImportReport | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(IMPORT_TITLE))
+        self.report: ImportReport | None = None
+        self.error: StationError | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(t(SUMMARY.format(imported=report.imported, updated=report.updated,
-                                                 unchanged=report.unchanged, rejected=len(report.rejected)))))
-        self.table = QTableWidget(len(report.rejected), len(HEADERS))
+        self.summary = QLabel(t(WORKING))
+        layout.addWidget(self.summary)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # how long a roster takes is not known ahead (a second for 3,000 students)
+        self.busy.setTextVisible(False)
+        layout.addWidget(self.busy)
+        self.table = QTableWidget(0, len(HEADERS))
         self.table.setHorizontalHeaderLabels([t(h) for h in HEADERS])
-        self.table.horizontalHeader().setSectionResizeMode(REASON, QHeaderView.Stretch)
         self.table.verticalHeader().hide()  # its 1, 2, 3 beside "row 2" would read as a second row number
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setWordWrap(True)  # a reason says how to fix the row: all of it must show
+        self.table.hide()
+        layout.addWidget(self.table)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.setEnabled(False)
+        layout.addWidget(self.buttons)
+        # rows as tall as their wrapped reason at the width the column ends up with: measured once the resize is
+        # done (measured in the signal itself, a row kept the height of the column's narrower width before)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents(),
+                                                            Qt.QueuedConnection)
+        self.resize(420, 100)
+        if report is not None:
+            self.show_report(report)
+
+    def show_report(self, report: ImportReport) -> None:
+        self.report = report
+        self.busy.hide()
+        self.buttons.setEnabled(True)
+        self.summary.setText(t(SUMMARY.format(imported=report.imported, updated=report.updated,
+                                              unchanged=report.unchanged, rejected=len(report.rejected))))
+        self.table.setRowCount(len(report.rejected))
         for row, rejected in enumerate(report.rejected):
             for column, value in enumerate((t(rejected.where()), rejected.student_no, rejected.name,
                                             t(rejected.reason))):
@@ -55,28 +85,31 @@ class ImportReportDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(REASON, QHeaderView.Stretch)
         self.table.setVisible(bool(report.rejected))
-        layout.addWidget(self.table)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok)
-        buttons.accepted.connect(self.accept)
-        layout.addWidget(buttons)
-        # rows as tall as their wrapped reason at the width the column ends up with: measured once the resize is
-        # done (measured in the signal itself, a row kept the height of the column's narrower width before)
-        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents(),
-                                                            Qt.QueuedConnection)
         self.resize(820, 480 if report.rejected else 120)
+
+    def refused(self, exc: BaseException) -> None:
+        """The whole file was refused (not a roster, no students, unreadable): the caller says why."""
+        if not isinstance(exc, StationError):
+            raise exc  # a program error: to the error reporter, logged with its details (the dialog stays open)
+        self.error = exc
+        self.done(QDialog.Rejected)
+
+    def reject(self) -> None:
+        if self.report is not None:  # Esc waits for the import's end: its rows are being written
+            super().reject()
 
 
 def import_roster_interactively(session: CaptureSession, parent: QWidget) -> ImportReport | None:
+    """The file chosen is imported on the worker thread (the live picture goes on) while the dialog says so."""
     path = choose_file(parent, t(IMPORT_TITLE), t(TABLES))
     if path is None:
         return None
-    try:
-        report = session.import_roster(path)
-    except StationError as exc:
-        QMessageBox.warning(parent, t(IMPORT_TITLE), t(exc.text))
-        return None
-    ImportReportDialog(report, parent).exec()
-    return report
+    dialog = ImportReportDialog(None, parent)
+    run_task(lambda: session.import_roster(path), dialog.show_report, dialog.refused)
+    dialog.exec()
+    if dialog.error is not None:
+        QMessageBox.warning(parent, t(IMPORT_TITLE), t(dialog.error.text))
+    return dialog.report
 
 
 class ScheduleDialog(QDialog):

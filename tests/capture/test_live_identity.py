@@ -72,7 +72,7 @@ def line_for(session: CaptureSession, code: str) -> LiveIdentity:
     """The first line said about the student `code` names, once they are made current."""
     session.identify(code)
     student_no = session.student.student_no
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + 20  # a loaded machine's first look is slow
     while time.monotonic() < deadline:
         session.post.run_pending(0.1)
         said = [seen for seen in heard if seen.student_no == student_no]
@@ -115,7 +115,7 @@ def test_the_line_falls_quiet_while_the_camera_is_away(session: CaptureSession, 
     assert session.source.state is not CameraState.LIVE
     assert [seen.level for seen in heard] == ["quiet"]  # said once, and nothing about a face no longer seen
     (tmp_path / "unplugged").rename(tmp_path / "chen")  # plugged back in: it speaks again
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + 20  # a loaded machine's first look is slow
     while not any(seen.level == "same" for seen in heard) and time.monotonic() < deadline:
         session.post.run_pending(0.1)
     assert heard[-1].level == "same"
@@ -125,7 +125,7 @@ def test_a_reference_imported_for_the_student_on_the_card_is_used_at_once(bare_s
     assert line_for(bare_session, "DEMO0002").level == "no_reference"
     heard.clear()
     bare_session.import_references(DEMO_REFERENCES)  # while 陈浩然 stays on the card
-    deadline = time.monotonic() + 8
+    deadline = time.monotonic() + 20  # a loaded machine's first look is slow
     while not any(seen.level == "same" for seen in heard) and time.monotonic() < deadline:
         bare_session.post.run_pending(0.1)
     assert any(seen.level == "same" for seen in heard)
