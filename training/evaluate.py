@@ -121,17 +121,20 @@ def allowances(needs: dict[str, float], budget: float = QUESTION_BUDGET) -> dict
     return out
 
 
-def union_sets(scorers: Scorers, val: dict[str, Scored], weights: dict[str, dict[str, float]]
-               ) -> dict[str, dict[str, np.ndarray]]:
-    """The QUESTION_RULES' val scores on the compliant faces of: celebahq (COMPLIANT_MEANS_NOT, heavy makeup
-    included, as the issue counts it), celebamaskhq by its masks (MASK_COMPLIANT_MEANS_NOT), and those same
-    celebamaskhq faces composed as kiosk scenes (score_scenes)."""
+def mask_compliant(masks: Scored) -> np.ndarray:
+    """Which celebamaskhq faces keep every rule of the budget by their masks (MASK_COMPLIANT_MEANS_NOT)."""
+    return ~np.any([masks.labels[f"mask:{c}"] > 0 for c in MASK_COMPLIANT_MEANS_NOT], axis=0)
+
+
+def union_sets(val: dict[str, Scored], scenes_: Scored, weights: dict[str, dict[str, float]],
+               rules: tuple[str, ...] = QUESTION_RULES) -> dict[str, dict[str, np.ndarray]]:
+    """`rules`' val scores on the compliant faces of: celebahq (COMPLIANT_MEANS_NOT, heavy makeup included, as the
+    issue counts it), celebamaskhq by its masks (mask_compliant), and those same celebamaskhq faces composed as kiosk
+    scenes (`scenes_`, score_scenes of them)."""
     hq, masks = val["celebahq"], val["celebamaskhq"]
     keep_hq = ~np.any([hq.labels[c] > 0 for c in COMPLIANT_MEANS_NOT], axis=0)
-    keep_masks = ~np.any([masks.labels[f"mask:{c}"] > 0 for c in MASK_COMPLIANT_MEANS_NOT], axis=0)
-    scenes_ = score_scenes(scorers, [f for f, k in zip(masks.files, keep_masks) if k], "val")
-    return {name: {r: blended(scored, weights[r])[keep] for r in QUESTION_RULES}
-            for name, scored, keep in (("celebahq val", hq, keep_hq), ("celebamaskhq val", masks, keep_masks),
+    return {name: {r: blended(scored, weights[r])[keep] for r in rules}
+            for name, scored, keep in (("celebahq val", hq, keep_hq), ("celebamaskhq val", masks, mask_compliant(masks)),
                                        ("celebamaskhq val kiosk scenes", scenes_, np.ones(len(scenes_.files), bool)))}
 
 
@@ -387,44 +390,90 @@ def write_policy_levels(levels: dict[str, Levels]) -> None:
     DEFAULT_POLICY.write_text(text, encoding="utf-8")
 
 
-def main() -> None:
-    every = {check: {} for check in LEARNED_CHECK_IDS}
-    for path in region_model_files():
-        outputs = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["outputs"]
-        for output in outputs:
-            if output in every:
-                every[output][f"{path.stem}/{output}"] = 1.0
-    scorers = Scorers(LearnedChecks(MODELS_DIR, Blend(every)), LensModel(model_path(LENS)))
-    datasets = ("celebahq", "celebamaskhq", "genki4k", "cew_closed")
-    val = {d: score_part(scorers, d, "val") for d in datasets}
-    test = {d: score_part(scorers, d, "test") for d in datasets}
-    val["eyes"], test["eyes"] = eyes_set(val), eyes_set(test)
+@dataclass
+class Choice:
+    """What the rule chooses on val: each check's blend and levels, and the steps of the question budget."""
+
+    blend: dict[str, dict[str, float]]
+    levels: dict[str, Levels]
+    needs: dict[str, float]  # share asked at the miss-target look, per QUESTION_RULES
+    allowed: dict[str, float]  # each rule's allowance of the question budget
+    before: dict[str, Levels]  # the QUESTION_RULES' levels before the union
+    compliant_sets: dict[str, dict[str, np.ndarray]]  # union_sets of the QUESTION_RULES
+
+    @property
+    def weights(self) -> dict[str, dict[str, float]]:
+        """Every check's blend, the look-only checks' fixed ones too."""
+        return {**self.blend, **LOOK_ONLY_BLEND}
+
+
+LOOK_ONLY_BLEND = {"makeup": read_manifest()["chosen_apart"]["makeup"], LENS: {f"{LENS}/{LENS}": 1.0}}
+
+
+def choose(val: dict[str, Scored], scenes_: Scored) -> Choice:
+    """The rule in policy.toml on val (`val` with its "eyes" set; `scenes_` the compliant celebamaskhq val faces as
+    kiosk scenes): the blends, the levels, the allowances of the question budget, then the union."""
     blend, levels = {}, {}
     for check, (dataset, label) in THRESHOLD_SOURCE.items():
         blend[check] = choose_blend(val[dataset], check, label)
         levels[check] = choose_levels(val[dataset].labels[label], blended(val[dataset], blend[check]),
                                       MISS_TARGET.get(check))
     on_val = {c: (val[d].labels[l], blended(val[d], blend[c])) for c, (d, l) in THRESHOLD_SOURCE.items()}
-    look_only = {"makeup": read_manifest()["chosen_apart"]["makeup"], LENS: {f"{LENS}/{LENS}": 1.0}}
     faces = val["celebahq"]
     for check, (label, look) in LOOK_ONLY.items():
         keep_labels = faces.labels[label] if label else np.zeros(len(faces.files))
-        on_val[check], levels[check] = (keep_labels, blended(faces, look_only[check])), Levels(look, 1.0)
+        on_val[check], levels[check] = (keep_labels, blended(faces, LOOK_ONLY_BLEND[check])), Levels(look, 1.0)
     needs = {c: asked(*on_val[c], levels[c]) for c in QUESTION_RULES}
     allowed = allowances(needs)
     levels.update({c: within_allowance(*on_val[c], levels[c], allowed[c]) for c in QUESTION_RULES})
-    compliant_sets = union_sets(scorers, val, {**blend, **look_only})
+    compliant_sets = union_sets(val, scenes_, {**blend, **LOOK_ONLY_BLEND})
     before = {c: levels[c] for c in QUESTION_RULES}
     levels.update(within_union(compliant_sets, levels))
+    return Choice(blend, levels, needs, allowed, before, compliant_sets)
+
+
+# The (check, dataset, label) pairs measured on test (and by training/prune_members.py on val).
+PAIRS = [*CELEBA_CHECKS, *MASK_CHECKS, ("eyes_closed", "eyes", "closed"), ("teeth", "genki4k", "smile"),
+         ("mouth_open", "genki4k", "smile"), ("teeth", "celebahq", "Smiling")]
+
+
+def every_output() -> dict[str, dict[str, float]]:
+    """Per learned check, every output of that name of the region models in models/."""
+    every = {check: {} for check in LEARNED_CHECK_IDS}
+    for path in region_model_files():
+        outputs = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["outputs"]
+        for output in outputs:
+            if output in every:
+                every[output][f"{path.stem}/{output}"] = 1.0
+    return every
+
+
+def score_val(scorers: Scorers, datasets: tuple[str, ...]) -> tuple[dict[str, Scored], Scored]:
+    """Every model's outputs on the val parts (with the "eyes" set) and on the compliant celebamaskhq val faces as
+    kiosk scenes."""
+    val = {d: score_part(scorers, d, "val") for d in datasets}
+    val["eyes"] = eyes_set(val)
+    masks = val["celebamaskhq"]
+    return val, score_scenes(scorers, [f for f, k in zip(masks.files, mask_compliant(masks)) if k], "val")
+
+
+DATASETS = ("celebahq", "celebamaskhq", "genki4k", "cew_closed")
+
+
+def main() -> None:
+    every = every_output()
+    scorers = Scorers(LearnedChecks(MODELS_DIR, Blend(every)), LensModel(model_path(LENS)))
+    val, scenes_ = score_val(scorers, DATASETS)
+    test = {d: score_part(scorers, d, "test") for d in DATASETS}
+    test["eyes"] = eyes_set(test)
+    choice = choose(val, scenes_)
+    blend, levels, needs, allowed, before = choice.blend, choice.levels, choice.needs, choice.allowed, choice.before
     thresholds = {c: {"look": v.look, "block": v.block} for c, v in levels.items()}
-    pairs = [*CELEBA_CHECKS, *MASK_CHECKS, ("eyes_closed", "eyes", "closed"),
-             ("teeth", "genki4k", "smile"), ("mouth_open", "genki4k", "smile"),
-             ("teeth", "celebahq", "Smiling")]
     results = [{"check": c, "dataset": d, "label": l, "split": "test", **thresholds[c],
-                **measure(test[d], blend[c], l, levels[c])} for c, d, l in pairs]
+                **measure(test[d], blend[c], l, levels[c])} for c, d, l in PAIRS]
     singles = [{"output": k, "dataset": d, "label": l, "auc": round(roc_auc(test[d].labels[l], test[d].outputs[k]), 4)}
-               for c, d, l in pairs for k in every[c]]
-    seconds = np.array(time_faces(scorers, datasets))
+               for c, d, l in PAIRS for k in every[c]]
+    seconds = np.array(time_faces(scorers, DATASETS))
     timing = {"median_ms": round(float(np.median(seconds)) * 1000, 2),
               "p95_ms": round(float(np.percentile(seconds, 95)) * 1000, 2), "faces": int(len(seconds)),
               "load_average": round(os.getloadavg()[0], 1) if hasattr(os, "getloadavg") else None}
@@ -435,11 +484,11 @@ def main() -> None:
            "union_on_val": {name: {"faces": len(next(iter(s.values()))),
                                    "any_question_before": round(any_question(s, before), 4),
                                    "any_question": round(any_question(s, levels), 4)}
-                            for name, s in compliant_sets.items()},
+                            for name, s in choice.compliant_sets.items()},
            "raised_by_union": {c: (before[c].look, levels[c].look) for c in QUESTION_RULES
                                if levels[c].look != before[c].look},
            "blend": blend, "test": results, "test_single_models": singles,
-           "compliant_celebahq": {part: compliant_rates(scored["celebahq"], {**blend, **look_only}, levels)
+           "compliant_celebahq": {part: compliant_rates(scored["celebahq"], choice.weights, levels)
                                   for part, scored in (("val", val), ("test", test))},
            "time_per_face_all_models": timing}
     (MODELS_DIR / "metrics.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
