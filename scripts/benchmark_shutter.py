@@ -81,7 +81,7 @@ def before(window: MainWindow) -> None:
     chsi = workflow.pipeline.process(image)  # and the pipeline measured and planned the face once more
     workflow.shot = Shot(workflow.student, 0, chsi.jpeg, encode_original(image), analysis, REASON, "")
     workflow.step = Step.REVIEW
-    window._show_review(workflow.shot)
+    window.review.show_shot(workflow.shot)
     window._show_step()
 
 
@@ -91,20 +91,20 @@ def after(window: MainWindow) -> float:
     a second, which the station never does). Returns when the review was on screen."""
     loop = QEventLoop()
     shown: list[float] = []
-    take = window._measured
+    take = window.flow._measured
 
     def measured(result: object) -> None:  # the window's own handler, then the time it finished
         take(result)
         shown.append(time.perf_counter())
         loop.quit()
 
-    window._measured = measured
+    window.flow._measured = measured
     try:
-        window.shutter()
-        if window.shooting:
+        window.flow.shutter()
+        if window.flow.shooting:
             loop.exec()
     finally:
-        del window._measured
+        del window.flow._measured
     return shown[0] if shown else time.perf_counter()  # refused: no review, said by the caller
 
 
@@ -125,7 +125,7 @@ def main() -> int:
         session = CaptureSession(station, store, "benchmark", open_camera(str(frames), fps=30).start(),
                                  post=tasks.to_main, live_checks=True)
         window = MainWindow(session)
-        window._ask_override = lambda refused: REASON
+        window.flow._ask_override = lambda refused: REASON
         window.resize(1400, 860)
         window.show()
         freeze_startup_objects()  # as the station's window does once it is up
@@ -152,7 +152,7 @@ def main() -> int:
             if press >= 2:  # the first of each: warm-up
                 results[name][0].append(end - start)
                 results[name][1].append(clock.longest_gap(start, end))
-            window.escape()
+            window.flow.escape()
             back = time.perf_counter() + 0.4
             while time.perf_counter() < back:
                 app.processEvents()

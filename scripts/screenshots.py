@@ -104,13 +104,13 @@ def main() -> int:
         pump(app, 4.0)
         window.grab().save(str(options.out / f"main_{options.lang}.png"))
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_{options.lang}.png"))
-        window.shutter()  # her smile fails the checks: the override dialog opens
-        while window.shooting:
+        window.flow.shutter()  # her smile fails the checks: the override dialog opens
+        while window.flow.shooting:
             pump(app, 0.1)
         if session.workflow.shot is not None:
             pump(app, 0.3)
             window.grab().save(str(options.out / f"review_{options.lang}.png"))
-            window.accept()
+            window.flow.accept()
             failed = outbox.claim(station.db)  # the server refused it: the status bar turns red
             outbox.fail(station.db, failed, Text("服务器拒绝：令牌无效", "server refused: bad token"))
             window._tick()
@@ -124,12 +124,12 @@ def main() -> int:
         window.identify("DEMO0004")  # 赵雨桐, photographed with 林晓雯's face: the swap the demo shows on purpose
         pump(app, 0.5)
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png"))
-        window.shutter()
-        while window.shooting:
+        window.flow.shutter()
+        while window.flow.shooting:
             pump(app, 0.1)
         pump(app, 0.3)
         window.grab().save(str(options.out / f"review_swap_{options.lang}.png"))
-        window.escape()  # not saved: photographed again
+        window.flow.escape()  # not saved: photographed again
         pump(app, 0.3)
         window.identify("DEMO0003")
         session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))  # the next student's phone held up: asks

@@ -2,7 +2,7 @@
 
 Everything is driven from the keyboard: scan or type a code, Enter/Space/pedal for the shutter, Enter to
 accept in review, Esc to retake. The capture session (station.capture.session) owns the flow and its rules;
-this window shows its state, forwards keys and runs the shutter's work off the UI thread (ui.tasks).
+this window shows its state and forwards keys; the shutter and the review are ui.shutter_flow's.
 """
 
 from __future__ import annotations
@@ -10,18 +10,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout,
-    QSizePolicy, QWidget,
+    QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QSizePolicy, QWidget,
 )
 
 from station.camera.discovery import list_cameras
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveResult
-from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.live_identity import LiveIdentity
 from station.capture.session import CaptureSession, SessionListener, Status
-from station.capture.workflow import Blocked, Measured, Shot, ShutterRefused, ShutterRequest, Step
-from station.compliance.results import Analysis
+from station.capture.workflow import Blocked, Step
 from station.errors import StationError
 from station.i18n import Text
 from station.identify.idcard_match import CardRead
@@ -42,6 +39,7 @@ from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.scroll_column import scroll_column
+from ui.shutter_flow import ShutterFlow
 from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_profile, profile_entry
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
@@ -92,16 +90,6 @@ NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
 EMPTY_ROSTER = Text("名单是空的：请先导入名单（名单 → 导入名单…）", "The roster is empty: import it first (Roster → Import roster…)")
 STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {name}")
-ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
-                         "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
-SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
-OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
-OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请选择或填写原因（将被记录）：",
-                    "The photo does not pass yet:\n{problems}\n\nTo take it anyway, pick or type a reason (it is recorded):")
-RETAKE_TITLE = Text("重拍原因", "Retake reason")
-RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
-IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
-RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
 NOT_LINKED = Text("未配置服务器：照片无法加密保存。请运行学校管理员给出的 photo-station server-config 命令",
@@ -127,10 +115,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.live_result: LiveResult | None = None
-        self._refused: Analysis | None = None  # the shutter's analysis while its override box is open
-        # a closed override box's line (照片不符合要求：…) and the checks it named: it holds while the picture fails one
-        self._refusal: tuple[str, frozenset[str]] | None = None
-        self.shooting = False  # a shutter press is being measured or answered
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(session.source)
@@ -150,6 +134,8 @@ class MainWindow(QMainWindow):
         # the student at the camera (take your place, photographed before, unpaid) stays in sight beside it
         self.offer = self._message_label("warn")
         self.check_board = CheckBoard()
+        self.flow = ShutterFlow(session, self.preview, self.review, self.message, self, self._show_step,
+                                self._show_problems, self._saved)
         self.shutter_button = QPushButton(t(SHUTTER))
         self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)
@@ -188,12 +174,12 @@ class MainWindow(QMainWindow):
         FocusReturn(self)  # a kiosk without a window manager: the keyboard comes back when a dialog closes
 
         self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
-        self.code_input.enter.connect(self.enter)
-        self.code_input.shutter.connect(self.shutter)
-        self.code_input.escape.connect(self.escape)
+        self.code_input.enter.connect(self.flow.enter)
+        self.code_input.shutter.connect(self.flow.shutter)
+        self.code_input.escape.connect(self.flow.escape)
         self.code_input.switch.connect(self.accept_offer)
-        self.shutter_button.clicked.connect(self.shutter)
-        self.retake_button.clicked.connect(self.ask_retake)
+        self.shutter_button.clicked.connect(self.flow.shutter)
+        self.retake_button.clicked.connect(self.flow.ask_retake)
         self.absent_button.clicked.connect(self.mark_next_absent)
         self.undo_absent_button.clicked.connect(self.undo_absent)
         self.pay_button.clicked.connect(self.record_payment)
@@ -202,12 +188,12 @@ class MainWindow(QMainWindow):
         self.code_input.retake.connect(lambda: self._press(self.retake_button))
         self.code_input.absent.connect(lambda: self._press(self.absent_button))
         self.code_input.undo_absent.connect(lambda: self._press(self.undo_absent_button))
-        self.review.accepted.connect(self.accept)
-        self.review.retake.connect(self.escape)
+        self.review.accepted.connect(self.flow.accept)
+        self.review.retake.connect(self.flow.escape)
         session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
                                            offered=self._offered, withdrawn=self._offer_withdrawn,
                                            unknown=self._unknown, card=self._card,
-                                           reader=self._reader, tethered=self._tethered, set_aside=self._set_aside,
+                                           reader=self._reader, tethered=self.flow.tethered, set_aside=self._set_aside,
                                            identity=self._live_identity)
         session.start()  # listening first, then reading the camera's state: no change falls between the two
         run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
@@ -379,116 +365,17 @@ class MainWindow(QMainWindow):
         if picker.exec() and picker.chosen:
             self.identify(picker.chosen)
 
-    def enter(self) -> None:
-        """Enter: the shutter while live; in review, accept, unless it is the second half of a double press
-        that took the photo a moment ago (the student has not looked at it yet)."""
-        if self.session.step is not Step.REVIEW:
-            self.shutter()
-        elif self.session.review_settled():
-            self.accept()
-
-    def shutter(self) -> None:
-        """Exactly the picture on screen, measured once off the UI thread while the preview goes on."""
-        if self.session.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
-            say(self.message, t(ACCEPT_WITH_ENTER), "info")
-            return
-        request = self.session.press(self.preview.shown_frame)
-        if isinstance(request, ShutterRefused):
-            if self.session.shutter_blocked() is not Blocked.BUSY:
-                say(self.message, t(request.message), "bad")
-            self._show_step()
-            return
-        self._measure(request)
-
-    def _tethered(self, request: ShutterRequest) -> None:
-        """A tethered camera's photo pressed the shutter (the session checked whose it is): the same work."""
-        self._measure(request)
-
     def _set_aside(self, text: Text) -> None:
         """A tethered camera's photo that was filed to nobody: where it went, and why."""
         say(self.message, t(text), "warn")
 
-    def _measure(self, request: ShutterRequest) -> None:
-        say(self.message, "", "")  # an earlier press's refusal is not this one's: this press says its own
-        self.shooting = True
-        self._show_step()  # the shutter greys out, saying it is working
-        run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))
-
-    def _measured(self, measured: Measured) -> None:
-        try:
-            self._take(measured)
-        finally:
-            self.shooting = False
-
-    def _take(self, measured: Measured) -> None:
-        outcome = self.session.take(measured)
-        if isinstance(outcome, ShutterRefused) and outcome.can_override:
-            self._refused = measured.analysis  # the side panel names what the box names, from the same analysis
-            self._show_problems()
-            frame = measured.request.frame
-            height, width = frame.image.shape[:2]
-            self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis, frame.scene))
-            try:
-                reason = self._ask_override(outcome)
-            finally:
-                self._refused = None
-                self.preview.let_go()
-            if reason:
-                outcome = self.session.take(measured, override_reason=reason)
-        if isinstance(outcome, ShutterRefused):
-            say(self.message, t(outcome.message), "bad")
-            if outcome.can_override:
-                self._refusal = (self.message.text(), frozenset(check for check, _ in measured.analysis.problems))
-        else:
-            say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
-            self._show_review(outcome)
-        self._show_step()
-
-    def _measure_failed(self, request: ShutterRequest, exc: BaseException) -> None:
-        self.shooting = False
-        self.session.release(request)
-        self._show_step()
-        raise exc  # to the error reporter: logged, shown once; the station goes on
-
-    def accept(self) -> None:
-        identity_reason = ""
-        if self.session.needs_identity_reason:  # another person's face: said, and the reason recorded
-            identity_reason = self._ask_reason(t(IDENTITY_TITLE), t(self.session.identity_question), IDENTITY_REASONS)
-            if not identity_reason:
-                return
-        student = self.session.student  # whose photo is in review (the session forgets them once it is saved)
-        try:
-            version = self.session.accept(identity_reason)
-        except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
-            say(self.message, t(exc.text), "bad")
-            return
-        self._tick()  # the upload counter shows the new photo now, not at the next two-second tick
-        say(self.message, t(SAVED.format(name=student.name, version=version.version)), "ok")
+    def _saved(self) -> None:
+        """A photo was saved: the upload counter shows it now (not at the next two-second tick), and the card, the
+        warnings and the queue screen are ready for the next student."""
+        self._tick()
         say(self.warnings, "", "warn")
         self.card.clear()
         self.queue_window.refresh()
-        self._show_step()
-
-    def escape(self) -> None:
-        if self.session.step is Step.REVIEW:
-            self.session.reshoot()
-            say(self.message, "", "")  # the review's hints no longer apply
-            self._show_step()
-
-    def ask_retake(self) -> None:
-        student = self.session.student
-        reason = self._ask_reason(t(RETAKE_TITLE), t(RETAKE_ASK), RETAKE_REASONS)
-        if reason:
-            self.start_retake(reason, student.student_no if student else None)
-
-    def start_retake(self, reason: str, for_student: str | None = None) -> None:
-        try:
-            self.session.start_retake(reason, for_student)
-        except StationError as exc:
-            say(self.message, t(exc.text), "bad")
-            return
-        say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
-        self._show_step()
 
     def record_payment(self) -> None:
         """F6: the student on the card pays."""
@@ -594,27 +481,6 @@ class MainWindow(QMainWindow):
         self.queue_window.refresh()
 
     # -- what the window shows -------------------------------------------------------
-    def _ask_override(self, refused: ShutterRefused) -> str:
-        problems = "\n".join("· " + t(p) for p in refused.problems)
-        return self._ask_reason(t(OVERRIDE_TITLE), t(OVERRIDE_ASK.format(problems=problems)), OVERRIDE_REASONS)
-
-    def _ask_reason(self, title: str, label: str, reasons: tuple[Text, ...]) -> str:
-        """The common reasons one pick away in an editable box that opens empty: a key pressed twice (F2 then
-        Enter, the shutter twice) never records a reason nobody chose. "" when cancelled or left empty."""
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setComboBoxItems([t(r) for r in reasons])
-        dialog.setComboBoxEditable(True)
-        dialog.setTextValue("")
-        # The list itself starts on no reason, not on the first one with its text cleared: otherwise the
-        # first Down arrow skips the first (most common) reason and Up picks nothing.
-        dialog.findChild(QComboBox).setCurrentIndex(-1)
-        return dialog.textValue().strip() if dialog.exec() else ""
-
-    def _show_review(self, shot: Shot) -> None:
-        self.review.show_shot(shot)
-
     def _show_step(self) -> None:
         step = self.session.step
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
@@ -633,16 +499,10 @@ class MainWindow(QMainWindow):
 
     def _show_problems(self) -> None:
         shown = self.preview.findings()  # the side panel names what the picture shows, from the same scene
-        analysis = self._refused or (shown.analysis if shown is not None else None)
+        analysis = self.flow.refused or (shown.analysis if shown is not None else None)
         # the instructions themselves are on the picture, beside the student
         self.check_board.show_analysis(analysis if self.session.step is Step.LIVE else None)
-        if self._refusal is not None and self._refused is None and shown is not None:
-            said, named = self._refusal
-            if self.message.text() != said:  # something else was said since
-                self._refusal = None
-            elif not named & {check for check, _ in shown.analysis.problems}:  # fixed, or another picture
-                say(self.message, "", "")
-                self._refusal = None
+        self.flow.picture_seen(shown)
 
     def _show_status(self, status: Status) -> None:
         slot = status.slot

@@ -23,7 +23,7 @@ def photograph(qtbot, window, code: str, accept: bool = True) -> None:
         qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
         if window.session.needs_identity_reason:  # the demo camera's one face, photographed for a second student
             answer_next_dialog("演示：同一张脸，已核对身份证")
-        window.accept()
+        window.flow.accept()
         assert window.session.workflow.shot is None, "not saved"
 
 
@@ -63,7 +63,7 @@ def test_closing_warns_of_a_photo_in_review_and_of_photos_not_yet_uploaded(qtbot
     assert window.isVisible() and window.session.workflow.shot is not None  # kept open, the photo still in review
     assert "林晓雯的照片还没有确认保存" in seen[0] and "丢弃" in seen[0]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    window.accept()
+    window.flow.accept()
     answer_box("close", seen)
     window.close()
     assert not window.isVisible()

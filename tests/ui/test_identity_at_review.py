@@ -65,7 +65,7 @@ def test_the_same_person_is_said_and_the_enrolment_photo_shown(qtbot, make_windo
     assert window.review.identity.text() == "与学籍照片为同一人" and window.review.identity.property("level") == "ok"
     assert window.review.beside_shown() == ["学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    window.accept()
+    window.flow.accept()
     [row] = station.db.query("SELECT identity, questions FROM captures")
     [check] = json.loads(row["identity"])["checks"]
     assert check["against"] == "reference" and check["level"] == "same" and check["score"] > 0.5
@@ -82,11 +82,11 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
     assert window.review.beside_shown() == ["学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     on_next_dialog(lambda dialog: dialog.reject(), kind=QInputDialog)
-    window.accept()  # the box asks for a reason; cancelled: nothing saved, still in review
+    window.flow.accept()  # the box asks for a reason; cancelled: nothing saved, still in review
     assert window.pages.currentWidget() is window.review
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     answer_next_dialog("已核对身份证，确是本人")
-    window.accept()
+    window.flow.accept()
     [row] = station.db.query("SELECT identity FROM captures WHERE student_no = '2021010102'")
     recorded = json.loads(row["identity"])
     assert recorded["reason"] == "已核对身份证，确是本人" and recorded["checks"][0]["level"] == "different"
@@ -112,7 +112,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     answer_next_dialog(OVERRIDE)
     shoot(qtbot, window)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    window.accept()
+    window.flow.accept()
     window.identify("DEMO0003")  # 王思远's code, 林晓雯 at the camera again
     answer_next_dialog(OVERRIDE)
     shoot(qtbot, window)
@@ -134,7 +134,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     asked = []
     on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()), kind=QInputDialog)
-    window.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
+    window.flow.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
     assert asked and asked[0].startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010103'").fetchone()[0] == 0
 

@@ -74,9 +74,9 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert window.session.workflow.retake_reason == ""
     answer_next_dialog("学生佩戴隐形眼镜")  # the override reason, asked only if a check fails
     qtbot.keyClick(window.code_input, Qt.Key_Space)
-    assert window.shooting and window.pages.currentWidget() is window.preview  # measured off the UI thread
+    assert window.flow.shooting and window.pages.currentWidget() is window.preview  # measured off the UI thread
     assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "正在处理照片…"
-    qtbot.waitUntil(lambda: not window.shooting, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.flow.shooting, timeout=30_000)
     assert window.pages.currentWidget() is window.review
     assert window.review.values["name"].text() == "林晓雯"
     assert window.message.text() == ""  # no "please take your place" beside the photo under review
@@ -117,7 +117,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     # the fullest screen still fits a 1366x768 laptop with its taskbar (at 125 % too: 1093 wide), and a 1080p
     # one at 150 % scaling
     assert window.minimumSizeHint().width() <= 1090 and window.minimumSizeHint().height() <= 640
-    window.accept()
+    window.flow.accept()
     history = list(station.db.query("SELECT version, reason, superseded_at FROM captures ORDER BY version"))
     assert [h["version"] for h in history] == [1, 2]
     assert history[0]["superseded_at"] is not None and history[1]["reason"] == "学生要求重拍"
@@ -164,7 +164,7 @@ def test_override_reasons_are_one_pick_away_but_never_preselected(qtbot, make_wi
     shoot(qtbot, window)
     assert window.pages.currentWidget() is window.review
     assert window.message.text() == ""  # the first press's refusal is not left beside the photo
-    window.accept()
+    window.flow.accept()
     [row] = station.db.query("SELECT override_reason FROM captures WHERE student_no = '2021010106'")
     assert row["override_reason"] == OVERRIDE_REASONS[0].zh
 
@@ -175,11 +175,11 @@ def test_retake_reasons_are_offered_but_never_preselected(qtbot, make_window, fr
     window.identify("DEMO0001")
     answer_next_dialog("测试")
     shoot(qtbot, window)
-    window.accept()
+    window.flow.accept()
     window.identify("DEMO0001")  # photographed: a retake needs a reason
     seen = []
     accept_next_dialog_untouched(seen)
-    window.ask_retake()
+    window.flow.ask_retake()
     assert seen == [([r.zh for r in RETAKE_REASONS], "")]
     assert not window.shutter_button.isEnabled() and window.session.workflow.retake_reason == ""
 
@@ -192,7 +192,7 @@ def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_win
     hidden = frames.with_name("unplugged")
     frames.rename(hidden)  # the folder vanishing reads as an unplugged camera
     qtbot.waitUntil(lambda: "断开" in window.camera_status.text() or "停止" in window.camera_status.text(), timeout=10_000)
-    window.accept()  # the photo taken before the camera went away is saved
+    window.flow.accept()  # the photo taken before the camera went away is saved
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010105'").fetchone()[0] == 1
     hidden.rename(frames)
     qtbot.waitUntil(lambda: window.camera_status.text() == "相机已恢复", timeout=10_000)
@@ -232,11 +232,11 @@ def test_a_full_disk_refuses_the_save_and_keeps_the_photo_in_review(qtbot, make_
     window.identify("DEMO0006")
     answer_next_dialog("测试")
     shoot(qtbot, window)
-    window.accept()
+    window.flow.accept()
     assert window.pages.currentWidget() is window.review and window.message.property("level") == "bad"
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     store.reserve_bytes = 0  # space freed: the same photo is saved
-    window.accept()
+    window.flow.accept()
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010106'").fetchone()[0] == 1
 
 
@@ -350,7 +350,7 @@ def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(qtbot, m
     window.identify("DEMO0007")
     answer_next_dialog("测试")
     shoot(qtbot, window)
-    window.accept()
+    window.flow.accept()
     job = outbox.claim(station.db)
     outbox.fail(station.db, job, Text("服务器拒绝：令牌无效", "server refused: bad token"))
     window._tick()
@@ -391,7 +391,7 @@ def test_a_captured_student_picked_from_the_list_can_be_retaken(qtbot, make_wind
     window.identify("DEMO0008")
     answer_next_dialog("测试")
     shoot(qtbot, window)
-    window.accept()
+    window.flow.accept()
 
     seen = []
 
@@ -425,7 +425,7 @@ def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Pat
     window.use_camera(open_camera(str(phone), fps=20).start())  # the new camera's scanner is paused too
     qtbot.wait(1500)
     assert window.pages.currentWidget() is window.review and window.message.text() == before
-    window.escape()  # back to live: the code held up is read again, and asks to switch rather than switching
+    window.flow.escape()  # back to live: the code held up is read again, and asks to switch rather than switching
     qtbot.waitUntil(lambda: "按 F4 切换" in window.offer.text(), timeout=10_000)
     assert "林晓雯" in window.offer.text() and window.card.name.text() != "林晓雯"
     qtbot.keyClick(window.code_input, Qt.Key_F4)
@@ -480,7 +480,7 @@ def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_wi
         held = window.preview.shown_frame.frame_id
         qtbot.wait(300)  # the camera runs on at 30 fps behind the box
         # the picture the box is about stays on screen, with the shutter's own findings over it
-        seen["held"] = window.preview.shown_frame.frame_id == held and window.preview.live.analysis is window._refused
+        seen["held"] = window.preview.shown_frame.frame_id == held and window.preview.live.analysis is window.flow.refused
         dialog.reject()
 
     on_next_dialog(look)

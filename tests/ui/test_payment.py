@@ -84,7 +84,7 @@ def test_payment_before_the_shutter_greys_the_shutter_until_paid(qtbot, make_win
     window = make_window(frames)
     window.identify("DEMO0003")
     assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "未缴费：请先登记缴费（F6）"
-    window.shutter()  # a key pressed anyway
+    window.flow.shutter()  # a key pressed anyway
     assert "尚未缴费" in window.message.text()
     on_next_dialog(lambda dialog: dialog.submit(), kind=PaymentDialog)  # cash at the price, as preset
     qtbot.keyClick(window.code_input, Qt.Key_F6)

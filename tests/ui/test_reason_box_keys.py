@@ -26,9 +26,9 @@ def test_down_arrow_picks_the_first_reason_and_up_picks_none(qtbot, make_window,
         return act
 
     on_next_dialog(press((Qt.Key.Key_Down,)))
-    assert window._ask_reason("t", "l", OVERRIDE_REASONS) == OVERRIDE_REASONS[0].zh
+    assert window.flow._ask_reason("t", "l", OVERRIDE_REASONS) == OVERRIDE_REASONS[0].zh
     on_next_dialog(press((Qt.Key.Key_Down, Qt.Key.Key_Down)))
-    assert window._ask_reason("t", "l", RETAKE_REASONS) == RETAKE_REASONS[1].zh
+    assert window.flow._ask_reason("t", "l", RETAKE_REASONS) == RETAKE_REASONS[1].zh
     on_next_dialog(press((Qt.Key.Key_Up,)))
-    assert window._ask_reason("t", "l", RETAKE_REASONS) == ""  # nothing chosen: nothing recorded
+    assert window.flow._ask_reason("t", "l", RETAKE_REASONS) == ""  # nothing chosen: nothing recorded
     assert seen == [("", OVERRIDE_REASONS[0].zh), ("", RETAKE_REASONS[1].zh), ("", "")]

@@ -211,7 +211,7 @@ def test_a_face_saved_while_the_gallery_was_read_again_is_kept(qtbot, make_windo
     session.import_references(DEMO_REFERENCES)
     loaded = session.load_faces()
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    window.accept()
+    window.flow.accept()
     session.adopt_faces(loaded)
     assert [f.source for f in session.workflow._faces[1].faces] == [CAPTURE]
     session.adopt_faces(session.load_faces())  # read after the save: it has the demo's 4 photos and the face

@@ -38,6 +38,6 @@ def test_a_retake_reason_typed_while_another_student_was_scanned_is_not_theirs(q
     photograph(qtbot, window, "DEMO0002")
     window.identify("DEMO0001")
     scan_then_answer(window, "DEMO0002", "学生要求重拍")
-    window.ask_retake()  # F2 for 林晓雯
+    window.flow.ask_retake()  # F2 for 林晓雯
     assert window.session.workflow.student.name == "陈浩然" and window.session.workflow.retake_reason == ""
     assert "重拍没有开始" in window.message.text() and "F2" in window.message.text()

@@ -32,7 +32,7 @@ def test_the_days_actions_reach_the_log(qtbot, make_window, frames: Path, statio
     answer_next_dialog("学生佩戴隐形眼镜")  # the demo frame fails checks (her smile)
     shoot(qtbot, window)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    window.accept()
+    window.flow.accept()
     window.identify("DEMO0001")
     answer_next_dialog("学生要求重拍")
     qtbot.keyClick(window.code_input, Qt.Key_F2)

@@ -1,0 +1,189 @@
+"""The shutter and the review as the photographer meets them: a press measured off the UI thread, the reason boxes
+(override, retake, another person's face), accept and reshoot, and what each says. The capture session decides;
+this class asks, says what came back and has the window show the step. The window keeps the keys and the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QWidget
+
+from station.capture.live_checks import LiveResult
+from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
+from station.capture.session import CaptureSession
+from station.capture.workflow import Blocked, Measured, ShutterRefused, ShutterRequest, Step
+from station.compliance.results import Analysis
+from station.errors import StationError
+from station.i18n import Text
+from ui.i18n import t
+from ui.preview import PreviewWidget
+from ui.review_panel import ReviewPanel
+from ui.tasks import run_task
+from ui.theme import say
+
+ACCEPT_WITH_ENTER = Text("请学生看清照片后按回车确认保存，或按 Esc 再拍一张",
+                         "Let the student look at the photo, then press Enter to accept or Esc to shoot again")
+SAVED = Text("已保存{name}的照片（第 {version} 版），已加入上传队列", "Saved {name}'s photo (version {version}); queued for upload")
+OVERRIDE_TITLE = Text("仍要拍摄？", "Take it anyway?")
+OVERRIDE_ASK = Text("以下项目未通过：\n{problems}\n\n如确需拍摄，请选择或填写原因（将被记录）：",
+                    "The photo does not pass yet:\n{problems}\n\nTo take it anyway, pick or type a reason (it is recorded):")
+RETAKE_TITLE = Text("重拍原因", "Retake reason")
+RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
+IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
+RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
+
+
+class ShutterFlow:
+    """One owner for a press from the key to the review: `shooting` while it is measured or answered, the
+    analysis its override box is about (`refused`), and its refusal's line while the picture still fails."""
+
+    def __init__(self, session: CaptureSession, preview: PreviewWidget, review: ReviewPanel, message: QLabel,
+                 parent: QWidget, show_step: Callable[[], None], show_problems: Callable[[], None],
+                 saved: Callable[[], None]) -> None:
+        self.session = session
+        self.preview = preview
+        self.review = review
+        self.message = message
+        self.parent = parent  # the reason boxes open over the window
+        self.show_step = show_step
+        self.show_problems = show_problems
+        self.saved = saved  # a photo was saved: the window moves its card, counters and queue screen on
+        self.refused: Analysis | None = None  # the shutter's analysis while its override box is open
+        # a closed override box's line (照片不符合要求：…) and the checks it named: it holds while the picture fails one
+        self._refusal: tuple[str, frozenset[str]] | None = None
+        self.shooting = False  # a shutter press is being measured or answered
+
+    def enter(self) -> None:
+        """Enter: the shutter while live; in review, accept, unless it is the second half of a double press
+        that took the photo a moment ago (the student has not looked at it yet)."""
+        if self.session.step is not Step.REVIEW:
+            self.shutter()
+        elif self.session.review_settled():
+            self.accept()
+
+    def shutter(self) -> None:
+        """Exactly the picture on screen, measured once off the UI thread while the preview goes on."""
+        if self.session.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
+            say(self.message, t(ACCEPT_WITH_ENTER), "info")
+            return
+        request = self.session.press(self.preview.shown_frame)
+        if isinstance(request, ShutterRefused):
+            if self.session.shutter_blocked() is not Blocked.BUSY:
+                say(self.message, t(request.message), "bad")
+            self.show_step()
+            return
+        self._measure(request)
+
+    def tethered(self, request: ShutterRequest) -> None:
+        """A tethered camera's photo pressed the shutter (the session checked whose it is): the same work."""
+        self._measure(request)
+
+    def _measure(self, request: ShutterRequest) -> None:
+        say(self.message, "", "")  # an earlier press's refusal is not this one's: this press says its own
+        self.shooting = True
+        self.show_step()  # the shutter greys out, saying it is working
+        run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))
+
+    def _measured(self, measured: Measured) -> None:
+        try:
+            self._take(measured)
+        finally:
+            self.shooting = False
+
+    def _take(self, measured: Measured) -> None:
+        outcome = self.session.take(measured)
+        if isinstance(outcome, ShutterRefused) and outcome.can_override:
+            self.refused = measured.analysis  # the side panel names what the box names, from the same analysis
+            self.show_problems()
+            frame = measured.request.frame
+            height, width = frame.image.shape[:2]
+            self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis, frame.scene))
+            try:
+                reason = self._ask_override(outcome)
+            finally:
+                self.refused = None
+                self.preview.let_go()
+            if reason:
+                outcome = self.session.take(measured, override_reason=reason)
+        if isinstance(outcome, ShutterRefused):
+            say(self.message, t(outcome.message), "bad")
+            if outcome.can_override:
+                self._refusal = (self.message.text(), frozenset(check for check, _ in measured.analysis.problems))
+        else:
+            say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
+            self.review.show_shot(outcome)
+        self.show_step()
+
+    def _measure_failed(self, request: ShutterRequest, exc: BaseException) -> None:
+        self.shooting = False
+        self.session.release(request)
+        self.show_step()
+        raise exc  # to the error reporter: logged, shown once; the station goes on
+
+    def picture_seen(self, shown: LiveResult | None) -> None:
+        """The findings on screen changed: a closed override box's line goes once something else was said, or once
+        the picture no longer fails what it named (fixed, or another picture)."""
+        if self._refusal is None or self.refused is not None or shown is None:
+            return
+        said, named = self._refusal
+        if self.message.text() != said:  # something else was said since
+            self._refusal = None
+        elif not named & {check for check, _ in shown.analysis.problems}:  # fixed, or another picture
+            say(self.message, "", "")
+            self._refusal = None
+
+    def accept(self) -> None:
+        identity_reason = ""
+        if self.session.needs_identity_reason:  # another person's face: said, and the reason recorded
+            identity_reason = self._ask_reason(t(IDENTITY_TITLE), t(self.session.identity_question), IDENTITY_REASONS)
+            if not identity_reason:
+                return
+        student = self.session.student  # whose photo is in review (the session forgets them once it is saved)
+        try:
+            version = self.session.accept(identity_reason)
+        except StationError as exc:  # e.g. the disk is full: the photo stays here, in review
+            say(self.message, t(exc.text), "bad")
+            return
+        self.saved()
+        say(self.message, t(SAVED.format(name=student.name, version=version.version)), "ok")
+        self.show_step()
+
+    def escape(self) -> None:
+        if self.session.step is Step.REVIEW:
+            self.session.reshoot()
+            say(self.message, "", "")  # the review's hints no longer apply
+            self.show_step()
+
+    def ask_retake(self) -> None:
+        student = self.session.student
+        reason = self._ask_reason(t(RETAKE_TITLE), t(RETAKE_ASK), RETAKE_REASONS)
+        if reason:
+            self.start_retake(reason, student.student_no if student else None)
+
+    def start_retake(self, reason: str, for_student: str | None = None) -> None:
+        try:
+            self.session.start_retake(reason, for_student)
+        except StationError as exc:
+            say(self.message, t(exc.text), "bad")
+            return
+        say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
+        self.show_step()
+
+    def _ask_override(self, refused: ShutterRefused) -> str:
+        problems = "\n".join("· " + t(p) for p in refused.problems)
+        return self._ask_reason(t(OVERRIDE_TITLE), t(OVERRIDE_ASK.format(problems=problems)), OVERRIDE_REASONS)
+
+    def _ask_reason(self, title: str, label: str, reasons: tuple[Text, ...]) -> str:
+        """The common reasons one pick away in an editable box that opens empty: a key pressed twice (F2 then
+        Enter, the shutter twice) never records a reason nobody chose. "" when cancelled or left empty."""
+        dialog = QInputDialog(self.parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setComboBoxItems([t(r) for r in reasons])
+        dialog.setComboBoxEditable(True)
+        dialog.setTextValue("")
+        # The list itself starts on no reason, not on the first one with its text cleared: otherwise the
+        # first Down arrow skips the first (most common) reason and Up picks nothing.
+        dialog.findChild(QComboBox).setCurrentIndex(-1)
+        return dialog.textValue().strip() if dialog.exec() else ""
