@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QWidget
 from station.capture.live_checks import LiveResult
 from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.session import CaptureSession
-from station.capture.workflow import Blocked, Measured, ShutterRefused, ShutterRequest, Step
+from station.capture.workflow import Blocked, Measured, ShutterRefused, ShutterRequest, Step, refusal_stands
 from station.compliance.results import Analysis
 from station.errors import StationError
 from station.i18n import Text
@@ -50,8 +50,8 @@ class ShutterFlow:
         self.show_problems = show_problems
         self.saved = saved  # a photo was saved: the window moves its card, counters and queue screen on
         self.refused: Analysis | None = None  # the shutter's analysis while its override box is open
-        # a closed override box's line (照片不符合要求：…) and the checks it named: it holds while the picture fails one
-        self._refusal: tuple[str, frozenset[str]] | None = None
+        # a closed override box's line (照片不符合要求：…) and the analysis it refused (workflow.refusal_stands)
+        self._refusal: tuple[str, Analysis] | None = None
         self.shooting = False  # a shutter press is being measured or answered
 
     def enter(self) -> None:
@@ -109,7 +109,7 @@ class ShutterFlow:
         if isinstance(outcome, ShutterRefused):
             say(self.message, t(outcome.message), "bad")
             if outcome.can_override:
-                self._refusal = (self.message.text(), frozenset(check for check, _ in measured.analysis.problems))
+                self._refusal = (self.message.text(), measured.analysis)
         else:
             say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
             self.review.show_shot(outcome)
@@ -126,10 +126,10 @@ class ShutterFlow:
         the picture no longer fails what it named (fixed, or another picture)."""
         if self._refusal is None or self.refused is not None or shown is None:
             return
-        said, named = self._refusal
+        said, refused = self._refusal
         if self.message.text() != said:  # something else was said since
             self._refusal = None
-        elif not named & {check for check, _ in shown.analysis.problems}:  # fixed, or another picture
+        elif not refusal_stands(refused, shown.analysis):  # fixed, or another picture
             say(self.message, "", "")
             self._refusal = None
 

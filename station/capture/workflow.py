@@ -473,6 +473,13 @@ def upright_plan(analysis: Analysis) -> CropPlan | None:
     return analysis.crop
 
 
+def refusal_stands(refused: Analysis, shown: Analysis) -> bool:
+    """A press refused for its checks (the override box closed without a reason) stays said while the picture on
+    screen still fails one of the checks it named; once they are fixed, or another picture comes, it goes."""
+    named = {check for check, _ in refused.problems}
+    return any(check in named for check, _ in shown.problems)
+
+
 def encode_original(image: np.ndarray) -> bytes:
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, ORIGINAL_QUALITY])
     if not ok:
