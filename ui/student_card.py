@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from station.i18n import Text
 from station.identify.identify import Identification
-from station.roster.idnumber import mask
 from ui.elided_label import ElidedLabel
 from ui.i18n import t
 from ui.theme import BAD, MUTED, OK, WARN
@@ -84,7 +83,7 @@ class StudentCard(QFrame):
             "class_name": student.class_name,
             "college": student.college or "—",
             "major": student.major or "—",
-            "id_number": mask(student.id_number) if student.id_number else "—",
+            "id_number": found.shown_id_number or "—",  # masked by the station
             "status": t(CAPTURED.format(n=status.versions)) if status.captured else t(NOT_CAPTURED),
         }
         for key, value in shown.items():

@@ -13,7 +13,7 @@ from station.storage.captures import CaptureStatus
 from station.i18n import Text
 from station.localtime import local_time
 from station.identify.decoders import Decoder, clean_payload, default_decoders, shown_code
-from station.roster import schedule
+from station.roster import idnumber, schedule
 from station.roster.store import Student
 
 
@@ -36,6 +36,13 @@ class Identification:
     @property
     def ok(self) -> bool:
         return self.student is not None
+
+    @property
+    def shown_id_number(self) -> str:
+        """The student's ID number as a screen shows it: masked (the first 6 and the last 4); "" when there is
+        none. The whole number stays in memory, for matching a card."""
+        student = self.student
+        return idnumber.mask(student.id_number) if student is not None and student.id_number else ""
 
 
 def identify(
