@@ -95,7 +95,7 @@ def main() -> int:
         window = MainWindow(session, demo=True)
         window.resize(*(int(n) for n in options.size.split("x")))
         window.show()
-        slots = ScheduleDialog(session.class_slots(), session.save_slots, window)
+        slots = ScheduleDialog(session.desk.class_slots(), session.desk.save_slots, window)
         slots.show()
         pump(app, 0.2)
         slots.grab().save(str(options.out / f"slots_{options.lang}.png"))

@@ -319,7 +319,7 @@ class MainWindow(QMainWindow):
 
     def _unknown(self, found: Identification) -> None:
         message = t(found.message)
-        if not self.session.has_roster():
+        if not self.session.desk.has_roster():
             message += "\n" + t(EMPTY_ROSTER)
         if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
             message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
@@ -361,7 +361,7 @@ class MainWindow(QMainWindow):
             self.queue_window.refresh()
 
     def pick_student(self) -> None:
-        picker = StudentPicker(self.session.roster_rows(), self)
+        picker = StudentPicker(self.session.desk.roster_rows(), self)
         if picker.exec() and picker.chosen:
             self.identify(picker.chosen)
 
@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
 
     def record_class_payment(self) -> None:
         """名单 → 班级集体缴费: the class monitor pays for everyone in the class not yet paid, one receipt later."""
-        classes = self.session.class_names()
+        classes = self.session.desk.class_names()
         if not classes:
             say(self.message, t(EMPTY_ROSTER), "bad")
             return
@@ -401,7 +401,7 @@ class MainWindow(QMainWindow):
     def _show_fee(self) -> None:
         student = self.session.student
         if student is not None:
-            status = self.session.fee_status(student.student_no)
+            status = self.session.desk.fee_status(student.student_no)
             self.card.show_fee(status.describe(), status.paid)
 
     def mark_next_absent(self) -> None:
@@ -419,12 +419,12 @@ class MainWindow(QMainWindow):
             self._tick()
 
     def show_failed_uploads(self) -> None:
-        dialog = FailedUploadsDialog(self.session.queue_health(), self)
+        dialog = FailedUploadsDialog(self.session.desk.queue_health(), self)
         if dialog.exec():
             self.retry_failed_uploads()
 
     def retry_failed_uploads(self) -> None:
-        count = self.session.retry_failed_uploads()
+        count = self.session.desk.retry_failed_uploads()
         self._tick()
         say(self.message, t(RETRIED.format(count=count)), "info")
 
@@ -551,7 +551,7 @@ class MainWindow(QMainWindow):
         self._show_status(self.session.status())
 
     def _edit_slots(self) -> None:
-        if ScheduleDialog(self.session.class_slots(), self.session.save_slots, self).exec():
+        if ScheduleDialog(self.session.desk.class_slots(), self.session.desk.save_slots, self).exec():
             self._tick()
             self.queue_window.refresh()
 

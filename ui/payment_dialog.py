@@ -113,12 +113,12 @@ def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
     if student is None:
         return ""
     recorded = []
-    dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), session.fee_price(),
+    dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), session.desk.fee_price(),
                            lambda method, amount, reason: recorded.append(
-                               session.record_payment(student.student_no, method, amount, reason)), parent)
+                               session.desk.record_payment(student.student_no, method, amount, reason)), parent)
     if not (dialog.exec() and recorded):
         return ""
-    return t(RECORDED.format(name=student.name, payment=session.fee_status(student.student_no).describe()))
+    return t(RECORDED.format(name=student.name, payment=session.desk.fee_status(student.student_no).describe()))
 
 
 def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget) -> str:
@@ -138,9 +138,9 @@ def pay_for_class_interactively(session: CaptureSession, classes: list[str], tit
         return ""
     class_name = picker.textValue()
     done = []
-    dialog = PaymentDialog(CLASS.format(name=class_name), session.fee_price(),
+    dialog = PaymentDialog(CLASS.format(name=class_name), session.desk.fee_price(),
                            lambda method, amount, reason: done.append(
-                               session.record_class_payment(class_name, method, amount, reason)), parent)
+                               session.desk.record_class_payment(class_name, method, amount, reason)), parent)
     if not (dialog.exec() and done):
         return ""
     paid = done[0]

@@ -100,8 +100,8 @@ class PrintDialog(WritingDialog):
 def print_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
     """The dialog (the station writes the PDF off the UI thread), then what was printed and who was not (with why)."""
     current = session.printable_student()
-    dialog = PrintDialog(session.class_names(), (current.student_no, current.name) if current else None,
-                         Path.home(), session.print_sheet, parent)
+    dialog = PrintDialog(session.desk.class_names(), (current.student_no, current.name) if current else None,
+                         Path.home(), session.desk.print_sheet, parent)
     if not dialog.exec():
         return
     sheet, out = dialog.written, dialog.file.chosen()

@@ -105,7 +105,7 @@ def import_roster_interactively(session: CaptureSession, parent: QWidget) -> Imp
     if path is None:
         return None
     dialog = ImportReportDialog(None, parent)
-    run_task(lambda: session.import_roster(path), dialog.show_report, dialog.refused)
+    run_task(lambda: session.desk.import_roster(path), dialog.show_report, dialog.refused)
     dialog.exec()
     if dialog.error is not None:
         QMessageBox.warning(parent, t(IMPORT_TITLE), t(dialog.error.text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from station.capture.session import RosterRow
+from station.capture.desk import RosterRow
 from station.i18n import Text
 from ui.i18n import t
 

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.capture.session import CaptureSession, QueueHealth
+from station.capture.desk import QueueHealth
+from station.capture.session import CaptureSession
 from station.errors import StationError
 from station.i18n import Text
 from station.localtime import local_time
@@ -60,7 +61,7 @@ def export_interactively(session: CaptureSession, title: str, parent: QWidget) -
     """上传 → 导出到U盘: the queue written to a stick the photographer picks, then what was written. An empty queue is
     said before a folder is asked for."""
     try:
-        session.check_export()
+        session.desk.check_export()
     except StationError as exc:
         QMessageBox.information(parent, title, t(exc.text))
         return
@@ -68,7 +69,7 @@ def export_interactively(session: CaptureSession, title: str, parent: QWidget) -
     if folder is None:
         return
     try:
-        report = session.export_to(folder)
+        report = session.desk.export_to(folder)
     except StationError as exc:
         QMessageBox.warning(parent, title, t(exc.text))
         return

@@ -3,8 +3,9 @@
 It holds the camera, the live checks, the code scanner, the workflow (the state machine of one student),
 the encrypted capture store and the uploader, and offers a window (or a command) everything it can do:
 identify, shoot (press, measure off the UI thread, take), override, accept, reshoot, retake, mark and
-undo absent, retry failed uploads, export to USB, and a status snapshot. A window only shows what the
-session says and forwards keys; it holds no rule.
+undo absent, and a status snapshot. What a window asks beside the flow (the roster and slots, fees, prints and
+the day report, the upload queue and USB export) is the session's `desk` (station/capture/desk.py). A window only
+shows what the session says and forwards keys; it holds no rule.
 
 Threads: the camera, the live checks, the live identity line, the code scanner and the ID-card scanner run on
 threads of their own.
@@ -30,6 +31,7 @@ from station.camera.backends import UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
 from station.camera.tether import TetheredFile, TetherWatcher, set_aside
 from station.capture.camera_choice import CameraChoice, save_camera
+from station.capture.desk import Desk
 from station.capture.identity_check import needs_reason, reason_question
 from station.capture.live_checks import LiveChecks, LiveResult
 from station.capture.live_identity import QUIET, LiveIdentity, LiveIdentityWatcher
@@ -42,12 +44,9 @@ from station.compliance.policy import Policy
 from station.capture.workflow import (
     REVIEW_AT_LEAST, Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
-from station.storage.captures import CaptureStore, CaptureVersion, version_counts
+from station.storage.captures import CaptureStore, CaptureVersion
 from station.context import Station
 from station.errors import StationError
-from station.fees.amounts import parse_yuan, yuan
-from station.fees.ledger import ClassPayment, FeeStatus, LedgerEntry, Method, fee_status, pay, pay_class
-from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.frames import SeenCode
 from station.identify.idcard_match import CardRead, CardSource, match_card
@@ -60,24 +59,19 @@ from station.identify.scanner import CodeScanner
 from station.identity.reference_store import reference_embedding
 from station.identity.references import Progress, ReferenceReport, import_reference_photos
 from station.roster import schedule
-from station.roster.importer import ImportReport, import_roster
-from station.roster.schedule import ClassSlot, Slot
-from station.roster.store import Student, class_names, get_student, set_absent
+from station.roster.schedule import Slot
+from station.roster.store import Student, get_student, set_absent
 from station.storage.server_link import load_link
-from station.storage import outbox
 from station.storage.envelope import EnvelopeError
 from station.storage.outbox import QueueHealth
-from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.references import fetch_references
 from station.upload.uploader import Uploader
 from station.watcher import Running
 
 if TYPE_CHECKING:  # onnxruntime loads only where ID cards are read
     from station.identify.idcard_ocr import CardOcr, CardSight
-    from station.printing.sheet import PrintSheet  # fpdf2 (2 s to import here) loads only when a file is written
-    from station.reports.day_report import DayReport
 
-__all__ = ["CaptureSession", "QueueHealth", "RosterRow", "SessionListener", "Status", "CallQueue"]
+__all__ = ["CaptureSession", "SessionListener", "Status", "CallQueue"]
 log = logging.getLogger(__name__)
 
 # A code held up to the camera spans about an eighth of a 1280-px frame (the demo's phones: 162 px); a phone
@@ -86,10 +80,6 @@ HELD_UP_SHARE = 0.06
 # two lines of the side panel: a third hid the fee on the student card of a 1366x768 laptop (seen on a real display)
 OFFER_SWITCH = Text("镜头里有{name}（{no}）的采集码：拍此人请按 F4 切换；当前学生仍是{current}",
                     "{name} ({no})'s code is in view: F4 switches to them; still photographing {current}")
-NOBODY_TO_PAY = Text("请先扫描采集码或输入学号，再登记缴费", "Identify the student first, then record the payment")
-PAYER_CHANGED = Text("登记缴费期间扫描了另一名学生，没有登记：请核对当前学生后重新登记",
-                     "Another student was scanned while the payment was entered; nothing was recorded: check the "
-                     "student on the card and record it again")
 OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
                          "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
@@ -128,11 +118,6 @@ class CallQueue:
             return ran
 
 
-def _amount(method: Method, typed: str) -> int | None:
-    """The dialog's amount in fen; a free set's empty field is no amount."""
-    return None if method is Method.FREE and not typed.strip() else parse_yuan(typed)
-
-
 def _ignore(*_: object) -> None:
     pass
 
@@ -167,14 +152,6 @@ class Status:
     has_roster: bool
 
 
-@dataclass(frozen=True)
-class RosterRow:
-    """A student as the picker lists them: whom to pick for a retake when they carry no code."""
-
-    student: Student
-    versions: int
-
-
 @dataclass
 class CaptureSession:
     station: Station
@@ -205,10 +182,12 @@ class CaptureSession:
     _offer_key: str = field(default="", init=False, repr=False)  # the code or ID number that made the offer
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
+    desk: Desk = field(init=False, repr=False)  # the roster, slots, fees, prints, reports, uploads: beside the flow
 
     def __post_init__(self) -> None:
         if self.workflow is None:
             self.workflow = CaptureWorkflow(self.station, self.store, self.operator)
+        self.desk = Desk(self.station, self.store, self.workflow.audit, lambda: self.workflow.student, self.uploader)
 
     # -- threads -------------------------------------------------------------------------------------
     def start(self) -> "CaptureSession":
@@ -586,6 +565,12 @@ class CaptureSession:
         """Whom the photographer calls next, by full name (only the queue screen masks names)."""
         return next_waiting(self.queue_board(mask_names=False))
 
+    def show_full_names(self, full: bool) -> None:
+        """The queue screen shows whole names and student numbers (True) or masked ones: a privacy choice, recorded
+        in the audit trail like the station's other settings."""
+        self.mask_names = not full
+        self.workflow.audit.record(Action.SETTINGS, setting="queue_full_names", full=full)
+
     def import_references(self, source: Path | None, progress: Progress | None = None,
                           stop: threading.Event | None = None) -> ReferenceReport:
         """Meant for a worker thread, like `print_sheet`: reference photos from a folder or zip (`source`), or the
@@ -601,60 +586,12 @@ class CaptureSession:
             if self._identity is not None:  # the student on the card may have just got their reference photo
                 self._identity.afresh()
 
-    def import_roster(self, path: Path) -> ImportReport:
-        """Meant for a worker thread, like `print_sheet` (up to a second for 3,000 students from .xlsx): 名单 → 导入名单,
-        the file's rows checked and imported, each rejected row with its reason, recorded in the audit trail as the
-        operator's."""
-        with self.station.for_this_thread() as station:
-            return import_roster(station.db, path, audit=replace(self.workflow.audit, station=station))
-
-    def class_slots(self, now: dt.datetime | None = None) -> list[ClassSlot]:
-        """Every class in calling order with its capture slot, for the slot editor."""
-        return schedule.class_slots(self.station.db, now or dt.datetime.now())
-
-    def save_slots(self, chosen: list[Slot], cleared: list[str]) -> None:
-        """The slot editor's table: all of it or, when a slot ends before it starts (StationError), none. Recorded in
-        the audit trail: the slots decide who is called and who counts as on time."""
-        schedule.save_slots(self.station.db, chosen, cleared)
-        self.workflow.audit.record(Action.SETTINGS, setting="class_slots", cleared=cleared,
-                                   slots={s.class_name: schedule.slot_text(s) for s in chosen})
-
-    def show_full_names(self, full: bool) -> None:
-        """The queue screen shows whole names and student numbers (True) or masked ones: a privacy choice, recorded
-        in the audit trail like the station's other settings."""
-        self.mask_names = not full
-        self.workflow.audit.record(Action.SETTINGS, setting="queue_full_names", full=full)
-
-    def has_roster(self) -> bool:
-        return bool(class_names(self.station.db))
-
-    def roster_rows(self) -> list[RosterRow]:
-        versions = version_counts(self.station.db)
-        return [RosterRow(s, versions.get(s.student_no, 0)) for s in schedule.ordered_students(self.station.db)]
-
-    # -- print sheets and the day report (issue 23): station.printing and station.reports write the files ---------
-    def class_names(self) -> list[str]:
-        return class_names(self.station.db)
-
+    # -- print sheets: whom for ----------------------------------------------------------------------
     def printable_student(self) -> Student | None:
         """Whom a print is for: the student at the camera, else the one just saved."""
         if self.workflow.student is not None:
             return self.workflow.student
         return get_student(self.station.db, self.workflow.last_saved) if self.workflow.last_saved else None
-
-    def print_sheet(self, out: Path, layout: str, class_name: str | None, student_nos: list[str]) -> PrintSheet:
-        """Meant for a worker thread, like `measure`: a class's photos are decrypted and laid out for seconds."""
-        from station.printing.sheet import write_print_sheet
-
-        with self.station.for_this_thread() as station:
-            return write_print_sheet(CaptureStore(station, key=self.store.key), out, layout, class_name, student_nos)
-
-    def write_report(self, out: Path, day: dt.date, class_name: str | None) -> DayReport:
-        """Meant for a worker thread, like `print_sheet`."""
-        from station.reports.write import write_report as write
-
-        with self.station.for_this_thread() as station:
-            return write(station.db, out, station.lang, day, class_name)
 
     def mark_next_absent(self) -> QueueEntry | None:
         entry = self.next_waiting()
@@ -673,54 +610,11 @@ class CaptureSession:
         self.workflow.audit.record(Action.ABSENT_UNDO, entry.student_no)
         return entry
 
-    # -- uploads -------------------------------------------------------------------------------------
-    def queue_health(self) -> QueueHealth:
-        return outbox.queue_health(self.station.db)
-
-    def retry_failed_uploads(self) -> int:
-        count = outbox.retry_failed(self.station.db)
-        if self.uploader is not None:
-            self.uploader.wake()
-        return count
-
-    def check_export(self) -> None:
-        """Raises when there is nothing to export, before anyone is asked for a folder."""
-        if not outbox.unsent_uids(self.station.db):
-            raise StationError(NOTHING_TO_EXPORT, exit_code=1)
-
-    def export_to(self, folder: Path) -> PackageReport:
-        """The offline route, for a day when the network is down: the queue written to a stick."""
-        report = write_package(self.station, self.store.key, folder)
-        self.workflow.audit.record(Action.EXPORT, what="usb", folder=str(report.folder), photos=report.exported)
-        return report
-
-    # -- fees ----------------------------------------------------------------------------------------
-    def fee_status(self, student_no: str) -> FeeStatus:
-        return fee_status(self.station.db, student_no)
-
-    def fee_price(self) -> str:
-        """The price of one set, in yuan: what the payment dialog offers."""
-        return yuan(load_settings(self.station.db).price_fen)
-
-    def record_payment(self, for_student: str, method: Method, amount: str, reason: str = "") -> LedgerEntry:
-        """The student on the card pays (the dialog's amount is yuan as typed). `for_student`: whom the dialog was
-        opened for; a student scanned meanwhile is not charged in their place."""
-        student = self.workflow.student
-        if student is None:
-            raise StationError(NOBODY_TO_PAY)
-        if student.student_no != for_student:
-            raise StationError(PAYER_CHANGED)
-        return pay(self.workflow.audit, student.student_no, method, _amount(method, amount), reason)
-
-    def record_class_payment(self, class_name: str, method: Method, amount: str, reason: str = "") -> ClassPayment:
-        """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""
-        return pay_class(self.workflow.audit, class_name, method, _amount(method, amount), reason)
-
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:
-        return Status(self.source.state, self.queue_health(), schedule.current_slot(self.station.db, now or dt.datetime.now()),
-                      self.next_waiting(), bool(self._marked_absent), load_link(self.station.db).can_encrypt,
-                      self.has_roster())
+        return Status(self.source.state, self.desk.queue_health(),
+                      schedule.current_slot(self.station.db, now or dt.datetime.now()), self.next_waiting(),
+                      bool(self._marked_absent), load_link(self.station.db).can_encrypt, self.desk.has_roster())
 
     def closing_warnings(self) -> list[Text]:
         return self.workflow.closing_warnings()

@@ -40,7 +40,7 @@ def test_every_action_of_a_photo_is_in_the_chain(demo_station, engine, pipeline,
 
     try:
         session.identify("DEMO0001")
-        session.record_payment("2021010101", Method.WECHAT, "20", "")
+        session.desk.record_payment("2021010101", Method.WECHAT, "20", "")
         assert isinstance(shoot(1), Shot)
         session.reshoot()
         assert isinstance(shoot(2), Shot)
@@ -49,7 +49,7 @@ def test_every_action_of_a_photo_is_in_the_chain(demo_station, engine, pipeline,
         session.start_retake("学生要求重拍")
         absent = session.mark_next_absent()
         session.undo_absent()
-        session.export_to(tmp_path / "usb")
+        session.desk.export_to(tmp_path / "usb")
     finally:
         session.stop_watching()  # not close(): the engine and pipeline are shared by the whole test run
         session.source.stop()

@@ -25,7 +25,8 @@ def test_slots_and_full_names_are_in_the_chain(demo_station, engine, pipeline, t
                              scan_codes=False, workflow=workflow)
     first, second = schedule.class_order(station.db)[:2]
     try:
-        session.save_slots([Slot(first, dt.datetime(2030, 1, 2, 14), dt.datetime(2030, 1, 2, 15), "体育馆")], [second])
+        session.desk.save_slots([Slot(first, dt.datetime(2030, 1, 2, 14), dt.datetime(2030, 1, 2, 15), "体育馆")],
+                                [second])
         session.show_full_names(True)
         assert not session.queue_board().entries[0].name.count("*")  # the queue screen shows whole names now
     finally:

@@ -44,12 +44,12 @@ def test_unpaid_students_wait_only_where_the_school_says_so(session: CaptureSess
     assert isinstance(refused, ShutterRefused) and not refused.can_override
     assert refused.message.zh.startswith("林晓雯尚未缴费（每套 25.00 元）") and "payment" in refused.message.en
 
-    assert session.fee_price() == "25.00" and not session.fee_status("2021010101").paid
+    assert session.desk.fee_price() == "25.00" and not session.desk.fee_status("2021010101").paid
     with pytest.raises(StationError):
-        session.record_payment("2021010102", Method.CASH, "25")  # the dialog was opened for another student
+        session.desk.record_payment("2021010102", Method.CASH, "25")  # the dialog was opened for another student
     with pytest.raises(StationError):
-        session.record_payment("2021010101", Method.FREE, "", "")  # free needs a reason
-    session.record_payment("2021010101", Method.CASH, "25")
-    assert session.fee_status("2021010101").paid
+        session.desk.record_payment("2021010101", Method.FREE, "", "")  # free needs a reason
+    session.desk.record_payment("2021010101", Method.CASH, "25")
+    assert session.desk.fee_status("2021010101").paid
     assert session.workflow.shutter_blocked(CameraState.LIVE) is None
     assert isinstance(press(session), ShutterRequest)
