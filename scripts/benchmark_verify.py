@@ -112,13 +112,10 @@ class DlibResNet:
     150x150 chip aligned from the station's YuNet points; one onnxruntime thread. None when no face is found."""
 
     def __init__(self, onnx_file: Path, flip: bool = False) -> None:
-        import onnxruntime as ort
-
+        from station.compliance.onnx_session import one_thread_session
         from station.identity.embedder import FaceEmbedder
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self._session = one_thread_session(onnx_file)
         self.finder = FaceEmbedder()
         self.flip = flip
 
@@ -143,13 +140,10 @@ class FaceRes:
     to the template of those points); one onnxruntime thread. None when no face is found."""
 
     def __init__(self, onnx_file: Path, crop: str) -> None:
-        import onnxruntime as ort
-
+        from station.compliance.onnx_session import one_thread_session
         from station.identity.embedder import FaceEmbedder
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        self._session = one_thread_session(onnx_file)
         self.finder = FaceEmbedder()
         self.crop = crop
 
