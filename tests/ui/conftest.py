@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from station.camera import open_camera
@@ -59,6 +59,17 @@ def make_window(qtbot, station, engine, pipeline):
         close_anyway(window)
         window.session.stop_watching()  # the engine and pipeline are shared by the whole test run
         window.session.source.stop()
+    if windows:
+        # Deleted, not just closed: a closed window lives on (its signals hold it), and the run's 80 of them, each
+        # refreshing its queue every 5 s, made a restyle of the application take 13 s by the end of tests/ui.
+        # First every call already posted to them (the camera's, the worker's last task) runs.
+        drained: list[None] = []
+        tasks.run_task(lambda: None, drained.append)
+        qtbot.waitUntil(lambda: bool(drained), timeout=30_000)
+        for window in windows:
+            window.queue_window.deleteLater()
+            window.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def shoot(qtbot, window: MainWindow, wait_live: bool = True) -> None:
