@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QSize, Qt
 from PySide6.QtWidgets import (
     QDateTimeEdit, QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QProgressBar,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -85,7 +85,23 @@ class ImportReportDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(REASON, QHeaderView.Stretch)
         self.table.setVisible(bool(report.rejected))
-        self.resize(820, 480 if report.rejected else 120)
+        self._grow(QSize(820, 480 if report.rejected else 120))
+
+    def _grow(self, size: QSize) -> None:
+        """The report's size, whole on the screen and over the window: opened small while it worked, and centred
+        then, the dialog grew right and down from there, off a 1366x768 laptop's screen (seen on the walk)."""
+        free = self.screen().availableGeometry()
+        frame = self.frameGeometry().size() - self.size()  # the window manager's title bar and borders
+        self.resize(size.boundedTo(free.size() - frame))
+        if not self.isVisible():  # not shown yet: Qt centres it over its parent when it is
+            return
+        placed = self.frameGeometry()
+        placed.setSize(self.size() + frame)
+        parent = self.parentWidget()
+        placed.moveCenter(parent.window().frameGeometry().center() if parent is not None else free.center())
+        placed.moveLeft(max(free.left(), min(placed.left(), free.right() + 1 - placed.width())))
+        placed.moveTop(max(free.top(), min(placed.top(), free.bottom() + 1 - placed.height())))
+        self.move(placed.topLeft())
 
     def refused(self, exc: BaseException) -> None:
         """The whole file was refused (not a roster, no students, unreadable): the caller says why."""
