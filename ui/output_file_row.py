@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, SignalInstance
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QWidget,
@@ -86,6 +86,16 @@ class WritingDialog(QDialog):
         self.status.setObjectName("message")
         self.status.setWordWrap(True)
         self.status.hide()
+
+    def choices(self, *changed: SignalInstance) -> None:
+        """The signals of the choices a refusal is about: it goes once one of them changes (seen on the walk: 没有可
+        打印的照片 for the current student stayed under the whole class chosen next, as if said of that class)."""
+        for signal in changed:
+            signal.connect(lambda *_: self._forget_refusal())
+
+    def _forget_refusal(self) -> None:
+        if not self.writing:  # the line says it is writing the file chosen: it stays
+            say(self.status, "", "")
 
     def work(self, out: Path) -> Callable[[], Any]:
         """The station's job for the choices made (run on the worker thread)."""

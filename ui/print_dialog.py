@@ -59,6 +59,8 @@ class PrintDialog(WritingDialog):
         self.student.toggled.connect(self._suggest_name)
         self.classes.currentTextChanged.connect(self._suggest_name)
         self._suggest_name()
+        self.choices(self.student.toggled, self.classes.currentTextChanged, self.paper.currentIndexChanged,
+                     self.file.path.textChanged)
         form = QFormLayout()
         form.addRow(self.student)
         form.addRow(self.whole_class, self.classes)

@@ -51,6 +51,8 @@ class ReportDialog(WritingDialog):
             self.format.addItem(t(text), suffix)
         self.file = OutputFileRow(folder / f"{t(FILE_STEM)}_{today.isoformat()}.xlsx", TITLE, FILTER)
         self.format.currentIndexChanged.connect(lambda _index: self.file.set_suffix(self.format.currentData()))
+        self.choices(self.day.dateChanged, self.classes.currentIndexChanged, self.format.currentIndexChanged,
+                     self.file.path.textChanged)
         form = QFormLayout()
         form.addRow(t(DAY), self.day)
         form.addRow(t(CLASS), self.classes)
