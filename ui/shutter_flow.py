@@ -106,6 +106,8 @@ class ShutterFlow:
                 self.preview.let_go()
             if reason:
                 outcome = self.session.take(measured, override_reason=reason)
+            else:
+                self.session.decline_override()
         if isinstance(outcome, ShutterRefused):
             say(self.message, t(outcome.message), "bad")
             if outcome.can_override:

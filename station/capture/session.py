@@ -181,6 +181,7 @@ class CaptureSession:
     _offer: Identification | None = field(default=None, init=False, repr=False)
     _offer_key: str = field(default="", init=False, repr=False)  # the code or ID number that made the offer
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
+    _asking: bool = field(default=False, init=False, repr=False)  # a refused press's override question is open
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
     desk: Desk = field(init=False, repr=False)  # the roster, slots, fees, prints, reports, uploads: beside the flow
 
@@ -275,7 +276,7 @@ class CaptureSession:
         card while the picture is live; nobody while the shutter is worked or a photo is in review."""
         workflow = self.workflow
         student = workflow.student
-        if workflow.step is not Step.LIVE or workflow.pressed is not None or student is None:
+        if workflow.step is not Step.LIVE or self._shooting() or student is None:
             return None
         return student.student_no
 
@@ -324,7 +325,7 @@ class CaptureSession:
         is, a code held up close asks to switch (F4), and one in the background of the picture is ignored.
         The student just saved, whose code is still in view, is not identified again."""
         workflow = self.workflow
-        if workflow.step is Step.REVIEW or workflow.pressed is not None:
+        if self._shooting():
             return
         current = workflow.student
         if current is None:
@@ -350,7 +351,7 @@ class CaptureSession:
     def card_laid(self, card: CardText) -> None:
         """An ID card laid on the chip reader is as deliberate as a scanned code: its student becomes current at
         once (the name on the chip is compared with the roster's). Ignored while a photo is in review."""
-        if self.workflow.step is Step.REVIEW or self.workflow.pressed is not None:
+        if self._shooting():
             return
         read = match_card(self.station.db, CardSource.CHIP, card.id_number, card.name)
         if read.identification.ok:
@@ -364,7 +365,7 @@ class CaptureSession:
         so it identifies at once only while nobody is at the camera, and otherwise asks to switch (F4). A number
         not in the roster is said, with the name read; a name read that is not the roster's is said beside the card."""
         workflow = self.workflow
-        if workflow.step is Step.REVIEW or workflow.pressed is not None:
+        if self._shooting():
             return
         read = match_card(self.station.db, CardSource.CAMERA, sight.id_number, sight.name)
         found, current = read.identification, workflow.student
@@ -465,11 +466,27 @@ class CaptureSession:
         self._pause_scanner()
 
     def take(self, measured: Measured, override_reason: str = "") -> Shot | ShutterRefused:
+        """The measured press becomes the photo in review, or is refused. A refusal a reason can override opens the
+        question (`take` again with the reason, or `decline_override`): until it is answered the press is not over,
+        so the scanners, the live checks and the live identity line go on resting (what they said over the box was
+        read as said of the photo) and no code or card switches the student."""
         outcome = self.workflow.take(measured, override_reason)
         if isinstance(outcome, Shot):  # a code held up while the override reason was typed asked to switch: in
             self._offer = None  # review, as at the press, the student photographed is the one on the card
+        self._asking = isinstance(outcome, ShutterRefused) and outcome.can_override
         self._pause_scanner()
         return outcome
+
+    def decline_override(self) -> None:
+        """The override question closed without a reason: the press is over and the live picture speaks again."""
+        self._asking = False
+        self._pause_scanner()
+
+    def _shooting(self) -> bool:
+        """A press is measured, its override question is open or its photo is in review: the student on the card is
+        the one photographed, and nothing the camera sees speaks of the live picture."""
+        workflow = self.workflow
+        return workflow.step is Step.REVIEW or workflow.pressed is not None or self._asking
 
     def review_settled(self) -> bool:
         """The photo in review has been on screen long enough for an Enter to be a decision (REVIEW_AT_LEAST), not
@@ -510,7 +527,7 @@ class CaptureSession:
     def _pause_watching(self, measuring: bool) -> None:
         """While the shutter measures, and while its photo is in review: the live picture is not on screen then, and
         the live checks started again at the review would take the interpreter from the window as it shows it."""
-        resting = measuring or self.workflow.step is Step.REVIEW
+        resting = measuring or self._shooting()
         for watcher in (self._scanner, self._cards, self._checks, self._identity):
             if watcher is not None:
                 watcher.pause(resting)
@@ -524,7 +541,7 @@ class CaptureSession:
     def select_profile(self, name: str) -> OutputProfile:
         """The station's photos are made by profile `name` from the next shutter on (kept in the data folder). Not
         while a photo is being taken or in review: it was made by the profile before."""
-        if self.workflow.step is Step.REVIEW or self.workflow.pressed is not None:
+        if self._shooting():
             raise StationError(PROFILE_BUSY)
         chosen = select_profile(self.station.home, name)
         if chosen.spec != self.workflow.pipeline.spec:

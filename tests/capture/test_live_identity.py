@@ -19,7 +19,7 @@ from station.camera import open_camera
 from station.camera.source import CameraState, Frame
 from station.capture.live_identity import LiveIdentity, LiveIdentityWatcher
 from station.capture.session import CaptureSession
-from station.capture.workflow import CaptureWorkflow, ShutterRequest
+from station.capture.workflow import CaptureWorkflow, ShutterRefused, ShutterRequest
 from station.identity.embedder import FaceEmbedder
 from station.storage.captures import CaptureStore
 
@@ -105,6 +105,23 @@ def test_the_line_falls_quiet_while_the_shutter_is_worked(session: CaptureSessio
     heard.clear()
     session.release(request)
     assert line_for(session, "DEMO0002").level == "same"  # and speaks again once the shutter is free
+
+
+def test_the_line_stays_quiet_while_the_override_question_is_open(session: CaptureSession) -> None:
+    """Seen on a walk: with 仍要拍摄？ open over a refused press, the card said 与学籍照片一致 of the live face, read as
+    a verdict on the photo about to be overridden. The press is not over until the question is answered."""
+    line_for(session, "DEMO0002")
+    request = session.press(session.source.latest())
+    refused = session.take(session.measure(request))  # 陈浩然's broad smile: refused, a reason can override it
+    assert isinstance(refused, ShutterRefused) and refused.can_override
+    heard.clear()
+    run_for(session, 2.5)  # two looks and more while the box would be open
+    assert heard == []
+    session.decline_override()  # closed without a reason: the live picture speaks again
+    deadline = time.monotonic() + 20  # a loaded machine's first look is slow
+    while not heard and time.monotonic() < deadline:
+        session.post.run_pending(0.1)
+    assert heard and heard[-1].level == "same"
 
 
 def test_the_line_falls_quiet_while_the_camera_is_away(session: CaptureSession, tmp_path: Path) -> None:

@@ -135,10 +135,11 @@ def test_with_nobody_at_the_camera_a_code_identifies_at_once_but_not_the_student
         session.source.stop()
 
 
-def test_a_question_asked_while_the_override_reason_is_typed_ends_at_review(
+def test_a_code_held_up_while_the_override_reason_is_typed_asks_nothing(
         station, engine, pipeline, tmp_path: Path) -> None:
-    """The next student's phone held up while the override box is open asks to switch; once the photo is in review
-    the question is over (F4 is refused there), as it is at the press: the photo is the card's student's."""
+    """The next student's phone held up while the override box is open neither switches nor asks to switch (an
+    F4 question over the box read as being about the photo): the press is not over until the box is answered, and
+    the photo is the card's student's. Once the box is declined, a phone held up asks again."""
     from station.camera.source import Frame
 
     frames = tmp_path / "camera"
@@ -151,10 +152,15 @@ def test_a_question_asked_while_the_override_reason_is_typed_ends_at_review(
         session.identify("DEMO0001")
         request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
         refused = session.take(session.measure(request))
-        session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up while the reason is typed: it asks
-        assert heard.offered == ["2021010102"] and session.offer is not None
+        session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up while the reason is typed
+        assert heard.offered == [] and session.offer is None
         assert isinstance(session.take(refused.measured, override_reason="已目视确认，系统误报"), Shot)
         assert session.offer is None and session.student.student_no == "2021010101"
+        session.reshoot()
+        refused = session.take(session.measure(session.press(Frame(2, time.monotonic(), cv2.imread(str(KIOSK))))))
+        session.decline_override()
+        session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))
+        assert heard.offered == ["2021010102"] and session.student.student_no == "2021010101"
     finally:
         session.source.stop()
 
