@@ -23,10 +23,10 @@ ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
-OVERRIDE = Text("未通过的检查：{checks}\n拍摄原因：{reason}", "Taken despite failing checks: {checks}\nReason: {reason}")
+# worded to fit NOTES_SHOWN lines at 1280x680 with a question (the walk found the third note cut mid-line)
+OVERRIDE = Text("未通过：{checks}\n拍摄原因：{reason}", "Failed: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
-LOOKED = Text("拍摄时请目视确认：{checks}（请在照片上再看一眼）",
-              "Checked by eye when taken: {checks} (look at the photo once more)")
+LOOKED = Text("请在照片上再看一眼：{checks}", "Check in the photo: {checks}")
 NOTES_SHOWN = 3  # lines of notes always in sight (the reasons and questions to look at once more)
 # Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
 DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")))

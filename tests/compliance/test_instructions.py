@@ -63,6 +63,6 @@ def test_without_a_face_the_screen_says_so_once_not_seventeen_faults() -> None:
 
 
 def test_every_english_instruction_reads_as_the_others_do_inside_a_list_or_sentence() -> None:
-    """They are listed one to a line and joined into 'Taken despite failing checks: …': seen on the walk, only the
+    """They are listed one to a line and joined into 'Failed: …' (the review's note): seen on the walk, only the
     phone's began with a capital ("A phone or code is in the photo…" under "please close your mouth")."""
     assert [c for c, text in INSTRUCTIONS.items() if not text.en[:1].islower()] == []

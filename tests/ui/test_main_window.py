@@ -113,7 +113,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     shot = window.session.workflow.shot
     assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
     assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
-    assert shot.questions == ("teeth",) and "拍摄时请目视确认：露齿" in window.review.notes.text()  # asked at the press
+    assert shot.questions == ("teeth",) and "请在照片上再看一眼：露齿" in window.review.notes.text()  # asked at the press
     # the fullest screen still fits a 1366x768 laptop with its taskbar (at 125 % too: 1093 wide), and a 1080p
     # one at 150 % scaling
     assert window.minimumSizeHint().width() <= 1090 and window.minimumSizeHint().height() <= 640
