@@ -1,6 +1,7 @@
 """The student card's payment dialog (F6): how the student paid, the amount preset to the price, and a reason
 for a free set. The capture session records it; a refusal (no reason for a free set, an amount that is not
-money, a student who has paid already) is said inside the dialog, which stays open."""
+money, a student who has paid already) is said inside the dialog, which stays open. A student who has paid is told
+so at F6, with a refund one button away."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QRadioButton,
-    QVBoxLayout, QWidget,
+    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+    QRadioButton, QVBoxLayout, QWidget,
 )
 
 from station.capture.session import CaptureSession
 from station.errors import StationError
 from station.fees.amounts import yuan
-from station.fees.ledger import Method
+from station.fees.ledger import FeeStatus, Method
 from station.i18n import Text
 from ui.i18n import t
 from ui.theme import BAD
@@ -34,6 +35,12 @@ PICK_CLASS = Text("哪个班集体缴费？", "Which class pays together?")
 CLASS_PAID = Text("已登记 {name} 班集体缴费：{n} 人，共 {amount} 元{skipped}",
                   "Recorded for class {name}: {n} students, {amount} yuan in all{skipped}")
 ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; the {n} who had paid already were left as they were")
+HAS_PAID = Text("{name}（{no}）{paid}。\n登记有误（方式或金额不对）时，可先退费，再重新登记。",
+                "{name} ({no}): {paid}.\nIf it was recorded wrongly (method or amount), refund it, then record it again.")
+REFUND = Text("退费…", "Refund…")
+REFUND_TITLE = Text("退费", "Refund")
+REFUND_ASK = Text("退费原因（将被记录），如：方式登记错误", "Why is it refunded? (recorded) e.g. wrong method recorded")
+REFUNDED = Text("已退费：{name}", "Refunded: {name}")
 TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and margins beside a dialog's title
 
 
@@ -108,17 +115,45 @@ class PaymentDialog(QDialog):
 
 def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
     """F6: the student on the card pays. What to say once it is recorded; '' when nobody is on the card or the
-    dialog was cancelled."""
+    dialog was cancelled. A student who has paid is told so first, with a refund (and a reason) one button away
+    for a payment recorded wrongly, then the payment can be recorded again."""
     student = session.student
     if student is None:
         return ""
+    status = session.desk.fee_status(student.student_no)
+    refunded = ""
+    if status.paid:
+        refunded = refund_interactively(session, student.name, student.student_no, status, parent)
+        if not refunded:
+            return ""
     recorded = []
     dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), session.desk.fee_price(),
                            lambda method, amount, reason: recorded.append(
                                session.desk.record_payment(student.student_no, method, amount, reason)), parent)
     if not (dialog.exec() and recorded):
-        return ""
+        return refunded
     return t(RECORDED.format(name=student.name, payment=session.desk.fee_status(student.student_no).describe()))
+
+
+def refund_interactively(session: CaptureSession, name: str, student_no: str, status: FeeStatus,
+                         parent: QWidget) -> str:
+    """The student has paid: said, with 退费… beside 关闭. What to say once refunded; '' when closed."""
+    box = QMessageBox(QMessageBox.Icon.Information, t(TITLE),
+                      t(HAS_PAID.format(name=name, no=student_no, paid=status.describe())),
+                      QMessageBox.StandardButton.Close, parent)
+    refund_button = box.addButton(t(REFUND), QMessageBox.ButtonRole.ActionRole)
+    box.exec()
+    if box.clickedButton() is not refund_button:
+        return ""
+    reason, ok = QInputDialog.getText(parent, t(REFUND_TITLE), t(REFUND_ASK))
+    if not ok:
+        return ""
+    try:
+        session.desk.refund_payment(student_no, reason)
+    except StationError as exc:  # no reason given, another student scanned meanwhile
+        QMessageBox.warning(parent, t(REFUND_TITLE), t(exc.text))
+        return ""
+    return t(REFUNDED.format(name=name))
 
 
 def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget) -> str:

@@ -18,7 +18,7 @@ from station.audit.trail import Action, AuditTrail
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import parse_yuan, yuan
-from station.fees.ledger import ClassPayment, FeeStatus, LedgerEntry, Method, fee_status, pay, pay_class
+from station.fees.ledger import ClassPayment, FeeStatus, LedgerEntry, Method, fee_status, pay, pay_class, refund
 from station.fees.settings import load_settings
 from station.i18n import Text
 from station.roster import schedule
@@ -37,9 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Desk", "QueueHealth", "RosterRow"]  # QueueHealth: the window's upload dialog reads it from here
 NOBODY_TO_PAY = Text("请先扫描采集码或输入学号，再登记缴费", "Identify the student first, then record the payment")
-PAYER_CHANGED = Text("登记缴费期间扫描了另一名学生，没有登记：请核对当前学生后重新登记",
-                     "Another student was scanned while the payment was entered; nothing was recorded: check the "
-                     "student on the card and record it again")
+PAYER_CHANGED = Text("登记缴费或退费期间扫描了另一名学生，没有登记：请核对当前学生后重新登记",
+                     "Another student was scanned while the payment or refund was entered; nothing was recorded: check "
+                     "the student on the card and do it again")
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,20 @@ class Desk:
     def record_payment(self, for_student: str, method: Method, amount: str, reason: str = "") -> LedgerEntry:
         """The student on the card pays (the dialog's amount is yuan as typed). `for_student`: whom the dialog was
         opened for; a student scanned meanwhile is not charged in their place."""
+        return pay(self.audit, self._payer(for_student), method, _amount(method, amount), reason)
+
+    def refund_payment(self, for_student: str, reason: str) -> LedgerEntry:
+        """The payment of the student on the card taken back in full, with a reason (a wrong method or amount
+        recorded: refunded, then recorded again), as `photo-station fees refund` does."""
+        return refund(self.audit, self._payer(for_student), reason)
+
+    def _payer(self, for_student: str) -> str:
         student = self.current()
         if student is None:
             raise StationError(NOBODY_TO_PAY)
         if student.student_no != for_student:
             raise StationError(PAYER_CHANGED)
-        return pay(self.audit, student.student_no, method, _amount(method, amount), reason)
+        return student.student_no
 
     def record_class_payment(self, class_name: str, method: Method, amount: str, reason: str = "") -> ClassPayment:
         """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""

@@ -1,0 +1,84 @@
+"""F6 on a student who has paid: the photographer is told so (not a blank form whose 登记 is then refused), and a
+payment recorded wrongly is refunded with a reason and recorded again from the window, as `photo-station fees
+refund` does (seen on the walk: the window said 请先退费再重新登记 and had no way to refund)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+
+from station.audit.trail import entries, verify
+from station.fees.ledger import Method, entries as ledger
+from tests.ui.conftest import on_next_dialog
+from ui.payment_dialog import PaymentDialog
+
+BOX_SHOT = "/tmp/s19_refund_box.png"
+
+
+def refund_button(box: QMessageBox):
+    return next(b for b in box.buttons() if b.text() == "退费…")
+
+
+def press_f6(qtbot, window) -> None:
+    qtbot.keyClick(window.code_input, Qt.Key_F6)
+
+
+def test_a_wrong_payment_is_refunded_and_recorded_again(qtbot, make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.desk.record_payment("2021010101", Method.CASH, "20")  # meant to be WeChat
+    said: list[str] = []
+
+    def refund(box: QMessageBox) -> None:  # each answer sets up the next, as the dialogs open one after another
+        said.append(box.text())
+        box.grab().save(BOX_SHOT)
+        on_next_dialog(reason)
+        refund_button(box).click()
+
+    def reason(dialog: QInputDialog) -> None:
+        on_next_dialog(pay_by_wechat, kind=PaymentDialog)
+        dialog.setTextValue("方式登记错误")
+        dialog.accept()
+
+    def pay_by_wechat(dialog: PaymentDialog) -> None:
+        dialog.choose(Method.WECHAT)
+        dialog.submit()
+
+    on_next_dialog(refund, kind=QMessageBox)
+    press_f6(qtbot, window)
+    qtbot.waitUntil(lambda: window.card.values["fee"].text().startswith("已缴费（微信 20.00 元"), timeout=10_000)
+    assert said[0].startswith("林晓雯（2021010101）已缴费（现金 20.00 元") and "先退费" in said[0]
+    kinds = [(e.kind, e.method, e.amount_fen, e.reason) for e in ledger(station.db)]
+    assert kinds == [("payment", Method.CASH, 2000, ""), ("refund", Method.CASH, -2000, "方式登记错误"),
+                     ("payment", Method.WECHAT, 2000, "")]
+    assert [e.action for e in entries(station.db) if e.action in ("payment", "refund")] == ["payment", "refund",
+                                                                                           "payment"]
+    assert verify(station.db).ok
+
+
+def test_closing_the_paid_notice_changes_nothing(qtbot, make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.desk.record_payment("2021010101", Method.CASH, "20")
+    on_next_dialog(lambda box: box.reject(), kind=QMessageBox)
+    press_f6(qtbot, window)
+    assert [e.kind for e in ledger(station.db)] == ["payment"]
+    assert window.session.desk.fee_status("2021010101").payment.method is Method.CASH
+    assert QApplication.activeModalWidget() is None  # no payment form after the notice is closed
+
+
+def test_a_refund_without_a_reason_is_refused_and_the_payment_stays(qtbot, make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.desk.record_payment("2021010101", Method.CASH, "20")
+    warned: list[str] = []
+
+    def no_reason(dialog: QInputDialog) -> None:
+        on_next_dialog(lambda box: (warned.append(box.text()), box.accept()), kind=QMessageBox)
+        dialog.setTextValue("  ")
+        dialog.accept()
+
+    on_next_dialog(lambda box: (on_next_dialog(no_reason), refund_button(box).click()), kind=QMessageBox)
+    press_f6(qtbot, window)
+    qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
+    assert warned == ["退费需要填写原因"] and [e.kind for e in ledger(station.db)] == ["payment"]
