@@ -15,7 +15,6 @@ from station.context import Station
 from station.paths import data_home
 from station.roster import schedule
 from station.roster.importer import import_roster
-from station.roster.store import class_names
 from station.adapters.server.home import ServerContext, init_server
 from station.storage.station_key import StationKey, unlock_station_key
 from station.storage.server_link import load_link, save_link
@@ -44,9 +43,9 @@ def demo_server_home(station: Station) -> Path:
 
 
 def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey:
-    """Load the sample roster, give its classes back-to-back slots starting now, and pair the
+    """Load the sample roster, give its own classes back-to-back slots starting now, and pair the
     station with a receiving server of its own (in the demo folder). Returns the station key."""
-    import_roster(station.db, DEMO_ROSTER)
+    demo_classes = sorted(import_roster(station.db, DEMO_ROSTER).classes)
     if not load_link(station.db).can_encrypt:
         server = demo_server_home(station)
         init_server(server)
@@ -55,7 +54,7 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
         save_link(station.db, station_id=DEMO_STATION_ID, public_key=context.public_key, token=token,
                   cert_sha256=context.cert_sha256)
     start = (now or dt.datetime.now()).replace(second=0, microsecond=0)
-    for i, name in enumerate(class_names(station.db)):
+    for i, name in enumerate(demo_classes):  # not a class the photographer imported: its slot is theirs
         begins = start + i * SLOT_LENGTH
         schedule.set_slot(station.db, schedule.Slot(name, begins, begins + SLOT_LENGTH, "演示会场"))
     return unlock_station_key(station.home, DEMO_PASSPHRASE)

@@ -102,6 +102,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    classes: set[str] = field(default_factory=set)  # the classes of the rows taken (imported, updated or unchanged)
 
     def to_json(self, lang: str | None = None) -> dict:
         return {
@@ -146,6 +147,7 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
                 continue
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
+            report.classes.add(row.record["class_name"])
         if audit is not None:
             audit.write(Action.ROSTER, file=path.name, imported=report.imported, updated=report.updated,
                         unchanged=report.unchanged, rejected=len(report.rejected))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -39,5 +40,25 @@ def test_a_demo_photo_reaches_the_demo_server_over_pinned_https(home: Path, olde
             assert [u.student_no for u in received] == [number]
         finally:
             server.stop()
+    finally:
+        station.close()
+
+
+def test_a_demo_start_slots_only_the_demo_classes(home: Path, tmp_path: Path) -> None:
+    """Seen on the walk: a class imported into the demo got a slot at the next start (the first in name order, so the
+    current one) and the demo's own class was "not now"; the slots a photographer sets for their classes stay theirs."""
+    from station.roster import schedule
+    from station.roster.importer import import_roster
+
+    station = Station.open(home, "zh")
+    try:
+        prepare_demo(station)
+        roster = tmp_path / "补录.csv"
+        roster.write_text("学号,姓名,班级\n2099000001,新同学,测试2199\n", encoding="utf-8")
+        assert import_roster(station.db, roster).classes == {"测试2199"}
+        prepare_demo(station)  # the next start
+        slots = {line.class_name: line.slot for line in schedule.class_slots(station.db, dt.datetime.now())}
+        assert slots["测试2199"] is None and slots["演示2101"] is not None and slots["演示2102"] is not None
+        assert schedule.current_slot(station.db, dt.datetime.now()).class_name == "演示2101"
     finally:
         station.close()
