@@ -474,10 +474,12 @@ def upright_plan(analysis: Analysis) -> CropPlan | None:
 
 
 def refusal_stands(refused: Analysis, shown: Analysis) -> bool:
-    """A press refused for its checks (the override box closed without a reason) stays said while the picture on
-    screen still fails one of the checks it named; once they are fixed, or another picture comes, it goes."""
-    named = {check for check, _ in refused.problems}
-    return any(check in named for check, _ in shown.problems)
+    """A press refused for its checks (the override box closed without a reason) stays said while every part of it
+    is still true: the picture on screen fails each check it named, for the reason it gave. Once one is fixed (or
+    fails for another reason), or another picture comes, it goes: a line that is partly untrue ("未检测到人脸" beside a
+    face, seen on a walk) is worse than none, and the side panel says what is left."""
+    failing = {check: result.message for check, result in shown.problems}
+    return all(failing.get(check) == result.message for check, result in refused.problems)
 
 
 def encode_original(image: np.ndarray) -> bytes:

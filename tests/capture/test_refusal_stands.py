@@ -1,4 +1,5 @@
-"""How long a refused press stays said: while the picture on screen still fails a check the refusal named."""
+"""How long a refused press stays said: while the picture on screen still fails every check the refusal named, for
+the reason it gave."""
 
 from __future__ import annotations
 
@@ -14,11 +15,19 @@ def _failing(*checks: str, asking: tuple[str, ...] = ()) -> Analysis:
     return Analysis(faces=1, face=None, head_box=None, pose=None, checks=results)
 
 
-def test_the_refusal_stands_while_one_of_its_checks_still_fails() -> None:
+def test_the_refusal_stands_while_all_of_it_is_true() -> None:
     refused = _failing("mouth_open", "glasses")
     assert refusal_stands(refused, _failing("mouth_open", "glasses"))
-    assert refusal_stands(refused, _failing("glasses"))  # one fixed, the other not yet
-    assert refusal_stands(refused, _failing("glasses", "hat"))
+    assert refusal_stands(refused, _failing("mouth_open", "glasses", "hat"))  # another failure besides
+
+
+def test_the_refusal_goes_once_part_of_it_is_untrue() -> None:
+    refused = _failing("mouth_open", "glasses")
+    assert not refusal_stands(refused, _failing("glasses"))  # the mouth is closed now: "请闭上嘴巴" would be untrue
+    too_dark = _failing("exposure")
+    brighter = _failing()
+    brighter.checks["exposure"] = CheckResult(1.0, FAIL, INSTRUCTIONS["blur"])  # fails still, for another reason
+    assert refusal_stands(too_dark, _failing("exposure")) and not refusal_stands(too_dark, brighter)
 
 
 def test_the_refusal_goes_once_its_checks_pass_even_if_others_fail_or_ask() -> None:
