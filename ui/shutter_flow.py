@@ -32,6 +32,7 @@ RETAKE_TITLE = Text("重拍原因", "Retake reason")
 RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
+RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 
 
 class ShutterFlow:
@@ -188,4 +189,14 @@ class ShutterFlow:
         # The list itself starts on no reason, not on the first one with its text cleared: otherwise the
         # first Down arrow skips the first (most common) reason and Up picks nothing.
         dialog.findChild(QComboBox).setCurrentIndex(-1)
+        beside_the_photo(dialog, self.parent)
         return dialog.textValue().strip() if dialog.exec() else ""
+
+
+def beside_the_photo(dialog: QWidget, window: QWidget) -> None:
+    """Over the window's right-hand column, not in its middle: a box centred there covered half of the held face
+    (or the photo in review) that the photographer is asked to judge (seen on a walk)."""
+    dialog.adjustSize()
+    frame = window.frameGeometry()
+    x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)
+    dialog.move(x, frame.top() + max(0, (frame.height() - dialog.height()) // 2))
