@@ -104,11 +104,12 @@ class ImportReportDialog(QDialog):
         self.move(placed.topLeft())
 
     def refused(self, exc: BaseException) -> None:
-        """The whole file was refused (not a roster, no students, unreadable): the caller says why."""
-        if not isinstance(exc, StationError):
-            raise exc  # a program error: to the error reporter, logged with its details (the dialog stays open)
-        self.error = exc
+        """The whole file was refused (not a roster, no students, unreadable): the caller says why. A program error
+        closes the dialog too (it refuses to close until the import ends) and goes to the error reporter."""
         self.done(QDialog.Rejected)
+        if not isinstance(exc, StationError):
+            raise exc  # a program error: to the error reporter, logged with its details
+        self.error = exc
 
     def reject(self) -> None:
         if self.report is not None:  # Esc waits for the import's end: its rows are being written
