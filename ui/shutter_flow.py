@@ -100,15 +100,16 @@ class ShutterFlow:
             frame = measured.request.frame
             height, width = frame.image.shape[:2]
             self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis, frame.scene))
+            reason = ""
             try:
                 reason = self._ask_override(outcome)
             finally:
                 self.refused = None
                 self.preview.let_go()
+                if not reason:  # closed empty, or the box failed: the press is over either way
+                    self.session.decline_override()
             if reason:
                 outcome = self.session.take(measured, override_reason=reason)
-            else:
-                self.session.decline_override()
         if isinstance(outcome, ShutterRefused):
             say(self.message, t(outcome.message), "bad")
             if outcome.can_override:

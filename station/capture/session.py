@@ -91,6 +91,7 @@ SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生：{reaso
 NOT_MOVED = Text("相机传来的照片 {name} 没有归入任何学生：{reason}。照片仍在 {folder}（无法移动：{error}）",
                  "The tethered camera's photo {name} was not filed to anyone: {reason}. It stays in {folder} "
                  "(it could not be moved: {error})")
+ANSWER_FIRST = Text("请先回答“仍要拍摄？”，再拍下一张", "Answer “Take it anyway?” first, then take the next photo")
 NOT_A_JPEG = Text("文件不完整或已损坏", "the file is incomplete or damaged")
 
 
@@ -214,12 +215,12 @@ class CaptureSession:
         if self.scan_codes:
             self._scanner = CodeScanner(source, lambda code: self.post(lambda: self.camera_code(code)),
                                         lambda text: self.post(lambda: self.code_gone(text)))
-            self._scanner.pause(self.workflow.step is Step.REVIEW)
+            self._scanner.pause(self._shooting())
             self._scanner.start()
         if self.card_ocr is not None:
             self._cards = CardScanner(source, lambda sight: self.post(lambda: self.camera_card(sight)), self.card_ocr,
                                       lambda number: self.post(lambda: self.code_gone(number)))
-            self._cards.pause(self.workflow.step is Step.REVIEW)
+            self._cards.pause(self._shooting())
             self._cards.start()
         if self.live_checks:
             backdrop, policy = backdrop_file(self.station.home), Policy.for_station(self.station.home)
@@ -232,7 +233,7 @@ class CaptureSession:
                                           lambda no: self.post(lambda: self._give_reference(watcher, no)),
                                           lambda seen: self.post(lambda: self._identity_seen(source, seen)))
             self._identity = watcher
-            watcher.pause(self.workflow.step is Step.REVIEW)
+            watcher.pause(self._shooting())
             watcher.start()
 
     def stop_watching(self) -> None:
@@ -409,6 +410,8 @@ class CaptureSession:
         return self._press(frame, self.source.state)
 
     def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
+        if self._asking:  # a tethered camera's next shot while the override box is open: that press is not over
+            return ShutterRefused(ANSWER_FIRST, [])
         self._offer = None  # the student being photographed is the one on the card
         request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
@@ -470,12 +473,15 @@ class CaptureSession:
         question (`take` again with the reason, or `decline_override`): until it is answered the press is not over,
         so the scanners, the live checks and the live identity line go on resting (what they said over the box was
         read as said of the photo) and no code or card switches the student."""
-        outcome = self.workflow.take(measured, override_reason)
-        if isinstance(outcome, Shot):  # a code held up while the override reason was typed asked to switch: in
-            self._offer = None  # review, as at the press, the student photographed is the one on the card
-        self._asking = isinstance(outcome, ShutterRefused) and outcome.can_override
-        self._pause_scanner()
-        return outcome
+        self._asking = False
+        try:
+            outcome = self.workflow.take(measured, override_reason)
+            if isinstance(outcome, Shot):  # a code held up while the override reason was typed asked to switch:
+                self._offer = None  # in review, as at the press, the student photographed is the one on the card
+            self._asking = isinstance(outcome, ShutterRefused) and outcome.can_override
+            return outcome
+        finally:  # also when taking fails (a program error, reported): the watchers are not left resting
+            self._pause_scanner()
 
     def decline_override(self) -> None:
         """The override question closed without a reason: the press is over and the live picture speaks again."""

@@ -12,7 +12,7 @@ import cv2
 from station.camera import open_camera
 from station.camera.tether import TetheredFile
 from station.capture.session import UNFILED_DIR, CaptureSession, SessionListener
-from station.capture.workflow import CaptureWorkflow, ShutterRequest
+from station.capture.workflow import CaptureWorkflow, ShutterRefused, ShutterRequest
 from station.adapters.demo import DEMO_DIR
 from station.storage.captures import CaptureStore
 
@@ -56,4 +56,23 @@ def test_a_damaged_file_or_a_retake_without_its_reason_is_moved_aside(demo_stati
     assert isinstance(session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0004.JPG"),
                                                           cv2.imread(str(KIOSK)))), ShutterRequest)
     assert sorted(p.name for p in unfiled.iterdir()) == ["IMG_0001.JPG", "IMG_0003.JPG"]
+    session.source.stop()
+
+
+def test_a_tethered_photo_while_the_override_box_is_open_is_moved_aside(demo_station, engine, pipeline,
+                                                                          tmp_path: Path) -> None:
+    """The box is a question about the press before: a second shot then would open a box over the box, or a review
+    under it. It is set aside and named; once the box is answered, the next shot is taken."""
+    heard: list = []
+    session = session_with(demo_station, engine, pipeline, heard)
+    unfiled = demo_station.home / UNFILED_DIR
+    session.identify("DEMO0001")
+    request = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0001.JPG"), cv2.imread(str(KIOSK))))
+    refused = session.take(session.measure(request))  # her smile: the override box would open
+    assert isinstance(refused, ShutterRefused) and refused.can_override
+    text = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0002.JPG"), cv2.imread(str(KIOSK))))
+    assert "仍要拍摄" in text.zh and (unfiled / "IMG_0002.JPG").is_file()
+    session.decline_override()
+    again = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0003.JPG"), cv2.imread(str(KIOSK))))
+    assert isinstance(again, ShutterRequest)
     session.source.stop()
