@@ -46,7 +46,7 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
                 mask_names: bool = True) -> QueueBoard:
     classes = schedule.class_order(db)
     current = _current_class(db, now, current_student, classes)
-    following = classes[classes.index(current) + 1] if current in classes and classes.index(current) + 1 < len(classes) else None
+    following = _next_class(db, current, classes)
     versions = dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
     paid = paid_students(db)
     entries = []
@@ -71,6 +71,19 @@ def _current_class(db: sqlite_utils.Database, now: dt.datetime, current_student:
     if slot is not None and slot.class_name in classes:
         return slot.class_name
     return classes[0] if classes else None
+
+
+def _next_class(db: sqlite_utils.Database, current: str | None, classes: list[str]) -> str | None:
+    """The first class after the current one, in calling order and round to the start, with someone still to be
+    photographed: a student of a class without a slot (called last) at the camera leaves the classes waiting in
+    sight, not "下一个班级：无"."""
+    if current not in classes:
+        return None
+    waiting = {row[0] for row in db.execute(
+        "SELECT DISTINCT class_name FROM students s WHERE NOT absent "
+        "AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.student_no = s.student_no)")}
+    at = classes.index(current)
+    return next((name for name in classes[at + 1:] + classes[:at] if name in waiting), None)
 
 
 def _state(student: Student, versions: int, current_student: str | None) -> QueueState:

@@ -76,3 +76,19 @@ def test_the_student_at_the_camera_decides_the_class_and_absent_students_are_ski
     states = {e.student_no: e.state for e in board.entries}
     assert states == {"1": QueueState.ABSENT, "2": QueueState.NOW, "5": QueueState.WAITING}
     assert next_waiting(board).student_no == "5"
+
+
+def test_the_next_class_is_one_still_waiting_round_to_the_start(station: Station) -> None:
+    """A student of the class without a slot (called last) at the camera: the classes still waiting stay in sight,
+    the first of them in calling order; a class all photographed or absent is skipped."""
+    board = build_board(station.db, dt.datetime(2024, 10, 22, 8, 30), current_student="5")
+    assert (board.current_class, board.next_class) == ("C班", "B班")
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('3', 1, 'x')")
+    set_absent(station.db, "4", True)
+    board = build_board(station.db, dt.datetime(2024, 10, 22, 8, 30), current_student="5")
+    assert (board.current_class, board.next_class) == ("C班", "A班")
+    assert [e.student_no for e in board.entries] == ["5", "1", "2"]
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('1', 1, 'x'), ('2', 1, 'x')")
+    assert build_board(station.db, dt.datetime(2024, 10, 22, 8, 30), current_student="5").next_class is None
