@@ -139,6 +139,11 @@ def main() -> int:
         pump(app, 0.3)
         window.help_window.grab().save(str(options.out / f"help_{options.lang}.png"))
         window.help_window.close()
+        for index, entry in enumerate(a for a in window.menuBar().actions() if a.menu()):  # each with its letters
+            entry.menu().popup(window.mapToGlobal(window.menuBar().actionGeometry(entry).bottomLeft()))
+            pump(app, 0.2)
+            entry.menu().grab().save(str(options.out / f"menu{index}_{options.lang}.png"))
+            entry.menu().close()
         window.identify("DEMO0002")
         window.queue_window.resize(900, 640)
         window.queue_window.show()

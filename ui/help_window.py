@@ -25,6 +25,8 @@ KEYS = (
     (Text("F4", "F4"), Text("摄像头看到另一名学生的采集码或身份证时：切换到该学生",
                             "The camera saw another student's code or ID card held up: switch to them")),
     (Text("F6", "F6"), Text("登记当前学生的缴费（现金、微信、支付宝或免费）", "Record the current student's payment (cash, WeChat, Alipay or free)")),
+    (Text("F9", "F9"), Text("显示或隐藏拍摄队列（只有一块屏幕时它在本窗口后面）",
+                            "Show or hide the queue window (on a single screen it stands behind this one)")),
     (Text("Ctrl+P", "Ctrl+P"), Text("打印当前学生或刚保存学生的证件照（2寸×8张）",
                                     "Print the current or just-saved student's photos (2-inch x 8)")),
     (Text("F1", "F1"), Text("显示本窗口（再按 F1 关闭）", "Show this window (F1 again hides it)")),

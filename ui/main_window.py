@@ -7,10 +7,12 @@ this window shows its state and forwards keys; the shutter and the review are ui
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QSizePolicy, QWidget,
+    QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QSizePolicy, QWidget,
 )
 
 from station.camera.discovery import list_cameras
@@ -30,6 +32,7 @@ from ui.code_input import CodeInput
 from ui.focus_return import FocusReturn
 from ui.help_window import HelpWindow
 from ui.i18n import t
+from ui.menu_text import accelerated
 from ui.payment_dialog import pay_for_class_interactively, pay_interactively
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
@@ -68,6 +71,7 @@ CAMERA_SETTINGS = Text("相机设置…", "Camera…")
 QUIT = Text("退出", "Quit")
 MENU_HELP = Text("帮助(&H)", "&Help")
 KEYBOARD_HELP = Text("键盘操作…", "Keyboard…")
+SHOW_QUEUE = Text("显示/隐藏拍摄队列", "Show or hide the queue window")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
@@ -169,7 +173,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.failed_button)
         self.statusBar().addWidget(QWidget(), 1)
         self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=session.operator))))
-        self.queue_window = QueueWindow(session.queue_board)
+        self.queue_window = QueueWindow(session.queue_board, self)
         self.help_window = HelpWindow(self)
         FocusReturn(self)  # a kiosk without a window manager: the keyboard comes back when a dialog closes
 
@@ -261,33 +265,42 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
+        def add(menu: QMenu, entry: Text, key: str, slot: Callable[[], object] | None = None,
+                shortcut: str = "") -> QAction:
+            action = menu.addAction(accelerated(t(entry), key))
+            action.setShortcut(QKeySequence(shortcut))
+            if slot is not None:
+                action.triggered.connect(slot)
+            return action
+
         roster_menu = self.menuBar().addMenu(t(MENU_ROSTER))
-        roster_menu.addAction(t(IMPORT_ROSTER), self.import_roster)
-        roster_menu.addAction(t(FROM_FOLDER), lambda: import_references_interactively(self.session, "folder", self))
-        roster_menu.addAction(t(FROM_ZIP), lambda: import_references_interactively(self.session, "zip", self))
-        roster_menu.addAction(t(FROM_SERVER), lambda: import_references_interactively(self.session, "server", self))
-        roster_menu.addAction(t(SET_SLOTS), self._edit_slots)
-        roster_menu.addAction(t(PICK_STUDENT), self.pick_student)
-        roster_menu.addAction(t(CLASS_PAYMENT), self.record_class_payment)
+        add(roster_menu, IMPORT_ROSTER, "I", self.import_roster)
+        add(roster_menu, FROM_FOLDER, "F", lambda: import_references_interactively(self.session, "folder", self))
+        add(roster_menu, FROM_ZIP, "Z", lambda: import_references_interactively(self.session, "zip", self))
+        add(roster_menu, FROM_SERVER, "V", lambda: import_references_interactively(self.session, "server", self))
+        add(roster_menu, SET_SLOTS, "L", self._edit_slots)
+        add(roster_menu, PICK_STUDENT, "P", self.pick_student)
+        add(roster_menu, CLASS_PAYMENT, "C", self.record_class_payment)
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
-        upload_menu.addAction(t(FAILED_UPLOADS), self.show_failed_uploads)
-        upload_menu.addAction(t(EXPORT_USB), self.export_to_usb)
+        add(upload_menu, FAILED_UPLOADS, "F", self.show_failed_uploads)
+        add(upload_menu, EXPORT_USB, "E", self.export_to_usb)
         reports_menu = self.menuBar().addMenu(t(MENU_REPORTS))
-        reports_menu.addAction(t(PRINT_PHOTOS), QKeySequence("Ctrl+P"), self.print_photos)
-        reports_menu.addAction(t(DAY_REPORT), self.write_report)
+        add(reports_menu, PRINT_PHOTOS, "P", self.print_photos, "Ctrl+P")
+        add(reports_menu, DAY_REPORT, "R", self.write_report)
         station_menu = self.menuBar().addMenu(t(MENU_STATION))
-        station_menu.addAction(t(CAMERA_SETTINGS), self.choose_camera)
+        add(station_menu, CAMERA_SETTINGS, "C", self.choose_camera)
         self.profile_action = station_menu.addAction("", self.choose_profile)
         self.calibrate_action = station_menu.addAction("", self.calibrate_backdrop)
         station_menu.aboutToShow.connect(self._name_settings)  # each entry names the current choice
         self._name_settings()
-        self.full_names = station_menu.addAction(t(FULL_NAMES))
+        add(station_menu, SHOW_QUEUE, "W", self.toggle_queue_screen, "F9")
+        self.full_names = add(station_menu, FULL_NAMES, "N")
         self.full_names.setCheckable(True)
         self.full_names.toggled.connect(self._set_full_names)
         station_menu.addSeparator()
-        station_menu.addAction(t(QUIT), QKeySequence("Ctrl+Q"), self.close)  # the close warnings still apply
+        add(station_menu, QUIT, "Q", self.close, "Ctrl+Q")  # the close warnings still apply
         help_menu = self.menuBar().addMenu(t(MENU_HELP))
-        help_menu.addAction(t(KEYBOARD_HELP), QKeySequence("F1"), self.show_keyboard_help)
+        add(help_menu, KEYBOARD_HELP, "K", self.show_keyboard_help, "F1")
 
     # -- commands --------------------------------------------------------------------
     @staticmethod
@@ -460,8 +473,8 @@ class MainWindow(QMainWindow):
                            lambda text, level: (say(self.message, text, level), self._name_settings()))
 
     def _name_settings(self) -> None:
-        self.profile_action.setText(profile_entry(self.session.profiles()))
-        self.calibrate_action.setText(calibrate_entry(self.session.backdrop_calibrated_at()))
+        self.profile_action.setText(accelerated(profile_entry(self.session.profiles()), "O"))
+        self.calibrate_action.setText(accelerated(calibrate_entry(self.session.backdrop_calibrated_at()), "B"))
 
     def use_camera(self, source: FrameSource) -> None:
         """Show, scan and check `source` in place of the camera in use."""
@@ -475,6 +488,10 @@ class MainWindow(QMainWindow):
             return
         self.help_window.show_beside(self)
         self.help_window.raise_()
+
+    def toggle_queue_screen(self) -> None:
+        """F9: the queue window in front of this one or back behind it (on a single screen nothing else shows it)."""
+        self.queue_window.toggle_in_front()
 
     def _set_full_names(self, full: bool) -> None:
         self.session.show_full_names(full)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from station.capture.queue_board import QueueBoard, QueueState
 from station.i18n import Text
@@ -34,8 +34,9 @@ STATES = {
 
 
 class QueueWindow(QWidget):
-    def __init__(self, board: Callable[[], QueueBoard]) -> None:
-        """`board`: the queue as it stands (the capture session's), asked again at every refresh."""
+    def __init__(self, board: Callable[[], QueueBoard], main: QWidget) -> None:
+        """`board`: the queue as it stands (the capture session's), asked again at every refresh; `main`: the
+        station window, which keeps the keyboard."""
         super().__init__()
         self._board = board
         self.setWindowTitle(t(TITLE))
@@ -49,6 +50,8 @@ class QueueWindow(QWidget):
         self.table.setSelectionMode(QTableWidget.NoSelection)  # a display, not a grid to click in
         self.table.setFocusPolicy(Qt.NoFocus)
         self.table.setStyleSheet("font-size: 24px")
+        for clicked in (self, self.heading, self.table.viewport()):
+            clicked.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.table)
@@ -56,6 +59,8 @@ class QueueWindow(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start(5000)  # follows other stations' and the slot clock's changes too
         self.board: QueueBoard | None = None
+        self._main = main
+        self._in_front = False
         self.refresh()
 
     def refresh(self) -> None:
@@ -102,3 +107,33 @@ class QueueWindow(QWidget):
             self.lower()
         main.raise_()
         main.activateWindow()
+
+    def toggle_in_front(self) -> None:
+        """F9: in front of the station window (on a single screen it stands behind it), or back behind. The station
+        keeps the keyboard either way."""
+        if self.isVisible() and self._in_front:
+            self._back()
+            return
+        self._in_front = True
+        self.show()  # closed with its title bar's button, it comes back too
+        self.raise_()
+
+    def _back(self) -> None:
+        self._in_front = False
+        self.lower()
+        self._main.raise_()
+        self._main.activateWindow()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """A click on the queue (which gave it the keyboard) puts it back behind the station window."""
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._back()
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """A key that reached the queue (clicked, so the window manager gave it the keyboard) is the station's:
+        a scanned code typed here would be lost."""
+        self._back()
+        QApplication.sendEvent(self._main.focusWidget() or self._main,
+                               QKeyEvent(event.type(), event.key(), event.modifiers(), event.text(),
+                                         event.isAutoRepeat(), event.count()))

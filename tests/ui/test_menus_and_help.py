@@ -3,14 +3,17 @@ keyboard's keys in a window that can stay open beside the station (F1)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QMargins, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from tests.ui.menus import menu_action
 from ui.help_window import SIZE, HelpWindow, beside, frame_margins
 from ui.i18n import language, set_language
+from ui.menu_text import accelerated
 from ui.theme import apply_theme
 
 
@@ -37,8 +40,7 @@ def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot
 def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
     window.identify("DEMO0001")
-    quit_action = next(a for menu_action in window.menuBar().actions() if menu_action.menu()
-                       for a in menu_action.menu().actions() if a.text() == "退出")
+    quit_action = menu_action(window, "退出")
     assert quit_action.shortcut().toString() == "Ctrl+Q"
     qtbot.keyClick(window.code_input, Qt.Key_Q, Qt.ControlModifier)
     assert not window.isVisible()  # nothing in review or unsent: nothing to warn about
@@ -94,3 +96,43 @@ def test_the_key_list_is_placed_by_its_frame_title_bar_included(qtbot) -> None:
     screen = anchor.screen().availableGeometry()
     assert shown.isVisible() and screen.contains(shown.frameGeometry())
     assert shown.frameGeometry() == beside(anchor.frameGeometry(), screen, SIZE, frame_margins(shown))
+
+
+def _letters(window) -> dict[str, list[str]]:
+    """Each menu's entries' keyboard letters (Qt's mnemonic: the character after a single "&")."""
+    return {menu.text(): [re.findall(r"&(\w)", a.text()) for a in menu.menu().actions() if not a.isSeparator()]
+            for menu in window.menuBar().actions() if menu.menu()}
+
+
+def test_every_menu_entry_has_its_own_keyboard_letter_in_both_languages(make_window, frames: Path) -> None:
+    """Alt, the menu's letter, then the entry's: 名单's seven entries were reached with the arrow keys only."""
+    before = language()
+    try:
+        for lang in ("zh", "en"):
+            set_language(lang)
+            menus = _letters(make_window(frames))
+            assert len(menus) == 5
+            for menu, letters in menus.items():
+                assert all(len(found) == 1 for found in letters), (lang, menu, letters)
+                firsts = [found[0].upper() for found in letters]
+                assert len(set(firsts)) == len(firsts), (lang, menu, firsts)
+    finally:
+        set_language(before)
+    assert accelerated("导入名单…", "I") == "导入名单(&I)…" and accelerated("Import roster…", "I") == "&Import roster…"
+    assert accelerated("Quit", "X") == "Quit(&X)"
+
+
+def test_keys_that_reach_the_queue_window_are_the_stations(qtbot, make_window, frames: Path) -> None:
+    """F9 brings the queue in front (on one screen it stands behind the station); if a click gives it the keyboard,
+    a scanned code typed there still reaches the code field, and the queue goes back behind."""
+    window = make_window(frames)
+    queue = window.queue_window
+    queue.close()  # closed with its title bar's button: F9 brings it back
+    qtbot.keyClick(window.code_input, Qt.Key_F9)
+    assert queue.isVisible() and queue._in_front
+    qtbot.keyClicks(queue, "2021")
+    assert window.code_input.text() == "2021" and not queue._in_front
+    qtbot.keyClick(window.code_input, Qt.Key_F9)
+    assert queue._in_front
+    qtbot.mouseClick(queue.table.viewport(), Qt.LeftButton)
+    assert not queue._in_front

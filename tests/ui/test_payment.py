@@ -14,6 +14,7 @@ from station.audit.trail import AuditTrail, entries
 from station.fees.ledger import Method
 from station.fees.settings import change_settings
 from tests.ui.conftest import on_next_dialog
+from tests.ui.menus import menu_action
 from ui.payment_dialog import PaymentDialog
 
 SHOTS = Path("/tmp/fees")
@@ -120,7 +121,3 @@ def test_a_class_pays_together_from_the_roster_menu(qtbot, make_window, frames, 
                if e.class_name == "演示2101")
     assert {e.detail["method"] for e in entries(station.db) if e.action == "payment"} == {"cash", "alipay"}
 
-
-def menu_action(window, text: str):
-    return next(a for menu in window.menuBar().actions() if menu.menu() for a in menu.menu().actions()
-                if a.text() == text)

@@ -24,6 +24,7 @@ from station.storage.server_link import save_link
 from tests.ui.conftest import on_next_dialog
 from tests.ui.test_closing_and_export import photograph
 from tests.ui.test_identity_at_review import gallery_readers
+from tests.ui.menus import menu_action
 from tests.upload.kit import LiveServer
 from ui import tasks
 from station.capture.workflow import REVIEW_AT_LEAST
@@ -33,7 +34,7 @@ LIN, ZHAO = "2021010101", "2021010104"  # 林晓雯 and 赵雨桐 of the demo ro
 
 
 def trigger(window, text: str) -> None:
-    next(a for menu in window.menuBar().actions() for a in menu.menu().actions() if a.text() == text).trigger()
+    menu_action(window, text).trigger()
 
 
 def pick(path: Path) -> None:

@@ -16,6 +16,7 @@ from station.compliance.calibration import BackdropColour, backdrop_file
 from station.storage.captures import CaptureStore
 from tests.chsi.test_output_profiles import SCHOOL
 from tests.ui.conftest import close_anyway, on_next_dialog
+from tests.ui.menus import words
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.station_settings import ProfileDialog
@@ -31,7 +32,7 @@ def test_the_output_profile_is_chosen_in_the_window(qtbot, station, engine, fram
                                        workflow=workflow))
     window.show()
     try:
-        assert window.profile_action.text() == "输出规格：本校通知：16K以下、640*480…"
+        assert words(window.profile_action.text()) == "输出规格：本校通知：16K以下、640*480…"
         offered: list[list[str]] = []
 
         def pick_small(dialog: ProfileDialog) -> None:
@@ -43,7 +44,7 @@ def test_the_output_profile_is_chosen_in_the_window(qtbot, station, engine, fram
         window.choose_profile()
         assert offered == [["school16k"]]  # the current one checked
         assert window.message.text() == "已选用输出规格：小尺寸（360×480）"
-        assert window.profile_action.text() == "输出规格：小尺寸（360×480）…"
+        assert words(window.profile_action.text()) == "输出规格：小尺寸（360×480）…"
         assert workflow.pipeline.spec.width == 360  # the next shutter makes the school's file
         assert 'selected = "small"' in (station.home / STATION_PROFILES).read_text("utf-8")
     finally:
@@ -57,7 +58,7 @@ def test_the_backdrop_is_calibrated_from_the_live_picture(qtbot, make_window, fr
                                                           tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(calibration, "BACKDROP_FILE", tmp_path / "none.toml")  # whatever this checkout holds
     window = make_window(frames)
-    assert window.calibrate_action.text() == "背景颜色标定（未标定）…"
+    assert words(window.calibrate_action.text()) == "背景颜色标定（未标定）…"
     before = engine.policy  # the engine is shared by the test run: given back as it was
     try:
         on_next_dialog(lambda box: box.button(QMessageBox.StandardButton.Ok).click(), kind=QMessageBox)
@@ -84,7 +85,7 @@ def test_a_calibration_that_cannot_be_saved_is_said_and_changes_nothing(qtbot, m
     qtbot.waitUntil(lambda: window.message.property("level") == "bad", timeout=20_000)
     assert window.message.text().startswith("无法保存背景标定")
     assert engine.policy is before  # the shutter's checks keep what they had
-    assert window.calibrate_action.text() == "背景颜色标定（未标定）…"
+    assert words(window.calibrate_action.text()) == "背景颜色标定（未标定）…"
 
 
 def test_a_calibration_left_in_the_program_folder_is_kept(tmp_path: Path, monkeypatch) -> None:

@@ -87,6 +87,18 @@ def test_dialog_opens_on_top_painted_and_keyed_under_openbox(x_display: str, tmp
         _press(conn, "Escape")
         assert _wait_for(lambda: {w.id for _, w in _clients(conn)} == before), "Esc did not close the dialog"
         assert _wait_for(lambda: _active(conn) == main.id), "the keyboard did not come back to the station window"
+
+        # On one screen the queue stands behind the station window: F9 brings it in front, the keyboard stays
+        def top() -> str:
+            return next(t for t, _ in reversed(_clients(conn)) if t in (QUEUE_TITLE,) or MAIN_TITLE in t)
+
+        assert top() != QUEUE_TITLE
+        _press(conn, "F9")
+        assert _wait_for(lambda: top() == QUEUE_TITLE), f"F9 did not bring the queue forward: {_clients(conn)}"
+        assert _active(conn) == main.id, "the queue took the keyboard from the station window"
+        _press(conn, "F9")
+        assert _wait_for(lambda: top() != QUEUE_TITLE), "F9 again did not put the queue back behind"
+        assert _active(conn) == main.id
         _close(conn, main)
         assert station.wait(30) == 0
     finally:

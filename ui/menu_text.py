@@ -1,0 +1,17 @@
+"""Menu entries reached from the keyboard: Alt, the menu's letter, then the entry's.
+
+A photographer whose hands are on the keyboard (and the scanner) opens 名单 with Alt+R; without a letter of their
+own, its seven entries were reached only with the arrow keys.
+"""
+
+from __future__ import annotations
+
+
+def accelerated(text: str, key: str) -> str:
+    """`text` with `key` as its keyboard letter: marked in the words where they hold it (English), else written
+    "(&K)" before a closing "…" (the Chinese convention: 导入名单(&I)…)."""
+    at = text.lower().find(key.lower())
+    if text.replace("…", "").isascii() and at >= 0:
+        return f"{text[:at]}&{text[at:]}"
+    stem, dots = (text[:-1], "…") if text.endswith("…") else (text, "")
+    return f"{stem}(&{key.upper()}){dots}"
