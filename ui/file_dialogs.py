@@ -1,5 +1,8 @@
 """Choosing a file (a roster) or a folder (a USB stick) in the window's language.
 
+Each opens where the last one of its kind chose, this run: the roster's folder, or the USB stick, for the
+reference photos and the next class's roster; the folder of the last PDF or report for the next.
+
 On Windows and macOS the system's own dialog speaks the system's language. Where Qt draws its own
 (Linux without a desktop theme), some of its labels ("Look in:", "Files of type:", the "Folder" type
 column) are not in Qt's Chinese translation and stayed English in a Chinese window: they are set here,
@@ -26,10 +29,23 @@ LABELS = {
 
 FOLDER_NAME = Text("文件夹：", "Folder:")
 SAVE = Text("保存", "Save")
+READ, WRITE = "read", "write"  # the kinds of place remembered: where files are read from, where they are written
+_last: dict[str, Path] = {}
+
+
+def last_folder(kind: str) -> Path:
+    """Where the last file of `kind` was chosen or written this run; at first the home folder (not the program's
+    own, where a photographer's files have no place)."""
+    folder = _last.get(kind)
+    return folder if folder is not None and folder.is_dir() else Path.home()  # a USB stick pulled out since
+
+
+def remember(kind: str, folder: Path) -> None:
+    _last[kind] = folder
 
 
 def _dialog(parent: QWidget | None, title: str) -> QFileDialog:
-    dialog = QFileDialog(parent, title, str(Path.home()))  # not the program's own folder
+    dialog = QFileDialog(parent, title, str(last_folder(READ)))
     dialog.setViewMode(QFileDialog.ViewMode.List)
     for label, text in LABELS.items():
         dialog.setLabelText(label, t(text))
@@ -47,7 +63,10 @@ def choose_folder(parent: QWidget | None, title: str) -> Path | None:
     dialog.setFileMode(QFileDialog.FileMode.Directory)
     dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
     dialog.setLabelText(QFileDialog.DialogLabel.FileName, t(FOLDER_NAME))
-    return _chosen(dialog)
+    chosen = _chosen(dialog)
+    if chosen is not None:
+        remember(READ, chosen.parent)  # beside it the next folder, or the roster that goes with it
+    return chosen
 
 
 def choose_file(parent: QWidget | None, title: str, name_filter: str) -> Path | None:
@@ -55,7 +74,10 @@ def choose_file(parent: QWidget | None, title: str, name_filter: str) -> Path | 
     dialog = _dialog(parent, title)
     dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     dialog.setNameFilter(name_filter)
-    return _chosen(dialog)
+    chosen = _chosen(dialog)
+    if chosen is not None:
+        remember(READ, chosen.parent)
+    return chosen
 
 
 def choose_save_file(parent: QWidget | None, title: str, name_filter: str, suggested: Path) -> Path | None:

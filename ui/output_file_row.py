@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from station.errors import StationError
 from station.i18n import Text
-from ui.file_dialogs import choose_save_file
+from ui.file_dialogs import WRITE, choose_save_file, remember
 from ui.i18n import t
 from ui.tasks import run_task
 from ui.theme import say
@@ -122,6 +122,7 @@ class WritingDialog(QDialog):
     def _done(self, written: Any) -> None:
         self._working(False)
         self.written = written
+        remember(WRITE, self.file.chosen().parent)  # the next PDF or report is offered beside this one
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

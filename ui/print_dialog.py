@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QButtonGroup, QComboBox, QFormLayout, QLabel, QRad
 
 from station.capture.session import CaptureSession
 from station.i18n import Text
+from ui.file_dialogs import WRITE, last_folder
 from ui.i18n import t
 from ui.output_file_row import OutputFileRow, WritingDialog, tell_written
 
@@ -38,7 +39,7 @@ class PrintDialog(WritingDialog):
 
     def __init__(self, classes: list[str], current: tuple[str, str] | None, folder: Path,
                  write_sheet: Callable[[Path, str, str | None, list[str]], PrintSheet],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, current_class: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
         self.current, self.write_sheet = current, write_sheet
@@ -50,6 +51,8 @@ class PrintDialog(WritingDialog):
         group.addButton(self.whole_class)
         self.classes = QComboBox()
         self.classes.addItems(classes)
+        if current_class in classes:  # 整个班级 offers the current student's class first
+            self.classes.setCurrentText(current_class)
         self.classes.activated.connect(lambda _index: self.whole_class.setChecked(True))
         (self.student if current else self.whole_class).setChecked(True)
         self.paper = QComboBox()
@@ -103,7 +106,7 @@ def print_interactively(session: CaptureSession, parent: QWidget | None = None) 
     """The dialog (the station writes the PDF off the UI thread), then what was printed and who was not (with why)."""
     current = session.printable_student()
     dialog = PrintDialog(session.desk.class_names(), (current.student_no, current.name) if current else None,
-                         Path.home(), session.desk.print_sheet, parent)
+                         last_folder(WRITE), session.desk.print_sheet, parent, current.class_name if current else None)
     if not dialog.exec():
         return
     sheet, out = dialog.written, dialog.file.chosen()

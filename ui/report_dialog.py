@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QVBoxLayout, QW
 
 from station.capture.session import CaptureSession
 from station.i18n import Text
+from ui.file_dialogs import WRITE, last_folder
 from ui.i18n import t
 from ui.output_file_row import OutputFileRow, WritingDialog, tell_written
 
@@ -80,7 +81,7 @@ class ReportDialog(WritingDialog):
 
 def report_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
     """The dialog (the station writes the file off the UI thread), then what was written."""
-    dialog = ReportDialog(session.desk.class_names(), dt.date.today(), Path.home(), session.desk.write_report, parent)
+    dialog = ReportDialog(session.desk.class_names(), dt.date.today(), last_folder(WRITE), session.desk.write_report, parent)
     if not dialog.exec():
         return
     report, out = dialog.written, dialog.file.chosen()

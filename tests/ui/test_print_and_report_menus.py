@@ -56,6 +56,7 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
     assert "1 名学生，1 页" in seen[0]
 
     def fill_report(dialog: ReportDialog) -> None:
+        offered.append(str(dialog.file.chosen().parent))  # beside the PDF just written, not the home folder
         dialog.file.path.setText(str(tmp_path / "day.pdf"))
         dialog.format.setCurrentIndex(1)
         dialog.format.setCurrentIndex(0)  # .xlsx: the file name follows the format
@@ -67,6 +68,17 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
     assert book["班级汇总"]["A2"].value == "演示2101" and book["班级汇总"]["C2"].value == 1
     assert "中位时间" in book["当日统计"]["A3"].value and "1 张有识别时间" in book["当日统计"]["A3"].value
     assert "未拍摄 7 人" in seen[1]
+    assert offered[1] == str(tmp_path)
+
+
+def test_a_whole_class_print_offers_the_current_students_class(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0010")  # 黄诗琪 of 演示2102, the second class
+    offered: list[tuple[str, bool]] = []
+    on_next_dialog(lambda dialog: (offered.append((dialog.classes.currentText(), dialog.student.isChecked())),
+                                   dialog.reject()), kind=PrintDialog)
+    window.print_photos()
+    assert offered == [("演示2102", True)]  # the student first; 整个班级 offers her class, not the first one
 
 
 def test_an_error_is_said_in_the_dialog_which_stays_open(qtbot, make_window, frames: Path, tmp_path: Path) -> None:

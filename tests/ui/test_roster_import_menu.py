@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from station.audit.trail import entries, verify
 from tests.ui.conftest import on_next_dialog
@@ -39,6 +39,11 @@ def test_the_window_says_a_file_has_no_students_and_records_an_import(qtbot, mak
     assert recorded.operator == "测试摄影师"
     assert recorded.detail == {"file": "补录名单.csv", "imported": 1, "updated": 0, "unchanged": 0, "rejected": 0}
     assert verify(station.db).ok
+    # the reference photos are looked for where the roster was found, not in the home folder again
+    starts: list[str] = []
+    on_next_dialog(lambda dialog: (starts.append(dialog.directory().absolutePath()), dialog.reject()), kind=QFileDialog)
+    trigger(window, "导入参考照片（文件夹）…")
+    assert starts == [tmp_path.as_posix()]
 
 
 def test_the_import_runs_off_the_ui_thread_and_the_dialog_waits_for_it(qtbot, make_window, frames: Path,
