@@ -98,7 +98,8 @@ class LiveIdentityWatcher(FrameWatcher):
             return
         seen = self._seen(student_no, reference[1], frame)
         shown = self._steady.steady({"identity": seen})["identity"]
-        if self._current() == student_no:  # not a late word about a student who has gone meanwhile
+        # not a late word about a student who has gone meanwhile, nor about a face gone since the look began
+        if self._current() == student_no and not self._afresh.is_set():
             self._on_result(shown)
 
     def _seen(self, student_no: str, reference: np.ndarray | None, frame: Frame) -> LiveIdentity:

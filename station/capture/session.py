@@ -270,6 +270,8 @@ class CaptureSession:
 
     def _live(self, source: FrameSource, result: LiveResult) -> None:
         if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
+            if result.another_face and result.analysis.face is not None:
+                self._quiet_identity()  # the line's last word was about the face before (up to two looks ago)
             self.listener.live(result)
 
     def _compared_student(self) -> str | None:

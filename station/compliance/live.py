@@ -79,6 +79,7 @@ class LiveAnalyzer:
         self._mask_age = 0
         self._scene: int | None = None
         self._levels = SteadyLevels(hold)
+        self.another_face = False  # the last analysis started afresh: another scene, or someone (else) at the camera
 
     def analyze(self, frame: np.ndarray, scene: int = 0, codes: tuple[SeenCode, ...] = ()) -> Analysis:
         """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew.
@@ -99,7 +100,8 @@ class LiveAnalyzer:
         self._mask_age = self._mask_age + 1 if analysis.scene is not None and analysis.scene is reuse.scene else 0
         if refresh and analysis.learned is not None and analysis.learned.ran == refresh:
             self._turn += 1
-        if last is None or _another_face(last, analysis):
+        self.another_face = last is None or _another_face(last, analysis)
+        if self.another_face:
             self._levels.reset()
         self._last = analysis
         return replace(analysis, checks=self._levels.steady(analysis.checks))

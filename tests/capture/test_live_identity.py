@@ -17,9 +17,11 @@ import pytest
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES, import_demo_references
 from station.camera import open_camera
 from station.camera.source import CameraState, Frame
+from station.capture.live_checks import LiveResult
 from station.capture.live_identity import LiveIdentity, LiveIdentityWatcher
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow, ShutterRefused, ShutterRequest
+from station.compliance.live import LiveAnalyzer
 from station.identity.embedder import FaceEmbedder
 from station.storage.captures import CaptureStore
 
@@ -175,3 +177,21 @@ def test_another_view_is_judged_afresh_not_held_from_the_last_one() -> None:
     for frame_id, (image, scene) in enumerate([(chen, 0), (chen, 0), (lin, 1)]):
         watcher._look(Frame(frame_id, 0.0, np.ascontiguousarray(image), scene))  # noqa: SLF001 - one look at a time
     assert [s.level for s in said] == ["different", "different", "same"]
+
+
+def test_another_face_at_the_camera_quiets_the_line_at_once(session: CaptureSession, engine) -> None:
+    """陈浩然 steps out and someone else steps in while he is on the card: the live checks see a face where there was
+    none within a frame, and the line's last word (about him) goes at once, not one or two looks (up to two
+    seconds) later."""
+    assert line_for(session, "DEMO0002").level == "same"
+    lin = cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))
+    analyzer = LiveAnalyzer(engine)
+    analyzer.analyze(session.source.latest().image)
+    analyzer.analyze(cv2.imread(str(DEMO_DIR / "kiosk" / "06_black.jpg")))  # nobody for a moment, the same scene
+    analysis = analyzer.analyze(lin)
+    assert analyzer.another_face and analysis.face is not None
+    heard.clear()
+    session._live(session.source, LiveResult(1, (1280, 720), analysis, 0, analyzer.another_face))  # noqa: SLF001
+    assert [seen.level for seen in heard] == ["quiet"]
+    analyzer.analyze(lin)
+    assert not analyzer.another_face  # the same face again says nothing new
