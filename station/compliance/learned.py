@@ -12,8 +12,10 @@ CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models. Each mod
 
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from station.compliance.onnx_merge import merge, output_name
 from station.compliance.onnx_session import one_thread_session
 from station.image_io import as_bgr
 from station.face import Face
@@ -257,6 +260,7 @@ class RegionModel:
     def __init__(self, path: pathlib.Path) -> None:
         self.info = ModelInfo.read(path)
         self._session = one_thread_session(path)
+        self.output = self._session.get_outputs()[0].name  # the probabilities
 
     @property
     def cost(self) -> int:
@@ -271,11 +275,50 @@ class RegionModel:
 
     def scored(self, batch: np.ndarray) -> dict[str, float]:
         """Its outputs for one face, from model_input of that face's crops."""
+        return self.named(self._session.run([self.output], {"crop": batch})[0])
+
+    def named(self, probs: np.ndarray) -> dict[str, float]:
+        """Its outputs for one face from its probabilities on model_input of that face's crops."""
         region = REGIONS[self.info.region]
-        probs = self._session.run(None, {"crop": batch})[0]
         if region.symmetric:
             probs = (probs[: len(probs) // 2] + probs[len(probs) // 2 :]) / 2
         return dict(zip(self.info.outputs, region.combine(probs).tolist()))
+
+
+class JointRun:
+    """The models that read one crop (one region at one size), run at once for a whole face: as one graph when there
+    are several (onnx_merge: their common layers, such as the makeup head's copy of face_attributes' trunk or the
+    brow MobileNetV2s' frozen half, run once), else one by one. The outputs are those of each model's own run."""
+
+    def __init__(self, models: dict[str, RegionModel], joined: bytes | None) -> None:
+        self.models = models
+        self._session = one_thread_session(joined) if joined is not None else None
+        self._fetch = [output_name(name, model.output) for name, model in models.items()]
+
+    @property
+    def cost(self) -> int:
+        return sum(model.cost for model in self.models.values())
+
+    def outputs(self, batch: np.ndarray) -> dict[str, dict[str, float]]:
+        """Every model's outputs for one face, from model_input of that face's crops: {model: {output: p}}."""
+        if self._session is None:
+            return {name: model.scored(batch) for name, model in self.models.items()}
+        probs = self._session.run(self._fetch, {"crop": batch})
+        return {name: model.named(p) for (name, model), p in zip(self.models.items(), probs)}
+
+
+_JOIN_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=16)
+def _joined(models: tuple[tuple[str, pathlib.Path], ...]) -> bytes | None:
+    return merge(models)
+
+
+def joined(models: tuple[tuple[str, pathlib.Path], ...]) -> bytes | None:
+    """onnx_merge.merge of these (name, file) models, made once a process (each check worker loads its own engine)."""
+    with _JOIN_LOCK:
+        return _joined(models)
 
 
 @dataclass(frozen=True)
@@ -307,8 +350,16 @@ class LearnedChecks:
 
     def __init__(self, models_dir: pathlib.Path, blend: Blend) -> None:
         self.blend = blend
-        self.models = {name: RegionModel(model_path(name, models_dir)) for name in blend.models}
+        paths = {name: model_path(name, models_dir) for name in blend.models}
+        self.models = {name: RegionModel(path) for name, path in paths.items()}
         self.check_ids: tuple[str, ...] = tuple(blend.checks)
+        by_input: dict[tuple[str, Size], list[str]] = {}
+        for name, model in self.models.items():
+            by_input.setdefault((model.info.region, model.info.size), []).append(name)
+        # a whole face's runs: the models of one crop together (a live turn runs its models one by one)
+        self.joint = {key: JointRun({n: self.models[n] for n in names},
+                                    joined(tuple((n, paths[n]) for n in names)) if len(names) > 1 else None)
+                      for key, names in by_input.items()}
         self._pool: ThreadPoolExecutor | None = None  # the second thread for a whole face's models, made at first use
 
     @classmethod
@@ -317,8 +368,8 @@ class LearnedChecks:
 
     def outputs(self, bgr: np.ndarray, face: Face, models: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
         """Every output of these models (default: all) for this face: {model: {output: p}}. All of them (a
-        shutter's frame, a new face) run as two halves of equal cost on two threads: onnxruntime lets go of the
-        interpreter while it computes, so the second core shortens the shutter's wait."""
+        shutter's frame, a new face, `check`) run as JointRuns, in two halves of equal cost on two threads:
+        onnxruntime lets go of the interpreter while it computes, so the second core shortens the shutter's wait."""
         names = list(self.models if models is None else models)
         inputs: dict[tuple[str, Size], np.ndarray] = {}  # models of one region and size share their input
         for name in names:
@@ -326,21 +377,22 @@ class LearnedChecks:
             if (info.region, info.size) not in inputs:
                 inputs[info.region, info.size] = model_input(info.region, region_crops(bgr, face.points, info.region,
                                                                                        info.size))
-
-        def run(part: list[str]) -> dict[str, dict[str, float]]:
-            return {n: self.models[n].scored(inputs[self.models[n].info.region, self.models[n].info.size]) for n in part}
-
         if models is not None or len(names) < 2:
-            return run(names)
-        first, second = self._halves(names)
+            return {n: self.models[n].scored(inputs[self.models[n].info.region, self.models[n].info.size])
+                    for n in names}
+
+        def run(part: list[tuple[str, Size]]) -> dict[str, dict[str, float]]:
+            return {name: out for key in part for name, out in self.joint[key].outputs(inputs[key]).items()}
+
+        first, second = self._halves(list(self.joint))
         other = self._helper().submit(run, second)
         return {**run(first), **other.result()}
 
-    def _halves(self, names: list[str]) -> tuple[list[str], list[str]]:
-        """Two lists of about equal cost (the costliest first, each to the lighter list)."""
-        halves: tuple[list[str], list[str]] = ([], [])
-        for name in sorted(names, key=lambda n: -self.models[n].cost):
-            min(halves, key=lambda h: sum(self.models[n].cost for n in h)).append(name)
+    def _halves(self, keys: list[tuple[str, Size]]) -> tuple[list[tuple[str, Size]], list[tuple[str, Size]]]:
+        """The joint runs in two lists of about equal cost (the costliest first, each to the lighter list)."""
+        halves: tuple[list[tuple[str, Size]], list[tuple[str, Size]]] = ([], [])
+        for key in sorted(keys, key=lambda k: -self.joint[k].cost):
+            min(halves, key=lambda h: sum(self.joint[k].cost for k in h)).append(key)
         return halves
 
     def _helper(self) -> ThreadPoolExecutor:

@@ -10,11 +10,13 @@ if TYPE_CHECKING:
     import onnxruntime
 
 
-def one_thread_session(path: pathlib.Path) -> onnxruntime.InferenceSession:
-    """An ONNX Runtime session for `path` on one CPU thread (onnxruntime loads only when a network is used)."""
+def one_thread_session(model: pathlib.Path | bytes) -> onnxruntime.InferenceSession:
+    """An ONNX Runtime session for a model file (or a serialized model) on one CPU thread (onnxruntime loads only
+    when a network is used)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    source = model if isinstance(model, bytes) else str(model)
+    return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])

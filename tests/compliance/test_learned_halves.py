@@ -1,4 +1,5 @@
-"""A whole face's models run as two halves on two threads: the same scores as one after another."""
+"""A whole face's models run as two halves on two threads, the models of one crop as one graph: the same scores as
+one after another."""
 
 from __future__ import annotations
 
@@ -17,6 +18,6 @@ def test_two_halves_give_the_scores_of_one_run(engine) -> None:
     one_by_one = learned.outputs(bgr, face, list(learned.models))
     assert together.keys() == one_by_one.keys() == set(learned.models)
     assert together == one_by_one
-    first, second = learned._halves(list(learned.models))
-    costs = [sum(learned.models[n].cost for n in half) for half in (first, second)]
+    first, second = learned._halves(list(learned.joint))
+    costs = [sum(learned.joint[k].cost for k in half) for half in (first, second)]
     assert first and second and max(costs) <= 1.6 * min(costs)  # about equal halves, or the wait is the larger
