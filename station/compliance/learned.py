@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import pathlib
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
@@ -28,6 +30,11 @@ from station.compliance.onnx_session import one_thread_session
 from station.image_io import as_bgr
 from station.face import Face
 from models import MANIFEST, MODELS_DIR, model_path
+
+if TYPE_CHECKING:
+    import onnxruntime
+
+log = logging.getLogger(__name__)
 
 # Face mesh landmark ids: iris centres (image-left eye first), inner lips, eye corners.
 IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT = 468, 473
@@ -290,9 +297,9 @@ class JointRun:
     are several (onnx_merge: their common layers, such as the makeup head's copy of face_attributes' trunk or the
     brow MobileNetV2s' frozen half, run once), else one by one. The outputs are those of each model's own run."""
 
-    def __init__(self, models: dict[str, RegionModel], joined: bytes | None) -> None:
+    def __init__(self, models: dict[str, RegionModel], paths: dict[str, pathlib.Path]) -> None:
         self.models = models
-        self._session = one_thread_session(joined) if joined is not None else None
+        self._session = joint_session(tuple((name, paths[name]) for name in models)) if len(models) > 1 else None
         self._fetch = [output_name(name, model.output) for name, model in models.items()]
 
     @property
@@ -315,10 +322,16 @@ def _joined(models: tuple[tuple[str, pathlib.Path], ...]) -> bytes | None:
     return merge(models)
 
 
-def joined(models: tuple[tuple[str, pathlib.Path], ...]) -> bytes | None:
-    """onnx_merge.merge of these (name, file) models, made once a process (each check worker loads its own engine)."""
-    with _JOIN_LOCK:
-        return _joined(models)
+def joint_session(models: tuple[tuple[str, pathlib.Path], ...]) -> onnxruntime.InferenceSession | None:
+    """A session of these (name, file) models joined (onnx_merge.merge, made once a process: each check worker loads
+    its own engine), or None when they cannot be joined and run one by one, as before: each has loaded on its own."""
+    try:
+        with _JOIN_LOCK:
+            joined = _joined(models)
+        return None if joined is None else one_thread_session(joined)
+    except Exception as exc:  # onnxruntime's and protobuf's errors share no base class; a join costs speed, not checks
+        log.warning("models %s run one by one: %s", ", ".join(name for name, _ in models), exc)
+        return None
 
 
 @dataclass(frozen=True)
@@ -357,9 +370,7 @@ class LearnedChecks:
         for name, model in self.models.items():
             by_input.setdefault((model.info.region, model.info.size), []).append(name)
         # a whole face's runs: the models of one crop together (a live turn runs its models one by one)
-        self.joint = {key: JointRun({n: self.models[n] for n in names},
-                                    joined(tuple((n, paths[n]) for n in names)) if len(names) > 1 else None)
-                      for key, names in by_input.items()}
+        self.joint = {key: JointRun({n: self.models[n] for n in names}, paths) for key, names in by_input.items()}
         self._pool: ThreadPoolExecutor | None = None  # the second thread for a whole face's models, made at first use
 
     @classmethod

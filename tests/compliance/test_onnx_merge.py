@@ -9,6 +9,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
 from models import MODELS_DIR, model_path
+from station.compliance.learned import joint_session
 from station.compliance.onnx_merge import merge, output_name
 
 
@@ -57,3 +58,10 @@ def test_shipped_face_models_share_the_makeup_trunk() -> None:
     convs = [sum(n.op_type == "Conv" for n in onnx.load(str(model_path(name, MODELS_DIR))).graph.node)
              for name in names]
     assert sum(n.op_type == "Conv" for n in onnx.load_from_string(joined).graph.node) < sum(convs)
+
+
+def test_models_that_cannot_be_joined_run_one_by_one(tmp_path) -> None:
+    """A join that fails costs speed, never the checks: the models keep their own sessions."""
+    _net(tmp_path / "a.onnx", 1.0)
+    (tmp_path / "b.onnx").write_bytes(b"not a model")
+    assert joint_session((("a", tmp_path / "a.onnx"), ("b", tmp_path / "b.onnx"))) is None
