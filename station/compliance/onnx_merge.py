@@ -102,7 +102,9 @@ def merge(models: Sequence[tuple[str, pathlib.Path]]) -> bytes | None:
                 graph.initializer.append(unnamed)
         for node in model.graph.node:
             inputs = [renamed[i] if i else "" for i in node.input]
-            identity = (node.domain, node.op_type, tuple(inputs), tuple(sorted(node.attribute)), len(node.output))
+            # the optional outputs it makes too: a copy without one cannot stand in for a node that uses it
+            identity = (node.domain, node.op_type, tuple(inputs), tuple(sorted(node.attribute)),
+                        tuple(bool(o) for o in node.output))
             if identity not in seen:
                 outputs = [f"{name}/{o}" if o else "" for o in node.output]
                 seen[identity] = outputs

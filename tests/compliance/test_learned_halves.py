@@ -14,6 +14,8 @@ def test_two_halves_give_the_scores_of_one_run(engine) -> None:
     bgr = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
     with FaceMesher(max_faces=1) as mesher:
         face = mesher.detect(bgr)[0]
+    joined = [run for run in learned.joint.values() if len(run.models) > 1]
+    assert joined and all(run._session is not None for run in joined)  # joined, not left one by one after a failure
     together = learned.outputs(bgr, face)  # every model: two threads
     one_by_one = learned.outputs(bgr, face, list(learned.models))
     assert together.keys() == one_by_one.keys() == set(learned.models)

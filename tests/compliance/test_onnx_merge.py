@@ -65,3 +65,28 @@ def test_models_that_cannot_be_joined_run_one_by_one(tmp_path) -> None:
     _net(tmp_path / "a.onnx", 1.0)
     (tmp_path / "b.onnx").write_bytes(b"not a model")
     assert joint_session((("a", tmp_path / "a.onnx"), ("b", tmp_path / "b.onnx"))) is None
+
+
+def _pooling(path, indices: bool) -> None:
+    """A max-pool that leaves out (b: makes) its optional second output, the indices."""
+    outputs = [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["N", 3, 4, 4])]
+    if indices:
+        outputs.append(helper.make_tensor_value_info("indices", TensorProto.INT64, ["N", 3, 4, 4]))
+    graph = helper.make_graph(
+        [helper.make_node("MaxPool", ["crop"], ["pooled", "indices" if indices else ""], kernel_shape=[2, 2],
+                          strides=[2, 2])],
+        "pool", [helper.make_tensor_value_info("crop", TensorProto.FLOAT, ["N", 3, 8, 8])], outputs)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def test_a_node_without_an_optional_output_does_not_stand_in_for_one_with_it(tmp_path) -> None:
+    """The same operator on the same input, the first leaving out an output the second reads: not one node (the
+    second would read an empty name, a missing value)."""
+    _pooling(tmp_path / "a.onnx", indices=False)
+    _pooling(tmp_path / "b.onnx", indices=True)
+    joined = merge([("a", tmp_path / "a.onnx"), ("b", tmp_path / "b.onnx")])
+    assert joined is not None
+    crop = np.random.default_rng(1).random((1, 3, 8, 8), dtype=np.float32)
+    outputs, own = _run(joined, crop), _run(str(tmp_path / "b.onnx"), crop)
+    assert np.array_equal(outputs[output_name("b", "indices")], own["indices"])
+    assert np.array_equal(outputs[output_name("a", "pooled")], own["pooled"])
