@@ -9,7 +9,9 @@ from __future__ import annotations
 
 def accelerated(text: str, key: str) -> str:
     """`text` with `key` as its keyboard letter: marked in the words where they hold it (English), else written
-    "(&K)" before a closing "…" (the Chinese convention: 导入名单(&I)…)."""
+    "(&K)" before a closing "…" (the Chinese convention: 导入名单(&I)…). An "&" of its own (a school's profile named
+    "R&D") stays an "&", not a second letter."""
+    text = text.replace("&", "&&")
     at = text.lower().find(key.lower())
     if text.replace("…", "").isascii() and at >= 0:
         return f"{text[:at]}&{text[at:]}"

@@ -120,6 +120,9 @@ def test_every_menu_entry_has_its_own_keyboard_letter_in_both_languages(make_win
         set_language(before)
     assert accelerated("导入名单…", "I") == "导入名单(&I)…" and accelerated("Import roster…", "I") == "&Import roster…"
     assert accelerated("Quit", "X") == "Quit(&X)"
+    # a name's own "&" (a school's output profile) is written, not taken for a second letter
+    assert accelerated("Output profile: R&D…", "O") == "&Output profile: R&&D…"
+    assert accelerated("输出规格：研发&招生…", "O") == "输出规格：研发&&招生(&O)…"
 
 
 def test_keys_that_reach_the_queue_window_are_the_stations(qtbot, make_window, frames: Path) -> None:
