@@ -115,6 +115,9 @@ class QueueWindow(QWidget):
             self._back()
             return
         self._in_front = True
+        if self.isMinimized():  # minimised with its title bar's button: show() and raise_() leave it so, and a
+            self.hide()  # window manager gives a window it restores the keyboard: shown afresh, without it
+            self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         self.show()  # closed with its title bar's button, it comes back too
         self.raise_()
 

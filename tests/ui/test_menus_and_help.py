@@ -139,3 +139,6 @@ def test_keys_that_reach_the_queue_window_are_the_stations(qtbot, make_window, f
     assert queue._in_front
     qtbot.mouseClick(queue.table.viewport(), Qt.LeftButton)
     assert not queue._in_front
+    queue.showMinimized()  # out of the way with its title bar's button: F9 brings it back all the same
+    qtbot.keyClick(window.code_input, Qt.Key_F9)
+    assert queue._in_front and queue.isVisible() and not queue.isMinimized()
