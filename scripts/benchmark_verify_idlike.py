@@ -15,6 +15,10 @@ with a version of itself); "lfw" is the original photo. Thresholds are the shipp
 It is a proxy: LFW's mostly Western public figures on composed backdrops, not Chinese volunteers' ID photos.
 
   nice -n 10 .venv/bin/python scripts/benchmark_verify_idlike.py [--cache /tmp/idlike] [--save-examples DIR]
+
+With --dlib-onnx (dlib's ResNet, training/convert_dlib_resnet.py) each photo's YuNet face is embedded by dlib's ResNet
+too and kept in the cache as `<condition>_dlib`, for scripts/benchmark_verify_norm.py --fused (model card: "Centring
+on top of the SFace + dlib fusion").
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from scripts.make_demo_assets import soft  # noqa: E402
 from scripts.make_demo_references import id_frame  # noqa: E402
 from station.image_io import read_image  # noqa: E402
 from station.identity import verify  # noqa: E402
-from station.identity.embedder import FaceEmbedder, FaceProblem  # noqa: E402
+from station.identity.embedder import FaceEmbedder  # noqa: E402
 from station.identity.files import Unusable  # noqa: E402
 from station.identity.references import check_photo  # noqa: E402
 from training.kiosk_scenes import backdrop  # noqa: E402
@@ -51,14 +55,19 @@ PAIRS = ([(c, c) for c in CONDITIONS] + [(c, "lfw") for c in CONDITIONS[1:]]
          + [(r, "chsi480") for r in REFERENCES])
 
 _tools: tuple[FaceEmbedder, object] | None = None
+_dlib = None  # scripts/benchmark_verify.DlibResNet when --dlib-onnx is given
 
 
-def _start() -> None:
-    global _tools
+def _start(dlib_onnx: Path | None = None) -> None:
+    global _tools, _dlib
     cv2.setNumThreads(1)
     from station.face.segmentation import PersonSegmenter
 
     _tools = (FaceEmbedder(), PersonSegmenter(portrait=True))
+    if dlib_onnx is not None:
+        from scripts.benchmark_verify import DlibResNet
+
+        _dlib = DlibResNet(dlib_onnx)
 
 
 def on_backdrop(bgr: np.ndarray, segmenter, face: tuple[float, float, float, float],
@@ -111,36 +120,45 @@ def id_like(bgr: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     return {"lfw": bgr, **{name: jpeg(image) for name, image in framed.items()}}
 
 
-def _embed(job: tuple[int, Path]) -> list[tuple[np.ndarray | None, float, str]]:
-    """Per condition: the embedding (None: no face), the embedded face's width, and what `roster photos` would
-    say of the image as a reference photo ("ok" or its refusal code)."""
+def _embed(job: tuple[int, Path]) -> list[tuple[np.ndarray | None, float, str, np.ndarray | None]]:
+    """Per condition: the embedding (None: no face), the embedded face's width, what `roster photos` would say of
+    the image as a reference photo ("ok" or its refusal code), and dlib's vector of the same face (with --dlib-onnx)."""
     seed, path = job
     embedder = _tools[0]
     out = []
     images = id_like(read_image(path), seed)
     for image in (images[name] for name in CONDITIONS):
-        try:
-            found = embedder.embed(image)
-        except FaceProblem:
-            out.append((None, 0.0, "no_face"))
+        found = embedder.faces(image)  # what FaceEmbedder.embed does, keeping the face for dlib
+        if not found:
+            out.append((None, 0.0, "no_face", None))
             continue
         checked = check_photo(embedder, image)
-        out.append((found.vector, found.box[2], checked.code if isinstance(checked, Unusable) else "ok"))
+        out.append((embedder.embed_face(image, found[0]), found[0].width,
+                    checked.code if isinstance(checked, Unusable) else "ok",
+                    _dlib.embed_face(image, found[0].row) if _dlib is not None else None))
     return out
 
 
-def embed_conditions(paths: list[Path], workers: int) -> dict[str, dict[str, np.ndarray]]:
-    with ProcessPoolExecutor(workers, initializer=_start) as pool:
+def embed_conditions(paths: list[Path], workers: int, dlib_onnx: Path | None = None
+                     ) -> dict[str, dict[str, np.ndarray]]:
+    with ProcessPoolExecutor(workers, initializer=_start, initargs=(dlib_onnx,)) as pool:
         rows = list(pool.map(_embed, enumerate(paths), chunksize=8))
     result = {}
     for k, name in enumerate(CONDITIONS):
         column = [row[k] for row in rows]
-        found = np.array([v is not None for v, _, _ in column])
-        matrix = np.stack([v if v is not None else np.zeros(verify.EMBEDDING_SIZE, np.float32)
-                           for v, _, _ in column]).astype(np.float32)
-        result[name] = {"matrix": matrix, "found": found, "width": np.array([w for _, w, _ in column]),
-                        "check": np.array([c for _, _, c in column])}
+        found = np.array([v is not None for v, _, _, _ in column])
+        result[name] = {"matrix": _stacked([v for v, _, _, _ in column]), "found": found,
+                        "width": np.array([w for _, w, _, _ in column]),
+                        "check": np.array([c for _, _, c, _ in column])}
+        if dlib_onnx is not None:
+            result[name]["dlib"] = _stacked([d for _, _, _, d in column])
     return result
+
+
+def _stacked(vectors: list[np.ndarray | None]) -> np.ndarray:
+    """Rows of 128-d vectors (both recognisers' size), zeros where no face was found."""
+    return np.stack([v if v is not None else np.zeros(verify.EMBEDDING_SIZE, np.float32)
+                     for v in vectors]).astype(np.float32)
 
 
 def save_examples(paths: list[Path], folder: Path) -> None:
@@ -159,6 +177,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=None, help="folder (outside the project) keeping embeddings")
     parser.add_argument("--save-examples", type=Path, default=None, help="write a few composed photos there")
+    parser.add_argument("--dlib-onnx", type=Path, default=None,
+                        help="also embed each face with dlib's ResNet (training/convert_dlib_resnet.py's file)")
     args = parser.parse_args()
     if not LFW.is_dir():
         print(f"{LFW} is not present", file=sys.stderr)
@@ -173,7 +193,7 @@ def main() -> int:
         sets = {name: {part: saved[f"{name}_{part}"] for part in ("matrix", "found", "width", "check")}
                 for name in CONDITIONS}
     else:
-        sets = embed_conditions(paths, args.workers)
+        sets = embed_conditions(paths, args.workers, args.dlib_onnx)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             np.savez(cached, **{f"{name}_{part}": value for name, parts in sets.items() for part, value in parts.items()})
