@@ -28,7 +28,7 @@ class LiveResult:
     image_size: tuple[int, int]  # (width, height) of the analysed frame
     analysis: Analysis
     scene: int = 0  # the analysed frame's scene: drawn only over frames of the same scene
-    another_face: bool = False  # another scene, or someone (else) at the camera: nothing said of the last one holds
+    someone_new: bool = False  # another scene, or someone (else) come to the camera: nothing said of the last holds
 
 
 class LiveChecks(FrameWatcher):
@@ -69,7 +69,7 @@ class LiveChecks(FrameWatcher):
             self._engine.policy = self._applied.applied_to(self._engine.policy)
         height, width = frame.image.shape[:2]
         analysis = self._analyzer.analyze(frame.image, frame.scene, self._codes(frame))
-        self._on_result(LiveResult(frame.frame_id, (width, height), analysis, frame.scene, self._analyzer.another_face))
+        self._on_result(LiveResult(frame.frame_id, (width, height), analysis, frame.scene, self._analyzer.someone_new))
 
     def _finish(self) -> None:
         if self._engine is not None:

@@ -9,9 +9,10 @@ student (`want_reference`), and handed to this thread with `reference`.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,6 +43,7 @@ class LiveIdentity:
     student_no: str  # whose reference the face was compared with
     level: str  # "same", "uncertain", "different", NO_REFERENCE, NO_FACE or QUIET
     score: float | None = None
+    generation: int = 0  # the watcher's generation when the look began (LiveIdentityWatcher.generation)
 
     @property
     def said(self) -> Text:
@@ -63,6 +65,8 @@ class LiveIdentityWatcher(FrameWatcher):
         self._reference: tuple[str, np.ndarray | None] | None = None  # (student number, embedding or None)
         self._arrived = threading.Event()
         self._afresh = threading.Event()
+        self._generations = itertools.count(1)
+        self.generation = 0  # a word from a look begun before the last afresh() is about a view gone since
         self._student: str | None = None
         self._scene: int | None = None
         self._steady = SteadyLevels(HOLD)
@@ -75,10 +79,13 @@ class LiveIdentityWatcher(FrameWatcher):
 
     def afresh(self) -> None:
         """From any thread: the next look reads the student's reference again and holds nothing from before (their
-        reference photo was just imported; the line fell quiet for a shutter, a review or a lost camera)."""
+        reference photo was just imported; the line fell quiet for a shutter, a review, a lost camera or a face
+        that came to the camera)."""
+        self.generation = next(self._generations)  # atomic: any thread may call this
         self._afresh.set()
 
     def _look(self, frame: Frame) -> None:
+        generation = self.generation
         student_no = self._current()
         if self._afresh.is_set():
             self._afresh.clear()
@@ -98,9 +105,8 @@ class LiveIdentityWatcher(FrameWatcher):
             return
         seen = self._seen(student_no, reference[1], frame)
         shown = self._steady.steady({"identity": seen})["identity"]
-        # not a late word about a student who has gone meanwhile, nor about a face gone since the look began
-        if self._current() == student_no and not self._afresh.is_set():
-            self._on_result(shown)
+        if self._current() == student_no:  # not a late word about a student who has gone meanwhile
+            self._on_result(replace(shown, generation=generation))
 
     def _seen(self, student_no: str, reference: np.ndarray | None, frame: Frame) -> LiveIdentity:
         if reference is None:

@@ -270,7 +270,7 @@ class CaptureSession:
 
     def _live(self, source: FrameSource, result: LiveResult) -> None:
         if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
-            if result.another_face and result.analysis.face is not None:
+            if result.someone_new:
                 self._quiet_identity()  # the line's last word was about the face before (up to two looks ago)
             self.listener.live(result)
 
@@ -295,7 +295,9 @@ class CaptureSession:
 
     def _identity_seen(self, source: FrameSource, seen: LiveIdentity) -> None:
         live = source is self.source and source.state is CameraState.LIVE
-        if live and self._compared_student() == seen.student_no:  # still that student, live
+        watcher = self._identity
+        # still that student, live, and not a look begun before the line last fell quiet (a face came meanwhile)
+        if live and self._compared_student() == seen.student_no and watcher and seen.generation == watcher.generation:
             self.listener.identity(seen)
 
     def _quiet_identity(self) -> None:

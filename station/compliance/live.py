@@ -35,6 +35,9 @@ from station.compliance.results import Analysis, CheckResult, Reuse, moved_at_mo
 from station.identify.frames import SeenCode
 
 HOLD = 3  # analyses in a row (a quarter of a second at the live checks' 12 a second)
+# Analyses without a face before a face that comes is someone stepping in, not the same face missed for a frame or two
+# (a blink of the detector would otherwise empty the live identity line).
+AWAY_BEFORE_NEW = 3
 
 
 class SteadyLevels:
@@ -79,7 +82,8 @@ class LiveAnalyzer:
         self._mask_age = 0
         self._scene: int | None = None
         self._levels = SteadyLevels(hold)
-        self.another_face = False  # the last analysis started afresh: another scene, or someone (else) at the camera
+        self.someone_new = False  # the last analysis sees someone (else) come: another scene, a face that jumped, or
+        self._faceless = 0  # one after AWAY_BEFORE_NEW analyses without a face
 
     def analyze(self, frame: np.ndarray, scene: int = 0, codes: tuple[SeenCode, ...] = ()) -> Analysis:
         """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew.
@@ -100,9 +104,12 @@ class LiveAnalyzer:
         self._mask_age = self._mask_age + 1 if analysis.scene is not None and analysis.scene is reuse.scene else 0
         if refresh and analysis.learned is not None and analysis.learned.ran == refresh:
             self._turn += 1
-        self.another_face = last is None or _another_face(last, analysis)
-        if self.another_face:
+        afresh = last is None or _another_face(last, analysis)
+        if afresh:
             self._levels.reset()
+        came_back = last is not None and last.face is None and self._faceless < AWAY_BEFORE_NEW
+        self.someone_new = afresh and analysis.face is not None and not came_back
+        self._faceless = 0 if analysis.face is not None else self._faceless + 1
         self._last = analysis
         return replace(analysis, checks=self._levels.steady(analysis.checks))
 
