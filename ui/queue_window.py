@@ -123,7 +123,8 @@ class QueueWindow(QWidget):
 
     def _back(self) -> None:
         self._in_front = False
-        self.lower()
+        if self.screen() is self._main.screen():  # on a screen of its own it stays in sight, whatever is clicked
+            self.lower()
         self._main.raise_()
         self._main.activateWindow()
 

@@ -16,8 +16,17 @@ from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow
 from station.storage.captures import CaptureStore
 from station.adapters.demo import DEMO_DIR
-from ui import tasks
+from ui import file_dialogs, tasks
 from ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def fresh_file_dialogs():
+    """Each test's file dialogs start in the home folder, not where an earlier test chose (ui.file_dialogs remembers
+    the last folder for the rest of the run, as a photographer's day needs)."""
+    file_dialogs._last.clear()  # noqa: SLF001
+    yield
+    file_dialogs._last.clear()  # noqa: SLF001
 
 
 @pytest.fixture
