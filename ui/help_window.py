@@ -31,6 +31,7 @@ KEYS = (
                                     "Print the current or just-saved student's photos (2-inch x 8)")),
     (Text("F1", "F1"), Text("显示本窗口（再按 F1 关闭）", "Show this window (F1 again hides it)")),
     (Text("Ctrl+Q", "Ctrl+Q"), Text("退出工作站", "Quit the station")),
+    (Text("Alt+字母", "Alt+letter"), Text("打开菜单，再按菜单项带下划线的字母", "Open a menu, then press the underlined letter of an entry")),
 )
 
 

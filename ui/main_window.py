@@ -218,7 +218,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(*COMFORTABLE_SIZE)
             self.show()
-        self.queue_window.show_beside(self)
+        self.queue_window.show_beside()
         self.code_input.setFocus()
 
     def _message_label(self, level: str = "info") -> QLabel:

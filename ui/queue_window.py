@@ -86,11 +86,12 @@ class QueueWindow(QWidget):
         if now is not None and self.table.item(now, 0) is not None:
             self.table.scrollToItem(self.table.item(now, 0), QTableWidget.PositionAtCenter)
 
-    def show_beside(self, main: QWidget) -> None:
+    def show_beside(self) -> None:
         """Fullscreen on a screen other than the main window's when there is one; on a single screen beside the
         main window where there is room, else behind it: never over the preview and the student card. The main
         window keeps the keyboard, since a handheld scanner types into whichever window has it."""
         self.setAttribute(Qt.WA_ShowWithoutActivating)
+        main = self._main
         home = main.screen()
         others = [screen for screen in QGuiApplication.screens() if screen is not home]
         if others:
@@ -118,6 +119,8 @@ class QueueWindow(QWidget):
         if self.isMinimized():  # minimised with its title bar's button: show() and raise_() leave it so, and a
             self.hide()  # window manager gives a window it restores the keyboard: shown afresh, without it
             self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        if self.screen() is self._main.screen() and self.geometry().intersects(self._main.geometry()):
+            self.setGeometry(self._main.geometry())  # over the whole station window (it was placed before it maximised)
         self.show()  # closed with its title bar's button, it comes back too
         self.raise_()
 

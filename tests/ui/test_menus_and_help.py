@@ -133,6 +133,7 @@ def test_keys_that_reach_the_queue_window_are_the_stations(qtbot, make_window, f
     queue.close()  # closed with its title bar's button: F9 brings it back
     qtbot.keyClick(window.code_input, Qt.Key_F9)
     assert queue.isVisible() and queue._in_front
+    assert queue.geometry() == window.geometry()  # over the whole station window, not where it stood behind
     qtbot.keyClicks(queue, "2021")
     assert window.code_input.text() == "2021" and not queue._in_front
     qtbot.keyClick(window.code_input, Qt.Key_F9)
