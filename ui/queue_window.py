@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from station.capture.queue_board import QueueBoard, QueueState
@@ -139,8 +139,13 @@ class QueueWindow(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         """A key that reached the queue (clicked, so the window manager gave it the keyboard) is the station's:
-        a scanned code typed here would be lost."""
+        a scanned code typed here would be lost, and a menu's key (F1, Ctrl+P) does what it does there."""
         self._back()
+        pressed = QKeySequence(event.keyCombination())
+        action = next((a for a in self._main.findChildren(QAction) if a.isEnabled() and a.shortcut() == pressed), None)
+        if action is not None:
+            action.trigger()
+            return
         QApplication.sendEvent(self._main.focusWidget() or self._main,
                                QKeyEvent(event.type(), event.key(), event.modifiers(), event.text(),
                                          event.isAutoRepeat(), event.count()))

@@ -136,6 +136,10 @@ def test_keys_that_reach_the_queue_window_are_the_stations(qtbot, make_window, f
     assert queue.geometry() == window.geometry()  # over the whole station window, not where it stood behind
     qtbot.keyClicks(queue, "2021")
     assert window.code_input.text() == "2021" and not queue._in_front
+    qtbot.keyClick(queue, Qt.Key_F1)  # a menu's key does what it does in the station window
+    assert window.help_window.isVisible()
+    qtbot.keyClick(queue, Qt.Key_F1)
+    assert not window.help_window.isVisible()
     qtbot.keyClick(window.code_input, Qt.Key_F9)
     assert queue._in_front
     qtbot.mouseClick(queue.table.viewport(), Qt.LeftButton)
