@@ -21,6 +21,15 @@ class FrameWatcher(Watcher):
         self._interval = 1.0 / rate_hz
         self._running = threading.Event()  # cleared while paused
         self._running.set()
+        self._woken = threading.Event()  # set: the next look now, not after the rest
+
+    def wake(self) -> None:
+        """The next look at the newest frame now, not after the rest (the picture changed: someone came)."""
+        self._woken.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._woken.set()  # out of the rest at once
+        super().stop(timeout)
 
     def pause(self, paused: bool) -> None:
         """Paused while a photo is being taken or reviewed: the live picture is not on screen then, and the shutter's
@@ -39,7 +48,8 @@ class FrameWatcher(Watcher):
                     continue
                 last_id = frame.frame_id
                 self._look(frame)
-                self._stop.wait(self._interval)
+                if self._woken.wait(self._interval):
+                    self._woken.clear()
         finally:
             self._finish()
 

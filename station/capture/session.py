@@ -270,8 +270,9 @@ class CaptureSession:
 
     def _live(self, source: FrameSource, result: LiveResult) -> None:
         if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
-            if result.someone_new:
-                self._quiet_identity()  # the line's last word was about the face before (up to two looks ago)
+            if result.someone_new and self._identity is not None:  # the line's word is about the face before:
+                self._identity.afresh()  # its looks begun before are not said, and it looks again now, not in a
+                self._identity.wake()  # second (emptying the line instead made it blink at each demo picture)
             self.listener.live(result)
 
     def _compared_student(self) -> str | None:
