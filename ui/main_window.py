@@ -36,7 +36,7 @@ from ui.menu_text import accelerated
 from ui.payment_dialog import pay_for_class_interactively, pay_interactively
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
-from ui.queue_window import QueueWindow
+from ui.queue_window import TOGGLE_KEY, QueueWindow
 from ui.reference_dialogs import FROM_FOLDER, FROM_SERVER, FROM_ZIP, import_references_interactively
 from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
         self.calibrate_action = station_menu.addAction("", self.calibrate_backdrop)
         station_menu.aboutToShow.connect(self._name_settings)  # each entry names the current choice
         self._name_settings()
-        add(station_menu, SHOW_QUEUE, "W", self.toggle_queue_screen, "F9")
+        add(station_menu, SHOW_QUEUE, "W", self.toggle_queue_screen, TOGGLE_KEY)
         self.full_names = add(station_menu, FULL_NAMES, "N")
         self.full_names.setCheckable(True)
         self.full_names.toggled.connect(self._set_full_names)

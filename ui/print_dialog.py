@@ -34,12 +34,13 @@ HINT = Text("打印时请选“实际大小 / 100%”，不要“适合页面”
 
 
 class PrintDialog(WritingDialog):
-    """`current`: (student number, name) of the student at the camera or just saved, or None; `write_sheet`:
+    """`current`: (student number, name, class) of the student at the camera or just saved, or None (整个班级
+    offers that class first); `write_sheet`:
     the station's print_sheet (out, layout, class, student numbers), run off the UI thread."""
 
-    def __init__(self, classes: list[str], current: tuple[str, str] | None, folder: Path,
+    def __init__(self, classes: list[str], current: tuple[str, str, str] | None, folder: Path,
                  write_sheet: Callable[[Path, str, str | None, list[str]], PrintSheet],
-                 parent: QWidget | None = None, current_class: str | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
         self.current, self.write_sheet = current, write_sheet
@@ -51,8 +52,8 @@ class PrintDialog(WritingDialog):
         group.addButton(self.whole_class)
         self.classes = QComboBox()
         self.classes.addItems(classes)
-        if current_class in classes:  # 整个班级 offers the current student's class first
-            self.classes.setCurrentText(current_class)
+        if current and current[2] in classes:
+            self.classes.setCurrentText(current[2])
         self.classes.activated.connect(lambda _index: self.whole_class.setChecked(True))
         (self.student if current else self.whole_class).setChecked(True)
         self.paper = QComboBox()
@@ -105,8 +106,8 @@ class PrintDialog(WritingDialog):
 def print_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
     """The dialog (the station writes the PDF off the UI thread), then what was printed and who was not (with why)."""
     current = session.printable_student()
-    dialog = PrintDialog(session.desk.class_names(), (current.student_no, current.name) if current else None,
-                         last_folder(WRITE), session.desk.print_sheet, parent, current.class_name if current else None)
+    who = (current.student_no, current.name, current.class_name) if current else None
+    dialog = PrintDialog(session.desk.class_names(), who, last_folder(WRITE), session.desk.print_sheet, parent)
     if not dialog.exec():
         return
     sheet, out = dialog.written, dialog.file.chosen()

@@ -18,6 +18,7 @@ from ui.i18n import t
 from ui.theme import BAD
 
 TITLE = Text("拍摄队列", "Photo queue")
+TOGGLE_KEY = "F9"  # the station's key that brings the queue in front and puts it back
 MIN_SIDE_WIDTH = 480  # narrower than this beside the main window, the queue goes behind it instead
 HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {current}    Next class: {next}")
 NONE = Text("无", "none")
@@ -139,9 +140,12 @@ class QueueWindow(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
         """A key that reached the queue (clicked, so the window manager gave it the keyboard) is the station's:
-        a scanned code typed here would be lost, and a menu's key (F1, Ctrl+P) does what it does there."""
+        a scanned code typed here would be lost, and a menu's key (F1, Ctrl+P) does what it does there. F9 here only
+        puts it back (the station's F9 would bring it in front again)."""
         self._back()
         pressed = QKeySequence(event.keyCombination())
+        if pressed == QKeySequence(TOGGLE_KEY):
+            return
         action = next((a for a in self._main.findChildren(QAction) if a.isEnabled() and a.shortcut() == pressed), None)
         if action is not None:
             action.trigger()

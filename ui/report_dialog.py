@@ -81,7 +81,8 @@ class ReportDialog(WritingDialog):
 
 def report_interactively(session: CaptureSession, parent: QWidget | None = None) -> None:
     """The dialog (the station writes the file off the UI thread), then what was written."""
-    dialog = ReportDialog(session.desk.class_names(), dt.date.today(), last_folder(WRITE), session.desk.write_report, parent)
+    dialog = ReportDialog(session.desk.class_names(), dt.date.today(), last_folder(WRITE), session.desk.write_report,
+                          parent)
     if not dialog.exec():
         return
     report, out = dialog.written, dialog.file.chosen()

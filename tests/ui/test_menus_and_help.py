@@ -142,6 +142,10 @@ def test_keys_that_reach_the_queue_window_are_the_stations(qtbot, make_window, f
     assert not window.help_window.isVisible()
     qtbot.keyClick(window.code_input, Qt.Key_F9)
     assert queue._in_front
+    qtbot.keyClick(queue, Qt.Key_F9)  # F9 where the queue has the keyboard puts it back, as in the station window
+    assert not queue._in_front
+    qtbot.keyClick(window.code_input, Qt.Key_F9)
+    assert queue._in_front
     qtbot.mouseClick(queue.table.viewport(), Qt.LeftButton)
     assert not queue._in_front
     queue.showMinimized()  # out of the way with its title bar's button: F9 brings it back all the same

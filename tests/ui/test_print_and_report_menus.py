@@ -116,7 +116,7 @@ def test_the_suggested_file_names_speak_the_windows_language(qtbot, tmp_path: Pa
     from ui.i18n import language, set_language
 
     def names() -> tuple[str, str]:
-        printing = PrintDialog(["计科2101"], ("2021010101", "林晓雯"), tmp_path, lambda *args: None)
+        printing = PrintDialog(["计科2101"], ("2021010101", "林晓雯", "计科2101"), tmp_path, lambda *args: None)
         report = ReportDialog(["计科2101"], dt.date(2025, 5, 20), tmp_path, lambda *args: None)
         qtbot.addWidget(printing)
         qtbot.addWidget(report)
