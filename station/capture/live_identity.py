@@ -79,8 +79,8 @@ class LiveIdentityWatcher(FrameWatcher):
 
     def afresh(self) -> None:
         """From any thread: the next look reads the student's reference again and holds nothing from before (their
-        reference photo was just imported; the line fell quiet for a shutter, a review, a lost camera or a face
-        that came to the camera)."""
+        reference photo was just imported; the line fell quiet for a shutter, a review or a lost camera; someone
+        came to the camera). Words of looks begun before carry an older generation: the session drops them."""
         self.generation = next(self._generations)  # atomic: any thread may call this
         self._afresh.set()
 

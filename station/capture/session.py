@@ -271,8 +271,8 @@ class CaptureSession:
     def _live(self, source: FrameSource, result: LiveResult) -> None:
         if source is self.source and self.source.state is CameraState.LIVE:  # not a late result about a lost picture
             if result.someone_new and self._identity is not None:  # the line's word is about the face before:
-                self._identity.afresh()  # its looks begun before are not said, and it looks again now, not in a
-                self._identity.wake()  # second (emptying the line instead made it blink at each demo picture)
+                self._identity.afresh()  # looks begun before are not said,
+                self._identity.wake()  # and it looks again now, not after its one-second rest
             self.listener.live(result)
 
     def _compared_student(self) -> str | None:
@@ -297,7 +297,7 @@ class CaptureSession:
     def _identity_seen(self, source: FrameSource, seen: LiveIdentity) -> None:
         live = source is self.source and source.state is CameraState.LIVE
         watcher = self._identity
-        # still that student, live, and not a look begun before the line last fell quiet (a face came meanwhile)
+        # still that student, live, and not a look begun before the last afresh() (someone came meanwhile)
         if live and self._compared_student() == seen.student_no and watcher and seen.generation == watcher.generation:
             self.listener.identity(seen)
 

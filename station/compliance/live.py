@@ -35,8 +35,8 @@ from station.compliance.results import Analysis, CheckResult, Reuse, moved_at_mo
 from station.identify.frames import SeenCode
 
 HOLD = 3  # analyses in a row (a quarter of a second at the live checks' 12 a second)
-# Analyses without a face before a face that comes is someone stepping in, not the same face missed for a frame or two
-# (a blink of the detector would otherwise empty the live identity line).
+# Analyses without a face before a face that comes is someone stepping in, not the same face missed by the detector for
+# a frame or two (which would otherwise start the live identity line afresh).
 AWAY_BEFORE_NEW = 3
 
 
@@ -82,8 +82,10 @@ class LiveAnalyzer:
         self._mask_age = 0
         self._scene: int | None = None
         self._levels = SteadyLevels(hold)
-        self.someone_new = False  # the last analysis sees someone (else) come: another scene, a face that jumped, or
-        self._faceless = 0  # one after AWAY_BEFORE_NEW analyses without a face
+        # the last analysis sees someone (else) come: another scene, a face that jumped as far as another person's,
+        # or one after at least AWAY_BEFORE_NEW analyses without a face (counted in _faceless)
+        self.someone_new = False
+        self._faceless = 0
 
     def analyze(self, frame: np.ndarray, scene: int = 0, codes: tuple[SeenCode, ...] = ()) -> Analysis:
         """`scene`: the camera's scene of this frame (Frame.scene); when it changes, everything is measured anew.
