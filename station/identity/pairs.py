@@ -52,7 +52,10 @@ def read_pairs(path: Path) -> list[Pair]:
     text = decode_text(raw)  # UTF-8, GBK or Excel's UTF-16 "Unicode text", as rosters are read
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
+    try:
+        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # a cell over the csv module's 128 KB limit: not a list of paths
+        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc)) from exc
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if "a" in header and "b" in header:
         ia, ib, data = header.index("a"), header.index("b"), rows[1:]

@@ -82,3 +82,13 @@ def test_tab_and_semicolon_separated_pairs_files(tmp_path: Path, saved: bytes) -
     pairs = tmp_path / "pairs.csv"
     pairs.write_bytes(saved)
     assert [(a, b) for a, _, b, _ in read_pairs(pairs)] == [("x 1.jpg", "照.jpg")]
+
+
+def test_a_pairs_file_the_csv_reader_refuses_is_unreadable_not_a_traceback(tmp_path: Path) -> None:
+    """A cell longer than the csv module's limit (a file that is not a list of paths) ends the run with its reason."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b\n" + "x" * 200_000 + ",y.jpg\n")
+    result = run_cli("verify", "--pairs", str(pairs), "--json")
+    assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
+    (line,) = json_lines(result)
+    assert line["error"] == "unreadable_pairs" and "field limit" in line["message"]
