@@ -12,14 +12,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import sys
 import tempfile
 from pathlib import Path
 
-from station.adapters.cli import folder_argument, whole_number
+from station.adapters.cli import _replace_what_the_console_cannot_show, folder_argument, whole_number
+from station.adapters.cli.output import print_json
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
 from station.paths import exists, is_dir
@@ -216,7 +216,7 @@ def _import_references(args: argparse.Namespace) -> int:
     report = import_references(_context(args), args.path, args.roster)
     lang = _lang(args)
     if args.json:
-        print(json.dumps(report.to_json(lang), ensure_ascii=False))
+        print_json(report.to_json(lang))
         return 0
     print(f"新增 / added {report.imported}; 更新 / updated {report.updated}; 未变 / unchanged {report.unchanged}; "
           f"拒绝 / refused {len(report.rejected)}")
@@ -280,6 +280,7 @@ def _export_chsi(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _replace_what_the_console_cannot_show()  # a GBK console (a Chinese Windows, redirected) and a name with ✓
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
