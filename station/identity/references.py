@@ -10,11 +10,13 @@ its reason, like the roster import.
 from __future__ import annotations
 
 import hashlib
+import lzma
 import os
 import re
 import threading
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +141,11 @@ def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
         yield name, data
 
 
+# what reading one entry raises when its data is damaged (each decompressor its own error, a short stream
+# EOFError), encrypted (RuntimeError) or packed by a method zipfile lacks (Deflate64: NotImplementedError)
+DAMAGED_ENTRY = (OSError, EOFError, RuntimeError, zipfile.BadZipFile, zlib.error, lzma.LZMAError)
+
+
 def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:
     with zipfile.ZipFile(path) as archive:
         for info in infos:
@@ -147,7 +154,7 @@ def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:
                 continue
             try:
                 yield _zip_name(info), archive.read(info)
-            except (OSError, zipfile.BadZipFile, RuntimeError):  # damaged or encrypted entry
+            except DAMAGED_ENTRY:
                 yield _zip_name(info), b""
 
 

@@ -3,6 +3,7 @@ Windows (GBK, without the UTF-8 flag)."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from PIL import Image
 
 from station.identity.embedder import FaceEmbedder
-from station.identity.references import import_reference_photos
+from station.identity.references import import_reference_photos, source_entries
 from station.storage.station_key import unlock_station_key
 from tests.identity.faces import photos_of
 from tests.roster_kit import linked_station_with_roster
@@ -102,3 +103,27 @@ def test_a_mac_s_metadata_files_are_no_photos_and_a_damaged_first_photo_keeps_no
     assert from_folder.imported == 2 and [(r.file, r.code) for r in from_folder.rejected] == [("2021002.jpg",
                                                                                               "unreadable")]
     assert (from_zip.imported, from_zip.rejected) == (1, [])
+
+
+def _damaged(photo: bytes, method: int) -> bytes:
+    """A zip of one photo whose packed data is overwritten half-way (a stick pulled out while it was written)."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", method) as out:
+        out.writestr("2021002.jpg", photo)
+    data = bytearray(packed.getvalue())
+    data[60:100] = b"\x13" * 40
+    return bytes(data)
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_LZMA, zipfile.ZIP_BZIP2])
+def test_a_damaged_entry_in_a_zip_is_one_unreadable_photo_not_the_end(tmp_path: Path, method: int) -> None:
+    photo = Image.new("RGB", (64, 64), (200, 150, 120))
+    encoded = io.BytesIO()
+    photo.save(encoded, "JPEG")
+    archive = tmp_path / "photos.zip"
+    archive.write_bytes(_damaged(encoded.getvalue(), method))
+    with zipfile.ZipFile(archive, "a") as out:
+        out.writestr("2021003.jpg", encoded.getvalue())
+
+    assert list(source_entries(archive)) == [("2021002.jpg", b""), ("2021003.jpg", encoded.getvalue())]
+
