@@ -6,10 +6,19 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
+
+# Windows refuses to replace a file that another handle holds open without FILE_SHARE_DELETE, which Python's own
+# open() never asks for: an antivirus or the search indexer reading the file just written, OneDrive syncing it, the
+# station's own reader on another thread. The refusal (PermissionError, WinError 5 or 32) lasts as long as that
+# handle, usually milliseconds, so the rename is tried again before the write is given up (pip and git for Windows
+# do the same). POSIX renames over open files; a refusal there (rare: the folder just took the temporary file) is
+# said 1.6 s later.
+REPLACE_WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)  # seconds before each new try: 1.6 s in all
 
 DISK_FULL = Text(
     "磁盘空间不足（剩余 {free_mb} MB，需要至少 {need_mb} MB），照片未保存；已保存的照片不受影响。请清理磁盘后重试。",
@@ -32,13 +41,24 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        _replace(tmp_name, path)
     except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise disk_full_error(path.parent, len(data), path) from exc
         raise
     _fsync_directory(path.parent)
+
+
+def _replace(source: str, target: Path) -> None:
+    for wait in (*REPLACE_WAITS, None):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:  # on Windows: the target is open elsewhere (above)
+            if wait is None:
+                raise
+            time.sleep(wait)
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -1,0 +1,66 @@
+"""An atomic write over a file that another handle holds open, as Windows treats it.
+
+Windows refuses os.replace onto a file opened without FILE_SHARE_DELETE (Python's open() never asks for it): an
+antivirus or the search indexer reading the file just written, OneDrive, Excel holding a report. Linux renames over
+open files, so the refusal is emulated here: os.replace raises PermissionError (WinError 5's errno) while the target
+is held, exactly as the Windows call does, and a real handle on the file is held and let go by another thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from station.storage.atomic import write_atomic
+
+
+class WindowsHandles:
+    """The files held open elsewhere, and os.replace as Windows does it while they are."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.held: dict[str, object] = {}
+        self.refused = 0
+        real_replace = os.replace
+
+        def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+            if os.fspath(target) in self.held:
+                self.refused += 1
+                raise PermissionError(13, "Access is denied", os.fspath(source), None, os.fspath(target))
+            real_replace(source, target)
+
+        monkeypatch.setattr(os, "replace", replace)
+
+    def hold(self, path: Path, seconds: float | None) -> None:
+        self.held[os.fspath(path)] = path.open("rb")
+        if seconds is not None:
+            threading.Timer(seconds, self.let_go, [path]).start()
+
+    def let_go(self, path: Path) -> None:
+        self.held.pop(os.fspath(path)).close()
+
+
+def test_a_file_held_open_for_a_moment_is_still_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "照片 目录" / "camera.json"
+    write_atomic(target, b"old")
+    windows = WindowsHandles(monkeypatch)
+    windows.hold(target, 0.15)  # an antivirus scanning what was just written
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new" and windows.refused >= 1
+    assert [p.name for p in target.parent.iterdir()] == ["camera.json"]
+
+
+def test_a_file_held_open_for_good_is_refused_with_the_old_one_intact(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "报表.xlsx"
+    write_atomic(target, b"yesterday")
+    windows = WindowsHandles(monkeypatch)
+    windows.hold(target, None)  # open in Excel
+    try:
+        with pytest.raises(PermissionError):
+            write_atomic(target, b"today")
+    finally:
+        windows.let_go(target)
+    assert target.read_bytes() == b"yesterday" and [p.name for p in tmp_path.iterdir()] == ["报表.xlsx"]
