@@ -161,7 +161,12 @@ def _zip_entries(path: Path, infos: list[zipfile.ZipInfo]) -> Iterator[Entry]:
 def _zip_name(info: zipfile.ZipInfo) -> str:
     """An entry's name as its writer meant it. Without the UTF-8 flag the zip format says code page 437, which is
     how zipfile reads it; but Windows' 发送到 → 压缩文件夹 and Chinese zip tools write the system's GBK there, and
-    macOS UTF-8: 张三.jpg would read ╒┼╚².jpg and match no 照片 column."""
+    macOS UTF-8: 张三.jpg would read ╒┼╚².jpg and match no 照片 column. Folders are split by "/", and by the "\\"
+    that Windows PowerShell's Compress-Archive writes instead (no Windows file name holds one)."""
+    return _as_written(info).replace("\\", "/")
+
+
+def _as_written(info: zipfile.ZipInfo) -> str:
     if info.flag_bits & 0x800:
         return info.filename
     try:

@@ -127,3 +127,12 @@ def test_a_damaged_entry_in_a_zip_is_one_unreadable_photo_not_the_end(tmp_path: 
 
     assert list(source_entries(archive)) == [("2021002.jpg", b""), ("2021003.jpg", encoded.getvalue())]
 
+
+def test_folders_in_a_zip_written_with_backslashes_are_folders(tmp_path: Path) -> None:
+    """Windows PowerShell's Compress-Archive separates folders with "\\": the file's own name is the last part."""
+    archive = tmp_path / "photos.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("计科2101\\2021001_林晓雯.jpg", b"photo")
+        out.writestr(_WindowsName("照片\\李誠 2021002.jpg"), b"photo")  # 誠 in GBK ends in the byte of "\\"
+
+    assert [name for name, _ in source_entries(archive)] == ["照片/李誠 2021002.jpg", "计科2101/2021001_林晓雯.jpg"]
