@@ -81,9 +81,14 @@ class FaceEmbedder:
 
     def __init__(self, folder: Path = FOLDER, flip: bool = False) -> None:
         self.flip = flip
-        self._detectors = [cv2.FaceDetectorYN.create(str(folder / DETECTOR_FILE), "", (320, 320), threshold, 0.3, 5000)
+        # The models are read here and handed over as bytes: OpenCV opens a model path with the C library's narrow
+        # fopen, which on Windows reads it in the ANSI code page (GBK), so a folder with Chinese in its path (the
+        # installed station under C:\Users\张三\AppData) could not be opened.
+        detector, recogniser, no_config = (np.fromfile(folder / DETECTOR_FILE, np.uint8),
+                                           np.fromfile(folder / RECOGNISER_FILE, np.uint8), np.empty(0, np.uint8))
+        self._detectors = [cv2.FaceDetectorYN.create("onnx", detector, no_config, (320, 320), threshold, 0.3, 5000)
                            for threshold in SCORE_THRESHOLDS]
-        self._recogniser = cv2.FaceRecognizerSF.create(str(folder / RECOGNISER_FILE), "")
+        self._recogniser = cv2.FaceRecognizerSF.create("onnx", recogniser, no_config)
 
     def faces(self, bgr: np.ndarray) -> list[FoundFace]:
         """Faces in the image, widest first. A photo saved lying on its side or upside down (no EXIF orientation)
