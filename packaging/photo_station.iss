@@ -1,8 +1,9 @@
-; Inno Setup 6 script (UNTESTED: no Windows machine was available to this project): wraps the folder that
+﻿; Inno Setup 6 script (UNTESTED: no Windows machine was available to this project): wraps the folder that
 ; scripts\build_installer.ps1 builds (dist\photo-station\) into one PhotoStationSetup-<version>.exe in dist\.
 ; Build the folder first, then: iscc packaging\photo_station.iss
 ; Installs for the current user only (no administrator rights). The station writes nothing into this folder: the
 ; backdrop calibration is kept in its data folder (%LOCALAPPDATA%\PhotoStation\calibration\).
+; Saved as UTF-8 with a BOM: Inno Setup before 6.3 reads a script without one in the ANSI code page (GBK).
 #define AppVersion "0.1.0"
 
 [Setup]

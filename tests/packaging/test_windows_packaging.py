@@ -30,3 +30,11 @@ def test_the_program_runs_with_utf8_as_its_ansi_code_page() -> None:
     assert _setting(embedded, WINDOWS_SETTINGS_2016, "longPathAware") == "true"
     (level,) = embedded.getElementsByTagName("requestedExecutionLevel")
     assert level.getAttribute("level") == "asInvoker"  # installed per user: never asks for administrator rights
+
+
+def test_the_installer_script_says_it_is_utf8() -> None:
+    """Inno Setup 6 before 6.3 reads a script without a UTF-8 BOM in the build machine's ANSI code page: the Chinese
+    names of the program, its Start-menu folder and shortcuts would be installed as mojibake."""
+    script = (PACKAGING / "photo_station.iss").read_bytes()
+    assert not script.isascii() and script.startswith(b"\xef\xbb\xbf")
+    script.decode("utf-8")
