@@ -197,3 +197,17 @@ def test_a_number_of_workers_no_machine_has_is_refused_before_any_model_loads(ho
             assert refused.returncode == 2 and refused.stdout == b"", said
             assert "1–16" in said and "from 1 to 16" in said and "Traceback" not in said
     assert run_cli("check", str(image), "--workers", "16", home=home).returncode == 0
+
+
+def test_an_empty_path_from_an_unset_variable_is_refused_not_taken_for_the_current_folder(home: Path,
+                                                                                          tmp_path: Path) -> None:
+    """`check "$PHOTOS"` or `roster photos "$PHOTOS"` with the variable unset would read every photo where the
+    command was started (and seal those as reference photos): an empty path is an argument error."""
+    _black_png(tmp_path / "2021001.png")
+    env = {**os.environ, "PHOTO_STATION_PASSPHRASE": "correct horse battery staple"}
+    for command in (["check", " ", "--json"], ["roster", "photos", "", "--json"], ["roster", "import", ""]):
+        refused = subprocess.run([str(SCRIPT), *command, "--home", str(home)], cwd=tmp_path, env=env,
+                                 capture_output=True, timeout=60)
+        said = refused.stderr.decode("utf-8")
+        assert refused.returncode == 2 and refused.stdout == b"", said
+        assert "文件或文件夹参数是空的" in said and "Traceback" not in said

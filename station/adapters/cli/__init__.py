@@ -67,6 +67,8 @@ MAX_WORKERS = 16
 BAD_WORKERS = Text("--workers 必须是 1–16 之间的整数：{value}", "--workers must be a whole number from 1 to 16: {value}")
 EMPTY_FOLDER = Text("文件夹参数是空的：请写出文件夹路径（当前文件夹请写 .）",
                     "the folder is empty: give its path (. for the current folder)")
+EMPTY_PATH = Text("文件或文件夹参数是空的：请写出路径（当前文件夹请写 .）",
+                  "a file or folder argument is empty: give its path (. for the current folder)")
 
 
 class _ChineseFirst:
@@ -121,6 +123,14 @@ def folder_argument(text: str) -> Path:
     never taken for the current folder, where a USB export or the crops would land unseen."""
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{EMPTY_FOLDER.zh} / {EMPTY_FOLDER.en}")
+    return Path(text)
+
+
+def path_argument(text: str) -> Path:
+    """The type of an argument naming a file or folder to read: an empty one (an unset variable in a script) is
+    refused, never taken for the current folder, whose every photo `check` or `roster photos` would then read."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{EMPTY_PATH.zh} / {EMPTY_PATH.en}")
     return Path(text)
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from station.adapters.cli import workers_argument
+from station.adapters.cli import path_argument, workers_argument
 from station.adapters.cli.output import print_json
 from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, mac_metadata, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
@@ -71,7 +71,8 @@ POSE = Text("偏航 {yaw:+.1f}°  俯仰 {pitch:+.1f}°  侧倾 {roll:+.1f}°", 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("check", parents=[common],
                               help="check photos against every CHSI rule / 按学信网要求逐项检查照片")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="image files, or folders searched recursively")
+    p.add_argument("paths", nargs="*", type=path_argument, metavar="PATH",
+                   help="image files, or folders searched recursively")
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
     p.add_argument("--policy", type=Path, default=None,
                    help="a school's policy file, only what it changes (default: policy.toml in the data folder "
@@ -141,11 +142,10 @@ def calibrate(image_path: Path, out: Path, lang: str | None) -> None:
     print(MSG_CALIBRATED.format(path=out, **colour.__dict__).get(lang), flush=True)
 
 
-def image_paths(names: list[str]) -> Iterator[Path]:
+def image_paths(given: list[Path]) -> Iterator[Path]:
     """Files as given (whatever their suffix), folders expanded to their images, sorted; a folder without images
     stays itself, so the output says so instead of skipping it in silence."""
-    for name in names:
-        path = Path(name)
+    for path in given:
         if is_dir(path):
             found = sorted(p for p in path.rglob("*")
                            if p.suffix.lower() in FOLDER_SUFFIXES and not mac_metadata(p) and is_file(p))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
 from station.audit.trail import AuditTrail, default_operator
 from station.context import Station
@@ -18,12 +19,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     roster = subparsers.add_parser("roster", parents=[common], help="the list of expected graduates")
     actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
     importing = actions.add_parser("import", parents=[common], help="import the school's .xlsx, .xls or .csv roster")
-    importing.add_argument("file", type=Path)
+    importing.add_argument("file", type=path_argument)
     importing.add_argument("--json", action="store_true", help="print one JSON object")
     importing.set_defaults(func=_import)
     photos = actions.add_parser("photos", parents=[common],
                                 help="import reference photos (folder or zip; file names are student or ID numbers)")
-    photos.add_argument("path", type=Path, nargs="?", help="a folder or zip (or --from-server)")
+    photos.add_argument("path", type=path_argument, nargs="?", help="a folder or zip (or --from-server)")
     photos.add_argument("--from-server", action="store_true",
                         help="fetch the photos the receiving server holds (photo-station-server import-references)")
     photos.add_argument("--json", action="store_true", help="print one JSON object")
