@@ -73,6 +73,20 @@ def turned(frame: np.ndarray, rotation: int) -> np.ndarray:
     return frame if code is None else cv2.rotate(frame, code)
 
 
+def apply_format(cap: cv2.VideoCapture, settings: UsbSettings, api: int) -> dict[str, bool]:
+    """MJPG at the settings' size and frame rate: MJPG lets USB 2 cameras deliver 1280x720 at full frame rate.
+
+    In the order the capture API keeps them. DirectShow (OpenCV's cap_dshow.cpp) takes a FOURCC only together with
+    a size, and sets the stream up again, in the camera's default format, for a new size without one and for a new
+    frame rate: MJPG set first (the order kept for V4L2) was dropped there for YUY2, 5-10 fps at 1280x720 on most
+    USB 2 webcams. There the frame rate goes first, then the size, and MJPG last, at that size."""
+    fourcc = ("fourcc", cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+    size = [("width", cv2.CAP_PROP_FRAME_WIDTH, settings.width), ("height", cv2.CAP_PROP_FRAME_HEIGHT, settings.height)]
+    fps = ("fps", cv2.CAP_PROP_FPS, settings.fps)
+    order = [fps, *size, fourcc] if api == cv2.CAP_DSHOW else [fourcc, *size, fps]
+    return {name: cap.set(prop, value) for name, prop, value in order}
+
+
 @dataclass
 class UsbBackend:
     """A camera by index through OpenCV. Settings the driver refuses are listed in `applied`."""
@@ -97,14 +111,8 @@ class UsbBackend:
             cap.release()
             raise CameraUnavailable(f"camera {self.index} cannot be opened")
         s = self.settings
-        # MJPG lets USB 2 cameras deliver 1280x720 at full frame rate; BUFFERSIZE 1 keeps latency low.
-        self.applied = {
-            "fourcc": cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG")),
-            "width": cap.set(cv2.CAP_PROP_FRAME_WIDTH, s.width),
-            "height": cap.set(cv2.CAP_PROP_FRAME_HEIGHT, s.height),
-            "fps": cap.set(cv2.CAP_PROP_FPS, s.fps),
-            "buffersize": cap.set(cv2.CAP_PROP_BUFFERSIZE, 1),
-        }
+        self.applied = apply_format(cap, s, self.api)
+        self.applied["buffersize"] = cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # keeps latency low
         if s.lock_exposure:
             # V4L2 reads 1 as manual; DirectShow reads 0.25 as manual.
             manual = 0.25 if self.api == getattr(cv2, "CAP_DSHOW", -1) else 1
