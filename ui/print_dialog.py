@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QButtonGroup, QComboBox, QFormLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from station.capture.session import CaptureSession
+from station.documents.output_file import name_part
 from station.i18n import Text
 from ui.file_dialogs import WRITE, last_folder
 from ui.i18n import t
@@ -88,7 +89,7 @@ class PrintDialog(WritingDialog):
         chosen = self.file.chosen()
         who = self.current[0] if self.student.isChecked() and self.current else self.classes.currentText()
         if chosen is not None and who:
-            self.file.path.setText(str(chosen.with_name(f"{t(FILE_STEM)}_{who}.pdf")))
+            self.file.path.setText(str(chosen.with_name(f"{t(FILE_STEM)}_{name_part(who)}.pdf")))
 
     @property
     def class_name(self) -> str | None:

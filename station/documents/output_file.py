@@ -3,6 +3,7 @@ names it, and a file cut short (disk full) is removed, so nobody prints half a c
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from station.errors import StationError
@@ -12,6 +13,14 @@ from station.paths import NOT_A_FOLDER
 WRITE_FAILED = Text("无法写入 {out}：{reason}。请换一个文件名或位置再试。",
                     "Cannot write {out}: {reason}. Choose another file name or place and try again.")
 IS_A_FOLDER = Text("这是一个文件夹，请给出文件名", "it is a folder; give a file name")
+# What no file name may hold on Windows ("/" nowhere): a class named 2021级/软件1班 or 计科2101? in a suggested name
+# made a folder of its own, or a name Windows refuses.
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def name_part(text: str) -> str:
+    """`text` (a class, a student) as part of a file name on any OS: what Windows refuses in a name becomes _."""
+    return _NOT_IN_NAMES.sub("_", text)
 
 
 def write_output_file(out: Path, data: bytes) -> None:
