@@ -19,6 +19,7 @@ from station.storage.captures import CaptureStore
 from station.context import Station
 from station.adapters.demo import DEMO_FRAMES, DemoServer, demo_home, import_demo_references, prepare_demo
 from station.errors import StationError
+from station.face.native_paths import check_mediapipe_folder
 from station.i18n import Text
 from station.identify.idcard_ocr import CardOcr
 from station.identify.idcard_reader import ChipReader
@@ -53,6 +54,7 @@ class Opened:
 
 
 def open_station(args: argparse.Namespace) -> Opened:
+    check_mediapipe_folder()  # said before the window, not as program errors from every thread that checks a face
     station = Station.open(demo_home(args.home), args.lang) if args.demo else Station.from_args(args)
     try:
         station.claim()
