@@ -25,10 +25,11 @@ class CameraInfo:
     name: str
 
 
-def list_cameras(probe: int = PROBE_INDICES) -> list[CameraInfo]:
+def list_cameras(probe: int = PROBE_INDICES, in_use: int | None = None) -> list[CameraInfo]:
+    """`in_use`: the index of the camera the station has open, if any."""
     if sys.platform.startswith("linux") and SYSFS.is_dir():
         return linux_cameras(SYSFS)
-    return probed_cameras(probe)
+    return probed_cameras(probe, in_use)
 
 
 def linux_cameras(sysfs: Path) -> list[CameraInfo]:
@@ -44,9 +45,15 @@ def linux_cameras(sysfs: Path) -> list[CameraInfo]:
     return sorted(found, key=lambda c: c.index)
 
 
-def probed_cameras(count: int) -> list[CameraInfo]:
+def probed_cameras(count: int, in_use: int | None = None) -> list[CameraInfo]:
+    """The indices that open, and the camera in use without a probe: DirectShow sets a device up once per process
+    (OpenCV's videoInput refuses a second set-up of a device "currently being used"), so probing it failed and the
+    camera dialog said no camera was found while its picture was live."""
     found = []
     for index in range(count):
+        if index == in_use:
+            found.append(CameraInfo(index, f"Camera {index}"))
+            continue
         cap = cv2.VideoCapture(index, default_api())
         try:
             if cap.isOpened():
