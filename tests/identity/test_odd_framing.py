@@ -78,3 +78,19 @@ def test_verify_finds_a_close_up_a_turned_photo_and_a_small_face(faces_dir: Path
 
     lines = json_lines(run)
     assert run.returncode == 0 and [line.get("same") for line in lines] == [True, True, True], lines
+
+
+def test_blank_images_as_thin_as_yunet_s_stride_have_no_face(tmp_path: Path) -> None:
+    """YuNet gives such an image, now and then, boxes of infinite or random size scoring 1.0: verify compared
+    their "faces" (a score of 0.16 for a grey 1x5000 strip)."""
+    pairs = []
+    for thin in (1, 2, 3, 8, 16, 32):
+        for long in (300, 5000):
+            for shape in ((thin, long), (long, thin)):
+                image = tmp_path / f"{shape[0]}x{shape[1]}.png"
+                cv2.imwrite(str(image), np.full((*shape, 3), 128, np.uint8))
+                pairs.append(f"{image},{image}\n")
+    (tmp_path / "pairs.csv").write_text("a,b\n" + "".join(pairs))
+    result = run_cli("verify", "--pairs", str(tmp_path / "pairs.csv"), "--json")
+    assert result.returncode == 0
+    assert {line.get("error") for line in json_lines(result)} == {"a: no_face: no face found in the image"}
