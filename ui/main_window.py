@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)
         self.next_label = QLabel()
+        self.next_label.setWordWrap(True)  # 名单是空的… names the menu to use: on two lines beside F3, never cut
         self.absent_button = QPushButton(t(ABSENT))
         self.undo_absent_button = QPushButton(t(UNDO_ABSENT))
         self.undo_absent_button.hide()
