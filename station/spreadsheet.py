@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from station.documents.output_file import IN_USE
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import write_atomic
@@ -45,6 +46,8 @@ def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
     data = _csv(sheets[0]) if path.suffix.lower() == ".csv" else _xlsx(sheets)
     try:
         write_atomic(path, data)
+    except PermissionError as exc:  # Windows: the workbook is open in Excel or WPS (write_atomic waited 1.6 s)
+        raise StationError(CANNOT_WRITE.format(path=path, reason=IN_USE)) from exc
     except OSError as exc:
         raise StationError(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
-from station.paths import NOT_A_FOLDER
+from station.paths import NOT_A_FOLDER, is_dir
 
 WRITE_FAILED = Text("无法写入 {out}：{reason}。请换一个文件名或位置再试。",
                     "Cannot write {out}: {reason}. Choose another file name or place and try again.")
 IS_A_FOLDER = Text("这是一个文件夹，请给出文件名", "it is a folder; give a file name")
+IN_USE = Text("它正被其他程序打开（如 Excel、WPS 或 PDF 阅读器）或不允许写入，请先关闭它",
+              "it is open in another program (Excel, WPS, a PDF reader) or may not be written; close it first")
 # What no file name may hold on Windows ("/" nowhere): a class named 2021级/软件1班 or 计科2101? in a suggested name
 # made a folder of its own, or a name Windows refuses.
 _NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
@@ -31,6 +33,8 @@ def write_output_file(out: Path, data: bytes) -> None:
         raise StationError(WRITE_FAILED.format(out=out, reason=IS_A_FOLDER)) from exc
     except FileExistsError as exc:  # mkdir met a file where a folder of the path should be
         raise StationError(WRITE_FAILED.format(out=out, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
+    except PermissionError as exc:  # Windows: yesterday's report still open in Excel; a folder is refused so there too
+        raise StationError(WRITE_FAILED.format(out=out, reason=IS_A_FOLDER if is_dir(out) else IN_USE)) from exc
     except OSError as exc:  # no such drive, no permission, disk full
         reason = str(exc.strerror or exc)
         raise StationError(WRITE_FAILED.format(out=out, reason=Text(reason, reason))) from exc
