@@ -13,6 +13,7 @@ from typing import Protocol
 import serial
 import sqlite_utils
 from serial.tools import list_ports
+from serial.tools.list_ports_common import ListPortInfo
 
 from station.errors import StationError
 from station.i18n import Text
@@ -61,6 +62,12 @@ class CardPoller(Protocol):
     def close(self) -> None: ...
 
 
+def wired_ports(found: Iterable[ListPortInfo]) -> list[str]:
+    """The serial ports a reader can be on: not Windows' serial links to paired Bluetooth devices (hardware ids
+    BTHENUM\\...), whose opening waits for the phone or headset for seconds to half a minute each (pyserial #451)."""
+    return sorted(info.device for info in found if not (info.hwid or "").upper().startswith("BTHENUM"))
+
+
 class ChipReader:
     """One open reader. `poll()` reads the card on it, or None when there is none."""
 
@@ -76,7 +83,7 @@ class ChipReader:
     def find(cls, ports: Iterable[str] | None = None, timeout_s: float = 0.5) -> "ChipReader":
         """The first serial port (of `ports`, default every one the OS lists) whose device answers the SAM-id command."""
         if ports is None:
-            ports = sorted(info.device for info in list_ports.comports())
+            ports = wired_ports(list_ports.comports())
         for port in ports:
             try:
                 reader = cls(port, timeout_s)
