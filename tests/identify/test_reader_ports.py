@@ -17,7 +17,7 @@ def _port(device: str, hwid: str) -> ListPortInfo:
 
 def test_bluetooth_links_are_not_asked_for_a_reader() -> None:
     listed = [
-        _port("COM3", r"BTHENUM\{00001101-0000-1000-8000-00805F9B34FB}_LOCALMFG&0002\7&1C2E2D3F&0&000000000000_00000000"),
+        _port("COM3", r"BTHENUM\{00001101-0000-1000-8000-00805F9B34FB}_LOCALMFG&0002\7&1C2E2D3F&0&000000000000_0"),
         _port("COM4", r"BTHENUM\{00001101-0000-1000-8000-00805F9B34FB}_VID&0001004C_PID&7205\7&1C2E2D3F&0&4C_C0000000"),
         _port("COM7", "USB VID:PID=1A86:7523 SER= LOCATION=1-2"),  # a CH340 USB-serial reader
         _port("COM1", r"ACPI\PNP0501\1"),
