@@ -53,6 +53,16 @@ def as_bgr(image: np.ndarray) -> np.ndarray:
     return image
 
 
+def shrunk(image: np.ndarray, factor: float) -> np.ndarray:
+    """The image scaled by `factor` < 1 (pixel areas averaged), as cv2.resize's fx/fy gives it, but never to nothing:
+    a side that would round to 0 px (a strip a few pixels thin, shrunk) keeps 1 px, where OpenCV raises."""
+    height, width = image.shape[:2]
+    if round(height * factor) >= 1 and round(width * factor) >= 1:
+        return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, (max(1, round(width * factor)), max(1, round(height * factor))),
+                      interpolation=cv2.INTER_AREA)
+
+
 def read_image(path: str | os.PathLike[str]) -> np.ndarray | None:
     """8-bit BGR image with its EXIF orientation applied, or None when missing or not an image.
 

@@ -78,3 +78,14 @@ def test_a_mac_s_metadata_files_in_a_folder_are_passed_over(home: Path, tmp_path
     lines = json_lines(run_cli("check", str(folder), "--json", home=home))
 
     assert [line["path"] for line in lines] == [str(folder / "IMG_0001.jpg")] and "error" not in lines[0]
+
+
+def test_a_strip_a_pixel_or_a_few_thin_is_checked_as_showing_nobody(home: Path, tmp_path: Path) -> None:
+    """Shrunk for the analysis (8000 px long) or the backdrop's scene (320 px wide), a side rounded to 0 px and
+    OpenCV refused it: the line was 'analysis failed: OpenCV(4.11.0) ... !dsize.empty()'."""
+    strips = []
+    for height, width in ((1, 1000), (10, 8000), (8000, 10)):
+        strips.append(tmp_path / f"{width}x{height}.png")
+        cv2.imwrite(str(strips[-1]), np.full((height, width, 3), 128, np.uint8))
+    lines = json_lines(run_cli("check", *map(str, strips), "--json", home=home))
+    assert [line.get("verdict") for line in lines] == ["no_face"] * 3, lines

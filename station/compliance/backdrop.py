@@ -18,6 +18,7 @@ from station.compliance.results import Finding
 from station.compliance.scoring import beyond
 from station.face.landmarks import Face
 from station.face.segmentation import PersonSegmenter
+from station.image_io import shrunk
 
 SCENE_WIDTH = 320
 BACKDROP_BELOW = 0.2  # person probability under which a pixel is backdrop
@@ -48,7 +49,7 @@ class Scene:
     def of(cls, bgr: np.ndarray, segmenter: PersonSegmenter, backdrop: np.ndarray | None = None) -> "Scene":
         """`backdrop`: an earlier frame's backdrop mask to use instead of segmenting this one (live preview)."""
         scale = min(1.0, SCENE_WIDTH / bgr.shape[1])
-        small = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
+        small = shrunk(bgr, scale) if scale < 1 else bgr
         if backdrop is None or backdrop.shape != small.shape[:2]:
             backdrop = (segmenter.mask(small) < BACKDROP_BELOW).astype(np.uint8)
             backdrop = cv2.erode(backdrop, np.ones((5, 5), np.uint8)).astype(bool)

@@ -19,13 +19,12 @@ import pathlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-import cv2
 import numpy as np
 
 from station.chsi.crop import CropPlanner
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
-from station.image_io import as_bgr
+from station.image_io import as_bgr, shrunk
 from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
 from station.compliance import backdrop, codes, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
@@ -122,7 +121,7 @@ class ComplianceEngine:
         bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
         factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
         if factor < 1.0:  # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
-            bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            bgr = shrunk(bgr, factor)
         meshes = self._mesher.detect(bgr)
         detections = self._detector.detect(bgr)
         if not meshes and detections and not self.video:  # too small for the mesh's own detector
