@@ -41,7 +41,9 @@ class OutputFileRow(QWidget):
         layout.addWidget(browse)
 
     def chosen(self) -> Path | None:
-        text = self.path.text().strip()
+        """The path in the field; a path pasted from Explorer's 复制为路径 / 复制文件地址 (Copy as path) comes in double
+        quotes, which no Windows file name may hold."""
+        text = self.path.text().strip().strip('"').strip()
         return Path(text).expanduser() if text else None
 
     def set_suffix(self, suffix: str) -> None:
