@@ -209,5 +209,17 @@ def test_an_empty_path_from_an_unset_variable_is_refused_not_taken_for_the_curre
         refused = subprocess.run([str(SCRIPT), *command, "--home", str(home)], cwd=tmp_path, env=env,
                                  capture_output=True, timeout=60)
         said = refused.stderr.decode("utf-8")
-        assert refused.returncode == 2 and refused.stdout == b"", said
+        assert refused.returncode == 2 and [set(line) for line in json_lines(refused)] in ([], [{"error", "message"}])
         assert "文件或文件夹参数是空的" in said and "Traceback" not in said
+
+
+def test_with_json_an_argument_argparse_refuses_is_said_on_stdout_too(home: Path, tmp_path: Path) -> None:
+    """A script reading --json output gets the reason as one JSON object (as for a file it cannot read), not an
+    empty stdout; the usage and the error stay on stderr, exit 2."""
+    image = _black_png(tmp_path / "a.png")
+    for command in (["verify", str(image), str(image), "--workers", "0"], ["check", str(image), "--bogus"],
+                    ["roster", "import"]):
+        refused = run_cli(*command, "--json", home=home)
+        assert refused.returncode == 2 and b"usage:" in refused.stderr and b"Traceback" not in refused.stderr
+        (line,) = json_lines(refused)
+        assert line["error"] == "failed" and line["message"] in refused.stderr.decode("utf-8")

@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from station.i18n import LANGS, Text, real_text
 
@@ -89,6 +90,22 @@ def _has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+class _Refused(Exception):
+    """An argument argparse refuses, raised to parse_args (which says it) instead of ending the program there."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, every sub-command's too (add_subparsers makes them of the same class)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _Refused(self, message)
+
+
 def _common_options() -> argparse.ArgumentParser:
     # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it.
     # The actions are shared with every sub-parser: never set_defaults() on them (parse_args fills them).
@@ -144,7 +161,7 @@ def _modules_for(argv: list[str]) -> list[str]:
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     common = _common_options()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="photo-station",
         description="毕业生图像采集工作站：不带命令时打开工作站窗口。 / Graduation photo capture station: "
         "without a command it opens the station window.",
@@ -179,7 +196,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parsed arguments with --home and --lang always present (None when not given). Text that is not a file name
     (an operator, a reason, a class) typed in a console whose bytes are not UTF-8 reaches Python as lone
     surrogates, which SQLite and every file write refuse: it gets U+FFFD in their place."""
-    args = build_parser(argv).parse_args(argv)
+    try:
+        args = build_parser(argv).parse_args(argv)
+    except _Refused as refused:  # as argparse says it (usage, then the error: exit 2), and with --json on stdout too
+        if "--json" in (sys.argv[1:] if argv is None else argv):
+            from station.adapters.cli.output import print_json
+
+            print_json({"error": "failed", "message": refused.message})
+        refused.parser.print_usage(sys.stderr)
+        refused.parser.exit(2, f"{refused.parser.prog}: error: {refused.message}\n")
     for name in ("home", "lang"):
         if not hasattr(args, name):
             setattr(args, name, None)
