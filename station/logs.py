@@ -8,10 +8,38 @@ few megabytes.
 from __future__ import annotations
 
 import logging
+import os
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class StationLogHandler(RotatingFileHandler):
+    """Rotation that waits while the log is held open elsewhere.
+
+    Windows cannot rename a file another program holds open (a log viewer following it, an antivirus scan). The
+    standard rotation had already moved every backup one place down, deleting the oldest, when renaming the log
+    itself failed; it then tried again at every record, each lost with a "Logging error": a few records emptied
+    the backups and the rest of the day went unlogged. Here the log is first tried alone: held, it keeps growing
+    and rotates at a later record once it is let go.
+    """
+
+    def doRollover(self) -> None:
+        if self.stream:
+            self.stream.close()
+            self.stream = None
+        trial = self.baseFilename + ".rotating"
+        try:
+            os.rename(self.baseFilename, trial)
+        except FileNotFoundError:
+            pass  # nothing to move aside: the standard rotation does the rest
+        except PermissionError:
+            self.stream = self._open()
+            return
+        else:
+            os.rename(trial, self.baseFilename)
+        super().doRollover()
 
 
 def log_file(home: Path) -> Path:
@@ -30,7 +58,7 @@ def log_to_file(home: Path, level: int = logging.INFO) -> Path:
         return path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        handler = StationLogHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except OSError as exc:
         logging.getLogger(__name__).warning("no log file %s: %s", path, exc)
         return path

@@ -18,20 +18,22 @@ from station.storage.atomic import write_atomic
 
 
 class WindowsHandles:
-    """The files held open elsewhere, and os.replace as Windows does it while they are."""
+    """The files held open elsewhere, and os.replace and os.rename as Windows does them while they are: a held file
+    can be neither moved nor replaced."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.held: dict[str, object] = {}
         self.refused = 0
-        real_replace = os.replace
+        for name in ("replace", "rename"):
+            monkeypatch.setattr(os, name, self._refusing(getattr(os, name)))
 
-        def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
-            if os.fspath(target) in self.held:
+    def _refusing(self, move):  # noqa: ANN001, ANN202
+        def windows_move(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+            if {os.fspath(source), os.fspath(target)} & set(self.held):
                 self.refused += 1
                 raise PermissionError(13, "Access is denied", os.fspath(source), None, os.fspath(target))
-            real_replace(source, target)
-
-        monkeypatch.setattr(os, "replace", replace)
+            move(source, target)
+        return windows_move
 
     def hold(self, path: Path, seconds: float | None) -> None:
         self.held[os.fspath(path)] = path.open("rb")
