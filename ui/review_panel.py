@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from station.capture.identity_check import beside, worst_level
+from station.capture.identity_check import beside, needs_reason, worst_level
 from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
@@ -21,6 +21,10 @@ from ui.theme import say
 
 ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it you, upright and sharp?")
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
+# another person's face: Enter asks for a reason first, so the button is not a plain green go beside the red verdict
+ASKS_REASON = Text("不是同一人：保存前会要求填写原因", "Not the same person: a reason is asked before saving")
+ACCEPT_STYLE = "font-size: 20px; background: #1b8a3a; color: white; border-radius: 6px"  # solid, as the shutter
+ACCEPT_ASKING_STYLE = ACCEPT_STYLE.replace("#1b8a3a", "#ef6c00")  # the orange of 已拍过：重拍… (F2)
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
 # worded to fit NOTES_SHOWN lines at 1280x680 with a question (the walk found the third note cut mid-line)
@@ -83,7 +87,7 @@ class ReviewPanel(QWidget):
         for button in (self.accept_button, self.retake_button):
             button.setMinimumHeight(56)
             button.setFocusPolicy(Qt.NoFocus)  # Enter/Esc are handled by the window, never by a focused button
-        self.accept_button.setStyleSheet("font-size: 20px; background: #1b8a3a; color: white")
+        self.accept_button.setStyleSheet(ACCEPT_STYLE)
         self.retake_button.setStyleSheet("font-size: 20px")
         self.accept_button.clicked.connect(self.accepted)
         self.retake_button.clicked.connect(self.retake)
@@ -116,6 +120,9 @@ class ReviewPanel(QWidget):
         self.notes.setVisible(bool(notes))
         self._fit_notes()
         self._show_identity(shot)
+        asking = needs_reason(shot.identity)
+        self.accept_button.setStyleSheet(ACCEPT_ASKING_STYLE if asking else ACCEPT_STYLE)
+        self.accept_button.setToolTip(t(ASKS_REASON) if asking else "")
         # the photos the new face was compared with, read at the press (a retake's previous photo among them)
         compared = beside(shot.identity)
         for index, (caption, view) in enumerate(self.beside):
