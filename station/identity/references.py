@@ -14,6 +14,7 @@ import lzma
 import os
 import re
 import threading
+import unicodedata
 import uuid
 import zipfile
 import zlib
@@ -216,8 +217,17 @@ def match_student(db: sqlite_utils.Database, name: str, photo_names: dict[str, s
     listed = (photo_names or {}).get(base) or (photo_names or {}).get(Path(base).stem)
     if listed:
         return [listed] if store.get_student(db, listed) else []
-    stem = Path(name).stem.strip()
+    stem = _stem(name)
     return sorted(_numbered(db, stem) or _numbered_and_named(db, stem))
+
+
+def _stem(name: str) -> str:
+    """The file's name without its suffixes: Windows hides them, so 2021001.jpg renamed to what it shows becomes
+    2021001.jpg.jpg; and digits typed full-width (a Chinese input method's ２０２１００１) read as digits."""
+    stem = unicodedata.normalize("NFKC", Path(name).name)
+    while Path(stem).suffix.lower() in IMAGE_SUFFIXES:
+        stem = Path(stem).stem
+    return stem.strip()
 
 
 def _numbered(db: sqlite_utils.Database, number: str) -> set[str]:

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from station.identity.embedder import FaceEmbedder
-from station.identity.references import import_reference_photos, source_entries
+from station.identity.references import import_reference_photos, match_student, source_entries
 from station.storage.station_key import unlock_station_key
 from tests.identity.faces import photos_of
 from tests.roster_kit import linked_station_with_roster
@@ -136,3 +136,10 @@ def test_folders_in_a_zip_written_with_backslashes_are_folders(tmp_path: Path) -
         out.writestr(_WindowsName("照片\\李誠 2021002.jpg"), b"photo")  # 誠 in GBK ends in the byte of "\\"
 
     assert [name for name, _ in source_entries(archive)] == ["照片/李誠 2021002.jpg", "计科2101/2021001_林晓雯.jpg"]
+
+
+def test_a_name_windows_gave_a_second_suffix_or_typed_in_full_width_digits_finds_its_student(station) -> None:
+    """Windows hides .jpg: a photo renamed to the name it shows is 2021001.jpg.jpg; a Chinese input method types
+    ２０２１００２. A number beside another name still matches nobody."""
+    names = ("2021001.jpg.jpg", "２０２１００２.JPG", "2021003_王芳.png.jpg", "2021003_李强.jpg.jpg")
+    assert [match_student(station.db, name) for name in names] == [["2021001"], ["2021002"], ["2021003"], []]
