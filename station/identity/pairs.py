@@ -19,12 +19,14 @@ from station.identity.embedder import FaceEmbedder, FaceEmbedding
 from station.identity.files import Unusable, embed_file
 from station.identity.verify import Verdict, compare
 from station.paths import exists, is_file
-from station.roster.table import decode_text
+from station.roster.table import decode_text, is_workbook
 
 UNREADABLE_PAIRS = Text("无法读取比对清单 {path}：{reason}", "cannot read the pairs file {path}: {reason}")
 NO_COLUMNS = Text("比对清单需要 a 和 b 两列：第一行为表头 a,b，或不要表头，每行前两列即两张照片的路径",
                   "the pairs file needs columns a and b: a header row a,b, or no header and two image paths a row")
 DELIMITERS = ",\t;"  # Excel saves CSV with commas, or semicolons where the comma is the decimal mark; "text" is tabs
+WORKBOOK = Text("比对清单 {path} 是 Excel 工作簿：请在 Excel 或 WPS 中另存为 CSV（逗号分隔）后再用",
+                "the pairs file {path} is an Excel workbook: save it as CSV (comma delimited) in Excel or WPS and use that")
 NO_PATH = Text("这一行没有给出路径", "this row gives no path")
 
 Pair = tuple[str, Path | None, str, Path | None]  # a as written, a's path, b as written, b's path
@@ -49,6 +51,8 @@ def read_pairs(path: Path) -> list[Pair]:
         raw = path.read_bytes()
     except OSError as exc:
         raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc.strerror or exc)) from exc
+    if is_workbook(raw):
+        raise StationError(WORKBOOK.format(path=path))
     text = decode_text(raw)  # UTF-8, GBK or Excel's UTF-16 "Unicode text", as rosters are read
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)

@@ -61,6 +61,11 @@ _ZEROS = re.compile(r"0{2,}")  # a number format of zeros only: the digits Excel
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
+def is_workbook(data: bytes) -> bool:
+    """An Excel workbook's bytes (.xlsx, .xls, a password-protected .xlsx), whatever the file is named."""
+    return data.startswith((_OLE2_SIGNATURE, _ZIP_SIGNATURE))
+
+
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of a workbook, or the single table of a CSV/TSV file."""
     if is_dir(path):

@@ -92,3 +92,18 @@ def test_a_pairs_file_the_csv_reader_refuses_is_unreadable_not_a_traceback(tmp_p
     assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
     (line,) = json_lines(result)
     assert line["error"] == "unreadable_pairs" and "field limit" in line["message"]
+
+
+def test_a_pairs_file_kept_as_an_excel_workbook_is_asked_for_as_csv(tmp_path: Path) -> None:
+    """Not 'unknown text encoding': what to do about it, whatever the workbook is named."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    book.active.append(["x.jpg", "y.jpg"])
+    for name in ("pairs.xlsx", "pairs.csv"):
+        book.save(tmp_path / name)
+        result = run_cli("verify", "--pairs", str(tmp_path / name), "--json", "--lang", "en")
+        assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
+        (line,) = json_lines(result)
+        assert line["error"] == "unreadable_pairs" and "Excel workbook: save it as CSV" in line["message"]
