@@ -213,7 +213,7 @@ _SEPARATORS = re.compile(r"[\s_\-.,，、()（）\[\]【】]+")
 def match_student(db: sqlite_utils.Database, name: str, photo_names: dict[str, str] | None = None) -> list[str]:
     """Student numbers the file belongs to: named in the roster's 照片 column, else whose student number or
     ID number (ignoring x/X) is the file's name, or is in it beside the student's name."""
-    base = Path(name).name.lower()
+    base = cell_text(Path(name).name).lower()  # as the 照片 cells are read: 林晓雯（一班）.jpg is 林晓雯(一班).jpg there
     listed = (photo_names or {}).get(base) or (photo_names or {}).get(Path(base).stem)
     if listed:
         return [listed] if store.get_student(db, listed) else []

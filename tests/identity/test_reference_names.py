@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from station.identity.embedder import FaceEmbedder
-from station.identity.references import import_reference_photos, match_student, source_entries
+from station.identity.references import import_reference_photos, match_student, photo_column, source_entries
 from station.storage.station_key import unlock_station_key
 from tests.identity.faces import photos_of
 from tests.roster_kit import linked_station_with_roster
@@ -143,3 +143,12 @@ def test_a_name_windows_gave_a_second_suffix_or_typed_in_full_width_digits_finds
     ２０２１００２. A number beside another name still matches nobody."""
     names = ("2021001.jpg.jpg", "２０２１００２.JPG", "2021003_王芳.png.jpg", "2021003_李强.jpg.jpg")
     assert [match_student(station.db, name) for name in names] == [["2021001"], ["2021002"], ["2021003"], []]
+
+
+def test_a_photo_column_naming_files_with_full_width_brackets_or_spaces_finds_them(tmp_path: Path, station) -> None:
+    """The roster's cells are read NFKC-normalised (（一班） as (一班)); the files' own names must be compared alike."""
+    roster = tmp_path / "照片名单.csv"
+    roster.write_bytes("学号,照片\n2021001,林晓雯（一班）.jpg\n2021002,陈浩然　照片.JPG\n2021003,ＷＦ.jpg\n".encode("gbk"))
+    names = photo_column(roster)
+    found = [match_student(station.db, name, names) for name in ("照片/林晓雯（一班）.jpg", "陈浩然　照片.jpg", "ＷＦ.jpg")]
+    assert found == [["2021001"], ["2021002"], ["2021003"]]
