@@ -234,3 +234,15 @@ def test_output_redirected_to_a_full_disk_is_said_with_exit_3(home: Path) -> Non
         said = result.stderr.decode()
         assert result.returncode == 3 and "磁盘空间不足" in said, said
         assert "Traceback" not in said and "Exception ignored" not in said, said
+
+
+def test_a_wildcard_the_console_left_unexpanded_checks_what_it_matches(home: Path, tmp_path: Path) -> None:
+    """Windows' cmd and PowerShell hand `check photos\\*.jpg` over as written: it stands for the photos it
+    matches (in order), and a pattern matching nothing is one line saying so, as a missing file is."""
+    folder = tmp_path / "照片 2024"
+    folder.mkdir()
+    for name in ("b.jpg", "a.jpg", "c.png"):
+        Image.new("RGB", (64, 64)).save(folder / name)
+    lines = json_lines(run_cli("check", str(folder / "*.jpg"), str(folder / "none*.jpg"), "--json", home=home))
+    assert [(Path(line["path"]).name, line.get("error")) for line in lines] == [
+        ("a.jpg", None), ("b.jpg", None), ("none*.jpg", "no such file or folder")]

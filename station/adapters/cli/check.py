@@ -15,6 +15,7 @@ the run completes.
 from __future__ import annotations
 
 import argparse
+import glob
 import logging
 import os
 import threading
@@ -144,14 +145,17 @@ def calibrate(image_path: Path, out: Path, lang: str | None) -> None:
 
 def image_paths(given: list[Path]) -> Iterator[Path]:
     """Files as given (whatever their suffix), folders expanded to their images, sorted; a folder without images
-    stays itself, so the output says so instead of skipping it in silence."""
-    for path in given:
-        if is_dir(path):
-            found = sorted(p for p in path.rglob("*")
-                           if p.suffix.lower() in FOLDER_SUFFIXES and not mac_metadata(p) and is_file(p))
-            yield from found or [path]
-        else:
-            yield path
+    stays itself, so the output says so instead of skipping it in silence. A pattern no file is named (photos\\*.jpg:
+    Windows' console leaves it to the program) stands for what it matches, or for itself when nothing does."""
+    for pattern in given:
+        matches = [] if exists(pattern) else sorted(map(Path, glob.glob(str(pattern))))
+        for path in matches or [pattern]:
+            if is_dir(path):
+                found = sorted(p for p in path.rglob("*")
+                               if p.suffix.lower() in FOLDER_SUFFIXES and not mac_metadata(p) and is_file(p))
+                yield from found or [path]
+            else:
+                yield path
 
 
 def check_one(engine: ComplianceEngine, path: Path, upright: UprightFinder | None = None) -> Outcome:
