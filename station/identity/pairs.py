@@ -57,7 +57,8 @@ def read_pairs(path: Path) -> list[Pair]:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)
     try:
-        rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(cell.strip() for cell in row)]
+        rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # \r\n, \n or a Mac's \r
+                if any(cell.strip() for cell in row)]
     except csv.Error as exc:  # a cell over the csv module's 128 KB limit: not a list of paths
         raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc)) from exc
     header = [cell.strip().lower() for cell in rows[0]] if rows else []

@@ -107,3 +107,10 @@ def test_a_pairs_file_kept_as_an_excel_workbook_is_asked_for_as_csv(tmp_path: Pa
         assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
         (line,) = json_lines(result)
         assert line["error"] == "unreadable_pairs" and "Excel workbook: save it as CSV" in line["message"]
+
+
+def test_a_pairs_file_with_a_mac_s_line_ends_is_read(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: the csv module refused the whole file."""
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("a,b\rx 1.jpg,照.jpg\ry.jpg,z.jpg\r".encode("utf-8"))
+    assert [(a, b) for a, _, b, _ in read_pairs(pairs)] == [("x 1.jpg", "照.jpg"), ("y.jpg", "z.jpg")]
