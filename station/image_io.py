@@ -125,13 +125,16 @@ def _is_empty(path: str | os.PathLike[str]) -> bool:
 
 
 def _is_heif(path: str | os.PathLike[str]) -> bool:
-    """An ISO media file of a HEIF brand: bytes 4-8 'ftyp', 8-12 the brand."""
     try:
         with open(path, "rb") as file:
-            head = file.read(12)
+            return is_heif(file.read(12))
     except OSError:
         return False
-    return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
+
+
+def is_heif(data: bytes) -> bool:
+    """An ISO media file of a HEIF brand (an iPhone's photo): bytes 4-8 'ftyp', 8-12 the brand."""
+    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
 
 
 def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:

@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 
 from station.identity.embedder import FaceEmbedder
-from station.identity.references import import_reference_photos, match_student, photo_column, source_entries
+from station.identity.references import (checked_entries, import_reference_photos, match_student, photo_column,
+                                         source_entries)
 from station.storage.station_key import unlock_station_key
 from tests.identity.faces import photos_of
 from tests.roster_kit import linked_station_with_roster
@@ -152,3 +153,18 @@ def test_a_photo_column_naming_files_with_full_width_brackets_or_spaces_finds_th
     names = photo_column(roster)
     found = [match_student(station.db, name, names) for name in ("照片/林晓雯（一班）.jpg", "陈浩然　照片.jpg", "ＷＦ.jpg")]
     assert found == [["2021001"], ["2021002"], ["2021003"]]
+
+
+def test_an_iphone_s_heic_photo_is_refused_saying_what_to_do_not_passed_over(tmp_path: Path, station,
+                                                                             embedder: FaceEmbedder) -> None:
+    """A folder of phone photos with one HEIC: that student was left without a reference photo and no word."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "2021001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64))
+    Image.new("RGB", (64, 64)).save(folder / "2021002.jpg")
+
+    outcomes = list(checked_entries(station.db, source_entries(folder), embedder))
+
+    assert [(o.file, o.student_no, o.code) for o in outcomes] == [("2021001.HEIC", "2021001", "unreadable"),
+                                                                  ("2021002.jpg", "2021002", "no_face")]
+    assert "export the photo as JPEG" in outcomes[0].reason.en
