@@ -117,7 +117,7 @@ class CheckBoard(QWidget):
             else:
                 mark, level = PASSED
             chip.show_result(f"{mark} {t(CHIP_TITLES[check])}", level)
-        if analysis is None:
+        if analysis is None or analysis.settling:  # a new face's checks say nothing yet, not even ✓
             say(self.problems, "", "bad")
             say(self.questions, "", "warn")
             return

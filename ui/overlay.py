@@ -103,11 +103,12 @@ def _fits(font: QFont, size: int, problems: list[str], area: QRectF, wrap: bool)
 
 def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None:
     """`target`: where the frame is drawn on the widget."""
-    passed = result.analysis.verdict == "pass"
-    colour = (LOOK if result.analysis.questions else QColor(OK)) if passed else QColor(BAD)
     painter.setRenderHint(QPainter.Antialiasing)
-    painter.setPen(QPen(colour, 6))
-    painter.drawRect(target.adjusted(3, 3, -3, -3))
+    if not result.analysis.settling:  # a new face's first analyses: no colour said yet
+        passed = result.analysis.verdict == "pass"
+        colour = (LOOK if result.analysis.questions else QColor(OK)) if passed else QColor(BAD)
+        painter.setPen(QPen(colour, 6))
+        painter.drawRect(target.adjusted(3, 3, -3, -3))
     scale = target.width() / result.image_size[0]
     corners = crop_corners(result)
     crop = None

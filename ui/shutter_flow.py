@@ -127,8 +127,9 @@ class ShutterFlow:
 
     def picture_seen(self, shown: LiveResult | None) -> None:
         """The findings on screen changed: a closed override box's line goes once something else was said, or once
-        the picture no longer fails what it named (fixed, or another picture)."""
-        if self._refusal is None or self.refused is not None or shown is None:
+        the picture no longer fails what it named (fixed, or another picture); a picture still settling says
+        neither."""
+        if self._refusal is None or self.refused is not None or shown is None or shown.analysis.settling:
             return
         said, refused = self._refusal
         if self.message.text() != said:  # something else was said since

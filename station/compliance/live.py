@@ -21,17 +21,24 @@ ComplianceEngine.analyze, which measures everything afresh.
 What the preview shows is held steady: a check's level (pass, look, fail) changes only once the new level has come
 out of HOLD analyses in a row. A score at a threshold otherwise blinks: 王思远's head turn, measured 9.8-10.3° frame
 to frame against the 10° limit, switched the chip between ✓ and ? 22 times in 50 analyses of a still picture with a
-webcam's noise and two pixels of jitter. A new scene or another face starts afresh; the shutter's still is never held.
+webcam's noise and two pixels of jitter. A new scene or another face starts afresh, and says nothing for its first
+HOLD analyses (each check is SETTLING, shown –); then each check shows the level most of them had. The face tracker's
+first mesh of a new view is its worst (a yaw of 12.9° where the next frames measure 9.5-10.3°; on some views no mesh
+at all), and a word said on it, ✗头部姿态 at a compliant student stepping in, stayed for HOLD analyses more. The
+shutter's still is never held.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Generic, Protocol, TypeVar
+
 import numpy as np
 
-from dataclasses import replace
-
 from station.compliance.engine import LEARNED_REUSE_TOLERANCE, ComplianceEngine
-from station.compliance.results import Analysis, CheckResult, Reuse, moved_at_most
+from station.compliance.results import PASS, SETTLING, Analysis, CheckResult, Reuse, moved_at_most
 from station.identify.frames import SeenCode
 
 HOLD = 3  # analyses in a row (a quarter of a second at the live checks' 12 a second)
@@ -40,34 +47,69 @@ HOLD = 3  # analyses in a row (a quarter of a second at the live checks' 12 a se
 AWAY_BEFORE_NEW = 3
 
 
-class SteadyLevels:
-    """Each check's result as last shown, replaced when the check's level changes for HOLD analyses in a row (a
-    result of the same level replaces it at once: its score and message stay current)."""
+class Leveled(Protocol):
+    @property
+    def level(self) -> str: ...
 
-    def __init__(self, hold: int = HOLD) -> None:
+
+R = TypeVar("R", bound=Leveled)
+
+
+class SteadyLevels(Generic[R]):
+    """Each check's result as last shown, replaced when the check's level changes for HOLD analyses in a row (a
+    result of the same level replaces it at once: its score and message stay current).
+
+    `unsettled`: what to show of a check until its first HOLD analyses since a reset are in; it then shows the level
+    most of them had (of tied levels, the latest). None: the first analysis is shown as it is."""
+
+    def __init__(self, hold: int = HOLD, unsettled: Callable[[R], R] | None = None) -> None:
         self.hold = hold
-        self._shown: dict[str, CheckResult] = {}
+        self._unsettled = unsettled
+        self._shown: dict[str, R] = {}
         self._coming: dict[str, tuple[str, int]] = {}  # check -> (a level other than the shown one, analyses in a row)
+        self._first: dict[str, list[R]] = {}  # check -> its results since the reset, while it settles
 
     def reset(self) -> None:
         self._shown.clear()
         self._coming.clear()
+        self._first.clear()
 
-    def steady(self, checks: dict[str, CheckResult]) -> dict[str, CheckResult]:
+    def steady(self, checks: dict[str, R]) -> dict[str, R]:
+        said: dict[str, R] = {}
         for check, result in checks.items():
             shown = self._shown.get(check)
-            if shown is None or shown.level == result.level:
-                self._shown[check] = result
-                self._coming.pop(check, None)
-                continue
-            level, count = self._coming.get(check, (result.level, 0))
-            count = count + 1 if level == result.level else 1
-            if count >= self.hold:
+            if shown is None and self._unsettled is not None:
+                first = self._first.setdefault(check, [])
+                first.append(result)
+                if len(first) < self.hold:
+                    said[check] = self._unsettled(result)
+                    continue
+                self._shown[check] = _most_said(self._first.pop(check))
+            elif shown is None or shown.level == result.level:
                 self._shown[check] = result
                 self._coming.pop(check, None)
             else:
-                self._coming[check] = (result.level, count)
-        return {check: self._shown[check] for check in checks}
+                level, count = self._coming.get(check, (result.level, 0))
+                count = count + 1 if level == result.level else 1
+                if count >= self.hold:
+                    self._shown[check] = result
+                    self._coming.pop(check, None)
+                else:
+                    self._coming[check] = (result.level, count)
+            said[check] = self._shown[check]
+        return said
+
+
+def _most_said(results: list[R]) -> R:
+    """The latest of the results whose level most of them had (of tied levels, the one said latest)."""
+    counts = Counter(result.level for result in results)
+    most = max(counts.values())
+    return next(result for result in reversed(results) if counts[result.level] == most)
+
+
+def settling(result: CheckResult) -> CheckResult:
+    """A check of a new face or view not yet said: it passes and shows –."""
+    return replace(result, level=PASS, state=SETTLING)
 
 
 class LiveAnalyzer:
@@ -81,7 +123,7 @@ class LiveAnalyzer:
         self._turn = 0
         self._mask_age = 0
         self._scene: int | None = None
-        self._levels = SteadyLevels(hold)
+        self._levels: SteadyLevels[CheckResult] = SteadyLevels(hold, settling)
         # the last analysis sees someone (else) come: another scene, a face that jumped as far as another person's,
         # or one after at least AWAY_BEFORE_NEW analyses without a face (counted in _faceless)
         self.someone_new = False

@@ -39,6 +39,8 @@ NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, s
 UNAVAILABLE = "unavailable"  # its model is missing or failed: ok=False, score=1.0
 NOT_FRAMED = "not_framed"  # it looks inside the CHSI photo and none can be framed (face_position says why): passes
 COVERED = "covered"  # it reads the face's light and a phone covers part of the face (code_in_photo blocks): passes
+# live only: a new face or view's first analyses, before the check's level has held (station.compliance.live): passes
+SETTLING = "settling"
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,9 @@ class CheckResult:
 
     @property
     def unmeasured(self) -> bool:
-        """Nothing was looked at: no face, no photo that could be framed, or a phone over the face (a screen shows
-        –, not ✓)."""
-        return self.state in (NO_FACE, NOT_FRAMED, COVERED)
+        """Nothing was looked at (no face, no photo that could be framed, a phone over the face) or nothing is said
+        yet (a new face settling): a screen shows –, not ✓."""
+        return self.state in (NO_FACE, NOT_FRAMED, COVERED, SETTLING)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,12 @@ class Analysis:
         if not isinstance(plan, CropPlan):
             return None
         return plan if self.analysis_scale == 1.0 else plan.for_source_scaled(self.analysis_scale)
+
+    @property
+    def settling(self) -> bool:
+        """A live picture of a new face or view whose checks have not yet held a level: nothing is said of it, not
+        even that it passes."""
+        return any(result.state == SETTLING for result in self.checks.values())
 
     @property
     def verdict(self) -> str:

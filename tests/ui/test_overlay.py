@@ -190,3 +190,36 @@ def test_a_chinese_phrase_too_long_for_its_line_takes_a_smaller_font_rather_than
     for text, rect in zip(placed.texts, placed.lines):
         assert all(metrics.horizontalAdvance(line) <= rect.width() for line in text.split("\n"))
         assert metrics.boundingRect(QRectF(0, 0, rect.width(), 10_000), 0x1000, text).height() <= rect.height() + 0.5
+
+
+def test_a_new_face_settling_gets_no_colour_and_no_word(qtbot, engine) -> None:
+    """For its first analyses a new face or view says nothing (station.compliance.live): neither the live picture's
+    frame nor the side panel shows a colour, a ✓ or 全部通过, only – until its checks have held."""
+    import cv2
+    from PySide6.QtGui import QColor
+
+    from station import ASSETS_DIR
+    from station.compliance.live import settling
+    from ui.check_board import ALL_PASS, UNMEASURED, CheckBoard
+    from ui.i18n import t
+    from ui.overlay import LOOK
+    from ui.theme import BAD, OK
+
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
+    said = engine.analyze(frame)
+    quiet = type(said)(**{**said.__dict__, "checks": {c: settling(r) for c, r in said.checks.items()}})
+    board = CheckBoard()
+    qtbot.addWidget(board)
+    size = (frame.shape[1], frame.shape[0])
+    for analysis, coloured in ((said, True), (quiet, False)):
+        pixels = painted(analysis, size)
+        edge = pixels[4:6, 100:-100]  # the frame's border, drawn 6 px wide around the picture
+        colours = [QColor(OK), QColor(BAD), LOOK]
+        drawn = any(((edge[:, :, 2] == c.red()) & (edge[:, :, 1] == c.green()) & (edge[:, :, 0] == c.blue())).any()
+                    for c in colours)
+        assert drawn == coloured
+        board.show_analysis(analysis)
+        marks = {chip.full_text.split()[0] for chip in board.chips.values()}
+        assert (marks == {UNMEASURED[0]}) == (not coloured)
+        assert bool(board.problems.text()) == coloured  # 林晓雯's smile: 未通过 n 项; settling: not 全部通过 either
+    assert t(ALL_PASS) not in (board.problems.text(), board.questions.text())
