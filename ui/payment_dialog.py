@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from station.capture.session import CaptureSession
 from station.errors import StationError
-from station.fees.amounts import yuan
+from station.fees.amounts import parse_yuan, yuan
 from station.fees.ledger import FeeStatus, Method
 from station.i18n import Text
 from ui.i18n import t
@@ -26,6 +26,9 @@ STUDENT = Text("{name}（{no}）", "{name} ({no})")
 CLASS = Text("{name} 班集体缴费：每名未缴费的学生", "Class {name} paying together: each student not yet paid")
 METHOD = Text("方式（Alt+1–4）", "Method (Alt+1–4)")
 AMOUNT = Text("金额（元）", "Amount (yuan)")
+# a class pays per student: said beside the amount, with the total, so the class's whole sum is not typed as each one's
+AMOUNT_EACH = Text("每人金额（元）", "Amount per student (yuan)")
+TOTAL = Text("{n} 人，合计 {total} 元", "{n} students, {total} yuan in all")
 REASON = Text("原因", "Reason")
 REASON_HINT = Text("免费时必填，如：学校减免", "required if free, e.g. school waiver")
 RECORD = Text("登记（回车）", "Record (Enter)")
@@ -45,12 +48,14 @@ TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and marg
 
 
 class PaymentDialog(QDialog):
-    def __init__(self, heading: Text, price: str, record: Callable[[Method, str, str], None], parent=None) -> None:
+    def __init__(self, heading: Text, price: str, record: Callable[[Method, str, str], None], parent=None,
+                 students: int | None = None) -> None:
         """`heading`: who pays (STUDENT or CLASS); `record(method, amount, reason)`: the session's, raising
-        StationError to refuse."""
+        StationError to refuse; `students`: how many a class payment charges (None: one student's own)."""
         super().__init__(parent)
         self._record = record
         self._price = price
+        self._students = students
         self.setWindowTitle(t(TITLE))
         who = QLabel(t(heading))
         who.setObjectName("title")
@@ -68,13 +73,19 @@ class PaymentDialog(QDialog):
         self.amount = QLineEdit(price)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(t(REASON_HINT))
+        self.total = QLabel()  # a class payment's sum, as typed: n x the amount
+        self.total.setVisible(students is not None)
+        self.amount.textChanged.connect(self._show_total)
+        self._show_total()
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {BAD}")
         self.error.hide()
         form = QFormLayout()
         form.addRow(t(METHOD), row)
-        form.addRow(t(AMOUNT), self.amount)
+        form.addRow(t(AMOUNT if students is None else AMOUNT_EACH), self.amount)
+        if students is not None:
+            form.addRow("", self.total)
         form.addRow(t(REASON), self.reason)
         buttons = QDialogButtonBox()
         ok = buttons.addButton(t(RECORD), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -96,6 +107,16 @@ class PaymentDialog(QDialog):
 
     def choose(self, method: Method) -> None:
         next(b for b in self.methods.buttons() if b.property("method") == method.value).setChecked(True)
+
+    def _show_total(self) -> None:
+        if self._students is None:
+            return
+        try:
+            each = parse_yuan(self.amount.text()) if self.amount.text().strip() else 0
+        except StationError:  # not money (yet): said at 登记, as for one student
+            self.total.setText("")
+            return
+        self.total.setText(t(TOTAL.format(n=self._students, total=yuan(each * self._students))))
 
     def _method_changed(self) -> None:
         free = self.method is Method.FREE  # a free set has no amount: the reason is what is asked
@@ -175,7 +196,8 @@ def pay_for_class_interactively(session: CaptureSession, classes: list[str], tit
     done = []
     dialog = PaymentDialog(CLASS.format(name=class_name), session.desk.fee_price(),
                            lambda method, amount, reason: done.append(
-                               session.desk.record_class_payment(class_name, method, amount, reason)), parent)
+                               session.desk.record_class_payment(class_name, method, amount, reason)), parent,
+                           students=session.desk.unpaid_in_class(class_name))
     if not (dialog.exec() and done):
         return ""
     paid = done[0]

@@ -18,7 +18,9 @@ from station.audit.trail import Action, AuditTrail
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import parse_yuan, yuan
-from station.fees.ledger import ClassPayment, FeeStatus, LedgerEntry, Method, fee_status, pay, pay_class, refund
+from station.fees.ledger import (
+    ClassPayment, FeeStatus, LedgerEntry, Method, fee_status, pay, pay_class, refund, unpaid_in_class,
+)
 from station.fees.settings import load_settings
 from station.i18n import Text
 from station.roster import schedule
@@ -152,6 +154,10 @@ class Desk:
         if student.student_no != for_student:
             raise StationError(PAYER_CHANGED)
         return student.student_no
+
+    def unpaid_in_class(self, class_name: str) -> int:
+        """How many students of the class a class payment would charge (the dialog shows the total before it)."""
+        return unpaid_in_class(self.station.db, class_name)
 
     def record_class_payment(self, class_name: str, method: Method, amount: str, reason: str = "") -> ClassPayment:
         """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""

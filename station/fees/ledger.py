@@ -161,6 +161,12 @@ def paid_students(db: sqlite_utils.Database) -> set[str]:
     return {no for no, kind in rows if kind == PAYMENT}
 
 
+def unpaid_in_class(db: sqlite_utils.Database, class_name: str) -> int:
+    """How many students a class payment would charge now: those of the class not yet paid."""
+    paid = paid_students(db)
+    return sum(1 for s in students_of_class(db, class_name.strip()) if s.student_no not in paid)
+
+
 def payment_required(db: sqlite_utils.Database, student_no: str) -> bool:
     """The school takes payment before the shutter, and this student has not paid."""
     return load_settings(db).pay_before_shutter and not fee_status(db, student_no).paid
