@@ -7,8 +7,10 @@ import argparse
 import gc
 import logging
 import sys
+import time
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from station.capture.session import SessionListener
 from station.adapters.startup import Opened, SignIn, open_station, start_session
@@ -29,7 +31,30 @@ NO_XCB = Text(
     "The station window cannot open: Qt's xcb display plugin is missing a system library ({problem}).\n"
     "Run bash scripts/setup.sh to install the system libraries it needs, then try again.",
 )
+STARTING = Text("正在启动工作站：加载相机和检测模型…", "Starting the station: opening the camera and loading the checks…")
+SHOW_WAIT_S = 0.3
 log = logging.getLogger("station.app")
+
+
+def starting_notice() -> QLabel:
+    """Said on screen while the station loads its models and opens the camera (0.7-2.1 s on the 2-core build machine
+    at load 1-7, more on a slow laptop): the screen stayed empty after the sign-in closed, as if the click was lost."""
+    notice = QLabel(t(STARTING))
+    notice.setWindowFlags(Qt.SplashScreen | Qt.FramelessWindowHint)
+    notice.setAlignment(Qt.AlignCenter)
+    notice.setStyleSheet("font-size: 20px; padding: 24px 36px; background: white; border: 1px solid #9e9e9e")
+    return notice
+
+
+def say_starting(notice: QLabel) -> None:
+    """Shown and drawn now, before the work that holds the event loop: a window system maps a new window only after
+    a round trip (a window manager's too), so events are handled until it is exposed, for at most SHOW_WAIT_S."""
+    notice.show()
+    notice.raise_()
+    deadline = time.monotonic() + SHOW_WAIT_S
+    while time.monotonic() < deadline and not (notice.windowHandle() and notice.windowHandle().isExposed()):
+        QApplication.processEvents(QEventLoop.AllEvents, 20)
+    notice.repaint()
 
 
 def sign_in(opened: Opened, operator: str | None) -> SignIn | None:
@@ -76,14 +101,18 @@ def run_app(args: argparse.Namespace) -> int:
     if signed is None:
         opened.close()
         return 1
+    notice = starting_notice()
+    say_starting(notice)
     try:
         session = start_session(opened, signed, SessionListener(), tasks.to_main)
     except StationError as exc:  # the school's policy file in the data folder is broken: said, nothing started
+        notice.close()
         QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
         opened.close()
         return exc.exit_code
     window = MainWindow(session, demo=opened.demo)
     window.show_with_queue()
+    notice.close()
     freeze_startup_objects()
     try:
         code = app.exec()
