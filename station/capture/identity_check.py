@@ -44,7 +44,7 @@ SWAP_SAID = {  # by where the other student's face comes from
     CAPTURE: Text("这张脸已作为{name}（{no}）拍摄过！", "This face was already photographed as {name} ({no})!"),
     REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
 }
-SWAP_CAPTION = Text("{name}（{no}）的照片", "{name} ({no})")
+SWAP_CAPTION = Text("{name}的照片（{no}）", "{name} ({no})")  # 的照片 kept with the name where it wraps
 DIFFERENT_ASK = Text("照片中的人与学籍照片（或上一版照片）不是同一人。\n请核对证件：确是本人才保存，并填写原因（将被记录）：",
                      "The face is not the person of the enrolment (or previous) photo.\nCheck their ID: save only if "
                      "it really is them, and give the reason (recorded):")

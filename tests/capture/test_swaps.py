@@ -70,7 +70,7 @@ def test_a_face_already_photographed_as_another_student_is_stopped_with_both_pho
     assert swap.said.zh == "这张脸已作为林晓雯（2021010101）拍摄过！"
     assert swap.suspect.face.ref == saved.uid and swap.level == "different"
     [(photo, caption)] = beside(shot.identity)  # 陈浩然 has no enrolment photo in this test: hers alone
-    assert photo == session.store.load_for_review("2021010101", 1) and caption.zh == "林晓雯（2021010101）的照片"
+    assert photo == session.store.load_for_review("2021010101", 1) and caption.zh == "林晓雯的照片（2021010101）"
     assert session.needs_identity_reason
     with pytest.raises(StationError):
         session.accept()

@@ -119,7 +119,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     assert window.review.identity.text() == "与学籍照片不是同一人！\n这张脸已作为林晓雯（2021010101）拍摄过！"
     assert window.review.identity.property("level") == "bad"
     # her photo beside the new one, and his own enrolment photo: both people are in sight
-    assert window.review.beside_shown() == ["林晓雯（2021010101）的照片", "学籍照片"]
+    assert window.review.beside_shown() == ["林晓雯的照片（2021010101）", "学籍照片"]
     for width, height in SIZES:  # on a laptop's window: the verdict, whose photo it is, both faces in sight
         window.resize(width, height)
         qtbot.wait(50)
