@@ -96,7 +96,7 @@ class ShutterFlow:
         outcome = self.session.take(measured)
         if isinstance(outcome, ShutterRefused) and outcome.can_override:
             self.refused = measured.analysis  # the side panel names what the box names, from the same analysis
-            self.show_problems()
+            self.show_step()  # the shutter says the box waits for a reason; the side panel names its checks
             frame = measured.request.frame
             height, width = frame.image.shape[:2]
             self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis, frame.scene))
