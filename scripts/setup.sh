@@ -13,26 +13,48 @@ SYSTEM_PACKAGES="libzbar0 fonts-noto-cjk libgl1 libegl1 libglib2.0-0 libfontconf
   libx11-6 libx11-xcb1 libxcb1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1"
-if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  missing=""
-  for p in $SYSTEM_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-  if [ -n "$missing" ]; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    echo "installing system packages:$missing"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
-  fi
-fi
-
-PY="${PYTHON:-}"
-if [ -z "$PY" ]; then
-  for c in python3.11 python3 python; do
-    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then PY="$c"; break; fi
+APT=""
+if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then APT=yes; fi
+apt_install() {  # the Debian/Ubuntu packages named, those not installed yet
+  local missing="" p sudo=""
+  for p in "$@"; do  # removed but not purged, a package still has a status (deinstall ok config-files)
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
   done
-fi
-[ -n "$PY" ] || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+  [ -n "$missing" ] || return 0
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "installing system packages:$missing"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+}
+if [ -n "$APT" ]; then apt_install $SYSTEM_PACKAGES; fi
 
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+find_python() {
+  local c
+  for c in python3.11 python3 python; do
+    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      echo "$c"; return
+    fi
+  done
+}
+PY="${PYTHON:-$(find_python)}"
+# Debian 12's python3 is 3.11 and Ubuntu 22.04 has python3.11 in its archive; neither installs the venv module
+# (ensurepip) with Python itself, and a desktop install leaves it out.
+if [ -n "$APT" ] && { [ -z "$PY" ] || ! "$PY" -c 'import ensurepip' 2>/dev/null; }; then
+  apt_install python3.11 python3.11-venv || true
+  PY="${PYTHON:-$(find_python)}"
+fi
+if [ -z "$PY" ]; then
+  echo "Python 3.11 is required and was not found (set PYTHON=/path/to/python3.11)." >&2
+  echo "  Ubuntu 24.04 and later do not package it: install it with uv (pip install uv; uv python install 3.11)" >&2
+  echo "  or from python.org, then: PYTHON=\$(uv python find 3.11) bash scripts/run.sh --demo" >&2
+  exit 1
+fi
+
+# a .venv left half made (a venv without pip, from an interrupted or failed first run) is made again
+if [ ! -f .venv/pyvenv.cfg ] || ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+  rm -rf .venv
+  "$PY" -m venv .venv || { echo "could not make ./.venv with $PY: the messages above say why" >&2; exit 1; }
+fi
 extras="${1:-}"
 target="."; [ -n "$extras" ] && target=".[$extras]"
 # pip's and the build backend's chatter (setuptools' generic editable-install notice, index warnings) goes to a
