@@ -140,8 +140,7 @@ class MainWindow(QMainWindow):
         # the student at the camera (take your place, photographed before, unpaid) stays in sight beside it
         self.offer = self._message_label("warn")
         self.check_board = CheckBoard()
-        self.flow = ShutterFlow(session, self.preview, self.review, self.message, self, self._show_step,
-                                self._show_problems, self._saved)
+        self.flow = ShutterFlow(session, self.preview, self.review, self.message, self, self._show_step, self._saved)
         self.shutter_button = QPushButton(t(SHUTTER))
         self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)

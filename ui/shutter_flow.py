@@ -40,15 +40,13 @@ class ShutterFlow:
     analysis its override box is about (`refused`), and its refusal's line while the picture still fails."""
 
     def __init__(self, session: CaptureSession, preview: PreviewWidget, review: ReviewPanel, message: QLabel,
-                 parent: QWidget, show_step: Callable[[], None], show_problems: Callable[[], None],
-                 saved: Callable[[], None]) -> None:
+                 parent: QWidget, show_step: Callable[[], None], saved: Callable[[], None]) -> None:
         self.session = session
         self.preview = preview
         self.review = review
         self.message = message
         self.parent = parent  # the reason boxes open over the window
         self.show_step = show_step
-        self.show_problems = show_problems
         self.saved = saved  # a photo was saved: the window moves its card, counters and queue screen on
         self.refused: Analysis | None = None  # the shutter's analysis while its override box is open
         # a closed override box's line (照片不符合要求：…) and the analysis it refused (workflow.refusal_stands)
