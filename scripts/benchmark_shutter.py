@@ -40,7 +40,7 @@ from station.storage.captures import CaptureStore  # noqa: E402
 from station.context import Station  # noqa: E402
 from station.adapters.demo import DEMO_DIR, prepare_demo  # noqa: E402
 from ui import tasks  # noqa: E402
-from ui.app import freeze_startup_objects  # noqa: E402
+from ui.opening import freeze_startup_objects  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
 REASON = "已目视确认，系统误报"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 
 import ui.main_window  # noqa: F401  (what the window imports is what start-up leaves behind)
-from ui.app import freeze_startup_objects
+from ui.opening import freeze_startup_objects
 
 
 def test_what_start_up_made_is_frozen_and_what_comes_later_is_still_collected() -> None:

@@ -12,7 +12,7 @@ from station.context import Station
 from station.storage.station_key import ENV_PASSPHRASE, key_file
 from tests.ui.conftest import on_next_dialog
 from station.adapters.startup import Opened
-from ui.app import sign_in as sign_in_dialogs
+from ui.opening import sign_in as sign_in_dialogs
 from ui.start_dialog import StartDialog
 
 

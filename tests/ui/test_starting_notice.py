@@ -5,6 +5,8 @@ under load), as if the click had been lost. The notice is gone once the window i
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from station.adapters.cli import parse_args
 from station.adapters.demo import DEMO_DIR
 from tests.ui.conftest import on_next_dialog
 from tests.ui.test_app_start import app_as_started  # noqa: F401 - a fixture
-from ui import app as app_module
+from ui import opening
 from ui.app import run_app
 from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog
@@ -33,13 +35,21 @@ def test_the_screen_says_the_station_is_starting_until_the_window_is_up(app_as_s
     shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
     monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")  # a laptop without a keyring, unattended
     during, after = [], []
-    real_start = app_module.start_session
+    real_start = opening.start_session
 
     def start_session(*args, **kwargs):  # the real start, and what the screen shows while it runs
         during.extend(shown_notices())
         return real_start(*args, **kwargs)
 
-    monkeypatch.setattr(app_module, "start_session", start_session)
+    monkeypatch.setattr(opening, "start_session", start_session)
+    opening_station = []
+    real_open = opening.open_station
+
+    def open_station(*args, **kwargs):  # the first thing the station does, once its modules are imported
+        opening_station.extend(shown_notices())
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(opening, "open_station", open_station)
 
     def close_once_up() -> None:
         window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
@@ -53,5 +63,17 @@ def test_the_screen_says_the_station_is_starting_until_the_window_is_up(app_as_s
     on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
     code = run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
     assert code == 0
+    assert opening_station == ["正在启动工作站…"]  # said from the start
     assert during == ["正在启动工作站：加载相机和检测模型…"]
     assert after == []
+
+
+def test_the_notice_comes_before_the_station_modules_load() -> None:
+    """The station's modules (OpenCV, mediapipe, onnxruntime) take 1-1.4 s to import here and seconds from a laptop's
+    cold disk: ui.app, which shows the notice, must not import them itself (nothing showed for 2.6 s at load 7)."""
+    heavy = ("cv2", "mediapipe", "onnxruntime", "station.capture.session", "ui.main_window")
+    probe = f"import sys, ui.app; print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

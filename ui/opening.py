@@ -1,0 +1,87 @@
+"""Opening the station once Qt is up: the data folder, the sign-in dialog, the capture session and the window
+(station.adapters.startup holds the rules of each). Importing this module loads the station's models' libraries
+(OpenCV, mediapipe, onnxruntime): ui.app shows its notice first."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
+
+from station.adapters.startup import Opened, SignIn, open_station, start_session
+from station.capture.session import SessionListener
+from station.errors import StationError
+from station.i18n import Text
+from station.logs import log_file
+from ui import tasks
+from ui.error_report import report_program_errors
+from ui.i18n import t
+from ui.main_window import MainWindow
+from ui.start_dialog import StartDialog
+from ui.starting_notice import STARTING, say_starting
+
+CANNOT_START = Text("工作站无法启动", "The station cannot start")
+log = logging.getLogger("station.app")
+
+
+def sign_in(opened: Opened, operator: str | None, before_dialog: Callable[[], None] = lambda: None) -> SignIn | None:
+    """Ask for the photographer's name and, when the station key needs it, the passphrase, until both are
+    good. None when the photographer cancels. `before_dialog` runs before a dialog shows (none may be needed)."""
+    signing = SignIn(opened, operator)
+    while not signing.done:
+        before_dialog()
+        dialog = StartDialog(signing.suggested_operator, signing.need, t(signing.problem) if signing.problem else "")
+        if dialog.exec() != QDialog.Accepted:
+            return None
+        signing.answer(dialog.operator.text(), dialog.passphrase.text())
+    if signing.operator:
+        opened.station.remember_operator(signing.operator)
+    return signing
+
+
+def freeze_startup_objects() -> None:
+    """Move what start-up made (about 136,000 objects of Qt, numpy, OpenCV and mediapipe's modules) out of the
+    cyclic garbage collector's reach: each full collection walked them all with the interpreter held (55-83 ms),
+    freezing the preview for as long at random moments, a shutter press among them. They live until the window
+    closes; what the day allocates later is collected as before."""
+    gc.collect()
+    gc.freeze()
+
+
+def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> int:
+    """The station, the sign-in, the session and the window, from a QApplication already made (`notice` on screen
+    says the station is starting); the exit code."""
+    try:
+        opened = open_station(args)
+    except StationError as exc:  # already running, a data folder or database that cannot be used
+        notice.close()
+        QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
+        return exc.exit_code
+    report_program_errors(log_file(opened.station.home))
+    signed = sign_in(opened, args.operator, notice.hide)  # the notice is not left over the dialog
+    if signed is None:
+        notice.close()
+        opened.close()
+        return 1
+    say_starting(notice, STARTING)
+    try:
+        session = start_session(opened, signed, SessionListener(), tasks.to_main)
+    except StationError as exc:  # the school's policy file in the data folder is broken: said, nothing started
+        notice.close()
+        QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
+        opened.close()
+        return exc.exit_code
+    window = MainWindow(session, demo=opened.demo)
+    window.show_with_queue()
+    notice.close()
+    freeze_startup_objects()
+    try:
+        code = app.exec()
+        log.info("station stopped (exit code %d)", code)
+        return code
+    finally:
+        session.close()
+        opened.close()
