@@ -25,6 +25,8 @@ NUMBERS = ("student_no", "id_number")
 ONE_LINE = ("college", "major")
 CAPTURED = Text("已拍摄（{n} 版）", "photographed ×{n}")
 NOT_CAPTURED = Text("未拍摄", "not photographed")
+# marked absent (F3) earlier and come after all: said, or the photographer who marked them wonders (review finding)
+ABSENT_CAME = Text("未拍摄（曾标缺席）", "not photographed (was marked absent)")
 PAY_KEY = Text("{fee}（F6 登记）", "{fee} (F6 to record)")
 NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
 # a face that may be someone else's in bold; no enrolment photo, no face in view: muted
@@ -84,7 +86,8 @@ class StudentCard(QFrame):
             "college": student.college or "—",
             "major": student.major or "—",
             "id_number": found.shown_id_number or "—",  # masked by the station
-            "status": t(CAPTURED.format(n=status.versions)) if status.captured else t(NOT_CAPTURED),
+            "status": t(CAPTURED.format(n=status.versions) if status.captured else
+                        ABSENT_CAME if student.absent else NOT_CAPTURED),
         }
         for key, value in shown.items():
             self._show(key, value)

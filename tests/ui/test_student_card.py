@@ -4,6 +4,7 @@ laptop's panel (in English it took three lines at the name's size and pushed the
 from __future__ import annotations
 
 from station.identify.identify import identify
+from station.roster.store import set_absent
 from ui.i18n import language, set_language
 from ui.student_card import StudentCard
 from ui.theme import STYLE
@@ -28,3 +29,13 @@ def test_the_prompt_for_nobody_is_smaller_than_a_name(qtbot, station) -> None:
         assert card.name.fontInfo().pixelSize() == 22
     finally:
         set_language(before)
+
+
+def test_a_student_marked_absent_who_comes_after_all_is_said_so(qtbot, station) -> None:
+    card = StudentCard()
+    qtbot.addWidget(card)
+    card.show_identification(identify(station.db, "DEMO0001"))
+    assert card.values["status"].text() == "未拍摄"
+    set_absent(station.db, "2021010101", True)  # F3 on 林晓雯 while she was not there; then she comes
+    card.show_identification(identify(station.db, "DEMO0001"))
+    assert card.values["status"].text() == "未拍摄（曾标缺席）"
