@@ -32,6 +32,7 @@ RETAKE_TITLE = Text("重拍原因", "Retake reason")
 RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
+DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 
 
@@ -154,8 +155,10 @@ class ShutterFlow:
 
     def escape(self) -> None:
         if self.session.step is Step.REVIEW:
+            student = self.session.student
             self.session.reshoot()
-            say(self.message, "", "")  # the review's hints no longer apply
+            # the review's hints go with the photo; what became of it is said (review finding: nothing was)
+            say(self.message, t(DROPPED.format(name=student.name if student else "")), "")
             self.show_step()
 
     def ask_retake(self) -> None:

@@ -136,7 +136,7 @@ def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, 
     assert window.pages.currentWidget() is window.preview
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     assert window.shutter_button.isEnabled()  # the same student, ready again
-    assert window.message.text() == ""  # ...is gone with the photo it was about
+    assert window.message.text() == "这张照片已放弃（未保存），请重新拍摄王思远"  # ...is gone with the photo it was about
 
 
 def test_cancelled_override_takes_no_photo(qtbot, make_window, frames: Path) -> None:
