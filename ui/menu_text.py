@@ -13,7 +13,12 @@ def accelerated(text: str, key: str) -> str:
     "R&D") stays an "&", not a second letter."""
     text = text.replace("&", "&&")
     at = text.lower().find(key.lower())
-    if text.replace("…", "").isascii() and at >= 0:
+    if not any(_chinese(c) for c in text) and at >= 0:  # English, even with a × or an en dash in it
         return f"{text[:at]}&{text[at:]}"
     stem, dots = (text[:-1], "…") if text.endswith("…") else (text, "")
     return f"{stem}(&{key.upper()}){dots}"
+
+
+def _chinese(c: str) -> bool:
+    """A CJK character or full-width punctuation (a Chinese label: its letter goes in brackets)."""
+    return "\u2e80" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or "\uff00" <= c <= "\uffef"

@@ -120,6 +120,7 @@ def test_every_menu_entry_has_its_own_keyboard_letter_in_both_languages(make_win
         set_language(before)
     assert accelerated("导入名单…", "I") == "导入名单(&I)…" and accelerated("Import roster…", "I") == "&Import roster…"
     assert accelerated("Quit", "X") == "Quit(&X)"
+    assert accelerated("Output profile: 2-inch 35×49 mm…", "O") == "&Output profile: 2-inch 35×49 mm…"  # not (&O)
     # a name's own "&" (a school's output profile) is written, not taken for a second letter
     assert accelerated("Output profile: R&D…", "O") == "&Output profile: R&&D…"
     assert accelerated("输出规格：研发&招生…", "O") == "输出规格：研发&&招生(&O)…"
