@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,10 +14,14 @@ from station.camera import open_camera
 from station.camera.source import CameraState
 from station.capture.session import CaptureSession
 from station.capture.workflow import CaptureWorkflow
+from station.context import Station
 from station.storage.captures import CaptureStore
+from station.storage.station_key import unlock_station_key
 from station.adapters.demo import DEMO_DIR
 from ui import file_dialogs, tasks
+from ui.i18n import language, set_language
 from ui.main_window import MainWindow
+from ui.theme import apply_theme
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +83,37 @@ def make_window(qtbot, station, engine, pipeline):
             window.queue_window.deleteLater()
             window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture(params=["zh", "en"])
+def themed(request) -> Iterator[str]:
+    """The station's own fonts and style, as run_app sets them, in each language; the test run's own after."""
+    app = QApplication.instance()
+    before = (language(), app.styleSheet(), QApplication.font())
+    set_language(request.param)
+    apply_theme(app)
+    yield request.param
+    set_language(before[0])
+    app.setStyleSheet(before[1])
+    app.setFont(before[2])
+
+
+@pytest.fixture
+def fresh_window(qtbot, home: Path, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window of a station on its first day: no roster imported yet (its station: window.session.station)."""
+    tasks.install()
+    fresh = Station.open(home, "zh")
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
+    session = CaptureSession(fresh, CaptureStore(fresh, unlock_station_key(home, "kiosk-pass-1")), "测试",
+                             open_camera(str(frames)).start(), post=tasks.to_main, live_checks=False, scan_codes=False)
+    window = MainWindow(session)
+    window.show()
+    yield window
+    window.close()
+    session.close()
+    fresh.close()
 
 
 def shoot(qtbot, window: MainWindow, wait_live: bool = True) -> None:

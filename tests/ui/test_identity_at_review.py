@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
+from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QWidget
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture import workflow
@@ -92,6 +93,21 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
     assert recorded["reason"] == "已核对身份证，确是本人" and recorded["checks"][0]["level"] == "different"
 
 
+def lines(label: QLabel) -> list[str]:
+    """The label's text as Qt breaks it at its width."""
+    layout = QTextLayout(label.text(), label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    broken = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(label.contentsRect().width())
+        broken.append(label.text()[line.textStart():line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    return broken
+
+
 @pytest.fixture
 def station_theme() -> Iterator[None]:
     """The station's own fonts and style, as run_app sets them before the window is made; the test run's own after."""
@@ -131,6 +147,9 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
         assert review.notes_area.viewport().height() >= 3 * review.notes.fontMetrics().lineSpacing()
         photos = [view.photo_rect().translated(place(view, window).topLeft()) for _, view in review.beside]
         assert all(rect.bottom() < place(review.accept_button, window).top() for rect in photos)
+        # whose photo, then their number, each a whole line: "林晓雯（2021010101）的照片" broke before 的照片
+        caption = next(label for label, view in review.beside if view.isVisible())
+        assert lines(caption) == ["林晓雯的照片", "（2021010101）"], (width, height)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     asked = []
     on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()), kind=QInputDialog)

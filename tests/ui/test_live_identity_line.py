@@ -8,7 +8,7 @@ from pathlib import Path
 
 from station.adapters.demo import import_demo_references
 from station.capture.live_identity import SAID
-from tests.ui.test_side_panel_fits import fits, in_sight, themed  # noqa: F401  (themed: a fixture)
+from tests.ui.test_side_panel_fits import fits, in_sight
 from ui.i18n import t
 from ui.theme import BAD, MUTED, OK
 

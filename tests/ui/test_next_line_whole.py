@@ -4,61 +4,18 @@ and the menu to use was cut off (seen on Xvfb at 1280x720; the side panel is as 
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from station.adapters.demo import DEMO_DIR
-from station.camera import open_camera
-from station.capture.session import CaptureSession
-from station.context import Station
 from station.roster.importer import import_roster
-from station.storage.captures import CaptureStore
-from station.storage.station_key import unlock_station_key
-from ui import tasks
-from ui.i18n import language, set_language
+from tests.ui.test_side_panel_fits import SIZES
 from ui.main_window import MainWindow
-from ui.theme import apply_theme
 
-SIZES = ((1366, 700), (1280, 680))
 # a long name (a Uyghur name written in Chinese) and a 12-digit student number: the longest "next" line
 LONG_NEXT = ("学号,姓名,班级,采集码\n"
              "202101010101,阿卜杜热合曼·买买提依明,演示2101,DEMO0101\n")
-
-
-@pytest.fixture(params=["zh", "en"])
-def themed(request) -> Iterator[str]:
-    """The station's own fonts and style, as run_app sets them, in each language; the test run's own after."""
-    app = QApplication.instance()
-    before = (language(), app.styleSheet(), QApplication.font())
-    set_language(request.param)
-    apply_theme(app)
-    yield request.param
-    set_language(before[0])
-    app.setStyleSheet(before[1])
-    app.setFont(before[2])
-
-
-@pytest.fixture
-def fresh_window(qtbot, home: Path, tmp_path: Path) -> Iterator[MainWindow]:
-    """The window of a station on its first day: no roster imported yet."""
-    tasks.install()
-    fresh = Station.open(home, "zh")
-    frames = tmp_path / "camera"
-    frames.mkdir()
-    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
-    session = CaptureSession(fresh, CaptureStore(fresh, unlock_station_key(home, "kiosk-pass-1")), "测试",
-                             open_camera(str(frames)).start(), post=tasks.to_main, live_checks=False, scan_codes=False)
-    window = MainWindow(session)
-    window.show()
-    yield window
-    window.close()
-    session.close()
-    fresh.close()
 
 
 def whole(label: QLabel, window: QWidget) -> bool:

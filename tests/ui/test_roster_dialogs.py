@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -174,32 +173,11 @@ def test_a_refused_row_saves_no_row(qtbot, station, monkeypatch) -> None:
     assert schedule.slots(station.db) == before
 
 
-def test_an_empty_station_says_to_import_the_roster(qtbot, home: Path, tmp_path: Path) -> None:
-    from station.camera import open_camera
-    from station.capture.session import CaptureSession
-    from station.storage.captures import CaptureStore
-    from station.context import Station
-    from station.storage.station_key import unlock_station_key
-    from ui import tasks
-    from ui.main_window import MainWindow
-
-    tasks.install()
-    fresh = Station.open(home, "zh")
-    frames = tmp_path / "camera"
-    frames.mkdir()
-    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
-    session = CaptureSession(fresh, CaptureStore(fresh, unlock_station_key(home, "kiosk-pass-1")), "测试",
-                             open_camera(str(frames)).start(), post=tasks.to_main, live_checks=False, scan_codes=False)
-    window = MainWindow(session)
-    window.show()
-    try:
-        assert window.next_label.text().startswith("名单是空的")  # not "everyone in this class is done"
-        window.identify("2021010101")
-        assert "请先导入名单" in window.message.text()
-        import_roster(fresh.db, DEMO_DIR / "roster.csv")
-        window._tick()
-        assert window.next_label.text().startswith("下一位：")
-    finally:
-        window.close()
-        session.close()
-        fresh.close()
+def test_an_empty_station_says_to_import_the_roster(qtbot, fresh_window) -> None:
+    window = fresh_window
+    assert window.next_label.text().startswith("名单是空的")  # not "everyone in this class is done"
+    window.identify("2021010101")
+    assert "请先导入名单" in window.message.text()
+    import_roster(window.session.station.db, DEMO_DIR / "roster.csv")
+    window._tick()
+    assert window.next_label.text().startswith("下一位：")

@@ -4,20 +4,16 @@ whatever messages pile up below it, every check's name uncut, the shutter and th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from station.camera.source import CameraState
 from station.compliance.messages import TITLES
 from station.identify.frames import SeenCode
 from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS, Analysis, CheckResult
 from station.roster.importer import import_roster
-from ui.i18n import language, set_language
-from ui.theme import apply_theme
 
 SIZES = ((1366, 700), (1280, 680))
 # 林晓雯 again, with a college and a major as long as real ones get: both wrap in their half of the card
@@ -29,19 +25,6 @@ FOUR_CHARACTERS = ("学号,姓名,性别,身份证号,学院,专业名称,班级
                    "2021010101,欧阳晓雯,女,110101200302111026,计算机科学与技术学院（软件学院）,"
                    "计算机科学与技术（中外合作办学）,演示2101,本科,DEMO0001\n"
                    "2021010103,司马思远,男,110101200304131071,示范学院,软件工程,演示2101,本科,DEMO0003\n")
-
-
-@pytest.fixture(params=["zh", "en"])
-def themed(request) -> Iterator[str]:
-    """The station's own fonts and style, as run_app sets them, in each language; the test run's own after."""
-    app = QApplication.instance()
-    before = (language(), app.styleSheet(), QApplication.font())
-    set_language(request.param)
-    apply_theme(app)
-    yield request.param
-    set_language(before[0])
-    app.setStyleSheet(before[1])
-    app.setFont(before[2])
 
 
 def place(widget: QWidget, window: QWidget) -> QRect:
