@@ -31,6 +31,7 @@ def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> No
                 assert sheet.status_code == 200 and len(sheet.text.strip().splitlines()) == 2, sheet.text
             assert "<b>实验</b>" not in overview and "&lt;b&gt;实验&lt;/b&gt;" in overview
             assert web.get("/classes/不存在的班").status_code == 404
+            assert web.get("/missing.csv?class_name=不存在的班").status_code == 404
     finally:
         server.stop()
 
@@ -54,3 +55,26 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_missing_list_exports
     assert "\"'=HYPERLINK(" in listed and ",\"=HYPERLINK(" not in listed
     name = sheet["C2"]
     assert name.value == "=HYPERLINK(\"http://x.cn\",\"点我\")" and name.data_type == "s"
+
+
+def test_a_missing_list_download_is_named_after_its_class_in_chinese(tmp_path: Path) -> None:
+    from urllib.parse import unquote
+
+    password = init_server(tmp_path / "srv").registrar_password
+    server = LiveServer(ServerContext(tmp_path / "srv"))
+    server.context.store.upsert_students([{"student_no": f"2021010{n}", "name": f"学生{n}", "class_name": name,
+                                           "id_number": ""} for n, name in enumerate(CLASSES, start=1)])
+    server.start()
+    try:
+        with server.client(auth=("registrar", password)) as web:
+            named = {}
+            for path, params in [("/missing.xlsx", {"class_name": "2021级/软件1班"}),
+                                 ("/missing.csv", {"class_name": "计科2101?"}), ("/missing.csv", {})]:
+                header = web.get(path, params=params).headers["content-disposition"]
+                ascii_name = re.search(r'filename="([^"]+)"', header).group(1)
+                named[unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1))] = ascii_name
+    finally:
+        server.stop()
+    # RFC 5987 for browsers (a "/" or "?" no file name may hold made "_"), plain ASCII for the rest
+    assert named == {"未拍摄名单_2021级_软件1班.xlsx": "missing.xlsx", "未拍摄名单_计科2101_.csv": "missing.csv",
+                     "未拍摄名单.csv": "missing.csv"}

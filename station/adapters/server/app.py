@@ -185,14 +185,16 @@ def create_app(server: ServerContext) -> ASGIApp:
     @app.get("/missing.{fmt}", dependencies=[Depends(registrar)])
     def missing(fmt: str, class_name: str | None = None) -> Response:
         state = pages.school_state(server.store)
+        if class_name is not None and class_name not in state.classes:
+            raise HTTPException(404)  # not an empty list: a class the roster lacks is a wrong link, not a done class
         rows = pages.missing_rows(state, class_name)
         if fmt == "csv":
             return Response(pages.missing_csv(rows), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": 'attachment; filename="missing.csv"'})
+                            headers={"Content-Disposition": pages.missing_download(class_name, fmt)})
         if fmt == "xlsx":
             return Response(pages.missing_xlsx(rows),
                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            headers={"Content-Disposition": 'attachment; filename="missing.xlsx"'})
+                            headers={"Content-Disposition": pages.missing_download(class_name, fmt)})
         raise HTTPException(404)
 
     return BodyLimit(app)
