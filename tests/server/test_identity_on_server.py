@@ -108,13 +108,26 @@ def test_a_doubted_capture_is_shown_beside_the_photo_it_was_compared_with(day, t
     Uploader(station.home, key).drain()
     with registrar(server, password) as client:
         page = client.get("/identity").text
+        assert "疑似互换" in page.split("<table>")[0]  # what each kind of doubt asks of the registrar, said first
         row = page.split(f"/photos/{held.uid}.jpg")[1].split("</tr>")[0]
         assert '<img src="/references/20200001.jpg"' in row  # the photo it was compared with, beside it
+        assert "本人学籍照片" in row  # whose photo that is
+        assert "当前照片" in page.split(f"/photos/{held.uid}.jpg")[0].split("<tr>")[-1]  # this one goes to CHSI
         assert client.get("/references/20200001.jpg").headers["content-type"] == "image/jpeg"
         row = page.split(f"/photos/{without.uid}.jpg")[1].split("</tr>")[0]
         assert "/references/" not in row and "<td>—</td>" in row  # none held here: no broken picture
         row = page.split(f"/photos/{retake.uid}.jpg")[1].split("</tr>")[0]
         assert "与上一版照片不是同一人" in row and f"/photos/{first.uid}.jpg" in row  # the photo the retake replaces
+        assert "本人上一版照片" in row
+        assert 'href="/identity">身份核验</a>：3 张照片待核对' in client.get("/").text
+    store.save("20200002", photo, b"o", operator="op", reason="重拍")  # a retake the station found no fault with
+    Uploader(station.home, key).drain()
+    with registrar(server, password) as client:
+        page = client.get("/identity").text
+        assert "已被重拍替换" in page.split(f"/photos/{without.uid}.jpg")[0].split("<tr>")[-1]
+        rows = page.split("服务器比对")[0].split("<tr>")[2:]  # a replaced photo is listed after what is still to do
+        assert [without.uid in row for row in rows] == [False, False, True]
+        assert 'href="/identity">身份核验</a>：2 张照片待核对' in client.get("/").text  # nothing to do about it
     station.close()
 
 

@@ -136,9 +136,11 @@ class Doubt:
     reason: str  # the photographer's recorded reason ('' when none)
     other_uid: str = ""  # the capture on this server the face also matches ('' when none held here)
     other_reference: str = ""  # or the student whose reference photo (held here) it matches
+    other_said: str = ""  # whose photo that is, in words, said under it (本人学籍照片, 林晓雯（2021010101）的照片)
 
 
 AGAINST = {"reference": "与学籍照片", "previous": "与上一版照片"}
+OWN = {"reference": "本人学籍照片", "previous": "本人上一版照片"}
 LEVEL_SAID = {"same": "为同一人", "uncertain": "不能确定", "different": "不是同一人", "unmeasured": "未能比对"}
 DOUBTFUL = ("uncertain", "different")
 
@@ -165,8 +167,10 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
             if check["against"] == "swap":
                 other = check["student_no"]
                 what = "学籍照片" if check["source"] == "reference" else "照片"
-                said = f"这张脸与{names.get(other, '')}（{other}）的{what}为同一人"
+                whose = f"{names.get(other, '')}（{other}）的{what}"
+                said = f"这张脸与{whose}为同一人"
             else:
+                whose = OWN[check["against"]]
                 said = AGAINST[check["against"]] + LEVEL_SAID[check["level"]]
             score = "" if check["score"] is None else f"（{check['score']:.2f}）"
             reference = upload.student_no if check["against"] == "reference" else (
@@ -174,14 +178,14 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
             other = check.get("uid", "") if check.get("uid") in uploads else ""
             if check["against"] == "previous":
                 other = _replaced(uploads.values(), upload)
-            stations.append(Doubt(upload, said + score, record["reason"], other, reference))
+            stations.append(Doubt(upload, said + score, record["reason"], other, reference, whose))
     server = []
     for f in store.faces():  # a suspect without a uid is another student's reference photo
         if f.suspect_student_no and f.uid in uploads:
             what = "照片" if f.suspect_uid else "学籍照片"
-            server.append(Doubt(uploads[f.uid], f"这张脸与{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的"
-                                                f"{what}为同一人（{f.score:.2f}）", "", f.suspect_uid,
-                                "" if f.suspect_uid else f.suspect_student_no))
+            whose = f"{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的{what}"
+            server.append(Doubt(uploads[f.uid], f"这张脸与{whose}为同一人（{f.score:.2f}）", "", f.suspect_uid,
+                                "" if f.suspect_uid else f.suspect_student_no, whose))
     return stations, server
 
 
@@ -204,14 +208,35 @@ def _other(doubt: Doubt, has_reference: Callable[[str], bool]) -> str:
     """The photo the face was compared with: the other student's capture, else the reference photo (the student's
     own, or the other student's) when this server holds it."""
     if doubt.other_uid or not (doubt.other_reference and has_reference(doubt.other_reference)):
-        return _thumb(doubt.other_uid)
-    return f'<img src="/references/{quote(doubt.other_reference)}.jpg" width="{THUMB_WIDTH}" alt="">'
+        picture = _thumb(doubt.other_uid)
+    else:
+        picture = f'<img src="/references/{quote(doubt.other_reference)}.jpg" width="{THUMB_WIDTH}" alt="">'
+    return picture if picture == "—" else f"{picture}<br>{escape(doubt.other_said)}"
 
 
 def doubted_photos(store: MetaStore) -> int:
-    """How many photos the identity page lists (a photo doubted by its station and by the server counts once)."""
+    """How many registered photos the identity page asks about (a photo doubted by its station and by the server
+    counts once; one a retake has replaced is listed there, but nothing is left to do about it)."""
     stations, server = identity_doubts(store)
-    return len({d.upload.uid for d in stations + server})
+    current = {u.uid for u in store.registered().values()}
+    return len({d.upload.uid for d in stations + server} & current)
+
+
+IDENTITY_HELP = (
+    "<p>每行是一张需要人工核对的照片：“照片”是拍到的照片，“对照照片”是与它比对的照片（下方注明是谁的哪张照片）。"
+    "请对比两张脸，并看摄影师填写的原因：</p><ul>"
+    "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远），无需处理；不是本人时，请通知该生到采集点重拍。</li>"
+    "<li><b>疑似互换</b>：这张脸与另一名学生的照片是同一个人，照片可能记在了别人名下。请通知两名学生带学生证到采集点核对，"
+    "拍错的一方重拍。</li></ul>"
+    "<p>重拍后，新照片替换旧照片报送学信网；已被替换的照片排在后面，仅供查阅。</p>")
+
+
+STATUS = {False: "当前照片（将报送）", True: "已被重拍替换"}  # by _replaced_by_retake
+
+
+def _replaced_by_retake(upload: Upload, current: dict[str, Upload]) -> bool:
+    now = current.get(upload.student_no)
+    return now is None or now.uid != upload.uid
 
 
 def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str:
@@ -220,14 +245,17 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
     this server hold that student's reference photo."""
     stations, server = identity_doubts(store)
     names = {s["student_no"]: s["name"] for s in store.students()}
+    current = store.registered()
 
     def rows(doubts: list[Doubt]) -> list[list[str]]:
+        doubts = sorted(doubts, key=lambda d: _replaced_by_retake(d.upload, current))  # what is still to do first
         return [[escape(d.upload.student_no), escape(names.get(d.upload.student_no, "")), escape(d.upload.station_id),
-                 escape(_when(d.upload)), _thumb(d.upload.uid), f'<span class="bad">{escape(d.said)}</span>',
-                 _other(d, has_reference), escape(d.reason or "—")] for d in doubts]
+                 escape(_when(d.upload)), STATUS[_replaced_by_retake(d.upload, current)], _thumb(d.upload.uid),
+                 f'<span class="bad">{escape(d.said)}</span>', _other(d, has_reference), escape(d.reason or "—")]
+                for d in doubts]
 
-    header = ["学号", "姓名", "工作站", "拍摄时间", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
-    body = (f"<h2>工作站比对：身份不确定或不是本人（{len(stations)}）</h2>" + _table(header, rows(stations))
+    header = ["学号", "姓名", "工作站", "拍摄时间", "状态", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
+    body = (IDENTITY_HELP + f"<h2>工作站比对：身份不确定或不是本人（{len(stations)}）</h2>" + _table(header, rows(stations))
             + f"<h2>服务器比对：疑似与其他学生互换（{len(server)}）</h2>" + _table(header, rows(server))
             + '<p><a href="/">返回汇总</a></p>')
     return _page("身份核验", body)
