@@ -57,3 +57,27 @@ def test_a_passphrase_protected_server_key_opens_only_with_it(tmp_path, monkeypa
     monkeypatch.setenv(ENV_KEY_PASSPHRASE, "wrong")
     with pytest.raises(StationError):
         ServerContext(tmp_path / "srv").private_key
+
+
+def test_a_photo_whose_identity_is_in_doubt_is_held_back_until_the_registrar_says_so(station, key, server, tmp_path):
+    import json
+
+    doubted = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.12}],
+                          "reason": "学生说是本人"}, ensure_ascii=False)
+    store = CaptureStore(station, key)
+    store.save("20200001", _jpeg((480, 640)), b"o", operator="op")
+    store.save("20200002", _jpeg((480, 640)), b"o", operator="op", identity=doubted)
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"},
+        {"student_no": "20200002", "name": "乙", "class_name": "计科2001", "id_number": "110101199901010002"},
+    ])
+    report = export_chsi(server.context, tmp_path / "out")
+    assert report.written == 1 and not (tmp_path / "out" / "110101199901010002.jpg").exists()
+    [(student_no, said)] = report.problems
+    assert student_no == "20200002" and "与学籍照片不是同一人（0.12）" in said.zh and "身份核验" in said.zh
+    assert "--include-doubted 20200002" in said.zh
+    checked = export_chsi(server.context, tmp_path / "checked", include_doubted=frozenset({"20200002"}))  # it is them
+    assert checked.written == 2 and not checked.problems
+    index = (tmp_path / "checked" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert index[0].endswith(",身份核验") and index[2].endswith(",与学籍照片不是同一人（0.12）")

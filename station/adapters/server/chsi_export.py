@@ -15,6 +15,7 @@ from station.i18n import Text
 from station.paths import NOT_A_FOLDER
 from station.adapters.server.home import ServerContext
 from station.adapters.server.intake import read_blob
+from station.adapters.server.pages import identity_doubts
 from station.adapters.server.safe_names import UNSAFE_NAME, file_in
 from station.storage.atomic import write_atomic
 from station.storage.envelope import EnvelopeError
@@ -30,6 +31,11 @@ OFF_ROSTER = Text("学号不在服务器名单中：照片保留在服务器上�
                   "import the full roster and export again.")
 WRITE_FAILED = Text("无法写入导出目录 {target}：{reason}。请换一个目录再试。",
                     "Cannot write to the export folder {target}: {reason}. Choose another folder and try again.")
+IN_DOUBT = Text("身份待核对（{said}）：未导出。请在登记页面“身份核验”核对两张照片；不是本人请学生重拍，"
+                "确是本人时用 --include-doubted {student_no} 导出。",
+                "Identity in doubt ({said}): not exported. Compare the two photos on the registrar's 身份核验 page; "
+                "have the student retaken if it is someone else, or export with --include-doubted {student_no} if it is "
+                "them.")
 NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
 
 
@@ -39,9 +45,16 @@ class ExportReport:
     problems: list[tuple[str, Text]] = field(default_factory=list)  # student_no, what happened
 
 
-def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number") -> ExportReport:
+def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
+                include_doubted: frozenset[str] = frozenset()) -> ExportReport:
+    """A registered photo the identity page still lists (a station's uncertain or different verdict, a suspected
+    swap) is held back unless its student is in `include_doubted` (the registrar looked: it is them): a swap handed
+    over is the student's 照片不是我本人 on CHSI."""
     _make_target(target)  # before decrypting anything
     roster = {s["student_no"]: s for s in server.store.students()}
+    doubts: dict[str, str] = {}
+    for doubt in (d for found in identity_doubts(server.store) for d in found):
+        doubts.setdefault(doubt.upload.uid, doubt.said)
     report = ExportReport()
     index_rows: list[list[str]] = []
     used: set[str] = set()
@@ -56,6 +69,9 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number")
                 name = student["id_number"]
             else:
                 report.problems.append((student_no, NO_ID_NUMBER))
+        if upload.uid in doubts and student_no not in include_doubted:
+            report.problems.append((student_no, IN_DOUBT.format(said=doubts[upload.uid], student_no=student_no)))
+            continue
         if name in used:
             report.problems.append((student_no, NAME_TAKEN.format(name=name)))
             continue
@@ -75,10 +91,11 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number")
             continue
         _write(target, path, jpeg)
         used.add(name)
-        index_rows.append([student_no, student["name"], student["class_name"], path.name, upload.captured_at])
+        index_rows.append([student_no, student["name"], student["class_name"], path.name, upload.captured_at,
+                           doubts.get(upload.uid, "")])
         report.written += 1
     out = io.StringIO()
-    csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间"], *csv_rows(index_rows)])
+    csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间", "身份核验"], *csv_rows(index_rows)])
     _write(target, target / "index.csv", out.getvalue().encode("utf-8-sig"))
     return report
 

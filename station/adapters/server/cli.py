@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export-chsi", parents=[common], help="write the CHSI hand-over batch")
     p.add_argument("--to", required=True, type=folder_argument)
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
+    p.add_argument("--include-doubted", nargs="+", default=[], metavar="STUDENT_NO",
+                   help="also export these students' photos that the 身份核验 page lists (held back by default), "
+                        "once checked there")
     p.set_defaults(func=_export_chsi)
     return parser
 
@@ -271,7 +274,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export_chsi(args: argparse.Namespace) -> int:
     from station.adapters.server.chsi_export import export_chsi
 
-    report = export_chsi(_context(args), args.to, args.name_by)
+    report = export_chsi(_context(args), args.to, args.name_by, frozenset(args.include_doubted))
     lang = _lang(args)
     print(f"已导出 / exported {report.written} → {args.to}")
     for student_no, problem in report.problems:
