@@ -30,7 +30,9 @@ def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> No
                 sheet = web.get(missing.replace("&amp;", "&"))
                 assert sheet.status_code == 200 and len(sheet.text.strip().splitlines()) == 2, sheet.text
             assert "<b>实验</b>" not in overview and "&lt;b&gt;实验&lt;/b&gt;" in overview
-            assert web.get("/classes/不存在的班").status_code == 404
+            wrong = web.get("/classes/不存在的班")  # a page in Chinese with the way back, not {"detail":"Not Found"}
+            assert wrong.status_code == 404 and "找不到这个页面" in wrong.text and 'href="/"' in wrong.text
+            assert web.get("/api/v1/nothing").json() == {"detail": "Not Found"}  # the stations' API stays JSON
             assert web.get("/missing.csv?class_name=不存在的班").status_code == 404
     finally:
         server.stop()
@@ -70,9 +72,12 @@ def test_a_missing_list_download_is_named_after_its_class_in_chinese(tmp_path: P
             named = {}
             for path, params in [("/missing.xlsx", {"class_name": "2021级/软件1班"}),
                                  ("/missing.csv", {"class_name": "计科2101?"}), ("/missing.csv", {})]:
-                header = web.get(path, params=params).headers["content-disposition"]
+                download = web.get(path, params=params)
+                assert download.headers["cache-control"] == "no-store"  # ID numbers: never left in a browser cache
+                header = download.headers["content-disposition"]
                 ascii_name = re.search(r'filename="([^"]+)"', header).group(1)
                 named[unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1))] = ascii_name
+            assert web.get("/").headers["cache-control"] == "no-store"
     finally:
         server.stop()
     # RFC 5987 for browsers (a "/" or "?" no file name may hold made "_"), plain ASCII for the rest

@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, Upload
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from station.errors import StationError
 from station.i18n import Text
@@ -62,6 +63,20 @@ def create_app(server: ServerContext) -> ASGIApp:
     """The FastAPI app inside the request size limits."""
     app = FastAPI(title="photo-station-server", docs_url=None, redoc_url=None, openapi_url=None)
     basic = HTTPBasic(realm=REALM, auto_error=False)  # refused below, in both languages
+
+    @app.middleware("http")
+    async def never_cached(request: Request, call_next):  # type: ignore[no-untyped-def]
+        """Names, ID numbers and faces: nothing this server answers is kept in a browser's or a proxy's cache."""
+        response = await call_next(request)
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found_page(request: Request, exc: StarletteHTTPException) -> Response:
+        """A registrar's wrong link is a page in Chinese with the way back, not {"detail":"Not Found"}."""
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            return HTMLResponse(pages.not_found_page(), 404)
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None))
 
     def station_id(request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

@@ -287,6 +287,11 @@ def overview_page(state: SchoolState, doubts: int = 0) -> str:
     return _page("毕业生图像采集 — 汇总", body)
 
 
+def not_found_page() -> str:
+    return _page("找不到这个页面", "<p>链接可能有误，或这个班级已不在名单中（名单重新导入后班级名称可能变了）。</p>"
+                 '<p><a href="/">返回汇总</a></p>')
+
+
 def missing_page(state: SchoolState) -> str:
     """Everyone not yet photographed, class by class: the list the registrar calls students back with."""
     rows = [[escape(c), escape(no), escape(name)] for c, no, name, _ in missing_rows(state, None)]
