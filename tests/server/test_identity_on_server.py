@@ -119,6 +119,7 @@ def test_a_doubted_capture_is_shown_beside_the_photo_it_was_compared_with(day, t
         row = page.split(f"/photos/{retake.uid}.jpg")[1].split("</tr>")[0]
         assert "与上一版照片不是同一人" in row and f"/photos/{first.uid}.jpg" in row  # the photo the retake replaces
         assert "本人上一版照片" in row
+        assert "疑似与其他学生互换（0）</h2><p>没有。</p>" in page  # no faces in these photos: said, not a bare table
         assert 'href="/identity">身份核验</a>：3 张照片待核对' in client.get("/").text
     store.save("20200002", photo, b"o", operator="op", reason="重拍")  # a retake the station found no fault with
     Uploader(station.home, key).drain()

@@ -256,9 +256,12 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
                 for d in doubts]
 
     header = ["学号", "姓名", "工作站", "拍摄时间", "状态", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
-    body = (IDENTITY_HELP + f"<h2>工作站比对：身份不确定或不是本人（{len(stations)}）</h2>" + _table(header, rows(stations))
-            + f"<h2>服务器比对：疑似与其他学生互换（{len(server)}）</h2>" + _table(header, rows(server))
-            + '<p><a href="/">返回汇总</a></p>')
+
+    def section(title: str, doubts: list[Doubt]) -> str:  # an empty one says so, not a table of headings alone
+        return f"<h2>{title}（{len(doubts)}）</h2>" + (_table(header, rows(doubts)) if doubts else "<p>没有。</p>")
+
+    body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人", stations)
+            + section("服务器比对：疑似与其他学生互换", server) + '<p><a href="/">返回汇总</a></p>')
     return _page("身份核验", body)
 
 
