@@ -25,8 +25,10 @@ def test_the_overview_shows_each_class_and_the_station_s_queue_and_last_contact(
     assert "软件2101</a></td><td>5</td><td>2</td><td><span class=\"bad\">3</span></td><td>1</td>" in classes
     station = dom.split("<td>S01</td>")[1].split("</tr>")[0].split("</td><td>")
     assert station[0] == "<td>一号机位" and "—" not in station[1]  # last contact
-    assert station[2:4] == ["0", "0"]  # waiting, sending
+    assert station[2:5] == ["0", "0", "0"]  # waiting, sending, failed: a 0 is not in red
     assert "身份核验</a>：1 张照片待核对" in dom  # 刘一鸣's uncertain verdict: the overview says to look
+    # what asks for action, above a cohort's many class rows
+    assert dom.index("全校应拍 7 人：已拍摄 3 人") < dom.index("身份核验</a>") < dom.index("各班采集情况")
     with Image.open(shot) as image:
         assert image.size == (1100, 800) and len(image.convert("L").getcolors(256)) > 10  # text, not a blank page
 

@@ -265,28 +265,37 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
     return _page("身份核验", body)
 
 
+def _alarm(count: object) -> str:
+    """A count that asks for action, in red only when there is something to do (a red 0 reads as a problem)."""
+    return f'<span class="bad">{count}</span>' if isinstance(count, int) and count > 0 else escape(str(count))
+
+
 def overview_page(state: SchoolState, doubts: int = 0) -> str:
-    """`doubts`: how many photos the identity page lists, said on the overview so the registrar knows to look."""
+    """`doubts`: how many photos the identity page lists, said on the overview so the registrar knows to look. What
+    asks for action comes first, above a cohort's many class rows."""
     class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
-                   str(len(c.captured)), f'<span class="bad">{len(c.missing)}</span>', str(len(c.retakes))]
+                   str(len(c.captured)), _alarm(len(c.missing)), str(len(c.retakes))]
                   for c in state.classes.values()]
     station_rows = [[escape(s.station_id), escape(s.name), escape(local_time(s.last_seen_at) if s.last_seen_at else "—"),
                      escape(str(s.health.get("waiting", "—"))), escape(str(s.health.get("sending", "—"))),
-                     f'<span class="bad">{escape(str(s.health.get("failed", "—")))}</span>',
+                     _alarm(s.health.get("failed", "—")),
                      escape(local_time(str(s.health["last_success_at"])) if s.health.get("last_success_at") else "—")]
                     for s in state.stations]
-    body = ("<h2>各班采集情况</h2>"
-            + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows)
-            + '<p><a href="/missing">未拍摄名单</a>（导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a>）</p>'
-            + "<h2>工作站上传队列</h2>"
-            + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows))
-    if state.off_roster:
-        body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
+    classes = state.classes.values()
+    body = (f"<p>全校应拍 {sum(len(c.students) for c in classes)} 人：已拍摄 {sum(len(c.captured) for c in classes)} 人，"
+            f"未拍摄 {_alarm(sum(len(c.missing) for c in classes))} 人。</p>")
     if doubts:
         body += (f'<p class="bad"><a href="/identity">身份核验</a>：{doubts} 张照片待核对'
                  '（身份不确定、不是本人或疑似与其他学生互换）</p>')
     else:
         body += '<p><a href="/identity">身份核验</a>：没有待核对的照片（身份不确定、不是本人、疑似互换）</p>'
+    if state.off_roster:
+        body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
+    body += ('<p><a href="/missing">未拍摄名单</a>（导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a>）</p>'
+             + "<h2>工作站上传队列</h2>"
+             + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows)
+             + "<h2>各班采集情况</h2>"
+             + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows))
     return _page("毕业生图像采集 — 汇总", body)
 
 
