@@ -2,6 +2,7 @@
 
   init                 create the key pair, the TLS certificate, the registrar password and the metadata store
   add-station ID       issue a station's token (printed once, with the command to run on the station)
+  new-password         a new registrar password, for one that was lost
   serve                run the HTTPS server (station API + registrar pages)
   import-roster FILE   load the school's roster file (same importer and rules as the stations)
   import-references PATH  reference photos (folder or zip), checked as on a station, kept sealed, handed to stations
@@ -31,8 +32,11 @@ BAD_PORT = Text("端口必须是 1–65535 之间的整数：{value}", "the port
 BAD_WORKERS = Text("进程数必须是 1–64 之间的整数：{value}", "the number of workers must be a whole number from 1 to 64: {value}")
 CERT_WITHOUT_KEY = Text("--cert 和 --key 须一起给出。", "--cert and --key go together.")
 PAGE_AT = Text("登记页面：{urls}", "Registrar page: {urls}")
-SIGN_IN = Text("登录：用户名 registrar，密码为 init 时打印的密码。",
-               "Sign in as 'registrar' with the password printed by init.")
+SIGN_IN = Text("登录：用户名 registrar，密码为 init 时打印的密码（忘记了：photo-station-server new-password）。",
+               "Sign in as 'registrar' with the password printed by init (lost: photo-station-server new-password).")
+NEW_PASSWORD = Text("登记页面的新密码（用户名 registrar）：{password}\n重启 serve 后新密码生效，旧密码随之作废。",
+                    "The registrar page's new password (user registrar): {password}\nOnce serve is restarted it takes "
+                    "the new one, and the old one no longer opens the pages.")
 CERT_NOTE = Text("浏览器会提示证书不受信任（自签名证书）：核对证书 SHA-256 指纹为 {fingerprint} 后继续。",
                  "The browser warns that the certificate is not trusted (self-signed): check that its SHA-256 "
                  "fingerprint is {fingerprint}, then go on.")
@@ -61,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="")
     p.add_argument("--url", default=f"https://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
     p.set_defaults(func=_add_station)
+    p = sub.add_parser("new-password", parents=[common], help="a new registrar password, for one that was lost")
+    p.set_defaults(func=_new_password)
     p = sub.add_parser("serve", parents=[common], help="run the server (HTTPS)")
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"1-65535 (default {DEFAULT_PORT})")
@@ -121,6 +127,11 @@ def _init(args: argparse.Namespace) -> int:
     print(f"证书指纹 / TLS certificate SHA-256 (stations pin it): {result.cert_sha256}")
     print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
     print(f"下一步 / next: photo-station-server add-station <工作站编号> --url https://<本机地址>:{DEFAULT_PORT}")
+    return 0
+
+
+def _new_password(args: argparse.Namespace) -> int:
+    print(NEW_PASSWORD.format(password=_context(args).new_registrar_password()).get(_lang(args)))
     return 0
 
 

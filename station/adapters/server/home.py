@@ -208,5 +208,13 @@ class ServerContext:
             raise StationError(STATION_EXISTS.format(station_id=station_id))
         return token
 
+    def new_registrar_password(self) -> str:
+        """A new registrar password for one that was lost (init prints it once; only its digest is kept). A running
+        server goes on taking the old one until it is restarted."""
+        password = secrets.token_urlsafe(12)
+        self.settings = {**self.settings, "registrar_password_sha256": token_digest(password)}
+        write_atomic(self.home / "server.json", json.dumps(self.settings, indent=2).encode())
+        return password
+
     def registrar_password_ok(self, password: str) -> bool:
         return secrets.compare_digest(token_digest(password), self.settings["registrar_password_sha256"])
