@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from station.i18n import Text
 from ui import tasks
 from ui.i18n import install_qt_translations, set_language, t
-from ui.qt_env import drop_opencv_qt_paths, xcb_plugin_problem
+from ui.qt_env import drop_opencv_qt_paths, prefer_x11, xcb_plugin_problem
 from ui.starting_notice import LOADING, say_starting, starting_notice
 from ui.theme import apply_theme
 
@@ -27,6 +27,7 @@ NO_XCB = Text(
 def run_app(args: argparse.Namespace) -> int:
     set_language(args.lang)
     drop_opencv_qt_paths()
+    prefer_x11()
     problem = xcb_plugin_problem()
     if problem is not None:  # QApplication() would abort the process with a misleading message
         print(t(NO_XCB.format(problem=problem)), file=sys.stderr)

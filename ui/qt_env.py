@@ -37,15 +37,25 @@ def drop_opencv_qt_paths(environ: MutableMapping[str, str] = os.environ) -> list
     return removed
 
 
+def prefer_x11(environ: MutableMapping[str, str] = os.environ) -> None:
+    """On a Linux desktop with an X display (a Wayland desktop's XWayland too), Qt's xcb platform unless the user chose
+    one: the window manager decorates the windows and lets the station bring its queue window in front (F9) while it
+    keeps the keyboard, as tested on X. Under Qt's own Wayland platform GNOME draws no title bar for Qt windows and a
+    client may not raise a window. Wayland stays the fallback where the xcb plugin cannot load."""
+    if sys.platform.startswith("linux") and not environ.get("QT_QPA_PLATFORM") and environ.get("DISPLAY"):
+        environ["QT_QPA_PLATFORM"] = "xcb;wayland" if environ.get("WAYLAND_DISPLAY") else "xcb"
+
+
 def xcb_plugin_problem(environ: MutableMapping[str, str] = os.environ) -> str | None:
     """Why Qt's xcb platform plugin cannot be loaded here (e.g. `libxcb-icccm.so.4: cannot open shared
-    object file`), or None when it loads or another platform is in use."""
+    object file`), or None when it loads, another platform is in use, or Qt may fall back to Wayland."""
     if not sys.platform.startswith("linux"):
         return None
     platform = environ.get("QT_QPA_PLATFORM", "")
     if platform and not platform.startswith("xcb"):
         return None
-    if not platform and environ.get("WAYLAND_DISPLAY") and not environ.get("DISPLAY"):
+    if environ.get("WAYLAND_DISPLAY") and (not platform and not environ.get("DISPLAY")
+                                           or "wayland" in platform.split(";")):
         return None
     import PySide6
 
