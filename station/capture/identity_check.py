@@ -40,6 +40,8 @@ SAID = {
     (PREVIOUS, "different"): Text("与上一版照片不是同一人！", "Not the person of the previous photo!"),
     (PREVIOUS, UNMEASURED): Text("无法与上一版照片比对", "Could not compare with the previous photo"),
 }
+OUTWEIGHED = Text("与上一版照片不是同一人：上一版不是学籍照片上的人，这次重拍的是本人",
+                  "Not the person of the previous photo: that one was not the enrolment photo's person; this one is")
 SWAP_SAID = {  # by where the other student's face comes from
     CAPTURE: Text("这张脸已作为{name}（{no}）拍摄过！", "This face was already photographed as {name} ({no})!"),
     REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
@@ -73,6 +75,9 @@ class IdentityCheck:
     verdict: Verdict | None  # None: no single face could be measured in one of the two
     suspect: Suspect | None = None  # a swap: the other student's stored face
     name: str = ""  # a swap: the other student's name
+    # a retake's doubt about the photo it replaces, where the new face is the enrolment photo's person: the photo
+    # replaced was the wrong one (照片不是我本人 is why students are retaken), so it asks nothing (see outweigh)
+    outweighed: bool = False
 
     @property
     def level(self) -> str:
@@ -83,7 +88,7 @@ class IdentityCheck:
         if self.suspect is not None:
             face = self.suspect.face
             return SWAP_SAID[face.source].format(name=self.name or face.student_no, no=face.student_no)
-        return SAID[(self.against, self.level)]
+        return OUTWEIGHED if self.outweighed else SAID[(self.against, self.level)]
 
     def to_json(self) -> dict[str, object]:
         recorded = {"against": self.against, "level": self.level,
@@ -167,7 +172,18 @@ class IdentityChecker:
         suspect = find_swap(new, evidence.faces, evidence.student_no) if new is not None and evidence.faces else None
         if suspect is not None:
             checks.append(IdentityCheck(SWAP, b"", Verdict(suspect.score, "different"), suspect))
-        return IdentityResult(tuple(checks), new)
+        return IdentityResult(outweigh(tuple(checks)), new)
+
+
+def outweigh(checks: tuple[IdentityCheck, ...]) -> tuple[IdentityCheck, ...]:
+    """A retake whose face is the enrolment photo's person (same) and not the replaced photo's: the enrolment photo
+    outweighs the station's own earlier photo, which was the wrong one; that doubt asks nothing and blocks nothing.
+    It is still recorded as measured (the server reads the same rule off the record)."""
+    if not any(check.against == REFERENCE and check.level == "same" for check in checks):
+        return checks
+    return tuple(replace(check, outweighed=True) if check.against == PREVIOUS and check.level in ("uncertain",
+                                                                                                   "different")
+                 else check for check in checks)
 
 
 
@@ -181,7 +197,7 @@ def reason_question(checks: tuple[IdentityCheck, ...]) -> Text:
 def needs_reason(checks: tuple[IdentityCheck, ...]) -> bool:
     """A photo whose face is another person's (or another student's: a swap) is accepted only with a recorded
     reason."""
-    return any(check.level == "different" for check in checks)
+    return any(check.level == "different" and not check.outweighed for check in checks)
 
 
 # the verdicts from the one that matters most to the one that matters least: "could not compare" is worth a look,
@@ -191,7 +207,7 @@ SEVERITY = ("different", "uncertain", UNMEASURED, "same")
 
 def worst_level(checks: tuple[IdentityCheck, ...]) -> str | None:
     """The level the review's identity verdict is shown at: its most serious check's (None: nothing compared)."""
-    levels = {check.level for check in checks}
+    levels = {check.level for check in checks if not check.outweighed}
     return next((level for level in SEVERITY if level in levels), None)
 
 

@@ -3,7 +3,9 @@ outweighs one that could not be compared, which outweighs a match."""
 
 from __future__ import annotations
 
-from station.capture.identity_check import PREVIOUS, REFERENCE, IdentityCheck, needs_reason, worst_level
+from station.capture.identity_check import (
+    OUTWEIGHED, PREVIOUS, REFERENCE, IdentityCheck, needs_reason, outweigh, worst_level,
+)
 from station.identity.verify import Verdict
 
 
@@ -19,3 +21,14 @@ def test_the_most_serious_check_sets_the_level() -> None:
     different = (check(REFERENCE, "uncertain"), check(PREVIOUS, "different"))
     assert worst_level(different) == "different" and needs_reason(different)
     assert not needs_reason((check(REFERENCE, "uncertain"), check(PREVIOUS, None)))
+
+
+def test_a_retake_of_the_enrolment_photos_person_outweighs_the_wrong_photo_it_replaces() -> None:
+    """照片不是我本人 is why students are retaken: the new face is the enrolment photo's person and not the replaced
+    photo's; that doubt is about the old photo, so it asks no reason and shows the match's level."""
+    corrected = outweigh((check(REFERENCE, "same"), check(PREVIOUS, "different")))
+    assert worst_level(corrected) == "same" and not needs_reason(corrected)
+    assert corrected[1].said == OUTWEIGHED and corrected[1].level == "different"  # recorded as measured
+    for unsure in ("uncertain", None):  # without the enrolment photo's word, the previous photo still decides
+        kept = outweigh((check(REFERENCE, unsure), check(PREVIOUS, "different")))
+        assert worst_level(kept) == "different" and needs_reason(kept)

@@ -120,3 +120,22 @@ def test_the_demo_day_clean_matches_then_a_caught_swap(session) -> None:
     caught = shoot(session, "DEMO0004", "02_good_shifted.jpg")  # 赵雨桐's code, 林晓雯's face
     assert [(c.against, c.level) for c in caught.identity] == [("reference", "different"), ("swap", "different")]
     assert caught.identity[1].said.zh == "这张脸已作为林晓雯（2021010101）拍摄过！"
+
+
+def test_a_retake_that_puts_right_a_wrong_photo_asks_nothing(session) -> None:
+    """照片不是我本人: 王思远's photo was taken of 林晓雯 (with a reason), and he comes back for a retake. His new face
+    matches his enrolment photo and not the wrong photo it replaces: that doubt is about the old photo, so the retake
+    is saved with no reason asked (it asked one, and the server held it back from CHSI)."""
+    station = session.station
+    import_demo_references(station, station.demo_key)
+    wrong = shoot(session, "DEMO0003", "01_good.jpg")  # 林晓雯 at the camera under 王思远's name
+    assert session.needs_identity_reason and [c.level for c in wrong.identity][0] == "different"
+    session.accept("学生坚持，已核对")
+    retake = shoot(session, "DEMO0003", "../students/DEMO0003_2_good.jpg", retake="照片不是我本人")
+    assert [(c.against, c.level, c.outweighed) for c in retake.identity] == [
+        ("reference", "same", False), ("previous", "different", True)]
+    assert not session.needs_identity_reason
+    assert retake.identity[1].said.zh == "与上一版照片不是同一人：上一版不是学籍照片上的人，这次重拍的是本人"
+    saved = session.accept()
+    row = station.db.execute("SELECT identity FROM captures WHERE uid = ?", [saved.uid]).fetchone()
+    assert [c["level"] for c in json.loads(row[0])["checks"]] == ["same", "different"]  # recorded as measured

@@ -166,3 +166,21 @@ def test_a_retake_is_shown_beside_the_photo_it_replaces_whatever_the_clocks_meas
     stations, _ = identity_doubts(store)
     [doubt] = stations
     assert doubt.upload.uid == "retake" and doubt.other_uid == "first"
+
+
+def test_a_retake_of_the_enrolment_photos_person_is_no_doubt_because_the_photo_it_replaced_was_wrong(tmp_path) -> None:
+    """照片不是我本人 is why students are retaken: the new face matches the enrolment photo and not the wrong photo it
+    replaces. Listed (and held back from CHSI) it was, until the registrar exported it by hand."""
+    init_server(tmp_path / "srv")
+    store = ServerContext(tmp_path / "srv").store
+    first = Upload("first", "S01", "20200003", 1, "2026-06-01T09:00:00.000+00:00", "2026-06-01T09:00:01.000+00:00",
+                   "op", "", "", "a" * 64, "b" * 64, "network")
+    own_face = json.dumps({"checks": [{"against": "reference", "level": "same", "score": 0.71},
+                                      {"against": "previous", "level": "different", "score": 0.12}],
+                           "reason": ""}, ensure_ascii=False)
+    retake = replace(first, uid="retake", version=2, captured_at="2026-06-01T10:00:00.000+00:00",
+                     received_at="2026-06-01T10:00:01.000+00:00", reason="照片不是我本人", identity=own_face)
+    assert store.insert_upload(first) and store.insert_upload(retake)
+    assert identity_doubts(store) == ([], [])
+    store.insert_upload(replace(retake, uid="other", version=3, identity=NOT_PREVIOUS))  # no enrolment photo's word
+    assert [d.upload.uid for d in identity_doubts(store)[0]] == ["other"]

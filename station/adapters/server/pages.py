@@ -161,8 +161,11 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
     stations = []
     for upload in uploads.values():
         record = json.loads(upload.identity) if upload.identity else {"checks": []}
+        # a retake that is the enrolment photo's person: the photo it replaced was the wrong one, not this one
+        # (station.capture.identity_check.outweigh)
+        own_face = any(c["against"] == "reference" and c["level"] == "same" for c in record["checks"])
         for check in record["checks"]:
-            if check["level"] not in DOUBTFUL:
+            if check["level"] not in DOUBTFUL or (check["against"] == "previous" and own_face):
                 continue
             if check["against"] == "swap":
                 other = check["student_no"]
