@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 Clock = Callable[[], datetime]  # the station's notion of now, timezone-aware
+# What a registrar reads the receiving server's times in, whatever zone its machine runs in: a school's server in a
+# data centre or cloud often runs UTC, and its pages were then 8 hours off (China keeps one zone and no summer time).
+BEIJING = timezone(timedelta(hours=8))
 
 
 def system_clock() -> datetime:
@@ -13,13 +16,23 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def local_time(iso: str, with_date: bool = True) -> str:
-    """'2026-11-24T16:51:03.120+00:00' -> '11-25 00:51' on a laptop set to China time; a stored time
-    without a zone is UTC too. Unparseable text is shown as it is rather than hidden."""
+def local_time(iso: str, with_date: bool = True, zone: tzinfo | None = None) -> str:
+    """'2026-11-24T16:51:03.120+00:00' -> '11-25 00:51' on a laptop set to China time (`zone`: another zone than the
+    machine's). Unparseable text is shown as it is rather than hidden."""
+    moment = _stored(iso)
+    return iso if moment is None else moment.astimezone(zone).strftime("%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def beijing_iso(iso: str) -> str:
+    """A stored time as Beijing time, to the second, with its offset ('2026-06-01T17:00:00+08:00')."""
+    moment = _stored(iso)
+    return iso if moment is None else moment.astimezone(BEIJING).isoformat(timespec="seconds")
+
+
+def _stored(iso: str) -> datetime | None:
+    """A stored time (one without a zone is UTC too); None when it does not parse."""
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError:
-        return iso
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone().strftime("%m-%d %H:%M" if with_date else "%H:%M")
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)

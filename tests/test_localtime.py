@@ -9,7 +9,7 @@ import pytest
 
 from station.context import Station
 from station.identify.identify import identify
-from station.localtime import local_time
+from station.localtime import BEIJING, beijing_iso, local_time
 from station.roster.importer import import_roster
 
 pytestmark = pytest.mark.skipif(not hasattr(time, "tzset"), reason="time zones are switched with tzset (POSIX)")
@@ -28,6 +28,21 @@ def test_utc_becomes_the_local_date_and_time(china_time) -> None:
     assert local_time("2026-11-24T16:51:03.120+00:00") == "11-25 00:51"
     assert local_time("2026-11-24T16:51:03", with_date=False) == "00:51"  # stored without a zone: UTC too
     assert local_time("not a time") == "not a time"
+
+
+def test_a_server_running_in_utc_still_shows_beijing_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A school's receiving server in a data centre or cloud often runs UTC: its pages and the CHSI batch's index were
+    8 hours off for the registrar (registrar review)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert local_time("2026-06-01T09:00:00+00:00") == "06-01 09:00"  # the machine's own zone
+        assert local_time("2026-06-01T09:00:00+00:00", zone=BEIJING) == "06-01 17:00"
+        assert beijing_iso("2026-06-01T09:00:00.123+00:00") == "2026-06-01T17:00:00+08:00"
+        assert beijing_iso("garbled") == "garbled"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_already_photographed_says_when_in_local_time(china_time, home: Path, tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ def test_export_names_by_id_number_and_reports_what_it_could_not_export(station,
     assert "640x480" in problems["20200002"] and "student number" in problems["20200003"]
     index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
     assert index[0].startswith("学号,姓名") and len(index) == 3
+    assert all(row.split(",")[4].endswith("+08:00") for row in index[1:])  # 拍摄时间 in Beijing time, not UTC
 
     registered = server.context.store.registered()["20200001"]
     blob = blob_path(server.context, registered.uid, "chsi")

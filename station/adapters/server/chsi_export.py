@@ -12,6 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from station.errors import StationError
 from station.i18n import Text
+from station.localtime import beijing_iso
 from station.paths import NOT_A_FOLDER
 from station.adapters.server.home import ServerContext
 from station.adapters.server.intake import read_blob
@@ -91,7 +92,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
             continue
         _write(target, path, jpeg)
         used.add(name)
-        index_rows.append([student_no, student["name"], student["class_name"], path.name, upload.captured_at,
+        index_rows.append([student_no, student["name"], student["class_name"], path.name, beijing_iso(upload.captured_at),
                            doubts.get(upload.uid, "")])
         report.written += 1
     out = io.StringIO()

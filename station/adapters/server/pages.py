@@ -17,7 +17,7 @@ import cv2
 from openpyxl import Workbook
 
 from station.image_io import decode_image
-from station.localtime import local_time
+from station.localtime import BEIJING, local_time
 from station.adapters.server.store import MetaStore, Upload, in_capture_order
 from station.spreadsheet import add_row, csv_rows
 
@@ -109,8 +109,13 @@ def missing_xlsx(rows: list[list[str]]) -> bytes:
 
 
 def _when(upload: Upload) -> str:
-    """When a photo was taken, on the server's clock (as retakes are ordered) and in the server's local time."""
-    return local_time(upload.captured_on_server_clock.isoformat())
+    """When a photo was taken, on the server's clock (as retakes are ordered), in Beijing time."""
+    return _beijing(upload.captured_on_server_clock.isoformat())
+
+
+def _beijing(iso: object) -> str:
+    """A stored time as a registrar reads it, in Beijing time whatever zone the server runs in; — for none."""
+    return local_time(str(iso), zone=BEIJING) if iso else "—"
 
 
 def _page(title: str, body: str) -> str:
@@ -279,10 +284,9 @@ def overview_page(state: SchoolState, doubts: int = 0) -> str:
     class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), _alarm(len(c.missing)), str(len(c.retakes))]
                   for c in state.classes.values()]
-    station_rows = [[escape(s.station_id), escape(s.name), escape(local_time(s.last_seen_at) if s.last_seen_at else "—"),
+    station_rows = [[escape(s.station_id), escape(s.name), escape(_beijing(s.last_seen_at)),
                      escape(str(s.health.get("waiting", "—"))), escape(str(s.health.get("sending", "—"))),
-                     _alarm(s.health.get("failed", "—")),
-                     escape(local_time(str(s.health["last_success_at"])) if s.health.get("last_success_at") else "—")]
+                     _alarm(s.health.get("failed", "—")), escape(_beijing(s.health.get("last_success_at")))]
                     for s in state.stations]
     classes = state.classes.values()
     body = (f"<p>全校应拍 {sum(len(c.students) for c in classes)} 人：已拍摄 {sum(len(c.captured) for c in classes)} 人，"
