@@ -4,38 +4,50 @@ page; a name Excel would run as a formula stays text in the exports."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 from station.adapters.server.home import ServerContext, init_server
 from tests.upload.kit import LiveServer
 
 CLASSES = ["2021级/软件1班", "软件#2 & <b>实验</b>班", "计科2101?"]
+ONE_A_CLASS = [{"student_no": f"2021010{n}", "name": f"学生{n}", "class_name": name, "id_number": ""}
+               for n, name in enumerate(CLASSES, start=1)]
 
 
-def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> None:
+@contextmanager
+def registrar(tmp_path: Path, students: list[dict]) -> Iterator[httpx.Client]:
+    """A real server on 127.0.0.1 holding `students`, and the registrar signed in to it."""
     password = init_server(tmp_path / "srv").registrar_password
     server = LiveServer(ServerContext(tmp_path / "srv"))
-    server.context.store.upsert_students([{"student_no": f"2021010{n}", "name": f"学生{n}", "class_name": name,
-                                           "id_number": ""} for n, name in enumerate(CLASSES, start=1)])
+    server.context.store.upsert_students(students)
     server.start()
     try:
         with server.client(auth=("registrar", password)) as web:
-            overview = web.get("/").text
-            links = re.findall(r'href="(/classes/[^"]+)"', overview)
-            assert len(links) == len(CLASSES)
-            for link in links:
-                page = web.get(link)
-                assert page.status_code == 200, (link, page.status_code)
-                missing = re.search(r'href="(/missing\.csv\?[^"]+)"', page.text).group(1)
-                sheet = web.get(missing.replace("&amp;", "&"))
-                assert sheet.status_code == 200 and len(sheet.text.strip().splitlines()) == 2, sheet.text
-            assert "<b>实验</b>" not in overview and "&lt;b&gt;实验&lt;/b&gt;" in overview
-            wrong = web.get("/classes/不存在的班")  # a page in Chinese with the way back, not {"detail":"Not Found"}
-            assert wrong.status_code == 404 and "找不到这个页面" in wrong.text and 'href="/"' in wrong.text
-            assert web.get("/api/v1/nothing").json() == {"detail": "Not Found"}  # the stations' API stays JSON
-            assert web.get("/missing.csv?class_name=不存在的班").status_code == 404
+            yield web
     finally:
         server.stop()
+
+
+def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> None:
+    with registrar(tmp_path, ONE_A_CLASS) as web:
+        overview = web.get("/").text
+        links = re.findall(r'href="(/classes/[^"]+)"', overview)
+        assert len(links) == len(CLASSES)
+        for link in links:
+            page = web.get(link)
+            assert page.status_code == 200, (link, page.status_code)
+            missing = re.search(r'href="(/missing\.csv\?[^"]+)"', page.text).group(1)
+            sheet = web.get(missing.replace("&amp;", "&"))
+            assert sheet.status_code == 200 and len(sheet.text.strip().splitlines()) == 2, sheet.text
+        assert "<b>实验</b>" not in overview and "&lt;b&gt;实验&lt;/b&gt;" in overview
+        wrong = web.get("/classes/不存在的班")  # a page in Chinese with the way back, not {"detail":"Not Found"}
+        assert wrong.status_code == 404 and "找不到这个页面" in wrong.text and 'href="/"' in wrong.text
+        assert web.get("/api/v1/nothing").json() == {"detail": "Not Found"}  # the stations' API stays JSON
+        assert web.get("/missing.csv?class_name=不存在的班").status_code == 404
 
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_the_missing_list_exports(tmp_path: Path) -> None:
@@ -43,17 +55,10 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_missing_list_exports
 
     from openpyxl import load_workbook
 
-    password = init_server(tmp_path / "srv").registrar_password
-    server = LiveServer(ServerContext(tmp_path / "srv"))
-    server.context.store.upsert_students([{"student_no": "20210101", "name": "=HYPERLINK(\"http://x.cn\",\"点我\")",
-                                           "class_name": "软件2101", "id_number": ""}])
-    server.start()
-    try:
-        with server.client(auth=("registrar", password)) as web:
-            listed = web.get("/missing.csv").content.decode("utf-8-sig")
-            sheet = load_workbook(io.BytesIO(web.get("/missing.xlsx").content)).active
-    finally:
-        server.stop()
+    with registrar(tmp_path, [{"student_no": "20210101", "name": "=HYPERLINK(\"http://x.cn\",\"点我\")",
+                               "class_name": "软件2101", "id_number": ""}]) as web:
+        listed = web.get("/missing.csv").content.decode("utf-8-sig")
+        sheet = load_workbook(io.BytesIO(web.get("/missing.xlsx").content)).active
     assert "\"'=HYPERLINK(" in listed and ",\"=HYPERLINK(" not in listed
     name = sheet["C2"]
     assert name.value == "=HYPERLINK(\"http://x.cn\",\"点我\")" and name.data_type == "s"
@@ -62,24 +67,16 @@ def test_a_name_that_looks_like_a_formula_stays_text_in_the_missing_list_exports
 def test_a_missing_list_download_is_named_after_its_class_in_chinese(tmp_path: Path) -> None:
     from urllib.parse import unquote
 
-    password = init_server(tmp_path / "srv").registrar_password
-    server = LiveServer(ServerContext(tmp_path / "srv"))
-    server.context.store.upsert_students([{"student_no": f"2021010{n}", "name": f"学生{n}", "class_name": name,
-                                           "id_number": ""} for n, name in enumerate(CLASSES, start=1)])
-    server.start()
-    try:
-        with server.client(auth=("registrar", password)) as web:
-            named = {}
-            for path, params in [("/missing.xlsx", {"class_name": "2021级/软件1班"}),
-                                 ("/missing.csv", {"class_name": "计科2101?"}), ("/missing.csv", {})]:
-                download = web.get(path, params=params)
-                assert download.headers["cache-control"] == "no-store"  # ID numbers: never left in a browser cache
-                header = download.headers["content-disposition"]
-                ascii_name = re.search(r'filename="([^"]+)"', header).group(1)
-                named[unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1))] = ascii_name
-            assert web.get("/").headers["cache-control"] == "no-store"
-    finally:
-        server.stop()
+    with registrar(tmp_path, ONE_A_CLASS) as web:
+        named = {}
+        for path, params in [("/missing.xlsx", {"class_name": "2021级/软件1班"}),
+                             ("/missing.csv", {"class_name": "计科2101?"}), ("/missing.csv", {})]:
+            download = web.get(path, params=params)
+            assert download.headers["cache-control"] == "no-store"  # ID numbers: never left in a browser cache
+            header = download.headers["content-disposition"]
+            ascii_name = re.search(r'filename="([^"]+)"', header).group(1)
+            named[unquote(re.search(r"filename\*=UTF-8''(\S+)", header).group(1))] = ascii_name
+        assert web.get("/").headers["cache-control"] == "no-store"
     # RFC 5987 for browsers (a "/" or "?" no file name may hold made "_"), plain ASCII for the rest
     assert named == {"未拍摄名单_2021级_软件1班.xlsx": "missing.xlsx", "未拍摄名单_计科2101_.csv": "missing.csv",
                      "未拍摄名单.csv": "missing.csv"}
