@@ -213,3 +213,17 @@ def test_a_server_whose_disk_is_full_keeps_nothing_half_and_the_photo_waits_with
         station.close()
     finally:
         server.stop()
+
+
+def test_sending_from_the_terminal_also_tells_the_server_this_stations_queue(station, key, server, monkeypatch):
+    """`photo-station queue --send` uploaded the photos but told the server nothing of the queue, so the registrar's
+    overview showed — for the station (registrar review)."""
+    from station.adapters.cli import parse_args, run
+    from tests.upload.kit import PASSPHRASE
+
+    CaptureStore(station, key).save("20200001", b"c1", b"o", operator="op")
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", PASSPHRASE)
+    assert run(parse_args(["queue", "--send", "--home", str(station.home)])) == 0
+    assert len(server.context.store.uploads()) == 1
+    health = json.loads(server.context.store.stations()[0][3])
+    assert health["done"] == 1 and health["waiting"] == 0
