@@ -86,9 +86,12 @@ def test_a_face_registered_as_another_student_at_another_station_is_listed_with_
         assert 'href="/identity">身份核验</a>：2 张照片待核对' in overview
     with registrar(server, None) as client:
         assert client.get(f"/photos/{swapped.uid}.jpg").status_code == 401
-        refused = client.get("/identity")  # no password: said in both languages, the browser asked for one
+        refused = client.get("/identity")  # no password (the sign-in box cancelled): the browser asked for one
         assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic realm=")
-        assert refused.json()["detail"]["zh"] == "请输入教务处的用户名和密码。" and "registrar" in refused.json()["detail"]["en"]
+        assert "需要登录" in refused.text and "photo-station-server new-password" in refused.text  # not JSON
+        assert refused.headers["content-type"].startswith("text/html")
+        api = client.get("/api/v1/holdings")  # the stations' API still answers JSON, in both languages
+        assert api.status_code == 401 and api.json()["detail"]["zh"] == "工作站令牌无效。"
     s01.close()
     s02.close()
 

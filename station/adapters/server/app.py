@@ -73,10 +73,15 @@ def create_app(server: ServerContext) -> ASGIApp:
 
     @app.exception_handler(StarletteHTTPException)
     async def not_found_page(request: Request, exc: StarletteHTTPException) -> Response:
-        """A registrar's wrong link is a page in Chinese with the way back, not {"detail":"Not Found"}."""
-        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
-            return HTMLResponse(pages.not_found_page(), 404)
-        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None))
+        """A registrar's wrong link, or a cancelled sign-in, is a page in Chinese (with the way on), not
+        {"detail": ...}; the stations' API answers JSON."""
+        headers = getattr(exc, "headers", None)
+        if not request.url.path.startswith("/api/"):
+            if exc.status_code == 404:
+                return HTMLResponse(pages.not_found_page(), 404)
+            if exc.status_code == 401:
+                return HTMLResponse(pages.sign_in_page(), 401, headers=headers)
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
 
     def station_id(request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")

@@ -311,6 +311,12 @@ def not_found_page() -> str:
                  '<p><a href="/">返回汇总</a></p>')
 
 
+def sign_in_page() -> str:
+    """What a browser shows when the sign-in box was cancelled or refused."""
+    return _page("需要登录", "<p>请用教务处的用户名 <code>registrar</code> 和密码登录（刷新本页，浏览器会再次询问）。</p>"
+                 "<p>忘记密码：在服务器上运行 <code>photo-station-server new-password</code> 设置新密码。</p>")
+
+
 def missing_page(state: SchoolState) -> str:
     """Everyone not yet photographed, class by class: the list the registrar calls students back with."""
     rows = [[escape(c), escape(no), escape(name)] for c, no, name, _ in missing_rows(state, None)]
