@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,8 +33,11 @@ def test_usb_package_imports_exactly_once_alongside_the_network(station, key, se
     photos = {f"2020{n:04d}": os.urandom(3000) for n in (1, 2, 3)}
     uids = {no: store.save(no, jpeg, b"orig", operator="op").uid for no, jpeg in photos.items()}
     stick = tmp_path / "usb"
-    result = _cli("photo-station", "export", "--to", str(stick), "--home", str(station.home))
+    result = _cli("photo-station", "export", "--to", str(stick), "--home", str(station.home), "--lang", "zh")
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("已把 3 张照片写入 ") and "{" not in result.stdout  # a sentence, not JSON
+    as_json = _cli("photo-station", "export", "--to", str(tmp_path / "usb2"), "--home", str(station.home), "--json")
+    assert json.loads(as_json.stdout)["exported"] == 3
     package = next(stick.iterdir())
     for path in package.iterdir():  # nothing on the stick opens without the server's private key
         with pytest.raises(EnvelopeError):
