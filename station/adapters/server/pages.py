@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -16,6 +15,7 @@ from urllib.parse import quote
 import cv2
 from openpyxl import Workbook
 
+from station.documents.output_file import name_part
 from station.image_io import decode_image
 from station.localtime import BEIJING, local_time
 from station.adapters.server.store import MetaStore, Upload, in_capture_order
@@ -78,13 +78,10 @@ def missing_rows(state: SchoolState, class_name: str | None) -> list[list[str]]:
             for c in state.classes.values() if class_name in (None, c.name) for s in c.missing]
 
 
-_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]')  # what Windows refuses in a file name, and "/"
-
-
 def missing_download(class_name: str | None, fmt: str) -> str:
     """The Content-Disposition of a missing-list download: 未拍摄名单_软件2101.xlsx, so twenty classes' lists are twenty
     names, not missing (1).xlsx ... (RFC 6266: `filename*` in UTF-8 per RFC 5987, `filename` in ASCII for old clients)."""
-    stem = "未拍摄名单" + (f"_{_NOT_IN_FILE_NAMES.sub('_', class_name)}" if class_name else "")
+    stem = "未拍摄名单" + (f"_{name_part(class_name)}" if class_name else "")
     return f"attachment; filename=\"missing.{fmt}\"; filename*=UTF-8''{quote(f'{stem}.{fmt}', safe='')}"
 
 
