@@ -69,6 +69,11 @@ class SteadyLevels(Generic[R]):
         self._coming: dict[str, tuple[str, int]] = {}  # check -> (a level other than the shown one, analyses in a row)
         self._first: dict[str, list[R]] = {}  # check -> its results since the reset, while it settles
 
+    @property
+    def settled(self) -> bool:
+        """Something is shown and nothing is still settling (a reset now would blank what was said)."""
+        return bool(self._shown) and not self._first
+
     def reset(self) -> None:
         self._shown.clear()
         self._coming.clear()
@@ -149,9 +154,9 @@ class LiveAnalyzer:
         if refresh and analysis.learned is not None and analysis.learned.ran == refresh:
             self._turn += 1
         afresh = last is None or _another_face(last, analysis)
-        if afresh:
-            self._levels.reset()
         came_back = last is not None and last.face is None and self._faceless < AWAY_BEFORE_NEW
+        if afresh and not (came_back and self._levels.settled):  # the same face missed for a frame or two keeps
+            self._levels.reset()  # what was said of it (a reset would blank the panel for HOLD analyses)
         self.someone_new = afresh and analysis.face is not None and not came_back
         self._faceless = 0 if analysis.face is not None else self._faceless + 1
         self._last = analysis

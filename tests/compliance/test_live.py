@@ -135,6 +135,20 @@ def test_another_view_is_said_only_once_its_first_analyses_are_in(frames) -> Non
         assert not live.analyze(moved, scene=scene).settling  # the same view goes on as it was
 
 
+def test_the_same_face_missed_for_a_frame_keeps_what_was_said_of_it(frames) -> None:
+    """The tracker loses a face for a frame now and then: that is not someone new, and the panel must not go blank
+    (every chip –) for HOLD analyses each time."""
+    still, _ = frames
+    with ComplianceEngine.load(video=True) as engine:
+        live = LiveAnalyzer(engine)
+        said = [live.analyze(still) for _ in range(HOLD + 2)]
+        assert not said[-1].settling
+        assert live.analyze(np.zeros_like(still)).face is None  # the face missed on one frame
+        back = live.analyze(still)
+        assert back.face is not None and not back.settling and not live.someone_new
+        assert back.checks["mouth_open"].level == said[-1].checks["mouth_open"].level
+
+
 def test_a_head_turn_at_the_limit_does_not_blink_on_a_webcams_noise() -> None:
     """王思远's head turn is at the 10° limit: with a webcam's noise and 2 px of jitter the raw pose level switched
     22 times in 50 analyses of this still picture (14 in the 30 here); what the preview shows must not blink."""
