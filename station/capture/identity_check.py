@@ -40,8 +40,9 @@ SAID = {
     (PREVIOUS, "different"): Text("与上一版照片不是同一人！", "Not the person of the previous photo!"),
     (PREVIOUS, UNMEASURED): Text("无法与上一版照片比对", "Could not compare with the previous photo"),
 }
-OUTWEIGHED = Text("与上一版照片不是同一人：上一版不是学籍照片上的人，这次重拍的是本人",
-                  "Not the person of the previous photo: that one was not the enrolment photo's person; this one is")
+# said under 与学籍照片为同一人; the previous photo "different" or only "uncertain" (blurred, turned) alike
+OUTWEIGHED = Text("与上一版照片不一致（上一版可能拍错了人或不清晰）",
+                  "Unlike the previous photo (which was perhaps someone else, or unclear)")
 SWAP_SAID = {  # by where the other student's face comes from
     CAPTURE: Text("这张脸已作为{name}（{no}）拍摄过！", "This face was already photographed as {name} ({no})!"),
     REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
@@ -184,7 +185,6 @@ def outweigh(checks: tuple[IdentityCheck, ...]) -> tuple[IdentityCheck, ...]:
     return tuple(replace(check, outweighed=True) if check.against == PREVIOUS and check.level in ("uncertain",
                                                                                                    "different")
                  else check for check in checks)
-
 
 
 def reason_question(checks: tuple[IdentityCheck, ...]) -> Text:

@@ -135,7 +135,7 @@ def test_a_retake_that_puts_right_a_wrong_photo_asks_nothing(session) -> None:
     assert [(c.against, c.level, c.outweighed) for c in retake.identity] == [
         ("reference", "same", False), ("previous", "different", True)]
     assert not session.needs_identity_reason
-    assert retake.identity[1].said.zh == "与上一版照片不是同一人：上一版不是学籍照片上的人，这次重拍的是本人"
+    assert retake.identity[1].said.zh == "与上一版照片不一致（上一版可能拍错了人或不清晰）"
     saved = session.accept()
     row = station.db.execute("SELECT identity FROM captures WHERE uid = ?", [saved.uid]).fetchone()
     assert [c["level"] for c in json.loads(row[0])["checks"]] == ["same", "different"]  # recorded as measured
