@@ -115,7 +115,8 @@ def test_a_doubted_capture_is_shown_beside_the_photo_it_was_compared_with(day, t
         row = page.split(f"/photos/{held.uid}.jpg")[1].split("</tr>")[0]
         assert '<img src="/references/20200001.jpg"' in row  # the photo it was compared with, beside it
         assert "本人学籍照片" in row  # whose photo that is
-        assert "当前照片" in page.split(f"/photos/{held.uid}.jpg")[0].split("<tr>")[-1]  # this one goes to CHSI
+        # the current photo, held back from CHSI until checked (export_chsi), as the page says
+        assert "当前照片（核对后才导出）" in page.split(f"/photos/{held.uid}.jpg")[0].split("<tr>")[-1]
         assert client.get("/references/20200001.jpg").headers["content-type"] == "image/jpeg"
         row = page.split(f"/photos/{without.uid}.jpg")[1].split("</tr>")[0]
         assert "/references/" not in row and "<td>—</td>" in row  # none held here: no broken picture

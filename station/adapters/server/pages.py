@@ -230,14 +230,15 @@ def doubted_photos(store: MetaStore) -> int:
 IDENTITY_HELP = (
     "<p>每行是一张需要人工核对的照片：“照片”是拍到的照片，“对照照片”是与它比对的照片（下方注明是谁的哪张照片）。"
     "请对比两张脸，并看摄影师填写的原因：</p><ul>"
-    "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远），无需处理；不是本人时，请通知该生到采集点重拍。</li>"
+    "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远）时，请在导出时放行（见下）；不是本人时，请通知该生到采集点重拍。</li>"
     "<li><b>疑似互换</b>：这张脸与另一名学生的照片是同一个人，照片可能记在了别人名下。请通知两名学生带学生证到采集点核对，"
     "拍错的一方重拍。</li></ul>"
     "<p>这里列出的当前照片，导出学信网照片（export-chsi）时暂不导出：核对确是本人后，用 "
     "<code>export-chsi --include-doubted 学号</code> 导出。重拍后，新照片替换旧照片；已被替换的照片排在后面，仅供查阅。</p>")
 
 
-STATUS = {False: "当前照片（将报送）", True: "已被重拍替换"}  # by _replaced_by_retake
+# a listed current photo is held back from export-chsi until checked (chsi_export.IN_DOUBT): not "将报送"
+STATUS = {False: "当前照片（核对后才导出）", True: "已被重拍替换"}  # by _replaced_by_retake
 
 
 def _replaced_by_retake(upload: Upload, current: dict[str, Upload]) -> bool:
