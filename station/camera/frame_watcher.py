@@ -28,6 +28,7 @@ class FrameWatcher(Watcher):
         self._woken.set()
 
     def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()  # before the wake: woken first, the loop could see no stop yet and look (and rest) again
         self._woken.set()  # out of the rest at once
         super().stop(timeout)
 
