@@ -138,16 +138,18 @@ def workers_argument(value: str) -> int:
 def folder_argument(text: str) -> Path:
     """The type of an argument naming an output folder: an empty one (an unset variable in a script) is refused,
     never taken for the current folder, where a USB export or the crops would land unseen."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError(f"{EMPTY_FOLDER.zh} / {EMPTY_FOLDER.en}")
-    return Path(text)
+    return _given_path(text, EMPTY_FOLDER)
 
 
 def path_argument(text: str) -> Path:
-    """The type of an argument naming a file or folder to read: an empty one (an unset variable in a script) is
-    refused, never taken for the current folder, whose every photo `check` or `roster photos` would then read."""
+    """The type of an argument naming a file or folder to read: an empty one is refused as above, never taken for
+    the current folder, whose every photo `check` or `roster photos` would then read."""
+    return _given_path(text, EMPTY_PATH)
+
+
+def _given_path(text: str, empty: Text) -> Path:
     if not text.strip():
-        raise argparse.ArgumentTypeError(f"{EMPTY_PATH.zh} / {EMPTY_PATH.en}")
+        raise argparse.ArgumentTypeError(f"{empty.zh} / {empty.en}")
     return Path(text)
 
 
