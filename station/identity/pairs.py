@@ -27,6 +27,7 @@ NO_COLUMNS = Text("比对清单需要 a 和 b 两列：第一行为表头 a,b，
 DELIMITERS = ",\t;"  # Excel saves CSV with commas, or semicolons where the comma is the decimal mark; "text" is tabs
 WORKBOOK = Text("比对清单 {path} 是 Excel 工作簿：请在 Excel 或 WPS 中另存为 CSV（逗号分隔）后再用",
                 "the pairs file {path} is an Excel workbook: save it as CSV (comma delimited) in Excel or WPS and use that")
+CELL_TOO_LONG = Text("有一格长于 128 KB，不是照片路径清单", "a cell is longer than 128 KB: this is not a list of photo paths")
 NO_PATH = Text("这一行没有给出路径", "this row gives no path")
 
 Pair = tuple[str, Path | None, str, Path | None]  # a as written, a's path, b as written, b's path
@@ -60,7 +61,7 @@ def read_pairs(path: Path) -> list[Pair]:
         rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # \r\n, \n or a Mac's \r
                 if any(cell.strip() for cell in row)]
     except csv.Error as exc:  # a cell over the csv module's 128 KB limit: not a list of paths
-        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc)) from exc
+        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=CELL_TOO_LONG)) from exc
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if "a" in header and "b" in header:
         ia, ib, data = header.index("a"), header.index("b"), rows[1:]

@@ -88,10 +88,10 @@ def test_a_pairs_file_the_csv_reader_refuses_is_unreadable_not_a_traceback(tmp_p
     """A cell longer than the csv module's limit (a file that is not a list of paths) ends the run with its reason."""
     pairs = tmp_path / "pairs.csv"
     pairs.write_text("a,b\n" + "x" * 200_000 + ",y.jpg\n")
-    result = run_cli("verify", "--pairs", str(pairs), "--json")
+    result = run_cli("verify", "--pairs", str(pairs), "--json", "--lang", "en")
     assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
     (line,) = json_lines(result)
-    assert line["error"] == "unreadable_pairs" and "field limit" in line["message"]
+    assert line["error"] == "unreadable_pairs" and "longer than 128 KB" in line["message"]
 
 
 def test_a_pairs_file_kept_as_an_excel_workbook_is_asked_for_as_csv(tmp_path: Path) -> None:
