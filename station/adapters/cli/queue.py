@@ -53,8 +53,8 @@ def _queue(args: argparse.Namespace) -> int:
             uploader.reconcile()
         if send:
             uploader.drain()
-            if not args.reconcile:  # which also tells the server this station's queue (the registrar's overview
-                uploader.reconcile()  # showed — for a station that only ever sent from here) and sends the audit log
+            if not args.reconcile:  # it also sends the server this station's queue and the audit log: a station
+                uploader.reconcile()  # that only ever sent from here showed "—" in the registrar's overview
     health = outbox.queue_health(station.db)
     if args.json:
         print_json(_as_json(health, station.lang))
