@@ -145,7 +145,8 @@ def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
 
 
 # what reading one entry raises when its data is damaged (each decompressor its own error, a short stream
-# EOFError), encrypted (RuntimeError) or packed by a method zipfile lacks (Deflate64: NotImplementedError)
+# EOFError), encrypted (RuntimeError) or packed by a method zipfile lacks (Deflate64: NotImplementedError, which
+# is a RuntimeError)
 DAMAGED_ENTRY = (OSError, EOFError, RuntimeError, zipfile.BadZipFile, zlib.error, lzma.LZMAError)
 
 
