@@ -72,16 +72,15 @@ def create_app(server: ServerContext) -> ASGIApp:
         return response
 
     @app.exception_handler(StarletteHTTPException)
-    async def not_found_page(request: Request, exc: StarletteHTTPException) -> Response:
+    async def refused_as_page(request: Request, exc: StarletteHTTPException) -> Response:
         """A registrar's wrong link, or a cancelled sign-in, is a page in Chinese (with the way on), not
         {"detail": ...}; the stations' API answers JSON."""
-        headers = getattr(exc, "headers", None)
         if not request.url.path.startswith("/api/"):
             if exc.status_code == 404:
                 return HTMLResponse(pages.not_found_page(), 404)
             if exc.status_code == 401:
-                return HTMLResponse(pages.sign_in_page(), 401, headers=headers)
-        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=headers)
+                return HTMLResponse(pages.sign_in_page(), 401, headers=exc.headers)
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
 
     def station_id(request: Request) -> str:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
