@@ -36,8 +36,8 @@ HINT = Text("打印时请选“实际大小 / 100%”，不要“适合页面”
 
 class PrintDialog(WritingDialog):
     """`current`: (student number, name, class) of the student at the camera or just saved, or None (整个班级
-    offers that class first); `write_sheet`:
-    the station's print_sheet (out, layout, class, student numbers), run off the UI thread."""
+    offers that class first); `write_sheet`: the station's print_sheet (out, layout, class, student numbers), run
+    off the UI thread."""
 
     def __init__(self, classes: list[str], current: tuple[str, str, str] | None, folder: Path,
                  write_sheet: Callable[[Path, str, str | None, list[str]], PrintSheet],
