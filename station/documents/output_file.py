@@ -35,7 +35,7 @@ def write_output_file(out: Path, data: bytes) -> None:
         raise StationError(WRITE_FAILED.format(out=out, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
     except PermissionError as exc:  # Windows: yesterday's report still open in Excel; a folder is refused so there too
         raise StationError(WRITE_FAILED.format(out=out, reason=IS_A_FOLDER if is_dir(out) else IN_USE)) from exc
-    except OSError as exc:  # no such drive, no permission, disk full
+    except OSError as exc:  # no such drive, disk full
         reason = str(exc.strerror or exc)
         raise StationError(WRITE_FAILED.format(out=out, reason=Text(reason, reason))) from exc
 
