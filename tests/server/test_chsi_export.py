@@ -9,6 +9,7 @@ from PIL import Image
 
 from station.storage.captures import CaptureStore
 from station.errors import StationError
+from station.adapters.server import cli
 from station.adapters.server.chsi_export import export_chsi
 from station.adapters.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server
 from station.adapters.server.intake import blob_path
@@ -78,7 +79,9 @@ def test_a_photo_whose_identity_is_in_doubt_is_held_back_until_the_registrar_say
     [(student_no, said)] = report.problems
     assert student_no == "20200002" and "与学籍照片不是同一人（0.12）" in said.zh and "身份核验" in said.zh
     assert "--include-doubted 20200002" in said.zh
-    checked = export_chsi(server.context, tmp_path / "checked", include_doubted=frozenset({"20200002"}))  # it is them
-    assert checked.written == 2 and not checked.problems
+    # it is them: exported with the command the problem names
+    assert cli.main(["--home", str(server.context.home), "export-chsi", "--to", str(tmp_path / "checked"),
+                     "--include-doubted", "20200002"]) == 0
+    assert (tmp_path / "checked" / "110101199901010002.jpg").exists()
     index = (tmp_path / "checked" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
     assert index[0].endswith(",身份核验") and index[2].endswith(",与学籍照片不是同一人（0.12）")
