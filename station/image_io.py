@@ -35,6 +35,8 @@ _MAY_HAVE_ALPHA = (b"\x89PNG", b"RIFF", b"II*\x00", b"MM\x00*")
 # What it does not (no HEVC decoder is shipped: its codecs are GPL or patent-encumbered), named so a folder of
 # iPhone photos is not "no images" and each says why.
 HEIF_SUFFIXES = (".heic", ".heif")
+# What a folder of photos is searched for: what is read, and HEIC listed so each says why it is not.
+LISTED_SUFFIXES = IMAGE_SUFFIXES + HEIF_SUFFIXES
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 

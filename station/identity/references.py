@@ -26,7 +26,7 @@ import numpy as np
 import sqlite_utils
 
 from station.audit.trail import Action, AuditTrail, default_operator
-from station.image_io import HEIF, HEIF_SUFFIXES, IMAGE_SUFFIXES, decode_image, is_heif, mac_metadata
+from station.image_io import HEIF, IMAGE_SUFFIXES, LISTED_SUFFIXES, decode_image, is_heif, mac_metadata
 from station.context import Station
 from station.db import write_transaction
 from station.errors import StationError
@@ -48,8 +48,6 @@ from station.storage.server_link import load_link
 # reference, even shrunk to 80 % (faces about 41 px), verified nearly as well as a 358x441 scan (model card)
 MIN_FACE_WIDTH = 40
 OTHER_FACE_RATIO = 0.3  # a face at least this wide (relative to the main one) is a second person, as in face_count
-# a scanner's TIFF and a phone's WebP are read; an iPhone's HEIC is listed, and refused saying what to do
-PHOTO_SUFFIXES = IMAGE_SUFFIXES + HEIF_SUFFIXES
 MAX_ENTRY_BYTES = 30 * 2**20  # a zip entry bigger than this is no ID photo (and may be a zip bomb)
 
 UNREADABLE_SOURCE = Text("无法读取参考照片 {path}：不是文件夹或 zip 文件", "cannot read reference photos from {path}: not a folder or a zip file")
@@ -128,7 +126,7 @@ def source_entries(path: Path) -> Counted:
 
 def _is_photo_name(name: str) -> bool:
     """A photo's suffix, and not a Mac's ._2021001.jpg (which would claim student 2021001 by its name)."""
-    return Path(name).suffix.lower() in PHOTO_SUFFIXES and not mac_metadata(Path(name))
+    return Path(name).suffix.lower() in LISTED_SUFFIXES and not mac_metadata(Path(name))
 
 
 def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
@@ -228,7 +226,7 @@ def _stem(name: str) -> str:
     """The file's name without its suffixes: Windows hides them, so 2021001.jpg renamed to what it shows becomes
     2021001.jpg.jpg; and digits typed full-width (a Chinese input method's ２０２１００１) read as digits."""
     stem = unicodedata.normalize("NFKC", Path(name).name)
-    while Path(stem).suffix.lower() in PHOTO_SUFFIXES:
+    while Path(stem).suffix.lower() in LISTED_SUFFIXES:
         stem = Path(stem).stem
     return stem.strip()
 

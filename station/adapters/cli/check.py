@@ -27,7 +27,7 @@ import numpy as np
 
 from station.adapters.cli import path_argument, workers_argument
 from station.adapters.cli.output import print_json
-from station.image_io import HEIF_SUFFIXES, IMAGE_SUFFIXES, mac_metadata, read_image, why_unreadable
+from station.image_io import LISTED_SUFFIXES, mac_metadata, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
@@ -39,7 +39,6 @@ from station.errors import StationError
 from station.i18n import Text
 from station.paths import exists, is_dir, is_file
 
-FOLDER_SUFFIXES = IMAGE_SUFFIXES + HEIF_SUFFIXES  # an iPhone's .heic is listed, to say it cannot be read
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
 MSG_NO_IMAGES = Text("文件夹中没有图像（.jpg、.png、.bmp、.webp、.tif、.gif）",
@@ -152,7 +151,7 @@ def image_paths(given: list[Path]) -> Iterator[Path]:
         for path in matches or [pattern]:
             if is_dir(path):
                 found = sorted(p for p in path.rglob("*")
-                               if p.suffix.lower() in FOLDER_SUFFIXES and not mac_metadata(p) and is_file(p))
+                               if p.suffix.lower() in LISTED_SUFFIXES and not mac_metadata(p) and is_file(p))
                 yield from found or [path]
             else:
                 yield path
