@@ -10,15 +10,12 @@ A finished CHSI photo (one near, large face) needs the short-range detector alon
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-os.environ.setdefault("GLOG_minloglevel", "2")
-
-import mediapipe as mp  # noqa: E402
+from station.face.mediapipe_graphs import solutions
 
 ANALYSIS_SIDE = 640  # detection runs on a copy this size: the detectors work at 128/192 px anyway
 QUARTER_TURNS = (0, 1, 2, 3)  # counter-clockwise quarter turns, as np.rot90's k
@@ -43,7 +40,7 @@ class UprightFinder:
 
     def __init__(self) -> None:
         self._detectors = [
-            mp.solutions.face_detection.FaceDetection(model_selection=k, min_detection_confidence=0.2) for k in (0, 1)
+            solutions().face_detection.FaceDetection(model_selection=k, min_detection_confidence=0.2) for k in (0, 1)
         ]
 
     def _detect(self, bgr: np.ndarray, detectors: int = 2) -> tuple[float, list[Box]]:

@@ -6,17 +6,13 @@ everyone near the camera; when it sees nobody, the full-range one looks for smal
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-os.environ.setdefault("GLOG_minloglevel", "2")
-
-import mediapipe as mp  # noqa: E402
-
-from station.face.frames import to_rgb  # noqa: E402
+from station.face.frames import to_rgb
+from station.face.mediapipe_graphs import solutions
 
 # The detectors look at 128 or 192 px squares: a copy this wide loses nothing and converts faster.
 DETECT_WIDTH = 640
@@ -37,7 +33,7 @@ class FaceDetector:
 
     def __init__(self, min_confidence: float = 0.5, thorough: bool = False) -> None:
         self.thorough = thorough
-        self._near, self._far = (mp.solutions.face_detection.FaceDetection(
+        self._near, self._far = (solutions().face_detection.FaceDetection(
             model_selection=k, min_detection_confidence=min_confidence) for k in (0, 1))
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:

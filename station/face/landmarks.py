@@ -6,16 +6,12 @@ is downloaded at run time.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 
-os.environ.setdefault("GLOG_minloglevel", "2")  # keep mediapipe's C++ log off the operator's console
-
-import mediapipe as mp  # noqa: E402
-
-from station.face.frames import to_rgb  # noqa: E402
+from station.face.frames import to_rgb
+from station.face.mediapipe_graphs import solutions
 
 
 @dataclass(frozen=True)
@@ -38,7 +34,7 @@ class FaceMesher:
     """Finds up to `max_faces` faces. `video=True` tracks between frames (faster on a live feed)."""
 
     def __init__(self, max_faces: int = 3, video: bool = False, min_confidence: float = 0.5) -> None:
-        self._mesh = mp.solutions.face_mesh.FaceMesh(
+        self._mesh = solutions().face_mesh.FaceMesh(
             static_image_mode=not video,
             max_num_faces=max_faces,
             refine_landmarks=True,

@@ -36,11 +36,17 @@ def narrow_path_readable(path: str, ansi_encoding: str) -> bool:
     return path.isascii() or codecs.lookup(ansi_encoding).name == "utf-8"
 
 
-def check_mediapipe_folder() -> None:
-    """On Windows, a StationError saying so where mediapipe could not open its files (above); elsewhere nothing."""
+def installed_folder() -> tuple[str, str] | None:
+    """On Windows, mediapipe's folder and the process's ANSI code page; elsewhere None (paths are bytes there)."""
     if os.name != "nt":
-        return
+        return None
     spec = importlib.util.find_spec("mediapipe")
     folder = str(Path(spec.origin).parent) if spec and spec.origin else ""
-    if folder and not narrow_path_readable(folder, locale.getencoding()):
-        raise StationError(UNREADABLE_FOLDER.format(path=folder))
+    return (folder, locale.getencoding()) if folder else None
+
+
+def check_mediapipe_folder() -> None:
+    """A StationError saying what to do where mediapipe could not open its own files (above); otherwise nothing."""
+    found = installed_folder()
+    if found and not narrow_path_readable(*found):
+        raise StationError(UNREADABLE_FOLDER.format(path=found[0]))

@@ -6,22 +6,17 @@ general one (256x256) suits square portraits.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-os.environ.setdefault("GLOG_minloglevel", "2")
-
-import mediapipe as mp  # noqa: E402
-
-from station.face.frames import to_rgb  # noqa: E402
+from station.face.frames import to_rgb
+from station.face.mediapipe_graphs import solutions
 
 
 class PersonSegmenter:
     """Not thread-safe: one per thread."""
 
     def __init__(self, portrait: bool = False) -> None:
-        self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0 if portrait else 1)
+        self._seg = solutions().selfie_segmentation.SelfieSegmentation(model_selection=0 if portrait else 1)
 
     def mask(self, bgr: np.ndarray) -> np.ndarray:
         """Float32 0..1 (1 = person), the size of the image."""
