@@ -157,7 +157,7 @@ class Desk:
 
     def unpaid_in_class(self, class_name: str) -> int:
         """How many students of the class a class payment would charge (the dialog shows the total before it)."""
-        return unpaid_in_class(self.station.db, class_name)
+        return len(unpaid_in_class(self.station.db, class_name))
 
     def record_class_payment(self, class_name: str, method: Method, amount: str, reason: str = "") -> ClassPayment:
         """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""

@@ -161,10 +161,10 @@ def paid_students(db: sqlite_utils.Database) -> set[str]:
     return {no for no, kind in rows if kind == PAYMENT}
 
 
-def unpaid_in_class(db: sqlite_utils.Database, class_name: str) -> int:
-    """How many students a class payment would charge now: those of the class not yet paid."""
+def unpaid_in_class(db: sqlite_utils.Database, class_name: str) -> list[Student]:
+    """Whom a class payment would charge now: the students of the class not yet paid (`pay_class` charges these)."""
     paid = paid_students(db)
-    return sum(1 for s in students_of_class(db, class_name.strip()) if s.student_no not in paid)
+    return [s for s in students_of_class(db, class_name.strip()) if s.student_no not in paid]
 
 
 def payment_required(db: sqlite_utils.Database, student_no: str) -> bool:
@@ -196,12 +196,12 @@ def pay_class(trail: AuditTrail, class_name: str, method: Method, amount_fen: in
     amount = _amount(db, method, amount_fen, reason)
     batch = uuid.uuid4().hex
     with write_transaction(db):
-        paid = paid_students(db)
-        due = [s for s in students if s.student_no not in paid]
+        due = unpaid_in_class(db, class_name)
         if not due:
             raise StationError(NOTHING_TO_PAY.format(name=class_name))
         written = [_write(trail, s, PAYMENT, method, amount, reason.strip(), batch) for s in due]
-    return ClassPayment(written, [s.student_no for s in students if s.student_no in paid])
+    charged = {s.student_no for s in due}
+    return ClassPayment(written, [s.student_no for s in students if s.student_no not in charged])
 
 
 def refund(trail: AuditTrail, student_no: str, reason: str) -> LedgerEntry:

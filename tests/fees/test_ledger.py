@@ -12,7 +12,9 @@ from station.audit.trail import AuditTrail, entries as audit_entries
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import parse_yuan, yuan
-from station.fees.ledger import Method, entries, fee_status, paid_students, pay, pay_class, refund
+from station.fees.ledger import (
+    Method, entries, fee_status, paid_students, pay, pay_class, refund, unpaid_in_class,
+)
 from station.fees.settings import change_settings, load_settings
 from tests.roster_kit import station_with_roster
 
@@ -77,8 +79,10 @@ def test_free_needs_a_reason_and_has_no_amount(station: Station, trail: AuditTra
 
 def test_a_class_pays_at_once_skipping_who_paid_already(station: Station, trail: AuditTrail) -> None:
     pay(trail, "2024002", Method.ALIPAY)
+    due = [s.student_no for s in unpaid_in_class(station.db, " 计科2401 ")]  # what the dialog counts before paying
     done = pay_class(trail, "计科2401", Method.CASH, 1500)
-    assert [e.student_no for e in done.entries] == ["2024001", "2024003"] and done.already_paid == ["2024002"]
+    assert [e.student_no for e in done.entries] == due == ["2024001", "2024003"] and done.already_paid == ["2024002"]
+    assert unpaid_in_class(station.db, "计科2401") == []
     assert done.total_fen == 3000  # two students at 15 yuan: the one who paid already is not charged again
     assert len({e.batch for e in done.entries}) == 1 and done.entries[0].batch
     assert paid_students(station.db) == {"2024001", "2024002", "2024003"}
