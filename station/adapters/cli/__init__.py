@@ -223,10 +223,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def run(args: argparse.Namespace) -> int:
     """Run a parsed sub-command; failures the user can act on are printed, not raised (with --json also on stdout:
     {"error": code, "message"}, so a script never reads an empty line)."""
-    from station.adapters.cli.output import print_json
+    from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
     from station.errors import StationError
 
-    _replace_what_the_console_cannot_show()
+    replace_what_the_console_cannot_show()
     try:
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # here, where a closed pipe or a full disk is said, not in the interpreter's exit
@@ -255,12 +255,3 @@ def _stdout_to_nowhere() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError):  # no real descriptor behind stdout (tests capture it): nothing will flush there
         pass
-
-
-def _replace_what_the_console_cannot_show() -> None:
-    """People's text goes out in the console's encoding: GBK where a Chinese Windows redirects it to a file or a
-    pipe. A character GBK lacks (the ✗ of `check`, a rare name, a path) is printed as ? instead of ending the
-    run with a traceback half-way through a folder. JSON lines are UTF-8 bytes whatever the encoding (output.py)."""
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")

@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from station.adapters.cli import _replace_what_the_console_cannot_show, folder_argument, whole_number
-from station.adapters.cli.output import print_json
+from station.adapters.cli import folder_argument, whole_number
+from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
 from station.paths import exists, is_dir
@@ -294,7 +294,7 @@ def _export_chsi(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _replace_what_the_console_cannot_show()  # a GBK console (a Chinese Windows, redirected) and a name with ✓
+    replace_what_the_console_cannot_show()  # a GBK console (a Chinese Windows, redirected) and a name with ✓
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
