@@ -86,6 +86,5 @@ def report_interactively(session: CaptureSession, parent: QWidget | None = None)
     if not dialog.exec():
         return
     report, out = dialog.written, dialog.file.chosen()
-    missing = sum(len(c.missing) for c in report.classes)
-    tell_written(parent, t(TITLE), t(WRITTEN.format(out=out, classes=len(report.classes), missing=missing,
-                                                   photos=report.photos)), out)
+    tell_written(parent, t(TITLE), t(WRITTEN.format(out=out, classes=len(report.classes),
+                                                   missing=report.missing_count, photos=report.photos)), out)

@@ -89,6 +89,12 @@ class DayReport:
     median_to_photo_s: float | None  # identification to accepted photo, over the day's timed photos
     timed_photos: int  # the day's photos whose identification time is recorded
 
+    @property
+    def missing_count(self) -> int:
+        """Students of the classes reported still without a photo, those marked absent among them: the figure the
+        window and `photo-station report` say once the report is written."""
+        return sum(len(c.missing) for c in self.classes)
+
 
 def parse_day(text: str | None, tz: dt.tzinfo | None = None) -> dt.date:
     """'2025-05-20' (or None: today in the station's time zone)."""

@@ -93,6 +93,7 @@ def test_the_workbook_says_per_class_who_is_done_absent_still_missing_and_what_w
         ("演示2101", a[1].student_no, a[1].name, 2, "2026-06-01 10:20", "2021010201 的照片", "同一张脸：疑似冒名", 0.71,
          "已核对身份证，确是本人")]
     assert report.photos == 4 and report.median_to_photo_s == 75.0 and report.timed_photos == 4
+    assert report.missing_count == 8 == len(missing)  # 未拍摄名单's rows (the absent one too), as the window says it
 
 
 def test_the_day_sheet_charts_students_per_hour_per_station_and_the_median_wait(day, tmp_path: Path) -> None:

@@ -32,9 +32,8 @@ def _report(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report_json(report, args.out))
     else:
-        missing = sum(len(c.missing) for c in report.classes)
-        print(WRITTEN.format(out=args.out, classes=len(report.classes), missing=missing, day=report.day.isoformat(),
-                             photos=report.photos).get(station.lang))
+        print(WRITTEN.format(out=args.out, classes=len(report.classes), missing=report.missing_count,
+                             day=report.day.isoformat(), photos=report.photos).get(station.lang))
     return 0
 
 
