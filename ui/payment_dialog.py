@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from station.capture.session import CaptureSession
 from station.errors import StationError
-from station.fees.amounts import parse_yuan, yuan
+from station.fees.amounts import class_total, yuan
 from station.fees.ledger import FeeStatus, Method
 from station.i18n import Text
 from ui.i18n import t
@@ -111,12 +111,8 @@ class PaymentDialog(QDialog):
     def _show_total(self) -> None:
         if self._students is None:
             return
-        try:
-            each = parse_yuan(self.amount.text()) if self.amount.text().strip() else 0
-        except StationError:  # not money (yet): said at 登记, as for one student
-            self.total.setText("")
-            return
-        self.total.setText(t(TOTAL.format(n=self._students, total=yuan(each * self._students))))
+        total = class_total(self.amount.text(), self._students)  # None: not money (yet), said at 登记
+        self.total.setText("" if total is None else t(TOTAL.format(n=self._students, total=total)))
 
     def _method_changed(self) -> None:
         free = self.method is Method.FREE  # a free set has no amount: the reason is what is asked

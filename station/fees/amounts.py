@@ -32,3 +32,13 @@ def yuan(fen: int) -> str:
     """2000 -> '20.00'; -2000 -> '-20.00'."""
     sign = "-" if fen < 0 else ""
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def class_total(each: str, students: int) -> str | None:
+    """What a class paying `each` yuan (as typed) for each of `students` hands over, in yuan, said before it is
+    recorded; an empty amount is nothing yet (0), one that is not money None."""
+    try:
+        fen = parse_yuan(each) if each.strip() else 0
+    except StationError:
+        return None
+    return yuan(fen * students)

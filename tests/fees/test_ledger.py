@@ -11,7 +11,7 @@ import pytest
 from station.audit.trail import AuditTrail, entries as audit_entries
 from station.context import Station
 from station.errors import StationError
-from station.fees.amounts import parse_yuan, yuan
+from station.fees.amounts import class_total, parse_yuan, yuan
 from station.fees.ledger import (
     Method, entries, fee_status, paid_students, pay, pay_class, refund, unpaid_in_class,
 )
@@ -40,6 +40,13 @@ def test_amounts_are_whole_fen_and_bad_ones_are_said() -> None:
     for bad in ("", "abc", "-5", "20.555", "1e3", "NaN", "20,00", "99999"):
         with pytest.raises(StationError):
             parse_yuan(bad)
+
+
+def test_a_class_total_is_the_amount_typed_for_each_times_the_students() -> None:
+    """What the class payment dialog shows under 每人金额 before anything is recorded (the 160 typed for a class of 8)."""
+    assert class_total("20", 8) == "160.00" and class_total("160", 8) == "1280.00" and class_total("20.5", 3) == "61.50"
+    assert class_total("  ", 8) == "0.00"  # nothing typed yet (a free set's emptied field)
+    assert class_total("abc", 8) is None and class_total("99999", 8) is None  # not money: said at 登记, not here
 
 
 def test_a_student_pays_once_and_a_correction_is_a_refund_then_a_new_payment(station: Station, trail: AuditTrail) -> None:
