@@ -101,7 +101,7 @@ def after(window: MainWindow) -> float:
     window.flow._measured = measured
     try:
         window.flow.shutter()
-        if window.flow.shooting:
+        if window.session.pressing:
             loop.exec()
     finally:
         del window.flow._measured

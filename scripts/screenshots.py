@@ -105,7 +105,7 @@ def main() -> int:
         window.grab().save(str(options.out / f"main_{options.lang}.png"))
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_{options.lang}.png"))
         window.flow.shutter()  # her smile fails the checks: the override dialog opens
-        while window.flow.shooting:
+        while window.session.pressing:
             pump(app, 0.1)
         if session.workflow.shot is not None:
             pump(app, 0.3)
@@ -125,7 +125,7 @@ def main() -> int:
         pump(app, 0.5)
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png"))
         window.flow.shutter()
-        while window.flow.shooting:
+        while window.session.pressing:
             pump(app, 0.1)
         pump(app, 0.3)
         window.grab().save(str(options.out / f"review_swap_{options.lang}.png"))

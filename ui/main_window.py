@@ -508,7 +508,7 @@ class MainWindow(QMainWindow):
         retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
         self.shutter_button.setVisible(not retake)
         self.retake_button.setVisible(retake)
-        waiting = self.flow.refused is not None  # the override box is open: the press is not over
+        waiting = self.session.override_asked is not None  # the override box is open: the press is not over
         self.shutter_button.setEnabled(blocked is None and not waiting)
         self.pay_button.setEnabled(self.session.student is not None)
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
 
     def _show_problems(self) -> None:
         shown = self.preview.findings()  # the side panel names what the picture shows, from the same scene
-        analysis = self.flow.refused or (shown.analysis if shown is not None else None)
+        analysis = self.session.override_asked or (shown.analysis if shown is not None else None)
         # the instructions themselves are on the picture, beside the student
         self.check_board.show_analysis(analysis if self.session.step is Step.LIVE else None)
         self.flow.picture_seen(shown)

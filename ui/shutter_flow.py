@@ -37,8 +37,9 @@ RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 
 
 class ShutterFlow:
-    """One owner for a press from the key to the review: `shooting` while it is measured or answered, the
-    analysis its override box is about (`refused`), and its refusal's line while the picture still fails."""
+    """A press from the key to the review as the window shows it. Whether a press is on and what its override box is
+    about are the session's (`pressing`, `override_asked`); this keeps only its refusal's line while the picture
+    still fails."""
 
     def __init__(self, session: CaptureSession, preview: PreviewWidget, review: ReviewPanel, message: QLabel,
                  parent: QWidget, show_step: Callable[[], None], saved: Callable[[], None]) -> None:
@@ -49,10 +50,8 @@ class ShutterFlow:
         self.parent = parent  # the reason boxes open over the window
         self.show_step = show_step
         self.saved = saved  # a photo was saved: the window moves its card, counters and queue screen on
-        self.refused: Analysis | None = None  # the shutter's analysis while its override box is open
         # a closed override box's line (照片不符合要求：…) and the analysis it refused (workflow.refusal_stands)
         self._refusal: tuple[str, Analysis] | None = None
-        self.shooting = False  # a shutter press is being measured or answered
 
     def enter(self) -> None:
         """Enter: the shutter while live; in review, accept, unless it is the second half of a double press
@@ -81,21 +80,14 @@ class ShutterFlow:
 
     def _measure(self, request: ShutterRequest) -> None:
         say(self.message, "", "")  # an earlier press's refusal is not this one's: this press says its own
-        self.shooting = True
         self.show_step()  # the shutter greys out, saying it is working
-        run_task(lambda: self.session.measure(request), self._measured, lambda exc: self._measure_failed(request, exc))
-
-    def _measured(self, measured: Measured) -> None:
-        try:
-            self._take(measured)
-        finally:
-            self.shooting = False
+        run_task(lambda: self.session.measure(request), self._take, lambda exc: self._measure_failed(request, exc))
 
     def _take(self, measured: Measured) -> None:
         outcome = self.session.take(measured)
         if isinstance(outcome, ShutterRefused) and outcome.can_override:
-            self.refused = measured.analysis  # the side panel names what the box names, from the same analysis
-            self.show_step()  # the shutter says the box waits for a reason; the side panel names its checks
+            # the shutter says the box waits for a reason; the side panel names its checks (session.override_asked)
+            self.show_step()
             frame = measured.request.frame
             height, width = frame.image.shape[:2]
             self.preview.hold(frame, LiveResult(frame.frame_id, (width, height), measured.analysis, frame.scene))
@@ -103,7 +95,6 @@ class ShutterFlow:
             try:
                 reason = self._ask_override(outcome)
             finally:
-                self.refused = None
                 self.preview.let_go()
                 if not reason:  # closed empty, or the box failed: the press is over either way
                     self.session.decline_override()
@@ -119,7 +110,6 @@ class ShutterFlow:
         self.show_step()
 
     def _measure_failed(self, request: ShutterRequest, exc: BaseException) -> None:
-        self.shooting = False
         self.session.release(request)
         self.show_step()
         raise exc  # to the error reporter: logged, shown once; the station goes on
@@ -128,7 +118,7 @@ class ShutterFlow:
         """The findings on screen changed: a closed override box's line goes once something else was said, or once
         the picture no longer fails what it named (fixed, or another picture); a picture still settling says
         neither."""
-        if self._refusal is None or self.refused is not None or shown is None or shown.analysis.settling:
+        if self._refusal is None or self.session.override_asked is not None or shown is None or shown.analysis.settling:
             return
         said, refused = self._refusal
         if self.message.text() != said:  # something else was said since

@@ -41,6 +41,7 @@ from station.chsi.profiles import OutputProfile, Profiles, load_profiles, select
 from station.compliance.calibration import BackdropColour, backdrop_file, measure_backdrop
 from station.compliance.engine import ComplianceEngine
 from station.compliance.policy import Policy
+from station.compliance.results import Analysis
 from station.capture.workflow import (
     REVIEW_AT_LEAST, Blocked, CaptureWorkflow, LoadedFaces, Measured, Shot, ShutterRefused, ShutterRequest, Step,
 )
@@ -182,7 +183,7 @@ class CaptureSession:
     _offer: Identification | None = field(default=None, init=False, repr=False)
     _offer_key: str = field(default="", init=False, repr=False)  # the code or ID number that made the offer
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
-    _asking: bool = field(default=False, init=False, repr=False)  # a refused press's override question is open
+    _asked: Analysis | None = field(default=None, init=False, repr=False)  # what an open override question is about
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
     desk: Desk = field(init=False, repr=False)  # the roster, slots, fees, prints, reports, uploads: beside the flow
 
@@ -415,7 +416,7 @@ class CaptureSession:
         return self._press(frame, self.source.state)
 
     def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
-        if self._asking:  # a tethered camera's next shot while the override box is open: that press is not over
+        if self._asked is not None:  # a tethered shot while the override box is open: that press is not over
             return ShutterRefused(ANSWER_FIRST, [])
         self._offer = None  # the student being photographed is the one on the card
         request = self.workflow.press(frame, camera)
@@ -478,26 +479,37 @@ class CaptureSession:
         question (`take` again with the reason, or `decline_override`): until it is answered the press is not over,
         so the scanners, the live checks and the live identity line go on resting (what they said over the box was
         read as said of the photo) and no code or card switches the student."""
-        self._asking = False
+        self._asked = None
         try:
             outcome = self.workflow.take(measured, override_reason)
             if isinstance(outcome, Shot):  # a code held up while the override reason was typed asked to switch:
                 self._offer = None  # in review, as at the press, the student photographed is the one on the card
-            self._asking = isinstance(outcome, ShutterRefused) and outcome.can_override
+            if isinstance(outcome, ShutterRefused) and outcome.can_override:
+                self._asked = measured.analysis
             return outcome
         finally:  # also when taking fails (a program error, reported): the watchers are not left resting
             self._pause_scanner()
 
     def decline_override(self) -> None:
         """The override question closed without a reason: the press is over and the live picture speaks again."""
-        self._asking = False
+        self._asked = None
         self._pause_scanner()
+
+    @property
+    def override_asked(self) -> Analysis | None:
+        """The analysis a refused press's open override question is about (the window's side panel names its checks,
+        its shutter waits for the answer); None while no question is open."""
+        return self._asked
+
+    @property
+    def pressing(self) -> bool:
+        """A press is not over: it is being measured off the session's thread, or its override question is open."""
+        return self.workflow.pressed is not None or self._asked is not None
 
     def _shooting(self) -> bool:
         """A press is measured, its override question is open or its photo is in review: the student on the card is
         the one photographed, and nothing the camera sees speaks of the live picture."""
-        workflow = self.workflow
-        return workflow.step is Step.REVIEW or workflow.pressed is not None or self._asking
+        return self.workflow.step is Step.REVIEW or self.pressing
 
     def review_settled(self) -> bool:
         """The photo in review has been on screen long enough for an Enter to be a decision (REVIEW_AT_LEAST), not

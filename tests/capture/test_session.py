@@ -139,7 +139,8 @@ def test_a_code_held_up_while_the_override_reason_is_typed_asks_nothing(
         station, engine, pipeline, tmp_path: Path) -> None:
     """The next student's phone held up while the override box is open neither switches nor asks to switch (an
     F4 question over the box read as being about the photo): the press is not over until the box is answered, and
-    the photo is the card's student's. Once the box is declined, a phone held up asks again."""
+    the photo is the card's student's. Once the box is declined, a phone held up asks again. The window asks the
+    session whether a press is on (`pressing`) and what its open box is about (`override_asked`): kept nowhere else."""
     from station.camera.source import Frame
 
     frames = tmp_path / "camera"
@@ -151,14 +152,18 @@ def test_a_code_held_up_while_the_override_reason_is_typed_asks_nothing(
         session.stop_watching()
         session.identify("DEMO0001")
         request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
+        assert session.pressing and session.override_asked is None  # being measured
         refused = session.take(session.measure(request))
+        assert session.pressing and session.override_asked is refused.measured.analysis  # the box is open
         session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up while the reason is typed
         assert heard.offered == [] and session.offer is None
         assert isinstance(session.take(refused.measured, override_reason="已目视确认，系统误报"), Shot)
         assert session.offer is None and session.student.student_no == "2021010101"
+        assert not session.pressing and session.override_asked is None  # answered: the photo is in review
         session.reshoot()
         refused = session.take(session.measure(session.press(Frame(2, time.monotonic(), cv2.imread(str(KIOSK))))))
         session.decline_override()
+        assert not session.pressing and session.override_asked is None
         session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))
         assert heard.offered == ["2021010102"] and session.student.student_no == "2021010101"
     finally:

@@ -125,7 +125,7 @@ def shoot(qtbot, window: MainWindow, wait_live: bool = True) -> None:
         qtbot.waitUntil(lambda: window.session.source.state is CameraState.LIVE and window.preview.shown_frame is not None,
                         timeout=30_000)
     window.flow.shutter()
-    qtbot.waitUntil(lambda: not window.flow.shooting, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.session.pressing, timeout=30_000)
 
 
 def close_anyway(window: MainWindow) -> None:

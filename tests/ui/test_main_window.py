@@ -75,9 +75,9 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert window.session.workflow.retake_reason == ""
     answer_next_dialog("学生佩戴隐形眼镜")  # the override reason, asked only if a check fails
     qtbot.keyClick(window.code_input, Qt.Key_Space)
-    assert window.flow.shooting and window.pages.currentWidget() is window.preview  # measured off the UI thread
+    assert window.session.pressing and window.pages.currentWidget() is window.preview  # measured off the UI thread
     assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "正在处理照片…"
-    qtbot.waitUntil(lambda: not window.flow.shooting, timeout=30_000)
+    qtbot.waitUntil(lambda: not window.session.pressing, timeout=30_000)
     assert window.pages.currentWidget() is window.review
     assert window.review.values["name"].text() == "林晓雯"
     assert window.message.text() == ""  # no "please take your place" beside the photo under review
@@ -481,7 +481,7 @@ def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_wi
         held = window.preview.shown_frame.frame_id
         qtbot.wait(300)  # the camera runs on at 30 fps behind the box
         # the picture the box is about stays on screen, with the shutter's own findings over it
-        seen["held"] = window.preview.shown_frame.frame_id == held and window.preview.live.analysis is window.flow.refused
+        seen["held"] = window.preview.shown_frame.frame_id == held and window.preview.live.analysis is window.session.override_asked
         dialog.reject()
 
     on_next_dialog(look)

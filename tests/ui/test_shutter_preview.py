@@ -16,7 +16,7 @@ def test_the_preview_keeps_painting_new_frames_while_a_press_is_measured(qtbot, 
 
     def counted(event: object) -> None:
         paint(event)
-        if window.flow.shooting and window.preview.shown_frame is not None:
+        if window.session.pressing and window.preview.shown_frame is not None:
             painted.append(window.preview.shown_frame.frame_id)
 
     window.preview.paintEvent = counted

@@ -30,7 +30,7 @@ def test_a_slowly_written_jpeg_is_reviewed_and_saved_for_the_student_on_the_card
         shot = folder / "IMG_0001.JPG"
         shot.write_bytes(JPEG[: len(JPEG) // 2])  # the tether software writes half, then pauses
         qtbot.wait(1200)  # four polls: the half file is never taken
-        assert not window.flow.shooting and session.step is Step.LIVE and "IMG_0001" not in window.message.text()
+        assert not window.session.pressing and session.step is Step.LIVE and "IMG_0001" not in window.message.text()
         answer_next_dialog("已目视确认，系统误报")  # the demo student smiles: the same override box as the shutter
         with shot.open("ab") as f:
             f.write(JPEG[len(JPEG) // 2:])
@@ -67,7 +67,7 @@ def test_a_jpeg_arriving_with_nobody_identified_is_moved_aside_not_filed(
         qtbot.waitUntil(unfiled.is_file, timeout=10_000)
         qtbot.waitUntil(lambda: "IMG_0007.JPG" in window.message.text(), timeout=5_000)
         assert "请先扫描采集码或输入学号" in window.message.text() and str(unfiled) in window.message.text()
-        assert unfiled.read_bytes() == JPEG and not window.flow.shooting and session.step is Step.WAITING
+        assert unfiled.read_bytes() == JPEG and not window.session.pressing and session.step is Step.WAITING
         assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
         assert (folder / "earlier.jpg").is_file()
     finally:
