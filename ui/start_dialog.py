@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QWidget
 
 from station.i18n import Text
-from station.adapters.startup import MISMATCH, PassphraseNeed, passphrase_problem
+from station.adapters.startup import PassphraseNeed, sign_in_problem
 from ui.i18n import t
 
 TITLE = Text("开始采集", "Start capturing")
@@ -23,8 +23,6 @@ HINTS = {
     PassphraseNeed.UNLOCK: Text("请输入本机首次使用时设定的工作站口令。",
                                 "Enter the station passphrase chosen when this laptop was first used."),
 }
-NO_NAME = Text("请填写摄影师姓名：每张照片都会记录是谁拍的。", "Enter the photographer's name: it is recorded with every photo.")
-NO_PASSPHRASE = Text("请输入工作站口令。", "Enter the station passphrase.")
 WIDTH = 480  # of the wrapped texts: a fixed width lets Qt give them their full height
 
 
@@ -64,22 +62,9 @@ class StartDialog(QDialog):
         (self.passphrase if operator and need is not PassphraseNeed.NONE else self.operator).setFocus()
 
     def _accept_if_complete(self) -> None:
-        problem = self._problem()
+        problem = sign_in_problem(self.need, self.operator.text(), self.passphrase.text(), self.confirm.text())
         if problem is None:
             self.accept()
             return
         self.error.setText(t(problem))
         self.error.show()
-
-    def _problem(self) -> Text | None:
-        if not self.operator.text().strip():
-            return NO_NAME
-        if self.need is PassphraseNeed.NONE:
-            return None
-        if not self.passphrase.text():
-            return NO_PASSPHRASE
-        if self.need is PassphraseNeed.UNLOCK:
-            return None
-        if self.passphrase.text() != self.confirm.text():
-            return MISMATCH
-        return passphrase_problem(self.passphrase.text())

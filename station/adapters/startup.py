@@ -29,8 +29,10 @@ from station.storage.station_key import (
 )
 from station.upload.uploader import Uploader
 
-__all__ = ["MISMATCH", "PassphraseNeed", "Opened", "SignIn", "open_station", "start_session", "passphrase_problem"]
+__all__ = ["PassphraseNeed", "Opened", "SignIn", "open_station", "sign_in_problem", "start_session"]
 DEMO_OPERATOR = "演示摄影师"
+NO_NAME = Text("请填写摄影师姓名：每张照片都会记录是谁拍的。", "Enter the photographer's name: it is recorded with every photo.")
+NO_PASSPHRASE = Text("请输入工作站口令。", "Enter the station passphrase.")
 log = logging.getLogger("station.app")
 
 
@@ -112,6 +114,23 @@ class SignIn:
                 self.problem = None
             except StationError as exc:
                 self.problem = exc.text
+
+
+def sign_in_problem(need: PassphraseNeed, operator: str, passphrase: str, again: str) -> Text | None:
+    """What the start dialog still lacks before its answer is tried (None: nothing): every photo records a
+    photographer; a passphrase when one is asked; a new one typed the same twice and long enough, said before the
+    slow key derivation."""
+    if not operator.strip():
+        return NO_NAME
+    if need is PassphraseNeed.NONE:
+        return None
+    if not passphrase:
+        return NO_PASSPHRASE
+    if need is PassphraseNeed.UNLOCK:
+        return None
+    if passphrase != again:
+        return MISMATCH
+    return passphrase_problem(passphrase)
 
 
 def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
