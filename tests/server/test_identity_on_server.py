@@ -17,7 +17,7 @@ import pytest
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.adapters.server.home import ServerContext, init_server
-from station.adapters.server.pages import identity_doubts
+from station.adapters.server.doubts import identity_doubts
 from station.adapters.server.store import Upload
 from station.adapters.server.references import import_references
 from station.pinning import pinned_context

@@ -23,7 +23,7 @@ from station.adapters.server.intake import read_blob
 from station.adapters.server import store as store_module
 from station.adapters.server.pages import missing_rows, school_state
 from station.adapters.server.store import MIGRATIONS, MetaStore
-from tests.server.test_schema_migrations import migrate_together
+from tests.server.test_schema_migrations import confirmations_work, migrate_together, open_from_before_confirmations
 from station.storage.server_link import load_link
 from station.pinning import pinned_context
 from station.upload.uploader import Uploader, upload_meta, verified_server_copies
@@ -110,6 +110,12 @@ def test_postgresql_schema_upgrades_in_place(pg_url, monkeypatch):
         assert store.migrate() == len(MIGRATIONS) + 1
         assert store.rows("SELECT station_id, note FROM stations") == [("S01", None)]
         assert store.rows("SELECT version FROM schema_version") == [(len(MIGRATIONS) + 1,)]
+
+
+
+def test_postgresql_from_before_identity_confirmations_upgrades_and_takes_them(pg_url, monkeypatch):
+    with open_from_before_confirmations(fresh_database(pg_url, "confirm_test"), monkeypatch) as store:
+        confirmations_work(store)
 
 
 def test_postgresql_servers_starting_together_migrate_one_at_a_time(pg_url):

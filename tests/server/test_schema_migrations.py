@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from station.adapters.server import store as store_module
 from station.adapters.server.cli import main as server_main
 from station.adapters.server.home import ServerContext, init_server
-from station.adapters.server.store import MIGRATIONS, MetaStore, Upload
+from station.adapters.server.store import MIGRATIONS, Confirmation, MetaStore, Upload
 
 ADD_NOTE = ("ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
 
@@ -96,3 +97,31 @@ def test_a_database_that_cannot_be_reached_is_a_message_not_a_traceback(tmp_path
                         "postgresql://station@127.0.0.1:1/postgres"])  # nothing listens on port 1
     assert code != 0
     assert "Cannot open the server database postgresql://station@127.0.0.1:1/postgres" in capsys.readouterr().err
+
+
+
+def open_from_before_confirmations(url: str, monkeypatch) -> MetaStore:
+    """A store made by the previous release (schema 4) holding upload u1, opened by this one."""
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:4])
+    with MetaStore(url) as old:
+        assert old.migrate() == 4
+        old.insert_upload(an_upload("u1"))
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    store = MetaStore(url)
+    assert store.migrate() == len(MIGRATIONS) and [u.uid for u in store.uploads()] == ["u1"]
+    return store
+
+
+def confirmations_work(store: MetaStore) -> None:
+    checked = Confirmation("u1", "张老师", "2026-06-01T10:00:00.000+00:00", "看过学生证")
+    assert store.confirm_identity(checked)
+    assert not store.confirm_identity(replace(checked, confirmed_by="李老师"))  # a double click: the first stands
+    assert store.confirmations() == {"u1": checked}
+    assert store.undo_confirmation("u1") and not store.undo_confirmation("u1") and store.confirmations() == {}
+
+
+def test_a_database_from_before_identity_confirmations_keeps_its_uploads_and_takes_confirmations(tmp_path, monkeypatch):
+    """Step 5 (the registrar's 确认是本人) on a server.db the previous release left."""
+    with open_from_before_confirmations(str(tmp_path / "server.db"), monkeypatch) as store:
+        confirmations_work(store)
+    assert versions(tmp_path / "server.db") == [len(MIGRATIONS)]

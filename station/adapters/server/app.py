@@ -1,16 +1,21 @@
 """The HTTP face of the receiving server: the station API and the registrar's pages.
 
 Stations authenticate with `Authorization: Bearer <token>` (issued by `add-station`);
-the registrar's pages use HTTP Basic with the password printed by `init`.
+the registrar's pages use HTTP Basic with the password printed by `init`. A browser sends Basic credentials with
+any request to the server, a form posted by another site's page too: the registrar's forms are taken only from a
+page of this server (same origin) and no page may be framed by another site.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,9 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.envelope import EnvelopeError, public_key_from_b64
-from station.adapters.server import audit_intake, pages, references
+from station.adapters.server import audit_intake, doubts, pages, references
 from station.adapters.server.home import ServerContext, server_home, token_digest
 from station.adapters.server.intake import STORED, UID, Refused, UploadRequest, accept, read_blob
+from station.adapters.server.store import Upload
 from station.adapters.server.limits import META_LIMIT, OTHER_LIMIT, ASGIApp, BodyLimit, json_object
 
 BAD_TOKEN = Text("工作站令牌无效。", "The station token is not valid.")
@@ -34,6 +40,9 @@ BAD_REFERENCE_ASK = Text("参考照片请求须为 JSON 对象：public_key（X2
 REGISTRAR = "registrar"
 HEALTH_COUNTS = ("waiting", "sending", "done", "failed")
 HEALTH_TIMES = ("last_success_at",)
+THUMBNAILS_KEPT = 2048  # a cohort's doubted photos and the ones beside them, ~5 KB each, in this process's memory
+CROSS_SITE = Text("这个表单只能从本服务器的页面提交（请在身份核验页面操作）。",
+                  "This form is taken only from this server's own page (use the 身份核验 page).")
 
 
 def _refusal(status: int, text: Text) -> JSONResponse:
@@ -69,6 +78,8 @@ def create_app(server: ServerContext) -> ASGIApp:
         """Names, ID numbers and faces: nothing this server answers is kept in a browser's or a proxy's cache."""
         response = await call_next(request)
         response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Frame-Options", "DENY")  # no other site frames a page to steer a click
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
         return response
 
     @app.exception_handler(StarletteHTTPException)
@@ -160,7 +171,7 @@ def create_app(server: ServerContext) -> ASGIApp:
 
     @app.get("/", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def overview() -> str:
-        return pages.overview_page(pages.school_state(server.store), pages.doubted_photos(server.store))
+        return pages.overview_page(pages.school_state(server.store), len(doubts.open_doubts(server.store)))
 
     # :path, so a class named 2021级/软件1班 (its "/" sent as %2F, which the router sees decoded) has its page too
     @app.get("/classes/{class_name:path}", response_class=HTMLResponse, dependencies=[Depends(registrar)])
@@ -174,25 +185,57 @@ def create_app(server: ServerContext) -> ASGIApp:
     def identity() -> str:
         return pages.identity_page(server.store, lambda student_no: references.holds(server, student_no))
 
+    async def registrar_form(request: Request, record: Callable[[dict[str, str]], None]) -> Response:
+        """A form posted from the identity page: refused from another site's page; done, back to the page."""
+        if not _same_origin(request):
+            return HTMLResponse(pages.refused_page(CROSS_SITE.zh), 403)
+        form = await request.form()
+        fields = {name: value for name, value in form.items() if isinstance(value, str)}
+        try:
+            await run_in_threadpool(record, fields)
+        except Refused as exc:
+            return HTMLResponse(pages.refused_page(exc.text.zh), exc.status)
+        return RedirectResponse("/identity", 303)  # a reload does not post it again
+
+    @app.post("/identity/{uid}/confirm", dependencies=[Depends(registrar)])
+    async def confirm_identity(request: Request, uid: str) -> Response:
+        """确认是本人: the registrar looked, and it is the student (the photo is exported from now on)."""
+        return await registrar_form(request, lambda fields: doubts.confirm(
+            server.store, uid, fields.get("confirmed_by", ""), fields.get("note", "")))
+
+    @app.post("/identity/{uid}/undo", dependencies=[Depends(registrar)])
+    async def undo_confirmation(request: Request, uid: str) -> Response:
+        """撤销: a mistaken confirmation withdrawn; the photo is held back again."""
+        return await registrar_form(request, lambda fields: doubts.undo(server.store, uid))
+
+    @lru_cache(THUMBNAILS_KEPT)
+    def capture_thumbnail(upload: Upload) -> bytes | None:
+        """Kept per capture (a photo never changes under its uid and digest): a page of hundreds of doubts is
+        looked at again and again, and each thumbnail is a decryption and a scaling."""
+        try:
+            return pages.thumbnail(read_blob(server, upload, "chsi"))
+        except (EnvelopeError, OSError):
+            return None
+
     @app.get("/photos/{uid}.jpg", dependencies=[Depends(registrar)])
     def photo(uid: str) -> Response:
         """A capture's thumbnail for the registrar's pages (biometric: never cached by the browser)."""
         upload = server.store.get_upload(uid) if UID.match(uid) else None
-        if upload is None:
-            raise HTTPException(404)
-        try:
-            small = pages.thumbnail(read_blob(server, upload, "chsi"))
-        except (EnvelopeError, OSError):
-            small = None
+        small = capture_thumbnail(upload) if upload is not None else None
         if small is None:
             raise HTTPException(404)
         return Response(small, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
+    @lru_cache(THUMBNAILS_KEPT)
+    def reference_thumbnail_of(student_no: str, imported: int) -> bytes | None:
+        """Kept until reference photos are imported again (`imported`: the folder's stamp)."""
+        photo = references.held_photo(server, student_no)
+        return pages.thumbnail(photo) if photo is not None else None
+
     @app.get("/references/{student_no}.jpg", dependencies=[Depends(registrar)])
     def reference_thumbnail(student_no: str) -> Response:
         """A reference photo's thumbnail, beside a capture whose face is that student's (never cached)."""
-        photo = references.held_photo(server, student_no)
-        small = pages.thumbnail(photo) if photo is not None else None
+        small = reference_thumbnail_of(student_no, references.folder_stamp(server.home))
         if small is None:
             raise HTTPException(404)
         return Response(small, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
@@ -217,6 +260,15 @@ def create_app(server: ServerContext) -> ASGIApp:
         raise HTTPException(404)
 
     return BodyLimit(app)
+
+
+def _same_origin(request: Request) -> bool:
+    """The form comes from a page of this server: its Origin (or, from a browser that sends none, its Referer)
+    names the host and port the request was sent to. A request saying neither is refused too."""
+    sent_from = request.headers.get("origin") or request.headers.get("referer") or ""
+    if sent_from in ("", "null"):
+        return False
+    return urlsplit(sent_from).netloc.lower() == request.headers.get("host", "").lower()
 
 
 def app_from_environment() -> ASGIApp:

@@ -16,7 +16,8 @@ from station.localtime import beijing_iso
 from station.paths import NOT_A_FOLDER
 from station.adapters.server.home import ServerContext
 from station.adapters.server.intake import read_blob
-from station.adapters.server.pages import identity_doubts
+from station.adapters.server.doubts import said_of_doubted
+from station.adapters.server.store import Confirmation
 from station.adapters.server.safe_names import UNSAFE_NAME, file_in
 from station.storage.atomic import write_atomic
 from station.storage.envelope import EnvelopeError
@@ -33,10 +34,10 @@ OFF_ROSTER = Text("学号不在服务器名单中：照片保留在服务器上�
 WRITE_FAILED = Text("无法写入导出目录 {target}：{reason}。请换一个目录再试。",
                     "Cannot write to the export folder {target}: {reason}. Choose another folder and try again.")
 IN_DOUBT = Text("身份待核对（{said}）：未导出。请在登记页面“身份核验”核对两张照片；不是本人请学生重拍，"
-                "确是本人时用 --include-doubted {student_no} 导出。",
+                "确是本人时在该页点“确认是本人”（或用 --include-doubted {student_no} 导出）。",
                 "Identity in doubt ({said}): not exported. Compare the two photos on the registrar's 身份核验 page; "
-                "have the student retaken if it is someone else, or export with --include-doubted {student_no} if it is "
-                "them.")
+                "have the student retaken if it is someone else, or confirm it there if it is them (or export with "
+                "--include-doubted {student_no}).")
 NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
 
 
@@ -48,14 +49,12 @@ class ExportReport:
 
 def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
                 include_doubted: frozenset[str] = frozenset()) -> ExportReport:
-    """A registered photo the identity page still lists (a station's uncertain or different verdict, a suspected
-    swap) is held back unless its student is in `include_doubted` (the registrar looked: it is them): a swap handed
-    over is the student's 照片不是我本人 on CHSI."""
+    """A registered photo the identity page lists (a station's uncertain or different verdict, a suspected swap) is
+    held back unless the registrar confirmed it there or its student is in `include_doubted` (the registrar looked: it
+    is them): a swap handed over is the student's 照片不是我本人 on CHSI."""
     _make_target(target)  # before decrypting anything
     roster = {s["student_no"]: s for s in server.store.students()}
-    doubts: dict[str, str] = {}
-    for doubt in (d for found in identity_doubts(server.store) for d in found):
-        doubts.setdefault(doubt.upload.uid, doubt.said)
+    doubts, confirmed = said_of_doubted(server.store), server.store.confirmations()
     report = ExportReport()
     index_rows: list[list[str]] = []
     used: set[str] = set()
@@ -70,7 +69,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
                 name = student["id_number"]
             else:
                 report.problems.append((student_no, NO_ID_NUMBER))
-        if upload.uid in doubts and student_no not in include_doubted:
+        if upload.uid in doubts and upload.uid not in confirmed and student_no not in include_doubted:
             report.problems.append((student_no, IN_DOUBT.format(said=doubts[upload.uid], student_no=student_no)))
             continue
         if name in used:
@@ -93,12 +92,20 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
         _write(target, path, jpeg)
         used.add(name)
         index_rows.append([student_no, student["name"], student["class_name"], path.name, beijing_iso(upload.captured_at),
-                           doubts.get(upload.uid, "")])
+                           _identity_said(doubts.get(upload.uid, ""), confirmed.get(upload.uid))])
         report.written += 1
     out = io.StringIO()
     csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间", "身份核验"], *csv_rows(index_rows)])
     _write(target, target / "index.csv", out.getvalue().encode("utf-8-sig"))
     return report
+
+
+def _identity_said(said: str, confirmation: Confirmation | None) -> str:
+    """The index's 身份核验 column: what was found, and who confirmed it is the student when the registrar did."""
+    if confirmation is None:
+        return said
+    note = f"，{confirmation.note}" if confirmation.note else ""
+    return f"已人工核对（{confirmation.confirmed_by}，{beijing_iso(confirmation.confirmed_at)}{note}）：{said}"
 
 
 def _make_target(target: Path) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from html import escape
 from urllib.parse import quote
 
@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from station.documents.output_file import name_part
 from station.image_io import decode_image
 from station.localtime import BEIJING, local_time
-from station.adapters.server.store import MetaStore, Upload, in_capture_order
+from station.adapters.server.doubts import NAME_LIMIT, NOTE_LIMIT, Doubt, identity_doubts
+from station.adapters.server.store import Confirmation, MetaStore, Upload
 from station.spreadsheet import add_row, csv_rows
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
@@ -129,71 +130,6 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-@dataclass(frozen=True)
-class Doubt:
-    """A capture whose identity is in doubt: the station's verdict, or the server's swap check."""
-
-    upload: Upload
-    said: str  # what was found, in words
-    reason: str  # the photographer's recorded reason ('' when none)
-    other_uid: str = ""  # the capture on this server the face also matches ('' when none held here)
-    other_reference: str = ""  # or the student whose reference photo (held here) it matches
-    other_said: str = ""  # whose photo that is, in words, said under it (本人学籍照片, 林晓雯（2021010101）的照片)
-
-
-AGAINST = {"reference": "与学籍照片", "previous": "与上一版照片"}
-OWN = {"reference": "本人学籍照片", "previous": "本人上一版照片"}
-LEVEL_SAID = {"same": "为同一人", "uncertain": "不能确定", "different": "不是同一人", "unmeasured": "未能比对"}
-DOUBTFUL = ("uncertain", "different")
-
-
-def _replaced(uploads: Iterable[Upload], retake: Upload) -> str:
-    """The uid of the student's newest capture before this retake (the photo its face was compared with), or '', in
-    the store's capture order (one station's own versions decide between its captures: two uploads' measured clock
-    offsets differ by the network's milliseconds, which once put a retake before the photo it replaces)."""
-    own = [u.uid for u in in_capture_order([u for u in uploads if u.student_no == retake.student_no])]
-    at = own.index(retake.uid)
-    return own[at - 1] if at else ""
-
-
-def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
-    """(the stations' verdicts that are uncertain or different, swaps included; the server's suspected swaps)."""
-    uploads = {u.uid: u for u in store.uploads()}
-    names = {s["student_no"]: s["name"] for s in store.students()}
-    stations = []
-    for upload in uploads.values():
-        record = json.loads(upload.identity) if upload.identity else {"checks": []}
-        # a retake that is the enrolment photo's person: the photo it replaced was the wrong one, not this one
-        # (station.capture.identity_check.outweigh)
-        own_face = any(c["against"] == "reference" and c["level"] == "same" for c in record["checks"])
-        for check in record["checks"]:
-            if check["level"] not in DOUBTFUL or (check["against"] == "previous" and own_face):
-                continue
-            if check["against"] == "swap":
-                other = check["student_no"]
-                what = "学籍照片" if check["source"] == "reference" else "照片"
-                whose = f"{names.get(other, '')}（{other}）的{what}"
-                said = f"这张脸与{whose}为同一人"
-            else:
-                whose = OWN[check["against"]]
-                said = AGAINST[check["against"]] + LEVEL_SAID[check["level"]]
-            score = "" if check["score"] is None else f"（{check['score']:.2f}）"
-            reference = upload.student_no if check["against"] == "reference" else (
-                check["student_no"] if check.get("source") == "reference" else "")  # the student's own, or another's
-            other = check.get("uid", "") if check.get("uid") in uploads else ""
-            if check["against"] == "previous":
-                other = _replaced(uploads.values(), upload)
-            stations.append(Doubt(upload, said + score, record["reason"], other, reference, whose))
-    server = []
-    for f in store.faces():  # a suspect without a uid is another student's reference photo
-        if f.suspect_student_no and f.uid in uploads:
-            what = "照片" if f.suspect_uid else "学籍照片"
-            whose = f"{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的{what}"
-            server.append(Doubt(uploads[f.uid], f"这张脸与{whose}为同一人（{f.score:.2f}）", "", f.suspect_uid,
-                                "" if f.suspect_uid else f.suspect_student_no, whose))
-    return stations, server
-
-
 def thumbnail(jpeg: bytes) -> bytes | None:
     """The CHSI photo THUMB_WIDTH wide (None: it does not decode)."""
     image = decode_image(jpeg)  # a station's upload, bounded in pixels as well as bytes
@@ -206,7 +142,10 @@ def thumbnail(jpeg: bytes) -> bytes | None:
 
 
 def _thumb(uid: str) -> str:
-    return f'<img src="/photos/{quote(uid)}.jpg" width="{THUMB_WIDTH}" alt="">' if uid else "—"
+    """A capture's thumbnail (CHSI photos are 3:4), fetched only as it scrolls into view: a cohort's doubts are
+    hundreds of pictures, and each is decrypted and scaled by the server."""
+    return (f'<img src="/photos/{quote(uid)}.jpg" width="{THUMB_WIDTH}" height="{THUMB_WIDTH * 4 // 3}" '
+            'loading="lazy" alt="">' if uid else "—")
 
 
 def _other(doubt: Doubt, has_reference: Callable[[str], bool]) -> str:
@@ -215,26 +154,19 @@ def _other(doubt: Doubt, has_reference: Callable[[str], bool]) -> str:
     if doubt.other_uid or not (doubt.other_reference and has_reference(doubt.other_reference)):
         picture = _thumb(doubt.other_uid)
     else:
-        picture = f'<img src="/references/{quote(doubt.other_reference)}.jpg" width="{THUMB_WIDTH}" alt="">'
+        picture = (f'<img src="/references/{quote(doubt.other_reference)}.jpg" width="{THUMB_WIDTH}" loading="lazy" '
+                   'alt="">')
     return picture if picture == "—" else f"{picture}<br>{escape(doubt.other_said)}"
-
-
-def doubted_photos(store: MetaStore) -> int:
-    """How many registered photos the identity page asks about (a photo doubted by its station and by the server
-    counts once; one a retake has replaced is listed there, but nothing is left to do about it)."""
-    stations, server = identity_doubts(store)
-    current = {u.uid for u in store.registered().values()}
-    return len({d.upload.uid for d in stations + server} & current)
 
 
 IDENTITY_HELP = (
     "<p>每行是一张需要人工核对的照片：“照片”是拍到的照片，“对照照片”是与它比对的照片（下方注明是谁的哪张照片）。"
     "请对比两张脸，并看摄影师填写的原因：</p><ul>"
-    "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远）时，请在导出时放行（见下）；不是本人时，请通知该生到采集点重拍。</li>"
+    "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远）时，填写核对人并点“确认是本人”；不是本人时，请通知该生到采集点重拍。</li>"
     "<li><b>疑似互换</b>：这张脸与另一名学生的照片是同一个人，照片可能记在了别人名下。请通知两名学生带学生证到采集点核对，"
     "拍错的一方重拍。</li></ul>"
-    "<p>这里列出的当前照片，导出学信网照片（export-chsi）时暂不导出：核对确是本人后，用 "
-    "<code>export-chsi --include-doubted 学号</code> 导出。重拍后，新照片替换旧照片；已被替换的照片排在后面，仅供查阅。</p>")
+    "<p>这里列出的当前照片，导出学信网照片（export-chsi）时暂不导出；确认是本人后移到“已核对”，照常导出（点错了可撤销）。"
+    "重拍后，新照片替换旧照片；已被替换的照片排在后面，仅供查阅。</p>")
 
 
 # a listed current photo is held back from export-chsi until checked (chsi_export.IN_DOUBT): not "将报送"
@@ -246,18 +178,51 @@ def _replaced_by_retake(upload: Upload, current: dict[str, Upload]) -> bool:
     return now is None or now.uid != upload.uid
 
 
+def _confirm_form(uid: str) -> str:
+    """确认是本人, with who looked (the sign-in is one shared account, so the page asks) and an optional note."""
+    return (f'<form method="post" action="/identity/{quote(uid)}/confirm">'
+            f'<input name="confirmed_by" required maxlength="{NAME_LIMIT}" size="8" placeholder="核对人" '
+            'autocomplete="name"><br>'
+            f'<input name="note" maxlength="{NOTE_LIMIT}" size="8" placeholder="备注（可不填）"><br>'
+            '<button type="submit">确认是本人</button></form>')
+
+
+def _confirmed(confirmation: Confirmation) -> str:
+    note = f"<br>{escape(confirmation.note)}" if confirmation.note else ""
+    return (f"已人工核对：{escape(confirmation.confirmed_by)}，{escape(_beijing(confirmation.confirmed_at))}{note}"
+            f'<form method="post" action="/identity/{quote(confirmation.uid)}/undo">'
+            '<button type="submit">撤销</button></form>')
+
+
+def _merged(doubts: list[Doubt]) -> list[Doubt]:
+    """One row per photo: a photo doubted by its station and by the server says both."""
+    by_uid: dict[str, Doubt] = {}
+    for d in doubts:
+        first = by_uid.get(d.upload.uid)
+        by_uid[d.upload.uid] = replace(first, said=f"{first.said}；{d.said}") if first else d
+    return list(by_uid.values())
+
+
 def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str:
     """Every capture a station found uncertain or another person's, and every swap the server suspects, each with
-    the photo and (where this server holds it) the photo it was compared with. `has_reference(student_no)`: does
-    this server hold that student's reference photo."""
+    the photo and (where this server holds it) the photo it was compared with; the current ones with a form to
+    confirm it is the student, those confirmed in a section of their own. `has_reference(student_no)`: does this
+    server hold that student's reference photo."""
     stations, server = identity_doubts(store)
     names = {s["student_no"]: s["name"] for s in store.students()}
-    current = store.registered()
+    current, confirmed = store.registered(), store.confirmations()
+
+    def status(upload: Upload) -> str:
+        if _replaced_by_retake(upload, current):
+            return STATUS[True]
+        if upload.uid in confirmed:
+            return _confirmed(confirmed[upload.uid])
+        return STATUS[False] + _confirm_form(upload.uid)
 
     def rows(doubts: list[Doubt]) -> list[list[str]]:
         doubts = sorted(doubts, key=lambda d: _replaced_by_retake(d.upload, current))  # what is still to do first
         return [[escape(d.upload.student_no), escape(names.get(d.upload.student_no, "")), escape(d.upload.station_id),
-                 escape(_when(d.upload)), STATUS[_replaced_by_retake(d.upload, current)], _thumb(d.upload.uid),
+                 escape(_when(d.upload)), status(d.upload), _thumb(d.upload.uid),
                  f'<span class="bad">{escape(d.said)}</span>', _other(d, has_reference), escape(d.reason or "—")]
                 for d in doubts]
 
@@ -266,9 +231,19 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
     def section(title: str, doubts: list[Doubt]) -> str:  # an empty one says so, not a table of headings alone
         return f"<h2>{title}（{len(doubts)}）</h2>" + (_table(header, rows(doubts)) if doubts else "<p>没有。</p>")
 
-    body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人", stations)
-            + section("服务器比对：疑似与其他学生互换", server) + '<p><a href="/">返回汇总</a></p>')
+    def checked(d: Doubt) -> bool:
+        return d.upload.uid in confirmed and not _replaced_by_retake(d.upload, current)
+
+    body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人", [d for d in stations if not checked(d)])
+            + section("服务器比对：疑似与其他学生互换", [d for d in server if not checked(d)])
+            + section("已核对：确是本人", _merged([d for d in stations + server if checked(d)]))
+            + '<p><a href="/">返回汇总</a></p>')
     return _page("身份核验", body)
+
+
+def refused_page(why: str) -> str:
+    """A registrar's form the server would not take (an HTML page with the way back, not JSON)."""
+    return _page("未能保存", f'<p class="bad">{escape(why)}</p><p><a href="/identity">返回身份核验</a></p>')
 
 
 def _alarm(count: object) -> str:
@@ -277,7 +252,8 @@ def _alarm(count: object) -> str:
 
 
 def overview_page(state: SchoolState, doubts: int = 0) -> str:
-    """`doubts`: how many photos the identity page lists, said on the overview so the registrar knows to look. What
+    """`doubts`: how many registered photos the identity page lists that the registrar has not confirmed yet, said on
+    the overview so the registrar knows to look. What
     asks for action comes first, above a cohort's many class rows."""
     class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), _alarm(len(c.missing)), str(len(c.retakes))]

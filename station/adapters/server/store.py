@@ -83,6 +83,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             received_at TEXT NOT NULL,
             PRIMARY KEY (station_id, seq)
         )""",),
+    # 5: the registrar's word on a doubted capture (身份核验): looked, and it is the student. About that photo only
+    # (a retake is a new question); undoing it deletes the row
+    ("""CREATE TABLE IF NOT EXISTS identity_confirmations (
+            uid          TEXT PRIMARY KEY,
+            confirmed_by TEXT NOT NULL,
+            confirmed_at TEXT NOT NULL,
+            note         TEXT NOT NULL DEFAULT ''
+        )""",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -152,6 +160,16 @@ class UploadFace:
     suspect_uid: str = ""  # another student's capture this face matches better than its own ('' when none)
     suspect_student_no: str = ""  # whose face it is; without suspect_uid: their reference photo
     score: float | None = None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The registrar looked at a doubted capture and says it is the student."""
+
+    uid: str
+    confirmed_by: str  # who looked (the page asks for a name: the sign-in is one shared registrar account)
+    confirmed_at: str  # UTC, ISO 8601
+    note: str = ""
 
 
 SQLITE_PATIENCE = 30.0  # seconds a server waits for another one's lock before giving up
@@ -359,6 +377,23 @@ class MetaStore:
         """Every capture's face measured so far."""
         rows = self.rows("SELECT uid, student_no, embedding, suspect_uid, suspect_student_no, score FROM upload_faces")
         return [UploadFace(*r) for r in rows]
+
+    # --- the registrar's identity confirmations ------------------------------------
+    def confirm_identity(self, confirmation: Confirmation) -> bool:
+        """True when recorded now; False when the capture was confirmed already (the first word stands)."""
+        with self.transaction() as cur:
+            return self.run(cur, "INSERT INTO identity_confirmations(uid, confirmed_by, confirmed_at, note) "
+                                 "VALUES (?, ?, ?, ?) ON CONFLICT (uid) DO NOTHING",
+                            [confirmation.uid, confirmation.confirmed_by, confirmation.confirmed_at,
+                             confirmation.note]).rowcount == 1
+
+    def undo_confirmation(self, uid: str) -> bool:
+        with self.transaction() as cur:
+            return self.run(cur, "DELETE FROM identity_confirmations WHERE uid = ?", [uid]).rowcount == 1
+
+    def confirmations(self) -> dict[str, Confirmation]:
+        rows = self.rows("SELECT uid, confirmed_by, confirmed_at, note FROM identity_confirmations")
+        return {row[0]: Confirmation(*row) for row in rows}
 
     # --- roster -----------------------------------------------------------------
     def upsert_students(self, students: Sequence[dict[str, str]]) -> int:

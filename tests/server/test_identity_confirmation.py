@@ -1,0 +1,123 @@
+"""The registrar confirms on 身份核验 that a doubted photo is the student: stored with who, when and a note, moved to
+已核对, no longer counted on the overview, exported by export-chsi without --include-doubted; undone by 撤销. Bad or
+hostile posts are a clear 4xx and change nothing. A real server on 127.0.0.1, a real SQLite file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+
+from station.adapters.server.chsi_export import export_chsi
+from station.adapters.server.doubts import NOTE_LIMIT
+from station.pinning import pinned_context
+from tests.server.registrar_day import UNCERTAIN, registrar_day
+
+DOUBTED = "20210201"  # 刘一鸣: the station could not tell his face from his enrolment photo
+
+
+@pytest.fixture
+def day(tmp_path, home):
+    day = registrar_day(tmp_path, home)
+    yield day
+    day.server.stop()
+
+
+def client(day, password: str | None = "ok", **headers: str) -> httpx.Client:
+    """The registrar's browser on the server's own page (Origin: the server), unless told otherwise."""
+    live = day.server
+    return httpx.Client(base_url=live.url, auth=("registrar", day.password if password == "ok" else password)
+                        if password else None, headers={"Origin": live.url, **headers},
+                        verify=pinned_context(live.context.cert_sha256))
+
+
+def doubted_uid(day) -> str:
+    return day.server.context.store.registered()[DOUBTED].uid
+
+
+def test_a_confirmed_photo_moves_to_checked_and_is_exported_until_the_confirmation_is_undone(day, tmp_path):
+    uid = doubted_uid(day)
+    with client(day) as registrar:
+        page = registrar.get("/identity").text
+        assert f'action="/identity/{uid}/confirm"' in page and "确认是本人" in page
+        done = registrar.post(f"/identity/{uid}/confirm", data={"confirmed_by": "张老师", "note": "看过学生证"})
+        assert done.status_code == 303 and done.headers["location"] == "/identity"
+        page = registrar.get("/identity").text
+        checked = page.split("已核对：确是本人（1）")[1]
+        assert uid in checked and "已人工核对：张老师" in checked and "看过学生证" in checked
+        assert f'action="/identity/{uid}/undo"' in checked and f"/identity/{uid}/confirm" not in page
+        at = day.server.context.store.confirmations()[uid].confirmed_at  # stored in UTC, shown in Beijing time
+        beijing = datetime.fromisoformat(at).astimezone(timezone(timedelta(hours=8)))
+        assert at.endswith("+00:00") and f"张老师，{beijing:%m-%d %H:%M}" in checked
+        assert "身份核验</a>：没有待核对的照片" in registrar.get("/").text
+        report = export_chsi(day.server.context, tmp_path / "out")
+        assert (tmp_path / "out" / f"{DOUBTED}.jpg").exists()  # no ID number on the roster: named by student number
+        assert all("身份待核对" not in text.zh for _, text in report.problems)
+        index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig")
+        assert f"已人工核对（张老师，{beijing.isoformat(timespec='seconds')}" in index and "看过学生证）：与学籍照片不能确定（0.34）" in index
+
+        assert registrar.post(f"/identity/{uid}/undo").status_code == 303
+        assert day.server.context.store.confirmations() == {}
+        assert "已核对：确是本人（0）" in registrar.get("/identity").text
+        assert "身份核验</a>：1 张照片待核对" in registrar.get("/").text
+        export_chsi(day.server.context, tmp_path / "again")
+        assert not (tmp_path / "again" / f"{DOUBTED}.jpg").exists()  # held back again
+
+
+def test_a_second_confirmation_keeps_the_first_and_a_retake_is_a_new_question(day):
+    uid = doubted_uid(day)
+    store = day.server.context.store
+    with client(day) as registrar:
+        for who in ("张老师", "李老师"):  # a double click
+            assert registrar.post(f"/identity/{uid}/confirm", data={"confirmed_by": who}).status_code == 303
+        assert store.confirmations()[uid].confirmed_by == "张老师"
+        old = store.get_upload(uid)
+        retake = replace(old, uid="f" * 32, version=2, captured_at="2099-01-01T00:00:00.000+00:00", identity=UNCERTAIN)
+        assert store.insert_upload(retake)  # the retake is in doubt too: its photo is asked about anew
+        assert "身份核验</a>：1 张照片待核对" in registrar.get("/").text
+        page = registrar.get("/identity").text
+        assert "已核对：确是本人（0）" in page and f"/identity/{retake.uid}/confirm" in page
+        refused = registrar.post(f"/identity/{uid}/confirm", data={"confirmed_by": "张老师"})
+        assert refused.status_code == 409 and "已被重拍替换" in refused.text
+
+
+def test_bad_and_hostile_posts_are_a_clear_4xx_and_change_nothing(day):
+    uid = doubted_uid(day)
+    store = day.server.context.store
+    uploads = store.uploads()
+    not_doubted = store.registered()["20210103"].uid
+    form = {"confirmed_by": "张老师"}
+    with client(day) as registrar:
+        cases = [(f"/identity/{'0' * 32}/confirm", form, 404), ("/identity/NOT-A-UID/confirm", form, 404),
+                 (f"/identity/{'0' * 32}/undo", {}, 404), (f"/identity/{not_doubted}/confirm", form, 409),
+                 (f"/identity/{not_doubted}/undo", {}, 409), (f"/identity/{uid}/confirm", {}, 422),
+                 (f"/identity/{uid}/confirm", {"confirmed_by": " \t\n"}, 422),
+                 (f"/identity/{uid}/confirm", {"confirmed_by": "张" * 41}, 422),
+                 (f"/identity/{uid}/confirm", {**form, "note": "长" * (NOTE_LIMIT + 1)}, 422)]
+        for path, data, status in cases:
+            answer = registrar.post(path, data=data)
+            assert answer.status_code == status, (path, data)
+            assert answer.headers["content-type"].startswith("text/html") and "返回身份核验" in answer.text
+        assert "核对人" in registrar.post(f"/identity/{uid}/confirm", data={}).text  # says what is missing
+        huge = registrar.post(f"/identity/{uid}/confirm", data={**form, "note": "x" * 70_000})
+        assert huge.status_code == 413
+        assert registrar.post(f"/identity/{uid}/confirm", content=b"\xff\xfe--garbage",
+                              headers={"Content-Type": "multipart/form-data; boundary=x"}).status_code < 500
+    for password in (None, "wrong"):
+        with client(day, password) as stranger:
+            refused = stranger.post(f"/identity/{uid}/confirm", data=form)
+            assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic")
+    for origin in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                   {"Origin": "", "Referer": "https://evil.example/identity"}, {"Origin": ""}):
+        with client(day, **origin) as cross_site:  # another site's page posting with the browser's credentials
+            refused = cross_site.post(f"/identity/{uid}/confirm", data=form)
+            assert refused.status_code == 403 and "本服务器的页面" in refused.text, origin
+            assert cross_site.post(f"/identity/{uid}/undo").status_code == 403
+    assert store.confirmations() == {} and store.uploads() == uploads
+    with client(day, Origin="", Referer=f"{day.server.url}/identity") as old_browser:  # no Origin: its Referer
+        assert old_browser.post(f"/identity/{uid}/confirm", data=form).status_code == 303
+        framed = old_browser.get("/identity").headers
+        assert framed["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in framed["content-security-policy"]
+    assert list(store.confirmations()) == [uid]
