@@ -120,7 +120,6 @@ class MainWindow(QMainWindow):
     def __init__(self, session: CaptureSession, demo: bool = False) -> None:
         super().__init__()
         self.session = session
-        self.live_result: LiveResult | None = None
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(session.source)
@@ -548,7 +547,6 @@ class MainWindow(QMainWindow):
         self.undo_absent_button.setVisible(status.can_undo_absent)
 
     def _live(self, result: LiveResult) -> None:
-        self.live_result = result
         self.preview.show_live(result if self.session.step is Step.LIVE else None)
         self._show_problems()
 
@@ -561,7 +559,6 @@ class MainWindow(QMainWindow):
         if change.recovered and self.message.property("level") == "bad":
             say(self.message, "", "")  # a refusal from while the camera was away no longer holds
         if state is not CameraState.LIVE:  # the last picture and its results are no longer the live scene
-            self.live_result = None
             self.preview.show_live(None)
             self.preview.camera_lost()
         self._show_step()

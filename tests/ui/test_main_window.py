@@ -51,9 +51,9 @@ def test_unknown_code_keeps_the_current_student_and_says_why(make_window, frames
 def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames, live_checks=True)
     window.identify("DEMO0001")
-    qtbot.waitUntil(lambda: window.live_result is not None and not window.live_result.analysis.settling,
+    qtbot.waitUntil(lambda: window.preview.live is not None and not window.preview.live.analysis.settling,
                     timeout=20_000)  # a new view says nothing for its first analyses
-    analysis = window.live_result.analysis
+    analysis = window.preview.live.analysis
     assert analysis.faces == 1 and analysis.crop is not None  # the face guide has a place to go
     board = window.check_board
     shown, asked = board.problems.text(), board.questions.text()
@@ -203,7 +203,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
                                                                         station) -> None:
     window = make_window(frames, live_checks=True)
     window.identify("DEMO0005")
-    qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: window.preview.live is not None, timeout=20_000)
     assert window.shutter_button.isEnabled() and window.camera_status.property("level") == "ok"
     hidden = frames.with_name("unplugged")
     frames.rename(hidden)
@@ -215,7 +215,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert window.shutter_button.text() == "相机没有画面，不能拍照"
     shoot(qtbot, window, wait_live=False)  # ...and the shutter key does not take it
     assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
-    assert window.live_result is None and not window.check_board.problems.isVisible()
+    assert window.preview.live is None and not window.check_board.problems.isVisible()
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     hidden.rename(frames)
     qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
@@ -471,7 +471,7 @@ def test_the_queue_screen_keeps_the_student_at_the_camera_in_view(qtbot, make_wi
 def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames, live_checks=True)
     window.identify("DEMO0001")
-    qtbot.waitUntil(lambda: window.live_result is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: window.preview.live is not None, timeout=20_000)
     seen: dict[str, object] = {}
 
     def look(dialog) -> None:
