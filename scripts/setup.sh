@@ -17,8 +17,12 @@ APT=""
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then APT=yes; fi
 apt_install() {  # the Debian/Ubuntu packages named, those not installed yet
   local missing="" p sudo=""
-  for p in "$@"; do  # removed but not purged, a package still has a status (deinstall ok config-files)
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+  for p in "$@"; do  # removed but not purged, a package still has a status (deinstall ok config-files); Ubuntu 24.04
+    # and Debian 13 renamed libraries for 64-bit time (libzbar0 is libzbar0t64 there: apt installs it for the old name)
+    case "$(dpkg-query -W -f='${Status}\n' "$p" "${p}t64" 2>/dev/null || true)" in
+      *"install ok installed"*) ;;
+      *) missing="$missing $p" ;;
+    esac
   done
   [ -n "$missing" ] || return 0
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -38,15 +42,39 @@ find_python() {
 }
 PY="${PYTHON:-$(find_python)}"
 # Debian 12's python3 is 3.11 and Ubuntu 22.04 has python3.11 in its archive; neither installs the venv module
-# (ensurepip) with Python itself, and a desktop install leaves it out.
+# (ensurepip) with Python itself, and a desktop install leaves it out. Elsewhere apt has no python3.11 (below).
 if [ -n "$APT" ] && { [ -z "$PY" ] || ! "$PY" -c 'import ensurepip' 2>/dev/null; }; then
-  apt_install python3.11 python3.11-venv || true
+  if apt-cache show python3.11-venv >/dev/null 2>&1; then apt_install python3.11 python3.11-venv || true; fi
   PY="${PYTHON:-$(find_python)}"
 fi
+# Ubuntu 24.04 and Debian 13 package no Python 3.11 (and mediapipe 0.10.21 has no wheel for Debian 13's 3.13):
+# uv, installed from PyPI into a small venv of the system's own python3, fetches a standalone CPython 3.11 build
+# into ./.python (python-build-standalone, from GitHub). Nothing outside the project folder changes.
+fetch_python() {
+  local tools=.python/uv-tools
+  export UV_PYTHON_INSTALL_DIR="$PWD/.python"
+  {
+    if [ ! -x "$tools/bin/uv" ]; then
+      if [ -n "$APT" ]; then apt_install python3-venv || return 1; fi
+      rm -rf "$tools"
+      python3 -m venv "$tools" && "$tools/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION" ||
+        return 1
+    fi
+    if ! "$tools/bin/uv" python find --managed-python 3.11 >/dev/null 2>&1; then
+      echo "Python 3.11 is not packaged here: fetching a standalone build with uv $UV_VERSION into ./.python"
+      "$tools/bin/uv" python install 3.11 || return 1
+    fi
+  } >&2
+  "$tools/bin/uv" python find --managed-python 3.11
+}
+UV_VERSION=0.13.9
+if [ -z "$PY" ] && command -v python3 >/dev/null 2>&1; then
+  PY=$(fetch_python) || PY=""
+fi
 if [ -z "$PY" ]; then
-  echo "Python 3.11 is required and was not found (set PYTHON=/path/to/python3.11)." >&2
-  echo "  Ubuntu 24.04 and later do not package it: install it with uv (pip install uv; uv python install 3.11)" >&2
-  echo "  or from python.org, then: PYTHON=\$(uv python find 3.11) bash scripts/run.sh --demo" >&2
+  echo "Python 3.11 is required and could not be found or fetched (the messages above say why)." >&2
+  echo "  Install Python 3.11 (python.org, or on Ubuntu the deadsnakes PPA: python3.11 and python3.11-venv)," >&2
+  echo "  then run again with it named: PYTHON=/path/to/python3.11 bash scripts/run.sh --demo" >&2
   exit 1
 fi
 
