@@ -15,22 +15,33 @@ SYSTEM_PACKAGES="libzbar0 fonts-noto-cjk libgl1 libegl1 libglib2.0-0 libfontconf
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1"
 APT=""
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then APT=yes; fi
-apt_install() {  # the Debian/Ubuntu packages named, those not installed yet
-  local missing="" p sudo=""
+apt_install() {  # the Debian/Ubuntu packages named, those not installed yet; "a|b": either (the first apt has)
+  local missing="" p alt found names="" sudo=""
   for p in "$@"; do  # removed but not purged, a package still has a status (deinstall ok config-files); Ubuntu 24.04
     # and Debian 13 renamed libraries for 64-bit time (libzbar0 is libzbar0t64 there: apt installs it for the old name)
-    case "$(dpkg-query -W -f='${Status}\n' "$p" "${p}t64" 2>/dev/null || true)" in
-      *"install ok installed"*) ;;
-      *) missing="$missing $p" ;;
-    esac
+    found=""
+    for alt in ${p//|/ }; do
+      case "$(dpkg-query -W -f='${Status}\n' "$alt" "${alt}t64" 2>/dev/null || true)" in
+        *"install ok installed"*) found=yes ;;
+      esac
+    done
+    [ -n "$found" ] || missing="$missing $p"
   done
   [ -n "$missing" ] || return 0
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "installing system packages:$missing"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+  for p in $missing; do  # Debian's chromium is Ubuntu's chromium-browser; with none known apt says so
+    found="${p%%|*}"
+    for alt in ${p//|/ }; do
+      if apt-cache show "$alt" >/dev/null 2>&1; then found="$alt"; break; fi
+    done
+    names="$names $found"
+  done
+  echo "installing system packages:$names"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $names >/dev/null
 }
-if [ -n "$APT" ]; then apt_install $SYSTEM_PACKAGES; fi
+# STATION_EXTRA_PACKAGES: more for the same check (scripts/test.sh: PostgreSQL, Xvfb, openbox, Chromium)
+if [ -n "$APT" ]; then apt_install $SYSTEM_PACKAGES ${STATION_EXTRA_PACKAGES:-}; fi
 
 find_python() {
   local c
