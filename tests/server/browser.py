@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from cryptography import x509
@@ -41,3 +45,100 @@ def render(url: str, cert_file: Path, screenshot: Path | None = None, size: tupl
             args.append(f"--screenshot={screenshot}")
         done = subprocess.run([*args, url], capture_output=True, timeout=120, check=True)
     return done.stdout.decode("utf-8")
+
+
+def _above_4(fd: int) -> int:
+    """The same pipe end on a descriptor above 4, where the shell's 3<& and 4>& cannot overwrite it."""
+    held = []
+    while fd <= 4:
+        held.append(fd)
+        fd = os.dup(fd)
+    for old in held:
+        os.close(old)
+    return fd
+
+
+class DevTools:
+    """Headless Chromium driven over its DevTools pipe (--remote-debugging-pipe: JSON messages ending in NUL on fds 3
+    and 4): one page, navigated, scripted and read as a registrar's clicks would leave it. Close it when done."""
+
+    def __init__(self, cert_file: Path, size: tuple[int, int] = (1100, 800)) -> None:
+        browser = chromium()
+        assert browser, "chromium is not installed"
+        self._profile = tempfile.TemporaryDirectory(prefix="chromium-")
+        commands, self._to_browser = os.pipe()
+        self._from_browser, answers = os.pipe()
+        commands, answers = (_above_4(fd) for fd in (commands, answers))  # not moved onto each other by the shell
+        args = [*FLAGS, f"--user-data-dir={self._profile.name}", f"--window-size={size[0]},{size[1]}",
+                f"--ignore-certificate-errors-spki-list={spki_pin(cert_file)}", "--remote-debugging-pipe"]
+        # bash (dash takes one-digit descriptors only) puts the pipe ends where Chromium looks, then becomes it
+        self._process = subprocess.Popen(["bash", "-c", f'exec "$0" "$@" 3<&{commands} 4>&{answers}', browser, *args],
+                                         pass_fds=(commands, answers), stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL)
+        os.close(commands)
+        os.close(answers)
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict] = []
+        target = self._call("Target.createTarget", url="about:blank")["targetId"]
+        self._session = self._call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self._call("Page.enable", session=True)
+
+    def _send(self, method: str, params: dict, session: bool) -> int:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = self._session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        return self._next_id
+
+    def _message(self, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while b"\0" not in self._buffer:
+            assert time.monotonic() < deadline, "chromium did not answer"
+            ready, _, _ = select.select([self._from_browser], [], [], max(0.0, deadline - time.monotonic()))
+            if ready:
+                chunk = os.read(self._from_browser, 1 << 20)
+                assert chunk, "chromium closed its pipe"
+                self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def _call(self, method: str, session: bool = False, timeout: float = 60, **params: object) -> dict:
+        wanted = self._send(method, params, session)
+        while True:
+            message = self._message(timeout)
+            if message.get("id") == wanted:
+                assert "error" not in message, message["error"]
+                return message["result"]
+            self._events.append(message)
+
+    def wait_for(self, event: str, timeout: float = 60) -> dict:
+        """The next `event` of the page (one that came already, while a command was answered, counts)."""
+        while True:
+            for message in self._events:
+                if message.get("method") == event:
+                    self._events.remove(message)
+                    return message["params"]
+            self._events.append(self._message(timeout))
+
+    def open(self, url: str) -> None:
+        """Navigate and wait for the page's load event (its lazy pictures below the fold not included)."""
+        self._events.clear()
+        self._call("Page.navigate", session=True, url=url)
+        self.wait_for("Page.loadEventFired")
+
+    def run(self, script: str) -> object:
+        """A JavaScript expression's value in the page."""
+        result = self._call("Runtime.evaluate", session=True, expression=script, returnByValue=True)["result"]
+        return result.get("value")
+
+    def dom(self) -> str:
+        return str(self.run("document.documentElement.outerHTML"))
+
+    def close(self) -> None:
+        self._process.kill()
+        self._process.wait(20)
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+        self._profile.cleanup()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from tests.server.browser import chromium, render
+from tests.server.browser import DevTools, chromium, render
 from tests.server.registrar_day import registrar_day
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (scripts/test.sh installs it)")
@@ -38,3 +38,28 @@ def test_the_class_page_lists_who_is_missing_and_the_retake(day):
     missing = dom.split("未拍摄名单（3）")[1].split("重拍（")[0]
     assert [name in missing for name in ("陈浩然", "赵雨桐", "周子涵", "林晓雯")] == [True, True, True, False]
     assert "闭眼" in dom.split("重拍（1）")[1]
+
+
+CLICK = """(() => {{ const form = document.querySelector('form[action$="/{action}"]');
+  {fill} form.querySelector('button').click(); }})()"""
+
+
+def test_the_registrar_confirms_a_doubted_photo_in_the_browser_and_undoes_it(day):
+    """The forms as Chromium posts them (its own Origin, the sign-in it holds): 确认是本人, then 撤销."""
+    browser = DevTools(day.cert_file)
+    try:
+        browser.open(day.url("/identity"))
+        assert browser.run("document.querySelectorAll('img[loading=lazy]').length") > 0
+        browser.run(CLICK.format(action="confirm", fill="form.confirmed_by.value = '张老师'; form.note.value = '看过学生证';"))
+        browser.wait_for("Page.loadEventFired")
+        checked = browser.dom().split("已核对：确是本人（1）")[1]
+        assert "刘一鸣" in checked and "已人工核对：张老师" in checked and "看过学生证" in checked
+        browser.open(day.url("/"))
+        assert "没有待核对的照片" in browser.dom()
+        browser.open(day.url("/identity"))
+        browser.run(CLICK.format(action="undo", fill=""))
+        browser.wait_for("Page.loadEventFired")
+        assert "已核对：确是本人（0）" in browser.dom()
+    finally:
+        browser.close()
+    assert day.server.context.store.confirmations() == {}

@@ -253,8 +253,7 @@ def _alarm(count: object) -> str:
 
 def overview_page(state: SchoolState, doubts: int = 0) -> str:
     """`doubts`: how many registered photos the identity page lists that the registrar has not confirmed yet, said on
-    the overview so the registrar knows to look. What
-    asks for action comes first, above a cohort's many class rows."""
+    the overview so the registrar knows to look. What asks for action comes first, above a cohort's many class rows."""
     class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), _alarm(len(c.missing)), str(len(c.retakes))]
                   for c in state.classes.values()]
