@@ -26,7 +26,6 @@ class PreviewWidget(QWidget):
         super().__init__()
         self.source = source
         self.shown_frame: Frame | None = None  # the frame on screen, held: exactly what the shutter takes
-        self._lost_after = -1  # frames up to this id were shown before the camera was lost: never taken again
         self._image: QImage | None = None
         self.live: LiveResult | None = None  # the newest compliance result, drawn over its own scene only
         self._held: LiveResult | None = None  # a refused frame kept on screen while its override is decided
@@ -56,7 +55,7 @@ class PreviewWidget(QWidget):
         if self._held is not None:
             return
         frame = self.source.latest()
-        if frame is None or frame is self.shown_frame or frame.frame_id <= self._lost_after:
+        if frame is None or frame is self.shown_frame or frame.frame_id <= self.source.lost_after:
             if self.source.state is not CameraState.LIVE:
                 self.update()
             return
@@ -76,16 +75,13 @@ class PreviewWidget(QWidget):
 
     def camera_lost(self) -> None:
         """The last picture stays on screen, dimmed, but the shutter may no longer take it, nor adopt it again
-        when the camera comes back: it may show the student before."""
-        last = self.source.latest()  # the newest frame before the loss, shown or not yet
-        if last is not None:
-            self._lost_after = max(self._lost_after, last.frame_id)
+        when the camera comes back (FrameSource.lost_after): it may show the student before."""
         self.shown_frame = None
 
     def use_source(self, source: FrameSource) -> None:
         """Another camera: its frames and scenes are numbered from the start again, and the old camera's
         findings say nothing about its picture."""
-        self.source, self.shown_frame, self._lost_after, self.live = source, None, -1, None
+        self.source, self.shown_frame, self.live = source, None, None
         self._listen(source)
 
     def show_live(self, result: LiveResult | None) -> None:

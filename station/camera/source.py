@@ -134,6 +134,7 @@ class FrameSource:
         self._scene = 0
         self._scene_of: tuple[_Connection, int] | None = None  # the connection and backend view of that scene
         self._last_frame_at = 0.0
+        self._lost_after = 0  # the newest frame's id when the picture was last lost (0: never)
         self._connection: _Connection | None = None
         self._connected_at = 0.0
         self._state = CameraState.CONNECTING
@@ -169,6 +170,14 @@ class FrameSource:
     def state(self) -> CameraState:
         with self._lock:
             return self._state
+
+    @property
+    def lost_after(self) -> int:
+        """The newest frame's id when the picture was last lost (frozen, unplugged, stopped; 0: never). That picture
+        stays on screen, dimmed, and may show the student before: it and every frame before it are never taken, nor
+        shown again as the live picture once the camera is back."""
+        with self._lock:
+            return self._lost_after
 
     def buffered(self) -> int:
         """Frames held (the ring): bounded by `ring_size`, whatever the consumer does."""
@@ -282,6 +291,8 @@ class FrameSource:
                 return
             change = StateChange(state, time.monotonic(), self._state, detail)
             self._state = state
+            if state is not CameraState.LIVE and self._latest is not None:
+                self._lost_after = self._latest.frame_id
             listeners = list(self._listeners)
         for listener in listeners:
             listener(change)

@@ -413,6 +413,10 @@ class CaptureSession:
         return self.workflow.shutter_blocked(self.source.state)
 
     def press(self, frame: Frame | None) -> ShutterRequest | ShutterRefused:
+        """The shutter on the frame on screen; one from before the picture was last lost is no frame at all
+        (`FrameSource.lost_after`: it may show the student before), whatever a window still shows."""
+        if frame is not None and frame.frame_id <= self.source.lost_after:
+            frame = None
         return self._press(frame, self.source.state)
 
     def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:

@@ -207,8 +207,10 @@ def test_frozen_camera_is_shown_at_once_then_reopened(tmp_path: Path) -> None:
         assert source.state is CameraState.FROZEN
         last = source.latest()
         assert frozen_at - last.timestamp < FAST["frozen_after"] + 0.75, "frozen is reported within the limit"
+        assert source.lost_after == last.frame_id  # the picture left on screen is never taken again
         back = source.wait_newer(last.frame_id, 5.0)
         assert back is not None and len(made) == 2, "a hung connection is abandoned and the camera reopened"
+        assert back.frame_id > source.lost_after == last.frame_id  # the camera's new picture is live
         deadline = time.monotonic() + 2
         while source.state is not CameraState.LIVE and time.monotonic() < deadline:
             time.sleep(0.01)

@@ -12,9 +12,11 @@ import cv2
 import numpy as np
 import pytest
 
-from station.camera import open_camera
+from station.camera import CameraState, open_camera
 from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListener
-from station.capture.workflow import CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan
+from station.capture.workflow import (
+    NO_FRESH_FRAME, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan,
+)
 from station.storage.captures import CaptureStore
 from station.context import Station
 from station.errors import StationError
@@ -226,3 +228,37 @@ def test_a_phone_put_away_withdraws_its_question(station, engine, pipeline, tmp_
     finally:
         session.stop_watching()
         session.source.stop()
+
+
+def test_a_picture_from_before_the_camera_was_lost_is_never_taken(station, engine, pipeline, tmp_path: Path) -> None:
+    """An unplugged camera leaves its last picture on screen, dimmed: it may show the student before. Once the camera
+    is back, a press on that picture (a window that missed the loss) finds no fresh picture; the camera's next one is
+    taken. The session asks the camera (`FrameSource.lost_after`), not the window."""
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(KIOSK, frames)
+    source = open_camera(str(frames), fps=50, frozen_after=0.4, backoff_start=0.1, backoff_max=0.4, poll=0.02).start()
+    store = CaptureStore(station, key=station.demo_key)
+    workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
+    session = CaptureSession(station, store, "测试摄影师", source, live_checks=False, scan_codes=False, workflow=workflow)
+    try:
+        session.identify("DEMO0001")
+        before = source.wait_newer(0, 5.0)
+        frames.rename(tmp_path / "unplugged")
+        assert wait_until(lambda: source.state is CameraState.DISCONNECTED)
+        (tmp_path / "unplugged").rename(frames)
+        assert wait_until(lambda: source.state is CameraState.LIVE)
+        refused = session.press(before)
+        assert isinstance(refused, ShutterRefused) and refused.message == NO_FRESH_FRAME
+        request = session.press(source.wait_newer(source.lost_after, 5.0))
+        assert isinstance(request, ShutterRequest)
+        session.release(request)
+    finally:
+        source.stop()
+
+
+def wait_until(condition, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
