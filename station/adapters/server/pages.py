@@ -120,7 +120,7 @@ def _page(title: str, body: str) -> str:
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
             "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:4px 8px}"
-            ".bad{color:#b00}</style></head>"
+            ".bad{color:#b00}.whole{white-space:nowrap}</style></head>"
             f"<body><h1>{escape(title)}</h1>{body}</body></html>")
 
 
@@ -181,9 +181,9 @@ def _replaced_by_retake(upload: Upload, current: dict[str, Upload]) -> bool:
 def _confirm_form(uid: str) -> str:
     """确认是本人, with who looked (the sign-in is one shared account, so the page asks) and an optional note."""
     return (f'<form method="post" action="/identity/{quote(uid)}/confirm">'
-            f'<input name="confirmed_by" required maxlength="{NAME_LIMIT}" size="8" placeholder="核对人" '
+            f'<input name="confirmed_by" required maxlength="{NAME_LIMIT}" size="10" placeholder="核对人" '
             'autocomplete="name"><br>'
-            f'<input name="note" maxlength="{NOTE_LIMIT}" size="8" placeholder="备注（可不填）"><br>'
+            f'<input name="note" maxlength="{NOTE_LIMIT}" size="10" placeholder="备注（选填）"><br>'
             '<button type="submit">确认是本人</button></form>')
 
 
@@ -221,7 +221,8 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
 
     def rows(doubts: list[Doubt]) -> list[list[str]]:
         doubts = sorted(doubts, key=lambda d: _replaced_by_retake(d.upload, current))  # what is still to do first
-        return [[escape(d.upload.student_no), escape(names.get(d.upload.student_no, "")), escape(d.upload.station_id),
+        return [[escape(d.upload.student_no), f'<span class="whole">{escape(names.get(d.upload.student_no, ""))}</span>',
+                 escape(d.upload.station_id),
                  escape(_when(d.upload)), status(d.upload), _thumb(d.upload.uid),
                  f'<span class="bad">{escape(d.said)}</span>', _other(d, has_reference), escape(d.reason or "—")]
                 for d in doubts]
