@@ -91,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, type=folder_argument)
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
     p.add_argument("--include-doubted", nargs="+", default=[], metavar="STUDENT_NO",
-                   help="also export these students' photos that the 身份核验 page lists (held back by default), "
-                        "once checked there")
+                   help="also export these students' photos that the 身份核验 page lists and nobody confirmed there "
+                        "(held back by default; one confirmed on the page with 确认是本人 is exported anyway)")
     p.set_defaults(func=_export_chsi)
     return parser
 
