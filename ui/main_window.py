@@ -81,9 +81,9 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
     Blocked.NOT_LINKED: Text("未配置服务器，照片无法保存", "No server set up: photos cannot be saved"),
     Blocked.UNPAID: Text("未缴费：请先登记缴费（F6）", "Not paid: record the payment first (F6)"),
+    # the press is not over while the override box waits for the photographer: said so, not "processing"
+    Blocked.ANSWERING: Text("请在对话框中填写拍摄原因", "Give the reason in the box"),
 }
-# the press is not over while the override box waits for the photographer: said so, not "processing"
-WAITING_REASON = Text("请在对话框中填写拍摄原因", "Give the reason in the box")
 PAY = Text("登记缴费…（F6）", "Record payment… (F6)")
 CLASS_PAYMENT = Text("班级集体缴费…", "Class pays together…")
 RETAKE = Text("已拍过：重拍…（F2）", "Already photographed: retake… (F2)")
@@ -507,14 +507,12 @@ class MainWindow(QMainWindow):
         retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
         self.shutter_button.setVisible(not retake)
         self.retake_button.setVisible(retake)
-        waiting = self.session.override_asked is not None  # the override box is open: the press is not over
-        self.shutter_button.setEnabled(blocked is None and not waiting)
+        self.shutter_button.setEnabled(blocked is None)
         self.pay_button.setEnabled(self.session.student is not None)
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
             say(self.offer, "", "warn")
         if not retake:
-            self.shutter_button.setText(t(WAITING_REASON if waiting else SHUTTER if blocked is None
-                                          else SHUTTER_BLOCKED[blocked]))
+            self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()
         self.code_input.setFocus()
 

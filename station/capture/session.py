@@ -410,6 +410,10 @@ class CaptureSession:
 
     # -- the shutter ---------------------------------------------------------------------------------
     def shutter_blocked(self) -> Blocked | None:
+        """Why the shutter may not be pressed now (None: it may): first an override box still waiting for its
+        answer, then the workflow's reasons."""
+        if self._asked is not None:
+            return Blocked.ANSWERING
         return self.workflow.shutter_blocked(self.source.state)
 
     def press(self, frame: Frame | None) -> ShutterRequest | ShutterRefused:

@@ -131,6 +131,7 @@ class Blocked(enum.Enum):
     NO_LIVE_PICTURE = "no_live_picture"
     NOT_LINKED = "not_linked"  # no server key to seal photos with: nothing could be saved
     UNPAID = "unpaid"  # the school takes payment before the shutter, and this student has not paid
+    ANSWERING = "answering"  # a refused press's override box waits for its answer (said by CaptureSession)
 
 
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")

@@ -15,7 +15,7 @@ import pytest
 from station.camera import CameraState, open_camera
 from station.capture.session import HELD_UP_SHARE, CaptureSession, SessionListener
 from station.capture.workflow import (
-    NO_FRESH_FRAME, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan,
+    NO_FRESH_FRAME, Blocked, CaptureWorkflow, Measured, Shot, ShutterRefused, ShutterRequest, upright_plan,
 )
 from station.storage.captures import CaptureStore
 from station.context import Station
@@ -157,6 +157,7 @@ def test_a_code_held_up_while_the_override_reason_is_typed_asks_nothing(
         assert session.pressing and session.override_asked is None  # being measured
         refused = session.take(session.measure(request))
         assert session.pressing and session.override_asked is refused.measured.analysis  # the box is open
+        assert session.shutter_blocked() is Blocked.ANSWERING
         session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up while the reason is typed
         assert heard.offered == [] and session.offer is None
         assert isinstance(session.take(refused.measured, override_reason="已目视确认，系统误报"), Shot)
@@ -165,7 +166,7 @@ def test_a_code_held_up_while_the_override_reason_is_typed_asks_nothing(
         session.reshoot()
         refused = session.take(session.measure(session.press(Frame(2, time.monotonic(), cv2.imread(str(KIOSK))))))
         session.decline_override()
-        assert not session.pressing and session.override_asked is None
+        assert not session.pressing and session.override_asked is None and session.shutter_blocked() is None
         session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))
         assert heard.offered == ["2021010102"] and session.student.student_no == "2021010101"
     finally:
