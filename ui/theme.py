@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleOption, QStyleOptionMenuItem, QWidget
 
 from station.fonts import cjk_font_path
 
@@ -57,6 +58,19 @@ def say(label: QLabel, text: str, level: str) -> None:
     label.style().polish(label)
 
 
+class MenuRoom(QProxyStyle):
+    """The platform's style, with each menu entry that has a keyboard letter the width of an "&" wider. Qt measures
+    an entry without the "&" of its letter but cuts it to fit counting the "&", so an entry as wide as its menu lost
+    its middle (帮助 → 键盘操…K)…, seen on the walk)."""
+
+    def sizeFromContents(self, kind: QStyle.ContentsType, option: QStyleOption, size: QSize,
+                         widget: QWidget | None = None) -> QSize:
+        result = super().sizeFromContents(kind, option, size, widget)
+        if kind == QStyle.ContentsType.CT_MenuItem and isinstance(option, QStyleOptionMenuItem) and "&" in option.text:
+            result.setWidth(result.width() + option.fontMetrics.horizontalAdvance("&"))
+        return result
+
+
 def apply_theme(app: QApplication) -> None:
     families = set(QFontDatabase.families())
     family = next((f for f in CJK_FAMILIES if f in families), None)
@@ -65,4 +79,6 @@ def apply_theme(app: QApplication) -> None:
         family = next(iter(QFontDatabase.applicationFontFamilies(loaded)), None) if loaded >= 0 else None
     if family:
         app.setFont(QFont(family, 11))
+    if not isinstance(app.style(), MenuRoom):
+        app.setStyle(MenuRoom())
     app.setStyleSheet(STYLE)
