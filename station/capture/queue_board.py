@@ -15,6 +15,7 @@ from station.fees.ledger import paid_students
 from station.privacy import mask_name, mask_student_nos
 from station.roster import schedule
 from station.roster.store import Student, students_of_class
+from station.storage.captures import version_counts
 
 
 class QueueState(enum.Enum):
@@ -47,7 +48,7 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
     classes = schedule.class_order(db)
     current = _current_class(db, now, current_student, classes)
     following = _next_class(db, current, classes)
-    versions = dict(db.execute("SELECT student_no, COUNT(*) FROM captures GROUP BY student_no").fetchall())
+    versions = version_counts(db)
     paid = paid_students(db)
     entries = []
     for class_name in (current, following):
