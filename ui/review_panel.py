@@ -23,7 +23,9 @@ ASK = Text("请学生确认：本人、端正、清晰", "Ask the student: is it
 ACCEPT = Text("确认保存（回车）", "Accept (Enter)")
 # another person's face: Enter asks for a reason first, so the button is not a plain green go beside the red verdict
 ASKS_REASON = Text("不是同一人：保存前会要求填写原因", "Not the same person: a reason is asked before saving")
-ACCEPT_STYLE = "font-size: 20px; background: #1b8a3a; color: white; border-radius: 6px"  # solid, as the shutter
+# solid, as the shutter; the padding is the room the platform's own button (再拍一张) keeps beside its words, which a
+# styled button loses: without it 确认保存（回车） was cut at its edges in a 1280x680 window
+ACCEPT_STYLE = "font-size: 20px; background: #1b8a3a; color: white; border-radius: 6px; padding: 0 8px"
 ACCEPT_ASKING_STYLE = ACCEPT_STYLE.replace("#1b8a3a", "#ef6c00")  # the orange of 已拍过：重拍… (F2)
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}

@@ -1,0 +1,38 @@
+"""The review's two buttons read whole on a laptop's window. Seen on the walk (1280x680, Xvfb, the station's fonts):
+确认保存（回车） filled its button edge to edge, its first and last strokes cut, beside 再拍一张（Esc） with room to
+spare: the green button's own style left it no padding, so the layout gave it no more than its words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from station.adapters.demo import DEMO_REFERENCES
+from tests.ui.conftest import answer_next_dialog, shoot
+from tests.ui.test_identity_at_review import OVERRIDE, station_theme, with_references  # noqa: F401
+from tests.ui.test_side_panel_fits import SIZES
+from ui.i18n import language, set_language
+
+ROOM = 6  # px each side of the words at least (the platform's own button, 再拍一张, keeps 7-8)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_review_buttons_words_have_room(qtbot, station_theme, make_window, frames: Path, station,  # noqa: F811
+                                             tmp_path: Path, lang: str) -> None:
+    before = language()
+    set_language(lang)
+    try:
+        with_references(station, tmp_path, {"2021010101": DEMO_REFERENCES / "2021010101.jpg"})
+        window = make_window(frames)
+        window.identify("DEMO0001")
+        answer_next_dialog(OVERRIDE)
+        shoot(qtbot, window)
+        for width, height in SIZES:
+            window.resize(width, height)
+            qtbot.wait(50)
+            for button in (window.review.accept_button, window.review.retake_button):
+                words = button.fontMetrics().horizontalAdvance(button.text())
+                assert button.width() >= words + 2 * ROOM, (button.text(), button.width(), words, width, height)
+    finally:
+        set_language(before)
