@@ -96,24 +96,36 @@ if [ ! -f .venv/pyvenv.cfg ] || ! .venv/bin/python -m pip --version >/dev/null 2
 fi
 extras="${1:-}"
 target="."; [ -n "$extras" ] && target=".[$extras]"
-# pip's and the build backend's chatter (setuptools' generic editable-install notice, index warnings) goes to a
-# log a person can read; on a failure the whole log is shown, then the error stops the script.
-log=.venv/install.log
-echo "checking the install in ./.venv (the first time installs everything: several minutes; details in $log)"
-{ .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1 &
-installing=$!
-# a first install is silent for minutes: say every half minute that it is still going, so it is not taken for a hang
-waited=0
-while kill -0 "$installing" 2>/dev/null; do
-  sleep 1
-  waited=$((waited + 1))
-  if [ $((waited % 30)) -eq 0 ]; then echo "  still installing ($((waited / 60)) min $((waited % 60)) s so far)"; fi
-done
-if ! wait "$installing"; then
-  cat "$log" >&2
-  echo "the install failed: the messages above (also in $log) say why" >&2
-  exit 1
+# The install is checked with pip only when pyproject.toml changed since the last install that worked (or other extras
+# are asked for): pip's no-op check took 7 s at every start, and needs the package index, so a station started
+# offline (a gym without internet) stopped here with "the install failed" instead of opening.
+stamp=.venv/installed-from
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+installed=$(cat "$stamp" 2>/dev/null || true)
+if [ -x .venv/bin/photo-station ] && [ "${installed%% *}" = "$wanted" ] &&
+   { [ -z "$extras" ] || [ "${installed#* }" = "$extras" ]; }; then
+  echo "the install in ./.venv is up to date (pyproject.toml unchanged since it was installed)"
+else
+  # pip's and the build backend's chatter (setuptools' generic editable-install notice, index warnings) goes to a
+  # log a person can read; on a failure the whole log is shown, then the error stops the script.
+  log=.venv/install.log
+  echo "checking the install in ./.venv (the first time installs everything: several minutes; details in $log)"
+  { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1 &
+  installing=$!
+  # a first install is silent for minutes: say every half minute that it is still going, so it is not taken for a hang
+  waited=0
+  while kill -0 "$installing" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % 30)) -eq 0 ]; then echo "  still installing ($((waited / 60)) min $((waited % 60)) s so far)"; fi
+  done
+  if ! wait "$installing"; then
+    cat "$log" >&2
+    echo "the install failed: the messages above (also in $log) say why" >&2
+    exit 1
+  fi
+  echo "$wanted ${extras}" >"$stamp"
 fi
 
 # The window needs every library of Qt's xcb plugin: name any the system still lacks, with the fix.

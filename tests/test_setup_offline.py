@@ -1,0 +1,61 @@
+"""A station started again with `bash scripts/run.sh` opens without the package index. Seen on the walk: setup.sh ran
+pip at every start, 7 s of checking that nothing changed, and with no index to ask (a gym without internet) it
+stopped at "the install failed" and the station never opened. pip runs when pyproject.toml changed since the last
+install that worked. Run on a copy of the project whose ./.venv sees this environment's packages (a .pth file)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = shutil.which("python3.11")
+pytestmark = pytest.mark.skipif(PYTHON is None or shutil.which("sha256sum") is None or sys.platform != "linux",
+                                reason="setup.sh is the Linux set-up, with Python 3.11")
+
+
+def installed_copy(tmp_path: Path) -> Path:
+    """The project's set-up script and pyproject.toml, with a ./.venv as a finished install leaves it."""
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / "setup.sh", project / "scripts")
+    shutil.copy(ROOT / "pyproject.toml", project)
+    venv = project / ".venv"
+    subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python3.11/site-packages"))
+    (site / "installed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")  # pip, PySide6… of this env
+    shutil.copy(ROOT / ".venv" / "bin" / "photo-station", venv / "bin")
+    digest = hashlib.sha256((project / "pyproject.toml").read_bytes()).hexdigest()
+    (venv / "installed-from").write_text(f"{digest} \n")  # what setup.sh writes after an install that worked
+    return project
+
+
+def offline_setup(project: Path) -> subprocess.CompletedProcess[str]:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    environ.update(PIP_NO_INDEX="1", PIP_CONFIG_FILE=os.devnull)  # no index, no local wheels: offline
+    return subprocess.run(["bash", "scripts/setup.sh"], cwd=project, env=environ, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "photo-station").exists(), reason="no install in ./.venv")
+def test_a_second_start_offline_opens_without_pip(tmp_path: Path) -> None:
+    project = installed_copy(tmp_path)
+    done = offline_setup(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "up to date" in done.stdout and not (project / ".venv" / "install.log").exists()
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "photo-station").exists(), reason="no install in ./.venv")
+def test_a_changed_pyproject_is_installed_again(tmp_path: Path) -> None:
+    project = installed_copy(tmp_path)
+    with (project / "pyproject.toml").open("a") as toml:
+        toml.write("\n# an update\n")
+    done = offline_setup(project)  # pip runs, and offline says it failed
+    assert done.returncode == 1 and "the install failed" in done.stderr, done.stdout + done.stderr
