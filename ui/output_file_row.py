@@ -148,3 +148,4 @@ class WritingDialog(QDialog):
         # choice and the file path beside it.
         needed = self.layout().totalHeightForWidth(self.width())  # -1: nothing in it wraps
         self.resize(self.width(), max(self.height(), needed if needed >= 0 else self.sizeHint().height()))
+        self.layout().activate()  # the line gets its wrapped height now, not at the next layout pass

@@ -31,7 +31,7 @@ NOT_ON_ROSTER = Text("名单中没有这个学号", "not on the roster")
 NO_PHOTO = Text("还没有已确认的照片", "no accepted photo yet")
 DAMAGED = Text("照片文件已损坏，无法读取：请重拍", "the photo file is damaged and cannot be read: retake it")
 NO_CLASS = Text("名单中没有班级“{name}”", "No class '{name}' in the roster")
-NOTHING_TO_PRINT = Text("没有可打印的照片：{reasons}", "Nothing to print: {reasons}")
+NOTHING_TO_PRINT = Text("没有可打印的照片。{reasons}", "Nothing to print. {reasons}")
 TITLE = Text("证件照打印（2寸×8张）", "ID photo prints (2-inch x 8)")
 
 
@@ -100,17 +100,20 @@ def write_print_sheet(store: CaptureStore, out: Path, layout: str = "6inch", cla
 
 
 def _grouped(missing: list[NotPrinted], named: int = 3) -> Text:
-    """Who could not be printed, by reason, the first few numbers of each named: a class nobody in it photographed
+    """Who could not be printed, by reason, the first few of each named (name and number, as the student card shows
+    them: the walk read 还没有已确认的照片：2021010105 of the student on the card): a class nobody in it photographed
     yet is one short line in a message box, not forty."""
     by_reason: dict[str, list[NotPrinted]] = {}
     for m in missing:
         by_reason.setdefault(m.code, []).append(m)
     zh, en = [], []
     for group in by_reason.values():
-        numbers = [m.student_no for m in group[:named]]
+        shown = group[:named]
         more = len(group) > named
-        zh.append(f"{group[0].reason.zh}：{'、'.join(numbers)}" + (f" 等 {len(group)} 人" if more else ""))
-        en.append(f"{group[0].reason.en}: {', '.join(numbers)}" + (f" and {len(group) - named} more" if more else ""))
+        zh_names = "、".join(f"{m.name}（{m.student_no}）" if m.name else m.student_no for m in shown)
+        en_names = ", ".join(f"{m.name} ({m.student_no})" if m.name else m.student_no for m in shown)
+        zh.append(f"{group[0].reason.zh}：{zh_names}" + (f" 等 {len(group)} 人" if more else ""))
+        en.append(f"{group[0].reason.en}: {en_names}" + (f" and {len(group) - named} more" if more else ""))
     return Text("；".join(zh), "; ".join(en))
 
 

@@ -91,13 +91,15 @@ def test_nobody_printable_is_a_message_and_no_file(store, tmp_path: Path) -> Non
     with pytest.raises(StationError) as info:
         first = students_of_class(store.station.db, CLASS)[0]
         write_print_sheet(store, out, "6inch", student_nos=["2099999999", first.student_no])
-    assert info.value.text.zh == f"没有可打印的照片：名单中没有这个学号：2099999999；还没有已确认的照片：{first.student_no}"
+    assert info.value.text.zh == (f"没有可打印的照片。名单中没有这个学号：2099999999；"
+                                  f"还没有已确认的照片：{first.name}（{first.student_no}）")
     assert not out.exists()
     with pytest.raises(StationError) as info:  # a class nobody in it photographed yet: one short line
         write_print_sheet(store, out, "6inch", class_name=CLASS)
-    numbers = [s.student_no for s in students_of_class(store.station.db, CLASS)]
-    assert info.value.text.zh == f"没有可打印的照片：还没有已确认的照片：{'、'.join(numbers[:3])} 等 {len(numbers)} 人"
-    assert info.value.text.en.endswith(f"{numbers[2]} and {len(numbers) - 3} more")
+    students = students_of_class(store.station.db, CLASS)
+    named = "、".join(f"{s.name}（{s.student_no}）" for s in students[:3])
+    assert info.value.text.zh == f"没有可打印的照片。还没有已确认的照片：{named} 等 {len(students)} 人"
+    assert info.value.text.en.endswith(f"{students[2].name} ({students[2].student_no}) and {len(students) - 3} more")
     with pytest.raises(StationError) as info:
         write_print_sheet(store, out, "6inch", class_name="没有这个班")
     assert "没有班级“没有这个班”" in info.value.text.zh
