@@ -92,6 +92,9 @@ MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码
                      "{name} ({no}) marked absent; if they arrive later, scan their code as usual")
 UNDO_ABSENT = Text("撤销缺席（Shift+F3）", "Undo absent (Shift+F3)")
 ABSENT_UNDONE = Text("{name}（{no}）已回到排队名单", "{name} ({no}) is back in the queue")
+NOTHING_TO_UNDO = Text("没有可撤销的缺席标记（本次启动后没有标记过）：标为缺席的学生到场后扫码即可拍摄",
+                       "No absent mark to take back (none since the station started): a student marked absent is "
+                       "photographed when scanned")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
 EMPTY_ROSTER = Text("名单是空的：请先导入名单（名单 → 导入名单…）", "The roster is empty: import it first (Roster → Import roster…)")
@@ -192,7 +195,7 @@ class MainWindow(QMainWindow):
         # the keys do what the buttons do, and only when the buttons could be pressed
         self.code_input.retake.connect(lambda: self._press(self.retake_button))
         self.code_input.absent.connect(lambda: self._press(self.absent_button))
-        self.code_input.undo_absent.connect(lambda: self._press(self.undo_absent_button))
+        self.code_input.undo_absent.connect(self._undo_absent_key)
         self.review.accepted.connect(self.flow.accept)
         self.review.retake.connect(self.flow.escape)
         session.listener = SessionListener(live=self._live, camera=self._camera_changed, identified=self._identified,
@@ -431,6 +434,14 @@ class MainWindow(QMainWindow):
             say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
+
+    def _undo_absent_key(self) -> None:
+        """Shift+F3 does what its button does; with no button (no mark since the start: the walk pressed it after a
+        restart and nothing happened) it says so."""
+        if self.undo_absent_button.isHidden():
+            say(self.message, t(NOTHING_TO_UNDO), "info")
+        else:
+            self._press(self.undo_absent_button)
 
     def show_failed_uploads(self) -> None:
         dialog = FailedUploadsDialog(self.session.desk.queue_health(), self)
