@@ -224,8 +224,10 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise StationError(Text("无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16）",
-                                "Unknown text encoding (UTF-8, GBK/GB18030 and UTF-16 are supported)")) from exc
+        raise StationError(Text("无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16）：请用 Excel 打开，另存为 .xlsx 或"
+                                "“CSV UTF-8”后再导入",
+                                "Unknown text encoding (UTF-8, GBK/GB18030 and UTF-16 are supported): open it in Excel, "
+                                "save it as .xlsx or 'CSV UTF-8', then import that")) from exc
 
 
 def _read_delimited(data: bytes) -> list[tuple[int, list[str]]]:

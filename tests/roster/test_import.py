@@ -146,6 +146,16 @@ def test_unusable_files_raise_a_clear_error(station: Station, tmp_path: Path, co
     assert caught.value.text.zh
 
 
+def test_a_csv_in_no_known_encoding_says_how_to_save_it(station: Station, tmp_path: Path) -> None:
+    """Seen on the walk: 无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16） said what the station reads, not what
+    to do with the file in hand."""
+    path = tmp_path / "名单.csv"
+    path.write_bytes("学号,姓名\n2021001,张三\n".encode() + b"\xff\xfe\x81")  # neither UTF-8 nor GB18030
+    with pytest.raises(StationError) as caught:
+        import_roster(station.db, path)
+    assert "另存为 .xlsx" in caught.value.text.zh and "save it as .xlsx" in caught.value.text.en
+
+
 def test_cli_json_contract(home: Path, tmp_path: Path) -> None:
     rows = [HEADER_ZH, *GOOD, ["2021005", "赵六", "男", "110105194912310021", "", "", "软件2101", "", ""]]
     path = write_csv(tmp_path / "名单.csv", rows, "gbk")
