@@ -33,7 +33,9 @@ LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "w
 OVERRIDE = Text("未通过：{checks}\n拍摄原因：{reason}", "Failed: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
 LOOKED = Text("请在照片上再看一眼：{checks}", "Check in the photo: {checks}")
-NOTES_SHOWN = 3  # lines of notes always in sight (the reasons and questions to look at once more)
+# lines of notes always in sight (the reasons and questions to look at once more): a retake of an overridden frame
+# has four (retake reason, failed checks, override reason, question), and the fourth was cut at 1280x680
+NOTES_SHOWN = 4
 # Whom the photo is filed under, beside it; class and ID number are on the student card next to the review.
 DETAILS = (("name", Text("姓名", "Name")), ("student_no", Text("学号", "Student no.")))
 

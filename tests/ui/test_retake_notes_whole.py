@@ -1,0 +1,53 @@
+"""A retake's review on a laptop's window: the retake's reason, the override's and the question to look at once more
+are read whole, with the enrolment photo and the replaced photo beside. Seen on the walk (1280x680, Xvfb, the station's
+fonts): 林晓雯 retaken (照片不是本人) with her smile overridden gave four lines of notes in a box three lines tall: the
+fourth, 请在照片上再看一眼：露齿, was cut through the middle, one scroll away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from station.adapters.demo import DEMO_REFERENCES
+from station.capture.reasons import RETAKE_REASONS
+from tests.ui.conftest import answer_next_dialog, shoot
+from tests.ui.test_identity_at_review import OVERRIDE, in_sight, station_theme, with_references  # noqa: F401
+from tests.ui.test_side_panel_fits import SIZES
+from ui.i18n import language, set_language
+
+NOT_THE_STUDENT = next(r for r in RETAKE_REASONS if r.zh == "照片不是本人")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_retakes_notes_are_read_whole_beside_both_photos(qtbot, station_theme, make_window, frames: Path,  # noqa: F811
+                                                           station, tmp_path: Path, lang: str) -> None:
+    before = language()
+    set_language(lang)
+    try:
+        with_references(station, tmp_path, {"2021010101": DEMO_REFERENCES / "2021010101.jpg"})
+        window = make_window(frames)
+        window.identify("DEMO0001")
+        answer_next_dialog(OVERRIDE)
+        shoot(qtbot, window)
+        qtbot.waitUntil(window.session.review_settled, timeout=5_000)
+        window.flow.accept()
+        window.identify("DEMO0001")
+        answer_next_dialog(NOT_THE_STUDENT.get(lang))
+        window.flow.ask_retake()
+        answer_next_dialog(OVERRIDE)
+        shoot(qtbot, window)
+        review = window.review
+        notes = review.notes.text()
+        assert NOT_THE_STUDENT.get(lang) in notes and OVERRIDE in notes and ("露齿" in notes or "teeth" in notes)
+        for width, height in SIZES:
+            window.resize(width, height)
+            qtbot.wait(50)
+            viewport = review.notes_area.viewport()
+            assert viewport.height() >= review.notes.heightForWidth(viewport.width()), (width, height, notes)
+            shown = [view for _, view in review.beside if view.isVisible()]
+            assert len(shown) == 2  # the enrolment photo and the replaced one
+            for widget in (review.identity, review.values["name"], *shown, review.accept_button):
+                assert in_sight(widget, window), (widget, width, height)
+    finally:
+        set_language(before)
