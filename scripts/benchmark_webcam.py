@@ -32,6 +32,9 @@ Rule file, fixed before any figure of this benchmark was seen (session 22):
 - Misses: the violating rows must still fire their check: defocus3 (sigma 3 px) blur, under2 (-2 EV) exposure,
   lamp4 (4:1 side lamp) lighting; a threshold change may not lower their share blocked.
 - A threshold or measure is changed only on val figures, by the rule above; test is then run once and reported.
+Added after the first val table, a way of reading it (no threshold follows from it): the source portraits are not
+all frontal and evenly lit (pose blocks 37 % of the clean val scenes, lighting 19 %), so the "new" columns count only
+the checks that passed on the same face's clean frame: what the webcam added.
 Run: nice -n 10 .venv/bin/python scripts/benchmark_webcam.py --split val [--limit N] [--uncalibrated] [--json OUT]
 """
 
@@ -60,7 +63,7 @@ from station.adapters.cli.check import check_all  # noqa: E402
 from station.compliance import CHECK_IDS, LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
 from station.compliance.calibration import measure_backdrop  # noqa: E402
 from station.compliance.learned import IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT  # noqa: E402
-from station.compliance.results import FAIL, LOOK  # noqa: E402
+from station.compliance.results import FAIL, LOOK, PASS  # noqa: E402
 from station.compliance.standing import Standing  # noqa: E402
 from station.errors import StationError  # noqa: E402
 from station.face.segmentation import PersonSegmenter  # noqa: E402
@@ -237,22 +240,35 @@ def empty_backdrop(seed: int) -> Portrait:
 @dataclass
 class Row:
     condition: str
-    levels: list[dict[str, str]] = field(default_factory=list)  # per scene: check -> pass / look / fail
+    levels: list[dict[str, str] | None] = field(default_factory=list)  # per face: check -> level; None: unread
     excused: list[tuple[str, ...]] = field(default_factory=list)  # per scene: checks its labels cannot clear
     unread: int = 0
     seconds: float = 0.0
 
     def share(self, check: str, level: str) -> float:
-        return sum(s.get(check) == level for s in self.levels) / max(1, len(self.levels))
+        return sum(s.get(check) == level for s in self.read) / max(1, len(self.read))
 
-    def any_share(self, level: str, false_alarms_only: bool = False) -> float:
+    def any_share(self, level: str, false_alarms_only: bool = False, clean: "Row | None" = None) -> float:
         """Scenes with any check at `level` (a question counts only without a block); `false_alarms_only`: leaving
-        out the checks the condition may break (ALLOWED) and those the face's labels cannot clear."""
-        def fires(levels: dict[str, str], excused: tuple[str, ...]) -> bool:
-            skip = (*ALLOWED.get(self.condition, ()), *excused) if false_alarms_only else ()
-            kept = [v for c, v in levels.items() if c not in skip]
+        out the checks the condition may break (ALLOWED) and those the face's labels cannot clear; `clean`: only the
+        checks that did not fire (at any level) on the same face's clean frame: what the webcam added."""
+        skip = ALLOWED.get(self.condition, ()) if false_alarms_only else ()
+
+        def fires(levels: dict[str, str], excused: tuple[str, ...], before: dict[str, str] | None) -> bool:
+            kept = [v for c, v in levels.items() if c not in skip and not (false_alarms_only and c in excused)
+                    and (before is None or before.get(c) == PASS)]
             return FAIL in kept if level == FAIL else LOOK in kept and FAIL not in kept
-        return sum(map(fires, self.levels, self.excused)) / max(1, len(self.levels))
+        cleans = clean.by_face if clean is not None else {}
+        faces = [i for i in self.by_face if clean is None or i in cleans]
+        return sum(fires(self.by_face[i], self.excused[i], cleans.get(i)) for i in faces) / max(1, len(faces))
+
+    @property
+    def by_face(self) -> dict[int, dict[str, str]]:
+        return {i: levels for i, levels in enumerate(self.levels) if levels is not None}
+
+    @property
+    def read(self) -> list[dict[str, str]]:
+        return list(self.by_face.values())
 
 
 def measure(name: str, portraits: list[Portrait], policy: Policy, folder: Path, calibrated: bool) -> Row:
@@ -271,11 +287,12 @@ def measure(name: str, portraits: list[Portrait], policy: Policy, folder: Path, 
     for (path, outcome), p in zip(check_all(paths, policy, workers=2, backdrop=backdrop), portraits):
         path.unlink()
         outcome = outcome.analysis if isinstance(outcome, Standing) else outcome
+        row.excused.append(p.excused)
         if not isinstance(outcome, Analysis):
             row.unread += 1
+            row.levels.append(None)
             continue
         row.levels.append({c: r.level for c, r in outcome.checks.items()})
-        row.excused.append(p.excused)
     row.seconds = time.perf_counter() - start
     return row
 
@@ -289,11 +306,15 @@ def report(rows: list[Row], split: str, faces: list[tuple[str, str, tuple[str, .
     lines = [f"Compliant {split} faces as kiosk scenes: {masked} celebamaskhq (masks), {len(faces) - masked} celebahq "
              f"(CelebA labels); backdrop "
              f"{'calibrated through each condition' if calibrated else 'not calibrated (shipped colour range)'}.",
-             "", "| condition | any block % | any question % | false-alarm block % | false-alarm question % "
-             "| the condition may fire |", "| --- | --- | --- | --- | --- | --- |"]
+             "False alarms leave out what the condition may fire and what a face's labels cannot clear; new ones are "
+             "also left out where that check already blocked or asked on the same face's clean frame (what the webcam "
+             "added).", "", "| condition | any block % | any question % | false-alarm block % | false-alarm question % "
+             "| new block % | new question % | the condition may fire |", "| --- |" + " --- |" * 7]
+    clean = next((r for r in rows if r.condition == "clean"), None)
     for row in rows:
         lines.append(f"| {row.condition} | {pct(row.any_share(FAIL))} | {pct(row.any_share(LOOK))} "
                      f"| {pct(row.any_share(FAIL, True))} | {pct(row.any_share(LOOK, True))} "
+                     f"| {pct(row.any_share(FAIL, True, clean))} | {pct(row.any_share(LOOK, True, clean))} "
                      f"| {', '.join(ALLOWED.get(row.condition, ())) or '-'} |")
     lines += ["", "Per check, % of compliant scenes blocked / asked (checks that never fire left out):", "",
               "| check | " + " | ".join(r.condition for r in rows) + " |", "| --- |" + " --- |" * len(rows)]
@@ -305,7 +326,7 @@ def report(rows: list[Row], split: str, faces: list[tuple[str, str, tuple[str, .
     caught = [f"{name}: {check} blocks {pct(r.share(check, FAIL))} %, asks {pct(r.share(check, LOOK))} %"
               for r in rows for name, check in MUST_FIRE.items() if r.condition == name]
     lines += ["", "Violating rows (the check must fire): " + "; ".join(caught), ""]
-    lines.append("; ".join(f"{r.condition} {len(r.levels) / max(r.seconds, 1e-9):.1f}/s"
+    lines.append("; ".join(f"{r.condition} {len(r.read) / max(r.seconds, 1e-9):.1f}/s"
                            + (f" ({r.unread} unread)" if r.unread else "") for r in rows)
                  + f" through check_all, 2 workers; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
     return "\n".join(lines)
@@ -328,7 +349,7 @@ def main() -> None:
     print(report(rows, args.split, faces, not args.uncalibrated))
     if args.json:
         doc = {r.condition: {c: {"block": r.share(c, FAIL), "look": r.share(c, LOOK)} for c in CHECK_IDS}
-               | {"any": {"block": r.any_share(FAIL), "look": r.any_share(LOOK)}, "n": len(r.levels)} for r in rows}
+               | {"any": {"block": r.any_share(FAIL), "look": r.any_share(LOOK)}, "n": len(r.read)} for r in rows}
         args.json.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
 
 
