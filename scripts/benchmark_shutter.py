@@ -91,20 +91,20 @@ def after(window: MainWindow) -> float:
     a second, which the station never does). Returns when the review was on screen."""
     loop = QEventLoop()
     shown: list[float] = []
-    take = window.flow._measured
+    take = window.flow._take
 
     def measured(result: object) -> None:  # the window's own handler, then the time it finished
         take(result)
         shown.append(time.perf_counter())
         loop.quit()
 
-    window.flow._measured = measured
+    window.flow._take = measured
     try:
         window.flow.shutter()
         if window.session.pressing:
             loop.exec()
     finally:
-        del window.flow._measured
+        del window.flow._take
     return shown[0] if shown else time.perf_counter()  # refused: no review, said by the caller
 
 
