@@ -23,6 +23,7 @@ from station.errors import StationError
 from station.adapters.demo import DEMO_DIR
 from station.identify.frames import SeenCode, decode_codes
 from tests.identify.images import qr_image
+from tests.upload.kit import wait_until
 
 KIOSK = DEMO_DIR / "kiosk" / "01_good.jpg"
 HELD_UP_BOX = (40.0, 60.0, 166.0, 166.0)  # a phone held up to the camera beside the student, outside the photo
@@ -256,10 +257,3 @@ def test_a_picture_from_before_the_camera_was_lost_is_never_taken(station, engin
         session.release(request)
     finally:
         source.stop()
-
-
-def wait_until(condition, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return condition()
