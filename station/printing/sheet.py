@@ -114,7 +114,8 @@ def _grouped(missing: list[NotPrinted], named: int = 3) -> Text:
         en_names = ", ".join(f"{m.name} ({m.student_no})" if m.name else m.student_no for m in shown)
         zh.append(f"{group[0].reason.zh}：{zh_names}" + (f" 等 {len(group)} 人" if more else ""))
         en.append(f"{group[0].reason.en}: {en_names}" + (f" and {len(group) - named} more" if more else ""))
-    return Text("；".join(zh), "; ".join(en))
+    said = "; ".join(en)  # after "Nothing to print." a sentence of its own: capitalised, as the Chinese reads
+    return Text("；".join(zh), said[:1].upper() + said[1:])
 
 
 def _registered_photo(store: CaptureStore, student: Student) -> tuple[int, bytes, float] | NotPrinted:

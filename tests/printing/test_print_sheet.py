@@ -93,6 +93,7 @@ def test_nobody_printable_is_a_message_and_no_file(store, tmp_path: Path) -> Non
         write_print_sheet(store, out, "6inch", student_nos=["2099999999", first.student_no])
     assert info.value.text.zh == (f"没有可打印的照片。名单中没有这个学号：2099999999；"
                                   f"还没有已确认的照片：{first.name}（{first.student_no}）")
+    assert info.value.text.en.startswith("Nothing to print. Not on the roster: 2099999999; no accepted photo yet: ")
     assert not out.exists()
     with pytest.raises(StationError) as info:  # a class nobody in it photographed yet: one short line
         write_print_sheet(store, out, "6inch", class_name=CLASS)
