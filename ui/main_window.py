@@ -92,8 +92,8 @@ MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码
                      "{name} ({no}) marked absent; if they arrive later, scan their code as usual")
 UNDO_ABSENT = Text("撤销缺席（Shift+F3）", "Undo absent (Shift+F3)")
 ABSENT_UNDONE = Text("{name}（{no}）已回到排队名单", "{name} ({no}) is back in the queue")
-NOTHING_TO_UNDO = Text("没有可撤销的缺席标记（本次启动后没有标记过）：标为缺席的学生到场后扫码即可拍摄",
-                       "No absent mark to take back (none since the station started): a student marked absent is "
+NOTHING_TO_UNDO = Text("没有可撤销的缺席标记（只能撤销本次启动后标记的）：标为缺席的学生到场后扫码即可拍摄",
+                       "No absent mark to take back (only this run's marks can be): a student marked absent is "
                        "photographed when scanned")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")
@@ -436,8 +436,8 @@ class MainWindow(QMainWindow):
             self._tick()
 
     def _undo_absent_key(self) -> None:
-        """Shift+F3 does what its button does; with no button (no mark since the start: the walk pressed it after a
-        restart and nothing happened) it says so."""
+        """Shift+F3 does what its button does; with no button (no mark of this run left to take back: the walk pressed
+        it after a restart and nothing happened) it says so."""
         if self.undo_absent_button.isHidden():
             say(self.message, t(NOTHING_TO_UNDO), "info")
         else:

@@ -20,5 +20,18 @@ def test_shift_f3_after_a_restart_says_there_is_nothing_to_take_back(qtbot, make
     window = make_window(frames)  # the station started again: its marks to take back are this run's
     qtbot.keyClick(window.code_input, Qt.Key_F3, Qt.ShiftModifier)
     assert station_absent(window, "2021010101")  # a restart does not take it back
-    assert "没有可撤销的缺席标记" in window.message.text() and "扫码即可拍摄" in window.message.text()
+    said = window.message.text()
+    assert "没有可撤销的缺席标记" in said and "只能撤销本次启动后" in said and "扫码即可拍摄" in said
     assert window.message.isVisible()
+
+
+def test_shift_f3_once_this_runs_marks_are_taken_back_does_not_say_none_were_made(qtbot, make_window,
+                                                                                 frames: Path) -> None:
+    """The same line after this run's own mark was taken back: it may not claim nothing was marked since the start."""
+    window = make_window(frames)
+    qtbot.keyClick(window.code_input, Qt.Key_F3)
+    qtbot.keyClick(window.code_input, Qt.Key_F3, Qt.ShiftModifier)  # taken back
+    assert not station_absent(window, "2021010101")
+    qtbot.keyClick(window.code_input, Qt.Key_F3, Qt.ShiftModifier)  # nothing left to take back
+    said = window.message.text()
+    assert "没有可撤销的缺席标记" in said and "没有标记过" not in said
