@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,17 +86,29 @@ def make_window(qtbot, station, engine, pipeline):
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@contextmanager
+def station_look() -> Iterator[None]:
+    """The station's own fonts, style (ui.theme.MenuRoom) and style sheet, as run_app sets them; the test run's own
+    after, so a later test does not measure its widgets in them unawares."""
+    app = QApplication.instance()
+    before = (app.style().name(), app.styleSheet(), QApplication.font())
+    apply_theme(app)
+    try:
+        yield
+    finally:
+        app.setStyle(before[0])  # by name: the application deleted the style object when the theme's replaced it
+        app.setStyleSheet(before[1])
+        app.setFont(before[2])
+
+
 @pytest.fixture(params=["zh", "en"])
 def themed(request) -> Iterator[str]:
-    """The station's own fonts and style, as run_app sets them, in each language; the test run's own after."""
-    app = QApplication.instance()
-    before = (language(), app.styleSheet(), QApplication.font())
+    """The station's own look (station_look) in each language; the test run's own after."""
+    before = language()
     set_language(request.param)
-    apply_theme(app)
-    yield request.param
-    set_language(before[0])
-    app.setStyleSheet(before[1])
-    app.setFont(before[2])
+    with station_look():
+        yield request.param
+    set_language(before)
 
 
 @pytest.fixture

@@ -13,16 +13,15 @@ from pathlib import Path
 import pytest
 
 from PySide6.QtGui import QTextLayout, QTextOption
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture import workflow
 from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
-from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot, station_look
 from tests.ui.test_side_panel_fits import SIZES, enclosing_scroll, place
-from ui.theme import apply_theme
 from station.capture.workflow import REVIEW_AT_LEAST
 
 OVERRIDE = "已目视确认，系统误报"  # the demo frame fails her smile
@@ -110,13 +109,9 @@ def lines(label: QLabel) -> list[str]:
 
 @pytest.fixture
 def station_theme() -> Iterator[None]:
-    """The station's own fonts and style, as run_app sets them before the window is made; the test run's own after."""
-    app = QApplication.instance()
-    before = (app.styleSheet(), QApplication.font())
-    apply_theme(app)
-    yield
-    app.setStyleSheet(before[0])
-    app.setFont(before[1])
+    """The station's own look, as run_app sets it before the window is made (station_look); the test run's own after."""
+    with station_look():
+        yield
 
 
 def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(qtbot, station_theme, make_window,

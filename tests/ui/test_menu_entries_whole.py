@@ -7,10 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QMenu
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QStyleOptionMenuItem
 
+from tests.ui.conftest import station_look
 from tests.ui.test_identity_at_review import station_theme  # noqa: F401
 from ui.i18n import language, set_language
 
@@ -56,3 +57,19 @@ def test_every_menu_entry_is_drawn_whole(qtbot, station_theme, make_window, fram
             menu.deleteLater()
     finally:
         set_language(before)
+
+
+def test_the_station_look_is_taken_off_after_a_test(qtbot) -> None:
+    """The theme's style stays only as long as a test asks for the station's look: a later test measures its widgets
+    in the test run's own style, as it expects (the fixtures restored the fonts and style sheet but left MenuRoom)."""
+    app = QApplication.instance()
+
+    def entry_width() -> int:  # a menu entry with a keyboard letter, as the application's style measures it
+        option = QStyleOptionMenuItem()
+        option.text, option.fontMetrics = "键盘操作(&K)…", QFontMetrics(QFont("Noto Sans CJK SC", 11))
+        return app.style().sizeFromContents(QStyle.ContentsType.CT_MenuItem, option, QSize(100, 20), None).width()
+
+    plain = entry_width()
+    with station_look():
+        assert entry_width() > plain  # MenuRoom: the room of its "&"
+    assert entry_width() == plain

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QMargins, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
 
+from tests.ui.conftest import station_look
 from tests.ui.menus import menu_action
 from ui.help_window import SIZE, HelpWindow, beside, frame_margins
 from ui.i18n import language, set_language
 from ui.menu_text import accelerated
-from ui.theme import apply_theme
 
 
 def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot, make_window, frames: Path) -> None:
@@ -49,26 +48,24 @@ def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Pat
 def test_every_key_is_read_whole_in_english_too(qtbot) -> None:
     """No line of the key list ends in "…": a long one (English, in the station's own font size) wraps onto a
     taller row."""
-    app, before = QApplication.instance(), (language(), QApplication.instance().styleSheet(), QApplication.font())
+    before = language()
     set_language("en")
-    apply_theme(app)
-    try:
-        help_window = HelpWindow()
-        qtbot.addWidget(help_window)
-        help_window.show()
-        qtbot.waitExposed(help_window)
-        table = help_window.table
-        metrics = QFontMetrics(table.font())
-        cut = []
-        for row in range(table.rowCount()):
-            text = table.item(row, 1).text()
-            room = QRect(0, 0, table.columnWidth(1) - 8, 10_000)  # the cell's text margins
-            if metrics.boundingRect(room, Qt.TextWordWrap, text).height() > table.rowHeight(row):
-                cut.append(text)
-    finally:
-        set_language(before[0])
-        app.setStyleSheet(before[1])
-        app.setFont(before[2])
+    with station_look():
+        try:
+            help_window = HelpWindow()
+            qtbot.addWidget(help_window)
+            help_window.show()
+            qtbot.waitExposed(help_window)
+            table = help_window.table
+            metrics = QFontMetrics(table.font())
+            cut = []
+            for row in range(table.rowCount()):
+                text = table.item(row, 1).text()
+                room = QRect(0, 0, table.columnWidth(1) - 8, 10_000)  # the cell's text margins
+                if metrics.boundingRect(room, Qt.TextWordWrap, text).height() > table.rowHeight(row):
+                    cut.append(text)
+        finally:
+            set_language(before)
     assert table.item(2, 1).text().startswith("Accept the photo") and not cut
 
 
