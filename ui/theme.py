@@ -79,6 +79,5 @@ def apply_theme(app: QApplication) -> None:
         family = next(iter(QFontDatabase.applicationFontFamilies(loaded)), None) if loaded >= 0 else None
     if family:
         app.setFont(QFont(family, 11))
-    if not isinstance(app.style(), MenuRoom):
-        app.setStyle(MenuRoom())
+    app.setStyle(MenuRoom())  # the platform's own style beneath (a second call replaces the first's)
     app.setStyleSheet(STYLE)
