@@ -12,6 +12,7 @@ import pytest
 
 from station.adapters.server.chsi_export import export_chsi
 from station.adapters.server.doubts import NOTE_LIMIT
+from station.adapters.server.intake import blob_path
 from station.pinning import pinned_context
 from tests.server.registrar_day import UNCERTAIN, registrar_day
 
@@ -121,3 +122,16 @@ def test_bad_and_hostile_posts_are_a_clear_4xx_and_change_nothing(day):
         framed = old_browser.get("/identity").headers
         assert framed["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in framed["content-security-policy"]
     assert list(store.confirmations()) == [uid]
+
+
+def test_a_thumbnail_whose_file_could_not_be_read_is_read_again_once_it_is_back(day):
+    """Thumbnails are kept in memory per capture; a failed read is not (a file moved away and put back, a disk's
+    passing trouble): the photo shows again without restarting the server."""
+    uid = doubted_uid(day)
+    stored = blob_path(day.server.context, uid, "chsi")
+    with client(day) as registrar:
+        stored.rename(stored.with_name("away"))
+        assert registrar.get(f"/photos/{uid}.jpg").status_code == 404
+        stored.with_name("away").rename(stored)
+        shown = registrar.get(f"/photos/{uid}.jpg")
+        assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"

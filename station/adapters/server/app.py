@@ -211,17 +211,18 @@ def create_app(server: ServerContext) -> ASGIApp:
     @lru_cache(THUMBNAILS_KEPT)
     def capture_thumbnail(upload: Upload) -> bytes | None:
         """Kept per capture (a photo never changes under its uid and digest): a page of hundreds of doubts is
-        looked at again and again, and each thumbnail is a decryption and a scaling."""
-        try:
-            return pages.thumbnail(read_blob(server, upload, "chsi"))
-        except (EnvelopeError, OSError):
-            return None
+        looked at again and again, and each thumbnail is a decryption and a scaling. A file that cannot be read
+        raises, and is not kept: it is read again next time (a disk's passing trouble, a file put back)."""
+        return pages.thumbnail(read_blob(server, upload, "chsi"))
 
     @app.get("/photos/{uid}.jpg", dependencies=[Depends(registrar)])
     def photo(uid: str) -> Response:
         """A capture's thumbnail for the registrar's pages (biometric: never cached by the browser)."""
         upload = server.store.get_upload(uid) if UID.match(uid) else None
-        small = capture_thumbnail(upload) if upload is not None else None
+        try:
+            small = capture_thumbnail(upload) if upload is not None else None
+        except (EnvelopeError, OSError):
+            small = None
         if small is None:
             raise HTTPException(404)
         return Response(small, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
