@@ -42,6 +42,17 @@ def with_references(station, tmp_path: Path, photos: dict[str, Path]) -> None:
     assert report.imported == len(photos), report.to_json()
 
 
+def her_overridden_photo_in_review(qtbot, make_window, frames: Path, station, tmp_path: Path):
+    """林晓雯 (her enrolment photo held) shot on the demo frame, its failed smile overridden (OVERRIDE): the window,
+    her photo in review with the override's notes."""
+    with_references(station, tmp_path, {"2021010101": DEMO_REFERENCES / "2021010101.jpg"})
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    return window
+
+
 def gallery_readers(monkeypatch) -> list[threading.Thread]:
     """The thread of each read of the station's face gallery (the real read), from now on."""
     readers: list[threading.Thread] = []

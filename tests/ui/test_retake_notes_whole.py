@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from station.adapters.demo import DEMO_REFERENCES
 from station.capture.reasons import RETAKE_REASONS
 from tests.ui.conftest import answer_next_dialog, shoot
-from tests.ui.test_identity_at_review import OVERRIDE, in_sight, station_theme, with_references  # noqa: F401
+from tests.ui.test_identity_at_review import (  # noqa: F401
+    OVERRIDE, her_overridden_photo_in_review, in_sight, station_theme,
+)
 from tests.ui.test_side_panel_fits import SIZES
 from ui.i18n import language, set_language
 
@@ -25,11 +26,7 @@ def test_a_retakes_notes_are_read_whole_beside_both_photos(qtbot, station_theme,
     before = language()
     set_language(lang)
     try:
-        with_references(station, tmp_path, {"2021010101": DEMO_REFERENCES / "2021010101.jpg"})
-        window = make_window(frames)
-        window.identify("DEMO0001")
-        answer_next_dialog(OVERRIDE)
-        shoot(qtbot, window)
+        window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
         qtbot.waitUntil(window.session.review_settled, timeout=5_000)
         window.flow.accept()
         window.identify("DEMO0001")

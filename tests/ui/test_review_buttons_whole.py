@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from station.adapters.demo import DEMO_REFERENCES
-from tests.ui.conftest import answer_next_dialog, shoot
-from tests.ui.test_identity_at_review import OVERRIDE, station_theme, with_references  # noqa: F401
+from tests.ui.test_identity_at_review import her_overridden_photo_in_review, station_theme  # noqa: F401
 from tests.ui.test_side_panel_fits import SIZES
 from ui.i18n import language, set_language
 
@@ -23,11 +21,7 @@ def test_the_review_buttons_words_have_room(qtbot, station_theme, make_window, f
     before = language()
     set_language(lang)
     try:
-        with_references(station, tmp_path, {"2021010101": DEMO_REFERENCES / "2021010101.jpg"})
-        window = make_window(frames)
-        window.identify("DEMO0001")
-        answer_next_dialog(OVERRIDE)
-        shoot(qtbot, window)
+        window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
         for width, height in SIZES:
             window.resize(width, height)
             qtbot.wait(50)

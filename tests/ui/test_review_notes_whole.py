@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from station.adapters.demo import DEMO_REFERENCES
-from tests.ui.conftest import answer_next_dialog, shoot
-from tests.ui.test_identity_at_review import OVERRIDE, in_sight, station_theme, with_references  # noqa: F401
+from tests.ui.test_identity_at_review import (  # noqa: F401
+    OVERRIDE, her_overridden_photo_in_review, in_sight, station_theme,
+)
 from tests.ui.test_side_panel_fits import SIZES
 from ui.i18n import language, set_language
 
@@ -22,11 +22,7 @@ def test_an_overridden_photos_notes_are_read_whole(qtbot, station_theme, make_wi
     before = language()
     set_language(lang)
     try:
-        with_references(station, tmp_path, {"2021010101": DEMO_REFERENCES / "2021010101.jpg"})
-        window = make_window(frames)
-        window.identify("DEMO0001")
-        answer_next_dialog(OVERRIDE)
-        shoot(qtbot, window)
+        window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
         review = window.review
         notes = review.notes.text()
         assert OVERRIDE in notes and ("露齿" in notes or "teeth" in notes.lower())  # the reason, and the question
