@@ -15,8 +15,18 @@ SYSTEM_PACKAGES="libzbar0 fonts-noto-cjk libgl1 libegl1 libglib2.0-0 libfontconf
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1"
 APT=""
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then APT=yes; fi
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+APT_FRESH=""  # apt-get update has run in this script
+apt_update() {
+  if [ -z "$APT_FRESH" ]; then $SUDO apt-get update -qq; APT_FRESH=yes; fi
+}
+apt_has() {  # whether apt knows the package; a fresh image has no package lists yet: they are made first then
+  apt-cache show "$1" >/dev/null 2>&1 && return 0
+  compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null && return 1  # (not at every start where it is unknown)
+  apt_update && apt-cache show "$1" >/dev/null 2>&1
+}
 apt_install() {  # the Debian/Ubuntu packages named, those not installed yet; "a|b": either (the first apt has)
-  local missing="" p alt found names="" sudo=""
+  local missing="" p alt found names=""
   for p in "$@"; do  # removed but not purged, a package still has a status (deinstall ok config-files); Ubuntu 24.04
     # and Debian 13 renamed libraries for 64-bit time (libzbar0 is libzbar0t64 there: apt installs it for the old name)
     found=""
@@ -28,17 +38,16 @@ apt_install() {  # the Debian/Ubuntu packages named, those not installed yet; "a
     [ -n "$found" ] || missing="$missing $p"
   done
   [ -n "$missing" ] || return 0
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
+  apt_update
   for p in $missing; do  # Debian's chromium is Ubuntu's chromium-browser; with none known apt says so
     found="${p%%|*}"
     for alt in ${p//|/ }; do
-      if apt-cache show "$alt" >/dev/null 2>&1; then found="$alt"; break; fi
+      if apt_has "$alt"; then found="$alt"; break; fi
     done
     names="$names $found"
   done
   echo "installing system packages:$names"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $names >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $names >/dev/null
 }
 # STATION_EXTRA_PACKAGES: more for the same check (scripts/test.sh: PostgreSQL, Xvfb, openbox, Chromium)
 if [ -n "$APT" ]; then apt_install $SYSTEM_PACKAGES ${STATION_EXTRA_PACKAGES:-}; fi
@@ -55,7 +64,7 @@ PY="${PYTHON:-$(find_python)}"
 # Debian 12's python3 is 3.11 and Ubuntu 22.04 has python3.11 in its archive; neither installs the venv module
 # (ensurepip) with Python itself, and a desktop install leaves it out. Elsewhere apt has no python3.11 (below).
 if [ -n "$APT" ] && { [ -z "$PY" ] || ! "$PY" -c 'import ensurepip' 2>/dev/null; }; then
-  if apt-cache show python3.11-venv >/dev/null 2>&1; then apt_install python3.11 python3.11-venv || true; fi
+  if apt_has python3.11-venv; then apt_install python3.11 python3.11-venv || true; fi
   PY="${PYTHON:-$(find_python)}"
 fi
 # Ubuntu 24.04 and Debian 13 package no Python 3.11 (and mediapipe 0.10.21 has no wheel for Debian 13's 3.13):
