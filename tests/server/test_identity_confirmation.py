@@ -135,3 +135,17 @@ def test_a_thumbnail_whose_file_could_not_be_read_is_read_again_once_it_is_back(
         stored.with_name("away").rename(stored)
         shown = registrar.get(f"/photos/{uid}.jpg")
         assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+
+
+def test_a_request_naming_no_host_is_not_taken_for_this_servers_own_page() -> None:
+    """An Origin without a host part (not a URL) and no Host header compared two empty strings as equal."""
+    from starlette.requests import Request
+
+    from station.adapters.server.app import _same_origin
+
+    def request(*headers: tuple[bytes, bytes]) -> Request:
+        return Request({"type": "http", "method": "POST", "path": "/", "headers": list(headers)})
+
+    assert not _same_origin(request((b"origin", b"not-a-url")))
+    assert not _same_origin(request((b"origin", b"https://evil.example"), (b"host", b"")))
+    assert _same_origin(request((b"origin", b"https://10.0.0.5:8443"), (b"host", b"10.0.0.5:8443")))

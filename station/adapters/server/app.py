@@ -267,9 +267,10 @@ def _same_origin(request: Request) -> bool:
     """The form comes from a page of this server: its Origin (or, from a browser that sends none, its Referer)
     names the host and port the request was sent to. A request saying neither is refused too."""
     sent_from = request.headers.get("origin") or request.headers.get("referer") or ""
-    if sent_from in ("", "null"):
+    host = request.headers.get("host", "").lower()
+    if sent_from in ("", "null") or not host:  # no Host: a malformed Origin's empty netloc would match it
         return False
-    return urlsplit(sent_from).netloc.lower() == request.headers.get("host", "").lower()
+    return urlsplit(sent_from).netloc.lower() == host
 
 
 def app_from_environment() -> ASGIApp:
