@@ -26,7 +26,7 @@ import numpy as np
 from models import MODELS_DIR
 from station.image_io import as_bgr, decode_image
 from station.i18n import Text
-from station.identity.verify import EMBEDDING_SIZE, MODEL_ID  # noqa: F401  (MODEL_ID: the model these embeddings are from)
+from station.identity.verify import EMBEDDING_SIZE
 
 FOLDER = MODELS_DIR / "face_verify"
 DETECTOR_FILE = "face_detection_yunet_2023mar_int8bq.onnx"

@@ -4,7 +4,6 @@ command line, read back from the real register."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from PIL import Image
 
 from station.storage.captures import CaptureStore
-from station.context import Station
 from station.roster.importer import import_roster
 from station.adapters.server.home import ServerContext, init_server
 from station.upload.uploader import Uploader
