@@ -35,6 +35,24 @@ Rule file, fixed before any figure of this benchmark was seen (session 22):
 Added after the first val table, a way of reading it (no threshold follows from it): the source portraits are not
 all frontal and evenly lit (pose blocks 37 % of the clean val scenes, lighting 19 %), so the "new" columns count only
 the checks that passed on the same face's clean frame: what the webcam added.
+Amendments, session 22, each written before any figure of the change it governs (val decides; test is run once per
+shipped change and reported as it comes out; a rule that says do not ship is obeyed):
+- 05:42 UTC, exposure (under2, -2 EV, blocked on 36 % val): a question band below min_face_lightness. The block limit
+  stays 28 L* (no new block on a compliant face). look = the score of the highest face lightness L (0.5 L* steps,
+  above 28) at which, in the clean row and in each condition exposure must tolerate (clean, res960, noise, mjpg60,
+  defocus, warm, cool, vignette, lamp15, webcam720, res640; under07 and over05 may fire exposure and are reported
+  only), exposure asks about at most 3 % of the compliant val scenes. Ship iff under2's exposure blocked+asked share
+  on val rises by at least 20 points while no tolerated condition's any-question share rises by more than 3 points.
+- 05:42 UTC, lighting (lamp15, a 1.5:1 side lamp, adds lighting blocks on faces clean passed). Two candidates, fixed
+  now: (a) a question band on the L* measure: look = the score of 20 L* (the current limit), block at the highest
+  limit (0.5 L* steps) at which lighting blocks as many lamp4 val scenes as at 20; (b) a light-ratio measure a kiosk
+  can read at capture without knowing the face: |log2| of the ratio of the two cheek discs' median luminance in
+  linear light (the same discs), in stops, exposure-invariant (a 1.5:1 lamp adds 0.58 stops, a 4:1 lamp 2); its
+  block limit the highest (0.05-stop steps) at which lighting blocks as many lamp4 val scenes as the L* limit 20
+  does now, no question band. Ship a candidate iff lamp15's new lighting blocks on val (lighting blocks where the
+  same face's clean frame passed lighting) fall by at least 5 points, lamp4's lighting blocked+asked share does not
+  fall, and the clean row's lighting blocked+asked share does not rise by more than one scene; both passing: the
+  larger fall of lamp15's new blocks, ties to (a).
 Run: nice -n 10 .venv/bin/python scripts/benchmark_webcam.py --split val [--limit N] [--uncalibrated] [--json OUT]
 """
 
