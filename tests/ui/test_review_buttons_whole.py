@@ -6,27 +6,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.ui.test_identity_at_review import her_overridden_photo_in_review, station_theme  # noqa: F401
+from tests.ui.test_identity_at_review import her_overridden_photo_in_review
 from tests.ui.test_side_panel_fits import SIZES
-from ui.i18n import language, set_language
 
 ROOM = 6  # px each side of the words at least (the platform's own button, 再拍一张, keeps 7-8)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_review_buttons_words_have_room(qtbot, station_theme, make_window, frames: Path, station,  # noqa: F811
-                                             tmp_path: Path, lang: str) -> None:
-    before = language()
-    set_language(lang)
-    try:
-        window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
-        for width, height in SIZES:
-            window.resize(width, height)
-            qtbot.wait(50)
-            for button in (window.review.accept_button, window.review.retake_button):
-                words = button.fontMetrics().horizontalAdvance(button.text())
-                assert button.width() >= words + 2 * ROOM, (button.text(), button.width(), words, width, height)
-    finally:
-        set_language(before)
+def test_the_review_buttons_words_have_room(qtbot, themed: str, make_window, frames: Path, station,
+                                            tmp_path: Path) -> None:
+    window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
+    for width, height in SIZES:
+        window.resize(width, height)
+        qtbot.wait(50)
+        for button in (window.review.accept_button, window.review.retake_button):
+            words = button.fontMetrics().horizontalAdvance(button.text())
+            assert button.width() >= words + 2 * ROOM, (button.text(), button.width(), words, width, height)

@@ -7,33 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.ui.test_identity_at_review import (  # noqa: F401
-    OVERRIDE, her_overridden_photo_in_review, in_sight, station_theme,
-)
+from tests.ui.test_identity_at_review import OVERRIDE, her_overridden_photo_in_review, in_sight
 from tests.ui.test_side_panel_fits import SIZES
-from ui.i18n import language, set_language
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_an_overridden_photos_notes_are_read_whole(qtbot, station_theme, make_window, frames: Path, station,  # noqa: F811
-                                                    tmp_path: Path, lang: str) -> None:
-    before = language()
-    set_language(lang)
-    try:
-        window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
-        review = window.review
-        notes = review.notes.text()
-        assert OVERRIDE in notes and ("露齿" in notes or "teeth" in notes.lower())  # the reason, and the question
-        for width, height in SIZES:
-            window.resize(width, height)
-            qtbot.wait(50)
-            viewport = review.notes_area.viewport()
-            assert viewport.height() >= review.notes.heightForWidth(viewport.width()), (width, height, notes)
-            assert review.beside_shown()  # her enrolment photo beside the new one
-            shown = (view for _, view in review.beside if view.isVisible())
-            for widget in (review.identity, review.values["name"], *shown):
-                assert in_sight(widget, window), (widget, width, height)
-    finally:
-        set_language(before)
+def test_an_overridden_photos_notes_are_read_whole(qtbot, themed: str, make_window, frames: Path, station,
+                                                   tmp_path: Path) -> None:
+    window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
+    review = window.review
+    notes = review.notes.text()
+    assert OVERRIDE in notes and ("露齿" in notes or "teeth" in notes.lower())  # the reason, and the question
+    for width, height in SIZES:
+        window.resize(width, height)
+        qtbot.wait(50)
+        viewport = review.notes_area.viewport()
+        assert viewport.height() >= review.notes.heightForWidth(viewport.width()), (width, height, notes)
+        assert review.beside_shown()  # her enrolment photo beside the new one
+        shown = (view for _, view in review.beside if view.isVisible())
+        for widget in (review.identity, review.values["name"], *shown):
+            assert in_sight(widget, window), (widget, width, height)
