@@ -87,18 +87,33 @@ def make_window(qtbot, station, engine, pipeline):
 
 
 @contextmanager
-def station_look() -> Iterator[None]:
-    """The station's own fonts, style (ui.theme.MenuRoom) and style sheet, as run_app sets them; the test run's own
-    after, so a later test does not measure its widgets in them unawares."""
+def look_restored() -> Iterator[None]:
+    """The test run's own fonts, style and style sheet back after the block, whatever it applied."""
     app = QApplication.instance()
     before = (app.style().name(), app.styleSheet(), QApplication.font())
-    apply_theme(app)
     try:
         yield
     finally:
         app.setStyle(before[0])  # by name: the application deleted the style object when the theme's replaced it
         app.setStyleSheet(before[1])
         app.setFont(before[2])
+
+
+@pytest.fixture(autouse=True)
+def _each_test_ends_in_the_runs_own_look(qapp) -> Iterator[None]:
+    """run_app applies the station's theme (tests/ui/test_app_start, test_starting_notice): a later test measured its
+    widgets in it unawares (a clean CI run failed test_the_station_look_is_taken_off_after_a_test that way)."""
+    with look_restored():
+        yield
+
+
+@contextmanager
+def station_look() -> Iterator[None]:
+    """The station's own fonts, style (ui.theme.MenuRoom) and style sheet, as run_app sets them; the test run's own
+    after, so a later test does not measure its widgets in them unawares."""
+    with look_restored():
+        apply_theme(QApplication.instance())
+        yield
 
 
 @pytest.fixture(params=["zh", "en"])
