@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -85,12 +86,27 @@ def _open(path: Path | str) -> sqlite_utils.Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db = sqlite_utils.Database(conn)
     if str(path) != ":memory:":
-        db.enable_wal()
+        _enable_wal(db)
     conn.execute("PRAGMA foreign_keys = ON")
     # FULL: a commit is on disk when it returns, so an accepted photo survives a power cut too.
     conn.execute("PRAGMA synchronous = FULL")
     migrate(db)
     return db
+
+
+def _enable_wal(db: sqlite_utils.Database) -> None:
+    """WAL, waiting as a write would. Two connections opening a new file at once (the window and the upload worker)
+    both ask for it; SQLite answers one of them SQLITE_BUSY at once, without its busy handler (waiting there could
+    deadlock), so that one asks again until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") != "SQLITE_BUSY" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def schema_version(db: sqlite_utils.Database, component: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,26 @@ def test_an_edited_schema_version_is_a_damaged_database(tmp_path: Path) -> None:
     open_db(tmp_path / "station.db").execute("UPDATE schema_versions SET version = 'two' WHERE component = 'roster'")
     with pytest.raises(StationError, match="schema_versions"):
         open_db(tmp_path / "station.db")
+
+
+def test_connections_opening_a_new_database_at_once_all_open_it(tmp_path: Path) -> None:
+    """The window and the upload worker may open a brand-new station.db together: both ask for WAL, and SQLite answered
+    one of them "database is locked" at once, without waiting (a clean CI run failed test_watcher that way, about one
+    start in forty here)."""
+    for attempt in range(200):
+        ready, failures = threading.Barrier(3), []
+
+        def open_it(folder: Path = tmp_path / str(attempt)) -> None:
+            ready.wait()
+            try:
+                open_db(folder / "station.db").conn.close()
+            except StationError as exc:
+                failures.append(exc)
+
+        (tmp_path / str(attempt)).mkdir()
+        openers = [threading.Thread(target=open_it) for _ in range(3)]
+        for opener in openers:
+            opener.start()
+        for opener in openers:
+            opener.join()
+        assert not failures, (attempt, failures)
