@@ -52,7 +52,7 @@ def rule_regions(check: str, face: Face) -> list[Box]:
     if check == "coloured_lenses":  # each iris, with room for a lens a little larger than it
         circles = [iris_circle(face.points, eye) for eye in (0, 1)]
         return [_around(centre[None], 2 * radius, 2 * radius) for centre, radius in circles]
-    if check in ("makeup", "pose", "blur"):  # the whole face (blur: the sharpness is read on it)
+    if check in ("makeup", "pose", "blur", "exposure"):  # the whole face (blur and exposure are read on it)
         return [_around(xy, 0.03 * width, 0.03 * width)]
     if check == "hat":
         top = float(xy[FOREHEAD, 1]) - 0.6 * width

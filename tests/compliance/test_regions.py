@@ -48,5 +48,8 @@ def test_each_learned_rule_outlines_its_part_of_the_face(face) -> None:
     assert _centre(boxes["earrings"][0])[1] > _centre(boxes["ears_covered"][0])[1]  # the lobe, below the ear's middle
 
 
-def test_frame_rules_have_no_region(face) -> None:
-    assert rule_regions("background", face) == [] and rule_regions("exposure", face) == []
+def test_frame_rules_have_no_region_and_the_faces_light_outlines_the_face(face) -> None:
+    """The backdrop is the whole frame; exposure's question (曝光？, session 22) is about the face, read on it."""
+    assert rule_regions("background", face) == []
+    (box,) = rule_regions("exposure", face)
+    assert box == rule_regions("blur", face)[0] and _contains(box, face.points[:, :2])
