@@ -88,6 +88,11 @@ def exposure(patch: FacePatch | None, frame_l: float, policy: CheckPolicy) -> Fi
         messages.TOO_BRIGHT: beyond(lightness - policy["max_face_lightness"], 0.0, LIGHTNESS_SOFTNESS),
         messages.HIGHLIGHTS: beyond(clipped, policy["max_clipped_share"], CLIP_SOFTNESS),
     }
+    # The question band (policy.toml: look) was chosen for a face too dark only: brightness and glare pass or block,
+    # or a bright face in good light and a forehead's specks of glare were asked about too.
+    for bright in (messages.TOO_BRIGHT, messages.HIGHLIGHTS):
+        if scores[bright] < policy.block:
+            scores[bright] = 0.0
     worst = max(scores, key=scores.__getitem__)
     return Finding(scores[worst], worst)
 

@@ -88,7 +88,7 @@ def test_lighting_fails_when_one_side_of_the_face_is_dark(engine, good_frame, go
 
 def test_exposure_asks_about_a_face_two_stops_under(engine, faces_dir) -> None:
     """A frame 2 EV under (a quarter of the light) mostly passed before session 22 (blocked on 36 % of compliant val
-    scenes); a face between 28 and 36.5 L* now asks the photographer (曝光？; a frame rule: no outline), and
+    scenes); a face between 28 and 36.5 L* now asks the photographer (曝光？, the face outlined), and
     blocks only below 28 as before (scripts/benchmark_webcam.py, amendment 05:42)."""
     image, mask = portrait_and_mask(faces_dir, DARK_AT_TWO_STOPS)
     frame = scenes.compose(image, mask, scenes.backdrop("blue", np.random.default_rng(1)))
@@ -97,6 +97,18 @@ def test_exposure_asks_about_a_face_two_stops_under(engine, faces_dir) -> None:
     check = under.checks["exposure"]
     assert check.ok and check.level == "look", check
     assert "exposure" in dict(under.questions) and "曝光" in check.message.zh
+
+
+def test_only_a_dark_face_is_asked_about_its_exposure() -> None:
+    """The band was chosen for darkness: a bright face short of the limit, or a speck of glare, passes (the look score
+    compared with the worst of the three asked them too); beyond their limits they still block."""
+    from station.compliance import photometry
+    from station.compliance.policy import Policy
+
+    policy = Policy.load()["exposure"]
+    assert photometry.exposure(None, 80.0, policy).score < policy.look  # brighter than the band's 76.5, under 85: passes
+    assert policy.look <= photometry.exposure(None, 33.0, policy).score < policy.block  # dark: asked
+    assert photometry.exposure(None, 95.0, policy).score >= policy.block  # too bright: blocks
 
 
 def test_blur_fails_on_a_defocused_frame(engine, good_frame) -> None:
