@@ -46,7 +46,8 @@ def test_export_names_by_id_number_and_reports_what_it_could_not_export(station,
 
     registered = server.context.store.registered()["20200001"]
     blob = blob_path(server.context, registered.uid, "chsi")
-    blob.write_bytes(blob.read_bytes()[:-1] + b"\0")  # damaged at rest on the server
+    stored = blob.read_bytes()
+    blob.write_bytes(stored[:-1] + bytes([stored[-1] ^ 1]))  # damaged at rest (a last byte of 0 made "+ b'\0'" a no-op)
     again = export_chsi(server.context, tmp_path / "again")
     assert again.written == 1 and "damaged" in dict((no, t.en) for no, t in again.problems)["20200001"]
 
