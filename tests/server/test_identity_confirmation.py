@@ -1,9 +1,11 @@
 """The registrar confirms on 身份核验 that a doubted photo is the student: stored with who, when and a note, moved to
-已核对, no longer counted on the overview, exported by export-chsi without --include-doubted; undone by 撤销. Bad or
+已核对, no longer counted on the overview, exported by export-chsi without --include-doubted; undone by 撤销, which
+the row keeps saying (who confirmed, who withdrew it). Bad or
 hostile posts are a clear 4xx and change nothing. A real server on 127.0.0.1, a real SQLite file."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -34,6 +36,11 @@ def client(day, password: str | None = "ok", **headers: str) -> httpx.Client:
                         verify=pinned_context(live.context.cert_sha256))
 
 
+def words(html: str) -> str:
+    """What the page says, without its tags."""
+    return re.sub(r"<[^>]*>", "", html)
+
+
 def doubted_uid(day) -> str:
     return day.server.context.store.registered()[DOUBTED].uid
 
@@ -51,7 +58,7 @@ def test_a_confirmed_photo_moves_to_checked_and_is_exported_until_the_confirmati
         assert f'action="/identity/{uid}/undo"' in checked and f"/identity/{uid}/confirm" not in page
         at = day.server.context.store.confirmations()[uid].confirmed_at  # stored in UTC, shown in Beijing time
         beijing = datetime.fromisoformat(at).astimezone(timezone(timedelta(hours=8)))
-        assert at.endswith("+00:00") and f"张老师，{beijing:%m-%d %H:%M}" in checked
+        assert at.endswith("+00:00") and f"张老师，{beijing:%m-%d %H:%M}" in words(checked)
         assert "身份核验</a>：没有待核对的照片" in registrar.get("/").text
         report = export_chsi(day.server.context, tmp_path / "out")
         assert (tmp_path / "out" / f"{DOUBTED}.jpg").exists()  # no ID number on the roster: named by student number
@@ -59,9 +66,15 @@ def test_a_confirmed_photo_moves_to_checked_and_is_exported_until_the_confirmati
         index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig")
         assert f"已人工核对（张老师，{beijing.isoformat(timespec='seconds')}" in index and "看过学生证）：与学籍照片不能确定（0.34）" in index
 
-        assert registrar.post(f"/identity/{uid}/undo").status_code == 303
+        assert registrar.post(f"/identity/{uid}/undo", data={"withdrawn_by": "李老师"}).status_code == 303
         assert day.server.context.store.confirmations() == {}
-        assert "已核对：确是本人（0）" in registrar.get("/identity").text
+        page = registrar.get("/identity").text
+        assert "已核对：确是本人（0）" in page and f'action="/identity/{uid}/confirm"' in page
+        withdrawn = page.split(f'action="/identity/{uid}/confirm"')[0].rsplit("<tr>", 1)[1]  # its row, kept saying so
+        assert f"曾确认：张老师，{beijing:%m-%d %H:%M}" in words(withdrawn) and "看过学生证" in withdrawn
+        assert "已撤销：李老师，" in withdrawn
+        [record] = day.server.context.store.withdrawals()[uid]
+        assert record.confirmation.confirmed_by == "张老师" and record.withdrawn_by == "李老师"
         assert "身份核验</a>：1 张照片待核对" in registrar.get("/").text
         export_chsi(day.server.context, tmp_path / "again")
         assert not (tmp_path / "again" / f"{DOUBTED}.jpg").exists()  # held back again
@@ -94,6 +107,7 @@ def test_bad_and_hostile_posts_are_a_clear_4xx_and_change_nothing(day):
         cases = [(f"/identity/{'0' * 32}/confirm", form, 404), ("/identity/NOT-A-UID/confirm", form, 404),
                  (f"/identity/{'0' * 32}/undo", {}, 404), (f"/identity/{not_doubted}/confirm", form, 409),
                  (f"/identity/{not_doubted}/undo", {}, 409), (f"/identity/{uid}/confirm", {}, 422),
+                 (f"/identity/{uid}/undo", {}, 422), (f"/identity/{uid}/undo", {"withdrawn_by": "  "}, 422),
                  (f"/identity/{uid}/confirm", {"confirmed_by": " \t\n"}, 422),
                  (f"/identity/{uid}/confirm", {"confirmed_by": "张" * 41}, 422),
                  (f"/identity/{uid}/confirm", {**form, "note": "长" * (NOTE_LIMIT + 1)}, 422)]
@@ -102,6 +116,7 @@ def test_bad_and_hostile_posts_are_a_clear_4xx_and_change_nothing(day):
             assert answer.status_code == status, (path, data)
             assert answer.headers["content-type"].startswith("text/html") and "返回身份核验" in answer.text
         assert "核对人" in registrar.post(f"/identity/{uid}/confirm", data={}).text  # says what is missing
+        assert "撤销人" in registrar.post(f"/identity/{uid}/undo", data={}).text
         huge = registrar.post(f"/identity/{uid}/confirm", data={**form, "note": "x" * 70_000})
         assert huge.status_code == 413
         assert registrar.post(f"/identity/{uid}/confirm", content=b"\xff\xfe--garbage",

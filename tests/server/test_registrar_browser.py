@@ -57,9 +57,9 @@ def test_the_registrar_confirms_a_doubted_photo_in_the_browser_and_undoes_it(day
         browser.open(day.url("/"))
         assert "没有待核对的照片" in browser.dom()
         browser.open(day.url("/identity"))
-        browser.run(CLICK.format(action="undo", fill=""))
+        browser.run(CLICK.format(action="undo", fill="form.withdrawn_by.value = '李老师';"))
         browser.wait_for("Page.loadEventFired")
-        assert "已核对：确是本人（0）" in browser.dom()
+        assert "已核对：确是本人（0）" in browser.dom() and "已撤销：李老师" in browser.dom()
     finally:
         browser.close()
     assert day.server.context.store.confirmations() == {}

@@ -10,7 +10,7 @@ from pathlib import Path
 from station.adapters.server import store as store_module
 from station.adapters.server.cli import main as server_main
 from station.adapters.server.home import ServerContext, init_server
-from station.adapters.server.store import MIGRATIONS, Confirmation, MetaStore, Upload
+from station.adapters.server.store import MIGRATIONS, Confirmation, MetaStore, Upload, Withdrawal
 
 ADD_NOTE = ("ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
 
@@ -117,7 +117,10 @@ def confirmations_work(store: MetaStore) -> None:
     assert store.confirm_identity(checked)
     assert not store.confirm_identity(replace(checked, confirmed_by="李老师"))  # a double click: the first stands
     assert store.confirmations() == {"u1": checked}
-    assert store.undo_confirmation("u1") and not store.undo_confirmation("u1") and store.confirmations() == {}
+    withdrawn_at = "2026-06-01T11:00:00.000+00:00"
+    assert store.undo_confirmation("u1", "李老师", withdrawn_at) and store.confirmations() == {}
+    assert not store.undo_confirmation("u1", "王老师", withdrawn_at)  # a double click: nothing more recorded
+    assert store.withdrawals() == {"u1": [Withdrawal(checked, "李老师", withdrawn_at)]}
 
 
 def test_a_database_from_before_identity_confirmations_keeps_its_uploads_and_takes_confirmations(tmp_path, monkeypatch):

@@ -206,7 +206,8 @@ def create_app(server: ServerContext) -> ASGIApp:
     @app.post("/identity/{uid}/undo", dependencies=[Depends(registrar)])
     async def undo_confirmation(request: Request, uid: str) -> Response:
         """撤销: a mistaken confirmation withdrawn; the photo is held back again."""
-        return await registrar_form(request, lambda fields: doubts.undo(server.store, uid))
+        return await registrar_form(request, lambda fields: doubts.undo(
+            server.store, uid, fields.get("withdrawn_by", "")))
 
     @lru_cache(THUMBNAILS_KEPT)
     def capture_thumbnail(upload: Upload) -> bytes | None:

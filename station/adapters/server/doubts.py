@@ -22,7 +22,9 @@ NO_SUCH_PHOTO = Text("没有这张照片（编号 {uid}）。", "There is no pho
 NOT_IN_DOUBT = Text("这张照片的身份没有疑问，无需核对。", "This photo's identity is not in doubt; there is nothing to confirm.")
 REPLACED = Text("这张照片已被重拍替换，无需核对；请核对新照片。",
                 "This photo has been replaced by a retake; there is nothing to confirm. Check the new photo.")
-NAME_NEEDED = Text("请填写核对人（1 到 {limit} 个字）。", "Say who checked it (1 to {limit} characters).")
+NAME_NEEDED = Text("请填写{who}（1 到 {limit} 个字）。", "Say {who} (1 to {limit} characters).")
+CHECKER = Text("核对人", "who checked it")
+WITHDRAWER = Text("撤销人", "who withdraws the confirmation")
 NOTE_TOO_LONG = Text("备注最多 {limit} 个字。", "The note is at most {limit} characters.")
 
 
@@ -122,22 +124,28 @@ def _one_line(text: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
+def _name(typed: str, who: Text) -> str:
+    """Who did it, as typed: required (the sign-in is one shared account, so only the page can say who)."""
+    name = _one_line(typed)
+    if not 0 < len(name) <= NAME_LIMIT:
+        raise Refused(422, NAME_NEEDED.format(who=who, limit=NAME_LIMIT))
+    return name
+
+
 def confirm(store: MetaStore, uid: str, confirmed_by: str, note: str) -> None:
     """Record that the registrar looked and it is the student. A second confirmation of one photo (a double click)
     changes nothing: the first word stands."""
     upload = _doubted(store, uid)
     if store.registered().get(upload.student_no) != upload:
         raise Refused(409, REPLACED)
-    confirmed_by, note = _one_line(confirmed_by), _one_line(note)
-    if not 0 < len(confirmed_by) <= NAME_LIMIT:
-        raise Refused(422, NAME_NEEDED.format(limit=NAME_LIMIT))
+    confirmed_by, note = _name(confirmed_by, CHECKER), _one_line(note)
     if len(note) > NOTE_LIMIT:
         raise Refused(422, NOTE_TOO_LONG.format(limit=NOTE_LIMIT))
     store.confirm_identity(Confirmation(uid, confirmed_by, utc_now(), note))
 
 
-def undo(store: MetaStore, uid: str) -> None:
-    """Withdraw a mistaken confirmation: the photo is in doubt again (held back from export). Undoing one that is
-    not confirmed (a double click) changes nothing."""
+def undo(store: MetaStore, uid: str, withdrawn_by: str) -> None:
+    """Withdraw a mistaken confirmation: the photo is in doubt again (held back from export), and the page keeps
+    saying who confirmed it and who withdrew it. Undoing one that is not confirmed (a double click) changes nothing."""
     _doubted(store, uid)
-    store.undo_confirmation(uid)
+    store.undo_confirmation(uid, _name(withdrawn_by, WITHDRAWER), utc_now())

@@ -19,7 +19,7 @@ from station.documents.output_file import name_part
 from station.image_io import decode_image
 from station.localtime import BEIJING, local_time
 from station.adapters.server.doubts import NAME_LIMIT, NOTE_LIMIT, Doubt, identity_doubts
-from station.adapters.server.store import Confirmation, MetaStore, Upload
+from station.adapters.server.store import Confirmation, MetaStore, Upload, Withdrawal
 from station.spreadsheet import add_row, csv_rows
 
 MISSING_HEADER = ["班级", "学号", "姓名", "身份证号"]
@@ -120,7 +120,7 @@ def _page(title: str, body: str) -> str:
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
             "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:4px 8px}"
-            ".bad{color:#b00}.whole{white-space:nowrap}</style></head>"
+            ".bad{color:#b00}.whole{white-space:nowrap}.said{color:#666;font-size:90%;margin-top:4px}</style></head>"
             f"<body><h1>{escape(title)}</h1>{body}</body></html>")
 
 
@@ -165,7 +165,7 @@ IDENTITY_HELP = (
     "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远）时，填写核对人并点“确认是本人”；不是本人时，请通知该生到采集点重拍。</li>"
     "<li><b>疑似互换</b>：这张脸与另一名学生的照片是同一个人，照片可能记在了别人名下。请通知两名学生带学生证到采集点核对，"
     "拍错的一方重拍。</li></ul>"
-    "<p>这里列出的当前照片，导出学信网照片（export-chsi）时暂不导出；确认是本人后移到“已核对”，照常导出（点错了可撤销）。"
+    "<p>这里列出的当前照片，导出学信网照片（export-chsi）时暂不导出；确认是本人后移到“已核对”，照常导出（点错了可撤销，撤销记录保留在该行）。"
     "重拍后，新照片替换旧照片；已被替换的照片排在后面，仅供查阅。</p>")
 
 
@@ -187,11 +187,30 @@ def _confirm_form(uid: str) -> str:
             '<button type="submit">确认是本人</button></form>')
 
 
-def _confirmed(confirmation: Confirmation) -> str:
+def _said_by(confirmation: Confirmation) -> str:
+    """核对人，when（Beijing time）, and the note on a line of its own."""
     note = f"<br>{escape(confirmation.note)}" if confirmation.note else ""
-    return (f"已人工核对：{escape(confirmation.confirmed_by)}，{escape(_beijing(confirmation.confirmed_at))}{note}"
+    return f"{escape(confirmation.confirmed_by)}，{_at(confirmation.confirmed_at)}{note}"
+
+
+def _at(iso: str) -> str:
+    """A time of the registrar's, in Beijing time, never broken across lines."""
+    return f'<span class="whole">{escape(_beijing(iso))}</span>'
+
+
+
+def _confirmed(confirmation: Confirmation) -> str:
+    """已人工核对, with 撤销, which asks who withdraws it as the confirmation asks who checked."""
+    return (f"已人工核对：{_said_by(confirmation)}"
             f'<form method="post" action="/identity/{quote(confirmation.uid)}/undo">'
-            '<button type="submit">撤销</button></form>')
+            f'<input name="withdrawn_by" required maxlength="{NAME_LIMIT}" size="10" placeholder="撤销人" '
+            'autocomplete="name"><br><button type="submit">撤销</button></form>')
+
+
+def _withdrawn(withdrawals: list[Withdrawal]) -> str:
+    """A photo confirmed once and withdrawn keeps saying so, under its status: the next registrar sees it."""
+    return "".join(f'<div class="said">曾确认：{_said_by(w.confirmation)}<br>已撤销：{escape(w.withdrawn_by)}，'
+                   f"{_at(w.withdrawn_at)}</div>" for w in withdrawals)
 
 
 def _merged(doubts: list[Doubt]) -> list[Doubt]:
@@ -210,14 +229,15 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
     server hold that student's reference photo."""
     stations, server = identity_doubts(store)
     names = {s["student_no"]: s["name"] for s in store.students()}
-    current, confirmed = store.registered(), store.confirmations()
+    current, confirmed, withdrawn = store.registered(), store.confirmations(), store.withdrawals()
 
     def status(upload: Upload) -> str:
+        history = _withdrawn(withdrawn.get(upload.uid, []))
         if _replaced_by_retake(upload, current):
-            return STATUS[True]
+            return STATUS[True] + history
         if upload.uid in confirmed:
-            return _confirmed(confirmed[upload.uid])
-        return STATUS[False] + _confirm_form(upload.uid)
+            return _confirmed(confirmed[upload.uid]) + history
+        return STATUS[False] + history + _confirm_form(upload.uid)
 
     def rows(doubts: list[Doubt]) -> list[list[str]]:
         doubts = sorted(doubts, key=lambda d: _replaced_by_retake(d.upload, current))  # what is still to do first

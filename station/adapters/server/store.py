@@ -91,6 +91,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             confirmed_at TEXT NOT NULL,
             note         TEXT NOT NULL DEFAULT ''
         )""",),
+    # 6: a confirmation the registrar withdrew (撤销), kept with who withdrew it and when: the row above is gone, but
+    # the next registrar (and an inquiry later) sees that the photo was once confirmed and by whom
+    ("""CREATE TABLE IF NOT EXISTS identity_withdrawals (
+            uid          TEXT NOT NULL,
+            confirmed_by TEXT NOT NULL,
+            confirmed_at TEXT NOT NULL,
+            note         TEXT NOT NULL DEFAULT '',
+            withdrawn_by TEXT NOT NULL,
+            withdrawn_at TEXT NOT NULL,
+            PRIMARY KEY (uid, confirmed_at)
+        )""",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -170,6 +181,15 @@ class Confirmation:
     confirmed_by: str  # who looked (the page asks for a name: the sign-in is one shared registrar account)
     confirmed_at: str  # UTC, ISO 8601
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A confirmation the registrar withdrew (撤销): the photo was in doubt again from then on."""
+
+    confirmation: Confirmation
+    withdrawn_by: str  # who withdrew it (asked on the page, as for a confirmation)
+    withdrawn_at: str  # UTC, ISO 8601
 
 
 SQLITE_PATIENCE = 30.0  # seconds a server waits for another one's lock before giving up
@@ -387,9 +407,23 @@ class MetaStore:
                             [confirmation.uid, confirmation.confirmed_by, confirmation.confirmed_at,
                              confirmation.note]).rowcount == 1
 
-    def undo_confirmation(self, uid: str) -> bool:
+    def undo_confirmation(self, uid: str, withdrawn_by: str, withdrawn_at: str) -> bool:
+        """Withdraw the capture's confirmation, kept as a withdrawal in the same transaction. False when it was not
+        confirmed (a double click): nothing is recorded."""
         with self.transaction() as cur:
+            self.run(cur, "INSERT INTO identity_withdrawals(uid, confirmed_by, confirmed_at, note, withdrawn_by, "
+                          "withdrawn_at) SELECT uid, confirmed_by, confirmed_at, note, ?, ? FROM identity_confirmations "
+                          "WHERE uid = ?", [withdrawn_by, withdrawn_at, uid])
             return self.run(cur, "DELETE FROM identity_confirmations WHERE uid = ?", [uid]).rowcount == 1
+
+    def withdrawals(self) -> dict[str, list[Withdrawal]]:
+        """Every withdrawn confirmation, per capture, oldest first."""
+        rows = self.rows("SELECT uid, confirmed_by, confirmed_at, note, withdrawn_by, withdrawn_at "
+                         "FROM identity_withdrawals ORDER BY withdrawn_at")
+        found: dict[str, list[Withdrawal]] = {}
+        for uid, by, at, note, withdrawn_by, withdrawn_at in rows:
+            found.setdefault(uid, []).append(Withdrawal(Confirmation(uid, by, at, note), withdrawn_by, withdrawn_at))
+        return found
 
     def confirmations(self) -> dict[str, Confirmation]:
         rows = self.rows("SELECT uid, confirmed_by, confirmed_at, note FROM identity_confirmations")
