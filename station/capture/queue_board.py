@@ -63,7 +63,9 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
 
 def _current_class(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None,
                    classes: list[str]) -> str | None:
-    """The class being photographed: the student at the camera's, else the slot's, else the first."""
+    """The class being photographed: the student at the camera's, else the slot's, else the first in calling order
+    with someone still to photograph (between slots, or on a day without any, the queue shows the class to line up,
+    not a first class long done), else the first."""
     if current_student:
         row = db.execute("SELECT class_name FROM students WHERE student_no = ?", [current_student]).fetchone()
         if row:
@@ -71,7 +73,15 @@ def _current_class(db: sqlite_utils.Database, now: dt.datetime, current_student:
     slot = schedule.current_slot(db, now)
     if slot is not None and slot.class_name in classes:
         return slot.class_name
-    return classes[0] if classes else None
+    waiting = _classes_waiting(db)
+    return next((name for name in classes if name in waiting), classes[0] if classes else None)
+
+
+def _classes_waiting(db: sqlite_utils.Database) -> set[str]:
+    """The classes with a student neither photographed nor absent."""
+    return {row[0] for row in db.execute(
+        "SELECT DISTINCT class_name FROM students s WHERE NOT absent "
+        "AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.student_no = s.student_no)")}
 
 
 def _next_class(db: sqlite_utils.Database, current: str | None, classes: list[str]) -> str | None:
@@ -80,9 +90,7 @@ def _next_class(db: sqlite_utils.Database, current: str | None, classes: list[st
     sight, not "下一个班级：无"."""
     if current not in classes:
         return None
-    waiting = {row[0] for row in db.execute(
-        "SELECT DISTINCT class_name FROM students s WHERE NOT absent "
-        "AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.student_no = s.student_no)")}
+    waiting = _classes_waiting(db)
     at = classes.index(current)
     return next((name for name in classes[at + 1:] + classes[:at] if name in waiting), None)
 

@@ -92,3 +92,17 @@ def test_the_next_class_is_one_still_waiting_round_to_the_start(station: Station
     with station.db.conn:
         station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('1', 1, 'x'), ('2', 1, 'x')")
     assert build_board(station.db, dt.datetime(2024, 10, 22, 8, 30), current_student="5").next_class is None
+
+
+def test_between_slots_the_queue_shows_the_first_class_still_waiting(station: Station) -> None:
+    """No slot now and nobody at the camera: not B班 (first in calling order, all photographed) but A班."""
+    evening = dt.datetime(2024, 10, 22, 18, 0)
+    assert build_board(station.db, evening).current_class == "B班"
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('3', 1, 'x'), ('4', 1, 'x')")
+    board = build_board(station.db, evening)
+    assert (board.current_class, board.next_class) == ("A班", "C班")
+    with station.db.conn:
+        station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('1', 1, 'x'), ('2', 1, 'x'), "
+                           "('5', 1, 'x')")
+    assert build_board(station.db, evening).current_class == "B班"  # the day done: the first again
