@@ -32,6 +32,13 @@ HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出�
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 # The first bytes of PNG, WebP (RIFF) and TIFF (both byte orders): the formats that carry transparency.
 _MAY_HAVE_ALPHA = (b"\x89PNG", b"RIFF", b"II*\x00", b"MM\x00*")
+# PNG and WebP: the station turns them by their EXIF orientation itself, after their transparency is put on white.
+# OpenCV turns a PNG's colour but not its alpha channel (IMREAD_UNCHANGED ignores the orientation: a phone photo
+# cut out and saved sideways got a black or misplaced background), and a WebP not at all.
+_TURNED_HERE = (b"\x89PNG", b"RIFF")
+_ORIENTATION = 0x0112  # the EXIF tag
+# EXIF orientation 2-8 as (mirrored left to right first, then quarter turns anticlockwise) to stand upright
+_UPRIGHT = {2: (True, 0), 3: (False, 2), 4: (True, 2), 5: (True, 1), 6: (False, 3), 7: (True, 3), 8: (False, 1)}
 # What it does not (no HEVC decoder is shipped: its codecs are GPL or patent-encumbered), named so a folder of
 # iPhone photos is not "no images" and each says why.
 HEIF_SUFFIXES = (".heic", ".heif")
@@ -85,12 +92,26 @@ def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
     """An encoded image in memory (an upload, a zip entry) as read_image reads a file: 8-bit BGR, upright, or None
     when it is no image or would decode to more than MAX_PIXELS (a 20 MB upload can hold a JPEG of gigabytes)."""
     raw = np.frombuffer(data, np.uint8) if isinstance(data, bytes) else data
-    if raw.size == 0 or _too_many_pixels(raw):
+    if raw.size == 0:
         return None
-    image = cv2.imdecode(raw, cv2.IMREAD_COLOR)
+    pixels, orientation = _header(raw)
+    if pixels > MAX_PIXELS:
+        return None
+    turned_here = raw[:4].tobytes() in _TURNED_HERE
+    image = cv2.imdecode(raw, cv2.IMREAD_COLOR | (cv2.IMREAD_IGNORE_ORIENTATION if turned_here else 0))
     if image is None:
         return _decoded_by_pillow(raw)
-    return _on_white(raw, image) if raw[:4].tobytes() in _MAY_HAVE_ALPHA else image
+    if raw[:4].tobytes() in _MAY_HAVE_ALPHA:
+        image = _on_white(raw, image)
+    return _upright(image, orientation) if turned_here else image
+
+
+def _upright(image: np.ndarray, orientation: int) -> np.ndarray:
+    """The image as a viewer shows it, given its EXIF orientation (1, or none: as stored)."""
+    if orientation not in _UPRIGHT:
+        return image
+    mirrored, turns = _UPRIGHT[orientation]
+    return np.ascontiguousarray(np.rot90(image[:, ::-1] if mirrored else image, turns))
 
 
 def _on_white(raw: np.ndarray, colour: np.ndarray) -> np.ndarray:
@@ -149,15 +170,18 @@ def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:
     return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
-def _too_many_pixels(raw: np.ndarray) -> bool:
-    """From the header alone (Pillow reads no pixels to open): more than MAX_PIXELS would be decoded."""
+def _header(raw: np.ndarray) -> tuple[int, int]:
+    """From the header alone (Pillow reads no pixels to open): how many pixels would be decoded (over MAX_PIXELS
+    for a decompression bomb) and the EXIF orientation (1 when none, or the format is unknown to Pillow)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(raw.tobytes())) as probe:
                 width, height = probe.size
+                # only an EXIF block read with the header: a PNG's getexif() would otherwise decode the whole image
+                orientation = probe.getexif().get(_ORIENTATION, 1) if "exif" in probe.info else 1
     except Image.DecompressionBombError:
-        return True
-    except (UnidentifiedImageError, OSError, ValueError):
-        return False  # a format Pillow does not know: OpenCV decides
-    return width * height > MAX_PIXELS
+        return MAX_PIXELS + 1, 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return 0, 1  # a format Pillow does not know, or an EXIF block it cannot parse: OpenCV decides
+    return width * height, orientation

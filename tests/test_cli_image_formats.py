@@ -68,6 +68,55 @@ def test_a_transparent_background_is_white_as_a_viewer_shows_it_whatever_is_stor
         assert np.abs(image[200:500, 400:800].astype(int) - frame[200:500, 400:800, ::-1]).max() <= 1, path
 
 
+def _cut_out() -> np.ndarray:
+    """The demo frame as RGBA, the head kept and the rest transparent, stored black as cut-out tools leave it."""
+    frame = np.asarray(Image.open(GOOD).convert("RGB"))
+    cut_out = np.dstack([frame, np.zeros(frame.shape[:2], np.uint8)])
+    cut_out[100:600, 400:850, 3] = 255
+    cut_out[cut_out[:, :, 3] == 0, :3] = 0
+    return cut_out
+
+
+# Stored pixels turned so that the EXIF orientation puts them upright again, as a phone held otherwise saves them.
+STORED_FOR = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270,
+              5: Image.Transpose.TRANSPOSE}
+
+
+def _saved_turned(image: Image.Image, path: Path, orientation: int) -> Path:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.transpose(STORED_FOR[orientation]).save(path, exif=exif, lossless=True)
+    return path
+
+
+def test_a_png_or_webp_saved_turned_with_its_exif_orientation_is_read_upright_on_white(tmp_path: Path) -> None:
+    """OpenCV turned a PNG's colour by its EXIF orientation but not its alpha channel (a turned cut-out got a black
+    background, or, upside down, the transparency of another part of the picture), and a WebP not at all."""
+    cut_out = _cut_out()
+    upright = np.where(cut_out[:, :, 3:] == 255, cut_out[:, :, :3], 255)[:, :, ::-1]
+    photo = Image.fromarray(cut_out)
+    for orientation in STORED_FOR:
+        for suffix in (".png", ".webp"):
+            read = read_image(_saved_turned(photo, tmp_path / f"turned{orientation}{suffix}", orientation))
+            assert read.shape == upright.shape and np.abs(read.astype(int) - upright).max() <= 1, (orientation, suffix)
+        plain = read_image(_saved_turned(photo.convert("RGB"), tmp_path / f"plain{orientation}.webp", orientation))
+        assert np.abs(plain.astype(int) - cut_out[:, :, 2::-1]).max() <= 1, orientation
+
+
+def test_check_and_crop_take_a_turned_webp_and_cut_out_as_a_viewer_shows_them(home: Path, tmp_path: Path) -> None:
+    """A WebP phone photo with EXIF orientation 6 was checked as lying on its side ("turned": 270, said to be saved
+    sideways), and a cut-out PNG saved so was cropped onto a black backdrop."""
+    webp = _saved_turned(Image.open(GOOD).convert("RGB"), tmp_path / "phone.webp", 6)
+    png = _saved_turned(Image.fromarray(_cut_out()), tmp_path / "cut_out.png", 6)
+
+    checked = json_lines(run_cli("check", str(webp), "--json", home=home))
+    cropped = json_lines(run_cli("crop", str(png), "--out", str(tmp_path / "out"), "--json", home=home))
+
+    assert checked[0]["faces"] == 1 and "turned" not in checked[0], checked
+    corners = read_image(cropped[0]["out"])[:40, [0, -1]]
+    assert corners.min() >= 250, corners  # the transparent background, white as a viewer shows it
+
+
 def test_a_mac_s_metadata_files_in_a_folder_are_passed_over(home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "U盘"
     (folder / "__MACOSX").mkdir(parents=True)
