@@ -161,10 +161,16 @@ def is_heif(data: bytes) -> bool:
 
 
 def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:
-    """The first frame, upright as its EXIF says, or None when Pillow cannot read it either."""
+    """The first frame, upright as its EXIF says, a transparent background on white (as _on_white), or None when
+    Pillow cannot read it either."""
     try:
         with Image.open(io.BytesIO(raw.tobytes())) as opened:
-            rgb = ImageOps.exif_transpose(opened).convert("RGB")
+            upright = ImageOps.exif_transpose(opened)
+            # a GIF's transparent colour is whatever its palette holds at that index, often black
+            if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
+                rgba = upright.convert("RGBA")
+                upright = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+            rgb = upright.convert("RGB")
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         return None
     return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)

@@ -117,6 +117,21 @@ def test_check_and_crop_take_a_turned_webp_and_cut_out_as_a_viewer_shows_them(ho
     assert corners.min() >= 250, corners  # the transparent background, white as a viewer shows it
 
 
+def test_a_gif_s_transparent_colour_is_white_as_a_viewer_shows_it(tmp_path: Path) -> None:
+    """Pillow reads GIFs, and its RGB of one gave the transparent index's palette colour (black here): a cut-out
+    saved as GIF was checked and cropped on black."""
+    cut_out = _cut_out()
+    gif = tmp_path / "cut_out.gif"
+    Image.fromarray(cut_out).save(gif)  # transparent where alpha is 0, the palette's black there
+    assert Image.open(gif).info.get("transparency") is not None
+
+    image = read_image(gif)
+
+    assert image[:100].min() == 255 and image[600:].min() == 255  # white where transparent
+    head = np.abs(image[100:600, 400:850].astype(int) - cut_out[100:600, 400:850, 2::-1])
+    assert head.mean() < 8  # the head as it was, up to the GIF's 256 colours
+
+
 def test_a_mac_s_metadata_files_in_a_folder_are_passed_over(home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "U盘"
     (folder / "__MACOSX").mkdir(parents=True)
