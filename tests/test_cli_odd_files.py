@@ -68,6 +68,22 @@ def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_check(home: Path, tmp_pa
     assert [line.get("error") for line in json_lines(checked)] == ["no such file or folder"] * 2 + [None]
 
 
+def test_in_a_folder_a_photo_s_broken_link_or_a_link_loop_is_a_line_in_check(home: Path, tmp_path: Path) -> None:
+    """A folder's links to photos that are gone (a photo library moved, a loop) were passed over in silence: the
+    run said nothing of them. Each is now its line, and the photos beside them are checked."""
+    folder = tmp_path / "照片"
+    folder.mkdir()
+    loop = _loop(folder)
+    os.symlink(tmp_path / "moved away.jpg", folder / "IMG_0002.jpg")
+    shutil.copy(GOOD, folder / "IMG_0001.jpg")
+
+    lines = json_lines(run_cli("check", "--json", str(folder), home=home))
+
+    paths = sorted([folder / "IMG_0001.jpg", folder / "IMG_0002.jpg", loop, folder / "loop2.jpg"])
+    assert [line["path"] for line in lines] == list(map(str, paths)), lines
+    assert [line.get("error") for line in lines] == [None] + ["no such file or folder"] * 3, lines
+
+
 def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_crop(home: Path, tmp_path: Path) -> None:
     """resolve() raised on a symlink loop (Python 3.11): `crop` ended in a traceback before any photo."""
     cropped = run_cli("crop", "--json", TOO_LONG, str(_loop(tmp_path)), str(GOOD), "--out", str(tmp_path / "out"),

@@ -150,11 +150,17 @@ def image_paths(given: list[Path]) -> Iterator[Path]:
         matches = [] if exists(pattern) else sorted(map(Path, glob.glob(str(pattern))))
         for path in matches or [pattern]:
             if is_dir(path):
-                found = sorted(p for p in path.rglob("*")
-                               if p.suffix.lower() in LISTED_SUFFIXES and not mac_metadata(p) and is_file(p))
+                found = sorted(p for p in path.rglob("*") if p.suffix.lower() in LISTED_SUFFIXES
+                               and not mac_metadata(p) and (is_file(p) or _broken_link(p)))
                 yield from found or [path]
             else:
                 yield path
+
+
+def _broken_link(path: Path) -> bool:
+    """A symbolic link named as a photo whose target is gone (or a loop): listed, so its line says no such file
+    instead of the photo leaving the run unseen."""
+    return path.is_symlink() and not exists(path)
 
 
 def check_one(engine: ComplianceEngine, path: Path, upright: UprightFinder | None = None) -> Outcome:
