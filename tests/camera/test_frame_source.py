@@ -104,6 +104,7 @@ def test_video_camera_loops_at_a_steady_rate(tmp_path: Path) -> None:
 def test_slow_consumer_gets_the_newest_frame_and_nothing_piles_up(tmp_path: Path) -> None:
     folder = numbered_folder(tmp_path / "frames", 2)
     with open_camera(str(folder), fps=400, ring_size=4, **FAST) as source:
+        assert source.wait_newer(0, 3.0) is not None  # opened (a loaded machine took more than the first 50 ms)
         seen, held = [], []
         for _ in range(10):
             time.sleep(0.05)  # a consumer far slower than the producer
