@@ -178,16 +178,26 @@ def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:
 
 def _header(raw: np.ndarray) -> tuple[int, int]:
     """From the header alone (Pillow reads no pixels to open): how many pixels would be decoded (over MAX_PIXELS
-    for a decompression bomb) and the EXIF orientation (1 when none, or the format is unknown to Pillow)."""
+    for a decompression bomb) and, for the formats turned here, the EXIF orientation (1 when none)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")  # DecompressionBombWarning, and Pillow's words on a damaged EXIF block
             with Image.open(io.BytesIO(raw.tobytes())) as probe:
-                width, height = probe.size
-                # only an EXIF block read with the header: a PNG's getexif() would otherwise decode the whole image
-                orientation = probe.getexif().get(_ORIENTATION, 1) if "exif" in probe.info else 1
+                turned_here = raw[:4].tobytes() in _TURNED_HERE
+                return probe.size[0] * probe.size[1], _orientation(probe) if turned_here else 1
     except Image.DecompressionBombError:
         return MAX_PIXELS + 1, 1
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return 0, 1  # a format Pillow does not know, or an EXIF block it cannot parse: OpenCV decides
-    return width * height, orientation
+    except (UnidentifiedImageError, OSError, ValueError):
+        return 0, 1  # a format Pillow does not know: OpenCV decides
+
+
+def _orientation(probe: Image.Image) -> int:
+    """The EXIF orientation read with the header (a PNG's getexif() would decode the whole image to look for one
+    after it); 1 when there is none or it cannot be parsed, so the photo is read as stored, as OpenCV reads it."""
+    if "exif" not in probe.info:
+        return 1
+    try:
+        orientation = probe.getexif().get(_ORIENTATION, 1)
+        return orientation if orientation in _UPRIGHT else 1
+    except Exception:  # Pillow's EXIF parser raises struct.error, SyntaxError, TypeError... on a damaged block
+        return 1
