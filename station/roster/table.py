@@ -213,10 +213,18 @@ def fill_merged_down(rows: list[tuple[int, list[str]]], merges: list[Merge]) -> 
                 cells[column] = value
 
 
+DAMAGED_UTF16 = Text("文件标明是 UTF-16 文本（Excel 的“Unicode 文本”），但内容已损坏或不完整，可能没有拷贝完整：请重新导出",
+                     "the file is marked as UTF-16 text (Excel's 'Unicode text') but is damaged or cut short: it may "
+                     "not have been copied whole; export it again")
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # an odd number of bytes or a lone surrogate: a copy cut short
+            raise StationError(DAMAGED_UTF16) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -114,3 +114,15 @@ def test_a_pairs_file_with_a_mac_s_line_ends_is_read(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_bytes("a,b\rx 1.jpg,照.jpg\ry.jpg,z.jpg\r".encode("utf-8"))
     assert [(a, b) for a, _, b, _ in read_pairs(pairs)] == [("x 1.jpg", "照.jpg"), ("y.jpg", "z.jpg")]
+
+
+@pytest.mark.parametrize("cut_short", [b"\xff\xfea\x00,\x00b\x00\n", b"\xff\xfe\x00\xd8a\x00"])
+def test_a_utf16_pairs_file_cut_short_is_unreadable_not_a_traceback(tmp_path: Path, cut_short: bytes) -> None:
+    """Excel's "Unicode text" copied only in part (an odd number of bytes, or half a character pair) ended the
+    run in a UnicodeDecodeError traceback, with no JSON line."""
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_bytes(cut_short)
+    result = run_cli("verify", "--pairs", str(pairs), "--json", "--lang", "en")
+    assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
+    (line,) = json_lines(result)
+    assert line["error"] == "unreadable_pairs" and "cut short" in line["message"]

@@ -156,6 +156,16 @@ def test_a_csv_in_no_known_encoding_says_how_to_save_it(station: Station, tmp_pa
     assert "另存为 .xlsx" in caught.value.text.zh and "save it as .xlsx" in caught.value.text.en
 
 
+def test_a_utf16_csv_cut_short_is_said_to_be_cut_short(station: Station, tmp_path: Path) -> None:
+    """Excel's "Unicode text" copied only in part: the message was Python's codec error ('utf-16-le' codec can't
+    decode byte 0x0a ...: truncated data); `verify --pairs`, which reads text the same way, ended in a traceback."""
+    path = tmp_path / "名单.txt"
+    path.write_bytes("学号\t姓名\t班级\n2021001\t张三\t计科2101\n".encode("utf-16")[:-1])
+    with pytest.raises(StationError) as caught:
+        import_roster(station.db, path)
+    assert "不完整" in caught.value.text.zh and "cut short" in caught.value.text.en
+
+
 def test_cli_json_contract(home: Path, tmp_path: Path) -> None:
     rows = [HEADER_ZH, *GOOD, ["2021005", "赵六", "男", "110105194912310021", "", "", "软件2101", "", ""]]
     path = write_csv(tmp_path / "名单.csv", rows, "gbk")
