@@ -86,3 +86,24 @@ def test_a_photo_whose_identity_is_in_doubt_is_held_back_until_the_registrar_say
     assert (tmp_path / "checked" / "110101199901010002.jpg").exists()
     index = (tmp_path / "checked" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
     assert index[0].endswith(",身份核验") and index[2].endswith(",与学籍照片不是同一人（0.12）")
+
+
+def test_an_export_into_a_folder_that_holds_files_is_refused_so_no_earlier_photo_is_handed_over(station, key, server,
+                                                                                                tmp_path):
+    """The registrar exports, then a photo is held back (a confirmation withdrawn, a swap found) and exports again
+    into the same folder: its earlier JPEG would still lie there, unlisted, and go to CHSI with the batch."""
+    store = CaptureStore(station, key)
+    store.save("20200001", _jpeg((480, 640)), b"o", operator="op")
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"}])
+    batch = tmp_path / "学信网照片"
+    batch.mkdir()  # a folder made for it, still empty, is taken
+    assert export_chsi(server.context, batch).written == 1
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in batch.iterdir())
+    code = cli.main(["--home", str(server.context.home), "--lang", "en", "export-chsi", "--to", str(batch),
+                     "--name-by", "student_no"])
+    assert code == 2 and sorted((p.name, p.stat().st_mtime_ns) for p in batch.iterdir()) == before
+    with pytest.raises(StationError) as refused:
+        export_chsi(server.context, batch)
+    assert "110101199901010001.jpg" in refused.value.text.zh and "新的或空的目录" in refused.value.text.zh

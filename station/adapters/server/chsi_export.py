@@ -38,6 +38,11 @@ IN_DOUBT = Text("身份待核对（{said}）：未导出。请在登记页面“
                 "Identity in doubt ({said}): not exported. Compare the two photos on the registrar's 身份核验 page; "
                 "have the student retaken if it is someone else, or confirm it there if it is them (or export with "
                 "--include-doubted {student_no}).")
+NOT_EMPTY = Text("导出目录 {target} 里已有文件（如 {example}）：请换一个新的或空的目录再导出。"
+                 "旧目录里上一次导出的照片不会被删除或替换，混在这一批里报送，可能把现在暂不导出的照片也交给学信网。",
+                 "The export folder {target} already holds files (such as {example}): export to a new or empty folder. "
+                 "A previous export's photos there are neither removed nor replaced, so handed over with this batch they "
+                 "could take photos now held back to CHSI.")
 NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
 
 
@@ -109,10 +114,15 @@ def _identity_said(said: str, confirmation: Confirmation | None) -> str:
 
 
 def _make_target(target: Path) -> None:
+    """A new or empty folder: the batch handed over is exactly what this export wrote (a photo exported before and
+    held back since, or named by the other numbering, would otherwise still lie beside it)."""
     try:
         target.mkdir(parents=True, exist_ok=True)
+        already = min(target.iterdir(), default=None)
     except OSError as exc:
         raise _write_failed(target, exc) from exc
+    if already is not None:
+        raise StationError(NOT_EMPTY.format(target=target, example=already.name))
 
 
 def _write(target: Path, path: Path, data: bytes) -> None:

@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
     p.set_defaults(func=_import)
     p = sub.add_parser("export-chsi", parents=[common], help="write the CHSI hand-over batch")
-    p.add_argument("--to", required=True, type=folder_argument)
+    p.add_argument("--to", required=True, type=folder_argument, help="a new or empty folder")
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
     p.add_argument("--include-doubted", nargs="+", default=[], metavar="STUDENT_NO",
                    help="also export these students' photos that the 身份核验 page lists and nobody confirmed there "
