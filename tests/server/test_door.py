@@ -114,7 +114,7 @@ def test_a_heartbeat_keeps_only_counts_and_times(server, token):
         sent = {"waiting": "<script>alert(1)</script>", "failed": 2, "last_success_at": "2026-12-05T01:00:00+00:00",
                 "note": "x" * 1000}
         assert client.post("/api/v1/heartbeat", json=sent).status_code == 200
-    page = overview_page(school_state(server.context.store))
+    page = overview_page(school_state(server.context.store), 0, "")
     assert "<script>" not in page and "x" * 1000 not in page
 
 
@@ -123,5 +123,5 @@ def test_the_registrar_page_shows_a_station_s_last_contact_after_an_upload(stati
     Uploader(station.home, key).drain()  # an upload, no heartbeat
     (sid, _, seen, _), = server.context.store.stations()
     assert sid == "S01" and seen is not None
-    row = overview_page(school_state(server.context.store)).split("<td>S01</td>")[1].split("</tr>")[0]
+    row = overview_page(school_state(server.context.store), 0, "").split("<td>S01</td>")[1].split("</tr>")[0]
     assert "—" not in row.split("</td>")[1]

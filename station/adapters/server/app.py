@@ -171,7 +171,8 @@ def create_app(server: ServerContext) -> ASGIApp:
 
     @app.get("/", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def overview() -> str:
-        return pages.overview_page(pages.school_state(server.store), len(doubts.open_doubts(server.store)))
+        return pages.overview_page(pages.school_state(server.store), len(doubts.open_doubts(server.store)),
+                                   str(server.home))
 
     # :path, so a class named 2021级/软件1班 (its "/" sent as %2F, which the router sees decoded) has its page too
     @app.get("/classes/{class_name:path}", response_class=HTMLResponse, dependencies=[Depends(registrar)])

@@ -272,9 +272,18 @@ def _alarm(count: object) -> str:
     return f'<span class="bad">{count}</span>' if isinstance(count, int) and count > 0 else escape(str(count))
 
 
-def overview_page(state: SchoolState, doubts: int = 0) -> str:
+# what a new server's overview says instead of an empty table: the step that fills it
+NO_ROSTER = ('<p class="bad">还没有导入名单：在服务器上运行 <code>photo-station-server import-roster 名单.xlsx</code>'
+             "（与工作站导入的是同一份名单）。导入前收到的照片列为名单外，不会导出。</p>")
+NO_STATIONS = ("<p>还没有添加工作站：为每台工作站在服务器上运行 <code>photo-station-server add-station 工作站编号 "
+               "--url https://本机地址:端口</code>，再在那台工作站上运行它打印的命令。</p>")
+
+
+def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
     """`doubts`: how many registered photos the identity page lists that the registrar has not confirmed yet, said on
-    the overview so the registrar knows to look. What asks for action comes first, above a cohort's many class rows."""
+    the overview so the registrar knows to look. What asks for action comes first, above a cohort's many class rows.
+    `folder`: the server folder this page shows, named at the foot: a server started on another folder (a second
+    `init`) shows no station and no photo, and the registrar can tell why."""
     class_rows = [[f'<a href="/classes/{quote(c.name, safe="")}">{escape(c.name)}</a>', str(len(c.students)),
                    str(len(c.captured)), _alarm(len(c.missing)), str(len(c.retakes))]
                   for c in state.classes.values()]
@@ -284,7 +293,7 @@ def overview_page(state: SchoolState, doubts: int = 0) -> str:
                     for s in state.stations]
     classes = state.classes.values()
     body = (f"<p>全校应拍 {sum(len(c.students) for c in classes)} 人：已拍摄 {sum(len(c.captured) for c in classes)} 人，"
-            f"未拍摄 {_alarm(sum(len(c.missing) for c in classes))} 人。</p>")
+            f"未拍摄 {_alarm(sum(len(c.missing) for c in classes))} 人。</p>" if classes else NO_ROSTER)
     if doubts:
         body += (f'<p class="bad"><a href="/identity">身份核验</a>：{doubts} 张照片待核对'
                  '（身份不确定、不是本人或疑似与其他学生互换）</p>')
@@ -294,9 +303,11 @@ def overview_page(state: SchoolState, doubts: int = 0) -> str:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
     body += ('<p><a href="/missing">未拍摄名单</a>（导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a>）</p>'
              + "<h2>工作站上传队列</h2>"
-             + _table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows)
-             + "<h2>各班采集情况</h2>"
-             + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows))
+             + (_table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows)
+                if station_rows else NO_STATIONS)
+             + ("<h2>各班采集情况</h2>" + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows)
+                if class_rows else "")
+             + f'<p class="said">服务器目录：{escape(folder)}</p>')
     return _page("毕业生图像采集 — 汇总", body)
 
 

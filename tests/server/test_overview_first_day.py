@@ -1,0 +1,33 @@
+"""The registrar's first look at the overview of a new server (or of a second server folder made by mistake): it
+says which step fills each empty part, and which server folder it shows. A real server on 127.0.0.1 over HTTPS."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.upload.kit import LiveServer, new_server
+
+
+def _words(html: str) -> str:
+    return re.sub(r"<[^>]*>", "", html)
+
+
+def test_a_new_server_s_overview_names_the_next_step_and_its_folder(tmp_path: Path) -> None:
+    live = LiveServer(new_server(tmp_path))
+    password = live.context.new_registrar_password()
+    live.start()
+    try:
+        with live.client(auth=("registrar", password)) as registrar:
+            page = _words(registrar.get("/").text)
+            assert "还没有导入名单：在服务器上运行 photo-station-server import-roster 名单.xlsx" in page
+            assert "还没有添加工作站：为每台工作站在服务器上运行 photo-station-server add-station" in page
+            assert f"服务器目录：{live.context.home}" in page
+            assert "全校应拍 0 人" not in page and "各班采集情况" not in page  # no table of headings alone
+            live.context.store.upsert_students([{"student_no": "20210001", "name": "林晓雯", "class_name": "软件2101",
+                                                 "id_number": "110101200302111026"}])
+            live.context.add_station("S01", "一号机")
+            page = _words(registrar.get("/").text)
+            assert "还没有" not in page and "全校应拍 1 人" in page and "S01一号机" in page
+    finally:
+        live.stop()
