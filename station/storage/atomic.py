@@ -19,6 +19,7 @@ from station.i18n import Text
 # do the same). POSIX renames over open files; a refusal there (rare: the folder just took the temporary file) is
 # said 1.6 s later.
 REPLACE_WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)  # seconds before each new try: 1.6 s in all
+TMP_NAME_CHARS = 40  # of the target's name in its temporary file's
 
 DISK_FULL = Text(
     "磁盘空间不足（剩余 {free_mb} MB，需要至少 {need_mb} MB），照片未保存；已保存的照片不受影响。请清理磁盘后重试。",
@@ -35,7 +36,8 @@ DISK_FULL_FILE = Text(
 def write_atomic(path: Path, data: bytes) -> None:
     """Temporary file beside the target, fsync, rename: a crash leaves the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # the name's start only: a name the file system takes (up to 255 bytes) would not take 14 more for the temporary
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:TMP_NAME_CHARS]}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
