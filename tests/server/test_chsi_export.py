@@ -11,6 +11,8 @@ from station.storage.captures import CaptureStore
 from station.errors import StationError
 from station.adapters.server import cli
 from station.adapters.server.chsi_export import export_chsi
+from station.adapters.server.doubts import confirm
+from station.adapters.server.pages import identity_page
 from station.adapters.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server
 from station.adapters.server.intake import blob_path
 from station.upload.uploader import Uploader
@@ -107,3 +109,35 @@ def test_an_export_into_a_folder_that_holds_files_is_refused_so_no_earlier_photo
     with pytest.raises(StationError) as refused:
         export_chsi(server.context, batch)
     assert "110101199901010001.jpg" in refused.value.text.zh and "新的或空的目录" in refused.value.text.zh
+
+
+def test_a_held_back_photo_is_said_with_every_finding_and_a_confirmed_one_indexed_with_them(station, key, server,
+                                                                                            tmp_path):
+    """A face unlike the enrolment photo (an old photo, perhaps) and like another student's photo: the registrar who
+    reads only the first finding would release a swap with --include-doubted."""
+    import json
+
+    store = CaptureStore(station, key)
+    store.save("20200001", _jpeg((480, 640)), b"o", operator="op")
+    Uploader(station.home, key).drain()
+    first = server.context.store.registered()["20200001"].uid
+    both = json.dumps({"checks": [
+        {"against": "reference", "level": "different", "score": 0.12},
+        {"against": "swap", "level": "different", "score": 0.99, "student_no": "20200001", "source": "capture",
+         "uid": first},
+        {"against": "swap", "level": "different", "score": 0.99, "student_no": "20200001", "source": "capture",
+         "uid": first}]}, ensure_ascii=False)  # found twice in the same words: said once
+    store.save("20200002", _jpeg((480, 640)), b"o", operator="op", identity=both)
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"},
+        {"student_no": "20200002", "name": "乙", "class_name": "计科2001", "id_number": "110101199901010002"}])
+    report = export_chsi(server.context, tmp_path / "out")
+    [(_, said)] = report.problems
+    assert "与学籍照片不是同一人（0.12）；这张脸与甲（20200001）的照片为同一人（0.99））" in said.zh
+    export_chsi(server.context, tmp_path / "named", include_doubted=frozenset({"20200002"}))
+    index = (tmp_path / "named" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert index[2].endswith(",与学籍照片不是同一人（0.12）；这张脸与甲（20200001）的照片为同一人（0.99）")
+    confirm(server.context.store, server.context.store.registered()["20200002"].uid, "王老师", "")
+    checked = identity_page(server.context.store, lambda student_no: False).split("已核对：确是本人（1）")[1]
+    assert checked.count("这张脸与甲（20200001）的照片为同一人（0.99）") == 1  # once, not once per finder

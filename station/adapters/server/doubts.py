@@ -94,11 +94,18 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
 
 
 def said_of_doubted(store: MetaStore) -> dict[str, str]:
-    """Every capture the identity page lists: uid -> what was found (the first doubt's words)."""
-    found: dict[str, str] = {}
+    """Every capture the identity page lists: uid -> everything found of it, each finding once. A face unlike the
+    student's enrolment photo may also be another student's: export-chsi's note and index.csv name both, or the
+    registrar would release an old enrolment photo's doubt without seeing the swap."""
+    found: dict[str, list[str]] = {}
     for doubt in (d for doubts in identity_doubts(store) for d in doubts):
-        found.setdefault(doubt.upload.uid, doubt.said)
-    return found
+        found.setdefault(doubt.upload.uid, []).append(doubt.said)
+    return {uid: together(said) for uid, said in found.items()}
+
+
+def together(findings: list[str]) -> str:
+    """Findings in one line, each said once (a station and the server may find the same swap in the same words)."""
+    return "；".join(dict.fromkeys(findings))
 
 
 def open_doubts(store: MetaStore) -> dict[str, str]:

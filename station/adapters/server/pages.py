@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from station.documents.output_file import name_part
 from station.image_io import decode_image
 from station.localtime import BEIJING, local_time
-from station.adapters.server.doubts import NAME_LIMIT, NOTE_LIMIT, Doubt, identity_doubts
+from station.adapters.server.doubts import NAME_LIMIT, NOTE_LIMIT, Doubt, identity_doubts, together
 from station.adapters.server.store import Confirmation, MetaStore, Upload, Withdrawal
 from station.spreadsheet import add_row, csv_rows
 
@@ -218,7 +218,7 @@ def _merged(doubts: list[Doubt]) -> list[Doubt]:
     by_uid: dict[str, Doubt] = {}
     for d in doubts:
         first = by_uid.get(d.upload.uid)
-        by_uid[d.upload.uid] = replace(first, said=f"{first.said}；{d.said}") if first else d
+        by_uid[d.upload.uid] = replace(first, said=together([*first.said.split("；"), d.said])) if first else d
     return list(by_uid.values())
 
 
