@@ -184,20 +184,36 @@ def _header(raw: np.ndarray) -> tuple[int, int]:
             warnings.simplefilter("ignore")  # DecompressionBombWarning, and Pillow's words on a damaged EXIF block
             with Image.open(io.BytesIO(raw.tobytes())) as probe:
                 turned_here = raw[:4].tobytes() in _TURNED_HERE
-                return probe.size[0] * probe.size[1], _orientation(probe) if turned_here else 1
+                return probe.size[0] * probe.size[1], _orientation(probe, raw) if turned_here else 1
     except Image.DecompressionBombError:
         return MAX_PIXELS + 1, 1
     except (UnidentifiedImageError, OSError, ValueError):
         return 0, 1  # a format Pillow does not know: OpenCV decides
 
 
-def _orientation(probe: Image.Image) -> int:
-    """The EXIF orientation read with the header (a PNG's getexif() would decode the whole image to look for one
-    after it); 1 when there is none or it cannot be parsed, so the photo is read as stored, as OpenCV reads it."""
-    if "exif" not in probe.info:
+def _orientation(probe: Image.Image, raw: np.ndarray) -> int:
+    """The EXIF orientation, 1 when there is none or it cannot be parsed (the photo is read as stored). A PNG's
+    eXIf chunk may follow its pixels, where OpenCV reads it too but Pillow only once it has decoded them all."""
+    exif = _png_chunk(raw, b"eXIf") if probe.format == "PNG" else probe.info.get("exif")
+    if not exif:
         return 1
     try:
-        orientation = probe.getexif().get(_ORIENTATION, 1)
+        parsed = Image.Exif()
+        parsed.load(exif)
+        orientation = parsed.get(_ORIENTATION, 1)
         return orientation if orientation in _UPRIGHT else 1
     except Exception:  # Pillow's EXIF parser raises struct.error, SyntaxError, TypeError... on a damaged block
         return 1
+
+
+def _png_chunk(raw: np.ndarray, kind: bytes) -> bytes | None:
+    """The data of a PNG's first chunk of `kind`, found from the chunks' lengths alone (nothing is decoded)."""
+    at = 8  # after the signature; a chunk is its length (4 bytes), kind (4), data and CRC (4)
+    while at + 8 <= raw.size:
+        length, found = int.from_bytes(raw[at:at + 4].tobytes(), "big"), raw[at + 4:at + 8].tobytes()
+        if found == kind:
+            return raw[at + 8:at + 8 + length].tobytes()
+        if found == b"IEND":
+            return None
+        at += 12 + length
+    return None

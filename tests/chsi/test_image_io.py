@@ -82,3 +82,23 @@ def test_a_damaged_exif_block_reads_the_photo_as_stored(tmp_path: Path, exif: by
         path = tmp_path / f"damaged{suffix}"
         photo.save(path, exif=exif)
         assert read_image(path).shape == (180, 320, 3), suffix
+
+
+def test_a_png_s_exif_orientation_after_its_pixels_still_turns_it(tmp_path: Path) -> None:
+    """The station turns PNGs by their eXIf chunk itself; the chunk may follow the pixels (IDAT), where OpenCV read it
+    before and Pillow's header does not: such a phone photo was read lying on its side."""
+    photo = Image.open(KIOSK / "01_good.jpg").convert("RGB").resize((320, 180))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored turned a quarter anticlockwise, to be shown turned clockwise
+    path = tmp_path / "exif_last.png"
+    photo.transpose(Image.Transpose.ROTATE_90).save(path, exif=exif)
+    data, chunks, at = path.read_bytes(), {}, 8
+    while at < len(data):
+        end = at + 12 + struct.unpack(">I", data[at:at + 4])[0]
+        chunks.setdefault(data[at + 4:at + 8], []).append(data[at:end])
+        at = end
+    order = [b"IHDR", *(kind for kind in chunks if kind not in (b"IHDR", b"eXIf", b"IEND")), b"eXIf", b"IEND"]
+    path.write_bytes(data[:8] + b"".join(b"".join(chunks[kind]) for kind in order))
+    assert path.read_bytes().index(b"eXIf") > path.read_bytes().index(b"IDAT")
+
+    assert read_image(path).shape == (180, 320, 3)
