@@ -111,6 +111,16 @@ def test_add_station_refuses_a_blank_id(tmp_path: Path, station_id: str) -> None
     assert server.store.rows("SELECT station_id FROM stations", []) == []
 
 
+def test_a_station_added_twice_is_told_to_take_a_new_id_not_a_second_computer_on_one_link(tmp_path: Path) -> None:
+    """A registrar who lost the printed token (or wants a second laptop) adds the same id again: what to do instead,
+    and never one link on two computers (their photos arrive, but the second one's audit log is never kept)."""
+    server = new_server(tmp_path)
+    added = _server_cli("--home", str(server.home), "add-station", "S01", "--url", "https://10.0.0.5:8420")
+    assert added.returncode == 0 and "run on this one station only" in added.stdout
+    _refused(_server_cli("--home", str(server.home), "add-station", "S01"), "already exists", "add a new id (such as "
+             "S01-2)", "never run one station's link command on two computers")
+
+
 def test_import_tries_every_package_and_names_the_damaged_ones(station, key, server, tmp_path: Path) -> None:
     CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
     tampered, broken, good = (write_package(station, key, tmp_path / name).folder for name in ("a", "b", "c"))

@@ -49,7 +49,11 @@ KEY_LOCKED = Text("服务器私钥无法打开：请设置正确的 PHOTO_STATIO
                   "The server private key does not open: set the right PHOTO_STATION_SERVER_KEY_PASSPHRASE.")
 DATABASE_UNAVAILABLE = Text("无法打开服务器数据库 {url}：{what}（PostgreSQL 是否已启动？文件是否被占用？）",
                             "Cannot open the server database {url}: {what} (is PostgreSQL running? is the file in use?)")
-STATION_EXISTS = Text("工作站 {station_id} 已存在。", "Station {station_id} already exists.")
+STATION_EXISTS = Text("工作站 {station_id} 已存在。它的令牌只在添加时显示一次：找不到令牌，或要再连一台电脑，请用一个新编号"
+                      "添加（如 {station_id}-2）。每台电脑用自己的编号，不要把同一条连接命令用在两台电脑上。",
+                      "Station {station_id} already exists. Its token was shown once, when it was added: if it is lost, "
+                      "or for another computer, add a new id (such as {station_id}-2). Each computer has its own id: "
+                      "never run one station's link command on two computers.")
 BAD_STATION_ID = Text("工作站编号“{station_id}”无效：须为 1–64 个可见字符，不含空格。",
                       "The station id '{station_id}' is not valid: it must be 1-64 visible characters, without spaces.")
 
