@@ -8,7 +8,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
 
@@ -125,8 +125,23 @@ def _page(title: str, body: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
+    return _grouped_table(header, [([], [row], []) for row in rows])
+
+
+Group = tuple[list[str], list[list[str]], list[str]]  # cells before, the group's own rows, cells after
+
+
+def _grouped_table(header: list[str], groups: list[Group]) -> str:
+    """A table whose groups of rows share their first and last cells, which span the group (one photo, and each
+    photo it was compared with on a row of its own)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    body = ""
+    for before, rows, after in groups:
+        span = f' rowspan="{len(rows)}"' if len(rows) > 1 else ""
+        for i, row in enumerate(rows):
+            own = "".join(f"<td>{cell}</td>" for cell in row)
+            body += ("<tr>" + "".join(f"<td{span}>{c}</td>" for c in before) + own
+                     + "".join(f"<td{span}>{c}</td>" for c in after) + "</tr>") if i == 0 else f"<tr>{own}</tr>"
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
@@ -213,13 +228,13 @@ def _withdrawn(withdrawals: list[Withdrawal]) -> str:
                    f"{_at(w.withdrawn_at)}</div>" for w in withdrawals)
 
 
-def _merged(doubts: list[Doubt]) -> list[Doubt]:
-    """One row per photo: a photo doubted by its station and by the server says both."""
-    by_uid: dict[str, Doubt] = {}
+def _by_photo(doubts: list[Doubt]) -> list[list[Doubt]]:
+    """The doubts of each photo together, in the order the photos first come, each finding once (a station and the
+    server may find the same swap in the same words): one photo is one thing to check, with one form."""
+    by_uid: dict[str, dict[str, Doubt]] = {}
     for d in doubts:
-        first = by_uid.get(d.upload.uid)
-        by_uid[d.upload.uid] = replace(first, said=together([*first.said.split("；"), d.said])) if first else d
-    return list(by_uid.values())
+        by_uid.setdefault(d.upload.uid, {}).setdefault(d.said, d)
+    return [list(found.values()) for found in by_uid.values()]
 
 
 def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str:
@@ -239,25 +254,28 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
             return _confirmed(confirmed[upload.uid]) + history
         return STATUS[False] + history + _confirm_form(upload.uid)
 
-    def rows(doubts: list[Doubt]) -> list[list[str]]:
-        doubts = sorted(doubts, key=lambda d: _replaced_by_retake(d.upload, current))  # what is still to do first
-        return [[escape(d.upload.student_no), f'<span class="whole">{escape(names.get(d.upload.student_no, ""))}</span>',
-                 escape(d.upload.station_id),
-                 escape(_when(d.upload)), status(d.upload), _thumb(d.upload.uid),
-                 f'<span class="bad">{escape(d.said)}</span>', _other(d, has_reference), escape(d.reason or "—")]
-                for d in doubts]
+    def group(found: list[Doubt]) -> Group:
+        u = found[0].upload
+        return ([escape(u.student_no), f'<span class="whole">{escape(names.get(u.student_no, ""))}</span>',
+                 escape(u.station_id), escape(_when(u)), status(u), _thumb(u.uid)],
+                [[f'<span class="bad">{escape(d.said)}</span>', _other(d, has_reference)] for d in found],
+                [escape(together([d.reason for d in found if d.reason]) or "—")])
 
     header = ["学号", "姓名", "工作站", "拍摄时间", "状态", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
 
     def section(title: str, doubts: list[Doubt]) -> str:  # an empty one says so, not a table of headings alone
-        return f"<h2>{title}（{len(doubts)}）</h2>" + (_table(header, rows(doubts)) if doubts else "<p>没有。</p>")
+        photos = sorted(_by_photo(doubts), key=lambda found: _replaced_by_retake(found[0].upload, current))
+        return (f"<h2>{title}（{len(photos)}）</h2>"  # what is still to do first
+                + (_grouped_table(header, [group(found) for found in photos]) if photos else "<p>没有。</p>"))
 
     def checked(d: Doubt) -> bool:
         return d.upload.uid in confirmed and not _replaced_by_retake(d.upload, current)
 
+    said_by_stations = {(d.upload.uid, d.said) for d in stations}
     body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人", [d for d in stations if not checked(d)])
-            + section("服务器比对：疑似与其他学生互换", [d for d in server if not checked(d)])
-            + section("已核对：确是本人", _merged([d for d in stations + server if checked(d)]))
+            + section("服务器比对：疑似与其他学生互换",  # what a station already said of the photo is not listed twice
+                      [d for d in server if not checked(d) and (d.upload.uid, d.said) not in said_by_stations])
+            + section("已核对：确是本人", [d for d in stations + server if checked(d)])
             + '<p><a href="/">返回汇总</a></p>')
     return _page("身份核验", body)
 
