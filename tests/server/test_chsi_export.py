@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from PIL import Image
@@ -16,6 +17,8 @@ from station.adapters.server.pages import identity_page
 from station.adapters.server.home import ENV_KEY_PASSPHRASE, ServerContext, init_server
 from station.adapters.server.intake import blob_path
 from station.upload.uploader import Uploader
+from tests.upload.test_clock_skew import fast_clock
+from tests.upload.test_upload_roundtrip import FAST
 
 
 def _jpeg(size: tuple[int, int]) -> bytes:
@@ -141,3 +144,17 @@ def test_a_held_back_photo_is_said_with_every_finding_and_a_confirmed_one_indexe
     confirm(server.context.store, server.context.store.registered()["20200002"].uid, "王老师", "")
     checked = identity_page(server.context.store, lambda student_no: False).split("已核对：确是本人（1）")[1]
     assert checked.count("这张脸与甲（20200001）的照片为同一人（0.99）") == 1  # once, not once per finder
+
+
+def test_index_csv_says_when_a_photo_was_taken_as_the_registrar_page_does_whatever_the_laptop_clock(station, key,
+                                                                                                   server, tmp_path):
+    """A laptop set to Beijing time in the UTC zone (its 'UTC' 8 hours ahead): the page shows the capture on the
+    server's clock, and index.csv said 8 hours later, a photo 'taken' at 23:37 of a capture day that ended at 17:00."""
+    CaptureStore(station, key, clock=fast_clock).save("20200001", _jpeg((480, 640)), b"o", operator="op")
+    Uploader(station.home, key, FAST, clock=fast_clock).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"}])
+    export_chsi(server.context, tmp_path / "out")
+    row = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(",")
+    taken = datetime.fromisoformat(row[4])
+    assert row[4].endswith("+08:00") and abs(taken - datetime.now(timezone.utc)) < timedelta(minutes=2)

@@ -96,7 +96,8 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
             continue
         _write(target, path, jpeg)
         used.add(name)
-        index_rows.append([student_no, student["name"], student["class_name"], path.name, beijing_iso(upload.captured_at),
+        index_rows.append([student_no, student["name"], student["class_name"], path.name,
+                           beijing_iso(upload.captured_on_server_clock.isoformat()),
                            _identity_said(doubts.get(upload.uid, ""), confirmed.get(upload.uid))])
         report.written += 1
     out = io.StringIO()
