@@ -29,3 +29,21 @@ def test_new_password_replaces_the_lost_one(tmp_path: Path) -> None:
             assert web.get("/", auth=("registrar", old)).status_code == 401
     finally:
         server.stop()
+
+
+def test_a_running_server_takes_the_new_password_at_once(tmp_path: Path) -> None:
+    """The registrar who lost it is at the browser: a restart of serve was a step nobody told them on the page."""
+    old = init_server(tmp_path / "srv").registrar_password
+    server = LiveServer(ServerContext(tmp_path / "srv"))
+    server.start()
+    try:
+        with server.client() as web:
+            assert web.get("/", auth=("registrar", old)).status_code == 200
+            done = subprocess.run([str(BIN / "photo-station-server"), "--home", str(tmp_path / "srv"), "new-password"],
+                                  capture_output=True, text=True, timeout=60, env=dict(os.environ))
+            assert done.returncode == 0 and "立即生效" in done.stdout, done.stderr
+            new = re.search(r"（用户名 registrar）：(\S+)", done.stdout).group(1)
+            assert web.get("/", auth=("registrar", new)).status_code == 200
+            assert web.get("/", auth=("registrar", old)).status_code == 401
+    finally:
+        server.stop()

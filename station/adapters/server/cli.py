@@ -34,9 +34,9 @@ CERT_WITHOUT_KEY = Text("--cert 和 --key 须一起给出。", "--cert and --key
 PAGE_AT = Text("登记页面：{urls}", "Registrar page: {urls}")
 SIGN_IN = Text("登录：用户名 registrar，密码为 init 时打印的密码（忘记了：photo-station-server new-password）。",
                "Sign in as 'registrar' with the password printed by init (lost: photo-station-server new-password).")
-NEW_PASSWORD = Text("登记页面的新密码（用户名 registrar）：{password}\n重启 serve 后新密码生效，旧密码随之作废。",
-                    "The registrar page's new password (user registrar): {password}\nOnce serve is restarted it takes "
-                    "the new one, and the old one no longer opens the pages.")
+NEW_PASSWORD = Text("登记页面的新密码（用户名 registrar）：{password}\n立即生效（正在运行的 serve 无需重启），旧密码随之作废。",
+                    "The registrar page's new password (user registrar): {password}\nIt works at once (a running serve "
+                    "needs no restart), and the old one no longer opens the pages.")
 CERT_NOTE = Text("浏览器会提示证书不受信任（自签名证书）：核对证书 SHA-256 指纹为 {fingerprint} 后继续。",
                  "The browser warns that the certificate is not trusted (self-signed): check that its SHA-256 "
                  "fingerprint is {fingerprint}, then go on.")

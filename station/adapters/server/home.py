@@ -213,12 +213,18 @@ class ServerContext:
         return token
 
     def new_registrar_password(self) -> str:
-        """A new registrar password for one that was lost (init prints it once; only its digest is kept). A running
-        server goes on taking the old one until it is restarted."""
+        """A new registrar password for one that was lost (init prints it once; only its digest is kept); a running
+        server takes it at once (registrar_password_ok)."""
         password = secrets.token_urlsafe(12)
         self.settings = {**self.settings, "registrar_password_sha256": token_digest(password)}
         write_atomic(self.home / "server.json", json.dumps(self.settings, indent=2).encode())
         return password
 
     def registrar_password_ok(self, password: str) -> bool:
-        return secrets.compare_digest(token_digest(password), self.settings["registrar_password_sha256"])
+        """Checked against server.json as it is now: the registrar who lost the password runs new-password and goes
+        back to the browser, and a server started before (every worker of it) must take the new one, not the old."""
+        try:  # written atomically: the old file or the new one, never half
+            now = json.loads((self.home / "server.json").read_text(encoding="utf-8"))["registrar_password_sha256"]
+        except (OSError, ValueError, KeyError):  # gone or damaged since start: the password it started with
+            now = self.settings["registrar_password_sha256"]
+        return secrets.compare_digest(token_digest(password), now)
