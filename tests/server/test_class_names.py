@@ -80,3 +80,12 @@ def test_a_missing_list_download_is_named_after_its_class_in_chinese(tmp_path: P
     # RFC 5987 for browsers (a "/" or "?" no file name may hold made "_"), plain ASCII for the rest
     assert named == {"未拍摄名单_2021级_软件1班.xlsx": "missing.xlsx", "未拍摄名单_计科2101_.csv": "missing.csv",
                      "未拍摄名单.csv": "missing.csv"}
+
+
+def test_a_class_page_s_title_says_班_once(tmp_path: Path) -> None:
+    """软件1班 named its page 2021级/软件1班 班采集情况; a name without 班 keeps it: 计科2101? 班采集情况."""
+    with registrar(tmp_path, ONE_A_CLASS) as web:
+        titles = [re.search(r"<h1>(.*?)</h1>", web.get(link).text).group(1)
+                  for link in re.findall(r'href="(/classes/[^"]+)"', web.get("/").text)]
+        assert sorted(titles) == sorted(["2021级/软件1班 采集情况", "软件#2 &amp; &lt;b&gt;实验&lt;/b&gt;班 采集情况",
+                                         "计科2101? 班采集情况"])

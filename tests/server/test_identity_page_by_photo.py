@@ -44,6 +44,7 @@ def test_a_photo_with_several_findings_is_one_entry_with_one_form(station, key, 
     meta.insert_face(UploadFace(zhou, "20200003", "", lin, "20200001", 0.98))
 
     page = identity_page(meta, lambda student_no: False)
+    assert "每一项是一张需要人工核对的照片" in page and "比对了几张就有几行" in page  # the help says how it reads
     stations, server_found = page.split("服务器比对")
     assert "身份不确定或不是本人（1）" in stations and stations.count(f"/identity/{zhao}/confirm") == 1
     before, after = stations.split(f"/photos/{zhao}.jpg")

@@ -175,7 +175,8 @@ def _other(doubt: Doubt, has_reference: Callable[[str], bool]) -> str:
 
 
 IDENTITY_HELP = (
-    "<p>每行是一张需要人工核对的照片：“照片”是拍到的照片，“对照照片”是与它比对的照片（下方注明是谁的哪张照片）。"
+    "<p>每一项是一张需要人工核对的照片：“照片”是拍到的照片，“对照照片”是与它比对的照片（下方注明是谁的哪张照片；"
+    "比对了几张就有几行）。"
     "请对比两张脸，并看摄影师填写的原因：</p><ul>"
     "<li><b>身份不确定、不是本人</b>：两张确是同一人（如学籍照片年代久远）时，填写核对人并点“确认是本人”；不是本人时，请通知该生到采集点重拍。</li>"
     "<li><b>疑似互换</b>：这张脸与另一名学生的照片是同一个人，照片可能记在了别人名下。请通知两名学生带学生证到采集点核对，"
@@ -368,4 +369,5 @@ def class_page(state: ClassState) -> str:
             + f"<h2>人工放行（{len(overrides)}）</h2><p>检查未通过、摄影师确认后保存的照片：请抽查。</p>"
             + _table(["学号", "姓名", "时间 工作站 操作员 放行原因"], overrides)
             + '<p><a href="/">返回汇总</a></p>')
-    return _page(f"{state.name} 班采集情况", body)
+    # 软件2101 班采集情况, but 软件1班 采集情况: schools write the 班 into the name as often as not
+    return _page(f"{state.name} {'' if state.name.endswith('班') else '班'}采集情况", body)
