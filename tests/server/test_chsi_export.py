@@ -158,3 +158,19 @@ def test_index_csv_says_when_a_photo_was_taken_as_the_registrar_page_does_whatev
     row = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()[1].split(",")
     taken = datetime.fromisoformat(row[4])
     assert row[4].endswith("+08:00") and abs(taken - datetime.now(timezone.utc)) < timedelta(minutes=2)
+
+
+def test_export_chsi_says_what_goes_to_chsi_and_how_many_students_need_a_look(station, key, server, tmp_path,
+                                                                              capsys):
+    """The registrar zips what the export wrote: the photos are the batch; index.csv is the school's own list."""
+    store = CaptureStore(station, key)
+    store.save("20200001", _jpeg((480, 640)), b"o", operator="op")
+    store.save("20200002", _jpeg((640, 480)), b"o", operator="op")
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": no, "name": "甲", "class_name": "计科2001", "id_number": f"11010119990101000{no[-1]}"}
+        for no in ("20200001", "20200002")])
+    assert cli.main(["--home", str(server.context.home), "export-chsi", "--to", str(tmp_path / "批次")]) == 0
+    said = capsys.readouterr().out
+    assert f"已导出 1 张照片到 {tmp_path / '批次'}。报送学信网的是其中的照片（*.jpg）；index.csv 是这一批的清单" in said
+    assert "以下 1 名学生需要注意" in said and "20200002: 照片不是 480x640 的 JPEG" in said

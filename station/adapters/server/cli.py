@@ -42,6 +42,12 @@ CERT_NOTE = Text("浏览器会提示证书不受信任（自签名证书）：�
                  "fingerprint is {fingerprint}, then go on.")
 PLAIN_HTTP_NOTE = Text("注意：以明文 HTTP 提供服务，仅限在提供 HTTPS 的反向代理之后使用。",
                        "Note: serving plain HTTP, only for use behind a reverse proxy that speaks HTTPS.")
+EXPORTED = Text("已导出 {count} 张照片到 {folder}。报送学信网的是其中的照片（*.jpg）；index.csv 是这一批的清单"
+                "（学号、姓名、班级、文件名、拍摄时间、身份核验），供教务处核对留档，不必一起上传。",
+                "Exported {count} photos to {folder}. What goes to CHSI is the photos (*.jpg); index.csv lists this "
+                "batch (student number, name, class, file, time taken, identity check) for the registrar's records, "
+                "not for upload.")
+NOTED = Text("以下 {count} 名学生需要注意（未导出的写明了原因）：", "{count} students to look at (why, where not exported):")
 PACKAGE_REFUSED = Text("{folder}：整个导出包被拒绝：{reason}", "{folder}: the whole package was refused: {reason}")
 
 
@@ -287,7 +293,9 @@ def _export_chsi(args: argparse.Namespace) -> int:
 
     report = export_chsi(_context(args), args.to, args.name_by, frozenset(args.include_doubted))
     lang = _lang(args)
-    print(f"已导出 / exported {report.written} → {args.to}")
+    print(EXPORTED.format(count=report.written, folder=args.to).get(lang))
+    if report.problems:
+        print(NOTED.format(count=len({no for no, _ in report.problems})).get(lang))
     for student_no, problem in report.problems:
         print(f"  {student_no}: {problem.get(lang)}")
     return 0
