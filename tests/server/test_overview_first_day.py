@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from station.adapters.server import cli
 from tests.upload.kit import LiveServer, new_server
 
 
@@ -31,3 +32,10 @@ def test_a_new_server_s_overview_names_the_next_step_and_its_folder(tmp_path: Pa
             assert "还没有" not in page and "全校应拍 1 人" in page and "S01一号机" in page
     finally:
         live.stop()
+
+
+def test_init_names_the_next_steps_in_their_order(tmp_path: Path, capsys) -> None:
+    """It named only add-station: the roster, without which every photo is off-roster, came nowhere."""
+    assert cli.main(["--home", str(tmp_path / "srv"), "init"]) == 0
+    said = capsys.readouterr().out
+    assert said.index("import-roster") < said.index("add-station") < said.index("photo-station-server serve")

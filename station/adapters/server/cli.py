@@ -132,7 +132,10 @@ def _init(args: argparse.Namespace) -> int:
     print(f"服务器公钥 / server public key (give to every station): {result.public_key}")
     print(f"证书指纹 / TLS certificate SHA-256 (stations pin it): {result.cert_sha256}")
     print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
-    print(f"下一步 / next: photo-station-server add-station <工作站编号> --url https://<本机地址>:{DEFAULT_PORT}")
+    print("下一步 / next: photo-station-server import-roster <名单.xlsx>")
+    print(f"  然后每台工作站 / then for each station: photo-station-server add-station <工作站编号> "
+          f"--url https://<本机地址>:{DEFAULT_PORT}")
+    print("  然后 / then: photo-station-server serve")
     return 0
 
 
