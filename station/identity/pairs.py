@@ -19,7 +19,7 @@ from station.identity.embedder import FaceEmbedder, FaceEmbedding
 from station.identity.files import Unusable, embed_file
 from station.identity.verify import Verdict, compare
 from station.paths import exists, is_file
-from station.roster.table import decode_text, is_workbook
+from station.roster.table import UNKNOWN_ENCODING, decode_text, is_workbook
 
 UNREADABLE_PAIRS = Text("无法读取比对清单 {path}：{reason}", "cannot read the pairs file {path}: {reason}")
 NO_COLUMNS = Text("比对清单需要 a 和 b 两列：第一行为表头 a,b，或不要表头，每行前两列即两张照片的路径",
@@ -29,6 +29,8 @@ WORKBOOK = Text("比对清单 {path} 是 Excel 工作簿：请在 Excel 或 WPS 
                 "the pairs file {path} is an Excel workbook: save it as CSV (comma delimited) in Excel or WPS and use that")
 CELL_TOO_LONG = Text("有一格长于 128 KB，不是照片路径清单", "a cell is longer than 128 KB: this is not a list of photo paths")
 NO_PATH = Text("这一行没有给出路径", "this row gives no path")
+NOT_TEXT = Text("不是 UTF-8、GBK 或 UTF-16 文本（是图像或其他文件吗？）请给出逗号分隔的 CSV 文本文件",
+                "it is not text in UTF-8, GBK or UTF-16 (an image, or another kind of file?): give a CSV text file")
 
 Pair = tuple[str, Path | None, str, Path | None]  # a as written, a's path, b as written, b's path
 
@@ -54,7 +56,11 @@ def read_pairs(path: Path) -> list[Pair]:
         raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc.strerror or exc)) from exc
     if is_workbook(raw):
         raise StationError(WORKBOOK.format(path=path))
-    text = decode_text(raw)  # UTF-8, GBK or Excel's UTF-16 "Unicode text", as rosters are read
+    try:
+        text = decode_text(raw)  # UTF-8, GBK or Excel's UTF-16 "Unicode text", as rosters are read
+    except StationError as exc:  # not the roster's advice (.xlsx, which verify refuses): what the file is
+        reason = NOT_TEXT if exc.text is UNKNOWN_ENCODING else exc.text
+        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=reason)) from exc
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)
     try:

@@ -213,6 +213,9 @@ def fill_merged_down(rows: list[tuple[int, list[str]]], merges: list[Merge]) -> 
                 cells[column] = value
 
 
+UNKNOWN_ENCODING = Text("无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16）：请用 Excel 打开，另存为 .xlsx 或“CSV UTF-8”后再导入",
+                        "Unknown text encoding (UTF-8, GBK/GB18030 and UTF-16 are supported): open it in Excel, save it "
+                        "as .xlsx or 'CSV UTF-8', then import that")
 DAMAGED_UTF16 = Text("文件标明是 UTF-16 文本（Excel 的“Unicode 文本”），但内容已损坏或不完整，可能没有拷贝完整：请重新导出",
                      "the file is marked as UTF-16 text (Excel's 'Unicode text') but is damaged or cut short: it may "
                      "not have been copied whole; export it again")
@@ -232,10 +235,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise StationError(Text("无法识别文件编码（支持 UTF-8、GBK/GB18030、UTF-16）：请用 Excel 打开，另存为 .xlsx 或"
-                                "“CSV UTF-8”后再导入",
-                                "Unknown text encoding (UTF-8, GBK/GB18030 and UTF-16 are supported): open it in Excel, "
-                                "save it as .xlsx or 'CSV UTF-8', then import that")) from exc
+        raise StationError(UNKNOWN_ENCODING) from exc
 
 
 def _read_delimited(data: bytes) -> list[tuple[int, list[str]]]:

@@ -126,3 +126,14 @@ def test_a_utf16_pairs_file_cut_short_is_unreadable_not_a_traceback(tmp_path: Pa
     assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
     (line,) = json_lines(result)
     assert line["error"] == "unreadable_pairs" and "cut short" in line["message"]
+
+
+def test_an_image_given_as_the_pairs_file_is_said_to_be_no_text(tmp_path: Path) -> None:
+    """The roster's advice came with it: 'save it as .xlsx', which verify then refuses as a workbook."""
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xdb\x81\xfe")
+    result = run_cli("verify", "--pairs", str(photo), "--json", "--lang", "en")
+    assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
+    (line,) = json_lines(result)
+    assert line["error"] == "unreadable_pairs" and "not text in UTF-8, GBK or UTF-16" in line["message"], line
+    assert ".xlsx" not in line["message"]
