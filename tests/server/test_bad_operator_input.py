@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +172,19 @@ def test_the_placeholder_address_add_station_prints_without_url_is_refused(home:
     result = run_cli("server-config", "--url", "https://SERVER:8420", home=home)
     assert result.returncode == 2 and "SERVER 只是占位" in result.stderr.decode()
     assert json_lines(run_cli("server-config", "--json", home=home))[0]["url"] == ""
+
+
+def test_serve_on_a_port_in_use_says_so_before_printing_the_page_address(tmp_path: Path, capsys) -> None:
+    """A second serve (the first left running in another window) printed the page's address as if it were up, then
+    stopped on uvicorn's English 'address already in use'."""
+    from station.adapters.server import cli
+
+    server = new_server(tmp_path)
+    with socket.socket() as first:
+        first.bind(("127.0.0.1", 0))
+        first.listen()
+        port = first.getsockname()[1]
+        code = cli.main(["--home", str(server.home), "serve", "--host", "127.0.0.1", "--port", str(port)])
+    said = capsys.readouterr()
+    assert code == 2 and f"端口 {port} 已被占用：接收服务器可能已在另一个窗口运行" in said.err
+    assert "登记页面" not in said.out

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import socket
 import sys
@@ -48,6 +49,11 @@ EXPORTED = Text("已导出 {count} 张照片到 {folder}。报送学信网的是
                 "batch (student number, name, class, file, time taken, identity check) for the registrar's records, "
                 "not for upload.")
 NOTED = Text("以下 {count} 名学生需要注意（未导出的写明了原因）：", "{count} students to look at (why, where not exported):")
+PORT_IN_USE = Text("端口 {port} 已被占用：接收服务器可能已在另一个窗口运行（那样登记页面照常可以打开），或被别的程序占用。"
+                   "请关掉那一个，或用 --port 换一个端口（工作站的服务器地址也要随之修改）。",
+                   "Port {port} is in use: the receiving server may be running already in another window (then its "
+                   "page opens as it is), or another program holds it. Stop that one, or choose another --port (and "
+                   "change the stations' server address with it).")
 PACKAGE_REFUSED = Text("{folder}：整个导出包被拒绝：{reason}", "{folder}: the whole package was refused: {reason}")
 
 
@@ -161,6 +167,8 @@ def _serve(args: argparse.Namespace) -> int:
     from station.adapters.server.app import create_app
 
     server = _context(args)
+    if not _port_free(args.host, args.port):
+        raise StationError(PORT_IN_USE.format(port=args.port))
     tls: dict[str, str] = {}
     if not args.plain_http:
         cert, key = server.tls_files()
@@ -179,6 +187,19 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ[ENV_SERVER_HOME] = str(server.home)
         uvicorn.run("station.adapters.server.app:app_from_environment", factory=True, workers=args.workers, **options)
     return 0
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether serve can listen there, asked before the page's address is printed as if it were up: uvicorn would
+    start, then stop with an English "address already in use" (a second serve, in a window left open)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # as uvicorn binds (a port in TIME_WAIT is free); on Windows it would share a bound port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:  # anything else (an address not of this machine) is uvicorn's to say
+            return exc.errno != errno.EADDRINUSE
+    return True
 
 
 def page_hosts(host: str) -> list[str]:
