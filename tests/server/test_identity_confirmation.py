@@ -164,3 +164,17 @@ def test_a_request_naming_no_host_is_not_taken_for_this_servers_own_page() -> No
     assert not _same_origin(request((b"origin", b"not-a-url")))
     assert not _same_origin(request((b"origin", b"https://evil.example"), (b"host", b"")))
     assert _same_origin(request((b"origin", b"https://10.0.0.5:8443"), (b"host", b"10.0.0.5:8443")))
+
+
+def test_the_class_page_says_which_photographed_student_s_photo_is_held_back(day):
+    """刘一鸣 is 已拍摄, but his photo waits on 身份核验 and export-chsi leaves it out: a class page showing the class
+    done had the registrar hand over a batch without him."""
+    def row(page: str, student_no: str) -> str:
+        return page.split(f"<td>{student_no}</td>")[1].split("</tr>")[0]
+
+    with client(day) as registrar:
+        his = row(registrar.get("/classes/软件2102").text, DOUBTED)
+        assert "身份待核对，暂不导出" in his and 'href="/identity"' in his
+        assert "可导出" in row(registrar.get("/classes/软件2101").text, "20210101")  # 林晓雯: nothing in doubt
+        registrar.post(f"/identity/{doubted_uid(day)}/confirm", data={"confirmed_by": "张老师"})
+        assert "可导出" in row(registrar.get("/classes/软件2102").text, DOUBTED)

@@ -180,7 +180,7 @@ def create_app(server: ServerContext) -> ASGIApp:
         state = pages.school_state(server.store)
         if class_name not in state.classes:
             raise HTTPException(404)
-        return pages.class_page(state.classes[class_name])
+        return pages.class_page(state.classes[class_name], doubts.open_doubts(server.store).keys())
 
     @app.get("/identity", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def identity() -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import quote
@@ -349,9 +349,14 @@ def missing_page(state: SchoolState) -> str:
     return _page("未拍摄名单", body)
 
 
-def class_page(state: ClassState) -> str:
+HELD_BACK = '<a class="bad" href="/identity">身份待核对，暂不导出</a>'
+
+
+def class_page(state: ClassState, held_back: Collection[str]) -> str:
+    """`held_back`: the uids of registered photos 身份核验 lists unconfirmed (export-chsi leaves them out): a class
+    whose every student is 已拍摄 is not yet a class whose every photo goes to CHSI."""
     captured = [[escape(s["student_no"]), escape(s["name"]), escape(_when(v[-1])), escape(v[-1].station_id),
-                 str(len(v))] for s, v in state.captured]
+                 str(len(v)), HELD_BACK if v[-1].uid in held_back else "可导出"] for s, v in state.captured]
     missing = [[escape(s["student_no"]), escape(s["name"])] for s in state.missing]
     retakes = [[escape(s["student_no"]), escape(s["name"]),
                 "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.reason}") for u in v)]
@@ -361,7 +366,8 @@ def class_page(state: ClassState) -> str:
                               for u in v if u.override_reason)]
                  for s, v in state.captured if any(u.override_reason for u in v)]
     link = quote(state.name, safe="")
-    body = (f"<h2>已拍摄（{len(captured)}）</h2>" + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数"], captured)
+    body = (f"<h2>已拍摄（{len(captured)}）</h2>"
+            + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数", "学信网照片"], captured)
             + f"<h2>未拍摄名单（{len(missing)}）</h2>" + _table(["学号", "姓名"], missing)
             + f'<p>导出：<a href="/missing.csv?class_name={link}">CSV</a> · '
               f'<a href="/missing.xlsx?class_name={link}">XLSX</a></p>'
