@@ -28,8 +28,9 @@ HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出�
             "或在手机“设置 → 相机 → 格式”中选“兼容性最佳”后重拍",
             "cannot read HEIC (an iPhone's default format): export the photo as JPEG, or choose Settings → "
             "Camera → Formats → Most Compatible")
-# What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow).
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+# What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow);
+# .jfif is how Windows names a JPEG saved from a browser (an enrolment photo downloaded from the school's system).
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".jfif", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
 # The first bytes of PNG, WebP (RIFF) and TIFF (both byte orders): the formats that carry transparency.
 _MAY_HAVE_ALPHA = (b"\x89PNG", b"RIFF", b"II*\x00", b"MM\x00*")
 # PNG and WebP: the station turns them by their EXIF orientation itself, after their transparency is put on white.

@@ -153,3 +153,18 @@ def test_a_strip_a_pixel_or_a_few_thin_is_checked_as_showing_nobody(home: Path, 
         cv2.imwrite(str(strips[-1]), np.full((height, width, 3), 128, np.uint8))
     lines = json_lines(run_cli("check", *map(str, strips), "--json", home=home))
     assert [line.get("verdict") for line in lines] == ["no_face"] * 3, lines
+
+
+def test_a_jpeg_windows_named_jfif_is_found_in_a_folder_by_check_and_roster_photos(home: Path, tmp_path: Path) -> None:
+    """Windows names a JPEG saved from a browser .jfif: check passed it over in a folder, and roster photos left
+    such a student without a reference photo, in silence (a folder of them was 'no photos')."""
+    from station.identity.references import source_entries
+
+    folder = tmp_path / "下载"
+    folder.mkdir()
+    (folder / "2021001.jfif").write_bytes(GOOD.read_bytes())
+
+    lines = json_lines(run_cli("check", str(folder), "--json", home=home))
+
+    assert [(line["path"], line["faces"]) for line in lines] == [(str(folder / "2021001.jfif"), 1)]
+    assert [name for name, _ in source_entries(folder)] == ["2021001.jfif"]

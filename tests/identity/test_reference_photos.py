@@ -149,7 +149,7 @@ def test_a_zip_or_folder_without_photos_is_refused_not_reported_as_nothing_to_do
                                 capture_output=True, timeout=120, env=env)
         assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
         assert json.loads(result.stdout) == {"error": "unreadable_photos",
-                                             "message": f"{source} 中没有照片（.jpg、.jpeg、.png、.bmp、.webp、.tif、.tiff、.gif）"}
+                                             "message": f"{source} 中没有照片（.jpg、.jpeg、.jfif、.png、.bmp、.webp、.tif、.tiff、.gif）"}
 
 
 def test_a_photo_gone_since_listing_or_named_in_foreign_bytes_is_one_refusal_not_the_end(tmp_path: Path, station,
