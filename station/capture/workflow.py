@@ -24,6 +24,7 @@ from station.storage.envelope import EnvelopeError
 from station.capture.identity_check import (
     Evidence, IdentityCheck, IdentityChecker, gather, named, needs_reason, recorded,
 )
+from station.capture.reasons import scanned_code
 from station.chsi.crop import CropPlan
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
@@ -239,9 +240,16 @@ class CaptureWorkflow:
             raise StationError(RETAKE_STUDENT_CHANGED)
         if not reason.strip():
             raise StationError(Text("重拍需要填写原因", "A retake needs a reason"))
+        self._refuse_a_code(reason)
         self.retake_reason = reason.strip()
         log.info("retake started for %s by %s: %s", self.student.student_no, self.operator, self.retake_reason)
         self.audit.record(Action.RETAKE, self.student.student_no, reason=self.retake_reason)
+
+    def _refuse_a_code(self, reason: str) -> None:
+        """A reason that is a student's code or number was scanned into the reason box, not given."""
+        scanned = scanned_code(self.station.db, reason)
+        if scanned is not None:
+            raise StationError(scanned)
 
     def shutter_blocked(self, camera: CameraState) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
@@ -339,6 +347,9 @@ class CaptureWorkflow:
             return ShutterRefused(STUDENT_CHANGED, [])
         if self.step is Step.REVIEW:
             return ShutterRefused(FINISH_REVIEW, [])
+        scanned = scanned_code(self.station.db, override_reason)
+        if scanned is not None:  # nothing is overridden: the press is over, and the photographer presses again
+            return ShutterRefused(scanned, [])
         analysis = measured.analysis
         problems = analysis.instructions
         failed = [check for check, _ in analysis.problems]
@@ -380,6 +391,7 @@ class CaptureWorkflow:
         shot = self.shot
         if needs_reason(shot.identity) and not identity_reason.strip():
             raise StationError(NOT_THE_SAME_PERSON)
+        self._refuse_a_code(identity_reason)
         if identity_reason.strip():
             log.info("identity check overridden for %s by %s: %s", shot.student.student_no, self.operator,
                      identity_reason.strip())

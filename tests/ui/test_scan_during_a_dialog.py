@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QInputDialog
 
-from tests.ui.conftest import on_next_dialog, shoot
+from station.adapters.demo import DEMO_REFERENCES
+from station.capture.workflow import REVIEW_AT_LEAST
+from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from tests.ui.test_identity_at_review import OVERRIDE, with_references
 from tests.ui.test_closing_and_export import photograph
 
 
@@ -41,3 +46,27 @@ def test_a_retake_reason_typed_while_another_student_was_scanned_is_not_theirs(q
     window.flow.ask_retake()  # F2 for 林晓雯
     assert window.session.workflow.student.name == "陈浩然" and window.session.workflow.retake_reason == ""
     assert "重拍没有开始" in window.message.text() and "F2" in window.message.text()
+
+
+def scanned_into(dialog: QInputDialog, code: str) -> None:
+    """A keyboard-wedge scanner reads `code` while `dialog` has the keyboard: a burst of keys, then its Enter."""
+    box = dialog.findChild(QComboBox)
+    QTest.keyClicks(box, code)
+    QTest.keyClick(box, Qt.Key_Return)
+
+
+def test_a_code_scanned_into_the_not_the_same_person_box_saves_nothing(qtbot, make_window, frames: Path, station,
+                                                                       tmp_path: Path) -> None:
+    """陈浩然's card, 林晓雯 at the camera: the box asks why another person's face should be saved, and the next
+    student's scan fills and answers it. Nothing is saved; the photo stays in review and what happened is said."""
+    with_references(station, tmp_path, {"2021010102": DEMO_REFERENCES / "2021010103.jpg"})
+    window = make_window(frames)
+    window.identify("DEMO0002")
+    answer_next_dialog(OVERRIDE)
+    shoot(qtbot, window)
+    assert window.session.needs_identity_reason
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    on_next_dialog(lambda dialog: scanned_into(dialog, "DEMO0003"))
+    window.flow.accept()
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    assert window.pages.currentWidget() is window.review and "扫码枪扫进了对话框" in window.message.text()

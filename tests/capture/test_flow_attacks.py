@@ -1,0 +1,63 @@
+"""Sequences of events against the capture flow that could file a photo under a student other than the one at the
+camera, or save a doubted face without its reason: a real session, a real file camera, the real encrypted store."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+
+from station.adapters.demo import DEMO_REFERENCES
+from station.camera.source import Frame
+from station.capture.workflow import Shot, ShutterRefused
+from station.errors import StationError
+from station.identity.references import import_reference_photos
+from tests.capture import test_swaps
+from tests.capture.test_swaps import KIOSK, OVERRIDE, shoot, wait_live
+
+session = test_swaps.session  # the fixture: a started session on the kiosk frames' file camera, live
+
+HER_FRAME = KIOSK / "01_good.jpg"  # 林晓雯 (DEMO0001, 2021010101)
+
+
+def saved(session, student_no: str) -> int:
+    return session.station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = ?", [student_no]).fetchone()[0]
+
+
+def pressed(session, code: str):
+    """The shutter on her frame for the student `code` names, measured: the refusal her smile gets."""
+    session.identify(code)
+    wait_live(session)
+    refused = session.take(session.measure(session.press(Frame(1, time.monotonic(), cv2.imread(str(HER_FRAME))))))
+    assert isinstance(refused, ShutterRefused) and refused.can_override
+    return refused
+
+
+def test_a_code_scanned_into_a_reason_box_is_no_reason(session, tmp_path: Path) -> None:
+    """The next student scans their code while a reason box is open: the scanner types it into the box and its Enter
+    answers it. A code or student number is never taken as the override, the retake or the identity reason."""
+    folder = tmp_path / "references"
+    folder.mkdir()
+    (folder / "2021010102.jpg").write_bytes((DEMO_REFERENCES / "2021010103.jpg").read_bytes())  # not her face
+    assert import_reference_photos(session.station, folder, session.store.key.key).imported == 1
+
+    refused = pressed(session, "DEMO0002")  # 陈浩然's card, 林晓雯 at the camera
+    again = session.take(refused.measured, override_reason="DEMO0003")  # 王思远's code, scanned into the box
+    assert isinstance(again, ShutterRefused) and "采集码或学号“DEMO0003”" in again.message.zh
+    assert not again.can_override and not session.pressing and session.workflow.shot is None
+    shot = session.take(refused.measured, override_reason=OVERRIDE)
+    assert isinstance(shot, Shot) and session.needs_identity_reason  # not the person of 陈浩然's enrolment photo
+    for scanned in ("DEMO0003", "2021010103"):  # a capture code, a student number
+        with pytest.raises(StationError):
+            session.accept(identity_reason=scanned)
+    assert saved(session, "2021010102") == 0 and session.workflow.shot is shot  # still in review
+    session.reshoot()
+
+    shoot(session, "DEMO0004", "01_good.jpg")
+    session.accept()
+    session.identify("DEMO0004")  # photographed: a retake needs its reason
+    with pytest.raises(StationError) as said:
+        session.start_retake("DEMO0001")
+    assert "DEMO0001" in said.value.text.zh and session.workflow.needs_retake_reason
