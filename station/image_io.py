@@ -192,7 +192,16 @@ def _header(raw: np.ndarray) -> tuple[int, int]:
     except Image.DecompressionBombError:
         return MAX_PIXELS + 1, 1
     except (UnidentifiedImageError, OSError, ValueError):
-        return 0, 1  # a format Pillow does not know: OpenCV decides
+        # a format Pillow does not know (OpenCV decides), or a file it finds damaged that OpenCV may read all the
+        # same: a PNG with a wrong checksum on a comment, whose size must still be counted
+        return _png_size(raw), 1
+
+
+def _png_size(raw: np.ndarray) -> int:
+    """Width x height from a PNG's IHDR chunk (always its first), 0 when this is no PNG."""
+    if raw[:8].tobytes() != b"\x89PNG\r\n\x1a\n" or raw[12:16].tobytes() != b"IHDR":
+        return 0
+    return int.from_bytes(raw[16:20].tobytes(), "big") * int.from_bytes(raw[20:24].tobytes(), "big")
 
 
 def _orientation(probe: Image.Image, raw: np.ndarray) -> int:

@@ -18,17 +18,20 @@ from station.image_io import MAX_PIXELS, decode_image, read_image
 from tests.chsi.images import KIOSK
 
 
-def png_of_zeros(path: Path, width: int, height: int) -> None:
-    """A valid grey PNG of the given size whose rows compress to almost nothing: a decompression bomb."""
+def png_of_zeros(path: Path, width: int, height: int, comment_crc: int = 0) -> None:
+    """A valid grey PNG of the given size whose rows compress to almost nothing: a decompression bomb; with a
+    comment (tEXt) whose checksum is off by `comment_crc` when that is not 0."""
     packer = zlib.compressobj(9)
     row = b"\x00" * (width + 1)
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
 
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    def chunk(kind: bytes, body: bytes, wrong: int = 0) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) ^ wrong)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    comment = chunk(b"tEXt", b"Comment\x00scanned", comment_crc) if comment_crc else b""
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + comment + chunk(b"IDAT", data)
+                     + chunk(b"IEND", b""))
 
 
 def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
@@ -39,6 +42,17 @@ def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None
     small = tmp_path / "small.png"
     png_of_zeros(small, 640, 480)
     assert read_image(small).shape == (480, 640, 3)  # the same kind of file, of a sane size, reads
+
+
+def test_a_decompression_bomb_pillow_finds_damaged_is_refused_too(tmp_path: Path) -> None:
+    """Pillow refuses a PNG whose comment has a wrong checksum, which libpng only warns about: the guard then
+    counted no pixels and OpenCV decoded the 144 megapixels (430 MB; a bigger one would end the run)."""
+    bomb = tmp_path / "bomb.png"
+    png_of_zeros(bomb, 12_000, 12_000, comment_crc=1)
+    assert read_image(bomb) is None
+    small = tmp_path / "small.png"
+    png_of_zeros(small, 640, 480, comment_crc=1)
+    assert read_image(small).shape == (480, 640, 3)  # damaged so, a photo of a sane size still reads, as before
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
