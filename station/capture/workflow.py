@@ -66,6 +66,7 @@ class ShutterRequest:
     student_no: str
     frame: Frame
     evidence: Evidence = Evidence()
+    turn: int = 0  # the student's turn at the camera it was pressed in (CaptureWorkflow.turn)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,9 @@ FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "
 STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
                        "Another student was scanned while the reason was being entered; nothing was taken: check the "
                        "student on the card and press the shutter again")
+IDENTIFIED_AGAIN = Text("拍照期间又识别了一次{name}（重新开始，重拍原因需重新填写），没有拍照：请核对后重新按快门",
+                        "{name} was identified again while the photo was being taken (a fresh start: a retake needs "
+                        "its reason again); nothing was taken: check and press the shutter again")
 RETAKE_STUDENT_CHANGED = Text("填写重拍原因期间扫描了另一名学生，重拍没有开始：请核对当前学生，需要重拍时再按 F2",
                               "Another student was scanned while the retake reason was being entered; no retake was "
                               "started: check the student on the card, and press F2 again if they need one")
@@ -195,6 +199,7 @@ class CaptureWorkflow:
         self.pressed: ShutterRequest | None = None  # being measured, off the UI thread
         self.last_saved: str | None = None  # the student just saved, until another is identified
         self.identified_at = ""  # when the current student was identified (UTC, ISO 8601)
+        self.turn = 0  # counts identifications: each one starts a student's turn afresh (no retake reason yet)
         self.identity = IdentityChecker()  # used on the shutter's worker thread only, like the engine and pipeline
         self._faces: tuple[tuple, FaceGallery] | None = None  # the station's face gallery, with the stamp it was read at
         self._remembered = 0  # faces of accepted photos added to the gallery in memory, ever
@@ -227,6 +232,7 @@ class CaptureWorkflow:
         if self.step is Step.REVIEW:
             raise StationError(FINISH_REVIEW)
         self.identification, self.retake_reason, self.step = found, "", Step.LIVE
+        self.turn += 1
         self.identified_at = self.store.clock().isoformat(timespec="milliseconds")  # for the day report's timing
         self.last_saved = None  # the confirmation of the last save has been read: a new student is here
         self.audit.record(Action.IDENTIFY, found.student.student_no, outcome=found.outcome.value,
@@ -287,7 +293,7 @@ class CaptureWorkflow:
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
             return ShutterRefused(NO_FRESH_FRAME, [])
-        self.pressed = ShutterRequest(self.student.student_no, frame, self._evidence())
+        self.pressed = ShutterRequest(self.student.student_no, frame, self._evidence(), self.turn)
         return self.pressed
 
     def previous_photo(self, student_no: str) -> bytes | None:
@@ -341,10 +347,13 @@ class CaptureWorkflow:
     def take(self, measured: Measured, override_reason: str = "") -> Shot | ShutterRefused:
         """Hold the measured frame for review, or say why not. A frame failing a check needs a reason; the
         override holds only for the student whose frame it is (a code scanned while the reason was typed, or
-        while the frame was measured, changed the student, and the frame shows the one before)."""
+        while the frame was measured, changed the student, and the frame shows the one before), and only for the
+        turn it was pressed in (the student identified again meanwhile starts afresh, without a retake's reason)."""
         self.release(measured.request)
         if self.student is None or self.student.student_no != measured.request.student_no:
             return ShutterRefused(STUDENT_CHANGED, [])
+        if measured.request.turn != self.turn:  # the same student identified again: a fresh turn, no retake reason
+            return ShutterRefused(IDENTIFIED_AGAIN.format(name=self.student.name), [])
         if self.step is Step.REVIEW:
             return ShutterRefused(FINISH_REVIEW, [])
         scanned = scanned_code(self.station.db, override_reason)

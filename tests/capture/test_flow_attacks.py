@@ -61,3 +61,26 @@ def test_a_code_scanned_into_a_reason_box_is_no_reason(session, tmp_path: Path) 
     with pytest.raises(StationError) as said:
         session.start_retake("DEMO0001")
     assert "DEMO0001" in said.value.text.zh and session.workflow.needs_retake_reason
+
+
+def test_a_student_identified_again_while_the_frame_is_measured_takes_nothing(session) -> None:
+    """Her code scanned twice (the scanner read it again, or she showed it again) while the retake's frame was measured:
+    identifying her again started her turn afresh, without the retake's reason, and the photo was then saved as a new
+    version with no reason recorded. Likewise her, another student, her again. The frame is refused; pressed again
+    once the reason is given, it is taken with it."""
+    shoot(session, "DEMO0001", "01_good.jpg")
+    session.accept()
+    session.identify("DEMO0001")
+    session.start_retake("学生要求重拍")
+    request = session.press(Frame(1, time.monotonic(), cv2.imread(str(HER_FRAME))))
+    session.identify("DEMO0001")  # scanned again while the worker measures
+    refused = session.take(session.measure(request), override_reason=OVERRIDE)
+    assert isinstance(refused, ShutterRefused) and "又识别了一次" in refused.message.zh and session.workflow.shot is None
+    assert session.workflow.needs_retake_reason
+
+    session.start_retake("学生要求重拍")
+    request = session.press(Frame(2, time.monotonic(), cv2.imread(str(HER_FRAME))))
+    session.identify("DEMO0002")
+    session.identify("DEMO0001")
+    assert isinstance(session.take(session.measure(request), override_reason=OVERRIDE), ShutterRefused)
+    assert saved(session, "2021010101") == 1
