@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,8 @@ BAD_FOLDER = Text("无法使用联机相机的文件夹 {path}：{reason}", "Can
 class TetheredFile:
     path: Path
     image: np.ndarray | None  # full-resolution BGR; None when the complete file is not a readable JPEG
+    # when the watcher first saw the file (time.monotonic): the shot was taken before, whoever is on the card now
+    first_seen: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class TetherWatcher(Watcher):
         self._on_file = on_file
         self._interval, self._give_up = interval_s, give_up_s
         self._done: dict[str, _Signature] = _candidates(self.folder)  # earlier shots: never filed again
-        self._pending: dict[str, tuple[_Signature, float]] = {}  # name: last signature, since when unchanged
+        # name: last signature, since when unchanged, since when seen at all
+        self._pending: dict[str, tuple[_Signature, float, float]] = {}
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
@@ -108,7 +111,7 @@ class TetherWatcher(Watcher):
                 continue
             seen = self._pending.get(name)
             if seen is None or seen[0] != signature:
-                self._pending[name] = (signature, now)  # new, or still being written
+                self._pending[name] = (signature, now, seen[2] if seen else now)  # new, or still being written
                 continue
             path = self.folder / name
             image = read_image(path) if whole_jpeg(path) else None
@@ -116,7 +119,7 @@ class TetherWatcher(Watcher):
                 continue  # the same size twice, yet not whole: a writer pausing between parts
             del self._pending[name]
             self._done[name] = signature
-            ready.append(TetheredFile(path, image))
+            ready.append(TetheredFile(path, image, seen[2]))
         return ready
 
 

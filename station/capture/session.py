@@ -93,6 +93,8 @@ NOT_MOVED = Text("相机传来的照片 {name} 没有归入任何学生：{reaso
                  "The tethered camera's photo {name} was not filed to anyone: {reason}. It stays in {folder} "
                  "(it could not be moved: {error})")
 ANSWER_FIRST = Text("请先回答“仍要拍摄？”，再拍下一张", "Answer “Take it anyway?” first, then take the next photo")
+SHOT_BEFORE = Text("照片在识别{name}之前就已开始传来，是之前拍的", "it began arriving before {name} was identified: it was "
+                   "taken before")
 NOT_A_JPEG = Text("文件不完整或已损坏", "the file is incomplete or damaged")
 
 
@@ -444,10 +446,15 @@ class CaptureSession:
         """A tethered camera's new photo is the shutter's frame for the student on the card: `listener.tethered`
         gets the request to measure off the UI thread and take, as for the shutter. The live picture stays the
         webcam's, whose state does not matter here. A photo that cannot be filed (nobody identified, a photo in
-        review, a retake without its reason, a damaged file) is never filed to a guess: it is moved to
+        review, a retake without its reason, a damaged file, a file that began arriving before the student on the
+        card was identified: the shot of the one before) is never filed to a guess: it is moved to
         tether-unfiled/ in the data home and `listener.set_aside` names it."""
         if file.image is None:
             return self._set_aside(file.path, NOT_A_JPEG)
+        student = self.workflow.student
+        # a file seen before the student on the card was identified is the shot of the one before (late, or a burst's)
+        if student is not None and file.first_seen < self.workflow.identified_since:
+            return self._set_aside(file.path, SHOT_BEFORE.format(name=student.name))
         self._tethered_frames += 1  # numbered below zero: never one of the webcam's frame numbers
         request = self._press(Frame(-self._tethered_frames, time.monotonic(), file.image), CameraState.LIVE)
         if isinstance(request, ShutterRefused):

@@ -200,6 +200,7 @@ class CaptureWorkflow:
         self.last_saved: str | None = None  # the student just saved, until another is identified
         self.identified_at = ""  # when the current student was identified (UTC, ISO 8601)
         self.turn = 0  # counts identifications: each one starts a student's turn afresh (no retake reason yet)
+        self.identified_since = 0.0  # when the current student was identified (time.monotonic)
         self.identity = IdentityChecker()  # used on the shutter's worker thread only, like the engine and pipeline
         self._faces: tuple[tuple, FaceGallery] | None = None  # the station's face gallery, with the stamp it was read at
         self._remembered = 0  # faces of accepted photos added to the gallery in memory, ever
@@ -233,6 +234,7 @@ class CaptureWorkflow:
             raise StationError(FINISH_REVIEW)
         self.identification, self.retake_reason, self.step = found, "", Step.LIVE
         self.turn += 1
+        self.identified_since = time.monotonic()
         self.identified_at = self.store.clock().isoformat(timespec="milliseconds")  # for the day report's timing
         self.last_saved = None  # the confirmation of the last save has been read: a new student is here
         self.audit.record(Action.IDENTIFY, found.student.student_no, outcome=found.outcome.value,

@@ -11,11 +11,14 @@ import pytest
 
 from station.adapters.demo import DEMO_REFERENCES
 from station.camera.source import Frame
-from station.capture.workflow import Shot, ShutterRefused
+from station.camera.tether import TetherWatcher
+from station.capture.session import UNFILED_DIR
+from station.capture.workflow import Shot, ShutterRefused, ShutterRequest
 from station.errors import StationError
 from station.identity.references import import_reference_photos
 from tests.capture import test_swaps
 from tests.capture.test_swaps import KIOSK, OVERRIDE, shoot, wait_live
+from tests.capture.test_tethered_session import dropped, session_with
 
 session = test_swaps.session  # the fixture: a started session on the kiosk frames' file camera, live
 
@@ -84,3 +87,33 @@ def test_a_student_identified_again_while_the_frame_is_measured_takes_nothing(se
     session.identify("DEMO0001")
     assert isinstance(session.take(session.measure(request), override_reason=OVERRIDE), ShutterRefused)
     assert saved(session, "2021010101") == 1
+
+
+def test_a_tethered_shot_landing_after_the_next_student_was_identified_is_set_aside(demo_station, engine, pipeline,
+                                                                                    tmp_path: Path) -> None:
+    """The studio camera's file began arriving while 林晓雯 was on the card (a slow transfer, the second of a burst) and
+    was whole only after 陈浩然 was scanned: it is her shot, never his. A file first seen after he was identified is
+    his shutter frame."""
+    heard: list = []
+    session = session_with(demo_station, engine, pipeline, heard)
+    folder = tmp_path / "tether"
+    folder.mkdir()
+    watcher = TetherWatcher(folder, heard.append)
+    try:
+        session.identify("DEMO0001")
+        dropped(folder, "IMG_0001.JPG")
+        assert watcher.poll(time.monotonic()) == []  # seen, not yet known to be whole
+        session.identify("DEMO0002")  # the next student, scanned
+        [late] = watcher.poll(time.monotonic())
+        said = session.tethered_frame(late)
+        assert not isinstance(said, ShutterRequest) and "之前就已开始传来" in said.zh
+        assert (demo_station.home / UNFILED_DIR / "IMG_0001.JPG").is_file() and session.workflow.pressed is None
+
+        dropped(folder, "IMG_0002.JPG")
+        watcher.poll(time.monotonic())
+        [his] = watcher.poll(time.monotonic())
+        request = session.tethered_frame(his)
+        assert isinstance(request, ShutterRequest) and request.student_no == "2021010102"
+        session.release(request)
+    finally:
+        session.source.stop()
