@@ -20,7 +20,7 @@ SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and pr
 
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
-    Enter/Space/pedal release the shutter, Enter accepts in review, Esc retakes, F2 and F3 press the
+    Enter/Space/pedal release the shutter (once however long held), Enter accepts in review, Esc retakes, F2 and F3 press the
     retake and absent buttons, Shift+F3 takes back the last absent mark, F4 switches to the student whose
     code the camera saw held up, F6 records the student's payment."""
 
@@ -54,6 +54,8 @@ class CodeInput(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         now_ms = time.monotonic() * 1000
+        if event.isAutoRepeat() and event.key() in (Qt.Key_Return, Qt.Key_Enter, *SHUTTER_KEYS):
+            return  # a key held down is one press: its repeats would accept, once it was on screen, the photo it took
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
             entry = self._wedge.enter(now_ms)
             text = self.text().strip()

@@ -1,0 +1,36 @@
+"""Enter held down is one press: its auto-repeats never accept the photo it took. The repeats went on arriving while
+the photo was measured and came up for review, and the first one after REVIEW_AT_LEAST saved it, unlooked at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from station.capture.workflow import REVIEW_AT_LEAST, Step
+from tests.ui.conftest import answer_next_dialog
+from tests.ui.test_identity_at_review import OVERRIDE
+
+
+def repeated_enter(window) -> None:
+    """What the keyboard sends, about 30 times a second, while Enter stays down."""
+    QApplication.sendEvent(window.code_input, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return,
+                                                        Qt.KeyboardModifier.NoModifier, "\r", True))
+
+
+def test_enter_held_down_takes_the_photo_and_never_accepts_it(qtbot, make_window, frames: Path, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    answer_next_dialog(OVERRIDE)  # her smile: the photographer gives the reason
+    qtbot.keyPress(window.code_input, Qt.Key.Key_Return)  # down, and held
+    qtbot.waitUntil(lambda: window.session.step is Step.REVIEW, timeout=30_000)
+    for _ in range(int((REVIEW_AT_LEAST + 0.4) / 0.03)):
+        repeated_enter(window)
+        qtbot.wait(30)
+    assert window.session.step is Step.REVIEW
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    qtbot.keyRelease(window.code_input, Qt.Key.Key_Return)
+    qtbot.keyClick(window.code_input, Qt.Key.Key_Return)  # pressed again, after a look: a decision
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
