@@ -255,11 +255,18 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
             return _confirmed(confirmed[upload.uid]) + history
         return STATUS[False] + history + _confirm_form(upload.uid)
 
+    by_server = set(server)
+
+    def said(d: Doubt, found: list[Doubt]) -> str:
+        """What was found; beside a station's findings of the same photo, the server's say it is theirs."""
+        mixed = d in by_server and any(other not in by_server for other in found)
+        return f'<span class="bad">{"服务器发现：" if mixed else ""}{escape(d.said)}</span>'
+
     def group(found: list[Doubt]) -> Group:
         u = found[0].upload
         return ([escape(u.student_no), f'<span class="whole">{escape(names.get(u.student_no, ""))}</span>',
                  escape(u.station_id), escape(_when(u)), status(u), _thumb(u.uid)],
-                [[f'<span class="bad">{escape(d.said)}</span>', _other(d, has_reference)] for d in found],
+                [[said(d, found), _other(d, has_reference)] for d in found],
                 [escape(together([d.reason for d in found if d.reason]) or "—")])
 
     header = ["学号", "姓名", "工作站", "拍摄时间", "状态", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
@@ -272,10 +279,13 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
     def checked(d: Doubt) -> bool:
         return d.upload.uid in confirmed and not _replaced_by_retake(d.upload, current)
 
-    said_by_stations = {(d.upload.uid, d.said) for d in stations}
-    body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人", [d for d in stations if not checked(d)])
-            + section("服务器比对：疑似与其他学生互换",  # what a station already said of the photo is not listed twice
-                      [d for d in server if not checked(d) and (d.upload.uid, d.said) not in said_by_stations])
+    # a photo is one entry with one form: one its station doubted comes there with what the server found of it too
+    by_stations = [d for d in stations if not checked(d)]
+    listed = {d.upload.uid for d in by_stations}
+    body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人",
+                                    by_stations + [d for d in server if not checked(d) and d.upload.uid in listed])
+            + section("服务器比对：疑似与其他学生互换",
+                      [d for d in server if not checked(d) and d.upload.uid not in listed])
             + section("已核对：确是本人", [d for d in stations + server if checked(d)])
             + '<p><a href="/">返回汇总</a></p>')
     return _page("身份核验", body)
