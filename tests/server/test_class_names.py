@@ -89,3 +89,11 @@ def test_a_class_page_s_title_says_班_once(tmp_path: Path) -> None:
                   for link in re.findall(r'href="(/classes/[^"]+)"', web.get("/").text)]
         assert sorted(titles) == sorted(["2021级/软件1班 采集情况", "软件#2 &amp; &lt;b&gt;实验&lt;/b&gt;班 采集情况",
                                          "计科2101? 班采集情况"])
+
+
+def test_an_empty_part_of_a_class_page_says_没有_not_a_table_of_headings(tmp_path: Path) -> None:
+    with registrar(tmp_path, ONE_A_CLASS[:1]) as web:
+        page = web.get(re.findall(r'href="(/classes/[^"]+)"', web.get("/").text)[0]).text
+        for part in ("已拍摄（0）", "重拍（0）", "人工放行（0）"):
+            assert "<p>没有。</p>" in page.split(part)[1].split("<h2>")[0], part
+        assert "<th>" not in page.split("未拍摄名单（1）")[0]

@@ -125,7 +125,8 @@ def _page(title: str, body: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    return _grouped_table(header, [([], [row], []) for row in rows])
+    """An empty one says so: a table of headings alone reads as something failed to load."""
+    return _grouped_table(header, [([], [row], []) for row in rows]) if rows else "<p>没有。</p>"
 
 
 Group = tuple[list[str], list[list[str]], list[str]]  # cells before, the group's own rows, cells after
