@@ -16,7 +16,7 @@ from tests.server.browser import render  # noqa: E402
 from tests.server.registrar_day import registrar_day  # noqa: E402
 
 OUT = ROOT / "assets" / "screenshots"
-PAGES = {"registrar_overview_zh.png": ("/", (1000, 560)), "registrar_class_zh.png": ("/classes/软件2101", (1000, 820)),
+PAGES = {"registrar_overview_zh.png": ("/", (1000, 600)), "registrar_class_zh.png": ("/classes/软件2101", (1000, 820)),
          "registrar_missing_zh.png": ("/missing", (1000, 470)), "registrar_identity_zh.png": ("/identity", (1000, 900))}
 
 
