@@ -6,6 +6,7 @@ import io
 import os
 import stat
 import warnings
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import cv2
@@ -95,16 +96,16 @@ def decode_image(data: bytes | np.ndarray) -> np.ndarray | None:
     raw = np.frombuffer(data, np.uint8) if isinstance(data, bytes) else data
     if raw.size == 0:
         return None
-    pixels, orientation = _header(raw)
-    if pixels > MAX_PIXELS:
+    header = _header(raw)
+    if header.pixels > MAX_PIXELS:
         return None
     turned_here = raw[:4].tobytes() in _TURNED_HERE
     image = cv2.imdecode(raw, cv2.IMREAD_COLOR | (cv2.IMREAD_IGNORE_ORIENTATION if turned_here else 0))
     if image is None:
         return _decoded_by_pillow(raw)
-    if raw[:4].tobytes() in _MAY_HAVE_ALPHA:
+    if header.transparent and raw[:4].tobytes() in _MAY_HAVE_ALPHA:
         image = _on_white(raw, image)
-    return _upright(image, orientation) if turned_here else image
+    return _upright(image, header.orientation) if turned_here else image
 
 
 def _upright(image: np.ndarray, orientation: int) -> np.ndarray:
@@ -180,21 +181,30 @@ def _decoded_by_pillow(raw: np.ndarray) -> np.ndarray | None:
     return cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR)
 
 
-def _header(raw: np.ndarray) -> tuple[int, int]:
-    """From the header alone (Pillow reads no pixels to open): how many pixels would be decoded (over MAX_PIXELS
-    for a decompression bomb) and, for the formats turned here, the EXIF orientation (1 when none)."""
+@dataclass(frozen=True)
+class _Header:
+    """What a file's header says (Pillow reads no pixels to open it)."""
+
+    pixels: int = 0  # width x height: over MAX_PIXELS for a decompression bomb; 0 when not known
+    orientation: int = 1  # the EXIF orientation, read for the formats turned here (1: as stored)
+    transparent: bool = True  # has an alpha channel or a transparent colour (True when not known)
+
+
+def _header(raw: np.ndarray) -> _Header:
+    """The header, so that nothing is decoded to be refused, and a photo without transparency once, not twice."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # DecompressionBombWarning, and Pillow's words on a damaged EXIF block
             with Image.open(io.BytesIO(raw.tobytes())) as probe:
                 turned_here = raw[:4].tobytes() in _TURNED_HERE
-                return probe.size[0] * probe.size[1], _orientation(probe, raw) if turned_here else 1
+                return _Header(probe.size[0] * probe.size[1], _orientation(probe, raw) if turned_here else 1,
+                               "A" in probe.mode.upper() or "transparency" in probe.info)
     except Image.DecompressionBombError:
-        return MAX_PIXELS + 1, 1
+        return _Header(MAX_PIXELS + 1)
     except (UnidentifiedImageError, OSError, ValueError):
         # a format Pillow does not know (OpenCV decides), or a file it finds damaged that OpenCV may read all the
         # same: a PNG with a wrong checksum on a comment, whose size must still be counted
-        return _png_size(raw), 1
+        return _Header(_png_size(raw))
 
 
 def _png_size(raw: np.ndarray) -> int:

@@ -139,3 +139,20 @@ def test_a_big_cut_out_is_put_on_white_without_gigabytes(tmp_path: Path) -> None
                                                       check=True, timeout=120).stdout.split())
     assert (white, photo) == (255, 200)
     assert megabytes < 450, megabytes  # the image's own 72 MB, its decoded RGBA and a few 8-bit planes
+
+
+def test_a_png_webp_or_tiff_without_transparency_is_decoded_once(tmp_path: Path, monkeypatch) -> None:
+    """Each was decoded a second time, whole, to look for an alpha channel Pillow's header already said it lacks
+    (an 80-megapixel PNG: 2.3 s more); one with transparency is still looked at twice and put on white."""
+    decoded = []
+    imdecode = cv2.imdecode
+    monkeypatch.setattr(cv2, "imdecode", lambda raw, flags: decoded.append(flags) or imdecode(raw, flags))
+    photo = Image.open(KIOSK / "01_good.jpg").convert("RGB").resize((320, 180))
+    for suffix in (".png", ".webp", ".tif"):
+        photo.save(tmp_path / f"plain{suffix}")
+        assert read_image(tmp_path / f"plain{suffix}").shape == (180, 320, 3)
+    assert len(decoded) == 3
+    cut_out = photo.convert("RGBA")
+    cut_out.putalpha(Image.new("L", photo.size, 0))
+    cut_out.save(tmp_path / "cut_out.png")
+    assert read_image(tmp_path / "cut_out.png").min() == 255 and len(decoded) == 5
