@@ -3,12 +3,14 @@ page; a name Excel would run as a formula stays text in the exports."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from openpyxl import load_workbook
 
 from station.adapters.server.home import ServerContext, init_server
 from tests.upload.kit import LiveServer
@@ -97,3 +99,16 @@ def test_an_empty_part_of_a_class_page_says_没有_not_a_table_of_headings(tmp_p
         for part in ("已拍摄（0）", "重拍（0）", "人工放行（0）"):
             assert "<p>没有。</p>" in page.split(part)[1].split("<h2>")[0], part
         assert "<th>" not in page.split("未拍摄名单（1）")[0]
+
+
+def test_the_missing_list_s_downloads_say_which_one_excel_opens_whole(tmp_path: Path) -> None:
+    """Excel reads a CSV's 18-digit ID numbers as numbers: 110101200302111026 became 1.10101E+17, kept as
+    110101200302111000, in the list the registrar calls students back with. The XLSX keeps them as text."""
+    student = {"student_no": "20210001", "name": "林晓雯", "class_name": "软件2101", "id_number": "110101200302111026"}
+    with registrar(tmp_path, [student]) as web:
+        for path in ("/", "/missing", "/classes/软件2101"):
+            page = web.get(path).text
+            assert page.index("/missing.xlsx") < page.index("/missing.csv"), path
+            assert "XLSX</a>（Excel、WPS 用这个）" in page and "身份证号会变成 1.10101E+17 这样的数字" in page, path
+        sheet = load_workbook(io.BytesIO(web.get("/missing.xlsx").content)).active
+        assert sheet["D2"].value == "110101200302111026" and sheet["D2"].data_type == "s"

@@ -309,6 +309,13 @@ NO_STATIONS = ("<p>还没有添加工作站：为每台工作站在服务器上�
                "--url https://本机地址:端口</code>，再在那台工作站上运行它打印的命令。</p>")
 
 
+def _downloads(query: str) -> str:
+    """The missing list's downloads, XLSX first and said to be Excel's: Excel opens a CSV's 18-digit ID numbers as
+    numbers (1.10101E+17, the last three digits turned to 0), which is the list the registrar calls students with."""
+    return (f'<a href="/missing.xlsx{query}">XLSX</a>（Excel、WPS 用这个）· <a href="/missing.csv{query}">CSV</a>'
+            "（供其他程序读取：Excel 打开它时，身份证号会变成 1.10101E+17 这样的数字，末三位变成 0）")
+
+
 def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
     """`doubts`: how many registered photos the identity page lists that the registrar has not confirmed yet, said on
     the overview so the registrar knows to look. What asks for action comes first, above a cohort's many class rows.
@@ -331,7 +338,7 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
         body += '<p><a href="/identity">身份核验</a>：没有待核对的照片（身份不确定、不是本人、疑似互换）</p>'
     if state.off_roster:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
-    body += ('<p><a href="/missing">未拍摄名单</a>（导出：<a href="/missing.csv">CSV</a> · <a href="/missing.xlsx">XLSX</a>）</p>'
+    body += (f'<p><a href="/missing">未拍摄名单</a>。导出：{_downloads("")}</p>'
              + "<h2>工作站上传队列</h2>"
              + (_table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows)
                 if station_rows else NO_STATIONS)
@@ -355,7 +362,7 @@ def sign_in_page() -> str:
 def missing_page(state: SchoolState) -> str:
     """Everyone not yet photographed, class by class: the list the registrar calls students back with."""
     rows = [[escape(c), escape(no), escape(name)] for c, no, name, _ in missing_rows(state, None)]
-    body = (f"<p>共 {len(rows)} 人未拍摄。导出：<a href=\"/missing.csv\">CSV</a> · <a href=\"/missing.xlsx\">XLSX</a></p>"
+    body = (f"<p>共 {len(rows)} 人未拍摄。导出：{_downloads('')}</p>"
             + _table(["班级", "学号", "姓名"], rows) + '<p><a href="/">返回汇总</a></p>')
     return _page("未拍摄名单", body)
 
@@ -380,8 +387,7 @@ def class_page(state: ClassState, held_back: Collection[str]) -> str:
     body = (f"<h2>已拍摄（{len(captured)}）</h2>"
             + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数", "学信网照片"], captured)
             + f"<h2>未拍摄名单（{len(missing)}）</h2>" + _table(["学号", "姓名"], missing)
-            + f'<p>导出：<a href="/missing.csv?class_name={link}">CSV</a> · '
-              f'<a href="/missing.xlsx?class_name={link}">XLSX</a></p>'
+            + f"<p>导出：{_downloads(f'?class_name={link}')}</p>"
             + f"<h2>重拍（{len(retakes)}）</h2>" + _table(["学号", "姓名", "历次拍摄（时间 工作站 操作员 原因）"], retakes)
             + f"<h2>人工放行（{len(overrides)}）</h2><p>检查未通过、摄影师确认后保存的照片：请抽查。</p>"
             + _table(["学号", "姓名", "时间 工作站 操作员 放行原因"], overrides)
