@@ -313,10 +313,10 @@ class MainWindow(QMainWindow):
         if button.isEnabled() and not button.isHidden():
             button.click()
 
-    def identify(self, payload: str) -> None:
-        """A code typed, picked or scanned with a handheld scanner."""
+    def identify(self, payload: str, by_number: bool = False) -> None:
+        """A code typed or scanned with a handheld scanner, or a student number picked (`by_number`)."""
         try:
-            found = self.session.identify(payload)
+            found = self.session.identify(payload, by_number)
         except StationError as exc:
             say(self.message, t(exc.text), "bad")
             return
@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
     def pick_student(self) -> None:
         picker = StudentPicker(self.session.desk.roster_rows(), self)
         if picker.exec() and picker.chosen:
-            self.identify(picker.chosen)
+            self.identify(picker.chosen, by_number=True)
 
     def _set_aside(self, text: Text) -> None:
         """A tethered camera's photo that was filed to nobody: where it went, and why."""

@@ -324,10 +324,12 @@ class CaptureSession:
         """The student on the card: whom the shutter photographs (in review, whose photo it is)."""
         return self.workflow.student
 
-    def identify(self, payload: str) -> Identification:
-        """A code typed, picked or scanned with a handheld scanner: a deliberate act, so it switches at once."""
+    def identify(self, payload: str, by_number: bool = False) -> Identification:
+        """A code typed, picked or scanned with a handheld scanner: a deliberate act, so it switches at once. A student
+        picked from the roster is `by_number`: their number is matched as a student number alone (it may be another
+        student's ID number)."""
         self._offer = None
-        return self.workflow.identify(payload)
+        return self.workflow.identify(payload, by_number)
 
     def camera_code(self, code: SeenCode) -> None:
         """A code the camera saw. It identifies a student only while nobody is at the camera; while someone
@@ -403,7 +405,7 @@ class CaptureSession:
         offer, self._offer = self._offer, None
         if offer is None:
             raise StationError(NO_OFFER)
-        found = self.workflow.identify(offer.student.student_no)
+        found = self.workflow.identify(offer.student.student_no, by_number=True)
         return replace(found, warnings=[*found.warnings, *(w for w in offer.warnings if w not in found.warnings)])
 
     @property

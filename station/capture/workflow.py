@@ -40,7 +40,7 @@ from station.fees.amounts import yuan
 from station.fees.ledger import payment_required
 from station.fees.settings import load_settings
 from station.i18n import Text
-from station.identify.identify import Identification, Outcome, identify
+from station.identify.identify import Identification, Outcome, identify, identify_number
 from station.identity.capture_faces import gallery_stamp, remember_face, station_gallery
 from station.identity.swaps import CAPTURE, FaceGallery, StoredFace
 from station.roster.store import Student
@@ -215,19 +215,20 @@ class CaptureWorkflow:
         found = self.identification
         return bool(found and found.outcome is Outcome.ALREADY_CAPTURED and not self.retake_reason)
 
-    def identify(self, payload: str) -> Identification:
-        """A code typed or scanned on purpose: it becomes the current student at once; unknown codes leave the
-        current student in place. Refused during review."""
-        found = self.lookup(payload)
+    def identify(self, payload: str, by_number: bool = False) -> Identification:
+        """A code typed or scanned on purpose (`by_number`: a student number picked, matched in that column alone): it
+        becomes the current student at once; unknown codes leave the current student in place. Refused during
+        review."""
+        found = self.lookup(payload, by_number)
         if found.ok:
             self.select(found)
         return found
 
-    def lookup(self, payload: str) -> Identification:
+    def lookup(self, payload: str, by_number: bool = False) -> Identification:
         """Whom a code names, changing nothing (a code the camera saw may not switch the student by itself)."""
         if self.step is Step.REVIEW:
             raise StationError(FINISH_REVIEW)
-        return identify(self.station.db, payload)
+        return identify_number(self.station.db, payload) if by_number else identify(self.station.db, payload)
 
     def select(self, found: Identification) -> None:
         if self.step is Step.REVIEW:

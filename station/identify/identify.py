@@ -12,9 +12,15 @@ from station.storage import captures
 from station.storage.captures import CaptureStatus
 from station.i18n import Text
 from station.localtime import local_time
-from station.identify.decoders import Decoder, clean_payload, default_decoders, shown_code
+from station.identify.decoders import ColumnDecoder, Decoder, clean_payload, default_decoders, shown_code
 from station.roster import idnumber, schedule
 from station.roster.store import Student
+
+
+BY_STUDENT_NO = ColumnDecoder("student_no", "student_no")
+SEVERAL = Text("“{code}”对应多名学生：{names}。请按学号从名单中选择（名单 → 选择学生…）",
+               "'{code}' matches several students: {names}. Pick the student by number from the roster (Roster → Pick a "
+               "student…)")
 
 
 class Outcome(enum.Enum):
@@ -55,15 +61,30 @@ def identify(
     if payload is None:
         return Identification(Outcome.UNKNOWN, Text("无法识别的采集码（内容为空或含有非法字符）",
                                                     "Unreadable code (empty or malformed)"))
-    for decoder in decoders if decoders is not None else default_decoders():
-        found = decoder.match(db, payload)
-        if len(found) > 1:
-            return Identification(Outcome.AMBIGUOUS, Text(
-                f"“{shown_code(payload)}”对应多名学生，请改用学号", f"'{shown_code(payload)}' matches several students; use the student number"))
-        if found:
-            return _found(db, found[0], decoder.name, now or dt.datetime.now())
+    chosen = decoders if decoders is not None else default_decoders()
+    # the exact matches first, those ignoring case only when there is none; and of each, every decoder is asked: the
+    # value one column names a student by (her ID number) may be another column's for someone else (his student
+    # number), and the first decoder's student would be a guess
+    for tier in ([d for d in chosen if not getattr(d, "ignore_case", False)],
+                 [d for d in chosen if getattr(d, "ignore_case", False)]):
+        matches = [(decoder, decoder.match(db, payload)) for decoder in tier]
+        named = {student.student_no: student for _, found in matches for student in found}
+        if len(named) > 1:
+            shown = [(s.name, shown_code(s.student_no)) for s in named.values()]
+            names = Text("、".join(f"{name}（{no}）" for name, no in shown),
+                         ", ".join(f"{name} ({no})" for name, no in shown))
+            return Identification(Outcome.AMBIGUOUS, SEVERAL.format(code=shown_code(payload), names=names))
+        for decoder, found in matches:
+            if found:
+                return _found(db, found[0], decoder.name, now or dt.datetime.now())
     return Identification(Outcome.UNKNOWN, Text(
         f"名单中没有“{shown_code(payload)}”：请核对采集码，或输入学号", f"'{shown_code(payload)}' is not in the roster: check the capture code or type the student number"))
+
+
+def identify_number(db: sqlite_utils.Database, student_no: str) -> Identification:
+    """The student with this number, whatever another column of the roster holds (picked from the roster by number,
+    or switched to with F4): never another student whose code or ID number it also is."""
+    return identify(db, student_no, decoders=[BY_STUDENT_NO])
 
 
 def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt.datetime) -> Identification:

@@ -15,8 +15,12 @@ from station.camera.tether import TetherWatcher
 from station.capture.session import UNFILED_DIR
 from station.capture.workflow import Shot, ShutterRefused, ShutterRequest
 from station.errors import StationError
+from station.identify.frames import SeenCode
+from station.identify.identify import Outcome
 from station.identity.references import import_reference_photos
+from station.roster.importer import import_roster
 from tests.capture import test_swaps
+from tests.capture.test_session import HELD_UP_BOX
 from tests.capture.test_swaps import KIOSK, OVERRIDE, shoot, wait_live
 from tests.capture.test_tethered_session import dropped, session_with
 
@@ -117,3 +121,23 @@ def test_a_tethered_shot_landing_after_the_next_student_was_identified_is_set_as
         session.release(request)
     finally:
         session.source.stop()
+
+
+def test_an_id_number_that_is_another_students_number_names_nobody_by_itself(session, tmp_path: Path) -> None:
+    """A roster where 刘洋's student number is 林晓雯's ID number (a school numbering some students by ID number; the
+    importer takes it). Her ID number typed or scanned was looked up as a student number first: 刘洋 came up, and her
+    photo was filed as his. Such a code names several students and identifies nobody; picked from the roster by
+    number, or switched to with F4, 刘洋 is exactly him."""
+    roster = tmp_path / "more.csv"
+    roster.write_text("学号,姓名,性别,班级,采集码\n110101200302111026,刘洋,男,演示2101,DEMO0099\n", encoding="utf-8")
+    assert import_roster(session.station.db, roster).imported == 1
+    typed = session.identify("110101200302111026")  # 林晓雯's ID number
+    assert typed.outcome is Outcome.AMBIGUOUS and session.student is None
+    assert "林晓雯" in typed.message.zh and "刘洋" in typed.message.zh and "110101200302111026" not in typed.message.zh
+    picked = session.identify("110101200302111026", by_number=True)  # 名单 → 选择学生…: his row
+    assert picked.student.name == "刘洋" and session.student.name == "刘洋"
+
+    session.identify("DEMO0001")
+    session.camera_code(SeenCode("DEMO0099", 0.13, HELD_UP_BOX))  # his code held up beside her
+    assert session.offer.student.name == "刘洋"
+    assert session.accept_offer().student.name == "刘洋" and session.student.name == "刘洋"
