@@ -32,6 +32,12 @@ HEIF = Text("无法读取 HEIC 格式（苹果手机默认格式）：请导出�
 # What read_image decodes, for the commands that look through folders (OpenCV's formats, and GIF through Pillow);
 # .jfif is how Windows names a JPEG saved from a browser (an enrolment photo downloaded from the school's system).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".jfif", ".png", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+# What it does not (no HEVC decoder is shipped: its codecs are GPL or patent-encumbered), named so a folder of
+# iPhone photos is not "no images" and each says why.
+HEIF_SUFFIXES = (".heic", ".heif")
+# What a folder of photos is searched for: what is read, and HEIC listed so each says why it is not.
+LISTED_SUFFIXES = IMAGE_SUFFIXES + HEIF_SUFFIXES
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 # The first bytes of PNG, WebP (RIFF) and TIFF (both byte orders): the formats that carry transparency.
 _MAY_HAVE_ALPHA = (b"\x89PNG", b"RIFF", b"II*\x00", b"MM\x00*")
 # PNG and WebP: the station turns them by their EXIF orientation itself, after their transparency is put on white.
@@ -41,12 +47,6 @@ _TURNED_HERE = (b"\x89PNG", b"RIFF")
 _ORIENTATION = 0x0112  # the EXIF tag
 # EXIF orientation 2-8 as (mirrored left to right first, then quarter turns anticlockwise) to stand upright
 _UPRIGHT = {2: (True, 0), 3: (False, 2), 4: (True, 2), 5: (True, 1), 6: (False, 3), 7: (True, 3), 8: (False, 1)}
-# What it does not (no HEVC decoder is shipped: its codecs are GPL or patent-encumbered), named so a folder of
-# iPhone photos is not "no images" and each says why.
-HEIF_SUFFIXES = (".heic", ".heif")
-# What a folder of photos is searched for: what is read, and HEIC listed so each says why it is not.
-LISTED_SUFFIXES = IMAGE_SUFFIXES + HEIF_SUFFIXES
-_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 
 def mac_metadata(path: PurePath) -> bool:
