@@ -17,9 +17,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from station.image_io import mac_metadata, read_image
+from station.image_io import IMAGE_SUFFIXES, mac_metadata, read_image
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v"}
 MAX_CACHED_IMAGES = 64  # a demo folder is decoded once; a bigger folder is decoded as it plays
 

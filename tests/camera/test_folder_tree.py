@@ -5,6 +5,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from station.camera.backends import FileBackend
 from station.adapters.demo import DEMO_FRAMES
@@ -47,3 +48,14 @@ def test_the_demo_camera_shows_the_phones_with_capture_codes() -> None:
     codes = [code for _ in range(len(list(DEMO_FRAMES.rglob("*.jpg")))) for code in decode_frame(camera.read())]
     camera.close()
     assert codes == ["DEMO0001", "DEMO0002", "DEMO0002", "DEMO0003"]
+
+
+def test_a_folder_plays_every_kind_of_image_the_station_reads(tmp_path: Path) -> None:
+    """The file camera takes the suffixes `check` and `roster photos` take: a frame saved from a browser on Windows
+    (.jfif) or as a GIF was passed over, and a folder of them was 'no images'."""
+    Image.fromarray(np.full((8, 8, 3), 10, np.uint8)).save(tmp_path / "1.jfif", format="JPEG", quality=100)
+    Image.fromarray(np.full((8, 8, 3), 20, np.uint8)).save(tmp_path / "2.gif", format="GIF")
+    camera = FileBackend(tmp_path, fps=1000)
+    camera.open()
+    assert [int(camera.read()[0, 0, 0]) for _ in range(2)] == [10, 20]
+    camera.close()
