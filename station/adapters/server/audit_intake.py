@@ -50,11 +50,19 @@ def _continue(store: MetaStore, station_id: str, entries: list[Entry]) -> int:
     seq, sha = head(store, station_id)
     for entry in entries:
         if entry.seq != seq + 1 or entry.prev_sha256 != sha:
+            if not _held_already(store, station_id, entry):  # the registrar is told on the overview
+                store.refuse_audit(station_id)
             raise Refused(409, CHAIN_DIFFERS.format(seq=seq))
         seq, sha = entry.seq, entry.sha256
     if entries:
         store.add_audit(station_id, [(e.seq, e.canonical().decode("utf-8"), e.sha256) for e in entries])
     return seq
+
+
+def _held_already(store: MetaStore, station_id: str, entry: Entry) -> bool:
+    """An entry the server holds as it is, sent again (an answer lost on the way, two sends at once): refused as
+    no continuation, but no sign of another log."""
+    return store.audit_sha256(station_id, entry.seq) == entry.sha256
 
 
 def _entry(item: object) -> Entry:

@@ -51,6 +51,7 @@ class SchoolState:
     classes: dict[str, ClassState]
     stations: list[StationHealth]
     off_roster: list[Upload]  # uploads for student numbers the server's roster does not know
+    audit_refused: dict[str, str]  # station id -> when its audit log last failed to continue the server's copy
 
 
 def school_state(store: MetaStore) -> SchoolState:
@@ -71,7 +72,7 @@ def school_state(store: MetaStore) -> SchoolState:
     stations = [StationHealth(sid, name, seen, json.loads(health) if health else {})
                 for sid, name, seen, health in store.stations()]
     off_roster = [u for no, ups in by_student.items() if no not in known for u in ups]
-    return SchoolState(classes, stations, off_roster)
+    return SchoolState(classes, stations, off_roster, store.audit_refusals())
 
 
 def missing_rows(state: SchoolState, class_name: str | None) -> list[list[str]]:
@@ -336,6 +337,10 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
                  '（身份不确定、不是本人或疑似与其他学生互换）</p>')
     else:
         body += '<p><a href="/identity">身份核验</a>：没有待核对的照片（身份不确定、不是本人、疑似互换）</p>'
+    for station_id, when in sorted(state.audit_refused.items()):
+        body += (f'<p class="bad">工作站 {escape(station_id)} 的审计日志接不上服务器保存的副本（最近一次 {_at(when)}）：'
+                 "这个编号可能用在了两台电脑上（每台电脑要有自己的编号：用 add-station 添加一个新编号，在第二台电脑上"
+                 "运行它打印的命令），或那台电脑上的日志被改写过。</p>")
     if state.off_roster:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
     body += (f'<p><a href="/missing">未拍摄名单</a>。导出：{_downloads("")}</p>'

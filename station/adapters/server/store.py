@@ -102,6 +102,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             withdrawn_at TEXT NOT NULL,
             PRIMARY KEY (uid, confirmed_at)
         )""",),
+    # 7: when a station's audit log last failed to continue the server's copy (a log rewritten on the laptop, or one
+    # station id on two laptops): said on the overview, where the registrar looks ('' when never)
+    ("ALTER TABLE stations ADD COLUMN audit_refused_at TEXT NOT NULL DEFAULT ''",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -342,6 +345,18 @@ class MetaStore:
             for seq, entry, sha256 in entries:
                 self.run(cur, "INSERT INTO audit_entries(station_id, seq, entry, sha256, received_at) "
                               "VALUES (?, ?, ?, ?, ?)", [station_id, seq, entry, sha256, utc_now()])
+
+    def audit_sha256(self, station_id: str, seq: int) -> str | None:
+        found = self.rows("SELECT sha256 FROM audit_entries WHERE station_id = ? AND seq = ?", [station_id, seq])
+        return found[0][0] if found else None
+
+    def refuse_audit(self, station_id: str) -> None:
+        with self.transaction() as cur:
+            self.run(cur, "UPDATE stations SET audit_refused_at = ? WHERE station_id = ?", [utc_now(), station_id])
+
+    def audit_refusals(self) -> dict[str, str]:
+        """station id -> when its audit log last failed to continue the server's copy."""
+        return dict(self.rows("SELECT station_id, audit_refused_at FROM stations WHERE audit_refused_at <> ''"))
 
     def audit_entries(self, station_id: str) -> list[str]:
         return [row[0] for row in self.rows("SELECT entry FROM audit_entries WHERE station_id = ? ORDER BY seq",
