@@ -17,6 +17,7 @@ from pathlib import Path
 from station.audit.trail import entries as audit_entries
 from station.storage.captures import stored_capture
 from station.context import Station
+from station.documents.output_file import name_part
 from station.errors import StationError
 from station.i18n import Text
 from station.storage.atomic import ensure_free_space, write_atomic
@@ -84,7 +85,7 @@ def _write_package(station: Station, key: StationKey, target: Path, include_sent
         raise StationError(NOTHING_TO_EXPORT, exit_code=1)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     package_id = f"photo-station-{link.station_id}-{stamp}"
-    folder = target / package_id
+    folder = target / name_part(package_id)  # the id may hold what Windows or a FAT stick refuses (图书馆:1/2)
     report = PackageReport(folder=folder)
     entries = []
     for uid in uids:

@@ -92,3 +92,24 @@ def test_a_stick_that_cannot_be_written_is_named_and_nothing_half_written_counts
     assert outbox.unsent_uids(station.db)  # still queued for the network
     report = write_package(station, key, tmp_path / "stick")
     assert report.exported == 1 and "已把 1 张照片导出到" in report.summary().zh
+
+
+def test_a_station_id_windows_cannot_name_a_folder_with_still_exports_one_package_on_the_stick(home, tmp_path):
+    """add-station takes any visible characters as the id (图书馆:1/2): the package's folder is named from it,
+    and a ':' is refused on Windows and on a FAT stick, a '/' made a folder inside a folder that `import STICK`
+    never looked into."""
+    from tests.upload.kit import add_students, linked_station, new_server, station_key
+
+    server = new_server(tmp_path)
+    station_id = "图书馆:1/2"
+    station = linked_station(home, server, "https://127.0.0.1:1", server.add_station(station_id, "借阅台"), station_id)
+    add_students(station, "计科2001", ["20200001"])
+    key = station_key(home)
+    CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
+    stick = tmp_path / "usb"
+    report = write_package(station, key, stick)
+    assert [p.parent for p in stick.glob(f"*/{MANIFEST}")] == [report.folder]  # one folder, where import looks
+    assert not set('<>:"/\\|?*') & set(report.folder.name)
+    imported = import_package(server, report.folder)
+    assert (imported.station_id, imported.stored) == (station_id, 1)
+    station.close()
