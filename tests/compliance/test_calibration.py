@@ -11,7 +11,7 @@ from station.compliance import ComplianceEngine
 from station.compliance.calibration import BackdropColour, measure_backdrop
 from training.kiosk_scenes import backdrop
 from station.errors import StationError
-from tests.cli import run_cli
+from tests.cli import json_lines, run_cli
 
 
 def _violet_blue() -> np.ndarray:
@@ -76,3 +76,17 @@ def test_a_red_backdrop_or_a_frame_of_every_colour_does_not_calibrate_as_blue() 
         assert "不是蓝色" in err.value.text.zh
     blue = measure_backdrop(_hues(100 + rng.integers(-2, 3, (360, 640))))
     assert 90 <= blue.hue_min < blue.hue_max <= 110
+
+
+def test_with_json_stdout_holds_only_the_images_records_as_utf8_under_a_gbk_code_page(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check --calibrate-backdrop IMAGE --json PATH > out.jsonl` on a Chinese Windows: the calibration's sentence
+    went to stdout in the console's GBK before the JSON lines in UTF-8, a file that no JSON reader takes."""
+    from station.adapters.demo import DEMO_DIR
+
+    image = str(DEMO_DIR / "kiosk" / "01_good.jpg")
+    monkeypatch.setenv("PYTHONIOENCODING", "gbk")  # what Python takes for a redirected stdout there
+    result = run_cli("check", "--calibrate-backdrop", image, "--json", image, home=home)
+    assert result.returncode == 0, result.stderr
+    assert [record["path"] for record in json_lines(result)] == [image]
+    assert "已保存背景标定" in result.stderr.decode("gbk")  # still said, to the person

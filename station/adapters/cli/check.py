@@ -18,6 +18,7 @@ import argparse
 import glob
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -94,7 +95,7 @@ def run_check(args: argparse.Namespace) -> int:
     home = Station.from_args(args).home
     backdrop = backdrop_file(home)
     if args.calibrate_backdrop is not None:
-        calibrate(args.calibrate_backdrop, backdrop, args.lang)
+        calibrate(args.calibrate_backdrop, backdrop, args.lang, json=args.json)
     if not args.paths:
         if args.calibrate_backdrop is not None:
             return 0
@@ -133,13 +134,16 @@ def check_all(paths: list[Path], policy: Policy, workers: int,
             engine.close()
 
 
-def calibrate(image_path: Path, out: Path, lang: str | None) -> None:
+def calibrate(image_path: Path, out: Path, lang: str | None, json: bool = False) -> None:
+    """Measure and save the backdrop; said on stderr with --json, whose stdout holds only the images' records (in
+    UTF-8, where this sentence would be in the console's code page: GBK on a Chinese Windows)."""
     image = read_image(image_path)
     if image is None:
         raise StationError(why_unreadable(image_path))
     colour = measure_backdrop(image)
     colour.save(out)
-    print(MSG_CALIBRATED.format(path=out, **colour.__dict__).get(lang), flush=True)
+    print(MSG_CALIBRATED.format(path=out, **colour.__dict__).get(lang), file=sys.stderr if json else sys.stdout,
+          flush=True)
 
 
 def image_paths(given: list[Path]) -> Iterator[Path]:
