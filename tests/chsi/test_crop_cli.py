@@ -79,3 +79,19 @@ def test_crop_never_writes_over_its_own_inputs_or_outputs(tmp_path: Path, home: 
     assert Path(first["out"]) == camera_a / "IMG_0001-2.jpg" and Path(second["out"]) == camera_a / "IMG_0001-3.jpg"
     assert (camera_a / "IMG_0001.jpg").read_bytes() == original  # the full-resolution original is untouched
     assert Image.open(first["out"]).size == Image.open(second["out"]).size == (480, 640)
+
+
+def test_crop_never_writes_over_an_input_or_output_that_differs_only_in_case(tmp_path: Path, home: Path) -> None:
+    """Windows (and a Mac) take IMG_0001.jpg and IMG_0001.JPG for one file: a camera's IMG_0001.JPG cropped into its
+    own folder was replaced by its 480x640 crop there, and a second camera's img_0001.jpg wrote over the first's."""
+    camera_a, camera_b = tmp_path / "a", tmp_path / "b"
+    camera_a.mkdir()
+    camera_b.mkdir()
+    shutil.copy(KIOSK / "01_good.jpg", camera_a / "IMG_0001.JPG")  # as a camera names it
+    shutil.copy(KIOSK / "02_good_shifted.jpg", camera_b / "img_0001.jpg")
+
+    result = run_cli("crop", str(camera_a / "IMG_0001.JPG"), str(camera_b / "img_0001.jpg"),
+                     "--out", str(camera_a), "--json", home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    outs = [record["out"] for record in json_lines(result)]
+    assert len({name.casefold() for name in [str(camera_a / "IMG_0001.JPG"), *outs]}) == 3, outs

@@ -5,7 +5,8 @@ Writes DIR/<stem>.jpg for every image that meets
 the spec; a refused image gets a reason and no file, and the run goes on. Exit 0 when every image was
 written, 1 when any was refused or could not be read or written (a script can tell).
 An output never replaces one of the run's own inputs or an earlier output of the run (two
-cameras' IMG_0001.jpg, or --out the input's own folder): it becomes <stem>-2.jpg, -3, ...
+cameras' IMG_0001.jpg, or --out the input's own folder): it becomes <stem>-2.jpg, -3, ... Names are compared
+ignoring case, as Windows and a Mac do: a camera's IMG_0001.JPG and the crop's IMG_0001.jpg are one file there.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_crop(args: argparse.Namespace) -> int:
     if exists(args.out) and not is_dir(args.out):  # said once, not as "File exists" for every image
         raise StationError(NOT_A_FOLDER.format(path=args.out))
-    taken = {real_path(name) for name in args.images}
+    taken = {_taken_key(name) for name in args.images}
     refused = 0
     with ChsiPipeline(selected_spec(Station.from_args(args).home)) as pipeline:  # the station's output profile
         for name in args.images:
@@ -56,8 +57,8 @@ def run_crop(args: argparse.Namespace) -> int:
     return 1 if refused else 0
 
 
-def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]) -> dict[str, object]:
-    """Crop one image into out_dir; `taken` holds the paths this run must not write over, and grows."""
+def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[str]) -> dict[str, object]:
+    """Crop one image into out_dir; `taken` holds the paths this run must not write over (_taken_key), and grows."""
     image = read_image(path)
     if image is None:
         text = why_unreadable(path)
@@ -66,7 +67,7 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]
     if not result.ok:
         return _refused(path, result)
     out = free_name(out_dir, path.stem, taken)
-    taken.add(real_path(out))
+    taken.add(_taken_key(out))
     try:
         write_atomic(out, result.jpeg)
     except StationError as exc:  # the disk is full
@@ -83,11 +84,16 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[Path]
     }
 
 
-def free_name(out_dir: Path, stem: str, taken: set[Path]) -> Path:
+def free_name(out_dir: Path, stem: str, taken: set[str]) -> Path:
     out, number = out_dir / f"{stem}.jpg", 2
-    while real_path(out) in taken:
+    while _taken_key(out) in taken:
         out, number = out_dir / f"{stem}-{number}.jpg", number + 1
     return out
+
+
+def _taken_key(path: str | Path) -> str:
+    """The file a path names on any file system: links followed, case ignored (Windows, a Mac)."""
+    return str(real_path(path)).casefold()
 
 
 def _refused(path: Path, result: ChsiResult) -> dict[str, object]:
