@@ -145,8 +145,13 @@ def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
         import_demo_references(station, sign_in.key)
     uploader = Uploader(station.home, sign_in.key)
     uploader.start()
-    session = CaptureSession(station, store, sign_in.operator, open_camera(opened.camera, usb=opened.usb).start(),
-                             uploader, listener, post, live_identity=True)
+    camera = open_camera(opened.camera, usb=opened.usb).start()
+    try:
+        session = CaptureSession(station, store, sign_in.operator, camera, uploader, listener, post, live_identity=True)
+    except BaseException:  # a broken policy file, said by the caller: the camera and the uploader stop with it
+        camera.stop()
+        uploader.stop()
+        raise
     session.usb_settings = opened.usb or session.usb_settings  # what the camera dialog shows as in use
     session.card_ocr = card_ocr  # ID cards held up to the camera, read on a thread of their own
     if opened.idcard_reader:

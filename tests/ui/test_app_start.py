@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,16 @@ def test_a_broken_school_policy_in_the_data_folder_is_a_message_not_a_crash(
     shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
     monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")
     (home / "policy.toml").write_text("[glasses]\nenforce = false\n", encoding="utf-8")  # a typo: refused
+    before = set(threading.enumerate())
     on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)
     code, seen = refusal_of(["--home", str(home), "--operator", "王老师", "--camera", str(frames)])
     assert code != 0 and len(seen) == 1
     assert "检查规则文件有误" in seen[0] and "enforce" in seen[0] and str(home) in seen[0]
+
+    def left_running() -> list[str]:  # the camera and the uploader, started before the policy was read
+        return sorted(t.name for t in set(threading.enumerate()) - before if t.is_alive())
+
+    deadline = time.monotonic() + 10
+    while left_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert left_running() == []  # they ran on for the rest of the test run, a camera among later tests' cameras
