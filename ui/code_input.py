@@ -20,8 +20,8 @@ SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and pr
 
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
-    Enter/Space/pedal release the shutter (once however long held), Enter accepts in review, Esc retakes, F2 and F3 press the
-    retake and absent buttons, Shift+F3 takes back the last absent mark, F4 switches to the student whose
+    Enter/Space/pedal release the shutter (once however long held), Enter accepts in review, Esc retakes, F2 and F3
+    press the retake and absent buttons, Shift+F3 takes back the last absent mark, F4 switches to the student whose
     code the camera saw held up, F6 records the student's payment."""
 
     submitted = Signal(str, bool)  # text, came from a scanner

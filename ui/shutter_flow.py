@@ -19,6 +19,7 @@ from station.i18n import Text
 from ui.i18n import t
 from ui.preview import PreviewWidget
 from ui.review_panel import ReviewPanel
+from ui.scanner_guard import ScannerGuard
 from ui.tasks import run_task
 from ui.theme import say
 
@@ -33,6 +34,8 @@ RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo ret
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
+SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除：请选择或填写原因",
+                           "What a scanner typed is no reason; it was taken out: pick or type the reason")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 
 
@@ -172,7 +175,8 @@ class ShutterFlow:
 
     def _ask_reason(self, title: str, label: str, reasons: tuple[Text, ...]) -> str:
         """The common reasons one pick away in an editable box that opens empty: a key pressed twice (F2 then
-        Enter, the shutter twice) never records a reason nobody chose. "" when cancelled or left empty."""
+        Enter, the shutter twice) never records a reason nobody chose, nor a code scanned into it (ScannerGuard). ""
+        when cancelled or left empty."""
         dialog = QInputDialog(self.parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(label)
@@ -181,7 +185,9 @@ class ShutterFlow:
         dialog.setTextValue("")
         # The list itself starts on no reason, not on the first one with its text cleared: otherwise the
         # first Down arrow skips the first (most common) reason and Up picks nothing.
-        dialog.findChild(QComboBox).setCurrentIndex(-1)
+        box = dialog.findChild(QComboBox)
+        box.setCurrentIndex(-1)
+        ScannerGuard(box, lambda: dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}"))
         beside_the_photo(dialog, self.parent)
         return dialog.textValue().strip() if dialog.exec() else ""
 

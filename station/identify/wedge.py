@@ -43,6 +43,18 @@ class WedgeDetector:
         self.reset()
         return entry
 
+    def burst(self, time_ms: float) -> str:
+        """At an Enter in a box meant for typing (a reason): the keys at its end that came at a scanner's pace, the
+        Enter included, when there are at least min_length of them (a code scanned into the box, perhaps after
+        words typed); "" when a person typed the end. The entry is over."""
+        times = self._times + [time_ms]
+        count = 0
+        while count < len(self._chars) and times[-1 - count] - times[-2 - count] <= self.max_gap_ms:
+            count += 1
+        tail = "".join(self._chars[len(self._chars) - count:]) if count >= self.min_length else ""
+        self.reset()
+        return tail
+
     def reset(self) -> None:
         self._chars.clear()
         self._times.clear()

@@ -3,6 +3,7 @@ give the frame or the reason of one student to another: the very "this is not me
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -48,6 +49,7 @@ def test_a_retake_reason_typed_while_another_student_was_scanned_is_not_theirs(q
     assert "重拍没有开始" in window.message.text() and "F2" in window.message.text()
 
 
+
 def scanned_into(dialog: QInputDialog, code: str) -> None:
     """A keyboard-wedge scanner reads `code` while `dialog` has the keyboard: a burst of keys, then its Enter."""
     box = dialog.findChild(QComboBox)
@@ -55,10 +57,11 @@ def scanned_into(dialog: QInputDialog, code: str) -> None:
     QTest.keyClick(box, Qt.Key_Return)
 
 
-def test_a_code_scanned_into_the_not_the_same_person_box_saves_nothing(qtbot, make_window, frames: Path, station,
-                                                                       tmp_path: Path) -> None:
-    """陈浩然's card, 林晓雯 at the camera: the box asks why another person's face should be saved, and the next
-    student's scan fills and answers it. Nothing is saved; the photo stays in review and what happened is said."""
+def test_a_code_scanned_into_the_not_the_same_person_box_never_answers_it(qtbot, make_window, frames: Path, station,
+                                                                          tmp_path: Path) -> None:
+    """陈浩然's card, 林晓雯 at the camera: the box asks why another person's face should be saved, and a scan (a
+    payment code, the next student's code) filled it and its Enter answered it. The box takes the scan out again,
+    says so and waits; the photographer's own reason saves the photo."""
     with_references(station, tmp_path, {"2021010102": DEMO_REFERENCES / "2021010103.jpg"})
     window = make_window(frames)
     window.identify("DEMO0002")
@@ -66,7 +69,18 @@ def test_a_code_scanned_into_the_not_the_same_person_box_saves_nothing(qtbot, ma
     shoot(qtbot, window)
     assert window.session.needs_identity_reason
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    on_next_dialog(lambda dialog: scanned_into(dialog, "DEMO0003"))
+    seen: list[tuple[bool, str, str]] = []
+
+    def act(dialog: QInputDialog) -> None:
+        for code in ("https://u.wechat.com/EXAMPLE", "DEMO0003"):
+            scanned_into(dialog, code)
+            seen.append((dialog.isVisible(), dialog.textValue(), dialog.labelText()))
+        dialog.setTextValue("已核对身份证，确是本人")
+        dialog.accept()
+
+    on_next_dialog(act)
     window.flow.accept()
-    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
-    assert window.pages.currentWidget() is window.review and "扫码枪扫进了对话框" in window.message.text()
+    assert [(shown, text) for shown, text, _ in seen] == [(True, ""), (True, "")]
+    assert "扫码枪的输入不能作为原因" in seen[0][2]
+    [row] = station.db.query("SELECT identity FROM captures WHERE student_no = '2021010102'")
+    assert json.loads(row["identity"])["reason"] == "已核对身份证，确是本人"
