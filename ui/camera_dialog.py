@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QWidget,
 )
@@ -12,6 +13,7 @@ from station.camera.backends import UsbSettings
 from station.camera.discovery import CameraInfo
 from station.i18n import Text
 from ui.i18n import t
+from ui.wrapped_height import tall_enough
 
 TITLE = Text("相机设置", "Camera")
 CAMERA = Text("相机", "Camera")
@@ -79,8 +81,13 @@ class CameraDialog(QDialog):
         form.addRow(self.buttons)
         self._list(current_index)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        tall_enough(self)  # "No USB camera found…" wraps onto a third line in English
+
     def look_again(self) -> None:
         self._list(self.camera.currentData())
+        tall_enough(self)  # the none-found line may have appeared
 
     def _list(self, keep: int | None) -> None:
         """Fill the camera list; opened to change a setting, OK must keep the camera in use (`keep`), not switch

@@ -19,6 +19,7 @@ from ui.file_dialogs import WRITE, choose_save_file, remember
 from ui.i18n import t
 from ui.tasks import run_task
 from ui.theme import say
+from ui.wrapped_height import tall_enough
 
 BROWSE = Text("浏览…", "Browse…")
 OPEN = Text("打开（可从中打印）", "Open (print from there)")
@@ -143,9 +144,4 @@ class WritingDialog(QDialog):
 
     def _say(self, text: str, level: str) -> None:
         say(self.status, text, level)
-        # A long refusal (a class nobody printable in) is read whole, not cut at the bottom: the dialog grows
-        # taller at its width. adjustSize() would also narrow it to the wrapped text's width, clipping the paper
-        # choice and the file path beside it.
-        needed = self.layout().totalHeightForWidth(self.width())  # -1: nothing in it wraps
-        self.resize(self.width(), max(self.height(), needed if needed >= 0 else self.sizeHint().height()))
-        self.layout().activate()  # the line gets its wrapped height now, not at the next layout pass
+        tall_enough(self)  # a long refusal (a class nobody printable in) is read whole, not cut at the bottom
