@@ -8,7 +8,7 @@ confirmation is about that capture only: a retake's new photo is a new question.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from station.i18n import Text
@@ -90,7 +90,32 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
             whose = f"{names.get(f.suspect_student_no, '')}（{f.suspect_student_no}）的{what}"
             server.append(Doubt(uploads[f.uid], f"这张脸与{whose}为同一人（{f.score:.2f}）", "", f.suspect_uid,
                                 "" if f.suspect_uid else f.suspect_student_no, whose))
-    return stations, server
+    return stations + _carried_to_retakes(uploads, stations + server, store.confirmations().keys()), server
+
+
+def _carried_to_retakes(uploads: dict[str, Upload], doubts: list[Doubt], confirmed: Collection[str]) -> list[Doubt]:
+    """A retake its station found to be the same person as the photo it replaced, when that photo's identity was in
+    doubt and nobody confirmed it, is in the same doubt. Otherwise a swap retaken (closed eyes) with the same wrong
+    face passed: the retake matched only its own first photo, and that photo, 已被重拍替换, asked nothing any more,
+    so the wrong face went to CHSI (seen on the registrar walk). Along a chain of retakes, in capture order; a retake
+    that is its enrolment photo's person is the student's own face and ends it."""
+    found: dict[str, list[str]] = {}
+    for d in doubts:
+        found.setdefault(d.upload.uid, []).append(d.said)
+    carried = []
+    for upload in in_capture_order(list(uploads.values())):
+        checks = json.loads(upload.identity)["checks"] if upload.identity else []
+        same = [c for c in checks if c["against"] == "previous" and c["level"] == "same"]
+        if not same or any(c["against"] == "reference" and c["level"] == "same" for c in checks):
+            continue
+        previous = _replaced(uploads.values(), upload)
+        if previous not in found or previous in confirmed:
+            continue
+        score = "" if same[0]["score"] is None else f"（{same[0]['score']:.2f}）"
+        said = f"与上一版照片为同一人{score}，上一版存疑：{together(found[previous])}"
+        found.setdefault(upload.uid, []).extend(found[previous])
+        carried.append(Doubt(upload, said, json.loads(upload.identity)["reason"], previous, "", OWN["previous"]))
+    return carried
 
 
 def said_of_doubted(store: MetaStore) -> dict[str, str]:
