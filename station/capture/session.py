@@ -332,11 +332,12 @@ class CaptureSession:
         return self.workflow.identify(payload, by_number)
 
     def camera_code(self, code: SeenCode) -> None:
-        """A code the camera saw. It identifies a student only while nobody is at the camera; while someone
-        is, a code held up close asks to switch (F4), and one in the background of the picture is ignored.
-        The student just saved, whose code is still in view, is not identified again."""
+        """A code the camera saw, taken only when held up close (one in the background of the picture is a phone in
+        the queue behind, whoever is at the camera, and is ignored). It identifies a student only while nobody is
+        at the camera; while someone is, it asks to switch (F4). The student just saved, whose code is still in view,
+        is not identified again."""
         workflow = self.workflow
-        if self._shooting():
+        if self._shooting() or code.width_share < HELD_UP_SHARE:
             return
         current = workflow.student
         if current is None:
@@ -346,11 +347,9 @@ class CaptureSession:
             if found.ok:
                 workflow.select(found)
                 self.listener.identified(found)
-            elif code.width_share >= HELD_UP_SHARE:
+            else:
                 self.listener.unknown(found)
             return
-        if code.width_share < HELD_UP_SHARE:
-            return  # a code in the background: the next student's phone in the queue
         found = workflow.lookup(code.text)
         if not found.ok:
             self.listener.unknown(found)

@@ -141,3 +141,13 @@ def test_an_id_number_that_is_another_students_number_names_nobody_by_itself(ses
     session.camera_code(SeenCode("DEMO0099", 0.13, HELD_UP_BOX))  # his code held up beside her
     assert session.offer.student.name == "刘洋"
     assert session.accept_offer().student.name == "刘洋" and session.student.name == "刘洋"
+
+
+def test_a_code_in_the_background_identifies_nobody_even_with_nobody_at_the_camera(session) -> None:
+    """Nobody on the card (the student before just saved): 王思远, third in the queue, stands behind with his phone
+    open. His code, a twentieth of the picture, made him current at once, and 陈浩然, who sat down next, was
+    photographed as 王思远. A code is taken only held up close, as an ID card is: the next student holds theirs up."""
+    session.camera_code(SeenCode("DEMO0003", 0.04, (1150.0, 60.0, 50.0, 50.0)))  # in the queue, behind
+    assert session.student is None
+    session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up to the camera
+    assert session.student.name == "陈浩然"
