@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import string
 from dataclasses import dataclass
 
 LANGS = ("zh", "en")
@@ -23,9 +24,24 @@ def real_text(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
+class _Counting(string.Formatter):
+    """str.format, and a count said with its noun: "{n:photo|photos}" is "1 photo", "2 photos" (Chinese has one
+    form; English said "1 photos", or hedged "photo(s)")."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, many = format_spec.split("|", 1)
+        return f"{value} {one if int(value) == 1 else many}"  # type: ignore[call-overload]
+
+
+_COUNTING = _Counting()
+
+
 @dataclass(frozen=True)
 class Text:
-    """One message in both languages; format fields are filled with .format()."""
+    """One message in both languages; format fields are filled with .format(), the English's counts with their
+    noun as "{n:student|students}"."""
 
     zh: str
     en: str
@@ -36,7 +52,7 @@ class Text:
     def format(self, **fields: object) -> "Text":
         """A field that is a Text itself is filled in the matching language."""
         return Text(self.zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in fields.items()}),
-                    self.en.format(**{k: v.en if isinstance(v, Text) else v for k, v in fields.items()}))
+                    _COUNTING.format(self.en, **{k: v.en if isinstance(v, Text) else v for k, v in fields.items()}))
 
     def __str__(self) -> str:
         return self.get()

@@ -28,7 +28,7 @@ METHOD = Text("方式（Alt+1–4）", "Method (Alt+1–4)")
 AMOUNT = Text("金额（元）", "Amount (yuan)")
 # a class pays per student: said beside the amount, with the total, so the class's whole sum is not typed as each one's
 AMOUNT_EACH = Text("每人金额（元）", "Amount per student (yuan)")
-TOTAL = Text("{n} 人，合计 {total} 元", "{n} students, {total} yuan in all")
+TOTAL = Text("{n} 人，合计 {total} 元", "{n:student|students}, {total} yuan in all")
 REASON = Text("原因", "Reason")
 REASON_HINT = Text("免费时必填，如：学校减免", "required if free, e.g. school waiver")
 RECORD = Text("登记（回车）", "Record (Enter)")
@@ -36,7 +36,7 @@ CANCEL = Text("取消（Esc）", "Cancel (Esc)")
 RECORDED = Text("已登记：{name}{payment}", "Recorded: {name} {payment}")
 PICK_CLASS = Text("哪个班集体缴费？", "Which class pays together?")
 CLASS_PAID = Text("已登记 {name} 班集体缴费：{n} 人，共 {amount} 元{skipped}",
-                  "Recorded for class {name}: {n} students, {amount} yuan in all{skipped}")
+                  "Recorded for class {name}: {n:student|students}, {amount} yuan in all{skipped}")
 ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; the {n} who had paid already were left as they were")
 HAS_PAID = Text("{name}（{no}）{paid}。\n登记有误（方式或金额不对）时，可先退费，再重新登记。",
                 "{name} ({no}): {paid}.\nIf it was recorded wrongly (method or amount), refund it, then record it again.")

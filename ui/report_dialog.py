@@ -29,7 +29,7 @@ FILE = Text("保存为：", "Save as:")
 FILTER = Text("报表 (*.xlsx *.pdf)", "Reports (*.xlsx *.pdf)")
 FILE_STEM = Text("采集日报", "day_report")  # the suggested file's name, in the window's language
 WRITTEN = Text("已生成 {out}：{classes} 个班级，未拍摄 {missing} 人；当日确认照片 {photos} 张。",
-               "{out} written: {classes} class(es), {missing} not yet photographed; {photos} photo(s) on the day.")
+               "{out} written: {classes:class|classes}, {missing} not yet photographed; {photos:photo|photos} on the day.")
 
 
 class ReportDialog(WritingDialog):

@@ -24,8 +24,6 @@ TABLES = Text("名单文件 (*.xlsx *.xlsm *.xls *.csv *.txt)", "Roster files (*
 IMPORT_TITLE = Text("导入名单", "Import roster")
 WORKING = Text("正在导入名单，请稍候…", "Importing the roster, please wait…")
 SCHEDULE_TITLE = Text("班级采集时段", "Class capture slots")
-SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
-               "{imported} added, {updated} updated, {unchanged} unchanged, rows rejected: {rejected}")
 # who the row is (its number, when readable, and name), so the photographer knows whom to ask; the reason last, wide
 HEADERS = (Text("位置", "Where"), Text("学号", "Student no."), Text("姓名", "Name"), Text("原因", "Reason"))
 REASON = len(HEADERS) - 1
@@ -75,8 +73,7 @@ class ImportReportDialog(QDialog):
         self.report = report
         self.busy.hide()
         self.buttons.setEnabled(True)
-        self.summary.setText(t(SUMMARY.format(imported=report.imported, updated=report.updated,
-                                              unchanged=report.unchanged, rejected=len(report.rejected))))
+        self.summary.setText(t(report.summary()))
         self.table.setRowCount(len(report.rejected))
         for row, rejected in enumerate(report.rejected):
             for column, value in enumerate((t(rejected.where()), rejected.student_no, rejected.name,

@@ -190,7 +190,7 @@ LAST_CHANGED = Text("最后一条记录（第 {seq} 条）被修改或替换过�
                     "The last entry ({seq}) was changed or replaced (it does not match the hash in the log's head)")
 HEAD_BEHIND = Text("第 {first} 条起的记录不在日志头之内（日志头被改回到第 {head} 条）",
                    "Entries from {first} on are not covered by the log's head (it was set back to entry {head})")
-INTACT = Text("审计日志完整：{n} 条记录，哈希链无断裂", "The audit log is intact: {n} entries, the hash chain unbroken")
+INTACT = Text("审计日志完整：{n} 条记录，哈希链无断裂", "The audit log is intact: {n:entry|entries}, the hash chain unbroken")
 BROKEN = Text("审计日志已被篡改：{problem}", "The audit log was tampered with: {problem}")
 
 

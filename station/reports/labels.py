@@ -34,9 +34,9 @@ LEVELS = {"same": Text("同一人", "same person"), "uncertain": Text("不能确
 SWAP_LEVEL = Text("同一张脸：疑似冒名", "the same face: a suspected swap")
 HOUR_HEAD = Text("时段", "Hour")
 PER_HOUR = Text("每小时拍摄人数（按工作站）", "Students photographed per hour, per station")
-PHOTOS_TODAY = Text("当日确认照片 {photos} 张（{students} 名学生）", "{photos} photo(s) accepted on the day ({students} students)")
+PHOTOS_TODAY = Text("当日确认照片 {photos} 张（{students} 名学生）", "{photos:photo|photos} accepted on the day ({students:student|students})")
 MEDIAN = Text("从识别学生到照片确认的中位时间：{seconds} 秒（{n} 张有识别时间的照片）",
-              "Median time from identification to accepted photo: {seconds} s ({n} photos with an identification time)")
+              "Median time from identification to accepted photo: {seconds} s ({n:photo|photos} with an identification time)")
 NO_MEDIAN = Text("从识别到确认的中位时间：当日没有记录识别时间的照片。",
                  "Median time from identification to accepted photo: no photo of the day has an identification time.")
 NONE = Text("无", "none")

@@ -70,6 +70,8 @@ _ALL_UNCALCULATED = Text("名单的每一行都有未计算的公式（如单元
                          "导入",
                          "Every row of the roster has a formula never calculated (cell {cells}, for one): open the "
                          "file in Excel or WPS, save it, then import it")
+SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
+               "{imported} added, {updated} updated, {unchanged} unchanged, {rejected:row|rows} rejected")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,11 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     classes: set[str] = field(default_factory=set)  # the classes of the rows taken (imported, updated or unchanged)
+
+    def summary(self) -> Text:
+        """The counts, as the window's import report and `roster import` say them."""
+        return SUMMARY.format(imported=self.imported, updated=self.updated, unchanged=self.unchanged,
+                              rejected=len(self.rejected))
 
     def to_json(self, lang: str | None = None) -> dict:
         return {

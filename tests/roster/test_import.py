@@ -179,7 +179,7 @@ def test_cli_json_contract(home: Path, tmp_path: Path) -> None:
     again = json_lines(run_cli("roster", "import", str(path), "--json", home=home))[0]
     assert (again["imported"], again["unchanged"]) == (0, 3)
     said = run_cli("roster", "import", str(path), "--lang", "en", home=home).stdout.decode("utf-8")
-    assert said.splitlines()[0] == "0 added, 0 updated, 3 unchanged, rows rejected: 1"  # not "1 rows rejected"
+    assert said.splitlines()[0] == "0 added, 0 updated, 3 unchanged, 1 row rejected"  # not "1 rows rejected"
     assert said.splitlines()[1] == "  row 5 2021005 赵六: ID number check digit is wrong (a digit was probably mistyped)"
 
 

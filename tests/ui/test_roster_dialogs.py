@@ -79,7 +79,7 @@ def test_the_english_summary_reads_right_for_one_rejected_row(qtbot, station, tm
         set_language(before)
     qtbot.addWidget(dialog)
     summary = dialog.findChildren(QLabel)[0].text()
-    assert summary == "0 added, 0 updated, 0 unchanged, rows rejected: 1"
+    assert summary == "0 added, 0 updated, 0 unchanged, 1 row rejected"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -16,7 +16,7 @@ NO_CLASS = Text("名单中没有班级“{name}”", "No class '{name}' in the r
 EMPTY_ROSTER = Text("名单是空的：请先导入名单（photo-station roster import FILE）",
                     "The roster is empty: import it first (photo-station roster import FILE)")
 WRITTEN = Text("已为 {classes} 个班级的 {students} 名学生生成 {pages} 页：{out}",
-               "{pages} page(s) for {students} students of {classes} class(es) written to {out}")
+               "{pages:page|pages} for {students:student|students} of {classes:class|classes} written to {out}")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

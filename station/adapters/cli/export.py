@@ -12,7 +12,7 @@ from station.i18n import Text
 from station.upload.package import write_package
 
 WRITTEN = Text("已把 {n} 张照片写入 {folder}：在服务器上用 photo-station-server import 导入",
-               "{n} photos written to {folder}: photo-station-server import reads it on the server")
+               "{n:photo|photos} written to {folder}: photo-station-server import reads it on the server")
 NOT_WRITTEN = Text("  {no} 第 {version} 版未导出：{reason}", "  {no} version {version} not exported: {reason}")
 
 

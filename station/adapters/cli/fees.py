@@ -24,10 +24,10 @@ RECORDED = Text("{kind}：{name}（{no}，{class_name}）{method} {amount} 元{r
                 "{kind}: {name} ({no}, {class_name}) {method} {amount} yuan{reason}")
 KIND = {"payment": Text("已缴费", "Paid"), "refund": Text("已退费", "Refunded")}
 SKIPPED = Text("已缴费，跳过：{nos}", "Paid already, skipped: {nos}")
-CLASS_TOTAL = Text("{class_name} 班集体缴费：{n} 人，共 {amount} 元", "Class {class_name} paid together: {n} students, "
+CLASS_TOTAL = Text("{class_name} 班集体缴费：{n} 人，共 {amount} 元", "Class {class_name} paid together: {n:student|students}, "
                    "{amount} yuan in all")
 REPORT = Text("已写出缴费报表 {path}：{n} 人，合计 {amount} 元（已扣除退费）",
-              "Fee report written to {path}: {n} students, {amount} yuan in all (refunds deducted)")
+              "Fee report written to {path}: {n:student|students}, {amount} yuan in all (refunds deducted)")
 SETTINGS = Text("每套价格 {price} 元；拍照前须缴费：{before}", "Price per set: {price} yuan; payment before the shutter: {before}")
 ON_OFF = {True: Text("是", "on"), False: Text("否", "off")}
 

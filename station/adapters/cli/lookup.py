@@ -15,7 +15,7 @@ from station.roster.idnumber import mask
 
 NOT_CAPTURED = Text("{name}（{no}，{class_name}）：尚未拍摄", "{name} ({no}, {class_name}): not photographed yet")
 CAPTURED = Text("{name}（{no}，{class_name}）：已拍摄 {versions} 版，最近一次 {when}",
-                "{name} ({no}, {class_name}): photographed, {versions} version(s), the last at {when}")
+                "{name} ({no}, {class_name}): photographed, {versions:version|versions}, the last at {when}")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -18,7 +18,7 @@ from station.storage.captures import CaptureStore
 
 WHOM = Text("请给出 --class 班级 或学号（二者选一）", "Give --class CLASS or student numbers (one of the two)")
 WRITTEN = Text("已写入 {out}：{printed} 名学生，{pages} 页（打印时请选“实际大小/100%”，不要“适合页面”）",
-               "{out} written: {printed} student(s), {pages} page(s) (print at actual size / 100 %, not 'fit to page')")
+               "{out} written: {printed:student|students}, {pages:page|pages} (print at actual size / 100 %, not 'fit to page')")
 NOT_PRINTED = Text("未打印 {student_no} {name}：{reason}", "Not printed {student_no} {name}: {reason}")
 
 

@@ -12,7 +12,7 @@ from station.reports.day_report import DayReport, parse_day
 from station.reports.write import write_report
 
 WRITTEN = Text("已写入 {out}：{classes} 个班级，未拍摄 {missing} 人；{day} 确认照片 {photos} 张",
-               "{out} written: {classes} class(es), {missing} not yet photographed; {photos} photo(s) accepted on {day}")
+               "{out} written: {classes:class|classes}, {missing} not yet photographed; {photos:photo|photos} accepted on {day}")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -10,7 +10,6 @@ from station.adapters.cli.output import print_json
 from station.audit.trail import AuditTrail, default_operator
 from station.context import Station
 from station.errors import StationError
-from station.i18n import Text
 from station.roster import store
 from station.roster.importer import import_roster
 
@@ -47,11 +46,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_json(station.lang))
         return 0
-    summary = Text(
-        f"新增 {report.imported} 人，更新 {report.updated} 人，未变 {report.unchanged} 人，拒绝 {len(report.rejected)} 行",
-        f"{report.imported} added, {report.updated} updated, {report.unchanged} unchanged, rows rejected: {len(report.rejected)}",
-    )
-    print(summary.get(station.lang))
+    print(report.summary().get(station.lang))
     for rejected in report.rejected:
         who = "".join(f" {part}" for part in (rejected.student_no, rejected.name) if part)
         print(f"  {rejected.where().get(station.lang)}{who}: {rejected.reason.get(station.lang)}")

@@ -14,6 +14,7 @@ from station.i18n import Text
 from station.roster import schedule
 from station.roster.store import class_names
 
+IMPORTED = Text("导入 {slots} 个时段，拒绝 {rejected} 行", "{slots:slot|slots} imported, {rejected:row|rows} rejected")
 NO_CLASS = Text("请给出班级名称", "Give the class name")
 SET = Text("已设置 {name} 的采集时段：{start}-{end}", "Slot of {name} set: {start}-{end}")
 NOT_IN_ROSTER = Text("注意：名单中还没有班级“{name}”；时段已保存，导入包含该班级的名单后生效。",
@@ -43,8 +44,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_json(station.lang))
     else:
-        print(Text(f"导入 {report.slots} 个时段，拒绝 {len(report.rejected)} 行",
-                   f"{report.slots} slots imported, rows rejected: {len(report.rejected)}").get(station.lang))
+        print(IMPORTED.format(slots=report.slots, rejected=len(report.rejected)).get(station.lang))
         for r in report.rejected:
             print(f"  {r['row']}: {r['reason'].get(station.lang)}")
     return 0

@@ -45,10 +45,10 @@ PLAIN_HTTP_NOTE = Text("注意：以明文 HTTP 提供服务，仅限在提供 H
                        "Note: serving plain HTTP, only for use behind a reverse proxy that speaks HTTPS.")
 EXPORTED = Text("已导出 {count} 张照片到 {folder}。报送学信网的是其中的照片（*.jpg）；index.csv 是这一批的清单"
                 "（学号、姓名、班级、文件名、拍摄时间、身份核验），供教务处核对留档，不必一起上传。",
-                "Exported {count} photos to {folder}. What goes to CHSI is the photos (*.jpg); index.csv lists this "
+                "Exported {count:photo|photos} to {folder}. What goes to CHSI is the photos (*.jpg); index.csv lists this "
                 "batch (student number, name, class, file, time taken, identity check) for the registrar's records, "
                 "not for upload.")
-NOTED = Text("以下 {count} 名学生需要注意（未导出的写明了原因）：", "{count} students to look at (why, where not exported):")
+NOTED = Text("以下 {count} 名学生需要注意（未导出的写明了原因）：", "{count:student|students} to look at (why, where not exported):")
 PORT_IN_USE = Text("端口 {port} 已被占用：接收服务器可能已在另一个窗口运行（那样登记页面照常可以打开），或被别的程序占用。"
                    "请关掉那一个，或用 --port 换一个端口（工作站的服务器地址也要随之修改）。",
                    "Port {port} is in use: the receiving server may be running already in another window (then its "
