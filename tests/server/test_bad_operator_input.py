@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from station.localtime import local_time
 from station.storage.captures import CaptureStore
 from station.storage.envelope import public_key_to_b64
 from station.storage import outbox
@@ -166,6 +167,8 @@ def test_server_config_speaks_to_a_person_by_default(home: Path) -> None:
                     "--public-key", key, "--server-cert-sha256", "ab" * 32, home=home).stdout.decode()
     assert "已保存服务器连接设置" in saved and "服务器地址：https://192.168.1.10:8420" in saved
     assert "令牌：已设置" in saved and "设置完整" in saved and "t0k" not in saved  # the token itself is never printed
+    stored = json_lines(run_cli("server-config", "--json", home=home))[0]["updated_at"]  # kept in UTC, for scripts
+    assert f"最后修改：{local_time(stored)}\n" in saved and "+00:00" not in saved  # read by a person on the laptop
 
 
 def test_the_placeholder_address_add_station_prints_without_url_is_refused(home: Path) -> None:

@@ -11,6 +11,7 @@ from station.audit.trail import Action, AuditTrail, default_operator
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
+from station.localtime import local_time
 from station.storage.envelope import public_key_from_b64
 from station.storage.server_link import load_link, save_link
 
@@ -71,6 +72,7 @@ def _server_config(args: argparse.Namespace) -> int:
     if changed:
         print(SAVED.get(lang))
     shown["token"] = TOKEN_SET.get(lang) if link.token else ""  # the token itself is never printed
+    shown["updated_at"] = local_time(link.updated_at) if link.updated_at else ""  # as the laptop's clock reads
     for key, label in LABELS.items():
         print(LINE.format(label=label.get(lang), value=shown[key] or NOT_SET.get(lang)).get(lang))
     problem = link.upload_problem if link.can_upload else None
