@@ -95,3 +95,16 @@ def test_crop_never_writes_over_an_input_or_output_that_differs_only_in_case(tmp
     assert result.returncode == 0, result.stderr.decode()
     outs = [record["out"] for record in json_lines(result)]
     assert len({name.casefold() for name in [str(camera_a / "IMG_0001.JPG"), *outs]}) == 3, outs
+
+
+def test_a_wildcard_the_console_left_unexpanded_crops_what_it_matches(tmp_path: Path, home: Path) -> None:
+    """Windows' cmd and PowerShell hand `crop D:\\tether\\*.JPG --out DIR` over as written (a POSIX shell expands
+    it): it stands for the photos it matches, as in `check`, not for one file of that name that is not there."""
+    tether = tmp_path / "联机 相机"
+    tether.mkdir()
+    shutil.copy(KIOSK / "01_good.jpg", tether / "IMG_0002.JPG")
+    shutil.copy(KIOSK / "02_good_shifted.jpg", tether / "IMG_0001.JPG")
+    result = run_cli("crop", str(tether / "*.JPG"), "--out", str(tmp_path / "out"), "--json", home=home)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    assert [(Path(r["path"]).name, Path(r["out"]).name) for r in json_lines(result)] == [
+        ("IMG_0001.JPG", "IMG_0001.jpg"), ("IMG_0002.JPG", "IMG_0002.jpg")]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import errno
+import glob
 import importlib
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -151,6 +153,16 @@ def _given_path(text: str, empty: Text) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{empty.zh} / {empty.en}")
     return Path(text)
+
+
+def matching_paths(given: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Each path as given; a pattern no file is named (photos\\*.jpg: Windows' cmd and PowerShell hand it over as
+    written, where a POSIX shell expands it) stands for the files it matches, sorted, or for itself when none does."""
+    from station.paths import exists
+
+    for pattern in given:
+        matches = [] if exists(pattern) else sorted(map(Path, glob.glob(os.fspath(pattern))))
+        yield from matches or [Path(pattern)]
 
 
 def _modules_for(argv: list[str]) -> list[str]:

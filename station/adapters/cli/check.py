@@ -15,7 +15,6 @@ the run completes.
 from __future__ import annotations
 
 import argparse
-import glob
 import logging
 import os
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from station.adapters.cli import path_argument, workers_argument
+from station.adapters.cli import matching_paths, path_argument, workers_argument
 from station.adapters.cli.output import print_json
 from station.image_io import LISTED_SUFFIXES, mac_metadata, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
@@ -149,16 +148,14 @@ def calibrate(image_path: Path, out: Path, lang: str | None, json: bool = False)
 def image_paths(given: list[Path]) -> Iterator[Path]:
     """Files as given (whatever their suffix), folders expanded to their images, sorted; a folder without images
     stays itself, so the output says so instead of skipping it in silence. A pattern no file is named (photos\\*.jpg:
-    Windows' console leaves it to the program) stands for what it matches, or for itself when nothing does."""
-    for pattern in given:
-        matches = [] if exists(pattern) else sorted(map(Path, glob.glob(str(pattern))))
-        for path in matches or [pattern]:
-            if is_dir(path):
-                found = sorted(p for p in path.rglob("*") if p.suffix.lower() in LISTED_SUFFIXES
-                               and not mac_metadata(p) and (is_file(p) or _broken_link(p)))
-                yield from found or [path]
-            else:
-                yield path
+    Windows' console leaves it to the program) stands for what it matches (matching_paths)."""
+    for path in matching_paths(given):
+        if is_dir(path):
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in LISTED_SUFFIXES
+                           and not mac_metadata(p) and (is_file(p) or _broken_link(p)))
+            yield from found or [path]
+        else:
+            yield path
 
 
 def _broken_link(path: Path) -> bool:

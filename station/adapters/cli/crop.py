@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from station.adapters.cli import folder_argument
+from station.adapters.cli import folder_argument, matching_paths
 from station.adapters.cli.output import print_json
 from station.image_io import read_image, why_unreadable
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
@@ -42,18 +42,19 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_crop(args: argparse.Namespace) -> int:
     if exists(args.out) and not is_dir(args.out):  # said once, not as "File exists" for every image
         raise StationError(NOT_A_FOLDER.format(path=args.out))
-    taken = {_taken_key(name) for name in args.images}
+    images = list(matching_paths(args.images))  # D:\\tether\\*.JPG from Windows' console, unexpanded
+    taken = {_taken_key(path) for path in images}
     refused = 0
     with ChsiPipeline(selected_spec(Station.from_args(args).home)) as pipeline:  # the station's output profile
-        for name in args.images:
-            record = crop_one(pipeline, Path(name), args.out, taken)
+        for path in images:
+            record = crop_one(pipeline, path, args.out, taken)
             refused += not record["ok"]
             if args.json:
                 print_json(record)
             else:
                 print(_human(record, args.lang), flush=True)
     if refused and not args.json:
-        print(MSG_REFUSED.format(refused=refused, total=len(args.images)).get(args.lang), flush=True)
+        print(MSG_REFUSED.format(refused=refused, total=len(images)).get(args.lang), flush=True)
     return 1 if refused else 0
 
 
