@@ -103,12 +103,15 @@ def test_far_card_is_refused_by_its_size_not_by_luck(ocr: CardOcr, cards: dict[s
 
 
 def test_cli_reads_images(station: Station, home: Path, tmp_path: Path, cards: dict[str, HeldCard]) -> None:
+    """Files as named, and a wildcard as Windows' cmd and PowerShell hand it over unexpanded (证件\\*.jpg)."""
+    folder = tmp_path / "证件 照片"
+    folder.mkdir()
     paths = []
     for which in ("small", "thumb"):
-        paths.append(tmp_path / f"{which}.jpg")
+        paths.append(folder / f"{which}.jpg")
         cv2.imwrite(str(paths[-1]), cards[which].frame)
-    (tmp_path / "notes.txt").write_text("not an image")
-    done = run_cli("idcard", *map(str, paths), str(tmp_path / "notes.txt"), str(tmp_path / "gone.jpg"), "--json",
+    (tmp_path / "notes.txt").write_text("not an image", encoding="utf-8")
+    done = run_cli("idcard", str(folder / "*.jpg"), str(tmp_path / "notes.txt"), str(tmp_path / "gone.jpg"), "--json",
                    home=home)
     assert done.returncode == 0, done.stderr.decode()
     small, thumb, notes, gone = json_lines(done)

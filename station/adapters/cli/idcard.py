@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from station.adapters.cli import matching_paths
 from station.image_io import read_image, why_unreadable
 from station.adapters.cli.output import print_json
 from station.context import Station
@@ -45,17 +46,16 @@ def _idcard(args: argparse.Namespace) -> int:
     from station.identify.idcard_ocr import CardOcr, read_card_from_frame  # onnxruntime only for images
 
     ocr = CardOcr()
-    for name in args.targets:
-        path = Path(name)
+    for path in matching_paths(args.targets):  # 证件\\*.jpg from Windows' console, unexpanded
         image = read_image(path)
         if image is None:
-            _print_none(args, station.lang, {"path": name}, "unreadable_image", why_unreadable(path))
+            _print_none(args, station.lang, {"path": str(path)}, "unreadable_image", why_unreadable(path))
             continue
         found = read_card_from_frame(image, station.db, ocr)
         if found is None:
-            _print_none(args, station.lang, {"path": name}, "no_number", MSG_NO_NUMBER)
+            _print_none(args, station.lang, {"path": str(path)}, "no_number", MSG_NO_NUMBER)
         else:
-            _print_card(args, station.lang, found, {"path": name})
+            _print_card(args, station.lang, found, {"path": str(path)})
     return 0
 
 
