@@ -21,7 +21,7 @@ KEYS = (
     (Text("Esc", "Esc"), Text("放弃这张，立即再拍一张", "Drop this photo and shoot again at once")),
     (Text("F2", "F2"), Text("已拍过的学生：重拍（需填写原因）", "A student photographed before: retake (give a reason)")),
     (Text("F3", "F3"), Text("把下一位标为缺席", "Mark the next student absent")),
-    (Text("Shift+F3", "Shift+F3"), Text("撤销上一次缺席标记", "Take back the last absent mark")),
+    (Text("Shift+F3", "Shift+F3"), Text("撤销上一次缺席标记", "Undo the last absent mark")),
     (Text("F4", "F4"), Text("摄像头看到另一名学生的采集码或身份证时：切换到该学生",
                             "The camera saw another student's code or ID card held up: switch to them")),
     (Text("F6", "F6"), Text("登记当前学生的缴费（现金、微信、支付宝或免费）", "Record the current student's payment (cash, WeChat, Alipay or free)")),

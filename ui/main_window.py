@@ -76,7 +76,7 @@ FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and studen
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
     Blocked.BUSY: Text("正在处理照片…", "Processing the photo…"),
-    Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept or reshoot the photo first"),
+    Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept the photo or shoot again first"),
     Blocked.NOBODY: Text("请先扫码或输入学号", "Scan a code or type a number first"),
     Blocked.NO_LIVE_PICTURE: Text("相机没有画面，不能拍照", "No live picture: cannot shoot"),
     Blocked.NOT_LINKED: Text("未配置服务器，照片无法保存", "No server set up: photos cannot be saved"),
@@ -93,7 +93,7 @@ MARKED_ABSENT = Text("已将{name}（{no}）标为缺席；学生到场后扫码
 UNDO_ABSENT = Text("撤销缺席（Shift+F3）", "Undo absent (Shift+F3)")
 ABSENT_UNDONE = Text("{name}（{no}）已回到排队名单", "{name} ({no}) is back in the queue")
 NOTHING_TO_UNDO = Text("没有可撤销的缺席标记（只能撤销本次启动后标记的）：标为缺席的学生到场后扫码即可拍摄",
-                       "No absent mark to take back (only this run's marks can be): a student marked absent is "
+                       "No absent mark to undo (only this run's marks can be): a student marked absent is "
                        "photographed when scanned")
 NEXT = Text("下一位：{name}（{no}）", "Next: {name} ({no})")
 NO_NEXT = Text("本班已全部拍完", "Everyone in this class is done")

@@ -22,7 +22,7 @@ TOGGLE_KEY = "F9"  # the station's key that brings the queue in front and puts i
 MIN_SIDE_WIDTH = 480  # narrower than this beside the main window, the queue goes behind it instead
 HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {current}    Next class: {next}")
 NONE = Text("无", "none")
-COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "State"),
+COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "Status"),
            Text("缴费", "Fee"))
 FEE = {True: Text("已缴", "paid"), False: Text("未缴", "not paid")}
 STATES = {

@@ -32,12 +32,12 @@ REFERENCE, PREVIOUS, SWAP = "reference", "previous", "swap"
 UNMEASURED = "unmeasured"
 SAID = {
     (REFERENCE, "same"): Text("与学籍照片为同一人", "Same person as the enrolment photo"),
-    (REFERENCE, "uncertain"): Text("与学籍照片不能确定是同一人：请核对本人", "Not sure it is the person of the enrolment photo: check"),
-    (REFERENCE, "different"): Text("与学籍照片不是同一人！", "Not the person of the enrolment photo!"),
+    (REFERENCE, "uncertain"): Text("与学籍照片不能确定是同一人：请核对本人", "Not sure it is the person in the enrolment photo: check"),
+    (REFERENCE, "different"): Text("与学籍照片不是同一人！", "Not the person in the enrolment photo!"),
     (REFERENCE, UNMEASURED): Text("无法与学籍照片比对（新照片中未测得人脸）", "Could not compare with the enrolment photo"),
     (PREVIOUS, "same"): Text("与上一版照片为同一人", "Same person as the previous photo"),
-    (PREVIOUS, "uncertain"): Text("与上一版照片不能确定是同一人：请核对本人", "Not sure it is the person of the previous photo: check"),
-    (PREVIOUS, "different"): Text("与上一版照片不是同一人！", "Not the person of the previous photo!"),
+    (PREVIOUS, "uncertain"): Text("与上一版照片不能确定是同一人：请核对本人", "Not sure it is the person in the previous photo: check"),
+    (PREVIOUS, "different"): Text("与上一版照片不是同一人！", "Not the person in the previous photo!"),
     (PREVIOUS, UNMEASURED): Text("无法与上一版照片比对", "Could not compare with the previous photo"),
 }
 # said under 与学籍照片为同一人; the previous photo "different" or only "uncertain" (blurred, turned) alike
@@ -49,7 +49,7 @@ SWAP_SAID = {  # by where the other student's face comes from
 }
 SWAP_CAPTION = Text("{name}的照片（{no}）", "{name} ({no})")  # 的照片 kept with the name where it wraps
 DIFFERENT_ASK = Text("照片中的人与学籍照片（或上一版照片）不是同一人。\n请核对证件：确是本人才保存，并填写原因（将被记录）：",
-                     "The face is not the person of the enrolment (or previous) photo.\nCheck their ID: save only if "
+                     "This is not the person in the enrolment (or previous) photo.\nCheck their ID: save only if "
                      "it really is them, and give the reason (recorded):")
 SWAP_ASK = Text("{said}\n请核对证件：确是本人（例如双胞胎）才保存，并填写原因（将被记录）：",
                 "{said}\nCheck their ID: save only if it really is them (twins, say), and give the reason (recorded):")

@@ -148,7 +148,7 @@ UNPAID = Text("{name}尚未缴费（每套 {price} 元）：本校要求先缴�
 BUSY = Text("正在处理上一张，请稍候", "Still processing the last press: a moment")
 NO_FRESH_FRAME = Text("画面还没有更新，请稍候再按快门", "The picture has not been updated yet; press the shutter again")
 NOT_THE_SAME_PERSON = Text("照片中的人与学籍照片（或上一版照片）不是同一人：确认是本人时请填写原因后再保存",
-                           "The face is not the person of the enrolment (or previous) photo: give a reason to save it "
+                           "This is not the person in the enrolment (or previous) photo: give a reason to save it "
                            "if it really is them")
 NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for confirmation")
 # An accept this soon after the photo appeared is the second half of a double press, not a decision: the student
@@ -169,14 +169,13 @@ CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，
 CLOSING_UNSENT = Text(
     "还有 {n} 张照片没有上传到服务器。它们已加密保存在本机，不会丢失：下次启动工作站会继续上传；"
     "如需今天交给学校，请先用“上传 → 导出到U盘…”。",
-    "Photos not yet on the server: {n}. They are saved, encrypted, on this laptop and will not be lost: the "
-    "station goes on uploading at its next start; to hand them over today, use Upload → Export to USB stick… "
-    "first.",
+    "Not yet on the server: {n:photo|photos}, saved, encrypted, on this laptop and not lost: the station goes on "
+    "uploading at its next start; to hand over what is not sent today, use Upload → Export to USB stick… first.",
 )
 CLOSING_FAILED = Text(
     "有 {n} 张照片上传失败，不会自动重传：请在“上传 → 失败的上传…”中查看原因。照片已加密保存在本机。",
-    "Uploads that gave up and will not be retried by themselves: {n}; see Upload → Failed uploads… for why. "
-    "The photos are saved, encrypted, on this laptop.",
+    "Failed to upload and not retried automatically: {n:photo|photos} (see Upload → Failed uploads… for why), "
+    "saved, encrypted, on this laptop.",
 )
 
 

@@ -20,7 +20,7 @@ TITLES: dict[str, Text] = {
     "eyebrows_covered": Text("眉毛遮挡", "eyebrows covered"),
     "coloured_lenses": Text("美瞳", "coloured contact lenses"),
     "makeup": Text("浓妆", "heavy makeup"),
-    "background": Text("背景", "background"),
+    "background": Text("背景", "backdrop"),
     # a name, not a finding: it is also listed among the checks passed (check's text output)
     "backdrop_drift": Text("背景光线变化", "backdrop light change"),
     "clothing_contrast": Text("服装颜色", "clothing colour"),
@@ -49,7 +49,7 @@ INSTRUCTIONS: dict[str, Text] = {
     "eyebrows_covered": Text("请把刘海拨开，露出眉毛", "please move your fringe away from your eyebrows"),
     "coloured_lenses": Text("请摘下美瞳", "please remove coloured contact lenses"),
     "makeup": Text("请卸去浓妆", "please remove heavy makeup"),
-    "background": Text("背景不是均匀的蓝色", "the background is not an even blue"),
+    "background": Text("背景不是均匀的蓝色", "the backdrop is not an even blue"),
     "backdrop_drift": Text("背景光线与早上标定时不同：请检查灯光（灯是否坏了、是否有阳光照进来）",
                            "the light on the backdrop has changed since the morning's calibration: check the lamps "
                            "(one failed? sunlight?)"),

@@ -53,7 +53,7 @@ MAX_ENTRY_BYTES = 30 * 2**20  # a zip entry bigger than this is no ID photo (and
 UNREADABLE_SOURCE = Text("无法读取参考照片 {path}：不是文件夹或 zip 文件", "cannot read reference photos from {path}: not a folder or a zip file")
 NO_PHOTOS = Text("{path} 中没有照片（" + "、".join(IMAGE_SUFFIXES) + "）",
                  "no photos (" + ", ".join(IMAGE_SUFFIXES) + ") in {path}")
-NO_STUDENT = Text("文件名不是名单中任何学生的学号或证件号", "the file name is no student number or ID number on the roster")
+NO_STUDENT = Text("文件名不是名单中任何学生的学号或证件号", "the file name is not the student number or ID number of anyone on the roster")
 SEVERAL_STUDENTS = Text("文件名同时对应多名学生：{students}", "the file name matches several students: {students}")
 DUPLICATE = Text("学号 {student_no} 已有另一张照片（{first}），保留先出现的", "student {student_no} already has a photo in this import ({first}); the first is kept")
 SEVERAL_FACES = Text("照片中有 {count} 张人脸，参考照片只能有本人", "{count:face|faces} in the photo: a reference photo shows the student alone")

@@ -70,7 +70,7 @@ def test_policy_option_and_readable_table(photos: Path, home: Path, tmp_path: Pa
     text = table.stdout.decode("utf-8")
     assert "背景" in text and "不合格" in text and "✗" in text
     english = run_cli("check", str(grey), "--lang", "en", home=home).stdout.decode("utf-8")
-    assert "background" in english and "FAIL" in english
+    assert "backdrop" in english and "FAIL" in english
 
 
 def test_readable_output_gives_each_failure_and_question_its_score_and_thresholds(home: Path, tmp_path: Path) -> None:
