@@ -137,8 +137,9 @@ def test_import_tries_every_package_and_names_the_damaged_ones(station, key, ser
     assert [u.student_no for u in server.context.store.uploads()] == ["20200001"]
     shutil.rmtree(tampered)
     shutil.rmtree(broken)
-    again = _server_cli("--home", str(server.context.home), "import", str(good))
-    assert again.returncode == 0 and "duplicate 1" in again.stdout
+    # as Windows' cmd and PowerShell hand a wildcard over: unexpanded (E:\\photo-station-*)
+    again = _server_cli("--home", str(server.context.home), "import", str(good.parent / "photo-station-*"))
+    assert again.returncode == 0 and "duplicate 1" in again.stdout, again.stdout + again.stderr
     assert outbox.queue_health(station.db).waiting == 1  # the station still sends it online, as before
 
 

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from station.adapters.cli import folder_argument, whole_number
+from station.adapters.cli import matching_paths
 from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
 from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
@@ -274,7 +275,8 @@ def _packages(folders: list[Path]) -> list[Path]:
     from station.upload.package import MANIFEST
 
     found = []
-    for folder in folders:  # a name too long or a link loop is no package, never a traceback (station.paths)
+    for folder in matching_paths(folders):  # E:\\photo-station-* from Windows' console, unexpanded
+        # a name too long or a link loop is no package, never a traceback (station.paths)
         if exists(folder / MANIFEST):
             found.append(folder)
         elif is_dir(folder):
