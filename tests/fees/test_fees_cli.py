@@ -86,3 +86,15 @@ def test_settings_through_the_console_script(roster_home: Path) -> None:
     from station.audit.trail import entries
     assert [e.action for e in entries(station.db)] == ["settings"]
     station.close()
+
+
+def test_the_english_lines_say_the_reason_in_english_brackets(roster_home: Path, capsys) -> None:
+    """`fees refund --lang en` said "cash -20.00 yuan（重复缴费）": the Chinese brackets around the reason."""
+    assert main(["fees", "pay", "2024101", "--method", "free", "--reason", "waived", "--lang", "en",
+                 "--home", str(roster_home)]) == 0
+    assert main(["fees", "refund", "2024101", "--reason", "wrong method", "--lang", "en",
+                 "--home", str(roster_home)]) == 0
+    free, refunded = capsys.readouterr().out.splitlines()
+    assert free.endswith("free 0.00 yuan (waived)") and refunded.endswith("yuan (wrong method)"), (free, refunded)
+    assert main(["fees", "pay", "2024003", "--method", "free", "--reason", "学校减免", "--home", str(roster_home)]) == 0
+    assert capsys.readouterr().out.strip().endswith("0.00 元（学校减免）")  # the Chinese as it was

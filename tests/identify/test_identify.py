@@ -137,6 +137,9 @@ def test_lookup_cli_masks_the_id_number(station: Station, home: Path) -> None:
     plain = run_cli("lookup", "2021001", home=home).stdout.decode()
     assert "请就位" not in plain and "F2" not in plain
     assert "110105********002X" in plain and "19491231" not in plain
+    english = run_cli("lookup", "2021001", "--lang", "en", home=home).stdout.decode().splitlines()
+    # the status as its own message below and the window's card say it (was "not captured")
+    assert "Status: not photographed" in english and "张三 (2021001, 软件2101): not photographed yet" in english
 
 
 def test_lookup_cli_unknown_code_exits_1_with_reason(station: Station, home: Path) -> None:

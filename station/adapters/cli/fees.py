@@ -22,6 +22,7 @@ WHO = Text("请给出一个学号或 --class 班级（只能二选一）", "Give
 BAD_DAY = Text("日期无效：{day}（应为 YYYY-MM-DD 或 today）", "Not a date: {day} (YYYY-MM-DD or today)")
 RECORDED = Text("{kind}：{name}（{no}，{class_name}）{method} {amount} 元{reason}",
                 "{kind}: {name} ({no}, {class_name}) {method} {amount} yuan{reason}")
+REASON = Text("（{reason}）", " ({reason})")  # after the amount: a refund's or a free set's
 KIND = {"payment": Text("已缴费", "Paid"), "refund": Text("已退费", "Refunded")}
 SKIPPED = Text("已缴费，跳过：{nos}", "Paid already, skipped: {nos}")
 CLASS_TOTAL = Text("{class_name} 班集体缴费：{n} 人，共 {amount} 元", "Class {class_name} paid together: {n:student|students}, "
@@ -115,7 +116,7 @@ def _print(station: Station, args: argparse.Namespace, written: list[LedgerEntry
                     "already_paid": skipped, "total_fen": sum(e.amount_fen for e in written)})
         return 0
     for e in written:
-        reason = f"（{e.reason}）" if e.reason else ""
+        reason = REASON.format(reason=e.reason) if e.reason else Text("", "")
         print(RECORDED.format(kind=KIND[e.kind], name=names[e.student_no], no=e.student_no, class_name=e.class_name,
                               method=e.method.label, amount=yuan(e.amount_fen), reason=reason).get(args.lang))
     if len(written) > 1:

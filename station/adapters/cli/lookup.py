@@ -80,7 +80,7 @@ def _lookup(args: argparse.Namespace) -> int:
     }
     for key, label in labels.items():
         print(f"{label.get(station.lang)}: {info[key]}")
-    status = Text("已拍摄", "captured") if found.status and found.status.captured else Text("未拍摄", "not captured")
+    status = Text("已拍摄", "photographed") if found.status and found.status.captured else Text("未拍摄", "not photographed")
     print(f"{Text('状态', 'Status').get(station.lang)}: {status.get(station.lang)}")
     print(info["message"])
     for warning in found.warnings:
