@@ -16,13 +16,15 @@ PLACEHOLDER = Text("扫码，或输入学号后回车", "Scan, or type a number 
 
 
 SHUTTER_KEYS = (Qt.Key_Space, Qt.Key_PageDown, Qt.Key_F12)  # foot pedals and presenters send PageDown/F12
+# keys that act, not type: held down, each is one press (held F3 marked the next students absent, one per repeat)
+HELD_ONCE = (Qt.Key_Return, Qt.Key_Enter, *SHUTTER_KEYS, Qt.Key_Escape, Qt.Key_F2, Qt.Key_F3, Qt.Key_F4, Qt.Key_F6)
 
 
 class CodeInput(QLineEdit):
     """Keeps the focus all day: codes are typed or scanned into it, and with it empty,
-    Enter/Space/pedal release the shutter (once however long held), Enter accepts in review, Esc retakes, F2 and F3
+    Enter/Space/pedal release the shutter, Enter accepts in review, Esc retakes, F2 and F3
     press the retake and absent buttons, Shift+F3 takes back the last absent mark, F4 switches to the student whose
-    code the camera saw held up, F6 records the student's payment."""
+    code the camera saw held up, F6 records the student's payment; each once however long it is held."""
 
     submitted = Signal(str, bool)  # text, came from a scanner
     enter = Signal()  # Enter on an empty field: the shutter, or accept in review
@@ -54,8 +56,8 @@ class CodeInput(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         now_ms = time.monotonic() * 1000
-        if event.isAutoRepeat() and event.key() in (Qt.Key_Return, Qt.Key_Enter, *SHUTTER_KEYS):
-            return  # a key held down is one press: its repeats would accept, once it was on screen, the photo it took
+        if event.isAutoRepeat() and event.key() in HELD_ONCE:
+            return  # a key held down is one press: held Enter's repeats accepted the photo it took once it was shown
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
             entry = self._wedge.enter(now_ms)
             text = self.text().strip()

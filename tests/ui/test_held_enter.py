@@ -1,5 +1,6 @@
-"""Enter held down is one press: its auto-repeats never accept the photo it took. The repeats went on arriving while
-the photo was measured and came up for review, and the first one after REVIEW_AT_LEAST saved it, unlooked at."""
+"""A key held down is one press. Held Enter's auto-repeats went on arriving while the photo it took was measured and
+came up for review, and the first one after REVIEW_AT_LEAST saved it, unlooked at; held F3 marked one student absent
+per repeat."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from tests.ui.conftest import answer_next_dialog
 from tests.ui.test_identity_at_review import OVERRIDE
 
 
-def repeated_enter(window) -> None:
-    """What the keyboard sends, about 30 times a second, while Enter stays down."""
-    QApplication.sendEvent(window.code_input, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return,
-                                                        Qt.KeyboardModifier.NoModifier, "\r", True))
+def repeated(window, key: Qt.Key = Qt.Key.Key_Return, text: str = "\r") -> None:
+    """What the keyboard sends, about 30 times a second, while a key stays down."""
+    QApplication.sendEvent(window.code_input, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier,
+                                                        text, True))
 
 
 def test_enter_held_down_takes_the_photo_and_never_accepts_it(qtbot, make_window, frames: Path, station) -> None:
@@ -27,10 +28,19 @@ def test_enter_held_down_takes_the_photo_and_never_accepts_it(qtbot, make_window
     qtbot.keyPress(window.code_input, Qt.Key.Key_Return)  # down, and held
     qtbot.waitUntil(lambda: window.session.step is Step.REVIEW, timeout=30_000)
     for _ in range(int((REVIEW_AT_LEAST + 0.4) / 0.03)):
-        repeated_enter(window)
+        repeated(window)
         qtbot.wait(30)
     assert window.session.step is Step.REVIEW
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     qtbot.keyRelease(window.code_input, Qt.Key.Key_Return)
     qtbot.keyClick(window.code_input, Qt.Key.Key_Return)  # pressed again, after a look: a decision
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 1
+
+
+def test_f3_held_down_marks_one_student_absent(qtbot, make_window, frames: Path, station) -> None:
+    window = make_window(frames)
+    qtbot.keyPress(window.code_input, Qt.Key.Key_F3)
+    for _ in range(10):
+        repeated(window, Qt.Key.Key_F3, "")
+    qtbot.keyRelease(window.code_input, Qt.Key.Key_F3)
+    assert station.db.execute("SELECT COUNT(*) FROM students WHERE absent").fetchone()[0] == 1
