@@ -33,7 +33,7 @@ NOTHING_TO_EXPORT = Text("上传队列为空，没有需要导出的照片。", 
 EXPORTED = Text(
     "已把 {n} 张照片导出到\n{folder}\n请把U盘交给学校管理员在服务器上导入。照片仍留在本机的上传队列里，"
     "联网后会继续上传（服务器不会重复登记）。",
-    "Photos exported: {n}, to\n{folder}\nGive the stick to the school's administrator to import on the "
+    "Exported {n:photo|photos} to\n{folder}\nGive the stick to the school's administrator to import on the "
     "server. The photos stay in this laptop's upload queue and go on uploading once online (the server never "
     "registers one twice).",
 )

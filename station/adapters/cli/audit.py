@@ -12,7 +12,7 @@ from station.context import Station
 from station.i18n import Text
 from station.spreadsheet import check_table_path
 
-EXPORTED = Text("已导出 {n} 条审计记录到 {path}", "{n} audit entries exported to {path}")
+EXPORTED = Text("已导出 {n} 条审计记录到 {path}", "{n:audit entry|audit entries} exported to {path}")
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
