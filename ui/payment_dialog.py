@@ -42,7 +42,7 @@ HAS_PAID = Text("{name}（{no}）{paid}。\n登记有误（方式或金额不对
                 "{name} ({no}): {paid}.\nIf it was recorded wrongly (method or amount), refund it, then record it again.")
 REFUND = Text("退费…", "Refund…")
 REFUND_TITLE = Text("退费", "Refund")
-REFUND_ASK = Text("退费原因（将被记录），如：方式登记错误", "Why is it refunded? (recorded) e.g. wrong method recorded")
+REFUND_ASK = Text("退费原因（将被记录），如：方式登记错误", "Reason for the refund (recorded), e.g. the wrong method was recorded")
 REFUNDED = Text("已退费：{name}", "Refunded: {name}")
 TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and margins beside a dialog's title
 

@@ -56,7 +56,8 @@ _NUMBER_IS_A_CODE = Text("学号是学号 {holder} 的学生的采集码（采�
 _CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位了）",
                       "The capture code is an ID number (is the column shifted?)")
 _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大小写，请统一写法",
-                               "The student number differs only in letter case from student {holder}; write it alike")
+                               "The student number differs only in letter case from {holder}, imported already; write "
+                               "both the same way")
 # A line with none of these names nobody: a template's numbered blank lines (序号 only), or a class merged down
 # past the last student. It is passed over, not refused.
 _NAMES_SOMEONE = ("student_no", "name", "id_number", "capture_code")
