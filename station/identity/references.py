@@ -40,7 +40,7 @@ from station.paths import is_dir, is_file
 from station.roster import store
 from station.roster.columns import ALIASES, find_header
 from station.roster.table import cell_text, read_sheets
-from station.storage.atomic import write_atomic
+from station.storage.atomic import remove_file, write_atomic
 from station.storage.envelope import seal
 from station.storage.server_link import load_link
 
@@ -389,4 +389,4 @@ def _store(station: Station, report: ReferenceReport, photo: Checked, server_key
         report.imported += 1
     else:
         report.updated += 1
-        (station.home / old[1]).unlink(missing_ok=True)
+        remove_file(station.home / old[1])  # Windows: the window may be reading it to show it

@@ -7,17 +7,18 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from station.errors import StationError
 from station.i18n import Text
 
-# Windows refuses to replace a file that another handle holds open without FILE_SHARE_DELETE, which Python's own
-# open() never asks for: an antivirus or the search indexer reading the file just written, OneDrive syncing it, the
-# station's own reader on another thread. The refusal (PermissionError, WinError 5 or 32) lasts as long as that
-# handle, usually milliseconds, so the rename is tried again before the write is given up (pip and git for Windows
-# do the same). POSIX renames over open files; a refusal there (rare: the folder just took the temporary file) is
-# said 1.6 s later.
+# Windows refuses to replace or delete a file that another handle holds open without FILE_SHARE_DELETE, which
+# Python's own open() never asks for: an antivirus or the search indexer reading the file just written, OneDrive
+# syncing it, the station's own reader on another thread. The refusal (PermissionError, WinError 5 or 32) lasts as
+# long as that handle, usually milliseconds, so the rename or delete is tried again before it is given up (pip and git
+# for Windows do the same). POSIX renames over open files; a refusal there (rare: the folder just took the temporary
+# file) is said 1.6 s later.
 REPLACE_WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8)  # seconds before each new try: 1.6 s in all
 TMP_NAME_CHARS = 40  # of the target's name in its temporary file's
 
@@ -53,11 +54,21 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def _replace(source: str, target: Path) -> None:
+    _while_held(lambda: os.replace(source, target))
+
+
+def remove_file(path: Path) -> None:
+    """Delete `path` (gone already is fine), trying again while another handle holds it open, as Windows refuses
+    a delete then (above); PermissionError when it is still held after 1.6 s."""
+    _while_held(lambda: path.unlink(missing_ok=True))
+
+
+def _while_held(action: Callable[[], None]) -> None:
     for wait in (*REPLACE_WAITS, None):
         try:
-            os.replace(source, target)
+            action()
             return
-        except PermissionError:  # on Windows: the target is open elsewhere (above)
+        except PermissionError:  # on Windows: the file is open elsewhere (above)
             if wait is None:
                 raise
             time.sleep(wait)

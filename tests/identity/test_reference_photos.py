@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -23,6 +24,7 @@ from station.storage.station_key import unlock_station_key
 from tests.cli import SCRIPT
 from tests.identity.faces import photos_of, shrunk, side_by_side
 from tests.roster_kit import linked_station_with_roster
+from tests.storage.test_atomic_windows import WindowsHandles
 
 PASSPHRASE = "correct horse battery staple"
 ID_B = "11010519491231002" + check_digit("11010519491231002")
@@ -201,3 +203,30 @@ def test_an_id_card_chip_sized_photo_is_a_reference_and_matches_its_full_size_sc
     frames = ASSETS_DIR / "demo" / "students"  # 陈浩然 photographed another day; 王思远
     assert compare(chip, embedder.embed(read_image(frames / "DEMO0002_2_good.jpg")).vector).same
     assert compare(chip, embedder.embed(read_image(frames / "DEMO0003_2_good.jpg")).vector).level == "different"
+
+
+def test_a_replaced_photo_held_open_for_a_moment_is_still_removed_and_the_import_goes_on(
+        tmp_path: Path, embedder: FaceEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses to delete a file another handle holds open (the window reading the student's enrolment photo
+    to show it, an antivirus): a new photo for 林晓雯 was registered, then the old one's deletion raised
+    PermissionError and the rest of the folder (陈浩然) was never imported. The deletion waits as a replace does."""
+    from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
+
+    station = linked_station_with_roster(tmp_path / "home", tmp_path, (DEMO_DIR / "roster.csv").read_bytes())
+    key = unlock_station_key(station.home, PASSPHRASE).key
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(DEMO_REFERENCES / "2021010101.jpg", first)
+    shutil.copy(DEMO_REFERENCES / "2021010103.jpg", second / "2021010101.jpg")  # another photo for her
+    shutil.copy(DEMO_REFERENCES / "2021010102.jpg", second)
+    try:
+        assert import_reference_photos(station, first, key, embedder).imported == 1
+        old = next((station.home / "references").rglob("*.reference.pse"))
+        windows = WindowsHandles(monkeypatch)
+        windows.hold(old, 0.15)
+        report = import_reference_photos(station, second, key, embedder)
+        assert (report.updated, report.imported) == (1, 1) and windows.refused >= 1
+        assert not old.exists() and len(list((station.home / "references").rglob("*.reference.pse"))) == 2
+    finally:
+        station.close()

@@ -18,14 +18,23 @@ from station.storage.atomic import write_atomic
 
 
 class WindowsHandles:
-    """The files held open elsewhere, and os.replace and os.rename as Windows does them while they are: a held file
-    can be neither moved nor replaced."""
+    """The files held open elsewhere, and os.replace, os.rename and os.unlink as Windows does them while they are: a
+    held file can be neither moved, replaced nor deleted."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.held: dict[str, object] = {}
         self.refused = 0
         for name in ("replace", "rename"):
             monkeypatch.setattr(os, name, self._refusing(getattr(os, name)))
+        monkeypatch.setattr(os, "unlink", self._refusing_removal(os.unlink))
+
+    def _refusing_removal(self, remove):  # noqa: ANN001, ANN202
+        def windows_remove(path: str | os.PathLike[str], *args: object, **kwargs: object) -> None:
+            if os.fspath(path) in self.held:
+                self.refused += 1
+                raise PermissionError(13, "Access is denied", os.fspath(path))
+            remove(path, *args, **kwargs)
+        return windows_remove
 
     def _refusing(self, move):  # noqa: ANN001, ANN202
         def windows_move(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
