@@ -23,7 +23,7 @@ from station.db import Migrations, register, write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.localtime import Clock, system_clock
-from station.storage.atomic import disk_full_error, ensure_free_space, write_atomic
+from station.storage.atomic import disk_full_error, ensure_free_space, remove_file, write_atomic
 from station.storage.envelope import EnvelopeError, image_meta, open_with_station_key, seal
 from station.storage.station_key import StationKey, unlock_station_key
 from station.storage.server_link import load_link
@@ -253,7 +253,7 @@ class CaptureStore:
         for path in self.files_dir.rglob("*"):
             leftover = path.name.endswith(".tmp") or (path.suffix == ".pse" and path.name.split(".")[0] not in registered)
             if path.is_file() and leftover:
-                path.unlink()
+                remove_file(path)  # Windows: an antivirus may be scanning what the crash left
                 removed += 1
         return removed
 
