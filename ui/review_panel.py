@@ -32,7 +32,7 @@ LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "w
 # worded to fit NOTES_SHOWN lines at 1280x680 with a question (the walk found the third note cut mid-line)
 OVERRIDE = Text("未通过：{checks}\n拍摄原因：{reason}", "Failed: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
-LOOKED = Text("请在照片上再看一眼：{checks}", "Have another look at the photo: {checks}")
+LOOKED = Text("请在照片上再看一眼：{checks}", "Look again: {checks}")
 # lines of notes always in sight (the reasons and questions to look at once more): a retake of an overridden frame
 # has four (retake reason, failed checks, override reason, question), and the fourth was cut at 1280x680
 NOTES_SHOWN = 4

@@ -26,3 +26,48 @@ def test_an_overridden_photos_notes_are_read_whole(qtbot, themed: str, make_wind
         shown = (view for _, view in review.beside if view.isVisible())
         for widget in (review.identity, review.values["name"], *shown):
             assert in_sight(widget, window), (widget, width, height)
+
+
+def test_a_swaps_notes_are_read_whole_in_english_too(qtbot, make_window, frames: Path, station,
+                                                     tmp_path: Path) -> None:
+    """The swap's two-line verdict above takes room from the notes: 赵雨桐 shot with 林晓雯's face already saved, in
+    English on a 1280x680 window, the override's reason and the question to look again read whole, a line each as in
+    Chinese (worded "Have another look at the photo: teeth showing", it wrapped onto a fourth line, which scrolled on
+    the demo's window)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from station.capture.reasons import OVERRIDE_REASONS
+    from station.capture.workflow import REVIEW_AT_LEAST
+    from tests.ui.conftest import answer_next_dialog, shoot, station_look
+    from tests.ui.test_identity_at_review import with_references
+    from station.adapters.demo import DEMO_REFERENCES
+    from ui.i18n import language, set_language
+
+    before = language()
+    set_language("en")
+    try:
+        with station_look():
+            with_references(station, tmp_path, {"2021010104": DEMO_REFERENCES / "2021010104.jpg"})
+            window = make_window(frames)
+            reason = OVERRIDE_REASONS[0].en  # "checked by eye: a false alarm", as picked from the English list
+            window.identify("DEMO0001")
+            answer_next_dialog(reason)
+            shoot(qtbot, window)
+            qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+            window.flow.accept()
+            window.identify("DEMO0004")  # 赵雨桐's code, 林晓雯 at the camera again
+            answer_next_dialog(reason)
+            shoot(qtbot, window)
+            review = window.review
+            assert "already photographed as" in review.identity.text() and "teeth" in review.notes.text()
+            window.resize(1280, 680)
+            qtbot.wait(50)
+            QCoreApplication.processEvents()
+            viewport = review.notes_area.viewport()
+            needed = review.notes.heightForWidth(viewport.width())
+            assert viewport.height() >= needed, review.notes.text()
+            # a line a note, as the Chinese: the fourth line of a wrapped note left the notes a scroll bar away
+            margins = review.notes.contentsMargins()
+            assert needed <= 3 * review.notes.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
+    finally:
+        set_language(before)
