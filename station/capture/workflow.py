@@ -42,7 +42,7 @@ from station.fees.settings import load_settings
 from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify, identify_number
 from station.identity.capture_faces import gallery_stamp, remember_face, station_gallery
-from station.identity.swaps import CAPTURE, FaceGallery, StoredFace
+from station.identity.swaps import CAPTURE, FaceGallery, StoredFace, speaks_for_student
 from station.roster.store import Student
 from station.storage.server_link import NOT_CONFIGURED, load_link
 from station.storage.outbox import queue_health
@@ -406,9 +406,9 @@ class CaptureWorkflow:
         if identity_reason.strip():
             log.info("identity check overridden for %s by %s: %s", shot.student.student_no, self.operator,
                      identity_reason.strip())
+        identity = recorded(shot.identity, identity_reason.strip())
         version = self.store.save(shot.student.student_no, shot.chsi_jpeg, shot.original_jpeg, self.operator,
-                                  reason=shot.retake_reason, override_reason=shot.override_reason,
-                                  identity=recorded(shot.identity, identity_reason.strip()),
+                                  reason=shot.retake_reason, override_reason=shot.override_reason, identity=identity,
                                   questions=",".join(shot.questions), identified_at=self.identified_at)
         self.shot, self.identification, self.retake_reason, self.step = None, None, "", Step.WAITING
         self.last_saved = shot.student.student_no
@@ -416,7 +416,7 @@ class CaptureWorkflow:
                           override_reason=shot.override_reason, retake_reason=shot.retake_reason,
                           identity_reason=identity_reason.strip())
         if shot.face is not None:
-            self._remember(version, shot.face)
+            self._remember(version, shot.face, speaks_for_student(identity))
         return version
 
     def face_gallery(self) -> FaceGallery:
@@ -449,9 +449,10 @@ class CaptureWorkflow:
             return
         self._faces = (loaded.stamp, loaded.gallery)
 
-    def _remember(self, version: CaptureVersion, face: np.ndarray) -> None:
-        """The accepted capture's face joins the gallery; the photo is saved already, so a failure here only costs
-        this face's part in later comparisons (logged)."""
+    def _remember(self, version: CaptureVersion, face: np.ndarray, vouches: bool) -> None:
+        """The accepted capture's face joins the gallery (`vouches`: it may stand for its student's face, swaps'
+        rule); the photo is saved already, so a failure here only costs this face's part in later comparisons
+        (logged)."""
         try:
             remember_face(self.station.db, version.uid, version.student_no, face, self.store.key.key)
         except (StationError, OSError, sqlite3.Error) as exc:
@@ -460,7 +461,7 @@ class CaptureWorkflow:
         self._remembered += 1
         if self._faces is not None:
             stamp, faces = self._faces
-            self._faces = (stamp, faces.with_face(StoredFace(version.student_no, CAPTURE, version.uid), face))
+            self._faces = (stamp, faces.with_face(StoredFace(version.student_no, CAPTURE, version.uid, vouches), face))
 
     def _capture_photo(self, uid: str) -> bytes | None:
         """A capture of this station by uid, for review beside a face it matches (None: gone or damaged)."""

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from station.db import Migrations, register, write_transaction
 from station.identity.reference_store import reference_embeddings
-from station.identity.swaps import CAPTURE, REFERENCE, FaceGallery, StoredFace
+from station.identity.swaps import CAPTURE, REFERENCE, FaceGallery, StoredFace, speaks_for_student
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_station_key, seal
 from station.storage.server_link import load_link
@@ -71,10 +71,10 @@ def gallery_stamp(db: sqlite_utils.Database) -> tuple:
 def station_gallery(db: sqlite_utils.Database, station_key: bytes) -> FaceGallery:
     """Every student's reference photo and current (not superseded) capture at this station, as one matrix."""
     items = [(StoredFace(no, REFERENCE), vector) for no, vector in reference_embeddings(db, station_key)]
-    for uid, student_no, blob in db.execute(
-            "SELECT f.uid, f.student_no, f.embedding FROM capture_faces f JOIN captures c ON c.uid = f.uid "
+    for uid, student_no, blob, identity in db.execute(
+            "SELECT f.uid, f.student_no, f.embedding, c.identity FROM capture_faces f JOIN captures c ON c.uid = f.uid "
             "WHERE c.superseded_at IS NULL AND c.student_no = f.student_no AND f.model = ?", [MODEL_ID]):
         vector = _opened(uid, student_no, blob, station_key)
         if vector is not None:
-            items.append((StoredFace(student_no, CAPTURE, uid), vector))
+            items.append((StoredFace(student_no, CAPTURE, uid, speaks_for_student(identity)), vector))
     return FaceGallery.build(items)

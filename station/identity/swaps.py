@@ -4,13 +4,19 @@ The stored faces (each student's reference photo and current capture) are one co
 in memory (station.identity.verify.Gallery); one new face against all of them is a single matrix product (about
 a millisecond for 10,000 faces, scripts/benchmark_verify.py). The rule, the same at the station and on the server:
 the new face is a suspected swap when another student's stored face scores at least SAME_THRESHOLD (the shipped
-"same person" threshold) and higher than every stored face of the student it is filed under.
+"same person" threshold) and higher than every stored face that speaks for the student it is filed under. A capture
+saved over a "different person" verdict (a reason given: a swap, not the enrolment photo's person) speaks for nobody:
+its face stays in the gallery as someone's, but it cannot vouch for its own student. Otherwise a swap, once overridden,
+was the student's "own" face: its retake with the same wrong face matched it better than the other student's photo
+and passed as the same person, with no question at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import json
 
 import numpy as np
 
@@ -26,6 +32,17 @@ class StoredFace:
     student_no: str
     source: str  # CAPTURE or REFERENCE
     ref: str = ""  # the capture's uid (a student has one reference photo)
+    vouches: bool = True  # False: a capture saved over a "different person" verdict (speaks_for_student)
+
+
+def speaks_for_student(identity: str) -> bool:
+    """Whether a capture, by its recorded identity comparison (station.capture.identity_check.recorded: JSON with
+    "checks", each with "against" and "level"; '' when nothing was compared), may stand for its student's face: not
+    when a check found another person ("different"), except the photo a retake replaced when the retake is its
+    enrolment photo's person (that photo was the wrong one: identity_check.outweigh)."""
+    checks = json.loads(identity)["checks"] if identity else []
+    own_face = any(c["against"] == "reference" and c["level"] == "same" for c in checks)
+    return not any(c["level"] == "different" and not (c["against"] == "previous" and own_face) for c in checks)
 
 
 @dataclass(frozen=True)
@@ -66,14 +83,15 @@ class FaceGallery:
 
 def find_swap(vector: np.ndarray, faces: FaceGallery, student_no: str) -> Suspect | None:
     """Another student's stored face that matches `vector` as the same person and better than any of
-    `student_no`'s own, or None."""
+    `student_no`'s own that vouches for them, or None."""
     if not len(faces):
         return None
     # einsum runs on the calling thread; `@` hands this matrix-vector product to OpenBLAS's threads, whose
     # hand-offs cost ten times the product itself on two busy cores (5.7 ms against 0.6 ms, median over 10,000)
     scores = np.einsum("ij,j->i", faces.gallery.matrix, np.asarray(vector, np.float32))
-    own = faces.gallery.key_array == student_no
-    own_score = float(scores[own].max()) if own.any() else None
+    own = np.flatnonzero(faces.gallery.key_array == student_no)  # the student's few rows
+    vouching = [row for row in own if faces.faces[row].vouches]
+    own_score = float(scores[vouching].max()) if vouching else None
     scores[own] = -np.inf
     best = int(np.argmax(scores))
     score = float(scores[best])

@@ -81,6 +81,23 @@ def test_a_face_already_photographed_as_another_student_is_stopped_with_both_pho
     assert recorded["checks"][0]["student_no"] == "2021010101" and recorded["checks"][0]["uid"] == saved.uid
 
 
+def test_a_swap_saved_with_a_reason_does_not_vouch_for_its_retake(session) -> None:
+    """林晓雯's face saved for 陈浩然 over the swap question, then 陈浩然 'retaken' with her face again: the wrong first
+    photo matched the retake better than her own photo, so the retake passed as 陈浩然's own face with no question.
+    A capture saved over a "different person" verdict speaks for nobody: the swap is asked again, in the gallery
+    grown at the save and in the one read back from the database."""
+    shoot(session, "DEMO0001", "01_good.jpg")
+    session.accept()
+    shoot(session, "DEMO0002", "02_good_shifted.jpg")
+    session.accept("学生坚持是本人")
+    retake = shoot(session, "DEMO0002", "02_good_shifted.jpg", retake="闭眼")  # the very frame: it matches best
+    assert [(c.against, c.level) for c in retake.identity] == [("previous", "same"), ("swap", "different")]
+    assert retake.identity[1].said.zh == "这张脸已作为林晓雯（2021010101）拍摄过！"
+    assert session.needs_identity_reason
+    faces = station_gallery(session.station.db, session.store.key.key)
+    assert {f.student_no: f.vouches for f in faces.faces} == {"2021010101": True, "2021010102": False}
+
+
 def test_a_retake_of_the_same_student_is_no_swap_and_the_gallery_keeps_only_current_faces(session) -> None:
     shoot(session, "DEMO0001", "01_good.jpg")
     first = session.accept()

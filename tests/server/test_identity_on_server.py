@@ -18,7 +18,7 @@ import pytest
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.adapters.server.home import ServerContext, init_server
 from station.adapters.server.doubts import identity_doubts
-from station.adapters.server.store import Upload
+from station.adapters.server.store import Confirmation, Upload
 from station.adapters.server.references import import_references
 from station.pinning import pinned_context
 from station.storage.captures import CaptureStore
@@ -188,3 +188,29 @@ def test_a_retake_of_the_enrolment_photos_person_is_no_doubt_because_the_photo_i
     assert identity_doubts(store) == ([], [])
     store.insert_upload(replace(retake, uid="other", version=3, identity=NOT_PREVIOUS))  # no enrolment photo's word
     assert [d.upload.uid for d in identity_doubts(store)[0]] == ["other"]
+
+
+def test_a_suspected_swap_does_not_vouch_for_its_retake_until_confirmed(day, pipeline) -> None:
+    """S02 photographs 学生1's face as 学生2 (a suspected swap), then retakes 学生2 with the same face: the earlier wrong
+    photo matched the retake better than 学生1's, so the server found nothing. A capture the server suspected (or its
+    station found another person in) speaks for nobody, until the registrar confirms it is the student."""
+    server, password, root = day
+    first, second = (pipeline.process(cv2.imread(str(DEMO_DIR / "kiosk" / name))).jpeg
+                     for name in ("01_good.jpg", "02_good_shifted.jpg"))
+    s01, key01 = station_at(root, server, "S01")
+    s02, key02 = station_at(root, server, "S02")
+    theirs = CaptureStore(s01, key01).save("20200001", first, b"o", operator="op")
+    Uploader(s01.home, key01).drain()
+    store = CaptureStore(s02, key02)
+    swapped = store.save("20200002", second, b"o", operator="op")
+    Uploader(s02.home, key02).drain()
+    retake = store.save("20200002", second, b"o", operator="op", reason="闭眼")
+    Uploader(s02.home, key02).drain()
+    faces = {f.uid: f for f in server.context.store.faces()}
+    assert faces[swapped.uid].suspect_uid == theirs.uid and faces[retake.uid].suspect_uid == theirs.uid
+    server.context.store.confirm_identity(Confirmation(retake.uid, "张老师", "2026-06-01T10:00:00.000+00:00"))
+    again = store.save("20200002", second, b"o", operator="op", reason="重拍")  # after the registrar's word
+    Uploader(s02.home, key02).drain()
+    assert {f.uid: f for f in server.context.store.faces()}[again.uid].suspect_uid == ""
+    s01.close()
+    s02.close()

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from station.adapters.server.references import folder_stamp, reference_faces
 from station.adapters.server.store import MetaStore, Upload, UploadFace
 from station.identity.embedder import JpegFaces
-from station.identity.swaps import CAPTURE, REFERENCE, FaceGallery, StoredFace, find_swap
+from station.identity.swaps import CAPTURE, REFERENCE, FaceGallery, StoredFace, find_swap, speaks_for_student
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, seal
 
@@ -64,14 +64,24 @@ class ServerFaces:
         """Every earlier capture of the student (their own faces), every other student's registered capture, and
         every reference photo held here (the student's own among their own faces)."""
         registered = {u.uid for u in self._store.registered().values()}
+        confirmed = self._store.confirmations()
         items = [(StoredFace(no, REFERENCE), vector) for no, vector in self._reference_faces()]
         for face in self._store.faces():
             if face.uid == upload.uid or (face.student_no != upload.student_no and face.uid not in registered):
                 continue
             vector = self._vector(face)
             if vector is not None:
-                items.append((StoredFace(face.student_no, CAPTURE, face.uid), vector))
+                own = face.student_no == upload.student_no  # only the student's own faces need to vouch
+                vouches = not own or face.uid in confirmed or self._speaks_for_student(face)
+                items.append((StoredFace(face.student_no, CAPTURE, face.uid, vouches), vector))
         return FaceGallery.build(items)
+
+    def _speaks_for_student(self, face: UploadFace) -> bool:
+        """An earlier capture of the student may stand for their face (swaps' rule) unless its station found another
+        person in it or this server found it another student's (a suspected swap), and the registrar did not confirm
+        it since."""
+        earlier = self._store.get_upload(face.uid)
+        return not face.suspect_student_no and (earlier is None or speaks_for_student(earlier.identity))
 
     def _reference_faces(self) -> list[tuple[str, np.ndarray]]:
         """Opened once per process, and again when reference photos were imported meanwhile."""
