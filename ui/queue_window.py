@@ -24,7 +24,7 @@ HEADING = Text("正在拍摄：{current}    下一个班级：{next}", "Now: {cu
 NONE = Text("无", "none")
 COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "Status"),
            Text("缴费", "Fee"))
-FEE = {True: Text("已缴", "paid"), False: Text("未缴", "not paid")}
+FEE = {True: Text("已缴", "Paid"), False: Text("未缴", "Not paid")}  # capitalised as the status beside
 STATES = {
     QueueState.WAITING: (Text("等待", "Waiting"), "#ffffff"),
     QueueState.NOW: (Text("正在拍摄", "Now"), "#fff59d"),

@@ -66,3 +66,17 @@ def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, make_window, f
         masked.add(text)
     assert any("Shutter" in t for t in masked) and any("Undo absent" in t for t in masked)
     assert not [t for t in masked if CHINESE.search(t)]
+
+
+def test_the_queue_screens_words_are_capitalised_alike(qtbot, make_window, frames: Path) -> None:
+    """The status and fee columns side by side: "Waiting" beside "not paid" read as two styles."""
+    before = language()
+    set_language("en")
+    try:
+        window = make_window(frames)
+        window.queue_window.refresh()
+        table = window.queue_window.table
+        words = {table.item(row, column).text() for row in range(table.rowCount()) for column in (3, 4)}
+    finally:
+        set_language(before)
+    assert "Not paid" in words and all(word[:1].isupper() for word in words), words
