@@ -28,7 +28,7 @@ FAILED_HEADING = Text("上传失败、不会自动重试的照片（photo-statio
                       "Uploads that gave up and will not retry by themselves (photo-station queue --retry queues "
                       "them again):")
 FAILED_ROW = Text("  {class_name} {student_no} {name} 第 {version} 版 · 尝试 {attempts} 次 · {reason}",
-                  "  {class_name} {student_no} {name} version {version} · {attempts} attempts · {reason}")
+                  "  {class_name} {student_no} {name} version {version} · {attempts:attempt|attempts} · {reason}")
 NOTHING_TO_SEND = Text("没有等待上传的照片。", "No photos are waiting to be uploaded.")
 RETRIED = Text("已重新排队 {count} 张上传失败的照片。", "{count:failed upload|failed uploads} queued again.")
 
