@@ -35,7 +35,7 @@ IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除：请选择或填写原因",
-                           "What a scanner typed is no reason; it was taken out: pick or type the reason")
+                           "What the scanner typed cannot be a reason and was cleared: pick or type the reason")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 
 

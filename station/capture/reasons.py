@@ -25,7 +25,7 @@ IDENTITY_REASONS = (Text("已核对身份证，确是本人", "ID card checked: 
 # is open fills it with the code and answers it with the scanner's Enter (a "different person" photo saved "for a
 # reason" nobody gave).
 SCANNED_INTO_THE_BOX = Text("原因栏里是学生的采集码或学号“{code}”（扫码枪扫进了对话框？）：没有记录，请重新填写原因",
-                            "The reason box holds a student's code or number '{code}' (a scanner read into the box?): "
+                            "The reason box holds a student's code or number '{code}' (scanned into the box?): "
                             "nothing was recorded; give the reason again")
 
 

@@ -85,7 +85,7 @@ OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人�
                          "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
-                    "A photo is being taken or reviewed: accept or reshoot it first, then change the output profile")
+                    "A photo is being taken or reviewed: accept it or shoot again first, then change the output profile")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
 SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生：{reason}。照片已移到 {path}",
                  "The tethered camera's photo {name} was not filed to anyone: {reason}. It was moved to {path}")

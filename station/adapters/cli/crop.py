@@ -26,7 +26,7 @@ from station.paths import NOT_A_FOLDER, exists, is_dir, real_path
 from station.storage.atomic import write_atomic
 
 MSG_WRITE_FAILED = Text("无法写入输出文件：{error}", "cannot write the output file: {error}")
-MSG_REFUSED = Text("{refused} / {total} 张照片没有生成", "{refused} of {total} images were not cropped")
+MSG_REFUSED = Text("{refused} / {total} 张照片没有生成", "Not cropped: {refused} of {total:image|images}")
 MSG_OK = Text("已生成 {out}（{bytes} 字节，质量 {quality}）", "wrote {out} ({bytes} bytes, quality {quality})")
 
 
