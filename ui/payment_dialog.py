@@ -62,7 +62,8 @@ class PaymentDialog(QDialog):
         self.methods = QButtonGroup(self)
         row = QHBoxLayout()
         for number, method in enumerate(Method, start=1):
-            button = QRadioButton(f"{number} {t(method.label)}")
+            label = t(method.label)  # "cash" inside a sentence ("paid (cash 20.00 yuan, …)"), "Cash" as a choice
+            button = QRadioButton(f"{number} {label[:1].upper()}{label[1:]}")
             # Alt+digit, not the digit alone: the amount field takes digits
             QShortcut(QKeySequence(f"Alt+{number}"), self, lambda b=button: b.setChecked(True))
             button.setProperty("method", method.value)

@@ -121,3 +121,20 @@ def test_a_class_pays_together_from_the_roster_menu(qtbot, make_window, frames, 
                if e.class_name == "演示2101")
     assert {e.detail["method"] for e in entries(station.db) if e.action == "payment"} == {"cash", "alipay"}
 
+
+
+def test_the_english_methods_are_capitalised_as_choices(qtbot) -> None:
+    """"1 cash  2 WeChat  3 Alipay  4 free" read as two styles side by side; Chinese has no case to change."""
+    from ui.i18n import language, set_language
+    from ui.payment_dialog import STUDENT, PaymentDialog
+
+    before = language()
+    for lang, expected in (("en", ["1 Cash", "2 WeChat", "3 Alipay", "4 Free"]),
+                           ("zh", ["1 现金", "2 微信", "3 支付宝", "4 免费"])):
+        set_language(lang)
+        try:
+            dialog = PaymentDialog(STUDENT.format(name="林晓雯", no="2021010101"), "20.00", lambda *_: None)
+        finally:
+            set_language(before)
+        qtbot.addWidget(dialog)
+        assert [button.text() for button in dialog.methods.buttons()] == expected
