@@ -39,7 +39,7 @@ STOPPED = Text("已按要求停止，其余照片没有检查；再次导入时�
 SUMMARY = Text("新增 {imported} 张，更新 {updated} 张，未变 {unchanged} 张，拒绝 {refused} 张",
                "{imported} added, {updated} updated, {unchanged} unchanged, {refused} refused")
 REFUSED_BY = Text("拒绝原因：{counts}", "Refused: {counts}")
-COUNT = Text("{word} {n} 张", "{n} {word}")
+COUNT = Text("{word} {n} 张", "{word} ({n})")  # "several faces (1)", not "1 several faces"
 LIST_SEP = Text("，", ", ")
 NEXT_PRESS = Text("下次拍照时即与新的参考照片比对。", "The next photo taken is compared with the new reference photos.")
 FAILED = Text("导入中断：程序出错，详情已写入日志；已导入的照片保留", "The import stopped: a program error (details in the "
