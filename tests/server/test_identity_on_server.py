@@ -56,14 +56,22 @@ def registrar(server: LiveServer, password: str | None) -> httpx.Client:
                         verify=pinned_context(server.context.cert_sha256))
 
 
-def test_a_face_registered_as_another_student_at_another_station_is_listed_with_both_photos(day, pipeline) -> None:
-    server, password, root = day
+def her_face_at_s01(day, pipeline):
+    """Two stations on the server; 林晓雯's face (the demo's kiosk frames, two photographs) registered at S01 as
+    20200001: (the two photos, S01 and S02 with their keys, that capture)."""
+    server, _, root = day
     first, second = (pipeline.process(cv2.imread(str(DEMO_DIR / "kiosk" / name))).jpeg
                      for name in ("01_good.jpg", "02_good_shifted.jpg"))
     s01, key01 = station_at(root, server, "S01")
     s02, key02 = station_at(root, server, "S02")
     theirs = CaptureStore(s01, key01).save("20200001", first, b"o", operator="op")
     Uploader(s01.home, key01).drain()
+    return first, second, (s01, key01), (s02, key02), theirs
+
+
+def test_a_face_registered_as_another_student_at_another_station_is_listed_with_both_photos(day, pipeline) -> None:
+    server, password, root = day
+    first, second, (s01, key01), (s02, key02), theirs = her_face_at_s01(day, pipeline)
     doubted = CaptureStore(s01, key01).save("20200003", first, b"o", operator="op", identity=DIFFERENT)
     Uploader(s01.home, key01).drain()
     swapped = CaptureStore(s02, key02).save("20200002", second, b"o", operator="op")
@@ -195,12 +203,7 @@ def test_a_suspected_swap_does_not_vouch_for_its_retake_until_confirmed(day, pip
     photo matched the retake better than 学生1's, so the server found nothing. A capture the server suspected (or its
     station found another person in) speaks for nobody, until the registrar confirms it is the student."""
     server, password, root = day
-    first, second = (pipeline.process(cv2.imread(str(DEMO_DIR / "kiosk" / name))).jpeg
-                     for name in ("01_good.jpg", "02_good_shifted.jpg"))
-    s01, key01 = station_at(root, server, "S01")
-    s02, key02 = station_at(root, server, "S02")
-    theirs = CaptureStore(s01, key01).save("20200001", first, b"o", operator="op")
-    Uploader(s01.home, key01).drain()
+    first, second, (s01, key01), (s02, key02), theirs = her_face_at_s01(day, pipeline)
     store = CaptureStore(s02, key02)
     swapped = store.save("20200002", second, b"o", operator="op")
     Uploader(s02.home, key02).drain()
