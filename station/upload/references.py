@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -25,14 +26,15 @@ from station.identity.references import IMAGE_SUFFIXES, Counted, Progress, Refer
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
 from station.storage.server_link import load_link
-from station.upload.uploader import NOT_LINKED, WRONG_CERTIFICATE, client_for, wrong_certificate
+from station.upload.uploader import NOT_LINKED, WRONG_CERTIFICATE, client_for, transport_problem, wrong_certificate
 
+logger = logging.getLogger(__name__)
 BATCH = 20  # photos asked for at once: the server's own cap (station.adapters.server.references.BATCH)
 TIMEOUT = 60.0  # seconds for one request (a batch is a few MB)
 
 UNREACHABLE = Text("无法从服务器取得参考照片：{reason}", "cannot fetch the reference photos from the server: {reason}")
-NOT_ANSWERING = Text("服务器没有应答（{kind}），请检查网络和服务器地址", "the server does not answer ({kind}): check the "
-                     "network and the server address")
+NOT_ANSWERING = Text("服务器没有应答（{reason}），请检查网络和服务器地址", "the server does not answer ({reason}): check "
+                     "the network and the server address")
 REFUSED = Text("服务器拒绝了请求（HTTP {code}），请向管理员核对令牌", "the server refused the request (HTTP {code}): check "
                "the token with the registrar")
 UNREADABLE_ANSWER = Text("服务器的应答无法读取，请向管理员核对服务器版本", "the server's answer cannot be read: check the "
@@ -56,6 +58,7 @@ def fetch_references(station: Station, station_key: bytes, embedder: FaceEmbedde
             report = import_entries(station, Counted(len(wanted), _photos(client, wanted)), station_key, embedder,
                                     progress=progress, stop=stop)
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        logger.warning("reference photos not fetched: %r", exc)
         raise StationError(UNREACHABLE.format(reason=_why(exc))) from exc
     report.unchanged += len(listed) - len(wanted)
     report.audit(station, "server")
@@ -68,8 +71,8 @@ def _why(exc: Exception) -> Text:
         return WRONG_CERTIFICATE
     if isinstance(exc, httpx.HTTPStatusError):
         return REFUSED.format(code=exc.response.status_code)
-    if isinstance(exc, httpx.HTTPError):
-        return NOT_ANSWERING.format(kind=type(exc).__name__)
+    if isinstance(exc, httpx.TransportError):
+        return NOT_ANSWERING.format(reason=transport_problem(exc))
     return UNREADABLE_ANSWER
 
 

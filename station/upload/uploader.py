@@ -37,8 +37,20 @@ from station.storage import outbox
 from station.storage.outbox import Job, RetryPolicy, utc_now
 from station.watcher import Watcher
 
-UNREACHABLE = Text("无法连接服务器（{detail}），照片在本机排队，恢复后自动上传。",
-                   "The server cannot be reached ({detail}); photos wait here and go up by themselves when it is back.")
+UNREACHABLE = Text("无法连接服务器：{detail}。照片在本机排队，恢复后自动上传；请检查网络，或请管理员确认服务器在运行。",
+                   "The server cannot be reached: {detail}. The photos wait here and go up by themselves when it is "
+                   "back; check the network, or ask the registrar whether the server is running.")
+# what broke, in words the photographer can act on (the library's own words go to the log file)
+REFUSED_CONNECTION = Text("网络不通，或服务器没有在运行", "no network, or the server is not running")
+TIMED_OUT = Text("服务器长时间没有应答", "the server did not answer in time")
+CUT_OFF = Text("连接中途断开（服务器可能已停止或重启）", "the connection broke off (the server may have stopped or restarted)")
+NETWORK_FAILED = Text("网络出错", "a network error")
+SERVER_FAILED = Text("服务器出错（HTTP {code}）", "the server failed (HTTP {code})")
+NOT_THE_SERVER = Text("该地址的应答不是接收服务器的（请向管理员核对服务器地址）",
+                      "what answers at this address is not the receiving server (check the address with the registrar)")
+AUDIT_REFUSED = Text("服务器拒绝了本机的操作记录：{detail}照片上传不受影响；请联系管理员核对本机的操作记录。",
+                     "The server refused this station's audit log: {detail} Photo uploads are not affected; ask the "
+                     "registrar to look at this station's log.")
 WRONG_CERTIFICATE = Text("服务器证书与设置的指纹不符：可能是另一台机器在此地址应答，或服务器已重新初始化。令牌未发送，照片在本机排队；"
                          "请向管理员核对证书指纹。",
                          "The server's certificate does not match the pinned fingerprint: another machine may be answering "
@@ -117,6 +129,17 @@ def _answer(response: httpx.Response, key: str, kind: type) -> object:
     return value
 
 
+def transport_problem(exc: httpx.TransportError) -> Text:
+    """What a failed connection means for the photographer (never the exception's class name)."""
+    if isinstance(exc, httpx.ConnectError):
+        return REFUSED_CONNECTION
+    if isinstance(exc, httpx.TimeoutException):
+        return TIMED_OUT
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return CUT_OFF
+    return NETWORK_FAILED
+
+
 def _refusal_detail(response: httpx.Response) -> Text:
     try:
         detail = response.json().get("detail")
@@ -141,6 +164,7 @@ class Uploader(Watcher):
         self._offline_streak = 0
         self._next_reconcile = 0.0
         self._db: sqlite_utils.Database | None = None
+        self.audit_problem: Text | None = None  # the server's refusal of the audit log at the last reconciliation
 
     # --- lifecycle --------------------------------------------------------------
     def stop(self, timeout: float = 10.0) -> None:
@@ -232,8 +256,8 @@ class Uploader(Watcher):
         except httpx.TransportError as exc:
             self._went_offline(job, exc)
             return False
-        self._reached()
         if response.status_code in (200, 201) and _held(response):
+            self._reached()
             outbox.mark_done(db, job)
             logger.info("uploaded %s", job.capture_uid)
         elif response.status_code in (200, 201):  # something else answers at the address: not sent, try again
@@ -241,8 +265,9 @@ class Uploader(Watcher):
                            response.text[:200])
             error = NOT_HELD.format(code=response.status_code, detail=response.text[:80])
             outbox.reschedule(db, job, error, self.settings.policy)
-            outbox.record_status(db, error_zh=error.zh, error_en=error.en)
+            outbox.record_status(db, server_reachable="0", error_zh=error.zh, error_en=error.en)
         elif 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+            self._reached()
             detail, code = _refusal_detail(response), response.status_code
             logger.warning("upload of %s refused (%d): %s", job.capture_uid, code, detail.en)
             outbox.fail(db, job, Text(REFUSED.zh.format(code=code, detail=detail.zh),
@@ -255,10 +280,17 @@ class Uploader(Watcher):
             outbox.record_status(db, error_zh=error.zh, error_en=error.en)
         return True
 
-    def _went_offline(self, job: Job, exc: Exception) -> None:
+    def _went_offline(self, job: Job | None, exc: httpx.TransportError) -> None:
+        """The server was not reached: the job (if one was being sent) waits without spending an attempt, and the
+        queue says why in words; the library's own words go to the log file."""
+        logger.warning("server not reached: %r (cause: %r)", exc, exc.__cause__ or exc.__context__)
+        error = WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=transport_problem(exc))
+        if job is not None:
+            outbox.release(self.db, job, error, time.time())
+        self._unreachable(error)
+
+    def _unreachable(self, error: Text) -> None:
         self._offline_streak += 1
-        error = WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=type(exc).__name__)
-        outbox.release(self.db, job, error, time.time())
         outbox.record_status(self.db, server_reachable="0", error_zh=error.zh, error_en=error.en)
 
     def _reached(self) -> None:
@@ -277,10 +309,21 @@ class Uploader(Watcher):
             with client_for(link, self.settings.timeout) as client:
                 response = client.get("/api/v1/holdings")
                 held = {uid for uid in _answer(response, "uids", list) if isinstance(uid, str)}
+                self._reached()  # the receiving server itself answered: reachable, whatever the queue holds
                 requeued = outbox.requeue(self.db, [u for u in outbox.done_uids(self.db) if u not in held])
                 client.post("/api/v1/heartbeat", json=outbox.queue_health(self.db).to_json())
                 self._send_audit(client)
-        except (httpx.HTTPError, ValueError, KeyError):
+        except httpx.TransportError as exc:  # stopped, unplugged, another machine at the address
+            self._went_offline(None, exc)
+            return 0
+        except (httpx.HTTPStatusError, ValueError, KeyError) as exc:
+            logger.warning("reconciliation: no answer from the receiving server: %s", exc)
+            if not isinstance(exc, httpx.HTTPStatusError):  # a stranger's answer at the address
+                self._unreachable(UNREACHABLE.format(detail=NOT_THE_SERVER))
+            elif exc.response.status_code >= 500:  # the server failing, or a proxy whose server behind it is gone
+                self._unreachable(UNREACHABLE.format(detail=SERVER_FAILED.format(code=exc.response.status_code)))
+            return 0
+        except httpx.HTTPError:
             return 0
         if requeued:
             self.wake()
@@ -297,12 +340,14 @@ class Uploader(Watcher):
             logger.warning("audit log not sent: %s", exc)
 
     def _send_audit_entries(self, client: httpx.Client) -> None:
+        self.audit_problem = None
         response = client.get("/api/v1/audit/head")
         held = _answer(response, "seq", int)
         while batch := audit_entries(self.db, after=held, limit=AUDIT_BATCH):
             response = client.post("/api/v1/audit", json={"entries": [asdict(e) for e in batch]})
             if response.status_code == 409:
                 logger.warning("the server refused the audit log after entry %d: %s", held, response.text[:300])
+                self.audit_problem = AUDIT_REFUSED.format(detail=_refusal_detail(response))
                 break
             held = _answer(response, "seq", int)
 

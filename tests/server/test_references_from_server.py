@@ -110,7 +110,8 @@ def test_a_server_that_does_not_answer_or_refuses_is_said_in_words_the_photograp
         said.append(refused.value.text)
         assert "fetch_references" not in refused.value.text.en and "Errno" not in refused.value.text.zh
         station.close()
-    assert said[0].zh.startswith("无法从服务器取得参考照片：服务器没有应答（ConnectError）")
+    assert said[0].zh.startswith("无法从服务器取得参考照片：服务器没有应答（网络不通，或服务器没有在运行）")
+    assert "Error" not in said[0].en and "no network, or the server is not running" in said[0].en
     assert said[1].zh == "无法从服务器取得参考照片：服务器拒绝了请求（HTTP 401），请向管理员核对令牌"
     assert "HTTP 401" in said[1].en and "check the token" in said[1].en
 

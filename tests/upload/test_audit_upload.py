@@ -101,3 +101,27 @@ def test_a_usb_package_carries_the_log_and_the_server_keeps_what_continues_its_c
     report = import_package(server.context, write_package(station, key, tmp_path / "usb2").folder)
     assert report.stored == 1 and report.audit_refused is not None  # the photo is kept; the rewritten log is not
     assert "改写" in report.audit_refused.zh and server.context.store.audit_head("S01")[0] == 3
+
+
+def test_a_refused_log_is_said_in_the_users_language_and_its_detail_goes_to_the_log_file(station, server, key, home,
+                                                                                        monkeypatch) -> None:
+    """`queue --reconcile` printed the logger's English warning and the server's raw JSON on stderr."""
+    from tests.cli import run_cli
+    from tests.upload.kit import PASSPHRASE
+
+    trail = AuditTrail(station, "摄影师甲")
+    for n in range(3):
+        trail.record(Action.IDENTIFY, "20200001", n=n)
+    Uploader(station.home, key, FAST).reconcile()
+    forge_from(home, station, 2)
+    trail.record(Action.SIGN_OUT)
+    station.close()
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", PASSPHRASE)
+    said = run_cli("queue", "--reconcile", home=home)
+    err = said.stderr.decode()
+    assert said.returncode == 0 and err.startswith("服务器拒绝了本机的操作记录：工作站的审计日志接不上服务器保存的副本"), err
+    assert "照片上传不受影响" in err and "{" not in err and "refused" not in err, err
+    english = run_cli("queue", "--reconcile", "--lang", "en", home=home).stderr.decode()
+    assert english.startswith("The server refused this station's audit log: The station's audit log does not continue")
+    assert "{" not in english, english
+    assert "refused the audit log after entry 3" in (home / "logs" / "station.log").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 from contextlib import contextmanager
@@ -227,3 +228,48 @@ def test_sending_from_the_terminal_also_tells_the_server_this_stations_queue(sta
     assert len(server.context.store.uploads()) == 1
     health = json.loads(server.context.store.stations()[0][3])
     assert health["done"] == 1 and health["waiting"] == 0
+
+
+def _in_words(text: str) -> bool:
+    """No library's exception class name (RemoteProtocolError, ConnectError, …) in what the photographer reads."""
+    return re.search(r"[A-Z][a-z]+(Error|Exception|Timeout)\b", text) is None
+
+
+def test_a_server_stopped_mid_way_is_said_in_words_and_the_queue_stops_saying_reachable(station, key, server,
+                                                                                         monkeypatch):
+    """A walk found '(RemoteProtocolError)' in the status and 'Server: reachable' kept after the server stopped: the
+    reachability came only from uploads, and a station with nothing to send never asked again."""
+    from tests.cli import run_cli
+    from tests.upload.kit import PASSPHRASE
+
+    store = CaptureStore(station, key)
+    uploader = Uploader(station.home, key, FAST)
+    uploader.start()
+    try:
+        store.save("20200001", b"c1", b"o", operator="op")
+        assert wait_until(lambda: outbox.queue_health(station.db).done == 1)
+        server.stop()  # the uploader's kept-alive connection is cut under it
+        store.save("20200002", os.urandom(2000), b"o", operator="op")
+        uploader.wake()
+        assert wait_until(lambda: outbox.queue_health(station.db).server_reachable is False)
+    finally:
+        uploader.stop()
+    error = outbox.queue_health(station.db).last_error
+    assert error.zh.startswith("无法连接服务器：") and "请检查网络" in error.zh and _in_words(error.zh), error.zh
+    assert "check the network" in error.en and _in_words(error.en), error.en
+    server.start()
+    home = station.home
+    station.close()
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", PASSPHRASE)
+    assert run_cli("queue", "--send", home=home).returncode == 0  # back: sent, reachable again
+    server.stop()  # nothing waits now: only the reconciliation can find the server gone
+    said = run_cli("queue", "--reconcile", home=home)
+    out = said.stdout.decode()
+    assert "服务器：无法连接" in out and "可以连接" not in out and "网络不通，或服务器没有在运行" in out, out
+    assert _in_words(out) and said.stderr == b"", said.stderr.decode()
+    english = run_cli("queue", "--lang", "en", home=home).stdout.decode()
+    assert "Server: not reachable" in english and "no network, or the server is not running" in english, english
+    assert "ConnectError" in (home / "logs" / "station.log").read_text(encoding="utf-8")  # the detail, for support
+    server.start()
+    out = run_cli("queue", "--reconcile", home=home).stdout.decode()
+    assert "服务器：可以连接（上次联系" in out, out

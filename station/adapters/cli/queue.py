@@ -6,12 +6,14 @@ Exit 1 while uploads that gave up remain (a script can see that someone must loo
 from __future__ import annotations
 
 import argparse
+import sys
 
 from station.adapters.cli.output import print_json
 from station.adapters.cli.passphrase import cli_station_key
 from station.context import Station
 from station.i18n import Text
 from station.localtime import local_time
+from station.logs import log_to_file
 from station.storage import outbox
 from station.storage.outbox import QueueHealth
 from station.upload.uploader import Uploader
@@ -20,7 +22,7 @@ SUMMARY = Text("上传队列：待上传 {waiting} · 上传中 {sending} · 已
                "Upload queue: waiting {waiting} · sending {sending} · uploaded {done} · failed {failed}")
 LAST_SUCCESS = Text("上次成功上传：{when}", "Last successful upload: {when}")
 NEVER = Text("还没有", "none yet")
-SERVER = {True: Text("服务器：可以连接", "Server: reachable"), False: Text("服务器：无法连接（照片已安全保存在本机）",
+SERVER = {True: Text("服务器：可以连接（上次联系 {when}）", "Server: reachable (last contact {when})"), False: Text("服务器：无法连接（照片已安全保存在本机）",
                                                                    "Server: not reachable (the photos are safe here)"),
           None: Text("服务器：尚未联系", "Server: not contacted yet")}
 LAST_ERROR = Text("最近的问题：{error}", "Last problem: {error}")
@@ -44,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _queue(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
+    log_to_file(station.home)  # the uploader's technical detail goes to the station's log, not this terminal
     retried = outbox.retry_failed(station.db) if args.retry else None
     before = outbox.queue_health(station.db)
     send = args.send and bool(before.waiting + before.sending)  # nothing to send: no passphrase to ask for
@@ -55,6 +58,8 @@ def _queue(args: argparse.Namespace) -> int:
             uploader.drain()
             if not args.reconcile:  # it also sends the server this station's queue and the audit log: a station
                 uploader.reconcile()  # that only ever sent from here showed "—" in the registrar's overview
+        if uploader.audit_problem is not None:
+            print(uploader.audit_problem.get(station.lang), file=sys.stderr)
     health = outbox.queue_health(station.db)
     if args.json:
         print_json(_as_json(health, station.lang))
@@ -73,11 +78,17 @@ def _as_json(health: QueueHealth, lang: str) -> dict[str, object]:
                              "attempts": f.attempts, "reason": f.reason.get(lang)} for f in health.failed]}
 
 
+def _server_line(health: QueueHealth, lang: str) -> str:
+    """Reachability as of the last contact, with its time: the state is only as fresh as that contact."""
+    when = local_time(health.last_contact_at) if health.last_contact_at else NEVER.get(lang)
+    return SERVER[health.server_reachable].format(when=when).get(lang)
+
+
 def _as_text(health: QueueHealth, lang: str) -> str:
     last = local_time(health.last_success_at) if health.last_success_at else NEVER.get(lang)
     lines = [SUMMARY.format(waiting=health.waiting, sending=health.sending, done=health.done,
                             failed=len(health.failed)).get(lang),
-             LAST_SUCCESS.format(when=last).get(lang), SERVER[health.server_reachable].get(lang)]
+             LAST_SUCCESS.format(when=last).get(lang), _server_line(health, lang)]
     if health.last_error and (health.waiting or health.server_reachable is False):
         lines.append(LAST_ERROR.format(error=health.last_error.get(lang)).get(lang))
     if health.failed:
