@@ -55,6 +55,9 @@ _NUMBER_IS_A_CODE = Text("学号是学号 {holder} 的学生的采集码（采�
                          "The student number is student {holder}'s capture code (is a column shifted?)")
 _CODE_IS_AN_ID = Text("采集码是一个证件号码（采集码列可能错位了）",
                       "The capture code is an ID number (is the column shifted?)")
+_NUMBER_IS_AN_ID = Text("学号是学号 {holder} 的学生的证件号码（学号列可能填成了身份证号）",
+                        "The student number is student {holder}'s ID number (does the student number column hold ID "
+                        "numbers?)")
 _NUMBER_DIFFERS_IN_CASE = Text("学号与已导入的学号 {holder} 只差大小写，请统一写法",
                                "The student number differs only in letter case from {holder}, imported already; write "
                                "both the same way")
@@ -219,6 +222,10 @@ def _row_problems(rows: list[Row]) -> dict[Row, Text]:
     first: dict[tuple[str, str], Row] = {}  # (field, value) -> first row holding it
     numbers = {row.record.get("student_no", "").upper() for row in rows}
     ids = {row.record.get("id_number") for row in rows} - {"", None}
+    id_holders: dict[str, str] = {}  # ID number -> the student number of the first row holding it
+    for row in rows:
+        if row.record.get("id_number"):
+            id_holders.setdefault(row.record["id_number"], row.record.get("student_no", ""))
     for row in rows:
         record = row.record
         # said instead of a missing field: the cells are empty only because nothing calculated their formulas
@@ -235,6 +242,11 @@ def _row_problems(rows: list[Row]) -> dict[Row, Text]:
             problem = _CODE_IS_A_NUMBER.format(code=record["capture_code"])
         if problem is None and code and code in ids:
             problem = _CODE_IS_AN_ID
+        # a student number and an ID number are different things: one equal to another student's ID number is the
+        # ID column pasted into the number's, and scanning that code could not say whom it means
+        holder = id_holders.get(record.get("student_no", "").upper(), record.get("student_no"))
+        if problem is None and holder != record.get("student_no"):
+            problem = _NUMBER_IS_AN_ID.format(holder=holder)
         if problem is not None:
             problems[row] = problem
     return problems
@@ -311,7 +323,8 @@ def _holders(known: "_Known", record: dict[str, str]) -> list[tuple[str, str, st
                                     ("capture_code", number, known.codes, _NUMBER_IS_A_CODE),
                                     ("student_no", record.get("capture_code"), known.numbers, _CODE_IS_A_NUMBER),
                                     ("student_no", record.get("capture_code"), known.ids, _CODE_IS_AN_ID),
-                                    ("student_no", number, known.numbers, _NUMBER_DIFFERS_IN_CASE)):
+                                    ("student_no", number, known.numbers, _NUMBER_DIFFERS_IN_CASE),
+                                    ("id_number", number.upper(), known.ids, _NUMBER_IS_AN_ID)):
         if value:
             found += [(key, holder, value, what.format(holder=holder, code=value))
                       for holder in index.get(_same(key, value), [])

@@ -273,3 +273,25 @@ def test_a_two_row_header_with_merged_cells_is_read(home: Path, tmp_path: Path) 
     assert json_lines(result) == [{"imported": 1, "updated": 0, "unchanged": 0, "rejected": []}]
     found = json_lines(run_cli("lookup", "2021001", "--json", home=home))[0]
     assert (found["name"], found["gender"], found["class"]) == ("张三", "男", "计科2101")
+
+
+def test_a_student_number_that_is_another_students_id_number_is_refused(home: Path, tmp_path: Path) -> None:
+    """Student numbers and ID numbers are different things: one equal to another student's 身份证号 is the ID column
+    pasted into the number's (the lookup could not say whom a scan of it means); one's own is left alone."""
+    from station.roster.idnumber import check_digit
+
+    other = "11010520000101123" + check_digit("11010520000101123")
+    rows = [HEADER, ["11010519491231002X", "甲", "班1", "", ""], ["2021002", "乙", "班1", "11010519491231002X", ""],
+            [other, "丙", "班1", other, ""]]
+    said = json_lines(run_cli("roster", "import", str(write_csv(tmp_path / "a.csv", rows, "utf-8")), "--json",
+                              home=home))[0]
+    assert said["imported"] == 2 and said["rejected"] == [
+        {"row": 2, "student_no": "11010519491231002X", "name": "甲",
+         "reason": "学号是学号 2021002 的学生的证件号码（学号列可能填成了身份证号）"}]
+    # a later file whose student number is the ID number of a student imported already, in lower case
+    path = write_xlsx(tmp_path / "b.xlsx", [HEADER, ["11010519491231002x", "丁", "班2", "", ""]])
+    said = json_lines(run_cli("--lang", "en", "roster", "import", str(path), "--json", home=home))[0]
+    assert said["imported"] == 0 and said["rejected"] == [
+        {"row": 2, "student_no": "11010519491231002x", "name": "丁",
+         "reason": "The student number is student 2021002's ID number (does the student number column hold ID "
+                   "numbers?)"}]
