@@ -34,7 +34,7 @@ from station.compliance.results import (
     CHECK_IDS, COVERED, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
     LearnedScores, PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
-from station.face.detection import FaceDetector
+from station.face.detection import DETECT_WIDTH, FaceDetector
 from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
@@ -124,6 +124,8 @@ class ComplianceEngine:
             bgr = shrunk(bgr, factor)
         meshes = self._mesher.detect(bgr)
         detections = self._detector.detect(bgr)
+        if not meshes and not detections and not self.video and max(bgr.shape[:2]) > DETECT_WIDTH:
+            detections = self._detector.detect_in_tiles(bgr)  # a big still's small face, as verify finds it
         if not meshes and detections and not self.video:  # too small for the mesh's own detector
             height, width = bgr.shape[:2]
             x, y, w, h = detections[0].box

@@ -49,9 +49,35 @@ class FaceDetector:
                       if not any(centre_inside(d.box, near.box) for near in found)]
         return sorted(found, key=lambda d: d.box[2] * d.box[3], reverse=True)
 
+    def detect_in_tiles(self, bgr: np.ndarray) -> list[Detection]:
+        """Faces too small for `detect` on a big still: its 640 px copy leaves a face of 5 % of a 6000 px photo
+        under 10 px at the detectors' own size. Squares of DETECT_WIDTH px, each half over its neighbour, are
+        searched as they are; a face found in several is kept once (its surest box). Slow (a dozen searches on
+        a 1600 px frame): for a still where `detect` found nobody."""
+        height, width = bgr.shape[:2]
+        step = DETECT_WIDTH // 2
+        found: list[Detection] = []
+        for y in _starts(height, DETECT_WIDTH, step):
+            for x in _starts(width, DETECT_WIDTH, step):
+                found += [Detection((bx + x, by + y, bw, bh), d.score)
+                          for d in self.detect(bgr[y:y + DETECT_WIDTH, x:x + DETECT_WIDTH])
+                          for bx, by, bw, bh in [d.box]]
+        kept: list[Detection] = []
+        for d in sorted(found, key=lambda d: d.score, reverse=True):
+            if not any(centre_inside(d.box, k.box) for k in kept):
+                kept.append(d)
+        return sorted(kept, key=lambda d: d.box[2] * d.box[3], reverse=True)
+
     def close(self) -> None:
         self._near.close()
         self._far.close()
+
+
+def _starts(length: int, tile: int, step: int) -> list[int]:
+    """Where the tiles along one side begin: every `step`, the last one ending at the edge."""
+    if length <= tile:
+        return [0]
+    return sorted({*range(0, length - tile, step), length - tile})
 
 
 def _boxes(detections: list | None, width: int, height: int) -> list[Detection]:

@@ -115,3 +115,20 @@ def test_large_still_with_a_small_face_is_measured_in_its_own_pixels(engine) -> 
     assert result.checks["background"].ok
     if result.crop is not None:
         assert apply_plan(big, result.crop).shape == (640, 480, 3)
+
+
+def test_a_small_face_in_a_24_mp_still_is_found_and_asked_to_come_closer(engine) -> None:
+    """6000x4000 with the face 5 % of the width: check said "no face" (the detectors saw it under 10 px in their
+    640 px copy) while crop and verify found it; a still where nobody is found is searched again in tiles."""
+    kiosk = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
+    if not kiosk.is_file():
+        pytest.skip("demo frames absent")
+    frame = cv2.resize(cv2.imread(str(kiosk)), (1024, 576), interpolation=cv2.INTER_AREA)
+    big = cv2.copyMakeBorder(frame, 1712, 1712, 2488, 2488, cv2.BORDER_REPLICATE)
+    assert big.shape[:2] == (4000, 6000)
+    result = engine.analyze(big)
+    assert result.faces == 1 and result.verdict == "fail"
+    x, y, w, h = result.face.box
+    assert 2700 < x + w / 2 < 3300 and 1700 < y + h / 2 < 2300 and 0.02 * 6000 < w < 0.07 * 6000, result.face.box
+    position = result.checks["face_position"]
+    assert not position.ok and "请靠近相机" in position.message.zh and "closer" in position.message.en
