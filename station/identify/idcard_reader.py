@@ -7,6 +7,8 @@ a number whose GB 11643 check digit is wrong is never accepted.
 
 from __future__ import annotations
 
+import errno
+import logging
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -23,6 +25,7 @@ from station.identify.idcard_protocol import (
 from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.roster.idnumber import resident_id_problem
 
+log = logging.getLogger(__name__)
 BAUD = 115200
 RETRIES = 3
 READ_TIMEOUT_S = 2.0
@@ -41,11 +44,26 @@ MSG_NO_READER = Text("未找到身份证阅读器：请插好阅读器，或用 
                      "no ID card reader found: plug it in, or name its serial port with --port")
 MSG_UNPLUGGED = Text("身份证阅读器（{port}）无法使用或已拔出：{error}",
                      "the ID card reader on {port} cannot be used or was unplugged: {error}")
-MSG_GARBLED = Text("身份证阅读器（{port}）的应答连续 {n} 次出错（{error}），请重新放卡",
-                   "the ID card reader on {port} answered badly {n} times in a row ({error}); put the card on again")
+MSG_GARBLED = Text("身份证阅读器（{port}）的应答连续 {n} 次出错，请重新放卡",
+                   "the ID card reader on {port} answered badly {n} times in a row; put the card on again")
+# why a port failed, in words (pyserial's own, "[Errno 2] could not open port …", go to the log file)
+NO_SUCH_PORT = Text("没有这个串口，请检查阅读器是否插好", "there is no such port: is the reader plugged in?")
+PORT_BUSY = Text("串口被其他程序占用，或没有权限使用", "another program holds the port, or it may not be used")
+PORT_FAILED = Text("串口打不开或读写出错，请重新插拔阅读器", "the port cannot be opened or failed; plug the reader in again")
 MSG_STATUS = Text("身份证阅读器返回错误状态 {status:02X}（{command}）",
                   "the ID card reader answered with error status {status:02X} ({command})")
 MSG_BAD_NUMBER = Text("读到的身份证号无效：{problem}", "the ID number read is not valid: {problem}")
+
+
+def port_problem(exc: BaseException) -> Text:
+    """What a failed serial port means for the photographer; pyserial's text is logged."""
+    log.warning("ID card reader port: %s", exc)
+    number = getattr(exc, "errno", None)
+    if isinstance(exc, FileNotFoundError) or number == errno.ENOENT:
+        return NO_SUCH_PORT
+    if isinstance(exc, PermissionError) or number in (errno.EACCES, errno.EBUSY):
+        return PORT_BUSY
+    return PORT_FAILED
 
 
 class ReaderError(StationError):
@@ -77,7 +95,7 @@ class ChipReader:
         try:
             self._serial = serial.Serial(port, BAUD, timeout=timeout_s, write_timeout=timeout_s)
         except (*_PORT_ERRORS, ValueError) as exc:
-            raise ReaderError(MSG_UNPLUGGED.format(port=port, error=exc)) from exc
+            raise ReaderError(MSG_UNPLUGGED.format(port=port, error=port_problem(exc))) from exc
 
     @classmethod
     def find(cls, ports: Iterable[str] | None = None, timeout_s: float = 0.5) -> "ChipReader":
@@ -146,11 +164,10 @@ class ChipReader:
                 return card
         # the frame's XOR checksum misses some double errors: a number that stays invalid is refused
         raise ReaderError(MSG_BAD_NUMBER.format(problem=problem) if problem else MSG_GARBLED.format(
-            port=self.port, n=RETRIES, error="card text"))
+            port=self.port, n=RETRIES))
 
     def _exchange(self, command: Command) -> Reply:
         """Send `command` and return its checked reply, asking again after a bad frame."""
-        error: Exception | None = None
         for _ in range(RETRIES):
             try:
                 self._serial.reset_input_buffer()  # the rest of a garbled reply must not start the next one
@@ -160,10 +177,10 @@ class ChipReader:
                 self._serial.write(encode_command(command))
                 return decode_reply(read_frame(self._serial))
             except FrameError as exc:
-                error = exc
+                log.warning("ID card reader on %s: %s", self.port, exc)
             except _PORT_ERRORS as exc:
-                raise ReaderError(MSG_UNPLUGGED.format(port=self.port, error=exc)) from exc
-        raise ReaderError(MSG_GARBLED.format(port=self.port, n=RETRIES, error=error))
+                raise ReaderError(MSG_UNPLUGGED.format(port=self.port, error=port_problem(exc))) from exc
+        raise ReaderError(MSG_GARBLED.format(port=self.port, n=RETRIES))
 
 
 def read_chip_card(reader: CardPoller, db: sqlite_utils.Database) -> CardRead | None:

@@ -4,6 +4,7 @@ read by the station's pyserial reader and matched against a real roster."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -196,3 +197,18 @@ def test_watcher_reports_a_card_once_and_survives_an_unplugged_reader() -> None:
                 assert cards[1].name == "李四" and states[0] is True and states[-1] is True
         finally:
             watcher.stop()
+
+
+def test_a_port_that_fails_is_said_in_words_not_pyserials(tmp_path: Path) -> None:
+    """The reader's refusal read '…无法使用或已拔出：[Errno 2] could not open port …: [Errno 2] No such file or
+    directory': pyserial's English inside the Chinese. Its words go to the log file."""
+    with pytest.raises(ReaderError) as missing:
+        ChipReader(str(tmp_path / "ttyUSB9"))
+    assert missing.value.text.zh.endswith("无法使用或已拔出：没有这个串口，请检查阅读器是否插好"), missing.value.text.zh
+    assert "is the reader plugged in?" in missing.value.text.en and "Errno" not in missing.value.text.en
+    with SimulatedReader(SimCard("张三", "1", ZHANG)) as sim, ChipReader(sim.port) as reader:
+        sim.unplug()
+        with pytest.raises(ReaderError) as unplugged:
+            reader.poll()
+    said = unplugged.value.text
+    assert "Errno" not in said.zh + said.en and re.search("[A-Za-z]{4,}", said.zh.replace(sim.port, "")) is None, said
