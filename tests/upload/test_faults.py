@@ -273,3 +273,26 @@ def test_a_server_stopped_mid_way_is_said_in_words_and_the_queue_stops_saying_re
     server.start()
     out = run_cli("queue", "--reconcile", home=home).stdout.decode()
     assert "服务器：可以连接（上次联系" in out, out
+
+
+def test_a_server_replaced_behind_the_link_is_not_reachable_even_with_nothing_to_send(station, key, server,
+                                                                                       tmp_path):
+    """Another server set up at the same address (its own certificate): the reconciliation, not only an upload,
+    says the station's server is gone, and why, in words."""
+    from tests.upload.kit import LiveServer, new_server
+
+    CaptureStore(station, key).save("20200001", b"c", b"o", operator="op")
+    uploader = Uploader(station.home, key, FAST)
+    uploader.drain()
+    assert outbox.queue_health(station.db).server_reachable is True
+    server.stop()
+    other = LiveServer(new_server(tmp_path / "other"))
+    other.port = server.port
+    other.start()
+    try:
+        assert uploader.reconcile() == 0
+    finally:
+        other.stop()
+    health = outbox.queue_health(station.db)
+    assert health.server_reachable is False and "证书与设置的指纹不符" in health.last_error.zh
+    server.start()
