@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QComboBox
 
 from tests.ui.conftest import on_next_dialog
 from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
@@ -55,3 +56,35 @@ def test_a_reason_typed_answers_the_box_and_the_same_keys_scanned_do_not(qtbot, 
     on_next_dialog(act)
     assert window.flow._ask_reason("t", "l", OVERRIDE_REASONS) == "ok, by ID"
     assert seen == [(True, ""), (True, "ok, ")]
+
+
+def _keys_pressed_at(box: QComboBox, keys: str, first_ms: int, gap_ms: int) -> None:
+    """Key presses stamped when they were pressed (as X and Windows stamp them) but handed to the box all at once, as
+    when the UI thread was busy with a frame while a person typed: the box reads the stamps, not when it got them."""
+    for i, char in enumerate(keys):
+        stamp = first_ms + i * gap_ms
+        key = Qt.Key.Key_Return if char == "\n" else Qt.Key(ord(char.upper()))
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "\r" if char == "\n" else char)
+            event.setTimestamp(stamp)
+            QApplication.sendEvent(box, event)
+
+
+def test_a_fast_typist_answers_the_box_though_the_keys_arrived_late(qtbot, make_window, frames: Path) -> None:
+    """On the walk a reason typed at 70 ms a key was cleared as a scanner's: the live checks held the UI thread and
+    the keys came out of the queue together. Keys stamped 70 ms apart are typed; 5 ms apart, scanned."""
+    window = make_window(frames)
+    seen: list[tuple[bool, str]] = []
+
+    def act(dialog) -> None:
+        box = dialog.findChild(QComboBox)
+        _keys_pressed_at(box, "DEMO0003\n", 1_000, 5)  # a scanner, even when handed over as late
+        seen.append((dialog.isVisible(), dialog.textValue()))
+        _keys_pressed_at(box, "checked by eye\n", 5_000, 70)
+        if dialog.isVisible():  # refused as a scanner's: closed, so the test fails and does not wait
+            seen.append((True, dialog.textValue()))
+            dialog.reject()
+
+    on_next_dialog(act)
+    assert window.flow._ask_reason("t", "l", OVERRIDE_REASONS) == "checked by eye"
+    assert seen == [(True, "")]
