@@ -187,7 +187,12 @@ class ShutterFlow:
         # first Down arrow skips the first (most common) reason and Up picks nothing.
         box = dialog.findChild(QComboBox)
         box.setCurrentIndex(-1)
-        ScannerGuard(box, lambda: dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}"))
+
+        def scanned() -> None:
+            dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}")
+            beside_the_photo(dialog, self.parent)  # the longer line widens it: placed again, not past the window
+
+        ScannerGuard(box, scanned)
         beside_the_photo(dialog, self.parent)
         return dialog.textValue().strip() if dialog.exec() else ""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QComboBox
 
 from tests.ui.conftest import on_next_dialog, shoot
 
@@ -28,3 +29,27 @@ def test_the_override_box_leaves_the_held_face_in_sight(qtbot, make_window, fram
     [(box, face)] = seen
     assert not box.intersects(face), (box, face)
     assert window.frameGeometry().contains(box.topLeft()) and window.frameGeometry().contains(box.bottomRight())
+
+
+def test_the_box_stays_in_the_window_when_it_says_a_scan_was_cleared(qtbot, make_window, frames: Path) -> None:
+    """Its line 扫码枪的输入不能作为原因，已清除… is wider than the box: the box grew to the right from where it stood,
+    past the window's edge (on the demo walk 60 px past; off the screen of a laptop whose window fills it, 取消 with
+    it). It is placed again as it grows."""
+    window = make_window(frames)
+    window.resize(1366, 700)
+    window.identify("DEMO0001")
+    seen: list[QRect] = []
+
+    def scan_into(dialog) -> None:
+        box = dialog.findChild(QComboBox)
+        qtbot.keyClicks(box, "DEMO0003")  # a scanner's pace
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        qtbot.wait(50)
+        seen.append(dialog.frameGeometry())
+        dialog.reject()
+
+    on_next_dialog(scan_into)
+    shoot(qtbot, window)
+    [box] = seen
+    assert window.frameGeometry().contains(box.topLeft()) and window.frameGeometry().contains(box.bottomRight()), (
+        box, window.frameGeometry())
