@@ -41,6 +41,7 @@ class CodeInput(QLineEdit):
         self.setObjectName("codeInput")
         self.setPlaceholderText(t(PLACEHOLDER))
         self._wedge = WedgeDetector()
+        self._released: dict[int, int] = {}  # a held-once key: the window system's stamp on its last release
         # Codes are digits and Latin letters. With a Chinese input method on (the usual state of a Chinese
         # Windows laptop), a scanner's keystrokes would be taken as pinyin and its digits would pick
         # candidates: the field refuses input methods, so keys arrive as keys.
@@ -54,9 +55,19 @@ class CodeInput(QLineEdit):
             return False
         return super().inputMethodQuery(query)
 
+    def _held(self, event: QKeyEvent) -> bool:
+        """An auto-repeat. X sends one as a release and a press with the same stamp, and Qt calls some of those pairs
+        a new press (held F3 marked two students absent on a walk); no person presses a key again in that ms."""
+        return event.isAutoRepeat() or bool(event.timestamp()) and self._released.get(event.key()) == event.timestamp()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() in HELD_ONCE:
+            self._released[event.key()] = event.timestamp()
+        super().keyReleaseEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         now_ms = time.monotonic() * 1000
-        if event.isAutoRepeat() and event.key() in HELD_ONCE:
+        if event.key() in HELD_ONCE and self._held(event):
             return  # a key held down is one press: held Enter's repeats accepted the photo it took once it was shown
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
             entry = self._wedge.enter(now_ms)
