@@ -19,6 +19,7 @@ from station.fees.amounts import class_total, yuan
 from station.fees.ledger import FeeStatus, Method
 from station.i18n import Text
 from ui.i18n import t
+from ui.scanner_guard import SCANNED_INTO_THE_BOX, ScannerGuard
 from ui.theme import BAD
 
 TITLE = Text("登记缴费", "Record a payment")
@@ -82,6 +83,7 @@ class PaymentDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {BAD}")
         self.error.hide()
+        ScannerGuard(self.reason, lambda: self._say(SCANNED_INTO_THE_BOX))  # the next student's code is no reason
         form = QFormLayout()
         form.addRow(t(METHOD), row)
         form.addRow(t(AMOUNT if students is None else AMOUNT_EACH), self.amount)
@@ -125,10 +127,13 @@ class PaymentDialog(QDialog):
         try:
             self._record(self.method, self.amount.text(), self.reason.text())
         except StationError as exc:
-            self.error.setText(t(exc.text))
-            self.error.show()
+            self._say(exc.text)
             return
         self.accept()
+
+    def _say(self, refusal: Text) -> None:
+        self.error.setText(t(refusal))
+        self.error.show()
 
 
 def pay_interactively(session: CaptureSession, parent: QWidget) -> str:

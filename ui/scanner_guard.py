@@ -9,9 +9,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
+from station.i18n import Text
 from station.identify.wedge import WedgeDetector
+
+SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除：请选择或填写原因",
+                           "What the scanner typed cannot be a reason and was cleared: pick or type the reason")
 
 
 def pressed_ms(event: QKeyEvent) -> float:
@@ -22,13 +26,13 @@ def pressed_ms(event: QKeyEvent) -> float:
 
 
 class ScannerGuard(QObject):
-    """On a reason box's editable list (its keys reach its text field through it): an Enter that ends a scanner's
-    burst of keys (station.identify.wedge) does not answer the box; the burst's characters are taken out of the text
-    again and `scanned` is called to say so."""
+    """On a reason box's editable list (its keys reach its text field through it) or a reason's own field (the
+    payment's): an Enter that ends a scanner's burst of keys (station.identify.wedge) does not answer the box; the
+    burst's characters are taken out of the text again and `scanned` is called to say so."""
 
-    def __init__(self, box: QComboBox, scanned: Callable[[], None]) -> None:
+    def __init__(self, box: QComboBox | QLineEdit, scanned: Callable[[], None]) -> None:
         super().__init__(box)
-        self._box = box
+        self._field = box.lineEdit() if isinstance(box, QComboBox) else box
         self._scanned = scanned
         self._wedge = WedgeDetector()
         box.installEventFilter(self)
@@ -41,9 +45,9 @@ class ScannerGuard(QObject):
             burst = self._wedge.burst(now_ms)
             if not burst:
                 return False  # typed, or picked from the list: the box is answered
-            text = self._box.currentText()
+            text = self._field.text()
             if text.endswith(burst):
-                self._box.setEditText(text[:len(text) - len(burst)])
+                self._field.setText(text[:len(text) - len(burst)])
             self._scanned()
             return True
         if event.text() and event.text().isprintable():

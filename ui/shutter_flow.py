@@ -19,7 +19,7 @@ from station.i18n import Text
 from ui.i18n import t
 from ui.preview import PreviewWidget
 from ui.review_panel import ReviewPanel
-from ui.scanner_guard import ScannerGuard
+from ui.scanner_guard import SCANNED_INTO_THE_BOX, ScannerGuard
 from ui.tasks import run_task
 from ui.theme import say
 
@@ -34,8 +34,6 @@ RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo ret
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
-SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除：请选择或填写原因",
-                           "What the scanner typed cannot be a reason and was cleared: pick or type the reason")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 
 

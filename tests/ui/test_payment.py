@@ -138,3 +138,25 @@ def test_the_english_methods_are_capitalised_as_choices(qtbot) -> None:
             set_language(before)
         qtbot.addWidget(dialog)
         assert [button.text() for button in dialog.methods.buttons()] == expected
+
+
+def test_a_code_scanned_into_a_free_sets_reason_records_nothing(qtbot, make_window, frames, station) -> None:
+    """On the demo walk the next student's code scanned while 免费 waited for its reason filled the reason and its
+    Enter recorded 林晓雯 as paid (免费：DEMO0005). Like the photo's reason boxes, a scanner's burst is taken out and
+    said; a reason typed after it records."""
+    window = make_window(frames)
+    window.identify("DEMO0002")
+    said = []
+
+    def scan_then_type(dialog: PaymentDialog) -> None:
+        dialog.choose(Method.FREE)
+        qtbot.keyClicks(dialog.reason, "DEMO0005")  # a scanner's pace
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+        said.append((dialog.isVisible(), dialog.reason.text(), dialog.error.text()))
+        qtbot.keyClicks(dialog.reason, "school waiver", delay=80)
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, delay=80)
+
+    on_next_dialog(scan_then_type, kind=PaymentDialog)
+    window.pay_button.click()
+    assert said == [(True, "", "扫码枪的输入不能作为原因，已清除：请选择或填写原因")]
+    assert window.card.values["fee"].text().startswith("已缴费（免费：school waiver")
