@@ -168,11 +168,15 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
     box.exec()
     if box.clickedButton() is not refund_button:
         return ""
-    reason, ok = QInputDialog.getText(parent, t(REFUND_TITLE), t(REFUND_ASK))
-    if not ok:
+    ask = QInputDialog(parent)
+    ask.setWindowTitle(t(REFUND_TITLE))
+    ask.setLabelText(t(REFUND_ASK))
+    ask.setInputMode(QInputDialog.InputMode.TextInput)
+    ScannerGuard(ask.findChild(QLineEdit), lambda: ask.setLabelText(f"{t(REFUND_ASK)}\n\n{t(SCANNED_INTO_THE_BOX)}"))
+    if not ask.exec():
         return ""
     try:
-        session.desk.refund_payment(student_no, reason)
+        session.desk.refund_payment(student_no, ask.textValue())
     except StationError as exc:  # no reason given, another student scanned meanwhile
         QMessageBox.warning(parent, t(REFUND_TITLE), t(exc.text))
         return ""

@@ -5,7 +5,7 @@ refund` does (seen on the walk: the window said 请先退费再重新登记 and 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from station.audit.trail import entries, verify
 from station.fees.ledger import Method, entries as ledger
@@ -82,3 +82,24 @@ def test_a_refund_without_a_reason_is_refused_and_the_payment_stays(qtbot, make_
     press_f6(qtbot, window)
     qtbot.waitUntil(lambda: bool(warned), timeout=10_000)
     assert warned == ["退费需要填写原因"] and [e.kind for e in ledger(station.db)] == ["payment"]
+
+
+def test_a_code_scanned_into_the_refund_reason_refunds_nothing(qtbot, make_window, frames, station) -> None:
+    """The next student's code scanned while the refund's reason waited answered it (退费 for the reason DEMO0005), as
+    in the payment's reason on the demo walk: the burst is taken out, the box says so and waits."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.desk.record_payment("2021010101", Method.CASH, "20")
+    seen: list[tuple[bool, str, bool]] = []
+
+    def scanned_into(dialog: QInputDialog) -> None:
+        field = dialog.findChild(QLineEdit)
+        qtbot.keyClicks(field, "DEMO0005")  # a scanner's pace
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        seen.append((dialog.isVisible(), dialog.textValue(), "扫码枪" in dialog.labelText()))
+        dialog.reject()
+
+    on_next_dialog(lambda box: (on_next_dialog(scanned_into), refund_button(box).click()), kind=QMessageBox)
+    press_f6(qtbot, window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [(True, "", True)] and [e.kind for e in ledger(station.db)] == ["payment"]
