@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from station.audit.trail import Action, AuditTrail
+from station.capture.reasons import scanned_code
 from station.context import Station
 from station.errors import StationError
 from station.fees.amounts import parse_yuan, yuan
@@ -140,12 +141,20 @@ class Desk:
     def record_payment(self, for_student: str, method: Method, amount: str, reason: str = "") -> LedgerEntry:
         """The student on the card pays (the dialog's amount is yuan as typed). `for_student`: whom the dialog was
         opened for; a student scanned meanwhile is not charged in their place."""
-        return pay(self.audit, self._payer(for_student), method, _amount(method, amount), reason)
+        return pay(self.audit, self._payer(for_student), method, _amount(method, amount), self._given(reason))
 
     def refund_payment(self, for_student: str, reason: str) -> LedgerEntry:
         """The payment of the student on the card taken back in full, with a reason (a wrong method or amount
         recorded: refunded, then recorded again), as `photo-station fees refund` does."""
-        return refund(self.audit, self._payer(for_student), reason)
+        return refund(self.audit, self._payer(for_student), self._given(reason))
+
+    def _given(self, reason: str) -> str:
+        """A reason that is a student's code or number is none (scanned or typed into the field by mistake, as in the
+        photo's reason boxes): refused, nothing recorded."""
+        scanned = scanned_code(self.station.db, reason)
+        if scanned is not None:
+            raise StationError(scanned)
+        return reason
 
     def _payer(self, for_student: str) -> str:
         student = self.current()
@@ -161,4 +170,4 @@ class Desk:
 
     def record_class_payment(self, class_name: str, method: Method, amount: str, reason: str = "") -> ClassPayment:
         """The class monitor pays for the class: every student of it not yet paid, `amount` yuan each."""
-        return pay_class(self.audit, class_name, method, _amount(method, amount), reason)
+        return pay_class(self.audit, class_name, method, _amount(method, amount), self._given(reason))

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QInputDialog
 
 from station.audit.trail import AuditTrail, entries
+from station.errors import StationError
 from station.fees.ledger import Method
 from station.fees.settings import change_settings
 from tests.ui.conftest import on_next_dialog
@@ -160,3 +163,35 @@ def test_a_code_scanned_into_a_free_sets_reason_records_nothing(qtbot, make_wind
     window.pay_button.click()
     assert said == [(True, "", "扫码枪的输入不能作为原因，已清除：请选择或填写原因")]
     assert window.card.values["fee"].text().startswith("已缴费（免费：school waiver")
+
+
+def test_a_students_code_typed_as_a_free_sets_reason_is_refused(qtbot, make_window, frames, station) -> None:
+    """A reason that is a student's code or number is none, as in the photo's reason boxes (814c9ce): typed or scanned
+    more slowly than a burst, the payment is not recorded and the dialog says why."""
+    window = make_window(frames)
+    window.identify("DEMO0002")
+    said = []
+
+    def code_as_reason(dialog: PaymentDialog) -> None:
+        dialog.choose(Method.FREE)
+        dialog.reason.setText("2021010105")
+        dialog.submit()
+        said.append((dialog.isVisible(), dialog.error.text()))
+        dialog.reject()
+
+    on_next_dialog(code_as_reason, kind=PaymentDialog)
+    window.pay_button.click()
+    assert said == [(True, "原因栏里是学生的采集码或学号“2021010105”（扫码枪扫进了对话框？）：没有记录，请重新填写原因")]
+    assert window.card.values["fee"].text().startswith("未缴费")
+
+
+def test_a_students_code_as_a_class_payments_or_refunds_reason_is_refused(make_window, frames, station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0002")
+    desk = window.session.desk
+    with pytest.raises(StationError, match="DEMO0005"):
+        desk.record_class_payment("演示2101", Method.FREE, "", "DEMO0005")
+    desk.record_payment("2021010102", Method.CASH, "20")
+    with pytest.raises(StationError, match="DEMO0005"):
+        desk.refund_payment("2021010102", "DEMO0005")
+    assert desk.fee_status("2021010102").payment.method is Method.CASH
