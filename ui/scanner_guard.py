@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 from station.i18n import Text
 from station.identify.wedge import WedgeDetector
 
-SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除：请选择或填写原因",
-                           "What the scanner typed cannot be a reason and was cleared: pick or type the reason")
+# said in every reason box, a list to pick from or a plain field (the payment's): "type", not "pick or type"
+SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除，请填写原因",
+                           "What the scanner typed cannot be a reason and was cleared: type the reason")
 
 
 def pressed_ms(event: QKeyEvent) -> float:

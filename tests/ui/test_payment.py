@@ -161,7 +161,7 @@ def test_a_code_scanned_into_a_free_sets_reason_records_nothing(qtbot, make_wind
 
     on_next_dialog(scan_then_type, kind=PaymentDialog)
     window.pay_button.click()
-    assert said == [(True, "", "扫码枪的输入不能作为原因，已清除：请选择或填写原因")]
+    assert said == [(True, "", "扫码枪的输入不能作为原因，已清除，请填写原因")]
     assert window.card.values["fee"].text().startswith("已缴费（免费：school waiver")
 
 
