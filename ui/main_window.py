@@ -42,7 +42,7 @@ from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.scroll_column import scroll_column
-from ui.shutter_flow import ShutterFlow
+from ui.shutter_flow import SIDE_COLUMN_PX, ShutterFlow
 from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_profile, profile_entry
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         side.addLayout(nxt)
         panel = QWidget()
         panel.setLayout(side)
-        panel.setFixedWidth(420)
+        panel.setFixedWidth(SIDE_COLUMN_PX)
         body = QHBoxLayout()
         body.addWidget(self.pages, 1)
         body.addWidget(panel)

@@ -35,6 +35,7 @@ IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
+SIDE_COLUMN_PX = 420  # the window's right-hand column (main_window's side panel): what a reason box may cover
 
 
 class ShutterFlow:
@@ -197,7 +198,14 @@ class ShutterFlow:
 
 def beside_the_photo(dialog: QWidget, window: QWidget) -> None:
     """Over the window's right-hand column, not in its middle: a box centred there covered half of the held face
-    (or the photo in review) that the photographer is asked to judge (seen on a walk)."""
+    (or the photo in review) that the photographer is asked to judge (seen on a walk). Its question wraps within
+    that column: a swap's long question made the box 520 px wide, over the enrolment photo the photographer compares
+    the face with."""
+    label = dialog.findChild(QLabel)
+    if label is not None:
+        label.setWordWrap(False)  # its unwrapped width first (placed again after a longer line was added)
+        label.setFixedWidth(min(label.sizeHint().width(), SIDE_COLUMN_PX - 2 * RIGHT_MARGIN_PX))
+        label.setWordWrap(True)
     dialog.adjustSize()
     frame = window.frameGeometry()
     x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QInputDialog, QLabel, QWidget
 
@@ -158,9 +159,20 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
         assert lines(caption) == ["林晓雯的照片", "（2021010101）"], (width, height)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     asked = []
-    on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()), kind=QInputDialog)
+
+    def look(dialog: QInputDialog) -> None:
+        """The question, and the box beside the two photos the photographer compares, not over them (its long
+        question made it 520 px wide, over the enrolment photo, on the walk)."""
+        photos = [QRect(view.mapToGlobal(view.photo_rect().topLeft()), view.photo_rect().size())
+                  for _, view in window.review.beside if view.isVisible()]
+        asked.append((dialog.labelText(), dialog.frameGeometry(), photos))
+        dialog.reject()
+
+    on_next_dialog(look, kind=QInputDialog)
     window.flow.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
-    assert asked and asked[0].startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
+    [(question, box, photos)] = asked
+    assert question.startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
+    assert len(photos) == 2 and not any(box.intersects(photo) for photo in photos), (box, photos)
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010103'").fetchone()[0] == 0
 
 
