@@ -41,8 +41,14 @@ def speaks_for_student(identity: str) -> bool:
     when a check found another person ("different"), except the photo a retake replaced when the retake is its
     enrolment photo's person (that photo was the wrong one: identity_check.outweigh)."""
     checks = json.loads(identity)["checks"] if identity else []
-    own_face = any(c["against"] == "reference" and c["level"] == "same" for c in checks)
+    own_face = is_enrolment_photos_person(checks)
     return not any(c["level"] == "different" and not (c["against"] == "previous" and own_face) for c in checks)
+
+
+def is_enrolment_photos_person(checks: list[dict]) -> bool:
+    """A recorded comparison (its "checks") found the face to be the enrolment photo's person: what it says of the
+    photo a retake replaced is then about that photo, not this one (identity_check.outweigh, as recorded)."""
+    return any(c["against"] == "reference" and c["level"] == "same" for c in checks)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from station.i18n import Text
 from station.adapters.server.intake import UID, Refused
 from station.adapters.server.store import Confirmation, MetaStore, Upload, in_capture_order, utc_now
+from station.identity.swaps import is_enrolment_photos_person
 
 NAME_LIMIT = 40  # characters of 核对人: a name, perhaps with a title
 NOTE_LIMIT = 200  # characters of the note: a sentence, not a report
@@ -64,7 +65,7 @@ def identity_doubts(store: MetaStore) -> tuple[list[Doubt], list[Doubt]]:
         record = json.loads(upload.identity) if upload.identity else {"checks": []}
         # a retake that is the enrolment photo's person: the photo it replaced was the wrong one, not this one
         # (station.capture.identity_check.outweigh)
-        own_face = any(c["against"] == "reference" and c["level"] == "same" for c in record["checks"])
+        own_face = is_enrolment_photos_person(record["checks"])
         for check in record["checks"]:
             if check["level"] not in DOUBTFUL or (check["against"] == "previous" and own_face):
                 continue
@@ -106,7 +107,7 @@ def _carried_to_retakes(uploads: dict[str, Upload], doubts: list[Doubt], confirm
     for upload in in_capture_order(list(uploads.values())):
         checks = json.loads(upload.identity)["checks"] if upload.identity else []
         same = [c for c in checks if c["against"] == "previous" and c["level"] == "same"]
-        if not same or any(c["against"] == "reference" and c["level"] == "same" for c in checks):
+        if not same or is_enrolment_photos_person(checks):
             continue
         previous = _replaced(uploads.values(), upload)
         if previous not in found or previous in confirmed:
