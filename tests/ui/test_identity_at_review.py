@@ -54,6 +54,19 @@ def her_overridden_photo_in_review(qtbot, make_window, frames: Path, station, tm
     return window
 
 
+def her_face_under_another_code(qtbot, window, code: str, reason: str) -> None:
+    """林晓雯 photographed and saved (her smile overridden for `reason`), then `code` identified with her at the camera
+    again: the caught swap, in review."""
+    window.identify("DEMO0001")
+    answer_next_dialog(reason)
+    shoot(qtbot, window)
+    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
+    window.flow.accept()
+    window.identify(code)
+    answer_next_dialog(reason)
+    shoot(qtbot, window)
+
+
 def gallery_readers(monkeypatch) -> list[threading.Thread]:
     """The thread of each read of the station's face gallery (the real read), from now on."""
     readers: list[threading.Thread] = []
@@ -131,14 +144,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
                                                                                tmp_path: Path) -> None:
     with_references(station, tmp_path, {"2021010103": DEMO_REFERENCES / "2021010103.jpg"})  # 王思远's own
     window = make_window(frames)
-    window.identify("DEMO0001")
-    answer_next_dialog(OVERRIDE)
-    shoot(qtbot, window)
-    qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-    window.flow.accept()
-    window.identify("DEMO0003")  # 王思远's code, 林晓雯 at the camera again
-    answer_next_dialog(OVERRIDE)
-    shoot(qtbot, window)
+    her_face_under_another_code(qtbot, window, "DEMO0003", OVERRIDE)  # 王思远's code
     assert window.review.identity.text() == "与学籍照片不是同一人！\n这张脸已作为林晓雯（2021010101）拍摄过！"
     assert window.review.identity.property("level") == "bad"
     # her photo beside the new one, and his own enrolment photo: both people are in sight

@@ -37,9 +37,8 @@ def test_a_swaps_notes_are_read_whole_in_english_too(qtbot, make_window, frames:
     from PySide6.QtCore import QCoreApplication
 
     from station.capture.reasons import OVERRIDE_REASONS
-    from station.capture.workflow import REVIEW_AT_LEAST
-    from tests.ui.conftest import answer_next_dialog, shoot, station_look
-    from tests.ui.test_identity_at_review import with_references
+    from tests.ui.conftest import station_look
+    from tests.ui.test_identity_at_review import her_face_under_another_code, with_references
     from station.adapters.demo import DEMO_REFERENCES
     from ui.i18n import language, set_language
 
@@ -50,14 +49,7 @@ def test_a_swaps_notes_are_read_whole_in_english_too(qtbot, make_window, frames:
             with_references(station, tmp_path, {"2021010104": DEMO_REFERENCES / "2021010104.jpg"})
             window = make_window(frames)
             reason = OVERRIDE_REASONS[0].en  # "checked by eye: a false alarm", as picked from the English list
-            window.identify("DEMO0001")
-            answer_next_dialog(reason)
-            shoot(qtbot, window)
-            qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-            window.flow.accept()
-            window.identify("DEMO0004")  # 赵雨桐's code, 林晓雯 at the camera again
-            answer_next_dialog(reason)
-            shoot(qtbot, window)
+            her_face_under_another_code(qtbot, window, "DEMO0004", reason)  # 赵雨桐's code
             review = window.review
             assert "already photographed as" in review.identity.text() and "teeth" in review.notes.text()
             window.resize(1280, 680)
