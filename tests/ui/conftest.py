@@ -55,7 +55,9 @@ def make_window(qtbot, station, engine, pipeline):
     def make(frames: Path, store: CaptureStore | None = None, live_checks: bool = False,
              live_identity: bool = False) -> MainWindow:
         tasks.install()
-        source = open_camera(str(frames), fps=20, frozen_after=0.5, backoff_start=0.1, backoff_max=0.3).start()
+        # a camera counts as frozen after 3 s without a frame: at 0.5 s a loaded CI machine's pause of the file camera
+        # disabled the shutter (NO_LIVE_PICTURE) just as a test asserted it enabled (seen once in a fresh-clone run)
+        source = open_camera(str(frames), fps=20, frozen_after=3.0, backoff_start=0.1, backoff_max=0.3).start()
         store = store or CaptureStore(station, key=station.demo_key)
         workflow = CaptureWorkflow(station, store, "测试摄影师", engine=engine, pipeline=pipeline)
         session = CaptureSession(station, store, "测试摄影师", source, post=tasks.to_main, live_checks=live_checks,
