@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import time
 
-import cv2
 import numpy as np
 from training.datasets import load_labels
 from training.labels import CELEBA_COLUMNS, HEADS, mask_labels

@@ -27,6 +27,10 @@ CLOSE = Text("关闭", "Close")
 NO_FILE = Text("请填写要保存的文件名", "Give the name of the file to write")
 WRITING = Text("正在生成 {name}，请稍候…", "Writing {name}, please wait…")
 FAILED = Text("没有生成文件：程序出错，详情已写入日志", "Nothing was written: a program error (details in the log)")
+NO_VIEWER = Text("这台电脑上没有能打开此文件的程序。文件已保存在：\n{path}\n请安装 PDF 阅读器或表格软件，"
+                 "或把文件拷到其他电脑上打开、打印。",
+                 "No program on this computer opens this file. It is saved at:\n{path}\nInstall a PDF reader or "
+                 "spreadsheet program, or copy the file to another computer to open and print it.")
 
 
 class OutputFileRow(QWidget):
@@ -61,13 +65,15 @@ class OutputFileRow(QWidget):
 
 
 def tell_written(parent: QWidget | None, title: str, text: str, path: Path) -> None:
-    """Say what was written; 打开 opens it in the system's viewer (a PDF viewer prints with its own dialog)."""
+    """Say what was written; 打开 opens it in the system's viewer (a PDF viewer prints with its own dialog), and says
+    where the file is when the system has no program for it (a fresh Linux laptop without a PDF viewer: the click did
+    nothing before)."""
     box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
     open_button = box.addButton(t(OPEN), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(t(CLOSE), QMessageBox.ButtonRole.RejectRole)
     box.exec()
-    if box.clickedButton() is open_button:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    if box.clickedButton() is open_button and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        QMessageBox.warning(parent, title, t(NO_VIEWER.format(path=path)))
 
 
 class WritingDialog(QDialog):
