@@ -13,6 +13,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+TRIAL = ".rotating"  # the log's name while its rotation is tried
 
 
 class StationLogHandler(RotatingFileHandler):
@@ -22,23 +23,31 @@ class StationLogHandler(RotatingFileHandler):
     standard rotation had already moved every backup one place down, deleting the oldest, when renaming the log
     itself failed; it then tried again at every record, each lost with a "Logging error": a few records emptied
     the backups and the rest of the day went unlogged. Here the log is first tried alone: held, it keeps growing
-    and rotates at a later record once it is let go.
+    and rotates at a later record once it is let go. A log left aside by a crash between the two renames is put back
+    at the next start: it held the day's last records, and on Windows the file in the way made every later rotation
+    fail (a rename onto an existing name is refused there).
     """
+
+    def __init__(self, filename: Path, *args: object, **kwargs: object) -> None:
+        trial = Path(f"{filename}{TRIAL}")
+        if trial.exists() and not Path(filename).exists():
+            os.replace(trial, filename)
+        super().__init__(filename, *args, **kwargs)
 
     def doRollover(self) -> None:
         if self.stream:
             self.stream.close()
             self.stream = None
-        trial = self.baseFilename + ".rotating"
+        trial = self.baseFilename + TRIAL
         try:
-            os.rename(self.baseFilename, trial)
+            os.replace(self.baseFilename, trial)
         except FileNotFoundError:
             pass  # nothing to move aside: the standard rotation does the rest
         except PermissionError:
             self.stream = self._open()
             return
         else:
-            os.rename(trial, self.baseFilename)
+            os.replace(trial, self.baseFilename)
         super().doRollover()
 
 

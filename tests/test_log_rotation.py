@@ -39,3 +39,22 @@ def test_a_log_held_open_keeps_its_records_and_backups_and_rotates_when_let_go(
     assert "record 4 while held" in backups[1].read_text(encoding="utf-8")
     assert [backups[2].read_text(encoding="utf-8"), backups[3].read_text(encoding="utf-8")] == ["day 1\n", "day 2\n"]
     assert log.read_text(encoding="utf-8").endswith("after\n") and not log.with_name("station.log.rotating").exists()
+
+
+def test_a_log_left_aside_by_a_crash_mid_rotation_is_put_back_at_the_next_start(tmp_path: Path) -> None:
+    """Killed between the rotation's two renames, the day's log was left as station.log.rotating: the next start
+    began an empty log beside it (its records out of every backup), and on Windows each later rotation was refused
+    (a rename onto an existing name) and every record after it lost with a "Logging error"."""
+    log = tmp_path / "station.log"
+    log.with_name("station.log.rotating").write_text("before the crash\n", encoding="utf-8")
+    handler = StationLogHandler(log, maxBytes=200, backupCount=3, encoding="utf-8")
+    logger = logging.getLogger("tests.log_rotation.crash")
+    logger.propagate, logger.level = False, logging.INFO
+    logger.addHandler(handler)
+    try:
+        logger.info("after the start")
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    assert not log.with_name("station.log.rotating").exists()
+    assert log.read_text(encoding="utf-8") == "before the crash\nafter the start\n"
