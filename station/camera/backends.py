@@ -40,13 +40,31 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def capture_apis(platform: str = sys.platform) -> list[int]:
+    """The capture APIs a camera is opened through, in order of preference. Windows: DirectShow first (the settings
+    and frame rates apply_format knows), then Media Foundation, the only one through which some built-in, IR and
+    newer cameras open at all (DirectShow alone left them "cannot be opened"). Linux V4L2, macOS AVFoundation."""
+    if platform.startswith("win"):
+        return [cv2.CAP_DSHOW, cv2.CAP_MSMF]
+    if platform == "darwin":
+        return [cv2.CAP_AVFOUNDATION]
+    return [cv2.CAP_V4L2]
+
+
 def default_api() -> int:
     """The OS's own capture API: DirectShow on Windows (names, settings), V4L2 on Linux."""
-    if sys.platform.startswith("win"):
-        return cv2.CAP_DSHOW
-    if sys.platform == "darwin":
-        return cv2.CAP_AVFOUNDATION
-    return cv2.CAP_V4L2
+    return capture_apis()[0]
+
+
+def open_capture(device: int | str, apis: list[int]) -> tuple[cv2.VideoCapture, int] | None:
+    """The camera (an index, or a video's path or address) opened through the first of `apis` that opens it, and that
+    API; None when none does."""
+    for api in apis:
+        cap = cv2.VideoCapture(device, api)
+        if cap.isOpened():
+            return cap, api
+        cap.release()
+    return None
 
 
 # A camera mounted on its side (for a tall picture of head and shoulders) or upside down: its frames are turned
@@ -92,7 +110,8 @@ class UsbBackend:
 
     index: int
     settings: UsbSettings = field(default_factory=UsbSettings)
-    api: int = field(default_factory=default_api)
+    apis: list[int] = field(default_factory=capture_apis)  # tried in order (capture_apis)
+    api: int = field(default_factory=default_api)  # the one it opened through
     applied: dict[str, bool] = field(default_factory=dict)
     _cap: cv2.VideoCapture | None = field(default=None, repr=False)
 
@@ -105,10 +124,10 @@ class UsbBackend:
         return 0  # one continuous view for as long as the camera stays open
 
     def open(self) -> None:
-        cap = cv2.VideoCapture(self.index, self.api)
-        if not cap.isOpened():
-            cap.release()
+        opened = open_capture(self.index, self.apis)
+        if opened is None:
             raise CameraUnavailable(f"camera {self.index} cannot be opened")
+        cap, self.api = opened
         s = self.settings
         self.applied = apply_format(cap, s, self.api)
         self.applied["buffersize"] = cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # keeps latency low

@@ -11,9 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 
-from station.camera.backends import default_api
+from station.camera.backends import capture_apis, open_capture
 
 SYSFS = Path("/sys/class/video4linux")
 PROBE_INDICES = 6
@@ -54,12 +53,10 @@ def probed_cameras(count: int, in_use: int | None = None) -> list[CameraInfo]:
         if index == in_use:
             found.append(CameraInfo(index, f"Camera {index}"))
             continue
-        cap = cv2.VideoCapture(index, default_api())
-        try:
-            if cap.isOpened():
-                found.append(CameraInfo(index, f"Camera {index}"))
-        finally:
-            cap.release()
+        opened = open_capture(index, capture_apis())  # a camera only Media Foundation opens is listed too
+        if opened is not None:
+            opened[0].release()
+            found.append(CameraInfo(index, f"Camera {index}"))
     return found
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from station.camera import CameraState, FrameSource, StateChange, backend_for, open_camera
-from station.camera.backends import CameraUnavailable, FileBackend, UsbBackend
+from station.camera.backends import CameraUnavailable, FileBackend, UsbBackend, capture_apis, open_capture
 from station.camera.discovery import linux_cameras
 from station.camera.preview import preview_bgrx
 
@@ -254,6 +254,24 @@ def test_choice_of_backend() -> None:
 def test_absent_usb_camera_cannot_be_opened() -> None:
     with pytest.raises(CameraUnavailable):
         UsbBackend(63).open()
+
+
+def test_on_windows_a_camera_directshow_cannot_open_is_opened_through_media_foundation(tmp_path: Path) -> None:
+    """Some built-in and newer cameras open only through Media Foundation: DirectShow alone left them "cannot be
+    opened". The fallback loop is run here for real on a video file, which neither Windows API opens on Linux."""
+    assert capture_apis("win32") == [cv2.CAP_DSHOW, cv2.CAP_MSMF]
+    assert capture_apis("linux") == [cv2.CAP_V4L2]
+    video = tmp_path / "camera.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 10, (64, 48))
+    for shade in (0, 120, 240):
+        writer.write(np.full((48, 64, 3), shade, np.uint8))
+    writer.release()
+    assert open_capture(str(video), [cv2.CAP_DSHOW, cv2.CAP_MSMF]) is None
+    cap, api = open_capture(str(video), [cv2.CAP_DSHOW, cv2.CAP_MSMF, cv2.CAP_FFMPEG])
+    try:
+        assert api == cv2.CAP_FFMPEG and cap.read()[0]
+    finally:
+        cap.release()
 
 
 def test_preview_is_shrunk_then_laid_out_as_the_screens_32_bit_pixels() -> None:
