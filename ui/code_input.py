@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
@@ -11,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 from station.i18n import Text
 from station.identify.wedge import WedgeDetector
 from ui.i18n import t
+from ui.key_time import pressed_ms
 
 PLACEHOLDER = Text("扫码，或输入学号后回车", "Scan, or type a number + Enter")
 
@@ -66,7 +65,7 @@ class CodeInput(QLineEdit):
         super().keyReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        now_ms = time.monotonic() * 1000
+        now_ms = pressed_ms(event)  # as the reason boxes read it: a person's keys handed over late are still typed
         if event.key() in HELD_ONCE and self._held(event):
             return  # a key held down is one press: held Enter's repeats accepted the photo it took once it was shown
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):

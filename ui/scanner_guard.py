@@ -4,7 +4,6 @@ whatever has the keyboard: the next student scanning their code (or any code: a 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -13,17 +12,11 @@ from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from station.i18n import Text
 from station.identify.wedge import WedgeDetector
+from ui.key_time import pressed_ms
 
 # said in every reason box, a list to pick from or a plain field (the payment's): "type", not "pick or type"
 SCANNED_INTO_THE_BOX = Text("扫码枪的输入不能作为原因，已清除，请填写原因",
                            "What the scanner typed cannot be a reason and was cleared: type the reason")
-
-
-def pressed_ms(event: QKeyEvent) -> float:
-    """When the key was pressed: the stamp the window system put on it (X and Windows stamp every key in ms), not when
-    the box got it. While the UI thread is busy with a frame a person's keys wait in the queue and come out together,
-    a scanner's pace (on the walk a reason typed at 70 ms a key was cleared). An event with no stamp: now."""
-    return float(event.timestamp()) if event.timestamp() else time.monotonic() * 1000
 
 
 class ScannerGuard(QObject):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from tests.ui.conftest import on_next_dialog
 from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
@@ -58,16 +58,16 @@ def test_a_reason_typed_answers_the_box_and_the_same_keys_scanned_do_not(qtbot, 
     assert seen == [(True, ""), (True, "ok, ")]
 
 
-def _keys_pressed_at(box: QComboBox, keys: str, first_ms: int, gap_ms: int) -> None:
-    """Key presses stamped when they were pressed (as X and Windows stamp them) but handed to the box all at once, as
-    when the UI thread was busy with a frame while a person typed: the box reads the stamps, not when it got them."""
+def keys_pressed_at(field: QWidget, keys: str, first_ms: int, gap_ms: int) -> None:
+    """Key presses stamped when they were pressed (as X and Windows stamp them) but handed to the field all at once, as
+    when the UI thread was busy with a frame while a person typed: the field reads the stamps, not when it got them."""
     for i, char in enumerate(keys):
         stamp = first_ms + i * gap_ms
         key = Qt.Key.Key_Return if char == "\n" else Qt.Key(ord(char.upper()))
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, "\r" if char == "\n" else char)
             event.setTimestamp(stamp)
-            QApplication.sendEvent(box, event)
+            QApplication.sendEvent(field, event)
 
 
 def test_a_fast_typist_answers_the_box_though_the_keys_arrived_late(qtbot, make_window, frames: Path) -> None:
@@ -78,9 +78,9 @@ def test_a_fast_typist_answers_the_box_though_the_keys_arrived_late(qtbot, make_
 
     def act(dialog) -> None:
         box = dialog.findChild(QComboBox)
-        _keys_pressed_at(box, "DEMO0003\n", 1_000, 5)  # a scanner, even when handed over as late
+        keys_pressed_at(box, "DEMO0003\n", 1_000, 5)  # a scanner, even when handed over as late
         seen.append((dialog.isVisible(), dialog.textValue()))
-        _keys_pressed_at(box, "checked by eye\n", 5_000, 70)
+        keys_pressed_at(box, "checked by eye\n", 5_000, 70)
         if dialog.isVisible():  # refused as a scanner's: closed, so the test fails and does not wait
             seen.append((True, dialog.textValue()))
             dialog.reject()
