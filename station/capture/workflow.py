@@ -43,7 +43,7 @@ from station.i18n import Text
 from station.identify.identify import Identification, Outcome, identify, identify_number
 from station.identity.capture_faces import gallery_stamp, remember_face, station_gallery
 from station.identity.swaps import CAPTURE, FaceGallery, StoredFace, speaks_for_student
-from station.roster.store import Student
+from station.roster.store import Student, get_student
 from station.storage.server_link import NOT_CONFIGURED, load_link
 from station.storage.outbox import queue_health
 
@@ -164,6 +164,11 @@ IDENTIFIED_AGAIN = Text("拍照期间又识别了一次{name}（重新开始，�
 RETAKE_STUDENT_CHANGED = Text("填写重拍原因期间扫描了另一名学生，重拍没有开始：请核对当前学生，需要重拍时再按 F2",
                               "Another student was scanned while the retake reason was being entered; no retake was "
                               "started: check the student on the card, and press F2 again if they need one")
+ROSTER_CHANGED = Text("拍摄期间名单中{name}（{no}）的信息有变（名单重新导入了）：扫描的采集码或证件现在可能对应另一名学生，"
+                      "这张照片不能归入{name}。请重新扫描或输入学号核对学生后再拍",
+                      "{name}'s ({no}) roster entry changed while the photo was taken (a roster was imported): the code "
+                      "or card scanned may now name another student, so this photo cannot be filed as {name}. Scan "
+                      "again or type the student number, then take the photo")
 CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，这张照片会被丢弃。",
                          "{name}'s photo has not been accepted yet: closing now drops it.")
 CLOSING_UNSENT = Text(
@@ -358,6 +363,8 @@ class CaptureWorkflow:
             return ShutterRefused(IDENTIFIED_AGAIN.format(name=self.student.name), [])
         if self.step is Step.REVIEW:
             return ShutterRefused(FINISH_REVIEW, [])
+        if self._roster_changed(self.student):
+            return ShutterRefused(ROSTER_CHANGED.format(name=self.student.name, no=self.student.student_no), [])
         scanned = scanned_code(self.station.db, override_reason)
         if scanned is not None:  # nothing is overridden: the press is over, and the photographer presses again
             return ShutterRefused(scanned, [])
@@ -403,6 +410,8 @@ class CaptureWorkflow:
         if needs_reason(shot.identity) and not identity_reason.strip():
             raise StationError(NOT_THE_SAME_PERSON)
         self._refuse_a_code(identity_reason)
+        if self._roster_changed(shot.student):
+            raise StationError(ROSTER_CHANGED.format(name=shot.student.name, no=shot.student.student_no))
         if identity_reason.strip():
             log.info("identity check overridden for %s by %s: %s", shot.student.student_no, self.operator,
                      identity_reason.strip())
@@ -418,6 +427,14 @@ class CaptureWorkflow:
         if shot.face is not None:
             self._remember(version, shot.face, speaks_for_student(identity))
         return version
+
+    def _roster_changed(self, student: Student) -> bool:
+        """The student's name, ID number or capture code is not what it was when they were identified: a roster
+        imported during the turn may have given the code or card that named them to another student (a corrected
+        采集码 column), and the face at the camera is that student's."""
+        now = get_student(self.station.db, student.student_no)
+        return now is None or (now.name, now.id_number, now.capture_code) != (student.name, student.id_number,
+                                                                              student.capture_code)
 
     def face_gallery(self) -> FaceGallery:
         """Every reference photo and current capture at this station, decrypted once and kept in memory (grown at

@@ -1,0 +1,64 @@
+"""More sequences against the capture flow that could file a photo under a student other than the one in it (issue 21,
+照片不是我本人): the roster changing under a student's turn. A real session, a real file camera, real SQLite and the
+real encrypted store, as tests/capture/test_flow_attacks.py."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import pytest
+
+from station.adapters.demo import DEMO_DIR
+from station.camera.source import Frame
+from station.capture.workflow import Shot, ShutterRefused
+from station.errors import StationError
+from station.roster.importer import import_roster
+from tests.capture import test_swaps
+from tests.capture.test_flow_attacks import saved
+from tests.capture.test_swaps import KIOSK, OVERRIDE, shoot, wait_live
+
+session = test_swaps.session  # the fixture: a started session on the kiosk frames' file camera, live
+
+DEMO_ROSTER = DEMO_DIR / "roster.csv"
+
+
+def codes_swapped(tmp_path: Path) -> Path:
+    """The demo roster with 林晓雯's and 陈浩然's capture codes exchanged: a 采集码 column sorted on its own in Excel."""
+    text = DEMO_ROSTER.read_text(encoding="utf-8").replace("DEMO0001", "DEMO_X").replace("DEMO0002", "DEMO0001")
+    path = tmp_path / "swapped.csv"
+    path.write_text(text.replace("DEMO_X", "DEMO0002"), encoding="utf-8")
+    return path
+
+
+def test_a_roster_imported_during_the_review_that_moves_the_code_saves_nothing_under_the_old_owner(
+        session, tmp_path: Path) -> None:
+    """The morning's roster gave 林晓雯's code to 陈浩然 (the 采集码 column sorted alone). She scans DEMO0001, he comes up,
+    her photo is in review; the registrar imports the corrected roster meanwhile (the desk allows it at any time), and
+    DEMO0001 is hers again. Enter saved her face as 陈浩然: the student held in review was the one the old roster named.
+    The photo is not saved: the code that named him names someone else now, and the photographer scans again."""
+    assert import_roster(session.station.db, codes_swapped(tmp_path)).updated == 2
+    shot = shoot(session, "DEMO0001", "01_good.jpg")  # her face; the roster says 陈浩然
+    assert shot.student.student_no == "2021010102"
+    assert import_roster(session.station.db, DEMO_ROSTER).updated == 2  # corrected while her photo is in review
+    with pytest.raises(StationError) as said:
+        session.accept()
+    assert "名单" in said.value.text.zh and "陈浩然" in said.value.text.zh
+    assert saved(session, "2021010102") == 0 and session.workflow.shot is shot  # still in review, nothing filed
+    session.reshoot()
+    shoot(session, "DEMO0001", "01_good.jpg")  # scanned again: the corrected roster names her
+    session.accept()
+    assert (saved(session, "2021010101"), saved(session, "2021010102")) == (1, 0)
+
+
+def test_a_roster_imported_while_the_frame_is_measured_takes_nothing(session, tmp_path: Path) -> None:
+    """The same correction landing between the press and the review: the frame is not put in review as his."""
+    assert import_roster(session.station.db, codes_swapped(tmp_path)).updated == 2
+    session.identify("DEMO0001")
+    wait_live(session)
+    request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK / "01_good.jpg"))))
+    assert import_roster(session.station.db, DEMO_ROSTER).updated == 2
+    refused = session.take(session.measure(request), override_reason=OVERRIDE)
+    assert isinstance(refused, ShutterRefused) and not isinstance(refused, Shot) and "名单" in refused.message.zh
+    assert session.workflow.shot is None and not session.pressing
