@@ -55,3 +55,30 @@ def test_no_terminal_is_said_plainly(home: Path, tmp_path: Path) -> None:
     result = _run(home, "queue", "--reconcile")
     err = result.stderr.decode()
     assert result.returncode != 0 and "PHOTO_STATION_PASSPHRASE" in err and "Traceback" not in err
+
+
+def test_a_piped_passphrase_is_read_from_the_pipe_even_with_a_terminal_there(home: Path) -> None:
+    """`echo … | photo-station …` typed in a console: getpass reads the terminal itself (Windows' console, Linux's
+    /dev/tty), never the pipe, so the passphrase given was ignored and the command waited for typing. Here the
+    command has a terminal of its own (a pseudo-terminal nobody types at) and its input piped."""
+    fcntl, pty, termios = (pytest.importorskip(name) for name in ("fcntl", "pty", "termios"))  # POSIX terminals
+    assert _run(home, "queue", "--reconcile", typed="kiosk-pass-1\nkiosk-pass-1\n").returncode == 0
+    main, terminal = pty.openpty()
+
+    def own_terminal() -> None:  # in the command's process: the pseudo-terminal becomes its controlling terminal
+        os.setsid()
+        fcntl.ioctl(terminal, termios.TIOCSCTTY, 0)
+
+    env = {k: v for k, v in os.environ.items() if k != "PHOTO_STATION_PASSPHRASE"}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    try:
+        result = subprocess.run([str(SCRIPT), "queue", "--reconcile", "--home", str(home)], input=b"kiosk-pass-1\n",
+                                capture_output=True, timeout=60, env=env, preexec_fn=own_terminal,
+                                pass_fds=(terminal,))
+    except subprocess.TimeoutExpired:
+        pytest.fail("the command waited at the terminal instead of reading the piped passphrase")
+    finally:
+        os.close(main)
+        os.close(terminal)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr.decode().count("工作站口令：") == 1

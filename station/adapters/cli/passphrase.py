@@ -46,12 +46,19 @@ def cli_station_key(station: Station) -> StationKey:
 
 
 def _ask(prompt: Text, lang: str) -> str:
-    try:
-        with warnings.catch_warnings():  # typed through a pipe: getpass's echo warning is noise there
-            warnings.simplefilter("ignore", getpass.GetPassWarning)
-            typed = getpass.getpass(prompt.get(lang))
-    except EOFError:  # no terminal to type at (a scheduled task, a pipe)
-        typed = ""
+    """Typed at the terminal, or the line given through a pipe (`echo … | photo-station …`, a scheduled task's
+    input): getpass reads the console on Windows and /dev/tty on Linux whenever there is one, never the pipe, so a
+    piped passphrase was ignored and the command waited for typing nobody would do."""
+    if sys.stdin is not None and not sys.stdin.isatty():
+        print(prompt.get(lang), end="", file=sys.stderr, flush=True)
+        typed = sys.stdin.readline().rstrip("\r\n")
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", getpass.GetPassWarning)
+                typed = getpass.getpass(prompt.get(lang))
+        except EOFError:  # the terminal closed
+            typed = ""
     if not typed:
         raise StationError(NO_TERMINAL)
     return typed
