@@ -187,9 +187,47 @@ PHOTO_ALIASES = {"student_no": ALIASES["student_no"], "photo": ("照片", "照�
 NO_PHOTO_COLUMN = Text("名单 {path} 中没有“学号”和“照片”两列", "the roster {path} has no 学号 (student number) and 照片 (photo) columns")
 
 
-def photo_column(roster: Path) -> dict[str, str]:
-    """{photo file name, lower case, with and without its extension: student number} from a roster's 照片 column."""
-    names: dict[str, str] = {}
+@dataclass(frozen=True)
+class PhotoColumn:
+    """A roster's 照片 column: each row's photo file and student number. Cells often carry a folder the import's files
+    are not in (D:\\照片\\2021001.jpg), so a file is found by its name; the folders only tell apart rows naming files
+    alike (a studio numbering each class's photos from 001.jpg, a folder per class)."""
+
+    cells: tuple[tuple[tuple[str, ...], str], ...]  # (the path's parts as _parts reads them, student number)
+
+    def numbers(self, name: str) -> set[str]:
+        """The student numbers of the rows naming the file `name` (its path in the import): by its file name, else by
+        its name without suffix; of several rows, those whose folders agree with the file's the most."""
+        parts = _parts(name)
+        for same in (lambda cell: cell[-1] == parts[-1], lambda cell: Path(cell[-1]).stem == Path(parts[-1]).stem):
+            agree = {}
+            for cell, number in self.cells:
+                if same(cell):
+                    agree[number] = max(agree.get(number, 0), _common_folders(cell, parts))
+            if agree:
+                return {number for number, folders in agree.items() if folders == max(agree.values())}
+        return set()
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """A path's folders and file name as the 照片 cells are read (NFKC: 林晓雯（一班）.jpg is 林晓雯(一班).jpg there), lower
+    case, "\\" taken as "/"."""
+    return tuple(part for part in cell_text(path).replace("\\", "/").lower().split("/") if part) or ("",)
+
+
+def _common_folders(cell: tuple[str, ...], file: tuple[str, ...]) -> int:
+    """How many folders above the file name two paths share, counted from the file upwards."""
+    count = 0
+    for a, b in zip(reversed(cell[:-1]), reversed(file[:-1])):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def photo_column(roster: Path) -> PhotoColumn:
+    """Which file is whose, by a roster's 照片 column."""
+    rows: list[tuple[tuple[str, ...], str]] = []
     found_header = False
     for sheet in read_sheets(roster):
         header = find_header(sheet, PHOTO_ALIASES, ("student_no", "photo"))
@@ -200,26 +238,35 @@ def photo_column(roster: Path) -> dict[str, str]:
             number, photo = (cell_text(cells[header.columns[f]]) if header.columns[f] < len(cells) else ""
                              for f in ("student_no", "photo"))
             if number and photo:
-                base = Path(photo.replace("\\", "/")).name.lower()
-                names[base] = names[Path(base).stem] = number
+                rows.append((_parts(photo), number))
     if not found_header:
         raise StationError(NO_PHOTO_COLUMN.format(path=roster))
-    return names
+    return PhotoColumn(tuple(rows))
 
 
 _NUMBER = re.compile(r"[0-9A-Za-z]+")
 _SEPARATORS = re.compile(r"[\s_\-.,，、()（）\[\]【】]+")
 
 
-def match_student(db: sqlite_utils.Database, name: str, photo_names: dict[str, str] | None = None) -> list[str]:
+def match_student(db: sqlite_utils.Database, name: str, photo_names: PhotoColumn | None = None) -> list[str]:
     """Student numbers the file belongs to: named in the roster's 照片 column, else whose student number or
-    ID number (ignoring x/X) is the file's name, or is in it beside the student's name."""
-    base = cell_text(Path(name).name).lower()  # as the 照片 cells are read: 林晓雯（一班）.jpg is 林晓雯(一班).jpg there
-    listed = (photo_names or {}).get(base) or (photo_names or {}).get(Path(base).stem)
-    if listed:
-        return [listed] if store.get_student(db, listed) else []
+    ID number (ignoring x/X) is the file's name, or is in it beside the student's name. A file the column gives to
+    one student while its own name is another's number, ID number or name (the 照片 column sorted apart from the
+    学号 column, a row copied down) is both students': a wrong reference photo passes a swap as the same person."""
+    listed = photo_names.numbers(name) if photo_names is not None else set()
     stem = _stem(name)
+    if listed:
+        found = {number for number in listed if store.get_student(db, number)}
+        return sorted(found | _named_by_file(db, stem, found)) if found else []
     return sorted(_numbered(db, stem) or _numbered_and_named(db, stem))
+
+
+def _named_by_file(db: sqlite_utils.Database, stem: str, listed: set[str]) -> set[str]:
+    """The students a file's name names by itself: their student number or ID number, or their name (unless a listed
+    student has that name: two students may share one)."""
+    named = {row[0] for row in db.execute("SELECT student_no FROM students WHERE name = ?",
+                                          [_SEPARATORS.sub("", stem)])}
+    return _numbered(db, stem) | (set() if named & listed else named)
 
 
 def _stem(name: str) -> str:
@@ -293,7 +340,7 @@ def import_reference_photos(station: Station, source: Path, station_key: bytes,
 
 
 def import_entries(station: Station, entries: Iterable[Entry], station_key: bytes,
-                   embedder: FaceEmbedder | None = None, photo_names: dict[str, str] | None = None,
+                   embedder: FaceEmbedder | None = None, photo_names: PhotoColumn | None = None,
                    progress: Progress | None = None, stop: threading.Event | None = None) -> ReferenceReport:
     """Check, seal and register reference photos given as (file name, bytes) wherever they come from: a folder,
     a zip, or the receiving server (named by student number). `stop` set: no photo after the one being checked
@@ -334,7 +381,7 @@ class Checked:
 
 
 def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedder: FaceEmbedder,
-                    photo_names: dict[str, str] | None = None) -> Iterator[Checked | Refused]:
+                    photo_names: PhotoColumn | None = None) -> Iterator[Checked | Refused]:
     """Each entry matched to one student of `db`'s roster and checked (readable, one face, big enough): the
     station's import and the receiving server's use the same rules."""
     seen: dict[str, str] = {}

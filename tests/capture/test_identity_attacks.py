@@ -1,5 +1,5 @@
 """More sequences against the capture flow that could file a photo under a student other than the one in it (issue 21,
-照片不是我本人): the roster changing under a student's turn. A real session, a real file camera, real SQLite and the
+照片不是我本人): the roster changing under a student's turn, reference photos filed to the wrong student. A real session, a real file camera, real SQLite and the
 real encrypted store, as tests/capture/test_flow_attacks.py."""
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from pathlib import Path
 import cv2
 import pytest
 
-from station.adapters.demo import DEMO_DIR
+from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.camera.source import Frame
 from station.capture.workflow import Shot, ShutterRefused
 from station.errors import StationError
+from station.identity.references import import_reference_photos
 from station.roster.importer import import_roster
 from tests.capture import test_swaps
 from tests.capture.test_flow_attacks import saved
@@ -62,3 +63,22 @@ def test_a_roster_imported_while_the_frame_is_measured_takes_nothing(session, tm
     refused = session.take(session.measure(request), override_reason=OVERRIDE)
     assert isinstance(refused, ShutterRefused) and not isinstance(refused, Shot) and "名单" in refused.message.zh
     assert session.workflow.shot is None and not session.pressing
+
+
+def test_two_classes_numbering_their_photos_alike_each_get_their_own_reference_photo(session, tmp_path: Path) -> None:
+    """A photo studio numbers each class's photos from 001 in a folder per class, and the roster's 照片 column names
+    each file with its folder. The column was read by file name alone: 演示2101\\001.jpg and 演示2102\\001.jpg were the
+    same key, the last row's, so 林晓雯's photo became 孙明轩's reference (and his own was refused as a duplicate).
+    Her face under his code then passed as 与学籍照片为同一人 and was saved with no question. Each file is now the
+    row's whose folder it is in, and her face under his code is stopped."""
+    folder = tmp_path / "照片"
+    for class_name, face in (("演示2101", "2021010101"), ("演示2102", "2021010103")):  # 王思远's face for 孙明轩's
+        (folder / class_name).mkdir(parents=True)
+        (folder / class_name / "001.jpg").write_bytes((DEMO_REFERENCES / f"{face}.jpg").read_bytes())
+    listing = tmp_path / "照片名单.csv"
+    listing.write_text("学号,姓名,照片\n2021010101,林晓雯,D:\\照片\\演示2101\\001.jpg\n"
+                       "2021010201,孙明轩,D:\\照片\\演示2102\\001.jpg\n", encoding="utf-8")
+    report = import_reference_photos(session.station, folder, session.store.key.key, roster=listing)
+    assert (report.imported, report.rejected) == (2, [])
+    shot = shoot(session, "DEMO0009", "01_good.jpg")  # 林晓雯 at the camera with 孙明轩's code
+    assert session.needs_identity_reason, [check.said.zh for check in shot.identity]

@@ -13,6 +13,7 @@ from PIL import Image
 from station.identity.embedder import FaceEmbedder
 from station.identity.references import (checked_entries, import_reference_photos, match_student, photo_column,
                                          source_entries)
+from station.roster.importer import import_roster
 from station.storage.station_key import unlock_station_key
 from tests.identity.faces import photos_of
 from tests.roster_kit import linked_station_with_roster
@@ -153,6 +154,26 @@ def test_a_photo_column_naming_files_with_full_width_brackets_or_spaces_finds_th
     names = photo_column(roster)
     found = [match_student(station.db, name, names) for name in ("照片/林晓雯（一班）.jpg", "陈浩然　照片.jpg", "ＷＦ.jpg")]
     assert found == [["2021001"], ["2021002"], ["2021003"]]
+
+
+def test_a_photo_column_out_of_step_with_its_numbers_gives_the_photo_to_nobody(tmp_path: Path, station) -> None:
+    """The 照片 column sorted apart from the 学号 column, or a cell copied down: a file the column gives to 陈浩然 whose
+    own name is 林晓雯's number or name, or that two rows name, went to the last row naming it. It names several
+    students now (refused), as a wrong reference photo passes a swap as the same person. Two students of one name
+    each keep the file their row names in their own folder."""
+    roster = tmp_path / "照片名单.csv"
+    roster.write_text("学号,照片\n2021002,2021001.jpg\n2021003,林晓雯.jpg\n2021001,copied.jpg\n2021002,copied.jpg\n",
+                      encoding="utf-8")
+    names = photo_column(roster)
+    found = [match_student(station.db, name, names) for name in ("2021001.jpg", "林晓雯.jpg", "copied.jpg")]
+    assert found == [["2021001", "2021002"], ["2021001", "2021003"], ["2021001", "2021002"]]
+    alike = tmp_path / "同名.csv"
+    alike.write_text("学号,姓名,班级\n2021004,林晓雯,计科2102\n", encoding="utf-8")
+    import_roster(station.db, alike)
+    roster.write_text("学号,照片\n2021001,计科2101\\林晓雯.jpg\n2021004,计科2102\\林晓雯.jpg\n", encoding="utf-8")
+    names = photo_column(roster)
+    found = [match_student(station.db, name, names) for name in ("计科2101/林晓雯.jpg", "计科2102/林晓雯.jpg")]
+    assert found == [["2021001"], ["2021004"]]
 
 
 def test_an_iphone_s_heic_photo_is_refused_saying_what_to_do_not_passed_over(tmp_path: Path, station,
