@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QSizePolicy, QWidget,
@@ -142,7 +142,8 @@ class MainWindow(QMainWindow):
         # the student at the camera (take your place, photographed before, unpaid) stays in sight beside it
         self.offer = self._message_label("warn")
         self.check_board = CheckBoard()
-        self.flow = ShutterFlow(session, self.preview, self.review, self.message, self, self._show_step, self._saved)
+        self.flow = ShutterFlow(session, self.preview, self.review, self.message, self, self._show_step, self._saved,
+                                self._said_until)
         self.shutter_button = QPushButton(t(SHUTTER))
         self.shutter_button.setObjectName("shutter")  # the most used control: big and coloured while it works
         self.shutter_button.setMinimumHeight(64)
@@ -267,6 +268,15 @@ class MainWindow(QMainWindow):
         central = QWidget()
         central.setLayout(body)
         self.setCentralWidget(central)
+
+    def _said_until(self) -> int:
+        """Where the side panel's student card and the messages under it end, as far as they are in sight (screen y):
+        a reason box stands below, over the checks and the shutter that wait for it, not over what was said."""
+        area = self.message_area
+        said = [area.mapToGlobal(QPoint(0, 0)).y()]  # the card, and the payment's button under it
+        said += [label.mapToGlobal(QPoint(0, label.height())).y()
+                 for label in (self.offer, self.message, self.warnings) if label.isVisible()]
+        return min(max(said), area.viewport().mapToGlobal(QPoint(0, area.viewport().height())).y())
 
     def _build_menus(self) -> None:
         def add(menu: QMenu, entry: Text, key: str, slot: Callable[[], object] | None = None,

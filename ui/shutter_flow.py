@@ -36,6 +36,7 @@ RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 SIDE_COLUMN_PX = 420  # the window's right-hand column (main_window's side panel): what a reason box may cover
+GAP_PX = 8  # a reason box's gap below what the column says
 
 
 class ShutterFlow:
@@ -44,12 +45,14 @@ class ShutterFlow:
     still fails."""
 
     def __init__(self, session: CaptureSession, preview: PreviewWidget, review: ReviewPanel, message: QLabel,
-                 parent: QWidget, show_step: Callable[[], None], saved: Callable[[], None]) -> None:
+                 parent: QWidget, show_step: Callable[[], None], saved: Callable[[], None],
+                 said_until: Callable[[], int]) -> None:
         self.session = session
         self.preview = preview
         self.review = review
         self.message = message
         self.parent = parent  # the reason boxes open over the window
+        self.said_until = said_until  # where the side panel's card and messages end (screen y): a box stands below
         self.show_step = show_step
         self.saved = saved  # a photo was saved: the window moves its card, counters and queue screen on
         # a closed override box's line (照片不符合要求：…) and the analysis it refused (workflow.refusal_stands)
@@ -189,18 +192,21 @@ class ShutterFlow:
 
         def scanned() -> None:
             dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}")
-            beside_the_photo(dialog, self.parent)  # the longer line widens it: placed again, not past the window
+            # the longer line widens it: placed again, not past the window
+            beside_the_photo(dialog, self.parent, self.said_until())
 
         ScannerGuard(box, scanned)
-        beside_the_photo(dialog, self.parent)
+        beside_the_photo(dialog, self.parent, self.said_until())
         return dialog.textValue().strip() if dialog.exec() else ""
 
 
-def beside_the_photo(dialog: QWidget, window: QWidget) -> None:
+def beside_the_photo(dialog: QWidget, window: QWidget, said_until: int) -> None:
     """Over the window's right-hand column, not in its middle: a box centred there covered half of the held face
     (or the photo in review) that the photographer is asked to judge (seen on a walk). Its question wraps within
     that column: a swap's long question made the box 520 px wide, over the enrolment photo the photographer compares
-    the face with."""
+    the face with. It stands below `said_until` (screen y), where the column's card and messages end: centred in the
+    column, the retake box covered the end of 林晓雯已于…拍摄过（1 版），如需重拍请按 F2, said of the photo it asks
+    about. A window too short for both keeps the whole box in it, over the end of what was said."""
     label = dialog.findChild(QLabel)
     if label is not None:
         label.setWordWrap(False)  # its unwrapped width first (placed again after a longer line was added)
@@ -208,5 +214,7 @@ def beside_the_photo(dialog: QWidget, window: QWidget) -> None:
         label.setWordWrap(True)
     dialog.adjustSize()
     frame = window.frameGeometry()
+    title_bar = window.geometry().top() - frame.top()  # the box gets a frame like the window's above its own height
     x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)
-    dialog.move(x, frame.top() + max(0, (frame.height() - dialog.height()) // 2))
+    lowest = frame.bottom() - RIGHT_MARGIN_PX - title_bar - dialog.height()
+    dialog.move(x, max(frame.top(), min(said_until + GAP_PX, lowest)))
