@@ -21,6 +21,7 @@ from station.i18n import Text
 from ui.i18n import t
 from ui.scanner_guard import SCANNED_INTO_THE_BOX, ScannerGuard
 from ui.theme import BAD
+from ui.wrapped_height import tall_enough
 
 TITLE = Text("登记缴费", "Record a payment")
 STUDENT = Text("{name}（{no}）", "{name} ({no})")
@@ -134,6 +135,7 @@ class PaymentDialog(QDialog):
     def _say(self, refusal: Text) -> None:
         self.error.setText(t(refusal))
         self.error.show()
+        tall_enough(self)  # a code refused as the reason takes three lines in English: its last was cut, the rows squeezed
 
 
 def pay_interactively(session: CaptureSession, parent: QWidget) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QLabel
 
 from station.audit.trail import AuditTrail, entries
 from station.errors import StationError
@@ -195,3 +195,27 @@ def test_a_students_code_as_a_class_payments_or_refunds_reason_is_refused(make_w
     with pytest.raises(StationError, match="DEMO0005"):
         desk.refund_payment("2021010102", "DEMO0005")
     assert desk.fee_status("2021010102").payment.method is Method.CASH
+
+
+def test_a_refusal_in_the_payment_dialog_is_read_whole(qtbot, themed: str, make_window, frames, station) -> None:
+    """A student's code typed as a free set's reason is refused in three lines in English: the dialog kept its height,
+    the last line was cut and the rows above squeezed (the method's and amount's captions 16 px tall for 22)."""
+    window = make_window(frames)
+    window.resize(1366, 700)
+    window.identify("DEMO0002")
+    seen = []
+
+    def code_as_reason(dialog: PaymentDialog) -> None:
+        dialog.choose(Method.FREE)
+        dialog.reason.setText("2021010105")
+        dialog.submit()
+        qtbot.wait(50)
+        seen.extend((label.text(), label.height(), label.heightForWidth(label.width()) if label.wordWrap() else
+                     label.sizeHint().height()) for label in dialog.findChildren(QLabel) if label.isVisible())
+        screenshot(window, dialog, f"refused_reason_{themed}.png")
+        dialog.reject()
+
+    on_next_dialog(code_as_reason, kind=PaymentDialog)
+    window.pay_button.click()
+    assert any("2021010105" in text for text, _, _ in seen)
+    assert all(height >= needed for _, height, needed in seen), seen
