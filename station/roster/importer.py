@@ -76,6 +76,12 @@ _ALL_UNCALCULATED = Text("名单的每一行都有未计算的公式（如单元
                          "file in Excel or WPS, save it, then import it")
 SUMMARY = Text("新增 {imported} 人，更新 {updated} 人，未变 {unchanged} 人，拒绝 {rejected} 行",
                "{imported} added, {updated} updated, {unchanged} unchanged, {rejected:row|rows} rejected")
+CHANGED_AFTER_PHOTO = Text("注意：已拍照的 {n} 名学生的姓名、证件号码或采集码改了（{students}）。他们的照片是按原来的名单归入的，"
+                           "请核对照片是否本人，不是的请重拍",
+                           "Note: the name, ID number or capture code changed for {n:student|students} already "
+                           "photographed ({students}). Their photos were filed by the roster before: check that each "
+                           "shows that student, and retake any that does not")
+SHOWN_CHANGED = 10  # student numbers named in the summary; `--json` lists them all
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,22 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     classes: set[str] = field(default_factory=set)  # the classes of the rows taken (imported, updated or unchanged)
+    # students already photographed whose name, ID number or capture code this import changed: their photos were filed
+    # by the code or card that named them then, which may be another student's now (a corrected 采集码 column)
+    photographed_changed: list[str] = field(default_factory=list)
 
     def summary(self) -> Text:
-        """The counts, as the window's import report and `roster import` say them."""
-        return SUMMARY.format(imported=self.imported, updated=self.updated, unchanged=self.unchanged,
-                              rejected=len(self.rejected))
+        """The counts, as the window's import report and `roster import` say them, and the photographed students whose
+        entry changed."""
+        counts = SUMMARY.format(imported=self.imported, updated=self.updated, unchanged=self.unchanged,
+                                rejected=len(self.rejected))
+        if not self.photographed_changed:
+            return counts
+        shown = self.photographed_changed[:SHOWN_CHANGED] + (["…"] if len(self.photographed_changed) > SHOWN_CHANGED
+                                                             else [])
+        changed = CHANGED_AFTER_PHOTO.format(n=len(self.photographed_changed),
+                                             students=Text("、".join(shown), ", ".join(shown)))
+        return Text(f"{counts.zh}\n{changed.zh}", f"{counts.en}\n{changed.en}")
 
     def to_json(self, lang: str | None = None) -> dict:
         return {
@@ -121,6 +138,7 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": [r.to_json(lang) for r in self.rejected],
+            "photographed_changed": self.photographed_changed,
         }
 
 
@@ -150,6 +168,7 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
         problems = _row_problems(rows)
         problems.update(_held_elsewhere(db, [row for row in rows if row not in problems]))
         accepted = [row for row in rows if row not in problems]
+        before = _photographed_entries(db)  # read before any code is released
         _release_codes(db, accepted)
         for row in rows:
             if row in problems:
@@ -159,9 +178,12 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.classes.add(row.record["class_name"])
+        after = _photographed_entries(db)
+        report.photographed_changed = [number for number, entry in before.items() if after[number] != entry]
         if audit is not None:
             audit.write(Action.ROSTER, file=path.name, imported=report.imported, updated=report.updated,
-                        unchanged=report.unchanged, rejected=len(report.rejected))
+                        unchanged=report.unchanged, rejected=len(report.rejected),
+                        **({"photographed_changed": report.photographed_changed} if report.photographed_changed else {}))
     return report
 
 
@@ -360,6 +382,13 @@ def _keeps(holder: dict[str, str] | None, key: str, value: str) -> bool:
         return True
     new = holder.get(key) or ""
     return not new or _same(key, new) == _same(key, value)
+
+
+def _photographed_entries(db: sqlite_utils.Database) -> dict[str, tuple]:
+    """The name, ID number and capture code of each student who has a photo at this station (one read)."""
+    return {row[0]: tuple(row[1:]) for row in db.execute(
+        "SELECT s.student_no, s.name, s.id_number, s.capture_code FROM students s "
+        "WHERE EXISTS (SELECT 1 FROM captures c WHERE c.student_no = s.student_no) ORDER BY s.student_no")}
 
 
 def _release_codes(db: sqlite_utils.Database, rows: list[Row]) -> None:

@@ -11,6 +11,7 @@ import cv2
 import pytest
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
+from station.audit.trail import entries
 from station.camera.source import Frame
 from station.capture.workflow import Shot, ShutterRefused
 from station.errors import StationError
@@ -82,3 +83,19 @@ def test_two_classes_numbering_their_photos_alike_each_get_their_own_reference_p
     assert (report.imported, report.rejected) == (2, [])
     shot = shoot(session, "DEMO0009", "01_good.jpg")  # 林晓雯 at the camera with 孙明轩's code
     assert session.needs_identity_reason, [check.said.zh for check in shot.identity]
+
+
+def test_a_roster_that_changes_a_photographed_student_s_code_says_to_check_the_photo(session, tmp_path: Path) -> None:
+    """Her face was saved as 陈浩然 by the morning's roster (her code on his row); the corrected roster gives the code
+    back to her. The import said only 更新 2 人: the photo stayed under his number, to be uploaded as his, and nobody
+    was told. The report names the photographed students whose name, ID number or code changed, and records them."""
+    assert import_roster(session.station.db, codes_swapped(tmp_path)).updated == 2
+    shoot(session, "DEMO0001", "01_good.jpg")  # her face; the roster says 陈浩然
+    session.accept()
+    report = session.desk.import_roster(DEMO_ROSTER)
+    assert report.updated == 2 and report.photographed_changed == ["2021010102"]
+    assert "已拍照的 1 名学生" in report.summary().zh and "2021010102" in report.summary().zh
+    assert report.to_json()["photographed_changed"] == ["2021010102"]
+    [recorded] = [e for e in entries(session.station.db) if e.action == "roster"][-1:]
+    assert recorded.detail["photographed_changed"] == ["2021010102"]
+    assert import_roster(session.station.db, DEMO_ROSTER).photographed_changed == []  # unchanged: nothing said
