@@ -2,7 +2,9 @@
 
 upright check -> landmarks -> crop plan (roll, hair top, scale) -> warp of the full-resolution
 original -> JPEG size search -> re-measure the JPEG. Any step that cannot meet the spec
-yields a refusal with a reason and no photo.
+yields a refusal with a reason and no photo. A big still's small face (a 24 MP tethered shot) is
+found in tiles (`_small_face`) and planned on the original itself when the analysis copy is too
+coarse for it (`_at_full_resolution`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from station.chsi.jpeg import encode_chsi_jpeg
 from station.chsi.orientation import Box, UprightFinder
 from station.chsi.spec import SPEC, ChsiSpec
 from station.chsi.verify import ChsiMeasure, ChsiVerifier
+from station.face.detection import DETECT_WIDTH, FaceDetector
 from station.face.landmarks import Face, FaceMesher
 
 ANALYSIS_SIDE = 1600  # landmarks and segmentation run on a copy no larger than this
@@ -78,6 +81,7 @@ class ChsiPipeline:
         self._planner = CropPlanner(spec)
         self._upright = UprightFinder()
         self._verifier = ChsiVerifier(spec, mesher=self._mesher, hair=self._planner.hair, upright=self._upright)
+        self._detector: FaceDetector | None = None  # two more graphs, made for the first still where nobody is seen
 
     def process(self, image: np.ndarray, planned: CropPlan | None = None) -> ChsiResult:
         """The CHSI photo of `image`. `planned`: the crop already planned on this very frame, upright and with
@@ -98,16 +102,46 @@ class ChsiPipeline:
         if not faces and orientation.boxes:
             faces = mesh_in_box(self._mesher, analysis, orientation.boxes[0])
         if not faces:
-            return ChsiResult(None, None, CropRefusal("no_face"), turns=turns)
+            return self._small_face(full, analysis, turns)
         # The mesh may miss a second person; the full-range detector does not.
         mesh_widths = [f.box[2] for f in faces]
         if several_faces(mesh_widths, self.spec) or several_faces(orientation.face_widths, self.spec):
             count = max(len(faces), len(orientation.face_widths))
             return ChsiResult(None, None, CropRefusal("several_faces", str(count)), turns=turns)
         plan = self._planner.plan(analysis, faces[0])
+        if factor < 1.0 and isinstance(plan, CropRefusal) and plan.reason == "face_too_small":
+            return self._at_full_resolution(full, _share_of(faces[0].box, analysis), turns)
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan.for_source_scaled(factor), turns)
+
+    def _small_face(self, full: np.ndarray, analysis: np.ndarray, turns: int) -> ChsiResult:
+        """A still where neither the mesh nor the upright search saw anyone: on a big one, a face a few pixels wide at
+        the detectors' own input size (2.5 % of a 6000 px photo) is looked for in tiles of the analysis copy, as
+        `check` looks (FaceDetector.detect_in_tiles), then measured and planned on the original."""
+        nobody = ChsiResult(None, None, CropRefusal("no_face"), turns=turns)
+        if max(analysis.shape[:2]) <= DETECT_WIDTH:
+            return nobody
+        if self._detector is None:
+            self._detector = FaceDetector(thorough=True)  # as check's still engine: a second person is not missed
+        found = self._detector.detect_in_tiles(analysis)
+        if not found:
+            return nobody
+        if several_faces([d.box[2] for d in found], self.spec):
+            return ChsiResult(None, None, CropRefusal("several_faces", str(len(found))), turns=turns)
+        return self._at_full_resolution(full, _share_of(found[0].box, analysis), turns)
+
+    def _at_full_resolution(self, full: np.ndarray, box: Box, turns: int) -> ChsiResult:
+        """The face in `box` (shares of the image) measured and planned in the original's own pixels: a face too
+        small in the analysis copy for the CHSI photo's width may have pixels enough there. A face the mesh cannot
+        measure even there, or still too small to be enlarged to that width, is too small (come closer)."""
+        faces = mesh_in_box(self._mesher, full, box)
+        if not faces:
+            return ChsiResult(None, None, CropRefusal("face_too_small"), turns=turns)
+        plan = self._planner.plan(full, faces[0])
+        if isinstance(plan, CropRefusal):
+            return ChsiResult(None, None, plan, turns=turns)
+        return self._finish(full, plan, turns)
 
     def upright_turns(self, image: np.ndarray) -> int:
         """np.rot90's k that makes the main face of `image` stand (0 when it does, or when no face is seen)."""
@@ -140,9 +174,17 @@ class ChsiPipeline:
         self._mesher.close()
         self._planner.close()
         self._upright.close()
+        if self._detector is not None:
+            self._detector.close()
 
     def __enter__(self) -> "ChsiPipeline":
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _share_of(box: tuple[float, float, float, float], image: np.ndarray) -> Box:
+    """A box in `image`'s pixels as shares of its size (the same box in any copy of it)."""
+    height, width = image.shape[:2]
+    return (box[0] / width, box[1] / height, box[2] / width, box[3] / height)

@@ -26,6 +26,15 @@ def rotated(image: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+def in_big_still(frame: np.ndarray, width: int, size: tuple[int, int] = (6000, 4000)) -> np.ndarray:
+    """A kiosk frame shrunk to `width` px wide, centred in a tethered camera's 24 MP still (its edges, the blue
+    backdrop, carried out to the still's): the demo student's face is about 15 % of `width`."""
+    height = round(frame.shape[0] * width / frame.shape[1])
+    small = cv2.resize(frame, (width, height), interpolation=cv2.INTER_AREA)
+    (big_w, big_h), top, left = size, (size[1] - height) // 2, (size[0] - width) // 2
+    return cv2.copyMakeBorder(small, top, big_h - height - top, left, big_w - width - left, cv2.BORDER_REPLICATE)
+
+
 def on_canvas(face_image: np.ndarray, size: tuple[int, int] = (1400, 1300), top: int = 300) -> np.ndarray:
     """A dataset face (cropped tight at the chin) pasted on a large blue canvas, like a camera frame."""
     width, height = size

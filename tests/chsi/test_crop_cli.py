@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import cv2
 from PIL import Image
 
-from tests.chsi.images import KIOSK
+from station.chsi.verify import ChsiVerifier
+from tests.chsi.images import KIOSK, demo_frame, in_big_still
 from tests.cli import json_lines, run_cli
 
 OK_KEYS = {"path", "out", "ok", "width", "height", "bytes", "hair_top_y", "eyes_y", "face_width", "roll"}
@@ -108,3 +110,40 @@ def test_a_wildcard_the_console_left_unexpanded_crops_what_it_matches(tmp_path: 
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
     assert [(Path(r["path"]).name, Path(r["out"]).name) for r in json_lines(result)] == [
         ("IMG_0001.JPG", "IMG_0001.jpg"), ("IMG_0002.JPG", "IMG_0002.jpg")]
+
+
+def test_a_small_face_in_a_24_mp_still_is_cropped_from_the_original(tmp_path: Path, home: Path) -> None:
+    """6000x4000 with the demo student's face about 150 px wide (2.5 % of the width): crop said 未检测到人脸 (a few
+    pixels at the detectors' own input size) while check found it in tiles; with the face about 190 px (3 %) it was
+    seen, but planned on the 1600 px copy it would have been enlarged more than 2.5 times: 人脸太小. Both are found
+    as check finds them and planned on the original, where that is enough for a face 180-300 px wide in the photo."""
+    stills = [tmp_path / "DSC_0001.jpg", tmp_path / "DSC_0002.jpg"]
+    for still, width in zip(stills, (1024, 1280)):
+        cv2.imwrite(str(still), in_big_still(demo_frame("01_good"), width))
+    result = run_cli("crop", *map(str, stills), "--out", str(tmp_path / "out"), "--json", home=home)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+    verifier = ChsiVerifier()
+    for record in json_lines(result):
+        assert record["ok"] is True, record
+        data = Path(record["out"]).read_bytes()
+        with Image.open(Path(record["out"])) as img:
+            assert img.size == (480, 640) and img.mode == "RGB"
+        assert 20 * 1024 <= len(data) <= 40_000
+        measure = verifier.verify(data)  # the written file measured again: hair top, eyes, face width, roll, centre
+        assert measure.ok and measure.faces == 1, measure.problems
+        assert round(measure.face_width) == record["face_width"] and round(measure.eyes_y) == record["eyes_y"]
+    verifier.close()
+
+
+def test_a_face_too_small_even_in_the_original_is_said_so(tmp_path: Path, home: Path) -> None:
+    """The same still with the face about 60 px wide (1 %): found in tiles, but it would have to be enlarged more than
+    2.5 times, so the words say come closer (人脸太小), not that nobody is there (未检测到人脸, before)."""
+    still = tmp_path / "DSC_0002.jpg"
+    cv2.imwrite(str(still), in_big_still(demo_frame("01_good"), 400))
+    out = tmp_path / "out"
+    result = run_cli("crop", str(still), "--out", str(out), "--json", home=home)
+    assert result.returncode == 1
+    [record] = json_lines(result)
+    assert record["ok"] is False and record["reason"] == "face_too_small", record
+    assert record["message_zh"] == "人脸太小，请靠近相机" and "come closer" in record["message"]
+    assert not out.exists() or not any(out.iterdir())

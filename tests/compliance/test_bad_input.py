@@ -10,6 +10,7 @@ from station import ASSETS_DIR
 from station.compliance import CHECK_IDS, ComplianceEngine
 from station.compliance.messages import FACE_UNCLEAR, NO_FACE
 from station.compliance.results import NO_FACE as NO_FACE_STATE
+from tests.chsi.images import in_big_still
 
 # the checks that look at the whole frame run without a face too
 FACE_CHECKS = [c for c in CHECK_IDS if c not in ("face_count", "exposure", "background", "backdrop_drift")]
@@ -123,8 +124,7 @@ def test_a_small_face_in_a_24_mp_still_is_found_and_asked_to_come_closer(engine)
     kiosk = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
     if not kiosk.is_file():
         pytest.skip("demo frames absent")
-    frame = cv2.resize(cv2.imread(str(kiosk)), (1024, 576), interpolation=cv2.INTER_AREA)
-    big = cv2.copyMakeBorder(frame, 1712, 1712, 2488, 2488, cv2.BORDER_REPLICATE)
+    big = in_big_still(cv2.imread(str(kiosk)), 1024)
     assert big.shape[:2] == (4000, 6000)
     result = engine.analyze(big)
     assert result.faces == 1 and result.verdict == "fail"
