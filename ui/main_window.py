@@ -405,8 +405,10 @@ class MainWindow(QMainWindow):
         self.queue_window.refresh()
 
     def record_payment(self) -> None:
-        """F6: the student on the card pays."""
-        self._paid(pay_interactively(self.session, self))
+        """F6: the student on the card pays (and stays on the card while the dialog is open)."""
+        with self.session.answering():
+            said = pay_interactively(self.session, self)
+        self._paid(said)
 
     def record_class_payment(self) -> None:
         """名单 → 班级集体缴费: the class monitor pays for everyone in the class not yet paid, one receipt later."""
@@ -414,7 +416,9 @@ class MainWindow(QMainWindow):
         if not classes:
             say(self.message, t(EMPTY_ROSTER), "bad")
             return
-        self._paid(pay_for_class_interactively(self.session, classes, title(CLASS_PAYMENT), self))
+        with self.session.answering():
+            said = pay_for_class_interactively(self.session, classes, title(CLASS_PAYMENT), self)
+        self._paid(said)
 
     def _paid(self, said: str) -> None:
         """A payment was recorded (`said` says it; '' when none was): the card's fee, the queue screen and a shutter

@@ -197,7 +197,9 @@ class ShutterFlow:
 
         ScannerGuard(box, scanned)
         beside_the_photo(dialog, self.parent, self.said_until())
-        return dialog.textValue().strip() if dialog.exec() else ""
+        with self.session.answering():  # the card beside the box stays the student it asks about, no live word on it
+            answered = dialog.exec()
+        return dialog.textValue().strip() if answered else ""
 
 
 def beside_the_photo(dialog: QWidget, window: QWidget, said_until: int) -> None:

@@ -20,7 +20,8 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -186,6 +187,7 @@ class CaptureSession:
     _offer_key: str = field(default="", init=False, repr=False)  # the code or ID number that made the offer
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
     _asked: Analysis | None = field(default=None, init=False, repr=False)  # what an open override question is about
+    _answering: int = field(default=0, init=False, repr=False)  # reason boxes open about the student on the card
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
     desk: Desk = field(init=False, repr=False)  # the roster, slots, fees, prints, reports, uploads: beside the flow
 
@@ -218,12 +220,12 @@ class CaptureSession:
         if self.scan_codes:
             self._scanner = CodeScanner(source, lambda code: self.post(lambda: self.camera_code(code)),
                                         lambda text: self.post(lambda: self.code_gone(text)))
-            self._scanner.pause(self._shooting())
+            self._scanner.pause(self._holding())
             self._scanner.start()
         if self.card_ocr is not None:
             self._cards = CardScanner(source, lambda sight: self.post(lambda: self.camera_card(sight)), self.card_ocr,
                                       lambda number: self.post(lambda: self.code_gone(number)))
-            self._cards.pause(self._shooting())
+            self._cards.pause(self._holding())
             self._cards.start()
         if self.live_checks:
             backdrop, policy = backdrop_file(self.station.home), Policy.for_station(self.station.home)
@@ -236,7 +238,7 @@ class CaptureSession:
                                           lambda no: self.post(lambda: self._give_reference(watcher, no)),
                                           lambda seen: self.post(lambda: self._identity_seen(source, seen)))
             self._identity = watcher
-            watcher.pause(self._shooting())
+            watcher.pause(self._holding())
             watcher.start()
 
     def stop_watching(self) -> None:
@@ -280,10 +282,10 @@ class CaptureSession:
 
     def _compared_student(self) -> str | None:
         """Whose reference the live face is compared with (read on the live identity's thread): the student on the
-        card while the picture is live; nobody while the shutter is worked or a photo is in review."""
+        card while the picture is live; nobody while the shutter is worked, a photo is in review or a reason box is open."""
         workflow = self.workflow
         student = workflow.student
-        if workflow.step is not Step.LIVE or self._shooting() or student is None:
+        if workflow.step is not Step.LIVE or self._holding() or student is None:
             return None
         return student.student_no
 
@@ -337,7 +339,7 @@ class CaptureSession:
         at the camera; while someone is, it asks to switch (F4). The student just saved, whose code is still in view,
         is not identified again."""
         workflow = self.workflow
-        if self._shooting() or code.width_share < HELD_UP_SHARE:
+        if self._holding() or code.width_share < HELD_UP_SHARE:
             return
         current = workflow.student
         if current is None:
@@ -360,8 +362,9 @@ class CaptureSession:
 
     def card_laid(self, card: CardText) -> None:
         """An ID card laid on the chip reader is as deliberate as a scanned code: its student becomes current at
-        once (the name on the chip is compared with the roster's). Ignored while a photo is in review."""
-        if self._shooting():
+        once (the name on the chip is compared with the roster's). Ignored while a photo is taken or in review and while
+        a reason box is open."""
+        if self._holding():
             return
         read = match_card(self.station.db, CardSource.CHIP, card.id_number, card.name)
         if read.identification.ok:
@@ -375,7 +378,7 @@ class CaptureSession:
         so it identifies at once only while nobody is at the camera, and otherwise asks to switch (F4). A number
         not in the roster is said, with the name read; a name read that is not the roster's is said beside the card."""
         workflow = self.workflow
-        if self._shooting():
+        if self._holding():
             return
         read = match_card(self.station.db, CardSource.CAMERA, sight.id_number, sight.name)
         found, current = read.identification, workflow.student
@@ -527,6 +530,27 @@ class CaptureSession:
         the one photographed, and nothing the camera sees speaks of the live picture."""
         return self.workflow.step is Step.REVIEW or self.pressing
 
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """While a reason box is open outside a press (a retake's, a payment's or a refund's, a class payment's; an
+        override's is its press's own): as while an override box waits, no code or card switches the student or asks
+        to, and the scanners and the live identity line rest. So the card beside the box is the student it asks about,
+        with no live word on it to read as a verdict on their photo (on a walk an ID card laid on the reader put
+        another student and their 与学籍照片不是同一人！ beside the box asking why 林晓雯's photo was retaken). The live
+        checks go on: the student is still told what to fix."""
+        self._answering += 1
+        self._pause_scanner()
+        try:
+            yield
+        finally:
+            self._answering -= 1
+            self._pause_scanner()
+
+    def _holding(self) -> bool:
+        """The student on the card stays, and nothing the camera sees speaks of the face: a press, a review, or a
+        reason box open."""
+        return self._shooting() or self._answering > 0
+
     def review_settled(self) -> bool:
         """The photo in review has been on screen long enough for an Enter to be a decision (REVIEW_AT_LEAST), not
         the second half of the double press that took it."""
@@ -565,12 +589,15 @@ class CaptureSession:
 
     def _pause_watching(self, measuring: bool) -> None:
         """While the shutter measures, and while its photo is in review: the live picture is not on screen then, and
-        the live checks started again at the review would take the interpreter from the window as it shows it."""
+        the live checks started again at the review would take the interpreter from the window as it shows it. While a
+        reason box is open (`answering`) the scanners and the live identity line rest, the live checks go on."""
         resting = measuring or self._shooting()
-        for watcher in (self._scanner, self._cards, self._checks, self._identity):
+        holding = resting or self._holding()
+        for watcher, rests in ((self._scanner, holding), (self._cards, holding), (self._checks, resting),
+                               (self._identity, holding)):
             if watcher is not None:
-                watcher.pause(resting)
-        if resting:
+                watcher.pause(rests)
+        if holding:
             self._quiet_identity()
 
     # -- station settings: the output profile and the backdrop calibration --------------------------------------
