@@ -108,8 +108,10 @@ class IdentityResult:
 
 
 def gather(station: Station, station_key: bytes, student_no: str, previous_photo: bytes | None) -> Evidence:
+    """The face kept of the enrolment photo is compared even when the photo's file cannot be read (a data folder
+    copied without references/): only the picture beside the new one is missing."""
     embedding = reference_embedding(station.db, student_no, station_key)
-    shown = reference_photo(station, student_no, station_key) if embedding is not None else None
+    shown = _reference(station, student_no, station_key) if embedding is not None else None
     previous_face = current_face(station.db, student_no, station_key) if previous_photo is not None else None
     return Evidence(embedding, shown, previous_photo, previous_face, student_no)
 
@@ -134,7 +136,7 @@ def _reference(station: Station, student_no: str, station_key: bytes) -> bytes |
     try:
         return reference_photo(station, student_no, station_key)
     except (OSError, ValueError, StationError):
-        return None  # a damaged reference photo: the swap is still said, without the picture
+        return None  # a damaged or missing reference photo: the comparison is still said, without the picture
 
 
 def beside(checks: tuple[IdentityCheck, ...], room: int = 2) -> list[tuple[bytes, Text]]:

@@ -99,3 +99,19 @@ def test_a_roster_that_changes_a_photographed_student_s_code_says_to_check_the_p
     [recorded] = [e for e in entries(session.station.db) if e.action == "roster"][-1:]
     assert recorded.detail["photographed_changed"] == ["2021010102"]
     assert import_roster(session.station.db, DEMO_ROSTER).photographed_changed == []  # unchanged: nothing said
+
+
+def test_a_missing_enrolment_photo_file_still_compares_with_its_kept_face(session, tmp_path: Path) -> None:
+    """陈浩然's enrolment photo was imported, but its sealed file is gone (a data folder copied without references/, an
+    antivirus quarantine). The shutter's comparison was dropped whole with the file, though his face's embedding is
+    kept in the database: 林晓雯 under his code was saved with no verdict and no question. The comparison is made
+    with the kept face, without the picture beside it."""
+    folder = tmp_path / "references"
+    folder.mkdir()
+    (folder / "2021010102.jpg").write_bytes((DEMO_REFERENCES / "2021010102.jpg").read_bytes())
+    assert import_reference_photos(session.station, folder, session.store.key.key).imported == 1
+    [file] = session.station.db.execute("SELECT file FROM reference_photos").fetchone()
+    (session.station.home / file).unlink()
+    shot = shoot(session, "DEMO0002", "01_good.jpg")  # her face, his code
+    [reference] = [check for check in shot.identity if check.against == "reference"]
+    assert reference.level == "different" and reference.photo == b"" and session.needs_identity_reason
