@@ -12,12 +12,14 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtCore import QPoint, QTimer  # noqa: E402
+from PySide6.QtGui import QPainter, QPixmap  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget  # noqa: E402
 
 from station.camera import open_camera  # noqa: E402
 from station.capture.session import CaptureSession  # noqa: E402
@@ -27,10 +29,12 @@ from station.adapters.cli import parse_args  # noqa: E402
 from station.adapters.demo import DEMO_DIR, import_demo_references  # noqa: E402
 from station.i18n import Text  # noqa: E402
 from station.identify.frames import SeenCode  # noqa: E402
+from station.fees.ledger import Method  # noqa: E402
 from station.storage import outbox  # noqa: E402
 from ui import tasks  # noqa: E402
 from ui.i18n import install_qt_translations, set_language  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
+from ui.payment_dialog import PaymentDialog  # noqa: E402
 from ui.roster_dialogs import ScheduleDialog  # noqa: E402
 from ui.start_dialog import StartDialog  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
@@ -44,16 +48,45 @@ def pump(app: QApplication, seconds: float) -> None:
         time.sleep(0.02)
 
 
-def grab_and_pick_first_reason(path: Path) -> None:
-    """Saves the override dialog once it is open, then overrides with its first offered reason, as a
-    photographer would (the shutter's work runs off the UI thread first)."""
+def over_the_window(window: QWidget, dialog: QWidget) -> QPixmap:
+    """The window with the dialog drawn where it stands over it, as the photographer sees them."""
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(window.mapFromGlobal(dialog.mapToGlobal(QPoint(0, 0))), dialog.grab())
+    painter.end()
+    return picture
+
+
+def grab_and_pick_first_reason(path: Path, window: QWidget) -> None:
+    """Saves the override dialog once it is open (alone, and where it stands over the window), then overrides with
+    its first offered reason, as a photographer would (the shutter's work runs off the UI thread first)."""
     dialog = QApplication.activeModalWidget()
     if dialog is None:
-        QTimer.singleShot(200, lambda: grab_and_pick_first_reason(path))
+        QTimer.singleShot(200, lambda: grab_and_pick_first_reason(path, window))
         return
     dialog.grab().save(str(path))
+    over_the_window(window, dialog).save(str(path.with_name(path.stem + "_window.png")))
     dialog.setTextValue(dialog.comboBoxItems()[0])
     dialog.accept()
+
+
+def grab_and_close(path: Path, window: QWidget, before: Callable[[QDialog], None] = lambda _: None) -> None:
+    """Saves the next modal dialog where it stands over the window (after `before` did something in it), then closes
+    it unanswered."""
+    dialog = QApplication.activeModalWidget()
+    if dialog is None:
+        QTimer.singleShot(200, lambda: grab_and_close(path, window, before))
+        return
+    before(dialog)
+    QApplication.processEvents()
+    over_the_window(window, dialog).save(str(path))
+    dialog.reject()
+
+
+def refuse_a_code_as_the_reason(dialog: PaymentDialog) -> None:
+    dialog.choose(Method.FREE)
+    dialog.reason.setText("2021010102")  # a student's number as a free set's reason: refused, said in the dialog
+    dialog.submit()
 
 
 def grab_and_close_anyway(path: Path) -> None:
@@ -103,7 +136,7 @@ def main() -> int:
         window.identify("DEMO0001")
         pump(app, 4.0)
         window.grab().save(str(options.out / f"main_{options.lang}.png"))
-        QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_{options.lang}.png"))
+        QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_{options.lang}.png", window))
         window.flow.shutter()  # her smile fails the checks: the override dialog opens
         while window.session.pressing:
             pump(app, 0.1)
@@ -121,9 +154,17 @@ def main() -> int:
             pump(app, 0.2)
             dialog.grab().save(str(options.out / f"failed_uploads_{options.lang}.png"))
             dialog.close()
+            window.identify("DEMO0001")  # photographed: F2 asks why, below what the side panel says of her
+            pump(app, 1.5)
+            QTimer.singleShot(300, lambda: grab_and_close(options.out / f"retake_{options.lang}.png", window))
+            window.flow.ask_retake()
+            QTimer.singleShot(300, lambda: grab_and_close(options.out / f"payment_refused_{options.lang}.png", window,
+                                                          refuse_a_code_as_the_reason))
+            window.record_payment()
         window.identify("DEMO0004")  # 赵雨桐, photographed with 林晓雯's face: the swap the demo shows on purpose
         pump(app, 0.5)
-        QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png"))
+        QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png",
+                                                                    window))
         window.flow.shutter()
         while window.session.pressing:
             pump(app, 0.1)
