@@ -10,6 +10,7 @@ its reason, like the roster import.
 from __future__ import annotations
 
 import hashlib
+import logging
 import lzma
 import os
 import re
@@ -43,6 +44,8 @@ from station.roster.table import cell_text, read_sheets
 from station.storage.atomic import remove_file, write_atomic
 from station.storage.envelope import seal
 from station.storage.server_link import load_link
+
+log = logging.getLogger(__name__)
 
 # px: the ID card chip photo (102x126) shows a face about 50 px wide; on the ID-like proxy's dev people such a
 # reference, even shrunk to 80 % (faces about 41 px), verified nearly as well as a 358x441 scan (model card)
@@ -426,12 +429,19 @@ def _store(station: Station, report: ReferenceReport, photo: Checked, server_key
     embedding = seal(vector.astype(np.float32).tobytes(), {**meta, "kind": "embedding", "model": MODEL_ID},
                      server_key, station_key)
     now = system_clock().isoformat(timespec="milliseconds")
+    # one photo is one student's: imported again for another (the roster corrected since), it leaves the one before
+    before = db.execute("SELECT student_no, file FROM reference_photos WHERE sha256 = ? AND student_no != ?",
+                        [digest, student_no]).fetchall()
     with write_transaction(db):
+        db.execute("DELETE FROM reference_photos WHERE sha256 = ? AND student_no != ?", [digest, student_no])
         db.execute("INSERT INTO reference_photos(student_no, uid, file, source, sha256, model, embedding, imported_at) "
                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(student_no) DO UPDATE SET uid = excluded.uid, "
                    "file = excluded.file, source = excluded.source, sha256 = excluded.sha256, model = excluded.model, "
                    "embedding = excluded.embedding, imported_at = excluded.imported_at",
                    [student_no, uid, relative, name, digest, MODEL_ID, embedding, now])
+    for holder, file in before:
+        log.warning("reference photo %s moved from student %s to %s", name, holder, student_no)
+        remove_file(station.home / file)
     if old is None:
         report.imported += 1
     else:

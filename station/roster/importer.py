@@ -81,6 +81,11 @@ CHANGED_AFTER_PHOTO = Text("注意：已拍照的 {n} 名学生的姓名、证�
                            "Note: the name, ID number or capture code changed for {n:student|students} already "
                            "photographed ({students}). Their photos were filed by the roster before: check that each "
                            "shows that student, and retake any that does not")
+CHANGED_REFERENCE = Text("注意：有参考照片（学籍照片）的 {n} 名学生的姓名或证件号码改了（{students}）。参考照片是按原来的名单"
+                         "对应的（文件名是证件号码时尤其如此），请重新导入参考照片",
+                         "Note: the name or ID number changed for {n:student|students} with a reference (enrolment) "
+                         "photo ({students}). Those photos were matched by the roster before (by ID number, when files "
+                         "are named so): import the reference photos again")
 SHOWN_CHANGED = 10  # student numbers named in the summary; `--json` lists them all
 
 
@@ -118,19 +123,20 @@ class ImportReport:
     # students already photographed whose name, ID number or capture code this import changed: their photos were filed
     # by the code or card that named them then, which may be another student's now (a corrected 采集码 column)
     photographed_changed: list[str] = field(default_factory=list)
+    # students with a reference photo whose name or ID number changed: it was matched to them by the roster before
+    references_changed: list[str] = field(default_factory=list)
 
     def summary(self) -> Text:
-        """The counts, as the window's import report and `roster import` say them, and the photographed students whose
-        entry changed."""
-        counts = SUMMARY.format(imported=self.imported, updated=self.updated, unchanged=self.unchanged,
-                                rejected=len(self.rejected))
-        if not self.photographed_changed:
-            return counts
-        shown = self.photographed_changed[:SHOWN_CHANGED] + (["…"] if len(self.photographed_changed) > SHOWN_CHANGED
-                                                             else [])
-        changed = CHANGED_AFTER_PHOTO.format(n=len(self.photographed_changed),
-                                             students=Text("、".join(shown), ", ".join(shown)))
-        return Text(f"{counts.zh}\n{changed.zh}", f"{counts.en}\n{changed.en}")
+        """The counts, as the window's import report and `roster import` say them, and the photographed students, and
+        those with a reference photo, whose entry changed."""
+        lines = [SUMMARY.format(imported=self.imported, updated=self.updated, unchanged=self.unchanged,
+                                rejected=len(self.rejected))]
+        for said, numbers in ((CHANGED_AFTER_PHOTO, self.photographed_changed),
+                              (CHANGED_REFERENCE, self.references_changed)):
+            if numbers:
+                shown = numbers[:SHOWN_CHANGED] + (["…"] if len(numbers) > SHOWN_CHANGED else [])
+                lines.append(said.format(n=len(numbers), students=Text("、".join(shown), ", ".join(shown))))
+        return Text("\n".join(line.zh for line in lines), "\n".join(line.en for line in lines))
 
     def to_json(self, lang: str | None = None) -> dict:
         return {
@@ -139,6 +145,7 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": [r.to_json(lang) for r in self.rejected],
             "photographed_changed": self.photographed_changed,
+            "references_changed": self.references_changed,
         }
 
 
@@ -168,7 +175,7 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
         problems = _row_problems(rows)
         problems.update(_held_elsewhere(db, [row for row in rows if row not in problems]))
         accepted = [row for row in rows if row not in problems]
-        before = _photographed_entries(db)  # read before any code is released
+        before = [_entries_of(db, table, fields) for table, fields in _WATCHED]  # before any code is released
         _release_codes(db, accepted)
         for row in rows:
             if row in problems:
@@ -178,12 +185,15 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.classes.add(row.record["class_name"])
-        after = _photographed_entries(db)
-        report.photographed_changed = [number for number, entry in before.items() if after[number] != entry]
+        after = [_entries_of(db, table, fields) for table, fields in _WATCHED]
+        report.photographed_changed, report.references_changed = (
+            [number for number, entry in was.items() if now[number] != entry] for was, now in zip(before, after))
         if audit is not None:
             audit.write(Action.ROSTER, file=path.name, imported=report.imported, updated=report.updated,
                         unchanged=report.unchanged, rejected=len(report.rejected),
-                        **({"photographed_changed": report.photographed_changed} if report.photographed_changed else {}))
+                        **{key: numbers for key, numbers in (("photographed_changed", report.photographed_changed),
+                                                             ("references_changed", report.references_changed))
+                           if numbers})
     return report
 
 
@@ -384,11 +394,16 @@ def _keeps(holder: dict[str, str] | None, key: str, value: str) -> bool:
     return not new or _same(key, new) == _same(key, value)
 
 
-def _photographed_entries(db: sqlite_utils.Database) -> dict[str, tuple]:
-    """The name, ID number and capture code of each student who has a photo at this station (one read)."""
+# a photo filed by the code or card that named its student, a reference photo matched by their number or ID number
+_WATCHED = (("captures", "name, id_number, capture_code"), ("reference_photos", "name, id_number"))
+
+
+def _entries_of(db: sqlite_utils.Database, table: str, fields: str) -> dict[str, tuple]:
+    """`fields` of each student with a row in `table` (captures: photographed at this station; reference_photos: with
+    a reference photo), in one read."""
     return {row[0]: tuple(row[1:]) for row in db.execute(
-        "SELECT s.student_no, s.name, s.id_number, s.capture_code FROM students s "
-        "WHERE EXISTS (SELECT 1 FROM captures c WHERE c.student_no = s.student_no) ORDER BY s.student_no")}
+        f"SELECT student_no, {fields} FROM students s "
+        f"WHERE EXISTS (SELECT 1 FROM {table} t WHERE t.student_no = s.student_no) ORDER BY student_no")}
 
 
 def _release_codes(db: sqlite_utils.Database, rows: list[Row]) -> None:

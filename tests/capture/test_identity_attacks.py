@@ -115,3 +115,36 @@ def test_a_missing_enrolment_photo_file_still_compares_with_its_kept_face(sessio
     shot = shoot(session, "DEMO0002", "01_good.jpg")  # her face, his code
     [reference] = [check for check in shot.identity if check.against == "reference"]
     assert reference.level == "different" and reference.photo == b"" and session.needs_identity_reason
+
+
+def ids_swapped(tmp_path: Path) -> Path:
+    """The demo roster with 林晓雯's and 陈浩然's ID numbers exchanged: the 身份证号 column sorted on its own."""
+    her, his = "110101200302111026", "110101200203121050"
+    text = DEMO_ROSTER.read_text(encoding="utf-8").replace(her, "HERS").replace(his, her).replace("HERS", his)
+    path = tmp_path / "ids_swapped.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_enrolment_photos_named_by_id_number_follow_a_corrected_roster(session, tmp_path: Path) -> None:
+    """The school's enrolment photos are named by ID number; imported while the roster had 林晓雯's and 陈浩然's ID
+    numbers exchanged, her photo became his reference, and her face under his code passed as the same person. The
+    corrected roster said nothing of it (更新 2 人), and importing the photos again gave her photo to her as well, but
+    left it his too. The roster import names the students whose reference photo was matched by an entry it changed,
+    and a photo imported again leaves the student who held it before: one photo is one student's."""
+    assert import_roster(session.station.db, ids_swapped(tmp_path)).updated == 2
+    folder = tmp_path / "学籍照片"
+    folder.mkdir()
+    (folder / "110101200302111026.jpg").write_bytes((DEMO_REFERENCES / "2021010101.jpg").read_bytes())  # hers
+    key = session.store.key.key
+    assert import_reference_photos(session.station, folder, key).imported == 1
+    holders = "SELECT student_no FROM reference_photos ORDER BY student_no"
+    assert session.station.db.execute(holders).fetchall() == [("2021010102",)]  # his, by the swapped roster
+
+    report = import_roster(session.station.db, DEMO_ROSTER)
+    assert report.references_changed == ["2021010102"] and "请重新导入参考照片" in report.summary().zh
+    assert import_reference_photos(session.station, folder, key).imported == 1
+    assert session.station.db.execute(holders).fetchall() == [("2021010101",)]
+    assert len(list((session.station.home / "references").rglob("*.pse"))) == 1  # his copy's sealed file is gone
+    shot = shoot(session, "DEMO0002", "01_good.jpg")  # her face, his code: nothing of his says it is him
+    assert session.needs_identity_reason, [check.said.zh for check in shot.identity]
