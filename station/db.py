@@ -7,6 +7,7 @@ components evolve independently and a newer station upgrades an older database i
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sqlite3
 import time
@@ -19,19 +20,36 @@ import sqlite_utils
 
 from station.errors import StationError
 from station.i18n import Text
+from station.paths import is_dir
 from station.storage.atomic import disk_full_error
+
+log = logging.getLogger(__name__)
 
 Step = Callable[[sqlite_utils.Database], None]
 
 NEWER_SCHEMA = Text(
-    "数据库（{component}）是更新版本的工作站写的（第 {current} 版，本程序只认识到第 {known} 版）：请先更新本工作站程序。",
-    "The database ({component}) was written by a newer station (version {current}; this one knows up to "
-    "{known}): update this station first.",
+    "工作站数据库是更新版本的工作站程序写入的，本程序无法使用：请安装最新版本的工作站程序后再打开。数据没有改动。",
+    "The station database was written by a newer station program, which this one cannot use: install the latest "
+    "version of the station program, then open it again. Nothing was changed.",
 )
-UNUSABLE = Text(
-    "无法打开工作站数据库 {path}：{reason}。已拍照片的文件仍在数据目录中；请把整个数据目录复制保存后联系技术支持。",
-    "Cannot open the station database {path}: {reason}. The photo files are still in the data folder; copy the "
-    "whole folder somewhere safe and contact support.",
+DAMAGED = Text(
+    "数据库文件 {path} {reason}，无法打开。已拍照片的文件仍在数据目录中；请把整个数据目录复制保存后联系技术支持。",
+    "The database file {path} {reason} and cannot be opened. The photo files are still in the data folder; copy "
+    "the whole folder somewhere safe and contact support.",
+)
+# What SQLite found, said as what it means for the file (its own words go to the log).
+NOT_A_DATABASE = Text("不是工作站的数据库（可能被别的文件覆盖了）",
+                      "is not a station database (another file may have been copied over it)")
+A_FOLDER = Text("是一个文件夹", "is a folder")
+CORRUPT = Text("已损坏（可能是写入时断电，或磁盘出错）", "is damaged (a power cut while writing, or a disk error)")
+DISK_ERROR = Text("读写时磁盘出错（磁盘故障，或所在的U盘、移动硬盘被拔出）",
+                  "could not be read or written: a disk error (a failing disk, or its USB drive was unplugged)")
+NOT_WRITABLE = Text(
+    "工作站数据库 {path} 不能写入：数据目录是只读的，或当前用户没有写入权限。请检查该目录的权限（U盘是否写保护），"
+    "或换一个可写的数据目录。数据没有改动。",
+    "The station database {path} cannot be written: its data folder is read-only, or this user may not write there. "
+    "Check the folder's permissions (is the USB drive write-protected?), or use another data folder. Nothing was "
+    "changed.",
 )
 
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another's to end before the database is said to be busy
@@ -66,12 +84,24 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
     try:
         return _open(path)
     except sqlite3.DatabaseError as exc:
-        cause = getattr(exc, "sqlite_errorname", "")
-        if cause in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # held past the busy timeout
-            raise StationError(BUSY.format(path=path)) from exc
-        if cause == "SQLITE_FULL" or _nearly_full(Path(path).parent):  # SQLite says I/O error when the WAL cannot grow
-            raise disk_full_error(Path(path).parent, 0, Path(path)) from exc
-        raise StationError(UNUSABLE.format(path=path, reason=exc)) from exc
+        log.warning("cannot open the database %s: %s (%s)", path, exc, getattr(exc, "sqlite_errorname", "?"))
+        raise _refusal(Path(path), exc) from exc
+
+
+def _refusal(path: Path, exc: sqlite3.DatabaseError) -> StationError:
+    """What SQLite's refusal means for the person at the station, and what to do."""
+    cause = getattr(exc, "sqlite_errorname", "")
+    if cause in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # held past the busy timeout
+        return StationError(BUSY.format(path=path))
+    if cause == "SQLITE_FULL" or _nearly_full(path.parent):  # SQLite says I/O error when the WAL cannot grow
+        return disk_full_error(path.parent, 0, path)
+    if cause == "SQLITE_CANTOPEN" and is_dir(path):
+        return StationError(DAMAGED.format(path=path, reason=A_FOLDER))
+    if cause.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return StationError(NOT_WRITABLE.format(path=path))
+    if cause.startswith("SQLITE_IOERR"):
+        return StationError(DAMAGED.format(path=path, reason=DISK_ERROR))
+    return StationError(DAMAGED.format(path=path, reason=NOT_A_DATABASE if cause == "SQLITE_NOTADB" else CORRUPT))
 
 
 def _nearly_full(folder: Path) -> bool:
@@ -165,8 +195,9 @@ def migrate(db: sqlite_utils.Database) -> None:
         try:
             current = schema_version(db, migrations.component)
             if current > len(migrations.steps):
-                raise StationError(NEWER_SCHEMA.format(component=migrations.component, current=current,
-                                                       known=len(migrations.steps)))
+                log.warning("database component %s is at version %d, this station knows up to %d",
+                            migrations.component, current, len(migrations.steps))
+                raise StationError(NEWER_SCHEMA)
             for number, step in enumerate(migrations.steps[current:], start=current + 1):
                 step(db)  # steps use db.execute only, so they stay inside this transaction
                 conn.execute(

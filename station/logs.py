@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -49,6 +50,13 @@ class StationLogHandler(RotatingFileHandler):
         else:
             os.replace(trial, self.baseFilename)
         super().doRollover()
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A record the disk has no room for is lost, not printed with a traceback over what the station says (a
+        command's "disk full" on the terminal): the log is for support, the person is told in words."""
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handleError(record)
 
 
 def log_file(home: Path) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from station import ASSETS_DIR
-from tests.cli import SCRIPT, json_lines, run_cli
+from tests.cli import SCRIPT, as_a_user, json_lines, run_cli
 
 GOOD = ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"
 # Stored pixels turned so that the EXIF orientation (3: 180 degrees, 6: 90 clockwise, 8: 90 anticlockwise) puts
@@ -116,18 +116,6 @@ def test_a_name_too_long_in_a_pairs_file_is_a_missing_image_or_no_header(home: P
     assert [line.get("error") for line in json_lines(verified)] == ["b: missing: no such file", None]
 
 
-def _as_a_user() -> list[str]:
-    """What makes chmod 000 bind: nothing for a user; for root, setpriv dropping its power to read anything."""
-    if os.name != "posix":
-        pytest.skip("file modes are POSIX")
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("root without setpriv reads every file")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
-
-
 def test_a_file_that_may_not_be_read_is_said_so_not_called_damaged(home: Path, tmp_path: Path) -> None:
     """A photo copied from another account's folder: "not an image, damaged" sent the user to the wrong fix, and a
     roster was said to be open in Excel on a system without Excel's locks."""
@@ -138,7 +126,7 @@ def test_a_file_that_may_not_be_read_is_said_so_not_called_damaged(home: Path, t
     shutil.copyfile(GOOD, folder / "photo.jpg")
     for locked in (photo, roster, folder):
         locked.chmod(0)
-    prefix = _as_a_user()
+    prefix = as_a_user()
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*prefix, str(SCRIPT), *args, "--home", str(home)], capture_output=True, timeout=120)

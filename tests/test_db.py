@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pytest
 
 from station.db import Migrations, migrate, open_db, register, schema_version
 from station.errors import StationError
-from tests.cli import run_cli
+from station.logs import log_file
+from station.paths import database_path
+from tests.cli import SCRIPT, as_a_user
 
 
 def test_a_fresh_database_is_in_wal_mode_with_every_component_versioned(tmp_path: Path) -> None:
@@ -34,7 +37,7 @@ def test_new_steps_apply_forward_and_a_newer_database_is_refused(tmp_path: Path)
         assert schema_version(db, "probe_component") == 2
         assert [c[1] for c in db.execute("PRAGMA table_info(probe)")] == ["x", "y"]
         steps.pop()
-        with pytest.raises(StationError, match="newer station"):
+        with pytest.raises(StationError, match="newer station program"):
             migrate(db)
     finally:
         from station import db as db_module
@@ -61,21 +64,75 @@ def test_a_failing_step_leaves_the_database_as_it_was(tmp_path: Path) -> None:
         db_module._REGISTRY.pop("broken_component")
 
 
-def test_a_damaged_database_is_named_in_a_message_not_a_traceback(tmp_path: Path) -> None:
+def _lookup_says(home: Path, *prefix: str) -> tuple[str, str]:
+    """What `lookup` (any command opens the database) says on stderr, in Chinese, and the station log after it."""
+    result = subprocess.run([*prefix, str(SCRIPT), "--lang", "zh", "lookup", "2021010101", "--home", str(home)],
+                            capture_output=True, timeout=120)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and "Traceback" not in err, err
+    return err, log_file(home).read_text(encoding="utf-8")
+
+
+def test_a_file_that_is_no_database_is_said_in_words_and_sqlite_s_in_the_log(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / "station.db").write_bytes(b"this is not a database, whatever the name says" * 100)
     with pytest.raises(StationError, match="station.db"):
         open_db(home / "station.db")
-    result = run_cli("--lang", "zh", "lookup", "2021010101", home=home)
-    err = result.stderr.decode("utf-8")
-    assert result.returncode == 2 and "无法打开工作站数据库" in err and "station.db" in err
-    assert "Traceback" not in err
+    err, logged = _lookup_says(home)
+    assert "数据库文件" in err and "不是工作站的数据库" in err and "联系技术支持" in err and "station.db" in err
+    assert "file is not a database" not in err and "file is not a database" in logged
+
+
+def test_a_damaged_database_says_so(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    db = open_db(home / "station.db")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    whole = (home / "station.db").read_bytes()
+    (home / "station.db").write_bytes(whole[:len(whole) // 3])  # cut short, as a copy that stopped half-way
+    err, logged = _lookup_says(home)
+    assert "已损坏" in err and "联系技术支持" in err and "malformed" not in err and "malformed" in logged
+
+
+def test_a_folder_named_as_the_database_is_said_to_be_one(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "station.db").mkdir(parents=True)
+    err, logged = _lookup_says(home)
+    assert "station.db 是一个文件夹" in err and "unable to open" not in err and "unable to open" in logged
+
+
+def home_made(home: Path) -> Path:
+    home.mkdir(parents=True)
+    return home
+
+
+def test_a_database_in_a_read_only_folder_says_to_check_its_permissions(tmp_path: Path) -> None:
+    prefix = as_a_user()
+    home = tmp_path / "home"
+    open_db(database_path(home_made(home))).conn.close()
+    log_file(home).parent.mkdir()  # the log stays writable: the folder is read-only, its logs/ is not
+    home.chmod(0o555)
+    try:
+        err, logged = _lookup_says(home, *prefix)
+    finally:
+        home.chmod(0o755)
+    assert "不能写入" in err and "只读" in err and "检查该目录的权限" in err and "数据没有改动" in err
+    assert "readonly" not in err and "readonly database" in logged
+
+
+def test_a_database_from_a_newer_station_asks_for_the_newer_program(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    open_db(database_path(home_made(home))).execute("UPDATE schema_versions SET version = 99 WHERE component = 'roster'")
+    err, logged = _lookup_says(home)
+    assert "更新版本的工作站程序" in err and "请安装最新版本" in err and "roster" not in err
+    assert "roster is at version 99" in logged
 
 
 def test_an_edited_schema_version_is_a_damaged_database(tmp_path: Path) -> None:
     open_db(tmp_path / "station.db").execute("UPDATE schema_versions SET version = 'two' WHERE component = 'roster'")
-    with pytest.raises(StationError, match="schema_versions"):
+    with pytest.raises(StationError, match="is damaged"):
         open_db(tmp_path / "station.db")
 
 

@@ -13,7 +13,6 @@ from station.adapters.cli.passphrase import cli_station_key
 from station.context import Station
 from station.i18n import Text
 from station.localtime import local_time
-from station.logs import log_to_file
 from station.storage import outbox
 from station.storage.outbox import QueueHealth
 from station.upload.uploader import Uploader
@@ -46,7 +45,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def _queue(args: argparse.Namespace) -> int:
     station = Station.from_args(args)
-    log_to_file(station.home)  # the uploader's technical detail goes to the station's log, not this terminal
     retried = outbox.retry_failed(station.db) if args.retry else None
     before = outbox.queue_health(station.db)
     send = args.send and bool(before.waiting + before.sending)  # nothing to send: no passphrase to ask for
