@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import logging
 import pathlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from station.chsi.crop import CropPlanner
+from station.chsi.crop import CropPlan, CropPlanner, CropRefusal
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
 from station.image_io import as_bgr, shrunk
-from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box
+from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box, plan_on_original, share_of, too_small_in_copy
 from station.compliance import backdrop, codes, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
-from station.compliance.irises import LensModel
+from station.compliance.irises import LENS_FILE, LensModel
 from station.compliance.policy import Policy
 from station.compliance.results import (
     CHECK_IDS, COVERED, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
@@ -38,6 +39,7 @@ from station.face.detection import DETECT_WIDTH, FaceDetector
 from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
+from station.errors import ModelFileError, load_model
 from station.i18n import Text
 from models import MODELS_DIR
 
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from station.compliance.learned import LearnedChecks
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A face that moved less than this share of its width keeps its crop plan.
 REUSE_TOLERANCE = 0.04
@@ -71,23 +74,37 @@ class Unavailable:
 def load_learned(models_dir: pathlib.Path) -> "LearnedChecks | Unavailable":
     """The trained models, or why they could not be loaded: a missing or corrupt models/
     folder is a real situation at a kiosk and must not stop the other checks."""
-    try:
+
+    def learned() -> "LearnedChecks":
         from station.compliance.learned import LearnedChecks
 
         return LearnedChecks.load(models_dir)
-    except Exception as exc:  # onnxruntime, json and file errors share no base class
-        log.warning("learned checks unavailable: %s", exc)
-        if isinstance(exc, (FileNotFoundError, ImportError)) or "NO_SUCHFILE" in str(exc):
-            return Unavailable(messages.MODEL_MISSING)
-        return Unavailable(messages.MODEL_FAILED.format(error=str(exc)[:200]))
+
+    return _or_why(learned)
+
+
+def load_lenses(models_dir: pathlib.Path) -> LensModel | Unavailable:
+    """The coloured-lens network, or why it could not be loaded (that check alone is then unavailable)."""
+    return _or_why(lambda: load_model(models_dir / LENS_FILE, LensModel))
+
+
+def _or_why(load: Callable[[], T]) -> T | Unavailable:
+    """`load()`, or what to tell the person when a model file or the runtime is missing: the other checks go on."""
+    try:
+        return load()
+    except ModelFileError as exc:  # which file, and to reinstall (the loader's words are in the log)
+        return Unavailable(exc.text)
+    except ImportError as exc:  # onnxruntime itself
+        log.warning("models unavailable: %s", exc)
+        return Unavailable(messages.RUNTIME_MISSING)
 
 
 class ComplianceEngine:
     """Holds the mediapipe graphs and the models: one engine per thread, loaded once."""
 
     def __init__(self, policy: Policy, learned: "LearnedChecks | Unavailable", video: bool = False,
-                 lenses: LensModel | None = None) -> None:
-        """`lenses`: the coloured-lens measure's weights (None: that check is unavailable)."""
+                 lenses: LensModel | Unavailable | None = None) -> None:
+        """`lenses`: the coloured-lens measure's weights (else that check is unavailable: why, or None)."""
         self.policy = policy
         self.learned = learned
         self.lenses = lenses
@@ -109,7 +126,7 @@ class ComplianceEngine:
         calibration = BackdropColour.load(backdrop_file)
         if calibration is not None:
             policy = calibration.applied_to(policy)
-        return cls(policy, load_learned(models_dir), video=video, lenses=LensModel.load(models_dir))
+        return cls(policy, load_learned(models_dir), video=video, lenses=load_lenses(models_dir))
 
     def analyze(self, image: np.ndarray, reuse: Reuse | None = None) -> Analysis:
         """Every check on one frame (grey, BGR or BGRA). `reuse`: what earlier frames measured (see
@@ -118,18 +135,16 @@ class ComplianceEngine:
         `reuse.segment`), or its turn of learned models (`reuse.refresh`); the others' latest results are
         reused, as long as it is still the same face in about the same place. A new face runs every model."""
         reuse = reuse or Reuse()
-        bgr = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
-        factor = min(1.0, ANALYSIS_SIDE / max(bgr.shape[:2]))
-        if factor < 1.0:  # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
-            bgr = shrunk(bgr, factor)
+        original = as_bgr(image) if image.size else np.zeros((1, 1, 3), np.uint8)  # an empty image shows nobody
+        factor = min(1.0, ANALYSIS_SIDE / max(original.shape[:2]))
+        # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
+        bgr = shrunk(original, factor) if factor < 1.0 else original
         meshes = self._mesher.detect(bgr)
         detections = self._detector.detect(bgr)
         if not meshes and not detections and not self.video and max(bgr.shape[:2]) > DETECT_WIDTH:
             detections = self._detector.detect_in_tiles(bgr)  # a big still's small face, as verify finds it
         if not meshes and detections and not self.video:  # too small for the mesh's own detector
-            height, width = bgr.shape[:2]
-            x, y, w, h = detections[0].box
-            meshes = mesh_in_box(self._mesher, bgr, (x / width, y / height, w / width, h / height))
+            meshes = mesh_in_box(self._mesher, bgr, share_of(detections[0].box, bgr))
         faces = framing.count_faces(meshes, detections)
         face = meshes[0] if meshes else None
         patch = photometry.FacePatch.cut(bgr, face) if face is not None else None
@@ -139,7 +154,7 @@ class ComplianceEngine:
             if reuse.crop is not None and moved_at_most(reuse.crop.points, face.points, REUSE_TOLERANCE):
                 planned = reuse.crop
             else:
-                planned = PlannedCrop(self._planner.plan(bgr, face), face.points)
+                planned = PlannedCrop(self._plan(original, bgr, face, factor), face.points)
         replanned = planned is not None and planned is not reuse.crop
         pose = head_pose(face.points) if planned is not None else None
         mask = _reusable_mask(reuse, measured, replanned)
@@ -174,11 +189,21 @@ class ComplianceEngine:
                             code_boxes=in_photo.boxes if in_photo else ())
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
+    def _plan(self, original: np.ndarray, bgr: np.ndarray, face: Face, factor: float) -> CropPlan | CropRefusal:
+        """The crop planned on `bgr` (the analysis copy of `original`, shrunk by `factor`). A still's face too small
+        there is planned on the original, as the CHSI pipeline plans it (the same functions), so that check does not
+        ask a face crop makes into a photo to come closer; the plan is kept in the copy's pixels, as all others."""
+        plan = self._planner.plan(bgr, face)
+        if self.video or not too_small_in_copy(plan, factor):
+            return plan
+        plan = plan_on_original(self._mesher, self._planner, original, share_of(face.box, bgr))
+        return plan.for_source_scaled(1.0 / factor) if isinstance(plan, CropPlan) else plan
+
     def _with_lenses(self, bgr: np.ndarray, face: Face, learned: LearnedScores) -> LearnedScores:
         """The coloured-lens score beside the learned ones, measured with them: on a still, a new face, or a live
         frame whose turn of models ran; other live frames keep the last score, which describes the person as the
         learned scores do (the network costs about 0.3 ms a frame since session 14; it once cost 7.6 ms)."""
-        if self.lenses is None or ("coloured_lenses" in learned.scores and not learned.ran):
+        if not isinstance(self.lenses, LensModel) or ("coloured_lenses" in learned.scores and not learned.ran):
             return learned
         return replace(learned, scores={**learned.scores, "coloured_lenses": self.lenses.score(bgr, face.points)})
 
@@ -229,7 +254,8 @@ class ComplianceEngine:
             return CheckResult(0.0, PASS, messages.PASSED, NOT_FRAMED)
         if measured_face:  # only a learned check can be missing when the face was measured
             state = UNAVAILABLE
-            message = self.learned.message if isinstance(self.learned, Unavailable) else messages.MODEL_MISSING
+            models = self.lenses if check == "coloured_lenses" else self.learned
+            message = models.message if isinstance(models, Unavailable) else messages.MODEL_MISSING
         else:
             state, message = NO_FACE, messages.FACE_UNCLEAR if faces else messages.NO_FACE
         level = FAIL if rule.enforced else PASS

@@ -66,14 +66,6 @@ class LensModel:
     def __init__(self, path: pathlib.Path) -> None:
         self._session = one_thread_session(path)
 
-    @classmethod
-    def load(cls, models_dir: pathlib.Path) -> "LensModel | None":
-        """The shipped network, or None when its file is missing or broken (the check is then unavailable)."""
-        try:
-            return cls(models_dir / LENS_FILE)
-        except Exception:  # onnxruntime's load errors share no base class
-            return None
-
     def score(self, bgr: np.ndarray, points: np.ndarray) -> float:
         """P(coloured contact lenses) for the face with these mesh points."""
         probs = self._session.run(None, {"patches": eye_patches(bgr, points)[None]})[0]

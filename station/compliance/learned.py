@@ -27,6 +27,7 @@ import numpy as np
 
 from station.compliance.onnx_merge import merge, output_name
 from station.compliance.onnx_session import one_thread_session
+from station.errors import load_model
 from station.image_io import as_bgr
 from station.face import Face
 from models import MANIFEST, MODELS_DIR, model_path
@@ -364,7 +365,7 @@ class LearnedChecks:
     def __init__(self, models_dir: pathlib.Path, blend: Blend) -> None:
         self.blend = blend
         paths = {name: model_path(name, models_dir) for name in blend.models}
-        self.models = {name: RegionModel(path) for name, path in paths.items()}
+        self.models = {name: load_model(path, RegionModel) for name, path in paths.items()}
         self.check_ids: tuple[str, ...] = tuple(blend.checks)
         by_input: dict[tuple[str, Size], list[str]] = {}
         for name, model in self.models.items():
@@ -375,7 +376,7 @@ class LearnedChecks:
 
     @classmethod
     def load(cls, models_dir: pathlib.Path = MODELS_DIR) -> "LearnedChecks":
-        return cls(models_dir, Blend.read(models_dir / MANIFEST))
+        return cls(models_dir, load_model(models_dir / MANIFEST, Blend.read))
 
     def outputs(self, bgr: np.ndarray, face: Face, models: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
         """Every output of these models (default: all) for this face: {model: {output: p}}. All of them (a

@@ -66,7 +66,8 @@ QUESTION = Text("{title}？请目视确认", "{title}? please check by eye")
 NO_FACE = Text("未检测到人脸，请正对镜头", "no face found: please face the camera")
 FACE_UNCLEAR = Text("看不清面部，请正对镜头并靠近一点", "the face cannot be measured: please face the camera and come closer")
 MODEL_MISSING = Text("此项检查的模型未安装（models/ 文件夹）", "the model for this check is not installed (models/ folder)")
-MODEL_FAILED = Text("检查模型无法运行：{error}", "the check models could not run: {error}")
+RUNTIME_MISSING = Text("检查模型的运行组件（onnxruntime）无法加载：请重新安装工作站程序",
+                       "the check models' runtime (onnxruntime) cannot be loaded: reinstall the station program")
 
 TOO_DARK = Text("光线太暗，请打开或调亮灯光", "too dark: please turn the lights up")
 TOO_BRIGHT = Text("曝光过度，请调暗灯光", "over-exposed: please turn the lights down")

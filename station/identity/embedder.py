@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from models import MODELS_DIR
+from station.errors import load_model
 from station.image_io import as_bgr, decode_image
 from station.i18n import Text
 from station.identity.verify import EMBEDDING_SIZE
@@ -87,11 +88,10 @@ class FaceEmbedder:
         # The models are read here and handed over as bytes: OpenCV opens a model path with the C library's narrow
         # fopen, which on Windows reads it in the ANSI code page (GBK), so a folder with Chinese in its path (the
         # installed station under C:\Users\张三\AppData) could not be opened.
-        detector, recogniser, no_config = (np.fromfile(folder / DETECTOR_FILE, np.uint8),
-                                           np.fromfile(folder / RECOGNISER_FILE, np.uint8), np.empty(0, np.uint8))
-        self._detectors = [cv2.FaceDetectorYN.create("onnx", detector, no_config, (320, 320), threshold, 0.3, 5000)
-                           for threshold in SCORE_THRESHOLDS]
-        self._recogniser = cv2.FaceRecognizerSF.create("onnx", recogniser, no_config)
+        # A file missing or damaged (cut short by a copy) is said as which, and to reinstall (ModelFileError).
+        self._detectors = load_model(folder / DETECTOR_FILE, _detectors)
+        self._recogniser = load_model(folder / RECOGNISER_FILE, lambda path: cv2.FaceRecognizerSF.create(
+            "onnx", np.fromfile(path, np.uint8), _NO_CONFIG))
 
     def faces(self, bgr: np.ndarray) -> list[FoundFace]:
         """Faces in the image, widest first. A photo saved lying on its side or upside down (no EXIF orientation)
@@ -188,6 +188,16 @@ class JpegFaces:
             return self._embedder.embed(image).vector
         except FaceProblem:
             return None
+
+
+_NO_CONFIG = np.empty(0, np.uint8)  # an ONNX model needs no configuration file
+
+
+def _detectors(path: Path) -> list[cv2.FaceDetectorYN]:
+    """YuNet at each of SCORE_THRESHOLDS."""
+    model = np.fromfile(path, np.uint8)
+    return [cv2.FaceDetectorYN.create("onnx", model, _NO_CONFIG, (320, 320), threshold, 0.3, 5000)
+            for threshold in SCORE_THRESHOLDS]
 
 
 @dataclass(frozen=True)

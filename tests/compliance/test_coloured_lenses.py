@@ -12,11 +12,14 @@ import cv2
 import numpy as np
 import pytest
 
-from station.compliance import ComplianceEngine
-from station.compliance.irises import LENS_FILE, PATCH, LensModel, eye_patches, iris_circle
+from station.compliance import ComplianceEngine, messages
+from station.compliance.engine import Unavailable, load_lenses
+from station.compliance.irises import LENS_FILE, PATCH, eye_patches, iris_circle
 from station.compliance.policy import DEFAULT_POLICY, Policy
 from station.compliance.regions import rule_regions
 from station.compliance.results import FAIL, LOOK, PASS, UNAVAILABLE
+from station.errors import MODEL_MISSING
+from station.i18n import Text
 from tests.cli import json_lines, run_cli
 from tests.compliance.conftest import portrait_and_mask, test_split
 from training import kiosk_scenes as scenes
@@ -102,7 +105,12 @@ def test_without_its_weights_the_check_is_unavailable(clean_and_painted, engine,
     broken = tmp_path / LENS_FILE
     broken.parent.mkdir()
     broken.write_bytes(b"not an onnx graph")
-    assert LensModel.load(tmp_path) is None and LensModel.load(tmp_path / "absent") is None
-    with ComplianceEngine(engine.policy, engine.learned, lenses=None) as bare:
-        lens = bare.analyze(clean_and_painted[0]).checks["coloured_lenses"]
-    assert lens.state == UNAVAILABLE and not lens.ok and lens.score == 1.0
+    damaged, missing = load_lenses(tmp_path), load_lenses(tmp_path / "absent")
+    assert damaged == Unavailable(Text(f"模型文件 {broken} 已损坏，无法加载：请重新安装工作站程序。",
+                                       f"The model file {broken} is damaged and cannot be loaded: reinstall the "
+                                       "station program."))
+    assert missing == Unavailable(MODEL_MISSING.format(path=tmp_path / "absent" / LENS_FILE))
+    for lenses, said in ((damaged, damaged.message), (None, messages.MODEL_MISSING)):
+        with ComplianceEngine(engine.policy, engine.learned, lenses=lenses) as bare:
+            lens = bare.analyze(clean_and_painted[0]).checks["coloured_lenses"]
+        assert lens.state == UNAVAILABLE and not lens.ok and lens.score == 1.0 and lens.message == said

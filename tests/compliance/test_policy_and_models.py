@@ -11,10 +11,13 @@ import pytest
 
 from station import ASSETS_DIR
 from station.compliance import CHECK_IDS, LEARNED_CHECK_IDS, ComplianceEngine, Policy
-from station.compliance.messages import MODEL_MISSING, PASSED
+from station.compliance.learned import LearnedChecks
+from station.compliance.messages import PASSED
 from station.compliance.policy import DEFAULT_POLICY
 from station.compliance.results import UNAVAILABLE
-from station.errors import StationError
+from station.errors import MODEL_MISSING, StationError
+from station.i18n import Text
+from models import MANIFEST, MODELS_DIR, model_path
 
 
 def _policy_text(**changes: str) -> str:
@@ -95,27 +98,52 @@ def test_a_rule_not_enforced_never_fails_but_is_still_scored(tmp_path: Path) -> 
         assert not tilted.checks["pose"].ok
 
 
-def test_missing_models_mark_learned_checks_unavailable(tmp_path: Path) -> None:
-    with ComplianceEngine.load(models_dir=tmp_path) as engine:
+def _learned_messages(models_dir: Path) -> set[Text]:
+    """What the enforced learned checks say of the demo student's face, with the models of `models_dir`."""
+    with ComplianceEngine.load(models_dir=models_dir) as engine:
         result = engine.analyze(_frame())
-    assert result.faces == 1
+    assert result.faces == 1 and result.checks["face_position"].ok and result.verdict == "fail"
     for check in LEARNED_CHECK_IDS:
         assert result.checks[check].state == UNAVAILABLE
-        if engine.policy[check].enforced:
-            assert not result.checks[check].ok and result.checks[check].message == MODEL_MISSING
-        else:  # the shipped policy leaves the necklace unenforced: such a rule never fails
-            assert result.checks[check].ok
-    assert result.checks["face_position"].ok and result.verdict == "fail"
+        assert result.checks[check].ok is not engine.policy[check].enforced  # the unenforced necklace never fails
+    return {result.checks[check].message for check in LEARNED_CHECK_IDS if engine.policy[check].enforced}
 
 
-def test_corrupt_models_say_they_cannot_run(tmp_path: Path) -> None:
-    for name in ("face_attributes.onnx", "eye_state.onnx"):
-        (tmp_path / name).write_bytes(b"not a model")
-        (tmp_path / name).with_suffix(".json").write_text('{"outputs": [], "size": 1}', encoding="utf-8")
-    with ComplianceEngine.load(models_dir=tmp_path) as engine:
-        check = engine.analyze(_frame()).checks["glasses"]
-    assert check.state == UNAVAILABLE and not check.ok
-    assert "模型" in check.message.zh
+def _models_but(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A models folder of the test's own holding the shipped files (linked, not copied), but model `name`'s ONNX file,
+    which is left to the test to break; that folder and the file's path."""
+    for path in MODELS_DIR.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            (tmp_path / path.relative_to(MODELS_DIR)).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / path.relative_to(MODELS_DIR)).symlink_to(path)
+    broken = model_path(name, tmp_path)
+    broken.unlink()
+    return tmp_path, broken
+
+
+def test_an_empty_models_folder_names_its_missing_manifest_and_says_to_reinstall(tmp_path: Path) -> None:
+    assert _learned_messages(tmp_path) == {MODEL_MISSING.format(path=tmp_path / MANIFEST)}
+    assert "请重新安装工作站程序" in MODEL_MISSING.zh
+
+
+def test_a_model_cut_short_is_named_as_damaged_and_onnxruntime_s_words_go_to_the_log(tmp_path: Path, caplog) -> None:
+    """A copy that stopped half-way (a USB stick pulled, an antivirus quarantine): the checks said 检查模型无法运行：
+    [ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Load model from … failed:Protobuf parsing failed."""
+    name = LearnedChecks.load().blend.models[0]
+    models_dir, broken = _models_but(tmp_path, name)
+    whole = model_path(name).read_bytes()
+    broken.write_bytes(whole[: len(whole) // 2])
+    (said,) = _learned_messages(models_dir)
+    assert said.zh == f"模型文件 {broken} 已损坏，无法加载：请重新安装工作站程序。"
+    assert said.en == f"The model file {broken} is damaged and cannot be loaded: reinstall the station program."
+    assert "ONNXRuntimeError" in caplog.text and str(broken) in caplog.text
+
+
+def test_a_model_missing_is_named(tmp_path: Path) -> None:
+    name = LearnedChecks.load().blend.models[-1]
+    models_dir, gone = _models_but(tmp_path, name)
+    (said,) = _learned_messages(models_dir)
+    assert said.zh == f"缺少模型文件 {gone}：请重新安装工作站程序。"
 
 
 def test_between_look_and_block_the_photographer_is_asked_and_the_shutter_stays_free(tmp_path: Path) -> None:

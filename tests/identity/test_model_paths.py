@@ -1,4 +1,5 @@
-"""The face models load from a folder whose name the C library cannot be handed.
+"""The face models load from a folder whose name the C library cannot be handed, and a folder whose files are missing
+or damaged names them.
 
 On Windows OpenCV opens a model path with the narrow fopen, in the ANSI code page (GBK): the installed station under
 C:\\Users\\张三\\AppData\\... could not load YuNet and SFace. Linux opens UTF-8 names, so the same refusal is made here
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from station.identity.embedder import DETECTOR_FILE, FOLDER, RECOGNISER_FILE
+from station.errors import ModelFileError
+from station.identity.embedder import DETECTOR_FILE, FOLDER, RECOGNISER_FILE, FaceEmbedder
 
 EMBED = """
 import sys
@@ -41,3 +43,20 @@ def test_the_face_models_load_from_a_folder_named_in_gbk(tmp_path: Path) -> None
                             timeout=60, cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, (result.returncode, result.stderr.decode("utf-8", "replace")[-2000:])
     assert result.stdout.decode().strip() == "1.0"
+
+
+def test_a_face_model_cut_short_or_missing_is_named_with_what_to_do(tmp_path: Path, caplog) -> None:
+    """A copy of the face models that stopped half-way: OpenCV's "(-210:Unsupported format or combination of formats)
+    Failed to parse onnx model from in-memory byte array" was all the verify command and the window said."""
+    for name in (DETECTOR_FILE, RECOGNISER_FILE):
+        shutil.copy(FOLDER / name, tmp_path / name)
+    whole = (FOLDER / RECOGNISER_FILE).read_bytes()
+    (tmp_path / RECOGNISER_FILE).write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ModelFileError) as damaged:
+        FaceEmbedder(tmp_path)
+    assert damaged.value.text.zh == f"模型文件 {tmp_path / RECOGNISER_FILE} 已损坏，无法加载：请重新安装工作站程序。"
+    assert "Failed to parse onnx model" in caplog.text and "OpenCV" not in str(damaged.value)
+    (tmp_path / DETECTOR_FILE).unlink()
+    with pytest.raises(ModelFileError) as missing:
+        FaceEmbedder(tmp_path)
+    assert missing.value.text.zh == f"缺少模型文件 {tmp_path / DETECTOR_FILE}：请重新安装工作站程序。"

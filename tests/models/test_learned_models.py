@@ -18,6 +18,7 @@ from station.compliance.learned import (
     warp,
 )
 from station.compliance.policy import Policy
+from station.errors import ModelFileError
 from station.face import Face, FaceMesher
 
 EARRING_CLASS, NECKLACE_CLASS, EAR_CLASSES = 15, 16, (8, 9)  # in the celebamaskhq parsing masks
@@ -98,14 +99,15 @@ def test_a_blend_naming_a_missing_model_fails_to_load(tmp_path: Path) -> None:
         LearnedChecks.load(tmp_path)
 
 
-def test_a_sidecar_without_its_multiply_adds_fails_to_load_and_says_why(tmp_path: Path) -> None:
+def test_a_sidecar_without_its_multiply_adds_fails_to_load_and_says_why(tmp_path: Path, caplog) -> None:
     sidecar_path = _copy_eye_state(tmp_path) / "eye_state.json"
     sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
     del sidecar["macs"]
     sidecar_path.write_text(json.dumps(sidecar), encoding="utf-8")
     (tmp_path / MANIFEST).write_text(json.dumps({"checks": {"eyes_closed": {"eye_state/eyes_closed": 1}}}))
-    with pytest.raises(ValueError, match="eye_state.json lacks macs"):
+    with pytest.raises(ModelFileError, match="eye_state.onnx is damaged"):
         LearnedChecks.load(tmp_path)
+    assert "eye_state.json lacks macs" in caplog.text  # what to do about it, for whoever exported the model
 
 
 def test_faces_off_the_frame_or_grey_give_scores_not_exceptions(checks: LearnedChecks) -> None:
