@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from station import ASSETS_DIR
@@ -120,3 +121,28 @@ def test_a_phone_over_the_face_is_one_fault_not_three(home: Path) -> None:
     lines = run_cli("check", str(phone), home=home).stdout.decode("utf-8").splitlines()
     assert [line.split()[1] for line in lines if "✗" in line] == ["手机/二维码入镜"]
     assert lines[-1] == "  手机挡住了脸，未检查：曝光、光线均匀、清晰度"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="the address-space limit is set from Linux's /proc")
+def test_a_photo_too_big_for_the_memory_left_is_said_so_and_the_run_goes_on(engine, tmp_path: Path, caplog) -> None:
+    """A 48-megapixel photo decoded with less memory left than it takes: OpenCV's "Insufficient memory" ended the
+    whole run with a traceback (the file was read outside the batch's guard), and an analysis that failed said only
+    分析失败：{the library's words}. The memory is limited for real (this process's address space)."""
+    import resource
+
+    from station.adapters.cli.check import MSG_NO_MEMORY, check_one, human
+
+    big = tmp_path / "big.jpg"
+    cv2.imwrite(str(big), np.full((6000, 8000, 3), 128, np.uint8))  # 144 MB decoded, a few kB on disk
+    used = int(re.search(r"VmSize:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (used + 64 * 2**20, hard))
+    try:
+        outcome = check_one(engine, big)
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    assert outcome == MSG_NO_MEMORY
+    said = human(big, outcome, engine.policy, "zh")
+    assert said == f"{big}: 内存不足，无法分析这张图像：请关闭其他程序后重试，或检查一张缩小的副本"
+    assert "Insufficient memory" in caplog.text and str(big) in caplog.text
+    assert check_one(engine, ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg").verdict in ("pass", "fail")  # goes on

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from station.adapters.cli import matching_paths, path_argument, workers_argument
@@ -39,6 +40,8 @@ from station.errors import StationError
 from station.i18n import Text
 from station.paths import exists, is_dir, is_file
 
+log = logging.getLogger(__name__)
+
 MSG_MISSING = Text("文件或文件夹不存在", "no such file or folder")
 MSG_NO_PATHS = Text("请给出要检查的图像文件或文件夹", "give the image files or folders to check")
 MSG_NO_IMAGES = Text("文件夹中没有图像（.jpg、.png、.bmp、.webp、.tif、.gif）",
@@ -47,7 +50,12 @@ MSG_NO_ACCESS = Text("没有打开该文件夹的权限", "no permission to open
 MSG_CALIBRATED = Text("已保存背景标定 {path}：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，亮度 ≥ {min_value:.0f}",
                       "saved the backdrop calibration {path}: hue {hue_min:.0f}-{hue_max:.0f}, "
                       "saturation >= {min_saturation:.0f}, brightness >= {min_value:.0f}")
-MSG_FAILED = Text("分析失败：{error}", "analysis failed: {error}")
+MSG_NO_MEMORY = Text("内存不足，无法分析这张图像：请关闭其他程序后重试，或检查一张缩小的副本",
+                     "not enough memory to analyse this image: close other programs and try again, or check a "
+                     "smaller copy of it")
+MSG_FAILED = Text("无法分析这张图像（可能是少见的图像格式），详情已写入数据目录中的日志 logs/station.log",
+                  "this image could not be analysed (an unusual image format?); the details are in the data folder's "
+                  "log, logs/station.log")
 VERDICTS = {
     "pass": Text("合格", "PASS"),
     "fail": Text("不合格", "FAIL"),
@@ -171,14 +179,20 @@ def check_one(engine: ComplianceEngine, path: Path, upright: UprightFinder | Non
         return MSG_MISSING
     if is_dir(path):  # a folder it may not open looked empty to the search
         return MSG_NO_IMAGES if os.access(path, os.R_OK | os.X_OK) else MSG_NO_ACCESS
-    image = read_image(path)
-    if image is None:
-        return why_unreadable(path)
     try:
+        image = read_image(path)
+        if image is None:
+            return why_unreadable(path)
         analysis = engine.analyze(image)
         return analysis if upright is None else _standing(engine, upright, image, analysis)
-    except Exception as exc:  # one odd image must not end a batch run
-        return MSG_FAILED.format(error=exc)
+    except Exception as exc:  # one odd image must not end a batch run; the library's words are for the log
+        log.error("cannot check %s", path, exc_info=True)
+        return MSG_NO_MEMORY if _out_of_memory(exc) else MSG_FAILED
+
+
+def _out_of_memory(exc: Exception) -> bool:
+    """Python's or OpenCV's (cv::Error::StsNoMem, -4: a 100-megapixel photo decoded on a laptop short of memory)."""
+    return isinstance(exc, MemoryError) or isinstance(exc, cv2.error) and getattr(exc, "code", None) == -4
 
 
 def _standing(engine: ComplianceEngine, upright: UprightFinder, image: np.ndarray, analysis: Analysis) -> Outcome:
