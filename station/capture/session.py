@@ -84,6 +84,11 @@ OFFER_SWITCH = Text("镜头里有{name}（{no}）的采集码：拍此人请按 
                     "{name} ({no})'s code is in view: F4 switches to them; still photographing {current}")
 OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
                          "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
+OFFER_STANDS = Text("镜头前有{name}（{no}）的采集码或证件，没有拍照：镜头前是{name}，请按 F4 切换后再拍；是{current}，请让对方收起，"
+                    "几秒后再拍",
+                    "{name}'s ({no}) code or card is held up to the camera; nothing was taken: if {name} is at the "
+                    "camera, press F4 to switch first; if it is {current}, have the code or card put away and press "
+                    "again in a few seconds")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
                     "A photo is being taken or reviewed: accept it or shoot again first, then change the output profile")
@@ -432,7 +437,10 @@ class CaptureSession:
     def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
         if self._asked is not None:  # a tethered shot while the override box is open: that press is not over
             return ShutterRefused(ANSWER_FIRST, [])
-        self._offer = None  # the student being photographed is the one on the card
+        offer, current = self._offer, self.workflow.student
+        if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own
+            return ShutterRefused(OFFER_STANDS.format(name=offer.student.name, no=offer.student.student_no,
+                                                      current=current.name), [])
         request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
             self._pause_watching(True)

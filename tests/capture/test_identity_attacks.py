@@ -13,13 +13,17 @@ import pytest
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.audit.trail import entries
 from station.camera.source import Frame
-from station.capture.workflow import Shot, ShutterRefused
+from station.camera.tether import TetheredFile
+from station.capture.workflow import Shot, ShutterRefused, ShutterRequest
 from station.errors import StationError
+from station.identify.frames import SeenCode
 from station.identity.references import import_reference_photos
 from station.roster.importer import import_roster
 from tests.capture import test_swaps
 from tests.capture.test_flow_attacks import saved
+from tests.capture.test_session import HELD_UP_BOX
 from tests.capture.test_swaps import KIOSK, OVERRIDE, shoot, wait_live
+from tests.capture.test_tethered_session import dropped
 
 session = test_swaps.session  # the fixture: a started session on the kiosk frames' file camera, live
 
@@ -148,3 +152,33 @@ def test_enrolment_photos_named_by_id_number_follow_a_corrected_roster(session, 
     assert len(list((session.station.home / "references").rglob("*.pse"))) == 1  # his copy's sealed file is gone
     shot = shoot(session, "DEMO0002", "01_good.jpg")  # her face, his code: nothing of his says it is him
     assert session.needs_identity_reason, [check.said.zh for check in shot.identity]
+
+
+def test_the_shutter_waits_while_another_student_s_code_is_held_up_to_the_camera(session, tmp_path: Path) -> None:
+    """林晓雯 was scanned and left without her photo; 陈浩然 sits down and holds his phone up to the camera, which asks
+    to switch (F4). A rushed photographer pressed the shutter anyway: the press put the question away and his face
+    was filed as hers (with no enrolment photos, nothing else asks). A code held up that close is most often the
+    sitter's own: the shutter refuses while the question stands, saying both ways on, and a tethered shot is set aside.
+    Once the phone has gone (or F4 is pressed) the shutter works."""
+    session.identify("DEMO0001")
+    session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))
+    assert session.offer is not None and session.offer.student.student_no == "2021010102"
+    wait_live(session)
+    frame = cv2.imread(str(KIOSK / "01_good.jpg"))
+    refused = session.press(Frame(1, time.monotonic(), frame))
+    assert isinstance(refused, ShutterRefused) and "F4" in refused.message.zh and "陈浩然" in refused.message.zh
+    assert not session.pressing and session.offer is not None  # the question still stands
+    folder = tmp_path / "tether"
+    folder.mkdir()
+    dropped(folder, "IMG_0001.JPG")
+    said = session.tethered_frame(TetheredFile(folder / "IMG_0001.JPG", cv2.imread(str(folder / "IMG_0001.JPG"))))
+    assert not isinstance(said, ShutterRequest) and "F4" in said.zh and session.workflow.pressed is None
+    session.code_gone("DEMO0002")  # the phone put away: her photo may be taken
+    request = session.press(Frame(2, time.monotonic(), frame))
+    assert isinstance(request, ShutterRequest) and request.student_no == "2021010101"
+    session.release(request)
+    session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))  # held up again, and it is him: F4, then the shutter
+    session.accept_offer()
+    request = session.press(Frame(3, time.monotonic(), frame))
+    assert isinstance(request, ShutterRequest) and request.student_no == "2021010102"
+    session.release(request)
