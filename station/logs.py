@@ -66,7 +66,8 @@ def log_file(home: Path) -> Path:
 def log_to_file(home: Path, level: int = logging.INFO) -> Path:
     """Send the station's log records to the data home's log file (once per process and file).
 
-    A log that cannot be opened (a full disk) is said on stderr and the station starts all the same.
+    A log that cannot be opened (a full disk, a read-only data folder) is done without: the records are dropped, not
+    printed in English over what a command says in words, and the station starts all the same.
     """
     path = log_file(home)
     root = logging.getLogger()
@@ -76,8 +77,9 @@ def log_to_file(home: Path, level: int = logging.INFO) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = StationLogHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    except OSError as exc:
-        logging.getLogger(__name__).warning("no log file %s: %s", path, exc)
+    except OSError:
+        if not root.handlers:  # Python would otherwise print each warning on stderr
+            root.addHandler(logging.NullHandler())
         return path
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)

@@ -70,7 +70,7 @@ def _lookup_says(home: Path, *prefix: str) -> tuple[str, str]:
                             capture_output=True, timeout=120)
     err = result.stderr.decode("utf-8")
     assert result.returncode == 2 and "Traceback" not in err, err
-    return err, log_file(home).read_text(encoding="utf-8")
+    return err, log_file(home).read_text(encoding="utf-8") if log_file(home).exists() else ""
 
 
 def test_a_file_that_is_no_database_is_said_in_words_and_sqlite_s_in_the_log(tmp_path: Path) -> None:
@@ -109,6 +109,8 @@ def home_made(home: Path) -> Path:
 
 
 def test_a_database_in_a_read_only_folder_says_to_check_its_permissions(tmp_path: Path) -> None:
+    """Said in words, with SQLite's in the log; a folder where not even the log can be written says the words alone
+    (the log's own failure and SQLite's were printed in English above them)."""
     prefix = as_a_user()
     home = tmp_path / "home"
     open_db(database_path(home_made(home))).conn.close()
@@ -116,10 +118,15 @@ def test_a_database_in_a_read_only_folder_says_to_check_its_permissions(tmp_path
     home.chmod(0o555)
     try:
         err, logged = _lookup_says(home, *prefix)
+        log_file(home).unlink()
+        log_file(home).parent.chmod(0o555)
+        alone, _ = _lookup_says(home, *prefix)
     finally:
         home.chmod(0o755)
+        log_file(home).parent.chmod(0o755)
     assert "不能写入" in err and "只读" in err and "检查该目录的权限" in err and "数据没有改动" in err
     assert "readonly" not in err and "readonly database" in logged
+    assert alone == err and len(err.splitlines()) == 1
 
 
 def test_a_database_from_a_newer_station_asks_for_the_newer_program(tmp_path: Path) -> None:
