@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -51,3 +52,35 @@ def load_model(path: Path, load: Callable[[Path], T]) -> T:
         raise
     except Exception as exc:  # onnxruntime's, OpenCV's, protobuf's and json's errors share no base class
         raise ModelFileError(path, exc) from exc
+
+
+# What the operating system's refusal means, in words, in place of its English strerror ("Read-only file system")
+# inside a Chinese sentence. Windows' own codes first: its "in use" and "write-protected" both arrive as EACCES.
+_WINDOWS_REASONS = {32: "in_use", 33: "in_use", 19: "read_only"}
+_ERRNO_REASONS = {
+    errno.ENOENT: "gone", errno.ENODEV: "gone", errno.ENXIO: "gone", errno.EACCES: "denied", errno.EPERM: "denied",
+    errno.EROFS: "read_only", errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EBUSY: "in_use",
+    errno.ENOTDIR: "not_a_folder", errno.EISDIR: "a_folder", errno.EEXIST: "in_the_way",
+    errno.ENAMETOOLONG: "too_long", errno.EIO: "disk_error",
+}
+OS_REASONS = {
+    "gone": Text("找不到这个位置（所在的磁盘或U盘可能已拔出）", "no such place (is its drive or USB stick unplugged?)"),
+    "denied": Text("没有权限（请检查文件夹的权限，或换一个位置）",
+                   "permission denied (check the folder's permissions, or choose another place)"),
+    "read_only": Text("磁盘是只读的（U盘可能开了写保护）", "the drive is read-only (is the USB stick write-protected?)"),
+    "full": Text("磁盘已满", "the disk is full"),
+    "in_use": Text("正被其他程序占用", "it is in use by another program"),
+    "not_a_folder": Text("路径中有一段是文件而不是文件夹", "part of the path is a file, not a folder"),
+    "a_folder": Text("这是一个文件夹", "it is a folder"),
+    "in_the_way": Text("已有同名的文件", "a file of that name is in the way"),
+    "too_long": Text("路径或文件名太长", "the path or file name is too long"),
+    "disk_error": Text("磁盘读写出错（磁盘故障，或U盘被拔出）", "a disk error (a failing disk, or the USB stick was pulled out)"),
+    "other": Text("读写出错（详情已写入日志）", "a read or write error (the details are in the log)"),
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why the operating system refused, said for the person; its own words (and the file) go to the log."""
+    log.info("refused by the system: %r", exc)
+    kind = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0) or _ERRNO_REASONS.get(exc.errno or 0, "other")
+    return OS_REASONS[kind]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import platformdirs
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 
 ENV_HOME = "PHOTO_STATION_HOME"
@@ -44,7 +44,7 @@ def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StationError(HOME_UNUSABLE.format(home=home, reason=exc.strerror or exc)) from exc
+        raise StationError(HOME_UNUSABLE.format(home=home, reason=os_reason(exc))) from exc
     return home
 
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from station.documents.output_file import IN_USE
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.storage.atomic import write_atomic
 
@@ -49,7 +49,7 @@ def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
     except PermissionError as exc:  # Windows: the workbook is open in Excel or WPS (write_atomic waited 1.6 s)
         raise StationError(CANNOT_WRITE.format(path=path, reason=IN_USE)) from exc
     except OSError as exc:
-        raise StationError(CANNOT_WRITE.format(path=path, reason=exc.strerror or exc)) from exc
+        raise StationError(CANNOT_WRITE.format(path=path, reason=os_reason(exc))) from exc
 
 
 def _formula_like(value: object) -> bool:

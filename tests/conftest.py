@@ -70,3 +70,18 @@ def tiny_disk(tmp_path: Path):
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     yield mount_point
     subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def read_only_disk(tmp_path: Path):
+    """A real file system mounted read-only (tmpfs), as a write-protected USB stick: the kernel answers EROFS, even to
+    root; needs root. It holds an empty folder, `folder`."""
+    mount_point = tmp_path / "write-protected"
+    mount_point.mkdir()
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount_point)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    (mount_point / "folder").mkdir()
+    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=False)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.image_io import read_image
 from station.watcher import Watcher
@@ -142,5 +142,5 @@ def tether_folder(path: str | os.PathLike[str]) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         os.scandir(folder).close()
     except OSError as exc:
-        raise StationError(BAD_FOLDER.format(path=folder, reason=exc.strerror or exc)) from exc
+        raise StationError(BAD_FOLDER.format(path=folder, reason=os_reason(exc))) from exc
     return folder.resolve()

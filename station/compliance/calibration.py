@@ -22,7 +22,7 @@ import numpy as np
 from station import CALIBRATION_DIR
 from station.compliance.backdrop import DRIFT_REFERENCE, Scene
 from station.compliance.policy import CheckPolicy, Policy
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.face.segmentation import PersonSegmenter
 from station.i18n import Text
 from station.storage.atomic import write_atomic
@@ -67,7 +67,7 @@ class BackdropColour:
         try:
             write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
         except OSError as exc:  # a file where the calibration folder should be, a read-only data folder
-            raise StationError(CANNOT_SAVE.format(path=path, reason=exc.strerror or exc)) from exc
+            raise StationError(CANNOT_SAVE.format(path=path, reason=os_reason(exc))) from exc
 
     @classmethod
     def load(cls, path: Path = BACKDROP_FILE) -> "BackdropColour | None":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.paths import NOT_A_FOLDER, is_dir
 
@@ -36,8 +36,7 @@ def write_output_file(out: Path, data: bytes) -> None:
     except PermissionError as exc:  # Windows: yesterday's report still open in Excel; a folder is refused so there too
         raise StationError(WRITE_FAILED.format(out=out, reason=IS_A_FOLDER if is_dir(out) else IN_USE)) from exc
     except OSError as exc:  # no such drive, disk full
-        reason = str(exc.strerror or exc)
-        raise StationError(WRITE_FAILED.format(out=out, reason=Text(reason, reason))) from exc
+        raise StationError(WRITE_FAILED.format(out=out, reason=os_reason(exc))) from exc
 
 
 def _write(out: Path, data: bytes) -> None:

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding
 from station.identity.files import Unusable, embed_file
@@ -53,7 +53,7 @@ def read_pairs(path: Path) -> list[Pair]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=exc.strerror or exc)) from exc
+        raise StationError(UNREADABLE_PAIRS.format(path=path, reason=os_reason(exc))) from exc
     if is_workbook(raw):
         raise StationError(WORKBOOK.format(path=path))
     try:

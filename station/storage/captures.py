@@ -20,7 +20,7 @@ import sqlite_utils
 
 from station.context import Station
 from station.db import Migrations, register, write_transaction
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.localtime import Clock, system_clock
 from station.storage.atomic import disk_full_error, ensure_free_space, remove_file, write_atomic
@@ -206,7 +206,7 @@ class CaptureStore:
                 raise disk_full_error(self.files_dir, len(chsi_jpeg) + len(original)) from exc
             raise
         except OSError as exc:  # a read-only or failing disk, a file where the photo folder should be
-            raise StationError(CANNOT_WRITE.format(folder=self.files_dir, reason=exc.strerror or exc)) from exc
+            raise StationError(CANNOT_WRITE.format(folder=self.files_dir, reason=os_reason(exc))) from exc
         log.info("saved %s version %d (%s) by %s%s%s", student_no, version.version, version.uid, operator,
                  f"; retake: {reason}" if reason else "", f"; checks overridden: {override_reason}" if override_reason else "")
         return version

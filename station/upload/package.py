@@ -18,7 +18,7 @@ from station.audit.trail import entries as audit_entries
 from station.storage.captures import stored_capture
 from station.context import Station
 from station.documents.output_file import name_part
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.storage.atomic import ensure_free_space, write_atomic
 from station.storage.envelope import EnvelopeError, seal
@@ -72,7 +72,7 @@ def write_package(station: Station, key: StationKey, target: Path, include_sent:
     try:
         return _write_package(station, key, target, include_sent)
     except OSError as exc:
-        raise StationError(WRITE_FAILED.format(target=target, reason=exc.strerror or exc)) from exc
+        raise StationError(WRITE_FAILED.format(target=target, reason=os_reason(exc))) from exc
 
 
 def _write_package(station: Station, key: StationKey, target: Path, include_sent: bool) -> PackageReport:

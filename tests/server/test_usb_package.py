@@ -82,7 +82,8 @@ def test_an_empty_queue_has_nothing_to_export(station, key, tmp_path):
     assert "队列为空" in info.value.text.zh
 
 
-def test_a_stick_that_cannot_be_written_is_named_and_nothing_half_written_counts(station, key, tmp_path):
+def test_a_stick_that_cannot_be_written_is_named_and_nothing_half_written_counts(station, key, tmp_path,
+                                                                                 read_only_disk):
     CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
     pulled = tmp_path / "E盘"
     pulled.write_text("a file where the stick's folder should be", encoding="utf-8")
@@ -90,6 +91,10 @@ def test_a_stick_that_cannot_be_written_is_named_and_nothing_half_written_counts
         write_package(station, key, pulled)
     assert "无法写入" in info.value.text.zh and "E盘" in info.value.text.zh
     assert outbox.unsent_uids(station.db)  # still queued for the network
+    with pytest.raises(StationError) as info:  # write-protected, said so (not "Read-only file system" in English)
+        write_package(station, key, read_only_disk / "folder")
+    assert info.value.text.zh == (f"无法写入 {read_only_disk / 'folder'}：磁盘是只读的（U盘可能开了写保护）。请检查U盘是否插好、"
+                                  "是否已满，然后再试。")
     report = write_package(station, key, tmp_path / "stick")
     assert report.exported == 1 and "已把 1 张照片导出到" in report.summary().zh
 

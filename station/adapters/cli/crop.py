@@ -20,7 +20,7 @@ from station.image_io import read_image, why_unreadable
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
 from station.context import Station
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.paths import NOT_A_FOLDER, exists, is_dir, real_path
 from station.storage.atomic import write_atomic
@@ -75,7 +75,7 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[str])
         return {"path": str(path), "ok": False, "reason": "write_failed", "message": exc.text.en,
                 "message_zh": exc.text.zh}
     except OSError as exc:
-        text = MSG_WRITE_FAILED.format(error=exc.strerror or exc)
+        text = MSG_WRITE_FAILED.format(error=os_reason(exc))
         return {"path": str(path), "ok": False, "reason": "write_failed", "message": text.en, "message_zh": text.zh}
     m = result.measure
     return {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.localtime import beijing_iso
 from station.paths import NOT_A_FOLDER
@@ -137,8 +137,7 @@ def _write(target: Path, path: Path, data: bytes) -> None:
 def _write_failed(target: Path, exc: OSError) -> StationError:
     if isinstance(exc, FileExistsError):  # mkdir met a file where a folder of the path should be
         return StationError(WRITE_FAILED.format(target=target, reason=NOT_A_FOLDER.format(path=exc.filename)))
-    reason = str(exc.strerror or exc)
-    return StationError(WRITE_FAILED.format(target=target, reason=Text(reason, reason)))
+    return StationError(WRITE_FAILED.format(target=target, reason=os_reason(exc)))
 
 
 def _chsi_problem(jpeg: bytes) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.paths import HOME_UNUSABLE, NOT_A_FOLDER, exists, resolve_home
 from station.adapters.server import tls
@@ -105,7 +105,7 @@ def init_server(home: Path, db_url: str | None = None, school_cert: SchoolCertif
     except FileExistsError as exc:  # --home naming a file
         raise StationError(HOME_UNUSABLE.format(home=home, reason=NOT_A_FOLDER.format(path=exc.filename))) from exc
     except OSError as exc:  # a read-only or missing drive
-        raise StationError(HOME_UNUSABLE.format(home=home, reason=exc.strerror or exc)) from exc
+        raise StationError(HOME_UNUSABLE.format(home=home, reason=os_reason(exc))) from exc
 
 
 def _init_server(home: Path, db_url: str | None, school_cert: SchoolCertificate | None) -> InitResult:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.adapters.server.audit_intake import import_audit
 from station.adapters.server.home import ServerContext, token_digest
@@ -38,7 +38,7 @@ def import_package(server: ServerContext, folder: Path) -> ImportReport:
     except FileNotFoundError as exc:
         raise StationError(NO_MANIFEST.format(folder=folder)) from exc
     except OSError as exc:  # a folder named manifest.pse, an unreadable stick
-        raise StationError(UNREADABLE.format(name=MANIFEST, reason=exc.strerror or exc)) from exc
+        raise StationError(UNREADABLE.format(name=MANIFEST, reason=os_reason(exc))) from exc
     try:
         sealed, plain = open_with_server_key(blob, server.private_key)
         manifest = json.loads(plain)
@@ -76,4 +76,4 @@ def _read(folder: Path, name: str) -> bytes:
     except FileNotFoundError as exc:
         raise Refused(422, MISSING_FILE.format(name=name)) from exc
     except OSError as exc:
-        raise Refused(422, UNREADABLE.format(name=name, reason=exc.strerror or exc)) from exc
+        raise Refused(422, UNREADABLE.format(name=name, reason=os_reason(exc))) from exc
