@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -25,6 +26,8 @@ from station.i18n import Text
 from station.paths import is_dir, is_file
 from station.roster.web_table import web_table_rows
 from station.roster.uncalculated import Uncalculated, placeholder_results, sheet_parts, uncalculated_cells
+
+log = logging.getLogger(__name__)
 
 
 DELIMITERS = ",\t;|"
@@ -95,8 +98,11 @@ def read_sheets(path: Path) -> list[Sheet]:
                                 f"The roster file {path.name} is in use by another program (open in Excel?) or "
                                 "may not be read; close it and try again")) from exc
     except Exception as exc:  # noqa: BLE001  a damaged file can fail anywhere inside openpyxl or the csv module
-        raise StationError(Text(f"无法读取名单文件 {path.name}（文件已损坏或不是表格）：{exc}",
-                                f"Cannot read roster file {path.name} (damaged or not a table): {exc}")) from exc
+        log.warning("roster file %s not read: %r", path, exc)  # the parser's words ("unclosed token"), for support
+        raise StationError(Text(f"无法读取名单文件 {path.name}：文件已损坏，或不是 Excel、CSV 表格。请在 Excel 或 WPS 中"
+                                "打开它，另存为 .xlsx 后再导入",
+                                f"Cannot read roster file {path.name}: it is damaged, or not an Excel or CSV table. "
+                                "Open it in Excel or WPS, save it as .xlsx, and import that")) from exc
 
 
 def _read_web_page(name: str, data: bytes) -> Sheet:

@@ -12,6 +12,7 @@ import pytest
 
 from station.context import Station
 from station.errors import StationError
+from station.logs import log_file
 from station.roster import store
 from station.roster.importer import import_roster
 from tests.cli import json_lines, run_cli
@@ -158,6 +159,9 @@ def test_cli_reports_a_damaged_workbook_without_a_traceback(home: Path, tmp_path
     assert "Traceback" not in result.stderr.decode("utf-8") and "无法读取名单文件" in result.stderr.decode("utf-8")
     [error] = json_lines(result)
     assert error["error"] == "unreadable_roster" and "damaged.xlsx" in error["message"]
+    assert error["message"] == ("无法读取名单文件 damaged.xlsx：文件已损坏，或不是 Excel、CSV 表格。请在 Excel 或 WPS 中打开它，"
+                                "另存为 .xlsx 后再导入")  # the XML parser's "unclosed token: line 1" went after a colon
+    assert "unclosed token" in log_file(home).read_text(encoding="utf-8")
 
 
 def test_codes_and_numbers_that_a_caps_lock_scanner_would_confuse_are_refused(station: Station,
