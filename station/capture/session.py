@@ -48,7 +48,7 @@ from station.capture.workflow import (
 )
 from station.storage.captures import CaptureStore, CaptureVersion
 from station.context import Station
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.identify.frames import SeenCode
 from station.identify.idcard_match import CardRead, CardSource, match_card
@@ -479,7 +479,7 @@ class CaptureSession:
         try:
             text = SET_ASIDE.format(name=path.name, reason=reason, path=set_aside(path, self.station.home / UNFILED_DIR))
         except OSError as exc:  # e.g. the tether software still holds it open (Windows): it stays, named
-            text = NOT_MOVED.format(name=path.name, reason=reason, folder=path.parent, error=exc.strerror or exc)
+            text = NOT_MOVED.format(name=path.name, reason=reason, folder=path.parent, error=os_reason(exc))
         log.warning("%s", text.en)
         self.listener.set_aside(text)
         return text

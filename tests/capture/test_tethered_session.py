@@ -4,6 +4,7 @@ named, never filed to a guess."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from pathlib import Path
 
@@ -75,4 +76,22 @@ def test_a_tethered_photo_while_the_override_box_is_open_is_moved_aside(demo_sta
     session.decline_override()
     again = session.tethered_frame(TetheredFile(dropped(tmp_path / "tether", "IMG_0003.JPG"), cv2.imread(str(KIOSK))))
     assert isinstance(again, ShutterRequest)
+    session.source.stop()
+
+
+def test_a_photo_that_cannot_be_moved_aside_says_why_in_words(demo_station, engine, pipeline,
+                                                               read_only_disk: Path) -> None:
+    """A damaged file in a tether folder on a write-protected card: it stays, and why was strerror's English
+    ('Read-only file system') inside the Chinese sentence."""
+    subprocess.run(["mount", "-o", "remount,rw", str(read_only_disk)], check=True)
+    damaged = read_only_disk / "folder" / "IMG_0001.JPG"
+    damaged.write_bytes(KIOSK.read_bytes()[:2000])
+    subprocess.run(["mount", "-o", "remount,ro", str(read_only_disk)], check=True)
+    heard: list = []
+    session = session_with(demo_station, engine, pipeline, heard)
+    session.identify("DEMO0001")
+    text = session.tethered_frame(TetheredFile(damaged, None))
+    assert heard == [text] and damaged.is_file()
+    assert text.zh.endswith(f"照片仍在 {damaged.parent}（无法移动：磁盘是只读的（U盘可能开了写保护））")
+    assert "Read-only" not in text.en
     session.source.stop()
