@@ -109,8 +109,8 @@ class ChsiPipeline:
             count = max(len(faces), len(orientation.face_widths))
             return ChsiResult(None, None, CropRefusal("several_faces", str(count)), turns=turns)
         plan = self._planner.plan(analysis, faces[0])
-        if factor < 1.0 and isinstance(plan, CropRefusal) and plan.reason == "face_too_small":
-            return self._at_full_resolution(full, _share_of(faces[0].box, analysis), turns)
+        if too_small_in_copy(plan, factor):
+            return self._at_full_resolution(full, share_of(faces[0].box, analysis), turns)
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan.for_source_scaled(factor), turns)
@@ -129,16 +129,11 @@ class ChsiPipeline:
             return nobody
         if several_faces([d.box[2] for d in found], self.spec):
             return ChsiResult(None, None, CropRefusal("several_faces", str(len(found))), turns=turns)
-        return self._at_full_resolution(full, _share_of(found[0].box, analysis), turns)
+        return self._at_full_resolution(full, share_of(found[0].box, analysis), turns)
 
     def _at_full_resolution(self, full: np.ndarray, box: Box, turns: int) -> ChsiResult:
-        """The face in `box` (shares of the image) measured and planned in the original's own pixels: a face too
-        small in the analysis copy for the CHSI photo's width may have pixels enough there. A face the mesh cannot
-        measure even there, or still too small to be enlarged to that width, is too small (come closer)."""
-        faces = mesh_in_box(self._mesher, full, box)
-        if not faces:
-            return ChsiResult(None, None, CropRefusal("face_too_small"), turns=turns)
-        plan = self._planner.plan(full, faces[0])
+        """The face in `box` (shares of the image) made into the photo from the original's own pixels."""
+        plan = plan_on_original(self._mesher, self._planner, full, box)
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan, turns)
@@ -184,7 +179,21 @@ class ChsiPipeline:
         self.close()
 
 
-def _share_of(box: tuple[float, float, float, float], image: np.ndarray) -> Box:
+def too_small_in_copy(plan: CropPlan | CropRefusal, factor: float) -> bool:
+    """A plan refused as too small on an analysis copy shrunk by `factor` < 1: the original may have pixels enough
+    (plan_on_original). The pipeline and check's still engine both ask this, so that they agree."""
+    return factor < 1.0 and isinstance(plan, CropRefusal) and plan.reason == "face_too_small"
+
+
+def plan_on_original(mesher: FaceMesher, planner: CropPlanner, full: np.ndarray, box: Box) -> CropPlan | CropRefusal:
+    """The crop of the face in `box` (shares of the image) measured and planned in the original's own pixels: a face
+    too small in the analysis copy for the CHSI photo's width may have pixels enough there. A face the mesh cannot
+    measure even there, or still too small to be enlarged to that width, is too small (come closer)."""
+    faces = mesh_in_box(mesher, full, box)
+    return planner.plan(full, faces[0]) if faces else CropRefusal("face_too_small")
+
+
+def share_of(box: tuple[float, float, float, float], image: np.ndarray) -> Box:
     """A box in `image`'s pixels as shares of its size (the same box in any copy of it)."""
     height, width = image.shape[:2]
     return (box[0] / width, box[1] / height, box[2] / width, box[3] / height)
