@@ -108,12 +108,13 @@ class IdentityResult:
 
 
 def gather(station: Station, station_key: bytes, student_no: str, previous_photo: bytes | None) -> Evidence:
-    """The face kept of the enrolment photo is compared even when the photo's file cannot be read (a data folder
-    copied without references/): only the picture beside the new one is missing."""
+    """The faces kept of the enrolment photo and of the photo a retake replaces are compared even when their files
+    cannot be read (a data folder copied without references/, a damaged capture): only the picture beside the new one
+    is missing."""
     embedding = reference_embedding(station.db, student_no, station_key)
     shown = _reference(station, student_no, station_key) if embedding is not None else None
-    previous_face = current_face(station.db, student_no, station_key) if previous_photo is not None else None
-    return Evidence(embedding, shown, previous_photo, previous_face, student_no)
+    # the face kept of the photo a retake replaces: compared also when that photo's file can no longer be read
+    return Evidence(embedding, shown, previous_photo, current_face(station.db, student_no, station_key), student_no)
 
 
 def named(checks: tuple[IdentityCheck, ...], station: Station, station_key: bytes,
@@ -168,10 +169,10 @@ class IdentityChecker:
         if evidence.reference is not None:
             verdict = compare(new, evidence.reference) if new is not None else None
             checks.append(IdentityCheck(REFERENCE, evidence.reference_photo or b"", verdict))
-        if evidence.previous_photo is not None:
+        if evidence.previous_photo is not None or evidence.previous_face is not None:
             old = evidence.previous_face if evidence.previous_face is not None else self._embed(evidence.previous_photo)
             verdict = compare(new, old) if new is not None and old is not None else None
-            checks.append(IdentityCheck(PREVIOUS, evidence.previous_photo, verdict))
+            checks.append(IdentityCheck(PREVIOUS, evidence.previous_photo or b"", verdict))
         suspect = find_swap(new, evidence.faces, evidence.student_no) if new is not None and evidence.faces else None
         if suspect is not None:
             checks.append(IdentityCheck(SWAP, b"", Verdict(suspect.score, "different"), suspect))

@@ -182,3 +182,16 @@ def test_the_shutter_waits_while_another_student_s_code_is_held_up_to_the_camera
     request = session.press(Frame(3, time.monotonic(), frame))
     assert isinstance(request, ShutterRequest) and request.student_no == "2021010102"
     session.release(request)
+
+
+def test_a_retake_whose_earlier_photo_cannot_be_read_still_compares_with_its_kept_face(session) -> None:
+    """林晓雯 was photographed; her saved photo's file is damaged since (a disk error). Her retake then compared the new
+    face with nothing: 陈浩然's face under her code, with a retake reason, was saved with no question (no enrolment
+    photos here). The face kept of her photo at the save still speaks: 与上一版照片不是同一人."""
+    shoot(session, "DEMO0001", "01_good.jpg")
+    version = session.accept()
+    [file] = session.station.db.execute("SELECT chsi_file FROM captures WHERE uid = ?", [version.uid]).fetchone()
+    (session.station.home / file).write_bytes(b"damaged")
+    shot = shoot(session, "DEMO0001", "../students/DEMO0002_2_good.jpg", retake="学生要求重拍")
+    [previous] = [check for check in shot.identity if check.against == "previous"]
+    assert previous.level == "different" and previous.photo == b"" and session.needs_identity_reason
