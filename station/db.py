@@ -153,12 +153,19 @@ def schema_version(db: sqlite_utils.Database, component: str) -> int:
 @contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """Writes that stand or fall together, holding the write lock from the first read (so two processes never
-    both read the same last row and append after it). Inside a transaction already open, it joins that one."""
+    both read the same last row and append after it). Inside a transaction already open, it joins that one. A lock
+    held elsewhere past the busy timeout is a StationError that says so (BUSY), not SQLite's "database is locked"."""
     conn = db.conn
     if conn.in_transaction:
         yield
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:  # another program wrote past the busy timeout: said, nothing written
+        if getattr(exc, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise
+        log.warning("database busy past the timeout: %s", exc)
+        raise StationError(BUSY.format(path=db.execute("PRAGMA database_list").fetchone()[2])) from exc
     try:
         yield
     except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ from station.db import Migrations, migrate, open_db, register, schema_version
 from station.errors import StationError
 from station.logs import log_file
 from station.paths import database_path
+from station.roster.store import set_absent
 from tests.cli import SCRIPT, as_a_user
 
 
@@ -164,3 +166,21 @@ def test_connections_opening_a_new_database_at_once_all_open_it(tmp_path: Path) 
         for opener in openers:
             opener.join()
         assert not failures, (attempt, failures)
+
+
+def test_a_write_waiting_past_the_busy_timeout_says_the_database_is_busy(demo_station) -> None:
+    """The window's database stays open all day: a write (F3, absent) while a command held the lock past the busy
+    timeout raised SQLite's "database is locked", shown as a program error."""
+    demo_station.db.execute("PRAGMA busy_timeout = 100")  # the same wait, shorter
+    holder = sqlite3.connect(database_path(demo_station.home), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # `photo-station roster import` in the middle of a long write
+    try:
+        with pytest.raises(StationError) as busy:
+            set_absent(demo_station.db, "2021010101", True)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.value.text.zh.startswith(f"工作站数据库 {database_path(demo_station.home)} 正被另一个程序占用")
+    assert busy.value.text.zh.endswith("请稍后再试。数据没有改动。")
+    set_absent(demo_station.db, "2021010101", True)  # once it is let go, the same write goes through
+    assert demo_station.db.execute("SELECT absent FROM students WHERE student_no = '2021010101'").fetchone() == (1,)
