@@ -10,6 +10,7 @@ The written files are read and deleted at once: nothing from the chip stays on t
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 from pathlib import Path
 
@@ -18,20 +19,27 @@ from station.identify.idcard_protocol import CardText, FrameError, parse_card_te
 from station.identify.idcard_reader import ReaderError
 from station.roster.idnumber import resident_id_problem
 
+log = logging.getLogger(__name__)
 _WRITTEN = ("wz.txt", "zp.bmp", "xp.wlt")
-MSG_NO_DLL = Text("无法加载阅读器驱动 {path}：{error}", "cannot load the reader's DLL {path}: {error}")
+NOT_WINDOWS = Text("阅读器驱动 {path} 只能在 Windows 上使用：请改用串口阅读器（--port）",
+                   "the reader's DLL {path} works on Windows only: use a serial reader (--port) instead")
+MSG_NO_DLL = Text("无法加载阅读器驱动 {path}：文件不存在、已损坏，或与本程序的位数（32/64 位）不符。请按阅读器的说明重新安装驱动",
+                  "cannot load the reader's DLL {path}: it is missing, damaged, or built for the other bitness (32/64 "
+                  "bit). Reinstall the reader's driver as its manual says")
 MSG_INIT = Text("阅读器驱动无法打开端口 {port}", "the reader's DLL cannot open port {port}")
-MSG_READ = Text("阅读器驱动未能读出身份证内容：{error}", "the reader's DLL did not read the card: {error}")
+MSG_READ = Text("阅读器驱动未能读出身份证内容，请重新放卡", "the reader's DLL did not read the card: put it on again")
+MSG_BAD_NUMBER = Text("阅读器驱动读出的身份证号无效：{problem}", "the ID number the reader's DLL read is not valid: {problem}")
 
 
 class TermbReader:
     def __init__(self, dll_path: Path, port: int = 1001) -> None:
         if os.name != "nt":
-            raise ReaderError(MSG_NO_DLL.format(path=dll_path, error="Windows only"))
+            raise ReaderError(NOT_WINDOWS.format(path=dll_path))
         try:
             self._dll = ctypes.WinDLL(str(dll_path))
         except OSError as exc:
-            raise ReaderError(MSG_NO_DLL.format(path=dll_path, error=exc)) from exc
+            log.warning("reader DLL %s not loaded: %s", dll_path, exc)
+            raise ReaderError(MSG_NO_DLL.format(path=dll_path)) from exc
         self._folders = (Path(dll_path).resolve().parent, Path.cwd())
         if self._dll.InitComm(ctypes.c_int(port)) != 1:
             raise ReaderError(MSG_INIT.format(port=port))
@@ -41,18 +49,20 @@ class TermbReader:
             return None
         try:
             if self._dll.Read_Content(ctypes.c_int(1)) != 1:
-                raise ReaderError(MSG_READ.format(error="Read_Content"))
+                raise ReaderError(MSG_READ)
             text = next((f / "wz.txt" for f in self._folders if (f / "wz.txt").is_file()), None)
             if text is None:
-                raise ReaderError(MSG_READ.format(error="wz.txt"))
+                log.warning("the reader's DLL wrote no wz.txt in %s", ", ".join(map(str, self._folders)))
+                raise ReaderError(MSG_READ)
             card = parse_card_text(text.read_bytes())
         except (OSError, FrameError) as exc:
-            raise ReaderError(MSG_READ.format(error=exc)) from exc
+            log.warning("the reader's DLL's card text not read: %s", exc)
+            raise ReaderError(MSG_READ) from exc
         finally:
             self._forget()
         problem = resident_id_problem(card.id_number)
         if problem is not None:
-            raise ReaderError(MSG_READ.format(error=problem))
+            raise ReaderError(MSG_BAD_NUMBER.format(problem=problem))
         return card
 
     def close(self) -> None:

@@ -169,6 +169,8 @@ def test_vendor_dll_that_cannot_be_loaded_is_a_reader_error(tmp_path: Path) -> N
     with pytest.raises(ReaderError) as error:
         TermbReader(tmp_path / "termb.dll")
     assert error.value.exit_code == 2 and "termb.dll" in error.value.text.zh
+    if os.name != "nt":  # said in words ("Windows only" in English inside the Chinese before)
+        assert error.value.text.zh == f"阅读器驱动 {tmp_path / 'termb.dll'} 只能在 Windows 上使用：请改用串口阅读器（--port）"
 
 
 def test_watcher_reports_a_card_once_and_survives_an_unplugged_reader() -> None:
