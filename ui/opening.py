@@ -7,7 +7,9 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
@@ -51,6 +53,26 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
+@contextmanager
+def stopped_by_the_system(app: QApplication) -> Iterator[None]:
+    """A logout, a shutdown or `kill` (SIGTERM; SIGHUP when its terminal closes) ends the window's day as Ctrl+Q
+    does, so the session closes (camera, uploader, database) and the log says the station stopped; Python's
+    default ended the process where it stood. Nothing is asked: the system is not waiting for an answer. The
+    handlers run between the window's Python slots (a frame or the preview's timer comes every 250 ms at most)."""
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("%s received: the station stops", signal.Signals(signum).name)
+        app.exit(0)
+
+    before = {name: signal.signal(getattr(signal, name), stop) for name in names}
+    try:
+        yield
+    finally:
+        for name, handler in before.items():
+            signal.signal(getattr(signal, name), handler)
+
+
 def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> int:
     """The station, the sign-in, the session and the window, from a QApplication already made (`notice` on screen
     says the station is starting); the exit code."""
@@ -79,7 +101,8 @@ def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> 
     notice.close()
     freeze_startup_objects()
     try:
-        code = app.exec()
+        with stopped_by_the_system(app):
+            code = app.exec()
         log.info("station stopped (exit code %d)", code)
         return code
     finally:
