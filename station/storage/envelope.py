@@ -36,12 +36,32 @@ DAMAGED = Text(
 )
 
 
+# What was found wrong with a file, said for people; `what` stays the short code (for the log and scripts).
+FOUND = {
+    "not an envelope": Text("不是本系统加密的照片文件", "not a photo file sealed by this system"),
+    "truncated": Text("文件不完整，可能没有复制完", "the file is cut short: it may not have been copied whole"),
+    "bad header": Text("文件头已损坏", "its header is damaged"),
+    "no station key slot": Text("没有本工作站的钥匙", "it holds no key for this station"),
+    "no server key slot": Text("没有服务器的钥匙", "it holds no key for the server"),
+    "bad server key slot": Text("服务器的钥匙已损坏", "its key for the server is damaged"),
+    "authentication failed": Text("内容被改动过或已损坏，或是用另一把钥匙加密的",
+                                  "its content was altered or damaged, or it was sealed with another key"),
+    "bad key slot": Text("钥匙已损坏", "its key is damaged"),
+    "file missing": Text("文件不存在", "the file is missing"),
+    "digest differs from the one recorded at save time": Text("文件在保存后被改动过或已损坏",
+                                                              "it was changed or damaged since it was saved"),
+    "metadata does not match the register": Text("文件与登记的照片信息不符", "it does not match the photo registered"),
+    "stored blob digest differs": Text("文件在收到后被改动过或已损坏", "it was changed or damaged since it was received"),
+}
+
+
 class EnvelopeError(StationError):
     """The file is not an intact envelope: truncated, altered, or sealed for someone else."""
 
     def __init__(self, what: str) -> None:
-        super().__init__(DAMAGED.format(what=what), exit_code=4)
         self.what = what
+        self.said = FOUND[what]
+        super().__init__(DAMAGED.format(what=self.said), exit_code=4)
 
 
 @dataclass(frozen=True)

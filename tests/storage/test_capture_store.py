@@ -53,10 +53,11 @@ def test_a_tampered_file_is_reported_never_shown_or_uploaded(station, key):
     path.write_bytes(bytes(data))
     with pytest.raises(EnvelopeError) as info:
         store.load_for_review("20200003", 1)
-    assert "损坏" in info.value.text.zh
+    assert info.value.text.zh == ("加密照片文件已损坏或被篡改（内容被改动过或已损坏，或是用另一把钥匙加密的），不会上传或显示。")
     path.write_bytes(bytes(data[:-300]))  # truncated
-    with pytest.raises(EnvelopeError):
+    with pytest.raises(EnvelopeError) as info:
         store.load_for_review("20200003", 1)
+    assert "authentication failed" not in info.value.text.en  # the code's words ('authentication failed') before
 
 
 def test_the_wrong_station_key_cannot_review(station, key):

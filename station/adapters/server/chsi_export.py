@@ -20,7 +20,7 @@ from station.adapters.server.doubts import said_of_doubted
 from station.adapters.server.store import Confirmation
 from station.adapters.server.safe_names import UNSAFE_NAME, file_in
 from station.storage.atomic import write_atomic
-from station.storage.envelope import EnvelopeError
+from station.storage.envelope import FOUND, EnvelopeError
 from station.spreadsheet import csv_rows
 
 CHSI_SIZE = (480, 640)
@@ -88,7 +88,8 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
         try:
             jpeg = read_blob(server, upload, "chsi")
         except (EnvelopeError, FileNotFoundError) as exc:
-            report.problems.append((student_no, DAMAGED.format(what=getattr(exc, "what", "missing"))))
+            report.problems.append((student_no, DAMAGED.format(what=exc.said if isinstance(exc, EnvelopeError)
+                                                                else FOUND["file missing"])))
             continue
         problem = _chsi_problem(jpeg)
         if problem:

@@ -222,7 +222,7 @@ def _check_sealed(server: ServerContext, upload: Upload, kind: str, blob: bytes)
     try:
         sealed, image = open_with_server_key(blob, server.private_key)
     except EnvelopeError as exc:
-        raise Refused(422, UNREADABLE.format(kind=kind, what=exc.what)) from exc
+        raise Refused(422, UNREADABLE.format(kind=kind, what=exc.said)) from exc
     if sealed != image_meta(upload.uid, kind, upload.student_no, upload.version, upload.captured_at, upload.station_id):
         raise Refused(422, META_MISMATCH.format(kind=kind))
     return image

@@ -16,6 +16,7 @@ from station.upload.package import MANIFEST, MANIFEST_KIND
 
 NO_MANIFEST = Text("{folder} 不是完整的导出包（缺少 manifest.pse）。", "{folder} is not a complete package (no manifest.pse).")
 BAD_MANIFEST = Text("导出包清单无法解开或已被篡改：{what}", "The package manifest does not open or was altered: {what}")
+NOT_A_LIST = Text("内容不是照片清单", "its content is not a list of photos")
 UNKNOWN_STATION = Text("导出包中的工作站令牌无效。", "The station token in the package is not valid.")
 BAD_UID = Text("导出包中有无效的照片编号。", "The package holds an invalid upload id.")
 MISSING_FILE = Text("导出包缺少文件 {name}。", "The package lacks the file {name}.")
@@ -43,10 +44,11 @@ def import_package(server: ServerContext, folder: Path) -> ImportReport:
         sealed, plain = open_with_server_key(blob, server.private_key)
         manifest = json.loads(plain)
     except (EnvelopeError, ValueError) as exc:
-        raise StationError(BAD_MANIFEST.format(what=getattr(exc, "what", "JSON"))) from exc
+        what = exc.said if isinstance(exc, EnvelopeError) else NOT_A_LIST
+        raise StationError(BAD_MANIFEST.format(what=what)) from exc
     uploads = manifest.get("uploads", []) if isinstance(manifest, dict) else None
     if not isinstance(uploads, list) or not all(isinstance(meta, dict) for meta in uploads):
-        raise StationError(BAD_MANIFEST.format(what="JSON"))  # anyone with the public key can seal one
+        raise StationError(BAD_MANIFEST.format(what=NOT_A_LIST))  # anyone with the public key can seal one
     station_id = server.store.station_for_token(token_digest(str(manifest.get("token", ""))))
     if station_id is None or sealed.get("kind") != MANIFEST_KIND or sealed.get("station_id") != station_id:
         raise StationError(UNKNOWN_STATION)
