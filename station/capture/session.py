@@ -84,11 +84,13 @@ OFFER_SWITCH = Text("镜头里有{name}（{no}）的采集码：拍此人请按 
                     "{name} ({no})'s code is in view: F4 switches to them; still photographing {current}")
 OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
                          "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
-OFFER_STANDS = Text("镜头前有{name}（{no}）的采集码或证件，没有拍照：镜头前是{name}，请按 F4 切换后再拍；是{current}，请让对方收起，"
-                    "几秒后再拍",
-                    "{name}'s ({no}) code or card is held up to the camera; nothing was taken: if {name} is at the "
-                    "camera, press F4 to switch first; if it is {current}, have the code or card put away and press "
-                    "again in a few seconds")
+OFFER_SWITCH_CHIP = Text("阅读器上有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
+                         "{name}'s ({no}) ID card is on the reader: F4 switches to them; still photographing {current}")
+OFFER_STANDS = Text("{name}（{no}）的采集码或身份证在等待切换，没有拍照：镜头前是{name}，请按 F4 切换后再拍；是{current}，"
+                    "请让对方收起采集码或拿走身份证，几秒后再拍",
+                    "{name}'s ({no}) code or ID card is waiting to be switched to; nothing was taken: if {name} is at "
+                    "the camera, press F4 to switch first; if it is {current}, have the code put away or the card "
+                    "taken off the reader, and press again in a few seconds")
 NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
 PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
                     "A photo is being taken or reviewed: accept it or shoot again first, then change the output profile")
@@ -215,7 +217,8 @@ class CaptureSession:
 
     def start_card_reader(self) -> None:
         self._chip.replace(ChipWatcher(self.card_reader, lambda card: self.post(lambda: self.card_laid(card)),
-                                       lambda text, ok: self.post(lambda: self.listener.reader(text, ok))))
+                                       lambda text, ok: self.post(lambda: self.listener.reader(text, ok)),
+                                       on_gone=lambda number: self.post(lambda: self.code_gone(number))))
 
     def stop_card_reader(self) -> None:
         self._chip.replace(None)
@@ -366,15 +369,24 @@ class CaptureSession:
                                                               current=current.name))
 
     def card_laid(self, card: CardText) -> None:
-        """An ID card laid on the chip reader is as deliberate as a scanned code: its student becomes current at
-        once (the name on the chip is compared with the roster's). Ignored while a photo is taken or in review and while
-        a reason box is open."""
+        """An ID card laid on the chip reader: its student becomes current at once while nobody is at the camera (the
+        name on the chip is compared with the roster's). While another student is, it asks to switch (F4), as a code
+        held up does: the next student in the queue lays their card before the one at the camera is photographed, and
+        a switch there filed the seated student's face as the card's. Ignored while a photo is taken or in review and
+        while a reason box is open."""
         if self._holding():
             return
         read = match_card(self.station.db, CardSource.CHIP, card.id_number, card.name)
-        if read.identification.ok:
+        found, current = read.identification, self.workflow.student
+        if found.ok and current is not None and found.student.student_no != current.student_no:
+            self._offer = replace(found, warnings=[*found.warnings, *filter(None, [read.name_mismatch])])
+            self._offer_key = card.id_number  # withdrawn once the card has been off the reader for a moment
+            self.listener.offered(self._offer, OFFER_SWITCH_CHIP.format(
+                name=found.student.name, no=found.student.student_no, current=current.name))
+            return
+        if found.ok:
             self._offer = None
-            self.workflow.select(read.identification)
+            self.workflow.select(found)
         self.listener.card(read)
 
     def camera_card(self, sight: CardSight) -> None:

@@ -21,13 +21,15 @@ MSG_READY = Text("身份证阅读器已就绪", "ID card reader ready")
 
 class ChipWatcher(Watcher):
     """Polls `open_reader()`'s reader every `interval_s`; `on_card(card)` once per card laid on it (again only
-    after it was away for the repeat window), `on_state(text, ok)` when the reader comes or goes."""
+    after it was away for the repeat window), `on_gone(id_number)` once it has been off the reader that long,
+    `on_state(text, ok)` when the reader comes or goes."""
 
     def __init__(self, open_reader: Callable[[], CardPoller], on_card: Callable[[CardText], None],
-                 on_state: Callable[[Text, bool], None], interval_s: float = 0.3, max_backoff_s: float = 5.0) -> None:
+                 on_state: Callable[[Text, bool], None], interval_s: float = 0.3, max_backoff_s: float = 5.0,
+                 on_gone: Callable[[str], None] = lambda _number: None) -> None:
         super().__init__("ID card reader")
         self._open_reader = open_reader
-        self._on_card, self._on_state = on_card, on_state
+        self._on_card, self._on_state, self._on_gone = on_card, on_state, on_gone
         self._interval, self._max_backoff = interval_s, max_backoff_s
         self._repeat = RepeatFilter(window_s=3.0)
 
@@ -55,4 +57,5 @@ class ChipWatcher(Watcher):
             card, now = reader.poll(), time.monotonic()
             if card is not None and self._repeat.accept(card.id_number, now):
                 self._on_card(card)
-            self._repeat.gone(now)  # a card taken off the reader is forgotten once away for the window
+            for number in self._repeat.gone(now):  # a card taken off the reader, away for the window: what it asked
+                self._on_gone(number)  # for is over

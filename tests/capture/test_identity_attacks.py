@@ -5,6 +5,7 @@ real encrypted store, as tests/capture/test_flow_attacks.py."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -17,6 +18,7 @@ from station.camera.tether import TetheredFile
 from station.capture.workflow import Shot, ShutterRefused, ShutterRequest
 from station.errors import StationError
 from station.identify.frames import SeenCode
+from station.identify.idcard_protocol import CardText
 from station.identity.references import import_reference_photos
 from station.roster.importer import import_roster
 from tests.capture import test_swaps
@@ -195,3 +197,31 @@ def test_a_retake_whose_earlier_photo_cannot_be_read_still_compares_with_its_kep
     shot = shoot(session, "DEMO0001", "../students/DEMO0002_2_good.jpg", retake="学生要求重拍")
     [previous] = [check for check in shot.identity if check.against == "previous"]
     assert previous.level == "different" and previous.photo == b"" and session.needs_identity_reason
+
+
+def test_the_next_student_s_card_laid_on_the_reader_asks_while_someone_is_at_the_camera(session) -> None:
+    """The queue pressing forward: 陈浩然 lays his ID card on the chip reader while 林晓雯 is still at the camera. The card
+    switched the student at once, and a rushed press filed her face as his. It now asks (F4) as a code held up does:
+    the shutter waits while the card lies there, and lifted, it is hers again; F4 makes him current, with the chip's
+    name said if it is not the roster's. With nobody at the camera a card still identifies at once."""
+    asked: list[str] = []
+    session.listener.offered = lambda found, _text: asked.append(found.student.student_no)
+    his = CardText("陈浩然", "1", "20020312", "110101200203121050")
+    session.identify("DEMO0001")
+    session.card_laid(his)
+    assert session.student.student_no == "2021010101" and asked == ["2021010102"]
+    wait_live(session)
+    frame = cv2.imread(str(KIOSK / "01_good.jpg"))
+    refused = session.press(Frame(1, time.monotonic(), frame))
+    assert isinstance(refused, ShutterRefused) and "F4" in refused.message.zh and "身份证" in refused.message.zh
+    session.code_gone(his.id_number)  # lifted off the reader
+    request = session.press(Frame(2, time.monotonic(), frame))
+    assert isinstance(request, ShutterRequest) and request.student_no == "2021010101"
+    session.release(request)
+    session.card_laid(replace(his, name="陈皓然"))  # laid again, a character of his name misread on the chip
+    found = session.accept_offer()
+    assert session.student.student_no == "2021010102" and any("陈皓然" in w.zh for w in found.warnings)
+    shoot(session, "DEMO0002", "../students/DEMO0002_2_good.jpg")
+    session.accept()
+    session.card_laid(CardText("王思远", "1", "20030413", "110101200304131071"))  # nobody at the camera: at once
+    assert session.student.student_no == "2021010103"

@@ -173,15 +173,16 @@ def test_vendor_dll_that_cannot_be_loaded_is_a_reader_error(tmp_path: Path) -> N
         assert error.value.text.zh == f"阅读器驱动 {tmp_path / 'termb.dll'} 只能在 Windows 上使用：请改用串口阅读器（--port）"
 
 
+def wait_for(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not condition():
+        time.sleep(0.05)
+    return condition()
+
+
 def test_watcher_reports_a_card_once_and_survives_an_unplugged_reader() -> None:
     cards, states = [], []
     target = {}
-
-    def wait_for(condition, timeout: float = 10.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not condition():
-            time.sleep(0.05)
-        return condition()
 
     with SimulatedReader(SimCard("张三", "1", ZHANG)) as first:
         target["port"] = first.port
@@ -197,6 +198,23 @@ def test_watcher_reports_a_card_once_and_survives_an_unplugged_reader() -> None:
                 target["port"] = second.port
                 assert wait_for(lambda: len(cards) == 2)
                 assert cards[1].name == "李四" and states[0] is True and states[-1] is True
+        finally:
+            watcher.stop()
+
+
+def test_watcher_says_when_a_card_has_been_taken_off_the_reader() -> None:
+    """A card resting on the reader is not gone; lifted, it is said gone once the repeat window has passed (the session
+    then withdraws the switch the card asked for)."""
+    cards, gone = [], []
+    with SimulatedReader(SimCard("张三", "1", ZHANG)) as sim:
+        watcher = ChipWatcher(lambda: ChipReader(sim.port, 0.2), cards.append, lambda text, ok: None, interval_s=0.05,
+                              on_gone=gone.append).start()
+        try:
+            assert wait_for(lambda: len(cards) == 1)
+            time.sleep(0.5)
+            assert gone == []  # resting on the reader
+            sim.card = None  # lifted
+            assert wait_for(lambda: gone == [ZHANG])
         finally:
             watcher.stop()
 
