@@ -64,7 +64,7 @@ _ERRNO_REASONS = {
     errno.ENAMETOOLONG: "too_long", errno.EIO: "disk_error",
 }
 OS_REASONS = {
-    "gone": Text("找不到这个位置（所在的磁盘或U盘可能已拔出）", "no such place (is its drive or USB stick unplugged?)"),
+    "gone": Text("找不到这个文件或文件夹（所在的磁盘或U盘可能已拔出）", "no such file or folder (is its drive or USB stick unplugged?)"),
     "denied": Text("没有权限（请检查文件夹的权限，或换一个位置）",
                    "permission denied (check the folder's permissions, or choose another place)"),
     "read_only": Text("磁盘是只读的（U盘可能开了写保护）", "the drive is read-only (is the USB stick write-protected?)"),

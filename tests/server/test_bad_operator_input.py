@@ -43,7 +43,7 @@ def _refused(result: subprocess.CompletedProcess, *words: str, code: int = 2) ->
 def test_a_public_key_that_is_neither_key_nor_key_file_is_refused(home: Path, tmp_path: Path) -> None:
     binary = tmp_path / "program"
     binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)))
-    for value, reason in [("A" * 400, "File name too long"), (str(binary), "does not hold a key"),
+    for value, reason in [("A" * 400, "the path or file name is too long"), (str(binary), "does not hold a key"),
                           (str(tmp_path), "not a regular file"), (str(tmp_path / "none.txt"), "no such file")]:
         _refused(run_cli("--lang", "en", "server-config", "--public-key", value, home=home),
                  "neither a valid server public key", reason)

@@ -55,6 +55,7 @@ def test_init_refuses_a_key_that_is_not_the_certificate_s_and_makes_nothing(tmp_
         result = _server_cli("--home", str(tmp_path / "srv"), "init", *extra)
         assert result.returncode == 2 and "Traceback" not in result.stderr and result.stderr.strip(), result.stderr
         assert not (tmp_path / "srv" / "server.json").exists()
+    assert "none.crt with the key" in result.stderr and "no such file or folder" in result.stderr  # not strerror's
 
 
 def test_a_folder_from_before_https_gets_a_certificate_when_it_serves(tmp_path: Path):

@@ -9,7 +9,7 @@ from pathlib import Path
 from station.adapters.cli.output import print_json
 from station.audit.trail import Action, AuditTrail, default_operator
 from station.context import Station
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.localtime import local_time
 from station.storage.envelope import public_key_from_b64
@@ -91,7 +91,7 @@ def _public_key(value: str) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_KEY_FILE + 1)
     except (OSError, ValueError) as exc:  # a name too long, no permission
-        raise _bad_key(value, Text(str(exc.strerror or exc), str(exc.strerror or exc))) from exc
+        raise _bad_key(value, os_reason(exc) if isinstance(exc, OSError) else NO_SUCH_FILE) from exc
     text = _decode(data) if len(data) <= MAX_KEY_FILE else None
     if text is None or not _is_key(text):
         raise _bad_key(value, NOT_A_KEY_FILE)

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.storage.atomic import write_atomic
 from station.pinning import fingerprint_of
@@ -29,6 +29,9 @@ VALIDITY = timedelta(days=10 * 365)  # pinned, so expiry protects nothing; a cap
 BAD_CERT = Text("无法使用证书 {cert} 和私钥 {key}：{why}", "Cannot use the certificate {cert} with the key {key}: {why}")
 NOT_PEM = Text("不是 PEM 格式的证书或私钥", "not a PEM certificate or private key")
 KEY_MISMATCH = Text("私钥与证书不匹配", "the key does not belong to the certificate")
+BROWSER_WARNS = Text("浏览器会提示证书不受信任（自签名证书）：核对证书 SHA-256 指纹为 {fingerprint} 后继续。",
+                     "The browser warns that the certificate is not trusted (self-signed): check that its SHA-256 "
+                     "fingerprint is {fingerprint}, then go on.")
 
 
 def make_certificate(home: Path) -> None:
@@ -56,7 +59,7 @@ def take_certificate(home: Path, cert_path: Path, key_path: Path) -> None:
     try:
         cert_pem, key_pem = cert_path.read_bytes(), key_path.read_bytes()
     except OSError as exc:
-        raise _bad(cert_path, key_path, Text(str(exc.strerror or exc), str(exc.strerror or exc))) from exc
+        raise _bad(cert_path, key_path, os_reason(exc)) from exc
     try:
         cert = x509.load_pem_x509_certificate(cert_pem)
         key = serialization.load_pem_private_key(key_pem, None)
@@ -73,6 +76,12 @@ def certificate_fingerprint(home: Path) -> str:
     """SHA-256 of the server certificate (the leaf, as the handshake presents it)."""
     cert = x509.load_pem_x509_certificate((home / CERT_FILE).read_bytes())
     return fingerprint_of(cert.public_bytes(serialization.Encoding.DER))
+
+
+def browser_note(fingerprint: str) -> Text:
+    """What the registrar's browser says of the certificate, with the fingerprint to check, as browsers show it."""
+    shown = ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
+    return BROWSER_WARNS.format(fingerprint=shown)
 
 
 def _keep(home: Path, cert_pem: bytes, key_pem: bytes) -> None:
