@@ -7,11 +7,14 @@ import os
 import subprocess
 from pathlib import Path
 
+import cv2
 import pytest
 
+from station.chsi.verify import ChsiVerifier
 from station.storage.captures import CaptureStore
 from station.context import Station
 from station.adapters.demo import DEMO_DIR, DEMO_PASSPHRASE, prepare_demo
+from tests.chsi.images import in_big_still
 from tests.cli import SCRIPT, json_lines
 
 GOOD = DEMO_DIR / "kiosk" / "01_good.jpg"  # her broad smile fails mouth_open
@@ -99,3 +102,24 @@ def test_the_school_s_own_rules_in_the_data_folder_apply_to_the_shutter_and_chec
                             capture_output=True, timeout=180)
     assert result.returncode != 0 and "enforce" in result.stderr.decode("utf-8")
     assert b"Traceback" not in result.stderr
+
+
+def test_a_small_face_in_a_24_mp_still_is_saved_as_crop_makes_it(demo_home: Path, tmp_path: Path) -> None:
+    """A tethered camera's 6000x4000 still of 王思远 with his face about 270 px wide (4.5 % of the width): the shutter's
+    checks planned it on their 1600 px copy and refused it (人脸太小，请靠近相机, an override needed) while crop, planning
+    on the original, makes a valid photo of it; the checks now plan as crop does and it is saved without a reason."""
+    still = tmp_path / "DSC_0001.jpg"
+    cv2.imwrite(str(still), in_big_still(cv2.imread(str(DEMO_DIR / "students" / "DEMO0003_2_good.jpg")), 1900))
+    code, saved = capture(demo_home, str(still), "--student", "DEMO0003")
+    assert code == 0 and saved["ok"] is True and saved["verdict"] == "pass" and saved["version"] == 1, saved
+    station = Station.open(demo_home, "zh")
+    try:
+        from station.storage.station_key import unlock_station_key
+
+        photo = CaptureStore(station, unlock_station_key(demo_home, DEMO_PASSPHRASE)).load_for_review("2021010103", 1)
+    finally:
+        station.close()
+    verifier = ChsiVerifier()
+    measure = verifier.verify(photo)  # the photo kept, measured again: hair top, eyes, face width, roll, centre
+    verifier.close()
+    assert measure.ok and measure.faces == 1, measure.problems
