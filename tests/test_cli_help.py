@@ -1,4 +1,5 @@
-"""`photo-station --help` speaks the station's language first: every command's summary in Chinese."""
+"""`photo-station --help` and `photo-station-server --help` speak the station's language first: every command's
+summary in Chinese."""
 
 from __future__ import annotations
 
@@ -14,3 +15,15 @@ def test_every_command_is_summarised_in_chinese_first() -> None:
     for name, summary in lines.items():
         assert re.match(r"[\u4e00-\u9fff]", summary), f"{name}: {summary}"  # Chinese first, English after
     assert text.count("毕业生图像采集工作站") == 1 and "演示模式" in text
+
+
+def test_every_server_command_is_summarised_in_chinese_first() -> None:
+    """Seen on the first-run walk: `photo-station-server --help` listed its commands in English only."""
+    from station.adapters.server.cli import build_parser as server_parser
+
+    text = server_parser().format_help()
+    lines = {m.group(1): m.group(2) for m in re.finditer(r"^    ([a-z-]+)\n?\s+(.+)$", text, re.MULTILINE)}
+    assert set(lines) == {"init", "add-station", "new-password", "serve", "import-roster", "import-references",
+                          "import", "export-chsi"}
+    for name, summary in lines.items():
+        assert re.match(r"[\u4e00-\u9fff]", summary) and " / " in summary, f"{name}: {summary}"

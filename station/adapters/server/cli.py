@@ -17,7 +17,6 @@ import errno
 import os
 import socket
 import sys
-import tempfile
 from pathlib import Path
 
 from station.adapters.cli import folder_argument, whole_number
@@ -27,6 +26,7 @@ from station.errors import StationError
 from station.i18n import LANGS, Text, default_lang
 from station.paths import exists, is_dir
 from station.adapters.server.home import ENV_SERVER_HOME, SchoolCertificate, ServerContext, init_server, server_home
+from station.adapters.server.tls import browser_note
 
 DEFAULT_PORT = 8420
 SHUTDOWN_WAIT = 5  # seconds open requests get to finish when the server is stopped
@@ -39,9 +39,6 @@ SIGN_IN = Text("登录：用户名 registrar，密码为 init 时打印的密码
 NEW_PASSWORD = Text("登记页面的新密码（用户名 registrar）：{password}\n立即生效（正在运行的 serve 无需重启），旧密码随之作废。",
                     "The registrar page's new password (user registrar): {password}\nIt works at once (a running serve "
                     "needs no restart), and the old one no longer opens the pages.")
-CERT_NOTE = Text("浏览器会提示证书不受信任（自签名证书）：核对证书 SHA-256 指纹为 {fingerprint} 后继续。",
-                 "The browser warns that the certificate is not trusted (self-signed): check that its SHA-256 "
-                 "fingerprint is {fingerprint}, then go on.")
 PLAIN_HTTP_NOTE = Text("注意：以明文 HTTP 提供服务，仅限在提供 HTTPS 的反向代理之后使用。",
                        "Note: serving plain HTTP, only for use behind a reverse proxy that speaks HTTPS.")
 EXPORTED = Text("已导出 {count} 张照片到 {folder}。报送学信网的是其中的照片（*.jpg）；index.csv 是这一批的清单"
@@ -63,44 +60,55 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it;
     # no set_defaults for them: the parent's actions are shared with every sub-parser.
     common.add_argument("--home", default=argparse.SUPPRESS,
-                        help="server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
-    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="language of messages: zh (default) or en")
+                        help="服务器文件夹 / server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
+    common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
+                        help="提示语言 / language of messages: zh (default) or en")
     parser = argparse.ArgumentParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
                                      parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("init", parents=[common], help="create the server's keys, TLS certificate and store")
+    p = sub.add_parser("init", parents=[common],
+                       help="创建服务器的密钥、TLS 证书、登记页面密码和数据库 / create the server's keys, TLS "
+                            "certificate, registrar password and store")
     p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
     p.add_argument("--cert", type=Path, default=None, help="the school's TLS certificate (PEM; default: self-signed)")
     p.add_argument("--key", type=Path, default=None, help="the private key of --cert (PEM, not encrypted)")
     p.set_defaults(func=_init)
-    p = sub.add_parser("add-station", parents=[common], help="issue a token for a station")
+    p = sub.add_parser("add-station", parents=[common],
+                       help="为一台工作站发放令牌 / issue a token for a station")
     p.add_argument("station_id")
     p.add_argument("--name", default="")
     p.add_argument("--url", default=f"https://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
     p.set_defaults(func=_add_station)
-    p = sub.add_parser("new-password", parents=[common], help="a new registrar password, for one that was lost")
+    p = sub.add_parser("new-password", parents=[common],
+                       help="登记页面的新密码（忘记密码时） / a new registrar password, for one that was lost")
     p.set_defaults(func=_new_password)
-    p = sub.add_parser("serve", parents=[common], help="run the server (HTTPS)")
+    p = sub.add_parser("serve", parents=[common],
+                       help="运行服务器（HTTPS）：工作站上传与登记页面 / run the server (HTTPS)")
     p.add_argument("--host", default="0.0.0.0")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"1-65535 (default {DEFAULT_PORT})")
     p.add_argument("--workers", type=_workers, default=1, help="server processes (use PostgreSQL for more than one)")
     p.add_argument("--plain-http", action="store_true",
                    help="serve plain HTTP, only behind a reverse proxy that speaks HTTPS to the stations")
     p.set_defaults(func=_serve)
-    p = sub.add_parser("import-roster", parents=[common], help="load the school's roster file")
+    p = sub.add_parser("import-roster", parents=[common],
+                       help="导入学校的学生名单 / load the school's roster file")
     p.add_argument("file", type=Path)
     p.set_defaults(func=_import_roster)
     p = sub.add_parser("import-references", parents=[common],
-                       help="import reference photos (folder or zip; file names are student or ID numbers) for stations")
+                       help="导入参考照片（文件夹或 zip，文件名为学号或身份证号），供工作站核验身份 / import "
+                            "reference photos (folder or zip; file names are student or ID numbers) for stations")
     p.add_argument("path", type=Path)
     p.add_argument("--roster", type=Path, default=None,
                    help="a roster file whose 照片 column names each student's photo file")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_import_references)
-    p = sub.add_parser("import", parents=[common], help="import USB packages from `photo-station export`")
+    p = sub.add_parser("import", parents=[common],
+                       help="导入工作站用 photo-station export 写到U盘的导出包 / import USB packages from "
+                            "`photo-station export`")
     p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
     p.set_defaults(func=_import)
-    p = sub.add_parser("export-chsi", parents=[common], help="write the CHSI hand-over batch")
+    p = sub.add_parser("export-chsi", parents=[common],
+                       help="导出报送学信网的照片（480x640，按身份证号命名） / write the CHSI hand-over batch")
     p.add_argument("--to", required=True, type=folder_argument, help="a new or empty folder")
     p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
     p.add_argument("--include-doubted", nargs="+", default=[], metavar="STUDENT_NO",
@@ -177,7 +185,7 @@ def _serve(args: argparse.Namespace) -> int:
     scheme = "http" if args.plain_http else "https"
     lang = _lang(args)
     urls = "  ".join(f"{scheme}://{_url_host(host)}:{args.port}/" for host in page_hosts(args.host))
-    note = PLAIN_HTTP_NOTE if args.plain_http else CERT_NOTE.format(fingerprint=_as_browsers_show(server.cert_sha256))
+    note = PLAIN_HTTP_NOTE if args.plain_http else browser_note(server.cert_sha256)
     print(PAGE_AT.format(urls=urls).get(lang), SIGN_IN.get(lang), note.get(lang), sep="\n", flush=True)
     # A station's kept-alive connection must not hold a stopping server forever (it retries on its own).
     options = {"host": args.host, "port": args.port, "log_level": "info", "timeout_graceful_shutdown": SHUTDOWN_WAIT,
@@ -228,28 +236,17 @@ def _routed_address() -> str:
         return ""
 
 
-def _as_browsers_show(fingerprint: str) -> str:
-    return ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
-
-
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
 def _import_roster(args: argparse.Namespace) -> int:
-    from station.db import open_db
-    from station.roster.importer import import_roster
+    from station.adapters.server.roster import import_server_roster
 
-    server = _context(args)
-    with tempfile.TemporaryDirectory() as scratch:
-        db = open_db(Path(scratch) / "roster.db")
-        report = import_roster(db, args.file)
-        students = [dict(row) for row in db.query("SELECT * FROM students")]
-        db.close()
-    server.store.upsert_students(students)
+    imported = import_server_roster(_context(args), args.file)
     lang = _lang(args)
-    print(f"导入 / imported {len(students)}; 拒绝 / rejected {len(report.rejected)}")
-    for rejected in report.rejected:
+    print(f"导入 / imported {imported.stored}; 拒绝 / rejected {len(imported.report.rejected)}")
+    for rejected in imported.report.rejected:
         print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
     return 0
 

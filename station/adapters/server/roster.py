@@ -1,0 +1,31 @@
+"""The school's roster on the receiving server: read by the stations' own importer (same columns and rules), so
+a file a station takes is taken here the same way (`photo-station-server import-roster`, and the demo's server)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from station.adapters.server.home import ServerContext
+from station.db import open_db
+from station.roster.importer import ImportReport, import_roster
+
+
+@dataclass(frozen=True)
+class ServerRosterImport:
+    stored: int  # students the file gave (new or updated) in the server's store
+    report: ImportReport  # the importer's report (the rows it refused, with why)
+
+
+def import_server_roster(server: ServerContext, file: Path) -> ServerRosterImport:
+    """The file read into a scratch station database, then its students written to the server's store."""
+    with tempfile.TemporaryDirectory() as scratch:
+        db = open_db(Path(scratch) / "roster.db")
+        try:
+            report = import_roster(db, file)
+            students = [dict(row) for row in db.query("SELECT * FROM students")]
+        finally:
+            db.close()
+    server.store.upsert_students(students)
+    return ServerRosterImport(len(students), report)
