@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from station import ASSETS_DIR
 from station.context import Station
+from station.i18n import Text
 from station.paths import data_home
 from station.roster import schedule
 from station.roster.importer import import_roster
 from station.adapters.server.home import ServerContext, init_server
+from station.adapters.server.roster import import_server_roster
+from station.adapters.server.tls import browser_note
 from station.storage.station_key import StationKey, unlock_station_key
 from station.storage.server_link import load_link, save_link
 
@@ -29,6 +33,12 @@ SLOT_LENGTH = dt.timedelta(hours=1)
 DEMO_STATION_ID = "DEMO-01"
 # Demo data is invented and lives in its own folder: a fixed passphrase keeps the demo one click away.
 DEMO_PASSPHRASE = "demo-station-passphrase"
+# The same for the registrar's page of the demo's own server (user registrar), shown in the window's 演示 menu.
+DEMO_REGISTRAR_PASSWORD = "demo"
+PAGE_SAID = Text("演示服务器的教务处登记页面：{url}\n用户名 registrar，密码 {password}（演示数据是虚构的，密码固定）。\n"
+                 "{certificate}",
+                 "The demo server's registrar page: {url}\nUser registrar, password {password} (the demo's data is "
+                 "invented: the password is fixed).\n{certificate}")
 
 
 def demo_home(explicit: str | Path | None = None) -> Path:
@@ -44,7 +54,9 @@ def demo_server_home(station: Station) -> Path:
 
 def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey:
     """Load the sample roster, give its own classes back-to-back slots starting now, and pair the
-    station with a receiving server of its own (in the demo folder). Returns the station key."""
+    station with a receiving server of its own (in the demo folder), which holds the same roster, as a registrar's
+    does, and opens its page with the demo's password (a demo folder from before both gets them here too). Returns
+    the station key."""
     demo_classes = sorted(import_roster(station.db, DEMO_ROSTER).classes)
     if not load_link(station.db).can_encrypt:
         server = demo_server_home(station)
@@ -53,6 +65,11 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
         token = context.add_station(DEMO_STATION_ID, "演示工作站")
         save_link(station.db, station_id=DEMO_STATION_ID, public_key=context.public_key, token=token,
                   cert_sha256=context.cert_sha256)
+    context = ServerContext(demo_server_home(station))
+    with context.store:
+        import_server_roster(context, DEMO_ROSTER)
+    if not context.registrar_password_ok(DEMO_REGISTRAR_PASSWORD):
+        context.new_registrar_password(DEMO_REGISTRAR_PASSWORD)
     start = (now or dt.datetime.now()).replace(second=0, microsecond=0)
     for i, name in enumerate(demo_classes):  # not a class the photographer imported: its slot is theirs
         begins = start + i * SLOT_LENGTH
@@ -63,11 +80,42 @@ def prepare_demo(station: Station, now: dt.datetime | None = None) -> StationKey
 def import_demo_references(station: Station, key: StationKey) -> None:
     """The demo students' enrolment photos, once (the face models load only then): 林晓雯, 陈浩然 and 王思远 are
     the faces the demo camera shows, so photographing each is a clean match; 赵雨桐 never comes to the camera, so
-    photographing her with 林晓雯's frames is a caught swap."""
-    if station.db.execute("SELECT 1 FROM reference_photos LIMIT 1").fetchone() is None:
-        from station.identity.references import import_reference_photos  # OpenCV's face models: only here
+    photographing her with 林晓雯's frames is a caught swap. The demo's server holds them too, as a registrar's
+    does: its 身份核验 page shows each beside the photo taken."""
+    from station.adapters.server import references as on_server  # OpenCV's face models: only here
+    from station.identity.embedder import FaceEmbedder
+    from station.identity.references import import_reference_photos
 
-        import_reference_photos(station, DEMO_REFERENCES, key.key)
+    server = ServerContext(demo_server_home(station))
+    for_station = station.db.execute("SELECT 1 FROM reference_photos LIMIT 1").fetchone() is None
+    for_server = not on_server.held(server)
+    if not (for_station or for_server):
+        return
+    embedder = FaceEmbedder()
+    if for_station:
+        import_reference_photos(station, DEMO_REFERENCES, key.key, embedder)
+    if for_server:
+        with server.store:
+            on_server.import_references(server, DEMO_REFERENCES, embedder=embedder)
+
+
+@dataclass(frozen=True)
+class RegistrarPage:
+    """How to open the demo server's registrar page in a browser: the window's 演示 menu says it."""
+
+    url: str
+    password: str
+    certificate: Text  # what the browser warns of the demo server's own certificate, and its fingerprint
+
+    @property
+    def said(self) -> Text:
+        return PAGE_SAID.format(url=self.url, password=self.password, certificate=self.certificate)
+
+
+def registrar_page(station: Station) -> RegistrarPage:
+    """The page of the demo server this station uploads to (its address changes with each start: see DemoServer)."""
+    link = load_link(station.db)
+    return RegistrarPage(f"{link.url}/", DEMO_REGISTRAR_PASSWORD, browser_note(link.cert_sha256))
 
 
 class DemoServer:

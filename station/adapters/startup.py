@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,9 @@ from station.capture.camera_choice import saved_camera
 from station.capture.session import CaptureSession, SessionListener
 from station.storage.captures import CaptureStore
 from station.context import Station
-from station.adapters.demo import DEMO_FRAMES, DemoServer, demo_home, import_demo_references, prepare_demo
+from station.adapters.demo import (
+    DEMO_FRAMES, DemoServer, demo_home, import_demo_references, prepare_demo, registrar_page,
+)
 from station.errors import StationError
 from station.face.native_paths import check_mediapipe_folder
 from station.i18n import Text
@@ -136,13 +139,18 @@ def sign_in_problem(need: PassphraseNeed, operator: str, passphrase: str, again:
 def start_session(opened: Opened, sign_in: SignIn, listener: SessionListener,
                   post: Callable[[Callable[[], None]], None]) -> CaptureSession:
     """The capture session with its store (photos saved before a crash recovered), uploader and camera; for the
-    demo, its own receiving server on loopback. The caller starts it once it listens (`CaptureSession.start`)."""
+    demo, its own receiving server on loopback, whose registrar page is said on the console (and in the window's
+    演示 menu). The caller starts it once it listens (`CaptureSession.start`)."""
     station = opened.station
     store = CaptureStore(station, key=sign_in.key)
     store.recover()
     if opened.demo:
         opened.demo_server = DemoServer(station).start()
         import_demo_references(station, sign_in.key)
+        page = registrar_page(station).said
+        log.info("demo: %s", page.en)
+        if sys.stdout is not None:  # none under pythonw (Windows, no console)
+            print(page.get(station.lang), flush=True)
     uploader = Uploader(station.home, sign_in.key)
     uploader.start()
     camera = open_camera(opened.camera, usb=opened.usb).start()

@@ -212,10 +212,11 @@ class ServerContext:
             raise StationError(STATION_EXISTS.format(station_id=station_id))
         return token
 
-    def new_registrar_password(self) -> str:
-        """A new registrar password for one that was lost (init prints it once; only its digest is kept); a running
-        server takes it at once (registrar_password_ok)."""
-        password = secrets.token_urlsafe(12)
+    def new_registrar_password(self, password: str | None = None) -> str:
+        """A new registrar password for one that was lost (init prints it once; only its digest is kept), or the one
+        given (the demo's fixed one: its data is invented); a running server takes it at once
+        (registrar_password_ok)."""
+        password = password or secrets.token_urlsafe(12)
         self.settings = {**self.settings, "registrar_password_sha256": token_digest(password)}
         write_atomic(self.home / "server.json", json.dumps(self.settings, indent=2).encode())
         return password
