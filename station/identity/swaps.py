@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import json
 
@@ -75,6 +76,11 @@ class FaceGallery:
     def __len__(self) -> int:
         return len(self.faces)
 
+    @cached_property
+    def vouching(self) -> np.ndarray:
+        """Per row, whether the face speaks for its own student (StoredFace.vouches)."""
+        return np.fromiter((face.vouches for face in self.faces), bool, len(self.faces))
+
     def with_face(self, face: StoredFace, vector: np.ndarray) -> "FaceGallery":
         """This gallery with a new face; the student's earlier face of the same source (a capture the new one
         supersedes, a reference photo imported again) leaves it."""
@@ -89,7 +95,9 @@ class FaceGallery:
 
 def find_swap(vector: np.ndarray, faces: FaceGallery, student_no: str) -> Suspect | None:
     """Another student's stored face that matches `vector` as the same person and better than any of
-    `student_no`'s own that vouches for them, or None."""
+    `student_no`'s own that vouches for them, or None. Of several such faces, one that speaks for its student is
+    named before one that does not: a face saved under a wrong student (over 不是同一人, with a reason) and again
+    under its owner is the owner's (这张脸已作为林晓雯拍摄过), not the student it was wrongly filed under."""
     if not len(faces):
         return None
     # einsum runs on the calling thread; `@` hands this matrix-vector product to OpenBLAS's threads, whose
@@ -99,8 +107,12 @@ def find_swap(vector: np.ndarray, faces: FaceGallery, student_no: str) -> Suspec
     vouching = [row for row in own if faces.faces[row].vouches]
     own_score = float(scores[vouching].max()) if vouching else None
     scores[own] = -np.inf
-    best = int(np.argmax(scores))
-    score = float(scores[best])
-    if score < SAME_THRESHOLD or (own_score is not None and score <= own_score):
+    bar = max(SAME_THRESHOLD, np.nextafter(own_score, np.inf)) if own_score is not None else SAME_THRESHOLD
+    matching = scores >= bar
+    if not matching.any():
         return None
-    return Suspect(faces.faces[best], score, own_score)
+    named = matching & faces.vouching
+    if not named.any():
+        named = matching
+    best = int(np.argmax(np.where(named, scores, -np.inf)))
+    return Suspect(faces.faces[best], float(scores[best]), own_score)

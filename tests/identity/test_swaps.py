@@ -45,3 +45,22 @@ def test_a_new_capture_supersedes_the_students_earlier_one_only() -> None:
     assert [f.ref for f in grown.faces] == ["", "w1", "v2"] and len(gallery) == 3
     assert grown.gallery.matrix.flags.c_contiguous and grown.gallery.matrix.dtype == np.float32
     assert np.allclose(grown.gallery.matrix[2], b)
+
+
+def test_the_face_is_named_after_its_owner_not_after_a_student_it_was_wrongly_saved_under() -> None:
+    """The walk's swap (s24, finding 18): 林晓雯's face saved under 赵雨桐 over 不是同一人 (a row that does not vouch),
+    then shot again under a third student: it matched 赵雨桐's row best (the very same frame) and was named
+    这张脸已作为赵雨桐拍摄过, sending the photographer to look for the wrong student; her own photo matches too."""
+    rng = np.random.default_rng(5)
+    face = unit(rng.normal(size=128))
+    crowd = [(StoredFace(f"2021{i:06d}", CAPTURE, f"u{i}"), unit(rng.normal(size=128))) for i in range(200)]
+    hers = StoredFace("2021010101", CAPTURE, "hers")
+    wrongly_filed = StoredFace("2021010104", CAPTURE, "swap", vouches=False)
+    gallery = FaceGallery.build(crowd + [(hers, near(face, 0.9, rng)), (wrongly_filed, near(face, 0.99, rng))])
+    suspect = find_swap(face, gallery, "2021010108")
+    assert suspect.face == hers and abs(suspect.score - 0.9) < 1e-4
+    alone = FaceGallery.build(crowd + [(wrongly_filed, near(face, 0.99, rng))])
+    assert find_swap(face, alone, "2021010108").face == wrongly_filed  # still a swap, named by what there is
+    own = gallery.with_face(StoredFace("2021010108", REFERENCE), near(face, 0.95, rng))
+    suspect = find_swap(face, own, "2021010108")  # her own 0.9 is below this student's 0.95; the filed one is above
+    assert suspect.face == wrongly_filed and suspect.own_score > 0.94
