@@ -167,6 +167,7 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
                       t(HAS_PAID.format(name=name, no=student_no, paid=status.describe())),
                       QMessageBox.StandardButton.Close, parent)
     refund_button = box.addButton(t(REFUND), QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter dismisses: it was 退费…, and opened the refund
     box.exec()
     if box.clickedButton() is not refund_button:
         return ""

@@ -67,6 +67,20 @@ def test_closing_the_paid_notice_changes_nothing(qtbot, make_window, frames, sta
     assert QApplication.activeModalWidget() is None  # no payment form after the notice is closed
 
 
+def test_enter_in_the_paid_notice_closes_it(qtbot, make_window, frames, station) -> None:
+    """Enter, the key a tired photographer dismisses a box with, is 关闭: as 退费… was the default button, it opened the
+    refund's reason box (first-run walk F5)."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.desk.record_payment("2021010101", Method.CASH, "20")
+    asked: list[str] = []
+    on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()))  # the refund's reason, if asked
+    on_next_dialog(lambda box: qtbot.keyClick(box, Qt.Key_Return), kind=QMessageBox)
+    press_f6(qtbot, window)
+    assert asked == [] and QApplication.activeModalWidget() is None
+    assert [e.kind for e in ledger(station.db)] == ["payment"]
+
+
 def test_a_refund_without_a_reason_is_refused_and_the_payment_stays(qtbot, make_window, frames, station) -> None:
     window = make_window(frames)
     window.identify("DEMO0001")
