@@ -59,19 +59,24 @@ class ShutterFlow:
         self._refusal: tuple[str, Analysis] | None = None
 
     def enter(self) -> None:
-        """Enter: the shutter while live; in review, accept, unless it is the second half of a double press
-        that took the photo a moment ago (the student has not looked at it yet)."""
+        """Enter: the shutter while live (the session may take it for a refused code's Enter pressed twice); in
+        review, accept, unless it is the second half of a double press that took the photo a moment ago (the student
+        has not looked at it yet)."""
         if self.session.step is not Step.REVIEW:
-            self.shutter()
+            self._press(enter=True)
         elif self.session.review_settled():
             self.accept()
 
     def shutter(self) -> None:
-        """Exactly the picture on screen, measured once off the UI thread while the preview goes on."""
-        if self.session.step is Step.REVIEW:  # Space or a pedal: accepting takes Enter, after a look
+        """Space, a pedal or the button: exactly the picture on screen, measured once off the UI thread while the
+        preview goes on."""
+        if self.session.step is Step.REVIEW:  # accepting takes Enter, after a look
             say(self.message, t(ACCEPT_WITH_ENTER), "info")
             return
-        request = self.session.press(self.preview.shown_frame)
+        self._press()
+
+    def _press(self, enter: bool = False) -> None:
+        request = self.session.press(self.preview.shown_frame, enter)
         if isinstance(request, ShutterRefused):
             if self.session.shutter_blocked() is not Blocked.BUSY:
                 say(self.message, t(request.message), "bad")

@@ -104,6 +104,9 @@ ANSWER_FIRST = Text("请先回答“仍要拍摄？”，再拍下一张", "Answ
 SHOT_BEFORE = Text("照片在识别{name}之前就已开始传来，是之前拍的", "it began arriving before {name} was identified: it was "
                    "taken before")
 NOT_A_JPEG = Text("文件不完整或已损坏", "the file is incomplete or damaged")
+ENTER_AFTER_REFUSED = Text("{refused}\n回车没有拍照：当前学生仍是{name}。确要给{name}拍照，请按空格键或“拍照”按钮",
+                           "{refused}\nEnter took no photo: the current student is still {name}. To photograph {name}, "
+                           "press Space or the shutter button")
 
 
 class CallQueue:
@@ -195,6 +198,8 @@ class CaptureSession:
     _marked_absent: list[QueueEntry] = field(default_factory=list, init=False, repr=False)
     _asked: Analysis | None = field(default=None, init=False, repr=False)  # what an open override question is about
     _answering: int = field(default=0, init=False, repr=False)  # reason boxes open about the student on the card
+    # a code typed or scanned and refused, with the identification on the card then: Enter does not shoot it (press)
+    _refused: tuple[Identification, Identification] | None = field(default=None, init=False, repr=False)
     usb_settings: UsbSettings = field(default_factory=UsbSettings, init=False)
     desk: Desk = field(init=False, repr=False)  # the roster, slots, fees, prints, reports, uploads: beside the flow
 
@@ -339,7 +344,10 @@ class CaptureSession:
         picked from the roster is `by_number`: their number is matched as a student number alone (it may be another
         student's ID number)."""
         self._offer = None
-        return self.workflow.identify(payload, by_number)
+        on_card = self.workflow.identification
+        found = self.workflow.identify(payload, by_number)
+        self._refused = None if found.ok or on_card is None else (found, on_card)
+        return found
 
     def camera_code(self, code: SeenCode) -> None:
         """A code the camera saw, taken only when held up close (one in the background of the picture is a phone in
@@ -439,16 +447,25 @@ class CaptureSession:
             return Blocked.ANSWERING
         return self.workflow.shutter_blocked(self.source.state)
 
-    def press(self, frame: Frame | None) -> ShutterRequest | ShutterRefused:
+    def press(self, frame: Frame | None, enter: bool = False) -> ShutterRequest | ShutterRefused:
         """The shutter on the frame on screen; one from before the picture was last lost is no frame at all
-        (`FrameSource.lost_after`: it may show the student before), whatever a window still shows."""
+        (`FrameSource.lost_after`: it may show the student before), whatever a window still shows. `enter`: pressed
+        with Enter, which after a code was refused is that code's Enter pressed twice, not a press: it would
+        photograph whoever sits at the camera under the student still on the card (the walk's DEMO0099 + Enter +
+        Enter), so the refusal is said again until another student is identified or the shutter is pressed on
+        purpose (Space, a pedal, the button, a tethered shot)."""
         if frame is not None and frame.frame_id <= self.source.lost_after:
             frame = None
-        return self._press(frame, self.source.state)
+        return self._press(frame, self.source.state, enter)
 
-    def _press(self, frame: Frame | None, camera: CameraState) -> ShutterRequest | ShutterRefused:
+    def _press(self, frame: Frame | None, camera: CameraState, enter: bool = False) -> ShutterRequest | ShutterRefused:
         if self._asked is not None:  # a tethered shot while the override box is open: that press is not over
             return ShutterRefused(ANSWER_FIRST, [])
+        refused = self._refused if self._refused and self._refused[1] is self.workflow.identification else None
+        if enter and refused is not None:
+            return ShutterRefused(ENTER_AFTER_REFUSED.format(refused=refused[0].message,
+                                                             name=refused[1].student.name), [])
+        self._refused = None
         offer, current = self._offer, self.workflow.student
         if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own
             return ShutterRefused(OFFER_STANDS.format(name=offer.student.name, no=offer.student.student_no,
