@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QMargins, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics
 
-from tests.ui.conftest import station_look
+from tests.ui.conftest import answer_next_dialog, shoot, station_look
 from tests.ui.menus import menu_action
 from ui.help_window import SIZE, HelpWindow, beside, frame_margins
 from ui.i18n import language, set_language
@@ -34,6 +34,21 @@ def test_f1_shows_the_keys_beside_the_station_and_keeps_the_keyboard_there(qtbot
     assert window.code_input.text() == "2021"
     qtbot.keyClick(window.code_input, Qt.Key_F1)  # F1 again hides it: an Esc would reach the station, not the list
     assert not help_window.isVisible() and window.code_input.hasFocus()
+
+
+def test_the_key_list_says_what_esc_does_in_review(qtbot, make_window, frames: Path, station) -> None:
+    """Esc in review drops the photo and goes back to the live picture; it does not shoot (the list said 放弃这张，立即
+    再拍一张 / "shoot again at once", first-run walk finding 8)."""
+    window = make_window(frames)
+    window.identify("DEMO0003")
+    answer_next_dialog("测试")
+    shoot(qtbot, window)
+    qtbot.keyClick(window.code_input, Qt.Key_Escape)
+    assert window.pages.currentWidget() is window.preview and not window.session.pressing  # nothing shot
+    assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
+    table = window.help_window.table
+    said = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
+    assert said["Esc"] == "放弃这张（不保存），回到实时画面，再按拍照键重拍"
 
 
 def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Path) -> None:
