@@ -173,10 +173,9 @@ def test_stop_ends_an_import_before_the_next_photo(qtbot, make_window, frames: P
 
 @pytest.fixture
 def demo_server(station):
-    """The demo station's own receiving server, served on 127.0.0.1 and holding both enrolment photos."""
+    """The demo station's own receiving server, served on 127.0.0.1, holding the demo's four enrolment photos (its
+    roster is the demo's since 29f9ab0, so all four are its students')."""
     context = ServerContext(demo_server_home(station))
-    context.store.upsert_students([{"student_no": no, "name": f"学生{no}", "class_name": "演示2101"}
-                                   for no in (LIN, ZHAO)])
     import_references(context, DEMO_REFERENCES)
     live = LiveServer(context)
     live.start()
@@ -192,8 +191,8 @@ def test_reference_photos_from_the_server_then_the_server_gone(qtbot, make_windo
     read_when_done(seen)
     trigger(window, "从服务器获取参考照片")
     qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
-    assert seen[0]["status"] == "新增 2 张，更新 0 张，未变 0 张，拒绝 0 张\n下次拍照时即与新的参考照片比对。"
-    assert sorted(held(station)) == [LIN, ZHAO]
+    assert seen[0]["status"] == "新增 4 张，更新 0 张，未变 0 张，拒绝 0 张\n下次拍照时即与新的参考照片比对。"
+    assert sorted(held(station)) == [LIN, "2021010102", "2021010103", ZHAO]
 
     demo_server.stop()
     read_when_done(seen)
