@@ -29,7 +29,7 @@ from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
 from ui.check_board import CheckBoard
 from ui.code_input import CodeInput
-from ui.focus_return import FocusReturn
+from ui.focus_return import FocusReturn, keep_the_keyboard
 from ui.help_window import HelpWindow
 from ui.i18n import t
 from ui.menu_text import accelerated
@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
             button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
         self._build_layout()
         self._build_menus()
+        keep_the_keyboard(self.menuBar())
         self.camera_status, self.queue_status, self.reader_status = QLabel(), QLabel(), QLabel()
         self.reader_status.setObjectName("cameraState")  # the ID-card reader, when one is set up: green or red
         self.reader_status.hide()
