@@ -19,7 +19,7 @@ from station.camera.discovery import list_cameras
 from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveResult
 from station.capture.live_identity import LiveIdentity
-from station.capture.session import CaptureSession, SessionListener, Status
+from station.capture.session import NO_OFFER, CaptureSession, SessionListener, Status
 from station.capture.workflow import Blocked, Step
 from station.errors import StationError
 from station.i18n import Text
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         self.pay_button.clicked.connect(self.record_payment)
         self.code_input.pay.connect(lambda: self._press(self.pay_button))
         # the keys do what the buttons do, and only when the buttons could be pressed
-        self.code_input.retake.connect(lambda: self._press(self.retake_button))
+        self.code_input.retake.connect(self._retake_key)
         self.code_input.absent.connect(lambda: self._press(self.absent_button))
         self.code_input.undo_absent.connect(self._undo_absent_key)
         self.review.accepted.connect(self.flow.accept)
@@ -374,8 +374,10 @@ class MainWindow(QMainWindow):
         say(self.offer, "", "warn")
 
     def accept_offer(self) -> None:
-        """F4: the student whose code the camera saw held up is the one being photographed."""
+        """F4: the student whose code the camera saw held up is the one being photographed. With none it says so:
+        the key was silent, pressed a moment after the code had gone (first-run walk, finding 3)."""
         if self.session.offer is None:
+            say(self.message, t(NO_OFFER), "info")
             return
         try:
             self._identified(self.session.accept_offer())
@@ -449,6 +451,14 @@ class MainWindow(QMainWindow):
             say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
+
+    def _retake_key(self) -> None:
+        """F2 does what the retake button does; where there is nothing to retake it says why (it was silent)."""
+        refused = self.session.retake_refused()
+        if refused is None:
+            self._press(self.retake_button)
+        else:
+            say(self.message, t(refused), "info")
 
     def _undo_absent_key(self) -> None:
         """Shift+F3 does what its button does; with no button (no mark of this run left to take back: the walk pressed

@@ -33,6 +33,8 @@ RETAKE_TITLE = Text("重拍原因", "Retake reason")
 RETAKE_ASK = Text("为什么重拍？（将被记录）", "Why is this photo retaken? (recorded)")
 IDENTITY_TITLE = Text("不是同一人？", "Not the same person?")
 RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
+RETAKE_NOT_BEGUN = Text("没有填写重拍原因，重拍没有开始：要重拍请再按 F2 并填写原因",
+                        "No retake reason given, so the retake has not begun: press F2 again and give one")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 SIDE_COLUMN_PX = 420  # the window's right-hand column (main_window's side panel): what a reason box may cover
@@ -166,6 +168,8 @@ class ShutterFlow:
         reason = self._ask_reason(t(RETAKE_TITLE), t(RETAKE_ASK), RETAKE_REASONS)
         if reason:
             self.start_retake(reason, student.student_no if student else None)
+        else:  # the box closed empty: the shutter stays the retake's button, which says nothing itself
+            say(self.message, t(RETAKE_NOT_BEGUN), "info")
 
     def start_retake(self, reason: str, for_student: str | None = None) -> None:
         try:

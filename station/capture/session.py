@@ -91,7 +91,9 @@ OFFER_STANDS = Text("{name}（{no}）的采集码或身份证在等待切换，�
                     "{name}'s ({no}) code or ID card is waiting to be switched to; nothing was taken: if {name} is at "
                     "the camera, press F4 to switch first; if it is {current}, have the code put away or the card "
                     "taken off the reader, and press again in a few seconds")
-NO_OFFER = Text("没有待切换的学生", "No student is waiting to be switched to")
+NO_OFFER = Text("没有待切换的学生：镜头里或阅读器上出现另一名学生的采集码或身份证、并询问是否切换时，才能按 F4 切换",
+                "No student to switch to: F4 works while another student's code or ID card, seen by the camera or "
+                "on the reader, asks to switch")
 PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
                     "A photo is being taken or reviewed: accept it or shoot again first, then change the output profile")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
@@ -438,6 +440,10 @@ class CaptureSession:
     @property
     def offer(self) -> Identification | None:
         return self._offer
+
+    def retake_refused(self) -> Text | None:
+        """Why F2 starts no retake now (None: it may)."""
+        return self.workflow.retake_refused()
 
     # -- the shutter ---------------------------------------------------------------------------------
     def shutter_blocked(self) -> Blocked | None:

@@ -155,6 +155,9 @@ NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for 
 # has not looked at it yet.
 REVIEW_AT_LEAST = 0.8
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
+NOTHING_TO_RETAKE = Text("{name}还没有拍过照片，无需重拍：请直接按空格或回车拍照",
+                         "{name} has no photo yet, so there is nothing to retake: press Space or Enter to shoot")
+RETAKE_BEGUN = Text("{name}的重拍已经开始：请按空格或回车拍照", "{name}'s retake has begun: press Space or Enter to shoot")
 STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
                        "Another student was scanned while the reason was being entered; nothing was taken: check the "
                        "student on the card and press the shutter again")
@@ -263,6 +266,19 @@ class CaptureWorkflow:
         scanned = scanned_code(self.station.db, reason)
         if scanned is not None:
             raise StationError(scanned)
+
+    def retake_refused(self) -> Text | None:
+        """Why F2 starts no retake now (None: it may: the student on the card was photographed before and no reason
+        has been given yet). A key that did nothing said nothing (first-run walk, finding 21)."""
+        if self.step is Step.REVIEW:
+            return FINISH_REVIEW
+        if self.pressed is not None:
+            return BUSY
+        if self.student is None:
+            return NOBODY
+        if self.needs_retake_reason:
+            return None
+        return (RETAKE_BEGUN if self.retake_reason else NOTHING_TO_RETAKE).format(name=self.student.name)
 
     def shutter_blocked(self, camera: CameraState) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
