@@ -161,6 +161,9 @@ def main() -> int:
             QTimer.singleShot(300, lambda: grab_and_close(options.out / f"payment_refused_{options.lang}.png", window,
                                                           refuse_a_code_as_the_reason))
             window.record_payment()
+            session.desk.record_payment("2021010101", Method.WECHAT, "20")  # F6 again: she has paid, 关闭 the default
+            QTimer.singleShot(300, lambda: grab_and_close(options.out / f"paid_notice_{options.lang}.png", window))
+            window.record_payment()
         window.identify("DEMO0004")  # 赵雨桐, photographed with 林晓雯's face: the swap the demo shows on purpose
         pump(app, 0.5)
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png",
@@ -176,6 +179,14 @@ def main() -> int:
         session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))  # the next student's phone held up: asks
         pump(app, 0.5)
         window.grab().save(str(options.out / f"switch_offer_{options.lang}.png"))
+        window.identify("DEMO0099")  # a mistyped code, then its Enter pressed twice: the refusal again, no photo
+        window.flow.enter()
+        pump(app, 0.3)
+        window.grab().save(str(options.out / f"enter_after_refused_{options.lang}.png"))
+        for key, name in ((window.accept_offer, "switch_nothing"), (window._retake_key, "retake_nothing")):
+            key()  # F4 with no code held up, F2 on a student not photographed yet: each says why nothing happened
+            pump(app, 0.2)
+            window.grab().save(str(options.out / f"{name}_{options.lang}.png"))
         window.show_keyboard_help()
         pump(app, 0.3)
         window.help_window.grab().save(str(options.out / f"help_{options.lang}.png"))
