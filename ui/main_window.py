@@ -83,6 +83,7 @@ SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer 
     Blocked.UNPAID: Text("未缴费：请先登记缴费（F6）", "Not paid: record the payment first (F6)"),
     # the press is not over while the override box waits for the photographer: said so, not "processing"
     Blocked.ANSWERING: Text("请在对话框中填写拍摄原因", "Give the reason in the box"),
+    Blocked.OFFERED: Text("等待切换：请按 F4，或收起采集码/身份证", "Press F4, or put the code or card away"),
 }
 PAY = Text("登记缴费…（F6）", "Record payment… (F6)")
 CLASS_PAYMENT = Text("班级集体缴费…", "Class pays together…")
@@ -369,9 +370,11 @@ class MainWindow(QMainWindow):
 
     def _offered(self, found: Identification, text: Text) -> None:
         say(self.offer, t(text), "warn")
+        self._show_step()  # the shutter waits for the answer, and says so
 
     def _offer_withdrawn(self) -> None:
         say(self.offer, "", "warn")
+        self._show_step()
 
     def accept_offer(self) -> None:
         """F4: the student whose code the camera saw held up is the one being photographed. With none it says so:

@@ -448,10 +448,15 @@ class CaptureSession:
     # -- the shutter ---------------------------------------------------------------------------------
     def shutter_blocked(self) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may): first an override box still waiting for its
-        answer, then the workflow's reasons."""
+        answer, then the workflow's reasons, then a code or card held up that asks to switch (F4), which `press`
+        refuses (the button looked ready while it did). The workflow's come first: a student photographed before
+        keeps the retake's button, and F2 its work."""
         if self._asked is not None:
             return Blocked.ANSWERING
-        return self.workflow.shutter_blocked(self.source.state)
+        blocked = self.workflow.shutter_blocked(self.source.state)
+        if blocked is None and self._offer is not None:
+            return Blocked.OFFERED
+        return blocked
 
     def press(self, frame: Frame | None, enter: bool = False) -> ShutterRequest | ShutterRefused:
         """The shutter on the frame on screen; one from before the picture was last lost is no frame at all

@@ -134,6 +134,7 @@ class Blocked(enum.Enum):
     NOT_LINKED = "not_linked"  # no server key to seal photos with: nothing could be saved
     UNPAID = "unpaid"  # the school takes payment before the shutter, and this student has not paid
     ANSWERING = "answering"  # a refused press's override box waits for its answer (said by CaptureSession)
+    OFFERED = "offered"  # another student's code or card held up asks to switch (F4) (said by CaptureSession)
 
 
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")

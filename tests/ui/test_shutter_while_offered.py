@@ -1,0 +1,50 @@
+"""While another student's code held up asks to switch (F4), the press is refused (station/capture/session.py, since
+f2ff82a), and the shutter button says so, greyed, as in its other blocked states: it looked ready and a click said
+only afterwards why nothing was taken (identity-attacks-2, UI proposals)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from station.identify.frames import SeenCode
+from tests.ui.conftest import station_look
+from ui.i18n import language, set_language
+
+HELD_UP = SeenCode("DEMO0002", 0.13, (40, 60, 166, 166))  # 陈浩然's phone, held up close
+READY = {"zh": "拍照（空格 / 回车）", "en": "Shutter (Space / Enter)"}
+WAITING = {"zh": "等待切换：请按 F4，或收起采集码/身份证", "en": "Press F4, or put the code or card away"}
+
+
+def test_the_shutter_is_greyed_with_its_reason_while_a_switch_is_asked(qtbot, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["zh"], True)
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (WAITING["zh"], False)
+    qtbot.keyClick(window.code_input, Qt.Key_Space)  # the key still presses, and is refused with the question's why
+    assert "没有拍照" in window.message.text() and window.session.workflow.shot is None
+    window.session.code_gone(HELD_UP.text)  # the phone put away: the question withdrawn, the shutter ready again
+    assert window.offer.text() == ""
+    assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["zh"], True)
+
+
+def test_f4_frees_the_shutter_for_the_student_switched_to_in_english(qtbot, make_window, frames: Path) -> None:
+    before = language()
+    set_language("en")
+    try:
+        with station_look():
+            window = make_window(frames)
+            window.identify("DEMO0001")
+            window.session.camera_code(HELD_UP)
+            qtbot.waitUntil(lambda: window.offer.text() != "")
+            assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (WAITING["en"], False)
+            button = window.shutter_button
+            assert button.fontMetrics().horizontalAdvance(button.text()) <= button.contentsRect().width()
+            qtbot.keyClick(window.code_input, Qt.Key_F4)
+            assert window.session.student.name == "陈浩然"
+            assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["en"], True)
+    finally:
+        set_language(before)
