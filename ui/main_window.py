@@ -29,6 +29,7 @@ from station.localtime import local_time
 from ui.camera_dialog import CameraDialog
 from ui.check_board import CheckBoard
 from ui.code_input import CodeInput
+from ui.demo_menu import add_demo_menu
 from ui.focus_return import FocusReturn, keep_the_keyboard
 from ui.help_window import HelpWindow
 from ui.i18n import t
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
             button.setFocusPolicy(Qt.NoFocus)  # the code field keeps the keyboard
         self._build_layout()
         self._build_menus()
+        if demo:
+            add_demo_menu(self, session)  # 演示 → 教务处登记页面…
         keep_the_keyboard(self.menuBar())
         self.camera_status, self.queue_status, self.reader_status = QLabel(), QLabel(), QLabel()
         self.reader_status.setObjectName("cameraState")  # the ID-card reader, when one is set up: green or red
