@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -15,12 +15,21 @@ class PhotoView(QWidget):
         self._pixmap = QPixmap()
         self._natural = natural
         self._top = top  # drawn at the top of its space (under its caption), not in the middle
+        self._level: tuple[PhotoView, ...] = ()  # photos side by side drawn at one height (level_heights)
         self.setMinimumSize(smallest)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
 
     def setPixmap(self, pixmap: QPixmap) -> None:
         self._pixmap = pixmap
-        self.update()
+        self._redraw()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        for view in self._level or (self,):  # the photos level with it may now be drawn at another height
+            view.update()
 
     def pixmap(self) -> QPixmap:
         return self._pixmap
@@ -35,10 +44,20 @@ class PhotoView(QWidget):
         natural = self._natural
         return max(self.minimumHeight(), min(natural.height(), width * natural.height() // natural.width()))
 
+    def _shape(self) -> QSize:
+        return self._natural if self._pixmap.isNull() else self._pixmap.size()
+
+    def _fitted(self) -> QSize:
+        return self._shape().scaled(self.size().boundedTo(self._natural), Qt.KeepAspectRatio)
+
     def photo_rect(self) -> QRect:
-        """Where the photo is drawn: centred, in its own proportions, scaled to fit, never above its natural size."""
-        shape = self._natural if self._pixmap.isNull() else self._pixmap.size()
-        size = shape.scaled(self.size().boundedTo(self._natural), Qt.KeepAspectRatio)
+        """Where the photo is drawn: centred, in its own proportions, scaled to fit, never above its natural size;
+        no taller than the shown photos it is level with."""
+        size = self._fitted()
+        heights = [view._fitted().height() for view in self._level if view.isVisible() and not view._pixmap.isNull()]
+        if heights and min(heights) < size.height():
+            shape, height = self._shape(), min(heights)
+            size = QSize(round(shape.width() * height / shape.height()), height)
         top = 0 if self._top else (self.height() - size.height()) // 2
         return QRect((self.width() - size.width()) // 2, top, size.width(), size.height())
 
@@ -51,3 +70,10 @@ class PhotoView(QWidget):
             painter.drawPixmap(rect, self._pixmap)
         painter.setPen(Qt.gray)
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
+
+
+def level_heights(*views: PhotoView) -> None:
+    """Photos compared side by side are drawn at one height, each in its own proportions: an enrolment photo beside
+    a retake's previous one stood taller than it (first-run walk s24, finding 9), as if larger."""
+    for view in views:
+        view._level = views  # noqa: SLF001

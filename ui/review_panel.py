@@ -15,7 +15,7 @@ from station.capture.workflow import Shot
 from station.i18n import Text
 from ui.i18n import t
 from ui.overlay import question_titles
-from ui.photo_view import PhotoView
+from ui.photo_view import PhotoView, level_heights
 from ui.scroll_column import scroll_column
 from ui.theme import say
 
@@ -51,6 +51,7 @@ class ReviewPanel(QWidget):
         # beside it, up to two photos it is judged against (a swap's other student, the enrolment photo, the photo
         # a retake replaces), each under its caption
         self.beside = [(QLabel(), PhotoView(QSize(240, 320), QSize(120, 160), top=True)) for _ in range(2)]
+        level_heights(*(view for _, view in self.beside))
         ask = QLabel(t(ASK))
         ask.setObjectName("title")
         ask.setWordWrap(True)
