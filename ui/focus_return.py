@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenuBar, QProxyStyle, QStyle, QStyleHintReturn, QStyleOption, QWidget
 
+from ui.theme import MenuRoom
+
 
 class FocusReturn(QObject):
     def __init__(self, window: QWidget) -> None:
@@ -44,7 +46,8 @@ class NoMenuBarKeyboardMode(QProxyStyle):
 
 
 def keep_the_keyboard(bar: QMenuBar) -> None:
-    """`bar` leaves the keyboard where it is (the code field) whatever Alt and Esc do."""
-    style = NoMenuBarKeyboardMode()
+    """`bar` leaves the keyboard where it is (the code field) whatever Alt and Esc do. Its style passes to its menus,
+    so it is built on the theme's (MenuRoom): on the platform's, each entry was cut again (键盘操…K)…)."""
+    style = NoMenuBarKeyboardMode(MenuRoom())
     style.setParent(bar)  # kept as long as the bar: a widget does not own the style it is given
     bar.setStyle(style)

@@ -19,7 +19,8 @@ from station.capture.session import CaptureSession
 from station.pinning import pinned_context
 from station.storage.captures import CaptureStore
 from station.storage.server_link import load_link
-from tests.ui.conftest import on_next_dialog
+from tests.ui.conftest import on_next_dialog, station_look
+from tests.ui.test_menu_entries_whole import drawn_whole, ink_width
 from tests.ui.test_app_start import app_as_started  # noqa: F401 - a fixture
 from ui import tasks
 from ui.app import run_app
@@ -75,6 +76,34 @@ def test_the_demo_menu_says_the_registrar_page_and_its_password(qtbot, demo_wind
             except httpx.TransportError:
                 qtbot.wait(100)
     assert page.status_code == 200 and "演示2101" in page.text
+
+
+def test_the_menu_bars_own_menus_are_drawn_whole(qtbot, demo_station, tmp_path: Path) -> None:
+    """Seen on Xvfb (s24): 演示 → "教务处登记…(R)…" and 帮助 → "键盘操…K)…  F1" again. The menu bar's style, which keeps
+    the keyboard off it (ui.focus_return), passes to its menus, and it was the platform's, without the theme's room
+    for the keyboard letter (ui.theme.MenuRoom). tests/ui/test_menu_entries_whole.py draws each entry in a menu of
+    its own, outside the bar, so it did not see this: here the window's own 演示 menu (one entry, no shortcut: its
+    ink is the entry's) is drawn."""
+    with station_look():
+        frames = tmp_path / "camera"
+        frames.mkdir()
+        shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
+        tasks.install()
+        session = CaptureSession(demo_station, CaptureStore(demo_station, demo_station.demo_key), "演示摄影师",
+                                 open_camera(str(frames)).start(), post=tasks.to_main, live_checks=False,
+                                 scan_codes=False)
+        window = MainWindow(session, demo=True)
+        try:
+            window.show()
+            menu = window.menuBar().actions()[-1].menu()
+            menu.popup(window.mapToGlobal(window.rect().center()))
+            qtbot.waitUntil(menu.isVisible)
+            shown, whole = ink_width(menu.grab().toImage()), drawn_whole(menu, menu.actions()[0].text())
+            menu.hide()
+        finally:
+            window.close()
+            session.close()
+    assert shown >= whole - 1, (shown, whole)
 
 
 def test_a_real_stations_window_has_no_demo_menu(fresh_window: MainWindow) -> None:
