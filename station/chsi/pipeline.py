@@ -133,7 +133,7 @@ class ChsiPipeline:
 
     def _at_full_resolution(self, full: np.ndarray, box: Box, turns: int) -> ChsiResult:
         """The face in `box` (shares of the image) made into the photo from the original's own pixels."""
-        plan = plan_on_original(self._mesher, self._planner, full, box)
+        plan = plan_on_original(self._planner, full, face_on_original(self._mesher, full, box))
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan, turns)
@@ -185,12 +185,17 @@ def too_small_in_copy(plan: CropPlan | CropRefusal, factor: float) -> bool:
     return factor < 1.0 and isinstance(plan, CropRefusal) and plan.reason == "face_too_small"
 
 
-def plan_on_original(mesher: FaceMesher, planner: CropPlanner, full: np.ndarray, box: Box) -> CropPlan | CropRefusal:
-    """The crop of the face in `box` (shares of the image) measured and planned in the original's own pixels: a face
-    too small in the analysis copy for the CHSI photo's width may have pixels enough there. A face the mesh cannot
-    measure even there, or still too small to be enlarged to that width, is too small (come closer)."""
+def face_on_original(mesher: FaceMesher, full: np.ndarray, box: Box) -> Face | None:
+    """The mesh of the face in `box` (shares of the image) in the original's own pixels, None when it cannot be
+    measured even there: a face too small in the analysis copy may have pixels enough in the original."""
     faces = mesh_in_box(mesher, full, box)
-    return planner.plan(full, faces[0]) if faces else CropRefusal("face_too_small")
+    return faces[0] if faces else None
+
+
+def plan_on_original(planner: CropPlanner, full: np.ndarray, face: Face | None) -> CropPlan | CropRefusal:
+    """The crop of `face` (face_on_original) planned in the original's own pixels. A face the mesh could not measure
+    there, or still too small to be enlarged to the CHSI photo's width, is too small (come closer)."""
+    return planner.plan(full, face) if face is not None else CropRefusal("face_too_small")
 
 
 def share_of(box: tuple[float, float, float, float], image: np.ndarray) -> Box:

@@ -7,7 +7,9 @@ policy decides. Consistent rules for what cannot be measured:
 - a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
 - a check the policy does not enforce is always ok (its score is still reported);
 - a check of the face's light with a phone over the face (code_in_photo blocks): state "covered", ok.
-face_count, exposure and background look at the whole frame and always run. Each check's level (pass,
+face_count, exposure and background look at the whole frame and always run. A big still's face too small in the
+1600 px analysis copy is measured in the original (FaceView): its light, focus, learned models and lenses are read
+from the pixels the CHSI photo is made of, not from a face a few dozen pixels wide. Each check's level (pass,
 look, fail) comes from the policy's two thresholds. The verdict is "no_face" when nobody is in view, else
 "fail" when a check blocks, else "pass" (questions for the photographer may remain: Analysis.questions).
 """
@@ -26,7 +28,9 @@ from station.chsi.crop import CropPlan, CropPlanner, CropRefusal
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
 from station.image_io import as_bgr, shrunk
-from station.chsi.pipeline import ANALYSIS_SIDE, mesh_in_box, plan_on_original, share_of, too_small_in_copy
+from station.chsi.pipeline import (
+    ANALYSIS_SIDE, face_on_original, mesh_in_box, plan_on_original, share_of, too_small_in_copy,
+)
 from station.compliance import backdrop, codes, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.irises import LENS_FILE, LensModel
@@ -99,6 +103,20 @@ def _or_why(load: Callable[[], T]) -> T | Unavailable:
         return Unavailable(messages.RUNTIME_MISSING)
 
 
+@dataclass(frozen=True)
+class FaceView:
+    """Where the face-level measures (exposure's face, lighting, blur, the learned models, the lenses) read the face:
+    the analysis copy, or the original for a still whose face the copy holds too few pixels of (ComplianceEngine._plan
+    measured it there), so that check judges the pixels crop makes the photo of."""
+
+    image: np.ndarray
+    face: Face  # in `image`'s pixels
+    scale: float  # `image` pixels per analysis-copy pixel
+
+    def patch(self) -> photometry.FacePatch | None:
+        return photometry.FacePatch.cut(self.image, self.face)
+
+
 class ComplianceEngine:
     """Holds the mediapipe graphs and the models: one engine per thread, loaded once."""
 
@@ -147,14 +165,18 @@ class ComplianceEngine:
             meshes = mesh_in_box(self._mesher, bgr, share_of(detections[0].box, bgr))
         faces = framing.count_faces(meshes, detections)
         face = meshes[0] if meshes else None
-        patch = photometry.FacePatch.cut(bgr, face) if face is not None else None
+        view = FaceView(bgr, face, 1.0) if face is not None else None
+        patch = view.patch() if view is not None else None
         measured = face if patch is not None else None  # a face with pixels of the frame to measure
         planned = None
-        if measured is not None:
+        if view is not None and measured is not None:
             if reuse.crop is not None and moved_at_most(reuse.crop.points, face.points, REUSE_TOLERANCE):
                 planned = reuse.crop
             else:
-                planned = PlannedCrop(self._plan(original, bgr, face, factor), face.points)
+                plan, view = self._plan(original, view, factor)
+                planned = PlannedCrop(plan, face.points)
+                if view.scale != 1.0:  # a big still's small face, measured in the original
+                    patch = view.patch() or patch
         replanned = planned is not None and planned is not reuse.crop
         pose = head_pose(face.points) if planned is not None else None
         mask = _reusable_mask(reuse, measured, replanned)
@@ -172,14 +194,14 @@ class ComplianceEngine:
             in_photo = codes.code_in_photo(bgr, planned.plan, self.policy["code_in_photo"], reuse.codes, factor)
             if in_photo.finding is not None:
                 findings["code_in_photo"] = in_photo.finding
-            covered = self._phone_over_face(patch, in_photo)
+            covered = self._phone_over_face(patch, in_photo, view.scale)
             findings["pose"] = framing.pose(pose, self.policy["pose"])
             findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
             if not covered:
                 findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
                 findings["blur"] = photometry.blur(patch, self.policy["blur"])
             segmented_live = mask is None and reuse.refresh is not None
-            learned = self._with_lenses(bgr, face, self._learned(bgr, face, reuse, busy=replanned or segmented_live))
+            learned = self._with_lenses(view, self._learned(view, face, reuse, busy=replanned or segmented_live))
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None,
                                       covered=covered and check in FACE_LIGHT_CHECKS)
@@ -189,30 +211,35 @@ class ComplianceEngine:
                             code_boxes=in_photo.boxes if in_photo else ())
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
-    def _plan(self, original: np.ndarray, bgr: np.ndarray, face: Face, factor: float) -> CropPlan | CropRefusal:
-        """The crop planned on `bgr` (the analysis copy of `original`, shrunk by `factor`). A still's face too small
-        there is planned on the original, as the CHSI pipeline plans it (the same functions), so that check does not
-        ask a face crop makes into a photo to come closer; the plan is kept in the copy's pixels, as all others."""
-        plan = self._planner.plan(bgr, face)
+    def _plan(self, original: np.ndarray, copy: FaceView, factor: float) -> tuple[CropPlan | CropRefusal, FaceView]:
+        """The crop planned on the analysis copy of `original` (shrunk by `factor`), and where the face is measured.
+        A still's face too small there is planned on the original, as the CHSI pipeline plans it (the same
+        functions), so that check does not ask a face crop makes into a photo to come closer; the plan is kept in
+        the copy's pixels, as all others, and the face is measured in the original, where the mesh found it."""
+        plan = self._planner.plan(copy.image, copy.face)
         if self.video or not too_small_in_copy(plan, factor):
-            return plan
-        plan = plan_on_original(self._mesher, self._planner, original, share_of(face.box, bgr))
-        return plan.for_source_scaled(1.0 / factor) if isinstance(plan, CropPlan) else plan
+            return plan, copy
+        face = face_on_original(self._mesher, original, share_of(copy.face.box, copy.image))
+        plan = plan_on_original(self._planner, original, face)
+        plan = plan.for_source_scaled(1.0 / factor) if isinstance(plan, CropPlan) else plan
+        return plan, copy if face is None else FaceView(original, face, 1.0 / factor)
 
-    def _with_lenses(self, bgr: np.ndarray, face: Face, learned: LearnedScores) -> LearnedScores:
+    def _with_lenses(self, view: FaceView, learned: LearnedScores) -> LearnedScores:
         """The coloured-lens score beside the learned ones, measured with them: on a still, a new face, or a live
         frame whose turn of models ran; other live frames keep the last score, which describes the person as the
         learned scores do (the network costs about 0.3 ms a frame since session 14; it once cost 7.6 ms)."""
         if not isinstance(self.lenses, LensModel) or ("coloured_lenses" in learned.scores and not learned.ran):
             return learned
-        return replace(learned, scores={**learned.scores, "coloured_lenses": self.lenses.score(bgr, face.points)})
+        score = self.lenses.score(view.image, view.face.points)
+        return replace(learned, scores={**learned.scores, "coloured_lenses": score})
 
     def learned_groups(self) -> list[tuple[str, ...]]:
         """The learned models in turns of similar cost, for a live preview to run one turn per frame."""
         return [] if isinstance(self.learned, Unavailable) else self.learned.live_groups()
 
-    def _learned(self, bgr: np.ndarray, face: Face, reuse: Reuse, busy: bool) -> LearnedScores:
-        """`busy`: this live frame already ran another expensive step, so no model runs unless the face is new."""
+    def _learned(self, view: FaceView, face: Face, reuse: Reuse, busy: bool) -> LearnedScores:
+        """The models on the face as `view` shows it; `face` (in the copy) is what earlier frames are compared with.
+        `busy`: this live frame already ran another expensive step, so no model runs unless the face is new."""
         if isinstance(self.learned, Unavailable):
             return LearnedScores({}, {}, face.points)
         earlier = reuse.learned
@@ -224,7 +251,7 @@ class ComplianceEngine:
             if not models:
                 return replace(earlier, ran=())
         try:
-            fresh = self.learned.outputs(bgr, face, models)
+            fresh = self.learned.outputs(view.image, view.face, models)
             outputs = {**(earlier.outputs if earlier else {}), **fresh}
             scores = self.learned.blend.scores(outputs)
         except Exception as exc:  # a model failing on one odd frame must not lose the other verdicts
@@ -233,12 +260,13 @@ class ComplianceEngine:
         scores = {c: float(np.clip(scores[c], 0.0, 1.0)) for c in LEARNED_CHECK_IDS if c in scores}
         return LearnedScores(outputs, scores, face.points, tuple(fresh))
 
-    def _phone_over_face(self, patch: photometry.FacePatch, in_photo: codes.CodesInPhoto) -> bool:
-        """A phone whose code blocks the photo covers some of the face (where the phone may be: phone_reach)."""
+    def _phone_over_face(self, patch: photometry.FacePatch, in_photo: codes.CodesInPhoto, scale: float) -> bool:
+        """A phone whose code blocks the photo covers some of the face (where the phone may be: phone_reach).
+        `scale`: the patch's image pixels per analysis-copy pixel (the codes' boxes are in the copy's)."""
         rule = self.policy["code_in_photo"]
         if in_photo.finding is None or rule.level(in_photo.finding.score) != FAIL:
             return False
-        phones = [codes.phone_around(box, rule["phone_reach"]) for box in in_photo.boxes]
+        phones = [tuple(v * scale for v in codes.phone_around(box, rule["phone_reach"])) for box in in_photo.boxes]
         return patch.covered_share(phones) >= PHONE_OVER_FACE
 
     def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool,

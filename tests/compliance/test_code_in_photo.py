@@ -4,6 +4,8 @@ outside it asks the photographer to look; anywhere else it passes (that is how t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 from station.adapters.demo import DEMO_DIR
@@ -13,6 +15,7 @@ from station.compliance.regions import check_regions
 from station.compliance import photometry
 from station.compliance.results import COVERED, FAIL, LOOK, MEASURED, NOT_FRAMED, PASS, Reuse
 from station.identify.frames import SeenCode, decode_codes
+from tests.chsi.images import in_big_still
 from tests.identify.images import qr_image
 
 CLEAN = DEMO_DIR / "students" / "DEMO0003_2_good.jpg"  # passes every check
@@ -139,3 +142,18 @@ def test_a_phone_over_the_face_is_not_read_as_the_faces_light(engine: Compliance
     assert photometry.exposure(patch, 50.0, engine.policy["exposure"]).score >= engine.policy["exposure"].block
     clean = engine.analyze(cv2.imread(str(CLEAN)))
     assert all(clean.checks[check].state == MEASURED for check in ("exposure", "lighting", "blur"))
+
+
+def test_a_phone_over_a_big_stills_small_face_is_not_read_as_its_light(engine: ComplianceEngine) -> None:
+    """A 150 px face in a 6000x4000 still is measured in the still itself (the 1600 px copy holds 40 px of it), so the
+    phone's box, in the copy's pixels, is put in the still's to find the face covered: left in the copy's, it missed
+    the face, and the phone's white screen was read as glare (曝光, score 0.98) besides the phone's own fault. The code
+    is told, as the live checks are told it: the still's own reading, on the copy, does not read a code 16 px wide."""
+    still = in_big_still(clean_frame_with(OVER_FACE), 1024)
+    left, top = (6000 - 1024) // 2, (4000 - 576) // 2
+    [seen] = decode_codes(still[top:top + 576, left:left + 1024], thorough=False)
+    x, y, w, h = seen.box
+    analysis = engine.analyze(still, Reuse(codes=(replace(seen, box=(x + left, y + top, w, h)),)))
+    assert analysis.analysis_scale < 1 and analysis.checks["code_in_photo"].level == FAIL
+    for check in ("exposure", "lighting", "blur"):
+        assert analysis.checks[check].state == COVERED, check
