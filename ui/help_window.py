@@ -37,6 +37,11 @@ KEYS = (
 
 
 SIZE = QSize(600, 560)  # the list whole in both languages, the window's inside
+# over the live picture's left side (no room beside the station): two fifths of its width at most and as tall as
+# it, so the student's face, in the middle of the picture, and the crop's frame around it stay in sight
+OVER_PICTURE_PX = 400
+# over the picture, smaller than the station's 15 px: the list whole in Chinese there on a 1280x680 window
+OVER_PICTURE_FONT = "font-size: 13px"
 
 
 def frame_margins(window: QWidget) -> QMargins:
@@ -46,11 +51,23 @@ def frame_margins(window: QWidget) -> QMargins:
                     frame.bottom() - inside.bottom())
 
 
-def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins) -> QRect:
+def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture: QRect | None = None) -> QRect:
     """The frame, title bar included, of a window whose inside is `size` and frame `margins`, to the right of the
-    `anchor` frame where `screen` has room, else against its right edge, shrunk to fit it: wholly on the screen."""
+    `anchor` frame where `screen` has room, else to its left; with room on neither side, over the `picture`'s left
+    side, OVER_PICTURE_PX wide at most (against the screen's right edge it covered the station's code field, student
+    card and messages: first-run walk s24, finding 10), else against the screen's right edge, shrunk to fit it:
+    wholly on the screen."""
     outer = size.grownBy(margins).boundedTo(screen.size())
-    x = anchor.right() + 1 if anchor.right() + outer.width() < screen.right() else screen.right() + 1 - outer.width()
+    if anchor.right() + outer.width() < screen.right():
+        x = anchor.right() + 1
+    elif anchor.left() - outer.width() >= screen.left():
+        x = anchor.left() - outer.width()
+    elif picture is not None:
+        area = picture.intersected(screen)
+        outer = QSize(min(OVER_PICTURE_PX + margins.left() + margins.right(), area.width() * 2 // 5), area.height())
+        return QRect(area.topLeft(), outer)
+    else:
+        x = screen.right() + 1 - outer.width()
     y = min(max(anchor.top(), screen.top()), screen.bottom() + 1 - outer.height())
     return QRect(QPoint(max(x, screen.left()), y), outer)
 
@@ -82,16 +99,18 @@ class HelpWindow(QWidget):
         layout.addWidget(self.table)
         self.resize(SIZE)
 
-    def show_beside(self, anchor: QWidget) -> None:
-        """To the right of the station's window where the screen has room, else against the screen's right edge:
-        always wholly on the screen, title bar included. Placed before it is shown: a window manager then puts the
+    def show_beside(self, anchor: QWidget, picture: QWidget | None = None) -> None:
+        """Beside the station's window where the screen has room, else over its `picture` (see `beside`): always
+        wholly on the screen, title bar included. Placed before it is shown: a window manager then puts the
         frame itself there (moved once shown, openbox took the place for the window's inside, before it had framed
         the window, and its title bar stood above the screen's top)."""
         screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
         margins = frame_margins(self)
         if margins.isNull():  # never framed yet: the station's own frame is the best guess at this one's
             margins = frame_margins(anchor)
-        frame = beside(anchor.frameGeometry(), screen, SIZE, margins)
+        over = None if picture is None else QRect(picture.mapToGlobal(QPoint(0, 0)), picture.size())
+        frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over)
+        self.setStyleSheet(OVER_PICTURE_FONT if over is not None and over.contains(frame) else "")
         self.resize(frame.size().shrunkBy(margins))
         self.move(frame.topLeft())  # a window's position is its frame's
         self.show()

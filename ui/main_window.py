@@ -530,7 +530,7 @@ class MainWindow(QMainWindow):
         if self.help_window.isVisible():
             self.help_window.close()
             return
-        self.help_window.show_beside(self)
+        self.help_window.show_beside(self, self.pages)  # no room beside: over the picture, not the side panel
         self.help_window.raise_()
 
     def toggle_queue_screen(self) -> None:
