@@ -36,7 +36,7 @@ RETAKE_MODE = Text("重拍模式：{reason}", "Retake: {reason}")
 RETAKE_NOT_BEGUN = Text("没有填写重拍原因，重拍没有开始：要重拍请再按 F2 并填写原因",
                         "No retake reason given, so the retake has not begun: press F2 again and give one")
 # after 照片不符合要求：… when the override box closed empty: the photographer learns that nothing was kept and the way on
-NOT_TAKEN = Text("未填原因，照片未保存：要拍请再按快门并填写原因", "No reason given: nothing saved. Shoot again and give one")
+NOT_TAKEN = Text("未填原因，照片未保存：要拍请再按快门并填原因", "Nothing saved: shoot again and give a reason")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 SIDE_COLUMN_PX = 420  # the window's right-hand column (main_window's side panel): what a reason box may cover
