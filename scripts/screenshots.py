@@ -164,6 +164,20 @@ def main() -> int:
             session.desk.record_payment("2021010101", Method.WECHAT, "20")  # F6 again: she has paid, 关闭 the default
             QTimer.singleShot(300, lambda: grab_and_close(options.out / f"paid_notice_{options.lang}.png", window))
             window.record_payment()
+            # her code held up while she is on the card again: the F4 question and 已拍过… in the side panel
+            session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))
+            pump(app, 0.5)
+            window.grab().save(str(options.out / f"two_messages_{options.lang}.png"))
+            window.identify("DEMO0001")  # the question put away: her retake, judged beside both earlier photos
+            window.flow.start_retake("学生要求重拍", "2021010101")
+            QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_retake_{options.lang}.png",
+                                                                        window))
+            window.flow.shutter()
+            while window.session.pressing:
+                pump(app, 0.1)
+            pump(app, 0.3)
+            window.grab().save(str(options.out / f"retake_review_{options.lang}.png"))
+            window.flow.escape()
         window.identify("DEMO0004")  # 赵雨桐, photographed with 林晓雯's face: the swap the demo shows on purpose
         pump(app, 0.5)
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png",
@@ -176,6 +190,12 @@ def main() -> int:
         window.flow.escape()  # not saved: photographed again
         pump(app, 0.3)
         window.identify("DEMO0003")
+        QTimer.singleShot(500, lambda: grab_and_close(options.out / f"override_box_{options.lang}.png", window))
+        window.flow.shutter()  # his smile fails too: the box closed with no reason, nothing saved, said
+        while window.session.pressing:
+            pump(app, 0.1)
+        pump(app, 0.3)
+        window.grab().save(str(options.out / f"override_empty_{options.lang}.png"))
         session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))  # the next student's phone held up: asks
         pump(app, 0.5)
         window.grab().save(str(options.out / f"switch_offer_{options.lang}.png"))
@@ -190,6 +210,7 @@ def main() -> int:
         window.show_keyboard_help()
         pump(app, 0.3)
         window.help_window.grab().save(str(options.out / f"help_{options.lang}.png"))
+        over_the_window(window, window.help_window).save(str(options.out / f"help_window_{options.lang}.png"))
         window.help_window.close()
         for index, entry in enumerate(a for a in window.menuBar().actions() if a.menu()):  # each with its letters
             entry.menu().popup(window.mapToGlobal(window.menuBar().actionGeometry(entry).bottomLeft()))
