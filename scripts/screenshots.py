@@ -57,6 +57,16 @@ def over_the_window(window: QWidget, dialog: QWidget) -> QPixmap:
     return picture
 
 
+def shoot_and_grab(app: QApplication, window: QWidget, path: Path) -> None:
+    """Press the shutter (a box it opens is answered by a timer set before), wait for the press's work, and save
+    the window as it then stands."""
+    window.flow.shutter()
+    while window.session.pressing:
+        pump(app, 0.1)
+    pump(app, 0.3)
+    window.grab().save(str(path))
+
+
 def grab_and_pick_first_reason(path: Path, window: QWidget) -> None:
     """Saves the override dialog once it is open (alone, and where it stands over the window), then overrides with
     its first offered reason, as a photographer would (the shutter's work runs off the UI thread first)."""
@@ -172,30 +182,19 @@ def main() -> int:
             window.flow.start_retake("学生要求重拍", "2021010101")
             QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_retake_{options.lang}.png",
                                                                         window))
-            window.flow.shutter()
-            while window.session.pressing:
-                pump(app, 0.1)
-            pump(app, 0.3)
-            window.grab().save(str(options.out / f"retake_review_{options.lang}.png"))
+            shoot_and_grab(app, window, options.out / f"retake_review_{options.lang}.png")
             window.flow.escape()
         window.identify("DEMO0004")  # 赵雨桐, photographed with 林晓雯's face: the swap the demo shows on purpose
         pump(app, 0.5)
         QTimer.singleShot(500, lambda: grab_and_pick_first_reason(options.out / f"override_swap_{options.lang}.png",
                                                                     window))
-        window.flow.shutter()
-        while window.session.pressing:
-            pump(app, 0.1)
-        pump(app, 0.3)
-        window.grab().save(str(options.out / f"review_swap_{options.lang}.png"))
+        shoot_and_grab(app, window, options.out / f"review_swap_{options.lang}.png")
         window.flow.escape()  # not saved: photographed again
         pump(app, 0.3)
         window.identify("DEMO0003")
         QTimer.singleShot(500, lambda: grab_and_close(options.out / f"override_box_{options.lang}.png", window))
-        window.flow.shutter()  # his smile fails too: the box closed with no reason, nothing saved, said
-        while window.session.pressing:
-            pump(app, 0.1)
-        pump(app, 0.3)
-        window.grab().save(str(options.out / f"override_empty_{options.lang}.png"))
+        # his smile fails too: the box closed with no reason, nothing saved, said
+        shoot_and_grab(app, window, options.out / f"override_empty_{options.lang}.png")
         session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))  # the next student's phone held up: asks
         pump(app, 0.5)
         window.grab().save(str(options.out / f"switch_offer_{options.lang}.png"))
