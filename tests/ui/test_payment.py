@@ -165,6 +165,13 @@ def test_a_code_scanned_into_a_free_sets_reason_records_nothing(qtbot, make_wind
     assert window.card.values["fee"].text().startswith("已缴费（免费：school waiver")
 
 
+def free_for_a_students_number(dialog: PaymentDialog) -> None:
+    """免费 chosen and another student's number given as its reason, submitted."""
+    dialog.choose(Method.FREE)
+    dialog.reason.setText("2021010105")
+    dialog.submit()
+
+
 def test_a_students_code_typed_as_a_free_sets_reason_is_refused(qtbot, make_window, frames, station) -> None:
     """A reason that is a student's code or number is none, as in the photo's reason boxes (814c9ce): typed or scanned
     more slowly than a burst, the payment is not recorded and the dialog says why."""
@@ -173,9 +180,7 @@ def test_a_students_code_typed_as_a_free_sets_reason_is_refused(qtbot, make_wind
     said = []
 
     def code_as_reason(dialog: PaymentDialog) -> None:
-        dialog.choose(Method.FREE)
-        dialog.reason.setText("2021010105")
-        dialog.submit()
+        free_for_a_students_number(dialog)
         said.append((dialog.isVisible(), dialog.error.text()))
         dialog.reject()
 
@@ -206,9 +211,7 @@ def test_a_refusal_in_the_payment_dialog_is_read_whole(qtbot, themed: str, make_
     seen = []
 
     def code_as_reason(dialog: PaymentDialog) -> None:
-        dialog.choose(Method.FREE)
-        dialog.reason.setText("2021010105")
-        dialog.submit()
+        free_for_a_students_number(dialog)
         qtbot.wait(50)
         seen.extend((label.text(), label.height(), label.heightForWidth(label.width()) if label.wordWrap() else
                      label.sizeHint().height()) for label in dialog.findChildren(QLabel) if label.isVisible())
