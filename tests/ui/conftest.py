@@ -118,6 +118,18 @@ def station_look() -> Iterator[None]:
         yield
 
 
+@pytest.fixture
+def english() -> Iterator[None]:
+    """The window in English with the station's own look (station_look); the test run's language and look after."""
+    before = language()
+    set_language("en")
+    try:
+        with station_look():
+            yield
+    finally:
+        set_language(before)
+
+
 @pytest.fixture(params=["zh", "en"])
 def themed(request) -> Iterator[str]:
     """The station's own look (station_look) in each language; the test run's own after."""

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTableWidget, QWidget
 
 from station.privacy import mask_name
-from tests.ui.conftest import station_look
 from ui.i18n import language, set_language
 
 CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")  # characters and full-width punctuation
@@ -36,29 +35,23 @@ def shown_texts(widget: QWidget) -> list[str]:
     return texts
 
 
-def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, make_window, frames: Path) -> None:
-    before = language()
-    set_language("en")
-    try:
-        with station_look():
-            window = make_window(frames)
-            window.identify("DEMO0001")
-            qtbot.waitUntil(lambda: window.session.student is not None, timeout=5_000)
-            window.mark_next_absent()  # the undo button and its message
-            window.queue_window.show()
-            window.show_keyboard_help()
-            qtbot.waitUntil(window.help_window.isVisible, timeout=5_000)
-            data = {window.session.operator}
-            for row in window.session.desk.roster_rows():
-                s = row.student
-                data |= {s.name, mask_name(s.name), s.class_name, s.college, s.major}  # the queue screen masks
-            texts = [*shown_texts(window), *shown_texts(window.queue_window), *shown_texts(window.help_window)]
-            texts += [a.text() for top in window.menuBar().actions() if top.menu() for a in top.menu().actions()]
-            texts += [top.text() for top in window.menuBar().actions()]
-            window.help_window.close()
-            window.queue_window.hide()
-    finally:
-        set_language(before)
+def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, english, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    qtbot.waitUntil(lambda: window.session.student is not None, timeout=5_000)
+    window.mark_next_absent()  # the undo button and its message
+    window.queue_window.show()
+    window.show_keyboard_help()
+    qtbot.waitUntil(window.help_window.isVisible, timeout=5_000)
+    data = {window.session.operator}
+    for row in window.session.desk.roster_rows():
+        s = row.student
+        data |= {s.name, mask_name(s.name), s.class_name, s.college, s.major}  # the queue screen masks
+    texts = [*shown_texts(window), *shown_texts(window.queue_window), *shown_texts(window.help_window)]
+    texts += [a.text() for top in window.menuBar().actions() if top.menu() for a in top.menu().actions()]
+    texts += [top.text() for top in window.menuBar().actions()]
+    window.help_window.close()
+    window.queue_window.hide()
     masked = set()
     for text in texts:
         for value in sorted(filter(None, data), key=len, reverse=True):

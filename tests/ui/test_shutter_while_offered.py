@@ -9,8 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from station.identify.frames import SeenCode
-from tests.ui.conftest import station_look
-from ui.i18n import language, set_language
 
 HELD_UP = SeenCode("DEMO0002", 0.13, (40, 60, 166, 166))  # 陈浩然's phone, held up close
 READY = {"zh": "拍照（空格 / 回车）", "en": "Shutter (Space / Enter)"}
@@ -31,20 +29,14 @@ def test_the_shutter_is_greyed_with_its_reason_while_a_switch_is_asked(qtbot, ma
     assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["zh"], True)
 
 
-def test_f4_frees_the_shutter_for_the_student_switched_to_in_english(qtbot, make_window, frames: Path) -> None:
-    before = language()
-    set_language("en")
-    try:
-        with station_look():
-            window = make_window(frames)
-            window.identify("DEMO0001")
-            window.session.camera_code(HELD_UP)
-            qtbot.waitUntil(lambda: window.offer.text() != "")
-            assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (WAITING["en"], False)
-            button = window.shutter_button
-            assert button.fontMetrics().horizontalAdvance(button.text()) <= button.contentsRect().width()
-            qtbot.keyClick(window.code_input, Qt.Key_F4)
-            assert window.session.student.name == "陈浩然"
-            assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["en"], True)
-    finally:
-        set_language(before)
+def test_f4_frees_the_shutter_for_the_student_switched_to_in_english(qtbot, english, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: window.offer.text() != "")
+    assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (WAITING["en"], False)
+    button = window.shutter_button
+    assert button.fontMetrics().horizontalAdvance(button.text()) <= button.contentsRect().width()
+    qtbot.keyClick(window.code_input, Qt.Key_F4)
+    assert window.session.student.name == "陈浩然"
+    assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["en"], True)
