@@ -86,7 +86,7 @@ OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人�
                          "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
 OFFER_SWITCH_CHIP = Text("阅读器上有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
                          "{name}'s ({no}) ID card is on the reader: F4 switches to them; still photographing {current}")
-OFFER_STANDS = Text("{name}（{no}）的采集码或身份证在等待切换，没有拍照：镜头前是{name}，请按 F4 切换后再拍；是{current}，"
+OFFER_STANDS = Text("{name}（{no}）的采集码或身份证在等待切换，没有拍照：若镜头前是{name}，请按 F4 切换后再拍；若是{current}，"
                     "请让对方收起采集码或拿走身份证，几秒后再拍",
                     "{name}'s ({no}) code or ID card is waiting to be switched to; nothing was taken: if {name} is at "
                     "the camera, press F4 to switch first; if it is {current}, have the code put away or the card "
