@@ -272,6 +272,14 @@ def test_on_windows_a_camera_directshow_cannot_open_is_opened_through_media_foun
         assert api == cv2.CAP_FFMPEG and cap.read()[0]
     finally:
         cap.release()
+    # the window's camera opens through the same loop, and keeps the API it opened through (its settings follow it);
+    # OpenCV takes the video's path where a camera's index goes
+    backend = UsbBackend(str(video), apis=[cv2.CAP_DSHOW, cv2.CAP_MSMF, cv2.CAP_FFMPEG])  # type: ignore[arg-type]
+    backend.open()
+    try:
+        assert backend.api == cv2.CAP_FFMPEG and backend.read() is not None
+    finally:
+        backend.close()
 
 
 def test_preview_is_shrunk_then_laid_out_as_the_screens_32_bit_pixels() -> None:
