@@ -75,6 +75,9 @@ KEYBOARD_HELP = Text("键盘操作…", "Keyboard…")
 SHOW_QUEUE = Text("显示/隐藏拍摄队列", "Show or hide the queue window")
 FULL_NAMES = Text("队列屏显示全名和完整学号", "Full names and student numbers on the queue screen")
 SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
+# after a refused code Enter does not shoot until the next identification (session.enter_shoots): the keys on the
+# button say so, beside the message line's why
+SHUTTER_SPACE = Text("拍照（空格）", "Shutter (Space)")
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
     Blocked.BUSY: Text("正在处理照片…", "Processing the photo…"),
     Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept the photo or shoot again first"),
@@ -356,6 +359,7 @@ class MainWindow(QMainWindow):
         if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
             message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
         say(self.message, message, LEVEL[found.outcome])
+        self._show_step()  # a code typed and refused holds Enter: the shutter's button says which keys shoot
 
     def _card(self, read: CardRead) -> None:
         """An ID card on the chip reader: its student, as for a scanned code; a name on the chip that is not the
@@ -445,14 +449,22 @@ class MainWindow(QMainWindow):
             self.card.show_fee(status.describe(), status.paid)
 
     def mark_next_absent(self) -> None:
-        entry = self.session.mark_next_absent()
+        try:
+            entry = self.session.mark_next_absent()
+        except StationError as exc:  # the mark not written (a full disk): said, nobody marked
+            say(self.message, t(exc.text), "bad")
+            return
         if entry is not None:
             say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
 
     def undo_absent(self) -> None:
-        entry = self.session.undo_absent()
+        try:
+            entry = self.session.undo_absent()
+        except StationError as exc:  # not written: said, the mark still there to take back
+            say(self.message, t(exc.text), "bad")
+            return
         if entry is not None:
             say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
             self.queue_window.refresh()
@@ -480,7 +492,11 @@ class MainWindow(QMainWindow):
             self.retry_failed_uploads()
 
     def retry_failed_uploads(self) -> None:
-        count = self.session.desk.retry_failed_uploads()
+        try:
+            count = self.session.desk.retry_failed_uploads()
+        except StationError as exc:  # not written (a full disk): said, the photos still wait as they were
+            say(self.message, t(exc.text), "bad")
+            return
         self._tick()
         say(self.message, t(RETRIED.format(count=count)), "info")
 
@@ -554,7 +570,8 @@ class MainWindow(QMainWindow):
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
             say(self.offer, "", "warn")
         if not retake:
-            self.shutter_button.setText(t(SHUTTER if blocked is None else SHUTTER_BLOCKED[blocked]))
+            shutter = SHUTTER if self.session.enter_shoots else SHUTTER_SPACE
+            self.shutter_button.setText(t(shutter if blocked is None else SHUTTER_BLOCKED[blocked]))
         self._show_problems()
         self.code_input.setFocus()
 

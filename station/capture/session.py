@@ -458,6 +458,16 @@ class CaptureSession:
             return Blocked.OFFERED
         return blocked
 
+    @property
+    def enter_shoots(self) -> bool:
+        """Whether Enter is the shutter now: not after a code was refused while the student on the card stays (`press`),
+        which the window's shutter button says."""
+        return self._refused_now() is None
+
+    def _refused_now(self) -> tuple[Identification, Identification] | None:
+        """The refused code and the identification it left on the card, while that student is still on it."""
+        return self._refused if self._refused and self._refused[1] is self.workflow.identification else None
+
     def press(self, frame: Frame | None, enter: bool = False) -> ShutterRequest | ShutterRefused:
         """The shutter on the frame on screen; one from before the picture was last lost is no frame at all
         (`FrameSource.lost_after`: it may show the student before), whatever a window still shows. `enter`: pressed
@@ -472,7 +482,7 @@ class CaptureSession:
     def _press(self, frame: Frame | None, camera: CameraState, enter: bool = False) -> ShutterRequest | ShutterRefused:
         if self._asked is not None:  # a tethered shot while the override box is open: that press is not over
             return ShutterRefused(ANSWER_FIRST, [])
-        refused = self._refused if self._refused and self._refused[1] is self.workflow.identification else None
+        refused = self._refused_now()
         if enter and refused is not None:
             return ShutterRefused(ENTER_AFTER_REFUSED.format(refused=refused[0].message,
                                                              name=refused[1].student.name), [])
@@ -736,8 +746,9 @@ class CaptureSession:
         """A mistaken F3 (the student was there, or the wrong one was marked) is taken back, latest first."""
         if not self._marked_absent:
             return None
-        entry = self._marked_absent.pop()
-        set_absent(self.station.db, entry.student_no, False)
+        entry = self._marked_absent[-1]
+        set_absent(self.station.db, entry.student_no, False)  # a refused write (a full disk) leaves it to take back
+        self._marked_absent.pop()
         self.workflow.audit.record(Action.ABSENT_UNDO, entry.student_no)
         return entry
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 
 from station.capture.workflow import Step
 from tests.ui.conftest import on_next_dialog
-from ui.i18n import language, set_language
-from ui.main_window import MainWindow
+from ui.i18n import language, set_language, t
+from ui.main_window import SHUTTER, SHUTTER_SPACE, MainWindow
 
 
 def typed(qtbot, window: MainWindow, text: str) -> None:
@@ -82,3 +82,27 @@ def test_in_english(qtbot, make_window, frames: Path) -> None:
                                                           "To photograph 林晓雯, press Space or the shutter button")
     finally:
         set_language(before)
+
+
+def test_the_shutter_button_names_the_keys_that_shoot(qtbot, themed: str, make_window, frames: Path) -> None:
+    """While Enter is held after a refused code, the button read 拍照（空格 / 回车）: it names Space alone, and both
+    again once Enter shoots again (a new student on the card, or the shutter pressed on purpose)."""
+    window = make_window(frames)
+    asked: list[str] = []
+    on_next_dialog(lambda box: (asked.append(box.labelText()), box.reject()))
+    both, space = t(SHUTTER), t(SHUTTER_SPACE)
+    typed(qtbot, window, "DEMO0001")
+    assert window.shutter_button.text() == both
+    typed(qtbot, window, "DEMO0099")
+    assert window.shutter_button.text() == space and window.shutter_button.isEnabled()
+    typed(qtbot, window, "")  # said again: still held
+    assert window.shutter_button.text() == space
+    typed(qtbot, window, "DEMO0002")
+    assert window.shutter_button.text() == both
+    typed(qtbot, window, "DEMO0099")
+    assert window.shutter_button.text() == space
+    qtbot.keyClick(window.code_input, Qt.Key_Space)  # on purpose
+    assert shot_or_asked(qtbot, window, asked)
+    window.flow.escape()  # in review: the photo dropped, the picture live again
+    qtbot.waitUntil(lambda: window.shutter_button.isEnabled(), timeout=10_000)
+    assert window.shutter_button.text() == both
