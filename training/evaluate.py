@@ -448,13 +448,14 @@ def every_output() -> dict[str, dict[str, float]]:
     return every
 
 
-def score_val(scorers: Scorers, datasets: tuple[str, ...]) -> tuple[dict[str, Scored], Scored]:
-    """Every model's outputs on the val parts (with the "eyes" set) and on the compliant celebamaskhq val faces as
-    kiosk scenes."""
-    val = {d: score_part(scorers, d, "val") for d in datasets}
+def score_val(scorers: Scorers, datasets: tuple[str, ...],
+              models_dir: Path = MODELS_DIR) -> tuple[dict[str, Scored], Scored]:
+    """Every model's outputs (`scorers` loaded from `models_dir`) on the val parts (with the "eyes" set) and on the
+    compliant celebamaskhq val faces as kiosk scenes."""
+    val = {d: score_part(scorers, d, "val", models_dir) for d in datasets}
     val["eyes"] = eyes_set(val)
     masks = val["celebamaskhq"]
-    return val, score_scenes(scorers, [f for f, k in zip(masks.files, mask_compliant(masks)) if k], "val")
+    return val, score_scenes(scorers, [f for f, k in zip(masks.files, mask_compliant(masks)) if k], "val", models_dir)
 
 
 DATASETS = ("celebahq", "celebamaskhq", "genki4k", "cew_closed")
