@@ -418,9 +418,14 @@ class MainWindow(QMainWindow):
         self.queue_window.refresh()
 
     def record_payment(self) -> None:
-        """F6: the student on the card pays (and stays on the card while the dialog is open)."""
-        with self.session.answering():
-            said = pay_interactively(self.session, self)
+        """F6: the student on the card pays (and stays on the card while the dialog is open); a refund refused is
+        said in the message line, as a closed override box is."""
+        try:
+            with self.session.answering():
+                said = pay_interactively(self.session, self)
+        except StationError as exc:
+            say(self.message, t(exc.text), "bad")
+            return
         self._paid(said)
 
     def record_class_payment(self) -> None:

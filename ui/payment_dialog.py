@@ -46,6 +46,9 @@ REFUND = Text("退费…", "Refund…")
 REFUND_TITLE = Text("退费", "Refund")
 REFUND_ASK = Text("退费原因（将被记录），如：方式登记错误", "Reason for the refund (recorded), e.g. the wrong method was recorded")
 REFUNDED = Text("已退费：{name}", "Refunded: {name}")
+# under the refusal (退费需要填写原因) in the window's message line, as an override box closed empty is: what was not
+# done and the way on
+NOT_REFUNDED = Text("{refusal}\n未退费：要退费请再按 F6 并填原因", "{refusal}\nNothing refunded: press F6 again, give a reason")
 TITLE_BAR_BUTTONS_PX = 160  # a window manager's close/maximise buttons and margins beside a dialog's title
 
 
@@ -141,7 +144,7 @@ class PaymentDialog(QDialog):
 def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
     """F6: the student on the card pays. What to say once it is recorded; '' when nobody is on the card or the
     dialog was cancelled. A student who has paid is told so first, with a refund (and a reason) one button away
-    for a payment recorded wrongly, then the payment can be recorded again."""
+    for a payment recorded wrongly, then the payment can be recorded again (a refund refused: StationError)."""
     student = session.student
     if student is None:
         return ""
@@ -162,7 +165,8 @@ def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
 
 def refund_interactively(session: CaptureSession, name: str, student_no: str, status: FeeStatus,
                          parent: QWidget) -> str:
-    """The student has paid: said, with 退费… beside 关闭. What to say once refunded; '' when closed."""
+    """The student has paid: said, with 退费… beside 关闭. What to say once refunded; '' when closed. A refund
+    refused (no reason) raises StationError, saying so and how to refund."""
     box = QMessageBox(QMessageBox.Icon.Information, t(TITLE),
                       t(HAS_PAID.format(name=name, no=student_no, paid=status.describe())),
                       QMessageBox.StandardButton.Close, parent)
@@ -180,9 +184,8 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
         return ""
     try:
         session.desk.refund_payment(student_no, ask.textValue())
-    except StationError as exc:  # no reason given, another student scanned meanwhile
-        QMessageBox.warning(parent, t(REFUND_TITLE), t(exc.text))
-        return ""
+    except StationError as exc:  # no reason given, a code given as one: the window says it, not a box of its own
+        raise StationError(NOT_REFUNDED.format(refusal=exc.text)) from exc
     return t(REFUNDED.format(name=name))
 
 
