@@ -52,12 +52,36 @@ NOT_WRITABLE = Text(
     "changed.",
 )
 
+# A write the database refused, said with what it means for what was being recorded (a payment, a mark, a roster):
+# not recorded, everything saved before kept, the station still usable.
+WRITE_FULL = Text(
+    "磁盘空间不足（剩余 {free_mb} MB），工作站数据库 {path} 没有写入：这一项没有记录。已保存的照片和记录不受影响；请清理磁盘后重试。",
+    "Not enough disk space ({free_mb} MB free): the station database {path} was not written, so this was not "
+    "recorded. Photos and records saved earlier are intact; free some space and try again.",
+)
+WRITE_DISK_ERROR = Text(
+    "工作站数据库 {path} 写入时磁盘出错（磁盘故障，或所在的U盘、移动硬盘被拔出）：这一项没有记录。已保存的照片和记录不受影响；"
+    "请检查磁盘后重试。",
+    "The station database {path} could not be written: a disk error (a failing disk, or its USB drive was "
+    "unplugged), so this was not recorded. Photos and records saved earlier are intact; check the disk and try again.",
+)
+
 BUSY_TIMEOUT_MS = 10_000  # how long a write waits for another's to end before the database is said to be busy
 BUSY = Text(
     "工作站数据库 {path} 正被另一个程序占用（工作站窗口或另一条命令正在写入）：请稍后再试。数据没有改动。",
     "The station database {path} is busy (the station window or another command is writing to it): try again in "
     "a moment. Nothing was changed.",
 )
+
+
+class WriteRefused(StationError):
+    """The database refused a write: a full disk, a read-only or failing one, or another program holding it past the
+    busy timeout. Said in words (the window shows it like any refusal, not as a program error); nothing of that write
+    was kept. `kind`: "full", "read_only", "disk_error" or "in_use", as the callers that say more need it (a photo)."""
+
+    def __init__(self, text: Text, kind: str) -> None:
+        super().__init__(text, exit_code=3 if kind == "full" else None)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -91,17 +115,56 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
 def _refusal(path: Path, exc: sqlite3.DatabaseError) -> StationError:
     """What SQLite's refusal means for the person at the station, and what to do."""
     cause = getattr(exc, "sqlite_errorname", "")
-    if cause in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # held past the busy timeout
+    kind = _refused_because(path, exc)
+    if kind != "in_use" and _nearly_full(path.parent):  # SQLite's words for a full disk at opening vary
+        kind = "full"
+    if kind == "in_use":
         return StationError(BUSY.format(path=path))
-    if cause == "SQLITE_FULL" or _nearly_full(path.parent):  # SQLite says I/O error when the WAL cannot grow
+    if kind == "full":
         return disk_full_error(path.parent, 0, path)
     if cause == "SQLITE_CANTOPEN" and is_dir(path):
         return StationError(DAMAGED.format(path=path, reason=A_FOLDER))
-    if cause.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+    if kind == "read_only":
         return StationError(NOT_WRITABLE.format(path=path))
-    if cause.startswith("SQLITE_IOERR"):
+    if kind == "disk_error":
         return StationError(DAMAGED.format(path=path, reason=DISK_ERROR))
     return StationError(DAMAGED.format(path=path, reason=NOT_A_DATABASE if cause == "SQLITE_NOTADB" else CORRUPT))
+
+
+def _refused_because(path: Path, exc: sqlite3.DatabaseError) -> str | None:
+    """Which of the system's refusals SQLite's error is ("in_use", "full", "read_only", "disk_error"); None for one
+    that is not the disk's nor another program's (a damaged file, a broken rule, a program error)."""
+    cause = getattr(exc, "sqlite_errorname", "")
+    if cause.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):  # held past the busy timeout
+        return "in_use"
+    if cause == "SQLITE_FULL" or (cause.startswith("SQLITE_IOERR") and _nearly_full(path.parent)):
+        return "full"  # SQLite says I/O error when the WAL cannot grow
+    if cause.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+        return "read_only"
+    if cause.startswith("SQLITE_IOERR"):
+        return "disk_error"
+    return None
+
+
+def _write_refused(db: sqlite_utils.Database, exc: sqlite3.DatabaseError) -> WriteRefused | None:
+    """A write's refusal said in words (None: not one the person can act on, it goes on as it is)."""
+    path = Path(db.execute("PRAGMA database_list").fetchone()[2])
+    kind = _refused_because(path, exc)
+    if kind is None:
+        return None
+    log.warning("database %s refused a write: %s (%s)", path, exc, getattr(exc, "sqlite_errorname", "?"))
+    if kind == "full":
+        text = WRITE_FULL.format(free_mb=_free_mb(path.parent), path=path)
+    else:
+        text = {"in_use": BUSY, "read_only": NOT_WRITABLE, "disk_error": WRITE_DISK_ERROR}[kind].format(path=path)
+    return WriteRefused(text, kind)
+
+
+def _free_mb(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free // 2**20
+    except OSError:
+        return 0
 
 
 def _nearly_full(folder: Path) -> bool:
@@ -153,8 +216,9 @@ def schema_version(db: sqlite_utils.Database, component: str) -> int:
 @contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     """Writes that stand or fall together, holding the write lock from the first read (so two processes never
-    both read the same last row and append after it). Inside a transaction already open, it joins that one. A lock
-    held elsewhere past the busy timeout is a StationError that says so (BUSY), not SQLite's "database is locked"."""
+    both read the same last row and append after it). Inside a transaction already open, it joins that one. The
+    disk's refusal (full, read-only, failing) or a lock held elsewhere past the busy timeout is a WriteRefused that
+    says so in words, not SQLite's "database or disk is full" as a program error; nothing of the change is kept."""
     conn = db.conn
     if conn.in_transaction:
         yield
@@ -162,16 +226,20 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:  # another program wrote past the busy timeout: said, nothing written
-        if getattr(exc, "sqlite_errorname", "") not in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        refused = _write_refused(db, exc)
+        if refused is None:
             raise
-        log.warning("database busy past the timeout: %s", exc)
-        raise StationError(BUSY.format(path=db.execute("PRAGMA database_list").fetchone()[2])) from exc
+        raise refused from exc
     try:
         yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        if conn.in_transaction:  # SQLite ends it itself after some refusals (a full disk): ROLLBACK would then fail
+            conn.execute("ROLLBACK")
+        refused = _write_refused(db, exc) if isinstance(exc, sqlite3.OperationalError) else None
+        if refused is None:
+            raise
+        raise refused from exc
 
 
 @contextmanager

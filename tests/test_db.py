@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from station.db import Migrations, migrate, open_db, register, schema_version
+from station.audit.trail import Action, AuditTrail, verify
+from station.db import Migrations, WriteRefused, migrate, open_db, register, schema_version
 from station.errors import StationError
+from station.fees.ledger import Method, fee_status, pay, refund
 from station.logs import log_file
 from station.paths import database_path
+from station.roster.importer import import_roster
 from station.roster.store import set_absent
 from tests.cli import SCRIPT, as_a_user
 
@@ -184,3 +187,64 @@ def test_a_write_waiting_past_the_busy_timeout_says_the_database_is_busy(demo_st
     assert busy.value.text.zh.endswith("请稍后再试。数据没有改动。")
     set_absent(demo_station.db, "2021010101", True)  # once it is let go, the same write goes through
     assert demo_station.db.execute("SELECT absent FROM students WHERE student_no = '2021010101'").fetchone() == (1,)
+
+
+def test_a_write_sqlite_finds_no_room_for_is_said_in_words_and_the_database_goes_on(demo_station) -> None:
+    """SQLite's own "database or disk is full" (its page limit here) inside a write: it ends the transaction itself, so
+    the ROLLBACK after it failed ("no transaction is active") and the window showed that as a program error. Said in
+    words instead, nothing of the write kept, what was written before kept, and the next write goes through."""
+    db = demo_station.db
+    set_absent(db, "2021010102", True)  # written before the disk filled
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.execute(f"PRAGMA max_page_count = {pages}")
+    trail = AuditTrail(demo_station, "测试摄影师")
+    with pytest.raises(WriteRefused) as refused:
+        pay(trail, "2021010101", Method.FREE, reason="学校减免：" + "家庭经济困难" * 2000)
+    assert refused.value.kind == "full"
+    assert refused.value.text.zh.startswith("磁盘空间不足（剩余 ")
+    assert f"工作站数据库 {database_path(demo_station.home)} 没有写入：这一项没有记录" in refused.value.text.zh
+    assert "free some space and try again" in refused.value.text.en
+    assert not db.conn.in_transaction
+    assert not fee_status(db, "2021010101").paid
+    assert db.execute("SELECT absent FROM students WHERE student_no = '2021010102'").fetchone() == (1,)
+    db.execute(f"PRAGMA max_page_count = {pages * 100}")  # room again
+    pay(trail, "2021010101", Method.FREE, reason="学校减免：" + "家庭经济困难" * 2000)
+    assert fee_status(db, "2021010101").paid
+
+
+def test_on_a_disk_that_is_really_full_each_write_is_said_and_the_station_goes_on(tiny_disk) -> None:
+    """The kernel's ENOSPC under the database: an absent mark, a payment, a refund and a roster import each refused in
+    words; an audit line is let go (logged), as designed; once space is freed the same writes go through and nothing
+    written before is lost."""
+    from station.adapters.demo import prepare_demo
+    from station.context import Station
+    from station.adapters.demo import DEMO_ROSTER
+    from tests.full_disk import full_under
+
+    home = tiny_disk / "home"
+    home.mkdir()
+    station = Station.open(home, "zh")
+    prepare_demo(station)
+    db = station.db
+    trail = AuditTrail(station, "测试摄影师")
+    pay(trail, "2021010103", Method.CASH)
+    filler = full_under(db, tiny_disk)
+    writes = {
+        "absent": lambda: set_absent(db, "2021010101", True),
+        "payment": lambda: pay(trail, "2021010101", Method.CASH),
+        "refund": lambda: refund(trail, "2021010103", "收错了"),
+        "roster": lambda: import_roster(db, DEMO_ROSTER, audit=trail),
+    }
+    for name, write in writes.items():
+        with pytest.raises(WriteRefused) as refused:
+            write()
+        assert refused.value.kind == "full", name
+        assert refused.value.text.zh.startswith("磁盘空间不足"), name
+    assert trail.record(Action.RETAKE, "2021010101", reason="眨眼") is None
+    filler.unlink()
+    for write in writes.values():
+        write()
+    assert db.execute("SELECT absent FROM students WHERE student_no = '2021010101'").fetchone() == (1,)
+    assert fee_status(db, "2021010101").paid and not fee_status(db, "2021010103").paid
+    assert verify(db).ok
+    station.close()

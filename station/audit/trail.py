@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from station.db import Migrations, register, without_flush, write_transaction
+from station.db import Migrations, WriteRefused, register, without_flush, write_transaction
 from station.i18n import Text, real_text
 from station.localtime import Clock, system_clock
 from station.storage.server_link import load_link
@@ -151,7 +151,7 @@ class AuditTrail:
         try:
             with without_flush(self.station.db):
                 return self.write(action, student_no, **detail)
-        except sqlite3.Error:
+        except (sqlite3.Error, WriteRefused):
             log.exception("audit entry %s for %s not written", action.value, student_no)
             return None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.context import Station
-from station.db import Migrations, register, write_transaction
+from station.db import Migrations, WriteRefused, register, write_transaction
 from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.localtime import Clock, system_clock
@@ -201,8 +201,8 @@ class CaptureStore:
                                             override_reason, identity, questions, identified_at)
         except sqlite3.IntegrityError as exc:
             raise StationError(UNKNOWN_STUDENT.format(student_no=student_no)) from exc
-        except sqlite3.OperationalError as exc:
-            if "full" in str(exc):  # SQLITE_FULL: the disk filled between the check and the commit
+        except WriteRefused as exc:
+            if exc.kind == "full":  # the disk filled between the check and the commit: said of the photo
                 raise disk_full_error(self.files_dir, len(chsi_jpeg) + len(original)) from exc
             raise
         except OSError as exc:  # a read-only or failing disk, a file where the photo folder should be

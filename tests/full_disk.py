@@ -1,0 +1,31 @@
+"""A disk made full for real: what the kernel answers with ENOSPC, as on a laptop whose disk filled during the day."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlite_utils
+
+
+def fill_up(folder: Path) -> Path:
+    """A file in `folder` that takes every byte its file system has left; delete it to free the disk again."""
+    filler = folder / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (2**16, 2**12, 2**9, 1):  # down to the last byte
+            try:
+                while True:
+                    os.write(fd, bytes(size))
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def full_under(db: sqlite_utils.Database, folder: Path) -> Path:
+    """The disk under the station's database full, its write-ahead log emptied first: SQLite's next write must grow
+    that file, and the disk refuses (a log that still had room would take a small write and hide the full disk)."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return fill_up(folder)
