@@ -133,8 +133,9 @@ class MainWindow(QMainWindow):
         self.preview = PreviewWidget(session.source)
         self.preview.scene_changed.connect(self._show_problems)  # the previous picture's findings are dropped
         self.review = ReviewPanel()
+        self.live = QWidget()  # the live picture, and the queue's row under it (_build_layout)
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.preview)
+        self.pages.addWidget(self.live)
         self.pages.addWidget(self.review)
         self.code_input = CodeInput()
         self.card = StudentCard()
@@ -245,31 +246,38 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         # The student's card (name, numbers, status, fee) is always whole in sight on a small laptop screen: the
         # messages that come and go (the F4 question, what was said, warnings) share the room left between it and
-        # the check board, and scroll there when they pile up. The board, the shutter and the next student stay put.
+        # the check board, and scroll there when they pile up. The board and the shutter stay put. The class now and
+        # the next student (the queue, not the student at the camera) stand under the live picture, where a laptop's
+        # picture leaves room: in the side panel they took the room a refusal's second line needed at 1366x700
+        # (new photographer's walk s25), and over a 16:9 picture the laptop's picture keeps its size. In review the
+        # photos take their room (the keys F3 and Shift+F3 still work).
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(4)
-        side.addWidget(self.slot_label)
         side.addWidget(self.code_input)
         self.card.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         side.addWidget(self.card)
-        buttons = QHBoxLayout()  # undo beside the fee's button, shown only after a mark: no row of its own to take
-        buttons.addWidget(self.pay_button, 1)
-        buttons.addWidget(self.undo_absent_button, 1)
-        side.addLayout(buttons)
+        side.addWidget(self.pay_button)
         self.message_area = scroll_column(self.offer, self.message, self.warnings)  # the question on top
         # no minimum of its own: on a screen shorter still, it gives way before the window grows past the screen
         self.message_area.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
         side.addWidget(self.message_area, 1)
         for widget in (self.check_board, self.shutter_button, self.retake_button):
             side.addWidget(widget)
-        nxt = QHBoxLayout()
-        nxt.addWidget(self.next_label, 1)
-        nxt.addWidget(self.absent_button)
-        side.addLayout(nxt)
         panel = QWidget()
         panel.setLayout(side)
         panel.setFixedWidth(SIDE_COLUMN_PX)
+        queue = QHBoxLayout()  # undo beside absent, shown only after a mark
+        queue.setContentsMargins(0, 0, 0, 0)
+        queue.addWidget(self.slot_label)
+        queue.addSpacing(16)
+        queue.addWidget(self.next_label, 1)
+        queue.addWidget(self.undo_absent_button)
+        queue.addWidget(self.absent_button)
+        live = QVBoxLayout(self.live)
+        live.setContentsMargins(0, 0, 0, 0)
+        live.addWidget(self.preview, 1)
+        live.addLayout(queue)
         body = QHBoxLayout()
         body.addWidget(self.pages, 1)
         body.addWidget(panel)
@@ -551,7 +559,7 @@ class MainWindow(QMainWindow):
         if self.help_window.isVisible():
             self.help_window.close()
             return
-        self.help_window.show_beside(self, self.pages)  # no room beside: over the picture, not the side panel
+        self.help_window.show_beside(self, self.preview)  # no room beside: over the picture, not the side panel
         self.help_window.raise_()
 
     def toggle_queue_screen(self) -> None:
@@ -565,7 +573,7 @@ class MainWindow(QMainWindow):
     # -- what the window shows -------------------------------------------------------
     def _show_step(self) -> None:
         step = self.session.step
-        self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.preview)
+        self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.live)
         blocked = self.session.shutter_blocked()
         retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
         self.shutter_button.setVisible(not retake)

@@ -75,7 +75,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert window.session.workflow.retake_reason == ""
     answer_next_dialog("学生佩戴隐形眼镜")  # the override reason, asked only if a check fails
     qtbot.keyClick(window.code_input, Qt.Key_Space)
-    assert window.session.pressing and window.pages.currentWidget() is window.preview  # measured off the UI thread
+    assert window.session.pressing and window.pages.currentWidget() is window.live  # measured off the UI thread
     assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "正在处理照片…"
     qtbot.waitUntil(lambda: not window.session.pressing, timeout=30_000)
     assert window.pages.currentWidget() is window.review
@@ -87,7 +87,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert window.pages.currentWidget() is window.review and "回车确认" in window.message.text()
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     qtbot.keyClick(window.code_input, Qt.Key_Return)  # accept, after a look
-    assert window.pages.currentWidget() is window.preview and "第 1 版" in window.message.text()
+    assert window.pages.currentWidget() is window.live and "第 1 版" in window.message.text()
     [first] = station.db.query("SELECT * FROM captures WHERE student_no = '2021010101'")
     assert first["operator"] == "测试摄影师" and first["superseded_at"] is None
     stored = (station.home / first["chsi_file"]).read_bytes()
@@ -135,7 +135,7 @@ def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, 
     assert window.pages.currentWidget() is window.review
     qtbot.keyClick(window.code_input, Qt.Key_Space)  # a hint about accepting with Enter...
     qtbot.keyClick(window.code_input, Qt.Key_Escape)
-    assert window.pages.currentWidget() is window.preview
+    assert window.pages.currentWidget() is window.live
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     assert window.shutter_button.isEnabled()  # the same student, ready again
     assert window.message.text() == "这张照片已放弃（未保存），请重新拍摄王思远"  # ...is gone with the photo it was about
@@ -148,7 +148,7 @@ def test_cancelled_override_takes_no_photo(qtbot, make_window, frames: Path) -> 
         return  # nothing to override on this frame
     answer_next_dialog(None)
     shoot(qtbot, window)
-    assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
+    assert window.pages.currentWidget() is window.live and window.message.property("level") == "bad"
 
 
 def test_override_reasons_are_one_pick_away_but_never_preselected(qtbot, make_window, frames: Path, station) -> None:
@@ -161,7 +161,7 @@ def test_override_reasons_are_one_pick_away_but_never_preselected(qtbot, make_wi
     accept_next_dialog_untouched(seen)
     shoot(qtbot, window)
     assert seen == [([r.zh for r in OVERRIDE_REASONS], "")]
-    assert window.pages.currentWidget() is window.preview and window.message.property("level") == "bad"
+    assert window.pages.currentWidget() is window.live and window.message.property("level") == "bad"
 
     on_next_dialog(lambda dialog: (dialog.setTextValue(dialog.comboBoxItems()[0]), dialog.accept()))
     shoot(qtbot, window)
@@ -216,7 +216,7 @@ def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, 
     assert not window.shutter_button.isEnabled()  # the last picture is still on screen, dimmed...
     assert window.shutter_button.text() == "相机没有画面，不能拍照"
     shoot(qtbot, window, wait_live=False)  # ...and the shutter key does not take it
-    assert window.pages.currentWidget() is window.preview and "相机没有实时画面" in window.message.text()
+    assert window.pages.currentWidget() is window.live and "相机没有实时画面" in window.message.text()
     assert window.preview.live is None and not window.check_board.problems.isVisible()
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     hidden.rename(frames)
@@ -507,7 +507,7 @@ def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_
     asked: list[str] = []
     on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()))
     shoot(qtbot, window)
-    assert asked == [] and window.pages.currentWidget() is window.preview
+    assert asked == [] and window.pages.currentWidget() is window.live
     message = window.message.text()
     assert "人脸" in message and "眼镜" not in message and "耳环" not in message and message.count("；") <= 2
 
@@ -539,4 +539,4 @@ def test_a_station_without_its_server_key_says_so_before_any_photo(qtbot, make_w
     window.identify("DEMO0001")
     assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "未配置服务器，照片无法保存"
     shoot(qtbot, window)  # the key does not take a photo that could not be saved
-    assert window.pages.currentWidget() is window.preview and "server-config" in window.message.text()
+    assert window.pages.currentWidget() is window.live and "server-config" in window.message.text()
