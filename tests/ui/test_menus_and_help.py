@@ -44,7 +44,7 @@ def test_the_key_list_says_what_esc_does_in_review(qtbot, make_window, frames: P
     answer_next_dialog("测试")
     shoot(qtbot, window)
     qtbot.keyClick(window.code_input, Qt.Key_Escape)
-    assert window.pages.currentWidget() is window.preview and not window.session.pressing  # nothing shot
+    assert window.pages.currentWidget() is window.live and not window.session.pressing  # nothing shot
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     table = window.help_window.table
     said = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
