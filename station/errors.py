@@ -41,6 +41,7 @@ class ModelFileError(StationError):
         log.warning("model file %s not loaded: %s: %s", path, type(cause).__name__, cause)
         super().__init__((MODEL_MISSING if missing else MODEL_DAMAGED).format(path=path), code="model_file")
         self.path = path
+        self.missing = missing  # a short line (the live identity line's) says which without the path
 
 
 def load_model(path: Path, load: Callable[[Path], T]) -> T:

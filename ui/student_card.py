@@ -29,9 +29,10 @@ NOT_CAPTURED = Text("未拍摄", "not photographed")
 ABSENT_CAME = Text("未拍摄（曾标缺席）", "not photographed (was marked absent)")
 PAY_KEY = Text("{fee}（F6 登记）", "{fee} (F6 to record)")
 NOBODY = Text("请扫描采集码或输入学号", "Scan the capture code or type the student number")
-# a face that may be someone else's in bold; no enrolment photo, no face in view: muted
+# a face that may be someone else's in bold; no enrolment photo, no face in view: muted; no comparison possible at all
+# (the face models cannot load): warned
 IDENTITY_STYLE = {"same": f"color: {OK}", "uncertain": f"color: {WARN}; font-weight: 600",
-                  "different": f"color: {BAD}; font-weight: 600"}
+                  "different": f"color: {BAD}; font-weight: 600", "unavailable": f"color: {WARN}"}
 
 
 class StudentCard(QFrame):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from station.context import Station
-from station.errors import StationError
+from station.errors import ModelFileError, StationError
 from station.i18n import Text
 from station.identity.capture_faces import current_face
 from station.identity.embedder import JpegFaces
@@ -43,6 +43,11 @@ SAID = {
 # said under 与学籍照片为同一人; the previous photo "different" or only "uncertain" (blurred, turned) alike
 OUTWEIGHED = Text("与上一版照片不一致（上一版可能拍错了人或不清晰）",
                   "Unlike the previous photo (which was perhaps someone else, or unclear)")
+# why no face is compared, short enough for the live identity line beside the name (the file's path is in the log)
+MODELS_UNUSABLE = {
+    True: Text("无法比对人脸：缺少模型文件", "No face comparison: model file missing"),
+    False: Text("无法比对人脸：模型文件已损坏", "No face comparison: model file damaged"),
+}
 SWAP_SAID = {  # by where the other student's face comes from
     CAPTURE: Text("这张脸已作为{name}（{no}）拍摄过！", "This face was already photographed as {name} ({no})!"),
     REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
@@ -79,6 +84,7 @@ class IdentityCheck:
     # a retake's doubt about the photo it replaces, where the new face is the enrolment photo's person: the photo
     # replaced was the wrong one (照片不是我本人 is why students are retaken), so it asks nothing (see outweigh)
     outweighed: bool = False
+    why: Text | None = None  # nothing compared, for a reason of the station's own (its face models cannot load)
 
     @property
     def level(self) -> str:
@@ -89,6 +95,8 @@ class IdentityCheck:
         if self.suspect is not None:
             face = self.suspect.face
             return SWAP_SAID[face.source].format(name=self.name or face.student_no, no=face.student_no)
+        if self.why is not None:
+            return self.why
         return OUTWEIGHED if self.outweighed else SAID[(self.against, self.level)]
 
     def to_json(self) -> dict[str, object]:
@@ -164,7 +172,10 @@ class IdentityChecker:
     def check(self, evidence: Evidence, photo_jpeg: bytes | None) -> IdentityResult:
         if photo_jpeg is None:
             return IdentityResult()
-        new = self._embed(photo_jpeg)  # always: the capture joins the day's gallery once accepted
+        try:
+            new = self._embed(photo_jpeg)  # always: the capture joins the day's gallery once accepted
+        except ModelFileError as exc:  # the photo is still taken; its review says nothing was compared, and why
+            return IdentityResult((IdentityCheck(REFERENCE, b"", None, why=MODELS_UNUSABLE[exc.missing]),))
         checks = []
         if evidence.reference is not None:
             verdict = compare(new, evidence.reference) if new is not None else None

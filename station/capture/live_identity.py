@@ -18,13 +18,16 @@ import numpy as np
 
 from station.camera.frame_watcher import FrameWatcher
 from station.camera.source import Frame, FrameSource
+from station.capture.identity_check import MODELS_UNUSABLE
 from station.compliance.live import SteadyLevels
+from station.errors import ModelFileError
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder
 from station.identity.verify import compare
 
 NO_REFERENCE, NO_FACE = "no_reference", "no_face"  # beside station.identity.verify's LEVELS
 QUIET = "quiet"  # nothing to say: no live face is being compared (the shutter, a review, the camera away)
+UNAVAILABLE = "unavailable"  # the face models cannot load: nothing is compared, and the line says why
 SAID = {
     "same": Text("与学籍照片一致", "Matches the enrolment photo"),
     "uncertain": Text("与学籍照片不能确定是同一人", "Not sure: check their ID"),
@@ -44,10 +47,11 @@ class LiveIdentity:
     level: str  # "same", "uncertain", "different", NO_REFERENCE, NO_FACE or QUIET
     score: float | None = None
     generation: int = 0  # the watcher's generation when the look began (LiveIdentityWatcher.generation)
+    why: Text | None = None  # UNAVAILABLE: why nothing is compared
 
     @property
     def said(self) -> Text:
-        return SAID[self.level]
+        return self.why if self.level == UNAVAILABLE and self.why else SAID[self.level]
 
 
 class LiveIdentityWatcher(FrameWatcher):
@@ -71,6 +75,7 @@ class LiveIdentityWatcher(FrameWatcher):
         self._scene: int | None = None
         self._steady = SteadyLevels(HOLD)
         self._embedder: FaceEmbedder | None = None
+        self._unusable: Text | None = None  # the models failed to load: said on every look, not tried again
 
     def reference(self, student_no: str, embedding: np.ndarray | None) -> None:
         """From the session's thread: `student_no`'s reference embedding (None: they have none)."""
@@ -111,8 +116,13 @@ class LiveIdentityWatcher(FrameWatcher):
     def _seen(self, student_no: str, reference: np.ndarray | None, frame: Frame) -> LiveIdentity:
         if reference is None:
             return LiveIdentity(student_no, NO_REFERENCE)
+        if self._embedder is None and self._unusable is None:
+            try:
+                self._embedder = FaceEmbedder()
+            except ModelFileError as exc:  # logged once by ModelFileError; the thread went on silent before
+                self._unusable = MODELS_UNUSABLE[exc.missing]
         if self._embedder is None:
-            self._embedder = FaceEmbedder()
+            return LiveIdentity(student_no, UNAVAILABLE, why=self._unusable)
         face = self._embedder.glance(frame.image)
         if face is None:
             return LiveIdentity(student_no, NO_FACE)

@@ -83,8 +83,9 @@ class FaceEmbedding:
 class FaceEmbedder:
     """Loads the models once; not thread-safe (one per thread or worker)."""
 
-    def __init__(self, folder: Path = FOLDER, flip: bool = False) -> None:
+    def __init__(self, folder: Path | None = None, flip: bool = False) -> None:
         self.flip = flip
+        folder = folder or FOLDER  # read now: a station (or a test) given another models folder loads from it
         # The models are read here and handed over as bytes: OpenCV opens a model path with the C library's narrow
         # fopen, which on Windows reads it in the ANSI code page (GBK), so a folder with Chinese in its path (the
         # installed station under C:\Users\张三\AppData) could not be opened.
