@@ -187,7 +187,7 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
             report.classes.add(row.record["class_name"])
         after = [_entries_of(db, table, fields) for table, fields in _WATCHED]
         report.photographed_changed, report.references_changed = (
-            [number for number, entry in was.items() if now[number] != entry] for was, now in zip(before, after))
+            changed_entries(was, now) for was, now in zip(before, after))
         if audit is not None:
             audit.write(Action.ROSTER, file=path.name, imported=report.imported, updated=report.updated,
                         unchanged=report.unchanged, rejected=len(report.rejected),
@@ -396,6 +396,12 @@ def _keeps(holder: dict[str, str] | None, key: str, value: str) -> bool:
 
 # a photo filed by the code or card that named its student, a reference photo matched by their number or ID number
 _WATCHED = (("captures", "name, id_number, capture_code"), ("reference_photos", "name, id_number"))
+
+
+def changed_entries(before: dict[str, tuple], after: dict[str, tuple]) -> list[str]:
+    """The students, of those with a photo (`before`: their entries then, by student number), whose entry an import
+    changed: the photo was filed, or matched, by the entry before. The receiving server's import says the same."""
+    return [number for number, entry in before.items() if after.get(number, entry) != entry]
 
 
 def _entries_of(db: sqlite_utils.Database, table: str, fields: str) -> dict[str, tuple]:

@@ -248,6 +248,8 @@ def _import_roster(args: argparse.Namespace) -> int:
     print(f"导入 / imported {imported.stored}; 拒绝 / rejected {len(imported.report.rejected)}")
     for rejected in imported.report.rejected:
         print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
+    for line in imported.report.summary().get(lang).splitlines()[1:]:  # the photographed whose entry changed
+        print(line)
     return 0
 
 

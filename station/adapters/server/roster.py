@@ -9,13 +9,13 @@ from pathlib import Path
 
 from station.adapters.server.home import ServerContext
 from station.db import open_db
-from station.roster.importer import ImportReport, import_roster
+from station.roster.importer import ImportReport, changed_entries, import_roster
 
 
 @dataclass(frozen=True)
 class ServerRosterImport:
     stored: int  # students the file gave (new or updated) in the server's store
-    report: ImportReport  # the importer's report (the rows it refused, with why)
+    report: ImportReport  # the importer's report: the rows it refused, with why; the photographed whose entry changed
 
 
 def import_server_roster(server: ServerContext, file: Path) -> ServerRosterImport:
@@ -27,5 +27,8 @@ def import_server_roster(server: ServerContext, file: Path) -> ServerRosterImpor
             students = [dict(row) for row in db.query("SELECT * FROM students")]
         finally:
             db.close()
+    before = server.store.photographed_entries()
     server.store.upsert_students(students)
+    # the scratch database held no photos: the students photographed are the server's, by the station's rule
+    report.photographed_changed = changed_entries(before, server.store.photographed_entries())
     return ServerRosterImport(len(students), report)

@@ -456,6 +456,13 @@ class MetaStore:
                          [student.get(c, "") or "" for c in STUDENT_COLUMNS])
         return len(students)
 
+    def photographed_entries(self) -> dict[str, tuple]:
+        """The name and ID number of each student with an uploaded photo, by student number: what a roster correction
+        may change under the photo (the server keeps no capture codes)."""
+        return {row[0]: tuple(row[1:]) for row in self.rows(
+            "SELECT student_no, name, id_number FROM students s "
+            "WHERE EXISTS (SELECT 1 FROM uploads u WHERE u.student_no = s.student_no) ORDER BY student_no")}
+
     def students(self) -> list[dict[str, str]]:
         rows = self.rows(f"SELECT {', '.join(STUDENT_COLUMNS)} FROM students ORDER BY class_name, student_no")
         return [dict(zip(STUDENT_COLUMNS, r)) for r in rows]
