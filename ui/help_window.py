@@ -10,38 +10,41 @@ from station.i18n import Text
 from ui.i18n import t
 
 TITLE = Text("键盘操作", "Keyboard")
-INTRO = Text("光标始终停在扫码框中：手持扫码枪扫码、或输入学号后回车即可识别学生。",
-             "The cursor stays in the code field: scan with a handheld scanner, or type a number and press Enter.")
+INTRO = Text("光标始终停在扫码框中：扫码，或输入学号后回车。", "The cursor stays in the code field: scan, or type a number + Enter.")
 COLUMNS = (Text("按键", "Key"), Text("作用", "What it does"))
+# Each line short: the list stands beside the student's crop frame, not over it, and is read whole without a scroll on
+# a 1280x680 window (new photographer's walk s25: it reached into the frame, and scrolled in English)
 KEYS = (
-    (Text("空格 / 回车", "Space / Enter"), Text("拍照（实时画面时）", "Take the photo (while the picture is live)")),
+    (Text("空格 / 回车", "Space / Enter"), Text("拍照", "Take the photo")),
     (Text("PageDown / F12", "PageDown / F12"), Text("脚踏开关：拍照", "Foot pedal: take the photo")),
-    (Text("回车", "Enter"), Text("确认保存（照片出现 0.8 秒后，先让学生看清）",
-                                 "Accept the photo (from 0.8 s after it appears: let the student look first)")),
-    (Text("Esc", "Esc"), Text("放弃这张（不保存），回到实时画面，再按拍照键重拍",
-                              "Drop this photo (not saved) and go back to the live picture; press the shutter again")),
-    (Text("F2", "F2"), Text("已拍过的学生：重拍（需填写原因）", "A student photographed before: retake (give a reason)")),
-    (Text("F3", "F3"), Text("把下一位标为缺席", "Mark the next student absent")),
-    (Text("Shift+F3", "Shift+F3"), Text("撤销上一次缺席标记", "Undo the last absent mark")),
-    (Text("F4", "F4"), Text("摄像头看到另一名学生的采集码或身份证时：切换到该学生",
-                            "The camera saw another student's code or ID card held up: switch to them")),
-    (Text("F6", "F6"), Text("登记当前学生的缴费（现金、微信、支付宝或免费）", "Record the current student's payment (cash, WeChat, Alipay or free)")),
-    (Text("F9", "F9"), Text("显示或隐藏拍摄队列（只有一块屏幕时它在本窗口后面）",
-                            "Show or hide the queue window (on a single screen it stands behind this one)")),
-    (Text("Ctrl+P", "Ctrl+P"), Text("打印当前学生或刚保存学生的证件照（2寸×8张）",
-                                    "Print the current or just-saved student's photos (2-inch x 8)")),
-    (Text("F1", "F1"), Text("显示本窗口（再按 F1 关闭）", "Show this window (F1 again hides it)")),
+    (Text("回车", "Enter"), Text("确认保存（照片出现 0.8 秒后）", "Accept the photo (0.8 s after it shows)")),
+    (Text("Esc", "Esc"), Text("放弃这张（不保存），回到实时画面", "Drop the photo (not saved), back to the live picture")),
+    (Text("F2", "F2"), Text("重拍已拍过的学生（填原因）", "Retake (give a reason)")),
+    (Text("F3", "F3"), Text("下一位缺席", "Next student is absent")),
+    (Text("Shift+F3", "Shift+F3"), Text("撤销缺席标记", "Undo the absent mark")),
+    (Text("F4", "F4"), Text("切换到举起采集码或身份证的学生", "Switch to the code or ID card held up")),
+    (Text("F6", "F6"), Text("登记缴费", "Record the payment")),
+    (Text("F9", "F9"), Text("显示或隐藏拍摄队列", "Show or hide the queue")),
+    (Text("Ctrl+P", "Ctrl+P"), Text("打印证件照（2寸×8张）", "Print photos (2-inch x 8)")),
+    (Text("F1", "F1"), Text("关闭本窗口", "Hide this list")),
     (Text("Ctrl+Q", "Ctrl+Q"), Text("退出工作站", "Quit the station")),
-    (Text("Alt+字母", "Alt+letter"), Text("打开菜单，再按菜单项带下划线的字母", "Open a menu, then press the underlined letter of an entry")),
+    (Text("Alt+字母", "Alt+letter"), Text("菜单，再按带下划线的字母", "Menus, then an underlined letter")),
 )
 
 
 SIZE = QSize(600, 560)  # the list whole in both languages, the window's inside
-# over the live picture's left side (no room beside the station): two fifths of its width at most and as tall as
-# it, so the student's face, in the middle of the picture, and the crop's frame around it stay in sight
+# over the live picture (no room beside the station): beside the crop frame the student is framed by, never over it
+# nor over the student's face (it reached 20-35 px into the frame at 1280x680: new photographer's walk s25), as tall
+# as the picture and OVER_PICTURE_PX wide at most
 OVER_PICTURE_PX = 400
-# over the picture, smaller than the station's 15 px: the list whole in Chinese there on a 1280x680 window
+# with no crop frame drawn (nobody at the camera), the room a student centred in the picture leaves beside theirs
+CENTRED_SHARE = 0.3
+# narrower than this left of the crop frame (a student standing to the left), the list goes right of it
+MIN_OVER_PX = 240
+GAP_PX = 8  # between the list and the crop frame
+# over the picture, smaller than the station's 15 px: the list whole in both languages there on a 1280x680 window
 OVER_PICTURE_FONT = "font-size: 13px"
+KEY_PADDING_PX = 12  # a cell's text margins and a little air before what the key does
 
 
 def frame_margins(window: QWidget) -> QMargins:
@@ -51,10 +54,11 @@ def frame_margins(window: QWidget) -> QMargins:
                     frame.bottom() - inside.bottom())
 
 
-def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture: QRect | None = None) -> QRect:
+def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture: QRect | None = None,
+           crop: QRect | None = None) -> QRect:
     """The frame, title bar included, of a window whose inside is `size` and frame `margins`, to the right of the
-    `anchor` frame where `screen` has room, else to its left; with room on neither side, over the `picture`'s left
-    side, OVER_PICTURE_PX wide at most (against the screen's right edge it covered the station's code field, student
+    `anchor` frame where `screen` has room, else to its left; with room on neither side, over the `picture`, beside
+    its `crop` frame (`over_the_picture`: against the screen's right edge it covered the station's code field, student
     card and messages: first-run walk s24, finding 10), else against the screen's right edge, shrunk to fit it:
     wholly on the screen."""
     outer = size.grownBy(margins).boundedTo(screen.size())
@@ -63,13 +67,25 @@ def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture
     elif anchor.left() - outer.width() >= screen.left():
         x = anchor.left() - outer.width()
     elif picture is not None:
-        area = picture.intersected(screen)
-        outer = QSize(min(OVER_PICTURE_PX + margins.left() + margins.right(), area.width() * 2 // 5), area.height())
-        return QRect(area.topLeft(), outer)
+        return over_the_picture(picture.intersected(screen), OVER_PICTURE_PX + margins.left() + margins.right(), crop)
     else:
         x = screen.right() + 1 - outer.width()
     y = min(max(anchor.top(), screen.top()), screen.bottom() + 1 - outer.height())
     return QRect(QPoint(max(x, screen.left()), y), outer)
+
+
+def over_the_picture(area: QRect, widest: int, crop: QRect | None) -> QRect:
+    """As tall as the picture's `area`, `widest` at most: left of the `crop` frame drawn over it, or right of it where
+    the left has less than MIN_OVER_PX (a student standing to the left); with no crop frame drawn, in the room a
+    centred student's leaves on the left."""
+    if crop is None:
+        return QRect(area.topLeft(), QSize(min(widest, int(area.width() * CENTRED_SHARE)), area.height()))
+    left = crop.left() - GAP_PX - area.left()
+    right = area.right() - crop.right() - GAP_PX
+    on_left = left >= MIN_OVER_PX or left >= right
+    width = max(MIN_OVER_PX, min(widest, left if on_left else right))
+    x = area.left() if on_left else area.right() + 1 - width
+    return QRect(QPoint(x, area.top()), QSize(width, area.height()))
 
 
 class HelpWindow(QWidget):
@@ -81,14 +97,17 @@ class HelpWindow(QWidget):
         intro.setWordWrap(True)
         self.table = QTableWidget(len(KEYS), len(COLUMNS))
         self.table.setHorizontalHeaderLabels([t(c) for c in COLUMNS])
+        self.table.horizontalHeader().setVisible(False)  # a key and what it does: read without a heading
         self.table.verticalHeader().setVisible(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)  # each key with its line, without a grid's room
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionMode(QTableWidget.NoSelection)
         self.table.setFocusPolicy(Qt.NoFocus)
         for row, (key, what) in enumerate(KEYS):
             self.table.setItem(row, 0, QTableWidgetItem(t(key)))
             self.table.setItem(row, 1, QTableWidgetItem(t(what)))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)  # _fit_keys
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         # A long line (the English ones) wraps onto a taller row instead of ending in "…"
         self.table.setWordWrap(True)
@@ -98,10 +117,19 @@ class HelpWindow(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.table)
         self.resize(SIZE)
+        self._fit_keys()
 
-    def show_beside(self, anchor: QWidget, picture: QWidget | None = None) -> None:
-        """Beside the station's window where the screen has room, else over its `picture` (see `beside`): always
-        wholly on the screen, title bar included. Placed before it is shown: a window manager then puts the
+    def _fit_keys(self) -> None:
+        """The keys' column as wide as its widest part of a key (PageDown / F12 on two lines): what each key does has
+        the rest of a narrow list."""
+        metrics = self.table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(part) for key, _ in KEYS for part in t(key).split(" / "))
+        widest += metrics.horizontalAdvance(" /")
+        self.table.setColumnWidth(0, widest + KEY_PADDING_PX)
+
+    def show_beside(self, anchor: QWidget, picture: QWidget | None = None, crop: QRect | None = None) -> None:
+        """Beside the station's window where the screen has room, else over its `picture` beside the `crop` frame
+        drawn over it, on the screen (see `beside`): always wholly on the screen, title bar included. Placed before it is shown: a window manager then puts the
         frame itself there (moved once shown, openbox took the place for the window's inside, before it had framed
         the window, and its title bar stood above the screen's top)."""
         screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
@@ -109,8 +137,9 @@ class HelpWindow(QWidget):
         if margins.isNull():  # never framed yet: the station's own frame is the best guess at this one's
             margins = frame_margins(anchor)
         over = None if picture is None else QRect(picture.mapToGlobal(QPoint(0, 0)), picture.size())
-        frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over)
+        frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop)
         self.setStyleSheet(OVER_PICTURE_FONT if over is not None and over.contains(frame) else "")
+        self._fit_keys()
         self.resize(frame.size().shrunkBy(margins))
         self.move(frame.topLeft())  # a window's position is its frame's
         self.show()

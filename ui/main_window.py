@@ -559,7 +559,8 @@ class MainWindow(QMainWindow):
         if self.help_window.isVisible():
             self.help_window.close()
             return
-        self.help_window.show_beside(self, self.preview)  # no room beside: over the picture, not the side panel
+        # no room beside: over the picture beside the student's crop frame, not over the side panel
+        self.help_window.show_beside(self, self.preview, self.preview.crop_frame())
         self.help_window.raise_()
 
     def toggle_queue_screen(self) -> None:

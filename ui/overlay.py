@@ -33,6 +33,15 @@ def crop_corners(result: LiveResult) -> np.ndarray | None:
     return None if plan is None else plan.corners(SPEC)
 
 
+def crop_outline(result: LiveResult, target: QRectF) -> QPolygonF | None:
+    """The crop frame as drawn over a picture drawn at `target` (None: no crop planned)."""
+    corners = crop_corners(result)
+    if corners is None:
+        return None
+    scale = target.width() / result.image_size[0]
+    return QPolygonF([QPointF(target.x() + x * scale, target.y() + y * scale) for x, y in corners])
+
+
 @dataclass(frozen=True)
 class Instructions:
     """Where the instructions go over the picture: a box beside the crop frame, never over the head."""
@@ -110,10 +119,9 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
         painter.setPen(QPen(colour, 6))
         painter.drawRect(target.adjusted(3, 3, -3, -3))
     scale = target.width() / result.image_size[0]
-    corners = crop_corners(result)
+    polygon = crop_outline(result, target)
     crop = None
-    if corners is not None:
-        polygon = QPolygonF([QPointF(target.x() + x * scale, target.y() + y * scale) for x, y in corners])
+    if polygon is not None:
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
         painter.drawPolygon(polygon)
         crop = polygon.boundingRect()

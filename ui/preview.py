@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -12,7 +12,7 @@ from station.camera.preview import preview_bgrx
 from station.camera.source import STATE_TEXT, CameraState, Frame, FrameSource
 from station.capture.live_checks import LiveResult
 from ui.i18n import t
-from ui.overlay import paint_overlay
+from ui.overlay import crop_outline, paint_overlay
 from ui.tasks import to_main
 
 
@@ -106,6 +106,16 @@ class PreviewWidget(QWidget):
             return self._held
         live, shown = self.live, self.shown_frame
         return live if live is not None and shown is not None and live.scene == shown.scene else None
+
+    def crop_frame(self) -> QRect | None:
+        """Where the crop frame drawn over the picture stands on the screen (None: none is drawn), for a window over
+        the picture to keep clear of (the key list, F1)."""
+        findings = self.findings()
+        outline = None if findings is None or self._image is None else crop_outline(findings, self.image_rect())
+        if outline is None:
+            return None
+        box = outline.boundingRect().toAlignedRect()
+        return QRect(self.mapToGlobal(box.topLeft()), box.size())
 
     def let_go(self) -> None:
         self._held = self.live = None

@@ -48,7 +48,7 @@ def test_the_key_list_says_what_esc_does_in_review(qtbot, make_window, frames: P
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     table = window.help_window.table
     said = {table.item(row, 0).text(): table.item(row, 1).text() for row in range(table.rowCount())}
-    assert said["Esc"] == "放弃这张（不保存），回到实时画面，再按拍照键重拍"
+    assert said["Esc"] == "放弃这张（不保存），回到实时画面"
 
 
 def test_ctrl_q_quits_through_the_close_warnings(qtbot, make_window, frames: Path) -> None:
