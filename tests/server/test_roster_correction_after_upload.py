@@ -6,6 +6,7 @@ the file into an empty scratch database, which held no photos, so it never named
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 
@@ -50,8 +51,12 @@ def test_the_server_names_the_photographed_students_a_corrected_roster_changed(s
     # the same file again changes nothing more: nobody named
     assert import_server_roster(server.context, roster).report.photographed_changed == []
 
-    roster.write_text(FIRST, encoding="utf-8")  # and the command says it too
-    printed = subprocess.run([sys.executable, "-m", "station.adapters.server.cli", "--home", str(server.context.home),
-                              "import-roster", str(roster)], capture_output=True, text=True, timeout=120)
+    roster.write_text(FIRST, encoding="utf-8")  # back again: the command says it, in words and in its JSON
+    command = [sys.executable, "-m", "station.adapters.server.cli", "--home", str(server.context.home), "import-roster",
+               str(roster)]
+    printed = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert printed.returncode == 0, printed.stderr[-2000:]
     assert "（20200001、20200002）" in printed.stdout
+    roster.write_text(CORRECTED, encoding="utf-8")
+    answer = json.loads(subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=120).stdout)
+    assert answer["photographed_changed"] == ["20200001", "20200002"] and answer["stored"] == 3

@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import-roster", parents=[common],
                        help="导入学校的学生名单 / load the school's roster file")
     p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON object (as a station's `roster import --json`)")
     p.set_defaults(func=_import_roster)
     p = sub.add_parser("import-references", parents=[common],
                        help="导入参考照片（文件夹或 zip，文件名为学号或身份证号），供工作站核验身份 / import "
@@ -245,6 +246,9 @@ def _import_roster(args: argparse.Namespace) -> int:
 
     imported = import_server_roster(_context(args), args.file)
     lang = _lang(args)
+    if args.json:  # the station's report, photographed_changed included, and how many students the store took
+        print_json({"stored": imported.stored, **imported.report.to_json(lang)})
+        return 0
     print(f"导入 / imported {imported.stored}; 拒绝 / rejected {len(imported.report.rejected)}")
     for rejected in imported.report.rejected:
         print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
