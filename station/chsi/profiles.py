@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.chsi.spec import SHIPPED_PROFILES, SPEC, ChsiSpec, spec_of
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.storage.atomic import write_atomic
 
 STATION_PROFILES = "profiles.toml"  # in the data folder
 BAD_FILE = Text("输出规格文件有误：{path}：{problem}", "the output profile file is invalid: {path}: {problem}")
+NOT_SAVED = Text("输出规格没有改：{path} 不能写入（{reason}）。照片仍按原来的规格制作。",
+                 "The output profile was not changed: {path} cannot be written ({reason}). Photos are still made by the "
+                 "profile before.")
 UNKNOWN = Text("没有名为“{name}”的输出规格；可用：{names}", "there is no output profile named \"{name}\"; there are: {names}")
 SELECTED_LINE = re.compile(r"^selected\s*=.*$", re.MULTILINE)
 
@@ -70,7 +73,10 @@ def select_profile(home: Path, name: str) -> OutputProfile:
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     line = f'selected = "{name}"'
     text = SELECTED_LINE.sub(line, text, count=1) if SELECTED_LINE.search(text) else f"{line}\n{text}"
-    write_atomic(path, text.encode("utf-8"))
+    try:
+        write_atomic(path, text.encode("utf-8"))  # a full disk is said by write_atomic itself
+    except OSError as exc:  # a write-protected stick, a folder this user may not write to
+        raise StationError(NOT_SAVED.format(path=path, reason=os_reason(exc))) from exc
     return profiles.by_name[name]
 
 
