@@ -30,7 +30,7 @@ from station.audit.trail import Action, AuditTrail, default_operator
 from station.image_io import HEIF, IMAGE_SUFFIXES, LISTED_SUFFIXES, decode_image, is_heif, mac_metadata
 from station.context import Station
 from station.db import write_transaction
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedder
 from station.identity.files import Unusable, embed_image
@@ -63,6 +63,9 @@ SEVERAL_FACES = Text("照片中有 {count} 张人脸，参考照片只能有本�
 TOO_SMALL = Text("人脸太小（宽 {width} 像素，至少需要 {minimum} 像素）", "the face is too small ({width} px wide, at least {minimum} px needed)")
 TOO_BIG = Text("文件过大（超过 30 MB）", "the file is too big (over 30 MB)")
 UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
+NOT_STORED = Text("参考照片没有全部导入：{folder} 不能写入（{reason}）。已导入的参考照片不受影响；处理后再导入一次即可，已导入的不会重复。",
+                  "Not every reference photo was imported: {folder} cannot be written ({reason}). Reference photos "
+                  "imported before are kept; put it right and import again (those are not imported twice).")
 
 
 @dataclass(frozen=True)
@@ -425,7 +428,10 @@ def _store(station: Station, report: ReferenceReport, photo: Checked, server_key
     uid = uuid.uuid4().hex
     meta = {"uid": uid, "kind": "reference", "student_no": student_no}
     relative = f"{FOLDER}/{uid[:2]}/{uid}.reference.pse"
-    write_atomic(station.home / relative, seal(data, meta, server_key, station_key))
+    try:
+        write_atomic(station.home / relative, seal(data, meta, server_key, station_key))  # a full disk: said there
+    except OSError as exc:  # a data folder that cannot be written: the photos stored before it stay
+        raise StationError(NOT_STORED.format(folder=station.home / FOLDER, reason=os_reason(exc))) from exc
     embedding = seal(vector.astype(np.float32).tobytes(), {**meta, "kind": "embedding", "model": MODEL_ID},
                      server_key, station_key)
     now = system_clock().isoformat(timespec="milliseconds")
