@@ -27,6 +27,8 @@ Among the candidates that pass V and S, the one with the largest fall ships (its
 training/evaluate.py is run once: test measured once, models/metrics.md written); the cards and the README's speed and
 trust rows carry the figures. None passes: nothing ships, and models/quantization.md says what was tried and the val
 figures.
+Outcome (session 25): every candidate broke V (S held for the two measured, 15.6 and 18.9 % less CPU per still): nothing
+shipped; the figures are in models/quantization.md.
 
 Run: .venv/bin/python -m training.quantize_models --candidate mnv2_face --tree /tmp/q_mnv2_face [--out val.json]
   (makes the tree: this checkout's HEAD exported with the candidate's models, and prints V's verdict), then
