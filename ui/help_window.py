@@ -45,6 +45,7 @@ GAP_PX = 8  # between the list and the crop frame
 # over the picture, smaller than the station's 15 px: the list whole in both languages there on a 1280x680 window
 OVER_PICTURE_FONT = "font-size: 13px"
 KEY_PADDING_PX = 12  # a cell's text margins and a little air before what the key does
+KEYS_SHARE = 0.35  # of the list's width, at most, for the keys' column with each key on one line
 
 
 def frame_margins(window: QWidget) -> QMargins:
@@ -120,12 +121,14 @@ class HelpWindow(QWidget):
         self._fit_keys()
 
     def _fit_keys(self) -> None:
-        """The keys' column as wide as its widest part of a key (PageDown / F12 on two lines): what each key does has
-        the rest of a narrow list."""
+        """The keys' column as wide as its widest key where the list has room, else as its widest part of a key
+        (PageDown / F12 on two lines): what each key does has the rest of a narrow list."""
         metrics = self.table.fontMetrics()
-        widest = max(metrics.horizontalAdvance(part) for key, _ in KEYS for part in t(key).split(" / "))
-        widest += metrics.horizontalAdvance(" /")
-        self.table.setColumnWidth(0, widest + KEY_PADDING_PX)
+        whole = max(metrics.horizontalAdvance(t(key)) for key, _ in KEYS)
+        part = max(metrics.horizontalAdvance(part) for key, _ in KEYS for part in t(key).split(" / "))
+        part += metrics.horizontalAdvance(" /")
+        room = self.width() * KEYS_SHARE
+        self.table.setColumnWidth(0, (whole if whole + KEY_PADDING_PX <= room else part) + KEY_PADDING_PX)
 
     def show_beside(self, anchor: QWidget, picture: QWidget | None = None, crop: QRect | None = None) -> None:
         """Beside the station's window where the screen has room, else over its `picture` beside the `crop` frame
@@ -139,8 +142,8 @@ class HelpWindow(QWidget):
         over = None if picture is None else QRect(picture.mapToGlobal(QPoint(0, 0)), picture.size())
         frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop)
         self.setStyleSheet(OVER_PICTURE_FONT if over is not None and over.contains(frame) else "")
-        self._fit_keys()
         self.resize(frame.size().shrunkBy(margins))
+        self._fit_keys()
         self.move(frame.topLeft())  # a window's position is its frame's
         self.show()
 
