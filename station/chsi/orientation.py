@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from station.face.detection import Detection, once_each
 from station.face.mediapipe_graphs import solutions
 
 ANALYSIS_SIDE = 640  # detection runs on a copy this size: the detectors work at 128/192 px anyway
@@ -51,7 +52,9 @@ class UprightFinder:
         for det in self._detectors[:detectors]:
             found = det.process(rgb).detections or []
             total += max((d.score[0] for d in found), default=0.0)
-            boxes = [_box(d.location_data.relative_bounding_box) for d in found if d.score[0] >= PERSON_SCORE]
+            sure = [Detection(_box(d.location_data.relative_bounding_box), float(d.score[0]))
+                    for d in found if d.score[0] >= PERSON_SCORE]
+            boxes = [d.box for d in once_each(sure)]  # one face boxed twice is one person, not two
         return total, sorted(boxes, key=lambda b: b[2], reverse=True)
 
     def orient(self, bgr: np.ndarray, detectors: int = 2) -> Orientation:

@@ -62,15 +62,22 @@ class FaceDetector:
                 found += [Detection((bx + x, by + y, bw, bh), d.score)
                           for d in self.detect(bgr[y:y + DETECT_WIDTH, x:x + DETECT_WIDTH])
                           for bx, by, bw, bh in [d.box]]
-        kept: list[Detection] = []
-        for d in sorted(found, key=lambda d: d.score, reverse=True):
-            if not any(centre_inside(d.box, k.box) for k in kept):
-                kept.append(d)
-        return sorted(kept, key=lambda d: d.box[2] * d.box[3], reverse=True)
+        return sorted(once_each(found), key=lambda d: d.box[2] * d.box[3], reverse=True)
 
     def close(self) -> None:
         self._near.close()
         self._far.close()
+
+
+def once_each(found: list[Detection]) -> list[Detection]:
+    """Each face once, by its surest box: a box whose centre lies inside a surer one is the same face found again
+    (in overlapping tiles, or twice by the full-range detector, whose own suppression keeps both at times). Two
+    people's faces are never that close: one would hide more than half of the other."""
+    kept: list[Detection] = []
+    for d in sorted(found, key=lambda d: d.score, reverse=True):
+        if not any(centre_inside(d.box, k.box) for k in kept):
+            kept.append(d)
+    return kept
 
 
 def _starts(length: int, tile: int, step: int) -> list[int]:

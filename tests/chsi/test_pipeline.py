@@ -16,7 +16,7 @@ from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.spec import SPEC
 from station.chsi.verify import jpeg_segments, measure_file
 from station.face.landmarks import FaceMesher
-from tests.chsi.images import dataset_faces, demo_frame, on_canvas, rotated
+from tests.chsi.images import dataset_faces, demo_frame, in_big_still, on_canvas, rotated
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +103,25 @@ def test_refusals_have_a_reason_and_no_photo(pipeline: ChsiPipeline, image, reas
     assert not result.ok and result.jpeg is None
     assert result.refusal.reason == reason
     assert result.refusal.text.zh and result.refusal.text.en
+
+
+def test_one_face_boxed_twice_in_a_big_still_is_one_person(pipeline: ChsiPipeline, mesher: FaceMesher) -> None:
+    """The demo student's 217 px face in a 6000x4000 still: the full-range detector boxed it twice (scores 0.83 and
+    0.60, the second's centre inside the first), and the two boxes were counted as two people (several_faces). Each
+    face counts once, by its surest box; the two people of the demo stay two, in their frame and in big stills."""
+    assert_chsi_photo(pipeline.process(in_big_still(demo_frame("01_good"), 1500)), mesher)
+    two = demo_frame("05_two_people")
+    for image in (two, in_big_still(two, 800), in_big_still(two, 2500)):
+        assert pipeline.process(image).refusal.reason == "several_faces"
+
+
+def test_two_small_people_in_a_big_still_are_two(pipeline: ChsiPipeline) -> None:
+    """The demo's two people with faces 50-60 px wide in the 1600 px copy of a 6000x4000 still: the mesh saw
+    neither, the full-range detector at 640 px saw one of them, and crop made a photo of the still (and of 9 more of
+    96 such stills). A face found that small is counted in tiles of the copy, as when nobody is seen at first."""
+    two = demo_frame("05_two_people")
+    for width in (1500, 1700):
+        assert pipeline.process(in_big_still(two, width)).refusal.reason == "several_faces", width
 
 
 def test_grey_input_gives_24_bit_colour(pipeline: ChsiPipeline, mesher: FaceMesher) -> None:
