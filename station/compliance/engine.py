@@ -29,7 +29,7 @@ from station.chsi.face_geometry import FaceGeometry
 from station.chsi.hair import hair_top_from_landmarks
 from station.image_io import as_bgr, shrunk
 from station.chsi.pipeline import (
-    ANALYSIS_SIDE, face_on_original, mesh_in_box, plan_on_original, share_of, too_small_in_copy,
+    ANALYSIS_SIDE, face_on_original, faces_in_band, mesh_in_box, plan_on_original, share_of, too_small_in_copy,
 )
 from station.compliance import backdrop, codes, framing, messages, photometry
 from station.compliance.calibration import BACKDROP_FILE, BackdropColour
@@ -159,8 +159,11 @@ class ComplianceEngine:
         bgr = shrunk(original, factor) if factor < 1.0 else original
         meshes = self._mesher.detect(bgr)
         detections = self._detector.detect(bgr)
-        if not meshes and not detections and not self.video and max(bgr.shape[:2]) > DETECT_WIDTH:
-            detections = self._detector.detect_in_tiles(bgr)  # a big still's small face, as verify finds it
+        if not meshes and not self.video and max(bgr.shape[:2]) > DETECT_WIDTH:
+            if not detections:
+                detections = self._detector.detect_in_tiles(bgr)  # a still's small face, as verify finds it
+            elif factor < 1.0:  # a big still's small face: a second person beside it, as crop counts them
+                detections = detections + faces_in_band(self._detector, bgr, share_of(detections[0].box, bgr))
         if not meshes and detections and not self.video:  # too small for the mesh's own detector
             meshes = mesh_in_box(self._mesher, bgr, share_of(detections[0].box, bgr))
         faces = framing.count_faces(meshes, detections)
@@ -178,7 +181,7 @@ class ComplianceEngine:
                 if view.scale != 1.0:  # a big still's small face, measured in the original
                     patch = view.patch() or patch
         replanned = planned is not None and planned is not reuse.crop
-        pose = head_pose(face.points) if planned is not None else None
+        pose = head_pose(view.face.points) if planned is not None else None  # where the face is measured
         mask = _reusable_mask(reuse, measured, replanned)
         scene = backdrop.Scene.of(bgr, self._segmenter, mask.backdrop if mask else None)
         findings: dict[str, Finding] = {
@@ -191,7 +194,8 @@ class ComplianceEngine:
         if planned is not None:
             scene_mask = mask or SceneMask(scene.backdrop, face.points)
             findings["face_position"] = framing.face_position(planned.plan)
-            in_photo = codes.code_in_photo(bgr, planned.plan, self.policy["code_in_photo"], reuse.codes, factor)
+            in_photo = codes.code_in_photo(bgr, planned.plan, self.policy["code_in_photo"], reuse.codes, factor,
+                                           original)
             if in_photo.finding is not None:
                 findings["code_in_photo"] = in_photo.finding
             covered = self._phone_over_face(patch, in_photo, view.scale)
@@ -217,12 +221,14 @@ class ComplianceEngine:
         functions), so that check does not ask a face crop makes into a photo to come closer; the plan is kept in
         the copy's pixels, as all others, and the face is measured in the original, where the mesh found it."""
         plan = self._planner.plan(copy.image, copy.face)
-        if self.video or not too_small_in_copy(plan, factor):
+        if not too_small_in_copy(plan, factor):
             return plan, copy
+        if self.video:  # a webcam wider than the copy: its tracker follows the copy, whose mesh is scaled up here
+            plan = plan_on_original(self._planner, original, _in_original(copy.face, factor))
+            return _in_copy(plan, factor), copy
         face = face_on_original(self._mesher, original, share_of(copy.face.box, copy.image))
         plan = plan_on_original(self._planner, original, face)
-        plan = plan.for_source_scaled(1.0 / factor) if isinstance(plan, CropPlan) else plan
-        return plan, copy if face is None else FaceView(original, face, 1.0 / factor)
+        return _in_copy(plan, factor), copy if face is None else FaceView(original, face, 1.0 / factor)
 
     def _with_lenses(self, view: FaceView, learned: LearnedScores) -> LearnedScores:
         """The coloured-lens score beside the learned ones, measured with them: on a still, a new face, or a live
@@ -328,7 +334,17 @@ def _in_original_pixels(analysis: Analysis, factor: float) -> Analysis:
     """An analysis of a copy shrunk by `factor`, with its geometry in the original image's pixels."""
     if analysis.face is None:
         return analysis
-    width, height = analysis.face.image_size
-    face = Face(points=analysis.face.points / factor, image_size=(round(width / factor), round(height / factor)))
+    face = _in_original(analysis.face, factor)
     boxes = tuple(tuple(value / factor for value in box) for box in analysis.code_boxes)
     return replace(analysis, face=face, head_box=_head_box(face), analysis_scale=factor, code_boxes=boxes)
+
+
+def _in_original(face: Face, factor: float) -> Face:
+    """A face measured on an analysis copy shrunk by `factor`, in the original's pixels."""
+    width, height = face.image_size
+    return Face(points=face.points / factor, image_size=(round(width / factor), round(height / factor)))
+
+
+def _in_copy(plan: CropPlan | CropRefusal, factor: float) -> CropPlan | CropRefusal:
+    """A plan made on the original, in the pixels of its analysis copy (shrunk by `factor`), as every plan is kept."""
+    return plan.for_source_scaled(1.0 / factor) if isinstance(plan, CropPlan) else plan

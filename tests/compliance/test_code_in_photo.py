@@ -148,12 +148,28 @@ def test_a_phone_over_a_big_stills_small_face_is_not_read_as_its_light(engine: C
     """A 150 px face in a 6000x4000 still is measured in the still itself (the 1600 px copy holds 40 px of it), so the
     phone's box, in the copy's pixels, is put in the still's to find the face covered: left in the copy's, it missed
     the face, and the phone's white screen was read as glare (曝光, score 0.98) besides the phone's own fault. The code
-    is told, as the live checks are told it: the still's own reading, on the copy, does not read a code 16 px wide."""
+    is told, as the live checks are told it."""
     still = in_big_still(clean_frame_with(OVER_FACE), 1024)
     left, top = (6000 - 1024) // 2, (4000 - 576) // 2
     [seen] = decode_codes(still[top:top + 576, left:left + 1024], thorough=False)
     x, y, w, h = seen.box
     analysis = engine.analyze(still, Reuse(codes=(replace(seen, box=(x + left, y + top, w, h)),)))
     assert analysis.analysis_scale < 1 and analysis.checks["code_in_photo"].level == FAIL
+    for check in ("exposure", "lighting", "blur"):
+        assert analysis.checks[check].state == COVERED, check
+
+
+def test_a_phone_over_a_big_stills_small_face_is_read_in_the_still(engine: ComplianceEngine) -> None:
+    """The same still, its code not told: the still's own reading looked for it in the 1600 px copy, where the phone's
+    61 px code is 16 px wide, and read nothing, so the phone passed and its white screen failed exposure (0.98). Around
+    a crop that small in the copy the codes are read in the still itself: the phone blocks, outlined where it is."""
+    still = in_big_still(clean_frame_with(OVER_FACE), 1024)
+    analysis = engine.analyze(still)
+    assert analysis.analysis_scale < 1 and analysis.checks["code_in_photo"].level == FAIL
+    [(x, y, w, h)] = analysis.code_boxes
+    (left, top), code_px = OVER_FACE
+    scale = 1024 / 1280
+    assert abs(x - ((6000 - 1024) // 2 + left * scale)) < 25 and abs(y - ((4000 - 576) // 2 + top * scale)) < 40
+    assert 0.7 * code_px * scale < w <= code_px * scale + 2
     for check in ("exposure", "lighting", "blur"):
         assert analysis.checks[check].state == COVERED, check

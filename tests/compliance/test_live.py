@@ -12,6 +12,7 @@ from station.compliance import ComplianceEngine, LiveAnalyzer
 from station.compliance.live import HOLD, SteadyLevels, settling
 from station.compliance.results import FAIL, LOOK, PASS, SETTLING, CheckResult
 from station.i18n import Text
+from tests.chsi.images import in_big_still
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +169,22 @@ def test_a_head_turn_at_the_limit_does_not_blink_on_a_webcams_noise() -> None:
             changes[hold] = sum(a != b for a, b in zip(shown[10:], shown[11:]))
     assert changes[1] >= 6 and changes[HOLD] <= 1, changes
     print(changes)  # the raw levels do blink here; the shown ones not
+
+
+def test_a_1080p_webcams_student_stepping_back_is_framed_as_the_shutter_frames_him(frames) -> None:
+    """A webcam wider than the 1600 px analysis copy: the tracker follows the student stepping back from a 200 px face
+    to an 83 px one in a 1920x1080 frame, where the live panel said 人脸太小 (planned on the copy, 69 px there) while
+    the shutter's still, planned on the original, passes; the live plan is now made on the original too. At 62 px
+    both say come closer."""
+    still, _ = frames
+    with ComplianceEngine.load(video=True) as video, ComplianceEngine.load() as shutter:
+        live = LiveAnalyzer(video, hold=1)
+        for width in range(1400, 550, -50):
+            analysis = live.analyze(in_big_still(still, width, (1920, 1080)))
+        assert analysis.face is not None and 78 < analysis.face.box[2] < 95, analysis.face  # tracked, 86 px
+        frame = in_big_still(still, 575, (1920, 1080))
+        assert live.analyze(frame).checks["face_position"].level == PASS == shutter.analyze(frame).checks[
+            "face_position"].level
+        for width in range(550, 400, -25):
+            analysis = live.analyze(in_big_still(still, width, (1920, 1080)))
+        assert "请靠近相机" in analysis.checks["face_position"].message.zh
