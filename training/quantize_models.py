@@ -30,6 +30,9 @@ figures.
 Outcome (session 25): every candidate broke V (S held for the two measured, 15.6 and 18.9 % less CPU per still): nothing
 shipped; the figures are in models/quantization.md.
 
+`--null-noise` judges by V the float models' own val outputs plus Gaussian noise (sd 1e-6 to 3e-3): what size of
+move the guards can tell from no change.
+
 Run: .venv/bin/python -m training.quantize_models --candidate mnv2_face --tree /tmp/q_mnv2_face [--out val.json]
   (makes the tree: this checkout's HEAD exported with the candidate's models, and prints V's verdict), then
   .venv/bin/python scripts/benchmark_check.py --tree /tmp/q_base --tree /tmp/q_mnv2_face --repeat 3 for S
@@ -51,13 +54,14 @@ import numpy as np
 from models import MODELS_DIR, model_path, read_manifest
 from station.compliance.irises import LensModel
 from station.compliance.learned import Blend, LearnedChecks, ModelInfo, model_input, region_crops
-from training.evaluate import DATASETS, LENS, Scorers, _faces, choose, every_output, score_val
+from training.evaluate import DATASETS, LENS, Scored, Scorers, _faces, choose, every_output, eyes_set, score_val
 from training.prune_members import broken, budgets_hold, figures
 
 ROOT = Path(__file__).resolve().parent.parent
 CALIBRATION = 64  # train faces of each dataset
 OP_TYPES = ["Conv", "Relu", "Clip", "Add"]
 CPU_FALL = 0.10
+NOISE_SDS = (1e-6, 1e-5, 1e-4, 1e-3, 3e-3)
 
 
 def shipped() -> list[str]:
@@ -147,6 +151,28 @@ def scorers(models_dir: Path) -> Scorers:
     return Scorers(LearnedChecks(models_dir, Blend(every_output())), LensModel(model_path(LENS, models_dir)))
 
 
+def with_noise(scored: Scored, sd: float, rng: np.random.Generator) -> Scored:
+    return Scored({k: np.clip(v + rng.normal(0, sd, v.shape), 0, 1) for k, v in scored.outputs.items()}, scored.labels,
+                  scored.files)
+
+
+def null_noise(sds: tuple[float, ...] = NOISE_SDS, seeds: int = 3) -> list[tuple[float, int, list[str]]]:
+    """Rule V on the float models' own val outputs plus Gaussian noise of these sizes (seeds 0..seeds-1): how small a
+    move of the outputs the guards already refuse, beside the candidates' moves. (sd, seed, guards broken)."""
+    val, scenes = score_val(scorers(MODELS_DIR), DATASETS)
+    start = figures(val, scenes, choose(val, scenes))
+    out = []
+    for sd, seed in itertools.product(sds, range(seeds)):
+        rng = np.random.default_rng(seed)
+        moved = {d: with_noise(s, sd, rng) for d, s in val.items() if d != "eyes"}
+        moved["eyes"] = eyes_set(moved)
+        moved_scenes = with_noise(scenes, sd, rng)
+        choice = choose(moved, moved_scenes)
+        out.append((sd, seed, broken(start, figures(moved, moved_scenes, choice))
+                    + ([] if budgets_hold(moved, choice) else ["G5 budget"])))
+    return out
+
+
 def judge_val(models_dir: Path) -> dict:
     """Rule V: the candidate's val choice against the shipped models', by prune_members' guards."""
     base_val, base_scenes = score_val(scorers(MODELS_DIR), DATASETS)
@@ -175,9 +201,16 @@ def passes_speed(base_ms: list[float], candidate_ms: list[float]) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidate", choices=CANDIDATES, help="which models to quantize (none: HEAD as it is)")
-    parser.add_argument("--tree", type=Path, required=True, help="where to make the tree (a new folder)")
+    parser.add_argument("--tree", type=Path, help="where to make the tree (a new folder)")
     parser.add_argument("--out", type=Path, help="write rule V's figures here as JSON")
+    parser.add_argument("--null-noise", action="store_true", help="rule V on the float outputs plus small noise")
     args = parser.parse_args()
+    if args.null_noise:
+        for sd, seed, breaks in null_noise():
+            print(f"noise sd {sd:g}, seed {seed}: {len(breaks)} guards broken " + "; ".join(breaks[:3]), flush=True)
+        return
+    if args.tree is None:
+        parser.error("--tree is needed")
     if args.tree.exists():
         parser.error(f"{args.tree} exists: give a new folder")
     if args.candidate is None:
