@@ -23,6 +23,7 @@ class WindowsHandles:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.held: dict[str, object] = {}
+        self.for_seconds: dict[str, float] = {}
         self.refused = 0
         for name in ("replace", "rename"):
             monkeypatch.setattr(os, name, self._refusing(getattr(os, name)))
@@ -31,23 +32,31 @@ class WindowsHandles:
     def _refusing_removal(self, remove):  # noqa: ANN001, ANN202
         def windows_remove(path: str | os.PathLike[str], *args: object, **kwargs: object) -> None:
             if os.fspath(path) in self.held:
-                self.refused += 1
+                self._refuse(os.fspath(path))
                 raise PermissionError(13, "Access is denied", os.fspath(path))
             remove(path, *args, **kwargs)
         return windows_remove
 
     def _refusing(self, move):  # noqa: ANN001, ANN202
         def windows_move(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
-            if {os.fspath(source), os.fspath(target)} & set(self.held):
-                self.refused += 1
+            if held := {os.fspath(source), os.fspath(target)} & set(self.held):
+                self._refuse(*held)
                 raise PermissionError(13, "Access is denied", os.fspath(source), None, os.fspath(target))
             move(source, target)
         return windows_move
 
     def hold(self, path: Path, seconds: float | None) -> None:
+        """Hold the file open; with seconds, let it go that long after the first refusal (counting from the hold
+        itself would let go before anything tried on a loaded machine, and the test would prove nothing)."""
         self.held[os.fspath(path)] = path.open("rb")
         if seconds is not None:
-            threading.Timer(seconds, self.let_go, [path]).start()
+            self.for_seconds[os.fspath(path)] = seconds
+
+    def _refuse(self, *paths: str) -> None:
+        self.refused += 1
+        for path in paths:
+            if (seconds := self.for_seconds.pop(path, None)) is not None:
+                threading.Timer(seconds, self.let_go, [Path(path)]).start()
 
     def let_go(self, path: Path) -> None:
         self.held.pop(os.fspath(path)).close()
