@@ -12,4 +12,7 @@ STATION_EXTRA_PACKAGES="postgresql xvfb openbox chromium|chromium-browser" bash 
 # run; tests/packaging then runs the folder's commands and opens its demo window.
 bash scripts/build_installer.sh
 export QT_QPA_PLATFORM=offscreen
-exec .venv/bin/python -m pytest "$@"
+# One test worker per core (pytest-xdist), each taking whole files so a file's servers and windows are set up once:
+# most tests wait on a sub-process, a server or a window more than they compute, so one worker left a core idle.
+# STATION_TEST_WORKERS=0 runs them in this one process (as `pytest -s` needs).
+exec .venv/bin/python -m pytest -n "${STATION_TEST_WORKERS:-auto}" --dist loadfile "$@"
