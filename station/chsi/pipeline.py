@@ -27,6 +27,7 @@ ANALYSIS_SIDE = 1600  # landmarks and segmentation run on a copy no larger than 
 REFINE_ROUNDS = 2  # re-measure the output and correct the warp at most this often
 SETTLED_ROLL_DEG = 0.3  # a round that found less roll than this needs no further round
 ROI_SCALE = 2.5  # side of the square searched around a detected face, in face-box sizes
+SMALL_FACE = 40  # px in the detectors' 640 px look at a whole still: a face this small may hide a second (faces_in_band)
 
 
 @dataclass(frozen=True)
@@ -208,10 +209,15 @@ def plan_on_original(planner: CropPlanner, full: np.ndarray, face: Face | None) 
 
 def faces_in_band(detector: FaceDetector, image: np.ndarray, box: Box) -> list[Detection]:
     """The faces in tiles (FaceDetector.detect_in_tiles) of the band of `image` DETECT_WIDTH px tall around the face in
-    `box` (shares of its size), in `image`'s pixels. A second person as small as a big still's small face can be missed
-    by the detectors' 640 px look at the whole still (the demo's two people in 10 of 96 such stills: one face seen), and
-    stands about level with it; one row of tiles costs a third of the whole copy's."""
-    height = image.shape[0]
+    `box` (shares of its size), in `image`'s pixels; none where that face is SMALL_FACE px or more in the detectors'
+    look at the whole image (its longer side at DETECT_WIDTH px). A second person as small as such a face can be missed
+    there (the demo's two people, 16-24 px in that look, were seen as one in 10 of 96 big stills) and stands about
+    level with it; one row of tiles costs a third of the whole copy's. Beside a larger face one of a size to count is
+    seen in that look, and the tiles would only add their own mistakes (a suit's shoulder, 0.66 sure, beside 王思远's
+    58 px face in it)."""
+    height, width = image.shape[:2]
+    if box[2] * width * DETECT_WIDTH / max(height, width) >= SMALL_FACE:
+        return []
     centre = (box[1] + box[3] / 2) * height
     top = int(min(max(0.0, centre - DETECT_WIDTH / 2), max(0, height - DETECT_WIDTH)))
     return [Detection((x, y + top, w, h), d.score)
