@@ -442,8 +442,8 @@ class CaptureSession:
         return self._offer
 
     def retake_refused(self) -> Text | None:
-        """Why F2 starts no retake now (None: it may)."""
-        return self.workflow.retake_refused()
+        """Why F2 starts no retake now (None: it may); while a refused code's Enter is held, its way on names Space."""
+        return self.workflow.retake_refused(self.enter_shoots)
 
     # -- the shutter ---------------------------------------------------------------------------------
     def shutter_blocked(self) -> Blocked | None:

@@ -156,9 +156,12 @@ NOT_IN_REVIEW = Text("没有待确认的照片", "There is no photo waiting for 
 # has not looked at it yet.
 REVIEW_AT_LEAST = 0.8
 FINISH_REVIEW = Text("请先确认保存（回车）或再拍一张（Esc）", "Accept (Enter) or shoot again (Esc) first")
-NOTHING_TO_RETAKE = Text("{name}还没有拍过照片，无需重拍：请直接按空格或回车拍照",
-                         "{name} has no photo yet, so there is nothing to retake: press Space or Enter to shoot")
-RETAKE_BEGUN = Text("{name}的重拍已经开始：请按空格或回车拍照", "{name}'s retake has begun: press Space or Enter to shoot")
+NOTHING_TO_RETAKE = Text("{name}还没有拍过照片，无需重拍：请直接按{keys}拍照",
+                         "{name} has no photo yet, so there is nothing to retake: press {keys} to shoot")
+RETAKE_BEGUN = Text("{name}的重拍已经开始：请按{keys}拍照", "{name}'s retake has begun: press {keys} to shoot")
+# The keys those two name: Enter is no shutter while a refused code's Enter is held (CaptureSession.enter_shoots).
+SHUTTER_KEYS = Text("空格或回车", "Space or Enter")
+SPACE_KEY = Text("空格键", "Space")
 STUDENT_CHANGED = Text("填写原因期间扫描了另一名学生，没有拍照：请核对当前学生后重新按快门",
                        "Another student was scanned while the reason was being entered; nothing was taken: check the "
                        "student on the card and press the shutter again")
@@ -268,9 +271,10 @@ class CaptureWorkflow:
         if scanned is not None:
             raise StationError(scanned)
 
-    def retake_refused(self) -> Text | None:
+    def retake_refused(self, enter_shoots: bool = True) -> Text | None:
         """Why F2 starts no retake now (None: it may: the student on the card was photographed before and no reason
-        has been given yet). A key that did nothing said nothing (first-run walk, finding 21)."""
+        has been given yet). A key that did nothing said nothing (first-run walk, finding 21). `enter_shoots`: the
+        way on names Enter only where Enter is the shutter."""
         if self.step is Step.REVIEW:
             return FINISH_REVIEW
         if self.pressed is not None:
@@ -279,7 +283,8 @@ class CaptureWorkflow:
             return NOBODY
         if self.needs_retake_reason:
             return None
-        return (RETAKE_BEGUN if self.retake_reason else NOTHING_TO_RETAKE).format(name=self.student.name)
+        return (RETAKE_BEGUN if self.retake_reason else NOTHING_TO_RETAKE).format(
+            name=self.student.name, keys=SHUTTER_KEYS if enter_shoots else SPACE_KEY)
 
     def shutter_blocked(self, camera: CameraState) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
