@@ -385,6 +385,8 @@ class MainWindow(QMainWindow):
 
     def _offered(self, found: Identification, text: Text) -> None:
         say(self.offer, t(text), "warn")
+        if self.message.text() == t(NO_OFFER):  # an F4 pressed too late said so: it stood under "press F4" (s25 walk)
+            say(self.message, "", "")
         self._show_step()  # the shutter waits for the answer, and says so
 
     def _offer_withdrawn(self) -> None:

@@ -40,3 +40,17 @@ def test_f4_frees_the_shutter_for_the_student_switched_to_in_english(qtbot, engl
     qtbot.keyClick(window.code_input, Qt.Key_F4)
     assert window.session.student.name == "陈浩然"
     assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["en"], True)
+
+
+def test_an_f4_said_too_late_goes_when_a_code_asks_again(qtbot, make_window, frames: Path) -> None:
+    """F4 pressed after the phone had gone says no one asks to switch; the next code held up asked "press F4" above
+    that line, still saying F4 does nothing (s25 layout walk, shots/23_offer.png)."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    qtbot.keyClick(window.code_input, Qt.Key_F4)
+    assert window.message.text().startswith("没有待切换的学生")
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    assert window.message.text() == "" and window.message.isHidden()
+    qtbot.keyClick(window.code_input, Qt.Key_F4)
+    assert window.session.student.name == "陈浩然"
