@@ -40,6 +40,9 @@ class QueueWindow(QWidget):
         station window, which keeps the keyboard."""
         super().__init__()
         self._board = board
+        self._main = main
+        self._in_front = False
+        self._over_main = False  # on the station window's screen, where it stands: it follows the station's moves
         self.setWindowTitle(t(TITLE))
         self.heading = QLabel()
         self.heading.setStyleSheet("font-size: 30px; font-weight: 700; padding: 12px")
@@ -60,8 +63,7 @@ class QueueWindow(QWidget):
         self._timer.timeout.connect(self.refresh)
         self._timer.start(5000)  # follows other stations' and the slot clock's changes too
         self.board: QueueBoard | None = None
-        self._main = main
-        self._in_front = False
+        main.installEventFilter(self)
         self.refresh()
 
     def refresh(self) -> None:
@@ -95,6 +97,7 @@ class QueueWindow(QWidget):
         main = self._main
         home = main.screen()
         others = [screen for screen in QGuiApplication.screens() if screen is not home]
+        self._over_main = False
         if others:
             self.setGeometry(others[0].geometry())
             self.showFullScreen()
@@ -104,6 +107,7 @@ class QueueWindow(QWidget):
             if room >= MIN_SIDE_WIDTH:
                 self.setGeometry(frame.right() + 1, frame.top(), min(room, 900), frame.height())
             else:
+                self._over_main = True
                 self.setGeometry(main.geometry())
             self.show()
             self.lower()
@@ -121,6 +125,7 @@ class QueueWindow(QWidget):
             self.hide()  # window manager gives a window it restores the keyboard: shown afresh, without it
             self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
         if self.screen() is self._main.screen() and self.geometry().intersects(self._main.geometry()):
+            self._over_main = True
             self.setGeometry(self._main.geometry())  # over the whole station window (it was placed before it maximised)
         self.show()  # closed with its title bar's button, it comes back too
         self.raise_()
@@ -133,7 +138,13 @@ class QueueWindow(QWidget):
         self._main.activateWindow()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        """A click on the queue (which gave it the keyboard) puts it back behind the station window."""
+        """A click on the queue (which gave it the keyboard) puts it back behind the station window. Standing over
+        the station window, it keeps to the station's place: a window manager centres the station after the queue was
+        put behind it, and a strip of the queue stood out beside it (s25 layout walk, 1600x900)."""
+        if watched is self._main:
+            if self._over_main and event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+                self.setGeometry(self._main.geometry())
+            return False
         if event.type() == QEvent.Type.MouseButtonPress:
             self._back()
         return False

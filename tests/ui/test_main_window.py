@@ -274,6 +274,21 @@ def test_queue_screen_follows_the_station(qtbot, make_window, frames: Path) -> N
     assert not window.undo_absent_button.isVisible()
 
 
+def test_the_queue_behind_the_station_keeps_to_its_place(qtbot, make_window, frames: Path) -> None:
+    """On one screen too narrow for the queue beside, it stands behind the station window. A window manager centred
+    the station after the queue was put there, and a strip of the queue (its heading, its table) stood out on the
+    left and top (s25 layout walk, 1600x900): it now keeps to the station's place, moved or resized."""
+    window = make_window(frames)
+    window.show()
+    queue = window.queue_window
+    queue.show_beside()
+    assert queue.isVisible() and queue.geometry() == window.geometry()  # behind: no room beside
+    window.move(window.x() + 100, window.y() + 27)  # as openbox centred it on a 1600x900 screen
+    assert queue.geometry() == window.geometry()
+    window.resize(window.width() - 50, window.height())
+    assert queue.geometry() == window.geometry()
+
+
 def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
     from station.camera import open_camera
 
