@@ -32,6 +32,7 @@ class SeenCode:
     text: str
     width_share: float
     box: Box
+    linear: bool = False  # a 1D barcode (a student card's), which may misread as another valid number: QR codes do not
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def _zbar(gray: np.ndarray, scale: float) -> list[SeenCode]:
     for symbol in pyzbar.decode(gray, symbols=_SYMBOLS):
         left, top, width, height = symbol.rect
         _keep_largest(codes, SeenCode(_text(symbol.data), width / gray.shape[1],
-                                      (left / scale, top / scale, width / scale, height / scale)))
+                                      (left / scale, top / scale, width / scale, height / scale),
+                                      symbol.type != "QRCODE"))
     return _largest_first(codes)
 
 

@@ -40,3 +40,10 @@ def held_up(code: np.ndarray, tilt: float = 0.18, dark_mode: bool = False, size:
     scene[mask] = warped[mask]
     glare = cv2.GaussianBlur(scene, (3, 3), 0)  # a little defocus
     return glare
+
+
+def code39_image(payload: str) -> np.ndarray:
+    """A student card's Code 39, printed without its optional check character (as most are)."""
+    code = barcode.get_barcode_class("code39")(payload, writer=ImageWriter(), add_checksum=False)
+    img = code.render({"module_height": 12, "write_text": False})
+    return cv2.cvtColor(np.array(img.convert("RGB")), cv2.COLOR_RGB2BGR)

@@ -1,0 +1,100 @@
+"""A student card's barcode misread from one camera frame never names another student: Code 39 without its check
+character reads a smudged digit as another valid one, and the classmate one number on is in the roster. Real rendered
+cards through the real reader and scanner, looked at one frame at a time as its thread would."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from station.camera import open_camera
+from station.camera.source import Frame
+from station.capture.session import CaptureSession
+from station.capture.workflow import CaptureWorkflow
+from station.identify.confirm import LinearConfirmation, near
+from station.identify.frames import decode_codes
+from station.identify.scanner import CodeScanner
+from station.adapters.demo import DEMO_DIR
+from station.storage.captures import CaptureStore
+from tests.capture.test_session import Heard
+from tests.identify.images import code39_image, held_up, qr_image
+
+HERS, HIS = "2021010101", "2021010102"  # the demo roster's first two students
+
+
+def smudged_card() -> np.ndarray:
+    """Her card with two elements of its last digit smeared (a narrow bar widened, a wide one narrowed): 7 px of
+    its bars, and the digit reads as his."""
+    hers, his = code39_image(HERS), code39_image(HIS)
+    columns = np.flatnonzero((hers != his).any(axis=(0, 2)))
+    smudged = hers.copy()
+    smudged[:, columns] = his[:, columns]
+    return smudged
+
+
+@pytest.fixture
+def session(demo_station, engine, pipeline):
+    store = CaptureStore(demo_station, key=demo_station.demo_key)
+    workflow = CaptureWorkflow(demo_station, store, "摄影师甲", engine=engine, pipeline=pipeline)
+    heard = Heard()
+    session = CaptureSession(demo_station, store, "摄影师甲", open_camera(str(DEMO_DIR / "kiosk")),
+                             listener=heard.listener(), live_checks=False, scan_codes=False, workflow=workflow)
+    session.heard = heard
+    yield session
+    session.source.stop()
+
+
+def look(session: CaptureSession, frames: list[tuple[float, np.ndarray]]) -> None:
+    """The scanner's looks at these frames (at these seconds), each code it takes handed to the session."""
+    scanner = CodeScanner(session.source, session.camera_code)
+    for index, (at, image) in enumerate(frames, 1):
+        scanner._look(Frame(index, at, image))  # noqa: SLF001 - one look at a time
+
+
+def test_the_smudged_card_reads_as_the_classmate() -> None:
+    [read] = decode_codes(held_up(smudged_card(), tilt=0.1), thorough=False)
+    assert (read.text, read.linear) == (HIS, True)  # what the rule below is for
+
+
+def test_one_misread_frame_neither_identifies_nor_offers_the_classmate(session: CaptureSession) -> None:
+    hers, smudged = held_up(code39_image(HERS), tilt=0.1), held_up(smudged_card(), tilt=0.1)
+    look(session, [(0.0, hers), (0.33, smudged), (0.67, hers), (1.0, hers)])
+    assert session.student is None and session.heard.identified == [] and session.heard.offered == []
+    look(session, [(0.0, hers), (0.33, smudged), *((0.33 * i, hers) for i in range(2, 10))])  # 3 s: his read is old
+    assert session.heard.identified == [HERS] and session.heard.offered == []
+
+
+def test_a_misread_while_someone_is_at_the_camera_offers_nobody(session: CaptureSession) -> None:
+    session.identify("DEMO0003")
+    smudged, plain = held_up(smudged_card(), tilt=0.1), held_up(code39_image(HERS), tilt=0.1)
+    look(session, [(0.0, smudged), (0.33, plain), (0.67, smudged), (1.0, plain)])
+    assert session.heard.offered == [] and session.offer is None and session.student.student_no == "2021010103"
+
+
+def test_a_clean_card_identifies_on_the_second_look_and_a_qr_code_on_the_first(session: CaptureSession) -> None:
+    card = held_up(code39_image(HERS), tilt=0.1)
+    look(session, [(0.0, card)])
+    assert session.heard.identified == []
+    look(session, [(0.0, card), (0.33, card)])
+    assert session.heard.identified == [HERS]
+    session.identify("DEMO0003")
+    look(session, [(0.0, held_up(qr_image("DEMO0002"), tilt=0.1))])  # QR codes correct their own errors
+    assert session.heard.offered == [HIS]
+
+
+def test_values_near_each_other_hold_each_other_back_and_far_ones_do_not() -> None:
+    confirmation = LinearConfirmation(window_s=2.0)
+    assert confirmation.look({HERS}, 0.0) == set()
+    assert confirmation.look({HERS, "LIB-88812"}, 0.3) == {HERS}  # a second barcode on the card is no misread
+    assert confirmation.look({HIS}, 0.6) == set()
+    assert confirmation.look({HERS}, 0.9) == set()  # his read, 0.3 s before, makes hers unsure too
+    assert confirmation.look({HERS}, 2.7) == {HERS}
+    assert near("2021010101", "2021010122") and not near("2021010101", "2021010222")  # I25 misreads digit pairs
+
+
+def test_a_card_read_only_by_the_fallbacks_is_confirmed_on_the_next_look(session: CaptureSession) -> None:
+    faded = (105 + code39_image(HERS).astype(np.float32) / 255 * 20).astype(np.uint8)  # grey on grey: worn, dim
+    dim = held_up(faded, tilt=0.15)
+    assert decode_codes(dim, thorough=False) == [] and [c.text for c in decode_codes(dim)] == [HERS]
+    look(session, [(0.33 * i, dim) for i in range(2)])  # the first look is thorough (every 6th), and the next too
+    assert session.heard.identified == [HERS]
