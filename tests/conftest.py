@@ -15,14 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_FACES = ROOT.parent / "shared" / "datasets" / "faces"
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty station data home, also exported as $PHOTO_STATION_HOME for sub-processes."""
-    path = tmp_path / "home"
+def data_home(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty station data home at path, also exported as $PHOTO_STATION_HOME for sub-processes."""
     path.mkdir()
     monkeypatch.setenv("PHOTO_STATION_HOME", str(path))
     monkeypatch.setenv("PHOTO_STATION_LANG", "zh")
     return path
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return data_home(tmp_path / "home", monkeypatch)
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +66,10 @@ def demo_station(home: Path):
 @pytest.fixture
 def tiny_disk(tmp_path: Path):
     """A real 3 MiB file system (tmpfs), where the kernel itself answers ENOSPC; needs root."""
-    mount_point = tmp_path / "tiny"
-    mount_point.mkdir()
-    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)], capture_output=True).returncode:
-        pytest.skip("cannot mount a small tmpfs here (needs root)")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    from tests.full_disk import small_file_system
+
+    with small_file_system(tmp_path / "tiny", "3m") as mount_point:
+        yield mount_point
 
 
 @pytest.fixture

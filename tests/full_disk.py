@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import sqlite_utils
+
+
+@contextmanager
+def small_file_system(mount_point: Path, size: str) -> Iterator[Path]:
+    """A real tmpfs of `size` (mount's words: "3m") mounted at mount_point, unmounted after; the test skips where it
+    cannot be mounted (it needs root)."""
+    mount_point.mkdir()
+    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True).returncode:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def fill_up(folder: Path) -> Path:

@@ -4,7 +4,6 @@ as a program error (a full disk was already said, by write_atomic)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -13,20 +12,16 @@ import pytest
 from station.chsi.profiles import STATION_PROFILES, load_profiles, select_profile
 from station.errors import StationError
 from tests.chsi.test_output_profiles import SCHOOL
+from tests.full_disk import small_file_system
 
 
 @pytest.fixture
 def write_protected_home(tmp_path: Path):
     """A data folder holding the school's profiles, then made read-only (a tmpfs remounted so); needs root."""
-    home = tmp_path / "stick"
-    home.mkdir()
-    if os.name != "posix" or os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(home)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here (needs root)")
-    (home / STATION_PROFILES).write_text(SCHOOL, encoding="utf-8")
-    subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
-    yield home
-    subprocess.run(["umount", "-l", str(home)], check=False)
+    with small_file_system(tmp_path / "stick", "1m") as home:
+        (home / STATION_PROFILES).write_text(SCHOOL, encoding="utf-8")
+        subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
+        yield home
 
 
 def test_a_profile_that_cannot_be_kept_is_refused_in_words(write_protected_home: Path) -> None:

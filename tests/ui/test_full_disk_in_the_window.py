@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from station.adapters.demo import DEMO_ROSTER
 from station.fees.ledger import Method, entries
+from tests.conftest import data_home
 from tests.full_disk import full_under
 from tests.ui.conftest import on_next_dialog
 from tests.ui.test_reference_photos_menu import pick, trigger
@@ -25,11 +26,7 @@ FULL = "磁盘空间不足"
 @pytest.fixture
 def home(tiny_disk: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The station's data folder on the small disk (the window's station fixture opens it)."""
-    path = tiny_disk / "home"
-    path.mkdir()
-    monkeypatch.setenv("PHOTO_STATION_HOME", str(path))
-    monkeypatch.setenv("PHOTO_STATION_LANG", "zh")
-    return path
+    return data_home(tiny_disk / "home", monkeypatch)
 
 
 def absent(station, student_no: str) -> bool:
