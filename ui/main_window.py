@@ -585,6 +585,7 @@ class MainWindow(QMainWindow):
         self.pay_button.setEnabled(self.session.student is not None)
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
             say(self.offer, "", "warn")
+        self.flow.offer_seen()  # a press refused for a question since changed or gone no longer holds
         if not retake:
             shutter = SHUTTER if self.session.enter_shoots else SHUTTER_SPACE
             self.shutter_button.setText(t(shutter if blocked is None else SHUTTER_BLOCKED[blocked]))

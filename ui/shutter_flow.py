@@ -61,6 +61,8 @@ class ShutterFlow:
         self.saved = saved  # a photo was saved: the window moves its card, counters and queue screen on
         # a closed override box's line (照片不符合要求：…) and the analysis it refused (workflow.refusal_stands)
         self._refusal: tuple[str, Analysis] | None = None
+        # a press refused for a waiting code's question: its line, and the refusal (session.refusal_holds)
+        self._offer_refusal: tuple[str, ShutterRefused] | None = None
 
     def enter(self) -> None:
         """Enter: the shutter while live (the session may take it for a refused code's Enter pressed twice); in
@@ -84,6 +86,7 @@ class ShutterFlow:
         if isinstance(request, ShutterRefused):
             if self.session.shutter_blocked() is not Blocked.BUSY:
                 say(self.message, t(request.message), "bad")
+                self._offer_refusal = (self.message.text(), request)
             self.show_step()
             return
         self._measure(request)
@@ -141,6 +144,17 @@ class ShutterFlow:
         elif not refusal_stands(refused, shown.analysis):  # fixed, or another picture
             say(self.message, "", "")
             self._refusal = None
+
+    def offer_seen(self) -> None:
+        """A waiting code's question was asked, withdrawn or answered: a press's line refused for it goes once the
+        session says it no longer holds (it named that code's student and F4), or once something else was said."""
+        if self._offer_refusal is None:
+            return
+        said, refused = self._offer_refusal
+        if self.message.text() == said and not self.session.refusal_holds(refused):
+            say(self.message, "", "")
+        if self.message.text() != said:
+            self._offer_refusal = None
 
     def accept(self) -> None:
         identity_reason = ""

@@ -458,6 +458,14 @@ class CaptureSession:
             return Blocked.OFFERED
         return blocked
 
+    def refusal_holds(self, refused: ShutterRefused) -> bool:
+        """Whether a press's refusal is still true as said. One about a code or card waiting to be switched to
+        (OFFER_STANDS) names that student and says F4 switches to them: once their question is withdrawn, or another
+        student's replaces it, it is untrue (s25 walk: the red line said F4 switches to 陈浩然 under the question naming
+        王思远, and F4 switched to 王思远)."""
+        offer = self._offer
+        return refused.offered_no is None or (offer is not None and offer.student.student_no == refused.offered_no)
+
     @property
     def enter_shoots(self) -> bool:
         """Whether Enter is the shutter now: not after a code was refused while the student on the card stays (`press`),
@@ -490,7 +498,7 @@ class CaptureSession:
         offer, current = self._offer, self.workflow.student
         if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own
             return ShutterRefused(OFFER_STANDS.format(name=offer.student.name, no=offer.student.student_no,
-                                                      current=current.name), [])
+                                                      current=current.name), [], offered_no=offer.student.student_no)
         request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
             self._pause_watching(True)

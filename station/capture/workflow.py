@@ -108,6 +108,7 @@ class ShutterRefused:
     problems: list[Text]  # the failing checks' instructions; empty when the refusal is not about the checks
     student_no: str | None = None  # whose frame was refused: an override holds for this student only
     measured: Measured | None = None  # what was measured, for an override to take without measuring again
+    offered_no: str | None = None  # the student whose waiting code or card it names (CaptureSession.refusal_holds)
 
     @property
     def can_override(self) -> bool:

@@ -54,3 +54,38 @@ def test_an_f4_said_too_late_goes_when_a_code_asks_again(qtbot, make_window, fra
     assert window.message.text() == "" and window.message.isHidden()
     qtbot.keyClick(window.code_input, Qt.Key_F4)
     assert window.session.student.name == "陈浩然"
+
+
+def test_a_refusal_naming_a_waiting_code_goes_when_that_code_changes_or_goes(qtbot, make_window, frames: Path) -> None:
+    """A press refused for 陈浩然's waiting code said to press F4 to switch to 陈浩然; when 王思远's code asked next, the
+    line stayed under the question naming 王思远, and F4 switched to 王思远 (s25 layout walk, 05_after_space.png). The
+    session says the line no longer holds; the window lets it go. Once the phone is put away, too."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    qtbot.keyClick(window.code_input, Qt.Key_Space)
+    assert "陈浩然" in window.message.text() and "F4" in window.message.text()
+    window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # 王思远's phone next
+    qtbot.waitUntil(lambda: "王思远" in window.offer.text())
+    assert "陈浩然" not in window.message.text()
+    qtbot.keyClick(window.code_input, Qt.Key_Space)  # refused again, now naming 王思远: true, so it stays
+    assert "王思远" in window.message.text()
+    window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # seen again: still true
+    assert "王思远" in window.message.text()
+    window.session.code_gone("DEMO0003")  # put away: F4 does nothing now
+    assert window.offer.text() == "" and window.message.text() == ""
+
+
+def test_other_refusals_stay_when_a_code_asks(qtbot, make_window, frames: Path) -> None:
+    """Only a line about a waiting code goes with it: an Enter refused after a code typed and refused is not."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.identify("DEMO0099")
+    qtbot.keyClick(window.code_input, Qt.Key_Return)
+    said = window.message.text()
+    assert "回车没有拍照" in said
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    window.session.code_gone(HELD_UP.text)
+    assert window.message.text() == said
