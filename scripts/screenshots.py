@@ -198,6 +198,12 @@ def main() -> int:
         session.camera_code(SeenCode("DEMO0002", 0.13, (40, 60, 166, 166)))  # the next student's phone held up: asks
         pump(app, 0.5)
         window.grab().save(str(options.out / f"switch_offer_{options.lang}.png"))
+        window.flow.shutter()  # refused: 陈浩然's code waits, "press F4 to switch to 陈浩然"
+        pump(app, 0.2)
+        window.grab().save(str(options.out / f"offer_refused_{options.lang}.png"))
+        session.camera_code(SeenCode("DEMO0004", 0.13, (40, 60, 166, 166)))  # another phone: that line no longer holds
+        pump(app, 0.3)
+        window.grab().save(str(options.out / f"offer_refusal_gone_{options.lang}.png"))
         window.identify("DEMO0099")  # a mistyped code, then its Enter pressed twice: the refusal again, no photo
         window.flow.enter()
         pump(app, 0.3)
