@@ -1,15 +1,16 @@
 """A student-card barcode read from one camera frame may name another student: Code 39 without its check character,
 Codabar and Interleaved 2 of 5 carry no check at all, and a blurred or partly covered bar turns one digit into another
-that is still a valid number, often a classmate's. So a linear code read by the camera counts only once two looks
+that is still a valid number, often a classmate's. So such a code read by the camera counts only once two looks
 close in time read the same value and no look then read a value near it (the card's true number and its misread
 alternate while a finger or glare moves across the bars). QR codes carry their own error correction and are not held
-back; what a handheld scanner types is not read here at all."""
+back, nor are Code 128 and EAN-13 (a check character catches a misread symbol); what a handheld scanner types is not
+read here at all."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-CONFIRM_S = 2.0  # looks this close read the same card held up
+CONFIRM_S = 5.0  # looks this close read one card held up (as long as a code is away before it has gone)
 NEAR = 2  # edits apart: a misread changes one character, two in Interleaved 2 of 5 (digits are coded in pairs)
 
 
@@ -19,7 +20,7 @@ class LinearConfirmation:
     _reads: list[tuple[float, str]] = field(default_factory=list)  # (when, value) of earlier looks in the window
 
     def look(self, values: set[str], now: float) -> set[str]:
-        """Of the linear values one look read, those confirmed: read by an earlier look in the window too, with no
+        """Of the unchecked values one look read, those confirmed: read by an earlier look in the window too, with no
         other value near it read there or in this look."""
         self._reads = [(at, value) for at, value in self._reads if now - at < self.window_s]
         before = {value for _, value in self._reads}

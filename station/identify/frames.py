@@ -17,6 +17,10 @@ _SYMBOLS = [
     pyzbar.ZBarSymbol.QRCODE, pyzbar.ZBarSymbol.CODE128, pyzbar.ZBarSymbol.CODE39,
     pyzbar.ZBarSymbol.EAN13, pyzbar.ZBarSymbol.I25, pyzbar.ZBarSymbol.CODABAR,
 ]
+# no check character that zbar verifies (Code 39's is optional and zbar does not check it): one frame's read of a
+# smudged bar may be another valid number. QR's error correction, Code 128's and EAN-13's check characters catch a
+# misread symbol, and they are taken from one frame.
+_UNCHECKED = {"CODE39", "CODABAR", "I25"}
 _MAX_SIDE = 1280
 
 
@@ -32,7 +36,7 @@ class SeenCode:
     text: str
     width_share: float
     box: Box
-    linear: bool = False  # a 1D barcode (a student card's), which may misread as another valid number: QR codes do not
+    unchecked: bool = False  # a barcode with no check zbar verifies, which may misread as another valid number
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def _zbar(gray: np.ndarray, scale: float) -> list[SeenCode]:
         left, top, width, height = symbol.rect
         _keep_largest(codes, SeenCode(_text(symbol.data), width / gray.shape[1],
                                       (left / scale, top / scale, width / scale, height / scale),
-                                      symbol.type != "QRCODE"))
+                                      symbol.type in _UNCHECKED))
     return _largest_first(codes)
 
 

@@ -3,8 +3,8 @@
 A plain zbar pass over a 1280x720 frame takes ~30 ms and the full set of fallbacks
 (phones at an angle, dark mode) ~180 ms, while most frames show no code at all: so a
 plain pass a few times a second, and the fallbacks only every few seconds, leave the
-CPU to the preview and the compliance checks. A student card's barcode counts only once two looks agree on it
-(station/identify/confirm.py): the look after one that read it unconfirmed is a thorough one, so a card read only by
+CPU to the preview and the compliance checks. A student card's barcode with no check character counts only once two
+looks agree on it (station/identify/confirm.py): the look after one that read it unconfirmed is a thorough one, so a card read only by
 the fallbacks is confirmed a look later, not a few seconds later.
 """
 
@@ -20,7 +20,7 @@ from station.identify.repeat import RepeatFilter
 
 
 class CodeScanner(FrameWatcher):
-    """`on_code(code)` once per code held up (a barcode once two looks have agreed on it; again only after it was
+    """`on_code(code)` once per code held up (a barcode without a check once two looks agreed on it; again only after it was
     away for `away_s`); `on_gone(text)` once it has been out of sight that long (the phone put away: what it asked
     for is over). `latest`: what its latest look read, with the codes' boxes, for the live checks (a phone in the
     photo), read from their thread."""
@@ -33,7 +33,7 @@ class CodeScanner(FrameWatcher):
         self._thorough_every = thorough_every  # a phone at an angle may be read only by these: away_s spans several
         self._attempts = 0
         self._repeat = RepeatFilter(window_s=away_s)
-        self._confirmation = LinearConfirmation()
+        self._confirmation = LinearConfirmation(window_s=away_s)  # reads that far apart are one card held up
         self._unsure = False  # the last look read a barcode it could not confirm
         self.latest: Sighting | None = None
 
@@ -43,11 +43,11 @@ class CodeScanner(FrameWatcher):
         now = frame.timestamp
         codes = decode_codes(frame.image, thorough)
         self.latest = Sighting(frame.scene, frame.timestamp, tuple(codes))
-        confirmed = self._confirmation.look({code.text for code in codes if code.linear}, now)
+        confirmed = self._confirmation.look({code.text for code in codes if code.unchecked}, now)
         # the next look is thorough, but not every look while a misread goes on alternating with the true value
-        self._unsure = not self._unsure and any(code.linear and code.text not in confirmed for code in codes)
+        self._unsure = not self._unsure and any(code.unchecked and code.text not in confirmed for code in codes)
         for code in codes:
-            if (not code.linear or code.text in confirmed) and self._repeat.accept(code.text, now):
+            if (not code.unchecked or code.text in confirmed) and self._repeat.accept(code.text, now):
                 self._on_code(code)
         for text in self._repeat.gone(now):
             self._on_gone(text)
