@@ -44,6 +44,8 @@ CHIP_TITLES: dict[str, Text] = {
 NOT_PASSED = Text("未通过 {n} 项", "Failing: {n}")
 TO_LOOK = Text("请目视确认 {n} 项", "Check by eye: {n}")
 ALL_PASS = Text("全部通过，可以拍照", "All checks pass")
+# in review the board names the photo's own checks (a board of grey – read as "nothing was checked", s25 walk)
+PHOTO_PASSES = Text("这张照片全部通过", "This photo passes all checks")
 # a check's answer as a mark and a style level: colour is not the only sign
 MARKS = {FAIL: ("✗", "bad"), LOOK: ("?", "warn")}
 PASSED, UNMEASURED = ("✓", "ok"), ("–", "idle")
@@ -105,8 +107,9 @@ class CheckBoard(QWidget):
         grid.addLayout(summary, row, used, 1, COLUMNS - used)
         self.show_analysis(None)
 
-    def show_analysis(self, analysis: Analysis | None) -> None:
-        """None: nothing measured on the picture on screen (another step, a new picture, no camera)."""
+    def show_analysis(self, analysis: Analysis | None, photo: bool = False) -> None:
+        """None: nothing measured on the picture on screen (a new picture, no camera). `photo`: the checks of the
+        photo in review, whose passing is no call to shoot."""
         listed = dict(analysis.on_screen) if analysis is not None else {}  # as the override box lists them
         for check, chip in self.chips.items():
             result = analysis.checks.get(check) if analysis is not None else None
@@ -125,5 +128,5 @@ class CheckBoard(QWidget):
         if failing:
             say(self.problems, t(NOT_PASSED.format(n=failing)), "bad")
         else:
-            say(self.problems, "" if looks else t(ALL_PASS), "ok")
+            say(self.problems, "" if looks else t(PHOTO_PASSES if photo else ALL_PASS), "ok")
         say(self.questions, t(TO_LOOK.format(n=looks)) if looks else "", "warn")

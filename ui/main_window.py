@@ -595,8 +595,12 @@ class MainWindow(QMainWindow):
     def _show_problems(self) -> None:
         shown = self.preview.findings()  # the side panel names what the picture shows, from the same scene
         analysis = self.session.override_asked or (shown.analysis if shown is not None else None)
-        # the instructions themselves are on the picture, beside the student
-        self.check_board.show_analysis(analysis if self.session.step is Step.LIVE else None)
+        # the instructions themselves are on the picture, beside the student; in review, the photo's checks
+        step = self.session.step
+        if step is Step.REVIEW:
+            self.check_board.show_analysis(self.review.checked, photo=True)
+        else:
+            self.check_board.show_analysis(analysis if step is Step.LIVE else None)
         self.flow.picture_seen(shown)
 
     def _show_status(self, status: Status) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from station.capture.identity_check import beside, needs_reason, worst_level
 from station.capture.workflow import Shot
+from station.compliance.results import Analysis
 from station.i18n import Text
 from ui.i18n import t
 from ui.overlay import question_titles
@@ -48,6 +49,7 @@ class ReviewPanel(QWidget):
         super().__init__()
         # full size (480x640) where the screen allows; on a 1366x768 laptop it scales down to fit
         self.photo = PhotoView(QSize(480, 640), QSize(240, 320))
+        self.checked: Analysis | None = None  # the checks of the photo shown (show_shot)
         # beside it, up to two photos it is judged against (a swap's other student, the enrolment photo, the photo
         # a retake replaces), each under its caption
         self.beside = [(QLabel(), PhotoView(QSize(240, 320), QSize(120, 160), top=True)) for _ in range(2)]
@@ -106,6 +108,7 @@ class ReviewPanel(QWidget):
         layout.addLayout(side, 2)
 
     def show_shot(self, shot: Shot) -> None:
+        self.checked = shot.analysis  # the side panel's checks name this photo's while it is in review
         pixmap = QPixmap()
         pixmap.loadFromData(shot.chsi_jpeg, "JPEG")
         self.photo.setPixmap(pixmap)

@@ -58,3 +58,33 @@ def test_a_check_that_was_not_looked_at_is_shown_as_such(qtbot, make_window, fra
     chip = window.check_board.chips["code_in_photo"]
     assert chip.property("level") == "idle" and chip.text().startswith("–")
     assert window.check_board.chips["face_position"].property("level") == "bad"
+
+
+def test_in_review_the_board_names_the_photos_own_checks(qtbot, make_window, frames: Path, station,
+                                                         tmp_path: Path) -> None:
+    """In review every chip was a grey – while the review listed 未通过：请闭上嘴巴: a new photographer read it as
+    "nothing was checked" (s25 layout walk, 08_review.png). The board names the photo's checks: its failed mouth, the
+    teeth asked about, the rest passed; after Esc it speaks of the live picture again."""
+    from tests.ui.test_identity_at_review import her_overridden_photo_in_review
+
+    window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
+    board = window.check_board
+    assert "请闭上嘴巴" in window.review.notes.text()
+    levels = {check: chip.property("level") for check, chip in board.chips.items()}
+    assert (levels["mouth_open"], levels["teeth"], levels["face_count"]) == ("bad", "warn", "ok")
+    assert board.chips["mouth_open"].text().startswith("✗") and board.problems.text() == "未通过 1 项"
+    assert board.problems.isVisible()
+    window.flow.escape()  # no live checks run here: the live picture's board says nothing measured yet
+    assert {chip.property("level") for chip in board.chips.values()} == {"idle"} and board.problems.text() == ""
+
+
+def test_a_photo_that_passes_is_no_call_to_shoot(qtbot, make_window, frames: Path, engine) -> None:
+    """The live board's 全部通过，可以拍照 beside a photo in review would ask for another press: it says the photo passes."""
+    window = make_window(frames)
+    measured = engine.analyze(window.preview.shown_frame.image)
+    passing = replace(measured, checks={check: CheckResult(result.score, PASS, result.message)
+                                        for check, result in measured.checks.items()})
+    window.check_board.show_analysis(passing, photo=True)
+    assert window.check_board.problems.text() == "这张照片全部通过"
+    window.check_board.show_analysis(passing)
+    assert window.check_board.problems.text() == "全部通过，可以拍照"
