@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QLayout, QWidget
 
 from station.capture.live_checks import LiveResult
 from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
@@ -230,17 +230,19 @@ class ShutterFlow:
 
 def beside_the_photo(dialog: QWidget, window: QWidget, said_until: int) -> None:
     """Over the window's right-hand column, not in its middle: a box centred there covered half of the held face
-    (or the photo in review) that the photographer is asked to judge (seen on a walk). Its question wraps within
-    that column: a swap's long question made the box 520 px wide, over the enrolment photo the photographer compares
-    the face with. It stands below `said_until` (screen y), where the column's card and messages end: centred in the
+    (or the photo in review) that the photographer is asked to judge (seen on a walk). It is as wide as that column,
+    its question wrapping within it: a swap's long question made the box 520 px wide, over the enrolment photo the
+    photographer compares the face with. It stands below `said_until` (screen y), where the column's card and messages end: centred in the
     column, the retake box covered the end of 林晓雯已于…拍摄过（1 版），如需重拍请按 F2, said of the photo it asks
     about. A window too short for both keeps the whole box in it, over the end of what was said."""
     label = dialog.findChild(QLabel)
-    if label is not None:
-        label.setWordWrap(False)  # its unwrapped width first (placed again after a longer line was added)
-        label.setFixedWidth(min(label.sizeHint().width(), SIDE_COLUMN_PX - 2 * RIGHT_MARGIN_PX))
+    if label is not None:  # the column's width: a box as wide as its short question (220 px) cut a long reason
+        label.setFixedWidth(SIDE_COLUMN_PX - 2 * RIGHT_MARGIN_PX)
         label.setWordWrap(True)
-    dialog.adjustSize()
+    dialog.adjustSize()  # laid out (QInputDialog makes its layout when first measured)
+    # its size is its contents': a resizable box got a window manager's resize handle, an empty strip below its
+    # buttons (openbox, s25 walk)
+    dialog.layout().setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
     frame = window.frameGeometry()
     title_bar = window.geometry().top() - frame.top()  # the box gets a frame like the window's above its own height
     x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)

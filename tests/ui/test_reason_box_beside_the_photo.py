@@ -123,3 +123,36 @@ def test_the_override_box_leaves_the_card_in_sight_and_its_question_whole(qtbot,
     on_next_dialog(look)
     shoot(qtbot, window)
     assert seen == [[]]
+
+
+LONG_REASON = "the student blinked, then asked for another"  # typed: as long as the box should show whole
+
+
+def test_the_reason_boxes_are_the_columns_width_with_no_strip_below(qtbot, english, make_window, frames: Path) -> None:
+    """The retake box was as wide as its short question, about 220 px: a longer or English reason was cut in its field
+    (s25 layout walk, 26_crop.png). It and the override box were resizable, and openbox drew its resize handle, an
+    empty strip with a border below their buttons (06_override.png, 25_f2_retake.png): they are fixed in size, which a
+    window manager reads as not resizable."""
+    window = make_window(frames)
+    window.resize(1280, 720)
+    photograph(qtbot, window, "DEMO0001")
+    window.identify("DEMO0001")
+    seen: list[tuple[int, int, bool]] = []
+
+    def look(dialog: QInputDialog) -> None:
+        box = dialog.findChild(QComboBox)
+        box.setEditText(LONG_REASON)
+        qtbot.wait(20)
+        field = box.lineEdit()
+        seen.append((field.fontMetrics().horizontalAdvance(LONG_REASON), field.contentsRect().width(),
+                     dialog.minimumSize() == dialog.maximumSize() == dialog.size()))
+        dialog.reject()
+
+    on_next_dialog(look)
+    window.flow.ask_retake()
+    window.identify("DEMO0002")  # 陈浩然 on the same frame: her smile fails, the override box asks
+    on_next_dialog(look)
+    shoot(qtbot, window)
+    assert len(seen) == 2
+    for needed, shown, fixed in seen:
+        assert needed <= shown and fixed, seen
