@@ -43,7 +43,7 @@ from ui.report_dialog import report_interactively
 from ui.review_panel import ReviewPanel
 from ui.roster_dialogs import ScheduleDialog, import_roster_interactively
 from ui.scroll_column import scroll_column
-from ui.shutter_flow import SIDE_COLUMN_PX, ShutterFlow
+from ui.shutter_flow import SIDE_COLUMN_PX, ShutterFlow, in_the_column
 from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_profile, profile_entry
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         said in the message line, as a closed override box is."""
         try:
             with self.session.answering():
-                said = pay_interactively(self.session, self)
+                said = pay_interactively(self.session, self, lambda box: in_the_column(box, self, self._said_until()))
         except StationError as exc:
             say(self.message, t(exc.text), "bad")
             return

@@ -141,10 +141,11 @@ class PaymentDialog(QDialog):
         tall_enough(self)  # a code refused as the reason takes three lines in English: its last was cut, the rows squeezed
 
 
-def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
+def pay_interactively(session: CaptureSession, parent: QWidget, place: Callable[[QWidget], None]) -> str:
     """F6: the student on the card pays. What to say once it is recorded; '' when nobody is on the card or the
     dialog was cancelled. A student who has paid is told so first, with a refund (and a reason) one button away
-    for a payment recorded wrongly, then the payment can be recorded again (a refund refused: StationError)."""
+    for a payment recorded wrongly, then the payment can be recorded again (a refund refused: StationError).
+    `place` puts the payment box where it leaves the student's face and card in sight (the window's to say)."""
     student = session.student
     if student is None:
         return ""
@@ -158,6 +159,7 @@ def pay_interactively(session: CaptureSession, parent: QWidget) -> str:
     dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), session.desk.fee_price(),
                            lambda method, amount, reason: recorded.append(
                                session.desk.record_payment(student.student_no, method, amount, reason)), parent)
+    place(dialog)
     if not (dialog.exec() and recorded):
         return refunded
     return t(RECORDED.format(name=student.name, payment=session.desk.fee_status(student.student_no).describe()))

@@ -222,3 +222,31 @@ def test_a_refusal_in_the_payment_dialog_is_read_whole(qtbot, themed: str, make_
     window.pay_button.click()
     assert any("2021010105" in text for text, _, _ in seen)
     assert all(height >= needed for _, height, needed in seen), seen
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1280, 720), (1280, 680)])
+def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: str, make_window, frames,
+                                                               size: tuple[int, int]) -> None:
+    """F6's box opened in the window's middle, over the student's face, and in English over the card's left edge
+    ("ollege"): s25 layout walk, 11_f6.png, g_en720b.png. It stands over the side column below the card, in the
+    window."""
+    from PySide6.QtCore import QRect
+
+    window = make_window(frames)
+    window.resize(*size)
+    window.identify("DEMO0001")
+    qtbot.wait(50)
+    seen: list[tuple[QRect, QRect, QRect]] = []
+
+    def look(dialog: PaymentDialog) -> None:
+        preview = window.preview
+        face = QRect(preview.mapToGlobal(QPoint(0, 0)), preview.size())
+        face = QRect(face.center().x() - face.width() // 6, face.top(), face.width() // 3, face.height())  # its middle
+        seen.append((dialog.frameGeometry(), face, QRect(window.card.mapToGlobal(QPoint(0, 0)), window.card.size())))
+        dialog.reject()
+
+    on_next_dialog(look, kind=PaymentDialog)
+    qtbot.keyClick(window.code_input, Qt.Key_F6)
+    [(box, face, card)] = seen
+    assert not box.intersects(face) and not box.intersects(card), (box, face, card)
+    assert window.frameGeometry().contains(box), (box, window.frameGeometry())
