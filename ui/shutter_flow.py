@@ -239,18 +239,16 @@ def beside_the_photo(dialog: QWidget, window: QWidget, said_until: int) -> None:
     if label is not None:  # the column's width: a box as wide as its short question (220 px) cut a long reason
         label.setFixedWidth(SIDE_COLUMN_PX - 2 * RIGHT_MARGIN_PX)
         label.setWordWrap(True)
-    dialog.adjustSize()  # laid out (QInputDialog makes its layout when first measured)
-    # its size is its contents': a resizable box got a window manager's resize handle, an empty strip below its
-    # buttons (openbox, s25 walk)
-    dialog.layout().setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
     in_the_column(dialog, window, said_until)
 
 
 def in_the_column(dialog: QWidget, window: QWidget, said_until: int) -> None:
     """A dialog at its own size against the window's right edge, below `said_until` (screen y), kept in the window:
     over the side column's checks and shutter, not over the face nor the student card (F6's payment box opened in
-    the window's middle, over the student's face and, in English, the card's left edge: s25 walk)."""
-    dialog.adjustSize()
+    the window's middle, over the student's face and, in English, the card's left edge: s25 walk). Its size is its
+    contents': a resizable box got the window manager's resize handle, an empty strip below its buttons (openbox)."""
+    dialog.adjustSize()  # laid out (QInputDialog makes its layout when first measured)
+    dialog.layout().setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
     frame = window.frameGeometry()
     title_bar = window.geometry().top() - frame.top()  # the box gets a frame like the window's above its own height
     x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)

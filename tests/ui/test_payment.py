@@ -229,7 +229,7 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
                                                                size: tuple[int, int]) -> None:
     """F6's box opened in the window's middle, over the student's face, and in English over the card's left edge
     ("ollege"): s25 layout walk, 11_f6.png, g_en720b.png. It stands over the side column below the card, in the
-    window."""
+    window, fixed in size (openbox drew a resizable box's handle, an empty strip below its buttons)."""
     from PySide6.QtCore import QRect
 
     window = make_window(frames)
@@ -237,12 +237,14 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     window.identify("DEMO0001")
     qtbot.wait(50)
     seen: list[tuple[QRect, QRect, QRect]] = []
+    fixed: list[bool] = []
 
     def look(dialog: PaymentDialog) -> None:
         preview = window.preview
         face = QRect(preview.mapToGlobal(QPoint(0, 0)), preview.size())
         face = QRect(face.center().x() - face.width() // 6, face.top(), face.width() // 3, face.height())  # its middle
         seen.append((dialog.frameGeometry(), face, QRect(window.card.mapToGlobal(QPoint(0, 0)), window.card.size())))
+        fixed.append(dialog.minimumSize() == dialog.maximumSize())  # no resize handle below its buttons (openbox)
         dialog.reject()
 
     on_next_dialog(look, kind=PaymentDialog)
@@ -250,3 +252,4 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     [(box, face, card)] = seen
     assert not box.intersects(face) and not box.intersects(card), (box, face, card)
     assert window.frameGeometry().contains(box), (box, window.frameGeometry())
+    assert fixed == [True]
