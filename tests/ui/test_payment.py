@@ -232,6 +232,8 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     window, fixed in size (openbox drew a resizable box's handle, an empty strip below its buttons)."""
     from PySide6.QtCore import QRect
 
+    from tests.ui.test_reason_box_beside_the_photo import held_face
+
     window = make_window(frames)
     window.resize(*size)
     window.identify("DEMO0001")
@@ -240,10 +242,8 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     fixed: list[bool] = []
 
     def look(dialog: PaymentDialog) -> None:
-        preview = window.preview
-        face = QRect(preview.mapToGlobal(QPoint(0, 0)), preview.size())
-        face = QRect(face.center().x() - face.width() // 6, face.top(), face.width() // 3, face.height())  # its middle
-        seen.append((dialog.frameGeometry(), face, QRect(window.card.mapToGlobal(QPoint(0, 0)), window.card.size())))
+        card = QRect(window.card.mapToGlobal(QPoint(0, 0)), window.card.size())
+        seen.append((dialog.frameGeometry(), held_face(window), card))
         fixed.append(dialog.minimumSize() == dialog.maximumSize())  # no resize handle below its buttons (openbox)
         dialog.reject()
 

@@ -17,6 +17,13 @@ from ui.main_window import MainWindow
 from ui.shutter_flow import RIGHT_MARGIN_PX, SIDE_COLUMN_PX
 
 
+def held_face(window: MainWindow) -> QRect:
+    """Where the student's face is on screen: the middle third of the live picture, top to bottom."""
+    preview = window.preview
+    face = QRect(preview.mapToGlobal(QPoint(0, 0)), preview.size())
+    return QRect(face.center().x() - face.width() // 6, face.top(), face.width() // 3, face.height())
+
+
 def test_the_override_box_leaves_the_held_face_in_sight(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
     window.resize(1366, 700)
@@ -24,10 +31,7 @@ def test_the_override_box_leaves_the_held_face_in_sight(qtbot, make_window, fram
     seen: list[tuple[QRect, QRect]] = []
 
     def look(dialog) -> None:
-        preview = window.preview
-        face = QRect(preview.mapToGlobal(QPoint(0, 0)), preview.size())
-        face = QRect(face.center().x() - face.width() // 6, face.top(), face.width() // 3, face.height())  # its middle
-        seen.append((dialog.frameGeometry(), face))
+        seen.append((dialog.frameGeometry(), held_face(window)))
         dialog.reject()
 
     on_next_dialog(look)
