@@ -1,0 +1,138 @@
+"""How often the camera misreads a student card's barcode as another number, and whether a misread reaches a student.
+
+Cards of a class of 60 consecutive student numbers (a misread digit is most often a classmate's), printed as Code 39
+without its check character, Codabar, Interleaved 2 of 5 and Code 128, are held up for four seconds: the card's tilt,
+distance and a finger or glare over its bars stay for the whole hold (moving a little), while defocus, motion blur and
+noise change from frame to frame. The real CodeScanner looks at each frame as its thread would (3 looks a second);
+"before" takes each value at its first read (as the scanner did before confirmation: its repeat filter hands a code
+on once while it is held up), "now" what it hands on; the session then takes only a code held up close. A card
+"taken in 2 s" was taken by the sixth look.
+
+    nice -n 10 .venv/bin/python scripts/benchmark_barcode_misreads.py [holds per symbology, default 40] [symbology...]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import barcode
+import cv2
+import numpy as np
+from barcode.writer import ImageWriter
+
+from station.adapters.demo import DEMO_DIR
+from station.camera import open_camera
+from station.camera.source import Frame
+from station.capture.session import HELD_UP_SHARE
+from station.identify.frames import SeenCode
+from station.identify.scanner import CodeScanner
+
+CLASS = [f"20211101{i:02d}" for i in range(1, 61)]
+SYMBOLOGIES = {"code39": lambda no: barcode.get_barcode_class("code39")(no, writer=ImageWriter(), add_checksum=False),
+               "codabar": lambda no: barcode.get("codabar", f"A{no}B", writer=ImageWriter()),
+               "itf": lambda no: barcode.get("itf", no, writer=ImageWriter()),
+               "code128": lambda no: barcode.get("code128", no, writer=ImageWriter())}
+LOOKS = 12  # four seconds at the scanner's 3 looks a second
+
+
+def card(symbology: str, number: str) -> np.ndarray:
+    img = SYMBOLOGIES[symbology](number).render({"module_height": 10, "write_text": False, "quiet_zone": 4})
+    return cv2.cvtColor(np.array(img.convert("L")), cv2.COLOR_GRAY2BGR)
+
+
+def hold(code: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
+    """LOOKS frames of one card held up: what stays (pose, a finger or glare) and what changes from frame to frame."""
+    h, w = code.shape[:2]
+    share, tilt, angle = rng.uniform(0.3, 0.55), rng.uniform(0, 0.3), rng.uniform(-10, 10)
+    cover = rng.choice(["finger", "glare", "none"], p=[0.45, 0.25, 0.3])
+    x, band = rng.uniform(0.1, 0.85) * w, rng.uniform(0.02, 0.12) * w
+    y0 = rng.uniform(0, 0.6) * h
+    y1 = min(h, y0 + rng.uniform(0.3, 1.0) * h)
+    shade = int(rng.integers(40, 140)) if cover == "finger" else int(rng.integers(170, 255))
+    frames = []
+    for _ in range(LOOKS):
+        damaged = code.copy()
+        if cover != "none":
+            left = int(x + rng.normal(0, 0.01) * w)
+            region = damaged[int(y0):int(y1), max(0, left):left + int(band)]
+            region[:] = shade if cover == "finger" else np.maximum(region, shade)
+        frames.append(_in_frame(damaged, share, tilt, angle + rng.normal(0, 1), rng))
+    return frames
+
+
+def _in_frame(code: np.ndarray, share: float, tilt: float, angle: float, rng: np.random.Generator) -> np.ndarray:
+    size = (1280, 720)
+    scene = rng.normal(110, 20, (size[1], size[0], 3)).clip(0, 255).astype(np.uint8)
+    h, w = code.shape[:2]
+    width = share * size[0]
+    height = width * h / w
+    cx, cy = size[0] * 0.5, size[1] * 0.5
+    corners = np.float32([[-width / 2, -height / 2 * (1 - tilt)], [width / 2, -height / 2],
+                          [width / 2, height / 2], [-width / 2, height / 2 * (1 - tilt)]])
+    turn = np.deg2rad(angle)
+    rotation = np.float32([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    dst = corners @ rotation.T + np.float32([cx, cy])
+    matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), dst)
+    warped = cv2.warpPerspective(code, matrix, size, flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, size) > 0
+    scene[mask] = warped[mask]
+    frame = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.4, 1.5))
+    length = int(rng.integers(1, 7))
+    if length > 1:
+        kernel = np.zeros((length, length), np.float32)
+        kernel[length // 2, :] = 1 / length
+        frame = cv2.filter2D(frame, -1, kernel)
+    return (frame + rng.normal(0, rng.uniform(4, 10), frame.shape)).clip(0, 255).astype(np.uint8)
+
+
+def measure(symbology: str, holds: int, rng: np.random.Generator) -> Counter:
+    counts: Counter = Counter()
+    source = open_camera(str(DEMO_DIR / "kiosk"))  # never started: the looks are handed their frames
+    for _ in range(holds):
+        number = CLASS[int(rng.integers(len(CLASS)))]
+        handed: list[SeenCode] = []
+        scanner = CodeScanner(source, handed.append)
+        first: dict[str, SeenCode] = {}  # each value's first read
+        for index, image in enumerate(hold(card(symbology, number), rng)):
+            scanner._look(Frame(index + 1, index / 3, image))  # noqa: SLF001 - one look at a time
+            seen = _held_up(scanner.latest.codes)
+            for code in scanner.latest.codes:
+                first.setdefault(code.text, code)
+            if index == LOOKS // 2 - 1:
+                counts["before: card taken in 2 s"] += number in {_value(code.text) for code in _held_up(first.values())}
+                counts["now: card taken in 2 s"] += number in {_value(code.text) for code in _held_up(handed)}
+            counts["frames"] += 1
+            counts["frames read"] += any(_value(code.text) == number for code in seen)
+            counts["frames misread"] += any(_value(code.text) != number for code in seen)
+            counts["frames misread, any size"] += any(_value(c.text) != number for c in scanner.latest.codes)
+            counts["frames misread as a classmate, any size"] += any(
+                _value(c.text) in set(CLASS) - {number} for c in scanner.latest.codes)
+        for rule, codes in (("before", _held_up(first.values())), ("now", _held_up(handed))):
+            values = {_value(code.text) for code in codes}
+            counts[f"{rule}: card taken"] += number in values
+            counts[f"{rule}: another student taken"] += bool(values & set(CLASS) - {number})
+            counts[f"{rule}: a value off the roster"] += bool(values - set(CLASS))
+        counts["holds"] += 1
+    return counts
+
+
+def _held_up(codes) -> list[SeenCode]:
+    """What the session takes: a code held up close (station/capture/session.py)."""
+    return [code for code in codes if code.width_share >= HELD_UP_SHARE]
+
+
+def _value(text: str) -> str:
+    """Codabar's start and stop characters are not the student number's."""
+    return text[1:-1] if len(text) > 2 and text[0] in "ABCD" and text[-1] in "ABCD" else text
+
+
+def main() -> None:
+    holds = int(sys.argv[1]) if len(sys.argv) > 1 else 40
+    for symbology in sys.argv[2:] or SYMBOLOGIES:
+        counts = measure(symbology, holds, np.random.default_rng(25))
+        print(symbology, dict(sorted(counts.items())), flush=True)
+
+
+if __name__ == "__main__":
+    main()
