@@ -432,7 +432,7 @@ class MainWindow(QMainWindow):
         said in the message line, as a closed override box is."""
         try:
             with self.session.answering():
-                said = pay_interactively(self.session, self, lambda box: in_the_column(box, self, self._said_until()))
+                said = pay_interactively(self.session, self, self._in_the_column)
         except StationError as exc:
             say(self.message, t(exc.text), "bad")
             return
@@ -445,8 +445,12 @@ class MainWindow(QMainWindow):
             say(self.message, t(EMPTY_ROSTER), "bad")
             return
         with self.session.answering():
-            said = pay_for_class_interactively(self.session, classes, title(CLASS_PAYMENT), self)
+            said = pay_for_class_interactively(self.session, classes, title(CLASS_PAYMENT), self, self._in_the_column)
         self._paid(said)
+
+    def _in_the_column(self, box: QWidget) -> None:
+        """A payment's box over the side column below the card, as the reason boxes: not over the student's face."""
+        in_the_column(box, self, self._said_until())
 
     def _paid(self, said: str) -> None:
         """A payment was recorded (`said` says it; '' when none was): the card's fee, the queue screen and a shutter

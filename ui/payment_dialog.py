@@ -152,7 +152,7 @@ def pay_interactively(session: CaptureSession, parent: QWidget, place: Callable[
     status = session.desk.fee_status(student.student_no)
     refunded = ""
     if status.paid:
-        refunded = refund_interactively(session, student.name, student.student_no, status, parent)
+        refunded = refund_interactively(session, student.name, student.student_no, status, parent, place)
         if not refunded:
             return ""
     recorded = []
@@ -165,13 +165,26 @@ def pay_interactively(session: CaptureSession, parent: QWidget, place: Callable[
     return t(RECORDED.format(name=student.name, payment=session.desk.fee_status(student.student_no).describe()))
 
 
+class PaidNotice(QMessageBox):
+    """The student has paid: said, placed by `place` once shown. A message box sizes itself only when shown: placed
+    before, it was placed at the width it had then (533 px in English) and showed at 400, short of the window's
+    edge; left to Qt, it stood centred over the student's face (s25 walk)."""
+
+    def __init__(self, text: str, parent: QWidget, place: Callable[[QWidget], None]) -> None:
+        super().__init__(QMessageBox.Icon.Information, t(TITLE), text, QMessageBox.StandardButton.Close, parent)
+        self._place = place
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)  # sized here
+        self._place(self)
+
+
 def refund_interactively(session: CaptureSession, name: str, student_no: str, status: FeeStatus,
-                         parent: QWidget) -> str:
+                         parent: QWidget, place: Callable[[QWidget], None]) -> str:
     """The student has paid: said, with 退费… beside 关闭. What to say once refunded; '' when closed. A refund
-    refused (no reason) raises StationError, saying so and how to refund."""
-    box = QMessageBox(QMessageBox.Icon.Information, t(TITLE),
-                      t(HAS_PAID.format(name=name, no=student_no, paid=status.describe())),
-                      QMessageBox.StandardButton.Close, parent)
+    refused (no reason) raises StationError, saying so and how to refund. `place` puts each box where it leaves
+    the student's face and card in sight."""
+    box = PaidNotice(t(HAS_PAID.format(name=name, no=student_no, paid=status.describe())), parent, place)
     refund_button = box.addButton(t(REFUND), QMessageBox.ButtonRole.ActionRole)
     box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter dismisses: it was 退费…, and opened the refund
     box.exec()
@@ -182,6 +195,7 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
     ask.setLabelText(t(REFUND_ASK))
     ask.setInputMode(QInputDialog.InputMode.TextInput)
     ScannerGuard(ask.findChild(QLineEdit), lambda: ask.setLabelText(f"{t(REFUND_ASK)}\n\n{t(SCANNED_INTO_THE_BOX)}"))
+    place(ask)
     if not ask.exec():
         return ""
     try:
@@ -191,9 +205,11 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
     return t(REFUNDED.format(name=name))
 
 
-def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget) -> str:
+def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget,
+                                place: Callable[[QWidget], None]) -> str:
     """Which of `classes` pays together (the class at the camera offered first), then its payment for everyone in it
-    not yet paid. What to say once it is recorded; '' when cancelled."""
+    not yet paid. What to say once it is recorded; '' when cancelled. `place` puts the payment box where it leaves
+    the student's face and card in sight."""
     picker = QInputDialog(parent)
     picker.setWindowTitle(title)
     picker.setLabelText(t(PICK_CLASS))
@@ -212,6 +228,7 @@ def pay_for_class_interactively(session: CaptureSession, classes: list[str], tit
                            lambda method, amount, reason: done.append(
                                session.desk.record_class_payment(class_name, method, amount, reason)), parent,
                            students=session.desk.unpaid_in_class(class_name))
+    place(dialog)
     if not (dialog.exec() and done):
         return ""
     paid = done[0]

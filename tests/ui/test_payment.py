@@ -4,21 +4,25 @@ the shutter sees the shutter say so until the payment is recorded."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QInputDialog, QLabel
+from PySide6.QtWidgets import QDialog, QInputDialog, QLabel, QMessageBox
 
 from station.audit.trail import AuditTrail, entries
 from station.errors import StationError
 from station.fees.ledger import Method
 from station.fees.settings import change_settings
 from tests.ui.conftest import on_next_dialog
-from tests.ui.menus import menu_action
-from ui.payment_dialog import PaymentDialog
+from tests.ui.menus import menu_action, words
+from ui.i18n import t
+from ui.main_window import CLASS_PAYMENT
+from ui.payment_dialog import REFUND, PaymentDialog
+from ui.shutter_flow import RIGHT_MARGIN_PX
 
 SHOTS = Path("/tmp/fees")
 
@@ -224,12 +228,37 @@ def test_a_refusal_in_the_payment_dialog_is_read_whole(qtbot, themed: str, make_
     assert all(height >= needed for _, height, needed in seen), seen
 
 
+def open_a_payment_box(qtbot, window, box: str, look: Callable[[QDialog], None]) -> None:
+    """Opens `box` as the photographer does and does `look` to it: F6's payment box; for a student who has paid, the
+    已缴费 notice and the refund's reason box (its 退费… pressed); the class payment's box (名单 menu)."""
+    if box in ("paid notice", "refund reason"):
+        window.session.desk.record_payment("2021010101", Method.CASH, "20")
+    if box == "payment":
+        on_next_dialog(look, kind=PaymentDialog)
+    elif box == "paid notice":
+        on_next_dialog(look, kind=QMessageBox)
+    elif box == "refund reason":
+        def refund(notice: QMessageBox) -> None:
+            on_next_dialog(look)
+            next(b for b in notice.buttons() if b.text() == t(REFUND)).click()
+
+        on_next_dialog(refund, kind=QMessageBox)
+    else:
+        on_next_dialog(lambda picker: picker.accept())
+        on_next_dialog(look, kind=PaymentDialog, wait_ms=40_000)
+        menu_action(window, words(t(CLASS_PAYMENT))).trigger()
+        return
+    qtbot.keyClick(window.code_input, Qt.Key_F6)
+
+
+@pytest.mark.parametrize("box", ["payment", "paid notice", "refund reason", "class payment"])
 @pytest.mark.parametrize("size", [(1366, 768), (1280, 720), (1280, 680)])
 def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: str, make_window, frames,
-                                                               size: tuple[int, int]) -> None:
+                                                               size: tuple[int, int], box: str) -> None:
     """F6's box opened in the window's middle, over the student's face, and in English over the card's left edge
     ("ollege"): s25 layout walk, 11_f6.png, g_en720b.png. It stands over the side column below the card, in the
-    window, fixed in size (openbox drew a resizable box's handle, an empty strip below its buttons)."""
+    window, fixed in size (openbox drew a resizable box's handle, an empty strip below its buttons). So do the
+    已缴费 notice, the refund's reason box and the class payment's box, which opened centred over the face too."""
     from PySide6.QtCore import QRect
 
     from tests.ui.test_reason_box_beside_the_photo import held_face
@@ -241,15 +270,19 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     seen: list[tuple[QRect, QRect, QRect]] = []
     fixed: list[bool] = []
 
-    def look(dialog: PaymentDialog) -> None:
+    def look(dialog: QDialog) -> None:
         card = QRect(window.card.mapToGlobal(QPoint(0, 0)), window.card.size())
         seen.append((dialog.frameGeometry(), held_face(window), card))
         fixed.append(dialog.minimumSize() == dialog.maximumSize())  # no resize handle below its buttons (openbox)
+        screenshot(window, dialog, f"placed_{box.replace(' ', '_')}_{themed}_{size[0]}x{size[1]}.png")
         dialog.reject()
 
-    on_next_dialog(look, kind=PaymentDialog)
-    qtbot.keyClick(window.code_input, Qt.Key_F6)
-    [(box, face, card)] = seen
-    assert not box.intersects(face) and not box.intersects(card), (box, face, card)
-    assert window.frameGeometry().contains(box), (box, window.frameGeometry())
+    open_a_payment_box(qtbot, window, box, look)
+    qtbot.waitUntil(lambda: bool(seen), timeout=40_000)
+    [(placed, face, card)] = seen
+    assert not placed.intersects(face) and not placed.intersects(card), (placed, face, card)
+    assert window.frameGeometry().contains(placed), (placed, window.frameGeometry())
+    # against the window's right edge, over the column: the notice placed before it was shown was placed at the width
+    # it had then (533 px), and showed at 400 px, 133 px short of the edge
+    assert window.frameGeometry().right() - placed.right() <= 2 * RIGHT_MARGIN_PX, (placed, window.frameGeometry())
     assert fixed == [True]
