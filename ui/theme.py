@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleOption, QStyleOptionMenuItem, QWidget
 
 from station.fonts import cjk_font_path
+from ui.i18n import language
 
 # Preferred families per OS; the first one installed wins.
 CJK_FAMILIES = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
@@ -46,9 +49,17 @@ QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px;
 """
 
 
+# between two Chinese characters: Qt's line breaking does not break there (U+2060 WORD JOINER, drawn as nothing)
+BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])(?=[\u3400-\u9fff])")
+
+
 def say(label: QLabel, text: str, level: str) -> None:
     """A label's text and its style level (the colours above), shown while it has text. Live results arrive many
-    times a second: restyled only on a change."""
+    times a second: restyled only on a change. In English a run of Chinese characters is a name (or a class, a
+    college) and is kept on one line: "still 林 / 晓雯" was wrapped inside her name (s25 walk, 1280x720). Chinese text
+    wraps between any two characters, as it must: there a name cannot be told from the sentence around it."""
+    if language() == "en":
+        text = BETWEEN_HAN.sub("\u2060", text)
     if label.text() == text and label.property("level") == level:
         return
     label.setText(text)

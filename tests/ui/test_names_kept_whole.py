@@ -1,0 +1,43 @@
+"""In English a student's Chinese name is not broken across lines in the side panel's messages: "the current
+student is still 林 / 晓雯" was wrapped inside her name (s25 walk, g_en720.png). The line breaks are measured at
+every width the message column might have, the way Qt lays out the label's text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtWidgets import QLabel
+
+from tests.ui.test_enter_after_a_refused_code import typed
+
+
+def wrapped(label: QLabel, width: int) -> list[str]:
+    """The label's text as Qt's word wrapping lays it out at `width`, line by line."""
+    text = label.text()
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(text[line.textStart():line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+def test_a_name_stays_on_one_line_in_english(qtbot, english, make_window, frames: Path) -> None:
+    window = make_window(frames)
+    window.resize(1280, 720)
+    typed(qtbot, window, "DEMO0001")
+    typed(qtbot, window, "DEMO0099")
+    typed(qtbot, window, "")  # Enter after a refused code: "…is still 林晓雯. To photograph 林晓雯, press Space…"
+    message = window.message
+    assert "林" in message.text() and message.wordWrap()
+    widths = range(message.contentsRect().width(), 199, -1)  # the column's, and narrower ones
+    seen = {width: [line.replace("\u2060", "") for line in wrapped(message, width)] for width in widths}
+    broken = {width: lines for width, lines in seen.items() if any(line.count("林") != line.count("林晓雯") for line in lines)}
+    assert broken == {}, broken
+    assert any(len(lines) > 2 for lines in seen.values())  # it did wrap: the name was kept, not the text unwrapped
