@@ -49,17 +49,19 @@ QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px;
 """
 
 
-# between two Chinese characters: Qt's line breaking does not break there (U+2060 WORD JOINER, drawn as nothing)
-BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])(?=[\u3400-\u9fff])")
+# a run of two to four Chinese characters, a Chinese name's length: joined by U+2060 WORD JOINER (drawn as nothing),
+# where Qt's line breaking does not break; a longer run (a college, a folder) stays breakable, so it never widens the
+# column
+NAME_LIKE = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")
 
 
 def say(label: QLabel, text: str, level: str) -> None:
     """A label's text and its style level (the colours above), shown while it has text. Live results arrive many
-    times a second: restyled only on a change. In English a run of Chinese characters is a name (or a class, a
-    college) and is kept on one line: "still 林 / 晓雯" was wrapped inside her name (s25 walk, 1280x720). Chinese text
-    wraps between any two characters, as it must: there a name cannot be told from the sentence around it."""
+    times a second: restyled only on a change. In English a short run of Chinese characters is a name and is kept
+    on one line: "still 林 / 晓雯" was wrapped inside her name (s25 walk, 1280x720). Chinese text wraps between any two
+    characters, as it must: there a name cannot be told from the sentence around it."""
     if language() == "en":
-        text = BETWEEN_HAN.sub("\u2060", text)
+        text = NAME_LIKE.sub(lambda run: "\u2060".join(run.group()), text)
     if label.text() == text and label.property("level") == level:
         return
     label.setText(text)

@@ -41,3 +41,16 @@ def test_a_name_stays_on_one_line_in_english(qtbot, english, make_window, frames
     broken = {width: lines for width, lines in seen.items() if any(line.count("林") != line.count("林晓雯") for line in lines)}
     assert broken == {}, broken
     assert any(len(lines) > 2 for lines in seen.values())  # it did wrap: the name was kept, not the text unwrapped
+
+
+def test_a_long_run_of_chinese_still_wraps_in_english(qtbot, english) -> None:
+    """Only a name's length is kept whole: a college's or a folder's long Chinese run in an English message still
+    wraps, so it can never make the message wider than its column."""
+    from ui.theme import say
+
+    label = QLabel()
+    label.setWordWrap(True)
+    qtbot.addWidget(label)
+    say(label, "Saved under D:\\毕业照\\中国人民解放军国防科技大学计算机学院软件工程系 for 林晓雯.", "ok")
+    assert "林\u2060晓\u2060雯" in label.text() and "学\u2060院" not in label.text()
+    assert max(label.fontMetrics().horizontalAdvance(line.rstrip()) for line in wrapped(label, 200)) <= 200
