@@ -3,9 +3,9 @@
 A plain zbar pass over a 1280x720 frame takes ~30 ms and the full set of fallbacks
 (phones at an angle, dark mode) ~180 ms, while most frames show no code at all: so a
 plain pass a few times a second, and the fallbacks only every few seconds, leave the
-CPU to the preview and the compliance checks. A student card's barcode with no check character counts only once two
-looks agree on it (station/identify/confirm.py): the look after one that read it unconfirmed is a thorough one, so a card read only by
-the fallbacks is confirmed a look later, not a few seconds later.
+CPU to the preview and the compliance checks. A student card's barcode with no check character counts only once
+two looks agree on it (station/identify/confirm.py): the look after one that read it unconfirmed is a thorough one,
+so a card read only by the fallbacks is confirmed a look later, not a few seconds later.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from station.identify.repeat import RepeatFilter
 
 
 class CodeScanner(FrameWatcher):
-    """`on_code(code)` once per code held up (a barcode without a check once two looks agreed on it; again only after it was
-    away for `away_s`); `on_gone(text)` once it has been out of sight that long (the phone put away: what it asked
-    for is over). `latest`: what its latest look read, with the codes' boxes, for the live checks (a phone in the
-    photo), read from their thread."""
+    """`on_code(code)` once per code held up (a barcode without a check once two looks agreed on it; again only
+    after it was away for `away_s`); `on_gone(text)` once it has been out of sight that long (the phone put away: what
+    it asked for is over). `latest`: what its latest look read, with the codes' boxes, for the live checks (a phone in
+    the photo), read from their thread."""
 
     def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None],
                  on_gone: Callable[[str], None] = lambda _text: None, rate_hz: float = 3.0, thorough_every: int = 6,
