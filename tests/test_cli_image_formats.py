@@ -146,13 +146,18 @@ def test_a_mac_s_metadata_files_in_a_folder_are_passed_over(home: Path, tmp_path
 
 def test_a_strip_a_pixel_or_a_few_thin_is_checked_as_showing_nobody(home: Path, tmp_path: Path) -> None:
     """Shrunk for the analysis (8000 px long) or the backdrop's scene (320 px wide), a side rounded to 0 px and
-    OpenCV refused it: the line was 'analysis failed: OpenCV(4.11.0) ... !dsize.empty()'."""
+    OpenCV refused it: the line was 'analysis failed: OpenCV(4.11.0) ... !dsize.empty()'. Shrunk to 640 px to find
+    which way is up (a strip 2 px thin and 3000 long: 0.43 px), `check` said it 'could not be analysed' and `crop`
+    ended in that traceback."""
     strips = []
-    for height, width in ((1, 1000), (10, 8000), (8000, 10)):
+    for height, width in ((1, 1000), (10, 8000), (8000, 10), (2, 3000), (3000, 2)):
         strips.append(tmp_path / f"{width}x{height}.png")
         cv2.imwrite(str(strips[-1]), np.full((height, width, 3), 128, np.uint8))
     lines = json_lines(run_cli("check", *map(str, strips), "--json", home=home))
-    assert [line.get("verdict") for line in lines] == ["no_face"] * 3, lines
+    assert [line.get("verdict") for line in lines] == ["no_face"] * 5, lines
+    cropped = run_cli("crop", *map(str, strips[-2:]), "--out", str(tmp_path / "out"), "--json", home=home)
+    assert b"Traceback" not in cropped.stderr, cropped.stderr.decode()
+    assert [line["reason"] for line in json_lines(cropped)] == ["no_face"] * 2
 
 
 def test_a_jpeg_windows_named_jfif_is_found_in_a_folder_by_check_and_roster_photos(home: Path, tmp_path: Path) -> None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from station.chsi.crop import CropPlan, CropPlanner, CropRefusal, apply_plan
-from station.image_io import as_bgr
+from station.image_io import as_bgr, shrunk
 from station.chsi.jpeg import encode_chsi_jpeg
 from station.chsi.orientation import Box, UprightFinder
 from station.chsi.spec import SPEC, ChsiSpec
@@ -98,7 +97,7 @@ class ChsiPipeline:
         if turns:
             full = np.ascontiguousarray(np.rot90(full, turns))
         factor = min(1.0, ANALYSIS_SIDE / max(full.shape[:2]))
-        analysis = full if factor == 1.0 else cv2.resize(full, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        analysis = full if factor == 1.0 else shrunk(full, factor)
         faces = self._mesher.detect(analysis)
         in_tiles: list[float] = []  # the widths of the faces found in tiles of a big still's copy
         if not faces and orientation.boxes:
