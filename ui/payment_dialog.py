@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
+    QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox,
     QRadioButton, QVBoxLayout, QWidget,
 )
 
@@ -208,8 +208,8 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
 def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget,
                                 place: Callable[[QWidget], None]) -> str:
     """Which of `classes` pays together (the class at the camera offered first), then its payment for everyone in it
-    not yet paid. What to say once it is recorded; '' when cancelled. `place` puts the payment box where it leaves
-    the student's face and card in sight."""
+    not yet paid. What to say once it is recorded; '' when cancelled. `place` puts the picker and the payment box
+    where they leave the student's face and card in sight."""
     picker = QInputDialog(parent)
     picker.setWindowTitle(title)
     picker.setLabelText(t(PICK_CLASS))
@@ -217,9 +217,14 @@ def pay_for_class_interactively(session: CaptureSession, classes: list[str], tit
     current = session.student
     if current is not None:
         picker.setTextValue(current.class_name)
-    # the box is as narrow as a class name: its title ("Class p…gether") needs room beside the frame's buttons
+    # the box is as narrow as a class name: its title ("Class p…gether") needs room beside the frame's buttons. Its
+    # list is made that wide, not the box: placed over the side column (not centred over the student's face), the box
+    # takes its contents' size (in_the_column)
     wide = picker.fontMetrics().horizontalAdvance(picker.windowTitle()) + TITLE_BAR_BUTTONS_PX
-    picker.resize(max(wide, picker.sizeHint().width()), picker.sizeHint().height())
+    picker.adjustSize()  # laid out: a QInputDialog makes its layout when first measured
+    margins = picker.layout().contentsMargins()
+    picker.findChild(QComboBox).setMinimumWidth(wide - margins.left() - margins.right())
+    place(picker)
     if not picker.exec():
         return ""
     class_name = picker.textValue()

@@ -21,7 +21,7 @@ from tests.ui.conftest import on_next_dialog
 from tests.ui.menus import menu_action, words
 from ui.i18n import t
 from ui.main_window import CLASS_PAYMENT
-from ui.payment_dialog import REFUND, PaymentDialog
+from ui.payment_dialog import REFUND, TITLE_BAR_BUTTONS_PX, PaymentDialog
 from ui.shutter_flow import RIGHT_MARGIN_PX
 
 SHOTS = Path("/tmp/fees")
@@ -230,7 +230,8 @@ def test_a_refusal_in_the_payment_dialog_is_read_whole(qtbot, themed: str, make_
 
 def open_a_payment_box(qtbot, window, box: str, look: Callable[[QDialog], None]) -> None:
     """Opens `box` as the photographer does and does `look` to it: F6's payment box; for a student who has paid, the
-    已缴费 notice and the refund's reason box (its 退费… pressed); the class payment's box (名单 menu)."""
+    已缴费 notice and the refund's reason box (its 退费… pressed); the class picker and the class payment's box (名单
+    menu)."""
     if box in ("paid notice", "refund reason"):
         window.session.desk.record_payment("2021010101", Method.CASH, "20")
     if box == "payment":
@@ -243,6 +244,10 @@ def open_a_payment_box(qtbot, window, box: str, look: Callable[[QDialog], None])
             next(b for b in notice.buttons() if b.text() == t(REFUND)).click()
 
         on_next_dialog(refund, kind=QMessageBox)
+    elif box == "class picker":
+        on_next_dialog(look)
+        menu_action(window, words(t(CLASS_PAYMENT))).trigger()
+        return
     else:
         on_next_dialog(lambda picker: picker.accept())
         on_next_dialog(look, kind=PaymentDialog, wait_ms=40_000)
@@ -251,14 +256,15 @@ def open_a_payment_box(qtbot, window, box: str, look: Callable[[QDialog], None])
     qtbot.keyClick(window.code_input, Qt.Key_F6)
 
 
-@pytest.mark.parametrize("box", ["payment", "paid notice", "refund reason", "class payment"])
+@pytest.mark.parametrize("box", ["payment", "paid notice", "refund reason", "class picker", "class payment"])
 @pytest.mark.parametrize("size", [(1366, 768), (1280, 720), (1280, 680)])
 def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: str, make_window, frames,
                                                                size: tuple[int, int], box: str) -> None:
     """F6's box opened in the window's middle, over the student's face, and in English over the card's left edge
     ("ollege"): s25 layout walk, 11_f6.png, g_en720b.png. It stands over the side column below the card, in the
     window, fixed in size (openbox drew a resizable box's handle, an empty strip below its buttons). So do the
-    已缴费 notice, the refund's reason box and the class payment's box, which opened centred over the face too."""
+    已缴费 notice, the refund's reason box, the class picker and the class payment's box, which opened centred over
+    the face too; the picker keeps the width its title needs beside a window manager's buttons."""
     from PySide6.QtCore import QRect
 
     from tests.ui.test_reason_box_beside_the_photo import held_face
@@ -269,11 +275,13 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     qtbot.wait(50)
     seen: list[tuple[QRect, QRect, QRect]] = []
     fixed: list[bool] = []
+    title_room: list[int] = []
 
     def look(dialog: QDialog) -> None:
         card = QRect(window.card.mapToGlobal(QPoint(0, 0)), window.card.size())
         seen.append((dialog.frameGeometry(), held_face(window), card))
         fixed.append(dialog.minimumSize() == dialog.maximumSize())  # no resize handle below its buttons (openbox)
+        title_room.append(dialog.width() - dialog.fontMetrics().horizontalAdvance(dialog.windowTitle()))
         screenshot(window, dialog, f"placed_{box.replace(' ', '_')}_{themed}_{size[0]}x{size[1]}.png")
         dialog.reject()
 
@@ -286,3 +294,5 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     # it had then (533 px), and showed at 400 px, 133 px short of the edge
     assert window.frameGeometry().right() - placed.right() <= 2 * RIGHT_MARGIN_PX, (placed, window.frameGeometry())
     assert fixed == [True]
+    if box == "class picker":  # "Class p…gether" beside a window manager's buttons
+        assert title_room[0] >= TITLE_BAR_BUTTONS_PX, title_room
