@@ -7,14 +7,14 @@ import os
 import stat
 import warnings
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from station.i18n import Text
-from station.paths import exists, is_dir
+from station.paths import exists, is_dir, is_file
 
 # 120 megapixels: above any camera a station would be tethered to (the largest full-frame bodies give about
 # 60), far below a decompression bomb (a 400 kB PNG that decodes to 20000x20000 takes 1.2 GB).
@@ -53,6 +53,50 @@ def mac_metadata(path: PurePath) -> bool:
     """The ._IMG_0001.jpg a Mac writes beside each file it copies to a USB stick, and a zip's __MACOSX folder: Finder
     metadata named after a photo, holding no picture. Commands that look through folders pass them over."""
     return path.name.startswith("._") or "__MACOSX" in path.parts
+
+
+# The systems' own folders at a drive's top, closed to users or holding deleted files (and .Trashes, .Trash-1000):
+# no photo in them is to be looked at.
+SYSTEM_FOLDERS = ("system volume information", "$recycle.bin", "lost+found", ".trash", ".spotlight-v100", ".fseventsd")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What a folder of photos holds (photos_in)."""
+
+    photos: list[Path]  # every file named as a photo, sorted; a link to one that is gone too (it is said missing)
+    unopened: list[Path]  # the folders inside it that could not be looked into (no permission)
+
+
+def photos_in(folder: Path) -> Listed:
+    """Every file under `folder` named as a photo (LISTED_SUFFIXES, not a Mac's metadata), and the folders in it
+    that could not be opened: pathlib's rglob passed over those, and over a folder linked into it, in silence. A
+    linked folder is looked through as a file manager shows it, each folder once (a link up the tree: not round);
+    the systems' own folders (SYSTEM_FOLDERS) are not."""
+    photos, unopened, seen, todo = [], [], set(), [folder]
+    while todo:
+        current = todo.pop()
+        real = os.path.normcase(os.path.realpath(current))  # not st_ino: a FAT32 stick gives every folder 0
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            with os.scandir(current) as entries:
+                names = [entry.name for entry in entries]
+        except (OSError, ValueError):
+            unopened.append(current)
+            continue
+        inside = []
+        for name in sorted(names):
+            path = current / name
+            if is_dir(path):
+                if not name.lower().startswith(SYSTEM_FOLDERS):
+                    inside.append(path)
+            elif path.suffix.lower() in LISTED_SUFFIXES and not mac_metadata(path) and (
+                    is_file(path) or path.is_symlink() and not exists(path)):  # a link to a photo gone, or a loop
+                photos.append(path)
+        todo += reversed(inside)  # looked through in name order: of two ways to one folder, the first is named
+    return Listed(sorted(photos), sorted(p for p in unopened if p != folder))
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:

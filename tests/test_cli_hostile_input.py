@@ -202,10 +202,15 @@ def test_a_number_of_workers_no_machine_has_is_refused_before_any_model_loads(ho
 def test_an_empty_path_from_an_unset_variable_is_refused_not_taken_for_the_current_folder(home: Path,
                                                                                           tmp_path: Path) -> None:
     """`check "$PHOTOS"` or `roster photos "$PHOTOS"` with the variable unset would read every photo where the
-    command was started (and seal those as reference photos): an empty path is an argument error."""
-    _black_png(tmp_path / "2021001.png")
+    command was started (and seal those as reference photos): an empty path is an argument error. So it is for
+    every file a command reads: `verify "$A" b.jpg` compared "." ('a: this is a folder', exit 0), and `--pairs`,
+    `--policy`, `--calibrate-backdrop` and `--roster` named "." in their messages."""
+    image = _black_png(tmp_path / "2021001.png")
     env = {**os.environ, "PHOTO_STATION_PASSPHRASE": "correct horse battery staple"}
-    for command in (["check", " ", "--json"], ["roster", "photos", "", "--json"], ["roster", "import", ""]):
+    for command in (["check", " ", "--json"], ["roster", "photos", "", "--json"], ["roster", "import", ""],
+                    ["verify", "", str(image), "--json"], ["verify", "--pairs", "", "--json"],
+                    ["check", str(image), "--policy", "", "--json"], ["check", "--calibrate-backdrop", "", "--json"],
+                    ["roster", "photos", str(tmp_path), "--roster", "", "--json"]):
         refused = subprocess.run([str(SCRIPT), *command, "--home", str(home)], cwd=tmp_path, env=env,
                                  capture_output=True, timeout=60)
         said = refused.stderr.decode("utf-8")

@@ -84,6 +84,58 @@ def test_in_a_folder_a_photo_s_broken_link_or_a_link_loop_is_a_line_in_check(hom
     assert [line.get("error") for line in lines] == [None] + ["no such file or folder"] * 3, lines
 
 
+def test_check_names_each_photo_as_written_and_looks_through_linked_folders(home: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script looks its own paths up in the output: `./photos/a.jpg` came back as `photos/a.jpg`, `photos//b.jpg`
+    as `photos/b.jpg`. A folder linked into the folder checked was passed over in silence (pathlib's rglob), and
+    `~/mine.jpg` as cmd, PowerShell or a script's argument list hand it over was 'no such file'."""
+    root, me = tmp_path / "root", tmp_path / "me"
+    for folder in (root / "photos", root / "elsewhere", me):
+        folder.mkdir(parents=True)
+    for photo in (root / "photos" / "a.jpg", root / "elsewhere" / "b.jpg", me / "mine.jpg"):
+        shutil.copy(GOOD, photo)
+    os.symlink(root / "elsewhere", root / "photos" / "linked")
+    os.symlink(root, root / "photos" / "up")  # a link up the tree: looked through once, not round and round
+    monkeypatch.setenv("HOME", str(me))
+    monkeypatch.chdir(root)
+
+    checked = run_cli("check", "./photos/", "photos//a.jpg", "~/mine.jpg", "--json", home=home)
+
+    assert checked.returncode == 0 and b"Traceback" not in checked.stderr, checked.stderr.decode()
+    lines = json_lines(checked)
+    assert [line["path"] for line in lines] == ["./photos/a.jpg", "./photos/linked/b.jpg", "photos//a.jpg",
+                                                str(me / "mine.jpg")], lines
+    assert all("error" not in line for line in lines), lines
+
+
+def test_a_folder_inside_that_may_not_be_opened_is_said_by_check_and_roster_photos(home: Path,
+                                                                                 tmp_path: Path) -> None:
+    """A class's folder copied from another account: check and roster photos passed over its photos in silence."""
+    from tests.roster_kit import linked_station_with_roster
+
+    user = as_a_user()
+    photos = tmp_path / "photos"
+    (photos / "计科2102").mkdir(parents=True)
+    shutil.copy(GOOD, photos / "2021001.jpg")
+    shutil.copy(GOOD, photos / "计科2102" / "2021002.jpg")
+    linked_station_with_roster(home, tmp_path, "学号,姓名,班级\n2021001,林晓雯,计科2101\n2021002,陈浩然,计科2102\n"
+                               .encode()).close()
+    os.chmod(photos / "计科2102", 0)
+    try:
+        env = {**os.environ, "PHOTO_STATION_PASSPHRASE": "correct horse battery staple"}
+        checked, imported = (subprocess.run([*user, str(SCRIPT), *command, str(photos), "--json", "--lang", "en",
+                                             "--home", str(home)], capture_output=True, timeout=120, env=env)
+                             for command in (["check"], ["roster", "photos"]))
+    finally:
+        os.chmod(photos / "计科2102", 0o755)
+    assert b"Traceback" not in checked.stderr + imported.stderr, (checked.stderr + imported.stderr).decode()
+    assert [(line["path"], line.get("error")) for line in json_lines(checked)] == [
+        (str(photos / "2021001.jpg"), None), (str(photos / "计科2102"), "no permission to open this folder")]
+    (report,) = json_lines(imported)
+    assert report["rejected"] == [{"file": "计科2102/", "student_no": "", "code": "unreadable",
+                                   "reason": "no permission to open this folder: its photos were not imported"}]
+
+
 def test_a_name_too_long_or_a_symlink_loop_is_a_line_in_crop(home: Path, tmp_path: Path) -> None:
     """resolve() raised on a symlink loop (Python 3.11): `crop` ended in a traceback before any photo."""
     cropped = run_cli("crop", "--json", TOO_LONG, str(_loop(tmp_path)), str(GOOD), "--out", str(tmp_path / "out"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -78,22 +79,26 @@ def read_pairs(path: Path) -> list[Pair]:
     pairs = []
     for row in data:
         names = [row[i].strip() if i < len(row) else "" for i in (ia, ib)]
-        paths = [_locate(name, path.parent) if name else None for name in names]
+        paths = [locate(name, path.parent) if name else None for name in names]
         pairs.append((names[0], paths[0], names[1], paths[1]))
     return pairs
 
 
 def _is_image_path(name: str, folder: Path) -> bool:
     """Whether a cell of the first row names a file (x.jpg, one that exists) rather than a column (a header)."""
-    return bool(name) and (Path(name).suffix != "" or is_file(_locate(name, folder)))
+    return bool(name) and (Path(name).suffix != "" or is_file(locate(name, folder)))
 
 
-def _locate(name: str, folder: Path) -> Path:
-    given = Path(name)
-    if given.is_absolute() or exists(given):
-        return given
-    beside = folder / given
-    return beside if exists(beside) else given
+def locate(name: str, folder: Path | None = None) -> Path:
+    """The file a path as written means: from the current folder, else from `folder` (the pairs file's); a leading
+    ~ is the user's home folder, and "\\" a folder's end in a file written on Windows and read elsewhere (what a
+    shell or Windows would have made of them). Where none exists, the path as written (said to be missing)."""
+    for written in map(Path, dict.fromkeys((name, os.path.expanduser(name), name.replace("\\", os.sep)))):
+        places = [written] if folder is None or written.is_absolute() else [written, folder / written]
+        found = next((place for place in places if exists(place)), None)
+        if found is not None:
+            return found
+    return Path(name)
 
 
 def verify_pairs(pairs: list[Pair], workers: int = 2) -> Iterator[PairResult]:

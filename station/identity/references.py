@@ -27,7 +27,7 @@ import numpy as np
 import sqlite_utils
 
 from station.audit.trail import Action, AuditTrail, default_operator
-from station.image_io import HEIF, IMAGE_SUFFIXES, LISTED_SUFFIXES, decode_image, is_heif, mac_metadata
+from station.image_io import HEIF, IMAGE_SUFFIXES, LISTED_SUFFIXES, decode_image, is_heif, mac_metadata, photos_in
 from station.context import Station
 from station.db import write_transaction
 from station.errors import StationError, os_reason
@@ -63,6 +63,7 @@ SEVERAL_FACES = Text("照片中有 {count} 张人脸，参考照片只能有本�
 TOO_SMALL = Text("人脸太小（宽 {width} 像素，至少需要 {minimum} 像素）", "the face is too small ({width} px wide, at least {minimum} px needed)")
 TOO_BIG = Text("文件过大（超过 30 MB）", "the file is too big (over 30 MB)")
 UNREADABLE = Text("无法读取图像文件", "cannot read the image file")
+FOLDER_NOT_OPENED = Text("没有打开该文件夹的权限，其中的照片未导入", "no permission to open this folder: its photos were not imported")
 NOT_STORED = Text("参考照片没有全部导入：{folder} 不能写入（{reason}）。已导入的参考照片不受影响；处理后再导入一次即可，已导入的不会重复。",
                   "Not every reference photo was imported: {folder} cannot be written ({reason}). Reference photos "
                   "imported before are kept; put it right and import again (those are not imported twice).")
@@ -116,9 +117,12 @@ class Counted:
 
 
 def source_entries(path: Path) -> Counted:
-    """Every image in a folder or zip, in name order."""
+    """Every image in a folder or zip, in name order; in a folder also a link to a photo that is gone (unreadable)
+    and each folder inside that could not be opened, named with a closing "/" (checked_entries refuses it), as
+    photos_in lists them: none is passed over in silence."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if _is_photo_name(p.relative_to(path).as_posix()) and p.is_file())
+        listed = photos_in(path)
+        files = sorted(listed.photos + listed.unopened)
         return Counted(len(files), _folder_entries(path, files))
     try:
         with zipfile.ZipFile(path) as archive:
@@ -140,7 +144,7 @@ def _folder_entries(folder: Path, files: list[Path]) -> Iterator[Entry]:
     in bytes the system's encoding lacks (a stick written elsewhere) is shown with U+FFFD, as the database and the
     report take only real text."""
     for file in files:
-        name = os.fsencode(file.relative_to(folder).as_posix()).decode("utf-8", "replace")
+        name = os.fsencode(file.relative_to(folder).as_posix()).decode("utf-8", "replace") + "/" * is_dir(file)
         try:
             data = file.read_bytes() if file.stat().st_size <= MAX_ENTRY_BYTES else None
         except OSError:
@@ -392,6 +396,9 @@ def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedde
     station's import and the receiving server's use the same rules."""
     seen: dict[str, str] = {}
     for name, data in entries:
+        if name.endswith("/"):  # a folder that could not be opened (source_entries)
+            yield Refused(name, FOLDER_NOT_OPENED, "unreadable")
+            continue
         students = match_student(db, name, photo_names)
         if not students:
             yield Refused(name, NO_STUDENT, "no_student")

@@ -137,3 +137,18 @@ def test_an_image_given_as_the_pairs_file_is_said_to_be_no_text(tmp_path: Path) 
     (line,) = json_lines(result)
     assert line["error"] == "unreadable_pairs" and "not text in UTF-8, GBK or UTF-16" in line["message"], line
     assert ".xlsx" not in line["message"]
+
+
+def test_a_pairs_file_s_home_folder_and_windows_folders_are_found(tmp_path: Path, monkeypatch) -> None:
+    """`~/photos/x.jpg` (what a shell would have expanded) and `photos\\x.jpg` (a list written on Windows, read on
+    Linux or a Mac) were missing images; each row still prints the paths as written."""
+    me, lists = tmp_path / "me", tmp_path / "lists"
+    for folder in (me / "photos", lists / "photos"):
+        folder.mkdir(parents=True)
+        (folder / "x.jpg").write_bytes(b"")
+    monkeypatch.setenv("HOME", str(me))
+    monkeypatch.setenv("USERPROFILE", str(me))
+    pairs = lists / "pairs.csv"
+    pairs.write_text("a,b\n~/photos/x.jpg,photos\\x.jpg\n", encoding="utf-8")
+    assert read_pairs(pairs) == [("~/photos/x.jpg", me / "photos" / "x.jpg",
+                                  "photos\\x.jpg", lists / "photos" / "x.jpg")]

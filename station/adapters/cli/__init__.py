@@ -140,29 +140,41 @@ def workers_argument(value: str) -> int:
 def folder_argument(text: str) -> Path:
     """The type of an argument naming an output folder: an empty one (an unset variable in a script) is refused,
     never taken for the current folder, where a USB export or the crops would land unseen."""
-    return _given_path(text, EMPTY_FOLDER)
+    return Path(_given(text, EMPTY_FOLDER))
 
 
 def path_argument(text: str) -> Path:
     """The type of an argument naming a file or folder to read: an empty one is refused as above, never taken for
     the current folder, whose every photo `check` or `roster photos` would then read."""
-    return _given_path(text, EMPTY_PATH)
+    return Path(path_as_written(text))
 
 
-def _given_path(text: str, empty: Text) -> Path:
+def path_as_written(text: str) -> str:
+    """As path_argument, but the text as typed: `check` and `verify` print each image's path as the user or a
+    script gave it (a script looks its own ./photos/a.jpg up in the output, which Path would print photos/a.jpg)."""
+    return _given(text, EMPTY_PATH)
+
+
+def _given(text: str, empty: Text) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError(f"{empty.zh} / {empty.en}")
-    return Path(text)
+    return text
+
+
+def matching_names(given: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """Each path as given; one no file is named, as a POSIX shell would have expanded it where Windows' cmd and
+    PowerShell (or a script's argument list) hand it over as written: a pattern (photos\\*.jpg) stands for the files
+    it matches, sorted, a leading ~ for the user's home folder; else it stays itself (and is said to be missing)."""
+    from station.paths import exists
+
+    for pattern in map(os.fspath, given):
+        matches = [] if exists(pattern) else sorted(glob.glob(os.path.expanduser(pattern)), key=Path)
+        yield from matches or [pattern]
 
 
 def matching_paths(given: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Each path as given; a pattern no file is named (photos\\*.jpg: Windows' cmd and PowerShell hand it over as
-    written, where a POSIX shell expands it) stands for the files it matches, sorted, or for itself when none does."""
-    from station.paths import exists
-
-    for pattern in given:
-        matches = [] if exists(pattern) else sorted(map(Path, glob.glob(os.fspath(pattern))))
-        yield from matches or [Path(pattern)]
+    """matching_names as paths."""
+    return map(Path, matching_names(given))
 
 
 def _modules_for(argv: list[str]) -> list[str]:

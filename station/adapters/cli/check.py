@@ -3,13 +3,14 @@
 `photo-station check --calibrate-backdrop IMAGE` measures the station's backdrop colour first (saved in its data
 folder, as 工作站 → 背景颜色标定 does in the window); the checks use the station's calibration.
 
-Folders are searched recursively for images (.jpg, .png, .bmp, .webp, .tif, .gif). With --json, one object per image per line:
+Folders are searched recursively for images (.jpg, .png, .bmp, .webp, .tif, .gif), linked folders too. With --json,
+one object per image per line ("path": as given, or the folder as given joined with the path inside it):
 {"path", "faces", "verdict", "checks": {id: {"ok", "level", "score"}}, "questions": [id...],
 "pose": {"yaw", "pitch", "roll"} or null}: `ok` is false only for a blocking failure, `level` is
 "pass" | "look" | "fail". Without --json, each image's blocking failures and questions with their score
 and thresholds, and what passed;
-a file that cannot be read, or a folder holding no image, gives {"path", "error"} and the run goes on. Exit 0 once
-the run completes.
+a file that cannot be read, a folder holding no image or one that may not be opened gives {"path", "error"} and the
+run goes on. Exit 0 once the run completes.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from station.adapters.cli import matching_paths, path_argument, workers_argument
+from station.adapters.cli import matching_names, path_argument, path_as_written, workers_argument
 from station.adapters.cli.output import print_json
-from station.image_io import LISTED_SUFFIXES, mac_metadata, read_image, why_unreadable
+from station.image_io import photos_in, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
@@ -38,7 +39,7 @@ from station.chsi.orientation import UprightFinder
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
-from station.paths import exists, is_dir, is_file
+from station.paths import exists, is_dir
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +80,15 @@ POSE = Text("偏航 {yaw:+.1f}°  俯仰 {pitch:+.1f}°  侧倾 {roll:+.1f}°", 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("check", parents=[common],
                               help="check photos against every CHSI rule / 按学信网要求逐项检查照片")
-    p.add_argument("paths", nargs="*", type=path_argument, metavar="PATH",
+    p.add_argument("paths", nargs="*", type=path_as_written, metavar="PATH",
                    help="image files, or folders searched recursively")
     p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
-    p.add_argument("--policy", type=Path, default=None,
+    p.add_argument("--policy", type=path_argument, default=None,
                    help="a school's policy file, only what it changes (default: policy.toml in the data folder "
                         "if there is one, over the shipped station/compliance/policy.toml)")
     p.add_argument("--workers", type=workers_argument, default=min(2, os.cpu_count() or 1),
                    help="images analysed at once, one engine each (default: 2, or 1 on a single core)")
-    p.add_argument("--calibrate-backdrop", type=Path, metavar="IMAGE", default=None,
+    p.add_argument("--calibrate-backdrop", type=path_argument, metavar="IMAGE", default=None,
                    help="measure the station's blue backdrop in IMAGE and save it in the data folder "
                         "(calibration/backdrop.toml)")
     p.set_defaults(func=run_check)
@@ -118,19 +119,19 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_all(paths: list[Path], policy: Policy, workers: int,
-              backdrop: Path = BACKDROP_FILE) -> Iterator[tuple[Path, Outcome]]:
+def check_all(paths: list[str], policy: Policy, workers: int,
+              backdrop: Path = BACKDROP_FILE) -> Iterator[tuple[str, Outcome]]:
     """Outcomes in the order of `paths`. Each worker thread loads its own engine once (mediapipe graphs
     belong to one thread); decoding, mediapipe and onnxruntime release the GIL, so two cores both work."""
     local, engines, lock = threading.local(), [], threading.Lock()
 
-    def work(path: Path) -> Outcome:
+    def work(path: str) -> Outcome:
         if not hasattr(local, "engine"):
             local.engine = ComplianceEngine.load(policy, backdrop_file=backdrop)
             local.upright = UprightFinder()
             with lock:
                 engines.extend((local.engine, local.upright))  # each closed when the run ends
-        return check_one(local.engine, path, local.upright)
+        return check_one(local.engine, Path(path), local.upright)
 
     pool = ThreadPoolExecutor(max_workers=min(workers, max(1, len(paths))))
     try:
@@ -153,23 +154,20 @@ def calibrate(image_path: Path, out: Path, lang: str | None, json: bool = False)
           flush=True)
 
 
-def image_paths(given: list[Path]) -> Iterator[Path]:
-    """Files as given (whatever their suffix), folders expanded to their images, sorted; a folder without images
-    stays itself, so the output says so instead of skipping it in silence. A pattern no file is named (photos\\*.jpg:
-    Windows' console leaves it to the program) stands for what it matches (matching_paths)."""
-    for path in matching_paths(given):
-        if is_dir(path):
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in LISTED_SUFFIXES
-                           and not mac_metadata(p) and (is_file(p) or _broken_link(p)))
-            yield from found or [path]
+def image_paths(given: list[str]) -> Iterator[str]:
+    """Files as written (whatever their suffix), folders expanded to their images (a link to a photo that is gone
+    too, and a folder inside that may not be opened: each gets its line), sorted, named from the folder as written;
+    a folder without images stays itself, so the output says so instead of skipping it in silence. A pattern no
+    file is named (photos\\*.jpg: Windows' console leaves it to the program) stands for what it matches, and a
+    leading ~ for the home folder (matching_names)."""
+    for name in matching_names(given):
+        if is_dir(name):
+            folder = Path(name)
+            listed = photos_in(folder)
+            found = sorted(listed.photos + listed.unopened)
+            yield from [os.path.join(name, p.relative_to(folder)) for p in found] or [name]
         else:
-            yield path
-
-
-def _broken_link(path: Path) -> bool:
-    """A symbolic link named as a photo whose target is gone (or a loop): listed, so its line says no such file
-    instead of the photo leaving the run unseen."""
-    return path.is_symlink() and not exists(path)
+            yield name
 
 
 def check_one(engine: ComplianceEngine, path: Path, upright: UprightFinder | None = None) -> Outcome:
@@ -200,7 +198,7 @@ def _standing(engine: ComplianceEngine, upright: UprightFinder, image: np.ndarra
     return found if found.turns else analysis
 
 
-def json_record(path: Path, outcome: Outcome) -> dict[str, object]:
+def json_record(path: str | Path, outcome: Outcome) -> dict[str, object]:
     if isinstance(outcome, Text):
         return {"path": str(path), "error": outcome.en}
     if isinstance(outcome, Standing):
@@ -217,7 +215,7 @@ def json_record(path: Path, outcome: Outcome) -> dict[str, object]:
     }
 
 
-def human(path: Path, outcome: Outcome, policy: Policy, lang: str | None) -> str:
+def human(path: str | Path, outcome: Outcome, policy: Policy, lang: str | None) -> str:
     """A readable block per image: verdict and pose, then each blocking failure and each question with its
     score against its thresholds (Analysis.on_screen: without a face, that there is none), then what passed."""
     if isinstance(outcome, Text):

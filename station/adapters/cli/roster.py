@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
@@ -27,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     photos.add_argument("--from-server", action="store_true",
                         help="fetch the photos the receiving server holds (photo-station-server import-references)")
     photos.add_argument("--json", action="store_true", help="print one JSON object")
-    photos.add_argument("--roster", type=Path, default=None,
+    photos.add_argument("--roster", type=path_argument, default=None,
                         help="a roster file whose 照片 column names each student's photo file")
     photos.set_defaults(func=_photos)
     listing = actions.add_parser("list", parents=[common], help="list the students of a class, or the classes")

@@ -2,7 +2,8 @@
 
 Whether two photos show the same person. The pairs file is a CSV with columns `a,b`, or without a header its first
 two columns (image paths; comma, tab or semicolon separated; a relative
-path is taken from the current folder, or else from the CSV's folder). With --json one line per pair:
+path is taken from the current folder, or else from the CSV's folder; ~ is the home folder, and a Windows list's
+photos\\a.jpg is photos/a.jpg elsewhere). With --json one line per pair:
 {"a", "b", "score", "same"} (score: cosine similarity, higher is more alike; same: the verdict at the shipped
 threshold), or {"a", "b", "error"} when an image is missing, cannot be read or shows no face (of several faces the largest
 is compared); the run goes on.
@@ -17,15 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
-from station.adapters.cli import workers_argument
+from station.adapters.cli import path_argument, path_as_written, workers_argument
 from station.adapters.cli.output import print_json
 from station.errors import StationError
 from station.i18n import Text
 from station.identity.embedder import FaceEmbedding
 from station.identity.files import Unusable
-from station.identity.pairs import PairResult, read_pairs, verify_pairs
+from station.identity.pairs import PairResult, locate, read_pairs, verify_pairs
 from station.identity.verify import verdict_for
 
 USAGE = Text("请给出两张照片 A B，或 --pairs PAIRS.csv（二者只选其一）",
@@ -44,8 +44,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "verify", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
         help="whether two photos show the same person / 比对两张照片是否为同一人",
         description=__doc__.split("\n", 2)[2])
-    p.add_argument("images", nargs="*", metavar="IMAGE", help="two image files A B")
-    p.add_argument("--pairs", type=Path, default=None, help="CSV with columns a,b: one pair of image paths a row")
+    p.add_argument("images", nargs="*", type=path_as_written, metavar="IMAGE", help="two image files A B")
+    p.add_argument("--pairs", type=path_argument, default=None,
+                   help="CSV with columns a,b: one pair of image paths a row")
     p.add_argument("--json", action="store_true", help="one JSON object per pair, one per line")
     p.add_argument("--workers", type=workers_argument, default=min(2, os.cpu_count() or 1),
                    help="images embedded at once (default: 2, or 1 on a single core)")
@@ -57,11 +58,11 @@ def run_verify(args: argparse.Namespace) -> int:
         raise StationError(USAGE)
     if args.pairs is not None:
         try:
-            pairs = read_pairs(args.pairs)
+            pairs = read_pairs(locate(os.fspath(args.pairs)))  # ~/pairs.csv as a shell would have read it
         except StationError as exc:
             raise StationError(exc.text, exc.exit_code, code="unreadable_pairs") from exc
     else:
-        pairs = [(args.images[0], Path(args.images[0]), args.images[1], Path(args.images[1]))]
+        pairs = [(args.images[0], locate(args.images[0]), args.images[1], locate(args.images[1]))]
     for result in verify_pairs(pairs, max(1, args.workers)):
         if args.json:
             print_json(json_record(result))
