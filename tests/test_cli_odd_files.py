@@ -108,6 +108,28 @@ def test_check_names_each_photo_as_written_and_looks_through_linked_folders(home
     assert all("error" not in line for line in lines), lines
 
 
+def test_a_leading_tilde_handed_over_unexpanded_is_the_home_folder_for_files_and_output_folders(
+        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`crop --out "~/crops"` (quoted, or from cmd, PowerShell or a script's argument list) wrote the photos into a
+    new folder named ~ in the current one, and `roster import "~/名单.csv"` and `codes --out "~/slips.pdf"` found no
+    such file or folder."""
+    me = tmp_path / "me"
+    me.mkdir()
+    shutil.copy(GOOD, me / "a.jpg")
+    (me / "名单.csv").write_text("学号,姓名,班级\n2021001,林晓雯,计科2101\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(me))
+    monkeypatch.chdir(tmp_path)
+
+    cropped = run_cli("crop", "~/a.jpg", "--out", "~/crops", "--json", home=home)
+    imported = run_cli("roster", "import", "~/名单.csv", "--json", home=home)
+    slips = run_cli("codes", "--out", "~/slips.pdf", home=home)
+
+    assert cropped.returncode == 0, cropped.stdout.decode() + cropped.stderr.decode()
+    assert (me / "crops" / "a.jpg").is_file() and not (tmp_path / "~").exists()
+    assert imported.returncode == 0 and json_lines(imported)[0]["imported"] == 1, imported.stderr.decode()
+    assert slips.returncode == 0 and (me / "slips.pdf").is_file(), slips.stderr.decode()
+
+
 def test_a_folder_inside_that_may_not_be_opened_is_said_by_check_and_roster_photos(home: Path,
                                                                                  tmp_path: Path) -> None:
     """A class's folder copied from another account: check and roster photos passed over its photos in silence."""

@@ -140,13 +140,21 @@ def workers_argument(value: str) -> int:
 def folder_argument(text: str) -> Path:
     """The type of an argument naming an output folder: an empty one (an unset variable in a script) is refused,
     never taken for the current folder, where a USB export or the crops would land unseen."""
-    return Path(_given(text, EMPTY_FOLDER))
+    return _home_expanded(_given(text, EMPTY_FOLDER))
 
 
 def path_argument(text: str) -> Path:
     """The type of an argument naming a file or folder to read: an empty one is refused as above, never taken for
     the current folder, whose every photo `check` or `roster photos` would then read."""
-    return Path(path_as_written(text))
+    return _home_expanded(path_as_written(text))
+
+
+def _home_expanded(text: str) -> Path:
+    """A leading ~ as a POSIX shell expands it, where cmd, PowerShell or a script's argument list hand it over
+    (`--out "~/crops"` made a folder named ~ in the current one), unless a file is named so."""
+    from station.paths import exists
+
+    return Path(text if exists(text) else os.path.expanduser(text))
 
 
 def path_as_written(text: str) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
 from station.audit.export import export_audit
 from station.audit.trail import Action, AuditTrail, default_operator, verify
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                    help="check the audit log's hash chain, or export it; exit 1 when it was tampered with")
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument("--verify", action="store_true", help="exit 0 intact, 1 broken (naming the first bad entry)")
-    what.add_argument("--export", type=Path, metavar="FILE", help="FILE.csv or FILE.xlsx")
+    what.add_argument("--export", type=path_argument, metavar="FILE", help="FILE.csv or FILE.xlsx")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--operator", default=None, help="who exports (recorded in the audit trail)")
     parser.set_defaults(func=_audit)

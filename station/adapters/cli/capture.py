@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.camera.source import CameraState, Frame
 from station.capture.identity_check import needs_reason
 from station.capture.workflow import NOT_THE_SAME_PERSON, CaptureWorkflow, Shot, ShutterRefused
@@ -34,7 +34,7 @@ COMMAND_LINE = "命令行"  # the operator recorded when none is named and the s
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("capture", parents=[common],
                               help="save one still (e.g. a tethered camera's) as a student's photo, through every check")
-    p.add_argument("image", type=Path)
+    p.add_argument("image", type=path_argument)
     p.add_argument("--student", required=True, help="the student's number (or capture code)")
     p.add_argument("--reason", default="", help="override reason, required when a check fails")
     p.add_argument("--retake", default="", metavar="REASON", help="retake reason, required for a student already photographed")

@@ -4,8 +4,8 @@ each, in class order)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.context import Station
 from station.errors import StationError
 from station.i18n import Text
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("codes", parents=[common],
                                    help="print QR slips for the students of a class, or of every class")
     parser.add_argument("--class", dest="class_name", default=None, help="one class (default: every class)")
-    parser.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    parser.add_argument("--out", type=path_argument, required=True, help="PDF file to write")
     parser.set_defaults(func=_codes)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
 from station.audit.trail import Action, AuditTrail, default_operator
 from station.context import Station
@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     reporting = actions.add_parser("report", parents=[common], help="totals per class and method, and every payment")
     reporting.add_argument("--day", help="YYYY-MM-DD or today (default: every day)")
     reporting.add_argument("--class", dest="class_name")
-    reporting.add_argument("--out", required=True, type=Path, help="FILE.xlsx")
+    reporting.add_argument("--out", required=True, type=path_argument, help="FILE.xlsx")
     reporting.add_argument("--operator", default=None, help="who writes the report (recorded in the audit trail)")
     reporting.set_defaults(func=_report)
     setting = actions.add_parser("settings", parents=[common], help="show or change the price and the payment rule")

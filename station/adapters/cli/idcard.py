@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from station.adapters.cli import matching_paths
+from station.adapters.cli import matching_paths, path_argument
 from station.image_io import read_image, why_unreadable
 from station.adapters.cli.output import print_json
 from station.context import Station
@@ -32,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="identify by resident ID card: `idcard read` on a chip reader, or `idcard IMAGE...` from photos of it")
     parser.add_argument("targets", nargs="+", metavar="read|IMAGE", help="`read` for the chip reader, or image files")
     parser.add_argument("--port", default=None, help="the reader's serial port (default: ask every port)")
-    parser.add_argument("--dll", type=Path, default=None,
+    parser.add_argument("--dll", type=path_argument, default=None,
                         help="Windows: the reader's vendor DLL (termb.dll-style; untested), instead of the serial protocol")
     parser.add_argument("--dll-port", type=int, default=1001, help="port number for --dll (1001 = first USB reader)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per card, one per line")

@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
 from station.adapters.cli.passphrase import cli_station_key
 from station.context import Station
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                    help="a PDF of 2-inch prints (8 per student) for a class or for student numbers")
     parser.add_argument("student_nos", nargs="*", metavar="STUDENT_NO", help="students to print")
     parser.add_argument("--class", dest="class_name", default=None, help="every student of this class")
-    parser.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    parser.add_argument("--out", type=path_argument, required=True, help="PDF file to write")
     parser.add_argument("--layout", choices=sorted(LAYOUTS), default="6inch",
                         help="6inch: one student per 6-inch (152 x 102 mm) photo paper; a4: four per A4 page")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

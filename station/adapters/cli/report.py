@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
 from station.context import Station
 from station.i18n import Text
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                                         "overrides; photos per hour) as .xlsx or .pdf")
     parser.add_argument("--day", default=None, help="the day, e.g. 2025-05-20 (default: today)")
     parser.add_argument("--class", dest="class_name", default=None, help="one class (default: every class)")
-    parser.add_argument("--out", type=Path, required=True, help="FILE.xlsx or FILE.pdf")
+    parser.add_argument("--out", type=path_argument, required=True, help="FILE.xlsx or FILE.pdf")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.set_defaults(func=_report)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from station.adapters.cli import path_argument
 from station.adapters.cli.output import print_json
 from station.audit.trail import AuditTrail, default_operator
 from station.context import Station
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("schedule", parents=[common], help="capture time slots per class")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     importing = actions.add_parser("import", parents=[common], help="import a timetable (.xlsx/.csv)")
-    importing.add_argument("file", type=Path)
+    importing.add_argument("file", type=path_argument)
     importing.add_argument("--json", action="store_true")
     importing.set_defaults(func=_import)
     setting = actions.add_parser("set", parents=[common], help='e.g. set 软件2101 "2024-10-22 8:30-9:30"')

@@ -58,7 +58,7 @@ def run_verify(args: argparse.Namespace) -> int:
         raise StationError(USAGE)
     if args.pairs is not None:
         try:
-            pairs = read_pairs(locate(os.fspath(args.pairs)))  # ~/pairs.csv as a shell would have read it
+            pairs = read_pairs(args.pairs)
         except StationError as exc:
             raise StationError(exc.text, exc.exit_code, code="unreadable_pairs") from exc
     else:

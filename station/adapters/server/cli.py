@@ -19,7 +19,7 @@ import socket
 import sys
 from pathlib import Path
 
-from station.adapters.cli import folder_argument, whole_number
+from station.adapters.cli import folder_argument, path_argument, whole_number
 from station.adapters.cli import matching_paths
 from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
 from station.errors import StationError
@@ -70,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="创建服务器的密钥、TLS 证书、登记页面密码和数据库 / create the server's keys, TLS "
                             "certificate, registrar password and store")
     p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
-    p.add_argument("--cert", type=Path, default=None, help="the school's TLS certificate (PEM; default: self-signed)")
-    p.add_argument("--key", type=Path, default=None, help="the private key of --cert (PEM, not encrypted)")
+    p.add_argument("--cert", type=path_argument, default=None, help="the school's TLS certificate (PEM; default: self-signed)")
+    p.add_argument("--key", type=path_argument, default=None, help="the private key of --cert (PEM, not encrypted)")
     p.set_defaults(func=_init)
     p = sub.add_parser("add-station", parents=[common],
                        help="为一台工作站发放令牌 / issue a token for a station")
@@ -92,21 +92,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_serve)
     p = sub.add_parser("import-roster", parents=[common],
                        help="导入学校的学生名单 / load the school's roster file")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=path_argument)
     p.add_argument("--json", action="store_true", help="print one JSON object (as a station's `roster import --json`)")
     p.set_defaults(func=_import_roster)
     p = sub.add_parser("import-references", parents=[common],
                        help="导入参考照片（文件夹或 zip，文件名为学号或身份证号），供工作站核验身份 / import "
                             "reference photos (folder or zip; file names are student or ID numbers) for stations")
-    p.add_argument("path", type=Path)
-    p.add_argument("--roster", type=Path, default=None,
+    p.add_argument("path", type=path_argument)
+    p.add_argument("--roster", type=path_argument, default=None,
                    help="a roster file whose 照片 column names each student's photo file")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_import_references)
     p = sub.add_parser("import", parents=[common],
                        help="导入工作站用 photo-station export 写到U盘的导出包 / import USB packages from "
                             "`photo-station export`")
-    p.add_argument("folders", nargs="+", type=Path, help="package folders, or folders holding packages")
+    p.add_argument("folders", nargs="+", type=path_argument, help="package folders, or folders holding packages")
     p.set_defaults(func=_import)
     p = sub.add_parser("export-chsi", parents=[common],
                        help="导出报送学信网的照片（480x640，按身份证号命名） / write the CHSI hand-over batch")
