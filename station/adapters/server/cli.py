@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="创建服务器的密钥、TLS 证书、登记页面密码和数据库 / create the server's keys, TLS "
                             "certificate, registrar password and store")
     p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
-    p.add_argument("--cert", type=path_argument, default=None, help="the school's TLS certificate (PEM; default: self-signed)")
+    p.add_argument("--cert", type=path_argument, default=None,
+                   help="the school's TLS certificate (PEM; default: self-signed)")
     p.add_argument("--key", type=path_argument, default=None, help="the private key of --cert (PEM, not encrypted)")
     p.set_defaults(func=_init)
     p = sub.add_parser("add-station", parents=[common],
