@@ -136,6 +136,8 @@ class PaymentDialog(QDialog):
         self.accept()
 
     def _say(self, refusal: Text) -> None:
+        # wrapped at the box's width: shown at its own, the box grew to 620 px, over the picture (English)
+        self.error.setFixedWidth(self.layout().contentsRect().width())
         self.error.setText(t(refusal))
         self.error.show()
         tall_enough(self)  # a code refused as the reason takes three lines in English: its last was cut, the rows squeezed
@@ -165,28 +167,17 @@ def pay_interactively(session: CaptureSession, parent: QWidget, place: Callable[
     return t(RECORDED.format(name=student.name, payment=session.desk.fee_status(student.student_no).describe()))
 
 
-class PaidNotice(QMessageBox):
-    """The student has paid: said, placed by `place` once shown. A message box sizes itself only when shown: placed
-    before, it was placed at the width it had then (533 px in English) and showed at 400, short of the window's
-    edge; left to Qt, it stood centred over the student's face (s25 walk)."""
-
-    def __init__(self, text: str, parent: QWidget, place: Callable[[QWidget], None]) -> None:
-        super().__init__(QMessageBox.Icon.Information, t(TITLE), text, QMessageBox.StandardButton.Close, parent)
-        self._place = place
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)  # sized here
-        self._place(self)
-
-
 def refund_interactively(session: CaptureSession, name: str, student_no: str, status: FeeStatus,
                          parent: QWidget, place: Callable[[QWidget], None]) -> str:
     """The student has paid: said, with 退费… beside 关闭. What to say once refunded; '' when closed. A refund
     refused (no reason) raises StationError, saying so and how to refund. `place` puts each box where it leaves
     the student's face and card in sight."""
-    box = PaidNotice(t(HAS_PAID.format(name=name, no=student_no, paid=status.describe())), parent, place)
+    box = QMessageBox(QMessageBox.Icon.Information, t(TITLE), t(HAS_PAID.format(name=name, no=student_no,
+                                                                             paid=status.describe())),
+                      QMessageBox.StandardButton.Close, parent)
     refund_button = box.addButton(t(REFUND), QMessageBox.ButtonRole.ActionRole)
     box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter dismisses: it was 退费…, and opened the refund
+    place(box)  # and again once shown, sized then (in_the_column places a box again when its size changes)
     box.exec()
     if box.clickedButton() is not refund_button:
         return ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QLayout, QWidget
 
 from station.capture.live_checks import LiveResult
@@ -216,12 +217,8 @@ class ShutterFlow:
         box = dialog.findChild(QComboBox)
         box.setCurrentIndex(-1)
 
-        def scanned() -> None:
-            dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}")
-            # the longer line widens it: placed again, not past the window
-            beside_the_photo(dialog, self.parent, self.said_until())
-
-        ScannerGuard(box, scanned)
+        # the longer question grows the box: placed again (in_the_column), not past the window
+        ScannerGuard(box, lambda: dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}"))
         beside_the_photo(dialog, self.parent, self.said_until())
         with self.session.answering():  # the card beside the box stays the student it asks about, no live word on it
             answered = dialog.exec()
@@ -246,11 +243,32 @@ def in_the_column(dialog: QWidget, window: QWidget, said_until: int) -> None:
     """A dialog at its own size against the window's right edge, below `said_until` (screen y), kept in the window:
     over the side column's checks and shutter, not over the face nor the student card (F6's payment box opened in
     the window's middle, over the student's face and, in English, the card's left edge: s25 walk). Its size is its
-    contents': a resizable box got the window manager's resize handle, an empty strip below its buttons (openbox)."""
+    contents': a resizable box got the window manager's resize handle, an empty strip below its buttons (openbox).
+    Placed again whenever its size changes (`Replaced`)."""
     dialog.adjustSize()  # laid out (QInputDialog makes its layout when first measured)
     dialog.layout().setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
-    frame = window.frameGeometry()
-    title_bar = window.geometry().top() - frame.top()  # the box gets a frame like the window's above its own height
-    x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)
-    lowest = frame.bottom() - RIGHT_MARGIN_PX - title_bar - dialog.height()
-    dialog.move(x, max(frame.top(), min(said_until + GAP_PX, lowest)))
+
+    def place() -> None:
+        frame = window.frameGeometry()
+        title_bar = window.geometry().top() - frame.top()  # the box gets a frame like the window's above its height
+        x = max(frame.left(), frame.right() - dialog.width() - RIGHT_MARGIN_PX)
+        lowest = frame.bottom() - RIGHT_MARGIN_PX - title_bar - dialog.height()
+        dialog.move(x, max(frame.top(), min(said_until + GAP_PX, lowest)))
+
+    (dialog.findChild(Replaced) or Replaced(dialog)).place = place
+    place()
+
+
+class Replaced(QObject):
+    """Places its dialog again (`place`) when the dialog's size changes: a payment box grown by a refusal under its
+    fields (two or three lines in English) grew down from where it stood, past the window's bottom on a laptop's."""
+
+    def __init__(self, dialog: QWidget) -> None:
+        super().__init__(dialog)
+        self.place: Callable[[], None] = lambda: None
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.place()
+        return False

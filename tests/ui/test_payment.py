@@ -296,3 +296,34 @@ def test_the_payment_box_leaves_the_face_and_the_card_in_sight(qtbot, themed: st
     assert fixed == [True]
     if box == "class picker":  # "Class p…gether" beside a window manager's buttons
         assert title_room[0] >= TITLE_BAR_BUTTONS_PX, title_room
+
+
+def test_a_payment_box_grown_by_a_refusal_is_placed_again(qtbot, themed: str, make_window, frames) -> None:
+    """A refusal under the payment box's fields (a student's number given as a free set's reason: three lines in
+    English) grows the box; it grew down from where it stood, past the window's bottom on a laptop's 1280x680 when
+    the side panel's messages had put it at the bottom (English: 15 px past it), and in width over the picture (441
+    to 620 px). It is placed again, whole in the window against its right edge, and the refusal wraps within it
+    (s25 walk leftovers)."""
+    window = make_window(frames)
+    window.resize(1280, 680)
+    window.identify("DEMO0002")
+    window.identify("DEMO0099")  # not in the roster, then its Enter: said in four lines, the box stands at the bottom
+    qtbot.keyClick(window.code_input, Qt.Key_Return)
+    qtbot.wait(50)
+    seen = []
+
+    def refused(dialog: PaymentDialog) -> None:
+        before = dialog.frameGeometry()
+        free_for_a_students_number(dialog)
+        qtbot.waitUntil(lambda: dialog.frameGeometry().height() > before.height())
+        seen.append((before, dialog.frameGeometry()))
+        qtbot.wait(50)  # drawn
+        screenshot(window, dialog, f"grown_{themed}.png")
+        dialog.reject()
+
+    on_next_dialog(refused, kind=PaymentDialog)
+    window.pay_button.click()
+    [(before, grown)] = seen
+    assert window.frameGeometry().contains(grown), (before, grown, window.frameGeometry())
+    assert window.frameGeometry().right() - grown.right() <= 2 * RIGHT_MARGIN_PX, (grown, window.frameGeometry())
+    assert grown.width() == before.width(), (before, grown)  # the refusal wraps in the box, not over the picture
