@@ -132,7 +132,8 @@ def test_a_leading_tilde_handed_over_unexpanded_is_the_home_folder_for_files_and
 
 def test_a_folder_inside_that_may_not_be_opened_is_said_by_check_and_roster_photos(home: Path,
                                                                                  tmp_path: Path) -> None:
-    """A class's folder copied from another account: check and roster photos passed over its photos in silence."""
+    """A class's folder copied from another account: check and roster photos passed over its photos in silence, and
+    roster photos given that folder itself said there were no photos in it."""
     from tests.roster_kit import linked_station_with_roster
 
     user = as_a_user()
@@ -145,11 +146,18 @@ def test_a_folder_inside_that_may_not_be_opened_is_said_by_check_and_roster_phot
     os.chmod(photos / "计科2102", 0)
     try:
         env = {**os.environ, "PHOTO_STATION_PASSPHRASE": "correct horse battery staple"}
-        checked, imported = (subprocess.run([*user, str(SCRIPT), *command, str(photos), "--json", "--lang", "en",
-                                             "--home", str(home)], capture_output=True, timeout=120, env=env)
-                             for command in (["check"], ["roster", "photos"]))
+        checked, imported, closed = (
+            subprocess.run([*user, str(SCRIPT), *command, str(folder), "--json", "--lang", "en", "--home", str(home)],
+                           capture_output=True, timeout=120, env=env)
+            for command, folder in ((["check"], photos), (["roster", "photos"], photos),
+                                    (["roster", "photos"], photos / "计科2102")))
     finally:
         os.chmod(photos / "计科2102", 0o755)
+    # the folder given itself: not "no photos (.jpg, ...) in it"
+    (refused,) = json_lines(closed)
+    assert closed.returncode == 2 and refused["error"] == "unreadable_photos", closed.stdout
+    assert refused["message"].startswith(f"cannot open the folder of reference photos {photos / '计科2102'}: "
+                                         "permission denied"), refused
     assert b"Traceback" not in checked.stderr + imported.stderr, (checked.stderr + imported.stderr).decode()
     assert [(line["path"], line.get("error")) for line in json_lines(checked)] == [
         (str(photos / "2021001.jpg"), None), (str(photos / "计科2102"), "no permission to open this folder")]

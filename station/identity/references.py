@@ -53,6 +53,7 @@ MIN_FACE_WIDTH = 40
 OTHER_FACE_RATIO = 0.3  # a face at least this wide (relative to the main one) is a second person, as in face_count
 MAX_ENTRY_BYTES = 30 * 2**20  # a zip entry bigger than this is no ID photo (and may be a zip bomb)
 
+UNOPENED_SOURCE = Text("无法打开参考照片文件夹 {path}：{reason}", "cannot open the folder of reference photos {path}: {reason}")
 UNREADABLE_SOURCE = Text("无法读取参考照片 {path}：不是文件夹或 zip 文件", "cannot read reference photos from {path}: not a folder or a zip file")
 NO_PHOTOS = Text("{path} 中没有照片（" + "、".join(IMAGE_SUFFIXES) + "）",
                  "no photos (" + ", ".join(IMAGE_SUFFIXES) + ") in {path}")
@@ -328,6 +329,12 @@ def check_source(source: Path) -> None:
     """Refuse what is neither a folder nor a zip before anything else is asked (a passphrase, the models)."""
     if not (is_dir(source) or (is_file(source) and zipfile.is_zipfile(source))):
         raise StationError(UNREADABLE_SOURCE.format(path=source))
+    if is_dir(source):  # a folder that may not be opened is not "no photos in it"
+        try:
+            with os.scandir(source):
+                pass
+        except OSError as exc:
+            raise StationError(UNOPENED_SOURCE.format(path=source, reason=os_reason(exc))) from exc
 
 
 # hears how many photos were checked so far, and of how many (None: not known ahead)
