@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS
-from station.errors import StationError
+from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.paths import is_file
 
 DEFAULT_POLICY = Path(__file__).resolve().parent / "policy.toml"
 STATION_POLICY = "policy.toml"  # a school's own rules, in the station's data folder, over the shipped ones
 BAD_POLICY = Text("检查规则文件有误：{path}：{problem}", "the compliance policy file is invalid: {path}: {problem}")
+UNREADABLE_POLICY = Text("无法读取检查规则文件 {path}：{reason}", "cannot read the compliance policy file {path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,12 @@ def _number(value: object) -> bool:
 
 def _read(path: Path) -> dict[str, object]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:  # missing or a folder is not "invalid", and the OS's English words are for the log
+        raise StationError(UNREADABLE_POLICY.format(path=path, reason=os_reason(exc))) from exc
+    try:
+        return tomllib.loads(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise StationError(BAD_POLICY.format(path=path, problem=exc)) from exc
 
 

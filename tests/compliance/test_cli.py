@@ -146,3 +146,17 @@ def test_a_photo_too_big_for_the_memory_left_is_said_so_and_the_run_goes_on(engi
     assert said == f"{big}: 内存不足，无法分析这张图像：请关闭其他程序后重试，或检查一张缩小的副本"
     assert "Insufficient memory" in caplog.text and str(big) in caplog.text
     assert check_one(engine, ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg").verdict in ("pass", "fail")  # goes on
+
+
+def test_a_policy_file_that_is_missing_or_a_folder_is_said_to_be_so_not_invalid(home: Path, tmp_path: Path) -> None:
+    """`--policy` naming no file said 'the policy file is invalid: [Errno 2] No such file or directory', the
+    system's English inside the Chinese message (a broken file is still 'invalid': the test above)."""
+    said = {}
+    for name, policy in (("missing", tmp_path / "gone.toml"), ("folder", tmp_path)):
+        result = run_cli("check", str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"), "--policy", str(policy),
+                         "--json", "--lang", "zh", home=home)
+        assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr.decode()
+        (said[name],) = json_lines(result)
+    assert said["missing"]["message"].startswith(f"无法读取检查规则文件 {tmp_path / 'gone.toml'}：找不到这个文件")
+    assert said["folder"]["message"] == f"无法读取检查规则文件 {tmp_path}：这是一个文件夹"
+    assert not re.search(r"Errno|No such file|directory", said["missing"]["message"] + said["folder"]["message"])
