@@ -17,13 +17,13 @@ COLUMNS = (Text("按键", "Key"), Text("作用", "What it does"))
 KEYS = (
     (Text("空格 / 回车", "Space / Enter"), Text("拍照", "Take the photo")),
     (Text("PageDown / F12", "PageDown / F12"), Text("脚踏开关：拍照", "Foot pedal: take the photo")),
-    (Text("回车", "Enter"), Text("确认保存（照片出现 0.8 秒后）", "Accept the photo (0.8 s after it shows)")),
-    (Text("Esc", "Esc"), Text("放弃这张（不保存），回到实时画面", "Drop the photo (not saved), back to the live picture")),
+    (Text("回车", "Enter"), Text("确认保存（照片出现 0.8 秒后）", "Accept it (0.8 s after it shows)")),
+    (Text("Esc", "Esc"), Text("放弃这张（不保存），回到实时画面", "Drop it (not saved), back to the live picture")),
     (Text("F2", "F2"), Text("重拍已拍过的学生（填原因）", "Retake (give a reason)")),
-    (Text("F3", "F3"), Text("下一位缺席", "Next student is absent")),
-    (Text("Shift+F3", "Shift+F3"), Text("撤销缺席标记", "Undo the absent mark")),
+    (Text("F3", "F3"), Text("下一位缺席", "Next is absent")),
+    (Text("Shift+F3", "Shift+F3"), Text("撤销缺席标记", "Undo absent")),
     (Text("F4", "F4"), Text("切换到举起采集码或身份证的学生", "Switch to the code or ID card held up")),
-    (Text("F6", "F6"), Text("登记缴费", "Record the payment")),
+    (Text("F6", "F6"), Text("登记缴费", "Record payment")),
     (Text("F9", "F9"), Text("显示或隐藏拍摄队列", "Show or hide the queue")),
     (Text("Ctrl+P", "Ctrl+P"), Text("打印证件照（2寸×8张）", "Print photos (2-inch x 8)")),
     (Text("F1", "F1"), Text("关闭本窗口", "Hide this list")),
@@ -39,11 +39,14 @@ SIZE = QSize(600, 560)  # the list whole in both languages, the window's inside
 OVER_PICTURE_PX = 400
 # with no crop frame drawn (nobody at the camera), the room a student centred in the picture leaves beside theirs
 CENTRED_SHARE = 0.3
-# narrower than this left of the crop frame (a student standing to the left), the list goes right of it
-MIN_OVER_PX = 240
+# the narrowest the list is read whole in (English at 12 px: from 200 px wide beside a 1280x720 window's 600 px tall
+# picture, 215 px beside a 1280x680's 562): the side of the crop frame the list stands on keeps it while it has this
+# much room, else the list takes the side with more (a tilted student's frame left 231 and 258 px, and the list,
+# 240 px wide on the left, reached over the frame and scrolled in English: s25 walk leftovers)
+MIN_OVER_PX = 200
 GAP_PX = 8  # between the list and the crop frame
-# over the picture, smaller than the station's 15 px: the list whole in both languages there on a 1280x680 window
-OVER_PICTURE_FONT = "font-size: 13px"
+# over the picture, smaller than the station's 15 px: the largest of these in which the list is whole there
+OVER_PICTURE_FONT_PX = (13, 12)
 KEY_PADDING_PX = 12  # a cell's text margins and a little air before what the key does
 KEYS_SHARE = 0.35  # of the list's width, at most, for the keys' column with each key on one line
 
@@ -56,7 +59,7 @@ def frame_margins(window: QWidget) -> QMargins:
 
 
 def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture: QRect | None = None,
-           crop: QRect | None = None) -> QRect:
+           crop: QRect | None = None, left: bool | None = None) -> QRect:
     """The frame, title bar included, of a window whose inside is `size` and frame `margins`, to the right of the
     `anchor` frame where `screen` has room, else to its left; with room on neither side, over the `picture`, beside
     its `crop` frame (`over_the_picture`: against the screen's right edge it covered the station's code field, student
@@ -68,23 +71,24 @@ def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture
     elif anchor.left() - outer.width() >= screen.left():
         x = anchor.left() - outer.width()
     elif picture is not None:
-        return over_the_picture(picture.intersected(screen), OVER_PICTURE_PX + margins.left() + margins.right(), crop)
+        return over_the_picture(picture.intersected(screen), OVER_PICTURE_PX + margins.left() + margins.right(), crop,
+                                left)
     else:
         x = screen.right() + 1 - outer.width()
     y = min(max(anchor.top(), screen.top()), screen.bottom() + 1 - outer.height())
     return QRect(QPoint(max(x, screen.left()), y), outer)
 
 
-def over_the_picture(area: QRect, widest: int, crop: QRect | None) -> QRect:
-    """As tall as the picture's `area`, `widest` at most: left of the `crop` frame drawn over it, or right of it where
-    the left has less than MIN_OVER_PX (a student standing to the left); with no crop frame drawn, in the room a
-    centred student's leaves on the left."""
+def over_the_picture(area: QRect, widest: int, crop: QRect | None, left: bool | None = None) -> QRect:
+    """As tall as the picture's `area`, `widest` at most, beside the `crop` frame drawn over it (or the student's
+    face where none is drawn): on the side it stands on already (`left`; None: not shown yet) while that side has
+    MIN_OVER_PX, else on the side with more room; with no crop frame nor face, in the room a centred student's leaves
+    on the left."""
     if crop is None:
         return QRect(area.topLeft(), QSize(min(widest, int(area.width() * CENTRED_SHARE)), area.height()))
-    left = crop.left() - GAP_PX - area.left()
-    right = area.right() - crop.right() - GAP_PX
-    on_left = left >= MIN_OVER_PX or left >= right
-    width = max(MIN_OVER_PX, min(widest, left if on_left else right))
+    room = {True: crop.left() - GAP_PX - area.left(), False: area.right() - crop.right() - GAP_PX}
+    on_left = left if left is not None and room[left] >= MIN_OVER_PX else room[True] >= room[False]
+    width = max(MIN_OVER_PX, min(widest, room[on_left]))
     x = area.left() if on_left else area.right() + 1 - width
     return QRect(QPoint(x, area.top()), QSize(width, area.height()))
 
@@ -132,20 +136,40 @@ class HelpWindow(QWidget):
 
     def show_beside(self, anchor: QWidget, picture: QWidget | None = None, crop: QRect | None = None) -> None:
         """Beside the station's window where the screen has room, else over its `picture` beside the `crop` frame
-        drawn over it, on the screen (see `beside`): always wholly on the screen, title bar included. Placed before it is shown: a window manager then puts the
-        frame itself there (moved once shown, openbox took the place for the window's inside, before it had framed
-        the window, and its title bar stood above the screen's top)."""
+        drawn over it (or the face), on the screen (see `beside`): always wholly on the screen, title bar included.
+        Over the picture, in the largest of OVER_PICTURE_FONT_PX in which it is read whole. Placed before it is
+        first shown: a window manager then puts the frame itself there (moved once shown, openbox took the place for
+        the window's inside, before it had framed the window, and its title bar stood above the screen's top)."""
         screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
         margins = frame_margins(self)
         if margins.isNull():  # never framed yet: the station's own frame is the best guess at this one's
             margins = frame_margins(anchor)
         over = None if picture is None else QRect(picture.mapToGlobal(QPoint(0, 0)), picture.size())
-        frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop)
-        self.setStyleSheet(OVER_PICTURE_FONT if over is not None and over.contains(frame) else "")
-        self.resize(frame.size().shrunkBy(margins))
-        self._fit_keys()
-        self.move(frame.topLeft())  # a window's position is its frame's
-        self.show()
+        left = None if crop is None or not self.isVisible() else self.frameGeometry().center().x() < crop.center().x()
+        frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop, left)
+        if self.isVisible() and frame == self.frameGeometry():
+            return
+        fonts = OVER_PICTURE_FONT_PX if over is not None and over.contains(frame) else (None,)
+        for px in fonts:
+            self.setStyleSheet("" if px is None else f"font-size: {px}px")
+            self.resize(frame.size().shrunkBy(margins))
+            self._fit_keys()
+            self.move(frame.topLeft())  # a window's position is its frame's
+            self.show()
+            if self.whole():
+                break
+
+    def follow(self, anchor: QWidget, picture: QWidget, crop: QRect | None) -> None:
+        """Shown over the `picture`, placed again once the student's `crop` frame (or face) reaches under it: placed
+        only when F1 was pressed, it stayed where the student had been."""
+        if self.isVisible() and crop is not None and self.frameGeometry().intersects(crop):
+            self.show_beside(anchor, picture, crop)
+
+    def whole(self) -> bool:
+        """Every key's row in sight, nothing to scroll (measured now, as laid out for the window's size)."""
+        self.layout().activate()
+        self.table.doItemsLayout()
+        return self.table.verticalHeader().length() <= self.table.viewport().height()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:  # a window manager's close button may not be there (a bare kiosk)

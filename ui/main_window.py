@@ -566,7 +566,7 @@ class MainWindow(QMainWindow):
             self.help_window.close()
             return
         # no room beside: over the picture beside the student's crop frame, not over the side panel
-        self.help_window.show_beside(self, self.preview, self.preview.crop_frame())
+        self.help_window.show_beside(self, self.preview, self.preview.kept_clear())
         self.help_window.raise_()
 
     def toggle_queue_screen(self) -> None:
@@ -631,6 +631,7 @@ class MainWindow(QMainWindow):
     def _live(self, result: LiveResult) -> None:
         self.preview.show_live(result if self.session.step is Step.LIVE else None)
         self._show_problems()
+        self.help_window.follow(self, self.preview, self.preview.kept_clear())  # F1's list, off the moved student
 
     def _live_identity(self, seen: LiveIdentity) -> None:
         self.card.show_identity(seen.said, seen.level)

@@ -107,14 +107,25 @@ class PreviewWidget(QWidget):
         live, shown = self.live, self.shown_frame
         return live if live is not None and shown is not None and live.scene == shown.scene else None
 
-    def crop_frame(self) -> QRect | None:
-        """Where the crop frame drawn over the picture stands on the screen (None: none is drawn), for a window over
-        the picture to keep clear of (the key list, F1)."""
+    def kept_clear(self) -> QRect | None:
+        """Where the crop frame drawn over the picture stands on the screen, else the student's head (a student at
+        the picture's edge has no crop frame: F1's key list stood over her face); None: nobody is seen. For a window
+        over the picture to keep clear of (the key list, F1)."""
         findings = self.findings()
-        outline = None if findings is None or self._image is None else crop_outline(findings, self.image_rect())
-        if outline is None:
+        if findings is None or self._image is None:
             return None
-        box = outline.boundingRect().toAlignedRect()
+        target = self.image_rect()
+        outline = crop_outline(findings, target)
+        face = findings.analysis.face
+        if outline is not None:
+            box = outline.boundingRect().toAlignedRect()
+        elif face is not None:
+            scale = target.width() / findings.image_size[0]
+            x, y, width, height = face.box  # cheek to cheek: the head is wider by its hair and ears
+            box = QRectF(target.x() + (x - width / 2) * scale, target.y() + y * scale, width * 2 * scale,
+                         height * scale).toAlignedRect()
+        else:
+            return None
         return QRect(self.mapToGlobal(box.topLeft()), box.size())
 
     def let_go(self) -> None:

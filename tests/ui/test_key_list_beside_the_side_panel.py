@@ -7,16 +7,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMargins, QPoint, QRect, Qt
+from PySide6.QtGui import QPainter, QPixmap
 
+from station.adapters.demo import DEMO_DIR
+from station.camera import open_camera
 from tests.ui.test_side_panel_fits import SIZES
-from ui.help_window import SIZE, beside
+from ui.help_window import MIN_OVER_PX, SIZE, beside
 
 OPENBOX = QMargins(1, 20, 1, 5)  # a window manager's frame: title bar and bottom handle
+SHOTS = Path("/tmp/key_list")
 
 
 def on_screen(widget) -> QRect:
     return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def over_the_window(window, shown) -> QPixmap:
+    """The window with the key list drawn where it stands over it (saved for a person to look at)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(window.mapFromGlobal(shown.mapToGlobal(QPoint(0, 0))), shown.grab())
+    painter.end()
+    return picture
 
 
 LAPTOPS = ((1400, 860), *SIZES, (1366, 768), (1280, 720))
@@ -38,20 +53,29 @@ def test_the_key_list_covers_nothing_of_the_side_panel(qtbot, themed: str, make_
             assert picture.contains(frame), (width, height, frame)
             for widget in side:
                 assert not frame.intersects(on_screen(widget)), (widget.objectName(), width, height, frame)
-            # the student's face, in the middle of the picture, stays in sight
-            assert frame.right() < picture.center().x() - 80, (width, height, frame)
+            # the student's face, in the middle of the picture, stays in sight (the list on either side of it)
+            middle = picture.center().x()
+            assert frame.right() < middle - 80 or frame.left() > middle + 80, (width, height, frame)
 
 
 def test_the_key_list_stands_beside_the_crop_frame(qtbot) -> None:
-    """Left of the crop frame the student is framed by, never over it; right of it when a student standing to the
-    left leaves too little room there; with no frame drawn, in a centred student's room."""
+    """Beside the crop frame the student is framed by, never over it, on the side with more room; on the side it
+    stands on already while that keeps MIN_OVER_PX (a student swaying in the middle does not move it across); with no
+    frame drawn, in a centred student's room."""
+    laptop = QRect(0, 0, 1280, 680)
     picture = QRect(10, 36, 836, 526)  # a 1280x680 window's picture
-    left = beside(QRect(0, 0, 1280, 680), QRect(0, 0, 1280, 680), SIZE, OPENBOX, picture, QRect(283, 88, 288, 372))
-    assert left.left() == picture.left() and left.right() < 283 - 4 and left.height() == picture.height()
+    standing_right = QRect(400, 88, 288, 372)
+    left = beside(laptop, laptop, SIZE, OPENBOX, picture, standing_right)
+    assert left.left() == picture.left() and left.right() < 400 - 4 and left.height() == picture.height()
     far_left = QRect(120, 88, 288, 372)
-    right = beside(QRect(0, 0, 1280, 680), QRect(0, 0, 1280, 680), SIZE, OPENBOX, picture, far_left)
+    right = beside(laptop, laptop, SIZE, OPENBOX, picture, far_left)
     assert right.left() > far_left.right() and right.right() == picture.right()
-    nobody = beside(QRect(0, 0, 1280, 680), QRect(0, 0, 1280, 680), SIZE, OPENBOX, picture)
+    centred = QRect(283, 88, 288, 372)  # a little more room on the right
+    assert beside(laptop, laptop, SIZE, OPENBOX, picture, centred, left=True).left() == picture.left()
+    assert beside(laptop, laptop, SIZE, OPENBOX, picture, centred).right() == picture.right()
+    tilted_left = QRect(10 + 8 + MIN_OVER_PX - 20, 88, 400, 372)  # too little room left of it: the list crosses over
+    assert beside(laptop, laptop, SIZE, OPENBOX, picture, tilted_left, left=True).right() == picture.right()
+    nobody = beside(laptop, laptop, SIZE, OPENBOX, picture)
     assert nobody.left() == picture.left() and nobody.width() <= picture.width() * 0.3
 
 
@@ -66,9 +90,9 @@ def test_the_keys_are_read_whole_beside_the_students_crop_frame(qtbot, themed: s
     window.move(0, 0)
     for width, height in LAPTOPS:
         window.resize(width, height)
-        qtbot.waitUntil(lambda: window.preview.crop_frame() is not None, timeout=20_000)
+        qtbot.waitUntil(lambda: window.preview.kept_clear() is not None, timeout=20_000)
         qtbot.wait(100)  # the picture drawn at the window's new size
-        crop = window.preview.crop_frame()
+        crop = window.preview.kept_clear()
         qtbot.keyClick(window.code_input, Qt.Key_F1)
         shown = window.help_window
         qtbot.waitUntil(shown.isVisible)
@@ -80,3 +104,70 @@ def test_the_keys_are_read_whole_beside_the_students_crop_frame(qtbot, themed: s
         assert needed <= room and not table.verticalScrollBar().isVisible(), (width, height, needed, room)
         qtbot.keyClick(window.code_input, Qt.Key_F1)  # F1 again hides it
         assert not shown.isVisible()
+
+
+def scene(folder: Path, picture: str, shift: int = 0) -> Path:
+    """A camera folder showing a demo kiosk picture, the student standing `shift` px further left (the backdrop's
+    blue filling in on the right)."""
+    from PIL import Image
+
+    folder.mkdir()
+    image = Image.open(DEMO_DIR / "kiosk" / picture).convert("RGB")
+    if shift:
+        moved = Image.new("RGB", image.size, image.getpixel((image.width - 5, 5)))
+        moved.paste(image.crop((shift, 0, image.width, image.height)), (0, 0))
+        image = moved
+    image.save(folder / picture)
+    return folder
+
+
+def open_the_key_list(qtbot, window) -> QRect:
+    """F1 once the student is seen, the station maximised on a 1280x720 screen (1280x680 under a title bar and a
+    panel); where the list keeps clear of (the crop frame, else the head)."""
+    window.identify("DEMO0001")
+    window.move(0, 0)
+    window.resize(1280, 680)
+    qtbot.waitUntil(lambda: window.preview.kept_clear() is not None, timeout=20_000)
+    qtbot.wait(100)  # the picture drawn at the window's new size
+    qtbot.keyClick(window.code_input, Qt.Key_F1)
+    qtbot.waitUntil(window.help_window.isVisible)
+    qtbot.wait(50)
+    return window.preview.kept_clear()
+
+
+def read_whole_beside(window, clear: QRect) -> None:
+    shown = window.help_window
+    assert on_screen(window.preview).contains(shown.frameGeometry()), shown.frameGeometry()
+    assert not shown.frameGeometry().intersects(clear), (shown.frameGeometry(), clear)
+    table = shown.table
+    needed, room = table.verticalHeader().length(), table.viewport().height()
+    assert needed <= room and not table.verticalScrollBar().isVisible(), (shown.width(), needed, room)
+
+
+@pytest.mark.parametrize("picture", ["03_tilted.jpg", "04_off_centre.jpg"])
+def test_the_keys_are_read_whole_beside_a_tilted_or_off_centre_student(qtbot, themed: str, make_window,
+                                                                      tmp_path: Path, picture: str) -> None:
+    """A tilted student's crop frame is wide, with about 230 px each side of it on a 1280x720 screen: the list was
+    at least 240 px wide, over the frame's edge, and scrolled in English (s25 walk leftovers); it stands on the side
+    with more room, in a font in which it is whole. A student at the picture's edge has no crop frame: the list stood
+    in the left 30 % of the picture, over her face; it stands clear of her head."""
+    window = make_window(scene(tmp_path / "camera", picture), live_checks=True)
+    clear = open_the_key_list(qtbot, window)
+    over_the_window(window, window.help_window).save(str(SHOTS / f"help_{picture[:-4]}_{themed}.png"))
+    read_whole_beside(window, clear)
+
+
+def test_the_key_list_follows_the_student(qtbot, themed: str, make_window, tmp_path: Path) -> None:
+    """Placed when F1 was pressed, the list stayed there when the student moved under it (s25 walk leftovers): once
+    the crop frame reaches under it, it is placed again beside the frame, whole."""
+    window = make_window(scene(tmp_path / "centred", "01_good.jpg"), live_checks=True)
+    before = open_the_key_list(qtbot, window)
+    placed = window.help_window.frameGeometry()
+    assert placed.right() < before.left()  # left of the centred student
+    window.use_camera(open_camera(str(scene(tmp_path / "left", "01_good.jpg", shift=300)), fps=20).start())
+    qtbot.waitUntil(lambda: (clear := window.preview.kept_clear()) is not None and clear.left() < placed.right(),
+                    timeout=20_000)
+    qtbot.wait(200)  # the next live results
+    clear = window.preview.kept_clear()
+    over_the_window(window, window.help_window).save(str(SHOTS / f"help_followed_{themed}.png"))
+    read_whole_beside(window, clear)

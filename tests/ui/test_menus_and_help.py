@@ -81,7 +81,7 @@ def test_every_key_is_read_whole_in_english_too(qtbot) -> None:
                     cut.append(text)
         finally:
             set_language(before)
-    assert table.item(2, 1).text().startswith("Accept the photo") and not cut
+    assert table.item(2, 1).text().startswith("Accept it (0.8 s") and not cut
 
 
 def test_the_key_list_is_placed_by_its_frame_title_bar_included(qtbot) -> None:
