@@ -15,30 +15,22 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from pathlib import Path
 
-import barcode
-import cv2
 import numpy as np
-from barcode.writer import ImageWriter
 
-from station.adapters.demo import DEMO_DIR
-from station.camera import open_camera
-from station.camera.source import Frame
-from station.capture.session import HELD_UP_SHARE
-from station.identify.frames import SeenCode
-from station.identify.scanner import CodeScanner
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the cards are drawn as the tests draw them
+
+from station.adapters.demo import DEMO_DIR  # noqa: E402
+from station.camera import open_camera  # noqa: E402
+from station.camera.source import Frame  # noqa: E402
+from station.capture.session import HELD_UP_SHARE  # noqa: E402
+from station.identify.frames import SeenCode  # noqa: E402
+from station.identify.scanner import CodeScanner  # noqa: E402
+from tests.identify.images import STUDENT_CARDS, card_in_room, student_card  # noqa: E402
 
 CLASS = [f"20211101{i:02d}" for i in range(1, 61)]
-SYMBOLOGIES = {"code39": lambda no: barcode.get_barcode_class("code39")(no, writer=ImageWriter(), add_checksum=False),
-               "codabar": lambda no: barcode.get("codabar", f"A{no}B", writer=ImageWriter()),
-               "itf": lambda no: barcode.get("itf", no, writer=ImageWriter()),
-               "code128": lambda no: barcode.get("code128", no, writer=ImageWriter())}
 LOOKS = 12  # four seconds at the scanner's 3 looks a second
-
-
-def card(symbology: str, number: str) -> np.ndarray:
-    img = SYMBOLOGIES[symbology](number).render({"module_height": 10, "write_text": False, "quiet_zone": 4})
-    return cv2.cvtColor(np.array(img.convert("L")), cv2.COLOR_GRAY2BGR)
 
 
 def hold(code: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
@@ -57,33 +49,8 @@ def hold(code: np.ndarray, rng: np.random.Generator) -> list[np.ndarray]:
             left = int(x + rng.normal(0, 0.01) * w)
             region = damaged[int(y0):int(y1), max(0, left):left + int(band)]
             region[:] = shade if cover == "finger" else np.maximum(region, shade)
-        frames.append(_in_frame(damaged, share, tilt, angle + rng.normal(0, 1), rng))
+        frames.append(card_in_room(damaged, share, tilt, angle + rng.normal(0, 1), rng))
     return frames
-
-
-def _in_frame(code: np.ndarray, share: float, tilt: float, angle: float, rng: np.random.Generator) -> np.ndarray:
-    size = (1280, 720)
-    scene = rng.normal(110, 20, (size[1], size[0], 3)).clip(0, 255).astype(np.uint8)
-    h, w = code.shape[:2]
-    width = share * size[0]
-    height = width * h / w
-    cx, cy = size[0] * 0.5, size[1] * 0.5
-    corners = np.float32([[-width / 2, -height / 2 * (1 - tilt)], [width / 2, -height / 2],
-                          [width / 2, height / 2], [-width / 2, height / 2 * (1 - tilt)]])
-    turn = np.deg2rad(angle)
-    rotation = np.float32([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    dst = corners @ rotation.T + np.float32([cx, cy])
-    matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), dst)
-    warped = cv2.warpPerspective(code, matrix, size, flags=cv2.INTER_AREA)
-    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, size) > 0
-    scene[mask] = warped[mask]
-    frame = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.4, 1.5))
-    length = int(rng.integers(1, 7))
-    if length > 1:
-        kernel = np.zeros((length, length), np.float32)
-        kernel[length // 2, :] = 1 / length
-        frame = cv2.filter2D(frame, -1, kernel)
-    return (frame + rng.normal(0, rng.uniform(4, 10), frame.shape)).clip(0, 255).astype(np.uint8)
 
 
 def measure(symbology: str, holds: int, rng: np.random.Generator) -> Counter:
@@ -94,7 +61,7 @@ def measure(symbology: str, holds: int, rng: np.random.Generator) -> Counter:
         handed: list[SeenCode] = []
         scanner = CodeScanner(source, handed.append)
         first: dict[str, SeenCode] = {}  # each value's first read
-        for index, image in enumerate(hold(card(symbology, number), rng)):
+        for index, image in enumerate(hold(student_card(symbology, number), rng)):
             scanner._look(Frame(index + 1, index / 3, image))  # noqa: SLF001 - one look at a time
             seen = _held_up(scanner.latest.codes)
             for code in scanner.latest.codes:
@@ -129,7 +96,7 @@ def _value(text: str) -> str:
 
 def main() -> None:
     holds = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    for symbology in sys.argv[2:] or SYMBOLOGIES:
+    for symbology in sys.argv[2:] or STUDENT_CARDS:
         counts = measure(symbology, holds, np.random.default_rng(25))
         print(symbology, dict(sorted(counts.items())), flush=True)
 

@@ -47,3 +47,42 @@ def code39_image(payload: str) -> np.ndarray:
     code = barcode.get_barcode_class("code39")(payload, writer=ImageWriter(), add_checksum=False)
     img = code.render({"module_height": 12, "write_text": False})
     return cv2.cvtColor(np.array(img.convert("RGB")), cv2.COLOR_RGB2BGR)
+
+
+STUDENT_CARDS = {"code39": lambda no: barcode.get_barcode_class("code39")(no, writer=ImageWriter(), add_checksum=False),
+                 "codabar": lambda no: barcode.get("codabar", f"A{no}B", writer=ImageWriter()),
+                 "itf": lambda no: barcode.get("itf", no, writer=ImageWriter()),
+                 "code128": lambda no: barcode.get("code128", no, writer=ImageWriter())}
+
+
+def student_card(symbology: str, number: str) -> np.ndarray:
+    """A student card's barcode as printed on the card (short bars, a narrow quiet zone), in BGR."""
+    img = STUDENT_CARDS[symbology](number).render({"module_height": 10, "write_text": False, "quiet_zone": 4})
+    return cv2.cvtColor(np.array(img.convert("L")), cv2.COLOR_GRAY2BGR)
+
+
+def card_in_room(code: np.ndarray, share: float, tilt: float, angle: float, rng: np.random.Generator) -> np.ndarray:
+    """A 1280x720 frame of `code` held up in a noisy room: `share` of the frame's width, tilted in perspective, turned
+    `angle` degrees; its defocus, motion blur and noise are drawn from `rng` (they change from frame to frame)."""
+    size = (1280, 720)
+    scene = rng.normal(110, 20, (size[1], size[0], 3)).clip(0, 255).astype(np.uint8)
+    h, w = code.shape[:2]
+    width = share * size[0]
+    height = width * h / w
+    cx, cy = size[0] * 0.5, size[1] * 0.5
+    corners = np.float32([[-width / 2, -height / 2 * (1 - tilt)], [width / 2, -height / 2],
+                          [width / 2, height / 2], [-width / 2, height / 2 * (1 - tilt)]])
+    turn = np.deg2rad(angle)
+    rotation = np.float32([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    dst = corners @ rotation.T + np.float32([cx, cy])
+    matrix = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), dst)
+    warped = cv2.warpPerspective(code, matrix, size, flags=cv2.INTER_AREA)
+    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, size) > 0
+    scene[mask] = warped[mask]
+    frame = cv2.GaussianBlur(scene, (0, 0), rng.uniform(0.4, 1.5))
+    length = int(rng.integers(1, 7))
+    if length > 1:
+        kernel = np.zeros((length, length), np.float32)
+        kernel[length // 2, :] = 1 / length
+        frame = cv2.filter2D(frame, -1, kernel)
+    return (frame + rng.normal(0, rng.uniform(4, 10), frame.shape)).clip(0, 255).astype(np.uint8)

@@ -4,12 +4,14 @@ cards through the real reader and scanner, looked at one frame at a time as its 
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
+from pyzbar import pyzbar
 
 from station.camera import open_camera
 from station.camera.source import Frame
-from station.capture.session import CaptureSession
+from station.capture.session import HELD_UP_SHARE, CaptureSession
 from station.capture.workflow import CaptureWorkflow
 from station.identify.confirm import LinearConfirmation, near
 from station.identify.frames import decode_codes
@@ -17,7 +19,7 @@ from station.identify.scanner import CodeScanner
 from station.adapters.demo import DEMO_DIR
 from station.storage.captures import CaptureStore
 from tests.capture.test_session import Heard
-from tests.identify.images import code128_image, code39_image, held_up, qr_image
+from tests.identify.images import card_in_room, code128_image, code39_image, held_up, qr_image, student_card
 
 HERS, HIS = "2021010101", "2021010102"  # the demo roster's first two students
 
@@ -98,4 +100,34 @@ def test_a_card_read_only_by_the_fallbacks_is_confirmed_on_the_next_look(session
     dim = held_up(faded, tilt=0.15)
     assert decode_codes(dim, thorough=False) == [] and [c.text for c in decode_codes(dim)] == [HERS]
     look(session, [(0.33 * i, dim) for i in range(2)])  # the first look is thorough (every 6th), and the next too
+    assert session.heard.identified == [HERS]
+
+
+def thumbed_card(seed: int, thumb: bool = True) -> np.ndarray:
+    """Her Interleaved 2 of 5 card held up at 40 % of the frame's width, turned 4 degrees, a thumb over four fifths of
+    its bars' height; `seed` draws the frame's blur and noise."""
+    card = student_card("itf", HERS)
+    if thumb:
+        height, width = card.shape[:2]
+        card[:int(height * 0.8), int(width * 0.45):int(width * 0.52)] = 70
+    return card_in_room(card, 0.4, 0.1, 4.0, np.random.default_rng(seed))
+
+
+def test_a_card_read_on_one_scanline_is_measured_across_its_bars() -> None:
+    """zbar marks a barcode read on one scanline with a single point, where that read ended (here the right end, then
+    the left): such a card held up close measured 0 px wide, as if in the background."""
+    [clean] = pyzbar.decode(cv2.cvtColor(thumbed_card(1, thumb=False), cv2.COLOR_BGR2GRAY))  # read both ways
+    for seed in (1, 9):
+        [one_line] = pyzbar.decode(cv2.cvtColor(thumbed_card(seed), cv2.COLOR_BGR2GRAY))
+        assert (one_line.data.decode(), one_line.quality, one_line.rect.width) == (HERS, 1, 0)  # the premise
+        [read] = decode_codes(thumbed_card(seed), thorough=False)
+        left, _, width, _ = read.box
+        assert abs(left - clean.rect.left) < 12 and abs(left + width - clean.rect.left - clean.rect.width) < 12
+        assert read.width_share >= HELD_UP_SHARE
+
+
+def test_a_card_read_on_one_scanline_is_taken_while_held(session: CaptureSession) -> None:
+    """Both looks read her card on one scanline only: it was dropped as a code in the background, and the repeat
+    filter then kept it from being handed on again while it was held up."""
+    look(session, [(0.0, thumbed_card(1)), (0.33, thumbed_card(9))])
     assert session.heard.identified == [HERS]
