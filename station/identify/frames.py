@@ -22,6 +22,9 @@ _SYMBOLS = [
 # misread symbol, and they are taken from one frame.
 _UNCHECKED = {"CODE39", "CODABAR", "I25"}
 _MAX_SIDE = 1280
+# A code held up to the camera spans about an eighth of a 1280-px frame (the demo's phones: 162 px); a phone
+# in the queue behind the student, a twentieth or less. Narrower than this, a code is background.
+HELD_UP_SHARE = 0.06
 _KINDS = {kind.name: kind for kind in _SYMBOLS}
 _ALONG_ROWS, _ALONG_COLUMNS = {"UP", "DOWN"}, {"LEFT", "RIGHT"}  # zbar's orientation: which way the read scanned
 _CUT_STEP = 3  # pixels: a barcode read one way is measured to this (reading it again costs ~0.1 ms a cut)
@@ -32,9 +35,10 @@ Box = tuple[float, float, float, float]  # x, y, width, height in the frame's pi
 
 @dataclass(frozen=True)
 class SeenCode:
-    """A code in a camera frame, how much of the frame's width it spans (a code held up to the camera is large,
-    one on a phone in the queue behind the student is small) and where it is (a code inside the part of the frame
-    the CHSI photo keeps is a phone in the photo: station/compliance/codes.py)."""
+    """A code in a camera frame, how much of the frame's width it spans (a barcode: its length across its bars, also
+    held sideways; a code held up to the camera is large, one on a phone in the queue behind the student is small)
+    and where it is (a code inside the part of the frame the CHSI photo keeps is a phone in the photo:
+    station/compliance/codes.py)."""
 
     text: str
     width_share: float
@@ -96,21 +100,22 @@ def _zbar(gray: np.ndarray, scale: float) -> list[SeenCode]:
     """`scale`: `gray`'s size against the frame's, whose pixels the boxes are given in."""
     codes: dict[str, SeenCode] = {}
     for symbol in pyzbar.decode(gray, symbols=_SYMBOLS):
-        left, top, width, height = symbol.rect if symbol.type == "QRCODE" else _linear_box(gray, symbol)
-        _keep_largest(codes, SeenCode(_text(symbol.data), width / gray.shape[1],
+        (left, top, width, height), length = (symbol.rect, symbol.rect.width) if symbol.type == "QRCODE" else \
+            _linear_box(gray, symbol)
+        _keep_largest(codes, SeenCode(_text(symbol.data), length / gray.shape[1],
                                       (left / scale, top / scale, width / scale, height / scale),
                                       symbol.type in _UNCHECKED))
     return _largest_first(codes)
 
 
-def _linear_box(gray: np.ndarray, symbol: pyzbar.Decoded) -> tuple[int, int, int, int]:
-    """A barcode's box across its bars. zbar marks only where each scanline's read ended, one end of the code (a
-    point for a read on one scanline, a line along one end for most reads): such a card held up close measured a few
-    pixels wide and was taken for one in the background. So one of those scanlines is read again, both ways; read one
-    way only, its far end is the nearest cut of the line that still reads the same value. zbar's own box where the
-    scanline does not read again."""
+def _linear_box(gray: np.ndarray, symbol: pyzbar.Decoded) -> tuple[tuple[int, int, int, int], int]:
+    """A barcode's box and its length across its bars (a card held sideways is read down the frame's columns). zbar
+    marks only where each scanline's read ended, one end of the code (a point for a read on one scanline, a line along
+    one end for most reads): such a card held up close measured a few pixels wide and was taken for one in the
+    background. So one of those scanlines is read again, both ways; read one way only, its far end is the nearest cut
+    of the line that still reads the same value. zbar's own box and width where the scanline does not read again."""
     if symbol.orientation not in _ALONG_ROWS | _ALONG_COLUMNS:
-        return symbol.rect
+        return symbol.rect, symbol.rect.width
     rows = symbol.orientation in _ALONG_ROWS
     x, y = symbol.polygon[len(symbol.polygon) // 2]
     line = np.ascontiguousarray(gray[y] if rows else gray[:, x])
@@ -133,10 +138,10 @@ def _linear_box(gray: np.ndarray, symbol: pyzbar.Decoded) -> tuple[int, int, int
         end = next((cut for cut in range(start, len(line), _CUT_STEP)
                     if ends(line[max(0, start - len(quiet)):cut][::-1])), len(line))
     else:
-        return symbol.rect
+        return symbol.rect, symbol.rect.width
     if rows:
-        return start, symbol.rect.top, end - start, symbol.rect.height
-    return symbol.rect.left, start, symbol.rect.width, end - start
+        return (start, symbol.rect.top, end - start, symbol.rect.height), end - start
+    return (symbol.rect.left, start, symbol.rect.width, end - start), end - start
 
 
 def _opencv_qr(gray: np.ndarray, scale: float) -> list[SeenCode]:

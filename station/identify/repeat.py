@@ -16,6 +16,12 @@ class RepeatFilter:
         self._last[payload] = now
         return seen is None or now - seen >= self.window_s
 
+    def still_seen(self, payload: str, now: float) -> None:
+        """A sighting that is not to be acted on (a code in the background): a payload acted on stays in view (not
+        `gone`), and one not yet acted on is still taken by `accept` when it comes close."""
+        if payload in self._last:
+            self._last[payload] = now
+
     def gone(self, now: float) -> list[str]:
         """The payloads not seen for window_s: they have left the picture (shown again, `accept` takes them again)."""
         away = [payload for payload, seen in self._last.items() if now - seen >= self.window_s]

@@ -15,15 +15,15 @@ from collections.abc import Callable
 from station.camera.frame_watcher import FrameWatcher
 from station.camera.source import Frame, FrameSource
 from station.identify.confirm import LinearConfirmation
-from station.identify.frames import SeenCode, Sighting, decode_codes
+from station.identify.frames import HELD_UP_SHARE, SeenCode, Sighting, decode_codes
 from station.identify.repeat import RepeatFilter
 
 
 class CodeScanner(FrameWatcher):
-    """`on_code(code)` once per code held up (a barcode without a check once two looks agreed on it; again only
-    after it was away for `away_s`); `on_gone(text)` once it has been out of sight that long (the phone put away: what
-    it asked for is over). `latest`: what its latest look read, with the codes' boxes, for the live checks (a phone in
-    the photo), read from their thread."""
+    """`on_code(code)` once per code held up close (a barcode without a check once two looks agreed on it; again
+    only after it was away for `away_s`; one seen first in the background, once it comes close); `on_gone(text)` once
+    it has been out of sight that long (the phone put away: what it asked for is over). `latest`: what its latest look
+    read, with the codes' boxes, for the live checks (a phone in the photo), read from their thread."""
 
     def __init__(self, source: FrameSource, on_code: Callable[[SeenCode], None],
                  on_gone: Callable[[str], None] = lambda _text: None, rate_hz: float = 3.0, thorough_every: int = 6,
@@ -47,7 +47,9 @@ class CodeScanner(FrameWatcher):
         # the next look is thorough, but not every look while a misread goes on alternating with the true value
         self._unsure = not self._unsure and any(code.unchecked and code.text not in confirmed for code in codes)
         for code in codes:
-            if (not code.unchecked or code.text in confirmed) and self._repeat.accept(code.text, now):
+            if code.width_share < HELD_UP_SHARE:  # in the background: the session ignores it, and it must not use up
+                self._repeat.still_seen(code.text, now)  # the code's one hand-on before it is held up close
+            elif (not code.unchecked or code.text in confirmed) and self._repeat.accept(code.text, now):
                 self._on_code(code)
         for text in self._repeat.gone(now):
             self._on_gone(text)

@@ -103,31 +103,40 @@ def test_a_card_read_only_by_the_fallbacks_is_confirmed_on_the_next_look(session
     assert session.heard.identified == [HERS]
 
 
-def thumbed_card(seed: int, thumb: bool = True) -> np.ndarray:
-    """Her Interleaved 2 of 5 card held up at 40 % of the frame's width, turned 4 degrees, a thumb over four fifths of
-    its bars' height; `seed` draws the frame's blur and noise."""
+def thumbed_card(seed: int, angle: float = 4.0, thumb: bool = True) -> np.ndarray:
+    """Her Interleaved 2 of 5 card held up, 40 % of the frame's width long (30 % held sideways), turned `angle`
+    degrees, a thumb over four fifths of its bars' height; `seed` draws the frame's blur and noise."""
     card = student_card("itf", HERS)
     if thumb:
         height, width = card.shape[:2]
         card[:int(height * 0.8), int(width * 0.45):int(width * 0.52)] = 70
-    return card_in_room(card, 0.4, 0.1, 4.0, np.random.default_rng(seed))
+    return card_in_room(card, 0.4 if abs(angle) < 45 else 0.3, 0.1, angle, np.random.default_rng(seed))
 
 
-def test_a_card_read_on_one_scanline_is_measured_across_its_bars() -> None:
-    """zbar marks a barcode read on one scanline with a single point, where that read ended (here the right end, then
-    the left): such a card held up close measured 0 px wide, as if in the background."""
-    [clean] = pyzbar.decode(cv2.cvtColor(thumbed_card(1, thumb=False), cv2.COLOR_BGR2GRAY))  # read both ways
-    for seed in (1, 9):
-        [one_line] = pyzbar.decode(cv2.cvtColor(thumbed_card(seed), cv2.COLOR_BGR2GRAY))
+# (seed, angle) of frames in which zbar reads her card on one scanline only: across the frame, then held sideways
+ONE_LINE = {"across": [(1, 4.0), (9, 4.0)], "sideways": [(4, 86.0), (4, 94.0)]}
+
+
+@pytest.mark.parametrize("held", ONE_LINE)
+def test_a_card_read_on_one_scanline_is_measured_across_its_bars(held: str) -> None:
+    """zbar marks a barcode read on one scanline with a single point, where that read ended (across the frame, here
+    at its right end, then its left): such a card held up close measured 0 px long, as if in the background. Held
+    sideways, it was measured by its bars' height even when zbar read it whole."""
+    along = 0 if held == "across" else 1  # the box's side along the scanline
+    [clean] = pyzbar.decode(cv2.cvtColor(thumbed_card(1, ONE_LINE[held][0][1], thumb=False), cv2.COLOR_BGR2GRAY))
+    clean_start, clean_length = clean.rect[along], clean.rect[along + 2]  # read both ways: both ends marked
+    for seed, angle in ONE_LINE[held]:
+        [one_line] = pyzbar.decode(cv2.cvtColor(thumbed_card(seed, angle), cv2.COLOR_BGR2GRAY))
         assert (one_line.data.decode(), one_line.quality, one_line.rect.width) == (HERS, 1, 0)  # the premise
-        [read] = decode_codes(thumbed_card(seed), thorough=False)
-        left, _, width, _ = read.box
-        assert abs(left - clean.rect.left) < 12 and abs(left + width - clean.rect.left - clean.rect.width) < 12
+        [read] = decode_codes(thumbed_card(seed, angle), thorough=False)
+        start, length = read.box[along], read.box[along + 2]
+        assert abs(start - clean_start) < 12 and abs(start + length - clean_start - clean_length) < 12
         assert read.width_share >= HELD_UP_SHARE
 
 
-def test_a_card_read_on_one_scanline_is_taken_while_held(session: CaptureSession) -> None:
+@pytest.mark.parametrize("held", ONE_LINE)
+def test_a_card_read_on_one_scanline_is_taken_while_held(session: CaptureSession, held: str) -> None:
     """Both looks read her card on one scanline only: it was dropped as a code in the background, and the repeat
     filter then kept it from being handed on again while it was held up."""
-    look(session, [(0.0, thumbed_card(1)), (0.33, thumbed_card(9))])
+    look(session, [(0.33 * index, thumbed_card(seed, angle)) for index, (seed, angle) in enumerate(ONE_LINE[held])])
     assert session.heard.identified == [HERS]

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import cv2
 
+from station.adapters.demo import DEMO_DIR
 from station.camera import open_camera
+from station.camera.source import Frame
+from station.identify.frames import HELD_UP_SHARE
 from station.identify.repeat import RepeatFilter
 from station.identify.scanner import CodeScanner
 from tests.capture.test_session import KIOSK, frame_with_code
@@ -43,3 +46,20 @@ def test_the_scanner_reports_a_phone_held_up_put_away_and_held_up_again(tmp_path
     finally:
         scanner.stop()
         source.stop()
+
+
+def test_a_phone_seen_in_the_background_first_is_handed_on_once_held_up_close() -> None:
+    """The next student walks up with the 采集码 already on the phone: the scanner read it small first and handed
+    that on (the session ignores a code that small), and then not again while it stayed in view, held up close. A
+    code handed on stays in view while it is seen in the background, and is gone once out of sight."""
+    far, near = frame_with_code("DEMO0002", 60, (400, 60)), frame_with_code("DEMO0002", 170, (400, 60))
+    handed: list[tuple[str, bool]] = []
+    gone: list[str] = []
+    scanner = CodeScanner(open_camera(str(DEMO_DIR / "kiosk")), lambda code: handed.append(
+        (code.text, code.width_share >= HELD_UP_SHARE)), gone.append)
+    looks = [far, far, near, near, *[far] * 18, *[cv2.imread(str(KIOSK))] * 18]  # 3 looks a second
+    for index, image in enumerate(looks):
+        scanner._look(Frame(index + 1, index / 3, image))  # noqa: SLF001 - one look at a time
+        if index == 21:  # 6 s in the background after it was held up
+            assert gone == []
+    assert handed == [("DEMO0002", True)] and gone == ["DEMO0002"]
