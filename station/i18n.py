@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 LANGS = ("zh", "en")
 ENV_LANG = "PHOTO_STATION_LANG"
@@ -38,19 +38,42 @@ class _Counting(string.Formatter):
 _COUNTING = _Counting()
 
 
+WORD_JOINER = "\u2060"  # drawn as nothing; Unicode's line breaking (and Qt's) never breaks beside it
+
+
+class Name(str):
+    """A person's name put into a Text: kept on one line where the text is shown. Chinese wraps between any two
+    characters, and "当前学生仍是林 / 晓雯" read as two people (s25 walk); a name cannot be told from the sentence
+    around it once filled in, so it is marked where it is put in."""
+
+    def whole(self) -> str:
+        return WORD_JOINER.join(self)
+
+
 @dataclass(frozen=True)
 class Text:
     """One message in both languages; format fields are filled with .format(), the English's counts with their
-    noun as "{n:student|students}"."""
+    noun as "{n:student|students}". `shown`: the same message as a screen shows it, each Name put into it kept
+    whole (None: no Name in it); the message itself (zh, en: logs, files, the server) has plain names."""
 
     zh: str
     en: str
+    shown: Text | None = field(default=None, compare=False, repr=False)
 
     def get(self, lang: str | None = None) -> str:
         return self.en if (lang or default_lang()) == "en" else self.zh
 
     def format(self, **fields: object) -> "Text":
-        """A field that is a Text itself is filled in the matching language."""
+        """A field that is a Text itself is filled in the matching language, a Name kept whole in `shown`."""
+        text = self._filled(fields)
+        if self.shown is None and not any(isinstance(v, Name) or isinstance(v, Text) and v.shown is not None
+                                          for v in fields.values()):
+            return text
+        whole = {k: v.whole() if isinstance(v, Name) else v.shown or v if isinstance(v, Text) else v
+                 for k, v in fields.items()}
+        return Text(text.zh, text.en, (self.shown or self)._filled(whole))
+
+    def _filled(self, fields: dict[str, object]) -> "Text":
         return Text(self.zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in fields.items()}),
                     _COUNTING.format(self.en, **{k: v.en if isinstance(v, Text) else v for k, v in fields.items()}))
 

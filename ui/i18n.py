@@ -19,7 +19,8 @@ def language() -> str:
 
 
 def t(text: Text) -> str:
-    return text.get(_lang)
+    """`text` as the window shows it: each name put into it kept on one line (station.i18n.Name)."""
+    return (text.shown or text).get(_lang)
 
 
 def install_qt_translations(app: QCoreApplication) -> QTranslator | None:

@@ -22,7 +22,7 @@ from station.capture.live_identity import LiveIdentity
 from station.capture.session import NO_OFFER, CaptureSession, SessionListener, Status
 from station.capture.workflow import Blocked, Step
 from station.errors import StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.identify.idcard_match import CardRead
 from station.identify.identify import Identification, Outcome
 from station.localtime import local_time
@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
         if not self.session.desk.has_roster():
             message += "\n" + t(EMPTY_ROSTER)
         if self.session.student is not None:  # nobody new: the shutter still photographs the student on the card
-            message += "\n" + t(STILL_CURRENT.format(name=self.session.student.name))
+            message += "\n" + t(STILL_CURRENT.format(name=Name(self.session.student.name)))
         say(self.message, message, LEVEL[found.outcome])
         self._show_step()  # a code typed and refused holds Enter: the shutter's button says which keys shoot
 
@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
             say(self.message, t(exc.text), "bad")
             return
         if entry is not None:
-            say(self.message, t(MARKED_ABSENT.format(name=entry.name, no=entry.student_no)), "info")
+            say(self.message, t(MARKED_ABSENT.format(name=Name(entry.name), no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
 
@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
             say(self.message, t(exc.text), "bad")
             return
         if entry is not None:
-            say(self.message, t(ABSENT_UNDONE.format(name=entry.name, no=entry.student_no)), "info")
+            say(self.message, t(ABSENT_UNDONE.format(name=Name(entry.name), no=entry.student_no)), "info")
             self.queue_window.refresh()
             self._tick()
 

@@ -17,7 +17,7 @@ from station.capture.session import CaptureSession
 from station.errors import StationError
 from station.fees.amounts import class_total, yuan
 from station.fees.ledger import FeeStatus, Method
-from station.i18n import Text
+from station.i18n import Name, Text
 from ui.i18n import t
 from ui.scanner_guard import SCANNED_INTO_THE_BOX, ScannerGuard
 from ui.theme import BAD
@@ -158,13 +158,13 @@ def pay_interactively(session: CaptureSession, parent: QWidget, place: Callable[
         if not refunded:
             return ""
     recorded = []
-    dialog = PaymentDialog(STUDENT.format(name=student.name, no=student.student_no), session.desk.fee_price(),
+    dialog = PaymentDialog(STUDENT.format(name=Name(student.name), no=student.student_no), session.desk.fee_price(),
                            lambda method, amount, reason: recorded.append(
                                session.desk.record_payment(student.student_no, method, amount, reason)), parent)
     place(dialog)
     if not (dialog.exec() and recorded):
         return refunded
-    return t(RECORDED.format(name=student.name, payment=session.desk.fee_status(student.student_no).describe()))
+    return t(RECORDED.format(name=Name(student.name), payment=session.desk.fee_status(student.student_no).describe()))
 
 
 def refund_interactively(session: CaptureSession, name: str, student_no: str, status: FeeStatus,
@@ -172,7 +172,7 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
     """The student has paid: said, with 退费… beside 关闭. What to say once refunded; '' when closed. A refund
     refused (no reason) raises StationError, saying so and how to refund. `place` puts each box where it leaves
     the student's face and card in sight."""
-    box = QMessageBox(QMessageBox.Icon.Information, t(TITLE), t(HAS_PAID.format(name=name, no=student_no,
+    box = QMessageBox(QMessageBox.Icon.Information, t(TITLE), t(HAS_PAID.format(name=Name(name), no=student_no,
                                                                              paid=status.describe())),
                       QMessageBox.StandardButton.Close, parent)
     refund_button = box.addButton(t(REFUND), QMessageBox.ButtonRole.ActionRole)
@@ -193,7 +193,7 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
         session.desk.refund_payment(student_no, ask.textValue())
     except StationError as exc:  # no reason given, a code given as one: the window says it, not a box of its own
         raise StationError(NOT_REFUNDED.format(refusal=exc.text)) from exc
-    return t(REFUNDED.format(name=name))
+    return t(REFUNDED.format(name=Name(name)))
 
 
 def pay_for_class_interactively(session: CaptureSession, classes: list[str], title: str, parent: QWidget,

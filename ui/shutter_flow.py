@@ -16,7 +16,7 @@ from station.capture.session import CaptureSession
 from station.capture.workflow import Blocked, Measured, ShutterRefused, ShutterRequest, Step, refusal_stands
 from station.compliance.results import Analysis
 from station.errors import StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from ui.i18n import t
 from ui.preview import PreviewWidget
 from ui.review_panel import ReviewPanel
@@ -170,7 +170,7 @@ class ShutterFlow:
             say(self.message, t(exc.text), "bad")
             return
         self.saved()
-        say(self.message, t(SAVED.format(name=student.name, version=version.version)), "ok")
+        say(self.message, t(SAVED.format(name=Name(student.name), version=version.version)), "ok")
         self.show_step()
 
     def escape(self) -> None:
@@ -178,7 +178,7 @@ class ShutterFlow:
             student = self.session.student
             self.session.reshoot()
             # the review's hints go with the photo; what became of it is said (review finding: nothing was)
-            say(self.message, t(DROPPED.format(name=student.name if student else "")), "")
+            say(self.message, t(DROPPED.format(name=Name(student.name) if student else "")), "")
             self.show_step()
 
     def ask_retake(self) -> None:

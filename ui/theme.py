@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel, QProxyStyle, QStyle, QStyleOption, QStyleOptionMenuItem, QWidget
 
 from station.fonts import cjk_font_path
-from ui.i18n import language
 
 # Preferred families per OS; the first one installed wins.
 CJK_FAMILIES = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
@@ -49,19 +46,9 @@ QFrame#card {{ background: white; border: 1px solid #d0d0d0; border-radius: 8px;
 """
 
 
-# a run of two to four Chinese characters, a Chinese name's length: joined by U+2060 WORD JOINER (drawn as nothing),
-# where Qt's line breaking does not break; a longer run (a college, a folder) stays breakable, so it never widens the
-# column
-NAME_LIKE = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")
-
-
 def say(label: QLabel, text: str, level: str) -> None:
     """A label's text and its style level (the colours above), shown while it has text. Live results arrive many
-    times a second: restyled only on a change. In English a short run of Chinese characters is a name and is kept
-    on one line: "still 林 / 晓雯" was wrapped inside her name (s25 walk, 1280x720). Chinese text wraps between any two
-    characters, as it must: there a name cannot be told from the sentence around it."""
-    if language() == "en":
-        text = NAME_LIKE.sub(lambda run: "\u2060".join(run.group()), text)
+    times a second: restyled only on a change. A name in it is kept on one line where it was put in (ui.i18n.t)."""
     if label.text() == text and label.property("level") == level:
         return
     label.setText(text)

@@ -20,7 +20,7 @@ import numpy as np
 
 from station.context import Station
 from station.errors import ModelFileError, StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.identity.capture_faces import current_face
 from station.identity.embedder import JpegFaces
 from station.identity.reference_store import reference_embedding, reference_photo
@@ -94,7 +94,8 @@ class IdentityCheck:
     def said(self) -> Text:
         if self.suspect is not None:
             face = self.suspect.face
-            return SWAP_SAID[face.source].format(name=self.name or face.student_no, no=face.student_no)
+            return SWAP_SAID[face.source].format(name=Name(self.name) if self.name else face.student_no,
+                                                 no=face.student_no)
         if self.why is not None:
             return self.why
         return OUTWEIGHED if self.outweighed else SAID[(self.against, self.level)]
@@ -157,7 +158,8 @@ def beside(checks: tuple[IdentityCheck, ...], room: int = 2) -> list[tuple[bytes
     for check in sorted((c for c in checks if c.photo), key=lambda c: order[c.against]):
         if check.suspect is not None:
             face = check.suspect.face
-            shown.append((check.photo, SWAP_CAPTION.format(name=check.name or face.student_no, no=face.student_no)))
+            name = Name(check.name) if check.name else face.student_no
+            shown.append((check.photo, SWAP_CAPTION.format(name=name, no=face.student_no)))
         else:
             shown.append((check.photo, REFERENCE_CAPTION if check.against == REFERENCE else PREVIOUS_CAPTION))
     return shown[:room]

@@ -49,7 +49,7 @@ from station.capture.workflow import (
 from station.storage.captures import CaptureStore, CaptureVersion
 from station.context import Station
 from station.errors import StationError, os_reason
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.identify.frames import SeenCode
 from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.identify.idcard_scanner import CardScanner
@@ -375,8 +375,8 @@ class CaptureSession:
             self.listener.unknown(found)
         elif found.student.student_no != current.student_no:
             self._offer, self._offer_key = found, code.text
-            self.listener.offered(found, OFFER_SWITCH.format(name=found.student.name, no=found.student.student_no,
-                                                              current=current.name))
+            self.listener.offered(found, OFFER_SWITCH.format(name=Name(found.student.name),
+                                                              no=found.student.student_no, current=Name(current.name)))
 
     def card_laid(self, card: CardText) -> None:
         """An ID card laid on the chip reader: its student becomes current at once while nobody is at the camera (the
@@ -392,7 +392,7 @@ class CaptureSession:
             self._offer = replace(found, warnings=[*found.warnings, *filter(None, [read.name_mismatch])])
             self._offer_key = card.id_number  # withdrawn once the card has been off the reader for a moment
             self.listener.offered(self._offer, OFFER_SWITCH_CHIP.format(
-                name=found.student.name, no=found.student.student_no, current=current.name))
+                name=Name(found.student.name), no=found.student.student_no, current=Name(current.name)))
             return
         if found.ok:
             self._offer = None
@@ -418,8 +418,8 @@ class CaptureSession:
             return
         self._offer = replace(found, warnings=[*found.warnings, *filter(None, [read.name_mismatch])])
         self._offer_key = sight.id_number
-        self.listener.offered(self._offer, OFFER_SWITCH_CARD.format(name=found.student.name, no=found.student.student_no,
-                                                                    current=current.name))
+        self.listener.offered(self._offer, OFFER_SWITCH_CARD.format(
+            name=Name(found.student.name), no=found.student.student_no, current=Name(current.name)))
 
     def code_gone(self, key: str) -> None:
         """A code or card held up has been out of the picture for the scanner's repeat window: the question it asked
@@ -493,12 +493,13 @@ class CaptureSession:
         refused = self._refused_now()
         if enter and refused is not None:
             return ShutterRefused(ENTER_AFTER_REFUSED.format(refused=refused[0].message,
-                                                             name=refused[1].student.name), [])
+                                                             name=Name(refused[1].student.name)), [])
         self._refused = None
         offer, current = self._offer, self.workflow.student
         if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own
-            return ShutterRefused(OFFER_STANDS.format(name=offer.student.name, no=offer.student.student_no,
-                                                      current=current.name), [], offered_no=offer.student.student_no)
+            return ShutterRefused(OFFER_STANDS.format(name=Name(offer.student.name), no=offer.student.student_no,
+                                                      current=Name(current.name)), [],
+                                  offered_no=offer.student.student_no)
         request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
             self._pause_watching(True)
@@ -524,7 +525,7 @@ class CaptureSession:
         student = self.workflow.student
         # a file seen before the student on the card was identified is the shot of the one before (late, or a burst's)
         if student is not None and file.first_seen < self.workflow.identified_since:
-            return self._set_aside(file.path, SHOT_BEFORE.format(name=student.name))
+            return self._set_aside(file.path, SHOT_BEFORE.format(name=Name(student.name)))
         self._tethered_frames += 1  # numbered below zero: never one of the webcam's frame numbers
         request = self._press(Frame(-self._tethered_frames, time.monotonic(), file.image), CameraState.LIVE)
         if isinstance(request, ShutterRefused):

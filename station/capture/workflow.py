@@ -39,7 +39,7 @@ from station.errors import StationError
 from station.fees.amounts import yuan
 from station.fees.ledger import payment_required
 from station.fees.settings import load_settings
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.identify.identify import Identification, Outcome, identify, identify_number
 from station.identity.capture_faces import gallery_stamp, remember_face, station_gallery
 from station.identity.swaps import CAPTURE, FaceGallery, StoredFace, speaks_for_student
@@ -285,7 +285,7 @@ class CaptureWorkflow:
         if self.needs_retake_reason:
             return None
         return (RETAKE_BEGUN if self.retake_reason else NOTHING_TO_RETAKE).format(
-            name=self.student.name, keys=SHUTTER_KEYS if enter_shoots else SPACE_KEY)
+            name=Name(self.student.name), keys=SHUTTER_KEYS if enter_shoots else SPACE_KEY)
 
     def shutter_blocked(self, camera: CameraState) -> Blocked | None:
         """Why the shutter may not be pressed now (None: it may). The button shows it greyed with this reason,
@@ -318,7 +318,7 @@ class CaptureWorkflow:
                        Blocked.NEEDS_RETAKE: NEEDS_RETAKE, Blocked.NOT_LINKED: NOT_CONFIGURED,
                        Blocked.NO_LIVE_PICTURE: NO_LIVE_PICTURE.format(state=STATE_TEXT[camera])}
             if blocked is Blocked.UNPAID:
-                reasons[blocked] = UNPAID.format(name=self.student.name,
+                reasons[blocked] = UNPAID.format(name=Name(self.student.name),
                                                  price=yuan(load_settings(self.station.db).price_fen))
             return ShutterRefused(reasons[blocked], [])
         if frame is None:  # e.g. the camera is back but no new picture has reached the screen yet
@@ -383,11 +383,11 @@ class CaptureWorkflow:
         if self.student is None or self.student.student_no != measured.request.student_no:
             return ShutterRefused(STUDENT_CHANGED, [])
         if measured.request.turn != self.turn:  # the same student identified again: a fresh turn, no retake reason
-            return ShutterRefused(IDENTIFIED_AGAIN.format(name=self.student.name), [])
+            return ShutterRefused(IDENTIFIED_AGAIN.format(name=Name(self.student.name)), [])
         if self.step is Step.REVIEW:
             return ShutterRefused(FINISH_REVIEW, [])
         if self._roster_changed(self.student):
-            return ShutterRefused(ROSTER_CHANGED.format(name=self.student.name, no=self.student.student_no), [])
+            return ShutterRefused(ROSTER_CHANGED.format(name=Name(self.student.name), no=self.student.student_no), [])
         scanned = scanned_code(self.station.db, override_reason)
         if scanned is not None:  # nothing is overridden: the press is over, and the photographer presses again
             return ShutterRefused(scanned, [])
@@ -434,7 +434,7 @@ class CaptureWorkflow:
             raise StationError(NOT_THE_SAME_PERSON)
         self._refuse_a_code(identity_reason)
         if self._roster_changed(shot.student):
-            raise StationError(ROSTER_CHANGED.format(name=shot.student.name, no=shot.student.student_no))
+            raise StationError(ROSTER_CHANGED.format(name=Name(shot.student.name), no=shot.student.student_no))
         if identity_reason.strip():
             log.info("identity check overridden for %s by %s: %s", shot.student.student_no, self.operator,
                      identity_reason.strip())
@@ -516,7 +516,7 @@ class CaptureWorkflow:
         and photos still waiting for the server (safe, but not yet handed over)."""
         warnings = []
         if self.step is Step.REVIEW and self.shot is not None:
-            warnings.append(CLOSING_IN_REVIEW.format(name=self.shot.student.name))
+            warnings.append(CLOSING_IN_REVIEW.format(name=Name(self.shot.student.name)))
         health = queue_health(self.station.db)
         if health.waiting + health.sending:
             warnings.append(CLOSING_UNSENT.format(n=health.waiting + health.sending))

@@ -20,7 +20,7 @@ from station.db import Migrations, register, write_transaction
 from station.errors import StationError
 from station.fees.amounts import yuan
 from station.fees.settings import load_settings
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.localtime import local_time
 from station.roster.store import Student, get_student, students_of_class
 
@@ -181,7 +181,8 @@ def pay(trail: AuditTrail, student_no: str, method: Method, amount_fen: int | No
     with write_transaction(db):
         status = fee_status(db, student.student_no)
         if status.paid:
-            raise StationError(ALREADY_PAID.format(name=student.name, no=student.student_no, paid=payment_text(status.payment)))
+            raise StationError(ALREADY_PAID.format(name=Name(student.name), no=student.student_no,
+                                                   paid=payment_text(status.payment)))
         return _write(trail, student, PAYMENT, method, amount, reason.strip())
 
 
@@ -213,7 +214,7 @@ def refund(trail: AuditTrail, student_no: str, reason: str) -> LedgerEntry:
     with write_transaction(db):
         payment = fee_status(db, student.student_no).payment
         if payment is None:
-            raise StationError(NOT_PAID.format(name=student.name, no=student.student_no))
+            raise StationError(NOT_PAID.format(name=Name(student.name), no=student.student_no))
         return _write(trail, student, REFUND, payment.method, -payment.amount_fen, reason.strip(), refunds=payment.id)
 
 

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.identify.decoders import ColumnDecoder
 from station.identify.identify import Identification, Outcome, identify
 from station.roster import idnumber
 
 _BY_ID_NUMBER = ColumnDecoder("id_number", "id_number", idnumber.normalize)
+NAME_MISMATCH = Text("证件姓名“{read}”与名单姓名“{name}”不一致，请核实本人",
+                     "The card's name '{read}' differs from the roster's '{name}': check the person")
 
 
 class CardSource(enum.Enum):
@@ -69,8 +71,7 @@ def match_card(db: sqlite_utils.Database, source: CardSource, id_number: str, na
             f"No student with ID number {masked} in the roster{named_en}: check the roster or type the student number"))
     mismatch = None
     if found.student is not None and name_read and _plain(name_read) != _plain(found.student.name):
-        mismatch = Text(f"证件姓名“{name_read}”与名单姓名“{found.student.name}”不一致，请核实本人",
-                        f"The card's name '{name_read}' differs from the roster's '{found.student.name}': check the person")
+        mismatch = NAME_MISMATCH.format(read=Name(name_read), name=Name(found.student.name))
     return CardRead(source, id_number, name_read, found, mismatch)
 
 

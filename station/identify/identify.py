@@ -10,7 +10,7 @@ import sqlite_utils
 
 from station.storage import captures
 from station.storage.captures import CaptureStatus
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.localtime import local_time
 from station.identify.decoders import ColumnDecoder, Decoder, clean_payload, default_decoders, shown_code
 from station.roster import idnumber, schedule
@@ -21,6 +21,10 @@ BY_STUDENT_NO = ColumnDecoder("student_no", "student_no")
 SEVERAL = Text("“{code}”对应多名学生：{names}。请按学号从名单中选择（名单 → 选择学生…）",
                "'{code}' matches several students: {names}. Pick the student by number from the roster (Roster → Pick a "
                "student…)")
+PHOTOGRAPHED = Text("{name}已于 {at} 拍摄过（{versions} 版），如需重拍请按 F2（“已拍过：重拍…”）",
+                    "{name} was already photographed at {at} (versions so far: {versions}); press F2 (retake) to "
+                    "replace it")
+TAKE_YOUR_PLACE = Text("{name}，请就位", "{name}, please take your place")
 
 
 class Outcome(enum.Enum):
@@ -97,9 +101,8 @@ def _found(db: sqlite_utils.Database, student: Student, matched_by: str, now: dt
             f"{student.class_name} is scheduled {slot.starts_at:%m-%d %H:%M}-{slot.ends_at:%H:%M}, not now; capture is still allowed",
         ))
     if status.captured:
-        return Identification(Outcome.ALREADY_CAPTURED, Text(
-            f"{student.name}已于 {local_time(status.last_captured_at)} 拍摄过（{status.versions} 版），如需重拍请按 F2（“已拍过：重拍…”）",
-            f"{student.name} was already photographed at {local_time(status.last_captured_at)} (versions so far: {status.versions}); press F2 (retake) to replace it",
-        ), student, matched_by, status, warnings)
-    return Identification(Outcome.FOUND, Text(f"{student.name}，请就位", f"{student.name}, please take your place"),
-                          student, matched_by, status, warnings)
+        return Identification(Outcome.ALREADY_CAPTURED, PHOTOGRAPHED.format(
+            name=Name(student.name), at=local_time(status.last_captured_at), versions=status.versions),
+            student, matched_by, status, warnings)
+    return Identification(Outcome.FOUND, TAKE_YOUR_PLACE.format(name=Name(student.name)), student, matched_by, status,
+                          warnings)

@@ -11,6 +11,7 @@ from station.i18n import Text
 from station.storage import outbox
 from station.upload.package import MANIFEST
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from tests.ui.reading import read
 from station.capture.workflow import REVIEW_AT_LEAST
 
 
@@ -61,7 +62,7 @@ def test_closing_warns_of_a_photo_in_review_and_of_photos_not_yet_uploaded(qtbot
     answer_box("cancel", seen)
     window.close()
     assert window.isVisible() and window.session.workflow.shot is not None  # kept open, the photo still in review
-    assert "林晓雯的照片还没有确认保存" in seen[0] and "丢弃" in seen[0]
+    assert "林晓雯的照片还没有确认保存" in read(seen[0]) and "丢弃" in seen[0]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     window.flow.accept()
     answer_box("close", seen)

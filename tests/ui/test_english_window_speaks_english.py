@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTableWidget, QWidget
 
 from station.privacy import mask_name
+from tests.ui.reading import read
 from ui.i18n import language, set_language
 
 CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")  # characters and full-width punctuation
@@ -54,7 +55,7 @@ def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, english, make_
     window.queue_window.hide()
     masked = set()
     for text in texts:
-        text = text.replace("\u2060", "")  # a word joiner, drawn as nothing, keeps a name on one line
+        text = read(text)
         for value in sorted(filter(None, data), key=len, reverse=True):
             text = text.replace(value, "")
         masked.add(text)

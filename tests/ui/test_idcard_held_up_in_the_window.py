@@ -13,6 +13,7 @@ import pytest
 from station.camera import open_camera
 from station.identify.idcard_ocr import CardOcr
 from tests.identify.idcards import held_card, one_digit_neighbours
+from tests.ui.reading import read
 
 LIN, CHEN = "110101200302111026", "110101200203121050"  # 林晓雯 (DEMO0001) and 陈浩然 (DEMO0002) in the demo roster
 
@@ -36,7 +37,8 @@ def test_with_nobody_at_the_camera_a_card_held_up_selects_its_student(qtbot, mak
     card_camera(window, ocr, tmp_path / "card", CHEN, "陈浩然", 560, 1)
     qtbot.waitUntil(lambda: window.card.name.text() == "陈浩然", timeout=20_000)
     assert window.card.values["id_number"].text() == "110101********1050"
-    assert CHEN not in window.message.text() and "陈浩然" not in window.warnings.text()  # the name read is the roster's
+    # the name read is the roster's
+    assert CHEN not in window.message.text() and "陈浩然" not in read(window.warnings.text())
 
 
 def test_while_a_student_is_at_the_camera_the_card_asks_and_f4_switches(qtbot, make_window, frames: Path, ocr,
@@ -46,9 +48,9 @@ def test_while_a_student_is_at_the_camera_the_card_asks_and_f4_switches(qtbot, m
     card_camera(window, ocr, tmp_path / "card", CHEN, "陈皓然", 600, 2)  # the card's name is not the roster's
     qtbot.waitUntil(lambda: window.session.offer is not None, timeout=20_000)
     assert "F4" in window.offer.text() and window.card.name.text() == "林晓雯"
-    assert "林晓雯" in window.message.text()  # what was said of her stays in sight beside the question
+    assert "林晓雯" in read(window.message.text())  # what was said of her stays in sight beside the question
     window.accept_offer()
-    assert window.card.name.text() == "陈浩然" and "陈皓然" in window.warnings.text()
+    assert window.card.name.text() == "陈浩然" and "陈皓然" in read(window.warnings.text())
     assert window.offer.text() == ""  # taken: the question is gone
 
 
@@ -56,7 +58,8 @@ def test_a_card_one_digit_from_a_students_selects_nobody(qtbot, make_window, fra
     stranger = one_digit_neighbours(LIN, 1, random.Random(1))[0]
     window = make_window(frames)
     card_camera(window, ocr, tmp_path / "card", stranger, "林晓雯", 560, 3)
-    qtbot.waitUntil(lambda: "林晓雯" in window.message.text(), timeout=20_000)  # not in the roster, the name read said
+    # not in the roster, the name read said
+    qtbot.waitUntil(lambda: "林晓雯" in read(window.message.text()), timeout=20_000)
     assert window.session.student is None and stranger not in window.message.text()
     assert f"{stranger[:6]}********{stranger[-4:]}" in window.message.text()
 

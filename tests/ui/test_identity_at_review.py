@@ -22,6 +22,7 @@ from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot, station_look
+from tests.ui.reading import read
 from tests.ui.test_side_panel_fits import SIZES, enclosing_scroll, place
 from station.capture.workflow import REVIEW_AT_LEAST
 
@@ -145,10 +146,10 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     with_references(station, tmp_path, {"2021010103": DEMO_REFERENCES / "2021010103.jpg"})  # 王思远's own
     window = make_window(frames)
     her_face_under_another_code(qtbot, window, "DEMO0003", OVERRIDE)  # 王思远's code
-    assert window.review.identity.text() == "与学籍照片不是同一人！\n这张脸已作为林晓雯（2021010101）拍摄过！"
+    assert read(window.review.identity.text()) == "与学籍照片不是同一人！\n这张脸已作为林晓雯（2021010101）拍摄过！"
     assert window.review.identity.property("level") == "bad"
     # her photo beside the new one, and his own enrolment photo: both people are in sight
-    assert window.review.beside_shown() == ["林晓雯的照片（2021010101）", "学籍照片"]
+    assert [read(caption) for caption in window.review.beside_shown()] == ["林晓雯的照片（2021010101）", "学籍照片"]
     for width, height in SIZES:  # on a laptop's window: the verdict, whose photo it is, both faces in sight
         window.resize(width, height)
         qtbot.wait(50)
@@ -162,7 +163,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
         assert all(rect.bottom() < place(review.accept_button, window).top() for rect in photos)
         # whose photo, then their number, each a whole line: "林晓雯（2021010101）的照片" broke before 的照片
         caption = next(label for label, view in review.beside if view.isVisible())
-        assert lines(caption) == ["林晓雯的照片", "（2021010101）"], (width, height)
+        assert [read(line) for line in lines(caption)] == ["林晓雯的照片", "（2021010101）"], (width, height)
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     asked = []
 
@@ -177,7 +178,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     on_next_dialog(look, kind=QInputDialog)
     window.flow.accept()  # a swap needs a reason like another person's face: cancelled, nothing saved
     [(question, box, photos)] = asked
-    assert question.startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
+    assert read(question).startswith("这张脸已作为林晓雯（2021010101）拍摄过！\n请核对证件")
     assert len(photos) == 2 and not any(box.intersects(photo) for photo in photos), (box, photos)
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010103'").fetchone()[0] == 0
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from station.capture.workflow import REVIEW_AT_LEAST
 from tests.ui.conftest import answer_next_dialog, shoot
+from tests.ui.reading import read
 from ui.i18n import language, set_language
 
 
@@ -42,8 +43,7 @@ SAID = {
 def said_after(qtbot, window, key: Qt.Key) -> tuple[str, str]:
     window.message.clear()
     qtbot.keyClick(window.code_input, key)
-    # as read: in English a word joiner (drawn as nothing) keeps a name on one line
-    return window.message.text().replace("\u2060", ""), window.message.property("level")
+    return read(window.message.text()), window.message.property("level")
 
 
 def test_f4_and_f2_with_nothing_to_do_say_why(qtbot, make_window, frames: Path, lang: str) -> None:

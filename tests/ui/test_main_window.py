@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from station.adapters.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog, shoot
+from tests.ui.reading import read
 from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.workflow import REVIEW_AT_LEAST
 from ui.check_board import CHIP_TITLES
@@ -45,7 +46,7 @@ def test_unknown_code_keeps_the_current_student_and_says_why(make_window, frames
     window.identify("NOT-A-CODE")
     assert window.card.name.text() == "林晓雯"
     assert "NOT-A-CODE" in window.message.text() and window.message.property("level") == "bad"
-    assert "当前学生仍是林晓雯" in window.message.text()  # the shutter would still photograph her
+    assert "当前学生仍是林晓雯" in read(window.message.text())  # the shutter would still photograph her
 
 
 def test_live_checks_draw_on_the_preview_and_name_the_problems(qtbot, make_window, frames: Path) -> None:
@@ -138,7 +139,7 @@ def test_escape_in_review_retakes_at_once_and_saves_nothing(qtbot, make_window, 
     assert window.pages.currentWidget() is window.live
     assert station.db.execute("SELECT COUNT(*) FROM captures").fetchone()[0] == 0
     assert window.shutter_button.isEnabled()  # the same student, ready again
-    assert window.message.text() == "这张照片已放弃（未保存），请重新拍摄王思远"  # ...is gone with the photo it was about
+    assert read(window.message.text()) == "这张照片已放弃（未保存），请重新拍摄王思远"  # ...is gone with the photo it was about
 
 
 def test_cancelled_override_takes_no_photo(qtbot, make_window, frames: Path) -> None:
@@ -266,11 +267,11 @@ def test_queue_screen_follows_the_station(qtbot, make_window, frames: Path) -> N
     assert all("110101" not in cell and "2021010102" not in cell for row in rows for cell in row)
     assert window.next_label.text() == "下一位：林晓雯（2021010101）"  # the photographer calls full names
     qtbot.keyClick(window.code_input, Qt.Key_F3)  # 2021010101 has not come
-    assert queue.table.item(0, 3).text() == "缺席" and "已将林晓雯（2021010101）标为缺席" in window.message.text()
+    assert queue.table.item(0, 3).text() == "缺席" and "已将林晓雯（2021010101）标为缺席" in read(window.message.text())
     assert window.next_label.text() != "下一位：林晓雯（2021010101）" and window.undo_absent_button.isVisible()
     qtbot.keyClick(window.code_input, Qt.Key_F3, Qt.ShiftModifier)  # she was there after all
     assert queue.table.item(0, 3).text() != "缺席" and window.next_label.text() == "下一位：林晓雯（2021010101）"
-    assert not station_absent(window, "2021010101") and "林晓雯（2021010101）已回到排队名单" in window.message.text()
+    assert not station_absent(window, "2021010101") and "林晓雯（2021010101）已回到排队名单" in read(window.message.text())
     assert not window.undo_absent_button.isVisible()
 
 
@@ -445,7 +446,7 @@ def test_codes_in_view_during_review_are_ignored(qtbot, make_window, frames: Pat
     assert window.pages.currentWidget() is window.review and window.message.text() == before
     window.flow.escape()  # back to live: the code held up is read again, and asks to switch rather than switching
     qtbot.waitUntil(lambda: "按 F4 切换" in window.offer.text(), timeout=10_000)
-    assert "林晓雯" in window.offer.text() and window.card.name.text() != "林晓雯"
+    assert "林晓雯" in read(window.offer.text()) and window.card.name.text() != "林晓雯"
     qtbot.keyClick(window.code_input, Qt.Key_F4)
     assert window.card.name.text() == "林晓雯" and window.offer.text() == ""
 

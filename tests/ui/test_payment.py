@@ -19,6 +19,7 @@ from station.fees.ledger import Method
 from station.fees.settings import change_settings
 from tests.ui.conftest import on_next_dialog
 from tests.ui.menus import menu_action, words
+from tests.ui.reading import read
 from ui.i18n import t
 from ui.main_window import CLASS_PAYMENT
 from ui.payment_dialog import REFUND, TITLE_BAR_BUTTONS_PX, PaymentDialog
@@ -63,7 +64,7 @@ def test_f6_records_a_payment_from_the_card(qtbot, make_window, frames, station)
     assert seen["amount"] == "20.00"  # preset to the price per set
     assert window.card.values["fee"].text().startswith("已缴费（微信 20.00 元")
     assert queue_fee(window, "2021010101") == "已缴"
-    assert window.message.text().startswith("已登记：林晓雯已缴费（微信 20.00 元")
+    assert read(window.message.text()).startswith("已登记：林晓雯已缴费（微信 20.00 元")
     [payment] = [e for e in entries(station.db) if e.action == "payment"]
     assert payment.operator == "测试摄影师" and payment.detail["method"] == "wechat"
 

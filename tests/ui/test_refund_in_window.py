@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from station.audit.trail import entries, verify
 from station.fees.ledger import REFUND_NEEDS_REASON, Method, entries as ledger
 from tests.ui.conftest import on_next_dialog
+from tests.ui.reading import read
 from ui.i18n import t
 from ui.payment_dialog import NOT_REFUNDED, REFUND, PaymentDialog
 
@@ -48,7 +49,7 @@ def test_a_wrong_payment_is_refunded_and_recorded_again(qtbot, make_window, fram
     on_next_dialog(refund, kind=QMessageBox)
     press_f6(qtbot, window)
     qtbot.waitUntil(lambda: window.card.values["fee"].text().startswith("已缴费（微信 20.00 元"), timeout=10_000)
-    assert said[0].startswith("林晓雯（2021010101）已缴费（现金 20.00 元") and "先退费" in said[0]
+    assert read(said[0]).startswith("林晓雯（2021010101）已缴费（现金 20.00 元") and "先退费" in said[0]
     kinds = [(e.kind, e.method, e.amount_fen, e.reason) for e in ledger(station.db)]
     assert kinds == [("payment", Method.CASH, 2000, ""), ("refund", Method.CASH, -2000, "方式登记错误"),
                      ("payment", Method.WECHAT, 2000, "")]

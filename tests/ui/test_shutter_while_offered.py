@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from station.identify.frames import SeenCode
+from tests.ui.reading import read
 
 HELD_UP = SeenCode("DEMO0002", 0.13, (40, 60, 166, 166))  # 陈浩然's phone, held up close
 READY = {"zh": "拍照（空格 / 回车）", "en": "Shutter (Space / Enter)"}
@@ -20,10 +21,10 @@ def test_the_shutter_is_greyed_with_its_reason_while_a_switch_is_asked(qtbot, ma
     window.identify("DEMO0001")
     assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["zh"], True)
     window.session.camera_code(HELD_UP)
-    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
     assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (WAITING["zh"], False)
     qtbot.keyClick(window.code_input, Qt.Key_Space)  # the key still presses, and is refused with the question's why
-    assert "没有拍照" in window.message.text() and window.session.workflow.shot is None
+    assert "没有拍照" in read(window.message.text()) and window.session.workflow.shot is None
     window.session.code_gone(HELD_UP.text)  # the phone put away: the question withdrawn, the shutter ready again
     assert window.offer.text() == ""
     assert (window.shutter_button.text(), window.shutter_button.isEnabled()) == (READY["zh"], True)
@@ -50,7 +51,7 @@ def test_an_f4_said_too_late_goes_when_a_code_asks_again(qtbot, make_window, fra
     qtbot.keyClick(window.code_input, Qt.Key_F4)
     assert window.message.text().startswith("没有待切换的学生")
     window.session.camera_code(HELD_UP)
-    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
     assert window.message.text() == "" and window.message.isHidden()
     qtbot.keyClick(window.code_input, Qt.Key_F4)
     assert window.session.student.name == "陈浩然"
@@ -63,16 +64,16 @@ def test_a_refusal_naming_a_waiting_code_goes_when_that_code_changes_or_goes(qtb
     window = make_window(frames)
     window.identify("DEMO0001")
     window.session.camera_code(HELD_UP)
-    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
     qtbot.keyClick(window.code_input, Qt.Key_Space)
-    assert "陈浩然" in window.message.text() and "F4" in window.message.text()
+    assert "陈浩然" in read(window.message.text()) and "F4" in read(window.message.text())
     window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # 王思远's phone next
-    qtbot.waitUntil(lambda: "王思远" in window.offer.text())
-    assert "陈浩然" not in window.message.text()
+    qtbot.waitUntil(lambda: "王思远" in read(window.offer.text()))
+    assert "陈浩然" not in read(window.message.text())
     qtbot.keyClick(window.code_input, Qt.Key_Space)  # refused again, now naming 王思远: true, so it stays
-    assert "王思远" in window.message.text()
+    assert "王思远" in read(window.message.text())
     window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # seen again: still true
-    assert "王思远" in window.message.text()
+    assert "王思远" in read(window.message.text())
     window.session.code_gone("DEMO0003")  # put away: F4 does nothing now
     assert window.offer.text() == "" and window.message.text() == ""
 
@@ -86,6 +87,6 @@ def test_other_refusals_stay_when_a_code_asks(qtbot, make_window, frames: Path) 
     said = window.message.text()
     assert "回车没有拍照" in said
     window.session.camera_code(HELD_UP)
-    qtbot.waitUntil(lambda: "陈浩然" in window.offer.text())
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
     window.session.code_gone(HELD_UP.text)
     assert window.message.text() == said

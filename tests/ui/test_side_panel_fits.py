@@ -14,6 +14,7 @@ from station.compliance.messages import TITLES
 from station.identify.frames import SeenCode
 from station.compliance.results import CHECK_IDS, FAIL, LOOK, PASS, Analysis, CheckResult
 from station.roster.importer import import_roster
+from tests.ui.reading import read
 
 SIZES = ((1366, 700), (1280, 680))
 # 林晓雯 again, with a college and a major as long as real ones get: both wrap in their half of the card
@@ -103,7 +104,7 @@ def test_the_card_stays_whole_when_the_messages_pile_up(qtbot, themed, make_wind
     window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # 司马思远's phone held up
 
     def shown(label: QLabel) -> str:
-        return label.text().replace("\u2060", "")  # in English a word joiner, drawn as nothing, keeps a name whole
+        return read(label.text())
 
     qtbot.waitUntil(lambda: "司马思远" in shown(window.offer) and "欧阳晓雯" in shown(window.offer))
     qtbot.keyClick(window.code_input, Qt.Key_F3)  # the next student (陈浩然) is absent
