@@ -24,8 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the cards are
 from station.adapters.demo import DEMO_DIR  # noqa: E402
 from station.camera import open_camera  # noqa: E402
 from station.camera.source import Frame  # noqa: E402
-from station.capture.session import HELD_UP_SHARE  # noqa: E402
-from station.identify.frames import SeenCode  # noqa: E402
+from station.identify.frames import HELD_UP_SHARE, SeenCode  # noqa: E402
 from station.identify.scanner import CodeScanner  # noqa: E402
 from tests.identify.images import STUDENT_CARDS, card_in_room, student_card  # noqa: E402
 

@@ -50,7 +50,7 @@ from station.storage.captures import CaptureStore, CaptureVersion
 from station.context import Station
 from station.errors import StationError, os_reason
 from station.i18n import Name, Text
-from station.identify.frames import SeenCode
+from station.identify.frames import HELD_UP_SHARE, SeenCode
 from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.identify.idcard_scanner import CardScanner
 from station.identify.idcard_protocol import CardText
@@ -76,9 +76,6 @@ if TYPE_CHECKING:  # onnxruntime loads only where ID cards are read
 __all__ = ["CaptureSession", "SessionListener", "Status", "CallQueue"]
 log = logging.getLogger(__name__)
 
-# A code held up to the camera spans about an eighth of a 1280-px frame (the demo's phones: 162 px); a phone
-# in the queue behind the student, a twentieth or less. Narrower than this, a code is background.
-HELD_UP_SHARE = 0.06
 # two lines of the side panel: a third hid the fee on the student card of a 1366x768 laptop (seen on a real display)
 OFFER_SWITCH = Text("镜头里有{name}（{no}）的采集码：拍此人请按 F4 切换；当前学生仍是{current}",
                     "{name} ({no})'s code is in view: F4 switches to them; still photographing {current}")
