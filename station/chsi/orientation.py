@@ -33,6 +33,7 @@ Box = tuple[float, float, float, float]  # x, y, width, height as shares of the 
 class Orientation:
     turns: int  # np.rot90's k that brings the main face upright (0 when no face is seen)
     boxes: list[Box]  # the faces found upright by the full-range detector, widest first
+    unsure: bool = False  # a look shrunk from the image: a turn, or no face or one under TRUSTED_FACE px, won the vote
 
     @property
     def face_widths(self) -> list[float]:
@@ -63,16 +64,21 @@ class UprightFinder:
 
     def orient(self, bgr: np.ndarray, detectors: int = 2) -> Orientation:
         """The vote over the four quarter turns in a 640 px look; a turn won by a face under `TRUSTED_FACE` px there
-        is voted on again around that face in the original (`_again`). An upright verdict is never looked at again."""
+        is voted on again around that face in the original (`_again`). An upright verdict is never looked at again:
+        whatever it was, an image whose look is not shrunk or whose face there is larger is judged as before."""
         small = _shrink(bgr, ANALYSIS_SIDE)
         looks = [self._detect(np.rot90(small, k), detectors) for k in QUARTER_TURNS]
         best = _vote(looks)
         if best is None:
-            return Orientation(0, [])
+            return Orientation(0, [], small is not bgr)
         face = looks[best].surest
-        if best and small is not bgr and _side(face.box, small.shape[1::-1], best) < TRUSTED_FACE:
+        if small is bgr:
+            return Orientation(best, looks[best].boxes)
+        if _side(face.box, small.shape[1::-1], best) >= TRUSTED_FACE:
+            return Orientation(best, looks[best].boxes, best != 0)
+        if best:
             best = self._again(bgr, _unturned(face.box, best), detectors)
-        return Orientation(best, looks[best].boxes)
+        return Orientation(best, looks[best].boxes, True)
 
     def _again(self, bgr: np.ndarray, box: Box, detectors: int) -> int:
         """The vote over the four turns on a square around the face in `box` (shares of `bgr`), cut from `bgr`
@@ -90,8 +96,12 @@ class UprightFinder:
     def upright_turns(self, bgr: np.ndarray) -> int:
         """Quarter turns (np.rot90's k) that bring the main face of a portrait photo upright; 0 when no face is
         seen at all. The short-range detector alone, at half the cost of both: on 400 CelebA-HQ faces in a
-        480x640 canvas it kept 398 upright and took none of the 1,200 turned ones (both: 399, and took 2)."""
-        return self.orient(bgr, detectors=1).turns
+        480x640 canvas it kept 398 upright and took none of the 1,200 turned ones (both: 399, and took 2). Made for
+        a face near the camera, it does not see a big still's small face (a 6000x4000 still's student, 20-40 px in
+        the look) and took a sideways head or a shoulder there for a turned face: in a shrunk look it is trusted
+        only to say upright about a face of `TRUSTED_FACE` px; otherwise both detectors vote, as for crop."""
+        near = self.orient(bgr, detectors=1)
+        return self.orient(bgr).turns if near.unsure else near.turns
 
     def close(self) -> None:
         for det in self._detectors:
