@@ -17,6 +17,7 @@ from station.fees.ledger import Method, entries
 from tests.conftest import data_home
 from tests.full_disk import full_under
 from tests.ui.conftest import on_next_dialog
+from tests.ui.reading import read
 from tests.ui.test_reference_photos_menu import pick, trigger
 from ui.payment_dialog import PaymentDialog
 
@@ -38,7 +39,7 @@ def test_a_full_disk_is_said_in_words_by_each_write_and_the_station_goes_on(qtbo
     window = make_window(frames)
     marked = window.session.next_waiting()
     qtbot.keyClick(window.code_input, Qt.Key.Key_F3)  # marked before the disk filled
-    assert window.message.text().startswith(f"已将{marked.name}")
+    assert read(window.message.text()).startswith(f"已将{marked.name}")
     window.identify("DEMO0001")
     filler = full_under(station.db, home.parent)
 
@@ -77,7 +78,7 @@ def test_a_full_disk_is_said_in_words_by_each_write_and_the_station_goes_on(qtbo
 
     os.remove(filler)  # space freed: the same keys work
     qtbot.keyClick(window.code_input, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
-    assert window.message.text().startswith(f"{marked.name}（{marked.student_no}）已回到排队名单")
+    assert read(window.message.text()).startswith(f"{marked.name}（{marked.student_no}）已回到排队名单")
     assert not absent(station, marked.student_no)
     on_next_dialog(lambda dialog: (dialog.choose(Method.CASH), dialog.submit()), kind=PaymentDialog)
     qtbot.keyClick(window.code_input, Qt.Key.Key_F6)

@@ -215,11 +215,17 @@ def test_a_refusal_in_the_payment_dialog_is_read_whole(qtbot, themed: str, make_
     window.identify("DEMO0002")
     seen = []
 
+    def shown(dialog: QDialog) -> list[tuple[str, int, int]]:
+        return [(label.text(), label.height(), label.heightForWidth(label.width()) if label.wordWrap() else
+                 label.sizeHint().height()) for label in dialog.findChildren(QLabel) if label.isVisible()]
+
     def code_as_reason(dialog: PaymentDialog) -> None:
         free_for_a_students_number(dialog)
-        qtbot.wait(50)
-        seen.extend((label.text(), label.height(), label.heightForWidth(label.width()) if label.wordWrap() else
-                     label.sizeHint().height()) for label in dialog.findChildren(QLabel) if label.isVisible())
+        for _ in range(40):  # the dialog lays itself out again around the refusal (a loaded machine: a while)
+            qtbot.wait(50)
+            if all(height >= needed for _, height, needed in shown(dialog)):
+                break
+        seen.extend(shown(dialog))
         screenshot(window, dialog, f"refused_reason_{themed}.png")
         dialog.reject()
 
