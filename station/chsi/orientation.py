@@ -63,9 +63,9 @@ class UprightFinder:
         return _Look(total, sorted(boxes, key=lambda b: b[2], reverse=True), surest)
 
     def orient(self, bgr: np.ndarray, detectors: int = 2) -> Orientation:
-        """The vote over the four quarter turns in a 640 px look; a turn won by a face under `TRUSTED_FACE` px there
-        is voted on again around that face in the original (`_again`). An upright verdict is never looked at again:
-        whatever it was, an image whose look is not shrunk or whose face there is larger is judged as before."""
+        """The vote over the four quarter turns in a 640 px look; a vote won by a face under `TRUSTED_FACE` px there,
+        upright or turned, is taken again around that face in the original (`_again`). An image whose look is not
+        shrunk, or whose face there is larger, is judged as before."""
         small = _shrink(bgr, ANALYSIS_SIDE)
         looks = [self._detect(np.rot90(small, k), detectors) for k in QUARTER_TURNS]
         best = _vote(looks)
@@ -76,14 +76,14 @@ class UprightFinder:
             return Orientation(best, looks[best].boxes)
         if _side(face.box, small.shape[1::-1], best) >= TRUSTED_FACE:
             return Orientation(best, looks[best].boxes, best != 0)
-        if best:
-            best = self._again(bgr, _unturned(face.box, best), detectors)
+        best = self._again(bgr, _unturned(face.box, best), detectors)
         return Orientation(best, looks[best].boxes, True)
 
     def _again(self, bgr: np.ndarray, box: Box, detectors: int) -> int:
         """The vote over the four turns on a square around the face in `box` (shares of `bgr`), cut from `bgr`
         itself: in the look a face of 14-48 px in a 6000x4000 still won the vote turned (30 of 480 upright stills,
-        session 25). 0 when no face is seen there: a turn that cannot be confirmed is not made."""
+        session 25), and a turned one's vote upright. 0 when no face is seen there: a turn that cannot be confirmed
+        is not made."""
         height, width = bgr.shape[:2]
         side = AROUND * max(box[2] * width, box[3] * height)
         cx, cy = (box[0] + box[2] / 2) * width, (box[1] + box[3] / 2) * height

@@ -128,16 +128,17 @@ def test_a_big_stills_tiny_upright_face_is_kept_upright_and_a_turned_one_stood_u
     pipeline: ChsiPipeline, mesher: FaceMesher
 ) -> None:
     """In the 640 px look at a 4000x3000 still the demo student's face in an 800 px frame is about 19 px: the vote
-    over the four quarter turns judged the upright still turned (1) and the same still turned 180 and 270 degrees
-    turned wrong (3, 2); crop only levelled them by the roll. Such a face's turn is voted on again around it in the
-    original. In the demo's two people as small, the turned copy hid the second face: crop made a photo of them."""
+    over the four quarter turns judged the upright still turned (1), the same still turned 90 degrees upright and
+    turned 180 and 270 degrees turned wrong (3, 2); crop only levelled them by the roll. Such a face's vote is taken
+    again around it in the original. In the demo's two people as small, the copy turned wrong hid the second face
+    from the tiles: crop made a photo of them, as they stand and turned 90 degrees."""
     still = in_big_still(demo_frame("01_good"), 800, (4000, 3000))
-    for turned in (0, 2, 3):
+    two = in_big_still(demo_frame("05_two_people"), 900, (4000, 3000))
+    for turned in range(4):
         result = pipeline.process(np.ascontiguousarray(np.rot90(still, turned)))
         assert result.turns == (4 - turned) % 4, turned
         assert_chsi_photo(result, mesher)
-    two = in_big_still(demo_frame("05_two_people"), 900, (4000, 3000))
-    assert pipeline.process(two).refusal.reason == "several_faces"
+        assert pipeline.process(np.ascontiguousarray(np.rot90(two, turned))).refusal.reason == "several_faces", turned
 
 
 def test_grey_input_gives_24_bit_colour(pipeline: ChsiPipeline, mesher: FaceMesher) -> None:
