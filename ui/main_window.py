@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(t(OPERATOR.format(name=session.operator))))
         self.queue_window = QueueWindow(session.queue_board, self)
         self.help_window = HelpWindow(self)
+        self.preview.covering = self.help_window  # over the picture, the instructions stand clear of it
         FocusReturn(self)  # a kiosk without a window manager: the keyboard comes back when a dialog closes
 
         self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))

@@ -3,6 +3,7 @@ photographer is asked to look (a rule's region outlined with its short question)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,19 +52,41 @@ class Instructions:
     box: QRectF
     lines: list[QRectF]  # one rect per instruction, wrapped onto as many lines as it needs
 
+    def moved(self, dx: float) -> Instructions:
+        """The same box `dx` px to the right."""
+        return Instructions(self.font, self.texts, self.box.translated(dx, 0),
+                            [line.translated(dx, 0) for line in self.lines])
 
-def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None, base: QFont) -> Instructions:
+
+def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None, base: QFont,
+                       avoid: QRectF | None = None) -> Instructions:
     """The wider free side of the picture left or right of the crop frame (where hair, ears and the crop line
     are never hidden), each instruction on one line where a somewhat smaller font allows, else wrapped (Chinese
     after its comma, in a font as small as that needs, before anywhere else); the font steps down until all fit.
-    With no crop, or no side wide enough, the top left corner."""
+    With no crop, or no side wide enough, the top left corner. Where that box would stand under `avoid` (F1's key
+    list over the picture took the same wider side and hid the instructions: Xvfb walk, s26), the other side wide
+    enough, else the top corner away from it."""
     area = target.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
+    places = []
     if crop is not None:
         left = QRectF(area.left(), area.top(), crop.left() - MARGIN - area.left(), area.height())
         right = QRectF(crop.right() + MARGIN, area.top(), area.right() - crop.right() - MARGIN, area.height())
-        side = max(left, right, key=lambda r: r.width())
-        if side.width() >= MIN_SIDE:
-            area = side
+        places = [side for side in sorted((left, right), key=lambda r: -r.width()) if side.width() >= MIN_SIDE]
+    first = _laid_out(problems, places[0] if places else area, base)
+    if avoid is None or not first.box.intersects(avoid):
+        return first
+    for side in places[1:]:
+        other = _laid_out(problems, side, base)
+        if not other.box.intersects(avoid):
+            return other
+    corner = _laid_out(problems, area, base)
+    if avoid.center().x() < area.center().x():  # the list on the left: the top right corner
+        corner = corner.moved(area.right() - corner.box.right())
+    return corner if not corner.box.intersects(avoid) else first
+
+
+def _laid_out(problems: list[str], area: QRectF, base: QFont) -> Instructions:
+    """The instructions in a box at the top left of `area`, in the largest font in which they fit it."""
     font = QFont(base)
     font.setBold(True)
     chosen = next((size for size in SIZES[:3] if _fits(font, size, problems, area, wrap=False)), None)
@@ -83,11 +106,12 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
 
 @lru_cache(maxsize=8)
 def _placed(problems: tuple[str, ...], target: tuple[float, ...], crop: tuple[float, ...] | None,
-            font: str) -> Instructions:
+            font: str, avoid: tuple[float, ...] | None) -> Instructions:
     """place_instructions for the painter, worked out once per new result, not on every painted frame."""
     base = QFont()
     base.fromString(font)
-    return place_instructions(list(problems), QRectF(*target), QRectF(*crop) if crop else None, base)
+    return place_instructions(list(problems), QRectF(*target), QRectF(*crop) if crop else None, base,
+                              QRectF(*avoid) if avoid else None)
 
 
 def _measure(font: QFont, problems: list[str], area: QRectF) -> tuple[float, list[float]]:
@@ -110,8 +134,10 @@ def _fits(font: QFont, size: int, problems: list[str], area: QRectF, wrap: bool)
                        for p, h in zip(problems, heights))
 
 
-def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None:
-    """`target`: where the frame is drawn on the widget."""
+def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
+                  avoid: QRectF | None = None) -> QRectF | None:
+    """`target`: where the frame is drawn on the widget; `avoid`: a window standing over it (F1's key list).
+    Returns where the instructions' box was drawn (None: no instruction)."""
     painter.setRenderHint(QPainter.Antialiasing)
     if not result.analysis.settling:  # a new face's first analyses: no colour said yet
         passed = result.analysis.verdict == "pass"
@@ -133,21 +159,23 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF) -> None
     box = None
     if problems:
         base = painter.font().toString()
-        placed = _placed(tuple(problems), target.getRect(), crop.getRect() if crop else None, base)
+        placed = _placed(tuple(problems), target.getRect(), crop.getRect() if crop else None, base,
+                         avoid.getRect() if avoid else None)
         painter.setFont(placed.font)
         painter.fillRect(placed.box, QColor(0, 0, 0, 150))
         painter.setPen(QColor("#ffffff"))
         for text, rect in zip(placed.texts, placed.lines):
             painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
         box = placed.box
-    paint_questions(painter, result, target, scale, box)
+    paint_questions(painter, result, target, scale, [rect for rect in (box, avoid) if rect is not None])
+    return box
 
 
 def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale: float,
-                    instructions: QRectF | None = None) -> None:
+                    avoid: Sequence[QRectF] = ()) -> None:
     """Each question's region outlined in amber, its short question above the first box, beside (never under)
-    the instructions' box. Every outline is drawn before any label: an ear lobe's outline beside the mouth ran
-    through the mouth's question."""
+    what it must `avoid` (the instructions' box, F1's key list). Every outline is drawn before any label: an ear
+    lobe's outline beside the mouth ran through the mouth's question."""
     painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
     metrics = QFontMetricsF(painter.font())
     painter.setPen(QPen(LOOK, 3, Qt.DashLine))
@@ -161,7 +189,7 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
             painter.drawRoundedRect(box, 6, 6)
         text = t(question.message)
         size = (metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
-        labels.append((place_label(boxes[0], size, target, [label for label, _ in labels], instructions), text))
+        labels.append((place_label(boxes[0], size, target, [label for label, _ in labels], avoid), text))
     painter.setPen(LOOK)
     for label, text in labels:
         painter.fillRect(label, QColor(0, 0, 0, 170))
@@ -169,23 +197,24 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
 
 
 def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: list[QRectF],
-                avoid: QRectF | None = None) -> QRectF:
+                avoid: Sequence[QRectF] = ()) -> QRectF:
     """Where a question's label goes: just above its region (below it at the picture's top edge), inside the
     picture, clear of the labels already placed (ear lobes and the neck sit close together, and a label cut off
-    at the edge or written over another cannot be read at a glance) and beside `avoid`, the instructions' box (a
-    long English question ran under it)."""
+    at the edge or written over another cannot be read at a glance) and beside each of `avoid`: the instructions'
+    box (a long English question ran under it), F1's key list over the picture."""
     width, height = min(size[0], target.width()), size[1]
     x = min(max(box.left(), target.left()), target.right() - width)
     y = box.top() - height - 4
     if y < target.top():
         y = box.bottom() + 4
     label = QRectF(x, y, width, height)
-    for _ in range(len(taken) * 2 + 1):
-        if avoid is not None and label.intersects(avoid):  # to the side of the box with more room
-            if avoid.left() - target.left() >= target.right() - avoid.right():
-                label.moveLeft(max(target.left(), avoid.left() - 4 - width))
-            else:
-                label.moveLeft(min(avoid.right() + 4, target.right() - width))
+    for _ in range(len(taken) * 2 + len(avoid) + 1):
+        for other in avoid:
+            if label.intersects(other):  # to the side of the box with more room
+                if other.left() - target.left() >= target.right() - other.right():
+                    label.moveLeft(max(target.left(), other.left() - 4 - width))
+                else:
+                    label.moveLeft(min(other.right() + 4, target.right() - width))
         clash = next((other for other in taken if other.intersects(label)), None)
         if clash is None:
             break

@@ -29,6 +29,8 @@ class PreviewWidget(QWidget):
         self._image: QImage | None = None
         self.live: LiveResult | None = None  # the newest compliance result, drawn over its own scene only
         self._held: LiveResult | None = None  # a refused frame kept on screen while its override is decided
+        self.covering: QWidget | None = None  # a window that may stand over the picture (F1's key list)
+        self.instructions: QRectF | None = None  # where the instructions were last drawn over the picture
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._told = threading.Event()  # a new frame was posted to the UI thread and not yet shown
@@ -107,6 +109,15 @@ class PreviewWidget(QWidget):
         live, shown = self.live, self.shown_frame
         return live if live is not None and shown is not None and live.scene == shown.scene else None
 
+    def covered(self) -> QRectF | None:
+        """Where the `covering` window stands over this widget, when shown there: the instructions keep clear of it."""
+        window = self.covering
+        if window is None or not window.isVisible():
+            return None
+        frame = window.frameGeometry()
+        over = QRect(self.mapFromGlobal(frame.topLeft()), frame.size()).intersected(self.rect())
+        return QRectF(over) if not over.isEmpty() else None
+
     def kept_clear(self) -> QRect | None:
         """Where the crop frame drawn over the picture stands on the screen, else the student's head (a student at
         the picture's edge has no crop frame: F1's key list stood over her face); None: nobody is seen. For a window
@@ -145,8 +156,8 @@ class PreviewWidget(QWidget):
         if self._image is not None:
             painter.drawImage(self.image_rect().topLeft(), self._image)
             findings = self.findings()
-            if findings is not None:
-                paint_overlay(painter, findings, self.image_rect())
+            self.instructions = None if findings is None else paint_overlay(painter, findings, self.image_rect(),
+                                                                             self.covered())
         state = self.source.state
         if state is not CameraState.LIVE:
             painter.fillRect(self.rect(), QColor(0, 0, 0, 150))

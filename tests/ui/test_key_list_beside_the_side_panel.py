@@ -171,3 +171,33 @@ def test_the_key_list_follows_the_student(qtbot, themed: str, make_window, tmp_p
     clear = window.preview.kept_clear()
     over_the_window(window, window.help_window).save(str(SHOTS / f"help_followed_{themed}.png"))
     read_whole_beside(window, clear)
+
+
+def test_the_instructions_stand_clear_of_the_key_list(qtbot, themed: str, make_window, tmp_path: Path) -> None:
+    """Over the picture the list and the instructions both took the crop frame's wider side, and the list hid them
+    (请闭上嘴巴 under it: Xvfb walk, s26): the instructions now stand clear of the list while it is shown, and go back
+    to their side once it is hidden."""
+    window = make_window(scene(tmp_path / "camera", "01_good.jpg", shift=150), live_checks=True)  # more room right
+    window.identify("DEMO0001")
+    window.move(0, 0)
+    window.resize(1280, 680)
+    qtbot.waitUntil(lambda: window.preview.instructions is not None, timeout=20_000)
+    qtbot.wait(300)  # drawn at the window's new size
+    alone = window.preview.instructions
+    assert alone is not None
+    clear = open_the_key_list(qtbot, window)
+    covered = window.preview.covered()
+    assert covered is not None and covered.intersects(alone), (covered, alone)  # the list took their side
+    window.preview.update()
+    qtbot.waitUntil(lambda: window.preview.instructions is not None
+                    and not window.preview.instructions.intersects(covered), timeout=5_000)
+    instructions = window.preview.instructions
+    assert window.preview.image_rect().contains(instructions)
+    frame = window.preview.kept_clear()
+    local = QRect(window.preview.mapFromGlobal(frame.topLeft()), frame.size())
+    assert instructions.right() <= local.left() or instructions.left() >= local.right() or \
+        instructions.bottom() <= local.top() + local.height() * 0.2, (instructions, local)  # not over the face
+    over_the_window(window, window.help_window).save(str(SHOTS / f"instructions_clear_{themed}.png"))
+    read_whole_beside(window, clear)
+    qtbot.keyClick(window.code_input, Qt.Key_F1)  # hidden: back where they were
+    qtbot.waitUntil(lambda: window.preview.instructions == alone, timeout=5_000)

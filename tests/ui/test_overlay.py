@@ -118,7 +118,7 @@ def test_question_labels_stay_clear_of_the_instructions(qtbot) -> None:
     regions = (QRectF(352, 170, 150, 105), QRectF(338, 275, 30, 55), QRectF(390, 325, 75, 40))  # hat, ear, mouth
     taken: list[QRectF] = []
     for region in regions:
-        label = place_label(region, (360, 24), PICTURE, taken, instructions)
+        label = place_label(region, (360, 24), PICTURE, taken, [instructions])
         assert PICTURE.contains(label) and not label.intersects(instructions)
         assert not any(label.intersects(other) for other in taken)
         taken.append(label)
@@ -223,3 +223,16 @@ def test_a_new_face_settling_gets_no_colour_and_no_word(qtbot, engine) -> None:
         assert (marks == {UNMEASURED[0]}) == (not coloured)
         assert bool(board.problems.text()) == coloured  # 林晓雯's smile: 未通过 n 项; settling: not 全部通过 either
     assert t(ALL_PASS) not in (board.problems.text(), board.questions.text())
+
+
+def test_question_labels_stay_clear_of_the_key_list_too(qtbot) -> None:
+    """F1's key list over the picture (x 483-797 of a 1280x680 window) cut "teeth showing? please check by eye" at
+    its edge, the instructions' box moved to the top left corner beside it (s26): a label stays clear of both."""
+    from ui.overlay import place_label
+
+    key_list = QRectF(473, 0, 314, 562)
+    instructions = QRectF(15, 62, 320, 58)
+    mouth = QRectF(280, 285, 85, 45)
+    label = place_label(mouth, (200, 24), PICTURE, [], [instructions, key_list])
+    assert PICTURE.contains(label) and not label.intersects(key_list) and not label.intersects(instructions), label
+    assert label.bottom() <= mouth.top()  # still just above its region
