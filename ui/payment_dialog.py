@@ -136,8 +136,11 @@ class PaymentDialog(QDialog):
         self.accept()
 
     def _say(self, refusal: Text) -> None:
-        # wrapped at the box's width: shown at its own, the box grew to 620 px, over the picture (English)
-        self.error.setFixedWidth(self.layout().contentsRect().width())
+        # wrapped at the box's width: shown at its own, the box grew to 620 px, over the picture (English). The
+        # width its rows ask for, not the layout's geometry: on a fresh clone's CI that was once a few px wide
+        # (the refusal wrapped a word a line, 462 px tall in an 82 px box)
+        margins = self.layout().contentsMargins()
+        self.error.setFixedWidth(self.layout().sizeHint().width() - margins.left() - margins.right())
         self.error.setText(t(refusal))
         self.error.show()
         tall_enough(self)  # a code refused as the reason takes three lines in English: its last was cut, the rows squeezed
