@@ -11,6 +11,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -38,13 +39,30 @@ def render(url: str, cert_file: Path, screenshot: Path | None = None, size: tupl
     """The page's DOM after Chromium rendered it; with `screenshot`, also a PNG of it (one browser start for both)."""
     browser = chromium()
     assert browser, "chromium is not installed"
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
         args = [browser, *FLAGS, f"--user-data-dir={profile}", f"--ignore-certificate-errors-spki-list={spki_pin(cert_file)}",
                 f"--window-size={size[0]},{size[1]}", "--dump-dom"]
         if screenshot is not None:
             args.append(f"--screenshot={screenshot}")
-        done = subprocess.run([*args, url], capture_output=True, timeout=120, check=True)
-    return done.stdout.decode("utf-8")
+        browsing = subprocess.Popen([*args, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=True)
+        try:
+            out, err = browsing.communicate(timeout=120)
+        finally:
+            stop_all(browsing)
+        assert browsing.returncode == 0, err.decode("utf-8", "replace")
+    return out.decode("utf-8")
+
+
+def stop_all(browser: subprocess.Popen) -> None:
+    """Chromium and the helpers it started (started in a session of their own): its renderer and utility processes
+    outlived the main one and still wrote into the profile while it was removed ('Directory not empty: Default', a
+    fresh clone's CI, s26); the profile's removal also ignores what one may still write after."""
+    try:
+        os.killpg(browser.pid, signal.SIGKILL)
+    except (AttributeError, ProcessLookupError, PermissionError):  # no process groups (Windows), or all gone
+        browser.kill()
+    browser.wait(20)
 
 
 def _above_4(fd: int) -> int:
@@ -65,7 +83,7 @@ class DevTools:
     def __init__(self, cert_file: Path, size: tuple[int, int] = (1100, 800)) -> None:
         browser = chromium()
         assert browser, "chromium is not installed"
-        self._profile = tempfile.TemporaryDirectory(prefix="chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True)
         commands, self._to_browser = os.pipe()
         self._from_browser, answers = os.pipe()
         commands, answers = (_above_4(fd) for fd in (commands, answers))  # not moved onto each other by the shell
@@ -74,7 +92,7 @@ class DevTools:
         # bash (dash takes one-digit descriptors only) puts the pipe ends where Chromium looks, then becomes it
         self._process = subprocess.Popen(["bash", "-c", f'exec "$0" "$@" 3<&{commands} 4>&{answers}', browser, *args],
                                          pass_fds=(commands, answers), stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL)
+                                         stderr=subprocess.DEVNULL, start_new_session=True)
         os.close(commands)
         os.close(answers)
         self._buffer = b""
@@ -137,8 +155,7 @@ class DevTools:
         return str(self.run("document.documentElement.outerHTML"))
 
     def close(self) -> None:
-        self._process.kill()
-        self._process.wait(20)
+        stop_all(self._process)
         os.close(self._to_browser)
         os.close(self._from_browser)
         self._profile.cleanup()
