@@ -309,6 +309,22 @@ def test_a_photo_saved_turned_without_exif_is_checked_as_its_chsi_photo_stands(h
     assert "已逆时针转 90° 后检查" in said
 
 
+def test_an_upside_down_photo_whose_pose_passes_is_checked_standing(home: Path, tmp_path: Path) -> None:
+    """林晓雯 upside down: the face mesh fits her as if she stood, within the pose limits but for a question, so check
+    measured her upside down and reported her mouth, ears and pose as they lay (no "turned"). The face detector's
+    look turned half round finds her standing on her head: she is checked as her CHSI photo will stand, with the
+    very verdicts of her upright photo."""
+    upright = Image.open(ASSETS_DIR / "demo" / "students" / "DEMO0002_2_good.jpg").convert("RGB")
+    paths = [tmp_path / "upright.png", tmp_path / "upside_down.png"]  # lossless: the same pixels, turned
+    upright.save(paths[0])
+    upright.transpose(Image.Transpose.ROTATE_180).save(paths[1])
+    result = run_cli("check", "--json", *map(str, paths), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    stands, lay = json_lines(result)
+    assert "turned" not in stands and lay.get("turned") == 180, lay
+    assert lay["checks"] == stands["checks"] and lay["verdict"] == stands["verdict"]
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device every write to fails ENOSPC")
 def test_output_redirected_to_a_full_disk_is_said_with_exit_3(home: Path) -> None:
     """`photo-station profiles --json > out.json` on a full disk ended in an OSError traceback (or Python's own

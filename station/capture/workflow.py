@@ -359,7 +359,7 @@ class CaptureWorkflow:
         over 50 ms in 1-2 presses of 10: `scripts/benchmark_shutter.py`)."""
         # a frame that arrived turned (a tethered camera held sideways, no EXIF orientation) is measured, kept and
         # made into the CHSI photo as it stands
-        found = standing(self.engine, self.pipeline.upright_turns, request.frame.image,
+        found = standing(self.engine, self.pipeline, request.frame.image,
                          self.engine.analyze(request.frame.image))
         image, analysis = found.image, found.analysis
         if found.turns:

@@ -150,6 +150,10 @@ class ChsiPipeline:
         """np.rot90's k that makes the main face of `image` stand (0 when it does, or when no face is seen)."""
         return self._upright.upright_turns(as_bgr(image))
 
+    def upside_down(self, image: np.ndarray, face: Box) -> bool:
+        """Whether the face in `face` (shares of `image`) may stand on its head (UprightFinder.upside_down)."""
+        return self._upright.upside_down(as_bgr(image), face)
+
     def _finish(self, full: np.ndarray, plan: CropPlan, turns: int) -> ChsiResult:
         """Warp, refine against the measured output, encode within the size limits, verify."""
         photo = apply_plan(full, plan, self.spec)

@@ -1,19 +1,21 @@
 """A photo that arrived turned (a camera held sideways, no EXIF orientation) is checked as its CHSI photo will stand.
 
-The face mesh fits a turned face as if it stood: sideways it reads a roll near 90 degrees (请把头摆正), upside down a
-yaw, while the CHSI pipeline turns the photo upright and makes a good photo of it. So a frame without a face, or
-whose head pose fails, is looked at again after the quarter turn the face detectors find, and that analysis is kept
-only when the face then passes the pose check: an upright photo of a tilted or turned head stays as it is (of 900
-upright dataset faces none was turned; README, `check`).
+The face mesh fits a turned face as if it stood: sideways it reads a roll near 90 degrees (请把头摆正), upside down
+often a pose within the limits, while the CHSI pipeline turns the photo upright and makes a good photo of it. So a
+frame without a face, whose head pose fails, or whose face the detector sees better turned half round, is looked at
+again after the quarter turn the face detectors find, and that analysis is kept only when the face then passes the
+pose check: an upright photo of a tilted or turned head stays as it is (README, `check`;
+scripts/benchmark_standing.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
+from station.chsi.pipeline import share_of
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import FAIL, Analysis
 
@@ -29,13 +31,23 @@ class Standing:
         return 90 * self.turns
 
 
-def standing(engine: ComplianceEngine, upright_turns: Callable[[np.ndarray], int], image: np.ndarray,
-             analysis: Analysis) -> Standing:
-    """`analysis` is the engine's of `image` as it lies; `upright_turns` finds the quarter turns that make its face
-    stand (UprightFinder.upright_turns, ChsiPipeline.upright_turns), asked only when the pose fails or no face is seen."""
-    if analysis.faces and analysis.checks["pose"].level != FAIL:
+class Upright(Protocol):
+    """Which way up a photo's face stands (UprightFinder; ChsiPipeline, which holds one)."""
+
+    def upright_turns(self, bgr: np.ndarray) -> int: ...
+
+    def upside_down(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> bool: ...
+
+
+def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, analysis: Analysis) -> Standing:
+    """`analysis` is the engine's of `image` as it lies; `upright` finds the quarter turns that make its face stand,
+    asked when no face is seen, when the pose fails (a face on its side), or when the face may be upside down
+    (a mesh fitted on it often passes the pose check)."""
+    face = analysis.face
+    if face is not None and analysis.checks["pose"].level != FAIL and not upright.upside_down(
+            image, share_of(face.box, image)):
         return Standing(image, analysis)
-    turns = upright_turns(image)
+    turns = upright.upright_turns(image)
     if not turns:
         return Standing(image, analysis)
     turned = np.ascontiguousarray(np.rot90(image, turns))

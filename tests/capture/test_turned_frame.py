@@ -40,3 +40,23 @@ def test_a_sideways_frame_is_checked_and_kept_as_it_stands(demo_station, engine,
     plain = measured(workflow, upright)  # an upright frame is measured as it is
     assert plain.analysis.checks["pose"].level != "fail"
     assert cv2.imdecode(np.frombuffer(plain.original_jpeg, np.uint8), cv2.IMREAD_COLOR).shape[:2] == upright.shape[:2]
+
+
+def test_an_upside_down_frame_whose_pose_passes_is_measured_standing(demo_station, engine, pipeline) -> None:
+    """林晓雯's frame upside down (a camera hung on a ceiling bracket): the face mesh fits her as if she stood, with a
+    pose that only asks a question, so the frame was measured upside down (her mouth and ears read where they are
+    not) and the crop planned on it gave a CHSI photo the output check refused as not upright. The face detector's
+    look turned half round now finds her standing on her head, and the frame is measured and made upright."""
+    workflow = CaptureWorkflow(demo_station, CaptureStore(demo_station, key=demo_station.demo_key), "测试摄影师",
+                               engine=engine, pipeline=pipeline)
+    workflow.identify("DEMO0002")
+    upright = cv2.imread(str(UPRIGHT.with_name("DEMO0002_2_good.jpg")))
+    upside_down = np.ascontiguousarray(np.rot90(upright, 2))
+    assert engine.analyze(upside_down).checks["pose"].level != "fail"  # the pose alone cannot tell
+    found = measured(workflow, upside_down)
+    assert found.chsi.ok, found.chsi.refusal
+    as_it_stands = engine.analyze(upright)
+    assert {c: r.level for c, r in found.analysis.checks.items()} == {
+        c: r.level for c, r in as_it_stands.checks.items()}
+    kept = cv2.imdecode(np.frombuffer(found.original_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert np.abs(kept.astype(int) - upright.astype(int)).mean() < 3  # kept standing, not upside down

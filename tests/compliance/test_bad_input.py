@@ -195,7 +195,7 @@ def test_a_big_still_saved_on_its_side_with_a_small_face_is_checked_standing(eng
         assert finder.upright_turns(in_big_still(cv2.imread(str(frame.with_name("05_two_people.jpg"))), 2400)) == 0
         for turned in (1, 3):
             lying = np.ascontiguousarray(np.rot90(still, turned))
-            found = standing(engine, finder.upright_turns, lying, engine.analyze(lying))
+            found = standing(engine, finder, lying, engine.analyze(lying))
             assert found.turns == 4 - turned and found.analysis.checks["pose"].level != "fail", turned
     finally:
         finder.close()

@@ -194,7 +194,7 @@ def _out_of_memory(exc: Exception) -> bool:
 
 
 def _standing(engine: ComplianceEngine, upright: UprightFinder, image: np.ndarray, analysis: Analysis) -> Outcome:
-    found = standing(engine, upright.upright_turns, image, analysis)  # the short-range detector: 7 CPU-ms a look
+    found = standing(engine, upright, image, analysis)  # the short-range detector: 4 CPU-ms a look
     return found if found.turns else analysis
 
 
