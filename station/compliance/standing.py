@@ -42,16 +42,21 @@ class Upright(Protocol):
 def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, analysis: Analysis) -> Standing:
     """`analysis` is the engine's of `image` as it lies; `upright` finds the quarter turns that make its face stand,
     asked when no face is seen, when the pose fails (a face on its side), or when the face may be upside down
-    (a mesh fitted on it often passes the pose check)."""
+    (a mesh fitted on it often passes the pose check). The turned analysis is kept when its face passes the pose
+    check, or when it is a half turn that both looks agree on: a student turning his head away, upside down, fails
+    the pose check either way, and measured as he lay his CHSI photo was planned on a face on its head (refused)."""
     face = analysis.face
-    if face is not None and analysis.checks["pose"].level != FAIL and not upright.upside_down(
-            image, share_of(face.box, image)):
+    box = None if face is None else share_of(face.box, image)
+    lets_through = box is not None and analysis.checks["pose"].level != FAIL
+    if lets_through and not upright.upside_down(image, box):
         return Standing(image, analysis)
     turns = upright.upright_turns(image)
     if not turns:
         return Standing(image, analysis)
     turned = np.ascontiguousarray(np.rot90(image, turns))
     again = engine.analyze(turned)
-    if not again.faces or again.checks["pose"].level == FAIL:
+    stands = again.checks["pose"].level != FAIL or turns == 2 and box is not None and (
+        lets_through or upright.upside_down(image, box))  # lets_through: upside_down said so already
+    if not again.faces or not stands:
         return Standing(image, analysis)
     return Standing(turned, again, turns)

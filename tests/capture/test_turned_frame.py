@@ -60,3 +60,18 @@ def test_an_upside_down_frame_whose_pose_passes_is_measured_standing(demo_statio
         c: r.level for c, r in as_it_stands.checks.items()}
     kept = cv2.imdecode(np.frombuffer(found.original_jpeg, np.uint8), cv2.IMREAD_COLOR)
     assert np.abs(kept.astype(int) - upright.astype(int)).mean() < 3  # kept standing, not upside down
+
+
+def test_an_upside_down_frame_of_a_tilted_head_is_measured_standing(demo_station, engine, pipeline) -> None:
+    """林晓雯 tilting her head (03_tilted), upside down: her pose fails as she lies and as she stands, so the half turn
+    both looks found was not kept, and the crop planned on her lying face gave a CHSI photo the output check refused
+    (out_of_spec: orientation) where the photographer expected the tilt warning he can override."""
+    workflow = CaptureWorkflow(demo_station, CaptureStore(demo_station, key=demo_station.demo_key), "测试摄影师",
+                               engine=engine, pipeline=pipeline)
+    workflow.identify("DEMO0001")
+    upright = cv2.imread(str(DEMO_DIR / "kiosk" / "03_tilted.jpg"))
+    found = measured(workflow, np.ascontiguousarray(np.rot90(upright, 2)))
+    assert found.chsi.ok, found.chsi.refusal
+    assert {c: r.level for c, r in found.analysis.checks.items()} == {
+        c: r.level for c, r in engine.analyze(upright).checks.items()}
+    assert found.analysis.checks["pose"].level == "fail"  # the tilt, as she stands
