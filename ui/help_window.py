@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -59,12 +61,12 @@ def frame_margins(window: QWidget) -> QMargins:
 
 
 def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture: QRect | None = None,
-           crop: QRect | None = None, left: bool | None = None) -> QRect:
+           crop: QRect | None = None, left: bool | None = None, seen: Sequence[QRect] = ()) -> QRect:
     """The frame, title bar included, of a window whose inside is `size` and frame `margins`, to the right of the
     `anchor` frame where `screen` has room, else to its left; with room on neither side, over the `picture`, beside
     its `crop` frame (`over_the_picture`: against the screen's right edge it covered the station's code field, student
     card and messages: first-run walk s24, finding 10), else against the screen's right edge, shrunk to fit it:
-    wholly on the screen."""
+    wholly on the screen. `seen`: what it keeps clear of over the picture where it can (see `over_the_picture`)."""
     outer = size.grownBy(margins).boundedTo(screen.size())
     if anchor.right() + outer.width() < screen.right():
         x = anchor.right() + 1
@@ -72,25 +74,37 @@ def beside(anchor: QRect, screen: QRect, size: QSize, margins: QMargins, picture
         x = anchor.left() - outer.width()
     elif picture is not None:
         return over_the_picture(picture.intersected(screen), OVER_PICTURE_PX + margins.left() + margins.right(), crop,
-                                left)
+                                left, seen)
     else:
         x = screen.right() + 1 - outer.width()
     y = min(max(anchor.top(), screen.top()), screen.bottom() + 1 - outer.height())
     return QRect(QPoint(max(x, screen.left()), y), outer)
 
 
-def over_the_picture(area: QRect, widest: int, crop: QRect | None, left: bool | None = None) -> QRect:
+def over_the_picture(area: QRect, widest: int, crop: QRect | None, left: bool | None = None,
+                     seen: Sequence[QRect] = ()) -> QRect:
     """As tall as the picture's `area`, `widest` at most, beside the `crop` frame drawn over it (or the student's
     face where none is drawn): on the side it stands on already (`left`; None: not shown yet) while that side has
-    MIN_OVER_PX, else on the side with more room; with no crop frame nor face, in the room a centred student's leaves
-    on the left."""
+    MIN_OVER_PX, else on the side with more room; on the other side where only that one, with MIN_OVER_PX, keeps
+    clear of what the photographer must see there (`seen`: a code's outline beside the student, s27); with no crop
+    frame nor face, in the room a centred student's leaves on the left."""
     if crop is None:
         return QRect(area.topLeft(), QSize(min(widest, int(area.width() * CENTRED_SHARE)), area.height()))
     room = {True: crop.left() - GAP_PX - area.left(), False: area.right() - crop.right() - GAP_PX}
+
+    def on(side: bool) -> QRect:
+        width = max(MIN_OVER_PX, min(widest, room[side]))
+        return QRect(QPoint(area.left() if side else area.right() + 1 - width, area.top()), QSize(width, area.height()))
+
     on_left = left if left is not None and room[left] >= MIN_OVER_PX else room[True] >= room[False]
-    width = max(MIN_OVER_PX, min(widest, room[on_left]))
-    x = area.left() if on_left else area.right() + 1 - width
-    return QRect(QPoint(x, area.top()), QSize(width, area.height()))
+    first, other = on(on_left), on(not on_left)
+    if room[not on_left] >= MIN_OVER_PX and covers(first, seen) and not covers(other, seen):
+        return other
+    return first
+
+
+def covers(frame: QRect, seen: Sequence[QRect]) -> bool:
+    return any(frame.intersects(box) for box in seen)
 
 
 class HelpWindow(QWidget):
@@ -123,6 +137,8 @@ class HelpWindow(QWidget):
         layout.addWidget(self.table)
         self.resize(SIZE)
         self._fit_keys()
+        self.aside = False  # stepped aside from what the photographer must see, back once that is gone (follow)
+        self.kept_over: set[str] = set()  # the checks whose places it covered when placed: it does not step aside
 
     def _fit_keys(self) -> None:
         """The keys' column as wide as its widest key where the list has room, else as its widest part of a key
@@ -134,19 +150,19 @@ class HelpWindow(QWidget):
         room = self.width() * KEYS_SHARE
         self.table.setColumnWidth(0, (whole if whole + KEY_PADDING_PX <= room else part) + KEY_PADDING_PX)
 
-    def show_beside(self, anchor: QWidget, picture: QWidget | None = None, crop: QRect | None = None) -> None:
+    def show_beside(self, anchor: QWidget, picture: QWidget | None = None, crop: QRect | None = None,
+                    seen: dict[str, list[QRect]] | None = None) -> None:
         """Beside the station's window where the screen has room, else over its `picture` beside the `crop` frame
         drawn over it (or the face), on the screen (see `beside`): always wholly on the screen, title bar included.
         Over the picture, in the largest of OVER_PICTURE_FONT_PX in which it is read whole. Placed before it is
         first shown: a window manager then puts the frame itself there (moved once shown, openbox took the place for
-        the window's inside, before it had framed the window, and its title bar stood above the screen's top)."""
-        screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
-        margins = frame_margins(self)
-        if margins.isNull():  # never framed yet: the station's own frame is the best guess at this one's
-            margins = frame_margins(anchor)
-        over = None if picture is None else QRect(picture.mapToGlobal(QPoint(0, 0)), picture.size())
-        left = None if crop is None or not self.isVisible() else self.frameGeometry().center().x() < crop.center().x()
-        frame = beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop, left)
+        the window's inside, before it had framed the window, and its title bar stood above the screen's top).
+        `seen`: where the photographer must see something, by check (PreviewWidget.must_see): kept clear of where
+        the list can; what it covers all the same was asked for (F1) and it does not step aside for it (follow)."""
+        seen = seen or {}
+        self.aside = False
+        frame, margins, over = self._placed(anchor, picture, crop, seen)
+        self.kept_over = {check for check, boxes in seen.items() if covers(frame, boxes)}
         if self.isVisible() and frame == self.frameGeometry():
             return
         fonts = OVER_PICTURE_FONT_PX if over is not None and over.contains(frame) else (None,)
@@ -159,11 +175,38 @@ class HelpWindow(QWidget):
             if self.whole():
                 break
 
-    def follow(self, anchor: QWidget, picture: QWidget, crop: QRect | None) -> None:
+    def _placed(self, anchor: QWidget, picture: QWidget | None, crop: QRect | None,
+                seen: dict[str, list[QRect]]) -> tuple[QRect, QMargins, QRect | None]:
+        """Where its frame goes (see `beside`), the frame's margins, and the picture on the screen."""
+        screen = (anchor.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        margins = frame_margins(self)
+        if margins.isNull():  # never framed yet: the station's own frame is the best guess at this one's
+            margins = frame_margins(anchor)
+        over = None if picture is None else QRect(picture.mapToGlobal(QPoint(0, 0)), picture.size())
+        left = None if crop is None or not self.isVisible() else self.frameGeometry().center().x() < crop.center().x()
+        boxes = [box for boxes in seen.values() for box in boxes]
+        return beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop, left, boxes), margins, over
+
+    def follow(self, anchor: QWidget, picture: QWidget, crop: QRect | None,
+               seen: dict[str, list[QRect]] | None = None) -> None:
         """Shown over the `picture`, placed again once the student's `crop` frame (or face) reaches under it: placed
-        only when F1 was pressed, it stayed where the student had been."""
-        if self.isVisible() and crop is not None and self.frameGeometry().intersects(crop):
-            self.show_beside(anchor, picture, crop)
+        only when F1 was pressed, it stayed where the student had been. Placed again too once it would cover what
+        the photographer must `see` (a code's or a question's outline, several people: it hid them, and why the
+        shutter was blocked, s27): on the crop frame's other side where that is clear, else it steps aside (hidden)
+        until that is gone. What it covered when F1 showed it, it keeps covering while that lasts."""
+        if not self.isVisible() and not self.aside:
+            return
+        seen = seen or {}
+        self.kept_over &= set(seen)  # gone: when it comes back, the list steps aside for it
+        new = [box for check, boxes in seen.items() if check not in self.kept_over for box in boxes]
+        here = self.frameGeometry()
+        if self.isVisible() and not (crop is not None and here.intersects(crop)) and not covers(here, new):
+            return
+        if covers(self._placed(anchor, picture, crop, seen)[0], new):
+            self.hide()
+            self.aside = True
+            return
+        self.show_beside(anchor, picture, crop, seen)
 
     def whole(self) -> bool:
         """Every key's row in sight, nothing to scroll (measured now, as laid out for the window's size)."""

@@ -562,12 +562,12 @@ class MainWindow(QMainWindow):
 
     def show_keyboard_help(self) -> None:
         """F1 shows the keys, F1 again hides them: the window never has the keyboard, so an Esc meant to close it
-        would reach the station (in review: drop the photo)."""
+        would reach the station (in review: drop the photo). Stepped aside (HelpWindow.follow), F1 shows it."""
         if self.help_window.isVisible():
             self.help_window.close()
             return
         # no room beside: over the picture beside the student's crop frame, not over the side panel
-        self.help_window.show_beside(self, self.preview, self.preview.kept_clear())
+        self.help_window.show_beside(self, self.preview, self.preview.kept_clear(), self.preview.must_see())
         self.help_window.raise_()
 
     def toggle_queue_screen(self) -> None:
@@ -632,7 +632,8 @@ class MainWindow(QMainWindow):
     def _live(self, result: LiveResult) -> None:
         self.preview.show_live(result if self.session.step is Step.LIVE else None)
         self._show_problems()
-        self.help_window.follow(self, self.preview, self.preview.kept_clear())  # F1's list, off the moved student
+        # F1's list, off the moved student and what the overlay shows of why the shutter is blocked
+        self.help_window.follow(self, self.preview, self.preview.kept_clear(), self.preview.must_see())
 
     def _live_identity(self, seen: LiveIdentity) -> None:
         self.card.show_identity(seen.said, seen.level)

@@ -25,6 +25,7 @@ PAD = 12  # inside the dark box
 GAP = 6  # between two instructions
 SIZES = (18, 16, 14, 12)  # points: the largest that fits, unwrapped down to 14 before wrapped at 18
 MIN_SIDE = 200  # narrower than this beside the crop, the instructions go in the top left corner
+NARROW_SIDE = 120  # with F1's key list over the picture, a side this narrow still takes them, wrapped
 LOOK = QColor(255, 179, 0)  # amber: a question for the photographer, not a fault
 
 
@@ -52,10 +53,10 @@ class Instructions:
     box: QRectF
     lines: list[QRectF]  # one rect per instruction, wrapped onto as many lines as it needs
 
-    def moved(self, dx: float) -> Instructions:
-        """The same box `dx` px to the right."""
-        return Instructions(self.font, self.texts, self.box.translated(dx, 0),
-                            [line.translated(dx, 0) for line in self.lines])
+    def lowered(self, dy: float) -> Instructions:
+        """The same box `dy` px further down."""
+        return Instructions(self.font, self.texts, self.box.translated(0, dy),
+                            [line.translated(0, dy) for line in self.lines])
 
 
 def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None, base: QFont,
@@ -64,25 +65,53 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
     are never hidden), each instruction on one line where a somewhat smaller font allows, else wrapped (Chinese
     after its comma, in a font as small as that needs, before anywhere else); the font steps down until all fit.
     With no crop, or no side wide enough, the top left corner. Where that box would stand under `avoid` (F1's key
-    list over the picture took the same wider side and hid the instructions: Xvfb walk, s26), the other side wide
-    enough, else the top corner away from it."""
+    list over the picture took the same wider side and hid the instructions: Xvfb walk, s26), the first place
+    clear of both the list and the crop frame (`_free_places`); none: the bottom corner away from the list, over
+    the shoulders (the top corner crossed the crop frame's top, over the student's hair: s27)."""
     area = target.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
     places = []
     if crop is not None:
-        left = QRectF(area.left(), area.top(), crop.left() - MARGIN - area.left(), area.height())
-        right = QRectF(crop.right() + MARGIN, area.top(), area.right() - crop.right() - MARGIN, area.height())
-        places = [side for side in sorted((left, right), key=lambda r: -r.width()) if side.width() >= MIN_SIDE]
+        places = [side for side in _sides(area, crop) if side.width() >= MIN_SIDE]
     first = _laid_out(problems, places[0] if places else area, base)
     if avoid is None or not first.box.intersects(avoid):
         return first
-    for side in places[1:]:
-        other = _laid_out(problems, side, base)
-        if not other.box.intersects(avoid):
-            return other
-    corner = _laid_out(problems, area, base)
-    if avoid.center().x() < area.center().x():  # the list on the left: the top right corner
-        corner = corner.moved(area.right() - corner.box.right())
-    return corner if not corner.box.intersects(avoid) else first
+    for free in _free_places(area, crop, avoid):
+        placed = _laid_out(problems, free, base)
+        if placed.box.bottom() <= free.bottom() + 0.5:
+            return placed
+    beside_it = _clear_of(area, avoid)
+    if beside_it.width() < NARROW_SIDE:
+        return first
+    corner = _laid_out(problems, beside_it, base)
+    return corner.lowered(max(0.0, beside_it.bottom() - corner.box.bottom()))
+
+
+def _sides(area: QRectF, crop: QRectF) -> list[QRectF]:
+    """The picture's room left and right of the crop frame, the wider first."""
+    left = QRectF(area.left(), area.top(), crop.left() - MARGIN - area.left(), area.height())
+    right = QRectF(crop.right() + MARGIN, area.top(), area.right() - crop.right() - MARGIN, area.height())
+    return sorted((left, right), key=lambda r: -r.width())
+
+
+def _free_places(area: QRectF, crop: QRectF | None, avoid: QRectF) -> list[QRectF]:
+    """Where the instructions stand clear of both `avoid` and the `crop` frame, first choice first: a side of the
+    frame (down to NARROW_SIDE wide: wrapped, in a smaller font), then below it (the shoulders), then above it."""
+    if crop is None:
+        return [free for free in [_clear_of(area, avoid)] if free.width() >= NARROW_SIDE]
+    sides = sorted((_clear_of(side, avoid) for side in _sides(area, crop)), key=lambda r: -r.width())
+    below = QRectF(area.left(), crop.bottom() + MARGIN, area.width(), area.bottom() - crop.bottom() - MARGIN)
+    above = QRectF(area.left(), area.top(), area.width(), crop.top() - MARGIN - area.top())
+    strips = [_clear_of(strip, avoid) for strip in (below, above) if strip.height() > 0]
+    return [place for place in sides + strips if place.width() >= NARROW_SIDE and not place.intersects(crop)]
+
+
+def _clear_of(place: QRectF, avoid: QRectF) -> QRectF:
+    """The wider part of `place` left or right of `avoid` (F1's list stands as tall as the picture)."""
+    if not place.intersects(avoid):
+        return place
+    left = QRectF(place.left(), place.top(), avoid.left() - MARGIN - place.left(), place.height())
+    right = QRectF(avoid.right() + MARGIN, place.top(), place.right() - avoid.right() - MARGIN, place.height())
+    return max(left, right, key=lambda r: r.width())
 
 
 def _laid_out(problems: list[str], area: QRectF, base: QFont) -> Instructions:
@@ -144,7 +173,6 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
         colour = (LOOK if result.analysis.questions else QColor(OK)) if passed else QColor(BAD)
         painter.setPen(QPen(colour, 6))
         painter.drawRect(target.adjusted(3, 3, -3, -3))
-    scale = target.width() / result.image_size[0]
     polygon = crop_outline(result, target)
     crop = None
     if polygon is not None:
@@ -153,8 +181,8 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
         crop = polygon.boundingRect()
     if result.analysis.checks["code_in_photo"].level == FAIL:  # the phone to move out of the photo, where it is
         painter.setPen(QPen(QColor(BAD), 4))
-        for x, y, w, h in check_regions("code_in_photo", result.analysis):
-            painter.drawRoundedRect(QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale), 6, 6)
+        for box in _regions_drawn("code_in_photo", result, target):
+            painter.drawRoundedRect(box, 6, 6)
     problems = problem_lines(result)[:MAX_LINES]
     box = None
     if problems:
@@ -167,12 +195,28 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
         for text, rect in zip(placed.texts, placed.lines):
             painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
         box = placed.box
-    paint_questions(painter, result, target, scale, [rect for rect in (box, avoid) if rect is not None])
+    paint_questions(painter, result, target, [rect for rect in (box, avoid) if rect is not None])
     return box
 
 
-def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale: float,
-                    avoid: Sequence[QRectF] = ()) -> None:
+def _regions_drawn(check: str, result: LiveResult, target: QRectF) -> list[QRectF]:
+    """Where `check`'s outlines are drawn over a picture drawn at `target`."""
+    scale = target.width() / result.image_size[0]
+    return [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
+            for x, y, w, h in check_regions(check, result.analysis)]
+
+
+def outlines(result: LiveResult, target: QRectF) -> dict[str, list[QRectF]]:
+    """What the overlay outlines for a check, by check: a code in the photo (red), each question's regions (amber).
+    A photographer who cannot see them cannot see why the shutter is blocked or where to look."""
+    checks = [check for check, _ in result.analysis.questions]
+    if result.analysis.checks["code_in_photo"].level == FAIL:
+        checks.insert(0, "code_in_photo")
+    drawn = {check: _regions_drawn(check, result, target) for check in checks}
+    return {check: boxes for check, boxes in drawn.items() if boxes}
+
+
+def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, avoid: Sequence[QRectF] = ()) -> None:
     """Each question's region outlined in amber, its short question above the first box, beside (never under)
     what it must `avoid` (the instructions' box, F1's key list). Every outline is drawn before any label: an ear
     lobe's outline beside the mouth ran through the mouth's question."""
@@ -181,8 +225,7 @@ def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, scale
     painter.setPen(QPen(LOOK, 3, Qt.DashLine))
     labels: list[tuple[QRectF, str]] = []
     for check, question in result.analysis.questions:
-        boxes = [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
-                 for x, y, w, h in check_regions(check, result.analysis)]
+        boxes = _regions_drawn(check, result, target)
         if not boxes:
             continue
         for box in boxes:

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from station.camera.preview import preview_bgrx
 from station.camera.source import STATE_TEXT, CameraState, Frame, FrameSource
 from station.capture.live_checks import LiveResult
+from station.compliance.results import FAIL
 from ui.i18n import t
-from ui.overlay import crop_outline, paint_overlay
+from ui.overlay import crop_outline, outlines, paint_overlay
 from ui.tasks import to_main
 
 
@@ -138,6 +139,20 @@ class PreviewWidget(QWidget):
         else:
             return None
         return QRect(self.mapToGlobal(box.topLeft()), box.size())
+
+    def must_see(self) -> dict[str, list[QRect]]:
+        """Where on the screen the photographer must see why the shutter is blocked or where to look, by check: what
+        the overlay outlines (a code in the photo, a question's regions), and the whole picture while it shows
+        several people (where the others stand is not drawn). For a window over the picture to keep clear of."""
+        findings = self.findings()
+        if findings is None or self._image is None:
+            return {}
+        target = self.image_rect()
+        seen = outlines(findings, target)
+        if findings.analysis.faces > 1 and findings.analysis.checks["face_count"].level == FAIL:
+            seen["face_count"] = [target]
+        return {check: [QRect(self.mapToGlobal(box.toAlignedRect().topLeft()), box.toAlignedRect().size())
+                        for box in boxes] for check, boxes in seen.items()}
 
     def let_go(self) -> None:
         self._held = self.live = None

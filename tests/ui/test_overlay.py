@@ -236,3 +236,26 @@ def test_question_labels_stay_clear_of_the_key_list_too(qtbot) -> None:
     label = place_label(mouth, (200, 24), PICTURE, [], [instructions, key_list])
     assert PICTURE.contains(label) and not label.intersects(key_list) and not label.intersects(instructions), label
     assert label.bottom() <= mouth.top()  # still just above its region
+
+
+def test_the_instructions_beside_the_key_list_stay_off_the_crop_frame(qtbot) -> None:
+    """With F1's key list over the crop frame's wider side and the other side under MIN_SIDE, the instructions went
+    to the top corner away from the list, across the crop frame's top: over the student's hair (Xvfb 1600x1000, s27).
+    They take the narrow side, wrapped, or the room below the frame; with no room anywhere, the bottom corner, over
+    the shoulders rather than the hair."""
+    from ui.overlay import MIN_SIDE
+
+    crop = QRectF(180, 90, 270, 330)  # 148 px left of it (under MIN_SIDE), the list over the room on its right
+    key_list = QRectF(470, 0, 366, 562)
+    for problems in (english("face_count", "teeth"), [INSTRUCTIONS[c].zh for c in ("face_count", "teeth")]):
+        placed = place_instructions(problems, PICTURE, crop, QFont(), key_list)
+        assert crop.left() - MARGIN - PICTURE.left() - MARGIN < MIN_SIDE
+        assert PICTURE.contains(placed.box), placed.box
+        assert not placed.box.intersects(crop) and not placed.box.intersects(key_list), placed.box
+        metrics = QFontMetricsF(placed.font)
+        for text, rect in zip(placed.texts, placed.lines):
+            assert metrics.boundingRect(QRectF(0, 0, rect.width(), 10_000), 0x1000, text).height() <= rect.height() + 0.5
+    close_up = QRectF(120, 82, 340, 466)  # a student close to the camera: no room but under the list
+    placed = place_instructions(english("face_count", "teeth"), PICTURE, close_up, QFont(), key_list)
+    assert not placed.box.intersects(key_list)
+    assert placed.box.bottom() == PICTURE.bottom() - MARGIN, placed.box  # over the shoulders, not the hair
