@@ -44,6 +44,7 @@ class Scene:
     lab: np.ndarray  # float32 L* 0..100, a*, b* -128..127
     backdrop: np.ndarray  # bool: not the person (edges eroded away)
     scale: float  # scene pixels per frame pixel
+    origin: tuple[int, int] = (0, 0)  # where this scene's top left lies in the frame's whole scene (`kept_by`)
 
     @classmethod
     def of(cls, bgr: np.ndarray, segmenter: PersonSegmenter, backdrop: np.ndarray | None = None) -> "Scene":
@@ -57,6 +58,29 @@ class Scene:
         lab[:, :, 0] *= 100.0 / 255.0
         lab[:, :, 1:] -= 128.0
         return cls(small, lab, backdrop, scale)
+
+    def kept_by(self, corners: np.ndarray) -> "Scene":
+        """The part of the scene a CHSI photo keeps (`corners`: CropPlan.corners, in frame pixels), its backdrop only
+        inside them: a backdrop cloth narrower than the camera's view shows the room beside it, which is not in the
+        photo and had every student blocked with 背景不是蓝色."""
+        polygon = np.round(np.asarray(corners, np.float64) * self.scale).astype(np.int32)
+        inside = np.zeros(self.backdrop.shape, np.uint8)
+        cv2.fillConvexPoly(inside, polygon, 1)
+        x, y, w, h = cv2.boundingRect(polygon)
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(self.backdrop.shape[1], x + w), min(self.backdrop.shape[0], y + h)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return self
+        cut = np.s_[y0:y1, x0:x1]
+        return Scene(self.bgr[cut], self.lab[cut], (self.backdrop & inside.astype(bool))[cut], self.scale, (x0, y0))
+
+    def middle(self) -> "Scene":
+        """The middle of the scene, as wide as a CHSI photo (3:4) of the frame's whole height: where a student stands,
+        the backdrop cloth behind them, without the room beside it (`kept_by` for a frame without a crop)."""
+        height, width = (side / self.scale for side in self.backdrop.shape)
+        half = min(width, height * 3 / 4) / 2
+        x0, x1 = width / 2 - half, width / 2 + half
+        return self.kept_by(np.array([[x0, 0], [x1, 0], [x1, height], [x0, height]]))
 
     @cached_property
     def backdrop_colour(self) -> np.ndarray | None:
@@ -107,13 +131,13 @@ def _unevenness(scene: Scene) -> float:
     return float(means.max() - means.min())
 
 
-def clothing_contrast(scene: Scene, face: Face, policy: CheckPolicy) -> Finding:
-    """Share of the chest area whose colour is close to the backdrop's; 0 when no chest is in view."""
+def clothing_contrast(scene: Scene, face: Face, policy: CheckPolicy, reference: np.ndarray | None) -> Finding:
+    """Share of the chest area whose colour is close to the backdrop's `reference` L*a*b* (Scene.backdrop_colour:
+    the backdrop behind the student, where the photo keeps it); 0 when no chest or backdrop is in view."""
     ok = Finding(0.0, messages.INSTRUCTIONS["clothing_contrast"])
-    reference = scene.backdrop_colour
     if reference is None:
         return ok
-    points = face.points[:, :2] * scene.scale
+    points = face.points[:, :2] * scene.scale - np.array(scene.origin, np.float64)
     face_height = float(np.linalg.norm(points[CHIN] - points[FOREHEAD]))
     face_width = float(np.linalg.norm(points[LEFT_CHEEK] - points[RIGHT_CHEEK]))
     centre_x = float(points[RIGHT_CHEEK, 0] + points[LEFT_CHEEK, 0]) / 2

@@ -117,9 +117,10 @@ def _with_params(check: CheckPolicy, params: dict[str, float]) -> CheckPolicy:
 
 
 def measure_backdrop(bgr: np.ndarray, min_visible_share: float = 0.1) -> BackdropColour:
-    """The accepted colour range of the backdrop seen in `bgr` (the person, if any, is left out)."""
+    """The accepted colour range of the backdrop seen in `bgr` (the person, if any, is left out), in the middle of
+    the frame where the CHSI photo is cut (Scene.middle): the room beside a narrower cloth is not the backdrop."""
     with PersonSegmenter() as segmenter:
-        scene = Scene.of(bgr, segmenter)
+        scene = Scene.of(bgr, segmenter).middle()
     if scene.backdrop.mean() < min_visible_share:
         raise StationError(TOO_LITTLE)
     hsv = cv2.cvtColor(scene.bgr, cv2.COLOR_BGR2HSV)[scene.backdrop].astype(np.float32)

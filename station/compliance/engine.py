@@ -184,11 +184,13 @@ class ComplianceEngine:
         pose = head_pose(view.face.points) if planned is not None else None  # where the face is measured
         mask = _reusable_mask(reuse, measured, replanned)
         scene = backdrop.Scene.of(bgr, self._segmenter, mask.backdrop if mask else None)
+        crop = planned.plan if planned is not None else None
+        kept = scene.kept_by(crop.corners()) if isinstance(crop, CropPlan) else scene.middle()  # what a photo keeps
         findings: dict[str, Finding] = {
             "face_count": framing.face_count(faces),
             "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
-            "background": backdrop.background(scene, self.policy["background"]),
-            "backdrop_drift": backdrop.drift(scene, self.policy["backdrop_drift"]),
+            "background": backdrop.background(kept, self.policy["background"]),
+            "backdrop_drift": backdrop.drift(kept, self.policy["backdrop_drift"]),
         }
         learned, scene_mask, in_photo, covered = None, None, None, False
         if planned is not None:
@@ -200,7 +202,8 @@ class ComplianceEngine:
                 findings["code_in_photo"] = in_photo.finding
             covered = self._phone_over_face(patch, in_photo, view.scale)
             findings["pose"] = framing.pose(pose, self.policy["pose"])
-            findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"])
+            findings["clothing_contrast"] = backdrop.clothing_contrast(scene, face, self.policy["clothing_contrast"],
+                                                                       kept.backdrop_colour)
             if not covered:
                 findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
                 findings["blur"] = photometry.blur(patch, self.policy["blur"])
