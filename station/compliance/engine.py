@@ -39,7 +39,7 @@ from station.compliance.results import (
     CHECK_IDS, COVERED, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
     LearnedScores, PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
-from station.face.detection import DETECT_WIDTH, FaceDetector
+from station.face.detection import DETECT_WIDTH, Box, FaceDetector
 from station.face.landmarks import Face, FaceMesher
 from station.face.pose import head_pose
 from station.face.segmentation import PersonSegmenter
@@ -166,7 +166,8 @@ class ComplianceEngine:
                 detections = detections + faces_in_band(self._detector, bgr, share_of(detections[0].box, bgr))
         if not meshes and detections and not self.video:  # too small for the mesh's own detector
             meshes = mesh_in_box(self._mesher, bgr, share_of(detections[0].box, bgr))
-        faces = framing.count_faces(meshes, detections)
+        people = framing.faces_in_view(meshes, detections)
+        faces = len(people)
         face = meshes[0] if meshes else None
         view = FaceView(bgr, face, 1.0) if face is not None else None
         patch = view.patch() if view is not None else None
@@ -215,7 +216,7 @@ class ComplianceEngine:
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
                             planned=planned, learned=learned, scene=scene_mask,
-                            code_boxes=in_photo.boxes if in_photo else ())
+                            code_boxes=in_photo.boxes if in_photo else (), other_faces=people[1:])
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def _plan(self, original: np.ndarray, copy: FaceView, factor: float) -> tuple[CropPlan | CropRefusal, FaceView]:
@@ -335,11 +336,16 @@ def _head_box(face: Face | None) -> tuple[float, float, float, float] | None:
 
 def _in_original_pixels(analysis: Analysis, factor: float) -> Analysis:
     """An analysis of a copy shrunk by `factor`, with its geometry in the original image's pixels."""
-    if analysis.face is None:
-        return analysis
+    others = _boxes_in_original(analysis.other_faces, factor)
+    if analysis.face is None:  # nobody measured, but several people may be seen
+        return replace(analysis, other_faces=others)
     face = _in_original(analysis.face, factor)
-    boxes = tuple(tuple(value / factor for value in box) for box in analysis.code_boxes)
-    return replace(analysis, face=face, head_box=_head_box(face), analysis_scale=factor, code_boxes=boxes)
+    return replace(analysis, face=face, head_box=_head_box(face), analysis_scale=factor,
+                   code_boxes=_boxes_in_original(analysis.code_boxes, factor), other_faces=others)
+
+
+def _boxes_in_original(boxes: tuple[Box, ...], factor: float) -> tuple[Box, ...]:
+    return tuple((x / factor, y / factor, w / factor, h / factor) for x, y, w, h in boxes)
 
 
 def _in_original(face: Face, factor: float) -> Face:

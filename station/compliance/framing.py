@@ -8,22 +8,21 @@ from station.compliance import messages
 from station.compliance.policy import CheckPolicy
 from station.compliance.results import Finding
 from station.compliance.scoring import beyond
-from station.face.detection import Detection, centre_inside
+from station.face.detection import Box, Detection, centre_inside
 from station.face.landmarks import Face
 from station.face.pose import HeadPose
 
 
-def count_faces(meshes: list[Face], detections: list[Detection]) -> int:
-    """People in view: mesh faces plus detections no mesh face explains, ignoring faces that are
-    narrower than the spec's ratio of the main face (a poster or a passer-by far behind)."""
+def faces_in_view(meshes: list[Face], detections: list[Detection]) -> tuple[Box, ...]:
+    """The faces of the people in view: the mesh's (the main one first), then detections no mesh face explains,
+    ignoring faces narrower than the spec's ratio of the widest (a poster or a passer-by far behind). Those after
+    the first are why face_count blocks, and where the live picture outlines them."""
     boxes = [face.box for face in meshes]
     for detection in detections:  # largest first; overlapping detections of one face count once
         if not any(centre_inside(detection.box, box, grow=0.25) for box in boxes):
             boxes.append(detection.box)
-    widths = sorted((box[2] for box in boxes), reverse=True)
-    if not widths:
-        return 0
-    return sum(1 for w in widths if w >= SPEC.second_face_min_ratio * widths[0])
+    widest = max((box[2] for box in boxes), default=0.0)
+    return tuple(box for box in boxes if box[2] >= SPEC.second_face_min_ratio * widest)
 
 
 def face_count(faces: int) -> Finding:

@@ -131,6 +131,7 @@ class Analysis:
     scene: SceneMask | None = None  # likewise; None when no face was measured
     analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
     code_boxes: tuple[Box, ...] = ()  # codes in or near the photo (code_in_photo), in the image's pixels
+    other_faces: tuple[Box, ...] = ()  # the faces counted beside the main one (face_count), likewise
 
     @property
     def crop(self) -> CropPlan | None:
