@@ -1,11 +1,12 @@
-"""Drawing the compliance result over the live picture: where the CHSI crop falls, what is wrong, and where the
-photographer is asked to look (a rule's region outlined with its short question)."""
+"""Drawing the compliance result over the live picture: where the CHSI crop falls, what is wrong, where the other
+people in view stand (face_count), and where the photographer is asked to look (a rule's region outlined with its
+short question)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -16,6 +17,7 @@ from station.chsi.spec import SPEC
 from station.compliance.messages import TITLES
 from station.compliance.results import FAIL, Analysis
 from station.compliance.regions import check_regions
+from station.i18n import Text
 from ui.i18n import t
 from ui.theme import BAD, OK
 
@@ -27,6 +29,8 @@ SIZES = (18, 16, 14, 12)  # points: the largest that fits, unwrapped down to 14 
 MIN_SIDE = 200  # narrower than this beside the crop, the instructions go in the top left corner
 NARROW_SIDE = 120  # with F1's key list over the picture, a side this narrow still takes them, wrapped
 LOOK = QColor(255, 179, 0)  # amber: a question for the photographer, not a fault
+# the label of each other person outlined while face_count blocks (画面中有多张人脸 says there are several, not where)
+OTHER_PERSON = Text(zh="其他人", en="another person")
 
 
 def crop_corners(result: LiveResult) -> np.ndarray | None:
@@ -166,7 +170,8 @@ def _fits(font: QFont, size: int, problems: list[str], area: QRectF, wrap: bool)
 def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
                   avoid: QRectF | None = None) -> QRectF | None:
     """`target`: where the frame is drawn on the widget; `avoid`: a window standing over it (F1's key list).
-    Returns where the instructions' box was drawn (None: no instruction)."""
+    Returns where the instructions' box was drawn (None: no instruction): clear of the key list, else of the other
+    people circled (beside the crop frame, the instructions stood over the second person's head)."""
     painter.setRenderHint(QPainter.Antialiasing)
     if not result.analysis.settling:  # a new face's first analyses: no colour said yet
         passed = result.analysis.verdict == "pass"
@@ -187,15 +192,17 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
     box = None
     if problems:
         base = painter.font().toString()
+        heads = _other_heads(result, target)
+        keep_off = avoid or (reduce(QRectF.united, heads) if heads else None)
         placed = _placed(tuple(problems), target.getRect(), crop.getRect() if crop else None, base,
-                         avoid.getRect() if avoid else None)
+                         keep_off.getRect() if keep_off else None)
         painter.setFont(placed.font)
         painter.fillRect(placed.box, QColor(0, 0, 0, 150))
         painter.setPen(QColor("#ffffff"))
         for text, rect in zip(placed.texts, placed.lines):
             painter.drawText(rect, Qt.TextWordWrap | Qt.AlignLeft | Qt.AlignTop, text)
         box = placed.box
-    paint_questions(painter, result, target, [rect for rect in (box, avoid) if rect is not None])
+    paint_labelled(painter, result, target, [rect for rect in (box, avoid) if rect is not None])
     return box
 
 
@@ -206,36 +213,46 @@ def _regions_drawn(check: str, result: LiveResult, target: QRectF) -> list[QRect
             for x, y, w, h in check_regions(check, result.analysis)]
 
 
+def _other_heads(result: LiveResult, target: QRectF) -> list[QRectF]:
+    """Where the other people's heads are circled, while face_count blocks."""
+    return _regions_drawn("face_count", result, target) if result.analysis.checks["face_count"].level == FAIL else []
+
+
 def outlines(result: LiveResult, target: QRectF) -> dict[str, list[QRectF]]:
-    """What the overlay outlines for a check, by check: a code in the photo (red), each question's regions (amber).
-    A photographer who cannot see them cannot see why the shutter is blocked or where to look."""
+    """What the overlay outlines for a check, by check: a code in the photo and the other people in view (red), each
+    question's regions (amber). A photographer who cannot see them cannot see why the shutter is blocked or where to
+    look."""
     checks = [check for check, _ in result.analysis.questions]
-    if result.analysis.checks["code_in_photo"].level == FAIL:
-        checks.insert(0, "code_in_photo")
+    checks[:0] = [check for check in ("code_in_photo", "face_count") if result.analysis.checks[check].level == FAIL]
     drawn = {check: _regions_drawn(check, result, target) for check in checks}
     return {check: boxes for check, boxes in drawn.items() if boxes}
 
 
-def paint_questions(painter: QPainter, result: LiveResult, target: QRectF, avoid: Sequence[QRectF] = ()) -> None:
-    """Each question's region outlined in amber, its short question above the first box, beside (never under)
-    what it must `avoid` (the instructions' box, F1's key list). Every outline is drawn before any label: an ear
-    lobe's outline beside the mouth ran through the mouth's question."""
+def paint_labelled(painter: QPainter, result: LiveResult, target: QRectF, avoid: Sequence[QRectF] = ()) -> None:
+    """The outlines that carry a label, beside (never under) what they must `avoid` (the instructions' box, F1's key
+    list): while face_count blocks, each other person's head circled in red, 其他人 above it (the photographer saw
+    画面中有多张人脸 and could not tell which poster, passer-by or friend half behind the student it meant); each
+    question's region outlined in amber, its short question above the first box. Every outline is drawn before any
+    label, and no label over another: an ear lobe's outline beside the mouth ran through the mouth's question."""
     painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
     metrics = QFontMetricsF(painter.font())
-    painter.setPen(QPen(LOOK, 3, Qt.DashLine))
-    labels: list[tuple[QRectF, str]] = []
-    for check, question in result.analysis.questions:
-        boxes = _regions_drawn(check, result, target)
-        if not boxes:
-            continue
+    outlined: list[tuple[list[QRectF], str, bool]] = [  # boxes, label, a question (else someone else in view)
+        ([head], t(OTHER_PERSON), False) for head in _other_heads(result, target)]
+    outlined += [(boxes, t(question.message), True) for check, question in result.analysis.questions
+                 if (boxes := _regions_drawn(check, result, target))]
+    labels: list[QRectF] = []
+    for boxes, text, asked in outlined:
+        painter.setPen(QPen(LOOK, 3, Qt.DashLine) if asked else QPen(QColor(BAD), 4))
         for box in boxes:
-            painter.drawRoundedRect(box, 6, 6)
-        text = t(question.message)
+            if asked:
+                painter.drawRoundedRect(box, 6, 6)
+            else:  # a head
+                painter.drawEllipse(box)
         size = (metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
-        labels.append((place_label(boxes[0], size, target, [label for label, _ in labels], avoid), text))
-    painter.setPen(LOOK)
-    for label, text in labels:
-        painter.fillRect(label, QColor(0, 0, 0, 170))
+        labels.append(place_label(boxes[0], size, target, labels, avoid))
+    for label, (_, text, asked) in zip(labels, outlined):
+        painter.fillRect(label, QColor(0, 0, 0, 170) if asked else QColor(BAD))
+        painter.setPen(LOOK if asked else QColor("#ffffff"))
         painter.drawText(label, Qt.AlignCenter, text)
 
 

@@ -143,7 +143,8 @@ class PreviewWidget(QWidget):
     def must_see(self) -> dict[str, list[QRect]]:
         """Where on the screen the photographer must see why the shutter is blocked or where to look, by check: what
         the overlay outlines (a code in the photo, a question's regions), and the whole picture while it shows
-        several people (where the others stand is not drawn). For a window over the picture to keep clear of."""
+        several people (each other head is circled, but a person is more than a head: a friend half behind the
+        student, someone at the picture's edge). For a window over the picture to keep clear of."""
         findings = self.findings()
         if findings is None or self._image is None:
             return {}

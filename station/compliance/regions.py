@@ -2,8 +2,8 @@
 
 A question ("earrings?") is only useful when the photographer knows where to look, so each learned rule
 names its region of the face (ear lobes, neck, brow line, mouth, eyes, irises, above the forehead, the whole
-face), worked out from the face mesh landmarks in the picture's pixels; a phone in the photo is the code's own box.
-Rules about the whole frame have no region.
+face), worked out from the face mesh landmarks in the picture's pixels; a phone in the photo is the code's own box;
+the other people in view (face_count) their heads. Rules about the whole frame have no region.
 """
 
 from __future__ import annotations
@@ -29,10 +29,13 @@ def _around(points: np.ndarray, pad_x: float, pad_y: float) -> Box:
 
 def check_regions(check: str, analysis: Analysis) -> list[Box]:
     """Where to look for `check` on the analysed picture: the face's region of a learned rule, around the codes' own
-    boxes for code_in_photo (a phone is not where the face is; the outline is drawn clear of the code)."""
+    boxes for code_in_photo (a phone is not where the face is; the outline is drawn clear of the code), the heads of
+    the other people in view for face_count."""
     if check == "code_in_photo":
         return [_around(np.array([[x, y], [x + w, y + h]]), 0.2 * max(w, h), 0.2 * max(w, h))
                 for x, y, w, h in analysis.code_boxes]
+    if check == "face_count":  # each other face's head: its hair above the brow line, its ears beside the cheeks
+        return [(x - 0.15 * w, y - 0.35 * h, 1.3 * w, 1.45 * h) for x, y, w, h in analysis.other_faces]
     return rule_regions(check, analysis.face) if analysis.face is not None else []
 
 

@@ -259,3 +259,31 @@ def test_the_instructions_beside_the_key_list_stay_off_the_crop_frame(qtbot) -> 
     placed = place_instructions(english("face_count", "teeth"), PICTURE, close_up, QFont(), key_list)
     assert not placed.box.intersects(key_list)
     assert placed.box.bottom() == PICTURE.bottom() - MARGIN, placed.box  # over the shoulders, not the hair
+
+
+def test_another_person_is_circled_in_red_where_she_stands(qtbot, engine) -> None:
+    """画面中有多张人脸 said there were several people, not where: the photographer saw one student and could not tell
+    which poster, passer-by or friend the station meant. Each other head is circled in red with 其他人 above it."""
+    import cv2
+    from PySide6.QtGui import QColor
+
+    from station import ASSETS_DIR
+    from ui.theme import BAD
+
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "05_two_people.jpg"))
+    analysis = engine.analyze(frame)
+    shown = (836, 470)  # letter-boxed on a 1280x720 laptop
+    scale = shown[0] / frame.shape[1]
+    pixels = painted(analysis, (frame.shape[1], frame.shape[0]), shown, fill=0xFFFFFF)  # a white picture
+    bad = QColor(BAD)
+    red = (pixels[:, :, 2] == bad.red()) & (pixels[:, :, 1] == bad.green()) & (pixels[:, :, 0] == bad.blue())
+    [(x, y, w, h)] = [[round(v * scale) for v in box] for box in analysis.other_faces]
+    middle = slice(y + h // 3, y + 2 * h // 3)
+    assert red[middle, x - w // 3:x].any() and red[middle, x + w:x + w + w // 3].any()  # beside each of her cheeks
+    hair = pixels[y - h // 4:y, x + w // 4:x + w - w // 4, :3]  # the instructions beside the crop frame stood there
+    assert (hair == 255).all()
+    assert not red[y + h // 8:y + h - h // 8, x + w // 8:x + w - w // 8].any()  # not over her face
+    label = red[max(0, y - h):y, x - w // 3:x + w + w // 3]  # 其他人, white on red, above her head
+    assert (label.sum(axis=1) > 40).any()
+    mx, my, mw, mh = (round(v * scale) for v in analysis.face.box)
+    assert not red[my - mh // 2:my + mh + mh // 4, mx - mw // 2:mx + mw + mw // 2].any()  # the student: not circled
