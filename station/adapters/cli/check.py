@@ -6,7 +6,8 @@ folder, as 工作站 → 背景颜色标定 does in the window); the checks use 
 Folders are searched recursively for images (.jpg, .png, .bmp, .webp, .tif, .gif), linked folders too. With --json,
 one object per image per line ("path": as given, or the folder as given joined with the path inside it):
 {"path", "faces", "verdict", "checks": {id: {"ok", "level", "score"}}, "questions": [id...],
-"pose": {"yaw", "pitch", "roll"} or null}: `ok` is false only for a blocking failure, `level` is
+"pose": {"yaw", "pitch", "roll"} or null}, and with several people "other_faces": [[x, y, width, height]...] (the
+faces beside the main one, in the image's pixels): `ok` is false only for a blocking failure, `level` is
 "pass" | "look" | "fail". Without --json, each image's blocking failures and questions with their score
 and thresholds, and what passed;
 a file that cannot be read, a folder holding no image or one that may not be opened gives {"path", "error"} and the
@@ -204,7 +205,7 @@ def json_record(path: str | Path, outcome: Outcome) -> dict[str, object]:
     if isinstance(outcome, Standing):
         return {**json_record(path, outcome.analysis), "turned": outcome.degrees}
     pose = outcome.pose
-    return {
+    record: dict[str, object] = {
         "path": str(path),
         "faces": outcome.faces,
         "verdict": outcome.verdict,
@@ -213,6 +214,9 @@ def json_record(path: str | Path, outcome: Outcome) -> dict[str, object]:
         "pose": None if pose is None else {
             "yaw": round(pose.yaw, 1), "pitch": round(pose.pitch, 1), "roll": round(pose.roll, 1)},
     }
+    if outcome.other_faces:  # where the people face_count counts beside the main face are; absent for one person
+        record["other_faces"] = [[round(value) for value in box] for box in outcome.other_faces]
+    return record
 
 
 def human(path: str | Path, outcome: Outcome, policy: Policy, lang: str | None) -> str:
