@@ -56,11 +56,12 @@ class Instructions:
     texts: list[str]  # the instructions as drawn, with any line breaks chosen for them
     box: QRectF
     lines: list[QRectF]  # one rect per instruction, wrapped onto as many lines as it needs
+    broken: bool = False  # a phrase broken across lines: in no font size did each stand whole
 
     def lowered(self, dy: float) -> Instructions:
         """The same box `dy` px further down."""
         return Instructions(self.font, self.texts, self.box.translated(0, dy),
-                            [line.translated(0, dy) for line in self.lines])
+                            [line.translated(0, dy) for line in self.lines], self.broken)
 
 
 def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None, base: QFont,
@@ -69,9 +70,10 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
     are never hidden), each instruction on one line where a somewhat smaller font allows, else wrapped (Chinese
     after its comma, in a font as small as that needs, before anywhere else); the font steps down until all fit.
     With no crop, or no side wide enough, the top left corner. Where that box would stand under `avoid` (F1's key
-    list over the picture took the same wider side and hid the instructions: Xvfb walk, s26), the first place
-    clear of both the list and the crop frame (`_free_places`); none: the bottom corner away from the list, over
-    the shoulders (the top corner crossed the crop frame's top, over the student's hair: s27)."""
+    list over the picture took the same wider side and hid the instructions: Xvfb walk, s26; the other people's
+    heads circled), the first place clear of both it and the crop frame (`_free_places`) where no phrase is broken
+    across lines, else the first; none: the bottom corner away from it, over the shoulders (the top corner crossed
+    the crop frame's top, over the student's hair: s27)."""
     area = target.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
     places = []
     if crop is not None:
@@ -79,10 +81,10 @@ def place_instructions(problems: list[str], target: QRectF, crop: QRectF | None,
     first = _laid_out(problems, places[0] if places else area, base)
     if avoid is None or not first.box.intersects(avoid):
         return first
-    for free in _free_places(area, crop, avoid):
-        placed = _laid_out(problems, free, base)
-        if placed.box.bottom() <= free.bottom() + 0.5:
-            return placed
+    fitting = [placed for free in _free_places(area, crop, avoid)
+               if (placed := _laid_out(problems, free, base)).box.bottom() <= free.bottom() + 0.5]
+    if fitting:  # beside a second person's head, a narrow side broke 请只保留一 / 人 (s27)
+        return next((placed for placed in fitting if not placed.broken), fitting[0])
     beside_it = _clear_of(area, avoid)
     if beside_it.width() < NARROW_SIDE:
         return first
@@ -127,6 +129,7 @@ def _laid_out(problems: list[str], area: QRectF, base: QFont) -> Instructions:
         # a Chinese instruction breaks after its comma, never in the middle of a phrase: a smaller font first
         problems = [p.replace("，", "，\n") for p in problems]
         chosen = next((size for size in SIZES if _fits(font, size, problems, area, wrap=False)), None)
+    broken = chosen is None
     chosen = chosen or next((size for size in SIZES if _fits(font, size, problems, area, wrap=True)), SIZES[-1])
     font.setPointSize(chosen)
     width, heights = _measure(font, problems, area)
@@ -134,7 +137,8 @@ def _laid_out(problems: list[str], area: QRectF, base: QFont) -> Instructions:
     for height in heights:
         lines.append(QRectF(area.left() + PAD, y, width - 2 * PAD, height))
         y += height + GAP
-    return Instructions(font, problems, QRectF(area.left(), area.top(), width, y - GAP + PAD - area.top()), lines)
+    return Instructions(font, problems, QRectF(area.left(), area.top(), width, y - GAP + PAD - area.top()), lines,
+                        broken)
 
 
 @lru_cache(maxsize=8)

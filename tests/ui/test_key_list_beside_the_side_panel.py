@@ -176,7 +176,8 @@ def test_the_key_list_follows_the_student(qtbot, themed: str, make_window, tmp_p
 def test_the_instructions_stand_clear_of_the_key_list(qtbot, themed: str, make_window, tmp_path: Path) -> None:
     """Over the picture the list and the instructions both took the crop frame's wider side, and the list hid them
     (请闭上嘴巴 under it: Xvfb walk, s26): the instructions now stand clear of the list while it is shown, and of
-    the crop frame (the narrower side, wrapped, here), and go back to their side once it is hidden."""
+    the crop frame (the narrower side, or below the frame where a phrase would break there), and go back to their
+    side once it is hidden."""
     window = make_window(scene(tmp_path / "camera", "01_good.jpg", shift=150), live_checks=True)  # more room right
     window.identify("DEMO0001")
     window.move(0, 0)

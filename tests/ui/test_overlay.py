@@ -287,3 +287,17 @@ def test_another_person_is_circled_in_red_where_she_stands(qtbot, engine) -> Non
     assert (label.sum(axis=1) > 40).any()
     mx, my, mw, mh = (round(v * scale) for v in analysis.face.box)
     assert not red[my - mh // 2:my + mh + mh // 4, mx - mw // 2:mx + mw + mw // 2].any()  # the student: not circled
+
+
+def test_beside_a_second_persons_head_the_instructions_keep_each_phrase_whole(qtbot) -> None:
+    """Kept clear of the other person's circled head, the instructions took the narrow strip beside it (148 px) and
+    broke 请只保留一 / 人 at 1280x680: a place where each phrase stands whole (below the crop frame) comes first."""
+    crop = QRectF(480, 90, 230, 290)  # the student right of the middle, as the live tracker took her in 05_two_people
+    head = QRectF(180, 140, 170, 190)  # the other person, circled, left of her
+    for problems in (english("face_count", "mouth_open"), [INSTRUCTIONS[c].zh for c in ("face_count", "mouth_open")]):
+        placed = place_instructions(problems, PICTURE, crop, QFont(), head)
+        assert not placed.box.intersects(head) and not placed.box.intersects(crop), placed.box
+        assert PICTURE.contains(placed.box)
+        metrics = QFontMetricsF(placed.font)
+        for text, rect in zip(placed.texts, placed.lines):
+            assert all(metrics.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n")), text
