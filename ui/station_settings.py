@@ -29,12 +29,14 @@ CALIBRATE_ENTRY = Text("背景颜色标定（{when}）…", "Calibrate the backd
 NEVER = Text("未标定", "never calibrated")
 LAST = Text("上次 {at:%m-%d %H:%M}", "last {at:%m-%d %H:%M}")
 CALIBRATE_TITLE = Text("背景颜色标定", "Backdrop colour calibration")
-CALIBRATE_ASK = Text("用现在的画面测量拍照用的蓝色背景？\n\n请先打开灯光，让背景布尽量多地出现在画面中（前面可以站人）。"
-                     "之后的背景检查按这次测到的颜色判断，白天背景光线的变化也与这次比较。每天早上开灯后标定一次。",
-                     "Measure the blue backdrop in the picture now?\n\nSwitch the lamps on first and show as much of "
-                     "the backdrop as you can (someone may stand in front). The backdrop check then accepts this "
-                     "blue, and the light on the backdrop is compared with this measurement during the day. Calibrate "
-                     "each morning once the lamps are on.")
+CALIBRATE_ASK = Text("用现在的画面测量拍照用的蓝色背景？\n\n请先打开灯光，让背景布铺满画面中间学生站的位置（前面可以站人，"
+                     "背景布两侧露出的墙壁不计入）。之后的背景检查按这次测到的颜色判断，白天背景光线的变化也与这次比较。"
+                     "每天早上开灯后标定一次。",
+                     "Measure the blue backdrop in the picture now?\n\nSwitch the lamps on first and let the backdrop "
+                     "fill the middle of the picture, where the student stands (someone may stand in front; the wall "
+                     "beside the cloth does not count). The backdrop check then accepts this blue, and the light on "
+                     "the backdrop is compared with this measurement during the day. Calibrate each morning once the "
+                     "lamps are on.")
 NO_PICTURE = Text("相机没有实时画面，不能标定背景", "No live picture: the backdrop cannot be calibrated")
 MEASURING = Text("正在测量背景颜色…", "Measuring the backdrop colour…")
 CALIBRATED = Text("背景颜色已标定并保存（{path}）：色相 {hue_min:.0f}–{hue_max:.0f}，饱和度 ≥ {min_saturation:.0f}，"
