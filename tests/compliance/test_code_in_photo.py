@@ -79,7 +79,9 @@ def test_a_code_across_the_crops_edge_blocks(engine: ComplianceEngine) -> None:
 def test_a_code_just_outside_asks_and_one_far_outside_passes(engine: ComplianceEngine) -> None:
     near = engine.analyze(clean_frame_with(JUST_OUTSIDE))
     assert near.checks["code_in_photo"].level == LOOK and near.verdict == "pass"
-    assert [check for check, _ in near.questions] == ["code_in_photo"] and len(near.code_boxes) == 1
+    clean = engine.analyze(cv2.imread(str(CLEAN)))  # his head turn is asked about (pose) with or without the phone
+    asked = {check for check, _ in near.questions}
+    assert asked == {check for check, _ in clean.questions} | {"code_in_photo"} and len(near.code_boxes) == 1
     far = engine.analyze(clean_frame_with(FAR_OUTSIDE))
     assert far.checks["code_in_photo"].level == PASS and far.code_boxes == () and far.verdict == "pass"
 
