@@ -42,6 +42,9 @@ class _Timed:
     def upright_turns(self, bgr: np.ndarray) -> int:
         return self.finder.upright_turns(bgr)
 
+    def turns_around(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> int:
+        return self.finder.turns_around(bgr, face) if self.looks else -1  # before: no second opinion
+
     def upside_down(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> bool:
         if not self.looks:
             return False

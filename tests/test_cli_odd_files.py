@@ -325,6 +325,23 @@ def test_an_upside_down_photo_whose_pose_passes_is_checked_standing(home: Path, 
     assert lay["checks"] == stands["checks"] and lay["verdict"] == stands["verdict"]
 
 
+def test_a_photo_on_its_side_of_a_tilted_head_is_checked_standing(home: Path, tmp_path: Path) -> None:
+    """林晓雯 tilting her head (03_tilted), the photo saved on its side: her pose fails as she stands too, so the turn
+    the face detectors found was not kept, and she was measured lying (a yaw of 165 degrees, her clothes and ears
+    failing). A look around her face confirms the turn: she is checked as she stands, with her upright photo's
+    verdicts, both ways round."""
+    upright = Image.open(GOOD.with_name("03_tilted.jpg")).convert("RGB")
+    paths = [tmp_path / "upright.png", tmp_path / "left.png", tmp_path / "right.png"]  # lossless: the same pixels
+    upright.save(paths[0])
+    upright.transpose(Image.Transpose.ROTATE_90).save(paths[1])
+    upright.transpose(Image.Transpose.ROTATE_270).save(paths[2])
+    result = run_cli("check", "--json", *map(str, paths), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    stands, left, right = json_lines(result)
+    assert "turned" not in stands and left.get("turned") == 270 and right.get("turned") == 90, (left, right)
+    assert left["checks"] == stands["checks"] == right["checks"] and stands["checks"]["pose"]["level"] == "fail"
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device every write to fails ENOSPC")
 def test_output_redirected_to_a_full_disk_is_said_with_exit_3(home: Path) -> None:
     """`photo-station profiles --json > out.json` on a full disk ended in an OSError traceback (or Python's own

@@ -154,6 +154,10 @@ class ChsiPipeline:
         """Whether the face in `face` (shares of `image`) may stand on its head (UprightFinder.upside_down)."""
         return self._upright.upside_down(as_bgr(image), face)
 
+    def turns_around(self, image: np.ndarray, face: Box) -> int:
+        """The quarter turns a vote around the face in `face` finds (UprightFinder.turns_around)."""
+        return self._upright.turns_around(as_bgr(image), face)
+
     def _finish(self, full: np.ndarray, plan: CropPlan, turns: int) -> ChsiResult:
         """Warp, refine against the measured output, encode within the size limits, verify."""
         photo = apply_plan(full, plan, self.spec)

@@ -38,13 +38,16 @@ class Upright(Protocol):
 
     def upside_down(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> bool: ...
 
+    def turns_around(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> int: ...
+
 
 def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, analysis: Analysis) -> Standing:
     """`analysis` is the engine's of `image` as it lies; `upright` finds the quarter turns that make its face stand,
     asked when no face is seen, when the pose fails (a face on its side), or when the face may be upside down
     (a mesh fitted on it often passes the pose check). The turned analysis is kept when its face passes the pose
-    check, or when it is a half turn that both looks agree on: a student turning his head away, upside down, fails
-    the pose check either way, and measured as he lay his CHSI photo was planned on a face on its head (refused)."""
+    check, or when a vote around the face finds the same turn: a student turning his head away, on his side or
+    upside down, fails the pose check either way, and measured as he lay every check read his face where it is not
+    (and the shutter's crop of an upside-down one was refused)."""
     face = analysis.face
     box = None if face is None else share_of(face.box, image)
     lets_through = box is not None and analysis.checks["pose"].level != FAIL
@@ -55,8 +58,8 @@ def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, anal
         return Standing(image, analysis)
     turned = np.ascontiguousarray(np.rot90(image, turns))
     again = engine.analyze(turned)
-    stands = again.checks["pose"].level != FAIL or turns == 2 and box is not None and (
-        lets_through or upright.upside_down(image, box))  # lets_through: upside_down said so already
-    if not again.faces or not stands:
+    if not again.faces:
+        return Standing(image, analysis)
+    if again.checks["pose"].level == FAIL and (box is None or upright.turns_around(image, box) != turns):
         return Standing(image, analysis)
     return Standing(turned, again, turns)
