@@ -194,7 +194,7 @@ class HelpWindow(QWidget):
         the photographer must `see` (a code's or a question's outline, several people: it hid them, and why the
         shutter was blocked, s27): on the crop frame's other side where that is clear, else it steps aside (hidden)
         until that is gone. What it covered when F1 showed it, it keeps covering while that lasts."""
-        if not self.isVisible() and not self.aside:
+        if not self.placed:
             return
         seen = seen or {}
         self.kept_over &= set(seen)  # gone: when it comes back, the list steps aside for it
@@ -207,6 +207,11 @@ class HelpWindow(QWidget):
             self.aside = True
             return
         self.show_beside(anchor, picture, crop, seen)
+
+    @property
+    def placed(self) -> bool:
+        """Shown by F1, over the picture or beside the window, or stepped aside for a while (follow)."""
+        return self.isVisible() or self.aside
 
     def whole(self) -> bool:
         """Every key's row in sight, nothing to scroll (measured now, as laid out for the window's size)."""

@@ -632,8 +632,8 @@ class MainWindow(QMainWindow):
     def _live(self, result: LiveResult) -> None:
         self.preview.show_live(result if self.session.step is Step.LIVE else None)
         self._show_problems()
-        # F1's list, off the moved student and what the overlay shows of why the shutter is blocked
-        self.help_window.follow(self, self.preview, self.preview.kept_clear(), self.preview.must_see())
+        if self.help_window.placed:  # F1's list, off the moved student and what shows why the shutter is blocked
+            self.help_window.follow(self, self.preview, self.preview.kept_clear(), self.preview.must_see())
 
     def _live_identity(self, seen: LiveIdentity) -> None:
         self.card.show_identity(seen.said, seen.level)

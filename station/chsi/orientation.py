@@ -80,12 +80,12 @@ class UprightFinder:
         best = self._again(bgr, _unturned(face.box, best), detectors)
         return Orientation(best, looks[best].boxes, True)
 
-    def _again(self, bgr: np.ndarray, box: Box, detectors: int) -> int:
+    def _again(self, bgr: np.ndarray, box: Box, detectors: int, side_px: int = ANALYSIS_SIDE) -> int:
         """The vote over the four turns on a square around the face in `box` (shares of `bgr`), cut from `bgr`
         itself: in the look a face of 14-48 px in a 6000x4000 still won the vote turned (30 of 480 upright stills,
         session 25), and a turned one's vote upright. 0 when no face is seen there: a turn that cannot be confirmed
         is not made."""
-        around = self._around(bgr, box)
+        around = self._around(bgr, box, side_px)
         best = _vote([self._detect(np.rot90(around, k), detectors) for k in QUARTER_TURNS])
         return 0 if best is None else best
 
@@ -124,9 +124,7 @@ class UprightFinder:
         """The short-range detector's vote over the four quarter turns of a square around the face in `face`: a
         second opinion, cut from `bgr` itself (a big still's small face keeps its pixels), on a turn the whole photo's
         vote found, before a face that still fails the pose check is measured turned. 0 when no face is seen."""
-        around = self._around(bgr, face, FACE_LOOK_SIDE)
-        best = _vote([self._detect(np.rot90(around, k), detectors=1) for k in QUARTER_TURNS])
-        return 0 if best is None else best
+        return self._again(bgr, face, detectors=1, side_px=FACE_LOOK_SIDE)
 
     def close(self) -> None:
         for det in self._detectors:

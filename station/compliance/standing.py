@@ -3,9 +3,9 @@
 The face mesh fits a turned face as if it stood: sideways it reads a roll near 90 degrees (请把头摆正), upside down
 often a pose within the limits, while the CHSI pipeline turns the photo upright and makes a good photo of it. So a
 frame without a face, whose head pose fails, or whose face the detector sees better turned half round, is looked at
-again after the quarter turn the face detectors find, and that analysis is kept only when the face then passes the
-pose check: an upright photo of a tilted or turned head stays as it is (README, `check`;
-scripts/benchmark_standing.py).
+again after the quarter turn the face detectors find, and that analysis is kept when the face then passes the pose
+check or a vote around the face finds the same turn: an upright photo of a tilted or turned head stays as it is
+(README, `check`; scripts/benchmark_standing.py).
 """
 
 from __future__ import annotations
