@@ -6,7 +6,8 @@ policy decides. Consistent rules for what cannot be measured:
 - a check that needs a face, when no face was measured: state "no_face", score 1.0, not ok;
 - a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
 - a check the policy does not enforce is always ok (its score is still reported);
-- a check of the face's light with a phone over the face (code_in_photo blocks): state "covered", ok.
+- a check of the face's light with a phone over the face (code_in_photo blocks): state "covered", ok;
+- a check of the backdrop's colour in a picture too dark to tell it (exposure blocks, saying so): state "dark", ok.
 face_count, exposure and background look at the whole frame and always run. A big still's face too small in the
 1600 px analysis copy is measured in the original (FaceView): its light, focus, learned models and lenses are read
 from the pixels the CHSI photo is made of, not from a face a few dozen pixels wide. Each check's level (pass,
@@ -36,7 +37,7 @@ from station.compliance.calibration import BACKDROP_FILE, BackdropColour
 from station.compliance.irises import LENS_FILE, LensModel
 from station.compliance.policy import Policy
 from station.compliance.results import (
-    CHECK_IDS, COVERED, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
+    CHECK_IDS, COVERED, DARK, FAIL, LEARNED_CHECK_IDS, MEASURED, NO_FACE, NOT_FRAMED, PASS, UNAVAILABLE, Analysis, CheckResult, Finding,
     LearnedScores, PlannedCrop, Reuse, SceneMask, moved_at_most,
 )
 from station.face.detection import DETECT_WIDTH, Box, FaceDetector
@@ -211,8 +212,11 @@ class ComplianceEngine:
             segmented_live = mask is None and reuse.refresh is not None
             learned = self._with_lenses(view, self._learned(view, face, reuse, busy=replanned or segmented_live))
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
+        unread = dict.fromkeys(FACE_LIGHT_CHECKS if covered else (), COVERED)
+        if not covered and self._too_dark(findings["exposure"], kept):
+            unread.update(dict.fromkeys(set(backdrop.COLOUR_CHECKS) & set(findings), DARK))
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None,
-                                      covered=covered and check in FACE_LIGHT_CHECKS)
+                                      unread=unread.get(check))
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
                             planned=planned, learned=learned, scene=scene_mask,
@@ -279,11 +283,18 @@ class ComplianceEngine:
         phones = [tuple(v * scale for v in codes.phone_around(box, rule["phone_reach"])) for box in in_photo.boxes]
         return patch.covered_share(phones) >= PHONE_OVER_FACE
 
+    def _too_dark(self, exposure: Finding, kept: backdrop.Scene) -> bool:
+        """The backdrop the photo keeps too dark to tell its colour, in a picture exposure blocks as too dark (a lens
+        cap, the room's lights off): a lit face before a dark backdrop is still told it is not blue."""
+        blocks = self.policy["exposure"].level(exposure.score) == FAIL
+        return blocks and exposure.problem == messages.TOO_DARK and backdrop.too_dark(kept)
+
     def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool,
-                covered: bool) -> CheckResult:
+                unread: str | None) -> CheckResult:
+        """`unread`: why the check was not read (COVERED, DARK): it passes and another check blocks, saying why."""
         rule = self.policy[check]
-        if covered:  # a phone over the face: code_in_photo blocks, saying why
-            return CheckResult(0.0, PASS, messages.PASSED, COVERED)
+        if unread is not None:
+            return CheckResult(0.0, PASS, messages.PASSED, unread)
         if finding is not None:
             level = rule.level(finding.score)
             message = {PASS: messages.PASSED, FAIL: finding.problem}.get(level) or _question(check)

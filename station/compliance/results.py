@@ -39,6 +39,7 @@ NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, s
 UNAVAILABLE = "unavailable"  # its model is missing or failed: ok=False, score=1.0
 NOT_FRAMED = "not_framed"  # it looks inside the CHSI photo and none can be framed (face_position says why): passes
 COVERED = "covered"  # it reads the face's light and a phone covers part of the face (code_in_photo blocks): passes
+DARK = "dark"  # it reads the backdrop's colour and the picture is too dark to tell it (exposure blocks, 光线太暗): passes
 # live only: a new face or view's first analyses, before the check's level has held (station.compliance.live): passes
 SETTLING = "settling"
 
@@ -114,9 +115,9 @@ class CheckResult:
 
     @property
     def unmeasured(self) -> bool:
-        """Nothing was looked at (no face, no photo that could be framed, a phone over the face) or nothing is said
-        yet (a new face settling): a screen shows –, not ✓."""
-        return self.state in (NO_FACE, NOT_FRAMED, COVERED, SETTLING)
+        """Nothing was looked at (no face, no photo that could be framed, a phone over the face, a picture too dark to
+        see the backdrop in) or nothing is said yet (a new face settling): a screen shows –, not ✓."""
+        return self.state in (NO_FACE, NOT_FRAMED, COVERED, DARK, SETTLING)
 
 
 @dataclass(frozen=True)

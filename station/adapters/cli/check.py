@@ -34,7 +34,7 @@ from station.image_io import photos_in, read_image, why_unreadable
 from station.compliance import CHECK_IDS, Analysis, ComplianceEngine, Policy
 from station.compliance.calibration import BACKDROP_FILE, backdrop_file, measure_backdrop
 from station.compliance.messages import TITLES
-from station.compliance.results import COVERED, MEASURED, NO_FACE, NOT_FRAMED, PASS
+from station.compliance.results import COVERED, DARK, MEASURED, NO_FACE, NOT_FRAMED, PASS
 from station.compliance.standing import Standing, standing
 from station.chsi.orientation import UprightFinder
 from station.context import Station
@@ -71,6 +71,7 @@ PASSED_LIST = Text("通过：{checks}", "passed: {checks}")
 NOT_CHECKED = Text("需要人脸，未检查：{checks}", "need a face, not checked: {checks}")
 NOT_FRAMED_LIST = Text("照片无法取景，未检查：{checks}", "no photo can be framed, not checked: {checks}")
 COVERED_LIST = Text("手机挡住了脸，未检查：{checks}", "a phone covers the face, not checked: {checks}")
+DARK_LIST = Text("画面太暗，未检查：{checks}", "too dark to see, not checked: {checks}")
 LIST_SEP = Text("、", ", ")
 TURNED = Text("照片是横放或倒置的：已逆时针转 {degrees}° 后检查（生成的学信网照片同样会转正）",
               "the photo is sideways or upside down: checked turned {degrees}° anticlockwise (as the CHSI photo made "
@@ -245,7 +246,8 @@ def human(path: str | Path, outcome: Outcome, policy: Policy, lang: str | None) 
                                         and not outcome.checks[c].unmeasured]),
                          (NOT_CHECKED, [c for c in left if outcome.checks[c].state == NO_FACE]),
                          (NOT_FRAMED_LIST, [c for c in left if outcome.checks[c].state == NOT_FRAMED]),
-                         (COVERED_LIST, [c for c in left if outcome.checks[c].state == COVERED])):
+                         (COVERED_LIST, [c for c in left if outcome.checks[c].state == COVERED]),
+                         (DARK_LIST, [c for c in left if outcome.checks[c].state == DARK])):
         if checks:
             lines.append("  " + said.format(checks=sep.join(TITLES[c].get(lang) for c in checks)).get(lang))
     return "\n".join(lines)

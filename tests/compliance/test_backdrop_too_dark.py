@@ -1,0 +1,79 @@
+"""A picture too dark to tell the backdrop's colour (a lens cap, a covered camera, the room's lights off) is not told its
+backdrop is not blue: 背景不是蓝色，请站到蓝色背景布前 sent the photographer to the cloth, which was there all along.
+Exposure blocks it, saying 光线太暗; the backdrop's checks say nothing until it can be seen. A backdrop dark but bright
+enough to judge is judged as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from station.adapters.demo import DEMO_DIR
+from station.compliance.backdrop import COLOUR_CHECKS
+from station.compliance.results import DARK, FAIL, LOOK, MEASURED, PASS
+from station.face.segmentation import PersonSegmenter
+from tests.cli import json_lines, run_cli
+
+STUDENT = DEMO_DIR / "kiosk" / "01_good.jpg"  # 林晓雯 before the blue cloth, lit
+
+
+@pytest.fixture(scope="module")
+def student() -> np.ndarray:
+    frame = cv2.imread(str(STUDENT))
+    if frame is None:
+        pytest.skip("demo frames absent")
+    return frame
+
+
+def dimmed(frame: np.ndarray, light: float) -> np.ndarray:
+    return np.round(frame * light).astype(np.uint8)
+
+
+def test_check_does_not_tell_a_black_frame_its_backdrop_is_not_blue(home: Path, tmp_path: Path) -> None:
+    """The lens cap (all black) and a covered camera (a uniform grey of 12)."""
+    for name, level in (("black.jpg", 0), ("grey12.jpg", 12)):
+        cv2.imwrite(str(tmp_path / name), np.full((720, 1280, 3), level, np.uint8))
+    records = json_lines(run_cli("check", str(tmp_path), "--json", home=home))
+    assert len(records) == 2
+    for record in records:
+        checks = record["checks"]
+        assert checks["exposure"]["level"] == FAIL, record
+        assert checks["background"]["ok"] and checks["backdrop_drift"]["ok"], record
+    text = run_cli("check", str(tmp_path), home=home).stdout.decode("utf-8")
+    assert "背景不是蓝色" not in text and text.count("✗ 曝光") == 2
+    assert text.count("  画面太暗，未检查：背景、背景光线变化") == 2
+    english = run_cli("check", str(tmp_path / "black.jpg"), "--lang", "en", home=home).stdout.decode("utf-8")
+    assert "not blue" not in english and "  too dark to see, not checked: backdrop, backdrop light change" in english
+
+
+def test_a_dim_grey_wall_is_still_not_blue_and_only_a_picture_too_dark_to_tell_is_not_judged(engine, student) -> None:
+    with PersonSegmenter() as segmenter:
+        behind = segmenter.mask(student) < 0.2
+    wall = student.copy()
+    wall[behind] = (128, 128, 128)  # the cloth taken down: a grey wall behind her
+    dim = engine.analyze(dimmed(wall, 0.4))  # the wall about 21 L*: exposure blocks, and the wall can still be told
+    assert dim.checks["exposure"].level == FAIL and "暗" in dim.checks["exposure"].message.zh
+    assert dim.checks["background"].level == FAIL and "蓝色" in dim.checks["background"].message.zh
+    assert dim.checks["background"].state == MEASURED
+    dark = engine.analyze(dimmed(wall, 0.1))  # about 4 L*: a grey wall and a blue cloth look the same
+    assert dark.checks["exposure"].level == FAIL
+    assert dark.checks["background"].level == PASS and dark.checks["background"].state == DARK
+    assert dark.checks["background"].unmeasured
+
+
+def test_a_lit_blue_backdrop_is_judged_as_before_and_not_at_all_with_the_lights_off(engine, student) -> None:
+    lit = engine.analyze(student)
+    for check in COLOUR_CHECKS:
+        assert (lit.checks[check].level, lit.checks[check].state) == (PASS, MEASURED), check
+    asked = engine.analyze(dimmed(student, 0.45))  # dim, and exposure only asks: the backdrop is judged
+    assert asked.checks["exposure"].level == LOOK
+    assert all(asked.checks[check].state == MEASURED for check in COLOUR_CHECKS)
+    assert asked.checks["background"].level == PASS
+    off = engine.analyze(dimmed(student, 0.12))  # the lights off: her face still found, the cloth about 8 L*
+    assert off.face is not None and off.checks["exposure"].level == FAIL
+    for check in COLOUR_CHECKS:  # not 背景不是蓝色, nor 衣服颜色与蓝色背景太接近
+        assert (off.checks[check].level, off.checks[check].state) == (PASS, DARK), check
+    assert [check for check, _ in off.problems if check in COLOUR_CHECKS] == []
