@@ -515,17 +515,22 @@ def test_the_override_box_and_the_side_panel_name_the_same_checks(qtbot, make_wi
 
 
 def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_window, tmp_path: Path) -> None:
+    """A lens cap: no face and too dark, not 背景不是蓝色 (the cloth is there, the picture is black)."""
     dark = tmp_path / "dark"
     dark.mkdir()
     shutil.copy(DEMO_DIR / "kiosk" / "06_black.jpg", dark)
-    window = make_window(dark)
+    window = make_window(dark, live_checks=True)
     window.identify("DEMO0001")
+    chips = window.check_board.chips  # the live panel: too dark, and the backdrop not judged (not 背景不是蓝色)
+    qtbot.waitUntil(lambda: chips["exposure"].full_text.startswith("✗"), timeout=10_000)
+    assert chips["background"].full_text.startswith("–") and chips["backdrop_drift"].full_text.startswith("–")
     asked: list[str] = []
     on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()))
     shoot(qtbot, window)
     assert asked == [] and window.pages.currentWidget() is window.live
     message = window.message.text()
     assert "人脸" in message and "眼镜" not in message and "耳环" not in message and message.count("；") <= 2
+    assert "光线太暗" in message and "背景" not in message
 
 
 def test_a_refusal_is_not_left_beside_the_next_press(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
