@@ -32,7 +32,7 @@ from station.chsi.spec import SPEC
 from station.compliance.calibration import backdrop_file
 from station.compliance.engine import ComplianceEngine
 from station.compliance.policy import Policy
-from station.compliance.results import Analysis
+from station.compliance.results import FAIL, Analysis
 from station.compliance.standing import standing
 from station.context import Station
 from station.errors import StationError
@@ -530,12 +530,13 @@ class CaptureWorkflow:
 
 
 def upright_plan(analysis: Analysis) -> CropPlan | None:
-    """The analysis's crop plan, when the CHSI pipeline may start from it: one person, a face the mesh measured
-    upright (a camera mounted sideways shows a head rolled near 90 degrees; the pipeline's own upright search
-    handles that), and a plan that fits."""
-    if analysis.faces != 1 or analysis.pose is None or abs(analysis.pose.roll) > UPRIGHT_ROLL_DEG:
+    """The analysis's crop plan, when the CHSI pipeline may start from it: a face the mesh measured upright (a camera
+    mounted sideways shows a head rolled near 90 degrees; the pipeline's own upright search handles that), a plan
+    that fits, and nobody else in the photo it makes (face_count does not block: someone else in view wholly outside
+    it, the queue, may be)."""
+    if analysis.face is None or analysis.pose is None or abs(analysis.pose.roll) > UPRIGHT_ROLL_DEG:
         return None
-    return analysis.crop
+    return None if analysis.checks["face_count"].level == FAIL else analysis.crop
 
 
 def refusal_stands(refused: Analysis, shown: Analysis) -> bool:

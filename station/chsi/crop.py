@@ -110,6 +110,13 @@ class CropPlan:
         w, h = spec.width, spec.height
         return np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) @ inverse[:, :2].T + inverse[:, 2]
 
+    def shows(self, box: tuple[float, float, float, float]) -> bool:
+        """Whether any part of `box` (x, y, width, height in the source's pixels) is in the photo."""
+        x, y, w, h = box
+        rect = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+        area, _ = cv2.intersectConvexConvex(rect, self.corners().astype(np.float32))
+        return area > 0
+
     def for_source_scaled(self, factor: float) -> "CropPlan":
         """The same plan for a source `1/factor` times the size it was planned on (analysis copy -> original)."""
         m = self.matrix @ np.diag([factor, factor, 1.0])

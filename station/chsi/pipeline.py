@@ -16,6 +16,7 @@ import numpy as np
 from station.chsi.crop import CropPlan, CropPlanner, CropRefusal, apply_plan
 from station.image_io import as_bgr, shrunk
 from station.chsi.jpeg import encode_chsi_jpeg
+from station.chsi.people import people_in_view, someone_else_in_photo
 from station.chsi.orientation import Box, UprightFinder
 from station.chsi.spec import SPEC, ChsiSpec
 from station.chsi.verify import ChsiMeasure, ChsiVerifier
@@ -43,10 +44,10 @@ class ChsiResult:
         return self.jpeg is not None and self.refusal is None
 
 
-def several_faces(widths: list[float], spec: ChsiSpec = SPEC) -> bool:
-    """A second face big enough to be a person in the picture (not a tiny poster far behind)."""
-    widths = sorted(widths, reverse=True)
-    return len(widths) >= 2 and widths[1] >= spec.second_face_min_ratio * widths[0]
+def in_pixels(boxes: list[Box], image: np.ndarray) -> list[Box]:
+    """Boxes given as shares of `image`'s size in its pixels (share_of's inverse)."""
+    height, width = image.shape[:2]
+    return [(x * width, y * height, w * width, h * height) for x, y, w, h in boxes]
 
 
 def mesh_in_box(mesher: FaceMesher, image: np.ndarray, box: Box) -> list[Face]:
@@ -99,21 +100,26 @@ class ChsiPipeline:
         factor = min(1.0, ANALYSIS_SIDE / max(full.shape[:2]))
         analysis = full if factor == 1.0 else shrunk(full, factor)
         faces = self._mesher.detect(analysis)
-        in_tiles: list[float] = []  # the widths of the faces found in tiles of a big still's copy
+        in_tiles: list[Box] = []  # the faces found in tiles of a big still's copy, in its pixels
         if not faces and orientation.boxes:
             faces = mesh_in_box(self._mesher, analysis, orientation.boxes[0])
             if faces and factor < 1.0:  # a big still's face too small for the mesh: a second one as small, beside it
-                in_tiles = [d.box[2] for d in faces_in_band(self._tiles(), analysis, orientation.boxes[0])]
+                in_tiles = [d.box for d in faces_in_band(self._tiles(), analysis, orientation.boxes[0])]
         if not faces:
             return self._small_face(full, analysis, turns)
         # The mesh may miss a second person; the full-range detector does not.
-        widths = ([f.box[2] for f in faces], orientation.face_widths, in_tiles)
-        if any(several_faces(found, self.spec) for found in widths):
-            count = max(map(len, widths))
-            return ChsiResult(None, None, CropRefusal("several_faces", str(count)), turns=turns)
+        people = people_in_view([f.box for f in faces], [*in_pixels(orientation.boxes, analysis), *in_tiles], self.spec)
         plan = self._planner.plan(analysis, faces[0])
         if too_small_in_copy(plan, factor):
-            return self._at_full_resolution(full, share_of(faces[0].box, analysis), turns)
+            return self._at_full_resolution(full, share_of(faces[0].box, analysis), turns, people[1:], factor)
+        return self._framed(full, plan, people, turns, factor)
+
+    def _framed(self, full: np.ndarray, plan: CropPlan | CropRefusal, people: tuple[Box, ...], turns: int,
+                factor: float = 1.0) -> ChsiResult:
+        """The photo `plan` (on a copy of `full` shrunk by `factor`, as `people`, the main face first) makes, unless
+        someone else is or may be in it (someone_else_in_photo: a queued student wholly outside it is no reason)."""
+        if someone_else_in_photo(people, plan):
+            return ChsiResult(None, None, CropRefusal("several_faces", str(len(people))), turns=turns)
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan.for_source_scaled(factor), turns)
@@ -128,9 +134,9 @@ class ChsiPipeline:
         found = self._tiles().detect_in_tiles(analysis)
         if not found:
             return nobody
-        if several_faces([d.box[2] for d in found], self.spec):
-            return ChsiResult(None, None, CropRefusal("several_faces", str(len(found))), turns=turns)
-        return self._at_full_resolution(full, share_of(found[0].box, analysis), turns)
+        people = people_in_view([], [d.box for d in found], self.spec)
+        return self._at_full_resolution(full, share_of(people[0], analysis), turns, people[1:],
+                                        analysis.shape[1] / full.shape[1])
 
     def _tiles(self) -> FaceDetector:
         """The detector that searches a big still's copy in tiles, as check's still engine searches it (a second person
@@ -139,12 +145,13 @@ class ChsiPipeline:
             self._detector = FaceDetector(thorough=True)
         return self._detector
 
-    def _at_full_resolution(self, full: np.ndarray, box: Box, turns: int) -> ChsiResult:
-        """The face in `box` (shares of the image) made into the photo from the original's own pixels."""
+    def _at_full_resolution(self, full: np.ndarray, box: Box, turns: int, others: tuple[Box, ...],
+                            factor: float) -> ChsiResult:
+        """The face in `box` (shares of the image) made into the photo from the original's own pixels; `others`: the
+        other people in view, in the pixels of a copy shrunk by `factor`."""
         plan = plan_on_original(self._planner, full, face_on_original(self._mesher, full, box))
-        if isinstance(plan, CropRefusal):
-            return ChsiResult(None, None, plan, turns=turns)
-        return self._finish(full, plan, turns)
+        people = (*in_pixels([box], full), *(tuple(value / factor for value in other) for other in others))
+        return self._framed(full, plan, people, turns)
 
     def upright_turns(self, image: np.ndarray) -> int:
         """np.rot90's k that makes the main face of `image` stand (0 when it does, or when no face is seen)."""

@@ -57,8 +57,8 @@ def code_in_photo(bgr: np.ndarray, plan: CropPlan | CropRefusal, policy: CheckPo
     else:
         boxes = [tuple(value * factor for value in code.box) for code in told]
     reach = policy["phone_reach"]
-    scored = [(IN_PHOTO if _overlaps(box, corners, 0.0) else NEAR_PHOTO if _overlaps(box, corners, reach) else 0.0,
-               box) for box in boxes]
+    scored = [(IN_PHOTO if plan.shows(phone_around(box, 0.0)) else
+               NEAR_PHOTO if plan.shows(phone_around(box, reach)) else 0.0, box) for box in boxes]
     score = max((score for score, _ in scored), default=0.0)
     shown = tuple(box for s, box in scored if s == score and score > 0)
     return CodesInPhoto(Finding(score, messages.INSTRUCTIONS["code_in_photo"]), shown)
@@ -94,10 +94,3 @@ def phone_around(box: Box, reach: float) -> Box:
     pad = reach * max(w, h)
     return x - pad, y - pad, w + 2 * pad, h + 2 * pad
 
-
-def _overlaps(box: Box, corners: np.ndarray, grow: float) -> bool:
-    """Does `box`, grown by `grow` times its longer side on every side, share any area with the crop?"""
-    x, y, w, h = phone_around(box, grow)
-    rect = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
-    area, _ = cv2.intersectConvexConvex(rect, corners)
-    return area > 0

@@ -189,7 +189,7 @@ class ComplianceEngine:
         crop = planned.plan if planned is not None else None
         kept = scene.kept_by(crop.corners()) if isinstance(crop, CropPlan) else scene.middle()  # what a photo keeps
         findings: dict[str, Finding] = {
-            "face_count": framing.face_count(faces),
+            "face_count": framing.face_count(people, crop),
             "exposure": photometry.exposure(patch, float(scene.lab[:, :, 0].mean()), self.policy["exposure"]),
             "background": backdrop.background(kept, self.policy["background"]),
             "backdrop_drift": backdrop.drift(kept, self.policy["backdrop_drift"]),
@@ -324,7 +324,7 @@ class ComplianceEngine:
 
 
 def _question(check: str) -> Text:
-    return messages.QUESTION.format(title=messages.TITLES[check])
+    return messages.QUESTIONS.get(check) or messages.QUESTION.format(title=messages.TITLES[check])
 
 
 def _reusable_mask(reuse: Reuse, face: Face | None, replanned: bool) -> SceneMask | None:

@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 from station.chsi.crop import REASONS, CropPlan, CropRefusal
-from station.chsi.spec import SPEC
+from station.chsi.people import people_in_view, someone_else_in_photo
 from station.compliance import messages
 from station.compliance.policy import CheckPolicy
 from station.compliance.results import Finding
 from station.compliance.scoring import beyond
-from station.face.detection import Box, Detection, centre_inside
+from station.face.detection import Box, Detection
 from station.face.landmarks import Face
 from station.face.pose import HeadPose
 
+OUTSIDE_PHOTO = 0.6  # someone else in view, outside the photo: between the policy's look and block, as a code near it
+
 
 def faces_in_view(meshes: list[Face], detections: list[Detection]) -> tuple[Box, ...]:
-    """The faces of the people in view: the mesh's (the main one first), then detections no mesh face explains,
-    ignoring faces narrower than the spec's ratio of the widest (a poster or a passer-by far behind). Those after
-    the first are why face_count blocks, and where the live picture outlines them."""
-    boxes = [face.box for face in meshes]
-    for detection in detections:  # largest first; overlapping detections of one face count once
-        if not any(centre_inside(detection.box, box, grow=0.25) for box in boxes):
-            boxes.append(detection.box)
-    widest = max((box[2] for box in boxes), default=0.0)
-    return tuple(box for box in boxes if box[2] >= SPEC.second_face_min_ratio * widest)
+    """The faces of the people in view, the mesh's main one first (people_in_view); those after the first are what
+    face_count judges, and where the live picture outlines them."""
+    return people_in_view([face.box for face in meshes], [detection.box for detection in detections])
 
 
-def face_count(faces: int) -> Finding:
-    if faces == 0:
+def face_count(people: tuple[Box, ...], plan: CropPlan | CropRefusal | None) -> Finding:
+    """Nobody, or someone else the photo may show (someone_else_in_photo), blocks; someone else in view but wholly
+    outside the photo asks the photographer to look: the queue beside a wide webcam's picture (is the framed person
+    the student?) would otherwise block every student."""
+    if not people:
         return Finding(1.0, messages.NO_FACE)
-    return Finding(0.0 if faces == 1 else 1.0, REASONS["several_faces"])
+    if len(people) == 1:
+        return Finding(0.0, REASONS["several_faces"])
+    # at OUTSIDE_PHOTO the question is messages.QUESTIONS' (a policy blocking there says several faces)
+    return Finding(1.0 if someone_else_in_photo(people, plan) else OUTSIDE_PHOTO, REASONS["several_faces"])
 
 
 def face_position(plan: CropPlan | CropRefusal) -> Finding:

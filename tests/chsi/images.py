@@ -50,3 +50,17 @@ def dataset_faces(faces_dir: Path, count: int) -> list[Path]:
     images = sorted((faces_dir / "celebamaskhq" / "images").glob("*.jpg"))
     step = max(1, len(images) // count)
     return images[::step][:count]
+
+
+def with_someone_else(scale: float, centre_x: float) -> np.ndarray:
+    """01_good with the student pasted again `scale` times her size, her face's centre at `centre_x`: a queued student
+    standing further back (scale about 0.55) at the picture's edge, or one as near as her (about 0.9). Her person is
+    what differs from the backdrop's colour; the copy's eyes stay about level with hers."""
+    frame = demo_frame("01_good")
+    person = (np.abs(frame.astype(np.int16) - np.array(BACKDROP_BGR)).sum(axis=2) > 60).astype(np.float32)
+    person = cv2.morphologyEx(person, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    m = np.float32([[scale, 0, centre_x - 640 * scale], [0, scale, (1 - scale) * 330]])  # her face: x 640, y 330
+    size = frame.shape[1::-1]
+    copy = cv2.warpAffine(frame, m, size, flags=cv2.INTER_AREA)
+    alpha = cv2.warpAffine(person, m, size)[..., None]
+    return (frame * (1 - alpha) + copy * alpha).astype(np.uint8)
