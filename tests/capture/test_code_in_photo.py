@@ -8,16 +8,18 @@ from pathlib import Path
 
 import cv2
 
+from station import ASSETS_DIR
 from station.camera import open_camera
 from station.camera.source import CameraState
 from station.capture.live_checks import LiveResult
 from station.capture.session import CaptureSession, SessionListener
 from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused, ShutterRequest
 from station.compliance.messages import INSTRUCTIONS
-from station.compliance.results import FAIL, PASS
+from station.compliance.results import FAIL, LOOK, PASS
 from station.context import Station
 from station.storage.captures import CaptureStore
 from tests.capture.test_session import wait_for
+from tests.chsi.images import with_someone_else
 from tests.compliance.test_code_in_photo import FAR_OUTSIDE, INSIDE, clean_frame_with
 
 WANG = "2021010103"  # 王思远, the student in the frame; the phone behind him shows 陈浩然's code (DEMO0002)
@@ -105,6 +107,26 @@ def test_the_live_checks_follow_the_school_s_own_rules(demo_station, engine, pip
                         timeout=20.0)
         seen = next(r.analysis for r in results if r.analysis.checks["code_in_photo"].score == 1.0)
         assert seen.checks["code_in_photo"].level == PASS and seen.checks["code_in_photo"].ok
+    finally:
+        session.stop_watching()
+        session.source.stop()
+
+
+def test_a_queued_student_outside_the_photo_is_asked_about_and_recorded(demo_station, engine, pipeline,
+                                                                         tmp_path: Path) -> None:
+    """Someone queued at the picture's edge, well behind the student and wholly outside the photo: the press takes the
+    photo (it blocked with 画面中有多张人脸 before), and the question that was on screen is recorded with it."""
+    wang = cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg"))
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "frame.png"), with_someone_else(0.55, 1160, wang))
+    session = session_on(demo_station, folder, engine, pipeline, SessionListener())
+    try:
+        session.identify("DEMO0003")
+        shot = press_the_live_picture(session)
+        assert isinstance(shot, Shot) and shot.override_reason == "", shot
+        assert shot.analysis.checks["face_count"].level == LOOK and "face_count" in shot.questions
+        assert shot.student.student_no == WANG and shot.analysis.other_faces
     finally:
         session.stop_watching()
         session.source.stop()

@@ -52,11 +52,12 @@ def dataset_faces(faces_dir: Path, count: int) -> list[Path]:
     return images[::step][:count]
 
 
-def with_someone_else(scale: float, centre_x: float) -> np.ndarray:
-    """01_good with the student pasted again `scale` times her size, her face's centre at `centre_x`: a queued student
-    standing further back (scale about 0.55) at the picture's edge, or one as near as her (about 0.9). Her person is
-    what differs from the backdrop's colour; the copy's eyes stay about level with hers."""
-    frame = demo_frame("01_good")
+def with_someone_else(scale: float, centre_x: float, frame: np.ndarray | None = None) -> np.ndarray:
+    """A demo frame (01_good unless given; every demo student's face is centred at x 640, y about 330) with its student
+    pasted again `scale` times the size, the face's centre at `centre_x`: a queued student standing further back
+    (scale about 0.55) at the picture's edge, or one as near (about 0.9). The person is what differs from the
+    backdrop's colour; the copy's eyes stay about level with the student's."""
+    frame = demo_frame("01_good") if frame is None else frame
     person = (np.abs(frame.astype(np.int16) - np.array(BACKDROP_BGR)).sum(axis=2) > 60).astype(np.float32)
     person = cv2.morphologyEx(person, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     m = np.float32([[scale, 0, centre_x - 640 * scale], [0, scale, (1 - scale) * 330]])  # her face: x 640, y 330

@@ -301,3 +301,25 @@ def test_beside_a_second_persons_head_the_instructions_keep_each_phrase_whole(qt
         metrics = QFontMetricsF(placed.font)
         for text, rect in zip(placed.texts, placed.lines):
             assert all(metrics.horizontalAdvance(line) <= rect.width() + 0.5 for line in text.split("\n")), text
+
+
+def test_a_queued_person_outside_the_photo_is_outlined_as_a_question(qtbot, engine) -> None:
+    """Someone queued at the picture's edge, wholly outside the photo, only asks: their head is outlined in amber with
+    照片外还有其他人, not circled in red as a person who blocks the shutter."""
+    from PySide6.QtGui import QColor
+
+    from tests.chsi.images import with_someone_else
+    from ui.overlay import LOOK
+    from ui.theme import BAD
+
+    frame = with_someone_else(0.55, 1160)
+    analysis = engine.analyze(frame)
+    pixels = painted(analysis, (frame.shape[1], frame.shape[0]), fill=0xFFFFFF)
+    [(x, y, w, h)] = [[round(v) for v in box] for box in analysis.other_faces]
+    around = pixels[max(0, y - h):y + h + h // 2, x - w // 2:min(frame.shape[1], x + w + w // 2)]
+
+    def coloured(colour: QColor):
+        return (around[:, :, 2] == colour.red()) & (around[:, :, 1] == colour.green()) & (around[:, :, 0] == colour.blue())
+
+    assert coloured(LOOK).sum() > 200  # the dashed outline and its question's letters
+    assert not coloured(QColor(BAD)).any()
