@@ -36,10 +36,6 @@ class Orientation:
     boxes: list[Box]  # the faces found upright by the full-range detector, widest first
     unsure: bool = False  # a look shrunk from the image: a turn, or no face or one under TRUSTED_FACE px, won the vote
 
-    @property
-    def face_widths(self) -> list[float]:
-        return [box[2] for box in self.boxes]
-
 
 class UprightFinder:
     """Holds two face-detection graphs; one per thread."""
