@@ -324,7 +324,7 @@ class ComplianceEngine:
 
 
 def _question(check: str) -> Text:
-    return messages.QUESTIONS.get(check) or messages.QUESTION.format(title=messages.TITLES[check])
+    return messages.QUESTION.format(title=messages.TITLES[check])
 
 
 def _reusable_mask(reuse: Reuse, face: Face | None, replanned: bool) -> SceneMask | None:

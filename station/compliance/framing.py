@@ -12,8 +12,6 @@ from station.face.detection import Box, Detection
 from station.face.landmarks import Face
 from station.face.pose import HeadPose
 
-OUTSIDE_PHOTO = 0.6  # someone else in view, outside the photo: between the policy's look and block, as a code near it
-
 
 def faces_in_view(meshes: list[Face], detections: list[Detection]) -> tuple[Box, ...]:
     """The faces of the people in view, the mesh's main one first (people_in_view); those after the first are what
@@ -22,15 +20,12 @@ def faces_in_view(meshes: list[Face], detections: list[Detection]) -> tuple[Box,
 
 
 def face_count(people: tuple[Box, ...], plan: CropPlan | CropRefusal | None) -> Finding:
-    """Nobody, or someone else the photo may show (someone_else_in_photo), blocks; someone else in view but wholly
-    outside the photo asks the photographer to look: the queue beside a wide webcam's picture (is the framed person
-    the student?) would otherwise block every student."""
+    """Nobody, or someone else the photo may show (someone_else_in_photo), blocks. Someone else in view but wholly
+    outside the photo and further back passes, as a code there does: the photo holds the student alone, and the queue
+    beside a wide webcam's picture would otherwise block (or ask about) every student of the day."""
     if not people:
         return Finding(1.0, messages.NO_FACE)
-    if len(people) == 1:
-        return Finding(0.0, REASONS["several_faces"])
-    # at OUTSIDE_PHOTO the question is messages.QUESTIONS' (a policy blocking there says several faces)
-    return Finding(1.0 if someone_else_in_photo(people, plan) else OUTSIDE_PHOTO, REASONS["several_faces"])
+    return Finding(1.0 if someone_else_in_photo(people, plan) else 0.0, REASONS["several_faces"])
 
 
 def face_position(plan: CropPlan | CropRefusal) -> Finding:

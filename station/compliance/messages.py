@@ -63,11 +63,6 @@ INSTRUCTIONS: dict[str, Text] = {
 PASSED = Text("通过", "OK")
 # A rule the models are unsure of: the photographer looks (TITLES fill in the rule), the shutter stays free.
 QUESTION = Text("{title}？请目视确认", "{title}? please check by eye")
-# The checks whose question says more than their title: someone else in view, outside the photo (framing.face_count)
-QUESTIONS: dict[str, Text] = {
-    "face_count": Text("照片外还有其他人：请确认取景框中是要拍的学生",
-                       "someone else is in view, outside the photo: check the framed person is the student"),
-}
 NO_FACE = Text("未检测到人脸，请正对镜头", "no face found: please face the camera")
 FACE_UNCLEAR = Text("看不清面部，请正对镜头并靠近一点", "the face cannot be measured: please face the camera and come closer")
 MODEL_MISSING = Text("此项检查的模型未安装（models/ 文件夹）", "the model for this check is not installed (models/ folder)")

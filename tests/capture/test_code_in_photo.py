@@ -15,7 +15,7 @@ from station.capture.live_checks import LiveResult
 from station.capture.session import CaptureSession, SessionListener
 from station.capture.workflow import CaptureWorkflow, Shot, ShutterRefused, ShutterRequest
 from station.compliance.messages import INSTRUCTIONS
-from station.compliance.results import FAIL, LOOK, PASS
+from station.compliance.results import FAIL, PASS
 from station.context import Station
 from station.storage.captures import CaptureStore
 from tests.capture.test_session import wait_for
@@ -112,10 +112,10 @@ def test_the_live_checks_follow_the_school_s_own_rules(demo_station, engine, pip
         session.source.stop()
 
 
-def test_a_queued_student_outside_the_photo_is_asked_about_and_recorded(demo_station, engine, pipeline,
-                                                                         tmp_path: Path) -> None:
+def test_a_queued_student_outside_the_photo_does_not_stop_the_photo(demo_station, engine, pipeline,
+                                                                     tmp_path: Path) -> None:
     """Someone queued at the picture's edge, well behind the student and wholly outside the photo: the press takes the
-    photo (it blocked with 画面中有多张人脸 before), and the question that was on screen is recorded with it."""
+    photo of the student alone (it was refused with 画面中有多张人脸 before), asking nothing about the queue."""
     wang = cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg"))
     folder = tmp_path / "camera"
     folder.mkdir()
@@ -125,8 +125,9 @@ def test_a_queued_student_outside_the_photo_is_asked_about_and_recorded(demo_sta
         session.identify("DEMO0003")
         shot = press_the_live_picture(session)
         assert isinstance(shot, Shot) and shot.override_reason == "", shot
-        assert shot.analysis.checks["face_count"].level == LOOK and "face_count" in shot.questions
+        assert shot.analysis.checks["face_count"].level == PASS and "face_count" not in shot.questions
         assert shot.student.student_no == WANG and shot.analysis.other_faces
+        assert pipeline.verify(shot.chsi_jpeg).faces == 1
     finally:
         session.stop_watching()
         session.source.stop()
