@@ -64,6 +64,8 @@ VERDICTS = {
     "no_face": Text("未检测到人脸", "NO FACE"),
 }
 FACES = Text("人脸数 {faces}", "{faces:face|faces}")
+# the people face_count passes beside the student: wholly outside the photo and further back (station/chsi/people.py)
+OUTSIDE = Text("，{others} 人在照片外", ", {others} outside the photo")
 MARKS = {"fail": "✗", "look": "?"}
 BLOCKS_AT = Text("（≥ {block:.2f} 不通过）", " (fails at {block:.2f})")
 ASKS_AT = Text("（≥ {look:.2f} 请目视确认，≥ {block:.2f} 不通过）", " (asks at {look:.2f}, fails at {block:.2f})")
@@ -229,7 +231,10 @@ def human(path: str | Path, outcome: Outcome, policy: Policy, lang: str | None) 
         first, _, rest = human(path, outcome.analysis, policy, lang).partition("\n")
         said = "  " + TURNED.format(degrees=outcome.degrees).get(lang)
         return "\n".join(line for line in (first, said, rest) if line)
-    lines = [f"{path}: {VERDICTS[outcome.verdict].get(lang)}  ({FACES.format(faces=outcome.faces).get(lang)})"]
+    faces = FACES.format(faces=outcome.faces).get(lang)
+    if outcome.other_faces and outcome.checks["face_count"].level == PASS:
+        faces += OUTSIDE.format(others=len(outcome.other_faces)).get(lang)
+    lines = [f"{path}: {VERDICTS[outcome.verdict].get(lang)}  ({faces})"]
     if outcome.pose is not None:
         pose = outcome.pose
         lines.append("  " + POSE.format(yaw=pose.yaw, pitch=pose.pitch, roll=pose.roll).get(lang))
