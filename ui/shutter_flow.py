@@ -143,7 +143,7 @@ class ShutterFlow:
         if self.message.text() != said:  # something else was said since
             self._refusal = None
         elif not refusal_stands(refused, shown.analysis):  # fixed, or another picture
-            say(self.message, "", "")
+            self._quiet()
             self._refusal = None
 
     def offer_seen(self) -> None:
@@ -153,9 +153,20 @@ class ShutterFlow:
             return
         said, refused = self._offer_refusal
         if self.message.text() == said and not self.session.refusal_holds(refused):
-            say(self.message, "", "")
+            self._quiet()
         if self.message.text() != said:
             self._offer_refusal = None
+
+    def _retake_line(self) -> str:
+        """重拍模式：… while a retake is under way on the live picture, else nothing: said once at F2, a refusal's line
+        or 这张照片已放弃 over it took it away for good, and the shutter looked like a first photo's (s28 walk)."""
+        reason = self.session.workflow.retake_reason
+        return t(RETAKE_MODE.format(reason=reason)) if reason and self.session.step is Step.LIVE else ""
+
+    def _quiet(self) -> None:
+        """A line that no longer holds goes; a retake under way is said again in its place."""
+        retake = self._retake_line()
+        say(self.message, retake, "warn" if retake else "")
 
     def accept(self) -> None:
         identity_reason = ""
@@ -178,7 +189,9 @@ class ShutterFlow:
             student = self.session.student
             self.session.reshoot()
             # the review's hints go with the photo; what became of it is said (review finding: nothing was)
-            say(self.message, t(DROPPED.format(name=Name(student.name) if student else "")), "")
+            dropped = t(DROPPED.format(name=Name(student.name) if student else ""))
+            retake = self._retake_line()
+            say(self.message, f"{dropped}\n{retake}" if retake else dropped, "warn" if retake else "")
             self.show_step()
 
     def ask_retake(self) -> None:
