@@ -52,7 +52,7 @@ class ReviewPanel(QWidget):
         self.checked: Analysis | None = None  # the checks of the photo shown (show_shot)
         # beside it, up to two photos it is judged against (a swap's other student, the enrolment photo, the photo
         # a retake replaces), each under its caption
-        self.beside = [(QLabel(), PhotoView(QSize(240, 320), QSize(120, 160), top=True)) for _ in range(2)]
+        self.beside = [(QLabel(), PhotoView(QSize(240, 320), QSize(90, 120), top=True)) for _ in range(2)]
         level_heights(*(view for _, view in self.beside))
         ask = QLabel(t(ASK))
         ask.setObjectName("title")
