@@ -7,11 +7,12 @@ the room's wall (beige, a door frame) beyond a centred cloth 60 % and 45 % of th
 compliance engine; a frame without a measured face is left out. Prints pass / look / fail per backdrop.
 
 --dark: the blue and grey scenes (and, on the blue, the demo frames of a student before the cloth) darkened in 0.5 EV
-steps to 7 EV under (linear light, as benchmark_webcam's under2): per step the median L* of the backdrop the photo keeps,
-and what exposure, background and clothing_contrast say (or why they were not measured: "dark", too dark to tell the
-colour; "no_face").
-It ends with the rule that set backdrop.MIN_JUDGED_LIGHTNESS (written before its figures): half the darkest blue
-backdrop of a picture exposure does not block.
+steps to 7 EV under (linear light, as benchmark_webcam's under2): per step the median L* of the backdrop the photo keeps
+and the face's mean L* (as exposure measures it), and what exposure, background, clothing_contrast, blur and
+eyebrows_covered say (or why they were not measured: "dark", too dark to read; "no_face").
+It ends with the rules that set backdrop.MIN_JUDGED_LIGHTNESS and photometry.MIN_JUDGED_FACE_LIGHTNESS (written before
+their figures): half the darkest blue backdrop, and half the darkest face of any set, of a picture exposure does not
+block; and how many faces exposure does not block have their face's pixels not judged (none should).
 
     nice -n 10 .venv/bin/python scripts/benchmark_backdrop.py [--split val|test] [--faces 40] [--dark]
 """
@@ -19,9 +20,11 @@ backdrop of a picture exposure does not block.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -36,13 +39,16 @@ from station.adapters.demo import DEMO_DIR  # noqa: E402
 from station.chsi.crop import CropPlan  # noqa: E402
 from station.compliance.backdrop import Scene  # noqa: E402
 from station.compliance.engine import ComplianceEngine  # noqa: E402
-from station.compliance.results import FAIL, MEASURED, CheckResult  # noqa: E402
+from station.compliance.photometry import FacePatch  # noqa: E402
+from station.compliance.results import DARK, FAIL, MEASURED, Analysis, CheckResult  # noqa: E402
 from station.face.segmentation import PersonSegmenter  # noqa: E402
 from training.datasets import FACES_DIR, load_mask, load_split  # noqa: E402
 
 WALL_BGR = (150, 175, 195)
 ROOMS = {"room beside a 60 % cloth": 0.6, "room beside a 45 % cloth": 0.45}
 DARKER = [-0.5 * step for step in range(15)]  # EV, 0 to -7
+# what --dark shows of each scene: the light, the backdrop's colour, and two checks that read the face's pixels
+SHOWN = ("exposure", "background", "clothing_contrast", "blur", "eyebrows_covered")
 
 
 def in_a_room(ground: np.ndarray, cloth: float, rng: np.random.Generator) -> np.ndarray:
@@ -81,25 +87,51 @@ def scenes_to_darken(split: str, faces: int, rng: np.random.Generator) -> Iterat
             yield kind, scenes.compose(image, mask, scenes.backdrop(kind, rng), seed=i)
 
 
+@dataclass(frozen=True)
+class Darkened:
+    """One darkened scene as the engine saw it."""
+
+    backdrop: float | None  # the median L* of the backdrop the photo keeps
+    face: float | None  # the face's mean L* as exposure measures it; None without a face
+    levels: dict[str, str]  # check -> said()
+
+
+def face_lightness(frame: np.ndarray, analysis: Analysis) -> float | None:
+    """The face's mean L* as exposure measures it (FacePatch.mean_lightness), None without a face."""
+    patch = FacePatch.cut(frame, analysis.face) if analysis.face is not None else None
+    return patch.mean_lightness if patch is not None and patch.inside.any() else None
+
+
+def span(values: list[float | None]) -> str:
+    known = [v for v in values if v is not None]
+    return f"{min(known):5.1f}-{max(known):5.1f}" if known else "  none     "
+
+
 def darkened(engine: ComplianceEngine, split: str, faces: int) -> None:
     """--dark: see the module's docstring."""
-    rows: dict[tuple[str, float], list[tuple[float | None, dict[str, str]]]] = {}
+    rows: dict[tuple[str, float], list[Darkened]] = {}
     with PersonSegmenter() as segmenter:
         for kind, frame in scenes_to_darken(split, faces, np.random.default_rng(7)):
             for ev in DARKER:
                 seen = exposed(frame, ev) if ev else frame
                 analysis = engine.analyze(seen)
-                levels = {c: said(analysis.checks[c]) for c in ("exposure", "background", "clothing_contrast")}
-                rows.setdefault((kind, ev), []).append((kept_lightness(seen, analysis.crop, segmenter), levels))
+                levels = {c: said(analysis.checks[c]) for c in SHOWN}
+                rows.setdefault((kind, ev), []).append(Darkened(kept_lightness(seen, analysis.crop, segmenter),
+                                                                face_lightness(seen, analysis), levels))
     print(f"celebamaskhq {split}, {faces} portraits on the blue and the grey backdrop; the demo frames (blue)")
     for (kind, ev), found in rows.items():
-        lightness = [light for light, _ in found if light is not None]
-        counts = {c: dict(Counter(levels[c] for _, levels in found)) for c in found[0][1]}
-        print(f"{kind:5s} {-ev:3.1f} EV under  L* {min(lightness):5.1f}-{max(lightness):5.1f}  " +
-              "  ".join(f"{c} {n}" for c, n in counts.items()))
-    judged = [light for (kind, _), found in rows.items() if kind != "grey"
-              for light, levels in found if light is not None and levels["exposure"] != FAIL]
+        counts = {c: dict(Counter(row.levels[c] for row in found)) for c in SHOWN}
+        print(f"{kind:5s} {-ev:3.1f} EV under  backdrop L* {span([row.backdrop for row in found])}  face L* "
+              f"{span([row.face for row in found])}  " + "  ".join(f"{c} {n}" for c, n in counts.items()))
+    seen = [row for found in rows.values() for row in found]
+    judged = [row.backdrop for (kind, _), found in rows.items() if kind != "grey"
+              for row in found if row.backdrop is not None and row.levels["exposure"] != FAIL]
     print(f"darkest blue backdrop exposure does not block: L* {min(judged):.1f}; half of it: {min(judged) / 2:.1f}")
+    lit = [row for row in seen if row.face is not None and row.levels["exposure"] != FAIL]
+    darkest = min(row.face for row in lit)
+    print(f"darkest face exposure does not block: L* {darkest:.2f}; half of it: {math.floor(darkest * 5) / 10:.1f}")
+    print(f"faces exposure does not block whose face is not judged (blur {DARK}): "
+          f"{sum(row.levels['blur'] == DARK for row in lit)} of {len(lit)}")
 
 
 def main() -> int:

@@ -7,7 +7,8 @@ policy decides. Consistent rules for what cannot be measured:
 - a learned check whose model is missing or failed: state "unavailable", score 1.0, not ok;
 - a check the policy does not enforce is always ok (its score is still reported);
 - a check of the face's light with a phone over the face (code_in_photo blocks): state "covered", ok;
-- a check of the backdrop's colour in a picture too dark to tell it (exposure blocks, saying so): state "dark", ok.
+- a check of the backdrop's colour, or of the face's pixels, in a picture too dark to read them (exposure blocks,
+  saying so): state "dark", ok.
 face_count, exposure and background look at the whole frame and always run. A big still's face too small in the
 1600 px analysis copy is measured in the original (FaceView): its light, focus, learned models and lenses are read
 from the pixels the CHSI photo is made of, not from a face a few dozen pixels wide. Each check's level (pass,
@@ -65,6 +66,10 @@ FRAMED_CHECKS = ("code_in_photo",)
 # one photographed) puts a white screen where the face's light is read: "glare on the face", "one side too dark".
 # code_in_photo blocks that photo anyway and says why; these say nothing until the phone moves.
 FACE_LIGHT_CHECKS = ("exposure", "lighting", "blur")
+# Checks that read the face's own pixels (the learned models, the irises, the light across the cheeks, the focus): in
+# a face too dark to see they read noise (photometry.MIN_JUDGED_FACE_LIGHTNESS), and say nothing while exposure blocks
+# it as too dark. The mesh's geometry (face_count, face_position, pose) is still judged.
+FACE_PIXEL_CHECKS = LEARNED_CHECK_IDS + ("coloured_lenses", "lighting", "blur")
 # The share of the face's pixels that the phone around a code may cover before the face's light is not read.
 PHONE_OVER_FACE = 0.05
 
@@ -213,8 +218,11 @@ class ComplianceEngine:
             learned = self._with_lenses(view, self._learned(view, face, reuse, busy=replanned or segmented_live))
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         unread = dict.fromkeys(FACE_LIGHT_CHECKS if covered else (), COVERED)
-        if not covered and self._too_dark(findings["exposure"], kept):
-            unread.update(dict.fromkeys(set(backdrop.COLOUR_CHECKS) & set(findings), DARK))
+        if not covered and self._too_dark(findings["exposure"]):
+            dark = backdrop.COLOUR_CHECKS if backdrop.too_dark(kept) else ()
+            if planned is not None and patch.too_dark:
+                dark += FACE_PIXEL_CHECKS
+            unread.update(dict.fromkeys(set(dark) & set(findings), DARK))
         checks = {check: self._decide(check, findings.get(check), faces, measured_face=planned is not None,
                                       unread=unread.get(check))
                   for check in CHECK_IDS}
@@ -283,11 +291,13 @@ class ComplianceEngine:
         phones = [tuple(v * scale for v in codes.phone_around(box, rule["phone_reach"])) for box in in_photo.boxes]
         return patch.covered_share(phones) >= PHONE_OVER_FACE
 
-    def _too_dark(self, exposure: Finding, kept: backdrop.Scene) -> bool:
-        """The backdrop the photo keeps too dark to tell its colour, in a picture exposure blocks as too dark (a lens
-        cap, the room's lights off): a lit face before a dark backdrop is still told it is not blue."""
+    def _too_dark(self, exposure: Finding) -> bool:
+        """Exposure blocks the picture as too dark (a lens cap, the room's lights off), saying what to fix: what is too
+        dark to read in it (the backdrop's colour, the face's pixels) is not judged. A lit face before a dark backdrop
+        is still told it is not blue, and a dim face exposure blocks but bright enough to read still has its brows
+        judged."""
         blocks = self.policy["exposure"].level(exposure.score) == FAIL
-        return blocks and exposure.problem == messages.TOO_DARK and backdrop.too_dark(kept)
+        return blocks and exposure.problem == messages.TOO_DARK
 
     def _decide(self, check: str, finding: Finding | None, faces: int, measured_face: bool,
                 unread: str | None) -> CheckResult:

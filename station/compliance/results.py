@@ -39,7 +39,9 @@ NO_FACE = "no_face"  # the check needs a face and none was measured: ok=False, s
 UNAVAILABLE = "unavailable"  # its model is missing or failed: ok=False, score=1.0
 NOT_FRAMED = "not_framed"  # it looks inside the CHSI photo and none can be framed (face_position says why): passes
 COVERED = "covered"  # it reads the face's light and a phone covers part of the face (code_in_photo blocks): passes
-DARK = "dark"  # it reads the backdrop's colour and the picture is too dark to tell it (exposure blocks, 光线太暗): passes
+# it reads the backdrop's colour or the face's pixels and the picture is too dark to read them (exposure blocks,
+# 光线太暗): passes
+DARK = "dark"
 # live only: a new face or view's first analyses, before the check's level has held (station.compliance.live): passes
 SETTLING = "settling"
 
@@ -116,7 +118,7 @@ class CheckResult:
     @property
     def unmeasured(self) -> bool:
         """Nothing was looked at (no face, no photo that could be framed, a phone over the face, a picture too dark to
-        see the backdrop in) or nothing is said yet (a new face settling): a screen shows –, not ✓."""
+        read the backdrop or the face in) or nothing is said yet (a new face settling): a screen shows –, not ✓."""
         return self.state in (NO_FACE, NOT_FRAMED, COVERED, DARK, SETTLING)
 
 
@@ -159,7 +161,9 @@ class Analysis:
         """The one list a screen shows (side panel, override box, live picture): the blocking failures, then the
         questions for the photographer, each in CHECK_IDS order. Without a measured face the checks that need
         one are not listed one by one: nobody in view is face_count's failure, a face that cannot be measured
-        is said once; checks of the whole frame (background, exposure) still show when they apply."""
+        is said once; checks of the whole frame (background, exposure) still show when they apply. In a picture too
+        dark to see (exposure blocks and a check was not read for the dark, DARK) exposure's 光线太暗 comes first: a
+        lens cap or the lights off finds no face because it is dark, and the light is what to fix."""
         shown = [(check, self.checks[check]) for check in CHECK_IDS if self.checks[check].level != PASS]
         need_face = [(check, result) for check, result in shown if result.state == NO_FACE]
         if need_face:
@@ -167,6 +171,8 @@ class Analysis:
             if self.faces:  # someone is there, but their face could not be measured
                 shown.append(need_face[0])
         order = {check: i for i, check in enumerate(CHECK_IDS)}
+        if self.checks["exposure"].level == FAIL and any(r.state == DARK for r in self.checks.values()):
+            order["exposure"] = -1
         return sorted(shown, key=lambda item: (item[1].level != FAIL, order[item[0]]))
 
     @cached_property

@@ -1,7 +1,8 @@
 """A picture too dark to tell the backdrop's colour (a lens cap, a covered camera, the room's lights off) is not told its
 backdrop is not blue: 背景不是蓝色，请站到蓝色背景布前 sent the photographer to the cloth, which was there all along.
 Exposure blocks it, saying 光线太暗; the backdrop's checks say nothing until it can be seen. A backdrop dark but bright
-enough to judge is judged as before."""
+enough to judge is judged as before. Likewise a face found in a picture that dark is not told it is blurred or to move
+its fringe (what reads the face's pixels reads noise there), and 光线太暗 is said first."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import pytest
 
 from station.adapters.demo import DEMO_DIR
 from station.compliance.backdrop import COLOUR_CHECKS
+from station.compliance.engine import FACE_PIXEL_CHECKS
+from station.compliance.messages import TOO_DARK
+from station.compliance.photometry import MIN_JUDGED_FACE_LIGHTNESS, FacePatch
 from station.compliance.results import DARK, FAIL, LOOK, MEASURED, PASS
 from station.face.segmentation import PersonSegmenter
 from tests.cli import json_lines, run_cli
@@ -30,6 +34,11 @@ def student() -> np.ndarray:
 
 def dimmed(frame: np.ndarray, light: float) -> np.ndarray:
     return np.round(frame * light).astype(np.uint8)
+
+
+def under(frame: np.ndarray, ev: float) -> np.ndarray:
+    """`ev` stops darker in linear light (gamma 2.2, as test_scene_checks darkens a frame)."""
+    return dimmed(frame, 2 ** (ev / 2.2))
 
 
 def test_check_does_not_tell_a_black_frame_its_backdrop_is_not_blue(home: Path, tmp_path: Path) -> None:
@@ -77,3 +86,47 @@ def test_a_lit_blue_backdrop_is_judged_as_before_and_not_at_all_with_the_lights_
     for check in COLOUR_CHECKS:  # not 背景不是蓝色, nor 衣服颜色与蓝色背景太接近
         assert (off.checks[check].level, off.checks[check].state) == (PASS, DARK), check
     assert [check for check, _ in off.problems if check in COLOUR_CHECKS] == []
+
+
+def test_a_face_too_dark_to_see_is_not_told_it_is_blurred_nor_to_move_its_fringe(engine, student) -> None:
+    """Her demo frame with the room's lights off (6 EV under, 2**-6 in linear light): her face is still found, and blur,
+    the brows, a hat and the ears read noise there (照片模糊, 请把刘海拨开). 光线太暗 is what she hears, first; where she
+    stands and how she turns her head, which the mesh measures, are still judged. Lit; dim, which exposure asks about;
+    and 3.5 EV under, which exposure blocks but whose face (about 23 L*) can still be read: judged as before."""
+    off = engine.analyze(under(student, -6))
+    assert off.face is not None
+    assert off.checks["exposure"].level == FAIL and off.checks["exposure"].message == TOO_DARK
+    for check in FACE_PIXEL_CHECKS:
+        assert (off.checks[check].level, off.checks[check].state) == (PASS, DARK), check
+    for check in ("face_count", "face_position", "pose"):
+        assert off.checks[check].state == MEASURED, check
+    assert off.problems[0][0] == "exposure" and [c for c, _ in off.questions if c in FACE_PIXEL_CHECKS] == []
+    said = "；".join(text.zh for text in off.instructions)
+    assert "模糊" not in said and "刘海" not in said
+    for ev, exposure in ((0, PASS), (-2.5, LOOK), (-3.5, FAIL)):
+        frame = under(student, ev)
+        analysis = engine.analyze(frame)
+        assert analysis.checks["exposure"].level == exposure, ev
+        assert FacePatch.cut(frame, analysis.face).mean_lightness > MIN_JUDGED_FACE_LIGHTNESS
+        for check in FACE_PIXEL_CHECKS:
+            assert analysis.checks[check].state == MEASURED, (ev, check)
+
+
+def test_a_picture_too_dark_to_see_says_the_light_first_and_no_other_picture_changes_its_order(engine) -> None:
+    """A lens cap finds no face because it is dark: 光线太暗 before 未检测到人脸. A dim grey wall, which can be seen,
+    keeps the checks' own order (nobody, the backdrop, then the light)."""
+    black = engine.analyze(cv2.imread(str(DEMO_DIR / "kiosk" / "06_black.jpg")))
+    assert [check for check, _ in black.problems] == ["exposure", "face_count"]
+    dim = engine.analyze(np.full((720, 1280, 3), 55, np.uint8))  # about 23 L*: exposure blocks, grey can be told
+    assert [check for check, _ in dim.problems] == ["face_count", "background", "exposure"]
+    assert black.instructions[0] == dim.instructions[-1] == TOO_DARK
+
+
+def test_check_says_the_light_first_and_checks_no_face_it_cannot_see(home: Path, tmp_path: Path, student) -> None:
+    cv2.imwrite(str(tmp_path / "lights_off.jpg"), under(student, -6))
+    text = run_cli("check", str(tmp_path / "lights_off.jpg"), home=home).stdout.decode("utf-8")
+    lines = text.splitlines()
+    assert next(line for line in lines if "✗" in line).split()[1] == "曝光", text
+    assert "模糊" not in text and "刘海" not in text
+    dark = next(line for line in lines if line.startswith("  画面太暗，未检查："))
+    assert "清晰度" in dark and "眉毛遮挡" in dark and "头部姿态" not in dark

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import cv2
+import numpy as np
 from PySide6.QtCore import Qt
 
 from station.adapters.demo import DEMO_DIR
@@ -531,6 +533,28 @@ def test_a_black_frame_says_there_is_no_face_and_offers_no_override(qtbot, make_
     message = window.message.text()
     assert "人脸" in message and "眼镜" not in message and "耳环" not in message and message.count("；") <= 2
     assert "光线太暗" in message and "背景" not in message
+    assert message.index("光线太暗") < message.index("人脸")  # no face is found because it is dark: the light first
+
+
+def test_a_face_too_dark_to_see_is_told_the_light_not_blur_nor_fringe(qtbot, make_window, tmp_path: Path) -> None:
+    """林晓雯 with the room's lights off (6 EV under, 2**-6 in linear light): her face is found, and the side panel showed ✗ 清晰度 and
+    ✗ 眉毛遮挡 beside ✗ 曝光, the override box 照片模糊 and 请把刘海拨开. Now those are – and the box lists the light."""
+    dark = tmp_path / "dark"
+    dark.mkdir()
+    lit = cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))
+    cv2.imwrite(str(dark / "lights_off.jpg"), np.round(lit * 2 ** (-6 / 2.2)).astype(np.uint8))
+    window = make_window(dark, live_checks=True)
+    window.identify("DEMO0001")
+    chips = window.check_board.chips
+    qtbot.waitUntil(lambda: chips["exposure"].full_text.startswith("✗") and chips["blur"].full_text.startswith("–"),
+                    timeout=20_000)
+    assert all(chips[c].full_text.startswith("–") for c in ("blur", "lighting", "eyebrows_covered", "hat"))
+    assert chips["pose"].full_text.startswith("✓") and chips["face_position"].full_text.startswith("✓")
+    asked: list[str] = []
+    on_next_dialog(lambda dialog: (asked.append(dialog.labelText()), dialog.reject()))
+    shoot(qtbot, window)
+    assert len(asked) == 1 and "光线太暗" in asked[0], asked
+    assert "模糊" not in asked[0] and "刘海" not in asked[0] and "帽子" not in asked[0]
 
 
 def test_a_refusal_is_not_left_beside_the_next_press(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
