@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout, QLineEdit, QWidget
 
 from station.i18n import Text
-from station.adapters.startup import PassphraseNeed, sign_in_problem
+from station.adapters.startup import NO_NAME, NO_PASSPHRASE, PassphraseNeed, sign_in_problem
 from ui.i18n import t
 
 TITLE = Text("开始采集", "Start capturing")
@@ -68,3 +68,9 @@ class StartDialog(QDialog):
             return
         self.error.setText(t(problem))
         self.error.show()
+        if problem not in (NO_NAME, NO_PASSPHRASE) and self.need is PassphraseNeed.SET:
+            # 请重新输入 (they differ, or too short): typed afresh, not after the dots left in both fields, where the
+            # cursor stood at the end of the second (s28 walk: typed again, it differed again)
+            self.passphrase.clear()
+            self.confirm.clear()
+            self.passphrase.setFocus()

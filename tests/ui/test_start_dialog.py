@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from station.context import Station
 from station.storage.station_key import ENV_PASSPHRASE, key_file
 from tests.ui.conftest import on_next_dialog
-from station.adapters.startup import Opened
+from station.adapters.startup import Opened, PassphraseNeed
 from ui.opening import sign_in as sign_in_dialogs
 from ui.start_dialog import StartDialog
 
@@ -121,3 +121,20 @@ def test_the_demo_photographer_never_reaches_the_real_stations_dialog(qtbot, fre
     answer_start_dialogs(lambda d, _: (seen.append(d.operator.text()), d.reject()))
     sign_in(fresh, None, None)
     assert seen == [""]
+
+
+def test_passphrases_to_type_again_are_cleared_for_it(qtbot, fresh: Station) -> None:
+    """两次输入的口令不一致，请重新输入 left both fields full of dots and the cursor at the end of the second: the
+    passphrase typed again there was appended, and differed again (s28 walk on Xvfb, z_real_mismatch.png)."""
+    dialog = StartDialog("王老师", PassphraseNeed.SET)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for first, again in (("kiosk-pass-1", "kiosk-pass-2"), ("short", "short")):
+        qtbot.keyClicks(dialog.passphrase, first)
+        qtbot.keyClicks(dialog.confirm, again)
+        assert ok(dialog) != ""
+        assert (dialog.passphrase.text(), dialog.confirm.text()) == ("", "")
+        assert dialog.focusWidget() is dialog.passphrase
+    qtbot.keyClicks(dialog.passphrase, "kiosk-pass-1")
+    qtbot.keyClicks(dialog.confirm, "kiosk-pass-1")
+    assert ok(dialog) == "" and dialog.result() == StartDialog.Accepted
