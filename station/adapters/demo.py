@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,6 +119,10 @@ def registrar_page(station: Station) -> RegistrarPage:
     return RegistrarPage(f"{link.url}/", DEMO_REGISTRAR_PASSWORD, browser_note(link.cert_sha256))
 
 
+# seconds DemoServer.start waits for its server to listen (measured here: 0.75 s the first time in a process, then 0.03 s)
+LISTENS_WITHIN = 10.0
+
+
 class DemoServer:
     """The demo's receiving server on loopback, in a thread of the station process, so uploads
     really drain and the registrar's page can be opened during a demo. HTTPS with the demo server's own
@@ -143,7 +148,13 @@ class DemoServer:
         save_link(station.db, url=self.url, cert_sha256=context.cert_sha256)
 
     def start(self) -> "DemoServer":
+        """Returns once the server listens (or after LISTENS_WITHIN s): the uploader's first contact, made right after
+        it, could find the port still closed, and the demo began with 服务器未连接 in the status bar until the
+        uploader's backoff came round (s28 walk on Xvfb: connection refused 0.1 s after the page was printed)."""
         self._thread.start()
+        deadline = time.monotonic() + LISTENS_WITHIN
+        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
         return self
 
     def stop(self) -> None:

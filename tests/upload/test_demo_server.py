@@ -119,3 +119,24 @@ def test_a_demo_folder_from_before_gets_the_roster_and_the_password(home: Path) 
         assert len(context.store.students()) == 12 and context.registrar_password_ok(DEMO_REGISTRAR_PASSWORD)
     finally:
         station.close()
+
+
+def test_the_demo_server_listens_once_started(home: Path) -> None:
+    """The uploader's first contact comes right after the start: the demo began with 服务器未连接 in the status bar
+    when the port was not yet open (s28 walk on Xvfb: connection refused 0.1 s after the registrar page was said)."""
+    import socket
+
+    station = Station.open(home, "zh")
+    try:
+        prepare_demo(station)
+        begun = time.monotonic()
+        server = DemoServer(station).start()
+        took = time.monotonic() - begun
+        try:
+            with socket.create_connection(("127.0.0.1", server.port), timeout=1):
+                pass  # refused before: ConnectionRefusedError
+            assert took < 5, took
+        finally:
+            server.stop()
+    finally:
+        station.close()
