@@ -132,7 +132,7 @@ class ReviewPanel(QWidget):
         self.accept_button.setStyleSheet(ACCEPT_ASKING_STYLE if asking else ACCEPT_STYLE)
         self.accept_button.setToolTip(t(ASKS_REASON) if asking else "")
         # the photos the new face was compared with, read at the press (a retake's previous photo among them)
-        compared = beside(shot.identity)
+        compared = beside(shot.identity, shot.student.name)
         for index, (caption, view) in enumerate(self.beside):
             pixmap = QPixmap()
             shown = index < len(compared) and pixmap.loadFromData(compared[index][0], None)

@@ -58,8 +58,9 @@ DIFFERENT_ASK = Text("照片中的人与学籍照片（或上一版照片）不�
                      "it really is them, and give the reason (recorded):")
 SWAP_ASK = Text("{said}\n请核对证件：确是本人（例如双胞胎）才保存，并填写原因（将被记录）：",
                 "{said}\nCheck their ID: save only if it really is them (twins, say), and give the reason (recorded):")
-REFERENCE_CAPTION = Text("学籍照片", "Enrolment photo")
-PREVIOUS_CAPTION = Text("上一版照片", "Previous photo")
+# whose: beside another student's photo (a swap), a bare 学籍照片 was read as hers
+REFERENCE_CAPTION = Text("{name}的学籍照片", "{name} (enrolment)")  # as short as SWAP_CAPTION: one line each
+PREVIOUS_CAPTION = Text("{name}的上一版照片", "{name} (previous)")
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,10 @@ def _reference(station: Station, student_no: str, station_key: bytes) -> bytes |
         return None  # a damaged or missing reference photo: the comparison is still said, without the picture
 
 
-def beside(checks: tuple[IdentityCheck, ...], room: int = 2) -> list[tuple[bytes, Text]]:
+def beside(checks: tuple[IdentityCheck, ...], student: str, room: int = 2) -> list[tuple[bytes, Text]]:
     """The photos review shows beside the new one, with their captions, most telling first, at most `room`: the other
-    student's for a swap (their face beside this one), the student's own enrolment photo (is it this person?), the
-    photo a retake replaces."""
+    student's for a swap (their face beside this one), the enrolment photo of `student` (the name the photo is for:
+    is it this person?), the photo a retake replaces."""
     order = {SWAP: 0, REFERENCE: 1, PREVIOUS: 2}
     shown = []
     for check in sorted((c for c in checks if c.photo), key=lambda c: order[c.against]):
@@ -161,7 +162,8 @@ def beside(checks: tuple[IdentityCheck, ...], room: int = 2) -> list[tuple[bytes
             name = Name(check.name) if check.name else face.student_no
             shown.append((check.photo, SWAP_CAPTION.format(name=name, no=face.student_no)))
         else:
-            shown.append((check.photo, REFERENCE_CAPTION if check.against == REFERENCE else PREVIOUS_CAPTION))
+            caption = REFERENCE_CAPTION if check.against == REFERENCE else PREVIOUS_CAPTION
+            shown.append((check.photo, caption.format(name=Name(student))))
     return shown[:room]
 
 

@@ -69,7 +69,7 @@ def test_a_face_already_photographed_as_another_student_is_stopped_with_both_pho
     [swap] = [check for check in shot.identity if check.against == "swap"]
     assert swap.said.zh == "这张脸已作为林晓雯（2021010101）拍摄过！"
     assert swap.suspect.face.ref == saved.uid and swap.level == "different"
-    [(photo, caption)] = beside(shot.identity)  # 陈浩然 has no enrolment photo in this test: hers alone
+    [(photo, caption)] = beside(shot.identity, shot.student.name)  # 陈浩然 has no enrolment photo in this test: hers alone
     assert photo == session.store.load_for_review("2021010101", 1) and caption.zh == "林晓雯的照片（2021010101）"
     assert session.needs_identity_reason
     with pytest.raises(StationError):
@@ -119,7 +119,7 @@ def test_a_face_on_another_students_enrolment_photo_is_stopped(session, tmp_path
     shot = shoot(session, "DEMO0001", "02_good_shifted.jpg")
     [swap] = shot.identity
     assert swap.said.zh == "这张脸是王思远（2021010103）学籍照片上的人！"
-    assert beside(shot.identity)[0][0] == (folder / "2021010103.jpg").read_bytes()
+    assert beside(shot.identity, shot.student.name)[0][0] == (folder / "2021010103.jpg").read_bytes()
 
 
 def test_the_demo_day_clean_matches_then_a_caught_swap(session) -> None:

@@ -115,7 +115,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert not window.retake_button.isVisible()
     answer_next_dialog("学生佩戴隐形眼镜")
     shoot(qtbot, window)
-    assert window.review.beside_shown() == ["上一版照片"]  # retake comparison with version 1
+    assert [read(caption) for caption in window.review.beside_shown()] == ["林晓雯的上一版照片"]  # beside version 1
     shot = window.session.workflow.shot
     assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
     assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
