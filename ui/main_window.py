@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
         self.code_input.switch.connect(self.accept_offer)
         self.shutter_button.clicked.connect(self.flow.shutter)
         self.retake_button.clicked.connect(self.flow.ask_retake)
+        self.retake_button.clicked.connect(self.queue_window.refresh)  # 正在拍摄 as the retake begins, not 5 s later
         self.absent_button.clicked.connect(self.mark_next_absent)
         self.undo_absent_button.clicked.connect(self.undo_absent)
         self.pay_button.clicked.connect(self.record_payment)

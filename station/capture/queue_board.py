@@ -44,7 +44,11 @@ class QueueBoard:
 
 
 def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: str | None = None,
-                mask_names: bool = True) -> QueueBoard:
+                mask_names: bool = True, retake_begun: bool = False) -> QueueBoard:
+    """`current_student`: the student at the camera, whose class the board shows; `retake_begun`: their retake's
+    reason has been given. A student photographed before and identified again (come back to look, or for a retake
+    not begun) is not being photographed: the board keeps saying done or retaken until her retake begins (it said
+    正在拍摄, and the students watching read her as not done: s28 walk)."""
     classes = schedule.class_order(db)
     current = _current_class(db, now, current_student, classes)
     following = _next_class(db, current, classes)
@@ -56,7 +60,8 @@ def build_board(db: sqlite_utils.Database, now: dt.datetime, current_student: st
         numbers = mask_student_nos(s.student_no for s in students) if mask_names else {}
         entries += [QueueEntry(s.student_no, mask_name(s.name) if mask_names else s.name,
                                numbers.get(s.student_no, s.student_no), s.class_name,
-                               _state(s, versions.get(s.student_no, 0), current_student), s.student_no in paid)
+                               _state(s, versions.get(s.student_no, 0), current_student, retake_begun),
+                               s.student_no in paid)
                     for s in students]
     return QueueBoard(current, following, entries)
 
@@ -95,8 +100,8 @@ def _next_class(db: sqlite_utils.Database, current: str | None, classes: list[st
     return next((name for name in classes[at + 1:] + classes[:at] if name in waiting), None)
 
 
-def _state(student: Student, versions: int, current_student: str | None) -> QueueState:
-    if student.student_no == current_student:
+def _state(student: Student, versions: int, current_student: str | None, retake_begun: bool) -> QueueState:
+    if student.student_no == current_student and (versions == 0 or retake_begun):
         return QueueState.NOW
     if versions > 1:
         return QueueState.RETAKE

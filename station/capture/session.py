@@ -706,7 +706,7 @@ class CaptureSession:
     def queue_board(self, now: dt.datetime | None = None, mask_names: bool | None = None) -> QueueBoard:
         current = self.workflow.student
         return build_board(self.station.db, now or dt.datetime.now(), current.student_no if current else None,
-                           self.mask_names if mask_names is None else mask_names)
+                           self.mask_names if mask_names is None else mask_names, bool(self.workflow.retake_reason))
 
     def next_waiting(self) -> QueueEntry | None:
         """Whom the photographer calls next, by full name (only the queue screen masks names)."""

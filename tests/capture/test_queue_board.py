@@ -12,8 +12,11 @@ from station.context import Station
 from station.privacy import mask_name, mask_student_no, mask_student_nos
 from station.roster import schedule
 from station.roster.store import set_absent
+from tests.capture import test_swaps
+from tests.capture.test_swaps import shoot
 from tests.roster_kit import station_with_roster
 
+session = test_swaps.session  # the fixture: a started session on the kiosk frames' file camera, live
 ROSTER = "学号,姓名,班级\n3,丙同学,B班\n1,甲,A班\n2,欧阳娜娜,A班\n4,丁,B班\n5,戊,C班\n"
 
 
@@ -106,3 +109,27 @@ def test_between_slots_the_queue_shows_the_first_class_still_waiting(station: St
         station.db.execute("INSERT INTO captures(student_no, version, captured_at) VALUES ('1', 1, 'x'), ('2', 1, 'x'), "
                            "('5', 1, 'x')")
     assert build_board(station.db, evening).current_class == "B班"  # the day done: the first again
+
+
+def test_a_student_photographed_before_is_being_photographed_only_once_her_retake_begins(session) -> None:
+    """林晓雯 saved, then identified again by her phone's code (back to look at her photo, or for a retake): the queue
+    screen said 正在拍摄 for her, as if she were not done, while the station offered only a retake (s28 walk,
+    /tmp/xv/p_pair.png). She is done until the retake's reason is given, and retaken once it is saved."""
+    def hers() -> QueueState:
+        return next(e.state for e in session.queue_board().entries if e.student_no == "2021010101")
+
+    shoot(session, "DEMO0001", "01_good.jpg")
+    assert hers() is QueueState.NOW  # in review: her first photo is being taken
+    session.accept()
+    assert hers() is QueueState.DONE
+    session.identify("DEMO0001")
+    assert hers() is QueueState.DONE
+    assert session.queue_board().current_class == "演示2101"  # hers, at the camera though not photographed
+    session.start_retake("学生要求重拍")
+    assert hers() is QueueState.NOW
+    shoot(session, "DEMO0001", "02_good_shifted.jpg", retake="学生要求重拍")
+    assert hers() is QueueState.NOW  # her retake in review
+    session.accept()
+    assert hers() is QueueState.RETAKE
+    session.identify("DEMO0001")
+    assert hers() is QueueState.RETAKE
