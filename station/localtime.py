@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
 
+from station.i18n import Text
+
 Clock = Callable[[], datetime]  # the station's notion of now, timezone-aware
 # What a registrar reads the receiving server's times in, whatever zone its machine runs in: a school's server in a
 # data centre or cloud often runs UTC, and its pages were then 8 hours off (China keeps one zone and no summer time).
 BEIJING = timezone(timedelta(hours=8))
+BEIJING_TIME = Text("北京时间", "Beijing time")
 
 
 def system_clock() -> datetime:

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from station.documents.output_file import name_part
 from station.image_io import decode_image
-from station.localtime import BEIJING, local_time
+from station.localtime import BEIJING, BEIJING_TIME, local_time
 from station.adapters.server.doubts import NAME_LIMIT, NOTE_LIMIT, Doubt, identity_doubts, together
 from station.adapters.server.store import Confirmation, MetaStore, Upload, Withdrawal
 from station.spreadsheet import add_row, csv_rows
@@ -113,14 +113,21 @@ def _when(upload: Upload) -> str:
 
 
 def _beijing(iso: object) -> str:
-    """A stored time as a registrar reads it, in Beijing time whatever zone the server runs in; — for none."""
+    """A stored time as a registrar reads it, in Beijing time whatever zone the server runs in; — for none. The page
+    says so (_timed in a column's heading, _at in a sentence): a station beside it shows its own machine's time."""
     return local_time(str(iso), zone=BEIJING) if iso else "—"
+
+
+def _timed(heading: str) -> str:
+    """A column of times says their clock once, in its heading: 拍摄时间（北京时间）."""
+    return f"{heading}（{BEIJING_TIME.zh}）"
 
 
 def _page(title: str, body: str) -> str:
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
             "<style>body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em}"
             "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:4px 8px}"
+            "th{word-break:keep-all}"
             ".bad{color:#b00}.whole{white-space:nowrap}.said{color:#666;font-size:90%;margin-top:4px}</style></head>"
             f"<body><h1>{escape(title)}</h1>{body}</body></html>")
 
@@ -212,8 +219,8 @@ def _said_by(confirmation: Confirmation) -> str:
 
 
 def _at(iso: str) -> str:
-    """A time of the registrar's, in Beijing time, never broken across lines."""
-    return f'<span class="whole">{escape(_beijing(iso))}</span>'
+    """A time within a sentence, in Beijing time and saying so, never broken across lines."""
+    return f'<span class="whole">{escape(_beijing(iso))} {BEIJING_TIME.zh}</span>'
 
 
 
@@ -271,7 +278,7 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
                 [[said(d, found), _other(d, has_reference)] for d in found],
                 [escape(together([d.reason for d in found if d.reason]) or "—")])
 
-    header = ["学号", "姓名", "工作站", "拍摄时间", "状态", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
+    header = ["学号", "姓名", "工作站", _timed("拍摄时间"), "状态", "照片", "比对结果", "对照照片", "摄影师填写的原因"]
 
     def section(title: str, doubts: list[Doubt]) -> str:  # an empty one says so, not a table of headings alone
         photos = sorted(_by_photo(doubts), key=lambda found: _replaced_by_retake(found[0].upload, current))
@@ -345,7 +352,7 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
         body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
     body += (f'<p><a href="/missing">未拍摄名单</a>。导出：{_downloads("")}</p>'
              + "<h2>工作站上传队列</h2>"
-             + (_table(["工作站", "名称", "最近联系", "等待上传", "上传中", "失败", "最近成功"], station_rows)
+             + (_table(["工作站", "名称", _timed("最近联系"), "等待上传", "上传中", "失败", _timed("最近成功")], station_rows)
                 if station_rows else NO_STATIONS)
              + ("<h2>各班采集情况</h2>" + _table(["班级", "应拍人数", "已拍摄", "未拍摄", "重拍"], class_rows)
                 if class_rows else "")
@@ -390,12 +397,12 @@ def class_page(state: ClassState, held_back: Collection[str]) -> str:
                  for s, v in state.captured if any(u.override_reason for u in v)]
     link = quote(state.name, safe="")
     body = (f"<h2>已拍摄（{len(captured)}）</h2>"
-            + _table(["学号", "姓名", "拍摄时间", "工作站", "版本数", "学信网照片"], captured)
+            + _table(["学号", "姓名", _timed("拍摄时间"), "工作站", "版本数", "学信网照片"], captured)
             + f"<h2>未拍摄名单（{len(missing)}）</h2>" + _table(["学号", "姓名"], missing)
             + f"<p>导出：{_downloads(f'?class_name={link}')}</p>"
-            + f"<h2>重拍（{len(retakes)}）</h2>" + _table(["学号", "姓名", "历次拍摄（时间 工作站 操作员 原因）"], retakes)
+            + f"<h2>重拍（{len(retakes)}）</h2>" + _table(["学号", "姓名", f"历次拍摄（{BEIJING_TIME.zh} 工作站 操作员 原因）"], retakes)
             + f"<h2>人工放行（{len(overrides)}）</h2><p>检查未通过、摄影师确认后保存的照片：请抽查。</p>"
-            + _table(["学号", "姓名", "时间 工作站 操作员 放行原因"], overrides)
+            + _table(["学号", "姓名", f"{BEIJING_TIME.zh} 工作站 操作员 放行原因"], overrides)
             + '<p><a href="/">返回汇总</a></p>')
     # 软件2101 班采集情况, but 软件1班 采集情况: schools write the 班 into the name as often as not
     return _page(f"{state.name} {'' if state.name.endswith('班') else '班'}采集情况", body)
