@@ -26,6 +26,17 @@ def local_time(iso: str, with_date: bool = True, zone: tzinfo | None = None) -> 
     return iso if moment is None else moment.astimezone(zone).strftime("%m-%d %H:%M" if with_date else "%H:%M")
 
 
+def clock_of(moment: datetime) -> Text:
+    """Which clock an aware time is read on, said beside it so two screens can be compared: 北京时间 for UTC+8 (China
+    keeps one zone and no summer time), else the offset (a laptop left on UTC reads 8 hours off, and says so)."""
+    offset = moment.utcoffset() or timedelta()
+    if offset == BEIJING.utcoffset(None):
+        return BEIJING_TIME
+    minutes = round(abs(offset).total_seconds() / 60)
+    said = f"UTC{'-' if offset < timedelta() else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+    return Text(said, said)
+
+
 def beijing_iso(iso: str) -> str:
     """A stored time as Beijing time, to the second, with its offset ('2026-06-01T17:00:00+08:00')."""
     moment = _stored(iso)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from station.context import Station
 from station.identify.identify import identify
-from station.localtime import BEIJING, beijing_iso, local_time
+from station.localtime import BEIJING, beijing_iso, clock_of, local_time
 from station.roster.importer import import_roster
 
 pytestmark = pytest.mark.skipif(not hasattr(time, "tzset"), reason="time zones are switched with tzset (POSIX)")
@@ -43,6 +44,15 @@ def test_a_server_running_in_utc_still_shows_beijing_time(monkeypatch: pytest.Mo
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_time_s_clock_is_named_beijing_time_or_its_offset() -> None:
+    """What a report's time column says beside its heading: a laptop left on UTC says UTC+00:00, not nothing."""
+    moment = datetime(2026, 12, 6, 22, 1, tzinfo=timezone.utc)
+    in_china = clock_of(moment.astimezone(BEIJING))
+    assert (in_china.zh, in_china.en) == ("北京时间", "Beijing time")
+    assert clock_of(moment).zh == "UTC+00:00"
+    assert clock_of(moment.astimezone(timezone(-timedelta(hours=5, minutes=30)))).en == "UTC-05:30"
 
 
 def test_already_photographed_says_when_in_local_time(china_time, home: Path, tmp_path: Path) -> None:

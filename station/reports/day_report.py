@@ -19,6 +19,7 @@ import sqlite_utils
 
 from station.errors import StationError
 from station.i18n import Text
+from station.localtime import clock_of
 from station.reports.class_fees import NOTHING_PAID, ClassFees, class_fees
 from station.roster.store import class_names, students_of_class
 
@@ -88,6 +89,7 @@ class DayReport:
     per_hour: dict[str, Counter]  # station id -> {hour: students photographed in that hour}
     median_to_photo_s: float | None  # identification to accepted photo, over the day's timed photos
     timed_photos: int  # the day's photos whose identification time is recorded
+    clock: Text  # which clock its times and hours are read on (北京时间, or a laptop's other zone's UTC offset)
 
     @property
     def missing_count(self) -> int:
@@ -133,7 +135,7 @@ def build_report(db: sqlite_utils.Database, day: dt.date, class_name: str | None
     waits = [w for w in waits if w >= 0]
     return DayReport(day, class_name, classes, _overrides(captures), _identities(captures), len(today),
                      len({c["student_no"] for c in today}), dict(per_hour), statistics.median(waits) if waits else None,
-                     len(waits))
+                     len(waits), clock_of(dt.datetime.now(tz).astimezone(tz)))
 
 
 def _captures(db: sqlite_utils.Database, classes: set[str], tz: dt.tzinfo | None) -> list[dict]:

@@ -38,16 +38,16 @@ def report_pdf(report: DayReport, lang: str) -> bytes:
                                             (labels.ABSENT if m.absent else labels.WAITING).get(lang)]
                                            for c in report.classes for m in c.missing], lang)
     _heading(document, labels.OVERRIDES.get(lang))
-    _table(document, labels.OVERRIDE_HEAD, [[e.person.class_name, e.person.student_no, e.person.name, e.version,
-                                              e.at.strftime("%m-%d %H:%M"), e.operator, labels.KINDS[e.kind].get(lang),
-                                              e.reason] for e in report.overrides], lang,
-           (14, 16, 10, 6, 14, 12, 20, 38))
+    _table(document, labels.on_clock(labels.OVERRIDE_HEAD, report.clock),
+           [[e.person.class_name, e.person.student_no, e.person.name, e.version, e.at.strftime("%m-%d %H:%M"),
+             e.operator, labels.KINDS[e.kind].get(lang), e.reason] for e in report.overrides], lang,
+           (14, 16, 10, 6, 19, 12, 20, 33))
     _heading(document, labels.IDENTITIES.get(lang))
-    _table(document, labels.IDENTITY_HEAD,
+    _table(document, labels.on_clock(labels.IDENTITY_HEAD, report.clock),
            [[v.person.class_name, v.person.student_no, v.person.name, v.version, v.at.strftime("%m-%d %H:%M"),
              *(words.get(lang) for words in labels.identity_words(v.against, v.level, v.other_student)),
              "" if v.score is None else f"{v.score:.3f}", v.reason] for v in report.identities], lang,
-           (14, 16, 10, 6, 14, 12, 12, 8, 38))
+           (14, 16, 10, 6, 19, 12, 12, 8, 33))
     return document.to_bytes()
 
 
@@ -85,7 +85,7 @@ def _bar_chart(document: Document, report: DayReport, lang: str) -> None:
     if document.will_page_break(height + 22):
         document.add_page()
     document.ln(2)
-    _line(document, labels.PER_HOUR.get(lang))
+    _line(document, labels.PER_HOUR.format(clock=report.clock).get(lang))
     top = document.get_y() + 4
     left, bottom = MARGIN + axis_w, top + height
     peak = max(max(c.values()) for c in report.per_hour.values())

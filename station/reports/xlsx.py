@@ -68,14 +68,14 @@ def _missing(sheet: Worksheet, report: DayReport, lang: str) -> None:
 
 
 def _overrides(sheet: Worksheet, report: DayReport, lang: str) -> None:
-    _sheet(sheet, labels.OVERRIDES, labels.OVERRIDE_HEAD, lang)
+    _sheet(sheet, labels.OVERRIDES, labels.on_clock(labels.OVERRIDE_HEAD, report.clock), lang)
     for e in report.overrides:
         add_row(sheet, [e.person.class_name, e.person.student_no, e.person.name, e.version,
                         e.at.strftime("%Y-%m-%d %H:%M"), e.operator, labels.KINDS[e.kind].get(lang), e.reason])
 
 
 def _identities(sheet: Worksheet, report: DayReport, lang: str) -> None:
-    _sheet(sheet, labels.IDENTITIES, labels.IDENTITY_HEAD, lang)
+    _sheet(sheet, labels.IDENTITIES, labels.on_clock(labels.IDENTITY_HEAD, report.clock), lang)
     for v in report.identities:
         add_row(sheet, [v.person.class_name, v.person.student_no, v.person.name, v.version,
                         v.at.strftime("%Y-%m-%d %H:%M"),
@@ -94,14 +94,14 @@ def _day(sheet: Worksheet, report: DayReport, lang: str) -> None:
     stations = sorted(report.per_hour)
     hours = sorted({h for counts in report.per_hour.values() for h in counts})
     first = sheet.max_row + 1
-    add_row(sheet, [labels.HOUR_HEAD.get(lang), *stations])
+    add_row(sheet, [labels.HOUR_HEAD.format(clock=report.clock).get(lang), *stations])
     for hour in hours:
         sheet.append([labels.hour_label(hour), *(report.per_hour[s][hour] for s in stations)])
     sheet.column_dimensions["A"].width = 14
     if not hours:
         return
     chart = BarChart()
-    chart.title = labels.PER_HOUR.get(lang)
+    chart.title = labels.PER_HOUR.format(clock=report.clock).get(lang)
     chart.y_axis.title = labels.CLASS_HEAD[2].get(lang)
     chart.add_data(Reference(sheet, min_col=2, max_col=1 + len(stations), min_row=first, max_row=first + len(hours)),
                    titles_from_data=True)

@@ -82,6 +82,7 @@ def test_the_workbook_says_per_class_who_is_done_absent_still_missing_and_what_w
     assert missing[0] == ("演示2101", a[3].student_no, a[3].name, "缺席")
     assert [m[1] for m in missing] == [s.student_no for s in a[3:]] + [s.student_no for s in b[1:]]
     assert {m[3] for m in missing[1:]} == {"未拍摄"}
+    assert rows(book["例外与重拍"])[0][4] == rows(book["身份核验"])[0][4] == "时间（北京时间）"  # as the server's pages
     overrides = rows(book["例外与重拍"])[1:]
     assert [(o[1], o[3], o[6], o[7]) for o in overrides] == [
         (a[1].student_no, 1, "检查未通过仍拍摄", "已目视确认，系统误报"),
@@ -103,9 +104,22 @@ def test_the_day_sheet_charts_students_per_hour_per_station_and_the_median_wait(
     sheet = load_workbook(out)["当日统计"]
     values = rows(sheet)
     assert "从识别学生到照片确认的中位时间：75 秒（4 张有识别时间的照片）" == values[2][0]
-    header = values.index(("时段", "DEMO-01", "S02"))
+    header = values.index(("时段（北京时间）", "DEMO-01", "S02"))
     assert values[header + 1:] == [("09:00-10:00", 2, 0), ("10:00-11:00", 1, 1)]
     assert len(sheet._charts) == 1 and sheet._charts[0].tagname == "barChart"
+
+
+def test_a_laptop_on_another_zone_says_its_clock_in_the_headings(day, tmp_path: Path) -> None:
+    """A laptop left on UTC reads the day 8 hours off: its report says UTC+00:00 where a Beijing one says 北京时间,
+    so it is not read beside the server's pages (Beijing time) as the same clock."""
+    station, _, _ = day
+    write_report(station.db, tmp_path / "utc.xlsx", "en", DAY, tz=dt.timezone.utc)
+    book = load_workbook(tmp_path / "utc.xlsx")
+    head, first = rows(book["Overrides and retakes"])[:2]
+    assert (head[4], first[4]) == ("Time (UTC+00:00)", "2026-06-01 01:12")
+    assert ("Hour (UTC+00:00)", "DEMO-01", "S02") in rows(book["The day"])
+    write_report(station.db, tmp_path / "cn.xlsx", "en", DAY, tz=CHINA)
+    assert rows(load_workbook(tmp_path / "cn.xlsx")["Identity checks"])[0][4] == "Time (Beijing time)"
 
 
 def test_one_class_and_the_pdf(day, tmp_path: Path) -> None:
@@ -119,7 +133,8 @@ def test_one_class_and_the_pdf(day, tmp_path: Path) -> None:
     assert all((round(p.w), round(p.h)) == (210, 297) for p in pages)
     text = "".join(p.text for p in pages).replace("\r", "")
     for expected in ("采集日报 2026-06-01", "班级汇总", "演示2101 8 3 1 1 4 2 40.00", "合计 12 4 1 1 7 2 40.00", "未拍摄名单",
-                     a[3].name, b[3].student_no, "已目视确认，系统误报", "不是同一人", "疑似冒名", "75 秒", "10:00-11:00", "S02"):
+                     a[3].name, b[3].student_no, "已目视确认，系统误报", "不是同一人", "疑似冒名", "75 秒", "10:00-11:00", "S02",
+                     "每小时拍摄人数（按工作站，北京时间）"):
         assert expected in text, expected
     assert len(pages[0].images) == 0 and any(p.text for p in pages)
 
