@@ -12,6 +12,8 @@ Clock = Callable[[], datetime]  # the station's notion of now, timezone-aware
 # data centre or cloud often runs UTC, and its pages were then 8 hours off (China keeps one zone and no summer time).
 BEIJING = timezone(timedelta(hours=8))
 BEIJING_TIME = Text("北京时间", "Beijing time")
+# a column of times in a report says its clock once, in its heading ({clock}: clock_of one of them)
+TIME_HEADING = Text("时间（{clock}）", "Time ({clock})")
 
 
 def system_clock() -> datetime:

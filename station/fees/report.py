@@ -12,6 +12,7 @@ import sqlite_utils
 from station.fees.amounts import yuan
 from station.fees.ledger import METHOD_LABELS, PAYMENT, LedgerEntry, Method, entries
 from station.i18n import Text
+from station.localtime import TIME_HEADING, clock_of
 from station.roster.store import get_student
 from station.spreadsheet import Sheet, check_table_path, write_tables
 
@@ -19,7 +20,7 @@ TOTALS = Text("汇总", "Totals")
 ROWS = Text("明细", "Payments")
 ALL = Text("合计", "Total")
 TOTALS_HEADER = (Text("班级", "Class"), Text("方式", "Method"), Text("人数", "Students"), Text("金额（元）", "Amount (yuan)"))
-ROWS_HEADER = (Text("编号", "No."), Text("时间", "Time"), Text("班级", "Class"), Text("学号", "Student no."),
+ROWS_HEADER = (Text("编号", "No."), TIME_HEADING, Text("班级", "Class"), Text("学号", "Student no."),
                Text("姓名", "Name"), Text("类型", "Kind"), Text("方式", "Method"), Text("金额（元）", "Amount (yuan)"),
                Text("原因", "Reason"), Text("经办人", "Operator"), Text("集体缴费批次", "Class batch"),
                Text("退回的缴费编号", "Refunds no."))
@@ -61,8 +62,9 @@ def write_fee_report(db: sqlite_utils.Database, path: Path, day: str | None = No
     detail_rows = [(r.id, _local(r.at), r.class_name, r.student_no, names[r.student_no], KINDS[r.kind].get(lang),
                     METHOD_LABELS[r.method].get(lang), float(yuan(r.amount_fen)), r.reason, r.operator, r.batch,
                     r.refunds) for r in rows]
+    clock = clock_of(dt.datetime.now().astimezone())  # the zone _local reads the times in, said in their heading
     write_tables(path, [Sheet(TOTALS.get(lang), [h.get(lang) for h in TOTALS_HEADER], total_rows),
-                        Sheet(ROWS.get(lang), [h.get(lang) for h in ROWS_HEADER], detail_rows)])
+                        Sheet(ROWS.get(lang), [h.format(clock=clock).get(lang) for h in ROWS_HEADER], detail_rows)])
     return sums
 
 

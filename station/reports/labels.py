@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from station.i18n import Text
+from station.localtime import TIME_HEADING
 
 TITLE = Text("采集日报 {day}", "Capture day report {day}")
 TITLE_CLASS = Text("采集日报 {day} · {class_name}", "Capture day report {day} · {class_name}")
@@ -21,14 +22,13 @@ ABSENT = Text("缺席", "absent")
 WAITING = Text("未拍摄", "not yet")
 # the times and hours say their clock in their heading ({clock}: day_report.DayReport.clock), as the registrar's
 # pages do: a report read beside the server's page, or a laptop left on another zone, is then not 8 hours off unsaid
-TIME_HEAD = Text("时间（{clock}）", "Time ({clock})")
 OVERRIDE_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
-                  TIME_HEAD, Text("摄影师", "Photographer"), Text("类型", "Kind"), Text("原因", "Reason"))
+                  TIME_HEADING, Text("摄影师", "Photographer"), Text("类型", "Kind"), Text("原因", "Reason"))
 KINDS = {"checks": Text("检查未通过仍拍摄", "failing check overridden"),
          "identity": Text("身份核验不符仍保存", "identity mismatch accepted"),
          "retake": Text("重拍", "retake")}
 IDENTITY_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
-                 TIME_HEAD, Text("比对对象", "Compared with"), Text("结论", "Verdict"), Text("分数", "Score"),
+                 TIME_HEADING, Text("比对对象", "Compared with"), Text("结论", "Verdict"), Text("分数", "Score"),
                  Text("原因", "Reason"))
 AGAINST = {"reference": Text("学籍照片", "enrolment photo"), "previous": Text("上一版照片", "previous photo"),
            "swap": Text("{other} 的照片", "{other}'s photo")}

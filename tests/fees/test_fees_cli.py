@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from station.context import Station
+from station.localtime import clock_of
 from tests.cli import SCRIPT
 from tests.roster_kit import station_with_roster
 from ui.launcher import main
@@ -57,11 +60,27 @@ def test_pay_refund_and_report(roster_home: Path, tmp_path: Path, capsys) -> Non
     refund_row = next(r for r in rows if r[5] == "退费")
     assert refund_row[3:8] == ("2024001", "张三", "退费", "现金", -20.0) and refund_row[8] == "重复缴费"
     assert rows[1][9] == "收费员"
+    assert rows[0][1] == f"时间（{clock_of(datetime.now().astimezone()).zh}）"  # the clock its times are read on
 
     one_class = tmp_path / "软工.xlsx"
     assert main(["fees", "report", "--class", "软工2401", "--day", "today", "--out", str(one_class),
                  "--home", str(home)]) == 0
     assert len(list(openpyxl.load_workbook(one_class)["明细"].iter_rows())) == 2
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="time zones are switched with tzset (POSIX)")
+def test_the_report_s_times_say_beijing_time_on_a_laptop_in_china(roster_home: Path, tmp_path: Path, capsys,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the registrar's pages say theirs: read beside them, a laptop's fee report is not 8 hours off unsaid."""
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert fees(roster_home, capsys, "pay", "2024002", "--method", "cash")[0] == 0
+        assert main(["fees", "report", "--out", str(tmp_path / "r.xlsx"), "--home", str(roster_home)]) == 0
+        assert next(openpyxl.load_workbook(tmp_path / "r.xlsx")["明细"].iter_rows(values_only=True))[1] == "时间（北京时间）"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_bad_input_is_said_never_a_traceback(roster_home: Path, tmp_path: Path, capsys) -> None:
