@@ -23,6 +23,18 @@ def engine(tmp_path_factory) -> ComplianceEngine:
         yield eng
 
 
+@pytest.fixture(scope="module")
+def student() -> np.ndarray:
+    """The demo's 林晓雯 (kiosk/01_good.jpg) before the blue cloth, lit: her crop spans x 417-863, she stands in x
+    252-915."""
+    from station.adapters.demo import DEMO_DIR
+
+    frame = cv2.imread(str(DEMO_DIR / "kiosk" / "01_good.jpg"))
+    if frame is None:
+        pytest.skip("demo frames absent")
+    return frame
+
+
 @pytest.fixture(scope="session")
 def models_installed(engine: ComplianceEngine) -> None:
     """The trained models ship in models/: without them the install is broken, which must fail, not skip."""

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
-import pytest
 
-from station.adapters.demo import DEMO_DIR
 from station.compliance import ComplianceEngine
 from station.compliance.calibration import BackdropColour, measure_backdrop
 from station.face.segmentation import PersonSegmenter
 from training.kiosk_scenes import backdrop
 
 WALL_BGR = (150, 175, 195)  # a beige wall, with a dark door frame
-STUDENT = DEMO_DIR / "kiosk" / "01_good.jpg"  # 林晓雯: her crop spans x 417-863, she stands in x 252-915
 
 
 def in_a_room(frame: np.ndarray, cloth: tuple[int, int]) -> np.ndarray:
@@ -32,14 +28,6 @@ def in_a_room(frame: np.ndarray, cloth: tuple[int, int]) -> np.ndarray:
     beside[:, cloth[0]:cloth[1]] = False
     room[beside & ~person] = wall[beside & ~person]
     return room
-
-
-@pytest.fixture(scope="module")
-def student() -> np.ndarray:
-    frame = cv2.imread(str(STUDENT))
-    if frame is None:
-        pytest.skip("demo frames absent")
-    return frame
 
 
 def test_the_room_beside_a_narrow_cloth_is_not_the_backdrop(engine, student) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytest
 
 from station.adapters.demo import DEMO_DIR
 from station.compliance.backdrop import COLOUR_CHECKS
@@ -21,15 +20,6 @@ from station.compliance.results import DARK, FAIL, LOOK, MEASURED, PASS
 from station.face.segmentation import PersonSegmenter
 from tests.cli import json_lines, run_cli
 
-STUDENT = DEMO_DIR / "kiosk" / "01_good.jpg"  # 林晓雯 before the blue cloth, lit
-
-
-@pytest.fixture(scope="module")
-def student() -> np.ndarray:
-    frame = cv2.imread(str(STUDENT))
-    if frame is None:
-        pytest.skip("demo frames absent")
-    return frame
 
 
 def dimmed(frame: np.ndarray, light: float) -> np.ndarray:
