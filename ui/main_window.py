@@ -261,8 +261,10 @@ class MainWindow(QMainWindow):
         side.addWidget(self.card)
         side.addWidget(self.pay_button)
         self.message_area = scroll_column(self.offer, self.message, self.warnings)  # the question on top
-        # no minimum of its own: on a screen shorter still, it gives way before the window grows past the screen
+        # three lines at least, the F4 question's (the window's shortest kept it in sight only by the review photos'
+        # own minimum, until those could shrink: s28); on a screen shorter still it gives way before anything else
         self.message_area.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
+        self.message_area.setMinimumHeight(3 * self.offer.fontMetrics().lineSpacing() + 8)
         side.addWidget(self.message_area, 1)
         for widget in (self.check_board, self.shutter_button, self.retake_button):
             side.addWidget(widget)
