@@ -38,6 +38,10 @@ RETAKE_NOT_BEGUN = Text("没有填写重拍原因，重拍没有开始：要重�
                         "No retake reason given, so the retake has not begun: press F2 again and give one")
 # after 照片不符合要求：… when the override box closed empty: the photographer learns that nothing was kept and the way on
 NOT_TAKEN = Text("未填原因，照片未保存：要拍请再按快门并填原因", "Nothing saved: shoot again and give a reason")
+# a press refused for a waiting code, once that code's line no longer holds: the press still left a trace (s28 walk: the
+# red line went with the question, and a press in its last moment looked as if it had never been made)
+OFFER_PRESS_GONE = Text("刚才按快门没有拍照（当时有其他学生的采集码或身份证等待切换）",
+                        "The last press took no photo (another student's code or ID card was waiting to be switched to)")
 DROPPED = Text("这张照片已放弃（未保存），请重新拍摄{name}", "That photo was dropped (not saved): shoot {name} again")
 RIGHT_MARGIN_PX = 24  # a reason box's gap to the window's right edge
 SIDE_COLUMN_PX = 420  # the window's right-hand column (main_window's side panel): what a reason box may cover
@@ -147,13 +151,15 @@ class ShutterFlow:
             self._refusal = None
 
     def offer_seen(self) -> None:
-        """A waiting code's question was asked, withdrawn or answered: a press's line refused for it goes once the
-        session says it no longer holds (it named that code's student and F4), or once something else was said."""
+        """A waiting code's question was asked, withdrawn or answered: a press's line refused for it, once the session
+        says it no longer holds (it named that code's student and F4), gives way to one that names nobody and says
+        the press took no photo; it is left alone once something else was said."""
         if self._offer_refusal is None:
             return
         said, refused = self._offer_refusal
         if self.message.text() == said and not self.session.refusal_holds(refused):
-            self._quiet()
+            retake = self._retake_line()  # a retake under way is said with it
+            say(self.message, "\n".join(filter(None, (t(OFFER_PRESS_GONE), retake))), "warn")
         if self.message.text() != said:
             self._offer_refusal = None
 

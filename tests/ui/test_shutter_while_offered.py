@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 
 from station.identify.frames import SeenCode
 from tests.ui.reading import read
+from ui.i18n import t
+from ui.shutter_flow import OFFER_PRESS_GONE
 
 HELD_UP = SeenCode("DEMO0002", 0.13, (40, 60, 166, 166))  # 陈浩然's phone, held up close
 READY = {"zh": "拍照（空格 / 回车）", "en": "Shutter (Space / Enter)"}
@@ -70,12 +72,16 @@ def test_a_refusal_naming_a_waiting_code_goes_when_that_code_changes_or_goes(qtb
     window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # 王思远's phone next
     qtbot.waitUntil(lambda: "王思远" in read(window.offer.text()))
     assert "陈浩然" not in read(window.message.text())
+    assert window.message.text() == t(OFFER_PRESS_GONE)  # the press still said: it took no photo, naming nobody
     qtbot.keyClick(window.code_input, Qt.Key_Space)  # refused again, now naming 王思远: true, so it stays
     assert "王思远" in read(window.message.text())
     window.session.camera_code(SeenCode("DEMO0003", 0.13, (40, 60, 166, 166)))  # seen again: still true
     assert "王思远" in read(window.message.text())
     window.session.code_gone("DEMO0003")  # put away: F4 does nothing now
-    assert window.offer.text() == "" and window.message.text() == ""
+    assert window.offer.text() == ""
+    # the press is not forgotten as if never made (s28 walk: a press in the question's last moment showed red for a
+    # blink, then nothing): it took no photo, and the line names nobody
+    assert window.message.text() == t(OFFER_PRESS_GONE) and window.message.property("level") == "warn"
 
 
 def test_other_refusals_stay_when_a_code_asks(qtbot, make_window, frames: Path) -> None:
