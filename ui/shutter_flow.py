@@ -125,8 +125,8 @@ class ShutterFlow:
         if isinstance(outcome, ShutterRefused):
             said = t(outcome.message) + ("\n" + t(NOT_TAKEN) if outcome.can_override else "")
             say(self.message, said, "bad")
-            if outcome.can_override:
-                self._refusal = (self.message.text(), measured.analysis)
+            if outcome.problems:  # about the checks, even where no photo could be made to override them (she stood
+                self._refusal = (self.message.text(), measured.analysis)  # beyond the frame: s28 walk, said on and on)
         else:
             say(self.message, "", "")  # an earlier refusal or "please take your place" no longer holds
             self.review.show_shot(outcome)

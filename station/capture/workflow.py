@@ -403,7 +403,7 @@ class CaptureWorkflow:
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
             message = Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en)
             if not measured.chsi.ok:  # no photo can be made of this frame (nobody in it...): nothing to override
-                return ShutterRefused(message, [])
+                return ShutterRefused(message, problems)  # about the checks all the same: said while they still fail
             return ShutterRefused(message, problems, self.student.student_no, measured)
         if not measured.chsi.ok:
             return ShutterRefused(measured.chsi.refusal.text, [])

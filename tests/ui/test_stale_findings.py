@@ -101,3 +101,30 @@ def test_a_cancelled_press_says_why_only_while_the_picture_still_fails_it(qtbot,
     assert refusal.startswith("照片不符合要求") and window.message.property("level") == "bad"
     qtbot.waitUntil(lambda: window.message.text() != refusal, timeout=8_000)
     assert not smiling() and not window.preview.findings().analysis.problems
+
+
+def test_a_press_no_photo_could_be_made_of_says_why_only_while_the_picture_still_fails_it(qtbot, make_window,
+                                                                                           tmp_path: Path) -> None:
+    """Seen on the s28 walk (Xvfb): a press on 林晓雯 at the picture's edge (no photo can be framed, so no override is
+    offered) said 照片不符合要求：照片范围超出相机画面的左边缘…, and the line stayed beside the next pictures, where
+    she stood in the middle, until the next press."""
+    from tests.ui.conftest import shoot
+
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    shutil.copy(KIOSK / "04_off_centre.jpg", folder)  # beyond the left edge: no photo, nothing to override
+    shutil.copy(DEMO_DIR / "students" / "DEMO0003_2_good.jpg", folder)  # fails nothing (the head pose is asked)
+    edge = cv2.imread(str(KIOSK / "04_off_centre.jpg"))
+
+    def at_the_edge() -> bool:
+        return window.preview.shown_frame.image.shape == edge.shape and (window.preview.shown_frame.image == edge).all()
+
+    window = make_window(folder, live_checks=True)
+    window.identify("DEMO0004")
+    qtbot.waitUntil(lambda: not at_the_edge(), timeout=5_000)
+    qtbot.waitUntil(at_the_edge, timeout=5_000)  # 2 s of that picture from now
+    shoot(qtbot, window)
+    refusal = window.message.text()
+    assert refusal.startswith("照片不符合要求") and "边缘" in refusal and window.message.property("level") == "bad"
+    qtbot.waitUntil(lambda: window.message.text() != refusal, timeout=8_000)
+    assert not at_the_edge() and not window.preview.findings().analysis.problems
