@@ -85,8 +85,8 @@ def test_scenes_follow_the_file_cameras_pictures_not_its_repeats(tmp_path: Path)
 def test_a_refused_press_says_why_only_while_the_picture_still_fails_it(qtbot, make_window, tmp_path: Path,
                                                                          failing: str, said: str, box: bool) -> None:
     """Seen on the walks: 照片不符合要求：…（脸上有过亮的反光…）stayed in red beside picture after picture that had no
-    such fault, until the next press, after the override box was cancelled (an earlier walk), and after a press on 林晓雯 at the
-    picture's edge, where no override is offered (s28)."""
+    such fault, until the next press: after the override box was cancelled (an earlier walk), and after a press on
+    林晓雯 at the picture's edge, where no override is offered (s28)."""
     from tests.ui.conftest import answer_next_dialog, shoot
 
     folder = tmp_path / "camera"
