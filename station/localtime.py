@@ -39,10 +39,11 @@ def clock_of(moment: datetime) -> Text:
     return Text(said, said)
 
 
-def beijing_iso(iso: str) -> str:
-    """A stored time as Beijing time, to the second, with its offset ('2026-06-01T17:00:00+08:00')."""
+def iso_in(iso: str, zone: tzinfo | None = None) -> str:
+    """A stored time in `zone` (the machine's own by default), to the second, with its offset, so a file read later or
+    elsewhere says which clock it is: '2026-06-01T17:00:00+08:00' in Beijing time."""
     moment = _stored(iso)
-    return iso if moment is None else moment.astimezone(BEIJING).isoformat(timespec="seconds")
+    return iso if moment is None else moment.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _stored(iso: str) -> datetime | None:

@@ -10,7 +10,7 @@ import pytest
 
 from station.context import Station
 from station.identify.identify import identify
-from station.localtime import BEIJING, beijing_iso, clock_of, local_time
+from station.localtime import BEIJING, clock_of, iso_in, local_time
 from station.roster.importer import import_roster
 
 pytestmark = pytest.mark.skipif(not hasattr(time, "tzset"), reason="time zones are switched with tzset (POSIX)")
@@ -39,8 +39,9 @@ def test_a_server_running_in_utc_still_shows_beijing_time(monkeypatch: pytest.Mo
     try:
         assert local_time("2026-06-01T09:00:00+00:00") == "06-01 09:00"  # the machine's own zone
         assert local_time("2026-06-01T09:00:00+00:00", zone=BEIJING) == "06-01 17:00"
-        assert beijing_iso("2026-06-01T09:00:00.123+00:00") == "2026-06-01T17:00:00+08:00"
-        assert beijing_iso("garbled") == "garbled"
+        assert iso_in("2026-06-01T09:00:00.123+00:00", BEIJING) == "2026-06-01T17:00:00+08:00"
+        assert iso_in("garbled", BEIJING) == "garbled"
+        assert iso_in("2026-06-01T09:00:00+00:00") == "2026-06-01T09:00:00+00:00"  # the machine's zone, said
     finally:
         monkeypatch.undo()
         time.tzset()

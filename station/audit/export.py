@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from station.audit.trail import Entry, entries
-from station.localtime import local_time
+from station.localtime import iso_in
 from station.i18n import Text
 from station.spreadsheet import Sheet, write_tables
 
@@ -18,7 +18,7 @@ SHEET = Text("审计日志", "Audit log")
 
 
 def audit_sheet(log_entries: list[Entry], lang: str | None = None) -> Sheet:
-    rows = [(e.seq, e.at, local_time(e.at), e.station_id, e.operator, e.action, e.student_no,
+    rows = [(e.seq, e.at, iso_in(e.at), e.station_id, e.operator, e.action, e.student_no,
              json.dumps(e.detail, ensure_ascii=False, sort_keys=True), e.prev_sha256, e.sha256) for e in log_entries]
     return Sheet(SHEET.get(lang), HEADER, rows)
 

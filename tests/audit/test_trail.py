@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 import sqlite3
 import subprocess
 import sys
@@ -97,6 +98,9 @@ def test_the_log_exports_to_csv_and_xlsx_with_its_hashes(station: Station, home:
     assert [r["action"] for r in rows] == ["sign_in", "identify", "override", "accept", "absent"]
     assert json.loads(rows[2]["detail"])["reason"] == "已目视确认，系统误报"
     assert rows[1]["prev_sha256"] == rows[0]["sha256"]
+    # the laptop's time says its date, second and clock: '11-25 00:51' could not be matched to at_utc, nor read later
+    local = datetime.fromisoformat(rows[0]["local_time"])
+    assert local.utcoffset() is not None and local == datetime.fromisoformat(rows[0]["at_utc"]).replace(microsecond=0)
     assert export_audit(station.db, tmp_path / "audit.xlsx") == 6  # the csv export itself was recorded
     sheet = openpyxl.load_workbook(tmp_path / "audit.xlsx").active
     values = list(sheet.iter_rows(values_only=True))

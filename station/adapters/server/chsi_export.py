@@ -12,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from station.errors import StationError, os_reason
 from station.i18n import Text
-from station.localtime import beijing_iso
+from station.localtime import BEIJING, iso_in
 from station.paths import NOT_A_FOLDER
 from station.adapters.server.home import ServerContext
 from station.adapters.server.intake import read_blob
@@ -98,7 +98,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
         _write(target, path, jpeg)
         used.add(name)
         index_rows.append([student_no, student["name"], student["class_name"], path.name,
-                           beijing_iso(upload.captured_on_server_clock.isoformat()),
+                           iso_in(upload.captured_on_server_clock.isoformat(), BEIJING),
                            _identity_said(doubts.get(upload.uid, ""), confirmed.get(upload.uid))])
         report.written += 1
     out = io.StringIO()
@@ -112,7 +112,7 @@ def _identity_said(said: str, confirmation: Confirmation | None) -> str:
     if confirmation is None:
         return said
     note = f"，{confirmation.note}" if confirmation.note else ""
-    return f"已人工核对（{confirmation.confirmed_by}，{beijing_iso(confirmation.confirmed_at)}{note}）：{said}"
+    return f"已人工核对（{confirmation.confirmed_by}，{iso_in(confirmation.confirmed_at, BEIJING)}{note}）：{said}"
 
 
 def _make_target(target: Path) -> None:
