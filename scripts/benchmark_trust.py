@@ -10,10 +10,14 @@ models and engine, two workers), on parts of ../shared that training and thresho
   (training.kiosk_scenes), and the compliant ones again with another test portrait's necklace pasted on
   (the necklace's mask pixels, at the same place: CelebA-HQ portraits are aligned; donors from the val and test
   parts only, never from training images).
+With --celebahq-scenes, instead: the celebahq test portraits, and each of them cut out by the station's person
+segmenter and composed on the blue backdrop in a 1280x720 frame at the usual kiosk size and a smaller one (a student
+further back), the CelebA labels for all three: enough hats and glasses to say how the rules do at kiosk scale,
+side by side with the same faces as portraits (the per-rule rows grouped by check; the JSON also holds every face).
 "Compliant" on the mask sets: no glasses, hat, earrings, necklace, open mouth, teeth or hidden brows in the mask
 (hair over the ears is left out, as in the issue's definition; ears_covered is reported per rule).
 Scenes are written to a temporary folder outside the project and deleted after the run.
-Run: .venv/bin/python scripts/benchmark_trust.py [--limit N] [--json OUT]
+Run: .venv/bin/python scripts/benchmark_trust.py [--limit N] [--json OUT] [--celebahq-scenes]
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from training.datasets import FACES_DIR, load_labels, load_mask, load_split  # n
 from training.labels import CELEBA_COLUMNS, HEADS, mask_labels  # noqa: E402
 from training.training import roc_auc  # noqa: E402
 from station.adapters.cli.check import check_all  # noqa: E402
+from station.compliance.regions import CHEEK_LEFT, CHEEK_RIGHT  # noqa: E402
+from station.face.segmentation import PersonSegmenter  # noqa: E402
 from station.compliance import LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
 from station.compliance.results import FAIL, LOOK, MEASURED  # noqa: E402
@@ -57,8 +63,9 @@ SAME_PLACE = {"teeth": ("teeth", "mouth_open"), "mouth_open": ("teeth", "mouth_o
 
 @dataclass
 class Face:
-    """One image's answers and labels."""
+    """One image's answers and labels; `name` is its file's stem (a scene is named after its portrait)."""
 
+    name: str
     levels: dict[str, str]
     scores: dict[str, float]
     labels: dict[str, int]
@@ -72,6 +79,7 @@ class Source:
     no_face: int = 0
     seconds: float = 0.0
     images: int = 0
+    face_px: list[float] = field(default_factory=list)  # cheek to cheek, as the mesh measured each face
 
 
 def run(paths: list[Path], policy: Policy, labels_of, source: Source) -> None:
@@ -83,7 +91,9 @@ def run(paths: list[Path], policy: Policy, labels_of, source: Source) -> None:
             source.no_face += 1
             continue
         labels, compliant = labels_of(path, outcome)
-        source.faces.append(Face({c: r.level for c, r in outcome.checks.items() if r.state == MEASURED},
+        cheeks = outcome.face.points[[CHEEK_LEFT, CHEEK_RIGHT], :2]
+        source.face_px.append(float(np.linalg.norm(cheeks[0] - cheeks[1])))
+        source.faces.append(Face(Path(path).stem, {c: r.level for c, r in outcome.checks.items() if r.state == MEASURED},
                                  {c: r.score for c, r in outcome.checks.items() if r.state == MEASURED},
                                  labels, compliant))
     source.seconds = time.perf_counter() - start
@@ -134,17 +144,42 @@ def any_rates(source: Source, rules: tuple[str, ...]) -> dict:
     return {"compliant": len(compliant), "any_block": sum(block) / n, "any_look_no_block": sum(look) / n}
 
 
+def celeba_labels(row: dict[str, str]) -> tuple[dict[str, int], bool]:
+    """A celebahq face's rule labels from its CelebA row, and whether it is compliant."""
+    return ({c: int(row[col]) for c, col in CELEBA_LABELS.items()}, not any(int(row[col]) for col in COMPLIANT_COLUMNS))
+
+
 def celebahq(policy: Policy, limit: int | None) -> Source:
     rows, source = load_labels("celebahq"), Source("celebahq test (CelebA labels)")
     by_path = {FACES_DIR / "celebahq" / f: f for f in load_split("celebahq")["test"][:limit]}
-
-    def labels_of(path: Path, analysis: Analysis) -> tuple[dict[str, int], bool]:
-        row = rows[by_path[path]]
-        return ({c: int(row[col]) for c, col in CELEBA_LABELS.items()},
-                not any(int(row[col]) for col in COMPLIANT_COLUMNS))
-
-    run(list(by_path), policy, labels_of, source)
+    run(list(by_path), policy, lambda path, analysis: celeba_labels(rows[by_path[path]]), source)
     return source
+
+
+def celebahq_scenes(policy: Policy, limit: int | None, folder: Path) -> list[Source]:
+    """The celebahq test portraits cut out by the person segmenter (training.kiosk_scenes.cut_out) and composed on the
+    blue backdrop, once at the usual kiosk size and once smaller; each scene named after its portrait."""
+    rows, files = load_labels("celebahq"), load_split("celebahq")["test"][:limit]
+    sides = (scenes.PORTRAIT_SIDE, scenes.SMALL_PORTRAIT_SIDE)
+    rng = np.random.default_rng(20261205)
+    paths: dict[int, list[Path]] = {side: [] for side in sides}
+    with PersonSegmenter(portrait=True) as segmenter:
+        for i, file in enumerate(files):
+            image = cv2.imread(str(FACES_DIR / "celebahq" / file))
+            mask = scenes.cut_out("celebahq", file, image, segmenter)
+            for side in sides:
+                paths[side].append(folder / f"{side}_{Path(file).stem}.png")
+                cv2.imwrite(str(paths[side][-1]),
+                            scenes.compose(image, mask, scenes.backdrop("blue", rng), seed=i, side=side))
+    by_stem = {Path(f).stem: f for f in files}
+    sources = []
+    for side in sides:
+        sources.append(Source(f"celebahq test as kiosk scenes, portrait {side} px"))
+        run(paths[side], policy, lambda path, analysis: celeba_labels(rows[by_stem[path.stem.split("_", 1)[1]]]),
+            sources[-1])
+        for face in sources[-1].faces:
+            face.name = face.name.split("_", 1)[1]
+    return sources
 
 
 def celebamaskhq(policy: Policy, limit: int | None) -> tuple[Source, dict[str, dict[str, int]]]:
@@ -194,15 +229,19 @@ def pct(value: float) -> str:
     return "n/a" if value != value else f"{value:.1%}"
 
 
-def report(sources: list[Source]) -> str:
+def report(sources: list[Source], by_check: bool = False) -> str:
+    """The tables; `by_check`: the per-rule rows of every source together under each check (side by side)."""
     lines = ["| measured on | check | n (breaking it) | AUC | keeping it: pass / look / block "
              "| breaking it: pass / look / block |", "| --- | --- | --- | --- | --- | --- |"]
-    for source in sources:
-        for r in per_rule(source):
-            auc = "n/a" if r["auc"] != r["auc"] else f"{r['auc']:.3f}"
-            lines.append(f"| {source.name} | `{r['check']}` | {r['n']} ({r['positives']}) | {auc} "
-                         f"| {pct(r['ok_pass'])} / {pct(r['ok_look'])} / {pct(r['ok_fail'])} "
-                         f"| {pct(r['bad_pass'])} / {pct(r['bad_look'])} / {pct(r['bad_fail'])} |")
+    rows = [r for source in sources for r in per_rule(source)]
+    if by_check:
+        order = list(dict.fromkeys(r["check"] for r in rows))
+        rows.sort(key=lambda r: order.index(r["check"]))  # stable: the sources keep their order under each check
+    for r in rows:
+        auc = "n/a" if r["auc"] != r["auc"] else f"{r['auc']:.3f}"
+        lines.append(f"| {r['source']} | `{r['check']}` | {r['n']} ({r['positives']}) | {auc} "
+                     f"| {pct(r['ok_pass'])} / {pct(r['ok_look'])} / {pct(r['ok_fail'])} "
+                     f"| {pct(r['bad_pass'])} / {pct(r['bad_look'])} / {pct(r['bad_fail'])} |")
     lines += ["", "Faces breaking a rule that no check of the same place (" + "; ".join(
         f"{c}: {' + '.join(p)}" for c, p in SAME_PLACE.items()) + ") asks about or blocks:", ""]
     for source in sources:
@@ -230,7 +269,8 @@ def report(sources: list[Source]) -> str:
         lines.append(f"- {source.name}: " + "; ".join(shares))
     lines += [""]
     for source in sources:
-        lines.append(f"{source.name}: {source.images} images, no face found in {source.no_face}; "
+        width = f", face {np.median(source.face_px):.0f} px wide (median cheek to cheek)" if source.face_px else ""
+        lines.append(f"{source.name}: {source.images} images, no face found in {source.no_face}{width}; "
                      f"{source.images / max(source.seconds, 1e-9):.1f} images/s through check_all with 2 workers.")
     lines.append(f"Load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine).")
     return "\n".join(lines)
@@ -240,18 +280,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="at most N test images per dataset")
     parser.add_argument("--json", type=Path, help="write the per-rule rows and rates as JSON")
+    parser.add_argument("--celebahq-scenes", action="store_true",
+                        help="celebahq test as portraits and as kiosk scenes at two face sizes (instead of the rest)")
     args = parser.parse_args()
     policy = Policy.load()
     sources = [celebahq(policy, args.limit)]
-    masks, portraits = celebamaskhq(policy, args.limit)
-    sources.append(masks)
     with tempfile.TemporaryDirectory(prefix="kiosk-scenes-") as folder:
-        sources.append(kiosk_scenes(policy, portraits, Path(folder)))
-    text = report(sources)
+        if args.celebahq_scenes:
+            sources += celebahq_scenes(policy, args.limit, Path(folder))
+        else:
+            masks, portraits = celebamaskhq(policy, args.limit)
+            sources += [masks, kiosk_scenes(policy, portraits, Path(folder))]
+    text = report(sources, by_check=args.celebahq_scenes)
     print(text)
     if args.json:
         doc = {s.name: {"rules": per_rule(s), "face_rules": any_rates(s, FACE_RULES),
-                        "face_rules_but_ears": any_rates(s, NO_EARS)} for s in sources}
+                        "face_rules_but_ears": any_rates(s, NO_EARS), "face_px": s.face_px,
+                        "faces": [vars(f) for f in s.faces]} for s in sources}
         args.json.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
 
 

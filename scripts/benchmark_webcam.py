@@ -235,7 +235,7 @@ def portrait(dataset: str, file: str, excused: tuple[str, ...], seed: int, segme
     """The face composed on the backdrop: cut out by its parsing mask (celebamaskhq) or by the station's person
     segmenter (celebahq, as training.kiosk_scenes.write_test_scenes does)."""
     image = cv2.imread(str(FACES_DIR / dataset / file))
-    mask = load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(image) > 0.5).astype(np.uint8)
+    mask = scenes.cut_out(dataset, file, image, segmenter)
     scene = scenes.compose(image, mask, scenes.backdrop("blue", np.random.default_rng(seed)), seed=seed)
     person = scenes.paste(np.full_like(image, 255), mask, np.zeros_like(scene))[:, :, 0].astype(np.float32) / 255.0
     x0, _, side = scenes.placement(scene.shape)

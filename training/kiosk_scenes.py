@@ -19,6 +19,7 @@ from training.datasets import FACES_DIR, load_mask, load_split
 FRAME_SIZE = (1280, 720)  # width, height
 PORTRAIT_SIDE = 420  # the portrait's side in the frame: face about 170-200 px wide, like a kiosk
 PORTRAIT_TOP = 120
+SMALL_PORTRAIT_SIDE = 280  # two thirds: a student half again as far from the camera, face about 115-135 px wide
 CHSI_BLUE = (243, 191, 0)  # BGR of the CHSI reference backdrop, RGB(0, 191, 243)
 CLOTH = 18  # CelebAMask-HQ class of clothes
 BACKDROPS = ("blue", "grey", "white", "pattern", "shadow", "gradient")
@@ -48,20 +49,21 @@ def backdrop(kind: str, rng: np.random.Generator, size: tuple[int, int] = FRAME_
 
 
 def compose(portrait: np.ndarray, mask: np.ndarray, ground: np.ndarray,
-            clothes: tuple[int, int, int] | None = None, seed: int = 0) -> np.ndarray:
+            clothes: tuple[int, int, int] | None = None, seed: int = 0, side: int = PORTRAIT_SIDE) -> np.ndarray:
     """`portrait` (BGR) with its parsing `mask` pasted on `ground` (a frame-sized backdrop), over a
-    torso dressed in `clothes` (BGR; default: the colour of the portrait's own clothes, else dark)."""
-    x0, y0, side = placement(ground.shape)
+    torso dressed in `clothes` (BGR; default: the colour of the portrait's own clothes, else dark); the portrait
+    `side` px square (a smaller side: a student further from the camera)."""
+    x0, y0, side = placement(ground.shape, side)
     frame = ground.copy()
     _draw_torso(frame, (x0 + side // 2, y0 + side), side, clothes or _clothes_colour(portrait, mask), seed)
-    return paste(portrait, mask, frame)
+    return paste(portrait, mask, frame, side)
 
 
-def paste(portrait: np.ndarray, mask: np.ndarray, frame: np.ndarray) -> np.ndarray:
+def paste(portrait: np.ndarray, mask: np.ndarray, frame: np.ndarray, side: int = PORTRAIT_SIDE) -> np.ndarray:
     """`portrait`'s person (non-zero `mask`) pasted at its placement on a copy of `frame` (the backdrop and torso
     already drawn: a caller composing many portraits on one scene draws them once)."""
     height = frame.shape[0]
-    x0, y0, side = placement(frame.shape)
+    x0, y0, side = placement(frame.shape, side)
     face = cv2.resize(portrait, (side, side), interpolation=cv2.INTER_AREA)
     person = cv2.resize((mask > 0).astype(np.uint8), (side, side), interpolation=cv2.INTER_NEAREST)
     frame = frame.copy()
@@ -72,9 +74,10 @@ def paste(portrait: np.ndarray, mask: np.ndarray, frame: np.ndarray) -> np.ndarr
     return frame
 
 
-def placement(frame_shape: tuple[int, ...]) -> tuple[int, int, int]:
-    """Left, top and side of the portrait in a composed frame of this shape."""
-    return (frame_shape[1] - PORTRAIT_SIDE) // 2, PORTRAIT_TOP, PORTRAIT_SIDE
+def placement(frame_shape: tuple[int, ...], side: int = PORTRAIT_SIDE) -> tuple[int, int, int]:
+    """Left, top and side of the portrait in a composed frame of this shape: a smaller portrait keeps the middle of
+    the usual one (the eyes stay at the camera's height, as a student stepping back does)."""
+    return (frame_shape[1] - side) // 2, PORTRAIT_TOP + (PORTRAIT_SIDE - side) // 2, side
 
 
 def _clothes_colour(portrait: np.ndarray, mask: np.ndarray) -> tuple[int, int, int]:
@@ -119,6 +122,12 @@ def darken_side(frame: np.ndarray, x_split: float, factor: float = 0.45) -> np.n
     return out.astype(np.uint8)
 
 
+def cut_out(dataset: str, file: str, image: np.ndarray, segmenter: PersonSegmenter) -> np.ndarray:
+    """The person to compose: celebamaskhq's parsing mask, else the station's person segmenter (as the demo frames
+    were cut out)."""
+    return load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(image) > 0.5).astype(np.uint8)
+
+
 def write_test_scenes(folder: Path, limit: int, rng: np.random.Generator) -> list[Path]:
     """celebamaskhq test portraits (their parsing masks) and celebahq test portraits (cut out by the station's person
     segmenter, as the demo frames were), each on the blue backdrop in a 1280x720 frame, written into `folder` (outside
@@ -129,7 +138,7 @@ def write_test_scenes(folder: Path, limit: int, rng: np.random.Generator) -> lis
     with PersonSegmenter(portrait=True) as segmenter:
         for i, (dataset, file) in enumerate(portraits):
             image = cv2.imread(str(FACES_DIR / dataset / file))
-            mask = load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(image) > 0.5).astype(np.uint8)
             paths.append(folder / f"{i:04d}.png")
-            cv2.imwrite(str(paths[-1]), compose(image, mask, backdrop("blue", rng), seed=i))
+            cv2.imwrite(str(paths[-1]), compose(image, cut_out(dataset, file, image, segmenter), backdrop("blue", rng),
+                                                seed=i))
     return paths
