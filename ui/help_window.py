@@ -47,8 +47,11 @@ CENTRED_SHARE = 0.3
 # 240 px wide on the left, reached over the frame and scrolled in English: s25 walk leftovers)
 MIN_OVER_PX = 200
 GAP_PX = 8  # between the list and the crop frame
-# over the picture, smaller than the station's 15 px: the largest of these in which the list is whole there
-OVER_PICTURE_FONT_PX = (13, 12)
+# over the picture, smaller than the station's 15 px: the first of these looks (font px, the line above the keys
+# shown) in which the list is whole there; in MIN_OVER_PX at 1280x680 the English list was whole in none while the
+# line stood above it (s29: it scrolled below 215 px), and the keys are what the list is for
+OVER_PICTURE_LOOKS = ((13, True), (12, True), (12, False))
+OVER_PICTURE_MARGIN_PX = 4  # around the list over the picture (the window's own 11 px took room from every row)
 KEY_PADDING_PX = 12  # a cell's text margins and a little air before what the key does
 KEYS_SHARE = 0.35  # of the list's width, at most, for the keys' column with each key on one line
 
@@ -112,8 +115,8 @@ class HelpWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Tool)  # stays beside the station, never takes the keyboard from it
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setWindowTitle(t(TITLE))
-        intro = QLabel(t(INTRO))
-        intro.setWordWrap(True)
+        self.intro = QLabel(t(INTRO))
+        self.intro.setWordWrap(True)
         self.table = QTableWidget(len(KEYS), len(COLUMNS))
         self.table.setHorizontalHeaderLabels([t(c) for c in COLUMNS])
         self.table.horizontalHeader().setVisible(False)  # a key and what it does: read without a heading
@@ -133,8 +136,9 @@ class HelpWindow(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(self.intro)
         layout.addWidget(self.table)
+        self._margins = layout.contentsMargins()  # beside the window; over the picture, OVER_PICTURE_MARGIN_PX
         self.resize(SIZE)
         self._fit_keys()
         self.aside = False  # stepped aside from what the photographer must see, back once that is gone (follow)
@@ -154,7 +158,7 @@ class HelpWindow(QWidget):
                     seen: dict[str, list[QRect]] | None = None) -> None:
         """Beside the station's window where the screen has room, else over its `picture` beside the `crop` frame
         drawn over it (or the face), on the screen (see `beside`): always wholly on the screen, title bar included.
-        Over the picture, in the largest of OVER_PICTURE_FONT_PX in which it is read whole. Placed before it is
+        Over the picture, in the first of OVER_PICTURE_LOOKS in which it is read whole. Placed before it is
         first shown: a window manager then puts the frame itself there (moved once shown, openbox took the place for
         the window's inside, before it had framed the window, and its title bar stood above the screen's top).
         `seen`: where the photographer must see something, by check (PreviewWidget.must_see): kept clear of where
@@ -165,9 +169,11 @@ class HelpWindow(QWidget):
         self.kept_over = {check for check, boxes in seen.items() if covers(frame, boxes)}
         if self.isVisible() and frame == self.frameGeometry():
             return
-        fonts = OVER_PICTURE_FONT_PX if over is not None and over.contains(frame) else (None,)
-        for px in fonts:
+        looks = OVER_PICTURE_LOOKS if over is not None and over.contains(frame) else ((None, True),)
+        for px, intro in looks:
             self.setStyleSheet("" if px is None else f"font-size: {px}px")
+            self.layout().setContentsMargins(self._margins if px is None else QMargins(*[OVER_PICTURE_MARGIN_PX] * 4))
+            self.intro.setVisible(intro)
             self.resize(frame.size().shrunkBy(margins))
             self._fit_keys()
             self.move(frame.topLeft())  # a window's position is its frame's
