@@ -38,7 +38,8 @@ DRIFT_LOOK_ONLY = 0.99
 # lit face before a dark backdrop still is. The limit, by a rule written before its figures: half the darkest backdrop
 # of a picture exposure does not block (passes or only asks about), on the blue demo frames and the celebamaskhq val
 # kiosk scenes darkened in 0.5 EV steps (scripts/benchmark_backdrop.py --dark): 22.0 L*, a scene 3.5 EV under, so 11
-# (about 3 EV darker still).
+# (about 3 EV darker still). Since session 29 also a cloth blue by hue and saturation that only the policy's min_value
+# calls not blue (4 to 4.5 EV under, about 12-15 L*: 背景不是蓝色 beside 光线太暗): `too_dark`, no new number.
 COLOUR_CHECKS = ("background", "backdrop_drift", "clothing_contrast")
 MIN_JUDGED_LIGHTNESS = 11.0
 # The chest area, in face heights below the chin and face widths either side of the face centre.
@@ -100,10 +101,24 @@ class Scene:
         return np.median(self.lab[self.backdrop][::5], axis=0)  # every 5th pixel is plenty for a median
 
 
-def too_dark(scene: Scene) -> bool:
-    """The backdrop is too dark to tell its colour (MIN_JUDGED_LIGHTNESS): a blue cloth from a grey wall."""
+def too_dark(scene: Scene, policy: CheckPolicy) -> bool:
+    """The backdrop is too dark to tell its colour: under MIN_JUDGED_LIGHTNESS, or blue by its hue and saturation but
+    not once the background policy's min_value is asked too (its value alone would call a blue cloth "not blue", and
+    its value is the light). A grey wall, not blue by hue or saturation, is still told it is not blue."""
     colour = scene.backdrop_colour
-    return colour is not None and float(colour[0]) < MIN_JUDGED_LIGHTNESS
+    if colour is None:
+        return False
+    coloured, bright = _blue_pixels(scene, policy)
+    share = policy["min_blue_share"]
+    return bool(colour[0] < MIN_JUDGED_LIGHTNESS or coloured.mean() >= share > (coloured & bright).mean())
+
+
+def _blue_pixels(scene: Scene, policy: CheckPolicy) -> tuple[np.ndarray, np.ndarray]:
+    """Per backdrop pixel: blue by its hue and saturation; bright enough (min_value). Blue is both."""
+    hsv = cv2.cvtColor(scene.bgr, cv2.COLOR_BGR2HSV)[scene.backdrop].astype(np.float32)
+    coloured = ((hsv[:, 0] >= policy["hue_min"]) & (hsv[:, 0] <= policy["hue_max"])
+                & (hsv[:, 1] >= policy["min_saturation"]))
+    return coloured, hsv[:, 2] >= policy["min_value"]
 
 
 def background(scene: Scene, policy: CheckPolicy) -> Finding:
@@ -111,9 +126,8 @@ def background(scene: Scene, policy: CheckPolicy) -> Finding:
     visible = float(scene.backdrop.mean())
     if visible < policy["min_visible_share"]:
         return Finding(1.0, messages.BACKDROP_HIDDEN)
-    hsv = cv2.cvtColor(scene.bgr, cv2.COLOR_BGR2HSV)[scene.backdrop].astype(np.float32)
-    blue = ((hsv[:, 0] >= policy["hue_min"]) & (hsv[:, 0] <= policy["hue_max"])
-            & (hsv[:, 1] >= policy["min_saturation"]) & (hsv[:, 2] >= policy["min_value"]))
+    coloured, bright = _blue_pixels(scene, policy)
+    blue = coloured & bright
     scores = {
         messages.BACKDROP_NOT_BLUE: beyond(policy["min_blue_share"] - float(blue.mean()), 0.0, SHARE_SOFTNESS),
         messages.BACKDROP_UNEVEN: beyond(_unevenness(scene), policy["max_unevenness"], UNEVEN_SOFTNESS),

@@ -219,7 +219,7 @@ class ComplianceEngine:
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})
         unread = dict.fromkeys(FACE_LIGHT_CHECKS if covered else (), COVERED)
         if not covered and self._too_dark(findings["exposure"]):
-            dark = backdrop.COLOUR_CHECKS if backdrop.too_dark(kept) else ()
+            dark = backdrop.COLOUR_CHECKS if backdrop.too_dark(kept, self.policy["background"]) else ()
             if planned is not None and patch.too_dark:
                 dark += FACE_PIXEL_CHECKS
             unread.update(dict.fromkeys(set(dark) & set(findings), DARK))

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pytest
 
 from station.adapters.demo import DEMO_DIR
-from station.compliance.backdrop import COLOUR_CHECKS
+from station.compliance.backdrop import COLOUR_CHECKS, MIN_JUDGED_LIGHTNESS, Scene
 from station.compliance.engine import FACE_PIXEL_CHECKS
 from station.compliance.messages import TOO_DARK
 from station.compliance.photometry import MIN_JUDGED_FACE_LIGHTNESS, FacePatch
@@ -48,11 +49,17 @@ def test_check_does_not_tell_a_black_frame_its_backdrop_is_not_blue(home: Path, 
     assert "not blue" not in english and "  too dark to see, not checked: backdrop, backdrop light change" in english
 
 
-def test_a_dim_grey_wall_is_still_not_blue_and_only_a_picture_too_dark_to_tell_is_not_judged(engine, student) -> None:
+@pytest.fixture(scope="module")
+def wall(student) -> np.ndarray:
+    """Her frame with the cloth taken down: a grey wall behind her."""
     with PersonSegmenter() as segmenter:
         behind = segmenter.mask(student) < 0.2
-    wall = student.copy()
-    wall[behind] = (128, 128, 128)  # the cloth taken down: a grey wall behind her
+    frame = student.copy()
+    frame[behind] = (128, 128, 128)
+    return frame
+
+
+def test_a_dim_grey_wall_is_still_not_blue_and_only_a_picture_too_dark_to_tell_is_not_judged(engine, wall) -> None:
     dim = engine.analyze(dimmed(wall, 0.4))  # the wall about 21 L*: exposure blocks, and the wall can still be told
     assert dim.checks["exposure"].level == FAIL and "暗" in dim.checks["exposure"].message.zh
     assert dim.checks["background"].level == FAIL and "蓝色" in dim.checks["background"].message.zh
@@ -61,6 +68,25 @@ def test_a_dim_grey_wall_is_still_not_blue_and_only_a_picture_too_dark_to_tell_i
     assert dark.checks["exposure"].level == FAIL
     assert dark.checks["background"].level == PASS and dark.checks["background"].state == DARK
     assert dark.checks["background"].unmeasured
+
+
+def test_a_blue_cloth_only_the_policy_s_min_value_calls_not_blue_is_too_dark_and_a_grey_wall_still_is_not_blue(
+        engine, student, wall) -> None:
+    """4.5 EV under, the cloth above the 11 L* limit but under the policy's min_value: 背景不是蓝色 beside 光线太暗 sent
+    the photographer to a cloth that was there. Blue by its hue and saturation, it is too dark to judge (dark, as below
+    11 L*); the grey wall just as dark is still told it is not blue."""
+    frame = under(student, -4.5)
+    with PersonSegmenter() as segmenter:
+        assert Scene.of(frame, segmenter).middle().backdrop_colour[0] > MIN_JUDGED_LIGHTNESS
+    blue = engine.analyze(frame)
+    assert blue.checks["exposure"].level == FAIL and blue.checks["exposure"].message == TOO_DARK
+    for check in COLOUR_CHECKS:
+        assert (blue.checks[check].level, blue.checks[check].state) == (PASS, DARK), check
+    assert blue.instructions[0] == TOO_DARK and "蓝色" not in "；".join(text.zh for text in blue.instructions)
+    grey = engine.analyze(under(wall, -4.5))
+    assert grey.checks["exposure"].level == FAIL
+    assert (grey.checks["background"].level, grey.checks["background"].state) == (FAIL, MEASURED)
+    assert "蓝色" in grey.checks["background"].message.zh
 
 
 def test_a_lit_blue_backdrop_is_judged_as_before_and_not_at_all_with_the_lights_off(engine, student) -> None:
