@@ -23,7 +23,7 @@ class FocusReturn(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (event.type() == QEvent.Type.Hide and isinstance(watched, QWidget) and watched.isWindow()
                 and watched is not self._window and watched.windowType() != Qt.WindowType.Popup):
-            QTimer.singleShot(0, self._give_back)
+            QTimer.singleShot(0, self, self._give_back)  # not after the window is gone (a language switch)
         return False
 
     def _give_back(self) -> None:

@@ -1,4 +1,4 @@
-"""The window's language, chosen once at start-up (Chinese unless --lang en)."""
+"""The window's language: --lang at start-up, else the one last chosen in its menu (ui.window_language), else Chinese."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from station.i18n import Text, default_lang
 
 _lang = default_lang()
+_translator: list[QTranslator] = []  # Qt's Chinese installed: taken out again when the window switches to English
 
 
 def set_language(lang: str | None) -> None:
@@ -25,7 +26,10 @@ def t(text: Text) -> str:
 
 def install_qt_translations(app: QCoreApplication) -> QTranslator | None:
     """Qt's own words (OK, Cancel, the file dialog) in the window's language: Qt says them in English
-    unless given its translations, which the PySide6 wheel carries on every platform."""
+    unless given its translations, which the PySide6 wheel carries on every platform. Called again after a switch:
+    the translation installed before is taken out first."""
+    while _translator:
+        app.removeTranslator(_translator.pop())
     if _lang != "zh":
         return None
     translator = QTranslator(app)
@@ -33,4 +37,5 @@ def install_qt_translations(app: QCoreApplication) -> QTranslator | None:
     if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
         return None
     app.installTranslator(translator)
+    _translator.append(translator)
     return translator

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QSizePolicy, QWidget,
+    QApplication, QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout,
+    QSizePolicy, QWidget,
 )
 
 from station.camera.discovery import list_cameras
@@ -32,7 +33,7 @@ from ui.code_input import CodeInput
 from ui.demo_menu import add_demo_menu
 from ui.focus_return import FocusReturn, keep_the_keyboard
 from ui.help_window import HelpWindow
-from ui.i18n import t
+from ui.i18n import language, t
 from ui.menu_text import accelerated
 from ui.payment_dialog import pay_for_class_interactively, pay_interactively
 from ui.preview import PreviewWidget
@@ -47,9 +48,10 @@ from ui.shutter_flow import SIDE_COLUMN_PX, ShutterFlow, in_the_column
 from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_profile, profile_entry
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
-from ui.tasks import run_task
+from ui.tasks import run_task, to_main
 from ui.theme import say
 from ui.upload_dialog import FailedUploadsDialog, export_interactively
+from ui.window_language import NOT_KEPT, SWITCHED, add_language_menu, switch_refused, use_language
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
@@ -125,9 +127,14 @@ def title(entry: Text) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: CaptureSession, demo: bool = False) -> None:
+    def __init__(self, session: CaptureSession, demo: bool = False, resumed: bool = False) -> None:
+        """`resumed`: built in place of a window on the same session, already started (take_over)."""
         super().__init__()
         self.session = session
+        self.demo = demo
+        # the window built in its place on the same session (a language switch): held here, as a window without a
+        # parent lives while Python holds it, and whoever holds the first window holds them all
+        self.taken_over_by: MainWindow | None = None
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(session.source)
@@ -215,8 +222,9 @@ class MainWindow(QMainWindow):
                                            unknown=self._unknown, card=self._card,
                                            reader=self._reader, tethered=self.flow.tethered, set_aside=self._set_aside,
                                            identity=self._live_identity)
-        session.start()  # listening first, then reading the camera's state: no change falls between the two
-        run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
+        if not resumed:
+            session.start()  # listening first, then reading the camera's state: no change falls between the two
+            run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
         self._show_camera(STATE_TEXT[session.source.state], session.source.state)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
@@ -330,7 +338,9 @@ class MainWindow(QMainWindow):
         add(station_menu, SHOW_QUEUE, "W", self.toggle_queue_screen, TOGGLE_KEY)
         self.full_names = add(station_menu, FULL_NAMES, "N")
         self.full_names.setCheckable(True)
+        self.full_names.setChecked(not self.session.mask_names)  # as chosen in the window before a language switch
         self.full_names.toggled.connect(self._set_full_names)
+        add_language_menu(station_menu, self.choose_language)
         station_menu.addSeparator()
         add(station_menu, QUIT, "Q", self.close, "Ctrl+Q")  # the close warnings still apply
         help_menu = self.menuBar().addMenu(t(MENU_HELP))
@@ -581,6 +591,50 @@ class MainWindow(QMainWindow):
         self.session.show_full_names(full)
         self.queue_window.refresh()
 
+    def choose_language(self, lang: str) -> None:
+        """工作站 → 语言 / Language: the window built again in `lang` on the same session, and the choice kept for the
+        next start (ui.window_language); refused, saying why, while a new window could not show the step as it stands."""
+        if lang == language():
+            return
+        refused = switch_refused(self.session)
+        if refused is not None:
+            say(self.message, t(refused), "bad")
+            return
+        kept = self.session.station.choose_lang(lang)
+        use_language(QApplication.instance(), lang)
+        MainWindow(self.session, self.demo, resumed=True).take_over(self, t(SWITCHED if kept else NOT_KEPT))
+
+    def take_over(self, old: MainWindow, said: str) -> None:
+        """In place of `old`, on its session: where it stood, the student on its card and a retake under way said
+        again (the shutter would otherwise photograph a student the card does not name), F1's list if it was shown,
+        and `said` above them; `old` closes without the close warnings, the day going on here."""
+        if old.isMaximized():
+            self.showMaximized()
+        else:
+            self.setGeometry(old.geometry())
+            self.show()
+        self.queue_window.show_beside()
+        found = self.session.workflow.identification
+        if found is not None:
+            self._identified(found)
+        retake = self.flow.retake_line()  # said in place of the card's 已拍过…F2 once the retake has begun
+        level = "warn" if retake else self.message.property("level") if found is not None else "ok"
+        said_of_them = retake or (self.message.text() if found is not None else "")
+        say(self.message, "\n".join(filter(None, (said, said_of_them))), level)
+        old.taken_over_by = self
+        if old.help_window.isVisible():
+            self.show_keyboard_help()
+        old.retire()
+        self.code_input.setFocus()
+
+    def retire(self) -> None:
+        """Closed for good, its session going on under the window that took its place: no close warnings, nothing of
+        it left to hear the camera, and deleted only after what was posted to it already."""
+        self.preview.retire()
+        self.close()
+        to_main(self.queue_window.deleteLater)
+        to_main(self.deleteLater)
+
     # -- what the window shows -------------------------------------------------------
     def _show_step(self) -> None:
         step = self.session.step
@@ -663,7 +717,7 @@ class MainWindow(QMainWindow):
             self.queue_window.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        warnings = self.session.closing_warnings()
+        warnings = [] if self.taken_over_by is not None else self.session.closing_warnings()
         if warnings and not self._close_anyway(warnings):
             event.ignore()
             return

@@ -20,10 +20,11 @@ from station.i18n import Text
 from station.logs import log_file
 from ui import tasks
 from ui.error_report import report_program_errors
-from ui.i18n import t
+from ui.i18n import language, t
 from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog
-from ui.starting_notice import STARTING, say_starting
+from ui.starting_notice import LOADING, STARTING, say_starting
+from ui.window_language import start_language, use_language
 
 CANNOT_START = Text("工作站无法启动", "The station cannot start")
 log = logging.getLogger("station.app")
@@ -73,6 +74,17 @@ def stopped_by_the_system(app: QApplication) -> Iterator[None]:
             signal.signal(getattr(signal, name), handler)
 
 
+def speak_as_chosen(app: QApplication, given: str | None, opened: Opened, notice: QLabel) -> None:
+    """The language last chosen in the window's menu for this data folder, from the sign-in on, unless --lang
+    (`given`) names one for this run: the data folder is known only now, so the notice before said its first words
+    in the default language."""
+    lang = start_language(given, opened.station.chosen_lang)
+    if lang is not None and lang != language():
+        use_language(app, lang)
+        say_starting(notice, LOADING)
+    opened.station.lang = language()  # the reports and print sheets too
+
+
 def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> int:
     """The station, the sign-in, the session and the window, from a QApplication already made (`notice` on screen
     says the station is starting); the exit code."""
@@ -82,6 +94,7 @@ def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> 
         notice.close()
         QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
         return exc.exit_code
+    speak_as_chosen(app, args.lang, opened, notice)
     report_program_errors(log_file(opened.station.home))
     signed = sign_in(opened, args.operator, notice.hide)  # the notice is not left over the dialog
     if signed is None:

@@ -35,6 +35,7 @@ class PreviewWidget(QWidget):
         self.setMinimumSize(480, 270)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._told = threading.Event()  # a new frame was posted to the UI thread and not yet shown
+        self._retired = False  # its window was built again: the camera's frames are the new preview's
         self._listen(source)
         # A frame is shown when the camera says it landed; the timer only keeps a lost or frozen camera's dimmed
         # picture and its state painted, when no frame comes to say so: not a hot path
@@ -44,7 +45,7 @@ class PreviewWidget(QWidget):
 
     def _listen(self, source: FrameSource) -> None:
         def landed(_frame: Frame) -> None:  # on the camera's thread: one post at a time, however fast frames come
-            if source is self.source and not self._told.is_set():
+            if source is self.source and not self._retired and not self._told.is_set():
                 self._told.set()
                 to_main(self._new_frame)
 
@@ -86,6 +87,11 @@ class PreviewWidget(QWidget):
         findings say nothing about its picture."""
         self.source, self.shown_frame, self.live = source, None, None
         self._listen(source)
+
+    def retire(self) -> None:
+        """Its window was built again (another language) and this one is deleted: nothing more is posted to it."""
+        self._retired = True
+        self._timer.stop()
 
     def show_live(self, result: LiveResult | None) -> None:
         if self._held is None:

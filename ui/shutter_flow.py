@@ -158,12 +158,12 @@ class ShutterFlow:
             return
         said, refused = self._offer_refusal
         if self.message.text() == said and not self.session.refusal_holds(refused):
-            retake = self._retake_line()  # a retake under way is said with it
+            retake = self.retake_line()  # a retake under way is said with it
             say(self.message, "\n".join(filter(None, (t(OFFER_PRESS_GONE), retake))), "warn")
         if self.message.text() != said:
             self._offer_refusal = None
 
-    def _retake_line(self) -> str:
+    def retake_line(self) -> str:
         """重拍模式：… while a retake is under way on the live picture, else nothing: said once at F2, a refusal's line
         or 这张照片已放弃 over it took it away for good, and the shutter looked like a first photo's (s28 walk)."""
         reason = self.session.workflow.retake_reason
@@ -171,7 +171,7 @@ class ShutterFlow:
 
     def _quiet(self) -> None:
         """A line that no longer holds goes; a retake under way is said again in its place."""
-        retake = self._retake_line()
+        retake = self.retake_line()
         say(self.message, retake, "warn" if retake else "")
 
     def accept(self) -> None:
@@ -196,7 +196,7 @@ class ShutterFlow:
             self.session.reshoot()
             # the review's hints go with the photo; what became of it is said (review finding: nothing was)
             dropped = t(DROPPED.format(name=Name(student.name) if student else ""))
-            retake = self._retake_line()
+            retake = self.retake_line()
             say(self.message, f"{dropped}\n{retake}" if retake else dropped, "warn" if retake else "")
             self.show_step()
 

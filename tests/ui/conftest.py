@@ -71,6 +71,7 @@ def make_window(qtbot, station, engine, pipeline):
         return window
 
     yield make
+    windows[:] = [shown(window) for window in windows]
     for window in windows:
         close_anyway(window)
         window.session.stop_watching()  # the engine and pipeline are shared by the whole test run
@@ -86,6 +87,13 @@ def make_window(qtbot, station, engine, pipeline):
             window.queue_window.deleteLater()
             window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def shown(window: MainWindow) -> MainWindow:
+    """The window on `window`'s session now: the one built in its place at a language switch, if it was."""
+    while window.taken_over_by is not None:
+        window = window.taken_over_by
+    return window
 
 
 @contextmanager

@@ -44,7 +44,7 @@ def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, english, make_
     window.queue_window.show()
     window.show_keyboard_help()
     qtbot.waitUntil(window.help_window.isVisible, timeout=5_000)
-    data = {window.session.operator}
+    data = {window.session.operator, "语言"}  # 工作站 → Language / 语言: found by one who cannot read English
     for row in window.session.desk.roster_rows():
         s = row.student
         data |= {s.name, mask_name(s.name), s.class_name, s.college, s.major}  # the queue screen masks

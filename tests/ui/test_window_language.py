@@ -1,0 +1,102 @@
+"""工作站 → 语言 / Language. The window's language was chosen only at start-up (--lang en): a photographer who starts
+the station from its shortcut had no way to switch (s28 walk). The menu switches it now, builds the window again on
+the same session (the student on the card and a retake under way said again), keeps the choice in the data folder
+for the next start, where --lang still wins, and refuses, saying why, while a photo is in review or being taken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLabel
+
+from station.adapters.startup import Opened
+from station.capture.workflow import Step
+from station.context import LANG_FILE, Station
+from tests.ui.conftest import answer_next_dialog, shoot
+from tests.ui.menus import menu_action, words
+from tests.ui.reading import read
+from tests.ui.test_retake_line_stays import REASON, her_retake_begun
+from ui.i18n import language
+from ui.main_window import MainWindow
+from ui.opening import speak_as_chosen
+from ui.window_language import use_language
+
+
+@pytest.fixture(autouse=True)
+def the_runs_language() -> Iterator[None]:
+    """The test run's language (and Qt's translations) back after each test, whatever it switched to."""
+    before = language()
+    yield
+    use_language(QApplication.instance(), before)
+
+
+def choose(window: MainWindow, name: str) -> MainWindow:
+    """工作站 → 语言 / Language → `name`, as a photographer clicks it; the window on the session afterwards."""
+    entry = next(a for a in window.menuBar().actions() if a.menu() and words(a.text()) in ("工作站", "Station"))
+    languages = next(a.menu() for a in entry.menu().actions() if a.menu() and "Language" in a.text())
+    action: QAction = next(a for a in languages.actions() if words(a.text()) == name)
+    action.trigger()
+    return window.taken_over_by or window
+
+
+def test_the_menu_switches_the_window_and_the_next_start(qtbot, make_window, frames: Path, station: Station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    english = choose(window, "English")
+    assert english is not window and language() == "en"
+    assert english.isVisible() and not window.isVisible()
+    assert [words(m.text()) for m in english.menuBar().actions()] == ["Roster", "Upload", "Reports", "Station", "Help"]
+    assert english.shutter_button.text() == "Shutter (Space / Enter)"
+    # the student at the camera is still on the card: the shutter photographs them
+    assert english.card.name.text() == "林晓雯" and english.session.student.student_no == "2021010101"
+    assert read(english.message.text()).split("\n") == ["The window is now in English, and will be at the next start",
+                                                         "林晓雯, please take your place"]
+    assert (station.home / LANG_FILE).read_text("utf-8") == "en" and station.lang == "en"  # reports, print sheets
+    shown = english.preview.shown_frame  # the camera's frames reach the new window's picture
+    qtbot.waitUntil(lambda: english.preview.shown_frame is not shown, timeout=10_000)
+    assert words(menu_action(english, "Keyboard…").text()) == "Keyboard…"
+    chinese = choose(english, "中文")  # and back, from the English menu
+    assert language() == "zh" and chinese.shutter_button.text() == "拍照（空格 / 回车）"
+    assert (station.home / LANG_FILE).read_text("utf-8") == "zh"
+
+
+def test_a_retake_under_way_is_said_in_the_new_language(qtbot, make_window, frames: Path) -> None:
+    window = her_retake_begun(qtbot, make_window, frames)
+    english = choose(window, "English")
+    assert read(english.message.text()).split("\n") == ["The window is now in English, and will be at the next start",
+                                                         f"Retake: {REASON}"]
+    assert english.session.workflow.retake_reason == REASON and english.card.name.text() == "林晓雯"
+
+
+def test_no_switch_while_a_photo_is_in_review(qtbot, make_window, frames: Path, station: Station) -> None:
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    answer_next_dialog("测试")
+    shoot(qtbot, window)
+    assert window.session.step is Step.REVIEW
+    assert choose(window, "English") is window and language() == "zh"
+    assert read(window.message.text()) == "没有切换语言：照片正在确认中，请先确认（回车）或放弃（Esc），再切换语言"
+    assert not (station.home / LANG_FILE).exists() and window.review.isVisible()
+
+
+def test_a_start_speaks_the_language_chosen_unless_lang_says_otherwise(qtbot, home: Path) -> None:
+    station = Station.open(home, None)
+    opened = Opened(station, "", False)
+    notice = QLabel()
+    qtbot.addWidget(notice)
+    try:
+        speak_as_chosen(QApplication.instance(), None, opened, notice)  # never chosen: the default
+        assert language() == "zh" and station.lang == "zh"
+        station.choose_lang("en")
+        station.lang = "zh"
+        speak_as_chosen(QApplication.instance(), None, opened, notice)
+        assert language() == "en" and station.lang == "en" and notice.text() == "Starting the station…"
+        speak_as_chosen(QApplication.instance(), "zh", opened, notice)  # --lang zh for this run
+        assert language() == "zh" and station.lang == "zh"
+        (home / LANG_FILE).write_text("fr", "utf-8")  # not a language the station speaks
+        assert station.chosen_lang is None
+    finally:
+        station.close()
