@@ -232,59 +232,87 @@ def outlines(result: LiveResult, target: QRectF) -> dict[str, list[QRectF]]:
     return {check: boxes for check, boxes in drawn.items() if boxes}
 
 
+@dataclass(frozen=True)
+class Labelled:
+    """An outline that carries a label, and where the label goes."""
+
+    boxes: list[QRectF]
+    text: str
+    asked: bool  # a question (amber, dashed), else another person in view (red, circled)
+    label: QRectF
+
+
+def labelled(result: LiveResult, target: QRectF, metrics: QFontMetricsF,
+             avoid: Sequence[QRectF] = ()) -> list[Labelled]:
+    """The outlines that carry a label and their labels' places (see paint_labelled), labels in `metrics`' font."""
+    outlined: list[tuple[list[QRectF], str, bool]] = [([head], t(OTHER_PERSON), False)
+                                                      for head in _other_heads(result, target)]
+    outlined += [(boxes, t(question.message), True) for check, question in result.analysis.questions
+                 if (boxes := _regions_drawn(check, result, target))]
+    every_outline = [box for boxes, _, _ in outlined for box in boxes]
+    placed: list[Labelled] = []
+    for boxes, text, asked in outlined:
+        size = (metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
+        label = place_label(boxes[0], size, target, [done.label for done in placed], avoid, every_outline)
+        placed.append(Labelled(boxes, text, asked, label))
+    return placed
+
+
 def paint_labelled(painter: QPainter, result: LiveResult, target: QRectF, avoid: Sequence[QRectF] = ()) -> None:
     """The outlines that carry a label, beside (never under) what they must `avoid` (the instructions' box, F1's key
     list): while face_count blocks, each other person's head circled in red, 其他人 above it (the photographer saw
     画面中有多张人脸 and could not tell which poster, passer-by or friend half behind the student it meant); each
-    question's region outlined in amber, its short question above the first box. Every outline is drawn before any
-    label, and no label over another: an ear lobe's outline beside the mouth ran through the mouth's question."""
+    question's region outlined in amber, its short question above the first box. No label over another, nor over an
+    outline where the picture has room (place_label); every outline is drawn before any label all the same."""
     painter.setFont(QFont(painter.font().family(), 13, QFont.Bold))
-    metrics = QFontMetricsF(painter.font())
-    outlined: list[tuple[list[QRectF], str, bool]] = [  # boxes, label, a question (else someone else in view)
-        ([head], t(OTHER_PERSON), False) for head in _other_heads(result, target)]
-    outlined += [(boxes, t(question.message), True) for check, question in result.analysis.questions
-                 if (boxes := _regions_drawn(check, result, target))]
-    labels: list[QRectF] = []
-    for boxes, text, asked in outlined:
-        painter.setPen(QPen(LOOK, 3, Qt.DashLine) if asked else QPen(QColor(BAD), 4))
-        for box in boxes:
-            if asked:
+    placed = labelled(result, target, QFontMetricsF(painter.font()), avoid)
+    for item in placed:
+        painter.setPen(QPen(LOOK, 3, Qt.DashLine) if item.asked else QPen(QColor(BAD), 4))
+        for box in item.boxes:
+            if item.asked:
                 painter.drawRoundedRect(box, 6, 6)
             else:  # a head
                 painter.drawEllipse(box)
-        size = (metrics.horizontalAdvance(text) + 10, metrics.height() + 4)
-        labels.append(place_label(boxes[0], size, target, labels, avoid))
-    for label, (_, text, asked) in zip(labels, outlined):
-        painter.fillRect(label, QColor(0, 0, 0, 170) if asked else QColor(BAD))
-        painter.setPen(LOOK if asked else QColor("#ffffff"))
-        painter.drawText(label, Qt.AlignCenter, text)
+    for item in placed:
+        painter.fillRect(item.label, QColor(0, 0, 0, 170) if item.asked else QColor(BAD))
+        painter.setPen(LOOK if item.asked else QColor("#ffffff"))
+        painter.drawText(item.label, Qt.AlignCenter, item.text)
 
 
-def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: list[QRectF],
-                avoid: Sequence[QRectF] = ()) -> QRectF:
-    """Where a question's label goes: just above its region (below it at the picture's top edge), inside the
-    picture, clear of the labels already placed (ear lobes and the neck sit close together, and a label cut off
-    at the edge or written over another cannot be read at a glance) and beside each of `avoid`: the instructions'
-    box (a long English question ran under it), F1's key list over the picture."""
+LABEL_GAP = 4  # between a label and its region
+STACKED = 3  # labels of close regions stand this many rows further above or below theirs at most
+
+
+def place_label(box: QRectF, size: tuple[float, float], target: QRectF, taken: Sequence[QRectF],
+                avoid: Sequence[QRectF] = (), outlines: Sequence[QRectF] = ()) -> QRectF:
+    """Where a label goes: the first of the places around its region `box` (just above it, below it, left and right
+    of it; then further above or below, stacked) inside the picture that covers nothing; with none, the one covering
+    least of the labels already placed (`taken`) and `avoid` (the instructions' box, a long English question ran
+    under it; F1's key list over the picture), then of the `outlines` (every region and head outlined, its own
+    included). A label cut off at the picture's edge or written over another cannot be read at a glance, and one over
+    an outline hid what the other question asked to look at (two questions at once: 耳环？ over the mouth's box)."""
     width, height = min(size[0], target.width()), size[1]
-    x = min(max(box.left(), target.left()), target.right() - width)
-    y = box.top() - height - 4
-    if y < target.top():
-        y = box.bottom() + 4
-    label = QRectF(x, y, width, height)
-    for _ in range(len(taken) * 2 + len(avoid) + 1):
-        for other in avoid:
-            if label.intersects(other):  # to the side of the box with more room
-                if other.left() - target.left() >= target.right() - other.right():
-                    label.moveLeft(max(target.left(), other.left() - 4 - width))
-                else:
-                    label.moveLeft(min(other.right() + 4, target.right() - width))
-        clash = next((other for other in taken if other.intersects(label)), None)
-        if clash is None:
-            break
-        label.moveTop(clash.bottom() + 2)
-    label.moveTop(min(max(label.top(), target.top()), target.bottom() - height))
-    return label
+
+    def inside(x: float, y: float) -> QRectF:
+        return QRectF(min(max(x, target.left()), target.right() - width),
+                      min(max(y, target.top()), target.bottom() - height), width, height)
+
+    xs = (box.left(), box.right() - width, box.center().x() - width / 2)
+    ys = (box.top(), box.bottom() - height, box.center().y() - height / 2)
+    above, below, step = box.top() - height - LABEL_GAP, box.bottom() + LABEL_GAP, height + 2
+    places = [inside(x, y) for y in (above, below) for x in xs]
+    places += [inside(x, y) for x in (box.left() - LABEL_GAP - width, box.right() + LABEL_GAP) for y in ys]
+    places += [inside(x, y) for k in range(1, STACKED + 1) for y in (above - k * step, below + k * step) for x in xs]
+    blocking, looked_at = [*taken, *avoid], [box, *outlines]
+    face = reduce(QRectF.united, looked_at)  # beside all of them: a region as large as the face (makeup) is outlined
+    places += [inside(x, y) for x in (face.left() - LABEL_GAP - width, face.right() + LABEL_GAP) for y in ys]
+    return min(places, key=lambda place: (_covered(place, blocking), _covered(place, looked_at)))
+
+
+def _covered(place: QRectF, rects: Sequence[QRectF]) -> float:
+    """How much of `rects` `place` covers (px²)."""
+    return sum(part.width() * part.height() for part in (place.intersected(rect) for rect in rects)
+               if not part.isEmpty())
 
 
 def question_titles(analysis: Analysis) -> list[str]:

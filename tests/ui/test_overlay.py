@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
+
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 
@@ -124,36 +127,81 @@ def test_question_labels_stay_clear_of_the_instructions(qtbot) -> None:
         taken.append(label)
 
 
-def test_question_labels_lie_over_every_outline(qtbot) -> None:
-    """Ear lobes sit beside the mouth: an ear's outline, drawn after the mouth's question, ran through its text.
-    Every outline is drawn first, so no outline shows through the top edge of any label."""
+def labels_over(checks: tuple[str, ...], shown: tuple[int, int], boxed_in: bool = False):
+    """The demo student's frame with `checks` asked, its overlay painted over a white `shown`-sized picture: the
+    labels found in its pixels, the questions' outlines as drawn there, and the pixels (BGRA). `boxed_in`: only the
+    labelled outlines drawn, every label kept off all of the picture but the outlines themselves (no room elsewhere)."""
     import cv2
     import numpy as np
+    from PySide6.QtGui import QImage, QPainter
 
     from station import ASSETS_DIR
+    from station.capture.live_checks import LiveResult
     from station.compliance import ComplianceEngine
     from station.compliance.messages import QUESTION, TITLES
     from station.compliance.regions import rule_regions
     from station.compliance.results import LOOK, CheckResult
+    from ui.overlay import paint_labelled
 
     frame = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
     with ComplianceEngine.load() as engine:
         analysis = engine.analyze(frame)
-    asked = {check: CheckResult(0.4, LOOK, QUESTION.format(title=TITLES[check])) for check in ("ears_covered", "teeth")}
+    asked = {check: CheckResult(0.4, LOOK, QUESTION.format(title=TITLES[check])) for check in checks}
     analysis = type(analysis)(**{**analysis.__dict__, "checks": {**analysis.checks, **asked}})
     size = (frame.shape[1], frame.shape[0])
-    shown = (round(PICTURE.width()), round(PICTURE.height()))  # the picture shrinks on a laptop; the labels do not
-    pixels = painted(analysis, size, shown, 0xFFFFFF)
+    scale = shown[0] / size[0]
+    outlines = [QRectF(*(v * scale for v in region)) for check, _ in analysis.questions
+                for region in rule_regions(check, analysis.face)]  # her smile asks about her teeth already
+    if boxed_in:
+        picture, face = QRectF(0, 0, *shown), reduce(QRectF.united, outlines)
+        around = [QRectF(0, 0, shown[0], face.top()), QRectF(0, face.bottom(), shown[0], shown[1] - face.bottom()),
+                  QRectF(0, 0, face.left(), shown[1]), QRectF(face.right(), 0, shown[0] - face.right(), shown[1])]
+        image = QImage(*shown, QImage.Format_RGB32)
+        image.fill(0xFFFFFF)
+        painter = QPainter(image)
+        paint_labelled(painter, LiveResult(1, size, analysis), picture, [r & picture for r in around])
+        painter.end()
+        pixels = np.frombuffer(image.constBits(), np.uint8).reshape(shown[1], shown[0], 4).copy()
+    else:
+        pixels = painted(analysis, size, shown, 0xFFFFFF)
     # a label's background (black at 170/255) leaves a third of the red beneath it: 85 over white and over amber
     under_label = (np.abs(pixels[:, :, 2].astype(int) - 85) <= 3).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(under_label)
     labels = [QRectF(x, y, w, h) for x, y, w, h, area in stats[1:count] if area > 300 and w > 60]
-    scale = shown[0] / size[0]
-    outlines = [QRectF(*(v * scale for v in region)) for check in asked for region in rule_regions(check, analysis.face)]
-    # they do cross here (found whole only when no outline is drawn over a label: one would cut it in two)
-    assert any(label.intersects(outline) for label in labels for outline in outlines)
+    return labels, outlines, pixels
+
+
+def test_question_labels_lie_over_every_outline(qtbot) -> None:
+    """Ear lobes sit beside the mouth: an ear's outline, drawn after the mouth's question, ran through its text.
+    Every outline is drawn first, so where a label has no room off the outlines, no outline shows through the top
+    edge of any label."""
+    labels, outlines, pixels = labels_over(("ears_covered", "teeth"), (836, 470), boxed_in=True)
+    assert any(label.intersects(outline) for label in labels for outline in outlines)  # they do cross here
     amber = (pixels[:, :, 2] == 255) & (pixels[:, :, 1] == 179) & (pixels[:, :, 0] == 0)  # BGRA
     assert not any(amber[int(label.top()) + 1, int(label.left()):int(label.right())].any() for label in labels)
+
+
+@pytest.mark.parametrize("checks", [("earrings", "teeth"), ("earrings", "ears_covered"), ("necklace", "glasses"),
+                                    ("ears_covered", "teeth")])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_two_questions_labels_cover_neither_each_other_nor_an_outline(qtbot, checks: tuple[str, ...],
+                                                                      lang: str) -> None:
+    """Two questions on screen at once: 耳环？请目视确认 lay over the mouth's outline, or a lobe's over the other
+    question's (s29). Where the picture has room, each label stands clear of every outline and of the other labels."""
+    from ui.i18n import language, set_language
+
+    before = language()
+    set_language(lang)
+    try:
+        shown = (round(PICTURE.width()), round(PICTURE.height()))  # a 1280x720 laptop's picture
+        labels, outlines, _ = labels_over(checks, shown)
+    finally:
+        set_language(before)
+    assert len(labels) >= len(checks), labels
+    picture = QRectF(0, 0, *shown)
+    assert all(picture.contains(label) for label in labels)
+    assert not [(label, outline) for label in labels for outline in outlines if label.intersects(outline)]
+    assert not [(a, b) for i, a in enumerate(labels) for b in labels[i + 1:] if a.intersects(b)]
 
 
 def test_a_phone_in_the_photo_is_outlined_in_red_and_one_near_it_in_amber(qtbot, engine) -> None:
