@@ -18,8 +18,9 @@ from station.context import LANG_FILE, Station
 from tests.ui.conftest import answer_next_dialog, shoot
 from tests.ui.menus import menu_action, words
 from tests.ui.reading import read
+from tests.ui.test_qt_language import _ok_cancel
 from tests.ui.test_retake_line_stays import REASON, her_retake_begun
-from ui.i18n import language
+from ui.i18n import language, set_language
 from ui.main_window import MainWindow
 from ui.opening import speak_as_chosen
 from ui.window_language import use_language
@@ -27,10 +28,12 @@ from ui.window_language import use_language
 
 @pytest.fixture(autouse=True)
 def the_runs_language() -> Iterator[None]:
-    """The test run's language (and Qt's translations) back after each test, whatever it switched to."""
+    """The test run's language back after each test, and no Qt translation left installed by a switch (the run has
+    none: a later test reads Qt's OK and Cancel)."""
     before = language()
     yield
-    use_language(QApplication.instance(), before)
+    use_language(QApplication.instance(), "en")  # takes out the Chinese one a switch to 中文 installed
+    set_language(before)
 
 
 def choose(window: MainWindow, name: str) -> MainWindow:
@@ -58,9 +61,13 @@ def test_the_menu_switches_the_window_and_the_next_start(qtbot, make_window, fra
     shown = english.preview.shown_frame  # the camera's frames reach the new window's picture
     qtbot.waitUntil(lambda: english.preview.shown_frame is not shown, timeout=10_000)
     assert words(menu_action(english, "Keyboard…").text()) == "Keyboard…"
+    assert _ok_cancel() == ("OK", "Cancel")  # Qt's own words too
     chinese = choose(english, "中文")  # and back, from the English menu
     assert language() == "zh" and chinese.shutter_button.text() == "拍照（空格 / 回车）"
+    assert _ok_cancel() == ("确定", "取消")
     assert (station.home / LANG_FILE).read_text("utf-8") == "zh"
+    choose(chinese, "English")
+    assert _ok_cancel() == ("OK", "Cancel")  # Qt's Chinese taken out again
 
 
 def test_a_retake_under_way_is_said_in_the_new_language(qtbot, make_window, frames: Path) -> None:
