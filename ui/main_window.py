@@ -48,7 +48,7 @@ from ui.shutter_flow import SIDE_COLUMN_PX, ShutterFlow, in_the_column
 from ui.station_settings import calibrate_backdrop, calibrate_entry, choose_profile, profile_entry
 from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
-from ui.tasks import run_task, to_main
+from ui.tasks import run_task
 from ui.theme import say
 from ui.upload_dialog import FailedUploadsDialog, export_interactively
 from ui.window_language import NOT_KEPT, SWITCHED, add_language_menu, switch_refused, use_language
@@ -629,11 +629,12 @@ class MainWindow(QMainWindow):
 
     def retire(self) -> None:
         """Closed for good, its session going on under the window that took its place: no close warnings, nothing of
-        it left to hear the camera, and deleted only after what was posted to it already."""
+        it left to hear the camera, and deleted only once what was posted to it already has run, and the work it gave
+        the worker thread (a backdrop being measured) has said its result to it: the worker runs one task at a time,
+        so this empty one ends after them."""
         self.preview.retire()
         self.close()
-        to_main(self.queue_window.deleteLater)
-        to_main(self.deleteLater)
+        run_task(lambda: None, lambda _: (self.queue_window.deleteLater(), self.deleteLater()))
 
     # -- what the window shows -------------------------------------------------------
     def _show_step(self) -> None:

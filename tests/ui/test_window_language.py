@@ -5,6 +5,7 @@ for the next start, where --lang still wins, and refuses, saying why, while a ph
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from tests.ui.test_retake_line_stays import REASON, her_retake_begun
 from ui.i18n import language, set_language
 from ui.main_window import MainWindow
 from ui.opening import speak_as_chosen
+from ui.tasks import run_task
+from ui.theme import say
 from ui.window_language import use_language
 
 
@@ -107,3 +110,16 @@ def test_a_start_speaks_the_language_chosen_unless_lang_says_otherwise(qtbot, ho
         assert station.chosen_lang is None
     finally:
         station.close()
+
+
+def test_work_given_before_a_switch_tells_its_result_to_the_window_before(qtbot, make_window, frames: Path) -> None:
+    """A backdrop being measured off the UI thread when the language switched says its result to the window that
+    asked: that window was deleted by then, and its message line raised a program error."""
+    window = make_window(frames)
+    measuring, heard = threading.Event(), []
+    run_task(measuring.wait, lambda _: heard.append(say(window.message, "测量完成", "ok")))
+    choose(window, "English")
+    qtbot.wait(200)  # what was posted to the window before has run
+    measuring.set()
+    qtbot.waitUntil(lambda: bool(heard), timeout=5_000)
+    assert window.taken_over_by.isVisible()
