@@ -1,7 +1,9 @@
 """`photo-station check --json` on a folder's worth of stills: stills per second and CPU time per still.
 
 Runs the real console script (a fresh process each time, so its start-up counts, as a user's run pays it) on the
-first N CelebA-HQ test images of ../shared (training/splits), with a data home of its own (no backdrop calibration).
+first N CelebA-HQ test images of ../shared (training/splits), with a data home of its own (no backdrop calibration);
+`--celeba-size` checks copies of them the size of CelebA's aligned faces instead (178x218 JPEG, as a folder of web
+photos is), written to one folder of the system's temporary folder (the same paths each run, so --same-as compares).
 Prints, per run, the wall time and stills per second, the CPU time of the run (all its threads) per still, and the
 load average before and after: other processes on the 2 cores skew the wall figure, far less the CPU one.
 `--out FILE` keeps the last run's JSON lines and `--same-as FILE` says whether each run's match an earlier run's
@@ -10,7 +12,7 @@ those trees in turn, alternating, each repeat (a tree is another checkout of the
 training/quantize_models.py: the same start-up as the console script, its own code and models).
 
   .venv/bin/python scripts/benchmark_check.py [--limit 300] [--repeat 3] [--workers N] [--tree DIR ...] [--out F]
-      [--same-as F]
+      [--same-as F] [--celeba-size]
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import cv2
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -33,6 +37,22 @@ SCRIPT = Path(sys.executable).with_name("photo-station.exe" if os.name == "nt" e
 
 def load() -> str:
     return "n/a" if not hasattr(os, "getloadavg") else f"{os.getloadavg()[0]:.1f}"
+
+
+CELEBA_SIDE, CELEBA_PAD = 178, 20  # CelebA's aligned faces: 178x218, about the framing of CelebA-HQ's 1024 px squares
+
+
+def celeba_sized(images: list[Path], folder: Path) -> list[Path]:
+    """Each image shrunk to CELEBA_SIDE px, its edges reflected CELEBA_PAD px above and below, saved as JPEG quality 85
+    in `folder` (in the order given)."""
+    copies = []
+    for image in images:
+        small = cv2.resize(cv2.imread(str(image)), (CELEBA_SIDE, CELEBA_SIDE), interpolation=cv2.INTER_AREA)
+        copy = folder / f"{image.stem}.jpg"
+        cv2.imwrite(str(copy), cv2.copyMakeBorder(small, CELEBA_PAD, CELEBA_PAD, 0, 0, cv2.BORDER_REFLECT),
+                    [cv2.IMWRITE_JPEG_QUALITY, 85])
+        copies.append(copy)
+    return copies
 
 
 def run(images: list[Path], workers: int | None, home: Path, tree: Path | None = None) -> tuple[bytes, float, float]:
@@ -59,10 +79,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the last run's JSON lines here")
     parser.add_argument("--same-as", type=Path, help="say whether each run's JSON lines equal this file's")
     parser.add_argument("--tree", type=Path, action="append", help="run check from this tree (repeat: in turn)")
+    parser.add_argument("--celeba-size", action="store_true", help="check 178x218 JPEG copies of the stills")
     args = parser.parse_args()
     images = [FACES_DIR / "celebahq" / f for f in load_split("celebahq")["test"][: args.limit]]
-    print(f"{len(images)} CelebA-HQ test stills, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as home:
+        if args.celeba_size:
+            (copies := Path(tempfile.gettempdir()) / "benchmark_check_celeba_size").mkdir(exist_ok=True)
+            images = celeba_sized(images, copies)
+        print(f"{len(images)} CelebA-HQ test stills{' at 178x218' if args.celeba_size else ''}, {os.cpu_count()} cores")
         for _ in range(args.repeat):
             for tree in args.tree or [None]:
                 before = load()

@@ -59,12 +59,16 @@ class UprightFinder:
         surest = max(seen, key=lambda d: d.score, default=None)
         return _Look(total, sorted(boxes, key=lambda b: b[2], reverse=True), surest)
 
-    def orient(self, bgr: np.ndarray, detectors: int = 2) -> Orientation:
+    def orient(self, bgr: np.ndarray, detectors: int = 2, seen: float | None = None) -> Orientation:
         """The vote over the four quarter turns in a 640 px look; a vote won by a face under `TRUSTED_FACE` px there,
         upright or turned, is taken again around that face in the original (`_again`). An image whose look is not
-        shrunk, or whose face there is larger, is judged as before."""
+        shrunk, or whose face there is larger, is judged as before. `seen`: the short-range detector's surest score on
+        `bgr` itself, known already (FaceDetector.look), stands for the upright look of the short-range vote when that
+        look is `bgr` itself (its faces are then not listed in `boxes`)."""
         small = _shrink(bgr, ANALYSIS_SIDE)
-        looks = [self._detect(np.rot90(small, k), detectors) for k in QUARTER_TURNS]
+        upright = _Look(seen, [], None) if seen is not None and small is bgr and detectors == 1 else None
+        looks = [upright or self._detect(small, detectors),
+                 *(self._detect(np.rot90(small, k), detectors) for k in QUARTER_TURNS[1:])]
         best = _vote(looks)
         if best is None:
             return Orientation(0, [], small is not bgr)
@@ -96,25 +100,29 @@ class UprightFinder:
         x1, y1 = min(width, int(cx + side / 2)), min(height, int(cy + side / 2))
         return _shrink(np.ascontiguousarray(bgr[y0:y1, x0:x1]), side_px)
 
-    def upright_turns(self, bgr: np.ndarray) -> int:
+    def upright_turns(self, bgr: np.ndarray, seen: float | None = None) -> int:
         """Quarter turns (np.rot90's k) that bring the main face of a portrait photo upright; 0 when no face is
         seen at all. The short-range detector alone, at half the cost of both: on 400 CelebA-HQ faces in a
         480x640 canvas it kept 398 upright and took none of the 1,200 turned ones (both: 399, and took 2). Made for
         a face near the camera, it does not see a big still's small face (a 6000x4000 still's student, 20-40 px in
         the look) and took a sideways head or a shoulder there for a turned face: in a shrunk look it is trusted
-        only to say upright about a face of `TRUSTED_FACE` px; otherwise both detectors vote, as for crop."""
-        near = self.orient(bgr, detectors=1)
+        only to say upright about a face of `TRUSTED_FACE` px; otherwise both detectors vote, as for crop. `seen`:
+        the short-range detector's surest score on `bgr` itself, when the still engine's look found a face (`orient`)."""
+        near = self.orient(bgr, detectors=1, seen=seen)
         return self.orient(bgr).turns if near.unsure else near.turns
 
-    def upside_down(self, bgr: np.ndarray, face: Box) -> bool:
+    def upside_down(self, bgr: np.ndarray, face: Box, seen: float | None = None) -> bool:
         """Whether the face in `face` (shares of `bgr`: the face mesh's box) may stand on its head, for `upright_turns`
         to judge. The face mesh fits an upside-down face as if it stood, often within the pose limits (林晓雯 in the
         demo: a yaw of -6.5 and a pitch of -11.8, a question; 30 of 52 CelebA-HQ val faces that pass or ask as they
         stand), so the pose check cannot tell. The short-range detector scores a face higher upright: two of its
-        looks at a square around the face (`_around`), as it lies and turned half round."""
+        looks at a square around the face (`_around`), as it lies and turned half round. `seen`: its surest score on
+        `bgr` itself, known already (FaceDetector.look), is the look as it lies where the square is the whole photo
+        (a small portrait's: a 178x218 one's face is 80-100 px)."""
         around = self._around(bgr, face, FACE_LOOK_SIDE)
-        lying, turned = (self._detect(np.rot90(around, k), detectors=1) for k in (0, 2))
-        return turned.score > lying.score
+        whole = seen is not None and around.shape == bgr.shape  # cut and shrunk from nothing but `bgr` itself
+        lying = seen if whole else self._detect(around, detectors=1).score
+        return self._detect(np.rot90(around, 2), detectors=1).score > lying
 
     def turns_around(self, bgr: np.ndarray, face: Box) -> int:
         """The short-range detector's vote over the four quarter turns of a square around the face in `face`: a

@@ -153,13 +153,13 @@ class ChsiPipeline:
         people = (*in_pixels([box], full), *(tuple(value / factor for value in other) for other in others))
         return self._framed(full, plan, people, turns)
 
-    def upright_turns(self, image: np.ndarray) -> int:
+    def upright_turns(self, image: np.ndarray, seen: float | None = None) -> int:
         """np.rot90's k that makes the main face of `image` stand (0 when it does, or when no face is seen)."""
-        return self._upright.upright_turns(as_bgr(image))
+        return self._upright.upright_turns(as_bgr(image), seen)
 
-    def upside_down(self, image: np.ndarray, face: Box) -> bool:
+    def upside_down(self, image: np.ndarray, face: Box, seen: float | None = None) -> bool:
         """Whether the face in `face` (shares of `image`) may stand on its head (UprightFinder.upside_down)."""
-        return self._upright.upside_down(as_bgr(image), face)
+        return self._upright.upside_down(as_bgr(image), face, seen)
 
     def turns_around(self, image: np.ndarray, face: Box) -> int:
         """The quarter turns a vote around the face in `face` finds (UprightFinder.turns_around)."""

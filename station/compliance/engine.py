@@ -164,7 +164,8 @@ class ComplianceEngine:
         # a tethered camera's 24 MP still: measure a copy, report in the original's pixels
         bgr = shrunk(original, factor) if factor < 1.0 else original
         meshes = self._mesher.detect(bgr)
-        detections = self._detector.detect(bgr)
+        look = self._detector.look(bgr)
+        detections = look.faces
         if not meshes and not self.video and max(bgr.shape[:2]) > DETECT_WIDTH:
             if not detections:
                 detections = self._detector.detect_in_tiles(bgr)  # a still's small face, as verify finds it
@@ -228,7 +229,8 @@ class ComplianceEngine:
                   for check in CHECK_IDS}
         analysis = Analysis(faces=faces, face=face, head_box=_head_box(face), pose=pose, checks=checks,
                             planned=planned, learned=learned, scene=scene_mask,
-                            code_boxes=in_photo.boxes if in_photo else (), other_faces=people[1:])
+                            code_boxes=in_photo.boxes if in_photo else (), other_faces=people[1:],
+                            upright_look=look.near_score if factor == 1.0 else None)
         return analysis if factor == 1.0 else _in_original_pixels(analysis, factor)
 
     def _plan(self, original: np.ndarray, copy: FaceView, factor: float) -> tuple[CropPlan | CropRefusal, FaceView]:

@@ -135,6 +135,9 @@ class Analysis:
     analysis_scale: float = 1.0  # that copy's size / the image's size (large stills are measured shrunk)
     code_boxes: tuple[Box, ...] = ()  # codes in or near the photo (code_in_photo), in the image's pixels
     other_faces: tuple[Box, ...] = ()  # the faces counted beside the main one (face_count), likewise
+    # the short-range face detector's surest score on the image itself (FaceDetector.look), where it saw a face: the
+    # turn finder's upright look at a small photo, not taken again (standing)
+    upright_look: float | None = None
 
     @property
     def crop(self) -> CropPlan | None:

@@ -34,9 +34,9 @@ class Standing:
 class Upright(Protocol):
     """Which way up a photo's face stands (UprightFinder; ChsiPipeline, which holds one)."""
 
-    def upright_turns(self, bgr: np.ndarray) -> int: ...
+    def upright_turns(self, bgr: np.ndarray, seen: float | None = None) -> int: ...
 
-    def upside_down(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> bool: ...
+    def upside_down(self, bgr: np.ndarray, face: tuple[float, float, float, float], seen: float | None = None) -> bool: ...
 
     def turns_around(self, bgr: np.ndarray, face: tuple[float, float, float, float]) -> int: ...
 
@@ -51,9 +51,9 @@ def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, anal
     face = analysis.face
     box = None if face is None else share_of(face.box, image)
     lets_through = box is not None and analysis.checks["pose"].level != FAIL
-    if lets_through and not upright.upside_down(image, box):
+    if lets_through and not upright.upside_down(image, box, analysis.upright_look):
         return Standing(image, analysis)
-    turns = upright.upright_turns(image)
+    turns = upright.upright_turns(image, analysis.upright_look)
     if not turns:
         return Standing(image, analysis)
     turned = np.ascontiguousarray(np.rot90(image, turns))

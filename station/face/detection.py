@@ -27,6 +27,15 @@ class Detection:
     score: float
 
 
+@dataclass(frozen=True)
+class Look:
+    faces: list[Detection]  # largest first
+    # The short-range detector's surest score on the image itself (not resized), None where it saw nobody or the image
+    # was shrunk for it: the turn finder's upright look at a small photo is this very look (UprightFinder, `seen`),
+    # its lower threshold only adding less sure faces (a face's score is its surest candidate's in either).
+    near_score: float | None
+
+
 class FaceDetector:
     """Not thread-safe: one per thread. `thorough` also runs the full-range detector when the
     short-range one found someone (stills: a second, turned or distant face is not missed)."""
@@ -38,16 +47,21 @@ class FaceDetector:
 
     def detect(self, bgr: np.ndarray) -> list[Detection]:
         """Faces in a BGR (or grey) image, largest first."""
+        return self.look(bgr).faces
+
+    def look(self, bgr: np.ndarray) -> Look:
+        """`detect`'s faces, and the short-range detector's surest score where it looked at `bgr` itself."""
         height, width = bgr.shape[:2]
         if width > DETECT_WIDTH:
             bgr = cv2.resize(bgr, (DETECT_WIDTH, max(1, round(height * DETECT_WIDTH / width))),
                              interpolation=cv2.INTER_LINEAR)
         rgb = to_rgb(bgr)
         found = _boxes(self._near.process(rgb).detections, width, height)
+        near_score = max((d.score for d in found), default=None) if width <= DETECT_WIDTH else None
         if self.thorough or not found:
             found += [d for d in _boxes(self._far.process(rgb).detections, width, height)
                       if not any(centre_inside(d.box, near.box) for near in found)]
-        return sorted(found, key=lambda d: d.box[2] * d.box[3], reverse=True)
+        return Look(sorted(found, key=lambda d: d.box[2] * d.box[3], reverse=True), near_score)
 
     def detect_in_tiles(self, bgr: np.ndarray) -> list[Detection]:
         """Faces too small for `detect` on a big still: its 640 px copy leaves a face of 5 % of a 6000 px photo
