@@ -16,7 +16,7 @@ from station.adapters.demo import DEMO_DIR
 from station.compliance.backdrop import COLOUR_CHECKS, MIN_JUDGED_LIGHTNESS, Scene
 from station.compliance.engine import FACE_PIXEL_CHECKS
 from station.compliance.messages import TOO_DARK
-from station.compliance.photometry import MIN_JUDGED_FACE_LIGHTNESS, FacePatch
+from station.compliance.photometry import MIN_JUDGED_FACE_LIGHTNESS, FacePatch, sharpness
 from station.compliance.results import DARK, FAIL, LOOK, MEASURED, PASS
 from station.face.segmentation import PersonSegmenter
 from tests.cli import json_lines, run_cli
@@ -126,6 +126,26 @@ def test_a_face_too_dark_to_see_is_not_told_it_is_blurred_nor_to_move_its_fringe
         assert FacePatch.cut(frame, analysis.face).mean_lightness > MIN_JUDGED_FACE_LIGHTNESS
         for check in FACE_PIXEL_CHECKS:
             assert analysis.checks[check].state == MEASURED, (ev, check)
+
+
+def test_a_dim_sharp_face_is_not_told_it_is_blurred_and_a_defocused_one_still_is(engine, student) -> None:
+    """4 EV under, exposure blocks her face (about 17 L*) but it can still be read, and its grey levels, which differ
+    less for the light alone, read her sharp face as blurred: 照片模糊 beside 光线太暗 sent the photographer to refocus a
+    sharp camera. A face darker than exposure accepts without asking (36.5 L*) is now read as if lit to it: the same
+    from 2 EV under (about 37 L*) to 4; defocused 3 px she is still told, lit and dim."""
+    readings = []
+    for ev in (-2, -3, -4):
+        frame = under(student, ev)
+        analysis = engine.analyze(frame)
+        assert (analysis.checks["blur"].level, analysis.checks["blur"].state) == (PASS, MEASURED), ev
+        assert "模糊" not in "；".join(text.zh for text in analysis.instructions)
+        readings.append(sharpness(FacePatch.cut(frame, analysis.face)))
+    assert analysis.checks["exposure"].level == FAIL and analysis.checks["exposure"].message == TOO_DARK
+    assert max(readings) - min(readings) < 0.3, readings
+    defocused = cv2.GaussianBlur(student, (0, 0), 3.0)
+    for ev in (0, -4):
+        blur = engine.analyze(under(defocused, ev)).checks["blur"]
+        assert (blur.level, blur.state) == (FAIL, MEASURED), ev
 
 
 def test_a_picture_too_dark_to_see_says_the_light_first_and_no_other_picture_changes_its_order(engine) -> None:
