@@ -62,6 +62,7 @@ def paste(sample: Sample, donors: list[Donor], region: str, size: Size, rng: np.
     transforms = REGIONS[region].transforms(sample.points, size)
     image = sample.image.astype(np.float32)
     height, width = image.shape[:2]
+    person = None if sample.person is None else sample.person.astype(np.float32)
     for donor in donors:
         m = cv2.getRotationMatrix2D((size[0] / 2, size[1] / 2), rng.uniform(-15, 15), np.exp(rng.uniform(-0.2, 0.2)))
         m[:, 2] += rng.uniform(-0.06, 0.06, 2) * size[0]
@@ -71,7 +72,9 @@ def paste(sample: Sample, donors: list[Donor], region: str, size: Size, rng: np.
         alpha = cv2.warpAffine(donor.alpha, to_image, (width, height), flags=cv2.INTER_LINEAR)[..., None]
         pixels *= rng.uniform(0.75, 1.25)
         image = alpha * np.clip(pixels, 0, 255) + (1 - alpha) * image
-    return replace(sample, image=image.astype(np.uint8))
+        if person is not None:  # the pasted thing is the person's: the backdrop step must not trim it to their outline
+            person = np.maximum(person, alpha[..., 0] * 255)
+    return replace(sample, image=image.astype(np.uint8), person=None if person is None else person.astype(np.uint8))
 
 
 @dataclass(frozen=True)

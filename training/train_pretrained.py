@@ -34,6 +34,9 @@ def options(parser) -> None:
     parser.add_argument("--paste", type=float, default=0.0,
                         help="share of the train faces without earrings (hat) added again wearing pasted ones "
                              "(training/paste.py; tasks with an earrings or hat check)")
+    parser.add_argument("--kiosk", type=float, default=0.0,
+                        help="share of the train faces replaced by their kiosk scenes on the blue backdrop "
+                             "(training/kiosk_train.py)")
 
 
 def main() -> None:

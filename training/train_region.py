@@ -18,6 +18,7 @@ import numpy as np
 
 from training.datasets import load_labels
 from training.nets import Probabilities, SmallNet
+from training.kiosk_train import with_kiosk_scenes
 from training.paste import MASK_VALUES, Recipient, load_donors, paste, recipients
 from training.labels import HEADS, mask_labels
 from training.training import Sample, Size, augmented_crop, export_onnx, fit, load_samples, training_args
@@ -72,6 +73,9 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
     (`extra` added to what every region model records); shared by this script and train_pretrained."""
     start = time.time()
     train, val = load_part(task, "train"), load_part(task, "val")
+    kiosk = getattr(args, "kiosk", 0.0)
+    if kiosk:  # before the paste targets are drawn: some pasted hats land on a kiosk head
+        train = with_kiosk_scenes(train, kiosk, np.random.default_rng([args.seed, 29]))
     share = getattr(args, "paste", 0.0)
     pasted = next((c for c in task.checks if c in MASK_VALUES), None) if share else None
     donors = load_donors(pasted, task.region, size) if pasted else []
@@ -93,7 +97,7 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
     def export(report: dict) -> None:
         export_onnx(Probabilities(net), args.out / f"{name}.onnx", shipped_size, task.region, list(task.checks),
                     {"val": report, "epochs": args.epochs, **extra, "seed": args.seed, "backdrop": args.backdrop,
-                     **({"paste": share, "pasted": pasted} if pasted else {})})
+                     **({"paste": share, "pasted": pasted} if pasted else {}), **({"kiosk": kiosk} if kiosk else {})})
 
     options = {} if lr is None else {"lr": lr}
     report = fit(net, train, val, crops, lambda s: s.labels, list(task.checks), args.epochs, seed=args.seed,
