@@ -17,7 +17,7 @@ side by side with the same faces as portraits (the per-rule rows grouped by chec
 "Compliant" on the mask sets: no glasses, hat, earrings, necklace, open mouth, teeth or hidden brows in the mask
 (hair over the ears is left out, as in the issue's definition; ears_covered is reported per rule).
 Scenes are written to a temporary folder outside the project and deleted after the run.
-Run: .venv/bin/python scripts/benchmark_trust.py [--limit N] [--json OUT] [--celebahq-scenes]
+Run: .venv/bin/python scripts/benchmark_trust.py [--limit N] [--json OUT] [--celebahq-scenes [--split val]]
 """
 
 from __future__ import annotations
@@ -149,17 +149,17 @@ def celeba_labels(row: dict[str, str]) -> tuple[dict[str, int], bool]:
     return ({c: int(row[col]) for c, col in CELEBA_LABELS.items()}, not any(int(row[col]) for col in COMPLIANT_COLUMNS))
 
 
-def celebahq(policy: Policy, limit: int | None) -> Source:
-    rows, source = load_labels("celebahq"), Source("celebahq test (CelebA labels)")
-    by_path = {FACES_DIR / "celebahq" / f: f for f in load_split("celebahq")["test"][:limit]}
+def celebahq(policy: Policy, limit: int | None, split: str = "test") -> Source:
+    rows, source = load_labels("celebahq"), Source(f"celebahq {split} (CelebA labels)")
+    by_path = {FACES_DIR / "celebahq" / f: f for f in load_split("celebahq")[split][:limit]}
     run(list(by_path), policy, lambda path, analysis: celeba_labels(rows[by_path[path]]), source)
     return source
 
 
-def celebahq_scenes(policy: Policy, limit: int | None, folder: Path) -> list[Source]:
-    """The celebahq test portraits cut out by the person segmenter (training.kiosk_scenes.cut_out) and composed on the
-    blue backdrop, once at the usual kiosk size and once smaller; each scene named after its portrait."""
-    rows, files = load_labels("celebahq"), load_split("celebahq")["test"][:limit]
+def celebahq_scenes(policy: Policy, limit: int | None, folder: Path, split: str = "test") -> list[Source]:
+    """The celebahq `split` portraits cut out by the person segmenter (training.kiosk_scenes.cut_out) and composed on
+    the blue backdrop, once at the usual kiosk size and once smaller; each scene named after its portrait."""
+    rows, files = load_labels("celebahq"), load_split("celebahq")[split][:limit]
     sides = (scenes.PORTRAIT_SIDE, scenes.SMALL_PORTRAIT_SIDE)
     rng = np.random.default_rng(20261205)
     paths: dict[int, list[Path]] = {side: [] for side in sides}
@@ -174,7 +174,7 @@ def celebahq_scenes(policy: Policy, limit: int | None, folder: Path) -> list[Sou
     by_stem = {Path(f).stem: f for f in files}
     sources = []
     for side in sides:
-        sources.append(Source(f"celebahq test as kiosk scenes, portrait {side} px"))
+        sources.append(Source(f"celebahq {split} as kiosk scenes, portrait {side} px"))
         run(paths[side], policy, lambda path, analysis: celeba_labels(rows[by_stem[path.stem.split("_", 1)[1]]]),
             sources[-1])
         for face in sources[-1].faces:
@@ -282,12 +282,16 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the per-rule rows and rates as JSON")
     parser.add_argument("--celebahq-scenes", action="store_true",
                         help="celebahq test as portraits and as kiosk scenes at two face sizes (instead of the rest)")
+    parser.add_argument("--split", choices=("test", "val"), default="test",
+                        help="with --celebahq-scenes: the celebahq part (val: to decide on a candidate before test)")
     args = parser.parse_args()
+    if args.split != "test" and not args.celebahq_scenes:
+        parser.error("--split is for --celebahq-scenes")
     policy = Policy.load()
-    sources = [celebahq(policy, args.limit)]
+    sources = [celebahq(policy, args.limit, args.split)]
     with tempfile.TemporaryDirectory(prefix="kiosk-scenes-") as folder:
         if args.celebahq_scenes:
-            sources += celebahq_scenes(policy, args.limit, Path(folder))
+            sources += celebahq_scenes(policy, args.limit, Path(folder), args.split)
         else:
             masks, portraits = celebamaskhq(policy, args.limit)
             sources += [masks, kiosk_scenes(policy, portraits, Path(folder))]
