@@ -188,10 +188,9 @@ def paint_overlay(painter: QPainter, result: LiveResult, target: QRectF,
         painter.setPen(QPen(QColor(255, 255, 255, 220), 2, Qt.DashLine))
         painter.drawPolygon(polygon)
         crop = polygon.boundingRect()
-    if result.analysis.checks["code_in_photo"].level == FAIL:  # the phone to move out of the photo, where it is
-        painter.setPen(QPen(QColor(BAD), 4))
-        for box in _regions_drawn("code_in_photo", result, target):
-            painter.drawRoundedRect(box, 6, 6)
+    painter.setPen(QPen(QColor(BAD), 4))
+    for box in _phones(result, target):
+        painter.drawRoundedRect(box, 6, 6)
     problems = problem_lines(result)[:MAX_LINES]
     box = None
     if problems:
@@ -215,6 +214,12 @@ def _regions_drawn(check: str, result: LiveResult, target: QRectF) -> list[QRect
     scale = target.width() / result.image_size[0]
     return [QRectF(target.x() + x * scale, target.y() + y * scale, w * scale, h * scale)
             for x, y, w, h in check_regions(check, result.analysis)]
+
+
+def _phones(result: LiveResult, target: QRectF) -> list[QRectF]:
+    """Where a code in the photo is outlined (the phone to move out of the photo, where it is), while it blocks."""
+    return _regions_drawn("code_in_photo", result, target) if result.analysis.checks["code_in_photo"].level == FAIL \
+        else []
 
 
 def _other_heads(result: LiveResult, target: QRectF) -> list[QRectF]:
@@ -249,7 +254,8 @@ def labelled(result: LiveResult, target: QRectF, metrics: QFontMetricsF,
                                                       for head in _other_heads(result, target)]
     outlined += [(boxes, t(question.message), True) for check, question in result.analysis.questions
                  if (boxes := _regions_drawn(check, result, target))]
-    every_outline = [box for boxes, _, _ in outlined for box in boxes]
+    # a phone is outlined without a label: a question's label over it hid the code the student must put away
+    every_outline = [box for boxes, _, _ in outlined for box in boxes] + _phones(result, target)
     placed: list[Labelled] = []
     for boxes, text, asked in outlined:
         size = (metrics.horizontalAdvance(text) + 10, metrics.height() + 4)

@@ -228,6 +228,7 @@ def test_a_phone_in_the_photo_is_outlined_in_red_and_one_near_it_in_amber(qtbot,
             [(x, y, w, h)] = check_regions("code_in_photo", analysis)
             assert x < left + code_px / 8 + 4 and x + w > left + code_px  # drawn around the code, clear of it
 
+
 def test_a_chinese_phrase_too_long_for_its_line_takes_a_smaller_font_rather_than_break(qtbot) -> None:
     # seen on a 1366x768 display: 画面中有手机/二维 / 码， / 请移出画面 beside the crop frame, at 18 pt
     crop = QRectF(290, 90, 330, 380)  # the room right of the crop: narrower than 画面中有手机/二维码， at 18 pt
@@ -370,3 +371,35 @@ def test_a_queued_person_outside_the_photo_is_not_circled(qtbot, engine) -> None
         return (around[:, :, 2] == colour.red()) & (around[:, :, 1] == colour.green()) & (around[:, :, 0] == colour.blue())
 
     assert not coloured(QColor(BAD)).any() and not coloured(LOOK).any()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_question_labels_stand_clear_of_a_phone_outlined_in_the_photo(qtbot, engine, lang: str) -> None:
+    """林晓雯 holding the next student's phone before her chest: 张嘴？请目视确认 stood over the phone's red outline
+    (s29 walk on Xvfb), hiding the code the photographer is asked to have put away."""
+    import cv2
+
+    from station import ASSETS_DIR
+    from station.capture.live_checks import LiveResult
+    from station.compliance.messages import QUESTION, TITLES
+    from station.compliance.results import FAIL, LOOK, CheckResult
+    from ui.i18n import language, set_language
+    from ui.overlay import _phones, labelled
+
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "qr" / "DEMO0002.jpg"))
+    analysis = engine.analyze(frame)
+    assert analysis.checks["code_in_photo"].level == FAIL
+    asked = {check: CheckResult(0.4, LOOK, QUESTION.format(title=TITLES[check]))
+             for check in ("mouth_open", "ears_covered", "teeth")}
+    analysis = type(analysis)(**{**analysis.__dict__, "checks": {**analysis.checks, **asked}})
+    result, target = LiveResult(1, (frame.shape[1], frame.shape[0]), analysis), QRectF(0, 0, 836, 470)
+    before = language()
+    set_language(lang)
+    try:
+        font = QFont("Noto Sans CJK SC", 13, QFont.Bold)
+        placed = labelled(result, target, QFontMetricsF(font))
+    finally:
+        set_language(before)
+    [phone] = _phones(result, target)
+    assert len(placed) == 3
+    assert not [item.text for item in placed if item.label.intersects(phone)]
