@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
@@ -36,6 +37,7 @@ class PreviewWidget(QWidget):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._told = threading.Event()  # a new frame was posted to the UI thread and not yet shown
         self._retired = False  # its window was built again: the camera's frames are the new preview's
+        self._listening: tuple[FrameSource, Callable[[Frame], None]] | None = None
         self._listen(source)
         # A frame is shown when the camera says it landed; the timer only keeps a lost or frozen camera's dimmed
         # picture and its state painted, when no frame comes to say so: not a hot path
@@ -49,7 +51,16 @@ class PreviewWidget(QWidget):
                 self._told.set()
                 to_main(self._new_frame)
 
+        self._stop_listening()
         source.subscribe_frames(landed)
+        self._listening = (source, landed)
+
+    def _stop_listening(self) -> None:
+        """The camera told no more of its frames (`landed` still ignores one it is telling at that moment)."""
+        if self._listening is not None:
+            source, landed = self._listening
+            source.unsubscribe_frames(landed)
+            self._listening = None
 
     def _new_frame(self) -> None:
         self._told.clear()
@@ -91,6 +102,7 @@ class PreviewWidget(QWidget):
     def retire(self) -> None:
         """Its window was built again (another language) and this one is deleted: nothing more is posted to it."""
         self._retired = True
+        self._stop_listening()
         self._timer.stop()
 
     def show_live(self, result: LiveResult | None) -> None:

@@ -196,6 +196,13 @@ class FrameSource:
         with self._lock:
             self._frame_listeners.append(listener)
 
+    def unsubscribe_frames(self, listener: Callable[[Frame], None]) -> None:
+        """`listener` is told no more frames (a preview given another camera, or deleted): it would otherwise be kept,
+        and all it holds with it, as long as this camera runs."""
+        with self._lock:
+            if listener in self._frame_listeners:
+                self._frame_listeners.remove(listener)
+
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> "FrameSource":
         self._supervisor = threading.Thread(target=self._supervise, name="camera watchdog", daemon=True)

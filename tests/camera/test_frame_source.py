@@ -130,6 +130,20 @@ def test_frame_listeners_are_told_of_each_frame_once_it_is_the_newest(tmp_path: 
     assert len(told) == len(set(told)), "each frame is told once"
 
 
+def test_a_listener_unsubscribed_is_told_no_more_frames(tmp_path: Path) -> None:
+    folder = numbered_folder(tmp_path / "frames", 3)
+    told: list = []
+    source = open_camera(str(folder), fps=50, **EVERY_FRAME)
+    source.subscribe_frames(told.append)
+    with source:
+        collect(source, 3)
+        source.unsubscribe_frames(told.append)  # the same bound method: equal, though not the same object
+        stopped = len(told)
+        collect(source, 6)
+    assert stopped > 0 and len(told) <= stopped + 1  # a frame being told at that moment may still land
+    source.unsubscribe_frames(told.append)  # not subscribed any more: nothing to do
+
+
 def test_frames_stay_addressable_by_id_until_they_age_out(tmp_path: Path) -> None:
     folder = numbered_folder(tmp_path / "frames", 3)
     with open_camera(str(folder), fps=20, ring_size=3, **FAST) as source:

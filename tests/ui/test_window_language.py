@@ -51,6 +51,7 @@ def choose(window: MainWindow, name: str) -> MainWindow:
 def test_the_menu_switches_the_window_and_the_next_start(qtbot, make_window, frames: Path, station: Station) -> None:
     window = make_window(frames)
     window.identify("DEMO0001")
+    told = list(window.session.source._frame_listeners)  # the preview's
     english = choose(window, "English")
     assert english is not window and language() == "en"
     assert english.isVisible() and not window.isVisible()
@@ -71,6 +72,9 @@ def test_the_menu_switches_the_window_and_the_next_start(qtbot, make_window, fra
     assert (station.home / LANG_FILE).read_text("utf-8") == "zh"
     choose(chinese, "English")
     assert _ok_cancel() == ("OK", "Cancel")  # Qt's Chinese taken out again
+    # the camera tells one picture of its frames, not one more for each window built before (each kept, with the
+    # frame it showed, while the camera ran)
+    assert len(window.session.source._frame_listeners) == len(told)
 
 
 def test_a_retake_under_way_is_said_in_the_new_language(qtbot, make_window, frames: Path) -> None:
