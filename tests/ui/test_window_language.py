@@ -127,3 +127,14 @@ def test_work_given_before_a_switch_tells_its_result_to_the_window_before(qtbot,
     measuring.set()
     qtbot.waitUntil(lambda: bool(heard), timeout=5_000)
     assert window.taken_over_by.isVisible()
+
+
+def test_a_window_taken_over_keeps_no_picture(qtbot, make_window, frames: Path) -> None:
+    """The window before a switch is kept while the first one is held (MainWindow.taken_over_by), its preview with it:
+    that preview dropped its camera, but still held the frame it showed, its screen copy and the findings drawn over
+    it (a 1280x720 frame, its pixels at the preview's size and the scene's masks), one such set for every switch."""
+    window = make_window(frames)
+    qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=10_000)
+    choose(window, "English")
+    retired = window.preview
+    assert (retired.shown_frame, retired.live, getattr(retired, "_pixels", None)) == (None, None, None)
