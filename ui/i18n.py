@@ -27,14 +27,18 @@ def t(text: Text) -> str:
 def install_qt_translations(app: QCoreApplication) -> QTranslator | None:
     """Qt's own words (OK, Cancel, the file dialog) in the window's language: Qt says them in English
     unless given its translations, which the PySide6 wheel carries on every platform. Called again after a switch:
-    the translation installed before is taken out first."""
+    the translation installed before is taken out first, and let go (a child of `app`, it was kept as long as the
+    application ran, one more for every switch there and back)."""
     while _translator:
-        app.removeTranslator(_translator.pop())
+        taken_out = _translator.pop()
+        app.removeTranslator(taken_out)
+        taken_out.deleteLater()
     if _lang != "zh":
         return None
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        translator.deleteLater()
         return None
     app.installTranslator(translator)
     _translator.append(translator)
