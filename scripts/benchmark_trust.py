@@ -281,7 +281,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="at most N test images per dataset")
     parser.add_argument("--json", type=Path, help="write the per-rule rows and rates as JSON")
     parser.add_argument("--celebahq-scenes", action="store_true",
-                        help="celebahq test as portraits and as kiosk scenes at two face sizes (instead of the rest)")
+                        help="celebahq (--split) as portraits and as kiosk scenes at two face sizes (instead of the rest)")
     parser.add_argument("--split", choices=("test", "val"), default="test",
                         help="with --celebahq-scenes: the celebahq part (val: to decide on a candidate before test)")
     args = parser.parse_args()

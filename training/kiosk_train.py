@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from station.face.segmentation import PersonSegmenter
 from training import kiosk_scenes as scenes
 from training.training import Sample
 
@@ -38,8 +39,6 @@ def kiosk_sample(sample: Sample, side: int, segmenter, rng: np.random.Generator,
 def with_kiosk_scenes(train: list[Sample], share: float, rng: np.random.Generator) -> list[Sample]:
     """`train` with `share` of its faces (chosen blind to their labels) replaced by their kiosk scenes, half at each
     portrait side."""
-    from station.face.segmentation import PersonSegmenter
-
     chosen = rng.choice(len(train), size=round(share * len(train)), replace=False)
     out = list(train)
     with PersonSegmenter(portrait=True) as segmenter:

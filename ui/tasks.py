@@ -36,6 +36,8 @@ class _MainThread(QObject):
 
 
 _main: _MainThread | None = None
+# One worker, so tasks run in the order given: a window taken over by another (a language switch) is deleted after
+# an empty task queued behind its own has run (MainWindow.retire), which needs them all to have said their results.
 _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-task")
 
 
