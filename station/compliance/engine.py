@@ -214,7 +214,8 @@ class ComplianceEngine:
                                                                        kept.backdrop_colour)
             if not covered:
                 findings["lighting"] = photometry.lighting(patch, self.policy["lighting"])
-                findings["blur"] = photometry.blur(patch, self.policy["blur"])
+                findings["blur"] = photometry.blur(patch, self.policy["blur"],
+                                                   photometry.asked_below(self.policy["exposure"]))
             segmented_live = mask is None and reuse.refresh is not None
             learned = self._with_lenses(view, self._learned(view, face, reuse, busy=replanned or segmented_live))
             findings.update({c: Finding(s, messages.INSTRUCTIONS[c]) for c, s in learned.scores.items()})

@@ -35,11 +35,11 @@ LIGHTNESS_SOFTNESS = 3.0  # L* units
 CLIP_SOFTNESS = 0.01
 GLARE_LEVEL = 245  # every channel this bright: white glare (one saturated channel is only warm skin)
 SIDE_SOFTNESS = 3.0
-# sharpness reads a face darker than FOCUS_LIT_LIGHTNESS (mean L*, the top of exposure's question band: policy.toml
-# [exposure]) as if it were lit to it, and a face lit at least that well as it is. A change of exposure scales every
-# grey-level difference of the face by the ratio of (L* + 16) to the power SRGB_PER_LIGHTNESS: L* + 16 goes as
-# luminance ** (1/3), sRGB grey + 14 as luminance ** (1/2.4). Unscaled, a sharp face 3-4 EV under read as blurred.
-FOCUS_LIT_LIGHTNESS = 36.5
+# sharpness reads a face darker than the top of exposure's question band (asked_below: 36.5 L* by the shipped
+# policy.toml [exposure]) as if it were lit to it, and a face lit at least that well as it is. A change of exposure
+# scales every grey-level difference of the face by the ratio of (L* + 16) to the power SRGB_PER_LIGHTNESS: L* + 16
+# goes as luminance ** (1/3), sRGB grey + 14 as luminance ** (1/2.4). Unscaled, a sharp face 3-4 EV under read as
+# blurred.
 SRGB_PER_LIGHTNESS = 3 / 2.4
 # The face's mean L* under which its own pixels are too dark to read: the learned models, blur and lighting read noise
 # there (the demo frame 6 EV under: 照片模糊, 请把刘海拨开, a hat and ears asked about). While exposure blocks such a face as
@@ -139,9 +139,16 @@ def lighting(patch: FacePatch, policy: CheckPolicy) -> Finding:
                    messages.INSTRUCTIONS["lighting"])
 
 
-def sharpness(patch: FacePatch) -> float:
+def asked_below(exposure_policy: CheckPolicy) -> float:
+    """The face's mean L* under which `exposure` asks about the light or blocks it (the top of its question band, where
+    its too-dark score reaches its look): read from the policy, so a school's own band moves what blur reads as lit."""
+    look = min(max(exposure_policy.look, 1e-6), 1 - 1e-6)
+    return exposure_policy["min_face_lightness"] + LIGHTNESS_SOFTNESS * math.log(1 / look - 1)
+
+
+def sharpness(patch: FacePatch, lit: float) -> float:
     """log variance of the second derivative inside the face outline, in its least sharp direction; a face darker than
-    FOCUS_LIT_LIGHTNESS read as if lit to it.
+    `lit` (mean L*: asked_below) read as if lit to it.
 
     Defocus softens every direction; motion blurs one and leaves the others sharp, so the
     weakest of four directions (0, 45, 90, 135 degrees) catches both, at the patch's fixed scale.
@@ -152,11 +159,11 @@ def sharpness(patch: FacePatch) -> float:
     inner = cv2.erode(patch.inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     if inner.sum() < 50:
         inner = np.ones_like(inner)
-    lightness = patch.mean_lightness if patch.inside.any() else FOCUS_LIT_LIGHTNESS
-    gain = max(1.0, (FOCUS_LIT_LIGHTNESS + 16) / (lightness + 16)) ** SRGB_PER_LIGHTNESS
+    lightness = patch.mean_lightness if patch.inside.any() else lit
+    gain = max(1.0, (lit + 16) / (lightness + 16)) ** SRGB_PER_LIGHTNESS
     return math.log(min(float(cv2.filter2D(grey, -1, k)[inner].var()) for k in SECOND_DERIVATIVES) * gain ** 2 + 1.0)
 
 
-def blur(patch: FacePatch, policy: CheckPolicy) -> Finding:
-    return Finding(beyond(policy["min_sharpness"] - sharpness(patch), 0.0, policy["softness"]),
+def blur(patch: FacePatch, policy: CheckPolicy, lit: float) -> Finding:
+    return Finding(beyond(policy["min_sharpness"] - sharpness(patch, lit), 0.0, policy["softness"]),
                    messages.INSTRUCTIONS["blur"])

@@ -17,7 +17,7 @@ from station.adapters.demo import DEMO_DIR
 from station.compliance.backdrop import COLOUR_CHECKS, MIN_JUDGED_LIGHTNESS, Scene
 from station.compliance.engine import FACE_PIXEL_CHECKS
 from station.compliance.messages import TOO_DARK
-from station.compliance.photometry import MIN_JUDGED_FACE_LIGHTNESS, FacePatch, sharpness
+from station.compliance.photometry import MIN_JUDGED_FACE_LIGHTNESS, FacePatch, asked_below, sharpness
 from station.compliance.results import DARK, FAIL, LOOK, MEASURED, PASS
 from station.face.segmentation import PersonSegmenter
 from tests.cli import json_lines, run_cli
@@ -140,7 +140,7 @@ def test_a_dim_sharp_face_is_not_told_it_is_blurred_and_a_defocused_one_still_is
         analysis = engine.analyze(frame)
         assert (analysis.checks["blur"].level, analysis.checks["blur"].state) == (PASS, MEASURED), ev
         assert "模糊" not in "；".join(text.zh for text in analysis.instructions)
-        readings.append(sharpness(FacePatch.cut(frame, analysis.face)))
+        readings.append(sharpness(FacePatch.cut(frame, analysis.face), asked_below(engine.policy["exposure"])))
     assert analysis.checks["exposure"].level == FAIL and analysis.checks["exposure"].message == TOO_DARK
     assert max(readings) - min(readings) < 0.3, readings
     defocused = cv2.GaussianBlur(student, (0, 0), 3.0)
@@ -174,3 +174,14 @@ def test_check_says_the_light_first_and_checks_no_face_it_cannot_see(home: Path,
     assert "  画面太暗，未检查：背景、背景光线变化、服装颜色\n" in dim and "清晰度" in dim.split("通过：")[1]
     dark = next(line for line in off.splitlines() if line.startswith("  画面太暗，未检查："))
     assert "清晰度" in dark and "眉毛遮挡" in dark and "头部姿态" not in dark
+
+
+def test_blur_reads_as_lit_where_exposure_s_question_band_ends_in_the_school_s_policy_too(tmp_path) -> None:
+    """blur reads a face as if lit to the top of exposure's question band: 36.5 L* in the shipped policy, and where a
+    school's own policy.toml moves the band (it was a copied constant: the band moved, blur did not)."""
+    from station.compliance import Policy
+
+    assert asked_below(Policy.load()["exposure"]) == pytest.approx(36.5, abs=0.01)
+    school = tmp_path / "policy.toml"
+    school.write_text("[exposure]\nmin_face_lightness = 24.0\nlook = 0.5\n", encoding="utf-8")
+    assert asked_below(Policy.load(school)["exposure"]) == pytest.approx(24.0)  # no question band: only its block
