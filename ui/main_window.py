@@ -613,7 +613,8 @@ class MainWindow(QMainWindow):
         else:
             self.setGeometry(old.geometry())
             self.show()
-        self.queue_window.show_beside()
+        if old.queue_window.isVisible():  # one the photographer closed stays closed (F9 brings it back)
+            self.queue_window.show_beside()
         found = self.session.workflow.identification
         if found is not None:
             self._identified(found)

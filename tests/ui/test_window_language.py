@@ -138,3 +138,15 @@ def test_a_window_taken_over_keeps_no_picture(qtbot, make_window, frames: Path) 
     choose(window, "English")
     retired = window.preview
     assert (retired.shown_frame, retired.live, getattr(retired, "_pixels", None)) == (None, None, None)
+
+
+def test_a_queue_window_closed_stays_closed_after_a_switch(qtbot, make_window, frames: Path) -> None:
+    """The queue window closed with its title bar's button came back with the window built in the other language."""
+    window = make_window(frames)
+    window.show_with_queue()
+    assert window.queue_window.isVisible()
+    window.queue_window.close()
+    english = choose(window, "English")
+    assert english is not window and english.isVisible() and not english.queue_window.isVisible()
+    english.toggle_queue_screen()  # F9 still brings it back
+    assert english.queue_window.isVisible()
