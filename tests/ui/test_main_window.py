@@ -27,7 +27,9 @@ def test_a_capture_code_shown_to_the_camera_identifies_the_student(qtbot, make_w
     assert window.card.values["student_no"].text() == "2021010102"
     assert window.card.values["id_number"].text() == "110101********1050"
     assert window.message.property("level") == "ok"
-    assert window.shutter_button.isEnabled()
+    # ready once the camera is live: a loaded CI machine's stall of the file camera greyed it for a moment (CI, s29)
+    qtbot.waitUntil(window.shutter_button.isEnabled, timeout=10_000)
+    assert window.shutter_button.text() == "拍照（空格 / 回车）"
 
 
 def test_typing_a_student_number_and_enter(qtbot, make_window, frames: Path) -> None:
