@@ -124,11 +124,11 @@ def main() -> int:
         store = CaptureStore(station, key=key)
         session = CaptureSession(station, store, "benchmark", open_camera(str(frames), fps=30).start(),
                                  post=tasks.to_main, live_checks=True)
+        freeze_startup_objects()  # as the station does before it builds its window
         window = MainWindow(session)
         window.flow._ask_override = lambda refused: REASON
         window.resize(1400, 860)
         window.show()
-        freeze_startup_objects()  # as the station's window does once it is up
         clock = PaintClock(window)
         window.identify("DEMO0001")
         settle = time.perf_counter() + 8  # the live checks' engine loads; the models' first runs

@@ -51,7 +51,7 @@ from ui.student_picker import StudentPicker
 from ui.tasks import run_task
 from ui.theme import say
 from ui.upload_dialog import FailedUploadsDialog, export_interactively
-from ui.window_language import NOT_KEPT, SWITCHED, add_language_menu, switch_refused, use_language
+from ui.window_language import NOT_KEPT, SWITCHED, WindowHolder, add_language_menu, switch_refused, use_language
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
@@ -132,9 +132,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.demo = demo
-        # the window built in its place on the same session (a language switch): held here, as a window without a
-        # parent lives while Python holds it, and whoever holds the first window holds them all
-        self.taken_over_by: MainWindow | None = None
+        # where the window on the session is held: a window built in this one's place (a language switch) takes it
+        self.holder = WindowHolder(self)
         self.setWindowTitle(t(TITLE) + (f" — {t(DEMO)}" if demo else ""))
 
         self.preview = PreviewWidget(session.source)
@@ -622,7 +621,8 @@ class MainWindow(QMainWindow):
         level = "warn" if retake else self.message.property("level") if found is not None else "ok"
         said_of_them = retake or (self.message.text() if found is not None else "")
         say(self.message, "\n".join(filter(None, (said, said_of_them))), level)
-        old.taken_over_by = self
+        self.holder = old.holder
+        self.holder.window = self  # `old` is let go; held meanwhile by the call on its stack and by retire's task
         if old.help_window.isVisible():
             self.show_keyboard_help()
         old.retire()
@@ -719,7 +719,7 @@ class MainWindow(QMainWindow):
             self.queue_window.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        warnings = [] if self.taken_over_by is not None else self.session.closing_warnings()
+        warnings = self.session.closing_warnings() if self.holder.window is self else []  # else: taken over
         if warnings and not self._close_anyway(warnings):
             event.ignore()
             return

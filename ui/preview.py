@@ -100,14 +100,10 @@ class PreviewWidget(QWidget):
         self._listen(source)
 
     def retire(self) -> None:
-        """Its window was built again (another language) and this one is deleted: nothing more is posted to it, and
-        it lets go of its picture (the window is kept from Python, MainWindow.taken_over_by: a frame, its screen copy
-        and the findings over it, for every switch)."""
+        """Its window was built again (another language) and this one is deleted: nothing more is posted to it."""
         self._retired = True
         self._stop_listening()
         self._timer.stop()
-        self.shown_frame = self.live = self._held = None
-        self._image = self._pixels = None
 
     def show_live(self, result: LiveResult | None) -> None:
         if self._held is None:

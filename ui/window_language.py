@@ -8,6 +8,8 @@ they stand, so the switch is refused then, saying why."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QActionGroup
@@ -18,6 +20,9 @@ from station.capture.workflow import Step
 from station.i18n import LANGS, Text
 from ui.i18n import install_qt_translations, language, set_language, t
 from ui.menu_text import accelerated
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 # the other language's word beside it (语言(L) / Language, Language / 语言): found by one who cannot read the window's
 MENU = Text("语言", "Language")
@@ -32,6 +37,16 @@ SWITCHED = Text("窗口已切换为中文，下次启动也用中文", "The wind
 NOT_KEPT = Text("窗口已切换为中文（数据文件夹无法写入：下次启动仍用原来的语言）",
                 "The window is now in English (the data folder cannot be written: the next start uses the language "
                 "before)")
+
+
+@dataclass(eq=False)
+class WindowHolder:
+    """The station's window, held here alone (ui.opening keeps the holder for the day): the window built in its place
+    at a switch takes its place here, and the one before, held by nothing else, is gone once deleted
+    (MainWindow.retire). Held from window to window instead, every window built since the start was kept, with what
+    it last showed."""
+
+    window: MainWindow
 
 
 def start_language(given: str | None, chosen: str | None) -> str | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
 
 from station.camera import open_camera
@@ -35,6 +38,22 @@ def fresh_file_dialogs():
 
 
 @pytest.fixture
+def app_as_started(qapp: QApplication):
+    """run_app themes and translates the whole application and logs to a file: undone afterwards."""
+    font, style, handlers = qapp.font(), qapp.styleSheet(), list(logging.getLogger().handlers)
+    hooks = sys.excepthook, threading.excepthook
+    yield qapp
+    for handler in set(logging.getLogger().handlers) - set(handlers):
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    for translator in qapp.findChildren(QTranslator):
+        qapp.removeTranslator(translator)
+    qapp.setFont(font)
+    qapp.setStyleSheet(style)
+    sys.excepthook, threading.excepthook = hooks
+
+
+@pytest.fixture
 def station(demo_station):
     return demo_station
 
@@ -50,7 +69,7 @@ def frames(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_window(qtbot, station, engine, pipeline):
-    windows = []
+    holders = []  # not the windows: one taken over by another (a language switch) is let go
 
     def make(frames: Path, store: CaptureStore | None = None, live_checks: bool = False,
              live_identity: bool = False) -> MainWindow:
@@ -64,14 +83,14 @@ def make_window(qtbot, station, engine, pipeline):
                                  live_identity=live_identity, workflow=workflow)
         window = MainWindow(session)
         window.show()
-        windows.append(window)
+        holders.append(window.holder)
         # a photographer starts once the picture is on screen and the camera is live
         qtbot.waitUntil(lambda: window.preview.shown_frame is not None and session.source.state is CameraState.LIVE,
                         timeout=10_000)
         return window
 
     yield make
-    windows[:] = [shown(window) for window in windows]
+    windows = [holder.window for holder in holders]
     for window in windows:
         close_anyway(window)
         window.session.stop_watching()  # the engine and pipeline are shared by the whole test run
@@ -87,13 +106,6 @@ def make_window(qtbot, station, engine, pipeline):
             window.queue_window.deleteLater()
             window.deleteLater()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-def shown(window: MainWindow) -> MainWindow:
-    """The window on `window`'s session now: the one built in its place at a language switch, if it was."""
-    while window.taken_over_by is not None:
-        window = window.taken_over_by
-    return window
 
 
 @contextmanager

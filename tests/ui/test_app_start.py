@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from station.adapters.cli import parse_args
@@ -28,22 +28,6 @@ from ui.start_dialog import StartDialog
 
 HOLD = ("import sys, time; from pathlib import Path; from station.instance import hold_station; "
         "lock = hold_station(Path(sys.argv[1])); print('held', flush=True); time.sleep(120)")
-
-
-@pytest.fixture
-def app_as_started(qapp: QApplication):
-    """run_app themes and translates the whole application and logs to a file: undone afterwards."""
-    font, style, handlers = qapp.font(), qapp.styleSheet(), list(logging.getLogger().handlers)
-    hooks = sys.excepthook, threading.excepthook
-    yield qapp
-    for handler in set(logging.getLogger().handlers) - set(handlers):
-        logging.getLogger().removeHandler(handler)
-        handler.close()
-    for translator in qapp.findChildren(QTranslator):
-        qapp.removeTranslator(translator)
-    qapp.setFont(font)
-    qapp.setStyleSheet(style)
-    sys.excepthook, threading.excepthook = hooks
 
 
 def refusal_of(args: list[str]) -> tuple[int, list[str]]:

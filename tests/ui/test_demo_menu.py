@@ -21,7 +21,6 @@ from station.storage.captures import CaptureStore
 from station.storage.server_link import load_link
 from tests.ui.conftest import on_next_dialog, station_look
 from tests.ui.test_menu_entries_whole import drawn_whole, ink_width
-from tests.ui.test_app_start import app_as_started  # noqa: F401 - a fixture
 from ui import tasks
 from ui.app import run_app
 from ui.demo_menu import RegistrarPageDialog

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 from station.adapters.cli import parse_args
 from station.adapters.demo import DEMO_DIR
 from tests.ui.conftest import on_next_dialog
-from tests.ui.test_app_start import app_as_started  # noqa: F401 - a fixture
 from ui import opening
 from ui.app import run_app
 from ui.main_window import MainWindow

@@ -18,7 +18,6 @@ from station.adapters.cli import parse_args
 from station.adapters.demo import DEMO_DIR
 from station.logs import log_file
 from tests.ui.conftest import on_next_dialog
-from tests.ui.test_app_start import app_as_started  # noqa: F401 - the fixture
 from ui.app import run_app
 from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog

@@ -5,25 +5,31 @@ for the next start, where --lang still wins, and refuses, saying why, while a ph
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel
 
+from station.adapters.cli import parse_args
 from station.adapters.startup import Opened
 from station.capture.workflow import Step
 from station.context import LANG_FILE, Station
-from tests.ui.conftest import answer_next_dialog, shoot
+from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
 from tests.ui.menus import menu_action, words
 from tests.ui.reading import read
 from tests.ui.test_qt_language import _ok_cancel
 from tests.ui.test_retake_line_stays import REASON, her_retake_begun
+from ui.app import run_app
 from ui.i18n import language, set_language
 from ui.main_window import MainWindow
 from ui.opening import speak_as_chosen
+from ui.start_dialog import StartDialog
 from ui.tasks import run_task
 from ui.theme import say
 from ui.window_language import use_language
@@ -39,13 +45,18 @@ def the_runs_language() -> Iterator[None]:
     set_language(before)
 
 
+def on_screen() -> MainWindow:
+    """The station's window the photographer sees."""
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+
+
 def choose(window: MainWindow, name: str) -> MainWindow:
     """工作站 → 语言 / Language → `name`, as a photographer clicks it; the window on the session afterwards."""
     entry = next(a for a in window.menuBar().actions() if a.menu() and words(a.text()) in ("工作站", "Station"))
     languages = next(a.menu() for a in entry.menu().actions() if a.menu() and "Language" in a.text())
     action: QAction = next(a for a in languages.actions() if words(a.text()) == name)
     action.trigger()
-    return window.taken_over_by or window
+    return on_screen()
 
 
 def test_the_menu_switches_the_window_and_the_next_start(qtbot, make_window, frames: Path, station: Station) -> None:
@@ -126,18 +137,71 @@ def test_work_given_before_a_switch_tells_its_result_to_the_window_before(qtbot,
     qtbot.wait(200)  # what was posted to the window before has run
     measuring.set()
     qtbot.waitUntil(lambda: bool(heard), timeout=5_000)
-    assert window.taken_over_by.isVisible()
+    assert on_screen() is not window
 
 
-def test_a_window_taken_over_keeps_no_picture(qtbot, make_window, frames: Path) -> None:
-    """The window before a switch is kept while the first one is held (MainWindow.taken_over_by), its preview with it:
-    that preview dropped its camera, but still held the frame it showed, its screen copy and the findings drawn over
-    it (a 1280x720 frame, its pixels at the preview's size and the scene's masks), one such set for every switch."""
-    window = make_window(frames)
-    qtbot.waitUntil(lambda: window.preview.shown_frame is not None, timeout=10_000)
-    choose(window, "English")
-    retired = window.preview
-    assert (retired.shown_frame, retired.live, getattr(retired, "_pixels", None)) == (None, None, None)
+def deleted_and_collected(qtbot, before: list[weakref.ref[MainWindow]]) -> list[bool]:
+    """Once the deletions a switch defers have run (after the worker's tasks, MainWindow.retire) and the garbage
+    collector has run, which of the windows `before` are still there."""
+    drained: list[None] = []
+    run_task(lambda: None, drained.append)
+    qtbot.waitUntil(lambda: bool(drained), timeout=30_000)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    return [ref() is not None for ref in before]
+
+
+def test_the_windows_a_switch_replaced_are_let_go(qtbot, make_window, frames: Path) -> None:
+    """Each window replaced at a switch was held by the one before it (MainWindow.taken_over_by), so the first held
+    every one built since the start, with what each last showed (the photo reviewed, a refused press's findings).
+    Switched four times from the menu, as a photographer clicks it, each is gone, and the day goes on in the last."""
+    make_window(frames)
+    before = []
+    for name in ("English", "中文", "English", "中文"):
+        window = on_screen()
+        before.append(weakref.ref(window))
+        choose(window, name)  # the menu's own action: the window is replaced inside it
+    del window
+    assert deleted_and_collected(qtbot, before) == [False] * 4
+    window = on_screen()
+    window.identify("DEMO0001")
+    assert window.card.name.text() == "林晓雯" and window.shutter_button.text() == "拍照（空格 / 回车）"
+    answer_next_dialog("测试")
+    shoot(qtbot, window)
+    assert window.session.step is Step.REVIEW and window.review.isVisible()
+
+
+def test_a_started_station_lets_go_of_the_window_a_switch_replaced(
+        app_as_started, qtbot, home: Path, frames: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The station as started (run_app): it holds the window for the day (ui.opening) and freezes start-up's objects
+    out of the garbage collector's reach (freeze_startup_objects). Frozen with them, the first window was kept after
+    a switch whatever held it."""
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")  # a laptop without a keyring, unattended
+    first: list[weakref.ref[MainWindow]] = []
+    alive: list[bool] = []
+
+    def switch_once_up() -> None:
+        if not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()):
+            QTimer.singleShot(50, switch_once_up)
+            return
+        first.append(weakref.ref(on_screen()))
+        choose(on_screen(), "English" if language() == "zh" else "中文")
+        QTimer.singleShot(0, close_once_gone)
+
+    def close_once_gone() -> None:
+        try:
+            alive.extend(deleted_and_collected(qtbot, first))
+        finally:
+            on_screen().close()
+
+    gc.unfreeze()
+    QTimer.singleShot(50, switch_once_up)
+    on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
+    try:
+        code = run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
+    finally:
+        gc.unfreeze()
+    assert (code, alive) == (0, [False])
 
 
 def test_a_queue_window_closed_stays_closed_after_a_switch(qtbot, make_window, frames: Path) -> None:
