@@ -604,9 +604,10 @@ class MainWindow(QMainWindow):
         MainWindow(self.session, self.demo, resumed=True).take_over(self, t(SWITCHED if kept else NOT_KEPT))
 
     def take_over(self, old: MainWindow, said: str) -> None:
-        """In place of `old`, on its session: where it stood, the student on its card and a retake under way said
-        again (the shutter would otherwise photograph a student the card does not name), F1's list if it was shown,
-        and `said` above them; `old` closes without the close warnings, the day going on here."""
+        """In place of `old`, on its session: where it stood, the queue window where it stood (closed, behind or in
+        front), the student on its card and a retake under way said again (the shutter would otherwise photograph a
+        student the card does not name), F1's list if it was shown, and `said` above them; `old` closes without the
+        close warnings, the day going on here."""
         if old.isMaximized():
             self.showMaximized()
         else:
@@ -614,6 +615,8 @@ class MainWindow(QMainWindow):
             self.show()
         if old.queue_window.isVisible():  # one the photographer closed stays closed (F9 brings it back)
             self.queue_window.show_beside()
+        if old.queue_window.in_front:  # brought in front with F9: in front of the new window too
+            self.queue_window.toggle_in_front()
         found = self.session.workflow.identification
         if found is not None:
             self._identified(found)

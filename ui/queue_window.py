@@ -114,10 +114,15 @@ class QueueWindow(QWidget):
         main.raise_()
         main.activateWindow()
 
+    @property
+    def in_front(self) -> bool:
+        """Brought in front of the station window (F9) and not put back since."""
+        return self.isVisible() and self._in_front
+
     def toggle_in_front(self) -> None:
         """F9: in front of the station window (on a single screen it stands behind it), or back behind. The station
         keeps the keyboard either way."""
-        if self.isVisible() and self._in_front:
+        if self.in_front:
             self._back()
             return
         self._in_front = True
@@ -144,6 +149,8 @@ class QueueWindow(QWidget):
         if watched is self._main:
             if self._over_main and event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
                 self.setGeometry(self._main.geometry())
+            if self.in_front and event.type() == QEvent.Type.WindowActivate:
+                self.raise_()  # a window manager raises the station window it activates (one just built, too)
             return False
         if event.type() == QEvent.Type.MouseButtonPress:
             self._back()

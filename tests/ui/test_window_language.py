@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -214,3 +214,17 @@ def test_a_queue_window_closed_stays_closed_after_a_switch(qtbot, make_window, f
     assert english is not window and english.isVisible() and not english.queue_window.isVisible()
     english.toggle_queue_screen()  # F9 still brings it back
     assert english.queue_window.isVisible()
+
+
+def test_a_queue_window_in_front_stays_in_front_after_a_switch(qtbot, make_window, frames: Path) -> None:
+    """The queue window brought in front with F9 went back behind the window built in the other language."""
+    window = make_window(frames)
+    window.show_with_queue()
+    qtbot.keyClick(window.code_input, Qt.Key.Key_F9)
+    english = choose(window, "English")
+    assert english.queue_window.isVisible() and english.queue_window.in_front
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is english)  # the window's keys are its own once it is active
+    qtbot.keyClick(english.code_input, Qt.Key.Key_F9)  # and F9 puts it back behind
+    assert english.queue_window.isVisible() and not english.queue_window.in_front
+    choose(english, "中文")  # behind, it stays behind
+    assert on_screen().queue_window.isVisible() and not on_screen().queue_window.in_front

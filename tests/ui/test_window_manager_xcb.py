@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.w
                                 or shutil.which("openbox") is None, reason="needs Linux, Xvfb and openbox")
 from Xlib import X, display as xdisplay  # noqa: E402
 from Xlib.error import XError  # noqa: E402
+
+ENGLISH_MAIN, ENGLISH_QUEUE = "Graduation photo station", "Photo queue"
 
 
 def _clients(conn) -> list[tuple[str, object]]:
@@ -99,7 +102,24 @@ def test_dialog_opens_on_top_painted_and_keyed_under_openbox(x_display: str, tmp
         _press(conn, "F9")
         assert _wait_for(lambda: top() != QUEUE_TITLE), "F9 again did not put the queue back behind"
         assert _active(conn) == main.id
-        _close(conn, main)
+
+        # In front, it stays in front of the window built again in English (工作站 → 语言 → English): the window
+        # manager raised the new window it activated over it. A switch waits while a phone's code waits for F4.
+        _press(conn, "F9")
+        assert _wait_for(lambda: top() == QUEUE_TITLE)
+        for _ in range(10):
+            _press(conn, "Alt_L", "s")
+            time.sleep(0.3)
+            _press(conn, "l")
+            time.sleep(0.3)
+            _press(conn, "e")
+            if _wait_for(lambda: any(t == ENGLISH_QUEUE for t, _ in _clients(conn)), 2):
+                break
+        english = next(w for t, w in _clients(conn) if t.startswith(ENGLISH_MAIN))
+        assert _wait_for(lambda: _active(conn) == english.id), "the new window does not have the keyboard"
+        time.sleep(1)  # the window manager's raising of the window it activated is in
+        assert [t for t, _ in _clients(conn)][-1] == ENGLISH_QUEUE, f"the queue went behind: {_clients(conn)}"
+        _close(conn, english)
         assert station.wait(30) == 0
     finally:
         if station is not None:
