@@ -51,7 +51,7 @@ from ui.student_picker import StudentPicker
 from ui.tasks import run_task
 from ui.theme import say
 from ui.upload_dialog import FailedUploadsDialog, export_interactively
-from ui.window_language import NOT_KEPT, SWITCHED, WindowHolder, add_language_menu, switch_refused, use_language
+from ui.window_language import NOT_KEPT, SWITCHED, WindowHolder, add_language_menu, use_language
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
@@ -592,10 +592,11 @@ class MainWindow(QMainWindow):
 
     def choose_language(self, lang: str) -> None:
         """工作站 → 语言 / Language: the window built again in `lang` on the same session, and the choice kept for the
-        next start (ui.window_language); refused, saying why, while a new window could not show the step as it stands."""
+        next start (ui.window_language); refused, saying why the session gives, while a new window could not show the
+        capture as it stands."""
         if lang == language():
             return
-        refused = switch_refused(self.session)
+        refused = self.session.language_switch_refused()
         if refused is not None:
             say(self.message, t(refused), "bad")
             return

@@ -2,8 +2,8 @@
 its shortcut and cannot add --lang. The choice is kept in the data folder (Station.choose_lang) for the next start,
 where --lang on the command line still wins for its run. The window is built again in the new language on the same
 capture session, which goes on as it stands: the camera, the uploads, the student on the card and a retake under
-way. A new window could not show a press being measured, its photo in review or a question to switch students as
-they stand, so the switch is refused then, saying why."""
+way. The session says when a new window could not show the capture as it stands (a press being measured, its photo
+in review, a question to switch students: CaptureSession.language_switch_refused), and the switch is refused then."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMenu
 
-from station.capture.session import CaptureSession
-from station.capture.workflow import Step
 from station.i18n import LANGS, Text
 from ui.i18n import install_qt_translations, language, set_language, t
 from ui.menu_text import accelerated
@@ -27,12 +25,6 @@ if TYPE_CHECKING:
 # the other language's word beside it (语言(L) / Language, Language / 语言): found by one who cannot read the window's
 MENU = Text("语言", "Language")
 NAMES = {"zh": ("中文", "Z"), "en": ("English", "E")}  # each in its own language, with its letter
-NOT_NOW = Text("没有切换语言：{why}", "The language was not switched: {why}")
-IN_REVIEW = Text("照片正在确认中，请先确认（回车）或放弃（Esc），再切换语言",
-                 "a photo is in review. Accept it (Enter) or drop it (Esc) first, then switch")
-PRESSING = Text("正在拍照，拍完后再切换语言", "a photo is being taken. Switch once it is done")
-OFFERED = Text("有采集码或身份证在等待切换，请先按 F4 或收起，再切换语言",
-               "a code or ID card is waiting to be switched to. Press F4 or put it away first, then switch")
 SWITCHED = Text("窗口已切换为中文，下次启动也用中文", "The window is now in English, and will be at the next start")
 NOT_KEPT = Text("窗口已切换为中文（数据文件夹无法写入：下次启动仍用原来的语言）",
                 "The window is now in English (the data folder cannot be written: the next start uses the language "
@@ -59,19 +51,6 @@ def use_language(app: QCoreApplication, lang: str | None) -> None:
     """The window's texts and Qt's own (OK, Cancel) in `lang` from now on."""
     set_language(lang)
     install_qt_translations(app)
-
-
-def switch_refused(session: CaptureSession) -> Text | None:
-    """Why the window cannot be built again now (None: it can)."""
-    if session.step is Step.REVIEW:
-        why = IN_REVIEW
-    elif session.pressing:
-        why = PRESSING
-    elif session.offer is not None:
-        why = OFFERED
-    else:
-        return None
-    return NOT_NOW.format(why=why)
 
 
 def add_language_menu(menu: QMenu, choose: Callable[[str], None]) -> None:

@@ -93,6 +93,13 @@ NO_OFFER = Text("没有待切换的学生：镜头里或阅读器上出现另一
                 "on the reader, asks to switch")
 PROFILE_BUSY = Text("正在拍照或确认照片：请先确认或重拍，再更换输出规格",
                     "A photo is being taken or reviewed: accept it or shoot again first, then change the output profile")
+# why the window is not built again in the other language now: it could not show these as they stand
+NOT_SWITCHED = Text("没有切换语言：{why}", "The language was not switched: {why}")
+SWITCH_IN_REVIEW = Text("照片正在确认中，请先确认（回车）或放弃（Esc），再切换语言",
+                        "a photo is in review. Accept it (Enter) or drop it (Esc) first, then switch")
+SWITCH_PRESSING = Text("正在拍照，拍完后再切换语言", "a photo is being taken. Switch once it is done")
+SWITCH_OFFERED = Text("有采集码或身份证在等待切换，请先按 F4 或收起，再切换语言",
+                      "a code or ID card is waiting to be switched to. Press F4 or put it away first, then switch")
 UNFILED_DIR = "tether-unfiled"  # in the data home: a tethered camera's photos that could not be filed to anyone
 SET_ASIDE = Text("相机传来的照片 {name} 没有归入任何学生：{reason}。照片已移到 {path}",
                  "The tethered camera's photo {name} was not filed to anyone: {reason}. It was moved to {path}")
@@ -441,6 +448,20 @@ class CaptureSession:
     def retake_refused(self) -> Text | None:
         """Why F2 starts no retake now (None: it may); while a refused code's Enter is held, its way on names Space."""
         return self.workflow.retake_refused(self.enter_shoots)
+
+    def language_switch_refused(self) -> Text | None:
+        """Why the window may not be built again in the other language now (None: it may): a window built anew
+        could not show a photo in review or a press as they stand, and the question to switch to a code or card
+        held up is said only once, as it comes (`camera_code`)."""
+        if self.step is Step.REVIEW:
+            why = SWITCH_IN_REVIEW
+        elif self.pressing:
+            why = SWITCH_PRESSING
+        elif self._offer is not None:
+            why = SWITCH_OFFERED
+        else:
+            return None
+        return NOT_SWITCHED.format(why=why)
 
     # -- the shutter ---------------------------------------------------------------------------------
     def shutter_blocked(self) -> Blocked | None:

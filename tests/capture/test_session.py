@@ -257,3 +257,39 @@ def test_a_picture_from_before_the_camera_was_lost_is_never_taken(station, engin
         session.release(request)
     finally:
         source.stop()
+
+
+def test_the_window_is_not_built_again_in_another_language_while_the_capture_could_not_be_shown_as_it_stands(
+        station, engine, pipeline, tmp_path: Path) -> None:
+    """A window built again (工作站 → 语言) could not show a press, its photo in review or a question to switch to a
+    code held up as they stand: the session says why not, in both languages, and the window only shows it."""
+    from station.camera.source import Frame
+
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(KIOSK, frames)
+    session = session_on(station, frames, engine, pipeline, Heard())
+    try:
+        session.stop_watching()
+        assert session.language_switch_refused() is None
+        session.identify("DEMO0001")
+        assert session.language_switch_refused() is None  # the student on the card is said again in the new window
+        session.camera_code(SeenCode("DEMO0002", 0.13, HELD_UP_BOX))
+        refused = session.language_switch_refused()
+        assert (refused.zh, refused.en) == (
+            "没有切换语言：有采集码或身份证在等待切换，请先按 F4 或收起，再切换语言",
+            "The language was not switched: a code or ID card is waiting to be switched to. Press F4 or put it away "
+            "first, then switch")
+        session.code_gone("DEMO0002")
+        assert session.language_switch_refused() is None
+        request = session.press(Frame(1, time.monotonic(), cv2.imread(str(KIOSK))))
+        assert session.language_switch_refused().zh == "没有切换语言：正在拍照，拍完后再切换语言"  # being measured
+        refused = session.take(session.measure(request))
+        assert session.language_switch_refused().zh == "没有切换语言：正在拍照，拍完后再切换语言"  # its box open
+        session.take(refused.measured, override_reason="已目视确认，系统误报")
+        assert session.language_switch_refused().en == ("The language was not switched: a photo is in review. Accept "
+                                                        "it (Enter) or drop it (Esc) first, then switch")
+        session.reshoot()
+        assert session.language_switch_refused() is None
+    finally:
+        session.source.stop()
