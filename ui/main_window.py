@@ -561,8 +561,14 @@ class MainWindow(QMainWindow):
         self._name_settings()
 
     def calibrate_backdrop(self) -> None:
-        calibrate_backdrop(self.session, lambda: self.preview.shown_frame, self,
-                           lambda text, level: (say(self.message, text, level), self._name_settings()))
+        calibrate_backdrop(self.session, lambda: self.preview.shown_frame, self, self._calibration_said)
+
+    def _calibration_said(self, text: str, level: str) -> None:
+        """How the calibration went, said by the window on screen when it is measured: a language switch meanwhile
+        has built another (said to this one, hidden, it was never seen)."""
+        window = self.holder.window
+        say(window.message, text, level)
+        window._name_settings()  # noqa: SLF001 - the same class's, in the window now on screen
 
     def _name_settings(self) -> None:
         self.profile_action.setText(accelerated(profile_entry(self.session.profiles()), "O"))

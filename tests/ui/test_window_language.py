@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from station.adapters.cli import parse_args
 from station.adapters.startup import Opened
 from station.capture.workflow import Step
+from station.compliance import calibration
 from station.context import LANG_FILE, Station
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
 from tests.ui.menus import menu_action, words
@@ -149,6 +150,28 @@ def deleted_and_collected(qtbot, before: list[weakref.ref[MainWindow]]) -> list[
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     return [ref() is not None for ref in before]
+
+
+def test_a_backdrop_measured_across_a_switch_is_said_in_the_window_on_screen(
+        qtbot, make_window, frames: Path, engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A calibration still being measured when the language switched said how it went to the window it was asked
+    in, hidden by then: the photographer never saw whether it was saved."""
+    monkeypatch.setattr(calibration, "BACKDROP_FILE", tmp_path / "none.toml")  # whatever this checkout holds
+    window = make_window(frames)
+    before, busy = engine.policy, threading.Event()  # the engine is shared by the test run: given back as it was
+    run_task(busy.wait, lambda _: None)  # the worker busy: the backdrop is measured after the switch
+    try:
+        on_next_dialog(lambda box: box.button(QMessageBox.StandardButton.Ok).click(), kind=QMessageBox)
+        window.calibrate_backdrop()
+        assert read(window.message.text()) == "正在测量背景颜色…"
+        english = choose(window, "English")
+        busy.set()
+        qtbot.waitUntil(lambda: english.message.text().startswith("Backdrop colour calibrated and saved ("),
+                        timeout=20_000)
+        assert words(english.calibrate_action.text()).startswith("Calibrate the backdrop colour (last ")
+    finally:
+        busy.set()
+        engine.policy = before
 
 
 def test_the_windows_a_switch_replaced_are_let_go(qtbot, make_window, frames: Path) -> None:
