@@ -67,6 +67,11 @@ class Station:
             return None
         return lang if lang in LANGS else None
 
+    def start_lang(self, given: str | None) -> str | None:
+        """The language a start speaks, the window's and a command's alike: --lang (`given`), else the one last chosen
+        in the window's menu; None: the default (Chinese, or $PHOTO_STATION_LANG)."""
+        return given or self.chosen_lang
+
     def choose_lang(self, lang: str) -> bool:
         """`lang` from now on (the window, its reports and print sheets) and at the next start; False: it could not be
         kept for the next start (the data folder is not writable), this run speaks it all the same."""

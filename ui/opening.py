@@ -24,7 +24,7 @@ from ui.i18n import language, t
 from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog
 from ui.starting_notice import LOADING, STARTING, say_starting
-from ui.window_language import start_language, use_language
+from ui.window_language import use_language
 
 CANNOT_START = Text("工作站无法启动", "The station cannot start")
 log = logging.getLogger("station.app")
@@ -79,7 +79,7 @@ def speak_as_chosen(app: QApplication, given: str | None, opened: Opened, notice
     """The language last chosen in the window's menu for this data folder, from the sign-in on, unless --lang
     (`given`) names one for this run: the data folder is known only now, so the notice before said its first words
     in the default language."""
-    lang = start_language(given, opened.station.chosen_lang)
+    lang = opened.station.start_lang(given)
     if lang is not None and lang != language():
         use_language(app, lang)
         say_starting(notice, LOADING)

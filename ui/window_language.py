@@ -41,12 +41,6 @@ class WindowHolder:
     window: MainWindow
 
 
-def start_language(given: str | None, chosen: str | None) -> str | None:
-    """The language a start opens in: --lang (`given`), else the one last chosen in the menu (`chosen`); None: the
-    default (Chinese, or $PHOTO_STATION_LANG)."""
-    return given or chosen
-
-
 def use_language(app: QCoreApplication, lang: str | None) -> None:
     """The window's texts and Qt's own (OK, Cancel) in `lang` from now on."""
     set_language(lang)

@@ -256,6 +256,7 @@ def run(args: argparse.Namespace) -> int:
     """Run a parsed sub-command; failures the user can act on are printed, not raised (with --json also on stdout:
     {"error": code, "message"}, so a script never reads an empty line)."""
     from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
+    from station.context import Station
     from station.errors import StationError
     from station.logs import log_to_file
     from station.paths import data_home
@@ -264,7 +265,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         # the technical detail behind what a command says (SQLite's, the OS's, a library's words) goes to the data
         # home's log, as the window's does, not to the terminal
-        log_to_file(data_home(args.home))
+        home = data_home(args.home)
+        log_to_file(home)
+        args.lang = Station.open(home).start_lang(args.lang)  # as the window: the language chosen in its menu
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # here, where a closed pipe or a full disk is said, not in the interpreter's exit
         return code
