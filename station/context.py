@@ -12,13 +12,13 @@ import sqlite_utils
 from filelock import FileLock
 
 from station.db import open_db
-from station.i18n import LANGS, default_lang
+from station.chosen_language import LANG_FILE
+from station.i18n import default_lang
 from station.instance import hold_station
 from station.paths import data_home, database_path
 from station.storage.atomic import write_atomic
 
 OPERATOR_FILE = "operator.txt"
-LANG_FILE = "language.txt"  # the window's language as last chosen from its menu
 
 
 @dataclass
@@ -56,21 +56,6 @@ class Station:
             write_atomic(self.home / OPERATOR_FILE, name.strip().encode("utf-8"))
         except OSError:
             pass  # only a convenience for the next start
-
-    @property
-    def chosen_lang(self) -> str | None:
-        """The language last chosen in the window's menu (工作站 → 语言 / Language) for this data home, which a start
-        without --lang opens in; None: never chosen, or not a language the station speaks."""
-        try:
-            lang = (self.home / LANG_FILE).read_text("utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            return None
-        return lang if lang in LANGS else None
-
-    def start_lang(self, given: str | None) -> str | None:
-        """The language a start speaks, the window's and a command's alike: --lang (`given`), else the one last chosen
-        in the window's menu; None: the default (Chinese, or $PHOTO_STATION_LANG)."""
-        return given or self.chosen_lang
 
     def choose_lang(self, lang: str) -> bool:
         """`lang` from now on (the window, its reports and print sheets) and at the next start; False: it could not be

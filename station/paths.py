@@ -48,6 +48,18 @@ def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     return home
 
 
+def demo_home(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--home when given, else a `demo` folder beside the real data."""
+    if explicit:
+        return data_home(explicit)
+    return data_home(data_home() / "demo")
+
+
+def start_home(explicit: str | os.PathLike[str] | None, demo: bool) -> Path:
+    """The data home a start opens: the demo's own (--demo), else the station's."""
+    return demo_home(explicit) if demo else data_home(explicit)
+
+
 def database_path(home: Path) -> Path:
     return home / "station.db"
 

@@ -10,6 +10,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from station.chosen_language import window_start_lang
 from station.i18n import Text
 from ui import tasks
 from ui.i18n import install_qt_translations, set_language, t
@@ -25,7 +26,7 @@ NO_XCB = Text(
 
 
 def run_app(args: argparse.Namespace) -> int:
-    set_language(args.lang)
+    set_language(window_start_lang(args.home, bool(args.demo), args.lang))  # the notice below speaks it already
     drop_opencv_qt_paths()
     prefer_x11()
     problem = xcb_plugin_problem()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from station.adapters.startup import Opened, SignIn, open_station, start_session
 from station.capture.session import SessionListener
+from station.chosen_language import start_lang
 from station.errors import StationError
 from station.i18n import Text
 from station.logs import log_file
@@ -76,10 +77,10 @@ def stopped_by_the_system(app: QApplication) -> Iterator[None]:
 
 
 def speak_as_chosen(app: QApplication, given: str | None, opened: Opened, notice: QLabel) -> None:
-    """The language last chosen in the window's menu for this data folder, from the sign-in on, unless --lang
-    (`given`) names one for this run: the data folder is known only now, so the notice before said its first words
-    in the default language."""
-    lang = opened.station.start_lang(given)
+    """The language last chosen in the window's menu for this data folder, unless --lang (`given`) names one for
+    this run, for the window, its reports and print sheets: ui.app read the same before its notice, so the window's
+    language changes here only where it could not read the data folder then."""
+    lang = start_lang(opened.station.home, given)
     if lang is not None and lang != language():
         use_language(app, lang)
         say_starting(notice, LOADING)

@@ -15,7 +15,6 @@ from pathlib import Path
 from station import ASSETS_DIR
 from station.context import Station
 from station.i18n import Text
-from station.paths import data_home
 from station.roster import schedule
 from station.roster.importer import import_roster
 from station.adapters.server.home import ServerContext, init_server
@@ -40,13 +39,6 @@ PAGE_SAID = Text("演示服务器的教务处登记页面：{url}\n用户名 reg
                  "{certificate}",
                  "The demo server's registrar page: {url}\nUser registrar, password {password} (the demo's data is "
                  "invented: the password is fixed).\n{certificate}")
-
-
-def demo_home(explicit: str | Path | None = None) -> Path:
-    """--home when given, else a `demo` folder beside the real data."""
-    if explicit:
-        return data_home(explicit)
-    return data_home(data_home() / "demo")
 
 
 def demo_server_home(station: Station) -> Path:

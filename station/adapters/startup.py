@@ -19,7 +19,7 @@ from station.capture.session import CaptureSession, SessionListener
 from station.storage.captures import CaptureStore
 from station.context import Station
 from station.adapters.demo import (
-    DEMO_FRAMES, DemoServer, demo_home, import_demo_references, prepare_demo, registrar_page,
+    DEMO_FRAMES, DemoServer, import_demo_references, prepare_demo, registrar_page,
 )
 from station.errors import StationError
 from station.face.native_paths import check_mediapipe_folder
@@ -27,6 +27,7 @@ from station.i18n import Text
 from station.identify.idcard_ocr import CardOcr
 from station.identify.idcard_reader import ChipReader
 from station.logs import log_to_file
+from station.paths import start_home
 from station.storage.station_key import (
     MISMATCH, PassphraseNeed, StationKey, passphrase_need, passphrase_problem, unlock_station_key,
 )
@@ -60,7 +61,7 @@ class Opened:
 
 def open_station(args: argparse.Namespace) -> Opened:
     check_mediapipe_folder()  # said before the window, not as program errors from every thread that checks a face
-    station = Station.open(demo_home(args.home), args.lang) if args.demo else Station.from_args(args)
+    station = Station.open(start_home(args.home, bool(args.demo)), args.lang)
     try:
         station.claim()
         log_to_file(station.home)

@@ -39,8 +39,9 @@ def fresh_file_dialogs():
 
 @pytest.fixture
 def app_as_started(qapp: QApplication):
-    """run_app themes and translates the whole application and logs to a file: undone afterwards."""
-    font, style, handlers = qapp.font(), qapp.styleSheet(), list(logging.getLogger().handlers)
+    """run_app themes and translates the whole application (in the language chosen for its data folder) and logs to
+    a file: undone afterwards."""
+    font, style, handlers, lang = qapp.font(), qapp.styleSheet(), list(logging.getLogger().handlers), language()
     hooks = sys.excepthook, threading.excepthook
     yield qapp
     for handler in set(logging.getLogger().handlers) - set(handlers):
@@ -51,6 +52,7 @@ def app_as_started(qapp: QApplication):
     qapp.setFont(font)
     qapp.setStyleSheet(style)
     sys.excepthook, threading.excepthook = hooks
+    set_language(lang)
 
 
 @pytest.fixture

@@ -110,7 +110,8 @@ def test_cancel_opens_nothing(qtbot, fresh: Station) -> None:
 
 
 def test_the_demo_photographer_never_reaches_the_real_stations_dialog(qtbot, fresh: Station, tmp_path: Path) -> None:
-    from station.adapters.demo import demo_home, prepare_demo
+    from station.adapters.demo import prepare_demo
+    from station.paths import demo_home
 
     demo = Station.open(demo_home(tmp_path / "demo"), "zh")
     try:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from station.adapters.cli import parse_args
 from station.adapters.demo import DEMO_DIR
+from station.chosen_language import LANG_FILE
 from tests.ui.conftest import on_next_dialog
 from ui import opening
 from ui.app import run_app
@@ -26,9 +27,18 @@ def shown_notices() -> list[str]:
     return [w.text() for w in QApplication.topLevelWidgets() if isinstance(w, QLabel) and w.isVisible()]
 
 
+@pytest.mark.parametrize("chosen, first, loading", [
+    (None, "正在启动工作站…", "正在启动工作站：加载相机和检测模型…"),
+    # English chosen in the window's menu: said from the first word (it said its first seconds in Chinese)
+    ("en", "Starting the station…", "Starting the station: opening the camera and loading the checks…"),
+])
 def test_the_screen_says_the_station_is_starting_until_the_window_is_up(app_as_started, home: Path,  # noqa: F811
                                                                         tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        chosen: str | None, first: str,
+                                                                        loading: str) -> None:
+    if chosen is not None:
+        (home / LANG_FILE).write_text(chosen, "utf-8")
     frames = tmp_path / "camera"
     frames.mkdir()
     shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
@@ -62,8 +72,8 @@ def test_the_screen_says_the_station_is_starting_until_the_window_is_up(app_as_s
     on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
     code = run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
     assert code == 0
-    assert opening_station == ["正在启动工作站…"]  # said from the start
-    assert during == ["正在启动工作站：加载相机和检测模型…"]
+    assert opening_station == [first]  # said from the start
+    assert during == [loading]
     assert after == []
 
 

@@ -20,7 +20,8 @@ from station.adapters.cli import parse_args
 from station.adapters.startup import Opened
 from station.capture.workflow import Step
 from station.compliance import calibration
-from station.context import LANG_FILE, Station
+from station.chosen_language import LANG_FILE, chosen_lang
+from station.context import Station
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
 from tests.ui.menus import menu_action, words
 from tests.ui.reading import read
@@ -123,7 +124,7 @@ def test_a_start_speaks_the_language_chosen_unless_lang_says_otherwise(qtbot, ho
         speak_as_chosen(QApplication.instance(), "zh", opened, notice)  # --lang zh for this run
         assert language() == "zh" and station.lang == "zh"
         (home / LANG_FILE).write_text("fr", "utf-8")  # not a language the station speaks
-        assert station.chosen_lang is None
+        assert chosen_lang(home) is None
     finally:
         station.close()
 

@@ -256,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
     """Run a parsed sub-command; failures the user can act on are printed, not raised (with --json also on stdout:
     {"error": code, "message"}, so a script never reads an empty line)."""
     from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
-    from station.context import Station
+    from station.chosen_language import start_lang
     from station.errors import StationError
     from station.logs import log_to_file
     from station.paths import data_home
@@ -267,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
         # home's log, as the window's does, not to the terminal
         home = data_home(args.home)
         log_to_file(home)
-        args.lang = Station.open(home).start_lang(args.lang)  # as the window: the language chosen in its menu
+        args.lang = start_lang(home, args.lang)  # as the window: the language chosen in its menu
         code = int(args.func(args) or 0)
         sys.stdout.flush()  # here, where a closed pipe or a full disk is said, not in the interpreter's exit
         return code
