@@ -653,8 +653,11 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.review if step is Step.REVIEW else self.live)
         blocked = self.session.shutter_blocked()
         retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
-        self.shutter_button.setVisible(not retake)
-        self.retake_button.setVisible(retake)
+        # the one going away first: both shown for a moment grew the window's minimum by a button's height, and a
+        # window grown to its minimum never shrinks back (a 1280x680 window became 688 tall at a retake: s30)
+        going, coming = (self.shutter_button, self.retake_button) if retake else (self.retake_button, self.shutter_button)
+        going.hide()
+        coming.show()
         self.shutter_button.setEnabled(blocked is None)
         self.pay_button.setEnabled(self.session.student is not None)
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
