@@ -51,7 +51,7 @@ from ui.student_picker import StudentPicker
 from ui.tasks import run_task
 from ui.theme import say
 from ui.upload_dialog import FailedUploadsDialog, export_interactively
-from ui.window_language import NOT_KEPT, SWITCHED, WindowHolder, add_language_menu, use_language
+from ui.window_language import NOT_KEPT, SWITCHED, SwitchRefusal, WindowHolder, add_language_menu, use_language
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.retake_button.setObjectName("retake")  # stands in the shutter's place while only a retake can follow
         self.retake_button.setMinimumHeight(64)
         self.message = self._message_label()
+        self.switch_refusal = SwitchRefusal(self.message)  # a language switch refused, said there while it holds
         self.warnings = self._message_label("warn")
         # a code held up while someone else is at the camera: asked on a line of its own (F4), so what was said of
         # the student at the camera (take your place, photographed before, unpaid) stays in sight beside it
@@ -604,7 +605,7 @@ class MainWindow(QMainWindow):
             return
         refused = self.session.language_switch_refused()
         if refused is not None:
-            say(self.message, t(refused), "bad")
+            self.switch_refusal.say(refused)
             return
         kept = self.session.station.choose_lang(lang)
         use_language(QApplication.instance(), lang)
@@ -663,6 +664,7 @@ class MainWindow(QMainWindow):
         if self.session.offer is None:  # taken (F4), or over: another student identified, the shutter pressed
             say(self.offer, "", "warn")
         self.flow.offer_seen()  # a press refused for a question since changed or gone no longer holds
+        self.switch_refusal.seen(self.session.language_switch_refused())  # and a language switch refused for it
         if not retake:
             shutter = SHUTTER if self.session.enter_shoots else SHUTTER_SPACE
             self.shutter_button.setText(t(shutter if blocked is None else SHUTTER_BLOCKED[blocked]))

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QActionGroup
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QLabel, QMenu
 
 from station.i18n import LANGS, Text
 from ui.i18n import install_qt_translations, language, set_language, t
 from ui.menu_text import accelerated
+from ui.theme import say
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -39,6 +40,35 @@ class WindowHolder:
     it last showed."""
 
     window: MainWindow
+
+
+class SwitchRefusal:
+    """A switch refused, said in the window's message line in place of what stood there (blue: nothing went wrong,
+    the photographer is told what to do first), which comes back once the reason no longer holds as said: the code
+    put away, the photo saved or dropped. Left standing, a red 有采集码或身份证在等待切换 stayed under a card with no
+    code waiting for the rest of the student's turn (s30 review)."""
+
+    def __init__(self, message: QLabel) -> None:
+        self.message = message
+        self._shown: tuple[str, str, str] | None = None  # the refusal said, and the line and level it replaced
+
+    def say(self, refusal: Text) -> None:
+        before = (self.message.text(), self.message.property("level") or "")
+        if self._shown is not None and before[0] == self._shown[0]:
+            before = self._shown[1:]  # refused again: the line from before the first refusal is the one to come back
+        self._shown = (t(refusal), *before)
+        say(self.message, t(refusal), "info")
+
+    def seen(self, refused: Text | None) -> None:
+        """The session's reason now (None: the window could be built again): a refusal no longer true as said gives
+        way to the line it replaced; forgotten once something else was said."""
+        if self._shown is None:
+            return
+        said, before, level = self._shown
+        if self.message.text() == said and (refused is None or t(refused) != said):
+            say(self.message, before, level)
+        if self.message.text() != said:
+            self._shown = None
 
 
 def use_language(app: QCoreApplication, lang: str | None) -> None:

@@ -27,6 +27,7 @@ from tests.ui.menus import menu_action, words
 from tests.ui.reading import read
 from tests.ui.test_qt_language import _ok_cancel
 from tests.ui.test_retake_line_stays import REASON, her_retake_begun
+from tests.ui.test_shutter_while_offered import HELD_UP
 from ui.app import run_app
 from ui.i18n import language, set_language
 from ui.main_window import MainWindow
@@ -107,6 +108,24 @@ def test_no_switch_while_a_photo_is_in_review(qtbot, make_window, frames: Path, 
     assert choose(window, "English") is window and language() == "zh"
     assert read(window.message.text()) == "没有切换语言：照片正在确认中，请先确认（回车）或放弃（Esc），再切换语言"
     assert not (station.home / LANG_FILE).exists() and window.review.isVisible()
+
+
+def test_a_switch_refused_for_a_code_held_up_gives_way_once_the_code_is_put_away(qtbot, make_window,
+                                                                                  frames: Path) -> None:
+    """s30 review (Xvfb, the demo): refused while a code waited for F4, the switch's reason stood in red in place of
+    林晓雯，请就位, and stayed there, still saying a code waited, once the phone was put away and the shutter ready."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    assert read(window.message.text()) == "林晓雯，请就位"
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
+    assert choose(window, "English") is window and language() == "zh"
+    assert read(window.message.text()) == "没有切换语言：有采集码或身份证在等待切换，请先按 F4 或收起，再切换语言"
+    assert window.message.property("level") == "info"  # nothing went wrong: what to do first
+    choose(window, "English")  # asked again: the same line, once
+    window.session.code_gone(HELD_UP.text)  # the phone put away: the question withdrawn
+    assert (read(window.message.text()), window.message.property("level")) == ("林晓雯，请就位", "ok")
+    assert choose(window, "English") is not window and language() == "en"  # and the switch goes ahead now
 
 
 def test_a_start_speaks_the_language_chosen_unless_lang_says_otherwise(qtbot, home: Path) -> None:
