@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from station.capture.identity_check import beside, needs_reason, worst_level
 from station.capture.workflow import Shot
+from station.compliance.messages import TITLES
 from station.compliance.results import Analysis
 from station.i18n import Text
 from ui.i18n import t
@@ -30,7 +31,9 @@ ACCEPT_STYLE = "font-size: 20px; background: #1b8a3a; color: white; border-radiu
 ACCEPT_ASKING_STYLE = ACCEPT_STYLE.replace("#1b8a3a", "#ef6c00")  # the orange of 已拍过：重拍… (F2)
 RETAKE = Text("再拍一张（Esc）", "Shoot again (Esc)")
 LEVEL = {"same": "ok", "uncertain": "warn", "different": "bad", "unmeasured": "warn"}
-# worded to fit NOTES_SHOWN lines at 1280x680 with a question (the walk found the third note cut mid-line)
+# worded to fit NOTES_SHOWN lines at 1280x680 with a question (the walk found the third note cut mid-line); the failed
+# checks are named, not told as the instructions read out before the shutter: 未通过：请闭上嘴巴 read as an order, and
+# a phone's instruction beside the mouth's took the notes to six lines, scrolled, at 1280x680 (s30 Xvfb walk)
 OVERRIDE = Text("未通过：{checks}\n拍摄原因：{reason}", "Failed: {checks}\nReason: {reason}")
 RETAKE_REASON = Text("重拍原因：{reason}", "Retake reason: {reason}")
 LOOKED = Text("请在照片上再看一眼：{checks}", "Look again: {checks}")
@@ -118,8 +121,8 @@ class ReviewPanel(QWidget):
         notes = []
         if shot.retake_reason:
             notes.append(t(RETAKE_REASON.format(reason=shot.retake_reason)))
-        if shot.override_reason:
-            checks = t(Text("；", "; ")).join(t(i) for i in shot.analysis.instructions)  # to look at once more
+        if shot.override_reason:  # the failed checks by the names their chips and 请在照片上再看一眼 give them
+            checks = t(Text("、", ", ")).join(t(TITLES[check]) for check, _ in shot.analysis.problems)
             notes.append(t(OVERRIDE.format(checks=checks, reason=shot.override_reason)))
         asked = question_titles(shot.analysis)  # the questions on screen at the press, recorded with the photo
         if asked:

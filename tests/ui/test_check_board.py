@@ -69,7 +69,7 @@ def test_in_review_the_board_names_the_photos_own_checks(qtbot, make_window, fra
 
     window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
     board = window.check_board
-    assert "请闭上嘴巴" in window.review.notes.text()
+    assert "未通过：张嘴" in window.review.notes.text()  # the chip's check, by its name
     levels = {check: chip.property("level") for check, chip in board.chips.items()}
     assert (levels["mouth_open"], levels["teeth"], levels["face_count"]) == ("bad", "warn", "ok")
     assert board.chips["mouth_open"].text().startswith("✗") and board.problems.text() == "未通过 1 项"

@@ -15,6 +15,7 @@ from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, 
 from tests.ui.reading import read
 from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.workflow import REVIEW_AT_LEAST
+from station.compliance.messages import TITLES
 from ui.check_board import CHIP_TITLES
 
 
@@ -120,7 +121,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert [read(caption) for caption in window.review.beside_shown()] == ["林晓雯的上一版照片"]  # beside version 1
     shot = window.session.workflow.shot
     assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
-    assert all(i.zh in window.review.notes.text() for i in shot.analysis.instructions)
+    assert all(TITLES[check].zh in window.review.notes.text() for check, _ in shot.analysis.problems)
     assert shot.questions == ("teeth",) and "请在照片上再看一眼：露齿" in window.review.notes.text()  # asked at the press
     # the fullest screen still fits a 1366x768 laptop with its taskbar (at 125 % too: 1093 wide), and a 1080p
     # one at 150 % scaling

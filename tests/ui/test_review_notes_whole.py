@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from station.i18n import Text
 from tests.ui.test_identity_at_review import OVERRIDE, her_overridden_photo_in_review, in_sight
 from tests.ui.test_side_panel_fits import SIZES
 
@@ -63,3 +64,35 @@ def test_a_swaps_notes_are_read_whole_in_english_too(qtbot, make_window, frames:
             assert needed <= 3 * review.notes.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
     finally:
         set_language(before)
+
+
+def test_a_phone_and_a_smile_overridden_are_named_as_their_chips_name_them(qtbot, themed: str, make_window,
+                                                                          tmp_path: Path, station) -> None:
+    """s30 Xvfb walk (the demo, English, 1280x680): 林晓雯 holding up her phone, her smile and the phone overridden:
+    the notes said the instructions read out before the shutter, "Failed: a phone or code is in the photo: move it out
+    of the picture; please close your mouth", then the reason and the two questions, six lines in a box of four: the
+    questions scrolled out of sight. The failed checks are named as their chips and the questions name them."""
+    import shutil
+
+    from station.adapters.demo import DEMO_DIR
+    from station.capture.reasons import OVERRIDE_REASONS
+    from station.compliance.messages import TITLES
+    from tests.ui.conftest import answer_next_dialog, shoot
+    from ui.i18n import t
+
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(DEMO_DIR / "qr" / "DEMO0001.jpg", frames)  # the demo's own frame: her phone held up under her chin
+    window = make_window(frames)
+    window.resize(1280, 680)
+    window.identify("DEMO0001")
+    answer_next_dialog(OVERRIDE_REASONS[0].get(themed))
+    shoot(qtbot, window)
+    review = window.review
+    failed = [check for check, _ in review.checked.problems]
+    assert {"code_in_photo", "mouth_open"} <= set(failed)
+    first = review.notes.text().split("\n")[0]
+    assert first == t(Text("未通过：", "Failed: ")) + t(Text("、", ", ")).join(t(TITLES[check]) for check in failed)
+    qtbot.wait(50)
+    viewport = review.notes_area.viewport()
+    assert viewport.height() >= review.notes.heightForWidth(viewport.width()), (themed, review.notes.text())
