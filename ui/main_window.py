@@ -656,7 +656,8 @@ class MainWindow(QMainWindow):
         retake = blocked is Blocked.NEEDS_RETAKE  # photographed before: the only way on is a retake, in the same place
         # the one going away first: both shown for a moment grew the window's minimum by a button's height, and a
         # window grown to its minimum never shrinks back (a 1280x680 window became 688 tall at a retake: s30)
-        going, coming = (self.shutter_button, self.retake_button) if retake else (self.retake_button, self.shutter_button)
+        buttons = (self.shutter_button, self.retake_button)
+        going, coming = buttons if retake else buttons[::-1]
         going.hide()
         coming.show()
         self.shutter_button.setEnabled(blocked is None)

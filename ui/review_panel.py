@@ -11,6 +11,7 @@ from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from station.capture.identity_check import beside, needs_reason, worst_level
+from station.capture.reasons import offered
 from station.capture.workflow import Shot
 from station.compliance.messages import TITLES
 from station.compliance.results import Analysis
@@ -120,10 +121,10 @@ class ReviewPanel(QWidget):
         self.values["student_no"].setText(s.student_no)
         notes = []
         if shot.retake_reason:
-            notes.append(t(RETAKE_REASON.format(reason=shot.retake_reason)))
+            notes.append(t(RETAKE_REASON.format(reason=offered(shot.retake_reason))))
         if shot.override_reason:  # the failed checks by the names their chips and 请在照片上再看一眼 give them
             checks = t(Text("、", ", ")).join(t(TITLES[check]) for check, _ in shot.analysis.problems)
-            notes.append(t(OVERRIDE.format(checks=checks, reason=shot.override_reason)))
+            notes.append(t(OVERRIDE.format(checks=checks, reason=offered(shot.override_reason))))
         asked = question_titles(shot.analysis)  # the questions on screen at the press, recorded with the photo
         if asked:
             notes.append(t(LOOKED.format(checks=t(Text("、", ", ")).join(asked))))

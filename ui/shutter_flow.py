@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QLayout, QWidget
 
 from station.capture.live_checks import LiveResult
-from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS
+from station.capture.reasons import IDENTITY_REASONS, OVERRIDE_REASONS, RETAKE_REASONS, offered
 from station.capture.session import CaptureSession
 from station.capture.workflow import Blocked, Measured, ShutterRefused, ShutterRequest, Step, refusal_stands
 from station.compliance.results import Analysis
@@ -167,7 +167,7 @@ class ShutterFlow:
         """重拍模式：… while a retake is under way on the live picture, else nothing: said once at F2, a refusal's line
         or 这张照片已放弃 over it took it away for good, and the shutter looked like a first photo's (s28 walk)."""
         reason = self.session.workflow.retake_reason
-        return t(RETAKE_MODE.format(reason=reason)) if reason and self.session.step is Step.LIVE else ""
+        return t(RETAKE_MODE.format(reason=offered(reason))) if reason and self.session.step is Step.LIVE else ""
 
     def _quiet(self) -> None:
         """A line that no longer holds goes; a retake under way is said again in its place."""
@@ -214,7 +214,7 @@ class ShutterFlow:
         except StationError as exc:
             say(self.message, t(exc.text), "bad")
             return
-        say(self.message, t(RETAKE_MODE.format(reason=reason)), "warn")
+        say(self.message, t(RETAKE_MODE.format(reason=offered(reason))), "warn")
         self.show_step()
 
     def _ask_override(self, refused: ShutterRefused) -> str:

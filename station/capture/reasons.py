@@ -21,6 +21,15 @@ OVERRIDE_REASONS = (Text("已目视确认，系统误报", "checked by eye: a fa
 IDENTITY_REASONS = (Text("已核对身份证，确是本人", "ID card checked: it is them"),
                     Text("学籍照片有误，已报学校", "the enrolment photo is wrong; reported to the school"))
 
+
+def offered(reason: str) -> Text | str:
+    """A reason as the window says it: one of the offered reasons, picked in either language, in the language on
+    screen (a retake's reason picked in English said "重拍模式：the student asked" once the window was switched to
+    中文: s30 review); one typed, as typed. The reason recorded is the one given, unchanged."""
+    every = (*RETAKE_REASONS, *OVERRIDE_REASONS, *IDENTITY_REASONS)
+    return next((text for text in every if reason in (text.zh, text.en)), reason)
+
+
 # A keyboard-wedge scanner types into whatever has the keyboard: the next student scanning their code while a reason box
 # is open fills it with the code and answers it with the scanner's Enter (a "different person" photo saved "for a
 # reason" nobody gave).

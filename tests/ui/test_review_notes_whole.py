@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from station.capture.reasons import offered
 from station.i18n import Text
 from tests.ui.test_identity_at_review import OVERRIDE, her_overridden_photo_in_review, in_sight
 from tests.ui.test_side_panel_fits import SIZES
@@ -17,7 +18,7 @@ def test_an_overridden_photos_notes_are_read_whole(qtbot, themed: str, make_wind
     window = her_overridden_photo_in_review(qtbot, make_window, frames, station, tmp_path)
     review = window.review
     notes = review.notes.text()
-    assert OVERRIDE in notes and ("露齿" in notes or "teeth" in notes.lower())  # the reason, and the question
+    assert offered(OVERRIDE).get(themed) in notes and ("露齿" in notes or "teeth" in notes.lower())  # reason, question
     for width, height in SIZES:
         window.resize(width, height)
         qtbot.wait(50)
