@@ -1,10 +1,12 @@
 """Screenshots of the registrar's pages, rendered by headless Chromium over HTTPS, for the README.
 
-  .venv/bin/python scripts/registrar_screenshots.py   # writes assets/screenshots/registrar_*_zh.png
+  .venv/bin/python scripts/registrar_screenshots.py [OUT_DIR]   # writes OUT_DIR/registrar_*_zh.png
+(OUT_DIR: assets/screenshots, the README's, unless given: a review renders them elsewhere)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -20,15 +22,20 @@ PAGES = {"registrar_overview_zh.png": ("/", (1000, 600)), "registrar_class_zh.pn
          "registrar_missing_zh.png": ("/missing", (1000, 470)), "registrar_identity_zh.png": ("/identity", (1000, 900))}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    # --help says so, and renders nothing: run for its help, the script once wrote over the README's screenshots
+    parser = argparse.ArgumentParser(description="Screenshots of the registrar's pages, for the README or a review.")
+    parser.add_argument("out", nargs="?", default=OUT, type=Path, help="folder for the PNGs (default: %(default)s)")
+    out = parser.parse_args(argv).out
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="registrar-shots-") as scratch:
         root = Path(scratch)
         (root / "home").mkdir()
         day = registrar_day(root, root / "home")
         try:
             for name, (path, size) in PAGES.items():
-                render(day.url(path), day.cert_file, OUT / name, size)
-                print(OUT / name)
+                render(day.url(path), day.cert_file, out / name, size)
+                print(out / name)
         finally:
             day.server.stop()
     return 0
