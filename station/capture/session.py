@@ -83,11 +83,11 @@ OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人�
                          "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
 OFFER_SWITCH_CHIP = Text("阅读器上有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
                          "{name}'s ({no}) ID card is on the reader: F4 switches to them; still photographing {current}")
-OFFER_STANDS = Text("{name}（{no}）的采集码或身份证在等待切换，没有拍照：若镜头前是{name}，请按 F4 切换后再拍；若是{current}，"
-                    "请让对方收起采集码或拿走身份证，几秒后再拍",
-                    "{name}'s ({no}) code or ID card is waiting to be switched to; nothing was taken: if {name} is at "
-                    "the camera, press F4 to switch first; if it is {current}, have the code put away or the card "
-                    "taken off the reader, and press again in a few seconds")
+# said under the question that names {name} and the code's number (OFFER_SWITCH…), so it does not again: with them it
+# was cut at 1280x680 before what to do if {current} is at the camera (s30 review)
+OFFER_STANDS = Text("没有拍照：若镜头前是{name}，请先按 F4 切换；若是{current}，请收起采集码或拿走身份证，几秒后再拍",
+                    "Nothing taken: if {name} is at the camera, press F4; if {current} is, have the code or card put "
+                    "away first")
 NO_OFFER = Text("没有待切换的学生：镜头里或阅读器上出现另一名学生的采集码或身份证、并询问是否切换时，才能按 F4 切换",
                 "No student to switch to: F4 works while another student's code or ID card, seen by the camera or "
                 "on the reader, asks to switch")
@@ -515,8 +515,7 @@ class CaptureSession:
         self._refused = None
         offer, current = self._offer, self.workflow.student
         if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own
-            return ShutterRefused(OFFER_STANDS.format(name=Name(offer.student.name), no=offer.student.student_no,
-                                                      current=Name(current.name)), [],
+            return ShutterRefused(OFFER_STANDS.format(name=Name(offer.student.name), current=Name(current.name)), [],
                                   offered_no=offer.student.student_no)
         request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
