@@ -23,7 +23,7 @@ CHIP_TITLES: dict[str, Text] = {
     "face_position": Text("位置大小", "position"),
     "code_in_photo": Text("二维码入镜", "phone/QR"),
     "pose": Text("头部姿态", "head pose"),
-    "eyes_closed": Text("闭眼", "eyes shut"),
+    "eyes_closed": Text("闭眼", "eyes"),  # a thing checked, as "mouth": "✓ eyes shut" read as "her eyes are shut"
     "mouth_open": Text("张嘴", "mouth"),
     "teeth": Text("露齿", "teeth"),
     "glasses": Text("眼镜", "glasses"),

@@ -88,3 +88,12 @@ def test_a_photo_that_passes_is_no_call_to_shoot(qtbot, make_window, frames: Pat
     assert window.check_board.problems.text() == "这张照片全部通过"
     window.check_board.show_analysis(passing)
     assert window.check_board.problems.text() == "全部通过，可以拍照"
+
+
+def test_an_english_chip_names_the_thing_checked_not_a_state_its_tick_would_affirm() -> None:
+    """s30 review (English, 1280x680): beside "✓ mouth", "✓ teeth" and "✓ glasses", "✓ eyes shut" read as "her eyes
+    are shut: yes" on a student looking straight into the camera. Each English chip names a thing, never a state."""
+    from ui.check_board import CHIP_TITLES
+
+    states = ("shut", "closed", "open", "showing", "covered")
+    assert [title.en for title in CHIP_TITLES.values() if any(word in title.en.split() for word in states)] == []
