@@ -85,9 +85,9 @@ OFFER_SWITCH_CHIP = Text("阅读器上有{name}（{no}）的身份证：拍此�
                          "{name}'s ({no}) ID card is on the reader: F4 switches to them; still photographing {current}")
 # said under the question that names {name} and the code's number (OFFER_SWITCH…), so it does not again: with them it
 # was cut at 1280x680 before what to do if {current} is at the camera (s30 review)
-OFFER_STANDS = Text("没有拍照：若镜头前是{name}，请先按 F4 切换；若是{current}，请收起采集码或拿走身份证，几秒后再拍",
+OFFER_STANDS = Text("没有拍照：若镜头前是{name}，请先按 F4；若是{current}，请收起采集码或拿走身份证，稍后再拍",
                     "Nothing taken: if {name} is at the camera, press F4; if {current} is, have the code or card put "
-                    "away first")
+                    "away")
 NO_OFFER = Text("没有待切换的学生：镜头里或阅读器上出现另一名学生的采集码或身份证、并询问是否切换时，才能按 F4 切换",
                 "No student to switch to: F4 works while another student's code or ID card, seen by the camera or "
                 "on the reader, asks to switch")

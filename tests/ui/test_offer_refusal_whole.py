@@ -30,3 +30,9 @@ def test_the_refusal_beside_the_question_is_read_whole_on_a_laptop(qtbot, themed
         assert window.size().toTuple() == (width, height)
         for label in (window.offer, window.message):
             assert in_sight(label), (themed, width, height, read(label.text()))
+        # whole too where something said below them makes the area scroll, its scroll bar taking its width (seen in
+        # the review's screenshots: "first" on a third line, under the fold)
+        area = window.message_area
+        narrower = area.viewport().width() - area.verticalScrollBar().sizeHint().width()
+        needed = sum(label.heightForWidth(narrower) for label in (window.offer, window.message))
+        assert needed + area.widget().layout().spacing() <= area.viewport().height(), (themed, width, height)
