@@ -40,10 +40,17 @@ def fresh_file_dialogs():
 @pytest.fixture
 def app_as_started(qapp: QApplication):
     """run_app themes and translates the whole application (in the language chosen for its data folder) and logs to
-    a file: undone afterwards."""
+    a file: undone afterwards. A station stopped by the system (SIGTERM: app.exit) returns with its window still
+    shown, as a process about to end may: hidden and deleted here, or a later test's look for the window on screen
+    found it (tests/ui/test_window_language.py's switches went to it, and one run_app after it hung)."""
     font, style, handlers, lang = qapp.font(), qapp.styleSheet(), list(logging.getLogger().handlers), language()
     hooks = sys.excepthook, threading.excepthook
     yield qapp
+    for window in [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]:
+        window.queue_window.hide()
+        window.hide()  # not closed: its session is closed already, and a close would ask about the day
+        window.queue_window.deleteLater()
+        window.deleteLater()
     for handler in set(logging.getLogger().handlers) - set(handlers):
         logging.getLogger().removeHandler(handler)
         handler.close()
