@@ -18,11 +18,13 @@ import re
 import sys
 import threading
 
-# absl/glog: severity letter, MMDD, time, thread id, file:line]; and TF Lite's and absl's one-line notices
+# absl/glog: severity letter, MMDD, time, thread id, file:line]; and TF Lite's and absl's one-line notices. TF Lite
+# writes its "INFO: " apart from the rest of its notice, so another thread's glog line can come between them (seen on
+# a loaded machine: "INFO: I0000 … gl_context_egl.cc:85] …" then "Created TensorFlow Lite XNNPACK delegate for CPU.")
 NATIVE_LINE = re.compile(
-    rb"^(?:(?P<severity>[IWEF])\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.\-]+:\d+\]"
+    rb"^(?:(?:INFO: )?(?P<severity>[IWEF])\d{4} \d\d:\d\d:[\d.]+\s+\d+ [\w.\-]+:\d+\]"
     rb"|WARNING: All log messages before absl::InitializeLog\(\)"
-    rb"|INFO: Created TensorFlow Lite)"
+    rb"|(?:INFO: )?Created TensorFlow Lite)"
 )
 log = logging.getLogger("station.native")
 _installed = False
