@@ -12,7 +12,7 @@ import sqlite_utils
 from filelock import FileLock
 
 from station.db import open_db
-from station.chosen_language import LANG_FILE
+from station.chosen_language import keep_lang
 from station.i18n import default_lang
 from station.instance import hold_station
 from station.paths import data_home, database_path
@@ -61,11 +61,7 @@ class Station:
         """`lang` from now on (the window, its reports and print sheets) and at the next start; False: it could not be
         kept for the next start (the data folder is not writable), this run speaks it all the same."""
         self.lang = lang
-        try:
-            write_atomic(self.home / LANG_FILE, lang.encode("utf-8"))
-        except OSError:
-            return False
-        return True
+        return keep_lang(self.home, lang)
 
     @contextmanager
     def for_this_thread(self) -> Iterator["Station"]:
