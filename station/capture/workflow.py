@@ -186,9 +186,11 @@ CLOSING_UNSENT = Text(
     "uploading at its next start; to hand over what is not sent today, use Upload → Export to USB stick… first.",
 )
 CLOSING_FAILED = Text(
-    "有 {n} 张照片上传失败，不会自动重传：请在“上传 → 失败的上传…”中查看原因。照片已加密保存在本机。",
-    "Failed to upload and not retried automatically: {n:photo|photos} (see Upload → Failed uploads… for why), "
-    "saved, encrypted, on this laptop.",
+    "有 {n} 张照片上传失败，不会自动重传：原因见“上传 → 失败的上传…”，排除后可在那里重试。照片已加密保存在本机；"
+    "如需今天交给学校，“上传 → 导出到U盘…”也会导出它们。",
+    "Failed to upload, not retried without you: {n:photo|photos}. Upload → Failed uploads… says why and retries once "
+    "that is fixed. Saved, encrypted, on this laptop; to hand over today, Upload → Export to USB stick… takes failed "
+    "photos too.",
 )
 
 

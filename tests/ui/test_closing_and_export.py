@@ -94,7 +94,9 @@ def test_exporting_with_nothing_queued_says_so_before_asking_for_a_folder(qtbot,
     assert seen == ["导出到U盘", "上传队列为空，没有需要导出的照片。"] and asked == []  # the title without the menu's …
 
 
-def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_window, frames: Path) -> None:
+def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_window, frames: Path,
+                                                                    tmp_path: Path) -> None:
+    """A photo the uploader gave up on is told apart, with the way to hand it over today: the stick takes it too."""
     window = make_window(frames)
     photograph(qtbot, window, "DEMO0001")
     photograph(qtbot, window, "DEMO0002")
@@ -104,3 +106,8 @@ def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_
     answer_box("cancel", seen)
     window.close()
     assert "还有 1 张照片没有上传" in seen[0] and "有 1 张照片上传失败，不会自动重传" in seen[0]
+    assert "“上传 → 导出到U盘…”也会导出它们" in seen[0]
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    said = export_to(window, stick)
+    assert "已把 2 张照片导出到" in said[1]  # the one that gave up with the one still queued
