@@ -7,6 +7,7 @@ Run, e.g.: .venv/bin/python -m training.train_pretrained --task earrings --size 
 
 from __future__ import annotations
 
+from station.compliance.learned import MOUTH_SIZE
 from training.nets import TrunkNet
 from training.pretrained import mobilenet_trunk
 from training.train_region import RegionTask, train_and_export
@@ -21,6 +22,10 @@ TASKS = {
     # CelebA's Bangs marks any fringe, also one that ends above the brows; the CHSI rule is about the brows, which
     # only the parsing masks show, so this learns from them alone
     "brows": RegionTask(("eyebrows_covered",), "brows", (240, 96), ()),
+    # CHSI forbids teeth, not a smile: CelebA's Smiling also marks closed-lip smiles and Mouth_Slightly_Open parted lips
+    # with no teeth (the mouth_open check's own rule), so the mouth crop learns the masks' teeth label alone, as the
+    # check's blend and levels are chosen on it (GENKI-4K's smiles only measure)
+    "teeth": RegionTask(("teeth",), "mouth", MOUTH_SIZE, ()),
 }
 UNTIL, FROZEN = "block_13_expand_relu", "block_6_project_BN"
 

@@ -2,8 +2,8 @@
 
 Every model in models/ scores one region of the face, cut from the face mesh landmarks: `face`
 (the whole head and the top of the chest, CelebA-HQ's framing), `eyes` (each eye), `ears` (beside
-each ear lobe) or `neck` (chin to collar). Its sidecar JSON names its outputs, its input size and
-its region. `models/manifest.json` says which model outputs make each check's score and with what
+each ear lobe), `neck` (chin to collar), `mouth` (the lips) and the bands of REGIONS. Its sidecar
+JSON names its outputs, its input size and its region. `models/manifest.json` says which model outputs make each check's score and with what
 weights (chosen on the "val" split by training/evaluate.py): a check may average several models.
 The training scripts (training/train_*.py) cut their crops with this very code, so a 256x256
 CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models. Each model card
@@ -76,6 +76,11 @@ BROW_SIZE = (160, 64)
 # ear crops it sees both sides at once, and the hair and collar around them.
 JAW_BAND_CENTRE, JAW_BAND_WIDTH = (0.5, 0.77), 1.0
 JAW_BAND_SIZE = (160, 80)
+# Mouth crop, in face-crop units: the lips and the open mouth with a margin, nostrils to chin (x 0.26-0.74, y
+# 0.61-0.89), where 98 % of the celebamaskhq train faces' lip and mouth pixels lie (per face, x 0.34-0.66 and
+# y 0.67-0.83 at the 1st / 99th percentile); at about twice the face crop's resolution, for teeth.
+MOUTH_CENTRE, MOUTH_WIDTH = (0.5, 0.75), 0.48
+MOUTH_SIZE = (112, 64)
 
 Size = tuple[int, int]  # width, height of a model's input
 
@@ -159,6 +164,11 @@ def jaw_band_transform(points: np.ndarray, size: Size = JAW_BAND_SIZE) -> np.nda
     return region_transform(face_transform(points, 1), JAW_BAND_CENTRE, JAW_BAND_WIDTH, size)
 
 
+def mouth_transform(points: np.ndarray, size: Size = MOUTH_SIZE) -> np.ndarray:
+    """Frame -> mouth crop transform (lips, teeth and the open mouth)."""
+    return region_transform(face_transform(points, 1), MOUTH_CENTRE, MOUTH_WIDTH, size)
+
+
 def warp(bgr: np.ndarray, matrix: np.ndarray, size: int | Size) -> np.ndarray:
     """The crop of `size` (a side, or width and height) under `matrix`, zero outside the frame.
 
@@ -216,6 +226,7 @@ REGIONS: dict[str, Region] = {
     "neck": Region(lambda points, size: [neck_transform(points, size)], lambda p: p.max(axis=0), 1, True),
     "brows": Region(lambda points, size: [brow_transform(points, size)], lambda p: p.max(axis=0), 1, True),
     "jaw": Region(lambda points, size: [jaw_band_transform(points, size)], lambda p: p.max(axis=0), 1, True),
+    "mouth": Region(lambda points, size: [mouth_transform(points, size)], lambda p: p.max(axis=0), 1, True),
 }
 
 

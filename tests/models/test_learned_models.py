@@ -14,14 +14,16 @@ from station import ASSETS_DIR
 from models import MANIFEST, MODELS_DIR, model_path, read_manifest, region_model_files
 from training.datasets import SPLITS_DIR
 from station.compliance.learned import (
-    EAR_BOX_SIZE, EAR_SIZE, FACE_SIZE, JAW_BAND_SIZE, REGIONS, LearnedChecks, face_transform, region_crops, to_input,
-    warp,
+    EAR_BOX_SIZE, EAR_SIZE, FACE_SIZE, JAW_BAND_SIZE, LIP_INNER_BOTTOM, LIP_INNER_TOP, MOUTH_SIZE, REGIONS,
+    LearnedChecks, face_transform, mouth_transform, region_crops, to_input, warp,
 )
 from station.compliance.policy import Policy
 from station.errors import ModelFileError
 from station.face import Face, FaceMesher
 
 EARRING_CLASS, NECKLACE_CLASS, EAR_CLASSES = 15, 16, (8, 9)  # in the celebamaskhq parsing masks
+MOUTH_CLASSES = (10, 11, 12)  # mouth interior, upper lip, lower lip
+LIP_CORNERS = (61, 291)  # face mesh landmarks
 LEARNED_IDS = {"glasses", "hat", "earrings", "necklace", "ears_covered", "eyebrows_covered", "teeth", "mouth_open",
                "eyes_closed", "makeup"}
 
@@ -198,6 +200,7 @@ def test_symmetric_regions_average_the_crop_and_its_mirror(checks: LearnedChecks
     ("jaw", JAW_BAND_SIZE, (EARRING_CLASS,), 0.97),  # 99.4 %
     ("jaw", JAW_BAND_SIZE, (NECKLACE_CLASS,), 0.95),  # 100 %
     ("ear_box", (EAR_BOX_SIZE, EAR_BOX_SIZE), EAR_CLASSES, 0.92),  # 94 %
+    ("mouth", MOUTH_SIZE, MOUTH_CLASSES, 0.99),  # 99.6 %
 ])
 def test_crops_hold_what_their_models_look_for(mesher, faces_dir, region, size, mask_classes, least) -> None:
     """The crops of a close-up model cover what it judges: most earring (necklace, ear) pixels of the
@@ -223,6 +226,20 @@ def test_crops_hold_what_their_models_look_for(mesher, faces_dir, region, size, 
         inside, total = inside + covered.sum(), total + len(pixels)
     assert total > 1000  # test necklaces are few: 4 faces, about 1,000 pixels
     assert inside / total > least
+
+
+def test_the_mouth_crop_holds_the_lips_in_its_middle_with_a_margin(mesher) -> None:
+    """The mouth crop (the teeth check's close-up) of a real kiosk frame has the mouth centre near its centre and both
+    lip corners well inside its sides, the nostrils and chin at its edges: a crop slid or scaled off the lips fails."""
+    bgr = cv2.imread(str(ASSETS_DIR / "demo" / "kiosk" / "01_good.jpg"))
+    points = mesher.detect(bgr)[0].points
+    matrix = mouth_transform(points).astype(np.float64)
+    at = {i: matrix @ [*points[i, :2], 1] for i in (LIP_INNER_TOP, LIP_INNER_BOTTOM, *LIP_CORNERS)}
+    width, height = MOUTH_SIZE
+    centre = (at[LIP_INNER_TOP] + at[LIP_INNER_BOTTOM]) / 2
+    assert abs(centre[0] - width / 2) < 0.05 * width and abs(centre[1] - height / 2) < 0.1 * height, centre
+    left, right = sorted(at[i][0] for i in LIP_CORNERS)
+    assert 0.15 * width < left < 0.3 * width and 0.7 * width < right < 0.85 * width, (left, right)
 
 
 def test_the_models_input_is_the_crops_scaled_to_one_laid_out_nchw_in_memory() -> None:
