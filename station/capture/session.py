@@ -508,15 +508,18 @@ class CaptureSession:
     def _press(self, frame: Frame | None, camera: CameraState, enter: bool = False) -> ShutterRequest | ShutterRefused:
         if self._asked is not None:  # a tethered shot while the override box is open: that press is not over
             return ShutterRefused(ANSWER_FIRST, [])
+        if not enter:
+            self._refused = None  # a press on purpose: Enter is the shutter again from now on
+        offer, current = self._offer, self.workflow.student
+        if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own;
+            # Enter is told the same (Space would be refused too), its refused code still holding once this is answered
+            return ShutterRefused(OFFER_STANDS.format(name=Name(offer.student.name), current=Name(current.name)), [],
+                                  offered_no=offer.student.student_no)
         refused = self._refused_now()
-        if enter and refused is not None:
+        if refused is not None:  # Enter, after a code was refused
             return ShutterRefused(ENTER_AFTER_REFUSED.format(refused=refused[0].message,
                                                              name=Name(refused[1].student.name)), [])
         self._refused = None
-        offer, current = self._offer, self.workflow.student
-        if offer is not None and current is not None:  # a code or card held up close is most often the sitter's own
-            return ShutterRefused(OFFER_STANDS.format(name=Name(offer.student.name), current=Name(current.name)), [],
-                                  offered_no=offer.student.student_no)
         request = self.workflow.press(frame, camera)
         if isinstance(request, ShutterRequest):
             self._pause_watching(True)

@@ -13,6 +13,7 @@ from station.capture.workflow import Step
 from tests.ui.conftest import on_next_dialog, shoot
 from tests.ui.reading import read
 from tests.ui.test_enter_after_a_refused_code import typed
+from tests.ui.test_shutter_while_offered import HELD_UP
 from tests.ui.test_side_panel_fits import SIZES, in_sight
 
 
@@ -50,3 +51,33 @@ def test_in_review_the_photos_have_the_queue_rows_room_and_f3_still_works(qtbot,
     qtbot.keyClick(window.code_input, Qt.Key_F3, Qt.ShiftModifier)
     assert "林晓雯" in read(window.message.text()) and window.undo_absent_button.isHidden()
     assert window.size().toTuple() == (1280, 680)
+
+
+def test_under_a_switch_question_enter_is_told_the_question_and_read_whole(qtbot, themed: str, make_window,
+                                                                          frames: Path) -> None:
+    """An Enter refused after an unknown code while the F4 question stood said to press Space, which the question
+    refuses too, and at 1280x680 its last line was below the fold (s30 screens review, k2_badcode_enter.png). Under
+    the question Enter is told what Space is; once the phone is put away, Enter still takes no photo."""
+    window = make_window(frames)
+    window.identify("DEMO0001")
+    window.session.camera_code(HELD_UP)
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
+    typed(qtbot, window, "20210101099")  # a student number mistyped
+    window.session.camera_code(HELD_UP)  # the phone still held up, asking again (the typed code withdrew it)
+    qtbot.waitUntil(lambda: "陈浩然" in read(window.offer.text()))
+    typed(qtbot, window, "")  # its Enter pressed twice
+    said = read(window.message.text())
+    assert said.startswith("没有拍照：若镜头前是陈浩然" if themed == "zh" else "Nothing taken: if 陈浩然"), said
+    assert window.session.workflow.shot is None
+    area = window.message_area
+    for width, height in SIZES:
+        window.resize(width, height)
+        qtbot.wait(50)
+        assert window.size().toTuple() == (width, height)
+        for label in (window.offer, window.message):
+            assert in_sight(label), (label.text(), width, height, area.viewport().height())
+        assert area.verticalScrollBar().maximum() == 0, (width, height)
+    window.session.code_gone(HELD_UP.text)  # the phone put away: the mistyped code's Enter still shoots nobody
+    typed(qtbot, window, "")
+    assert read(window.message.text()).splitlines()[-1].startswith("回车没有拍照" if themed == "zh" else "Enter took no")
+    assert window.session.workflow.shot is None and window.session.step is not Step.REVIEW
