@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from station.i18n import Text
 
@@ -21,11 +21,15 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def local_time(iso: str, with_date: bool = True, zone: tzinfo | None = None) -> str:
+def local_time(iso: str, zone: tzinfo | None = None, today: date | None = None) -> str:
     """'2026-11-24T16:51:03.120+00:00' -> '11-25 00:51' on a laptop set to China time (`zone`: another zone than the
-    machine's). Unparseable text is shown as it is rather than hidden."""
+    machine's); '00:51' alone when that is `today` (a status line: kept from one day to the next, yesterday evening's
+    time read the next morning as if it were today's). Unparseable text is shown as it is rather than hidden."""
     moment = _stored(iso)
-    return iso if moment is None else moment.astimezone(zone).strftime("%m-%d %H:%M" if with_date else "%H:%M")
+    if moment is None:
+        return iso
+    moment = moment.astimezone(zone)
+    return moment.strftime("%H:%M" if moment.date() == today else "%m-%d %H:%M")
 
 
 def clock_of(moment: datetime) -> Text:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,9 @@ def china_time(monkeypatch: pytest.MonkeyPatch):
 
 def test_utc_becomes_the_local_date_and_time(china_time) -> None:
     assert local_time("2026-11-24T16:51:03.120+00:00") == "11-25 00:51"
-    assert local_time("2026-11-24T16:51:03", with_date=False) == "00:51"  # stored without a zone: UTC too
+    # a status line leaves out the date of a time today, not of yesterday evening's read the next morning
+    assert local_time("2026-11-24T16:51:03", today=date(2026, 11, 25)) == "00:51"  # stored without a zone: UTC too
+    assert local_time("2026-11-24T09:30:00+00:00", today=date(2026, 11, 25)) == "11-24 17:30"
     assert local_time("not a time") == "not a time"
 
 

@@ -7,6 +7,7 @@ this window shows its state and forwards keys; the shutter and the review are ui
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -688,7 +689,7 @@ class MainWindow(QMainWindow):
         self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at))
                                 if slot else t(NO_SLOT))
         health = status.queue
-        last = local_time(health.last_success_at, with_date=False) if health.last_success_at else "—"
+        last = local_time(health.last_success_at, today=dt.date.today()) if health.last_success_at else "—"
         text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))
         if health.server_reachable is False:
             text += t(OFFLINE)

@@ -362,6 +362,24 @@ def test_camera_dialog_offers_resolution_and_locks(qtbot, tmp_path: Path) -> Non
     assert open_camera("2").usb_index == 2 and open_camera(str(DEMO_DIR / "kiosk")).usb_index is None
 
 
+def test_the_last_upload_from_another_day_is_said_with_its_date(qtbot, make_window, frames: Path, station) -> None:
+    """上次成功 is kept from one day to the next: yesterday evening's upload read the next morning said only 17:30, as if
+    the server had taken a photo today."""
+    import datetime as dt
+
+    from station.storage import outbox
+
+    window = make_window(frames)
+    yesterday = dt.datetime.now().astimezone() - dt.timedelta(days=1)
+    outbox.record_status(station.db, last_success_at=yesterday.isoformat())
+    window._tick()
+    assert f"上次成功 {yesterday:%m-%d %H:%M}" in window.queue_status.text()
+    now = dt.datetime.now().astimezone()
+    outbox.record_status(station.db, last_success_at=now.isoformat())
+    window._tick()
+    assert window.queue_status.text().endswith(f"上次成功 {now:%H:%M}")
+
+
 def test_failed_uploads_are_listed_with_their_reason_and_can_be_retried(qtbot, make_window, frames: Path, station) -> None:
     from PySide6.QtWidgets import QAbstractItemView
 
