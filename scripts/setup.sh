@@ -38,6 +38,12 @@ apt_install() {  # the Debian/Ubuntu packages named, those not installed yet; "a
     [ -n "$found" ] || missing="$missing $p"
   done
   [ -n "$missing" ] || return 0
+  if [ -n "$SUDO" ] && ! command -v sudo >/dev/null 2>&1; then  # a Debian set up with a root password has no sudo
+    for p in $missing; do names="$names ${p%%|*}"; done
+    echo "system packages are missing and there is no sudo to install them:$names" >&2
+    echo "  install them as root (su -, then: apt-get install$names), then run this again" >&2
+    exit 1
+  fi
   apt_update
   for p in $missing; do  # Debian's chromium is Ubuntu's chromium-browser; with none known apt says so
     found="${p%%|*}"

@@ -59,3 +59,21 @@ def test_a_changed_pyproject_is_installed_again(tmp_path: Path) -> None:
         toml.write("\n# an update\n")
     done = offline_setup(project)  # pip runs, and offline says it failed
     assert done.returncode == 1 and "the install failed" in done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(shutil.which("dpkg") is None or shutil.which("apt-get") is None or shutil.which("sudo") is not None,
+                    reason="a Debian or Ubuntu machine without sudo (Debian set up with a root password)")
+def test_a_user_without_sudo_is_told_what_to_install_as_root(tmp_path: Path) -> None:
+    """Not root, a system package missing, and no sudo: the set-up stopped at "sudo: command not found"."""
+    project = installed_copy(tmp_path)
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "id").write_text("#!/bin/sh\necho 1000\n")  # a user's shell, here where the tests run as root
+    (shims / "id").chmod(0o755)
+    environ = {**os.environ, "PATH": f"{shims}:{os.environ['PATH']}",
+               "STATION_EXTRA_PACKAGES": "photo-station-no-such-package|nor-this-one"}
+    done = subprocess.run(["bash", "scripts/setup.sh"], cwd=project, env=environ, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no sudo" in done.stderr and "apt-get install photo-station-no-such-package)" in done.stderr, done.stderr
+    assert "command not found" not in done.stderr
