@@ -42,6 +42,8 @@ def options(parser) -> None:
     parser.add_argument("--kiosk", type=float, default=0.0,
                         help="share of the train faces replaced by their kiosk scenes on the blue backdrop "
                              "(training/kiosk_train.py)")
+    parser.add_argument("--webcam", type=float, default=0.0,
+                        help="share of the training crops seen through a poor webcam (training.training.webcam_view)")
 
 
 def main() -> None:

@@ -73,7 +73,7 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
     (`extra` added to what every region model records); shared by this script and train_pretrained."""
     start = time.time()
     train, val = load_part(task, "train"), load_part(task, "val")
-    kiosk = getattr(args, "kiosk", 0.0)
+    kiosk, webcam = getattr(args, "kiosk", 0.0), getattr(args, "webcam", 0.0)
     if kiosk:  # before the paste targets are drawn: some pasted hats land on a kiosk head
         train = with_kiosk_scenes(train, kiosk, np.random.default_rng([args.seed, 29]))
     share = getattr(args, "paste", 0.0)
@@ -88,7 +88,7 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
         sample = item
         if isinstance(item, Recipient):
             sample = paste(item.sample, donors[rng.integers(len(donors))], task.region, size, rng)
-        return np.stack([augmented_crop(sample, matrix, size, rng, task.strength, args.backdrop)
+        return np.stack([augmented_crop(sample, matrix, size, rng, task.strength, args.backdrop, webcam)
                          for matrix in transforms(sample.points, size)])
 
     # a square crop is written as one side, as the older sidecars are
@@ -97,7 +97,8 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
     def export(report: dict) -> None:
         export_onnx(Probabilities(net), args.out / f"{name}.onnx", shipped_size, task.region, list(task.checks),
                     {"val": report, "epochs": args.epochs, **extra, "seed": args.seed, "backdrop": args.backdrop,
-                     **({"paste": share, "pasted": pasted} if pasted else {}), **({"kiosk": kiosk} if kiosk else {})})
+                     **({"paste": share, "pasted": pasted} if pasted else {}), **({"kiosk": kiosk} if kiosk else {}),
+                     **({"webcam": webcam} if webcam else {})})
 
     options = {} if lr is None else {"lr": lr}
     report = fit(net, train, val, crops, lambda s: s.labels, list(task.checks), args.epochs, seed=args.seed,

@@ -91,9 +91,10 @@ def blue_backdrop(size: Size, rng: np.random.Generator) -> np.ndarray:
 
 
 def augmented_crop(sample: Sample, matrix: np.ndarray, size: int | Size, rng: np.random.Generator | None,
-                   strength: float = 1.0, backdrop: float = 0.0) -> np.ndarray:
+                   strength: float = 1.0, backdrop: float = 0.0, webcam: float = 0.0) -> np.ndarray:
     """The run-time crop when `rng` is None, else a jittered, photometrically augmented one, put on a
-    blue kiosk backdrop for a `backdrop` share of the crops (the training portraits have none)."""
+    blue kiosk backdrop for a `backdrop` share of the crops (the training portraits have none) and seen
+    through a poor webcam (`webcam_view`) for a `webcam` share."""
     from station.compliance.learned import warp
 
     size = (size, size) if isinstance(size, int) else size
@@ -104,7 +105,8 @@ def augmented_crop(sample: Sample, matrix: np.ndarray, size: int | Size, rng: np
     if rng.random() < backdrop:
         alpha = warp(cv2.cvtColor(sample.person, cv2.COLOR_GRAY2BGR), matrix, size).astype(np.float32) / 255
         crop = (alpha * crop + (1 - alpha) * blue_backdrop(size, rng)).astype(np.uint8)
-    return photometric(crop, rng)
+    crop = photometric(crop, rng)
+    return webcam_view(crop, rng) if webcam and rng.random() < webcam else crop  # no draw: other runs repeat
 
 
 def training_args(doc: str, epochs: int, name: str, backdrop: float = 0.5,
@@ -147,6 +149,23 @@ def photometric(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         noise = rng.normal(0, rng.uniform(2, 8), img.shape)
         img = np.clip(img + noise, 0, 255).astype(np.uint8)
     return img
+
+
+def webcam_view(crop: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The crop as a low-resolution webcam gives it: a colour cast, then the region seen at 0.2-0.7 of the crop's
+    pixels (a 112 px mouth crop at 22-78 px: lips 15-52 px wide, as on GENKI-4K's webcam faces and a kiosk's far
+    students), sensor noise and blur there, JPEG at quality 30-80, and the station's upscaling back. photometric's
+    milder changes are what a good camera adds; the CelebA-HQ training faces are all sharp, clean and large."""
+    height, width = crop.shape[:2]
+    img = crop.astype(np.float32) * rng.uniform(0.8, 1.2, size=3) + rng.uniform(-15, 15, size=3)
+    factor = rng.uniform(0.2, 0.7)
+    small = (max(8, round(width * factor)), max(8, round(height * factor)))
+    img = cv2.resize(np.clip(img, 0, 255).astype(np.uint8), small, interpolation=cv2.INTER_AREA).astype(np.float32)
+    img = np.clip(img + rng.normal(0, rng.uniform(1, 8), img.shape), 0, 255).astype(np.uint8)
+    if rng.random() < 0.5:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.0))
+    _, jpeg = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(30, 81))])
+    return cv2.resize(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), (width, height), interpolation=cv2.INTER_LINEAR)
 
 
 def roc_auc(labels: np.ndarray, scores: np.ndarray) -> float:
