@@ -185,15 +185,15 @@ def matching_paths(given: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     return map(Path, matching_names(given))
 
 
-def _modules_for(argv: list[str]) -> list[str]:
-    """The module of the first command named in argv; every module when none is (for --help)."""
+def _modules_for(argv: list[str], every: bool = False) -> list[str]:
+    """The module of the first command named in argv; every module when none is (for --help) or `every`."""
     named = next((a for a in argv if a in COMMANDS), None)
     if named is not None:
         return [COMMANDS[named]]
-    return list(COMMANDS.values()) if any(a in ("-h", "--help") for a in argv) else []
+    return list(COMMANDS.values()) if every or any(a in ("-h", "--help") for a in argv) else []
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None, every: bool = False) -> argparse.ArgumentParser:
     common = _common_options()
     parser = _Parser(
         prog="photo-station",
@@ -216,7 +216,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                              "a tethered camera's folder: each new JPEG there is the shutter frame for the student on "
                              "the card")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _modules_for(sys.argv[1:] if argv is None else argv):
+    for name in _modules_for(sys.argv[1:] if argv is None else argv, every):
         importlib.import_module(name).register(_ChineseFirst(subparsers), common)
     return parser
 
@@ -226,19 +226,33 @@ FILE_ARGUMENTS = frozenset({"home", "paths", "images", "targets", "public_key", 
                             "idcard_reader"})
 
 
+def _parsed(argv: list[str] | None) -> argparse.Namespace:
+    try:
+        return build_parser(argv).parse_args(argv)
+    except _Refused as refused:
+        if not refused.message.endswith("(choose from )"):
+            raise
+        # a mistyped command: only the modules of commands named were loaded (a window's start loads none), so the
+        # refusal listed no command; refused again with them all
+        return build_parser(argv, every=True).parse_args(argv)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parsed arguments with --home and --lang always present (None when not given). Text that is not a file name
     (an operator, a reason, a class) typed in a console whose bytes are not UTF-8 reaches Python as lone
     surrogates, which SQLite and every file write refuse: it gets U+FFFD in their place."""
+    given = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser(argv).parse_args(argv)
+        args = _parsed(argv)
     except _Refused as refused:  # as argparse says it (usage, then the error: exit 2), and with --json on stdout too
-        if "--json" in (sys.argv[1:] if argv is None else argv):
+        from station.adapters.cli.refused import refusal_lang, said_in, say_refusal
+
+        lang = refusal_lang(given)
+        if "--json" in given:
             from station.adapters.cli.output import print_json
 
-            print_json({"error": "failed", "message": refused.message})
-        refused.parser.print_usage(sys.stderr)
-        refused.parser.exit(2, f"{refused.parser.prog}: error: {refused.message}\n")
+            print_json({"error": "failed", "message": said_in(lang, refused.message)})
+        refused.parser.exit(2, say_refusal(refused.parser, refused.message, lang))
     for name in ("home", "lang"):
         if not hasattr(args, name):
             setattr(args, name, None)
