@@ -141,7 +141,7 @@ class Blocked(enum.Enum):
 NOBODY = Text("请先扫描采集码或输入学号", "Identify the student first (scan the code or type the number)")
 NEEDS_RETAKE = Text("该学生已拍摄过：如需重拍，请按 F2 或点“重拍”并填写原因",
                     "This student already has a photo: press F2 (retake) and give a reason")
-CHECKS_FAILED = Text("照片不符合要求：", "The photo breaks the rules: ")
+CHECKS_FAILED = Text("照片不符合要求：", "Breaks the rules: ")
 NO_LIVE_PICTURE = Text("相机没有实时画面（{state}），不能拍照：请检查相机连接",
                        "The camera has no live picture ({state}); no photo can be taken: check the camera")
 UNPAID = Text("{name}尚未缴费（每套 {price} 元）：本校要求先缴费再拍照，请先登记缴费（F6）",
