@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.camera.discovery import list_cameras
-from station.camera.source import STATE_TEXT, CameraState, FrameSource, StateChange
+from station.camera.source import CameraState, FrameSource, StateChange
 from station.capture.live_checks import LiveResult
 from station.capture.live_identity import LiveIdentity
 from station.capture.session import NO_OFFER, CaptureSession, SessionListener, Status
@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
         if not resumed:
             session.start()  # listening first, then reading the camera's state: no change falls between the two
             run_task(session.load_faces, session.adopt_faces)  # the day's faces decrypted now, not at the first press
-        self._show_camera(STATE_TEXT[session.source.state], session.source.state)
+        self._show_camera(session.source.state_text, session.source.state)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(2000)
@@ -577,8 +577,10 @@ class MainWindow(QMainWindow):
         self.calibrate_action.setText(accelerated(calibrate_entry(self.session.backdrop_calibrated_at()), "B"))
 
     def use_camera(self, source: FrameSource) -> None:
-        """Show, scan and check `source` in place of the camera in use."""
+        """Show, scan and check `source` in place of the camera in use; its state is read once it is listened to (a
+        camera that could not be opened changed state before: the status went on saying 相机正常 of the one before)."""
         self.preview.use_source(self.session.use_camera(source))
+        self._show_camera_state()
 
     def show_keyboard_help(self) -> None:
         """F1 shows the keys, F1 again hides them: the window never has the keyboard, so an Esc meant to close it
@@ -715,10 +717,16 @@ class MainWindow(QMainWindow):
         self.card.show_identity(seen.said, seen.level)
 
     def _camera_changed(self, change: StateChange) -> None:
-        state = self.session.source.state  # a change may come late: the current state decides
-        self._show_camera(change.text if change.state is state else STATE_TEXT[state], state)
+        back = change.recovered and change.state is self.session.source.state  # a late change: the current state decides
         if change.recovered and self.message.property("level") == "bad":
             say(self.message, "", "")  # a refusal from while the camera was away no longer holds
+        self._show_camera_state(change.text if back else None)
+
+    def _show_camera_state(self, said: Text | None = None) -> None:
+        """The camera in use as it is now (`said` in place of its state's words: 相机已恢复)."""
+        source = self.session.source
+        state = source.state
+        self._show_camera(said or source.state_text, state)
         if state is not CameraState.LIVE:  # the last picture and its results are no longer the live scene
             self.preview.show_live(None)
             self.preview.camera_lost()

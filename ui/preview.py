@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from station.camera.preview import preview_bgrx
-from station.camera.source import STATE_TEXT, CameraState, Frame, FrameSource
+from station.camera.source import CameraState, Frame, FrameSource
 from station.capture.live_checks import LiveResult
 from station.compliance.results import FAIL
 from ui.i18n import t
@@ -199,5 +199,5 @@ class PreviewWidget(QWidget):
             font = QFont(self.font())
             font.setPointSize(20)
             painter.setFont(font)
-            painter.drawText(self.rect(), Qt.AlignCenter, t(STATE_TEXT[state]))
+            painter.drawText(self.rect(), Qt.AlignCenter, t(self.source.state_text))
         painter.end()

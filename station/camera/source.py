@@ -39,6 +39,9 @@ STATE_TEXT = {
     CameraState.STOPPED: Text("相机已关闭", "camera stopped"),
 }
 BACK_TEXT = Text("相机已恢复", "the camera is back")
+# DISCONNECTED before a single frame came: nothing was connected to be lost (a laptop without a camera, a wrong number,
+# a camera another program holds), and where to choose another is the way on
+NOT_OPENED = Text("无法打开相机，正在重试…（工作站 → 相机设置…）", "cannot open the camera; retrying… (Station → Camera…)")
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,15 @@ class FrameSource:
     def state(self) -> CameraState:
         with self._lock:
             return self._state
+
+    @property
+    def state_text(self) -> Text:
+        """The state in words; a camera that has not given one frame since it was chosen was never connected, so
+        it is not said to be "disconnected" (a first start without a camera said 相机已断开，正在重新连接…)."""
+        with self._lock:
+            never = self._latest is None
+            state = self._state
+        return NOT_OPENED if state is CameraState.DISCONNECTED and never else STATE_TEXT[state]
 
     @property
     def lost_after(self) -> int:

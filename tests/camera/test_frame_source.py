@@ -315,3 +315,23 @@ def test_linux_camera_names_from_sysfs(tmp_path: Path) -> None:
         (tmp_path / node / "index").write_text(index + "\n")
     cameras = linux_cameras(tmp_path)
     assert [(c.index, c.name) for c in cameras] == [(0, "HD Pro Webcam C920"), (2, "Integrated Camera")]
+
+
+def test_a_camera_that_never_gave_a_frame_cannot_be_opened_one_that_did_is_disconnected(tmp_path: Path) -> None:
+    """相机已断开 was said of a camera nothing had been connected to (a laptop without one, a wrong number)."""
+    from station.camera.source import NOT_OPENED, STATE_TEXT
+
+    with open_camera(str(tmp_path / "nothing here"), fps=50, **FAST) as source:
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.DISCONNECTED and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert source.state is CameraState.DISCONNECTED and source.state_text == NOT_OPENED
+    folder = numbered_folder(tmp_path / "frames", 2)
+    with open_camera(str(folder), fps=50, **FAST) as source:
+        assert source.wait_newer(0, 3.0) is not None
+        assert source.state_text == STATE_TEXT[source.state]
+        folder.rename(tmp_path / "unplugged")
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.DISCONNECTED and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert source.state_text == STATE_TEXT[CameraState.DISCONNECTED]  # 相机已断开，正在重新连接…

@@ -308,6 +308,27 @@ def test_switching_cameras_keeps_scanning_on_the_new_one(qtbot, make_window, fra
     assert old.state.value == "stopped" and window.preview.source is window.session.source
 
 
+def test_a_camera_that_never_gave_a_picture_is_not_said_to_be_disconnected(qtbot, make_window, frames: Path,
+                                                                          tmp_path: Path) -> None:
+    """A first start on a laptop without a camera (or a camera number with none behind it) said 相机已断开，正在重新连接…:
+    nothing had been connected. It says the camera cannot be opened, and where to choose another; one that was live
+    and is then unplugged is still said to be disconnected."""
+    from station.camera import open_camera
+
+    window = make_window(frames)
+    window.use_camera(open_camera(str(tmp_path / "no camera here"), fps=20, backoff_start=0.1).start())
+    qtbot.waitUntil(lambda: window.camera_status.property("level") == "bad", timeout=10_000)
+    said = "无法打开相机，正在重试…（工作站 → 相机设置…）"
+    assert window.camera_status.text() == said and "断开" not in window.camera_status.text()
+    window.preview.grab()  # painted: the picture's own words are the source's
+    assert window.preview.source.state_text.zh == said
+    window.use_camera(open_camera(str(frames), fps=20, frozen_after=3.0, backoff_start=0.1, backoff_max=0.3).start())
+    qtbot.waitUntil(lambda: window.camera_status.text() == "相机正常", timeout=10_000)
+    frames.rename(frames.with_name("unplugged"))
+    qtbot.waitUntil(lambda: "断开" in window.camera_status.text() or "停止" in window.camera_status.text(),
+                    timeout=10_000)
+
+
 def plug_camera(sysfs: Path, index: int, name: str) -> None:
     """What Linux shows in /sys/class/video4linux when a camera is plugged in."""
     node = sysfs / f"video{index}"
