@@ -51,7 +51,7 @@ from ui.student_card import StudentCard
 from ui.student_picker import StudentPicker
 from ui.tasks import run_task
 from ui.theme import say
-from ui.upload_dialog import FailedUploadsDialog, export_interactively
+from ui.upload_dialog import FailedUploadsDialog, export_interactively, link_interactively
 from ui.window_language import NOT_KEPT, SWITCHED, SwitchRefusal, WindowHolder, add_language_menu, use_language
 
 TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
@@ -65,6 +65,7 @@ PICK_STUDENT = Text("选择学生…", "Pick a student…")
 MENU_UPLOAD = Text("上传(&U)", "&Upload")
 FAILED_UPLOADS = Text("失败的上传…", "Failed uploads…")
 EXPORT_USB = Text("导出到U盘…", "Export to USB stick…")
+LINK_SERVER = Text("连接服务器…", "Connect to the server…")
 CLOSE_TITLE = Text("关闭工作站？", "Close the station?")
 CLOSE_ANYWAY = Text("仍然关闭", "Close anyway")
 MENU_REPORTS = Text("报表(&B)", "Re&ports")
@@ -109,9 +110,9 @@ EMPTY_ROSTER = Text("名单是空的：请先导入名单（名单 → 导入名
 STILL_CURRENT = Text("当前学生仍是{name}", "The current student is still {name}")
 QUEUE = Text("待上传 {waiting} · 上传中 {sending} · 失败 {failed} · 上次成功 {last}",
              "waiting {waiting} · sending {sending} · failed {failed} · last success {last}")
-NOT_LINKED = Text("未配置服务器：照片无法加密保存。请运行学校管理员给出的 photo-station server-config 命令",
-                  "No server set up: photos cannot be sealed and saved. Run the photo-station server-config line the "
-                  "registrar gives you")
+NOT_LINKED = Text("未配置服务器：照片无法加密保存。请在“上传 → 连接服务器…”中粘贴学校管理员给出的设置",
+                  "No server set up: photos cannot be sealed and saved. Paste the settings the registrar gives you in "
+                  "Upload → Connect to the server…")
 OFFLINE = Text("（服务器未连接，照片已安全保存在本机）", " (server not reachable; photos are safe on this laptop)")
 OPERATOR = Text("摄影师：{name}", "Photographer: {name}")
 SHOW_FAILED = Text("查看失败的上传…", "See failed uploads…")
@@ -327,6 +328,7 @@ class MainWindow(QMainWindow):
         upload_menu = self.menuBar().addMenu(t(MENU_UPLOAD))
         add(upload_menu, FAILED_UPLOADS, "F", self.show_failed_uploads)
         add(upload_menu, EXPORT_USB, "E", self.export_to_usb)
+        add(upload_menu, LINK_SERVER, "C", self.link_server)
         reports_menu = self.menuBar().addMenu(t(MENU_REPORTS))
         add(reports_menu, PRINT_PHOTOS, "P", self.print_photos, "Ctrl+P")
         add(reports_menu, DAY_REPORT, "R", self.write_report)
@@ -537,6 +539,12 @@ class MainWindow(QMainWindow):
     def export_to_usb(self) -> None:
         """The offline route, for a day when the network is down: the queue written to a stick."""
         export_interactively(self.session, title(EXPORT_USB), self)
+
+    def link_server(self) -> None:
+        """The registrar's settings line for this laptop, pasted instead of run in a terminal."""
+        if link_interactively(self.session, title(LINK_SERVER), self):
+            self._tick()  # 未配置服务器 gone from the status bar at once
+            self._show_step()  # and the shutter no longer refused for it
 
     def print_photos(self) -> None:
         """2-inch prints of the student at the camera (or just saved) or of a class, as a PDF to print."""

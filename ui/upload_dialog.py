@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHeaderView, QInputDialog, QLabel, QMessageBox, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
 )
 
 from station.capture.desk import QueueHealth
@@ -23,6 +24,13 @@ COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名"
            Text("尝试次数", "Attempts"), Text("最后尝试", "Last tried"), Text("原因", "Reason"))
 RETRY = Text("全部重试", "Retry all")
 EXPORT_PICK = Text("选择U盘（或要导出到的文件夹）", "Choose the USB stick (or a folder to export to)")
+LINK_ASK = Text("请粘贴学校管理员给出的整行设置：\nphoto-station server-config --station-id … --url … --token … --public-key … "
+                "--server-cert-sha256 …\n（由 photo-station-server add-station 打印，每台电脑一行，不要与其他电脑共用）",
+                "Paste the whole settings line the registrar gives you:\nphoto-station server-config --station-id … "
+                "--url … --token … --public-key … --server-cert-sha256 …\n(printed by photo-station-server add-station: "
+                "one line per laptop, never shared with another)")
+LINKED = Text("已保存服务器连接设置：工作站 {station_id}，服务器 {url}。照片会加密后上传到这台服务器。",
+              "The server link is saved: station {station_id}, server {url}. Photos are encrypted and uploaded to it.")
 
 
 class FailedUploadsDialog(QDialog):
@@ -74,3 +82,22 @@ def export_interactively(session: CaptureSession, title: str, parent: QWidget) -
         QMessageBox.warning(parent, title, t(exc.text))
         return
     QMessageBox.information(parent, title, t(report.summary()))
+
+
+def link_interactively(session: CaptureSession, title: str, parent: QWidget) -> bool:
+    """上传 → 连接服务器…: the registrar's settings line pasted and saved, as `photo-station server-config` would; what
+    is wrong with it said, and nothing saved. True once saved."""
+    box = QInputDialog(parent)
+    box.setWindowTitle(title)
+    box.setLabelText(t(LINK_ASK))
+    box.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    box.resize(720, 0)
+    if not box.exec():
+        return False
+    try:
+        link = session.desk.link_server(box.textValue())
+    except StationError as exc:
+        QMessageBox.warning(parent, title, t(exc.text))
+        return False
+    QMessageBox.information(parent, title, t(LINKED.format(station_id=link.station_id, url=link.url)))
+    return True

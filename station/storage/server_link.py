@@ -22,9 +22,11 @@ from station.storage.envelope import public_key_from_b64
 from station.pinning import normalized_fingerprint
 
 NOT_CONFIGURED = Text(
-    "尚未配置服务器公钥和工作站编号，无法加密保存照片。请运行 photo-station server-config（由学校管理员提供参数）。",
-    "The server public key and station id are not set, so photos cannot be encrypted. "
-    "Run photo-station server-config with the values from the registrar.",
+    "尚未配置服务器公钥和工作站编号，无法加密保存照片。请在窗口的“上传 → 连接服务器…”中粘贴学校管理员给出的设置，"
+    "或运行该行 photo-station server-config …。",
+    "The server public key and station id are not set, so photos cannot be encrypted. Paste the settings the "
+    "registrar gives you in the window's Upload → Connect to the server…, or run that photo-station server-config … "
+    "line.",
 )
 BAD_URL = Text("服务器地址无效（{why}）：{url}\n应为 https://主机[:端口][/路径]，例如 https://192.168.1.10:8420。",
                "The server URL is not valid ({why}): {url}\nIt should be https://host[:port][/path], "

@@ -627,3 +627,41 @@ def test_a_station_without_its_server_key_says_so_before_any_photo(qtbot, make_w
     assert not window.shutter_button.isEnabled() and window.shutter_button.text() == "未配置服务器，照片无法保存"
     shoot(qtbot, window)  # the key does not take a photo that could not be saved
     assert window.pages.currentWidget() is window.live and "server-config" in window.message.text()
+
+
+def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_window, frames: Path, station,
+                                                                   tmp_path: Path) -> None:
+    """上传 → 连接服务器…: the line a real `photo-station-server add-station` prints, pasted as it came (a chat wrapped
+    it), links the laptop: no terminal needed, and the photo can be taken. A line cut short is refused, nothing kept."""
+    import subprocess
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from station.storage.server_link import load_link
+
+    with station.db.conn:  # a new laptop whose settings were never given
+        station.db.execute("UPDATE server_link SET public_key = '', station_id = '', token = ''")
+    server = [str(Path(sys.executable).with_name("photo-station-server")), "--home", str(tmp_path / "server")]
+    subprocess.run([*server, "init"], check=True, capture_output=True, timeout=120)
+    added = subprocess.run([*server, "add-station", "S07", "--url", "https://192.168.1.10:8420"], check=True,
+                           capture_output=True, text=True, timeout=120).stdout
+    line = next(row for row in added.splitlines() if "server-config" in row)
+    window = make_window(frames)
+    assert "上传 → 连接服务器…" in window.queue_status.text()
+    said: list[str] = []
+
+    def paste(text: str) -> None:
+        on_next_dialog(lambda box: (box.setTextValue(text), box.accept()))
+        on_next_dialog(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
+        window.link_server()
+
+    paste(line.split(" --public-key")[0])  # cut short
+    assert "--public-key --server-cert-sha256" in said[-1] and not load_link(station.db).can_encrypt
+    paste(line.replace(" --token", "\n--token"))
+    link = load_link(station.db)
+    assert link.station_id == "S07" and link.url == "https://192.168.1.10:8420" and link.can_encrypt
+    assert said[-1].startswith("已保存服务器连接设置：工作站 S07")
+    assert "未配置服务器" not in window.queue_status.text()
+    window.identify("DEMO0001")
+    assert window.shutter_button.isEnabled()

@@ -1,0 +1,37 @@
+"""The line the registrar gives each laptop (`photo-station-server add-station` prints it), read from the text pasted
+into the window (上传 → 连接服务器…): a photographer at a Windows laptop has no terminal open, and until the line was
+run there the station could not save a single photo (未配置服务器：照片无法加密保存)."""
+
+from __future__ import annotations
+
+from station.errors import StationError
+from station.i18n import Text
+
+# the options of `photo-station server-config` that add-station prints, and the server link's fields they set
+OPTIONS = {"--station-id": "station_id", "--url": "url", "--token": "token", "--public-key": "public_key",
+           "--server-cert-sha256": "cert_sha256"}
+MISSING = Text("粘贴的内容缺少 {which}：请粘贴学校管理员给出的整行 photo-station server-config …"
+               "（由 photo-station-server add-station 打印）",
+               "What was pasted lacks {which}: paste the whole photo-station server-config … line the registrar gives "
+               "you (printed by photo-station-server add-station)")
+
+
+def link_settings(text: str) -> dict[str, str]:
+    """The server link's fields in a pasted server-config line: wherever the line starts (with or without the program's
+    path) and however a chat or a mail wrapped it; `--option=value` too. Checked only for being all there: the link
+    itself checks each value as `photo-station server-config` does (save_link)."""
+    words = text.replace("\u3000", " ").split()  # a full-width space from a Chinese input method
+    found: dict[str, str] = {}
+    for i, word in enumerate(words):
+        option, equals, value = word.partition("=")
+        if option not in OPTIONS:
+            continue
+        if not equals:
+            value = words[i + 1] if i + 1 < len(words) else ""
+        value = value.strip("'\"“”")
+        if value and not value.startswith("--"):
+            found[OPTIONS[option]] = value
+    missing = [option for option, field in OPTIONS.items() if field not in found]
+    if missing:
+        raise StationError(MISSING.format(which=" ".join(missing)))
+    return found
