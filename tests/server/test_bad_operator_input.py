@@ -118,7 +118,7 @@ def test_a_station_added_twice_is_told_to_take_a_new_id_not_a_second_computer_on
     and never one link on two computers (their photos arrive, but the second one's audit log is never kept)."""
     server = new_server(tmp_path)
     added = _server_cli("--home", str(server.home), "add-station", "S01", "--url", "https://10.0.0.5:8420")
-    assert added.returncode == 0 and "run on this one station only" in added.stdout
+    assert added.returncode == 0 and "into this one station's Upload → Connect to the server…" in added.stdout
     _refused(_server_cli("--home", str(server.home), "add-station", "S01"), "already exists", "add a new id (such as "
              "S01-2)", "never run one station's link command on two computers")
 

@@ -165,7 +165,9 @@ def _add_station(args: argparse.Namespace) -> int:
     server = _context(args)
     token = server.add_station(args.station_id, args.name)
     print(f"工作站 / station {args.station_id} token: {token}")
-    print("只在这一台工作站上运行（每台电脑用自己的编号）/ run on this one station only (each computer has its own id):")
+    print("在这一台工作站窗口的“上传 → 连接服务器…”中粘贴下面这一行，或在该电脑上运行它（每台电脑用自己的编号）/ "
+          "paste the line below into this one station's Upload → Connect to the server…, or run it there (each "
+          "computer has its own id):")
     print(f"  photo-station server-config --station-id {args.station_id} --url {args.url} "
           f"--token {token} --public-key {server.public_key} --server-cert-sha256 {server.cert_sha256}")
     return 0
