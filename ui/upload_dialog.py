@@ -1,10 +1,12 @@
-"""Uploads that gave up: whose photo, how often it was tried, when and why — with a retry."""
+"""The Upload menu's dialogs: uploads that gave up (whose photo, how often it was tried, when and why, with a retry),
+the queue written to a USB stick, and the registrar's settings line pasted to link the laptop."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QInputDialog, QLabel, QMessageBox, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHeaderView, QInputDialog, QLabel, QMessageBox, QPlainTextEdit, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from station.capture.desk import QueueHealth
@@ -91,6 +93,9 @@ def link_interactively(session: CaptureSession, title: str, parent: QWidget) -> 
     box.setWindowTitle(title)
     box.setLabelText(t(LINK_ASK))
     box.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    pasted = box.findChild(QPlainTextEdit)
+    pasted.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)  # the whole line in sight: a key or token is one word
+    pasted.setTabChangesFocus(True)  # Tab goes on to 确定, as in every other box (it typed a tab into the line)
     box.resize(720, 0)
     if not box.exec():
         return False

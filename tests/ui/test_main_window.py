@@ -636,7 +636,7 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
     import subprocess
     import sys
 
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
 
     from station.storage.server_link import load_link
 
@@ -656,6 +656,16 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
         on_next_dialog(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
         window.link_server()
 
+    def typed_then_tab(box) -> None:  # Tab leaves the text for the buttons, as in every other box
+        edit = box.findChild(QPlainTextEdit)
+        qtbot.keyClicks(edit, "--token x")
+        qtbot.keyClick(edit, Qt.Key.Key_Tab)
+        said.append(box.textValue())
+        box.reject()
+
+    on_next_dialog(typed_then_tab)
+    window.link_server()
+    assert said == ["--token x"]
     paste(line.split(" --public-key")[0])  # cut short
     assert "--public-key --server-cert-sha256" in said[-1] and not load_link(station.db).can_encrypt
     paste(line.replace(" --token", "\n--token"))
