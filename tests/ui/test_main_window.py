@@ -675,3 +675,17 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
     assert "未配置服务器" not in window.queue_status.text()
     window.identify("DEMO0001")
     assert window.shutter_button.isEnabled()
+    answer_next_dialog("测试")  # her smile: taken anyway
+    shoot(qtbot, window)
+    window.flow.accept()  # sealed for this server, waiting to upload
+    other = [str(Path(sys.executable).with_name("photo-station-server")), "--home", str(tmp_path / "other")]
+    subprocess.run([*other, "init"], check=True, capture_output=True, timeout=120)
+    added = subprocess.run([*other, "add-station", "S01", "--url", "https://10.0.0.9:8420"], check=True,
+                           capture_output=True, text=True, timeout=120).stdout
+    asked: list[str] = []
+    on_next_dialog(lambda box: box.setTextValue(next(r for r in added.splitlines() if "server-config" in r))
+                   or box.accept())
+    on_next_dialog(lambda box: (asked.append(box.text()), box.button(QMessageBox.StandardButton.No).click()),
+                   kind=QMessageBox)
+    window.link_server()  # another server's line while a photo waits: asked first, and No keeps the link
+    assert "1 张照片在等待上传" in asked[0] and load_link(station.db).station_id == "S07"
