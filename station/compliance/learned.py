@@ -3,8 +3,9 @@
 Every model in models/ scores one region of the face, cut from the face mesh landmarks: `face`
 (the whole head and the top of the chest, CelebA-HQ's framing), `eyes` (each eye), `ears` (beside
 each ear lobe), `neck` (chin to collar), `mouth` (the lips) and the bands of REGIONS. Its sidecar
-JSON names its outputs, its input size and its region. `models/manifest.json` says which model outputs make each check's score and with what
-weights (chosen on the "val" split by training/evaluate.py): a check may average several models.
+JSON names its outputs, its input size and its region. `models/manifest.json` says which model
+outputs make each check's score and with what weights (chosen on the "val" split by
+training/evaluate.py): a check may average several models.
 The training scripts (training/train_*.py) cut their crops with this very code, so a 256x256
 CelebA-HQ portrait and a 1280x720 kiosk frame look alike to the models. Each model card
 (models/<family>/*.md) has its figures.

@@ -1,6 +1,6 @@
-"""The line the registrar gives each laptop (`photo-station-server add-station` prints it), read from the text pasted
-into the window (上传 → 连接服务器…): a photographer at a Windows laptop has no terminal open, and until the line was
-run there the station could not save a single photo (未配置服务器：照片无法加密保存)."""
+"""The line the registrar gives each laptop (printed by `photo-station-server add-station`), read from the text
+pasted into the window (上传 → 连接服务器…): a photographer at a Windows laptop has no terminal open, and until the
+line was run there the station could not save a single photo (未配置服务器：照片无法加密保存)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ OPTIONS = {"--station-id": "station_id", "--url": "url", "--token": "token", "--
            "--server-cert-sha256": "cert_sha256"}
 MISSING = Text("粘贴的内容缺少 {which}：请粘贴学校管理员给出的整行 photo-station server-config …"
                "（由 photo-station-server add-station 打印）",
-               "What was pasted lacks {which}: paste the whole photo-station server-config … line the registrar gives "
-               "you (printed by photo-station-server add-station)")
+               "What was pasted lacks {which}: paste the whole photo-station server-config … line the registrar "
+               "gives you (printed by photo-station-server add-station)")
 
 
 def link_settings(text: str) -> dict[str, str]:
