@@ -42,7 +42,6 @@ from training.labels import CELEBA_COLUMNS, HEADS, mask_labels  # noqa: E402
 from training.training import roc_auc  # noqa: E402
 from station.adapters.cli.check import check_all  # noqa: E402
 from station.compliance.regions import CHEEK_LEFT, CHEEK_RIGHT  # noqa: E402
-from station.face.segmentation import PersonSegmenter  # noqa: E402
 from station.compliance import LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
 from station.compliance.results import FAIL, LOOK, MEASURED  # noqa: E402
@@ -160,20 +159,13 @@ def celebahq_scenes(policy: Policy, limit: int | None, folder: Path, split: str 
     """The celebahq `split` portraits cut out by the person segmenter (training.kiosk_scenes.cut_out) and composed on
     the blue backdrop, once at the usual kiosk size and once smaller; each scene named after its portrait."""
     rows, files = load_labels("celebahq"), load_split("celebahq")[split][:limit]
-    sides = (scenes.PORTRAIT_SIDE, scenes.SMALL_PORTRAIT_SIDE)
-    rng = np.random.default_rng(20261205)
-    paths: dict[int, list[Path]] = {side: [] for side in sides}
-    with PersonSegmenter(portrait=True) as segmenter:
-        for i, file in enumerate(files):
-            image = cv2.imread(str(FACES_DIR / "celebahq" / file))
-            mask = scenes.cut_out("celebahq", file, image, segmenter)
-            for side in sides:
-                paths[side].append(folder / f"{side}_{Path(file).stem}.png")
-                cv2.imwrite(str(paths[side][-1]),
-                            scenes.compose(image, mask, scenes.backdrop("blue", rng), seed=i, side=side))
+    paths: dict[int, list[Path]] = {side: [] for side in scenes.SIDES}
+    for file, side, frame in scenes.cut_out_scenes(files):
+        paths[side].append(folder / f"{side}_{Path(file).stem}.png")
+        cv2.imwrite(str(paths[side][-1]), frame)
     by_stem = {Path(f).stem: f for f in files}
     sources = []
-    for side in sides:
+    for side in scenes.SIDES:
         sources.append(Source(f"celebahq {split} as kiosk scenes, portrait {side} px"))
         run(paths[side], policy, lambda path, analysis: celeba_labels(rows[by_stem[path.stem.split("_", 1)[1]]]),
             sources[-1])

@@ -9,7 +9,7 @@ dataset images, i.e. exactly what the station computes for a face. For each lear
    `block`) by the rule written in policy.toml (choose_levels: a false-alarm budget for block, a miss target
    for look; then within_allowance: the rules share one question budget, which wins over the miss targets; then
    within_union: the questions of all those rules together on the compliant faces of three val sets, portraits and
-   kiosk scenes, are held to the same budget);
+   kiosk scenes (celebamaskhq's, and since session 31 celebahq's cut out at two sizes), are held to the same budget);
 3. measures the blended score on test: AUC, and the pass / look / block shares of the faces that keep
    the rule and of those that break it.
 Writes models/manifest.json, models/metrics.json, models/metrics.md (the tables the model cards quote)
@@ -121,6 +121,11 @@ def allowances(needs: dict[str, float], budget: float = QUESTION_BUDGET) -> dict
     return out
 
 
+def celebahq_compliant(faces: Scored) -> np.ndarray:
+    """Which celebahq faces keep every rule the issue counts by their CelebA labels (COMPLIANT_MEANS_NOT)."""
+    return ~np.any([faces.labels[c] > 0 for c in COMPLIANT_MEANS_NOT], axis=0)
+
+
 def mask_compliant(masks: Scored) -> np.ndarray:
     """Which celebamaskhq faces keep every rule of the budget by their masks (MASK_COMPLIANT_MEANS_NOT)."""
     return ~np.any([masks.labels[f"mask:{c}"] > 0 for c in MASK_COMPLIANT_MEANS_NOT], axis=0)
@@ -128,14 +133,18 @@ def mask_compliant(masks: Scored) -> np.ndarray:
 
 def union_sets(val: dict[str, Scored], scenes_: Scored, weights: dict[str, dict[str, float]],
                rules: tuple[str, ...] = QUESTION_RULES) -> dict[str, dict[str, np.ndarray]]:
-    """`rules`' val scores on the compliant faces of: celebahq (COMPLIANT_MEANS_NOT, heavy makeup included, as the
-    issue counts it), celebamaskhq by its masks (mask_compliant), and those same celebamaskhq faces composed as kiosk
-    scenes (`scenes_`, score_scenes of them)."""
+    """`rules`' val scores on the compliant faces of: celebahq (celebahq_compliant, heavy makeup included, as the
+    issue counts it), celebamaskhq by its masks (mask_compliant), and those faces of both composed as kiosk scenes
+    (`scenes_`, score_val's: the celebamaskhq ones, and the celebahq ones at two sizes, enough faces that one does
+    not move the budget by 2 points)."""
     hq, masks = val["celebahq"], val["celebamaskhq"]
-    keep_hq = ~np.any([hq.labels[c] > 0 for c in COMPLIANT_MEANS_NOT], axis=0)
     return {name: {r: blended(scored, weights[r])[keep] for r in rules}
-            for name, scored, keep in (("celebahq val", hq, keep_hq), ("celebamaskhq val", masks, mask_compliant(masks)),
-                                       ("celebamaskhq val kiosk scenes", scenes_, np.ones(len(scenes_.files), bool)))}
+            for name, scored, keep in (("celebahq val", hq, celebahq_compliant(hq)),
+                                       ("celebamaskhq val", masks, mask_compliant(masks)),
+                                       (SCENES_SET, scenes_, np.ones(len(scenes_.files), bool)))}
+
+
+SCENES_SET = "val kiosk scenes: celebamaskhq, celebahq at 420 and 280 px"
 
 
 def any_question(rules: dict[str, np.ndarray], levels: dict[str, Levels]) -> float:
@@ -255,15 +264,34 @@ def score_scenes(scorers: Scorers, files: list[str], part: str, models_dir: Path
     return _scored(scorers, f"celebamaskhq_scenes-{part}", _scene_faces(files), lambda *_: {}, models_dir)
 
 
+def score_cutout_scenes(scorers: Scorers, faces: Scored, part: str, models_dir: Path = MODELS_DIR) -> Scored:
+    """Scores of every model on the compliant celebahq faces of `faces` (of `part`) as kiosk scenes at both sizes
+    (celebahq_scenes), meshed again as score_scenes does. No labels."""
+    return _scored(scorers, f"celebahq_scenes-{part}", _meshed(celebahq_scenes(faces, part)), lambda *_: {}, models_dir)
+
+
+def celebahq_scenes(faces: Scored, part: str):
+    """("420_file.jpg", frame) for the compliant celebahq faces of `faces`, each cut out and composed at both sizes,
+    the frames scripts/benchmark_trust.py --celebahq-scenes --split `part` checks (training.kiosk_scenes.cut_out_scenes)."""
+    keep = {f for f, k in zip(faces.files, celebahq_compliant(faces)) if k}
+    for file, side, frame in scenes.cut_out_scenes(load_split("celebahq")[part], keep):
+        yield f"{side}_{file}", frame
+
+
 def _scene_faces(files: list[str]):
+    return _meshed((file, scenes.compose(cv2.imread(str(FACES_DIR / "celebamaskhq" / file), cv2.IMREAD_COLOR),
+                                         load_mask(file), scenes.backdrop("blue", np.random.default_rng([20261205, i])),
+                                         seed=i))
+                   for i, file in enumerate(files))
+
+
+def _meshed(frames):
+    """(name, frame, face) for each (name, frame) in which the station's FaceMesher finds a face (its first)."""
     with FaceMesher(max_faces=3) as mesher:
-        for i, file in enumerate(files):
-            portrait = cv2.imread(str(FACES_DIR / "celebamaskhq" / file), cv2.IMREAD_COLOR)
-            ground = scenes.backdrop("blue", np.random.default_rng([20261205, i]))
-            frame = scenes.compose(portrait, load_mask(file), ground, seed=i)
+        for name, frame in frames:
             found = mesher.detect(frame)
             if found:
-                yield file, frame, found[0]
+                yield name, frame, found[0]
 
 
 def _scored(scorers: Scorers, name: str, faces, labels_of, models_dir: Path) -> Scored:
@@ -318,10 +346,15 @@ def _labels(dataset: str, file: str, bgr: np.ndarray, face: Face, rows: dict) ->
 def eyes_set(parts: dict[str, Scored]) -> Scored:
     """Closed-eye faces (cew_closed) against the open-eye faces of the other three datasets."""
     names = ("cew_closed", "celebahq", "celebamaskhq", "genki4k")
-    keys = parts["cew_closed"].outputs
-    return Scored({k: np.concatenate([parts[n].outputs[k] for n in names]) for k in keys},
+    return Scored(joined([parts[n] for n in names]).outputs,
                   {"closed": np.concatenate([np.full(len(parts[n].files), float(n == "cew_closed"))
                                              for n in names])}, [])
+
+
+def joined(parts: list[Scored]) -> Scored:
+    """The parts one after another: the first part's outputs, and its files (labels are the caller's)."""
+    return Scored({k: np.concatenate([p.outputs[k] for p in parts]) for k in parts[0].outputs}, {},
+                  [f for p in parts for f in p.files])
 
 
 def blended(scored: Scored, weights: dict[str, float]) -> np.ndarray:
@@ -367,7 +400,7 @@ def measure(scored: Scored, weights: dict[str, float], label: str, levels: Level
 
 def compliant_rates(scored: Scored, blend: dict[str, dict[str, float]], levels: dict[str, Levels]) -> dict:
     """On celebahq faces whose labels break no rule: the share with any block and with any question."""
-    keep = ~np.any([scored.labels[c] > 0 for c in COMPLIANT_MEANS_NOT], axis=0)
+    keep = celebahq_compliant(scored)
     block = np.zeros(int(keep.sum()), bool)
     look = np.zeros_like(block)
     for check, weights in blend.items():
@@ -411,8 +444,8 @@ LOOK_ONLY_BLEND = {"makeup": read_manifest()["chosen_apart"]["makeup"], LENS: {f
 
 
 def choose(val: dict[str, Scored], scenes_: Scored) -> Choice:
-    """The rule in policy.toml on val (`val` with its "eyes" set; `scenes_` the compliant celebamaskhq val faces as
-    kiosk scenes): the blends, the levels, the allowances of the question budget, then the union."""
+    """The rule in policy.toml on val (`val` with its "eyes" set; `scenes_` score_val's compliant val faces as kiosk
+    scenes): the blends, the levels, the allowances of the question budget, then the union."""
     blend, levels = {}, {}
     for check, (dataset, label) in THRESHOLD_SOURCE.items():
         blend[check] = choose_blend(val[dataset], check, label)
@@ -451,11 +484,12 @@ def every_output() -> dict[str, dict[str, float]]:
 def score_val(scorers: Scorers, datasets: tuple[str, ...],
               models_dir: Path = MODELS_DIR) -> tuple[dict[str, Scored], Scored]:
     """Every model's outputs (`scorers` loaded from `models_dir`) on the val parts (with the "eyes" set) and on the
-    compliant celebamaskhq val faces as kiosk scenes."""
+    compliant val faces as kiosk scenes: celebamaskhq's, then celebahq's at both sizes (session 31)."""
     val = {d: score_part(scorers, d, "val", models_dir) for d in datasets}
     val["eyes"] = eyes_set(val)
     masks = val["celebamaskhq"]
-    return val, score_scenes(scorers, [f for f, k in zip(masks.files, mask_compliant(masks)) if k], "val", models_dir)
+    return val, joined([score_scenes(scorers, [f for f, k in zip(masks.files, mask_compliant(masks)) if k], "val",
+                                     models_dir), score_cutout_scenes(scorers, val["celebahq"], "val", models_dir)])
 
 
 DATASETS = ("celebahq", "celebamaskhq", "genki4k", "cew_closed")
@@ -517,7 +551,10 @@ def report(doc: dict) -> str:
              + ", ".join(f"{c} {need:.1%} -> {allowed:.1%}" for c, (need, allowed) in doc["question_allowances"].items())
              + ". The look-only checks (makeup, coloured_lenses; block 1.0) take part from the look their own rule "
              "chose (" + ", ".join(f"{c} {look:.3f}" for c, (_, look) in LOOK_ONLY.items()) + "), which the budget "
-             "may only raise. Then the union (session 15): on the compliant faces of each val set below, those "
+             "may only raise. Then the union (session 15; since session 31 its kiosk-scene set also holds the compliant "
+             "celebahq val faces cut out by the person segmenter at 420 and 280 px, as scripts/benchmark_trust.py "
+             "--celebahq-scenes composes them, declared before any figure: on the 44 celebamaskhq scenes alone one "
+             "face was 2.3 points): on the compliant faces of each val set below, those "
              f"rules together may ask at most {QUESTION_BUDGET:.0%} (a question and no block); while a set is over, "
              "the rule asking the most of its faces has its look raised past its lowest-scoring question there. "
              "Raised looks (after the allowances -> after the union): "

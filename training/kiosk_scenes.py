@@ -8,6 +8,7 @@ portrait's clothes colour (or a chosen one). Nothing here is stored; the benchma
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -20,6 +21,7 @@ FRAME_SIZE = (1280, 720)  # width, height
 PORTRAIT_SIDE = 420  # the portrait's side in the frame: face about 170-200 px wide, like a kiosk
 PORTRAIT_TOP = 120
 SMALL_PORTRAIT_SIDE = 280  # two thirds: a student half again as far from the camera, face about 115-135 px wide
+SIDES = (PORTRAIT_SIDE, SMALL_PORTRAIT_SIDE)
 CHSI_BLUE = (243, 191, 0)  # BGR of the CHSI reference backdrop, RGB(0, 191, 243)
 CLOTH = 18  # CelebAMask-HQ class of clothes
 BACKDROPS = ("blue", "grey", "white", "pattern", "shadow", "gradient")
@@ -126,6 +128,29 @@ def cut_out(dataset: str, file: str, image: np.ndarray, segmenter: PersonSegment
     """The person to compose: celebamaskhq's parsing mask, else the station's person segmenter (as the demo frames
     were cut out)."""
     return load_mask(file) if dataset == "celebamaskhq" else (segmenter.mask(image) > 0.5).astype(np.uint8)
+
+
+def cut_out_scenes(files: list[str], keep: set[str] | None = None) -> Iterator[tuple[str, int, np.ndarray]]:
+    """(file, side, frame): each celebahq portrait of `files` cut out by the station's person segmenter and composed on
+    the blue backdrop at both SIDES, in order. With `keep`, only those files' scenes, the other files' backdrops still
+    drawn, so each scene is the one composed for the whole list: scripts/benchmark_trust.py --celebahq-scenes and
+    training/evaluate.py's union step see the same frames."""
+    rng = np.random.default_rng(20261205)
+    left = None if keep is None else set(keep)
+    with PersonSegmenter(portrait=True) as segmenter:
+        for i, file in enumerate(files):
+            if left is not None and not left:
+                return
+            wanted = left is None or file in left
+            if wanted:
+                image = cv2.imread(str(FACES_DIR / "celebahq" / file))
+                mask = cut_out("celebahq", file, image, segmenter)
+            for side in SIDES:
+                ground = backdrop("blue", rng)
+                if wanted:
+                    yield file, side, compose(image, mask, ground, seed=i, side=side)
+            if left is not None:
+                left.discard(file)
 
 
 def write_test_scenes(folder: Path, limit: int, rng: np.random.Generator) -> list[Path]:
