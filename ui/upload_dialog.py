@@ -107,8 +107,8 @@ def link_interactively(session: CaptureSession, title: str, parent: QWidget) -> 
     line = box.textValue()
     try:
         stranded = session.desk.stranded_by(line)
-        if stranded and QMessageBox.question(parent, title, t(STRANDED.format(n=stranded)),
-                                             defaultButton=QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+        no, yes = QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes
+        if stranded and QMessageBox.question(parent, title, t(STRANDED.format(n=stranded)), defaultButton=no) != yes:
             return False
         link = session.desk.link_server(line)
     except StationError as exc:

@@ -31,8 +31,8 @@ from station.roster.store import Student, class_names
 from station.storage import outbox
 from station.storage.captures import CaptureStore, version_counts
 from station.storage.outbox import QueueHealth
-from station.storage.server_link import ServerLink, load_link, save_link
-from station.upload.link_line import link_settings
+from station.storage.server_link import ServerLink, load_link
+from station.upload.link_line import link_settings, relink
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.uploader import Uploader
 
@@ -126,9 +126,7 @@ class Desk:
     def link_server(self, line: str) -> ServerLink:
         """The registrar's `photo-station server-config …` line, pasted in the window, saved as that command saves it
         (each value checked; the audit trail names the settings changed, never the token)."""
-        changes = link_settings(line)
-        link = save_link(self.station.db, **changes)
-        self.audit.record(Action.SETTINGS, setting="server_link", changed=sorted(changes))
+        link = relink(self.audit, link_settings(line))
         if self.uploader is not None:
             self.uploader.wake()
         return link

@@ -4,8 +4,10 @@ line was run there the station could not save a single photo (未配置服务器
 
 from __future__ import annotations
 
+from station.audit.trail import Action, AuditTrail
 from station.errors import StationError
 from station.i18n import Text
+from station.storage.server_link import ServerLink, save_link
 
 # the options of `photo-station server-config` that add-station prints, and the server link's fields they set
 OPTIONS = {"--station-id": "station_id", "--url": "url", "--token": "token", "--public-key": "public_key",
@@ -35,3 +37,11 @@ def link_settings(text: str) -> dict[str, str]:
     if missing:
         raise StationError(MISSING.format(which=" ".join(missing)))
     return found
+
+
+def relink(audit: AuditTrail, changes: dict[str, str]) -> ServerLink:
+    """The server link with `changes` saved (each value checked by save_link) and recorded as the operator's, naming
+    the settings changed, never the token: the window's pasted line and `photo-station server-config` alike."""
+    link = save_link(audit.station.db, **changes)
+    audit.record(Action.SETTINGS, setting="server_link", changed=sorted(changes))
+    return link

@@ -54,6 +54,5 @@ def said_in(lang: str, message: str) -> str:
 
 def say_refusal(parser: argparse.ArgumentParser, message: str, lang: str) -> str:
     """What the terminal is told (usage, then the refusal), returned for the caller to exit with."""
-    usage = parser.format_usage()
-    return (USAGE[lang] + usage.split(": ", 1)[1] if usage.startswith("usage: ") else usage) + \
-        ERROR[lang].format(prog=parser.prog, message=said_in(lang, message))
+    usage = parser.format_usage().removeprefix(USAGE["en"])
+    return USAGE[lang] + usage + ERROR[lang].format(prog=parser.prog, message=said_in(lang, message))

@@ -7,13 +7,14 @@ import codecs
 from pathlib import Path
 
 from station.adapters.cli.output import print_json
-from station.audit.trail import Action, AuditTrail, default_operator
+from station.audit.trail import AuditTrail, default_operator
 from station.context import Station
 from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.localtime import local_time
 from station.storage.envelope import public_key_from_b64
-from station.storage.server_link import load_link, save_link
+from station.storage.server_link import load_link
+from station.upload.link_line import relink
 
 BAD_PUBLIC_KEY = Text(
     "“{value}”既不是有效的服务器公钥（base64 编码的 X25519 公钥），也不是可读取的公钥文件（{reason}）。"
@@ -58,11 +59,9 @@ def _server_config(args: argparse.Namespace) -> int:
     public_key = _public_key(args.public_key) if args.public_key else args.public_key
     changes = {"station_id": args.station_id, "url": args.url, "token": args.token, "public_key": public_key,
                "cert_sha256": args.server_cert_sha256}
-    changed = any(v is not None for v in changes.values())
-    link = save_link(station.db, **changes) if changed else load_link(station.db)
-    if changed:  # which settings changed, never the token itself
-        AuditTrail(station, default_operator(station)).record(
-            Action.SETTINGS, setting="server_link", changed=sorted(k for k, v in changes.items() if v is not None))
+    given = {k: v for k, v in changes.items() if v is not None}
+    changed = bool(given)
+    link = relink(AuditTrail(station, default_operator(station)), given) if changed else load_link(station.db)
     shown = {"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
              "public_key": link.public_key, "server_cert_sha256": link.cert_sha256, "updated_at": link.updated_at}
     if args.json:
