@@ -31,11 +31,12 @@ LINK_ASK = Text("请粘贴学校管理员给出的整行设置：\nphoto-station
                 "Paste the whole settings line the registrar gives you:\nphoto-station server-config --station-id … "
                 "--url … --token … --public-key … --server-cert-sha256 …\n(printed by photo-station-server add-station: "
                 "one line per laptop, never shared with another)")
-STRANDED = Text("本机还有 {n} 张照片在等待上传，它们是为现在连接的服务器加密的，新的服务器无法打开（导出到U盘也一样）。"
+STRANDED = Text("本机还有 {n} 张照片在等待上传，它们是为现在连接的服务器加密的，新的服务器无法打开（更换之后再导出到U盘也一样）。"
                 "请先让它们上传完，或先用“上传 → 导出到U盘…”交给现在这台服务器的管理员，再更换服务器。\n\n仍要现在更换吗？",
-                "{n:photo waits|photos wait} to upload, sealed for the server linked now: the new server cannot open "
-                "them (nor a USB package made after the change). Let them upload first, or export them with Upload → "
-                "Export to USB stick… for this server's registrar, then change servers.\n\nChange now anyway?")
+                "Waiting to upload, sealed for the server linked now: {n:photo|photos}. The new server cannot open "
+                "what was sealed for another (nor a USB package made after the change). Let the queue upload first, or "
+                "export it with Upload → Export to USB stick… for this server's registrar, then change servers.\n\n"
+                "Change now anyway?")
 LINKED = Text("已保存服务器连接设置：工作站 {station_id}，服务器 {url}。照片会加密后上传到这台服务器。",
               "The server link is saved: station {station_id}, server {url}. Photos are encrypted and uploaded to it.")
 
