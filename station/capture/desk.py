@@ -31,8 +31,8 @@ from station.roster.store import Student, class_names
 from station.storage import outbox
 from station.storage.captures import CaptureStore, version_counts
 from station.storage.outbox import QueueHealth
-from station.storage.server_link import ServerLink, load_link
-from station.upload.link_line import link_settings, relink
+from station.storage.server_link import ServerLink
+from station.upload.link_line import link_settings, relink, stranded_by
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
 from station.upload.uploader import Uploader
 
@@ -116,12 +116,8 @@ class Desk:
         return outbox.queue_health(self.station.db)
 
     def stranded_by(self, line: str) -> int:
-        """How many photos waiting to upload the pasted line would strand: each is sealed for the server linked now,
-        and another server (another key) cannot open them, nor a USB package sealed for it. 0 for the same server."""
-        linked = load_link(self.station.db).public_key
-        if not linked or link_settings(line)["public_key"] == linked:
-            return 0
-        return len(outbox.unsent_uids(self.station.db))
+        """How many photos waiting to upload the pasted line would strand (link_line.stranded_by)."""
+        return stranded_by(self.station.db, link_settings(line)["public_key"])
 
     def link_server(self, line: str) -> ServerLink:
         """The registrar's `photo-station server-config …` line, pasted in the window, saved as that command saves it

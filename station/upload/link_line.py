@@ -4,10 +4,13 @@ line was run there the station could not save a single photo (未配置服务器
 
 from __future__ import annotations
 
+import sqlite_utils
+
 from station.audit.trail import Action, AuditTrail
 from station.errors import StationError
 from station.i18n import Text
-from station.storage.server_link import ServerLink, save_link
+from station.storage import outbox
+from station.storage.server_link import ServerLink, load_link, save_link
 
 # the options of `photo-station server-config` that add-station prints, and the server link's fields they set
 OPTIONS = {"--station-id": "station_id", "--url": "url", "--token": "token", "--public-key": "public_key",
@@ -45,3 +48,13 @@ def relink(audit: AuditTrail, changes: dict[str, str]) -> ServerLink:
     link = save_link(audit.station.db, **changes)
     audit.record(Action.SETTINGS, setting="server_link", changed=sorted(changes))
     return link
+
+
+def stranded_by(db: sqlite_utils.Database, public_key: str) -> int:
+    """How many photos waiting to upload a change to the server `public_key` would strand: each is sealed for the
+    server linked now, and another server (another key) cannot open them, nor a USB package sealed after the change.
+    0 for the same server, or a laptop never linked."""
+    linked = load_link(db).public_key
+    if not linked or public_key == linked:
+        return 0
+    return len(outbox.unsent_uids(db))

@@ -14,7 +14,7 @@ from station.i18n import Text
 from station.localtime import local_time
 from station.storage.envelope import public_key_from_b64
 from station.storage.server_link import load_link
-from station.upload.link_line import relink
+from station.upload.link_line import relink, stranded_by
 
 BAD_PUBLIC_KEY = Text(
     "“{value}”既不是有效的服务器公钥（base64 编码的 X25519 公钥），也不是可读取的公钥文件（{reason}）。"
@@ -37,6 +37,13 @@ READY = Text("设置完整：照片会加密后上传到这台服务器。", "Co
 INCOMPLETE = Text("设置不完整：请运行学校管理员给出的 photo-station server-config 命令（由 photo-station-server add-station 打印）。",
                   "Incomplete: run the photo-station server-config line the registrar gives you "
                   "(printed by photo-station-server add-station).")
+STRANDS = Text("没有更改：本机还有 {n} 张照片在等待上传，它们是为现在连接的服务器加密的，新的服务器无法打开（更换之后再导出到U盘也一样）。"
+               "请先让它们上传完（photo-station queue --send），或先导出（photo-station export --to U盘）交给现在这台服务器的"
+               "管理员，再更换服务器；仍要现在更换，请加上 --force 再运行。",
+               "Nothing changed: {n:photo is|photos are} waiting to upload, sealed for the server linked now. The new "
+               "server cannot open what was sealed for another (nor a USB package made after the change). Let the queue "
+               "upload first (photo-station queue --send), or export it (photo-station export --to STICK) for this "
+               "server's registrar, then change servers; to change now anyway, run this again with --force.")
 MAX_KEY_FILE = 4096  # server_public_key.txt is 45 bytes; more is some other file
 
 
@@ -50,6 +57,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
                    help="the server public key (base64) or a file holding it (server_public_key.txt)")
     p.add_argument("--server-cert-sha256", default=None,
                    help="the SHA-256 fingerprint of the server's TLS certificate (printed by add-station)")
+    p.add_argument("--force", action="store_true",
+                   help="change to another server even though photos waiting to upload are sealed for this one")
     p.add_argument("--json", action="store_true", help="print the link as one JSON object")
     p.set_defaults(func=_server_config)
 
@@ -61,6 +70,9 @@ def _server_config(args: argparse.Namespace) -> int:
                "cert_sha256": args.server_cert_sha256}
     given = {k: v for k, v in changes.items() if v is not None}
     changed = bool(given)
+    stranded = stranded_by(station.db, public_key) if public_key else 0
+    if stranded and not args.force:
+        raise StationError(STRANDS.format(n=stranded), exit_code=1, code="photos_waiting")
     link = relink(AuditTrail(station, default_operator(station)), given) if changed else load_link(station.db)
     shown = {"station_id": link.station_id, "url": link.url, "token": "set" if link.token else "",
              "public_key": link.public_key, "server_cert_sha256": link.cert_sha256, "updated_at": link.updated_at}
