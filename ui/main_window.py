@@ -616,6 +616,8 @@ class MainWindow(QMainWindow):
             return
         refused = self.session.language_switch_refused()
         if refused is not None:
+            if self.queue_window.in_front:  # over this window (F9): the line saying why would be out of sight
+                self.queue_window.toggle_in_front()
             self.switch_refusal.say(refused)
             return
         kept = self.session.station.choose_lang(lang)

@@ -107,9 +107,11 @@ def test_no_switch_while_a_photo_is_in_review(qtbot, make_window, frames: Path, 
     answer_next_dialog("测试")
     shoot(qtbot, window)
     assert window.session.step is Step.REVIEW
+    window.queue_window.toggle_in_front()  # F9: the queue screen over the station window
     assert choose(window, "English") is window and language() == "zh"
     assert read(window.message.text()) == "没有切换语言：照片正在确认中，请先确认（回车）或放弃（Esc），再切换语言"
     assert not (station.home / LANG_FILE).exists() and window.review.isVisible()
+    assert not window.queue_window.in_front  # put back: the line saying why is in sight (it was said behind it)
 
 
 def test_a_switch_refused_for_a_code_held_up_gives_way_once_the_code_is_put_away(qtbot, make_window,
