@@ -100,7 +100,12 @@ def link_interactively(session: CaptureSession, title: str, parent: QWidget) -> 
     box.setLabelText(t(LINK_ASK))
     box.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
     pasted = box.findChild(QPlainTextEdit)
-    pasted.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)  # the whole line in sight: a key or token is one word
+    # the whole line in sight: QInputDialog makes its box NoWrap (the line ran off sideways under a scroll bar), and a
+    # key or token is one long word; five lines' room holds a real add-station line at this width (four left a
+    # scroll bar on Xvfb with Noto Sans CJK)
+    pasted.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+    pasted.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
+    pasted.setMinimumHeight(pasted.fontMetrics().lineSpacing() * 5 + 2 * pasted.frameWidth() + 8)
     pasted.setTabChangesFocus(True)  # Tab goes on to 确定, as in every other box (it typed a tab into the line)
     box.resize(720, 0)
     if not box.exec():

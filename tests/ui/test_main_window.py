@@ -636,7 +636,7 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
     import subprocess
     import sys
 
-    from PySide6.QtWidgets import QMessageBox, QPlainTextEdit
+    from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
     from station.storage.server_link import load_link
 
@@ -656,16 +656,23 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
         on_next_dialog(lambda box: (said.append(box.text()), box.accept()), kind=QMessageBox)
         window.link_server()
 
+    sideways: list[int] = []
+
     def typed_then_tab(box) -> None:  # Tab leaves the text for the buttons, as in every other box
         edit = box.findChild(QPlainTextEdit)
         qtbot.keyClicks(edit, "--token x")
         qtbot.keyClick(edit, Qt.Key.Key_Tab)
         said.append(box.textValue())
+        edit.setPlainText(line)  # the real line, pasted: wrapped whole in sight, nothing off to the side
+        QApplication.processEvents()
+        sideways.append(edit.horizontalScrollBar().maximum())
+        sideways.append(edit.verticalScrollBar().maximum())
         box.reject()
 
     on_next_dialog(typed_then_tab)
     window.link_server()
     assert said == ["--token x"]
+    assert sideways == [0, 0], "the pasted line runs off the box, under a scroll bar"
     paste(line.split(" --public-key")[0])  # cut short
     assert "--public-key --server-cert-sha256" in said[-1] and not load_link(station.db).can_encrypt
     paste(line.replace(" --token", "\n--token"))
