@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import enum
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ import numpy as np
 
 from station.camera.backends import Backend, CameraUnavailable
 from station.i18n import Text
+
+log = logging.getLogger(__name__)
 
 
 class CameraState(enum.Enum):
@@ -313,5 +316,11 @@ class FrameSource:
             if state is not CameraState.LIVE and self._latest is not None:
                 self._lost_after = self._latest.frame_id
             listeners = list(self._listeners)
+        # the log keeps what the status bar only shows while it lasts, with the cause it never shows (the driver's
+        # error, an emptied folder, no frame for 2 s): "the camera kept dropping out" can be looked up after the day
+        if state in (CameraState.FROZEN, CameraState.DISCONNECTED):
+            log.warning("camera %s (was %s): %s", state.value, change.previous.value, detail or "no detail")
+        elif change.recovered:
+            log.info("camera live again after %s (reconnection attempts since the start: %d)", change.previous.value, self.reconnects)
         for listener in listeners:
             listener(change)

@@ -191,6 +191,36 @@ def test_vanished_folder_is_a_disconnect_then_reconnects_with_backoff(tmp_path: 
     assert not camera_threads()
 
 
+def test_a_camera_lost_and_back_is_in_the_log_with_its_cause(tmp_path: Path, caplog) -> None:
+    """The status bar says 相机已断开 only while it lasts and never why; the station's log keeps both, so a camera
+    that kept dropping out on the day can be looked up (a folder camera emptied and refilled, seen on Xvfb: nothing
+    was written)."""
+    import logging
+
+    folder = numbered_folder(tmp_path / "frames", 2)
+    moved = tmp_path / "unplugged"
+    caplog.set_level(logging.INFO, logger="station.camera.source")
+    source = open_camera(str(folder), fps=50, **FAST)
+    with source:
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.LIVE and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert source.state is CameraState.LIVE
+        folder.rename(moved)
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.DISCONNECTED and time.monotonic() < deadline:
+            time.sleep(0.02)
+        moved.rename(folder)
+        deadline = time.monotonic() + 3
+        while source.state is not CameraState.LIVE and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert source.state is CameraState.LIVE
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "station.camera.source"]
+    lost = [m for level, m in said if level == "WARNING" and m.startswith("camera disconnected (was live)")]
+    assert lost and "no frame from the device" in lost[0], said
+    assert any(level == "INFO" and m.startswith("camera live again after disconnected") for level, m in said), said
+
+
 class StallingBackend(FileBackend):
     """A real folder camera whose driver hangs after a few frames, as a frozen USB camera does."""
 
