@@ -321,6 +321,7 @@ class FrameSource:
         if state in (CameraState.FROZEN, CameraState.DISCONNECTED):
             log.warning("camera %s (was %s): %s", state.value, change.previous.value, detail or "no detail")
         elif change.recovered:
-            log.info("camera live again after %s (reconnection attempts since the start: %d)", change.previous.value, self.reconnects)
+            log.info("camera live again after %s (reconnection attempts since the start: %d)", change.previous.value,
+                     self.reconnects)
         for listener in listeners:
             listener(change)
