@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from station.camera.discovery import list_cameras
 from station.camera.source import CameraState, FrameSource, StateChange
+from station.capture.desk import NOBODY_TO_PAY
 from station.capture.live_checks import LiveResult
 from station.capture.live_identity import LiveIdentity
 from station.capture.session import NO_OFFER, CaptureSession, SessionListener, Status
@@ -212,7 +213,7 @@ class MainWindow(QMainWindow):
         self.absent_button.clicked.connect(self.mark_next_absent)
         self.undo_absent_button.clicked.connect(self.undo_absent)
         self.pay_button.clicked.connect(self.record_payment)
-        self.code_input.pay.connect(lambda: self._press(self.pay_button))
+        self.code_input.pay.connect(self._pay_key)
         # the keys do what the buttons do, and only when the buttons could be pressed
         self.code_input.retake.connect(self._retake_key)
         self.code_input.absent.connect(lambda: self._press(self.absent_button))
@@ -443,6 +444,14 @@ class MainWindow(QMainWindow):
         say(self.warnings, "", "warn")
         self.card.clear()
         self.queue_window.refresh()
+
+    def _pay_key(self) -> None:
+        """F6, the pay button's key: with nobody on the card (the button greyed) it says who comes first, where it
+        did nothing and seemed unheard (seen on Xvfb, as F2 and F4 were)."""
+        if self.session.student is None:
+            say(self.message, t(NOBODY_TO_PAY), "info")
+            return
+        self._press(self.pay_button)
 
     def record_payment(self) -> None:
         """F6: the student on the card pays (and stays on the card while the dialog is open); a refund refused is

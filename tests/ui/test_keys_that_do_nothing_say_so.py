@@ -56,6 +56,14 @@ def test_f4_and_f2_with_nothing_to_do_say_why(qtbot, make_window, frames: Path, 
     assert window.card.name.text() == "林晓雯" and window.session.workflow.retake_reason == ""
 
 
+def test_f6_with_nobody_on_the_card_says_who_comes_first(qtbot, make_window, frames: Path, lang: str) -> None:
+    """F6 with nobody identified (its button greyed) did nothing at all, where F2 and F4 say why."""
+    window = make_window(frames)
+    assert not window.pay_button.isEnabled()
+    first = {"zh": "请先扫描采集码或输入学号，再登记缴费", "en": "Identify the student first, then record the payment"}
+    assert said_after(qtbot, window, Qt.Key_F6) == (first[lang], "info")
+
+
 def test_a_retake_box_closed_empty_says_the_retake_has_not_begun(qtbot, make_window, frames: Path, station) -> None:
     _, _, _, not_begun, begun, _ = SAID["zh"]
     window = make_window(frames)
