@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # fpdf2 and openpyxl load only when a file is written
 
 TITLE = Text("打印照片（2寸×8张）", "Print photos (2-inch x 8)")
 FOR_STUDENT = Text("当前学生：{name}（{no}）", "Current student: {name} ({no})")
+# the card cleared after a save, the student just saved is offered under their own words: 当前学生 beside an empty card
+# read as someone else's photo, or as a mistake (seen on Xvfb after a save)
+JUST_SAVED = Text("刚拍完的学生：{name}（{no}）", "Student just photographed: {name} ({no})")
 NO_STUDENT = Text("当前学生（现在没有）", "Current student (none now)")
 FOR_CLASS = Text("整个班级：", "A whole class:")
 PAPER = Text("纸张：", "Paper:")
@@ -35,17 +38,18 @@ HINT = Text("打印时请选“实际大小 / 100%”，不要“适合页面”
 
 
 class PrintDialog(WritingDialog):
-    """`current`: (student number, name, class) of the student at the camera or just saved, or None (整个班级
-    offers that class first); `write_sheet`: the station's print_sheet (out, layout, class, student numbers), run
-    off the UI thread."""
+    """`current`: (student number, name, class) of the student at the camera or just saved (`just_saved`: nobody is
+    on the card now), or None (整个班级 offers that class first); `write_sheet`: the station's print_sheet (out, layout,
+    class, student numbers), run off the UI thread."""
 
     def __init__(self, classes: list[str], current: tuple[str, str, str] | None, folder: Path,
                  write_sheet: Callable[[Path, str, str | None, list[str]], PrintSheet],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, just_saved: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(t(TITLE))
         self.current, self.write_sheet = current, write_sheet
-        self.student = QRadioButton(t(FOR_STUDENT.format(no=current[0], name=current[1]) if current else NO_STUDENT))
+        offered = JUST_SAVED if just_saved else FOR_STUDENT
+        self.student = QRadioButton(t(offered.format(no=current[0], name=current[1]) if current else NO_STUDENT))
         self.student.setEnabled(current is not None)
         self.whole_class = QRadioButton(t(FOR_CLASS))
         group = QButtonGroup(self)
@@ -108,7 +112,8 @@ def print_interactively(session: CaptureSession, parent: QWidget | None = None) 
     """The dialog (the station writes the PDF off the UI thread), then what was printed and who was not (with why)."""
     current = session.printable_student()
     who = (current.student_no, current.name, current.class_name) if current else None
-    dialog = PrintDialog(session.desk.class_names(), who, last_folder(WRITE), session.desk.print_sheet, parent)
+    dialog = PrintDialog(session.desk.class_names(), who, last_folder(WRITE), session.desk.print_sheet, parent,
+                         just_saved=current is not None and session.student is None)
     if not dialog.exec():
         return
     sheet, out = dialog.written, dialog.file.chosen()

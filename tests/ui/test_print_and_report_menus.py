@@ -48,7 +48,8 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
     working: list[tuple[bool, bool, str]] = []
     answer(PrintDialog, fill_print, seen, working)
     window.print_photos()
-    assert offered == ["当前学生：林晓雯（2021010101）"]  # the student just saved, preselected
+    # the student just saved, preselected, and said to be that (当前学生 beside the emptied card read as a mistake)
+    assert offered == ["刚拍完的学生：林晓雯（2021010101）"] and window.session.student is None
     # OK returned at once: the PDF was written on the worker thread while the dialog said so, its OK resting
     assert working == [(True, False, "正在生成 photos.pdf，请稍候…")]
     [page] = measure_pdf(tmp_path / "photos.pdf")
@@ -74,11 +75,12 @@ def test_print_the_student_just_saved_then_the_day_report(qtbot, make_window, fr
 def test_a_whole_class_print_offers_the_current_students_class(qtbot, make_window, frames: Path) -> None:
     window = make_window(frames)
     window.identify("DEMO0010")  # 黄诗琪 of 演示2102, the second class
-    offered: list[tuple[str, bool]] = []
-    on_next_dialog(lambda dialog: (offered.append((dialog.classes.currentText(), dialog.student.isChecked())),
-                                   dialog.reject()), kind=PrintDialog)
+    offered: list[tuple[str, bool, str]] = []
+    on_next_dialog(lambda dialog: (offered.append((dialog.classes.currentText(), dialog.student.isChecked(),
+                                                   dialog.student.text())), dialog.reject()), kind=PrintDialog)
     window.print_photos()
-    assert offered == [("演示2102", True)]  # the student first; 整个班级 offers her class, not the first one
+    # the student first, as 当前学生 (on the card); 整个班级 offers her class, not the first one
+    assert offered == [("演示2102", True, "当前学生：黄诗琪（2021010202）")]
 
 
 def test_an_error_is_said_in_the_dialog_which_stays_open(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
