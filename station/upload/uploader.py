@@ -163,6 +163,7 @@ class Uploader(Watcher):
         self._wake = threading.Event()
         self._offline_streak = 0
         self._next_reconcile = 0.0
+        self._link_seen: ServerLink | None = None  # the server link as the worker last found it
         self._db: sqlite_utils.Database | None = None
         self.audit_problem: Text | None = None  # the server's refusal of the audit log at the last reconciliation
 
@@ -212,6 +213,10 @@ class Uploader(Watcher):
     def drain(self) -> bool:
         """Send every due job; stop early when the server cannot be reached. Returns reachability."""
         link = load_link(self.db)
+        if link != self._link_seen:
+            # a link saved since (pasted in the window, or server-config): asked now, not at the next reconciliation
+            # two minutes on; with nothing to send, a mistyped fingerprint or address was not said until then
+            self._link_seen, self._next_reconcile = link, 0.0
         if not link.can_upload:
             outbox.record_status(self.db, error_zh=NOT_LINKED.zh, error_en=NOT_LINKED.en)
             return False

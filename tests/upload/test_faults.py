@@ -296,3 +296,19 @@ def test_a_server_replaced_behind_the_link_is_not_reachable_even_with_nothing_to
     health = outbox.queue_health(station.db)
     assert health.server_reachable is False and "证书与设置的指纹不符" in health.last_error.zh
     server.start()
+
+
+def test_a_link_changed_while_the_worker_rests_is_tried_at_once(station, key, server):
+    """上传 → 连接服务器… with a line whose certificate fingerprint was mistyped: saved, and with nothing to send the
+    worker only asked the server at its next reconciliation, two minutes on, so the status bar stayed green and the
+    photographer went on believing the laptop was linked (seen on Xvfb). A new link is asked at once."""
+    uploader = Uploader(station.home, key, UploadSettings(policy=FAST.policy, idle_wait=0.05, timeout=5))
+    uploader.start()
+    try:
+        assert wait_until(lambda: outbox.queue_health(station.db).server_reachable is True)
+        save_link(station.db, cert_sha256="ab" * 32)  # one pasted with a wrong fingerprint
+        uploader.wake()  # as Desk.link_server does
+        assert wait_until(lambda: outbox.queue_health(station.db).server_reachable is False, timeout=5)
+        assert "证书与设置的指纹不符" in outbox.queue_health(station.db).last_error.zh
+    finally:
+        uploader.stop()
