@@ -91,6 +91,9 @@ def create_app(server: ServerContext) -> ASGIApp:
                 return HTMLResponse(pages.not_found_page(), 404)
             if exc.status_code == 401:
                 return HTMLResponse(pages.sign_in_page(), 401, headers=exc.headers)
+            if exc.status_code == 405:  # a form's address opened as a page: {"detail":"Method Not Allowed"} was shown
+                back = "/identity" if request.url.path.startswith("/identity/") else "/"
+                return HTMLResponse(pages.form_address_page(back), 405, headers=exc.headers)
         return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
 
     def station_id(request: Request) -> str:

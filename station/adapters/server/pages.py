@@ -365,6 +365,14 @@ def not_found_page() -> str:
                  '<p><a href="/">返回汇总</a></p>')
 
 
+def form_address_page(back: str) -> str:
+    """A form's address opened as a page (typed, from the history, or Enter in the address bar of a refused form's
+    page): it saves nothing, and says so, with the way back (`back`: the page the form is on)."""
+    where = "身份核验" if back == "/identity" else "汇总"
+    return _page("这个地址不能直接打开", "<p>这是提交表单（如“确认是本人”“撤销”）用的地址，直接打开它不会保存任何内容。"
+                 f'请回到页面上重新操作。</p><p><a href="{escape(back)}">返回{where}</a></p>')
+
+
 def sign_in_page() -> str:
     """What a browser shows when the sign-in box was cancelled or refused."""
     return _page("需要登录", "<p>请用教务处的用户名 <code>registrar</code> 和密码登录（刷新本页，浏览器会再次询问）。</p>"
