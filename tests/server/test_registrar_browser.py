@@ -63,3 +63,24 @@ def test_the_registrar_confirms_a_doubted_photo_in_the_browser_and_undoes_it(day
     finally:
         browser.close()
     assert day.server.context.store.confirmations() == {}
+
+
+LONG_NAME = "阿卜杜热合曼·买买提明·艾力克斯坦丁诺维奇·热依拉木·古丽娜扎尔"
+
+
+def test_a_long_name_on_the_identity_page_wraps_and_the_photos_stay_in_the_window(day):
+    """A minority student's long name (parts joined by ·) was kept on one line: 身份核验's table grew to 1517 px and
+    the photo to compare it with, and the photographer's reason, went off a 1366 px window (s32 registrar walk)."""
+    store = day.server.context.store
+    store.upsert_students([{"student_no": "20210201", "name": LONG_NAME, "class_name": "软件2102", "id_number": ""}])
+    browser = DevTools(day.cert_file, (1366, 768))
+    try:
+        browser.open(day.url("/identity"))
+        assert browser.run("document.documentElement.scrollWidth") <= browser.run("innerWidth")
+        assert browser.run("document.body.innerText").count(LONG_NAME) == 1  # the name whole, only broken in lines
+        assert browser.run("Math.round(document.querySelector('td span.whole').getBoundingClientRect().width)") < 120
+        reason = browser.run("""(() => { const cells = document.querySelector('table').rows[1].cells;
+          return cells[cells.length - 1].getBoundingClientRect().right; })()""")
+        assert reason <= browser.run("innerWidth")  # the photographer's reason, the last column, in the window
+    finally:
+        browser.close()

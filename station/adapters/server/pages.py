@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from html import escape
@@ -218,6 +219,25 @@ def _said_by(confirmation: Confirmation) -> str:
     return f"{escape(confirmation.confirmed_by)}，{_at(confirmation.confirmed_at)}{note}"
 
 
+NAME_PARTS = re.compile(r"([·•・．.\s]+)")  # between a name's parts (阿卜杜热合曼·买买提明), where a line may break
+WHOLE_PART = 6  # characters: a part up to this long is never broken (马子涵 is not 马子/涵); a longer one may be
+
+
+def _name(name: str) -> str:
+    """A student's name in a narrow column: each short part kept whole, with the mark after it (a line never starts
+    with ·), a line break allowed between parts. Kept whole as one, a long name (阿卜杜热合曼·买买提明·…) made
+    身份核验's table wider than the window, and the photos to compare went off its right edge (s32 registrar walk,
+    1366 px wide)."""
+    pieces = NAME_PARTS.split(name)
+    out = []
+    for part, mark in zip(pieces[::2], pieces[1::2] + [""]):
+        if len(part) > WHOLE_PART:  # may break inside, but not before its mark
+            out.append(escape(part[:-1]) + f'<span class="whole">{escape(part[-1] + mark)}</span>')
+        elif part or mark:
+            out.append(f'<span class="whole">{escape(part + mark)}</span>')
+    return "<wbr>".join(out)
+
+
 def _at(iso: str) -> str:
     """A time within a sentence, in Beijing time and saying so, never broken across lines."""
     return f'<span class="whole">{escape(_beijing(iso))} {BEIJING_TIME.zh}</span>'
@@ -273,7 +293,7 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
 
     def group(found: list[Doubt]) -> Group:
         u = found[0].upload
-        return ([escape(u.student_no), f'<span class="whole">{escape(names.get(u.student_no, ""))}</span>',
+        return ([escape(u.student_no), _name(names.get(u.student_no, "")),
                  escape(u.station_id), escape(_when(u)), status(u), _thumb(u.uid)],
                 [[said(d, found), _other(d, has_reference)] for d in found],
                 [escape(together([d.reason for d in found if d.reason]) or "—")])
