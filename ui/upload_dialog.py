@@ -3,19 +3,21 @@ the queue written to a USB stick, and the registrar's settings line pasted to li
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHeaderView, QInputDialog, QLabel, QMessageBox, QPlainTextEdit, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QDialogButtonBox, QHeaderView, QInputDialog, QLabel, QMessageBox, QPlainTextEdit, QProgressDialog,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from station.capture.desk import QueueHealth
 from station.capture.session import CaptureSession
 from station.errors import StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.localtime import local_time
 from ui.file_dialogs import choose_folder
 from ui.i18n import t
+from ui.tasks import run_task
 
 TITLE = Text("失败的上传", "Failed uploads")
 NONE = Text("没有失败的上传。照片都已上传或在等待上传。", "No failed uploads: every photo is sent or waiting.")
@@ -37,8 +39,17 @@ STRANDED = Text("本机还有 {n} 张照片在等待上传，它们是为现在�
                 "what was sealed for another (nor a USB package made after the change). Let the queue upload first, or "
                 "export it with Upload → Export to USB stick… for this server's registrar, then change servers.\n\n"
                 "Change now anyway?")
-LINKED = Text("已保存服务器连接设置：工作站 {station_id}，服务器 {url}。照片会加密后上传到这台服务器。",
-              "The server link is saved: station {station_id}, server {url}. Photos are encrypted and uploaded to it.")
+LINKED = Text("已保存服务器连接设置：工作站 {station_id}，服务器 {url}。服务器已应答，照片会加密后上传到这台服务器。",
+              "The server link is saved: station {station_id}, server {url}. The server answered: photos are encrypted "
+              "and uploaded to it.")
+# the line is tried once saved: "saved" alone, then 服务器未连接 in the status bar whatever the cause, sent a photographer
+# whose line had a mistyped fingerprint or token to check the network (seen on Xvfb)
+NOT_ANSWERED = Text("已保存服务器连接设置：工作站 {station_id}，服务器 {url}。刚才试连：{why}\n\n"
+                    "若是设置有误，请粘贴改正后的一行。照片仍可拍摄，加密保存在本机。",
+                    "The server link is saved: station {station_id}, server {url}. Tried just now: {why}\n\n"
+                    "If the settings were wrong, paste the corrected line. Photos can still be taken; they are kept "
+                    "here, encrypted.")
+TRYING = Text("正在连接服务器 {url} …", "Connecting to the server {url}…")
 
 
 class FailedUploadsDialog(QDialog):
@@ -120,5 +131,33 @@ def link_interactively(session: CaptureSession, title: str, parent: QWidget) -> 
     except StationError as exc:
         QMessageBox.warning(parent, title, t(exc.text))
         return False
-    QMessageBox.information(parent, title, t(LINKED.format(station_id=link.station_id, url=link.url)))
+    url = Name(link.url)  # on one line: https:// / 127.0.0.1:8420 was broken after the slashes
+    why = _tried(session, t(TRYING.format(url=url)), title, parent)
+    if why is None:
+        QMessageBox.information(parent, title, t(LINKED.format(station_id=link.station_id, url=url)))
+    else:
+        QMessageBox.warning(parent, title, t(NOT_ANSWERED.format(station_id=link.station_id, url=url, why=why)))
     return True
+
+
+def _tried(session: CaptureSession, trying: str, title: str, parent: QWidget) -> Text | None:
+    """The server just linked, asked off the UI thread (the live picture goes on) while a busy box says so: None when it
+    answered, else why not."""
+    waiting = QProgressDialog(trying, "", 0, 0, parent)
+    waiting.setWindowTitle(title)
+    waiting.setCancelButton(None)
+    waiting.setMinimumDuration(0)
+    waiting.setWindowModality(Qt.WindowModality.WindowModal)
+    answer: list[Text | None] = []
+    over = QEventLoop()
+
+    def said(why: Text | None) -> None:
+        answer.append(why)
+        over.quit()
+
+    run_task(session.desk.server_answers, said, failed=lambda exc: said(Text(str(exc), str(exc))))
+    waiting.show()
+    if not answer:
+        over.exec()
+    waiting.close()
+    return answer[0]

@@ -31,10 +31,10 @@ from station.roster.store import Student, class_names
 from station.storage import outbox
 from station.storage.captures import CaptureStore, version_counts
 from station.storage.outbox import QueueHealth
-from station.storage.server_link import ServerLink
+from station.storage.server_link import ServerLink, load_link
 from station.upload.link_line import link_settings, relink, stranded_by
 from station.upload.package import NOTHING_TO_EXPORT, PackageReport, write_package
-from station.upload.uploader import Uploader
+from station.upload.uploader import Uploader, probe
 
 if TYPE_CHECKING:
     from station.printing.sheet import PrintSheet  # fpdf2 (2 s to import here) loads only when a file is written
@@ -126,6 +126,13 @@ class Desk:
         if self.uploader is not None:
             self.uploader.wake()
         return link
+
+    def server_answers(self) -> Text | None:
+        """Meant for a worker thread (up to PROBE_TIMEOUT_S): whether the server linked now answers this station,
+        None when it does, else why not (a mistyped fingerprint or token, the server not running, no network)."""
+        with self.station.for_this_thread() as station:
+            link = load_link(station.db)
+        return probe(link)
 
     def retry_failed_uploads(self) -> int:
         count = outbox.retry_failed(self.station.db)

@@ -67,6 +67,10 @@ SERVER_ERROR = Text("服务器出错（{code}）{detail}，照片仍在本机排
 NOT_HELD = Text("该地址的应答不是接收服务器的确认（{code}：{detail}），照片仍在本机排队，稍后重试；请向管理员核对服务器地址。",
                 "The answer at this address is not the receiving server's receipt ({code}: {detail}); the photo stays "
                 "queued here and is tried again. Check the server address with the registrar.")
+TOKEN_REFUSED = Text("服务器不认这台工作站的令牌（可能复制时少了或错了字符，或管理员已重新生成）：请向管理员要一行新的设置。",
+                     "The server does not accept this station's token (a character lost or changed in copying, or the "
+                     "registrar made a new one): ask the registrar for a new settings line.")
+PROBE_TIMEOUT_S = 8.0  # the window waits this long at most for the server's answer to a link just pasted
 MISSING_RECORD = Text("登记记录缺失，无法上传。", "The capture record is missing; cannot upload.")
 AUTH_HEADER = "Authorization"
 AUDIT_BATCH = 50  # entries per request: well inside the server's limit for requests other than photos
@@ -146,6 +150,33 @@ def _refusal_detail(response: httpx.Response) -> Text:
         return Text(detail["zh"], detail["en"])
     except (ValueError, KeyError, TypeError, AttributeError):
         return Text(response.text[:200], response.text[:200])
+
+
+def probe(link: ServerLink, timeout: float = PROBE_TIMEOUT_S) -> Text | None:
+    """Whether the receiving server at `link` answers this station, asked as the queue's reconciliation asks it (the
+    window's 上传 → 连接服务器…, once the line is saved): None when it does, else why not, in the queue's own words.
+    The status bar said only 服务器未连接 whatever the cause, and a wrong token nothing at all until a photo failed."""
+    problem = link.upload_problem
+    if not link.can_upload or problem is not None:
+        return problem or NOT_LINKED
+    try:
+        with client_for(link, timeout) as client:
+            _answer(client.get("/api/v1/holdings"), "uids", list)
+    except httpx.TransportError as exc:
+        logger.warning("server link tried: not reached: %r (cause: %r)", exc, exc.__cause__ or exc.__context__)
+        return WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=transport_problem(exc))
+    except httpx.HTTPStatusError as exc:
+        code = exc.response.status_code
+        logger.warning("server link tried: refused (%d): %s", code, exc.response.text[:200])
+        if code in (401, 403):
+            return TOKEN_REFUSED
+        if code >= 500:
+            return UNREACHABLE.format(detail=SERVER_FAILED.format(code=code))
+        return UNREACHABLE.format(detail=NOT_THE_SERVER)
+    except (ValueError, KeyError) as exc:  # a stranger's answer at the address
+        logger.warning("server link tried: %s", exc)
+        return UNREACHABLE.format(detail=NOT_THE_SERVER)
+    return None
 
 
 class Uploader(Watcher):
