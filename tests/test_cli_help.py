@@ -27,3 +27,19 @@ def test_every_server_command_is_summarised_in_chinese_first() -> None:
                           "import", "export-chsi"}
     for name, summary in lines.items():
         assert re.match(r"[\u4e00-\u9fff]", summary) and " / " in summary, f"{name}: {summary}"
+
+
+def test_every_server_command_s_own_help_says_what_it_does_and_every_argument_in_chinese_first() -> None:
+    """`photo-station-server add-station --help` had no word of what it does, an unexplained station_id and
+    --name, and --url, --port, --to, --include-doubted… in English only (s32 registrar walk)."""
+    from station.adapters.server.cli import build_parser as server_parser
+
+    commands = next(a for a in server_parser()._actions if a.dest == "command").choices
+    for name, command in commands.items():
+        assert command.description and re.match(r"[\u4e00-\u9fff]", command.description), name
+        for action in command._actions:
+            if action.dest != "help":
+                chinese, _, english = (action.help or "").partition(" / ")  # Chinese first, English after
+                assert re.search(r"[\u4e00-\u9fff]", chinese) and english, (name, action.dest, action.help)
+        text = command.format_help()
+        assert text.count(" / ") >= len(command._actions) - 1, text

@@ -125,3 +125,22 @@ def test_serve_on_every_interface_names_an_address_another_machine_can_type() ->
     hosts = page_hosts("0.0.0.0")
     assert hosts[-1] == "127.0.0.1" and any(not h.startswith("127.") for h in hosts[:-1]), hosts
     assert page_hosts("10.1.2.3") == ["10.1.2.3"]
+
+
+def test_the_next_steps_init_prints_work_on_the_folder_it_made(tmp_path: Path) -> None:
+    """`init --home D` printed `import-roster 名单.xlsx` without D: run as printed, the roster went to another, empty
+    server (the per-user folder) and D's pages said 还没有导入名单 (s32 registrar walk)."""
+    server_dir = tmp_path / "学校 服务器"  # a space and Chinese: the printed line quotes it
+    init = run("photo-station-server", "--home", str(server_dir), "init").stdout
+    roster = tmp_path / "名单.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    steps = [line.split(": ", 1)[1] for line in init.splitlines() if "photo-station-server " in line]
+    assert [shlex.split(step)[1] for step in steps] == ["import-roster", "add-station", "serve"]
+    imported = run(*shlex.split(steps[0].replace("<名单.xlsx>", str(roster))))
+    assert "imported 4" in imported.stdout
+    run(*shlex.split(steps[1].replace("<工作站编号>", "S01").replace("<本机地址>", "127.0.0.1")))
+    from station.adapters.server.home import ServerContext
+
+    store = ServerContext(server_dir).store
+    assert len(store.students()) == 4 and [s[0] for s in store.stations()] == ["S01"]  # the folder init made
+    assert f'--home "{server_dir}"' in steps[2]  # serve, likewise

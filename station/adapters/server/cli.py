@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import socket
 import sys
 from pathlib import Path
@@ -68,54 +69,97 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("init", parents=[common],
                        help="创建服务器的密钥、TLS 证书、登记页面密码和数据库 / create the server's keys, TLS "
-                            "certificate, registrar password and store")
-    p.add_argument("--db-url", default=None, help="PostgreSQL URL for the metadata (default: SQLite in the folder)")
+                            "certificate, registrar password and store",
+                       description="只需运行一次：打印登记页面的密码和证书指纹，以及下一步要运行的命令。"
+                                   " / Once: prints the registrar page's password, the certificate's fingerprint "
+                                   "and the commands to run next.")
+    p.add_argument("--db-url", default=None, help="PostgreSQL 数据库地址（默认：服务器文件夹里的 SQLite） / "
+                                                  "PostgreSQL URL for the metadata (default: SQLite in the folder)")
     p.add_argument("--cert", type=path_argument, default=None,
-                   help="the school's TLS certificate (PEM; default: self-signed)")
-    p.add_argument("--key", type=path_argument, default=None, help="the private key of --cert (PEM, not encrypted)")
+                   help="学校自己的 TLS 证书（PEM；默认生成自签名证书） / the school's TLS certificate (PEM; "
+                        "default: self-signed)")
+    p.add_argument("--key", type=path_argument, default=None,
+                   help="--cert 的私钥（PEM，不加密） / the private key of --cert (PEM, not encrypted)")
     p.set_defaults(func=_init)
     p = sub.add_parser("add-station", parents=[common],
-                       help="为一台工作站发放令牌 / issue a token for a station")
-    p.add_argument("station_id")
-    p.add_argument("--name", default="")
-    p.add_argument("--url", default=f"https://SERVER:{DEFAULT_PORT}", help="the address stations reach this server at")
+                       help="为一台工作站发放令牌 / issue a token for a station",
+                       description="每台工作站电脑一个编号；打印一行 photo-station server-config …，在那台电脑上粘贴或运行。"
+                                   " / One id per station computer; prints a photo-station server-config … line to "
+                                   "paste or run on that computer.")
+    p.add_argument("station_id", help="工作站编号，如 S01（每台电脑一个） / the station's id, e.g. S01 (one per "
+                                      "computer)")
+    p.add_argument("--name", default="", help="名称，显示在汇总页，如 体育馆一号机 / a name shown on the overview")
+    p.add_argument("--url", default=f"https://SERVER:{DEFAULT_PORT}",
+                   help=f"工作站访问本服务器的地址，如 https://192.168.1.10:{DEFAULT_PORT} / the address stations "
+                        "reach this server at")
     p.set_defaults(func=_add_station)
     p = sub.add_parser("new-password", parents=[common],
-                       help="登记页面的新密码（忘记密码时） / a new registrar password, for one that was lost")
+                       help="登记页面的新密码（忘记密码时） / a new registrar password, for one that was lost",
+                       description="打印新密码，立即生效，旧密码作废。 / Prints a new password; it works at once and "
+                                   "the old one no longer does.")
     p.set_defaults(func=_new_password)
     p = sub.add_parser("serve", parents=[common],
-                       help="运行服务器（HTTPS）：工作站上传与登记页面 / run the server (HTTPS)")
-    p.add_argument("--host", default="0.0.0.0")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"1-65535 (default {DEFAULT_PORT})")
-    p.add_argument("--workers", type=_workers, default=1, help="server processes (use PostgreSQL for more than one)")
+                       help="运行服务器（HTTPS）：工作站上传与登记页面 / run the server (HTTPS)",
+                       description="一直运行；打印登记页面的地址、登录方法和浏览器里要核对的证书指纹。 / Keep it "
+                                   "running; prints the registrar page's address, how to sign in and the "
+                                   "fingerprint to check in the browser.")
+    p.add_argument("--host", default="0.0.0.0",
+                   help="监听的地址（默认 0.0.0.0：本机所有网卡；127.0.0.1：只限本机） / the address to listen on "
+                        "(default 0.0.0.0: every interface)")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT,
+                   help=f"端口，1–65535（默认 {DEFAULT_PORT}） / the port, 1-65535 (default {DEFAULT_PORT})")
+    p.add_argument("--workers", type=_workers, default=1,
+                   help="服务器进程数（多于 1 个时请用 PostgreSQL） / server processes (use PostgreSQL for more "
+                        "than one)")
     p.add_argument("--plain-http", action="store_true",
-                   help="serve plain HTTP, only behind a reverse proxy that speaks HTTPS to the stations")
+                   help="以明文 HTTP 提供服务，仅限在提供 HTTPS 的反向代理之后 / serve plain HTTP, only behind a "
+                        "reverse proxy that speaks HTTPS to the stations")
     p.set_defaults(func=_serve)
     p = sub.add_parser("import-roster", parents=[common],
-                       help="导入学校的学生名单 / load the school's roster file")
-    p.add_argument("file", type=path_argument)
-    p.add_argument("--json", action="store_true", help="print one JSON object (as a station's `roster import --json`)")
+                       help="导入学校的学生名单 / load the school's roster file",
+                       description="与工作站导入的是同一份名单（xlsx 或 csv）；有问题的行逐行写明原因。 / The same "
+                                   "roster the stations import (xlsx or csv); each refused row is named with why.")
+    p.add_argument("file", type=path_argument, help="名单文件，如 名单.xlsx / the roster file")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象（同工作站的 roster import --json） / "
+                                                       "print one JSON object (as a station's `roster import --json`)")
     p.set_defaults(func=_import_roster)
     p = sub.add_parser("import-references", parents=[common],
                        help="导入参考照片（文件夹或 zip，文件名为学号或身份证号），供工作站核验身份 / import "
-                            "reference photos (folder or zip; file names are student or ID numbers) for stations")
-    p.add_argument("path", type=path_argument)
+                            "reference photos (folder or zip; file names are student or ID numbers) for stations",
+                       description="每张照片按人脸检查（须恰好一张脸）；被拒绝的逐个写明原因。工作站用 photo-station roster "
+                                   "photos --from-server 取回。 / Each photo is checked for one face; each refused "
+                                   "one is named with why. Stations fetch them with `photo-station roster photos "
+                                   "--from-server`.")
+    p.add_argument("path", type=path_argument, help="照片文件夹或 zip 文件 / a folder of photos, or a zip")
     p.add_argument("--roster", type=path_argument, default=None,
-                   help="a roster file whose 照片 column names each student's photo file")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+                   help="名单文件，其“照片”列写明每名学生的照片文件名 / a roster file whose 照片 column names each "
+                        "student's photo file")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     p.set_defaults(func=_import_references)
     p = sub.add_parser("import", parents=[common],
                        help="导入工作站用 photo-station export 写到U盘的导出包 / import USB packages from "
-                            "`photo-station export`")
-    p.add_argument("folders", nargs="+", type=path_argument, help="package folders, or folders holding packages")
+                            "`photo-station export`",
+                       description="同一个包导入两次不会重复保存（计为“重复”）。 / A package imported twice stores "
+                                   "nothing twice (counted as duplicates).")
+    p.add_argument("folders", nargs="+", type=path_argument,
+                   help="导出包文件夹（photo-station-…），或包含导出包的文件夹（如U盘） / package folders, or "
+                        "folders holding packages (a USB stick)")
     p.set_defaults(func=_import)
     p = sub.add_parser("export-chsi", parents=[common],
-                       help="导出报送学信网的照片（480x640，按身份证号命名） / write the CHSI hand-over batch")
-    p.add_argument("--to", required=True, type=folder_argument, help="a new or empty folder")
-    p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number")
+                       help="导出报送学信网的照片（480x640，按身份证号命名） / write the CHSI hand-over batch",
+                       description="写出报送学信网的 JPEG 照片和清单 index.csv；身份待核对的照片暂不导出，并写明原因。 / "
+                                   "Writes the JPEGs for CHSI and index.csv; a photo whose identity is in doubt is "
+                                   "held back, said with why.")
+    p.add_argument("--to", required=True, type=folder_argument,
+                   help="新的或空的文件夹 / a new or empty folder")
+    p.add_argument("--name-by", choices=("id_number", "student_no"), default="id_number",
+                   help="照片文件名：id_number 身份证号（默认），student_no 学号 / the photos' file names: ID number "
+                        "(default) or student number")
     p.add_argument("--include-doubted", nargs="+", default=[], metavar="STUDENT_NO",
-                   help="also export these students' photos that the 身份核验 page lists and nobody confirmed there "
-                        "(held back by default; one confirmed on the page with 确认是本人 is exported anyway)")
+                   help="也导出这些学生在“身份核验”页面列出、尚无人确认的照片（默认暂不导出；在该页点过“确认是本人”的"
+                        "照常导出） / also export these students' photos that the 身份核验 page lists and nobody "
+                        "confirmed there (held back by default; one confirmed on the page with 确认是本人 is "
+                        "exported anyway)")
     p.set_defaults(func=_export_chsi)
     return parser
 
@@ -145,15 +189,24 @@ def _init(args: argparse.Namespace) -> int:
         raise StationError(CERT_WITHOUT_KEY)
     school = SchoolCertificate(args.cert, args.key) if args.cert else None
     result = init_server(server_home(getattr(args, "home", None)), args.db_url, school)
+    # the next commands name this folder when it is not the default one: without --home they work on another,
+    # empty server (s32 registrar walk: `init --home D` printed `import-roster 名单.xlsx`)
+    home = f" --home {_word(str(result.home))}" if getattr(args, "home", None) or os.environ.get(ENV_SERVER_HOME) else ""
     print(f"服务器目录 / server folder: {result.home}")
-    print(f"服务器公钥 / server public key (give to every station): {result.public_key}")
+    print(f"服务器公钥 / server public key (add-station 打印的那一行已包含 / in the line add-station prints): "
+          f"{result.public_key}")
     print(f"证书指纹 / TLS certificate SHA-256 (stations pin it): {result.cert_sha256}")
-    print(f"登记页面 / registrar page: user 'registrar', password: {result.registrar_password}")
-    print("下一步 / next: photo-station-server import-roster <名单.xlsx>")
-    print(f"  然后每台工作站 / then for each station: photo-station-server add-station <工作站编号> "
+    print(f"登记页面 / registrar page: 用户名 / user registrar，密码 / password: {result.registrar_password}")
+    print(f"下一步 / next: photo-station-server import-roster{home} <名单.xlsx>")
+    print(f"  然后每台工作站 / then for each station: photo-station-server add-station{home} <工作站编号> "
           f"--url https://<本机地址>:{DEFAULT_PORT}")
-    print("  然后 / then: photo-station-server serve")
+    print(f"  然后 / then: photo-station-server serve{home}")
     return 0
+
+
+def _word(text: str) -> str:
+    """A path as one word on a command line, in a POSIX shell as in PowerShell or cmd (quoted when it must be)."""
+    return text if re.fullmatch(r"[\w./:\\~+-]+", text) else '"' + text.replace('"', '\\"') + '"'
 
 
 def _new_password(args: argparse.Namespace) -> int:
