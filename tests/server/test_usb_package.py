@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from station.audit.trail import Action, AuditTrail
 from station.storage.captures import CaptureStore
 from station.errors import StationError
 from station.adapters.server.intake import read_blob
@@ -45,6 +46,8 @@ def test_usb_package_imports_exactly_once_alongside_the_network(station, key, se
 
     imported = _cli("photo-station-server", "--home", str(server.context.home), "import", str(stick))
     assert imported.returncode == 0 and "stored 3" in imported.stdout, imported.stdout + imported.stderr
+    # the audit line in words: it was a bare number (审计日志 / audit log: 0; a real day's said 38)
+    assert "审计日志：服务器还没有工作站 S01 的操作记录（导出包中也没有）。" in imported.stdout, imported.stdout
     again = import_package(server.context, package)
     assert (again.stored, again.duplicate, again.refused) == (0, 3, [])
     Uploader(station.home, key).drain()  # the network copy of the same photos is a duplicate too
@@ -54,6 +57,20 @@ def test_usb_package_imports_exactly_once_alongside_the_network(station, key, se
     for upload in uploads:
         assert upload.uid == uids[upload.student_no]
         assert read_blob(server.context, upload, "chsi") == photos[upload.student_no]
+
+
+def test_the_import_says_what_became_of_the_station_s_audit_log_in_words(station, key, server, tmp_path):
+    """`import` said "审计日志 / audit log: 38": a number nobody could read (s32 registrar walk)."""
+    trail = AuditTrail(station, "摄影师甲")
+    for n in range(3):
+        trail.record(Action.IDENTIFY, "20200001", n=n)
+    CaptureStore(station, key).save("20200001", os.urandom(3000), b"orig", operator="op")
+    assert _cli("photo-station", "export", "--to", str(tmp_path / "usb"), "--home", str(station.home)).returncode == 0
+    imported = _cli("photo-station-server", "--home", str(server.context.home), "import", str(tmp_path / "usb"))
+    assert "审计日志：已接上，服务器现有工作站 S01 的操作记录 3 条。" in imported.stdout, imported.stdout
+    english = _cli("photo-station-server", "--home", str(server.context.home), "--lang", "en", "import",
+                   str(tmp_path / "usb"))
+    assert "Audit log: continued; the server holds 3 entries of station S01's log." in english.stdout, english.stdout
 
 
 def test_a_tampered_or_incomplete_package_is_refused(station, key, server, tmp_path):

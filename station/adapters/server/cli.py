@@ -53,6 +53,12 @@ PORT_IN_USE = Text("端口 {port} 已被占用：接收服务器可能已在另�
                    "Port {port} is in use: the receiving server may be running already in another window (then its "
                    "page opens as it is), or another program holds it. Stop that one, or choose another --port (and "
                    "change the stations' server address with it).")
+# a bare "审计日志 / audit log: 38" was a number nobody could read (s32 registrar walk)
+AUDIT_HELD = Text("审计日志：已接上，服务器现有工作站 {station} 的操作记录 {count} 条。",
+                  "Audit log: continued; the server holds {count:entry|entries} of station {station}'s log.")
+AUDIT_NONE = Text("审计日志：服务器还没有工作站 {station} 的操作记录（导出包中也没有）。",
+                  "Audit log: the server holds none of station {station}'s log (and the package had none).")
+AUDIT_REFUSED = Text("审计日志未保存（照片照常导入）：{reason}", "Audit log not kept (the photos are in regardless): {reason}")
 PACKAGE_REFUSED = Text("{folder}：整个导出包被拒绝：{reason}", "{folder}: the whole package was refused: {reason}")
 
 
@@ -367,8 +373,10 @@ def _import(args: argparse.Namespace) -> int:
         for uid, reason in report.refused:
             print(f"  {uid}: {reason.get(lang)}")
         refused += len(report.refused)
-        print(f"  审计日志 / audit log: {report.audit_held}" if report.audit_refused is None
-              else f"  审计日志 / audit log: {report.audit_refused.get(lang)}")
+        said = (AUDIT_REFUSED.format(reason=report.audit_refused) if report.audit_refused is not None
+                else AUDIT_HELD.format(station=report.station_id, count=report.audit_held) if report.audit_held
+                else AUDIT_NONE.format(station=report.station_id))
+        print(f"  {said.get(lang)}")
         refused += report.audit_refused is not None
     return 1 if refused else 0
 
