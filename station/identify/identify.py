@@ -14,7 +14,7 @@ from station.i18n import Name, Text
 from station.localtime import local_time
 from station.identify.decoders import ColumnDecoder, Decoder, clean_payload, default_decoders, shown_code
 from station.roster import idnumber, schedule
-from station.roster.store import Student
+from station.roster.store import Student, refused_row
 
 
 BY_STUDENT_NO = ColumnDecoder("student_no", "student_no")
@@ -24,6 +24,9 @@ SEVERAL = Text("“{code}”对应多名学生：{names}。请按学号从名单
 PHOTOGRAPHED = Text("{name}已于 {at} 拍摄过（{versions} 版），如需重拍请按 F2（“已拍过：重拍…”）",
                     "{name} was already photographed at {at} (versions so far: {versions}); press F2 (retake) to "
                     "replace it")
+REFUSED_AT_IMPORT = Text("“{code}”{name}在导入名单时被拒绝（{file} {place}：{reason}），所以名单中没有：请学校改正这一行后重新导入名单",
+                         "'{code}'{name} was refused when the roster was imported ({file}, {place}: {reason}), so is "
+                         "not in the roster: have the school correct that row and import the roster again")
 TAKE_YOUR_PLACE = Text("{name}，请就位", "{name}, please take your place")
 
 
@@ -81,6 +84,11 @@ def identify(
         for decoder, found in matches:
             if found:
                 return _found(db, found[0], decoder.name, now or dt.datetime.now())
+    refused = refused_row(db, payload)
+    if refused is not None:  # a number typed right, whose row the import refused: said so, with where and why
+        named = Text("（{who}）", " ({who})").format(who=Name(refused.name)) if refused.name else Text("", "")
+        return Identification(Outcome.UNKNOWN, REFUSED_AT_IMPORT.format(
+            code=shown_code(payload), name=named, file=Name(refused.file), place=refused.place, reason=refused.reason))
     return Identification(Outcome.UNKNOWN, Text(
         f"名单中没有“{shown_code(payload)}”：请核对采集码，或输入学号", f"'{shown_code(payload)}' is not in the roster: check the capture code or type the student number"))
 

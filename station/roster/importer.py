@@ -19,6 +19,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.roster import idnumber
 from station.roster.columns import ALIASES, REQUIRED, find_header
+from station.roster.store import RefusedRow, keep_refused
 from station.roster.table import read_sheets
 
 FIELD_NAMES = {
@@ -185,6 +186,8 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.classes.add(row.record["class_name"])
+        keep_refused(db, [RefusedRow(r.student_no, r.name, path.name, r.where(), r.reason)
+                          for r in report.rejected if r.student_no], stamp)
         after = [_entries_of(db, table, fields) for table, fields in _WATCHED]
         report.photographed_changed, report.references_changed = (
             changed_entries(was, now) for was, now in zip(before, after))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 import sqlite_utils
 
 from station.db import Migrations, register, write_transaction
+from station.i18n import Text
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,56 @@ def _create_roster(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = register(Migrations("roster", [_create_roster]))
+def _create_refused(db: sqlite_utils.Database) -> None:
+    """Roster rows an import refused, by the student number they carry: that student is in no list afterwards (not
+    on the card, not in 未拍摄名单), and on the day their number typed at the station said only 名单中没有 (s32)."""
+    db.execute(
+        """CREATE TABLE roster_refused (
+            student_no TEXT PRIMARY KEY,
+            name       TEXT NOT NULL DEFAULT '',
+            file       TEXT NOT NULL,
+            place_zh   TEXT NOT NULL,
+            place_en   TEXT NOT NULL,
+            reason_zh  TEXT NOT NULL,
+            reason_en  TEXT NOT NULL,
+            refused_at TEXT NOT NULL
+        )"""
+    )
+
+
+MIGRATIONS = register(Migrations("roster", [_create_roster, _create_refused]))
+
+
+@dataclass(frozen=True)
+class RefusedRow:
+    """A roster row an import refused: whose number it carried, where it stood and why."""
+
+    student_no: str
+    name: str
+    file: str
+    place: Text  # 第 33 行, or a sheet's row
+    reason: Text
+
+
+def keep_refused(db: sqlite_utils.Database, refused: list[RefusedRow], at: str) -> None:
+    """After an import, inside its transaction: the rows it refused are kept by student number (the latest word
+    on each), and a number now in the roster (this import took the student, or a corrected file did) is forgotten."""
+    for row in refused:
+        db.execute(
+            "INSERT INTO roster_refused(student_no, name, file, place_zh, place_en, reason_zh, reason_en, refused_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(student_no) DO UPDATE SET name = excluded.name, "
+            "file = excluded.file, place_zh = excluded.place_zh, place_en = excluded.place_en, "
+            "reason_zh = excluded.reason_zh, reason_en = excluded.reason_en, refused_at = excluded.refused_at",
+            [row.student_no, row.name, row.file, row.place.zh, row.place.en, row.reason.zh, row.reason.en, at])
+    db.execute("DELETE FROM roster_refused WHERE student_no IN (SELECT student_no FROM students)")
+
+
+def refused_row(db: sqlite_utils.Database, student_no: str) -> RefusedRow | None:
+    """The import's refusal of the row carrying this student number, when one stands."""
+    for r in db.query("SELECT * FROM roster_refused WHERE student_no = ?", [student_no]):
+        return RefusedRow(r["student_no"], r["name"], r["file"], Text(r["place_zh"], r["place_en"]),
+                          Text(r["reason_zh"], r["reason_en"]))
+    return None
 
 
 def get_student(db: sqlite_utils.Database, student_no: str) -> Student | None:

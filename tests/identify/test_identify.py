@@ -260,3 +260,28 @@ def test_a_slot_stored_at_the_end_of_time_does_not_break_the_suggestion(station:
     schedule.set_slot(station.db, schedule.Slot("软件2101", dt.datetime(9999, 12, 31, 23), dt.datetime(9999, 12, 31, 23, 59)))
     suggested = schedule.suggested_slot(station.db, "软件2102", dt.datetime(2024, 10, 22, 8, 10))
     assert suggested.starts_at.date() == dt.date(2024, 10, 22)  # after the slots of the day, not after 9999
+
+
+def test_a_number_whose_roster_row_was_refused_says_where_and_why(home: Path, tmp_path: Path) -> None:
+    """A student whose row the import refused (an ID number's check digit mistyped) comes to the station anyway: their
+    number typed said only 名单中没有…请核对采集码, though it was typed right (first-day walk on Xvfb, s32). It says the
+    import refused the row, where and why, until a corrected file takes the student."""
+    from station.roster.importer import import_roster
+
+    bad = ROSTER + "2021003,赵六,男,110105200306069011,软件2101,\n"  # check digit wrong: the row is refused
+    station = station_with_roster(home, tmp_path, bad.encode("utf-8"))
+    try:
+        found = identify(station.db, "2021003", now=NOON)
+        assert found.outcome is Outcome.UNKNOWN and found.student is None
+        assert found.message.zh == ("“2021003”（赵六）在导入名单时被拒绝（roster.csv 第 5 行：身份证号校验位错误（可能有数字录错）），"
+                                    "所以名单中没有：请学校改正这一行后重新导入名单"), found.message.zh
+        assert found.message.en.startswith(
+            "'2021003' (赵六) was refused when the roster was imported (roster.csv, row 5: ")
+        assert "名单中没有“2021009”" in identify(station.db, "2021009", now=NOON).message.zh  # a number never seen
+        fixed = tmp_path / "fixed.csv"
+        fixed.write_text(ROSTER + "2021003,赵六,男,110105200306069019,软件2101,\n", encoding="utf-8")
+        import_roster(station.db, fixed)
+        assert identify(station.db, "2021003", now=NOON).student.name == "赵六"
+        assert station.db.execute("SELECT COUNT(*) FROM roster_refused").fetchone()[0] == 0
+    finally:
+        station.close()
