@@ -91,7 +91,8 @@ def test_a_photo_whose_identity_is_in_doubt_is_held_back_until_the_registrar_say
                      "--include-doubted", "20200002"]) == 0
     assert (tmp_path / "checked" / "110101199901010002.jpg").exists()
     index = (tmp_path / "checked" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert index[0].endswith(",身份核验") and index[2].endswith(",与学籍照片不是同一人（0.12）")
+    assert index[0].endswith(",身份核验") and index[2].endswith(",按 --include-doubted 导出（未在身份核验页面确认）："
+                                                             "与学籍照片不是同一人（0.12）")
 
 
 def test_an_export_into_a_folder_that_holds_files_is_refused_so_no_earlier_photo_is_handed_over(station, key, server,
@@ -141,7 +142,7 @@ def test_a_held_back_photo_is_said_with_every_finding_and_a_confirmed_one_indexe
     assert "与学籍照片不是同一人（0.12）；这张脸与甲（20200001）的照片为同一人（0.99））" in said.zh
     export_chsi(server.context, tmp_path / "named", include_doubted=frozenset({"20200002"}))
     index = (tmp_path / "named" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert index[2].endswith(",与学籍照片不是同一人（0.12）；这张脸与甲（20200001）的照片为同一人（0.99）")
+    assert index[2].endswith("：与学籍照片不是同一人（0.12）；这张脸与甲（20200001）的照片为同一人（0.99）")
     confirm(server.context.store, server.context.store.registered()["20200002"].uid, "王老师", "")
     checked = identity_page(server.context.store, lambda student_no: False).split("已核对：确是本人（1）")[1]
     assert checked.count("这张脸与甲（20200001）的照片为同一人（0.99）") == 1  # once, not once per finder
@@ -175,3 +176,30 @@ def test_export_chsi_says_what_goes_to_chsi_and_how_many_students_need_a_look(st
     said = capsys.readouterr().out
     assert f"已导出 1 张照片到 {tmp_path / '批次'}。报送学信网的是其中的照片（*.jpg）；index.csv 是这一批的清单" in said
     assert "以下 1 名学生需要注意" in said and "20200002: 照片不是 480x640 的 JPEG" in said
+
+
+def test_include_doubted_says_what_it_let_through_and_a_mistyped_number_that_let_nothing(station, key, server,
+                                                                                          tmp_path, capsys):
+    """`export-chsi --include-doubted 2021020101 202102101` (the second one mistyped): the command said nothing of
+    either, the index.csv row of the photo let through read as an export of the usual kind, and the registrar
+    believed the mistyped student's photo went to CHSI (s32 registrar walk)."""
+    import json
+
+    doubted = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.12}],
+                          "reason": "学生说是本人"}, ensure_ascii=False)
+    store = CaptureStore(station, key)
+    store.save("20200001", _jpeg((480, 640)), b"o", operator="op", identity=doubted)
+    store.save("20200002", _jpeg((480, 640)), b"o", operator="op", identity=doubted)
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"},
+        {"student_no": "20200002", "name": "乙", "class_name": "计科2001", "id_number": "110101199901010002"}])
+    assert cli.main(["--home", str(server.context.home), "export-chsi", "--to", str(tmp_path / "batch"),
+                     "--include-doubted", "20200001", "2020002"]) == 0
+    said = capsys.readouterr().out
+    assert "已导出 1 张照片" in said
+    assert "20200001: 身份待核对（与学籍照片不是同一人（0.12））：按 --include-doubted 导出" in said, said
+    assert "2020002: --include-doubted 的这个学号没有待核对的照片" in said, said
+    assert "20200002: 身份待核对（与学籍照片不是同一人（0.12））：未导出" in said, said
+    index = (tmp_path / "batch" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert index[1].endswith(",按 --include-doubted 导出（未在身份核验页面确认）：与学籍照片不是同一人（0.12）"), index

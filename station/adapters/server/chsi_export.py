@@ -38,6 +38,12 @@ IN_DOUBT = Text("身份待核对（{said}）：未导出。请在登记页面“
                 "Identity in doubt ({said}): not exported. Compare the two photos on the registrar's 身份核验 page; "
                 "have the student retaken if it is someone else, or confirm it there if it is them (or export with "
                 "--include-doubted {student_no}).")
+RELEASED = Text("身份待核对（{said}）：按 --include-doubted 导出（未在“身份核验”页面确认）。",
+                "Identity in doubt ({said}): exported as --include-doubted asked (not confirmed on the 身份核验 page).")
+NOTHING_TO_RELEASE = Text("--include-doubted 的这个学号没有待核对的照片（学号有误，或照片已确认、不在名单中），未起作用。",
+                          "--include-doubted named this number, but it has no photo in doubt (a wrong number, or the "
+                          "photo is confirmed or off the roster): it changed nothing.")
+INDEX_RELEASED = "按 --include-doubted 导出（未在身份核验页面确认）："  # index.csv's 身份核验 column, before the findings
 NOT_EMPTY = Text("导出目录 {target} 里已有文件（如 {example}）：请换一个新的或空的目录再导出。"
                  "旧目录里上一次导出的照片不会被删除或替换，混在这一批里报送，可能把现在暂不导出的照片也交给学信网。",
                  "The export folder {target} already holds files (such as {example}): export to a new or empty folder. "
@@ -63,6 +69,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
     report = ExportReport()
     index_rows: list[list[str]] = []
     used: set[str] = set()
+    released: set[str] = set()  # the students whose doubted photo --include-doubted let through
     for student_no, upload in sorted(server.store.registered().items()):
         student = roster.get(student_no)
         if student is None:  # held as an unknown student: nothing of it reaches the file system
@@ -74,9 +81,12 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
                 name = student["id_number"]
             else:
                 report.problems.append((student_no, NO_ID_NUMBER))
-        if upload.uid in doubts and upload.uid not in confirmed and student_no not in include_doubted:
+        release = upload.uid in doubts and upload.uid not in confirmed  # exported only if named
+        if release and student_no not in include_doubted:
             report.problems.append((student_no, IN_DOUBT.format(said=doubts[upload.uid], student_no=student_no)))
             continue
+        if release:
+            released.add(student_no)
         if name in used:
             report.problems.append((student_no, NAME_TAKEN.format(name=name)))
             continue
@@ -97,10 +107,15 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
             continue
         _write(target, path, jpeg)
         used.add(name)
+        if release:
+            report.problems.append((student_no, RELEASED.format(said=doubts[upload.uid])))
         index_rows.append([student_no, student["name"], student["class_name"], path.name,
                            iso_in(upload.captured_on_server_clock.isoformat(), BEIJING),
-                           _identity_said(doubts.get(upload.uid, ""), confirmed.get(upload.uid))])
+                           (INDEX_RELEASED if release else "")
+                           + _identity_said(doubts.get(upload.uid, ""), confirmed.get(upload.uid))])
         report.written += 1
+    # a mistyped number released nothing, and nothing said so: the registrar believed the photo went
+    report.problems += [(student_no, NOTHING_TO_RELEASE) for student_no in sorted(include_doubted - released)]
     out = io.StringIO()
     csv.writer(out).writerows([["学号", "姓名", "班级", "文件名", "拍摄时间", "身份核验"], *csv_rows(index_rows)])
     _write(target, target / "index.csv", out.getvalue().encode("utf-8-sig"))
