@@ -192,3 +192,28 @@ def test_serve_on_a_port_in_use_says_so_before_printing_the_page_address(tmp_pat
     said = capsys.readouterr()
     assert code == 2 and f"端口 {port} 已被占用：接收服务器可能已在另一个窗口运行" in said.err
     assert "登记页面" not in said.out
+
+
+def test_a_refused_roster_row_names_its_sheet_and_whom_as_the_station_does(tmp_path: Path) -> None:
+    """A workbook of a sheet per class repeats row numbers: the server said '第 3 行 / row 3 2022010102' for a row of
+    one sheet and '第 3 行 / row 3 : 缺少必填项：学号' for another's, which sheet and whom unsaid (s32 registrar walk);
+    the station's `roster import` names both."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for n, sheet_name in enumerate(("计算机2101", "软件2102")):
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = sheet_name
+        sheet.append(["学号", "姓名", "班级", "身份证号"])
+        sheet.append([f"202201010{n}", "张三", sheet_name, ""])
+    book["计算机2101"].append(["2022010102", "李四", "计算机2101", "110105200305059010"])  # a wrong check digit
+    book["软件2102"].append(["", "赵六", "软件2102", ""])  # no student number
+    roster = tmp_path / "名单.xlsx"
+    book.save(roster)
+    server = tmp_path / "srv"
+    assert _server_cli("--home", str(server), "init").returncode == 0
+    said = _server_cli("--home", str(server), "import-roster", str(roster)).stdout
+    assert "  sheet '计算机2101' row 3 2022010102 李四: ID number check digit is wrong" in said, said
+    assert "  sheet '软件2102' row 3 赵六: Missing required field: student number" in said, said
+    chinese = _server_cli("--home", str(server), "--lang", "zh", "import-roster", str(roster)).stdout
+    assert "  工作表“软件2102”第 3 行 赵六: 缺少必填项：学号" in chinese, chinese

@@ -313,7 +313,9 @@ def _import_roster(args: argparse.Namespace) -> int:
         return 0
     print(f"导入 / imported {imported.stored}; 拒绝 / rejected {len(imported.report.rejected)}")
     for rejected in imported.report.rejected:
-        print(f"  第 {rejected.row} 行 / row {rejected.row} {rejected.student_no}: {rejected.reason.get(lang)}")
+        # as the station says it: which sheet (a workbook of a sheet per class repeats row numbers) and whom
+        who = "".join(f" {part}" for part in (rejected.student_no, rejected.name) if part)
+        print(f"  {rejected.where().get(lang)}{who}: {rejected.reason.get(lang)}")
     for line in imported.report.summary().get(lang).splitlines()[1:]:  # the photographed whose entry changed
         print(line)
     return 0
