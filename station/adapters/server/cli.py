@@ -199,7 +199,7 @@ def _init(args: argparse.Namespace) -> int:
     # empty server (s32 registrar walk: `init --home D` printed `import-roster 名单.xlsx`)
     home = f" --home {_word(str(result.home))}" if getattr(args, "home", None) or os.environ.get(ENV_SERVER_HOME) else ""
     print(f"服务器目录 / server folder: {result.home}")
-    print(f"服务器公钥 / server public key (add-station 打印的那一行已包含 / in the line add-station prints): "
+    print(f"服务器公钥 / server public key (已包含在为每台工作站打印的那一行里 / in the line printed for each station): "
           f"{result.public_key}")
     print(f"证书指纹 / TLS certificate SHA-256 (stations pin it): {result.cert_sha256}")
     print(f"登记页面 / registrar page: 用户名 / user registrar，密码 / password: {result.registrar_password}")
