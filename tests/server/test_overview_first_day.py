@@ -39,3 +39,22 @@ def test_init_names_the_next_steps_in_their_order(tmp_path: Path, capsys) -> Non
     assert cli.main(["--home", str(tmp_path / "srv"), "init"]) == 0
     said = capsys.readouterr().out
     assert said.index("import-roster") < said.index("add-station") < said.index("photo-station-server serve")
+
+
+def test_the_overview_names_each_off_roster_number_and_its_station(station, key, server) -> None:
+    """It said 名单外的学号有 1 张照片（请导入完整名单） and no more: which number (a typo on the roster, a student it
+    lacks) and which station took it, the registrar could not find out from the page (s32 registrar walk)."""
+    from station.storage.captures import CaptureStore
+    from station.upload.uploader import Uploader
+
+    store = CaptureStore(station, key)
+    store.save("20200001", b"c" * 100, b"o", operator="op")
+    store.save("20200002", b"c" * 100, b"o", operator="op")
+    store.save("20200002", b"d" * 100, b"o", operator="op", reason="闭眼")
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([{"student_no": "20200001", "name": "林晓雯", "class_name": "计科2001",
+                                           "id_number": ""}])
+    password = server.context.new_registrar_password()
+    with server.client(auth=("registrar", password)) as registrar:
+        page = _words(registrar.get("/").text)
+    assert "名单外的学号有 2 张照片（请导入完整名单）：20200002（S01）。" in page, page

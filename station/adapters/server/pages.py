@@ -330,6 +330,8 @@ def _alarm(count: object) -> str:
     return f'<span class="bad">{count}</span>' if isinstance(count, int) and count > 0 else escape(str(count))
 
 
+OFF_ROSTER_NAMED = 20  # off-roster numbers named on the overview (学号（工作站）); more are counted
+
 # what a new server's overview says instead of an empty table: the step that fills it
 NO_ROSTER = ('<p class="bad">还没有导入名单：在服务器上运行 <code>photo-station-server import-roster 名单.xlsx</code>'
              "（与工作站导入的是同一份名单）。导入前收到的照片列为名单外，不会导出。</p>")
@@ -368,8 +370,14 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
         body += (f'<p class="bad">工作站 {escape(station_id)} 的审计日志接不上服务器保存的副本（最近一次 {_at(when)}）：'
                  "这个编号可能用在了两台电脑上（每台电脑要有自己的编号：用 add-station 添加一个新编号，在第二台电脑上"
                  "运行它打印的命令），或那台电脑上的日志被改写过。</p>")
-    if state.off_roster:
-        body += f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）。</p>'
+    if state.off_roster:  # which numbers, from which station: a typo on the roster, or a student it lacks
+        by_number: dict[str, set[str]] = {}
+        for upload in state.off_roster:
+            by_number.setdefault(upload.student_no, set()).add(upload.station_id)
+        named = [f"{escape(no)}（{escape('、'.join(sorted(ids)))}）" for no, ids in sorted(by_number.items())]
+        more = f" 等 {len(named)} 个学号" if len(named) > OFF_ROSTER_NAMED else ""
+        body += (f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）：'
+                 f'{"、".join(named[:OFF_ROSTER_NAMED])}{more}。</p>')
     body += (f'<p><a href="/missing">未拍摄名单</a>。导出：{_downloads("")}</p>'
              + "<h2>工作站上传队列</h2>"
              + (_table(["工作站", "名称", _timed("最近联系"), "等待上传", "上传中", "失败", _timed("最近成功")], station_rows)
