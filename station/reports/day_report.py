@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
@@ -21,7 +21,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.localtime import clock_of
 from station.reports.class_fees import NOTHING_PAID, ClassFees, class_fees
-from station.roster.store import class_names, students_of_class
+from station.roster.store import RefusedRow, all_refused, class_names, students_of_class
 
 NO_CLASS = Text("名单中没有班级“{name}”", "No class '{name}' in the roster")
 EMPTY_ROSTER = Text("名单是空的：请先导入名单", "The roster is empty: import it first")
@@ -90,6 +90,9 @@ class DayReport:
     median_to_photo_s: float | None  # identification to accepted photo, over the day's timed photos
     timed_photos: int  # the day's photos whose identification time is recorded
     clock: Text  # which clock its times and hours are read on (北京时间, or a laptop's other zone's UTC offset)
+    # roster rows the import refused (the whole day's report only: their class is not known): students on no list
+    # otherwise, who cannot be photographed until the school corrects the row
+    refused: list[RefusedRow] = field(default_factory=list)
 
     @property
     def missing_count(self) -> int:
@@ -135,7 +138,8 @@ def build_report(db: sqlite_utils.Database, day: dt.date, class_name: str | None
     waits = [w for w in waits if w >= 0]
     return DayReport(day, class_name, classes, _overrides(captures), _identities(captures), len(today),
                      len({c["student_no"] for c in today}), dict(per_hour), statistics.median(waits) if waits else None,
-                     len(waits), clock_of(dt.datetime.now(tz).astimezone(tz)))
+                     len(waits), clock_of(dt.datetime.now(tz).astimezone(tz)),
+                     all_refused(db) if class_name is None else [])
 
 
 def _captures(db: sqlite_utils.Database, classes: set[str], tz: dt.tzinfo | None) -> list[dict]:

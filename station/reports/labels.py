@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from station.i18n import Text
 from station.localtime import TIME_HEADING
+
+if TYPE_CHECKING:
+    from station.roster.store import RefusedRow
 
 TITLE = Text("采集日报 {day}", "Capture day report {day}")
 TITLE_CLASS = Text("采集日报 {day} · {class_name}", "Capture day report {day} · {class_name}")
@@ -20,6 +25,8 @@ TOTAL = Text("合计", "Total")
 MISSING_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("状态", "Status"))
 ABSENT = Text("缺席", "absent")
 WAITING = Text("未拍摄", "not yet")
+REFUSED = Text("导入名单时被拒绝，无法拍摄（{file} {place}：{reason}）",
+               "refused at the roster import, cannot be photographed ({file}, {place}: {reason})")
 # the times and hours say their clock in their heading ({clock}: day_report.DayReport.clock), as the registrar's
 # pages do: a report read beside the server's page, or a laptop left on another zone, is then not 8 hours off unsaid
 OVERRIDE_HEAD = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
@@ -59,3 +66,8 @@ def identity_words(against: str, level: str, other_student: str) -> tuple[Text, 
     if against == "swap":  # the new face matched another student's photo
         return AGAINST["swap"].format(other=other_student), SWAP_LEVEL
     return AGAINST.get(against, Text(against, against)), LEVELS.get(level, Text(level, level))
+
+
+def refused(row: RefusedRow) -> Text:
+    """A roster row the import refused, as the 未拍摄名单 says it (a station.roster.store.RefusedRow)."""
+    return REFUSED.format(file=row.file, place=row.place, reason=row.reason)

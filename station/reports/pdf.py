@@ -36,7 +36,8 @@ def report_pdf(report: DayReport, lang: str) -> bytes:
     _heading(document, labels.MISSING.get(lang))
     _table(document, labels.MISSING_HEAD, [[c.class_name, m.person.student_no, m.person.name,
                                             (labels.ABSENT if m.absent else labels.WAITING).get(lang)]
-                                           for c in report.classes for m in c.missing], lang)
+                                           for c in report.classes for m in c.missing]
+           + [["", r.student_no, r.name, labels.refused(r).get(lang)] for r in report.refused], lang)
     _heading(document, labels.OVERRIDES.get(lang))
     _table(document, labels.on_clock(labels.OVERRIDE_HEAD, report.clock),
            [[e.person.class_name, e.person.student_no, e.person.name, e.version, e.at.strftime("%m-%d %H:%M"),

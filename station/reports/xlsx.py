@@ -65,6 +65,8 @@ def _missing(sheet: Worksheet, report: DayReport, lang: str) -> None:
         for m in c.missing:
             status = labels.ABSENT if m.absent else labels.WAITING
             add_row(sheet, [c.class_name, m.person.student_no, m.person.name, status.get(lang)])
+    for r in report.refused:
+        add_row(sheet, ["", r.student_no, r.name, labels.refused(r).get(lang)])
 
 
 def _overrides(sheet: Worksheet, report: DayReport, lang: str) -> None:

@@ -109,6 +109,13 @@ def keep_refused(db: sqlite_utils.Database, refused: list[RefusedRow], at: str) 
     db.execute("DELETE FROM roster_refused WHERE student_no IN (SELECT student_no FROM students)")
 
 
+def all_refused(db: sqlite_utils.Database) -> list[RefusedRow]:
+    """Every refusal standing, by student number: students the school's roster names nowhere else."""
+    return [RefusedRow(r["student_no"], r["name"], r["file"], Text(r["place_zh"], r["place_en"]),
+                       Text(r["reason_zh"], r["reason_en"]))
+            for r in db.query("SELECT * FROM roster_refused ORDER BY student_no")]
+
+
 def refused_row(db: sqlite_utils.Database, student_no: str) -> RefusedRow | None:
     """The import's refusal of the row carrying this student number, when one stands."""
     for r in db.query("SELECT * FROM roster_refused WHERE student_no = ?", [student_no]):

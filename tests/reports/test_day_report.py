@@ -146,3 +146,22 @@ def test_a_wrong_ending_class_or_day_is_a_message(day, tmp_path: Path) -> None:
     assert ".xlsx 或 .pdf" in info.value.text.zh and not (tmp_path / "report.txt").exists()
     with pytest.raises(StationError):
         write_report(station.db, tmp_path / "r.xlsx", "zh", DAY, "没有这个班")
+
+
+def test_a_roster_row_the_import_refused_is_on_the_day_reports_missing_list(day, tmp_path: Path) -> None:
+    """A student whose row the import refused is in no class, so on no 未拍摄名单: the school never learnt that they
+    cannot be photographed until the row is corrected (first-day walk, s32). The whole day's report names them, with
+    where and why; a class's report does not (their class is not known)."""
+    from station.roster.importer import import_roster
+
+    station, _, _ = day
+    extra = tmp_path / "补录.csv"
+    extra.write_text("学号,姓名,班级,身份证号\n2021019999,钱七,演示2101,110105200306069011\n", encoding="utf-8")
+    assert len(import_roster(station.db, extra).rejected) == 1  # the ID number's check digit is wrong
+    said = "导入名单时被拒绝，无法拍摄（补录.csv 第 2 行：身份证号校验位错误（可能有数字录错））"
+    write_report(station.db, tmp_path / "day.xlsx", "zh", DAY, tz=CHINA)
+    assert rows(load_workbook(tmp_path / "day.xlsx")["未拍摄名单"])[-1] == (None, "2021019999", "钱七", said)
+    write_report(station.db, tmp_path / "day.pdf", "zh", DAY, tz=CHINA)
+    assert "2021019999" in "".join(page.text for page in measure_pdf(tmp_path / "day.pdf"))
+    write_report(station.db, tmp_path / "class.xlsx", "zh", DAY, "演示2101", tz=CHINA)
+    assert "2021019999" not in str(rows(load_workbook(tmp_path / "class.xlsx")["未拍摄名单"]))
