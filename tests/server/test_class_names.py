@@ -112,3 +112,21 @@ def test_the_missing_list_s_downloads_say_which_one_excel_opens_whole(tmp_path: 
             assert "XLSX</a>（Excel、WPS 用这个）" in page and "身份证号会变成 1.10101E+17 这样的数字" in page, path
         sheet = load_workbook(io.BytesIO(web.get("/missing.xlsx").content)).active
         assert sheet["D2"].value == "110101200302111026" and sheet["D2"].data_type == "s"
+
+
+def test_the_missing_list_workbook_shows_every_number_and_name_whole(tmp_path: Path) -> None:
+    """missing.xlsx had Excel's default column width (8.43): a 10-digit student number showed as 20210301 (cut by the
+    name beside it) and a long class name likewise, so a registrar could call back the wrong student (s32 walk)."""
+    students = [{"student_no": "2021030103", "name": "阿卜杜热合曼·买买提明", "id_number": "110105200304041311",
+                 "class_name": "计算机科学与技术（中外合作办学）2101"},
+                {"student_no": "2021030105", "name": "赵思远", "class_name": "电子/通信2103", "id_number": ""}]
+    with registrar(tmp_path, students) as web:
+        book = load_workbook(io.BytesIO(web.get("/missing.xlsx").content))
+    sheet = book.active
+    assert {row[1]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "2021030103": "阿卜杜热合曼·买买提明", "2021030105": "赵思远"}
+    for column in sheet.columns:
+        letter = column[0].column_letter
+        needed = max(sum(2 if ord(c) > 0x2E80 else 1 for c in str(cell.value or "")) for cell in column)
+        assert sheet.column_dimensions[letter].width >= needed, (letter, sheet.column_dimensions[letter].width, needed)
+    assert sheet.freeze_panes == "A2" and all(cell.font.b for cell in sheet[1])

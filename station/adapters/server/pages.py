@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from html import escape
@@ -15,6 +16,7 @@ from urllib.parse import quote
 
 import cv2
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from station.documents.output_file import name_part
 from station.image_io import decode_image
@@ -103,9 +105,22 @@ def missing_xlsx(rows: list[list[str]]) -> bytes:
     sheet.append(MISSING_HEADER)
     for row in rows:
         add_row(sheet, row)
+    # each column as wide as its longest entry: at Excel's default width (8.43) a 10-digit student number was cut to
+    # 20210301 by the name beside it, and a class name likewise (s32 registrar walk)
+    for column in sheet.columns:
+        widest = max(_display_width(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(widest + 2, 60)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"  # the headings stay in sight down a school's list
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: a Chinese character two, a digit or letter one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _when(upload: Upload) -> str:
