@@ -356,6 +356,8 @@ class Uploader(Watcher):
             logger.warning("reconciliation: no answer from the receiving server: %s", exc)
             if not isinstance(exc, httpx.HTTPStatusError):  # a stranger's answer at the address
                 self._unreachable(UNREACHABLE.format(detail=NOT_THE_SERVER))
+            elif exc.response.status_code in (401, 403):  # this station's token refused: no upload can succeed, and
+                self._unreachable(TOKEN_REFUSED)  # the bar stayed green until a photo failed (s32 first-day walk)
             elif exc.response.status_code >= 500:  # the server failing, or a proxy whose server behind it is gone
                 self._unreachable(UNREACHABLE.format(detail=SERVER_FAILED.format(code=exc.response.status_code)))
             return 0

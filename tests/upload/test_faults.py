@@ -312,3 +312,20 @@ def test_a_link_changed_while_the_worker_rests_is_tried_at_once(station, key, se
         assert "证书与设置的指纹不符" in outbox.queue_health(station.db).last_error.zh
     finally:
         uploader.stop()
+
+
+def test_a_token_the_server_refuses_is_said_before_any_photo_fails(station, key, server):
+    """The reconciliation ignored a 401: with a token the server does not accept (mistyped, or a new one made for this
+    station) and nothing to send, the queue said the server was reachable until a photo failed."""
+    from station.upload.uploader import TOKEN_REFUSED
+
+    uploader = Uploader(station.home, key, UploadSettings(policy=FAST.policy, idle_wait=0.05, timeout=5))
+    uploader.start()
+    try:
+        assert wait_until(lambda: outbox.queue_health(station.db).server_reachable is True)
+        save_link(station.db, token="not-the-token")
+        uploader.wake()
+        assert wait_until(lambda: outbox.queue_health(station.db).server_reachable is False, timeout=5)
+        assert outbox.queue_health(station.db).last_error == TOKEN_REFUSED
+    finally:
+        uploader.stop()
