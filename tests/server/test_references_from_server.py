@@ -210,3 +210,17 @@ def test_import_references_seals_for_the_public_key_file_without_the_key_passphr
     with pytest.raises(StationError) as mismatch:
         ServerContext(home).private_key
     assert "server_public_key.txt" in mismatch.value.text.en
+
+
+def test_reference_photos_before_the_roster_are_refused_with_the_step_that_comes_first(tmp_path, capsys) -> None:
+    """On a server without a roster (import-references run first, or on a second server folder by mistake) each
+    photo was refused as 文件名不是名单中任何学生的学号或证件号: the file names were right, the roster missing, and
+    nothing said so (s32 registrar walk)."""
+    home = tmp_path / "srv"
+    init_server(home)
+    folder = _photos(tmp_path / "photos")
+    assert server_cli.main(["import-references", str(folder), "--home", str(home)]) == 2
+    said = capsys.readouterr()
+    assert "这台服务器还没有导入名单" in said.err and "photo-station-server import-roster" in said.err, said
+    assert "文件名不是名单中任何学生" not in said.out + said.err
+    assert not list((home / "references").glob("*.pse"))

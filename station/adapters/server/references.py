@@ -25,6 +25,8 @@ import numpy as np
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from station.adapters.server.home import ServerContext
+from station.errors import StationError
+from station.i18n import Text
 from station.db import open_db
 from station.identity.embedder import FaceEmbedder
 from station.identity.references import (Refused, ReferenceReport, check_source, checked_entries, photo_column,
@@ -37,6 +39,14 @@ from station.storage.envelope import EnvelopeError, open_with_server_key, parse,
 
 FOLDER = "references"
 BATCH = 20  # photos per fetch: an ID photo is tens of kB, so a batch stays a few MB
+
+
+# reference photos are matched to the server's roster by their file names: without one, every photo was refused
+NO_ROSTER_YET = Text("这台服务器还没有导入名单，参考照片无法按文件名对应到学生：请先运行 photo-station-server import-roster "
+                     "名单.xlsx（若已导入，请检查 --home 是否是同一个服务器文件夹），再导入参考照片。",
+                     "This server holds no roster yet, so reference photos cannot be matched to students by their file "
+                     "names: run photo-station-server import-roster first (if you did, check that --home names the same "
+                     "server folder), then import the photos.")
 
 
 def _path(home: Path, student_no: str, kind: str = "reference") -> Path:
@@ -86,6 +96,8 @@ def import_references(server: ServerContext, source: Path, roster: Path | None =
                       embedder: FaceEmbedder | None = None) -> ReferenceReport:
     """Check and seal every photo of a folder or zip for the students of the server's roster."""
     check_source(source)
+    if not server.store.students():  # each photo was refused as 文件名不是名单中任何学生的学号, the cause unsaid
+        raise StationError(NO_ROSTER_YET)
     photo_names = photo_column(roster) if roster is not None else None
     public_key = public_key_from_b64(server.public_key)
     report = ReferenceReport()
