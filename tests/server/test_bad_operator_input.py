@@ -217,3 +217,17 @@ def test_a_refused_roster_row_names_its_sheet_and_whom_as_the_station_does(tmp_p
     assert "  sheet '软件2102' row 3 赵六: Missing required field: student number" in said, said
     chinese = _server_cli("--home", str(server), "--lang", "zh", "import-roster", str(roster)).stdout
     assert "  工作表“软件2102”第 3 行 赵六: 缺少必填项：学号" in chinese, chinese
+
+
+def test_a_package_imported_into_another_server_folder_says_to_check_the_folder(station, key, server,
+                                                                                tmp_path: Path) -> None:
+    """A stick whose files are whole, imported with --home naming another server folder (a second one made by
+    mistake), was said only as 导出包清单无法解开或已被篡改：…或是用另一把钥匙加密的: it read as a damaged stick
+    (s32 registrar walk)."""
+    CaptureStore(station, key).save("20200001", b"c" * 100, b"o", operator="op")
+    package = write_package(station, key, tmp_path / "usb").folder
+    other = tmp_path / "other-srv"
+    assert _server_cli("--home", str(other), "init").returncode == 0
+    result = _server_cli("--home", str(other), "--lang", "zh", "import", str(package))
+    assert result.returncode == 1 and "请检查 --home 是否是这台工作站连接的服务器文件夹" in result.stderr, result.stderr
+    assert _server_cli("--home", str(server.context.home), "import", str(package)).returncode == 0  # the right one

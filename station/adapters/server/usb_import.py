@@ -16,6 +16,12 @@ from station.upload.package import MANIFEST, MANIFEST_KIND
 
 NO_MANIFEST = Text("{folder} 不是完整的导出包（缺少 manifest.pse）。", "{folder} is not a complete package (no manifest.pse).")
 BAD_MANIFEST = Text("导出包清单无法解开或已被篡改：{what}", "The package manifest does not open or was altered: {what}")
+# a package sealed for another server's key reads as damaged; the usual cause is a folder, not the stick
+ANOTHER_SERVER = Text("。U盘上的文件完好时，多半是这个包不是发给这个服务器文件夹的：请检查 --home 是否是这台工作站连接的"
+                      "服务器文件夹（photo-station-server add-station 为它添加编号的那一个）",
+                      ". When the files on the stick are whole, the package was most likely sealed for another server "
+                      "folder: check that --home names the folder this station is linked to (the one add-station "
+                      "added it in)")
 NOT_A_LIST = Text("内容不是照片清单", "its content is not a list of photos")
 UNKNOWN_STATION = Text("导出包中的工作站令牌无效。", "The station token in the package is not valid.")
 BAD_UID = Text("导出包中有无效的照片编号。", "The package holds an invalid upload id.")
@@ -45,6 +51,9 @@ def import_package(server: ServerContext, folder: Path) -> ImportReport:
         manifest = json.loads(plain)
     except (EnvelopeError, ValueError) as exc:
         what = exc.said if isinstance(exc, EnvelopeError) else NOT_A_LIST
+        if isinstance(exc, EnvelopeError) and exc.what == "authentication failed":  # most often: another server's
+            said = BAD_MANIFEST.format(what=what)
+            raise StationError(Text(said.zh + ANOTHER_SERVER.zh, said.en + ANOTHER_SERVER.en)) from exc
         raise StationError(BAD_MANIFEST.format(what=what)) from exc
     uploads = manifest.get("uploads", []) if isinstance(manifest, dict) else None
     if not isinstance(uploads, list) or not all(isinstance(meta, dict) for meta in uploads):
