@@ -69,6 +69,7 @@ def test_closing_warns_of_a_photo_in_review_and_of_photos_not_yet_uploaded(qtbot
     window.close()
     assert not window.isVisible()
     assert "还有 1 张照片没有上传" in seen[1] and "不会丢失" in seen[1] and "确认保存" not in seen[1]
+    assert "它们" not in seen[1]  # one photo is not "they" (s32 first-day walk)
 
 
 def test_the_upload_queue_goes_to_a_usb_stick_from_the_menu(qtbot, make_window, frames: Path, tmp_path: Path) -> None:
@@ -106,7 +107,7 @@ def test_closing_tells_uploads_that_gave_up_from_those_still_queued(qtbot, make_
     answer_box("cancel", seen)
     window.close()
     assert "还有 1 张照片没有上传" in seen[0] and "有 1 张照片上传失败，不会自动重传" in seen[0]
-    assert "“上传 → 导出到U盘…”也会导出它们" in seen[0]
+    assert "“上传 → 导出到U盘…”也会导出上传失败的照片" in seen[0] and "它们" not in seen[0]  # one photo each
     stick = tmp_path / "U盘"
     stick.mkdir()
     said = export_to(window, stick)
