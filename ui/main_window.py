@@ -59,6 +59,8 @@ TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
 SLOT_NOW = Text("当前时段：{name}  {start:%H:%M}-{end:%H:%M}", "Now: {name}  {start:%H:%M}-{end:%H:%M}")
 NO_SLOT = Text("当前没有排定的班级", "No class scheduled now")
+SLOTS_SAVED = Text("已保存班级采集时段：{n} 个班级已排定，排队屏按时段顺序叫号",
+                   "Class slots saved: {n:class|classes} scheduled, called in slot order")
 MENU_ROSTER = Text("名单(&R)", "&Roster")
 IMPORT_ROSTER = Text("导入名单…", "Import roster…")
 SET_SLOTS = Text("班级采集时段…", "Class capture slots…")
@@ -759,6 +761,9 @@ class MainWindow(QMainWindow):
 
     def _edit_slots(self) -> None:
         if ScheduleDialog(self.session.desk.class_slots(), self.session.desk.save_slots, self).exec():
+            # said: the box closed and the message line still spoke of the student before (s32 first-day walk)
+            scheduled = sum(c.slot is not None for c in self.session.desk.class_slots())
+            say(self.message, t(SLOTS_SAVED.format(n=scheduled)), "ok")
             self._tick()
             self.queue_window.refresh()
 

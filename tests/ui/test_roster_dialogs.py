@@ -181,3 +181,20 @@ def test_an_empty_station_says_to_import_the_roster(qtbot, fresh_window) -> None
     import_roster(window.session.station.db, DEMO_DIR / "roster.csv")
     window._tick()
     assert window.next_label.text().startswith("下一位：")
+
+def test_saving_class_slots_from_the_window_says_so(qtbot, make_window, frames: Path, station) -> None:
+    """名单 → 班级采集时段… saved: the box closed and the message line still spoke of the student before (s32 walk)."""
+    from tests.ui.conftest import on_next_dialog
+
+    window = make_window(frames)
+
+    def tick_one(dialog: ScheduleDialog) -> None:
+        rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+        dialog.table.item(rows["演示2101"], 0).setCheckState(Qt.Checked)
+        dialog.save()
+
+    on_next_dialog(tick_one, kind=ScheduleDialog)
+    window._edit_slots()
+    assert schedule.slot_of(station.db, "演示2101") is not None
+    scheduled = len(schedule.slots(station.db))  # the demo's own slot and this one
+    assert window.message.text() == f"已保存班级采集时段：{scheduled} 个班级已排定，排队屏按时段顺序叫号"
