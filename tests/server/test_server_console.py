@@ -27,6 +27,9 @@ def test_a_refused_file_name_gbk_lacks_is_printed_not_a_traceback(tmp_path: Path
     photos.mkdir()
     shutil.copy(PHOTO, photos / "9999 ✓.jpg")  # no such student: refused, and its name is printed
     assert _server("--home", str(server), "init").returncode == 0
+    roster = tmp_path / "名单.csv"  # a roster without 9999: without any, the whole import is refused (ff66c7a)
+    roster.write_text("学号,姓名,班级\n20210001,林晓雯,软件2101\n", encoding="utf-8")
+    assert _server("--home", str(server), "import-roster", str(roster)).returncode == 0
     table = _server("--home", str(server), "import-references", str(photos))
     assert table.returncode == 0 and b"Traceback" not in table.stderr, table.stderr.decode("gbk", "replace")
     assert "9999 ?.jpg" in table.stdout.decode("gbk")
