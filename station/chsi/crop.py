@@ -45,6 +45,28 @@ REASONS: dict[str, Text] = {
 }
 
 
+# What the photo made failed when the CHSI check measured it (station/chsi/verify.py's problem codes), said after
+# "out_of_spec": the codes themselves (several_faces, hair_top_y) went on screen in the photographer's message.
+PROBLEMS: dict[str, Text] = {
+    "unreadable": Text("无法读取", "unreadable"), "not_jpeg": Text("不是 JPEG", "not a JPEG"),
+    "dimensions": Text("尺寸不符", "wrong size"), "not_24bit_colour": Text("不是 24 位彩色", "not 24-bit colour"),
+    "file_size": Text("文件大小不在范围内", "file size out of range"), "dpi": Text("分辨率（DPI）不符", "wrong DPI"),
+    "metadata": Text("含有不允许的附加信息", "extra data not allowed"), "no_face": Text("未检测到人脸", "no face"),
+    "several_faces": Text("多张人脸", "several faces"), "hair_top_y": Text("头顶位置不符", "hair top out of range"),
+    "eyes_y": Text("眼睛高度不符", "eye line out of range"), "face_width": Text("脸宽不符", "face width out of range"),
+    "roll": Text("头部歪斜", "head tilted"), "not_centred": Text("脸不居中", "face not centred"),
+    "orientation": Text("方向不正", "sideways or upside down"),
+}
+PEOPLE = Text("画面中 {n} 人", "{n} people in view")
+PROPORTIONS = Text("脸宽 {width} 像素，头顶到眼睛 {rise} 像素", "face {width} px, hair top to eyes {rise} px")
+
+
+def problems_said(problems: list[str]) -> Text:
+    """The CHSI check's problem codes in words (an unknown code as it is)."""
+    said = [PROBLEMS.get(code, Text(code, code)) for code in problems]
+    return Text("、".join(t.zh for t in said), ", ".join(t.en for t in said))
+
+
 # "out_of_frame" with the edges the ideal crop crosses, as the picture on screen shows them (the camera's
 # picture is not mirrored: its left is the photographer's left).
 OUT_OF_FRAME_AT = Text("照片范围超出相机画面的{sides}边缘，请后退或站到中央",
@@ -56,7 +78,7 @@ SIDES = {"left": Text("左", "left"), "right": Text("右", "right"), "top": Text
 @dataclass(frozen=True)
 class CropRefusal:
     reason: str
-    detail: str = ""
+    detail: Text | None = None
     sides: tuple[str, ...] = ()  # for "out_of_frame": which edges of the frame the crop would cross
 
     @property
@@ -65,7 +87,7 @@ class CropRefusal:
             return OUT_OF_FRAME_AT.format(sides=Text("、".join(SIDES[s].zh for s in self.sides),
                                                      " and ".join(SIDES[s].en for s in self.sides)))
         base = REASONS[self.reason]
-        return Text(f"{base.zh}（{self.detail}）", f"{base.en} ({self.detail})") if self.detail else base
+        return Text(f"{base.zh}（{self.detail.zh}）", f"{base.en} ({self.detail.en})") if self.detail else base
 
 
 @dataclass(frozen=True)
@@ -171,7 +193,7 @@ def plan_levelled(face: FaceGeometry, hair: HairTop, rotation: np.ndarray, sourc
     s_lo = max((fw.low + m) / width, rise_lo / rise)
     s_hi = min((fw.high - m) / width, rise_hi / rise)
     if s_lo > s_hi:
-        return CropRefusal("proportions", f"face {width:.0f}px, hair-to-eyes {rise:.0f}px")
+        return CropRefusal("proportions", PROPORTIONS.format(width=f"{width:.0f}", rise=f"{rise:.0f}"))
     if s_lo > spec.max_upscale:
         return CropRefusal("face_too_small")
     # Weighted least squares towards the middles of face width and hair-to-eyes distance.

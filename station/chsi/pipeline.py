@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from station.chsi.crop import CropPlan, CropPlanner, CropRefusal, apply_plan
+from station.chsi.crop import PEOPLE, CropPlan, CropPlanner, CropRefusal, apply_plan, problems_said
 from station.image_io import as_bgr, shrunk
 from station.chsi.jpeg import encode_chsi_jpeg
 from station.chsi.people import people_in_view, someone_else_in_photo
@@ -119,7 +119,7 @@ class ChsiPipeline:
         """The photo `plan` (on a copy of `full` shrunk by `factor`, as `people`, the main face first) makes, unless
         someone else is or may be in it (someone_else_in_photo: a queued student wholly outside it is no reason)."""
         if someone_else_in_photo(people, plan):
-            return ChsiResult(None, None, CropRefusal("several_faces", str(len(people))), turns=turns)
+            return ChsiResult(None, None, CropRefusal("several_faces", PEOPLE.format(n=len(people))), turns=turns)
         if isinstance(plan, CropRefusal):
             return ChsiResult(None, None, plan, turns=turns)
         return self._finish(full, plan.for_source_scaled(factor), turns)
@@ -181,7 +181,7 @@ class ChsiPipeline:
             return ChsiResult(None, None, CropRefusal("jpeg_size"), plan, turns=turns)
         measure = self._verifier.verify(encoded.data)
         if not measure.ok:
-            return ChsiResult(None, measure, CropRefusal("out_of_spec", ", ".join(measure.problems)), plan,
+            return ChsiResult(None, measure, CropRefusal("out_of_spec", problems_said(measure.problems)), plan,
                               encoded.quality, turns)
         return ChsiResult(encoded.data, measure, None, plan, encoded.quality, turns)
 

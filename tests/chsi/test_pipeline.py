@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import cv2
@@ -10,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from station.chsi import verify
+from station.chsi.crop import PROBLEMS, CropRefusal, problems_said
 from station.chsi.face_geometry import FaceGeometry
 from station.chsi.jpeg import encode_chsi_jpeg, encode_jpeg
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
@@ -103,6 +106,21 @@ def test_refusals_have_a_reason_and_no_photo(pipeline: ChsiPipeline, image, reas
     assert not result.ok and result.jpeg is None
     assert result.refusal.reason == reason
     assert result.refusal.text.zh and result.refusal.text.en
+    assert not re.search(r"[a-z]_[a-z]|px", result.refusal.text.zh)  # no code or English in the Chinese
+    if reason == "several_faces":
+        assert result.refusal.text.zh.endswith("（画面中 2 人）") and result.refusal.text.en.endswith("(2 people in view)")
+
+
+def test_a_photo_that_fails_the_chsi_check_says_what_in_words() -> None:
+    """out_of_spec named verify.py's codes as they are (裁剪结果不符合学信网规格（several_faces）, s32 registrar walk):
+    every code the check can give has words in both languages."""
+    source = (Path(verify.__file__)).read_text(encoding="utf-8")
+    codes = set(re.findall(r'problems(?:\.append\(|=\[)"([a-z_0-9]+)"', source))
+    codes |= {"no_face", "several_faces"}  # appended as a conditional expression
+    assert codes >= {"unreadable", "dimensions", "hair_top_y", "orientation"} and codes <= set(PROBLEMS)
+    said = CropRefusal("out_of_spec", problems_said(["several_faces", "hair_top_y"])).text
+    assert said.zh == "裁剪结果不符合学信网规格（多张人脸、头顶位置不符）"
+    assert said.en == "the cropped photo does not meet the CHSI spec (several faces, hair top out of range)"
 
 
 def test_one_face_boxed_twice_in_a_big_still_is_one_person(pipeline: ChsiPipeline, mesher: FaceMesher) -> None:
