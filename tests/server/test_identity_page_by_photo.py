@@ -64,5 +64,6 @@ def test_a_photo_with_several_findings_is_one_entry_with_one_form(station, key, 
     suspects = server_found.split("已核对")[0]  # the photos no station doubted: 周佳怡's
     assert "疑似与其他学生互换（1）" in suspects and f"/identity/{zhou}/confirm" in suspects
     assert zhao not in suspects and sun not in suspects
+    assert "另有 2 张照片服务器也发现疑似互换" in suspects  # found by the server too, listed above: not 'none' here
     listed = len(set(re.findall(r"/identity/(\w+)/confirm", page)))
     assert listed == len(open_doubts(meta)) == 3 == page.count("确认是本人</button>")  # as the overview counts them

@@ -326,10 +326,14 @@ def identity_page(store: MetaStore, has_reference: Callable[[str], bool]) -> str
     # a photo is one entry with one form: one its station doubted comes there with what the server found of it too
     by_stations = [d for d in stations if not checked(d)]
     listed = {d.upload.uid for d in by_stations}
+    # the server's swaps on photos a station doubted too are above: said here, or its section read 没有 (s32 walk)
+    above = len({d.upload.uid for d in server if not checked(d) and d.upload.uid in listed})
     body = (IDENTITY_HELP + section("工作站比对：身份不确定或不是本人",
                                     by_stations + [d for d in server if not checked(d) and d.upload.uid in listed])
             + section("服务器比对：疑似与其他学生互换",
                       [d for d in server if not checked(d) and d.upload.uid not in listed])
+            + (f"<p>另有 {above} 张照片服务器也发现疑似互换：工作站对它们已有疑问，已列在上方（标“服务器发现”）。</p>"
+               if above else "")
             + section("已核对：确是本人", [d for d in stations + server if checked(d)])
             + '<p><a href="/">返回汇总</a></p>')
     return _page("身份核验", body)
