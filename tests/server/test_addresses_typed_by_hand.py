@@ -4,34 +4,17 @@ never the framework's JSON (seen on the s32 registrar walk: Enter in the address
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 
-from station.adapters.server.home import ServerContext, init_server
-from tests.upload.kit import LiveServer
+from tests.upload.kit import registrar_signed_in
 
 STUDENTS = [{"student_no": "2021010101", "name": "林晓雯", "class_name": "软件2101", "id_number": ""}]
 
 
-@contextmanager
-def registrar(tmp_path: Path) -> Iterator[tuple[httpx.Client, LiveServer]]:
-    password = init_server(tmp_path / "srv").registrar_password
-    server = LiveServer(ServerContext(tmp_path / "srv"))
-    server.context.store.upsert_students(STUDENTS)
-    server.start()
-    try:
-        with server.client(auth=("registrar", password)) as web:
-            yield web, server
-    finally:
-        server.stop()
-
-
 def test_a_form_address_opened_as_a_page_says_so_in_chinese_and_saves_nothing(tmp_path: Path) -> None:
     uid = "0" * 32
-    with registrar(tmp_path) as (web, server):
+    with registrar_signed_in(tmp_path, STUDENTS) as (web, server):
         refused = web.post(f"/identity/{uid}/confirm", data={"confirmed_by": ""}, headers={"Origin": server.url})
         assert refused.status_code == 404 and "没有这张照片" in refused.text  # the form's own answer, a page
         for action in ("confirm", "undo"):  # then Enter in the address bar: the same address, as a GET

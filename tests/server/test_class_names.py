@@ -12,8 +12,7 @@ from pathlib import Path
 import httpx
 from openpyxl import load_workbook
 
-from station.adapters.server.home import ServerContext, init_server
-from tests.upload.kit import LiveServer
+from tests.upload.kit import registrar_signed_in
 
 CLASSES = ["2021级/软件1班", "软件#2 & <b>实验</b>班", "计科2101?"]
 ONE_A_CLASS = [{"student_no": f"2021010{n}", "name": f"学生{n}", "class_name": name, "id_number": ""}
@@ -23,15 +22,8 @@ ONE_A_CLASS = [{"student_no": f"2021010{n}", "name": f"学生{n}", "class_name":
 @contextmanager
 def registrar(tmp_path: Path, students: list[dict]) -> Iterator[httpx.Client]:
     """A real server on 127.0.0.1 holding `students`, and the registrar signed in to it."""
-    password = init_server(tmp_path / "srv").registrar_password
-    server = LiveServer(ServerContext(tmp_path / "srv"))
-    server.context.store.upsert_students(students)
-    server.start()
-    try:
-        with server.client(auth=("registrar", password)) as web:
-            yield web
-    finally:
-        server.stop()
+    with registrar_signed_in(tmp_path, students) as (web, _):
+        yield web
 
 
 def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> None:

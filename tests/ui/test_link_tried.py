@@ -11,15 +11,13 @@ from PySide6.QtWidgets import QMessageBox
 
 from station.storage.server_link import load_link
 from tests.ui.conftest import on_next_dialog
-from tests.upload.kit import LiveServer, new_server
+from tests.upload.kit import LiveServer, serving
 
 
 @pytest.fixture
 def live(tmp_path: Path):
-    server = LiveServer(new_server(tmp_path))
-    server.start()
-    yield server
-    server.stop()
+    with serving(tmp_path) as server:
+        yield server
 
 
 def pasted(window, line: str) -> tuple[str, QMessageBox.Icon]:

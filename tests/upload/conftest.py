@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.upload.kit import LiveServer, add_students, linked_station, new_server, station_key
+from tests.upload.kit import LiveServer, add_students, linked_station, serving, station_key
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +17,8 @@ def _no_default_server_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.fixture
 def server(tmp_path: Path):
-    live = LiveServer(new_server(tmp_path))
-    live.start()
-    yield live
-    live.stop()
+    with serving(tmp_path) as live:
+        yield live
 
 
 @pytest.fixture

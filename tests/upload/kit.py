@@ -6,6 +6,8 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -75,6 +77,17 @@ def new_server(root: Path) -> ServerContext:
     return ServerContext(root / "server")
 
 
+@contextmanager
+def serving(root: Path) -> Iterator[LiveServer]:
+    """A new server (its folder under `root`) serving on 127.0.0.1 while the block runs."""
+    live = LiveServer(new_server(root))
+    live.start()
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
 def add_students(station: Station, class_name: str, numbers: list[str]) -> None:
     now = datetime.now(timezone.utc).isoformat()
     with station.db.conn:
@@ -102,3 +115,17 @@ def wait_until(predicate, timeout: float = 20.0, step: float = 0.05) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+@contextmanager
+def registrar_signed_in(root: Path, students: list[dict]) -> Iterator[tuple[httpx.Client, LiveServer]]:
+    """A real server on 127.0.0.1 (its folder under `root`) holding `students`, and the registrar signed in to it."""
+    password = init_server(root / "srv").registrar_password
+    server = LiveServer(ServerContext(root / "srv"))
+    server.context.store.upsert_students(students)
+    server.start()
+    try:
+        with server.client(auth=("registrar", password)) as web:
+            yield web, server
+    finally:
+        server.stop()
