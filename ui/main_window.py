@@ -85,6 +85,7 @@ SHUTTER = Text("拍照（空格 / 回车）", "Shutter (Space / Enter)")
 # after a refused code Enter does not shoot until the next identification (session.enter_shoots): the keys on the
 # button say so, beside the message line's why
 SHUTTER_SPACE = Text("拍照（空格）", "Shutter (Space)")
+BACK_SAID_MS = 5_000  # how long 相机已恢复 stands in the status bar before the steady 相机正常
 SHUTTER_BLOCKED = {  # a greyed shutter says why, in the place the photographer is looking
     Blocked.BUSY: Text("正在处理照片…", "Processing the photo…"),
     Blocked.REVIEW: Text("请先确认或重拍左侧照片", "Accept the photo or shoot again first"),
@@ -742,6 +743,8 @@ class MainWindow(QMainWindow):
         if change.recovered and self.message.property("level") == "bad":
             say(self.message, "", "")  # a refusal from while the camera was away no longer holds
         self._show_camera_state(change.text if back else None)
+        if back:  # then the steady state's words: 相机已恢复 stood for as long as the camera stayed up (s32 walk)
+            QTimer.singleShot(BACK_SAID_MS, self, self._show_camera_state)
 
     def _show_camera_state(self, said: Text | None = None) -> None:
         """The camera in use as it is now (`said` in place of its state's words: 相机已恢复)."""

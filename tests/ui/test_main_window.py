@@ -193,7 +193,9 @@ def test_retake_reasons_are_offered_but_never_preselected(qtbot, make_window, fr
     assert not window.shutter_button.isEnabled() and window.session.workflow.retake_reason == ""
 
 
-def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_window, frames: Path, station) -> None:
+def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_window, frames: Path, station,
+                                                                 monkeypatch) -> None:
+    monkeypatch.setattr("ui.main_window.BACK_SAID_MS", 500)
     window = make_window(frames)
     window.identify("DEMO0005")
     answer_next_dialog("测试")
@@ -205,6 +207,7 @@ def test_camera_unplugged_in_review_loses_nothing_and_comes_back(qtbot, make_win
     assert station.db.execute("SELECT COUNT(*) FROM captures WHERE student_no = '2021010105'").fetchone()[0] == 1
     hidden.rename(frames)
     qtbot.waitUntil(lambda: window.camera_status.text() == "相机已恢复", timeout=10_000)
+    qtbot.waitUntil(lambda: window.camera_status.text() == "相机正常", timeout=5_000)  # then the steady words (s32)
 
 
 def test_an_unplugged_camera_never_gives_its_last_picture_to_the_shutter(qtbot, make_window, frames: Path,
