@@ -720,6 +720,9 @@ class MainWindow(QMainWindow):
         if not status.linked:  # said from the start, not first when a photo cannot be saved
             text = t(NOT_LINKED)
         say(self.queue_status, text, "bad" if health.failed or not status.linked else "")  # must be seen
+        # why the server is not reached (a mistyped fingerprint or token, no network), where the bar has room for none
+        why = health.last_error if status.linked and health.server_reachable is False else None
+        self.queue_status.setToolTip(t(why) if why else "")
         self.failed_button.setVisible(bool(health.failed))
         entry = status.next_waiting
         if entry is not None:

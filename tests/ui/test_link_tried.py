@@ -54,3 +54,19 @@ def test_the_line_pasted_is_tried_and_what_the_server_answered_is_said(qtbot, ma
     text, icon = pasted(window, line)
     assert "刚才试连：无法连接服务器：网络不通，或服务器没有在运行" in text, text
     live.start()
+
+
+def test_the_status_bar_says_why_the_server_is_not_reached_when_pointed_at(qtbot, make_window, frames: Path,
+                                                                          station) -> None:
+    """服务器未连接 in the status bar never named the cause, which the queue keeps (s32 first-day walk): its tip does."""
+    from station.storage import outbox
+    from station.upload.uploader import TOKEN_REFUSED
+
+    window = make_window(frames)
+    outbox.record_status(station.db, server_reachable="0", error_zh=TOKEN_REFUSED.zh, error_en=TOKEN_REFUSED.en)
+    window._tick()
+    assert "服务器未连接" in window.queue_status.text()
+    assert window.queue_status.toolTip() == TOKEN_REFUSED.zh
+    outbox.record_status(station.db, server_reachable="1", error_zh="", error_en="")
+    window._tick()
+    assert window.queue_status.toolTip() == ""
