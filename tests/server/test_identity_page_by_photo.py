@@ -55,7 +55,9 @@ def test_a_photo_with_several_findings_is_one_entry_with_one_form(station, key, 
     assert "身份不确定或不是本人（2）" in stations and stations.count(f"/identity/{zhao}/confirm") == 1
     before, after = stations.split(f"/photos/{zhao}.jpg")
     row = before.rsplit("<tr>", 1)[1] + after.split("</tr>")[0]
-    assert row.count('rowspan="2"') == 7  # the photo's cells span its two comparisons
+    columns = stations.split("</tr>")[0].count("<th>")
+    assert row.count('rowspan="2"') == columns - 2  # the photo's cells span its two comparisons (and theirs only)
+    assert row.count("<td") == columns  # one row, each cell once
     assert "与学籍照片不是同一人（0.12）" in stations and "这张脸与林晓雯（20200001）的照片为同一人（0.99）" in stations
     assert stations.count("学籍照片是高中时拍的") == 1
     assert stations.count(f"/identity/{sun}/confirm") == 1  # both findings under her station's, the server's so said

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from PIL import Image
 
+from station.context import Station
+from station.storage.captures import CaptureStore
+from station.upload.uploader import Uploader
 from tests.server.browser import DevTools, chromium, render
-from tests.server.registrar_day import registrar_day
+from tests.server.registrar_day import _jpeg, registrar_day
+from tests.upload.kit import add_students, station_key
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (scripts/test.sh installs it)")
 
@@ -82,5 +88,49 @@ def test_a_long_name_on_the_identity_page_wraps_and_the_photos_stay_in_the_windo
         reason = browser.run("""(() => { const cells = document.querySelector('table').rows[1].cells;
           return cells[cells.length - 1].getBoundingClientRect().right; })()""")
         assert reason <= browser.run("innerWidth")  # the photographer's reason, the last column, in the window
+    finally:
+        browser.close()
+
+
+def _swap_day(day, home):
+    """Two more students with 10-digit numbers: 欧阳娜娜's capture is not her enrolment photo's face, and is
+    王小明's, photographed before her (a swap, as the station found it); 王小明's own photo is not in doubt."""
+    station = Station.open(home)
+    try:
+        add_students(station, "计算机2101", ["2021010101", "2021020101"])
+        day.server.context.store.upsert_students([
+            {"student_no": "2021010101", "name": "王小明", "class_name": "计算机2101", "id_number": ""},
+            {"student_no": "2021020101", "name": "欧阳娜娜", "class_name": "计算机2101", "id_number": ""}])
+        key = station_key(home)
+        store = CaptureStore(station, key)
+        store.save("2021010101", _jpeg(50), b"o", operator="王老师")
+        Uploader(home, key).drain()
+        wang = day.server.context.store.registered()["2021010101"].uid
+        store.save("2021020101", _jpeg(60), b"o", operator="王老师", identity=json.dumps({"checks": [
+            {"against": "reference", "level": "different", "score": 0.12},
+            {"against": "swap", "level": "different", "score": 0.99, "student_no": "2021010101", "source": "capture",
+             "uid": wang}], "reason": "学生说学籍照片是高中时拍的，已核对学生证"}, ensure_ascii=False))
+        Uploader(home, key).drain()
+    finally:
+        station.close()
+
+
+def test_the_identity_page_fits_a_1000_px_window_with_a_swap_and_10_digit_numbers(day, home):
+    """Nine columns, each at its narrowest, took 1037 px for a swap's row with 10-digit numbers: a browser 1000 px
+    wide (beside another window, or a 1366 px laptop at 125 %) scrolled sideways and cut off the photographer's
+    reason (s32 registrar walk). Every cell is in the window, none overflows into the next."""
+    _swap_day(day, home)
+    browser = DevTools(day.cert_file, (1000, 900))
+    try:
+        browser.open(day.url("/identity"))
+        text = browser.run("document.body.innerText")
+        assert "这张脸与王小明（2021010101）的照片为同一人（0.99）" in text and "2021020101" in text
+        assert browser.run("document.documentElement.scrollWidth") <= browser.run("innerWidth") == 1000
+        cells = browser.run("""JSON.stringify([...document.querySelectorAll('td, th')].map(c => {
+          const box = c.getBoundingClientRect();
+          return [c.innerText.slice(0, 20), Math.round(box.right), c.scrollWidth - c.clientWidth]; }))""")
+        cells = json.loads(cells)
+        assert any("学生说学籍照片" in text for text, _, _ in cells)
+        assert [c for c in cells if c[1] > 1000 or c[2] > 0] == []  # in the window, and nothing spills out of its cell
     finally:
         browser.close()
