@@ -44,6 +44,21 @@ def test_every_class_link_on_the_overview_opens_that_class(tmp_path: Path) -> No
         assert web.get("/missing.csv?class_name=不存在的班").status_code == 404
 
 
+def test_a_class_address_typed_with_a_trailing_slash_opens_the_class(tmp_path: Path) -> None:
+    """/classes/计算机2101/ gave the 404 page, which says the class may have left the roster (s32 registrar
+    review): a registrar who typed the address believed it."""
+    students = [{"student_no": "2021010101", "name": "林晓雯", "class_name": name, "id_number": ""}
+                for name in ("计算机2101", "2021级/软件1班")]
+    students[1]["student_no"] = "2021010102"
+    with registrar(tmp_path, students) as web:
+        for typed, title in [("/classes/计算机2101/", "计算机2101 班采集情况"), ("/classes/计算机2101//", "计算机2101 班采集情况"),
+                             ("/classes/2021级%2F软件1班/", "2021级/软件1班 采集情况")]:
+            page = web.get(typed, follow_redirects=True)
+            assert page.status_code == 200 and title in page.text, (typed, page.status_code)
+            assert not str(page.url).endswith("/")  # the class's own address, as its links are
+        assert web.get("/classes/不存在的班/").status_code == 404
+
+
 def test_a_name_that_looks_like_a_formula_stays_text_in_the_missing_list_exports(tmp_path: Path) -> None:
     import io
 

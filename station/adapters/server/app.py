@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -179,11 +179,15 @@ def create_app(server: ServerContext) -> ASGIApp:
 
     # :path, so a class named 2021级/软件1班 (its "/" sent as %2F, which the router sees decoded) has its page too
     @app.get("/classes/{class_name:path}", response_class=HTMLResponse, dependencies=[Depends(registrar)])
-    def class_page(class_name: str) -> str:
+    def class_page(class_name: str) -> Response:
         state = pages.school_state(server.store)
         if class_name not in state.classes:
+            # typed by hand with a trailing slash (/classes/计算机2101/): its page, not the 404 that says the class
+            # may have left the roster (s32 registrar review); a class whose own name ends in / matched above
+            if class_name.endswith("/") and class_name.rstrip("/") in state.classes:
+                return RedirectResponse(f"/classes/{quote(class_name.rstrip('/'), safe='')}", 307)
             raise HTTPException(404)
-        return pages.class_page(state.classes[class_name], doubts.open_doubts(server.store).keys())
+        return HTMLResponse(pages.class_page(state.classes[class_name], doubts.open_doubts(server.store).keys()))
 
     @app.get("/identity", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def identity() -> str:
