@@ -175,6 +175,10 @@ def test_the_class_page_says_which_photographed_student_s_photo_is_held_back(day
     with client(day) as registrar:
         his = row(registrar.get("/classes/软件2102").text, DOUBTED)
         assert "身份待核对，暂不导出" in his and 'href="/identity"' in his
-        assert "可导出" in row(registrar.get("/classes/软件2101").text, "20210101")  # 林晓雯: nothing in doubt
+        # 林晓雯: nothing in doubt, so nothing checked by hand
+        assert "<td>可导出</td>" in row(registrar.get("/classes/软件2101").text, "20210101")
         registrar.post(f"/identity/{doubted_uid(day)}/confirm", data={"confirmed_by": "张老师"})
-        assert "可导出" in row(registrar.get("/classes/软件2102").text, DOUBTED)
+        # his, confirmed: not a bare 可导出, which read as a photo nobody doubted (s32 registrar review)
+        assert "<td>可导出（已人工核对）</td>" in row(registrar.get("/classes/软件2102").text, DOUBTED)
+        registrar.post(f"/identity/{doubted_uid(day)}/undo", data={"withdrawn_by": "李老师"})
+        assert "身份待核对，暂不导出" in row(registrar.get("/classes/软件2102").text, DOUBTED)

@@ -187,7 +187,8 @@ def create_app(server: ServerContext) -> ASGIApp:
             if class_name.endswith("/") and class_name.rstrip("/") in state.classes:
                 return RedirectResponse(f"/classes/{quote(class_name.rstrip('/'), safe='')}", 307)
             raise HTTPException(404)
-        return HTMLResponse(pages.class_page(state.classes[class_name], doubts.open_doubts(server.store).keys()))
+        return HTMLResponse(pages.class_page(state.classes[class_name], doubts.open_doubts(server.store).keys(),
+                                             server.store.confirmations().keys()))
 
     @app.get("/identity", response_class=HTMLResponse, dependencies=[Depends(registrar)])
     def identity() -> str:

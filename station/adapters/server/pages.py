@@ -439,11 +439,19 @@ def missing_page(state: SchoolState) -> str:
 HELD_BACK = '<a class="bad" href="/identity">身份待核对，暂不导出</a>'
 
 
-def class_page(state: ClassState, held_back: Collection[str]) -> str:
+CHECKED = "可导出（已人工核对）"  # a photo in doubt the registrar confirmed on 身份核验: not one nobody doubted
+
+
+def _exported(uid: str, held_back: Collection[str], confirmed: Collection[str]) -> str:
+    return HELD_BACK if uid in held_back else CHECKED if uid in confirmed else "可导出"
+
+
+def class_page(state: ClassState, held_back: Collection[str], confirmed: Collection[str] = ()) -> str:
     """`held_back`: the uids of registered photos 身份核验 lists unconfirmed (export-chsi leaves them out): a class
-    whose every student is 已拍摄 is not yet a class whose every photo goes to CHSI."""
+    whose every student is 已拍摄 is not yet a class whose every photo goes to CHSI. `confirmed`: the uids confirmed
+    there (确认是本人), said so: a bare 可导出 read the same as a photo never in doubt (s32 registrar review)."""
     captured = [[escape(s["student_no"]), escape(s["name"]), escape(_when(v[-1])), escape(v[-1].station_id),
-                 str(len(v)), HELD_BACK if v[-1].uid in held_back else "可导出"] for s, v in state.captured]
+                 str(len(v)), _exported(v[-1].uid, held_back, confirmed)] for s, v in state.captured]
     missing = [[escape(s["student_no"]), escape(s["name"])] for s in state.missing]
     retakes = [[escape(s["student_no"]), escape(s["name"]),
                 "<br>".join(escape(f"{_when(u)} {u.station_id} {u.operator} {u.reason}") for u in v)]
