@@ -7,6 +7,7 @@ import json
 import pytest
 from PIL import Image
 
+from station.adapters.server.store import Confirmation
 from station.context import Station
 from station.storage.captures import CaptureStore
 from station.upload.uploader import Uploader
@@ -121,16 +122,27 @@ def test_the_identity_page_fits_a_1000_px_window_with_a_swap_and_10_digit_number
     reason (s32 registrar walk). Every cell is in the window, none overflows into the next."""
     _swap_day(day, home)
     browser = DevTools(day.cert_file, (1000, 900))
+    store = day.server.context.store
+
+    def fits() -> None:
+        assert browser.run("document.documentElement.scrollWidth") <= browser.run("innerWidth") == 1000
+        page = browser.run("Math.round(document.body.getBoundingClientRect().right)")  # inside the page's margin
+        cells = json.loads(browser.run("""JSON.stringify([...document.querySelectorAll('td, th')].map(c => {
+          const box = c.getBoundingClientRect();
+          return [c.innerText.slice(0, 20), Math.round(box.right), c.scrollWidth - c.clientWidth]; }))"""))
+        assert any("学生说学籍照片" in text for text, _, _ in cells)
+        assert [c for c in cells if c[1] > page or c[2] > 0] == []  # in the page, and nothing spills out of its cell
+
     try:
         browser.open(day.url("/identity"))
         text = browser.run("document.body.innerText")
         assert "这张脸与王小明（2021010101）的照片为同一人（0.99）" in text and "2021020101" in text
-        assert browser.run("document.documentElement.scrollWidth") <= browser.run("innerWidth") == 1000
-        cells = browser.run("""JSON.stringify([...document.querySelectorAll('td, th')].map(c => {
-          const box = c.getBoundingClientRect();
-          return [c.innerText.slice(0, 20), Math.round(box.right), c.scrollWidth - c.clientWidth]; }))""")
-        cells = json.loads(cells)
-        assert any("学生说学籍照片" in text for text, _, _ in cells)
-        assert [c for c in cells if c[1] > 1000 or c[2] > 0] == []  # in the window, and nothing spills out of its cell
+        fits()
+        # confirmed, with a note: 已人工核对：核对人，time 北京时间, and the 撤销 form
+        store.confirm_identity(Confirmation(store.registered()["2021020101"].uid, "张老师",
+                                            "2026-12-07T09:00:00+00:00", "看过学生证和录取通知书"))
+        browser.open(day.url("/identity"))
+        assert "已核对：确是本人（1）" in browser.run("document.body.innerText")
+        fits()
     finally:
         browser.close()
