@@ -203,3 +203,38 @@ def test_include_doubted_says_what_it_let_through_and_a_mistyped_number_that_let
     assert "20200002: 身份待核对（与学籍照片不是同一人（0.12））：未导出" in said, said
     index = (tmp_path / "batch" / "index.csv").read_text(encoding="utf-8-sig").splitlines()
     assert index[1].endswith(",按 --include-doubted 导出（未在身份核验页面确认）：与学籍照片不是同一人（0.12）"), index
+
+
+def test_an_export_with_nothing_to_export_says_why_in_both_languages(station, key, server, tmp_path, capsys):
+    """export-chsi on a server that had received nothing printed 已导出 0 张照片 and wrote an index.csv of headings
+    alone, without a word of why (s32 registrar review): a wrong --home, photos not sent yet, or all held back."""
+    def export(lang: str, to: str) -> str:
+        assert cli.main(["--home", str(server.context.home), "--lang", lang, "export-chsi",
+                         "--to", str(tmp_path / to)]) == 0
+        return capsys.readouterr().out
+
+    said = export("zh", "empty")  # a new server: no roster, no photo
+    assert "没有导出任何照片" in said and "只有一份空的 index.csv" in said and "已导出 0 张" not in said, said
+    assert "服务器还没有名单，也还没有收到任何照片：请检查 --home" in said, said
+    assert "The server holds no roster and no photo" in export("en", "empty_en")
+    server.context.store.upsert_students([
+        {"student_no": no, "name": "甲", "class_name": "计科2001", "id_number": ""} for no in ("20200001", "20200002")])
+    said = export("zh", "roster_only")
+    assert "服务器还没有收到任何照片：工作站上传（photo-station queue --send）" in said, said
+    assert "No photo was exported" in (en := export("en", "roster_only_en")) and "received no photo yet" in en, en
+    import json
+
+    doubted = json.dumps({"checks": [{"against": "reference", "level": "different", "score": 0.12}],
+                          "reason": "学生说是本人"}, ensure_ascii=False)
+    store = CaptureStore(station, key)
+    store.save("20200001", _jpeg((480, 640)), b"o", operator="op", identity=doubted)
+    store.save("20200003", _jpeg((480, 640)), b"o", operator="op")  # a number the server's roster lacks
+    Uploader(station.home, key).drain()
+    said = export("zh", "held")
+    assert "服务器收到的 2 张照片都没有导出：" in said, said
+    assert "1 张身份待核对：在登记页面“身份核验”核对" in said and "1 张的学号不在服务器名单中" in said, said
+    assert "另有原因" not in said
+    en = export("en", "held_en")
+    assert "None of the 2 photos the server holds was exported:" in en and "1 in doubt of identity" in en, en
+    assert (tmp_path / "held" / "index.csv").read_text(encoding="utf-8-sig").splitlines() == [
+        "学号,姓名,班级,文件名,拍摄时间,身份核验"]

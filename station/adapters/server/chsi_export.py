@@ -49,6 +49,27 @@ NOT_EMPTY = Text("导出目录 {target} 里已有文件（如 {example}）：请
                  "The export folder {target} already holds files (such as {example}): export to a new or empty folder. "
                  "A previous export's photos there are neither removed nor replaced, so handed over with this batch they "
                  "could take photos now held back to CHSI.")
+# export-chsi with nothing to export printed 已导出 0 张照片 and wrote an index.csv of headings alone (s32 review)
+NOTHING_RECEIVED = Text("服务器还没有收到任何照片：工作站上传（photo-station queue --send）或导入 U 盘导出包（import）之后再导出。"
+                        "若照片已经上传，请检查 --home 是否是接收服务器的目录。",
+                        "The server has received no photo yet: export after the stations have sent theirs (photo-station "
+                        "queue --send) or their USB packages were imported (import). If photos were sent, check that "
+                        "--home is the receiving server's folder.")
+NOTHING_AT_ALL = Text("服务器还没有名单，也还没有收到任何照片：请检查 --home 是否是接收服务器的目录；"
+                      "新服务器请先导入名单（import-roster），工作站上传照片后再导出。",
+                      "The server holds no roster and no photo: check that --home is the receiving server's folder; on a "
+                      "new server, import the roster (import-roster) and export once the stations have sent photos.")
+NONE_EXPORTED = Text("服务器收到的 {count} 张照片都没有导出：", "None of the {count:photo|photos} the server holds was exported:")
+ALL_HELD = Text("{count} 张身份待核对：在登记页面“身份核验”核对，确是本人的点“确认是本人”后再导出。",
+                "{count} in doubt of identity: check them on the registrar's 身份核验 page, confirm those that are the "
+                "student, and export again.")
+ALL_OFF_ROSTER = Text("{count} 张的学号不在服务器名单中：导入完整名单（import-roster）后再导出。",
+                      "{count} under a student number the server's roster lacks: import the full roster (import-roster) "
+                      "and export again.")
+NO_ROSTER = Text("{count} 张：服务器还没有导入名单，请先运行 import-roster，再导出。",
+                 "{count}: the server has no roster yet; run import-roster, then export again.")
+OTHER_PROBLEMS = Text("{count} 张另有原因（文件损坏、规格不符或文件名），见下。",
+                      "{count} for other reasons (a damaged file, not to CHSI's size, a file name), listed below.")
 NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。", "File name {name} is already used by another student; not exported.")
 
 
@@ -56,6 +77,25 @@ NAME_TAKEN = Text("文件名 {name} 已被另一名学生使用，未导出。",
 class ExportReport:
     written: int = 0
     problems: list[tuple[str, Text]] = field(default_factory=list)  # student_no, what happened
+    received: int = 0  # the registered photos (each student's current one) the server holds
+    held_back: int = 0  # of them, in doubt on 身份核验 and not released
+    off_roster: int = 0  # of them, under a number the server's roster lacks
+    roster: int = 0  # students on the server's roster
+
+    def why_none(self) -> list[Text]:
+        """Why nothing was exported, each cause once with its way on (empty when something was)."""
+        if self.written:
+            return []
+        if not self.received:
+            return [NOTHING_RECEIVED if self.roster else NOTHING_AT_ALL]
+        why = [NONE_EXPORTED.format(count=self.received)]
+        if self.held_back:
+            why.append(ALL_HELD.format(count=self.held_back))
+        if self.off_roster:
+            why.append((NO_ROSTER if not self.roster else ALL_OFF_ROSTER).format(count=self.off_roster))
+        if self.received - self.held_back - self.off_roster:
+            why.append(OTHER_PROBLEMS.format(count=self.received - self.held_back - self.off_roster))
+        return why
 
 
 def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
@@ -70,10 +110,13 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
     index_rows: list[list[str]] = []
     used: set[str] = set()
     released: set[str] = set()  # the students whose doubted photo --include-doubted let through
-    for student_no, upload in sorted(server.store.registered().items()):
+    registered = server.store.registered()
+    report.received, report.roster = len(registered), len(roster)
+    for student_no, upload in sorted(registered.items()):
         student = roster.get(student_no)
         if student is None:  # held as an unknown student: nothing of it reaches the file system
             report.problems.append((student_no, OFF_ROSTER))
+            report.off_roster += 1
             continue
         name = student_no
         if name_by == "id_number":
@@ -84,6 +127,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
         release = upload.uid in doubts and upload.uid not in confirmed  # exported only if named
         if release and student_no not in include_doubted:
             report.problems.append((student_no, IN_DOUBT.format(said=doubts[upload.uid], student_no=student_no)))
+            report.held_back += 1
             continue
         if release:
             released.add(student_no)

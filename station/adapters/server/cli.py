@@ -47,6 +47,8 @@ EXPORTED = Text("已导出 {count} 张照片到 {folder}。报送学信网的是
                 "Exported {count:photo|photos} to {folder}. What goes to CHSI is the photos (*.jpg); index.csv lists this "
                 "batch (student number, name, class, file, time taken, identity check) for the registrar's records, "
                 "not for upload.")
+NOTHING_EXPORTED = Text("没有导出任何照片：{folder} 里只有一份空的 index.csv（只有表头），不必报送。",
+                        "No photo was exported: {folder} holds only an empty index.csv (headings alone), not for CHSI.")
 NOTED = Text("以下 {count} 名学生需要注意（未导出的写明了原因）：", "{count:student|students} to look at (why, where not exported):")
 PORT_IN_USE = Text("端口 {port} 已被占用：接收服务器可能已在另一个窗口运行（那样登记页面照常可以打开），或被别的程序占用。"
                    "请关掉那一个，或用 --port 换一个端口（工作站的服务器地址也要随之修改）。",
@@ -388,7 +390,11 @@ def _export_chsi(args: argparse.Namespace) -> int:
 
     report = export_chsi(_context(args), args.to, args.name_by, frozenset(args.include_doubted))
     lang = _lang(args)
-    print(EXPORTED.format(count=report.written, folder=args.to).get(lang))
+    why = report.why_none()
+    print((NOTHING_EXPORTED.format(folder=args.to) if why else EXPORTED.format(count=report.written, folder=args.to))
+          .get(lang))
+    for reason in why:
+        print(f"  {reason.get(lang)}")
     if report.problems:
         print(NOTED.format(count=len({no for no, _ in report.problems})).get(lang))
     for student_no, problem in report.problems:
