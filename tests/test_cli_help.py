@@ -43,3 +43,26 @@ def test_every_server_command_s_own_help_says_what_it_does_and_every_argument_in
                 assert re.search(r"[\u4e00-\u9fff]", chinese) and english, (name, action.dest, action.help)
         text = command.format_help()
         assert text.count(" / ") >= len(command._actions) - 1, text
+
+
+def _every_parser(parser):
+    """A parser and each of its sub-commands' parsers, theirs too (fees pay, …)."""
+    yield parser
+    for action in parser._actions:
+        if action.dest != "help" and isinstance(action.choices, dict):
+            for sub in action.choices.values():
+                yield from _every_parser(sub)
+
+
+def test_argparse_s_own_help_line_is_chinese_first_in_every_command_s_help() -> None:
+    """`-h, --help  show this help message and exit` stood in English alone in every --help of both commands, under
+    each command's Chinese description and arguments (s32 registrar review)."""
+    from station.adapters.server.cli import build_parser as server_parser
+
+    parsers = [*_every_parser(build_parser(["--help"])), *_every_parser(server_parser())]
+    assert len(parsers) > 30
+    for parser in parsers:
+        text = parser.format_help()
+        assert re.search(r"^  -h, --help +显示本帮助并退出 / show this help message and exit$", text, re.MULTILINE), text
+        assert "\noptions:" not in text and "\npositional arguments:" not in text, text
+        assert "选项 / options:" in text, text

@@ -101,7 +101,28 @@ class _Refused(Exception):
         self.message = message
 
 
-class _Parser(argparse.ArgumentParser):
+HELP_SAID = "显示本帮助并退出 / show this help message and exit"
+SECTIONS = {"positional arguments": "位置参数 / positional arguments", "options": "选项 / options"}
+
+
+class ChineseFirstParser(argparse.ArgumentParser):
+    """argparse's parser with argparse's own words in its help Chinese first, as every command's and argument's are:
+    its -h line was English alone in every `--help` (s32 registrar review). Every sub-command's parser is of the same
+    class (add_subparsers makes them so): photo-station's and photo-station-server's, and their sub-commands'."""
+
+    def __init__(self, *args: object, parents: Iterable[argparse.ArgumentParser] = (), add_help: bool = True,
+                 **kwargs: object) -> None:
+        super().__init__(*args, add_help=False, **kwargs)  # type: ignore[arg-type]
+        if add_help:  # first, as argparse puts its own
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=HELP_SAID)
+        for parent in parents:  # as argparse adds them (their sections matched by the English titles)
+            self._add_container_actions(parent)
+            self._defaults.update(getattr(parent, "_defaults", {}))
+        for group in self._action_groups:
+            group.title = SECTIONS.get(group.title or "", group.title)
+
+
+class _Parser(ChineseFirstParser):
     """argparse's parser, every sub-command's too (add_subparsers makes them of the same class)."""
 
     def error(self, message: str) -> NoReturn:

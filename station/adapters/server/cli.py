@@ -20,7 +20,7 @@ import socket
 import sys
 from pathlib import Path
 
-from station.adapters.cli import folder_argument, path_argument, whole_number
+from station.adapters.cli import ChineseFirstParser, folder_argument, path_argument, whole_number
 from station.adapters.cli import matching_paths
 from station.adapters.cli.output import print_json, replace_what_the_console_cannot_show
 from station.errors import StationError
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="服务器文件夹 / server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
                         help="提示语言 / language of messages: zh (default) or en")
-    parser = argparse.ArgumentParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
+    parser = ChineseFirstParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
                                      parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("init", parents=[common],
