@@ -59,6 +59,7 @@ TITLE = Text("毕业生图像采集工作站", "Graduation photo station")
 DEMO = Text("演示模式", "demo mode")
 SLOT_NOW = Text("当前时段：{name}  {start:%H:%M}-{end:%H:%M}", "Now: {name}  {start:%H:%M}-{end:%H:%M}")
 NO_SLOT = Text("当前没有排定的班级", "No class scheduled now")
+NEXT_SLOT = Text("当前没有排定的班级（下一时段 {start}：{name}）", "No class scheduled now (next at {start}: {name})")
 SLOTS_SAVED = Text("已保存班级采集时段：{n} 个班级已排定，排队屏按时段顺序叫号",
                    "Class slots saved: {n:class|classes} scheduled, called in slot order")
 MENU_ROSTER = Text("名单(&R)", "&Roster")
@@ -709,9 +710,14 @@ class MainWindow(QMainWindow):
         self.flow.picture_seen(shown)
 
     def _show_status(self, status: Status) -> None:
-        slot = status.slot
-        self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at))
-                                if slot else t(NO_SLOT))
+        slot, later = status.slot, status.next_slot
+        if slot:
+            self.slot_label.setText(t(SLOT_NOW.format(name=slot.class_name, start=slot.starts_at, end=slot.ends_at)))
+        elif later:  # a day ahead named with its date
+            start = later.starts_at.strftime("%H:%M" if later.starts_at.date() == dt.date.today() else "%m-%d %H:%M")
+            self.slot_label.setText(t(NEXT_SLOT.format(name=Name(later.class_name), start=start)))
+        else:
+            self.slot_label.setText(t(NO_SLOT))
         health = status.queue
         last = local_time(health.last_success_at, today=dt.date.today()) if health.last_success_at else "—"
         text = t(QUEUE.format(waiting=health.waiting, sending=health.sending, failed=len(health.failed), last=last))

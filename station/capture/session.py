@@ -171,6 +171,7 @@ class Status:
     can_undo_absent: bool
     linked: bool  # the server's key is set: photos can be sealed and saved
     has_roster: bool
+    next_slot: Slot | None = None  # with no slot now, the next one (当前没有排定的班级 said nothing of when)
 
 
 @dataclass
@@ -783,9 +784,11 @@ class CaptureSession:
 
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:
-        return Status(self.source.state, self.desk.queue_health(),
-                      schedule.current_slot(self.station.db, now or dt.datetime.now()), self.next_waiting(),
-                      bool(self._marked_absent), load_link(self.station.db).can_encrypt, self.desk.has_roster())
+        now = now or dt.datetime.now()
+        slot = schedule.current_slot(self.station.db, now)
+        return Status(self.source.state, self.desk.queue_health(), slot, self.next_waiting(),
+                      bool(self._marked_absent), load_link(self.station.db).can_encrypt, self.desk.has_roster(),
+                      None if slot else schedule.next_slot(self.station.db, now))
 
     def closing_warnings(self) -> list[Text]:
         return self.workflow.closing_warnings()

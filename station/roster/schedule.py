@@ -163,6 +163,11 @@ def current_slot(db: sqlite_utils.Database, moment: dt.datetime) -> Slot | None:
     return next((s for s in slots(db) if s.contains(moment)), None)
 
 
+def next_slot(db: sqlite_utils.Database, moment: dt.datetime) -> Slot | None:
+    """The first slot starting after `moment`: what the station says between slots and before the first."""
+    return next((s for s in slots(db) if s.starts_at > moment), None)
+
+
 def ordered_students(db: sqlite_utils.Database) -> list[Student]:
     """Queue order: class slot (classes without one last), then class, then student number."""
     rows = db.query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -699,3 +700,20 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
                    kind=QMessageBox)
     window.link_server()  # another server's line while a photo waits: asked first, and No keeps the link
     assert "1 张照片在等待上传" in asked[0] and load_link(station.db).station_id == "S07"
+
+
+def test_between_slots_the_status_says_when_the_next_class_comes(qtbot, make_window, frames: Path, station) -> None:
+    """当前没有排定的班级 said nothing of when the first slot of the day starts (s32 first-day walk): it names it."""
+    from station.roster import schedule
+
+    window = make_window(frames)
+    schedule.save_slots(station.db, [], [s.class_name for s in schedule.slots(station.db)])  # the demo's day cleared
+    later = dt.datetime.now().replace(second=0, microsecond=0) + dt.timedelta(hours=2)
+    schedule.set_slot(station.db, schedule.Slot("演示2102", later, later + dt.timedelta(hours=1)))
+    window._tick()
+    start = later.strftime("%H:%M" if later.date() == dt.date.today() else "%m-%d %H:%M")
+    assert read(window.slot_label.text()) == f"当前没有排定的班级（下一时段 {start}：演示2102）"
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    schedule.set_slot(station.db, schedule.Slot("演示2101", now - dt.timedelta(minutes=5), now + dt.timedelta(hours=1)))
+    window._tick()
+    assert window.slot_label.text().startswith("当前时段：演示2101")
