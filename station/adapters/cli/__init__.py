@@ -13,7 +13,9 @@ import errno
 import glob
 import importlib
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -105,6 +107,60 @@ HELP_SAID = "显示本帮助并退出 / show this help message and exit"
 SECTIONS = {"positional arguments": "位置参数 / positional arguments", "options": "选项 / options"}
 
 
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
+_TOKENS = re.compile(rf"(\s*)([{_CJK}]|[^\s{_CJK}]+)")
+_CHINESE = re.compile(rf"[{_CJK}]{{2}}")  # two Chinese characters: a line may break between them
+_NO_LINE_START = set("，。、；：？！）》」』”’")  # kept on the line of what they close or end
+_NO_LINE_END = set("（《「『“‘")  # kept on the line of what they open
+
+
+def _columns(text: str) -> int:
+    """How many columns a terminal gives text: two for a Chinese character or a full-width mark."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped(text: str, width: int) -> list[str]:
+    """text's lines of at most `width` terminal columns. argparse's textwrap counts a Chinese character as one column
+    and breaks only at spaces: at 100 columns a Chinese-first help ran past the edge and the terminal cut an English
+    word in two. A line breaks at a space or between two Chinese characters (软件2101 and 照片（*.jpg） stay whole),
+    never before a closing mark nor after an opening one; a word wider than the line keeps a line of its own."""
+    units: list[tuple[str, str]] = []  # (the space before, the unit)
+    for space, token in _TOKENS.findall(" ".join(text.split())):
+        if units and not space and (token[0] in _NO_LINE_START or units[-1][1][-1] in _NO_LINE_END
+                                    or not _CHINESE.match(units[-1][1][-1] + token[0])):
+            units[-1] = (units[-1][0], units[-1][1] + token)
+        else:
+            units.append((space and " ", token))
+    lines: list[str] = []
+    for space, unit in units:
+        if lines and _columns(lines[-1] + space + unit) <= width:
+            lines[-1] += space + unit
+        else:
+            lines.append(unit)
+    return lines
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, wrapped as a terminal shows Chinese (see `wrapped`), a description's paragraphs (apart by a
+    blank line) each on its own."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrapped(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        paragraphs = (wrapped(part, width - len(indent)) for part in text.split("\n\n"))
+        return "\n\n".join("\n".join(indent + line for line in lines) for lines in paragraphs)
+
+
+class _Commands(argparse._SubParsersAction):
+    """A parser's sub-commands: one given no description of its own is described, atop its `--help`, by its line
+    in the command list (Chinese first, English after); `photo-station fees pay --help` said nothing of paying."""
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        kwargs.setdefault("description", kwargs.get("help"))
+        return super().add_parser(name, **kwargs)  # type: ignore[arg-type]
+
+
 class ChineseFirstParser(argparse.ArgumentParser):
     """argparse's parser with argparse's own words in its help Chinese first, as every command's and argument's are:
     its -h line was English alone in every `--help` (s32 registrar review). Every sub-command's parser is of the same
@@ -112,7 +168,9 @@ class ChineseFirstParser(argparse.ArgumentParser):
 
     def __init__(self, *args: object, parents: Iterable[argparse.ArgumentParser] = (), add_help: bool = True,
                  **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
         super().__init__(*args, add_help=False, **kwargs)  # type: ignore[arg-type]
+        self.register("action", "parsers", _Commands)
         if add_help:  # first, as argparse puts its own
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=HELP_SAID)
         for parent in parents:  # as argparse adds them (their sections matched by the English titles)
