@@ -22,8 +22,9 @@ WRITTEN = Text("已为 {classes} 个班级的 {students} 名学生生成 {pages}
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("codes", parents=[common],
                                    help="print QR slips for the students of a class, or of every class")
-    parser.add_argument("--class", dest="class_name", default=None, help="one class (default: every class)")
-    parser.add_argument("--out", type=path_argument, required=True, help="PDF file to write")
+    parser.add_argument("--class", dest="class_name", default=None,
+                        help="一个班级（默认：所有班级） / one class (default: every class)")
+    parser.add_argument("--out", type=path_argument, required=True, help="要写出的 PDF 文件 / PDF file to write")
     parser.set_defaults(func=_codes)
 
 

@@ -29,12 +29,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "idcard", parents=[common],
         help="identify by resident ID card: `idcard read` on a chip reader, or `idcard IMAGE...` from photos of it")
-    parser.add_argument("targets", nargs="+", metavar="read|IMAGE", help="`read` for the chip reader, or image files")
-    parser.add_argument("--port", default=None, help="the reader's serial port (default: ask every port)")
+    parser.add_argument("targets", nargs="+", metavar="read|IMAGE",
+                        help="read 表示从读卡器读卡，否则为身份证的照片文件 / `read` for the chip reader, or image files")
+    parser.add_argument("--port", default=None,
+                        help="读卡器的串口，如 COM3、/dev/ttyUSB0（默认：逐个询问所有串口） / the reader's serial port "
+                             "(default: ask every port)")
     parser.add_argument("--dll", type=path_argument, default=None,
-                        help="Windows: the reader's vendor DLL (termb.dll-style; untested), instead of the serial protocol")
-    parser.add_argument("--dll-port", type=int, default=1001, help="port number for --dll (1001 = first USB reader)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object per card, one per line")
+                        help="Windows：用读卡器厂商的 DLL（termb.dll 一类；未经测试）代替串口协议 / Windows: the reader's "
+                             "vendor DLL (termb.dll-style; untested), instead of the serial protocol")
+    parser.add_argument("--dll-port", type=int, default=1001,
+                        help="--dll 的端口号（1001 为第一个 USB 读卡器） / port number for --dll (1001 = first USB reader)")
+    parser.add_argument("--json", action="store_true",
+                        help="每张卡输出一个 JSON 对象，每行一个 / print one JSON object per card, one per line")
     parser.set_defaults(func=_idcard)
 
 

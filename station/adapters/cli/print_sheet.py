@@ -26,12 +26,14 @@ NOT_PRINTED = Text("未打印 {student_no} {name}：{reason}", "Not printed {stu
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("print-sheet", parents=[common],
                                    help="a PDF of 2-inch prints (8 per student) for a class or for student numbers")
-    parser.add_argument("student_nos", nargs="*", metavar="STUDENT_NO", help="students to print")
-    parser.add_argument("--class", dest="class_name", default=None, help="every student of this class")
-    parser.add_argument("--out", type=path_argument, required=True, help="PDF file to write")
+    parser.add_argument("student_nos", nargs="*", metavar="STUDENT_NO", help="要打印的学生的学号 / students to print")
+    parser.add_argument("--class", dest="class_name", default=None,
+                        help="这个班级的全部学生 / every student of this class")
+    parser.add_argument("--out", type=path_argument, required=True, help="要写出的 PDF 文件 / PDF file to write")
     parser.add_argument("--layout", choices=sorted(LAYOUTS), default="6inch",
-                        help="6inch: one student per 6-inch (152 x 102 mm) photo paper; a4: four per A4 page")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+                        help="6inch：每张 6 寸（152 x 102 mm）相纸一名学生；a4：每页 A4 四名学生 / 6inch: one student per "
+                             "6-inch (152 x 102 mm) photo paper; a4: four per A4 page")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出结果 / print the result as JSON")
     parser.set_defaults(func=_print_sheet)
 
 

@@ -16,22 +16,31 @@ from station.roster.importer import import_roster
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     roster = subparsers.add_parser("roster", parents=[common], help="the list of expected graduates")
     actions = roster.add_subparsers(dest="action", metavar="ACTION", required=True)
-    importing = actions.add_parser("import", parents=[common], help="import the school's .xlsx, .xls or .csv roster")
-    importing.add_argument("file", type=path_argument)
-    importing.add_argument("--json", action="store_true", help="print one JSON object")
+    importing = actions.add_parser("import", parents=[common],
+                                   help="导入学校的学生名单（.xlsx、.xls 或 .csv） / import the school's .xlsx, .xls or "
+                                        ".csv roster")
+    importing.add_argument("file", type=path_argument, help="名单文件，如 名单.xlsx / the roster file")
+    importing.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     importing.set_defaults(func=_import)
     photos = actions.add_parser("photos", parents=[common],
-                                help="import reference photos (folder or zip; file names are student or ID numbers)")
-    photos.add_argument("path", type=path_argument, nargs="?", help="a folder or zip (or --from-server)")
+                                help="导入参考照片（文件夹或 zip，文件名为学号或身份证号） / import reference photos "
+                                     "(folder or zip; file names are student or ID numbers)")
+    photos.add_argument("path", type=path_argument, nargs="?",
+                        help="照片文件夹或 zip 文件（或用 --from-server） / a folder or zip (or --from-server)")
     photos.add_argument("--from-server", action="store_true",
-                        help="fetch the photos the receiving server holds (photo-station-server import-references)")
-    photos.add_argument("--json", action="store_true", help="print one JSON object")
+                        help="从接收服务器取回它保存的参考照片（由 photo-station-server import-references 导入） / "
+                             "fetch the photos the receiving server holds (photo-station-server import-references)")
+    photos.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     photos.add_argument("--roster", type=path_argument, default=None,
-                        help="a roster file whose 照片 column names each student's photo file")
+                        help="名单文件，其“照片”列写明每名学生的照片文件名 / a roster file whose 照片 column names "
+                             "each student's photo file")
     photos.set_defaults(func=_photos)
-    listing = actions.add_parser("list", parents=[common], help="list the students of a class, or the classes")
-    listing.add_argument("--class", dest="class_name")
-    listing.add_argument("--json", action="store_true")
+    listing = actions.add_parser("list", parents=[common],
+                                 help="列出一个班级的学生，或所有班级 / list the students of a class, or the classes")
+    listing.add_argument("--class", dest="class_name",
+                         help="列出这个班级的学生（不给出时列出所有班级） / list this class's students (without it: the "
+                              "classes)")
+    listing.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     listing.set_defaults(func=_list)
 
 
