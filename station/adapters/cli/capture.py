@@ -34,14 +34,19 @@ COMMAND_LINE = "命令行"  # the operator recorded when none is named and the s
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("capture", parents=[common],
                               help="save one still (e.g. a tethered camera's) as a student's photo, through every check")
-    p.add_argument("image", type=path_argument)
-    p.add_argument("--student", required=True, help="the student's number (or capture code)")
-    p.add_argument("--reason", default="", help="override reason, required when a check fails")
-    p.add_argument("--retake", default="", metavar="REASON", help="retake reason, required for a student already photographed")
+    p.add_argument("image", type=path_argument, help="照片文件 / the photo file")
+    p.add_argument("--student", required=True, help="学生的学号（或采集码） / the student's number (or capture code)")
+    p.add_argument("--reason", default="",
+                   help="人工放行的原因，有检查项未通过时必填 / override reason, required when a check fails")
+    p.add_argument("--retake", default="", metavar="REASON",
+                   help="重拍原因，该学生已拍过照片时必填 / retake reason, required for a student already photographed")
     p.add_argument("--identity-reason", default="", metavar="TEXT",
-                   help="reason to save a face the station finds is another person's (recorded with the photo)")
-    p.add_argument("--operator", default=None, help="photographer recorded with the photo (default: the last one)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+                   help="工作站认为照片中是另一个人时，仍要保存的原因（与照片一起记录） / reason to save a face the "
+                        "station finds is another person's (recorded with the photo)")
+    p.add_argument("--operator", default=None,
+                   help="与照片一起记录的摄影师（默认：上一位） / photographer recorded with the photo (default: the "
+                        "last one)")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     p.set_defaults(func=_capture)
 
 

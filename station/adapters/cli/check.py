@@ -85,15 +85,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     p = subparsers.add_parser("check", parents=[common],
                               help="check photos against every CHSI rule / 按学信网要求逐项检查照片")
     p.add_argument("paths", nargs="*", type=path_as_written, metavar="PATH",
-                   help="image files, or folders searched recursively")
-    p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
+                   help="图片文件，或文件夹（连同其子文件夹） / image files, or folders searched recursively")
+    p.add_argument("--json", action="store_true",
+                   help="每张图片输出一个 JSON 对象，每行一个 / print one JSON object per image, one per line")
     p.add_argument("--policy", type=path_argument, default=None,
-                   help="a school's policy file, only what it changes (default: policy.toml in the data folder "
-                        "if there is one, over the shipped station/compliance/policy.toml)")
+                   help="学校的规则文件，只写要改的项（默认：数据文件夹里有 policy.toml 时用它，覆盖随程序提供的 "
+                        "station/compliance/policy.toml） / a school's policy file, only what it changes (default: "
+                        "policy.toml in the data folder if there is one, over the shipped "
+                        "station/compliance/policy.toml)")
     p.add_argument("--workers", type=workers_argument, default=min(2, os.cpu_count() or 1),
-                   help="images analysed at once, one engine each (default: 2, or 1 on a single core)")
+                   help="同时分析的图片数，每张各用一个检查引擎（默认 2，单核电脑为 1） / images analysed at once, "
+                        "one engine each (default: 2, or 1 on a single core)")
     p.add_argument("--calibrate-backdrop", type=path_argument, metavar="IMAGE", default=None,
-                   help="measure the station's blue backdrop in IMAGE and save it in the data folder "
+                   help="在 IMAGE 中测量本工作站的蓝色背景布，保存到数据文件夹（calibration/backdrop.toml） / "
+                        "measure the station's blue backdrop in IMAGE and save it in the data folder "
                         "(calibration/backdrop.toml)")
     p.set_defaults(func=run_check)
 

@@ -33,9 +33,11 @@ MSG_OK = Text("已生成 {out}（{bytes} 字节，质量 {quality}）", "wrote {
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("crop", parents=[common],
                               help="make CHSI 480x640 photos from still images / 将照片裁剪为学信网格式")
-    p.add_argument("images", nargs="+", metavar="IMAGE", help="input photos")
-    p.add_argument("--out", required=True, type=folder_argument, help="output folder: DIR/<stem>.jpg")
-    p.add_argument("--json", action="store_true", help="print one JSON object per image, one per line")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="要裁剪的照片 / input photos")
+    p.add_argument("--out", required=True, type=folder_argument,
+                   help="输出文件夹：DIR/<原文件名>.jpg / output folder: DIR/<stem>.jpg")
+    p.add_argument("--json", action="store_true",
+                   help="每张图片输出一个 JSON 对象，每行一个 / print one JSON object per image, one per line")
     p.set_defaults(func=run_crop)
 
 

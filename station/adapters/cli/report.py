@@ -20,10 +20,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("report", parents=[common],
                                    help="the day and class report (who is photographed, absent, still missing; "
                                         "overrides; photos per hour) as .xlsx or .pdf")
-    parser.add_argument("--day", default=None, help="the day, e.g. 2025-05-20 (default: today)")
-    parser.add_argument("--class", dest="class_name", default=None, help="one class (default: every class)")
-    parser.add_argument("--out", type=path_argument, required=True, help="FILE.xlsx or FILE.pdf")
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--day", default=None,
+                        help="日期，如 2025-05-20（默认：今天） / the day, e.g. 2025-05-20 (default: today)")
+    parser.add_argument("--class", dest="class_name", default=None,
+                        help="一个班级（默认：所有班级） / one class (default: every class)")
+    parser.add_argument("--out", type=path_argument, required=True,
+                        help="要写出的文件：FILE.xlsx 或 FILE.pdf / FILE.xlsx or FILE.pdf")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出各项数字 / print the figures as JSON")
     parser.set_defaults(func=_report)
 
 
