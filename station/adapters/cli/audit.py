@@ -19,10 +19,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser("audit", parents=[common],
                                    help="check the audit log's hash chain, or export it; exit 1 when it was tampered with")
     what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--verify", action="store_true", help="exit 0 intact, 1 broken (naming the first bad entry)")
-    what.add_argument("--export", type=path_argument, metavar="FILE", help="FILE.csv or FILE.xlsx")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--operator", default=None, help="who exports (recorded in the audit trail)")
+    what.add_argument("--verify", action="store_true",
+                      help="校验哈希链：完好时退出码 0，被破坏时 1（并指出第一条有问题的记录） / exit 0 intact, 1 "
+                           "broken (naming the first bad entry)")
+    what.add_argument("--export", type=path_argument, metavar="FILE",
+                      help="导出到 FILE.csv 或 FILE.xlsx / FILE.csv or FILE.xlsx")
+    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
+    parser.add_argument("--operator", default=None,
+                        help="导出人（记入操作记录） / who exports (recorded in the audit trail)")
     parser.set_defaults(func=_audit)
 
 

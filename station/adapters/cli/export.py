@@ -19,9 +19,13 @@ NOT_WRITTEN = Text("  {no} 第 {version} 版未导出：{reason}", "  {no} versi
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("export", parents=[common],
                               help="write the upload queue to a folder (USB stick) for `photo-station-server import`")
-    p.add_argument("--to", required=True, type=folder_argument, help="target folder, e.g. the USB stick")
-    p.add_argument("--all", action="store_true", help="also photos already uploaded (the server skips duplicates)")
-    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--to", required=True, type=folder_argument,
+                   help="目标文件夹，如U盘 / target folder, e.g. the USB stick")
+    p.add_argument("--all", action="store_true",
+                   help="已上传的照片也导出（服务器会跳过重复的） / also photos already uploaded (the server skips "
+                        "duplicates)")
+    p.add_argument("--json", action="store_true",
+                   help="以一个 JSON 对象输出结果 / print the result as one JSON object")
     p.set_defaults(func=_export)
 
 

@@ -36,35 +36,52 @@ ON_OFF = {True: Text("是", "on"), False: Text("否", "off")}
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("fees", parents=[common], help="fees: record payments, refunds, the report, the price")
     actions = parser.add_subparsers(dest="fees_action", metavar="ACTION", required=True)
-    paying = actions.add_parser("pay", parents=[common], help="record a payment for a student or a whole class")
-    paying.add_argument("student_no", nargs="?", help="the student who pays")
-    paying.add_argument("--class", dest="class_name", help="every student of this class not yet paid, at once")
-    paying.add_argument("--method", required=True, choices=[m.value for m in Method])
-    paying.add_argument("--amount", help="yuan per student (default: the price per set; free: 0)")
-    paying.add_argument("--reason", default="", help="why a set is free (required with --method free)")
+    paying = actions.add_parser("pay", parents=[common],
+                                help="为一名学生或整个班级登记缴费 / record a payment for a student or a whole class")
+    paying.add_argument("student_no", nargs="?", help="缴费学生的学号 / the student who pays")
+    paying.add_argument("--class", dest="class_name",
+                        help="这个班级所有尚未缴费的学生，一次登记 / every student of this class not yet paid, at once")
+    paying.add_argument("--method", required=True, choices=[m.value for m in Method],
+                        help="付款方式：cash 现金，wechat 微信，alipay 支付宝，free 免费 / how it is paid: cash, "
+                             "WeChat, Alipay or free")
+    paying.add_argument("--amount",
+                        help="每名学生的金额，单位元（默认：每套的价格；免费：0） / yuan per student (default: the "
+                             "price per set; free: 0)")
+    paying.add_argument("--reason", default="",
+                        help="为什么免费（--method free 时必填） / why a set is free (required with --method free)")
     _operator_and_json(paying)
     paying.set_defaults(func=_pay)
-    refunding = actions.add_parser("refund", parents=[common], help="take a student's payment back (a new entry)")
-    refunding.add_argument("student_no")
-    refunding.add_argument("--reason", required=True)
+    refunding = actions.add_parser("refund", parents=[common],
+                                   help="退还一名学生的缴费（另记一笔） / take a student's payment back (a new entry)")
+    refunding.add_argument("student_no", help="退款学生的学号 / the student whose payment is taken back")
+    refunding.add_argument("--reason", required=True, help="退款原因 / why it is taken back")
     _operator_and_json(refunding)
     refunding.set_defaults(func=_refund)
-    reporting = actions.add_parser("report", parents=[common], help="totals per class and method, and every payment")
-    reporting.add_argument("--day", help="YYYY-MM-DD or today (default: every day)")
-    reporting.add_argument("--class", dest="class_name")
-    reporting.add_argument("--out", required=True, type=path_argument, help="FILE.xlsx")
-    reporting.add_argument("--operator", default=None, help="who writes the report (recorded in the audit trail)")
+    reporting = actions.add_parser("report", parents=[common],
+                                   help="按班级和付款方式的合计，以及每一笔缴费 / totals per class and method, and every "
+                                        "payment")
+    reporting.add_argument("--day", help="YYYY-MM-DD 或 today（默认：所有日期） / YYYY-MM-DD or today (default: every day)")
+    reporting.add_argument("--class", dest="class_name",
+                           help="一个班级（默认：所有班级） / one class (default: every class)")
+    reporting.add_argument("--out", required=True, type=path_argument, help="要写出的 FILE.xlsx / FILE.xlsx")
+    reporting.add_argument("--operator", default=None,
+                           help="报表的制作人（记入操作记录） / who writes the report (recorded in the audit trail)")
     reporting.set_defaults(func=_report)
-    setting = actions.add_parser("settings", parents=[common], help="show or change the price and the payment rule")
-    setting.add_argument("--price", help="yuan per set")
-    setting.add_argument("--pay-before-shutter", choices=["on", "off"])
+    setting = actions.add_parser("settings", parents=[common],
+                                 help="查看或修改价格和缴费规则 / show or change the price and the payment rule")
+    setting.add_argument("--price", help="每套的价格，单位元 / yuan per set")
+    setting.add_argument("--pay-before-shutter", choices=["on", "off"],
+                         help="on：先缴费后拍摄（未缴费的学生不能拍照）；off：何时缴费都可以 / on: pay before the "
+                              "shutter (a student not yet paid is not photographed); off: pay whenever")
     _operator_and_json(setting)
     setting.set_defaults(func=_settings)
 
 
 def _operator_and_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--operator", default=None, help="who records it (default: the station's last photographer)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--operator", default=None,
+                        help="登记人（默认：本工作站上一位摄影师） / who records it (default: the station's last "
+                             "photographer)")
+    parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
 
 
 def _trail(station: Station, args: argparse.Namespace) -> AuditTrail:

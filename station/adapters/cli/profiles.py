@@ -19,8 +19,9 @@ SELECTED = Text("已选用输出规格 {name}：{label}", "Output profile {name}
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("profiles", parents=[common],
                               help="list the output profiles (photo size, file size, head geometry); --select one")
-    p.add_argument("--select", metavar="NAME", default=None, help="make NAME this station's output profile")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--select", metavar="NAME", default=None,
+                   help="把 NAME 设为本工作站的输出规格 / make NAME this station's output profile")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     p.set_defaults(func=_profiles)
 
 

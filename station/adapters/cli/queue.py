@@ -36,10 +36,14 @@ RETRIED = Text("已重新排队 {count} 张上传失败的照片。", "{count:fa
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("queue", parents=[common], help="show the upload queue; retry failed uploads; send now")
-    p.add_argument("--retry", action="store_true", help="put every failed upload back in the queue")
-    p.add_argument("--send", action="store_true", help="upload what is due now, then show the queue")
-    p.add_argument("--reconcile", action="store_true", help="ask the server what it holds and re-queue what it lacks")
-    p.add_argument("--json", action="store_true", help="print the queue as one JSON object")
+    p.add_argument("--retry", action="store_true",
+                   help="把所有上传失败的照片放回队列 / put every failed upload back in the queue")
+    p.add_argument("--send", action="store_true",
+                   help="立即上传到时该传的照片，然后显示队列 / upload what is due now, then show the queue")
+    p.add_argument("--reconcile", action="store_true",
+                   help="询问服务器已有哪些照片，把它缺少的重新排入队列 / ask the server what it holds and re-queue "
+                        "what it lacks")
+    p.add_argument("--json", action="store_true", help="以一个 JSON 对象输出队列 / print the queue as one JSON object")
     p.set_defaults(func=_queue)
 
 

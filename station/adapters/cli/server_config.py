@@ -50,16 +50,24 @@ MAX_KEY_FILE = 4096  # server_public_key.txt is 45 bytes; more is some other fil
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("server-config", parents=[common],
                               help="set or show the server URL, station id, token and server public key")
-    p.add_argument("--station-id", default=None)
-    p.add_argument("--url", default=None, help="e.g. https://192.168.1.10:8420")
-    p.add_argument("--token", default=None, help="from `photo-station-server add-station`")
+    p.add_argument("--station-id", default=None,
+                   help="工作站编号，如 S01（由 add-station 发放） / the station's id, e.g. S01 (issued by add-station)")
+    p.add_argument("--url", default=None,
+                   help="服务器地址，如 https://192.168.1.10:8420 / the server's address, e.g. "
+                        "https://192.168.1.10:8420")
+    p.add_argument("--token", default=None,
+                   help="令牌，由 photo-station-server add-station 打印 / from `photo-station-server add-station`")
     p.add_argument("--public-key", default=None,
-                   help="the server public key (base64) or a file holding it (server_public_key.txt)")
+                   help="服务器公钥（base64），或保存公钥的文件（server_public_key.txt） / the server public key "
+                        "(base64) or a file holding it (server_public_key.txt)")
     p.add_argument("--server-cert-sha256", default=None,
-                   help="the SHA-256 fingerprint of the server's TLS certificate (printed by add-station)")
+                   help="服务器 TLS 证书的 SHA-256 指纹（由 add-station 打印） / the SHA-256 fingerprint of the "
+                        "server's TLS certificate (printed by add-station)")
     p.add_argument("--force", action="store_true",
-                   help="change to another server even though photos waiting to upload are sealed for this one")
-    p.add_argument("--json", action="store_true", help="print the link as one JSON object")
+                   help="改连另一台服务器，即使还有为这一台加密、等待上传的照片 / change to another server even "
+                        "though photos waiting to upload are sealed for this one")
+    p.add_argument("--json", action="store_true",
+                   help="以一个 JSON 对象输出连接设置 / print the link as one JSON object")
     p.set_defaults(func=_server_config)
 
 
