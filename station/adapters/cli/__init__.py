@@ -192,9 +192,10 @@ def _common_options() -> argparse.ArgumentParser:
     # The actions are shared with every sub-parser: never set_defaults() on them (parse_args fills them).
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", default=argparse.SUPPRESS,
-                        help="数据文件夹 / data folder (default: $PHOTO_STATION_HOME or the per-user data dir)")
+                        help="数据文件夹（默认：环境变量 PHOTO_STATION_HOME 所指的文件夹，或本用户的数据文件夹） / data "
+                             "folder (default: $PHOTO_STATION_HOME or the per-user data dir)")
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                        help="提示语言 / language of messages: zh (default) or en")
+                        help="提示语言：zh 中文（默认）或 en 英文 / language of messages: zh (default) or en")
     return common
 
 
