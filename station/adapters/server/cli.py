@@ -69,9 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS keeps a sub-command's unset option from overwriting the same option given before it;
     # no set_defaults for them: the parent's actions are shared with every sub-parser.
     common.add_argument("--home", default=argparse.SUPPRESS,
-                        help="服务器文件夹 / server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
+                        help="服务器文件夹（默认：环境变量 PHOTO_STATION_SERVER_HOME 所指的文件夹，或本用户的数据文件夹） / "
+                             "server folder (default: $PHOTO_STATION_SERVER_HOME or the per-user data dir)")
     common.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS,
-                        help="提示语言 / language of messages: zh (default) or en")
+                        help="提示语言：zh 中文（默认）或 en 英文 / language of messages: zh (default) or en")
     parser = ChineseFirstParser(prog="photo-station-server", description="毕业生图像接收服务器 / receiving server",
                                      parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
