@@ -58,3 +58,23 @@ def test_the_overview_names_each_off_roster_number_and_its_station(station, key,
     with server.client(auth=("registrar", password)) as registrar:
         page = _words(registrar.get("/").text)
     assert "名单外的学号有 2 张照片（请导入完整名单）：20200002（S01）。" in page, page
+
+
+def test_roster_rows_the_import_refused_are_named_until_a_corrected_file_takes_them(tmp_path: Path) -> None:
+    """A row import-roster refused (a mistyped ID check digit) left that student on no list of the server's, not 应拍
+    and not 未拍摄 (s32 first-day walk): the overview names the row, where it stood and why, until an import takes him."""
+    from station.adapters.server.roster import import_server_roster
+    from tests.upload.kit import registrar_signed_in
+
+    roster = tmp_path / "名单.csv"
+    roster.write_text("学号,姓名,班级,身份证号\n20210001,林晓雯,软件2101,110101200302111026\n"
+                      "20210002,陈浩然,软件2101,110101200203121051\n", encoding="utf-8")  # check digit wrong: 1050
+    with registrar_signed_in(tmp_path, []) as (web, server):
+        import_server_roster(server.context, roster)
+        page = _words(web.get("/").text)
+        assert "导入名单时被拒绝的行有 1 行" in page and "20210002 陈浩然（名单.csv 第 3 行：身份证号校验位错误" in page
+        assert "全校应拍 1 人" in page
+        roster.write_text(roster.read_text(encoding="utf-8").replace("121051", "121050"), encoding="utf-8")
+        import_server_roster(server.context, roster)
+        page = _words(web.get("/").text)
+        assert "被拒绝" not in page and "全校应拍 2 人" in page

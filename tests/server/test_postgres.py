@@ -137,6 +137,21 @@ def test_postgresql_keeps_a_clock_offset_of_years(pg_url):
         assert store.get_upload("u1").clock_offset_ms == years
 
 
+
+def test_postgresql_keeps_the_roster_rows_an_import_refused_until_one_takes_the_student(pg_url):
+    from station.i18n import Text
+    from station.roster.store import RefusedRow
+
+    refused = RefusedRow("20210002", "陈浩然", "名单.csv", Text("第 3 行", "row 3"), Text("校验位错误", "check digit"))
+    with MetaStore(fresh_database(pg_url, "refused_test")) as store:
+        store.migrate()
+        store.keep_refused([refused])
+        store.keep_refused([refused])  # imported again: one row, the latest word
+        assert store.refused_rows() == [("20210002", "陈浩然", "名单.csv", "第 3 行", "校验位错误")]
+        store.upsert_students([{"student_no": "20210002", "name": "陈浩然", "class_name": "软件2101"}])
+        store.keep_refused([])
+        assert store.refused_rows() == []
+
 def test_two_server_processes_on_one_postgresql_register_every_photo_once(pg_url, tmp_path):
     """Three stations photograph the same three students one after another; every photo is sent to both servers at
     once, twice (one of them runs two workers). Each is stored once, and the newest capture is the registered one."""

@@ -55,6 +55,7 @@ class SchoolState:
     stations: list[StationHealth]
     off_roster: list[Upload]  # uploads for student numbers the server's roster does not know
     audit_refused: dict[str, str]  # station id -> when its audit log last failed to continue the server's copy
+    refused_rows: list[tuple[str, str, str, str, str]]  # roster rows the import refused (MetaStore.refused_rows)
 
 
 def school_state(store: MetaStore) -> SchoolState:
@@ -75,7 +76,7 @@ def school_state(store: MetaStore) -> SchoolState:
     stations = [StationHealth(sid, name, seen, json.loads(health) if health else {})
                 for sid, name, seen, health in store.stations()]
     off_roster = [u for no, ups in by_student.items() if no not in known for u in ups]
-    return SchoolState(classes, stations, off_roster, store.audit_refusals())
+    return SchoolState(classes, stations, off_roster, store.audit_refusals(), store.refused_rows())
 
 
 def missing_rows(state: SchoolState, class_name: str | None) -> list[list[str]]:
@@ -401,6 +402,12 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
         more = f" 等 {len(named)} 个学号" if len(named) > OFF_ROSTER_NAMED else ""
         body += (f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）：'
                  f'{"、".join(named[:OFF_ROSTER_NAMED])}{more}。</p>')
+    if state.refused_rows:  # on no list of the server's: they cannot be photographed until the row is corrected
+        named = [f"{escape(no)} {escape(name)}（{escape(file)} {escape(place)}：{escape(reason)}）"
+                 for no, name, file, place, reason in state.refused_rows]
+        more = f" 等 {len(named)} 行" if len(named) > OFF_ROSTER_NAMED else ""
+        body += (f'<p class="bad">导入名单时被拒绝的行有 {len(named)} 行，这些学生不在名单中、无法拍摄，改正后重新导入名单：'
+                 f'{"；".join(named[:OFF_ROSTER_NAMED])}{more}。</p>')
     body += (f'<p><a href="/missing">未拍摄名单</a>。导出：{_downloads("")}</p>'
              + "<h2>工作站上传队列</h2>"
              + (_table(["工作站", "名称", _timed("最近联系"), "等待上传", "上传中", "失败", _timed("最近成功")], station_rows)

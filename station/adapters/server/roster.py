@@ -10,6 +10,7 @@ from pathlib import Path
 from station.adapters.server.home import ServerContext
 from station.db import open_db
 from station.roster.importer import ImportReport, changed_entries, import_roster
+from station.roster.store import refused_rows
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,12 @@ def import_server_roster(server: ServerContext, file: Path) -> ServerRosterImpor
         try:
             report = import_roster(db, file)
             students = [dict(row) for row in db.query("SELECT * FROM students")]
+            refused = refused_rows(db)
         finally:
             db.close()
     before = server.store.photographed_entries()
     server.store.upsert_students(students)
+    server.store.keep_refused(refused)  # named on the overview until an import takes the student
     # the scratch database held no photos: the students photographed are the server's, by the station's rule
     report.photographed_changed = changed_entries(before, server.store.photographed_entries())
     return ServerRosterImport(len(students), report)

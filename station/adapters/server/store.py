@@ -18,6 +18,7 @@ from typing import Any
 
 from station.errors import StationError
 from station.i18n import Text
+from station.roster.store import RefusedRow
 
 # Forward-only schema steps: step N takes the database from version N-1 to N. A released step is never
 # edited; a change is a new step appended here, so an older server.db (or PostgreSQL database) upgrades in
@@ -105,6 +106,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 7: when a station's audit log last failed to continue the server's copy (a log rewritten on the laptop, or one
     # station id on two laptops): said on the overview, where the registrar looks ('' when never)
     ("ALTER TABLE stations ADD COLUMN audit_refused_at TEXT NOT NULL DEFAULT ''",),
+    # 8: roster rows import-roster refused, by the student number they carry: that student is on no list of the
+    # server's (not 应拍, not 未拍摄) and the overview names them until an import takes the student
+    ("""CREATE TABLE IF NOT EXISTS roster_refused (
+            student_no TEXT PRIMARY KEY,
+            name       TEXT NOT NULL DEFAULT '',
+            file       TEXT NOT NULL,
+            place_zh   TEXT NOT NULL,
+            reason_zh  TEXT NOT NULL
+        )""",),
 )
 
 NEWER_SCHEMA = Text("服务器数据库的结构版本为 {found}，比本程序认识的（{known}）更新：请升级服务器程序。",
@@ -455,6 +465,21 @@ class MetaStore:
                               f"ON CONFLICT (student_no) DO UPDATE SET {updates}",
                          [student.get(c, "") or "" for c in STUDENT_COLUMNS])
         return len(students)
+
+    def keep_refused(self, refused: Sequence[RefusedRow]) -> None:
+        """After an import: the rows it refused kept by student number (the latest word on each); a number now on
+        the roster is forgotten (this import took the student, or a corrected file did)."""
+        with self.transaction() as cur:
+            for row in refused:
+                self.run(cur, "INSERT INTO roster_refused(student_no, name, file, place_zh, reason_zh) "
+                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT (student_no) DO UPDATE SET name = excluded.name, "
+                              "file = excluded.file, place_zh = excluded.place_zh, reason_zh = excluded.reason_zh",
+                         [row.student_no, row.name, row.file, row.place.zh, row.reason.zh])
+            self.run(cur, "DELETE FROM roster_refused WHERE student_no IN (SELECT student_no FROM students)")
+
+    def refused_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """(student number, name, file, place, reason) of each refused row that stands, in Chinese (the pages')."""
+        return self.rows("SELECT student_no, name, file, place_zh, reason_zh FROM roster_refused ORDER BY student_no")
 
     def photographed_entries(self) -> dict[str, tuple]:
         """The name and ID number of each student with an uploaded photo, by student number: what a roster correction
