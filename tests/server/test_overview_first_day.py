@@ -68,13 +68,16 @@ def test_roster_rows_the_import_refused_are_named_until_a_corrected_file_takes_t
 
     roster = tmp_path / "名单.csv"
     roster.write_text("学号,姓名,班级,身份证号\n20210001,林晓雯,软件2101,110101200302111026\n"
-                      "20210002,陈浩然,软件2101,110101200203121051\n", encoding="utf-8")  # check digit wrong: 1050
+                      "20210002,陈浩然,软件2101,110101200203121051\n"  # check digit wrong: 1050
+                      "20210003,,软件2101,110101200304131071\n", encoding="utf-8")  # no name
     with registrar_signed_in(tmp_path, []) as (web, server):
         import_server_roster(server.context, roster)
         page = _words(web.get("/").text)
-        assert "导入名单时被拒绝的行有 1 行" in page and "20210002 陈浩然（名单.csv 第 3 行：身份证号校验位错误" in page
+        assert "导入名单时被拒绝的行有 2 行" in page and "20210002 陈浩然（名单.csv 第 3 行：身份证号校验位错误" in page
+        assert "；20210003（名单.csv 第 4 行：缺少必填项" in page  # no name: no gap where it would stand
         assert "全校应拍 1 人" in page
-        roster.write_text(roster.read_text(encoding="utf-8").replace("121051", "121050"), encoding="utf-8")
+        roster.write_text(roster.read_text(encoding="utf-8").replace("121051", "121050").replace(",,", ",王思远,"),
+                          encoding="utf-8")
         import_server_roster(server.context, roster)
         page = _words(web.get("/").text)
-        assert "被拒绝" not in page and "全校应拍 2 人" in page
+        assert "被拒绝" not in page and "全校应拍 3 人" in page

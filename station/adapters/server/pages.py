@@ -403,7 +403,7 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
         body += (f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）：'
                  f'{"、".join(named[:OFF_ROSTER_NAMED])}{more}。</p>')
     if state.refused_rows:  # on no list of the server's: they cannot be photographed until the row is corrected
-        named = [f"{escape(no)} {escape(name)}（{escape(file)} {escape(place)}：{escape(reason)}）"
+        named = [f"{escape(' '.join(filter(None, (no, name))))}（{escape(file)} {escape(place)}：{escape(reason)}）"
                  for no, name, file, place, reason in state.refused_rows]
         more = f" 等 {len(named)} 行" if len(named) > OFF_ROSTER_NAMED else ""
         body += (f'<p class="bad">导入名单时被拒绝的行有 {len(named)} 行，这些学生不在名单中、无法拍摄，改正后重新导入名单：'
