@@ -74,6 +74,7 @@ def test_argparse_s_own_help_line_is_chinese_first_in_every_command_s_help() -> 
         assert re.search(r"^  -h, --help +显示本帮助并退出 / show this help message and exit$", text, re.MULTILINE), text
         assert "\noptions:" not in text and "\npositional arguments:" not in text, text
         assert "选项 / options:" in text, text
+        assert text.startswith("用法 / usage: "), text  # the usage line's prefix too (s32)
 
 
 def _chinese_first(text: str | None) -> bool:

@@ -104,6 +104,7 @@ class _Refused(Exception):
 
 
 HELP_SAID = "显示本帮助并退出 / show this help message and exit"
+USAGE_SAID = "用法 / usage: "  # argparse's prefix of the usage line, atop every --help
 SECTIONS = {"positional arguments": "位置参数 / positional arguments", "options": "选项 / options"}
 
 
@@ -143,6 +144,10 @@ def wrapped(text: str, width: int) -> list[str]:
 class _HelpFormatter(argparse.HelpFormatter):
     """argparse's help, wrapped as a terminal shows Chinese (see `wrapped`), a description's paragraphs (apart by a
     blank line) each on its own."""
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, USAGE_SAID if prefix is None else prefix)
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrapped(text, width)

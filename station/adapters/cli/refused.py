@@ -54,5 +54,6 @@ def said_in(lang: str, message: str) -> str:
 
 def say_refusal(parser: argparse.ArgumentParser, message: str, lang: str) -> str:
     """What the terminal is told (usage, then the refusal), returned for the caller to exit with."""
-    usage = parser.format_usage().removeprefix(USAGE["en"])
-    return USAGE[lang] + usage + ERROR[lang].format(prog=parser.prog, message=said_in(lang, message))
+    formatter = parser._get_formatter()  # the usage with `lang`'s prefix, its lines lined up under it
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups, USAGE[lang])
+    return formatter.format_help() + ERROR[lang].format(prog=parser.prog, message=said_in(lang, message))
