@@ -784,11 +784,10 @@ class CaptureSession:
 
     # -- at a glance, and at the end -----------------------------------------------------------------
     def status(self, now: dt.datetime | None = None) -> Status:
-        now = now or dt.datetime.now()
-        slot = schedule.current_slot(self.station.db, now)
+        slot, later = schedule.now_and_next(self.station.db, now or dt.datetime.now())
         return Status(self.source.state, self.desk.queue_health(), slot, self.next_waiting(),
                       bool(self._marked_absent), load_link(self.station.db).can_encrypt, self.desk.has_roster(),
-                      None if slot else schedule.next_slot(self.station.db, now))
+                      None if slot else later)
 
     def closing_warnings(self) -> list[Text]:
         return self.workflow.closing_warnings()

@@ -160,12 +160,15 @@ def slot_of(db: sqlite_utils.Database, class_name: str) -> Slot | None:
 
 
 def current_slot(db: sqlite_utils.Database, moment: dt.datetime) -> Slot | None:
-    return next((s for s in slots(db) if s.contains(moment)), None)
+    return now_and_next(db, moment)[0]
 
 
-def next_slot(db: sqlite_utils.Database, moment: dt.datetime) -> Slot | None:
-    """The first slot starting after `moment`: what the station says between slots and before the first."""
-    return next((s for s in slots(db) if s.starts_at > moment), None)
+def now_and_next(db: sqlite_utils.Database, moment: dt.datetime) -> tuple[Slot | None, Slot | None]:
+    """The slot under way at `moment`, and the first starting after it (what the station says between slots and
+    before the first), from one read of the timetable: the status bar asks every two seconds."""
+    every = slots(db)
+    now = next((s for s in every if s.contains(moment)), None)
+    return now, next((s for s in every if s.starts_at > moment), None)
 
 
 def ordered_students(db: sqlite_utils.Database) -> list[Student]:

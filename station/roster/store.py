@@ -110,10 +110,9 @@ def keep_refused(db: sqlite_utils.Database, refused: list[RefusedRow], at: str) 
 
 
 def all_refused(db: sqlite_utils.Database) -> list[RefusedRow]:
-    """Every refusal standing, by student number: students the school's roster names nowhere else."""
-    return [RefusedRow(r["student_no"], r["name"], r["file"], Text(r["place_zh"], r["place_en"]),
-                       Text(r["reason_zh"], r["reason_en"]))
-            for r in db.query("SELECT * FROM roster_refused ORDER BY student_no")]
+    """Every refusal standing, by student number: students the school's roster names nowhere else (the day report's,
+    and the receiving server's overview, from its import)."""
+    return _refused(db, "ORDER BY student_no", [])
 
 
 def refused_row(db: sqlite_utils.Database, student_no: str) -> RefusedRow | None:
@@ -121,14 +120,10 @@ def refused_row(db: sqlite_utils.Database, student_no: str) -> RefusedRow | None
     return next(iter(_refused(db, "WHERE student_no = ?", [student_no])), None)
 
 
-def refused_rows(db: sqlite_utils.Database) -> list[RefusedRow]:
-    """Every refusal that stands, by student number (the receiving server keeps them too, from its import)."""
-    return _refused(db, "ORDER BY student_no", [])
-
-
 def _refused(db: sqlite_utils.Database, where: str, params: list[str]) -> list[RefusedRow]:
     return [RefusedRow(r["student_no"], r["name"], r["file"], Text(r["place_zh"], r["place_en"]),
-                       Text(r["reason_zh"], r["reason_en"])) for r in db.query(f"SELECT * FROM roster_refused {where}", params)]
+                       Text(r["reason_zh"], r["reason_en"]))
+            for r in db.query(f"SELECT * FROM roster_refused {where}", params)]
 
 
 def get_student(db: sqlite_utils.Database, student_no: str) -> Student | None:

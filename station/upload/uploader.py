@@ -164,18 +164,28 @@ def probe(link: ServerLink, timeout: float = PROBE_TIMEOUT_S) -> Text | None:
             _answer(client.get("/api/v1/holdings"), "uids", list)
     except httpx.TransportError as exc:
         logger.warning("server link tried: not reached: %r (cause: %r)", exc, exc.__cause__ or exc.__context__)
-        return WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=transport_problem(exc))
-    except httpx.HTTPStatusError as exc:
-        code = exc.response.status_code
-        logger.warning("server link tried: refused (%d): %s", code, exc.response.text[:200])
-        if code in (401, 403):
-            return TOKEN_REFUSED
-        if code >= 500:
-            return UNREACHABLE.format(detail=SERVER_FAILED.format(code=code))
+        return _not_reached(exc)
+    except (httpx.HTTPStatusError, ValueError, KeyError) as exc:
+        logger.warning("server link tried: no answer from the receiving server: %s", exc)
+        return _not_answered(exc) or UNREACHABLE.format(detail=NOT_THE_SERVER)
+    return None
+
+
+def _not_reached(exc: httpx.TransportError) -> Text:
+    """Why the server's address gave no answer, in the queue's words (the library's go to the log)."""
+    return WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=transport_problem(exc))
+
+
+def _not_answered(exc: httpx.HTTPStatusError | ValueError | KeyError) -> Text | None:
+    """Why an answer at the server's address is not the receiving server's for this station: a stranger's answer,
+    this station's token refused, the server failing; None for another refusal (said where the job fails)."""
+    if not isinstance(exc, httpx.HTTPStatusError):
         return UNREACHABLE.format(detail=NOT_THE_SERVER)
-    except (ValueError, KeyError) as exc:  # a stranger's answer at the address
-        logger.warning("server link tried: %s", exc)
-        return UNREACHABLE.format(detail=NOT_THE_SERVER)
+    code = exc.response.status_code
+    if code in (401, 403):  # no upload can succeed, and the bar stayed green until a photo failed (s32 first-day walk)
+        return TOKEN_REFUSED
+    if code >= 500:  # the server failing, or a proxy whose server behind it is gone
+        return UNREACHABLE.format(detail=SERVER_FAILED.format(code=code))
     return None
 
 
@@ -320,7 +330,7 @@ class Uploader(Watcher):
         """The server was not reached: the job (if one was being sent) waits without spending an attempt, and the
         queue says why in words; the library's own words go to the log file."""
         logger.warning("server not reached: %r (cause: %r)", exc, exc.__cause__ or exc.__context__)
-        error = WRONG_CERTIFICATE if wrong_certificate(exc) else UNREACHABLE.format(detail=transport_problem(exc))
+        error = _not_reached(exc)
         if job is not None:
             outbox.release(self.db, job, error, time.time())
         self._unreachable(error)
@@ -354,12 +364,9 @@ class Uploader(Watcher):
             return 0
         except (httpx.HTTPStatusError, ValueError, KeyError) as exc:
             logger.warning("reconciliation: no answer from the receiving server: %s", exc)
-            if not isinstance(exc, httpx.HTTPStatusError):  # a stranger's answer at the address
-                self._unreachable(UNREACHABLE.format(detail=NOT_THE_SERVER))
-            elif exc.response.status_code in (401, 403):  # this station's token refused: no upload can succeed, and
-                self._unreachable(TOKEN_REFUSED)  # the bar stayed green until a photo failed (s32 first-day walk)
-            elif exc.response.status_code >= 500:  # the server failing, or a proxy whose server behind it is gone
-                self._unreachable(UNREACHABLE.format(detail=SERVER_FAILED.format(code=exc.response.status_code)))
+            error = _not_answered(exc)
+            if error is not None:
+                self._unreachable(error)
             return 0
         except httpx.HTTPError:
             return 0

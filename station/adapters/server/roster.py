@@ -10,7 +10,7 @@ from pathlib import Path
 from station.adapters.server.home import ServerContext
 from station.db import open_db
 from station.roster.importer import ImportReport, changed_entries, import_roster
-from station.roster.store import refused_rows
+from station.roster.store import all_refused
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def import_server_roster(server: ServerContext, file: Path) -> ServerRosterImpor
         try:
             report = import_roster(db, file)
             students = [dict(row) for row in db.query("SELECT * FROM students")]
-            refused = refused_rows(db)
+            refused = all_refused(db)
         finally:
             db.close()
     before = server.store.photographed_entries()
