@@ -354,7 +354,7 @@ def _alarm(count: object) -> str:
     return f'<span class="bad">{count}</span>' if isinstance(count, int) and count > 0 else escape(str(count))
 
 
-OFF_ROSTER_NAMED = 20  # off-roster numbers named on the overview (学号（工作站）); more are counted
+NAMED_AT_MOST = 20  # off-roster numbers (学号（工作站）) or refused roster rows named on the overview; more are counted
 
 # what a new server's overview says instead of an empty table: the step that fills it
 NO_ROSTER = ('<p class="bad">还没有导入名单：在服务器上运行 <code>photo-station-server import-roster 名单.xlsx</code>'
@@ -399,15 +399,15 @@ def overview_page(state: SchoolState, doubts: int, folder: str) -> str:
         for upload in state.off_roster:
             by_number.setdefault(upload.student_no, set()).add(upload.station_id)
         named = [f"{escape(no)}（{escape('、'.join(sorted(ids)))}）" for no, ids in sorted(by_number.items())]
-        more = f" 等 {len(named)} 个学号" if len(named) > OFF_ROSTER_NAMED else ""
+        more = f" 等 {len(named)} 个学号" if len(named) > NAMED_AT_MOST else ""
         body += (f'<p class="bad">名单外的学号有 {len(state.off_roster)} 张照片（请导入完整名单）：'
-                 f'{"、".join(named[:OFF_ROSTER_NAMED])}{more}。</p>')
+                 f'{"、".join(named[:NAMED_AT_MOST])}{more}。</p>')
     if state.refused_rows:  # on no list of the server's: they cannot be photographed until the row is corrected
         named = [f"{escape(' '.join(filter(None, (no, name))))}（{escape(file)} {escape(place)}：{escape(reason)}）"
                  for no, name, file, place, reason in state.refused_rows]
-        more = f" 等 {len(named)} 行" if len(named) > OFF_ROSTER_NAMED else ""
+        more = f" 等 {len(named)} 行" if len(named) > NAMED_AT_MOST else ""
         body += (f'<p class="bad">导入名单时被拒绝的行有 {len(named)} 行，这些学生不在名单中、无法拍摄，改正后重新导入名单：'
-                 f'{"；".join(named[:OFF_ROSTER_NAMED])}{more}。</p>')
+                 f'{"；".join(named[:NAMED_AT_MOST])}{more}。</p>')
     body += (f'<p><a href="/missing">未拍摄名单</a>。导出：{_downloads("")}</p>'
              + "<h2>工作站上传队列</h2>"
              + (_table(["工作站", "名称", _timed("最近联系"), "等待上传", "上传中", "失败", _timed("最近成功")], station_rows)
