@@ -576,7 +576,7 @@ def main() -> None:
 
 
 def report(doc: dict) -> str:
-    """metrics.md: the tables the model cards and the README quote."""
+    """metrics.md: the tables the model cards and docs/compliance.md quote."""
     lines = ["# Learned checks: measured on the test parts (written by `python -m training.evaluate`)", "",
              "Blends and the two thresholds (look, block) were chosen on the val parts by the rule written in "
              "station/compliance/policy.toml; nothing here was used to choose anything. Shares are of the test "

@@ -8,7 +8,7 @@
 - The learned models (all of them together cost several times a face mesh: models/metrics.json,
   `time_per_face_all_models`) take turns on the frames that do not segment: each runs one turn of them
   (ComplianceEngine.learned_groups, each turn about one face model's cost) and the check scores blend the
-  latest outputs of every model; a full round takes about two frames per turn (the README gives the
+  latest outputs of every model; a full round takes about two frames per turn (docs/compliance.md gives the
   shipped count). Their scores describe the person (glasses, a hat, an earring), which does not change
   between frames.
 A frame that plans the crop again neither segments nor runs a turn. A new face is scored by every model
