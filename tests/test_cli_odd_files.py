@@ -345,7 +345,7 @@ def test_a_photo_on_its_side_of_a_tilted_head_is_checked_standing(home: Path, tm
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device every write to fails ENOSPC")
 def test_output_redirected_to_a_full_disk_is_said_with_exit_3(home: Path) -> None:
     """`photo-station profiles --json > out.json` on a full disk ended in an OSError traceback (or Python's own
-    "Exception ignored" at exit, exit 120): it is now the README's full-disk exit 3 with a message."""
+    "Exception ignored" at exit, exit 120): it is now the full-disk exit 3 of docs/cli.md with a message."""
     for args in (("profiles", "--json"), ("profiles",)):
         with open("/dev/full", "wb") as full:
             result = subprocess.run([str(SCRIPT), *args, "--home", str(home)], stdout=full, stderr=subprocess.PIPE,

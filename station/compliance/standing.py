@@ -5,7 +5,7 @@ often a pose within the limits, while the CHSI pipeline turns the photo upright 
 frame without a face, whose head pose fails, or whose face the detector sees better turned half round, is looked at
 again after the quarter turn the face detectors find, and that analysis is kept when the face then passes the pose
 check or a vote around the face finds the same turn: an upright photo of a tilted or turned head stays as it is
-(README, `check`; scripts/benchmark_standing.py).
+(docs/cli.md, `check --json`; scripts/benchmark_standing.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A small photo's upright look is taken once: the still engine's short-range face detector already looked at the
 photo itself, and the turn finder (`standing`, as `check` asks it) takes that score instead of looking again with its
 own graph (about 2.3 CPU-ms of a 178x218 still's 80). The same graph on the same pixels gives the same surest score at
-either threshold, so what `check` says is unchanged (README, `check --json`)."""
+either threshold, so what `check` says is unchanged (docs/cli.md, `check --json`)."""
 
 from __future__ import annotations
 

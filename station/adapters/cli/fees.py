@@ -90,7 +90,7 @@ def _trail(station: Station, args: argparse.Namespace) -> AuditTrail:
 
 def _answer(args: argparse.Namespace, work) -> int:
     """Run `work`; with --json a refusal is also a JSON line, {"ok": false, "error", "message"} (the "error" every
-    command's --json refusal has, README), and the message is said on stderr either way."""
+    command's --json refusal has, docs/cli.md), and the message is said on stderr either way."""
     try:
         return work()
     except StationError as exc:
