@@ -16,7 +16,6 @@ from typing import Protocol
 
 PREAMBLE = bytes([0xAA, 0xAA, 0xAA, 0x96, 0x69])
 TEXT_BYTES = 256  # 128 UTF-16 characters: the fields below
-PHOTO_BYTES = 1024
 MAX_REPLY = 4096  # the longest real reply (text, photo and fingerprints) is about 2.3 kB
 
 
@@ -73,11 +72,6 @@ def encode_command(command: Command, data: bytes = b"") -> bytes:
     return _frame(bytes(command.value) + data)
 
 
-def encode_reply(status: int, data: bytes = b"") -> bytes:
-    """What a reader sends (the simulated reader of the tests and the benchmark speaks through this)."""
-    return _frame(bytes([0x00, 0x00, status]) + data)
-
-
 def read_frame(stream: ByteStream) -> bytes:
     """The payload of the next frame on `stream` (status or command bytes onward, checksum removed).
 
@@ -106,24 +100,9 @@ def decode_reply(payload: bytes) -> Reply:
     return Reply(payload[2], payload[3:])
 
 
-def card_block(text: bytes, photo: bytes) -> bytes:
-    """The data of a read-text-and-photo reply: the two lengths, then the text and the photo."""
-    return len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big") + text + photo
-
-
 _FIELDS = (("name", 15), ("gender", 1), ("nation", 2), ("birth", 8), ("address", 35), ("id_number", 18),
            ("authority", 15), ("valid_from", 8), ("valid_to", 8), ("reserved", 18))
 _GENDERS = {"1": "男", "2": "女"}
-
-
-def encode_card_text(name: str, gender_code: str, birth: str, id_number: str, address: str = "",
-                     authority: str = "", valid: tuple[str, str] = ("", "")) -> bytes:
-    """The 256-byte UTF-16LE text block of a card, space padded (for the simulated reader)."""
-    values = {"name": name, "gender": gender_code, "nation": "01", "birth": birth, "address": address,
-              "id_number": id_number, "authority": authority, "valid_from": valid[0], "valid_to": valid[1],
-              "reserved": ""}
-    text = "".join(values[key][:width].ljust(width) for key, width in _FIELDS)
-    return text.encode("utf-16-le")
 
 
 def parse_card(data: bytes) -> CardText:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Protocol
 
 import serial
-import sqlite_utils
 from serial.tools import list_ports
 from serial.tools.list_ports_common import ListPortInfo
 
@@ -22,7 +21,6 @@ from station.i18n import Text
 from station.identify.idcard_protocol import (
     CardText, Command, FrameError, Reply, Status, decode_reply, encode_command, parse_card, read_frame,
 )
-from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.roster.idnumber import resident_id_problem
 
 log = logging.getLogger(__name__)
@@ -181,9 +179,3 @@ class ChipReader:
             except _PORT_ERRORS as exc:
                 raise ReaderError(MSG_UNPLUGGED.format(port=self.port, error=port_problem(exc))) from exc
         raise ReaderError(MSG_GARBLED.format(port=self.port, n=RETRIES))
-
-
-def read_chip_card(reader: CardPoller, db: sqlite_utils.Database) -> CardRead | None:
-    """The card on the reader matched to the roster, or None when no card is on it (the UI's poll)."""
-    card = reader.poll()
-    return None if card is None else match_card(db, CardSource.CHIP, card.id_number, card.name)

@@ -1,7 +1,8 @@
 """A simulated chip reader on a pseudo-terminal: pyserial opens the slave path, a thread answers on the master.
 
-It speaks the SAM protocol through the station's own encoder, holds one card (or none), can garble
-a number of replies, and can be unplugged (the master closed) mid-session. POSIX only, like os.openpty.
+It speaks the SAM protocol as a reader does (its replies and the card's text block are built here, from the
+protocol's layout, not by the station's parser run backwards), holds one card (or none), can garble a number of
+replies, and can be unplugged (the master closed) mid-session. POSIX only, like os.openpty.
 """
 
 from __future__ import annotations
@@ -13,9 +14,32 @@ import time
 import tty
 from dataclasses import dataclass
 
-from station.identify.idcard_protocol import (
-    PHOTO_BYTES, Command, FrameError, Status, card_block, encode_card_text, encode_reply, read_frame,
-)
+from station.identify.idcard_protocol import PREAMBLE, Command, FrameError, Status, checksum, read_frame
+
+PHOTO_BYTES = 1024  # the card's photo (WLT-compressed), sent after the text; the station drops it
+# The card's 256-byte text block: UTF-16LE characters per field, space padded (GA 450)
+CARD_TEXT = (("name", 15), ("gender", 1), ("nation", 2), ("birth", 8), ("address", 35), ("id_number", 18),
+             ("authority", 15), ("valid_from", 8), ("valid_to", 8), ("reserved", 18))
+
+
+def encode_reply(status: int, data: bytes = b"") -> bytes:
+    """What a reader sends: preamble, length, status bytes 00 00 SW3, data, checksum."""
+    body = (len(data) + 4).to_bytes(2, "big") + bytes([0x00, 0x00, status]) + data
+    return PREAMBLE + body + bytes([checksum(body)])
+
+
+def card_block(text: bytes, photo: bytes) -> bytes:
+    """The data of a read-text-and-photo reply: the two lengths, then the text and the photo."""
+    return len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big") + text + photo
+
+
+def encode_card_text(name: str, gender_code: str, birth: str, id_number: str, address: str = "",
+                     authority: str = "", valid: tuple[str, str] = ("", "")) -> bytes:
+    """The 256-byte UTF-16LE text block of a card, space padded."""
+    values = {"name": name, "gender": gender_code, "nation": "01", "birth": birth, "address": address,
+              "id_number": id_number, "authority": authority, "valid_from": valid[0], "valid_to": valid[1],
+              "reserved": ""}
+    return "".join(values[key][:width].ljust(width) for key, width in CARD_TEXT).encode("utf-16-le")
 
 
 @dataclass

@@ -9,17 +9,18 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from station.context import Station
-from station.identify.idcard_match import CardSource, match_card
+from station.identify.idcard_match import CardRead, CardSource, match_card
 from station.identify.idcard_protocol import (
-    Command, FrameError, Status, decode_reply, encode_command, encode_reply, parse_card, read_frame,
+    Command, FrameError, Status, decode_reply, encode_command, parse_card, read_frame,
 )
-from station.identify.idcard_reader import ChipReader, ReaderError, read_chip_card
+from station.identify.idcard_reader import CardPoller, ChipReader, ReaderError
 from station.identify.idcard_watch import ChipWatcher
 from station.roster.idnumber import check_digit
 from tests.cli import json_lines, run_cli
-from tests.identify.sam_simulator import SimCard, SimulatedReader
+from tests.identify.sam_simulator import SimCard, SimulatedReader, encode_reply
 from tests.roster_kit import station_with_roster
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="the simulated reader needs a POSIX pseudo-terminal")
@@ -71,9 +72,16 @@ def test_replies_are_checked() -> None:
         parse_card(b"\x01\x00\x00\x00" + b"\x00" * 10)  # says 256 bytes of text, sends 10
 
 
+def read_and_match(reader: CardPoller, db: sqlite_utils.Database) -> CardRead | None:
+    """The card on the reader matched to the roster, or None when no card is on it (as CaptureSession.card_laid
+    matches what the chip watcher polled)."""
+    card = reader.poll()
+    return None if card is None else match_card(db, CardSource.CHIP, card.id_number, card.name)
+
+
 def test_good_card_is_read_and_matched(station: Station) -> None:
     with SimulatedReader(SimCard("张三", "1", ZHANG)) as sim, ChipReader(sim.port) as reader:
-        found = read_chip_card(reader, station.db)
+        found = read_and_match(reader, station.db)
     assert found is not None and found.source is CardSource.CHIP
     assert (found.student_no, found.name_read, found.name_mismatch) == ("2021001", "张三", None)
     assert found.to_json() == {"student_no": "2021001", "id_number": ZHANG[:6] + "********" + ZHANG[-4:], "name": "张三"}
@@ -95,19 +103,19 @@ def test_card_not_in_roster_names_the_name_read_and_masks_the_number(station: St
 
 def test_a_reader_slow_to_read_the_card_is_waited_for(station: Station) -> None:
     with SimulatedReader(SimCard("张三", "1", ZHANG), read_delay_s=0.8) as sim, ChipReader(sim.port, 0.3) as reader:
-        found = read_chip_card(reader, station.db)
+        found = read_and_match(reader, station.db)
     assert found is not None and found.student_no == "2021001"
     assert sim.commands.count(Command.READ_TEXT_PHOTO) == 1  # not timed out and asked again
 
 
 def test_no_card_on_the_reader(station: Station) -> None:
     with SimulatedReader(None) as sim, ChipReader(sim.port) as reader:
-        assert read_chip_card(reader, station.db) is None
+        assert read_and_match(reader, station.db) is None
 
 
 def test_corrupt_replies_are_asked_for_again(station: Station) -> None:
     with SimulatedReader(SimCard("张三", "1", ZHANG), garble=2) as sim, ChipReader(sim.port) as reader:
-        found = read_chip_card(reader, station.db)
+        found = read_and_match(reader, station.db)
         assert found is not None and found.student_no == "2021001"
         assert sim.commands[:3] == [Command.FIND_CARD] * 3  # two garbled replies, then a good one
         sim.garble = 100
@@ -120,7 +128,7 @@ def test_a_wrong_check_digit_is_never_accepted(station: Station) -> None:
     wrong = ZHANG[:17] + ("0" if ZHANG[17] != "0" else "1")
     with SimulatedReader(SimCard("张三", "1", wrong)) as sim, ChipReader(sim.port) as reader:
         with pytest.raises(ReaderError) as error:
-            read_chip_card(reader, station.db)
+            read_and_match(reader, station.db)
     assert "校验位" in error.value.text.zh
 
 
