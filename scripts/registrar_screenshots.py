@@ -1,7 +1,7 @@
-"""Screenshots of the registrar's pages, rendered by headless Chromium over HTTPS, for the README.
+"""Screenshots of the registrar's pages, rendered by headless Chromium over HTTPS, for docs/server.md.
 
   .venv/bin/python scripts/registrar_screenshots.py [OUT_DIR]   # writes OUT_DIR/registrar_*_zh.png
-(OUT_DIR: assets/screenshots, the README's, unless given: a review renders them elsewhere)
+(OUT_DIR: assets/screenshots, the ones docs/server.md shows, unless given: a review renders them elsewhere)
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ PAGES = {"registrar_overview_zh.png": ("/", (1000, 600)), "registrar_class_zh.pn
 
 
 def main(argv: list[str] | None = None) -> int:
-    # --help says so, and renders nothing: run for its help, the script once wrote over the README's screenshots
-    parser = argparse.ArgumentParser(description="Screenshots of the registrar's pages, for the README or a review.")
+    # --help says so, and renders nothing: run for its help, the script once wrote over the screenshots
+    # docs/server.md shows
+    parser = argparse.ArgumentParser(
+        description="Screenshots of the registrar's pages, for docs/server.md or a review.")
     parser.add_argument("out", nargs="?", default=OUT, type=Path, help="folder for the PNGs (default: %(default)s)")
     out = parser.parse_args(argv).out
     out.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""A receiving server in the middle of a capture day, for the browser test and the README's screenshots."""
+"""A receiving server in the middle of a capture day, for the browser test and the screenshots in docs/server.md."""
 
 from __future__ import annotations
 

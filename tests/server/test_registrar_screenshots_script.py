@@ -1,5 +1,6 @@
 """scripts/registrar_screenshots.py --help says how it is used and renders nothing: it took no arguments, and run for
-its help (as a review's brief asked) it wrote over the README's four registrar screenshots in assets/ (s30 review)."""
+its help (as a review's brief asked) it wrote over the four registrar screenshots in assets/ (then the README's, now
+docs/server.md's) (s30 review)."""
 
 from __future__ import annotations
 
