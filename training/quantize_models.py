@@ -24,8 +24,8 @@ The rule (session 25; a change that alters model outputs):
   start-up included, quiet priority) falls by at least CPU_FALL, as the median of at least three alternating pairs
   (shipped tree, candidate tree) on the same stills.
 Among the candidates that pass V and S, the one with the largest fall ships (its files replace the shipped ones and
-training/evaluate.py is run once: test measured once, models/metrics.md written); the cards and the README's speed and
-trust rows carry the figures. None passes: nothing ships, and models/quantization.md says what was tried and the val
+training/evaluate.py is run once: test measured once, models/metrics.md written); the cards, docs/measurements.md's speed
+rows and docs/compliance.md's trust table carry the figures. None passes: nothing ships, and models/quantization.md says what was tried and the val
 figures.
 Outcome (session 25): every candidate broke V (S held for the two measured, 15.6 and 18.9 % less CPU per still): nothing
 shipped; the figures are in models/quantization.md.
