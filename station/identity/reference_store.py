@@ -11,7 +11,7 @@ import sqlite_utils
 
 from station.context import Station
 from station.db import Migrations, register
-from station.identity.verify import MODEL_ID, Gallery
+from station.identity.verify import MODEL_ID
 from station.storage.envelope import open_with_station_key
 
 FOLDER = "references"  # under the data home: <uid[:2]>/<uid>.reference.pse
@@ -55,11 +55,6 @@ def reference_embeddings(db: sqlite_utils.Database, station_key: bytes) -> list[
         if meta.get("uid") == uid and meta.get("student_no") == student_no:
             items.append((student_no, np.frombuffer(raw, np.float32)))
     return items
-
-
-def reference_gallery(db: sqlite_utils.Database, station_key: bytes) -> Gallery:
-    """Every student's cached reference embedding as one searchable matrix."""
-    return Gallery.build(reference_embeddings(db, station_key))
 
 
 def reference_embedding(db: sqlite_utils.Database, student_no: str, station_key: bytes) -> np.ndarray | None:

@@ -1,4 +1,5 @@
-"""Is it the same person? Scores, verdicts and a search over a whole cohort's faces.
+"""Is it the same person? Scores, verdicts and the matrix of stored faces a search runs over
+(station.identity.swaps).
 
 The score is the cosine similarity of two unit embeddings (station.identity.embedder), higher
 meaning more alike. The two thresholds were chosen on the development people of
@@ -66,21 +67,3 @@ class Gallery:
         keys, vectors = zip(*items)
         return cls(tuple(keys), np.ascontiguousarray(np.stack(vectors).astype(np.float32)), np.asarray(keys))
 
-
-@dataclass(frozen=True)
-class Match:
-    key: str
-    score: float
-
-
-def best_match(embedding: np.ndarray, gallery: Gallery, exclude: str | None = None) -> Match | None:
-    """The most similar stored face (leaving out rows of `exclude`, e.g. the student's own), or None."""
-    if not gallery.keys:
-        return None
-    scores = gallery.matrix @ np.asarray(embedding, np.float32)
-    if exclude is not None:
-        scores[gallery.key_array == exclude] = -np.inf
-    best = int(np.argmax(scores))
-    if not np.isfinite(scores[best]):
-        return None
-    return Match(gallery.keys[best], float(scores[best]))

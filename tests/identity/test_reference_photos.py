@@ -16,9 +16,9 @@ from station.audit.trail import entries as audit_entries
 from station.image_io import read_image
 from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
-from station.identity.reference_store import reference_gallery, reference_photo
+from station.identity.reference_store import reference_embedding, reference_embeddings, reference_photo
 from station.identity.references import import_reference_photos
-from station.identity.verify import best_match, compare
+from station.identity.verify import compare, similarity
 from station.roster.idnumber import check_digit
 from station.storage.station_key import unlock_station_key
 from tests.cli import SCRIPT
@@ -79,10 +79,10 @@ def test_folder_import_checks_each_photo_and_seals_what_it_keeps(faces_dir: Path
     assert reference_photo(station, "2021001", key) == original
     assert reference_photo(station, "2021003", key) is None
 
-    gallery = reference_gallery(station.db, key)
-    assert sorted(gallery.keys) == ["2021001", "2021002"]
+    stored_faces = dict(reference_embeddings(station.db, key))
+    assert sorted(stored_faces) == ["2021001", "2021002"]
     later = embedder.embed(read_image(photos_of(faces_dir, "Colin_Powell")[2])).vector
-    assert best_match(later, gallery).key == "2021001"
+    assert max(stored_faces, key=lambda no: similarity(later, stored_faces[no])) == "2021001"
 
     again = import_reference_photos(station, source, key, embedder)
     assert (again.imported, again.updated, again.unchanged) == (0, 0, 2)
@@ -128,7 +128,7 @@ def test_a_roster_photo_column_names_the_files(faces_dir: Path, tmp_path: Path, 
     key = unlock_station_key(station.home, PASSPHRASE).key
     report = import_reference_photos(station, source, key, embedder, roster=listing)
     assert (report.imported, report.rejected) == (1, [])
-    assert reference_gallery(station.db, key).keys == ("2021003",)
+    assert [no for no, _ in reference_embeddings(station.db, key)] == ["2021003"]
     no_column = tmp_path / "plain.csv"
     no_column.write_text("学号,姓名\n2021003,王芳\n", encoding="utf-8")
     with pytest.raises(StationError):
@@ -199,7 +199,7 @@ def test_an_id_card_chip_sized_photo_is_a_reference_and_matches_its_full_size_sc
     report = import_entries(station, [("2021001.jpg", jpeg(102, 126)), ("2021002.jpg", jpeg(51, 63))], key, embedder)
     assert report.imported == 1
     assert [(r.file, r.code) for r in report.rejected] in ([("2021002.jpg", "too_small")], [("2021002.jpg", "no_face")])
-    chip = reference_gallery(station.db, key).matrix[0]
+    chip = reference_embedding(station.db, "2021001", key)
     frames = ASSETS_DIR / "demo" / "students"  # 陈浩然 photographed another day; 王思远
     assert compare(chip, embedder.embed(read_image(frames / "DEMO0002_2_good.jpg")).vector).same
     assert compare(chip, embedder.embed(read_image(frames / "DEMO0003_2_good.jpg")).vector).level == "different"
