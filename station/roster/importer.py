@@ -19,7 +19,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.roster import idnumber
 from station.roster.columns import ALIASES, REQUIRED, find_header
-from station.roster.store import RefusedRow, keep_refused
+from station.roster.store import RefusedRow, class_key, class_spellings, keep_refused
 from station.roster.table import read_sheets
 
 FIELD_NAMES = {
@@ -88,6 +88,7 @@ CHANGED_REFERENCE = Text("注意：有参考照片（学籍照片）的 {n} 名�
                          "photo ({students}). Those photos were matched by the roster before (by ID number, when files "
                          "are named so): import the reference photos again")
 SHOWN_CHANGED = 10  # student numbers named in the summary; `--json` lists them all
+RESPELLED = Text("班级名称按已有写法统一：{pairs}", "Classes written as already known: {pairs}")
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class ImportReport:
     photographed_changed: list[str] = field(default_factory=list)
     # students with a reference photo whose name or ID number changed: it was matched to them by the roster before
     references_changed: list[str] = field(default_factory=list)
+    # class names of this file written otherwise than a class the station knows (class_key): as written -> as kept
+    respelled: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> Text:
         """The counts, as the window's import report and `roster import` say them, and the photographed students, and
@@ -137,6 +140,9 @@ class ImportReport:
             if numbers:
                 shown = numbers[:SHOWN_CHANGED] + (["…"] if len(numbers) > SHOWN_CHANGED else [])
                 lines.append(said.format(n=len(numbers), students=Text("、".join(shown), ", ".join(shown))))
+        if self.respelled:
+            pairs = [f"{given} → {kept}" for given, kept in self.respelled.items()]
+            lines.append(RESPELLED.format(pairs=Text("；".join(pairs), "; ".join(pairs))))
         return Text("\n".join(line.zh for line in lines), "\n".join(line.en for line in lines))
 
     def to_json(self, lang: str | None = None) -> dict:
@@ -147,6 +153,7 @@ class ImportReport:
             "rejected": [r.to_json(lang) for r in self.rejected],
             "photographed_changed": self.photographed_changed,
             "references_changed": self.references_changed,
+            "classes_respelled": self.respelled,
         }
 
 
@@ -178,11 +185,16 @@ def import_roster(db: sqlite_utils.Database, path: Path | str, now: dt.datetime 
         accepted = [row for row in rows if row not in problems]
         before = [_entries_of(db, table, fields) for table, fields in _WATCHED]  # before any code is released
         _release_codes(db, accepted)
+        spelled = class_spellings(db)
         for row in rows:
             if row in problems:
                 report.rejected.append(Rejected(row.number, row.record.get("student_no", ""), problems[row],
                                                 row.sheet if several_sheets else "", row.record.get("name", "")))
                 continue
+            given = row.record["class_name"]
+            row.record["class_name"] = spelled.setdefault(class_key(given), given)
+            if row.record["class_name"] != given:
+                report.respelled[given] = row.record["class_name"]
             outcome = _upsert(db, row.record, stamp)
             setattr(report, outcome, getattr(report, outcome) + 1)
             report.classes.add(row.record["class_name"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -18,7 +18,7 @@ from station.db import write_transaction
 from station.errors import StationError
 from station.i18n import Text
 from station.roster.columns import find_header
-from station.roster.store import Student
+from station.roster.store import Student, class_key, class_names, class_spellings
 from station.roster.table import read_sheets
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -50,10 +50,14 @@ class Slot:
 class ScheduleReport:
     slots: int = 0
     rejected: list[dict] = field(default_factory=list)  # row, class, reason (Text)
+    # classes the timetable gives a slot that no roster student is in (yet): kept, as a timetable may come first,
+    # but said, since a class spelled otherwise than the roster's would never be called
+    not_in_roster: list[str] = field(default_factory=list)
 
     def to_json(self, lang: str | None = None) -> dict:
         return {"slots": self.slots,
-                "rejected": [{**r, "reason": r["reason"].get(lang)} for r in self.rejected]}
+                "rejected": [{**r, "reason": r["reason"].get(lang)} for r in self.rejected],
+                "not_in_roster": self.not_in_roster}
 
 
 def parse_slot(class_name: str, text: str, venue: str = "") -> Slot:
@@ -86,13 +90,15 @@ class ClassSlot:
     offered: Slot  # its slot, else where a new one would go (`suggested_slot`)
 
 
-def set_slot(db: sqlite_utils.Database, slot: Slot, audit: AuditTrail | None = None) -> None:
-    """Given the operator's `audit` trail, the slot is recorded in it with the slot, as the slot editor's are: the
-    slots decide who is called and who counts as on time."""
+def set_slot(db: sqlite_utils.Database, slot: Slot, audit: AuditTrail | None = None) -> Slot:
+    """The slot as kept (its class written as the station already writes it: class_spellings). Given the operator's
+    `audit` trail, the slot is recorded in it, as the slot editor's are: the slots decide who is called and who counts
+    as on time."""
     with write_transaction(db):
-        _put_slot(db, slot)
+        slot = _put_slot(db, slot)
         if audit is not None:
             audit.write(Action.SETTINGS, setting="class_slots", slots={slot.class_name: slot_text(slot)})
+    return slot
 
 
 def slot_text(slot: Slot) -> str:
@@ -100,13 +106,15 @@ def slot_text(slot: Slot) -> str:
     return f"{slot.starts_at:%Y-%m-%d %H:%M}/{slot.ends_at:%Y-%m-%d %H:%M}"
 
 
-def _put_slot(db: sqlite_utils.Database, slot: Slot) -> None:
+def _put_slot(db: sqlite_utils.Database, slot: Slot) -> Slot:
+    slot = replace(slot, class_name=class_spellings(db).get(class_key(slot.class_name), slot.class_name))
     db.execute(
         "INSERT INTO class_slots(class_name, starts_at, ends_at, venue) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(class_name) DO UPDATE SET starts_at = excluded.starts_at, "
         "ends_at = excluded.ends_at, venue = excluded.venue",
         [slot.class_name, slot.starts_at.isoformat(sep=" "), slot.ends_at.isoformat(sep=" "), slot.venue],
     )
+    return slot
 
 
 def save_slots(db: sqlite_utils.Database, chosen: list[Slot], cleared: list[str]) -> None:
@@ -188,6 +196,7 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str, audit: AuditTra
         header = find_header(sheet, ALIASES, ("class_name",))
         if header is None or not ({"slot"} <= header.columns.keys() or {"start", "end"} <= header.columns.keys()):
             continue
+        rostered = set(class_names(db))
         with write_transaction(db):  # the timetable whole or not at all: a write failing part-way keeps none
             for row_no, cells in sheet.rows[header.index + 1:]:
                 cell = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
@@ -197,8 +206,10 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str, audit: AuditTra
                 try:
                     if not cell["class_name"]:
                         raise ValueError("class")
-                    set_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")))
+                    kept = set_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")))
                     report.slots += 1
+                    if kept.class_name not in rostered:
+                        report.not_in_roster.append(kept.class_name)
                 except ValueError:
                     report.rejected.append({
                         "row": row_no, "class": cell.get("class_name", ""),

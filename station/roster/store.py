@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass, fields
 
 import sqlite_utils
@@ -146,6 +147,22 @@ def students_of_class(db: sqlite_utils.Database, class_name: str) -> list[Studen
 
 def class_names(db: sqlite_utils.Database) -> list[str]:
     return [r["class_name"] for r in db.query("SELECT DISTINCT class_name FROM students ORDER BY class_name")]
+
+
+def class_key(name: str) -> str:
+    """What every spelling of one class shares: 计科1班, 计科 1班 and 计科（1）班 against 计科(1)班 are one class. The
+    roster and the timetable come from different offices, which space and write their classes differently."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def class_spellings(db: sqlite_utils.Database) -> dict[str, str]:
+    """class_key -> the station's spelling of each class it knows: the roster's, else the timetable's (which may come
+    first); a class is written one way throughout, so its students, slot and fees stay together."""
+    spelled: dict[str, str] = {}
+    for r in db.query("SELECT class_name FROM (SELECT DISTINCT class_name, 0 AS source FROM students UNION "
+                      "SELECT class_name, 1 FROM class_slots) ORDER BY source, class_name"):
+        spelled.setdefault(class_key(r["class_name"]), r["class_name"])
+    return spelled
 
 
 def set_absent(db: sqlite_utils.Database, student_no: str, absent: bool) -> None:

@@ -173,7 +173,7 @@ def test_cli_json_contract(home: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     [report] = json_lines(result)
     assert set(report) == {"imported", "updated", "unchanged", "rejected", "photographed_changed",
-                           "references_changed"}
+                           "references_changed", "classes_respelled"}
     assert (report["imported"], report["updated"], report["unchanged"]) == (3, 0, 0)
     assert report["rejected"] == [{"row": 5, "student_no": "2021005", "name": "赵六",
                                    "reason": "身份证号校验位错误（可能有数字录错）"}]

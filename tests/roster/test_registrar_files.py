@@ -275,7 +275,7 @@ def test_a_two_row_header_with_merged_cells_is_read(home: Path, tmp_path: Path) 
     result = run_cli("roster", "import", str(path), "--json", home=home)
     assert result.returncode == 0, result.stderr.decode()
     assert json_lines(result) == [{"imported": 1, "updated": 0, "unchanged": 0, "rejected": [],
-                                   "photographed_changed": [], "references_changed": []}]
+                                   "photographed_changed": [], "references_changed": [], "classes_respelled": {}}]
     found = json_lines(run_cli("lookup", "2021001", "--json", home=home))[0]
     assert (found["name"], found["gender"], found["class"]) == ("张三", "男", "计科2101")
 

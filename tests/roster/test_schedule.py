@@ -14,6 +14,7 @@ from station.errors import StationError
 from station.roster import schedule
 from station.roster.importer import import_roster
 from station.roster.schedule import Slot
+from tests.cli import run_cli
 
 NOW = dt.datetime(2030, 1, 2, 9, 20)
 
@@ -73,3 +74,42 @@ def test_a_timetable_is_imported_whole_or_not_at_all(classes: Station, tmp_path:
     classes.db.execute("DROP TRIGGER refuse_third")
     assert schedule.import_schedule(classes.db, timetable).slots == 3
     assert [s.class_name for s in schedule.slots(classes.db)] == ["计科01", "计科02", "计科03"]
+
+
+def test_a_timetable_spelling_a_class_otherwise_gives_the_roster_class_its_slot(classes: Station,
+                                                                                 tmp_path: Path) -> None:
+    """The timetable comes from another office than the roster: 计科 01 (a space, a full-width one, full-width digits)
+    is the roster's 计科01, and its slot must reach that class (else it is never called); a class no roster student is
+    in is kept but said, by the import and by `schedule import`."""
+    timetable = tmp_path / "时间表.csv"
+    timetable.write_text("班级,日期,时间段\n计科 01,2030-01-03,8:30-9:30\n计科\u3000０３,2030-01-03,9:30-10:30\n"
+                         "计科04,2030-01-03,10:30-11:30\n", encoding="utf-8")
+    report = schedule.import_schedule(classes.db, timetable)
+    assert report.slots == 3 and report.not_in_roster == ["计科04"]
+    assert {s.class_name for s in schedule.slots(classes.db)} == {"计科01", "计科02", "计科03", "计科04"}
+    offered = {c.class_name: c.slot for c in schedule.class_slots(classes.db, NOW)}
+    assert offered["计科01"] is not None and offered["计科03"] is not None
+    assert offered["计科01"].starts_at == dt.datetime(2030, 1, 3, 8, 30)
+    imported = run_cli("schedule", "import", str(timetable), home=classes.home)
+    err = imported.stderr.decode("utf-8")
+    assert imported.returncode == 0 and "计科04" in err and "计科01" not in err
+    said = run_cli("schedule", "set", "计科 02", "2030-01-04 8:00-9:00", home=classes.home)
+    assert said.returncode == 0 and "计科02" in said.stdout.decode("utf-8") and said.stderr == b""  # the roster's class
+    assert schedule.slot_of(classes.db, "计科02").starts_at == dt.datetime(2030, 1, 4, 8)
+
+
+def test_a_roster_spelling_a_known_class_otherwise_joins_it(classes: Station, tmp_path: Path) -> None:
+    """A second roster (or a second sheet) writing 计科 02 keeps its students in 计科02, and says so; a class the
+    timetable named first is written as the timetable wrote it."""
+    schedule.set_slot(classes.db, Slot("软工 01", dt.datetime(2030, 1, 2, 14), dt.datetime(2030, 1, 2, 15)))
+    roster = tmp_path / "补充.csv"
+    roster.write_text("学号,姓名,班级\n2030004,丁,计科 02\n2030005,戊,软工01\n2030006,己,软工０１\n",
+                      encoding="utf-8")
+    report = import_roster(classes.db, roster)
+    assert report.imported == 3
+    assert report.respelled == {"计科 02": "计科02", "软工01": "软工 01"}
+    assert {s.student_no: s.class_name for s in schedule.ordered_students(classes.db)}["2030004"] == "计科02"
+    assert [s.student_no for s in schedule.ordered_students(classes.db) if s.class_name == "软工 01"] == [
+        "2030005", "2030006"]
+    assert "计科 02 → 计科02" in report.summary().zh and "计科 02 → 计科02" in report.summary().en
+    assert report.to_json()["classes_respelled"] == {"计科 02": "计科02", "软工01": "软工 01"}

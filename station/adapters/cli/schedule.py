@@ -51,6 +51,8 @@ def _import(args: argparse.Namespace) -> int:
         print(IMPORTED.format(slots=report.slots, rejected=len(report.rejected)).get(station.lang))
         for r in report.rejected:
             print(f"  {r['row']}: {r['reason'].get(station.lang)}")
+        for name in report.not_in_roster:
+            print(NOT_IN_ROSTER.format(name=name).get(station.lang), file=sys.stderr)
     return 0
 
 
@@ -64,7 +66,8 @@ def _set(args: argparse.Namespace) -> int:
     except ValueError:
         raise StationError(Text(f"无法识别时间段：{args.slot}（例：2024-10-22 8:30-9:30）",
                                 f"Unreadable slot: {args.slot} (e.g. 2024-10-22 8:30-9:30)"))
-    schedule.set_slot(station.db, slot, audit=AuditTrail(station, default_operator(station)))
+    slot = schedule.set_slot(station.db, slot, audit=AuditTrail(station, default_operator(station)))
+    class_name = slot.class_name  # as the roster writes it
     said = SET.format(name=class_name, start=f"{slot.starts_at:%Y-%m-%d %H:%M}", end=f"{slot.ends_at:%H:%M}")
     print(said.get(station.lang))
     if class_name not in class_names(station.db):  # a timetable may come before the roster: kept, but said
