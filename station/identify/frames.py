@@ -56,11 +56,6 @@ class Sighting:
     codes: tuple[SeenCode, ...]
 
 
-def decode_frame(image: np.ndarray, thorough: bool = True) -> list[str]:
-    """Distinct texts of the codes visible in a BGR or grey frame (empty when none)."""
-    return [code.text for code in decode_codes(image, thorough)]
-
-
 def decode_codes(image: np.ndarray, thorough: bool = True) -> list[SeenCode]:
     """The distinct codes visible in a BGR or grey frame, largest first (empty when none).
 

@@ -41,11 +41,11 @@ def test_a_mac_s_finder_files_are_not_frames(tmp_path: Path) -> None:
 
 
 def test_the_demo_camera_shows_the_phones_with_capture_codes() -> None:
-    from station.identify.frames import decode_frame
+    from station.identify.frames import decode_codes
 
     camera = FileBackend(DEMO_FRAMES, fps=1000)
     camera.open()
-    codes = [code for _ in range(len(list(DEMO_FRAMES.rglob("*.jpg")))) for code in decode_frame(camera.read())]
+    codes = [code.text for _ in range(len(list(DEMO_FRAMES.rglob("*.jpg")))) for code in decode_codes(camera.read())]
     camera.close()
     assert codes == ["DEMO0001", "DEMO0002", "DEMO0002", "DEMO0003"]
 
