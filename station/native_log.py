@@ -30,10 +30,6 @@ log = logging.getLogger("station.native")
 _installed = False
 
 
-def is_native_line(line: bytes) -> bool:
-    return NATIVE_LINE.match(line) is not None
-
-
 def quiet_native_logs() -> None:
     """Filter the process's stderr (file descriptor 2) from now on. Idempotent.
 

@@ -6,10 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from station.native_log import is_native_line
+from station.native_log import NATIVE_LINE
 from tests.cli import SCRIPT
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def is_native_line(line: bytes) -> bool:
+    """What the stderr filter does with a line: to the log (True) or to the console."""
+    return NATIVE_LINE.match(line) is not None
 
 
 def test_native_lines_are_told_from_the_rest() -> None:
