@@ -378,7 +378,6 @@ class LearnedChecks:
         self.blend = blend
         paths = {name: model_path(name, models_dir) for name in blend.models}
         self.models = {name: load_model(path, RegionModel) for name, path in paths.items()}
-        self.check_ids: tuple[str, ...] = tuple(blend.checks)
         by_input: dict[tuple[str, Size], list[str]] = {}
         for name, model in self.models.items():
             by_input.setdefault((model.info.region, model.info.size), []).append(name)
@@ -438,5 +437,5 @@ class LearnedChecks:
         return [tuple(g) for g in groups]
 
     def scores(self, bgr: np.ndarray, face: Face) -> dict[str, float]:
-        """P(rule broken) in [0, 1] per check id in `check_ids`."""
+        """P(rule broken) in [0, 1] per check id of the blend (`blend.checks`)."""
         return self.blend.scores(self.outputs(bgr, face))

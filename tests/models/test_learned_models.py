@@ -59,7 +59,7 @@ def _scores(checks: LearnedChecks, mesher: FaceMesher, paths: list[Path]) -> lis
 
 
 def test_models_load_and_score_every_learned_check(checks: LearnedChecks) -> None:
-    assert set(checks.check_ids) == LEARNED_IDS
+    assert set(checks.blend.checks) == LEARNED_IDS
     for name, model in checks.models.items():
         assert model_path(name).stat().st_size < 3_000_000
         assert model_path(name).with_suffix(".md").is_file(), f"{name} has no model card"
