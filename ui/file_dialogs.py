@@ -1,7 +1,8 @@
 """Choosing a file (a roster) or a folder (a USB stick) in the window's language.
 
-Each opens where the last one of its kind chose, this run: the roster's folder, or the USB stick, for the
-reference photos and the next class's roster; the folder of the last PDF or report for the next.
+Each opens where the last one of its kind chose, this run or the one before (station.chosen_folders): the roster's
+folder, or the USB stick, for the reference photos and the next class's roster; the folder of the last PDF or report
+for the next.
 
 On Windows and macOS the system's own dialog speaks the system's language. Where Qt draws its own
 (Linux without a desktop theme), some of its labels ("Look in:", "Files of type:", the "Folder" type
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from station.chosen_folders import chosen_folders, keep_folder
 from station.i18n import Text
 from ui.i18n import t
 
@@ -31,17 +33,27 @@ FOLDER_NAME = Text("文件夹：", "Folder:")
 SAVE = Text("保存", "Save")
 READ, WRITE = "read", "write"  # the kinds of place remembered: where files are read from, where they are written
 _last: dict[str, Path] = {}
+_kept_in: list[Path] = []  # the data folder the places are kept in for the next start (keep_places_in)
 
 
 def last_folder(kind: str) -> Path:
-    """Where the last file of `kind` was chosen or written this run; at first the home folder (not the program's
-    own, where a photographer's files have no place)."""
+    """Where the last file of `kind` was chosen or written; at first the home folder (not the program's own, where a
+    photographer's files have no place)."""
     folder = _last.get(kind)
     return folder if folder is not None and folder.is_dir() else Path.home()  # a USB stick pulled out since
 
 
+def keep_places_in(home: Path) -> None:
+    """The places the last start remembered in this data folder (the demo's is its own), and it keeps them from now."""
+    _kept_in[:] = [home]
+    _last.clear()
+    _last.update(chosen_folders(home))
+
+
 def remember(kind: str, folder: Path) -> None:
     _last[kind] = folder
+    if _kept_in:
+        keep_folder(_kept_in[0], kind, folder)  # a data folder that cannot be written: remembered for this run
 
 
 def _dialog(parent: QWidget | None, title: str) -> QFileDialog:

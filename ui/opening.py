@@ -19,7 +19,7 @@ from station.chosen_language import start_lang
 from station.errors import StationError
 from station.i18n import Text
 from station.logs import log_file
-from ui import tasks
+from ui import file_dialogs, tasks
 from ui.error_report import report_program_errors
 from ui.i18n import language, t
 from ui.main_window import MainWindow
@@ -111,6 +111,7 @@ def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> 
         QMessageBox.critical(None, t(CANNOT_START), t(exc.text))
         opened.close()
         return exc.exit_code
+    file_dialogs.keep_places_in(opened.station.home)
     freeze_startup_objects()  # before the window: one a language switch replaces must be collectable
     holder = MainWindow(session, demo=opened.demo).holder  # the window is held there alone: a switch replaces it
     holder.window.show_with_queue()
