@@ -157,10 +157,6 @@ class ReviewPanel(QWidget):
         needed = self.notes.heightForWidth(self.notes_area.viewport().width()) if self.notes.isVisibleTo(self) else 0
         self.notes_area.setMinimumHeight(min(max(needed, 0), lines))
 
-    def beside_shown(self) -> list[str]:
-        """The captions of the photos shown beside the new one, in order."""
-        return [caption.text() for caption, view in self.beside if view.isVisible()]
-
     def _show_identity(self, shot: Shot) -> None:
         said = "\n".join(t(check.said) for check in shot.identity)  # nothing compared: no line
         say(self.identity, said, LEVEL.get(worst_level(shot.identity), "info"))

@@ -22,7 +22,7 @@ from station.identity.capture_faces import station_gallery
 from station.identity.references import import_reference_photos
 from tests.identity.faces import photos_of
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot, station_look
-from tests.ui.reading import read
+from tests.ui.reading import beside_shown, read
 from tests.ui.test_side_panel_fits import SIZES, enclosing_scroll, place
 from station.capture.workflow import REVIEW_AT_LEAST
 
@@ -89,7 +89,7 @@ def test_the_same_person_is_said_and_the_enrolment_photo_shown(qtbot, make_windo
     shoot(qtbot, window)
     assert window.pages.currentWidget() is window.review
     assert window.review.identity.text() == "与学籍照片为同一人" and window.review.identity.property("level") == "ok"
-    assert [read(caption) for caption in window.review.beside_shown()] == ["林晓雯的学籍照片"]
+    assert [read(caption) for caption in beside_shown(window.review)] == ["林晓雯的学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     window.flow.accept()
     [row] = station.db.query("SELECT identity, questions FROM captures")
@@ -105,7 +105,7 @@ def test_another_persons_face_is_not_saved_without_a_reason(qtbot, make_window, 
     answer_next_dialog(OVERRIDE)
     shoot(qtbot, window)
     assert "不是同一人" in window.review.identity.text() and window.review.identity.property("level") == "bad"
-    assert [read(caption) for caption in window.review.beside_shown()] == ["陈浩然的学籍照片"]
+    assert [read(caption) for caption in beside_shown(window.review)] == ["陈浩然的学籍照片"]
     qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
     on_next_dialog(lambda dialog: dialog.reject(), kind=QInputDialog)
     window.flow.accept()  # the box asks for a reason; cancelled: nothing saved, still in review
@@ -150,7 +150,7 @@ def test_a_face_already_photographed_as_another_student_is_shown_beside_theirs(q
     assert window.review.identity.property("level") == "bad"
     # her photo beside the new one, and his own enrolment photo, named: both people are in sight, and whose is which (a
     # bare 学籍照片 beside hers was read as hers)
-    assert [read(caption) for caption in window.review.beside_shown()] == ["林晓雯的照片（2021010101）", "王思远的学籍照片"]
+    assert [read(caption) for caption in beside_shown(window.review)] == ["林晓雯的照片（2021010101）", "王思远的学籍照片"]
     for width, height in SIZES:  # on a laptop's window: the verdict, whose photo it is, both faces in sight
         window.resize(width, height)
         qtbot.wait(50)

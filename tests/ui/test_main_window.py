@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from station.adapters.demo import DEMO_DIR
 from station.identify.identify import Outcome
 from tests.ui.conftest import accept_next_dialog_untouched, answer_next_dialog, on_next_dialog, shoot
-from tests.ui.reading import read
+from tests.ui.reading import beside_shown, read
 from station.capture.reasons import OVERRIDE_REASONS, RETAKE_REASONS
 from station.capture.workflow import REVIEW_AT_LEAST
 from station.compliance.messages import TITLES
@@ -119,7 +119,7 @@ def test_shoot_override_review_accept_then_retake_with_history(qtbot, make_windo
     assert not window.retake_button.isVisible()
     answer_next_dialog("学生佩戴隐形眼镜")
     shoot(qtbot, window)
-    assert [read(caption) for caption in window.review.beside_shown()] == ["林晓雯的上一版照片"]  # beside version 1
+    assert [read(caption) for caption in beside_shown(window.review)] == ["林晓雯的上一版照片"]  # beside version 1
     shot = window.session.workflow.shot
     assert shot.override_reason  # the demo frame fails checks (her smile), so the review names them to look again
     assert all(TITLES[check].zh in window.review.notes.text() for check, _ in shot.analysis.problems)

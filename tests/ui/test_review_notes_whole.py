@@ -10,6 +10,7 @@ from pathlib import Path
 from station.capture.reasons import offered
 from station.i18n import Text
 from tests.ui.test_identity_at_review import OVERRIDE, her_overridden_photo_in_review, in_sight
+from tests.ui.reading import beside_shown
 from tests.ui.test_side_panel_fits import SIZES
 
 
@@ -24,7 +25,7 @@ def test_an_overridden_photos_notes_are_read_whole(qtbot, themed: str, make_wind
         qtbot.wait(50)
         viewport = review.notes_area.viewport()
         assert viewport.height() >= review.notes.heightForWidth(viewport.width()), (width, height, notes)
-        assert review.beside_shown()  # her enrolment photo beside the new one
+        assert beside_shown(review)  # her enrolment photo beside the new one
         shown = (view for _, view in review.beside if view.isVisible())
         for widget in (review.identity, review.values["name"], *shown):
             assert in_sight(widget, window), (widget, width, height)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tests.ui.conftest import answer_next_dialog, shoot
 from tests.ui.test_identity_at_review import OVERRIDE, her_overridden_photo_in_review
+from tests.ui.reading import beside_shown
 from tests.ui.test_side_panel_fits import SIZES
 from station.capture.workflow import REVIEW_AT_LEAST
 
@@ -23,7 +24,7 @@ def test_a_retakes_two_photos_beside_stand_at_one_height(qtbot, themed: str, mak
     answer_next_dialog(OVERRIDE)
     shoot(qtbot, window)
     review = window.review
-    assert len(review.beside_shown()) == 2, review.beside_shown()  # 学籍照片, 上一版照片
+    assert len(beside_shown(review)) == 2, beside_shown(review)  # 学籍照片, 上一版照片
     views = [view for _, view in review.beside]
     shapes = [view.pixmap().size() for view in views]
     assert abs(shapes[0].width() / shapes[0].height() - shapes[1].width() / shapes[1].height()) > 0.02  # unlike

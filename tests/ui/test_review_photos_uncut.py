@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QPoint
 from station.adapters.demo import DEMO_REFERENCES
 from station.capture.reasons import OVERRIDE_REASONS
 from tests.ui.test_identity_at_review import her_face_under_another_code, with_references
+from tests.ui.reading import beside_shown
 from tests.ui.test_side_panel_fits import SIZES
 
 
@@ -22,7 +23,7 @@ def test_a_swaps_photos_beside_stand_whole_above_the_buttons(qtbot, themed: str,
     window = make_window(frames)
     her_face_under_another_code(qtbot, window, "DEMO0004", OVERRIDE_REASONS[0].get(themed))  # 赵雨桐's code
     review = window.review
-    assert len(review.beside_shown()) == 2  # 林晓雯's photo and 赵雨桐's enrolment photo
+    assert len(beside_shown(review)) == 2  # 林晓雯's photo and 赵雨桐's enrolment photo
     for width, height in SIZES:
         window.resize(width, height)
         qtbot.wait(50)
