@@ -119,3 +119,14 @@ def test_every_help_fits_a_terminal_100_columns_wide(monkeypatch) -> None:
     assert wrapped("显示本帮助并退出（默认：所有班级） / show this help message and exit", 12) == [
         "显示本帮助并", "退出（默认：", "所有班级） /", "show this", "help message", "and exit"]
     assert wrapped("照片（*.jpg）很多", 8) == ["照片", "（*.jpg）", "很多"]
+
+
+def test_every_argument_is_named_in_capitals_in_the_usage_line() -> None:
+    """`schedule set [-h] … class_name slot` showed Python's own names in the usage line, while --help's other
+    arguments read FILE, IMAGE, PATH: every positional argument has a metavar in capitals."""
+    for parser in _every_parser(build_parser(["--help"])):
+        for action in parser._actions:
+            if action.option_strings or isinstance(action, argparse._SubParsersAction):
+                continue
+            shown = action.metavar or action.dest
+            assert re.fullmatch(r"[A-Z_|a-z]+", shown) and shown.split("|")[-1].isupper(), (parser.prog, shown)

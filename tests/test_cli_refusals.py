@@ -15,16 +15,16 @@ def test_a_missing_argument_is_said_in_chinese_by_default(tmp_path: Path) -> Non
     said = result.stderr.decode("utf-8")
     assert result.returncode == 2, said
     assert said.startswith("用法：photo-station roster import") and "--home HOME" in said
-    assert said.rstrip().endswith("photo-station roster import：错误：缺少必需的参数：file")
+    assert said.rstrip().endswith("photo-station roster import：错误：缺少必需的参数：FILE")
 
 
 def test_the_language_chosen_in_the_window_or_given_is_the_one_refused_in(tmp_path: Path) -> None:
     (tmp_path / LANG_FILE).write_text("en", encoding="utf-8")  # English chosen from the window's menu
     said = run_cli("roster", "import", home=tmp_path).stderr.decode("utf-8")
     assert said.startswith("usage: photo-station roster import")
-    assert said.rstrip().endswith("error: the following arguments are required: file")
+    assert said.rstrip().endswith("error: the following arguments are required: FILE")
     said = run_cli("roster", "import", "--lang", "zh", home=tmp_path).stderr.decode("utf-8")  # --lang wins for its run
-    assert "缺少必需的参数：file" in said
+    assert "缺少必需的参数：FILE" in said
 
 
 def test_a_mistyped_command_is_told_every_command_in_either_language(tmp_path: Path) -> None:

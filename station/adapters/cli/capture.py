@@ -34,7 +34,7 @@ COMMAND_LINE = "命令行"  # the operator recorded when none is named and the s
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = subparsers.add_parser("capture", parents=[common],
                               help="save one still (e.g. a tethered camera's) as a student's photo, through every check")
-    p.add_argument("image", type=path_argument, help="照片文件 / the photo file")
+    p.add_argument("image", metavar="IMAGE", type=path_argument, help="照片文件 / the photo file")
     p.add_argument("--student", required=True, help="学生的学号（或采集码） / the student's number (or capture code)")
     p.add_argument("--reason", default="",
                    help="人工放行的原因，有检查项未通过时必填 / override reason, required when a check fails")

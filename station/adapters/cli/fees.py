@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     actions = parser.add_subparsers(dest="fees_action", metavar="ACTION", required=True)
     paying = actions.add_parser("pay", parents=[common],
                                 help="为一名学生或整个班级登记缴费 / record a payment for a student or a whole class")
-    paying.add_argument("student_no", nargs="?", help="缴费学生的学号 / the student who pays")
+    paying.add_argument("student_no", metavar="STUDENT_NO", nargs="?", help="缴费学生的学号 / the student who pays")
     paying.add_argument("--class", dest="class_name",
                         help="这个班级所有尚未缴费的学生，一次登记 / every student of this class not yet paid, at once")
     paying.add_argument("--method", required=True, choices=[m.value for m in Method],
@@ -53,7 +53,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     paying.set_defaults(func=_pay)
     refunding = actions.add_parser("refund", parents=[common],
                                    help="退还一名学生的缴费（另记一笔） / take a student's payment back (a new entry)")
-    refunding.add_argument("student_no", help="退款学生的学号 / the student whose payment is taken back")
+    refunding.add_argument("student_no", metavar="STUDENT_NO",
+                           help="退款学生的学号 / the student whose payment is taken back")
     refunding.add_argument("--reason", required=True, help="退款原因 / why it is taken back")
     _operator_and_json(refunding)
     refunding.set_defaults(func=_refund)

@@ -21,7 +21,7 @@ CAPTURED = Text("{name}（{no}，{class_name}）：已拍摄 {versions} 版，�
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser("lookup", parents=[common],
                                    help="find the student for a capture code, slip, student number or ID number")
-    parser.add_argument("code", help="采集码、回执上的二维码内容、学号或身份证号 / a capture code, a slip's QR code, "
+    parser.add_argument("code", metavar="CODE", help="采集码、回执上的二维码内容、学号或身份证号 / a capture code, a slip's QR code, "
                                      "a student number or an ID number")
     parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     parser.set_defaults(func=_lookup)

@@ -19,13 +19,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     importing = actions.add_parser("import", parents=[common],
                                    help="导入学校的学生名单（.xlsx、.xls 或 .csv） / import the school's .xlsx, .xls or "
                                         ".csv roster")
-    importing.add_argument("file", type=path_argument, help="名单文件，如 名单.xlsx / the roster file")
+    importing.add_argument("file", metavar="FILE", type=path_argument, help="名单文件，如 名单.xlsx / the roster file")
     importing.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     importing.set_defaults(func=_import)
     photos = actions.add_parser("photos", parents=[common],
                                 help="导入参考照片（文件夹或 zip，文件名为学号或身份证号） / import reference photos "
                                      "(folder or zip; file names are student or ID numbers)")
-    photos.add_argument("path", type=path_argument, nargs="?",
+    photos.add_argument("path", metavar="PATH", type=path_argument, nargs="?",
                         help="照片文件夹或 zip 文件（或用 --from-server） / a folder or zip (or --from-server)")
     photos.add_argument("--from-server", action="store_true",
                         help="从接收服务器取回它保存的参考照片（由 photo-station-server import-references 导入） / "

@@ -26,14 +26,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     importing = actions.add_parser("import", parents=[common],
                                    help="导入拍摄时间表（.xlsx/.csv） / import a timetable (.xlsx/.csv)")
-    importing.add_argument("file", type=path_argument, help="时间表文件，如 时间表.xlsx / the timetable file")
+    importing.add_argument("file", metavar="FILE", type=path_argument, help="时间表文件，如 时间表.xlsx / the timetable file")
     importing.add_argument("--json", action="store_true", help="输出一个 JSON 对象 / print one JSON object")
     importing.set_defaults(func=_import)
     setting = actions.add_parser("set", parents=[common],
                                  help='设置一个班级的拍摄时段，如 set 软件2101 "2024-10-22 8:30-9:30" / set a class\'s '
                                       'slot, e.g. set 软件2101 "2024-10-22 8:30-9:30"')
-    setting.add_argument("class_name", help="班级，如 软件2101 / the class, e.g. 软件2101")
-    setting.add_argument("slot", help='日期和时间段，如 "2024-10-22 8:30-9:30" / the day and the time, e.g. '
+    setting.add_argument("class_name", metavar="CLASS", help="班级，如 软件2101 / the class, e.g. 软件2101")
+    setting.add_argument("slot", metavar="SLOT", help='日期和时间段，如 "2024-10-22 8:30-9:30" / the day and the time, e.g. '
                                       '"2024-10-22 8:30-9:30"')
     setting.add_argument("--venue", default="", help="拍摄地点，如 体育馆 / where, e.g. the gym")
     setting.set_defaults(func=_set)
