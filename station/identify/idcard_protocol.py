@@ -3,7 +3,7 @@
 Host frames: preamble AA AA AA 96 69, a 2-byte big-endian length of everything after it, command,
 parameter, data, checksum (XOR of the length bytes and everything after them up to the checksum).
 Replies carry the same preamble and length, three status bytes 00 00 SW3, data and checksum.
-Only what identification needs is parsed out of the card text: name, gender, birth date, ID number;
+Only what identification needs is parsed out of the card text: name and ID number; gender, birth date,
 address, issuing authority and the photo are dropped where they are read.
 """
 
@@ -54,8 +54,6 @@ class CardText:
     """The fields of the card's text block the station may use; nothing else is kept."""
 
     name: str
-    gender: str  # 男 / 女 / "" (GB/T 2261 code 1 / 2)
-    birth_date: str  # YYYYMMDD
     id_number: str
 
 
@@ -102,11 +100,10 @@ def decode_reply(payload: bytes) -> Reply:
 
 _FIELDS = (("name", 15), ("gender", 1), ("nation", 2), ("birth", 8), ("address", 35), ("id_number", 18),
            ("authority", 15), ("valid_from", 8), ("valid_to", 8), ("reserved", 18))
-_GENDERS = {"1": "男", "2": "女"}
 
 
 def parse_card(data: bytes) -> CardText:
-    """Name, gender, birth date and ID number out of a read-text-and-photo reply's data."""
+    """Name and ID number out of a read-text-and-photo reply's data."""
     if len(data) < 4:
         raise FrameError("card data cut short")
     text_len = int.from_bytes(data[:2], "big")
@@ -127,5 +124,4 @@ def parse_card_text(text_bytes: bytes) -> CardText:
     for key, width in _FIELDS:
         fields[key] = text[start:start + width].strip()
         start += width
-    return CardText(name=fields["name"], gender=_GENDERS.get(fields["gender"], ""),
-                    birth_date=fields["birth"], id_number=fields["id_number"].upper())
+    return CardText(name=fields["name"], id_number=fields["id_number"].upper())

@@ -206,7 +206,7 @@ def test_the_next_student_s_card_laid_on_the_reader_asks_while_someone_is_at_the
     name said if it is not the roster's. With nobody at the camera a card still identifies at once."""
     asked: list[str] = []
     session.listener.offered = lambda found, _text: asked.append(found.student.student_no)
-    his = CardText("陈浩然", "1", "20020312", "110101200203121050")
+    his = CardText("陈浩然", "110101200203121050")
     session.identify("DEMO0001")
     session.card_laid(his)
     assert session.student.student_no == "2021010101" and asked == ["2021010102"]
@@ -223,5 +223,5 @@ def test_the_next_student_s_card_laid_on_the_reader_asks_while_someone_is_at_the
     assert session.student.student_no == "2021010102" and any("陈皓然" in w.zh for w in found.warnings)
     shoot(session, "DEMO0002", "../students/DEMO0002_2_good.jpg")
     session.accept()
-    session.card_laid(CardText("王思远", "1", "20030413", "110101200304131071"))  # nobody at the camera: at once
+    session.card_laid(CardText("王思远", "110101200304131071"))  # nobody at the camera: at once
     assert session.student.student_no == "2021010103"
