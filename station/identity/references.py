@@ -31,7 +31,7 @@ from station.image_io import HEIF, IMAGE_SUFFIXES, LISTED_SUFFIXES, decode_image
 from station.context import Station
 from station.db import write_transaction
 from station.errors import StationError, os_reason
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.identity.embedder import FaceEmbedder
 from station.identity.files import Unusable, embed_image
 from station.identity.reference_store import FOLDER
@@ -195,7 +195,10 @@ def _as_written(info: zipfile.ZipInfo) -> str:
 
 
 PHOTO_ALIASES = {"student_no": ALIASES["student_no"], "photo": ("照片", "照片文件", "照片文件名", "相片", "photo", "photofile")}
-NO_PHOTO_COLUMN = Text("名单 {path} 中没有“学号”和“照片”两列", "the roster {path} has no 学号 (student number) and 照片 (photo) columns")
+# the Chinese headers kept whole where the message wraps, and the English ones PHOTO_ALIASES takes too (s33 walk)
+NO_PHOTO_COLUMN = Text("名单 {path} 中没有“{student_no}”和“{photo}”两列",
+                       "the roster {path} has no student number and photo columns, headed {student_no} and {photo}, "
+                       "or Student No. and Photo")
 
 
 @dataclass(frozen=True)
@@ -251,7 +254,7 @@ def photo_column(roster: Path) -> PhotoColumn:
             if number and photo:
                 rows.append((_parts(photo), number))
     if not found_header:
-        raise StationError(NO_PHOTO_COLUMN.format(path=roster))
+        raise StationError(NO_PHOTO_COLUMN.format(path=roster, student_no=Name("学号"), photo=Name("照片")))
     return PhotoColumn(tuple(rows))
 
 

@@ -16,7 +16,7 @@ import sqlite_utils
 from station.audit.trail import Action, AuditTrail
 from station.db import write_transaction
 from station.errors import StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.roster import idnumber
 from station.roster.columns import ALIASES, REQUIRED, find_header
 from station.roster.store import RefusedRow, class_key, class_spellings, keep_refused
@@ -45,6 +45,11 @@ _FLOAT_NUMBER = re.compile(r"^(\d+)\.0+$")  # 202101010042.0: a number that went
 # name; between Latin letters (John Smith) it is kept.
 _CJK = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff·・•"  # ideographs (extension B on too), name dots
 _SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+# The Chinese headers a school's file has, kept whole where the message wraps (a break in 学号 read as two words), and
+# the English ones ALIASES takes too: an English-speaking photographer's roster was told only the Chinese (s33 walk)
+NO_HEADER = Text("名单中找不到表头：表头需包含“{student_no}”“{name}”“{class_name}”这几列",
+                 "No header row found: the roster needs a student number, a name and a class column, headed "
+                 "{student_no}, {name} and {class_name}, or Student No., Name and Class")
 _DUPLICATE_NUMBER = Text("学号与{where}重复", "Student number duplicates {where}")
 _DUPLICATE_CODE = Text("采集码与{where}重复", "Capture code duplicates {where}")
 _DUPLICATE_ID = Text("证件号码与{where}重复", "ID number duplicates {where}")
@@ -235,10 +240,7 @@ def _rows(path: Path) -> list[Row]:
     if not found_header and first_formula:  # the header itself made by formulas
         raise StationError(_UNCALCULATED.format(cells=_cells([first_formula])))
     if not found_header:
-        wanted = "".join(f"“{ALIASES[f][0]}”" for f in REQUIRED)
-        raise StationError(Text(f"名单中找不到表头：表头需包含{wanted}这几列",
-                                "No header row found: the roster needs student number (学号), name (姓名) and class "
-                                "(班级) columns"))
+        raise StationError(NO_HEADER.format(**{f: Name(ALIASES[f][0]) for f in REQUIRED}))
     if not rows:  # a blank template, or the wrong sheet saved: said, not "0 added"
         raise StationError(_NO_STUDENTS.format(file=path.name))
     return rows

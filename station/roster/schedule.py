@@ -16,7 +16,7 @@ import sqlite_utils
 from station.audit.trail import Action, AuditTrail
 from station.db import write_transaction
 from station.errors import StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.roster.columns import find_header
 from station.roster.store import Student, class_key, class_names, class_spellings
 from station.roster.table import read_sheets
@@ -30,6 +30,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "venue": ("地点", "采集地点", "拍摄地点", "venue", "place", "location"),
 }
 YEARS = (2000, 2099)
+# the Chinese headers kept whole where the message wraps, and the English ones ALIASES takes too (s33 walk)
+NO_HEADER = Text("时间表中找不到表头：表头需包含“{class_name}”和“{date}”“{time}”列",
+                 "No header row found: the schedule needs a class column and date and time columns, headed "
+                 "{class_name}, {date} and {time}, or Class, Date and Time")
 END_BEFORE_START = Text("{name} 的结束时间必须晚于开始时间", "{name}: the end must be after the start")
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _TIME = re.compile(r"(下午|晚上|pm|PM)?\s*(\d{1,2})\s*[:：时]\s*(\d{2})")
@@ -219,5 +223,4 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str, audit: AuditTra
                 audit.write(Action.SETTINGS, setting="class_slots", file=Path(path).name, slots=report.slots,
                             rejected=len(report.rejected))
         return report
-    raise StationError(Text("时间表中找不到表头：表头需包含“班级”和“日期”“时间”列",
-                            "No header row found: the schedule needs class (班级) and date/time (日期/时间) columns"))
+    raise StationError(NO_HEADER.format(class_name=Name("班级"), date=Name("日期"), time=Name("时间")))
