@@ -26,12 +26,17 @@ from station.identity.references import IMAGE_SUFFIXES, Counted, Progress, Refer
 from station.identity.verify import MODEL_ID
 from station.storage.envelope import EnvelopeError, open_with_server_key, public_key_to_b64
 from station.storage.server_link import load_link
-from station.upload.uploader import NOT_LINKED, WRONG_CERTIFICATE, client_for, transport_problem, wrong_certificate
+from station.upload.uploader import WRONG_CERTIFICATE, client_for, transport_problem, wrong_certificate
 
 logger = logging.getLogger(__name__)
 BATCH = 20  # photos asked for at once: the server's own cap (station.adapters.server.references.BATCH)
 TIMEOUT = 60.0  # seconds for one request (a batch is a few MB)
 
+# the uploader's own words (照片在本机排队 / photos wait here) spoke of uploads, not of the photos asked for (s33 walk)
+NOT_LINKED = Text("尚未配置服务器，无法获取参考照片：请先在“上传 → 连接服务器…”中粘贴管理员给出的设置行"
+                  "（命令行：photo-station server-config …）",
+                  "No server is set up, so no reference photos can be fetched: first paste the settings line the "
+                  "registrar gives you in Upload → Connect to the server… (at a terminal: photo-station server-config …)")
 UNREACHABLE = Text("无法从服务器取得参考照片：{reason}", "cannot fetch the reference photos from the server: {reason}")
 NOT_ANSWERING = Text("服务器没有应答（{reason}），请检查网络和服务器地址", "the server does not answer ({reason}): check "
                      "the network and the server address")

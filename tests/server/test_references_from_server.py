@@ -224,3 +224,20 @@ def test_reference_photos_before_the_roster_are_refused_with_the_step_that_comes
     assert "这台服务器还没有导入名单" in said.err and "photo-station-server import-roster" in said.err, said
     assert "文件名不是名单中任何学生" not in said.out + said.err
     assert not list((home / "references").glob("*.pse"))
+
+
+def test_a_station_without_a_server_is_told_how_to_set_one_up(tmp_path) -> None:
+    """Not the uploader's "photos wait here", which spoke of uploads, not of the reference photos asked for (s33
+    English walk: 名单 → 从服务器获取参考照片 on a station not yet connected)."""
+    from station.context import Station
+
+    station = Station.open(tmp_path / "S07", "en")
+    try:
+        with pytest.raises(StationError) as refused:
+            fetch_references(station, bytes(32))
+    finally:
+        station.close()
+    said = refused.value.text
+    assert "wait" not in said.en and "排队" not in said.zh
+    assert "reference photos" in said.en and "Upload → Connect to the server…" in said.en
+    assert "参考照片" in said.zh and "上传 → 连接服务器…" in said.zh
