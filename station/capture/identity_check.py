@@ -32,11 +32,11 @@ REFERENCE, PREVIOUS, SWAP = "reference", "previous", "swap"
 UNMEASURED = "unmeasured"
 SAID = {
     (REFERENCE, "same"): Text("与学籍照片为同一人", "Same person as the enrolment photo"),
-    (REFERENCE, "uncertain"): Text("与学籍照片不能确定是同一人：请核对本人", "Not sure it is the person in the enrolment photo: check"),
+    (REFERENCE, "uncertain"): Text("与学籍照片不能确定是同一人：请核对本人", "Not sure it is the person in the enrolment photo: check their ID"),
     (REFERENCE, "different"): Text("与学籍照片不是同一人！", "Not the person in the enrolment photo!"),
     (REFERENCE, UNMEASURED): Text("无法与学籍照片比对（新照片中未测得人脸）", "Could not compare with the enrolment photo"),
     (PREVIOUS, "same"): Text("与上一版照片为同一人", "Same person as the previous photo"),
-    (PREVIOUS, "uncertain"): Text("与上一版照片不能确定是同一人：请核对本人", "Not sure it is the person in the previous photo: check"),
+    (PREVIOUS, "uncertain"): Text("与上一版照片不能确定是同一人：请核对本人", "Not sure it is the person in the previous photo: check their ID"),
     (PREVIOUS, "different"): Text("与上一版照片不是同一人！", "Not the person in the previous photo!"),
     (PREVIOUS, UNMEASURED): Text("无法与上一版照片比对", "Could not compare with the previous photo"),
 }
@@ -50,7 +50,7 @@ MODELS_UNUSABLE = {
 }
 SWAP_SAID = {  # by where the other student's face comes from
     CAPTURE: Text("这张脸已作为{name}（{no}）拍摄过！", "This face was already photographed as {name} ({no})!"),
-    REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is the one on {name}'s ({no}) enrolment photo!"),
+    REFERENCE: Text("这张脸是{name}（{no}）学籍照片上的人！", "This face is on the enrolment photo of {name} ({no})!"),
 }
 SWAP_CAPTION = Text("{name}的照片（{no}）", "{name} ({no})")  # 的照片 kept with the name where it wraps
 DIFFERENT_ASK = Text("照片中的人与学籍照片（或上一版照片）不是同一人。\n请核对证件：确是本人才保存，并填写原因（将被记录）：",
