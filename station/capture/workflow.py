@@ -182,15 +182,16 @@ CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，
 CLOSING_UNSENT = Text(
     "还有 {n} 张照片没有上传到服务器。照片已加密保存在本机，不会丢失：下次启动工作站会继续上传；"
     "如需今天交给学校，请先用“上传 → 导出到U盘…”。",
-    "Not yet on the server: {n:photo|photos}, saved, encrypted, on this laptop and not lost: the station goes on "
-    "uploading at its next start; to hand over what is not sent today, use Upload → Export to USB stick… first.",
+    "{n:photo is|photos are} not on the server yet. Nothing is lost: what is not sent is saved, encrypted, on this "
+    "laptop, and the station goes on uploading at its next start. To hand it over today, use Upload → Export to USB "
+    "stick… first.",
 )
 CLOSING_FAILED = Text(
     "有 {n} 张照片上传失败，不会自动重传：原因见“上传 → 失败的上传…”，排除后可在那里重试。照片已加密保存在本机；"
     "如需今天交给学校，“上传 → 导出到U盘…”也会导出上传失败的照片。",
-    "Failed to upload, not retried without you: {n:photo|photos}. Upload → Failed uploads… says why and retries once "
-    "that is fixed. Saved, encrypted, on this laptop; to hand over today, Upload → Export to USB stick… takes failed "
-    "photos too.",
+    "{n:photo|photos} could not be uploaded, and the station does not retry a failed upload by itself: Upload → "
+    "Failed uploads… says why, and retries once that is fixed. Nothing is lost: every photo is saved, encrypted, on "
+    "this laptop; to hand photos over today, Upload → Export to USB stick… takes failed ones too.",
 )
 
 
