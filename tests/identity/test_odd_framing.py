@@ -94,3 +94,27 @@ def test_blank_images_as_thin_as_yunet_s_stride_have_no_face(tmp_path: Path) -> 
     result = run_cli("verify", "--pairs", str(tmp_path / "pairs.csv"), "--json")
     assert result.returncode == 0
     assert {line.get("error") for line in json_lines(result)} == {"a: no_face: no face found in the image"}
+
+
+def beside_a_wider_face(subject: Path, other: Path) -> np.ndarray:
+    """A press photo framed on its subject, with a colleague nearer the camera at its edge: the colleague's face is the
+    wider of the two (about 1.3 times), the subject's is at the centre."""
+    canvas = np.full((480, 640, 3), (90, 90, 90), np.uint8)
+    canvas[150:330, 230:410] = cv2.resize(cv2.imread(str(subject)), (180, 180), interpolation=cv2.INTER_AREA)
+    canvas[125:355, 0:230] = cv2.resize(cv2.imread(str(other)), (230, 230), interpolation=cv2.INTER_AREA)
+    return canvas
+
+
+def test_a_photo_is_of_the_face_at_its_centre_not_of_a_wider_one_at_its_edge(faces_dir: Path,
+                                                                             embedder: FaceEmbedder) -> None:
+    """The widest face was embedded: a photo of its subject with a colleague beside and nearer the camera was compared
+    as the colleague (the centre rule of models/face_verify/README.md, session 33). The live glance too."""
+    for person, other in zip(PEOPLE, PEOPLE[1:] + PEOPLE[:1]):
+        first, second = photos_of(faces_dir, person)[:2]
+        scene = beside_a_wider_face(first, photos_of(faces_dir, other)[0])
+        found = embedder.faces(scene)
+        assert len(found) == 2 and found[0].box[0] < 230 <= found[1].box[0], person  # the colleague's is the wider
+        own = embedder.embed(cv2.imread(str(second))).vector
+        colleague = embedder.embed(cv2.imread(str(photos_of(faces_dir, other)[1]))).vector
+        for vector in (embedder.embed(scene).vector, embedder.glance(scene)):
+            assert float(vector @ own) >= SAME_THRESHOLD > float(vector @ colleague), person
