@@ -35,10 +35,12 @@ DEMO_STATION_ID = "DEMO-01"
 DEMO_PASSPHRASE = "demo-station-passphrase"
 # The same for the registrar's page of the demo's own server (user registrar), shown in the window's 演示 menu.
 DEMO_REGISTRAR_PASSWORD = "demo"
+# the pages speak Chinese alone (station.adapters.server.pages): said in English before an English-speaking
+# photographer opens one (s33 English walk)
 PAGE_SAID = Text("演示服务器的教务处登记页面：{url}\n用户名 registrar，密码 {password}（演示数据是虚构的，密码固定）。\n"
                  "{certificate}",
-                 "The demo server's registrar page: {url}\nUser registrar, password {password} (the demo's data is "
-                 "invented: the password is fixed).\n{certificate}")
+                 "The demo server's registrar page (in Chinese, as a registrar's office reads it): {url}\nUser "
+                 "registrar, password {password} (the demo's data is invented: the password is fixed).\n{certificate}")
 
 
 def demo_server_home(station: Station) -> Path:

@@ -77,6 +77,21 @@ def test_the_demo_menu_says_the_registrar_page_and_its_password(qtbot, demo_wind
     assert page.status_code == 200 and "演示2101" in page.text
 
 
+def test_the_english_demo_says_the_registrar_page_is_in_chinese(qtbot, english, demo_window: MainWindow) -> None:
+    """The registrar's pages speak Chinese alone: the English box says so before the photographer opens one (s33
+    English walk)."""
+    seen: list[str] = []
+
+    def read(dialog: RegistrarPageDialog) -> None:
+        seen.append(dialog.said.text())
+        dialog.reject()
+
+    on_next_dialog(read, kind=RegistrarPageDialog)
+    demo_window.menuBar().actions()[-1].menu().actions()[0].trigger()
+    link = load_link(demo_window.session.station.db)
+    assert f"registrar page (in Chinese, as a registrar's office reads it): {link.url}/" in seen[0]
+
+
 def test_the_menu_bars_own_menus_are_drawn_whole(qtbot, demo_station, tmp_path: Path) -> None:
     """Seen on Xvfb (s24): 演示 → "教务处登记…(R)…" and 帮助 → "键盘操…K)…  F1" again. The menu bar's style, which keeps
     the keyboard off it (ui.focus_return), passes to its menus, and it was the platform's, without the theme's room
