@@ -78,11 +78,11 @@ log = logging.getLogger(__name__)
 
 # two lines of the side panel: a third hid the fee on the student card of a 1366x768 laptop (seen on a real display)
 OFFER_SWITCH = Text("镜头里有{name}（{no}）的采集码：拍此人请按 F4 切换；当前学生仍是{current}",
-                    "{name} ({no})'s code is in view: F4 switches to them; still photographing {current}")
+                    "Code of {name} ({no}) in view: F4 switches to them; still photographing {current}")
 OFFER_SWITCH_CARD = Text("镜头里有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
-                         "{name} ({no})'s ID card is in view: F4 switches to them; still photographing {current}")
+                         "ID card of {name} ({no}) in view: F4 switches to them; still photographing {current}")
 OFFER_SWITCH_CHIP = Text("阅读器上有{name}（{no}）的身份证：拍此人请按 F4 切换；当前学生仍是{current}",
-                         "{name}'s ({no}) ID card is on the reader: F4 switches to them; still photographing {current}")
+                         "ID card of {name} ({no}) on the reader: F4 switches to them; still photographing {current}")
 # said under the question that names {name} and the code's number (OFFER_SWITCH…), so it does not again: with them it
 # was cut at 1280x680 before what to do if {current} is at the camera (s30 review)
 OFFER_STANDS = Text("没有拍照：若镜头前是{name}，请先按 F4；若是{current}，请收起采集码或拿走身份证，稍后再拍",

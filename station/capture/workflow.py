@@ -174,7 +174,7 @@ RETAKE_STUDENT_CHANGED = Text("填写重拍原因期间扫描了另一名学生�
                               "started: check the student on the card, and press F2 again if they need one")
 ROSTER_CHANGED = Text("拍摄期间名单中{name}（{no}）的信息有变（名单重新导入了）：扫描的采集码或证件现在可能对应另一名学生，"
                       "这张照片不能归入{name}。请重新扫描或输入学号核对学生后再拍",
-                      "{name}'s ({no}) roster entry changed while the photo was taken (a roster was imported): the code "
+                      "The roster entry of {name} ({no}) changed while the photo was taken (a roster was imported): the code "
                       "or card scanned may now name another student, so this photo cannot be filed as {name}. Scan "
                       "again or type the student number, then take the photo")
 CLOSING_IN_REVIEW = Text("{name}的照片还没有确认保存：现在关闭，这张照片会被丢弃。",

@@ -26,7 +26,7 @@ from station.errors import StationError
 from station.i18n import Text
 from station.identify.identify import Outcome
 
-SAVED = Text("已保存{name}（{no}）的照片，第 {version} 版，已加入上传队列", "Saved {name}'s ({no}) photo, version {version}; queued for upload")
+SAVED = Text("已保存{name}（{no}）的照片，第 {version} 版，已加入上传队列", "Saved the photo of {name} ({no}), version {version}; queued for upload")
 NEEDS_RETAKE = Text("{name}（{no}）已拍摄过：如需重拍，请用 --retake 给出原因", "{name} ({no}) already has a photo: give --retake REASON to replace it")
 COMMAND_LINE = "命令行"  # the operator recorded when none is named and the station has never had one
 
