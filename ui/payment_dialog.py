@@ -25,7 +25,7 @@ from ui.wrapped_height import tall_enough
 
 TITLE = Text("登记缴费", "Record a payment")
 STUDENT = Text("{name}（{no}）", "{name} ({no})")
-CLASS = Text("{name} 班集体缴费：每名未缴费的学生", "Class {name} paying together: each student not yet paid")
+CLASS = Text("{name} 班集体缴费：每名未缴费的学生", "Class {name} pays for every student not yet paid")
 METHOD = Text("方式（Alt+1–4）", "Method (Alt+1–4)")
 AMOUNT = Text("金额（元）", "Amount (yuan)")
 # a class pays per student: said beside the amount, with the total, so the class's whole sum is not typed as each one's
@@ -39,7 +39,7 @@ RECORDED = Text("已登记：{name}{payment}", "Recorded: {name} {payment}")
 PICK_CLASS = Text("哪个班集体缴费？", "Which class pays together?")
 CLASS_PAID = Text("已登记 {name} 班集体缴费：{n} 人，共 {amount} 元{skipped}",
                   "Recorded for class {name}: {n:student|students}, {amount} yuan in all{skipped}")
-ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; the {n} who had paid already were left as they were")
+ALREADY_PAID = Text("；已缴费的 {n} 人未重复登记", "; not recorded again for {n:student|students} who had paid already")
 HAS_PAID = Text("{name}（{no}）{paid}。\n登记有误（方式或金额不对）时，可先退费，再重新登记。",
                 "{name} ({no}): {paid}.\nIf it was recorded wrongly (method or amount), refund it, then record it again.")
 REFUND = Text("退费…", "Refund…")

@@ -32,7 +32,7 @@ FILE = Text("保存为：", "Save as:")
 PDF_FILTER = Text("PDF 文件 (*.pdf)", "PDF files (*.pdf)")
 FILE_STEM = Text("证件照", "photos")  # the suggested file's name, in the window's language
 PRINTED = Text("已生成 {out}：{n} 名学生，{pages} 页。", "{out} written: {n:student|students}, {pages:page|pages}.")
-NOT_PRINTED = Text("未打印 {no} {name}：{reason}", "Not printed {no} {name}: {reason}")
+NOT_PRINTED = Text("未打印 {no} {name}：{reason}", "{name} ({no}) not printed: {reason}")
 HINT = Text("打印时请选“实际大小 / 100%”，不要“适合页面”，照片才是 35×49 毫米。",
             "Print at actual size / 100 %, not 'fit to page', for 35 x 49 mm photos.")
 

@@ -22,7 +22,7 @@ from ui.tasks import run_task
 TITLE = Text("失败的上传", "Failed uploads")
 NONE = Text("没有失败的上传。照片都已上传或在等待上传。", "No failed uploads: every photo is sent or waiting.")
 EXPLAIN = Text("这些照片已安全保存在本机，但自动上传已停止重试。排除原因（如网络、服务器设置）后点“全部重试”。",
-               "These photos are safe on this laptop, but uploading them has stopped retrying. "
+               "These photos are safe on this laptop, but the station has stopped retrying their upload. "
                "Fix the cause (network, server settings), then press Retry all.")
 COLUMNS = (Text("班级", "Class"), Text("学号", "Student no."), Text("姓名", "Name"), Text("版本", "Version"),
            Text("尝试次数", "Attempts"), Text("最后尝试", "Last tried"), Text("原因", "Reason"))
@@ -35,7 +35,7 @@ LINK_ASK = Text("请粘贴学校管理员给出的整行设置：\nphoto-station
                 "one line per laptop, never shared with another)")
 STRANDED = Text("本机还有 {n} 张照片在等待上传，它们是为现在连接的服务器加密的，新的服务器无法打开（更换之后再导出到U盘也一样）。"
                 "请先让它们上传完，或先用“上传 → 导出到U盘…”交给现在这台服务器的管理员，再更换服务器。\n\n仍要现在更换吗？",
-                "Waiting to upload, sealed for the server linked now: {n:photo|photos}. The new server cannot open "
+                "{n:photo is|photos are} waiting to upload, sealed for the server linked now. The new server cannot open "
                 "what was sealed for another (nor a USB package made after the change). Let the queue upload first, or "
                 "export it with Upload → Export to USB stick… for this server's registrar, then change servers.\n\n"
                 "Change now anyway?")
