@@ -100,9 +100,12 @@ class StudentCard(QFrame):
         self._show_identity(t(said), IDENTITY_STYLE.get(level, f"color: {MUTED}"))
 
     def _show_identity(self, text: str, style: str) -> None:
+        # the style first: a bold verdict cut to its room in the regular weight before it ran past the card's edge,
+        # unmarked by … (s33 English walk at 1280x680)
+        self.identity.setStyleSheet(style)
+        self.identity.ensurePolished()
         self.identity.show_text(text)
         self.identity.setToolTip(text)
-        self.identity.setStyleSheet(style)
 
     def show_fee(self, fee: Text, paid: bool) -> None:
         """Paid (green) or not paid (red, with the key that records it), as the capture session says."""

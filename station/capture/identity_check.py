@@ -33,7 +33,7 @@ UNMEASURED = "unmeasured"
 SAID = {
     (REFERENCE, "same"): Text("与学籍照片为同一人", "Same person as the enrolment photo"),
     (REFERENCE, "uncertain"): Text("与学籍照片不能确定是同一人：请核对本人", "Not sure it is the person in the enrolment photo: check their ID"),
-    (REFERENCE, "different"): Text("与学籍照片不是同一人！", "Not the person in the enrolment photo!"),
+    (REFERENCE, "different"): Text("与学籍照片不是同一人！", "Does not match the enrolment photo!"),
     (REFERENCE, UNMEASURED): Text("无法与学籍照片比对（新照片中未测得人脸）", "Could not compare with the enrolment photo"),
     (PREVIOUS, "same"): Text("与上一版照片为同一人", "Same person as the previous photo"),
     (PREVIOUS, "uncertain"): Text("与上一版照片不能确定是同一人：请核对本人", "Not sure it is the person in the previous photo: check their ID"),

@@ -31,7 +31,7 @@ UNAVAILABLE = "unavailable"  # the face models cannot load: nothing is compared,
 SAID = {
     "same": Text("与学籍照片一致", "Matches the enrolment photo"),
     "uncertain": Text("与学籍照片不能确定是同一人", "Not sure: check their ID"),
-    "different": Text("与学籍照片不是同一人！", "Not the person in the enrolment photo!"),  # the review's words
+    "different": Text("与学籍照片不是同一人！", "Does not match the enrolment photo!"),  # the review's words
     NO_REFERENCE: Text("无学籍照片", "No enrolment photo"),
     NO_FACE: Text("未检测到人脸", "No face in view"),
     QUIET: Text("", ""),
