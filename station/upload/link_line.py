@@ -8,17 +8,29 @@ import sqlite_utils
 
 from station.audit.trail import Action, AuditTrail
 from station.errors import StationError
-from station.i18n import Text
+from station.i18n import Name, Text
 from station.storage import outbox
 from station.storage.server_link import ServerLink, load_link, save_link
 
 # the options of `photo-station server-config` that add-station prints, and the server link's fields they set
 OPTIONS = {"--station-id": "station_id", "--url": "url", "--token": "token", "--public-key": "public_key",
            "--server-cert-sha256": "cert_sha256"}
-MISSING = Text("粘贴的内容缺少 {which}：请粘贴学校管理员给出的整行 photo-station server-config …"
-               "（由 photo-station-server add-station 打印）",
-               "What was pasted lacks {which}: paste the whole photo-station server-config … line the registrar "
-               "gives you (printed by photo-station-server add-station)")
+# each option and command kept whole where the message wraps: the window's box broke "-- / server-cert-sha256" and
+# "photo- / station-server" at their hyphens (s33 English walk)
+MISSING = Text("粘贴的内容缺少 {which}：请粘贴学校管理员给出的整行 {line}（由 {printer} 打印）",
+               "What was pasted lacks {which}: paste the whole {line} line the registrar gives you (printed by "
+               "{printer})")
+
+
+def _whole(words: str) -> Text:
+    """`words` on one line where the window shows them (a no-break space between them: Qt broke after a space even
+    beside a word joiner), as typed elsewhere (the command line's output is copied into a shell)."""
+    kept = Name(words.replace(" ", "\u00a0")).whole()
+    return Text(words, words, Text(kept, kept))
+
+
+LINE = _whole("photo-station server-config …")
+PRINTER = _whole("photo-station-server add-station")
 
 
 def link_settings(text: str) -> dict[str, str]:
@@ -38,7 +50,9 @@ def link_settings(text: str) -> dict[str, str]:
             found[OPTIONS[option]] = value
     missing = [option for option, field in OPTIONS.items() if field not in found]
     if missing:
-        raise StationError(MISSING.format(which=" ".join(missing)))
+        which = " ".join(missing)
+        whole = " ".join(Name(option).whole() for option in missing)  # a line may break between two options
+        raise StationError(MISSING.format(which=Text(which, which, Text(whole, whole)), line=LINE, printer=PRINTER))
     return found
 
 
