@@ -39,7 +39,7 @@ DEMO_REGISTRAR_PASSWORD = "demo"
 # photographer opens one (s33 English walk)
 PAGE_SAID = Text("演示服务器的教务处登记页面：{url}\n用户名 registrar，密码 {password}（演示数据是虚构的，密码固定）。\n"
                  "{certificate}",
-                 "The demo server's registrar page (in Chinese, as a registrar's office reads it): {url}\nUser "
+                 "The demo server's registrar page (in Chinese, as a registrar's office reads it):\n{url}\nUser "
                  "registrar, password {password} (the demo's data is invented: the password is fixed).\n{certificate}")
 
 
