@@ -145,6 +145,7 @@ def test_lookup_cli_masks_the_id_number(station: Station, home: Path) -> None:
     english = run_cli("lookup", "2021001", "--lang", "en", home=home).stdout.decode().splitlines()
     # the status as its own message below and the window's card say it (was "not captured")
     assert "Status: not photographed" in english and "张三 (2021001, 软件2101): not photographed yet" in english
+    assert not [line for line in english if line.rstrip().endswith(":")]  # no College: or Major: with nothing after
 
 
 def test_lookup_cli_unknown_code_exits_1_with_reason(station: Station, home: Path) -> None:

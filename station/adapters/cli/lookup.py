@@ -80,7 +80,8 @@ def _lookup(args: argparse.Namespace) -> int:
         "college": Text("学院", "College"), "major": Text("专业", "Major"), "id_number": Text("证件号", "ID number"),
     }
     for key, label in labels.items():
-        print(f"{label.get(station.lang)}: {info[key]}")
+        if info[key]:  # a roster without 学院 or 专业 columns: no empty lines
+            print(f"{label.get(station.lang)}: {info[key]}")
     status = Text("已拍摄", "photographed") if found.status and found.status.captured else Text("未拍摄", "not photographed")
     print(f"{Text('状态', 'Status').get(station.lang)}: {status.get(station.lang)}")
     print(info["message"])
