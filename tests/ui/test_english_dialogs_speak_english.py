@@ -13,8 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QDialog, QGroupBox, QInputDialog, QLabel,
-                               QLineEdit, QMessageBox, QPlainTextEdit, QTableWidget, QTextEdit, QWidget)
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture.workflow import REVIEW_AT_LEAST
@@ -22,40 +21,12 @@ from station.i18n import WORD_JOINER
 from station.privacy import mask_name
 from tests.ui.conftest import shoot
 from tests.ui.menus import menu_action, words
-from tests.ui.reading import read
+from tests.ui.reading import read, texts_on_screen
 from tests.ui.test_identity_at_review import with_references
 
 CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
 CHINESE = re.compile(f"[{CJK}]")  # characters and full-width punctuation
 WHOLE_WORD = re.compile(f"[{CJK}](?:{WORD_JOINER}[{CJK}])+")  # a word put into a message whole (station.i18n.Name)
-
-
-def texts_of(widget: QWidget) -> list[str]:
-    """What a dialog says: its title, message, labels, buttons, placeholders, choices, table headers and cells."""
-    said = [widget.windowTitle()]
-    if isinstance(widget, QMessageBox):
-        said += [widget.text(), widget.informativeText()]
-    if isinstance(widget, QInputDialog):
-        said += [widget.labelText(), *widget.comboBoxItems()]
-    for child in widget.findChildren(QWidget):
-        if not child.isVisible():
-            continue
-        if isinstance(child, (QLabel, QAbstractButton)):
-            said.append(child.text())
-        elif isinstance(child, QLineEdit):
-            said.append(child.placeholderText())
-        elif isinstance(child, (QPlainTextEdit, QTextEdit)):
-            said += [child.placeholderText(), child.toPlainText()]
-        elif isinstance(child, QComboBox):
-            said += [child.itemText(i) for i in range(child.count())]
-        elif isinstance(child, QGroupBox):
-            said.append(child.title())
-        elif isinstance(child, QTableWidget):
-            said += [child.horizontalHeaderItem(c).text() for c in range(child.columnCount())
-                     if child.horizontalHeaderItem(c)]
-            said += [child.item(r, c).text() for r in range(child.rowCount()) for c in range(child.columnCount())
-                     if child.item(r, c)]
-    return [text for text in said if text]
 
 
 class Dialogs:
@@ -84,7 +55,7 @@ class Dialogs:
         if getattr(dialog, "working", False):  # an import still at work: read once it is done
             QTimer.singleShot(100, lambda: self._answer(dialog))
             return
-        self.said[f"{self.step} {len(self.said)}: {type(dialog).__name__}"] = texts_of(dialog)
+        self.said[f"{self.step} {len(self.said)}: {type(dialog).__name__}"] = texts_on_screen(dialog)
         answer = self.answers.pop(0) if self.answers else None
         self._handled.discard(id(dialog))
         (answer or QDialog.reject)(dialog)
@@ -190,7 +161,7 @@ def test_the_shutters_dialogs_and_the_review_speak_english(qtbot, english, make_
         window.identify("DEMO0003")  # 王思远's code; 林晓雯 at the camera, on her enrolment photo
         dialogs.run(qtbot, "override", lambda: shoot(qtbot, window), answer_with("checked by eye: a false alarm"))
         qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
-        dialogs.said["review"] = texts_of(window)
+        dialogs.said["review"] = texts_on_screen(window)
         dialogs.run(qtbot, "identity", window.flow.accept, None)  # not saved: Esc
         window.flow.escape()
         window.identify("DEMO0001")
@@ -198,7 +169,7 @@ def test_the_shutters_dialogs_and_the_review_speak_english(qtbot, english, make_
         qtbot.wait(int(REVIEW_AT_LEAST * 1000) + 50)
         window.flow.accept()
         window.identify("DEMO0001")
-        dialogs.said["photographed"] = texts_of(window)
+        dialogs.said["photographed"] = texts_on_screen(window)
         dialogs.run(qtbot, "retake", window.flow.ask_retake, None)
         dialogs.run(qtbot, "closing", window.close, None)  # Cancel: the station stays open
     finally:

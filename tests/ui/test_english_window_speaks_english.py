@@ -8,32 +8,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTableWidget, QWidget
-
 from station.privacy import mask_name
-from tests.ui.reading import read
+from tests.ui.reading import read, texts_on_screen
 from ui.i18n import language, set_language
 
 CHINESE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")  # characters and full-width punctuation
-
-
-def shown_texts(widget: QWidget) -> list[str]:
-    """What the widget and its visible children say: titles, labels, buttons, placeholders, table headers and cells,
-    menu entries."""
-    texts = [widget.windowTitle()]
-    for child in widget.findChildren(QWidget):
-        if not child.isVisible():
-            continue
-        if isinstance(child, (QLabel, QAbstractButton)):
-            texts.append(child.text())
-        elif isinstance(child, QLineEdit):
-            texts.append(child.placeholderText())
-        elif isinstance(child, QTableWidget):
-            texts += [child.horizontalHeaderItem(c).text() for c in range(child.columnCount())
-                      if child.horizontalHeaderItem(c)]
-            texts += [child.item(r, c).text() for r in range(child.rowCount()) for c in range(child.columnCount())
-                      if child.item(r, c)]
-    return texts
 
 
 def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, english, make_window, frames: Path) -> None:
@@ -48,7 +27,7 @@ def test_the_english_window_has_no_chinese_but_the_rosters(qtbot, english, make_
     for row in window.session.desk.roster_rows():
         s = row.student
         data |= {s.name, mask_name(s.name), s.class_name, s.college, s.major}  # the queue screen masks
-    texts = [*shown_texts(window), *shown_texts(window.queue_window), *shown_texts(window.help_window)]
+    texts = [*texts_on_screen(window), *texts_on_screen(window.queue_window), *texts_on_screen(window.help_window)]
     texts += [a.text() for top in window.menuBar().actions() if top.menu() for a in top.menu().actions()]
     texts += [top.text() for top in window.menuBar().actions()]
     window.help_window.close()
