@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog
 
 from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 from station.capture.workflow import REVIEW_AT_LEAST
@@ -23,6 +23,7 @@ from tests.ui.conftest import shoot
 from tests.ui.menus import menu_action, words
 from tests.ui.reading import read, texts_on_screen
 from tests.ui.test_identity_at_review import with_references
+from tests.ui.test_reference_photos_menu import choosing
 
 CJK = "\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
 CHINESE = re.compile(f"[{CJK}]")  # characters and full-width punctuation
@@ -69,17 +70,6 @@ class Dialogs:
         self._timer.stop()
 
 
-def choose(path: Path) -> Callable[[QDialog], None]:
-    """A file dialog's answer: `path` (a folder gone into, a file typed in the name box)."""
-    def act(dialog: QDialog) -> None:
-        if path.is_dir():
-            dialog.setDirectory(str(path))
-        else:
-            dialog.findChild(QLineEdit, "fileNameEdit").setText(str(path))
-        dialog.accept()
-    return act
-
-
 def answer_with(text: str) -> Callable[[QDialog], None]:
     def act(dialog: QDialog) -> None:
         dialog.setTextValue(text)
@@ -124,9 +114,9 @@ def test_every_dialog_of_the_menus_speaks_english(qtbot, english, make_window, f
         def menu(text: str) -> Callable[[], None]:
             return menu_action(window, text).trigger
 
-        dialogs.run(qtbot, "roster refused", menu("Import roster…"), choose(no_header), None)
-        dialogs.run(qtbot, "rows rejected", menu("Import roster…"), choose(rejected), None)
-        dialogs.run(qtbot, "photos refused", menu("Import reference photos (folder)…"), choose(photos), None)
+        dialogs.run(qtbot, "roster refused", menu("Import roster…"), choosing(no_header), None)
+        dialogs.run(qtbot, "rows rejected", menu("Import roster…"), choosing(rejected), None)
+        dialogs.run(qtbot, "photos refused", menu("Import reference photos (folder)…"), choosing(photos), None)
         dialogs.run(qtbot, "photos from a zip", menu("Import reference photos (zip)…"), None)
         dialogs.run(qtbot, "no server", menu("Fetch reference photos from the server"), None)
         dialogs.run(qtbot, "slots", menu("Class capture slots…"), None)

@@ -37,8 +37,8 @@ def trigger(window, text: str) -> None:
     menu_action(window, text).trigger()
 
 
-def pick(path: Path) -> None:
-    """Choose `path` in the next file dialog (a folder or a zip), as the photographer would: a folder by going into
+def choosing(path: Path) -> Callable[[QFileDialog], None]:
+    """A file dialog's answer choosing `path` (a folder or a file) as the photographer would: a folder by going into
     it, a file by typing its path in the name box (QFileDialog.selectFile, which depends on the folder's listing
     in the background, left the dialog open on this machine and hung the test)."""
     def act(dialog: QFileDialog) -> None:
@@ -47,8 +47,12 @@ def pick(path: Path) -> None:
         else:
             dialog.findChild(QLineEdit, "fileNameEdit").setText(str(path))
         dialog.accept()
+    return act
 
-    on_next_dialog(act, kind=QFileDialog)
+
+def pick(path: Path) -> None:
+    """Choose `path` in the next file dialog."""
+    on_next_dialog(choosing(path), kind=QFileDialog)
 
 
 def hold_worker() -> threading.Event:
