@@ -130,8 +130,8 @@ class DlibResNet:
         return total / np.linalg.norm(total)
 
     def __call__(self, bgr: np.ndarray) -> np.ndarray | None:
-        found = self.finder.faces(bgr)
-        return self.embed_face(bgr, found[0].row) if found else None
+        chosen = self.finder.main_face(bgr)  # the face the station embeds
+        return self.embed_face(bgr, chosen[0].row) if chosen else None
 
 
 class FaceRes:
@@ -155,8 +155,8 @@ class FaceRes:
         return vector / np.linalg.norm(vector)
 
     def __call__(self, bgr: np.ndarray) -> np.ndarray | None:
-        found = self.finder.faces(bgr)
-        return self.embed_face(bgr, found[0].row) if found else None
+        chosen = self.finder.main_face(bgr)  # the face the station embeds
+        return self.embed_face(bgr, chosen[0].row) if chosen else None
 
 
 _model: Callable[[np.ndarray], np.ndarray | None] | None = None
@@ -272,10 +272,10 @@ def stage_ms(paths: list[Path]) -> tuple[float, float, float, float]:
     for path in paths:
         bgr = read_image(path)
         start, start_cpu = time.perf_counter(), time.thread_time()
-        found = embedder.faces(bgr)
+        chosen = embedder.main_face(bgr)
         middle, middle_cpu = time.perf_counter(), time.thread_time()
-        if found:
-            embedder.embed_face(bgr, found[0])
+        if chosen:
+            embedder.embed_face(bgr, chosen[0])
             embed.append((time.perf_counter() - middle) * 1000)
             embed_cpu.append((time.thread_time() - middle_cpu) * 1000)
         detect.append((middle - start) * 1000)
@@ -333,10 +333,10 @@ def fused_figures(embedded: dict[str, tuple[np.ndarray, np.ndarray]], names: lis
         model, cpu = _recogniser(name, onnx), []
         for path in timed:
             bgr = read_image(path)
-            found = model.finder.faces(bgr)
-            if found:
+            chosen = model.finder.main_face(bgr)
+            if chosen:
                 start = time.thread_time()
-                model.embed_face(bgr, found[0].row)
+                model.embed_face(bgr, chosen[0].row)
                 cpu.append((time.thread_time() - start) * 1000)
         total += statistics.median(cpu)
         print(f"  {name}: crop + forward, one thread: median {statistics.median(cpu):.1f} CPU-ms per image "

@@ -113,7 +113,7 @@ def id_like(bgr: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     """The photo in every condition, as decoded from its JPEG (the original as read); framed around the face
     found in the original."""
     embedder, segmenter = _tools
-    x, y, w, h = embedder.faces(bgr)[0].box
+    x, y, w, h = embedder.main_face(bgr)[0].box
     composed, pad = on_backdrop(bgr, segmenter, (x, y, w, h), seed)
     framed = {name: id_frame(composed, (x + pad, y + pad, w, h), size) for name, size in SIZES.items()}
     framed |= {name: cv2.resize(framed["id358"], size, interpolation=cv2.INTER_AREA) for name, size in CHIPS.items()}
@@ -128,14 +128,15 @@ def _embed(job: tuple[int, Path]) -> list[tuple[np.ndarray | None, float, str, n
     out = []
     images = id_like(read_image(path), seed)
     for image in (images[name] for name in CONDITIONS):
-        found = embedder.faces(image)  # what FaceEmbedder.embed does, keeping the face for dlib
-        if not found:
+        chosen = embedder.main_face(image)  # the face FaceEmbedder.embed embeds, kept for dlib
+        if chosen is None:
             out.append((None, 0.0, "no_face", None))
             continue
+        face = chosen[0]
         checked = check_photo(embedder, image)
-        out.append((embedder.embed_face(image, found[0]), found[0].width,
+        out.append((embedder.embed_face(image, face), face.width,
                     checked.code if isinstance(checked, Unusable) else "ok",
-                    _dlib.embed_face(image, found[0].row) if _dlib is not None else None))
+                    _dlib.embed_face(image, face.row) if _dlib is not None else None))
     return out
 
 

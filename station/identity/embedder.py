@@ -170,14 +170,23 @@ class FaceEmbedder:
         search stops at the first look finding any face, which was at times only a colleague at the edge (the model
         card's off-centre second look). Callers that need exactly one face (reference photos) check `faces`."""
         bgr = as_bgr(bgr)
+        chosen = self.main_face(bgr)
+        if chosen is None:
+            raise FaceProblem("no_face", NO_FACE)
+        main, faces = chosen
+        return FaceEmbedding(vector=self.embed_face(bgr, main), box=main.box, faces=faces)
+
+    def main_face(self, bgr: np.ndarray) -> tuple[FoundFace, int] | None:
+        """The face `embed` embeds and how many faces it saw, or None when there is none."""
+        bgr = as_bgr(bgr)
         found, turned = self._faces(bgr)
         if not found:
-            raise FaceProblem("no_face", NO_FACE)
+            return None
         main = subject(found, bgr.shape)
         if not turned and not _holds_centre(main, bgr.shape):  # the subject may be one the first look missed
             found = self._every_face(bgr, found)
             main = subject(found, bgr.shape)
-        return FaceEmbedding(vector=self.embed_face(bgr, main), box=main.box, faces=len(found))
+        return main, len(found)
 
     def glance(self, bgr: np.ndarray, side: int = GLANCE_SIDE) -> np.ndarray | None:
         """The subject's embedding from one look at most `side` px long at OpenCV's default threshold, or None:
