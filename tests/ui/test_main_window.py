@@ -678,7 +678,7 @@ def test_the_registrars_line_pasted_in_the_window_links_the_station(qtbot, make_
     assert said == ["--token x"]
     assert sideways == [0, 0], "the pasted line runs off the box, under a scroll bar"
     paste(line.split(" --public-key")[0])  # cut short
-    assert "--public-key --server-cert-sha256" in said[-1] and not load_link(station.db).can_encrypt
+    assert "--public-key --server-cert-sha256" in read(said[-1]) and not load_link(station.db).can_encrypt
     paste(line.replace(" --token", "\n--token"))
     link = load_link(station.db)
     assert link.station_id == "S07" and link.url == "https://192.168.1.10:8420" and link.can_encrypt
