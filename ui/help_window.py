@@ -194,19 +194,22 @@ class HelpWindow(QWidget):
         return beside(anchor.frameGeometry(), screen, SIZE, margins, over, crop, left, boxes), margins, over
 
     def follow(self, anchor: QWidget, picture: QWidget, crop: QRect | None,
-               seen: dict[str, list[QRect]] | None = None) -> None:
+               seen: dict[str, list[QRect]] | None = None, anchor_moved: bool = False) -> None:
         """Shown over the `picture`, placed again once the student's `crop` frame (or face) reaches under it: placed
         only when F1 was pressed, it stayed where the student had been. Placed again too once it would cover what
         the photographer must `see` (a code's or a question's outline, several people: it hid them, and why the
         shutter was blocked, s27): on the crop frame's other side where that is clear, else it steps aside (hidden)
-        until that is gone. What it covered when F1 showed it, it keeps covering while that lasts."""
+        until that is gone. What it covered when F1 showed it, it keeps covering while that lasts.
+        `anchor_moved`: the station's window was resized or moved, placed again by the same rule wherever it stands
+        (it stayed where it was: over the side panel of a window narrowed or moved, or far from it; s33 walk)."""
         if not self.placed:
             return
         seen = seen or {}
         self.kept_over &= set(seen)  # gone: when it comes back, the list steps aside for it
         new = [box for check, boxes in seen.items() if check not in self.kept_over for box in boxes]
         here = self.frameGeometry()
-        if self.isVisible() and not (crop is not None and here.intersects(crop)) and not covers(here, new):
+        if (self.isVisible() and not anchor_moved and not (crop is not None and here.intersects(crop))
+                and not covers(here, new)):
             return
         if covers(self._placed(anchor, picture, crop, seen)[0], new):
             self.hide()

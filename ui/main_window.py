@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication, QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout,
     QSizePolicy, QWidget,
@@ -124,6 +124,7 @@ SHOW_FAILED = Text("查看失败的上传…", "See failed uploads…")
 RETRIED = Text("已重新排队 {count} 张照片，正在重新上传", "{count:photo|photos} queued again; uploading")
 TETHER_FOLDER = Text("联机相机：{path}", "Tethered camera: {path}")
 COMFORTABLE_SIZE = (1400, 860)
+HELP_FOLLOWS_MS = 40  # F1's list placed again this long after the window is resized or moved, once per drag's step
 LEVEL = {Outcome.FOUND: "ok", Outcome.ALREADY_CAPTURED: "warn", Outcome.UNKNOWN: "bad", Outcome.AMBIGUOUS: "bad"}
 
 
@@ -204,6 +205,9 @@ class MainWindow(QMainWindow):
         self.queue_window = QueueWindow(session.queue_board, self)
         self.help_window = HelpWindow(self)
         self.preview.covering = self.help_window  # over the picture, the instructions stand clear of it
+        # F1's list placed again once the window is resized or moved (_moved): at most every HELP_FOLLOWS_MS of a drag
+        self._help_follows = QTimer(self, singleShot=True, interval=HELP_FOLLOWS_MS)
+        self._help_follows.timeout.connect(self._follow_the_window)
         FocusReturn(self)  # a kiosk without a window manager: the keyboard comes back when a dialog closes
 
         self.code_input.submitted.connect(lambda text, _scanned: self.identify(text))
@@ -612,6 +616,27 @@ class MainWindow(QMainWindow):
         # no room beside: over the picture beside the student's crop frame, not over the side panel
         self.help_window.show_beside(self, self.preview, self.preview.kept_clear(), self.preview.must_see())
         self.help_window.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._moved()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self._moved()
+
+    def _moved(self) -> None:
+        """F1's list, placed beside the window or over its picture, stayed where it was when the window was narrowed
+        or moved: over the code field, the card and the messages, or far from the window (s33 walk). Placed again by
+        the same rule a moment later (a drag's steps in between coalesced; nothing done while it is not shown)."""
+        help_follows = getattr(self, "_help_follows", None)  # None: still being built
+        if help_follows is not None and self.help_window.placed and not help_follows.isActive():
+            help_follows.start()
+
+    def _follow_the_window(self) -> None:
+        if self.help_window.placed:
+            self.help_window.follow(self, self.preview, self.preview.kept_clear(), self.preview.must_see(),
+                                    anchor_moved=True)
 
     def toggle_queue_screen(self) -> None:
         """F9: the queue window in front of this one or back behind it (on a single screen nothing else shows it)."""
