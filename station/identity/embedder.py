@@ -144,10 +144,13 @@ class FaceEmbedder:
         """The faces `found` and those of every other look `_found` may make but the fine view, widest first: one
         found by several looks (boxes overlapping by SAME_FACE_IOU) is kept as it was found first."""
         pooled = list(found)
+        boxes = np.array([face.box for face in pooled], np.float64).reshape(-1, 4)
         for detector in self._detectors:
             for view in _views(bgr):
-                pooled += [face for face in self._search(detector, view)
-                           if all(_overlap(face.box, kept.box) < SAME_FACE_IOU for kept in pooled)]
+                for face in self._search(detector, view):  # a group photo: hundreds of faces a look, compared at once
+                    if not len(boxes) or _overlaps(face.box, boxes).max() < SAME_FACE_IOU:
+                        pooled.append(face)
+                        boxes = np.vstack([boxes, face.box])
         return sorted(pooled, key=lambda f: f.width, reverse=True)
 
     @staticmethod
@@ -246,12 +249,14 @@ def _holds_centre(face: FoundFace, shape: tuple[int, ...]) -> bool:
     return x <= shape[1] / 2 <= x + w and y <= shape[0] / 2 <= y + h
 
 
-def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    """Intersection over union of two (x, y, width, height) boxes."""
-    width = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    height = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+def _overlaps(box: tuple[float, ...], boxes: np.ndarray) -> np.ndarray:
+    """Intersection over union of an (x, y, width, height) box with each row of `boxes`."""
+    x, y, w, h = box
+    width = np.clip(np.minimum(x + w, boxes[:, 0] + boxes[:, 2]) - np.maximum(x, boxes[:, 0]), 0, None)
+    height = np.clip(np.minimum(y + h, boxes[:, 1] + boxes[:, 3]) - np.maximum(y, boxes[:, 1]), 0, None)
     common = width * height
-    return common / (a[2] * a[3] + b[2] * b[3] - common) if common else 0.0
+    union = w * h + boxes[:, 2] * boxes[:, 3] - common
+    return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
 
 
 _NO_CONFIG = np.empty(0, np.uint8)  # an ONNX model needs no configuration file
