@@ -99,7 +99,7 @@ def set_slot(db: sqlite_utils.Database, slot: Slot, audit: AuditTrail | None = N
     `audit` trail, the slot is recorded in it, as the slot editor's are: the slots decide who is called and who counts
     as on time."""
     with write_transaction(db):
-        slot = _put_slot(db, slot)
+        slot = _put_slot(db, slot, class_spellings(db))
         if audit is not None:
             audit.write(Action.SETTINGS, setting="class_slots", slots={slot.class_name: slot_text(slot)})
     return slot
@@ -110,8 +110,10 @@ def slot_text(slot: Slot) -> str:
     return f"{slot.starts_at:%Y-%m-%d %H:%M}/{slot.ends_at:%Y-%m-%d %H:%M}"
 
 
-def _put_slot(db: sqlite_utils.Database, slot: Slot) -> Slot:
-    slot = replace(slot, class_name=class_spellings(db).get(class_key(slot.class_name), slot.class_name))
+def _put_slot(db: sqlite_utils.Database, slot: Slot, spelled: dict[str, str]) -> Slot:
+    """The slot written under its class's known spelling (`spelled`: class_spellings, read once by the caller and
+    added to here, so a timetable naming one class twice, spaced otherwise, writes it one way)."""
+    slot = replace(slot, class_name=spelled.setdefault(class_key(slot.class_name), slot.class_name))
     db.execute(
         "INSERT INTO class_slots(class_name, starts_at, ends_at, venue) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(class_name) DO UPDATE SET starts_at = excluded.starts_at, "
@@ -128,8 +130,9 @@ def save_slots(db: sqlite_utils.Database, chosen: list[Slot], cleared: list[str]
     if wrong is not None:
         raise StationError(END_BEFORE_START.format(name=wrong.class_name))
     with write_transaction(db):
+        spelled = class_spellings(db)
         for slot in chosen:
-            _put_slot(db, slot)
+            _put_slot(db, slot, spelled)
         for name in cleared:
             db.execute("DELETE FROM class_slots WHERE class_name = ?", [name])
 
@@ -202,6 +205,7 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str, audit: AuditTra
             continue
         rostered = set(class_names(db))
         with write_transaction(db):  # the timetable whole or not at all: a write failing part-way keeps none
+            spelled = class_spellings(db)
             for row_no, cells in sheet.rows[header.index + 1:]:
                 cell = {f: (cells[i] if i < len(cells) else "") for f, i in header.columns.items()}
                 if not any(cell.values()):
@@ -210,9 +214,9 @@ def import_schedule(db: sqlite_utils.Database, path: Path | str, audit: AuditTra
                 try:
                     if not cell["class_name"]:
                         raise ValueError("class")
-                    kept = set_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")))
+                    kept = _put_slot(db, parse_slot(cell["class_name"], text, cell.get("venue", "")), spelled)
                     report.slots += 1
-                    if kept.class_name not in rostered:
+                    if kept.class_name not in rostered and kept.class_name not in report.not_in_roster:
                         report.not_in_roster.append(kept.class_name)
                 except ValueError:
                     report.rejected.append({

@@ -83,9 +83,11 @@ def test_a_timetable_spelling_a_class_otherwise_gives_the_roster_class_its_slot(
     in is kept but said, by the import and by `schedule import`."""
     timetable = tmp_path / "时间表.csv"
     timetable.write_text("班级,日期,时间段\n计科 01,2030-01-03,8:30-9:30\n计科\u3000０３,2030-01-03,9:30-10:30\n"
-                         "计科04,2030-01-03,10:30-11:30\n", encoding="utf-8")
+                         "计科04,2030-01-03,10:30-11:30\n计科 ０4,2030-01-03,11:30-12:30\n", encoding="utf-8")
     report = schedule.import_schedule(classes.db, timetable)
-    assert report.slots == 3 and report.not_in_roster == ["计科04"]
+    # a class the roster lacks, named twice and spaced otherwise the second time: one class, its later slot
+    assert report.slots == 4 and report.not_in_roster == ["计科04"]
+    assert schedule.slot_of(classes.db, "计科04").starts_at == dt.datetime(2030, 1, 3, 11, 30)
     assert {s.class_name for s in schedule.slots(classes.db)} == {"计科01", "计科02", "计科03", "计科04"}
     offered = {c.class_name: c.slot for c in schedule.class_slots(classes.db, NOW)}
     assert offered["计科01"] is not None and offered["计科03"] is not None
