@@ -25,34 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-import cv2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from training.datasets import FACES_DIR, load_split  # noqa: E402
+from training.datasets import FACES_DIR, celeba_sized, load_split  # noqa: E402
 
 SCRIPT = Path(sys.executable).with_name("photo-station.exe" if os.name == "nt" else "photo-station")
 
 
 def load() -> str:
     return "n/a" if not hasattr(os, "getloadavg") else f"{os.getloadavg()[0]:.1f}"
-
-
-CELEBA_SIDE, CELEBA_PAD = 178, 20  # CelebA's aligned faces: 178x218, about the framing of CelebA-HQ's 1024 px squares
-
-
-def celeba_sized(images: list[Path], folder: Path) -> list[Path]:
-    """Each image shrunk to CELEBA_SIDE px, its edges reflected CELEBA_PAD px above and below, saved as JPEG quality 85
-    in `folder` (in the order given)."""
-    copies = []
-    for image in images:
-        small = cv2.resize(cv2.imread(str(image)), (CELEBA_SIDE, CELEBA_SIDE), interpolation=cv2.INTER_AREA)
-        copy = folder / f"{image.stem}.jpg"
-        cv2.imwrite(str(copy), cv2.copyMakeBorder(small, CELEBA_PAD, CELEBA_PAD, 0, 0, cv2.BORDER_REFLECT),
-                    [cv2.IMWRITE_JPEG_QUALITY, 85])
-        copies.append(copy)
-    return copies
 
 
 def run(images: list[Path], workers: int | None, home: Path, tree: Path | None = None) -> tuple[bytes, float, float]:

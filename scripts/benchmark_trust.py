@@ -14,10 +14,13 @@ With --celebahq-scenes, instead: the celebahq test portraits, and each of them c
 segmenter and composed on the blue backdrop in a 1280x720 frame at the usual kiosk size and a smaller one (a student
 further back), the CelebA labels for all three: enough hats and glasses to say how the rules do at kiosk scale,
 side by side with the same faces as portraits (the per-rule rows grouped by check; the JSON also holds every face).
+With --celeba-size, instead: the celebahq portraits (--split) as they are and as copies the size of CelebA's aligned
+faces (178x218 JPEG, training.datasets.celeba_sized: the CelebA "in the wild" set the issue measures on), side by side.
 "Compliant" on the mask sets: no glasses, hat, earrings, necklace, open mouth, teeth or hidden brows in the mask
 (hair over the ears is left out, as in the issue's definition; ears_covered is reported per rule).
 Scenes are written to a temporary folder outside the project and deleted after the run.
-Run: .venv/bin/python scripts/benchmark_trust.py [--limit N] [--json OUT] [--celebahq-scenes [--split val]]
+Run: .venv/bin/python scripts/benchmark_trust.py [--limit N] [--json OUT] [--celebahq-scenes | --celeba-size]
+     [--split val]
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from training.datasets import FACES_DIR, load_labels, load_mask, load_split  # noqa: E402
+from training.datasets import FACES_DIR, celeba_sized, load_labels, load_mask, load_split  # noqa: E402
 from training.labels import CELEBA_COLUMNS, HEADS, mask_labels  # noqa: E402
 from training.training import roc_auc  # noqa: E402
 from station.adapters.cli.check import check_all  # noqa: E402
@@ -148,9 +151,13 @@ def celeba_labels(row: dict[str, str]) -> tuple[dict[str, int], bool]:
     return ({c: int(row[col]) for c, col in CELEBA_LABELS.items()}, not any(int(row[col]) for col in COMPLIANT_COLUMNS))
 
 
-def celebahq(policy: Policy, limit: int | None, split: str = "test") -> Source:
-    rows, source = load_labels("celebahq"), Source(f"celebahq {split} (CelebA labels)")
-    by_path = {FACES_DIR / "celebahq" / f: f for f in load_split("celebahq")[split][:limit]}
+def celebahq(policy: Policy, limit: int | None, split: str = "test", folder: Path | None = None) -> Source:
+    """The celebahq `split` portraits; given a `folder`, their CelebA-sized copies written there instead."""
+    rows, files = load_labels("celebahq"), load_split("celebahq")[split][:limit]
+    by_path = {FACES_DIR / "celebahq" / f: f for f in files}
+    if folder is not None:
+        by_path = dict(zip(celeba_sized(list(by_path), folder), files))
+    source = Source(f"celebahq {split}{' at 178x218' if folder else ''} (CelebA labels)")
     run(list(by_path), policy, lambda path, analysis: celeba_labels(rows[by_path[path]]), source)
     return source
 
@@ -274,20 +281,26 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the per-rule rows and rates as JSON")
     parser.add_argument("--celebahq-scenes", action="store_true",
                         help="celebahq (--split) as portraits and as kiosk scenes at two face sizes (instead of the rest)")
+    parser.add_argument("--celeba-size", action="store_true",
+                        help="celebahq (--split) as portraits and as 178x218 JPEG copies (instead of the rest)")
     parser.add_argument("--split", choices=("test", "val"), default="test",
-                        help="with --celebahq-scenes: the celebahq part (val: to decide on a candidate before test)")
+                        help="with --celebahq-scenes or --celeba-size: the celebahq part (val: to decide before test)")
     args = parser.parse_args()
-    if args.split != "test" and not args.celebahq_scenes:
-        parser.error("--split is for --celebahq-scenes")
+    if args.celebahq_scenes and args.celeba_size:
+        parser.error("--celebahq-scenes or --celeba-size, not both")
+    if args.split != "test" and not (args.celebahq_scenes or args.celeba_size):
+        parser.error("--split is for --celebahq-scenes or --celeba-size")
     policy = Policy.load()
     sources = [celebahq(policy, args.limit, args.split)]
     with tempfile.TemporaryDirectory(prefix="kiosk-scenes-") as folder:
         if args.celebahq_scenes:
             sources += celebahq_scenes(policy, args.limit, Path(folder), args.split)
+        elif args.celeba_size:
+            sources.append(celebahq(policy, args.limit, args.split, Path(folder)))
         else:
             masks, portraits = celebamaskhq(policy, args.limit)
             sources += [masks, kiosk_scenes(policy, portraits, Path(folder))]
-    text = report(sources, by_check=args.celebahq_scenes)
+    text = report(sources, by_check=args.celebahq_scenes or args.celeba_size)
     print(text)
     if args.json:
         doc = {s.name: {"rules": per_rule(s), "face_rules": any_rates(s, FACE_RULES),
