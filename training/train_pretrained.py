@@ -37,8 +37,8 @@ def options(parser) -> None:
     parser.add_argument("--frozen", default=FROZEN, help=f"last layer kept as pretrained (default: {FROZEN})")
     parser.add_argument("--lr", type=float, default=5e-4)
     parser.add_argument("--paste", type=float, default=0.0,
-                        help="share of the train faces without earrings (hat) added again wearing pasted ones "
-                             "(training/paste.py; tasks with an earrings or hat check)")
+                        help="share of the train faces without earrings (hat, hidden brows) added again wearing "
+                             "pasted ones (training/paste.py; tasks with an earrings, hat or brows check)")
     parser.add_argument("--kiosk", type=float, default=0.0,
                         help="share of the train faces replaced by their kiosk scenes on the blue backdrop "
                              "(training/kiosk_train.py)")

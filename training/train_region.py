@@ -19,7 +19,7 @@ import numpy as np
 from training.datasets import load_labels
 from training.nets import Probabilities, SmallNet
 from training.kiosk_train import with_kiosk_scenes
-from training.paste import MASK_VALUES, Recipient, load_donors, paste, recipients
+from training.paste import COVERED, MASK_VALUES, Recipient, covered, load_donors, paste, recipients
 from training.labels import HEADS, mask_labels
 from training.training import Sample, Size, augmented_crop, export_onnx, fit, load_samples, training_args
 from station.compliance.learned import REGIONS
@@ -80,7 +80,11 @@ def train_and_export(task: RegionTask, net, args, size: Size, name: str, extra: 
     pasted = next((c for c in task.checks if c in MASK_VALUES), None) if share else None
     donors = load_donors(pasted, task.region, size) if pasted else []
     if pasted:  # copy-paste: more train items, clean faces dressed with what celebamaskhq train masks show
-        train = train + recipients(train, task.checks.index(pasted), share, np.random.default_rng(args.seed))
+        index, rng = task.checks.index(pasted), np.random.default_rng(args.seed)
+        chosen = recipients(train, index, share, rng)
+        if pasted in COVERED:  # pasted once, here, and labelled by what the paste covers
+            chosen = [covered(r, donors, pasted, index, task.region, size, rng) for r in chosen]
+        train = train + chosen
     print(f"train {len(train)} items, val {len(val)}; {len(donors)} donor faces", flush=True)
     transforms = REGIONS[task.region].transforms
 
