@@ -238,3 +238,27 @@ def test_an_export_with_nothing_to_export_says_why_in_both_languages(station, ke
     assert "None of the 2 photos the server holds was exported:" in en and "1 in doubt of identity" in en, en
     assert (tmp_path / "held" / "index.csv").read_text(encoding="utf-8-sig").splitlines() == [
         "学号,姓名,班级,文件名,拍摄时间,身份核验"]
+
+
+def test_two_numbers_that_differ_only_in_case_are_not_written_over_each_other(station, key, server, tmp_path):
+    """SY200001.jpg and sy200001.jpg are one file on Windows, on a Mac and on the FAT or exFAT stick the batch is
+    handed over on: the second student's photo replaced the first's there, while index.csv listed both, each with
+    its own file name (two rosters imported on the server, one typed in capitals and one not)."""
+    from tests.upload.kit import add_students
+
+    add_students(station, "研2001", ["SY200001", "sy200001"])
+    first, second = _jpeg((480, 640)), Image.new("RGB", (480, 640), (200, 40, 40))
+    out = io.BytesIO()
+    second.save(out, "JPEG")
+    store = CaptureStore(station, key)
+    store.save("SY200001", first, b"o", operator="op")
+    store.save("sy200001", out.getvalue(), b"o", operator="op")
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": no, "name": name, "class_name": "研2001", "id_number": ""}
+        for no, name in (("SY200001", "甲"), ("sy200001", "乙"))])
+    report = export_chsi(server.context, tmp_path / "out", name_by="student_no")
+    assert report.written == 1 and [p.name for p in (tmp_path / "out").glob("*.jpg")] == ["SY200001.jpg"]
+    assert (tmp_path / "out" / "SY200001.jpg").read_bytes() == first
+    assert dict(report.problems)["sy200001"].en == "File name sy200001 is already used by another student; not exported."
+    assert len((tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()) == 2

@@ -108,6 +108,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
     doubts, confirmed = said_of_doubted(server.store), server.store.confirmations()
     report = ExportReport()
     index_rows: list[list[str]] = []
+    # the names taken, as Windows, macOS and a FAT or exFAT stick compare them: SY2001.jpg and sy2001.jpg are one file
     used: set[str] = set()
     released: set[str] = set()  # the students whose doubted photo --include-doubted let through
     registered = server.store.registered()
@@ -131,7 +132,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
             continue
         if release:
             released.add(student_no)
-        if name in used:
+        if name.upper() in used:
             report.problems.append((student_no, NAME_TAKEN.format(name=name)))
             continue
         try:
@@ -150,7 +151,7 @@ def export_chsi(server: ServerContext, target: Path, name_by: str = "id_number",
             report.problems.append((student_no, NOT_CHSI.format(detail=problem)))
             continue
         _write(target, path, jpeg)
-        used.add(name)
+        used.add(name.upper())
         if release:
             report.problems.append((student_no, RELEASED.format(said=doubts[upload.uid])))
         index_rows.append([student_no, student["name"], student["class_name"], path.name,
