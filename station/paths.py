@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -35,7 +36,22 @@ def resolve_home(explicit: str | os.PathLike[str] | None, env_var: str, app_name
         home = Path(os.environ[env_var])
     else:
         home = Path(platformdirs.user_data_dir(app_name, appauthor=False))
-    return real_path(home.expanduser())
+    return real_path(Path(windows_variables(home)).expanduser())
+
+
+# cmd's %NAME%: README names the data folder %LOCALAPPDATA%\PhotoStation, and PowerShell (the terminal Windows 10 and
+# 11 open by default) or a script's argument list hands `--home %LOCALAPPDATA%\PhotoStation` over as typed, which made
+# a new, empty data folder named %LOCALAPPDATA% inside the current one
+_WINDOWS_VARIABLE = re.compile(r"%([A-Za-z_][A-Za-z0-9_()]*)%")
+
+
+def windows_variables(path: str | os.PathLike[str]) -> str:
+    """`path` with each %NAME% of a variable that is set replaced by its value, as cmd expands it; a path that exists
+    as written (a folder really named so) is itself, and a name that is not set stays as it is."""
+    text = os.fspath(path)
+    if "%" not in text or exists(text):
+        return text
+    return _WINDOWS_VARIABLE.sub(lambda name: os.environ.get(name.group(1), name.group(0)), text)
 
 
 def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:

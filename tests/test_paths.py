@@ -37,3 +37,38 @@ def test_a_home_that_cannot_be_made_is_a_message_not_a_traceback(tmp_path: Path)
 def test_an_empty_home_is_refused_not_taken_for_the_real_data_folder(home: Path) -> None:  # env set: safe unfixed
     result = run_cli("--lang", "en", "--home", "", "lookup", "2021010101")
     assert result.returncode == 2 and "--home names no folder" in result.stderr.decode()
+
+
+def test_a_windows_variable_left_as_typed_is_the_folder_it_names(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """README names the data folder %LOCALAPPDATA%\\PhotoStation. cmd expands %NAME%; PowerShell, the terminal Windows
+    10 and 11 open by default, hands `--home %LOCALAPPDATA%\\PhotoStation` over as typed, as a script's argument list
+    does: the station opened a new, empty data folder named %LOCALAPPDATA% inside the current one (the roster seemed
+    gone, and the day's photos went where nobody looks), and `report --out %USERPROFILE%\\Desktop\\日报.xlsx` wrote
+    into a folder named %USERPROFILE%. A variable that is set stands for its value, as ~ already did."""
+    cwd, local = tmp_path / "cwd", tmp_path / "本地 数据"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("PHOTO_TEST_LOCALAPPDATA", str(local))
+    roster = Path(__file__).parents[1] / "assets" / "demo" / "roster.csv"
+    imported = run_cli("--lang", "en", "--home", "%PHOTO_TEST_LOCALAPPDATA%/PhotoStation", "roster", "import",
+                       str(roster))
+    assert imported.returncode == 0, imported.stderr.decode()
+    assert (local / "PhotoStation" / "station.db").is_file()
+    written = run_cli("--lang", "en", "--home", str(local / "PhotoStation"), "report",
+                      "--out", "%PHOTO_TEST_LOCALAPPDATA%/日报.xlsx")
+    assert written.returncode == 0, written.stderr.decode()
+    assert (local / "日报.xlsx").is_file()
+    assert list(cwd.iterdir()) == []
+    monkeypatch.setenv("PHOTO_STATION_HOME", "%PHOTO_TEST_LOCALAPPDATA%/PhotoStation")
+    assert data_home() == (local / "PhotoStation").resolve()
+    assert data_home("%NOT_SET_ANYWHERE%/x") == (cwd / "%NOT_SET_ANYWHERE%" / "x").resolve()  # a name, as before
+
+
+def test_a_folder_really_named_like_a_variable_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A station that already keeps its data in a folder named %LOCALAPPDATA% (made so before) opens it again."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PHOTO_TEST_LOCALAPPDATA", str(tmp_path / "elsewhere"))
+    (tmp_path / "%PHOTO_TEST_LOCALAPPDATA%" / "PhotoStation").mkdir(parents=True)
+    assert data_home("%PHOTO_TEST_LOCALAPPDATA%/PhotoStation") == (
+        tmp_path / "%PHOTO_TEST_LOCALAPPDATA%" / "PhotoStation").resolve()

@@ -236,10 +236,11 @@ def path_argument(text: str) -> Path:
 
 def _home_expanded(text: str) -> Path:
     """A leading ~ as a POSIX shell expands it, where cmd, PowerShell or a script's argument list hand it over
-    (`--out "~/crops"` made a folder named ~ in the current one), unless a file is named so."""
-    from station.paths import exists
+    (`--out "~/crops"` made a folder named ~ in the current one), and %NAME% as cmd does, where PowerShell hands it
+    over (station.paths.windows_variables), unless a file is named so."""
+    from station.paths import exists, windows_variables
 
-    return Path(text if exists(text) else os.path.expanduser(text))
+    return Path(text if exists(text) else os.path.expanduser(windows_variables(text)))
 
 
 def path_as_written(text: str) -> str:
@@ -257,11 +258,13 @@ def _given(text: str, empty: Text) -> str:
 def matching_names(given: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
     """Each path as given; one no file is named, as a POSIX shell would have expanded it where Windows' cmd and
     PowerShell (or a script's argument list) hand it over as written: a pattern (photos\\*.jpg) stands for the files
-    it matches, sorted, a leading ~ for the user's home folder; else it stays itself (and is said to be missing)."""
-    from station.paths import exists
+    it matches, sorted, a leading ~ for the user's home folder, %NAME% for the variable's value; else it stays
+    itself (and is said to be missing)."""
+    from station.paths import exists, windows_variables
 
     for pattern in map(os.fspath, given):
-        matches = [] if exists(pattern) else sorted(glob.glob(os.path.expanduser(pattern)), key=Path)
+        matches = [] if exists(pattern) else sorted(glob.glob(os.path.expanduser(windows_variables(pattern))),
+                                                    key=Path)
         yield from matches or [pattern]
 
 
