@@ -4,7 +4,7 @@ the dialog that has the station write it off the UI thread."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, SignalInstance
@@ -52,9 +52,9 @@ class OutputFileRow(QWidget):
         return Path(text).expanduser() if text else None
 
     def set_suffix(self, suffix: str) -> None:
-        """Keep the name, change its ending (the report's format was switched)."""
+        """Keep the name, change its ending (the report's format was switched); a drive or root alone has none."""
         current = self.chosen()
-        if current is not None:
+        if current is not None and current.name:
             self.path.setText(str(current.with_suffix(suffix)))
 
     def browse(self) -> None:
@@ -62,6 +62,16 @@ class OutputFileRow(QWidget):
         picked = choose_save_file(self, t(self.title), t(self.name_filter), current)
         if picked is not None:
             self.path.setText(str(picked))
+
+
+def file_named(chosen: PurePath, name: str) -> PurePath:
+    """The file `name` where `chosen` is: in its place, or at the top of a drive or root typed alone (E:\\ or E:, the USB
+    stick; /), which has no name to change (pathlib's with_name refuses it)."""
+    if chosen.name:
+        return chosen.with_name(name)
+    if chosen.drive and not chosen.root:  # E: alone would be E:'s current folder; the stick's top is meant
+        chosen = type(chosen)(chosen.drive, "\\")
+    return chosen / name
 
 
 def tell_written(parent: QWidget | None, title: str, text: str, path: Path) -> None:

@@ -13,7 +13,7 @@ from station.documents.output_file import name_part
 from station.i18n import Text
 from ui.file_dialogs import WRITE, last_folder
 from ui.i18n import t
-from ui.output_file_row import OutputFileRow, WritingDialog, tell_written
+from ui.output_file_row import OutputFileRow, WritingDialog, file_named, tell_written
 
 if TYPE_CHECKING:  # fpdf2 and openpyxl load only when a file is written
     from station.printing.sheet import PrintSheet
@@ -93,7 +93,7 @@ class PrintDialog(WritingDialog):
         chosen = self.file.chosen()
         who = self.current[0] if self.student.isChecked() and self.current else self.classes.currentText()
         if chosen is not None and who:
-            self.file.path.setText(str(chosen.with_name(f"{t(FILE_STEM)}_{name_part(who)}.pdf")))
+            self.file.path.setText(str(file_named(chosen, f"{t(FILE_STEM)}_{name_part(who)}.pdf")))
 
     @property
     def class_name(self) -> str | None:
