@@ -16,7 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from station.documents.output_file import IN_USE
+from station.documents.output_file import IN_USE, name_refusal
 from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.storage.atomic import write_atomic
@@ -43,6 +43,8 @@ def check_table_path(path: Path, csv_allowed: bool = True) -> None:
 
 def write_tables(path: Path, sheets: Sequence[Sheet]) -> None:
     check_table_path(path)
+    if (refusal := name_refusal(path)) is not None:
+        raise StationError(CANNOT_WRITE.format(path=path, reason=refusal))
     data = _csv(sheets[0]) if path.suffix.lower() == ".csv" else _xlsx(sheets)
     try:
         write_atomic(path, data)

@@ -3,8 +3,9 @@ names it, and a file cut short (disk full) is removed, so nobody prints half a c
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from station.errors import StationError, os_reason
 from station.i18n import Text
@@ -18,6 +19,12 @@ IN_USE = Text("它正被其他程序打开（如 Excel、WPS 或 PDF 阅读器�
 # What no file name may hold on Windows ("/" nowhere): a class named 2021级/软件1班 or 计科2101? in a suggested name
 # made a folder of its own, or a name Windows refuses.
 _NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+# Where a typed name is asked whether Windows takes it. A colon is not refused there but read by NTFS as a stream's name:
+# 日报 12:07.xlsx wrote an empty file 日报 12 whose hidden stream 07.xlsx held the report.
+WINDOWS = os.name == "nt"
+_WINDOWS_REFUSES = re.compile(r'[<>:"|?*\x00-\x1f]')
+NOT_A_NAME = Text("名称中有 Windows 不允许的字符“{chars}”，请换掉（如时间 12:07 写成 12-07）",
+                  "a name in it holds '{chars}', which Windows does not allow; replace it (write 12:07 as 12-07)")
 
 
 def name_part(text: str) -> str:
@@ -25,8 +32,23 @@ def name_part(text: str) -> str:
     return _NOT_IN_NAMES.sub("_", text)
 
 
+def refused_in_names(path: PurePath) -> str:
+    """What Windows does not take in a file or folder name, found in `path`'s names past its drive, each once."""
+    names = path.parts[1:] if path.anchor else path.parts
+    return "".join(dict.fromkeys(char for name in names for char in _WINDOWS_REFUSES.findall(name)))
+
+
+def name_refusal(out: Path) -> Text | None:
+    """On Windows, why a name in `out` cannot be written as typed (what Windows does not take, or reads as a stream),
+    said before anything is written; None elsewhere and for a name it takes."""
+    chars = refused_in_names(out) if WINDOWS else ""
+    return NOT_A_NAME.format(chars=chars) if chars else None
+
+
 def write_output_file(out: Path, data: bytes) -> None:
     """Write `data` to `out` (creating its folder) or raise a StationError naming `out` and why."""
+    if (refusal := name_refusal(out)) is not None:
+        raise StationError(WRITE_FAILED.format(out=out, reason=refusal))
     try:
         _write(out, data)
     except IsADirectoryError as exc:
