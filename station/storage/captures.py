@@ -244,7 +244,8 @@ class CaptureStore:
     def recover(self) -> int:
         """At start-up: remove what a crash during save() left (temporary files, files never registered).
 
-        Call before capturing starts; returns how many files were removed.
+        Call before capturing starts; returns how many files were removed. One that Windows will not let go of is
+        left for the next start: it is nobody's photo, and the day starts.
         """
         if not self.files_dir.exists():
             return 0
@@ -253,7 +254,11 @@ class CaptureStore:
         for path in self.files_dir.rglob("*"):
             leftover = path.name.endswith(".tmp") or (path.suffix == ".pse" and path.name.split(".")[0] not in registered)
             if path.is_file() and leftover:
-                remove_file(path)  # Windows: an antivirus may be scanning what the crash left
+                try:
+                    remove_file(path)  # Windows: an antivirus may be scanning what the crash left
+                except PermissionError as exc:  # held longer, or read-only: it holds no registered photo
+                    log.warning("leftover %s not removed, left for the next start: %s", path, exc)
+                    continue
                 removed += 1
         return removed
 

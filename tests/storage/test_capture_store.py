@@ -155,3 +155,25 @@ def test_a_leftover_held_open_for_a_moment_is_still_removed_at_start(station, ke
     windows.hold(leftover, 0.15)
     assert store.recover() == 1 and windows.refused >= 1
     assert not leftover.exists() and len(_all_files(station.home)) == 2
+
+
+def test_a_leftover_that_stays_held_does_not_stop_the_start(station, key, monkeypatch, caplog):
+    """Windows refuses the deletion for as long as a handle holds the file, and for good while the file has the
+    read-only attribute (a data folder restored from a backup or copied off a CD keeps it): after recover()'s waits
+    the PermissionError ended the start of the capture day for a file that holds no registered photo. It is left for
+    the next start, and the log says so."""
+    from tests.storage.test_atomic_windows import WindowsHandles
+
+    store = CaptureStore(station, key)
+    store.save("20200001", JPEG, b"original", operator="op")
+    leftover = store.files_dir / "ab" / ".abcdef.chsi.pse.x1y2.tmp"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"half a photo")
+    windows = WindowsHandles(monkeypatch)
+    windows.hold(leftover, None)
+    monkeypatch.setattr("station.storage.atomic.REPLACE_WAITS", (0.01,))
+    assert store.recover() == 0 and leftover.exists() and windows.refused >= 1
+    assert str(leftover) in caplog.text
+    assert store.load_for_review("20200001", 1) == JPEG
+    windows.let_go(leftover)
+    assert store.recover() == 1 and not leftover.exists()
