@@ -464,9 +464,18 @@ def _store(station: Station, report: ReferenceReport, photo: Checked, server_key
                    [student_no, uid, relative, name, digest, MODEL_ID, embedding, now])
     for holder, file in before:
         log.warning("reference photo %s moved from student %s to %s", name, holder, student_no)
-        remove_file(station.home / file)
+        _remove_replaced(station.home / file)
     if old is None:
         report.imported += 1
     else:
         report.updated += 1
-        remove_file(station.home / old[1])  # Windows: the window may be reading it to show it
+        _remove_replaced(station.home / old[1])  # Windows: the window may be reading it to show it
+
+
+def _remove_replaced(path: Path) -> None:
+    """Delete a photo's file the register no longer names; one that Windows still refuses after remove_file's waits
+    (held longer, read-only) is left, nobody's photo, so the rest of the import goes on."""
+    try:
+        remove_file(path)
+    except PermissionError as exc:
+        log.warning("replaced reference photo %s not removed: %s", path, exc)

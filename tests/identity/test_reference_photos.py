@@ -230,3 +230,31 @@ def test_a_replaced_photo_held_open_for_a_moment_is_still_removed_and_the_import
         assert not old.exists() and len(list((station.home / "references").rglob("*.reference.pse"))) == 2
     finally:
         station.close()
+
+
+def test_a_replaced_photo_that_stays_held_is_left_and_the_import_goes_on(
+        tmp_path: Path, embedder: FaceEmbedder, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The replaced photo's file still held after the waits (an antivirus scanning longer, a backup tool): its
+    PermissionError ended the import with 林晓雯's new photo registered and 陈浩然's, later in the folder, never taken
+    in. The old file is nobody's photo any more (the register names the new one): it is left, and the log says so."""
+    from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
+
+    station = linked_station_with_roster(tmp_path / "home", tmp_path, (DEMO_DIR / "roster.csv").read_bytes())
+    key = unlock_station_key(station.home, PASSPHRASE).key
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(DEMO_REFERENCES / "2021010101.jpg", first)
+    shutil.copy(DEMO_REFERENCES / "2021010103.jpg", second / "2021010101.jpg")  # another photo for her
+    shutil.copy(DEMO_REFERENCES / "2021010102.jpg", second)
+    try:
+        assert import_reference_photos(station, first, key, embedder).imported == 1
+        old = next((station.home / "references").rglob("*.reference.pse"))
+        windows = WindowsHandles(monkeypatch)
+        windows.hold(old, None)
+        monkeypatch.setattr("station.storage.atomic.REPLACE_WAITS", (0.01,))
+        report = import_reference_photos(station, second, key, embedder)
+        assert (report.updated, report.imported) == (1, 1) and windows.refused >= 1
+        assert reference_photo(station, "2021010102", key) is not None and str(old) in caplog.text
+    finally:
+        station.close()
