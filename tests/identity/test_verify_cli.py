@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from station import ASSETS_DIR
 from station.identity.pairs import read_pairs
 from tests.cli import json_lines, run_cli
 from tests.identity.faces import photos_of
@@ -152,3 +153,21 @@ def test_a_pairs_file_s_home_folder_and_windows_folders_are_found(tmp_path: Path
     pairs.write_text("a,b\n~/photos/x.jpg,photos\\x.jpg\n", encoding="utf-8")
     assert read_pairs(pairs) == [("~/photos/x.jpg", me / "photos" / "x.jpg",
                                   "photos\\x.jpg", lists / "photos" / "x.jpg")]
+
+
+def test_a_windows_variable_typed_in_powershell_names_the_photos(tmp_path: Path, monkeypatch) -> None:
+    """`verify %USERPROFILE%\\Pictures\\a.jpg ...` typed in PowerShell (Windows' default terminal) reaches the station
+    as typed, %USERPROFILE% and all: both images were 'not found' (s34 Windows review). A variable that is set stands
+    for its value, in the two images as in a pairs file's cells; each still printed as written."""
+    photos = tmp_path / "我的 照片"
+    photos.mkdir()
+    (photos / "a.jpg").write_bytes((ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg").read_bytes())
+    monkeypatch.setenv("PHOTO_TEST_PICTURES", str(photos))
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("verify", "%PHOTO_TEST_PICTURES%/a.jpg", "%PHOTO_TEST_PICTURES%/a.jpg", "--json")
+    assert json_lines(result) == [{"a": "%PHOTO_TEST_PICTURES%/a.jpg", "b": "%PHOTO_TEST_PICTURES%/a.jpg",
+                                   "score": 1.0, "same": True}], result.stderr.decode()
+    (tmp_path / "pairs.csv").write_text("a,b\n%PHOTO_TEST_PICTURES%/a.jpg,%NOT_SET_ANYWHERE%/a.jpg\n",
+                                        encoding="utf-8")
+    assert read_pairs(tmp_path / "pairs.csv") == [("%PHOTO_TEST_PICTURES%/a.jpg", photos / "a.jpg",
+                                                   "%NOT_SET_ANYWHERE%/a.jpg", Path("%NOT_SET_ANYWHERE%/a.jpg"))]
