@@ -101,7 +101,9 @@ def import_references(server: ServerContext, source: Path, roster: Path | None =
     photo_names = photo_column(roster) if roster is not None else None
     public_key = public_key_from_b64(server.public_key)
     report = ReferenceReport()
-    with tempfile.TemporaryDirectory() as scratch:
+    # Windows: an antivirus scanning the scratch database may keep it from being deleted at once: left in the
+    # system's temporary folder rather than failing the import after its work is done
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as scratch:
         db = _scratch_roster(server, Path(scratch))
         try:
             for outcome in checked_entries(db, source_entries(source), embedder or FaceEmbedder(), photo_names):

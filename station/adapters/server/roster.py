@@ -21,7 +21,9 @@ class ServerRosterImport:
 
 def import_server_roster(server: ServerContext, file: Path) -> ServerRosterImport:
     """The file read into a scratch station database, then its students written to the server's store."""
-    with tempfile.TemporaryDirectory() as scratch:
+    # Windows: an antivirus scanning the scratch database may keep it from being deleted at once: left in the
+    # system's temporary folder rather than failing the import after its work is done
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as scratch:
         db = open_db(Path(scratch) / "roster.db")
         try:
             report = import_roster(db, file)
