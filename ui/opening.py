@@ -58,8 +58,8 @@ def freeze_startup_objects() -> None:
 
 @contextmanager
 def stopped_by_the_system(app: QApplication) -> Iterator[None]:
-    """A logout, a shutdown or `kill` (SIGTERM; SIGHUP when its terminal closes) ends the window's day as Ctrl+Q
-    does, so the session closes (camera, uploader, database) and the log says the station stopped; Python's
+    """On POSIX, a logout, a shutdown or `kill` (SIGTERM; SIGHUP when its terminal closes) ends the window's day as
+    Ctrl+Q does (Windows' logout and shutdown: `closing_once` at aboutToQuit), so the session closes (camera, uploader, database) and the log says the station stopped; Python's
     default ended the process where it stood. Nothing is asked: the system is not waiting for an answer. The
     handlers run between the window's Python slots (a frame or the preview's timer comes every 250 ms at most)."""
     names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
@@ -74,6 +74,22 @@ def stopped_by_the_system(app: QApplication) -> Iterator[None]:
     finally:
         for name, handler in before.items():
             signal.signal(getattr(signal, name), handler)
+
+
+def closing_once(*closes: Callable[[], None]) -> Callable[[], None]:
+    """A call of each of `closes` the first time the result is called, none after: the window's day ends once,
+    whether at Qt's aboutToQuit or when its event loop returns. On Windows a logout or a shutdown ends the window
+    with no signal (stopped_by_the_system's SIGTERM is POSIX's): Qt emits aboutToQuit and the system kills the
+    process soon after, before app.exec() returns, where the day used to be closed."""
+    closed: list[bool] = []
+
+    def close() -> None:
+        if not closed:
+            closed.append(True)
+            for each in closes:
+                each()
+            log.info("the day closed: camera, card reader, uploader and database")
+    return close
 
 
 def speak_as_chosen(app: QApplication, given: str | None, opened: Opened, notice: QLabel) -> None:
@@ -116,11 +132,13 @@ def open_window(app: QApplication, args: argparse.Namespace, notice: QLabel) -> 
     holder = MainWindow(session, demo=opened.demo).holder  # the window is held there alone: a switch replaces it
     holder.window.show_with_queue()
     notice.close()
+    close_day = closing_once(session.close, opened.close)
+    app.aboutToQuit.connect(close_day)  # Windows' logout or shutdown: the process is killed once it has been emitted
     try:
         with stopped_by_the_system(app):
             code = app.exec()
         log.info("station stopped (exit code %d)", code)
         return code
     finally:
-        session.close()
-        opened.close()
+        app.aboutToQuit.disconnect(close_day)
+        close_day()

@@ -47,3 +47,33 @@ def test_sigterm_stops_the_station_as_its_window_would(
     log = log_file(home).read_text(encoding="utf-8")
     assert "SIGTERM received: the station stops" in log and "station stopped (exit code 0)" in log
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_windows_end_of_session_closes_the_day_before_the_process_is_killed(
+        app_as_started, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """A Windows logout or shutdown sends no SIGTERM: Qt emits aboutToQuit and the system kills the process soon
+    after, before app.exec() returns, where the day was closed (s34 Windows review): the camera, the uploader and the
+    database were left as they stood and the log never said the station stopped. Here aboutToQuit is emitted as
+    Windows' end of session makes Qt emit it, and what the log holds is read at once, as a killed process leaves it;
+    the loop's own end later closes nothing twice."""
+    frames = tmp_path / "camera"
+    frames.mkdir()
+    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
+    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")
+    at_the_kill: list[str] = []
+
+    def end_the_session_once_up() -> None:
+        window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(50, end_the_session_once_up)
+            return
+        QApplication.instance().aboutToQuit.emit()
+        at_the_kill.append(log_file(home).read_text(encoding="utf-8"))
+        QApplication.instance().exit(0)
+
+    QTimer.singleShot(50, end_the_session_once_up)
+    on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
+    code = run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
+    assert code == 0 and len(at_the_kill) == 1
+    assert "the day closed" in at_the_kill[0]
+    assert log_file(home).read_text(encoding="utf-8").count("the day closed") == 1
