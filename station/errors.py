@@ -56,8 +56,9 @@ def load_model(path: Path, load: Callable[[Path], T]) -> T:
 
 
 # What the operating system's refusal means, in words, in place of its English strerror ("Read-only file system")
-# inside a Chinese sentence. Windows' own codes first: its "in use" and "write-protected" both arrive as EACCES.
-_WINDOWS_REASONS = {32: "in_use", 33: "in_use", 19: "read_only"}
+# inside a Chinese sentence. Windows' own codes first: its "in use" and "write-protected" both arrive as EACCES, and a
+# path over MAX_PATH (ERROR_FILENAME_EXCED_RANGE, where long paths are not enabled) as ENOENT ("is it unplugged?").
+_WINDOWS_REASONS = {32: "in_use", 33: "in_use", 19: "read_only", 206: "too_long"}
 _ERRNO_REASONS = {
     errno.ENOENT: "gone", errno.ENODEV: "gone", errno.ENXIO: "gone", errno.EACCES: "denied", errno.EPERM: "denied",
     errno.EROFS: "read_only", errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EBUSY: "in_use",

@@ -10,7 +10,7 @@ import pytest
 
 from station.camera.tether import tether_folder
 from station.documents.output_file import write_output_file
-from station.errors import StationError
+from station.errors import OS_REASONS, StationError, os_reason
 from station.paths import data_home
 from station.spreadsheet import Sheet, write_tables
 
@@ -41,3 +41,14 @@ def test_a_data_folder_or_tether_folder_on_a_write_protected_stick(read_only_dis
     with pytest.raises(StationError) as refused:
         tether_folder(read_only_disk / "tether")
     assert _said(refused) == f"无法使用联机相机的文件夹 {read_only_disk / 'tether'}：{READ_ONLY}"
+
+
+@pytest.mark.parametrize(("code", "errno_", "said"), [(206, 2, "too_long"), (32, 13, "in_use"), (19, 13, "read_only")])
+def test_windows_own_codes_say_what_happened(code: int, errno_: int, said: str) -> None:
+    """Windows' refusals arrive with errno values that say something else: a path over 260 characters (where long
+    paths are not enabled) as ENOENT, said as 'is its drive or USB stick unplugged?' (s34 Windows review); a file
+    another program holds, or a write-protected stick, as EACCES. Their winerror (as Windows' OSError carries it)
+    says what happened."""
+    refusal = OSError(errno_, "refused")
+    refusal.winerror = code  # what Windows' OSError carries beside errno
+    assert os_reason(refusal) is OS_REASONS[said]
