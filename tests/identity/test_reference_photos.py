@@ -13,6 +13,7 @@ import cv2
 import pytest
 
 from station.audit.trail import entries as audit_entries
+from station.context import Station
 from station.image_io import read_image
 from station.errors import StationError
 from station.identity.embedder import FaceEmbedder
@@ -205,11 +206,9 @@ def test_an_id_card_chip_sized_photo_is_a_reference_and_matches_its_full_size_sc
     assert compare(chip, embedder.embed(read_image(frames / "DEMO0003_2_good.jpg")).vector).level == "different"
 
 
-def test_a_replaced_photo_held_open_for_a_moment_is_still_removed_and_the_import_goes_on(
-        tmp_path: Path, embedder: FaceEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Windows refuses to delete a file another handle holds open (the window reading the student's enrolment photo
-    to show it, an antivirus): a new photo for 林晓雯 was registered, then the old one's deletion raised
-    PermissionError and the rest of the folder (陈浩然) was never imported. The deletion waits as a replace does."""
+def _her_photo_imported(tmp_path: Path, embedder: FaceEmbedder) -> tuple[Station, bytes, Path]:
+    """A station with the demo roster and 林晓雯's enrolment photo imported, its key, and a second folder holding
+    another photo for her and 陈浩然's (later in the folder than hers)."""
     from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
 
     station = linked_station_with_roster(tmp_path / "home", tmp_path, (DEMO_DIR / "roster.csv").read_bytes())
@@ -220,8 +219,17 @@ def test_a_replaced_photo_held_open_for_a_moment_is_still_removed_and_the_import
     shutil.copy(DEMO_REFERENCES / "2021010101.jpg", first)
     shutil.copy(DEMO_REFERENCES / "2021010103.jpg", second / "2021010101.jpg")  # another photo for her
     shutil.copy(DEMO_REFERENCES / "2021010102.jpg", second)
+    assert import_reference_photos(station, first, key, embedder).imported == 1
+    return station, key, second
+
+
+def test_a_replaced_photo_held_open_for_a_moment_is_still_removed_and_the_import_goes_on(
+        tmp_path: Path, embedder: FaceEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses to delete a file another handle holds open (the window reading the student's enrolment photo
+    to show it, an antivirus): a new photo for 林晓雯 was registered, then the old one's deletion raised
+    PermissionError and the rest of the folder (陈浩然) was never imported. The deletion waits as a replace does."""
+    station, key, second = _her_photo_imported(tmp_path, embedder)
     try:
-        assert import_reference_photos(station, first, key, embedder).imported == 1
         old = next((station.home / "references").rglob("*.reference.pse"))
         windows = WindowsHandles(monkeypatch)
         windows.hold(old, 0.15)
@@ -237,18 +245,8 @@ def test_a_replaced_photo_that_stays_held_is_left_and_the_import_goes_on(
     """The replaced photo's file still held after the waits (an antivirus scanning longer, a backup tool): its
     PermissionError ended the import with 林晓雯's new photo registered and 陈浩然's, later in the folder, never taken
     in. The old file is nobody's photo any more (the register names the new one): it is left, and the log says so."""
-    from station.adapters.demo import DEMO_DIR, DEMO_REFERENCES
-
-    station = linked_station_with_roster(tmp_path / "home", tmp_path, (DEMO_DIR / "roster.csv").read_bytes())
-    key = unlock_station_key(station.home, PASSPHRASE).key
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    shutil.copy(DEMO_REFERENCES / "2021010101.jpg", first)
-    shutil.copy(DEMO_REFERENCES / "2021010103.jpg", second / "2021010101.jpg")  # another photo for her
-    shutil.copy(DEMO_REFERENCES / "2021010102.jpg", second)
+    station, key, second = _her_photo_imported(tmp_path, embedder)
     try:
-        assert import_reference_photos(station, first, key, embedder).imported == 1
         old = next((station.home / "references").rglob("*.reference.pse"))
         windows = WindowsHandles(monkeypatch)
         windows.hold(old, None)

@@ -140,17 +140,23 @@ def test_a_disk_that_really_fills_up_refuses_cleanly_and_keeps_earlier_photos(ti
     reopened.close()
 
 
+def _store_with_a_leftover(station, key) -> tuple[CaptureStore, Path]:
+    """A store holding one saved photo, and the temporary file a crash during a later save left."""
+    store = CaptureStore(station, key)
+    store.save("20200001", JPEG, b"original", operator="op")
+    leftover = store.files_dir / "ab" / ".abcdef.chsi.pse.x1y2.tmp"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"half a photo")
+    return store, leftover
+
+
 def test_a_leftover_held_open_for_a_moment_is_still_removed_at_start(station, key, monkeypatch):
     """A crash during a save leaves its temporary file; at the next start Windows refuses to delete it while
     another handle holds it (an antivirus scanning it): recover() raised PermissionError and the station did not
     start. The deletion waits as a replace does (the refusal emulated: tests/storage/test_atomic_windows.py)."""
     from tests.storage.test_atomic_windows import WindowsHandles
 
-    store = CaptureStore(station, key)
-    store.save("20200001", JPEG, b"original", operator="op")
-    leftover = store.files_dir / "ab" / ".abcdef.chsi.pse.x1y2.tmp"
-    leftover.parent.mkdir(parents=True, exist_ok=True)
-    leftover.write_bytes(b"half a photo")
+    store, leftover = _store_with_a_leftover(station, key)
     windows = WindowsHandles(monkeypatch)
     windows.hold(leftover, 0.15)
     assert store.recover() == 1 and windows.refused >= 1
@@ -164,11 +170,7 @@ def test_a_leftover_that_stays_held_does_not_stop_the_start(station, key, monkey
     the next start, and the log says so."""
     from tests.storage.test_atomic_windows import WindowsHandles
 
-    store = CaptureStore(station, key)
-    store.save("20200001", JPEG, b"original", operator="op")
-    leftover = store.files_dir / "ab" / ".abcdef.chsi.pse.x1y2.tmp"
-    leftover.parent.mkdir(parents=True, exist_ok=True)
-    leftover.write_bytes(b"half a photo")
+    store, leftover = _store_with_a_leftover(station, key)
     windows = WindowsHandles(monkeypatch)
     windows.hold(leftover, None)
     monkeypatch.setattr("station.storage.atomic.REPLACE_WAITS", (0.01,))

@@ -23,12 +23,18 @@ from ui.main_window import MainWindow
 from ui.start_dialog import StartDialog
 
 
-def test_sigterm_stops_the_station_as_its_window_would(
-        app_as_started, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+def _a_camera(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder of camera frames (a student on the backdrop), and the station key's passphrase for the start."""
     frames = tmp_path / "camera"
     frames.mkdir()
     shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
     monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")
+    return frames
+
+
+def test_sigterm_stops_the_station_as_its_window_would(
+        app_as_started, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    frames = _a_camera(tmp_path, monkeypatch)
     before = signal.getsignal(signal.SIGTERM)
     up: list[int] = []
 
@@ -56,10 +62,7 @@ def test_windows_end_of_session_closes_the_day_before_the_process_is_killed(
     database were left as they stood and the log never said the station stopped. Here aboutToQuit is emitted as
     Windows' end of session makes Qt emit it, and what the log holds is read at once, as a killed process leaves it;
     the loop's own end later closes nothing twice."""
-    frames = tmp_path / "camera"
-    frames.mkdir()
-    shutil.copy(DEMO_DIR / "kiosk" / "01_good.jpg", frames)
-    monkeypatch.setenv("PHOTO_STATION_PASSPHRASE", "工作站的口令 2026")
+    frames = _a_camera(tmp_path, monkeypatch)
     at_the_kill: list[str] = []
 
     def end_the_session_once_up() -> None:
