@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -32,23 +33,30 @@ def _a_camera(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return frames
 
 
+def _station_run_until(stop: Callable[[], None], home: Path, frames: Path) -> int:
+    """run_app's exit code for a station on `frames`, `stop` called once its window is up."""
+    def once_up() -> None:
+        window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(50, once_up)
+            return
+        stop()
+
+    QTimer.singleShot(50, once_up)
+    on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
+    return run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
+
+
 def test_sigterm_stops_the_station_as_its_window_would(
         app_as_started, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    frames = _a_camera(tmp_path, monkeypatch)
     before = signal.getsignal(signal.SIGTERM)
     up: list[int] = []
 
-    def terminate_once_up() -> None:
-        window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
-        if window is None:
-            QTimer.singleShot(50, terminate_once_up)
-            return
+    def terminate() -> None:
         up.append(1)
         os.kill(os.getpid(), signal.SIGTERM)
 
-    QTimer.singleShot(50, terminate_once_up)
-    on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
-    code = run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
+    code = _station_run_until(terminate, home, _a_camera(tmp_path, monkeypatch))
     assert (code, up) == (0, [1])
     log = log_file(home).read_text(encoding="utf-8")
     assert "SIGTERM received: the station stops" in log and "station stopped (exit code 0)" in log
@@ -62,21 +70,14 @@ def test_windows_end_of_session_closes_the_day_before_the_process_is_killed(
     database were left as they stood and the log never said the station stopped. Here aboutToQuit is emitted as
     Windows' end of session makes Qt emit it, and what the log holds is read at once, as a killed process leaves it;
     the loop's own end later closes nothing twice."""
-    frames = _a_camera(tmp_path, monkeypatch)
     at_the_kill: list[str] = []
 
-    def end_the_session_once_up() -> None:
-        window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
-        if window is None:
-            QTimer.singleShot(50, end_the_session_once_up)
-            return
+    def end_the_session() -> None:
         QApplication.instance().aboutToQuit.emit()
         at_the_kill.append(log_file(home).read_text(encoding="utf-8"))
         QApplication.instance().exit(0)
 
-    QTimer.singleShot(50, end_the_session_once_up)
-    on_next_dialog(lambda dialog: dialog.reject(), kind=StartDialog)  # a sign-in dialog fails the test, never hangs
-    code = run_app(parse_args(["--home", str(home), "--operator", "王老师", "--camera", str(frames)]))
+    code = _station_run_until(end_the_session, home, _a_camera(tmp_path, monkeypatch))
     assert code == 0 and len(at_the_kill) == 1
     assert "the day closed" in at_the_kill[0]
     assert log_file(home).read_text(encoding="utf-8").count("the day closed") == 1
