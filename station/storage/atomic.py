@@ -53,8 +53,17 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_directory(path.parent)
 
 
+class HeldOpen(PermissionError):
+    """A rename refused after the waits, in a folder the station could just write its temporary file in: another
+    program holds the file (Windows' antivirus scanning what was just written, Excel with the report open), which
+    WinError 5 otherwise says as 'permission denied, check the folder's permissions' (errno EBUSY: 'in use')."""
+
+
 def _replace(source: str, target: Path) -> None:
-    _while_held(lambda: os.replace(source, target))
+    try:
+        _while_held(lambda: os.replace(source, target))
+    except PermissionError as exc:
+        raise HeldOpen(errno.EBUSY, f"held open by another program: {exc}", os.fspath(target)) from exc
 
 
 def remove_file(path: Path) -> None:

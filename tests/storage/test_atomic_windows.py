@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from station.errors import OS_REASONS, os_reason
 from station.storage.atomic import write_atomic
 
 
@@ -84,3 +85,21 @@ def test_a_file_held_open_for_good_is_refused_with_the_old_one_intact(tmp_path: 
     finally:
         windows.let_go(target)
     assert target.read_bytes() == b"yesterday" and [p.name for p in tmp_path.iterdir()] == ["报表.xlsx"]
+
+
+def test_a_file_held_for_good_is_said_to_be_in_use_not_a_folder_without_permission(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows says a file held open (an antivirus scanning the photo just written, longer than the waits) with the
+    code of a refused permission: the shutter's save said 没有权限（请检查文件夹的权限…）, sending the photographer to the
+    folder's permissions, which had just let the station write its temporary file there (s34 Windows review)."""
+    target = tmp_path / "captures" / "ab" / "photo.pse"
+    write_atomic(target, b"earlier")
+    windows = WindowsHandles(monkeypatch)
+    windows.hold(target, None)
+    monkeypatch.setattr("station.storage.atomic.REPLACE_WAITS", (0.01,))
+    try:
+        with pytest.raises(PermissionError) as refused:  # still a PermissionError for the callers that catch one
+            write_atomic(target, b"now")
+    finally:
+        windows.let_go(target)
+    assert os_reason(refused.value) is OS_REASONS["in_use"] and refused.value.filename == str(target)
