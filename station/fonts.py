@@ -55,3 +55,19 @@ def cjk_font_face() -> FontFace | None:
     names = [font["name"].getDebugName(1) or "" for font in TTCollection(str(path), lazy=True).fonts]
     simplified = [i for i, name in enumerate(names) if name.endswith(" SC") and "Mono" not in name]
     return FontFace(path, simplified[0] if simplified else 0)
+
+
+# For the characters the CJK font may lack: CJK Extension B and later, where the 通用规范汉字表 (2013) put characters of
+# people's names (𠮷, 𬌗, 𬘡). Microsoft YaHei, the Windows font above, does not draw them; SimSun-ExtB (Windows 10)
+# and SimSun-ExtG (Windows 11) do. Noto CJK, on Linux, draws them itself.
+_RARE_CANDIDATES = ("simsunb.ttf", "SimsunExtG.ttf")
+
+
+@functools.cache
+def rare_font_faces() -> tuple[FontFace, ...]:
+    """The fonts for characters the CJK font lacks, where installed (Windows' own folder of fonts), in order."""
+    windir = os.environ.get("WINDIR")
+    if not windir:
+        return ()
+    fonts = Path(windir) / "Fonts"
+    return tuple(FontFace(fonts / name, 0) for name in _RARE_CANDIDATES if (fonts / name).is_file())

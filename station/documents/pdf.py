@@ -7,9 +7,11 @@ still prints with its student numbers, which are enough to sort it.
 
 from __future__ import annotations
 
+import itertools
+
 from fpdf import FPDF
 
-from station.fonts import cjk_font_face
+from station.fonts import cjk_font_face, rare_font_faces
 
 FAMILY = "cjk"
 
@@ -27,6 +29,27 @@ class Document(FPDF):
         self.has_cjk = face is not None
         if face is not None:
             self.add_font(FAMILY, fname=str(face.path), collection_font_number=face.index)
+            rare = [f"{FAMILY}-{i}" for i in range(len(rare_font_faces()))]
+            for family, extra in zip(rare, rare_font_faces()):  # a name's character the CJK font lacks (𠮷)
+                self.add_font(family, fname=str(extra.path), collection_font_number=extra.index)
+            if rare:
+                self.set_fallback_fonts(rare)
+
+    def text(self, x: float, y: float, text: str = "") -> None:
+        """FPDF.text, each run of characters the CJK font lacks drawn in a fallback font that has them (fpdf2 falls
+        back in cell and multi_cell, not here, where the print sheets write the students' names)."""
+        if not self._fallback_font_ids or self.font_family != FAMILY:
+            super().text(x, y, text)
+            return
+        main = self.fonts[FAMILY].cmap
+        runs = itertools.groupby(text, lambda char: FAMILY if ord(char) in main else self.get_fallback_font(char))
+        for family, chars in runs:
+            run = "".join(chars)
+            if family is not None and family != FAMILY:
+                self.set_font(family, size=self.font_size_pt)
+            super().text(x, y, run)
+            x += self.get_string_width(run)
+            self.set_font(FAMILY, size=self.font_size_pt)
 
     def set_text_size(self, points: float) -> None:
         self.set_font(FAMILY if self.has_cjk else "helvetica", size=points)
