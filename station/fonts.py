@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ImageFont
+from PIL import ImageDraw, ImageFont
 
 _CANDIDATES = (
     # Windows
@@ -71,3 +72,39 @@ def rare_font_faces() -> tuple[FontFace, ...]:
         return ()
     fonts = Path(windir) / "Fonts"
     return tuple(FontFace(fonts / name, 0) for name in _RARE_CANDIDATES if (fonts / name).is_file())
+
+
+@functools.cache
+def _characters(face: FontFace) -> frozenset[int]:
+    """The code points `face` draws."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(face.path), fontNumber=face.index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
+def draw_text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: int, fill: object,
+              anchor: str = "la") -> None:
+    """ImageDraw.text in the CJK font at `size` px, each run of characters it lacks drawn in a rare font that has
+    them (rare_font_faces: Pillow draws a missing character as an empty box)."""
+    path = cjk_font_path()
+    rare = rare_font_faces()
+    if path is None or not rare:
+        draw.text(xy, text, font=cjk_font(size), fill=fill, anchor=anchor)
+        return
+    main = FontFace(path, 0)  # what ImageFont.truetype opens of a collection
+
+    def face_of(char: str) -> FontFace:
+        if ord(char) in _characters(main):
+            return main
+        return next((face for face in rare if ord(char) in _characters(face)), main)
+
+    x, y = xy
+    if anchor[1] == "a":  # each font's own ascender would put each run's baseline elsewhere: the main font's baseline
+        y += ImageFont.truetype(str(main.path), size).getmetrics()[0]
+        anchor = f"{anchor[0]}s"
+    for face, chars in itertools.groupby(text, face_of):
+        run = "".join(chars)
+        font = ImageFont.truetype(str(face.path), size, index=face.index)
+        draw.text((x, y), run, font=font, fill=fill, anchor=anchor)
+        x += font.getlength(run)

@@ -10,7 +10,7 @@ import qrcode
 from PIL import Image, ImageDraw
 
 from station.documents.output_file import write_output_file
-from station.fonts import cjk_font
+from station.fonts import draw_text
 from station.identify.decoders import slip_payload
 from station.roster.store import Student
 
@@ -41,10 +41,9 @@ def write_slips_pdf(students: list[Student], out: Path, title: str) -> int:
 def _page(students: list[Student], title: str, class_name: str) -> Image.Image:
     page = Image.new("RGB", PAGE, "white")
     draw = ImageDraw.Draw(page)
-    draw.text((MARGIN, MARGIN // 2), class_name, font=cjk_font(34), fill="black", anchor="lm")
+    draw_text(draw, (MARGIN, MARGIN // 2), class_name, 34, "black", anchor="lm")
     cell_w = (PAGE[0] - 2 * MARGIN) // COLUMNS
     cell_h = (PAGE[1] - 2 * MARGIN) // ROWS
-    big, small = cjk_font(44), cjk_font(30)
     for i, student in enumerate(students):
         x = MARGIN + (i % COLUMNS) * cell_w
         y = MARGIN + (i // COLUMNS) * cell_h
@@ -55,8 +54,8 @@ def _page(students: list[Student], title: str, class_name: str) -> Image.Image:
         code = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB").resize((side, side), Image.NEAREST)
         page.paste(code, (x + 20, y + 30))
         tx = x + side + 40
-        draw.text((tx, y + 40), student.name, font=big, fill="black")
-        draw.text((tx, y + 110), student.student_no, font=small, fill="black")
-        draw.text((tx, y + 160), student.class_name, font=small, fill="black")
-        draw.text((tx, y + cell_h - 70), title, font=small, fill=(90, 90, 90))
+        draw_text(draw, (tx, y + 40), student.name, 44, "black")
+        draw_text(draw, (tx, y + 110), student.student_no, 30, "black")
+        draw_text(draw, (tx, y + 160), student.class_name, 30, "black")
+        draw_text(draw, (tx, y + cell_h - 70), title, 30, (90, 90, 90))
     return page
