@@ -10,6 +10,7 @@ from pathlib import Path
 
 from station.camera.backends import Backend, FileBackend, UsbBackend, UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
+from station.paths import windows_variables
 
 __all__ = ["CameraState", "Frame", "FrameSource", "StateChange", "open_camera", "backend_for"]
 
@@ -25,8 +26,12 @@ def usb_index(choice: str | int) -> int | None:
 
 def backend_for(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,
                 hold: float = FOLDER_HOLD_S) -> Backend:
+    """A USB camera for an index; else the folder or video file `choice` names, a leading ~ and a cmd %NAME% read as
+    a shell would have (`--camera %USERPROFILE%\\Pictures\\frames` typed in PowerShell, which hands it over as typed)."""
     index = usb_index(choice)
-    return FileBackend(Path(choice), fps=fps, hold=hold) if index is None else UsbBackend(index, usb or UsbSettings())
+    if index is not None:
+        return UsbBackend(index, usb or UsbSettings())
+    return FileBackend(Path(windows_variables(str(choice))).expanduser(), fps=fps, hold=hold)
 
 
 def open_camera(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,

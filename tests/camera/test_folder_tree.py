@@ -7,7 +7,9 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from station.camera import backend_for
 from station.camera.backends import FileBackend
+from station.camera.tether import tether_folder
 from station.adapters.demo import DEMO_FRAMES
 
 
@@ -59,3 +61,21 @@ def test_a_folder_plays_every_kind_of_image_the_station_reads(tmp_path: Path) ->
     camera.open()
     assert [int(camera.read()[0, 0, 0]) for _ in range(2)] == [10, 20]
     camera.close()
+
+
+def test_a_windows_variable_typed_in_powershell_names_the_camera_s_and_the_tether_s_folders(
+        tmp_path: Path, monkeypatch) -> None:
+    """`--camera %USERPROFILE%\\Pictures\\frames` and `--tether %USERPROFILE%\\EOS` typed in PowerShell reach the
+    station as typed: the camera played nothing ('no such folder') and the tether folder was made as a folder named
+    %USERPROFILE% in the current one, where the tether software never writes (s34 Windows review)."""
+    frames = tmp_path / "我的 图片" / "frames"
+    frames.mkdir(parents=True)
+    cv2.imwrite(str(frames / "1.png"), np.full((8, 8, 3), 10, np.uint8))
+    monkeypatch.setenv("PHOTO_TEST_PICTURES", str(tmp_path / "我的 图片"))
+    monkeypatch.chdir(tmp_path)
+    camera = backend_for("%PHOTO_TEST_PICTURES%/frames")
+    camera.open()
+    assert int(camera.read()[0, 0, 0]) == 10
+    camera.close()
+    assert tether_folder("%PHOTO_TEST_PICTURES%/EOS") == (tmp_path / "我的 图片" / "EOS").resolve()
+    assert not (tmp_path / "%PHOTO_TEST_PICTURES%").exists()
