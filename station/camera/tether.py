@@ -126,12 +126,20 @@ class TetherWatcher(Watcher):
 
 def set_aside(path: Path, folder: Path) -> Path:
     """Move a still that cannot be filed into `folder` (created), under its own name or NAME-2, NAME-3...; returns
-    where it went. Raises OSError when it cannot be moved (then it stays where it was: nothing is lost)."""
+    where it went. Raises OSError when it cannot be moved (then it stays where it was, and only there: nothing is lost
+    and nothing is twice)."""
     folder.mkdir(parents=True, exist_ok=True)
     target, number = folder / path.name, 2
     while target.exists():
         target, number = folder / f"{path.stem}-{number}{path.suffix}", number + 1
-    shutil.move(path, target)
+    try:
+        shutil.move(path, target)
+    except OSError:
+        # Across drives (the tether folder on another disk than the data) a move is a copy, then the original's
+        # deletion, which Windows refuses while the tether software still holds the file: the copy goes again
+        if path.exists() and target.exists():
+            target.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -3,6 +3,8 @@ software writes it (slowly under its final name, or under a temporary name then 
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 from pathlib import Path
 
@@ -74,6 +76,30 @@ def test_set_aside_never_overwrites(tmp_path: Path) -> None:
         set_aside(folder / "IMG_0004.JPG", unfiled)
     assert sorted(p.name for p in unfiled.iterdir()) == ["IMG_0004-2.JPG", "IMG_0004.JPG"]
     assert not (folder / "IMG_0004.JPG").exists() and (unfiled / "IMG_0004-2.JPG").read_bytes() == JPEG
+
+
+def test_a_still_set_aside_across_drives_while_still_held_stays_in_one_place(tmp_path: Path, monkeypatch) -> None:
+    """The tether folder on another drive than the data home: the move is a copy and then the original's deletion,
+    which Windows refuses while the tether software still holds the file. The station said the file stayed where it
+    was, and a copy was in tether-unfiled as well (s34 Windows review). Now it stays where it was, once."""
+    from tests.storage.test_atomic_windows import WindowsHandles
+
+    folder, unfiled = tmp_path / "EOS", tmp_path / "home" / "tether-unfiled"
+    folder.mkdir()
+    (folder / "IMG_0005.JPG").write_bytes(JPEG)
+
+    def across_drives(source, target, *args, **kwargs):  # noqa: ANN001, ANN202
+        raise OSError(errno.EXDEV, "Invalid cross-device link", os.fspath(source))
+
+    monkeypatch.setattr(os, "rename", across_drives)
+    windows = WindowsHandles(monkeypatch)
+    windows.hold(folder / "IMG_0005.JPG", None)
+    try:
+        with pytest.raises(OSError):
+            set_aside(folder / "IMG_0005.JPG", unfiled)
+    finally:
+        windows.let_go(folder / "IMG_0005.JPG")
+    assert (folder / "IMG_0005.JPG").read_bytes() == JPEG and list(unfiled.iterdir()) == []
 
 
 def test_the_window_is_started_with_the_folder_and_a_folder_it_cannot_use_is_said(home: Path, tmp_path: Path) -> None:
