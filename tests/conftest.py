@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 from pathlib import Path
@@ -21,6 +22,18 @@ def data_home(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PHOTO_STATION_HOME", str(path))
     monkeypatch.setenv("PHOTO_STATION_LANG", "zh")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_between_tests():
+    """Once a window's tasks are installed, automatic collection is off (ui.garbage); between tests the tests' own
+    thread, the UI thread, collects what Python would have, as the window's timer does, so memory stays bounded in a
+    worker that runs tests without an event loop."""
+    yield
+    if not gc.isenabled():
+        from ui.garbage import collect_due
+
+        collect_due()
 
 
 @pytest.fixture

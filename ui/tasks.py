@@ -17,6 +17,8 @@ from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
+from ui.garbage import UiThreadCollector
+
 T = TypeVar("T")
 
 
@@ -42,11 +44,13 @@ _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="station-task")
 
 
 def install() -> None:
-    """Create the poster on the UI thread (call once, after the QApplication exists)."""
+    """Create the poster on the UI thread (call once, after the QApplication exists), and move Python's cyclic
+    garbage collection there (ui.garbage: a Qt object freed by a worker thread's collection crashed the window)."""
     global _main
     if _main is None:
         _main = _MainThread()
         _main.moveToThread(QCoreApplication.instance().thread())
+        UiThreadCollector(_main)
 
 
 def to_main(call: Callable[[], None]) -> None:
