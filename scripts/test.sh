@@ -14,5 +14,7 @@ bash scripts/build_installer.sh
 export QT_QPA_PLATFORM=offscreen
 # One test worker per core (pytest-xdist), each taking whole files so a file's servers and windows are set up once:
 # most tests wait on a sub-process, a server or a window more than they compute, so one worker left a core idle.
-# STATION_TEST_WORKERS=0 runs them in this one process (as `pytest -s` needs).
-exec .venv/bin/python -m pytest -n "${STATION_TEST_WORKERS:-auto}" --dist loadfile "$@"
+# STATION_TEST_WORKERS=0 runs them in this one process (as `pytest -s` needs). A worker that crashes (a segmentation
+# fault) ends the run at once, naming the test: pytest-xdist 3.8's replacement worker waits forever under loadfile
+# (pytest-xdist issues 784, 1327), so a fresh-clone run hung until it was stopped (s34).
+exec .venv/bin/python -m pytest -n "${STATION_TEST_WORKERS:-auto}" --dist loadfile --max-worker-restart 0 "$@"
