@@ -55,6 +55,15 @@ PORT_IN_USE = Text("端口 {port} 已被占用：接收服务器可能已在另�
                    "Port {port} is in use: the receiving server may be running already in another window (then its "
                    "page opens as it is), or another program holds it. Stop that one, or choose another --port (and "
                    "change the stations' server address with it).")
+# WSAEACCES on Windows: a port in a range Hyper-V, WSL or Docker reserved (netsh int ipv4 show excludedportrange
+# protocol=tcp), or held exclusively by another program; EACCES on Linux: below 1024 for a user who is not root
+PORT_NOT_ALLOWED = Text("端口 {port} 不能使用：系统不允许本程序在这个端口上监听（Windows 可能把它留给了 Hyper-V、WSL 或 Docker，"
+                        "或另一个程序独占了它；Linux 上 1024 以下的端口只有管理员能用）。请用 --port 换一个端口"
+                        "（工作站的服务器地址也要随之修改）。",
+                        "Port {port} cannot be used: the system does not let this program listen on it (Windows may keep "
+                        "it for Hyper-V, WSL or Docker, or another program holds it for itself; on Linux a port below "
+                        "1024 is for administrators). Choose another --port (and change the stations' server address "
+                        "with it).")
 # a bare "审计日志 / audit log: 38" was a number nobody could read (s32 registrar walk)
 AUDIT_HELD = Text("审计日志：已接上，服务器现有工作站 {station} 的操作记录 {count} 条。",
                   "Audit log: continued; the server holds {count:entry|entries} of station {station}'s log.")
@@ -242,8 +251,9 @@ def _serve(args: argparse.Namespace) -> int:
     from station.adapters.server.app import create_app
 
     server = _context(args)
-    if not _port_free(args.host, args.port):
-        raise StationError(PORT_IN_USE.format(port=args.port))
+    refused = _port_refused(args.host, args.port)
+    if refused is not None:
+        raise StationError(refused.format(port=args.port))
     tls: dict[str, str] = {}
     if not args.plain_http:
         cert, key = server.tls_files()
@@ -264,17 +274,20 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _port_free(host: str, port: int) -> bool:
-    """Whether serve can listen there, asked before the page's address is printed as if it were up: uvicorn would
-    start, then stop with an English "address already in use" (a second serve, in a window left open)."""
+def _port_refused(host: str, port: int) -> Text | None:
+    """Why serve cannot listen there (None: it can), asked before the page's address is printed as if it were up:
+    uvicorn would start, then stop with an English "address already in use" (a second serve, in a window left open)
+    or "[WinError 10013] An attempt was made to access a socket in a way forbidden by its access permissions" (a
+    port Windows reserved). Python gives WSAEADDRINUSE and WSAEACCES the errno values of errno.EADDRINUSE and
+    errno.EACCES on Windows."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
         if os.name != "nt":  # as uvicorn binds (a port in TIME_WAIT is free); on Windows it would share a bound port
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:  # anything else (an address not of this machine) is uvicorn's to say
-            return exc.errno != errno.EADDRINUSE
-    return True
+            return {errno.EADDRINUSE: PORT_IN_USE, errno.EACCES: PORT_NOT_ALLOWED}.get(exc.errno)
+    return None
 
 
 def page_hosts(host: str) -> list[str]:
