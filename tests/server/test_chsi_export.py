@@ -95,15 +95,19 @@ def test_a_photo_whose_identity_is_in_doubt_is_held_back_until_the_registrar_say
                                                              "与学籍照片不是同一人（0.12）")
 
 
+def _one_photo_on_the_server(station, key, server) -> None:
+    """Student 20200001 (ID number 110101199901010001) photographed at the station and uploaded to the server."""
+    CaptureStore(station, key).save("20200001", _jpeg((480, 640)), b"o", operator="op")
+    Uploader(station.home, key).drain()
+    server.context.store.upsert_students([
+        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"}])
+
+
 def test_an_export_into_a_folder_that_holds_files_is_refused_so_no_earlier_photo_is_handed_over(station, key, server,
                                                                                                 tmp_path):
     """The registrar exports, then a photo is held back (a confirmation withdrawn, a swap found) and exports again
     into the same folder: its earlier JPEG would still lie there, unlisted, and go to CHSI with the batch."""
-    store = CaptureStore(station, key)
-    store.save("20200001", _jpeg((480, 640)), b"o", operator="op")
-    Uploader(station.home, key).drain()
-    server.context.store.upsert_students([
-        {"student_no": "20200001", "name": "甲", "class_name": "计科2001", "id_number": "110101199901010001"}])
+    _one_photo_on_the_server(station, key, server)
     batch = tmp_path / "学信网照片"
     batch.mkdir()  # a folder made for it, still empty, is taken
     assert export_chsi(server.context, batch).written == 1
@@ -114,6 +118,23 @@ def test_an_export_into_a_folder_that_holds_files_is_refused_so_no_earlier_photo
     with pytest.raises(StationError) as refused:
         export_chsi(server.context, batch)
     assert "110101199901010001.jpg" in refused.value.text.zh and "新的或空的目录" in refused.value.text.zh
+
+
+def test_a_usb_stick_s_top_with_only_the_system_s_own_folders_is_taken_as_empty(station, key, server, tmp_path):
+    """`--to E:\\` on a stick Windows had used was refused as not empty for its hidden System Volume Information (and
+    a stick a Mac had used, for .Trashes): the system's own entries are no earlier export (s34 server review)."""
+    _one_photo_on_the_server(station, key, server)
+    stick = tmp_path / "E"
+    for kept in ("System Volume Information", "$RECYCLE.BIN", ".Trashes"):
+        (stick / kept).mkdir(parents=True)
+    (stick / ".DS_Store").write_bytes(b"\0")
+    assert export_chsi(server.context, stick).written == 1
+    used = tmp_path / "F"  # another stick: the system's folder and an earlier export's photo
+    (used / "System Volume Information").mkdir(parents=True)
+    (used / "old.jpg").write_bytes(b"an earlier export's photo")
+    with pytest.raises(StationError) as refused:
+        export_chsi(server.context, used)
+    assert "old.jpg" in refused.value.text.zh
 
 
 def test_a_held_back_photo_is_said_with_every_finding_and_a_confirmed_one_indexed_with_them(station, key, server,

@@ -175,12 +175,20 @@ def _identity_said(said: str, confirmation: Confirmation | None) -> str:
     return f"已人工核对（{confirmation.confirmed_by}，{iso_in(confirmation.confirmed_at, BEIJING)}{note}）：{said}"
 
 
+# What a file system or an operating system keeps at the top of a USB stick, never an earlier export: Windows' System
+# Volume Information and recycle bin, a Mac's .Trashes and Spotlight index, Linux's lost+found. `--to E:\` on a stick
+# Windows had used was refused as not empty for its hidden System Volume Information.
+SYSTEM_ENTRIES = frozenset({"system volume information", "$recycle.bin", "recycler", ".trashes", ".spotlight-v100",
+                            ".fseventsd", ".ds_store", ".temporaryitems", "lost+found"})
+
+
 def _make_target(target: Path) -> None:
-    """A new or empty folder: the batch handed over is exactly what this export wrote (a photo exported before and
-    held back since, or named by the other numbering, would otherwise still lie beside it)."""
+    """A new or empty folder (the system's own entries at a stick's top aside, SYSTEM_ENTRIES): the batch handed over
+    is exactly what this export wrote (a photo exported before and held back since, or named by the other numbering,
+    would otherwise still lie beside it)."""
     try:
         target.mkdir(parents=True, exist_ok=True)
-        already = min(target.iterdir(), default=None)
+        already = min((entry for entry in target.iterdir() if entry.name.lower() not in SYSTEM_ENTRIES), default=None)
     except OSError as exc:
         raise _write_failed(target, exc) from exc
     if already is not None:
