@@ -1,20 +1,23 @@
 """`serve` on a port this machine will not let it listen on.
 
-On Windows a bind is refused with WSAEACCES (errno EACCES) when the port lies in a range Hyper-V, WSL or Docker
+On Windows a bind is refused with WSAEACCES (10013; errno.EACCES there stays the C library's 13) when the port lies in a range Hyper-V, WSL or Docker
 reserved (`netsh int ipv4 show excludedportrange protocol=tcp`; 8420 can be one of them after an update) or when
 another program holds it exclusively; on Linux a port below 1024 is refused so to a user who is not root. serve asked
 only about "address in use": it printed the registrar page's address as if the server were up, then uvicorn stopped
 with an English "[WinError 10013] An attempt was made to access a socket in a way forbidden by its access
 permissions".
 
-Windows' refusal cannot be made here; Linux's is the same errno, met by running the real command as `nobody` on port
-443 (so the test needs root, and setpriv, to drop to that user).
+Windows' refusal cannot be made here: its code is given to the probe as Windows' socket would raise it; Linux's own
+refusal is met by running the real command as `nobody` on port 443 (so that test needs root, and setpriv, to drop to
+that user).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from station.adapters.server import cli
 from tests.upload.kit import new_server
 
 BIN = Path(sys.executable).parent
@@ -48,3 +52,15 @@ def test_a_port_the_system_refuses_is_said_before_the_page_address() -> None:
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "端口 443 不能使用" in result.stderr and "--port" in result.stderr
     assert "登记页面" not in result.stdout and "Traceback" not in result.stderr
+
+
+def test_windows_own_code_for_a_refused_port_is_read_as_not_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows the refusal is WSAEACCES, 10013, and errno.EACCES is 13 (CPython uses the socket values only for the
+    socket-only codes such as EADDRINUSE): read as errno.EACCES alone, serve went on to uvicorn's English error."""
+    monkeypatch.setattr(errno, "WSAEACCES", 10013, raising=False)
+
+    def refused(self, address):  # noqa: ANN001, ANN202
+        raise OSError(10013, "An attempt was made to access a socket in a way forbidden by its access permissions")
+
+    monkeypatch.setattr(socket.socket, "bind", refused)
+    assert cli._port_refused("127.0.0.1", 8420) is cli.PORT_NOT_ALLOWED

@@ -278,15 +278,17 @@ def _port_refused(host: str, port: int) -> Text | None:
     """Why serve cannot listen there (None: it can), asked before the page's address is printed as if it were up:
     uvicorn would start, then stop with an English "address already in use" (a second serve, in a window left open)
     or "[WinError 10013] An attempt was made to access a socket in a way forbidden by its access permissions" (a
-    port Windows reserved). Python gives WSAEADDRINUSE and WSAEACCES the errno values of errno.EADDRINUSE and
-    errno.EACCES on Windows."""
+    port Windows reserved). On Windows Python's errno.EADDRINUSE is WSAEADDRINUSE (CPython prefers the socket values
+    for the socket codes), while errno.EACCES stays the C library's 13 and a refused bind says WSAEACCES (10013)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
         if os.name != "nt":  # as uvicorn binds (a port in TIME_WAIT is free); on Windows it would share a bound port
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:  # anything else (an address not of this machine) is uvicorn's to say
-            return {errno.EADDRINUSE: PORT_IN_USE, errno.EACCES: PORT_NOT_ALLOWED}.get(exc.errno)
+            if exc.errno == errno.EADDRINUSE:
+                return PORT_IN_USE
+            return PORT_NOT_ALLOWED if exc.errno in {errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)} else None
     return None
 
 
