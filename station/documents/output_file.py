@@ -16,13 +16,14 @@ WRITE_FAILED = Text("无法写入 {out}：{reason}。请换一个文件名或位
 IS_A_FOLDER = Text("这是一个文件夹，请给出文件名", "it is a folder; give a file name")
 IN_USE = Text("它正被其他程序打开（如 Excel、WPS 或 PDF 阅读器）或不允许写入，请先关闭它",
               "it is open in another program (Excel, WPS, a PDF reader) or may not be written; close it first")
-# What no file name may hold on Windows ("/" nowhere): a class named 2021级/软件1班 or 计科2101? in a suggested name
-# made a folder of its own, or a name Windows refuses.
-_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-# Where a typed name is asked whether Windows takes it. A colon is not refused there but read by NTFS as a stream's name:
+# What Windows takes in no file or folder name. A colon is not refused there but read by NTFS as a stream's name:
 # 日报 12:07.xlsx wrote an empty file 日报 12 whose hidden stream 07.xlsx held the report.
-WINDOWS = os.name == "nt"
-_WINDOWS_REFUSES = re.compile(r'[<>:"|?*\x00-\x1f]')
+_WINDOWS_REFUSES_CHARS = r'<>:"|?*\x00-\x1f'
+_WINDOWS_REFUSES = re.compile(f"[{_WINDOWS_REFUSES_CHARS}]")
+# What a name the station makes up may not hold: those, and no folder separator ("/" nowhere): a class named 2021级/软件1班
+# or 计科2101? in a suggested name made a folder of its own, or a name Windows refuses.
+_NOT_IN_NAMES = re.compile(f"[/\\\\{_WINDOWS_REFUSES_CHARS}]")
+WINDOWS = os.name == "nt"  # where a typed name is asked whether Windows takes it
 NOT_A_NAME = Text("名称中有 Windows 不允许的字符“{chars}”，请换掉（如时间 12:07 写成 12-07）",
                   "a name in it holds '{chars}', which Windows does not allow; replace it (write 12:07 as 12-07)")
 
