@@ -8,9 +8,10 @@ a Gaussian defocus of sigma 1.0 and 1.5 px, a 7 px motion blur at a random angle
 and enlarged again, as an upscaled phone photo). Both measures read the same faces: the station's through
 `photo-station check`'s own code (check_all: its `blur` score), the Laplacian's as BQAT takes it, the variance of
 cv2.Laplacian on the grey face box (the face mesh's points, from the same analysis) at the image's own resolution.
-Prints, per blur and size, the AUC of each measure (blurred against sharp). Nothing is chosen from these figures.
+Prints, per blur and size, the AUC of each measure (blurred against sharp). Nothing is chosen from test's figures:
+a measure or a limit is compared on `--split val` (celebahq val portraits), and test is run once for what ships.
 
-  .venv/bin/python scripts/benchmark_blur.py [--limit 300]
+  .venv/bin/python scripts/benchmark_blur.py [--split val|test] [--limit 300]
 """
 
 from __future__ import annotations
@@ -73,12 +74,14 @@ def measured(paths: list[Path], policy: Policy) -> dict[str, tuple[float, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--limit", type=int, default=300, help="celebahq test portraits (default 300)")
+    parser.add_argument("--split", choices=("val", "test"), default="test",
+                        help="celebahq portraits of this split: val to compare measures, test measured once")
+    parser.add_argument("--limit", type=int, default=300, help="celebahq portraits (default 300)")
     args = parser.parse_args()
-    files = [FACES_DIR / "celebahq" / f for f in load_split("celebahq")["test"][: args.limit]]
+    files = [FACES_DIR / "celebahq" / f for f in load_split("celebahq")[args.split][: args.limit]]
     policy = Policy.load()
     rng = np.random.default_rng(20261207)
-    print(f"{len(files)} celebahq test portraits; AUC of blurred against sharp (1.0: every blurred image reads "
+    print(f"{len(files)} celebahq {args.split} portraits; AUC of blurred against sharp (1.0: every blurred image reads "
           "blurrier than every sharp one)\n")
     print("| size | blur | station's blur check | Laplacian variance on the face |")
     print("| --- | --- | --- | --- |")
