@@ -64,6 +64,15 @@ PORT_NOT_ALLOWED = Text("端口 {port} 不能使用：系统不允许本程序�
                         "it for Hyper-V, WSL or Docker, or another program holds it for itself; on Linux a port below "
                         "1024 is for administrators). Choose another --port (and change the stations' server address "
                         "with it).")
+# EADDRNOTAVAIL (WSAEADDRNOTAVAIL, 10049, on Windows): an address another machine has, or this one had (a laptop moved
+# to another network, DHCP gave it a new address since the stations were set up)
+HOST_NOT_HERE = Text("地址 {host} 不是本机的地址，服务器无法在上面监听（本机的地址可能已经变了，如换了网络或路由器重新分配了地址）。"
+                     "请去掉 --host（默认 0.0.0.0：本机所有网卡），或换成本机现在的地址（Windows 上用 ipconfig 查看，"
+                     "Linux 上用 ip addr；工作站的服务器地址也要随之修改）。",
+                     "{host} is not an address of this machine, so the server cannot listen on it (this machine's "
+                     "address may have changed: another network, or the router handed out a new one). Leave out "
+                     "--host (default 0.0.0.0: every interface), or give this machine's address now (ipconfig on "
+                     "Windows, ip addr on Linux; and change the stations' server address with it).")
 # a bare "审计日志 / audit log: 38" was a number nobody could read (s32 registrar walk)
 AUDIT_HELD = Text("审计日志：已接上，服务器现有工作站 {station} 的操作记录 {count} 条。",
                   "Audit log: continued; the server holds {count:entry|entries} of station {station}'s log.")
@@ -253,7 +262,7 @@ def _serve(args: argparse.Namespace) -> int:
     server = _context(args)
     refused = _port_refused(args.host, args.port)
     if refused is not None:
-        raise StationError(refused.format(port=args.port))
+        raise StationError(refused.format(port=args.port, host=args.host))
     tls: dict[str, str] = {}
     if not args.plain_http:
         cert, key = server.tls_files()
@@ -276,18 +285,22 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _port_refused(host: str, port: int) -> Text | None:
     """Why serve cannot listen there (None: it can), asked before the page's address is printed as if it were up:
-    uvicorn would start, then stop with an English "address already in use" (a second serve, in a window left open)
-    or "[WinError 10013] An attempt was made to access a socket in a way forbidden by its access permissions" (a
-    port Windows reserved). On Windows Python's errno.EADDRINUSE is WSAEADDRINUSE (CPython prefers the socket values
-    for the socket codes), while errno.EACCES stays the C library's 13 and a refused bind says WSAEACCES (10013)."""
+    uvicorn would start, then stop with an English "address already in use" (a second serve, in a window left open),
+    "[WinError 10013] An attempt was made to access a socket in a way forbidden by its access permissions" (a
+    port Windows reserved) or "[WinError 10049] The requested address is not valid in its context" (a --host this
+    machine no longer has). On Windows Python's errno.EADDRINUSE and errno.EADDRNOTAVAIL are WSAEADDRINUSE and
+    WSAEADDRNOTAVAIL (CPython prefers the socket values for the socket codes), while errno.EACCES stays the C
+    library's 13 and a refused bind says WSAEACCES (10013)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
         if os.name != "nt":  # as uvicorn binds (a port in TIME_WAIT is free); on Windows it would share a bound port
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
-        except OSError as exc:  # anything else (an address not of this machine) is uvicorn's to say
+        except OSError as exc:  # anything else (a name that does not resolve) is uvicorn's to say
             if exc.errno == errno.EADDRINUSE:
                 return PORT_IN_USE
+            if exc.errno in {errno.EADDRNOTAVAIL, getattr(errno, "WSAEADDRNOTAVAIL", errno.EADDRNOTAVAIL)}:
+                return HOST_NOT_HERE
             return PORT_NOT_ALLOWED if exc.errno in {errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)} else None
     return None
 
