@@ -2,7 +2,7 @@
 # dist\photo-station\ (its program dist\photo-station\photo-station.exe), from packaging\photo_station.spec.
 # Prints the build time and the folder's size. NOT RUN YET: the project's machines and CI are Linux (README,
 # "Windows laptops"). Before it, in PowerShell from the project folder, with Python 3.11 from python.org:
-#   py -3.11 -m venv .venv; .venv\Scripts\pip install -e ".[dev]"
+#   py -3.11 -m venv .venv; .venv\Scripts\pip install -c constraints.txt -e ".[dev]"
 # Then optionally the installer (Inno Setup 6, untested): iscc packaging\photo_station.iss
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..")

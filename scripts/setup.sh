@@ -111,22 +111,23 @@ if [ ! -f .venv/pyvenv.cfg ] || ! .venv/bin/python -m pip --version >/dev/null 2
 fi
 extras="${1:-}"
 target="."; [ -n "$extras" ] && target=".[$extras]"
-# The install is checked with pip only when pyproject.toml changed since the last install that worked (or other extras
-# are asked for): pip's no-op check took 7 s at every start, and needs the package index, so a station started
-# offline (a gym without internet) stopped here with "the install failed" instead of opening.
+# The install is checked with pip only when pyproject.toml or constraints.txt changed since the last install that worked
+# (or other extras are asked for): pip's no-op check took 7 s at every start, and needs the package index, so a station
+# started offline (a gym without internet) stopped here with "the install failed" instead of opening.
+# constraints.txt holds the versions last tested: a dependency's new release cannot break a fresh machine's first run.
 stamp=.venv/installed-from
-wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+wanted="$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)"
 installed=$(cat "$stamp" 2>/dev/null || true)
 if [ -x .venv/bin/photo-station ] && [ "${installed%% *}" = "$wanted" ] &&
    { [ -z "$extras" ] || [ "${installed#* }" = "$extras" ]; }; then
-  echo "the install in ./.venv is up to date (pyproject.toml unchanged since it was installed)"
+  echo "the install in ./.venv is up to date (pyproject.toml and constraints.txt unchanged since it was installed)"
 else
   # pip's and the build backend's chatter (setuptools' generic editable-install notice, index warnings) goes to a
   # log a person can read; on a failure the whole log is shown, then the error stops the script.
   log=.venv/install.log
   echo "checking the install in ./.venv (the first time installs everything: several minutes; details in $log)"
   { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e "$target"; } >"$log" 2>&1 &
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e "$target"; } >"$log" 2>&1 &
   installing=$!
   # a first install is silent for minutes: say every half minute that it is still going, so it is not taken for a hang
   waited=0

@@ -1,7 +1,7 @@
 """A station started again with `bash scripts/run.sh` opens without the package index. Seen on the walk: setup.sh ran
 pip at every start, 7 s of checking that nothing changed, and with no index to ask (a gym without internet) it
-stopped at "the install failed" and the station never opened. pip runs when pyproject.toml changed since the last
-install that worked. Run on a copy of the project whose ./.venv sees this environment's packages (a .pth file)."""
+stopped at "the install failed" and the station never opened. pip runs when pyproject.toml or constraints.txt (the
+versions last tested) changed since the last install that worked. Run on a copy of the project whose ./.venv sees this environment's packages (a .pth file)."""
 
 from __future__ import annotations
 
@@ -22,17 +22,19 @@ pytestmark = pytest.mark.skipif(PYTHON is None or shutil.which("sha256sum") is N
 
 
 def installed_copy(tmp_path: Path) -> Path:
-    """The project's set-up script and pyproject.toml, with a ./.venv as a finished install leaves it."""
+    """The project's set-up script, pyproject.toml and constraints.txt, with a ./.venv as a finished install leaves it."""
     project = tmp_path / "project"
     (project / "scripts").mkdir(parents=True)
     shutil.copy(ROOT / "scripts" / "setup.sh", project / "scripts")
     shutil.copy(ROOT / "pyproject.toml", project)
+    shutil.copy(ROOT / "constraints.txt", project)
     venv = project / ".venv"
     subprocess.run([PYTHON, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next(venv.glob("lib/python3.11/site-packages"))
     (site / "installed.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")  # pip, PySide6… of this env
     shutil.copy(ROOT / ".venv" / "bin" / "photo-station", venv / "bin")
-    digest = hashlib.sha256((project / "pyproject.toml").read_bytes()).hexdigest()
+    pinned = b"".join((project / name).read_bytes() for name in ("pyproject.toml", "constraints.txt"))
+    digest = hashlib.sha256(pinned).hexdigest()
     (venv / "installed-from").write_text(f"{digest} \n")  # what setup.sh writes after an install that worked
     return project
 
@@ -58,6 +60,16 @@ def test_a_changed_pyproject_is_installed_again(tmp_path: Path) -> None:
     with (project / "pyproject.toml").open("a") as toml:
         toml.write("\n# an update\n")
     done = offline_setup(project)  # pip runs, and offline says it failed
+    assert done.returncode == 1 and "the install failed" in done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "photo-station").exists(), reason="no install in ./.venv")
+def test_changed_pins_are_installed_again(tmp_path: Path) -> None:
+    """A pull that moves constraints.txt to newer versions installs them, though pyproject.toml did not change."""
+    project = installed_copy(tmp_path)
+    with (project / "constraints.txt").open("a") as pins:
+        pins.write("# newer versions\n")
+    done = offline_setup(project)
     assert done.returncode == 1 and "the install failed" in done.stderr, done.stdout + done.stderr
 
 
