@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import os
 import re
 import socket
@@ -131,8 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "running; prints the registrar page's address, how to sign in and the "
                                    "fingerprint to check in the browser.")
     p.add_argument("--host", default="0.0.0.0",
-                   help="监听的地址（默认 0.0.0.0：本机所有网卡；127.0.0.1：只限本机） / the address to listen on "
-                        "(default 0.0.0.0: every interface)")
+                   help="监听的地址：0.0.0.0（默认）本机所有网卡的 IPv4 地址；127.0.0.1 只限本机；:: 本机所有网卡的 IPv6 "
+                        "地址（只用 IPv6，IPv4 地址连不上） / the address to listen on: 0.0.0.0 (default) every "
+                        "interface's IPv4 address; 127.0.0.1 this machine only; :: every interface's IPv6 address "
+                        "(IPv6 only: IPv4 addresses do not reach it)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT,
                    help=f"端口，1–65535（默认 {DEFAULT_PORT}） / the port, 1-65535 (default {DEFAULT_PORT})")
     p.add_argument("--workers", type=_workers, default=1,
@@ -307,8 +310,12 @@ def _port_refused(host: str, port: int) -> Text | None:
 
 def page_hosts(host: str) -> list[str]:
     """Where the registrar's browser can reach a server listening on `host`: for every interface, this machine's
-    own addresses (as far as its name resolves) and then 127.0.0.1."""
-    if host not in ("0.0.0.0", "::", ""):
+    own addresses (as far as its name resolves) and then 127.0.0.1; for `::`, its IPv6 ones and then ::1, as
+    asyncio listens there on IPv6 alone (its create_server sets IPV6_V6ONLY): 127.0.0.1 and the IPv4 address
+    did not reach it."""
+    if host == "::":
+        return _own_ipv6() + ["::1"]
+    if host not in ("0.0.0.0", ""):
         return [host]
     found = [_routed_address()]
     try:
@@ -318,15 +325,34 @@ def page_hosts(host: str) -> list[str]:
     return [a for a in dict.fromkeys(found) if a and not a.startswith("127.")] + ["127.0.0.1"]
 
 
-def _routed_address() -> str:
+def _own_ipv6() -> list[str]:
+    """This machine's IPv6 addresses another machine can type: the routed one, then those its name resolves to; not
+    ::1, nor a link-local fe80:: one (a URL would need the interface's zone, which browsers do not take)."""
+    found = [_routed_address(socket.AF_INET6)]
+    try:
+        found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET6)]
+    except OSError:
+        pass
+    usable = []
+    for address in dict.fromkeys(found):
+        try:
+            ip = ipaddress.IPv6Address(address.split("%")[0])
+        except ValueError:
+            continue
+        if not (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.ipv4_mapped):
+            usable.append(str(ip))
+    return list(dict.fromkeys(usable))
+
+
+def _routed_address(family: socket.AddressFamily = socket.AF_INET) -> str:
     """The address this machine sends from on its network: many laptops' names resolve only to 127.0.1.1, so
     the name alone gave the registrar nothing to type. A UDP socket's connect only picks the route: nothing is
-    sent (192.0.2.1 is the documentation network). Works the same on Windows."""
+    sent (192.0.2.1 and 2001:db8::1 are the documentation networks). Works the same on Windows."""
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            probe.connect(("2001:db8::1" if family == socket.AF_INET6 else "192.0.2.1", 9))
             return probe.getsockname()[0]
-    except OSError:  # no network at all: only 127.0.0.1 is left to show
+    except OSError:  # no network at all (or no IPv6 route): only the loopback address is left to show
         return ""
 
 
