@@ -17,6 +17,7 @@ import errno
 import ipaddress
 import os
 import re
+import shlex
 import socket
 import sys
 from pathlib import Path
@@ -74,6 +75,10 @@ HOST_NOT_HERE = Text("地址 {host} 不是本机的地址，服务器无法在�
                      "address may have changed: another network, or the router handed out a new one). Leave out "
                      "--host (default 0.0.0.0: every interface), or give this machine's address now (ipconfig on "
                      "Windows, ip addr on Linux; and change the stations' server address with it).")
+POWERSHELL_LINES = Text("  （以上命令行写给 PowerShell（Windows 终端默认用它）：单引号里的 $ 原样保留。在 cmd 中请把两个单引号 ' "
+                        "换成双引号 \"。）",
+                        "  (These lines are for PowerShell, the Windows terminal's default: the single quotes keep the "
+                        "$ as it is. In cmd, put double quotes \" in place of the two single quotes '.)")
 # a bare "审计日志 / audit log: 38" was a number nobody could read (s32 registrar walk)
 AUDIT_HELD = Text("审计日志：已接上，服务器现有工作站 {station} 的操作记录 {count} 条。",
                   "Audit log: continued; the server holds {count:entry|entries} of station {station}'s log.")
@@ -221,7 +226,8 @@ def _init(args: argparse.Namespace) -> int:
     result = init_server(server_home(getattr(args, "home", None)), args.db_url, school)
     # the next commands name this folder when it is not the default one: without --home they work on another,
     # empty server (s32 registrar walk: `init --home D` printed `import-roster 名单.xlsx`)
-    home = f" --home {_word(str(result.home))}" if getattr(args, "home", None) or os.environ.get(ENV_SERVER_HOME) else ""
+    named = _word(str(result.home)) if getattr(args, "home", None) or os.environ.get(ENV_SERVER_HOME) else ""
+    home = f" --home {named}" if named else ""
     print(f"服务器目录 / server folder: {result.home}")
     print(f"服务器公钥 / server public key (已包含在为每台工作站打印的那一行里 / in the line printed for each station): "
           f"{result.public_key}")
@@ -231,12 +237,40 @@ def _init(args: argparse.Namespace) -> int:
     print(f"  然后每台工作站 / then for each station: photo-station-server add-station{home} <工作站编号> "
           f"--url https://<本机地址>:{DEFAULT_PORT}")
     print(f"  然后 / then: photo-station-server serve{home}")
+    if for_powershell(named):
+        print(POWERSHELL_LINES.get(_lang(args)))
     return 0
 
 
+# where the next lines init prints are pasted: PowerShell or cmd on Windows, a POSIX shell elsewhere
+WINDOWS = os.name == "nt"
+_PLAIN = re.compile(r"[\w./:\\~+-]+")  # one word as it stands, in every shell
+# inside double quotes PowerShell expands $name, ${name}, $(…), $$, $? and $^ (a $ before anything else, as a hidden
+# share's d$\, is kept), reads ` as an escape, and takes the typographic double quotes for its own
+_POWERSHELL_DOUBLE = re.compile("\\$[\\w{($?^:]|[`\u201c\u201d\u201e]")
+_POWERSHELL_SINGLE = re.compile("(['\u2018\u2019\u201a\u201b])")
+
+
 def _word(text: str) -> str:
-    """A path as one word on a command line, in a POSIX shell as in PowerShell or cmd (quoted when it must be)."""
-    return text if re.fullmatch(r"[\w./:\\~+-]+", text) else '"' + text.replace('"', '\\"') + '"'
+    """A path as one word on a command line, quoted when it must be: on POSIX as the shell reads it (single quotes);
+    on Windows in double quotes, read alike by cmd and PowerShell, with the backslashes that end it doubled (the
+    rule of CommandLineToArgvW and of Python's own argv: a backslash before the closing quote escapes it, so
+    "\\\\srv\\my share\\" ran on to the end of the line); one PowerShell would expand there ($data) in its single quotes,
+    said by `for_powershell`."""
+    if _PLAIN.fullmatch(text) and not text.startswith("~"):
+        return text
+    if not WINDOWS:
+        return shlex.quote(text)
+    # PowerShell 5.1 puts a value with a space in double quotes as it is: "…\\" reaches the program as one "\"
+    closed = text + "\\" * (len(text) - len(text.rstrip("\\")))
+    if _POWERSHELL_DOUBLE.search(text):
+        return "'" + _POWERSHELL_SINGLE.sub(r"\1\1", closed) + "'"
+    return '"' + closed + '"'
+
+
+def for_powershell(word: str) -> bool:
+    """A word `_word` put in PowerShell's single quotes, which cmd does not take."""
+    return WINDOWS and word.startswith("'")
 
 
 def _new_password(args: argparse.Namespace) -> int:
