@@ -164,7 +164,7 @@ class ReferenceImportDialog(QDialog):
         refused = sorted(report.rejected, key=lambda r: (_order(r.code), r.file))
         self.table.setRowCount(len(refused))
         for row, r in enumerate(refused):
-            for column, value in enumerate((r.file, r.student_no or "—", code_word(r.code), t(r.reason))):
+            for column, value in enumerate((r.shown, r.student_no or "—", code_word(r.code), t(r.reason))):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)

@@ -70,12 +70,27 @@ NOT_STORED = Text("参考照片没有全部导入：{folder} 不能写入（{rea
                   "imported before are kept; put it right and import again (those are not imported twice).")
 
 
+# how this system shows a file inside a folder: Explorer's "\\" on Windows, "/" elsewhere
+SEPARATOR = os.sep
+
+
+def shown_name(name: str) -> str:
+    """A photo's name in the import (its folders split by "/" on every system, as a zip's are) as the system shows
+    it: 一班\\2021001.jpg on Windows."""
+    return name.replace("/", SEPARATOR)
+
+
 @dataclass(frozen=True)
 class Refused:
-    file: str
+    file: str  # folders split by "/" on every system: --json's "file", the same wherever it was made
     reason: Text
     code: str
     student_no: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The file as the system names it, for people (the commands' lines, the window's table)."""
+        return shown_name(self.file)
 
     def to_json(self, lang: str | None = None) -> dict:
         return {"file": self.file, "student_no": self.student_no, "code": self.code, "reason": self.reason.get(lang)}
@@ -418,8 +433,8 @@ def checked_entries(db: sqlite_utils.Database, entries: Iterable[Entry], embedde
             continue
         student_no = students[0]
         if student_no in seen:  # the first photo kept; one refused does not keep a second, usable one out
-            yield Refused(name, DUPLICATE.format(student_no=student_no, first=seen[student_no]), "duplicate",
-                          student_no)
+            first = shown_name(seen[student_no])
+            yield Refused(name, DUPLICATE.format(student_no=student_no, first=first), "duplicate", student_no)
             continue
         if not data:
             reason = (TOO_BIG, "too_big") if data is None else (UNREADABLE, "unreadable")

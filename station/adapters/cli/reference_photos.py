@@ -6,9 +6,10 @@ A file belongs to the student whose student number or ID number is its name, or 
 the same checks.
 
 With --json one object: {"imported", "updated", "unchanged", "rejected": [{"file", "student_no", "code",
-"reason"}]}. Exit 0 when the folder or zip was read (refused photos are in the report); exit 2 when it cannot
-be read at all or holds no photo, the server cannot be reached, or photos cannot be sealed yet (no station key, no
-server key), with --json also {"error": "unreadable_photos", "message"} on stdout.
+"reason"}]}, "file" naming a sub-folder's file with "/" on every system (the lines printed without --json: as the
+system shows it, 一班\\2021001.jpg on Windows). Exit 0 when the folder or zip was read (refused photos are in the
+report); exit 2 when it cannot be read at all or holds no photo, the server cannot be reached, or photos cannot be
+sealed yet (no station key, no server key), with --json also {"error": "unreadable_photos", "message"} on stdout.
 """
 
 from __future__ import annotations
@@ -48,5 +49,5 @@ def import_photos(args: argparse.Namespace) -> int:
                f"{len(report.rejected)} refused").get(station.lang))
     for refused in report.rejected:
         number = f" ({refused.student_no})" if refused.student_no else ""
-        print(f"  {refused.file}{number}: {refused.reason.get(station.lang)}")
+        print(f"  {refused.shown}{number}: {refused.reason.get(station.lang)}")
     return 0

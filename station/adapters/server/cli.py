@@ -425,7 +425,7 @@ def _import_references(args: argparse.Namespace) -> int:
           f"拒绝 / refused {len(report.rejected)}")
     for refused in report.rejected:
         number = f" ({refused.student_no})" if refused.student_no else ""
-        print(f"  {refused.file}{number}: {refused.reason.get(lang)}")
+        print(f"  {refused.shown}{number}: {refused.reason.get(lang)}")
     return 0
 
 
