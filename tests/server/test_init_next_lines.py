@@ -73,6 +73,29 @@ def _variable(line: str, i: int) -> tuple[str, int]:
     return (VARIABLES.get(line[i + 1:j], ""), j) if j > i + 1 else ("$", i + 1)
 
 
+def _quoted(line: str, i: int, quotes: str, expands: bool) -> tuple[str, int]:
+    """The value of a quoted run whose opening quote is line[i - 1] and where it ends: a quote doubled is one; inside
+    double quotes (`expands`) ` escapes the next character and $name is expanded."""
+    value, n = [], len(line)
+    while i < n:
+        if line[i] in quotes:
+            if line[i + 1:i + 2] and line[i + 1] in quotes:
+                value.append(line[i + 1])
+                i += 2
+                continue
+            return "".join(value), i + 1
+        if expands and line[i] == "`" and i + 1 < n:
+            value.append(line[i + 1])
+            i += 2
+        elif expands and line[i] == "$":
+            said, i = _variable(line, i)
+            value.append(said)
+        else:
+            value.append(line[i])
+            i += 1
+    return "".join(value), i
+
+
 def powershell_values(line: str) -> list[str]:
     """The values PowerShell makes of a native command's arguments: single quotes literal (a quote doubled is one),
     double quotes and bare words with $name expanded and ` escaping the next character."""
@@ -85,37 +108,9 @@ def powershell_values(line: str) -> list[str]:
         value = []
         while i < n and line[i] not in " \t":
             c = line[i]
-            if c in SINGLE:
-                i += 1
-                while i < n:
-                    if line[i] in SINGLE:
-                        if line[i + 1:i + 2] and line[i + 1] in SINGLE:
-                            value.append(line[i + 1])
-                            i += 2
-                            continue
-                        i += 1
-                        break
-                    value.append(line[i])
-                    i += 1
-            elif c in DOUBLE:
-                i += 1
-                while i < n:
-                    if line[i] in DOUBLE:
-                        if line[i + 1:i + 2] and line[i + 1] in DOUBLE:
-                            value.append(line[i + 1])
-                            i += 2
-                            continue
-                        i += 1
-                        break
-                    if line[i] == "`" and i + 1 < n:
-                        value.append(line[i + 1])
-                        i += 2
-                    elif line[i] == "$":
-                        said, i = _variable(line, i)
-                        value.append(said)
-                    else:
-                        value.append(line[i])
-                        i += 1
+            if c in SINGLE or c in DOUBLE:
+                said, i = _quoted(line, i + 1, SINGLE if c in SINGLE else DOUBLE, expands=c in DOUBLE)
+                value.append(said)
             elif c == "`" and i + 1 < n:
                 value.append(line[i + 1])
                 i += 2
