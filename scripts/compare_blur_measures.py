@@ -1,4 +1,4 @@
-"""Blur measures compared on VAL (issue 20, item 3; session 35): the shipped `photometry.sharpness` ("S") and four
+"""Blur measures compared on VAL (issue 20, item 3; session 35): the shipped `photometry.sharpness` ("S") and five
 candidates, by the rule written before their figures (docs/compliance.md, "Blur against a Laplacian variance on the
 face", session 35). Nothing here reads a test split.
 
@@ -9,7 +9,7 @@ each face's mesh in WORK/records.pkl (about 5,150 images, 8-10 minutes on 2 core
 evaluate: computes every candidate from those images and meshes (cached in WORK/values.pkl) and prints the rule's
 figures: the 12 AUC cells beside the Laplacian variance's, each candidate's limits by session 22's webcam rule, its
 webcam rows, kiosk frames, dim faces and ms per face, and whether it is eligible. --kiosk-block: amendment A1 (the
-block limit raised until the kiosk blur frames are blocked as by S).
+block limit raised until the kiosk blur frames are blocked as by S), by which NB128 (amendment A2) was judged.
 
   nice -n 10 .venv/bin/python scripts/compare_blur_measures.py collect [--work /tmp/blur-measures]
   .venv/bin/python scripts/compare_blur_measures.py evaluate [--kiosk-block] [--work /tmp/blur-measures]
@@ -53,16 +53,16 @@ WEBCAM_ROWS = TOLERATED + ("under2", "defocus3", "res640")
 
 # --- the candidates --------------------------------------------------------------------------------------------------
 
-def native(bgr: np.ndarray, face: Face) -> tuple[np.ndarray, np.ndarray]:
-    """The face box's grey levels at the image's own resolution, shrunk only past CAP px wide; the outline's mask."""
+def native(bgr: np.ndarray, face: Face, cap: int = CAP) -> tuple[np.ndarray, np.ndarray]:
+    """The face box's grey levels at the image's own resolution, shrunk only past `cap` px wide; the outline's mask."""
     height, width = bgr.shape[:2]
     x, y, w, h = face.box
     x0, y0 = max(0, int(math.floor(x))), max(0, int(math.floor(y)))
     x1, y1 = min(width, int(math.ceil(x + w))), min(height, int(math.ceil(y + h)))
     grey = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
-    scale = min(1.0, CAP / (x1 - x0))
+    scale = min(1.0, cap / (x1 - x0))
     if scale < 1:
-        grey = cv2.resize(grey, (CAP, max(4, round((y1 - y0) * scale))), interpolation=cv2.INTER_AREA)
+        grey = cv2.resize(grey, (cap, max(4, round((y1 - y0) * scale))), interpolation=cv2.INTER_AREA)
     points = (face.points[:, :2] - (x0, y0)) * scale
     inside = np.zeros(grey.shape, np.uint8)
     cv2.fillPoly(inside, [np.round(points[list(ph.FACE_OVAL)]).astype(np.int32)], 1)
@@ -95,10 +95,12 @@ def candidates(bgr: np.ndarray, face: Face, lit: float) -> dict[str, float]:
     lap = float(cv2.Laplacian(grey, cv2.CV_32F).var())
     out["NL"] = 0.5 * (math.log(lap * g ** 2 + 1.0) + out["NB"])
     out["NC"] = math.log(box_least / (float(grey.var()) + 1.0) + 1e-9)
+    small, _ = native(bgr, face, ph.PATCH_WIDTH)  # amendment A2: shrunk to 128 px as S's patch, never enlarged
+    out["NB128"] = math.log(least_direction(small, None) * g ** 2 + 1.0)
     return out
 
 
-NAMES = ("S", "N", "NB", "NL", "NC")
+NAMES = ("S", "N", "NB", "NL", "NC", "NB128")
 
 
 def timed(bgr: np.ndarray, face: Face, lit: float, repeat: int = 5) -> dict[str, float]:
@@ -115,7 +117,9 @@ def timed(bgr: np.ndarray, face: Face, lit: float, repeat: int = 5) -> dict[str,
         if name == "N":
             inner = cv2.erode(inside, np.ones((5, 5), np.uint8)).astype(bool)
             math.log(least_direction(grey, inner) * g + 1)
-        elif name == "NB":
+        elif name in ("NB", "NB128"):
+            if name == "NB128":
+                grey, _ = native(bgr, face, ph.PATCH_WIDTH)
             math.log(least_direction(grey, None) * g + 1)
         elif name == "NL":
             least_direction(grey, None)
