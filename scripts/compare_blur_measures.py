@@ -1,6 +1,6 @@
 """Blur measures compared on VAL (issue 20, item 3; session 35): the shipped `photometry.sharpness` ("S") and five
-candidates, by the rule written before their figures (docs/compliance.md, "Blur against a Laplacian variance on the
-face", session 35). Nothing here reads a test split.
+candidates, by the rule written before their figures, and NBk, by rule B' (docs/compliance.md, "Blur against a
+Laplacian variance on the face", session 35; none shipped). Nothing here reads a test split.
 
 collect: writes the val images to WORK/img (benchmark_blur's celebahq val blurs at both sizes; benchmark_webcam's val
 scenes under the rows the rule names, and 3 and 4 EV under; benchmark_compliance's kiosk blur frames, a 2.5 px Gaussian
@@ -69,6 +69,12 @@ def native(bgr: np.ndarray, face: Face, cap: int = CAP) -> tuple[np.ndarray, np.
     return grey.astype(np.float32), inside
 
 
+def box_width(bgr: np.ndarray, face: Face) -> int:
+    """The face box's width in whole pixels of the image, clipped to it (as `native` cuts it)."""
+    x, _, w, _ = face.box
+    return min(bgr.shape[1], int(math.ceil(x + w))) - max(0, int(math.floor(x)))
+
+
 def gain_of(lightness: float, lit: float) -> float:
     return max(1.0, (lit + 16) / (lightness + 16)) ** ph.SRGB_PER_LIGHTNESS
 
@@ -95,12 +101,14 @@ def candidates(bgr: np.ndarray, face: Face, lit: float) -> dict[str, float]:
     lap = float(cv2.Laplacian(grey, cv2.CV_32F).var())
     out["NL"] = 0.5 * (math.log(lap * g ** 2 + 1.0) + out["NB"])
     out["NC"] = math.log(box_least / (float(grey.var()) + 1.0) + 1e-9)
+    # rule B': NB as the face would read enlarged to CAP px wide (a derivative scales by 1/k under an enlargement by k)
+    out["NBk"] = out["NB"] - 4 * math.log(max(1.0, CAP / box_width(bgr, face)))
     small, _ = native(bgr, face, ph.PATCH_WIDTH)  # amendment A2: shrunk to 128 px as S's patch, never enlarged
     out["NB128"] = math.log(least_direction(small, None) * g ** 2 + 1.0)
     return out
 
 
-NAMES = ("S", "N", "NB", "NL", "NC", "NB128")
+NAMES = ("S", "N", "NB", "NL", "NC", "NB128", "NBk")
 
 
 def timed(bgr: np.ndarray, face: Face, lit: float, repeat: int = 5) -> dict[str, float]:
@@ -117,7 +125,7 @@ def timed(bgr: np.ndarray, face: Face, lit: float, repeat: int = 5) -> dict[str,
         if name == "N":
             inner = cv2.erode(inside, np.ones((5, 5), np.uint8)).astype(bool)
             math.log(least_direction(grey, inner) * g + 1)
-        elif name in ("NB", "NB128"):
+        elif name in ("NB", "NB128", "NBk"):
             if name == "NB128":
                 grey, _ = native(bgr, face, ph.PATCH_WIDTH)
             math.log(least_direction(grey, None) * g + 1)
