@@ -1,0 +1,21 @@
+"""The look-only checks' model cards (makeup, coloured lenses) tell a school which `look` ships, as the last of their
+amendments. After session 19 raised makeup's to 0.977 its card still ended on session 15's 0.975: the shipped value is
+read here from station/compliance/policy.toml and looked for, in bold, on the card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from station.compliance.policy import Policy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("check", "card"), [("makeup", "models/makeup/makeup.md"),
+                                             ("coloured_lenses", "models/coloured_lenses/coloured_lenses.md")])
+def test_a_look_only_card_names_the_shipped_look(check: str, card: str) -> None:
+    look = Policy.load()[check].look
+    text = (ROOT / card).read_text(encoding="utf-8")
+    assert f"**{look:.3f}**" in text or f"**look = {look:.3f}**" in text, (card, look)
