@@ -23,4 +23,4 @@ def test_the_documented_live_round_is_the_shipped_one() -> None:
     said = f"the {WORDS[models]} shipped models take {WORDS[turns]} turns"
     assert said in text, said
     assert f"{said}, packed by each model's multiply-adds" in text
-    assert f"about {frames} frames or under a second, for a full round" in text
+    assert f"about {frames} frames for a full round" in text
