@@ -27,10 +27,12 @@ the current folder, or else from the CSV's folder; ~ is the home folder, and a W
 photos/a.jpg elsewhere).
 
 使用 --json 时每对一行：{"a", "b", "score", "same"}（score：余弦相似度，越高越相像；same：按出厂阈值的判定），\
-图片不存在、无法读取或没有人脸时为 {"a", "b", "error"}（有多张脸时比对最大的一张）；其余照常比对。 / With --json \
+图片不存在、无法读取或没有人脸时为 {"a", "b", "error"}（有多张脸时比对照片的主体：在至少有最宽者一半宽的脸中\
+离照片中心最近的一张）；其余照常比对。 / With --json \
 one line per pair: {"a", "b", "score", "same"} (score: cosine similarity, higher is more alike; same: the verdict at \
 the shipped threshold), or {"a", "b", "error"} when an image is missing, cannot be read or shows no face (of several \
-faces the largest is compared); the run goes on.
+faces the photo's subject is compared: of those at least half as wide as the widest, the one nearest its \
+centre); the run goes on.
 
 不使用 --json 时每对一行，写明三级判定（同一人、不确定、不是同一人）。 / Without --json, one line per pair with the \
 three-level verdict (same / uncertain / different).
