@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path, PureWindowsPath
 
 import pytest
@@ -25,39 +26,49 @@ SINGLE, DOUBLE = "'\u2018\u2019\u201a\u201b", '"\u201c\u201d\u201e'  # the quote
 VARIABLES = {"data": "C:\\elsewhere"}  # PowerShell's variables: an undefined one is ""
 
 
-def windows_argv(line: str) -> list[str]:
-    """The arguments of a command line as CommandLineToArgvW and the C runtime read them."""
-    args, i, n = [], 0, len(line)
+def _split(line: str, word: Callable[[str, int], tuple[str, int]]) -> list[str]:
+    """The values of a command line's words, each read by `word(line, start)` as (value, where it ends)."""
+    values, i, n = [], 0, len(line)
     while True:
         while i < n and line[i] in " \t":
             i += 1
         if i >= n:
-            return args
-        arg, quoted = [], False
-        while i < n and (quoted or line[i] not in " \t"):
-            if line[i] == "\\":
-                j = i
-                while j < n and line[j] == "\\":
-                    j += 1
-                if j < n and line[j] == '"':  # 2k backslashes and a quote: k and the quote's meaning; 2k+1: k and "
-                    arg.append("\\" * ((j - i) // 2))
-                    if (j - i) % 2:
-                        arg.append('"')
-                        j += 1
-                else:
-                    arg.append("\\" * (j - i))
-                i = j
-            elif line[i] == '"':
-                if quoted and line[i + 1:i + 2] == '"':
+            return values
+        value, i = word(line, i)
+        values.append(value)
+
+
+def windows_argv(line: str) -> list[str]:
+    """The arguments of a command line as CommandLineToArgvW and the C runtime read them."""
+    return _split(line, _windows_word)
+
+
+def _windows_word(line: str, i: int) -> tuple[str, int]:
+    arg, quoted, n = [], False, len(line)
+    while i < n and (quoted or line[i] not in " \t"):
+        if line[i] == "\\":
+            j = i
+            while j < n and line[j] == "\\":
+                j += 1
+            if j < n and line[j] == '"':  # 2k backslashes and a quote: k and the quote's meaning; 2k+1: k and "
+                arg.append("\\" * ((j - i) // 2))
+                if (j - i) % 2:
                     arg.append('"')
-                    i += 2
-                else:
-                    quoted = not quoted
-                    i += 1
+                    j += 1
             else:
-                arg.append(line[i])
+                arg.append("\\" * (j - i))
+            i = j
+        elif line[i] == '"':
+            if quoted and line[i + 1:i + 2] == '"':
+                arg.append('"')
+                i += 2
+            else:
+                quoted = not quoted
                 i += 1
-        args.append("".join(arg))
+        else:
+            arg.append(line[i])
+            i += 1
+    return "".join(arg), i
 
 
 def _variable(line: str, i: int) -> tuple[str, int]:
@@ -99,28 +110,26 @@ def _quoted(line: str, i: int, quotes: str, expands: bool) -> tuple[str, int]:
 def powershell_values(line: str) -> list[str]:
     """The values PowerShell makes of a native command's arguments: single quotes literal (a quote doubled is one),
     double quotes and bare words with $name expanded and ` escaping the next character."""
-    values, i, n = [], 0, len(line)
-    while True:
-        while i < n and line[i] in " \t":
+    return _split(line, _powershell_word)
+
+
+def _powershell_word(line: str, i: int) -> tuple[str, int]:
+    value, n = [], len(line)
+    while i < n and line[i] not in " \t":
+        c = line[i]
+        if c in SINGLE or c in DOUBLE:
+            said, i = _quoted(line, i + 1, SINGLE if c in SINGLE else DOUBLE, expands=c in DOUBLE)
+            value.append(said)
+        elif c == "`" and i + 1 < n:
+            value.append(line[i + 1])
+            i += 2
+        elif c == "$":
+            said, i = _variable(line, i)
+            value.append(said)
+        else:
+            value.append(c)
             i += 1
-        if i >= n:
-            return values
-        value = []
-        while i < n and line[i] not in " \t":
-            c = line[i]
-            if c in SINGLE or c in DOUBLE:
-                said, i = _quoted(line, i + 1, SINGLE if c in SINGLE else DOUBLE, expands=c in DOUBLE)
-                value.append(said)
-            elif c == "`" and i + 1 < n:
-                value.append(line[i + 1])
-                i += 2
-            elif c == "$":
-                said, i = _variable(line, i)
-                value.append(said)
-            else:
-                value.append(c)
-                i += 1
-        values.append("".join(value))
+    return "".join(value), i
 
 
 def powershell_51(line: str) -> list[str]:
