@@ -36,7 +36,7 @@ def resolve_home(explicit: str | os.PathLike[str] | None, env_var: str, app_name
         home = Path(os.environ[env_var])
     else:
         home = Path(platformdirs.user_data_dir(app_name, appauthor=False))
-    return real_path(Path(windows_variables(home)).expanduser())
+    return real_path(typed_path(home))
 
 
 # cmd's %NAME%: README names the data folder %LOCALAPPDATA%\PhotoStation, and PowerShell (the terminal Windows 10 and
@@ -52,6 +52,12 @@ def windows_variables(path: str | os.PathLike[str]) -> str:
     if "%" not in text or exists(text):
         return text
     return _WINDOWS_VARIABLE.sub(lambda name: os.environ.get(name.group(1), name.group(0)), text)
+
+
+def typed_path(path: str | os.PathLike[str]) -> Path:
+    """A path as a person typed it, read as a shell would have: each %NAME% as cmd expands it (`windows_variables`),
+    a leading ~ as the home folder (cmd, PowerShell and a script's argument list hand both over as typed)."""
+    return Path(windows_variables(path)).expanduser()
 
 
 def data_home(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from station.errors import StationError
 from station.i18n import Text
-from station.paths import windows_variables
+from station.paths import typed_path
 from ui.file_dialogs import WRITE, choose_save_file, remember
 from ui.i18n import t
 from ui.tasks import run_task
@@ -51,7 +51,7 @@ class OutputFileRow(QWidget):
         quotes, which no Windows file name may hold; %USERPROFILE%\\Desktop as typed into Explorer's address bar is
         the variable's value, as a leading ~ is the home folder."""
         text = self.path.text().strip().strip('"').strip()
-        return Path(windows_variables(text)).expanduser() if text else None
+        return typed_path(text) if text else None
 
     def set_suffix(self, suffix: str) -> None:
         """Keep the name, change its ending (the report's format was switched); a drive or root alone has none."""

@@ -6,11 +6,9 @@ start()/stop() or use it as a context manager); `preview_bgrx` makes the screen 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from station.camera.backends import Backend, FileBackend, UsbBackend, UsbSettings
 from station.camera.source import CameraState, Frame, FrameSource, StateChange
-from station.paths import windows_variables
+from station.paths import typed_path
 
 __all__ = ["CameraState", "Frame", "FrameSource", "StateChange", "open_camera", "backend_for"]
 
@@ -31,7 +29,7 @@ def backend_for(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = 
     index = usb_index(choice)
     if index is not None:
         return UsbBackend(index, usb or UsbSettings())
-    return FileBackend(Path(windows_variables(str(choice))).expanduser(), fps=fps, hold=hold)
+    return FileBackend(typed_path(str(choice)), fps=fps, hold=hold)
 
 
 def open_camera(choice: str | int, fps: float = 25.0, usb: UsbSettings | None = None,

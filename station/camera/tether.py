@@ -22,7 +22,7 @@ import numpy as np
 from station.errors import StationError, os_reason
 from station.i18n import Text
 from station.image_io import read_image
-from station.paths import windows_variables
+from station.paths import typed_path
 from station.watcher import Watcher
 
 JPEG_SUFFIXES = (".jpg", ".jpeg")
@@ -146,7 +146,7 @@ def set_aside(path: Path, folder: Path) -> Path:
 def tether_folder(path: str | os.PathLike[str]) -> Path:
     """The folder `--tether` names, created when the tether software has not made it yet; StationError when it
     cannot be used (a file, a drive that is not there), said at start rather than found out at the first photo."""
-    folder = Path(windows_variables(path)).expanduser()  # a cmd %NAME% PowerShell handed over as typed, as ~
+    folder = typed_path(path)  # a cmd %NAME% PowerShell handed over as typed, as ~
     try:
         folder.mkdir(parents=True, exist_ok=True)
         os.scandir(folder).close()

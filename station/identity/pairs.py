@@ -21,7 +21,7 @@ from station.i18n import Text
 from station.identity.embedder import FaceEmbedder, FaceEmbedding
 from station.identity.files import Unusable, embed_file
 from station.identity.verify import Verdict, compare
-from station.paths import exists, is_file, windows_variables
+from station.paths import exists, is_file, typed_path
 from station.roster.table import UNKNOWN_ENCODING, decode_text, is_workbook
 
 UNREADABLE_PAIRS = Text("无法读取比对清单 {path}：{reason}", "cannot read the pairs file {path}: {reason}")
@@ -96,7 +96,7 @@ def locate(name: str, folder: Path | None = None) -> Path:
     ~ is the user's home folder, %NAME% a variable's value (cmd's, where PowerShell hands it over as typed) and "\\"
     a folder's end in a file written on Windows and read elsewhere (what a shell or Windows would have made of them).
     Where none exists, the path as written (said to be missing)."""
-    expanded = os.path.expanduser(windows_variables(name))
+    expanded = typed_path(name)
     for written in map(Path, dict.fromkeys((name, expanded, name.replace("\\", os.sep)))):
         places = [written] if folder is None or written.is_absolute() else [written, folder / written]
         found = next((place for place in places if exists(place)), None)

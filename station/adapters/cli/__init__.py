@@ -238,9 +238,9 @@ def _home_expanded(text: str) -> Path:
     """A leading ~ as a POSIX shell expands it, where cmd, PowerShell or a script's argument list hand it over
     (`--out "~/crops"` made a folder named ~ in the current one), and %NAME% as cmd does, where PowerShell hands it
     over (station.paths.windows_variables), unless a file is named so."""
-    from station.paths import exists, windows_variables
+    from station.paths import exists, typed_path
 
-    return Path(text if exists(text) else os.path.expanduser(windows_variables(text)))
+    return Path(text) if exists(text) else typed_path(text)
 
 
 def path_as_written(text: str) -> str:
