@@ -1,6 +1,7 @@
 """`verify --pairs` runs each worker on one OpenCV thread (OpenCV's own threads under each of two workers oversubscribed
-two cores: SFace took 28 CPU-ms an embedding against 22 on one thread, with the same vectors) and gives OpenCV its
-thread count back when the run ends, so what else the process does with OpenCV keeps its threads."""
+two cores: SFace took 28 CPU-ms an embedding against 22 on one thread; the speed is docs/cli.md's measurement, not a
+test). What is tested: OpenCV gets its thread count back when the run ends, so what else the process does with OpenCV
+keeps its threads, and two workers' vectors are one worker's."""
 
 from __future__ import annotations
 
