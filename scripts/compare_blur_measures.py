@@ -55,10 +55,7 @@ WEBCAM_ROWS = TOLERATED + ("under2", "defocus3", "res640")
 
 def native(bgr: np.ndarray, face: Face, cap: int = CAP) -> tuple[np.ndarray, np.ndarray]:
     """The face box's grey levels at the image's own resolution, shrunk only past `cap` px wide; the outline's mask."""
-    height, width = bgr.shape[:2]
-    x, y, w, h = face.box
-    x0, y0 = max(0, int(math.floor(x))), max(0, int(math.floor(y)))
-    x1, y1 = min(width, int(math.ceil(x + w))), min(height, int(math.ceil(y + h)))
+    x0, y0, x1, y1 = ph.face_box_pixels(bgr, face)
     grey = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
     scale = min(1.0, cap / (x1 - x0))
     if scale < 1:
@@ -67,12 +64,6 @@ def native(bgr: np.ndarray, face: Face, cap: int = CAP) -> tuple[np.ndarray, np.
     inside = np.zeros(grey.shape, np.uint8)
     cv2.fillPoly(inside, [np.round(points[list(ph.FACE_OVAL)]).astype(np.int32)], 1)
     return grey.astype(np.float32), inside
-
-
-def box_width(bgr: np.ndarray, face: Face) -> int:
-    """The face box's width in whole pixels of the image, clipped to it (as `native` cuts it)."""
-    x, _, w, _ = face.box
-    return min(bgr.shape[1], int(math.ceil(x + w))) - max(0, int(math.floor(x)))
 
 
 def gain_of(lightness: float, lit: float) -> float:
@@ -102,7 +93,8 @@ def candidates(bgr: np.ndarray, face: Face, lit: float) -> dict[str, float]:
     out["NL"] = 0.5 * (math.log(lap * g ** 2 + 1.0) + out["NB"])
     out["NC"] = math.log(box_least / (float(grey.var()) + 1.0) + 1e-9)
     # rule B': NB as the face would read enlarged to CAP px wide (a derivative scales by 1/k under an enlargement by k)
-    out["NBk"] = out["NB"] - 4 * math.log(max(1.0, CAP / box_width(bgr, face)))
+    x0, _, x1, _ = ph.face_box_pixels(bgr, face)
+    out["NBk"] = out["NB"] - 4 * math.log(max(1.0, CAP / (x1 - x0)))
     small, _ = native(bgr, face, ph.PATCH_WIDTH)  # amendment A2: shrunk to 128 px as S's patch, never enlarged
     out["NB128"] = math.log(least_direction(small, None) * g ** 2 + 1.0)
     return out

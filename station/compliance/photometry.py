@@ -50,6 +50,14 @@ SRGB_PER_LIGHTNESS = 3 / 2.4
 MIN_JUDGED_FACE_LIGHTNESS = 14.0
 
 
+def face_box_pixels(bgr: np.ndarray, face: Face) -> tuple[int, int, int, int]:
+    """The face box's corners (x0, y0, x1, y1) in whole pixels of the frame, clipped to it."""
+    height, width = bgr.shape[:2]
+    x, y, w, h = face.box
+    x0, y0 = max(0, int(math.floor(x))), max(0, int(math.floor(y)))
+    return x0, y0, min(width, int(math.ceil(x + w))), min(height, int(math.ceil(y + h)))
+
+
 @dataclass(frozen=True)
 class FacePatch:
     bgr: np.ndarray  # the face's bounding box at PATCH_WIDTH wide
@@ -62,10 +70,7 @@ class FacePatch:
     @classmethod
     def cut(cls, bgr: np.ndarray, face: Face) -> "FacePatch | None":
         """None when the face box holds no pixels of the frame."""
-        height, width = bgr.shape[:2]
-        x, y, w, h = face.box
-        x0, y0 = max(0, int(math.floor(x))), max(0, int(math.floor(y)))
-        x1, y1 = min(width, int(math.ceil(x + w))), min(height, int(math.ceil(y + h)))
+        x0, y0, x1, y1 = face_box_pixels(bgr, face)
         if x1 - x0 < 4 or y1 - y0 < 4:
             return None
         scale = PATCH_WIDTH / (x1 - x0)
