@@ -5,7 +5,10 @@ often a pose within the limits, while the CHSI pipeline turns the photo upright 
 frame without a face, whose head pose fails, or whose face the detector sees better turned half round, is looked at
 again after the quarter turn the face detectors find, and that analysis is kept when the face then passes the pose
 check or a vote around the face finds the same turn: an upright photo of a tilted or turned head stays as it is
-(docs/cli.md, `check --json`; scripts/benchmark_standing.py).
+(docs/cli.md, `check --json`; scripts/benchmark_standing.py). A turn after which the face mesh reads the head leaning
+more than half a quarter turn is not made: the detectors' vote took a head leaning 10-30 degrees in an upright photo
+for a photo on its side (measured turned and its original kept on its side), and a right quarter turn leaves no such
+lean.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import numpy as np
 from station.chsi.pipeline import share_of
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import FAIL, Analysis
+
+# degrees of roll: a face the mesh reads leaning more than this after a quarter turn was turned wrong (a right turn of
+# a photo on its side leaves the head's own lean, under half a quarter turn)
+HALF_A_QUARTER_TURN = 45.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, anal
         return Standing(image, analysis)
     turned = np.ascontiguousarray(np.rot90(image, turns))
     again = engine.analyze(turned)
-    if not again.faces:
+    if not again.faces or again.pose is not None and abs(again.pose.roll) > HALF_A_QUARTER_TURN:
         return Standing(image, analysis)
     if again.checks["pose"].level == FAIL and (box is None or upright.turns_around(image, box) != turns):
         return Standing(image, analysis)

@@ -13,6 +13,7 @@ from station.adapters.demo import DEMO_DIR
 from station.camera.source import CameraState, Frame
 from station.capture.workflow import CaptureWorkflow, Measured
 from station.storage.captures import CaptureStore
+from tests.chsi.images import rotated
 
 UPRIGHT = DEMO_DIR / "students" / "DEMO0003_2_good.jpg"  # 王思远: passes every check as he stands
 
@@ -75,3 +76,20 @@ def test_an_upside_down_frame_of_a_tilted_head_is_measured_standing(demo_station
     assert {c: r.level for c, r in found.analysis.checks.items()} == {
         c: r.level for c, r in engine.analyze(upright).checks.items()}
     assert found.analysis.checks["pose"].level == "fail"  # the tilt, as she stands
+
+
+def test_an_upright_frame_of_a_head_leaning_30_degrees_is_measured_and_kept_as_it_is(demo_station, engine,
+                                                                                      pipeline) -> None:
+    """陈浩然 in a 640x360 frame from a camera held 30 degrees askew: the face detectors' vote took his leaning head
+    for a frame on its side, and the shutter measured him turned a quarter (his head read as leaning 58 degrees) and
+    archived the frame's original on its side. A turn after which the face mesh reads the head leaning more than half
+    a quarter turn is not made: he is measured and kept as he leans, and told so (请把头摆正)."""
+    workflow = CaptureWorkflow(demo_station, CaptureStore(demo_station, key=demo_station.demo_key), "测试摄影师",
+                               engine=engine, pipeline=pipeline)
+    workflow.identify("DEMO0002")
+    frame = cv2.imread(str(UPRIGHT.with_name("DEMO0002_2_good.jpg")))
+    leaning = rotated(cv2.resize(frame, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 30)
+    found = measured(workflow, leaning)
+    assert found.analysis.checks["pose"].level == "fail" and 25 < abs(found.analysis.pose.roll) < 35
+    kept = cv2.imdecode(np.frombuffer(found.original_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    assert kept.shape[:2] == leaning.shape[:2]  # kept as it came, not turned on its side
