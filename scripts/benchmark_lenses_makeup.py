@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from station.compliance import ComplianceEngine  # noqa: E402
-from station.compliance.irises import LensModel  # noqa: E402
+from station.compliance.irises import LENS_FILE, LensModel  # noqa: E402
 from station.compliance.learned import Blend, LearnedChecks  # noqa: E402
 from station.compliance.policy import Policy  # noqa: E402
 from station.face import Face, FaceMesher  # noqa: E402
@@ -274,7 +274,7 @@ def main() -> None:
     if "makeup" in args.parts:
         doc["makeup"] = makeup_figures(learned(args.models_dir), shipped.get("makeup"))
     if "lenses" in args.parts:
-        doc["coloured_lenses"] = lens_figures(LensModel.load(args.models_dir), shipped.get("coloured_lenses"))
+        doc["coloured_lenses"] = lens_figures(LensModel(args.models_dir / LENS_FILE), shipped.get("coloured_lenses"))
     if "kiosk" in args.parts:
         doc["kiosk"] = kiosk(args.scenes)
     doc["seconds"] = round(time.time() - started)
