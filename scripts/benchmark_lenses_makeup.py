@@ -28,7 +28,9 @@ there), which may raise it and writes it to policy.toml;
 `block` stays 1.0 (never): the notices forbid both, but a model trained on painted lenses and on CelebA's
 labels must not hold a student's photo alone.
 Run: .venv/bin/python scripts/benchmark_lenses_makeup.py [--parts makeup lenses kiosk] [--scenes N] [--json OUT]
-     [--choose]
+     [--choose] [--limit N]
+(--limit N: the first N faces of each dataset and split for makeup and lenses, a quick run whose figures are not the
+documented ones; the lens part takes minutes on every face.)
 """
 
 from __future__ import annotations
@@ -85,12 +87,10 @@ def learned(models_dir: Path) -> LearnedChecks:
     return LearnedChecks(models_dir, Blend({c: checks[c] for c in CHECKS if c in checks}))
 
 
-def makeup_scores(checks: LearnedChecks, part: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def makeup_scores(checks: LearnedChecks, part: str, limit: int | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     landmarks, rows = load_landmarks("celebahq"), load_labels("celebahq")
     scores, labels = [], {}
-    for file in load_split("celebahq")[part]:
-        if file not in landmarks:
-            continue
+    for file in [f for f in load_split("celebahq")[part] if f in landmarks][:limit]:
         bgr = cv2.imread(str(FACES_DIR / "celebahq" / file), cv2.IMREAD_COLOR)
         scores.append(checks.scores(bgr, Face(landmarks[file], (bgr.shape[1], bgr.shape[0])))["makeup"])
         for column, value in rows[file].items():
@@ -99,7 +99,7 @@ def makeup_scores(checks: LearnedChecks, part: str) -> tuple[np.ndarray, dict[st
     return np.array(scores), {k: np.array(v) > 0 for k, v in labels.items()}
 
 
-def lens_scores(model: LensModel, part: str, kiosk: bool) -> dict[str, np.ndarray]:
+def lens_scores(model: LensModel, part: str, kiosk: bool, limit: int | None) -> dict[str, np.ndarray]:
     """Per face: the clean score, whether its real eyes are light, whether it is a compliant celebahq face of the
     trust budget (COMPLIANT_MEANS_NOT), and its score with each colour painted; on the portrait with its cached
     points, or (`kiosk`) in a kiosk frame meshed again (NaN where no face is found)."""
@@ -108,7 +108,7 @@ def lens_scores(model: LensModel, part: str, kiosk: bool) -> dict[str, np.ndarra
     frames, mesher = (KioskFrames(), FaceMesher(max_faces=1)) if kiosk else (None, None)
     for d, dataset in enumerate(LENS_DATASETS):
         landmarks = load_landmarks(dataset)
-        for i, file in enumerate([f for f in load_split(dataset)[part] if f in landmarks]):
+        for i, file in enumerate([f for f in load_split(dataset)[part] if f in landmarks][:limit]):
             bgr = cv2.imread(str(FACES_DIR / dataset / file), cv2.IMREAD_COLOR)
             points = landmarks[file]
             shrink = KioskFrames.shrink(np.random.default_rng([d, i, 99]))
@@ -123,9 +123,9 @@ def lens_scores(model: LensModel, part: str, kiosk: bool) -> dict[str, np.ndarra
     return {k: np.array(v) for k, v in out.items()}
 
 
-def makeup_figures(checks: LearnedChecks, look: float | None) -> dict:
+def makeup_figures(checks: LearnedChecks, look: float | None, limit: int | None) -> dict:
     """Figures on val and test at `look` (None: chosen here on val by the rule)."""
-    scored = {part: makeup_scores(checks, part) for part in ("val", "test")}
+    scored = {part: makeup_scores(checks, part, limit) for part in ("val", "test")}
     chosen = choose_look(scored["val"][0][~scored["val"][1]["Heavy_Makeup"]])
     look = chosen if look is None else look
     doc: dict = {"look_chosen_on_val": chosen, "look_used": look}
@@ -139,9 +139,9 @@ def makeup_figures(checks: LearnedChecks, look: float | None) -> dict:
     return doc
 
 
-def lens_figures(model: LensModel, look: float | None) -> dict:
+def lens_figures(model: LensModel, look: float | None, limit: int | None) -> dict:
     """Figures on val and test, portraits and kiosk frames, at `look` (None: chosen here on val by the rule)."""
-    scored = {(part, use): lens_scores(model, part, use == "kiosk_frames")
+    scored = {(part, use): lens_scores(model, part, use == "kiosk_frames", limit)
               for part in ("val", "test") for use in ("portraits", "kiosk_frames")}
     chosen = {use: choose_look(scored["val", use]["clean"][~np.isnan(scored["val", use]["clean"])])
               for use in ("portraits", "kiosk_frames")}
@@ -255,6 +255,8 @@ def main() -> None:
     parts = ("makeup", "lenses", "kiosk")
     parser.add_argument("--parts", nargs="+", choices=parts, default=list(parts))
     parser.add_argument("--scenes", type=int, default=60, help="test portraits per kiosk set")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="makeup and lenses: at most N faces per dataset and split (default: all; a quick run)")
     parser.add_argument("--json", type=Path, help="write the figures as JSON")
     parser.add_argument("--choose-on-scenes", action="store_true",
                         help="only the third look of each check: the rule on the engine's own val kiosk scenes")
@@ -272,9 +274,10 @@ def main() -> None:
     shipped = {} if args.choose else shipped
     doc: dict = {}
     if "makeup" in args.parts:
-        doc["makeup"] = makeup_figures(learned(args.models_dir), shipped.get("makeup"))
+        doc["makeup"] = makeup_figures(learned(args.models_dir), shipped.get("makeup"), args.limit)
     if "lenses" in args.parts:
-        doc["coloured_lenses"] = lens_figures(LensModel(args.models_dir / LENS_FILE), shipped.get("coloured_lenses"))
+        doc["coloured_lenses"] = lens_figures(LensModel(args.models_dir / LENS_FILE), shipped.get("coloured_lenses"),
+                                              args.limit)
     if "kiosk" in args.parts:
         doc["kiosk"] = kiosk(args.scenes)
     doc["seconds"] = round(time.time() - started)
