@@ -13,6 +13,7 @@ on once while it is held up), "now" what it hands on; the session then takes onl
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -94,9 +95,12 @@ def _value(text: str) -> str:
 
 
 def main() -> None:
-    holds = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    for symbology in sys.argv[2:] or STUDENT_CARDS:
-        counts = measure(symbology, holds, np.random.default_rng(25))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("holds", type=int, nargs="?", default=40, help="holds per symbology (default 40)")
+    parser.add_argument("symbology", nargs="*", default=list(STUDENT_CARDS), help="default: every one a card uses")
+    args = parser.parse_args()
+    for symbology in args.symbology:
+        counts = measure(symbology, args.holds, np.random.default_rng(25))
         print(symbology, dict(sorted(counts.items())), flush=True)
 
 

@@ -11,6 +11,7 @@ Run: .venv/bin/python scripts/fit_head_pose.py   (paste the printed dict into st
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -62,4 +63,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help: the usage, nothing run
     main()

@@ -17,6 +17,7 @@ Run: .venv/bin/python scripts/measure_teeth_feature.py   (about 20 s with traini
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import sys
 from dataclasses import dataclass
@@ -157,4 +158,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help: the usage, nothing run
     main()

@@ -111,3 +111,18 @@ def test_script_runs_and_prints_its_figures(name: str, tmp_path: Path, request: 
     assert done.returncode == 0, f"{args[0]} exited {done.returncode}:\n{out[-3000:]}\n{err[-3000:]}"
     missing = [line for line in lines if not any(re.search(line, got) for got in out.splitlines())]
     assert not missing, f"{args[0]} printed no line matching {missing}:\n{out[-3000:]}"
+
+
+@pytest.mark.parametrize("command", [["-m", "training.evaluate"], ["scripts/fit_head_pose.py"],
+                                     ["scripts/measure_teeth_feature.py"], ["scripts/benchmark_barcode_misreads.py"]],
+                         ids=["evaluate", "fit_head_pose", "teeth_feature", "barcode_misreads"])
+def test_help_says_what_a_script_does_and_does_nothing(command: list[str]) -> None:
+    """`--help` started training/evaluate.py's whole run, which rewrites models/manifest.json, the metrics and the
+    policy file (fit_head_pose and measure_teeth_feature ran in full too; benchmark_barcode_misreads stopped with a
+    ValueError): it prints the usage and exits, writing nothing."""
+    written = [ROOT / "models" / "manifest.json", ROOT / "models" / "metrics.json", ROOT / "models" / "metrics.md",
+               ROOT / "station" / "compliance" / "policy.toml"]
+    before = [path.stat().st_mtime_ns for path in written]
+    done = subprocess.run([sys.executable, *command, "--help"], cwd=ROOT, capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.decode().startswith("usage:"), done.stderr.decode()[-2000:]
+    assert [path.stat().st_mtime_ns for path in written] == before

@@ -22,6 +22,7 @@ Run: .venv/bin/python -m training.evaluate
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import itertools
 import json
@@ -640,4 +641,5 @@ def report(doc: dict) -> str:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()  # --help: the usage, nothing run
     main()
