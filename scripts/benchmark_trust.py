@@ -48,6 +48,7 @@ from station.compliance.regions import CHEEK_LEFT, CHEEK_RIGHT  # noqa: E402
 from station.compliance import LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
 from station.compliance.results import FAIL, LOOK, MEASURED  # noqa: E402
+from station.compliance.standing import Standing  # noqa: E402
 
 CELEBA_LABELS = {**{c: col for c, col in CELEBA_COLUMNS.items() if c != "smile"}, "teeth": "Smiling", "blur": "Blurry",
                  "makeup": "Heavy_Makeup"}
@@ -79,6 +80,7 @@ class Source:
     name: str
     faces: list[Face] = field(default_factory=list)
     no_face: int = 0
+    turned: int = 0  # measured turned a quarter or half (check's "turned"): left out, the labels' masks lie unturned
     seconds: float = 0.0
     images: int = 0
     face_px: list[float] = field(default_factory=list)  # cheek to cheek, as the mesh measured each face
@@ -89,6 +91,9 @@ def run(paths: list[Path], policy: Policy, labels_of, source: Source) -> None:
     start = time.perf_counter()
     for path, outcome in check_all(paths, policy, workers=2):
         source.images += 1
+        if isinstance(outcome, Standing):
+            source.turned += 1
+            continue
         if not isinstance(outcome, Analysis) or outcome.face is None:
             source.no_face += 1
             continue
@@ -135,7 +140,7 @@ def without_heavy_makeup(source: Source) -> Source | None:
     if not any("makeup" in f.labels for f in source.faces):
         return None
     faces = [replace(f, compliant=f.compliant and not f.labels.get("makeup")) for f in source.faces]
-    return Source(f"{source.name}, no Heavy_Makeup either", faces, source.no_face, source.seconds, source.images)
+    return replace(source, name=f"{source.name}, no Heavy_Makeup either", faces=faces)
 
 
 def any_rates(source: Source, rules: tuple[str, ...]) -> dict:
@@ -269,7 +274,8 @@ def report(sources: list[Source], by_check: bool = False) -> str:
     lines += [""]
     for source in sources:
         width = f", face {np.median(source.face_px):.0f} px wide (median cheek to cheek)" if source.face_px else ""
-        lines.append(f"{source.name}: {source.images} images, no face found in {source.no_face}{width}; "
+        turned = f", measured turned in {source.turned} (left out)" if source.turned else ""
+        lines.append(f"{source.name}: {source.images} images, no face found in {source.no_face}{turned}{width}; "
                      f"{source.images / max(source.seconds, 1e-9):.1f} images/s through check_all with 2 workers.")
     lines.append(f"Load average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine).")
     return "\n".join(lines)
