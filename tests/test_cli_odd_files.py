@@ -363,6 +363,22 @@ def test_an_upright_photo_of_a_head_leaning_30_degrees_is_never_turned_a_quarter
     assert left.get("turned") in (None, 270) and right.get("turned") in (None, 90), (left.get("turned"), right.get("turned"))
 
 
+def test_an_upside_down_photo_of_a_leaning_head_the_engine_misses_as_it_lies_is_checked_standing(
+        home: Path, tmp_path: Path) -> None:
+    """王思远 leaning 20 degrees, the camera upside down: lying, the engine found no face mesh (every check failed
+    for want of one), and the half turn the detectors' vote found was refused, since he still fails the pose check
+    standing (his lean) and the vote around his face, which confirms such a turn, was asked only about a face seen as
+    the photo lay. It is now asked around the face seen turned: he is checked standing, and only his lean fails."""
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg"))
+    path = tmp_path / "upside_down.png"  # lossless
+    cv2.imwrite(str(path), np.rot90(rotated(frame, -20), 2))
+    result = run_cli("check", "--json", str(path), home=home)
+    assert result.returncode == 0, result.stderr.decode()
+    [line] = json_lines(result)
+    assert line.get("turned") == 180 and 15 < abs(line["pose"]["roll"]) < 30, (line.get("turned"), line["pose"])
+    assert [c for c, r in line["checks"].items() if r["level"] == "fail"] == ["pose"]
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device every write to fails ENOSPC")
 def test_output_redirected_to_a_full_disk_is_said_with_exit_3(home: Path) -> None:
     """`photo-station profiles --json > out.json` on a full disk ended in an OSError traceback (or Python's own

@@ -77,7 +77,7 @@ class UprightFinder:
             return Orientation(best, looks[best].boxes)
         if _side(face.box, small.shape[1::-1], best) >= TRUSTED_FACE:
             return Orientation(best, looks[best].boxes, best != 0)
-        best = self._again(bgr, _unturned(face.box, best), detectors)
+        best = self._again(bgr, unturned(face.box, best), detectors)
         return Orientation(best, looks[best].boxes, True)
 
     def _again(self, bgr: np.ndarray, box: Box, detectors: int, side_px: int = ANALYSIS_SIDE) -> int:
@@ -154,7 +154,7 @@ def _side(box: Box, size: tuple[int, int], turns: int) -> float:
     return max(box[2] * width, box[3] * height)
 
 
-def _unturned(box: Box, turns: int) -> Box:
+def unturned(box: Box, turns: int) -> Box:
     """`box` in np.rot90(image, turns), as shares of the image before the turn."""
     x, y, w, h = box
     if turns == 1:

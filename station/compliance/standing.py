@@ -18,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+from station.chsi.orientation import unturned
 from station.chsi.pipeline import share_of
 from station.compliance.engine import ComplianceEngine
 from station.compliance.results import FAIL, Analysis
@@ -67,6 +68,9 @@ def standing(engine: ComplianceEngine, upright: Upright, image: np.ndarray, anal
     again = engine.analyze(turned)
     if not again.faces or again.pose is not None and abs(again.pose.roll) > HALF_A_QUARTER_TURN:
         return Standing(image, analysis)
-    if again.checks["pose"].level == FAIL and (box is None or upright.turns_around(image, box) != turns):
+    # a face that still fails the pose check stands only if a vote around it finds the same turn; where no face was
+    # seen as the photo lay (an upside-down head the engine missed), around the one seen turned
+    around = box if box is not None or again.face is None else unturned(share_of(again.face.box, turned), turns)
+    if again.checks["pose"].level == FAIL and (around is None or upright.turns_around(image, around) != turns):
         return Standing(image, analysis)
     return Standing(turned, again, turns)
