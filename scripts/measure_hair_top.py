@@ -68,10 +68,15 @@ def main() -> None:
         ratio_err.append(hair_top_from_landmarks(face) - top)
     r, e = np.array(ratios), np.array(ratio_err)
     print(f"celebamaskhq {args.split}[:{args.count}]: {len(r)} measured, {cut} skipped (head cut by the edge)")
+    if not len(r):
+        raise SystemExit("no face measured (every head was cut by the image's edge): raise --count")
     print(f"hair top above forehead / face height: median {np.median(r):.3f}, p10 {np.percentile(r, 10):.3f}, "
           f"p90 {np.percentile(r, 90):.3f}")
     for label, errors in (("segmentation, whole frame", seg_err), ("segmentation, head region (the planner)", region_err)):
         s = np.array(errors)
+        if not len(s):
+            print(f"{label}: no answers, {len(r)} fell back")
+            continue
         print(f"{label}: {len(s)} answers, {len(r) - len(s)} fell back; error px median {np.median(s):+.1f}, "
               f"mean abs {np.abs(s).mean():.1f}, p90 abs {np.percentile(np.abs(s), 90):.1f}")
     print(f"landmark ratio alone: mean abs error {np.abs(e).mean():.1f} px, p90 abs {np.percentile(np.abs(e), 90):.1f}")
