@@ -75,6 +75,11 @@ def read_face(file: str) -> np.ndarray:
     return image
 
 
+def outcome(found: int, lying: int) -> str:
+    """What `standing` made of a photo lying `lying` quarter turns round, having turned it `found` quarter turns."""
+    return "upright" if (found + lying) % 4 == 0 else "as it lay" if found == 0 else "turned wrong"
+
+
 LEANS = (0, 10, 20, 30)  # degrees a head leans in an upright photo (--leaning)
 GREY = (128, 128, 128)
 
@@ -100,9 +105,7 @@ def leaning(files: list[str]) -> int:
             for turns in range(4):
                 lying = np.ascontiguousarray(np.rot90(photo, turns))
                 found = standing(engine, finder, lying, engine.analyze(lying))
-                answer = ("upright" if (found.turns + turns) % 4 == 0 else "as it lay" if found.turns == 0
-                          else "turned wrong")
-                said.setdefault((lean, turns), Counter())[answer] += 1
+                said.setdefault((lean, turns), Counter())[outcome(found.turns, turns)] += 1
     print(f"{len(files)} CelebA-HQ faces at 178 px in a 356 px photo, leaning, as shipped")
     for (lean, turns), counts in sorted(said.items()):
         print(f"leaning {lean:2d} turned {90 * turns:3d}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
@@ -122,11 +125,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.leaning:
         return leaning(load_split("celebahq")[args.split][: args.faces or 150])
-    args.faces = args.faces or 200
     engine, finder = ComplianceEngine.load(), UprightFinder()
     rules = {"shipped": _Timed(finder, True), "before": _Timed(finder, False)}
     said: dict[tuple[str, str, int], Counter] = {}
-    files = load_split("celebahq")[args.split][args.offset::10][: args.faces]
+    files = load_split("celebahq")[args.split][args.offset::10][: args.faces or 200]
     for file in files:
         for kind, scene in scenes(read_face(file)).items():
             for turns in range(4):
@@ -135,9 +137,7 @@ def main() -> int:
                 for rule, upright in rules.items():
                     upright.timing = turns == 0
                     found = standing(engine, upright, lying, analysis)
-                    answer = ("upright" if (found.turns + turns) % 4 == 0 else "as it lay" if found.turns == 0
-                              else "turned wrong")
-                    said.setdefault((rule, kind, turns), Counter())[answer] += 1
+                    said.setdefault((rule, kind, turns), Counter())[outcome(found.turns, turns)] += 1
     print(f"{len(files)} CelebA-HQ {args.split} faces, each a portrait and a kiosk frame")
     for (rule, kind, turns), counts in sorted(said.items()):
         print(f"{rule:8s} {kind:8s} turned {90 * turns:3d}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -8,7 +8,7 @@ check or a vote around the face finds the same turn: an upright photo of a tilte
 (docs/cli.md, `check --json`; scripts/benchmark_standing.py). A turn after which the face mesh reads the head leaning
 more than half a quarter turn is not made: the detectors' vote took a head leaning 10-30 degrees in an upright photo
 for a photo on its side (measured turned and its original kept on its side), and a right quarter turn leaves no such
-lean.
+lean. Where no face was seen as the photo lay, the vote that confirms a turn is taken around the face seen turned.
 """
 
 from __future__ import annotations
