@@ -348,9 +348,9 @@ def test_a_photo_on_its_side_of_a_tilted_head_is_checked_standing(home: Path, tm
 def test_an_upright_photo_of_a_head_leaning_30_degrees_is_never_turned_a_quarter(home: Path, tmp_path: Path) -> None:
     """A camera held 30 degrees askew (陈浩然 at 640x360): the face detectors' vote took his leaning head for a photo on
     its side, and check measured him turned a quarter ("turned": 270), his head then read as leaning 58 degrees (the
-    shutter archived such a frame's original on its side). A turn after which the mesh reads the head leaning more than half a quarter turn is
-    not made. The same photo saved on its side is turned only the right way, or left as it lies (it was turned 180
-    degrees: on its other side)."""
+    shutter archived such a frame's original on its side). A turn after which the mesh reads the head leaning more
+    than half a quarter turn is not made. The same photo saved on its side is turned only the right way, or left as it
+    lies (it was turned 180 degrees: on its other side)."""
     frame = cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0002_2_good.jpg"))
     leaning = rotated(cv2.resize(frame, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 30)
     paths = [tmp_path / "upright.png", tmp_path / "left.png", tmp_path / "right.png"]  # lossless: the same pixels
@@ -360,7 +360,8 @@ def test_an_upright_photo_of_a_head_leaning_30_degrees_is_never_turned_a_quarter
     assert result.returncode == 0, result.stderr.decode()
     upright, left, right = json_lines(result)
     assert "turned" not in upright and 25 < abs(upright["pose"]["roll"]) < 35, upright["pose"]
-    assert left.get("turned") in (None, 270) and right.get("turned") in (None, 90), (left.get("turned"), right.get("turned"))
+    assert left.get("turned") in (None, 270) and right.get("turned") in (None, 90), (left.get("turned"),
+                                                                                  right.get("turned"))
 
 
 def test_an_upside_down_photo_of_a_leaning_head_the_engine_misses_as_it_lies_is_checked_standing(
