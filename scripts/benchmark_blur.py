@@ -27,8 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from station.adapters.cli.check import check_all  # noqa: E402
+from station.adapters.cli.check import check_all, reported  # noqa: E402
 from station.compliance import Analysis, Policy  # noqa: E402
+from station.compliance.standing import Standing  # noqa: E402
 from training.datasets import FACES_DIR, celeba_sized, load_split  # noqa: E402
 from training.training import roc_auc  # noqa: E402
 
@@ -56,19 +57,22 @@ def blurred(image: np.ndarray, how: str, rng: np.random.Generator) -> np.ndarray
 BLURS = ("gaussian 1.0", "gaussian 1.5", "motion", "half resolution")
 
 
-def laplacian_variance(path: Path, points: np.ndarray) -> float:
-    grey = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2GRAY)
+def laplacian_variance(image: np.ndarray, points: np.ndarray) -> float:
+    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     x0, y0 = np.maximum(np.floor(points[:, :2].min(axis=0)).astype(int), 0)
     x1, y1 = np.ceil(points[:, :2].max(axis=0)).astype(int)
     return float(cv2.Laplacian(grey[y0:y1, x0:x1], cv2.CV_64F).var())
 
 
 def measured(paths: list[Path], policy: Policy) -> dict[str, tuple[float, float]]:
-    """Per image stem: (the station's blur score, minus the Laplacian variance): both higher when blurrier."""
+    """Per image stem: (the station's blur score, minus the Laplacian variance): both higher when blurrier. A photo
+    measured turned is read turned by both, as check reports it."""
     out = {}
-    for path, outcome in check_all([str(p) for p in paths], policy, workers=2):
+    for path, found in check_all([str(p) for p in paths], policy, workers=2):
+        outcome = reported(found)
         if isinstance(outcome, Analysis) and outcome.face is not None and "blur" in outcome.checks:
-            out[Path(path).name] = (outcome.checks["blur"].score, -laplacian_variance(Path(path), outcome.face.points))
+            image = found.image if isinstance(found, Standing) else cv2.imread(str(path))
+            out[Path(path).name] = (outcome.checks["blur"].score, -laplacian_variance(image, outcome.face.points))
     return out
 
 

@@ -31,7 +31,7 @@ import qrcode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from station.adapters.cli.check import check_all  # noqa: E402
+from station.adapters.cli.check import check_all, reported  # noqa: E402
 from station.compliance import Analysis, ComplianceEngine, Policy  # noqa: E402
 from station.compliance.codes import code_in_photo  # noqa: E402
 from station.compliance.results import FAIL, LOOK, PASS  # noqa: E402
@@ -44,9 +44,11 @@ SMALL_PX = 60  # the catches are given for codes narrower than this (of 40-90 px
 
 
 def levels(outcomes) -> dict[str, int]:
-    """How many outcomes had the check at each level, how many had a crop plan (the check read the frame)."""
+    """How many outcomes had the check at each level, how many had a crop plan (the check read the frame); a photo
+    measured turned counts as check reports it, turned."""
     counts = {PASS: 0, LOOK: 0, FAIL: 0, "planned": 0, "no_face_or_unreadable": 0}
-    for _, outcome in outcomes:
+    for _, found in outcomes:
+        outcome = reported(found)
         if not isinstance(outcome, Analysis) or outcome.face is None:
             counts["no_face_or_unreadable"] += 1
             continue

@@ -77,12 +77,11 @@ sys.path.insert(0, str(ROOT))
 from training.datasets import FACES_DIR, load_labels, load_mask, load_split  # noqa: E402
 from training.labels import HEADS, mask_labels  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
-from station.adapters.cli.check import check_all  # noqa: E402
+from station.adapters.cli.check import check_all, reported  # noqa: E402
 from station.compliance import CHECK_IDS, LEARNED_CHECK_IDS, Analysis, Policy  # noqa: E402
 from station.compliance.calibration import measure_backdrop  # noqa: E402
 from station.compliance.learned import IRIS_IMAGE_LEFT, IRIS_IMAGE_RIGHT  # noqa: E402
 from station.compliance.results import FAIL, LOOK, PASS  # noqa: E402
-from station.compliance.standing import Standing  # noqa: E402
 from station.errors import StationError  # noqa: E402
 from station.face.segmentation import PersonSegmenter  # noqa: E402
 
@@ -304,7 +303,7 @@ def measure(name: str, portraits: list[Portrait], policy: Policy, folder: Path, 
     start = time.perf_counter()
     for (path, outcome), p in zip(check_all(paths, policy, workers=2, backdrop=backdrop), portraits):
         path.unlink()
-        outcome = outcome.analysis if isinstance(outcome, Standing) else outcome
+        outcome = reported(outcome)
         row.excused.append(p.excused)
         if not isinstance(outcome, Analysis):
             row.unread += 1

@@ -33,11 +33,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import benchmark_blur as bb  # noqa: E402
 import benchmark_webcam as bw  # noqa: E402
-from station.adapters.cli.check import check_all  # noqa: E402
+from station.adapters.cli.check import check_all, reported  # noqa: E402
 from station.compliance import Analysis, Policy  # noqa: E402
 from station.compliance import photometry as ph  # noqa: E402
 from station.compliance.results import FAIL, LOOK  # noqa: E402
-from station.compliance.standing import Standing  # noqa: E402
 from station.face.landmarks import Face  # noqa: E402
 from station.face.segmentation import PersonSegmenter  # noqa: E402
 from training import kiosk_scenes as scenes  # noqa: E402
@@ -190,7 +189,7 @@ def collect(limit: int, faces_n: int) -> None:
     start = time.perf_counter()
     for n, ((path, outcome), (_, meta)) in enumerate(zip(check_all([str(p) for p, _ in jobs], policy, workers=2),
                                                          jobs)):
-        outcome = outcome.analysis if isinstance(outcome, Standing) else outcome
+        outcome = reported(outcome)
         rec = dict(meta, path=str(path), face=None)
         if isinstance(outcome, Analysis) and outcome.face is not None:
             rec["face"] = (outcome.face.points.copy(), outcome.face.image_size)

@@ -108,6 +108,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 Outcome = Analysis | Standing | Text
 
 
+def reported(outcome: Outcome) -> Analysis | Text:
+    """The analysis check reports for a photo: a Standing's is of the photo turned (its face's points lie there)."""
+    return outcome.analysis if isinstance(outcome, Standing) else outcome
+
+
 def run_check(args: argparse.Namespace) -> int:
     home = Station.from_args(args).home
     backdrop = backdrop_file(home)
