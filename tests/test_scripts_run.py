@@ -8,8 +8,8 @@ model cards quoted their figures. Each run here is a real subprocess of this tre
 datasets where the script reads them (skipped where ../shared/datasets/faces is absent), and must exit 0 and print the
 lines that carry its figures, with numbers in them. Left out, as too slow at their smallest setting for this file
 (13 s to minutes), or needing what the tests do not install (benchmark_verify_engines: its int8 variant
-needs sympy, of the train extra): benchmark_shutter, benchmark_live_steadiness, benchmark_upright_big, benchmark_verify,
-benchmark_verify_idlike (and benchmark_verify_norm, which reads its cache), compare_blur_measures,
+needs sympy, of the train extra): benchmark_shutter, benchmark_live_steadiness, benchmark_upright_big,
+benchmark_verify_norm (it reads benchmark_verify_idlike's cache of every dev person), compare_blur_measures,
 measure_teeth_feature and fit_head_pose; the screenshot scripts and make_demo_* print no figure."""
 
 from __future__ import annotations
@@ -91,6 +91,15 @@ RUNS: dict[str, tuple[list[str], bool, list[str]]] = {
     "standing_leaning": (["benchmark_standing.py", "--leaning", "--faces", "1", "--split", "val"], True, [
         r"^leaning 30 turned 270: ",
         r"^upright photos left upright \d of 4; turned wrong \d+ of 16"]),
+    "verify": (["benchmark_verify.py", "--split", "dev", "--people", "3", "--models", "station"], True, [
+        r"^dev: 30 images of 3 people",
+        rf"^station: \d+ genuine / \d+ impostor pairs; faces not found 0 of 30$",
+        rf"^  EER {N} %   TAR at FAR 0.1 % {N} %$",
+        rf"^swap search: one face against 10,000 stored, median {N} ms"]),
+    "verify_idlike": (["benchmark_verify_idlike.py", "--split", "dev", "--people", "3"], True, [
+        rf"^id82: faces not found \d+ of 30; face width median \d+ px",
+        r"^id102 vs chsi480: \d+ genuine / \d+ impostor pairs$",
+        rf"^  at threshold {N}: FAR {N} %  FRR {N} %$"]),
 }
 
 
