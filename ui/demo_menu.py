@@ -12,6 +12,7 @@ from station.capture.session import CaptureSession
 from station.i18n import Text
 from ui.i18n import t
 from ui.menu_text import accelerated
+from ui.modal import ask
 from ui.output_file_row import CLOSE
 
 MENU_DEMO = Text("演示", "Demo")
@@ -24,8 +25,8 @@ NO_BROWSER = Text("这台电脑没有打开网页的浏览器：请在浏览器�
 def add_demo_menu(window: QMainWindow, session: CaptureSession) -> None:
     """演示 → 教务处登记页面…, after the window's other menus."""
     menu = window.menuBar().addMenu(accelerated(t(MENU_DEMO), "D"))
-    menu.addAction(accelerated(t(REGISTRAR_PAGE), "R"), lambda: RegistrarPageDialog(
-        registrar_page(session.station), window).exec())
+    menu.addAction(accelerated(t(REGISTRAR_PAGE), "R"), lambda: ask(RegistrarPageDialog(
+        registrar_page(session.station), window)))
 
 
 class RegistrarPageDialog(QDialog):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from station.errors import StationError
 from station.i18n import Text
 from ui.i18n import t
+from ui.modal import ask
 
 TITLE = Text("程序错误", "Program error")
 PROGRAM_ERROR = Text(
@@ -56,7 +57,7 @@ class ErrorReporter:
         self.box = QMessageBox(QMessageBox.Icon.Warning, t(TITLE), message, parent=QApplication.activeWindow())
         self.box.setDetailedText(details)
         try:
-            self.box.exec()
+            ask(self.box)
         finally:
             self.box = None
 

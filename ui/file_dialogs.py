@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from station.chosen_folders import chosen_folders, keep_folder
 from station.i18n import Text
 from ui.i18n import t
+from ui.modal import ask
 
 LABELS = {
     QFileDialog.DialogLabel.LookIn: Text("查找范围：", "Look in:"),
@@ -65,7 +66,7 @@ def _dialog(parent: QWidget | None, title: str) -> QFileDialog:
 
 
 def _chosen(dialog: QFileDialog) -> Path | None:
-    if not dialog.exec() or not dialog.selectedFiles():
+    if not ask(dialog) or not dialog.selectedFiles():
         return None
     return Path(dialog.selectedFiles()[0])
 

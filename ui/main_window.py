@@ -37,6 +37,7 @@ from ui.focus_return import FocusReturn, keep_the_keyboard
 from ui.help_window import HelpWindow
 from ui.i18n import language, t
 from ui.menu_text import accelerated
+from ui.modal import ask
 from ui.payment_dialog import pay_for_class_interactively, pay_interactively
 from ui.preview import PreviewWidget
 from ui.print_dialog import print_interactively
@@ -438,7 +439,7 @@ class MainWindow(QMainWindow):
 
     def pick_student(self) -> None:
         picker = StudentPicker(self.session.desk.roster_rows(), self)
-        if picker.exec() and picker.chosen:
+        if ask(picker) and picker.chosen:
             self.identify(picker.chosen, by_number=True)
 
     def _set_aside(self, text: Text) -> None:
@@ -541,7 +542,7 @@ class MainWindow(QMainWindow):
 
     def show_failed_uploads(self) -> None:
         dialog = FailedUploadsDialog(self.session.desk.queue_health(), self)
-        if dialog.exec():
+        if ask(dialog):
             self.retry_failed_uploads()
 
     def retry_failed_uploads(self) -> None:
@@ -574,7 +575,7 @@ class MainWindow(QMainWindow):
     def choose_camera(self) -> None:
         dialog = CameraDialog(lambda: list_cameras(in_use=self.session.source.usb_index), self.session.usb_settings,
                               self.session.source.usb_index, self)
-        if dialog.exec():
+        if ask(dialog):
             self.use_camera(self.session.open_usb_camera(*dialog.choice()))
 
     def choose_profile(self) -> None:
@@ -797,7 +798,7 @@ class MainWindow(QMainWindow):
         self._show_status(self.session.status())
 
     def _edit_slots(self) -> None:
-        if ScheduleDialog(self.session.desk.class_slots(), self.session.desk.save_slots, self).exec():
+        if ask(ScheduleDialog(self.session.desk.class_slots(), self.session.desk.save_slots, self)):
             # said: the box closed and the message line still spoke of the student before (s32 first-day walk)
             scheduled = sum(c.slot is not None for c in self.session.desk.class_slots())
             say(self.message, t(SLOTS_SAVED.format(n=scheduled)), "ok")
@@ -818,5 +819,5 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Cancel, self)
         close = box.addButton(t(CLOSE_ANYWAY), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter keeps the station open
-        box.exec()
+        ask(box)
         return box.clickedButton() is close

@@ -18,6 +18,7 @@ from station.i18n import Text
 from station.paths import typed_path
 from ui.file_dialogs import WRITE, choose_save_file, remember
 from ui.i18n import t
+from ui.modal import ask
 from ui.tasks import run_task
 from ui.theme import say
 from ui.wrapped_height import tall_enough
@@ -83,7 +84,7 @@ def tell_written(parent: QWidget | None, title: str, text: str, path: Path) -> N
     box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
     open_button = box.addButton(t(OPEN), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(t(CLOSE), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    ask(box)
     if box.clickedButton() is open_button and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         QMessageBox.warning(parent, title, t(NO_VIEWER.format(path=path)))
 

@@ -19,6 +19,7 @@ from station.fees.amounts import class_total, yuan
 from station.fees.ledger import FeeStatus, Method
 from station.i18n import Name, Text
 from ui.i18n import t
+from ui.modal import ask
 from ui.scanner_guard import SCANNED_INTO_THE_BOX, ScannerGuard
 from ui.theme import BAD
 from ui.wrapped_height import tall_enough
@@ -165,7 +166,7 @@ def pay_interactively(session: CaptureSession, parent: QWidget, place: Callable[
                            lambda method, amount, reason: recorded.append(
                                session.desk.record_payment(student.student_no, method, amount, reason)), parent)
     place(dialog)
-    if not (dialog.exec() and recorded):
+    if not (ask(dialog) and recorded):
         return refunded
     return t(RECORDED.format(name=Name(student.name), payment=session.desk.fee_status(student.student_no).describe()))
 
@@ -181,19 +182,19 @@ def refund_interactively(session: CaptureSession, name: str, student_no: str, st
     refund_button = box.addButton(t(REFUND), QMessageBox.ButtonRole.ActionRole)
     box.setDefaultButton(QMessageBox.StandardButton.Close)  # Enter dismisses: it was 退费…, and opened the refund
     place(box)  # and again once shown, sized then (in_the_column places a box again when its size changes)
-    box.exec()
+    ask(box)
     if box.clickedButton() is not refund_button:
         return ""
-    ask = QInputDialog(parent)
-    ask.setWindowTitle(t(REFUND_TITLE))
-    ask.setLabelText(t(REFUND_ASK))
-    ask.setInputMode(QInputDialog.InputMode.TextInput)
-    ScannerGuard(ask.findChild(QLineEdit), lambda: ask.setLabelText(f"{t(REFUND_ASK)}\n\n{t(SCANNED_INTO_THE_BOX)}"))
-    place(ask)
-    if not ask.exec():
+    why = QInputDialog(parent)
+    why.setWindowTitle(t(REFUND_TITLE))
+    why.setLabelText(t(REFUND_ASK))
+    why.setInputMode(QInputDialog.InputMode.TextInput)
+    ScannerGuard(why.findChild(QLineEdit), lambda: why.setLabelText(f"{t(REFUND_ASK)}\n\n{t(SCANNED_INTO_THE_BOX)}"))
+    place(why)
+    if not ask(why):
         return ""
     try:
-        session.desk.refund_payment(student_no, ask.textValue())
+        session.desk.refund_payment(student_no, why.textValue())
     except StationError as exc:  # no reason given, a code given as one: the window says it, not a box of its own
         raise StationError(NOT_REFUNDED.format(refusal=exc.text)) from exc
     return t(REFUNDED.format(name=Name(name)))
@@ -219,7 +220,7 @@ def pay_for_class_interactively(session: CaptureSession, classes: list[str], tit
     margins = picker.layout().contentsMargins()
     picker.findChild(QComboBox).setMinimumWidth(wide - margins.left() - margins.right())
     place(picker)
-    if not picker.exec():
+    if not ask(picker):
         return ""
     class_name = picker.textValue()
     done = []
@@ -228,7 +229,7 @@ def pay_for_class_interactively(session: CaptureSession, classes: list[str], tit
                                session.desk.record_class_payment(class_name, method, amount, reason)), parent,
                            students=session.desk.unpaid_in_class(class_name))
     place(dialog)
-    if not (dialog.exec() and done):
+    if not (ask(dialog) and done):
         return ""
     paid = done[0]
     skipped = ALREADY_PAID.format(n=len(paid.already_paid)) if paid.already_paid else Text("", "")

@@ -18,6 +18,7 @@ from station.compliance.results import Analysis
 from station.errors import StationError
 from station.i18n import Name, Text
 from ui.i18n import t
+from ui.modal import ask
 from ui.preview import PreviewWidget
 from ui.review_panel import ReviewPanel
 from ui.scanner_guard import SCANNED_INTO_THE_BOX, ScannerGuard
@@ -240,7 +241,7 @@ class ShutterFlow:
         ScannerGuard(box, lambda: dialog.setLabelText(f"{label}\n\n{t(SCANNED_INTO_THE_BOX)}"))
         beside_the_photo(dialog, self.parent, self.said_until())
         with self.session.answering():  # the card beside the box stays the student it asks about, no live word on it
-            answered = dialog.exec()
+            answered = ask(dialog)
         return dialog.textValue().strip() if answered else ""
 
 

@@ -17,6 +17,7 @@ from station.compliance.calibration import BackdropColour
 from station.errors import StationError
 from station.i18n import Text
 from ui.i18n import t
+from ui.modal import ask
 from ui.tasks import run_task
 
 PROFILE_ENTRY = Text("输出规格：{label}…", "Output profile: {label}…")
@@ -85,7 +86,7 @@ class ProfileDialog(QDialog):
 def choose_profile(session: CaptureSession, parent: QWidget) -> str:
     """The dialog, then the session's choice; returns what to say ('' when cancelled). A refusal raises."""
     dialog = ProfileDialog(session.profiles(), parent)
-    if not dialog.exec():
+    if not ask(dialog):
         return ""
     return t(PROFILE_CHOSEN.format(label=session.select_profile(dialog.chosen).label))
 
@@ -96,7 +97,7 @@ def calibrate_backdrop(session: CaptureSession, shown: Callable[[], Frame | None
     camera is not live) off the UI thread and has the session keep it; `say(text, level)` tells how it went."""
     box = QMessageBox(QMessageBox.Icon.Question, t(CALIBRATE_TITLE), t(CALIBRATE_ASK),
                       QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel, parent)
-    if box.exec() != QMessageBox.StandardButton.Ok:
+    if ask(box) != QMessageBox.StandardButton.Ok:
         return
     frame = shown()  # the picture on screen once the photographer said the backdrop is in view
     if frame is None:

@@ -17,6 +17,7 @@ from station.i18n import Name, Text
 from station.localtime import local_time
 from ui.file_dialogs import choose_folder
 from ui.i18n import t
+from ui.modal import ask
 from ui.tasks import run_task
 
 TITLE = Text("失败的上传", "Failed uploads")
@@ -119,7 +120,7 @@ def link_interactively(session: CaptureSession, title: str, parent: QWidget) -> 
     pasted.setMinimumHeight(pasted.fontMetrics().lineSpacing() * 5 + 2 * pasted.frameWidth() + 8)
     pasted.setTabChangesFocus(True)  # Tab goes on to 确定, as in every other box (it typed a tab into the line)
     box.resize(720, 0)
-    if not box.exec():
+    if not ask(box):
         return False
     line = box.textValue()
     try:

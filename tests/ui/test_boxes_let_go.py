@@ -1,0 +1,43 @@
+"""A box answered is let go: a capture day asks many (a payment, an override, retake or identity reason, each a dialog
+made with the window as its parent), and they stayed hidden beside the window for the rest of the day with their
+widgets: in scripts/benchmark_soak.py's day (session 37) every payment box with its total label (16 widgets and 2
+top-level windows a student) and now and then a reason box. ui.modal.ask deletes each once it has been answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from ui.payment_dialog import PaymentDialog
+
+
+def test_a_students_turn_leaves_no_box_behind(qtbot, make_window, frames: Path) -> None:
+    """Three students' turns through the window's keys: F6 and its payment box, the shutter refused for the demo
+    student's smile and its override box answered, the photo accepted (its face check's box answered where it asks). Each adds no dialog, widget or window."""
+    window = make_window(frames)
+    app = QApplication.instance()
+
+    def counts() -> tuple[int, int, int]:
+        return len(window.findChildren(QDialog)), len(app.allWidgets()), len(app.topLevelWidgets())
+
+    before = counts()
+    for code in ("DEMO0005", "DEMO0006", "DEMO0007"):
+        window.identify(code)
+        on_next_dialog(lambda dialog: dialog.submit(), kind=PaymentDialog)
+        qtbot.keyClick(window.code_input, Qt.Key.Key_F6)
+        assert window.session.desk.fee_status(window.session.student.student_no).paid
+        answer_next_dialog("已目视确认，系统误报")  # the override box: she smiles
+        shoot(qtbot, window)
+        assert window.review.isVisible(), window.message.text()
+        if window.session.needs_identity_reason:  # a face unlike their enrolment photo: its box, answered
+            answer_next_dialog("已核对身份证，确是本人")
+        window.review.accept_button.click()
+        assert window.session.student is None, window.message.text()  # saved
+    try:  # deleted once back in the event loop
+        qtbot.waitUntil(lambda: counts() == before, timeout=5_000)
+    except qtbot.TimeoutError:
+        pass
+    assert counts() == before, "(dialogs under the window, widgets, top-level windows)"
