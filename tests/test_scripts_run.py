@@ -48,6 +48,14 @@ RUNS: dict[str, tuple[list[str], bool, list[str]]] = {
         rf"^preview shown: {N} fps",
         rf"^frame-to-screen delay ms: mean {N}, median {N}, p95 {N}",
         rf"^checks: {N} per s, \d+ ms each"]),
+    "soak": (["benchmark_soak.py", "--minutes", "0.3", "--every", "5", "--sample", "5"], False, [
+        r"^QPA offscreen, demo camera demo/ holding each picture 2 s, 12 roster students",
+        rf"^t\s+\d+ s  captures\s+\d+  rss_mb {N}  os_threads \d+  py_threads \d+  fds \d+  gc_objects \d+  widgets \d+",
+        r"^captures \d+ in \d+ turns \(\d+ presses",
+        rf"^growth per hour, least squares over \d+ samples after {N} min of warm-up:",
+        rf"^  rss_mb\s+[+-]{N} MB/h",
+        rf"^  widgets\s+[+-]{N}/h",
+        rf"^  data_mb\s+[+-]{N} MB/h"]),
     "barcode_misreads": (["benchmark_barcode_misreads.py", "1", "code128"], False, [
         r"^code128 \{.*'frames': \d+.*'now: card taken': \d+"]),
     "check": (["benchmark_check.py", "--limit", "3"], True, [
