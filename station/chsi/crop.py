@@ -41,6 +41,9 @@ REASONS: dict[str, Text] = {
     "proportions": Text("无法同时满足头顶、眼睛和脸宽的位置要求", "hair top, eye line and face width cannot all fit the CHSI ranges"),
     "upside_down": Text("照片方向不正（侧转或倒置）", "the photo is sideways or upside down"),
     "jpeg_size": Text("无法在质量不低于60的前提下使照片大小落在20-40KB", "no JPEG quality of 60 or more lands between 20 and 40 KB"),
+    "too_grainy": Text("画面噪点太多（光线太暗或相机增益太高），降噪后仍无法达到照片文件大小要求：请补光后重拍",
+                       "the picture is too grainy (too little light, or the camera's gain too high) to fit the file "
+                       "size even with noise reduction: add light and shoot again"),
     "out_of_spec": Text("裁剪结果不符合学信网规格", "the cropped photo does not meet the CHSI spec"),
 }
 

@@ -38,6 +38,7 @@ class ChsiResult:
     plan: CropPlan | None = None
     quality: int | None = None
     turns: int = 0  # quarter turns (counter-clockwise) applied to bring the input upright
+    denoised: int = 0  # the noise reduction a grainy picture needed to fit the file size (jpeg.NOISE_REDUCTION)
 
     @property
     def ok(self) -> bool:
@@ -177,13 +178,13 @@ class ChsiPipeline:
             if abs(seen[0].roll_deg) < SETTLED_ROLL_DEG:
                 break
         encoded = encode_chsi_jpeg(photo, self.spec)
-        if encoded is None:
-            return ChsiResult(None, None, CropRefusal("jpeg_size"), plan, turns=turns)
+        if isinstance(encoded, str):
+            return ChsiResult(None, None, CropRefusal(encoded), plan, turns=turns)
         measure = self._verifier.verify(encoded.data)
         if not measure.ok:
             return ChsiResult(None, measure, CropRefusal("out_of_spec", problems_said(measure.problems)), plan,
-                              encoded.quality, turns)
-        return ChsiResult(encoded.data, measure, None, plan, encoded.quality, turns)
+                              encoded.quality, turns, encoded.denoised)
+        return ChsiResult(encoded.data, measure, None, plan, encoded.quality, turns, encoded.denoised)
 
     def verify(self, data: bytes) -> ChsiMeasure:
         return self._verifier.verify(data)

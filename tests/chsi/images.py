@@ -26,6 +26,14 @@ def rotated(image: np.ndarray, degrees: float) -> np.ndarray:
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+def grainy(frame: np.ndarray, grey_levels: float, seed: int = 1) -> np.ndarray:
+    """`frame` as a webcam at high gain in a dim hall gives it: sensor noise, softened a little by the camera."""
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0, grey_levels, (*frame.shape[:2], 1)) + rng.normal(0, grey_levels / 2, frame.shape)
+    noise = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.6) * 2.0  # the blur halves the noise: restored
+    return np.clip(frame + noise, 0, 255).astype(np.uint8)
+
+
 def in_big_still(frame: np.ndarray, width: int, size: tuple[int, int] = (6000, 4000)) -> np.ndarray:
     """A kiosk frame shrunk to `width` px wide, centred in a tethered camera's 24 MP still (its edges, the blue
     backdrop, carried out to the still's): the demo student's face is about 15 % of `width`."""

@@ -9,7 +9,7 @@ import cv2
 from PIL import Image
 
 from station.chsi.verify import ChsiVerifier
-from tests.chsi.images import KIOSK, demo_frame, in_big_still
+from tests.chsi.images import KIOSK, demo_frame, grainy, in_big_still
 from tests.cli import json_lines, run_cli
 
 OK_KEYS = {"path", "out", "ok", "width", "height", "bytes", "hair_top_y", "eyes_y", "face_width", "roll"}
@@ -48,6 +48,22 @@ def test_crop_command_contract(tmp_path: Path, home: Path) -> None:
     for refused in records[1:]:
         assert refused["ok"] is False and "out" not in refused
     assert sorted(p.name for p in out.iterdir()) == ["学生 照片.jpg"], "refused images write no file"
+
+
+def test_a_grainy_photo_is_made_with_noise_reduction_and_says_how_much(tmp_path: Path, home: Path) -> None:
+    """A dim hall's grain (about 13 grey levels) fitted no JPEG quality of 60 or more in 40 KB: refused as jpeg_size."""
+    grainy_path, worse = tmp_path / "grainy.png", tmp_path / "worse.png"
+    cv2.imwrite(str(grainy_path), grainy(demo_frame("01_good"), 13))
+    cv2.imwrite(str(worse), grainy(demo_frame("01_good"), 28))
+    clean = tmp_path / "clean.jpg"
+    shutil.copy(KIOSK / "01_good.jpg", clean)
+    records = json_lines(run_cli("crop", str(grainy_path), str(clean), str(worse), "--out", str(tmp_path / "out"),
+                                 "--json", home=home))
+    made, untouched, refused = records
+    assert made["ok"] is True and made["denoised"] > 0 and made["quality"] >= 60
+    assert 20 * 1024 <= Path(made["out"]).stat().st_size <= 40_000
+    assert untouched["ok"] is True and untouched["denoised"] == 0
+    assert refused["ok"] is False and refused["reason"] == "too_grainy" and "add light" in refused["message"]
 
 
 def test_crop_without_json_speaks_chinese_by_default(tmp_path: Path, home: Path) -> None:

@@ -12,14 +12,14 @@ import pytest
 from PIL import Image
 
 from station.chsi import verify
-from station.chsi.crop import PROBLEMS, CropRefusal, problems_said
+from station.chsi.crop import PROBLEMS, CropRefusal, apply_plan, problems_said
 from station.chsi.face_geometry import FaceGeometry
-from station.chsi.jpeg import encode_chsi_jpeg, encode_jpeg
+from station.chsi.jpeg import NOISE_REDUCTION, TOO_GRAINY, encode_chsi_jpeg, encode_jpeg
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.spec import SPEC
 from station.chsi.verify import jpeg_segments, measure_file
 from station.face.landmarks import FaceMesher
-from tests.chsi.images import dataset_faces, demo_frame, in_big_still, on_canvas, rotated
+from tests.chsi.images import dataset_faces, demo_frame, grainy, in_big_still, on_canvas, rotated
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +178,30 @@ def test_quality_search_takes_the_highest_quality_that_fits() -> None:
 def test_noise_that_cannot_fit_40_kb_at_quality_60_is_refused() -> None:
     noise = np.random.default_rng(1).integers(0, 256, (640, 480, 3), dtype=np.uint8)
     assert len(encode_jpeg(noise, SPEC.min_jpeg_quality, 2)) > SPEC.max_bytes
-    assert encode_chsi_jpeg(noise) is None
+    assert encode_chsi_jpeg(noise) == TOO_GRAINY
+
+
+def test_a_grainy_frame_gives_a_photo_with_the_weakest_noise_reduction_that_fits(pipeline: ChsiPipeline,
+                                                                                  mesher: FaceMesher) -> None:
+    """A frame with noise of about 13 grey levels fits no JPEG quality of 60 or more in 40 KB: every shot of such a
+    camera was refused (无法在质量不低于60的前提下…), and the photographer could do nothing about it."""
+    frame = grainy(demo_frame("01_good"), 13)
+    result = pipeline.process(frame)
+    assert_chsi_photo(result, mesher)
+    assert result.denoised in NOISE_REDUCTION and result.quality >= SPEC.min_jpeg_quality
+    photo = apply_plan(frame, result.plan, SPEC)
+    assert len(encode_jpeg(photo, SPEC.min_jpeg_quality, 2)) > SPEC.max_bytes  # the grain alone did not fit
+    weaker = NOISE_REDUCTION[:NOISE_REDUCTION.index(result.denoised)]
+    for strength in weaker:
+        quieted = cv2.fastNlMeansDenoisingColored(photo, None, strength, strength)
+        assert len(encode_jpeg(quieted, SPEC.min_jpeg_quality, 2)) > SPEC.max_bytes
+    assert pipeline.process(demo_frame("01_good")).denoised == 0  # a clean frame is left as it is
+
+
+def test_a_frame_too_grainy_for_any_noise_reduction_says_to_add_light(pipeline: ChsiPipeline) -> None:
+    result = pipeline.process(grainy(demo_frame("01_good"), 28))
+    assert not result.ok and result.refusal.reason == TOO_GRAINY
+    assert "补光" in result.refusal.text.zh and "add light" in result.refusal.text.en
 
 
 def test_verifier_flags_metadata_and_wrong_dpi(pipeline: ChsiPipeline) -> None:

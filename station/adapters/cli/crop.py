@@ -83,7 +83,7 @@ def crop_one(pipeline: ChsiPipeline, path: Path, out_dir: Path, taken: set[str])
     return {
         "path": str(path), "out": str(out), "ok": True, "width": m.width, "height": m.height, "bytes": m.bytes,
         "hair_top_y": round(m.hair_top_y), "eyes_y": round(m.eyes_y), "face_width": round(m.face_width),
-        "roll": round(m.roll, 2), "quality": result.quality,
+        "roll": round(m.roll, 2), "quality": result.quality, "denoised": result.denoised,
     }
 
 
