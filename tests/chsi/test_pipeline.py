@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from station import ASSETS_DIR
 from station.chsi import verify
 from station.chsi.crop import PROBLEMS, CropRefusal, apply_plan, problems_said
 from station.chsi.face_geometry import FaceGeometry
@@ -202,6 +203,21 @@ def test_a_frame_too_grainy_for_any_noise_reduction_says_to_add_light(pipeline: 
     result = pipeline.process(grainy(demo_frame("01_good"), 28))
     assert not result.ok and result.refusal.reason == TOO_GRAINY
     assert "补光" in result.refusal.text.zh and "add light" in result.refusal.text.en
+
+
+def test_the_check_of_the_photo_takes_no_detector_s_quarter_turn_for_a_level_upright_face(pipeline: ChsiPipeline) -> None:
+    """王思远's grainy photo (noise of 10 grey levels, reduced at strength 3) stands plainly upright, but the short-range
+    detector votes it a quarter turn: refused as "sideways or upside down" (out_of_spec). Both detectors over the
+    whole photo and the look around the face find no turn: it is made. Turned half round, or its face put on its side
+    in a 480x640 photo, it is still refused for orientation."""
+    result = pipeline.process(grainy(cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg")), 10))
+    assert result.ok, result.refusal
+    photo = cv2.imdecode(np.frombuffer(result.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    on_its_side = cv2.copyMakeBorder(np.ascontiguousarray(np.rot90(photo))[:, 80:560], 80, 80, 0, 0,
+                                     cv2.BORDER_REPLICATE)
+    for turned in (np.ascontiguousarray(np.rot90(photo, 2)), on_its_side):
+        jpeg = cv2.imencode(".jpg", turned, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
+        assert "orientation" in pipeline.verify(jpeg).problems
 
 
 def test_verifier_flags_metadata_and_wrong_dpi(pipeline: ChsiPipeline) -> None:
