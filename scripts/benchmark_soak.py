@@ -73,7 +73,7 @@ UNITS = {"rss_mb": "MB", "data_mb": "MB"}
 def proc_status(field: str) -> int | None:
     """A number of /proc/self/status (Linux); None where there is none."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
