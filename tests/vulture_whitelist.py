@@ -56,6 +56,9 @@ last_row
 _.read_numbers
 _.read_name
 head_box
+# read by scripts/ (benchmark_blur, benchmark_code_in_photo, benchmark_webcam, compare_blur_measures): the analysis
+# check reports for each outcome of check_all, a photo measured turned as it stands
+reported
 
 # used by tests only, where moving them out is not clean (s33 dead-code review): CaptureSession's default post
 # (CallQueue.run_pending), stopping the watchers without closing the shared engine, the ring's bound
