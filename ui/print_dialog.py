@@ -13,6 +13,7 @@ from station.documents.output_file import name_part
 from station.i18n import Text
 from ui.file_dialogs import WRITE, last_folder
 from ui.i18n import t
+from ui.modal import ask
 from ui.output_file_row import OutputFileRow, WritingDialog, file_named, tell_written
 
 if TYPE_CHECKING:  # fpdf2 and openpyxl load only when a file is written
@@ -114,7 +115,7 @@ def print_interactively(session: CaptureSession, parent: QWidget | None = None) 
     who = (current.student_no, current.name, current.class_name) if current else None
     dialog = PrintDialog(session.desk.class_names(), who, last_folder(WRITE), session.desk.print_sheet, parent,
                          just_saved=current is not None and session.student is None)
-    if not dialog.exec():
+    if not ask(dialog):
         return
     sheet, out = dialog.written, dialog.file.chosen()
     lines = [t(PRINTED.format(out=out, n=len(sheet.printed), pages=sheet.pages))]

@@ -18,6 +18,7 @@ from station.i18n import Text
 from station.identity.references import ReferenceReport
 from ui.file_dialogs import choose_file, choose_folder
 from ui.i18n import t
+from ui.modal import ask
 from ui.tasks import run_task, to_main
 from ui.theme import say
 
@@ -191,7 +192,7 @@ def import_references_interactively(session: CaptureSession, kind: str,
         return None
     dialog = ReferenceImportDialog(session, source, parent)
     dialog.start()
-    dialog.exec()
+    ask(dialog)  # it closes only once the import has ended: nothing is left to call it
     report = dialog.report
     if report is not None and (report.imported or report.updated):  # not decrypted at the next press, on this thread
         run_task(session.load_faces, session.adopt_faces)

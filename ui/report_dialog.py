@@ -14,6 +14,7 @@ from station.capture.session import CaptureSession
 from station.i18n import Text
 from ui.file_dialogs import WRITE, last_folder
 from ui.i18n import t
+from ui.modal import ask
 from ui.output_file_row import OutputFileRow, WritingDialog, tell_written
 
 if TYPE_CHECKING:  # fpdf2 and openpyxl load only when a file is written
@@ -83,7 +84,7 @@ def report_interactively(session: CaptureSession, parent: QWidget | None = None)
     """The dialog (the station writes the file off the UI thread), then what was written."""
     dialog = ReportDialog(session.desk.class_names(), dt.date.today(), last_folder(WRITE), session.desk.write_report,
                           parent)
-    if not dialog.exec():
+    if not ask(dialog):
         return
     report, out = dialog.written, dialog.file.chosen()
     tell_written(parent, t(TITLE), t(WRITTEN.format(out=out, classes=len(report.classes),

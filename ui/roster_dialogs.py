@@ -18,6 +18,7 @@ from station.roster.importer import ImportReport
 from station.roster.schedule import ClassSlot, Slot
 from ui.file_dialogs import choose_file
 from ui.i18n import t
+from ui.modal import ask
 from ui.tasks import run_task
 
 TABLES = Text("名单文件 (*.xlsx *.xlsm *.xls *.csv *.txt)", "Roster files (*.xlsx *.xlsm *.xls *.csv *.txt)")
@@ -120,7 +121,7 @@ def import_roster_interactively(session: CaptureSession, parent: QWidget) -> Imp
         return None
     dialog = ImportReportDialog(None, parent)
     run_task(lambda: session.desk.import_roster(path), dialog.show_report, dialog.refused)
-    dialog.exec()
+    ask(dialog)  # it closes only once the import has ended: nothing is left to call it
     if dialog.error is not None:
         QMessageBox.warning(parent, t(IMPORT_TITLE), t(dialog.error.text))
     return dialog.report

@@ -11,7 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from tests.ui.conftest import answer_next_dialog, on_next_dialog, shoot
+from tests.ui.test_closing_and_export import photograph
+from tests.ui.test_print_and_report_menus import answer
 from ui.payment_dialog import PaymentDialog
+from ui.print_dialog import PrintDialog
+from ui.report_dialog import ReportDialog
 
 
 def test_a_students_turn_leaves_no_box_behind(qtbot, make_window, frames: Path) -> None:
@@ -36,6 +40,33 @@ def test_a_students_turn_leaves_no_box_behind(qtbot, make_window, frames: Path) 
             answer_next_dialog("已核对身份证，确是本人")
         window.review.accept_button.click()
         assert window.session.student is None, window.message.text()  # saved
+    try:  # deleted once back in the event loop
+        qtbot.waitUntil(lambda: counts() == before, timeout=5_000)
+    except qtbot.TimeoutError:
+        pass
+    assert counts() == before, "(dialogs under the window, widgets, top-level windows)"
+
+
+def test_the_print_and_report_boxes_are_let_go_once_written_or_cancelled(qtbot, make_window, frames: Path,
+                                                                          tmp_path: Path) -> None:
+    """报表 → 打印照片 and 日报与班级报表, each answered (the file written off the UI thread, the box saying so closed)
+    or cancelled: each stayed a hidden child of the window, its file row and progress bar with it."""
+    window = make_window(frames)
+    photograph(qtbot, window, "DEMO0001")
+    app = QApplication.instance()
+
+    def counts() -> tuple[int, int, int]:
+        return len(window.findChildren(QDialog)), len(app.allWidgets()), len(app.topLevelWidgets())
+
+    before = counts()
+    seen: list[str] = []
+    answer(PrintDialog, lambda dialog: dialog.file.path.setText(str(tmp_path / "photos.pdf")), seen)
+    window.print_photos()
+    answer(ReportDialog, lambda dialog: dialog.file.path.setText(str(tmp_path / "day.xlsx")), seen)
+    window.write_report()
+    on_next_dialog(lambda dialog: dialog.reject(), kind=PrintDialog)
+    window.print_photos()
+    assert (tmp_path / "photos.pdf").is_file() and (tmp_path / "day.xlsx").is_file() and len(seen) == 2
     try:  # deleted once back in the event loop
         qtbot.waitUntil(lambda: counts() == before, timeout=5_000)
     except qtbot.TimeoutError:
