@@ -163,4 +163,3 @@ class ChsiVerifier:
         self._mesher.close()
         self._hair.close()
         self._upright.close()
-

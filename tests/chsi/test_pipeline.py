@@ -206,12 +206,14 @@ def test_a_frame_too_grainy_for_any_noise_reduction_says_to_add_light(pipeline: 
     assert "补光" in result.refusal.text.zh and "add light" in result.refusal.text.en
 
 
-def test_the_check_of_the_photo_takes_no_detector_s_quarter_turn_for_a_level_upright_face(pipeline: ChsiPipeline) -> None:
+def test_the_check_of_the_photo_takes_no_detector_s_quarter_turn_for_a_level_upright_face(
+        pipeline: ChsiPipeline) -> None:
     """王思远's grainy photo (noise of 10 grey levels, reduced at strength 3) stands plainly upright, but the short-range
     detector votes it a quarter turn: refused as "sideways or upside down" (out_of_spec). Both detectors over the
     whole photo find no turn: it is made. Turned half round, or its face put on its side in a 480x640 photo, it is
     still refused for orientation."""
-    result = pipeline.process(grainy(cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg")), 10))
+    frame = cv2.imread(str(ASSETS_DIR / "demo" / "students" / "DEMO0003_2_good.jpg"))
+    result = pipeline.process(grainy(frame, 10))
     assert result.ok, result.refusal
     photo = cv2.imdecode(np.frombuffer(result.jpeg, np.uint8), cv2.IMREAD_COLOR)
     on_its_side = cv2.copyMakeBorder(np.ascontiguousarray(np.rot90(photo))[:, 80:560], 80, 80, 0, 0,

@@ -18,16 +18,27 @@ from ui.print_dialog import PrintDialog
 from ui.report_dialog import ReportDialog
 
 
+def counts(window) -> tuple[int, int, int]:
+    """Dialogs under the window, widgets, top-level windows."""
+    app = QApplication.instance()
+    return len(window.findChildren(QDialog)), len(app.allWidgets()), len(app.topLevelWidgets())
+
+
+def assert_let_go(qtbot, window, before: tuple[int, int, int]) -> None:
+    """The counts back where they were, once the deletions have run in the event loop."""
+    try:
+        qtbot.waitUntil(lambda: counts(window) == before, timeout=5_000)
+    except qtbot.TimeoutError:
+        pass
+    assert counts(window) == before, "(dialogs under the window, widgets, top-level windows)"
+
+
 def test_a_students_turn_leaves_no_box_behind(qtbot, make_window, frames: Path) -> None:
     """Three students' turns through the window's keys: F6 and its payment box, the shutter refused for the demo
-    student's smile and its override box answered, the photo accepted (its face check's box answered where it asks). Each adds no dialog, widget or window."""
+    student's smile and its override box answered, the photo accepted (its face check's box answered where it
+    asks). Each adds no dialog, widget or window."""
     window = make_window(frames)
-    app = QApplication.instance()
-
-    def counts() -> tuple[int, int, int]:
-        return len(window.findChildren(QDialog)), len(app.allWidgets()), len(app.topLevelWidgets())
-
-    before = counts()
+    before = counts(window)
     for code in ("DEMO0005", "DEMO0006", "DEMO0007"):
         window.identify(code)
         on_next_dialog(lambda dialog: dialog.submit(), kind=PaymentDialog)
@@ -40,11 +51,7 @@ def test_a_students_turn_leaves_no_box_behind(qtbot, make_window, frames: Path) 
             answer_next_dialog("已核对身份证，确是本人")
         window.review.accept_button.click()
         assert window.session.student is None, window.message.text()  # saved
-    try:  # deleted once back in the event loop
-        qtbot.waitUntil(lambda: counts() == before, timeout=5_000)
-    except qtbot.TimeoutError:
-        pass
-    assert counts() == before, "(dialogs under the window, widgets, top-level windows)"
+    assert_let_go(qtbot, window, before)
 
 
 def test_the_print_and_report_boxes_are_let_go_once_written_or_cancelled(qtbot, make_window, frames: Path,
@@ -53,12 +60,7 @@ def test_the_print_and_report_boxes_are_let_go_once_written_or_cancelled(qtbot, 
     or cancelled: each stayed a hidden child of the window, its file row and progress bar with it."""
     window = make_window(frames)
     photograph(qtbot, window, "DEMO0001")
-    app = QApplication.instance()
-
-    def counts() -> tuple[int, int, int]:
-        return len(window.findChildren(QDialog)), len(app.allWidgets()), len(app.topLevelWidgets())
-
-    before = counts()
+    before = counts(window)
     seen: list[str] = []
     answer(PrintDialog, lambda dialog: dialog.file.path.setText(str(tmp_path / "photos.pdf")), seen)
     window.print_photos()
@@ -67,8 +69,4 @@ def test_the_print_and_report_boxes_are_let_go_once_written_or_cancelled(qtbot, 
     on_next_dialog(lambda dialog: dialog.reject(), kind=PrintDialog)
     window.print_photos()
     assert (tmp_path / "photos.pdf").is_file() and (tmp_path / "day.xlsx").is_file() and len(seen) == 2
-    try:  # deleted once back in the event loop
-        qtbot.waitUntil(lambda: counts() == before, timeout=5_000)
-    except qtbot.TimeoutError:
-        pass
-    assert counts() == before, "(dialogs under the window, widgets, top-level windows)"
+    assert_let_go(qtbot, window, before)
