@@ -26,6 +26,7 @@ from station.capture.identity_check import (
 )
 from station.capture.reasons import scanned_code
 from station.chsi.crop import CropPlan
+from station.chsi.jpeg import TOO_GRAINY
 from station.chsi.pipeline import ChsiPipeline, ChsiResult
 from station.chsi.profiles import selected_spec
 from station.chsi.spec import SPEC
@@ -406,6 +407,9 @@ class CaptureWorkflow:
             joined = Text("；".join(p.zh for p in problems), "; ".join(p.en for p in problems))
             message = Text(CHECKS_FAILED.zh + joined.zh, CHECKS_FAILED.en + joined.en)
             if not measured.chsi.ok:  # no photo can be made of this frame (nobody in it...): nothing to override
+                if measured.chsi.refusal.reason == TOO_GRAINY:  # the camera's picture: nothing the student does mends it
+                    grain = measured.chsi.refusal.text
+                    message = Text(f"{message.zh}。{grain.zh}", f"{message.en}. {grain.en}")
                 return ShutterRefused(message, problems)  # about the checks all the same: said while they still fail
             return ShutterRefused(message, problems, self.student.student_no, measured)
         if not measured.chsi.ok:
